@@ -1,0 +1,256 @@
+package approval
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// This file implements OpenSSH's SSHSIG format (PROTOCOL.sshsig), the format
+// of `ssh-keygen -Y sign`. Parsing is strict: anything OpenSSH would not
+// produce is an error.
+
+const (
+	sigMagic      = "SSHSIG"
+	sigVersion    = 1
+	armorBegin    = "-----BEGIN SSH SIGNATURE-----"
+	armorEnd      = "-----END SSH SIGNATURE-----"
+	armorLineLen  = 70
+	maxArmoredLen = 64 << 10
+)
+
+// Flags in a FIDO (sk-) signature.
+const (
+	skUserPresent  = 0x01
+	skUserVerified = 0x04
+)
+
+// Signature is a decoded SSHSIG signature.
+type Signature struct {
+	// PublicKey is the key that made the signature.
+	PublicKey ssh.PublicKey
+	// Namespace is the domain the signature is for; approvals use Namespace.
+	Namespace string
+	// HashAlgorithm is sha256 or sha512.
+	HashAlgorithm string
+	// Signature is the SSH signature over the signed data.
+	Signature *ssh.Signature
+}
+
+// wire is the binary SSHSIG blob after the magic preamble.
+type wire struct {
+	Version       uint32
+	PublicKey     []byte
+	Namespace     string
+	Reserved      string
+	HashAlgorithm string
+	Signature     []byte
+}
+
+// signedData is what the key actually signs.
+type signedData struct {
+	Namespace     string
+	Reserved      string
+	HashAlgorithm string
+	Hash          []byte
+}
+
+// ParseSignature decodes an armored SSHSIG ("-----BEGIN SSH SIGNATURE-----").
+// Leading and trailing white space is ignored; anything else is an error.
+func ParseSignature(armored string) (*Signature, error) {
+	if len(armored) > maxArmoredLen {
+		return nil, fmt.Errorf("signature is longer than %d bytes", maxArmoredLen)
+	}
+	s := strings.TrimSpace(armored)
+	if !strings.HasPrefix(s, armorBegin) {
+		return nil, errors.New("signature does not start with " + armorBegin + ": pass the whole output of ssh-keygen -Y sign")
+	}
+	if !strings.HasSuffix(s, armorEnd) {
+		return nil, errors.New("signature does not end with " + armorEnd + ": it looks truncated")
+	}
+	body := strings.TrimSuffix(strings.TrimPrefix(s, armorBegin), armorEnd)
+	var b64 strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		b64.WriteString(strings.TrimSpace(line))
+	}
+	blob, err := base64.StdEncoding.Strict().DecodeString(b64.String())
+	if err != nil {
+		return nil, fmt.Errorf("signature body is not valid base64: %w", err)
+	}
+	return parseBlob(blob)
+}
+
+func parseBlob(blob []byte) (*Signature, error) {
+	if !bytes.HasPrefix(blob, []byte(sigMagic)) {
+		return nil, errors.New("signature is not an SSHSIG blob (missing SSHSIG preamble)")
+	}
+	var w wire
+	if err := ssh.Unmarshal(blob[len(sigMagic):], &w); err != nil {
+		return nil, fmt.Errorf("signature blob is malformed: %w", err)
+	}
+	if w.Version != sigVersion {
+		return nil, fmt.Errorf("signature has SSHSIG version %d; only version %d is supported", w.Version, sigVersion)
+	}
+	if w.HashAlgorithm != "sha256" && w.HashAlgorithm != "sha512" {
+		return nil, fmt.Errorf("signature uses hash %q; only sha256 and sha512 are allowed", w.HashAlgorithm)
+	}
+	pub, err := ssh.ParsePublicKey(w.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("signature's public key is malformed: %w", err)
+	}
+	if _, ok := pub.(*ssh.Certificate); ok {
+		return nil, errors.New("signature was made with an SSH certificate; certificates are not supported, sign with the plain key")
+	}
+	sig := new(ssh.Signature)
+	if err := ssh.Unmarshal(w.Signature, sig); err != nil {
+		return nil, fmt.Errorf("signature value is malformed: %w", err)
+	}
+	if err := checkSigFormat(pub, sig); err != nil {
+		return nil, err
+	}
+	return &Signature{PublicKey: pub, Namespace: w.Namespace, HashAlgorithm: w.HashAlgorithm, Signature: sig}, nil
+}
+
+// checkSigFormat refuses signature algorithms OpenSSH refuses for SSHSIG:
+// RSA with SHA-1 ("ssh-rsa"), and any algorithm that does not belong to the key.
+func checkSigFormat(pub ssh.PublicKey, sig *ssh.Signature) error {
+	kt := pub.Type()
+	switch kt {
+	case ssh.KeyAlgoRSA:
+		if sig.Format != ssh.KeyAlgoRSASHA256 && sig.Format != ssh.KeyAlgoRSASHA512 {
+			return fmt.Errorf("RSA signature uses %q; only rsa-sha2-256 and rsa-sha2-512 are accepted", sig.Format)
+		}
+	case ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
+		ssh.KeyAlgoSKED25519, ssh.KeyAlgoSKECDSA256:
+		if sig.Format != kt {
+			return fmt.Errorf("signature algorithm %q does not match key type %q", sig.Format, kt)
+		}
+	default:
+		return fmt.Errorf("key type %q is not supported (use ed25519, ecdsa, rsa, or a FIDO sk- key)", kt)
+	}
+	return nil
+}
+
+// Marshal returns the armored form, as ssh-keygen writes it.
+func (s *Signature) Marshal() string {
+	blob := append([]byte(sigMagic), ssh.Marshal(wire{
+		Version:       sigVersion,
+		PublicKey:     s.PublicKey.Marshal(),
+		Namespace:     s.Namespace,
+		HashAlgorithm: s.HashAlgorithm,
+		Signature:     ssh.Marshal(s.Signature),
+	})...)
+	enc := base64.StdEncoding.EncodeToString(blob)
+	var b strings.Builder
+	b.WriteString(armorBegin + "\n")
+	for len(enc) > armorLineLen {
+		b.WriteString(enc[:armorLineLen] + "\n")
+		enc = enc[armorLineLen:]
+	}
+	b.WriteString(enc + "\n" + armorEnd + "\n")
+	return b.String()
+}
+
+func hashMessage(alg string, message []byte) ([]byte, error) {
+	switch alg {
+	case "sha256":
+		h := sha256.Sum256(message)
+		return h[:], nil
+	case "sha512":
+		h := sha512.Sum512(message)
+		return h[:], nil
+	}
+	return nil, fmt.Errorf("unsupported hash algorithm %q", alg)
+}
+
+func toSign(namespace, alg string, message []byte) ([]byte, error) {
+	h, err := hashMessage(alg, message)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(sigMagic), ssh.Marshal(signedData{Namespace: namespace, HashAlgorithm: alg, Hash: h})...), nil
+}
+
+// Verify checks that s is a valid signature over message in namespace.
+// It does not decide whether the key is trusted; see AllowedSigners.
+func (s *Signature) Verify(message []byte, namespace string) error {
+	if s.Namespace != namespace {
+		return fmt.Errorf("signature is for namespace %q, not %q: sign with ssh-keygen -Y sign -n %s", s.Namespace, namespace, namespace)
+	}
+	data, err := toSign(s.Namespace, s.HashAlgorithm, message)
+	if err != nil {
+		return err
+	}
+	if err := s.PublicKey.Verify(data, s.Signature); err != nil {
+		return fmt.Errorf("signature does not match the payload: the approval was changed after signing, or signed for other values")
+	}
+	if isSK(s.PublicKey) {
+		flags, err := skFlags(s.Signature)
+		if err != nil {
+			return err
+		}
+		if flags&skUserPresent == 0 {
+			return errors.New("FIDO signature lacks the user-presence flag (no touch)")
+		}
+	}
+	return nil
+}
+
+func isSK(k ssh.PublicKey) bool {
+	return k.Type() == ssh.KeyAlgoSKED25519 || k.Type() == ssh.KeyAlgoSKECDSA256
+}
+
+// skFlags reads the flags byte of a FIDO signature (flags, then a counter).
+func skFlags(sig *ssh.Signature) (byte, error) {
+	if len(sig.Rest) != 5 {
+		return 0, errors.New("FIDO signature lacks its flags and counter")
+	}
+	return sig.Rest[0], nil
+}
+
+// Sign makes an armored SSHSIG over message in namespace with signer,
+// hashing with sha512 as ssh-keygen does. RSA keys sign with rsa-sha2-512.
+func Sign(signer ssh.Signer, message []byte, namespace string) (string, error) {
+	return signWith(rand.Reader, signer, message, namespace)
+}
+
+func signWith(r io.Reader, signer ssh.Signer, message []byte, namespace string) (string, error) {
+	if namespace == "" {
+		return "", errors.New("namespace is empty")
+	}
+	const alg = "sha512"
+	data, err := toSign(namespace, alg, message)
+	if err != nil {
+		return "", err
+	}
+	pub := signer.PublicKey()
+	if _, ok := pub.(*ssh.Certificate); ok {
+		return "", errors.New("cannot sign with an SSH certificate; use the plain key")
+	}
+	var sig *ssh.Signature
+	if pub.Type() == ssh.KeyAlgoRSA {
+		as, ok := signer.(ssh.AlgorithmSigner)
+		if !ok {
+			return "", errors.New("RSA signer cannot sign with rsa-sha2-512")
+		}
+		sig, err = as.SignWithAlgorithm(r, data, ssh.KeyAlgoRSASHA512)
+	} else {
+		sig, err = signer.Sign(r, data)
+	}
+	if err != nil {
+		return "", fmt.Errorf("sign with %s key: %w", pub.Type(), err)
+	}
+	s := &Signature{PublicKey: pub, Namespace: namespace, HashAlgorithm: alg, Signature: sig}
+	if err := checkSigFormat(pub, sig); err != nil {
+		return "", err
+	}
+	return s.Marshal(), nil
+}

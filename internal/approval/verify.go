@@ -1,0 +1,76 @@
+package approval
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Problem kinds for a signature that does not count.
+const (
+	// ProblemBadSignature: the signature does not decode or does not verify
+	// over this statement's payload.
+	ProblemBadSignature = "bad_signature"
+	// ProblemUntrusted: the signature is sound but allowed_signers does not
+	// trust its key for the named principal, namespace and time.
+	ProblemUntrusted = "untrusted"
+)
+
+// SignatureError says why one signature of an approval does not count.
+type SignatureError struct {
+	Principal string
+	Kind      string // ProblemBadSignature or ProblemUntrusted
+	Err       error
+}
+
+func (e *SignatureError) Error() string {
+	return fmt.Sprintf("signature of %q: %v", e.Principal, e.Err)
+}
+
+func (e *SignatureError) Unwrap() error { return e.Err }
+
+// Verified is a signature that counts.
+type Verified struct {
+	Principal string
+	// Fingerprint is the SHA256 fingerprint of the signing key; two
+	// principals sharing one key are one signer.
+	Fingerprint string
+}
+
+// VerifySignature checks that armored is a valid SSHSIG by principal over the
+// payload of st, in namespace planguard-approval, with a key allowed_signers
+// trusts for that principal at now.
+func VerifySignature(st Statement, principal, armored string, trust *AllowedSigners, now time.Time) (Verified, error) {
+	fail := func(kind string, err error) (Verified, error) {
+		return Verified{}, &SignatureError{Principal: principal, Kind: kind, Err: err}
+	}
+	if principal == "" {
+		return fail(ProblemBadSignature, errors.New("principal is empty"))
+	}
+	payload, err := st.Payload()
+	if err != nil {
+		return fail(ProblemBadSignature, err)
+	}
+	sig, err := ParseSignature(armored)
+	if err != nil {
+		return fail(ProblemBadSignature, err)
+	}
+	if err := sig.Verify(payload, Namespace); err != nil {
+		return fail(ProblemBadSignature, err)
+	}
+	entry, err := trust.Authorize(principal, sig.PublicKey, Namespace, now)
+	if err != nil {
+		return fail(ProblemUntrusted, err)
+	}
+	if entry.VerifyRequired {
+		if !isSK(sig.PublicKey) {
+			return fail(ProblemUntrusted, fmt.Errorf("allowed_signers line %d requires user verification, which only FIDO keys provide", entry.Line))
+		}
+		if flags, _ := skFlags(sig.Signature); flags&skUserVerified == 0 {
+			return fail(ProblemUntrusted, fmt.Errorf("allowed_signers line %d requires user verification (PIN), and the signature lacks it", entry.Line))
+		}
+	}
+	return Verified{Principal: principal, Fingerprint: ssh.FingerprintSHA256(sig.PublicKey)}, nil
+}

@@ -1,0 +1,45 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
+)
+
+// githubRenderer writes GitHub Actions workflow commands (annotations).
+type githubRenderer struct{ opts Options }
+
+func (g githubRenderer) Render(w io.Writer, r *gate.Report) error {
+	bw := bufio.NewWriter(w)
+	for _, c := range r.Changes {
+		if !c.Protected {
+			continue
+		}
+		if c.Blocked() {
+			fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+c.Address+" blocked"),
+				ghData(strings.Join(c.Problems, "; ")+". To approve: "+ApproveCommand(c, g.opts)))
+			continue
+		}
+		fmt.Fprintf(bw, "::notice title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+c.Address+" approved"),
+			ghData("approved by "+strings.Join(c.ApprovedBy, ", ")))
+	}
+	level := "notice"
+	if r.Decision == gate.Block {
+		level = "error"
+	}
+	fmt.Fprintf(bw, "::%s title=planguard::%s\n", level, ghData(Summary(r)))
+	return bw.Flush()
+}
+
+// ghData escapes a workflow command's message.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProperty escapes a workflow command's property value.
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

@@ -1,0 +1,125 @@
+// Package report renders a gate.Report for people and machines: text for a
+// CI log, json (the contract), markdown for a pull-request comment, sarif,
+// junit and github workflow annotations. Adding a format touches one file.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
+)
+
+// Renderer writes a report in one format.
+type Renderer interface {
+	Render(w io.Writer, r *gate.Report) error
+}
+
+// Options tune rendering.
+type Options struct {
+	// Color enables ANSI colour in text output (only on a terminal, and
+	// never when NO_COLOR is set; the CLI decides).
+	Color bool
+	// PlanPath and PolicyPath are echoed in the approve commands printed for
+	// blocked changes, so they can be pasted as they are.
+	PlanPath   string
+	PolicyPath string
+}
+
+// Formats lists the supported format names.
+var Formats = []string{"text", "json", "markdown", "sarif", "junit", "github"}
+
+// New returns the renderer for format.
+func New(format string, opts Options) (Renderer, error) {
+	switch format {
+	case "text", "":
+		return textRenderer{opts}, nil
+	case "json":
+		return jsonRenderer{}, nil
+	case "markdown", "md":
+		return markdownRenderer{opts}, nil
+	case "sarif":
+		return sarifRenderer{}, nil
+	case "junit":
+		return junitRenderer{}, nil
+	case "github":
+		return githubRenderer{opts}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (use one of %s)", format, strings.Join(Formats, ", "))
+}
+
+// ApproveCommand is the command an approver runs to create the approval a
+// blocked change lacks.
+func ApproveCommand(c gate.Change, opts Options) string {
+	plan := opts.PlanPath
+	if plan == "" || plan == "-" {
+		plan = "PLAN"
+	}
+	var b strings.Builder
+	b.WriteString("planguard approve")
+	if opts.PolicyPath != "" && opts.PolicyPath != "planguard.hcl" {
+		b.WriteString(" --policy " + shellQuote(opts.PolicyPath))
+	}
+	fmt.Fprintf(&b, " --plan %s --target %s --action %s --reason %s --key ~/.ssh/id_ed25519 --principal YOU@example.com --out approvals.tf",
+		shellQuote(plan), shellQuote(c.Address), c.Action, shellQuote("CHG-0000: why this "+c.Action+" is intended"))
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@,+~") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// Summary is the one-line verdict.
+func Summary(r *gate.Report) string {
+	blocked, protected := 0, 0
+	for _, c := range r.Changes {
+		if c.Protected {
+			protected++
+		}
+		if c.Blocked() {
+			blocked++
+		}
+	}
+	if r.Decision == gate.Allow {
+		if protected == 0 {
+			return fmt.Sprintf("ALLOWED: %d destructive change(s), none protected", len(r.Changes))
+		}
+		return fmt.Sprintf("ALLOWED: %d protected destructive change(s), all approved", protected)
+	}
+	return fmt.Sprintf("BLOCKED: %d of %d protected destructive change(s) lack valid approval", blocked, protected)
+}
+
+// ruleList renders the rule names of a change.
+func ruleList(c gate.Change) string {
+	if len(c.Rules) == 0 {
+		return "-"
+	}
+	rs := append([]string(nil), c.Rules...)
+	sort.Strings(rs)
+	return strings.Join(rs, ",")
+}
+
+// verdict is the short status of a change.
+func verdict(c gate.Change) string {
+	switch {
+	case !c.Protected:
+		return "not protected"
+	case c.Approved:
+		return "approved"
+	}
+	return "BLOCKED"
+}
+
+// count renders approvals as have/need.
+func count(c gate.Change) string {
+	if !c.Protected {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d", len(c.ApprovedBy), c.RequiredApprovals)
+}

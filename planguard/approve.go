@@ -1,0 +1,249 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
+)
+
+// statementFlags are the flags that describe an approval statement.
+type statementFlags struct {
+	policy, scope, plan, target, action, reason, expires, identity, tfBin, now string
+	noIdentity                                                              bool
+}
+
+func (s *statementFlags) register(fs *flags) {
+	fs.StringVar(&s.policy, "policy", defaultPolicy, "policy `FILE`; its scope is used unless --scope is given")
+	fs.StringVar(&s.scope, "scope", "", "`SCOPE` the approval is valid in (default: the policy's scope)")
+	fs.StringVar(&s.plan, "plan", "", "saved `PLAN` (binary or JSON): action and identity are taken from the change to --target")
+	fs.StringVar(&s.target, "target", "", "exact resource instance `ADDRESS` to approve")
+	fs.StringVar(&s.action, "action", "", "delete, replace, update or forget (default: what the plan does to --target)")
+	fs.StringVar(&s.reason, "reason", "", "why, e.g. a change ticket (`TEXT`)")
+	fs.StringVar(&s.expires, "expires", "24h", "validity: a `DURATION` from now (24h, 90m, 3d) or an RFC 3339 time")
+	fs.StringVar(&s.identity, "identity", "", "bind the approval to the object with this prior `ID` (default with --plan: the object's id)")
+	fs.BoolVar(&s.noIdentity, "no-identity", false, "do not bind the object's id from the plan")
+	fs.StringVar(&s.tfBin, "terraform-bin", "", "terraform or tofu `BINARY` to read a binary --plan")
+	fs.StringVar(&s.now, "now", "", "compute --expires from this RFC 3339 `TIME` instead of now")
+}
+
+// statement builds the statement the flags describe.
+func (s *statementFlags) statement(e *env) (approval.Statement, error) {
+	var st approval.Statement
+	if s.target == "" {
+		return st, &usageError{msg: "--target is required", hint: "pass the exact address from the plan, e.g. --target 'module.data.aws_db_instance.main'"}
+	}
+	if s.reason == "" {
+		return st, &usageError{msg: "--reason is required", hint: "say why, e.g. --reason 'CHG-1042: retire legacy database'"}
+	}
+	st.Target, st.Reason, st.Action, st.Identity, st.Scope = s.target, s.reason, s.action, s.identity, s.scope
+	if st.Scope == "" {
+		pol, err := policy.Load(s.policy)
+		if err != nil {
+			return st, withHint(err, "pass --scope, or --policy with the policy file")
+		}
+		st.Scope = pol.Scope
+	}
+	if s.plan != "" {
+		p, err := plan.Read(s.plan, plan.Options{TerraformBin: s.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log})
+		if err != nil {
+			return st, err
+		}
+		ch, err := findChange(p, s.target)
+		if err != nil {
+			return st, err
+		}
+		if st.Action == "" {
+			st.Action = string(ch.Kind)
+		} else if st.Action != string(ch.Kind) {
+			return st, fmt.Errorf("the plan will %s %s, not %s", ch.Kind, s.target, st.Action)
+		}
+		if st.Identity == "" && !s.noIdentity {
+			st.Identity = ch.PriorID
+		}
+	}
+	if st.Action == "" {
+		return st, &usageError{msg: "--action is required without --plan", hint: "pass --action delete|replace|update|forget, or --plan to take it from the plan"}
+	}
+	now, err := parseNow(s.now)
+	if err != nil {
+		return st, err
+	}
+	st.ExpiresAt, err = expiry(s.expires, now)
+	if err != nil {
+		return st, err
+	}
+	if err := st.Validate(); err != nil {
+		return st, withHint(err, "fix the flag for that field")
+	}
+	return st, nil
+}
+
+// findChange finds the change to an address that an approval could name.
+func findChange(p *plan.Plan, target string) (plan.Change, error) {
+	var seen []string
+	for _, c := range p.Changes {
+		if c.Address == target && (c.Kind.Destructive() || c.Kind == plan.KindUpdate) {
+			return c, nil
+		}
+		if c.Kind.Destructive() {
+			seen = append(seen, c.Address)
+		}
+	}
+	sort.Strings(seen)
+	hint := "the plan has no destructive changes"
+	if len(seen) > 0 {
+		hint = "destructive changes in the plan: " + strings.Join(seen, ", ")
+	}
+	return plan.Change{}, withHint(fmt.Errorf("the plan does not delete, replace, update or forget %s", target), hint)
+}
+
+// expiry turns --expires into an RFC 3339 time in UTC.
+func expiry(v string, now time.Time) (string, error) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		if !t.After(now) {
+			return "", fmt.Errorf("--expires %s is in the past", v)
+		}
+		return v, nil
+	}
+	d, err := parseDuration(v)
+	if err != nil || d <= 0 {
+		return "", withHint(fmt.Errorf("--expires %q is neither a positive duration nor an RFC 3339 time", v), "write e.g. 24h, 3d or 2026-12-01T00:00:00Z")
+	}
+	return now.Add(d).UTC().Truncate(time.Second).Format(time.RFC3339), nil
+}
+
+// parseDuration is time.ParseDuration plus a whole-days suffix "d".
+func parseDuration(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		var days int
+		if _, err := fmt.Sscanf(n, "%d", &days); err != nil || fmt.Sprint(days) != n || days > 3650 {
+			return 0, fmt.Errorf("bad days %q", v)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
+}
+
+func runApprove(e *env, args []string) (int, error) {
+	fs := newFlags("approve", "planguard approve --target ADDRESS --reason TEXT --principal YOU [flags]",
+		`Write a planguard_approval block for one change, signed with your key. With --plan, the
+action and the object's prior id come from the plan. The block is appended to --out (or
+printed); commit it, plan again, and the gate counts it. Others add signatures with
+'planguard sign'.`,
+		`  planguard approve --plan tfplan --target terraform_data.prod_db --reason 'CHG-1042: retire' \
+    --key ~/.ssh/id_ed25519 --principal alice@example.com --out approvals.tf
+  planguard approve --scope prod --target 'module.data.aws_db_instance.main' --action replace \
+    --reason 'engine upgrade' --expires 2026-12-01T00:00:00Z --principal alice@example.com
+`)
+	var sf statementFlags
+	sf.register(fs)
+	principal := fs.String("principal", "", "your identity as listed in allowed_signers (`PRINCIPAL`)")
+	key := fs.String("key", "", "private key `FILE` (or a public key whose private key is in ssh-agent; default: the agent's only key)")
+	out := fs.String("out", "", "append the block to this .tf `FILE` (default: print it)")
+	name := fs.String("name", "", "resource `NAME` of the block (default: derived from action and target)")
+	if err := parse(e, fs, args); err != nil {
+		return exitError, err
+	}
+	if fs.NArg() != 0 {
+		return exitError, &usageError{msg: "approve takes no arguments", hint: "pass everything as flags; see 'planguard approve --help'"}
+	}
+	if *principal == "" {
+		return exitError, &usageError{msg: "--principal is required", hint: "pass your identity as listed in allowed_signers, e.g. --principal alice@example.com"}
+	}
+	st, err := sf.statement(e)
+	if err != nil {
+		return exitError, err
+	}
+	sig, err := signStatement(e, st, *key)
+	if err != nil {
+		return exitError, err
+	}
+	if *name == "" {
+		*name = tfconfig.ResourceName(st.Target, st.Action)
+	}
+	block := tfconfig.Render(*name, st, []plan.Signature{{Principal: *principal, Signature: sig}})
+	if *out == "" {
+		_, err := e.stdout.Write(block)
+		return exitAllow, err
+	}
+	if err := appendBlock(*out, *name, block); err != nil {
+		return exitError, err
+	}
+	id, _ := st.ID()
+	fmt.Fprintf(e.stderr, "planguard: wrote %s.%s to %s: %s %s, signed by %s (payload sha256 %s)\n", tfconfig.ResourceType, *name, *out, st.Action, st.Target, *principal, id)
+	return exitAllow, nil
+}
+
+func signStatement(e *env, st approval.Statement, keyPath string) (string, error) {
+	payload, err := st.Payload()
+	if err != nil {
+		return "", err
+	}
+	signer, err := loadSigner(e, keyPath)
+	if err != nil {
+		return "", err
+	}
+	return approval.Sign(signer, payload, approval.Namespace)
+}
+
+// appendBlock appends a block to a .tf file, refusing a second block of the same name.
+func appendBlock(path, name string, block []byte) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(old) > 0 {
+		bs, err := tfconfig.Parse(old, path)
+		if err != nil {
+			return err
+		}
+		for _, b := range bs {
+			if b.Name == name {
+				return withHint(fmt.Errorf("%s already has %s.%s", path, tfconfig.ResourceType, name),
+					"to co-sign it run 'planguard sign --file "+path+" --name "+name+"'; for a new approval pass another --name")
+			}
+		}
+		if old[len(old)-1] != '\n' {
+			old = append(old, '\n')
+		}
+		old = append(old, '\n')
+	}
+	return writeFileAtomic(path, append(old, block...))
+}
+
+// writeFileAtomic replaces path's content in one rename.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".planguard-*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	if err := os.Chmod(f.Name(), mode); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

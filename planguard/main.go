@@ -1,0 +1,154 @@
+// Command planguard is the plan gate: it blocks a Terraform or OpenTofu plan
+// that deletes, replaces or forgets a protected resource unless enough
+// trusted principals signed an approval for exactly that change.
+//
+// Exit status of `planguard check`: 0 allowed, 1 blocked, 2 error (which
+// also blocks).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/go-hclog"
+)
+
+// version is set by the release build.
+var version = "dev"
+
+// Exit codes, a contract.
+const (
+	exitAllow = 0
+	exitBlock = 1
+	exitError = 2
+)
+
+// env is the process environment, injected so tests run commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	isTerminal     func(io.Writer) bool
+	log            hclog.Logger
+}
+
+func main() {
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, isTerminal: isTerminal}
+	os.Exit(run(e, os.Args[1:]))
+}
+
+// usageError is a command-line mistake: the message plus the command's usage hint.
+type usageError struct{ msg, hint string }
+
+func (u *usageError) Error() string { return u.msg }
+
+// hinted is an error with advice on what to do.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() }
+func (h *hinted) Unwrap() error { return h.err }
+
+func withHint(err error, hint string) error { return &hinted{err, hint} }
+
+type command struct {
+	name, summary string
+	run           func(e *env, args []string) (int, error)
+}
+
+func commands() []command {
+	return []command{
+		{"check", "check a plan against the policy (exit 0 allow, 1 block, 2 error)", runCheck},
+		{"approve", "write a signed planguard_approval block for one change", runApprove},
+		{"sign", "add a co-signature to an existing planguard_approval block", runSign},
+		{"payload", "print the exact bytes an approver signs", runPayload},
+		{"keygen", "make an ed25519 signing key and print its allowed_signers line", runKeygen},
+		{"verify", "check the approvals in .tf files against the policy, without a plan", runVerify},
+		{"version", "print the version", runVersion},
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, `planguard %s — a plan gate for Terraform and OpenTofu.
+
+Usage: planguard COMMAND [flags]
+
+Commands:
+`, version)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run 'planguard COMMAND --help' for a command's flags and examples.
+Set PLANGUARD_LOG=debug for logs on stderr.
+
+In CI, between plan and apply:
+  terraform plan -out tfplan
+  planguard check tfplan && terraform apply tfplan
+`)
+}
+
+func run(e *env, args []string) int {
+	level := hclog.LevelFromString(e.getenv("PLANGUARD_LOG"))
+	if level == hclog.NoLevel {
+		level = hclog.Off
+	}
+	e.log = hclog.New(&hclog.LoggerOptions{Name: "planguard", Level: level, Output: e.stderr})
+	if len(args) == 0 {
+		usage(e.stderr)
+		return exitError
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help", "help":
+		usage(e.stdout)
+		return exitAllow
+	case "-version", "--version":
+		name = "version"
+	}
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		code, err := c.run(e, args[1:])
+		if err != nil {
+			printError(e, err)
+			if code == exitAllow {
+				code = exitError
+			}
+		}
+		return code
+	}
+	printError(e, withHint(fmt.Errorf("unknown command %q", name), "run 'planguard --help' for the list of commands"))
+	return exitError
+}
+
+// printError prints an error the way age does: one line, then a hint.
+func printError(e *env, err error) {
+	if errors.Is(err, errHelp) {
+		return
+	}
+	fmt.Fprintf(e.stderr, "planguard: error: %s\n", strings.TrimSpace(err.Error()))
+	var h *hinted
+	var u *usageError
+	switch {
+	case errors.As(err, &h):
+		fmt.Fprintf(e.stderr, "planguard: hint: %s\n", h.hint)
+	case errors.As(err, &u) && u.hint != "":
+		fmt.Fprintf(e.stderr, "planguard: hint: %s\n", u.hint)
+	}
+}
+
+func runVersion(e *env, args []string) (int, error) {
+	fs := newFlags("version", "planguard version", "Print planguard's version.", "")
+	if err := parse(e, fs, args); err != nil {
+		return exitError, err
+	}
+	fmt.Fprintf(e.stdout, "planguard %s\n", version)
+	return exitAllow, nil
+}

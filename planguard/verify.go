@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
+)
+
+func runVerify(e *env, args []string) (int, error) {
+	fs := newFlags("verify", "planguard verify [--policy FILE] [--now TIME] [--author PRINCIPAL] [PATH...]",
+		`Check the planguard_approval blocks in .tf files (PATH: files or directories, default .)
+against the policy and its trust file, without a plan: fields, scope, expiry, signatures.
+Exit status: 0 all approvals sound, 1 some would not count, 2 error. Whether an approval
+covers a change only 'planguard check' on a plan can tell.`,
+		`  planguard verify --policy ../policy/planguard.hcl .
+`)
+	policyPath := fs.String("policy", defaultPolicy, "policy `FILE` (HCL)")
+	now := fs.String("now", "", "judge at this RFC 3339 `TIME` instead of now")
+	author := fs.String("author", "", "`PRINCIPAL` whose signatures do not count (default $PLANGUARD_AUTHOR)")
+	if err := parse(e, fs, args); err != nil {
+		return exitError, err
+	}
+	if *author == "" {
+		*author = e.getenv("PLANGUARD_AUTHOR")
+	}
+	t, err := parseNow(*now)
+	if err != nil {
+		return exitError, err
+	}
+	pol, trust, err := loadPolicy(*policyPath)
+	if err != nil {
+		return exitError, err
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	blocks, err := tfconfig.Load(paths)
+	if err != nil {
+		return exitError, err
+	}
+	if len(blocks) == 0 {
+		return exitError, withHint(fmt.Errorf("no planguard_approval blocks in %s", strings.Join(paths, ", ")), "pass the directory or .tf files that hold the approvals")
+	}
+	approvals := make([]plan.Approval, len(blocks))
+	for i, b := range blocks {
+		approvals[i] = b.Approval
+	}
+	results, err := gate.CheckApprovals(pol, trust, t, *author, approvals)
+	if err != nil {
+		return exitError, err
+	}
+	code := exitAllow
+	for i, r := range results {
+		b := blocks[i]
+		fmt.Fprintf(e.stdout, "%s:%d: %s: %s %s: %s", b.File, b.Range.Start.Line, r.Address, r.Action, r.Target, r.Status)
+		if len(r.Principals) > 0 {
+			fmt.Fprintf(e.stdout, " (signed by %s)", strings.Join(r.Principals, ", "))
+		}
+		fmt.Fprintln(e.stdout)
+		if b.Problem != "" {
+			fmt.Fprintf(e.stdout, "  %s\n", b.Problem)
+		}
+		for _, p := range r.Problems {
+			fmt.Fprintf(e.stdout, "  %s\n", p)
+		}
+		if r.Status != gate.StatusValid {
+			code = exitBlock
+		}
+	}
+	return code, nil
+}

@@ -116,6 +116,9 @@ func run(e *env, args []string) int {
 			continue
 		}
 		code, err := c.run(e, args[1:])
+		if errors.Is(err, errHelp) {
+			return exitAllow
+		}
 		if err != nil {
 			printError(e, err)
 			if code == exitAllow {

@@ -18,7 +18,7 @@ import (
 // statementFlags are the flags that describe an approval statement.
 type statementFlags struct {
 	policy, scope, plan, target, action, reason, expires, identity, tfBin, now string
-	noIdentity                                                              bool
+	noIdentity                                                                 bool
 }
 
 func (s *statementFlags) register(fs *flags) {

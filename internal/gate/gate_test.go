@@ -130,25 +130,35 @@ func TestDecide(t *testing.T) {
 		{name: "create only", changes: []plan.Change{change("terraform_data.db", plan.KindCreate)}, decision: Allow},
 		{name: "protected delete without approval", changes: []plan.Change{change("terraform_data.db", plan.KindDelete)}, decision: Block, approved: []bool{false}},
 		{name: "protected delete approved",
-			changes:   []plan.Change{change("terraform_data.db", plan.KindDelete)},
-			approvals: func() []plan.Approval { return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)} },
-			decision:  Allow, approved: []bool{true}, statuses: []string{StatusValid}},
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
+			},
+			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
 		{name: "approval for delete does not cover replace",
-			changes:   []plan.Change{change("terraform_data.db", plan.KindReplace)},
-			approvals: func() []plan.Approval { return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)} },
-			decision:  Block, approved: []bool{false}, statuses: []string{StatusWrongAction}},
+			changes: []plan.Change{change("terraform_data.db", plan.KindReplace)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongAction}},
 		{name: "approval for another address",
-			changes:   []plan.Change{change("terraform_data.db", plan.KindDelete)},
-			approvals: func() []plan.Approval { return []plan.Approval{approve(t, stmt("terraform_data.db2", "delete"), f.alice)} },
-			decision:  Block, approved: []bool{false}, statuses: []string{StatusUnused}},
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db2", "delete"), f.alice)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusUnused}},
 		{name: "untrusted key",
-			changes:   []plan.Change{change("terraform_data.db", plan.KindDelete)},
-			approvals: func() []plan.Approval { return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.mallory)} },
-			decision:  Block, approved: []bool{false}, statuses: []string{StatusUntrusted}},
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.mallory)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusUntrusted}},
 		{name: "trusted key under another principal's name",
-			changes:   []plan.Change{change("terraform_data.db", plan.KindDelete)},
-			approvals: func() []plan.Approval { return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), as(f.alice, "bob@example.com"))} },
-			decision:  Block, approved: []bool{false}, statuses: []string{StatusUntrusted}},
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), as(f.alice, "bob@example.com"))}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusUntrusted}},
 		{name: "edited after signing",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -182,10 +192,12 @@ func TestDecide(t *testing.T) {
 			},
 			decision: Block, approved: []bool{false}, statuses: []string{StatusUnknown}},
 		{name: "author cannot approve",
-			changes:   []plan.Change{change("terraform_data.db", plan.KindDelete)},
-			approvals: func() []plan.Approval { return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)} },
-			author:    "alice@example.com",
-			decision:  Block, approved: []bool{false}, statuses: []string{StatusNoSigners}},
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
+			},
+			author:   "alice@example.com",
+			decision: Block, approved: []bool{false}, statuses: []string{StatusNoSigners}},
 		{name: "quorum of two met",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -213,13 +225,17 @@ func TestDecide(t *testing.T) {
 			},
 			decision: Block, approved: []bool{false}, statuses: []string{StatusValid}},
 		{name: "identity required and missing",
-			changes:   []plan.Change{change("terraform_data.backup", plan.KindDelete)},
-			approvals: func() []plan.Approval { return []plan.Approval{approve(t, stmt("terraform_data.backup", "delete"), f.alice, f.bob)} },
-			decision:  Block, approved: []bool{false}, statuses: []string{StatusWrongIdentity}},
+			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.backup", "delete"), f.alice, f.bob)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongIdentity}},
 		{name: "identity of another object",
-			changes:   []plan.Change{change("terraform_data.db", plan.KindDelete)},
-			approvals: func() []plan.Approval { return []plan.Approval{approve(t, withID(stmt("terraform_data.db", "delete"), "other"), f.alice)} },
-			decision:  Block, approved: []bool{false}, statuses: []string{StatusWrongIdentity}},
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, withID(stmt("terraform_data.db", "delete"), "other"), f.alice)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongIdentity}},
 		{name: "beyond max_ttl",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -243,9 +259,11 @@ func TestDecide(t *testing.T) {
 			}()},
 			decision: Allow},
 		{name: "one of two blocked",
-			changes:   []plan.Change{change("terraform_data.db", plan.KindDelete), change("terraform_data.db_old", plan.KindDelete)},
-			approvals: func() []plan.Approval { return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)} },
-			decision:  Block, approved: []bool{true, false}, statuses: []string{StatusValid}},
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete), change("terraform_data.db_old", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
+			},
+			decision: Block, approved: []bool{true, false}, statuses: []string{StatusValid}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

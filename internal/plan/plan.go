@@ -1,0 +1,136 @@
+// Package plan reads the JSON form of a saved Terraform or OpenTofu plan
+// (`terraform show -json PLANFILE`) and extracts what the planguard gate
+// needs: every managed resource change, classified into a Kind, the planned
+// planguard_approval instances, deferred changes and drift.
+//
+// The reader is strict and fails closed: anything it cannot fully understand
+// (malformed JSON, trailing data, duplicate keys, an unknown format version or
+// action, an errored plan) is an error, never an empty plan.
+//
+// It is also streaming: the JSON is walked token by token, and only one
+// resource change's before/after objects are held in memory at a time, so
+// memory use does not grow with the size of planned_values, prior_state or
+// configuration.
+package plan
+
+// Kind is the classification of one resource change.
+type Kind string
+
+// The kinds of resource change. See Classify for how the actions of a
+// resource change map to them.
+const (
+	// KindCreate is a new object: actions ["create"].
+	KindCreate Kind = "create"
+	// KindDelete destroys an object: actions ["delete"] (removal from
+	// configuration, count/for_each shrink, destroy plans, deposed objects).
+	KindDelete Kind = "delete"
+	// KindReplace destroys an object and creates a new one: actions
+	// ["delete","create"] or ["create","delete"].
+	KindReplace Kind = "replace"
+	// KindUpdate changes an object in place: actions ["update"].
+	KindUpdate Kind = "update"
+	// KindForget removes an object from state without destroying it:
+	// actions ["forget"] or ["create","forget"].
+	KindForget Kind = "forget"
+	// KindNoOp leaves an object as it is: actions ["no-op"].
+	KindNoOp Kind = "no-op"
+	// KindRead reads a data source: actions ["read"].
+	KindRead Kind = "read"
+)
+
+// Destructive reports whether k is delete, replace or forget (update is
+// destructive only per policy attributes).
+func (k Kind) Destructive() bool {
+	switch k {
+	case KindDelete, KindReplace, KindForget:
+		return true
+	}
+	return false
+}
+
+// Change is one managed resource change, slimmed to what the gate needs. It
+// keeps no before/after objects, so that memory stays flat on large plans.
+type Change struct {
+	// Address is the resource instance address, e.g. module.data.terraform_data.db["a"].
+	Address string
+	// PreviousAddress is the address before a moved block renamed it, else "".
+	PreviousAddress string
+	// ModuleAddress is the module instance address, "" for the root module.
+	ModuleAddress string
+	// Type is the resource type, e.g. terraform_data.
+	Type string
+	// Name is the resource name in its module.
+	Name string
+	// ProviderName is the provider source address, e.g. terraform.io/builtin/terraform.
+	ProviderName string
+	// Deposed is the deposed object key, if this change is for a deposed object.
+	Deposed string
+	// Actions are the raw actions as in the JSON, e.g. ["delete","create"].
+	Actions []string
+	// Kind is the classification of Actions.
+	Kind Kind
+	// ActionReason is Terraform's action_reason (for deferred changes: the
+	// deferral reason).
+	ActionReason string
+	// PriorID is before["id"] when it is a string, else "".
+	PriorID string
+	// ChangedAttributes, for KindUpdate and KindReplace, are the sorted
+	// top-level attribute names whose before and after values differ, or
+	// whose after value is (wholly or partly) unknown. Changes of
+	// sensitivity alone are ignored.
+	ChangedAttributes []string
+}
+
+// Signature is one signature of a planguard_approval, as planned.
+type Signature struct {
+	// Principal names the signer, as in an allowed_signers file.
+	Principal string
+	// Signature is the armored SSHSIG signature.
+	Signature string
+}
+
+// Approval is the planned value of one planguard_approval resource instance.
+type Approval struct {
+	// Address is the approval's resource instance address.
+	Address string
+	// Kind is the approval's own change kind (create, no-op, update, replace).
+	Kind Kind
+	// Known is false when any of scope, target, action, reason, expires_at,
+	// identity or signatures is (wholly or partly) unknown in the plan. The
+	// unknown fields are then left empty.
+	Known bool
+	// Scope, Target, Action, Reason, ExpiresAt and Identity are the planned
+	// attribute values ("" when null).
+	Scope, Target, Action, Reason, ExpiresAt, Identity string
+	// Signatures are the planned signatures, in plan order.
+	Signatures []Signature
+}
+
+// ApprovalType is the resource type whose instances are reported as Approvals.
+const ApprovalType = "planguard_approval"
+
+// Plan is what the gate needs from one plan.
+type Plan struct {
+	// FormatVersion is the JSON format_version, e.g. "1.2".
+	FormatVersion string
+	// TerraformVersion is the version of Terraform or OpenTofu that wrote the JSON.
+	TerraformVersion string
+	// SHA256 is the hex SHA-256 of the JSON bytes read, or of the binary
+	// saved plan file when Read was given one.
+	SHA256 string
+	// Errored is never true in a returned plan: an errored plan is an error.
+	Errored bool
+	// Changes are all managed resource changes (approvals included), in
+	// file order. Data sources are never listed.
+	Changes []Change
+	// Approvals are the managed planguard_approval instances whose change
+	// has an after object (create, no-op, update, replace). An approval
+	// that is only being deleted or forgotten is not listed.
+	Approvals []Approval
+	// Deferred are the managed changes from deferred_changes (Terraform
+	// 1.9+), with the deferral reason in ActionReason.
+	Deferred []Change
+	// Drift are the managed changes from resource_drift (changes made
+	// outside Terraform), for context only.
+	Drift []Change
+}

@@ -311,3 +311,23 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("version: %d %q", code, out)
 	}
 }
+
+// TestCLIReferenceCoversEveryFlag keeps docs/guides/cli.md in step with the code.
+func TestCLIReferenceCoversEveryFlag(t *testing.T) {
+	doc := readFile(t, "../docs/guides/cli.md")
+	for _, c := range commands() {
+		if !strings.Contains(doc, "`planguard "+c.name) && !strings.Contains(doc, "| `"+c.name+"` |") {
+			t.Errorf("docs/guides/cli.md does not document command %s", c.name)
+		}
+		_, out, _ := runCLI(t, "", nil, c.name, "--help")
+		for _, line := range strings.Split(out, "\n") {
+			if !strings.HasPrefix(line, "  -") {
+				continue
+			}
+			flag := "--" + strings.Fields(line)[0][1:]
+			if !strings.Contains(doc, "`"+flag) {
+				t.Errorf("docs/guides/cli.md does not document %s %s", c.name, flag)
+			}
+		}
+	}
+}

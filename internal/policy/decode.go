@@ -1,0 +1,400 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+var (
+	rootSchema = &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "scope"}},
+		Blocks: []hcl.BlockHeaderSchema{
+			{Type: "trust"},
+			{Type: "protect", LabelNames: []string{"name"}},
+		},
+	}
+	trustSchema = &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "allowed_signers"}},
+	}
+	protectSchema = &hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{
+			{Name: "types"},
+			{Name: "addresses"},
+			{Name: "actions"},
+			{Name: "approvals"},
+			{Name: "max_ttl"},
+			{Name: "require_identity"},
+			{Name: "attributes"},
+		},
+	}
+
+	// namePattern is what a scope or a rule name may contain: they appear
+	// in signed payloads, reports and file names.
+	namePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+)
+
+// decode parses src and checks everything Parse promises, collecting every
+// problem rather than stopping at the first.
+func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
+	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	content, more := file.Body.Content(rootSchema)
+	diags = append(diags, more...)
+	p := &Policy{Filename: filename}
+	// Blocks with the wrong number of labels are left out of content, with
+	// a diagnostic of their own; count them here so that they are not also
+	// reported as missing.
+	written := map[string]int{}
+	for _, b := range file.Body.(*hclsyntax.Body).Blocks {
+		written[b.Type]++
+	}
+
+	if attr, ok := content.Attributes["scope"]; ok {
+		s, d := stringAttr(attr)
+		diags = append(diags, d...)
+		if !d.HasErrors() && !namePattern.MatchString(s) {
+			diags = append(diags, errorAt(attr.Expr.Range(), "Invalid scope",
+				fmt.Sprintf("scope %q may only contain letters, digits, '.', '_' and '-', and must not be empty.", s)))
+		}
+		p.Scope = s
+	} else {
+		diags = append(diags, errorAt(content.MissingItemRange, "Missing scope",
+			`The policy must set scope = "NAME" (e.g. "prod"): approvals must name this scope, so an approval for another environment cannot be replayed here.`))
+	}
+
+	var trust, protects []*hcl.Block
+	for _, b := range content.Blocks {
+		if b.Type == "trust" {
+			trust = append(trust, b)
+		} else {
+			protects = append(protects, b)
+		}
+	}
+	switch {
+	case len(trust) == 0 && written["trust"] > 0:
+		// A trust block with labels: reported by Content already.
+	case len(trust) == 0:
+		diags = append(diags, errorAt(content.MissingItemRange, "Missing trust block",
+			`The policy must name the keys it trusts: add trust { allowed_signers = "allowed_signers" }, an OpenSSH allowed_signers file relative to the policy file.`))
+	default:
+		for _, b := range trust[1:] {
+			diags = append(diags, errorAt(b.DefRange, "Duplicate trust block",
+				fmt.Sprintf("Only one trust block is allowed; the first is at %s. Merge them.", trust[0].DefRange)))
+		}
+		diags = append(diags, decodeTrust(p, trust[0])...)
+	}
+
+	if written["protect"] == 0 {
+		diags = append(diags, errorAt(content.MissingItemRange, "No protect block",
+			`policy declares no protect block: nothing would be guarded; add one, e.g. protect "databases" { types = ["aws_db_instance"] }.`))
+	}
+	seen := map[string]*Rule{}
+	for _, b := range protects {
+		r, d := decodeRule(b)
+		diags = append(diags, d...)
+		if first, dup := seen[r.Name]; dup {
+			diags = append(diags, errorAt(b.LabelRanges[0], "Duplicate protect block",
+				fmt.Sprintf("A protect block named %q is already defined at %s; rule names must be unique. Rename or merge one of them.", r.Name, first.Range)))
+		} else {
+			seen[r.Name] = r
+		}
+		r.pos = len(p.Rules)
+		p.Rules = append(p.Rules, r)
+	}
+
+	sortDiags(diags)
+	return p, diags
+}
+
+func decodeTrust(p *Policy, b *hcl.Block) hcl.Diagnostics {
+	content, diags := b.Body.Content(trustSchema)
+	attr, ok := content.Attributes["allowed_signers"]
+	if !ok {
+		return append(diags, errorAt(b.DefRange, "Missing allowed_signers",
+			`The trust block must set allowed_signers = "FILE", the OpenSSH allowed_signers file of trusted keys, relative to the policy file.`))
+	}
+	s, d := stringAttr(attr)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return diags
+	}
+	if strings.TrimSpace(s) == "" || strings.ContainsRune(s, 0) {
+		return append(diags, errorAt(attr.Expr.Range(), "Invalid allowed_signers",
+			"allowed_signers must be the path of the OpenSSH allowed_signers file, relative to the policy file."))
+	}
+	p.AllowedSignersPath = resolveTrustPath(p.Filename, s)
+	p.trustRange = attr.Expr.Range()
+	return diags
+}
+
+func decodeRule(b *hcl.Block) (*Rule, hcl.Diagnostics) {
+	r := &Rule{
+		Name:      b.Labels[0],
+		Range:     b.DefRange,
+		Approvals: 1,
+	}
+	var diags hcl.Diagnostics
+	if !namePattern.MatchString(r.Name) {
+		diags = append(diags, errorAt(b.LabelRanges[0], "Invalid protect name",
+			fmt.Sprintf("protect %q: a rule name may only contain letters, digits, '.', '_' and '-', and must not be empty.", r.Name)))
+	}
+	content, more := b.Body.Content(protectSchema)
+	diags = append(diags, more...)
+	attrs := content.Attributes
+
+	if a, ok := attrs["types"]; ok {
+		var ranges []hcl.Range
+		r.Types, ranges, more = stringListAttr(a)
+		diags = append(diags, more...)
+		for i, t := range r.Types {
+			g, err := nameGlob(t, "type glob")
+			if err != nil {
+				diags = append(diags, errorAt(ranges[i], "Invalid type glob", fmt.Sprintf("types[%d]: %s.", i, err)))
+				continue
+			}
+			r.types = append(r.types, g)
+		}
+	}
+	if a, ok := attrs["addresses"]; ok {
+		var ranges []hcl.Range
+		r.Addresses, ranges, more = stringListAttr(a)
+		diags = append(diags, more...)
+		for i, s := range r.Addresses {
+			pat, err := compileAddrPattern(s)
+			if err != nil {
+				diags = append(diags, errorAt(ranges[i], "Invalid address glob", fmt.Sprintf("addresses[%d] %q: %s.", i, s, err)))
+				continue
+			}
+			r.addrs = append(r.addrs, pat)
+		}
+	}
+	if _, t := attrs["types"]; !t {
+		if _, a := attrs["addresses"]; !a {
+			diags = append(diags, errorAt(b.DefRange, "Rule matches nothing",
+				fmt.Sprintf("protect %q sets neither types nor addresses; set at least one (e.g. types = [\"aws_db_instance\"]) to say what it protects.", r.Name)))
+		}
+	}
+
+	r.Actions = []string{ActionDelete, ActionReplace}
+	actionsOK := true
+	if a, ok := attrs["actions"]; ok {
+		var ranges []hcl.Range
+		r.Actions, ranges, more = stringListAttr(a)
+		diags = append(diags, more...)
+		actionsOK = !more.HasErrors()
+		for i, s := range r.Actions {
+			bit := parseAction(s)
+			if bit == 0 {
+				diags = append(diags, errorAt(ranges[i], "Unknown action",
+					fmt.Sprintf("actions[%d] %q: want delete, replace, update or forget.", i, s)))
+				actionsOK = false
+			}
+			r.actions |= bit
+		}
+	} else {
+		r.actions = actDelete | actReplace
+	}
+
+	if a, ok := attrs["approvals"]; ok {
+		n, d := intAttr(a)
+		diags = append(diags, d...)
+		if !d.HasErrors() && n < 1 {
+			diags = append(diags, errorAt(a.Expr.Range(), "Invalid approvals",
+				fmt.Sprintf("approvals = %d: at least 1 trusted principal must sign; remove the rule to stop protecting these resources.", n)))
+		}
+		r.Approvals = n
+	}
+
+	if a, ok := attrs["max_ttl"]; ok {
+		s, d := stringAttr(a)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			ttl, err := parseTTL(s)
+			if err != nil {
+				diags = append(diags, errorAt(a.Expr.Range(), "Invalid max_ttl", fmt.Sprintf("max_ttl %q: %s.", s, err)))
+			}
+			r.MaxTTL = ttl
+		}
+	}
+
+	if a, ok := attrs["require_identity"]; ok {
+		v, d := typedAttr(a, cty.Bool, "true or false")
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			r.RequireIdentity = v.True()
+		}
+	}
+
+	a, hasAttrs := attrs["attributes"]
+	if hasAttrs {
+		var ranges []hcl.Range
+		r.Attributes, ranges, more = stringListAttr(a)
+		diags = append(diags, more...)
+		for i, s := range r.Attributes {
+			if !hclsyntax.ValidIdentifier(s) {
+				diags = append(diags, errorAt(ranges[i], "Invalid attribute name",
+					fmt.Sprintf("attributes[%d] %q: want a top-level attribute name of the resource, such as \"deletion_protection\".", i, s)))
+			}
+		}
+	}
+	switch {
+	case !actionsOK:
+		// The actions are wrong already; whether attributes fit them is moot.
+	case r.actions&actUpdate != 0 && !hasAttrs:
+		diags = append(diags, errorAt(b.DefRange, "Update needs attributes",
+			fmt.Sprintf("protect %q guards \"update\", but update needs attributes: which changes count? Add attributes = [\"...\"], e.g. [\"deletion_protection\"].", r.Name)))
+	case r.actions&actUpdate == 0 && hasAttrs:
+		diags = append(diags, errorAt(a.NameRange, "Attributes without update",
+			fmt.Sprintf("protect %q sets attributes, which only apply to updates; add \"update\" to actions or remove attributes.", r.Name)))
+	}
+	return r, diags
+}
+
+// parseTTL parses max_ttl: a Go duration ("72h", "90m", "1h30m"), optionally
+// led by whole days ("7d", "1d12h"), which must come out greater than zero.
+func parseTTL(s string) (time.Duration, error) {
+	hint := errors.New(`want a duration like "72h", "90m", "1h30m" or "7d" (units: d, h, m, s)`)
+	var days time.Duration
+	rest := s
+	if i := strings.IndexByte(s, 'd'); i > 0 && strings.Trim(s[:i], "0123456789") == "" {
+		n, err := strconv.ParseInt(s[:i], 10, 64)
+		if err != nil || n > int64(math.MaxInt64/(24*time.Hour)) {
+			return 0, errors.New("too long")
+		}
+		days, rest = time.Duration(n)*24*time.Hour, s[i+1:]
+		if rest != "" && (rest[0] == '-' || rest[0] == '+') {
+			return 0, hint
+		}
+	}
+	var d time.Duration
+	if rest != "" || rest == s {
+		var err error
+		if d, err = time.ParseDuration(rest); err != nil {
+			return 0, hint
+		}
+	}
+	if d > math.MaxInt64-days {
+		return 0, errors.New("too long")
+	}
+	if d+days <= 0 {
+		return 0, errors.New("must be greater than zero; remove max_ttl for no limit")
+	}
+	return d + days, nil
+}
+
+// typedAttr evaluates an attribute without variables or functions and
+// requires a known, non-null value of exactly type want.
+func typedAttr(a *hcl.Attribute, want cty.Type, wantText string) (cty.Value, hcl.Diagnostics) {
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	if v.IsNull() || !v.IsWhollyKnown() || !v.Type().Equals(want) {
+		return cty.NilVal, hcl.Diagnostics{errorAt(a.Expr.Range(), "Invalid "+a.Name,
+			fmt.Sprintf("%s must be %s.", a.Name, wantText))}
+	}
+	return v, nil
+}
+
+func stringAttr(a *hcl.Attribute) (string, hcl.Diagnostics) {
+	v, diags := typedAttr(a, cty.String, "a string")
+	if diags.HasErrors() {
+		return "", diags
+	}
+	return v.AsString(), nil
+}
+
+func intAttr(a *hcl.Attribute) (int, hcl.Diagnostics) {
+	v, diags := typedAttr(a, cty.Number, "a whole number")
+	if diags.HasErrors() {
+		return 0, diags
+	}
+	n, ok := wholeInt(v.AsBigFloat())
+	if !ok || n > math.MaxInt32 || n < math.MinInt32 {
+		return 0, hcl.Diagnostics{errorAt(a.Expr.Range(), "Invalid "+a.Name,
+			fmt.Sprintf("%s must be a whole number, got %s.", a.Name, v.AsBigFloat().Text('g', 10)))}
+	}
+	return n, nil
+}
+
+// stringListAttr decodes a non-empty list of distinct, non-empty strings,
+// with the range of each element for messages.
+func stringListAttr(a *hcl.Attribute) ([]string, []hcl.Range, hcl.Diagnostics) {
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() {
+		return nil, nil, diags
+	}
+	if v.IsNull() || !v.IsWhollyKnown() || !(v.Type().IsTupleType() || v.Type().IsListType()) {
+		return nil, nil, hcl.Diagnostics{errorAt(a.Expr.Range(), "Invalid "+a.Name,
+			fmt.Sprintf(`%s must be a list of strings, like ["a", "b"].`, a.Name))}
+	}
+	if v.LengthInt() == 0 {
+		return nil, nil, hcl.Diagnostics{errorAt(a.Expr.Range(), "Empty "+a.Name,
+			fmt.Sprintf("%s = [] lists nothing; list at least one value or remove %s.", a.Name, a.Name))}
+	}
+	exprs, d := hcl.ExprList(a.Expr)
+	rangeOf := func(i int) hcl.Range {
+		if d.HasErrors() || len(exprs) != v.LengthInt() {
+			return a.Expr.Range()
+		}
+		return exprs[i].Range()
+	}
+	var out []string
+	var ranges []hcl.Range
+	first := map[string]int{}
+	for i, e := range v.AsValueSlice() {
+		rng := rangeOf(i)
+		switch {
+		case e.IsNull() || e.Type() != cty.String:
+			diags = append(diags, errorAt(rng, "Invalid "+a.Name,
+				fmt.Sprintf("%s[%d] must be a string.", a.Name, i)))
+		case e.AsString() == "":
+			diags = append(diags, errorAt(rng, "Empty string in "+a.Name,
+				fmt.Sprintf("%s[%d] is an empty string; remove it or write a value.", a.Name, i)))
+		default:
+			s := e.AsString()
+			if j, dup := first[s]; dup {
+				diags = append(diags, errorAt(rng, "Duplicate value in "+a.Name,
+					fmt.Sprintf("%s[%d] %q repeats %s[%d]; remove one.", a.Name, i, s, a.Name, j)))
+				continue
+			}
+			first[s] = i
+			out = append(out, s)
+			ranges = append(ranges, rng)
+		}
+	}
+	if diags.HasErrors() {
+		return nil, nil, diags
+	}
+	return out, ranges, nil
+}
+
+func errorAt(rng hcl.Range, summary, detail string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: rng.Ptr()}
+}
+
+// sortDiags orders diagnostics by position in the file, so a user reads them
+// top to bottom.
+func sortDiags(diags hcl.Diagnostics) {
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		switch {
+		case a == nil || b == nil:
+			return a != nil && b == nil
+		default:
+			return a.Start.Byte < b.Start.Byte
+		}
+	})
+}

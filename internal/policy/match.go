@@ -1,0 +1,253 @@
+package policy
+
+import (
+	"slices"
+	"time"
+)
+
+// actionSet is a set of actions as bits.
+type actionSet uint8
+
+const (
+	actDelete actionSet = 1 << iota
+	actReplace
+	actUpdate
+	actForget
+
+	actAll = actDelete | actReplace | actUpdate | actForget
+)
+
+// parseAction returns the bit of a known action, or 0.
+func parseAction(s string) actionSet {
+	switch s {
+	case ActionDelete:
+		return actDelete
+	case ActionReplace:
+		return actReplace
+	case ActionUpdate:
+		return actUpdate
+	case ActionForget:
+		return actForget
+	}
+	return 0
+}
+
+// index narrows the rules to try for a change. Each rule sits in exactly one
+// of its parts, the first it qualifies for, each part in policy order.
+type index struct {
+	// byType holds rules whose types are all literal names, under each of
+	// them; looked up with the change's resource type.
+	byType map[string][]*Rule
+	// byAddrType holds rules whose address globs all name a literal
+	// resource type, under each of them; looked up with the type written in
+	// the change's address.
+	byAddrType map[string][]*Rule
+	// byModule holds rules whose address globs all start with a literal
+	// module name, or are for the root module (""), under each of them;
+	// looked up with the first module name in the change's address.
+	byModule map[string][]*Rule
+	// rest holds every other rule; they are tried for every change.
+	rest []*Rule
+	// built is set by buildIndex.
+	built bool
+}
+
+func buildIndex(rules []*Rule) index {
+	ix := index{byType: map[string][]*Rule{}, byAddrType: map[string][]*Rule{}, byModule: map[string][]*Rule{}, built: true}
+	for _, r := range rules {
+		if keys, ok := literalTypes(r); ok {
+			add(ix.byType, keys, r)
+		} else if keys, ok := addrKeys(r, (*addrPattern).literalType); ok {
+			add(ix.byAddrType, keys, r)
+		} else if keys, ok := addrKeys(r, (*addrPattern).firstModule); ok {
+			add(ix.byModule, keys, r)
+		} else {
+			ix.rest = append(ix.rest, r)
+		}
+	}
+	return ix
+}
+
+func add(m map[string][]*Rule, keys []string, r *Rule) {
+	for _, k := range keys {
+		m[k] = append(m[k], r)
+	}
+}
+
+// literalTypes returns the types of a rule whose type globs are all literal
+// names (distinct: Parse rejects duplicates).
+func literalTypes(r *Rule) ([]string, bool) {
+	if len(r.types) == 0 {
+		return nil, false
+	}
+	keys := make([]string, 0, len(r.types))
+	for _, g := range r.types {
+		if !g.literal() {
+			return nil, false
+		}
+		keys = append(keys, g.src)
+	}
+	return keys, true
+}
+
+// addrKeys returns the distinct keys of a rule's address globs, when every
+// one of them has a key.
+func addrKeys(r *Rule, key func(*addrPattern) (string, bool)) ([]string, bool) {
+	if len(r.addrs) == 0 {
+		return nil, false
+	}
+	var keys []string
+	for _, p := range r.addrs {
+		k, ok := key(p)
+		if !ok {
+			return nil, false
+		}
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys, true
+}
+
+// Match returns the rules that apply to a change of the resource instance at
+// address, of type resourceType, by action (delete, replace, update or
+// forget), in policy order. A rule applies when its types are empty or one
+// matches resourceType, its addresses are empty or one matches the address,
+// and it guards action. For "update" the caller must further check the
+// rule's Attributes against what changed; Require does.
+//
+// An empty resourceType is taken from the address. Addresses of data
+// sources and ephemeral resources match nothing: a plan never destroys
+// them. An unknown action matches nothing. An address that does not parse
+// as a Terraform resource instance address fails closed: every address glob
+// is taken to match it, so only types and action decide.
+func (p *Policy) Match(address, resourceType, action string) []*Rule {
+	act := parseAction(action)
+	if act == 0 {
+		return nil
+	}
+	return p.match(address, resourceType, act)
+}
+
+// Protects reports whether any rule matches the address and type, whatever
+// the action.
+func (p *Policy) Protects(address, resourceType string) bool {
+	return len(p.match(address, resourceType, actAll)) > 0
+}
+
+func (p *Policy) match(address, resourceType string, act actionSet) []*Rule {
+	if !p.index.built && len(p.Rules) > 0 {
+		// Rules made by hand have no compiled globs and would match wrongly.
+		panic("policy: Match on a Policy not made by Parse or Load")
+	}
+	addr, err := parseAddress(address)
+	if err != nil {
+		// Fail closed: try every rule, with the address part granted.
+		var out []*Rule
+		for _, r := range p.Rules {
+			if r.actions&act != 0 && r.matchType(resourceType) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	if addr.mode != modeManaged {
+		return nil
+	}
+	if resourceType == "" {
+		resourceType = addr.typ
+	}
+	firstModule := ""
+	if len(addr.modules) > 0 {
+		firstModule = addr.modules[0].name
+	}
+	lists := [...][]*Rule{p.index.byType[resourceType], p.index.byAddrType[addr.typ], p.index.byModule[firstModule], p.index.rest}
+	var out []*Rule
+	for {
+		// Take the next rule in policy order from the sorted lists.
+		next := -1
+		for i, l := range lists {
+			if len(l) > 0 && (next < 0 || l[0].pos < lists[next][0].pos) {
+				next = i
+			}
+		}
+		if next < 0 {
+			return out
+		}
+		r := lists[next][0]
+		lists[next] = lists[next][1:]
+		if r.actions&act != 0 && r.matchType(resourceType) && r.matchAddress(&addr) {
+			out = append(out, r)
+		}
+	}
+}
+
+func (r *Rule) matchType(t string) bool {
+	if len(r.types) == 0 {
+		return true
+	}
+	for _, g := range r.types {
+		if g.match(t) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Rule) matchAddress(a *address) bool {
+	if len(r.addrs) == 0 {
+		return true
+	}
+	for _, p := range r.addrs {
+		if p.match(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// guards reports whether an update changing changedAttrs is one the rule
+// guards: whether one of its Attributes is among them.
+func (r *Rule) guards(changedAttrs []string) bool {
+	for _, a := range r.Attributes {
+		if slices.Contains(changedAttrs, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// Requirement is what approvals of a change must satisfy: the strictest of
+// every rule that applies to it.
+type Requirement struct {
+	// Rules are the names of the rules that apply, in policy order.
+	Rules []string
+	// Approvals is the greatest number of approvals they require.
+	Approvals int
+	// MaxTTL is the shortest non-zero max_ttl among them; 0 for no limit.
+	MaxTTL time.Duration
+	// RequireIdentity is set when any of them requires the prior identity.
+	RequireIdentity bool
+}
+
+// Require returns the merged requirement for a change, and false when no
+// rule protects it. Rules apply as in Match; for action "update" a rule
+// applies only when one of its Attributes is in changedAttrs, the top-level
+// attributes the update changes (count an attribute whose new value is
+// unknown until apply as changed). changedAttrs is ignored for other
+// actions.
+func (p *Policy) Require(address, resourceType, action string, changedAttrs []string) (Requirement, bool) {
+	var req Requirement
+	for _, r := range p.Match(address, resourceType, action) {
+		if action == ActionUpdate && !r.guards(changedAttrs) {
+			continue
+		}
+		req.Rules = append(req.Rules, r.Name)
+		req.Approvals = max(req.Approvals, r.Approvals)
+		if r.MaxTTL > 0 && (req.MaxTTL == 0 || r.MaxTTL < req.MaxTTL) {
+			req.MaxTTL = r.MaxTTL
+		}
+		req.RequireIdentity = req.RequireIdentity || r.RequireIdentity
+	}
+	return req, len(req.Rules) > 0
+}

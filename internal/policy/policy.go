@@ -1,0 +1,169 @@
+// Package policy reads planguard's policy file — the scope approvals must
+// name, the trust file of allowed signers, and the protect rules — and
+// answers which rules guard a change to a resource.
+//
+// The file format, the glob language of types and addresses, and the merging
+// of several matching rules are documented for users in
+// docs/guides/policy.md.
+package policy
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// The actions a rule can guard.
+const (
+	ActionDelete  = "delete"
+	ActionReplace = "replace"
+	ActionUpdate  = "update"
+	ActionForget  = "forget"
+)
+
+// Policy is a parsed, validated policy file. Only Parse and Load make one
+// that can match (a Policy or Rule built by hand panics in Match), and it
+// must not be modified afterwards; its methods are then safe for concurrent
+// use.
+type Policy struct {
+	// Filename is the name the policy was parsed under, as given.
+	Filename string
+	// SHA256 is the hex SHA-256 of the policy file's bytes.
+	SHA256 string
+	// Scope is the scope every approval must name: [A-Za-z0-9._-]+.
+	Scope string
+	// AllowedSignersPath is trust.allowed_signers, cleaned; a relative path
+	// is resolved against the directory of the policy file.
+	AllowedSignersPath string
+	// AllowedSigners is the content of the trust file. Only Load fills it.
+	AllowedSigners []byte
+	// Rules are the protect blocks, in file order.
+	Rules []*Rule
+
+	trustRange hcl.Range // the allowed_signers attribute, for Load's messages
+	index      index
+}
+
+// Rule is one protect block.
+type Rule struct {
+	// Name is the block's label, unique in the policy.
+	Name string
+	// Types are resource type globs; empty means any type.
+	Types []string
+	// Addresses are resource address globs; empty means any address.
+	Addresses []string
+	// Actions are the guarded actions, a subset of delete, replace, update
+	// and forget; by default delete and replace.
+	Actions []string
+	// Approvals is the number of distinct trusted principals that must sign;
+	// at least 1, by default 1.
+	Approvals int
+	// MaxTTL, when not 0, rejects approvals valid for longer than this.
+	MaxTTL time.Duration
+	// RequireIdentity demands that approvals name the object's prior id.
+	RequireIdentity bool
+	// Attributes are the top-level attributes whose change makes an update
+	// guarded. Set exactly when Actions holds "update".
+	Attributes []string
+	// Range is the block's header (protect "NAME" {), for messages.
+	Range hcl.Range
+
+	pos     int // position in Policy.Rules
+	actions actionSet
+	types   []glob
+	addrs   []*addrPattern
+}
+
+// Error is the error Parse and Load return for a policy that does not parse
+// or validate. It carries every problem found, each with its position.
+type Error struct {
+	Diagnostics hcl.Diagnostics
+}
+
+// Error formats one line per diagnostic:
+// "policy.hcl:3,5-12: Summary; Detail".
+func (e *Error) Error() string {
+	var b strings.Builder
+	for i, d := range e.Diagnostics {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if d.Subject != nil {
+			b.WriteString(d.Subject.String())
+			b.WriteString(": ")
+		}
+		b.WriteString(d.Summary)
+		if d.Detail != "" {
+			b.WriteString("; ")
+			b.WriteString(d.Detail)
+		}
+	}
+	return b.String()
+}
+
+// Parse parses and validates policy source. It does no I/O: filename names
+// the source in messages, and the trust path is resolved against its
+// directory. Any problem yields a nil policy and an *Error.
+func Parse(src []byte, filename string) (*Policy, error) {
+	p, diags := decode(src, filename)
+	if diags.HasErrors() {
+		return nil, &Error{Diagnostics: diags}
+	}
+	sum := sha256.Sum256(src)
+	p.SHA256 = hex.EncodeToString(sum[:])
+	p.index = buildIndex(p.Rules)
+	return p, nil
+}
+
+// Load reads the policy file at path, parses it, and reads its trust file
+// into AllowedSigners. A trust file that cannot be read, or that lists no
+// signer (only blank and comment lines), is an error.
+func Load(path string) (*Policy, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read policy %s: %w", path, err)
+	}
+	p, err := Parse(src, path)
+	if err != nil {
+		return nil, err
+	}
+	signers, err := os.ReadFile(p.AllowedSignersPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: read trust file %s: %w; create it (OpenSSH allowed_signers format, one \"PRINCIPAL KEYTYPE KEY\" per line) or fix trust.allowed_signers, whose relative path starts at the policy file's directory",
+			p.trustRange, p.AllowedSignersPath, err)
+	}
+	if !listsSigner(signers) {
+		return nil, fmt.Errorf("%s: trust file %s lists no signer: every line is blank or a comment, so no approval could ever count; add one line per trusted key, e.g. \"alice@example.com ssh-ed25519 AAAAC3Nza...\"",
+			p.trustRange, p.AllowedSignersPath)
+	}
+	p.AllowedSigners = signers
+	return p, nil
+}
+
+// listsSigner reports whether an allowed_signers file has a line that is
+// neither blank nor a comment.
+func listsSigner(b []byte) bool {
+	for line := range bytes.Lines(b) {
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 && line[0] != '#' {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveTrustPath resolves the trust file path against the directory of
+// the policy file.
+func resolveTrustPath(policyFile, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(filepath.Dir(policyFile), p)
+}

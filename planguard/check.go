@@ -13,6 +13,63 @@ import (
 
 const defaultPolicy = "planguard.hcl"
 
+// checkFlags are the flags shared by check and apply.
+type checkFlags struct {
+	policy, policySHA256, format, now, tfBin, author, auditLog, attest, attestKey string
+}
+
+func (c *checkFlags) register(fs *flags) {
+	fs.StringVar(&c.policy, "policy", defaultPolicy, "policy `FILE` (HCL)")
+	fs.StringVar(&c.policySHA256, "policy-sha256", "", "refuse unless the policy file has this hex `SHA256` (pins the policy CI expects)")
+	fs.StringVar(&c.format, "format", "text", "report format: text, json, markdown, sarif, junit, github")
+	fs.StringVar(&c.now, "now", "", "judge approvals at this RFC 3339 `TIME` instead of now")
+	fs.StringVar(&c.tfBin, "terraform-bin", "", "terraform or tofu `BINARY` for binary plans (default $PLANGUARD_TERRAFORM, else terraform on PATH)")
+	fs.StringVar(&c.author, "author", "", "`PRINCIPAL` who proposed the change; their signatures do not count (default $PLANGUARD_AUTHOR)")
+	fs.StringVar(&c.auditLog, "audit-log", "", "append a JSON line recording this check (time, plan hash, decision, changes, approvers) to `FILE`")
+	fs.StringVar(&c.attest, "attest", "", "write a signed in-toto attestation of the decision to `FILE` (needs --attest-key)")
+	fs.StringVar(&c.attestKey, "attest-key", "", "the gate's private key `FILE` that signs --attest (or a public key held by ssh-agent)")
+}
+
+// checked is the outcome of one check.
+type checked struct {
+	report *gate.Report
+	policy *policy.Policy
+	plan   *plan.Plan
+}
+
+// check runs the gate on planPath; an error means exit 2.
+func (c *checkFlags) check(e *env, planPath string) (*checked, error) {
+	if c.author == "" {
+		c.author = e.getenv("PLANGUARD_AUTHOR")
+	}
+	if c.attest != "" && c.attestKey == "" {
+		return nil, &usageError{msg: "--attest needs --attest-key", hint: "pass the gate's signing key, e.g. --attest-key /run/secrets/planguard_gate_key"}
+	}
+	t, err := parseNow(c.now)
+	if err != nil {
+		return nil, err
+	}
+	pol, trust, err := loadPolicy(c.policy)
+	if err != nil {
+		return nil, err
+	}
+	if c.policySHA256 != "" && c.policySHA256 != pol.SHA256 {
+		return nil, withHint(fmt.Errorf("policy %s has sha256 %s, not the pinned %s", c.policy, pol.SHA256, c.policySHA256),
+			"the policy changed: if the change is intended, update the pin where CI sets --policy-sha256")
+	}
+	e.log.Debug("policy loaded", "path", c.policy, "scope", pol.Scope, "rules", len(pol.Rules), "signers", len(trust.Entries))
+	p, err := plan.Read(planPath, plan.Options{TerraformBin: c.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log})
+	if err != nil {
+		return nil, withHint(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
+	}
+	e.log.Debug("plan read", "changes", len(p.Changes), "approvals", len(p.Approvals), "sha256", p.SHA256)
+	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: trust, Now: t, Author: c.author})
+	if err != nil {
+		return nil, err
+	}
+	return &checked{report: rep, policy: pol, plan: p}, nil
+}
+
 func runCheck(e *env, args []string) (int, error) {
 	fs := newFlags("check", "planguard check [flags] PLAN",
 		`Check a plan against the policy. PLAN is the output of 'terraform show -json', '-' for
@@ -22,54 +79,60 @@ itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
   planguard check tfplan && terraform apply tfplan
   terraform show -json tfplan | planguard check --format markdown - > comment.md
   planguard check --policy /etc/planguard/prod.hcl --author "$GIT_AUTHOR_EMAIL" plan.json
+  planguard check --attest check.att --attest-key gate_key --audit-log audit.jsonl tfplan
 `)
-	policyPath := fs.String("policy", defaultPolicy, "policy `FILE` (HCL)")
-	format := fs.String("format", "text", "report format: text, json, markdown, sarif, junit, github")
-	now := fs.String("now", "", "judge approvals at this RFC 3339 `TIME` instead of now")
-	tfBin := fs.String("terraform-bin", "", "terraform or tofu `BINARY` for binary plans (default $PLANGUARD_TERRAFORM, else terraform on PATH)")
-	author := fs.String("author", "", "`PRINCIPAL` who proposed the change; their signatures do not count (default $PLANGUARD_AUTHOR)")
+	var cf checkFlags
+	cf.register(fs)
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
 	if fs.NArg() != 1 {
 		return exitError, &usageError{msg: "check needs exactly one PLAN argument", hint: "run 'planguard check tfplan' or 'planguard check plan.json'"}
 	}
-	if *author == "" {
-		*author = e.getenv("PLANGUARD_AUTHOR")
-	}
-	t, err := parseNow(*now)
+	renderer, err := cf.renderer(e, fs.Arg(0))
 	if err != nil {
 		return exitError, err
 	}
-	renderer, err := report.New(*format, report.Options{
-		Color:      *format == "text" && e.getenv("NO_COLOR") == "" && e.isTerminal(e.stdout),
-		PlanPath:   fs.Arg(0),
-		PolicyPath: *policyPath,
-	})
+	res, err := cf.check(e, fs.Arg(0))
 	if err != nil {
-		return exitError, withHint(err, "pass --format text, json, markdown, sarif, junit or github")
-	}
-	pol, trust, err := loadPolicy(*policyPath)
-	if err != nil {
+		cf.audit(e, nil, err)
 		return exitError, err
 	}
-	e.log.Debug("policy loaded", "path", *policyPath, "scope", pol.Scope, "rules", len(pol.Rules), "signers", len(trust.Entries))
-	p, err := plan.Read(fs.Arg(0), plan.Options{TerraformBin: *tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log})
-	if err != nil {
-		return exitError, withHint(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
-	}
-	e.log.Debug("plan read", "changes", len(p.Changes), "approvals", len(p.Approvals), "sha256", p.SHA256)
-	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: trust, Now: t, Author: *author})
-	if err != nil {
+	if err := cf.finish(e, res, renderer); err != nil {
 		return exitError, err
 	}
-	if err := renderer.Render(e.stdout, rep); err != nil {
-		return exitError, fmt.Errorf("write report: %w", err)
-	}
-	if rep.Decision != gate.Allow {
+	if res.report.Decision != gate.Allow {
 		return exitBlock, nil
 	}
 	return exitAllow, nil
+}
+
+func (c *checkFlags) renderer(e *env, planPath string) (report.Renderer, error) {
+	r, err := report.New(c.format, report.Options{
+		Color:      c.format == "text" && e.getenv("NO_COLOR") == "" && e.isTerminal(e.stdout),
+		PlanPath:   planPath,
+		PolicyPath: c.policy,
+	})
+	if err != nil {
+		return nil, withHint(err, "pass --format text, json, markdown, sarif, junit or github")
+	}
+	return r, nil
+}
+
+// finish renders the report and writes the audit record and attestation.
+func (c *checkFlags) finish(e *env, res *checked, r report.Renderer) error {
+	if err := r.Render(e.stdout, res.report); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := c.audit(e, res, nil); err != nil {
+		return err
+	}
+	if c.attest != "" {
+		if err := writeAttestation(e, c.attest, c.attestKey, res); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // loadPolicy reads the policy and the trust file it names.

@@ -33,6 +33,9 @@ type env struct {
 	getenv         func(string) string
 	isTerminal     func(io.Writer) bool
 	log            hclog.Logger
+	// afterCheck, when set, runs between check and apply (tests use it to
+	// change the plan file in that window).
+	afterCheck func()
 }
 
 func main() {
@@ -64,6 +67,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"check", "check a plan against the policy (exit 0 allow, 1 block, 2 error)", runCheck},
+		{"apply", "check a saved plan and apply exactly that file when allowed", runApply},
+		{"verify-attestation", "verify a signed check attestation for a saved plan", runVerifyAttestation},
 		{"approve", "write a signed planguard_approval block for one change", runApprove},
 		{"sign", "add a co-signature to an existing planguard_approval block", runSign},
 		{"payload", "print the exact bytes an approver signs", runPayload},
@@ -81,7 +86,7 @@ Usage: planguard COMMAND [flags]
 Commands:
 `, version)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-19s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run 'planguard COMMAND --help' for a command's flags and examples.

@@ -194,13 +194,36 @@ func Render(name string, st approval.Statement, sigs []plan.Signature) []byte {
 
 func nl() *hclwrite.Token { return &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")} }
 
-// signatureTokens renders one `{ principal = ..., signature = ... },` element.
+// signatureTokens renders one `{ principal = ..., signature = ... },`
+// element. An armored signature is written as an indented heredoc, one
+// line of the armor per line, so that diffs of approvals stay readable.
 func signatureTokens(s plan.Signature) hclwrite.Tokens {
-	toks := hclwrite.TokensForValue(cty.ObjectVal(map[string]cty.Value{
-		"principal": cty.StringVal(s.Principal),
-		"signature": cty.StringVal(s.Signature),
-	}))
-	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")}, nl())
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOBrace, Bytes: []byte("{")}, nl()}
+	toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenIdent, Bytes: []byte("principal")}, &hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte("=")})
+	toks = append(toks, hclwrite.TokensForValue(cty.StringVal(s.Principal))...)
+	toks = append(toks, nl(), &hclwrite.Token{Type: hclsyntax.TokenIdent, Bytes: []byte("signature")}, &hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte("=")})
+	toks = append(toks, signatureValue(s.Signature)...)
+	return append(toks, nl(), &hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte("}")},
+		&hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")}, nl())
+}
+
+// heredocIndent is the indentation of heredoc lines inside a
+// resource > signatures > { } nesting, as terraform fmt lays it out.
+const heredocIndent = "        "
+
+// signatureValue renders an armored signature as a heredoc when it consists
+// of armor and base64 only (what ssh-keygen and planguard write), and as a
+// quoted string otherwise.
+func signatureValue(sig string) hclwrite.Tokens {
+	body := strings.TrimSpace(sig)
+	if body == "" || strings.Trim(body, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n -") != "" {
+		return hclwrite.TokensForValue(cty.StringVal(sig))
+	}
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOHeredoc, Bytes: []byte("<<-EOT\n")}}
+	for _, line := range strings.Split(body, "\n") {
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenStringLit, Bytes: []byte(heredocIndent + strings.TrimSpace(line) + "\n")})
+	}
+	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCHeredoc, Bytes: []byte(heredocIndent[2:] + "EOT")})
 }
 
 // AddSignature returns src with sig appended to the signatures of the
@@ -236,7 +259,9 @@ func AddSignature(src []byte, filename, name string, sig plan.Signature) ([]byte
 	if prev >= 0 && toks[prev].Type != hclsyntax.TokenComma && toks[prev].Type != hclsyntax.TokenOBrack {
 		ins = append(ins, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")})
 	}
-	ins = append(ins, nl())
+	if len(ins) > 0 || toks[end-1].Type != hclsyntax.TokenNewline {
+		ins = append(ins, nl())
+	}
 	ins = append(ins, signatureTokens(sig)...)
 	out := append(hclwrite.Tokens{}, toks[:end]...)
 	out = append(out, ins...)

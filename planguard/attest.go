@@ -43,10 +43,10 @@ type envelopeSign struct {
 }
 
 type statement struct {
-	Type          string          `json:"_type"`
-	Subject       []subject       `json:"subject"`
-	PredicateType string          `json:"predicateType"`
-	Predicate     checkPredicate  `json:"predicate"`
+	Type          string         `json:"_type"`
+	Subject       []subject      `json:"subject"`
+	PredicateType string         `json:"predicateType"`
+	Predicate     checkPredicate `json:"predicate"`
 }
 
 type subject struct {

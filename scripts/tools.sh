@@ -14,7 +14,8 @@ have() {
 	[ -x "$bin/$1" ] || return 1
 	case "$1" in
 	golangci-lint) "$bin/$1" version 2>/dev/null | grep -qF "$2" ;;
-	tfplugindocs) "$bin/$1" --version 2>/dev/null | grep -qF "$2" ;;
+	# tfplugindocs built by go install reports "dev": trust the marker this script writes.
+	tfplugindocs) [ -f "$bin/.tfplugindocs-$2" ] ;;
 	*) CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$bin/$1" version 2>/dev/null | grep -qF "$2" ;;
 	esac
 }
@@ -26,6 +27,7 @@ install() { # NAME VERSION MODULE
 	fi
 	echo "tools: installing $1 $2 into $bin (a cold build takes minutes)"
 	(cd / && go install "$3@v$2")
+	[ "$1" != tfplugindocs ] || touch "$bin/.tfplugindocs-$2"
 }
 
 install terraform 1.8.5 github.com/hashicorp/terraform

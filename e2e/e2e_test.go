@@ -57,12 +57,11 @@ func TestE2ETerraform(t *testing.T) { story(t, tool(t, "PLANGUARD_TERRAFORM", "t
 func TestE2EOpenTofu(t *testing.T) { story(t, tool(t, "PLANGUARD_TOFU", "tofu")) }
 
 type world struct {
-	t     *testing.T
-	tf    string
-	dir   string // infra working directory
-	env   []string
-	keys  string
-	trust string
+	t    *testing.T
+	tf   string
+	dir  string // infra working directory
+	env  []string
+	keys string
 }
 
 // run runs a command in the infra directory and returns its exit code and output.

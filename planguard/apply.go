@@ -121,7 +121,7 @@ apply failed).`,
 		}
 		res, err := cf.check(e, pinned)
 		if err != nil {
-			cf.audit(e, nil, err)
+			_ = cf.audit(e, nil, err) // the check's error is the one to report
 			return exitError, err
 		}
 		if res.report.Plan.SHA256 != sum {

@@ -47,18 +47,6 @@ func savedPlan(t *testing.T, tf, dir, base, next string) string {
 	return filepath.Join(dir, "tfplan")
 }
 
-// inDir runs f with the working directory set to dir (terraform show and
-// apply run in the current directory, as in CI).
-func inDir(t *testing.T, dir string, f func()) {
-	t.Helper()
-	old, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(old)
-	f()
-}
-
 func TestApplyPinsThePlan(t *testing.T) {
 	tf := terraformBin(t)
 	dir := t.TempDir()
@@ -73,7 +61,9 @@ func TestApplyPinsThePlan(t *testing.T) {
 	t.Setenv("CHECKPOINT_DISABLE", "1")
 
 	jsonPlan, _ := filepath.Abs(qsPlan)
-	inDir(t, dir, func() {
+	// terraform show and apply run in the current directory, as in CI.
+	t.Chdir(dir)
+	{
 		// JSON is not a saved plan: apply refuses.
 		if code, _, errs := runCLI(t, "", envv, "apply", "--policy", policyPath, jsonPlan); code != exitError || !strings.Contains(errs, "not a saved plan") {
 			t.Fatalf("apply JSON: %d %s", code, errs)
@@ -96,15 +86,15 @@ func TestApplyPinsThePlan(t *testing.T) {
 		if strings.Contains(out.String(), "Apply complete") {
 			t.Fatal("applied a modified plan")
 		}
-	})
+	}
 	// A clean plan applies.
 	tfplan = savedPlan(t, tf, dir, `resource "terraform_data" "cache" { input = "b" }`, `resource "terraform_data" "cache" { input = "c" }`)
-	inDir(t, dir, func() {
+	{
 		code, out, errs := runCLI(t, "", envv, "apply", "--policy", policyPath, "tfplan", "--", "-no-color")
 		if code != 0 || !strings.Contains(out, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.") {
 			t.Fatalf("apply: %d\n%s\n%s", code, out, errs)
 		}
-	})
+	}
 	_ = tfplan
 }
 

@@ -95,7 +95,7 @@ itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 	}
 	res, err := cf.check(e, fs.Arg(0))
 	if err != nil {
-		cf.audit(e, nil, err)
+		_ = cf.audit(e, nil, err) // the check's error is the one to report
 		return exitError, err
 	}
 	if err := cf.finish(e, res, renderer); err != nil {

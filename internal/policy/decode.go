@@ -57,7 +57,11 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 	// a diagnostic of their own; count them here so that they are not also
 	// reported as missing.
 	written := map[string]int{}
-	for _, b := range file.Body.(*hclsyntax.Body).Blocks {
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Not native HCL syntax", Subject: file.Body.MissingItemRange().Ptr()}}
+	}
+	for _, b := range body.Blocks {
 		written[b.Type]++
 	}
 

@@ -1,0 +1,312 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The adversarial suite: real plans from Terraform and OpenTofu with this
+// provider, real ssh-keygen keys. Each case is an approval that must NOT
+// unblock the change it aims at; positive controls show the same set-up
+// does unblock with a sound approval, so a pass is not an accident.
+
+const advPolicy = `
+scope = "prod"
+trust {
+  allowed_signers = "allowed_signers"
+}
+protect "database" {
+  addresses = ["terraform_data.prod_db", "terraform_data.replica", "module.data.terraform_data.db"]
+  approvals = 1
+  max_ttl   = "72h"
+}
+protect "backups" {
+  addresses        = ["terraform_data.prod_db_volume_backup"]
+  approvals        = 2
+  require_identity = true
+}
+`
+
+const advProvider = `
+terraform {
+  required_providers {
+    planguard = {
+      source = "planguard/planguard"
+    }
+  }
+}
+`
+
+const advBase = advProvider + `
+resource "terraform_data" "prod_db" {
+  input = "postgres"
+}
+resource "terraform_data" "prod_db_volume_backup" {
+  input = "backup"
+}
+resource "terraform_data" "replica" {
+  for_each = toset(["eu", "us"])
+  input    = each.key
+}
+module "data" {
+  source = "./modules/data"
+}
+`
+
+// advAgent deletes prod_db, the backup, replica["eu"] and module.data's db.
+const advAgent = advProvider + `
+resource "terraform_data" "replica" {
+  for_each = toset(["us"])
+  input    = each.key
+}
+`
+
+type report struct {
+	Decision string
+	Changes  []struct {
+		Address    string
+		Approved   bool
+		ApprovedBy []string `json:"approved_by"`
+	}
+	Approvals []struct {
+		Address string
+		Status  string
+	}
+}
+
+func (r report) change(addr string) (approved bool, by []string, found bool) {
+	for _, c := range r.Changes {
+		if c.Address == addr {
+			return c.Approved, c.ApprovedBy, true
+		}
+	}
+	return false, nil, false
+}
+
+func TestAdversarialTerraform(t *testing.T) {
+	adversarial(t, tool(t, "PLANGUARD_TERRAFORM", "terraform"))
+}
+
+func TestAdversarialOpenTofu(t *testing.T) { adversarial(t, tool(t, "PLANGUARD_TOFU", "tofu")) }
+
+func adversarial(t *testing.T, tf string) {
+	root := t.TempDir()
+	w := &world{t: t, tf: tf, dir: filepath.Join(root, "base"), keys: filepath.Join(root, "keys")}
+	for _, d := range []string{w.dir, w.keys, filepath.Join(w.dir, "modules", "data")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(root, "terraformrc")
+	writeFile(t, cfg, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"planguard/planguard\" = %q\n  }\n  direct {}\n}\n", binDir))
+	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cfg, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"PLANGUARD_TERRAFORM="+tf, "PLANGUARD_AUTHOR=", "NO_COLOR=1", "TF_LOG=")
+
+	k := map[string]string{}
+	for _, n := range []string{"alice", "bob", "mallory", "carol", "dave", "erin"} {
+		k[n] = w.key(n)
+	}
+	pub := func(n string) string {
+		b, err := os.ReadFile(k[n] + ".pub")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(b))
+	}
+	trust := strings.Join([]string{
+		`alice@example.com namespaces="planguard-approval" ` + pub("alice"),
+		`bob@example.com namespaces="planguard-approval" ` + pub("bob"),
+		`carol@example.com namespaces="git" ` + pub("carol"),                                       // not for approvals
+		`dave@example.com namespaces="planguard-approval",valid-before="20200101Z" ` + pub("dave"), // revoked long ago
+		`erin@example.com,frank@example.com ` + pub("erin"),                                        // two names, one key
+	}, "\n") + "\n"
+	writeFile(t, filepath.Join(root, "allowed_signers"), trust)
+	writeFile(t, filepath.Join(root, "planguard.hcl"), advPolicy)
+	pol := "--policy=" + filepath.Join(root, "planguard.hcl")
+
+	// The world: apply the base, then the agent's configuration's plan.
+	writeFile(t, filepath.Join(w.dir, "modules", "data", "main.tf"), `resource "terraform_data" "db" {}`+"\n")
+	writeFile(t, filepath.Join(w.dir, "main.tf"), advBase)
+	w.must(0, tf, "get", "-no-color") // local modules; providers come from dev_overrides
+	w.must(0, tf, "apply", "-input=false", "-auto-approve", "-no-color")
+	baseState, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(w.dir, "main.tf"), advAgent)
+	w.plan()
+	agentPlan := filepath.Join(w.dir, "tfplan")
+
+	// approve writes one approval block to stdout with planguard approve.
+	approve := func(who, principal string, args ...string) string {
+		t.Helper()
+		a := append([]string{"approve", pol, "--plan=" + agentPlan, "--reason=CHG-1: retire", "--key=" + k[who], "--principal=" + principal}, args...)
+		return w.pg(0, a...)
+	}
+	// sign adds who's signature (as principal) to the block in src.
+	sign := func(src, who, principal string) string {
+		t.Helper()
+		f := filepath.Join(root, "sign.tf")
+		writeFile(t, f, src)
+		w.pg(0, "sign", "--file="+f, "--name="+blockName(src), "--key="+k[who], "--principal="+principal)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	// check plans a case directory (base state, agent config plus extra
+	// files) and returns the report.
+	n := 0
+	check := func(files map[string]string, env ...string) (int, report) {
+		t.Helper()
+		n++
+		cw := *w
+		cw.dir = filepath.Join(root, fmt.Sprintf("case%02d", n))
+		cw.env = append(append([]string{}, w.env...), env...)
+		if err := os.MkdirAll(filepath.Join(cw.dir, "modules", "data"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(cw.dir, "terraform.tfstate"), string(baseState))
+		writeFile(t, filepath.Join(cw.dir, "main.tf"), advAgent)
+		for name, src := range files {
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(cw.dir, name)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(cw.dir, name), src)
+		}
+		cw.must(0, tf, "get", "-no-color")
+		cw.plan()
+		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "tfplan")
+		var r report
+		if code != 2 {
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatalf("report: %v\n%s", err, out)
+			}
+		}
+		return code, r
+	}
+	mustBlock := func(name, target, status string, files map[string]string, env ...string) {
+		t.Run(name, func(t *testing.T) {
+			code, r := check(files, env...)
+			approved, by, found := r.change(target)
+			if code != 1 || r.Decision != "block" || !found || approved {
+				t.Fatalf("%s: exit %d, decision %s, %s approved=%v by %v (found %v): the gate let it through", name, code, r.Decision, target, approved, by, found)
+			}
+			if status != "" {
+				ok := false
+				for _, a := range r.Approvals {
+					ok = ok || a.Status == status
+				}
+				if !ok {
+					t.Fatalf("%s: no approval has status %s: %+v", name, status, r.Approvals)
+				}
+			}
+		})
+	}
+	db, backup := "terraform_data.prod_db", "terraform_data.prod_db_volume_backup"
+
+	// Positive controls: a sound approval unblocks exactly its change.
+	aliceDB := approve("alice", "alice@example.com", "--target="+db)
+	t.Run("control: sound approval", func(t *testing.T) {
+		_, r := check(map[string]string{"approvals.tf": aliceDB})
+		if ok, _, _ := r.change(db); !ok {
+			t.Fatalf("a sound approval did not approve %s: %+v", db, r)
+		}
+	})
+	t.Run("control: approval in a child module counts like one at the root", func(t *testing.T) {
+		_, r := check(map[string]string{
+			"approvals.tf":              "module \"approvals\" {\n  source = \"./modules/approvals\"\n}\n",
+			"modules/approvals/main.tf": advProvider + aliceDB,
+		})
+		if ok, _, _ := r.change(db); !ok {
+			t.Fatalf("approval in a child module did not count: %+v", r)
+		}
+	})
+	t.Run("control: backup quorum of two", func(t *testing.T) {
+		_, r := check(map[string]string{"approvals.tf": sign(approve("alice", "alice@example.com", "--target="+backup), "bob", "bob@example.com")})
+		if ok, _, _ := r.change(backup); !ok {
+			t.Fatalf("quorum of alice and bob did not approve the backup: %+v", r)
+		}
+	})
+
+	mustBlock("key not in allowed_signers", db, "untrusted", map[string]string{"approvals.tf": approve("mallory", "mallory@example.com", "--target="+db)})
+	mustBlock("trusted key under another principal's name", db, "untrusted", map[string]string{"approvals.tf": approve("alice", "bob@example.com", "--target="+db)})
+	mustBlock("another scope", db, "wrong_scope", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+db, "--scope=staging")})
+	mustBlock("another address", db, "unused", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--plan=", "--action=delete", "--target=terraform_data.prod_db2")})
+	mustBlock("another instance key", `terraform_data.replica["eu"]`, "unused", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--plan=", "--action=delete", `--target=terraform_data.replica["us"]`)})
+	mustBlock("another module path", "module.data.terraform_data.db", "unused", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--plan=", "--action=delete", "--target=module.other.terraform_data.db")})
+	mustBlock("another action", db, "wrong_action", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--plan=", "--action=replace", "--target="+db)})
+	for _, edit := range [][2]string{{`"CHG-1: retire"`, `"CHG-2: retire"`}, {`action     = "delete"`, `action     = "forget"`}, {`scope      = "prod"`, `scope      = "Prod"`}} {
+		mustBlock("signed field edited: "+edit[1], db, "", map[string]string{"approvals.tf": strings.Replace(aliceDB, edit[0], edit[1], 1)})
+	}
+	mustBlock("expired", db, "expired", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+db, "--now=2020-01-01T00:00:00Z", "--expires=24h")})
+	mustBlock("beyond max_ttl", db, "ttl_exceeded", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+db, "--expires=30d")})
+	mustBlock("signer listed without the planguard-approval namespace", db, "untrusted", map[string]string{"approvals.tf": approve("carol", "carol@example.com", "--target="+db)})
+	mustBlock("signer outside valid-before", db, "untrusted", map[string]string{"approvals.tf": approve("dave", "dave@example.com", "--target="+db)})
+	mustBlock("same principal twice toward a quorum", backup, "", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+backup) +
+		"\n" + approve("alice", "alice@example.com", "--target="+backup, "--name=again")})
+	mustBlock("two principals sharing one key", backup, "", map[string]string{"approvals.tf": sign(approve("erin", "erin@example.com", "--target="+backup), "erin", "frank@example.com")})
+	mustBlock("identity required and not matching", backup, "wrong_identity", map[string]string{"approvals.tf": sign(approve("alice", "alice@example.com", "--target="+backup, "--identity=some-other-object"), "bob", "bob@example.com")})
+	mustBlock("identity required and absent", backup, "wrong_identity", map[string]string{"approvals.tf": sign(approve("alice", "alice@example.com", "--target="+backup, "--no-identity"), "bob", "bob@example.com")})
+	mustBlock("the author approving their own change", db, "no_signers", map[string]string{"approvals.tf": aliceDB}, "PLANGUARD_AUTHOR=alice@example.com")
+	mustBlock("values unknown until apply", db, "unknown", map[string]string{"approvals.tf": strings.Replace(aliceDB, `"CHG-1: retire"`, `"CHG-1: ${terraform_data.fresh.id}"`, 1) +
+		"\nresource \"terraform_data\" \"fresh\" {}\n"})
+
+	t.Run("approval destroyed by the same plan", func(t *testing.T) {
+		cw := *w
+		cw.dir = filepath.Join(root, "destroyed")
+		if err := os.MkdirAll(filepath.Join(cw.dir, "modules", "data"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(cw.dir, "terraform.tfstate"), string(baseState))
+		writeFile(t, filepath.Join(cw.dir, "modules", "data", "main.tf"), `resource "terraform_data" "db" {}`+"\n")
+		writeFile(t, filepath.Join(cw.dir, "main.tf"), advBase)
+		writeFile(t, filepath.Join(cw.dir, "approvals.tf"), aliceDB)
+		cw.must(0, tf, "get", "-no-color")
+		cw.must(0, tf, "apply", "-input=false", "-auto-approve", "-no-color") // the approval is now in state
+		os.Remove(filepath.Join(cw.dir, "approvals.tf"))
+		writeFile(t, filepath.Join(cw.dir, "main.tf"), advAgent)
+		cw.plan()
+		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "tfplan")
+		var r report
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if ok, _, _ := r.change(db); code != 1 || ok {
+			t.Fatalf("an approval the plan destroys unblocked the change: exit %d %+v", code, r)
+		}
+	})
+
+	t.Run("sound approvals but a policy that does not parse", func(t *testing.T) {
+		bad := filepath.Join(root, "bad.hcl")
+		writeFile(t, bad, advPolicy+"\nprotect \"x\" {\n  approvals = 0\n}\n")
+		cw := *w
+		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", "--policy="+bad, agentPlan)
+		if code != 2 || !strings.Contains(out, "planguard: error:") {
+			t.Fatalf("broken policy: exit %d\n%s", code, out)
+		}
+	})
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// blockName is the name of the first planguard_approval block in src.
+func blockName(src string) string {
+	const p = `resource "planguard_approval" "`
+	i := strings.Index(src, p)
+	if i < 0 {
+		return ""
+	}
+	rest := src[i+len(p):]
+	return rest[:strings.IndexByte(rest, '"')]
+}

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Runs `planguard check` the way the GitHub Action (action.yml) does; usable
+# on its own in any CI that sets the same variables.
+#
+# Inputs (environment; action.yml maps its inputs to these). Every path is
+# relative to INPUT_WORKING_DIRECTORY:
+#   INPUT_PLAN               saved plan (binary, from `terraform plan -out`) or its
+#                            `terraform show -json`. Required; not `-` (the plan is read
+#                            once per report format).
+#   INPUT_POLICY             policy file (default planguard.hcl)
+#   INPUT_POLICY_SHA256      refuse unless the policy has this SHA-256 (--policy-sha256)
+#   INPUT_AUTHOR             the change's author: their signatures never count (--author)
+#   INPUT_TERRAFORM_BIN      terraform or tofu binary that reads a binary plan (--terraform-bin)
+#   INPUT_WORKING_DIRECTORY  where `terraform init` ran (default .)
+#   INPUT_FORMATS            extra report files, comma or space separated: sarif, junit, text
+#   INPUT_REPORT_DIR         where reports are written (default: a new directory in $RUNNER_TEMP)
+#   INPUT_AUDIT_LOG          append the audit line to this file (--audit-log)
+#   INPUT_ATTEST             write a signed attestation to this file (--attest) ...
+#   INPUT_ATTEST_KEY         ... signed with this key (--attest-key)
+#   PLANGUARD_BIN            the planguard binary (default: planguard on PATH)
+#   GITHUB_STEP_SUMMARY      the markdown report is appended here (when set)
+#   GITHUB_OUTPUT            outputs are appended here (when set): decision (allow, block or
+#                            error), exit-code, report-dir, report-json, report-markdown,
+#                            report-text, report-sarif, report-junit
+#
+# Writes the text report to the log, `--format github` annotations to stdout,
+# and the JSON and markdown reports (and INPUT_FORMATS) to the report directory.
+# The gate runs once, with --format json (and the audit log and attestation);
+# the other formats render the same plan and policy at the same --now, and must
+# agree with it, or the result is an error.
+#
+# Exit status: planguard's own, 0 allow, 1 block, 2 error (also when anything
+# here goes wrong). With PLANGUARD_ACTION_DEFER_EXIT=1 it exits 0 once the
+# outputs are written to GITHUB_OUTPUT, and the caller must fail on the
+# exit-code output (action.yml's verdict step does): outputs of a failed step
+# are not reliably passed on. It never defers when GITHUB_OUTPUT is unset, nor
+# for an error found before planguard ran; an unwritable GITHUB_OUTPUT is exit 2.
+set -uo pipefail
+
+# Any way out of this script but its own exits (a bug, an unset variable, a
+# signal) is exit 2, never 1 (block) or 0 (allow).
+finished=0
+trap '[ "$finished" = 1 ] || { echo "::error title=planguard::the planguard action failed unexpectedly"; exit 2; }' EXIT
+
+cmdesc() { # escape a workflow command's message
+	local s="${1//%/%25}"
+	s="${s//$'\r'/%0D}"
+	printf '%s' "${s//$'\n'/%0A}"
+}
+
+outputs_ok=1
+out() { # out NAME VALUE: a step output
+	[ -n "${GITHUB_OUTPUT:-}" ] || return 0
+	case "$2" in *$'\n'* | *$'\r'*)
+		outputs_ok=0
+		return 1
+		;;
+	esac
+	printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT" || outputs_ok=0
+}
+
+summary() { # append stdin to the step summary
+	if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat >>"$GITHUB_STEP_SUMMARY"; else cat >/dev/null; fi
+}
+
+# untrusted FILE: print text that comes from the plan (addresses, values) with
+# workflow commands disabled, so that nothing in a plan can forge an
+# annotation or stop the runner from reading ours.
+untrusted() {
+	if [ "${GITHUB_ACTIONS:-}" = true ]; then
+		local tok
+		tok="planguard-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" || tok="planguard-$$-$RANDOM$RANDOM"
+		echo "::stop-commands::$tok"
+		cat "$1"
+		echo "::$tok::"
+	else
+		cat "$1"
+	fi
+}
+
+# die MESSAGE: an error before planguard could decide. The outputs say error,
+# and the step fails (exit 2) even with PLANGUARD_ACTION_DEFER_EXIT.
+die() {
+	echo "::error title=planguard::$(cmdesc "$*")"
+	echo "planguard action: error: $*" >&2
+	out decision error
+	out exit-code 2
+	printf '### :x: planguard: ERROR (the apply is blocked)\n\n%s\n\n' "$*" | summary
+	finished=1
+	exit 2
+}
+
+plan="${INPUT_PLAN:-}"
+policy="${INPUT_POLICY:-planguard.hcl}"
+pg="${PLANGUARD_BIN:-planguard}"
+
+[ -n "$plan" ] || die "input 'plan' is empty: pass the saved plan file (terraform plan -out FILE) or its terraform show -json"
+[ "$plan" != - ] || die "input 'plan' is '-': pass a file (the plan is read once per report format)"
+case "$plan" in -*) plan="./$plan" ;; esac # a file, never a flag
+command -v "$pg" >/dev/null 2>&1 || die "planguard binary '$pg' not found (set PLANGUARD_BIN or put planguard on PATH)"
+pg="$(command -v "$pg")"
+case "$pg" in /*) ;; *) pg="$PWD/$pg" ;; esac
+
+extra=()
+set -f
+formats="${INPUT_FORMATS:-}"
+for f in ${formats//,/ }; do
+	case "$f" in
+	sarif | junit) extra+=("$f") ;;
+	text | json | markdown | github) ;; # always written
+	*) die "unknown format '$f' in input 'formats' (use sarif, junit, text)" ;;
+	esac
+done
+set +f
+
+cd "${INPUT_WORKING_DIRECTORY:-.}" || die "working directory '${INPUT_WORKING_DIRECTORY:-}' not found"
+
+report_dir="${INPUT_REPORT_DIR:-}"
+if [ -z "$report_dir" ]; then
+	report_dir="$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/planguard.XXXXXX")" || die "cannot create a report directory"
+fi
+mkdir -p "$report_dir" || die "cannot create report directory $report_dir"
+report_dir="$(cd "$report_dir" && pwd)" || die "cannot enter report directory $report_dir"
+
+# One time for every run, so that all reports judge expiry at the same instant.
+now="$(date -u +%Y-%m-%dT%H:%M:%SZ)" || die "date failed"
+
+common=(--policy "$policy" --now "$now")
+[ -z "${INPUT_POLICY_SHA256:-}" ] || common+=(--policy-sha256 "$INPUT_POLICY_SHA256")
+[ -z "${INPUT_AUTHOR:-}" ] || common+=(--author "$INPUT_AUTHOR")
+[ -z "${INPUT_TERRAFORM_BIN:-}" ] || common+=(--terraform-bin "$INPUT_TERRAFORM_BIN")
+
+gate=()
+[ -z "${INPUT_AUDIT_LOG:-}" ] || gate+=(--audit-log "$INPUT_AUDIT_LOG")
+[ -z "${INPUT_ATTEST:-}" ] || gate+=(--attest "$INPUT_ATTEST")
+[ -z "${INPUT_ATTEST_KEY:-}" ] || gate+=(--attest-key "$INPUT_ATTEST_KEY")
+
+json="$report_dir/planguard.json"
+md="$report_dir/planguard.md"
+text="$report_dir/planguard.txt"
+errlog="$report_dir/planguard.stderr"
+: >"$errlog" || die "cannot write to report directory $report_dir"
+out report-dir "$report_dir"
+
+# The decision: one gate run.
+"$pg" check "${common[@]}" "${gate[@]}" --format json "$plan" >"$json" 2>"$errlog"
+status=$?
+case "$status" in
+0) decision=allow ;;
+1) decision=block ;;
+*) status=2 decision=error ;;
+esac
+if [ "$status" -le 1 ]; then
+	# The JSON must say the same thing as the exit status, and not the opposite. (No string
+	# in JSON can hold an unescaped quote, so nothing in the plan can fake this key.)
+	other=block
+	[ "$decision" = allow ] || other=allow
+	if ! grep -Eq "\"decision\":[[:space:]]*\"$decision\"" "$json" ||
+		grep -Eq "\"decision\":[[:space:]]*\"$other\"" "$json"; then
+		echo "planguard action: error: exit status $status but the JSON report does not say \"decision\": \"$decision\"" >>"$errlog"
+		status=2 decision=error
+	fi
+fi
+gate_status=$status
+
+render() { # render FORMAT FILE: the same check, another format; must agree
+	local rc
+	"$pg" check "${common[@]}" --format "$1" "$plan" >"$2" 2>>"$errlog"
+	rc=$?
+	if [ "$rc" -ne "$gate_status" ]; then
+		echo "planguard action: error: --format $1 exited $rc, but the decision run exited $gate_status" >>"$errlog"
+		status=2 decision=error
+	fi
+}
+
+if [ "$status" -le 1 ]; then
+	render text "$text"
+	untrusted "$text"
+	out report-text "$text"
+	render markdown "$md"
+	render github "$report_dir/planguard.annotations"
+	# Workflow commands, escaped by planguard: annotations on the run.
+	cat "$report_dir/planguard.annotations"
+	for f in ${extra[@]+"${extra[@]}"}; do
+		case "$f" in
+		sarif) render sarif "$report_dir/planguard.sarif" && out report-sarif "$report_dir/planguard.sarif" ;;
+		junit) render junit "$report_dir/planguard.junit.xml" && out report-junit "$report_dir/planguard.junit.xml" ;;
+		esac
+	done
+fi
+
+if [ "$status" -eq 2 ]; then
+	# planguard could not decide (or the reports disagree): an error, which blocks.
+	untrusted "$errlog"
+	first="$(grep -m1 -v '^$' "$errlog" || true)"
+	echo "::error title=planguard::$(cmdesc "${first:-planguard check failed (exit 2)}")"
+	if [ -n "${INPUT_ATTEST:-}" ] && [ -e "$INPUT_ATTEST" ]; then
+		# No attestation of a decision this action does not stand by.
+		rm -f -- "$INPUT_ATTEST"
+		echo "planguard action: removed the attestation $INPUT_ATTEST: the check ended in an error"
+	fi
+	{
+		echo "### :x: planguard: ERROR (the apply is blocked)"
+		echo
+		echo '```'
+		cat "$errlog"
+		echo '```'
+	} >"$md"
+else
+	untrusted "$errlog" >&2 # warnings, if any
+fi
+
+# GitHub refuses a step summary over 1 MiB; keep the head of a huge report.
+limit=1000000
+if [ "$(wc -c <"$md")" -gt "$limit" ]; then
+	head -c "$limit" "$md" >"$md.head"
+	printf '\n\n…report truncated; the full report is %s in the job.\n' "$md" >>"$md.head"
+	summary <"$md.head"
+else
+	summary <"$md"
+fi
+echo | summary
+
+out report-json "$json"
+out report-markdown "$md"
+out decision "$decision"
+out exit-code "$status"
+
+case "$decision" in
+allow) echo "planguard: decision allow" ;;
+block) echo "planguard: decision block: a protected destructive change lacks valid approval (exit 1)" >&2 ;;
+*) echo "planguard: decision error: planguard could not decide; this blocks (exit 2)" >&2 ;;
+esac
+
+finished=1
+if [ "$outputs_ok" != 1 ]; then
+	echo "::error title=planguard::cannot write the step outputs to GITHUB_OUTPUT"
+	exit 2
+fi
+if [ "${PLANGUARD_ACTION_DEFER_EXIT:-}" = 1 ] && [ -n "${GITHUB_OUTPUT:-}" ]; then
+	exit 0 # the caller fails the job on the exit-code output
+fi
+exit "$status"

@@ -16,6 +16,8 @@ have() {
 	golangci-lint) "$bin/$1" version 2>/dev/null | grep -qF "$2" ;;
 	# tfplugindocs built by go install reports "dev": trust the marker this script writes.
 	tfplugindocs) [ -f "$bin/.tfplugindocs-$2" ] ;;
+	govulncheck) "$bin/$1" -version 2>/dev/null | grep -qF "govulncheck@v$2" ;;
+	indexdb) [ -f "$bin/.indexdb-$2" ] ;;
 	*) CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$bin/$1" version 2>/dev/null | grep -qF "$2" ;;
 	esac
 }
@@ -27,10 +29,29 @@ install() { # NAME VERSION MODULE
 	fi
 	echo "tools: installing $1 $2 into $bin (a cold build takes minutes)"
 	(cd / && go install "$3@v$2")
-	[ "$1" != tfplugindocs ] || touch "$bin/.tfplugindocs-$2"
+	case "$1" in tfplugindocs | indexdb) touch "$bin/.$1-$2" ;; esac
 }
 
 install terraform 1.8.5 github.com/hashicorp/terraform
 install tofu 1.6.2 github.com/opentofu/opentofu/cmd/tofu
 install tfplugindocs 0.25.0 github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs
 install golangci-lint 2.15.0 github.com/golangci/golangci-lint/v2/cmd/golangci-lint
+install govulncheck 1.9.0 golang.org/x/vuln/cmd/govulncheck
+
+# The Go vulnerability database, offline: vuln.go.dev is unreachable here, but
+# the module proxy serves golang.org/x/vulndb, whose data/osv holds every
+# report; its own indexdb command builds the database govulncheck reads with
+# -db file://. Pinned to a snapshot (bump VULNDB to refresh it).
+vulndb="${VULNDB:-0.0.0-20261105234957-e22db6528018}"
+install indexdb "$vulndb" golang.org/x/vulndb/cmd/indexdb
+db="$(dirname "$bin")/vulndb-$vulndb"
+if [ -f "$db/index/db.json" ]; then
+	echo "tools: vulnerability database $vulndb present in $db"
+else
+	echo "tools: building vulnerability database $vulndb into $db"
+	src="$(cd / && go mod download -json "golang.org/x/vulndb@v$vulndb" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+	[ -d "$src/data/osv" ] || { echo "tools: golang.org/x/vulndb@v$vulndb has no data/osv" >&2; exit 1; }
+	rm -rf "$db.tmp"
+	"$bin/indexdb" -vulns "$src/data/osv" -out "$db.tmp"
+	mv "$db.tmp" "$db"
+fi

@@ -1,6 +1,12 @@
 package address
 
-import "testing"
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
 
 func TestParseCanonical(t *testing.T) {
 	good := map[string]string{
@@ -51,6 +57,25 @@ func TestParseRefuses(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"terraform_data.db", `module.a["x"].terraform_data.b[0]`, "data.x.y", `t.n["\u0000"]`} {
 		f.Add(s)
+	}
+	// Every address in the real plan fixtures (Terraform and OpenTofu).
+	fixtures, _ := filepath.Glob("../plan/testdata/*/*.json")
+	if len(fixtures) == 0 {
+		f.Fatal("no plan fixtures in ../plan/testdata")
+	}
+	addr := regexp.MustCompile(`"(?:address|previous_address)":("(?:[^"\\]|\\.)*")`)
+	for _, fx := range fixtures {
+		b, err := os.ReadFile(fx)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, m := range addr.FindAllSubmatch(b, -1) {
+			var s string
+			if err := json.Unmarshal(m[1], &s); err != nil {
+				f.Fatal(err)
+			}
+			f.Add(s)
+		}
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		a, err := Parse(s)

@@ -252,6 +252,25 @@ func (a *AllowedSigners) Authorize(principal string, key ssh.PublicKey, namespac
 	return nil, &TrustError{principal, reason}
 }
 
+// KeysOf returns the SHA256 fingerprints of every key that some line lists
+// for principal (its pattern-list matches it, ignoring case), whatever the
+// line's namespaces and validity window. The gate uses it for separation of
+// duties: a signature made with any key of the change's author does not
+// count, under whatever principal name it claims. Unlike Authorize, it folds
+// case: it excludes, and excluding too much is the safe side.
+func (a *AllowedSigners) KeysOf(principal string) map[string]bool {
+	keys := map[string]bool{}
+	if a == nil || principal == "" {
+		return keys
+	}
+	for i := range a.Entries {
+		if matchPatternList(strings.ToLower(principal), strings.ToLower(a.Entries[i].Principals)) == 1 {
+			keys[ssh.FingerprintSHA256(a.Entries[i].Key)] = true
+		}
+	}
+	return keys
+}
+
 // matchPatternList implements OpenSSH's match_pattern_list without case
 // folding: 1 when a positive pattern matches and no negated one does, -1 when
 // a negated pattern matches, 0 otherwise.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
@@ -322,8 +323,10 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 	}
 	c := &candidate{stmt: st, expires: expires}
 	badKind := ""
+	authorKeys := in.Trust.KeysOf(in.Author)
 	for _, s := range pa.Signatures {
-		if in.Author != "" && s.Principal == in.Author {
+		// Case folded: excluding a near-match of the author is the safe side.
+		if in.Author != "" && strings.EqualFold(s.Principal, in.Author) {
 			a.Problems = append(a.Problems, fmt.Sprintf("%s is the change's author and cannot approve it", s.Principal))
 			if badKind == "" {
 				badKind = StatusNoSigners
@@ -336,6 +339,15 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 			var se *approval.SignatureError
 			if errors.As(err, &se) && (badKind == "" || badKind == StatusNoSigners) {
 				badKind = se.Kind
+			}
+			continue
+		}
+		if authorKeys[v.Fingerprint] {
+			// The author's own key, trusted under another name too (a
+			// wildcard line, or the key listed twice): still the author.
+			a.Problems = append(a.Problems, fmt.Sprintf("%s signed with key %s, which allowed_signers lists for the change's author %s, who cannot approve it", s.Principal, v.Fingerprint, in.Author))
+			if badKind == "" {
+				badKind = StatusNoSigners
 			}
 			continue
 		}

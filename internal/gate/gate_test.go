@@ -198,6 +198,27 @@ func TestDecide(t *testing.T) {
 			},
 			author:   "alice@example.com",
 			decision: Block, approved: []bool{false}, statuses: []string{StatusNoSigners}},
+		{name: "author cannot approve under another name their key is trusted for",
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), as(f.carol, "dave@example.com"))}
+			},
+			author:   "carol@example.com",
+			decision: Block, approved: []bool{false}, statuses: []string{StatusNoSigners}},
+		{name: "author named in another case is still the author",
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
+			},
+			author:   "Alice@Example.com",
+			decision: Block, approved: []bool{false}, statuses: []string{StatusNoSigners}},
+		{name: "another principal still counts when the author is set",
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.bob)}
+			},
+			author:   "alice@example.com",
+			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
 		{name: "quorum of two met",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {

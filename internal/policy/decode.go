@@ -139,6 +139,7 @@ func decodeTrust(p *Policy, b *hcl.Block) hcl.Diagnostics {
 			"allowed_signers must be the path of the OpenSSH allowed_signers file, relative to the policy file."))
 	}
 	p.AllowedSignersPath = resolveTrustPath(p.Filename, s)
+	p.trustRaw = s
 	p.trustRange = attr.Expr.Range()
 	return diags
 }

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,6 +20,18 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("scope = [\"a\"]\nprotect \"r\" \"s\" {\n  approvals = 1e400\n  max_ttl = -1\n}\n"))
 	f.Add([]byte("scope = \"${\""))
 	f.Add([]byte{0xff, 0xfe, '{'})
+	// The real policies the examples ship.
+	examples, _ := filepath.Glob("../../examples/*/planguard.hcl")
+	if len(examples) < 2 {
+		f.Fatalf("found %d example policies", len(examples))
+	}
+	for _, e := range examples {
+		b, err := os.ReadFile(e)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	for _, tt := range addressGlobTests {
 		f.Add([]byte(head + "protect \"r\" { addresses = [" + quoteHCL(tt.pattern) + "] }\n"))
 	}

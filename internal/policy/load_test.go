@@ -142,3 +142,66 @@ func TestListsSigner(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadSymlinkedPolicy: a symbolic link to a protected policy, placed in
+// a directory an attacker can write next to a decoy trust file, still reads
+// the trust file beside the real policy.
+func TestLoadSymlinkedPolicy(t *testing.T) {
+	root := t.TempDir()
+	const decoy = "mallory@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
+	writeFiles(t, root, map[string]string{
+		"etc/planguard/prod.hcl":        head + "protect \"r\" {\n  types = [\"x\"]\n}\n",
+		"etc/planguard/allowed_signers": signer,
+		"repo/allowed_signers":          decoy,
+	})
+	link := filepath.Join(root, "repo", "planguard.hcl")
+	if err := os.Symlink(filepath.Join(root, "etc", "planguard", "prod.hcl"), link); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(p.AllowedSigners) != signer {
+		t.Fatalf("read the trust file next to the link: %q", p.AllowedSigners)
+	}
+	if want := filepath.Join(root, "etc", "planguard", "allowed_signers"); p.AllowedSignersPath != want {
+		t.Errorf("AllowedSignersPath = %q, want %q", p.AllowedSignersPath, want)
+	}
+}
+
+// TestLoadRefusesSpecialFiles: the policy and the trust file must be regular
+// files of bounded size (a FIFO would hang the gate, a device never ends).
+func TestLoadRefusesSpecialFiles(t *testing.T) {
+	policy := head + "protect \"r\" {\n  types = [\"x\"]\n}\n"
+	t.Run("trust file is /dev/zero", func(t *testing.T) {
+		dir := writeFiles(t, t.TempDir(), map[string]string{"planguard.hcl": strings.Replace(policy, `"allowed_signers"`, `"/dev/zero"`, 1)})
+		if !strings.Contains(policy, `"allowed_signers"`) {
+			t.Fatal("head changed: the test no longer swaps the trust path")
+		}
+		_, err := Load(filepath.Join(dir, "planguard.hcl"))
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("policy is a FIFO", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "planguard.hcl")
+		if err := mkfifo(path); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("trust file too big", func(t *testing.T) {
+		dir := writeFiles(t, t.TempDir(), map[string]string{"planguard.hcl": policy, "allowed_signers": signer})
+		if err := os.Truncate(filepath.Join(dir, "allowed_signers"), MaxFileSize+1); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(filepath.Join(dir, "planguard.hcl"))
+		if err == nil || !strings.Contains(err.Error(), "more than the") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,6 +49,7 @@ type Policy struct {
 	Rules []*Rule
 
 	trustRange hcl.Range // the allowed_signers attribute, for Load's messages
+	trustRaw   string    // the allowed_signers attribute's value, as written
 	index      index
 }
 
@@ -125,8 +127,14 @@ func Parse(src []byte, filename string) (*Policy, error) {
 // Load reads the policy file at path, parses it, and reads its trust file
 // into AllowedSigners. A trust file that cannot be read, or that lists no
 // signer (only blank and comment lines), is an error.
+//
+// A relative trust path starts at the directory of the policy file itself,
+// after following symbolic links: a link to a protected policy, placed in a
+// directory someone else can write, cannot make it read a trust file placed
+// next to the link. Both files must be regular files of at most MaxFileSize
+// bytes (not a directory, FIFO or device).
 func Load(path string) (*Policy, error) {
-	src, err := os.ReadFile(path)
+	src, err := readRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("read policy %s: %w", path, err)
 	}
@@ -134,7 +142,14 @@ func Load(path string) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	signers, err := os.ReadFile(p.AllowedSignersPath)
+	if !filepath.IsAbs(p.trustRaw) {
+		real, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return nil, fmt.Errorf("resolve policy path %s: %w", path, err)
+		}
+		p.AllowedSignersPath = resolveTrustPath(real, p.trustRaw)
+	}
+	signers, err := readRegular(p.AllowedSignersPath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: read trust file %s: %w; create it (OpenSSH allowed_signers format, one \"PRINCIPAL KEYTYPE KEY\" per line) or fix trust.allowed_signers, whose relative path starts at the policy file's directory",
 			p.trustRange, p.AllowedSignersPath, err)
@@ -145,6 +160,44 @@ func Load(path string) (*Policy, error) {
 	}
 	p.AllowedSigners = signers
 	return p, nil
+}
+
+// MaxFileSize bounds the policy and trust files Load reads.
+const MaxFileSize = 16 << 20
+
+// readRegular reads a regular file of at most MaxFileSize bytes.
+func readRegular(path string) ([]byte, error) {
+	// Stat before opening: opening a FIFO blocks until a writer comes.
+	before, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !before.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, before.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() || !os.SameFile(before, fi) {
+		return nil, fmt.Errorf("%s changed while it was opened", path)
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s is %d bytes, more than the %d a policy or trust file may have", path, fi.Size(), MaxFileSize)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileSize {
+		return nil, fmt.Errorf("%s grew beyond %d bytes while read", path, MaxFileSize)
+	}
+	return b, nil
 }
 
 // listsSigner reports whether an allowed_signers file has a line that is

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Runs every planguard fuzzer for FUZZTIME (default 10m) each, one after the
+# other (or JOBS at a time), with `go test -fuzz`. A failure stops the run
+# and leaves the failing input in the package's testdata/fuzz/ (Go does that),
+# to be committed with the fix.
+#
+#   scripts/fuzz.sh                 every fuzzer, FUZZTIME each
+#   FUZZTIME=10s scripts/fuzz.sh    what CI runs
+#   scripts/fuzz.sh --save          (alone: only) copy the inputs the fuzzers found
+#                                   interesting (Go keeps them in $GOCACHE/fuzz)
+#                                   into testdata/fuzz/, at most SAVE_MAX per fuzzer,
+#                                   so that plain `go test` replays them
+#   scripts/fuzz.sh FuzzDecode      only the fuzzers named
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime="${FUZZTIME:-10m}"
+jobs="${JOBS:-1}"
+save_max="${SAVE_MAX:-150}"
+module="$(go list -m)"
+
+# package:fuzzer, every fuzzer in the repository (checked just below).
+targets=(
+	./internal/plan:FuzzDecode
+	./internal/policy:FuzzParse
+	./internal/policy:FuzzMatchAddress
+	./internal/approval:FuzzParseAllowedSigners
+	./internal/approval:FuzzParseSignature
+	./internal/address:FuzzParse
+	./planguard:FuzzCheckNoAllowOnError
+)
+
+# The list must name every fuzzer in the code, so none is silently skipped.
+found="$(grep -rhoE --include='*_test.go' '^func (Fuzz[A-Za-z0-9_]+)' internal planguard | sed 's/^func //' | sort)"
+listed="$(printf '%s\n' "${targets[@]#*:}" | sort)"
+if [ "$found" != "$listed" ]; then
+	echo "fuzz.sh: the targets list and the fuzzers in the code differ:" >&2
+	diff <(echo "$listed") <(echo "$found") >&2 || true
+	exit 2
+fi
+
+save=0
+want=()
+for a in "$@"; do
+	case "$a" in
+	--save) save=1 ;;
+	Fuzz*) want+=("$a") ;;
+	*) echo "fuzz.sh: unknown argument $a" >&2; exit 2 ;;
+	esac
+done
+
+selected=()
+for t in "${targets[@]}"; do
+	if [ "${#want[@]}" -eq 0 ] || printf '%s\n' "${want[@]}" | grep -qx "${t#*:}"; then
+		selected+=("$t")
+	fi
+done
+
+run() { # run PKG:FUZZER
+	local pkg="${1%%:*}" name="${1#*:}"
+	echo "fuzz: $pkg $name for $fuzztime"
+	go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel 1
+}
+
+# "--save" alone only saves what earlier runs found.
+if [ "$*" != "--save" ]; then
+	if [ "$jobs" -le 1 ]; then
+		for t in "${selected[@]}"; do run "$t"; done
+	else
+		pids=()
+		for t in "${selected[@]}"; do
+			while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || exit 1; done
+			run "$t" >"${TMPDIR:-/tmp}/planguard-fuzz-${t#*:}-$$.log" 2>&1 &
+			pids+=($!)
+		done
+		status=0
+		for p in "${pids[@]}"; do wait "$p" || status=1; done
+		tail -n 3 "${TMPDIR:-/tmp}"/planguard-fuzz-*-$$.log
+		[ "$status" -eq 0 ] || exit 1
+	fi
+fi
+
+if [ "$save" -eq 1 ]; then
+	cache="$(go env GOCACHE)/fuzz"
+	for t in "${selected[@]}"; do
+		pkg="${t%%:*}" name="${t#*:}"
+		src="$cache/$module/${pkg#./}/$name"
+		dst="$pkg/testdata/fuzz/$name"
+		[ -d "$src" ] || continue
+		mkdir -p "$dst"
+		# The smallest inputs first: they replay fast and read well.
+		n=0
+		while IFS= read -r f; do
+			[ "$n" -lt "$save_max" ] || break
+			[ -e "$dst/$(basename "$f")" ] || cp "$f" "$dst/"
+			n=$((n + 1))
+		done < <(find "$src" -type f -printf '%s %p\n' | sort -n | cut -d' ' -f2-)
+		echo "fuzz: $dst holds $(find "$dst" -type f | wc -l) inputs"
+	done
+fi

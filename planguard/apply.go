@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -90,6 +91,24 @@ apply failed).`,
 			return exitError, withHint(fmt.Errorf("extra terraform argument %q is not a flag", x), "planguard applies only the pinned saved plan; pass only flags after --")
 		}
 	}
+	if a.path != "" {
+		if a.signers == "" {
+			return exitError, &usageError{msg: "--attestation needs --attestation-signers", hint: "pass the allowed_signers file that lists the gate's key"}
+		}
+		// With an attestation nothing is checked here: refuse the flags of a
+		// check rather than ignore them.
+		var ignored []string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "policy", "format", "author", "audit-log", "attest", "attest-key":
+				ignored = append(ignored, "--"+f.Name)
+			}
+		})
+		if len(ignored) > 0 {
+			return exitError, &usageError{msg: fmt.Sprintf("--attestation applies on an earlier check's decision, so %s would have no effect", strings.Join(ignored, ", ")),
+				hint: "pass those flags to the 'planguard check --attest' that wrote the attestation, or drop --attestation to check here"}
+		}
+	}
 	planPath := fs.Arg(0)
 	pinned, sum, cleanup, err := pinPlan(planPath)
 	if err != nil {
@@ -98,9 +117,6 @@ apply failed).`,
 	defer cleanup()
 
 	if a.path != "" {
-		if a.signers == "" {
-			return exitError, &usageError{msg: "--attestation needs --attestation-signers", hint: "pass the allowed_signers file that lists the gate's key"}
-		}
 		if a.now, err = parseNow(cf.now); err != nil {
 			return exitError, err
 		}

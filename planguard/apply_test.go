@@ -199,3 +199,24 @@ func TestAuditLogAndPolicyPin(t *testing.T) {
 		t.Errorf("second record: %+v", second)
 	}
 }
+
+// TestApplyAttestationRefusesCheckFlags: with --attestation nothing is
+// checked, so flags of a check are refused (not silently ignored), and the
+// missing --attestation-signers is reported before the plan is even read.
+func TestApplyAttestationRefusesCheckFlags(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-plan")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--attestation", "a.att", missing}, "--attestation needs --attestation-signers"},
+		{[]string{"--attestation", "a.att", "--attestation-signers", "s", "--audit-log", "audit.jsonl", missing}, "--audit-log would have no effect"},
+		{[]string{"--attestation", "a.att", "--attestation-signers", "s", "--author", "x", "--policy", "p.hcl", missing}, "--author, --policy would have no effect"},
+		{[]string{"--attestation", "a.att", "--attestation-signers", "s", "--attest", "b.att", "--attest-key", "k", "--format", "json", missing}, "--attest, --attest-key, --format would have no effect"},
+	} {
+		code, out, errs := runCLI(t, "", nil, append([]string{"apply"}, tt.args...)...)
+		if code != exitError || !strings.Contains(errs, tt.want) || out != "" {
+			t.Errorf("apply %v: exit %d, stderr %q; want exit 2 and %q", tt.args, code, errs, tt.want)
+		}
+	}
+}

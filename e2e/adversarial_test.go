@@ -107,7 +107,7 @@ func adversarial(t *testing.T, tf string) {
 		"PLANGUARD_TERRAFORM="+tf, "PLANGUARD_AUTHOR=", "NO_COLOR=1", "TF_LOG=")
 
 	k := map[string]string{}
-	for _, n := range []string{"alice", "bob", "mallory", "carol", "dave", "erin"} {
+	for _, n := range []string{"alice", "bob", "mallory", "carol", "dave", "erin", "gina"} {
 		k[n] = w.key(n)
 	}
 	pub := func(n string) string {
@@ -123,6 +123,7 @@ func adversarial(t *testing.T, tf string) {
 		`carol@example.com namespaces="git" ` + pub("carol"),                                       // not for approvals
 		`dave@example.com namespaces="planguard-approval",valid-before="20200101Z" ` + pub("dave"), // revoked long ago
 		`erin@example.com,frank@example.com ` + pub("erin"),                                        // two names, one key
+		`gina@example.com namespaces="planguard-approval",valid-after="29990101Z" ` + pub("gina"),  // not trusted yet
 	}, "\n") + "\n"
 	writeFile(t, filepath.Join(root, "allowed_signers"), trust)
 	writeFile(t, filepath.Join(root, "planguard.hcl"), advPolicy)
@@ -247,6 +248,8 @@ func adversarial(t *testing.T, tf string) {
 	mustBlock("expired", db, "expired", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+db, "--now=2020-01-01T00:00:00Z", "--expires=24h")})
 	mustBlock("beyond max_ttl", db, "ttl_exceeded", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+db, "--expires=30d")})
 	mustBlock("signer listed without the planguard-approval namespace", db, "untrusted", map[string]string{"approvals.tf": approve("carol", "carol@example.com", "--target="+db)})
+	mustBlock("signer before valid-after", db, "untrusted", map[string]string{"approvals.tf": approve("gina", "gina@example.com", "--target="+db)})
+	mustBlock("the author signing under another name their key is trusted for", db, "no_signers", map[string]string{"approvals.tf": approve("erin", "frank@example.com", "--target="+db)}, "PLANGUARD_AUTHOR=erin@example.com")
 	mustBlock("signer outside valid-before", db, "untrusted", map[string]string{"approvals.tf": approve("dave", "dave@example.com", "--target="+db)})
 	mustBlock("same principal twice toward a quorum", backup, "", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+backup) +
 		"\n" + approve("alice", "alice@example.com", "--target="+backup, "--name=again")})

@@ -12,15 +12,16 @@ import (
 // githubRenderer writes GitHub Actions workflow commands (annotations).
 type githubRenderer struct{ opts Options }
 
-func (g githubRenderer) Render(w io.Writer, r *gate.Report) error {
+func (g githubRenderer) Render(w io.Writer, orig *gate.Report) error {
+	r := forHumans(orig) // shown to people: untrusted strings made printable
 	bw := bufio.NewWriter(w)
-	for _, c := range r.Changes {
+	for i, c := range r.Changes {
 		if !c.Protected {
 			continue
 		}
 		if c.Blocked() {
 			fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+c.Address+" blocked"),
-				ghData(strings.Join(c.Problems, "; ")+". To approve: "+ApproveCommand(c, g.opts)))
+				ghData(strings.Join(c.Problems, "; ")+". To approve: "+ApproveCommand(orig.Changes[i], g.opts)))
 			continue
 		}
 		fmt.Fprintf(bw, "::notice title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+c.Address+" approved"),

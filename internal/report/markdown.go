@@ -11,7 +11,8 @@ import (
 
 type markdownRenderer struct{ opts Options }
 
-func (m markdownRenderer) Render(w io.Writer, r *gate.Report) error {
+func (m markdownRenderer) Render(w io.Writer, orig *gate.Report) error {
+	r := forHumans(orig) // shown to people: untrusted strings made printable
 	bw := bufio.NewWriter(w)
 	icon := ":white_check_mark:"
 	if r.Decision == gate.Block {
@@ -48,7 +49,7 @@ func (m markdownRenderer) Render(w io.Writer, r *gate.Report) error {
 		fmt.Fprintln(bw)
 	}
 	var cmds []string
-	for _, c := range r.Changes {
+	for _, c := range orig.Changes { // the commands quote the exact strings
 		if c.Blocked() && !c.Deferred {
 			cmds = append(cmds, ApproveCommand(c, m.opts))
 		}

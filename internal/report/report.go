@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 )
@@ -67,10 +68,34 @@ func ApproveCommand(c gate.Change, opts Options) string {
 	return b.String()
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
+// shellQuote quotes s for a POSIX shell when it needs it. A string with a
+// character that is not safe to show (see printable) is written in ANSI-C
+// quoting, $'...' with \xNN escapes, so that the command both shows safely
+// and, pasted into bash, zsh or ksh, passes exactly s.
 func shellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@,+~") == "" {
 		return s
+	}
+	if printable(s) != s {
+		var b strings.Builder
+		b.WriteString("$'")
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == '\\' || r == '\'':
+				b.WriteByte('\\')
+				b.WriteRune(r)
+			case r == utf8.RuneError && n <= 1, !safeRune(r):
+				for j := i; j < i+n; j++ {
+					fmt.Fprintf(&b, `\x%02x`, s[j])
+				}
+			default:
+				b.WriteString(s[i : i+n])
+			}
+			i += n
+		}
+		b.WriteString("'")
+		return b.String()
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

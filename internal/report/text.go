@@ -26,7 +26,8 @@ func (t textRenderer) paint(color, s string) string {
 	return color + s + reset
 }
 
-func (t textRenderer) Render(w io.Writer, r *gate.Report) error {
+func (t textRenderer) Render(w io.Writer, orig *gate.Report) error {
+	r := forHumans(orig) // shown to people: untrusted strings made printable
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "planguard: scope %q, plan sha256 %s (%s, format %s)\n", r.Scope, short(r.Plan.SHA256), orUnknown(r.Plan.TerraformVersion), r.Plan.FormatVersion)
 	if len(r.Changes) == 0 {
@@ -77,7 +78,7 @@ func (t textRenderer) Render(w io.Writer, r *gate.Report) error {
 		}
 	}
 	first := true
-	for _, c := range r.Changes {
+	for _, c := range orig.Changes { // the commands quote the exact strings
 		if !c.Blocked() || c.Deferred {
 			continue
 		}

@@ -1,0 +1,101 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
+)
+
+// Much of a report is written by the actor the gate contains: addresses and
+// their index keys, an approval's target and principals, and the problems
+// that quote them. Reports that a person reads (text, markdown, GitHub
+// annotations) show such strings through printable, so that they cannot
+// move the cursor, recolour or rewrite the log (ANSI escapes, carriage
+// returns, newlines), reorder what is shown (bidirectional overrides) or
+// hide characters (zero-width ones). The machine formats (json, sarif, junit)
+// carry the strings exactly, escaped by their encoders.
+
+// safeRune reports whether r may be shown as it is.
+func safeRune(r rune) bool {
+	return r != utf8.RuneError && (r == ' ' || unicode.IsGraphic(r) && !unicode.Is(unicode.Cf, r))
+}
+
+// printable returns s with every rune that is not safe to show (controls,
+// format characters such as U+202E or U+200B, invalid UTF-8) replaced by a
+// visible escape: \x1b, \u202e.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if !safeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case safeRune(r):
+			b.WriteString(s[i : i+n])
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func printableAll(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = printable(s)
+	}
+	return out
+}
+
+// forHumans returns a copy of r whose strings are printable.
+func forHumans(r *gate.Report) *gate.Report {
+	h := *r
+	h.Scope = printable(r.Scope)
+	h.Author = printable(r.Author)
+	h.Plan.TerraformVersion = printable(r.Plan.TerraformVersion)
+	h.Plan.FormatVersion = printable(r.Plan.FormatVersion)
+	h.Changes = make([]gate.Change, len(r.Changes))
+	for i, c := range r.Changes {
+		c.Address = printable(c.Address)
+		c.Type = printable(c.Type)
+		c.ActionReason = printable(c.ActionReason)
+		c.Deposed = printable(c.Deposed)
+		c.PriorID = printable(c.PriorID)
+		c.Rules = printableAll(c.Rules)
+		c.ApprovedBy = printableAll(c.ApprovedBy)
+		c.Problems = printableAll(c.Problems)
+		h.Changes[i] = c
+	}
+	h.Approvals = make([]gate.Approval, len(r.Approvals))
+	for i, a := range r.Approvals {
+		a.Address = printable(a.Address)
+		a.Scope = printable(a.Scope)
+		a.Target = printable(a.Target)
+		a.Action = printable(a.Action)
+		a.ExpiresAt = printable(a.ExpiresAt)
+		a.Identity = printable(a.Identity)
+		a.Principals = printableAll(a.Principals)
+		a.Problems = printableAll(a.Problems)
+		h.Approvals[i] = a
+	}
+	return &h
+}

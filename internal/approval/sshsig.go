@@ -3,6 +3,7 @@ package approval
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
@@ -25,6 +26,8 @@ const (
 	armorEnd      = "-----END SSH SIGNATURE-----"
 	armorLineLen  = 70
 	maxArmoredLen = 64 << 10
+	minRSABits    = 1024  // OpenSSH's SSH_RSA_MINIMUM_MODULUS_SIZE
+	maxRSABits    = 16384 // OpenSSH's SSHBUF_MAX_BIGNUM * 8
 )
 
 // Flags in a FIDO (sk-) signature.
@@ -127,6 +130,19 @@ func checkSigFormat(pub ssh.PublicKey, sig *ssh.Signature) error {
 	case ssh.KeyAlgoRSA:
 		if sig.Format != ssh.KeyAlgoRSASHA256 && sig.Format != ssh.KeyAlgoRSASHA512 {
 			return fmt.Errorf("RSA signature uses %q; only rsa-sha2-256 and rsa-sha2-512 are accepted", sig.Format)
+		}
+		// OpenSSH's bounds. A larger modulus only makes verification slow:
+		// a 60 KB key would cost the gate seconds per signature.
+		ck, ok := pub.(ssh.CryptoPublicKey)
+		if !ok {
+			return errors.New("RSA key cannot be read")
+		}
+		rk, ok := ck.CryptoPublicKey().(*rsa.PublicKey)
+		if !ok {
+			return errors.New("RSA key cannot be read")
+		}
+		if n := rk.N.BitLen(); n < minRSABits || n > maxRSABits {
+			return fmt.Errorf("RSA key has %d bits; OpenSSH accepts %d to %d", n, minRSABits, maxRSABits)
 		}
 	case ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
 		ssh.KeyAlgoSKED25519, ssh.KeyAlgoSKECDSA256:

@@ -5,46 +5,29 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"hash"
 	"io"
-	"reflect"
-	"sort"
 	"strconv"
-	"strings"
-	"unicode/utf8"
-)
-
-// Errors that Decode and Read wrap, for errors.Is. Every error they return
-// wraps one of these, except errors of the underlying reader or file system
-// (such as an *fs.PathError), which are wrapped as they are.
-var (
-	// ErrNotAPlan: the input is not the JSON of a plan (empty, not an
-	// object, a state instead of a plan, or a file that is neither JSON nor
-	// a saved plan).
-	ErrNotAPlan = errors.New("not a plan")
-	// ErrMalformed: the input is not valid JSON, is truncated, has trailing
-	// data or duplicate keys, or does not have the structure of a plan.
-	ErrMalformed = errors.New("malformed plan JSON")
-	// ErrUnsupportedFormat: the format_version is not one this reader
-	// understands (0.x with x >= 1, or 1.x).
-	ErrUnsupportedFormat = errors.New("unsupported plan format")
-	// ErrErrored: the plan is marked errored, so planning failed and it
-	// cannot be applied.
-	ErrErrored = errors.New("errored plan")
-	// ErrShow: running `terraform show -json` on a saved plan failed.
-	ErrShow = errors.New("terraform show failed")
 )
 
 // Decode reads the JSON of `terraform show -json PLANFILE` from r, strictly.
 //
 // It returns an error (see ErrNotAPlan, ErrMalformed, ErrUnsupportedFormat,
-// ErrErrored) for input that is not JSON, is truncated or has trailing data;
-// has a duplicate key in any object it interprets (the top level, a resource
-// change, its change, before, after and after_unknown); has a missing or
-// unsupported format_version; is errored; has no planned_values (such as the
-// JSON of a state); or has a resource change with a missing address, type or
-// mode, or with an empty, unknown or unknown combination of actions.
+// ErrErrored) for input that is not JSON, is not valid UTF-8, is truncated
+// or has trailing data; has a duplicate key in any object it interprets
+// (the top level, planned_values and prior_state down to each resource
+// object, a resource change, its change, the top level of before, after and
+// after_unknown, deferred changes, an approval's signatures) or, in the plan,
+// a resource change, its change or a deferred change, a key that differs
+// from one it interprets only in case (which encoding/json would read as
+// that key); has a missing
+// or unsupported format_version; is errored; has no planned_values (such as
+// the JSON of a state); or has a resource change with a missing address,
+// type or mode, or with an empty, unknown or unknown combination of actions.
+// Values it does not interpret (configuration, variables, output_changes,
+// the values of planned and prior resources, …) are checked to be valid
+// JSON, but not built.
 //
 // A plan without a resource_changes key is accepted as a plan without
 // changes only when neither planned_values nor prior_state holds a managed
@@ -53,302 +36,403 @@ var (
 // "no-op" change for every managed resource otherwise (see the no_changes
 // and empty fixtures in testdata).
 //
+// Decode reads r in one pass through a fixed-size window, hashing the bytes
+// and checking their UTF-8 on a second goroutine; memory grows only with
+// the changes it returns (see DecodeOptions.GateOnly to keep fewer).
+//
 // The SHA256 of the returned plan is the hash of all bytes read from r.
 func Decode(r io.Reader) (*Plan, error) {
-	h := sha256.New()
-	var u utf8Check
-	p, err := decode(io.TeeReader(r, io.MultiWriter(h, &u)))
+	return DecodeWithOptions(r, DecodeOptions{})
+}
+
+// DecodeOptions tune DecodeWithOptions.
+type DecodeOptions struct {
+	// GateOnly keeps in Changes, Deferred and Drift only the changes the
+	// gate judges: delete, replace, forget and update. Every change is still
+	// read and validated as strictly, and Approvals are complete; only
+	// create, no-op and read changes are not kept, so that memory does not
+	// grow with the number of unchanged resources.
+	GateOnly bool
+}
+
+// DecodeWithOptions is Decode with options.
+func DecodeWithOptions(r io.Reader, o DecodeOptions) (*Plan, error) {
+	sk := newSink()
+	d := &decoder{s: newScanner(r, sk), gateOnly: o.GateOnly}
+	p, err := d.plan()
+	sum, uerr := sk.finish()
+	d.s.release()
 	if err != nil {
 		return nil, err
 	}
-	if err := u.finish(); err != nil {
-		return nil, err
+	if uerr != nil {
+		return nil, uerr
 	}
-	p.SHA256 = hex.EncodeToString(h.Sum(nil))
+	p.SHA256 = sum
 	return p, nil
 }
 
-// utf8Check is a writer that checks that what is written to it is valid
-// UTF-8 (encoding/json would silently replace invalid bytes with U+FFFD).
-// It copes with runes split across writes.
-type utf8Check struct {
-	pending []byte // the start of a rune split across writes
-	offset  int64  // bytes checked so far
-	bad     bool
+// sink hashes the input and checks its UTF-8 on its own goroutine, chunk
+// by chunk, in order. The scanner hands it each chunk it reads, and before
+// reusing a buffer waits until the chunk that was in it is done.
+type sink struct {
+	ch          chan []byte
+	acks        chan struct{}
+	done        chan struct{}
+	sent, acked int
+	h           hash.Hash
+	u           utf8Check
 }
 
-func (u *utf8Check) Write(p []byte) (int, error) {
-	n := len(p)
-	if u.bad {
-		return n, nil
+func newSink() *sink {
+	k := &sink{ch: make(chan []byte, 2), acks: make(chan struct{}, 4), done: make(chan struct{}), h: sha256.New()}
+	go k.run()
+	return k
+}
+
+func (k *sink) run() {
+	defer close(k.done)
+	for b := range k.ch {
+		k.h.Write(b)
+		_, _ = k.u.Write(b)
+		k.acks <- struct{}{}
 	}
-	for len(u.pending) > 0 && len(p) > 0 && !utf8.FullRune(u.pending) {
-		u.pending = append(u.pending, p[0])
-		p = p[1:]
+}
+
+func (k *sink) send(b []byte) {
+	k.sent++
+	k.ch <- b
+}
+
+// waitSpare waits until at most the last chunk sent is still in use.
+func (k *sink) waitSpare() {
+	for k.acked < k.sent-1 {
+		<-k.acks
+		k.acked++
 	}
-	if len(u.pending) > 0 {
-		if !utf8.FullRune(u.pending) {
-			return n, nil
+}
+
+// finish stops the goroutine and returns the hash and the UTF-8 verdict.
+func (k *sink) finish() (string, error) {
+	close(k.ch)
+	<-k.done
+	return hex.EncodeToString(k.h.Sum(nil)), k.u.finish()
+}
+
+// loc names a place in the plan for messages, built only when one is
+// needed: list[i]pre (addr) and then a field.
+type loc struct {
+	list string // "resource_changes"; "" for the top level
+	i    int
+	pre  string // ".resource_change" inside a deferred change
+	addr string // the change's address, once validated
+}
+
+func (l loc) String() string {
+	if l.list == "" {
+		return ""
+	}
+	s := l.list + "[" + strconv.Itoa(l.i) + "]" + l.pre
+	if l.addr != "" {
+		s += " (" + l.addr + ")"
+	}
+	return s
+}
+
+func (l loc) field(f string) string { return l.String() + f }
+
+// decoder reads a plan from a scanner.
+type decoder struct {
+	s          *scanner
+	sets       []*keySet // one per open interpreted object
+	level      int       // open interpreted objects
+	spanSets   [3]keySet // for objectSpans
+	sub        scanner   // for the prior id, a captured value
+	gateOnly   bool
+	strs       map[string]string   // interned short strings
+	actions    map[string][]string // shared actions lists
+	scratch    [3][]memberSpan     // for objectSpans
+	actionList []string            // for resourceChange
+}
+
+// keySet detects duplicate keys: linear over a byte arena while small, a
+// map when large.
+type keySet struct {
+	arena []byte
+	ends  []int
+	m     map[string]struct{}
+}
+
+func (k *keySet) reset() {
+	k.arena, k.ends = k.arena[:0], k.ends[:0]
+	if k.m != nil {
+		clear(k.m)
+		k.m = nil
+	}
+}
+
+// add records key and reports false when it was already there.
+func (k *keySet) add(key []byte) bool {
+	if k.m != nil {
+		if _, dup := k.m[string(key)]; dup {
+			return false
 		}
-		if !utf8.Valid(u.pending) {
-			u.bad = true
-			return n, nil
+		k.m[string(key)] = struct{}{}
+		return true
+	}
+	start := 0
+	for _, e := range k.ends {
+		if bytes.Equal(k.arena[start:e], key) {
+			return false
 		}
-		u.offset += int64(len(u.pending))
-		u.pending = u.pending[:0]
+		start = e
 	}
-	cut := len(p)
-	for k := 1; k < utf8.UTFMax && k <= len(p); k++ {
-		if c := p[len(p)-k]; utf8.RuneStart(c) {
-			if c >= utf8.RuneSelf && !utf8.FullRune(p[len(p)-k:]) {
-				cut = len(p) - k
-			}
-			break
+	k.arena = append(k.arena, key...)
+	k.ends = append(k.ends, len(k.arena))
+	if len(k.ends) > 32 {
+		k.m = make(map[string]struct{}, 64)
+		start := 0
+		for _, e := range k.ends {
+			k.m[string(k.arena[start:e])] = struct{}{}
+			start = e
 		}
 	}
-	if !utf8.Valid(p[:cut]) {
-		u.bad = true
-		return n, nil
-	}
-	u.offset += int64(cut)
-	u.pending = append(u.pending, p[cut:]...)
-	return n, nil
+	return true
 }
 
-func (u *utf8Check) finish() error {
-	if u.bad || len(u.pending) > 0 {
-		return fmt.Errorf("%w: the JSON is not valid UTF-8 (after byte %d); write it again with `terraform show -json PLANFILE`", ErrMalformed, u.offset)
+func (d *decoder) typeError(what, want string, c byte) error {
+	found := describeByte(c)
+	if found == "" {
+		return d.s.syntaxError("looking for beginning of value")
 	}
-	return nil
+	return fmt.Errorf("%w: %s must be %s, found %s (at byte %d)", ErrMalformed, what, want, found, d.s.offset())
 }
 
-// checkFormatVersion accepts "major.minor" (optionally ".patch") with 0.x,
-// x >= 1, or 1.x.
-func checkFormatVersion(v string) error {
-	parts := strings.Split(v, ".")
-	nums := make([]int, len(parts))
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || p == "" || p[0] < '0' || p[0] > '9' || (len(p) > 1 && p[0] == '0') {
-			nums = nil
-			break
-		}
-		nums[i] = n
-	}
-	if len(nums) < 2 || len(nums) > 3 {
-		return fmt.Errorf("%w: format_version %q is not a version number", ErrUnsupportedFormat, v)
-	}
-	major, minor := nums[0], nums[1]
-	if major > 1 || (major == 0 && minor < 1) {
-		return fmt.Errorf("%w: format_version %q (this planguard reads 0.1 to 1.x); upgrade planguard or use a Terraform/OpenTofu version whose plan JSON has format 1.x", ErrUnsupportedFormat, v)
-	}
-	return nil
-}
-
-// jsonReader walks JSON tokens with strict, contextual errors.
-type jsonReader struct {
-	dec *json.Decoder
-}
-
-func newJSONReader(r io.Reader) *jsonReader {
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	return &jsonReader{dec: dec}
-}
-
-// syntaxError wraps a decoding error as ErrMalformed with its position.
-func (d *jsonReader) syntaxError(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, ErrMalformed) || errors.Is(err, ErrNotAPlan) || errors.Is(err, ErrUnsupportedFormat) || errors.Is(err, ErrErrored) {
-		return err
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%w: unexpected end of input after byte %d: the JSON is truncated; write it again with `terraform show -json PLANFILE`", ErrMalformed, d.dec.InputOffset())
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("%w: invalid JSON at byte %d: %v", ErrMalformed, se.Offset, se)
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Errorf("%w: at byte %d: %v", ErrMalformed, te.Offset, te)
-	}
-	// Not a JSON error: an I/O error of the reader.
-	return fmt.Errorf("reading the plan JSON after byte %d: %w", d.dec.InputOffset(), err)
-}
-
-// token reads the next token; the end of input is an error here.
-func (d *jsonReader) token() (json.Token, error) {
-	tok, err := d.dec.Token()
-	if err != nil {
-		return nil, d.syntaxError(err)
-	}
-	return tok, nil
-}
-
-func describe(tok json.Token) string {
-	switch t := tok.(type) {
-	case nil:
-		return "null"
-	case json.Delim:
-		switch t {
-		case '{':
-			return "an object"
-		case '[':
-			return "a list"
-		}
-		return fmt.Sprintf("%q", string(t))
-	case string:
+// describeByte names the kind of value that starts with c, or "" when no
+// value starts so.
+func describeByte(c byte) string {
+	switch {
+	case c == '{':
+		return "an object"
+	case c == '[':
+		return "a list"
+	case c == '"':
 		return "a string"
-	case bool:
+	case c == 't' || c == 'f':
 		return "a boolean"
-	case json.Number, float64:
+	case c == 'n':
+		return "null"
+	case c == '-' || ('0' <= c && c <= '9'):
 		return "a number"
 	}
-	return fmt.Sprintf("%T", tok)
+	return ""
 }
 
-func (d *jsonReader) typeError(what, want string, tok json.Token) error {
-	return fmt.Errorf("%w: %s must be %s, found %s (at byte %d)", ErrMalformed, what, want, describe(tok), d.dec.InputOffset())
-}
-
-// members reads the members of an object whose '{' was consumed, through the
-// closing '}'. fn must consume exactly one value. Duplicate keys are errors.
-func (d *jsonReader) members(what string, fn func(key string) error) error {
-	seen := make(map[string]struct{})
-	for d.dec.More() {
-		tok, err := d.token()
+// members reads the members of an object whose '{' was consumed, through
+// the closing '}'. fn must consume exactly one value; its key is valid only
+// until it reads on. Duplicate keys are errors.
+func (d *decoder) members(what func() string, fn func(key []byte) error) error {
+	s := d.s
+	if d.level == len(d.sets) {
+		d.sets = append(d.sets, &keySet{})
+	}
+	set := d.sets[d.level]
+	set.reset()
+	d.level++
+	defer func() { d.level-- }()
+	c, err := s.next()
+	if err != nil {
+		return err
+	}
+	if c == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		if c != '"' {
+			return s.syntaxError("looking for beginning of object key string")
+		}
+		start := s.offset()
+		prev := s.keep
+		if prev < 0 || prev > start {
+			s.keep = start
+		}
+		key, err := s.stringBytes()
 		if err != nil {
 			return err
 		}
-		key, ok := tok.(string)
-		if !ok {
-			return d.typeError("a key in "+what, "a string", tok)
+		if !set.add(key) {
+			return fmt.Errorf("%w: duplicate key %q in %s (at byte %d): JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", ErrMalformed, key, what(), s.offset())
 		}
-		if _, dup := seen[key]; dup {
-			return fmt.Errorf("%w: duplicate key %q in %s (at byte %d): JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", ErrMalformed, key, what, d.dec.InputOffset())
+		err = s.expect(':', "after object key")
+		s.keep = prev
+		if err != nil {
+			return err
 		}
-		seen[key] = struct{}{}
 		if err := fn(key); err != nil {
 			return err
 		}
+		if c, err = s.next(); err != nil {
+			return err
+		}
+		switch c {
+		case ',':
+			s.pos++
+			if c, err = s.next(); err != nil {
+				return err
+			}
+		case '}':
+			s.pos++
+			return nil
+		default:
+			return s.syntaxError("after object key:value pair")
+		}
 	}
-	tok, err := d.token()
-	if err != nil {
-		return err
-	}
-	if tok != json.Delim('}') {
-		return d.typeError("the end of "+what, "'}'", tok)
-	}
-	return nil
 }
 
 // object reads an object (null when nullOK) and calls fn for each member.
 // It reports whether the value was null.
-func (d *jsonReader) object(what string, nullOK bool, fn func(key string) error) (isNull bool, err error) {
-	tok, err := d.token()
+func (d *decoder) object(what func() string, nullOK bool, fn func(key []byte) error) (isNull bool, err error) {
+	c, err := d.s.next()
 	if err != nil {
 		return false, err
 	}
-	if tok == nil && nullOK {
-		return true, nil
+	if c == 'n' && nullOK {
+		return true, d.s.skipLiteral("null")
 	}
-	if tok != json.Delim('{') {
-		return false, d.typeError(what, "an object", tok)
+	if c != '{' {
+		return false, d.typeError(what(), "an object", c)
 	}
-	return false, d.members(what, fn)
+	d.s.pos++
+	if err := d.s.push(); err != nil {
+		return false, err
+	}
+	err = d.members(what, fn)
+	d.s.depth--
+	return false, err
 }
 
 // array reads a list (null when nullOK) and calls fn for each element; fn
 // must consume exactly one value.
-func (d *jsonReader) array(what string, nullOK bool, fn func(i int) error) error {
-	tok, err := d.token()
+func (d *decoder) array(what func() string, nullOK bool, fn func(i int) error) error {
+	s := d.s
+	c, err := s.next()
 	if err != nil {
 		return err
 	}
-	if tok == nil && nullOK {
+	if c == 'n' && nullOK {
+		return s.skipLiteral("null")
+	}
+	if c != '[' {
+		return d.typeError(what(), "a list", c)
+	}
+	s.pos++
+	if err := s.push(); err != nil {
+		return err
+	}
+	defer func() { s.depth-- }()
+	if c, err = s.next(); err != nil {
+		return err
+	}
+	if c == ']' {
+		s.pos++
 		return nil
 	}
-	if tok != json.Delim('[') {
-		return d.typeError(what, "a list", tok)
-	}
-	for i := 0; d.dec.More(); i++ {
+	for i := 0; ; i++ {
 		if err := fn(i); err != nil {
 			return err
 		}
+		if c, err = s.next(); err != nil {
+			return err
+		}
+		switch c {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			return nil
+		default:
+			return s.syntaxError("after array element")
+		}
 	}
-	if _, err := d.token(); err != nil { // ']'
-		return err
+}
+
+// strBytes reads a string (null is empty when nullOK); the result is
+// valid only until the decoder reads on.
+func (d *decoder) strBytes(what func() string, nullOK bool) ([]byte, error) {
+	c, err := d.s.next()
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if c == 'n' && nullOK {
+		return nil, d.s.skipLiteral("null")
+	}
+	if c != '"' {
+		return nil, d.typeError(what(), "a string", c)
+	}
+	return d.s.stringBytes()
 }
 
 // str reads a string; null is "" when nullOK.
-func (d *jsonReader) str(what string, nullOK bool) (string, error) {
-	tok, err := d.token()
+func (d *decoder) str(what func() string, nullOK bool) (string, error) {
+	b, err := d.strBytes(what, nullOK)
+	return string(b), err
+}
+
+// istr reads a string and interns it: for the few distinct values of
+// types, modes, providers and the like.
+func (d *decoder) istr(what func() string) (string, error) {
+	b, err := d.strBytes(what, false)
 	if err != nil {
 		return "", err
 	}
-	if tok == nil && nullOK {
-		return "", nil
+	if v, ok := d.strs[string(b)]; ok {
+		return v, nil
 	}
-	s, ok := tok.(string)
-	if !ok {
-		return "", d.typeError(what, "a string", tok)
+	v := string(b)
+	if d.strs == nil {
+		d.strs = map[string]string{}
 	}
-	return s, nil
+	if len(d.strs) < 4096 {
+		d.strs[v] = v
+	}
+	return v, nil
 }
 
-func (d *jsonReader) boolean(what string) (bool, error) {
-	tok, err := d.token()
+func (d *decoder) boolean(what func() string) (bool, error) {
+	c, err := d.s.next()
 	if err != nil {
 		return false, err
 	}
-	b, ok := tok.(bool)
-	if !ok {
-		return false, d.typeError(what, "a boolean", tok)
+	switch c {
+	case 't':
+		return true, d.s.skipLiteral("true")
+	case 'f':
+		return false, d.s.skipLiteral("false")
 	}
-	return b, nil
+	return false, d.typeError(what(), "a boolean", c)
 }
 
-// raw reads one whole value. Use only for values of bounded size (one
-// resource's before/after).
-func (d *jsonReader) raw() (json.RawMessage, error) {
-	var m json.RawMessage
-	if err := d.dec.Decode(&m); err != nil {
-		return nil, d.syntaxError(err)
+// span is where a value (or a key's content) is: input offsets from its
+// first byte to just after its last. Whoever reads it keeps the buffer.
+type span struct{ start, end int64 }
+
+// bytes returns a captured value's bytes, nil for none.
+func (d *decoder) bytes(sp span) []byte {
+	if sp.end == 0 {
+		return nil
 	}
-	return m, nil
+	return d.s.buf[sp.start-d.s.base : sp.end-d.s.base]
 }
 
-// skip consumes one value of any size token by token, without holding it.
-func (d *jsonReader) skip() error {
-	depth := 0
-	for {
-		tok, err := d.token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
-	}
-}
+func name(s string) func() string { return func() string { return s } }
 
 // values walks a state/planned values object ({"root_module": …}) and
 // reports whether it holds any managed resource.
-func (d *jsonReader) values(what string) (managed bool, err error) {
-	_, err = d.object(what, true, func(key string) error {
-		if key != "root_module" {
-			return d.skip()
+func (d *decoder) values(what string) (managed bool, err error) {
+	_, err = d.object(name(what), true, func(key []byte) error {
+		if string(key) != "root_module" {
+			return d.s.skipValue()
 		}
 		m, err := d.module(what + ".root_module")
 		managed = managed || m
@@ -358,18 +442,19 @@ func (d *jsonReader) values(what string) (managed bool, err error) {
 }
 
 // module walks a module object (resources, child_modules).
-func (d *jsonReader) module(what string) (managed bool, err error) {
-	_, err = d.object(what, true, func(key string) error {
-		switch key {
+func (d *decoder) module(what string) (managed bool, err error) {
+	_, err = d.object(name(what), true, func(key []byte) error {
+		switch string(key) {
 		case "resources":
-			return d.array(what+".resources", true, func(i int) error {
-				rw := fmt.Sprintf("%s.resources[%d]", what, i)
-				_, err := d.object(rw, false, func(key string) error {
-					if key != "mode" {
-						return d.skip()
+			rl := loc{list: what + ".resources"}
+			return d.array(name(what+".resources"), true, func(i int) error {
+				rl.i = i
+				_, err := d.object(rl.String, false, func(key []byte) error {
+					if string(key) != "mode" {
+						return d.s.skipValue()
 					}
-					mode, err := d.str(rw+".mode", false)
-					if mode == "managed" {
+					mode, err := d.strBytes(func() string { return rl.field(".mode") }, false)
+					if string(mode) == "managed" {
 						managed = true
 					}
 					return err
@@ -377,36 +462,50 @@ func (d *jsonReader) module(what string) (managed bool, err error) {
 				return err
 			})
 		case "child_modules":
-			return d.array(what+".child_modules", true, func(i int) error {
+			return d.array(name(what+".child_modules"), true, func(i int) error {
 				m, err := d.module(fmt.Sprintf("%s.child_modules[%d]", what, i))
 				managed = managed || m
 				return err
 			})
 		}
-		return d.skip()
+		return d.s.skipValue()
 	})
 	return managed, err
 }
 
-func decode(r io.Reader) (*Plan, error) {
-	d := newJSONReader(r)
-	tok, err := d.dec.Token()
-	if err == io.EOF {
+func (d *decoder) plan() (*Plan, error) {
+	s := d.s
+	c, ok := s.peek()
+	if !ok {
+		if s.rerr != nil {
+			return nil, s.endError()
+		}
 		return nil, fmt.Errorf("%w: empty input; expected the JSON of `terraform show -json PLANFILE`", ErrNotAPlan)
 	}
-	if err != nil {
-		return nil, d.syntaxError(err)
+	if c != '{' {
+		found := describeByte(c)
+		if found == "" {
+			return nil, s.syntaxError("looking for beginning of value")
+		}
+		if c != '[' {
+			// A scalar: report it as not a plan only if it is valid JSON.
+			if err := s.skipValue(); err != nil {
+				return nil, err
+			}
+		}
+		return nil, fmt.Errorf("%w: the JSON is %s, not an object; expected the JSON of `terraform show -json PLANFILE`", ErrNotAPlan, found)
 	}
-	if tok != json.Delim('{') {
-		return nil, fmt.Errorf("%w: the JSON is %s, not an object; expected the JSON of `terraform show -json PLANFILE`", ErrNotAPlan, describe(tok))
+	s.pos++
+	if err := s.push(); err != nil {
+		return nil, err
 	}
 
 	p := &Plan{}
 	var haveFormat, haveChanges, havePlanned, managed bool
-	err = d.members("the plan", func(key string) error {
-		switch key {
+	err := d.members(name("the plan"), func(key []byte) error {
+		switch string(key) {
 		case "format_version":
-			v, err := d.str("format_version", false)
+			v, err := d.str(name("format_version"), false)
 			if err != nil {
 				return err
 			}
@@ -415,11 +514,11 @@ func decode(r io.Reader) (*Plan, error) {
 			}
 			p.FormatVersion, haveFormat = v, true
 		case "terraform_version":
-			v, err := d.str("terraform_version", false)
+			v, err := d.str(name("terraform_version"), false)
 			p.TerraformVersion = v
 			return err
 		case "errored":
-			b, err := d.boolean("errored")
+			b, err := d.boolean(name("errored"))
 			if err != nil {
 				return err
 			}
@@ -428,29 +527,37 @@ func decode(r io.Reader) (*Plan, error) {
 			}
 		case "resource_changes":
 			haveChanges = true
-			return d.array("resource_changes", false, func(i int) error {
-				c, a, err := d.resourceChange(fmt.Sprintf("resource_changes[%d]", i), true)
+			l := loc{list: "resource_changes"}
+			return d.array(name("resource_changes"), false, func(i int) error {
+				l.i = i
+				c, a, err := d.resourceChange(l, true)
 				if err != nil || c == nil {
 					return err
 				}
-				p.Changes = append(p.Changes, *c)
+				if d.keep(c) {
+					p.Changes = append(p.Changes, *c)
+				}
 				if a != nil {
 					p.Approvals = append(p.Approvals, *a)
 				}
 				return nil
 			})
 		case "resource_drift":
-			return d.array("resource_drift", false, func(i int) error {
-				c, _, err := d.resourceChange(fmt.Sprintf("resource_drift[%d]", i), false)
-				if err == nil && c != nil {
+			l := loc{list: "resource_drift"}
+			return d.array(name("resource_drift"), false, func(i int) error {
+				l.i = i
+				c, _, err := d.resourceChange(l, false)
+				if err == nil && c != nil && d.keep(c) {
 					p.Drift = append(p.Drift, *c)
 				}
 				return err
 			})
 		case "deferred_changes":
-			return d.array("deferred_changes", false, func(i int) error {
-				c, err := d.deferredChange(fmt.Sprintf("deferred_changes[%d]", i))
-				if err == nil && c != nil {
+			l := loc{list: "deferred_changes"}
+			return d.array(name("deferred_changes"), false, func(i int) error {
+				l.i = i
+				c, err := d.deferredChange(l)
+				if err == nil && c != nil && d.keep(c) {
 					p.Deferred = append(p.Deferred, *c)
 				}
 				return err
@@ -461,9 +568,9 @@ func decode(r io.Reader) (*Plan, error) {
 			managed = managed || m
 			return err
 		case "prior_state":
-			_, err := d.object("prior_state", true, func(key string) error {
-				if key != "values" {
-					return d.skip()
+			_, err := d.object(name("prior_state"), true, func(key []byte) error {
+				if string(key) != "values" {
+					return d.s.skipValue()
 				}
 				m, err := d.values("prior_state.values")
 				managed = managed || m
@@ -471,19 +578,27 @@ func decode(r io.Reader) (*Plan, error) {
 			})
 			return err
 		default:
-			return d.skip()
+			if err := caseVariant(key, planKeys, name("the plan")); err != nil {
+				return err
+			}
+			return d.s.skipValue()
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.depth--
 	// Nothing but white space may follow the plan object.
-	if tok, err := d.dec.Token(); err != io.EOF {
-		if err != nil {
-			return nil, fmt.Errorf("%w: trailing data after the plan object: %v", ErrMalformed, d.syntaxError(err))
+	if c, ok := s.peek(); ok {
+		found := describeByte(c)
+		if found == "" {
+			found = quoteChar(c)
 		}
-		return nil, fmt.Errorf("%w: trailing data after the plan object (%s at byte %d); the file must hold exactly one JSON object", ErrMalformed, describe(tok), d.dec.InputOffset())
+		return nil, fmt.Errorf("%w: trailing data after the plan object (%s at byte %d); the file must hold exactly one JSON object", ErrMalformed, found, s.offset())
+	}
+	if s.rerr != nil {
+		return nil, s.endError()
 	}
 	if !haveFormat {
 		return nil, fmt.Errorf("%w: no format_version; expected the JSON of `terraform show -json PLANFILE`", ErrNotAPlan)
@@ -497,30 +612,30 @@ func decode(r io.Reader) (*Plan, error) {
 	return p, nil
 }
 
-// rawChange is one resource change as read, before classification.
-type rawChange struct {
-	address, previousAddress, moduleAddress, mode, typ, name string
-	provider, deposed, actionReason                          string
-	haveChange                                               bool
-	actions                                                  []string
-	before, after, afterUnknown                              json.RawMessage
+// keep reports whether a change is kept in the plan.
+func (d *decoder) keep(c *Change) bool {
+	return !d.gateOnly || c.Kind.Destructive() || c.Kind == KindUpdate
 }
 
 // deferredChange reads one deferred_changes element.
-func (d *jsonReader) deferredChange(what string) (*Change, error) {
+func (d *decoder) deferredChange(l loc) (*Change, error) {
 	var reason string
 	var c *Change
 	var have bool
-	_, err := d.object(what, false, func(key string) error {
+	_, err := d.object(l.String, false, func(key []byte) error {
 		var err error
-		switch key {
+		switch string(key) {
 		case "reason":
-			reason, err = d.str(what+".reason", false)
+			reason, err = d.istr(func() string { return l.field(".reason") })
 		case "resource_change":
 			have = true
-			c, _, err = d.resourceChange(what+".resource_change", false)
+			rl := l
+			rl.pre = ".resource_change"
+			c, _, err = d.resourceChange(rl, false)
 		default:
-			err = d.skip()
+			if err = caseVariant(key, deferredKeys, l.String); err == nil {
+				err = d.s.skipValue()
+			}
 		}
 		return err
 	})
@@ -528,7 +643,7 @@ func (d *jsonReader) deferredChange(what string) (*Change, error) {
 		return nil, err
 	}
 	if !have {
-		return nil, fmt.Errorf("%w: %s has no resource_change", ErrMalformed, what)
+		return nil, fmt.Errorf("%w: %s has no resource_change", ErrMalformed, l)
 	}
 	if c != nil {
 		c.ActionReason = reason
@@ -536,107 +651,289 @@ func (d *jsonReader) deferredChange(what string) (*Change, error) {
 	return c, nil
 }
 
+// change is one resource change as read, before classification.
+type change struct {
+	address, previousAddress, moduleAddress, mode, typ, name string
+	provider, deposed, actionReason                          string
+	haveChange, haveActions                                  bool
+	actions                                                  []string
+	before, after, afterUnknown                              objectSpan
+}
+
 // resourceChange reads one resource change object. It returns a nil Change
 // for a data source. With approvals, it also returns the Approval of a
-// planned planguard_approval.
-func (d *jsonReader) resourceChange(what string, approvals bool) (*Change, *Approval, error) {
-	var rc rawChange
-	_, err := d.object(what, false, func(key string) error {
+// planned planguard_approval. The object stays in the buffer until it is
+// built, so that before, after and after_unknown are not copied.
+func (d *decoder) resourceChange(l loc, approvals bool) (*Change, *Approval, error) {
+	s := d.s
+	if _, err := s.next(); err != nil {
+		return nil, nil, err
+	}
+	prev := s.keep
+	if start := s.offset(); prev < 0 || prev > start {
+		s.keep = start
+	}
+	defer func() { s.keep = prev }()
+	var rc change
+	_, err := d.object(l.String, false, func(key []byte) error {
 		var err error
-		field := what + "." + key
-		switch key {
+		switch string(key) {
 		case "address":
-			rc.address, err = d.str(field, false)
+			rc.address, err = d.str(func() string { return l.field(".address") }, false)
 		case "previous_address":
-			rc.previousAddress, err = d.str(field, false)
+			rc.previousAddress, err = d.str(func() string { return l.field(".previous_address") }, false)
 		case "module_address":
-			rc.moduleAddress, err = d.str(field, false)
+			rc.moduleAddress, err = d.istr(func() string { return l.field(".module_address") })
 		case "mode":
-			rc.mode, err = d.str(field, false)
+			rc.mode, err = d.istr(func() string { return l.field(".mode") })
 		case "type":
-			rc.typ, err = d.str(field, false)
+			rc.typ, err = d.istr(func() string { return l.field(".type") })
 		case "name":
-			rc.name, err = d.str(field, false)
+			rc.name, err = d.istr(func() string { return l.field(".name") })
 		case "provider_name":
-			rc.provider, err = d.str(field, false)
+			rc.provider, err = d.istr(func() string { return l.field(".provider_name") })
 		case "deposed":
-			rc.deposed, err = d.str(field, false)
+			rc.deposed, err = d.str(func() string { return l.field(".deposed") }, false)
 		case "action_reason":
-			rc.actionReason, err = d.str(field, false)
+			rc.actionReason, err = d.istr(func() string { return l.field(".action_reason") })
 		case "change":
 			rc.haveChange = true
-			_, err = d.object(field, false, func(key string) error {
+			_, err = d.object(func() string { return l.field(".change") }, false, func(key []byte) error {
 				var err error
-				switch key {
+				switch string(key) {
 				case "actions":
-					rc.actions = []string{}
-					err = d.array(field+".actions", false, func(i int) error {
-						a, err := d.str(fmt.Sprintf("%s.actions[%d]", field, i), false)
+					rc.haveActions = true
+					rc.actions = d.actionList[:0]
+					err = d.array(func() string { return l.field(".change.actions") }, false, func(i int) error {
+						a, err := d.istr(func() string { return fmt.Sprintf("%s.change.actions[%d]", l, i) })
 						rc.actions = append(rc.actions, a)
 						return err
 					})
 				case "before":
-					rc.before, err = d.raw()
+					err = d.objectSpans(&rc.before, 0)
 				case "after":
-					rc.after, err = d.raw()
+					err = d.objectSpans(&rc.after, 1)
 				case "after_unknown":
-					rc.afterUnknown, err = d.raw()
+					err = d.objectSpans(&rc.afterUnknown, 2)
 				default:
-					err = d.skip()
+					if err = caseVariant(key, changeKeys, func() string { return l.field(".change") }); err == nil {
+						err = d.s.skipValue()
+					}
 				}
 				return err
 			})
 		default:
-			err = d.skip()
+			if err = caseVariant(key, resourceChangeKeys, l.String); err == nil {
+				err = d.s.skipValue()
+			}
 		}
 		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return rc.build(what, approvals)
+	return d.build(&rc, l, approvals)
 }
 
-// build validates and classifies a raw change.
-func (rc *rawChange) build(what string, approvals bool) (*Change, *Approval, error) {
-	for _, f := range []struct{ name, v string }{{"address", rc.address}, {"mode", rc.mode}, {"type", rc.typ}} {
-		if f.v == "" {
-			return nil, nil, fmt.Errorf("%w: %s has no %s", ErrMalformed, what, f.name)
+// objectSpan is a before, after or after_unknown value read in the
+// stream: where it is and, when it is an object, where its members are.
+// Its bytes stay in the buffer until the change is built.
+type objectSpan struct {
+	have, isNull bool
+	whole        span
+	members      []memberSpan
+	// problem, when not "", is why the value is not a usable object:
+	// reported only for a managed resource, as the reader always did.
+	problem string
+}
+
+// memberSpan is one member of an objectSpan: its key's content (or, when
+// the key has escapes, its decoded bytes) and its value.
+type memberSpan struct {
+	key     span
+	escaped []byte
+	value   span
+}
+
+// objectSpans reads one value into o, validating it; when it is an object
+// it records its members and notes a duplicate key as a problem. scratch
+// (0, 1 or 2) picks the reused member list and key set.
+func (d *decoder) objectSpans(o *objectSpan, scratch int) error {
+	s := d.s
+	c, err := s.next()
+	if err != nil {
+		return err
+	}
+	*o = objectSpan{have: true, members: d.scratch[scratch][:0]}
+	o.whole.start = s.offset()
+	defer func() { o.whole.end = s.offset(); d.scratch[scratch] = o.members }()
+	switch c {
+	case 'n':
+		o.isNull = true
+		return s.skipLiteral("null")
+	case '{':
+	default:
+		if err := s.skipValue(); err != nil {
+			return err
+		}
+		o.problem = "must be an object, found " + describeByte(c)
+		return nil
+	}
+	s.pos++
+	if err := s.push(); err != nil {
+		return err
+	}
+	defer func() { s.depth-- }()
+	set := &d.spanSets[scratch]
+	set.reset()
+	if c, err = s.next(); err != nil {
+		return err
+	}
+	if c == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		if c != '"' {
+			return s.syntaxError("looking for beginning of object key string")
+		}
+		var m memberSpan
+		m.key.start = s.offset() + 1
+		escaped, err := s.skipString()
+		if err != nil {
+			return err
+		}
+		m.key.end = s.offset() - 1
+		key := d.bytes(m.key)
+		if escaped {
+			m.escaped = unescape(key)
+			key = m.escaped
+		}
+		if !set.add(key) && o.problem == "" {
+			o.problem = fmt.Sprintf("has a duplicate key %q: JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", key)
+		}
+		if err := s.expect(':', "after object key"); err != nil {
+			return err
+		}
+		if _, err := s.next(); err != nil {
+			return err
+		}
+		m.value.start = s.offset()
+		if err := s.skipValue(); err != nil {
+			return err
+		}
+		m.value.end = s.offset()
+		o.members = append(o.members, m)
+		if c, err = s.next(); err != nil {
+			return err
+		}
+		switch c {
+		case ',':
+			s.pos++
+			if c, err = s.next(); err != nil {
+				return err
+			}
+		case '}':
+			s.pos++
+			return nil
+		default:
+			return s.syntaxError("after object key:value pair")
 		}
 	}
-	what = fmt.Sprintf("%s (%s)", what, rc.address)
+}
+
+// check returns the problem of a value as an error.
+func (o *objectSpan) check(l loc, field string) error {
+	if o.problem == "" {
+		return nil
+	}
+	return fmt.Errorf("%w: %s %s", ErrMalformed, l.field(field), o.problem)
+}
+
+func (d *decoder) key(m *memberSpan) []byte {
+	if m.escaped != nil {
+		return m.escaped
+	}
+	return d.bytes(m.key)
+}
+
+func (d *decoder) lookup(o *objectSpan, key string) ([]byte, bool) {
+	for i := range o.members {
+		if string(d.key(&o.members[i])) == key {
+			return d.bytes(o.members[i].value), true
+		}
+	}
+	return nil, false
+}
+
+func (d *decoder) toMap(o *objectSpan) map[string]json.RawMessage {
+	m := make(map[string]json.RawMessage, len(o.members))
+	for i := range o.members {
+		m[string(d.key(&o.members[i]))] = json.RawMessage(d.bytes(o.members[i].value))
+	}
+	return m
+}
+
+// sharedActions returns one shared list per distinct actions, so that a
+// plan of many changes holds few.
+func (d *decoder) sharedActions(a []string) []string {
+	k := a[0]
+	if len(a) > 1 {
+		k = fmt.Sprint(a)
+	}
+	if v, ok := d.actions[k]; ok && len(v) == len(a) {
+		return v
+	}
+	v := append(make([]string, 0, len(a)), a...)
+	if d.actions == nil {
+		d.actions = map[string][]string{}
+	}
+	d.actions[k] = v
+	return v
+}
+
+// build validates and classifies a change read by resourceChange.
+func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, error) {
+	switch "" {
+	case rc.address:
+		return nil, nil, fmt.Errorf("%w: %s has no address", ErrMalformed, l)
+	case rc.mode:
+		return nil, nil, fmt.Errorf("%w: %s has no mode", ErrMalformed, l)
+	case rc.typ:
+		return nil, nil, fmt.Errorf("%w: %s has no type", ErrMalformed, l)
+	}
+	l.addr = rc.address
 	if !rc.haveChange {
-		return nil, nil, fmt.Errorf("%w: %s has no change", ErrMalformed, what)
+		return nil, nil, fmt.Errorf("%w: %s has no change", ErrMalformed, l)
 	}
-	if rc.actions == nil {
-		return nil, nil, fmt.Errorf("%w: %s has no change.actions", ErrMalformed, what)
+	if !rc.haveActions {
+		return nil, nil, fmt.Errorf("%w: %s has no change.actions", ErrMalformed, l)
 	}
+	d.actionList = rc.actions[:0]
 	kind, err := Classify(rc.actions)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", what, err)
+		return nil, nil, fmt.Errorf("%s: %w", l, err)
 	}
 	switch rc.mode {
 	case "managed":
 	case "data":
 		return nil, nil, nil
 	default:
-		return nil, nil, fmt.Errorf("%w: %s has unknown mode %q (expected managed or data); upgrade planguard", ErrMalformed, what, rc.mode)
+		return nil, nil, fmt.Errorf("%w: %s has unknown mode %q (expected managed or data); upgrade planguard", ErrMalformed, l, rc.mode)
 	}
 
-	before, _, err := objectMembers(rc.before, what+".change.before")
-	if err != nil {
+	if err := rc.before.check(l, ".change.before"); err != nil {
 		return nil, nil, err
 	}
-	after, afterNull, err := objectMembers(rc.after, what+".change.after")
-	if err != nil {
+	if err := rc.after.check(l, ".change.after"); err != nil {
 		return nil, nil, err
 	}
+	afterNull := !rc.after.have || rc.after.isNull
 	// after_unknown is an object of markers, or true when the whole
 	// object is unknown.
-	unknown := map[string]json.RawMessage{}
-	allUnknown := bytes.Equal(bytes.TrimSpace(rc.afterUnknown), []byte("true"))
+	allUnknown := rc.afterUnknown.have && string(d.bytes(rc.afterUnknown.whole)) == "true"
 	if !allUnknown {
-		if unknown, _, err = objectMembers(rc.afterUnknown, what+".change.after_unknown"); err != nil {
+		if err := rc.afterUnknown.check(l, ".change.after_unknown"); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -649,151 +946,51 @@ func (rc *rawChange) build(what string, approvals bool) (*Change, *Approval, err
 		Name:            rc.name,
 		ProviderName:    rc.provider,
 		Deposed:         rc.deposed,
-		Actions:         rc.actions,
+		Actions:         d.sharedActions(rc.actions),
 		Kind:            kind,
 		ActionReason:    rc.actionReason,
 	}
-	if id, ok := before["id"]; ok {
-		var s string
-		if len(id) > 0 && id[0] == '"' && json.Unmarshal(id, &s) == nil {
-			c.PriorID = s
+	if id, ok := d.lookup(&rc.before, "id"); ok && id[0] == '"' {
+		d.sub.reset(id)
+		b, err := d.sub.stringBytes()
+		if err != nil {
+			return nil, nil, err
 		}
+		c.PriorID = string(b)
+	}
+	needApproval := approvals && rc.typ == ApprovalType && kind != KindDelete && (allUnknown || !afterNull)
+	if kind != KindUpdate && kind != KindReplace && !needApproval {
+		return c, nil, nil
+	}
+	beforeMap, afterMap, unknownMap := d.toMap(&rc.before), d.toMap(&rc.after), map[string]json.RawMessage{}
+	if !allUnknown {
+		unknownMap = d.toMap(&rc.afterUnknown)
 	}
 	if allUnknown {
 		// Mark every attribute we know of as unknown.
-		for k := range before {
-			unknown[k] = json.RawMessage("true")
+		for k := range beforeMap {
+			unknownMap[k] = json.RawMessage("true")
 		}
-		for k := range after {
-			unknown[k] = json.RawMessage("true")
+		for k := range afterMap {
+			unknownMap[k] = json.RawMessage("true")
 		}
-		afterNull = false
 	}
 	if kind == KindUpdate || kind == KindReplace {
-		if c.ChangedAttributes, err = changedAttributes(before, after, unknown, what); err != nil {
+		if c.ChangedAttributes, err = changedAttributes(beforeMap, afterMap, unknownMap, l.String()); err != nil {
 			return nil, nil, err
 		}
 	}
-	if !approvals || rc.typ != ApprovalType || kind == KindDelete || afterNull {
+	if !needApproval {
 		return c, nil, nil
 	}
 	if allUnknown {
 		return c, &Approval{Address: c.Address, Kind: c.Kind}, nil
 	}
-	a, err := approval(c, after, unknown, what+".change.after")
+	a, err := approval(c, afterMap, unknownMap, l.field(".change.after"))
 	if err != nil {
 		return nil, nil, err
 	}
 	return c, a, nil
-}
-
-// objectMembers splits a JSON object into its members, rejecting duplicate
-// keys. An absent or null value gives an empty map and isNull.
-func objectMembers(raw json.RawMessage, what string) (map[string]json.RawMessage, bool, error) {
-	m := make(map[string]json.RawMessage)
-	if len(raw) == 0 {
-		return m, true, nil
-	}
-	d := newJSONReader(bytes.NewReader(raw))
-	isNull, err := d.object(what, true, func(key string) error {
-		v, err := d.raw()
-		m[key] = v
-		return err
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	return m, isNull, nil
-}
-
-// changedAttributes lists the sorted top-level attributes whose before and
-// after differ or whose after is unknown.
-func changedAttributes(before, after, unknown map[string]json.RawMessage, what string) ([]string, error) {
-	keys := make(map[string]struct{})
-	for k := range before {
-		keys[k] = struct{}{}
-	}
-	for k := range after {
-		keys[k] = struct{}{}
-	}
-	for k := range unknown {
-		keys[k] = struct{}{}
-	}
-	var out []string
-	for k := range keys {
-		unk, err := containsTrue(unknown[k])
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s.change.after_unknown.%s: %v", ErrMalformed, what, k, err)
-		}
-		if !unk {
-			eq, err := jsonEqual(before[k], after[k])
-			if err != nil {
-				return nil, fmt.Errorf("%w: %s.change attribute %s: %v", ErrMalformed, what, k, err)
-			}
-			if eq {
-				continue
-			}
-		}
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-// decodeAny decodes a value, treating absent as null.
-func decodeAny(raw json.RawMessage) (any, error) {
-	if len(raw) == 0 {
-		return nil, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	err := dec.Decode(&v)
-	return v, err
-}
-
-func jsonEqual(a, b json.RawMessage) (bool, error) {
-	if bytes.Equal(a, b) {
-		return true, nil
-	}
-	va, err := decodeAny(a)
-	if err != nil {
-		return false, err
-	}
-	vb, err := decodeAny(b)
-	if err != nil {
-		return false, err
-	}
-	return reflect.DeepEqual(va, vb), nil
-}
-
-// containsTrue reports whether an after_unknown value marks anything unknown.
-func containsTrue(raw json.RawMessage) (bool, error) {
-	v, err := decodeAny(raw)
-	if err != nil {
-		return false, err
-	}
-	var walk func(any) bool
-	walk = func(v any) bool {
-		switch t := v.(type) {
-		case bool:
-			return t
-		case []any:
-			for _, e := range t {
-				if walk(e) {
-					return true
-				}
-			}
-		case map[string]any:
-			for _, e := range t {
-				if walk(e) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	return walk(v), nil
 }
 
 // approval extracts the planned value of a planguard_approval.
@@ -808,7 +1005,7 @@ func approval(c *Change, after, unknown map[string]json.RawMessage, what string)
 	} {
 		unk, err := containsTrue(unknown[f.name])
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: after_unknown.%s: %v", ErrMalformed, what, f.name, err)
+			return nil, fmt.Errorf("%w: %s: after_unknown.%s: %w", ErrMalformed, what, f.name, err)
 		}
 		if unk {
 			a.Known = false
@@ -818,14 +1015,14 @@ func approval(c *Change, after, unknown map[string]json.RawMessage, what string)
 		if !ok {
 			continue
 		}
-		d := newJSONReader(bytes.NewReader(raw))
-		if *f.dst, err = d.str(what+"."+f.name, true); err != nil {
+		d := &decoder{s: memScanner(raw)}
+		if *f.dst, err = d.str(name(what+"."+f.name), true); err != nil {
 			return nil, err
 		}
 	}
 	unk, err := containsTrue(unknown["signatures"])
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: after_unknown.signatures: %v", ErrMalformed, what, err)
+		return nil, fmt.Errorf("%w: %s: after_unknown.signatures: %w", ErrMalformed, what, err)
 	}
 	if unk {
 		a.Known = false
@@ -835,23 +1032,23 @@ func approval(c *Change, after, unknown map[string]json.RawMessage, what string)
 	if !ok {
 		return a, nil
 	}
-	d := newJSONReader(bytes.NewReader(raw))
-	err = d.array(what+".signatures", true, func(i int) error {
-		var s Signature
+	d := &decoder{s: memScanner(raw)}
+	err = d.array(name(what+".signatures"), true, func(i int) error {
+		var sig Signature
 		sw := fmt.Sprintf("%s.signatures[%d]", what, i)
-		_, err := d.object(sw, false, func(key string) error {
+		_, err := d.object(name(sw), false, func(key []byte) error {
 			var err error
-			switch key {
+			switch string(key) {
 			case "principal":
-				s.Principal, err = d.str(sw+".principal", true)
+				sig.Principal, err = d.str(name(sw+".principal"), true)
 			case "signature":
-				s.Signature, err = d.str(sw+".signature", true)
+				sig.Signature, err = d.str(name(sw+".signature"), true)
 			default:
-				err = d.skip()
+				err = d.s.skipValue()
 			}
 			return err
 		})
-		a.Signatures = append(a.Signatures, s)
+		a.Signatures = append(a.Signatures, sig)
 		return err
 	})
 	if err != nil {

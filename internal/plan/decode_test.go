@@ -31,10 +31,15 @@ func readFixture(t *testing.T, name string) []byte {
 	return b
 }
 
-func decodeString(s string) (*Plan, error) { return Decode(strings.NewReader(s)) }
+// decodeBoth decodes s with Decode, checking that the reference decoder
+// DecodeFull agrees (see sameAsFull).
+func decodeBoth(t testing.TB, s string) (*Plan, error) {
+	t.Helper()
+	return sameAsFull(t, []byte(s))
+}
 
 func TestDecodeMinimal(t *testing.T) {
-	p, err := decodeString(planJSON(rcDelete))
+	p, err := decodeBoth(t, planJSON(rcDelete))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +65,8 @@ func TestDecodeErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc := func(old, new string) string {
-		s := strings.Replace(rcDelete, old, new, 1)
+	rc := func(old, repl string) string {
+		s := strings.Replace(rcDelete, old, repl, 1)
 		if s == rcDelete {
 			panic("no replacement of " + old)
 		}
@@ -91,6 +96,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"duplicate key in change", rc(`"actions":["delete"]`, `"actions":["delete"],"actions":["no-op"]`), ErrMalformed, `duplicate key "actions"`},
 		{"duplicate key in resource change", rc(`"mode":"managed"`, `"mode":"managed","mode":"data"`), ErrMalformed, `duplicate key "mode"`},
 		{"duplicate key in before", rc(`"id":"5e8f2288"`, `"id":"5e8f2288","id":"other"`), ErrMalformed, `duplicate key "id"`},
+		{"key differing only in case", strings.Replace(del, `"resource_changes":`, `"resource_changes":[],"Resource_Changes":`, 1), ErrMalformed, `"Resource_Changes" in the plan differs from "resource_changes" only in case`},
+		{"key differing only in Unicode case", strings.Replace(del, `"resource_changes":`, `"resource_changes":[],"re\u017fource_changes":`, 1), ErrMalformed, "only in case"},
+		{"change key differing only in case", rc(`"actions":["delete"]`, `"actions":["no-op"],"ACTIONS":["delete"]`), ErrMalformed, `"ACTIONS" in resource_changes[0].change differs from "actions"`},
+		{"resource change key differing only in case", rc(`"mode":"managed"`, `"mode":"data","Mode":"managed"`), ErrMalformed, `"Mode" in resource_changes[0] differs`},
 		{"format_version 2.0", strings.Replace(del, `"format_version":"1.2"`, `"format_version":"2.0"`, 1), ErrUnsupportedFormat, `"2.0"`},
 		{"format_version 0.0", strings.Replace(del, `"format_version":"1.2"`, `"format_version":"0.0"`, 1), ErrUnsupportedFormat, `"0.0"`},
 		{"format_version 1", strings.Replace(del, `"format_version":"1.2"`, `"format_version":"1"`, 1), ErrUnsupportedFormat, "not a version"},
@@ -129,7 +138,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := decodeString(tt.in)
+			p, err := decodeBoth(t, tt.in)
 			if err == nil {
 				t.Fatalf("no error; plan %+v", p)
 			}
@@ -161,7 +170,7 @@ func TestDecodeAccepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := decodeString(tt.in); err != nil {
+			if _, err := decodeBoth(t, tt.in); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -216,7 +225,7 @@ func TestDestructive(t *testing.T) {
 
 func TestDataSourcesExcluded(t *testing.T) {
 	data := `{"address":"data.terraform_remote_state.x","mode":"data","type":"terraform_remote_state","name":"x","provider_name":"terraform.io/builtin/terraform","change":{"actions":["read"],"before":null,"after":{"backend":"local"},"after_unknown":{"outputs":true}},"action_reason":"read_because_config_unknown"}`
-	p, err := decodeString(planJSON(data, rcDelete, strings.Replace(data, `["read"]`, `["delete"]`, 1)))
+	p, err := decodeBoth(t, planJSON(data, rcDelete, strings.Replace(data, `["read"]`, `["delete"]`, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +233,7 @@ func TestDataSourcesExcluded(t *testing.T) {
 		t.Errorf("Changes = %+v", p.Changes)
 	}
 	// A data source's actions are still validated.
-	if _, err := decodeString(planJSON(strings.Replace(data, `["read"]`, `["fetch"]`, 1))); !errors.Is(err, ErrMalformed) {
+	if _, err := decodeBoth(t, planJSON(strings.Replace(data, `["read"]`, `["fetch"]`, 1))); !errors.Is(err, ErrMalformed) {
 		t.Errorf("unknown data source action: %v", err)
 	}
 }
@@ -258,7 +267,7 @@ func TestChangedAttributes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := decodeString(planJSON(tt.rc))
+			p, err := decodeBoth(t, planJSON(tt.rc))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -278,7 +287,7 @@ func TestPriorID(t *testing.T) {
 		`{"id":"a\"b\u00e9"}`: "a\"bé",
 	} {
 		rc := strings.Replace(rcDelete, `{"id":"5e8f2288","input":"prod-db","output":"prod-db","triggers_replace":null}`, before, 1)
-		p, err := decodeString(planJSON(rc))
+		p, err := decodeBoth(t, planJSON(rc))
 		if err != nil {
 			t.Fatalf("%s: %v", before, err)
 		}
@@ -299,7 +308,7 @@ const approvalValue = `{"id":"ap-1","scope":"prod","target":"module.data.terrafo
 func TestApprovals(t *testing.T) {
 	unknownSigs := strings.Replace(approvalValue, `"signatures":[{"principal":"alice@example.com","signature":"-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"},{"principal":"bob@example.com","signature":"sig-b","extra":1}]`, `"signatures":[{"principal":"alice@example.com"}]`, 1)
 	unknownTarget := strings.Replace(approvalValue, `"target":"module.data.terraform_data.db[\"a\"]",`, ``, 1)
-	p, err := decodeString(planJSON(
+	p, err := decodeBoth(t, planJSON(
 		approvalChange("created", `["create"]`, `null`, approvalValue, `{"id":true}`),
 		approvalChange("kept", `["no-op"]`, approvalValue, approvalValue, `{}`),
 		approvalChange("replaced", `["delete","create"]`, approvalValue, approvalValue, `{"id":true}`),
@@ -349,7 +358,7 @@ func TestApprovals(t *testing.T) {
 		strings.Replace(approvalValue, `"principal":"bob@example.com"`, `"principal":["bob"]`, 1),
 		strings.Replace(approvalValue, `"signatures":[`, `"signatures":{"x":[`, 1) + "}",
 	} {
-		_, err := decodeString(planJSON(approvalChange("bad", `["create"]`, `null`, bad, `{}`)))
+		_, err := decodeBoth(t, planJSON(approvalChange("bad", `["create"]`, `null`, bad, `{}`)))
 		if !errors.Is(err, ErrMalformed) {
 			t.Errorf("approval %s: error %v, want ErrMalformed", bad, err)
 		}
@@ -364,7 +373,7 @@ func TestDeferredAndDrift(t *testing.T) {
 	drift = strings.Replace(drift, `"after":null`, `"after":{"id":"5e8f2288","input":"changed","output":"prod-db","triggers_replace":null}`, 1)
 	in := strings.Replace(planJSON(rcDelete), `"resource_changes":`,
 		`"resource_drift":[`+drift+`],"deferred_changes":[`+deferred+`,`+deferredData+`],"resource_changes":`, 1)
-	p, err := decodeString(in)
+	p, err := decodeBoth(t, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,25 +408,12 @@ func TestDecodeLarge(t *testing.T) {
 		b.WriteString(strings.Replace(rcDelete, `terraform_data.db`, fmt.Sprintf("terraform_data.r%d", i), 1))
 	}
 	b.WriteString(`]}`)
-	p, err := decodeString(b.String())
+	p, err := decodeBoth(t, b.String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(p.Changes) != 2000 || p.Changes[1999].Address != "terraform_data.r1999" {
 		t.Errorf("%d changes", len(p.Changes))
-	}
-}
-
-func BenchmarkDecode(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("testdata", "terraform", "data_source.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := Decode(strings.NewReader(string(data))); err != nil {
-			b.Fatal(err)
-		}
 	}
 }
 
@@ -444,6 +440,9 @@ func TestDecodeUTF8(t *testing.T) {
 			if _, err := Decode(r); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "UTF-8") {
 				t.Errorf("%s: error %v, want invalid UTF-8", name, err)
 			}
+		}
+		if _, err := DecodeFull(strings.NewReader(in)); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "UTF-8") {
+			t.Errorf("%s: DecodeFull error %v, want invalid UTF-8", name, err)
 		}
 	}
 }

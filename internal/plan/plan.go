@@ -7,10 +7,14 @@
 // (malformed JSON, trailing data, duplicate keys, an unknown format version or
 // action, an errored plan) is an error, never an empty plan.
 //
-// It is also streaming: the JSON is walked token by token, and only one
-// resource change's before/after objects are held in memory at a time, so
-// memory use does not grow with the size of planned_values, prior_state or
-// configuration.
+// It is also streaming: a strict hand-written scanner reads the JSON once
+// through a fixed window (hashing it and checking its UTF-8 on a second
+// goroutine), builds only what the gate needs, one resource change at a
+// time, and validates everything else without building it, so memory use
+// does not grow with the size of planned_values, prior_state or
+// configuration (and, with GateOnly, not with the number of unchanged
+// resources either). DecodeFull is the reference it is tested against: the
+// whole plan decoded into terraform-json's tfjson.Plan.
 package plan
 
 // Kind is the classification of one resource change.

@@ -36,6 +36,9 @@ type Options struct {
 	// Context bounds the `terraform show` run; nil means
 	// context.Background().
 	Context context.Context
+	// GateOnly keeps in the plan only the changes the gate judges (see
+	// DecodeOptions.GateOnly), so that memory stays flat on huge plans.
+	GateOnly bool
 }
 
 // zipMagic starts every binary saved plan (a zip archive).
@@ -68,7 +71,7 @@ func read(path string, opts Options) (*Plan, error) {
 			return nil, errors.New("no standard input to read the plan JSON from")
 		}
 		log.Debug("reading plan JSON from standard input")
-		return Decode(opts.Stdin)
+		return DecodeWithOptions(opts.Stdin, DecodeOptions{GateOnly: opts.GateOnly})
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -82,7 +85,7 @@ func read(path string, opts Options) (*Plan, error) {
 	}
 	br := bufio.NewReader(f)
 	head, err := br.Peek(len(zipMagic))
-	if err != nil && err != io.EOF {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
 	if string(head) == zipMagic {
@@ -91,7 +94,7 @@ func read(path string, opts Options) (*Plan, error) {
 	// Skip JSON white space to look at the first significant byte.
 	for {
 		b, err := br.ReadByte()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%w: the file is empty; give the JSON of `terraform show -json PLANFILE` or a saved plan file", ErrNotAPlan)
 		}
 		if err != nil {
@@ -110,7 +113,7 @@ func read(path string, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	log.Debug("reading plan JSON", "path", path)
-	return Decode(f)
+	return DecodeWithOptions(f, DecodeOptions{GateOnly: opts.GateOnly})
 }
 
 // readSaved runs `terraform show -json` on a binary saved plan. It shows a
@@ -165,9 +168,9 @@ func readSaved(path string, f *os.File, opts Options, log hclog.Logger) (*Plan, 
 	}
 	log.Debug("running terraform show", "bin", bin, "plan", path, "copy", copyPath, "dir", opts.Dir)
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("%w: cannot run %s (set --terraform-bin or PLANGUARD_TERRAFORM to the terraform or tofu binary): %v", ErrShow, bin, err)
+		return nil, fmt.Errorf("%w: cannot run %s (set --terraform-bin or PLANGUARD_TERRAFORM to the terraform or tofu binary): %w", ErrShow, bin, err)
 	}
-	p, decErr := Decode(stdout)
+	p, decErr := DecodeWithOptions(stdout, DecodeOptions{GateOnly: opts.GateOnly})
 	// Drain what is left so that terraform can exit, then wait for it.
 	_, _ = io.Copy(io.Discard, stdout)
 	if err := cmd.Wait(); err != nil {

@@ -143,11 +143,11 @@ func Load(path string) (*Policy, error) {
 		return nil, err
 	}
 	if !filepath.IsAbs(p.trustRaw) {
-		real, err := filepath.EvalSymlinks(path)
+		resolved, err := filepath.EvalSymlinks(path)
 		if err != nil {
 			return nil, fmt.Errorf("resolve policy path %s: %w", path, err)
 		}
-		p.AllowedSignersPath = resolveTrustPath(real, p.trustRaw)
+		p.AllowedSignersPath = resolveTrustPath(resolved, p.trustRaw)
 	}
 	signers, err := readRegular(p.AllowedSignersPath)
 	if err != nil {

@@ -67,12 +67,13 @@ func (m markdownRenderer) Render(w io.Writer, orig *gate.Report) error {
 }
 
 // mdEscape keeps user text from breaking a table or injecting markup.
-func mdEscape(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
-	return r.Replace(s)
-}
+func mdEscape(s string) string { return mdReplacer.Replace(s) }
 
 // codeEscape keeps text inside a code span.
-func codeEscape(s string) string {
-	return strings.NewReplacer("`", "'", "|", `\|`, "\n", " ", "\r", " ").Replace(s)
-}
+func codeEscape(s string) string { return codeReplacer.Replace(s) }
+
+// The replacers are built once: a report of a huge plan escapes many cells.
+var (
+	mdReplacer   = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
+	codeReplacer = strings.NewReplacer("`", "'", "|", `\|`, "\n", " ", "\r", " ")
+)

@@ -1,0 +1,87 @@
+package plan
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// chunkReader reads in small chunks of varying sizes (1 to 23 bytes), so
+// that tokens, runes and escapes are split across reads.
+type chunkReader struct {
+	r *bytes.Reader
+	n int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	c.n = c.n%23 + 1
+	return c.r.Read(p[:min(len(p), c.n)])
+}
+
+// FuzzDecode checks the streaming reader against the reference decoder on
+// arbitrary input. Properties:
+//
+//   - Decode never panics, returns a plan exactly when it returns no error,
+//     and its errors always wrap one of the package's sentinels;
+//   - Decode gives the same result whatever the read sizes;
+//   - GateOnly keeps exactly the delete, replace, forget and update changes;
+//   - Decode and DecodeFull agree: both fail, or both succeed with identical
+//     plans. The one divergence by design: DecodeFull also fails (with
+//     errFullOnly) when terraform-json's types or validation reject a part of
+//     the plan that Decode does not interpret and only checks to be valid
+//     JSON; the test accepts that and nothing else. (Duplicate keys are
+//     rejected by both, in exactly the objects Decode interprets: the
+//     reference's strictness walk checks the same objects.)
+func FuzzDecode(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	del, err := os.ReadFile(filepath.Join("testdata", "terraform", "delete.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{
+		string(del[:len(del)/2]),
+		strings.Replace(string(del), `{"format_version":"1.2",`, `{"format_version":"1.2","format_version":"2.0",`, 1),
+		strings.Replace(string(del), `"format_version":"1.2"`, `"format_version":"2.0"`, 1),
+		strings.Replace(string(del), `"id":`, `"i\u0064":"x","id":`, 1),
+		strings.Replace(string(del), `"prod-db"`, "\"prod\xff\"", 1),
+		string(del) + "{}",
+		planJSON(approvalChange("a", `["create"]`, `null`, approvalValue, `{"id":true}`), rcDelete),
+		planJSON(approvalChange("u", `["create"]`, `null`, `{}`, `true`), approvalChange("k", `["no-op"]`, approvalValue, approvalValue, `{"signatures":[{"signature":true}]}`)),
+		strings.Replace(planJSON(rcDelete), `"resource_changes":`, `"resource_drift":[`+strings.Replace(rcDelete, `["delete"]`, `["update"]`, 1)+`],"deferred_changes":[{"reason":"provider_config_unknown","resource_change":`+rcDelete+`}],"resource_changes":`, 1),
+		`{"format_version":"1.2","planned_values":{"root_module":{}},"resource_changes":[{"address":"x.y","mode":"managed","type":"x","change":{"actions":["update"],"before":{"a":1,"b":[1.0]},"after":{"a":1.0,"b":[1e0]},"after_unknown":{"c":[false,{"d":true}]}}}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Decode(bytes.NewReader(data))
+		if (err == nil) != (p != nil) {
+			t.Fatalf("Decode returned a plan: %v, and error %v", p != nil, err)
+		}
+		if err != nil && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrNotAPlan) && !errors.Is(err, ErrUnsupportedFormat) && !errors.Is(err, ErrErrored) {
+			t.Fatalf("error wraps no sentinel: %v", err)
+		}
+		slow, serr := Decode(&chunkReader{r: bytes.NewReader(data)})
+		if (serr == nil) != (err == nil) || !reflect.DeepEqual(slow, p) {
+			t.Fatalf("small reads give %+v, %v; want %+v, %v", slow, serr, p, err)
+		}
+		slim, gerr := DecodeWithOptions(bytes.NewReader(data), DecodeOptions{GateOnly: true})
+		if (gerr == nil) != (err == nil) || (err == nil && !reflect.DeepEqual(slim, gateOnly(p))) {
+			t.Fatalf("GateOnly gives %+v, %v; want %+v", slim, gerr, p)
+		}
+		sameAsFull(t, data)
+	})
+}

@@ -213,6 +213,12 @@ var (
 		"name", "provider_name", "deposed", "action_reason", "change"}
 	changeKeys   = []string{"actions", "before", "after", "after_unknown"}
 	deferredKeys = []string{"reason", "resource_change"}
+	// The keys read in planned_values and prior_state, to find managed
+	// resources when resource_changes is absent.
+	stateKeys    = []string{"values"}
+	valuesKeys   = []string{"root_module"}
+	moduleKeys   = []string{"resources", "child_modules"}
+	resourceKeys = []string{"mode"}
 )
 
 // caseVariant returns an error when key, which is none of known, equals

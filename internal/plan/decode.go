@@ -432,6 +432,9 @@ func name(s string) func() string { return func() string { return s } }
 func (d *decoder) values(what string) (managed bool, err error) {
 	_, err = d.object(name(what), true, func(key []byte) error {
 		if string(key) != "root_module" {
+			if err := caseVariant(key, valuesKeys, name(what)); err != nil {
+				return err
+			}
 			return d.s.skipValue()
 		}
 		m, err := d.module(what + ".root_module")
@@ -451,6 +454,9 @@ func (d *decoder) module(what string) (managed bool, err error) {
 				rl.i = i
 				_, err := d.object(rl.String, false, func(key []byte) error {
 					if string(key) != "mode" {
+						if err := caseVariant(key, resourceKeys, rl.String); err != nil {
+							return err
+						}
 						return d.s.skipValue()
 					}
 					mode, err := d.strBytes(func() string { return rl.field(".mode") }, false)
@@ -467,6 +473,9 @@ func (d *decoder) module(what string) (managed bool, err error) {
 				managed = managed || m
 				return err
 			})
+		}
+		if err := caseVariant(key, moduleKeys, name(what)); err != nil {
+			return err
 		}
 		return d.s.skipValue()
 	})
@@ -570,6 +579,9 @@ func (d *decoder) plan() (*Plan, error) {
 		case "prior_state":
 			_, err := d.object(name("prior_state"), true, func(key []byte) error {
 				if string(key) != "values" {
+					if err := caseVariant(key, stateKeys, name("prior_state")); err != nil {
+						return err
+					}
 					return d.s.skipValue()
 				}
 				m, err := d.values("prior_state.values")

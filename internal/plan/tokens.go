@@ -217,6 +217,9 @@ func (d *jsonReader) skip() error {
 func (d *jsonReader) values(what string) (managed bool, err error) {
 	_, err = d.object(what, true, func(key string) error {
 		if key != "root_module" {
+			if err := caseVariant([]byte(key), valuesKeys, name(what)); err != nil {
+				return err
+			}
 			return d.skip()
 		}
 		m, err := d.module(what + ".root_module")
@@ -235,6 +238,9 @@ func (d *jsonReader) module(what string) (managed bool, err error) {
 				rw := fmt.Sprintf("%s.resources[%d]", what, i)
 				_, err := d.object(rw, false, func(key string) error {
 					if key != "mode" {
+						if err := caseVariant([]byte(key), resourceKeys, name(rw)); err != nil {
+							return err
+						}
 						return d.skip()
 					}
 					mode, err := d.str(rw+".mode", false)
@@ -251,6 +257,9 @@ func (d *jsonReader) module(what string) (managed bool, err error) {
 				managed = managed || m
 				return err
 			})
+		}
+		if err := caseVariant([]byte(key), moduleKeys, name(what)); err != nil {
+			return err
 		}
 		return d.skip()
 	})
@@ -332,6 +341,9 @@ func tokenDecode(r io.Reader) (*Plan, error) {
 		case "prior_state":
 			_, err := d.object("prior_state", true, func(key string) error {
 				if key != "values" {
+					if err := caseVariant([]byte(key), stateKeys, name("prior_state")); err != nil {
+						return err
+					}
 					return d.skip()
 				}
 				m, err := d.values("prior_state.values")

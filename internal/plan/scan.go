@@ -87,9 +87,37 @@ func (s *scanner) offset() int64 { return s.base + int64(s.pos) }
 
 // fill reads more input, keeping buf[min(pos, keep):end]. It reports
 // whether at least one new byte is available.
+// minInPlace is the free space at the end of the window below which fill
+// moves the window instead of reading into it.
+const minInPlace = 16 << 10
+
 func (s *scanner) fill() bool {
 	if s.eof || s.rerr != nil || s.r == nil {
 		return false
+	}
+	if len(s.buf)-s.end >= minInPlace {
+		// Room left: read in place, without copying the window. (Copying
+		// it on every read made tiny reads of a large kept value
+		// quadratic.) The bytes read do not overlap any chunk the sink
+		// may still be hashing.
+		var n int
+		var err error
+		for n == 0 && err == nil {
+			n, err = s.r.Read(s.buf[s.end:])
+		}
+		if n > 0 && s.sink != nil {
+			// Collect the acknowledgements of earlier chunks first: the
+			// sink blocks when they pile up.
+			s.sink.waitSpare()
+			s.sink.send(s.buf[s.end : s.end+n])
+		}
+		s.end += n
+		if err == io.EOF {
+			s.eof = true
+		} else if err != nil {
+			s.rerr = err
+		}
+		return n > 0
 	}
 	from := s.pos
 	if s.keep >= 0 && int(s.keep-s.base) < from {

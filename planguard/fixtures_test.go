@@ -47,41 +47,11 @@ func TestRealPlansGolden(t *testing.T) {
 		tool := filepath.Base(filepath.Dir(fx))
 		name := strings.TrimSuffix(filepath.Base(fx), ".json")
 		t.Run(tool+"/"+name, func(t *testing.T) {
-			code, out, errs := runCLI(t, "", nil, "check", "--policy", policyPath, "--format", "json", "--now", "2026-11-25T12:00:00Z", fx)
-			var b strings.Builder
-			fmt.Fprintf(&b, "exit %d\n", code)
-			if code == exitError {
-				// The first line of the error, without paths that differ per machine.
-				msg := strings.SplitN(errs, "\n", 2)[0]
-				fmt.Fprintf(&b, "%s\n", strings.ReplaceAll(msg, fx, "PLAN"))
-			} else {
-				var r struct {
-					Decision string
-					Changes  []struct {
-						Address      string
-						Action       string
-						ActionReason string `json:"action_reason"`
-						Deposed      string
-						Protected    bool
-						Actions      []string
-					}
-				}
-				if err := json.Unmarshal([]byte(out), &r); err != nil {
-					t.Fatalf("exit %d, report: %v\n%s%s", code, err, out, errs)
-				}
-				fmt.Fprintf(&b, "decision %s\n", r.Decision)
-				for _, c := range r.Changes {
-					dep := ""
-					if c.Deposed != "" {
-						dep = " deposed"
-					}
-					fmt.Fprintf(&b, "%s %s%s %v %q protected=%v\n", c.Action, c.Address, dep, c.Actions, c.ActionReason, c.Protected)
-				}
-			}
+			got := goldenSummary(t, policyPath, fx)
 			golden := filepath.Join("testdata", "golden", tool, name+".txt")
 			if *update {
 				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -89,9 +59,47 @@ func TestRealPlansGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run go test ./planguard -run TestRealPlansGolden -update)", err)
 			}
-			if b.String() != string(want) {
-				t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+			if got != string(want) {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
 			}
 		})
 	}
+}
+
+// goldenSummary runs check on the plan fx and summarises what it flags:
+// the exit status and, for a decision, each destructive change.
+func goldenSummary(t *testing.T, policyPath, fx string) string {
+	t.Helper()
+	code, out, errs := runCLI(t, "", nil, "check", "--policy", policyPath, "--format", "json", "--now", "2026-11-25T12:00:00Z", fx)
+	var b strings.Builder
+	fmt.Fprintf(&b, "exit %d\n", code)
+	if code == exitError {
+		// The first line of the error, without paths that differ per machine.
+		msg := strings.SplitN(errs, "\n", 2)[0]
+		fmt.Fprintf(&b, "%s\n", strings.ReplaceAll(msg, fx, "PLAN"))
+	} else {
+		var r struct {
+			Decision string
+			Changes  []struct {
+				Address      string
+				Action       string
+				ActionReason string `json:"action_reason"`
+				Deposed      string
+				Protected    bool
+				Actions      []string
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("exit %d, report: %v\n%s%s", code, err, out, errs)
+		}
+		fmt.Fprintf(&b, "decision %s\n", r.Decision)
+		for _, c := range r.Changes {
+			dep := ""
+			if c.Deposed != "" {
+				dep = " deposed"
+			}
+			fmt.Fprintf(&b, "%s %s%s %v %q protected=%v\n", c.Action, c.Address, dep, c.Actions, c.ActionReason, c.Protected)
+		}
+	}
+	return b.String()
 }

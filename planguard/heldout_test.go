@@ -1,0 +1,65 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestHeldOutPlans runs check over real plans from Terraform 1.5.7 — a
+// version the gate was not developed against (`make fixtures-heldout`
+// writes them with the same scenarios as the 1.8.5 fixtures) — and expects
+// each to be judged exactly like its 1.8.5 counterpart: the same exit
+// status and the same destructive changes flagged, in the same order.
+func TestHeldOutPlans(t *testing.T) {
+	dir := t.TempDir()
+	as, err := os.ReadFile("../examples/quickstart/allowed_signers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "allowed_signers"), as, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	policyPath := filepath.Join(dir, "planguard.hcl")
+	if err := os.WriteFile(policyPath, []byte(protectAll), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plans, _ := filepath.Glob(filepath.Join("testdata", "heldout-1.5.7", "terraform", "*.json"))
+	if len(plans) < 18 {
+		t.Fatalf("only %d held-out plans; run make fixtures-heldout", len(plans))
+	}
+	for _, fx := range plans {
+		name := strings.TrimSuffix(filepath.Base(fx), ".json")
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(fx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), `"terraform_version":"1.5.7"`) {
+				t.Fatalf("%s was not written by Terraform 1.5.7", fx)
+			}
+			want, err := os.ReadFile(filepath.Join("testdata", "golden", "terraform", name+".txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w, ok := heldOutDiffers[name]; ok {
+				want = []byte(w)
+			}
+			if got := goldenSummary(t, policyPath, fx); got != string(want) {
+				t.Errorf("Terraform 1.5.7 plan judged differently from 1.8.5:\ngot:\n%s\nwant (1.8.5):\n%s", got, want)
+			}
+		})
+	}
+}
+
+// heldOutDiffers lists the scenarios whose 1.5.7 JSON says something else
+// than 1.8.5's, and what the gate must then answer.
+var heldOutDiffers = map[string]string{
+	// Terraform 1.5 writes no "errored" (nor "applyable", "complete") into
+	// the JSON of a plan whose planning failed: the JSON shows only what was
+	// planned, here one no-op, so there is nothing to block. Terraform 1.5.7
+	// itself refuses to apply such a plan ("Cannot apply incomplete plan");
+	// from 1.6 on the JSON says errored and the gate answers exit 2.
+	"errored": "exit 0\ndecision allow\n",
+}

@@ -21,7 +21,6 @@ var (
 	colors = map[string]color.RGBA{
 		"cat":             {140, 140, 140, 255},
 		"planguard check": {120, 190, 90, 255},
-		"check, GateOnly": {20, 120, 20, 255},
 		"DecodeFull":      {70, 110, 200, 255},
 		"tfjson.Plan":     {150, 90, 190, 255},
 		"jq":              {220, 120, 40, 255},

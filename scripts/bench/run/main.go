@@ -26,7 +26,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -104,13 +103,9 @@ func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath
 	}
 	bin := func(name string) string { return filepath.Join(dir, name) }
 	for _, b := range []struct{ out, pkg string }{{bin("planguard"), "./planguard"}, {bin("fulldecode"), "./scripts/bench/fulldecode"}} {
-		if err := build(b.out, b.pkg, ""); err != nil {
+		if err := build(b.out, b.pkg); err != nil {
 			return err
 		}
-	}
-	gateOnly, err := buildGateOnly(dir, bin("planguard-gateonly"))
-	if err != nil {
-		return err
 	}
 	if err := gen.WritePolicy(dir); err != nil {
 		return fmt.Errorf("write policy: %w", err)
@@ -121,9 +116,6 @@ func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath
 		{name: "planguard check", args: func(p string) []string {
 			return []string{bin("planguard"), "check", "--policy", policy, "--now", "2026-11-25T12:00:00Z", p}
 		}, okExit: []int{0, 1}},
-		{name: "check, GateOnly", args: func(p string) []string {
-			return []string{bin("planguard-gateonly"), "check", "--policy", policy, "--now", "2026-11-25T12:00:00Z", p}
-		}, okExit: []int{0, 1}},
 		{name: "DecodeFull", args: func(p string) []string { return []string{bin("fulldecode"), p} }, skipBig: true},
 		{name: "tfjson.Plan", args: func(p string) []string { return []string{bin("fulldecode"), "-tfjson", p} }, skipBig: true},
 		{name: "jq", args: func(p string) []string {
@@ -131,9 +123,6 @@ func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath
 		}, skipBig: true},
 	}
 
-	if !gateOnly {
-		tools = append(tools[:2], tools[3:]...)
-	}
 	machine := machineInfo()
 	fmt.Println(machine)
 	var rows []row
@@ -200,49 +189,13 @@ func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath
 	return writeChart(pngPath, rows, tools, machine)
 }
 
-func build(out, pkg, overlay string) error {
-	args := []string{"build", "-o", out}
-	if overlay != "" {
-		args = append(args, "-overlay", overlay)
-	}
-	cmd := exec.Command("go", append(args, pkg)...)
+func build(out, pkg string) error {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go build %s: %w", pkg, err)
 	}
 	return nil
-}
-
-// buildGateOnly builds, when planguard/check.go does not yet ask plan.Read
-// for GateOnly, a variant of planguard that does (with go build -overlay,
-// leaving the source alone), so that the run shows both. It reports
-// whether it built one.
-func buildGateOnly(dir, out string) (bool, error) {
-	src, err := os.ReadFile(filepath.Join("planguard", "check.go"))
-	if err != nil {
-		return false, err
-	}
-	const from = "plan.Read(planPath, plan.Options{"
-	if bytes.Contains(src, []byte("GateOnly")) || !bytes.Contains(src, []byte(from)) {
-		return false, nil
-	}
-	patched := filepath.Join(dir, "check_gateonly.go")
-	if err := os.WriteFile(patched, bytes.Replace(src, []byte(from), []byte(from+"GateOnly: true, "), 1), 0o644); err != nil {
-		return false, err
-	}
-	abs, err := filepath.Abs(filepath.Join("planguard", "check.go"))
-	if err != nil {
-		return false, err
-	}
-	overlay := filepath.Join(dir, "overlay.json")
-	o, err := json.Marshal(map[string]map[string]string{"Replace": {abs: patched}})
-	if err != nil {
-		return false, err
-	}
-	if err := os.WriteFile(overlay, o, 0o644); err != nil {
-		return false, err
-	}
-	return true, build(out, "./planguard", overlay)
 }
 
 func generate(path string, fixture []byte, n int) (int64, error) {
@@ -344,8 +297,8 @@ func table(rows []row, tools []tool, machine string) string {
 		}
 		check, cat, jq := r.results[len(r.results)-1], r.results[0], r.results[len(r.results)-1]
 		for i, t := range tools {
-			if t.name == "planguard check" || t.name == "check, GateOnly" {
-				check = r.results[i] // the last of them: GateOnly when measured
+			if t.name == "planguard check" {
+				check = r.results[i]
 			}
 		}
 		if jq.skipped == "" {
@@ -355,7 +308,7 @@ func table(rows []row, tools []tool, machine string) string {
 		}
 		fmt.Fprintf(&b, " %.1fx |\n", check.wall.Seconds()/cat.wall.Seconds())
 	}
-	b.WriteString("\nEach cell: wall time (best of 3; one run above 1 GB, and for the full decoders and jq above 100 MB), throughput, peak resident memory of the process. The ratios are of the last planguard column.\n")
+	b.WriteString("\nEach cell: wall time (best of 3; one run above 1 GB, and for the full decoders and jq above 100 MB), throughput, peak resident memory of the process. The ratios are of the planguard check column.\n")
 	return b.String()
 }
 

@@ -12,27 +12,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
 var binDir string // holds terraform-provider-planguard and planguard, built once
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "planguard-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	binDir = dir
-	for _, b := range [][]string{{"terraform-provider-planguard", ".."}, {"planguard", "../planguard"}} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(dir, b[0]), b[1]).CombinedOutput()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", b[0], err, out)
-			os.Exit(2)
-		}
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	testbin.Run(m, func(_, dir string) { binDir = dir }, testbin.Provider, testbin.Planguard)
 }
 
 // tool finds terraform or tofu: $envVar, else the cache `make tools` fills.

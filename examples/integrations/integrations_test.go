@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -31,27 +33,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	r, err := filepath.Abs("../..")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	root = r
-	dir, err := os.MkdirTemp("", "planguard-integrations-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	pgBin = filepath.Join(dir, "planguard")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", pgBin, "./planguard")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build ./planguard: %v\n%s", err, out)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	testbin.Run(m, func(r, dir string) { root, pgBin = r, filepath.Join(dir, "planguard") }, testbin.Planguard)
 }
 
 // The guides this package checks (templates/guides, from which docs/guides is generated).

@@ -12,13 +12,14 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
 var (
@@ -27,28 +28,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	r, err := filepath.Abs("../..")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	root = r
-	dir, err := os.MkdirTemp("", "planguard-action-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	pgBin = filepath.Join(dir, "planguard")
-	// -trimpath as install.sh builds, so that its build reuses the compiled packages.
-	cmd := exec.Command("go", "build", "-trimpath", "-o", pgBin, "./planguard")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build ./planguard: %v\n%s", err, out)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	testbin.Run(m, func(r, dir string) { root, pgBin = r, filepath.Join(dir, "planguard") }, testbin.Planguard)
 }
 
 // baseEnv is this process's environment without what would change what the

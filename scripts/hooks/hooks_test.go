@@ -8,13 +8,14 @@ package hooks_test
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 
 	"gopkg.in/yaml.v3"
 )
@@ -26,27 +27,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	r, err := filepath.Abs("../..")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	root, hook = r, filepath.Join(r, "scripts/hooks/planguard-verify.sh")
-	dir, err := os.MkdirTemp("", "planguard-hooks-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	pgBin = filepath.Join(dir, "planguard")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", pgBin, "./planguard")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build ./planguard: %v\n%s", err, out)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	testbin.Run(m, func(r, dir string) {
+		root, hook, pgBin = r, filepath.Join(r, "scripts/hooks/planguard-verify.sh"), filepath.Join(dir, "planguard")
+	}, testbin.Planguard)
 }
 
 func gitBin(t *testing.T) string {

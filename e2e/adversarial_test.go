@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
 // The adversarial suite: real plans from Terraform and OpenTofu with this
@@ -88,10 +90,10 @@ func (r report) change(addr string) (approved bool, by []string, found bool) {
 }
 
 func TestAdversarialTerraform(t *testing.T) {
-	adversarial(t, tool(t, "PLANGUARD_TERRAFORM", "terraform"))
+	adversarial(t, testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform"))
 }
 
-func TestAdversarialOpenTofu(t *testing.T) { adversarial(t, tool(t, "PLANGUARD_TOFU", "tofu")) }
+func TestAdversarialOpenTofu(t *testing.T) { adversarial(t, testbin.Tool(t, "PLANGUARD_TOFU", "tofu")) }
 
 func adversarial(t *testing.T, tf string) {
 	root := t.TempDir()

@@ -22,26 +22,9 @@ func TestMain(m *testing.M) {
 	testbin.Run(m, func(_, dir string) { binDir = dir }, testbin.Provider, testbin.Planguard)
 }
 
-// tool finds terraform or tofu: $envVar, else the cache `make tools` fills.
-func tool(t *testing.T, envVar, name string) string {
-	t.Helper()
-	p := os.Getenv(envVar)
-	if p == "" {
-		home, _ := os.UserHomeDir()
-		p = filepath.Join(home, ".cache", "planguard", "bin", name)
-	}
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("PLANGUARD_REQUIRE_TOOLS") != "" {
-			t.Fatalf("%s not found at %s (run make tools): %v", name, p, err)
-		}
-		t.Skipf("%s not found at %s; run make tools (PLANGUARD_REQUIRE_TOOLS=1 makes this a failure)", name, p)
-	}
-	return p
-}
+func TestE2ETerraform(t *testing.T) { story(t, testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform")) }
 
-func TestE2ETerraform(t *testing.T) { story(t, tool(t, "PLANGUARD_TERRAFORM", "terraform")) }
-
-func TestE2EOpenTofu(t *testing.T) { story(t, tool(t, "PLANGUARD_TOFU", "tofu")) }
+func TestE2EOpenTofu(t *testing.T) { story(t, testbin.Tool(t, "PLANGUARD_TOFU", "tofu")) }
 
 type world struct {
 	t    *testing.T

@@ -9,24 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// terraformBin finds terraform for tests that make real saved plans.
-func terraformBin(t *testing.T) string {
-	t.Helper()
-	p := os.Getenv("PLANGUARD_TERRAFORM")
-	if p == "" {
-		home, _ := os.UserHomeDir()
-		p = filepath.Join(home, ".cache", "planguard", "bin", "terraform")
-	}
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("PLANGUARD_REQUIRE_TOOLS") != "" {
-			t.Fatalf("terraform not found at %s (run make tools): %v", p, err)
-		}
-		t.Skipf("terraform not found at %s; run make tools (PLANGUARD_REQUIRE_TOOLS=1 makes this a failure)", p)
-	}
-	return p
-}
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
+)
 
 // savedPlan applies base.tf then plans next config in dir, returning the plan path.
 func savedPlan(t *testing.T, tf, dir, base, next string) string {
@@ -48,7 +33,7 @@ func savedPlan(t *testing.T, tf, dir, base, next string) string {
 }
 
 func TestApplyPinsThePlan(t *testing.T) {
-	tf := terraformBin(t)
+	tf := testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform")
 	dir := t.TempDir()
 	as, _ := os.ReadFile("../examples/quickstart/allowed_signers")
 	os.WriteFile(filepath.Join(dir, "allowed_signers"), as, 0o600)

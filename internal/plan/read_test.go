@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
 func writeFile(t *testing.T, dir, name string, data []byte, perm os.FileMode) string {
@@ -224,27 +225,6 @@ func mustAbs(t *testing.T, p string) string {
 	return a
 }
 
-// toolBin finds a real terraform or tofu binary: $envVar, else
-// ~/.cache/planguard/bin/NAME. Without one the test is skipped, unless
-// PLANGUARD_REQUIRE_TOOLS is set, when it fails.
-func toolBin(t *testing.T, envVar, name string) string {
-	t.Helper()
-	bin := os.Getenv(envVar)
-	if bin == "" {
-		if home, err := os.UserHomeDir(); err == nil {
-			bin = filepath.Join(home, ".cache", "planguard", "bin", name)
-		}
-	}
-	if fi, err := os.Stat(bin); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-		return bin
-	}
-	if os.Getenv("PLANGUARD_REQUIRE_TOOLS") != "" {
-		t.Fatalf("%s not found (set %s or install it at ~/.cache/planguard/bin/%s); PLANGUARD_REQUIRE_TOOLS is set", name, envVar, name)
-	}
-	t.Skipf("%s not found (set %s, or PLANGUARD_REQUIRE_TOOLS to make this a failure)", name, envVar)
-	return ""
-}
-
 // runTool runs a terraform command hermetically in dir.
 func runTool(t *testing.T, dir, bin string, args ...string) {
 	t.Helper()
@@ -273,7 +253,7 @@ func toolEnv(t *testing.T) []string {
 func TestReadSavedPlan(t *testing.T) {
 	for _, tool := range []struct{ name, env string }{{"terraform", "TERRAFORM_BIN"}, {"tofu", "TOFU_BIN"}} {
 		t.Run(tool.name, func(t *testing.T) {
-			bin := toolBin(t, tool.env, tool.name)
+			bin := testbin.Tool(t, tool.env, tool.name)
 			dir := t.TempDir()
 			writeFile(t, dir, "main.tf", []byte(`
 resource "terraform_data" "db" {

@@ -75,3 +75,25 @@ func moduleRoot() (string, error) {
 		dir = parent
 	}
 }
+
+// Tool finds a real terraform or tofu binary for a test: $envVar, else
+// NAME in the cache `make tools` fills (~/.cache/planguard/bin). Without an
+// executable there the test is skipped, or fails when
+// PLANGUARD_REQUIRE_TOOLS is set (as `make test` and CI set it).
+func Tool(t testing.TB, envVar, name string) string {
+	t.Helper()
+	bin := os.Getenv(envVar)
+	if bin == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			bin = filepath.Join(home, ".cache", "planguard", "bin", name)
+		}
+	}
+	if fi, err := os.Stat(bin); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+		return bin
+	}
+	if os.Getenv("PLANGUARD_REQUIRE_TOOLS") != "" {
+		t.Fatalf("%s not found at %q (set %s or run make tools); PLANGUARD_REQUIRE_TOOLS is set", name, bin, envVar)
+	}
+	t.Skipf("%s not found at %q; run make tools (PLANGUARD_REQUIRE_TOOLS=1 makes this a failure)", name, bin)
+	return ""
+}

@@ -663,27 +663,10 @@ func decodeAttestation(t *testing.T, att []byte) predicate {
 	return st.Predicate
 }
 
-// terraform finds terraform for the test with a binary saved plan.
-func terraform(t *testing.T) string {
-	t.Helper()
-	p := os.Getenv("PLANGUARD_TERRAFORM")
-	if p == "" {
-		home, _ := os.UserHomeDir()
-		p = filepath.Join(home, ".cache", "planguard", "bin", "terraform")
-	}
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("PLANGUARD_REQUIRE_TOOLS") != "" {
-			t.Fatalf("terraform not found at %s (run make tools): %v", p, err)
-		}
-		t.Skipf("terraform not found at %s; run make tools (PLANGUARD_REQUIRE_TOOLS=1 makes this a failure)", p)
-	}
-	return p
-}
-
 // A binary saved plan, as the action is meant to be used: planguard runs
 // terraform-bin show -json in working-directory.
 func TestCheckSavedPlan(t *testing.T) {
-	tf := terraform(t)
+	tf := testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform")
 	ws := workspace(t, "")
 	rc := filepath.Join(ws, "terraformrc")
 	os.WriteFile(rc, nil, 0o600)

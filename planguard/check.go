@@ -58,9 +58,10 @@ func (c *checkFlags) check(e *env, planPath string) (*checked, error) {
 			"the policy changed: if the change is intended, update the pin where CI sets --policy-sha256")
 	}
 	e.log.Debug("policy loaded", "path", c.policy, "scope", pol.Scope, "rules", len(pol.Rules), "signers", len(trust.Entries))
-	// GateOnly: the gate judges deletes, replaces, forgets and updates; not
-	// keeping creates and no-ops keeps memory flat on huge plans.
-	p, err := plan.Read(planPath, plan.Options{TerraformBin: c.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log, GateOnly: true})
+	// GateOnly: the gate judges deletes, replaces, forgets, updates, moves
+	// and imports; not keeping other creates and no-ops, nor unprotected
+	// prior objects, keeps memory flat on huge plans.
+	p, err := plan.Read(planPath, plan.Options{TerraformBin: c.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log, GateOnly: true, KeepPrior: pol.Protects})
 	if err != nil {
 		return nil, withHint(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
 	}

@@ -9,10 +9,12 @@ package gate
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/planguard/terraform-provider-planguard/internal/address"
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
@@ -72,23 +74,54 @@ type PlanInfo struct {
 	SHA256           string `json:"sha256"`
 }
 
+// ActionMove is the action of a change that moves a protected object
+// (a moved block, previous_address in the plan) to an address that the
+// rules it was under do not cover. It needs their approvals, as a delete
+// would: after it, nothing would protect the object.
+const ActionMove = "move"
+
+// ImportRule is the rule name reported for the protection protect_imports
+// gives to a change that imports an object and destroys it.
+const ImportRule = "protect_imports"
+
+// Subject is another address and type a change is judged under, besides
+// its own: where the object was before a move, or the protected object
+// whose id it imports or has.
+type Subject struct {
+	Address string `json:"address"`
+	Type    string `json:"type"`
+	// Why: SubjectMoved, SubjectImport or SubjectSameID.
+	Why string `json:"why"`
+}
+
+// Why a change is also judged under a subject.
+const (
+	SubjectMoved  = "previous_address" // the object's address before a moved block
+	SubjectImport = "import_id"        // the change imports the id of this protected object
+	SubjectSameID = "same_id"          // the object has the id of this protected object
+)
+
 // Change is one destructive change and its verdict.
 type Change struct {
-	Address           string   `json:"address"`
-	Type              string   `json:"type"`
-	Action            string   `json:"action"`
-	Actions           []string `json:"actions"`
-	ActionReason      string   `json:"action_reason"`
-	Deposed           string   `json:"deposed,omitempty"`
-	PriorID           string   `json:"prior_id,omitempty"`
-	Deferred          bool     `json:"deferred,omitempty"`
-	Protected         bool     `json:"protected"`
-	Rules             []string `json:"rules"`
-	RequiredApprovals int      `json:"required_approvals"`
-	RequireIdentity   bool     `json:"require_identity,omitempty"`
-	Approved          bool     `json:"approved"`
-	ApprovedBy        []string `json:"approved_by"`
-	Problems          []string `json:"problems"`
+	Address           string    `json:"address"`
+	PreviousAddress   string    `json:"previous_address,omitempty"`
+	Type              string    `json:"type"`
+	Action            string    `json:"action"`
+	Actions           []string  `json:"actions"`
+	ActionReason      string    `json:"action_reason"`
+	Deposed           string    `json:"deposed,omitempty"`
+	PriorID           string    `json:"prior_id,omitempty"`
+	Importing         bool      `json:"importing,omitempty"`
+	ImportID          string    `json:"import_id,omitempty"`
+	JudgedAs          []Subject `json:"judged_as,omitempty"`
+	Deferred          bool      `json:"deferred,omitempty"`
+	Protected         bool      `json:"protected"`
+	Rules             []string  `json:"rules"`
+	RequiredApprovals int       `json:"required_approvals"`
+	RequireIdentity   bool      `json:"require_identity,omitempty"`
+	Approved          bool      `json:"approved"`
+	ApprovedBy        []string  `json:"approved_by"`
+	Problems          []string  `json:"problems"`
 
 	maxTTL time.Duration
 }
@@ -151,15 +184,16 @@ func Decide(in Input) (*Report, error) {
 		}
 	}
 	used := make([]bool, len(r.Approvals))
+	prior := indexPrior(in.Policy, in.Plan.Prior)
 
 	for _, pc := range in.Plan.Changes {
-		if ch, ok := destructive(in.Policy, pc); ok {
+		for _, ch := range gateChanges(in.Policy, prior, pc) {
 			judge(in, &ch, pc, byTarget[pc.Address], r.Approvals, used)
 			r.Changes = append(r.Changes, ch)
 		}
 	}
 	for _, pc := range in.Plan.Deferred {
-		if ch, ok := destructive(in.Policy, pc); ok {
+		for _, ch := range gateChanges(in.Policy, prior, pc) {
 			ch.Deferred = true
 			if ch.Protected {
 				ch.Problems = append(ch.Problems, "the change is deferred: its final form is unknown, so it cannot be approved yet; apply the prerequisites first, then plan again")
@@ -187,37 +221,157 @@ func Decide(in Input) (*Report, error) {
 	return r, nil
 }
 
-// destructive reports whether pc is a change the report lists, with its
-// protection requirement filled in.
-func destructive(p *policy.Policy, pc plan.Change) (Change, bool) {
+// indexPrior maps the ids of the protected objects of the prior state to
+// those objects.
+func indexPrior(p *policy.Policy, prior []plan.PriorObject) map[string][]plan.PriorObject {
+	idx := map[string][]plan.PriorObject{}
+	for _, o := range prior {
+		if o.ID != "" && p.Protects(o.Address, o.Type) {
+			idx[o.ID] = append(idx[o.ID], o)
+		}
+	}
+	return idx
+}
+
+// typeOf returns the resource type written in a resource instance address,
+// or fallback when the address does not parse (the policy then fails
+// closed on the address).
+func typeOf(addr, fallback string) string {
+	if a, err := address.Parse(addr); err == nil {
+		return a.Type
+	}
+	return fallback
+}
+
+// subjects lists the other addresses a change is judged under: its
+// previous address when a moved block renamed it, and every protected
+// object of the prior state, under another address, whose id the change
+// imports or whose id its object has.
+func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
+	var out []Subject
+	seen := map[string]bool{pc.Address: true}
+	if pc.PreviousAddress != "" && pc.PreviousAddress != pc.Address {
+		out = append(out, Subject{Address: pc.PreviousAddress, Type: typeOf(pc.PreviousAddress, pc.Type), Why: SubjectMoved})
+		seen[pc.PreviousAddress] = true
+	}
+	byID := func(id, why string) {
+		if id == "" {
+			return
+		}
+		for _, o := range prior[id] {
+			if !seen[o.Address] {
+				seen[o.Address] = true
+				out = append(out, Subject{Address: o.Address, Type: o.Type, Why: why})
+			}
+		}
+	}
+	if pc.Importing {
+		byID(pc.ImportID, SubjectImport)
+	}
+	byID(pc.PriorID, SubjectSameID)
+	return out
+}
+
+// gateChanges returns the changes the report lists for one resource
+// change, with their protection requirement filled in: the destructive
+// change itself (delete, replace, forget, or an update a rule guards),
+// judged under its own address and every subject; and, for an object that
+// a moved block carries out of the rules that protected it and that stays
+// in state, a move.
+func gateChanges(p *policy.Policy, prior map[string][]plan.PriorObject, pc plan.Change) []Change {
+	var out []Change
+	subs := subjects(pc, prior)
+	if ch, ok := destructive(p, pc, subs); ok {
+		out = append(out, ch)
+	}
+	if ch, ok := move(p, pc, subs); ok {
+		out = append(out, ch)
+	}
+	return out
+}
+
+// newChange is the report entry of pc under action, not yet judged.
+func newChange(pc plan.Change, action string, subs []Subject) Change {
+	return Change{
+		Address:         pc.Address,
+		PreviousAddress: pc.PreviousAddress,
+		Type:            pc.Type,
+		Action:          action,
+		Actions:         emptyIfNil(pc.Actions),
+		ActionReason:    pc.ActionReason,
+		Deposed:         pc.Deposed,
+		PriorID:         pc.PriorID,
+		Importing:       pc.Importing,
+		ImportID:        pc.ImportID,
+		JudgedAs:        subs,
+		Rules:           []string{},
+		ApprovedBy:      []string{},
+		Problems:        []string{},
+	}
+}
+
+func (ch *Change) require(req policy.Requirement) {
+	ch.Protected = true
+	ch.Rules = req.Rules
+	ch.RequiredApprovals = req.Approvals
+	ch.RequireIdentity = req.RequireIdentity
+	ch.maxTTL = req.MaxTTL
+}
+
+// destructive reports whether pc is a destructive change the report lists
+// (delete, replace, forget, or an update of attributes a rule guards).
+func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
 	action := string(pc.Kind)
 	if !pc.Kind.Destructive() && pc.Kind != plan.KindUpdate {
 		return Change{}, false
 	}
 	req, protected := p.Require(pc.Address, pc.Type, action, pc.ChangedAttributes)
+	identified := false
+	for _, s := range subs {
+		if r, ok := p.Require(s.Address, s.Type, action, pc.ChangedAttributes); ok {
+			req.Merge(r)
+			protected = true
+		}
+		identified = identified || s.Why != SubjectMoved
+	}
+	if pc.Importing && pc.Kind.Destructive() && !identified && p.ProtectImports {
+		// An imported object destroyed in the same plan: the gate cannot
+		// tell which real object that is, so the strictest rule applies.
+		strict := p.Strictest()
+		strict.Rules = []string{ImportRule}
+		req.Merge(strict)
+		protected = true
+	}
 	if pc.Kind == plan.KindUpdate && !protected {
 		// An update is destructive only when a rule says which attributes matter.
 		return Change{}, false
 	}
-	ch := Change{
-		Address:      pc.Address,
-		Type:         pc.Type,
-		Action:       action,
-		Actions:      emptyIfNil(pc.Actions),
-		ActionReason: pc.ActionReason,
-		Deposed:      pc.Deposed,
-		PriorID:      pc.PriorID,
-		Protected:    protected,
-		Rules:        []string{},
-		ApprovedBy:   []string{},
-		Problems:     []string{},
-	}
+	ch := newChange(pc, action, subs)
 	if protected {
-		ch.Rules = req.Rules
-		ch.RequiredApprovals = req.Approvals
-		ch.RequireIdentity = req.RequireIdentity
-		ch.maxTTL = req.MaxTTL
+		ch.require(req)
 	}
+	return ch, true
+}
+
+// move reports whether pc carries an object out of rules that protected it
+// at its previous address: a moved block, with the object kept in state
+// (no-op or update) at an address those rules do not cover.
+func move(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
+	if pc.PreviousAddress == "" || pc.PreviousAddress == pc.Address || (pc.Kind != plan.KindNoOp && pc.Kind != plan.KindUpdate) {
+		return Change{}, false
+	}
+	var left []*policy.Rule
+	now := p.RulesFor(pc.Address, pc.Type)
+	for _, r := range p.RulesFor(pc.PreviousAddress, typeOf(pc.PreviousAddress, pc.Type)) {
+		if !slices.Contains(now, r) {
+			left = append(left, r)
+		}
+	}
+	if len(left) == 0 {
+		return Change{}, false
+	}
+	ch := newChange(pc, ActionMove, subs)
+	ch.require(policy.RequirementOf(left))
 	return ch, true
 }
 

@@ -211,14 +211,15 @@ var (
 		"resource_drift", "deferred_changes", "planned_values", "prior_state"}
 	resourceChangeKeys = []string{"address", "previous_address", "module_address", "mode", "type",
 		"name", "provider_name", "deposed", "action_reason", "change"}
-	changeKeys   = []string{"actions", "before", "after", "after_unknown"}
-	deferredKeys = []string{"reason", "resource_change"}
+	changeKeys    = []string{"actions", "before", "after", "after_unknown", "importing"}
+	importingKeys = []string{"id"}
+	deferredKeys  = []string{"reason", "resource_change"}
 	// The keys read in planned_values and prior_state, to find managed
 	// resources when resource_changes is absent.
 	stateKeys    = []string{"values"}
 	valuesKeys   = []string{"root_module"}
 	moduleKeys   = []string{"resources", "child_modules"}
-	resourceKeys = []string{"mode"}
+	resourceKeys = []string{"mode", "address", "type", "values"}
 )
 
 // caseVariant returns an error when key, which is none of known, equals

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Decode reads the JSON of `terraform show -json PLANFILE` from r, strictly.
@@ -53,12 +55,17 @@ type DecodeOptions struct {
 	// create, no-op and read changes are not kept, so that memory does not
 	// grow with the number of unchanged resources.
 	GateOnly bool
+	// KeepPrior, when not nil, keeps in Plan.Prior only the prior objects
+	// for which it returns true (the gate needs only protected ones), so
+	// that memory does not grow with the number of resources in state.
+	// Every prior object is still read and validated as strictly.
+	KeepPrior func(address, resourceType string) bool
 }
 
 // DecodeWithOptions is Decode with options.
 func DecodeWithOptions(r io.Reader, o DecodeOptions) (*Plan, error) {
 	sk := newSink()
-	d := &decoder{s: newScanner(r, sk), gateOnly: o.GateOnly}
+	d := &decoder{s: newScanner(r, sk), gateOnly: o.GateOnly, keepPrior: o.KeepPrior}
 	p, err := d.plan()
 	sum, uerr := sk.finish()
 	d.s.release()
@@ -149,6 +156,8 @@ type decoder struct {
 	spanSets   [3]keySet // for objectSpans
 	sub        scanner   // for the prior id, a captured value
 	gateOnly   bool
+	keepPrior  func(address, resourceType string) bool
+	prior      []PriorObject       // read from prior_state
 	strs       map[string]string   // interned short strings
 	actions    map[string][]string // shared actions lists
 	scratch    [3][]memberSpan     // for objectSpans
@@ -428,8 +437,9 @@ func (d *decoder) bytes(sp span) []byte {
 func name(s string) func() string { return func() string { return s } }
 
 // values walks a state/planned values object ({"root_module": …}) and
-// reports whether it holds any managed resource.
-func (d *decoder) values(what string) (managed bool, err error) {
+// reports whether it holds any managed resource. With prior, it records the
+// managed objects that have an id in d.prior.
+func (d *decoder) values(what string, prior bool) (managed bool, err error) {
 	_, err = d.object(name(what), true, func(key []byte) error {
 		if string(key) != "root_module" {
 			if err := caseVariant(key, valuesKeys, name(what)); err != nil {
@@ -437,7 +447,7 @@ func (d *decoder) values(what string) (managed bool, err error) {
 			}
 			return d.s.skipValue()
 		}
-		m, err := d.module(what + ".root_module")
+		m, err := d.module(what+".root_module", prior)
 		managed = managed || m
 		return err
 	})
@@ -445,31 +455,47 @@ func (d *decoder) values(what string) (managed bool, err error) {
 }
 
 // module walks a module object (resources, child_modules).
-func (d *decoder) module(what string) (managed bool, err error) {
+func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 	_, err = d.object(name(what), true, func(key []byte) error {
 		switch string(key) {
 		case "resources":
 			rl := loc{list: what + ".resources"}
 			return d.array(name(what+".resources"), true, func(i int) error {
 				rl.i = i
+				var isManaged bool
+				var obj PriorObject
 				_, err := d.object(rl.String, false, func(key []byte) error {
-					if string(key) != "mode" {
-						if err := caseVariant(key, resourceKeys, rl.String); err != nil {
-							return err
+					var err error
+					switch {
+					case string(key) == "mode":
+						var mode []byte
+						mode, err = d.strBytes(func() string { return rl.field(".mode") }, false)
+						isManaged = string(mode) == "managed"
+					case prior && string(key) == "address":
+						obj.Address, err = d.str(func() string { return rl.field(".address") }, false)
+					case prior && string(key) == "type":
+						obj.Type, err = d.istr(func() string { return rl.field(".type") })
+					case prior && string(key) == "values":
+						obj.ID, err = d.valuesID(func() string { return rl.field(".values") })
+					default:
+						if err = caseVariant(key, resourceKeys, rl.String); err == nil {
+							err = d.s.skipValue()
 						}
-						return d.s.skipValue()
-					}
-					mode, err := d.strBytes(func() string { return rl.field(".mode") }, false)
-					if string(mode) == "managed" {
-						managed = true
 					}
 					return err
 				})
-				return err
+				if err != nil || !isManaged {
+					return err
+				}
+				managed = true
+				if prior {
+					return d.addPrior(obj, rl)
+				}
+				return nil
 			})
 		case "child_modules":
 			return d.array(name(what+".child_modules"), true, func(i int) error {
-				m, err := d.module(fmt.Sprintf("%s.child_modules[%d]", what, i))
+				m, err := d.module(fmt.Sprintf("%s.child_modules[%d]", what, i), prior)
 				managed = managed || m
 				return err
 			})
@@ -480,6 +506,48 @@ func (d *decoder) module(what string) (managed bool, err error) {
 		return d.s.skipValue()
 	})
 	return managed, err
+}
+
+// valuesID reads a prior object's values (an object, or null) and returns
+// its "id" when that is a string. Duplicate keys are errors.
+func (d *decoder) valuesID(what func() string) (id string, err error) {
+	_, err = d.object(what, true, func(key []byte) error {
+		if string(key) != "id" {
+			return d.s.skipValue()
+		}
+		c, err := d.s.next()
+		if err != nil {
+			return err
+		}
+		if c != '"' {
+			return d.s.skipValue()
+		}
+		id, err = d.str(what, false)
+		return err
+	})
+	return id, err
+}
+
+// addPrior records a managed prior object that has an id.
+func (d *decoder) addPrior(obj PriorObject, l loc) error {
+	if obj.Address == "" || obj.Type == "" {
+		return fmt.Errorf("%w: %s is a managed resource without an address or type", ErrMalformed, l)
+	}
+	if obj.ID == "" || (d.keepPrior != nil && !d.keepPrior(obj.Address, obj.Type)) {
+		return nil
+	}
+	d.prior = append(d.prior, obj)
+	return nil
+}
+
+// sortPrior orders prior objects by address, then id.
+func sortPrior(p []PriorObject) {
+	slices.SortFunc(p, func(a, b PriorObject) int {
+		if c := strings.Compare(a.Address, b.Address); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }
 
 func (d *decoder) plan() (*Plan, error) {
@@ -573,7 +641,7 @@ func (d *decoder) plan() (*Plan, error) {
 			})
 		case "planned_values":
 			havePlanned = true
-			m, err := d.values("planned_values")
+			m, err := d.values("planned_values", false)
 			managed = managed || m
 			return err
 		case "prior_state":
@@ -584,7 +652,7 @@ func (d *decoder) plan() (*Plan, error) {
 					}
 					return d.s.skipValue()
 				}
-				m, err := d.values("prior_state.values")
+				m, err := d.values("prior_state.values", true)
 				managed = managed || m
 				return err
 			})
@@ -621,12 +689,14 @@ func (d *decoder) plan() (*Plan, error) {
 	if !haveChanges && managed {
 		return nil, fmt.Errorf("%w: no resource_changes although planned_values or prior_state hold managed resources; the JSON is incomplete: write it again with `terraform show -json PLANFILE`", ErrMalformed)
 	}
+	sortPrior(d.prior)
+	p.Prior = d.prior
 	return p, nil
 }
 
 // keep reports whether a change is kept in the plan.
 func (d *decoder) keep(c *Change) bool {
-	return !d.gateOnly || c.Kind.Destructive() || c.Kind == KindUpdate
+	return !d.gateOnly || c.GateRelevant()
 }
 
 // deferredChange reads one deferred_changes element.
@@ -667,7 +737,8 @@ func (d *decoder) deferredChange(l loc) (*Change, error) {
 type change struct {
 	address, previousAddress, moduleAddress, mode, typ, name string
 	provider, deposed, actionReason                          string
-	haveChange, haveActions                                  bool
+	haveChange, haveActions, importing                       bool
+	importID                                                 string
 	actions                                                  []string
 	before, after, afterUnknown                              objectSpan
 }
@@ -727,6 +798,21 @@ func (d *decoder) resourceChange(l loc, approvals bool) (*Change, *Approval, err
 					err = d.objectSpans(&rc.after, 1)
 				case "after_unknown":
 					err = d.objectSpans(&rc.afterUnknown, 2)
+				case "importing":
+					iw := func() string { return l.field(".change.importing") }
+					var isNull bool
+					isNull, err = d.object(iw, true, func(key []byte) error {
+						if string(key) == "id" {
+							var err error
+							rc.importID, err = d.str(func() string { return l.field(".change.importing.id") }, true)
+							return err
+						}
+						if err := caseVariant(key, importingKeys, iw); err != nil {
+							return err
+						}
+						return d.s.skipValue()
+					})
+					rc.importing = !isNull
 				default:
 					if err = caseVariant(key, changeKeys, func() string { return l.field(".change") }); err == nil {
 						err = d.s.skipValue()
@@ -961,6 +1047,8 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		Actions:         d.sharedActions(rc.actions),
 		Kind:            kind,
 		ActionReason:    rc.actionReason,
+		Importing:       rc.importing,
+		ImportID:        rc.importID,
 	}
 	if id, ok := d.lookup(&rc.before, "id"); ok && id[0] == '"' {
 		d.sub.reset(id)

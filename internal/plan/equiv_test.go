@@ -125,7 +125,7 @@ func gateOnly(p *Plan) *Plan {
 	keep := func(cs []Change) []Change {
 		var out []Change
 		for _, c := range cs {
-			if c.Kind.Destructive() || c.Kind == KindUpdate {
+			if c.GateRelevant() {
 				out = append(out, c)
 			}
 		}

@@ -101,7 +101,37 @@ func fromTFJSON(tp *tfjson.Plan) (*Plan, error) {
 			p.Deferred = append(p.Deferred, *c)
 		}
 	}
+	if tp.PriorState != nil && tp.PriorState.Values != nil {
+		if err := fullPrior(tp.PriorState.Values.RootModule, &p.Prior); err != nil {
+			return nil, err
+		}
+		sortPrior(p.Prior)
+	}
 	return p, nil
+}
+
+// fullPrior collects the managed objects with a string id of a state module.
+func fullPrior(m *tfjson.StateModule, out *[]PriorObject) error {
+	if m == nil {
+		return nil
+	}
+	for _, r := range m.Resources {
+		if r == nil || r.Mode != tfjson.ManagedResourceMode {
+			continue
+		}
+		if r.Address == "" || r.Type == "" {
+			return fmt.Errorf("%w: a managed resource in prior_state has no address or type", ErrMalformed)
+		}
+		if id, ok := r.AttributeValues["id"].(string); ok && id != "" {
+			*out = append(*out, PriorObject{Address: r.Address, Type: r.Type, ID: id})
+		}
+	}
+	for _, c := range m.ChildModules {
+		if err := fullPrior(c, out); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fullChange derives a Change (nil for a data source) and, with approvals,
@@ -132,6 +162,9 @@ func fullChange(rc *tfjson.ResourceChange, approvals bool) (*Change, *Approval, 
 		Actions:         actions,
 		Kind:            kind,
 		ActionReason:    string(rc.ActionReason),
+	}
+	if imp := rc.Change.Importing; imp != nil {
+		c.Importing, c.ImportID = true, imp.ID
 	}
 	before, _ := rc.Change.Before.(map[string]any)
 	after, _ := rc.Change.After.(map[string]any)

@@ -52,6 +52,13 @@ func (k Kind) Destructive() bool {
 	return false
 }
 
+// GateRelevant reports whether the gate judges c: a delete, replace, forget
+// or update, a change of an object that moved (it may leave a protected
+// address), or an import.
+func (c *Change) GateRelevant() bool {
+	return c.Kind.Destructive() || c.Kind == KindUpdate || c.PreviousAddress != "" || c.Importing
+}
+
 // Change is one managed resource change, slimmed to what the gate needs. It
 // keeps no before/after objects, so that memory stays flat on large plans.
 type Change struct {
@@ -78,6 +85,11 @@ type Change struct {
 	ActionReason string
 	// PriorID is before["id"] when it is a string, else "".
 	PriorID string
+	// Importing is set when the change also imports an existing object into
+	// state (change.importing is present: an import block).
+	Importing bool
+	// ImportID is change.importing.id, the id the import names, or "".
+	ImportID string
 	// ChangedAttributes, for KindUpdate and KindReplace, are the sorted
 	// top-level attribute names whose before and after values differ, or
 	// whose after value is (wholly or partly) unknown. Changes of
@@ -137,4 +149,20 @@ type Plan struct {
 	// Drift are the managed changes from resource_drift (changes made
 	// outside Terraform), for context only.
 	Drift []Change
+	// Prior are the managed objects in prior_state (the state the plan was
+	// made from) that have a string id, sorted by address and id; with
+	// DecodeOptions.KeepPrior only those it keeps. The gate uses them to
+	// recognise a protected object under another address (an import of its
+	// id, or a change of an object with the same id).
+	Prior []PriorObject
+}
+
+// PriorObject is one managed resource instance object of the prior state.
+type PriorObject struct {
+	// Address is the resource instance address.
+	Address string
+	// Type is the resource type.
+	Type string
+	// ID is values["id"].
+	ID string
 }

@@ -39,6 +39,12 @@ type Options struct {
 	// GateOnly keeps in the plan only the changes the gate judges (see
 	// DecodeOptions.GateOnly), so that memory stays flat on huge plans.
 	GateOnly bool
+	// KeepPrior filters Plan.Prior (see DecodeOptions.KeepPrior).
+	KeepPrior func(address, resourceType string) bool
+}
+
+func (o Options) decode() DecodeOptions {
+	return DecodeOptions{GateOnly: o.GateOnly, KeepPrior: o.KeepPrior}
 }
 
 // zipMagic starts every binary saved plan (a zip archive).
@@ -71,7 +77,7 @@ func read(path string, opts Options) (*Plan, error) {
 			return nil, errors.New("no standard input to read the plan JSON from")
 		}
 		log.Debug("reading plan JSON from standard input")
-		return DecodeWithOptions(opts.Stdin, DecodeOptions{GateOnly: opts.GateOnly})
+		return DecodeWithOptions(opts.Stdin, opts.decode())
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -113,7 +119,7 @@ func read(path string, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	log.Debug("reading plan JSON", "path", path)
-	return DecodeWithOptions(f, DecodeOptions{GateOnly: opts.GateOnly})
+	return DecodeWithOptions(f, opts.decode())
 }
 
 // readSaved runs `terraform show -json` on a binary saved plan. It shows a
@@ -170,7 +176,7 @@ func readSaved(path string, f *os.File, opts Options, log hclog.Logger) (*Plan, 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%w: cannot run %s (set --terraform-bin or PLANGUARD_TERRAFORM to the terraform or tofu binary): %w", ErrShow, bin, err)
 	}
-	p, decErr := DecodeWithOptions(stdout, DecodeOptions{GateOnly: opts.GateOnly})
+	p, decErr := DecodeWithOptions(stdout, opts.decode())
 	// Drain what is left so that terraform can exit, then wait for it.
 	_, _ = io.Copy(io.Discard, stdout)
 	if err := cmd.Wait(); err != nil {

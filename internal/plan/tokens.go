@@ -214,7 +214,7 @@ func (d *jsonReader) skip() error {
 
 // values walks a state/planned values object ({"root_module": …}) and
 // reports whether it holds any managed resource.
-func (d *jsonReader) values(what string) (managed bool, err error) {
+func (d *jsonReader) values(what string, prior bool) (managed bool, err error) {
 	_, err = d.object(what, true, func(key string) error {
 		if key != "root_module" {
 			if err := caseVariant([]byte(key), valuesKeys, name(what)); err != nil {
@@ -222,7 +222,7 @@ func (d *jsonReader) values(what string) (managed bool, err error) {
 			}
 			return d.skip()
 		}
-		m, err := d.module(what + ".root_module")
+		m, err := d.module(what+".root_module", prior)
 		managed = managed || m
 		return err
 	})
@@ -230,30 +230,48 @@ func (d *jsonReader) values(what string) (managed bool, err error) {
 }
 
 // module walks a module object (resources, child_modules).
-func (d *jsonReader) module(what string) (managed bool, err error) {
+func (d *jsonReader) module(what string, prior bool) (managed bool, err error) {
 	_, err = d.object(what, true, func(key string) error {
 		switch key {
 		case "resources":
 			return d.array(what+".resources", true, func(i int) error {
 				rw := fmt.Sprintf("%s.resources[%d]", what, i)
+				var isManaged bool
+				var addr, typ string
 				_, err := d.object(rw, false, func(key string) error {
-					if key != "mode" {
-						if err := caseVariant([]byte(key), resourceKeys, name(rw)); err != nil {
-							return err
+					var err error
+					switch {
+					case key == "mode":
+						var mode string
+						mode, err = d.str(rw+".mode", false)
+						isManaged = mode == "managed"
+					case prior && key == "address":
+						addr, err = d.str(rw+".address", false)
+					case prior && key == "type":
+						typ, err = d.str(rw+".type", false)
+					case prior && key == "values":
+						// Only duplicate keys are checked here; the id is
+						// taken from terraform-json's decoding.
+						_, err = d.object(rw+".values", true, func(string) error { return d.skip() })
+					default:
+						if err = caseVariant([]byte(key), resourceKeys, name(rw)); err == nil {
+							err = d.skip()
 						}
-						return d.skip()
-					}
-					mode, err := d.str(rw+".mode", false)
-					if mode == "managed" {
-						managed = true
 					}
 					return err
 				})
-				return err
+				if err != nil || !isManaged {
+					return err
+				}
+				managed = true
+				if prior && (addr == "" || typ == "") {
+					return fmt.Errorf("%w: %s is a managed resource without an address or type", ErrMalformed, rw)
+				}
+				return nil
 			})
 		case "child_modules":
 			return d.array(what+".child_modules", true, func(i int) error {
-				m, err := d.module(fmt.Sprintf("%s.child_modules[%d]", what, i))
+				m, err := d.module(fmt.Sprintf("%s.child_modules[%d]", what, i), prior)
 				managed = managed || m
 				return err
 			})
@@ -335,7 +353,7 @@ func tokenDecode(r io.Reader) (*Plan, error) {
 			})
 		case "planned_values":
 			havePlanned = true
-			m, err := d.values("planned_values")
+			m, err := d.values("planned_values", false)
 			managed = managed || m
 			return err
 		case "prior_state":
@@ -346,7 +364,7 @@ func tokenDecode(r io.Reader) (*Plan, error) {
 					}
 					return d.skip()
 				}
-				m, err := d.values("prior_state.values")
+				m, err := d.values("prior_state.values", true)
 				managed = managed || m
 				return err
 			})
@@ -467,6 +485,19 @@ func (d *jsonReader) resourceChange(what string, approvals bool) (*Change, *Appr
 					rc.after, err = d.raw()
 				case "after_unknown":
 					rc.afterUnknown, err = d.raw()
+				case "importing":
+					// Strictness only; the values come from terraform-json.
+					iw := field + ".importing"
+					_, err = d.object(iw, true, func(key string) error {
+						if key == "id" {
+							_, err := d.str(iw+".id", true)
+							return err
+						}
+						if err := caseVariant([]byte(key), importingKeys, name(iw)); err != nil {
+							return err
+						}
+						return d.skip()
+					})
 				default:
 					if err = caseVariant([]byte(key), changeKeys, name(field)); err == nil {
 						err = d.skip()

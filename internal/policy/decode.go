@@ -17,7 +17,7 @@ import (
 
 var (
 	rootSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "scope"}},
+		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "trust"},
 			{Type: "protect", LabelNames: []string{"name"}},
@@ -76,6 +76,15 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 	} else {
 		diags = append(diags, errorAt(content.MissingItemRange, "Missing scope",
 			`The policy must set scope = "NAME" (e.g. "prod"): approvals must name this scope, so an approval for another environment cannot be replayed here.`))
+	}
+
+	p.ProtectImports = true
+	if attr, ok := content.Attributes["protect_imports"]; ok {
+		v, d := typedAttr(attr, cty.Bool, "true or false")
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			p.ProtectImports = v.True()
+		}
 	}
 
 	var trust, protects []*hcl.Block
@@ -192,7 +201,7 @@ func decodeRule(b *hcl.Block) (*Rule, hcl.Diagnostics) {
 		}
 	}
 
-	r.Actions = []string{ActionDelete, ActionReplace}
+	r.Actions = []string{ActionDelete, ActionReplace, ActionForget}
 	actionsOK := true
 	if a, ok := attrs["actions"]; ok {
 		var ranges []hcl.Range
@@ -209,7 +218,7 @@ func decodeRule(b *hcl.Block) (*Rule, hcl.Diagnostics) {
 			r.actions |= bit
 		}
 	} else {
-		r.actions = actDelete | actReplace
+		r.actions = actDelete | actReplace | actForget
 	}
 
 	if a, ok := attrs["approvals"]; ok {

@@ -73,7 +73,8 @@ func TestGuideExample(t *testing.T) {
 		t.Errorf("delete: %+v, %v; want %+v", req, ok, want)
 	}
 	req, ok = p.Require("module.data.aws_db_instance.legacy", "aws_db_instance", "forget", nil)
-	want = Requirement{Rules: []string{"data-module"}, Approvals: 1}
+	// "databases" leaves actions at their default, which includes forget.
+	want = Requirement{Rules: []string{"databases", "data-module"}, Approvals: 2, MaxTTL: 72 * time.Hour, RequireIdentity: true}
 	if !ok || !reflect.DeepEqual(req, want) {
 		t.Errorf("forget: %+v, %v; want %+v", req, ok, want)
 	}

@@ -135,6 +135,46 @@ func (p *Policy) Protects(address, resourceType string) bool {
 	return len(p.match(address, resourceType, actAll)) > 0
 }
 
+// RulesFor returns the rules that match the address and type, whatever
+// their actions, in policy order: the rules an object at that address
+// is under.
+func (p *Policy) RulesFor(address, resourceType string) []*Rule {
+	return p.match(address, resourceType, actAll)
+}
+
+// RequirementOf merges rules into one requirement, the strictest of them,
+// as Require does for the rules that apply to a change.
+func RequirementOf(rules []*Rule) Requirement {
+	var req Requirement
+	for _, r := range rules {
+		req.add(r)
+	}
+	return req
+}
+
+// Strictest is the strictest requirement of all the policy's rules.
+func (p *Policy) Strictest() Requirement {
+	return RequirementOf(p.Rules)
+}
+
+// Merge adds the rules of o to req, keeping the strictest of each bound.
+func (req *Requirement) Merge(o Requirement) {
+	for _, n := range o.Rules {
+		if !slices.Contains(req.Rules, n) {
+			req.Rules = append(req.Rules, n)
+		}
+	}
+	req.Approvals = max(req.Approvals, o.Approvals)
+	if o.MaxTTL > 0 && (req.MaxTTL == 0 || o.MaxTTL < req.MaxTTL) {
+		req.MaxTTL = o.MaxTTL
+	}
+	req.RequireIdentity = req.RequireIdentity || o.RequireIdentity
+}
+
+func (req *Requirement) add(r *Rule) {
+	req.Merge(Requirement{Rules: []string{r.Name}, Approvals: r.Approvals, MaxTTL: r.MaxTTL, RequireIdentity: r.RequireIdentity})
+}
+
 func (p *Policy) match(address, resourceType string, act actionSet) []*Rule {
 	if !p.index.built && len(p.Rules) > 0 {
 		// Rules made by hand have no compiled globs and would match wrongly.
@@ -242,12 +282,7 @@ func (p *Policy) Require(address, resourceType, action string, changedAttrs []st
 		if action == ActionUpdate && !r.guards(changedAttrs) {
 			continue
 		}
-		req.Rules = append(req.Rules, r.Name)
-		req.Approvals = max(req.Approvals, r.Approvals)
-		if r.MaxTTL > 0 && (req.MaxTTL == 0 || r.MaxTTL < req.MaxTTL) {
-			req.MaxTTL = r.MaxTTL
-		}
-		req.RequireIdentity = req.RequireIdentity || r.RequireIdentity
+		req.add(r)
 	}
 	return req, len(req.Rules) > 0
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,7 +63,7 @@ func TestMatch(t *testing.T) {
 		{"aws_db_instance.prod", "aws_db_instance", "delete", []string{"db-types", "prod-addresses"}},
 		{"module.data.aws_db_instance.prod_eu[0]", "aws_db_instance", "delete", []string{"db-types", "prod-addresses", "anything-in-data"}},
 		{"module.data.aws_db_instance.prod_eu[0]", "aws_db_instance", "replace", []string{"db-types", "prod-addresses"}},
-		{"module.data.aws_db_instance.prod_eu[0]", "aws_db_instance", "forget", []string{"prod-addresses", "glob-types"}},
+		{"module.data.aws_db_instance.prod_eu[0]", "aws_db_instance", "forget", []string{"db-types", "prod-addresses", "glob-types"}},
 		{"module.data.aws_db_instance.prod_eu[0]", "aws_db_instance", "update", []string{"engine", "tagged"}},
 		{"aws_db_instance.x", "aws_db_instance", "update", []string{"tagged"}},
 		{"module.data.aws_s3_bucket.logs", "aws_s3_bucket", "delete", []string{"prod-addresses", "anything-in-data"}},
@@ -92,6 +93,49 @@ func TestMatch(t *testing.T) {
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Match(%q, %q, %q) = %q, want %q", tt.address, tt.typ, tt.action, got, tt.want)
 		}
+	}
+}
+
+// TestDefaultActionsIncludeForget: a rule without actions guards forget
+// too (a forgotten object is protected by nothing any more); a rule that
+// lists its actions guards only those.
+func TestDefaultActionsIncludeForget(t *testing.T) {
+	p := mustParse(t, head+`
+protect "db" {
+  types = ["terraform_data"]
+}
+protect "only-delete" {
+  addresses = ["aws_s3_bucket.*"]
+  actions   = ["delete"]
+}
+`)
+	if got := names(p.Match("terraform_data.db", "terraform_data", "forget")); !reflect.DeepEqual(got, []string{"db"}) {
+		t.Errorf("forget under default actions: %q", got)
+	}
+	if got := p.Match("aws_s3_bucket.logs", "aws_s3_bucket", "forget"); len(got) != 0 {
+		t.Errorf("forget under explicit actions without it: %q", names(got))
+	}
+	if !p.ProtectImports {
+		t.Error("protect_imports defaults to true")
+	}
+	if got := names(p.RulesFor("aws_s3_bucket.logs", "aws_s3_bucket")); !reflect.DeepEqual(got, []string{"only-delete"}) {
+		t.Errorf("RulesFor = %q", got)
+	}
+	if req := p.Strictest(); !reflect.DeepEqual(req.Rules, []string{"db", "only-delete"}) || req.Approvals != 1 {
+		t.Errorf("Strictest = %+v", req)
+	}
+	off := mustParse(t, head+"protect_imports = false\n"+`protect "db" {
+  types = ["terraform_data"]
+}
+`)
+	if off.ProtectImports {
+		t.Error("protect_imports = false not read")
+	}
+	if _, err := Parse([]byte(head+"protect_imports = \"no\"\n"+`protect "db" {
+  types = ["terraform_data"]
+}
+`), "p.hcl"); err == nil || !strings.Contains(err.Error(), "true or false") {
+		t.Errorf("protect_imports = \"no\": %v", err)
 	}
 }
 
@@ -127,7 +171,7 @@ func TestRequire(t *testing.T) {
 		{"module.data.aws_db_instance.prod", "aws_db_instance", "delete", nil,
 			Requirement{Rules: []string{"db-types", "prod-addresses", "anything-in-data"}, Approvals: 2, MaxTTL: 72 * time.Hour}, true},
 		{"module.data.aws_db_instance.prod", "aws_db_instance", "forget", nil,
-			Requirement{Rules: []string{"prod-addresses", "glob-types"}, Approvals: 2, MaxTTL: 72 * time.Hour, RequireIdentity: true}, true},
+			Requirement{Rules: []string{"db-types", "prod-addresses", "glob-types"}, Approvals: 2, MaxTTL: 72 * time.Hour, RequireIdentity: true}, true},
 		{"module.data.null_resource.x", "null_resource", "delete", nil,
 			Requirement{Rules: []string{"anything-in-data"}, Approvals: 1, MaxTTL: 7 * 24 * time.Hour}, true},
 		// changedAttrs matters for other actions not at all.

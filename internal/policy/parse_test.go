@@ -129,7 +129,7 @@ func TestParseGood(t *testing.T) {
 	}{{
 		name: "defaults",
 		src:  head + "protect \"db\" {\n  types = [\"aws_db_instance\"]\n}\n",
-		want: []ruleView{{Name: "db", Types: []string{"aws_db_instance"}, Actions: []string{"delete", "replace"}, Approvals: 1, Line: 3}},
+		want: []ruleView{{Name: "db", Types: []string{"aws_db_instance"}, Actions: []string{"delete", "replace", "forget"}, Approvals: 1, Line: 3}},
 	}, {
 		name: "addresses only, every action",
 		src: head + `protect "all-of-prod_1.x" {
@@ -155,13 +155,13 @@ protect "a" {
 }
 `,
 		want: []ruleView{
-			{Name: "b", Types: []string{"aws_*"}, Actions: []string{"delete", "replace"}, Approvals: 1, MaxTTL: 7 * 24 * time.Hour, Line: 3},
+			{Name: "b", Types: []string{"aws_*"}, Actions: []string{"delete", "replace", "forget"}, Approvals: 1, MaxTTL: 7 * 24 * time.Hour, Line: 3},
 			{Name: "a", Types: []string{"google_sql_database_instance"}, Actions: []string{"forget"}, Approvals: 1, MaxTTL: 36 * time.Hour, Line: 7},
 		},
 	}, {
 		name: "constant expressions are fine",
 		src:  "scope = \"a.b-c_d\"\ntrust {\n  allowed_signers = \"../keys/allowed_signers\"\n}\nprotect \"x\" {\n  types = [\"terraform_data\"]\n  approvals = 1 + 1\n  max_ttl = \"90m\"\n}\n",
-		want: []ruleView{{Name: "x", Types: []string{"terraform_data"}, Actions: []string{"delete", "replace"}, Approvals: 2, MaxTTL: 90 * time.Minute, Line: 5}},
+		want: []ruleView{{Name: "x", Types: []string{"terraform_data"}, Actions: []string{"delete", "replace", "forget"}, Approvals: 2, MaxTTL: 90 * time.Minute, Line: 5}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,6 +47,13 @@ type Policy struct {
 	AllowedSigners []byte
 	// Rules are the protect blocks, in file order.
 	Rules []*Rule
+	// ProtectImports (protect_imports, default true) protects every change
+	// that imports an object and destroys, replaces or forgets it in the
+	// same plan, with the strictest requirement of all rules, when the
+	// imported id is no protected object's: the gate cannot tell which
+	// real object such a change destroys. An import of a protected
+	// object's id is that object's change whatever this says.
+	ProtectImports bool
 
 	trustRange hcl.Range // the allowed_signers attribute, for Load's messages
 	trustRaw   string    // the allowed_signers attribute's value, as written
@@ -62,7 +69,8 @@ type Rule struct {
 	// Addresses are resource address globs; empty means any address.
 	Addresses []string
 	// Actions are the guarded actions, a subset of delete, replace, update
-	// and forget; by default delete and replace.
+	// and forget; by default delete, replace and forget. A move out of the
+	// rule is always guarded, whatever the actions.
 	Actions []string
 	// Approvals is the number of distinct trusted principals that must sign;
 	// at least 1, by default 1.

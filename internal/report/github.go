@@ -20,7 +20,7 @@ func (g githubRenderer) Render(w io.Writer, orig *gate.Report) error {
 			continue
 		}
 		if c.Blocked() {
-			fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+c.Address+" blocked"),
+			fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+Where(c)+" blocked"),
 				ghData(strings.Join(c.Problems, "; ")+". To approve: "+ApproveCommand(orig.Changes[i], g.opts)))
 			continue
 		}

@@ -41,7 +41,7 @@ func (junitRenderer) Render(w io.Writer, r *gate.Report) error {
 		if c.Blocked() {
 			s.Failures++
 			tc.Failure = &junitFailure{
-				Message: fmt.Sprintf("%s lacks approval (%s)", c.Address, count(c)),
+				Message: fmt.Sprintf("%s lacks approval (%s)", Where(c), count(c)),
 				Body:    strings.Join(c.Problems, "\n"),
 			}
 		}

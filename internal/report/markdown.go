@@ -32,7 +32,7 @@ func (m markdownRenderer) Render(w io.Writer, orig *gate.Report) error {
 			if len(c.ApprovedBy) > 0 {
 				by += " (" + mdEscape(strings.Join(c.ApprovedBy, ", ")) + ")"
 			}
-			fmt.Fprintf(bw, "| %s | `%s` | %s | %s | %s |\n", c.Action, codeEscape(c.Address), mdEscape(ruleList(c)), by, v)
+			fmt.Fprintf(bw, "| %s | `%s` | %s | %s | %s |\n", c.Action, codeEscape(Where(c)), mdEscape(ruleList(c)), by, v)
 		}
 		fmt.Fprintln(bw)
 	}

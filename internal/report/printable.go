@@ -80,6 +80,13 @@ func forHumans(r *gate.Report) *gate.Report {
 		c.ActionReason = printable(c.ActionReason)
 		c.Deposed = printable(c.Deposed)
 		c.PriorID = printable(c.PriorID)
+		c.PreviousAddress = printable(c.PreviousAddress)
+		c.ImportID = printable(c.ImportID)
+		c.JudgedAs = append([]gate.Subject(nil), c.JudgedAs...)
+		for j := range c.JudgedAs {
+			c.JudgedAs[j].Address = printable(c.JudgedAs[j].Address)
+			c.JudgedAs[j].Type = printable(c.JudgedAs[j].Type)
+		}
 		c.Rules = printableAll(c.Rules)
 		c.ApprovedBy = printableAll(c.ApprovedBy)
 		c.Problems = printableAll(c.Problems)

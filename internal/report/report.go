@@ -63,8 +63,12 @@ func ApproveCommand(c gate.Change, opts Options) string {
 	if opts.PolicyPath != "" && opts.PolicyPath != "planguard.hcl" {
 		b.WriteString(" --policy " + shellQuote(opts.PolicyPath))
 	}
-	fmt.Fprintf(&b, " --plan %s --target %s --action %s --reason %s --key ~/.ssh/id_ed25519 --principal YOU@example.com --out approvals.tf",
-		shellQuote(plan), shellQuote(c.Address), c.Action, shellQuote("CHG-0000: why this "+c.Action+" is intended"))
+	fmt.Fprintf(&b, " --plan %s --target %s", shellQuote(plan), shellQuote(c.Address))
+	if c.PreviousAddress != "" {
+		b.WriteString(" --from " + shellQuote(c.PreviousAddress))
+	}
+	fmt.Fprintf(&b, " --action %s --reason %s --key ~/.ssh/id_ed25519 --principal YOU@example.com --out approvals.tf",
+		c.Action, shellQuote("CHG-0000: why this "+c.Action+" is intended"))
 	return b.String()
 }
 
@@ -98,6 +102,41 @@ func shellQuote(s string) string {
 		return b.String()
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// Where renders a change's address with what else it was judged as: its
+// address before a move, the protected object whose id it imports or has,
+// the id it imports, a deposed key, deferral. Call it on a report made
+// printable (forHumans) when the result is shown to people.
+func Where(c gate.Change) string {
+	var notes []string
+	if c.PreviousAddress != "" {
+		notes = append(notes, "moved from "+c.PreviousAddress)
+	}
+	identified := false
+	for _, s := range c.JudgedAs {
+		switch s.Why {
+		case gate.SubjectImport:
+			notes = append(notes, "imports the id of protected "+s.Address)
+			identified = true
+		case gate.SubjectSameID:
+			notes = append(notes, "has the id of protected "+s.Address)
+			identified = true
+		}
+	}
+	if c.Importing && !identified {
+		notes = append(notes, fmt.Sprintf("imports id %q", c.ImportID))
+	}
+	if c.Deposed != "" {
+		notes = append(notes, "deposed "+c.Deposed)
+	}
+	if c.Deferred {
+		notes = append(notes, "deferred")
+	}
+	if len(notes) == 0 {
+		return c.Address
+	}
+	return c.Address + " (" + strings.Join(notes, "; ") + ")"
 }
 
 // Summary is the one-line verdict.

@@ -78,12 +78,12 @@ func (sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 		res := sarifResult{
 			RuleID:    "planguard/approved-destruction",
 			Level:     "note",
-			Message:   sarifMessage{fmt.Sprintf("%s %s approved by %s", c.Action, c.Address, strings.Join(c.ApprovedBy, ", "))},
+			Message:   sarifMessage{fmt.Sprintf("%s %s approved by %s", c.Action, Where(c), strings.Join(c.ApprovedBy, ", "))},
 			Locations: []sarifLocation{{LogicalLocations: []sarifLogical{{FullyQualifiedName: c.Address, Kind: "resource"}}}},
 		}
 		if c.Blocked() {
 			res.RuleID, res.Level = "planguard/unapproved-destruction", "error"
-			res.Message.Text = fmt.Sprintf("%s %s is blocked (rules %s, %s approvals): %s", c.Action, c.Address, ruleList(c), count(c), strings.Join(c.Problems, "; "))
+			res.Message.Text = fmt.Sprintf("%s %s is blocked (rules %s, %s approvals): %s", c.Action, Where(c), ruleList(c), count(c), strings.Join(c.Problems, "; "))
 		}
 		run.Results = append(run.Results, res)
 	}

@@ -44,13 +44,7 @@ func (t textRenderer) Render(w io.Writer, orig *gate.Report) error {
 			case c.Protected:
 				v = t.paint(green, v)
 			}
-			addr := c.Address
-			if c.Deposed != "" {
-				addr += " (deposed " + c.Deposed + ")"
-			}
-			if c.Deferred {
-				addr += " (deferred)"
-			}
+			addr := Where(c)
 			by := ""
 			if len(c.ApprovedBy) > 0 {
 				by = " by " + strings.Join(c.ApprovedBy, ", ")

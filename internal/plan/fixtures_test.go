@@ -22,6 +22,7 @@ type want struct {
 	module   string
 	deposed  bool     // a deposed key is expected (its value is random)
 	changed  []string // ChangedAttributes
+	importID string   // the id an import block imports; "" for no import
 }
 
 var (
@@ -60,6 +61,17 @@ func fixtureWants() map[string][]want {
 			{address: "terraform_data.new_path", kind: KindCreate, actions: create},
 			{address: "terraform_data.path", kind: KindCreate, actions: create},
 			{address: "terraform_data.uses", kind: KindCreate, actions: create},
+		},
+		"moved_out": {
+			{address: "terraform_data.junk", kind: KindDelete, actions: delAct, reason: "delete_because_no_move_target", previous: "terraform_data.prod_db"},
+		},
+		"module_moved_out": {
+			{address: "module.tmp.terraform_data.db", kind: KindNoOp, actions: noop, previous: "module.data.terraform_data.db", module: "module.tmp"},
+		},
+		"import_replace": {
+			{address: "terraform_data.copy", kind: KindNoOp, actions: noop, importID: "legacy-db-2"},
+			{address: "terraform_data.db", kind: KindNoOp, actions: noop},
+			{address: "terraform_data.junk", kind: KindReplace, actions: delCreat, reason: "replace_because_cannot_update", importID: "legacy-db-1", changed: []string{"id", "triggers_replace"}},
 		},
 		"delete": {
 			{address: "terraform_data.db", kind: KindDelete, actions: delAct, reason: "delete_because_no_resource_config"},
@@ -260,7 +272,8 @@ func checkChanges(t *testing.T, got []Change, w []want) {
 		if c.Address != e.address || c.Kind != e.kind || c.ActionReason != e.reason ||
 			c.PreviousAddress != e.previous || c.ModuleAddress != e.module ||
 			!reflect.DeepEqual(c.Actions, e.actions) || (c.Deposed != "") != e.deposed ||
-			!reflect.DeepEqual(c.ChangedAttributes, e.changed) {
+			!reflect.DeepEqual(c.ChangedAttributes, e.changed) ||
+			c.Importing != (e.importID != "") || c.ImportID != e.importID {
 			t.Errorf("change %d = %+v\nwant %+v", i, c, e)
 		}
 		if c.Type != "terraform_data" || c.Name == "" || c.ProviderName != "terraform.io/builtin/terraform" {

@@ -51,16 +51,17 @@ var guides = []string{
 // The least number of planguard command lines each example must hold, so
 // that a broken extraction cannot pass by finding nothing.
 var minCommands = map[string]int{
-	"examples/integrations/github-actions/terraform.yml": 1,
-	"examples/integrations/atlantis/repos.yaml":          2,
-	"examples/integrations/gitlab/.gitlab-ci.yml":        4,
-	"templates/guides/github-action.md":                  1,
-	"templates/guides/atlantis.md":                       2,
-	"templates/guides/gitlab.md":                         2,
-	"templates/guides/pre-commit.md":                     1,
-	"templates/guides/terraform-cloud.md":                2,
-	"templates/guides/agents.md":                         4,
-	"templates/guides/ci.md":                             2,
+	"examples/integrations/github-actions/terraform.yml":         1,
+	"examples/integrations/atlantis/repos.yaml":                  1,
+	"examples/integrations/atlantis/planguard-atlantis-apply.sh": 1,
+	"examples/integrations/gitlab/.gitlab-ci.yml":                4,
+	"templates/guides/github-action.md":                          1,
+	"templates/guides/atlantis.md":                               2,
+	"templates/guides/gitlab.md":                                 2,
+	"templates/guides/pre-commit.md":                             1,
+	"templates/guides/terraform-cloud.md":                        2,
+	"templates/guides/agents.md":                                 4,
+	"templates/guides/ci.md":                                     2,
 }
 
 // ---- the CLI's own description of itself ----
@@ -462,7 +463,8 @@ func loadSources(t *testing.T) []*source {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if ext := filepath.Ext(p); ext != ".yml" && ext != ".yaml" {
+		ext := filepath.Ext(p)
+		if ext != ".yml" && ext != ".yaml" && ext != ".sh" {
 			return nil
 		}
 		b, err := os.ReadFile(p)
@@ -471,6 +473,11 @@ func loadSources(t *testing.T) []*source {
 		}
 		rel, _ := filepath.Rel(root, p)
 		s := &source{file: rel}
+		if ext == ".sh" { // a script an example runs (the Atlantis apply wrapper)
+			s.scripts = []string{string(b)}
+			srcs = append(srcs, s)
+			return nil
+		}
 		if n := parseYAML(t, rel, string(b)); n != nil {
 			s.yamlDocs = append(s.yamlDocs, n)
 			s.scripts = yamlScripts(n)
@@ -530,6 +537,7 @@ func TestExamplesParse(t *testing.T) {
 		"examples/integrations/github-actions/terraform.yml",
 		"examples/integrations/atlantis/repos.yaml",
 		"examples/integrations/atlantis/atlantis.yaml",
+		"examples/integrations/atlantis/planguard-atlantis-apply.sh",
 		"examples/integrations/gitlab/.gitlab-ci.yml",
 		"examples/integrations/pre-commit/.pre-commit-config.yaml",
 		"examples/integrations/agents/agent-plan.yml",

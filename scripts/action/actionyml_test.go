@@ -223,7 +223,7 @@ func (s *sim) expand(str string) string {
 }
 
 // cond evaluates an `if:` of the forms action.yml uses: a reference compared
-// (!= or ==) with the empty string.
+// (!= or ==) with the empty string, or != 'true'.
 func (s *sim) cond(c string) bool {
 	c = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(c), "${{"), "}}"))
 	if c == "" {
@@ -235,11 +235,21 @@ func (s *sim) cond(c string) bool {
 	if l, ok := strings.CutSuffix(c, " == ''"); ok {
 		return s.eval(l) == ""
 	}
+	if l, ok := strings.CutSuffix(c, " != 'true'"); ok {
+		return s.eval(l) != "true"
+	}
 	s.t.Fatalf("action.yml: unsupported if: %q", c)
 	return false
 }
 
 func runAction(t *testing.T, inputs map[string]string, extraEnv ...string) *sim {
+	t.Helper()
+	return runActionWith(t, nil, inputs, extraEnv...)
+}
+
+// runActionWith is runAction with github context values replaced (github
+// maps a reference without its "github." prefix to its value).
+func runActionWith(t *testing.T, github map[string]string, inputs map[string]string, extraEnv ...string) *sim {
 	t.Helper()
 	a := loadAction(t)
 	s := &sim{t: t, a: a, inputs: map[string]string{}, steps: map[string]map[string]string{}, temp: t.TempDir(), outputs: map[string]string{},
@@ -247,6 +257,9 @@ func runAction(t *testing.T, inputs map[string]string, extraEnv ...string) *sim 
 			"action_path": root, "action_ref": "v0.0.0-test", "actor": "octocat",
 			"event.pull_request.user.login": "agent-bot",
 		}}
+	for k, v := range github {
+		s.github[k] = v
+	}
 	for k := range inputs {
 		if _, ok := a.Inputs[k]; !ok {
 			t.Fatalf("test passes input %q, which action.yml does not define", k)
@@ -330,8 +343,16 @@ func TestActionComposite(t *testing.T) {
 			failed: true, codes: []int{0, 0, 2}, decision: "error", exitCode: "2", inSummary: "not the pinned"},
 		{name: "an input error fails the check step", plan: allowPlan, inputs: map[string]string{"plan": "plan.json", "formats": "pdf"},
 			failed: true, codes: []int{0, 2, -1}, decision: "error", exitCode: "2", inSummary: "unknown format 'pdf'"},
-		{name: "no plan: install only", plan: "", inputs: map[string]string{},
+		{name: "install-only", plan: "", inputs: map[string]string{"install-only": "true"},
 			codes: []int{0, -1, -1}, decision: "", exitCode: ""},
+		{name: "an empty plan fails the job", plan: "", inputs: map[string]string{},
+			failed: true, codes: []int{2, -1, -1}, decision: "", exitCode: ""},
+		{name: "an empty plan fails the job with install-only false", plan: "", inputs: map[string]string{"install-only": "false"},
+			failed: true, codes: []int{2, -1, -1}, decision: "", exitCode: ""},
+		{name: "install-only with a plan fails the job", plan: allowPlan, inputs: map[string]string{"plan": "plan.json", "install-only": "true"},
+			failed: true, codes: []int{2, -1, -1}, decision: "", exitCode: ""},
+		{name: "install-only neither true nor false fails the job", plan: "", inputs: map[string]string{"install-only": "yes"},
+			failed: true, codes: []int{2, -1, -1}, decision: "", exitCode: ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -349,6 +370,12 @@ func TestActionComposite(t *testing.T) {
 			}
 			if !strings.Contains(s.summary.String(), c.inSummary) {
 				t.Errorf("job summary lacks %q:\n%s", c.inSummary, s.summary.String())
+			}
+			if c.codes[0] != 0 {
+				if s.outputs["planguard"] != "" {
+					t.Errorf("output planguard = %q after a failed install step", s.outputs["planguard"])
+				}
+				return
 			}
 			if want := filepath.Join(s.temp, "planguard-bin", "planguard"); s.outputs["planguard"] != want {
 				t.Errorf("output planguard = %q, want %q", s.outputs["planguard"], want)
@@ -409,7 +436,7 @@ func TestActionVerdictStep(t *testing.T) {
 	if verdict == nil {
 		t.Fatal("action.yml has no step that reads steps.check.outputs.exit-code into EXIT_CODE")
 	}
-	if verdict.If != "inputs.plan != ''" {
+	if verdict.If != "inputs.install-only != 'true'" {
 		t.Errorf("verdict step runs if %q; want it whenever a plan is checked", verdict.If)
 	}
 	if a.Runs.Steps[len(a.Runs.Steps)-1].Name != verdict.Name {

@@ -10,7 +10,10 @@
 #   INPUT_POLICY             policy file (default planguard.hcl)
 #   INPUT_POLICY_SHA256      refuse unless the policy has this SHA-256 (--policy-sha256)
 #   INPUT_AUTHOR             the change's author: their signatures never count (--author)
-#   INPUT_TERRAFORM_BIN      terraform or tofu binary that reads a binary plan (--terraform-bin)
+#   INPUT_TERRAFORM_BIN      absolute path of the terraform or tofu binary that reads a binary
+#                            plan (--terraform-bin). Required for a binary plan: terraform is
+#                            never taken from PATH or PLANGUARD_TERRAFORM, which code that ran
+#                            earlier in the job (terraform plan runs the change's code) can set
 #   INPUT_WORKING_DIRECTORY  where `terraform init` ran (default .)
 #   INPUT_FORMATS            extra report files, comma or space separated: sarif, junit, text
 #   INPUT_REPORT_DIR         where reports are written (default: a new directory in $RUNNER_TEMP)
@@ -18,6 +21,8 @@
 #   INPUT_ATTEST             write a signed attestation to this file (--attest) ...
 #   INPUT_ATTEST_KEY         ... signed with this key (--attest-key)
 #   PLANGUARD_BIN            the planguard binary (default: planguard on PATH)
+#   PLANGUARD_ACTION_REQUIRE_AUTHOR  1: an empty INPUT_AUTHOR is an error (action.yml sets it:
+#                            an empty author would silently exclude nobody's signatures)
 #   GITHUB_STEP_SUMMARY      the markdown report is appended here (when set)
 #   GITHUB_OUTPUT            outputs are appended here (when set): decision (allow, block or
 #                            error), exit-code, report-dir, report-json, report-markdown,
@@ -97,6 +102,14 @@ pg="${PLANGUARD_BIN:-planguard}"
 [ -n "$plan" ] || die "input 'plan' is empty: pass the saved plan file (terraform plan -out FILE) or its terraform show -json"
 [ "$plan" != - ] || die "input 'plan' is '-': pass a file (the plan is read once per report format)"
 case "$plan" in -*) plan="./$plan" ;; esac # a file, never a flag
+if [ "${PLANGUARD_ACTION_REQUIRE_AUTHOR:-}" = 1 ] && [ -z "${INPUT_AUTHOR:-}" ]; then
+	die "input 'author' is empty: outside a pull_request event pass the change's author (on a push to main, the merged pull request's author resolved through the API; see the guide), so that their own signatures do not count"
+fi
+tfbin="${INPUT_TERRAFORM_BIN:-}"
+case "$tfbin" in
+"" | /*) ;;
+*) die "input 'terraform-bin' is '$tfbin': give an absolute path (a bare name is looked up on PATH, a relative path in the working directory, and both can be changed by code that ran earlier in the job)" ;;
+esac
 command -v "$pg" >/dev/null 2>&1 || die "planguard binary '$pg' not found (set PLANGUARD_BIN or put planguard on PATH)"
 pg="$(command -v "$pg")"
 case "$pg" in /*) ;; *) pg="$PWD/$pg" ;; esac
@@ -125,10 +138,17 @@ report_dir="$(cd "$report_dir" && pwd)" || die "cannot enter report directory $r
 # One time for every run, so that all reports judge expiry at the same instant.
 now="$(date -u +%Y-%m-%dT%H:%M:%SZ)" || die "date failed"
 
-common=(--policy "$policy" --now "$now")
+if [ -z "$tfbin" ]; then
+	# No terraform for this plan: refuse a binary plan here, and name a file that does not
+	# exist, so that planguard can never fall back to PLANGUARD_TERRAFORM or terraform on PATH.
+	[ -f "$plan" ] && [ "$(head -c 4 -- "$plan" | od -An -tx1 | tr -d ' \n')" = 504b0304 ] &&
+		die "$plan is a binary saved plan and input 'terraform-bin' is empty: pass the absolute path of the terraform or tofu that made it (never terraform from PATH), or pass the plan's terraform show -json"
+	tfbin="$report_dir/no-terraform-bin-given"
+fi
+
+common=(--policy "$policy" --now "$now" --terraform-bin "$tfbin")
 [ -z "${INPUT_POLICY_SHA256:-}" ] || common+=(--policy-sha256 "$INPUT_POLICY_SHA256")
 [ -z "${INPUT_AUTHOR:-}" ] || common+=(--author "$INPUT_AUTHOR")
-[ -z "${INPUT_TERRAFORM_BIN:-}" ] || common+=(--terraform-bin "$INPUT_TERRAFORM_BIN")
 
 gate=()
 [ -z "${INPUT_AUDIT_LOG:-}" ] || gate+=(--audit-log "$INPUT_AUDIT_LOG")

@@ -2,6 +2,12 @@
 # Installs planguard for the GitHub Action (action.yml) and puts it on PATH.
 #
 #   INPUT_PLANGUARD_BIN  use this planguard binary (a path, or a command on PATH); nothing is built
+#   INPUT_PLANGUARD_SHA256  refuse INPUT_PLANGUARD_BIN unless its file has this hex SHA-256
+#   INPUT_INSTALL_ONLY   true: this is the whole job of the action (INPUT_PLAN must be empty);
+#                        false or empty: INPUT_PLAN must name a plan. Anything else is an error.
+#                        Unset (this script on its own): only install.
+#   INPUT_PLAN           the action's plan input, checked against INPUT_INSTALL_ONLY here, so
+#                        that an empty plan fails the job instead of checking nothing
 #   INPUT_VERSION        `go install github.com/planguard/terraform-provider-planguard/planguard@VERSION`
 #                        (a tag such as v0.3.0, a commit, or latest)
 #   ACTION_PATH          the action's own checkout (github.action_path): when INPUT_VERSION is
@@ -22,6 +28,20 @@ fail() {
 	exit 2
 }
 
+# An empty plan is a mistake unless the caller said install-only: a job that meant to check a
+# plan and checks nothing must not pass.
+# (INPUT_INSTALL_ONLY unset: this script runs on its own, outside the action, to install.)
+if [ -n "${INPUT_INSTALL_ONLY+set}" ]; then
+	case "${INPUT_INSTALL_ONLY:-false}" in
+	true) [ -z "${INPUT_PLAN:-}" ] || fail "install-only is true but plan is '${INPUT_PLAN}'" "drop install-only to check the plan, or drop plan to only install" ;;
+	false) [ -n "${INPUT_PLAN:-}" ] || fail "input 'plan' is empty: nothing would be checked" "pass the saved plan (plan: tfplan), or install-only: true to only install planguard" ;;
+	*) fail "install-only is '${INPUT_INSTALL_ONLY}': use true or false" ;;
+	esac
+fi
+
+[ -z "${INPUT_PLANGUARD_SHA256:-}" ] || [ -n "${INPUT_PLANGUARD_BIN:-}" ] ||
+	fail "planguard-sha256 is set but planguard-bin is not" "the pin checks a prebuilt planguard: pass planguard-bin"
+
 bin_dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/planguard-bin"
 mkdir -p "$bin_dir"
 bin_dir="$(cd "$bin_dir" && pwd)"
@@ -30,6 +50,20 @@ if [ -n "${INPUT_PLANGUARD_BIN:-}" ]; then
 	pg="$(command -v "$INPUT_PLANGUARD_BIN" || true)"
 	[ -n "$pg" ] && [ -f "$pg" ] && [ -x "$pg" ] || fail "planguard-bin '$INPUT_PLANGUARD_BIN' is not an executable file or command"
 	case "$pg" in /*) ;; *) pg="$PWD/$pg" ;; esac
+	if [ -n "${INPUT_PLANGUARD_SHA256:-}" ]; then
+		want="$(printf '%s' "$INPUT_PLANGUARD_SHA256" | tr 'A-F' 'a-f')"
+		case "$want" in *[!0-9a-f]*) fail "planguard-sha256 '$INPUT_PLANGUARD_SHA256' is not a hex SHA-256" ;; esac
+		[ "${#want}" -eq 64 ] || fail "planguard-sha256 '$INPUT_PLANGUARD_SHA256' is not a hex SHA-256 (64 hex digits)"
+		got="$(sha256sum <"$pg" | cut -d' ' -f1)" || fail "cannot hash $pg"
+		[ "$got" = "$want" ] || fail "planguard-bin $pg has SHA-256 $got, not the pinned $want" "a changed or replaced planguard is never run"
+		# Run a private copy of exactly the hashed bytes, not the path, which can change after this.
+		cp -- "$pg" "$bin_dir/planguard.pinned.$$" && chmod 0555 "$bin_dir/planguard.pinned.$$" || fail "cannot copy $pg"
+		got="$(sha256sum <"$bin_dir/planguard.pinned.$$" | cut -d' ' -f1)"
+		[ "$got" = "$want" ] || fail "the copy of planguard-bin $pg has SHA-256 $got, not the pinned $want"
+		rm -f "$bin_dir/planguard"
+		mv -f -- "$bin_dir/planguard.pinned.$$" "$bin_dir/planguard" || fail "cannot install the pinned planguard"
+		pg="$bin_dir/planguard"
+	fi
 	# (planguard-bin: planguard, found on PATH where an earlier run put it: keep it)
 	[ "$pg" -ef "$bin_dir/planguard" ] || ln -sf "$pg" "$bin_dir/planguard"
 else

@@ -1,0 +1,683 @@
+package integrations_test
+
+// The hardening properties of issue 12, checked on the parsed examples (and
+// the YAML blocks of the guides), so that a later edit cannot silently undo
+// them: triggers, which job holds which environment or secret, plan and apply
+// never in one job, `terraform init -lockfile=readonly`, no build cache where
+// the gate is built, an absolute --terraform-bin, the author from the merged
+// pull request's API, and every action or image pinned by commit or digest.
+// Each check is also run on mutated copies, which it must reject.
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+var (
+	shaPinRe    = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$`)
+	digestPinRe = regexp.MustCompile(`@sha256:[0-9a-f]{64}$`)
+)
+
+func yamlMap(t *testing.T, text string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte(text), &m); err != nil {
+		t.Fatalf("YAML: %v", err)
+	}
+	return m
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func str(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// flatStrings returns every string in v (lists flattened, as GitLab does with
+// nested script arrays).
+func flatStrings(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			out = append(out, flatStrings(e)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// commandsIn returns the simple commands (words) of shell scripts.
+func commandsIn(scripts []string) [][]string {
+	var out [][]string
+	for _, s := range scripts {
+		for _, w := range shellCommands(s) {
+			if w = commandWords(w); len(w) > 0 {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+func isTool(w, name string) bool {
+	b := filepath.Base(w)
+	return b == name
+}
+
+// tfCommand reports whether cmd is `terraform SUB` (or tofu).
+func tfCommand(cmd []string, sub string) bool {
+	return len(cmd) > 1 && (isTool(cmd[0], "terraform") || isTool(cmd[0], "tofu")) && cmd[1] == sub
+}
+
+func planguardCommand(cmd []string, sub string) bool {
+	return len(cmd) > 1 && isPlanguard(cmd[0]) && cmd[1] == sub
+}
+
+func flagValue(cmd []string, name string) (string, bool) {
+	for i, a := range cmd {
+		if a == "--" {
+			break
+		}
+		if a == "-"+name || a == "--"+name {
+			if i+1 < len(cmd) {
+				return cmd[i+1], true
+			}
+			return "", true
+		}
+		for _, p := range []string{"-" + name + "=", "--" + name + "="} {
+			if v, ok := strings.CutPrefix(a, p); ok {
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
+// commandProblems: properties of single commands, wherever they appear.
+func commandProblems(where string, cmds [][]string) []string {
+	var p []string
+	for _, c := range cmds {
+		line := strings.Join(c, " ")
+		if tfCommand(c, "init") && !contains(c, "-lockfile=readonly") {
+			p = append(p, fmt.Sprintf("%s: %q: terraform init without -lockfile=readonly installs providers the lock file does not name", where, line))
+		}
+		if planguardCommand(c, "apply") {
+			v, ok := flagValue(c, "terraform-bin")
+			if !ok || !(strings.HasPrefix(v, "/") || strings.HasPrefix(v, "$")) {
+				p = append(p, fmt.Sprintf("%s: %q: planguard apply needs an absolute --terraform-bin (else PATH or PLANGUARD_TERRAFORM decide what runs)", where, line))
+			}
+		}
+		if len(c) > 0 && isPlanguard(c[0]) {
+			if v, ok := flagValue(c, "author"); ok && (v == "" || strings.Contains(v, "head_commit") || strings.Contains(v, "CI_COMMIT_AUTHOR")) {
+				p = append(p, fmt.Sprintf("%s: %q: the author must come from the merged pull request, not commit metadata", where, line))
+			}
+		}
+	}
+	return p
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- GitHub Actions ----
+
+type ghJob struct {
+	name        string
+	environment string
+	raw         map[string]any
+	steps       []map[string]any
+	scripts     []string
+}
+
+func ghJobs(wf map[string]any) []ghJob {
+	var jobs []ghJob
+	for name, v := range asMap(wf["jobs"]) {
+		j := ghJob{name: name, raw: asMap(v)}
+		switch e := j.raw["environment"].(type) {
+		case string:
+			j.environment = e
+		case map[string]any:
+			j.environment = str(e["name"])
+		}
+		for _, s := range asList(j.raw["steps"]) {
+			st := asMap(s)
+			j.steps = append(j.steps, st)
+			if r := str(st["run"]); r != "" {
+				j.scripts = append(j.scripts, r)
+			}
+		}
+		jobs = append(jobs, j)
+	}
+	sort.Slice(jobs, func(a, b int) bool { return jobs[a].name < jobs[b].name })
+	return jobs
+}
+
+func usesName(u string) string { name, _, _ := strings.Cut(u, "@"); return name }
+
+// githubProblems checks a workflow (an example file or a guide's YAML block).
+func githubProblems(where string, wf map[string]any) []string {
+	var p []string
+	raw, _ := yaml.Marshal(wf)
+	for _, bad := range []string{"head_commit", "github.actor", "pull_request_target", "workflow_run"} {
+		if strings.Contains(string(raw), bad) {
+			p = append(p, fmt.Sprintf("%s: uses %s", where, bad))
+		}
+	}
+	for _, j := range ghJobs(wf) {
+		jw := where + " job " + j.name
+		cmds := commandsIn(j.scripts)
+		p = append(p, commandProblems(jw, cmds)...)
+		plans, applies := false, false
+		for _, c := range cmds {
+			plans = plans || tfCommand(c, "plan")
+			applies = applies || tfCommand(c, "apply") || planguardCommand(c, "apply")
+		}
+		if plans && applies {
+			p = append(p, jw+": plans and applies in one job (the change's code, run by plan, could change what apply runs)")
+		}
+		if j.environment != "" && j.environment != "plan" && plans {
+			p = append(p, fmt.Sprintf("%s: runs terraform plan in environment %q, which holds more than read-only credentials", jw, j.environment))
+		}
+		if applies && j.environment != "production" {
+			p = append(p, fmt.Sprintf("%s: applies outside the protected environment production (environment %q)", jw, j.environment))
+		}
+		if j.environment == "production" {
+			cond := str(j.raw["if"])
+			if !strings.Contains(cond, "github.event_name == 'push'") || !strings.Contains(cond, "refs/heads/main") {
+				p = append(p, fmt.Sprintf("%s: production job runs if %q; want only on a push to main", jw, cond))
+			}
+			all := strings.Join(j.scripts, "\n")
+			if !strings.Contains(all, "commits/$GITHUB_SHA/pulls") || !strings.Contains(all, "merged_at != null") || !strings.Contains(all, "exit 1") {
+				p = append(p, jw+": does not resolve the author from the merged pull request through the API, failing when it cannot")
+			}
+		}
+		for _, st := range j.steps {
+			u := str(st["uses"])
+			with := asMap(st["with"])
+			if u == "" {
+				continue
+			}
+			if !strings.HasPrefix(u, "./") && !shaPinRe.MatchString(u) {
+				p = append(p, fmt.Sprintf("%s: uses %q: pin actions by commit SHA", jw, u))
+			}
+			role := str(with["role-to-assume"])
+			if strings.Contains(role, "APPLY") && j.environment != "production" {
+				p = append(p, fmt.Sprintf("%s: the apply role outside environment production", jw))
+			}
+			if strings.Contains(role, "PLAN") && j.environment != "plan" {
+				p = append(p, fmt.Sprintf("%s: the plan role outside environment plan", jw))
+			}
+			switch usesName(u) {
+			case "actions/setup-go":
+				if str(with["cache"]) != "false" {
+					p = append(p, jw+": actions/setup-go without cache: false (a cache another job wrote builds the gate)")
+				}
+			case "actions/cache", "actions/cache/restore":
+				p = append(p, jw+": restores a cache")
+			case "actions/checkout":
+				if str(with["persist-credentials"]) != "false" {
+					p = append(p, jw+": actions/checkout leaves its token in .git/config for plan-time code (persist-credentials: false)")
+				}
+			case "planguard/terraform-provider-planguard":
+				switch {
+				case str(with["plan"]) == "" && str(with["install-only"]) != "true":
+					p = append(p, jw+": the planguard action without plan and without install-only: true")
+				case str(with["plan"]) != "" && !strings.HasPrefix(str(with["terraform-bin"]), "${{ steps.") && !strings.HasPrefix(str(with["terraform-bin"]), "/"):
+					p = append(p, jw+": the planguard action checks a plan without an absolute terraform-bin")
+				case str(with["plan"]) != "" && str(with["author"]) == "" && str(wf["name"]) != "":
+					p = append(p, jw+": the planguard action without an author")
+				}
+			}
+		}
+	}
+	return p
+}
+
+// ---- GitLab CI ----
+
+func gitlabProblems(where string, ci map[string]any) []string {
+	var p []string
+	if img := str(asMap(ci["default"])["image"]); !digestPinRe.MatchString(img) {
+		p = append(p, fmt.Sprintf("%s: default image %q: pin by digest", where, img))
+	}
+	envs := map[string][]string{} // environment → jobs naming it
+	for name, v := range ci {
+		job := asMap(v)
+		if job == nil || strings.HasPrefix(name, ".") || job["stage"] == nil {
+			continue
+		}
+		jw := where + " job " + name
+		env := ""
+		switch e := job["environment"].(type) {
+		case string:
+			env = e
+		case map[string]any:
+			env = str(e["name"])
+		}
+		envs[env] = append(envs[env], name)
+		var scripts []string
+		for _, k := range []string{"before_script", "script", "after_script"} {
+			scripts = append(scripts, flatStrings(job[k])...)
+		}
+		all := strings.Join(scripts, "\n")
+		cmds := commandsIn(scripts)
+		p = append(p, commandProblems(jw, cmds)...)
+		plans, applies := false, false
+		for _, c := range cmds {
+			plans = plans || tfCommand(c, "plan")
+			applies = applies || tfCommand(c, "apply") || planguardCommand(c, "apply")
+		}
+		if plans && applies {
+			p = append(p, jw+": plans and applies in one job")
+		}
+		if plans && env != "" {
+			p = append(p, fmt.Sprintf("%s: runs terraform plan in environment %q (its scoped variables reach the change's code)", jw, env))
+		}
+		if applies && env != "production" {
+			p = append(p, fmt.Sprintf("%s: applies outside environment production", jw))
+		}
+		for _, secret := range []string{"PLANGUARD_GATE_KEY", "PLANGUARD_API_TOKEN"} {
+			if strings.Contains(all, secret) && env != "planguard-gate" {
+				p = append(p, fmt.Sprintf("%s: reads %s outside environment planguard-gate", jw, secret))
+			}
+		}
+		if env == "planguard-gate" && (!strings.Contains(all, "/merge_requests") || !strings.Contains(all, `test -n "$PLANGUARD_AUTHOR"`)) {
+			p = append(p, jw+": does not resolve the author from the merged merge request through the API, failing when it cannot")
+		}
+		if _, ok := job["cache"]; ok && env != "" {
+			p = append(p, jw+": a cache in a job with an environment")
+		}
+		if strings.Contains(all, "CI_COMMIT_AUTHOR") {
+			p = append(p, jw+": takes the author from CI_COMMIT_AUTHOR")
+		}
+	}
+	if _, ok := ci["cache"]; ok {
+		p = append(p, where+": a global cache reaches the gate and apply jobs")
+	}
+	if _, ok := asMap(ci["default"])["cache"]; ok {
+		p = append(p, where+": a default cache reaches the gate and apply jobs")
+	}
+	if j := envs["planguard-gate"]; len(j) != 1 {
+		p = append(p, fmt.Sprintf("%s: jobs naming environment planguard-gate: %v, want exactly the gate job", where, j))
+	}
+	if j := envs["production"]; len(j) != 1 {
+		p = append(p, fmt.Sprintf("%s: jobs naming environment production: %v, want exactly the apply job", where, j))
+	}
+	return p
+}
+
+// ---- Atlantis ----
+
+func atlantisProblems(where string, cfg map[string]any, wrapper string) []string {
+	var p []string
+	for _, r := range asList(cfg["repos"]) {
+		repo := asMap(r)
+		if ov, ok := repo["allowed_overrides"]; !ok || len(asList(ov)) != 0 {
+			p = append(p, where+": repositories may override the workflow (want allowed_overrides: [])")
+		}
+		if str(repo["allow_custom_workflows"]) != "false" {
+			p = append(p, where+": repositories may define custom workflows")
+		}
+		req := fmt.Sprint(repo["apply_requirements"])
+		if !strings.Contains(req, "approved") || !strings.Contains(req, "mergeable") {
+			p = append(p, where+": apply_requirements without approved and mergeable")
+		}
+	}
+	wf := asMap(asMap(cfg["workflows"])["planguard"])
+	stageScripts := func(stage string) (scripts []string, steps []any) {
+		steps = asList(asMap(wf[stage])["steps"])
+		for _, s := range steps {
+			if m := asMap(s); m != nil && str(m["run"]) != "" {
+				scripts = append(scripts, str(m["run"]))
+			}
+		}
+		return scripts, steps
+	}
+	plan, planSteps := stageScripts("plan")
+	initReadonly := false
+	for _, s := range planSteps {
+		if m := asMap(s); m != nil && m["init"] != nil {
+			initReadonly = strings.Contains(fmt.Sprint(asMap(m["init"])["extra_args"]), "-lockfile=readonly")
+		}
+		if s == "init" {
+			initReadonly = false
+		}
+	}
+	if !initReadonly {
+		p = append(p, where+": the plan stage's init step lacks extra_args -lockfile=readonly")
+	}
+	apply, _ := stageScripts("apply")
+	for _, sc := range append(append([]string{}, plan...), apply...) {
+		if strings.Contains(sc, "$PULL_AUTHOR") || strings.Contains(sc, `"${PULL_AUTHOR}"`) {
+			p = append(p, fmt.Sprintf("%s: %q: PULL_AUTHOR used without failing when empty (${PULL_AUTHOR:?…})", where, sc))
+		}
+		for _, c := range commandsIn([]string{sc}) {
+			if len(c) > 0 && isPlanguard(c[0]) && c[0] != "/usr/local/bin/planguard" {
+				p = append(p, fmt.Sprintf("%s: %q: planguard by a path atlantis could write (want /usr/local/bin/planguard, root-owned)", where, strings.Join(c, " ")))
+			}
+			if len(c) > 0 && isPlanguard(c[0]) {
+				if v, _ := flagValue(c, "policy"); !strings.HasPrefix(v, "/etc/planguard/") {
+					p = append(p, fmt.Sprintf("%s: policy %q is not the root-owned /etc/planguard/", where, v))
+				}
+			}
+		}
+	}
+	for _, c := range commandsIn(plan) {
+		if planguardCommand(c, "apply") || tfCommand(c, "apply") {
+			p = append(p, where+": the plan stage applies")
+		}
+	}
+	applyOK := false
+	for _, c := range commandsIn(apply) {
+		if len(c) >= 5 && c[0] == "sudo" && strings.Join(c[1:4], " ") == "-n -u tfapply" && c[4] == "/usr/local/libexec/planguard-atlantis-apply.sh" {
+			applyOK = true
+		}
+		if planguardCommand(c, "apply") || tfCommand(c, "apply") {
+			p = append(p, where+": the apply stage applies as the atlantis user, which runs every pull request's plan-time code")
+		}
+	}
+	if !applyOK {
+		p = append(p, where+": the apply stage does not run the root-owned wrapper as tfapply")
+	}
+	for _, stage := range []string{"import", "state_rm"} {
+		sc, _ := stageScripts(stage)
+		if len(sc) == 0 || !strings.Contains(strings.Join(sc, "\n"), "exit 1") {
+			p = append(p, fmt.Sprintf("%s: the %s stage is not disabled", where, stage))
+		}
+	}
+	// The wrapper: fixed policy, pin, terraform and environment.
+	cmds := commandsIn([]string{wrapper})
+	p = append(p, commandProblems(where+" wrapper", cmds)...)
+	found := false
+	for _, c := range cmds {
+		if planguardCommand(c, "apply") {
+			found = true
+			if c[0] != "/usr/local/bin/planguard" {
+				p = append(p, "wrapper: planguard not by its root-owned path")
+			}
+			if v, _ := flagValue(c, "terraform-bin"); v != "/usr/local/bin/terraform" {
+				p = append(p, fmt.Sprintf("wrapper: --terraform-bin %q, want /usr/local/bin/terraform", v))
+			}
+			if v, _ := flagValue(c, "policy"); !strings.HasPrefix(v, "/etc/planguard/") {
+				p = append(p, fmt.Sprintf("wrapper: --policy %q", v))
+			}
+			if _, ok := flagValue(c, "policy-sha256"); !ok {
+				p = append(p, "wrapper: no --policy-sha256")
+			}
+		}
+	}
+	if !found {
+		p = append(p, "wrapper: no planguard apply")
+	}
+	for _, want := range []string{"export PATH=/usr/local/bin:/usr/bin:/bin", `[ -n "$author" ] ||`, "set -eu"} {
+		if !strings.Contains(wrapper, want) {
+			p = append(p, fmt.Sprintf("wrapper: lacks %q", want))
+		}
+	}
+	return p
+}
+
+// ---- the tests ----
+
+func readExample(t *testing.T, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func wantNone(t *testing.T, problems []string) {
+	t.Helper()
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+func TestHardeningGitHub(t *testing.T) {
+	tf := readExample(t, "examples/integrations/github-actions/terraform.yml")
+	wf := yamlMap(t, tf)
+	wantNone(t, githubProblems("terraform.yml", wf))
+	// Triggers: pull requests to main (feedback) and pushes to main; nothing else.
+	on := asMap(wf["on"])
+	if len(on) != 2 || fmt.Sprint(asMap(on["push"])["branches"]) != "[main]" || fmt.Sprint(asMap(on["pull_request"])["branches"]) != "[main]" {
+		t.Errorf("terraform.yml triggers %v, want pull_request and push to main only", on)
+	}
+	if fmt.Sprint(wf["permissions"]) != "map[contents:read]" {
+		t.Errorf("terraform.yml top-level permissions %v, want contents: read", wf["permissions"])
+	}
+	envs := map[string]string{}
+	for _, j := range ghJobs(wf) {
+		envs[j.name] = j.environment
+	}
+	if fmt.Sprint(envs) != "map[apply:production plan:plan]" {
+		t.Errorf("terraform.yml jobs and environments %v, want plan in plan and apply in production", envs)
+	}
+
+	ag := readExample(t, "examples/integrations/agents/agent-plan.yml")
+	awf := yamlMap(t, ag)
+	wantNone(t, githubProblems("agent-plan.yml", awf))
+	if on := asMap(awf["on"]); len(on) != 1 || fmt.Sprint(asMap(on["push"])["branches"]) != "[agent/**]" {
+		t.Errorf("agent-plan.yml triggers %v, want push to agent/** only", on)
+	}
+	for _, j := range ghJobs(awf) {
+		if j.environment != "plan" {
+			t.Errorf("agent-plan.yml job %s in environment %q, want plan", j.name, j.environment)
+		}
+	}
+
+	// The checker rejects each undoing edit.
+	mutations := map[string]func(string) string{
+		"init without -lockfile=readonly": func(s string) string {
+			return strings.Replace(s, "terraform init -input=false -lockfile=readonly", "terraform init -input=false", 1)
+		},
+		"a tag pin": func(s string) string {
+			return strings.Replace(s, "@11bd71901bbe5b1630ceea73d27597364c9af683", "@v4", 1)
+		},
+		"setup-go cache": func(s string) string { return strings.Replace(s, "cache: false # never", "cache: true # never", 1) },
+		"the author from the head commit": func(s string) string {
+			return strings.Replace(s, "AUTHOR: ${{ steps.author.outputs.login }}", "AUTHOR: ${{ github.event.head_commit.author.username }}", 1)
+		},
+		"no author lookup in apply": func(s string) string {
+			return strings.Replace(s, "(the plan job ran the change's code).", "", 1) + "\n"
+		},
+		"plan in the apply job": func(s string) string {
+			return strings.Replace(s, "      - run: terraform init -input=false -lockfile=readonly\n      - uses: actions/setup-go", "      - run: terraform init -input=false -lockfile=readonly && terraform plan -out tfplan\n      - uses: actions/setup-go", 1)
+		},
+		"bare terraform-bin": func(s string) string {
+			return strings.Replace(s, `--terraform-bin "$TERRAFORM_BIN"`, "--terraform-bin terraform", 1)
+		},
+		"apply on pull requests": func(s string) string {
+			return strings.Replace(s, "if: github.event_name == 'push' && github.ref == 'refs/heads/main'", "if: always()", 1)
+		},
+		"the apply role in the plan job": func(s string) string {
+			return strings.Replace(s, "vars.PROD_PLAN_ROLE_ARN", "vars.PROD_APPLY_ROLE_ARN", 1)
+		},
+		"pull_request_target": func(s string) string { return strings.Replace(s, "  pull_request:\n", "  pull_request_target:\n", 1) },
+		"the action with an empty plan": func(s string) string {
+			return strings.Replace(s, "          install-only: true\n", "          formats: sarif\n", 1)
+		},
+		"checkout keeps its token": func(s string) string {
+			return strings.Replace(s, "persist-credentials: false", "persist-credentials: true", 1)
+		},
+	}
+	for name, m := range mutations {
+		mutated := m(tf)
+		if mutated == tf && name != "no author lookup in apply" {
+			t.Errorf("mutation %q changed nothing: update the test", name)
+			continue
+		}
+		if name == "no author lookup in apply" {
+			i := strings.Index(tf, "      # The author again")
+			j := strings.Index(tf, "      - uses: actions/download-artifact")
+			if i < 0 || j < i {
+				t.Fatalf("terraform.yml: the apply job's author step moved: update the test")
+			}
+			mutated = tf[:i] + tf[j:]
+			mutated = strings.Replace(mutated, "AUTHOR: ${{ steps.author.outputs.login }}\n          TERRAFORM_BIN", "AUTHOR: alice\n          TERRAFORM_BIN", 1)
+		}
+		if len(githubProblems("mutated", yamlMap(t, mutated))) == 0 {
+			t.Errorf("the checker accepts terraform.yml with %s", name)
+		}
+	}
+}
+
+func TestHardeningGitLab(t *testing.T) {
+	text := readExample(t, "examples/integrations/gitlab/.gitlab-ci.yml")
+	wantNone(t, gitlabProblems(".gitlab-ci.yml", yamlMap(t, text)))
+	mutations := map[string][2]string{
+		"the gate key in the plan job":         {"    - terraform plan -input=false -lock=false -out=tfplan\n", "    - terraform plan -input=false -lock=false -out=tfplan\n    - cp \"$PLANGUARD_GATE_KEY\" /tmp/k\n"},
+		"plan in the gate job":                 {"    - terraform init -input=false -lockfile=readonly\n    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author", "    - terraform init -input=false -lockfile=readonly\n    - terraform plan -out tfplan\n    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author"},
+		"the plan job in the gate environment": {"  # No environment: this job gets neither", "  environment: planguard-gate\n  # No environment: this job gets neither"},
+		"init without -lockfile=readonly":      {"  script:\n    - cd infra\n    - terraform init -input=false -lockfile=readonly\n    # Verifies", "  script:\n    - cd infra\n    - terraform init -input=false\n    # Verifies"},
+		"a tag for the image":                  {"terraform-planguard@sha256:0000000000000000000000000000000000000000000000000000000000000000", "terraform-planguard:1.8.5"},
+		"the author from the commit":           {`--author "$PLANGUARD_AUTHOR"`, `--author "$CI_COMMIT_AUTHOR"`},
+		"no author lookup":                     {"    - *author\n", ""},
+		"a cache":                              {"stages: [plan, gate, apply]\n", "stages: [plan, gate, apply]\ncache:\n  paths: [.terraform]\n"},
+		"apply without terraform-bin":          {`--terraform-bin "$TERRAFORM_BIN" --max-age 2h`, "--max-age 2h"},
+	}
+	for name, m := range mutations {
+		if !strings.Contains(text, m[0]) {
+			t.Errorf("mutation %q: %q is not in .gitlab-ci.yml: update the test", name, m[0])
+			continue
+		}
+		if len(gitlabProblems("mutated", yamlMap(t, strings.Replace(text, m[0], m[1], 1)))) == 0 {
+			t.Errorf("the checker accepts .gitlab-ci.yml with %s", name)
+		}
+	}
+}
+
+func TestHardeningAtlantis(t *testing.T) {
+	repos := readExample(t, "examples/integrations/atlantis/repos.yaml")
+	wrapper := readExample(t, "examples/integrations/atlantis/planguard-atlantis-apply.sh")
+	wantNone(t, atlantisProblems("repos.yaml", yamlMap(t, repos), wrapper))
+	if fi, err := os.Stat(filepath.Join(root, "examples/integrations/atlantis/planguard-atlantis-apply.sh")); err != nil || fi.Mode()&0o111 == 0 {
+		t.Errorf("planguard-atlantis-apply.sh is not executable: %v", err)
+	}
+	mutations := map[string][2]string{
+		"plain init":                {"        - init:\n            extra_args: [\"-lockfile=readonly\"]\n", "        - init\n"},
+		"planguard from PATH":       {"            /usr/local/bin/planguard check", "            planguard check"},
+		"apply as atlantis":         {`        - run: sudo -n -u tfapply /usr/local/libexec/planguard-atlantis-apply.sh "$PLANFILE" "${PULL_AUTHOR:?no pull request author}"`, `        - run: /usr/local/bin/planguard apply --policy /etc/planguard/planguard.hcl --terraform-bin /usr/local/bin/terraform "$PLANFILE"`},
+		"an empty author passes":    {`--author "${PULL_AUTHOR:?no pull request author}" "$SHOWFILE"`, `--author "$PULL_AUTHOR" "$SHOWFILE"`},
+		"custom workflows":          {"    allow_custom_workflows: false\n", "    allow_custom_workflows: true\n"},
+		"import enabled":            {"        - run: 'echo \"atlantis import is disabled here: it changes state around the planguard gate\" >&2; exit 1'\n", "        - import\n"},
+		"a policy the PR can write": {"--policy /etc/planguard/planguard.hcl\n            --policy-sha256", "--policy planguard.hcl\n            --policy-sha256"},
+		"no mergeable":              {"apply_requirements: [approved, mergeable, undiverged]", "apply_requirements: [approved]"},
+		"overrides allowed":         {"allowed_overrides: []", "allowed_overrides: [workflow]"},
+	}
+	for name, m := range mutations {
+		if !strings.Contains(repos, m[0]) {
+			t.Errorf("mutation %q: %q is not in repos.yaml: update the test", name, m[0])
+			continue
+		}
+		if len(atlantisProblems("mutated", yamlMap(t, strings.Replace(repos, m[0], m[1], 1)), wrapper)) == 0 {
+			t.Errorf("the checker accepts repos.yaml with %s", name)
+		}
+	}
+	wrapperMutations := map[string][2]string{
+		"terraform from PATH": {"--terraform-bin /usr/local/bin/terraform", "--terraform-bin terraform"},
+		"the caller's PATH":   {"export PATH=/usr/local/bin:/usr/bin:/bin\n", ""},
+		"no pin":              {`--policy-sha256 "$(cat /etc/planguard/planguard.hcl.sha256)" `, ""},
+		"an empty author":     {`[ -n "$author" ] ||`, "true ||"},
+	}
+	for name, m := range wrapperMutations {
+		if !strings.Contains(wrapper, m[0]) {
+			t.Errorf("wrapper mutation %q: %q is not in the wrapper: update the test", name, m[0])
+			continue
+		}
+		if len(atlantisProblems("mutated", yamlMap(t, repos), strings.Replace(wrapper, m[0], m[1], 1))) == 0 {
+			t.Errorf("the checker accepts the wrapper with %s", name)
+		}
+	}
+}
+
+func TestHardeningPreCommitAndCodeowners(t *testing.T) {
+	cfg := yamlMap(t, readExample(t, "examples/integrations/pre-commit/.pre-commit-config.yaml"))
+	for _, r := range asList(cfg["repos"]) {
+		if rev := str(asMap(r)["rev"]); !regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(rev) {
+			t.Errorf("pre-commit rev %q: pin by commit SHA", rev)
+		}
+	}
+	owners := readExample(t, "examples/integrations/github-actions/CODEOWNERS")
+	for _, path := range []string{"/policy/", "/.github/", ".terraform.lock.hcl"} {
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(path) + `\s+@`).MatchString(owners) {
+			t.Errorf("CODEOWNERS does not own %s", path)
+		}
+	}
+}
+
+// The guides' YAML blocks and shell blocks keep the same properties, and each
+// integration guide links the hardening checklist at the top of the CI guide.
+func TestHardeningGuides(t *testing.T) {
+	for _, s := range loadSources(t) {
+		var cmds [][]string
+		cmds = append(cmds, commandsIn(s.scripts)...)
+		wantNone(t, commandProblems(s.file, cmds))
+		for i, doc := range s.yamlDocs {
+			var m map[string]any
+			if err := doc.Decode(&m); err != nil || m["jobs"] == nil {
+				continue
+			}
+			wantNone(t, githubProblems(fmt.Sprintf("%s (yaml block %d)", s.file, i+1), m))
+		}
+		if strings.HasPrefix(s.file, "templates/guides/") && s.file != "templates/guides/ci.md" {
+			if !strings.Contains(readExample(t, s.file), "(ci.md#hardening-checklist)") {
+				t.Errorf("%s does not link the hardening checklist (ci.md#hardening-checklist)", s.file)
+			}
+		}
+	}
+	ci := readExample(t, "templates/guides/ci.md")
+	first := regexp.MustCompile(`(?m)^## .*$`).FindString(ci)
+	if first != "## Hardening checklist" {
+		t.Errorf("ci.md's first section is %q, want ## Hardening checklist", first)
+	}
+	i := strings.Index(ci, "## Hardening checklist")
+	if i < 0 {
+		t.Fatal("ci.md has no ## Hardening checklist")
+	}
+	sec := ci[i:]
+	if i := strings.Index(sec[3:], "\n## "); i >= 0 {
+		sec = sec[:i+3]
+	}
+	items := regexp.MustCompile(`(?m)^- \*\*`).FindAllString(sec, -1)
+	if len(items) < 10 {
+		t.Errorf("the hardening checklist has %d items", len(items))
+	}
+	for _, l := range strings.Split(sec, "\n") {
+		if strings.HasPrefix(l, "- **") && !strings.Contains(l, "Skipped:") {
+			t.Errorf("checklist item does not say what breaks if skipped: %s", l)
+		}
+	}
+}

@@ -1,0 +1,182 @@
+package action_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
+)
+
+// savedPlans makes, with real Terraform, a working directory whose binary
+// saved plan blocked.tfplan deletes terraform_data.prod_db (protected by the
+// quickstart policy). It returns the directory, the absolute terraform, and
+// the environment Terraform needs.
+func savedPlans(t *testing.T) (ws, tf string, tfEnv []string) {
+	t.Helper()
+	tf = testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform")
+	ws = workspace(t, "")
+	rc := filepath.Join(ws, "terraformrc")
+	os.WriteFile(rc, nil, 0o600)
+	tfEnv = []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
+	tfRun := func(args ...string) {
+		if res := run(t, ws, append(baseEnv(), tfEnv...), tf, args...); res.code != 0 {
+			t.Fatalf("terraform %v: %d\n%s%s", args, res.code, res.stdout, res.stderr)
+		}
+	}
+	main := filepath.Join(ws, "main.tf")
+	os.WriteFile(main, []byte("resource \"terraform_data\" \"prod_db\" { input = \"pg\" }\n"), 0o600)
+	tfRun("init", "-input=false")
+	tfRun("apply", "-input=false", "-auto-approve")
+	os.WriteFile(main, nil, 0o600)
+	tfRun("plan", "-input=false", "-out=blocked.tfplan")
+	return ws, tf, tfEnv
+}
+
+// plantFakeTerraform writes what code run earlier in a job (terraform plan
+// runs the change's code, which can write $GITHUB_PATH and $GITHUB_ENV) could
+// leave behind: a `terraform` whose `show -json` prints a harmless plan and
+// whose `apply` leaves a marker. It returns the directory holding it, the
+// fake's path, and the marker.
+func plantFakeTerraform(t *testing.T) (dir, fake, marker string) {
+	t.Helper()
+	dir = t.TempDir()
+	harmless, err := filepath.Abs(filepath.Join(root, allowPlan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker = filepath.Join(dir, "fake-terraform-ran")
+	fake = filepath.Join(dir, "terraform")
+	script := "#!/bin/sh\necho \"$@\" >>'" + marker + "'\ncase \"$1\" in show) cat '" + harmless + "' ;; esac\nexit 0\n"
+	if err := os.WriteFile(fake, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir, fake, marker
+}
+
+func pathWith(dir string) string {
+	for _, kv := range baseEnv() {
+		if p, ok := strings.CutPrefix(kv, "PATH="); ok {
+			return "PATH=" + dir + ":" + p
+		}
+	}
+	return "PATH=" + dir
+}
+
+// Issue 12, path 4: a fake terraform first on PATH and in PLANGUARD_TERRAFORM
+// must never make the action allow a plan that deletes the database. Without
+// terraform-bin the action refuses a binary plan; with a bare or relative
+// terraform-bin it refuses; with the absolute real terraform it blocks.
+func TestActionPlantedTerraform(t *testing.T) {
+	ws, tf, tfEnv := savedPlans(t)
+	fakeDir, fake, marker := plantFakeTerraform(t)
+	planted := append([]string{pathWith(fakeDir), "PLANGUARD_TERRAFORM=" + fake}, tfEnv...)
+	cases := []struct {
+		name, terraformBin, decision string
+		codes                        []int
+		inLog                        string
+	}{
+		{"no terraform-bin", "", "error", []int{0, 2, -1}, "is a binary saved plan and input 'terraform-bin' is empty"},
+		{"bare terraform-bin", "terraform", "error", []int{0, 2, -1}, "give an absolute path"},
+		{"relative terraform-bin", "./terraform", "error", []int{0, 2, -1}, "give an absolute path"},
+		{"absolute real terraform", tf, "block", []int{0, 0, 1}, "BLOCKED"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			os.Remove(marker)
+			copyFile(t, fake, filepath.Join(ws, "terraform")) // ./terraform in the working directory too
+			os.Chmod(filepath.Join(ws, "terraform"), 0o700)
+			s := runAction(t, map[string]string{"plan": "blocked.tfplan", "working-directory": ws, "planguard-bin": pgBin, "terraform-bin": c.terraformBin}, planted...)
+			if !s.failed || s.outputs["decision"] == "allow" {
+				t.Fatalf("the action did not fail (decision %q):\n%s", s.outputs["decision"], s.log.String())
+			}
+			if s.outputs["decision"] != c.decision || s.outputs["exit-code"] == "0" {
+				t.Errorf("decision %q exit-code %q, want %s", s.outputs["decision"], s.outputs["exit-code"], c.decision)
+			}
+			if fmtCodes(s.codes) != fmtCodes(c.codes) {
+				t.Errorf("step exit codes %v, want %v\n%s", s.codes, c.codes, s.log.String())
+			}
+			if !strings.Contains(s.log.String()+s.summary.String(), c.inLog) {
+				t.Errorf("log and summary lack %q:\n%s", c.inLog, s.log.String())
+			}
+			if b, err := os.ReadFile(marker); err == nil {
+				t.Errorf("the planted terraform ran: %s", b)
+			}
+		})
+	}
+
+	// check.sh alone, as other CIs use it: the same.
+	for _, bin := range []string{"", "terraform"} {
+		r := newRunner(t)
+		res := check(t, r, append([]string{"INPUT_PLAN=blocked.tfplan", "INPUT_WORKING_DIRECTORY=" + ws, "INPUT_TERRAFORM_BIN=" + bin}, planted...)...)
+		if res.code != 2 || r.outputs(t)["decision"] != "error" {
+			t.Errorf("check.sh with terraform-bin %q and a planted terraform: exit %d, outputs %v\n%s", bin, res.code, r.outputs(t), res.stderr)
+		}
+	}
+
+	// The apply job's command line (examples/integrations): planguard apply with
+	// an absolute --terraform-bin ignores PATH and PLANGUARD_TERRAFORM: it
+	// blocks, and neither terraform applies anything.
+	os.Remove(marker)
+	env := append(append(baseEnv(), planted...), "PLANGUARD_AUTHOR=agent-bot")
+	res := run(t, ws, env, pgBin, "apply", "--policy", "planguard.hcl", "--terraform-bin", tf, "blocked.tfplan")
+	if res.code != 1 {
+		t.Errorf("planguard apply --terraform-bin %s with a planted terraform: exit %d, want 1 (block)\n%s", tf, res.code, res.stderr)
+	}
+	if b, err := os.ReadFile(marker); err == nil {
+		t.Errorf("the planted terraform ran: %s", b)
+	}
+	// Control: the fake really would have allowed, had it been asked.
+	res = run(t, ws, env, pgBin, "check", "--policy", "planguard.hcl", "blocked.tfplan")
+	if res.code != 0 {
+		t.Errorf("control: planguard check with the planted terraform: exit %d, want 0 (the fake shows a harmless plan)\n%s", res.code, res.stderr)
+	}
+}
+
+func fmtCodes(c []int) string { return fmt.Sprint(c) }
+
+// Outside a pull_request event the default author is empty: the action fails
+// instead of excluding nobody's signatures.
+func TestActionEmptyAuthorFails(t *testing.T) {
+	ws := workspace(t, allowPlan)
+	s := runActionWith(t, map[string]string{"event.pull_request.user.login": ""}, map[string]string{"plan": "plan.json", "working-directory": ws, "planguard-bin": pgBin})
+	if !s.failed || fmtCodes(s.codes) != fmtCodes([]int{0, 2, -1}) {
+		t.Fatalf("step exit codes %v (failed %v), want [0 2 -1]\n%s", s.codes, s.failed, s.log.String())
+	}
+	if !strings.Contains(s.summary.String(), "input 'author' is empty") {
+		t.Errorf("summary does not say why:\n%s", s.summary.String())
+	}
+	// An explicit author works on any event.
+	s = runActionWith(t, map[string]string{"event.pull_request.user.login": ""}, map[string]string{"plan": "plan.json", "working-directory": ws, "planguard-bin": pgBin, "author": "alice"})
+	if s.failed || s.outputs["decision"] != "allow" {
+		t.Errorf("with author alice: failed %v decision %q\n%s", s.failed, s.outputs["decision"], s.log.String())
+	}
+}
+
+// A prebuilt planguard runs only when its bytes have the pinned SHA-256.
+func TestInstallPinnedPrebuilt(t *testing.T) {
+	sum := fileSHA256(t, pgBin)
+	r := newRunner(t)
+	if res := install(t, r, "INPUT_PLANGUARD_BIN="+pgBin, "INPUT_PLANGUARD_SHA256="+strings.ToUpper(sum)); res.code != 0 {
+		t.Fatalf("pinned planguard with its own hash: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	installed := r.outputs(t)["planguard"]
+	if fi, err := os.Lstat(installed); err != nil || fi.Mode()&os.ModeSymlink != 0 || fileSHA256(t, installed) != sum {
+		t.Errorf("installed %s is not a private copy of the pinned bytes (%v)", installed, err)
+	}
+	other := filepath.Join(t.TempDir(), "planguard")
+	os.WriteFile(other, []byte("#!/bin/sh\necho planguard v9\n"), 0o700)
+	for name, vars := range map[string][]string{
+		"another binary":           {"INPUT_PLANGUARD_BIN=" + other, "INPUT_PLANGUARD_SHA256=" + sum},
+		"a pin that is not a hash": {"INPUT_PLANGUARD_BIN=" + pgBin, "INPUT_PLANGUARD_SHA256=" + sum[:40]},
+		"a pin without a binary":   {"INPUT_PLANGUARD_SHA256=" + sum, "ACTION_PATH=" + root},
+	} {
+		r := newRunner(t)
+		res := install(t, r, vars...)
+		if res.code != 2 || r.outputs(t)["planguard"] != "" {
+			t.Errorf("%s: exit %d, outputs %v, want exit 2 and no planguard\n%s", name, res.code, r.outputs(t), res.stdout)
+		}
+	}
+}

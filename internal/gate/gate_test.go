@@ -2,8 +2,8 @@ package gate
 
 import (
 	"crypto/ed25519"
-	"encoding/json"
 	"crypto/rand"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
@@ -249,6 +251,13 @@ func adversarial(t *testing.T, tf string) {
 	}
 	mustBlock("expired", db, "expired", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+db, "--now=2020-01-01T00:00:00Z", "--expires=24h")})
 	mustBlock("beyond max_ttl", db, "ttl_exceeded", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+db, "--expires=30d")})
+	// max_ttl bounds the signed lifetime, expires_at - issued_at (issue 10).
+	mustBlock("max_ttl: no issued_at", db, "no_issued_at", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+db, "--issued-at=none")})
+	mustBlock("max_ttl: signed a year ago, in its last day", db, "ttl_exceeded", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+db,
+		"--issued-at="+time.Now().UTC().Add(-365*24*time.Hour).Truncate(time.Second).Format(time.RFC3339), "--expires=24h")})
+	mustBlock("max_ttl: issued an hour in the future", db, "ttl_exceeded", map[string]string{"approvals.tf": approve("alice", "alice@example.com", "--target="+db,
+		"--issued-at="+time.Now().UTC().Add(time.Hour).Truncate(time.Second).Format(time.RFC3339), "--expires=2h")})
+	mustBlock("signed field removed: issued_at", db, "bad_signature", map[string]string{"approvals.tf": regexp.MustCompile(`(?m)^\s*issued_at\s*=.*\n`).ReplaceAllString(aliceDB, "")})
 	mustBlock("signer listed without the planguard-approval namespace", db, "untrusted", map[string]string{"approvals.tf": approve("carol", "carol@example.com", "--target="+db)})
 	mustBlock("signer before valid-after", db, "untrusted", map[string]string{"approvals.tf": approve("gina", "gina@example.com", "--target="+db)})
 	mustBlock("the author signing under another name their key is trusted for", db, "no_signers", map[string]string{"approvals.tf": approve("erin", "frank@example.com", "--target="+db)}, "PLANGUARD_AUTHOR=erin@example.com")

@@ -18,15 +18,22 @@ import (
 // statementFlags are the flags that describe an approval statement.
 type statementFlags struct {
 	policy, scope, plan, target, action, reason, expires, identity, tfBin, now string
+	from, issuedAt                                                             string
 	noIdentity                                                                 bool
 }
+
+// issuedAtNone is the --issued-at value that leaves issued_at out of the
+// statement (an approval as signed before issued_at existed).
+const issuedAtNone = "none"
 
 func (s *statementFlags) register(fs *flags) {
 	fs.StringVar(&s.policy, "policy", defaultPolicy, "policy `FILE`; its scope is used unless --scope is given")
 	fs.StringVar(&s.scope, "scope", "", "`SCOPE` the approval is valid in (default: the policy's scope)")
-	fs.StringVar(&s.plan, "plan", "", "saved `PLAN` (binary or JSON): action and identity are taken from the change to --target")
+	fs.StringVar(&s.plan, "plan", "", "saved `PLAN` (binary or JSON): action, identity and from are taken from the change to --target")
 	fs.StringVar(&s.target, "target", "", "exact resource instance `ADDRESS` to approve")
-	fs.StringVar(&s.action, "action", "", "delete, replace, update or forget (default: what the plan does to --target)")
+	fs.StringVar(&s.action, "action", "", "delete, replace, update, forget, move or provision (default: what the plan does to --target)")
+	fs.StringVar(&s.from, "from", "", "previous resource instance `ADDRESS` of a moved object (default with --plan: the change's previous address); required for --action move")
+	fs.StringVar(&s.issuedAt, "issued-at", "", "signed issue `TIME`, RFC 3339 in UTC (default: now, to the second); 'none' leaves issued_at out, which rules with max_ttl do not count")
 	fs.StringVar(&s.reason, "reason", "", "why, e.g. a change ticket (`TEXT`)")
 	fs.StringVar(&s.expires, "expires", "24h", "validity: a `DURATION` from now (24h, 90m, 3d) or an RFC 3339 time")
 	fs.StringVar(&s.identity, "identity", "", "bind the approval to the object with this prior `ID` (default with --plan: the object's id)")
@@ -57,21 +64,38 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		if err != nil {
 			return st, err
 		}
-		ch, err := findChange(p, s.target)
+		find := findChange
+		if st.Action == approval.ActionProvision {
+			find = findProvisioned
+		}
+		ch, err := find(p, s.target)
 		if err != nil {
 			return st, err
 		}
-		if st.Action == "" {
-			st.Action = string(ch.Kind)
-		} else if st.Action != string(ch.Kind) {
-			return st, fmt.Errorf("the plan will %s %s, not %s", ch.Kind, s.target, st.Action)
+		if st.Action, err = planAction(ch, st.Action); err != nil {
+			return st, err
+		}
+		switch {
+		case st.Action == approval.ActionProvision:
+			st.From = s.from // Validate refuses any from for provision
+		case s.from != "" && s.from != ch.PreviousAddress && ch.PreviousAddress == "":
+			return st, withHint(fmt.Errorf("--from %s: the plan does not move %s", s.from, s.target), "leave out --from: it names the previous address of a moved object")
+		case s.from != "" && s.from != ch.PreviousAddress:
+			return st, withHint(fmt.Errorf("--from %s: the plan moves %s from %s", s.from, s.target, ch.PreviousAddress), "leave out --from to take it from the plan")
+		default:
+			st.From = ch.PreviousAddress
 		}
 		if st.Identity == "" && !s.noIdentity {
 			st.Identity = ch.PriorID
 		}
+	} else {
+		st.From = s.from
 	}
 	if st.Action == "" {
-		return st, &usageError{msg: "--action is required without --plan", hint: "pass --action delete|replace|update|forget, or --plan to take it from the plan"}
+		return st, &usageError{msg: "--action is required without --plan", hint: "pass --action delete|replace|update|forget|move|provision, or --plan to take it from the plan"}
+	}
+	if st.Action == approval.ActionMove && st.From == "" {
+		return st, &usageError{msg: "--action move needs --from", hint: "pass the object's previous address, e.g. --from terraform_data.prod_db, or --plan to take it from the plan"}
 	}
 	now, err := parseNow(s.now)
 	if err != nil {
@@ -81,29 +105,81 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 	if err != nil {
 		return st, err
 	}
+	switch s.issuedAt {
+	case issuedAtNone:
+	case "":
+		st.IssuedAt = now.UTC().Truncate(time.Second).Format(time.RFC3339)
+	default:
+		if _, err := approval.ParseIssuedAt(s.issuedAt); err != nil {
+			return st, withHint(fmt.Errorf("--issued-at: %w", err), "write it in UTC like 2026-11-24T09:30:00Z, or 'none' to leave it out")
+		}
+		st.IssuedAt = s.issuedAt
+	}
 	if err := st.Validate(); err != nil {
 		return st, withHint(err, "fix the flag for that field")
 	}
 	return st, nil
 }
 
-// findChange finds the change to an address that an approval could name.
+// planAction returns the action an approval of ch names: the one asked for,
+// which must fit the change, or by default move for an object the plan keeps
+// under a new address (a no-op or update with a previous address), else the
+// change's own kind.
+func planAction(ch plan.Change, asked string) (string, error) {
+	keptMoved := ch.PreviousAddress != "" && (ch.Kind == plan.KindNoOp || ch.Kind == plan.KindUpdate)
+	switch {
+	case asked == "" && keptMoved:
+		return approval.ActionMove, nil
+	case asked == "" && ch.Kind == plan.KindNoOp:
+		// findChange returns a no-op only when it is moved.
+		return "", fmt.Errorf("the plan leaves %s unchanged", ch.Address)
+	case asked == "":
+		return string(ch.Kind), nil
+	case asked == string(ch.Kind) && ch.Kind != plan.KindNoOp:
+		return asked, nil
+	case asked == approval.ActionMove && ch.PreviousAddress != "":
+		return asked, nil
+	case asked == approval.ActionProvision:
+		return asked, nil // findProvisioned found a change that creates or destroys
+	}
+	what := string(ch.Kind)
+	if ch.PreviousAddress != "" {
+		what = "move (from " + ch.PreviousAddress + ") and " + what
+	}
+	return "", fmt.Errorf("the plan will %s %s, not %s", what, ch.Address, asked)
+}
+
+// findProvisioned finds the change to an address whose provisioners an
+// approval of action provision could name: one that creates or destroys an
+// object (creation-time and destroy-time provisioners).
+func findProvisioned(p *plan.Plan, target string) (plan.Change, error) {
+	for _, c := range p.Changes {
+		if c.Address == target && (c.Kind == plan.KindCreate || c.Kind == plan.KindReplace || c.Kind == plan.KindDelete) {
+			return c, nil
+		}
+	}
+	return plan.Change{}, withHint(fmt.Errorf("the plan does not create, replace or delete %s, so it runs no provisioner of it", target),
+		"pass the address of a resource the plan creates, replaces or deletes")
+}
+
+// findChange finds the change to an address that an approval could name:
+// a destructive change, an update, or a move.
 func findChange(p *plan.Plan, target string) (plan.Change, error) {
 	var seen []string
 	for _, c := range p.Changes {
-		if c.Address == target && (c.Kind.Destructive() || c.Kind == plan.KindUpdate) {
+		if c.Address == target && (c.Kind.Destructive() || c.Kind == plan.KindUpdate || (c.Kind == plan.KindNoOp && c.PreviousAddress != "")) {
 			return c, nil
 		}
-		if c.Kind.Destructive() {
+		if c.Kind.Destructive() || c.PreviousAddress != "" {
 			seen = append(seen, c.Address)
 		}
 	}
 	sort.Strings(seen)
-	hint := "the plan has no destructive changes"
+	hint := "the plan has no destructive changes or moves"
 	if len(seen) > 0 {
-		hint = "destructive changes in the plan: " + strings.Join(seen, ", ")
+		hint = "destructive changes and moves in the plan: " + strings.Join(seen, ", ")
 	}
-	return plan.Change{}, withHint(fmt.Errorf("the plan does not delete, replace, update or forget %s", target), hint)
+	return plan.Change{}, withHint(fmt.Errorf("the plan does not delete, replace, update, forget or move %s", target), hint)
 }
 
 // expiry turns --expires into an RFC 3339 time in UTC.
@@ -136,13 +212,18 @@ func parseDuration(v string) (time.Duration, error) {
 func runApprove(e *env, args []string) (int, error) {
 	fs := newFlags("approve", "planguard approve --target ADDRESS --reason TEXT --principal YOU [flags]",
 		`Write a planguard_approval block for one change, signed with your key. With --plan, the
-action and the object's prior id come from the plan. The block is appended to --out (or
-printed); commit it, plan again, and the gate counts it. Others add signatures with
-'planguard sign'.`,
+action, the object's prior id and, for a moved object, its previous address (from) come
+from the plan: an object the plan keeps under a new address is approved as action move,
+one it moves and destroys as the destruction with from. issued_at is set to now unless
+--issued-at says otherwise. The block is appended to --out (or printed); commit it, plan
+again, and the gate counts it. Others add signatures with 'planguard sign'.`,
 		`  planguard approve --plan tfplan --target terraform_data.prod_db --reason 'CHG-1042: retire' \
     --key ~/.ssh/id_ed25519 --principal alice@example.com --out approvals.tf
   planguard approve --scope prod --target 'module.data.aws_db_instance.main' --action replace \
     --reason 'engine upgrade' --expires 2026-12-01T00:00:00Z --principal alice@example.com
+  planguard approve --scope prod --action move --from terraform_data.prod_db \
+    --target module.archive.terraform_data.prod_db --reason 'CHG-2001: archive' --expires 72h \
+    --principal alice@example.com
 `)
 	var sf statementFlags
 	sf.register(fs)

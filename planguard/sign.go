@@ -16,8 +16,38 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
 )
 
-// selectBlock finds one planguard_approval block in file by name or target.
-func selectBlock(file, name, target string) (tfconfig.Block, []byte, error) {
+// blockFilter narrows the selection of a block by its from and issued_at
+// (for two approvals of one target, e.g. a move and a delete): "" matches
+// any value; issuedAt "none" matches a block without issued_at.
+type blockFilter struct{ from, issuedAt string }
+
+func (f blockFilter) match(a plan.Approval) bool {
+	if f.from != "" && a.From != f.from {
+		return false
+	}
+	switch f.issuedAt {
+	case "":
+		return true
+	case issuedAtNone:
+		return a.IssuedAt == ""
+	}
+	return a.IssuedAt == f.issuedAt
+}
+
+func (f blockFilter) String() string {
+	var parts []string
+	if f.from != "" {
+		parts = append(parts, "from "+f.from)
+	}
+	if f.issuedAt != "" {
+		parts = append(parts, "issued_at "+f.issuedAt)
+	}
+	return strings.Join(parts, " ")
+}
+
+// selectBlock finds one planguard_approval block in file by name or target,
+// and filter.
+func selectBlock(file, name, target string, filter blockFilter) (tfconfig.Block, []byte, error) {
 	if file == "" {
 		return tfconfig.Block{}, nil, &usageError{msg: "--file is required", hint: "pass the .tf file that holds the planguard_approval block"}
 	}
@@ -34,16 +64,16 @@ func selectBlock(file, name, target string) (tfconfig.Block, []byte, error) {
 	}
 	var found []tfconfig.Block
 	for _, b := range bs {
-		if (name != "" && b.Name == name) || (target != "" && b.Approval.Target == target) {
+		if ((name != "" && b.Name == name) || (target != "" && b.Approval.Target == target)) && filter.match(b.Approval) {
 			found = append(found, b)
 		}
 	}
 	switch len(found) {
 	case 0:
-		return tfconfig.Block{}, nil, fmt.Errorf("%s has no planguard_approval block with %s", file, strings.TrimSpace("name "+name+" target "+target))
+		return tfconfig.Block{}, nil, fmt.Errorf("%s has no planguard_approval block with %s", file, strings.Join(strings.Fields("name "+name+" target "+target+" "+filter.String()), " "))
 	case 1:
 	default:
-		return tfconfig.Block{}, nil, withHint(fmt.Errorf("%s has %d approvals for target %s", file, len(found), target), "select one with --name")
+		return tfconfig.Block{}, nil, withHint(fmt.Errorf("%s has %d approvals for target %s", file, len(found), target), "select one with --name, or with --from / --issued-at")
 	}
 	b := found[0]
 	if b.Problem != "" {
@@ -56,7 +86,9 @@ func runSign(e *env, args []string) (int, error) {
 	fs := newFlags("sign", "planguard sign --file FILE (--name NAME | --target ADDRESS) --principal YOU [--key KEY | --signature SIGFILE]",
 		`Add your signature to an existing planguard_approval block, for a quorum. Sign with your
 key, or add a signature made elsewhere with plain ssh-keygen over 'planguard payload'.
-The file is rewritten in place; everything else in it is kept.`,
+You co-sign the block's statement exactly as written, its from and issued_at included;
+--from and --issued-at only select the block. The file is rewritten in place; everything
+else in it is kept.`,
 		`  planguard sign --file approvals.tf --target terraform_data.prod_db --principal bob@example.com --key ~/.ssh/id_ed25519
   planguard payload --file approvals.tf --name delete_terraform_data_prod_db > payload
   ssh-keygen -Y sign -n planguard-approval -f ~/.ssh/id_ed25519 payload   # writes payload.sig
@@ -68,13 +100,16 @@ The file is rewritten in place; everything else in it is kept.`,
 	principal := fs.String("principal", "", "your identity as listed in allowed_signers (`PRINCIPAL`)")
 	key := fs.String("key", "", "private key `FILE` (or public key with ssh-agent)")
 	sigFile := fs.String("signature", "", "add this armored SSH signature `FILE` (from ssh-keygen -Y sign) instead of signing")
+	var filter blockFilter
+	fs.StringVar(&filter.from, "from", "", "select only a block whose from is `ADDRESS` (the block's values are signed as written)")
+	fs.StringVar(&filter.issuedAt, "issued-at", "", "select only a block whose issued_at is `TIME` ('none': without issued_at)")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
 	if *principal == "" {
 		return exitError, &usageError{msg: "--principal is required", hint: "pass your identity as listed in allowed_signers"}
 	}
-	b, src, err := selectBlock(*file, *name, *target)
+	b, src, err := selectBlock(*file, *name, *target, filter)
 	if err != nil {
 		return exitError, err
 	}
@@ -123,7 +158,9 @@ func runPayload(e *env, args []string) (int, error) {
 	fs := newFlags("payload", "planguard payload (--file FILE (--name NAME | --target ADDRESS) | statement flags)",
 		`Print the exact bytes an approver signs (canonical JSON, no trailing newline), for signing
 with plain 'ssh-keygen -Y sign -n planguard-approval'. Take the statement from an existing
-block (--file), or describe it with the same flags as 'planguard approve'.`,
+block (--file; then --target, --from and --issued-at only select the block), or describe it
+with the same flags as 'planguard approve' (issued_at defaults to now: pass --issued-at and
+an RFC 3339 --expires to print the same bytes again later).`,
 		`  planguard payload --file approvals.tf --name delete_terraform_data_prod_db > payload
   ssh-keygen -Y sign -n planguard-approval -f ~/.ssh/id_ed25519 payload
 `)
@@ -136,7 +173,7 @@ block (--file), or describe it with the same flags as 'planguard approve'.`,
 	}
 	var st approval.Statement
 	if *file != "" {
-		b, _, err := selectBlock(*file, *name, sf.target)
+		b, _, err := selectBlock(*file, *name, sf.target, blockFilter{from: sf.from, issuedAt: sf.issuedAt})
 		if err != nil {
 			return exitError, err
 		}

@@ -14,12 +14,17 @@ func runVerify(e *env, args []string) (int, error) {
 		`Check the planguard_approval blocks in .tf files (PATH: files or directories, default .)
 against the policy and its trust file, without a plan: fields, scope, expiry, signatures.
 Exit status: 0 all approvals sound, 1 some would not count, 2 error. Whether an approval
-covers a change only 'planguard check' on a plan can tell.`,
+covers a change only 'planguard check' on a plan can tell (a rule's max_ttl and the move
+an approval's from names included). --from and --issued-at check only the approvals
+with that from or issued_at.`,
 		`  planguard verify --policy ../policy/planguard.hcl .
 `)
 	policyPath := fs.String("policy", defaultPolicy, "policy `FILE` (HCL)")
 	now := fs.String("now", "", "judge at this RFC 3339 `TIME` instead of now")
 	author := fs.String("author", "", "`PRINCIPAL` whose signatures do not count (default $PLANGUARD_AUTHOR)")
+	var filter blockFilter
+	fs.StringVar(&filter.from, "from", "", "check only approvals whose from is `ADDRESS`")
+	fs.StringVar(&filter.issuedAt, "issued-at", "", "check only approvals whose issued_at is `TIME` ('none': those without issued_at)")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
@@ -42,6 +47,18 @@ covers a change only 'planguard check' on a plan can tell.`,
 	if err != nil {
 		return exitError, err
 	}
+	if filter != (blockFilter{}) {
+		kept := blocks[:0]
+		for _, b := range blocks {
+			if filter.match(b.Approval) {
+				kept = append(kept, b)
+			}
+		}
+		if len(kept) == 0 && len(blocks) > 0 {
+			return exitError, withHint(fmt.Errorf("no planguard_approval block in %s has %s", strings.Join(paths, ", "), filter), "drop --from / --issued-at to check every approval")
+		}
+		blocks = kept
+	}
 	if len(blocks) == 0 {
 		return exitError, withHint(fmt.Errorf("no planguard_approval blocks in %s", strings.Join(paths, ", ")), "pass the directory or .tf files that hold the approvals")
 	}
@@ -56,9 +73,16 @@ covers a change only 'planguard check' on a plan can tell.`,
 	code := exitAllow
 	for i, r := range results {
 		b := blocks[i]
-		fmt.Fprintf(e.stdout, "%s:%d: %s: %s %s: %s", b.File, b.Range.Start.Line, r.Address, r.Action, r.Target, r.Status)
+		fmt.Fprintf(e.stdout, "%s:%d: %s: %s %s", b.File, b.Range.Start.Line, r.Address, r.Action, r.Target)
+		if r.From != "" {
+			fmt.Fprintf(e.stdout, " (from %s)", r.From)
+		}
+		fmt.Fprintf(e.stdout, ": %s", r.Status)
 		if len(r.Principals) > 0 {
 			fmt.Fprintf(e.stdout, " (signed by %s)", strings.Join(r.Principals, ", "))
+		}
+		if r.IssuedAt != "" {
+			fmt.Fprintf(e.stdout, " (issued %s)", r.IssuedAt)
 		}
 		fmt.Fprintln(e.stdout)
 		if b.Problem != "" {

@@ -22,9 +22,10 @@ import (
 )
 
 var (
-	_ resource.Resource               = (*approvalResource)(nil)
-	_ resource.ResourceWithConfigure  = (*approvalResource)(nil)
-	_ resource.ResourceWithModifyPlan = (*approvalResource)(nil)
+	_ resource.Resource                   = (*approvalResource)(nil)
+	_ resource.ResourceWithConfigure      = (*approvalResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*approvalResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*approvalResource)(nil)
 )
 
 // approvalResource is planguard_approval: a signed approval of one
@@ -47,6 +48,8 @@ type approvalModel struct {
 	Reason     types.String `tfsdk:"reason"`
 	ExpiresAt  types.String `tfsdk:"expires_at"`
 	Identity   types.String `tfsdk:"identity"`
+	From       types.String `tfsdk:"from"`
+	IssuedAt   types.String `tfsdk:"issued_at"`
 	Signatures types.List   `tfsdk:"signatures"`
 }
 
@@ -82,7 +85,8 @@ func (r *approvalResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"payload": schema.StringAttribute{
 				MarkdownDescription: "The exact bytes approvers sign: the canonical (RFC 8785) JSON of `type` " +
 					"(`planguard.approval/v1`), `scope`, `target`, `action`, `reason`, `expires_at` and `identity` " +
-					"(`\"\"` when unset). Known at plan time when all arguments are.",
+					"(`\"\"` when unset), plus `from` and `issued_at` only when they are set. Known at plan time " +
+					"when all arguments are.",
 				Computed: true,
 			},
 			"scope": schema.StringAttribute{
@@ -100,10 +104,12 @@ func (r *approvalResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: replace,
 			},
 			"action": schema.StringAttribute{
-				MarkdownDescription: "The approved change: `delete`, `replace`, `update` or `forget`.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(approval.Actions...)},
-				PlanModifiers:       replace,
+				MarkdownDescription: "The approved change: `delete`, `replace`, `update`, `forget`, `move` (the object " +
+					"stays in state under `target`, renamed from `from` by a `moved` block) or `provision` (the " +
+					"provisioners the plan runs on `target`).",
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(approval.Actions...)},
+				PlanModifiers: replace,
 			},
 			"reason": schema.StringAttribute{
 				MarkdownDescription: "Why the change is approved, e.g. a change ticket. Non-empty, at most 4096 bytes.",
@@ -123,6 +129,27 @@ func (r *approvalResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"that object (a policy may require it). Omitted, the payload holds `\"\"`.",
 				Optional:      true,
 				Validators:    []validator.String{statementField("identity")},
+				PlanModifiers: replace,
+			},
+			"from": schema.StringAttribute{
+				MarkdownDescription: "The previous resource instance address of an object the plan moves (a `moved` " +
+					"block's `from`; `previous_address` in the plan JSON), e.g. `terraform_data.prod_db`. Required " +
+					"when `action` is `move`; with `delete`, `replace`, `update` or `forget` it approves the change of " +
+					"an object moved in the same plan; not allowed with `provision`. It must differ from `target`. " +
+					"The gate counts an approval only when its `from` is exactly the change's previous address (both " +
+					"unset for an object that is not moved). Omitted, the payload has no `from` member.",
+				Optional:      true,
+				Validators:    []validator.String{statementField("from")},
+				PlanModifiers: replace,
+			},
+			"issued_at": schema.StringAttribute{
+				MarkdownDescription: "When the approval was issued, as an RFC 3339 time in UTC such as " +
+					"`2026-11-24T09:30:00Z`, before `expires_at`; signed exactly as written. Rules with `max_ttl` " +
+					"count only approvals that have it, whose `expires_at` is at most `max_ttl` after it and which " +
+					"were not issued in the future. `planguard approve` sets it. Omitted, the payload has no " +
+					"`issued_at` member.",
+				Optional:      true,
+				Validators:    []validator.String{statementField("issued_at")},
 				PlanModifiers: replace,
 			},
 			"signatures": schema.ListNestedAttribute{
@@ -166,6 +193,32 @@ func (r *approvalResource) Configure(_ context.Context, req resource.ConfigureRe
 		return
 	}
 	r.data = data
+}
+
+// ValidateConfig checks the rules between fields that each field's own
+// validator cannot: from against target and action, issued_at against
+// expires_at. It reports only when the fields involved are known and each
+// is valid on its own (their validators report otherwise).
+func (r *approvalResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m approvalModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	valid := func(v types.String, field string) bool {
+		return !v.IsUnknown() && (v.IsNull() || statementField(field).check(v.ValueString()) == nil)
+	}
+	if valid(m.From, "from") && valid(m.Target, "target") && !m.Target.IsNull() && !m.Action.IsUnknown() && !m.Action.IsNull() &&
+		approval.ValidAction(m.Action.ValueString()) == nil {
+		if err := approval.CheckFrom(m.From.ValueString(), m.Target.ValueString(), m.Action.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("from"), "Invalid from", err.Error())
+		}
+	}
+	if valid(m.IssuedAt, "issued_at") && !m.IssuedAt.IsNull() && valid(m.ExpiresAt, "expires_at") && !m.ExpiresAt.IsNull() {
+		if err := approval.CheckIssuedAt(m.IssuedAt.ValueString(), m.ExpiresAt.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("issued_at"), "Invalid issued_at", err.Error())
+		}
+	}
 }
 
 // ModifyPlan fills in id and payload when every argument is known, and warns
@@ -261,7 +314,7 @@ func (r *approvalResource) check(st approval.Statement, payload []byte, sigs []s
 			diags.AddAttributeWarning(at.AtName("signature"), "Signature does not verify",
 				fmt.Sprintf("The signature of %q does not verify over this approval's payload: %v. "+
 					"The gate will not count it. Sign the planned payload with "+
-					"ssh-keygen -Y sign -n %s; changing scope, target, action, reason, expires_at or identity "+
+					"ssh-keygen -Y sign -n %s; changing scope, target, action, reason, expires_at, identity, from or issued_at "+
 					"changes the payload and needs new signatures.", principal, se.Err, approval.Namespace))
 		}
 	}
@@ -289,7 +342,7 @@ func statementOf(m approvalModel) (approval.Statement, bool) {
 			return approval.Statement{}, false
 		}
 	}
-	if m.Identity.IsUnknown() {
+	if m.Identity.IsUnknown() || m.From.IsUnknown() || m.IssuedAt.IsUnknown() {
 		return approval.Statement{}, false
 	}
 	return approval.Statement{
@@ -299,6 +352,8 @@ func statementOf(m approvalModel) (approval.Statement, bool) {
 		Reason:    m.Reason.ValueString(),
 		ExpiresAt: m.ExpiresAt.ValueString(),
 		Identity:  m.Identity.ValueString(), // "" when null
+		From:      m.From.ValueString(),     // "" when null: no member
+		IssuedAt:  m.IssuedAt.ValueString(), // "" when null: no member
 	}, true
 }
 

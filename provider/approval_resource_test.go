@@ -34,17 +34,24 @@ func baseStatement() approval.Statement {
 type sig struct{ principal, signature string }
 
 // approvalHCL renders planguard_approval.test with st's fields written as
-// given (valid or not), identity only when non-empty, and sigs.
+// given (valid or not), identity, from and issued_at only when non-empty,
+// and sigs.
 func approvalHCL(st approval.Statement, sigs ...sig) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "resource \"planguard_approval\" \"test\" {\n")
 	fmt.Fprintf(&b, "  scope      = %s\n", hclString(st.Scope))
+	if st.From != "" {
+		fmt.Fprintf(&b, "  from       = %s\n", hclString(st.From))
+	}
 	fmt.Fprintf(&b, "  target     = %s\n", hclString(st.Target))
 	fmt.Fprintf(&b, "  action     = %s\n", hclString(st.Action))
 	fmt.Fprintf(&b, "  reason     = %s\n", hclString(st.Reason))
 	fmt.Fprintf(&b, "  expires_at = %s\n", hclString(st.ExpiresAt))
 	if st.Identity != "" {
 		fmt.Fprintf(&b, "  identity   = %s\n", hclString(st.Identity))
+	}
+	if st.IssuedAt != "" {
+		fmt.Fprintf(&b, "  issued_at  = %s\n", hclString(st.IssuedAt))
 	}
 	b.WriteString("  signatures = [\n")
 	for _, s := range sigs {
@@ -398,5 +405,140 @@ func TestAccApproval_unknownUntilApply(t *testing.T) {
 		}},
 	})
 	// The signature is checked once the values are known, at apply.
+	rec.wantWarnings(t)
+}
+
+// movedStatement is a valid move approval with from, identity and issued_at.
+func movedStatement() approval.Statement {
+	st := baseStatement()
+	st.Action, st.From, st.Identity, st.IssuedAt = "move", "terraform_data.prod_db", "legacy-db-1", "2026-11-24T09:30:00Z"
+	return st
+}
+
+func TestAccApproval_fromAndIssuedAt(t *testing.T) {
+	alice := newSSHKey(t, "alice")
+	st := movedStatement()
+	payload := mustPayload(t, st)
+	if !strings.Contains(string(payload), `"from":"terraform_data.prod_db"`) || !strings.Contains(string(payload), `"issued_at":"2026-11-24T09:30:00Z"`) {
+		t.Fatalf("payload %s lacks from/issued_at", payload)
+	}
+	rec := &diagRecorder{}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{{
+			// ssh-keygen's signature over the payload with from and
+			// issued_at verifies against the provider's allowed_signers.
+			Config: providerHCL("prod", `alice@example.com namespaces="planguard-approval" `+alice.pub) +
+				approvalHCL(st, sig{"alice@example.com", alice.sign(t, payload)}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: append(planShows(t, st), plancheck.ExpectResourceAction(testAddr, plancheck.ResourceActionCreate)),
+			},
+			ConfigStateChecks: append(stateIs(t, st),
+				statecheck.ExpectKnownValue(testAddr, tfjsonpath.New("from"), knownvalue.StringExact("terraform_data.prod_db")),
+				statecheck.ExpectKnownValue(testAddr, tfjsonpath.New("issued_at"), knownvalue.StringExact("2026-11-24T09:30:00Z")),
+				statecheck.ExpectKnownValue(testAddr, tfjsonpath.New("action"), knownvalue.StringExact("move")),
+			),
+		}},
+	})
+	rec.wantWarnings(t)
+}
+
+func TestAccApproval_signatureWithoutIssuedAtWarns(t *testing.T) {
+	alice := newSSHKey(t, "alice")
+	st := movedStatement()
+	st.Action = "delete"
+	bare := st
+	bare.IssuedAt, bare.From = "", ""
+	rec := &diagRecorder{}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{{
+			// Signed over the statement without from and issued_at: the
+			// signature does not cover what the block says.
+			Config: providerHCL("prod", `alice@example.com namespaces="planguard-approval" `+alice.pub) +
+				approvalHCL(st, sig{"alice@example.com", alice.sign(t, mustPayload(t, bare))}),
+			ConfigStateChecks: stateIs(t, st),
+		}},
+	})
+	rec.wantWarnings(t, "signatures[0].signature: Signature does not verify")
+	if d := rec.detail("Signature does not verify"); !strings.Contains(d, "from or issued_at") {
+		t.Errorf("warning detail does not say that from and issued_at are signed: %q", d)
+	}
+}
+
+func TestAccApproval_fromAndIssuedAtInvalid(t *testing.T) {
+	alice := newSSHKey(t, "alice")
+	good := movedStatement()
+	goodSig := sig{"alice@example.com", alice.sign(t, mustPayload(t, good))}
+	with := func(f func(*approval.Statement)) approval.Statement {
+		st := good
+		f(&st)
+		return st
+	}
+	steps := []struct {
+		config string
+		want   string
+	}{
+		{approvalHCL(with(func(s *approval.Statement) { s.From = s.Target }), goodSig),
+			`Invalid from(?s:.*)from\s+=(?s:.*)equals target`},
+		{approvalHCL(with(func(s *approval.Statement) { s.From = "" }), goodSig),
+			`Invalid from(?s:.*)required when action is move`},
+		{approvalHCL(with(func(s *approval.Statement) { s.Action = "provision" }), goodSig),
+			`Invalid from(?s:.*)must be empty when action is provision`},
+		{approvalHCL(with(func(s *approval.Statement) { s.From = "module.data" }), goodSig),
+			`Invalid from(?s:.*)names a module`},
+		{approvalHCL(with(func(s *approval.Statement) { s.From = "data.aws_ami.x" }), goodSig),
+			`Invalid from(?s:.*)data source`},
+		{approvalHCL(with(func(s *approval.Statement) { s.IssuedAt = "2026-11-24T10:30:00+01:00" }), goodSig),
+			`Invalid issued_at(?s:.*)issued_at\s+=(?s:.*)in UTC`},
+		{approvalHCL(with(func(s *approval.Statement) { s.IssuedAt = "2026-11-24" }), goodSig),
+			`Invalid issued_at`},
+		{approvalHCL(with(func(s *approval.Statement) { s.IssuedAt = "2026-12-01T00:00:00Z" }), goodSig),
+			`Invalid issued_at(?s:.*)not before expires_at`},
+		{approvalHCL(with(func(s *approval.Statement) { s.Action = "destroy" }), goodSig),
+			`Invalid Attribute Value Match(?s:.*)action\s+=`},
+	}
+	var ts []resource.TestStep
+	for _, s := range steps {
+		ts = append(ts, resource.TestStep{Config: s.config, PlanOnly: true, ExpectError: regexp.MustCompile(s.want)})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    ts,
+	})
+}
+
+func TestAccApproval_fromAndIssuedAtReplace(t *testing.T) {
+	alice := newSSHKey(t, "alice")
+	first := baseStatement() // no from, no issued_at: today's payload
+	second := first
+	second.IssuedAt = "2026-11-24T09:30:00Z"
+	third := second
+	third.From = "terraform_data.old_db"
+	fourth := third
+	fourth.IssuedAt = "2026-11-24T09:30:01Z"
+	step := func(st approval.Statement, action plancheck.ResourceActionType) resource.TestStep {
+		return resource.TestStep{
+			Config: approvalHCL(st, sig{"alice@example.com", alice.sign(t, mustPayload(t, st))}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: append(planShows(t, st), plancheck.ExpectResourceAction(testAddr, action)),
+			},
+			ConfigStateChecks: stateIs(t, st),
+		}
+	}
+	rec := &diagRecorder{}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			step(first, plancheck.ResourceActionCreate),
+			step(second, plancheck.ResourceActionReplace), // issued_at added
+			step(third, plancheck.ResourceActionReplace),  // from added
+			step(fourth, plancheck.ResourceActionReplace), // issued_at changed by a second
+		},
+	})
 	rec.wantWarnings(t)
 }

@@ -28,7 +28,23 @@ func TestSigningGuideWorkedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	section := between(t, string(doc), "## A worked example", "\n## ")
+	st := checkWorkedExample(t, between(t, string(doc), "## A worked example\n", "\n## "))
+	if st.From != "" || st.IssuedAt != "" {
+		t.Errorf("the first worked example should be the plain one, without from and issued_at: %+v", st)
+	}
+	// The second: the optional members, in their sorted places.
+	st = checkWorkedExample(t, between(t, string(doc), "## A worked example with from and issued_at\n", "\n## "))
+	if st.From == "" || st.IssuedAt == "" || st.Action != approval.ActionMove {
+		t.Errorf("the second worked example should be a move with from and issued_at: %+v", st)
+	}
+	if !strings.Contains(string(doc), approval.PayloadType) {
+		t.Errorf("the guide does not name the payload type %s", approval.PayloadType)
+	}
+}
+
+// checkWorkedExample checks one worked example section and returns its statement.
+func checkWorkedExample(t *testing.T, section string) approval.Statement {
+	t.Helper()
 
 	// The statement: the attribute lines of the first hcl block.
 	hclBlock := between(t, section, "```hcl\n", "```")
@@ -47,6 +63,8 @@ func TestSigningGuideWorkedExample(t *testing.T) {
 		Reason:    fields["reason"],
 		ExpiresAt: fields["expires_at"],
 		Identity:  fields["identity"],
+		From:      fields["from"],
+		IssuedAt:  fields["issued_at"],
 	}
 	want, err := st.Payload()
 	if err != nil {
@@ -83,9 +101,7 @@ func TestSigningGuideWorkedExample(t *testing.T) {
 			t.Errorf("the worked example lacks the command %q", cmd)
 		}
 	}
-	if !strings.Contains(string(doc), approval.PayloadType) {
-		t.Errorf("the guide does not name the payload type %s", approval.PayloadType)
-	}
+	return st
 }
 
 // TestSigningGuideGenerated checks that docs/ holds the current guide:

@@ -19,6 +19,8 @@ var fieldRules = map[string]string{
 	"reason":     "must be non-empty UTF-8 text of at most 4096 bytes",
 	"expires_at": "must be an RFC 3339 time, e.g. `2026-12-01T00:00:00Z`",
 	"identity":   "must be UTF-8 text of at most 1024 bytes",
+	"from":       "must be a managed resource instance address written as Terraform prints it in plans, other than `target`; required with action `move`, not allowed with `provision`",
+	"issued_at":  "must be an RFC 3339 time in UTC, e.g. `2026-11-24T09:30:00Z`, before `expires_at`",
 }
 
 // statementFieldValidator checks one field of an approval statement with
@@ -32,7 +34,7 @@ type statementFieldValidator struct {
 var _ validator.String = statementFieldValidator{}
 
 // statementField returns the validator for the statement field named field
-// (scope, target, reason, expires_at or identity).
+// (scope, target, reason, expires_at, identity, from or issued_at).
 func statementField(field string) statementFieldValidator {
 	if _, ok := fieldRules[field]; !ok {
 		panic("statementField: unknown field " + field)
@@ -77,6 +79,18 @@ func (v statementFieldValidator) check(value string) error {
 		st.ExpiresAt = value
 	case "identity":
 		st.Identity = value
+	case "from":
+		// Checked alone: its relations to target and action are the
+		// resource's ValidateConfig's to report.
+		st.From = value
+		if value == st.Target {
+			st.Target = "terraform_data.u"
+		}
+	case "issued_at":
+		// Checked alone: whether it is before expires_at is the resource's
+		// ValidateConfig's to report.
+		_, err := approval.ParseIssuedAt(value)
+		return err
 	}
 	err := st.Validate()
 	var fe *approval.FieldError

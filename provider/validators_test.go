@@ -51,6 +51,17 @@ func TestStatementFieldValidator(t *testing.T) {
 		{"identity", "", ""},
 		{"identity", "legacy-db-1", ""},
 		{"identity", strings.Repeat("i", 1025), "longer than 1024"},
+		{"from", "terraform_data.prod_db", ""},
+		{"from", "terraform_data.t", ""}, // equal to the placeholder target: judged alone, valid
+		{"from", `module.data["eu"].aws_db_instance.legacy[0]`, ""},
+		{"from", "module.data", "names a module"},
+		{"from", "data.aws_ami.x", "data source"},
+		{"from", `aws_instance.web[ "a" ]`, "canonical form"},
+		{"issued_at", "2026-11-24T09:30:00Z", ""},
+		{"issued_at", "2026-11-24T09:30:00.250Z", ""},
+		{"issued_at", "2999-01-01T00:00:00Z", ""}, // after expires_at is ValidateConfig's to say
+		{"issued_at", "2026-11-24T10:30:00+01:00", "in UTC"},
+		{"issued_at", "2026-11-24", "in UTC"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.field+"/"+tt.value, func(t *testing.T) {
@@ -76,7 +87,7 @@ func TestStatementFieldValidator(t *testing.T) {
 }
 
 func TestStatementFieldValidatorSkipsUnknownAndNull(t *testing.T) {
-	for _, f := range []string{"scope", "target", "reason", "expires_at", "identity"} {
+	for _, f := range []string{"scope", "target", "reason", "expires_at", "identity", "from", "issued_at"} {
 		for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
 			if diags := validateString(statementField(f), v); diags.HasError() {
 				t.Errorf("%s %v: %v", f, v, diags)

@@ -418,3 +418,82 @@ func TestMatchPattern(t *testing.T) {
 		t.Error("negation did not win")
 	}
 }
+
+// TestInteropFromAndIssuedAt: over a payload with from and issued_at, what
+// ssh-keygen -Y sign makes planguard accepts and what planguard signs
+// ssh-keygen -Y verify accepts; and a signature over the statement with
+// them never verifies for the statement without either (or with another
+// value), nor the reverse.
+func TestInteropFromAndIssuedAt(t *testing.T) {
+	st := Statement{Scope: "prod", Target: "module.archive.terraform_data.prod_db", Action: ActionMove, Reason: "CHG-2001: archive",
+		ExpiresAt: "2026-12-01T00:00:00Z", Identity: "db-1", From: "terraform_data.prod_db", IssuedAt: "2026-11-24T09:30:00Z"}
+	payload, err := st.Payload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(payload, []byte(`"from":"terraform_data.prod_db"`)) || !bytes.Contains(payload, []byte(`"issued_at":"2026-11-24T09:30:00Z"`)) {
+		t.Fatalf("payload lacks from/issued_at: %s", payload)
+	}
+	variants := map[string]Statement{}
+	for name, edit := range map[string]func(*Statement){
+		"no issued_at":      func(s *Statement) { s.IssuedAt = "" },
+		"other issued_at":   func(s *Statement) { s.IssuedAt = "2026-11-24T09:30:01Z" },
+		"other from":        func(s *Statement) { s.From = "terraform_data.other_db" },
+		"delete, from kept": func(s *Statement) { s.Action = ActionDelete },
+		"delete, no from":   func(s *Statement) { s.Action, s.From = ActionDelete, "" },
+	} {
+		v := st
+		edit(&v)
+		variants[name] = v
+	}
+	for _, kt := range keyTypes {
+		t.Run(kt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			priv, pub := newKey(t, dir, "alice", kt.args...)
+			trust, err := ParseAllowedSigners([]byte("alice@example.com "+pub+"\n"), "allowed_signers", ParseOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// ssh-keygen signs, planguard verifies.
+			sig, err := run(t, payload, sshKeygen(t), "-q", "-Y", "sign", "-n", Namespace, "-f", priv)
+			if err != nil {
+				t.Fatalf("ssh-keygen -Y sign: %v\n%s", err, sig)
+			}
+			if _, err := VerifySignature(st, "alice@example.com", string(sig), trust, testNow); err != nil {
+				t.Fatalf("planguard refused ssh-keygen's signature over from/issued_at: %v", err)
+			}
+			for name, v := range variants {
+				_, err := VerifySignature(v, "alice@example.com", string(sig), trust, testNow)
+				if se, ok := err.(*SignatureError); !ok || se.Kind != ProblemBadSignature {
+					t.Errorf("%s: ssh-keygen's signature over the full statement: got %v, want bad_signature", name, err)
+				}
+			}
+			// planguard signs, ssh-keygen verifies.
+			pem, err := os.ReadFile(priv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			signer, err := ssh.ParsePrivateKey(pem)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ours, err := Sign(signer, payload, Namespace)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sshKeygenVerify(t, dir, "alice@example.com "+pub, "alice@example.com", ours, payload, true)
+			// ssh-keygen refuses it over the payload without issued_at.
+			bare, _ := variants["no issued_at"].Payload()
+			sshKeygenVerify(t, dir, "alice@example.com "+pub, "alice@example.com", ours, bare, false)
+			// A signature over the statement without the new members does not
+			// verify for the statement with them.
+			bareSig, err := Sign(signer, bare, Namespace)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := VerifySignature(st, "alice@example.com", bareSig, trust, testNow); err == nil {
+				t.Error("a signature over the payload without issued_at verified for the statement with it")
+			}
+		})
+	}
+}

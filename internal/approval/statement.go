@@ -33,10 +33,16 @@ const (
 	ActionReplace = "replace"
 	ActionUpdate  = "update"
 	ActionForget  = "forget"
+	// ActionMove approves keeping an object in state under a new address
+	// (a moved block): the statement's From names its previous address.
+	ActionMove = "move"
+	// ActionProvision approves the provisioners a plan would run on the
+	// resource instance Target.
+	ActionProvision = "provision"
 )
 
 // Actions lists the valid actions, in documentation order.
-var Actions = []string{ActionDelete, ActionReplace, ActionUpdate, ActionForget}
+var Actions = []string{ActionDelete, ActionReplace, ActionUpdate, ActionForget, ActionMove, ActionProvision}
 
 // Limits on field sizes; an approval is a short statement, not a document.
 const (
@@ -54,11 +60,19 @@ type Statement struct {
 	Reason    string
 	ExpiresAt string // RFC 3339, signed exactly as written
 	Identity  string // the object's prior id, or "" when not bound
+	// From is the previous resource instance address of an object the plan
+	// moves (Terraform's previous_address), or "" for an unmoved object.
+	// Required for action move, allowed with delete, replace, update and
+	// forget, refused with provision.
+	From string
+	// IssuedAt is when the approval was issued: RFC 3339 in UTC ("Z"),
+	// signed exactly as written, before ExpiresAt; "" when not stated.
+	IssuedAt string
 }
 
 // FieldError reports which field of a statement is invalid.
 type FieldError struct {
-	Field string // scope, target, action, reason, expires_at, identity
+	Field string // scope, target, action, reason, expires_at, identity, from, issued_at
 	Err   error
 }
 
@@ -82,7 +96,8 @@ func ValidScope(s string) error {
 	return nil
 }
 
-// ValidAction reports whether a is one of delete, replace, update, forget.
+// ValidAction reports whether a is one of delete, replace, update, forget,
+// move, provision.
 func ValidAction(a string) error {
 	for _, v := range Actions {
 		if a == v {
@@ -99,6 +114,57 @@ func ParseExpiry(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("expires_at %q is not an RFC 3339 time such as 2026-12-01T00:00:00Z", s)
 	}
 	return t, nil
+}
+
+// ParseIssuedAt parses issued_at: an RFC 3339 timestamp in UTC, written with
+// the "Z" suffix, such as 2026-11-24T09:30:00Z (fractional seconds allowed,
+// as in expires_at; offsets such as +01:00 are refused).
+func ParseIssuedAt(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil || !strings.HasSuffix(s, "Z") {
+		return time.Time{}, fmt.Errorf("issued_at %q is not an RFC 3339 time in UTC such as 2026-11-24T09:30:00Z", s)
+	}
+	return t, nil
+}
+
+// CheckFrom checks from against the statement's target and action: empty,
+// or a resource instance address other than target; required when action is
+// move, refused when action is provision. target and action are assumed
+// valid (Validate checks them first).
+func CheckFrom(from, target, action string) error {
+	if from == "" {
+		if action == ActionMove {
+			return errors.New("from is required when action is move: the previous address of the moved object")
+		}
+		return nil
+	}
+	if action == ActionProvision {
+		return fmt.Errorf("from must be empty when action is provision (it names %q)", from)
+	}
+	if _, err := address.Parse(from); err != nil {
+		return err
+	}
+	if from == target {
+		return fmt.Errorf("from %q equals target: from is the object's previous address, target its new one", from)
+	}
+	return nil
+}
+
+// CheckIssuedAt checks issuedAt, when not empty, against expiresAt: an
+// RFC 3339 UTC time strictly before expires_at. An unparsable expiresAt is
+// left to ParseExpiry to report.
+func CheckIssuedAt(issuedAt, expiresAt string) error {
+	if issuedAt == "" {
+		return nil
+	}
+	issued, err := ParseIssuedAt(issuedAt)
+	if err != nil {
+		return err
+	}
+	if expires, err := ParseExpiry(expiresAt); err == nil && !issued.Before(expires) {
+		return fmt.Errorf("issued_at %s is not before expires_at %s", issuedAt, expiresAt)
+	}
+	return nil
 }
 
 // Validate checks every field and returns a *FieldError for the first bad one.
@@ -130,11 +196,19 @@ func (s Statement) Validate() error {
 	if !utf8.ValidString(s.Identity) {
 		return &FieldError{"identity", errors.New("identity is not valid UTF-8")}
 	}
+	if err := CheckFrom(s.From, s.Target, s.Action); err != nil {
+		return &FieldError{"from", err}
+	}
+	if err := CheckIssuedAt(s.IssuedAt, s.ExpiresAt); err != nil {
+		return &FieldError{"issued_at", err}
+	}
 	return nil
 }
 
 // Payload returns the canonical bytes that approvers sign: the RFC 8785 JSON
-// of the statement's members and "type". It validates the statement first.
+// of the statement's members and "type". "from" and "issued_at" are members
+// only when not empty, so that a statement without them signs the same bytes
+// as before they existed. It validates the statement first.
 func (s Statement) Payload() ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -147,6 +221,12 @@ func (s Statement) Payload() ([]byte, error) {
 		"reason":     s.Reason,
 		"expires_at": s.ExpiresAt,
 		"identity":   s.Identity,
+	}
+	if s.From != "" {
+		members["from"] = s.From
+	}
+	if s.IssuedAt != "" {
+		members["issued_at"] = s.IssuedAt
 	}
 	return canonicalObject(members), nil
 }

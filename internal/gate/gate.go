@@ -38,9 +38,17 @@ const (
 	StatusUntrusted     = "untrusted"      // signatures verify but allowed_signers trusts none of them
 	StatusWrongAction   = "wrong_action"   // the target changes, but by another action
 	StatusWrongIdentity = "wrong_identity" // bound to another object than the one the plan changes
-	StatusTTLExceeded   = "ttl_exceeded"   // valid for longer than the rule's max_ttl
+	StatusTTLExceeded   = "ttl_exceeded"   // signed lifetime longer than the rule's max_ttl, or issued in the future
+	StatusNoIssuedAt    = "no_issued_at"   // the rule has max_ttl and the approval states no issued_at
+	StatusWrongFrom     = "wrong_from"     // its from is not the previous address of the change it names
 	StatusNoSigners     = "no_signers"     // only the author signed, or signatures did not reach quorum alone
 )
+
+// IssuedAtSkew is how far an approval's issued_at may lie after the time of
+// the check, for clock differences between the signer and the gate. Under a
+// rule with max_ttl, an approval issued later than now + IssuedAtSkew does
+// not count.
+const IssuedAtSkew = 5 * time.Minute
 
 // Input is everything the decision depends on.
 type Input struct {
@@ -137,6 +145,8 @@ type Approval struct {
 	Action     string   `json:"action"`
 	ExpiresAt  string   `json:"expires_at"`
 	Identity   string   `json:"identity,omitempty"`
+	From       string   `json:"from,omitempty"`
+	IssuedAt   string   `json:"issued_at,omitempty"`
 	Status     string   `json:"status"`
 	Principals []string `json:"principals"`
 	Problems   []string `json:"problems"`
@@ -150,6 +160,7 @@ type candidate struct {
 	index   int
 	stmt    approval.Statement
 	expires time.Time
+	issued  time.Time // zero when the statement has no issued_at
 	signers []signer
 }
 
@@ -403,9 +414,15 @@ func judge(in Input, ch *Change, pc plan.Change, cands []*candidate, reports []A
 			setStatus(a, StatusWrongIdentity, "the policy requires the approval to bind the object's prior id (identity), and it does not")
 			continue
 		}
-		if ch.maxTTL > 0 && c.expires.Sub(in.Now) > ch.maxTTL {
-			setStatus(a, StatusTTLExceeded, fmt.Sprintf("valid until %s, longer than the policy's max_ttl of %s", c.stmt.ExpiresAt, ch.maxTTL))
+		if c.stmt.From != pc.PreviousAddress {
+			setStatus(a, StatusWrongFrom, fromProblem(c.stmt.From, pc.PreviousAddress, ch.Address))
 			continue
+		}
+		if ch.maxTTL > 0 {
+			if status, problem := ttlProblem(c, ch.maxTTL, in.Now); status != "" {
+				setStatus(a, status, problem)
+				continue
+			}
 		}
 		used[c.index] = true
 		contributed := false
@@ -435,6 +452,38 @@ func judge(in Input, ch *Change, pc plan.Change, cands []*candidate, reports []A
 	}
 }
 
+// fromProblem says why an approval's from does not match the change's
+// previous address.
+func fromProblem(from, previous, address string) string {
+	switch {
+	case previous == "":
+		return fmt.Sprintf("approves the object moved from %s, but the plan does not move %s", from, address)
+	case from == "":
+		return fmt.Sprintf("the plan moves %s from %s, and the approval does not name that previous address (from)", address, previous)
+	}
+	return fmt.Sprintf("approves the object moved from %s, but the plan moves %s from %s", from, address, previous)
+}
+
+// ttlProblem applies a rule's max_ttl to a candidate: it counts only with an
+// issued_at, a signed lifetime (expires_at - issued_at) of at most maxTTL,
+// and an issued_at no later than now + IssuedAtSkew. It returns the status
+// and problem when the candidate does not count, else "".
+func ttlProblem(c *candidate, maxTTL time.Duration, now time.Time) (string, string) {
+	if c.issued.IsZero() {
+		return StatusNoIssuedAt, fmt.Sprintf("the policy's max_ttl of %s counts only approvals that state when they were issued, and this one has no issued_at: "+
+			"sign a new approval with issued_at and an expires_at at most %s later ('planguard approve' sets issued_at)", maxTTL, maxTTL)
+	}
+	if life := c.expires.Sub(c.issued); life > maxTTL {
+		return StatusTTLExceeded, fmt.Sprintf("issued at %s and valid until %s, %s, longer than the policy's max_ttl of %s: sign a new approval with --expires %s or less",
+			c.stmt.IssuedAt, c.stmt.ExpiresAt, life, maxTTL, maxTTL)
+	}
+	if c.issued.After(now.Add(IssuedAtSkew)) {
+		return StatusTTLExceeded, fmt.Sprintf("issued_at %s lies after the time of the check %s by more than the %s allowed for clock skew: "+
+			"check the signer's clock and sign a new approval", c.stmt.IssuedAt, now.UTC().Format(time.RFC3339), IssuedAtSkew)
+	}
+	return "", ""
+}
+
 func setStatus(a *Approval, status, problem string) {
 	// The first failing change decides the status; a use elsewhere makes it valid.
 	if a.Status == StatusValid {
@@ -455,7 +504,8 @@ func setStatus(a *Approval, status, problem string) {
 // checkApproval verifies what can be verified about an approval alone:
 // fields, scope, expiry and signatures.
 func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
-	a := Approval{Address: pa.Address, Scope: pa.Scope, Target: pa.Target, Action: pa.Action, ExpiresAt: pa.ExpiresAt, Identity: pa.Identity}
+	a := Approval{Address: pa.Address, Scope: pa.Scope, Target: pa.Target, Action: pa.Action, ExpiresAt: pa.ExpiresAt, Identity: pa.Identity,
+		From: pa.From, IssuedAt: pa.IssuedAt}
 	fail := func(status, problem string) (Approval, *candidate) {
 		a.Status = status
 		a.Problems = append(a.Problems, problem)
@@ -464,7 +514,8 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 	if !pa.Known {
 		return fail(StatusUnknown, "its values are unknown until apply, so its signatures cannot be checked: use literal values")
 	}
-	st := approval.Statement{Scope: pa.Scope, Target: pa.Target, Action: pa.Action, Reason: pa.Reason, ExpiresAt: pa.ExpiresAt, Identity: pa.Identity}
+	st := approval.Statement{Scope: pa.Scope, Target: pa.Target, Action: pa.Action, Reason: pa.Reason, ExpiresAt: pa.ExpiresAt, Identity: pa.Identity,
+		From: pa.From, IssuedAt: pa.IssuedAt}
 	if err := st.Validate(); err != nil {
 		return fail(StatusInvalid, err.Error())
 	}
@@ -476,6 +527,9 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 		return fail(StatusExpired, fmt.Sprintf("expired at %s", st.ExpiresAt))
 	}
 	c := &candidate{stmt: st, expires: expires}
+	if st.IssuedAt != "" {
+		c.issued, _ = approval.ParseIssuedAt(st.IssuedAt) // Validate checked it
+	}
 	badKind := ""
 	authorKeys := in.Trust.KeysOf(in.Author)
 	for _, s := range pa.Signatures {

@@ -3,6 +3,7 @@ package gate
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +93,8 @@ func stmt(target, action string) approval.Statement {
 func approve(t *testing.T, st approval.Statement, signers ...key) plan.Approval {
 	t.Helper()
 	a := plan.Approval{Address: "planguard_approval." + strings.NewReplacer(".", "_", "[", "_", "]", "_", `"`, "").Replace(st.Target), Kind: plan.KindCreate, Known: true,
-		Scope: st.Scope, Target: st.Target, Action: st.Action, Reason: st.Reason, ExpiresAt: st.ExpiresAt, Identity: st.Identity}
+		Scope: st.Scope, Target: st.Target, Action: st.Action, Reason: st.Reason, ExpiresAt: st.ExpiresAt, Identity: st.Identity,
+		From: st.From, IssuedAt: st.IssuedAt}
 	p, err := st.Payload()
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +117,13 @@ func change(addr string, kind plan.Kind) plan.Change {
 func TestDecide(t *testing.T) {
 	f := setup(t)
 	withID := func(st approval.Statement, id string) approval.Statement { st.Identity = id; return st }
+	// issued sets issued_at, which the backups rule (max_ttl 72h) requires.
+	issued := func(st approval.Statement, at string) approval.Statement { st.IssuedAt = at; return st }
+	from := func(st approval.Statement, addr string) approval.Statement { st.From = addr; return st }
+	moved := func(c plan.Change, prev string) plan.Change { c.PreviousAddress = prev; return c }
+	backup := func() approval.Statement {
+		return issued(withID(stmt("terraform_data.backup", "delete"), "id-terraform_data.backup"), "2026-11-25T11:00:00Z")
+	}
 	as := func(k key, principal string) key { k.principal = principal; return k }
 	cases := []struct {
 		name      string
@@ -222,27 +231,27 @@ func TestDecide(t *testing.T) {
 		{name: "quorum of two met",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
-				return []plan.Approval{approve(t, withID(stmt("terraform_data.backup", "delete"), "id-terraform_data.backup"), f.alice, f.bob)}
+				return []plan.Approval{approve(t, backup(), f.alice, f.bob)}
 			},
 			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
 		{name: "quorum met across two approvals",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
-				st := withID(stmt("terraform_data.backup", "delete"), "id-terraform_data.backup")
+				st := backup()
 				return []plan.Approval{approve(t, st, f.alice), approve(t, st, f.bob)}
 			},
 			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid, StatusValid}},
 		{name: "same principal twice is one",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
-				st := withID(stmt("terraform_data.backup", "delete"), "id-terraform_data.backup")
+				st := backup()
 				return []plan.Approval{approve(t, st, f.alice, f.alice), approve(t, st, f.alice)}
 			},
 			decision: Block, approved: []bool{false}, statuses: []string{StatusValid, StatusValid}},
 		{name: "two principals sharing one key are one",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
-				return []plan.Approval{approve(t, withID(stmt("terraform_data.backup", "delete"), "id-terraform_data.backup"), f.carol, as(f.carol, "dave@example.com"))}
+				return []plan.Approval{approve(t, backup(), f.carol, as(f.carol, "dave@example.com"))}
 			},
 			decision: Block, approved: []bool{false}, statuses: []string{StatusValid}},
 		{name: "identity required and missing",
@@ -260,11 +269,82 @@ func TestDecide(t *testing.T) {
 		{name: "beyond max_ttl",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
-				st := withID(stmt("terraform_data.backup", "delete"), "id-terraform_data.backup")
-				st.ExpiresAt = "2026-11-28T12:00:01Z"
+				st := backup()
+				st.IssuedAt, st.ExpiresAt = "2026-11-25T12:00:00Z", "2026-11-28T12:00:01Z"
 				return []plan.Approval{approve(t, st, f.alice, f.bob)}
 			},
 			decision: Block, approved: []bool{false}, statuses: []string{StatusTTLExceeded}},
+		{name: "max_ttl: lifetime exactly max_ttl counts",
+			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				st := backup()
+				st.IssuedAt, st.ExpiresAt = "2026-11-25T11:00:00Z", "2026-11-28T11:00:00Z"
+				return []plan.Approval{approve(t, st, f.alice, f.bob)}
+			},
+			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
+		{name: "max_ttl: no issued_at does not count, even with little time left",
+			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				st := backup()
+				st.IssuedAt = ""
+				return []plan.Approval{approve(t, st, f.alice, f.bob)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusNoIssuedAt}},
+		{name: "max_ttl: a year-old approval in its last day does not count",
+			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				st := backup()
+				st.IssuedAt = "2025-11-25T12:00:00Z" // expires 2026-11-26, 12h after now
+				return []plan.Approval{approve(t, st, f.alice, f.bob)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusTTLExceeded}},
+		{name: "max_ttl: issued beyond the clock skew does not count",
+			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				st := backup()
+				st.IssuedAt = "2026-11-25T12:05:01Z"
+				return []plan.Approval{approve(t, st, f.alice, f.bob)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusTTLExceeded}},
+		{name: "max_ttl: issued within the clock skew counts",
+			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				st := backup()
+				st.IssuedAt = "2026-11-25T12:05:00Z"
+				return []plan.Approval{approve(t, st, f.alice, f.bob)}
+			},
+			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
+		{name: "no max_ttl: approvals with and without issued_at count, whatever their lifetime",
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete), change("terraform_data.db2", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, issued(stmt("terraform_data.db", "delete"), "2020-01-01T00:00:00Z"), f.alice),
+					approve(t, stmt("terraform_data.db2", "delete"), f.alice)}
+			},
+			decision: Allow, approved: []bool{true, true}, statuses: []string{StatusValid, StatusValid}},
+		{name: "moved and deleted: approval naming the previous address counts",
+			changes: []plan.Change{moved(change("terraform_data.db", plan.KindDelete), "terraform_data.db_old")},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, from(stmt("terraform_data.db", "delete"), "terraform_data.db_old"), f.alice)}
+			},
+			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
+		{name: "moved and deleted: approval without from does not count",
+			changes: []plan.Change{moved(change("terraform_data.db", plan.KindDelete), "terraform_data.db_old")},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongFrom}},
+		{name: "moved and deleted: approval for another previous address does not count",
+			changes: []plan.Change{moved(change("terraform_data.db", plan.KindDelete), "terraform_data.db_old")},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, from(stmt("terraform_data.db", "delete"), "terraform_data.db_other"), f.alice)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongFrom}},
+		{name: "approval with from does not cover an unmoved change",
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, from(stmt("terraform_data.db", "delete"), "terraform_data.db_old"), f.alice)}
+			},
+			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongFrom}},
 		{name: "guarded update of a listed attribute",
 			changes: []plan.Change{func() plan.Change {
 				c := change("terraform_data.db_settings", plan.KindUpdate)
@@ -347,5 +427,40 @@ func TestDeferredProtectedChangeBlocks(t *testing.T) {
 	}
 	if r.Decision != Block || len(r.Changes) != 1 || !r.Changes[0].Deferred {
 		t.Fatalf("deferred protected replace: %+v", r)
+	}
+}
+
+// TestApprovalReportsFromAndIssuedAt: the report shows the signed from and
+// issued_at, and leaves them out of the JSON when absent.
+func TestApprovalReportsFromAndIssuedAt(t *testing.T) {
+	f := setup(t)
+	st := stmt("terraform_data.db", "delete")
+	st.From, st.IssuedAt = "terraform_data.db_old", "2026-11-25T11:00:00Z"
+	c := change("terraform_data.db", plan.KindDelete)
+	c.PreviousAddress = "terraform_data.db_old"
+	p := &plan.Plan{Changes: []plan.Change{c}, Approvals: []plan.Approval{approve(t, st, f.alice), approve(t, stmt("terraform_data.cache", "delete"), f.alice)}}
+	r, err := Decide(Input{Plan: p, Policy: f.pol, Trust: f.trust, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := r.Approvals[0]; a.From != st.From || a.IssuedAt != st.IssuedAt || a.Status != StatusValid {
+		t.Fatalf("approval report %+v", a)
+	}
+	b, err := json.Marshal(r.Approvals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(b), `"from":`) != 1 || strings.Count(string(b), `"issued_at":`) != 1 {
+		t.Fatalf("JSON %s: want from and issued_at only on the approval that has them", b)
+	}
+	// verify (no plan) checks them as part of the signed statement.
+	edited := approve(t, st, f.alice)
+	edited.IssuedAt = "2026-11-25T11:30:00Z"
+	out, err := CheckApprovals(f.pol, f.trust, now, "", []plan.Approval{approve(t, st, f.alice), edited})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[0].Status != StatusValid || out[1].Status != StatusBadSignature {
+		t.Fatalf("CheckApprovals: %+v", out)
 	}
 }

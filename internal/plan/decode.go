@@ -1102,6 +1102,7 @@ func approval(c *Change, after, unknown map[string]json.RawMessage, what string)
 	}{
 		{"scope", &a.Scope}, {"target", &a.Target}, {"action", &a.Action},
 		{"reason", &a.Reason}, {"expires_at", &a.ExpiresAt}, {"identity", &a.Identity},
+		{"from", &a.From}, {"issued_at", &a.IssuedAt},
 	} {
 		unk, err := containsTrue(unknown[f.name])
 		if err != nil {

@@ -314,6 +314,10 @@ const approvalValue = `{"id":"ap-1","scope":"prod","target":"module.data.terrafo
 func TestApprovals(t *testing.T) {
 	unknownSigs := strings.Replace(approvalValue, `"signatures":[{"principal":"alice@example.com","signature":"-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"},{"principal":"bob@example.com","signature":"sig-b","extra":1}]`, `"signatures":[{"principal":"alice@example.com"}]`, 1)
 	unknownTarget := strings.Replace(approvalValue, `"target":"module.data.terraform_data.db[\"a\"]",`, ``, 1)
+	moved := strings.Replace(approvalValue, `"identity":null,`, `"identity":null,"from":"terraform_data.old_db","issued_at":"2026-11-24T09:30:00Z",`, 1)
+	movedNulls := strings.Replace(approvalValue, `"identity":null,`, `"identity":null,"from":null,"issued_at":null,`, 1)
+	fromUnknown := strings.Replace(approvalValue, `"identity":null,`, `"identity":null,"issued_at":"2026-11-24T09:30:00Z",`, 1)
+	issuedUnknown := strings.Replace(approvalValue, `"identity":null,`, `"identity":null,"from":"terraform_data.old_db",`, 1)
 	p, err := decodeBoth(t, planJSON(
 		approvalChange("created", `["create"]`, `null`, approvalValue, `{"id":true}`),
 		approvalChange("kept", `["no-op"]`, approvalValue, approvalValue, `{}`),
@@ -324,13 +328,17 @@ func TestApprovals(t *testing.T) {
 		approvalChange("target_unknown", `["create"]`, `null`, unknownTarget, `{"id":true,"target":true}`),
 		approvalChange("all_unknown", `["create"]`, `null`, `{}`, `true`),
 		approvalChange("nulls", `["create"]`, `null`, `{"scope":null,"signatures":null}`, `{}`),
+		approvalChange("moved", `["create"]`, `null`, moved, `{"id":true}`),
+		approvalChange("moved_nulls", `["create"]`, `null`, movedNulls, `{"id":true}`),
+		approvalChange("from_unknown", `["create"]`, `null`, fromUnknown, `{"id":true,"from":true}`),
+		approvalChange("issued_unknown", `["create"]`, `null`, issuedUnknown, `{"id":true,"issued_at":true}`),
 		rcDelete,
 	))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Changes) != 10 {
-		t.Errorf("%d changes, want all 10 (approvals are changes too)", len(p.Changes))
+	if len(p.Changes) != 14 {
+		t.Errorf("%d changes, want all 14 (approvals are changes too)", len(p.Changes))
 	}
 	sigs := []Signature{
 		{Principal: "alice@example.com", Signature: "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"},
@@ -345,6 +353,12 @@ func TestApprovals(t *testing.T) {
 	sigsUnknown.Known, sigsUnknown.Signatures = false, nil
 	targetUnknown := full("target_unknown", KindCreate)
 	targetUnknown.Known, targetUnknown.Target = false, ""
+	withMove := full("moved", KindCreate)
+	withMove.From, withMove.IssuedAt = "terraform_data.old_db", "2026-11-24T09:30:00Z"
+	withFromUnknown := full("from_unknown", KindCreate)
+	withFromUnknown.Known, withFromUnknown.IssuedAt = false, "2026-11-24T09:30:00Z"
+	withIssuedUnknown := full("issued_unknown", KindCreate)
+	withIssuedUnknown.Known, withIssuedUnknown.From = false, "terraform_data.old_db"
 	want := []Approval{
 		full("created", KindCreate),
 		full("kept", KindNoOp),
@@ -353,6 +367,10 @@ func TestApprovals(t *testing.T) {
 		targetUnknown,
 		{Address: "planguard_approval.all_unknown", Kind: KindCreate},
 		{Address: "planguard_approval.nulls", Kind: KindCreate, Known: true},
+		withMove,
+		full("moved_nulls", KindCreate),
+		withFromUnknown,
+		withIssuedUnknown,
 	}
 	if !reflect.DeepEqual(p.Approvals, want) {
 		t.Errorf("Approvals =\n%+v\nwant\n%+v", p.Approvals, want)
@@ -361,6 +379,8 @@ func TestApprovals(t *testing.T) {
 	// Wrong types in an approval are errors.
 	for _, bad := range []string{
 		strings.Replace(approvalValue, `"scope":"prod"`, `"scope":1`, 1),
+		strings.Replace(approvalValue, `"identity":null`, `"identity":null,"from":["terraform_data.a"]`, 1),
+		strings.Replace(approvalValue, `"identity":null`, `"identity":null,"issued_at":20261124`, 1),
 		strings.Replace(approvalValue, `"principal":"bob@example.com"`, `"principal":["bob"]`, 1),
 		strings.Replace(approvalValue, `"signatures":[`, `"signatures":{"x":[`, 1) + "}",
 	} {

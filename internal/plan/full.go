@@ -209,6 +209,7 @@ func fullChange(rc *tfjson.ResourceChange, approvals bool) (*Change, *Approval, 
 	}{
 		{"scope", &a.Scope}, {"target", &a.Target}, {"action", &a.Action},
 		{"reason", &a.Reason}, {"expires_at", &a.ExpiresAt}, {"identity", &a.Identity},
+		{"from", &a.From}, {"issued_at", &a.IssuedAt},
 	} {
 		if anyTrue(unknown[f.name]) {
 			a.Known = false

@@ -112,12 +112,16 @@ type Approval struct {
 	// Kind is the approval's own change kind (create, no-op, update, replace).
 	Kind Kind
 	// Known is false when any of scope, target, action, reason, expires_at,
-	// identity or signatures is (wholly or partly) unknown in the plan. The
-	// unknown fields are then left empty.
+	// identity, from, issued_at or signatures is (wholly or partly) unknown
+	// in the plan. The unknown fields are then left empty.
 	Known bool
 	// Scope, Target, Action, Reason, ExpiresAt and Identity are the planned
 	// attribute values ("" when null).
 	Scope, Target, Action, Reason, ExpiresAt, Identity string
+	// From and IssuedAt are the planned values of the optional from and
+	// issued_at attributes ("" when null or absent, as in plans made with a
+	// provider version that lacks them).
+	From, IssuedAt string
 	// Signatures are the planned signatures, in plan order.
 	Signatures []Signature
 }

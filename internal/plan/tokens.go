@@ -636,6 +636,7 @@ func tokApproval(c *Change, after, unknown map[string]json.RawMessage, what stri
 	}{
 		{"scope", &a.Scope}, {"target", &a.Target}, {"action", &a.Action},
 		{"reason", &a.Reason}, {"expires_at", &a.ExpiresAt}, {"identity", &a.Identity},
+		{"from", &a.From}, {"issued_at", &a.IssuedAt},
 	} {
 		unk, err := containsTrue(unknown[f.name])
 		if err != nil {

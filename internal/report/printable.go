@@ -100,6 +100,8 @@ func forHumans(r *gate.Report) *gate.Report {
 		a.Action = printable(a.Action)
 		a.ExpiresAt = printable(a.ExpiresAt)
 		a.Identity = printable(a.Identity)
+		a.From = printable(a.From)
+		a.IssuedAt = printable(a.IssuedAt)
 		a.Principals = printableAll(a.Principals)
 		a.Problems = printableAll(a.Problems)
 		h.Approvals[i] = a

@@ -121,6 +121,8 @@ func readBlock(b *hclsyntax.Block, filename string, ctx *hcl.EvalContext) Block 
 	a.Reason = str("reason", false)
 	a.ExpiresAt = str("expires_at", false)
 	a.Identity = str("identity", true)
+	a.From = str("from", true)
+	a.IssuedAt = str("issued_at", true)
 	attr, ok := b.Body.Attributes["signatures"]
 	if !ok {
 		return blk
@@ -168,17 +170,26 @@ func evalContext(dir string) *hcl.EvalContext {
 
 // Statement returns the signed statement of an approval.
 func Statement(a plan.Approval) approval.Statement {
-	return approval.Statement{Scope: a.Scope, Target: a.Target, Action: a.Action, Reason: a.Reason, ExpiresAt: a.ExpiresAt, Identity: a.Identity}
+	return approval.Statement{Scope: a.Scope, Target: a.Target, Action: a.Action, Reason: a.Reason, ExpiresAt: a.ExpiresAt, Identity: a.Identity,
+		From: a.From, IssuedAt: a.IssuedAt}
 }
 
-// Render returns a planguard_approval block with the given signatures.
+// Render returns a planguard_approval block with the given signatures. The
+// optional from and issued_at are written only when set: from before
+// target, issued_at before expires_at.
 func Render(name string, st approval.Statement, sigs []plan.Signature) []byte {
 	f := hclwrite.NewEmptyFile()
 	b := f.Body().AppendNewBlock("resource", []string{ResourceType, name}).Body()
 	b.SetAttributeValue("scope", cty.StringVal(st.Scope))
+	if st.From != "" {
+		b.SetAttributeValue("from", cty.StringVal(st.From))
+	}
 	b.SetAttributeValue("target", cty.StringVal(st.Target))
 	b.SetAttributeValue("action", cty.StringVal(st.Action))
 	b.SetAttributeValue("reason", cty.StringVal(st.Reason))
+	if st.IssuedAt != "" {
+		b.SetAttributeValue("issued_at", cty.StringVal(st.IssuedAt))
+	}
 	b.SetAttributeValue("expires_at", cty.StringVal(st.ExpiresAt))
 	if st.Identity != "" {
 		b.SetAttributeValue("identity", cty.StringVal(st.Identity))

@@ -15,8 +15,21 @@ const armored = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQ==\n-----END SSH S
 var st = approval.Statement{Scope: "prod", Target: `module.m["a"].terraform_data.db[0]`, Action: "delete", Reason: "why \"quoted\" ${not} %{interp}", ExpiresAt: "2026-12-01T00:00:00Z", Identity: "db-1"}
 
 func TestRenderParseRoundTrip(t *testing.T) {
-	src := Render("x", st, []plan.Signature{{Principal: "alice@example.com", Signature: armored}, {Principal: "bob", Signature: "not armor ${x}"}})
+	moved := st
+	moved.Action, moved.From, moved.IssuedAt = "move", "terraform_data.old[\"k\"]", "2026-11-24T09:30:00Z"
+	src := Render("m", moved, []plan.Signature{{Principal: "alice@example.com", Signature: armored}})
 	bs, err := Parse(src, "approvals.tf")
+	if err != nil || len(bs) != 1 || !bs[0].Approval.Known || Statement(bs[0].Approval) != moved {
+		t.Fatalf("from/issued_at round trip: %v %+v\n%s", err, bs, src)
+	}
+	if !strings.Contains(string(src), `from       = "terraform_data.old[\"k\"]"`) || !strings.Contains(string(src), `issued_at  = "2026-11-24T09:30:00Z"`) {
+		t.Errorf("rendered block:\n%s", src)
+	}
+	if plain := Render("x", st, nil); strings.Contains(string(plain), "from") || strings.Contains(string(plain), "issued_at") {
+		t.Errorf("from/issued_at rendered while empty:\n%s", plain)
+	}
+	src = Render("x", st, []plan.Signature{{Principal: "alice@example.com", Signature: armored}, {Principal: "bob", Signature: "not armor ${x}"}})
+	bs, err = Parse(src, "approvals.tf")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}

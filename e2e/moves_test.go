@@ -105,7 +105,7 @@ func moves(t *testing.T, tf string) {
 
 	writeFile(t, filepath.Join(w.dir, "main.tf"), movesBase)
 	writeFile(t, filepath.Join(w.dir, "modules", "data", "main.tf"), movesModule)
-	w.must(0, tf, "init", "-input=false", "-no-color")
+	w.must(0, tf, "get", "-no-color")
 	w.must(0, tf, "apply", "-input=false", "-auto-approve", "-no-color")
 	baseState, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
 	if err != nil {
@@ -149,7 +149,8 @@ func moves(t *testing.T, tf string) {
 			writeFile(t, p, src)
 		}
 		writeFile(t, filepath.Join(cw.dir, "terraform.tfstate"), string(baseState))
-		cw.must(0, tf, "init", "-input=false", "-no-color")
+		writeFile(t, filepath.Join(cw.dir, "providers.tf"), advProvider)
+		cw.must(0, tf, "get", "-no-color") // local modules; planguard comes from dev_overrides
 		cw.plan()
 		return &cw
 	}
@@ -280,6 +281,59 @@ func moves(t *testing.T, tf string) {
 			t.Fatalf("deleting a copy of the database's id: exit %d\n%s", code, out)
 		}
 	})
+
+	// With approvals: exactly the right one unblocks; one for another move,
+	// or for the old address's delete, does not.
+	movedOut := map[string]string{
+		"main.tf": "moved {\n  from = terraform_data.prod_db\n  to   = terraform_data.junk\n}\n" + strings.Replace(movesBase, "resource \"terraform_data\" \"prod_db\" {\n  input = \"postgres\"\n}\n", "", 1),
+		mod:       movesModule,
+	}
+	renamedOut := map[string]string{
+		"main.tf": "moved {\n  from = terraform_data.prod_db\n  to   = terraform_data.junk\n}\n" + strings.Replace(movesBase, "\"prod_db\"", "\"junk\"", 1),
+		mod:       movesModule,
+	}
+	// approved plans files, has alice approve with args (from the plan
+	// unless --plan= is given), plans again and returns the case and the
+	// check's verdict.
+	approved := func(files map[string]string, args ...string) (*world, int, verdict, string) {
+		t.Helper()
+		cw := plan(files)
+		a := append([]string{"approve", pol, "--plan=tfplan", "--reason=CHG-7: retire", "--key=" + alice, "--principal=alice@example.com", "--out=approvals.tf"}, args...)
+		cw.must(0, filepath.Join(binDir, "planguard"), a...)
+		cw.plan()
+		code, v, out := check(cw)
+		return cw, code, v, out
+	}
+	t.Run("approved: moved out and destroyed", func(t *testing.T) {
+		cw, code, v, out := approved(movedOut, "--target=terraform_data.junk")
+		if code != 0 || v.Decision != "allow" {
+			t.Fatalf("the right approval did not unblock: exit %d\n%s", code, out)
+		}
+		out = cw.must(0, filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color")
+		contains(t, out, "terraform_data.junk: Destruction complete")
+	})
+	t.Run("approved: renamed out of protection", func(t *testing.T) {
+		cw, code, v, out := approved(renamedOut, "--target=terraform_data.junk")
+		if code != 0 || v.Decision != "allow" || !strings.Contains(out, `"action": "move"`) {
+			t.Fatalf("the right move approval did not unblock: exit %d\n%s", code, out)
+		}
+		cw.must(0, filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color")
+		survives(cw)
+	})
+	notCounted := func(name string, files map[string]string, status string, args ...string) {
+		t.Run(name, func(t *testing.T) {
+			_, code, v, out := approved(files, args...)
+			if code != 1 || v.Decision != "block" || !strings.Contains(out, `"status": "`+status+`"`) {
+				t.Fatalf("exit %d, want 1 with an approval of status %s:\n%s", code, status, out)
+			}
+		})
+	}
+	notCounted("an approval for the destruction without from", movedOut, "wrong_from", "--plan=", "--action=delete", "--target=terraform_data.junk")
+	notCounted("an approval for the destruction of another moved object", movedOut, "wrong_from", "--plan=", "--action=delete", "--target=terraform_data.junk", "--from=terraform_data.scratch")
+	notCounted("an approval for the old address's delete", movedOut, "unused", "--plan=", "--action=delete", "--target=terraform_data.prod_db")
+	notCounted("an approval for another rename", renamedOut, "wrong_from", "--plan=", "--action=move", "--target=terraform_data.junk", "--from=terraform_data.scratch")
+	notCounted("an approval for the same rename to another address", renamedOut, "unused", "--plan=", "--action=move", "--target=terraform_data.junk2", "--from=terraform_data.prod_db")
+	notCounted("a delete approval for a rename", renamedOut, "wrong_action", "--plan=", "--action=delete", "--target=terraform_data.junk", "--from=terraform_data.prod_db")
 
 	// Controls: none of these needs an approval.
 	allowed("control: rename inside the protecting glob", map[string]string{

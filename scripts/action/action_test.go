@@ -824,3 +824,28 @@ func TestCheckPlanNamedLikeAFlag(t *testing.T) {
 	}
 	wantOutputs(t, r.outputs(t), map[string]string{"decision": "block"})
 }
+
+// TestCheckBlocksMovesAndImports: the Action blocks what a moved block or
+// an import carries out of protection (real Terraform 1.8.5 plans): a
+// protected database renamed to an unprotected address and destroyed, and
+// an imported object replaced at once.
+func TestCheckBlocksMovesAndImports(t *testing.T) {
+	for plan, want := range map[string]string{
+		"internal/plan/testdata/terraform/moved_out.json":      "terraform_data.junk (moved from terraform_data.prod_db)",
+		"internal/plan/testdata/terraform/import_replace.json": `terraform_data.junk (imports id "legacy-db-1")`,
+	} {
+		t.Run(filepath.Base(plan), func(t *testing.T) {
+			r := newRunner(t)
+			ws := workspace(t, plan)
+			res := check(t, r, "INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY="+ws)
+			if res.code != 1 {
+				t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+			}
+			out := r.outputs(t)
+			wantOutputs(t, out, map[string]string{"decision": "block", "exit-code": "1"})
+			if sum := r.summaryText(t); !strings.Contains(sum, want) {
+				t.Errorf("step summary lacks %q:\n%s", want, sum)
+			}
+		})
+	}
+}

@@ -66,7 +66,7 @@ Exit status: 0 applied, 1 blocked (nothing applied), 2 error (nothing applied, o
 apply failed).`,
 		`  terraform plan -out tfplan
   planguard apply --policy planguard.hcl tfplan
-  planguard apply --attestation check.att --attestation-signers gate_signers tfplan -- -parallelism=4
+  planguard apply --attestation check.att --attestation-signers gate_signers --policy-sha256 "$PIN" tfplan -- -parallelism=4
 `)
 	var cf checkFlags
 	cf.register(fs)
@@ -107,6 +107,10 @@ apply failed).`,
 		if len(ignored) > 0 {
 			return exitError, &usageError{msg: fmt.Sprintf("--attestation applies on an earlier check's decision, so %s would have no effect", strings.Join(ignored, ", ")),
 				hint: "pass those flags to the 'planguard check --attest' that wrote the attestation, or drop --attestation to check here"}
+		}
+		a.policySHA256 = cf.policySHA256
+		if err := requireAttestationPin(a); err != nil {
+			return exitError, err
 		}
 	}
 	planPath := fs.Arg(0)

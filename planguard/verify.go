@@ -19,12 +19,14 @@ covers a change only 'planguard check' on a plan can tell.`,
 `)
 	policyPath := fs.String("policy", defaultPolicy, "policy `FILE` (HCL)")
 	now := fs.String("now", "", "judge at this RFC 3339 `TIME` instead of now")
-	author := fs.String("author", "", "`PRINCIPAL` whose signatures do not count (default $PLANGUARD_AUTHOR)")
+	var authorFlag authorArg
+	authorFlag.register(fs, "`PRINCIPAL` whose signatures do not count (default $PLANGUARD_AUTHOR; empty is an error)")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
-	if *author == "" {
-		*author = e.getenv("PLANGUARD_AUTHOR")
+	author, err := authorFlag.resolve(e)
+	if err != nil {
+		return exitError, err
 	}
 	t, err := parseNow(*now)
 	if err != nil {
@@ -33,6 +35,9 @@ covers a change only 'planguard check' on a plan can tell.`,
 	pol, trust, err := loadPolicy(*policyPath)
 	if err != nil {
 		return exitError, err
+	}
+	if w := gate.AuthorWarning(trust, author); w != "" {
+		fmt.Fprintf(e.stderr, "planguard: warning: %s\n", w)
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
@@ -49,7 +54,7 @@ covers a change only 'planguard check' on a plan can tell.`,
 	for i, b := range blocks {
 		approvals[i] = b.Approval
 	}
-	results, err := gate.CheckApprovals(pol, trust, t, *author, approvals)
+	results, err := gate.CheckApprovals(pol, trust, t, author, approvals)
 	if err != nil {
 		return exitError, err
 	}

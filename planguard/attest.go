@@ -113,8 +113,8 @@ func writeAttestation(e *env, path, keyPath string, res *checked) error {
 // attestationCheck says what an attestation must show.
 type attestationCheck struct {
 	path, signers, principal, policySHA256, scope string
-	maxAge                                 time.Duration
-	now                                    time.Time
+	maxAge                                        time.Duration
+	now                                           time.Time
 }
 
 // verifyAttestation checks an attestation for a plan with the given SHA-256

@@ -16,7 +16,9 @@ const defaultPolicy = "planguard.hcl"
 // checkFlags are the flags shared by check and apply.
 type checkFlags struct {
 	policy, policySHA256, format, now, tfBin, author, auditLog, attest, attestKey string
-	authorArg                                                                     authorArg
+
+	// authorArg is --author as given; author is what check resolved.
+	authorArg authorArg
 }
 
 func (c *checkFlags) register(fs *flags) {

@@ -118,6 +118,12 @@ TF_CLI_ARGS_apply words outside that list.`,
 			return exitError, err
 		}
 	}
+	if a.path == "" {
+		// An empty --author is refused before the plan is even copied.
+		if _, err := cf.authorArg.resolve(e); err != nil {
+			return exitError, err
+		}
+	}
 	planPath := fs.Arg(0)
 	pinned, sum, cleanup, err := pinPlan(planPath)
 	if err != nil {

@@ -65,8 +65,12 @@ instead of checking again (for pipelines where check and apply run in separate j
 Exit status: 0 applied, 1 blocked (nothing applied), 2 error (nothing applied, or the
 apply failed).
 
+With --attestation, --policy-sha256 is required: the attestation must name that
+policy hash ('planguard policy-hash' prints it).
+
 After -- only flags that cannot change what is applied are passed to terraform,
-each as one argument: `+allowedApplyArgs()+`.
+each as one argument:
+  `+allowedApplyArgs()+`.
 Anything else (-auto-approve, -backup, -state, -destroy, -var, a path, ...) is
 refused with exit 2 before terraform runs; so are TF_CLI_ARGS and
 TF_CLI_ARGS_apply words outside that list.`,

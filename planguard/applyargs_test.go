@@ -409,3 +409,22 @@ func TestApplyArgsAppliesOnlyThePinnedPlan(t *testing.T) {
 		check("TF_CLI_ARGS_apply harmless")
 	})
 }
+
+// TestApplyAttestationArgsRefused: apply --attestation passes the same list,
+// refused before the attestation or the plan is read.
+func TestApplyAttestationArgsRefused(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such.tfplan")
+	for _, extra := range [][]string{{"-auto-approve", "-backup"}, {"-backup"}, {"-destroy"}, {"-parallelism", "2"}, {"-no-color", "other.tfplan"}} {
+		args := append([]string{"apply", "--attestation", "no-such.att", "--attestation-signers", "no-such-signers", "--policy-sha256", strings.Repeat("a", 64), missing, "--"}, extra...)
+		code, out, errs := runCLI(t, "", nil, args...)
+		if code != exitError || out != "" || !strings.Contains(errs, "refused before terraform runs") {
+			t.Errorf("%q: exit %d %q %s", extra, code, out, errs)
+		}
+	}
+	// The same with TF_CLI_ARGS_apply.
+	code, _, errs := runCLI(t, "", map[string]string{"TF_CLI_ARGS_apply": "-auto-approve -backup"},
+		"apply", "--attestation", "no-such.att", "--attestation-signers", "s", "--policy-sha256", strings.Repeat("a", 64), missing)
+	if code != exitError || !strings.Contains(errs, "$TF_CLI_ARGS_apply word \"-auto-approve\"") {
+		t.Errorf("TF_CLI_ARGS_apply: exit %d %s", code, errs)
+	}
+}

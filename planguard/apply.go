@@ -70,7 +70,7 @@ policy hash ('planguard policy-hash' prints it).
 
 After -- only flags that cannot change what is applied are passed to terraform,
 each as one argument:
-  `+allowedApplyArgs()+`.
+    `+allowedApplyArgs()+`.
 Anything else (-auto-approve, -backup, -state, -destroy, -var, a path, ...) is
 refused with exit 2 before terraform runs; so are TF_CLI_ARGS and
 TF_CLI_ARGS_apply words outside that list.`,

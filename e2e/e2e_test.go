@@ -177,7 +177,11 @@ func story(t *testing.T, tf string) {
 	contains(t, out, "2/2 by alice@example.com, bob@example.com", "ALLOWED: 2 protected destructive change(s), all approved")
 	att := "--attestation=../check.att"
 	signers := "--attestation-signers=" + filepath.Join(root, "gate_signers")
-	w.pg(0, "verify-attestation", att, signers, "tfplan")
+	// The apply job pins the policy hash (policy and trust files); an
+	// attestation is refused without the pin.
+	pin := "--policy-sha256=" + strings.TrimSpace(w.pg(0, "policy-hash", pol))
+	w.pg(2, "verify-attestation", att, signers, "tfplan")
+	w.pg(0, "verify-attestation", att, signers, pin, "tfplan")
 
 	// 7. A plan file swapped after the check is refused.
 	checked, _ := os.ReadFile(filepath.Join(w.dir, "tfplan"))
@@ -186,12 +190,12 @@ func story(t *testing.T, tf string) {
 	if bytes.Equal(checked, swapped) {
 		w.write("tfplan", string(append(swapped, 0))) // a re-plan can be byte-identical; change it anyway
 	}
-	out = w.pg(2, "apply", att, signers, "tfplan")
+	out = w.pg(2, "apply", att, signers, pin, "tfplan")
 	contains(t, out, "another plan file than the one given", "plan and check again")
 	w.write("tfplan", string(checked))
 
 	// 8. Apply exactly the attested plan. The state records the approvals.
-	out = w.pg(0, "apply", att, signers, "tfplan", "--", "-no-color")
+	out = w.pg(0, "apply", att, signers, pin, "tfplan", "--", "-no-color")
 	contains(t, out, "attestation verified", "terraform_data.prod_db: Destruction complete", "Resources: 2 added, 0 changed, 2 destroyed")
 	out = w.must(0, tf, "state", "list")
 	if strings.Contains(out, "terraform_data.prod_db") || !strings.Contains(out, "planguard_approval.delete_terraform_data_prod_db_volume_backup") {

@@ -63,10 +63,20 @@ runs 'terraform apply' on the pinned copy: no other plan can slip in between che
 apply. With --attestation it verifies an attestation from an earlier 'check --attest'
 instead of checking again (for pipelines where check and apply run in separate jobs).
 Exit status: 0 applied, 1 blocked (nothing applied), 2 error (nothing applied, or the
-apply failed).`,
+apply failed).
+
+With --attestation, --policy-sha256 is required: the attestation must name that
+policy hash ('planguard policy-hash' prints it).
+
+After -- only flags that cannot change what is applied are passed to terraform,
+each as one argument:
+    `+allowedApplyArgs()+`.
+Anything else (-auto-approve, -backup, -state, -destroy, -var, a path, ...) is
+refused with exit 2 before terraform runs; so are TF_CLI_ARGS and
+TF_CLI_ARGS_apply words outside that list.`,
 		`  terraform plan -out tfplan
   planguard apply --policy planguard.hcl tfplan
-  planguard apply --attestation check.att --attestation-signers gate_signers tfplan -- -parallelism=4
+  planguard apply --attestation check.att --attestation-signers gate_signers --policy-sha256 "$PIN" tfplan -- -parallelism=4
 `)
 	var cf checkFlags
 	cf.register(fs)
@@ -86,10 +96,9 @@ apply failed).`,
 	if fs.NArg() != 1 {
 		return exitError, &usageError{msg: "apply needs exactly one PLANFILE", hint: "run 'planguard apply tfplan'; terraform flags go after --"}
 	}
-	for _, x := range extra {
-		if !strings.HasPrefix(x, "-") {
-			return exitError, withHint(fmt.Errorf("extra terraform argument %q is not a flag", x), "planguard applies only the pinned saved plan; pass only flags after --")
-		}
+	// Before anything else: no argument may change what is applied.
+	if err := checkApplyArgs(extra, e.getenv); err != nil {
+		return exitError, err
 	}
 	if a.path != "" {
 		if a.signers == "" {
@@ -107,6 +116,16 @@ apply failed).`,
 		if len(ignored) > 0 {
 			return exitError, &usageError{msg: fmt.Sprintf("--attestation applies on an earlier check's decision, so %s would have no effect", strings.Join(ignored, ", ")),
 				hint: "pass those flags to the 'planguard check --attest' that wrote the attestation, or drop --attestation to check here"}
+		}
+		a.policySHA256 = cf.policySHA256
+		if err := requireAttestationPin(a); err != nil {
+			return exitError, err
+		}
+	}
+	if a.path == "" {
+		// An empty --author is refused before the plan is even copied.
+		if _, err := cf.authorArg.resolve(e); err != nil {
+			return exitError, err
 		}
 	}
 	planPath := fs.Arg(0)
@@ -168,7 +187,7 @@ apply failed).`,
 	if bin == "" {
 		bin = "terraform"
 	}
-	cmdArgs := append(append([]string{"apply", "-input=false"}, extra...), pinned)
+	cmdArgs := applyCommand(extra, pinned)
 	fmt.Fprintf(e.stderr, "planguard: running %s %s\n", bin, strings.Join(cmdArgs, " "))
 	cmd := exec.CommandContext(context.Background(), bin, cmdArgs...)
 	cmd.Stdout, cmd.Stderr = e.stdout, e.stderr

@@ -98,8 +98,10 @@ func TestAttestationRefusesForgeries(t *testing.T) {
 	if code, _, errs := runCLI(t, "", nil, "check", "--policy", qsPolicy, "--now", now, "--attest", att, "--attest-key", gate, plan); code != exitBlock {
 		t.Fatalf("check --attest: %d %s", code, errs)
 	}
+	_, pinOut, _ := runCLI(t, "", nil, "policy-hash", "--policy", qsPolicy)
+	pin := strings.TrimSpace(pinOut)
 	verify := func(args ...string) (int, string) {
-		code, _, errs := runCLI(t, "", nil, append([]string{"verify-attestation", "--attestation", att, "--attestation-signers", signers, "--now", now}, args...)...)
+		code, _, errs := runCLI(t, "", nil, append([]string{"verify-attestation", "--attestation", att, "--attestation-signers", signers, "--now", now, "--policy-sha256", pin}, args...)...)
 		return code, errs
 	}
 	// Valid, and it records a block.
@@ -149,7 +151,7 @@ func TestAttestationRefusesForgeries(t *testing.T) {
 		t.Errorf("other plan: %d %s", code, errs)
 	}
 	os.WriteFile(plan, src, 0o600)
-	if code, _, errs := runCLI(t, "", nil, "verify-attestation", "--attestation", att, "--attestation-signers", signers, "--now", "2026-11-25T14:00:00Z", plan); code != exitError || !strings.Contains(errs, "max-age") {
+	if code, _, errs := runCLI(t, "", nil, "verify-attestation", "--attestation", att, "--attestation-signers", signers, "--policy-sha256", pin, "--now", "2026-11-25T14:00:00Z", plan); code != exitError || !strings.Contains(errs, "max-age") {
 		t.Errorf("stale: %d %s", code, errs)
 	}
 	if code, errs := verify("--policy-sha256", strings.Repeat("0", 64), plan); code != exitError {

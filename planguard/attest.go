@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -79,7 +80,7 @@ func writeAttestation(e *env, path, keyPath string, res *checked) error {
 	if len(r.Plan.SHA256) != 64 {
 		return errors.New("cannot attest: the plan has no SHA-256")
 	}
-	pred := checkPredicate{Decision: r.Decision, Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, PolicySHA256: res.policy.SHA256, TerraformVersion: r.Plan.TerraformVersion, Changes: []auditChange{}}
+	pred := checkPredicate{Decision: r.Decision, Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, PolicySHA256: res.policy.Hash, TerraformVersion: r.Plan.TerraformVersion, Changes: []auditChange{}}
 	for _, ch := range r.Changes {
 		pred.Changes = append(pred.Changes, auditChange{Address: ch.Address, Action: ch.Action, Protected: ch.Protected, Approved: ch.Approved, ApprovedBy: ch.ApprovedBy})
 	}
@@ -111,9 +112,9 @@ func writeAttestation(e *env, path, keyPath string, res *checked) error {
 
 // attestationCheck says what an attestation must show.
 type attestationCheck struct {
-	path, signers, principal, policySHA256 string
-	maxAge                                 time.Duration
-	now                                    time.Time
+	path, signers, principal, policySHA256, scope string
+	maxAge                                        time.Duration
+	now                                           time.Time
 }
 
 // verifyAttestation checks an attestation for a plan with the given SHA-256
@@ -184,8 +185,19 @@ func verifyAttestation(a attestationCheck, planSHA256 string) (*checkPredicate, 
 			"the plan file changed after it was checked: plan and check again")
 	}
 	p := &st.Predicate
-	if a.policySHA256 != "" && p.PolicySHA256 != a.policySHA256 {
-		return nil, fmt.Errorf("attestation %s was checked against policy %s, not the pinned %s", a.path, p.PolicySHA256, a.policySHA256)
+	// The pin is required: an "allow" is only as good as the policy and
+	// trust it was decided under. Without it, an attestation from a check
+	// under a lenient policy (another scope, no rules, other signers)
+	// signed by the same gate key would pass.
+	if err := requireAttestationPin(a); err != nil {
+		return nil, err
+	}
+	if !strings.EqualFold(p.PolicySHA256, a.policySHA256) {
+		return nil, withHint(fmt.Errorf("attestation %s was checked under policy hash %q, not the pinned %s: a decision made under another policy or trust file does not count here", a.path, p.PolicySHA256, strings.ToLower(a.policySHA256)),
+			"check the plan again with the pinned policy (planguard check --policy-sha256 ... --attest ...)")
+	}
+	if a.scope != "" && p.Scope != a.scope {
+		return nil, fmt.Errorf("attestation %s was checked in scope %q, not the expected %q (--scope)", a.path, p.Scope, a.scope)
 	}
 	if age := a.now.Sub(p.CheckedAt); age > a.maxAge || age < -5*time.Minute {
 		return nil, withHint(fmt.Errorf("attestation %s was made at %s, %s ago, beyond --max-age %s", a.path, p.CheckedAt.Format(time.RFC3339), age.Round(time.Second), a.maxAge),
@@ -214,27 +226,45 @@ func (a *attestationCheck) register(fs *flags) {
 	fs.StringVar(&a.signers, "attestation-signers", "", "allowed_signers `FILE` that lists the gate's key")
 	fs.StringVar(&a.principal, "attestation-principal", "planguard-gate", "`PRINCIPAL` of the gate's key in --attestation-signers")
 	fs.DurationVar(&a.maxAge, "max-age", time.Hour, "refuse attestations older than this `DURATION`")
+	fs.StringVar(&a.scope, "scope", "", "also require the attested check's scope to be `NAME` (the pinned policy's scope)")
+}
+
+// requireAttestationPin refuses to accept an attestation without a policy
+// hash to compare it with.
+func requireAttestationPin(a attestationCheck) error {
+	if a.policySHA256 == "" {
+		return withHint(errors.New("an attestation is accepted only with --policy-sha256: without the pin, an allow decided under any policy (a lenient scope, no rules, other signers) would count"),
+			"pass the policy hash CI pins, as printed by 'planguard policy-hash --policy FILE' where the policy is trusted")
+	}
+	if !validPin(a.policySHA256) {
+		return &usageError{msg: fmt.Sprintf("--policy-sha256 %q is not a hex SHA-256", a.policySHA256), hint: "pin what 'planguard policy-hash --policy FILE' prints"}
+	}
+	return nil
 }
 
 func runVerifyAttestation(e *env, args []string) (int, error) {
-	fs := newFlags("verify-attestation", "planguard verify-attestation --attestation FILE --attestation-signers FILE [flags] PLANFILE",
+	fs := newFlags("verify-attestation", "planguard verify-attestation --attestation FILE --attestation-signers FILE --policy-sha256 SHA256 [flags] PLANFILE",
 		`Verify an attestation written by 'planguard check --attest' for a saved plan, in a later
 pipeline stage: the gate's signature (trusted by --attestation-signers for
---attestation-principal), the plan file's SHA-256, its age, and the decision.
+--attestation-principal), the plan file's SHA-256, the policy hash the check used
+(--policy-sha256, required), the scope (--scope, optional), its age, and the decision.
 Exit status: 0 valid and allowed, 1 valid but blocked, 2 anything else. Prefer
 'planguard apply --attestation', which also applies exactly the verified file.`,
-		`  planguard verify-attestation --attestation check.att --attestation-signers gate_signers tfplan
+		`  planguard verify-attestation --attestation check.att --attestation-signers gate_signers --policy-sha256 "$PIN" tfplan
 `)
 	var a attestationCheck
 	fs.StringVar(&a.path, "attestation", "", "attestation `FILE` from check --attest")
 	a.register(fs)
-	fs.StringVar(&a.policySHA256, "policy-sha256", "", "also require the check to have used the policy with this `SHA256`")
+	fs.StringVar(&a.policySHA256, "policy-sha256", "", "require the check to have used the policy with this policy hash `SHA256` ('planguard policy-hash'; required)")
 	now := fs.String("now", "", "judge the age at this RFC 3339 `TIME` instead of now")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
 	if fs.NArg() != 1 || a.path == "" || a.signers == "" {
-		return exitError, &usageError{msg: "verify-attestation needs --attestation, --attestation-signers and one PLANFILE", hint: "run 'planguard verify-attestation --help'"}
+		return exitError, &usageError{msg: "verify-attestation needs --attestation, --attestation-signers, --policy-sha256 and one PLANFILE", hint: "run 'planguard verify-attestation --help'"}
+	}
+	if err := requireAttestationPin(a); err != nil {
+		return exitError, err
 	}
 	var err error
 	if a.now, err = parseNow(*now); err != nil {

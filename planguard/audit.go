@@ -37,7 +37,7 @@ func (c *checkFlags) audit(e *env, res *checked, checkErr error) error {
 	rec := auditRecord{Time: time.Now().UTC(), Author: c.author, Changes: []auditChange{}}
 	if res != nil {
 		r := res.report
-		rec.PlanSHA256, rec.PolicySHA256, rec.Scope, rec.Decision = r.Plan.SHA256, res.policy.SHA256, r.Scope, r.Decision
+		rec.PlanSHA256, rec.PolicySHA256, rec.Scope, rec.Decision = r.Plan.SHA256, res.policy.Hash, r.Scope, r.Decision
 		for _, ch := range r.Changes {
 			rec.Changes = append(rec.Changes, auditChange{Address: ch.Address, Action: ch.Action, Protected: ch.Protected, Approved: ch.Approved, ApprovedBy: ch.ApprovedBy})
 		}

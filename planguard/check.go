@@ -16,15 +16,18 @@ const defaultPolicy = "planguard.hcl"
 // checkFlags are the flags shared by check and apply.
 type checkFlags struct {
 	policy, policySHA256, format, now, tfBin, author, auditLog, attest, attestKey string
+
+	// authorArg is --author as given; author is what check resolved.
+	authorArg authorArg
 }
 
 func (c *checkFlags) register(fs *flags) {
 	fs.StringVar(&c.policy, "policy", defaultPolicy, "policy `FILE` (HCL)")
-	fs.StringVar(&c.policySHA256, "policy-sha256", "", "refuse unless the policy file has this hex `SHA256` (pins the policy CI expects)")
+	fs.StringVar(&c.policySHA256, "policy-sha256", "", "refuse unless the policy hash (policy and trust files; 'planguard policy-hash' prints it) is this hex `SHA256`")
 	fs.StringVar(&c.format, "format", "text", "report format: text, json, markdown, sarif, junit, github")
 	fs.StringVar(&c.now, "now", "", "judge approvals at this RFC 3339 `TIME` instead of now")
 	fs.StringVar(&c.tfBin, "terraform-bin", "", "terraform or tofu `BINARY` for binary plans (default $PLANGUARD_TERRAFORM, else terraform on PATH)")
-	fs.StringVar(&c.author, "author", "", "`PRINCIPAL` who proposed the change; their signatures do not count (default $PLANGUARD_AUTHOR)")
+	c.authorArg.register(fs, "`PRINCIPAL` who proposed the change; their signatures do not count (default $PLANGUARD_AUTHOR; empty is an error)")
 	fs.StringVar(&c.auditLog, "audit-log", "", "append a JSON line recording this check (time, plan hash, decision, changes, approvers) to `FILE`")
 	fs.StringVar(&c.attest, "attest", "", "write a signed in-toto attestation of the decision to `FILE` (needs --attest-key)")
 	fs.StringVar(&c.attestKey, "attest-key", "", "the gate's private key `FILE` that signs --attest (or a public key held by ssh-agent)")
@@ -39,9 +42,11 @@ type checked struct {
 
 // check runs the gate on planPath; an error means exit 2.
 func (c *checkFlags) check(e *env, planPath string) (*checked, error) {
-	if c.author == "" {
-		c.author = e.getenv("PLANGUARD_AUTHOR")
+	author, err := c.authorArg.resolve(e)
+	if err != nil {
+		return nil, err
 	}
+	c.author = author
 	if c.attest != "" && c.attestKey == "" {
 		return nil, &usageError{msg: "--attest needs --attest-key", hint: "pass the gate's signing key, e.g. --attest-key /run/secrets/planguard_gate_key"}
 	}
@@ -53,9 +58,8 @@ func (c *checkFlags) check(e *env, planPath string) (*checked, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.policySHA256 != "" && c.policySHA256 != pol.SHA256 {
-		return nil, withHint(fmt.Errorf("policy %s has sha256 %s, not the pinned %s", c.policy, pol.SHA256, c.policySHA256),
-			"the policy changed: if the change is intended, update the pin where CI sets --policy-sha256")
+	if err := checkPolicyPin(c.policy, pol, c.policySHA256); err != nil {
+		return nil, err
 	}
 	e.log.Debug("policy loaded", "path", c.policy, "scope", pol.Scope, "rules", len(pol.Rules), "signers", len(trust.Entries))
 	// GateOnly: the gate judges deletes, replaces, forgets, updates, moves
@@ -124,6 +128,9 @@ func (c *checkFlags) renderer(e *env, planPath string) (report.Renderer, error) 
 
 // finish renders the report and writes the audit record and attestation.
 func (c *checkFlags) finish(e *env, res *checked, r report.Renderer) error {
+	for _, w := range res.report.Warnings {
+		fmt.Fprintf(e.stderr, "planguard: warning: %s\n", w)
+	}
 	if err := r.Render(e.stdout, res.report); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}

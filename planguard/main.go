@@ -72,6 +72,7 @@ func commands() []command {
 		{"approve", "write a signed planguard_approval block for one change", runApprove},
 		{"sign", "add a co-signature to an existing planguard_approval block", runSign},
 		{"payload", "print the exact bytes an approver signs", runPayload},
+		{"policy-hash", "print the policy hash that --policy-sha256 pins (policy and trust files)", runPolicyHash},
 		{"keygen", "make an ed25519 signing key and print its allowed_signers line", runKeygen},
 		{"verify", "check the approvals in .tf files against the policy, without a plan", runVerify},
 		{"version", "print the version", runVersion},

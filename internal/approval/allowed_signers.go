@@ -99,9 +99,18 @@ func parseSignerLine(line string, loc *time.Location) (Signer, error) {
 		return s, err
 	}
 	s.Key = pub
+	seen := map[string]bool{}
 	for _, o := range options {
 		name, value, hasValue := strings.Cut(o, "=")
-		switch strings.ToLower(name) {
+		// OpenSSH refuses a line that repeats an option ("multiple
+		// \"valid-before\" clauses"): with the last value winning, an
+		// appended valid-before could undo one that revoked the key.
+		lower := strings.ToLower(name)
+		if seen[lower] {
+			return s, fmt.Errorf("option %s appears more than once; OpenSSH refuses such a line: keep one %s", lower, lower)
+		}
+		seen[lower] = true
+		switch lower {
 		case "cert-authority":
 			return s, errors.New("cert-authority is not supported: planguard trusts plain keys only; list each approver's public key")
 		case "namespaces":

@@ -497,3 +497,41 @@ func TestInteropFromAndIssuedAt(t *testing.T) {
 		})
 	}
 }
+
+// TestRepeatedOptionRefusedLikeSSHKeygen: a line that repeats an option is
+// refused, naming the file and the line, and ssh-keygen -Y verify refuses
+// the same line ("multiple ... clauses"). With the last value winning, an
+// appended valid-before would undo an earlier one that revoked the key.
+func TestRepeatedOptionRefusedLikeSSHKeygen(t *testing.T) {
+	payload, _ := testStatement.Payload()
+	dir := t.TempDir()
+	priv, pub := newKey(t, dir, "alice", "-t", "ed25519")
+	sig, err := run(t, payload, sshKeygen(t), "-q", "-Y", "sign", "-n", Namespace, "-f", priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []string{
+		`valid-before="20261101Z",valid-before="20301231Z"`,
+		`valid-before="20301231Z",VALID-BEFORE="20261101Z"`,
+		`valid-after="20200101Z",valid-after="20210101Z"`,
+		`namespaces="file",namespaces="planguard-approval"`,
+		`namespaces="planguard-approval",valid-after="20200101Z",Namespaces="planguard-approval"`,
+	} {
+		line := "alice@example.com " + opts + " " + pub
+		_, err := ParseAllowedSigners([]byte("# team\n\n"+line+"\n"), "trust/allowed_signers", ParseOptions{})
+		if err == nil || !strings.Contains(err.Error(), "trust/allowed_signers:3:") || !strings.Contains(err.Error(), "more than once") {
+			t.Errorf("%s: got %v, want an error naming trust/allowed_signers:3 and the repeated option", opts, err)
+		}
+		sshKeygenVerify(t, dir, line, "alice@example.com", string(sig), payload, false, "-Overify-time=20261125120000Z")
+	}
+	// Control: each option once is accepted by both.
+	line := `alice@example.com namespaces="planguard-approval",valid-after="20200101Z",valid-before="20301231Z" ` + pub
+	trust, err := ParseAllowedSigners([]byte(line), "allowed_signers", ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifySignature(testStatement, "alice@example.com", string(sig), trust, testNow); err != nil {
+		t.Fatal(err)
+	}
+	sshKeygenVerify(t, dir, line, "alice@example.com", string(sig), payload, true, "-Overify-time=20261125120000Z")
+}

@@ -65,12 +65,20 @@ type Input struct {
 // Report is the outcome of a check; its JSON form is the contract of
 // `planguard check --format json`.
 type Report struct {
-	Version   int        `json:"version"`
-	Decision  string     `json:"decision"`
-	Scope     string     `json:"scope"`
-	Plan      PlanInfo   `json:"plan"`
-	Author    string     `json:"author,omitempty"`
-	Now       time.Time  `json:"checked_at"`
+	Version  int       `json:"version"`
+	Decision string    `json:"decision"`
+	Scope    string    `json:"scope"`
+	Plan     PlanInfo  `json:"plan"`
+	Author   string    `json:"author,omitempty"`
+	Now      time.Time `json:"checked_at"`
+
+	// PolicySHA256 is the policy hash (policy.Policy.Hash): what
+	// --policy-sha256 pins, over the policy and its trust files.
+	PolicySHA256 string `json:"policy_sha256,omitempty"`
+	// Warnings are findings that do not block, such as an author whom no
+	// allowed_signers line names.
+	Warnings []string `json:"warnings,omitempty"`
+
 	Changes   []Change   `json:"changes"`
 	Approvals []Approval `json:"approvals"`
 }
@@ -182,6 +190,7 @@ func Decide(in Input) (*Report, error) {
 		Changes:   []Change{},
 		Approvals: make([]Approval, 0, len(in.Plan.Approvals)),
 	}
+	r.PolicySHA256, r.Warnings = in.Policy.Hash, warnings(in)
 
 	// Each approval is verified once, whatever the number of changes.
 	byTarget := map[string][]*candidate{}

@@ -38,6 +38,10 @@ type Policy struct {
 	Filename string
 	// SHA256 is the hex SHA-256 of the policy file's bytes.
 	SHA256 string
+	// Hash is the policy hash, what --policy-sha256 pins: the hex SHA-256
+	// of HashManifest, which covers the policy file and every trust file
+	// it names. Only Load fills it.
+	Hash string
 	// Scope is the scope every approval must name: [A-Za-z0-9._-]+.
 	Scope string
 	// AllowedSignersPath is trust.allowed_signers, cleaned; a relative path
@@ -167,6 +171,7 @@ func Load(path string) (*Policy, error) {
 			p.trustRange, p.AllowedSignersPath)
 	}
 	p.AllowedSigners = signers
+	p.Hash = hashOf(p)
 	return p, nil
 }
 

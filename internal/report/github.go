@@ -27,6 +27,9 @@ func (g githubRenderer) Render(w io.Writer, orig *gate.Report) error {
 		fmt.Fprintf(bw, "::notice title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+c.Address+" approved"),
 			ghData("approved by "+strings.Join(c.ApprovedBy, ", ")))
 	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(bw, "::warning title=planguard::%s\n", ghData(w))
+	}
 	level := "notice"
 	if r.Decision == gate.Block {
 		level = "error"

@@ -20,7 +20,19 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Props    *junitProps `xml:"properties,omitempty"`
 	Cases    []junitCase `xml:"testcase"`
+	// SystemErr holds the report's warnings, one a line.
+	SystemErr string `xml:"system-err,omitempty"`
+}
+
+type junitProps struct {
+	Props []junitProp `xml:"property"`
+}
+
+type junitProp struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitCase struct {
@@ -48,6 +60,12 @@ func (junitRenderer) Render(w io.Writer, r *gate.Report) error {
 		s.Cases = append(s.Cases, tc)
 	}
 	s.Tests = len(s.Cases)
+	if r.PolicySHA256 != "" {
+		s.Props = &junitProps{Props: []junitProp{{Name: "policy_sha256", Value: r.PolicySHA256}}}
+	}
+	for _, w := range r.Warnings {
+		s.SystemErr += "warning: " + w + "\n"
+	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

@@ -19,7 +19,14 @@ func (m markdownRenderer) Render(w io.Writer, orig *gate.Report) error {
 		icon = ":no_entry:"
 	}
 	fmt.Fprintf(bw, "### %s planguard: %s\n\n", icon, mdEscape(Summary(r)))
-	fmt.Fprintf(bw, "Scope `%s` · plan `%s` · %s\n\n", r.Scope, short(r.Plan.SHA256), orUnknown(r.Plan.TerraformVersion))
+	fmt.Fprintf(bw, "Scope `%s` · plan `%s` · %s", codeEscape(r.Scope), short(r.Plan.SHA256), orUnknown(r.Plan.TerraformVersion))
+	if r.PolicySHA256 != "" {
+		fmt.Fprintf(bw, " · policy hash `%s`", short(r.PolicySHA256))
+	}
+	fmt.Fprint(bw, "\n\n")
+	for _, w := range r.Warnings {
+		fmt.Fprintf(bw, "> :warning: %s\n\n", mdEscape(w))
+	}
 	if len(r.Changes) > 0 {
 		fmt.Fprintln(bw, "| Action | Address | Rules | Approvals | Verdict |")
 		fmt.Fprintln(bw, "| --- | --- | --- | --- | --- |")

@@ -71,6 +71,8 @@ func forHumans(r *gate.Report) *gate.Report {
 	h := *r
 	h.Scope = printable(r.Scope)
 	h.Author = printable(r.Author)
+	h.PolicySHA256 = printable(r.PolicySHA256)
+	h.Warnings = printableAll(r.Warnings)
 	h.Plan.TerraformVersion = printable(r.Plan.TerraformVersion)
 	h.Plan.FormatVersion = printable(r.Plan.FormatVersion)
 	h.Changes = make([]gate.Change, len(r.Changes))

@@ -67,6 +67,7 @@ func (sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 			Rules: []sarifRule{
 				{ID: "planguard/unapproved-destruction", Name: "UnapprovedDestruction", ShortDescription: sarifMessage{"A protected resource is deleted, replaced, forgotten or updated without valid signed approval"}},
 				{ID: "planguard/approved-destruction", Name: "ApprovedDestruction", ShortDescription: sarifMessage{"A protected destructive change is covered by signed approvals"}},
+				{ID: "planguard/warning", Name: "Warning", ShortDescription: sarifMessage{"A finding about the check's input that does not block, such as an author whom allowed_signers does not name"}},
 			},
 		}},
 		Results: []sarifResult{},
@@ -86,6 +87,10 @@ func (sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 			res.Message.Text = fmt.Sprintf("%s %s is blocked (rules %s, %s approvals): %s", c.Action, Where(c), ruleList(c), count(c), strings.Join(c.Problems, "; "))
 		}
 		run.Results = append(run.Results, res)
+	}
+	for _, w := range r.Warnings {
+		run.Results = append(run.Results, sarifResult{RuleID: "planguard/warning", Level: "warning", Message: sarifMessage{w},
+			Locations: []sarifLocation{{LogicalLocations: []sarifLogical{{FullyQualifiedName: "planguard", Kind: "module"}}}}})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

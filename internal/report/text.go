@@ -29,7 +29,14 @@ func (t textRenderer) paint(color, s string) string {
 func (t textRenderer) Render(w io.Writer, orig *gate.Report) error {
 	r := forHumans(orig) // shown to people: untrusted strings made printable
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "planguard: scope %q, plan sha256 %s (%s, format %s)\n", r.Scope, short(r.Plan.SHA256), orUnknown(r.Plan.TerraformVersion), r.Plan.FormatVersion)
+	fmt.Fprintf(bw, "planguard: scope %q, plan sha256 %s (%s, format %s)", r.Scope, short(r.Plan.SHA256), orUnknown(r.Plan.TerraformVersion), r.Plan.FormatVersion)
+	if r.PolicySHA256 != "" {
+		fmt.Fprintf(bw, ", policy hash %s", short(r.PolicySHA256))
+	}
+	fmt.Fprintln(bw)
+	for _, w := range r.Warnings {
+		fmt.Fprintf(bw, "warning: %s\n", w)
+	}
 	if len(r.Changes) == 0 {
 		fmt.Fprintln(bw, "No destructive changes in this plan.")
 	} else {

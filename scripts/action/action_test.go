@@ -410,6 +410,21 @@ func TestCheckErrors(t *testing.T) {
 			copyFile(t, filepath.Join(root, allowPlan), filepath.Join(ws, "plan.json"))
 			return []string{"INPUT_POLICY_SHA256=" + strings.Repeat("0", 64)}
 		}},
+		{"policy-sha256 of the policy file alone", func(t *testing.T, ws string) []string {
+			copyFile(t, filepath.Join(root, allowPlan), filepath.Join(ws, "plan.json"))
+			return []string{"INPUT_POLICY_SHA256=" + fileSHA256(t, filepath.Join(ws, "planguard.hcl"))}
+		}},
+		{"allowed_signers changed beside the pinned policy", func(t *testing.T, ws string) []string {
+			copyFile(t, filepath.Join(root, allowPlan), filepath.Join(ws, "plan.json"))
+			pin := policyHashSh(t, ws)
+			f, err := os.OpenFile(filepath.Join(ws, "allowed_signers"), os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.WriteString("# one more byte\n")
+			f.Close()
+			return []string{"INPUT_POLICY_SHA256=" + pin}
+		}},
 		{"policy-sha256 not hex", func(t *testing.T, ws string) []string {
 			copyFile(t, filepath.Join(root, allowPlan), filepath.Join(ws, "plan.json"))
 			return []string{"INPUT_POLICY_SHA256=yes"}
@@ -449,15 +464,34 @@ func TestCheckErrors(t *testing.T) {
 		})
 	}
 
-	// The pin is really passed: the right one checks as usual.
+	// The pin is really passed: the right one (the policy hash, here made
+	// with sha256sum as the security guide shows) checks as usual.
 	t.Run("policy-sha256 of this policy", func(t *testing.T) {
 		r := newRunner(t)
 		ws := workspace(t, blockPlan)
-		res := check(t, r, "INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY="+ws, "INPUT_POLICY_SHA256="+fileSHA256(t, filepath.Join(ws, "planguard.hcl")))
+		res := check(t, r, "INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY="+ws, "INPUT_POLICY_SHA256="+policyHashSh(t, ws))
 		if res.code != 1 {
 			t.Fatalf("exit %d, want 1\n%s", res.code, res.stderr)
 		}
 	})
+}
+
+// policyHashSh computes the policy hash of dir/planguard.hcl and the
+// allowed_signers file it names with sha256sum, as the security guide
+// documents it, independently of planguard.
+func policyHashSh(t *testing.T, dir string) string {
+	t.Helper()
+	const script = `{ printf 'planguard policy-hash v1\n'
+  printf 'policy %s\n' "$(sha256sum < planguard.hcl | cut -d' ' -f1)"
+  printf 'allowed_signers %s\n' "$(sha256sum < allowed_signers | cut -d' ' -f1)"
+} | sha256sum | cut -d' ' -f1`
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil || len(strings.TrimSpace(string(out))) != 64 {
+		t.Fatalf("sha256sum construction: %v %q", err, out)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // Mistakes in the inputs are found before planguard runs: nothing is
@@ -630,20 +664,35 @@ func TestCheckAttestAuditAuthor(t *testing.T) {
 		t.Errorf("attestation predicate %+v, want decision allow, author agent@example.com", p)
 	}
 
-	// The apply job.
-	verify := func() int {
-		return run(t, ws, baseEnv(), pgBin, "verify-attestation", "--attestation", "check.att", "--attestation-signers", signers, "plan.json").code
+	// The apply job: it pins the policy hash (policy and trust files).
+	hash := run(t, ws, baseEnv(), pgBin, "policy-hash")
+	pin := strings.TrimSpace(hash.stdout)
+	if hash.code != 0 || len(pin) != 64 {
+		t.Fatalf("policy-hash: exit %d %q %s", hash.code, hash.stdout, hash.stderr)
 	}
-	if c := verify(); c != 0 {
+	verify := func(extra ...string) int {
+		args := append([]string{"verify-attestation", "--attestation", "check.att", "--attestation-signers", signers}, extra...)
+		return run(t, ws, baseEnv(), pgBin, append(args, "plan.json")...).code
+	}
+	if c := verify(); c != 2 {
+		t.Fatalf("verify-attestation without --policy-sha256: exit %d, want 2", c)
+	}
+	if c := verify("--policy-sha256", pin); c != 0 {
 		t.Fatalf("verify-attestation of the checked plan: exit %d, want 0", c)
 	}
+	if p := decodeAttestation(t, att).PolicySHA256; p != pin {
+		t.Errorf("attestation policy_sha256 %q, want the policy hash %q", p, pin)
+	}
 	copyFile(t, filepath.Join(root, otherPlan), filepath.Join(ws, "plan.json"))
-	if c := verify(); c != 2 {
+	if c := verify("--policy-sha256", pin); c != 2 {
 		t.Errorf("verify-attestation of another plan: exit %d, want 2", c)
 	}
 }
 
-type predicate struct{ Decision, Author string }
+type predicate struct {
+	Decision, Author string
+	PolicySHA256     string `json:"policy_sha256"`
+}
 
 // decodeAttestation reads the predicate of a DSSE envelope planguard wrote.
 func decodeAttestation(t *testing.T, att []byte) predicate {

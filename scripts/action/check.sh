@@ -8,7 +8,7 @@
 #                            `terraform show -json`. Required; not `-` (the plan is read
 #                            once per report format).
 #   INPUT_POLICY             policy file (default planguard.hcl)
-#   INPUT_POLICY_SHA256      refuse unless the policy has this SHA-256 (--policy-sha256)
+#   INPUT_POLICY_SHA256      refuse unless the policy hash (policy + trust files) is this (--policy-sha256)
 #   INPUT_AUTHOR             the change's author: their signatures never count (--author)
 #   INPUT_TERRAFORM_BIN      absolute path of the terraform or tofu binary that reads a binary
 #                            plan (--terraform-bin). Required for a binary plan: terraform is

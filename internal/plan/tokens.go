@@ -338,6 +338,8 @@ func tokenDecode(r io.Reader) (*Plan, error) {
 			m, err := d.values("planned_values")
 			managed = managed || m
 			return err
+		case "configuration":
+			return d.configuration()
 		case "prior_state":
 			_, err := d.object("prior_state", true, func(key string) error {
 				if key != "values" {

@@ -33,10 +33,13 @@ const (
 	ActionReplace = "replace"
 	ActionUpdate  = "update"
 	ActionForget  = "forget"
+	// ActionProvision approves the provisioners (code run at apply time)
+	// of the target resource instance.
+	ActionProvision = "provision"
 )
 
 // Actions lists the valid actions, in documentation order.
-var Actions = []string{ActionDelete, ActionReplace, ActionUpdate, ActionForget}
+var Actions = []string{ActionDelete, ActionReplace, ActionUpdate, ActionForget, ActionProvision}
 
 // Limits on field sizes; an approval is a short statement, not a document.
 const (
@@ -82,7 +85,7 @@ func ValidScope(s string) error {
 	return nil
 }
 
-// ValidAction reports whether a is one of delete, replace, update, forget.
+// ValidAction reports whether a is one of delete, replace, update, forget, provision.
 func ValidAction(a string) error {
 	for _, v := range Actions {
 		if a == v {

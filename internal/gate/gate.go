@@ -55,14 +55,18 @@ type Input struct {
 // Report is the outcome of a check; its JSON form is the contract of
 // `planguard check --format json`.
 type Report struct {
-	Version   int        `json:"version"`
-	Decision  string     `json:"decision"`
-	Scope     string     `json:"scope"`
-	Plan      PlanInfo   `json:"plan"`
-	Author    string     `json:"author,omitempty"`
-	Now       time.Time  `json:"checked_at"`
-	Changes   []Change   `json:"changes"`
-	Approvals []Approval `json:"approvals"`
+	Version  int       `json:"version"`
+	Decision string    `json:"decision"`
+	Scope    string    `json:"scope"`
+	Plan     PlanInfo  `json:"plan"`
+	Author   string    `json:"author,omitempty"`
+	Now      time.Time `json:"checked_at"`
+	// Provisioners and Providers: code the apply runs (see provision.go).
+	// They come before the two long lists, which the json renderer streams.
+	Provisioners []Provision `json:"provisioners"`
+	Providers    []Provider  `json:"providers"`
+	Changes      []Change    `json:"changes"`
+	Approvals    []Approval  `json:"approvals"`
 }
 
 // PlanInfo identifies the plan that was checked.
@@ -168,6 +172,10 @@ func Decide(in Input) (*Report, error) {
 		}
 	}
 
+	if err := judgeProvisioning(in, r, byTarget, used); err != nil {
+		return nil, fmt.Errorf("gate: %w", err)
+	}
+
 	// Approvals that passed their own checks but covered nothing.
 	for _, cs := range byTarget {
 		for _, c := range cs {
@@ -183,6 +191,9 @@ func Decide(in Input) (*Report, error) {
 		if c.Blocked() {
 			r.Decision = Block
 		}
+	}
+	if r.ProvisionBlocked() {
+		r.Decision = Block
 	}
 	return r, nil
 }

@@ -73,6 +73,8 @@ type ProvisionerRun struct {
 	Address string
 	// ConfigAddress is the resource address in the configuration.
 	ConfigAddress string
+	// ResourceType is the resource's type.
+	ResourceType string
 	// Kind is the change's kind.
 	Kind Kind
 	// Deposed is the deposed key when the change is to a deposed object.
@@ -139,11 +141,12 @@ func events(actions []string) (create, destroy bool) {
 	return create, destroy
 }
 
-// configAddress strips the instance keys of a resource instance address.
-func configAddress(s string) (string, error) {
+// configAddress strips the instance keys of a resource instance address;
+// it also returns the resource type.
+func configAddress(s string) (string, string, error) {
 	a, err := address.Parse(s)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	var b strings.Builder
 	for _, m := range a.Module {
@@ -154,7 +157,7 @@ func configAddress(s string) (string, error) {
 	b.WriteString(a.Type)
 	b.WriteByte('.')
 	b.WriteString(a.Resource.Name)
-	return b.String(), nil
+	return b.String(), a.Type, nil
 }
 
 // removedBlocksPossible reports whether the tool that wrote the plan may
@@ -200,19 +203,19 @@ func (ci *configInfo) finish(p *Plan) error {
 		}
 		if removed && c.kind == KindDelete && c.deposed == "" &&
 			(c.reason == "delete_because_no_resource_config" || c.reason == "delete_because_no_module") {
-			ca, _ := configAddress(c.address)
-			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, Kind: c.kind, When: WhenDestroy, Provisioner: Provisioner{Type: TypeRemovedBlock}})
+			ca, typ, _ := configAddress(c.address)
+			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, When: WhenDestroy, Provisioner: Provisioner{Type: TypeRemovedBlock}})
 			continue
 		}
 		if len(byAddr) == 0 {
 			continue
 		}
-		ca, err := configAddress(c.address)
+		ca, typ, err := configAddress(c.address)
 		if err != nil {
 			return fmt.Errorf("%w: resource change %s: %w", ErrMalformed, c.address, err)
 		}
 		for _, pr := range byAddr[ca] {
-			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, Kind: c.kind, Deposed: c.deposed, When: when, Provisioner: pr})
+			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, Deposed: c.deposed, When: when, Provisioner: pr})
 		}
 	}
 	return nil

@@ -47,10 +47,16 @@ type Policy struct {
 	AllowedSigners []byte
 	// Rules are the protect blocks, in file order.
 	Rules []*Rule
+	// Providers are the provider source globs a plan may use; nil when the
+	// policy sets no providers attribute (no restriction).
+	Providers []string
+	// AllowProvisioners are the allow_provisioners blocks, in file order.
+	AllowProvisioners []*ProvisionerAllowance
 
 	trustRange hcl.Range // the allowed_signers attribute, for Load's messages
 	trustRaw   string    // the allowed_signers attribute's value, as written
 	index      index
+	providers  []glob
 }
 
 // Rule is one protect block.

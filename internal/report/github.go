@@ -27,6 +27,7 @@ func (g githubRenderer) Render(w io.Writer, orig *gate.Report) error {
 		fmt.Fprintf(bw, "::notice title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+c.Address+" approved"),
 			ghData("approved by "+strings.Join(c.ApprovedBy, ", ")))
 	}
+	g.provisionGitHub(bw, r, orig)
 	level := "notice"
 	if r.Decision == gate.Block {
 		level = "error"

@@ -47,6 +47,8 @@ func (junitRenderer) Render(w io.Writer, r *gate.Report) error {
 		}
 		s.Cases = append(s.Cases, tc)
 	}
+	pcases, pfail := provisionJUnit(r)
+	s.Cases, s.Failures = append(s.Cases, pcases...), s.Failures+pfail
 	s.Tests = len(s.Cases)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

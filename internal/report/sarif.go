@@ -87,6 +87,8 @@ func (sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 		}
 		run.Results = append(run.Results, res)
 	}
+	run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, provisionSarifRules...)
+	run.Results = append(run.Results, provisionSarif(r)...)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -26,7 +27,7 @@ func (s *statementFlags) register(fs *flags) {
 	fs.StringVar(&s.scope, "scope", "", "`SCOPE` the approval is valid in (default: the policy's scope)")
 	fs.StringVar(&s.plan, "plan", "", "saved `PLAN` (binary or JSON): action and identity are taken from the change to --target")
 	fs.StringVar(&s.target, "target", "", "exact resource instance `ADDRESS` to approve")
-	fs.StringVar(&s.action, "action", "", "delete, replace, update or forget (default: what the plan does to --target)")
+	fs.StringVar(&s.action, "action", "", "delete, replace, update, forget, or provision (the instance's provisioners) (default: what the plan does to --target)")
 	fs.StringVar(&s.reason, "reason", "", "why, e.g. a change ticket (`TEXT`)")
 	fs.StringVar(&s.expires, "expires", "24h", "validity: a `DURATION` from now (24h, 90m, 3d) or an RFC 3339 time")
 	fs.StringVar(&s.identity, "identity", "", "bind the approval to the object with this prior `ID` (default with --plan: the object's id)")
@@ -57,6 +58,13 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		if err != nil {
 			return st, err
 		}
+		if st.Action == approval.ActionProvision {
+			// The provisioners of an instance: no prior object to bind.
+			if err := findProvision(p, s.target); err != nil {
+				return st, err
+			}
+			return s.finish(st)
+		}
 		ch, err := findChange(p, s.target)
 		if err != nil {
 			return st, err
@@ -71,8 +79,13 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		}
 	}
 	if st.Action == "" {
-		return st, &usageError{msg: "--action is required without --plan", hint: "pass --action delete|replace|update|forget, or --plan to take it from the plan"}
+		return st, &usageError{msg: "--action is required without --plan", hint: "pass --action delete|replace|update|forget|provision, or --plan to take it from the plan"}
 	}
+	return s.finish(st)
+}
+
+// finish sets the expiry and validates the statement.
+func (s *statementFlags) finish(st approval.Statement) (approval.Statement, error) {
 	now, err := parseNow(s.now)
 	if err != nil {
 		return st, err
@@ -85,6 +98,25 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		return st, withHint(err, "fix the flag for that field")
 	}
 	return st, nil
+}
+
+// findProvision checks that the plan runs provisioners of target.
+func findProvision(p *plan.Plan, target string) error {
+	var seen []string
+	for _, r := range p.Provisions {
+		if r.Address == target {
+			return nil
+		}
+		if !slices.Contains(seen, r.Address) {
+			seen = append(seen, r.Address)
+		}
+	}
+	hint := "the plan runs no provisioner"
+	if len(seen) > 0 {
+		sort.Strings(seen)
+		hint = "instances whose provisioners the plan runs: " + strings.Join(seen, ", ")
+	}
+	return withHint(fmt.Errorf("the plan runs no provisioner of %s", target), hint)
 }
 
 // findChange finds the change to an address that an approval could name.

@@ -100,7 +100,7 @@ func (r *approvalResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: replace,
 			},
 			"action": schema.StringAttribute{
-				MarkdownDescription: "The approved change: `delete`, `replace`, `update` or `forget`.",
+				MarkdownDescription: "The approved change: `delete`, `replace`, `update` or `forget`; or `provision`, to approve the provisioners the apply runs for `target`.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(approval.Actions...)},
 				PlanModifiers:       replace,

@@ -93,7 +93,7 @@ var (
 	providerConfigKeys = []string{"full_name"}
 	configModuleKeys   = []string{"resources", "module_calls"}
 	moduleCallKeys     = []string{"module"}
-	configResourceKeys = []string{"address", "provisioners"}
+	configResourceKeys = []string{"type", "name", "provisioners"}
 	provisionerKeys    = []string{"type", "expressions"}
 	expressionKeys     = []string{"constant_value", "references"}
 )
@@ -230,15 +230,18 @@ func resourceKey(r *ConfigResource) string {
 	return b.String()
 }
 
-// addResource records a configuration resource that has provisioners.
-func (ci *configInfo) addResource(module, addr string, provs []Provisioner, what func() string) error {
+// addResource records a configuration resource that has provisioners. Its
+// address is built from the module path, type and name (not from the
+// JSON's module-relative "address"), so that it compares with the
+// instance addresses of resource_changes whatever form "address" takes.
+func (ci *configInfo) addResource(module, typ, nam string, provs []Provisioner, what func() string) error {
 	if len(provs) == 0 {
 		return nil
 	}
-	if addr == "" {
-		return fmt.Errorf("%w: %s has provisioners but no address", ErrMalformed, what())
+	if typ == "" || nam == "" {
+		return fmt.Errorf("%w: %s has provisioners but no type or name", ErrMalformed, what())
 	}
-	ci.resources = append(ci.resources, ConfigResource{Address: module + addr, Provisioners: provs})
+	ci.resources = append(ci.resources, ConfigResource{Address: module + typ + "." + nam, Provisioners: provs})
 	return nil
 }
 
@@ -292,13 +295,15 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 			rl := loc{list: what + ".resources"}
 			return d.array(name(what+".resources"), true, func(i int) error {
 				rl.i = i
-				var addr string
+				var typ, nam string
 				var provs []Provisioner
 				_, err := d.object(rl.String, false, func(key []byte) error {
 					var err error
 					switch string(key) {
-					case "address":
-						addr, err = d.str(func() string { return rl.field(".address") }, true)
+					case "type":
+						typ, err = d.str(func() string { return rl.field(".type") }, true)
+					case "name":
+						nam, err = d.str(func() string { return rl.field(".name") }, true)
 					case "provisioners":
 						provs, err = d.provisioners(rl.field(".provisioners"))
 					default:
@@ -311,7 +316,7 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 				if err != nil {
 					return err
 				}
-				return d.cfg.addResource(prefix, addr, provs, rl.String)
+				return d.cfg.addResource(prefix, typ, nam, provs, rl.String)
 			})
 		case "module_calls":
 			_, err := d.object(name(what+".module_calls"), true, func(key []byte) error {
@@ -466,13 +471,15 @@ func (d *jsonReader) configModule(ci *configInfo, what, prefix string) error {
 		case "resources":
 			return d.array(what+".resources", true, func(i int) error {
 				rw := fmt.Sprintf("%s.resources[%d]", what, i)
-				var addr string
+				var typ, nam string
 				var provs []Provisioner
 				_, err := d.object(rw, false, func(key string) error {
 					var err error
 					switch key {
-					case "address":
-						addr, err = d.str(rw+".address", true)
+					case "type":
+						typ, err = d.str(rw+".type", true)
+					case "name":
+						nam, err = d.str(rw+".name", true)
 					case "provisioners":
 						err = d.array(rw+".provisioners", true, func(j int) error {
 							pw := fmt.Sprintf("%s.provisioners[%d]", rw, j)
@@ -508,7 +515,7 @@ func (d *jsonReader) configModule(ci *configInfo, what, prefix string) error {
 				if err != nil {
 					return err
 				}
-				return ci.addResource(prefix, addr, provs, name(rw))
+				return ci.addResource(prefix, typ, nam, provs, name(rw))
 			})
 		case "module_calls":
 			_, err := d.object(what+".module_calls", true, func(call string) error {
@@ -618,7 +625,7 @@ func fullModule(ci *configInfo, m *tfjson.ConfigModule, prefix string) error {
 			}
 			provs = append(provs, p)
 		}
-		if err := ci.addResource(prefix, r.Address, provs, name(fmt.Sprintf("resources[%d]", i))); err != nil {
+		if err := ci.addResource(prefix, r.Type, r.Name, provs, name(fmt.Sprintf("resources[%d]", i))); err != nil {
 			return err
 		}
 	}

@@ -73,7 +73,7 @@ func confPlan(config string) string {
 func TestConfigurationReading(t *testing.T) {
 	mod := func(prov string) string {
 		return `{"provider_config":{"t":{"name":"terraform","full_name":"terraform.io/builtin/terraform"},"x":{"name":"x","full_name":"registry.terraform.io/example/shell"}},` +
-			`"root_module":{"module_calls":{"m":{"source":"./m","module":{"resources":[{"address":"terraform_data.x","mode":"managed","type":"terraform_data","name":"x","provisioners":[` + prov + `]}]}}}}}`
+			`"root_module":{"module_calls":{"m":{"source":"./m","module":{"resources":[{"address":"module.m.terraform_data.x","mode":"managed","type":"terraform_data","name":"x","provisioners":[` + prov + `]}]}}}}}`
 	}
 	p, err := decodeBoth(t, confPlan(mod(`{"type":"local-exec","expressions":{"command":{"constant_value":"rm -rf /"}}}`)))
 	if err != nil {
@@ -114,19 +114,21 @@ func TestConfigurationReading(t *testing.T) {
 	// Malformed: refused by every reader.
 	for _, c := range []string{
 		`[]`,
-		`{"root_module":{"resources":[{"address":"terraform_data.x","provisioners":{}}]}}`,
-		`{"root_module":{"resources":[{"address":"terraform_data.x","provisioners":[{"type":1}]}]}}`,
+		`{"root_module":{"resources":[{"type":"terraform_data","name":"x","provisioners":{}}]}}`,
+		`{"root_module":{"resources":[{"type":"terraform_data","name":"x","provisioners":[{"type":1}]}]}}`,
 		`{"root_module":{"resources":[{"provisioners":[{"type":"local-exec"}]}]}}`,
-		`{"root_module":{"resources":[{"address":"terraform_data.x","Provisioners":[]}]}}`,
+		`{"root_module":{"resources":[{"type":"terraform_data","provisioners":[{"type":"local-exec"}]}]}}`,
+		`{"root_module":{"resources":[{"type":"terraform_data","Name":"x","provisioners":[]}]}}`,
+		`{"root_module":{"resources":[{"type":"terraform_data","name":"x","Provisioners":[]}]}}`,
 		`{"root_module":{"Module_Calls":{}}}`,
 		`{"root_module":{},"root_module":{}}`,
 		`{"Root_Module":{}}`,
 		`{"provider_config":{"a":{"Full_Name":"x"}},"root_module":{}}`,
 		`{"provider_config":{"a":null},"root_module":{}}`,
 		`{"root_module":{"module_calls":{"m":{"Module":{}}}}}`,
-		`{"root_module":{"resources":[{"address":"terraform_data.x","provisioners":[{"type":"local-exec","expressions":{"command":{"Constant_Value":"x"}}}]}]}}`,
-		`{"root_module":{"resources":[{"address":"terraform_data.x","provisioners":[{"type":"local-exec","expressions":{"command":{"references":[1]}}}]}]}}`,
-		`{"root_module":{"resources":[{"address":"terraform_data.x","provisioners":[{"type":"local-exec","expressions":{"command":{},"command":{}}}]}]}}`,
+		`{"root_module":{"resources":[{"type":"terraform_data","name":"x","provisioners":[{"type":"local-exec","expressions":{"command":{"Constant_Value":"x"}}}]}]}}`,
+		`{"root_module":{"resources":[{"type":"terraform_data","name":"x","provisioners":[{"type":"local-exec","expressions":{"command":{"references":[1]}}}]}]}}`,
+		`{"root_module":{"resources":[{"type":"terraform_data","name":"x","provisioners":[{"type":"local-exec","expressions":{"command":{},"command":{}}}]}]}}`,
 	} {
 		if _, err := decodeBoth(t, confPlan(c)); !errors.Is(err, ErrMalformed) {
 			t.Errorf("configuration %s: error %v, want ErrMalformed", c, err)

@@ -62,8 +62,20 @@ func TestRemovedBlockProvisioner(t *testing.T) {
 	pol := "--policy=" + policy
 	marker := filepath.Join(root, "pwned")
 
+	w.write("main.tf", "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\nresource \"terraform_data\" \"old\" {\n  input = \"old\"\n}\nresource \"terraform_data\" \"old2\" {\n  input = \"old2\"\n}\n")
+	w.plan()
+	w.pg(0, "apply", pol, "tfplan", "--", "-no-color")
+
+	// A plain removal (no removed block): from the plan JSON alone the gate
+	// cannot tell whether a removed block runs code, so it blocks; from the
+	// saved plan, whose configuration snapshot it reads, it can, and allows.
 	w.write("main.tf", "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\nresource \"terraform_data\" \"old\" {\n  input = \"old\"\n}\n")
 	w.plan()
+	w.write("plan.json", w.must(0, tf, "show", "-json", "tfplan"))
+	out := w.pg(1, "check", pol, "plan.json")
+	contains(t, out, "removed-block destroy on terraform_data.old2 (delete)")
+	out = w.pg(0, "check", pol, "tfplan")
+	contains(t, out, "delete  terraform_data.old2")
 	w.pg(0, "apply", pol, "tfplan", "--", "-no-color")
 
 	w.write("main.tf", fmt.Sprintf(`resource "terraform_data" "prod_db" {
@@ -85,7 +97,7 @@ removed {
 	if regexp.MustCompile(`touch`).MatchString(js) {
 		t.Fatalf("the plan JSON shows the removed block's provisioner; the gate could read it:\n%s", js)
 	}
-	out := w.pg(1, "check", pol, "tfplan")
+	out = w.pg(1, "check", pol, "tfplan")
 	contains(t, out, "removed-block destroy on terraform_data.old (delete)", "a `removed` block may declare destroy-time provisioners")
 	w.pg(1, "apply", pol, "tfplan", "--", "-no-color")
 	if _, err := os.Stat(marker); err == nil {

@@ -105,6 +105,7 @@ func (t textRenderer) provisionText(bw interface {
 }, r, orig *gate.Report) {
 	if len(r.Provisioners) > 0 {
 		fmt.Fprintln(bw, "\nProvisioners the apply would run (code run with the apply's credentials):")
+		fmt.Fprintln(bw, t.paint(dim, "  (the plan JSON does not record `when`: every provisioner of an instance is listed for each create and destroy)"))
 		for _, p := range r.Provisioners {
 			v := provisionVerdict(p)
 			if p.Blocked() {

@@ -123,8 +123,10 @@ resource "terraform_data" "report" {
 	w.pg(0, "approve", pol, "--plan=tfplan", "--target=terraform_data.report", "--action=provision", "--reason=CHG-7: weekly report job",
 		"--key="+alice, "--principal=alice@example.com", "--out=approvals.tf")
 	w.plan()
-	out = w.pg(0, "check", pol, "tfplan")
+	out = w.pg(0, "check", pol, "--audit-log=../audit.jsonl", "tfplan")
 	contains(t, out, "approved 1/1 by alice@example.com", "1 provisioner run(s), all allowed or approved")
+	audit, _ := os.ReadFile(filepath.Join(root, "audit.jsonl"))
+	contains(t, string(audit), `"provisioners":[{"address":"terraform_data.report","type":"local-exec","when":"create","command":"touch `+approved+`","status":"approved","approved_by":["alice@example.com"]}]`)
 	w.pg(0, "apply", pol, "tfplan", "--", "-no-color")
 	if !exists(approved) || !stateHas("terraform_data.prod_db") {
 		t.Fatalf("approved provisioner did not run (%v) or the database is gone", exists(approved))

@@ -67,6 +67,9 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		}
 		ch, err := findChange(p, s.target)
 		if err != nil {
+			if st.Action == "" && findProvision(p, s.target) == nil {
+				return st, withHint(fmt.Errorf("the plan does not delete, replace, update or forget %s, but runs its provisioners", s.target), "pass --action provision to approve them")
+			}
 			return st, err
 		}
 		if st.Action == "" {

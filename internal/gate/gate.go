@@ -192,7 +192,7 @@ func Decide(in Input) (*Report, error) {
 			r.Decision = Block
 		}
 	}
-	if r.ProvisionBlocked() {
+	if r.BlockedByCode() {
 		r.Decision = Block
 	}
 	return r, nil

@@ -63,9 +63,9 @@ func knownProvisioner(t string) bool {
 	return slices.Contains(policy.ProvisionerTypes, t)
 }
 
-// ProvisionBlocked reports whether the report blocks because of a
+// BlockedByCode reports whether the report blocks because of a
 // provisioner or a provider.
-func (r *Report) ProvisionBlocked() bool {
+func (r *Report) BlockedByCode() bool {
 	for _, p := range r.Provisioners {
 		if p.Blocked() {
 			return true

@@ -126,7 +126,7 @@ func changeSummary(r *gate.Report) string {
 		}
 		return fmt.Sprintf("ALLOWED: %d protected destructive change(s), all approved", protected)
 	}
-	if blocked == 0 && r.ProvisionBlocked() {
+	if blocked == 0 && r.BlockedByCode() {
 		return fmt.Sprintf("BLOCKED: %d destructive change(s), none blocked", len(r.Changes))
 	}
 	return fmt.Sprintf("BLOCKED: %d of %d protected destructive change(s) lack valid approval", blocked, protected)

@@ -26,7 +26,7 @@ func snapshotMayRunRemovedProvisioners(zipPath string) bool {
 	if err != nil {
 		return true
 	}
-	defer zr.Close()
+	defer func() { _ = zr.Close() }()
 	seen := false
 	for _, f := range zr.File {
 		name, ok := strings.CutPrefix(f.Name, "tfconfig/")
@@ -46,7 +46,7 @@ func snapshotMayRunRemovedProvisioners(zipPath string) bool {
 			return true
 		}
 		src, err := io.ReadAll(io.LimitReader(rc, maxSnapshotFile+1))
-		rc.Close()
+		_ = rc.Close()
 		if err != nil || len(src) > maxSnapshotFile {
 			return true
 		}

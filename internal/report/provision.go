@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
 )
 
 // This file renders the provisioners and providers of a report (code the
@@ -71,6 +72,8 @@ func provisionCommand(p gate.Provision) string {
 		return "(computed at apply from " + strings.Join(p.CommandReferences, ", ") + ")"
 	case p.Type == "local-exec":
 		return "(not shown in the plan)"
+	case p.Type == plan.TypeRemovedBlock:
+		return "(unknown: a removed block's provisioners are not in the plan JSON)"
 	}
 	return "-"
 }

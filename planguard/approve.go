@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -64,12 +65,18 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		if err != nil {
 			return st, err
 		}
-		find := findChange
 		if st.Action == approval.ActionProvision {
-			find = findProvisioned
+			// The provisioners of an instance: no prior object to bind.
+			if err := findProvision(p, s.target); err != nil {
+				return st, err
+			}
+			return s.finish(st)
 		}
-		ch, err := find(p, s.target)
+		ch, err := findChange(p, s.target)
 		if err != nil {
+			if st.Action == "" && findProvision(p, s.target) == nil {
+				return st, withHint(fmt.Errorf("the plan does not delete, replace, update or forget %s, but runs its provisioners", s.target), "pass --action provision to approve them")
+			}
 			return st, err
 		}
 		if st.Action, err = planAction(ch, st.Action); err != nil {
@@ -97,6 +104,11 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 	if st.Action == approval.ActionMove && st.From == "" {
 		return st, &usageError{msg: "--action move needs --from", hint: "pass the object's previous address, e.g. --from terraform_data.prod_db, or --plan to take it from the plan"}
 	}
+	return s.finish(st)
+}
+
+// finish sets the expiry and validates the statement.
+func (s *statementFlags) finish(st approval.Statement) (approval.Statement, error) {
 	now, err := parseNow(s.now)
 	if err != nil {
 		return st, err
@@ -139,8 +151,6 @@ func planAction(ch plan.Change, asked string) (string, error) {
 		return asked, nil
 	case asked == approval.ActionMove && ch.PreviousAddress != "":
 		return asked, nil
-	case asked == approval.ActionProvision:
-		return asked, nil // findProvisioned found a change that creates or destroys
 	}
 	what := string(ch.Kind)
 	if ch.PreviousAddress != "" {
@@ -149,17 +159,23 @@ func planAction(ch plan.Change, asked string) (string, error) {
 	return "", fmt.Errorf("the plan will %s %s, not %s", what, ch.Address, asked)
 }
 
-// findProvisioned finds the change to an address whose provisioners an
-// approval of action provision could name: one that creates or destroys an
-// object (creation-time and destroy-time provisioners).
-func findProvisioned(p *plan.Plan, target string) (plan.Change, error) {
-	for _, c := range p.Changes {
-		if c.Address == target && (c.Kind == plan.KindCreate || c.Kind == plan.KindReplace || c.Kind == plan.KindDelete) {
-			return c, nil
+// findProvision checks that the plan runs provisioners of target.
+func findProvision(p *plan.Plan, target string) error {
+	var seen []string
+	for _, r := range p.Provisions {
+		if r.Address == target {
+			return nil
+		}
+		if !slices.Contains(seen, r.Address) {
+			seen = append(seen, r.Address)
 		}
 	}
-	return plan.Change{}, withHint(fmt.Errorf("the plan does not create, replace or delete %s, so it runs no provisioner of it", target),
-		"pass the address of a resource the plan creates, replaces or deletes")
+	hint := "the plan runs no provisioner"
+	if len(seen) > 0 {
+		sort.Strings(seen)
+		hint = "instances whose provisioners the plan runs: " + strings.Join(seen, ", ")
+	}
+	return withHint(fmt.Errorf("the plan runs no provisioner of %s", target), hint)
 }
 
 // findChange finds the change to an address that an approval could name:

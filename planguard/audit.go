@@ -18,6 +18,19 @@ type auditRecord struct {
 	Decision     string        `json:"decision"`
 	Error        string        `json:"error,omitempty"`
 	Changes      []auditChange `json:"changes"`
+	// Provisioners are the provisioner runs the plan would make, and who
+	// allowed them (omitted when there are none).
+	Provisioners []auditProvision `json:"provisioners,omitempty"`
+}
+
+type auditProvision struct {
+	Address    string   `json:"address"`
+	Type       string   `json:"type"`
+	When       string   `json:"when"`
+	Command    string   `json:"command,omitempty"`
+	Status     string   `json:"status"`
+	AllowedBy  []string `json:"allowed_by,omitempty"`
+	ApprovedBy []string `json:"approved_by,omitempty"`
 }
 
 type auditChange struct {
@@ -40,6 +53,9 @@ func (c *checkFlags) audit(e *env, res *checked, checkErr error) error {
 		rec.PlanSHA256, rec.PolicySHA256, rec.Scope, rec.Decision = r.Plan.SHA256, res.policy.Hash, r.Scope, r.Decision
 		for _, ch := range r.Changes {
 			rec.Changes = append(rec.Changes, auditChange{Address: ch.Address, Action: ch.Action, Protected: ch.Protected, Approved: ch.Approved, ApprovedBy: ch.ApprovedBy})
+		}
+		for _, p := range r.Provisioners {
+			rec.Provisioners = append(rec.Provisioners, auditProvision{Address: p.Address, Type: p.Type, When: p.When, Command: p.Command, Status: p.Status, AllowedBy: p.AllowedBy, ApprovedBy: p.ApprovedBy})
 		}
 	} else {
 		rec.Decision, rec.Error = "error", checkErr.Error()

@@ -88,6 +88,9 @@ func goldenSummary(t *testing.T, policyPath, fx string) string {
 				Protected    bool
 				Actions      []string
 			}
+			Provisioners []struct {
+				Address, Type, When, Action, Command, Status string
+			}
 		}
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("exit %d, report: %v\n%s%s", code, err, out, errs)
@@ -99,6 +102,9 @@ func goldenSummary(t *testing.T, policyPath, fx string) string {
 				dep = " deposed"
 			}
 			fmt.Fprintf(&b, "%s %s%s %v %q protected=%v\n", c.Action, c.Address, dep, c.Actions, c.ActionReason, c.Protected)
+		}
+		for _, p := range r.Provisioners {
+			fmt.Fprintf(&b, "provisioner %s %s %s (%s) %q %s\n", p.Type, p.When, p.Address, p.Action, p.Command, p.Status)
 		}
 	}
 	return b.String()

@@ -20,7 +20,8 @@ import (
 //   - an allow (0) says "allow" in the JSON report, and the plan holds no
 //     destructive change, no update of a guarded attribute and no deferred
 //     destructive change: the fuzzer has no trusted key, so no approval it makes
-//     up may unblock anything.
+//     up may unblock anything; nor may a plan without configuration, or
+//     one that runs a provisioner, be allowed.
 func FuzzCheckNoAllowOnError(f *testing.F) {
 	seeds, _ := filepath.Glob("../internal/plan/testdata/*/*.json")
 	seeds = append(seeds, qsPlan)
@@ -65,6 +66,13 @@ func FuzzCheckNoAllowOnError(f *testing.F) {
 		var r struct{ Decision string }
 		if err := json.Unmarshal([]byte(out), &r); err != nil || r.Decision != "allow" {
 			t.Fatalf("exit 0 but the report says %q (%v)", r.Decision, err)
+		}
+		// Code the apply would run: no allow_provisioners, no trusted key.
+		if p.NoConfiguration {
+			t.Fatal("allowed a plan without configuration: what it runs is unknown")
+		}
+		if len(p.Provisions) > 0 {
+			t.Fatalf("allowed a plan that runs a provisioner with no trusted signer: %+v", p.Provisions[0])
 		}
 		for _, c := range p.Deferred {
 			if c.Kind.Destructive() {

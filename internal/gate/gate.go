@@ -79,8 +79,12 @@ type Report struct {
 	// allowed_signers line names.
 	Warnings []string `json:"warnings,omitempty"`
 
-	Changes   []Change   `json:"changes"`
-	Approvals []Approval `json:"approvals"`
+	// Provisioners and Providers: code the apply runs (see provision.go).
+	// They come before the two long lists, which the json renderer streams.
+	Provisioners []Provision `json:"provisioners"`
+	Providers    []Provider  `json:"providers"`
+	Changes      []Change    `json:"changes"`
+	Approvals    []Approval  `json:"approvals"`
 }
 
 // PlanInfo identifies the plan that was checked.
@@ -222,6 +226,10 @@ func Decide(in Input) (*Report, error) {
 		}
 	}
 
+	if err := judgeProvisioning(in, r, byTarget, used); err != nil {
+		return nil, fmt.Errorf("gate: %w", err)
+	}
+
 	// Approvals that passed their own checks but covered nothing.
 	for _, cs := range byTarget {
 		for _, c := range cs {
@@ -237,6 +245,9 @@ func Decide(in Input) (*Report, error) {
 		if c.Blocked() {
 			r.Decision = Block
 		}
+	}
+	if r.BlockedByCode() {
+		r.Decision = Block
 	}
 	return r, nil
 }

@@ -208,7 +208,7 @@ func containsTrue(raw json.RawMessage) (bool, error) {
 // one of these only in case: such JSON is ambiguous, as duplicate keys are.
 var (
 	planKeys = []string{"format_version", "terraform_version", "errored", "resource_changes",
-		"resource_drift", "deferred_changes", "planned_values", "prior_state"}
+		"resource_drift", "deferred_changes", "planned_values", "prior_state", "configuration"}
 	resourceChangeKeys = []string{"address", "previous_address", "module_address", "mode", "type",
 		"name", "provider_name", "deposed", "action_reason", "change"}
 	changeKeys    = []string{"actions", "before", "after", "after_unknown", "importing"}

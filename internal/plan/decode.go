@@ -162,6 +162,7 @@ type decoder struct {
 	actions    map[string][]string // shared actions lists
 	scratch    [3][]memberSpan     // for objectSpans
 	actionList []string            // for resourceChange
+	cfg        configInfo          // what config.go collects
 }
 
 // keySet detects duplicate keys: linear over a byte arena while small, a
@@ -611,6 +612,7 @@ func (d *decoder) plan() (*Plan, error) {
 				if err != nil || c == nil {
 					return err
 				}
+				d.cfg.noteChange(c)
 				if d.keep(c) {
 					p.Changes = append(p.Changes, *c)
 				}
@@ -644,6 +646,8 @@ func (d *decoder) plan() (*Plan, error) {
 			m, err := d.values("planned_values", false)
 			managed = managed || m
 			return err
+		case "configuration":
+			return d.configuration()
 		case "prior_state":
 			_, err := d.object(name("prior_state"), true, func(key []byte) error {
 				if string(key) != "values" {
@@ -688,6 +692,9 @@ func (d *decoder) plan() (*Plan, error) {
 	}
 	if !haveChanges && managed {
 		return nil, fmt.Errorf("%w: no resource_changes although planned_values or prior_state hold managed resources; the JSON is incomplete: write it again with `terraform show -json PLANFILE`", ErrMalformed)
+	}
+	if err := d.cfg.finish(p); err != nil {
+		return nil, err
 	}
 	sortPrior(d.prior)
 	p.Prior = d.prior
@@ -1012,6 +1019,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", l, err)
 	}
+	d.cfg.noteProvider(rc.provider)
 	switch rc.mode {
 	case "managed":
 	case "data":

@@ -58,6 +58,9 @@ func DecodeFull(r io.Reader) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := fullConfig(&tp, p); err != nil {
+		return nil, err
+	}
 	sum := sha256.Sum256(data)
 	p.SHA256 = hex.EncodeToString(sum[:])
 	return p, nil

@@ -159,6 +159,22 @@ type Plan struct {
 	// recognise a protected object under another address (an import of its
 	// id, or a change of an object with the same id).
 	Prior []PriorObject
+	// NoConfiguration is true when the plan JSON has no configuration (or
+	// no configuration.root_module): then its provisioners are unknown and
+	// the gate refuses the plan.
+	NoConfiguration bool
+	// Provisioned are the configuration's resources that have
+	// provisioners, sorted by address (see config.go).
+	Provisioned []ConfigResource
+	// Provisions are the provisioners that applying the plan may run, in
+	// resource_changes order.
+	Provisions []ProvisionerRun
+	// Providers are the provider source addresses the plan uses, sorted
+	// and distinct: every provider_config full_name and every
+	// provider_name of resource_changes, resource_drift and
+	// deferred_changes. "" stands for a provider configuration without a
+	// full_name.
+	Providers []string
 }
 
 // PriorObject is one managed resource instance object of the prior state.

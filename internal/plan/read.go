@@ -190,6 +190,9 @@ func readSaved(path string, f *os.File, opts Options, log hclog.Logger) (*Plan, 
 		return nil, fmt.Errorf("output of `%s show -json`: %w", bin, decErr)
 	}
 	p.SHA256 = sum
+	// The saved plan holds the configuration: it tells whether removed
+	// blocks declare provisioners, which the JSON does not show.
+	pruneRemovedBlockRuns(p, copyPath)
 	return p, nil
 }
 

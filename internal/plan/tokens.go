@@ -356,6 +356,8 @@ func tokenDecode(r io.Reader) (*Plan, error) {
 			m, err := d.values("planned_values", false)
 			managed = managed || m
 			return err
+		case "configuration":
+			return d.configuration()
 		case "prior_state":
 			_, err := d.object("prior_state", true, func(key string) error {
 				if key != "values" {

@@ -17,10 +17,11 @@ import (
 
 var (
 	rootSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}},
+		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "trust"},
 			{Type: "protect", LabelNames: []string{"name"}},
+			{Type: "allow_provisioners", LabelNames: []string{"name"}},
 		},
 	}
 	trustSchema = &hcl.BodySchema{
@@ -89,12 +90,14 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 
 	var trust, protects []*hcl.Block
 	for _, b := range content.Blocks {
-		if b.Type == "trust" {
+		switch b.Type {
+		case "trust":
 			trust = append(trust, b)
-		} else {
+		case "protect":
 			protects = append(protects, b)
 		}
 	}
+	diags = append(diags, decodeProvisioning(p, content)...)
 	switch {
 	case len(trust) == 0 && written["trust"] > 0:
 		// A trust block with labels: reported by Content already.

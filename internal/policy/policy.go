@@ -58,10 +58,16 @@ type Policy struct {
 	// real object such a change destroys. An import of a protected
 	// object's id is that object's change whatever this says.
 	ProtectImports bool
+	// Providers are the provider source globs a plan may use; nil when the
+	// policy sets no providers attribute (no restriction).
+	Providers []string
+	// AllowProvisioners are the allow_provisioners blocks, in file order.
+	AllowProvisioners []*ProvisionerAllowance
 
 	trustRange hcl.Range // the allowed_signers attribute, for Load's messages
 	trustRaw   string    // the allowed_signers attribute's value, as written
 	index      index
+	providers  []glob
 }
 
 // Rule is one protect block.

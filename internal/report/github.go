@@ -30,6 +30,7 @@ func (g githubRenderer) Render(w io.Writer, orig *gate.Report) error {
 	for _, w := range r.Warnings {
 		fmt.Fprintf(bw, "::warning title=planguard::%s\n", ghData(w))
 	}
+	g.provisionGitHub(bw, r, orig)
 	level := "notice"
 	if r.Decision == gate.Block {
 		level = "error"

@@ -59,6 +59,8 @@ func (junitRenderer) Render(w io.Writer, r *gate.Report) error {
 		}
 		s.Cases = append(s.Cases, tc)
 	}
+	pcases, pfail := provisionJUnit(r)
+	s.Cases, s.Failures = append(s.Cases, pcases...), s.Failures+pfail
 	s.Tests = len(s.Cases)
 	if r.PolicySHA256 != "" {
 		s.Props = &junitProps{Props: []junitProp{{Name: "policy_sha256", Value: r.PolicySHA256}}}

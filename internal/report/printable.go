@@ -108,5 +108,6 @@ func forHumans(r *gate.Report) *gate.Report {
 		a.Problems = printableAll(a.Problems)
 		h.Approvals[i] = a
 	}
+	provisionForHumans(&h, r)
 	return &h
 }

@@ -139,8 +139,17 @@ func Where(c gate.Change) string {
 	return c.Address + " (" + strings.Join(notes, "; ") + ")"
 }
 
-// Summary is the one-line verdict.
+// Summary is the one-line verdict, with what blocks or runs among
+// provisioners and providers appended.
 func Summary(r *gate.Report) string {
+	s := changeSummary(r)
+	if p := provisionSummary(r); p != "" {
+		s += "; " + p
+	}
+	return s
+}
+
+func changeSummary(r *gate.Report) string {
 	blocked, protected := 0, 0
 	for _, c := range r.Changes {
 		if c.Protected {
@@ -155,6 +164,9 @@ func Summary(r *gate.Report) string {
 			return fmt.Sprintf("ALLOWED: %d destructive change(s), none protected", len(r.Changes))
 		}
 		return fmt.Sprintf("ALLOWED: %d protected destructive change(s), all approved", protected)
+	}
+	if blocked == 0 && r.BlockedByCode() {
+		return fmt.Sprintf("BLOCKED: %d destructive change(s), none blocked", len(r.Changes))
 	}
 	return fmt.Sprintf("BLOCKED: %d of %d protected destructive change(s) lack valid approval", blocked, protected)
 }

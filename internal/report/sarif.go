@@ -92,6 +92,8 @@ func (sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 		run.Results = append(run.Results, sarifResult{RuleID: "planguard/warning", Level: "warning", Message: sarifMessage{w},
 			Locations: []sarifLocation{{LogicalLocations: []sarifLogical{{FullyQualifiedName: "planguard", Kind: "module"}}}}})
 	}
+	run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, provisionSarifRules...)
+	run.Results = append(run.Results, provisionSarif(r)...)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{

@@ -1,0 +1,113 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+// terraform19 finds a Terraform of version 1.9 or later, which runs the
+// destroy-time provisioners of `removed` blocks: $PLANGUARD_TERRAFORM_1_9,
+// else terraform on PATH. make tools installs 1.8.5 only, so without one
+// the test is skipped, saying so.
+func terraform19(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("PLANGUARD_TERRAFORM_1_9")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("no Terraform 1.9+ (set PLANGUARD_TERRAFORM_1_9): removed-block provisioners need one")
+		}
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", bin, err)
+	}
+	m := regexp.MustCompile(`Terraform v(\d+)\.(\d+)\.`).FindSubmatch(out)
+	if m == nil {
+		t.Skipf("%s is not Terraform: %s", bin, out)
+	}
+	major, _ := strconv.Atoi(string(m[1]))
+	minor, _ := strconv.Atoi(string(m[2]))
+	if major == 1 && minor < 9 {
+		t.Skipf("%s is Terraform %s.%s; removed-block provisioners need 1.9+ (set PLANGUARD_TERRAFORM_1_9)", bin, m[1], m[2])
+	}
+	return bin
+}
+
+// TestRemovedBlockProvisioner: a `removed` block may declare a destroy-time
+// provisioner that the plan JSON does not show; Terraform 1.9+ runs it. The
+// gate blocks the removal unless approved or allowed, and the positive
+// control shows the hidden command is real.
+func TestRemovedBlockProvisioner(t *testing.T) {
+	tf := terraform19(t)
+	root := t.TempDir()
+	w := &world{t: t, tf: tf, dir: filepath.Join(root, "infra"), keys: filepath.Join(root, "keys")}
+	os.MkdirAll(w.dir, 0o755)
+	os.MkdirAll(w.keys, 0o700)
+	cfg := filepath.Join(root, "terraformrc")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"planguard/planguard\" = %q\n  }\n  direct {}\n}\n", binDir)), 0o600)
+	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cfg, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"PLANGUARD_TERRAFORM="+tf, "PLANGUARD_AUTHOR=agent@example.com", "NO_COLOR=1", "TF_LOG=")
+	alice := w.key("alice")
+	pub, _ := os.ReadFile(alice + ".pub")
+	os.WriteFile(filepath.Join(root, "allowed_signers"), []byte("alice@example.com "+string(pub)), 0o600)
+	policy := filepath.Join(root, "planguard.hcl")
+	basePolicy := "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"
+	os.WriteFile(policy, []byte(basePolicy), 0o600)
+	pol := "--policy=" + policy
+	marker := filepath.Join(root, "pwned")
+
+	w.write("main.tf", "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\nresource \"terraform_data\" \"old\" {\n  input = \"old\"\n}\nresource \"terraform_data\" \"old2\" {\n  input = \"old2\"\n}\n")
+	w.plan()
+	w.pg(0, "apply", pol, "tfplan", "--", "-no-color")
+
+	// A plain removal (no removed block): from the plan JSON alone the gate
+	// cannot tell whether a removed block runs code, so it blocks; from the
+	// saved plan, whose configuration snapshot it reads, it can, and allows.
+	w.write("main.tf", "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\nresource \"terraform_data\" \"old\" {\n  input = \"old\"\n}\n")
+	w.plan()
+	w.write("plan.json", w.must(0, tf, "show", "-json", "tfplan"))
+	out := w.pg(1, "check", pol, "plan.json")
+	contains(t, out, "removed-block destroy on terraform_data.old2 (delete)")
+	out = w.pg(0, "check", pol, "tfplan")
+	contains(t, out, "delete  terraform_data.old2")
+	w.pg(0, "apply", pol, "tfplan", "--", "-no-color")
+
+	w.write("main.tf", fmt.Sprintf(`resource "terraform_data" "prod_db" {
+  input = "db"
+}
+removed {
+  from = terraform_data.old
+  lifecycle {
+    destroy = true
+  }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "touch %s"
+  }
+}
+`, marker))
+	w.plan()
+	js := w.must(0, tf, "show", "-json", "tfplan")
+	if regexp.MustCompile(`touch`).MatchString(js) {
+		t.Fatalf("the plan JSON shows the removed block's provisioner; the gate could read it:\n%s", js)
+	}
+	out = w.pg(1, "check", pol, "tfplan")
+	contains(t, out, "removed-block destroy on terraform_data.old (delete)", "a `removed` block may declare destroy-time provisioners")
+	w.pg(1, "apply", pol, "tfplan", "--", "-no-color")
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the blocked apply ran the removed block's provisioner")
+	}
+
+	// Allowed by the policy: the hidden provisioner runs (the control).
+	os.WriteFile(policy, []byte(basePolicy+"allow_provisioners \"retire\" {\n  addresses = [\"terraform_data.old\"]\n  types = [\"removed-block\"]\n}\n"), 0o600)
+	w.pg(0, "apply", pol, "tfplan", "--", "-no-color")
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("the allowed removal did not run the removed block's provisioner")
+	}
+}

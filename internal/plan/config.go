@@ -1,0 +1,641 @@
+package plan
+
+// This file reads what the gate needs from the plan's configuration: the
+// provisioners of every resource (code the apply will run) and the provider
+// sources the plan uses. The three readers share the types and the
+// resolution below: Decode (the streaming decoder), the strictness walk of
+// DecodeFull (tokens.go) and DecodeFull's terraform-json derivation.
+//
+// What the plan JSON holds (Terraform 1.8.5 and 1.11.4, OpenTofu 1.6.2):
+// configuration.root_module.resources[].provisioners[] has only "type" and
+// "expressions"; neither `when` nor `on_failure` is in the JSON, so a
+// destroy-time provisioner cannot be told from a creation-time one. Each
+// expression is {"constant_value": …} when constant, else
+// {"references": [...]}. Module resources are under
+// module_calls.NAME.module, with module-relative addresses. The provisioners
+// of `removed` blocks (Terraform 1.9+) are not in the JSON at all.
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/planguard/terraform-provider-planguard/internal/address"
+)
+
+// Provisioner is one provisioner block of a resource, as the configuration
+// in the plan JSON holds it.
+type Provisioner struct {
+	// Type is the provisioner type as written: local-exec, remote-exec,
+	// file, or another (which the gate refuses).
+	Type string
+	// Command is a local-exec command when the configuration writes it as
+	// a constant string, else "".
+	Command string
+	// CommandRefs are the references of a local-exec command that is not
+	// constant (its value is known only at apply time).
+	CommandRefs []string
+}
+
+// ConfigResource is a resource of the configuration that has provisioners.
+type ConfigResource struct {
+	// Address is the resource address without instance keys, with its
+	// module path: module.a.module.b.terraform_data.x.
+	Address string
+	// Provisioners are its provisioner blocks, in configuration order.
+	Provisioners []Provisioner
+}
+
+// When values of a ProvisionerRun: the events of the change at which the
+// provisioner may run.
+const (
+	WhenCreate        = "create"
+	WhenDestroy       = "destroy"
+	WhenCreateDestroy = "create,destroy"
+)
+
+// TypeRemovedBlock is the Type of a ProvisionerRun that stands for the
+// provisioners a `removed` block may declare: Terraform 1.9 and later run
+// them when the resource is destroyed, and the plan JSON does not show them.
+const TypeRemovedBlock = "removed-block"
+
+// ProvisionerRun is a provisioner that applying the plan may run: a
+// provisioner of a resource whose instance the plan creates, replaces or
+// destroys. The plan JSON does not say whether a provisioner is a
+// creation-time or a destroy-time one, so every provisioner of the resource
+// is listed for each such instance (a creation-time provisioner listed for
+// a destroy does not run; the list errs on the side of listing).
+type ProvisionerRun struct {
+	// Address is the resource instance address of the change.
+	Address string
+	// ConfigAddress is the resource address in the configuration.
+	ConfigAddress string
+	// ResourceType is the resource's type.
+	ResourceType string
+	// Kind is the change's kind.
+	Kind Kind
+	// Deposed is the deposed key when the change is to a deposed object.
+	Deposed string
+	// When is WhenCreate, WhenDestroy or WhenCreateDestroy.
+	When string
+	// Provisioner is the provisioner; its Type is TypeRemovedBlock for the
+	// unseen provisioners of a removed block.
+	Provisioner Provisioner
+}
+
+// configKeys and the others are the keys read in the configuration, whose
+// case variants the strict readers reject (terraform-json would read them).
+var (
+	configKeys         = []string{"provider_config", "root_module"}
+	providerConfigKeys = []string{"full_name"}
+	configModuleKeys   = []string{"resources", "module_calls"}
+	moduleCallKeys     = []string{"module"}
+	configResourceKeys = []string{"type", "name", "provisioners"}
+	provisionerKeys    = []string{"type", "expressions"}
+	expressionKeys     = []string{"constant_value", "references"}
+)
+
+// configInfo is what the readers collect for finishConfig.
+type configInfo struct {
+	have      bool // configuration with a root_module was read
+	resources []ConfigResource
+	providers map[string]struct{}
+	cands     []runCand
+}
+
+// runCand is a managed change that may run provisioners.
+type runCand struct {
+	address, deposed, reason string
+	kind                     Kind
+	actions                  []string
+}
+
+func (ci *configInfo) noteProvider(p string) {
+	if ci.providers == nil {
+		ci.providers = map[string]struct{}{}
+	}
+	ci.providers[p] = struct{}{}
+}
+
+// noteChange records a managed resource_changes entry that creates or
+// destroys an object.
+func (ci *configInfo) noteChange(c *Change) {
+	create, destroy := events(c.Actions)
+	if create || destroy {
+		ci.cands = append(ci.cands, runCand{address: c.Address, deposed: c.Deposed, reason: c.ActionReason, kind: c.Kind, actions: c.Actions})
+	}
+}
+
+func events(actions []string) (create, destroy bool) {
+	for _, a := range actions {
+		switch a {
+		case "create":
+			create = true
+		case "delete":
+			destroy = true
+		}
+	}
+	return create, destroy
+}
+
+// configAddress strips the instance keys of a resource instance address;
+// it also returns the resource type.
+func configAddress(s string) (string, string, error) {
+	a, err := address.Parse(s)
+	if err != nil {
+		return "", "", err
+	}
+	var b strings.Builder
+	for _, m := range a.Module {
+		b.WriteString("module.")
+		b.WriteString(m.Name)
+		b.WriteByte('.')
+	}
+	b.WriteString(a.Type)
+	b.WriteByte('.')
+	b.WriteString(a.Resource.Name)
+	return b.String(), a.Type, nil
+}
+
+// removedBlocksPossible reports whether the tool that wrote the plan may
+// run provisioners of removed blocks: Terraform 1.9 and later. An
+// unparseable version is taken to.
+func removedBlocksPossible(version string) bool {
+	parts := strings.SplitN(version, ".", 3)
+	if len(parts) < 2 {
+		return true
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return true
+	}
+	return major > 1 || (major == 1 && minor >= 9)
+}
+
+// finishConfig fills the plan's configuration fields from what was read.
+func (ci *configInfo) finish(p *Plan) error {
+	p.NoConfiguration = !ci.have
+	sort.SliceStable(ci.resources, func(i, j int) bool {
+		return resourceKey(&ci.resources[i]) < resourceKey(&ci.resources[j])
+	})
+	p.Provisioned = ci.resources
+	for prov := range ci.providers {
+		p.Providers = append(p.Providers, prov)
+	}
+	sort.Strings(p.Providers)
+	byAddr := map[string][]Provisioner{}
+	for _, r := range ci.resources {
+		byAddr[r.Address] = append(byAddr[r.Address], r.Provisioners...)
+	}
+	removed := removedBlocksPossible(p.TerraformVersion)
+	for _, c := range ci.cands {
+		create, destroy := events(c.actions)
+		when := WhenCreate
+		switch {
+		case create && destroy:
+			when = WhenCreateDestroy
+		case destroy:
+			when = WhenDestroy
+		}
+		if removed && c.kind == KindDelete && c.deposed == "" &&
+			(c.reason == "delete_because_no_resource_config" || c.reason == "delete_because_no_module") {
+			ca, typ, _ := configAddress(c.address)
+			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, When: WhenDestroy, Provisioner: Provisioner{Type: TypeRemovedBlock}})
+			continue
+		}
+		if len(byAddr) == 0 {
+			continue
+		}
+		ca, typ, err := configAddress(c.address)
+		if err != nil {
+			return fmt.Errorf("%w: resource change %s: %w", ErrMalformed, c.address, err)
+		}
+		for _, pr := range byAddr[ca] {
+			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, Deposed: c.deposed, When: when, Provisioner: pr})
+		}
+	}
+	return nil
+}
+
+func resourceKey(r *ConfigResource) string {
+	var b strings.Builder
+	b.WriteString(r.Address)
+	for _, p := range r.Provisioners {
+		fmt.Fprintf(&b, "\x00%q %q %q", p.Type, p.Command, p.CommandRefs)
+	}
+	return b.String()
+}
+
+// addResource records a configuration resource that has provisioners. Its
+// address is built from the module path, type and name (not from the
+// JSON's module-relative "address"), so that it compares with the
+// instance addresses of resource_changes whatever form "address" takes.
+func (ci *configInfo) addResource(module, typ, nam string, provs []Provisioner, what func() string) error {
+	if len(provs) == 0 {
+		return nil
+	}
+	if typ == "" || nam == "" {
+		return fmt.Errorf("%w: %s has provisioners but no type or name", ErrMalformed, what())
+	}
+	ci.resources = append(ci.resources, ConfigResource{Address: module + typ + "." + nam, Provisioners: provs})
+	return nil
+}
+
+// --- the streaming decoder ---
+
+// configuration reads the plan's configuration.
+func (d *decoder) configuration() error {
+	ci := &d.cfg
+	_, err := d.object(name("configuration"), true, func(key []byte) error {
+		switch string(key) {
+		case "provider_config":
+			_, err := d.object(name("configuration.provider_config"), true, func(key []byte) error {
+				what := "configuration.provider_config[" + strconv.Quote(string(key)) + "]"
+				var full string
+				_, err := d.object(name(what), false, func(key []byte) error {
+					if string(key) != "full_name" {
+						if err := caseVariant(key, providerConfigKeys, name(what)); err != nil {
+							return err
+						}
+						return d.s.skipValue()
+					}
+					var err error
+					full, err = d.str(name(what+".full_name"), true)
+					return err
+				})
+				// A configuration without full_name is noted as "": a
+				// provider the gate cannot name.
+				ci.noteProvider(full)
+				return err
+			})
+			return err
+		case "root_module":
+			isNull, err := d.configModule("configuration.root_module", "")
+			ci.have = ci.have || !isNull
+			return err
+		}
+		if err := caseVariant(key, configKeys, name("configuration")); err != nil {
+			return err
+		}
+		return d.s.skipValue()
+	})
+	return err
+}
+
+// configModule reads a configuration module; prefix is its module path
+// ("module.a.module.b.") for resource addresses.
+func (d *decoder) configModule(what, prefix string) (bool, error) {
+	return d.object(name(what), true, func(key []byte) error {
+		switch string(key) {
+		case "resources":
+			rl := loc{list: what + ".resources"}
+			return d.array(name(what+".resources"), true, func(i int) error {
+				rl.i = i
+				var typ, nam string
+				var provs []Provisioner
+				_, err := d.object(rl.String, false, func(key []byte) error {
+					var err error
+					switch string(key) {
+					case "type":
+						typ, err = d.str(func() string { return rl.field(".type") }, true)
+					case "name":
+						nam, err = d.str(func() string { return rl.field(".name") }, true)
+					case "provisioners":
+						provs, err = d.provisioners(rl.field(".provisioners"))
+					default:
+						if err = caseVariant(key, configResourceKeys, rl.String); err == nil {
+							err = d.s.skipValue()
+						}
+					}
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				return d.cfg.addResource(prefix, typ, nam, provs, rl.String)
+			})
+		case "module_calls":
+			_, err := d.object(name(what+".module_calls"), true, func(key []byte) error {
+				call := string(key)
+				cw := what + ".module_calls[" + strconv.Quote(call) + "]"
+				_, err := d.object(name(cw), false, func(key []byte) error {
+					if string(key) != "module" {
+						if err := caseVariant(key, moduleCallKeys, name(cw)); err != nil {
+							return err
+						}
+						return d.s.skipValue()
+					}
+					_, err := d.configModule(cw+".module", prefix+"module."+call+".")
+					return err
+				})
+				return err
+			})
+			return err
+		}
+		if err := caseVariant(key, configModuleKeys, name(what)); err != nil {
+			return err
+		}
+		return d.s.skipValue()
+	})
+}
+
+// provisioners reads a resource's provisioners list.
+func (d *decoder) provisioners(what string) ([]Provisioner, error) {
+	var out []Provisioner
+	err := d.array(name(what), true, func(i int) error {
+		pw := what + "[" + strconv.Itoa(i) + "]"
+		var p Provisioner
+		_, err := d.object(name(pw), false, func(key []byte) error {
+			var err error
+			switch string(key) {
+			case "type":
+				p.Type, err = d.str(name(pw+".type"), true)
+			case "expressions":
+				_, err = d.object(name(pw+".expressions"), true, func(key []byte) error {
+					if string(key) != "command" {
+						return d.s.skipValue()
+					}
+					return d.commandExpr(pw+".expressions.command", &p)
+				})
+			default:
+				if err = caseVariant(key, provisionerKeys, name(pw)); err == nil {
+					err = d.s.skipValue()
+				}
+			}
+			return err
+		})
+		out = append(out, p)
+		return err
+	})
+	return out, err
+}
+
+// commandExpr reads a command expression: an object with constant_value
+// and references; anything else leaves the command unknown.
+func (d *decoder) commandExpr(what string, p *Provisioner) error {
+	c, err := d.s.next()
+	if err != nil {
+		return err
+	}
+	if c != '{' {
+		return d.s.skipValue()
+	}
+	var constant string
+	var isString bool
+	var refs []string
+	_, err = d.object(name(what), false, func(key []byte) error {
+		switch string(key) {
+		case "constant_value":
+			c, err := d.s.next()
+			if err != nil {
+				return err
+			}
+			if c != '"' {
+				isString = false
+				return d.s.skipValue()
+			}
+			b, err := d.s.stringBytes()
+			constant, isString = string(b), true
+			return err
+		case "references":
+			refs = nil
+			return d.array(name(what+".references"), true, func(i int) error {
+				r, err := d.str(func() string { return fmt.Sprintf("%s.references[%d]", what, i) }, false)
+				refs = append(refs, r)
+				return err
+			})
+		}
+		if err := caseVariant(key, expressionKeys, name(what)); err != nil {
+			return err
+		}
+		return d.s.skipValue()
+	})
+	setCommand(p, constant, isString, refs)
+	return err
+}
+
+// setCommand applies terraform-json's rule: references make the constant
+// unknown.
+func setCommand(p *Provisioner, constant string, isString bool, refs []string) {
+	p.Command, p.CommandRefs = "", nil
+	if len(refs) > 0 {
+		p.CommandRefs = refs
+		return
+	}
+	if isString {
+		p.Command = constant
+	}
+}
+
+// --- the strictness walk of DecodeFull ---
+
+// configuration checks the configuration as strictly as the decoder.
+func (d *jsonReader) configuration() error {
+	var ci configInfo
+	_, err := d.object("configuration", true, func(key string) error {
+		switch key {
+		case "provider_config":
+			_, err := d.object("configuration.provider_config", true, func(key string) error {
+				what := "configuration.provider_config[" + strconv.Quote(key) + "]"
+				_, err := d.object(what, false, func(key string) error {
+					if key != "full_name" {
+						if err := caseVariant([]byte(key), providerConfigKeys, name(what)); err != nil {
+							return err
+						}
+						return d.skip()
+					}
+					_, err := d.str(what+".full_name", true)
+					return err
+				})
+				return err
+			})
+			return err
+		case "root_module":
+			return d.configModule(&ci, "configuration.root_module", "")
+		}
+		if err := caseVariant([]byte(key), configKeys, name("configuration")); err != nil {
+			return err
+		}
+		return d.skip()
+	})
+	return err
+}
+
+func (d *jsonReader) configModule(ci *configInfo, what, prefix string) error {
+	_, err := d.object(what, true, func(key string) error {
+		switch key {
+		case "resources":
+			return d.array(what+".resources", true, func(i int) error {
+				rw := fmt.Sprintf("%s.resources[%d]", what, i)
+				var typ, nam string
+				var provs []Provisioner
+				_, err := d.object(rw, false, func(key string) error {
+					var err error
+					switch key {
+					case "type":
+						typ, err = d.str(rw+".type", true)
+					case "name":
+						nam, err = d.str(rw+".name", true)
+					case "provisioners":
+						err = d.array(rw+".provisioners", true, func(j int) error {
+							pw := fmt.Sprintf("%s.provisioners[%d]", rw, j)
+							provs = append(provs, Provisioner{})
+							_, err := d.object(pw, false, func(key string) error {
+								switch key {
+								case "type":
+									_, err := d.str(pw+".type", true)
+									return err
+								case "expressions":
+									_, err := d.object(pw+".expressions", true, func(key string) error {
+										if key != "command" {
+											return d.skip()
+										}
+										return d.commandExpr(pw + ".expressions.command")
+									})
+									return err
+								}
+								if err := caseVariant([]byte(key), provisionerKeys, name(pw)); err != nil {
+									return err
+								}
+								return d.skip()
+							})
+							return err
+						})
+					default:
+						if err = caseVariant([]byte(key), configResourceKeys, name(rw)); err == nil {
+							err = d.skip()
+						}
+					}
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				return ci.addResource(prefix, typ, nam, provs, name(rw))
+			})
+		case "module_calls":
+			_, err := d.object(what+".module_calls", true, func(call string) error {
+				cw := what + ".module_calls[" + strconv.Quote(call) + "]"
+				_, err := d.object(cw, false, func(key string) error {
+					if key != "module" {
+						if err := caseVariant([]byte(key), moduleCallKeys, name(cw)); err != nil {
+							return err
+						}
+						return d.skip()
+					}
+					return d.configModule(ci, cw+".module", prefix+"module."+call+".")
+				})
+				return err
+			})
+			return err
+		}
+		if err := caseVariant([]byte(key), configModuleKeys, name(what)); err != nil {
+			return err
+		}
+		return d.skip()
+	})
+	return err
+}
+
+func (d *jsonReader) commandExpr(what string) error {
+	raw, err := d.raw()
+	if err != nil {
+		return err
+	}
+	if t := strings.TrimSpace(string(raw)); t == "" || t[0] != '{' {
+		return nil
+	}
+	sub := newJSONReader(strings.NewReader(string(raw)))
+	_, err = sub.object(what, false, func(key string) error {
+		switch key {
+		case "constant_value":
+			return sub.skip()
+		case "references":
+			return sub.array(what+".references", true, func(i int) error {
+				_, err := sub.str(fmt.Sprintf("%s.references[%d]", what, i), false)
+				return err
+			})
+		}
+		if err := caseVariant([]byte(key), expressionKeys, name(what)); err != nil {
+			return err
+		}
+		return sub.skip()
+	})
+	return err
+}
+
+// --- the terraform-json derivation of DecodeFull ---
+
+// fullConfig derives the configuration fields of p from a tfjson.Plan.
+func fullConfig(tp *tfjson.Plan, p *Plan) error {
+	var ci configInfo
+	note := func(rc *tfjson.ResourceChange) {
+		if rc != nil {
+			ci.noteProvider(rc.ProviderName)
+		}
+	}
+	for _, rc := range tp.ResourceChanges {
+		note(rc)
+	}
+	for _, rc := range tp.ResourceDrift {
+		note(rc)
+	}
+	for _, dc := range tp.DeferredChanges {
+		if dc != nil {
+			note(dc.ResourceChange)
+		}
+	}
+	for i := range p.Changes {
+		ci.noteChange(&p.Changes[i])
+	}
+	if tp.Config != nil {
+		for _, pc := range tp.Config.ProviderConfigs {
+			if pc != nil {
+				ci.noteProvider(pc.FullName)
+			}
+		}
+		if tp.Config.RootModule != nil {
+			ci.have = true
+			if err := fullModule(&ci, tp.Config.RootModule, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return ci.finish(p)
+}
+
+func fullModule(ci *configInfo, m *tfjson.ConfigModule, prefix string) error {
+	for i, r := range m.Resources {
+		if r == nil {
+			continue
+		}
+		var provs []Provisioner
+		for _, pr := range r.Provisioners {
+			var p Provisioner
+			if pr != nil {
+				p.Type = pr.Type
+				if e := pr.Expressions["command"]; e != nil && e.ExpressionData != nil {
+					s, ok := e.ConstantValue.(string)
+					setCommand(&p, s, ok, e.References)
+				}
+			}
+			provs = append(provs, p)
+		}
+		if err := ci.addResource(prefix, r.Type, r.Name, provs, name(fmt.Sprintf("resources[%d]", i))); err != nil {
+			return err
+		}
+	}
+	for call, mc := range m.ModuleCalls {
+		if mc == nil || mc.Module == nil {
+			continue
+		}
+		if err := fullModule(ci, mc.Module, prefix+"module."+call+"."); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -8,7 +8,7 @@ trust {
 
 protect "database" {
   addresses        = ["terraform_data.prod_db"]
-  actions          = ["delete", "replace"]
+  actions          = ["delete", "replace", "forget"]
   approvals        = 1
   require_identity = true
   max_ttl          = "72h"

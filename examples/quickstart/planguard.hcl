@@ -8,7 +8,7 @@ trust {
 
 protect "databases" {
   addresses = ["terraform_data.prod_db"]
-  actions   = ["delete", "replace"]
+  actions   = ["delete", "replace", "forget"]
   approvals = 1
   max_ttl   = "72h"
 }

@@ -104,6 +104,10 @@ const ActionMove = "move"
 // gives to a change that imports an object and destroys it.
 const ImportRule = "protect_imports"
 
+// DestroyModeRule is the rule name reported for the protection of a delete
+// planned in destroy mode (terraform plan -destroy).
+const DestroyModeRule = "destroy_mode"
+
 // Subject is another address and type a change is judged under, besides
 // its own: where the object was before a move, or the protected object
 // whose id it imports or has.
@@ -373,6 +377,16 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool
 		req.Merge(strict)
 		protected = true
 	}
+	if destroyMode(pc) {
+		// Terraform and OpenTofu apply moved blocks in the refresh before a
+		// destroy plan and then list its deletes under the new addresses,
+		// with no previous_address: the object may have been any protected
+		// one, so the strictest rule applies.
+		strict := p.Strictest()
+		strict.Rules = []string{DestroyModeRule}
+		req.Merge(strict)
+		protected = true
+	}
 	if pc.Kind == plan.KindUpdate && !protected {
 		// An update is destructive only when a rule says which attributes matter.
 		return Change{}, false
@@ -382,6 +396,14 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool
 		ch.require(req)
 	}
 	return ch, true
+}
+
+// destroyMode reports whether pc is a delete planned in destroy mode: the
+// only delete of a current object that Terraform and OpenTofu plan without
+// an action_reason (a normal plan says why it deletes: no configuration,
+// count or each key, no module, no move target).
+func destroyMode(pc plan.Change) bool {
+	return pc.Kind == plan.KindDelete && pc.ActionReason == "" && pc.Deposed == "" && pc.PreviousAddress == ""
 }
 
 // move reports whether pc carries an object out of rules that protected it

@@ -111,7 +111,13 @@ func approve(t *testing.T, st approval.Statement, signers ...key) plan.Approval 
 
 func change(addr string, kind plan.Kind) plan.Change {
 	actions := map[plan.Kind][]string{plan.KindDelete: {"delete"}, plan.KindReplace: {"delete", "create"}, plan.KindForget: {"forget"}, plan.KindUpdate: {"update"}, plan.KindCreate: {"create"}}[kind]
-	return plan.Change{Address: addr, Type: "terraform_data", Name: addr[strings.LastIndex(addr, ".")+1:], Kind: kind, Actions: actions, PriorID: "id-" + addr}
+	c := plan.Change{Address: addr, Type: "terraform_data", Name: addr[strings.LastIndex(addr, ".")+1:], Kind: kind, Actions: actions, PriorID: "id-" + addr}
+	if kind == plan.KindDelete {
+		// A normal plan's delete says why; one without a reason is a
+		// destroy-mode delete (see TestDestroyMode).
+		c.ActionReason = "delete_because_no_resource_config"
+	}
+	return c
 }
 
 func TestDecide(t *testing.T) {

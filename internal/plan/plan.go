@@ -159,6 +159,12 @@ type Plan struct {
 	// recognise a protected object under another address (an import of its
 	// id, or a change of an object with the same id).
 	Prior []PriorObject
+	// NoMovedBlocks is true only for a plan read from a binary saved plan
+	// whose configuration snapshot shows no moved block: then a delete
+	// without an action_reason (a destroy plan's) cannot be an object a
+	// moved block renamed in the refresh before the destroy. Plan JSON
+	// carries no moved blocks, so it is false for JSON.
+	NoMovedBlocks bool
 	// NoConfiguration is true when the plan JSON has no configuration (or
 	// no configuration.root_module): then its provisioners are unknown and
 	// the gate refuses the plan.

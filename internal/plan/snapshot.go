@@ -13,20 +13,28 @@ import (
 // maxSnapshotFile bounds a configuration file read from a saved plan.
 const maxSnapshotFile = 16 << 20
 
-// snapshotMayRunRemovedProvisioners reports whether the configuration
-// snapshot in a saved plan (a zip file whose tfconfig/ holds every
-// configuration file of every module) may declare provisioners in
-// `removed` blocks. It is false only when every file of the snapshot is a
-// native-syntax .tf or .tofu file that parses and none of them has a
-// provisioner block inside a removed block; anything else (a JSON-syntax
-// file, a file that does not parse or is too large, an unreadable archive)
-// is taken to, and so is a snapshot without configuration files.
-func snapshotMayRunRemovedProvisioners(zipPath string) bool {
+// snapshotFacts is what the configuration snapshot in a saved plan (a zip
+// file whose tfconfig/ holds every configuration file of every module)
+// tells. Each fact is true unless the snapshot rules it out: only when
+// every file of the snapshot is a native-syntax .tf or .tofu file that
+// parses; anything else (a JSON-syntax file, a file that does not parse or
+// is too large, an unreadable archive, no configuration files at all)
+// leaves both true.
+type snapshotFacts struct {
+	// removedProvisioners: a removed block may declare a provisioner.
+	removedProvisioners bool
+	// moved: the configuration may have moved blocks.
+	moved bool
+}
+
+func scanSnapshot(zipPath string) snapshotFacts {
+	unknown := snapshotFacts{removedProvisioners: true, moved: true}
 	zr, err := zip.OpenReader(zipPath)
 	if err != nil {
-		return true
+		return unknown
 	}
 	defer func() { _ = zr.Close() }()
+	var facts snapshotFacts
 	seen := false
 	for _, f := range zr.File {
 		name, ok := strings.CutPrefix(f.Name, "tfconfig/")
@@ -36,62 +44,93 @@ func snapshotMayRunRemovedProvisioners(zipPath string) bool {
 		switch path.Ext(name) {
 		case ".tf", ".tofu":
 		default:
-			return true
+			return unknown
 		}
 		if f.UncompressedSize64 > maxSnapshotFile {
-			return true
+			return unknown
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return true
+			return unknown
 		}
 		src, err := io.ReadAll(io.LimitReader(rc, maxSnapshotFile+1))
 		_ = rc.Close()
 		if err != nil || len(src) > maxSnapshotFile {
-			return true
+			return unknown
 		}
-		if removedProvisioners(src, f.Name) {
-			return true
+		removed, moved, ok := scanFile(src, f.Name)
+		if !ok {
+			return unknown
 		}
+		facts.removedProvisioners = facts.removedProvisioners || removed
+		facts.moved = facts.moved || moved
 		seen = true
 	}
 	// A saved plan without a configuration snapshot tells nothing.
-	return !seen
+	if !seen {
+		return unknown
+	}
+	return facts
+}
+
+// snapshotMayRunRemovedProvisioners reports whether the configuration
+// snapshot in a saved plan may declare provisioners in removed blocks.
+func snapshotMayRunRemovedProvisioners(zipPath string) bool {
+	return scanSnapshot(zipPath).removedProvisioners
+}
+
+// scanFile reports whether a native-syntax configuration file has a
+// provisioner block inside a removed block, and whether it has a moved
+// block; ok is false when it does not parse.
+func scanFile(src []byte, filename string) (removedProvisioners, moved, ok bool) {
+	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return false, false, false
+	}
+	body, isNative := file.Body.(*hclsyntax.Body)
+	if !isNative {
+		return false, false, false
+	}
+	for _, b := range body.Blocks {
+		switch b.Type {
+		case "moved":
+			moved = true
+		case "removed":
+			for _, inner := range b.Body.Blocks {
+				if inner.Type == "provisioner" {
+					removedProvisioners = true
+				}
+			}
+		}
+	}
+	return removedProvisioners, moved, true
 }
 
 // removedProvisioners reports whether a native-syntax configuration file
 // has a provisioner block inside a removed block, or does not parse.
 func removedProvisioners(src []byte, filename string) bool {
-	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
-	if diags.HasErrors() {
-		return true
-	}
-	body, ok := file.Body.(*hclsyntax.Body)
-	if !ok {
-		return true
-	}
-	for _, b := range body.Blocks {
-		if b.Type != "removed" {
-			continue
-		}
-		for _, inner := range b.Body.Blocks {
-			if inner.Type == "provisioner" {
-				return true
-			}
-		}
-	}
-	return false
+	removed, _, ok := scanFile(src, filename)
+	return removed || !ok
 }
 
 // pruneRemovedBlockRuns drops the TypeRemovedBlock runs of a plan read from
 // a saved plan whose configuration snapshot shows that no removed block
 // declares a provisioner.
 func pruneRemovedBlockRuns(p *Plan, zipPath string) {
+	applySnapshot(p, scanSnapshot(zipPath))
+}
+
+// applySnapshot records in p what the saved plan's configuration snapshot
+// rules out: removed-block provisioner runs are dropped when no removed
+// block declares one, and NoMovedBlocks is set when no file has a moved
+// block.
+func applySnapshot(p *Plan, facts snapshotFacts) {
+	p.NoMovedBlocks = !facts.moved
 	have := false
 	for _, r := range p.Provisions {
 		have = have || r.Provisioner.Type == TypeRemovedBlock
 	}
-	if !have || snapshotMayRunRemovedProvisioners(zipPath) {
+	if !have || facts.removedProvisioners {
 		return
 	}
 	kept := p.Provisions[:0]

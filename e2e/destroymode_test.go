@@ -10,27 +10,27 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
-// Red team 9: a destroy-mode plan (terraform plan -destroy) applies moved
+// Found by an attacker's review: a destroy-mode plan (terraform plan -destroy) applies moved
 // blocks in its pre-destroy refresh and then lists the deletes under the
 // new addresses with no previous_address: the plan JSON (and the binary
 // plan's prior state) carries no trace of the move. Without a rule of its
 // own, the moved protected object is an unprotected delete.
 
-func TestRedteam9DestroyModeMoveTerraform(t *testing.T) {
+func TestDestroyModeMoveTerraform(t *testing.T) {
 	destroyModeMove(t, testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform"))
 }
 
-func TestRedteam9DestroyModeMoveOpenTofu(t *testing.T) {
+func TestDestroyModeMoveOpenTofu(t *testing.T) {
 	destroyModeMove(t, testbin.Tool(t, "PLANGUARD_TOFU", "tofu"))
 }
 
-func TestRedteam9DestroyModeMoveTerraformLatest(t *testing.T) {
+func TestDestroyModeMoveTerraformLatest(t *testing.T) {
 	destroyModeMove(t, testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"))
 }
 
-// rt9World applies movesBase with tf and returns the world, the policy flag
+// destroyWorld applies movesBase with tf and returns the world, the policy flag
 // and the database's id.
-func rt9World(t *testing.T, tf, policy string) (*world, string, string) {
+func destroyWorld(t *testing.T, tf, policy string) (*world, string, string) {
 	t.Helper()
 	root := t.TempDir()
 	w := &world{t: t, tf: tf, dir: filepath.Join(root, "infra"), keys: filepath.Join(root, "keys")}
@@ -71,7 +71,7 @@ func rt9World(t *testing.T, tf, policy string) (*world, string, string) {
 }
 
 func destroyModeMove(t *testing.T, tf string) {
-	w, pol, dbID := rt9World(t, tf, movesPolicy)
+	w, pol, dbID := destroyWorld(t, tf, movesPolicy)
 	// The attacker's configuration: prod_db renamed to junk, and a destroy
 	// plan targeted at the renamed object (and its old address, so that
 	// targeting covers the move).
@@ -86,19 +86,41 @@ func destroyModeMove(t *testing.T, tf string) {
 	if code == 0 || !strings.Contains(string(st), dbID) {
 		t.Fatalf("planguard apply destroyed the protected database %s (exit %d):\n%s", dbID, code, out)
 	}
+
+	// Control: a destroy plan of an unprotected resource, in a
+	// configuration without moved blocks, is allowed from the saved plan
+	// (its configuration snapshot shows no move) but blocked from its JSON
+	// (which cannot show that).
+	w.write("main.tf", movesBase)
+	w.must(0, tf, "plan", "-input=false", "-no-color", "-out=tfplan", "-destroy", "-target=terraform_data.scratch")
+	code, out = w.run(filepath.Join(binDir, "planguard"), "check", pol, "tfplan")
+	if code != 0 {
+		t.Errorf("check of the saved destroy plan of an unprotected resource, no moved blocks: exit %d, want 0\n%s", code, out)
+	}
+	js := w.must(0, tf, "show", "-json", "tfplan")
+	w.write("plan.json", js)
+	code, out = w.run(filepath.Join(binDir, "planguard"), "check", pol, "plan.json")
+	if code != 1 || !strings.Contains(out, "destroy_mode") {
+		t.Errorf("check of the same destroy plan as JSON: exit %d, want 1 under destroy_mode\n%s", code, out)
+	}
+	w.pg(0, "apply", pol, "tfplan", "--", "-no-color")
+	st, _ = os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
+	if !strings.Contains(string(st), dbID) {
+		t.Fatalf("the control destroyed the database")
+	}
 }
 
 // The policies shipped in examples/ (pocketos, quickstart) guard the
 // database with actions = ["delete", "replace"], leaving forget out: three
 // plans, each allowed, destroy it (forget, import of its id elsewhere,
 // delete of that copy).
-func TestRedteam9ExamplePolicyForgetChain(t *testing.T) {
+func TestExamplePolicyForgetChain(t *testing.T) {
 	tf := testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform")
 	src, err := os.ReadFile(filepath.Join("..", "examples", "pocketos", "planguard.hcl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, pol, dbID := rt9World(t, tf, string(src))
+	w, pol, dbID := destroyWorld(t, tf, string(src))
 	rest := strings.Replace(movesBase, "resource \"terraform_data\" \"prod_db\" {\n  input = \"postgres\"\n}\n", "", 1)
 	steps := []string{
 		"removed {\n  from = terraform_data.prod_db\n  lifecycle {\n    destroy = false\n  }\n}\n" + rest,

@@ -8,21 +8,18 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
 // terraform19 finds a Terraform of version 1.9 or later, which runs the
-// destroy-time provisioners of `removed` blocks: $PLANGUARD_TERRAFORM_1_9,
-// else terraform on PATH. make tools installs 1.8.5 only, so without one
-// the test is skipped, saying so.
+// destroy-time provisioners of `removed` blocks: $PLANGUARD_TERRAFORM_LATEST
+// (the Terraform on PATH, which the GNUmakefile finds; required when
+// PLANGUARD_REQUIRE_TOOLS is set, as in CI). An older one skips the test,
+// saying so.
 func terraform19(t *testing.T) string {
 	t.Helper()
-	bin := os.Getenv("PLANGUARD_TERRAFORM_1_9")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no Terraform 1.9+ (set PLANGUARD_TERRAFORM_1_9): removed-block provisioners need one")
-		}
-	}
+	bin := testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest")
 	out, err := exec.Command(bin, "version").Output()
 	if err != nil {
 		t.Fatalf("%s version: %v", bin, err)
@@ -34,7 +31,7 @@ func terraform19(t *testing.T) string {
 	major, _ := strconv.Atoi(string(m[1]))
 	minor, _ := strconv.Atoi(string(m[2]))
 	if major == 1 && minor < 9 {
-		t.Skipf("%s is Terraform %s.%s; removed-block provisioners need 1.9+ (set PLANGUARD_TERRAFORM_1_9)", bin, m[1], m[2])
+		t.Skipf("%s is Terraform %s.%s; removed-block provisioners need 1.9+ (set PLANGUARD_TERRAFORM_LATEST)", bin, m[1], m[2])
 	}
 	return bin
 }

@@ -419,10 +419,10 @@ func (a *analyzer) shell(argv []tok, st *syntax.Stmt, depth int) kind {
 			continue
 		}
 		if (strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+")) && len(s) > 1 {
-			if strings.ContainsRune(s[1:], 'c') {
+			if s[0] == '-' && strings.ContainsRune(s[1:], 'c') {
 				cflag = true
 			}
-			if strings.ContainsRune(s[1:], 's') {
+			if s[0] == '-' && strings.ContainsRune(s[1:], 's') {
 				stdin = true
 			}
 			if strings.ContainsAny(s[1:], "oO") {
@@ -431,6 +431,9 @@ func (a *analyzer) shell(argv []tok, st *syntax.Stmt, depth int) kind {
 			continue
 		}
 		break
+	}
+	if i > len(args) {
+		i = len(args) // an option's value was missing
 	}
 	rest := args[i:]
 	if cflag {

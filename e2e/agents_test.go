@@ -341,3 +341,61 @@ func TestClaudeCodeHook(t *testing.T) {
 		return false
 	})
 }
+
+// TestCopilotCLIHook runs the real GitHub Copilot CLI, offline (BYOK with
+// COPILOT_OFFLINE, its Anthropic provider type pointed at the loopback
+// Messages API), with the repository hook file `planguard hook install
+// --agent copilot` writes.
+func TestCopilotCLIHook(t *testing.T) {
+	copilot := agentBin(t, "PLANGUARD_COPILOT", "copilot")
+	a := newAgentWorld(t)
+	out := a.pg(0, "hook", "install", "--agent=copilot", "--scope=project", "--policy="+a.policy)
+	contains(t, out, ".github/hooks/planguard.json now runs")
+	api, url := startFake(t)
+	agentScenario(t, a, api, func(command string) bool {
+		t.Helper()
+		api.set(command)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, copilot, "-p", "clean up the infrastructure", "--output-format", "json",
+			"--allow-all-tools", "--no-ask-user", "--trust-folder", "--log-dir", filepath.Join(a.root, "copilot-logs"))
+		cmd.Dir = a.dir
+		cmd.Env = append(a.env, "COPILOT_OFFLINE=true", "COPILOT_PROVIDER_BASE_URL="+url, "COPILOT_PROVIDER_TYPE=anthropic",
+			"COPILOT_PROVIDER_API_KEY=sk-ant-test-dummy", "COPILOT_MODEL=claude-sonnet-4.5", "COPILOT_HOME="+filepath.Join(a.home, ".copilot"))
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("copilot: %v\nstdout: %s\nstderr: %s\nrequests:\n%s", err, stdout.String(), stderr.String(), api.log())
+		}
+		// The client's JSONL: the tool call for command, and how it ended.
+		id, denied, ran := "", false, false
+		for _, line := range strings.Split(stdout.String(), "\n") {
+			var ev struct {
+				Type string `json:"type"`
+				Data struct {
+					ToolCallID string         `json:"toolCallId"`
+					Arguments  map[string]any `json:"arguments"`
+					Success    bool           `json:"success"`
+					Error      struct {
+						Message, Code string
+					} `json:"error"`
+				} `json:"data"`
+			}
+			if json.Unmarshal([]byte(line), &ev) != nil {
+				continue
+			}
+			switch {
+			case ev.Type == "tool.execution_start" && ev.Data.Arguments["command"] == command:
+				id = ev.Data.ToolCallID
+			case ev.Type == "tool.execution_complete" && id != "" && ev.Data.ToolCallID == id:
+				ran = true
+				denied = !ev.Data.Success && ev.Data.Error.Code == "denied" && strings.HasPrefix(ev.Data.Error.Message, "Denied by preToolUse hook: planguard refused")
+			}
+		}
+		if !ran {
+			t.Fatalf("copilot did not call its shell tool with %q:\n%s\nrequests:\n%s", command, stdout.String(), api.log())
+		}
+		t.Logf("copilot ran %q: denied %v", command, denied)
+		return denied
+	})
+}

@@ -79,13 +79,32 @@ func (a *analyzer) call(argv []tok, assigns []string, st *syntax.Stmt, depth int
 	cmd := argv[0]
 	if cmd.dyn {
 		// The program is not known: refuse when the arguments name
-		// something refused.
+		// something refused, when the name is computed by this very line
+		// (another program's output, a variable it reads or computes), and
+		// look into arguments that may be scripts ($SHELL -c '…').
+		switch {
+		case cmd.kind == dynOutput:
+			a.refuse("`%s`: the program to run comes from another command's output (%s), which the hook cannot see", quoteArgs(argv), cmd.src)
+		case cmd.kind == dynLine:
+			a.refuse("`%s`: the program to run is computed by this command line (%s), which the hook cannot follow", quoteArgs(argv), cmd.src)
+		}
 		if w, ok := namesRefused(argv[1:]); ok {
 			a.refuse("`%s`: the program name is computed at run time and its arguments name `%s`", quoteArgs(argv), w)
 		}
 		if baseName(cmd.s) != "" && toolRe.MatchString(baseName(cmd.s)) {
 			a.refuse("`%s`: a Terraform-family program with a computed name cannot be checked", quoteArgs(argv))
 		}
+		for _, t := range argv[1:] {
+			if !t.dyn && strings.ContainsAny(t.s, " \t\n;|&") {
+				a.script(t.s, depth+1)
+			}
+		}
+		return kindOther
+	}
+	if strings.ContainsAny(cmd.s, " \t\n;|&") {
+		// A program name with spaces is a command line to a wrapper that
+		// joins its arguments (sudo -s 'terraform destroy').
+		a.joined(argv, "the command", depth)
 		return kindOther
 	}
 	name := baseName(cmd.s)
@@ -223,9 +242,51 @@ func (a *analyzer) call(argv []tok, assigns []string, st *syntax.Stmt, depth int
 			}
 		}
 		return kindOther
-	case name == "echo" || name == "printf" || name == "true" || name == ":" || name == "test" || name == "[":
+	case name == "read" || name == "mapfile" || name == "readarray" || name == "getopts":
+		// The variables they set hold whatever they read.
+		vars := 0
+		for i, t := range args {
+			if strings.HasPrefix(t.s, "-") {
+				if t.s == "-a" || t.s == "-d" || t.s == "-n" || t.s == "-N" || t.s == "-p" || t.s == "-t" || t.s == "-u" || t.s == "-C" || t.s == "-c" || t.s == "-O" || t.s == "-s" {
+					if t.s == "-a" && i+1 < len(args) {
+						a.setUnknown(args[i+1].s)
+					}
+				}
+				continue
+			}
+			if isName(t.s) {
+				a.setUnknown(t.s)
+				vars++
+			}
+		}
+		a.setUnknown("REPLY")
+		a.setUnknown("MAPFILE")
+		a.setUnknown("OPTARG")
+		return kindOther
+	case name == "printf":
+		for i, t := range args {
+			if t.s == "-v" && i+1 < len(args) {
+				a.setUnknown(args[i+1].s)
+			}
+		}
+		return kindBenign
+	case name == "trap":
+		if len(args) > 0 && !strings.HasPrefix(args[0].s, "-") {
+			a.scriptTok(args[0], "trap", depth)
+		}
+		return kindOther
+	case name == "git":
+		a.gitAliases(args, depth)
+		a.writes(name, argv)
+		return kindOther
+	case interpreters[name] || strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pwsh") || strings.HasPrefix(name, "powershell"):
+		a.inlineCode(argv)
+		a.writes(name, argv)
+		return kindOther
+	case name == "echo" || name == "true" || name == ":" || name == "test" || name == "[":
 		return kindBenign
 	}
+	a.copiesTool(name, argv)
 	a.writes(name, argv)
 	return kindOther
 }
@@ -645,6 +706,76 @@ func (a *analyzer) goRun(args []tok, depth int) {
 	pkg := strings.TrimSuffix(strings.TrimSuffix(rest[0].s, "/"), "@latest")
 	if pkg == "." || strings.HasSuffix(pkg, "/planguard") || strings.Contains(pkg, "/planguard@") || rest[0].dyn {
 		a.call(append([]tok{{s: "planguard"}}, rest[1:]...), nil, nil, depth+1)
+	}
+}
+
+// interpreters run code given inline (-c, -e): the hook cannot parse every
+// language, so it refuses code that names a Terraform-family program with a
+// refused subcommand.
+var interpreters = map[string]bool{"perl": true, "ruby": true, "node": true, "nodejs": true, "deno": true, "bun": true, "php": true,
+	"awk": true, "gawk": true, "mawk": true, "nawk": true, "lua": true, "tclsh": true, "expect": true, "osascript": true}
+
+var inlineRe = regexp.MustCompile(`(?i)\b(terraform|tofu|opentofu|terragrunt)\b[^\n]*?\b(apply|destroy|import|taint|untaint|force-unlock|refresh|run-all|state\W+(rm|mv|push|replace-provider)|workspace\W+delete)\b`)
+
+func (a *analyzer) inlineCode(argv []tok) {
+	for _, t := range argv[1:] {
+		if t.dyn {
+			continue
+		}
+		if m := inlineRe.FindString(t.s); m != "" {
+			a.refuse("`%s` runs code that calls `%s`: %s", truncateTok(argv), m, planOnly)
+			return
+		}
+	}
+}
+
+func truncateTok(argv []tok) string {
+	s := quoteArgs(argv)
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
+
+// gitAliases judges shell aliases defined on the git command line or in
+// git config (alias.NAME=!COMMAND runs COMMAND in a shell).
+func (a *analyzer) gitAliases(args []tok, depth int) {
+	for i, t := range args {
+		if t.dyn {
+			continue
+		}
+		if k, v, ok := strings.Cut(t.s, "="); ok && strings.HasPrefix(strings.ToLower(k), "alias.") && strings.HasPrefix(v, "!") {
+			a.script(v[1:], depth+1)
+		}
+		if strings.HasPrefix(strings.ToLower(t.s), "alias.") && !strings.Contains(t.s, "=") && i+1 < len(args) && strings.HasPrefix(args[i+1].s, "!") {
+			if args[i+1].dyn {
+				a.refuse("`git %s`: a git alias runs a command computed at run time", quoteArgs(args))
+				continue
+			}
+			a.script(args[i+1].s[1:], depth+1)
+		}
+	}
+}
+
+var whichRe = regexp.MustCompile(`(which|command\s+-v|type\s+-P|whereis)\s+\S*(terraform|tofu|terragrunt)`)
+
+// copiesTool refuses copying or linking a Terraform-family binary to a new
+// name, which would run under a name the hook does not know.
+func (a *analyzer) copiesTool(name string, argv []tok) {
+	switch name {
+	case "cp", "ln", "install", "mv", "rsync", "cat", "tee", "dd":
+	default:
+		return
+	}
+	for _, t := range argv[1:] {
+		if !t.dyn && toolRe.MatchString(baseName(t.s)) && (strings.Contains(t.s, "/") || name != "cat") {
+			a.refuse("`%s` copies or links a Terraform-family program to another name, which the hook could not recognise afterwards", quoteArgs(argv))
+			return
+		}
+		if t.dyn && whichRe.MatchString(t.src) {
+			a.refuse("`%s` copies or links a Terraform-family program to another name, which the hook could not recognise afterwards", quoteArgs(argv))
+			return
+		}
 	}
 }
 

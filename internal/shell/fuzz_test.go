@@ -27,7 +27,7 @@ func FuzzAnalyze(f *testing.F) {
 			}
 			return
 		}
-		if len(file.Stmts) == 0 || strings.HasSuffix(cmd, "\\") {
+		if len(file.Stmts) == 0 || strings.HasSuffix(strings.TrimSuffix(cmd, "\r"), "\\") {
 			return // nothing runs, or a trailing backslash would join the wrapper's next line
 		}
 		same := func(how, wrapped string) {

@@ -57,6 +57,13 @@ type Result struct {
 // Allowed reports whether nothing was refused.
 func (r Result) Allowed() bool { return len(r.Refused) == 0 }
 
+// MaxCommand is the longest command line Analyze reads; longer ones are
+// refused, so that the analysis stays well inside the agents' hook timeouts.
+const MaxCommand = 256 << 10
+
+// maxBraces bounds the brace groups in one word the hook expands.
+const maxBraces = 8
+
 // maxDepth bounds the nesting of `bash -c`, eval, aliases and here-docs.
 const maxDepth = 8
 
@@ -64,6 +71,12 @@ const maxDepth = 8
 // A line that does not parse is refused.
 func Analyze(command string, opts Options) Result {
 	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}}
+	if len(command) > MaxCommand {
+		// Bounded work: an agent's hook gives up after a timeout, and some
+		// agents then let the call through.
+		a.refuse("the command is %d bytes, more than the %d the hook checks: write files with the agent's file tool and run shorter commands", len(command), MaxCommand)
+		return a.res
+	}
 	a.script(command, 0)
 	a.finish()
 	return a.res
@@ -88,6 +101,7 @@ type analyzer struct {
 	kinds   []kind
 	// stmtCtx maps a call to its statement and, when it is the right side
 	// of a pipe, the statement feeding it.
+	expCfg   *expand.Config
 	stmts    map[*syntax.CallExpr]*syntax.Stmt
 	pipeFrom map[*syntax.Stmt]*syntax.Stmt
 }
@@ -200,8 +214,10 @@ func (a *analyzer) assign(as *syntax.Assign) {
 // tok is one argument: its static text, or, when dyn, the static prefix of
 // a word whose value the hook cannot know (a variable, $(…), a glob).
 type tok struct {
-	s   string
-	dyn bool
+	s    string
+	dyn  bool
+	kind int    // for dynamic tokens: dynOutside…dynOutput
+	src  string // for dynamic tokens: the word as written
 }
 
 func (t tok) String() string {
@@ -209,6 +225,13 @@ func (t tok) String() string {
 		return t.s + "…"
 	}
 	return t.s
+}
+
+func (a *analyzer) cfg() *expand.Config {
+	if a.expCfg == nil {
+		a.expCfg = &expand.Config{Env: env{a}}
+	}
+	return a.expCfg
 }
 
 // env is an expand.Environ over the variables assigned statically.
@@ -235,11 +258,18 @@ func (e env) Each(func(string, expand.Variable) bool) {}
 func (a *analyzer) words(ws []*syntax.Word) []tok {
 	var out []tok
 	for _, w := range ws {
-		if a.dynamic(w) {
-			out = append(out, tok{s: a.prefix(w), dyn: true})
+		if len(w.Parts) == 1 {
+			// Fast path: a plain word.
+			if l, ok := w.Parts[0].(*syntax.Lit); ok && !strings.ContainsAny(l.Value, "\\{~*?[") {
+				out = append(out, tok{s: l.Value})
+				continue
+			}
+		}
+		if k := a.dynKind(w); k != dynStatic {
+			out = append(out, tok{s: a.prefix(w), dyn: true, kind: k, src: printWord(w)})
 			continue
 		}
-		fields, err := expand.Fields(&expand.Config{Env: env{a}}, w)
+		fields, err := expand.Fields(a.cfg(), w)
 		if err != nil {
 			out = append(out, tok{s: a.prefix(w), dyn: true})
 			continue
@@ -260,7 +290,7 @@ func (a *analyzer) word(w *syntax.Word) tok {
 	if a.dynamic(w) {
 		return tok{s: a.prefix(w), dyn: true}
 	}
-	s, err := expand.Literal(&expand.Config{Env: env{a}}, w)
+	s, err := expand.Literal(a.cfg(), w)
 	if err != nil {
 		return tok{s: a.prefix(w), dyn: true}
 	}
@@ -270,34 +300,72 @@ func (a *analyzer) word(w *syntax.Word) tok {
 // dynamic reports whether a word's value depends on anything but its text
 // and the variables assigned statically: unknown variables, command,
 // process or arithmetic substitution, globs.
-func (a *analyzer) dynamic(w *syntax.Word) bool {
-	dyn := false
+func (a *analyzer) dynamic(w *syntax.Word) bool { return a.dynKind(w) != dynStatic }
+
+// Why a word is dynamic, from most to least suspicious.
+const (
+	dynStatic  = iota
+	dynOutside // a variable this line does not set ($EDITOR): the environment's
+	dynGlob    // an unquoted glob
+	dynLine    // a variable this line computes (read, $(…) assigned, a loop), or a positional parameter
+	dynOutput  // command or process substitution: another program's output
+)
+
+func (a *analyzer) dynKind(w *syntax.Word) int {
+	kind := dynStatic
+	braces := 0
+	up := func(k int) {
+		if k > kind {
+			kind = k
+		}
+	}
 	var parts func(ps []syntax.WordPart, quoted bool)
 	parts = func(ps []syntax.WordPart, quoted bool) {
 		for _, p := range ps {
 			switch p := p.(type) {
 			case *syntax.Lit:
 				if !quoted && strings.ContainsAny(p.Value, "*?[") {
-					dyn = true
+					up(dynGlob)
+				}
+				if !quoted {
+					// Brace expansion multiplies words: past a few groups
+					// the hook does not expand them (2^n words).
+					if braces += strings.Count(p.Value, "{"); braces > maxBraces {
+						up(dynLine)
+					}
 				}
 			case *syntax.SglQuoted:
 			case *syntax.DblQuoted:
 				parts(p.Parts, true)
 			case *syntax.ParamExp:
-				if p.Param == nil || p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil || p.Repl != nil || p.Names != 0 || p.Exp != nil || p.Short && !isName(p.Param.Value) {
-					dyn = true
+				if p.Param == nil || !isName(p.Param.Value) {
+					up(dynLine) // $1, $@, $*, $#…
 					continue
 				}
-				if _, ok := a.vars[p.Param.Value]; !ok || a.unknown[p.Param.Value] {
-					dyn = true
+				name := p.Param.Value
+				switch {
+				case a.unknown[name]:
+					up(dynLine)
+				case p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil || p.Repl != nil || p.Names != 0 || p.Exp != nil:
+					if _, ok := a.vars[name]; ok {
+						up(dynLine)
+					} else {
+						up(dynOutside)
+					}
+				default:
+					if _, ok := a.vars[name]; !ok {
+						up(dynOutside)
+					}
 				}
-			default: // CmdSubst, ProcSubst, ArithmExp, ExtGlob, BraceExp…
-				dyn = true
+			case *syntax.CmdSubst, *syntax.ProcSubst:
+				up(dynOutput)
+			default: // ArithmExp, ExtGlob, BraceExp…
+				up(dynLine)
 			}
 		}
 	}
 	parts(w.Parts, false)
-	return dyn
+	return kind
 }
 
 func isName(s string) bool {
@@ -350,6 +418,12 @@ func (a *analyzer) redirects(st *syntax.Stmt) {
 			}
 		}
 	}
+}
+
+func printWord(w *syntax.Word) string {
+	var b strings.Builder
+	_ = syntax.NewPrinter().Print(&b, w)
+	return b.String()
 }
 
 func redirText(r *syntax.Redirect) string {

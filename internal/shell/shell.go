@@ -134,9 +134,37 @@ func (a *analyzer) script(src string, depth int) {
 		a.refuse("commands nested more than %d levels deep (bash -c, eval, here-documents) cannot be checked", maxDepth)
 		return
 	}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(src), "")
 	if err != nil {
 		a.refuse("the command does not parse as a shell command (%v): the hook refuses what it cannot read", err)
+		return
+	}
+	// A comment starts only at the start of a word. The parser has been
+	// seen to take `''#` inside ( … ) for a comment where bash runs what
+	// follows: refuse any comment that does not start a word, rather than
+	// judge text the shell would run as a comment.
+	bad := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Comment:
+			if off := int(n.Hash.Offset()); off > 0 && off <= len(src) && !strings.ContainsRune(" \t\n;&|", rune(src[off-1])) {
+				bad = true
+			}
+		case *syntax.Word:
+			// The same spelling where the parser got it right: refuse it
+			// too, so that the verdict does not depend on where it stands.
+			for i := 1; i < len(n.Parts); i++ {
+				if l, ok := n.Parts[i].(*syntax.Lit); ok && strings.HasPrefix(l.Value, "#") {
+					if _, lit := n.Parts[i-1].(*syntax.Lit); !lit {
+						bad = true
+					}
+				}
+			}
+		}
+		return true
+	})
+	if bad {
+		a.refuse("the command has a `#` the parser reads as a comment where the shell may not (after a quote or inside a word): the hook refuses what it cannot read the way the shell does")
 		return
 	}
 	if a.stmts == nil {

@@ -294,6 +294,13 @@ var spellings = []struct{ cmd, want string }{
 	{"terraform -chdir=$D apply tfplan", "refuse"},
 	{"terraform apply -state-out=x tfplan", "refuse"},
 	{"terragrunt apply tfplan", "refuse"},
+	// Found by the fuzzer: the parser took `''#` inside ( … ) for a comment, bash does not.
+	{"(true ''# ; terraform destroy\n)", "refuse"},
+	{"(true \"\"# ; terraform destroy\n)", "refuse"},
+	{"echo $(true ''# ; terraform destroy\n)", "refuse"},
+	{"echo hi # terraform destroy", "allow"},
+	{"echo hi;# terraform destroy", "allow"},
+	{"# terraform destroy", "allow"},
 	// Does not parse: refused.
 	{"terraform plan 'unterminated", "refuse"},
 	{"echo $(", "refuse"},

@@ -21,17 +21,19 @@ const maxEvent = 4 << 20
 // agents are the coding agents whose pre-tool-call hook planguard answers.
 var agents = map[string]agentSpec{
 	"claude": {
-		shellTools: []string{"Bash"},
+		shellTools: map[string]string{"Bash": "command"},
 		writeTools: map[string][]string{"Write": {"file_path"}, "Edit": {"file_path"}, "MultiEdit": {"file_path"}, "NotebookEdit": {"notebook_path"}},
 		denyExit:   2,
 	},
 	"gemini": {
-		shellTools: []string{"run_shell_command"},
+		shellTools: map[string]string{"run_shell_command": "command"},
 		writeTools: map[string][]string{"write_file": {"file_path"}, "replace": {"file_path"}},
 		denyExit:   2,
 	},
 	"copilot": {
-		shellTools: []string{"bash", "shell"},
+		// write_bash types input into a shell the agent started earlier:
+		// judged like a command line.
+		shellTools: map[string]string{"bash": "command", "shell": "command", "write_bash": "input"},
 		writeTools: map[string][]string{"edit": {"path"}, "create": {"path"}, "write": {"path"}, "str_replace_editor": {"path"}},
 		denyExit:   0, // Copilot CLI reads the deny from the JSON on a zero exit
 	},
@@ -41,7 +43,7 @@ var agents = map[string]agentSpec{
 }
 
 type agentSpec struct {
-	shellTools []string
+	shellTools map[string]string   // tool name → input key holding the command line
 	writeTools map[string][]string // tool name → input keys that name the file written
 	denyExit   int
 }
@@ -90,7 +92,8 @@ Install it with 'planguard hook install'. See docs/guides/agent-hooks.md.`,
 	}
 	reason, err := hookDecide(e, agent, spec, policyPath, tfBin)
 	if err != nil {
-		return hookDeny(e, agent, "planguard hook refused the tool call because it could not decide: "+err.Error()), nil
+		// An error is answered, not returned: the agent reads a deny.
+		return hookDeny(e, agent, "planguard hook refused the tool call because it could not decide: "+err.Error()), nil //nolint:nilerr
 	}
 	if reason != "" {
 		return hookDeny(e, agent, reason), nil
@@ -280,7 +283,7 @@ func parseEvent(agent string, spec agentSpec, raw []byte) (hookEvent, error) {
 			a = []byte(s)
 		}
 		if input, err = jsonObject(a); err != nil {
-			if !contains(spec.shellTools, ev.tool) && spec.writeTools[ev.tool] == nil {
+			if _, shell := spec.shellTools[ev.tool]; !shell && spec.writeTools[ev.tool] == nil {
 				return ev, nil
 			}
 			return ev, fmt.Errorf("toolArgs: %w", err)
@@ -297,9 +300,9 @@ func parseEvent(agent string, spec agentSpec, raw []byte) (hookEvent, error) {
 			return ev, fmt.Errorf("tool_input: %w", err)
 		}
 	}
-	if contains(spec.shellTools, ev.tool) {
+	if key, ok := spec.shellTools[ev.tool]; ok {
 		ev.isShell = true
-		if ev.command, err = reqString(input, "command"); err != nil {
+		if ev.command, err = reqString(input, key); err != nil {
 			return ev, fmt.Errorf("%s: %w", ev.tool, err)
 		}
 		// Gemini's run_shell_command may name its own directory.
@@ -358,15 +361,6 @@ func optString(obj map[string]json.RawMessage, key string) (string, error) {
 		return "", nil
 	}
 	return reqString(obj, key)
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // hookDeny answers with the agent's deny form: the JSON on stdout, the

@@ -230,8 +230,13 @@ func TestHookFileWrites(t *testing.T) {
 			t.Errorf("%s %s %s: %d %s %s", c.agent, c.tool, c.path, code, out, errs)
 		}
 	}
+	// Copilot's write_bash types into a shell started earlier: judged too.
+	args, _ := json.Marshal(map[string]any{"shellId": "1", "input": "terraform destroy -auto-approve\n"})
+	ev, _ := json.Marshal(map[string]any{"cwd": w.dir, "toolName": "write_bash", "toolArgs": string(args)})
+	code, out, errs := w.hook(t, "copilot", string(ev), nil)
+	denyReason(t, "copilot", code, out, errs)
 	// A shell redirect into the policy is refused too.
-	code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, "echo 'protect {}' >> ../planguard.hcl"), nil)
+	code, out, errs = w.hook(t, "claude", shellEvent("claude", w.dir, "echo 'protect {}' >> ../planguard.hcl"), nil)
 	denyReason(t, "claude", code, out, errs)
 }
 

@@ -82,10 +82,10 @@ func (a *analyzer) call(argv []tok, assigns []string, st *syntax.Stmt, depth int
 		// something refused, when the name is computed by this very line
 		// (another program's output, a variable it reads or computes), and
 		// look into arguments that may be scripts ($SHELL -c '…').
-		switch {
-		case cmd.kind == dynOutput:
+		switch cmd.kind {
+		case dynOutput:
 			a.refuse("`%s`: the program to run comes from another command's output (%s), which the hook cannot see", quoteArgs(argv), cmd.src)
-		case cmd.kind == dynLine:
+		case dynLine:
 			a.refuse("`%s`: the program to run is computed by this command line (%s), which the hook cannot follow", quoteArgs(argv), cmd.src)
 		}
 		if w, ok := namesRefused(argv[1:]); ok {

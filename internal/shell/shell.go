@@ -437,7 +437,7 @@ func (a *analyzer) prefix(w *syntax.Word) string {
 func (a *analyzer) redirects(st *syntax.Stmt) {
 	for _, r := range st.Redirs {
 		switch r.Op {
-		case syntax.RdrOut, syntax.AppOut, syntax.ClbOut, syntax.RdrInOut, syntax.RdrAll, syntax.AppAll:
+		case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.RdrInOut, syntax.RdrAll, syntax.AppAll:
 			t := a.word(r.Word)
 			if !t.dyn {
 				if p := a.protected(t.s); p != "" {
@@ -522,7 +522,7 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 func writesFile(st *syntax.Stmt) bool {
 	for _, r := range st.Redirs {
 		switch r.Op {
-		case syntax.RdrOut, syntax.AppOut, syntax.ClbOut, syntax.RdrInOut, syntax.RdrAll, syntax.AppAll:
+		case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.RdrInOut, syntax.RdrAll, syntax.AppAll:
 			if r.Word == nil || len(r.Word.Parts) != 1 {
 				return true
 			}

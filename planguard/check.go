@@ -16,6 +16,9 @@ const defaultPolicy = "planguard.hcl"
 // checkFlags are the flags shared by check and apply.
 type checkFlags struct {
 	policy, policySHA256, format, now, tfBin, author, auditLog, attest, attestKey string
+	// dir is where `terraform show` runs for a binary plan ("" = the
+	// current directory); the hook sets it to the agent's directory.
+	dir string
 }
 
 func (c *checkFlags) register(fs *flags) {
@@ -60,7 +63,7 @@ func (c *checkFlags) check(e *env, planPath string) (*checked, error) {
 	e.log.Debug("policy loaded", "path", c.policy, "scope", pol.Scope, "rules", len(pol.Rules), "signers", len(trust.Entries))
 	// GateOnly: the gate judges deletes, replaces, forgets and updates; not
 	// keeping creates and no-ops keeps memory flat on huge plans.
-	p, err := plan.Read(planPath, plan.Options{TerraformBin: c.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log, GateOnly: true})
+	p, err := plan.Read(planPath, plan.Options{TerraformBin: c.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log, GateOnly: true, Dir: c.dir})
 	if err != nil {
 		return nil, withHint(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
 	}

@@ -178,7 +178,7 @@ func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (s
 		return fmt.Sprintf("planguard refused `%s apply %s`: %v. Apply only a saved plan the gate allows: `terraform plan -out tfplan`, `planguard check tfplan`.", ap.Tool, ap.Plan, err), nil
 	}
 	defer cleanup()
-	cf := checkFlags{policy: policyPath, tfBin: tfBin}
+	cf := checkFlags{policy: policyPath, tfBin: tfBin, dir: dir}
 	var sink bytes.Buffer
 	ce := *e
 	ce.stdout, ce.stderr = &sink, &sink

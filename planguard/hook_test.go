@@ -249,7 +249,8 @@ func TestHookSavedPlan(t *testing.T) {
 	envv := map[string]string{"PLANGUARD_TERRAFORM": tf, "TF_CLI_CONFIG_FILE": filepath.Join(w.dir, "terraformrc")}
 	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(w.dir, "terraformrc"))
 	t.Setenv("CHECKPOINT_DISABLE", "1")
-	t.Chdir(w.dir) // terraform show reads the working directory's configuration
+	// The hook runs elsewhere: terraform show must run in the agent's directory.
+	t.Chdir(w.home)
 	savedPlan(t, tf, w.dir, `resource "terraform_data" "prod_db" { input = "a" }`, `resource "terraform_data" "other" {}`)
 	for agent := range agents {
 		code, out, errs := w.hook(t, agent, shellEvent(agent, w.dir, "terraform apply -input=false tfplan"), envv)
@@ -260,9 +261,16 @@ func TestHookSavedPlan(t *testing.T) {
 			}
 		}
 	}
-	// With -chdir, the plan is found there.
-	code, out, errs := w.hook(t, "claude", shellEvent("claude", filepath.Dir(w.dir), "terraform -chdir=infra apply tfplan"), envv)
+	// With -chdir, the plan is found there, and terraform show runs there
+	// (where terraform init installed the providers), not where the hook runs.
+	wrapper := filepath.Join(w.home, "terraform-wrapper")
+	os.WriteFile(wrapper, []byte("#!/bin/sh\npwd > "+filepath.Join(w.home, "show-dir")+"\nexec "+tf+" \"$@\"\n"), 0o755)
+	wenv := map[string]string{"PLANGUARD_TERRAFORM": wrapper, "TF_CLI_CONFIG_FILE": envv["TF_CLI_CONFIG_FILE"]}
+	code, out, errs := w.hook(t, "claude", shellEvent("claude", filepath.Dir(w.dir), "terraform -chdir=infra apply tfplan"), wenv)
 	denyReason(t, "claude", code, out, errs)
+	if got, _ := os.ReadFile(filepath.Join(w.home, "show-dir")); strings.TrimSpace(string(got)) != w.dir {
+		t.Fatalf("terraform show ran in %q, want %q", got, w.dir)
+	}
 	// A plan that destroys nothing protected: allowed, silently.
 	savedPlan(t, tf, w.dir, `resource "terraform_data" "other" { input = "a" }`, `resource "terraform_data" "other" { input = "b" }`)
 	if code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, "terraform apply tfplan"), envv); code != 0 || out != "" {

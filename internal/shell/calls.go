@@ -108,6 +108,9 @@ func (a *analyzer) call(argv []tok, assigns []string, st *syntax.Stmt, depth int
 		return kindOther
 	}
 	name := baseName(cmd.s)
+	if len(name) > 1 && name[0] == '=' {
+		name = name[1:] // zsh: =terraform is the path of terraform
+	}
 	args := argv[1:]
 	if v, ok := a.aliases[cmd.s]; ok && depth < maxDepth {
 		delete(a.aliases, cmd.s) // an alias does not expand inside itself
@@ -133,6 +136,8 @@ func (a *analyzer) call(argv []tok, assigns []string, st *syntax.Stmt, depth int
 		return kindOther
 	case shells[name]:
 		return a.shell(argv, st, depth)
+	case name == "noglob" || name == "nocorrect" || name == "-":
+		return a.call(args, assigns, st, depth+1) // zsh precommand modifiers
 	case name == "busybox" || name == "builtin" || name == "nohup" || name == "setsid" || name == "unbuffer" || name == "doas" || name == "command" && len(args) > 0 && args[0].s != "-v" && args[0].s != "-V":
 		rest := args
 		if name == "command" || name == "doas" {

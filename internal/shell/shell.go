@@ -71,6 +71,11 @@ const maxDepth = 8
 // A line that does not parse is refused.
 func Analyze(command string, opts Options) Result {
 	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}}
+	if strings.ContainsRune(command, 0) {
+		// A shell stops reading a command string at a NUL; the parser does not.
+		a.refuse("the command contains a NUL byte, where a shell and the hook's parser would read different commands")
+		return a.res
+	}
 	if len(command) > MaxCommand {
 		// Bounded work: an agent's hook gives up after a timeout, and some
 		// agents then let the call through.

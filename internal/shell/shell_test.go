@@ -222,6 +222,16 @@ var spellings = []struct{ cmd, want string }{
 	{"ln -s /usr/local/bin/terraform ./tf", "refuse"},
 	{"cp \"$(which terraform)\" /tmp/tf", "refuse"},
 	{"install -m 755 $(command -v tofu) ~/bin/t", "refuse"},
+	// zsh and other spellings.
+	{"=terraform destroy", "refuse"},
+	{"noglob terraform destroy", "refuse"},
+	{"nocorrect tofu destroy", "refuse"},
+	{"ter\\\nraform destroy", "refuse"},
+	{"{terraform,} destroy", "refuse"},
+	{"terraform $\"destroy\"", "refuse"},
+	{"echo hi\x00; terraform destroy", "refuse"},
+	{"echo\x00terraform destroy", "refuse"},
+	{"terraform apply -auto-approve -- -destroy", "apply -destroy"},
 	// Terragrunt.
 	{"terragrunt apply", "refuse"},
 	{"terragrunt destroy", "refuse"},

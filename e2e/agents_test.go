@@ -307,7 +307,8 @@ func TestClaudeCodeHook(t *testing.T) {
 	}
 	contains(t, string(settings), `"PreToolUse"`, `hook --agent claude --policy`)
 	contains(t, a.pg(0, "hook", "install", "--agent=claude", "--scope=project", pol), "nothing changed")
-	// The client's own config: onboarding done, the project folder trusted.
+	// The client's own config ($HOME/.claude.json: no CLAUDE_CONFIG_DIR):
+	// onboarding done, the project folder trusted.
 	clientCfg, _ := json.Marshal(map[string]any{
 		"hasCompletedOnboarding": true,
 		"projects":               map[string]any{a.dir: map[string]any{"hasTrustDialogAccepted": true, "allowedTools": []string{}}},
@@ -323,8 +324,7 @@ func TestClaudeCodeHook(t *testing.T) {
 			"--allowedTools", "Bash", "--model", "claude-sonnet-4-5")
 		cmd.Dir = a.dir
 		cmd.Env = append(a.env, "ANTHROPIC_BASE_URL="+url, "ANTHROPIC_API_KEY=sk-ant-test-dummy",
-			"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1", "DISABLE_AUTOUPDATER=1", "DISABLE_TELEMETRY=1", "DISABLE_ERROR_REPORTING=1",
-			"CLAUDE_CONFIG_DIR="+filepath.Join(a.home, ".claude"))
+			"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1", "DISABLE_AUTOUPDATER=1", "DISABLE_TELEMETRY=1", "DISABLE_ERROR_REPORTING=1")
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
@@ -333,6 +333,16 @@ func TestClaudeCodeHook(t *testing.T) {
 			t.Fatalf("claude: %v / %v\nstdout: %s\nstderr: %s\nrequests:\n%s", err, jerr, stdout.String(), stderr.String(), api.log())
 		}
 		t.Logf("claude ran %q: result %q, denials %v", command, res.Result, res.PermissionDenials)
+		// The client read and kept its config: the folder is still trusted there.
+		var cfg struct {
+			Projects map[string]struct {
+				HasTrustDialogAccepted bool `json:"hasTrustDialogAccepted"`
+			} `json:"projects"`
+		}
+		b, _ := os.ReadFile(filepath.Join(a.home, ".claude.json"))
+		if json.Unmarshal(b, &cfg) != nil || !cfg.Projects[a.dir].HasTrustDialogAccepted {
+			t.Fatalf("the client's config lost the trusted folder:\n%s", b)
+		}
 		for _, d := range res.PermissionDenials {
 			if d.ToolName == "Bash" && d.ToolInput["command"] == command {
 				return true

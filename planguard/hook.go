@@ -122,9 +122,8 @@ func hookDecide(e *env, agent string, spec agentSpec, policyPath, tfBin string) 
 	if !filepath.IsAbs(ev.cwd) {
 		return "", fmt.Errorf("the event's cwd %q is not an absolute path", ev.cwd)
 	}
-	if !ev.isShell && len(ev.files) == 0 {
-		return "", nil // a tool the hook does not judge
-	}
+	// The policy and its trust file must load for every call, judged or
+	// not: a hook that cannot read them refuses everything.
 	policyAbs, err := filepath.Abs(policyPath)
 	if err != nil {
 		return "", err
@@ -132,6 +131,9 @@ func hookDecide(e *env, agent string, spec agentSpec, policyPath, tfBin string) 
 	pol, _, err := loadPolicy(policyAbs)
 	if err != nil {
 		return "", fmt.Errorf("policy %s: %w", policyAbs, err)
+	}
+	if !ev.isShell && len(ev.files) == 0 {
+		return "", nil // a tool the hook does not judge
 	}
 	home := e.getenv("HOME")
 	protected := protectedFiles(policyAbs, pol.AllowedSignersPath, ev.cwd, home)

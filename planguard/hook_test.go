@@ -177,6 +177,9 @@ func TestHookConfigurationErrorsDeny(t *testing.T) {
 	os.WriteFile(w.signers, []byte("not a signers line\n"), 0o600)
 	code, out, errs = w.hook(t, "gemini", shellEvent("gemini", w.dir, "ls"), nil)
 	denyReason(t, "gemini", code, out, errs)
+	// Even a tool the hook does not judge.
+	code, out, errs = w.hook(t, "claude", `{"cwd":"/","tool_name":"Read","tool_input":{"file_path":"/etc/hosts"}}`, nil)
+	denyReason(t, "claude", code, out, errs)
 	// A stray argument.
 	code, out, errs = runCLI(t, ev, nil, "hook", "--agent", "copilot", "--policy", w.policy, "extra")
 	denyReason(t, "copilot", code, out, errs)

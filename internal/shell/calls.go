@@ -237,6 +237,9 @@ func (a *analyzer) call(argv []tok, assigns []string, st *syntax.Stmt, depth int
 		if len(args) > 0 && args[0].dyn {
 			a.refuse("`%s`: sources a script whose name or contents are computed at run time", quoteArgs(argv))
 		}
+		if len(args) > 0 && stdinPath(args[0]) {
+			return a.stdinScript(argv, st, depth, false)
+		}
 		return kindOther
 	case name == "alias":
 		for _, t := range args {
@@ -521,13 +524,26 @@ func (a *analyzer) shell(argv []tok, st *syntax.Stmt, depth int) kind {
 		}
 		return kindWrapper
 	}
-	if len(rest) > 0 && !stdin {
+	if len(rest) > 0 && !stdin && !stdinPath(rest[0]) {
 		if rest[0].dyn {
 			a.refuse("`%s`: runs a script whose name is computed at run time (process substitution, a variable), which the hook cannot see", quoteArgs(argv))
 		}
 		return kindOther // a script file: out of the hook's sight (see the guide)
 	}
-	// The script comes from stdin.
+	return a.stdinScript(argv, st, depth, true)
+}
+
+// stdinPath reports whether a script path is the shell's own stdin.
+func stdinPath(t tok) bool {
+	return !t.dyn && stdinRe.MatchString(t.s)
+}
+
+var stdinRe = regexp.MustCompile(`^/(dev/(stdin|fd/[0-9]+)|proc/(self|thread-self|[0-9]+)/fd/[0-9]+)$`)
+
+// stdinScript judges a script a shell (or source) reads from stdin: a
+// here-document, a here-string, echo/printf/cat piped in. interactive: with
+// nothing on stdin the shell is interactive, which the agent cannot type into.
+func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interactive bool) kind {
 	if st != nil {
 		for _, r := range st.Redirs {
 			switch r.Op {
@@ -543,6 +559,9 @@ func (a *analyzer) shell(argv []tok, st *syntax.Stmt, depth int) kind {
 					a.refuse("`%s`: reads a script computed at run time", quoteArgs(argv))
 				}
 				return kindOther // a script file
+			case syntax.DplIn, syntax.RdrInOut:
+				a.refuse("`%s`: reads a script from another file descriptor, which the hook cannot see", quoteArgs(argv))
+				return kindOther
 			}
 		}
 		if from, ok := a.pipeFrom[st]; ok {
@@ -554,7 +573,9 @@ func (a *analyzer) shell(argv []tok, st *syntax.Stmt, depth int) kind {
 			return kindOther
 		}
 	}
-	// An interactive shell: nothing the agent can type into it.
+	if !interactive {
+		a.refuse("`%s` reads a script from its standard input, which the hook cannot see", quoteArgs(argv))
+	}
 	return kindOther
 }
 

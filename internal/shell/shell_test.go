@@ -222,6 +222,16 @@ var spellings = []struct{ cmd, want string }{
 	{"ln -s /usr/local/bin/terraform ./tf", "refuse"},
 	{"cp \"$(which terraform)\" /tmp/tf", "refuse"},
 	{"install -m 755 $(command -v tofu) ~/bin/t", "refuse"},
+	// Scripts on stdin under another name, or from another descriptor.
+	{"source /dev/stdin <<< 'terraform destroy'", "refuse"},
+	{". /dev/stdin <<EOF\nterraform destroy\nEOF", "refuse"},
+	{"bash /dev/stdin <<< 'terraform destroy'", "refuse"},
+	{"echo 'terraform destroy' | bash /dev/fd/0", "refuse"},
+	{"sh /proc/self/fd/0 <<< 'tofu destroy'", "refuse"},
+	{"exec 3<<<'terraform destroy'; bash <&3", "refuse"},
+	{"source /dev/stdin", "refuse"},
+	{"source /dev/stdin <<< 'echo hi'", "allow"},
+	{"bash < script.sh", "allow"},
 	// zsh and other spellings.
 	{"=terraform destroy", "refuse"},
 	{"noglob terraform destroy", "refuse"},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -19,6 +20,8 @@ type checkFlags struct {
 	// dir is where `terraform show` runs for a binary plan ("" = the
 	// current directory); the hook sets it to the agent's directory.
 	dir string
+	// ctx bounds `terraform show` (nil = no bound); the hook sets it.
+	ctx context.Context
 }
 
 func (c *checkFlags) register(fs *flags) {
@@ -63,7 +66,7 @@ func (c *checkFlags) check(e *env, planPath string) (*checked, error) {
 	e.log.Debug("policy loaded", "path", c.policy, "scope", pol.Scope, "rules", len(pol.Rules), "signers", len(trust.Entries))
 	// GateOnly: the gate judges deletes, replaces, forgets and updates; not
 	// keeping creates and no-ops keeps memory flat on huge plans.
-	p, err := plan.Read(planPath, plan.Options{TerraformBin: c.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log, GateOnly: true, Dir: c.dir})
+	p, err := plan.Read(planPath, plan.Options{TerraformBin: c.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log, GateOnly: true, Dir: c.dir, Context: c.ctx})
 	if err != nil {
 		return nil, withHint(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
 	}

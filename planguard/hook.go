@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/shell"
@@ -175,12 +178,14 @@ func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (s
 	if tfBin == "" && e.getenv("PLANGUARD_TERRAFORM") == "" {
 		tfBin = ap.Tool
 	}
-	pinned, _, cleanup, err := pinPlan(planPath)
+	pinned, cleanup, err := hookPin(planPath)
 	if err != nil {
 		return fmt.Sprintf("planguard refused `%s apply %s`: %v. Apply only a saved plan the gate allows: `terraform plan -out tfplan`, `planguard check tfplan`.", ap.Tool, ap.Plan, err), nil
 	}
 	defer cleanup()
-	cf := checkFlags{policy: policyPath, tfBin: tfBin, dir: dir}
+	ctx, cancel := context.WithTimeout(context.Background(), hookCheckTimeout)
+	defer cancel()
+	cf := checkFlags{policy: policyPath, tfBin: tfBin, dir: dir, ctx: ctx}
 	var sink bytes.Buffer
 	ce := *e
 	ce.stdout, ce.stderr = &sink, &sink
@@ -201,6 +206,56 @@ func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (s
 	}
 	return fmt.Sprintf("planguard refused `%s apply %s`: the gate blocks this plan: %d protected change(s) lack approval: %s. A person approves with: %s. Do not apply until `planguard check %s` allows it.",
 		ap.Tool, ap.Plan, len(blocked), strings.Join(blocked, ", "), strings.Join(approve, " ; "), ap.Plan), nil
+}
+
+// hookCheckTimeout bounds the gate's run on a saved plan: the hook must
+// answer well before the agent's hook timeout (install sets 120 s), since
+// some agents let a call through when its hook times out.
+const hookCheckTimeout = 60 * time.Second
+
+// hookPin copies a saved plan into a private file. Unlike a plain open, it
+// never blocks: a FIFO, device or socket named as the plan is refused (a
+// FIFO would hold the hook until the agent's timeout let the apply through).
+func hookPin(path string) (string, func(), error) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return "", nil, fmt.Errorf("open plan: %w", &os.PathError{Op: "open", Path: path, Err: err})
+	}
+	f := os.NewFile(uintptr(fd), path)
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return "", nil, fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type())
+	}
+	head := make([]byte, len(zipMagic))
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != zipMagic {
+		return "", nil, fmt.Errorf("%s is not a saved plan file", path)
+	}
+	dir, err := os.MkdirTemp("", "planguard-hook-")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	out, err := os.OpenFile(filepath.Join(dir, "pinned.tfplan"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o400)
+	if err == nil {
+		_, err = out.Write(head)
+	}
+	if err == nil {
+		_, err = io.Copy(out, f)
+	}
+	if out != nil {
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("copy plan: %w", err)
+	}
+	return filepath.Join(dir, "pinned.tfplan"), cleanup, nil
 }
 
 // protectedFiles are the files a tool call may not write: the policy, its

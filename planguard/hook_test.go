@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
@@ -279,9 +280,13 @@ func TestHookSavedPlan(t *testing.T) {
 	if code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, "terraform apply tfplan"), envv); code != 0 || out != "" {
 		t.Fatalf("allowed plan: %d %s %s", code, out, errs)
 	}
-	// Not a saved plan, or no file: denied.
+	// Not a saved plan, or no file, or a FIFO (which would block the hook
+	// until the agent's timeout): denied, at once.
 	os.WriteFile(filepath.Join(w.dir, "plan.json"), []byte(`{}`), 0o600)
-	for _, cmd := range []string{"terraform apply plan.json", "terraform apply missing.tfplan"} {
+	if err := syscall.Mkfifo(filepath.Join(w.dir, "fifo.tfplan"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"terraform apply plan.json", "terraform apply missing.tfplan", "terraform apply fifo.tfplan", "terraform apply /dev/zero", "terraform apply ."} {
 		code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, cmd), envv)
 		denyReason(t, "claude", code, out, errs)
 	}

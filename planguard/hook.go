@@ -281,7 +281,8 @@ func protectedFiles(policy, signers, cwd, home string) []string {
 	return out
 }
 
-// isProtected reports the protected file p is (after symlinks), or "".
+// isProtected reports the protected file p is (by path, after symlinks,
+// or as the same file: a hard link, another letter case), or "".
 func isProtected(p string, protected []string) string {
 	cands := []string{filepath.Clean(p)}
 	if r, err := filepath.EvalSymlinks(p); err == nil {
@@ -290,6 +291,13 @@ func isProtected(p string, protected []string) string {
 	for _, c := range cands {
 		for _, q := range protected {
 			if c == q {
+				return q
+			}
+		}
+	}
+	if fi, err := os.Stat(p); err == nil {
+		for _, q := range protected {
+			if qi, err := os.Stat(q); err == nil && os.SameFile(fi, qi) {
 				return q
 			}
 		}

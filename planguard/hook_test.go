@@ -195,6 +195,10 @@ func TestHookFileWrites(t *testing.T) {
 	if err := os.Symlink(w.signers, link); err != nil {
 		t.Fatal(err)
 	}
+	hard := filepath.Join(w.dir, "policy-hardlink")
+	if err := os.Link(w.policy, hard); err != nil {
+		t.Fatal(err)
+	}
 	write := func(agent, tool, key, path string) string {
 		var ev any
 		switch agent {
@@ -211,6 +215,7 @@ func TestHookFileWrites(t *testing.T) {
 		{"claude", "Write", "file_path", w.policy},
 		{"claude", "Edit", "file_path", "../allowed_signers"},
 		{"claude", "MultiEdit", "file_path", link},
+		{"claude", "Edit", "file_path", hard},
 		{"claude", "Write", "file_path", filepath.Join(w.dir, ".claude", "settings.json")},
 		{"claude", "Write", "file_path", filepath.Join(w.home, ".claude", "settings.json")},
 		{"gemini", "write_file", "file_path", w.policy},

@@ -367,9 +367,22 @@ func optValue(args []tok, short, long string) (tok, bool) {
 	return tok{}, false
 }
 
+// shortFlag reports whether a short option cluster (-sf, -al) holds c.
+func shortFlag(args []tok, c byte) bool {
+	for _, t := range args {
+		if t.s == "--" {
+			return false
+		}
+		if len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.IndexByte(t.s[1:], c) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func hasFlag(args []tok, short, long string) bool {
 	for _, t := range args {
-		if t.s == "-"+short || t.s == "--"+long {
+		if short != "" && t.s == "-"+short || long != "" && t.s == "--"+long {
 			return true
 		}
 	}
@@ -823,6 +836,16 @@ func (a *analyzer) writes(name string, argv []tok) {
 	}
 	switch name {
 	case "cp", "install", "ln", "rsync":
+		// A hard link to a protected file is the file under another name.
+		hard := name == "ln" && !shortFlag(argv[1:], 's') && !hasFlag(argv[1:], "", "symbolic") || name == "cp" && (shortFlag(argv[1:], 'l') || hasFlag(argv[1:], "", "link"))
+		if hard {
+			for _, t := range positional {
+				if p := a.protected(t.s); p != "" && !t.dyn {
+					a.refuse("`%s` hard-links %s, which holds the gate's trust: writes through the link would change it", quoteArgs(argv), p)
+					return
+				}
+			}
+		}
 		// Only the destination is written: a file, or a directory the
 		// sources land in.
 		if len(positional) >= 2 && !positional[len(positional)-1].dyn {

@@ -283,6 +283,11 @@ var spellings = []struct{ cmd, want string }{
 	{"dd if=/tmp/x of=../planguard.hcl", "refuse"},
 	{"ln -sf /tmp/x ../allowed_signers", "refuse"},
 	{"bash -c 'echo x > ../planguard.hcl'", "refuse"},
+	{"ln ../planguard.hcl p.hcl", "refuse"},
+	{"cp -l ../allowed_signers s", "refuse"},
+	{"ln -s ../planguard.hcl p.hcl", "allow"},
+	{"ln -sf ../planguard.hcl p.hcl", "allow"},
+	{"cp -al ../planguard.hcl p.hcl", "refuse"},
 	// Saved plans: allowed only if the gate allows them.
 	{"terraform apply tfplan", "apply tfplan"},
 	{"terraform apply -auto-approve tfplan", "apply tfplan"},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -19,6 +20,11 @@ type checkFlags struct {
 
 	// authorArg is --author as given; author is what check resolved.
 	authorArg authorArg
+	// dir is where `terraform show` runs for a binary plan ("" = the
+	// current directory); the hook sets it to the agent's directory.
+	dir string
+	// ctx bounds `terraform show` (nil = no bound); the hook sets it.
+	ctx context.Context
 }
 
 func (c *checkFlags) register(fs *flags) {
@@ -65,7 +71,7 @@ func (c *checkFlags) check(e *env, planPath string) (*checked, error) {
 	// GateOnly: the gate judges deletes, replaces, forgets, updates, moves
 	// and imports; not keeping other creates and no-ops, nor unprotected
 	// prior objects, keeps memory flat on huge plans.
-	p, err := plan.Read(planPath, plan.Options{TerraformBin: c.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log, GateOnly: true, KeepPrior: pol.Protects})
+	p, err := plan.Read(planPath, plan.Options{TerraformBin: c.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log, GateOnly: true, KeepPrior: pol.Protects, Dir: c.dir, Context: c.ctx})
 	if err != nil {
 		return nil, withHint(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
 	}

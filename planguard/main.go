@@ -75,6 +75,7 @@ func commands() []command {
 		{"policy-hash", "print the policy hash that --policy-sha256 pins (policy and trust files)", runPolicyHash},
 		{"keygen", "make an ed25519 signing key and print its allowed_signers line", runKeygen},
 		{"verify", "check the approvals in .tf files against the policy, without a plan", runVerify},
+		{"hook", "answer a coding agent's pre-tool-call hook (deny destructive terraform calls)", runHook},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -28,6 +28,7 @@ targets=(
 	./internal/approval:FuzzParseSignature
 	./internal/address:FuzzParse
 	./planguard:FuzzCheckNoAllowOnError
+	./internal/shell:FuzzAnalyze
 )
 
 # The list must name every fuzzer in the code, so none is silently skipped.

@@ -1,0 +1,540 @@
+// Package shell decides what a shell command line would run, for the agent
+// hook: it parses the line with a real shell parser (mvdan.cc/sh/v3/syntax),
+// finds every simple command wherever it stands (lists, pipes, subshells,
+// command substitutions, bodies of if/for/while/functions, here-documents
+// fed to a shell, `bash -c` and `eval` strings), sees through wrappers that
+// run their arguments (env, sudo, xargs, find -exec, …) and refuses the ones
+// that can change infrastructure or state, sign approvals, or write the
+// files that hold the gate's trust.
+//
+// The package does no I/O: the caller passes the working directory and the
+// protected files, and runs the gate itself on the saved plans that Analyze
+// reports as allowed only if the gate allows them.
+package shell
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Options are the facts Analyze needs about where the command runs.
+type Options struct {
+	// Cwd is the absolute directory the command runs in; relative paths in
+	// the command resolve against it.
+	Cwd string
+	// Home is the user's home directory, for `~`.
+	Home string
+	// Protected are absolute, clean paths of files the command must not
+	// write (the policy, its allowed_signers, the agent's hook settings).
+	Protected []string
+	// Policy is the absolute path of the policy the hook enforces: a
+	// `planguard apply` in the command must use this one.
+	Policy string
+}
+
+// PlanApply is a `terraform apply PLANFILE` (or tofu) that may run only if
+// the gate allows that saved plan now.
+type PlanApply struct {
+	Tool  string // "terraform" or "tofu"
+	Chdir string // the -chdir directory as written ("" when absent)
+	Plan  string // the plan file as written, relative to Chdir (then Cwd)
+}
+
+// Result is what a command line would do, as far as the hook cares.
+type Result struct {
+	// Refused lists, for each refused call, what it is and why. Empty means
+	// nothing in the line is refused (Applies may still need the gate).
+	Refused []string
+	// Applies are saved-plan applies allowed only when the gate allows
+	// their plan; the caller must run the gate on each.
+	Applies []PlanApply
+}
+
+// Allowed reports whether nothing was refused.
+func (r Result) Allowed() bool { return len(r.Refused) == 0 }
+
+// MaxCommand is the longest command line Analyze reads; longer ones are
+// refused, so that the analysis stays well inside the agents' hook timeouts.
+const MaxCommand = 256 << 10
+
+// maxBraces bounds the brace groups in one word the hook expands.
+const maxBraces = 8
+
+// maxDepth bounds the nesting of `bash -c`, eval, aliases and here-docs.
+const maxDepth = 8
+
+// Analyze parses command as bash and judges every command it would run.
+// A line that does not parse is refused.
+func Analyze(command string, opts Options) Result {
+	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}}
+	if strings.ContainsRune(command, 0) {
+		// A shell stops reading a command string at a NUL; the parser does not.
+		a.refuse("the command contains a NUL byte, where a shell and the hook's parser would read different commands")
+		return a.res
+	}
+	if len(command) > MaxCommand {
+		// Bounded work: an agent's hook gives up after a timeout, and some
+		// agents then let the call through.
+		a.refuse("the command is %d bytes, more than the %d the hook checks: write files with the agent's file tool and run shorter commands", len(command), MaxCommand)
+		return a.res
+	}
+	a.script(command, 0)
+	a.finish()
+	return a.res
+}
+
+type kind int
+
+const (
+	kindOther   kind = iota
+	kindBenign       // prints or checks only: echo, planguard check, terraform show…
+	kindApply        // terraform apply PLANFILE
+	kindPGApply      // planguard apply
+	kindWrapper      // runs the commands judged inside it (bash -c, eval): not counted itself
+)
+
+type analyzer struct {
+	opts    Options
+	res     Result
+	vars    map[string]string // variables assigned a static value in the line
+	unknown map[string]bool
+	aliases map[string]string
+	kinds   []kind
+	// stmtCtx maps a call to its statement and, when it is the right side
+	// of a pipe, the statement feeding it.
+	expCfg   *expand.Config
+	stmts    map[*syntax.CallExpr]*syntax.Stmt
+	pipeFrom map[*syntax.Stmt]*syntax.Stmt
+}
+
+func (a *analyzer) refuse(format string, args ...any) {
+	a.res.Refused = append(a.res.Refused, fmt.Sprintf(format, args...))
+}
+
+// finish applies the rule that a saved-plan apply runs on its own: any
+// other command in the same line could change the directory, rewrite the
+// plan file after the hook checked it, or change what the apply reads.
+func (a *analyzer) finish() {
+	applies, others := 0, 0
+	for _, k := range a.kinds {
+		switch k {
+		case kindApply, kindPGApply:
+			applies++
+		case kindOther:
+			others++
+		}
+	}
+	if applies > 0 && (others > 0 || applies > 1) {
+		a.refuse("an apply of a saved plan must be the only command in the line (found %d other commands): run it on its own, e.g. `terraform apply tfplan`", others+applies-1)
+	}
+}
+
+// script parses and walks one shell program.
+func (a *analyzer) script(src string, depth int) {
+	if depth > maxDepth {
+		a.refuse("commands nested more than %d levels deep (bash -c, eval, here-documents) cannot be checked", maxDepth)
+		return
+	}
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(src), "")
+	if err != nil {
+		a.refuse("the command does not parse as a shell command (%v): the hook refuses what it cannot read", err)
+		return
+	}
+	// A comment starts only at the start of a word. The parser has been
+	// seen to take `''#` inside ( … ) for a comment where bash runs what
+	// follows: refuse any comment that does not start a word, rather than
+	// judge text the shell would run as a comment.
+	bad := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Comment:
+			if off := int(n.Hash.Offset()); off > 0 && off <= len(src) && !strings.ContainsRune(" \t\n;&|", rune(src[off-1])) {
+				bad = true
+			}
+		case *syntax.Word:
+			// The same spelling where the parser got it right: refuse it
+			// too, so that the verdict does not depend on where it stands.
+			for i := 1; i < len(n.Parts); i++ {
+				if l, ok := n.Parts[i].(*syntax.Lit); ok && strings.HasPrefix(l.Value, "#") {
+					if _, lit := n.Parts[i-1].(*syntax.Lit); !lit {
+						bad = true
+					}
+				}
+			}
+		}
+		return true
+	})
+	if bad {
+		a.refuse("the command has a `#` the parser reads as a comment where the shell may not (after a quote or inside a word): the hook refuses what it cannot read the way the shell does")
+		return
+	}
+	if a.stmts == nil {
+		a.stmts = map[*syntax.CallExpr]*syntax.Stmt{}
+		a.pipeFrom = map[*syntax.Stmt]*syntax.Stmt{}
+	}
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Stmt:
+			if c, ok := n.Cmd.(*syntax.CallExpr); ok {
+				a.stmts[c] = n
+			}
+		case *syntax.BinaryCmd:
+			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
+				a.pipeFrom[n.Y] = n.X
+			}
+		}
+		return true
+	})
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Stmt:
+			a.redirects(n)
+		case *syntax.CallExpr:
+			a.callExpr(n, depth)
+		case *syntax.DeclClause:
+			for _, as := range n.Args {
+				a.assign(as)
+			}
+		case *syntax.ForClause:
+			if wi, ok := n.Loop.(*syntax.WordIter); ok {
+				a.setUnknown(wi.Name.Value)
+			}
+		}
+		return true
+	})
+}
+
+func (a *analyzer) setUnknown(name string) {
+	delete(a.vars, name)
+	if a.unknown == nil {
+		a.unknown = map[string]bool{}
+	}
+	a.unknown[name] = true
+}
+
+func (a *analyzer) assign(as *syntax.Assign) {
+	if as == nil || as.Name == nil {
+		return
+	}
+	name := as.Name.Value
+	if as.Value == nil || as.Append || as.Index != nil || as.Array != nil {
+		if as.Value == nil && as.Array == nil && !as.Naked {
+			a.vars[name] = ""
+			return
+		}
+		if as.Naked {
+			return // `export X` keeps X's value
+		}
+		a.setUnknown(name)
+		return
+	}
+	t := a.word(as.Value)
+	if t.dyn || a.unknown[name] {
+		a.setUnknown(name)
+		return
+	}
+	if old, ok := a.vars[name]; ok && old != t.s {
+		a.setUnknown(name) // assigned two values: which one holds is control flow
+		return
+	}
+	a.vars[name] = t.s
+}
+
+// tok is one argument: its static text, or, when dyn, the static prefix of
+// a word whose value the hook cannot know (a variable, $(…), a glob).
+type tok struct {
+	s    string
+	dyn  bool
+	kind int    // for dynamic tokens: dynOutside…dynOutput
+	src  string // for dynamic tokens: the word as written
+}
+
+func (t tok) String() string {
+	if t.dyn {
+		return t.s + "…"
+	}
+	return t.s
+}
+
+func (a *analyzer) cfg() *expand.Config {
+	if a.expCfg == nil {
+		a.expCfg = &expand.Config{Env: env{a}}
+	}
+	return a.expCfg
+}
+
+// env is an expand.Environ over the variables assigned statically.
+type env struct{ a *analyzer }
+
+func (e env) Get(name string) expand.Variable {
+	if v, ok := e.a.vars[name]; ok {
+		return expand.Variable{Set: true, Kind: expand.String, Str: v}
+	}
+	if name == "HOME" {
+		return expand.Variable{Set: true, Kind: expand.String, Str: e.a.opts.Home}
+	}
+	if u, ok := strings.CutPrefix(name, "HOME "); ok {
+		return expand.Variable{Set: true, Kind: expand.String, Str: "/home/" + u}
+	}
+	return expand.Variable{}
+}
+
+func (e env) Each(func(string, expand.Variable) bool) {}
+
+// words expands a command's words into tokens: static words as a shell
+// would (quotes, escapes, $'…', braces, known variables, word splitting),
+// the others as dynamic tokens.
+func (a *analyzer) words(ws []*syntax.Word) []tok {
+	var out []tok
+	for _, w := range ws {
+		if len(w.Parts) == 1 {
+			// Fast path: a plain word.
+			if l, ok := w.Parts[0].(*syntax.Lit); ok && !strings.ContainsAny(l.Value, "\\{~*?[") {
+				out = append(out, tok{s: l.Value})
+				continue
+			}
+		}
+		if k := a.dynKind(w); k != dynStatic {
+			out = append(out, tok{s: a.prefix(w), dyn: true, kind: k, src: printWord(w)})
+			continue
+		}
+		fields, err := expand.Fields(a.cfg(), w)
+		if err != nil {
+			out = append(out, tok{s: a.prefix(w), dyn: true})
+			continue
+		}
+		for _, f := range fields {
+			out = append(out, tok{s: f})
+		}
+	}
+	return out
+}
+
+// word expands one word to a single token (no splitting; for assignments
+// and redirection targets).
+func (a *analyzer) word(w *syntax.Word) tok {
+	if w == nil {
+		return tok{}
+	}
+	if a.dynamic(w) {
+		return tok{s: a.prefix(w), dyn: true}
+	}
+	s, err := expand.Literal(a.cfg(), w)
+	if err != nil {
+		return tok{s: a.prefix(w), dyn: true}
+	}
+	return tok{s: s}
+}
+
+// dynamic reports whether a word's value depends on anything but its text
+// and the variables assigned statically: unknown variables, command,
+// process or arithmetic substitution, globs.
+func (a *analyzer) dynamic(w *syntax.Word) bool { return a.dynKind(w) != dynStatic }
+
+// Why a word is dynamic, from most to least suspicious.
+const (
+	dynStatic  = iota
+	dynOutside // a variable this line does not set ($EDITOR): the environment's
+	dynGlob    // an unquoted glob
+	dynLine    // a variable this line computes (read, $(…) assigned, a loop), or a positional parameter
+	dynOutput  // command or process substitution: another program's output
+)
+
+func (a *analyzer) dynKind(w *syntax.Word) int {
+	kind := dynStatic
+	braces := 0
+	up := func(k int) {
+		if k > kind {
+			kind = k
+		}
+	}
+	var parts func(ps []syntax.WordPart, quoted bool)
+	parts = func(ps []syntax.WordPart, quoted bool) {
+		for _, p := range ps {
+			switch p := p.(type) {
+			case *syntax.Lit:
+				if !quoted && strings.ContainsAny(p.Value, "*?[") {
+					up(dynGlob)
+				}
+				if !quoted {
+					// Brace expansion multiplies words: past a few groups
+					// the hook does not expand them (2^n words).
+					if braces += strings.Count(p.Value, "{"); braces > maxBraces {
+						up(dynLine)
+					}
+				}
+			case *syntax.SglQuoted:
+			case *syntax.DblQuoted:
+				parts(p.Parts, true)
+			case *syntax.ParamExp:
+				if p.Param == nil || !isName(p.Param.Value) {
+					up(dynLine) // $1, $@, $*, $#…
+					continue
+				}
+				name := p.Param.Value
+				switch {
+				case a.unknown[name]:
+					up(dynLine)
+				case p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil || p.Repl != nil || p.Names != 0 || p.Exp != nil:
+					if _, ok := a.vars[name]; ok {
+						up(dynLine)
+					} else {
+						up(dynOutside)
+					}
+				default:
+					if _, ok := a.vars[name]; !ok {
+						up(dynOutside)
+					}
+				}
+			case *syntax.CmdSubst, *syntax.ProcSubst:
+				up(dynOutput)
+			default: // ArithmExp, ExtGlob, BraceExp…
+				up(dynLine)
+			}
+		}
+	}
+	parts(w.Parts, false)
+	return kind
+}
+
+func isName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// prefix is the static text a dynamic word starts with.
+func (a *analyzer) prefix(w *syntax.Word) string {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			i := strings.IndexAny(p.Value, "*?[\\")
+			if i >= 0 {
+				b.WriteString(p.Value[:i])
+				return b.String()
+			}
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return b.String()
+			}
+			b.WriteString(p.Value)
+		default:
+			return b.String()
+		}
+	}
+	return b.String()
+}
+
+// redirects refuses writes to protected files and judges here-documents
+// and here-strings fed to a shell (in call, where the shell is known).
+func (a *analyzer) redirects(st *syntax.Stmt) {
+	for _, r := range st.Redirs {
+		switch r.Op {
+		case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.RdrInOut, syntax.RdrAll, syntax.AppAll:
+			t := a.word(r.Word)
+			if !t.dyn {
+				if p := a.protected(t.s); p != "" {
+					a.refuse("`%s` writes %s, which holds the gate's trust: a person changes it through review", redirText(r), p)
+				}
+			}
+		}
+	}
+}
+
+func printWord(w *syntax.Word) string {
+	var b strings.Builder
+	_ = syntax.NewPrinter().Print(&b, w)
+	return b.String()
+}
+
+func redirText(r *syntax.Redirect) string {
+	var b strings.Builder
+	_ = syntax.NewPrinter().Print(&b, r.Word)
+	return r.Op.String() + " " + b.String()
+}
+
+// resolve makes a path absolute against the working directory.
+func (a *analyzer) resolve(p string) string {
+	if strings.HasPrefix(p, "~/") && a.opts.Home != "" {
+		p = path.Join(a.opts.Home, p[2:])
+	}
+	if !path.IsAbs(p) {
+		p = path.Join(a.opts.Cwd, p)
+	}
+	return path.Clean(p)
+}
+
+// protected returns the protected file p names, or "".
+func (a *analyzer) protected(p string) string {
+	if p == "" {
+		return ""
+	}
+	abs := a.resolve(p)
+	for _, q := range a.opts.Protected {
+		if abs == q {
+			return q
+		}
+	}
+	return ""
+}
+
+// protectedDir returns a protected file that copying src into dir would
+// overwrite, or "".
+func (a *analyzer) protectedDir(src, dir string) string {
+	d := a.resolve(dir)
+	for _, q := range a.opts.Protected {
+		if path.Dir(q) == d && path.Base(q) == path.Base(src) {
+			return q
+		}
+	}
+	return ""
+}
+
+func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
+	if len(c.Args) == 0 {
+		for _, as := range c.Assigns {
+			a.assign(as)
+		}
+		return
+	}
+	var assigns []string
+	for _, as := range c.Assigns {
+		if as.Name != nil {
+			assigns = append(assigns, as.Name.Value)
+		}
+	}
+	argv := a.words(c.Args)
+	st := a.stmts[c]
+	k := a.call(argv, assigns, st, depth)
+	if k == kindBenign && st != nil && writesFile(st) {
+		k = kindOther
+	}
+	a.kinds = append(a.kinds, k)
+}
+
+func writesFile(st *syntax.Stmt) bool {
+	for _, r := range st.Redirs {
+		switch r.Op {
+		case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.RdrInOut, syntax.RdrAll, syntax.AppAll:
+			if r.Word == nil || len(r.Word.Parts) != 1 {
+				return true
+			}
+			if l, ok := r.Word.Parts[0].(*syntax.Lit); !ok || l.Value != "/dev/null" {
+				return true
+			}
+		}
+	}
+	return false
+}

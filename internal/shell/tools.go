@@ -1,0 +1,270 @@
+package shell
+
+import (
+	"path"
+	"strings"
+)
+
+// safeSubcommands change neither infrastructure nor state.
+var safeSubcommands = map[string]bool{
+	"init": true, "validate": true, "plan": true, "show": true, "output": true, "fmt": true,
+	"graph": true, "providers": true, "get": true, "login": true, "logout": true,
+	"metadata": true, "modules": true, "version": true, "console": true, "help": true,
+	"state": true, "workspace": true,
+}
+
+// applyFlags may accompany an apply of a saved plan: none changes what the
+// plan does. Those ending in "=" take a value.
+var applyFlags = map[string]bool{
+	"auto-approve": true, "input": true, "no-color": true, "compact-warnings": true,
+	"json": true, "parallelism=": true, "lock": true, "lock-timeout=": true, "concise": true,
+}
+
+// envRefused are environment settings that change what an apply of a saved
+// plan does or reads.
+func envRefused(name string) bool {
+	return strings.HasPrefix(name, "TF_CLI_ARGS") || name == "TF_WORKSPACE" || name == "TF_DATA_DIR"
+}
+
+// terraform judges terraform/tofu ARGS.
+func (a *analyzer) terraform(tool string, argv []tok, assigns []string) kind {
+	line := quoteArgs(argv)
+	chdir := ""
+	i := 1
+	for ; i < len(argv); i++ {
+		t := argv[i]
+		if !strings.HasPrefix(t.s, "-") {
+			break
+		}
+		if v, ok := strings.CutPrefix(strings.TrimPrefix(t.s, "-"), "-chdir="); ok {
+			if t.dyn {
+				chdir = "\x00"
+			} else {
+				chdir = v
+			}
+		} else if v, ok := strings.CutPrefix(t.s, "-chdir="); ok {
+			if t.dyn {
+				chdir = "\x00"
+			} else {
+				chdir = v
+			}
+		}
+	}
+	if i >= len(argv) {
+		return kindBenign // terraform, terraform -version, terraform -help
+	}
+	sub := argv[i]
+	if sub.dyn {
+		a.refuse("`%s`: the %s subcommand is computed at run time, so the hook cannot tell what it does", line, tool)
+		return kindOther
+	}
+	name := strings.ToLower(sub.s)
+	rest := argv[i+1:]
+	switch {
+	case name == "apply":
+		return a.tfApply(tool, line, chdir, rest, assigns)
+	case name == "state":
+		if s := firstPositional(rest); s == nil || s.dyn || stateRefused(strings.ToLower(s.s)) {
+			a.refuse("`%s` changes the Terraform state (only state list, show and pull are allowed): %s", line, planOnly)
+		}
+		return kindOther
+	case name == "workspace":
+		if s := firstPositional(rest); s != nil && (s.dyn || strings.ToLower(s.s) == "delete") {
+			a.refuse("`%s` deletes a workspace and its state: %s", line, planOnly)
+		}
+		return kindOther
+	case name == "init":
+		for _, t := range rest {
+			f := strings.TrimLeft(t.s, "-")
+			if strings.HasPrefix(t.s, "-") && (strings.HasPrefix(f, "migrate-state") || strings.HasPrefix(f, "force-copy")) {
+				a.refuse("`%s` copies state into another backend, overwriting what is there: a person migrates state", line)
+			}
+		}
+		return kindOther
+	case name == "show" || name == "version" || name == "validate":
+		return kindBenign
+	case safeSubcommands[name]:
+		return kindOther
+	case name == "destroy":
+		a.refuse("`%s` destroys infrastructure: %s", line, planOnly)
+	case name == "import" || name == "taint" || name == "untaint" || name == "force-unlock" || name == "refresh":
+		a.refuse("`%s` changes the Terraform state: %s", line, planOnly)
+	case name == "test":
+		a.refuse("`%s` creates and destroys real infrastructure: run it in CI", line)
+	default:
+		a.refuse("`%s`: `%s` is not a %s subcommand the hook knows to be read-only, so it is refused", line, sub.s, tool)
+	}
+	return kindOther
+}
+
+// planOnly is the way forward the refusals name.
+const planOnly = "plan instead (`terraform plan -out tfplan`), check it (`planguard check tfplan`), and ask a person to approve what the gate blocks"
+
+func firstPositional(args []tok) *tok {
+	for i := range args {
+		if !strings.HasPrefix(args[i].s, "-") || args[i].dyn && args[i].s == "" {
+			return &args[i]
+		}
+	}
+	return nil
+}
+
+// tfApply allows `apply [safe flags] PLANFILE` on condition that the gate
+// allows the plan; everything else that applies is refused.
+func (a *analyzer) tfApply(tool, line, chdir string, args []tok, assigns []string) kind {
+	for _, n := range assigns {
+		if envRefused(n) {
+			a.refuse("`%s`: %s changes what the apply does", line, n)
+			return kindOther
+		}
+	}
+	var plans []tok
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		if t.s == "--" && !t.dyn {
+			plans = append(plans, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(t.s, "-") || t.s == "-" {
+			plans = append(plans, t)
+			continue
+		}
+		if t.dyn {
+			a.refuse("`%s`: an apply flag is computed at run time: %s", line, planOnly)
+			return kindOther
+		}
+		f := strings.TrimLeft(t.s, "-")
+		n, _, hasValue := strings.Cut(f, "=")
+		switch {
+		case applyFlags[n]:
+		case applyFlags[n+"="]:
+			if !hasValue {
+				i++ // -parallelism 4
+			}
+		default:
+			a.refuse("`%s` applies without a checked saved plan (%s): %s", line, t.s, planOnly)
+			return kindOther
+		}
+	}
+	switch {
+	case len(plans) == 0:
+		a.refuse("`%s` plans and applies in one step, so no one checked the plan: %s; then apply the checked file", line, planOnly)
+	case len(plans) > 1:
+		a.refuse("`%s`: an apply takes one saved plan file", line)
+	case plans[0].dyn || chdir == "\x00":
+		a.refuse("`%s`: the plan file is computed at run time, so the hook cannot check it", line)
+	default:
+		a.res.Applies = append(a.res.Applies, PlanApply{Tool: tool, Chdir: chdir, Plan: plans[0].s})
+		return kindApply
+	}
+	return kindOther
+}
+
+// terragrunt refuses a terragrunt call that names a subcommand that
+// changes infrastructure or state anywhere in its arguments (terragrunt
+// passes them on to terraform: run-all, run --all, run --, stack run).
+func (a *analyzer) terragrunt(argv []tok) {
+	line := quoteArgs(argv)
+	if w, ok := namesRefused(argv[1:]); ok {
+		a.refuse("`%s` runs `%s` through terragrunt: %s", line, w, planOnly)
+		return
+	}
+	for _, t := range argv[1:] {
+		if t.dyn && !strings.HasPrefix(t.s, "-") {
+			a.refuse("`%s`: a terragrunt argument is computed at run time, so the hook cannot tell what it runs", line)
+			return
+		}
+		if !t.dyn && strings.EqualFold(t.s, "test") {
+			a.refuse("`%s` creates and destroys real infrastructure: run it in CI", line)
+			return
+		}
+	}
+}
+
+// planguard refuses approve and sign (a person signs), and a planguard
+// apply that judges by anything but the hook's policy and the current time.
+func (a *analyzer) planguard(argv []tok) kind {
+	line := quoteArgs(argv)
+	sub := firstPositional(argv[1:])
+	if sub == nil {
+		return kindBenign
+	}
+	if sub.dyn {
+		a.refuse("`%s`: the planguard command is computed at run time", line)
+		return kindOther
+	}
+	switch strings.ToLower(sub.s) {
+	case "approve", "sign":
+		a.refuse("`%s`: an agent proposes approvals, a person signs them (planguard %s runs on the approver's machine with their key)", line, sub.s)
+		return kindOther
+	case "check", "verify", "version", "payload", "verify-attestation":
+		return kindBenign
+	case "apply":
+		return a.planguardApply(line, argv[1:])
+	}
+	return kindOther
+}
+
+func (a *analyzer) planguardApply(line string, args []tok) kind {
+	policy := "planguard.hcl"
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		if t.s == "--" {
+			break
+		}
+		if !strings.HasPrefix(t.s, "-") {
+			continue
+		}
+		n, v, hasValue := strings.Cut(strings.TrimLeft(t.s, "-"), "=")
+		if !hasValue && i+1 < len(args) {
+			switch n {
+			case "policy", "policy-sha256", "format", "now", "terraform-bin", "author", "audit-log", "attest", "attest-key", "attestation", "attestation-signers":
+				i++
+				v = args[i].s
+				t.dyn = t.dyn || args[i].dyn
+			}
+		}
+		switch n {
+		case "now", "terraform-bin", "attestation", "attestation-signers":
+			a.refuse("`%s`: --%s would let the apply judge by something other than the hook's policy now", line, n)
+			return kindOther
+		case "policy":
+			if t.dyn {
+				a.refuse("`%s`: the policy is computed at run time", line)
+				return kindOther
+			}
+			policy = v
+		}
+	}
+	if a.opts.Policy != "" && a.resolve(policy) != path.Clean(a.opts.Policy) {
+		a.refuse("`%s` judges by %s, not by the policy the hook enforces (%s)", line, a.resolve(policy), a.opts.Policy)
+		return kindOther
+	}
+	return kindPGApply
+}
+
+// sshKeygen refuses signing in the planguard-approval namespace.
+func (a *analyzer) sshKeygen(argv []tok) {
+	sign, ns, nsDyn := false, "", false
+	for i := 1; i < len(argv); i++ {
+		t := argv[i]
+		switch {
+		case t.s == "-Y" && i+1 < len(argv):
+			sign = sign || argv[i+1].s == "sign" || argv[i+1].dyn
+			i++
+		case t.s == "-Ysign" || t.s == "-Y" && t.dyn:
+			sign = true
+		case t.s == "-n" && i+1 < len(argv):
+			ns, nsDyn = argv[i+1].s, argv[i+1].dyn
+			i++
+		case strings.HasPrefix(t.s, "-n") && len(t.s) > 2:
+			ns, nsDyn = t.s[2:], t.dyn
+		case strings.HasPrefix(t.s, "-") && strings.HasSuffix(t.s, "Y") && i+1 < len(argv):
+			sign = sign || argv[i+1].s == "sign" || argv[i+1].dyn
+			i++
+		}
+	}
+	if sign && (nsDyn || ns == "planguard-approval" || strings.Contains(ns, "planguard")) {
+		a.refuse("`%s` signs in the planguard-approval namespace: an agent proposes approvals, a person signs them", quoteArgs(argv))
+	}
+}

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// settingsPath is where an agent reads hooks for a scope.
+func settingsPath(agent, scope, cwd, home string) (string, error) {
+	managed := map[string]string{
+		"claude": "/etc/claude-code/managed-settings.json",
+		"gemini": "/etc/gemini-cli/settings.json",
+		"cursor": "/etc/cursor/hooks.json",
+	}
+	if runtime.GOOS == "darwin" {
+		managed["claude"] = "/Library/Application Support/ClaudeCode/managed-settings.json"
+		managed["gemini"] = "/Library/Application Support/GeminiCli/settings.json"
+		managed["cursor"] = "/Library/Application Support/Cursor/hooks.json"
+	}
+	rel := map[string]string{
+		"claude":  ".claude/settings.json",
+		"gemini":  ".gemini/settings.json",
+		"copilot": ".github/hooks/planguard.json",
+		"cursor":  ".cursor/hooks.json",
+	}
+	switch scope {
+	case "project":
+		return filepath.Join(cwd, rel[agent]), nil
+	case "user":
+		if home == "" {
+			return "", fmt.Errorf("HOME is not set")
+		}
+		if agent == "copilot" {
+			return filepath.Join(home, ".copilot/hooks/planguard.json"), nil
+		}
+		return filepath.Join(home, rel[agent]), nil
+	case "managed":
+		if p, ok := managed[agent]; ok {
+			return p, nil
+		}
+		return "", withHint(fmt.Errorf("%s has no managed settings file planguard knows", agent), "use --scope project or user, and protect that file")
+	}
+	return "", &usageError{msg: fmt.Sprintf("unknown --scope %q", scope), hint: "pass --scope user, project or managed"}
+}
+
+func runHookInstall(e *env, args []string) (int, error) {
+	fs := newFlags("hook install", "planguard hook install --agent claude|gemini|copilot|cursor [--scope user|project|managed] [--policy FILE]",
+		`Add the planguard hook to an agent's settings: merges one hook entry into the settings
+JSON (keeping everything else, replacing an earlier planguard entry, idempotent), keeps a
+backup of the previous file beside it (.planguard-backup), and prints what it changed.
+Managed settings (--scope managed, needs root) are the place an agent cannot edit.`,
+		`  planguard hook install --agent claude --scope project --policy planguard.hcl
+  sudo planguard hook install --agent claude --scope managed --policy /etc/planguard/prod.hcl
+`)
+	var agent, scope, policyPath, bin string
+	fs.StringVar(&agent, "agent", "", "claude, gemini, copilot or cursor")
+	fs.StringVar(&scope, "scope", "project", "user, project or managed")
+	fs.StringVar(&policyPath, "policy", defaultPolicy, "policy `FILE` the hook enforces (written as an absolute path)")
+	fs.StringVar(&bin, "planguard-bin", "", "planguard `BINARY` the hook runs (default: this executable)")
+	if err := parse(e, fs, args); err != nil {
+		return exitError, err
+	}
+	if _, ok := agents[agent]; !ok {
+		return exitError, &usageError{msg: fmt.Sprintf("unknown --agent %q", agent), hint: "pass --agent claude, gemini, copilot or cursor"}
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return exitError, err
+	}
+	path, err := settingsPath(agent, scope, cwd, e.getenv("HOME"))
+	if err != nil {
+		return exitError, err
+	}
+	policyAbs, err := filepath.Abs(policyPath)
+	if err != nil {
+		return exitError, err
+	}
+	if _, _, err := loadPolicy(policyAbs); err != nil {
+		return exitError, err
+	}
+	if bin == "" {
+		if bin, err = os.Executable(); err != nil {
+			return exitError, err
+		}
+	}
+	command := hookCommand(bin, agent, policyAbs)
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return exitError, fmt.Errorf("read %s: %w", path, err)
+	}
+	settings := map[string]any{}
+	if len(bytes.TrimSpace(old)) > 0 {
+		if err := json.Unmarshal(old, &settings); err != nil {
+			return exitError, withHint(fmt.Errorf("%s is not a JSON object: %w", path, err), "fix the file by hand, then run install again")
+		}
+	}
+	changed := mergeHook(settings, agent, command)
+	if !changed {
+		fmt.Fprintf(e.stdout, "planguard: %s already runs %s; nothing changed\n", path, command)
+		return exitAllow, nil
+	}
+	out, err := json.MarshalIndent(settings, "", "  ")
+	if err != nil {
+		return exitError, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return exitError, err
+	}
+	if old != nil {
+		if err := os.WriteFile(path+".planguard-backup", old, 0o600); err != nil {
+			return exitError, fmt.Errorf("back up %s: %w", path, err)
+		}
+		fmt.Fprintf(e.stdout, "planguard: backed up %s to %s\n", path, path+".planguard-backup")
+	}
+	tmp := path + ".planguard-tmp"
+	if err := os.WriteFile(tmp, append(out, '\n'), 0o644); err != nil {
+		return exitError, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return exitError, err
+	}
+	fmt.Fprintf(e.stdout, "planguard: %s now runs, before every %s tool call it judges:\n  %s\n", path, agent, command)
+	return exitAllow, nil
+}
+
+func hookCommand(bin, agent, policy string) string {
+	q := func(s string) string {
+		if r, err := syntax.Quote(s, syntax.LangPOSIX); err == nil {
+			return r
+		}
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return fmt.Sprintf("%s hook --agent %s --policy %s", q(bin), agent, q(policy))
+}
+
+// isPlanguardHook recognises an entry an earlier install wrote.
+func isPlanguardHook(cmd string) bool {
+	return strings.Contains(cmd, " hook --agent ") && strings.Contains(cmd, "planguard")
+}
+
+// mergeHook puts the hook entry into settings; false when it was there.
+func mergeHook(settings map[string]any, agent, command string) bool {
+	type spec struct {
+		event, matcher, key string
+		entry               map[string]any
+	}
+	var s spec
+	switch agent {
+	case "claude":
+		s = spec{"PreToolUse", "Bash|Write|Edit|MultiEdit|NotebookEdit", "command",
+			map[string]any{"type": "command", "command": command, "timeout": 120}}
+	case "gemini":
+		s = spec{"BeforeTool", "run_shell_command|write_file|replace", "command",
+			map[string]any{"type": "command", "name": "planguard", "command": command, "timeout": 120000}}
+	case "copilot":
+		settings["version"] = 1
+		s = spec{"preToolUse", "", "bash", map[string]any{"type": "command", "bash": command, "timeoutSec": 120}}
+	case "cursor":
+		settings["version"] = 1
+		s = spec{"beforeShellExecution", "", "command", map[string]any{"command": command, "failClosed": true}}
+	}
+	hooks, _ := settings["hooks"].(map[string]any)
+	if hooks == nil {
+		hooks = map[string]any{}
+		settings["hooks"] = hooks
+	}
+	list, _ := hooks[s.event].([]any)
+	var kept []any
+	found := false
+	for _, item := range list {
+		m, _ := item.(map[string]any)
+		if m == nil {
+			kept = append(kept, item)
+			continue
+		}
+		if s.matcher != "" {
+			// Claude/Gemini: {matcher, hooks: [...]}
+			inner, _ := m["hooks"].([]any)
+			var innerKept []any
+			for _, h := range inner {
+				hm, _ := h.(map[string]any)
+				if c, _ := hm[s.key].(string); hm != nil && isPlanguardHook(c) {
+					if c == command && m["matcher"] == s.matcher {
+						found = true
+						innerKept = append(innerKept, h)
+					}
+					continue
+				}
+				innerKept = append(innerKept, h)
+			}
+			if len(innerKept) == 0 && len(inner) > 0 {
+				continue
+			}
+			m["hooks"] = innerKept
+			kept = append(kept, m)
+			continue
+		}
+		if c, _ := m[s.key].(string); isPlanguardHook(c) {
+			if c == command {
+				found = true
+				kept = append(kept, m)
+			}
+			continue
+		}
+		kept = append(kept, m)
+	}
+	if found && len(kept) == len(list) {
+		return false
+	}
+	if !found {
+		if s.matcher != "" {
+			kept = append(kept, map[string]any{"matcher": s.matcher, "hooks": []any{s.entry}})
+		} else {
+			kept = append(kept, s.entry)
+		}
+	}
+	hooks[s.event] = kept
+	return true
+}

@@ -1,22 +1,3 @@
-// Attestations: an in-toto Statement v1 in a DSSE envelope, signed with SSHSIG.
-//
-// Libraries (issue 13, measured with v0.11.1 / v1.2.0 in a scratch test):
-//   - github.com/secure-systems-lab/go-securesystemslib/dsse is used for the
-//     envelope types and PAE: its PAE and envelope JSON are byte for byte
-//     ours, and it adds no module but x/crypto, which we have. Its
-//     EnvelopeVerifier is not used: it decodes base64 leniently (URL-safe
-//     "-_-_" and unpadded forms are accepted; we accept only strict standard
-//     base64), it prints to standard output when two signatures share a key
-//     id (our stdout is a report, possibly JSON), and it trusts a fixed list
-//     of keys, where we need allowed_signers (principal, namespace,
-//     valid-after/valid-before at --now) over the key inside each SSHSIG.
-//   - github.com/in-toto/attestation/go/v1 (Statement v1) is not used: its
-//     types are protobuf messages serialised with protojson, which sorts the
-//     predicate's keys and inserts white space at random by design (so the
-//     signed bytes would change, and change between builds), carries the
-//     predicate as an untyped structpb.Struct (numbers become float64), and
-//     would add google.golang.org/protobuf to a binary that has none. Our
-//     statement struct writes the same Statement v1 shape with encoding/json.
 package main
 
 import (
@@ -37,6 +18,24 @@ import (
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 )
+
+// Libraries (issue 13, measured with v0.11.1 / v1.2.0 in a scratch test):
+//   - github.com/secure-systems-lab/go-securesystemslib/dsse is used for the
+//     envelope types and PAE: its PAE and envelope JSON are byte for byte
+//     ours, and it adds no module but x/crypto, which we have. Its
+//     EnvelopeVerifier is not used: it decodes base64 leniently (it falls
+//     back to URL-safe base64: "-_-_" is accepted; we accept only strict
+//     standard base64), it prints to standard output when two signatures share a key
+//     id (our stdout is a report, possibly JSON), and it trusts a fixed list
+//     of keys, where we need allowed_signers (principal, namespace,
+//     valid-after/valid-before at --now) over the key inside each SSHSIG.
+//   - github.com/in-toto/attestation/go/v1 (Statement v1) is not used: its
+//     types are protobuf messages serialised with protojson, which sorts the
+//     predicate's keys and inserts white space at random by design (so the
+//     signed bytes would change, and change between builds), carries the
+//     predicate as an untyped structpb.Struct (numbers become float64), and
+//     would add google.golang.org/protobuf to a binary that has none. Our
+//     statement struct writes the same Statement v1 shape with encoding/json.
 
 // An attestation is an in-toto Statement v1 in a DSSE envelope, signed with
 // an SSHSIG (namespace planguard-attestation) over the DSSE pre-auth

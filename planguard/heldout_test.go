@@ -104,8 +104,8 @@ func judgeHeldOut(t *testing.T, policyPath, version, name, fx string) {
 	got := goldenSummary(t, policyPath, fx)
 	golden, than := filepath.Join("testdata", "golden", "terraform", name+".txt"), "1.8.5"
 	if _, err := os.Stat(golden); errors.Is(err, fs.ErrNotExist) {
-		// A scenario Terraform 1.8.5 cannot plan (removed with
-		// destroy = true, ephemeral variables): its own golden.
+		// A scenario Terraform 1.8.5 cannot plan (provisioners in
+		// removed blocks, ephemeral variables): its own golden.
 		golden, than = filepath.Join("testdata", "golden", "newer", name+".txt"), "the golden"
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {

@@ -140,8 +140,14 @@ func fixtureWants() map[string][]want {
 			{address: "terraform_data.keep", kind: KindNoOp, actions: noop},
 			{address: "terraform_data.prod_db", kind: KindDelete, actions: delAct, reason: "delete_because_no_resource_config"},
 		},
-		// removed with destroy = true (Terraform >= 1.9): a plain deletion.
+		// removed with destroy = true (Terraform >= 1.7): a plain deletion.
 		"removed_destroy": {
+			{address: "terraform_data.db", kind: KindDelete, actions: delAct, reason: "delete_because_no_resource_config"},
+			{address: "terraform_data.keep", kind: KindNoOp, actions: noop},
+		},
+		// The same with a destroy-time provisioner (Terraform >= 1.9); the
+		// provisioner is in neither resource_changes nor configuration.
+		"removed_provisioner": {
 			{address: "terraform_data.db", kind: KindDelete, actions: delAct, reason: "delete_because_no_resource_config"},
 			{address: "terraform_data.keep", kind: KindNoOp, actions: noop},
 		},
@@ -177,10 +183,10 @@ func fixtureErrors() map[string]error {
 // fixtureTools maps each tool to the scenarios it cannot produce.
 func fixtureTools() map[string][]string {
 	return map[string][]string{
-		// Terraform 1.8.5: removed with destroy = true needs 1.9, ephemeral
-		// variables 1.10 (see the scenarios' tools files).
-		"terraform": {"removed_destroy", "ephemeral_vars"},
-		"tofu":      {"removed_forget", "removed_destroy", "ephemeral_vars"},
+		// Terraform 1.8.5: provisioners in removed blocks need 1.9,
+		// ephemeral variables 1.10 (see the scenarios' tools files).
+		"terraform": {"removed_provisioner", "ephemeral_vars"},
+		"tofu":      {"removed_forget", "removed_destroy", "removed_provisioner", "ephemeral_vars"},
 	}
 }
 

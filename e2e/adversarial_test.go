@@ -97,7 +97,14 @@ func TestAdversarialTerraform(t *testing.T) {
 
 func TestAdversarialOpenTofu(t *testing.T) { adversarial(t, testbin.Tool(t, "PLANGUARD_TOFU", "tofu")) }
 
+// TestAdversarialTerraformLatest runs the suite on the Terraform on PATH
+// (PLANGUARD_TERRAFORM_LATEST), whatever its version.
+func TestAdversarialTerraformLatest(t *testing.T) {
+	adversarial(t, testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"))
+}
+
 func adversarial(t *testing.T, tf string) {
+	toolVersion(t, tf)
 	root := t.TempDir()
 	w := &world{t: t, tf: tf, dir: filepath.Join(root, "base"), keys: filepath.Join(root, "keys")}
 	for _, d := range []string{w.dir, w.keys, filepath.Join(w.dir, "modules", "data")} {

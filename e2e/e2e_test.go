@@ -26,6 +26,13 @@ func TestE2ETerraform(t *testing.T) { story(t, testbin.Tool(t, "PLANGUARD_TERRAF
 
 func TestE2EOpenTofu(t *testing.T) { story(t, testbin.Tool(t, "PLANGUARD_TOFU", "tofu")) }
 
+// TestE2ETerraformLatest replays the story on the Terraform the machine has
+// on PATH (PLANGUARD_TERRAFORM_LATEST; the GNUmakefile finds it), whatever
+// its version: a newer one is exercised and its version logged.
+func TestE2ETerraformLatest(t *testing.T) {
+	story(t, testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"))
+}
+
 type world struct {
 	t    *testing.T
 	tf   string
@@ -97,6 +104,7 @@ func contains(t *testing.T, out string, wants ...string) {
 }
 
 func story(t *testing.T, tf string) {
+	toolVersion(t, tf)
 	root := t.TempDir()
 	w := &world{t: t, tf: tf, dir: filepath.Join(root, "infra"), keys: filepath.Join(root, "keys")}
 	os.MkdirAll(w.dir, 0o755)

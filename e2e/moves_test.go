@@ -352,7 +352,7 @@ func moves(t *testing.T, tf string) {
 
 // versionAtLeast compares dotted versions such as 1.6.2 (a "-dev" suffix
 // is ignored).
-func versionAtLeast(v, min string) bool {
+func versionAtLeast(v, atLeast string) bool {
 	parse := func(s string) [3]int {
 		var out [3]int
 		s, _, _ = strings.Cut(s, "-")
@@ -361,7 +361,7 @@ func versionAtLeast(v, min string) bool {
 		}
 		return out
 	}
-	a, b := parse(v), parse(min)
+	a, b := parse(v), parse(atLeast)
 	for i := range a {
 		if a[i] != b[i] {
 			return a[i] > b[i]

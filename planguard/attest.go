@@ -11,14 +11,32 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 )
+
+// Libraries (issue 13, measured with v0.11.1 / v1.2.0 in a scratch test):
+//   - github.com/secure-systems-lab/go-securesystemslib/dsse is used for the
+//     envelope types and PAE: its PAE and envelope JSON are byte for byte
+//     ours, and it adds no module but x/crypto, which we have. Its
+//     EnvelopeVerifier is not used: it decodes base64 leniently (it falls
+//     back to URL-safe base64: "-_-_" is accepted; we accept only strict
+//     standard base64), it prints to standard output when two signatures share a key
+//     id (our stdout is a report, possibly JSON), and it trusts a fixed list
+//     of keys, where we need allowed_signers (principal, namespace,
+//     valid-after/valid-before at --now) over the key inside each SSHSIG.
+//   - github.com/in-toto/attestation/go/v1 (Statement v1) is not used: its
+//     types are protobuf messages serialised with protojson, which sorts the
+//     predicate's keys and inserts white space at random by design (so the
+//     signed bytes would change, and change between builds), carries the
+//     predicate as an untyped structpb.Struct (numbers become float64), and
+//     would add google.golang.org/protobuf to a binary that has none. Our
+//     statement struct writes the same Statement v1 shape with encoding/json.
 
 // An attestation is an in-toto Statement v1 in a DSSE envelope, signed with
 // an SSHSIG (namespace planguard-attestation) over the DSSE pre-auth
@@ -32,16 +50,12 @@ const (
 	maxAttestationLen = 16 << 20
 )
 
-type envelope struct {
-	PayloadType string         `json:"payloadType"`
-	Payload     string         `json:"payload"`
-	Signatures  []envelopeSign `json:"signatures"`
-}
+// envelope is the DSSE envelope; a signature's Sig is the base64 of the
+// armored SSHSIG over pae(payloadType, payload), its KeyID the key's SSH
+// SHA-256 fingerprint.
+type envelope = dsse.Envelope
 
-type envelopeSign struct {
-	KeyID string `json:"keyid"`
-	Sig   string `json:"sig"` // base64 of the armored SSHSIG
-}
+type envelopeSign = dsse.Signature
 
 type statement struct {
 	Type          string         `json:"_type"`
@@ -65,15 +79,8 @@ type checkPredicate struct {
 	Changes          []auditChange `json:"changes"`
 }
 
-// pae is DSSE's pre-authentication encoding.
-func pae(payloadType string, payload []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString("DSSEv1 ")
-	b.WriteString(strconv.Itoa(len(payloadType)) + " " + payloadType + " ")
-	b.WriteString(strconv.Itoa(len(payload)) + " ")
-	b.Write(payload)
-	return b.Bytes()
-}
+// pae is DSSE's pre-authentication encoding: what the SSHSIG signs.
+func pae(payloadType string, payload []byte) []byte { return dsse.PAE(payloadType, payload) }
 
 func writeAttestation(e *env, path, keyPath string, res *checked) error {
 	r := res.report

@@ -3,26 +3,44 @@
 # outside the clone (PLANGUARD_TOOLS, default ~/.cache/planguard/bin),
 # reusing binaries already there at the right version. Offline-safe: only
 # the Go module proxy is used.
+#
+# Usage: scripts/tools.sh [NAME...]: only the named tools (terraform, tofu,
+# tfplugindocs, golangci-lint, govulncheck, vulndb); all without arguments
+# (make tools, what .ci/run and the test command use). make demo asks only
+# for terraform, and only when there is none on PATH.
 set -euo pipefail
+
+all="terraform tofu tfplugindocs golangci-lint govulncheck vulndb"
+wanted=" ${*:-$all} "
+for n in $wanted; do
+	case " $all " in *" $n "*) ;; *) echo "tools: unknown tool $n (known: $all)" >&2; exit 2 ;; esac
+done
+# wants NAME: NAME was asked for.
+wants() { [[ $wanted == *" $1 "* ]]; }
 
 bin="${PLANGUARD_TOOLS:-$HOME/.cache/planguard/bin}"
 mkdir -p "$bin"
 export GOBIN="$bin" GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
-# have NAME WANT: true when $bin/NAME exists and its version output contains WANT.
+# have NAME WANT: true when $bin/NAME exists and its version output contains
+# WANT. (The output is read whole: `| grep -q` under pipefail fails when grep
+# exits before the tool has written everything, and the tool was rebuilt.)
 have() {
 	[ -x "$bin/$1" ] || return 1
+	local out=""
 	case "$1" in
-	golangci-lint) "$bin/$1" version 2>/dev/null | grep -qF "$2" ;;
+	golangci-lint) out=$("$bin/$1" version 2>/dev/null) || true ;;
 	# tfplugindocs built by go install reports "dev": trust the marker this script writes.
-	tfplugindocs) [ -f "$bin/.tfplugindocs-$2" ] ;;
-	govulncheck) "$bin/$1" -version 2>/dev/null | grep -qF "govulncheck@v$2" ;;
-	indexdb) [ -f "$bin/.indexdb-$2" ] ;;
-	*) CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$bin/$1" version 2>/dev/null | grep -qF "$2" ;;
+	tfplugindocs) [ -f "$bin/.tfplugindocs-$2" ]; return ;;
+	govulncheck) out=$("$bin/$1" -version 2>/dev/null) || true; [[ $out == *"govulncheck@v$2"* ]]; return ;;
+	indexdb) [ -f "$bin/.indexdb-$2" ]; return ;;
+	*) out=$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$bin/$1" version 2>/dev/null) || true ;;
 	esac
+	[[ $out == *"$2"* ]]
 }
 
 install() { # NAME VERSION MODULE
+	wants "$1" || [[ $1 == indexdb ]] || return 0
 	if have "$1" "$2"; then
 		echo "tools: $1 $2 present in $bin"
 		return
@@ -42,6 +60,7 @@ install govulncheck 1.9.0 golang.org/x/vuln/cmd/govulncheck
 # the module proxy serves golang.org/x/vulndb, whose data/osv holds every
 # report; its own indexdb command builds the database govulncheck reads with
 # -db file://. Pinned to a snapshot (bump VULNDB to refresh it).
+wants vulndb || exit 0
 vulndb="${VULNDB:-0.0.0-20261105234957-e22db6528018}"
 install indexdb "$vulndb" golang.org/x/vulndb/cmd/indexdb
 db="$(dirname "$bin")/vulndb-$vulndb"

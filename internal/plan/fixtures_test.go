@@ -142,6 +142,49 @@ func fixtureWants() map[string][]want {
 		"update": {
 			{address: "terraform_data.db", kind: KindUpdate, actions: update, changed: []string{"input", "output"}},
 		},
+		// An import the same plan updates: a guarded update of an imported object.
+		"import_update": {
+			{address: "terraform_data.cache", kind: KindUpdate, actions: update, importID: "legacy-cache-1", changed: []string{"input", "output"}},
+			{address: "terraform_data.db", kind: KindNoOp, actions: noop},
+		},
+		// The database deleted while its id is imported elsewhere.
+		"import_delete": {
+			{address: "terraform_data.junk", kind: KindNoOp, actions: noop, importID: "legacy-db-7"},
+			{address: "terraform_data.keep", kind: KindNoOp, actions: noop},
+			{address: "terraform_data.prod_db", kind: KindDelete, actions: delAct, reason: "delete_because_no_resource_config"},
+		},
+		// removed with destroy = true (Terraform >= 1.7): a plain deletion.
+		"removed_destroy": {
+			{address: "terraform_data.db", kind: KindDelete, actions: delAct, reason: "delete_because_no_resource_config"},
+			{address: "terraform_data.keep", kind: KindNoOp, actions: noop},
+		},
+		// The same with a destroy-time provisioner (Terraform >= 1.9); the
+		// provisioner is in neither resource_changes nor configuration.
+		"removed_provisioner": {
+			{address: "terraform_data.db", kind: KindDelete, actions: delAct, reason: "delete_because_no_resource_config"},
+			{address: "terraform_data.keep", kind: KindNoOp, actions: noop},
+		},
+		// The plan's checks (one failing) change nothing in resource_changes.
+		"check_block": {
+			{address: "terraform_data.db", kind: KindNoOp, actions: noop},
+			{address: "terraform_data.new", kind: KindCreate, actions: create},
+			{address: "terraform_data.old", kind: KindDelete, actions: delAct, reason: "delete_because_no_resource_config"},
+		},
+		"sensitive_vars": {
+			{address: "terraform_data.db", kind: KindReplace, actions: delCreat, reason: "replace_because_cannot_update", changed: []string{"id", "output", "triggers_replace"}},
+			{address: "terraform_data.user", kind: KindUpdate, actions: update, changed: []string{"input", "output"}},
+		},
+		// Ephemeral variables (Terraform >= 1.10) appear in no change.
+		"ephemeral_vars": {
+			{address: "terraform_data.db", kind: KindReplace, actions: delCreat, reason: "replace_because_cannot_update", changed: []string{"id", "output", "triggers_replace"}},
+			{address: "terraform_data.old", kind: KindDelete, actions: delAct, reason: "delete_because_no_resource_config"},
+		},
+		// -destroy -target: the targets and what depends on them, no reason.
+		"targeted_destroy": {
+			{address: "terraform_data.app", kind: KindDelete, actions: delAct},
+			{address: "terraform_data.db", kind: KindDelete, actions: delAct},
+			{address: "module.data.terraform_data.db[1]", kind: KindDelete, actions: delAct, module: "module.data"},
+		},
 	}
 }
 
@@ -153,8 +196,10 @@ func fixtureErrors() map[string]error {
 // fixtureTools maps each tool to the scenarios it cannot produce.
 func fixtureTools() map[string][]string {
 	return map[string][]string{
-		"terraform": nil,
-		"tofu":      {"removed_forget"},
+		// Terraform 1.8.5: provisioners in removed blocks need 1.9,
+		// ephemeral variables 1.10 (see the scenarios' tools files).
+		"terraform": {"removed_provisioner", "ephemeral_vars"},
+		"tofu":      {"removed_forget", "removed_destroy", "removed_provisioner", "ephemeral_vars"},
 	}
 }
 

@@ -106,13 +106,6 @@ func scanFile(src []byte, filename string) (removedProvisioners, moved, ok bool)
 	return removedProvisioners, moved, true
 }
 
-// removedProvisioners reports whether a native-syntax configuration file
-// has a provisioner block inside a removed block, or does not parse.
-func removedProvisioners(src []byte, filename string) bool {
-	removed, _, ok := scanFile(src, filename)
-	return removed || !ok
-}
-
 // pruneRemovedBlockRuns drops the TypeRemovedBlock runs of a plan read from
 // a saved plan whose configuration snapshot shows that no removed block
 // declares a provisioner.

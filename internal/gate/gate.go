@@ -147,6 +147,10 @@ type Change struct {
 	ApprovedBy        []string  `json:"approved_by"`
 	Problems          []string  `json:"problems"`
 
+	// MaxTTL is the shortest max_ttl of the rules that apply, 0 for none;
+	// approvals must be signed with a lifetime no longer than it.
+	MaxTTL time.Duration `json:"-"`
+
 	maxTTL time.Duration
 }
 
@@ -351,6 +355,7 @@ func (ch *Change) require(req policy.Requirement) {
 	ch.RequiredApprovals = req.Approvals
 	ch.RequireIdentity = req.RequireIdentity
 	ch.maxTTL = req.MaxTTL
+	ch.MaxTTL = req.MaxTTL
 }
 
 // destructive reports whether pc is a destructive change the report lists

@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
@@ -67,8 +68,12 @@ func ApproveCommand(c gate.Change, opts Options) string {
 	if c.PreviousAddress != "" {
 		b.WriteString(" --from " + shellQuote(c.PreviousAddress))
 	}
-	fmt.Fprintf(&b, " --action %s --reason %s --key ~/.ssh/id_ed25519 --principal YOU@example.com --out approvals.tf",
-		c.Action, shellQuote("CHG-0000: why this "+c.Action+" is intended"))
+	fmt.Fprintf(&b, " --action %s --reason %s", c.Action, shellQuote("CHG-0000: why this "+c.Action+" is intended"))
+	if c.MaxTTL > 0 && c.MaxTTL < 24*time.Hour {
+		// approve's default validity, 24h, would exceed the rule's max_ttl.
+		b.WriteString(" --expires " + c.MaxTTL.String())
+	}
+	b.WriteString(" --key ~/.ssh/id_ed25519 --principal YOU@example.com --out approvals.tf")
 	return b.String()
 }
 

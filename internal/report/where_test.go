@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 )
@@ -42,5 +43,19 @@ func TestEveryFormatShowsMovesAndImports(t *testing.T) {
 				t.Errorf("%s output lacks %q:\n%s", f, w, out)
 			}
 		}
+	}
+}
+
+// TestApproveCommandFitsMaxTTL: the printed command makes an approval the
+// rule accepts: under a max_ttl shorter than approve's default 24h, it
+// asks for that validity.
+func TestApproveCommandFitsMaxTTL(t *testing.T) {
+	c := gate.Change{Address: "terraform_data.db", Action: "delete", MaxTTL: 2 * time.Hour}
+	if got := ApproveCommand(c, Options{PlanPath: "tfplan"}); !strings.Contains(got, " --expires 2h0m0s ") {
+		t.Errorf("max_ttl 2h: %s", got)
+	}
+	c.MaxTTL = 72 * time.Hour
+	if got := ApproveCommand(c, Options{PlanPath: "tfplan"}); strings.Contains(got, "--expires") {
+		t.Errorf("max_ttl 72h: %s", got)
 	}
 }

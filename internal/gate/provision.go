@@ -159,9 +159,13 @@ func countProvisionApprovals(in Input, req policy.Requirement, cands []*candidat
 			setStatus(a, StatusWrongIdentity, "an approval of provisioners binds no object identity; leave identity empty")
 			continue
 		}
-		if req.MaxTTL > 0 && c.expires.Sub(in.Now) > req.MaxTTL {
-			setStatus(a, StatusTTLExceeded, fmt.Sprintf("valid until %s, longer than the policy's max_ttl of %s", c.stmt.ExpiresAt, req.MaxTTL))
-			continue
+		if req.MaxTTL > 0 {
+			// The same rule as for destructive changes: a signed issued_at,
+			// a signed lifetime within max_ttl, not issued in the future.
+			if status, problem := ttlProblem(c, req.MaxTTL, in.Now); status != "" {
+				setStatus(a, status, problem)
+				continue
+			}
 		}
 		used[c.index] = true
 		for _, s := range c.signers {

@@ -201,8 +201,19 @@ func (ci *configInfo) finish(p *Plan) error {
 		case destroy:
 			when = WhenDestroy
 		}
-		if removed && c.kind == KindDelete && c.deposed == "" &&
-			(c.reason == "delete_because_no_resource_config" || c.reason == "delete_because_no_module") {
+		// A destroy-mode plan (terraform plan -destroy) records no
+		// action_reason, whether or not the resource is still configured: its
+		// delete may be a removed block's too, unless the configuration has the
+		// resource (it has, with provisioners, when byAddr names it). The
+		// snapshot of a saved plan prunes these runs when no removed block
+		// declares a provisioner.
+		noConfig := c.reason == "delete_because_no_resource_config" || c.reason == "delete_because_no_module"
+		if removed && c.kind == KindDelete && c.deposed == "" && !noConfig && c.reason == "" {
+			if ca, _, err := configAddress(c.address); err == nil && byAddr[ca] == nil {
+				noConfig = true
+			}
+		}
+		if removed && c.kind == KindDelete && c.deposed == "" && noConfig {
 			ca, typ, _ := configAddress(c.address)
 			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, When: WhenDestroy, Provisioner: Provisioner{Type: TypeRemovedBlock}})
 			continue

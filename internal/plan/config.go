@@ -201,21 +201,23 @@ func (ci *configInfo) finish(p *Plan) error {
 		case destroy:
 			when = WhenDestroy
 		}
-		// A destroy-mode plan (terraform plan -destroy) records no
-		// action_reason, whether or not the resource is still configured: its
-		// delete may be a removed block's too, unless the configuration has the
-		// resource (it has, with provisioners, when byAddr names it). The
-		// snapshot of a saved plan prunes these runs when no removed block
-		// declares a provisioner.
-		noConfig := c.reason == "delete_because_no_resource_config" || c.reason == "delete_because_no_module"
-		if removed && c.kind == KindDelete && c.deposed == "" && !noConfig && c.reason == "" {
-			if ca, _, err := configAddress(c.address); err == nil && byAddr[ca] == nil {
-				noConfig = true
-			}
+		// A removed block's unseen destroy-time provisioner may run for any
+		// delete whose resource is not in the configuration: a resource or
+		// module that left it, an object moved to an address that has no
+		// configuration (delete_because_no_move_target), a destroy-mode
+		// plan (terraform plan -destroy records no reason), a reason this
+		// planguard does not know. Only reasons that imply the resource is
+		// still configured, or provisioners of its own in the configuration,
+		// rule it out. The snapshot of a saved plan prunes these runs when
+		// no removed block declares a provisioner.
+		noConfig := false
+		if removed && c.kind == KindDelete && !configuredReason(c.reason) {
+			ca, _, err := configAddress(c.address)
+			noConfig = err != nil || byAddr[ca] == nil
 		}
-		if removed && c.kind == KindDelete && c.deposed == "" && noConfig {
+		if noConfig {
 			ca, typ, _ := configAddress(c.address)
-			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, When: WhenDestroy, Provisioner: Provisioner{Type: TypeRemovedBlock}})
+			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, Deposed: c.deposed, When: WhenDestroy, Provisioner: Provisioner{Type: TypeRemovedBlock}})
 			continue
 		}
 		if len(byAddr) == 0 {
@@ -230,6 +232,16 @@ func (ci *configInfo) finish(p *Plan) error {
 		}
 	}
 	return nil
+}
+
+// configuredReason reports whether a delete's action_reason implies that
+// its resource is still in the configuration (so no removed block names it).
+func configuredReason(reason string) bool {
+	switch reason {
+	case "delete_because_count_index", "delete_because_each_key", "delete_because_wrong_repetition":
+		return true
+	}
+	return false
 }
 
 func resourceKey(r *ConfigResource) string {

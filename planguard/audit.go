@@ -28,6 +28,7 @@ type auditProvision struct {
 	Type       string   `json:"type"`
 	When       string   `json:"when"`
 	Command    string   `json:"command,omitempty"`
+	Options    []string `json:"options,omitempty"`
 	Status     string   `json:"status"`
 	AllowedBy  []string `json:"allowed_by,omitempty"`
 	ApprovedBy []string `json:"approved_by,omitempty"`
@@ -55,7 +56,7 @@ func (c *checkFlags) audit(e *env, res *checked, checkErr error) error {
 			rec.Changes = append(rec.Changes, auditChange{Address: ch.Address, Action: ch.Action, Protected: ch.Protected, Approved: ch.Approved, ApprovedBy: ch.ApprovedBy})
 		}
 		for _, p := range r.Provisioners {
-			rec.Provisioners = append(rec.Provisioners, auditProvision{Address: p.Address, Type: p.Type, When: p.When, Command: p.Command, Status: p.Status, AllowedBy: p.AllowedBy, ApprovedBy: p.ApprovedBy})
+			rec.Provisioners = append(rec.Provisioners, auditProvision{Address: p.Address, Type: p.Type, When: p.When, Command: p.Command, Options: p.Options, Status: p.Status, AllowedBy: p.AllowedBy, ApprovedBy: p.ApprovedBy})
 		}
 	} else {
 		rec.Decision, rec.Error = "error", checkErr.Error()

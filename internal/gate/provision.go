@@ -40,6 +40,10 @@ type Provision struct {
 	// CommandReferences are what a non-constant local-exec command refers
 	// to (its value is known only at apply time).
 	CommandReferences []string `json:"command_references,omitempty"`
+	// Options are the local-exec arguments besides the command that change
+	// what runs (interpreter, environment, working_dir), as
+	// "NAME = VALUE": the interpreter runs before the command.
+	Options           []string `json:"options,omitempty"`
 	Status            string   `json:"status"`
 	AllowedBy         []string `json:"allowed_by"`
 	Rules             []string `json:"rules"`
@@ -105,7 +109,7 @@ func judgeProvisioning(in Input, r *Report, byTarget map[string][]*candidate, us
 		pv := Provision{
 			Address: run.Address, ResourceType: run.ResourceType, Type: run.Provisioner.Type,
 			When: run.When, Action: string(run.Kind), Deposed: run.Deposed,
-			Command: run.Provisioner.Command, CommandReferences: run.Provisioner.CommandRefs,
+			Command: run.Provisioner.Command, CommandReferences: run.Provisioner.CommandRefs, Options: run.Provisioner.Options,
 			AllowedBy: in.Policy.AllowingProvisioner(run.Address, run.Provisioner.Type),
 			Rules:     []string{}, ApprovedBy: []string{}, Problems: []string{},
 		}
@@ -159,9 +163,13 @@ func countProvisionApprovals(in Input, req policy.Requirement, cands []*candidat
 			setStatus(a, StatusWrongIdentity, "an approval of provisioners binds no object identity; leave identity empty")
 			continue
 		}
-		if req.MaxTTL > 0 && c.expires.Sub(in.Now) > req.MaxTTL {
-			setStatus(a, StatusTTLExceeded, fmt.Sprintf("valid until %s, longer than the policy's max_ttl of %s", c.stmt.ExpiresAt, req.MaxTTL))
-			continue
+		if req.MaxTTL > 0 {
+			// The same rule as for destructive changes: a signed issued_at,
+			// a signed lifetime within max_ttl, not issued in the future.
+			if status, problem := ttlProblem(c, req.MaxTTL, in.Now); status != "" {
+				setStatus(a, status, problem)
+				continue
+			}
 		}
 		used[c.index] = true
 		for _, s := range c.signers {

@@ -66,14 +66,19 @@ func TestProvisioners(t *testing.T) {
 		{name: "the strictest protect rule sets the quorum",
 			runs: []plan.ProvisionerRun{run("terraform_data.backup", "local-exec", "echo", plan.KindCreate)},
 			approvals: func() []plan.Approval {
-				return []plan.Approval{approve(t, stmt("terraform_data.backup", approval.ActionProvision), f.alice, f.carol, f.bob)}
+				// The backups rule has max_ttl: the approval states issued_at.
+				st := stmt("terraform_data.backup", approval.ActionProvision)
+				st.IssuedAt = "2026-11-25T11:00:00Z"
+				return []plan.Approval{approve(t, st, f.alice, f.carol, f.bob)}
 			},
 			decision: Allow, statuses: []string{ProvisionApproved}, required: []int{2}, astatus: []string{StatusValid}},
 		{name: "quorum not met",
 			runs: []plan.ProvisionerRun{run("terraform_data.backup", "local-exec", "echo", plan.KindCreate)},
 			approvals: func() []plan.Approval {
 				// carol and dave share a key: one signer.
-				return []plan.Approval{approve(t, stmt("terraform_data.backup", approval.ActionProvision), f.carol, key{"dave@example.com", f.carol.signer})}
+				st := stmt("terraform_data.backup", approval.ActionProvision)
+				st.IssuedAt = "2026-11-25T11:00:00Z"
+				return []plan.Approval{approve(t, st, f.carol, key{"dave@example.com", f.carol.signer})}
 			},
 			decision: Block, statuses: []string{ProvisionBlocked}, required: []int{2}, astatus: []string{StatusValid}},
 		{name: "untrusted signer",

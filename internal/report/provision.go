@@ -65,6 +65,15 @@ func provisionVerdict(p gate.Provision) string {
 
 // provisionCommand renders what a provisioner runs, as far as the plan says.
 func provisionCommand(p gate.Provision) string {
+	cmd := provisionCommandOnly(p)
+	if len(p.Options) > 0 {
+		// The interpreter runs before the command: show it with it.
+		cmd += " [" + strings.Join(p.Options, "; ") + "]"
+	}
+	return cmd
+}
+
+func provisionCommandOnly(p gate.Provision) string {
 	switch {
 	case p.Command != "":
 		return p.Command
@@ -89,6 +98,7 @@ func provisionForHumans(h *gate.Report, r *gate.Report) {
 		p.Deposed = printable(p.Deposed)
 		p.Command = printable(p.Command)
 		p.CommandReferences = printableAll(p.CommandReferences)
+		p.Options = printableAll(p.Options)
 		p.AllowedBy = printableAll(p.AllowedBy)
 		p.Rules = printableAll(p.Rules)
 		p.ApprovedBy = printableAll(p.ApprovedBy)

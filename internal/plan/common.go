@@ -144,18 +144,22 @@ func jsonEqual(a, b json.RawMessage) (bool, error) {
 // one of these only in case: such JSON is ambiguous, as duplicate keys are.
 var (
 	planKeys = []string{"format_version", "terraform_version", "errored", "resource_changes",
-		"resource_drift", "deferred_changes", "planned_values", "prior_state", "configuration"}
+		"resource_drift", "deferred_changes", "planned_values", "prior_state", "configuration",
+		"action_invocations"}
 	resourceChangeKeys = []string{"address", "previous_address", "module_address", "mode", "type",
 		"name", "provider_name", "deposed", "action_reason", "change"}
-	changeKeys    = []string{"actions", "before", "after", "after_unknown", "importing"}
-	importingKeys = []string{"id"}
+	changeKeys    = []string{"actions", "before", "after", "after_unknown", "importing", "before_identity", "after_identity"}
+	importingKeys = []string{"id", "identity"}
 	deferredKeys  = []string{"reason", "resource_change"}
 	// The keys read in planned_values and prior_state, to find managed
 	// resources when resource_changes is absent.
 	stateKeys    = []string{"values"}
 	valuesKeys   = []string{"root_module"}
 	moduleKeys   = []string{"resources", "child_modules"}
-	resourceKeys = []string{"mode", "address", "type", "values"}
+	resourceKeys = []string{"mode", "address", "type", "values", "identity"}
+	// The keys read in an action invocation and its lifecycle trigger.
+	actionInvocationKeys = []string{"address", "type", "name", "provider_name", "lifecycle_action_trigger", "invoke_action_trigger"}
+	actionTriggerKeys    = []string{"triggering_resource_address", "action_trigger_event"}
 )
 
 // caseVariant returns an error when key, which is none of known, equals

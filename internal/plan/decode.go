@@ -478,6 +478,11 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 						obj.Type, err = d.istr(func() string { return rl.field(".type") })
 					case prior && string(key) == "values":
 						obj.ID, err = d.valuesID(func() string { return rl.field(".values") })
+					case prior && string(key) == "identity":
+						var raw []byte
+						if raw, err = d.rawValue(); err == nil {
+							obj.Identity, err = CanonicalIdentity(raw, func() string { return rl.field(".identity") })
+						}
 					default:
 						if err = caseVariant(key, resourceKeys, rl.String); err == nil {
 							err = d.s.skipValue()
@@ -534,20 +539,23 @@ func (d *decoder) addPrior(obj PriorObject, l loc) error {
 	if obj.Address == "" || obj.Type == "" {
 		return fmt.Errorf("%w: %s is a managed resource without an address or type", ErrMalformed, l)
 	}
-	if obj.ID == "" || (d.keepPrior != nil && !d.keepPrior(obj.Address, obj.Type)) {
+	if (obj.ID == "" && obj.Identity == "") || (d.keepPrior != nil && !d.keepPrior(obj.Address, obj.Type)) {
 		return nil
 	}
 	d.prior = append(d.prior, obj)
 	return nil
 }
 
-// sortPrior orders prior objects by address, then id.
+// sortPrior orders prior objects by address, then id, then identity.
 func sortPrior(p []PriorObject) {
 	slices.SortFunc(p, func(a, b PriorObject) int {
 		if c := strings.Compare(a.Address, b.Address); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ID, b.ID)
+		if c := strings.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Identity, b.Identity)
 	})
 }
 
@@ -648,6 +656,8 @@ func (d *decoder) plan() (*Plan, error) {
 			return err
 		case "configuration":
 			return d.configuration()
+		case "action_invocations":
+			return d.actionInvocations(p)
 		case "prior_state":
 			_, err := d.object(name("prior_state"), true, func(key []byte) error {
 				if string(key) != "values" {
@@ -737,7 +747,8 @@ func (d *decoder) deferredChange(l loc) (*Change, error) {
 // change is one resource change as read, before classification.
 type change struct {
 	Header
-	before, after, afterUnknown objectSpan
+	before, after, afterUnknown                   objectSpan
+	beforeIdentity, afterIdentity, importIdentity span
 }
 
 // resourceChange reads one resource change object. It returns a nil Change
@@ -795,6 +806,10 @@ func (d *decoder) resourceChange(l loc, approvals bool) (*Change, *Approval, err
 					err = d.objectSpans(&rc.after, 1)
 				case "after_unknown":
 					err = d.objectSpans(&rc.afterUnknown, 2)
+				case "before_identity":
+					rc.beforeIdentity, err = d.valueSpan()
+				case "after_identity":
+					rc.afterIdentity, err = d.valueSpan()
 				case "importing":
 					iw := func() string { return l.field(".change.importing") }
 					var isNull bool
@@ -802,6 +817,11 @@ func (d *decoder) resourceChange(l loc, approvals bool) (*Change, *Approval, err
 						if string(key) == "id" {
 							var err error
 							rc.ImportID, err = d.str(func() string { return l.field(".change.importing.id") }, true)
+							return err
+						}
+						if string(key) == "identity" {
+							var err error
+							rc.importIdentity, err = d.valueSpan()
 							return err
 						}
 						if err := caseVariant(key, importingKeys, iw); err != nil {
@@ -1018,6 +1038,9 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 
 	c := rc.Change(kind)
 	c.Actions = d.sharedActions(rc.Actions)
+	if err := d.identities(c, rc, l); err != nil {
+		return nil, nil, err
+	}
 	if id, ok := d.lookup(&rc.before, "id"); ok && id[0] == '"' {
 		d.sub.reset(id)
 		b, err := d.sub.stringBytes()

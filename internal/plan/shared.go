@@ -19,10 +19,10 @@ import (
 // KeyLists are the keys the readers interpret in each kind of object; a key
 // that differs from one of them only in case is refused (see CaseVariant).
 type KeyLists struct {
-	Plan, ResourceChange, Change, Importing, Deferred                  []string
-	State, Values, Module, Resource                                    []string
-	Config, ProviderConfig, ConfigModule, ModuleCall, ConfigResource   []string
-	Provisioner, Expression, Identity, ActionInvocation, ActionTrigger []string
+	Plan, ResourceChange, Change, Importing, Deferred                []string
+	State, Values, Module, Resource                                  []string
+	Config, ProviderConfig, ConfigModule, ModuleCall, ConfigResource []string
+	Provisioner, Expression, ActionInvocation, ActionTrigger         []string
 }
 
 // Keys are the key lists of this reader, for the reference decoder.
@@ -33,6 +33,7 @@ var Keys = KeyLists{
 	Config: configKeys, ProviderConfig: providerConfigKeys, ConfigModule: configModuleKeys,
 	ModuleCall: moduleCallKeys, ConfigResource: configResourceKeys,
 	Provisioner: provisionerKeys, Expression: expressionKeys,
+	ActionInvocation: actionInvocationKeys, ActionTrigger: actionTriggerKeys,
 }
 
 // CaseVariant returns an error wrapping ErrMalformed when key, which is none
@@ -90,7 +91,10 @@ type Header struct {
 // for messages (with its address once known). It returns managed false
 // for a data source, which no reader lists. Errors wrap ErrMalformed: a
 // missing address, mode or type, change or change.actions; an actions list
-// Classify refuses; or an unknown mode.
+// Classify refuses; an unknown mode; or a data source with an action other
+// than read or no-op (Terraform and OpenTofu never plan one: the plan JSON
+// was edited, perhaps to hide a change of a managed resource as a data
+// source's).
 func (h *Header) Check(where func() string) (kind Kind, managed bool, err error) {
 	switch "" {
 	case h.Address:
@@ -113,6 +117,9 @@ func (h *Header) Check(where func() string) (kind Kind, managed bool, err error)
 	case "managed":
 		return kind, true, nil
 	case "data":
+		if kind != KindRead && kind != KindNoOp {
+			return "", false, fmt.Errorf("%w: %s is a data source with actions %v: Terraform and OpenTofu only read data sources (read or no-op), so the plan JSON was edited; write it again with `terraform show -json PLANFILE`", ErrMalformed, where(), h.Actions)
+		}
 		return kind, false, nil
 	}
 	return "", false, fmt.Errorf("%w: %s has unknown mode %q (expected managed or data); upgrade planguard", ErrMalformed, where(), h.Mode)

@@ -168,6 +168,9 @@ func fullConfig(tp *tfjson.Plan, p *plan.Plan) error {
 			note(dc.ResourceChange)
 		}
 	}
+	for _, a := range p.ActionInvocations {
+		ci.NoteProvider(a.ProviderName)
+	}
 	for i := range p.Changes {
 		ci.NoteChange(&p.Changes[i])
 	}

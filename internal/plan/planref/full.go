@@ -105,6 +105,11 @@ func fromTFJSON(tp *tfjson.Plan) (*plan.Plan, error) {
 			p.Deferred = append(p.Deferred, *c)
 		}
 	}
+	acts, err := fullActions(tp)
+	if err != nil {
+		return nil, err
+	}
+	p.ActionInvocations = acts
 	if tp.PriorState != nil && tp.PriorState.Values != nil {
 		if err := fullPrior(tp.PriorState.Values.RootModule, &p.Prior); err != nil {
 			return nil, err
@@ -114,7 +119,8 @@ func fromTFJSON(tp *tfjson.Plan) (*plan.Plan, error) {
 	return p, nil
 }
 
-// fullPrior collects the managed objects with a string id of a state module.
+// fullPrior collects the managed objects with a string id or an identity
+// of a state module.
 func fullPrior(m *tfjson.StateModule, out *[]plan.PriorObject) error {
 	if m == nil {
 		return nil
@@ -126,8 +132,9 @@ func fullPrior(m *tfjson.StateModule, out *[]plan.PriorObject) error {
 		if r.Address == "" || r.Type == "" {
 			return fmt.Errorf("%w: a managed resource in prior_state has no address or type", plan.ErrMalformed)
 		}
-		if id, ok := r.AttributeValues["id"].(string); ok && id != "" {
-			*out = append(*out, plan.PriorObject{Address: r.Address, Type: r.Type, ID: id})
+		id, _ := r.AttributeValues["id"].(string)
+		if identity := fullIdentity(r.IdentityValues); id != "" || identity != "" {
+			*out = append(*out, plan.PriorObject{Address: r.Address, Type: r.Type, ID: id, Identity: identity})
 		}
 	}
 	for _, c := range m.ChildModules {
@@ -156,11 +163,16 @@ func fullChange(rc *tfjson.ResourceChange, approvals bool) (*plan.Change, *plan.
 	if imp := rc.Change.Importing; imp != nil {
 		h.Importing, h.ImportID = true, imp.ID
 	}
+	importIdentity := ""
+	if rc.Change.Importing != nil {
+		importIdentity = fullIdentity(rc.Change.Importing.Identity)
+	}
 	kind, managed, err := h.Check(func() string { return "resource change " + rc.Address })
 	if err != nil || !managed {
 		return nil, nil, err
 	}
 	c := h.Change(kind)
+	c.PriorIdentity, c.ImportIdentity = fullIdentity(rc.Change.BeforeIdentity), importIdentity
 	before, _ := rc.Change.Before.(map[string]any)
 	after, _ := rc.Change.After.(map[string]any)
 	if id, ok := before["id"].(string); ok {

@@ -255,6 +255,8 @@ func (d *jsonReader) module(what string, prior bool) (managed bool, err error) {
 						// Only duplicate keys are checked here; the id is
 						// taken from terraform-json's decoding.
 						_, err = d.object(rw+".values", true, func(string) error { return d.skip() })
+					case prior && key == "identity":
+						_, err = d.identity(rw + ".identity")
 					default:
 						if err = plan.CaseVariant([]byte(key), plan.Keys.Resource, name(rw)); err == nil {
 							err = d.skip()
@@ -363,6 +365,10 @@ func tokenDecode(r io.Reader) (*plan.Plan, error) {
 			})
 		case "configuration":
 			return d.configuration()
+		case "action_invocations":
+			a, err := d.actionInvocations()
+			p.ActionInvocations = a
+			return err
 		case "planned_values", "prior_state":
 			havePlanned = havePlanned || key == "planned_values"
 			m, err := d.stateValues(key)
@@ -415,7 +421,8 @@ func (d *jsonReader) stateValues(key string) (managed bool, err error) {
 // tokChange is one resource change as read, before classification.
 type tokChange struct {
 	plan.Header
-	before, after, afterUnknown json.RawMessage
+	before, after, afterUnknown    json.RawMessage
+	beforeIdentity, importIdentity string
 }
 
 // deferredChange reads one deferred_changes element.
@@ -499,9 +506,14 @@ func (d *jsonReader) resourceChange(what string, approvals bool) (*plan.Change, 
 					iw := field + ".importing"
 					var isNull bool
 					isNull, err = d.object(iw, true, func(key string) error {
-						if key == "id" {
+						switch key {
+						case "id":
 							var err error
 							rc.ImportID, err = d.str(iw+".id", true)
+							return err
+						case "identity":
+							var err error
+							rc.importIdentity, err = d.identity(iw + ".identity")
 							return err
 						}
 						if err := plan.CaseVariant([]byte(key), plan.Keys.Importing, name(iw)); err != nil {
@@ -510,6 +522,10 @@ func (d *jsonReader) resourceChange(what string, approvals bool) (*plan.Change, 
 						return d.skip()
 					})
 					rc.Importing = !isNull
+				case "before_identity":
+					rc.beforeIdentity, err = d.identity(field + ".before_identity")
+				case "after_identity":
+					_, err = d.identity(field + ".after_identity")
 				default:
 					if err = plan.CaseVariant([]byte(key), plan.Keys.Change, name(field)); err == nil {
 						err = d.skip()
@@ -563,6 +579,7 @@ func (rc *tokChange) build(what string, approvals bool) (*plan.Change, *plan.App
 	}
 
 	c := rc.Change(kind)
+	c.PriorIdentity, c.ImportIdentity = rc.beforeIdentity, rc.importIdentity
 	if id, ok := before["id"]; ok {
 		var s string
 		if len(id) > 0 && id[0] == '"' && json.Unmarshal(id, &s) == nil {

@@ -37,8 +37,8 @@ func (s *statementFlags) register(fs *flags) {
 	fs.StringVar(&s.issuedAt, "issued-at", "", "signed issue `TIME`, RFC 3339 in UTC (default: now, to the second); 'none' leaves issued_at out, which rules with max_ttl do not count")
 	fs.StringVar(&s.reason, "reason", "", "why, e.g. a change ticket (`TEXT`)")
 	fs.StringVar(&s.expires, "expires", "24h", "validity: a `DURATION` from now (24h, 90m, 3d) or an RFC 3339 time")
-	fs.StringVar(&s.identity, "identity", "", "bind the approval to the object with this prior `ID` (default with --plan: the object's id)")
-	fs.BoolVar(&s.noIdentity, "no-identity", false, "do not bind the object's id from the plan")
+	fs.StringVar(&s.identity, "identity", "", "bind the approval to the object with this prior `ID`: its canonical resource identity JSON where the plan has one (Terraform 1.12+), else its id (default with --plan: taken from the plan)")
+	fs.BoolVar(&s.noIdentity, "no-identity", false, "do not bind the object's identity or id from the plan")
 	fs.StringVar(&s.tfBin, "terraform-bin", "", "terraform or tofu `BINARY` to read a binary --plan")
 	fs.StringVar(&s.now, "now", "", "compute --expires from this RFC 3339 `TIME` instead of now")
 }
@@ -93,7 +93,12 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 			st.From = ch.PreviousAddress
 		}
 		if st.Identity == "" && !s.noIdentity {
+			// The resource identity where the plan has one (Terraform
+			// 1.12+), as the gate compares it; else the prior id.
 			st.Identity = ch.PriorID
+			if ch.PriorIdentity != "" {
+				st.Identity = ch.PriorIdentity
+			}
 		}
 	} else {
 		st.From = s.from

@@ -123,6 +123,10 @@ const (
 	SubjectMoved  = "previous_address" // the object's address before a moved block
 	SubjectImport = "import_id"        // the change imports the id of this protected object
 	SubjectSameID = "same_id"          // the object has the id of this protected object
+	// SubjectImportIdentity and SubjectSameIdentity: the same by resource
+	// identity (Terraform 1.12+).
+	SubjectImportIdentity = "import_identity" // the change imports the identity of this protected object
+	SubjectSameIdentity   = "same_identity"   // the object has the identity of this protected object
 )
 
 // Change is one destructive change and its verdict.
@@ -135,6 +139,7 @@ type Change struct {
 	ActionReason      string    `json:"action_reason"`
 	Deposed           string    `json:"deposed,omitempty"`
 	PriorID           string    `json:"prior_id,omitempty"`
+	PriorIdentity     string    `json:"prior_identity,omitempty"`
 	Importing         bool      `json:"importing,omitempty"`
 	ImportID          string    `json:"import_id,omitempty"`
 	JudgedAs          []Subject `json:"judged_as,omitempty"`
@@ -256,16 +261,35 @@ func Decide(in Input) (*Report, error) {
 	return r, nil
 }
 
-// indexPrior maps the ids of the protected objects of the prior state to
-// those objects.
+// indexPrior maps the ids and the resource identities of the protected
+// objects of the prior state to those objects: keys "id:"+id and
+// "identity:"+canonical identity. Both are kept, so that an object with an
+// identity is still found by its id (an import by id, a provider that
+// writes no identity for the change).
 func indexPrior(p *policy.Policy, prior []plan.PriorObject) map[string][]plan.PriorObject {
 	idx := map[string][]plan.PriorObject{}
 	for _, o := range prior {
-		if o.ID != "" && p.Protects(o.Address, o.Type) {
-			idx[o.ID] = append(idx[o.ID], o)
+		if !p.Protects(o.Address, o.Type) {
+			continue
+		}
+		if o.ID != "" {
+			idx["id:"+o.ID] = append(idx["id:"+o.ID], o)
+		}
+		if o.Identity != "" {
+			idx["identity:"+o.Identity] = append(idx["identity:"+o.Identity], o)
 		}
 	}
 	return idx
+}
+
+// objectIdentity is what an approval's identity must name for pc: the
+// canonical resource identity of its prior object where the plan has one
+// (Terraform 1.12+), else its prior id.
+func objectIdentity(pc plan.Change) string {
+	if pc.PriorIdentity != "" {
+		return pc.PriorIdentity
+	}
+	return pc.PriorID
 }
 
 // typeOf returns the resource type written in a resource instance address,
@@ -280,8 +304,8 @@ func typeOf(addr, fallback string) string {
 
 // subjects lists the other addresses a change is judged under: its
 // previous address when a moved block renamed it, and every protected
-// object of the prior state, under another address, whose id the change
-// imports or whose id its object has.
+// object of the prior state, under another address, whose id or identity
+// the change imports or whose id or identity its object has.
 func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
 	var out []Subject
 	seen := map[string]bool{pc.Address: true}
@@ -289,11 +313,11 @@ func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
 		out = append(out, Subject{Address: pc.PreviousAddress, Type: typeOf(pc.PreviousAddress, pc.Type), Why: SubjectMoved})
 		seen[pc.PreviousAddress] = true
 	}
-	byID := func(id, why string) {
-		if id == "" {
+	byID := func(key, why string) {
+		if key == "id:" || key == "identity:" {
 			return
 		}
-		for _, o := range prior[id] {
+		for _, o := range prior[key] {
 			if !seen[o.Address] {
 				seen[o.Address] = true
 				out = append(out, Subject{Address: o.Address, Type: o.Type, Why: why})
@@ -301,9 +325,11 @@ func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
 		}
 	}
 	if pc.Importing {
-		byID(pc.ImportID, SubjectImport)
+		byID("id:"+pc.ImportID, SubjectImport)
+		byID("identity:"+pc.ImportIdentity, SubjectImportIdentity)
 	}
-	byID(pc.PriorID, SubjectSameID)
+	byID("id:"+pc.PriorID, SubjectSameID)
+	byID("identity:"+pc.PriorIdentity, SubjectSameIdentity)
 	return out
 }
 
@@ -336,6 +362,7 @@ func newChange(pc plan.Change, action string, subs []Subject) Change {
 		ActionReason:    pc.ActionReason,
 		Deposed:         pc.Deposed,
 		PriorID:         pc.PriorID,
+		PriorIdentity:   pc.PriorIdentity,
 		Importing:       pc.Importing,
 		ImportID:        pc.ImportID,
 		JudgedAs:        subs,
@@ -449,12 +476,12 @@ func judge(in Input, ch *Change, pc plan.Change, cands []*candidate, reports []A
 			setStatus(a, StatusWrongAction, fmt.Sprintf("approves %s, but the plan will %s %s", c.stmt.Action, ch.Action, ch.Address))
 			continue
 		}
-		if c.stmt.Identity != "" && c.stmt.Identity != pc.PriorID {
-			setStatus(a, StatusWrongIdentity, fmt.Sprintf("bound to object %q, but the plan changes object %q", c.stmt.Identity, pc.PriorID))
+		if id := objectIdentity(pc); c.stmt.Identity != "" && c.stmt.Identity != id {
+			setStatus(a, StatusWrongIdentity, fmt.Sprintf("bound to object %q, but the plan changes object %q", c.stmt.Identity, id))
 			continue
 		}
-		if ch.RequireIdentity && (c.stmt.Identity == "" || pc.PriorID == "") {
-			setStatus(a, StatusWrongIdentity, "the policy requires the approval to bind the object's prior id (identity), and it does not")
+		if ch.RequireIdentity && (c.stmt.Identity == "" || objectIdentity(pc) == "") {
+			setStatus(a, StatusWrongIdentity, "the policy requires the approval to bind the object's prior identity (its resource identity where the plan has one, else its id), and it does not")
 			continue
 		}
 		if c.stmt.From != pc.PreviousAddress {

@@ -82,6 +82,7 @@ func forHumans(r *gate.Report) *gate.Report {
 		c.ActionReason = printable(c.ActionReason)
 		c.Deposed = printable(c.Deposed)
 		c.PriorID = printable(c.PriorID)
+		c.PriorIdentity = printable(c.PriorIdentity)
 		c.PreviousAddress = printable(c.PreviousAddress)
 		c.ImportID = printable(c.ImportID)
 		c.JudgedAs = append([]gate.Subject(nil), c.JudgedAs...)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/planguard/terraform-provider-planguard/internal/address"
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
@@ -31,8 +32,8 @@ func (s *statementFlags) register(fs *flags) {
 	fs.StringVar(&s.policy, "policy", defaultPolicy, "policy `FILE`; its scope is used unless --scope is given")
 	fs.StringVar(&s.scope, "scope", "", "`SCOPE` the approval is valid in (default: the policy's scope)")
 	fs.StringVar(&s.plan, "plan", "", "saved `PLAN` (binary or JSON): action, identity and from are taken from the change to --target")
-	fs.StringVar(&s.target, "target", "", "exact resource instance `ADDRESS` to approve")
-	fs.StringVar(&s.action, "action", "", "delete, replace, update, forget, move or provision (default: what the plan does to --target)")
+	fs.StringVar(&s.target, "target", "", "exact resource instance `ADDRESS` to approve (for --action invoke: the action's address, e.g. action.aws_ec2_stop_instance.db)")
+	fs.StringVar(&s.action, "action", "", "delete, replace, update, forget, move, provision or invoke (an action address as --target) (default: what the plan does to --target)")
 	fs.StringVar(&s.from, "from", "", "previous resource instance `ADDRESS` of a moved object (default with --plan: the change's previous address); required for --action move")
 	fs.StringVar(&s.issuedAt, "issued-at", "", "signed issue `TIME`, RFC 3339 in UTC (default: now, to the second); 'none' leaves issued_at out, which rules with max_ttl do not count")
 	fs.StringVar(&s.reason, "reason", "", "why, e.g. a change ticket (`TEXT`)")
@@ -72,6 +73,17 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 			}
 			return s.finish(st)
 		}
+		if _, aerr := address.ParseAction(s.target); st.Action == approval.ActionInvoke || (st.Action == "" && aerr == nil) {
+			// An action invocation (Terraform 1.14+): no object to bind.
+			if err := findInvocation(p, s.target); err != nil {
+				return st, err
+			}
+			if st.Identity != "" {
+				return st, &usageError{msg: "--identity does not apply to --action invoke", hint: "leave out --identity: an approval of an action invocation binds no object"}
+			}
+			st.Action = approval.ActionInvoke
+			return s.finish(st)
+		}
 		ch, err := findChange(p, s.target)
 		if err != nil {
 			if st.Action == "" && findProvision(p, s.target) == nil {
@@ -104,7 +116,7 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		st.From = s.from
 	}
 	if st.Action == "" {
-		return st, &usageError{msg: "--action is required without --plan", hint: "pass --action delete|replace|update|forget|move|provision, or --plan to take it from the plan"}
+		return st, &usageError{msg: "--action is required without --plan", hint: "pass --action delete|replace|update|forget|move|provision|invoke, or --plan to take it from the plan"}
 	}
 	if st.Action == approval.ActionMove && st.From == "" {
 		return st, &usageError{msg: "--action move needs --from", hint: "pass the object's previous address, e.g. --from terraform_data.prod_db, or --plan to take it from the plan"}
@@ -181,6 +193,25 @@ func findProvision(p *plan.Plan, target string) error {
 		hint = "instances whose provisioners the plan runs: " + strings.Join(seen, ", ")
 	}
 	return withHint(fmt.Errorf("the plan runs no provisioner of %s", target), hint)
+}
+
+// findInvocation checks that the plan invokes the action at target.
+func findInvocation(p *plan.Plan, target string) error {
+	var seen []string
+	for _, a := range p.ActionInvocations {
+		if a.Address == target {
+			return nil
+		}
+		if !slices.Contains(seen, a.Address) {
+			seen = append(seen, a.Address)
+		}
+	}
+	hint := "the plan invokes no action"
+	if len(seen) > 0 {
+		sort.Strings(seen)
+		hint = "actions the plan invokes: " + strings.Join(seen, ", ")
+	}
+	return withHint(fmt.Errorf("the plan does not invoke %s", target), hint)
 }
 
 // findChange finds the change to an address that an approval could name:

@@ -10,10 +10,10 @@ import (
 // section 3.2.2.3 for numbers, and what has no canonical form.
 func TestCanonicalJSON(t *testing.T) {
 	for in, want := range map[string]string{
-		`{"region": "us-east-1", "account_id":"123", "id":"i-1"}`: `{"account_id":"123","id":"i-1","region":"us-east-1"}`,
+		`{"region": "us-east-1", "account_id":"123", "id":"i-1"}`:              `{"account_id":"123","id":"i-1","region":"us-east-1"}`,
 		` {"b":[1, 2.50, -0, 1e21, 1E-7, 0.000001], "a":{"y":null,"x":true}} `: `{"a":{"x":true,"y":null},"b":[1,2.5,0,1e+21,1e-7,0.000001]}`,
-		`{"\u20ac":1,"\r":2,"1":3,"\ud83d\ude00":4,"\u00f6":5}`:              `{"\r":2,"1":3,"ö":5,"€":1,"😀":4}`,
-		`"a\u0000b\"\\/"`:   `"a\u0000b\"\\/"`,
+		`{"\u20ac":1,"\r":2,"1":3,"\ud83d\ude00":4,"\u00f6":5}`:                `{"\r":2,"1":3,"ö":5,"€":1,"😀":4}`,
+		`"a\u0000b\"\\/"`:    `"a\u0000b\"\\/"`,
 		`333333333.33333329`: `333333333.3333333`,
 		`4.5e-7`:             `4.5e-7`,
 	} {

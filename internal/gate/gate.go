@@ -83,8 +83,10 @@ type Report struct {
 	// They come before the two long lists, which the json renderer streams.
 	Provisioners []Provision `json:"provisioners"`
 	Providers    []Provider  `json:"providers"`
-	Changes      []Change    `json:"changes"`
-	Approvals    []Approval  `json:"approvals"`
+	// Invocations are the actions the plan invokes (see actions.go).
+	Invocations []Invocation `json:"action_invocations"`
+	Changes     []Change     `json:"changes"`
+	Approvals   []Approval   `json:"approvals"`
 }
 
 // PlanInfo identifies the plan that was checked.
@@ -238,6 +240,7 @@ func Decide(in Input) (*Report, error) {
 	if err := judgeProvisioning(in, r, byTarget, used); err != nil {
 		return nil, fmt.Errorf("gate: %w", err)
 	}
+	judgeActions(in, r, byTarget, used)
 
 	// Approvals that passed their own checks but covered nothing.
 	for _, cs := range byTarget {
@@ -255,7 +258,7 @@ func Decide(in Input) (*Report, error) {
 			r.Decision = Block
 		}
 	}
-	if r.BlockedByCode() {
+	if r.BlockedByCode() || r.BlockedByActions() {
 		r.Decision = Block
 	}
 	return r, nil

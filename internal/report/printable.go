@@ -110,5 +110,6 @@ func forHumans(r *gate.Report) *gate.Report {
 		h.Approvals[i] = a
 	}
 	provisionForHumans(&h, r)
+	actionsForHumans(&h, r)
 	return &h
 }

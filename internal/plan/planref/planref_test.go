@@ -3,7 +3,6 @@ package planref
 import (
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -12,8 +11,7 @@ import (
 // this package nor terraform-json (which only it uses) is among the
 // packages the planguard binary is built from.
 func TestNotInBinary(t *testing.T) {
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	cmd := exec.Command(goBin, "list", "-deps", "./planguard")
+	cmd := exec.Command("go", "list", "-deps", "./planguard")
 	cmd.Dir = filepath.Join("..", "..", "..")
 	out, err := cmd.Output()
 	if err != nil {

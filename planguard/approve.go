@@ -176,42 +176,37 @@ func planAction(ch plan.Change, asked string) (string, error) {
 	return "", fmt.Errorf("the plan will %s %s, not %s", what, ch.Address, asked)
 }
 
-// findProvision checks that the plan runs provisioners of target.
+// findProvision checks that the plan runs a provisioner of target.
 func findProvision(p *plan.Plan, target string) error {
-	var seen []string
+	addrs := make([]string, 0, len(p.Provisions))
 	for _, r := range p.Provisions {
-		if r.Address == target {
-			return nil
-		}
-		if !slices.Contains(seen, r.Address) {
-			seen = append(seen, r.Address)
-		}
+		addrs = append(addrs, r.Address)
 	}
-	hint := "the plan runs no provisioner"
-	if len(seen) > 0 {
-		sort.Strings(seen)
-		hint = "instances whose provisioners the plan runs: " + strings.Join(seen, ", ")
-	}
-	return withHint(fmt.Errorf("the plan runs no provisioner of %s", target), hint)
+	return findAddress(target, addrs, "runs no provisioner of", "the plan runs no provisioner", "instances whose provisioners the plan runs: ")
 }
 
 // findInvocation checks that the plan invokes the action at target.
 func findInvocation(p *plan.Plan, target string) error {
-	var seen []string
+	addrs := make([]string, 0, len(p.ActionInvocations))
 	for _, a := range p.ActionInvocations {
-		if a.Address == target {
-			return nil
-		}
-		if !slices.Contains(seen, a.Address) {
-			seen = append(seen, a.Address)
-		}
+		addrs = append(addrs, a.Address)
 	}
-	hint := "the plan invokes no action"
-	if len(seen) > 0 {
+	return findAddress(target, addrs, "does not invoke", "the plan invokes no action", "actions the plan invokes: ")
+}
+
+// findAddress reports an error, with the addresses there are as a hint,
+// when target is not among addrs.
+func findAddress(target string, addrs []string, missing, none, listing string) error {
+	if slices.Contains(addrs, target) {
+		return nil
+	}
+	hint := none
+	if len(addrs) > 0 {
+		seen := slices.Clone(addrs)
 		sort.Strings(seen)
-		hint = "actions the plan invokes: " + strings.Join(seen, ", ")
+		hint = listing + strings.Join(slices.Compact(seen), ", ")
 	}
-	return withHint(fmt.Errorf("the plan does not invoke %s", target), hint)
+	return withHint(fmt.Errorf("the plan %s %s", missing, target), hint)
 }
 
 // findChange finds the change to an address that an approval could name:

@@ -82,24 +82,46 @@ func judgeActions(in Input, r *Report, byTarget map[string][]*candidate, used []
 // countInvokeApprovals counts the distinct trusted principals of the
 // approvals with action invoke among cands, and says what is missing.
 func countInvokeApprovals(in Input, req policy.Requirement, cands []*candidate, reports []Approval, used []bool) ([]string, string) {
+	approvers, named := countSigned(cands, approval.ActionInvoke, reports, used, func(c *candidate) (string, string) {
+		if c.stmt.Identity != "" {
+			return StatusWrongIdentity, "an approval of an action invocation binds no object identity; leave identity empty"
+		}
+		if req.MaxTTL > 0 {
+			return ttlProblem(c, req.MaxTTL, in.Now)
+		}
+		return "", ""
+	})
+	switch {
+	case len(approvers) >= req.Approvals:
+		return approvers, ""
+	case named == 0 && len(req.Rules) == 0:
+		return approvers, "the policy neither protects nor allows actions of this type, so an invocation needs an approval with action invoke naming the action (or an allow_actions block for its type)"
+	case named == 0:
+		return approvers, "no approval with action invoke names this action"
+	case len(approvers) == 0:
+		return approvers, "no valid approval with action invoke names this action"
+	}
+	return approvers, fmt.Sprintf("%d of %d required approvals", len(approvers), req.Approvals)
+}
+
+// countSigned counts the distinct trusted principals (and keys) of the
+// approvals with action among cands that reject lets count (it returns the
+// status and problem of one that does not, else ""), marking them used and
+// valid. It returns the sorted approvers and how many approvals named the
+// action at all.
+func countSigned(cands []*candidate, action string, reports []Approval, used []bool, reject func(*candidate) (string, string)) ([]string, int) {
 	counted := map[string]bool{}
 	var approvers []string
 	named := 0
 	for _, c := range cands {
-		if c.stmt.Action != approval.ActionInvoke {
+		if c.stmt.Action != action {
 			continue
 		}
 		named++
 		a := &reports[c.index]
-		if c.stmt.Identity != "" {
-			setStatus(a, StatusWrongIdentity, "an approval of an action invocation binds no object identity; leave identity empty")
+		if status, problem := reject(c); status != "" {
+			setStatus(a, status, problem)
 			continue
-		}
-		if req.MaxTTL > 0 {
-			if status, problem := ttlProblem(c, req.MaxTTL, in.Now); status != "" {
-				setStatus(a, status, problem)
-				continue
-			}
 		}
 		used[c.index] = true
 		for _, s := range c.signers {
@@ -112,15 +134,5 @@ func countInvokeApprovals(in Input, req policy.Requirement, cands []*candidate, 
 		setStatus(a, StatusValid, "")
 	}
 	sort.Strings(approvers)
-	switch {
-	case len(approvers) >= req.Approvals:
-		return approvers, ""
-	case named == 0 && len(req.Rules) == 0:
-		return approvers, "the policy neither protects nor allows actions of this type, so an invocation needs an approval with action invoke naming the action (or an allow_actions block for its type)"
-	case named == 0:
-		return approvers, "no approval with action invoke names this action"
-	case len(approvers) == 0:
-		return approvers, "no valid approval with action invoke names this action"
-	}
-	return approvers, fmt.Sprintf("%d of %d required approvals", len(approvers), req.Approvals)
+	return approvers, named
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
@@ -146,34 +145,15 @@ func judgeProvisioning(in Input, r *Report, byTarget map[string][]*candidate, us
 // countProvisionApprovals counts the distinct trusted principals of the
 // approvals with action provision among cands, and says what is missing.
 func countProvisionApprovals(in Input, req policy.Requirement, cands []*candidate, reports []Approval, used []bool) ([]string, string) {
-	counted := map[string]bool{}
-	var approvers []string
-	named := 0
-	for _, c := range cands {
-		if c.stmt.Action != approval.ActionProvision {
-			continue
-		}
-		named++
-		a := &reports[c.index]
+	approvers, named := countSigned(cands, approval.ActionProvision, reports, used, func(c *candidate) (string, string) {
 		if c.stmt.Identity != "" {
-			setStatus(a, StatusWrongIdentity, "an approval of provisioners binds no object identity; leave identity empty")
-			continue
+			return StatusWrongIdentity, "an approval of provisioners binds no object identity; leave identity empty"
 		}
 		if req.MaxTTL > 0 && c.expires.Sub(in.Now) > req.MaxTTL {
-			setStatus(a, StatusTTLExceeded, fmt.Sprintf("valid until %s, longer than the policy's max_ttl of %s", c.stmt.ExpiresAt, req.MaxTTL))
-			continue
+			return StatusTTLExceeded, fmt.Sprintf("valid until %s, longer than the policy's max_ttl of %s", c.stmt.ExpiresAt, req.MaxTTL)
 		}
-		used[c.index] = true
-		for _, s := range c.signers {
-			if counted["p:"+s.principal] || counted["k:"+s.fingerprint] {
-				continue
-			}
-			counted["p:"+s.principal], counted["k:"+s.fingerprint] = true, true
-			approvers = append(approvers, s.principal)
-		}
-		setStatus(a, StatusValid, "")
-	}
-	sort.Strings(approvers)
+		return "", ""
+	})
 	switch {
 	case len(approvers) >= req.Approvals:
 		return approvers, ""

@@ -20,30 +20,12 @@ func InvokeApproveCommand(iv gate.Invocation, opts Options) string {
 // actionSummary is the part of the verdict line about action
 // invocations, "" when the plan invokes none.
 func actionSummary(r *gate.Report) string {
-	blocked := 0
-	for _, iv := range r.Invocations {
-		if iv.Blocked() {
-			blocked++
-		}
-	}
-	switch {
-	case blocked > 0:
-		return fmt.Sprintf("%d of %d action invocation(s) neither allowed nor approved", blocked, len(r.Invocations))
-	case len(r.Invocations) > 0:
-		return fmt.Sprintf("%d action invocation(s), all allowed or approved", len(r.Invocations))
-	}
-	return ""
+	return judgedSummary(r.Invocations, gate.Invocation.Blocked, "action invocation(s)")
 }
 
 // invocationVerdict is the short status of an invocation.
 func invocationVerdict(iv gate.Invocation) string {
-	switch iv.Status {
-	case gate.InvocationAllowed:
-		return "allowed by " + strings.Join(iv.AllowedBy, ",")
-	case gate.InvocationApproved:
-		return fmt.Sprintf("approved %d/%d by %s", len(iv.ApprovedBy), iv.RequiredApprovals, strings.Join(iv.ApprovedBy, ", "))
-	}
-	return fmt.Sprintf("BLOCKED %d/%d", len(iv.ApprovedBy), iv.RequiredApprovals)
+	return allowVerdict(iv.Status == gate.InvocationAllowed, iv.Status == gate.InvocationApproved, iv.AllowedBy, iv.ApprovedBy, iv.RequiredApprovals)
 }
 
 // invocationTrigger says what invokes the action.
@@ -131,16 +113,7 @@ func (m markdownRenderer) actionMarkdown(bw interface {
 		fmt.Fprintf(bw, "| `%s` | `%s` | %s | %s |\n", codeEscape(iv.Address), codeEscape(iv.ProviderName), mdEscape(invocationTrigger(iv)), v)
 	}
 	fmt.Fprintln(bw)
-	if cmds := blockedInvocations(orig, m.opts); len(cmds) > 0 {
-		fmt.Fprintln(bw, "To approve the action invocations, an approver who is not the author runs:")
-		fmt.Fprintln(bw)
-		fmt.Fprintln(bw, "```sh")
-		for _, c := range cmds {
-			fmt.Fprintln(bw, c)
-		}
-		fmt.Fprintln(bw, "```")
-		fmt.Fprintln(bw)
-	}
+	markdownCommands(bw, "To approve the action invocations, an approver who is not the author runs:", blockedInvocations(orig, m.opts))
 }
 
 // actionSarif returns the SARIF results for action invocations.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/planguard/terraform-provider-planguard/internal/address"
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
@@ -31,14 +32,14 @@ func (s *statementFlags) register(fs *flags) {
 	fs.StringVar(&s.policy, "policy", defaultPolicy, "policy `FILE`; its scope is used unless --scope is given")
 	fs.StringVar(&s.scope, "scope", "", "`SCOPE` the approval is valid in (default: the policy's scope)")
 	fs.StringVar(&s.plan, "plan", "", "saved `PLAN` (binary or JSON): action, identity and from are taken from the change to --target")
-	fs.StringVar(&s.target, "target", "", "exact resource instance `ADDRESS` to approve")
-	fs.StringVar(&s.action, "action", "", "delete, replace, update, forget, move or provision (default: what the plan does to --target)")
+	fs.StringVar(&s.target, "target", "", "exact resource instance `ADDRESS` to approve (for --action invoke: the action's address, e.g. action.aws_ec2_stop_instance.db)")
+	fs.StringVar(&s.action, "action", "", "delete, replace, update, forget, move, provision or invoke (an action address as --target) (default: what the plan does to --target)")
 	fs.StringVar(&s.from, "from", "", "previous resource instance `ADDRESS` of a moved object (default with --plan: the change's previous address); required for --action move")
 	fs.StringVar(&s.issuedAt, "issued-at", "", "signed issue `TIME`, RFC 3339 in UTC (default: now, to the second); 'none' leaves issued_at out, which rules with max_ttl do not count")
 	fs.StringVar(&s.reason, "reason", "", "why, e.g. a change ticket (`TEXT`)")
 	fs.StringVar(&s.expires, "expires", "24h", "validity: a `DURATION` from now (24h, 90m, 3d) or an RFC 3339 time")
-	fs.StringVar(&s.identity, "identity", "", "bind the approval to the object with this prior `ID` (default with --plan: the object's id)")
-	fs.BoolVar(&s.noIdentity, "no-identity", false, "do not bind the object's id from the plan")
+	fs.StringVar(&s.identity, "identity", "", "bind the approval to the object with this prior `ID`: its canonical resource identity JSON where the plan has one (Terraform 1.12+), else its id (default with --plan: taken from the plan)")
+	fs.BoolVar(&s.noIdentity, "no-identity", false, "do not bind the object's identity or id from the plan")
 	fs.StringVar(&s.tfBin, "terraform-bin", "", "terraform or tofu `BINARY` to read a binary --plan")
 	fs.StringVar(&s.now, "now", "", "compute --expires from this RFC 3339 `TIME` instead of now")
 }
@@ -72,6 +73,17 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 			}
 			return s.finish(st)
 		}
+		if _, aerr := address.ParseAction(s.target); st.Action == approval.ActionInvoke || (st.Action == "" && aerr == nil) {
+			// An action invocation (Terraform 1.14+): no object to bind.
+			if err := findInvocation(p, s.target); err != nil {
+				return st, err
+			}
+			if st.Identity != "" {
+				return st, &usageError{msg: "--identity does not apply to --action invoke", hint: "leave out --identity: an approval of an action invocation binds no object"}
+			}
+			st.Action = approval.ActionInvoke
+			return s.finish(st)
+		}
 		ch, err := findChange(p, s.target)
 		if err != nil {
 			if st.Action == "" && findProvision(p, s.target) == nil {
@@ -93,13 +105,18 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 			st.From = ch.PreviousAddress
 		}
 		if st.Identity == "" && !s.noIdentity {
+			// The resource identity where the plan has one (Terraform
+			// 1.12+), as the gate compares it; else the prior id.
 			st.Identity = ch.PriorID
+			if ch.PriorIdentity != "" {
+				st.Identity = ch.PriorIdentity
+			}
 		}
 	} else {
 		st.From = s.from
 	}
 	if st.Action == "" {
-		return st, &usageError{msg: "--action is required without --plan", hint: "pass --action delete|replace|update|forget|move|provision, or --plan to take it from the plan"}
+		return st, &usageError{msg: "--action is required without --plan", hint: "pass --action delete|replace|update|forget|move|provision|invoke, or --plan to take it from the plan"}
 	}
 	if st.Action == approval.ActionMove && st.From == "" {
 		return st, &usageError{msg: "--action move needs --from", hint: "pass the object's previous address, e.g. --from terraform_data.prod_db, or --plan to take it from the plan"}
@@ -159,23 +176,37 @@ func planAction(ch plan.Change, asked string) (string, error) {
 	return "", fmt.Errorf("the plan will %s %s, not %s", what, ch.Address, asked)
 }
 
-// findProvision checks that the plan runs provisioners of target.
+// findProvision checks that the plan runs a provisioner of target.
 func findProvision(p *plan.Plan, target string) error {
-	var seen []string
+	addrs := make([]string, 0, len(p.Provisions))
 	for _, r := range p.Provisions {
-		if r.Address == target {
-			return nil
-		}
-		if !slices.Contains(seen, r.Address) {
-			seen = append(seen, r.Address)
-		}
+		addrs = append(addrs, r.Address)
 	}
-	hint := "the plan runs no provisioner"
-	if len(seen) > 0 {
+	return findAddress(target, addrs, "runs no provisioner of", "the plan runs no provisioner", "instances whose provisioners the plan runs: ")
+}
+
+// findInvocation checks that the plan invokes the action at target.
+func findInvocation(p *plan.Plan, target string) error {
+	addrs := make([]string, 0, len(p.ActionInvocations))
+	for _, a := range p.ActionInvocations {
+		addrs = append(addrs, a.Address)
+	}
+	return findAddress(target, addrs, "does not invoke", "the plan invokes no action", "actions the plan invokes: ")
+}
+
+// findAddress reports an error, with the addresses there are as a hint,
+// when target is not among addrs.
+func findAddress(target string, addrs []string, missing, none, listing string) error {
+	if slices.Contains(addrs, target) {
+		return nil
+	}
+	hint := none
+	if len(addrs) > 0 {
+		seen := slices.Clone(addrs)
 		sort.Strings(seen)
-		hint = "instances whose provisioners the plan runs: " + strings.Join(seen, ", ")
+		hint = listing + strings.Join(slices.Compact(seen), ", ")
 	}
-	return withHint(fmt.Errorf("the plan runs no provisioner of %s", target), hint)
+	return withHint(fmt.Errorf("the plan %s %s", missing, target), hint)
 }
 
 // findChange finds the change to an address that an approval could name:

@@ -91,6 +91,9 @@ func goldenSummary(t *testing.T, policyPath, fx string) string {
 			Provisioners []struct {
 				Address, Type, When, Action, Command, Status string
 			}
+			Invocations []struct {
+				Address, Trigger, Status string
+			} `json:"action_invocations"`
 		}
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("exit %d, report: %v\n%s%s", code, err, out, errs)
@@ -105,6 +108,9 @@ func goldenSummary(t *testing.T, policyPath, fx string) string {
 		}
 		for _, p := range r.Provisioners {
 			fmt.Fprintf(&b, "provisioner %s %s %s (%s) %q %s\n", p.Type, p.When, p.Address, p.Action, p.Command, p.Status)
+		}
+		for _, iv := range r.Invocations {
+			fmt.Fprintf(&b, "action %s (%s) %s\n", iv.Address, iv.Trigger, iv.Status)
 		}
 	}
 	return b.String()

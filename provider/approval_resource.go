@@ -98,15 +98,16 @@ func (r *approvalResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"target": schema.StringAttribute{
 				MarkdownDescription: "The resource instance address the approval names, exactly as Terraform " +
-					"prints it in plans, e.g. `module.data.aws_db_instance.legacy` or `aws_instance.web[\"a\"]`.",
+					"prints it in plans, e.g. `module.data.aws_db_instance.legacy` or `aws_instance.web[\"a\"]`; " +
+					"with action `invoke`, the address of the action (Terraform 1.14+), e.g. `action.aws_ec2_stop_instance.db`.",
 				Required:      true,
 				Validators:    []validator.String{statementField("target")},
 				PlanModifiers: replace,
 			},
 			"action": schema.StringAttribute{
 				MarkdownDescription: "The approved change: `delete`, `replace`, `update`, `forget`, `move` (the object " +
-					"stays in state under `target`, renamed from `from` by a `moved` block) or `provision` (the " +
-					"provisioners the plan runs on `target`).",
+					"stays in state under `target`, renamed from `from` by a `moved` block), `provision` (the " +
+					"provisioners the plan runs on `target`) or `invoke` (the plan's invocation of the action `target`, Terraform 1.14+).",
 				Required:      true,
 				Validators:    []validator.String{stringvalidator.OneOf(approval.Actions...)},
 				PlanModifiers: replace,
@@ -212,6 +213,11 @@ func (r *approvalResource) ValidateConfig(ctx context.Context, req resource.Vali
 		approval.ValidAction(m.Action.ValueString()) == nil {
 		if err := approval.CheckFrom(m.From.ValueString(), m.Target.ValueString(), m.Action.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("from"), "Invalid from", err.Error())
+		}
+	}
+	if valid(m.Target, "target") && !m.Target.IsNull() && !m.Action.IsUnknown() && !m.Action.IsNull() && approval.ValidAction(m.Action.ValueString()) == nil {
+		if err := approval.CheckTarget(m.Target.ValueString(), m.Action.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("target"), "Invalid target", fmt.Sprintf("with action %q: %s", m.Action.ValueString(), err))
 		}
 	}
 	if valid(m.IssuedAt, "issued_at") && !m.IssuedAt.IsNull() && valid(m.ExpiresAt, "expires_at") && !m.ExpiresAt.IsNull() {

@@ -72,6 +72,12 @@ func (v statementFieldValidator) check(value string) error {
 	case "scope":
 		st.Scope = value
 	case "target":
+		// An action's address (for action invoke) or a resource instance
+		// address; which one the action needs is the resource's
+		// ValidateConfig's to report.
+		if approval.CheckTarget(value, approval.ActionInvoke) == nil {
+			return nil
+		}
 		st.Target = value
 	case "reason":
 		st.Reason = value

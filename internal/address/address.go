@@ -44,29 +44,10 @@ const maxLen = 4096
 // module-only addresses, and any address not written in canonical form.
 func Parse(s string) (Address, error) {
 	var a Address
-	if s == "" {
-		return a, fmt.Errorf("address is empty")
-	}
-	if len(s) > maxLen {
-		return a, fmt.Errorf("address is longer than %d bytes", maxLen)
-	}
-	if !utf8.ValidString(s) {
-		return a, fmt.Errorf("address %q is not valid UTF-8", s)
-	}
-	trav, diags := hclsyntax.ParseTraversalAbs([]byte(s), "address", hcl.InitialPos)
-	if diags.HasErrors() {
-		return a, fmt.Errorf("address %q is not a valid resource address: %s", s, firstDiag(diags))
-	}
-	steps, err := split(trav)
-	if err != nil {
-		return a, fmt.Errorf("address %q: %w", s, err)
-	}
-	for len(steps) > 0 && steps[0].name == "module" {
-		if len(steps) < 2 || steps[0].key != nil || steps[1].name == "" {
-			return a, fmt.Errorf("address %q: module step needs a name, as in module.NAME", s)
-		}
-		a.Module = append(a.Module, Step{Name: steps[1].name, Key: steps[1].key})
-		steps = steps[2:]
+	var steps []rawStep
+	var err error
+	if a.Module, steps, err = parseModules(s); err != nil {
+		return a, err
 	}
 	if len(steps) == 0 {
 		return a, fmt.Errorf("address %q names a module, not a resource instance", s)
@@ -83,6 +64,67 @@ func Parse(s string) (Address, error) {
 		return a, fmt.Errorf("address %q is not in canonical form: write %s, as Terraform prints it", s, canon)
 	}
 	return a, nil
+}
+
+// ParseAction parses the address of an action instance (Terraform 1.14+),
+// [module.NAME[KEY].]...action.TYPE.NAME[KEY], in canonical form. The
+// Address's Type is the action type and Resource the action's name and key;
+// its String is without the "action." step (use ActionString).
+func ParseAction(s string) (Address, error) {
+	var a Address
+	var steps []rawStep
+	var err error
+	if a.Module, steps, err = parseModules(s); err != nil {
+		return a, err
+	}
+	if len(steps) != 3 || steps[0].name != "action" || steps[0].key != nil || steps[1].key != nil {
+		return a, fmt.Errorf("address %q is not an action address of the form [module.NAME[KEY].]...action.TYPE.NAME[KEY]", s)
+	}
+	a.Type = steps[1].name
+	a.Resource = Step{Name: steps[2].name, Key: steps[2].key}
+	if canon := ActionString(a); canon != s {
+		return a, fmt.Errorf("address %q is not in canonical form: write %s, as Terraform prints it", s, canon)
+	}
+	return a, nil
+}
+
+// ActionString renders an action address parsed by ParseAction.
+func ActionString(a Address) string {
+	if len(a.Module) == 0 {
+		return "action." + a.String()
+	}
+	p := a.ModulePath()
+	return p + ".action." + a.String()[len(p)+1:]
+}
+
+// parseModules checks s and splits it into its module steps and the rest.
+func parseModules(s string) ([]Step, []rawStep, error) {
+	if s == "" {
+		return nil, nil, fmt.Errorf("address is empty")
+	}
+	if len(s) > maxLen {
+		return nil, nil, fmt.Errorf("address is longer than %d bytes", maxLen)
+	}
+	if !utf8.ValidString(s) {
+		return nil, nil, fmt.Errorf("address %q is not valid UTF-8", s)
+	}
+	trav, diags := hclsyntax.ParseTraversalAbs([]byte(s), "address", hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, nil, fmt.Errorf("address %q is not a valid resource address: %s", s, firstDiag(diags))
+	}
+	steps, err := split(trav)
+	if err != nil {
+		return nil, nil, fmt.Errorf("address %q: %w", s, err)
+	}
+	var mods []Step
+	for len(steps) > 0 && steps[0].name == "module" {
+		if len(steps) < 2 || steps[0].key != nil || steps[1].name == "" {
+			return nil, nil, fmt.Errorf("address %q: module step needs a name, as in module.NAME", s)
+		}
+		mods = append(mods, Step{Name: steps[1].name, Key: steps[1].key})
+		steps = steps[2:]
+	}
+	return mods, steps, nil
 }
 
 type rawStep struct {

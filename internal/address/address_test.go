@@ -91,3 +91,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestParseAction: action addresses (Terraform 1.14+), canonical only.
+func TestParseAction(t *testing.T) {
+	for _, s := range []string{`action.aws_ec2_stop_instance.db`, `action.x_y.z[0]`, `module.ops["eu"].module.b.action.aws_lambda_invoke.notify["a"]`} {
+		a, err := ParseAction(s)
+		if err != nil || ActionString(a) != s {
+			t.Errorf("ParseAction(%s) = %+v, %v", s, a, err)
+		}
+		if _, err := Parse(s); err == nil {
+			t.Errorf("Parse(%s) accepts an action address as a resource", s)
+		}
+	}
+	for _, s := range []string{``, `aws_instance.x`, `action.x`, `action.x.y.z`, `action["a"].x.y`, `action.x[0].y`, `action.x.y[00]`, `module.m.action.x`, `data.action.x`, `action.x.y["a" ]`} {
+		if a, err := ParseAction(s); err == nil {
+			t.Errorf("ParseAction(%q) = %+v, want an error", s, a)
+		}
+	}
+}

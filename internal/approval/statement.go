@@ -39,10 +39,13 @@ const (
 	// ActionProvision approves the provisioners a plan would run on the
 	// resource instance Target.
 	ActionProvision = "provision"
+	// ActionInvoke approves the invocation of the action (Terraform 1.14+)
+	// whose address is Target, e.g. action.aws_ec2_stop_instance.db.
+	ActionInvoke = "invoke"
 )
 
 // Actions lists the valid actions, in documentation order.
-var Actions = []string{ActionDelete, ActionReplace, ActionUpdate, ActionForget, ActionMove, ActionProvision}
+var Actions = []string{ActionDelete, ActionReplace, ActionUpdate, ActionForget, ActionMove, ActionProvision, ActionInvoke}
 
 // Limits on field sizes; an approval is a short statement, not a document.
 const (
@@ -97,7 +100,7 @@ func ValidScope(s string) error {
 }
 
 // ValidAction reports whether a is one of delete, replace, update, forget,
-// move, provision.
+// move, provision, invoke.
 func ValidAction(a string) error {
 	for _, v := range Actions {
 		if a == v {
@@ -138,8 +141,8 @@ func CheckFrom(from, target, action string) error {
 		}
 		return nil
 	}
-	if action == ActionProvision {
-		return fmt.Errorf("from must be empty when action is provision (it names %q)", from)
+	if action == ActionProvision || action == ActionInvoke {
+		return fmt.Errorf("from must be empty when action is %s (it names %q)", action, from)
 	}
 	if _, err := address.Parse(from); err != nil {
 		return err
@@ -148,6 +151,18 @@ func CheckFrom(from, target, action string) error {
 		return fmt.Errorf("from %q equals target: from is the object's previous address, target its new one", from)
 	}
 	return nil
+}
+
+// CheckTarget checks a target against a valid action: the address of an
+// action (Terraform 1.14+) for invoke, else a managed resource instance
+// address; canonical either way.
+func CheckTarget(target, action string) error {
+	if action == ActionInvoke {
+		_, err := address.ParseAction(target)
+		return err
+	}
+	_, err := address.Parse(target)
+	return err
 }
 
 // CheckIssuedAt checks issuedAt, when not empty, against expiresAt: an
@@ -172,11 +187,11 @@ func (s Statement) Validate() error {
 	if err := ValidScope(s.Scope); err != nil {
 		return &FieldError{"scope", err}
 	}
-	if _, err := address.Parse(s.Target); err != nil {
-		return &FieldError{"target", err}
-	}
 	if err := ValidAction(s.Action); err != nil {
 		return &FieldError{"action", err}
+	}
+	if err := CheckTarget(s.Target, s.Action); err != nil {
+		return &FieldError{"target", err}
 	}
 	if strings.TrimSpace(s.Reason) == "" {
 		return &FieldError{"reason", errors.New("reason is empty: say why, e.g. a change ticket")}

@@ -83,8 +83,10 @@ type Report struct {
 	// They come before the two long lists, which the json renderer streams.
 	Provisioners []Provision `json:"provisioners"`
 	Providers    []Provider  `json:"providers"`
-	Changes      []Change    `json:"changes"`
-	Approvals    []Approval  `json:"approvals"`
+	// Invocations are the actions the plan invokes (see actions.go).
+	Invocations []Invocation `json:"action_invocations"`
+	Changes     []Change     `json:"changes"`
+	Approvals   []Approval   `json:"approvals"`
 }
 
 // PlanInfo identifies the plan that was checked.
@@ -123,6 +125,10 @@ const (
 	SubjectMoved  = "previous_address" // the object's address before a moved block
 	SubjectImport = "import_id"        // the change imports the id of this protected object
 	SubjectSameID = "same_id"          // the object has the id of this protected object
+	// SubjectImportIdentity and SubjectSameIdentity: the same by resource
+	// identity (Terraform 1.12+).
+	SubjectImportIdentity = "import_identity" // the change imports the identity of this protected object
+	SubjectSameIdentity   = "same_identity"   // the object has the identity of this protected object
 )
 
 // Change is one destructive change and its verdict.
@@ -135,6 +141,7 @@ type Change struct {
 	ActionReason      string    `json:"action_reason"`
 	Deposed           string    `json:"deposed,omitempty"`
 	PriorID           string    `json:"prior_id,omitempty"`
+	PriorIdentity     string    `json:"prior_identity,omitempty"`
 	Importing         bool      `json:"importing,omitempty"`
 	ImportID          string    `json:"import_id,omitempty"`
 	JudgedAs          []Subject `json:"judged_as,omitempty"`
@@ -237,6 +244,7 @@ func Decide(in Input) (*Report, error) {
 	if err := judgeProvisioning(in, r, byTarget, used); err != nil {
 		return nil, fmt.Errorf("gate: %w", err)
 	}
+	judgeActions(in, r, byTarget, used)
 
 	// Approvals that passed their own checks but covered nothing.
 	for _, cs := range byTarget {
@@ -254,22 +262,41 @@ func Decide(in Input) (*Report, error) {
 			r.Decision = Block
 		}
 	}
-	if r.BlockedByCode() {
+	if r.BlockedByCode() || r.BlockedByActions() {
 		r.Decision = Block
 	}
 	return r, nil
 }
 
-// indexPrior maps the ids of the protected objects of the prior state to
-// those objects.
+// indexPrior maps the ids and the resource identities of the protected
+// objects of the prior state to those objects: keys "id:"+id and
+// "identity:"+canonical identity. Both are kept, so that an object with an
+// identity is still found by its id (an import by id, a provider that
+// writes no identity for the change).
 func indexPrior(p *policy.Policy, prior []plan.PriorObject) map[string][]plan.PriorObject {
 	idx := map[string][]plan.PriorObject{}
 	for _, o := range prior {
-		if o.ID != "" && p.Protects(o.Address, o.Type) {
-			idx[o.ID] = append(idx[o.ID], o)
+		if !p.Protects(o.Address, o.Type) {
+			continue
+		}
+		if o.ID != "" {
+			idx["id:"+o.ID] = append(idx["id:"+o.ID], o)
+		}
+		if o.Identity != "" {
+			idx["identity:"+o.Identity] = append(idx["identity:"+o.Identity], o)
 		}
 	}
 	return idx
+}
+
+// objectIdentity is what an approval's identity must name for pc: the
+// canonical resource identity of its prior object where the plan has one
+// (Terraform 1.12+), else its prior id.
+func objectIdentity(pc plan.Change) string {
+	if pc.PriorIdentity != "" {
+		return pc.PriorIdentity
+	}
+	return pc.PriorID
 }
 
 // typeOf returns the resource type written in a resource instance address,
@@ -284,8 +311,8 @@ func typeOf(addr, fallback string) string {
 
 // subjects lists the other addresses a change is judged under: its
 // previous address when a moved block renamed it, and every protected
-// object of the prior state, under another address, whose id the change
-// imports or whose id its object has.
+// object of the prior state, under another address, whose id or identity
+// the change imports or whose id or identity its object has.
 func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
 	var out []Subject
 	seen := map[string]bool{pc.Address: true}
@@ -293,11 +320,11 @@ func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
 		out = append(out, Subject{Address: pc.PreviousAddress, Type: typeOf(pc.PreviousAddress, pc.Type), Why: SubjectMoved})
 		seen[pc.PreviousAddress] = true
 	}
-	byID := func(id, why string) {
-		if id == "" {
+	byID := func(key, why string) {
+		if key == "id:" || key == "identity:" {
 			return
 		}
-		for _, o := range prior[id] {
+		for _, o := range prior[key] {
 			if !seen[o.Address] {
 				seen[o.Address] = true
 				out = append(out, Subject{Address: o.Address, Type: o.Type, Why: why})
@@ -305,9 +332,11 @@ func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
 		}
 	}
 	if pc.Importing {
-		byID(pc.ImportID, SubjectImport)
+		byID("id:"+pc.ImportID, SubjectImport)
+		byID("identity:"+pc.ImportIdentity, SubjectImportIdentity)
 	}
-	byID(pc.PriorID, SubjectSameID)
+	byID("id:"+pc.PriorID, SubjectSameID)
+	byID("identity:"+pc.PriorIdentity, SubjectSameIdentity)
 	return out
 }
 
@@ -340,6 +369,7 @@ func newChange(pc plan.Change, action string, subs []Subject) Change {
 		ActionReason:    pc.ActionReason,
 		Deposed:         pc.Deposed,
 		PriorID:         pc.PriorID,
+		PriorIdentity:   pc.PriorIdentity,
 		Importing:       pc.Importing,
 		ImportID:        pc.ImportID,
 		JudgedAs:        subs,
@@ -454,12 +484,12 @@ func judge(in Input, ch *Change, pc plan.Change, cands []*candidate, reports []A
 			setStatus(a, StatusWrongAction, fmt.Sprintf("approves %s, but the plan will %s %s", c.stmt.Action, ch.Action, ch.Address))
 			continue
 		}
-		if c.stmt.Identity != "" && c.stmt.Identity != pc.PriorID {
-			setStatus(a, StatusWrongIdentity, fmt.Sprintf("bound to object %q, but the plan changes object %q", c.stmt.Identity, pc.PriorID))
+		if id := objectIdentity(pc); c.stmt.Identity != "" && c.stmt.Identity != id {
+			setStatus(a, StatusWrongIdentity, fmt.Sprintf("bound to object %q, but the plan changes object %q", c.stmt.Identity, id))
 			continue
 		}
-		if ch.RequireIdentity && (c.stmt.Identity == "" || pc.PriorID == "") {
-			setStatus(a, StatusWrongIdentity, "the policy requires the approval to bind the object's prior id (identity), and it does not")
+		if ch.RequireIdentity && (c.stmt.Identity == "" || objectIdentity(pc) == "") {
+			setStatus(a, StatusWrongIdentity, "the policy requires the approval to bind the object's prior identity (its resource identity where the plan has one, else its id), and it does not")
 			continue
 		}
 		if c.stmt.From != pc.PreviousAddress {

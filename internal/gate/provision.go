@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
@@ -150,38 +149,19 @@ func judgeProvisioning(in Input, r *Report, byTarget map[string][]*candidate, us
 // countProvisionApprovals counts the distinct trusted principals of the
 // approvals with action provision among cands, and says what is missing.
 func countProvisionApprovals(in Input, req policy.Requirement, cands []*candidate, reports []Approval, used []bool) ([]string, string) {
-	counted := map[string]bool{}
-	var approvers []string
-	named := 0
-	for _, c := range cands {
-		if c.stmt.Action != approval.ActionProvision {
-			continue
-		}
-		named++
-		a := &reports[c.index]
+	approvers, named := countSigned(cands, approval.ActionProvision, reports, used, func(c *candidate) (string, string) {
 		if c.stmt.Identity != "" {
-			setStatus(a, StatusWrongIdentity, "an approval of provisioners binds no object identity; leave identity empty")
-			continue
+			return StatusWrongIdentity, "an approval of provisioners binds no object identity; leave identity empty"
 		}
 		if req.MaxTTL > 0 {
 			// The same rule as for destructive changes: a signed issued_at,
 			// a signed lifetime within max_ttl, not issued in the future.
 			if status, problem := ttlProblem(c, req.MaxTTL, in.Now); status != "" {
-				setStatus(a, status, problem)
-				continue
+				return status, problem
 			}
 		}
-		used[c.index] = true
-		for _, s := range c.signers {
-			if counted["p:"+s.principal] || counted["k:"+s.fingerprint] {
-				continue
-			}
-			counted["p:"+s.principal], counted["k:"+s.fingerprint] = true, true
-			approvers = append(approvers, s.principal)
-		}
-		setStatus(a, StatusValid, "")
-	}
-	sort.Strings(approvers)
+		return "", ""
+	})
 	switch {
 	case len(approvers) >= req.Approvals:
 		return approvers, ""

@@ -3,8 +3,6 @@ package plan
 import (
 	"fmt"
 	"strings"
-
-	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // Classify maps the raw actions of a resource change to its Kind:
@@ -24,36 +22,36 @@ func Classify(actions []string) (Kind, error) {
 		return "", fmt.Errorf("%w: empty actions list", ErrMalformed)
 	}
 	for _, a := range actions {
-		switch tfjson.Action(a) {
-		case tfjson.ActionNoop, tfjson.ActionCreate, tfjson.ActionRead,
-			tfjson.ActionUpdate, tfjson.ActionDelete, tfjson.ActionForget:
+		switch a {
+		case "no-op", "create", "read",
+			"update", "delete", "forget":
 		default:
 			return "", fmt.Errorf("%w: unknown action %q (this planguard does not know it; upgrade planguard)", ErrMalformed, a)
 		}
 	}
 	switch len(actions) {
 	case 1:
-		switch tfjson.Action(actions[0]) {
-		case tfjson.ActionCreate:
+		switch actions[0] {
+		case "create":
 			return KindCreate, nil
-		case tfjson.ActionDelete:
+		case "delete":
 			return KindDelete, nil
-		case tfjson.ActionUpdate:
+		case "update":
 			return KindUpdate, nil
-		case tfjson.ActionForget:
+		case "forget":
 			return KindForget, nil
-		case tfjson.ActionNoop:
+		case "no-op":
 			return KindNoOp, nil
-		case tfjson.ActionRead:
+		case "read":
 			return KindRead, nil
 		}
 	case 2:
-		a, b := tfjson.Action(actions[0]), tfjson.Action(actions[1])
+		a, b := actions[0], actions[1]
 		switch {
-		case a == tfjson.ActionDelete && b == tfjson.ActionCreate,
-			a == tfjson.ActionCreate && b == tfjson.ActionDelete:
+		case a == "delete" && b == "create",
+			a == "create" && b == "delete":
 			return KindReplace, nil
-		case a == tfjson.ActionCreate && b == tfjson.ActionForget:
+		case a == "create" && b == "forget":
 			return KindForget, nil
 		}
 	}

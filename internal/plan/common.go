@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -110,40 +109,6 @@ func checkFormatVersion(v string) error {
 	return nil
 }
 
-// changedAttributes lists the sorted top-level attributes whose before and
-// after differ or whose after is unknown.
-func changedAttributes(before, after, unknown map[string]json.RawMessage, what string) ([]string, error) {
-	keys := make(map[string]struct{})
-	for k := range before {
-		keys[k] = struct{}{}
-	}
-	for k := range after {
-		keys[k] = struct{}{}
-	}
-	for k := range unknown {
-		keys[k] = struct{}{}
-	}
-	var out []string
-	for k := range keys {
-		unk, err := containsTrue(unknown[k])
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s.change.after_unknown.%s: %w", ErrMalformed, what, k, err)
-		}
-		if !unk {
-			eq, err := jsonEqual(before[k], after[k])
-			if err != nil {
-				return nil, fmt.Errorf("%w: %s.change attribute %s: %w", ErrMalformed, what, k, err)
-			}
-			if eq {
-				continue
-			}
-		}
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
 // decodeAny decodes a value, treating absent as null.
 func decodeAny(raw json.RawMessage) (any, error) {
 	if len(raw) == 0 {
@@ -171,35 +136,6 @@ func jsonEqual(a, b json.RawMessage) (bool, error) {
 	return reflect.DeepEqual(va, vb), nil
 }
 
-// containsTrue reports whether an after_unknown value marks anything unknown.
-func containsTrue(raw json.RawMessage) (bool, error) {
-	v, err := decodeAny(raw)
-	if err != nil {
-		return false, err
-	}
-	var walk func(any) bool
-	walk = func(v any) bool {
-		switch t := v.(type) {
-		case bool:
-			return t
-		case []any:
-			for _, e := range t {
-				if walk(e) {
-					return true
-				}
-			}
-		case map[string]any:
-			for _, e := range t {
-				if walk(e) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	return walk(v), nil
-}
-
 // The keys planguard interprets in the objects terraform-json decodes into
 // structs. encoding/json matches such keys case-insensitively (with Unicode
 // folding: "ſ" is "s", the Kelvin sign is "k"), so "Resource_Changes" means
@@ -208,18 +144,22 @@ func containsTrue(raw json.RawMessage) (bool, error) {
 // one of these only in case: such JSON is ambiguous, as duplicate keys are.
 var (
 	planKeys = []string{"format_version", "terraform_version", "errored", "resource_changes",
-		"resource_drift", "deferred_changes", "planned_values", "prior_state", "configuration"}
+		"resource_drift", "deferred_changes", "planned_values", "prior_state", "configuration",
+		"action_invocations"}
 	resourceChangeKeys = []string{"address", "previous_address", "module_address", "mode", "type",
 		"name", "provider_name", "deposed", "action_reason", "change"}
-	changeKeys    = []string{"actions", "before", "after", "after_unknown", "importing"}
-	importingKeys = []string{"id"}
+	changeKeys    = []string{"actions", "before", "after", "after_unknown", "importing", "before_identity", "after_identity"}
+	importingKeys = []string{"id", "identity"}
 	deferredKeys  = []string{"reason", "resource_change"}
 	// The keys read in planned_values and prior_state, to find managed
 	// resources when resource_changes is absent.
 	stateKeys    = []string{"values"}
 	valuesKeys   = []string{"root_module"}
 	moduleKeys   = []string{"resources", "child_modules"}
-	resourceKeys = []string{"mode", "address", "type", "values"}
+	resourceKeys = []string{"mode", "address", "type", "values", "identity"}
+	// The keys read in an action invocation and its lifecycle trigger.
+	actionInvocationKeys = []string{"address", "type", "name", "provider_name", "lifecycle_action_trigger", "invoke_action_trigger"}
+	actionTriggerKeys    = []string{"triggering_resource_address", "action_trigger_event"}
 )
 
 // caseVariant returns an error when key, which is none of known, equals

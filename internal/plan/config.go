@@ -3,8 +3,9 @@ package plan
 // This file reads what the gate needs from the plan's configuration: the
 // provisioners of every resource (code the apply will run) and the provider
 // sources the plan uses. The three readers share the types and the
-// resolution below: Decode (the streaming decoder), the strictness walk of
-// DecodeFull (tokens.go) and DecodeFull's terraform-json derivation.
+// resolution below (ConfigInfo): Decode (the streaming decoder) and the
+// reference decoder of package planref (its strictness walk and its
+// terraform-json derivation).
 //
 // What the plan JSON holds (Terraform 1.8.5 and 1.11.4, OpenTofu 1.6.2):
 // configuration.root_module.resources[].provisioners[] has only "type" and
@@ -19,11 +20,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
-
-	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/planguard/terraform-provider-planguard/internal/address"
 )
@@ -110,6 +110,23 @@ func renderConstant(v any) string {
 	return "?"
 }
 
+// IsExecOption reports whether key is a local-exec argument recorded in
+// Options; ExecOptions lists them in order; OptionText and RenderConstant
+// render them. Exported for the reference decoder (planref), which must
+// render options exactly as the reader does.
+func IsExecOption(key string) bool { return isExecOption(key) }
+
+// ExecOptions returns the local-exec arguments recorded in Options.
+func ExecOptions() []string { return slices.Clone(execOptions) }
+
+// OptionText renders one exec option (see Provisioner.Options).
+func OptionText(name, constant string, haveConstant bool, refs []string) string {
+	return optionText(name, constant, haveConstant, refs)
+}
+
+// RenderConstant renders a decoded constant value as Options shows it.
+func RenderConstant(v any) string { return renderConstant(v) }
+
 // ConfigResource is a resource of the configuration that has provisioners.
 type ConfigResource struct {
 	// Address is the resource address without instance keys, with its
@@ -168,9 +185,12 @@ var (
 	expressionKeys     = []string{"constant_value", "references"}
 )
 
-// configInfo is what the readers collect for finishConfig.
-type configInfo struct {
-	have      bool // configuration with a root_module was read
+// ConfigInfo is what a reader collects from the plan for the
+// configuration fields of the Plan (Finish). The reference decoder uses it
+// too, so that both readers resolve provisioners and providers alike.
+type ConfigInfo struct {
+	// Have is set when a configuration with a root_module was read.
+	Have      bool
 	resources []ConfigResource
 	providers map[string]struct{}
 	cands     []runCand
@@ -183,16 +203,17 @@ type runCand struct {
 	actions                  []string
 }
 
-func (ci *configInfo) noteProvider(p string) {
+// NoteProvider records a provider source address the plan uses.
+func (ci *ConfigInfo) NoteProvider(p string) {
 	if ci.providers == nil {
 		ci.providers = map[string]struct{}{}
 	}
 	ci.providers[p] = struct{}{}
 }
 
-// noteChange records a managed resource_changes entry that creates or
+// NoteChange records a managed resource_changes entry that creates or
 // destroys an object.
-func (ci *configInfo) noteChange(c *Change) {
+func (ci *ConfigInfo) NoteChange(c *Change) {
 	create, destroy := events(c.Actions)
 	if create || destroy {
 		ci.cands = append(ci.cands, runCand{address: c.Address, deposed: c.Deposed, reason: c.ActionReason, kind: c.Kind, actions: c.Actions})
@@ -246,9 +267,9 @@ func removedBlocksPossible(version string) bool {
 	return major > 1 || (major == 1 && minor >= 9)
 }
 
-// finishConfig fills the plan's configuration fields from what was read.
-func (ci *configInfo) finish(p *Plan) error {
-	p.NoConfiguration = !ci.have
+// Finish fills the plan's configuration fields from what was read.
+func (ci *ConfigInfo) Finish(p *Plan) error {
+	p.NoConfiguration = !ci.Have
 	sort.SliceStable(ci.resources, func(i, j int) bool {
 		return resourceKey(&ci.resources[i]) < resourceKey(&ci.resources[j])
 	})
@@ -323,11 +344,11 @@ func resourceKey(r *ConfigResource) string {
 	return b.String()
 }
 
-// addResource records a configuration resource that has provisioners. Its
+// AddResource records a configuration resource that has provisioners. Its
 // address is built from the module path, type and name (not from the
 // JSON's module-relative "address"), so that it compares with the
 // instance addresses of resource_changes whatever form "address" takes.
-func (ci *configInfo) addResource(module, typ, nam string, provs []Provisioner, what func() string) error {
+func (ci *ConfigInfo) AddResource(module, typ, nam string, provs []Provisioner, what func() string) error {
 	if len(provs) == 0 {
 		return nil
 	}
@@ -362,13 +383,13 @@ func (d *decoder) configuration() error {
 				})
 				// A configuration without full_name is noted as "": a
 				// provider the gate cannot name.
-				ci.noteProvider(full)
+				ci.NoteProvider(full)
 				return err
 			})
 			return err
 		case "root_module":
 			isNull, err := d.configModule("configuration.root_module", "")
-			ci.have = ci.have || !isNull
+			ci.Have = ci.Have || !isNull
 			return err
 		}
 		if err := caseVariant(key, configKeys, name("configuration")); err != nil {
@@ -409,7 +430,7 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 				if err != nil {
 					return err
 				}
-				return d.cfg.addResource(prefix, typ, nam, provs, rl.String)
+				return d.cfg.AddResource(prefix, typ, nam, provs, rl.String)
 			})
 		case "module_calls":
 			_, err := d.object(name(what+".module_calls"), true, func(key []byte) error {
@@ -600,13 +621,13 @@ func (d *decoder) commandExpr(what string, p *Provisioner) error {
 		}
 		return d.s.skipValue()
 	})
-	setCommand(p, constant, isString, refs)
+	SetCommand(p, constant, isString, refs)
 	return err
 }
 
-// setCommand applies terraform-json's rule: references make the constant
+// SetCommand sets a local-exec command by terraform-json's rule: references make the constant
 // unknown.
-func setCommand(p *Provisioner, constant string, isString bool, refs []string) {
+func SetCommand(p *Provisioner, constant string, isString bool, refs []string) {
 	p.Command, p.CommandRefs = "", nil
 	if len(refs) > 0 {
 		p.CommandRefs = refs
@@ -615,226 +636,4 @@ func setCommand(p *Provisioner, constant string, isString bool, refs []string) {
 	if isString {
 		p.Command = constant
 	}
-}
-
-// --- the strictness walk of DecodeFull ---
-
-// configuration checks the configuration as strictly as the decoder.
-func (d *jsonReader) configuration() error {
-	var ci configInfo
-	_, err := d.object("configuration", true, func(key string) error {
-		switch key {
-		case "provider_config":
-			_, err := d.object("configuration.provider_config", true, func(key string) error {
-				what := "configuration.provider_config[" + strconv.Quote(key) + "]"
-				_, err := d.object(what, false, func(key string) error {
-					if key != "full_name" {
-						if err := caseVariant([]byte(key), providerConfigKeys, name(what)); err != nil {
-							return err
-						}
-						return d.skip()
-					}
-					_, err := d.str(what+".full_name", true)
-					return err
-				})
-				return err
-			})
-			return err
-		case "root_module":
-			return d.configModule(&ci, "configuration.root_module", "")
-		}
-		if err := caseVariant([]byte(key), configKeys, name("configuration")); err != nil {
-			return err
-		}
-		return d.skip()
-	})
-	return err
-}
-
-func (d *jsonReader) configModule(ci *configInfo, what, prefix string) error {
-	_, err := d.object(what, true, func(key string) error {
-		switch key {
-		case "resources":
-			return d.array(what+".resources", true, func(i int) error {
-				rw := fmt.Sprintf("%s.resources[%d]", what, i)
-				var typ, nam string
-				var provs []Provisioner
-				_, err := d.object(rw, false, func(key string) error {
-					var err error
-					switch key {
-					case "type":
-						typ, err = d.str(rw+".type", true)
-					case "name":
-						nam, err = d.str(rw+".name", true)
-					case "provisioners":
-						err = d.array(rw+".provisioners", true, func(j int) error {
-							pw := fmt.Sprintf("%s.provisioners[%d]", rw, j)
-							provs = append(provs, Provisioner{})
-							_, err := d.object(pw, false, func(key string) error {
-								switch key {
-								case "type":
-									_, err := d.str(pw+".type", true)
-									return err
-								case "expressions":
-									_, err := d.object(pw+".expressions", true, func(key string) error {
-										if key != "command" && !isExecOption(key) {
-											return d.skip()
-										}
-										return d.commandExpr(pw + ".expressions." + key)
-									})
-									return err
-								}
-								if err := caseVariant([]byte(key), provisionerKeys, name(pw)); err != nil {
-									return err
-								}
-								return d.skip()
-							})
-							return err
-						})
-					default:
-						if err = caseVariant([]byte(key), configResourceKeys, name(rw)); err == nil {
-							err = d.skip()
-						}
-					}
-					return err
-				})
-				if err != nil {
-					return err
-				}
-				return ci.addResource(prefix, typ, nam, provs, name(rw))
-			})
-		case "module_calls":
-			_, err := d.object(what+".module_calls", true, func(call string) error {
-				cw := what + ".module_calls[" + strconv.Quote(call) + "]"
-				_, err := d.object(cw, false, func(key string) error {
-					if key != "module" {
-						if err := caseVariant([]byte(key), moduleCallKeys, name(cw)); err != nil {
-							return err
-						}
-						return d.skip()
-					}
-					return d.configModule(ci, cw+".module", prefix+"module."+call+".")
-				})
-				return err
-			})
-			return err
-		}
-		if err := caseVariant([]byte(key), configModuleKeys, name(what)); err != nil {
-			return err
-		}
-		return d.skip()
-	})
-	return err
-}
-
-func (d *jsonReader) commandExpr(what string) error {
-	raw, err := d.raw()
-	if err != nil {
-		return err
-	}
-	if t := strings.TrimSpace(string(raw)); t == "" || t[0] != '{' {
-		return nil
-	}
-	sub := newJSONReader(strings.NewReader(string(raw)))
-	_, err = sub.object(what, false, func(key string) error {
-		switch key {
-		case "constant_value":
-			return sub.skip()
-		case "references":
-			return sub.array(what+".references", true, func(i int) error {
-				_, err := sub.str(fmt.Sprintf("%s.references[%d]", what, i), false)
-				return err
-			})
-		}
-		if err := caseVariant([]byte(key), expressionKeys, name(what)); err != nil {
-			return err
-		}
-		return sub.skip()
-	})
-	return err
-}
-
-// --- the terraform-json derivation of DecodeFull ---
-
-// fullConfig derives the configuration fields of p from a tfjson.Plan.
-func fullConfig(tp *tfjson.Plan, p *Plan) error {
-	var ci configInfo
-	note := func(rc *tfjson.ResourceChange) {
-		if rc != nil {
-			ci.noteProvider(rc.ProviderName)
-		}
-	}
-	for _, rc := range tp.ResourceChanges {
-		note(rc)
-	}
-	for _, rc := range tp.ResourceDrift {
-		note(rc)
-	}
-	for _, dc := range tp.DeferredChanges {
-		if dc != nil {
-			note(dc.ResourceChange)
-		}
-	}
-	for i := range p.Changes {
-		ci.noteChange(&p.Changes[i])
-	}
-	if tp.Config != nil {
-		for _, pc := range tp.Config.ProviderConfigs {
-			if pc != nil {
-				ci.noteProvider(pc.FullName)
-			}
-		}
-		if tp.Config.RootModule != nil {
-			ci.have = true
-			if err := fullModule(&ci, tp.Config.RootModule, ""); err != nil {
-				return err
-			}
-		}
-	}
-	return ci.finish(p)
-}
-
-func fullModule(ci *configInfo, m *tfjson.ConfigModule, prefix string) error {
-	for i, r := range m.Resources {
-		if r == nil {
-			continue
-		}
-		var provs []Provisioner
-		for _, pr := range r.Provisioners {
-			var p Provisioner
-			if pr != nil {
-				p.Type = pr.Type
-				if e := pr.Expressions["command"]; e != nil && e.ExpressionData != nil {
-					s, ok := e.ConstantValue.(string)
-					setCommand(&p, s, ok, e.References)
-				}
-				for _, k := range execOptions {
-					e, ok := pr.Expressions[k]
-					if !ok {
-						continue
-					}
-					if e == nil || e.ExpressionData == nil {
-						p.Options = append(p.Options, optionText(k, "", false, nil))
-						continue
-					}
-					have := e.ConstantValue != nil && e.ConstantValue != tfjson.UnknownConstantValue
-					p.Options = append(p.Options, optionText(k, renderConstant(e.ConstantValue), have, e.References))
-				}
-				sort.Strings(p.Options)
-			}
-			provs = append(provs, p)
-		}
-		if err := ci.addResource(prefix, r.Type, r.Name, provs, name(fmt.Sprintf("resources[%d]", i))); err != nil {
-			return err
-		}
-	}
-	for call, mc := range m.ModuleCalls {
-		if mc == nil || mc.Module == nil {
-			continue
-		}
-		if err := fullModule(ci, mc.Module, prefix+"module."+call+"."); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -162,7 +162,7 @@ type decoder struct {
 	actions    map[string][]string // shared actions lists
 	scratch    [3][]memberSpan     // for objectSpans
 	actionList []string            // for resourceChange
-	cfg        configInfo          // what config.go collects
+	cfg        ConfigInfo          // what config.go collects
 }
 
 // keySet detects duplicate keys: linear over a byte arena while small, a
@@ -478,6 +478,11 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 						obj.Type, err = d.istr(func() string { return rl.field(".type") })
 					case prior && string(key) == "values":
 						obj.ID, err = d.valuesID(func() string { return rl.field(".values") })
+					case prior && string(key) == "identity":
+						var raw []byte
+						if raw, err = d.rawValue(); err == nil {
+							obj.Identity, err = CanonicalIdentity(raw, func() string { return rl.field(".identity") })
+						}
 					default:
 						if err = caseVariant(key, resourceKeys, rl.String); err == nil {
 							err = d.s.skipValue()
@@ -534,20 +539,23 @@ func (d *decoder) addPrior(obj PriorObject, l loc) error {
 	if obj.Address == "" || obj.Type == "" {
 		return fmt.Errorf("%w: %s is a managed resource without an address or type", ErrMalformed, l)
 	}
-	if obj.ID == "" || (d.keepPrior != nil && !d.keepPrior(obj.Address, obj.Type)) {
+	if (obj.ID == "" && obj.Identity == "") || (d.keepPrior != nil && !d.keepPrior(obj.Address, obj.Type)) {
 		return nil
 	}
 	d.prior = append(d.prior, obj)
 	return nil
 }
 
-// sortPrior orders prior objects by address, then id.
+// sortPrior orders prior objects by address, then id, then identity.
 func sortPrior(p []PriorObject) {
 	slices.SortFunc(p, func(a, b PriorObject) int {
 		if c := strings.Compare(a.Address, b.Address); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ID, b.ID)
+		if c := strings.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Identity, b.Identity)
 	})
 }
 
@@ -612,7 +620,7 @@ func (d *decoder) plan() (*Plan, error) {
 				if err != nil || c == nil {
 					return err
 				}
-				d.cfg.noteChange(c)
+				d.cfg.NoteChange(c)
 				if d.keep(c) {
 					p.Changes = append(p.Changes, *c)
 				}
@@ -648,6 +656,8 @@ func (d *decoder) plan() (*Plan, error) {
 			return err
 		case "configuration":
 			return d.configuration()
+		case "action_invocations":
+			return d.actionInvocations(p)
 		case "prior_state":
 			_, err := d.object(name("prior_state"), true, func(key []byte) error {
 				if string(key) != "values" {
@@ -684,16 +694,10 @@ func (d *decoder) plan() (*Plan, error) {
 	if s.rerr != nil {
 		return nil, s.endError()
 	}
-	if !haveFormat {
-		return nil, fmt.Errorf("%w: no format_version; expected the JSON of `terraform show -json PLANFILE`", ErrNotAPlan)
+	if err := CheckComplete(haveFormat, havePlanned, haveChanges, managed); err != nil {
+		return nil, err
 	}
-	if !havePlanned {
-		return nil, fmt.Errorf("%w: no planned_values (is this the JSON of a state rather than a plan?); expected the JSON of `terraform show -json PLANFILE`", ErrNotAPlan)
-	}
-	if !haveChanges && managed {
-		return nil, fmt.Errorf("%w: no resource_changes although planned_values or prior_state hold managed resources; the JSON is incomplete: write it again with `terraform show -json PLANFILE`", ErrMalformed)
-	}
-	if err := d.cfg.finish(p); err != nil {
+	if err := d.cfg.Finish(p); err != nil {
 		return nil, err
 	}
 	sortPrior(d.prior)
@@ -742,12 +746,9 @@ func (d *decoder) deferredChange(l loc) (*Change, error) {
 
 // change is one resource change as read, before classification.
 type change struct {
-	address, previousAddress, moduleAddress, mode, typ, name string
-	provider, deposed, actionReason                          string
-	haveChange, haveActions, importing                       bool
-	importID                                                 string
-	actions                                                  []string
-	before, after, afterUnknown                              objectSpan
+	Header
+	before, after, afterUnknown                   objectSpan
+	beforeIdentity, afterIdentity, importIdentity span
 }
 
 // resourceChange reads one resource change object. It returns a nil Change
@@ -769,34 +770,34 @@ func (d *decoder) resourceChange(l loc, approvals bool) (*Change, *Approval, err
 		var err error
 		switch string(key) {
 		case "address":
-			rc.address, err = d.str(func() string { return l.field(".address") }, false)
+			rc.Address, err = d.str(func() string { return l.field(".address") }, false)
 		case "previous_address":
-			rc.previousAddress, err = d.str(func() string { return l.field(".previous_address") }, false)
+			rc.PreviousAddress, err = d.str(func() string { return l.field(".previous_address") }, false)
 		case "module_address":
-			rc.moduleAddress, err = d.istr(func() string { return l.field(".module_address") })
+			rc.ModuleAddress, err = d.istr(func() string { return l.field(".module_address") })
 		case "mode":
-			rc.mode, err = d.istr(func() string { return l.field(".mode") })
+			rc.Mode, err = d.istr(func() string { return l.field(".mode") })
 		case "type":
-			rc.typ, err = d.istr(func() string { return l.field(".type") })
+			rc.Type, err = d.istr(func() string { return l.field(".type") })
 		case "name":
-			rc.name, err = d.istr(func() string { return l.field(".name") })
+			rc.Name, err = d.istr(func() string { return l.field(".name") })
 		case "provider_name":
-			rc.provider, err = d.istr(func() string { return l.field(".provider_name") })
+			rc.ProviderName, err = d.istr(func() string { return l.field(".provider_name") })
 		case "deposed":
-			rc.deposed, err = d.str(func() string { return l.field(".deposed") }, false)
+			rc.Deposed, err = d.str(func() string { return l.field(".deposed") }, false)
 		case "action_reason":
-			rc.actionReason, err = d.istr(func() string { return l.field(".action_reason") })
+			rc.ActionReason, err = d.istr(func() string { return l.field(".action_reason") })
 		case "change":
-			rc.haveChange = true
+			rc.HaveChange = true
 			_, err = d.object(func() string { return l.field(".change") }, false, func(key []byte) error {
 				var err error
 				switch string(key) {
 				case "actions":
-					rc.haveActions = true
-					rc.actions = d.actionList[:0]
+					rc.HaveActions = true
+					rc.Actions = d.actionList[:0]
 					err = d.array(func() string { return l.field(".change.actions") }, false, func(i int) error {
 						a, err := d.istr(func() string { return fmt.Sprintf("%s.change.actions[%d]", l, i) })
-						rc.actions = append(rc.actions, a)
+						rc.Actions = append(rc.Actions, a)
 						return err
 					})
 				case "before":
@@ -805,13 +806,22 @@ func (d *decoder) resourceChange(l loc, approvals bool) (*Change, *Approval, err
 					err = d.objectSpans(&rc.after, 1)
 				case "after_unknown":
 					err = d.objectSpans(&rc.afterUnknown, 2)
+				case "before_identity":
+					rc.beforeIdentity, err = d.valueSpan()
+				case "after_identity":
+					rc.afterIdentity, err = d.valueSpan()
 				case "importing":
 					iw := func() string { return l.field(".change.importing") }
 					var isNull bool
 					isNull, err = d.object(iw, true, func(key []byte) error {
 						if string(key) == "id" {
 							var err error
-							rc.importID, err = d.str(func() string { return l.field(".change.importing.id") }, true)
+							rc.ImportID, err = d.str(func() string { return l.field(".change.importing.id") }, true)
+							return err
+						}
+						if string(key) == "identity" {
+							var err error
+							rc.importIdentity, err = d.valueSpan()
 							return err
 						}
 						if err := caseVariant(key, importingKeys, iw); err != nil {
@@ -819,7 +829,7 @@ func (d *decoder) resourceChange(l loc, approvals bool) (*Change, *Approval, err
 						}
 						return d.s.skipValue()
 					})
-					rc.importing = !isNull
+					rc.Importing = !isNull
 				default:
 					if err = caseVariant(key, changeKeys, func() string { return l.field(".change") }); err == nil {
 						err = d.s.skipValue()
@@ -999,33 +1009,15 @@ func (d *decoder) sharedActions(a []string) []string {
 
 // build validates and classifies a change read by resourceChange.
 func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, error) {
-	switch "" {
-	case rc.address:
-		return nil, nil, fmt.Errorf("%w: %s has no address", ErrMalformed, l)
-	case rc.mode:
-		return nil, nil, fmt.Errorf("%w: %s has no mode", ErrMalformed, l)
-	case rc.typ:
-		return nil, nil, fmt.Errorf("%w: %s has no type", ErrMalformed, l)
-	}
-	l.addr = rc.address
-	if !rc.haveChange {
-		return nil, nil, fmt.Errorf("%w: %s has no change", ErrMalformed, l)
-	}
-	if !rc.haveActions {
-		return nil, nil, fmt.Errorf("%w: %s has no change.actions", ErrMalformed, l)
-	}
-	d.actionList = rc.actions[:0]
-	kind, err := Classify(rc.actions)
+	l.addr = rc.Address
+	d.actionList = rc.Actions[:0]
+	kind, managed, err := rc.Check(l.String)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", l, err)
+		return nil, nil, err
 	}
-	d.cfg.noteProvider(rc.provider)
-	switch rc.mode {
-	case "managed":
-	case "data":
+	d.cfg.NoteProvider(rc.ProviderName)
+	if !managed {
 		return nil, nil, nil
-	default:
-		return nil, nil, fmt.Errorf("%w: %s has unknown mode %q (expected managed or data); upgrade planguard", ErrMalformed, l, rc.mode)
 	}
 
 	if err := rc.before.check(l, ".change.before"); err != nil {
@@ -1044,19 +1036,10 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		}
 	}
 
-	c := &Change{
-		Address:         rc.address,
-		PreviousAddress: rc.previousAddress,
-		ModuleAddress:   rc.moduleAddress,
-		Type:            rc.typ,
-		Name:            rc.name,
-		ProviderName:    rc.provider,
-		Deposed:         rc.deposed,
-		Actions:         d.sharedActions(rc.actions),
-		Kind:            kind,
-		ActionReason:    rc.actionReason,
-		Importing:       rc.importing,
-		ImportID:        rc.importID,
+	c := rc.Change(kind)
+	c.Actions = d.sharedActions(rc.Actions)
+	if err := d.identities(c, rc, l); err != nil {
+		return nil, nil, err
 	}
 	if id, ok := d.lookup(&rc.before, "id"); ok && id[0] == '"' {
 		d.sub.reset(id)
@@ -1066,7 +1049,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		}
 		c.PriorID = string(b)
 	}
-	needApproval := approvals && rc.typ == ApprovalType && kind != KindDelete && (allUnknown || !afterNull)
+	needApproval := approvals && ApprovalPlanned(rc.Type, kind, afterNull, allUnknown)
 	if kind != KindUpdate && kind != KindReplace && !needApproval {
 		return c, nil, nil
 	}
@@ -1074,77 +1057,45 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 	if !allUnknown {
 		unknownMap = d.toMap(&rc.afterUnknown)
 	}
-	if allUnknown {
-		// Mark every attribute we know of as unknown.
-		for k := range beforeMap {
-			unknownMap[k] = json.RawMessage("true")
-		}
-		for k := range afterMap {
-			unknownMap[k] = json.RawMessage("true")
-		}
-	}
 	if kind == KindUpdate || kind == KindReplace {
-		if c.ChangedAttributes, err = changedAttributes(beforeMap, afterMap, unknownMap, l.String()); err != nil {
+		if c.ChangedAttributes, err = ChangedRaw(beforeMap, afterMap, unknownMap, allUnknown, l.String); err != nil {
 			return nil, nil, err
 		}
 	}
 	if !needApproval {
 		return c, nil, nil
 	}
-	if allUnknown {
-		return c, &Approval{Address: c.Address, Kind: c.Kind}, nil
-	}
-	a, err := approval(c, afterMap, unknownMap, l.field(".change.after"))
+	after := l.field(".change.after")
+	a, err := BuildApproval(c, &rawApproval{RawMembers{After: afterMap, AfterUnknown: unknownMap, What: after}}, allUnknown, name(after))
 	if err != nil {
 		return nil, nil, err
 	}
 	return c, a, nil
 }
 
-// approval extracts the planned value of a planguard_approval.
-func approval(c *Change, after, unknown map[string]json.RawMessage, what string) (*Approval, error) {
-	a := &Approval{Address: c.Address, Kind: c.Kind, Known: true}
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{
-		{"scope", &a.Scope}, {"target", &a.Target}, {"action", &a.Action},
-		{"reason", &a.Reason}, {"expires_at", &a.ExpiresAt}, {"identity", &a.Identity},
-		{"from", &a.From}, {"issued_at", &a.IssuedAt},
-	} {
-		unk, err := containsTrue(unknown[f.name])
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s: after_unknown.%s: %w", ErrMalformed, what, f.name, err)
-		}
-		if unk {
-			a.Known = false
-			continue
-		}
-		raw, ok := after[f.name]
-		if !ok {
-			continue
-		}
-		d := &decoder{s: memScanner(raw)}
-		if *f.dst, err = d.str(name(what+"."+f.name), true); err != nil {
-			return nil, err
-		}
-	}
-	unk, err := containsTrue(unknown["signatures"])
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: after_unknown.signatures: %w", ErrMalformed, what, err)
-	}
-	if unk {
-		a.Known = false
-		return a, nil
-	}
-	raw, ok := after["signatures"]
+// rawApproval is the ApprovalValues of the streaming reader: the members
+// of change.after, each read with the scanner.
+type rawApproval struct{ RawMembers }
+
+func (r *rawApproval) String(attr string) (string, error) {
+	raw, ok := r.After[attr]
 	if !ok {
-		return a, nil
+		return "", nil
 	}
 	d := &decoder{s: memScanner(raw)}
-	err = d.array(name(what+".signatures"), true, func(i int) error {
+	return d.str(name(r.What+"."+attr), true)
+}
+
+func (r *rawApproval) Signatures() ([]Signature, error) {
+	raw, ok := r.After["signatures"]
+	if !ok {
+		return nil, nil
+	}
+	var out []Signature
+	d := &decoder{s: memScanner(raw)}
+	err := d.array(name(r.What+".signatures"), true, func(i int) error {
 		var sig Signature
-		sw := fmt.Sprintf("%s.signatures[%d]", what, i)
+		sw := fmt.Sprintf("%s.signatures[%d]", r.What, i)
 		_, err := d.object(name(sw), false, func(key []byte) error {
 			var err error
 			switch string(key) {
@@ -1157,11 +1108,8 @@ func approval(c *Change, after, unknown map[string]json.RawMessage, what string)
 			}
 			return err
 		})
-		a.Signatures = append(a.Signatures, sig)
+		out = append(out, sig)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
+	return out, err
 }

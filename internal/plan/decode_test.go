@@ -231,7 +231,7 @@ func TestDestructive(t *testing.T) {
 
 func TestDataSourcesExcluded(t *testing.T) {
 	data := `{"address":"data.terraform_remote_state.x","mode":"data","type":"terraform_remote_state","name":"x","provider_name":"terraform.io/builtin/terraform","change":{"actions":["read"],"before":null,"after":{"backend":"local"},"after_unknown":{"outputs":true}},"action_reason":"read_because_config_unknown"}`
-	p, err := decodeBoth(t, planJSON(data, rcDelete, strings.Replace(data, `["read"]`, `["delete"]`, 1)))
+	p, err := decodeBoth(t, planJSON(data, rcDelete, strings.Replace(data, `["read"]`, `["no-op"]`, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,6 +241,22 @@ func TestDataSourcesExcluded(t *testing.T) {
 	// A data source's actions are still validated.
 	if _, err := decodeBoth(t, planJSON(strings.Replace(data, `["read"]`, `["fetch"]`, 1))); !errors.Is(err, ErrMalformed) {
 		t.Errorf("unknown data source action: %v", err)
+	}
+	// Terraform only reads data sources: a data source with any other
+	// action is an edited plan (in resource_changes, resource_drift and
+	// deferred_changes alike), refused by both readers.
+	for _, actions := range []string{`["delete"]`, `["create"]`, `["update"]`, `["forget"]`, `["delete","create"]`, `["create","forget"]`} {
+		bad := strings.Replace(data, `["read"]`, actions, 1)
+		for _, in := range []string{
+			planJSON(rcDelete, bad),
+			strings.Replace(planJSON(rcDelete), `"resource_changes":`, `"resource_drift":[`+bad+`],"resource_changes":`, 1),
+			strings.Replace(planJSON(rcDelete), `"resource_changes":`, `"deferred_changes":[{"reason":"provider_config_unknown","resource_change":`+bad+`}],"resource_changes":`, 1),
+		} {
+			_, err := decodeBoth(t, in)
+			if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "data source with actions") {
+				t.Errorf("data source with actions %s: %v", actions, err)
+			}
+		}
 	}
 }
 

@@ -13,8 +13,9 @@
 // time, and validates everything else without building it, so memory use
 // does not grow with the size of planned_values, prior_state or
 // configuration (and, with GateOnly, not with the number of unchanged
-// resources either). DecodeFull is the reference it is tested against: the
-// whole plan decoded into terraform-json's tfjson.Plan.
+// resources either). The reference it is tested against, planref.DecodeFull
+// (the whole plan decoded into terraform-json's tfjson.Plan), is not part of
+// the binary: only tests, fuzzers and benchmarks import package planref.
 package plan
 
 // Kind is the classification of one resource change.
@@ -90,6 +91,14 @@ type Change struct {
 	Importing bool
 	// ImportID is change.importing.id, the id the import names, or "".
 	ImportID string
+	// PriorIdentity is the canonical form (see CanonicalIdentity) of
+	// change.before_identity, the prior object's resource identity
+	// (Terraform 1.12+), or "" when the plan has none. Where present it is
+	// the object's identity; PriorID is the fallback.
+	PriorIdentity string
+	// ImportIdentity is the canonical form of change.importing.identity,
+	// the identity an import names (Terraform 1.12+), or "".
+	ImportIdentity string
 	// ChangedAttributes, for KindUpdate and KindReplace, are the sorted
 	// top-level attribute names whose before and after values differ, or
 	// whose after value is (wholly or partly) unknown. Changes of
@@ -154,10 +163,12 @@ type Plan struct {
 	// outside Terraform), for context only.
 	Drift []Change
 	// Prior are the managed objects in prior_state (the state the plan was
-	// made from) that have a string id, sorted by address and id; with
+	// made from) that have a string id or a resource identity, sorted by
+	// address, id and identity; with
 	// DecodeOptions.KeepPrior only those it keeps. The gate uses them to
 	// recognise a protected object under another address (an import of its
-	// id, or a change of an object with the same id).
+	// id or identity, or a change of an object with the same id or
+	// identity).
 	Prior []PriorObject
 	// NoMovedBlocks is true only for a plan read from a binary saved plan
 	// whose configuration snapshot shows no moved block: then a delete
@@ -175,10 +186,13 @@ type Plan struct {
 	// Provisions are the provisioners that applying the plan may run, in
 	// resource_changes order.
 	Provisions []ProvisionerRun
+	// ActionInvocations are the plan's action_invocations (Terraform
+	// 1.14+): provider-defined actions the apply runs, in plan order.
+	ActionInvocations []ActionInvocation
 	// Providers are the provider source addresses the plan uses, sorted
 	// and distinct: every provider_config full_name and every
-	// provider_name of resource_changes, resource_drift and
-	// deferred_changes. "" stands for a provider configuration without a
+	// provider_name of resource_changes, resource_drift,
+	// deferred_changes and action_invocations. "" stands for a provider configuration without a
 	// full_name.
 	Providers []string
 }
@@ -189,6 +203,38 @@ type PriorObject struct {
 	Address string
 	// Type is the resource type.
 	Type string
-	// ID is values["id"].
+	// ID is values["id"] when it is a string, else "".
 	ID string
+	// Identity is the canonical form of the object's resource identity
+	// (the state's "identity", Terraform 1.12+), or "".
+	Identity string
+}
+
+// Trigger values of an ActionInvocation.
+const (
+	// TriggerInvoke: `terraform apply -invoke` (invoke_action_trigger).
+	TriggerInvoke = "invoke"
+	// TriggerLifecycle: a resource's lifecycle action_trigger
+	// (lifecycle_action_trigger).
+	TriggerLifecycle = "lifecycle"
+)
+
+// ActionInvocation is one action the plan invokes (Terraform 1.14+): a
+// provider-defined operation with side effects outside any resource change.
+type ActionInvocation struct {
+	// Address is the action's address, e.g. action.aws_lambda_invoke.notify
+	// or module.ops.action.aws_ec2_stop_instance.db[0].
+	Address string
+	// Type is the action type, e.g. aws_ec2_stop_instance.
+	Type string
+	// Name is the action's name.
+	Name string
+	// ProviderName is the provider source address.
+	ProviderName string
+	// Trigger is TriggerInvoke or TriggerLifecycle.
+	Trigger string
+	// TriggeringResource and Event are, for TriggerLifecycle, the address
+	// of the resource whose change triggers the action and the event
+	// (e.g. after_create).
+	TriggeringResource, Event string
 }

@@ -22,6 +22,8 @@ var (
 			{Type: "trust"},
 			{Type: "protect", LabelNames: []string{"name"}},
 			{Type: "allow_provisioners", LabelNames: []string{"name"}},
+			{Type: "protect_actions", LabelNames: []string{"name"}},
+			{Type: "allow_actions", LabelNames: []string{"name"}},
 		},
 	}
 	trustSchema = &hcl.BodySchema{
@@ -98,6 +100,7 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 		}
 	}
 	diags = append(diags, decodeProvisioning(p, content)...)
+	diags = append(diags, decodeActions(p, content)...)
 	switch {
 	case len(trust) == 0 && written["trust"] > 0:
 		// A trust block with labels: reported by Content already.
@@ -225,25 +228,15 @@ func decodeRule(b *hcl.Block) (*Rule, hcl.Diagnostics) {
 	}
 
 	if a, ok := attrs["approvals"]; ok {
-		n, d := intAttr(a)
+		n, d := approvalsAttr(a)
 		diags = append(diags, d...)
-		if !d.HasErrors() && n < 1 {
-			diags = append(diags, errorAt(a.Expr.Range(), "Invalid approvals",
-				fmt.Sprintf("approvals = %d: at least 1 trusted principal must sign; remove the rule to stop protecting these resources.", n)))
-		}
 		r.Approvals = n
 	}
 
 	if a, ok := attrs["max_ttl"]; ok {
-		s, d := stringAttr(a)
+		ttl, d := ttlAttr(a)
 		diags = append(diags, d...)
-		if !d.HasErrors() {
-			ttl, err := parseTTL(s)
-			if err != nil {
-				diags = append(diags, errorAt(a.Expr.Range(), "Invalid max_ttl", fmt.Sprintf("max_ttl %q: %s.", s, err)))
-			}
-			r.MaxTTL = ttl
-		}
+		r.MaxTTL = ttl
 	}
 
 	if a, ok := attrs["require_identity"]; ok {
@@ -277,6 +270,29 @@ func decodeRule(b *hcl.Block) (*Rule, hcl.Diagnostics) {
 			fmt.Sprintf("protect %q sets attributes, which only apply to updates; add \"update\" to actions or remove attributes.", r.Name)))
 	}
 	return r, diags
+}
+
+// approvalsAttr reads an approvals attribute: a whole number, at least 1.
+func approvalsAttr(a *hcl.Attribute) (int, hcl.Diagnostics) {
+	n, diags := intAttr(a)
+	if !diags.HasErrors() && n < 1 {
+		diags = append(diags, errorAt(a.Expr.Range(), "Invalid approvals",
+			fmt.Sprintf("approvals = %d: at least 1 trusted principal must sign; remove the rule to stop protecting these resources.", n)))
+	}
+	return n, diags
+}
+
+// ttlAttr reads a max_ttl attribute (see parseTTL).
+func ttlAttr(a *hcl.Attribute) (time.Duration, hcl.Diagnostics) {
+	s, diags := stringAttr(a)
+	if diags.HasErrors() {
+		return 0, diags
+	}
+	ttl, err := parseTTL(s)
+	if err != nil {
+		diags = append(diags, errorAt(a.Expr.Range(), "Invalid max_ttl", fmt.Sprintf("max_ttl %q: %s.", s, err)))
+	}
+	return ttl, diags
 }
 
 // parseTTL parses max_ttl: a Go duration ("72h", "90m", "1h30m"), optionally

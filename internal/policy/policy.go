@@ -63,6 +63,10 @@ type Policy struct {
 	Providers []string
 	// AllowProvisioners are the allow_provisioners blocks, in file order.
 	AllowProvisioners []*ProvisionerAllowance
+	// ActionRules are the protect_actions blocks, in file order.
+	ActionRules []*ActionRule
+	// AllowActions are the allow_actions blocks, in file order.
+	AllowActions []*ActionAllowance
 
 	trustRange hcl.Range // the allowed_signers attribute, for Load's messages
 	trustRaw   string    // the allowed_signers attribute's value, as written

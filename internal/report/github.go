@@ -31,6 +31,7 @@ func (g githubRenderer) Render(w io.Writer, orig *gate.Report) error {
 		fmt.Fprintf(bw, "::warning title=planguard::%s\n", ghData(w))
 	}
 	g.provisionGitHub(bw, r, orig)
+	g.actionGitHub(bw, r, orig)
 	level := "notice"
 	if r.Decision == gate.Block {
 		level = "error"

@@ -61,6 +61,8 @@ func (junitRenderer) Render(w io.Writer, r *gate.Report) error {
 	}
 	pcases, pfail := provisionJUnit(r)
 	s.Cases, s.Failures = append(s.Cases, pcases...), s.Failures+pfail
+	acases, afail := actionJUnit(r)
+	s.Cases, s.Failures = append(s.Cases, acases...), s.Failures+afail
 	s.Tests = len(s.Cases)
 	if r.PolicySHA256 != "" {
 		s.Props = &junitProps{Props: []junitProp{{Name: "policy_sha256", Value: r.PolicySHA256}}}

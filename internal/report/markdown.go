@@ -56,6 +56,7 @@ func (m markdownRenderer) Render(w io.Writer, orig *gate.Report) error {
 		fmt.Fprintln(bw)
 	}
 	m.provisionMarkdown(bw, r, orig)
+	m.actionMarkdown(bw, r, orig)
 	var cmds []string
 	for _, c := range orig.Changes { // the commands quote the exact strings
 		if c.Blocked() && !c.Deferred {

@@ -82,6 +82,7 @@ func forHumans(r *gate.Report) *gate.Report {
 		c.ActionReason = printable(c.ActionReason)
 		c.Deposed = printable(c.Deposed)
 		c.PriorID = printable(c.PriorID)
+		c.PriorIdentity = printable(c.PriorIdentity)
 		c.PreviousAddress = printable(c.PreviousAddress)
 		c.ImportID = printable(c.ImportID)
 		c.JudgedAs = append([]gate.Subject(nil), c.JudgedAs...)
@@ -109,5 +110,6 @@ func forHumans(r *gate.Report) *gate.Report {
 		h.Approvals[i] = a
 	}
 	provisionForHumans(&h, r)
+	actionsForHumans(&h, r)
 	return &h
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
@@ -20,18 +21,9 @@ func ProvisionApproveCommand(p gate.Provision, opts Options) string {
 // provisionSummary is the part of the verdict line about provisioners and
 // providers, "" when the plan runs none and uses only allowed providers.
 func provisionSummary(r *gate.Report) string {
-	blocked := 0
-	for _, p := range r.Provisioners {
-		if p.Blocked() {
-			blocked++
-		}
-	}
 	var parts []string
-	switch {
-	case blocked > 0:
-		parts = append(parts, fmt.Sprintf("%d of %d provisioner run(s) neither allowed nor approved", blocked, len(r.Provisioners)))
-	case len(r.Provisioners) > 0:
-		parts = append(parts, fmt.Sprintf("%d provisioner run(s), all allowed or approved", len(r.Provisioners)))
+	if s := judgedSummary(r.Provisioners, gate.Provision.Blocked, "provisioner run(s)"); s != "" {
+		parts = append(parts, s)
 	}
 	var bad []string
 	for _, p := range r.Providers {
@@ -54,13 +46,52 @@ func provider(s string) string {
 
 // provisionVerdict is the short status of a provisioner run.
 func provisionVerdict(p gate.Provision) string {
-	switch p.Status {
-	case gate.ProvisionAllowed:
-		return "allowed by " + strings.Join(p.AllowedBy, ",")
-	case gate.ProvisionApproved:
-		return fmt.Sprintf("approved %d/%d by %s", len(p.ApprovedBy), p.RequiredApprovals, strings.Join(p.ApprovedBy, ", "))
+	return allowVerdict(p.Status == gate.ProvisionAllowed, p.Status == gate.ProvisionApproved, p.AllowedBy, p.ApprovedBy, p.RequiredApprovals)
+}
+
+// judgedSummary counts the blocked among judged items (provisioner runs,
+// action invocations) for the verdict line, "" when there are none.
+func judgedSummary[T any](items []T, blocked func(T) bool, what string) string {
+	n := 0
+	for _, it := range items {
+		if blocked(it) {
+			n++
+		}
 	}
-	return fmt.Sprintf("BLOCKED %d/%d", len(p.ApprovedBy), p.RequiredApprovals)
+	switch {
+	case n > 0:
+		return fmt.Sprintf("%d of %d %s neither allowed nor approved", n, len(items), what)
+	case len(items) > 0:
+		return fmt.Sprintf("%d %s, all allowed or approved", len(items), what)
+	}
+	return ""
+}
+
+// allowVerdict is the short status of an item the policy may allow or
+// approvals approve.
+func allowVerdict(allowed, approved bool, allowedBy, approvedBy []string, required int) string {
+	switch {
+	case allowed:
+		return "allowed by " + strings.Join(allowedBy, ",")
+	case approved:
+		return fmt.Sprintf("approved %d/%d by %s", len(approvedBy), required, strings.Join(approvedBy, ", "))
+	}
+	return fmt.Sprintf("BLOCKED %d/%d", len(approvedBy), required)
+}
+
+// markdownCommands writes approve commands as a shell block after intro.
+func markdownCommands(bw io.Writer, intro string, cmds []string) {
+	if len(cmds) == 0 {
+		return
+	}
+	fmt.Fprintln(bw, intro)
+	fmt.Fprintln(bw)
+	fmt.Fprintln(bw, "```sh")
+	for _, c := range cmds {
+		fmt.Fprintln(bw, c)
+	}
+	fmt.Fprintln(bw, "```")
+	fmt.Fprintln(bw)
 }
 
 // provisionCommand renders what a provisioner runs, as far as the plan says.
@@ -185,16 +216,7 @@ func (m markdownRenderer) provisionMarkdown(bw interface {
 			cmds = append(cmds, ProvisionApproveCommand(p, m.opts))
 		}
 	}
-	if len(cmds) > 0 {
-		fmt.Fprintln(bw, "To approve the provisioners, an approver who is not the author runs:")
-		fmt.Fprintln(bw)
-		fmt.Fprintln(bw, "```sh")
-		for _, c := range cmds {
-			fmt.Fprintln(bw, c)
-		}
-		fmt.Fprintln(bw, "```")
-		fmt.Fprintln(bw)
-	}
+	markdownCommands(bw, "To approve the provisioners, an approver who is not the author runs:", cmds)
 }
 
 // provisionSarif returns the SARIF results for provisioners and providers.

@@ -145,11 +145,14 @@ func Where(c gate.Change) string {
 }
 
 // Summary is the one-line verdict, with what blocks or runs among
-// provisioners and providers appended.
+// provisioners, providers and action invocations appended.
 func Summary(r *gate.Report) string {
 	s := changeSummary(r)
 	if p := provisionSummary(r); p != "" {
 		s += "; " + p
+	}
+	if a := actionSummary(r); a != "" {
+		s += "; " + a
 	}
 	return s
 }
@@ -170,7 +173,7 @@ func changeSummary(r *gate.Report) string {
 		}
 		return fmt.Sprintf("ALLOWED: %d protected destructive change(s), all approved", protected)
 	}
-	if blocked == 0 && r.BlockedByCode() {
+	if blocked == 0 && (r.BlockedByCode() || r.BlockedByActions()) {
 		return fmt.Sprintf("BLOCKED: %d destructive change(s), none blocked", len(r.Changes))
 	}
 	return fmt.Sprintf("BLOCKED: %d of %d protected destructive change(s) lack valid approval", blocked, protected)

@@ -94,6 +94,8 @@ func (sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 	}
 	run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, provisionSarifRules...)
 	run.Results = append(run.Results, provisionSarif(r)...)
+	run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, actionSarifRules...)
+	run.Results = append(run.Results, actionSarif(r)...)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{

@@ -79,6 +79,7 @@ func (t textRenderer) Render(w io.Writer, orig *gate.Report) error {
 		}
 	}
 	t.provisionText(bw, r, orig)
+	t.actionText(bw, r, orig)
 	first := true
 	for _, c := range orig.Changes { // the commands quote the exact strings
 		if !c.Blocked() || c.Deferred {

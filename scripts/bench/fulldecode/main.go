@@ -1,7 +1,7 @@
 // Command fulldecode decodes a plan JSON file the way planguard's streaming
 // reader is measured against, for the benchmark's "full decode" columns:
 //
-//	fulldecode FILE            plan.DecodeFull: the whole file in memory, the
+//	fulldecode FILE            planref.DecodeFull: the whole file in memory, the
 //	                           strictness walk, tfjson.Plan, then the Plan
 //	fulldecode -tfjson FILE    only json.Unmarshal into a tfjson.Plan
 //
@@ -17,7 +17,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
-	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planref"
 )
 
 func main() {
@@ -52,7 +52,7 @@ func run(path string, tfOnly bool) (int, error) {
 		}
 		return len(p.ResourceChanges), nil
 	}
-	p, err := plan.DecodeFull(f)
+	p, err := planref.DecodeFull(f)
 	if err != nil {
 		return 0, fmt.Errorf("decode %s: %w", path, err)
 	}

@@ -6,7 +6,7 @@
 //   - cat FILE > /dev/null: reading the file, the floor;
 //   - planguard check: the gate, everything included (policy, trust file,
 //     plan, signatures, decision, text report);
-//   - fulldecode: the reference decoder plan.DecodeFull (strictness walk +
+//   - fulldecode: the reference decoder planref.DecodeFull (strictness walk +
 //     tfjson.Plan with encoding/json);
 //   - fulldecode -tfjson: json.Unmarshal into terraform-json's tfjson.Plan;
 //   - jq: the one-liner CI scripts use to find deletions.

@@ -1,10 +1,10 @@
-package plan
+package planref
 
 // This file is the strict, token-by-token walker on encoding/json that was
-// planguard's plan reader before the streaming scanner (decode.go, scan.go).
-// It is kept as the strictness half of the reference decoder, DecodeFull:
-// it rejects exactly the inputs Decode must reject, by an independent
-// implementation on encoding/json's Decoder.Token.
+// planguard's plan reader before the streaming scanner (plan.Decode). It is
+// the strictness half of the reference decoder, DecodeFull: it rejects
+// exactly the inputs plan.Decode must reject, by an independent walk of the
+// JSON on encoding/json's Decoder.Token.
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
 )
 
 // jsonReader walks JSON tokens with strict, contextual errors.
@@ -25,24 +27,24 @@ func newJSONReader(r io.Reader) *jsonReader {
 	return &jsonReader{dec: dec}
 }
 
-// syntaxError wraps a decoding error as ErrMalformed with its position.
+// syntaxError wraps a decoding error as plan.ErrMalformed with its position.
 func (d *jsonReader) syntaxError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, ErrMalformed) || errors.Is(err, ErrNotAPlan) || errors.Is(err, ErrUnsupportedFormat) || errors.Is(err, ErrErrored) {
+	if errors.Is(err, plan.ErrMalformed) || errors.Is(err, plan.ErrNotAPlan) || errors.Is(err, plan.ErrUnsupportedFormat) || errors.Is(err, plan.ErrErrored) {
 		return err
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%w: unexpected end of input after byte %d: the JSON is truncated; write it again with `terraform show -json PLANFILE`", ErrMalformed, d.dec.InputOffset())
+		return fmt.Errorf("%w: unexpected end of input after byte %d: the JSON is truncated; write it again with `terraform show -json PLANFILE`", plan.ErrMalformed, d.dec.InputOffset())
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Errorf("%w: invalid JSON at byte %d: %w", ErrMalformed, se.Offset, se)
+		return fmt.Errorf("%w: invalid JSON at byte %d: %w", plan.ErrMalformed, se.Offset, se)
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Errorf("%w: at byte %d: %w", ErrMalformed, te.Offset, te)
+		return fmt.Errorf("%w: at byte %d: %w", plan.ErrMalformed, te.Offset, te)
 	}
 	// Not a JSON error: an I/O error of the reader.
 	return fmt.Errorf("reading the plan JSON after byte %d: %w", d.dec.InputOffset(), err)
@@ -80,7 +82,7 @@ func describe(tok json.Token) string {
 }
 
 func (d *jsonReader) typeError(what, want string, tok json.Token) error {
-	return fmt.Errorf("%w: %s must be %s, found %s (at byte %d)", ErrMalformed, what, want, describe(tok), d.dec.InputOffset())
+	return fmt.Errorf("%w: %s must be %s, found %s (at byte %d)", plan.ErrMalformed, what, want, describe(tok), d.dec.InputOffset())
 }
 
 // members reads the members of an object whose '{' was consumed, through the
@@ -97,7 +99,7 @@ func (d *jsonReader) members(what string, fn func(key string) error) error {
 			return d.typeError("a key in "+what, "a string", tok)
 		}
 		if _, dup := seen[key]; dup {
-			return fmt.Errorf("%w: duplicate key %q in %s (at byte %d): JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", ErrMalformed, key, what, d.dec.InputOffset())
+			return fmt.Errorf("%w: duplicate key %q in %s (at byte %d): JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", plan.ErrMalformed, key, what, d.dec.InputOffset())
 		}
 		seen[key] = struct{}{}
 		if err := fn(key); err != nil {
@@ -217,7 +219,7 @@ func (d *jsonReader) skip() error {
 func (d *jsonReader) values(what string, prior bool) (managed bool, err error) {
 	_, err = d.object(what, true, func(key string) error {
 		if key != "root_module" {
-			if err := caseVariant([]byte(key), valuesKeys, name(what)); err != nil {
+			if err := plan.CaseVariant([]byte(key), plan.Keys.Values, name(what)); err != nil {
 				return err
 			}
 			return d.skip()
@@ -253,8 +255,10 @@ func (d *jsonReader) module(what string, prior bool) (managed bool, err error) {
 						// Only duplicate keys are checked here; the id is
 						// taken from terraform-json's decoding.
 						_, err = d.object(rw+".values", true, func(string) error { return d.skip() })
+					case prior && key == "identity":
+						_, err = d.identity(rw + ".identity")
 					default:
-						if err = caseVariant([]byte(key), resourceKeys, name(rw)); err == nil {
+						if err = plan.CaseVariant([]byte(key), plan.Keys.Resource, name(rw)); err == nil {
 							err = d.skip()
 						}
 					}
@@ -265,7 +269,7 @@ func (d *jsonReader) module(what string, prior bool) (managed bool, err error) {
 				}
 				managed = true
 				if prior && (addr == "" || typ == "") {
-					return fmt.Errorf("%w: %s is a managed resource without an address or type", ErrMalformed, rw)
+					return fmt.Errorf("%w: %s is a managed resource without an address or type", plan.ErrMalformed, rw)
 				}
 				return nil
 			})
@@ -276,7 +280,7 @@ func (d *jsonReader) module(what string, prior bool) (managed bool, err error) {
 				return err
 			})
 		}
-		if err := caseVariant([]byte(key), moduleKeys, name(what)); err != nil {
+		if err := plan.CaseVariant([]byte(key), plan.Keys.Module, name(what)); err != nil {
 			return err
 		}
 		return d.skip()
@@ -284,20 +288,28 @@ func (d *jsonReader) module(what string, prior bool) (managed bool, err error) {
 	return managed, err
 }
 
-func tokenDecode(r io.Reader) (*Plan, error) {
+// DecodeTokens is the token walk alone: the plan as the earlier reader
+// built it (without the configuration fields, prior objects and hash), or
+// the error plan.Decode must also return. For benchmarks; DecodeFull uses it
+// as its strictness check.
+func DecodeTokens(r io.Reader) (*plan.Plan, error) {
+	return tokenDecode(r)
+}
+
+func tokenDecode(r io.Reader) (*plan.Plan, error) {
 	d := newJSONReader(r)
 	tok, err := d.dec.Token()
 	if errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: empty input; expected the JSON of `terraform show -json PLANFILE`", ErrNotAPlan)
+		return nil, fmt.Errorf("%w: empty input; expected the JSON of `terraform show -json PLANFILE`", plan.ErrNotAPlan)
 	}
 	if err != nil {
 		return nil, d.syntaxError(err)
 	}
 	if tok != json.Delim('{') {
-		return nil, fmt.Errorf("%w: the JSON is %s, not an object; expected the JSON of `terraform show -json PLANFILE`", ErrNotAPlan, describe(tok))
+		return nil, fmt.Errorf("%w: the JSON is %s, not an object; expected the JSON of `terraform show -json PLANFILE`", plan.ErrNotAPlan, describe(tok))
 	}
 
-	p := &Plan{}
+	p := &plan.Plan{}
 	var haveFormat, haveChanges, havePlanned, managed bool
 	err = d.members("the plan", func(key string) error {
 		switch key {
@@ -306,7 +318,7 @@ func tokenDecode(r io.Reader) (*Plan, error) {
 			if err != nil {
 				return err
 			}
-			if err := checkFormatVersion(v); err != nil {
+			if err := plan.CheckFormatVersion(v); err != nil {
 				return err
 			}
 			p.FormatVersion, haveFormat = v, true
@@ -320,7 +332,7 @@ func tokenDecode(r io.Reader) (*Plan, error) {
 				return err
 			}
 			if b {
-				return fmt.Errorf("%w: the plan is marked errored: planning failed and this plan cannot be applied; fix the errors `terraform plan` reports and plan again", ErrErrored)
+				return fmt.Errorf("%w: the plan is marked errored: planning failed and this plan cannot be applied; fix the errors `terraform plan` reports and plan again", plan.ErrErrored)
 			}
 		case "resource_changes":
 			haveChanges = true
@@ -351,28 +363,19 @@ func tokenDecode(r io.Reader) (*Plan, error) {
 				}
 				return err
 			})
-		case "planned_values":
-			havePlanned = true
-			m, err := d.values("planned_values", false)
-			managed = managed || m
-			return err
 		case "configuration":
 			return d.configuration()
-		case "prior_state":
-			_, err := d.object("prior_state", true, func(key string) error {
-				if key != "values" {
-					if err := caseVariant([]byte(key), stateKeys, name("prior_state")); err != nil {
-						return err
-					}
-					return d.skip()
-				}
-				m, err := d.values("prior_state.values", true)
-				managed = managed || m
-				return err
-			})
+		case "action_invocations":
+			a, err := d.actionInvocations()
+			p.ActionInvocations = a
+			return err
+		case "planned_values", "prior_state":
+			havePlanned = havePlanned || key == "planned_values"
+			m, err := d.stateValues(key)
+			managed = managed || m
 			return err
 		default:
-			if err := caseVariant([]byte(key), planKeys, name("the plan")); err != nil {
+			if err := plan.CaseVariant([]byte(key), plan.Keys.Plan, name("the plan")); err != nil {
 				return err
 			}
 			return d.skip()
@@ -385,35 +388,47 @@ func tokenDecode(r io.Reader) (*Plan, error) {
 	// Nothing but white space may follow the plan object.
 	if tok, err := d.dec.Token(); !errors.Is(err, io.EOF) {
 		if err != nil {
-			return nil, fmt.Errorf("%w: trailing data after the plan object: %w", ErrMalformed, d.syntaxError(err))
+			return nil, fmt.Errorf("%w: trailing data after the plan object: %w", plan.ErrMalformed, d.syntaxError(err))
 		}
-		return nil, fmt.Errorf("%w: trailing data after the plan object (%s at byte %d); the file must hold exactly one JSON object", ErrMalformed, describe(tok), d.dec.InputOffset())
+		return nil, fmt.Errorf("%w: trailing data after the plan object (%s at byte %d); the file must hold exactly one JSON object", plan.ErrMalformed, describe(tok), d.dec.InputOffset())
 	}
-	if !haveFormat {
-		return nil, fmt.Errorf("%w: no format_version; expected the JSON of `terraform show -json PLANFILE`", ErrNotAPlan)
-	}
-	if !havePlanned {
-		return nil, fmt.Errorf("%w: no planned_values (is this the JSON of a state rather than a plan?); expected the JSON of `terraform show -json PLANFILE`", ErrNotAPlan)
-	}
-	if !haveChanges && managed {
-		return nil, fmt.Errorf("%w: no resource_changes although planned_values or prior_state hold managed resources; the JSON is incomplete: write it again with `terraform show -json PLANFILE`", ErrMalformed)
+	if err := plan.CheckComplete(haveFormat, havePlanned, haveChanges, managed); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
 
+// stateValues walks planned_values, or prior_state down to its values, and
+// reports whether it holds a managed resource.
+func (d *jsonReader) stateValues(key string) (managed bool, err error) {
+	if key == "planned_values" {
+		return d.values(key, false)
+	}
+	_, err = d.object(key, true, func(k string) error {
+		if k == "values" {
+			m, err := d.values(key+".values", true)
+			managed = m
+			return err
+		}
+		if err := plan.CaseVariant([]byte(k), plan.Keys.State, name(key)); err != nil {
+			return err
+		}
+		return d.skip()
+	})
+	return managed, err
+}
+
 // tokChange is one resource change as read, before classification.
 type tokChange struct {
-	address, previousAddress, moduleAddress, mode, typ, name string
-	provider, deposed, actionReason                          string
-	haveChange                                               bool
-	actions                                                  []string
-	before, after, afterUnknown                              json.RawMessage
+	plan.Header
+	before, after, afterUnknown    json.RawMessage
+	beforeIdentity, importIdentity string
 }
 
 // deferredChange reads one deferred_changes element.
-func (d *jsonReader) deferredChange(what string) (*Change, error) {
+func (d *jsonReader) deferredChange(what string) (*plan.Change, error) {
 	var reason string
-	var c *Change
+	var c *plan.Change
 	var have bool
 	_, err := d.object(what, false, func(key string) error {
 		var err error
@@ -424,7 +439,7 @@ func (d *jsonReader) deferredChange(what string) (*Change, error) {
 			have = true
 			c, _, err = d.resourceChange(what+".resource_change", false)
 		default:
-			if err = caseVariant([]byte(key), deferredKeys, name(what)); err == nil {
+			if err = plan.CaseVariant([]byte(key), plan.Keys.Deferred, name(what)); err == nil {
 				err = d.skip()
 			}
 		}
@@ -434,7 +449,7 @@ func (d *jsonReader) deferredChange(what string) (*Change, error) {
 		return nil, err
 	}
 	if !have {
-		return nil, fmt.Errorf("%w: %s has no resource_change", ErrMalformed, what)
+		return nil, fmt.Errorf("%w: %s has no resource_change", plan.ErrMalformed, what)
 	}
 	if c != nil {
 		c.ActionReason = reason
@@ -445,40 +460,40 @@ func (d *jsonReader) deferredChange(what string) (*Change, error) {
 // resourceChange reads one resource change object. It returns a nil Change
 // for a data source. With approvals, it also returns the Approval of a
 // planned planguard_approval.
-func (d *jsonReader) resourceChange(what string, approvals bool) (*Change, *Approval, error) {
+func (d *jsonReader) resourceChange(what string, approvals bool) (*plan.Change, *plan.Approval, error) {
 	var rc tokChange
 	_, err := d.object(what, false, func(key string) error {
 		var err error
 		field := what + "." + key
 		switch key {
 		case "address":
-			rc.address, err = d.str(field, false)
+			rc.Address, err = d.str(field, false)
 		case "previous_address":
-			rc.previousAddress, err = d.str(field, false)
+			rc.PreviousAddress, err = d.str(field, false)
 		case "module_address":
-			rc.moduleAddress, err = d.str(field, false)
+			rc.ModuleAddress, err = d.str(field, false)
 		case "mode":
-			rc.mode, err = d.str(field, false)
+			rc.Mode, err = d.str(field, false)
 		case "type":
-			rc.typ, err = d.str(field, false)
+			rc.Type, err = d.str(field, false)
 		case "name":
-			rc.name, err = d.str(field, false)
+			rc.Name, err = d.str(field, false)
 		case "provider_name":
-			rc.provider, err = d.str(field, false)
+			rc.ProviderName, err = d.str(field, false)
 		case "deposed":
-			rc.deposed, err = d.str(field, false)
+			rc.Deposed, err = d.str(field, false)
 		case "action_reason":
-			rc.actionReason, err = d.str(field, false)
+			rc.ActionReason, err = d.str(field, false)
 		case "change":
-			rc.haveChange = true
+			rc.HaveChange = true
 			_, err = d.object(field, false, func(key string) error {
 				var err error
 				switch key {
 				case "actions":
-					rc.actions = []string{}
+					rc.HaveActions = true
 					err = d.array(field+".actions", false, func(i int) error {
 						a, err := d.str(fmt.Sprintf("%s.actions[%d]", field, i), false)
-						rc.actions = append(rc.actions, a)
+						rc.Actions = append(rc.Actions, a)
 						return err
 					})
 				case "before":
@@ -488,27 +503,38 @@ func (d *jsonReader) resourceChange(what string, approvals bool) (*Change, *Appr
 				case "after_unknown":
 					rc.afterUnknown, err = d.raw()
 				case "importing":
-					// Strictness only; the values come from terraform-json.
 					iw := field + ".importing"
-					_, err = d.object(iw, true, func(key string) error {
-						if key == "id" {
-							_, err := d.str(iw+".id", true)
+					var isNull bool
+					isNull, err = d.object(iw, true, func(key string) error {
+						switch key {
+						case "id":
+							var err error
+							rc.ImportID, err = d.str(iw+".id", true)
+							return err
+						case "identity":
+							var err error
+							rc.importIdentity, err = d.identity(iw + ".identity")
 							return err
 						}
-						if err := caseVariant([]byte(key), importingKeys, name(iw)); err != nil {
+						if err := plan.CaseVariant([]byte(key), plan.Keys.Importing, name(iw)); err != nil {
 							return err
 						}
 						return d.skip()
 					})
+					rc.Importing = !isNull
+				case "before_identity":
+					rc.beforeIdentity, err = d.identity(field + ".before_identity")
+				case "after_identity":
+					_, err = d.identity(field + ".after_identity")
 				default:
-					if err = caseVariant([]byte(key), changeKeys, name(field)); err == nil {
+					if err = plan.CaseVariant([]byte(key), plan.Keys.Change, name(field)); err == nil {
 						err = d.skip()
 					}
 				}
 				return err
 			})
 		default:
-			if err = caseVariant([]byte(key), resourceChangeKeys, name(what)); err == nil {
+			if err = plan.CaseVariant([]byte(key), plan.Keys.ResourceChange, name(what)); err == nil {
 				err = d.skip()
 			}
 		}
@@ -521,30 +547,18 @@ func (d *jsonReader) resourceChange(what string, approvals bool) (*Change, *Appr
 }
 
 // build validates and classifies a raw change.
-func (rc *tokChange) build(what string, approvals bool) (*Change, *Approval, error) {
-	for _, f := range []struct{ name, v string }{{"address", rc.address}, {"mode", rc.mode}, {"type", rc.typ}} {
-		if f.v == "" {
-			return nil, nil, fmt.Errorf("%w: %s has no %s", ErrMalformed, what, f.name)
+func (rc *tokChange) build(what string, approvals bool) (*plan.Change, *plan.Approval, error) {
+	where := func() string {
+		if rc.Address == "" {
+			return what
 		}
+		return fmt.Sprintf("%s (%s)", what, rc.Address)
 	}
-	what = fmt.Sprintf("%s (%s)", what, rc.address)
-	if !rc.haveChange {
-		return nil, nil, fmt.Errorf("%w: %s has no change", ErrMalformed, what)
+	kind, managed, err := rc.Check(where)
+	if err != nil || !managed {
+		return nil, nil, err
 	}
-	if rc.actions == nil {
-		return nil, nil, fmt.Errorf("%w: %s has no change.actions", ErrMalformed, what)
-	}
-	kind, err := Classify(rc.actions)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", what, err)
-	}
-	switch rc.mode {
-	case "managed":
-	case "data":
-		return nil, nil, nil
-	default:
-		return nil, nil, fmt.Errorf("%w: %s has unknown mode %q (expected managed or data); upgrade planguard", ErrMalformed, what, rc.mode)
-	}
+	what = where()
 
 	before, _, err := tokObjectMembers(rc.before, what+".change.before")
 	if err != nil {
@@ -564,46 +578,23 @@ func (rc *tokChange) build(what string, approvals bool) (*Change, *Approval, err
 		}
 	}
 
-	c := &Change{
-		Address:         rc.address,
-		PreviousAddress: rc.previousAddress,
-		ModuleAddress:   rc.moduleAddress,
-		Type:            rc.typ,
-		Name:            rc.name,
-		ProviderName:    rc.provider,
-		Deposed:         rc.deposed,
-		Actions:         rc.actions,
-		Kind:            kind,
-		ActionReason:    rc.actionReason,
-	}
+	c := rc.Change(kind)
+	c.PriorIdentity, c.ImportIdentity = rc.beforeIdentity, rc.importIdentity
 	if id, ok := before["id"]; ok {
 		var s string
 		if len(id) > 0 && id[0] == '"' && json.Unmarshal(id, &s) == nil {
 			c.PriorID = s
 		}
 	}
-	if allUnknown {
-		// Mark every attribute we know of as unknown.
-		for k := range before {
-			unknown[k] = json.RawMessage("true")
-		}
-		for k := range after {
-			unknown[k] = json.RawMessage("true")
-		}
-		afterNull = false
-	}
-	if kind == KindUpdate || kind == KindReplace {
-		if c.ChangedAttributes, err = changedAttributes(before, after, unknown, what); err != nil {
+	if kind == plan.KindUpdate || kind == plan.KindReplace {
+		if c.ChangedAttributes, err = plan.ChangedRaw(before, after, unknown, allUnknown, name(what)); err != nil {
 			return nil, nil, err
 		}
 	}
-	if !approvals || rc.typ != ApprovalType || kind == KindDelete || afterNull {
+	if !approvals || !plan.ApprovalPlanned(rc.Type, kind, afterNull, allUnknown) {
 		return c, nil, nil
 	}
-	if allUnknown {
-		return c, &Approval{Address: c.Address, Kind: c.Kind}, nil
-	}
-	a, err := tokApproval(c, after, unknown, what+".change.after")
+	a, err := plan.BuildApproval(c, &tokApproval{plan.RawMembers{After: after, AfterUnknown: unknown, What: what + ".change.after"}}, allUnknown, name(what+".change.after"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -629,50 +620,28 @@ func tokObjectMembers(raw json.RawMessage, what string) (map[string]json.RawMess
 	return m, isNull, nil
 }
 
-// tokApproval extracts the planned value of a planguard_approval.
-func tokApproval(c *Change, after, unknown map[string]json.RawMessage, what string) (*Approval, error) {
-	a := &Approval{Address: c.Address, Kind: c.Kind, Known: true}
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{
-		{"scope", &a.Scope}, {"target", &a.Target}, {"action", &a.Action},
-		{"reason", &a.Reason}, {"expires_at", &a.ExpiresAt}, {"identity", &a.Identity},
-		{"from", &a.From}, {"issued_at", &a.IssuedAt},
-	} {
-		unk, err := containsTrue(unknown[f.name])
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s: after_unknown.%s: %w", ErrMalformed, what, f.name, err)
-		}
-		if unk {
-			a.Known = false
-			continue
-		}
-		raw, ok := after[f.name]
-		if !ok {
-			continue
-		}
-		d := newJSONReader(bytes.NewReader(raw))
-		if *f.dst, err = d.str(what+"."+f.name, true); err != nil {
-			return nil, err
-		}
-	}
-	unk, err := containsTrue(unknown["signatures"])
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: after_unknown.signatures: %w", ErrMalformed, what, err)
-	}
-	if unk {
-		a.Known = false
-		return a, nil
-	}
-	raw, ok := after["signatures"]
+// tokApproval is the plan.ApprovalValues of the token walk: the members
+// of change.after, read with encoding/json tokens.
+type tokApproval struct{ plan.RawMembers }
+
+func (t *tokApproval) String(attr string) (string, error) {
+	raw, ok := t.After[attr]
 	if !ok {
-		return a, nil
+		return "", nil
 	}
+	return newJSONReader(bytes.NewReader(raw)).str(t.What+"."+attr, true)
+}
+
+func (t *tokApproval) Signatures() ([]plan.Signature, error) {
+	raw, ok := t.After["signatures"]
+	if !ok {
+		return nil, nil
+	}
+	var out []plan.Signature
 	d := newJSONReader(bytes.NewReader(raw))
-	err = d.array(what+".signatures", true, func(i int) error {
-		var s Signature
-		sw := fmt.Sprintf("%s.signatures[%d]", what, i)
+	err := d.array(t.What+".signatures", true, func(i int) error {
+		var s plan.Signature
+		sw := fmt.Sprintf("%s.signatures[%d]", t.What, i)
 		_, err := d.object(sw, false, func(key string) error {
 			var err error
 			switch key {
@@ -685,11 +654,10 @@ func tokApproval(c *Change, after, unknown map[string]json.RawMessage, what stri
 			}
 			return err
 		})
-		a.Signatures = append(a.Signatures, s)
+		out = append(out, s)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
+	return out, err
 }
+
+func name(s string) func() string { return func() string { return s } }

@@ -1,4 +1,4 @@
-package plan
+package planref
 
 import (
 	"bytes"
@@ -9,19 +9,20 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"sort"
 	"unicode/utf8"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
 )
 
-// errFullOnly marks an error of DecodeFull that Decode does not have by
+// ErrFullOnly marks an error of DecodeFull that Decode does not have by
 // design: terraform-json's types, or its own validation, rejecting a part
 // of the plan that Decode does not interpret but only checks to be valid
 // JSON (configuration, variables, output_changes, checks, prior_state's
 // header and resources, timestamp, …). Such a plan is still readable for
 // the gate, whose decisions never depend on those parts.
-var errFullOnly = errors.New("terraform-json rejects a part of the plan that planguard does not interpret")
+var ErrFullOnly = errors.New("terraform-json rejects a part of the plan that planguard does not interpret")
 
 // DecodeFull is the reference decoder: it reads all of r into memory,
 // checks it as strictly as Decode (with an independent token-by-token walk
@@ -35,9 +36,9 @@ var errFullOnly = errors.New("terraform-json rejects a part of the plan that pla
 // is far slower: use Decode.
 //
 // By design, it also fails where terraform-json's types or validation
-// reject parts of the plan that Decode skips (see errFullOnly); it never
+// reject parts of the plan that Decode skips (see ErrFullOnly); it never
 // accepts what Decode rejects.
-func DecodeFull(r io.Reader) (*Plan, error) {
+func DecodeFull(r io.Reader) (*plan.Plan, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plan JSON: %w", err)
@@ -47,12 +48,12 @@ func DecodeFull(r io.Reader) (*Plan, error) {
 		return nil, err
 	}
 	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%w: the JSON is not valid UTF-8; write it again with `terraform show -json PLANFILE`", ErrMalformed)
+		return nil, fmt.Errorf("%w: the JSON is not valid UTF-8; write it again with `terraform show -json PLANFILE`", plan.ErrMalformed)
 	}
 	var tp tfjson.Plan
 	tp.UseJSONNumber(true)
 	if err := json.Unmarshal(data, &tp); err != nil {
-		return nil, fmt.Errorf("%w: %w: %w", ErrMalformed, errFullOnly, err)
+		return nil, fmt.Errorf("%w: %w: %w", plan.ErrMalformed, ErrFullOnly, err)
 	}
 	p, err := fromTFJSON(&tp)
 	if err != nil {
@@ -67,9 +68,9 @@ func DecodeFull(r io.Reader) (*Plan, error) {
 }
 
 // fromTFJSON derives a Plan from a decoded tfjson.Plan.
-func fromTFJSON(tp *tfjson.Plan) (*Plan, error) {
+func fromTFJSON(tp *tfjson.Plan) (*plan.Plan, error) {
 	// tfjson.Plan has no "errored": the strictness walk rejected errored plans.
-	p := &Plan{FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion}
+	p := &plan.Plan{FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion}
 	for _, rc := range tp.ResourceChanges {
 		c, a, err := fullChange(rc, true)
 		if err != nil {
@@ -93,7 +94,7 @@ func fromTFJSON(tp *tfjson.Plan) (*Plan, error) {
 	}
 	for _, dc := range tp.DeferredChanges {
 		if dc == nil || dc.ResourceChange == nil {
-			return nil, fmt.Errorf("%w: a deferred change has no resource_change", ErrMalformed)
+			return nil, fmt.Errorf("%w: a deferred change has no resource_change", plan.ErrMalformed)
 		}
 		c, _, err := fullChange(dc.ResourceChange, false)
 		if err != nil {
@@ -104,17 +105,23 @@ func fromTFJSON(tp *tfjson.Plan) (*Plan, error) {
 			p.Deferred = append(p.Deferred, *c)
 		}
 	}
+	acts, err := fullActions(tp)
+	if err != nil {
+		return nil, err
+	}
+	p.ActionInvocations = acts
 	if tp.PriorState != nil && tp.PriorState.Values != nil {
 		if err := fullPrior(tp.PriorState.Values.RootModule, &p.Prior); err != nil {
 			return nil, err
 		}
-		sortPrior(p.Prior)
+		plan.SortPrior(p.Prior)
 	}
 	return p, nil
 }
 
-// fullPrior collects the managed objects with a string id of a state module.
-func fullPrior(m *tfjson.StateModule, out *[]PriorObject) error {
+// fullPrior collects the managed objects with a string id or an identity
+// of a state module.
+func fullPrior(m *tfjson.StateModule, out *[]plan.PriorObject) error {
 	if m == nil {
 		return nil
 	}
@@ -123,10 +130,11 @@ func fullPrior(m *tfjson.StateModule, out *[]PriorObject) error {
 			continue
 		}
 		if r.Address == "" || r.Type == "" {
-			return fmt.Errorf("%w: a managed resource in prior_state has no address or type", ErrMalformed)
+			return fmt.Errorf("%w: a managed resource in prior_state has no address or type", plan.ErrMalformed)
 		}
-		if id, ok := r.AttributeValues["id"].(string); ok && id != "" {
-			*out = append(*out, PriorObject{Address: r.Address, Type: r.Type, ID: id})
+		id, _ := r.AttributeValues["id"].(string)
+		if identity := fullIdentity(r.IdentityValues); id != "" || identity != "" {
+			*out = append(*out, plan.PriorObject{Address: r.Address, Type: r.Type, ID: id, Identity: identity})
 		}
 	}
 	for _, c := range m.ChildModules {
@@ -139,36 +147,32 @@ func fullPrior(m *tfjson.StateModule, out *[]PriorObject) error {
 
 // fullChange derives a Change (nil for a data source) and, with approvals,
 // the Approval of a planguard_approval from a tfjson.ResourceChange.
-func fullChange(rc *tfjson.ResourceChange, approvals bool) (*Change, *Approval, error) {
+func fullChange(rc *tfjson.ResourceChange, approvals bool) (*plan.Change, *plan.Approval, error) {
 	if rc == nil || rc.Change == nil {
-		return nil, nil, fmt.Errorf("%w: a resource change has no change", ErrMalformed)
+		return nil, nil, fmt.Errorf("%w: a resource change has no change", plan.ErrMalformed)
 	}
-	actions := make([]string, len(rc.Change.Actions))
+	h := plan.Header{
+		Address: rc.Address, PreviousAddress: rc.PreviousAddress, ModuleAddress: rc.ModuleAddress,
+		Mode: string(rc.Mode), Type: rc.Type, Name: rc.Name, ProviderName: rc.ProviderName,
+		Deposed: rc.DeposedKey, ActionReason: string(rc.ActionReason),
+		HaveChange: true, HaveActions: true, Actions: make([]string, len(rc.Change.Actions)),
+	}
 	for i, a := range rc.Change.Actions {
-		actions[i] = string(a)
-	}
-	kind, err := Classify(actions)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", rc.Address, err)
-	}
-	if rc.Mode == tfjson.DataResourceMode {
-		return nil, nil, nil
-	}
-	c := &Change{
-		Address:         rc.Address,
-		PreviousAddress: rc.PreviousAddress,
-		ModuleAddress:   rc.ModuleAddress,
-		Type:            rc.Type,
-		Name:            rc.Name,
-		ProviderName:    rc.ProviderName,
-		Deposed:         rc.DeposedKey,
-		Actions:         actions,
-		Kind:            kind,
-		ActionReason:    string(rc.ActionReason),
+		h.Actions[i] = string(a)
 	}
 	if imp := rc.Change.Importing; imp != nil {
-		c.Importing, c.ImportID = true, imp.ID
+		h.Importing, h.ImportID = true, imp.ID
 	}
+	importIdentity := ""
+	if rc.Change.Importing != nil {
+		importIdentity = fullIdentity(rc.Change.Importing.Identity)
+	}
+	kind, managed, err := h.Check(func() string { return "resource change " + rc.Address })
+	if err != nil || !managed {
+		return nil, nil, err
+	}
+	c := h.Change(kind)
+	c.PriorIdentity, c.ImportIdentity = fullIdentity(rc.Change.BeforeIdentity), importIdentity
 	before, _ := rc.Change.Before.(map[string]any)
 	after, _ := rc.Change.After.(map[string]any)
 	if id, ok := before["id"].(string); ok {
@@ -176,82 +180,43 @@ func fullChange(rc *tfjson.ResourceChange, approvals bool) (*Change, *Approval, 
 	}
 	allUnknown := rc.Change.AfterUnknown == true
 	unknown, _ := rc.Change.AfterUnknown.(map[string]any)
-	if allUnknown {
-		unknown = map[string]any{}
-		for k := range before {
-			unknown[k] = true
-		}
-		for k := range after {
-			unknown[k] = true
+	if kind == plan.KindUpdate || kind == plan.KindReplace {
+		isUnknown := func(v any) (bool, error) { return plan.AnyTrue(v), nil }
+		equal := func(a, b any) (bool, error) { return reflect.DeepEqual(a, b), nil }
+		if c.ChangedAttributes, err = plan.ChangedAttributes(before, after, unknown, allUnknown, isUnknown, equal, name(rc.Address)); err != nil {
+			return nil, nil, err
 		}
 	}
-	if kind == KindUpdate || kind == KindReplace {
-		keys := map[string]bool{}
-		for _, m := range []map[string]any{before, after, unknown} {
-			for k := range m {
-				keys[k] = true
-			}
-		}
-		for k := range keys {
-			if anyTrue(unknown[k]) || !reflect.DeepEqual(before[k], after[k]) {
-				c.ChangedAttributes = append(c.ChangedAttributes, k)
-			}
-		}
-		sort.Strings(c.ChangedAttributes)
-	}
-	if !approvals || rc.Type != ApprovalType || kind == KindDelete || (rc.Change.After == nil && !allUnknown) {
+	if !approvals || !plan.ApprovalPlanned(rc.Type, kind, rc.Change.After == nil, allUnknown) {
 		return c, nil, nil
 	}
-	if allUnknown {
-		return c, &Approval{Address: c.Address, Kind: c.Kind}, nil
-	}
-	a := &Approval{Address: c.Address, Kind: c.Kind, Known: true}
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{
-		{"scope", &a.Scope}, {"target", &a.Target}, {"action", &a.Action},
-		{"reason", &a.Reason}, {"expires_at", &a.ExpiresAt}, {"identity", &a.Identity},
-		{"from", &a.From}, {"issued_at", &a.IssuedAt},
-	} {
-		if anyTrue(unknown[f.name]) {
-			a.Known = false
-			continue
-		}
-		*f.dst, _ = after[f.name].(string)
-	}
-	if anyTrue(unknown["signatures"]) {
-		a.Known = false
-		return c, a, nil
-	}
-	sigs, _ := after["signatures"].([]any)
-	for _, s := range sigs {
-		m, _ := s.(map[string]any)
-		var sig Signature
-		sig.Principal, _ = m["principal"].(string)
-		sig.Signature, _ = m["signature"].(string)
-		a.Signatures = append(a.Signatures, sig)
+	a, err := plan.BuildApproval(c, fullApproval{after: after, unknown: unknown}, allUnknown, name(rc.Address))
+	if err != nil {
+		return nil, nil, err
 	}
 	return c, a, nil
 }
 
-// anyTrue reports whether an after_unknown value marks anything unknown.
-func anyTrue(v any) bool {
-	switch t := v.(type) {
-	case bool:
-		return t
-	case []any:
-		for _, e := range t {
-			if anyTrue(e) {
-				return true
-			}
-		}
-	case map[string]any:
-		for _, e := range t {
-			if anyTrue(e) {
-				return true
-			}
-		}
+// fullApproval is the plan.ApprovalValues of terraform-json's decoding:
+// change.after and change.after_unknown as decoded values.
+type fullApproval struct{ after, unknown map[string]any }
+
+func (f fullApproval) Unknown(attr string) (bool, error) { return plan.AnyTrue(f.unknown[attr]), nil }
+
+func (f fullApproval) String(attr string) (string, error) {
+	s, _ := f.after[attr].(string)
+	return s, nil
+}
+
+func (f fullApproval) Signatures() ([]plan.Signature, error) {
+	sigs, _ := f.after["signatures"].([]any)
+	var out []plan.Signature
+	for _, s := range sigs {
+		m, _ := s.(map[string]any)
+		var sig plan.Signature
+		sig.Principal, _ = m["principal"].(string)
+		sig.Signature, _ = m["signature"].(string)
+		out = append(out, sig)
 	}
-	return false
+	return out, nil
 }

@@ -1,0 +1,209 @@
+package approval
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// CanonicalJSON returns the RFC 8785 (JSON Canonicalization Scheme) form
+// of one JSON value: object members sorted by the UTF-16 code units of
+// their names, no insignificant white space, strings escaped as in
+// canonicalObject, numbers in ECMAScript's shortest form. It is how a
+// resource identity object (Terraform 1.12+) is written as an approval's
+// identity. It refuses what has no single canonical form: invalid JSON,
+// trailing data, invalid UTF-8, duplicate member names, and integers that
+// an IEEE 754 double does not hold exactly (RFC 8785 would round them, so
+// two different ids could look the same).
+func CanonicalJSON(raw []byte) ([]byte, error) {
+	if !utf8.Valid(raw) {
+		return nil, errors.New("not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var b strings.Builder
+	if err := canonicalTokens(dec, &b); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("trailing data after the value")
+	}
+	return []byte(b.String()), nil
+}
+
+// CanonicalValue is CanonicalJSON of a value decoded by encoding/json
+// (with UseNumber, or float64 numbers): nil, bool, json.Number, float64,
+// string, []any and map[string]any.
+func CanonicalValue(v any) ([]byte, error) {
+	var b strings.Builder
+	if err := canonicalValue(v, &b); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
+}
+
+func canonicalTokens(dec *json.Decoder, b *strings.Builder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '[':
+			b.WriteByte('[')
+			for i := 0; dec.More(); i++ {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				if err := canonicalTokens(dec, b); err != nil {
+					return err
+				}
+			}
+			b.WriteByte(']')
+		case '{':
+			members := map[string]string{}
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				key, _ := k.(string)
+				if _, dup := members[key]; dup {
+					return fmt.Errorf("duplicate member %q", key)
+				}
+				var vb strings.Builder
+				if err := canonicalTokens(dec, &vb); err != nil {
+					return err
+				}
+				members[key] = vb.String()
+			}
+			writeMembers(b, members)
+		}
+		_, err := dec.Token() // the closing delimiter
+		return err
+	}
+	return canonicalValue(tok, b)
+}
+
+func canonicalValue(v any, b *strings.Builder) error {
+	switch t := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(t))
+	case string:
+		if !utf8.ValidString(t) {
+			return errors.New("a string is not valid UTF-8")
+		}
+		writeJSONString(b, t)
+	case json.Number:
+		s, err := esNumber(string(t))
+		if err != nil {
+			return err
+		}
+		b.WriteString(s)
+	case float64:
+		s, err := esNumber(strconv.FormatFloat(t, 'g', -1, 64))
+		if err != nil {
+			return err
+		}
+		b.WriteString(s)
+	case []any:
+		b.WriteByte('[')
+		for i, e := range t {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := canonicalValue(e, b); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		members := make(map[string]string, len(t))
+		for k, e := range t {
+			var vb strings.Builder
+			if err := canonicalValue(e, &vb); err != nil {
+				return err
+			}
+			members[k] = vb.String()
+		}
+		writeMembers(b, members)
+	default:
+		return fmt.Errorf("%T is not a JSON value", v)
+	}
+	return nil
+}
+
+// writeMembers writes an object of already canonical values, its members
+// sorted by the UTF-16 code units of their names.
+func writeMembers(b *strings.Builder, members map[string]string) {
+	keys := make([]string, 0, len(members))
+	for k := range members {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return utf16Less(keys[i], keys[j]) })
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeJSONString(b, k)
+		b.WriteByte(':')
+		b.WriteString(members[k])
+	}
+	b.WriteByte('}')
+}
+
+func utf16Less(a, b string) bool {
+	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
+	for i := 0; i < len(ua) && i < len(ub); i++ {
+		if ua[i] != ub[i] {
+			return ua[i] < ub[i]
+		}
+	}
+	return len(ua) < len(ub)
+}
+
+// esNumber writes a JSON number as ECMAScript's Number.prototype.toString
+// does (RFC 8785, section 3.2.2.3), refusing one a double does not hold
+// exactly.
+func esNumber(s string) (string, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return "", fmt.Errorf("number %s is out of range", s)
+	}
+	if !strings.ContainsAny(s, ".eE") {
+		// An integer: it must survive the double exactly, or two ids
+		// (say) could look the same.
+		exact, ok := new(big.Int).SetString(s, 10)
+		if !ok {
+			return "", fmt.Errorf("number %s is not an integer", s)
+		}
+		if back, acc := new(big.Float).SetFloat64(f).Int(nil); acc != big.Exact || back.Cmp(exact) != 0 {
+			return "", fmt.Errorf("integer %s is not exactly representable as a double; write it as a string", s)
+		}
+	}
+	if f == 0 {
+		return "0", nil
+	}
+	abs := math.Abs(f)
+	if abs >= 1e21 || abs < 1e-6 {
+		out := strconv.FormatFloat(f, 'e', -1, 64)
+		mant, exp, _ := strings.Cut(out, "e")
+		sign := exp[0]
+		exp = strings.TrimLeft(exp[1:], "0")
+		return mant + "e" + string(sign) + exp, nil
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64), nil
+}

@@ -1,0 +1,39 @@
+package approval
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestCanonicalJSON: RFC 8785 forms, including the examples of its
+// section 3.2.2.3 for numbers, and what has no canonical form.
+func TestCanonicalJSON(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"region": "us-east-1", "account_id":"123", "id":"i-1"}`:              `{"account_id":"123","id":"i-1","region":"us-east-1"}`,
+		` {"b":[1, 2.50, -0, 1e21, 1E-7, 0.000001], "a":{"y":null,"x":true}} `: `{"a":{"x":true,"y":null},"b":[1,2.5,0,1e+21,1e-7,0.000001]}`,
+		`{"\u20ac":1,"\r":2,"1":3,"\ud83d\ude00":4,"\u00f6":5}`:                `{"\r":2,"1":3,"ö":5,"€":1,"😀":4}`,
+		`"a\u0000b\"\\/"`:    `"a\u0000b\"\\/"`,
+		`333333333.33333329`: `333333333.3333333`,
+		`4.5e-7`:             `4.5e-7`,
+	} {
+		got, err := CanonicalJSON([]byte(in))
+		if err != nil || string(got) != want {
+			t.Errorf("CanonicalJSON(%s) = %s, %v; want %s", in, got, err, want)
+		}
+		var v any
+		dec := json.NewDecoder(strings.NewReader(in))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := CanonicalValue(v); err != nil || string(got) != want {
+			t.Errorf("CanonicalValue(%s) = %s, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{``, `{`, `{"a":1,"a":2}`, `{"a":1} x`, `12345678901234567891`, `1e400`, "\"\xff\""} {
+		if got, err := CanonicalJSON([]byte(in)); err == nil {
+			t.Errorf("CanonicalJSON(%q) = %s, want an error", in, got)
+		}
+	}
+}

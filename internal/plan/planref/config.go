@@ -1,0 +1,237 @@
+package planref
+
+// The configuration, read by the reference decoder: the strictness walk
+// (checking it as strictly as plan.Decode) and the terraform-json
+// derivation of the configuration fields, both resolved by plan.ConfigInfo.
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
+)
+
+// configuration checks the configuration as strictly as the decoder.
+func (d *jsonReader) configuration() error {
+	var ci plan.ConfigInfo
+	_, err := d.object("configuration", true, func(key string) error {
+		switch key {
+		case "provider_config":
+			_, err := d.object("configuration.provider_config", true, func(key string) error {
+				what := "configuration.provider_config[" + strconv.Quote(key) + "]"
+				_, err := d.object(what, false, func(key string) error {
+					if key != "full_name" {
+						if err := plan.CaseVariant([]byte(key), plan.Keys.ProviderConfig, name(what)); err != nil {
+							return err
+						}
+						return d.skip()
+					}
+					_, err := d.str(what+".full_name", true)
+					return err
+				})
+				return err
+			})
+			return err
+		case "root_module":
+			return d.configModule(&ci, "configuration.root_module", "")
+		}
+		if err := plan.CaseVariant([]byte(key), plan.Keys.Config, name("configuration")); err != nil {
+			return err
+		}
+		return d.skip()
+	})
+	return err
+}
+
+func (d *jsonReader) configModule(ci *plan.ConfigInfo, what, prefix string) error {
+	_, err := d.object(what, true, func(key string) error {
+		switch key {
+		case "resources":
+			return d.array(what+".resources", true, func(i int) error {
+				rw := fmt.Sprintf("%s.resources[%d]", what, i)
+				var typ, nam string
+				var provs []plan.Provisioner
+				_, err := d.object(rw, false, func(key string) error {
+					var err error
+					switch key {
+					case "type":
+						typ, err = d.str(rw+".type", true)
+					case "name":
+						nam, err = d.str(rw+".name", true)
+					case "provisioners":
+						err = d.array(rw+".provisioners", true, func(j int) error {
+							pw := fmt.Sprintf("%s.provisioners[%d]", rw, j)
+							provs = append(provs, plan.Provisioner{})
+							_, err := d.object(pw, false, func(key string) error {
+								switch key {
+								case "type":
+									_, err := d.str(pw+".type", true)
+									return err
+								case "expressions":
+									_, err := d.object(pw+".expressions", true, func(key string) error {
+										if key != "command" && !plan.IsExecOption(key) {
+											return d.skip()
+										}
+										return d.commandExpr(pw + ".expressions." + key)
+									})
+									return err
+								}
+								if err := plan.CaseVariant([]byte(key), plan.Keys.Provisioner, name(pw)); err != nil {
+									return err
+								}
+								return d.skip()
+							})
+							return err
+						})
+					default:
+						if err = plan.CaseVariant([]byte(key), plan.Keys.ConfigResource, name(rw)); err == nil {
+							err = d.skip()
+						}
+					}
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				return ci.AddResource(prefix, typ, nam, provs, name(rw))
+			})
+		case "module_calls":
+			_, err := d.object(what+".module_calls", true, func(call string) error {
+				cw := what + ".module_calls[" + strconv.Quote(call) + "]"
+				_, err := d.object(cw, false, func(key string) error {
+					if key != "module" {
+						if err := plan.CaseVariant([]byte(key), plan.Keys.ModuleCall, name(cw)); err != nil {
+							return err
+						}
+						return d.skip()
+					}
+					return d.configModule(ci, cw+".module", prefix+"module."+call+".")
+				})
+				return err
+			})
+			return err
+		}
+		if err := plan.CaseVariant([]byte(key), plan.Keys.ConfigModule, name(what)); err != nil {
+			return err
+		}
+		return d.skip()
+	})
+	return err
+}
+
+func (d *jsonReader) commandExpr(what string) error {
+	raw, err := d.raw()
+	if err != nil {
+		return err
+	}
+	if t := strings.TrimSpace(string(raw)); t == "" || t[0] != '{' {
+		return nil
+	}
+	sub := newJSONReader(strings.NewReader(string(raw)))
+	_, err = sub.object(what, false, func(key string) error {
+		switch key {
+		case "constant_value":
+			return sub.skip()
+		case "references":
+			return sub.array(what+".references", true, func(i int) error {
+				_, err := sub.str(fmt.Sprintf("%s.references[%d]", what, i), false)
+				return err
+			})
+		}
+		if err := plan.CaseVariant([]byte(key), plan.Keys.Expression, name(what)); err != nil {
+			return err
+		}
+		return sub.skip()
+	})
+	return err
+}
+
+// fullConfig derives the configuration fields of p from a tfjson.Plan.
+func fullConfig(tp *tfjson.Plan, p *plan.Plan) error {
+	var ci plan.ConfigInfo
+	note := func(rc *tfjson.ResourceChange) {
+		if rc != nil {
+			ci.NoteProvider(rc.ProviderName)
+		}
+	}
+	for _, rc := range tp.ResourceChanges {
+		note(rc)
+	}
+	for _, rc := range tp.ResourceDrift {
+		note(rc)
+	}
+	for _, dc := range tp.DeferredChanges {
+		if dc != nil {
+			note(dc.ResourceChange)
+		}
+	}
+	for _, a := range p.ActionInvocations {
+		ci.NoteProvider(a.ProviderName)
+	}
+	for i := range p.Changes {
+		ci.NoteChange(&p.Changes[i])
+	}
+	if tp.Config != nil {
+		for _, pc := range tp.Config.ProviderConfigs {
+			if pc != nil {
+				ci.NoteProvider(pc.FullName)
+			}
+		}
+		if tp.Config.RootModule != nil {
+			ci.Have = true
+			if err := fullModule(&ci, tp.Config.RootModule, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return ci.Finish(p)
+}
+
+func fullModule(ci *plan.ConfigInfo, m *tfjson.ConfigModule, prefix string) error {
+	for i, r := range m.Resources {
+		if r == nil {
+			continue
+		}
+		var provs []plan.Provisioner
+		for _, pr := range r.Provisioners {
+			var p plan.Provisioner
+			if pr != nil {
+				p.Type = pr.Type
+				if e := pr.Expressions["command"]; e != nil && e.ExpressionData != nil {
+					s, ok := e.ConstantValue.(string)
+					plan.SetCommand(&p, s, ok, e.References)
+				}
+				for _, k := range plan.ExecOptions() {
+					e, ok := pr.Expressions[k]
+					if !ok {
+						continue
+					}
+					if e == nil || e.ExpressionData == nil {
+						p.Options = append(p.Options, plan.OptionText(k, "", false, nil))
+						continue
+					}
+					have := e.ConstantValue != nil && e.ConstantValue != tfjson.UnknownConstantValue
+					p.Options = append(p.Options, plan.OptionText(k, plan.RenderConstant(e.ConstantValue), have, e.References))
+				}
+				sort.Strings(p.Options)
+			}
+			provs = append(provs, p)
+		}
+		if err := ci.AddResource(prefix, r.Type, r.Name, provs, name(fmt.Sprintf("resources[%d]", i))); err != nil {
+			return err
+		}
+	}
+	for call, mc := range m.ModuleCalls {
+		if mc == nil || mc.Module == nil {
+			continue
+		}
+		if err := fullModule(ci, mc.Module, prefix+"module."+call+"."); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -105,17 +105,10 @@ func TestAdversarialTerraformLatest(t *testing.T) {
 
 func adversarial(t *testing.T, tf string) {
 	toolVersion(t, tf)
-	root := t.TempDir()
-	w := &world{t: t, tf: tf, dir: filepath.Join(root, "base"), keys: filepath.Join(root, "keys")}
-	for _, d := range []string{w.dir, w.keys, filepath.Join(w.dir, "modules", "data")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
+	w, root := newWorld(t, tf, "base", "")
+	if err := os.MkdirAll(filepath.Join(w.dir, "modules", "data"), 0o755); err != nil {
+		t.Fatal(err)
 	}
-	cfg := filepath.Join(root, "terraformrc")
-	writeFile(t, cfg, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"planguard/planguard\" = %q\n  }\n  direct {}\n}\n", binDir))
-	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cfg, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"PLANGUARD_TERRAFORM="+tf, "PLANGUARD_AUTHOR=", "NO_COLOR=1", "TF_LOG=")
 
 	k := map[string]string{}
 	for _, n := range []string{"alice", "bob", "mallory", "carol", "dave", "erin", "gina"} {

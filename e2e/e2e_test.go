@@ -41,6 +41,27 @@ type world struct {
 	keys string
 }
 
+// newWorld makes a world under a new temporary root: root/dir is the
+// working directory, root/keys holds the keys, and root/terraformrc is a CLI
+// configuration that takes planguard/planguard from the binaries built for
+// the tests (dev_overrides; nothing is downloaded). author is
+// PLANGUARD_AUTHOR ("" for none).
+func newWorld(t *testing.T, tf, dir, author string) (*world, string) {
+	t.Helper()
+	root := t.TempDir()
+	w := &world{t: t, tf: tf, dir: filepath.Join(root, dir), keys: filepath.Join(root, "keys")}
+	for _, d := range []string{w.dir, w.keys} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(root, "terraformrc")
+	writeFile(t, cfg, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"planguard/planguard\" = %q\n  }\n  direct {}\n}\n", binDir))
+	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cfg, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"PLANGUARD_TERRAFORM="+tf, "PLANGUARD_AUTHOR="+author, "NO_COLOR=1", "TF_LOG=")
+	return w, root
+}
+
 // run runs a command in the infra directory and returns its exit code and output.
 func (w *world) run(name string, args ...string) (int, string) {
 	w.t.Helper()
@@ -105,14 +126,7 @@ func contains(t *testing.T, out string, wants ...string) {
 
 func story(t *testing.T, tf string) {
 	toolVersion(t, tf)
-	root := t.TempDir()
-	w := &world{t: t, tf: tf, dir: filepath.Join(root, "infra"), keys: filepath.Join(root, "keys")}
-	os.MkdirAll(w.dir, 0o755)
-	os.MkdirAll(w.keys, 0o700)
-	cfg := filepath.Join(root, "terraformrc")
-	os.WriteFile(cfg, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"planguard/planguard\" = %q\n  }\n  direct {}\n}\n", binDir)), 0o600)
-	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cfg, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"PLANGUARD_TERRAFORM="+tf, "PLANGUARD_AUTHOR=agent@example.com", "NO_COLOR=1", "TF_LOG=")
+	w, root := newWorld(t, tf, "infra", "agent@example.com")
 
 	// The trust file and policy live outside the agent's reach (here: outside infra/).
 	alice, bob, agent := w.key("alice"), w.key("bob"), w.key("agent")

@@ -26,14 +26,7 @@ func TestProvisionersOpenTofu(t *testing.T) {
 }
 
 func provisioners(t *testing.T, tf string) {
-	root := t.TempDir()
-	w := &world{t: t, tf: tf, dir: filepath.Join(root, "infra"), keys: filepath.Join(root, "keys")}
-	os.MkdirAll(w.dir, 0o755)
-	os.MkdirAll(w.keys, 0o700)
-	cfg := filepath.Join(root, "terraformrc")
-	os.WriteFile(cfg, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"planguard/planguard\" = %q\n  }\n  direct {}\n}\n", binDir)), 0o600)
-	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cfg, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"PLANGUARD_TERRAFORM="+tf, "PLANGUARD_AUTHOR=agent@example.com", "NO_COLOR=1", "TF_LOG=")
+	w, root := newWorld(t, tf, "infra", "agent@example.com")
 
 	alice := w.key("alice")
 	pub, _ := os.ReadFile(alice + ".pub")

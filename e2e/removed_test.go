@@ -42,14 +42,7 @@ func terraform19(t *testing.T) string {
 // control shows the hidden command is real.
 func TestRemovedBlockProvisioner(t *testing.T) {
 	tf := terraform19(t)
-	root := t.TempDir()
-	w := &world{t: t, tf: tf, dir: filepath.Join(root, "infra"), keys: filepath.Join(root, "keys")}
-	os.MkdirAll(w.dir, 0o755)
-	os.MkdirAll(w.keys, 0o700)
-	cfg := filepath.Join(root, "terraformrc")
-	os.WriteFile(cfg, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"planguard/planguard\" = %q\n  }\n  direct {}\n}\n", binDir)), 0o600)
-	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cfg, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"PLANGUARD_TERRAFORM="+tf, "PLANGUARD_AUTHOR=agent@example.com", "NO_COLOR=1", "TF_LOG=")
+	w, root := newWorld(t, tf, "infra", "agent@example.com")
 	alice := w.key("alice")
 	pub, _ := os.ReadFile(alice + ".pub")
 	os.WriteFile(filepath.Join(root, "allowed_signers"), []byte("alice@example.com "+string(pub)), 0o600)

@@ -28,6 +28,7 @@ targets=(
 	./internal/approval:FuzzParseSignature
 	./internal/address:FuzzParse
 	./planguard:FuzzCheckNoAllowOnError
+	./planguard:FuzzApplyArgs
 	./internal/shell:FuzzAnalyze
 )
 

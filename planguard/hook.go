@@ -451,7 +451,10 @@ func hookDeny(e *env, agent, reason string) int {
 // hookPlanPath is the directory terraform runs in and the plan file it reads.
 func hookPlanPath(cwd string, ap shell.PlanApply) (string, string) {
 	dir := cwd
-	if ap.Chdir != "" {
+	switch {
+	case filepath.IsAbs(ap.Chdir):
+		dir = filepath.Clean(ap.Chdir) // terraform -chdir=/abs: not under cwd
+	case ap.Chdir != "":
 		dir = filepath.Join(cwd, ap.Chdir)
 	}
 	planPath := ap.Plan

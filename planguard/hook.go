@@ -167,14 +167,7 @@ func hookDecide(e *env, agent string, spec agentSpec, policyPath, tfBin string) 
 // hookCheckPlan runs the real gate (the code path of planguard check) on
 // a saved plan the command would apply.
 func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (string, error) {
-	dir := cwd
-	if ap.Chdir != "" {
-		dir = filepath.Join(cwd, ap.Chdir)
-	}
-	planPath := ap.Plan
-	if !filepath.IsAbs(planPath) {
-		planPath = filepath.Join(dir, planPath)
-	}
+	dir, planPath := hookPlanPath(cwd, ap)
 	if tfBin == "" && e.getenv("PLANGUARD_TERRAFORM") == "" {
 		tfBin = ap.Tool
 	}
@@ -453,4 +446,20 @@ func hookDeny(e *env, agent, reason string) int {
 	}
 	fmt.Fprintln(e.stderr, reason)
 	return code
+}
+
+// hookPlanPath is the directory terraform runs in and the plan file it reads.
+func hookPlanPath(cwd string, ap shell.PlanApply) (string, string) {
+	dir := cwd
+	switch {
+	case filepath.IsAbs(ap.Chdir):
+		dir = filepath.Clean(ap.Chdir) // terraform -chdir=/abs: not under cwd
+	case ap.Chdir != "":
+		dir = filepath.Join(cwd, ap.Chdir)
+	}
+	planPath := ap.Plan
+	if !filepath.IsAbs(planPath) {
+		planPath = filepath.Join(dir, planPath)
+	}
+	return dir, planPath
 }

@@ -140,8 +140,10 @@ func (a *analyzer) call(argv []tok, assigns []string, st *syntax.Stmt, depth int
 		return a.call(args, assigns, st, depth+1) // zsh precommand modifiers
 	case name == "busybox" || name == "builtin" || name == "nohup" || name == "setsid" || name == "unbuffer" || name == "doas" || name == "command" && len(args) > 0 && args[0].s != "-v" && args[0].s != "-V":
 		rest := args
-		if name == "command" || name == "doas" {
-			rest = skipOpts(args, "u", nil)
+		switch name {
+		case "command", "doas", "setsid", "nohup":
+			// setsid -f/-w/-c, nohup --, doas -u USER: options before the program.
+			rest = skipOpts(args, "uC", nil)
 		}
 		return a.call(rest, assigns, st, depth+1)
 	case name == "command":
@@ -187,6 +189,7 @@ func (a *analyzer) call(argv []tok, assigns []string, st *syntax.Stmt, depth int
 		if c, ok := optValue(args, "c", "command"); ok {
 			a.scriptTok(c, name+" -c", depth)
 		}
+		a.generic(name, argv, depth) // runuser -u USER -- PROGRAM ARGS
 		return kindOther
 	case name == "watch":
 		rest := skipOpts(args, "nq", []string{"interval", "equexit"})
@@ -250,6 +253,16 @@ func (a *analyzer) call(argv []tok, assigns []string, st *syntax.Stmt, depth int
 			}
 		}
 		return kindOther
+	case name == "hash" && shortFlag(args, 'p'):
+		a.refuse("`%s` makes a name run another program, which the hook could not recognise afterwards", quoteArgs(argv))
+		return kindOther
+	case (name == "mapfile" || name == "readarray") && hasCallback(args):
+		if c, ok := optValue(args, "C", ""); ok {
+			a.scriptTok(c, name+" -C", depth)
+		} else {
+			a.refuse("`%s`: a mapfile callback the hook cannot read", quoteArgs(argv))
+		}
+		fallthrough
 	case name == "read" || name == "mapfile" || name == "readarray" || name == "getopts":
 		// The variables they set hold whatever they read.
 		vars := 0
@@ -294,9 +307,47 @@ func (a *analyzer) call(argv []tok, assigns []string, st *syntax.Stmt, depth int
 	case name == "echo" || name == "true" || name == ":" || name == "test" || name == "[":
 		return kindBenign
 	}
+	a.generic(name, argv, depth)
 	a.copiesTool(name, argv)
 	a.writes(name, argv)
 	return kindOther
+}
+
+// readers only read their arguments: naming terraform there is not a call.
+var readers = map[string]bool{"grep": true, "egrep": true, "fgrep": true, "rg": true, "ag": true, "ack": true, "git": true,
+	"ls": true, "cat": true, "bat": true, "less": true, "more": true, "head": true, "tail": true, "wc": true, "file": true,
+	"stat": true, "diff": true, "man": true, "which": true, "whereis": true, "type": true, "info": true, "tldr": true}
+
+// generic judges a program the hook does not know that may run its
+// arguments as a command (aws-vault exec prod -- terraform destroy, op
+// run --, direnv exec ., chrt, systemd-run, tmux new …): a Terraform-family
+// program among its arguments followed by a refused subcommand is refused,
+// and signing in the approval namespace too.
+func (a *analyzer) generic(name string, argv []tok, depth int) {
+	if readers[name] {
+		return
+	}
+	for i := 1; i < len(argv); i++ {
+		t := argv[i]
+		if t.dyn {
+			continue
+		}
+		b := baseName(t.s)
+		switch {
+		case toolRe.MatchString(b):
+			if w, ok := namesRefused(argv[i+1:]); ok {
+				a.refuse("`%s` runs `%s %s` through %s: %s", truncateTok(argv), t.s, w, name, planOnly)
+				return
+			}
+		case b == "planguard":
+			if w, ok := namesRefused(argv[i+1:]); ok && (w == "approve" || w == "sign") {
+				a.refuse("`%s` runs `planguard %s` through %s: an agent proposes approvals, a person signs them", truncateTok(argv), w, name)
+				return
+			}
+		case b == "ssh-keygen":
+			a.sshKeygen(argv[i:])
+		}
+	}
 }
 
 // skipOpts drops leading options from args and returns the rest: short
@@ -466,11 +517,36 @@ func (a *analyzer) env(argv []tok, assigns []string, st *syntax.Stmt, depth int)
 			}
 			a.script(script.s+" "+shellJoin(args[i+1:]), depth+1)
 			return kindWrapper
-		case s == "-u" || s == "-C" || s == "--unset" || s == "--chdir":
+		case s == "-u" || s == "-C" || s == "--unset" || s == "--chdir" || s == "-P" || s == "-a" || s == "--argv0":
 			i++
+		case strings.HasPrefix(s, "-") && !strings.HasPrefix(s, "--") && len(s) > 2:
+			// A cluster (-iu X, -vS'…'): the first valued letter takes
+			// the rest of the word or the next one.
+			j := strings.IndexAny(s[1:], "uCSPa")
+			if j < 0 {
+				continue
+			}
+			if s[1+j] == 'S' {
+				rest := s[2+j:]
+				if rest == "" && i+1 < len(args) {
+					i++
+					rest, t = args[i].s, args[i]
+				}
+				if t.dyn {
+					a.refuse("`env -S %s`: runs a command computed at run time", rest)
+					return kindOther
+				}
+				a.script(rest+" "+shellJoin(args[i+1:]), depth+1)
+				return kindWrapper
+			}
+			if j == len(s)-2 {
+				i++
+			}
 		case strings.HasPrefix(s, "-") && len(s) > 1:
 		case !t.dyn && strings.Contains(s, "=") && isName(strings.SplitN(s, "=", 2)[0]):
-			assigns = append(assigns, strings.SplitN(s, "=", 2)[0])
+			k, v, _ := strings.Cut(s, "=")
+			a.evalText(k, tok{s: v})
+			assigns = append(assigns, k)
 		default:
 			return a.call(args[i:], assigns, st, depth+1)
 		}
@@ -835,6 +911,18 @@ func (a *analyzer) writes(name string, argv []tok) {
 		}
 	}
 	switch name {
+	case "cp", "install", "ln", "rsync", "mv":
+		// -t DIR / --target-directory=DIR: every source lands in DIR.
+		if d, ok := optValue(argv[1:], "t", "target-directory"); ok && !d.dyn {
+			for _, src := range positional {
+				if p := a.protectedDir(src.s, d.s); p != "" && src.s != d.s {
+					a.refuse("`%s` may overwrite %s, which holds the gate's trust", quoteArgs(argv), p)
+					return
+				}
+			}
+		}
+	}
+	switch name {
 	case "cp", "install", "ln", "rsync":
 		// A hard link to a protected file is the file under another name.
 		hard := name == "ln" && !shortFlag(argv[1:], 's') && !hasFlag(argv[1:], "", "symbolic") || name == "cp" && (shortFlag(argv[1:], 'l') || hasFlag(argv[1:], "", "link"))
@@ -875,4 +963,18 @@ func (a *analyzer) writes(name string, argv []tok) {
 			}
 		}
 	}
+}
+
+// hasCallback reports whether mapfile options name a -C callback, which
+// bash evaluates as a command for every few lines read.
+func hasCallback(args []tok) bool {
+	for _, t := range args {
+		if t.s == "--" {
+			return false
+		}
+		if len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.Contains(t.s, "C") {
+			return true
+		}
+	}
+	return false
 }

@@ -15,6 +15,7 @@ package shell
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -104,6 +105,9 @@ type analyzer struct {
 	unknown map[string]bool
 	aliases map[string]string
 	kinds   []kind
+	// cwdUnknown: the line changes directory (cd, pushd), so relative
+	// paths may name the protected files from elsewhere.
+	cwdUnknown bool
 	// stmtCtx maps a call to its statement and, when it is the right side
 	// of a pipe, the statement feeding it.
 	expCfg   *expand.Config
@@ -191,11 +195,29 @@ func (a *analyzer) script(src string, depth int) {
 	})
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.ParamExp:
+			if n.Exp != nil && n.Exp.Op == syntax.OtherParamOps && n.Exp.Word != nil && strings.Contains(printWord(n.Exp.Word), "P") {
+				a.refuse("`%s` expands a value as a prompt, which runs the command substitutions in it", printWord(&syntax.Word{Parts: []syntax.WordPart{n}}))
+			}
+		case *syntax.CallExpr:
+			if len(n.Args) > 0 {
+				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
+					a.cwdUnknown = true
+				}
+			}
+		}
+		return true
+	})
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
 		case *syntax.Stmt:
 			a.redirects(n)
 		case *syntax.CallExpr:
 			a.callExpr(n, depth)
 		case *syntax.DeclClause:
+			// export/declare/typeset change the environment a later
+			// apply runs in (export TF_CLI_ARGS_apply=-destroy).
+			a.kinds = append(a.kinds, kindOther)
 			for _, as := range n.Args {
 				a.assign(as)
 			}
@@ -221,6 +243,14 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		return
 	}
 	name := as.Name.Value
+	switch name {
+	case "BASH_CMDS", "BASH_ALIASES":
+		a.refuse("`%s=…` makes a name run another program or command, which the hook could not recognise afterwards", name)
+		return
+	}
+	if as.Value != nil {
+		a.evalText(name, a.word(as.Value))
+	}
 	if as.Value == nil || as.Append || as.Index != nil || as.Array != nil {
 		if as.Value == nil && as.Array == nil && !as.Naked {
 			a.vars[name] = ""
@@ -448,6 +478,8 @@ func (a *analyzer) redirects(st *syntax.Stmt) {
 				if p := a.protected(t.s); p != "" {
 					a.refuse("`%s` writes %s, which holds the gate's trust: a person changes it through review", redirText(r), p)
 				}
+			} else if p := a.mayName(printWord(r.Word)); p != "" {
+				a.refuse("`%s` may write %s (a computed path or a glob), which holds the gate's trust", redirText(r), p)
 			}
 		}
 	}
@@ -483,7 +515,12 @@ func (a *analyzer) protected(p string) string {
 	}
 	abs := a.resolve(p)
 	for _, q := range a.opts.Protected {
-		if abs == q {
+		// EqualFold: macOS and Windows file systems ignore case.
+		if strings.EqualFold(abs, q) {
+			return q
+		}
+		// After cd, a relative path may name the file from anywhere.
+		if a.cwdUnknown && !path.IsAbs(p) && strings.EqualFold(path.Base(abs), path.Base(q)) {
 			return q
 		}
 	}
@@ -507,6 +544,9 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 		for _, as := range c.Assigns {
 			a.assign(as)
 		}
+		// An assignment to an exported variable (PATH) changes what a
+		// later apply in the line runs.
+		a.kinds = append(a.kinds, kindOther)
 		return
 	}
 	var assigns []string
@@ -516,6 +556,7 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 		}
 	}
 	argv := a.words(c.Args)
+	a.wordsEval(argv)
 	st := a.stmts[c]
 	k := a.call(argv, assigns, st, depth)
 	if k == kindBenign && st != nil && writesFile(st) {
@@ -537,4 +578,48 @@ func writesFile(st *syntax.Stmt) bool {
 		}
 	}
 	return false
+}
+
+// subscriptRe finds text bash may take for an array subscript holding a
+// command substitution: in arithmetic ($((x)), [[ x -eq 1 ]], let), in
+// printf -v, read, test -v, declare -n, bash expands it, running the
+// command.
+var subscriptRe = regexp.MustCompile("\\[[^\\]]*(\\$\\(|`)")
+
+// evalText refuses values bash may evaluate as code later: subscripts with
+// command substitutions, and prompt strings (PS4 runs under set -x).
+func (a *analyzer) evalText(name string, t tok) {
+	if !t.dyn && subscriptRe.MatchString(t.s) {
+		a.refuse("`%s`: the value %q holds a command substitution in an array subscript, which bash runs when it evaluates the value", name, t.s)
+		return
+	}
+	switch name {
+	case "PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND":
+		if t.dyn || strings.ContainsAny(t.s, "`$") {
+			a.refuse("`%s`: a prompt string is expanded (command substitutions run) each time the shell prints it", name)
+		}
+	}
+}
+
+// wordsEval checks a call's static arguments for text bash may evaluate.
+func (a *analyzer) wordsEval(argv []tok) {
+	for _, t := range argv {
+		if !t.dyn && subscriptRe.MatchString(t.s) {
+			a.refuse("`%s`: the argument %q holds a command substitution in an array subscript, which bash may run", quoteArgs(argv), t.s)
+			return
+		}
+	}
+}
+
+// mayName returns a protected file a computed path or glob (as written)
+// may name: its last component matches the file's name.
+func (a *analyzer) mayName(src string) string {
+	last := src[strings.LastIndex(src, "/")+1:]
+	for _, q := range a.opts.Protected {
+		base := path.Base(q)
+		if ok, _ := path.Match(strings.ToLower(last), strings.ToLower(base)); ok || strings.EqualFold(last, base) {
+			return q
+		}
+	}
+	return ""
 }

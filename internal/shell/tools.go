@@ -23,7 +23,11 @@ var applyFlags = map[string]bool{
 // envRefused are environment settings that change what an apply of a saved
 // plan does or reads.
 func envRefused(name string) bool {
-	return strings.HasPrefix(name, "TF_CLI_ARGS") || name == "TF_WORKSPACE" || name == "TF_DATA_DIR"
+	switch name {
+	case "TF_WORKSPACE", "TF_DATA_DIR", "PATH", "TF_CLI_CONFIG_FILE", "TERRAFORM_CONFIG", "BASH_ENV", "ENV", "LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES":
+		return true
+	}
+	return strings.HasPrefix(name, "TF_CLI_ARGS")
 }
 
 // terraform judges terraform/tofu ARGS.
@@ -201,6 +205,14 @@ func (a *analyzer) planguard(argv []tok) kind {
 		return kindBenign
 	case "apply":
 		return a.planguardApply(line, argv[1:])
+	case "hook":
+		// hook install rewrites the agent's hook settings (another policy).
+		for _, t := range argv[2:] {
+			if t.dyn || strings.EqualFold(t.s, "install") {
+				a.refuse("`%s` rewrites the agent's hook settings, which hold the gate's trust: a person installs the hook", line)
+				return kindOther
+			}
+		}
 	}
 	return kindOther
 }
@@ -246,22 +258,41 @@ func (a *analyzer) planguardApply(line string, args []tok) kind {
 // sshKeygen refuses signing in the planguard-approval namespace.
 func (a *analyzer) sshKeygen(argv []tok) {
 	sign, ns, nsDyn := false, "", false
+	// As getopt reads them (ssh-keygen.c): clusters such as -qYsign or
+	// -qn NS; a valued letter takes the rest of the word or the next one.
+	const valued = "CDEFIJMNOPRVYZabfgjmnrstwz"
 	for i := 1; i < len(argv); i++ {
 		t := argv[i]
-		switch {
-		case t.s == "-Y" && i+1 < len(argv):
-			sign = sign || argv[i+1].s == "sign" || argv[i+1].dyn
-			i++
-		case t.s == "-Ysign" || t.s == "-Y" && t.dyn:
-			sign = true
-		case t.s == "-n" && i+1 < len(argv):
-			ns, nsDyn = argv[i+1].s, argv[i+1].dyn
-			i++
-		case strings.HasPrefix(t.s, "-n") && len(t.s) > 2:
-			ns, nsDyn = t.s[2:], t.dyn
-		case strings.HasPrefix(t.s, "-") && strings.HasSuffix(t.s, "Y") && i+1 < len(argv):
-			sign = sign || argv[i+1].s == "sign" || argv[i+1].dyn
-			i++
+		if t.s == "--" {
+			break
+		}
+		if t.dyn && !strings.HasPrefix(t.s, "-") {
+			continue
+		}
+		if !strings.HasPrefix(t.s, "-") || len(t.s) < 2 {
+			continue
+		}
+		for j := 1; j < len(t.s); j++ {
+			c := t.s[j]
+			if strings.IndexByte(valued, c) < 0 {
+				continue
+			}
+			var v tok
+			if j+1 < len(t.s) {
+				v = tok{s: t.s[j+1:], dyn: t.dyn}
+			} else if i+1 < len(argv) {
+				i++
+				v = argv[i]
+			} else if t.dyn {
+				v = tok{dyn: true}
+			}
+			switch c {
+			case 'Y':
+				sign = sign || v.s == "sign" || v.dyn
+			case 'n':
+				ns, nsDyn = v.s, v.dyn
+			}
+			break
 		}
 	}
 	if sign && (nsDyn || ns == "planguard-approval" || strings.Contains(ns, "planguard")) {

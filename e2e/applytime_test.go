@@ -10,7 +10,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
-// redteam10: a destroy-mode plan (terraform plan -destroy) records no
+// Found by an attacker's review of the apply-time fixes: a destroy-mode plan (terraform plan -destroy) records no
 // action_reason on its deletes, so the gate did not list the unseen
 // destroy-time provisioner of a `removed` block for them (it listed it
 // only for delete_because_no_resource_config / _no_module). Terraform
@@ -62,7 +62,7 @@ removed {
 	}
 }
 
-// redteam10: a moved block to an address that a removed block then names:
+// Found by an attacker's review of the apply-time fixes: a moved block to an address that a removed block then names:
 // Terraform plans the delete with action_reason
 // delete_because_no_move_target (a normal plan, no -destroy or -target),
 // which the gate did not treat as "left the configuration", and Terraform
@@ -111,7 +111,7 @@ removed {
 	}
 }
 
-// redteam10: the report shows a local-exec provisioner's command, but not
+// Found by an attacker's review of the apply-time fixes: the report shows a local-exec provisioner's command, but not
 // its interpreter, which runs first and may be any program: an approver who
 // reviews "echo tidy" approves whatever the interpreter runs. The report
 // must show the interpreter (and flag environment / working_dir).

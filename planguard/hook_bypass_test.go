@@ -6,7 +6,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/shell"
 )
 
-// Found by redteam11: `terraform -chdir=/abs apply tfplan` made the hook
+// Found by an attacker's review of the hook: `terraform -chdir=/abs apply tfplan` made the hook
 // check CWD/abs/tfplan while terraform applied /abs/tfplan.
 func TestHookPlanPathAbsoluteChdir(t *testing.T) {
 	for _, c := range []struct {

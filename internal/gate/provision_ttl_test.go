@@ -7,7 +7,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 )
 
-// redteam10: max_ttl on a provision approval. The backups rule has
+// Found by an attacker's review of the apply-time fixes: max_ttl on a provision approval. The backups rule has
 // max_ttl = "72h"; a provisioner of terraform_data.backup needs its
 // quorum (2) and, under the documented max_ttl contract, approvals with a
 // signed issued_at and expires_at - issued_at <= max_ttl, issued_at not in

@@ -158,7 +158,7 @@ func TestRemovedBlockProvisioners(t *testing.T) {
 	}
 }
 
-// TestExecOptions (redteam10): a local-exec's interpreter, environment and
+// TestExecOptions (found by an attacker's review): a local-exec's interpreter, environment and
 // working_dir change what runs; every reader records them alike.
 func TestExecOptions(t *testing.T) {
 	data := []byte(`{"format_version":"1.2","terraform_version":"1.8.5","planned_values":{},

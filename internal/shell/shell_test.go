@@ -326,7 +326,7 @@ var spellings = []struct{ cmd, want string }{
 	{"echo hi # terraform destroy", "allow"},
 	{"echo hi;# terraform destroy", "allow"},
 	{"# terraform destroy", "allow"},
-	// Found by redteam11: each was allowed, and bash runs the refused call.
+	// Found by an attacker's review of the hook: each was allowed, and bash runs the refused call.
 	{"export TF_CLI_ARGS_apply='-destroy -auto-approve -backup'; terraform apply tfplan", "refuse"},
 	{"declare -x TF_CLI_ARGS=-destroy; terraform apply tfplan", "refuse"},
 	{"PATH=/tmp/x:$PATH; terraform apply tfplan", "refuse"},
@@ -362,7 +362,7 @@ var spellings = []struct{ cmd, want string }{
 	{"cp -t .. allowed_signers", "refuse"},
 	{"mv --target-directory=.. planguard.hcl", "refuse"},
 	{"terraform -chdir=/tmp/evil apply tfplan", "apply /tmp/evil/tfplan"}, // the hook must check /tmp/evil/tfplan (hook_test)
-	// Held against redteam11 (kept as regressions).
+	// Held in that review (kept as regressions).
 	{"ssh-keygen -Y sign -n planguard-approval -n file -f key payload", "allow"}, // the last -n wins
 	{"git commit -m 'aws-vault exec prod -- terraform destroy'", "allow"},
 	{"rg -n terraform docs", "allow"},

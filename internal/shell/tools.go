@@ -2,6 +2,7 @@ package shell
 
 import (
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -138,8 +139,13 @@ func (a *analyzer) tfApply(tool, line, chdir string, args []tok, assigns []strin
 			return kindOther
 		}
 		f := strings.TrimLeft(t.s, "-")
-		n, _, hasValue := strings.Cut(f, "=")
+		n, v, hasValue := strings.Cut(f, "=")
 		switch {
+		case n == "lock" && hasValue && !parsesTrue(v):
+			// Without the state lock two applies can run at once, and the
+			// last to write the state drops what the other recorded.
+			a.refuse("`%s` applies without the state lock (%s): two applies could then drop each other's state; apply with the lock (planguard apply refuses -lock=false too)", line, t.s)
+			return kindOther
 		case applyFlags[n]:
 		case applyFlags[n+"="]:
 			if !hasValue {
@@ -298,4 +304,11 @@ func (a *analyzer) sshKeygen(argv []tok) {
 	if sign && (nsDyn || ns == "planguard-approval" || strings.Contains(ns, "planguard")) {
 		a.refuse("`%s` signs in the planguard-approval namespace: an agent proposes approvals, a person signs them", quoteArgs(argv))
 	}
+}
+
+// parsesTrue reports whether a boolean flag value reads as true, as Go's
+// flag package (and so Terraform) reads it.
+func parsesTrue(v string) bool {
+	b, err := strconv.ParseBool(v)
+	return err == nil && b
 }

@@ -116,7 +116,8 @@ const DestroyModeRule = "destroy_mode"
 type Subject struct {
 	Address string `json:"address"`
 	Type    string `json:"type"`
-	// Why: SubjectMoved, SubjectImport or SubjectSameID.
+	// Why: SubjectMoved, SubjectImpliedMove, SubjectImport, SubjectSameID,
+	// SubjectImportIdentity or SubjectSameIdentity.
 	Why string `json:"why"`
 }
 
@@ -349,6 +350,9 @@ func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
 func gateChanges(p *policy.Policy, prior map[string][]plan.PriorObject, pc plan.Change, mayHaveMoved bool) []Change {
 	var out []Change
 	subs := subjects(pc, prior)
+	if s, ok := impliedMove(pc); ok && !slices.ContainsFunc(subs, func(o Subject) bool { return o.Address == s.Address }) {
+		subs = append(subs, s)
+	}
 	if ch, ok := destructive(p, pc, subs, mayHaveMoved); ok {
 		out = append(out, ch)
 	}
@@ -402,7 +406,7 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject, mayHaveMoved 
 			req.Merge(r)
 			protected = true
 		}
-		identified = identified || s.Why != SubjectMoved
+		identified = identified || (s.Why != SubjectMoved && s.Why != SubjectImpliedMove)
 	}
 	if pc.Importing && pc.Kind.Destructive() && !identified && p.ProtectImports {
 		// An imported object destroyed in the same plan: the gate cannot

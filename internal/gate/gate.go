@@ -420,8 +420,8 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject, mayHaveMoved 
 		// Terraform and OpenTofu apply moved blocks in the refresh before a
 		// destroy plan and then list its deletes under the new addresses,
 		// with no previous_address: the object may have been any protected
-		// one, so the strictest rule applies, unless the saved plan's
-		// configuration snapshot shows no moved block.
+		// one, so the strictest rule applies, unless the plan says there
+		// was no moved block (NoMovedBlocks; no reader sets it).
 		strict := p.Strictest()
 		strict.Rules = []string{DestroyModeRule}
 		req.Merge(strict)

@@ -115,10 +115,16 @@ func pruneRemovedBlockRuns(p *Plan, zipPath string) {
 
 // applySnapshot records in p what the saved plan's configuration snapshot
 // rules out: removed-block provisioner runs are dropped when no removed
-// block declares one, and NoMovedBlocks is set when no file has a moved
-// block.
+// block declares one (the apply runs the provisioners of the snapshot, so
+// an edited snapshot defeats itself).
+//
+// NoMovedBlocks is not set from the snapshot: the moves of a destroy plan
+// were applied in its refresh, and the apply works from the plan's prior
+// state, which already holds the new addresses. Whoever made the plan file
+// can delete the moved blocks from tfconfig/ in its zip and the apply still
+// destroys the moved object (found by an attacker's review), so the
+// snapshot proves nothing about moves.
 func applySnapshot(p *Plan, facts snapshotFacts) {
-	p.NoMovedBlocks = !facts.moved
 	have := false
 	for _, r := range p.Provisions {
 		have = have || r.Provisioner.Type == TypeRemovedBlock

@@ -9,7 +9,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
-// Found by an attacker's review (redteam13): Terraform and OpenTofu move an
+// Found by an attacker's review: Terraform and OpenTofu move an
 // object implicitly between NAME[0] and NAME when count is added to or
 // removed from its resource block, with no moved block. A destroy plan
 // applies that move in its refresh and lists the delete under the new

@@ -12,7 +12,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
-// Found by an attacker's review (redteam13): the configuration snapshot in
+// Found by an attacker's review: the configuration snapshot in
 // a saved plan (tfconfig/ in its zip) is not what the apply uses for moves:
 // a destroy plan applied the moved blocks in its refresh, and the plan's
 // prior state already holds the object under its new address. An actor

@@ -36,12 +36,6 @@ func TestDestroyMode(t *testing.T) {
 		{"deposed object (no reason in either mode)", deposed, false, 0, []string{}},
 		{"moved and deleted (normal mode says where it came from)", moved(destroy("terraform_data.junk"), "terraform_data.scratch"), false, 0, []string{}},
 	}
-	t.Run("a saved plan whose configuration has no moved block", func(t *testing.T) {
-		r, err := Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{destroy("terraform_data.junk")}, NoMovedBlocks: true}, Policy: pol, Trust: f.trust, Now: now})
-		if err != nil || r.Decision != Allow {
-			t.Fatalf("%v %+v", err, r)
-		}
-	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{tc.change}}, Policy: pol, Trust: f.trust, Now: now})

@@ -227,13 +227,13 @@ func Decide(in Input) (*Report, error) {
 	prior := indexPrior(in.Policy, in.Plan.Prior)
 
 	for _, pc := range in.Plan.Changes {
-		for _, ch := range gateChanges(in.Policy, prior, pc, !in.Plan.NoMovedBlocks) {
+		for _, ch := range gateChanges(in.Policy, prior, pc) {
 			judge(in, &ch, pc, byTarget[pc.Address], r.Approvals, used)
 			r.Changes = append(r.Changes, ch)
 		}
 	}
 	for _, pc := range in.Plan.Deferred {
-		for _, ch := range gateChanges(in.Policy, prior, pc, !in.Plan.NoMovedBlocks) {
+		for _, ch := range gateChanges(in.Policy, prior, pc) {
 			ch.Deferred = true
 			if ch.Protected {
 				ch.Problems = append(ch.Problems, "the change is deferred: its final form is unknown, so it cannot be approved yet; apply the prerequisites first, then plan again")
@@ -347,13 +347,13 @@ func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
 // judged under its own address and every subject; and, for an object that
 // a moved block carries out of the rules that protected it and that stays
 // in state, a move.
-func gateChanges(p *policy.Policy, prior map[string][]plan.PriorObject, pc plan.Change, mayHaveMoved bool) []Change {
+func gateChanges(p *policy.Policy, prior map[string][]plan.PriorObject, pc plan.Change) []Change {
 	var out []Change
 	subs := subjects(pc, prior)
 	if s, ok := impliedMove(pc); ok && !slices.ContainsFunc(subs, func(o Subject) bool { return o.Address == s.Address }) {
 		subs = append(subs, s)
 	}
-	if ch, ok := destructive(p, pc, subs, mayHaveMoved); ok {
+	if ch, ok := destructive(p, pc, subs); ok {
 		out = append(out, ch)
 	}
 	if ch, ok := move(p, pc, subs); ok {
@@ -394,7 +394,7 @@ func (ch *Change) require(req policy.Requirement) {
 
 // destructive reports whether pc is a destructive change the report lists
 // (delete, replace, forget, or an update of attributes a rule guards).
-func destructive(p *policy.Policy, pc plan.Change, subs []Subject, mayHaveMoved bool) (Change, bool) {
+func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
 	action := string(pc.Kind)
 	if !pc.Kind.Destructive() && pc.Kind != plan.KindUpdate {
 		return Change{}, false
@@ -416,12 +416,13 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject, mayHaveMoved 
 		req.Merge(strict)
 		protected = true
 	}
-	if mayHaveMoved && destroyMode(pc) {
+	if destroyMode(pc) {
 		// Terraform and OpenTofu apply moved blocks in the refresh before a
 		// destroy plan and then list its deletes under the new addresses,
 		// with no previous_address: the object may have been any protected
-		// one, so the strictest rule applies, unless the plan says there
-		// was no moved block (NoMovedBlocks; no reader sets it).
+		// one, so the strictest rule applies. Nothing in the plan can rule
+		// that out: the configuration snapshot in a saved plan can be
+		// edited without changing what the apply destroys.
 		strict := p.Strictest()
 		strict.Rules = []string{DestroyModeRule}
 		req.Merge(strict)

@@ -170,13 +170,6 @@ type Plan struct {
 	// id or identity, or a change of an object with the same id or
 	// identity).
 	Prior []PriorObject
-	// NoMovedBlocks, when true, says that a delete without an
-	// action_reason (a destroy plan's) cannot be an object a moved block
-	// renamed in the refresh before the destroy. No reader sets it: neither
-	// plan JSON nor a saved plan can show it (the configuration snapshot in
-	// a saved plan's zip can be edited without changing what the apply
-	// destroys).
-	NoMovedBlocks bool
 	// NoConfiguration is true when the plan JSON has no configuration (or
 	// no configuration.root_module): then its provisioners are unknown and
 	// the gate refuses the plan.

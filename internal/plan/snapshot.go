@@ -19,16 +19,14 @@ const maxSnapshotFile = 16 << 20
 // every file of the snapshot is a native-syntax .tf or .tofu file that
 // parses; anything else (a JSON-syntax file, a file that does not parse or
 // is too large, an unreadable archive, no configuration files at all)
-// leaves both true.
+// leaves it true.
 type snapshotFacts struct {
 	// removedProvisioners: a removed block may declare a provisioner.
 	removedProvisioners bool
-	// moved: the configuration may have moved blocks.
-	moved bool
 }
 
 func scanSnapshot(zipPath string) snapshotFacts {
-	unknown := snapshotFacts{removedProvisioners: true, moved: true}
+	unknown := snapshotFacts{removedProvisioners: true}
 	zr, err := zip.OpenReader(zipPath)
 	if err != nil {
 		return unknown
@@ -58,12 +56,11 @@ func scanSnapshot(zipPath string) snapshotFacts {
 		if err != nil || len(src) > maxSnapshotFile {
 			return unknown
 		}
-		removed, moved, ok := scanFile(src, f.Name)
+		removed, ok := scanFile(src, f.Name)
 		if !ok {
 			return unknown
 		}
 		facts.removedProvisioners = facts.removedProvisioners || removed
-		facts.moved = facts.moved || moved
 		seen = true
 	}
 	// A saved plan without a configuration snapshot tells nothing.
@@ -80,30 +77,28 @@ func snapshotMayRunRemovedProvisioners(zipPath string) bool {
 }
 
 // scanFile reports whether a native-syntax configuration file has a
-// provisioner block inside a removed block, and whether it has a moved
-// block; ok is false when it does not parse.
-func scanFile(src []byte, filename string) (removedProvisioners, moved, ok bool) {
+// provisioner block inside a removed block; ok is false when it does not
+// parse.
+func scanFile(src []byte, filename string) (removedProvisioners, ok bool) {
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
-		return false, false, false
+		return false, false
 	}
 	body, isNative := file.Body.(*hclsyntax.Body)
 	if !isNative {
-		return false, false, false
+		return false, false
 	}
 	for _, b := range body.Blocks {
-		switch b.Type {
-		case "moved":
-			moved = true
-		case "removed":
-			for _, inner := range b.Body.Blocks {
-				if inner.Type == "provisioner" {
-					removedProvisioners = true
-				}
+		if b.Type != "removed" {
+			continue
+		}
+		for _, inner := range b.Body.Blocks {
+			if inner.Type == "provisioner" {
+				removedProvisioners = true
 			}
 		}
 	}
-	return removedProvisioners, moved, true
+	return removedProvisioners, true
 }
 
 // pruneRemovedBlockRuns drops the TypeRemovedBlock runs of a plan read from
@@ -118,12 +113,10 @@ func pruneRemovedBlockRuns(p *Plan, zipPath string) {
 // block declares one (the apply runs the provisioners of the snapshot, so
 // an edited snapshot defeats itself).
 //
-// NoMovedBlocks is not set from the snapshot: the moves of a destroy plan
-// were applied in its refresh, and the apply works from the plan's prior
-// state, which already holds the new addresses. Whoever made the plan file
-// can delete the moved blocks from tfconfig/ in its zip and the apply still
-// destroys the moved object (found by an attacker's review), so the
-// snapshot proves nothing about moves.
+// The snapshot proves nothing about moves: a destroy plan's moves were
+// applied in its refresh, and the apply works from the plan's prior state,
+// so a moved block deleted from tfconfig/ in the zip changes nothing of
+// what the apply destroys (found by an attacker's review).
 func applySnapshot(p *Plan, facts snapshotFacts) {
 	have := false
 	for _, r := range p.Provisions {

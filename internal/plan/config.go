@@ -492,6 +492,17 @@ func (d *decoder) provisioners(what string) ([]Provisioner, error) {
 	return out, err
 }
 
+// references reads an expression's references list (null is none).
+func (d *decoder) references(what string) ([]string, error) {
+	var refs []string
+	err := d.array(name(what+".references"), true, func(i int) error {
+		r, err := d.str(func() string { return fmt.Sprintf("%s.references[%d]", what, i) }, false)
+		refs = append(refs, r)
+		return err
+	})
+	return refs, err
+}
+
 // optionExpr reads the expression of a local-exec option into p.Options.
 func (d *decoder) optionExpr(what, key string, p *Provisioner) error {
 	c, err := d.s.next()
@@ -520,12 +531,9 @@ func (d *decoder) optionExpr(what, key string, p *Provisioner) error {
 			haveConstant = err == nil
 			return err
 		case "references":
-			refs = nil
-			return d.array(name(what+".references"), true, func(i int) error {
-				r, err := d.str(func() string { return fmt.Sprintf("%s.references[%d]", what, i) }, false)
-				refs = append(refs, r)
-				return err
-			})
+			var err error
+			refs, err = d.references(what)
+			return err
 		}
 		if err := caseVariant(k, expressionKeys, name(what)); err != nil {
 			return err
@@ -609,12 +617,9 @@ func (d *decoder) commandExpr(what string, p *Provisioner) error {
 			constant, isString = string(b), true
 			return err
 		case "references":
-			refs = nil
-			return d.array(name(what+".references"), true, func(i int) error {
-				r, err := d.str(func() string { return fmt.Sprintf("%s.references[%d]", what, i) }, false)
-				refs = append(refs, r)
-				return err
-			})
+			var err error
+			refs, err = d.references(what)
+			return err
 		}
 		if err := caseVariant(key, expressionKeys, name(what)); err != nil {
 			return err

@@ -13,26 +13,20 @@ import (
 // maxSnapshotFile bounds a configuration file read from a saved plan.
 const maxSnapshotFile = 16 << 20
 
-// snapshotFacts is what the configuration snapshot in a saved plan (a zip
-// file whose tfconfig/ holds every configuration file of every module)
-// tells. Each fact is true unless the snapshot rules it out: only when
-// every file of the snapshot is a native-syntax .tf or .tofu file that
-// parses; anything else (a JSON-syntax file, a file that does not parse or
-// is too large, an unreadable archive, no configuration files at all)
-// leaves it true.
-type snapshotFacts struct {
-	// removedProvisioners: a removed block may declare a provisioner.
-	removedProvisioners bool
-}
-
-func scanSnapshot(zipPath string) snapshotFacts {
-	unknown := snapshotFacts{removedProvisioners: true}
+// snapshotMayRunRemovedProvisioners reports whether the configuration
+// snapshot in a saved plan (a zip file whose tfconfig/ holds every
+// configuration file of every module) may declare provisioners in
+// `removed` blocks. It is false only when every file of the snapshot is a
+// native-syntax .tf or .tofu file that parses and none of them has a
+// provisioner block inside a removed block; anything else (a JSON-syntax
+// file, a file that does not parse or is too large, an unreadable archive)
+// is taken to, and so is a snapshot without configuration files.
+func snapshotMayRunRemovedProvisioners(zipPath string) bool {
 	zr, err := zip.OpenReader(zipPath)
 	if err != nil {
-		return unknown
+		return true
 	}
 	defer func() { _ = zr.Close() }()
-	var facts snapshotFacts
 	seen := false
 	for _, f := range zr.File {
 		name, ok := strings.CutPrefix(f.Name, "tfconfig/")
@@ -42,38 +36,27 @@ func scanSnapshot(zipPath string) snapshotFacts {
 		switch path.Ext(name) {
 		case ".tf", ".tofu":
 		default:
-			return unknown
+			return true
 		}
 		if f.UncompressedSize64 > maxSnapshotFile {
-			return unknown
+			return true
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return unknown
+			return true
 		}
 		src, err := io.ReadAll(io.LimitReader(rc, maxSnapshotFile+1))
 		_ = rc.Close()
 		if err != nil || len(src) > maxSnapshotFile {
-			return unknown
+			return true
 		}
-		removed, ok := scanFile(src, f.Name)
-		if !ok {
-			return unknown
+		if removed, ok := scanFile(src, f.Name); removed || !ok {
+			return true
 		}
-		facts.removedProvisioners = facts.removedProvisioners || removed
 		seen = true
 	}
 	// A saved plan without a configuration snapshot tells nothing.
-	if !seen {
-		return unknown
-	}
-	return facts
-}
-
-// snapshotMayRunRemovedProvisioners reports whether the configuration
-// snapshot in a saved plan may declare provisioners in removed blocks.
-func snapshotMayRunRemovedProvisioners(zipPath string) bool {
-	return scanSnapshot(zipPath).removedProvisioners
+	return !seen
 }
 
 // scanFile reports whether a native-syntax configuration file has a
@@ -103,26 +86,20 @@ func scanFile(src []byte, filename string) (removedProvisioners, ok bool) {
 
 // pruneRemovedBlockRuns drops the TypeRemovedBlock runs of a plan read from
 // a saved plan whose configuration snapshot shows that no removed block
-// declares a provisioner.
-func pruneRemovedBlockRuns(p *Plan, zipPath string) {
-	applySnapshot(p, scanSnapshot(zipPath))
-}
-
-// applySnapshot records in p what the saved plan's configuration snapshot
-// rules out: removed-block provisioner runs are dropped when no removed
-// block declares one (the apply runs the provisioners of the snapshot, so
-// an edited snapshot defeats itself).
+// declares a provisioner (the apply runs the provisioners of the snapshot,
+// so an edited snapshot defeats itself). The snapshot is read only when
+// the plan has such runs.
 //
 // The snapshot proves nothing about moves: a destroy plan's moves were
 // applied in its refresh, and the apply works from the plan's prior state,
 // so a moved block deleted from tfconfig/ in the zip changes nothing of
 // what the apply destroys (found by an attacker's review).
-func applySnapshot(p *Plan, facts snapshotFacts) {
+func pruneRemovedBlockRuns(p *Plan, zipPath string) {
 	have := false
 	for _, r := range p.Provisions {
 		have = have || r.Provisioner.Type == TypeRemovedBlock
 	}
-	if !have || facts.removedProvisioners {
+	if !have || snapshotMayRunRemovedProvisioners(zipPath) {
 		return
 	}
 	kept := p.Provisions[:0]

@@ -158,8 +158,6 @@ type Change struct {
 	// MaxTTL is the shortest max_ttl of the rules that apply, 0 for none;
 	// approvals must be signed with a lifetime no longer than it.
 	MaxTTL time.Duration `json:"-"`
-
-	maxTTL time.Duration
 }
 
 // Blocked reports whether this change stops the apply.
@@ -388,7 +386,6 @@ func (ch *Change) require(req policy.Requirement) {
 	ch.Rules = req.Rules
 	ch.RequiredApprovals = req.Approvals
 	ch.RequireIdentity = req.RequireIdentity
-	ch.maxTTL = req.MaxTTL
 	ch.MaxTTL = req.MaxTTL
 }
 
@@ -501,8 +498,8 @@ func judge(in Input, ch *Change, pc plan.Change, cands []*candidate, reports []A
 			setStatus(a, StatusWrongFrom, fromProblem(c.stmt.From, pc.PreviousAddress, ch.Address))
 			continue
 		}
-		if ch.maxTTL > 0 {
-			if status, problem := ttlProblem(c, ch.maxTTL, in.Now); status != "" {
+		if ch.MaxTTL > 0 {
+			if status, problem := ttlProblem(c, ch.MaxTTL, in.Now); status != "" {
 				setStatus(a, status, problem)
 				continue
 			}

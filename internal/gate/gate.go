@@ -448,12 +448,14 @@ func destroyMode(pc plan.Change) bool {
 // at its previous address: a moved block, with the object kept in state
 // (no-op or update) at an address those rules do not cover.
 func move(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
-	if pc.PreviousAddress == "" || pc.PreviousAddress == pc.Address || (pc.Kind != plan.KindNoOp && pc.Kind != plan.KindUpdate) {
+	// subjects puts the previous address first, with its type, when the
+	// object moved.
+	if len(subs) == 0 || subs[0].Why != SubjectMoved || (pc.Kind != plan.KindNoOp && pc.Kind != plan.KindUpdate) {
 		return Change{}, false
 	}
 	var left []*policy.Rule
 	now := p.RulesFor(pc.Address, pc.Type)
-	for _, r := range p.RulesFor(pc.PreviousAddress, typeOf(pc.PreviousAddress, pc.Type)) {
+	for _, r := range p.RulesFor(subs[0].Address, subs[0].Type) {
 		if !slices.Contains(now, r) {
 			left = append(left, r)
 		}

@@ -8,9 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
@@ -207,35 +205,5 @@ func TestApplyAttestationRefusesCheckFlags(t *testing.T) {
 		if code != exitError || !strings.Contains(errs, tt.want) || out != "" {
 			t.Errorf("apply %v: exit %d, stderr %q; want exit 2 and %q", tt.args, code, errs, tt.want)
 		}
-	}
-}
-
-// TestApplyRefusesAFIFO: a FIFO named as the plan is refused at once
-// (opening it would wait for a writer forever).
-func TestApplyRefusesAFIFO(t *testing.T) {
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "tfplan")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	as, _ := os.ReadFile("../examples/quickstart/allowed_signers")
-	os.WriteFile(filepath.Join(dir, "allowed_signers"), as, 0o600)
-	pol, _ := os.ReadFile("../examples/quickstart/planguard.hcl")
-	policyPath := filepath.Join(dir, "planguard.hcl")
-	os.WriteFile(policyPath, pol, 0o600)
-	done := make(chan struct{})
-	var code int
-	var errs string
-	go func() {
-		defer close(done)
-		code, _, errs = runCLI(t, "", nil, "apply", "--policy", policyPath, fifo)
-	}()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatal("planguard apply waited on a FIFO")
-	}
-	if code != exitError || !strings.Contains(errs, "not a regular file") {
-		t.Fatalf("apply of a FIFO: exit %d\n%s", code, errs)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 )
 
 // Libraries (issue 13, measured with v0.11.1 / v1.2.0 in a scratch test):
@@ -127,7 +127,7 @@ type attestationCheck struct {
 // verifyAttestation checks an attestation for a plan with the given SHA-256
 // and returns its predicate. Any problem is an error.
 func verifyAttestation(a attestationCheck, planSHA256 string) (*checkPredicate, error) {
-	raw, err := readLimited(a.path, maxAttestationLen)
+	raw, err := safefile.ReadFile(a.path, maxAttestationLen)
 	if err != nil {
 		return nil, fmt.Errorf("read attestation: %w", err)
 	}
@@ -144,7 +144,7 @@ func verifyAttestation(a attestationCheck, planSHA256 string) (*checkPredicate, 
 	if err != nil {
 		return nil, fmt.Errorf("attestation %s: payload is not base64: %w", a.path, err)
 	}
-	signersData, err := os.ReadFile(a.signers)
+	signersData, err := safefile.ReadFile(a.signers, maxAttestationLen)
 	if err != nil {
 		return nil, fmt.Errorf("read attestation signers: %w", err)
 	}
@@ -213,22 +213,6 @@ func verifyAttestation(a attestationCheck, planSHA256 string) (*checkPredicate, 
 	return p, nil
 }
 
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
-	}
-	return b, nil
-}
-
 func (a *attestationCheck) register(fs *flags) {
 	fs.StringVar(&a.signers, "attestation-signers", "", "allowed_signers `FILE` that lists the gate's key")
 	fs.StringVar(&a.principal, "attestation-principal", "planguard-gate", "`PRINCIPAL` of the gate's key in --attestation-signers")
@@ -293,7 +277,7 @@ Exit status: 0 valid and allowed, 1 valid but blocked, 2 anything else. Prefer
 }
 
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if err != nil {
 		return "", err
 	}

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 )
 
 // Options configure Read.
@@ -79,16 +81,16 @@ func read(path string, opts Options) (*Plan, error) {
 		log.Debug("reading plan JSON from standard input")
 		return DecodeWithOptions(opts.Stdin, opts.decode())
 	}
-	f, err := os.Open(path)
+	// Never waits on a FIFO; only a regular file is read.
+	f, err := safefile.Open(path)
+	var nr *safefile.NotRegularError
+	if errors.As(err, &nr) && nr.Mode.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a directory; give the JSON of `terraform show -json PLANFILE` or a saved plan file (`terraform plan -out=PLANFILE`)", ErrNotAPlan, path)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil {
-		return nil, err
-	} else if fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a directory; give the JSON of `terraform show -json PLANFILE` or a saved plan file (`terraform plan -out=PLANFILE`)", ErrNotAPlan, path)
-	}
 	br := bufio.NewReader(f)
 	head, err := br.Peek(len(zipMagic))
 	if err != nil && !errors.Is(err, io.EOF) {

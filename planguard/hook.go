@@ -10,11 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/shell"
+	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
 )
 
 // maxEvent bounds the hook event read from stdin: a tool call's JSON is
@@ -168,16 +168,20 @@ func hookDecide(e *env, agent string, spec agentSpec, policyPath, tfBin string) 
 // a saved plan the command would apply.
 func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (string, error) {
 	dir, planPath := hookPlanPath(cwd, ap)
-	if tfBin == "" && e.getenv("PLANGUARD_TERRAFORM") == "" {
+	if tfBin == "" && e.getenv(tfexec.EnvBinary) == "" {
 		tfBin = ap.Tool
 	}
-	pinned, cleanup, err := hookPin(planPath)
+	ctx, cancel := context.WithTimeout(context.Background(), hookCheckTimeout)
+	defer cancel()
+	// Pinning never blocks: a FIFO, device or socket named as the plan is
+	// refused (a FIFO would hold the hook until the agent's timeout let the
+	// apply through).
+	pin, err := tfexec.PinPlan(ctx, planPath, tfexec.Limits{})
 	if err != nil {
 		return fmt.Sprintf("planguard refused `%s apply %s`: %v. Apply only a saved plan the gate allows: `terraform plan -out tfplan`, `planguard check tfplan`.", ap.Tool, ap.Plan, err), nil
 	}
-	defer cleanup()
-	ctx, cancel := context.WithTimeout(context.Background(), hookCheckTimeout)
-	defer cancel()
+	defer pin.Cleanup()
+	pinned := pin.Path
 	cf := checkFlags{policy: policyPath, tfBin: tfBin, dir: dir, ctx: ctx}
 	var sink bytes.Buffer
 	ce := *e
@@ -205,51 +209,6 @@ func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (s
 // answer well before the agent's hook timeout (install sets 120 s), since
 // some agents let a call through when its hook times out.
 const hookCheckTimeout = 60 * time.Second
-
-// hookPin copies a saved plan into a private file. Unlike a plain open, it
-// never blocks: a FIFO, device or socket named as the plan is refused (a
-// FIFO would hold the hook until the agent's timeout let the apply through).
-func hookPin(path string) (string, func(), error) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return "", nil, fmt.Errorf("open plan: %w", &os.PathError{Op: "open", Path: path, Err: err})
-	}
-	f := os.NewFile(uintptr(fd), path)
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return "", nil, fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type())
-	}
-	head := make([]byte, len(zipMagic))
-	if _, err := io.ReadFull(f, head); err != nil || string(head) != zipMagic {
-		return "", nil, fmt.Errorf("%s is not a saved plan file", path)
-	}
-	dir, err := os.MkdirTemp("", "planguard-hook-")
-	if err != nil {
-		return "", nil, err
-	}
-	cleanup := func() { os.RemoveAll(dir) }
-	out, err := os.OpenFile(filepath.Join(dir, "pinned.tfplan"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o400)
-	if err == nil {
-		_, err = out.Write(head)
-	}
-	if err == nil {
-		_, err = io.Copy(out, f)
-	}
-	if out != nil {
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		cleanup()
-		return "", nil, fmt.Errorf("copy plan: %w", err)
-	}
-	return filepath.Join(dir, "pinned.tfplan"), cleanup, nil
-}
 
 // protectedFiles are the files a tool call may not write: the policy, its
 // allowed_signers, and the agents' hook settings (where the hook is installed).

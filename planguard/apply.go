@@ -140,18 +140,17 @@ TF_CLI_ARGS_apply words outside that list.`,
 		if err != nil {
 			return exitError, err
 		}
-		res, err := cf.check(e, pinned)
+		res, err := cf.check(ctx, e, pinned)
 		if err != nil {
-			_ = cf.audit(e, nil, err) // the check's error is the one to report
 			return exitError, err
 		}
-		if res.report.Plan.SHA256 != sum {
-			return exitError, fmt.Errorf("internal error: checked plan hash %s differs from pinned %s", res.report.Plan.SHA256, sum)
+		if res.Report.Plan.SHA256 != sum {
+			return exitError, fmt.Errorf("internal error: checked plan hash %s differs from pinned %s", res.Report.Plan.SHA256, sum)
 		}
 		if err := cf.finish(e, res, renderer); err != nil {
 			return exitError, err
 		}
-		if res.report.Decision != gate.Allow {
+		if res.Report.Decision != gate.Allow {
 			fmt.Fprintln(e.stderr, "planguard: blocked; nothing applied")
 			return exitBlock, nil
 		}

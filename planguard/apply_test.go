@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/planguard/terraform-provider-planguard/internal/attest"
+	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
@@ -109,7 +111,7 @@ func TestAttestationRefusesForgeries(t *testing.T) {
 		t.Fatalf("verify: %d %s", code, errs)
 	}
 	orig, _ := os.ReadFile(att)
-	var env envelope
+	var env attest.Envelope
 	json.Unmarshal(orig, &env)
 	payload, _ := base64.StdEncoding.DecodeString(env.Payload)
 
@@ -122,11 +124,11 @@ func TestAttestationRefusesForgeries(t *testing.T) {
 		},
 		"signed by another key": func() []byte {
 			e := env
-			out, err := exec.Command("sh", "-c", "printf %s \"$0\" | ssh-keygen -q -Y sign -n planguard-attestation -f \"$1\"", string(pae(dssePayloadType, payload)), other).Output()
+			out, err := exec.Command("sh", "-c", "printf %s \"$0\" | ssh-keygen -q -Y sign -n planguard-attestation -f \"$1\"", string(attest.PAE(attest.PayloadType, payload)), other).Output()
 			if err != nil {
 				t.Fatal(err)
 			}
-			e.Signatures = []envelopeSign{{Sig: base64.StdEncoding.EncodeToString(out)}}
+			e.Signatures = []attest.Signature{{Sig: base64.StdEncoding.EncodeToString(out)}}
 			b, _ := json.Marshal(e)
 			return b
 		},
@@ -176,7 +178,7 @@ func TestAuditLogAndPolicyPin(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("%d audit lines:\n%s", len(lines), b)
 	}
-	var first, second auditRecord
+	var first, second check.Record
 	json.Unmarshal([]byte(lines[0]), &first)
 	json.Unmarshal([]byte(lines[1]), &second)
 	if first.Decision != "block" || len(first.PlanSHA256) != 64 || len(first.PolicySHA256) != 64 || len(first.Changes) != 3 || first.Changes[1].Address != "terraform_data.prod_db" {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/shell"
 	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
@@ -182,20 +183,16 @@ func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (s
 	}
 	defer pin.Cleanup()
 	pinned := pin.Path
-	cf := checkFlags{policy: policyPath, tfBin: tfBin, dir: dir, ctx: ctx}
-	var sink bytes.Buffer
-	ce := *e
-	ce.stdout, ce.stderr = &sink, &sink
-	res, err := cf.check(&ce, pinned)
+	res, err := hookCheck(ctx, e, policyPath, check.PlanSource{Path: pinned, TerraformBin: tfBin, Getenv: e.getenv, Dir: dir})
 	if err != nil {
 		return fmt.Sprintf("planguard refused `%s apply %s`: the gate could not check the plan: %v.", ap.Tool, ap.Plan, err), nil
 	}
-	if res.report.Decision == gate.Allow {
+	if res.Report.Decision == gate.Allow {
 		return "", nil
 	}
 	var blocked []string
 	var approve []string
-	for _, c := range res.report.Changes {
+	for _, c := range res.Report.Changes {
 		if c.Blocked() {
 			blocked = append(blocked, fmt.Sprintf("%s %s (%s)", c.Action, c.Address, strings.Join(c.Problems, "; ")))
 			approve = append(approve, fmt.Sprintf("planguard approve --policy %s --plan %s --target %s --action %s", policyPath, ap.Plan, c.Address, c.Action))
@@ -203,6 +200,22 @@ func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (s
 	}
 	return fmt.Sprintf("planguard refused `%s apply %s`: the gate blocks this plan: %d protected change(s) lack approval: %s. A person approves with: %s. Do not apply until `planguard check %s` allows it.",
 		ap.Tool, ap.Plan, len(blocked), strings.Join(blocked, ", "), strings.Join(approve, " ; "), ap.Plan), nil
+}
+
+// hookCheck is what `planguard check` does (check.Checker), with the
+// policy the hook names, the author from $PLANGUARD_AUTHOR, and no audit log.
+func hookCheck(ctx context.Context, e *env, policyPath string, src check.PlanSource) (*check.Result, error) {
+	var noFlag authorArg
+	author, err := noFlag.resolve(e)
+	if err != nil {
+		return nil, err
+	}
+	pol, trust, err := check.LoadPolicy(policyPath, "")
+	if err != nil {
+		return nil, err
+	}
+	c := check.Checker{Logger: e.log}
+	return c.Check(ctx, check.Request{Policy: pol, Trust: trust, Plan: src, Now: time.Now(), Author: author})
 }
 
 // hookCheckTimeout bounds the gate's run on a saved plan: the hook must

@@ -166,7 +166,7 @@ TF_CLI_ARGS_apply words outside that list.`,
 		return exitError, withHint(fmt.Errorf("%s changed after it was checked (sha256 %s, now %s); nothing applied", planPath, sum, now), "plan and check again")
 	}
 	if err := context.Cause(ctx); err != nil {
-		return exitError, fmt.Errorf("interrupted (%v) before terraform apply ran; nothing applied", err)
+		return exitError, fmt.Errorf("interrupted (%w) before terraform apply ran; nothing applied", err)
 	}
 	bin := tfexec.Find(cf.tfBin, e.getenv)
 	cmdArgs := applyCommand(extra, pinned)

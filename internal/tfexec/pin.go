@@ -55,9 +55,9 @@ func (p *Pinned) Cleanup() {
 // ErrNotSavedPlan) and hold at most lim.MaxBytes bytes; the copy stops when
 // ctx ends. Errors opening the file read "open plan: …".
 func PinPlan(ctx context.Context, path string, lim Limits) (*Pinned, error) {
-	max := lim.MaxBytes
-	if max <= 0 {
-		max = DefaultMaxPlanBytes
+	limit := lim.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxPlanBytes
 	}
 	f, err := safefile.Open(path)
 	var nr *safefile.NotRegularError
@@ -80,7 +80,7 @@ func PinPlan(ctx context.Context, path string, lim Limits) (*Pinned, error) {
 		return nil, err
 	}
 	p := &Pinned{Path: filepath.Join(dir, "pinned.tfplan"), dir: dir}
-	sum, err := copyBounded(ctx, p.Path, f, max)
+	sum, err := copyBounded(ctx, p.Path, f, limit)
 	if err != nil {
 		p.Cleanup()
 		return nil, fmt.Errorf("copy plan: %w", err)
@@ -89,21 +89,21 @@ func PinPlan(ctx context.Context, path string, lim Limits) (*Pinned, error) {
 	return p, nil
 }
 
-// copyBounded copies at most max bytes of src into a new read-only file
-// at path and returns their SHA-256; more than max is an error, and so is
+// copyBounded copies at most limit bytes of src into a new read-only file
+// at path and returns their SHA-256; more than limit is an error, and so is
 // ctx ending.
-func copyBounded(ctx context.Context, path string, src io.Reader, max int64) (string, error) {
+func copyBounded(ctx context.Context, path string, src io.Reader, limit int64) (string, error) {
 	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o400)
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(out, h), &ctxReader{ctx: ctx, r: io.LimitReader(src, max+1)})
+	n, err := io.Copy(io.MultiWriter(out, h), &ctxReader{ctx: ctx, r: io.LimitReader(src, limit+1)})
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil && n > max {
-		err = fmt.Errorf("the plan is larger than %d bytes", max)
+	if err == nil && n > limit {
+		err = fmt.Errorf("the plan is larger than %d bytes", limit)
 	}
 	if err != nil {
 		return "", err

@@ -15,7 +15,7 @@ func peakRSSKB(ps *os.ProcessState) (int64, bool) {
 		return 0, false
 	}
 	if runtime.GOOS == "darwin" {
-		return int64(ru.Maxrss) / 1024, true // bytes there
+		return ru.Maxrss / 1024, true // bytes there
 	}
-	return int64(ru.Maxrss), true
+	return ru.Maxrss, true
 }

@@ -77,8 +77,9 @@ type AuditWriter interface {
 }
 
 // FileAudit appends each record as one JSON line to the file at Path
-// (created 0640 when missing). Each record is one write of one line to a
-// file opened O_APPEND, so concurrent writers do not interleave lines.
+// (created 0640 when missing). Each record is one write(2) of one line to
+// a file opened O_APPEND: on a local file system, concurrent writers
+// (processes or goroutines) append whole lines.
 type FileAudit struct {
 	Path string
 }

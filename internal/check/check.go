@@ -42,7 +42,8 @@ type Request struct {
 	Policy *policy.Policy
 	Trust  *approval.AllowedSigners
 	Plan   PlanSource
-	// Now is the time approvals are judged at.
+	// Now is the time approvals are judged at (required: a zero time is an
+	// error, since every approval would be unexpired then).
 	Now time.Time
 	// Author proposed the change: their signatures do not count ("" = nobody).
 	Author string
@@ -102,6 +103,10 @@ func (c *Checker) AuditError(author string, checkErr error) error {
 func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	if req.Policy == nil || req.Trust == nil {
 		return nil, errNoPolicy
+	}
+	if req.Now.IsZero() {
+		// A zero time would find every approval unexpired.
+		return nil, errNoTime
 	}
 	log := c.log()
 	pol := req.Policy

@@ -68,9 +68,12 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("audit failure: %v %v", res, err)
 	}
 
-	// No policy: an error, never a decision.
-	if _, err := (&Checker{}).Check(context.Background(), Request{Plan: PlanSource{Path: qsPlan}}); err == nil {
+	// No policy, or no time: an error, never a decision.
+	if _, err := (&Checker{}).Check(context.Background(), Request{Now: now, Plan: PlanSource{Path: qsPlan}}); err == nil {
 		t.Fatal("a check without a policy decided")
+	}
+	if _, err := (&Checker{}).Check(context.Background(), Request{Policy: pol, Trust: trust, Plan: PlanSource{Path: qsPlan}}); err == nil {
+		t.Fatal("a check without a time decided")
 	}
 }
 

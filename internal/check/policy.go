@@ -73,5 +73,8 @@ func trustFileList(pol *policy.Policy) string {
 	return strings.Join(names, ", ")
 }
 
-// errNoPolicy is Check's error for a request without a policy or trust.
-var errNoPolicy = errors.New("internal error: a check needs a policy and its trust (check.LoadPolicy)")
+// Check's errors for an incomplete request.
+var (
+	errNoPolicy = errors.New("internal error: a check needs a policy and its trust (check.LoadPolicy)")
+	errNoTime   = errors.New("internal error: a check needs the time to judge approvals at")
+)

@@ -2,68 +2,32 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
+	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
+	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
 )
 
-const zipMagic = "PK\x03\x04"
-
-// pinPlan copies a saved plan into a private directory, hashing it on the
-// way: what is checked and applied is this copy, whatever happens to the
-// original afterwards.
-func pinPlan(path string) (copyPath, sum string, cleanup func(), err error) {
-	// Stat before opening: opening a FIFO would wait for a writer.
-	if fi, err := os.Stat(path); err != nil {
-		return "", "", nil, fmt.Errorf("open plan: %w", err)
-	} else if !fi.Mode().IsRegular() {
-		return "", "", nil, withHint(fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type()), "apply needs the binary file written by 'terraform plan -out FILE'")
+// pinPlan pins the saved plan apply checks and applies (tfexec.PinPlan),
+// with apply's hints.
+func pinPlan(ctx context.Context, path string) (*tfexec.Pinned, error) {
+	p, err := tfexec.PinPlan(ctx, path, tfexec.Limits{})
+	var nr *safefile.NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return nil, withHint(err, "apply needs the binary file written by 'terraform plan -out FILE'")
+	case errors.Is(err, tfexec.ErrNotSavedPlan):
+		return nil, withHint(err, "apply needs the binary file written by 'terraform plan -out FILE', not JSON")
 	}
-	// O_NONBLOCK: a FIFO swapped in after the stat does not block either.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return "", "", nil, fmt.Errorf("open plan: %w", err)
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return "", "", nil, fmt.Errorf("%s changed while it was opened", path)
-	}
-	head := make([]byte, len(zipMagic))
-	if _, err := io.ReadFull(f, head); err != nil || string(head) != zipMagic {
-		return "", "", nil, withHint(fmt.Errorf("%s is not a saved plan file", path), "apply needs the binary file written by 'terraform plan -out FILE', not JSON")
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", "", nil, err
-	}
-	dir, err := os.MkdirTemp("", "planguard-apply-")
-	if err != nil {
-		return "", "", nil, err
-	}
-	cleanup = func() { os.RemoveAll(dir) }
-	copyPath = filepath.Join(dir, "pinned.tfplan")
-	out, err := os.OpenFile(copyPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o400)
-	if err != nil {
-		cleanup()
-		return "", "", nil, err
-	}
-	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(out, h), f)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		cleanup()
-		return "", "", nil, fmt.Errorf("copy plan: %w", err)
-	}
-	return copyPath, hex.EncodeToString(h.Sum(nil)), cleanup, nil
+	return p, err
 }
 
 func runApply(e *env, args []string) (int, error) {
@@ -139,12 +103,23 @@ TF_CLI_ARGS_apply words outside that list.`,
 			return exitError, err
 		}
 	}
+	// SIGINT and SIGTERM from here on end ctx: before terraform runs,
+	// nothing is applied; while it runs, it is told to stop gracefully
+	// (tfexec.Apply). A second signal ends planguard at once (terraform,
+	// in its own process group, still stops gracefully).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	planPath := fs.Arg(0)
-	pinned, sum, cleanup, err := pinPlan(planPath)
+	pin, err := pinPlan(ctx, planPath)
 	if err != nil {
 		return exitError, err
 	}
-	defer cleanup()
+	defer pin.Cleanup()
+	pinned, sum := pin.Path, pin.SHA256
 
 	if a.path != "" {
 		if a.now, err = parseNow(cf.now); err != nil {
@@ -155,7 +130,7 @@ TF_CLI_ARGS_apply words outside that list.`,
 		if err != nil {
 			return exitError, err
 		}
-		if p.Decision != "allow" {
+		if p.Decision != gate.Allow {
 			fmt.Fprintf(e.stderr, "planguard: the attested check blocked this plan; nothing applied\n")
 			return exitBlock, nil
 		}
@@ -165,18 +140,17 @@ TF_CLI_ARGS_apply words outside that list.`,
 		if err != nil {
 			return exitError, err
 		}
-		res, err := cf.check(e, pinned)
+		res, err := cf.check(ctx, e, pinned)
 		if err != nil {
-			_ = cf.audit(e, nil, err) // the check's error is the one to report
 			return exitError, err
 		}
-		if res.report.Plan.SHA256 != sum {
-			return exitError, fmt.Errorf("internal error: checked plan hash %s differs from pinned %s", res.report.Plan.SHA256, sum)
+		if res.Report.Plan.SHA256 != sum {
+			return exitError, fmt.Errorf("internal error: checked plan hash %s differs from pinned %s", res.Report.Plan.SHA256, sum)
 		}
 		if err := cf.finish(e, res, renderer); err != nil {
 			return exitError, err
 		}
-		if res.report.Decision != "allow" {
+		if res.Report.Decision != gate.Allow {
 			fmt.Fprintln(e.stderr, "planguard: blocked; nothing applied")
 			return exitBlock, nil
 		}
@@ -191,22 +165,21 @@ TF_CLI_ARGS_apply words outside that list.`,
 	if now != sum {
 		return exitError, withHint(fmt.Errorf("%s changed after it was checked (sha256 %s, now %s); nothing applied", planPath, sum, now), "plan and check again")
 	}
-	bin := cf.tfBin
-	if bin == "" {
-		bin = e.getenv("PLANGUARD_TERRAFORM")
+	if err := context.Cause(ctx); err != nil {
+		return exitError, fmt.Errorf("interrupted (%w) before terraform apply ran; nothing applied", err)
 	}
-	if bin == "" {
-		bin = "terraform"
-	}
+	bin := tfexec.Find(cf.tfBin, e.getenv)
 	cmdArgs := applyCommand(extra, pinned)
 	fmt.Fprintf(e.stderr, "planguard: running %s %s\n", bin, strings.Join(cmdArgs, " "))
-	cmd := exec.CommandContext(context.Background(), bin, cmdArgs...)
-	cmd.Stdout, cmd.Stderr = e.stdout, e.stderr
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return exitError, fmt.Errorf("%s apply failed with exit status %d", bin, ee.ExitCode())
-		}
+	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Stdout: e.stdout, Stderr: e.stderr})
+	var ee *exec.ExitError
+	var ie *tfexec.InterruptedError
+	switch {
+	case errors.As(err, &ie):
+		return exitError, withHint(err, "if terraform could not release the state lock, 'terraform force-unlock LOCK_ID' releases it; plan and check again before applying")
+	case errors.As(err, &ee):
+		return exitError, fmt.Errorf("%s apply failed with exit status %d", bin, ee.ExitCode())
+	case err != nil:
 		return exitError, fmt.Errorf("run %s apply: %w", bin, err)
 	}
 	return exitAllow, nil

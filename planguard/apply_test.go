@@ -8,10 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/planguard/terraform-provider-planguard/internal/attest"
+	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
@@ -111,7 +111,7 @@ func TestAttestationRefusesForgeries(t *testing.T) {
 		t.Fatalf("verify: %d %s", code, errs)
 	}
 	orig, _ := os.ReadFile(att)
-	var env envelope
+	var env attest.Envelope
 	json.Unmarshal(orig, &env)
 	payload, _ := base64.StdEncoding.DecodeString(env.Payload)
 
@@ -124,11 +124,11 @@ func TestAttestationRefusesForgeries(t *testing.T) {
 		},
 		"signed by another key": func() []byte {
 			e := env
-			out, err := exec.Command("sh", "-c", "printf %s \"$0\" | ssh-keygen -q -Y sign -n planguard-attestation -f \"$1\"", string(pae(dssePayloadType, payload)), other).Output()
+			out, err := exec.Command("sh", "-c", "printf %s \"$0\" | ssh-keygen -q -Y sign -n planguard-attestation -f \"$1\"", string(attest.PAE(attest.PayloadType, payload)), other).Output()
 			if err != nil {
 				t.Fatal(err)
 			}
-			e.Signatures = []envelopeSign{{Sig: base64.StdEncoding.EncodeToString(out)}}
+			e.Signatures = []attest.Signature{{Sig: base64.StdEncoding.EncodeToString(out)}}
 			b, _ := json.Marshal(e)
 			return b
 		},
@@ -178,7 +178,7 @@ func TestAuditLogAndPolicyPin(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("%d audit lines:\n%s", len(lines), b)
 	}
-	var first, second auditRecord
+	var first, second check.Record
 	json.Unmarshal([]byte(lines[0]), &first)
 	json.Unmarshal([]byte(lines[1]), &second)
 	if first.Decision != "block" || len(first.PlanSHA256) != 64 || len(first.PolicySHA256) != 64 || len(first.Changes) != 3 || first.Changes[1].Address != "terraform_data.prod_db" {
@@ -207,35 +207,5 @@ func TestApplyAttestationRefusesCheckFlags(t *testing.T) {
 		if code != exitError || !strings.Contains(errs, tt.want) || out != "" {
 			t.Errorf("apply %v: exit %d, stderr %q; want exit 2 and %q", tt.args, code, errs, tt.want)
 		}
-	}
-}
-
-// TestApplyRefusesAFIFO: a FIFO named as the plan is refused at once
-// (opening it would wait for a writer forever).
-func TestApplyRefusesAFIFO(t *testing.T) {
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "tfplan")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	as, _ := os.ReadFile("../examples/quickstart/allowed_signers")
-	os.WriteFile(filepath.Join(dir, "allowed_signers"), as, 0o600)
-	pol, _ := os.ReadFile("../examples/quickstart/planguard.hcl")
-	policyPath := filepath.Join(dir, "planguard.hcl")
-	os.WriteFile(policyPath, pol, 0o600)
-	done := make(chan struct{})
-	var code int
-	var errs string
-	go func() {
-		defer close(done)
-		code, _, errs = runCLI(t, "", nil, "apply", "--policy", policyPath, fifo)
-	}()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatal("planguard apply waited on a FIFO")
-	}
-	if code != exitError || !strings.Contains(errs, "not a regular file") {
-		t.Fatalf("apply of a FIFO: exit %d\n%s", code, errs)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
 )
 
@@ -323,9 +324,12 @@ func signStatement(e *env, st approval.Statement, keyPath string) (string, error
 	return approval.Sign(signer, payload, approval.Namespace)
 }
 
+// maxTFFile bounds a .tf file approve and sign read.
+const maxTFFile = 64 << 20
+
 // appendBlock appends a block to a .tf file, refusing a second block of the same name.
 func appendBlock(path, name string, block []byte) error {
-	old, err := os.ReadFile(path)
+	old, err := safefile.ReadFile(path, maxTFFile)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("read %s: %w", path, err)
 	}

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
-	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 	"github.com/planguard/terraform-provider-planguard/internal/report"
 )
@@ -16,15 +16,10 @@ const defaultPolicy = "planguard.hcl"
 
 // checkFlags are the flags shared by check and apply.
 type checkFlags struct {
-	policy, policySHA256, format, now, tfBin, author, auditLog, attest, attestKey string
+	policy, policySHA256, format, now, tfBin, auditLog, attest, attestKey string
 
-	// authorArg is --author as given; author is what check resolved.
+	// authorArg is --author as given.
 	authorArg authorArg
-	// dir is where `terraform show` runs for a binary plan ("" = the
-	// current directory); the hook sets it to the agent's directory.
-	dir string
-	// ctx bounds `terraform show` (nil = no bound); the hook sets it.
-	ctx context.Context
 }
 
 func (c *checkFlags) register(fs *flags) {
@@ -39,48 +34,33 @@ func (c *checkFlags) register(fs *flags) {
 	fs.StringVar(&c.attestKey, "attest-key", "", "the gate's private key `FILE` that signs --attest (or a public key held by ssh-agent)")
 }
 
-// checked is the outcome of one check.
-type checked struct {
-	report *gate.Report
-	policy *policy.Policy
-	plan   *plan.Plan
-}
-
-// check runs the gate on planPath; an error means exit 2.
-func (c *checkFlags) check(e *env, planPath string) (*checked, error) {
+// check runs the gate (check.Checker) on planPath with the flags' policy,
+// time, author and audit log; an error means exit 2, and is audited.
+func (c *checkFlags) check(ctx context.Context, e *env, planPath string) (*check.Result, error) {
+	checker := &check.Checker{Logger: e.log}
+	if c.auditLog != "" {
+		checker.Audit = check.FileAudit{Path: c.auditLog}
+	}
 	author, err := c.authorArg.resolve(e)
+	if err == nil && c.attest != "" && c.attestKey == "" {
+		err = &usageError{msg: "--attest needs --attest-key", hint: "pass the gate's signing key, e.g. --attest-key /run/secrets/planguard_gate_key"}
+	}
+	var t time.Time
+	if err == nil {
+		t, err = parseNow(c.now)
+	}
+	var pol *policy.Policy
+	var trust *approval.AllowedSigners
+	if err == nil {
+		pol, trust, err = check.LoadPolicy(c.policy, c.policySHA256)
+	}
 	if err != nil {
+		_ = checker.AuditError(author, err) // the check's error is the one to report
 		return nil, err
 	}
-	c.author = author
-	if c.attest != "" && c.attestKey == "" {
-		return nil, &usageError{msg: "--attest needs --attest-key", hint: "pass the gate's signing key, e.g. --attest-key /run/secrets/planguard_gate_key"}
-	}
-	t, err := parseNow(c.now)
-	if err != nil {
-		return nil, err
-	}
-	pol, trust, err := loadPolicy(c.policy)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkPolicyPin(c.policy, pol, c.policySHA256); err != nil {
-		return nil, err
-	}
-	e.log.Debug("policy loaded", "path", c.policy, "scope", pol.Scope, "rules", len(pol.Rules), "signers", len(trust.Entries))
-	// GateOnly: the gate judges deletes, replaces, forgets, updates, moves
-	// and imports; not keeping other creates and no-ops, nor unprotected
-	// prior objects, keeps memory flat on huge plans.
-	p, err := plan.Read(planPath, plan.Options{TerraformBin: c.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log, GateOnly: true, KeepPrior: pol.Protects, Dir: c.dir, Context: c.ctx})
-	if err != nil {
-		return nil, withHint(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
-	}
-	e.log.Debug("plan read", "changes", len(p.Changes), "approvals", len(p.Approvals), "sha256", p.SHA256)
-	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: trust, Now: t, Author: c.author})
-	if err != nil {
-		return nil, err
-	}
-	return &checked{report: rep, policy: pol, plan: p}, nil
+	e.log.Debug("policy loaded", "path", c.policy)
+	return checker.Check(ctx, check.Request{Policy: pol, Trust: trust, Now: t, Author: author,
+		Plan: check.PlanSource{Path: planPath, Stdin: e.stdin, TerraformBin: c.tfBin, Getenv: e.getenv}})
 }
 
 func runCheck(e *env, args []string) (int, error) {
@@ -106,15 +86,14 @@ itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 	if err != nil {
 		return exitError, err
 	}
-	res, err := cf.check(e, fs.Arg(0))
+	res, err := cf.check(context.Background(), e, fs.Arg(0))
 	if err != nil {
-		_ = cf.audit(e, nil, err) // the check's error is the one to report
 		return exitError, err
 	}
 	if err := cf.finish(e, res, renderer); err != nil {
 		return exitError, err
 	}
-	if res.report.Decision != gate.Allow {
+	if res.Report.Decision != gate.Allow {
 		return exitBlock, nil
 	}
 	return exitAllow, nil
@@ -132,16 +111,14 @@ func (c *checkFlags) renderer(e *env, planPath string) (report.Renderer, error) 
 	return r, nil
 }
 
-// finish renders the report and writes the audit record and attestation.
-func (c *checkFlags) finish(e *env, res *checked, r report.Renderer) error {
-	for _, w := range res.report.Warnings {
+// finish renders the report and writes the attestation (the audit record
+// is the Checker's).
+func (c *checkFlags) finish(e *env, res *check.Result, r report.Renderer) error {
+	for _, w := range res.Report.Warnings {
 		fmt.Fprintf(e.stderr, "planguard: warning: %s\n", w)
 	}
-	if err := r.Render(e.stdout, res.report); err != nil {
+	if err := r.Render(e.stdout, res.Report); err != nil {
 		return fmt.Errorf("write report: %w", err)
-	}
-	if err := c.audit(e, res, nil); err != nil {
-		return err
 	}
 	if c.attest != "" {
 		if err := writeAttestation(e, c.attest, c.attestKey, res); err != nil {
@@ -151,15 +128,7 @@ func (c *checkFlags) finish(e *env, res *checked, r report.Renderer) error {
 	return nil
 }
 
-// loadPolicy reads the policy and the trust file it names.
+// loadPolicy reads the policy and the trust file it names (no pin).
 func loadPolicy(path string) (*policy.Policy, *approval.AllowedSigners, error) {
-	pol, err := policy.Load(path)
-	if err != nil {
-		return nil, nil, withHint(err, "fix the policy file; see docs/guides/policy.md")
-	}
-	trust, err := approval.ParseAllowedSigners(pol.AllowedSigners, pol.AllowedSignersPath, approval.ParseOptions{Location: time.Local})
-	if err != nil {
-		return nil, nil, withHint(fmt.Errorf("trust file named by %s: %w", path, err), "each line is `PRINCIPAL [OPTIONS] KEYTYPE KEY`, as for ssh-keygen -Y verify")
-	}
-	return pol, trust, nil
+	return check.LoadPolicy(path, "")
 }

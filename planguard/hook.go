@@ -10,11 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/shell"
+	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
 )
 
 // maxEvent bounds the hook event read from stdin: a tool call's JSON is
@@ -168,30 +169,30 @@ func hookDecide(e *env, agent string, spec agentSpec, policyPath, tfBin string) 
 // a saved plan the command would apply.
 func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (string, error) {
 	dir, planPath := hookPlanPath(cwd, ap)
-	if tfBin == "" && e.getenv("PLANGUARD_TERRAFORM") == "" {
+	if tfBin == "" && e.getenv(tfexec.EnvBinary) == "" {
 		tfBin = ap.Tool
 	}
-	pinned, cleanup, err := hookPin(planPath)
+	ctx, cancel := context.WithTimeout(context.Background(), hookCheckTimeout)
+	defer cancel()
+	// Pinning never blocks: a FIFO, device or socket named as the plan is
+	// refused (a FIFO would hold the hook until the agent's timeout let the
+	// apply through).
+	pin, err := tfexec.PinPlan(ctx, planPath, tfexec.Limits{})
 	if err != nil {
 		return fmt.Sprintf("planguard refused `%s apply %s`: %v. Apply only a saved plan the gate allows: `terraform plan -out tfplan`, `planguard check tfplan`.", ap.Tool, ap.Plan, err), nil
 	}
-	defer cleanup()
-	ctx, cancel := context.WithTimeout(context.Background(), hookCheckTimeout)
-	defer cancel()
-	cf := checkFlags{policy: policyPath, tfBin: tfBin, dir: dir, ctx: ctx}
-	var sink bytes.Buffer
-	ce := *e
-	ce.stdout, ce.stderr = &sink, &sink
-	res, err := cf.check(&ce, pinned)
+	defer pin.Cleanup()
+	pinned := pin.Path
+	res, err := hookCheck(ctx, e, policyPath, check.PlanSource{Path: pinned, TerraformBin: tfBin, Getenv: e.getenv, Dir: dir})
 	if err != nil {
 		return fmt.Sprintf("planguard refused `%s apply %s`: the gate could not check the plan: %v.", ap.Tool, ap.Plan, err), nil
 	}
-	if res.report.Decision == gate.Allow {
+	if res.Report.Decision == gate.Allow {
 		return "", nil
 	}
 	var blocked []string
 	var approve []string
-	for _, c := range res.report.Changes {
+	for _, c := range res.Report.Changes {
 		if c.Blocked() {
 			blocked = append(blocked, fmt.Sprintf("%s %s (%s)", c.Action, c.Address, strings.Join(c.Problems, "; ")))
 			approve = append(approve, fmt.Sprintf("planguard approve --policy %s --plan %s --target %s --action %s", policyPath, ap.Plan, c.Address, c.Action))
@@ -201,55 +202,26 @@ func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (s
 		ap.Tool, ap.Plan, len(blocked), strings.Join(blocked, ", "), strings.Join(approve, " ; "), ap.Plan), nil
 }
 
+// hookCheck is what `planguard check` does (check.Checker), with the
+// policy the hook names, the author from $PLANGUARD_AUTHOR, and no audit log.
+func hookCheck(ctx context.Context, e *env, policyPath string, src check.PlanSource) (*check.Result, error) {
+	var noFlag authorArg
+	author, err := noFlag.resolve(e)
+	if err != nil {
+		return nil, err
+	}
+	pol, trust, err := check.LoadPolicy(policyPath, "")
+	if err != nil {
+		return nil, err
+	}
+	c := check.Checker{Logger: e.log}
+	return c.Check(ctx, check.Request{Policy: pol, Trust: trust, Plan: src, Now: time.Now(), Author: author})
+}
+
 // hookCheckTimeout bounds the gate's run on a saved plan: the hook must
 // answer well before the agent's hook timeout (install sets 120 s), since
 // some agents let a call through when its hook times out.
 const hookCheckTimeout = 60 * time.Second
-
-// hookPin copies a saved plan into a private file. Unlike a plain open, it
-// never blocks: a FIFO, device or socket named as the plan is refused (a
-// FIFO would hold the hook until the agent's timeout let the apply through).
-func hookPin(path string) (string, func(), error) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return "", nil, fmt.Errorf("open plan: %w", &os.PathError{Op: "open", Path: path, Err: err})
-	}
-	f := os.NewFile(uintptr(fd), path)
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return "", nil, fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type())
-	}
-	head := make([]byte, len(zipMagic))
-	if _, err := io.ReadFull(f, head); err != nil || string(head) != zipMagic {
-		return "", nil, fmt.Errorf("%s is not a saved plan file", path)
-	}
-	dir, err := os.MkdirTemp("", "planguard-hook-")
-	if err != nil {
-		return "", nil, err
-	}
-	cleanup := func() { os.RemoveAll(dir) }
-	out, err := os.OpenFile(filepath.Join(dir, "pinned.tfplan"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o400)
-	if err == nil {
-		_, err = out.Write(head)
-	}
-	if err == nil {
-		_, err = io.Copy(out, f)
-	}
-	if out != nil {
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		cleanup()
-		return "", nil, fmt.Errorf("copy plan: %w", err)
-	}
-	return filepath.Join(dir, "pinned.tfplan"), cleanup, nil
-}
 
 // protectedFiles are the files a tool call may not write: the policy, its
 // allowed_signers, and the agents' hook settings (where the hook is installed).

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 )
 
 // settingsPath is where an agent reads hooks for a scope.
@@ -49,6 +51,9 @@ func settingsPath(agent, scope, cwd, home string) (string, error) {
 	}
 	return "", &usageError{msg: fmt.Sprintf("unknown --scope %q", scope), hint: "pass --scope user, project or managed"}
 }
+
+// maxSettingsFile bounds an agent settings file hook install reads.
+const maxSettingsFile = 16 << 20
 
 func runHookInstall(e *env, args []string) (int, error) {
 	fs := newFlags("hook install", "planguard hook install --agent claude|gemini|copilot|cursor [--scope user|project|managed] [--policy FILE]",
@@ -91,7 +96,7 @@ Managed settings (--scope managed, needs root) are the place an agent cannot edi
 		}
 	}
 	command := hookCommand(bin, agent, policyAbs)
-	old, err := os.ReadFile(path)
+	old, err := safefile.ReadFile(path, maxSettingsFile)
 	if err != nil && !os.IsNotExist(err) {
 		return exitError, fmt.Errorf("read %s: %w", path, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
@@ -288,7 +287,7 @@ func TestHookSavedPlan(t *testing.T) {
 	// Not a saved plan, or no file, or a FIFO (which would block the hook
 	// until the agent's timeout): denied, at once.
 	os.WriteFile(filepath.Join(w.dir, "plan.json"), []byte(`{}`), 0o600)
-	if err := syscall.Mkfifo(filepath.Join(w.dir, "fifo.tfplan"), 0o600); err != nil {
+	if err := mkfifo(filepath.Join(w.dir, "fifo.tfplan")); err != nil {
 		t.Fatal(err)
 	}
 	for _, cmd := range []string{"terraform apply plan.json", "terraform apply missing.tfplan", "terraform apply fifo.tfplan", "terraform apply /dev/zero", "terraform apply ."} {

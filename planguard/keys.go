@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 )
+
+// maxKeyFile bounds a key file.
+const maxKeyFile = 1 << 20
 
 // loadSigner finds the key to sign with: --key names a private key file (an
 // encrypted one is used through ssh-agent), or a public key whose private
@@ -17,7 +21,7 @@ import (
 func loadSigner(e *env, keyPath string) (ssh.Signer, error) {
 	var want ssh.PublicKey
 	if keyPath != "" {
-		b, err := os.ReadFile(keyPath)
+		b, err := safefile.ReadFile(keyPath, maxKeyFile)
 		if err != nil {
 			return nil, withHint(fmt.Errorf("read key: %w", err), "pass --key with your private key file, e.g. ~/.ssh/id_ed25519")
 		}

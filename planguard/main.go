@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/planguard/terraform-provider-planguard/internal/hint"
 )
 
 // version is set by the release build.
@@ -48,16 +50,8 @@ type usageError struct{ msg, hint string }
 
 func (u *usageError) Error() string { return u.msg }
 
-// hinted is an error with advice on what to do.
-type hinted struct {
-	err  error
-	hint string
-}
-
-func (h *hinted) Error() string { return h.err.Error() }
-func (h *hinted) Unwrap() error { return h.err }
-
-func withHint(err error, hint string) error { return &hinted{err, hint} }
+// withHint attaches advice on what to do to an error (see internal/hint).
+func withHint(err error, h string) error { return hint.With(err, h) }
 
 type command struct {
 	name, summary string
@@ -144,12 +138,10 @@ func printError(e *env, err error) {
 		return
 	}
 	fmt.Fprintf(e.stderr, "planguard: error: %s\n", strings.TrimSpace(err.Error()))
-	var h *hinted
 	var u *usageError
-	switch {
-	case errors.As(err, &h):
-		fmt.Fprintf(e.stderr, "planguard: hint: %s\n", h.hint)
-	case errors.As(err, &u) && u.hint != "":
+	if h, ok := hint.Of(err); ok {
+		fmt.Fprintf(e.stderr, "planguard: hint: %s\n", h)
+	} else if errors.As(err, &u) && u.hint != "" {
 		fmt.Fprintf(e.stderr, "planguard: hint: %s\n", u.hint)
 	}
 }

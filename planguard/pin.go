@@ -1,11 +1,10 @@
 package main
 
 import (
-	"encoding/hex"
 	"fmt"
 	"strings"
 
-	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/check"
 )
 
 // authorArg is the --author flag: whether it was given matters, since an
@@ -43,45 +42,7 @@ func (a *authorArg) resolve(e *env) (string, error) {
 }
 
 // validPin reports whether s looks like a hex SHA-256.
-func validPin(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	_, err := hex.DecodeString(s)
-	return err == nil
-}
-
-// checkPolicyPin refuses a policy whose hash is not the pinned one. An
-// empty pin checks nothing (check and apply without --policy-sha256).
-func checkPolicyPin(path string, pol *policy.Policy, pin string) error {
-	if pin == "" {
-		return nil
-	}
-	if !validPin(pin) {
-		return &usageError{msg: fmt.Sprintf("--policy-sha256 %q is not a hex SHA-256", pin), hint: "run 'planguard policy-hash --policy " + path + "' where the policy is trusted, and pin what it prints"}
-	}
-	pin = strings.ToLower(pin)
-	if pol.Hash == "" {
-		return fmt.Errorf("internal error: policy %s has no policy hash", path)
-	}
-	if pin == pol.Hash {
-		return nil
-	}
-	if pin == pol.SHA256 {
-		return withHint(fmt.Errorf("--policy-sha256 is the SHA-256 of %s alone, but the pin covers the policy and its trust files (allowed_signers): its policy hash is %s", path, pol.Hash),
-			"check that the trust files are the intended ones, then pin the value 'planguard policy-hash --policy "+path+"' prints")
-	}
-	return withHint(fmt.Errorf("policy %s with its trust files has policy hash %s, not the pinned %s: the policy or a trust file it names (%s) changed", path, pol.Hash, pin, trustFileList(pol)),
-		"if the change is intended, update the pin where CI sets --policy-sha256 to what 'planguard policy-hash --policy "+path+"' prints")
-}
-
-func trustFileList(pol *policy.Policy) string {
-	var names []string
-	for _, f := range pol.TrustFiles() {
-		names = append(names, f.Path)
-	}
-	return strings.Join(names, ", ")
-}
+func validPin(s string) bool { return check.ValidPin(s) }
 
 func runPolicyHash(e *env, args []string) (int, error) {
 	fs := newFlags("policy-hash", "planguard policy-hash [--policy FILE] [--manifest]",

@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/attest"
+	"github.com/planguard/terraform-provider-planguard/internal/check"
 )
 
 // pinDir copies the quickstart policy and trust file into a new directory
@@ -136,15 +139,15 @@ func TestPolicyPinCoversTrust(t *testing.T) {
 	if code != exitBlock || json.Unmarshal([]byte(out), &rep) != nil || rep.PolicySHA256 != pin {
 		t.Fatalf("json report: %d %s %s", code, out, errs)
 	}
-	var rec auditRecord
+	var rec check.Record
 	if b, _ := os.ReadFile(log); json.Unmarshal(b, &rec) != nil || rec.PolicySHA256 != pin {
 		t.Errorf("audit record: %+v", rec)
 	}
-	var env envelope
+	var env attest.Envelope
 	b, _ := os.ReadFile(att)
 	json.Unmarshal(b, &env)
 	payload, _ := base64.StdEncoding.DecodeString(env.Payload)
-	var st statement
+	var st attest.Statement
 	if json.Unmarshal(payload, &st) != nil || st.Predicate.PolicySHA256 != pin {
 		t.Errorf("attestation predicate: %s", payload)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
 )
 
@@ -54,7 +55,7 @@ func selectBlock(file, name, target string, filter blockFilter) (tfconfig.Block,
 	if (name == "") == (target == "") {
 		return tfconfig.Block{}, nil, &usageError{msg: "pass exactly one of --name and --target", hint: "--name is the block's resource name; --target the address it approves"}
 	}
-	src, err := os.ReadFile(file)
+	src, err := safefile.ReadFile(file, maxTFFile)
 	if err != nil {
 		return tfconfig.Block{}, nil, fmt.Errorf("read %s: %w", file, err)
 	}
@@ -125,7 +126,7 @@ else in it is kept.`,
 	}
 	var sig string
 	if *sigFile != "" {
-		raw, err := os.ReadFile(*sigFile)
+		raw, err := safefile.ReadFile(*sigFile, maxKeyFile)
 		if err != nil {
 			return exitError, fmt.Errorf("read signature: %w", err)
 		}

@@ -2,19 +2,16 @@ package plan
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
+	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
 )
 
 // Options configure Read.
@@ -43,16 +40,19 @@ type Options struct {
 	KeepPrior func(address, resourceType string) bool
 }
 
+func (o Options) getenv() func(string) string {
+	if o.Getenv == nil {
+		return os.Getenv
+	}
+	return o.Getenv
+}
+
 func (o Options) decode() DecodeOptions {
 	return DecodeOptions{GateOnly: o.GateOnly, KeepPrior: o.KeepPrior}
 }
 
 // zipMagic starts every binary saved plan (a zip archive).
-const zipMagic = "PK\x03\x04"
-
-// maxStderr bounds how much of terraform's standard error is kept for an
-// error message.
-const maxStderr = 8 << 10
+const zipMagic = tfexec.ZipMagic
 
 // Read loads a plan from path: "-" is JSON on opts.Stdin; a file that starts
 // (after white space) with '{' is JSON; a zip file (a binary saved plan) is
@@ -79,23 +79,23 @@ func read(path string, opts Options) (*Plan, error) {
 		log.Debug("reading plan JSON from standard input")
 		return DecodeWithOptions(opts.Stdin, opts.decode())
 	}
-	f, err := os.Open(path)
+	// Never waits on a FIFO; only a regular file is read.
+	f, err := safefile.Open(path)
+	var nr *safefile.NotRegularError
+	if errors.As(err, &nr) && nr.Mode.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a directory; give the JSON of `terraform show -json PLANFILE` or a saved plan file (`terraform plan -out=PLANFILE`)", ErrNotAPlan, path)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil {
-		return nil, err
-	} else if fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a directory; give the JSON of `terraform show -json PLANFILE` or a saved plan file (`terraform plan -out=PLANFILE`)", ErrNotAPlan, path)
-	}
 	br := bufio.NewReader(f)
 	head, err := br.Peek(len(zipMagic))
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
 	if string(head) == zipMagic {
-		return readSaved(path, f, opts, log)
+		return readSaved(path, opts, log)
 	}
 	// Skip JSON white space to look at the first significant byte.
 	for {
@@ -123,101 +123,37 @@ func read(path string, opts Options) (*Plan, error) {
 }
 
 // readSaved runs `terraform show -json` on a binary saved plan. It shows a
-// private copy of the file, so that the hash is of exactly the bytes shown
-// even if the file changes meanwhile.
-func readSaved(path string, f *os.File, opts Options, log hclog.Logger) (*Plan, error) {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp("", "planguard-plan-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	copyPath := filepath.Join(tmp, "plan.tfplan")
-	out, err := os.OpenFile(copyPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(h, out), f)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-
-	bin := opts.TerraformBin
-	if bin == "" {
-		getenv := opts.Getenv
-		if getenv == nil {
-			getenv = os.Getenv
-		}
-		bin = getenv("PLANGUARD_TERRAFORM")
-	}
-	if bin == "" {
-		bin = "terraform"
-	}
+// private copy of the file (tfexec.PinPlan), so that the hash is of exactly
+// the bytes shown even if the file changes meanwhile.
+func readSaved(path string, opts Options, log hclog.Logger) (*Plan, error) {
 	ctx := opts.Context
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	cmd := exec.CommandContext(ctx, bin, "show", "-json", "-no-color", copyPath)
-	cmd.Dir = opts.Dir
-	stderr := &limitedBuffer{max: maxStderr}
-	cmd.Stderr = stderr
-	stdout, err := cmd.StdoutPipe()
+	pinned, err := tfexec.PinPlan(ctx, path, tfexec.Limits{})
 	if err != nil {
 		return nil, err
 	}
-	log.Debug("running terraform show", "bin", bin, "plan", path, "copy", copyPath, "dir", opts.Dir)
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("%w: cannot run %s (set --terraform-bin or PLANGUARD_TERRAFORM to the terraform or tofu binary): %w", ErrShow, bin, err)
+	defer pinned.Cleanup()
+	bin := tfexec.Find(opts.TerraformBin, opts.getenv())
+	log.Debug("running terraform show", "bin", bin, "plan", path, "copy", pinned.Path, "dir", opts.Dir)
+	var p *Plan
+	err = tfexec.Show(ctx, bin, opts.Dir, pinned.Path, func(r io.Reader) error {
+		var err error
+		p, err = DecodeWithOptions(r, opts.decode())
+		return err
+	})
+	var start *tfexec.StartError
+	var show *tfexec.ShowError
+	switch {
+	case errors.As(err, &start), errors.As(err, &show):
+		return nil, fmt.Errorf("%w: %w", ErrShow, err)
+	case err != nil:
+		return nil, fmt.Errorf("output of `%s show -json`: %w", bin, err)
 	}
-	p, decErr := DecodeWithOptions(stdout, opts.decode())
-	// Drain what is left so that terraform can exit, then wait for it.
-	_, _ = io.Copy(io.Discard, stdout)
-	if err := cmd.Wait(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = "(no error output)"
-		}
-		return nil, fmt.Errorf("%w: `%s show -json` (of a copy of the plan) in %s: %w:\n%s", ErrShow, bin, dirName(opts.Dir), err, msg)
-	}
-	if decErr != nil {
-		return nil, fmt.Errorf("output of `%s show -json`: %w", bin, decErr)
-	}
-	p.SHA256 = sum
+	p.SHA256 = pinned.SHA256
 	// The saved plan holds the configuration: it tells whether removed
 	// blocks declare provisioners, which the JSON does not show.
-	pruneRemovedBlockRuns(p, copyPath)
+	pruneRemovedBlockRuns(p, pinned.Path)
 	return p, nil
 }
-
-func dirName(dir string) string {
-	if dir == "" {
-		return "the current directory"
-	}
-	return dir
-}
-
-// limitedBuffer keeps the first max bytes written to it.
-type limitedBuffer struct {
-	buf bytes.Buffer
-	max int
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.buf.Len(); room > 0 {
-		if len(p) > room {
-			b.buf.Write(p[:room])
-		} else {
-			b.buf.Write(p)
-		}
-	}
-	return len(p), nil
-}
-
-func (b *limitedBuffer) String() string { return b.buf.String() }

@@ -13,12 +13,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 )
 
 // The actions a rule can guard.
@@ -188,17 +189,11 @@ func Load(path string) (*Policy, error) {
 // MaxFileSize bounds the policy and trust files Load reads.
 const MaxFileSize = 16 << 20
 
-// readRegular reads a regular file of at most MaxFileSize bytes.
+// readRegular reads a regular file of at most MaxFileSize bytes. It is
+// opened without waiting (a FIFO would wait for a writer forever) and
+// checked after opening, so that nothing swapped in meanwhile is read.
 func readRegular(path string) ([]byte, error) {
-	// Stat before opening: opening a FIFO blocks until a writer comes.
-	before, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !before.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%s)", path, before.Mode().Type())
-	}
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -206,9 +201,6 @@ func readRegular(path string) ([]byte, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
-	}
-	if !fi.Mode().IsRegular() || !os.SameFile(before, fi) {
-		return nil, fmt.Errorf("%s changed while it was opened", path)
 	}
 	if fi.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%s is %d bytes, more than the %d a policy or trust file may have", path, fi.Size(), MaxFileSize)

@@ -18,10 +18,14 @@ import (
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 )
 
 // ResourceType is the resource type of approvals.
-const ResourceType = "planguard_approval"
+const ResourceType = plan.ApprovalType
+
+// maxFile bounds a configuration file, and a file() an approval reads.
+const maxFile = 64 << 20
 
 // Block is one planguard_approval resource block found in a file.
 type Block struct {
@@ -57,7 +61,7 @@ func Load(paths []string) ([]Block, error) {
 	}
 	var out []Block
 	for _, f := range files {
-		src, err := os.ReadFile(f)
+		src, err := safefile.ReadFile(f, maxFile)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", f, err)
 		}
@@ -158,7 +162,7 @@ func evalContext(dir string) *hcl.EvalContext {
 				if !filepath.IsAbs(p) {
 					p = filepath.Join(dir, p)
 				}
-				b, err := os.ReadFile(p)
+				b, err := safefile.ReadFile(p, maxFile)
 				if err != nil {
 					return cty.NilVal, err
 				}

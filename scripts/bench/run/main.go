@@ -35,7 +35,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/planguard/terraform-provider-planguard/scripts/bench/gen"
@@ -244,11 +243,11 @@ func measure(argv []string, okExit []int) (result, error) {
 	} else if err != nil {
 		return result{}, fmt.Errorf("%s: %w", argv[0], err)
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	peak, ok := peakRSSKB(cmd.ProcessState)
 	if !ok {
 		return result{}, errors.New("no resource usage of the child")
 	}
-	return result{wall: wall, peakKB: ru.Maxrss}, nil
+	return result{wall: wall, peakKB: peak}, nil
 }
 
 func mbps(size int64, d time.Duration) float64 { return float64(size) / 1e6 / d.Seconds() }

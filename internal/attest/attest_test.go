@@ -1,0 +1,90 @@
+package attest
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/planguard/terraform-provider-planguard/internal/check"
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
+)
+
+// golden is a check result whose attestation testdata/check.att holds:
+// written by planguard/attest.go before the attestation moved here, with
+// testdata/gate_key (ed25519 from the seed 0..31; its signatures are
+// deterministic), so the bytes are proven unchanged.
+func golden() *check.Result {
+	return &check.Result{PolicySHA256: "d9c103030d5f1111d9c103030d5f1111d9c103030d5f1111d9c103030d5f1111",
+		Report: &gate.Report{Decision: gate.Block, Scope: "prod", Author: "mallory@example.com", Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
+			Plan: gate.PlanInfo{SHA256: "4c00a8f7fdd0c0ffee4c00a8f7fdd0c0ffee4c00a8f7fdd0c0ffee4c00a8f7fd", TerraformVersion: "1.8.5"},
+			Changes: []gate.Change{
+				{Address: "terraform_data.prod_db", Action: "delete", Protected: true, Approved: true, ApprovedBy: []string{"alice@example.com", "bob@example.com"}},
+				{Address: "terraform_data.cache", Action: "replace", ApprovedBy: []string{}},
+				{Address: "terraform_data.backup", Action: "delete", Protected: true},
+			}}}
+}
+
+func signer(t *testing.T) ssh.Signer {
+	t.Helper()
+	b, err := os.ReadFile("testdata/gate_key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ssh.ParsePrivateKey(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestSignGolden(t *testing.T) {
+	got, err := Sign(signer(t), golden())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile("testdata/check.att")
+	if !bytes.Equal(got, want) {
+		t.Fatalf("attestation bytes changed:\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestVerify(t *testing.T) {
+	dir := t.TempDir()
+	signers := filepath.Join(dir, "gate_signers")
+	os.WriteFile(signers, []byte(`planguard-gate namespaces="planguard-attestation" `+string(ssh.MarshalAuthorizedKey(signer(t).PublicKey()))), 0o600)
+	res := golden()
+	a := Check{Path: "testdata/check.att", Signers: signers, Principal: "planguard-gate", PolicySHA256: res.PolicySHA256, MaxAge: time.Hour, Now: res.Report.Now.Add(time.Minute)}
+	p, err := Verify(a, res.Report.Plan.SHA256)
+	if err != nil || p.Decision != gate.Block || len(p.Changes) != 3 {
+		t.Fatalf("Verify = %+v, %v", p, err)
+	}
+	for name, tt := range map[string]struct {
+		edit func(*Check)
+		plan string
+		want string
+	}{
+		"another plan": {plan: strings.Repeat("0", 64), want: "another plan file"},
+		"no pin":       {edit: func(c *Check) { c.PolicySHA256 = "" }, want: "only with --policy-sha256"},
+		"other pin":    {edit: func(c *Check) { c.PolicySHA256 = strings.Repeat("a", 64) }, want: "not the pinned"},
+		"other scope":  {edit: func(c *Check) { c.Scope = "dev" }, want: `not the expected "dev"`},
+		"too old":      {edit: func(c *Check) { c.Now = c.Now.Add(2 * time.Hour) }, want: "beyond --max-age"},
+		"untrusted":    {edit: func(c *Check) { c.Principal = "someone" }, want: "not signed by a trusted key"},
+	} {
+		c := a
+		if tt.edit != nil {
+			tt.edit(&c)
+		}
+		plan := res.Report.Plan.SHA256
+		if tt.plan != "" {
+			plan = tt.plan
+		}
+		if _, err := Verify(c, plan); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", name, err, tt.want)
+		}
+	}
+}

@@ -1,0 +1,142 @@
+// Package check is the gate as a service: one call that reads a plan,
+// decides it against a policy (internal/gate) and records the decision.
+// Every front door calls it: the CLI's check and apply, the agent hook, and
+// the planned runner (a Unix socket) and serve (an HCP Terraform run task).
+// It loads nothing by itself: the policy and trust (LoadPolicy), the clock,
+// the author and the plan source are the caller's.
+package check
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/hint"
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/policy"
+)
+
+// PlanSource says where the plan comes from.
+type PlanSource struct {
+	// Path is the plan JSON (`terraform show -json`), or a binary saved
+	// plan (then `terraform show -json` runs on a private copy), or "-"
+	// for plan JSON on Stdin.
+	Path  string
+	Stdin io.Reader
+	// TerraformBin, Getenv choose the binary for a saved plan
+	// (tfexec.Find: TerraformBin, else $PLANGUARD_TERRAFORM, else
+	// terraform). Getenv nil means os.Getenv.
+	TerraformBin string
+	Getenv       func(string) string
+	// Dir is where `terraform show` runs ("" = the current directory).
+	Dir string
+}
+
+// Request is one check.
+type Request struct {
+	// Policy and Trust are what LoadPolicy returned.
+	Policy *policy.Policy
+	Trust  *approval.AllowedSigners
+	Plan   PlanSource
+	// Now is the time approvals are judged at (required: a zero time is an
+	// error, since every approval would be unexpired then).
+	Now time.Time
+	// Author proposed the change: their signatures do not count ("" = nobody).
+	Author string
+}
+
+// Result is a check's outcome.
+type Result struct {
+	// Report is the gate's decision; Report.Decision is gate.Allow or gate.Block.
+	Report *gate.Report
+	// Plan is the plan read (Plan.SHA256 is the hash of its file).
+	Plan *plan.Plan
+	// PolicySHA256 is the policy hash (policy and trust files) decided under.
+	PolicySHA256 string
+}
+
+// Checker runs checks. The zero value checks and records nothing.
+type Checker struct {
+	// Audit receives one record per check, allowed, blocked or failed
+	// (nil = no audit).
+	Audit AuditWriter
+	// Logger receives debug logs (nil = none).
+	Logger hclog.Logger
+	// Clock stamps audit records (nil = time.Now). The judging time is
+	// Request.Now.
+	Clock func() time.Time
+}
+
+// Check reads the plan, decides it and writes the audit record. An error
+// means the check failed (which blocks: exit 2); it is recorded in the
+// audit too. A failure to write the audit record is an error, and then the
+// result is not returned: a decision that is not recorded does not count.
+// The context bounds `terraform show` for a saved plan.
+func (c *Checker) Check(ctx context.Context, req Request) (*Result, error) {
+	res, err := c.check(ctx, req)
+	if err != nil {
+		_ = c.AuditError(req.Author, err) // the check's error is the one to report
+		return nil, err
+	}
+	if c.Audit != nil {
+		if err := c.Audit.WriteAudit(newRecord(c.now(), req.Author, res)); err != nil {
+			return nil, err
+		}
+		c.log().Debug("audit record written")
+	}
+	return res, nil
+}
+
+// AuditError records a check that failed before or inside Check (a bad
+// flag, an unreadable policy), with decision "error".
+func (c *Checker) AuditError(author string, checkErr error) error {
+	if c.Audit == nil {
+		return nil
+	}
+	return c.Audit.WriteAudit(Record{Time: c.now().UTC(), Author: author, Decision: DecisionError, Error: checkErr.Error(), Changes: []Change{}})
+}
+
+func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
+	if req.Policy == nil || req.Trust == nil {
+		return nil, errNoPolicy
+	}
+	if req.Now.IsZero() {
+		// A zero time would find every approval unexpired.
+		return nil, errNoTime
+	}
+	log := c.log()
+	pol := req.Policy
+	log.Debug("policy", "scope", pol.Scope, "rules", len(pol.Rules), "signers", len(req.Trust.Entries))
+	// GateOnly: the gate judges deletes, replaces, forgets, updates, moves
+	// and imports; not keeping other creates and no-ops, nor unprotected
+	// prior objects, keeps memory flat on huge plans.
+	src := req.Plan
+	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: pol.Protects, Dir: src.Dir, Context: ctx})
+	if err != nil {
+		return nil, hint.With(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
+	}
+	log.Debug("plan read", "changes", len(p.Changes), "approvals", len(p.Approvals), "sha256", p.SHA256)
+	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author})
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Report: rep, Plan: p, PolicySHA256: pol.Hash}, nil
+}
+
+func (c *Checker) now() time.Time {
+	if c.Clock != nil {
+		return c.Clock()
+	}
+	return time.Now()
+}
+
+func (c *Checker) log() hclog.Logger {
+	if c.Logger != nil {
+		return c.Logger
+	}
+	return hclog.NewNullLogger()
+}

@@ -1,0 +1,80 @@
+package check
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/hint"
+	"github.com/planguard/terraform-provider-planguard/internal/policy"
+)
+
+// LoadPolicy reads the policy at path and the trust file it names
+// (allowed_signers), and, when pin is not empty, refuses a policy whose
+// policy hash (the policy and its trust files) is not pin. Every front door
+// (check, apply, the hook, the runner, serve) loads its policy here; errors
+// carry hints (package hint).
+func LoadPolicy(path, pin string) (*policy.Policy, *approval.AllowedSigners, error) {
+	pol, err := policy.Load(path)
+	if err != nil {
+		return nil, nil, hint.With(err, "fix the policy file; see docs/guides/policy.md")
+	}
+	trust, err := approval.ParseAllowedSigners(pol.AllowedSigners, pol.AllowedSignersPath, approval.ParseOptions{Location: time.Local})
+	if err != nil {
+		return nil, nil, hint.With(fmt.Errorf("trust file named by %s: %w", path, err), "each line is `PRINCIPAL [OPTIONS] KEYTYPE KEY`, as for ssh-keygen -Y verify")
+	}
+	if err := checkPin(path, pol, pin); err != nil {
+		return nil, nil, err
+	}
+	return pol, trust, nil
+}
+
+// ValidPin reports whether s looks like a hex SHA-256 (a policy hash pin).
+func ValidPin(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// checkPin refuses a policy whose hash is not the pinned one. An empty pin
+// checks nothing.
+func checkPin(path string, pol *policy.Policy, pin string) error {
+	if pin == "" {
+		return nil
+	}
+	if !ValidPin(pin) {
+		return hint.With(fmt.Errorf("--policy-sha256 %q is not a hex SHA-256", pin), "run 'planguard policy-hash --policy "+path+"' where the policy is trusted, and pin what it prints")
+	}
+	pin = strings.ToLower(pin)
+	if pol.Hash == "" {
+		return fmt.Errorf("internal error: policy %s has no policy hash", path)
+	}
+	if pin == pol.Hash {
+		return nil
+	}
+	if pin == pol.SHA256 {
+		return hint.With(fmt.Errorf("--policy-sha256 is the SHA-256 of %s alone, but the pin covers the policy and its trust files (allowed_signers): its policy hash is %s", path, pol.Hash),
+			"check that the trust files are the intended ones, then pin the value 'planguard policy-hash --policy "+path+"' prints")
+	}
+	return hint.With(fmt.Errorf("policy %s with its trust files has policy hash %s, not the pinned %s: the policy or a trust file it names (%s) changed", path, pol.Hash, pin, trustFileList(pol)),
+		"if the change is intended, update the pin where CI sets --policy-sha256 to what 'planguard policy-hash --policy "+path+"' prints")
+}
+
+func trustFileList(pol *policy.Policy) string {
+	var names []string
+	for _, f := range pol.TrustFiles() {
+		names = append(names, f.Path)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Check's errors for an incomplete request.
+var (
+	errNoPolicy = errors.New("internal error: a check needs a policy and its trust (check.LoadPolicy)")
+	errNoTime   = errors.New("internal error: a check needs the time to judge approvals at")
+)

@@ -59,3 +59,52 @@ func TestApproveCommandFitsMaxTTL(t *testing.T) {
 		t.Errorf("max_ttl 72h: %s", got)
 	}
 }
+
+// TestEveryFormatShowsWhatMatched: a change judged under a protected
+// object because it imports or has that object's id or resource identity
+// says which matched, in every format; an import by identity is never
+// shown as an import of the id "".
+func TestEveryFormatShowsWhatMatched(t *testing.T) {
+	blocked := func(c gate.Change) gate.Change {
+		c.Type, c.Protected, c.Rules, c.RequiredApprovals = "aws_db_instance", true, []string{"db"}, 1
+		c.ApprovedBy, c.Problems = []string{}, []string{"no approval names this change"}
+		return c
+	}
+	r := &gate.Report{Version: 1, Decision: gate.Block, Scope: "prod", Changes: []gate.Change{
+		blocked(gate.Change{Address: "aws_db_instance.copy", Action: "replace", Actions: []string{"delete", "create"}, Importing: true,
+			JudgedAs: []gate.Subject{{Address: "aws_db_instance.prod", Type: "aws_db_instance", Why: gate.SubjectImportIdentity}}}),
+		blocked(gate.Change{Address: "aws_db_instance.twin", Action: "delete", Actions: []string{"delete"}, PriorIdentity: `{"identifier":"prod-db"}`,
+			JudgedAs: []gate.Subject{{Address: "aws_db_instance.main", Type: "aws_db_instance", Why: gate.SubjectSameIdentity}}}),
+		blocked(gate.Change{Address: "aws_db_instance.other", Action: "delete", Actions: []string{"delete"}, PriorID: "db-1",
+			JudgedAs: []gate.Subject{{Address: "aws_db_instance.old", Type: "aws_db_instance", Why: gate.SubjectSameID}}}),
+		blocked(gate.Change{Address: "aws_db_instance.fresh", Action: "delete", Actions: []string{"delete"}, Importing: true}),
+	}, Approvals: []gate.Approval{}}
+	for _, f := range Formats {
+		rd, err := New(f, Options{PlanPath: "tfplan"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := rd.Render(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		wants := []string{
+			"aws_db_instance.copy (imports the identity of protected aws_db_instance.prod)",
+			"aws_db_instance.twin (has the identity of protected aws_db_instance.main)",
+			"aws_db_instance.other (has the id of protected aws_db_instance.old)",
+			"aws_db_instance.fresh (imports by resource identity)",
+		}
+		if f == "json" {
+			wants = []string{`"why": "import_identity"`, `"why": "same_identity"`, `"why": "same_id"`}
+		}
+		for _, w := range wants {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s output lacks %q:\n%s", f, w, out)
+			}
+		}
+		if strings.Contains(out, `imports id \"\"`) || strings.Contains(out, `imports id ""`) {
+			t.Errorf("%s output shows an import by identity as an import of the id \"\":\n%s", f, out)
+		}
+	}
+}

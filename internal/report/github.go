@@ -24,7 +24,7 @@ func (g githubRenderer) Render(w io.Writer, orig *gate.Report) error {
 				ghData(strings.Join(c.Problems, "; ")+". To approve: "+ApproveCommand(orig.Changes[i], g.opts)))
 			continue
 		}
-		fmt.Fprintf(bw, "::notice title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+c.Address+" approved"),
+		fmt.Fprintf(bw, "::notice title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+Where(c)+" approved"),
 			ghData("approved by "+strings.Join(c.ApprovedBy, ", ")))
 	}
 	for _, w := range r.Warnings {

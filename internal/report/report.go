@@ -109,10 +109,20 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// matched says, for each way a change can be judged as a protected
+// object by what it imports or has, which of the object's keys matched.
+var matched = map[string]string{
+	gate.SubjectImport:         "imports the id",
+	gate.SubjectImportIdentity: "imports the identity",
+	gate.SubjectSameID:         "has the id",
+	gate.SubjectSameIdentity:   "has the identity",
+}
+
 // Where renders a change's address with what else it was judged as: its
-// address before a move, the protected object whose id it imports or has,
-// the id it imports, a deposed key, deferral. Call it on a report made
-// printable (forHumans) when the result is shown to people.
+// address before a move, the protected object whose id or resource
+// identity it imports or has (saying which of the two matched), the id it
+// imports, a deposed key, deferral. Call it on a report made printable
+// (forHumans) when the result is shown to people.
 func Where(c gate.Change) string {
 	var notes []string
 	if c.PreviousAddress != "" {
@@ -120,17 +130,17 @@ func Where(c gate.Change) string {
 	}
 	identified := false
 	for _, s := range c.JudgedAs {
-		switch s.Why {
-		case gate.SubjectImport:
-			notes = append(notes, "imports the id of protected "+s.Address)
-			identified = true
-		case gate.SubjectSameID:
-			notes = append(notes, "has the id of protected "+s.Address)
+		if m, ok := matched[s.Why]; ok {
+			notes = append(notes, m+" of protected "+s.Address)
 			identified = true
 		}
 	}
-	if c.Importing && !identified {
+	switch {
+	case !c.Importing || identified:
+	case c.ImportID != "":
 		notes = append(notes, fmt.Sprintf("imports id %q", c.ImportID))
+	default:
+		notes = append(notes, "imports by resource identity")
 	}
 	if c.Deposed != "" {
 		notes = append(notes, "deposed "+c.Deposed)

@@ -87,7 +87,7 @@ func writeAttestation(e *env, path, keyPath string, res *checked) error {
 	if len(r.Plan.SHA256) != 64 {
 		return errors.New("cannot attest: the plan has no SHA-256")
 	}
-	pred := checkPredicate{Decision: r.Decision, Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, PolicySHA256: res.policy.Hash, TerraformVersion: r.Plan.TerraformVersion, Changes: []auditChange{}}
+	pred := checkPredicate{Decision: string(r.Decision), Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, PolicySHA256: res.policy.Hash, TerraformVersion: r.Plan.TerraformVersion, Changes: []auditChange{}}
 	for _, ch := range r.Changes {
 		pred.Changes = append(pred.Changes, auditChange{Address: ch.Address, Action: ch.Action, Protected: ch.Protected, Approved: ch.Approved, ApprovedBy: ch.ApprovedBy})
 	}

@@ -51,12 +51,12 @@ func (c *checkFlags) audit(e *env, res *checked, checkErr error) error {
 	rec := auditRecord{Time: time.Now().UTC(), Author: c.author, Changes: []auditChange{}}
 	if res != nil {
 		r := res.report
-		rec.PlanSHA256, rec.PolicySHA256, rec.Scope, rec.Decision = r.Plan.SHA256, res.policy.Hash, r.Scope, r.Decision
+		rec.PlanSHA256, rec.PolicySHA256, rec.Scope, rec.Decision = r.Plan.SHA256, res.policy.Hash, r.Scope, string(r.Decision)
 		for _, ch := range r.Changes {
 			rec.Changes = append(rec.Changes, auditChange{Address: ch.Address, Action: ch.Action, Protected: ch.Protected, Approved: ch.Approved, ApprovedBy: ch.ApprovedBy})
 		}
 		for _, p := range r.Provisioners {
-			rec.Provisioners = append(rec.Provisioners, auditProvision{Address: p.Address, Type: p.Type, When: p.When, Command: p.Command, Options: p.Options, Status: p.Status, AllowedBy: p.AllowedBy, ApprovedBy: p.ApprovedBy})
+			rec.Provisioners = append(rec.Provisioners, auditProvision{Address: p.Address, Type: p.Type, When: p.When, Command: p.Command, Options: p.Options, Status: string(p.Status), AllowedBy: p.AllowedBy, ApprovedBy: p.ApprovedBy})
 		}
 	} else {
 		rec.Decision, rec.Error = "error", checkErr.Error()

@@ -21,7 +21,7 @@ func TestApplyTimeProvisionMaxTTL(t *testing.T) {
 		name     string
 		issued   string
 		expires  string
-		decision string
+		decision Decision
 	}{
 		// expires 12h after now, signed a year ago: a 400-day lifetime.
 		{"year-old approval in its last max_ttl window", "2025-11-25T12:00:00Z", "2026-11-26T00:00:00Z", Block},

@@ -25,7 +25,7 @@ func actionSummary(r *gate.Report) string {
 
 // invocationVerdict is the short status of an invocation.
 func invocationVerdict(iv gate.Invocation) string {
-	return allowVerdict(iv.Status == gate.InvocationAllowed, iv.Status == gate.InvocationApproved, iv.AllowedBy, iv.ApprovedBy, iv.RequiredApprovals)
+	return allowVerdict(iv.Status == gate.OutcomeAllowed, iv.Status == gate.OutcomeApproved, iv.AllowedBy, iv.ApprovedBy, iv.RequiredApprovals)
 }
 
 // invocationTrigger says what invokes the action.

@@ -46,7 +46,7 @@ func provider(s string) string {
 
 // provisionVerdict is the short status of a provisioner run.
 func provisionVerdict(p gate.Provision) string {
-	return allowVerdict(p.Status == gate.ProvisionAllowed, p.Status == gate.ProvisionApproved, p.AllowedBy, p.ApprovedBy, p.RequiredApprovals)
+	return allowVerdict(p.Status == gate.OutcomeAllowed, p.Status == gate.OutcomeApproved, p.AllowedBy, p.ApprovedBy, p.RequiredApprovals)
 }
 
 // judgedSummary counts the blocked among judged items (provisioner runs,

@@ -14,13 +14,8 @@ import (
 // "junk" deletes the database.
 func TestEveryFormatShowsMovesAndImports(t *testing.T) {
 	r := &gate.Report{Version: 1, Decision: gate.Block, Scope: "prod", Changes: []gate.Change{
-		{Address: "terraform_data.junk", PreviousAddress: "terraform_data.prod_db", Type: "terraform_data", Action: gate.ActionMove,
-			Actions: []string{"no-op"}, Protected: true, Rules: []string{"db"}, RequiredApprovals: 1, ApprovedBy: []string{}, Problems: []string{"no approval names this change"},
-			JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectMoved}}},
-		{Address: "terraform_data.copy", Type: "terraform_data", Action: "replace", Actions: []string{"delete", "create"}, Importing: true, ImportID: "db-1",
-			Protected: true, Rules: []string{"db"}, RequiredApprovals: 1, ApprovedBy: []string{}, Problems: []string{"no approval names this change"},
-			JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectImport}}},
-	}, Approvals: []gate.Approval{}}
+		{Address: "terraform_data.junk", PreviousAddress: "terraform_data.prod_db", Type: "terraform_data", Action: gate.ActionMove, Actions: []string{"no-op"}, Protected: true, JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectMoved}}, Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db"}, RequiredApprovals: 1, ApprovedBy: []string{}, Problems: []string{"no approval names this change"}}},
+		{Address: "terraform_data.copy", Type: "terraform_data", Action: "replace", Actions: []string{"delete", "create"}, Importing: true, ImportID: "db-1", Protected: true, JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectImport}}, Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db"}, RequiredApprovals: 1, ApprovedBy: []string{}, Problems: []string{"no approval names this change"}}}}, Approvals: []gate.Approval{}}
 	for _, f := range Formats {
 		rd, err := New(f, Options{PlanPath: "tfplan"})
 		if err != nil {
@@ -50,7 +45,7 @@ func TestEveryFormatShowsMovesAndImports(t *testing.T) {
 // rule accepts: under a max_ttl shorter than approve's default 24h, it
 // asks for that validity.
 func TestApproveCommandFitsMaxTTL(t *testing.T) {
-	c := gate.Change{Address: "terraform_data.db", Action: "delete", MaxTTL: 2 * time.Hour}
+	c := gate.Change{Address: "terraform_data.db", Action: "delete", Verdict: gate.Verdict{MaxTTL: 2 * time.Hour}}
 	if got := ApproveCommand(c, Options{PlanPath: "tfplan"}); !strings.Contains(got, " --expires 2h0m0s ") {
 		t.Errorf("max_ttl 2h: %s", got)
 	}
@@ -66,7 +61,7 @@ func TestApproveCommandFitsMaxTTL(t *testing.T) {
 // shown as an import of the id "".
 func TestEveryFormatShowsWhatMatched(t *testing.T) {
 	blocked := func(c gate.Change) gate.Change {
-		c.Type, c.Protected, c.Rules, c.RequiredApprovals = "aws_db_instance", true, []string{"db"}, 1
+		c.Type, c.Protected, c.Status, c.Rules, c.RequiredApprovals = "aws_db_instance", true, gate.OutcomeBlocked, []string{"db"}, 1
 		c.ApprovedBy, c.Problems = []string{}, []string{"no approval names this change"}
 		return c
 	}
@@ -77,8 +72,7 @@ func TestEveryFormatShowsWhatMatched(t *testing.T) {
 			JudgedAs: []gate.Subject{{Address: "aws_db_instance.main", Type: "aws_db_instance", Why: gate.SubjectSameIdentity}}}),
 		blocked(gate.Change{Address: "aws_db_instance.other", Action: "delete", Actions: []string{"delete"}, PriorID: "db-1",
 			JudgedAs: []gate.Subject{{Address: "aws_db_instance.old", Type: "aws_db_instance", Why: gate.SubjectSameID}}}),
-		blocked(gate.Change{Address: "aws_db_instance.fresh", Action: "delete", Actions: []string{"delete"}, Importing: true}),
-	}, Approvals: []gate.Approval{}}
+		blocked(gate.Change{Address: "aws_db_instance.fresh", Action: "delete", Actions: []string{"delete"}, Importing: true})}, Approvals: []gate.Approval{}}
 	for _, f := range Formats {
 		rd, err := New(f, Options{PlanPath: "tfplan"})
 		if err != nil {

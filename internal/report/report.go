@@ -6,7 +6,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -152,68 +151,4 @@ func Where(c gate.Change) string {
 		return c.Address
 	}
 	return c.Address + " (" + strings.Join(notes, "; ") + ")"
-}
-
-// Summary is the one-line verdict, with what blocks or runs among
-// provisioners, providers and action invocations appended.
-func Summary(r *gate.Report) string {
-	s := changeSummary(r)
-	if p := provisionSummary(r); p != "" {
-		s += "; " + p
-	}
-	if a := actionSummary(r); a != "" {
-		s += "; " + a
-	}
-	return s
-}
-
-func changeSummary(r *gate.Report) string {
-	blocked, protected := 0, 0
-	for _, c := range r.Changes {
-		if c.Protected {
-			protected++
-		}
-		if c.Blocked() {
-			blocked++
-		}
-	}
-	if r.Decision == gate.Allow {
-		if protected == 0 {
-			return fmt.Sprintf("ALLOWED: %d destructive change(s), none protected", len(r.Changes))
-		}
-		return fmt.Sprintf("ALLOWED: %d protected destructive change(s), all approved", protected)
-	}
-	if blocked == 0 && (r.BlockedByCode() || r.BlockedByActions()) {
-		return fmt.Sprintf("BLOCKED: %d destructive change(s), none blocked", len(r.Changes))
-	}
-	return fmt.Sprintf("BLOCKED: %d of %d protected destructive change(s) lack valid approval", blocked, protected)
-}
-
-// ruleList renders the rule names of a change.
-func ruleList(c gate.Change) string {
-	if len(c.Rules) == 0 {
-		return "-"
-	}
-	rs := append([]string(nil), c.Rules...)
-	sort.Strings(rs)
-	return strings.Join(rs, ",")
-}
-
-// verdict is the short status of a change.
-func verdict(c gate.Change) string {
-	switch {
-	case !c.Protected:
-		return "not protected"
-	case c.Approved:
-		return "approved"
-	}
-	return "BLOCKED"
-}
-
-// count renders approvals as have/need.
-func count(c gate.Change) string {
-	if !c.Protected {
-		return "-"
-	}
-	return fmt.Sprintf("%d/%d", len(c.ApprovedBy), c.RequiredApprovals)
 }

@@ -168,6 +168,7 @@ TF_CLI_ARGS_apply words outside that list.`,
 		res, err := cf.check(e, pinned)
 		if err != nil {
 			_ = cf.audit(e, nil, err) // the check's error is the one to report
+			renderer.failed(e, err)
 			return exitError, err
 		}
 		if res.report.Plan.SHA256 != sum {

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
@@ -18,6 +21,9 @@ const defaultPolicy = "planguard.hcl"
 type checkFlags struct {
 	policy, policySHA256, format, now, tfBin, author, auditLog, attest, attestKey string
 
+	// outs are the --out FORMAT=FILE reports, besides stdout's --format.
+	outs []reportOut
+
 	// authorArg is --author as given; author is what check resolved.
 	authorArg authorArg
 	// dir is where `terraform show` runs for a binary plan ("" = the
@@ -31,6 +37,14 @@ func (c *checkFlags) register(fs *flags) {
 	fs.StringVar(&c.policy, "policy", defaultPolicy, "policy `FILE` (HCL)")
 	fs.StringVar(&c.policySHA256, "policy-sha256", "", "refuse unless the policy hash (policy and trust files; 'planguard policy-hash' prints it) is this hex `SHA256`")
 	fs.StringVar(&c.format, "format", "text", "report format: text, json, markdown, sarif, junit, github")
+	fs.Func("out", "also write the report in `FORMAT=FILE` (repeatable), e.g. --out sarif=planguard.sarif --out junit=planguard.xml", func(s string) error {
+		format, path, ok := strings.Cut(s, "=")
+		if !ok || format == "" || path == "" {
+			return fmt.Errorf("--out takes FORMAT=FILE, e.g. sarif=planguard.sarif; got %q", s)
+		}
+		c.outs = append(c.outs, reportOut{format: format, path: path})
+		return nil
+	})
 	fs.StringVar(&c.now, "now", "", "judge approvals at this RFC 3339 `TIME` instead of now")
 	fs.StringVar(&c.tfBin, "terraform-bin", "", "terraform or tofu `BINARY` for binary plans (default $PLANGUARD_TERRAFORM, else terraform on PATH)")
 	c.authorArg.register(fs, "`PRINCIPAL` who proposed the change; their signatures do not count (default $PLANGUARD_AUTHOR; empty is an error)")
@@ -109,6 +123,7 @@ itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 	res, err := cf.check(e, fs.Arg(0))
 	if err != nil {
 		_ = cf.audit(e, nil, err) // the check's error is the one to report
+		renderer.failed(e, err)
 		return exitError, err
 	}
 	if err := cf.finish(e, res, renderer); err != nil {
@@ -120,25 +135,78 @@ itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 	return exitAllow, nil
 }
 
-func (c *checkFlags) renderer(e *env, planPath string) (report.Renderer, error) {
-	r, err := report.New(c.format, report.Options{
-		Color:      c.format == "text" && e.getenv("NO_COLOR") == "" && e.isTerminal(e.stdout),
-		PlanPath:   planPath,
-		PolicyPath: c.policy,
-	})
-	if err != nil {
-		return nil, withHint(err, "pass --format text, json, markdown, sarif, junit or github")
-	}
-	return r, nil
+// reportOut is one report a check writes: in format to path, or to
+// stdout when path is "".
+type reportOut struct {
+	format, path string
+	renderer     report.Renderer
 }
 
-// finish renders the report and writes the audit record and attestation.
-func (c *checkFlags) finish(e *env, res *checked, r report.Renderer) error {
+// reports are the reports of one check: stdout's --format first, then
+// each --out.
+type reports []reportOut
+
+// renderer returns the reports the flags ask for.
+func (c *checkFlags) renderer(e *env, planPath string) (reports, error) {
+	outs := append(reports{{format: c.format}}, c.outs...)
+	for i := range outs {
+		r, err := report.New(outs[i].format, report.Options{
+			Color:      outs[i].path == "" && c.format == "text" && e.getenv("NO_COLOR") == "" && e.isTerminal(e.stdout),
+			PlanPath:   planPath,
+			PolicyPath: c.policy,
+			Version:    version,
+		})
+		if err != nil {
+			return nil, withHint(err, "pass --format or --out FORMAT=FILE with a FORMAT of text, json, markdown, sarif, junit or github")
+		}
+		outs[i].renderer = r
+	}
+	return outs, nil
+}
+
+// write writes each report with render.
+func (rs reports) write(e *env, render func(report.Renderer, io.Writer) error) error {
+	for _, o := range rs {
+		if o.path == "" {
+			if err := render(o.renderer, e.stdout); err != nil {
+				return fmt.Errorf("write report: %w", err)
+			}
+			continue
+		}
+		f, err := os.Create(o.path)
+		if err != nil {
+			return fmt.Errorf("write %s report: %w", o.format, err)
+		}
+		err = render(o.renderer, f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("write %s report %s: %w", o.format, o.path, err)
+		}
+	}
+	return nil
+}
+
+// failed writes, in every report, that the check failed with err; but
+// text on stdout stays empty, as the error on stderr says it. The check's
+// error is the one to report: a failure to write is only logged.
+func (rs reports) failed(e *env, err error) {
+	if len(rs) > 0 && rs[0].path == "" && (rs[0].format == "text" || rs[0].format == "") {
+		rs = rs[1:]
+	}
+	if werr := rs.write(e, func(r report.Renderer, w io.Writer) error { return r.Failed(w, err) }); werr != nil {
+		e.log.Error("write the failed check's reports", "error", werr)
+	}
+}
+
+// finish renders the reports and writes the audit record and attestation.
+func (c *checkFlags) finish(e *env, res *checked, rs reports) error {
 	for _, w := range res.report.Warnings {
 		fmt.Fprintf(e.stderr, "planguard: warning: %s\n", w)
 	}
-	if err := r.Render(e.stdout, res.report); err != nil {
-		return fmt.Errorf("write report: %w", err)
+	if err := rs.write(e, func(r report.Renderer, w io.Writer) error { return r.Render(w, res.report) }); err != nil {
+		return err
 	}
 	if err := c.audit(e, res, nil); err != nil {
 		return err

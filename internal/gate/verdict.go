@@ -17,6 +17,9 @@ type Decision string
 const (
 	Allow Decision = "allow"
 	Block Decision = "block"
+	// Failed is the decision reported when the check could not decide
+	// (exit 2, which blocks); Decide never returns it, it returns an error.
+	Failed Decision = "error"
 )
 
 // Outcome is the verdict on one judged item: a provisioner run or an action

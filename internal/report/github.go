@@ -92,3 +92,9 @@ func ghData(s string) string {
 func ghProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
+
+// Failed writes an error annotation that says the check failed, and why.
+func (g githubRenderer) Failed(w io.Writer, err error) error {
+	_, werr := fmt.Fprintf(w, "::error title=planguard::%s\n", ghData(printable(failedLine(err))))
+	return werr
+}

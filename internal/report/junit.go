@@ -20,6 +20,7 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr,omitempty"`
 	Props    *junitProps `xml:"properties,omitempty"`
 	Cases    []junitCase `xml:"testcase"`
 	// SystemErr holds the report's warnings, one a line.
@@ -39,6 +40,7 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
 }
 
 type junitFailure struct {
@@ -138,4 +140,11 @@ func junitActions(r *gate.Report) []junitCase {
 		cases = append(cases, tc)
 	}
 	return cases
+}
+
+// Failed writes a suite with one errored test case, the check itself.
+func (junitRenderer) Failed(w io.Writer, err error) error {
+	return writeJUnit(w, junitSuite{Name: "planguard", Tests: 1, Errors: 1, Cases: []junitCase{{
+		Name: "check", Classname: "planguard.check", Error: &junitFailure{Message: "the check failed, so the plan is blocked", Body: err.Error()},
+	}}})
 }

@@ -153,3 +153,9 @@ var (
 	mdReplacer   = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "`", "'", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
 	codeReplacer = strings.NewReplacer("`", "'", "|", `\|`, "\n", " ", "\r", " ")
 )
+
+// Failed writes a heading that says the check failed, and why.
+func (m markdownRenderer) Failed(w io.Writer, err error) error {
+	_, werr := fmt.Fprintf(w, "### :no_entry: planguard: %s\n", mdEscape(printable(failedLine(err))))
+	return werr
+}

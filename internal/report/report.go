@@ -15,7 +15,12 @@ import (
 
 // Renderer writes a report in one format.
 type Renderer interface {
+	// Render writes the report of a check.
 	Render(w io.Writer, r *gate.Report) error
+	// Failed writes the document of a check that failed with err (exit 2,
+	// which blocks): a valid document of the format that says so, so that
+	// whatever reads it sees a failed run, not a missing or broken file.
+	Failed(w io.Writer, err error) error
 }
 
 // Options tune rendering.
@@ -27,6 +32,9 @@ type Options struct {
 	// blocked changes, so they can be pasted as they are.
 	PlanPath   string
 	PolicyPath string
+	// Version is planguard's version, for the formats that name the tool
+	// (sarif).
+	Version string
 }
 
 // Formats lists the supported format names.
@@ -42,7 +50,7 @@ func New(format string, opts Options) (Renderer, error) {
 	case "markdown", "md":
 		return markdownRenderer{opts}, nil
 	case "sarif":
-		return sarifRenderer{}, nil
+		return sarifRenderer{opts}, nil
 	case "junit":
 		return junitRenderer{}, nil
 	case "github":

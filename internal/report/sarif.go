@@ -9,7 +9,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 )
 
-type sarifRenderer struct{}
+type sarifRenderer struct{ opts Options }
 
 // SARIF 2.1.0, the subset code-scanning tools read.
 type sarifLog struct {
@@ -19,8 +19,20 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation says whether the check ran to a decision, and why not.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level   string       `json:"level"`
+	Message sarifMessage `json:"message"`
 }
 
 type sarifTool struct {
@@ -29,6 +41,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
 	InformationURI string      `json:"informationUri"`
 	Rules          []sarifRule `json:"rules"`
 }
@@ -73,18 +86,38 @@ var sarifRules = []sarifRule{
 
 // Render writes one run whose results are the sections in order; a new
 // section is one method here (and its rules in sarifRules).
-func (sarifRenderer) Render(w io.Writer, r *gate.Report) error {
-	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{
-			Name:           "planguard",
-			InformationURI: "https://registry.terraform.io/providers/planguard/planguard/latest/docs",
-			Rules:          sarifRules,
-		}},
-		Results: []sarifResult{},
-	}
+func (s sarifRenderer) Render(w io.Writer, r *gate.Report) error {
+	run := s.run(sarifInvocation{ExecutionSuccessful: true})
 	for _, section := range []func(*gate.Report) []sarifResult{sarifChanges, sarifWarnings, sarifProvisioners, sarifProviders, sarifActions} {
 		run.Results = append(run.Results, section(r)...)
 	}
+	return writeSARIF(w, run)
+}
+
+// Failed writes a run with no results whose invocation did not succeed,
+// with the error as its notification.
+func (s sarifRenderer) Failed(w io.Writer, err error) error {
+	return writeSARIF(w, s.run(sarifInvocation{ExecutionSuccessful: false, ToolExecutionNotifications: []sarifNotification{
+		{Level: "error", Message: sarifMessage{"the check failed, so the plan is blocked: " + err.Error()}},
+	}}))
+}
+
+// run is a run of planguard with no results yet.
+func (s sarifRenderer) run(inv sarifInvocation) sarifRun {
+	return sarifRun{
+		Tool: sarifTool{Driver: sarifDriver{
+			Name:           "planguard",
+			Version:        s.opts.Version,
+			InformationURI: "https://registry.terraform.io/providers/planguard/planguard/latest/docs",
+			Rules:          sarifRules,
+		}},
+		Invocations: []sarifInvocation{inv},
+		Results:     []sarifResult{},
+	}
+}
+
+// writeSARIF writes the log of one run.
+func writeSARIF(w io.Writer, run sarifRun) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{

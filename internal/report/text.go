@@ -201,3 +201,9 @@ func orUnknown(v string) string {
 	}
 	return "terraform " + v
 }
+
+// Failed writes the verdict line of a failed check.
+func (t textRenderer) Failed(w io.Writer, err error) error {
+	_, werr := fmt.Fprintln(w, t.paint(red, printable(failedLine(err))))
+	return werr
+}

@@ -75,6 +75,11 @@ func judgedSummary[T any](items []T, blocked func(T) bool, what string) string {
 	return ""
 }
 
+// failedLine is the verdict line of a check that failed.
+func failedLine(err error) string {
+	return "ERROR: the check failed, so the plan is blocked: " + err.Error()
+}
+
 // ruleList renders the rule names of a change.
 func ruleList(c gate.Change) string {
 	if len(c.Rules) == 0 {

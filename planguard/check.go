@@ -126,6 +126,9 @@ itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 		renderer.failed(e, err)
 		return exitError, err
 	}
+	if !cf.authorArg.set && e.getenv("PLANGUARD_AUTHOR") == "" {
+		fmt.Fprintln(e.stderr, "planguard: warning: no --author (nor $PLANGUARD_AUTHOR): every trusted signature counts, the change's author's own too; pass --author with the principal who proposed the change, as allowed_signers names them")
+	}
 	if err := cf.finish(e, res, renderer); err != nil {
 		return exitError, err
 	}

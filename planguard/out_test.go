@@ -183,3 +183,27 @@ func TestSARIFNamesTheRun(t *testing.T) {
 		t.Errorf("%+v", run)
 	}
 }
+
+// TestCheckWarnsWithoutAuthor: with neither --author nor
+// $PLANGUARD_AUTHOR, nobody's signatures are excluded; check says so on
+// stderr, naming --author.
+func TestCheckWarnsWithoutAuthor(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+		warn bool
+	}{
+		{nil, nil, true},
+		{nil, []string{"--author", "agent@example.com"}, false},
+		{map[string]string{"PLANGUARD_AUTHOR": "agent@example.com"}, nil, false},
+	} {
+		args := append(append([]string{"check", "--policy", qsPolicy}, tt.args...), qsPlan)
+		code, _, errs := runCLI(t, "", tt.env, args...)
+		if code != exitBlock {
+			t.Fatalf("%v %v: exit %d %s", tt.env, tt.args, code, errs)
+		}
+		if got := strings.Contains(errs, "warning: no --author"); got != tt.warn {
+			t.Errorf("%v %v: warned %v, want %v:\n%s", tt.env, tt.args, got, tt.warn, errs)
+		}
+	}
+}

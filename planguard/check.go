@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 	"github.com/planguard/terraform-provider-planguard/internal/report"
+	"github.com/planguard/terraform-provider-planguard/internal/source"
 )
 
 const defaultPolicy = "planguard.hcl"
@@ -158,6 +161,7 @@ func (c *checkFlags) renderer(e *env, planPath string) (reports, error) {
 			PlanPath:   planPath,
 			PolicyPath: c.policy,
 			Version:    version,
+			Locate:     c.locator(planPath),
 		})
 		if err != nil {
 			return nil, withHint(err, "pass --format or --out FORMAT=FILE with a FORMAT of text, json, markdown, sarif, junit or github")
@@ -165,6 +169,35 @@ func (c *checkFlags) renderer(e *env, planPath string) (reports, error) {
 		outs[i].renderer = r
 	}
 	return outs, nil
+}
+
+// locator says where the configuration declares an address, for SARIF:
+// from the saved plan's configuration snapshot, else from the .tf files
+// of the working directory, else the plan file itself (no line). The
+// configuration is read at the first call.
+func (c *checkFlags) locator(planPath string) func(string) (string, int) {
+	var indexes []source.Index
+	return func(addr string) (string, int) {
+		if indexes == nil {
+			if ix, err := source.FromSnapshot(planPath); err == nil {
+				indexes = append(indexes, ix)
+			}
+			dir := c.dir
+			if dir == "" {
+				dir = "."
+			}
+			indexes = append(indexes, source.FromDir(dir))
+		}
+		for _, ix := range indexes {
+			if loc, ok := ix.Find(addr); ok {
+				return path.Join(filepath.ToSlash(c.dir), loc.File), loc.Line
+			}
+		}
+		if planPath == "-" {
+			return "", 0
+		}
+		return filepath.ToSlash(planPath), 0
+	}
 }
 
 // write writes each report with render.

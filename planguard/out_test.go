@@ -207,3 +207,55 @@ func TestCheckWarnsWithoutAuthor(t *testing.T) {
 		}
 	}
 }
+
+// TestSARIFPointsAtTheConfiguration: a SARIF result is located at the
+// resource's block in the working directory's .tf files, else at the plan
+// file; and carries partialFingerprints.
+func TestSARIFPointsAtTheConfiguration(t *testing.T) {
+	policy, _ := filepath.Abs(qsPolicy)
+	plan, _ := filepath.Abs(qsPlan)
+	type physical struct {
+		ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+		Region           *struct {
+			StartLine int `json:"startLine"`
+		} `json:"region"`
+	}
+	results := func(dir string) map[string]physical {
+		t.Chdir(dir)
+		_, out, errs := runCLI(t, "", nil, "check", "--policy", policy, "--format", "sarif", "--author", "agent@example.com", plan)
+		var l struct {
+			Runs []struct {
+				Results []struct {
+					PartialFingerprints map[string]string `json:"partialFingerprints"`
+					Locations           []struct {
+						PhysicalLocation *physical `json:"physicalLocation"`
+						LogicalLocations []struct {
+							FullyQualifiedName string `json:"fullyQualifiedName"`
+						} `json:"logicalLocations"`
+					} `json:"locations"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal([]byte(out), &l); err != nil {
+			t.Fatalf("%v\n%s%s", err, out, errs)
+		}
+		got := map[string]physical{}
+		for _, r := range l.Runs[0].Results {
+			if len(r.PartialFingerprints["planguard/v1"]) != 64 {
+				t.Errorf("partialFingerprints %v", r.PartialFingerprints)
+			}
+			if p := r.Locations[0].PhysicalLocation; p != nil {
+				got[r.Locations[0].LogicalLocations[0].FullyQualifiedName] = *p
+			}
+		}
+		return got
+	}
+	inConfig := results("../examples/quickstart/config")
+	if p := inConfig["terraform_data.prod_db"]; p.ArtifactLocation.URI != "base.tf" || p.Region == nil || p.Region.StartLine != 2 {
+		t.Errorf("in the configuration directory: %+v", inConfig)
+	}
+	elsewhere := results(t.TempDir())
+	if p := elsewhere["terraform_data.prod_db"]; p.ArtifactLocation.URI != "file://"+filepath.ToSlash(plan) || p.Region != nil {
+		t.Errorf("elsewhere: %+v", elsewhere)
+	}
+}

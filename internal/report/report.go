@@ -35,6 +35,11 @@ type Options struct {
 	// Version is planguard's version, for the formats that name the tool
 	// (sarif).
 	Version string
+	// Locate, when set, says where the configuration declares the
+	// resource or action of an address, for the formats that point at
+	// code (sarif): a slash-separated path and a line, 0 when unknown;
+	// "" when it does not know.
+	Locate func(address string) (file string, line int)
 }
 
 // Formats lists the supported format names.

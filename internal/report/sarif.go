@@ -1,9 +1,12 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
@@ -61,10 +64,27 @@ type sarifResult struct {
 	Level     string          `json:"level"`
 	Message   sarifMessage    `json:"message"`
 	Locations []sarifLocation `json:"locations"`
+	// PartialFingerprints identify the finding across runs: its rule and
+	// what it is about (address and action), not where the file has it.
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
 }
 
 type sarifLocation struct {
+	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogical `json:"logicalLocations"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
 }
 
 type sarifLogical struct {
@@ -88,7 +108,7 @@ var sarifRules = []sarifRule{
 // section is one method here (and its rules in sarifRules).
 func (s sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 	run := s.run(sarifInvocation{ExecutionSuccessful: true})
-	for _, section := range []func(*gate.Report) []sarifResult{sarifChanges, sarifWarnings, sarifProvisioners, sarifProviders, sarifActions} {
+	for _, section := range []func(*gate.Report) []sarifResult{s.changes, s.warnings, s.provisioners, s.providers, s.actions} {
 		run.Results = append(run.Results, section(r)...)
 	}
 	return writeSARIF(w, run)
@@ -127,12 +147,39 @@ func writeSARIF(w io.Writer, run sarifRun) error {
 	})
 }
 
-// sarifAt is the location of a result: a logical one, by name and kind.
-func sarifAt(name, kind string) []sarifLocation {
-	return []sarifLocation{{LogicalLocations: []sarifLogical{{FullyQualifiedName: name, Kind: kind}}}}
+// at is the location of a result about name (an address, a provider):
+// the logical one, and for a resource or an action, where the
+// configuration declares it, as Options.Locate says.
+func (s sarifRenderer) at(name, kind string) []sarifLocation {
+	loc := sarifLocation{LogicalLocations: []sarifLogical{{FullyQualifiedName: name, Kind: kind}}}
+	if s.opts.Locate != nil && (kind == "resource" || kind == "function") {
+		if file, line := s.opts.Locate(name); file != "" {
+			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: fileURI(file)}}
+			if line > 0 {
+				loc.PhysicalLocation.Region = &sarifRegion{StartLine: line}
+			}
+		}
+	}
+	return []sarifLocation{loc}
 }
 
-func sarifChanges(r *gate.Report) []sarifResult {
+// fileURI is a slash-separated path as a URI reference: relative (to
+// where the check ran), or file:// when absolute.
+func fileURI(p string) string {
+	u := url.URL{Path: p}
+	if strings.HasPrefix(p, "/") {
+		u.Scheme = "file"
+	}
+	return u.String()
+}
+
+// fingerprint is the partialFingerprints of a result of rule about what.
+func fingerprint(rule string, what ...string) map[string]string {
+	h := sha256.Sum256([]byte(strings.Join(append([]string{rule}, what...), "\x00")))
+	return map[string]string{"planguard/v1": hex.EncodeToString(h[:])}
+}
+
+func (s sarifRenderer) changes(r *gate.Report) []sarifResult {
 	var out []sarifResult
 	for _, c := range r.Changes {
 		if !c.Protected {
@@ -142,71 +189,76 @@ func sarifChanges(r *gate.Report) []sarifResult {
 			RuleID:    "planguard/approved-destruction",
 			Level:     "note",
 			Message:   sarifMessage{fmt.Sprintf("%s %s approved by %s", c.Action, Where(c), strings.Join(c.ApprovedBy, ", "))},
-			Locations: sarifAt(c.Address, "resource"),
+			Locations: s.at(c.Address, "resource"),
 		}
 		if c.Blocked() {
 			res.RuleID, res.Level = "planguard/unapproved-destruction", "error"
 			res.Message.Text = fmt.Sprintf("%s %s is blocked (rules %s, %s approvals): %s", c.Action, Where(c), ruleList(c), count(c), strings.Join(c.Problems, "; "))
 		}
+		res.PartialFingerprints = fingerprint(res.RuleID, c.Address, c.Action, c.Deposed)
 		out = append(out, res)
 	}
 	return out
 }
 
-func sarifWarnings(r *gate.Report) []sarifResult {
+func (s sarifRenderer) warnings(r *gate.Report) []sarifResult {
 	var out []sarifResult
 	for _, w := range r.Warnings {
-		out = append(out, sarifResult{RuleID: "planguard/warning", Level: "warning", Message: sarifMessage{w}, Locations: sarifAt("planguard", "module")})
+		out = append(out, sarifResult{RuleID: "planguard/warning", Level: "warning", Message: sarifMessage{w}, Locations: s.at("planguard", "module"),
+			PartialFingerprints: fingerprint("planguard/warning", w)})
 	}
 	return out
 }
 
-func sarifProvisioners(r *gate.Report) []sarifResult {
+func (s sarifRenderer) provisioners(r *gate.Report) []sarifResult {
 	var out []sarifResult
 	for _, p := range r.Provisioners {
 		res := sarifResult{
 			RuleID:    "planguard/judged-provisioner",
 			Level:     "note",
 			Message:   sarifMessage{fmt.Sprintf("%s provisioner (%s) of %s runs %s: %s", p.Type, p.When, p.Address, provisionCommand(p), judged(p.Verdict))},
-			Locations: sarifAt(p.Address, "resource"),
+			Locations: s.at(p.Address, "resource"),
 		}
 		if p.Blocked() {
 			res.RuleID, res.Level = "planguard/unapproved-provisioner", "error"
 			res.Message.Text += ": " + strings.Join(p.Problems, "; ")
 		}
+		res.PartialFingerprints = fingerprint(res.RuleID, p.Address, p.Deposed, p.Type, p.When, p.Command)
 		out = append(out, res)
 	}
 	return out
 }
 
-func sarifProviders(r *gate.Report) []sarifResult {
+func (s sarifRenderer) providers(r *gate.Report) []sarifResult {
 	var out []sarifResult
 	for _, p := range r.Providers {
 		if !p.Allowed {
 			out = append(out, sarifResult{
-				RuleID:    "planguard/disallowed-provider",
-				Level:     "error",
-				Message:   sarifMessage{fmt.Sprintf("the plan uses provider %s, which the policy's providers list does not allow", provider(p.Source))},
-				Locations: sarifAt(provider(p.Source), "module"),
+				RuleID:              "planguard/disallowed-provider",
+				Level:               "error",
+				Message:             sarifMessage{fmt.Sprintf("the plan uses provider %s, which the policy's providers list does not allow", provider(p.Source))},
+				Locations:           s.at(provider(p.Source), "module"),
+				PartialFingerprints: fingerprint("planguard/disallowed-provider", p.Source),
 			})
 		}
 	}
 	return out
 }
 
-func sarifActions(r *gate.Report) []sarifResult {
+func (s sarifRenderer) actions(r *gate.Report) []sarifResult {
 	var out []sarifResult
 	for _, iv := range r.Invocations {
 		res := sarifResult{
 			RuleID:    "planguard/judged-action",
 			Level:     "note",
 			Message:   sarifMessage{fmt.Sprintf("action %s (%s) invoked by %s: %s", iv.Address, iv.Type, invocationTrigger(iv), judged(iv.Verdict))},
-			Locations: sarifAt(iv.Address, "function"),
+			Locations: s.at(iv.Address, "function"),
 		}
 		if iv.Blocked() {
 			res.RuleID, res.Level = "planguard/unapproved-action", "error"
 			res.Message.Text += ": " + strings.Join(iv.Problems, "; ")
 		}
+		res.PartialFingerprints = fingerprint(res.RuleID, iv.Address, iv.TriggeringResource, iv.Event)
 		out = append(out, res)
 	}
 	return out

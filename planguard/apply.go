@@ -120,7 +120,7 @@ TF_CLI_ARGS_apply words outside that list.`,
 		var ignored []string
 		fs.Visit(func(f *flag.Flag) {
 			switch f.Name {
-			case "policy", "format", "author", "audit-log", "attest", "attest-key":
+			case "policy", "format", "out", "author", "audit-log", "attest", "attest-key":
 				ignored = append(ignored, "--"+f.Name)
 			}
 		})

@@ -14,8 +14,14 @@ import (
 // "junk" deletes the database.
 func TestEveryFormatShowsMovesAndImports(t *testing.T) {
 	r := &gate.Report{Version: 1, Decision: gate.Block, Scope: "prod", Changes: []gate.Change{
-		{Address: "terraform_data.junk", PreviousAddress: "terraform_data.prod_db", Type: "terraform_data", Action: gate.ActionMove, Actions: []string{"no-op"}, Protected: true, JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectMoved}}, Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db"}, RequiredApprovals: 1, ApprovedBy: []string{}, Problems: []string{"no approval names this change"}}},
-		{Address: "terraform_data.copy", Type: "terraform_data", Action: "replace", Actions: []string{"delete", "create"}, Importing: true, ImportID: "db-1", Protected: true, JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectImport}}, Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db"}, RequiredApprovals: 1, ApprovedBy: []string{}, Problems: []string{"no approval names this change"}}}}, Approvals: []gate.Approval{}}
+		{Address: "terraform_data.junk", PreviousAddress: "terraform_data.prod_db", Type: "terraform_data", Action: gate.ActionMove, Actions: []string{"no-op"}, Protected: true,
+			JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectMoved}},
+			Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db"}, RequiredApprovals: 1,
+				ApprovedBy: []string{}, Problems: []string{"no approval names this change"}}},
+		{Address: "terraform_data.copy", Type: "terraform_data", Action: "replace", Actions: []string{"delete", "create"}, Importing: true, ImportID: "db-1", Protected: true,
+			JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectImport}},
+			Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db"}, RequiredApprovals: 1,
+				ApprovedBy: []string{}, Problems: []string{"no approval names this change"}}}}, Approvals: []gate.Approval{}}
 	for _, f := range Formats {
 		rd, err := New(f, Options{PlanPath: "tfplan"})
 		if err != nil {

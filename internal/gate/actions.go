@@ -51,7 +51,6 @@ func judgeActions(in Input, r *Report, byTarget map[string][]*candidate, used []
 			continue
 		}
 		iv.require(req)
-		iv.Rules = emptyIfNil(slices.Clone(req.Rules))
 		want := wanting{"no approval with action invoke names this action", "no valid approval with action invoke names this action"}
 		if len(req.Rules) == 0 {
 			want.none = "the policy neither protects nor allows actions of this type, so an invocation needs an approval with action invoke naming the action (or an allow_actions block for its type)"

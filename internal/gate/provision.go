@@ -123,9 +123,9 @@ func judgeProvisioning(in Input, r *Report, byTarget map[string][]*candidate, us
 		}, noIdentityTTL(&v, in.Now, "provisioners"))
 		for _, i := range idx {
 			pv := &r.Provisioners[i]
-			allowedBy, problems := pv.AllowedBy, append(pv.Problems, v.Problems...)
+			own := pv.Verdict // its allowed_by (none) and its own problems
 			pv.Verdict = v
-			pv.AllowedBy, pv.Problems = allowedBy, problems
+			pv.AllowedBy, pv.Problems = own.AllowedBy, append(own.Problems, v.Problems...)
 			pv.Rules, pv.ApprovedBy = slices.Clone(v.Rules), slices.Clone(v.ApprovedBy)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -65,7 +66,7 @@ func (v Verdict) Blocked() bool { return v.Status == OutcomeBlocked }
 
 // require sets what req requires.
 func (v *Verdict) require(req policy.Requirement) {
-	v.Rules = emptyIfNil(req.Rules)
+	v.Rules = emptyIfNil(slices.Clone(req.Rules))
 	v.RequiredApprovals = req.Approvals
 	v.RequireIdentity = req.RequireIdentity
 	v.MaxTTL = req.MaxTTL

@@ -22,16 +22,7 @@ func TestEveryFormatShowsMovesAndImports(t *testing.T) {
 			JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectImport}},
 			Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db"}, RequiredApprovals: 1,
 				ApprovedBy: []string{}, Problems: []string{"no approval names this change"}}}}, Approvals: []gate.Approval{}}
-	for _, f := range Formats {
-		rd, err := New(f, Options{PlanPath: "tfplan"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := rd.Render(&b, r); err != nil {
-			t.Fatal(err)
-		}
-		out := b.String()
+	for f, out := range renderAll(t, r) {
 		wants := []string{"moved from terraform_data.prod_db", "imports the id of protected terraform_data.prod_db"}
 		if f == "json" {
 			wants = []string{`"previous_address": "terraform_data.prod_db"`, `"why": "import_id"`, `"import_id": "db-1"`, `"action": "move"`}
@@ -79,16 +70,7 @@ func TestEveryFormatShowsWhatMatched(t *testing.T) {
 		blocked(gate.Change{Address: "aws_db_instance.other", Action: "delete", Actions: []string{"delete"}, PriorID: "db-1",
 			JudgedAs: []gate.Subject{{Address: "aws_db_instance.old", Type: "aws_db_instance", Why: gate.SubjectSameID}}}),
 		blocked(gate.Change{Address: "aws_db_instance.fresh", Action: "delete", Actions: []string{"delete"}, Importing: true})}, Approvals: []gate.Approval{}}
-	for _, f := range Formats {
-		rd, err := New(f, Options{PlanPath: "tfplan"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := rd.Render(&b, r); err != nil {
-			t.Fatal(err)
-		}
-		out := b.String()
+	for f, out := range renderAll(t, r) {
 		wants := []string{
 			"aws_db_instance.copy (imports the identity of protected aws_db_instance.prod)",
 			"aws_db_instance.twin (has the identity of protected aws_db_instance.main)",
@@ -107,4 +89,22 @@ func TestEveryFormatShowsWhatMatched(t *testing.T) {
 			t.Errorf("%s output shows an import by identity as an import of the id \"\":\n%s", f, out)
 		}
 	}
+}
+
+// renderAll renders r in every format, by format name.
+func renderAll(t *testing.T, r *gate.Report) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, f := range Formats {
+		rd, err := New(f, Options{PlanPath: "tfplan"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := rd.Render(&b, r); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out[f] = b.String()
+	}
+	return out
 }

@@ -84,7 +84,7 @@ TF_CLI_ARGS_apply words outside that list.`,
 		var ignored []string
 		fs.Visit(func(f *flag.Flag) {
 			switch f.Name {
-			case "policy", "format", "author", "audit-log", "attest", "attest-key":
+			case "policy", "format", "out", "author", "audit-log", "attest", "attest-key":
 				ignored = append(ignored, "--"+f.Name)
 			}
 		})
@@ -130,7 +130,7 @@ TF_CLI_ARGS_apply words outside that list.`,
 		if err != nil {
 			return exitError, err
 		}
-		if p.Decision != gate.Allow {
+		if p.Decision != string(gate.Allow) {
 			fmt.Fprintf(e.stderr, "planguard: the attested check blocked this plan; nothing applied\n")
 			return exitBlock, nil
 		}
@@ -142,6 +142,7 @@ TF_CLI_ARGS_apply words outside that list.`,
 		}
 		res, err := cf.check(ctx, e, pinned)
 		if err != nil {
+			renderer.failed(e, err)
 			return exitError, err
 		}
 		if res.Report.Plan.SHA256 != sum {

@@ -202,6 +202,7 @@ func TestApplyAttestationRefusesCheckFlags(t *testing.T) {
 		{[]string{"--attestation", "a.att", "--attestation-signers", "s", "--audit-log", "audit.jsonl", missing}, "--audit-log would have no effect"},
 		{[]string{"--attestation", "a.att", "--attestation-signers", "s", "--author", "x", "--policy", "p.hcl", missing}, "--author, --policy would have no effect"},
 		{[]string{"--attestation", "a.att", "--attestation-signers", "s", "--attest", "b.att", "--attest-key", "k", "--format", "json", missing}, "--attest, --attest-key, --format would have no effect"},
+		{[]string{"--attestation", "a.att", "--attestation-signers", "s", "--out", "sarif=r.sarif", missing}, "--out would have no effect"},
 	} {
 		code, out, errs := runCLI(t, "", nil, append([]string{"apply"}, tt.args...)...)
 		if code != exitError || !strings.Contains(errs, tt.want) || out != "" {

@@ -95,7 +95,7 @@ Exit status: 0 valid and allowed, 1 valid but blocked, 2 anything else. Prefer
 		return exitError, err
 	}
 	fmt.Fprintf(e.stdout, "attestation valid: plan %s %s at %s (scope %q, %d destructive change(s))\n", filepath.Base(fs.Arg(0)), p.Decision, p.CheckedAt.Format(time.RFC3339), p.Scope, len(p.Changes))
-	if p.Decision != gate.Allow {
+	if p.Decision != string(gate.Allow) {
 		return exitBlock, nil
 	}
 	return exitAllow, nil

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
@@ -18,6 +20,9 @@ const defaultPolicy = "planguard.hcl"
 type checkFlags struct {
 	policy, policySHA256, format, now, tfBin, auditLog, attest, attestKey string
 
+	// outs are the --out FORMAT=FILE reports, besides stdout's --format.
+	outs []reportOut
+
 	// authorArg is --author as given.
 	authorArg authorArg
 }
@@ -26,6 +31,14 @@ func (c *checkFlags) register(fs *flags) {
 	fs.StringVar(&c.policy, "policy", defaultPolicy, "policy `FILE` (HCL)")
 	fs.StringVar(&c.policySHA256, "policy-sha256", "", "refuse unless the policy hash (policy and trust files; 'planguard policy-hash' prints it) is this hex `SHA256`")
 	fs.StringVar(&c.format, "format", "text", "report format: text, json, markdown, sarif, junit, github")
+	fs.Func("out", "also write the report in `FORMAT=FILE` (repeatable), e.g. --out sarif=planguard.sarif --out junit=planguard.xml", func(s string) error {
+		format, path, ok := strings.Cut(s, "=")
+		if !ok || format == "" || path == "" {
+			return fmt.Errorf("--out takes FORMAT=FILE, e.g. sarif=planguard.sarif; got %q", s)
+		}
+		c.outs = append(c.outs, reportOut{format: format, path: path})
+		return nil
+	})
 	fs.StringVar(&c.now, "now", "", "judge approvals at this RFC 3339 `TIME` instead of now")
 	fs.StringVar(&c.tfBin, "terraform-bin", "", "terraform or tofu `BINARY` for binary plans (default $PLANGUARD_TERRAFORM, else terraform on PATH)")
 	c.authorArg.register(fs, "`PRINCIPAL` who proposed the change; their signatures do not count (default $PLANGUARD_AUTHOR; empty is an error)")
@@ -88,7 +101,11 @@ itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 	}
 	res, err := cf.check(context.Background(), e, fs.Arg(0))
 	if err != nil {
+		renderer.failed(e, err)
 		return exitError, err
+	}
+	if !cf.authorArg.set && e.getenv("PLANGUARD_AUTHOR") == "" {
+		fmt.Fprintln(e.stderr, "planguard: warning: no --author (nor $PLANGUARD_AUTHOR): every trusted signature counts, the change's author's own too; pass --author with the principal who proposed the change, as allowed_signers names them")
 	}
 	if err := cf.finish(e, res, renderer); err != nil {
 		return exitError, err
@@ -99,26 +116,34 @@ itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 	return exitAllow, nil
 }
 
-func (c *checkFlags) renderer(e *env, planPath string) (report.Renderer, error) {
-	r, err := report.New(c.format, report.Options{
-		Color:      c.format == "text" && e.getenv("NO_COLOR") == "" && e.isTerminal(e.stdout),
-		PlanPath:   planPath,
-		PolicyPath: c.policy,
-	})
-	if err != nil {
-		return nil, withHint(err, "pass --format text, json, markdown, sarif, junit or github")
+// renderer returns the reports the flags ask for.
+func (c *checkFlags) renderer(e *env, planPath string) (reports, error) {
+	outs := append(reports{{format: c.format}}, c.outs...)
+	locate := locator(planPath) // one reading of the configuration for every report
+	for i := range outs {
+		r, err := report.New(outs[i].format, report.Options{
+			Color:      outs[i].path == "" && c.format == "text" && e.getenv("NO_COLOR") == "" && e.isTerminal(e.stdout),
+			PlanPath:   planPath,
+			PolicyPath: c.policy,
+			Version:    version,
+			Locate:     locate,
+		})
+		if err != nil {
+			return nil, withHint(err, "pass --format or --out FORMAT=FILE with a FORMAT of text, json, markdown, sarif, junit or github")
+		}
+		outs[i].renderer = r
 	}
-	return r, nil
+	return outs, nil
 }
 
-// finish renders the report and writes the attestation (the audit record
+// finish renders the reports and writes the attestation (the audit record
 // is the Checker's).
-func (c *checkFlags) finish(e *env, res *check.Result, r report.Renderer) error {
+func (c *checkFlags) finish(e *env, res *check.Result, rs reports) error {
 	for _, w := range res.Report.Warnings {
 		fmt.Fprintf(e.stderr, "planguard: warning: %s\n", w)
 	}
-	if err := r.Render(e.stdout, res.Report); err != nil {
-		return fmt.Errorf("write report: %w", err)
+	if err := rs.write(e, func(r report.Renderer, w io.Writer) error { return r.Render(w, res.Report) }); err != nil {
+		return err
 	}
 	if c.attest != "" {
 		if err := writeAttestation(e, c.attest, c.attestKey, res); err != nil {

@@ -223,7 +223,7 @@ func TestAuthorFlag(t *testing.T) {
 		{map[string]string{"PLANGUARD_AUTHOR": "   "}, nil},
 	} {
 		code, out, errs := check(tt.env, tt.args...)
-		if code != exitError || out != "" || !strings.Contains(errs, "is empty") {
+		if code != exitError || !strings.HasPrefix(out, "{\n  \"version\": 1,\n  \"decision\": \"error\",\n  \"error\": ") || !strings.Contains(errs, "is empty") {
 			t.Errorf("%v %q: exit %d %q %s", tt.env, tt.args, code, out, errs)
 		}
 	}

@@ -100,7 +100,7 @@ func Sign(signer ssh.Signer, res *check.Result) ([]byte, error) {
 	if len(r.Plan.SHA256) != 64 {
 		return nil, errors.New("cannot attest: the plan has no SHA-256")
 	}
-	pred := Predicate{Decision: r.Decision, Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, PolicySHA256: res.PolicySHA256, TerraformVersion: r.Plan.TerraformVersion, Changes: check.Changes(r)}
+	pred := Predicate{Decision: string(r.Decision), Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, PolicySHA256: res.PolicySHA256, TerraformVersion: r.Plan.TerraformVersion, Changes: check.Changes(r)}
 	st := Statement{Type: StatementType, PredicateType: PredicateType, Predicate: pred,
 		Subject: []Subject{{Name: "plan", Digest: map[string]string{"sha256": r.Plan.SHA256}}}}
 	payload, err := json.Marshal(st)

@@ -23,8 +23,8 @@ func golden() *check.Result {
 		Report: &gate.Report{Decision: gate.Block, Scope: "prod", Author: "mallory@example.com", Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
 			Plan: gate.PlanInfo{SHA256: "4c00a8f7fdd0c0ffee4c00a8f7fdd0c0ffee4c00a8f7fdd0c0ffee4c00a8f7fd", TerraformVersion: "1.8.5"},
 			Changes: []gate.Change{
-				{Address: "terraform_data.prod_db", Action: "delete", Protected: true, Approved: true, ApprovedBy: []string{"alice@example.com", "bob@example.com"}},
-				{Address: "terraform_data.cache", Action: "replace", ApprovedBy: []string{}},
+				{Address: "terraform_data.prod_db", Action: "delete", Protected: true, Verdict: gate.Verdict{Approved: true, ApprovedBy: []string{"alice@example.com", "bob@example.com"}}},
+				{Address: "terraform_data.cache", Action: "replace", Verdict: gate.Verdict{ApprovedBy: []string{}}},
 				{Address: "terraform_data.backup", Action: "delete", Protected: true},
 			}}}
 }
@@ -60,7 +60,7 @@ func TestVerify(t *testing.T) {
 	res := golden()
 	a := Check{Path: "testdata/check.att", Signers: signers, Principal: "planguard-gate", PolicySHA256: res.PolicySHA256, MaxAge: time.Hour, Now: res.Report.Now.Add(time.Minute)}
 	p, err := Verify(a, res.Report.Plan.SHA256)
-	if err != nil || p.Decision != gate.Block || len(p.Changes) != 3 {
+	if err != nil || p.Decision != string(gate.Block) || len(p.Changes) != 3 {
 		t.Fatalf("Verify = %+v, %v", p, err)
 	}
 	for name, tt := range map[string]struct {

@@ -63,9 +63,9 @@ func Changes(r *gate.Report) []Change {
 // newRecord records a check's result.
 func newRecord(t time.Time, author string, res *Result) Record {
 	r := res.Report
-	rec := Record{Time: t.UTC(), Author: author, PlanSHA256: r.Plan.SHA256, PolicySHA256: res.PolicySHA256, Scope: r.Scope, Decision: r.Decision, Changes: Changes(r)}
+	rec := Record{Time: t.UTC(), Author: author, PlanSHA256: r.Plan.SHA256, PolicySHA256: res.PolicySHA256, Scope: r.Scope, Decision: string(r.Decision), Changes: Changes(r)}
 	for _, p := range r.Provisioners {
-		rec.Provisioners = append(rec.Provisioners, Provision{Address: p.Address, Type: p.Type, When: p.When, Command: p.Command, Options: p.Options, Status: p.Status, AllowedBy: p.AllowedBy, ApprovedBy: p.ApprovedBy})
+		rec.Provisioners = append(rec.Provisioners, Provision{Address: p.Address, Type: p.Type, When: p.When, Command: p.Command, Options: p.Options, Status: string(p.Status), AllowedBy: p.AllowedBy, ApprovedBy: p.ApprovedBy})
 	}
 	return rec
 }

@@ -49,7 +49,7 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("%d audit records", len(audit.recs))
 	}
 	rec := audit.recs[0]
-	if rec.Decision != gate.Block || !rec.Time.Equal(stamp) || rec.Author != "mallory@example.com" || rec.PlanSHA256 != res.Plan.SHA256 || rec.PolicySHA256 != pol.Hash || len(rec.Changes) != len(res.Report.Changes) {
+	if rec.Decision != string(gate.Block) || !rec.Time.Equal(stamp) || rec.Author != "mallory@example.com" || rec.PlanSHA256 != res.Plan.SHA256 || rec.PolicySHA256 != pol.Hash || len(rec.Changes) != len(res.Report.Changes) {
 		t.Errorf("record: %+v", rec)
 	}
 
@@ -103,7 +103,7 @@ func TestLoadPolicyPin(t *testing.T) {
 func TestFileAudit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
 	a := FileAudit{Path: path}
-	for _, d := range []string{gate.Allow, DecisionError} {
+	for _, d := range []string{string(gate.Allow), DecisionError} {
 		if err := a.WriteAudit(Record{Decision: d, Changes: []Change{}}); err != nil {
 			t.Fatal(err)
 		}

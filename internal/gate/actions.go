@@ -1,19 +1,9 @@
 package gate
 
 import (
-	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
-	"github.com/planguard/terraform-provider-planguard/internal/policy"
-)
-
-// Invocation verdicts, as reported in Invocation.Status.
-const (
-	InvocationAllowed  = "allowed"  // an allow_actions block of the policy allows its type
-	InvocationApproved = "approved" // enough valid approvals with action invoke name the action
-	InvocationBlocked  = "blocked"  // neither: it stops the apply
 )
 
 // Invocation is one action the plan invokes (Terraform 1.14+:
@@ -30,19 +20,14 @@ type Invocation struct {
 	ProviderName string `json:"provider_name"`
 	// Trigger is invoke (terraform apply -invoke) or lifecycle (a
 	// resource's action_trigger), with TriggeringResource and Event.
-	Trigger            string   `json:"trigger"`
-	TriggeringResource string   `json:"triggering_resource,omitempty"`
-	Event              string   `json:"event,omitempty"`
-	Status             string   `json:"status"`
-	AllowedBy          []string `json:"allowed_by"`
-	Rules              []string `json:"rules"`
-	RequiredApprovals  int      `json:"required_approvals"`
-	ApprovedBy         []string `json:"approved_by"`
-	Problems           []string `json:"problems"`
+	Trigger            string `json:"trigger"`
+	TriggeringResource string `json:"triggering_resource,omitempty"`
+	Event              string `json:"event,omitempty"`
+	// Verdict: OutcomeAllowed by an allow_actions block for its type, or
+	// OutcomeApproved by approvals with action invoke naming it, else
+	// OutcomeBlocked.
+	Verdict
 }
-
-// Blocked reports whether this invocation stops the apply.
-func (i Invocation) Blocked() bool { return i.Status == InvocationBlocked }
 
 // BlockedByActions reports whether an action invocation blocks the report.
 func (r *Report) BlockedByActions() bool {
@@ -57,82 +42,20 @@ func judgeActions(in Input, r *Report, byTarget map[string][]*candidate, used []
 		iv := Invocation{
 			Address: a.Address, Type: a.Type, ProviderName: a.ProviderName,
 			Trigger: a.Trigger, TriggeringResource: a.TriggeringResource, Event: a.Event,
-			AllowedBy: []string{}, Rules: []string{}, ApprovedBy: []string{}, Problems: []string{},
+			Verdict: Verdict{AllowedBy: []string{}, Rules: []string{}, ApprovedBy: []string{}, Problems: []string{}},
 		}
 		req, allowedBy := in.Policy.ActionRequirement(a.Type)
 		if len(allowedBy) > 0 {
-			iv.Status, iv.AllowedBy = InvocationAllowed, allowedBy
+			iv.Status, iv.AllowedBy = OutcomeAllowed, allowedBy
 			r.Invocations = append(r.Invocations, iv)
 			continue
 		}
-		iv.Rules = emptyIfNil(slices.Clone(req.Rules))
-		iv.RequiredApprovals = req.Approvals
-		approvers, problem := countInvokeApprovals(in, req, byTarget[a.Address], r.Approvals, used)
-		iv.ApprovedBy = emptyIfNil(approvers)
-		if len(approvers) >= req.Approvals {
-			iv.Status = InvocationApproved
-		} else {
-			iv.Status = InvocationBlocked
-			iv.Problems = append(iv.Problems, problem)
+		iv.require(req)
+		want := wanting{"no approval with action invoke names this action", "no valid approval with action invoke names this action"}
+		if len(req.Rules) == 0 {
+			want.none = "the policy neither protects nor allows actions of this type, so an invocation needs an approval with action invoke naming the action (or an allow_actions block for its type)"
 		}
+		quorum(&iv.Verdict, withAction(byTarget[a.Address], approval.ActionInvoke), r.Approvals, used, want, noIdentityTTL(&iv.Verdict, in.Now, "an action invocation"))
 		r.Invocations = append(r.Invocations, iv)
 	}
-}
-
-// countInvokeApprovals counts the distinct trusted principals of the
-// approvals with action invoke among cands, and says what is missing.
-func countInvokeApprovals(in Input, req policy.Requirement, cands []*candidate, reports []Approval, used []bool) ([]string, string) {
-	approvers, named := countSigned(cands, approval.ActionInvoke, reports, used, func(c *candidate) (string, string) {
-		if c.stmt.Identity != "" {
-			return StatusWrongIdentity, "an approval of an action invocation binds no object identity; leave identity empty"
-		}
-		if req.MaxTTL > 0 {
-			return ttlProblem(c, req.MaxTTL, in.Now)
-		}
-		return "", ""
-	})
-	switch {
-	case len(approvers) >= req.Approvals:
-		return approvers, ""
-	case named == 0 && len(req.Rules) == 0:
-		return approvers, "the policy neither protects nor allows actions of this type, so an invocation needs an approval with action invoke naming the action (or an allow_actions block for its type)"
-	case named == 0:
-		return approvers, "no approval with action invoke names this action"
-	case len(approvers) == 0:
-		return approvers, "no valid approval with action invoke names this action"
-	}
-	return approvers, fmt.Sprintf("%d of %d required approvals", len(approvers), req.Approvals)
-}
-
-// countSigned counts the distinct trusted principals (and keys) of the
-// approvals with action among cands that reject lets count (it returns the
-// status and problem of one that does not, else ""), marking them used and
-// valid. It returns the sorted approvers and how many approvals named the
-// action at all.
-func countSigned(cands []*candidate, action string, reports []Approval, used []bool, reject func(*candidate) (string, string)) ([]string, int) {
-	counted := map[string]bool{}
-	var approvers []string
-	named := 0
-	for _, c := range cands {
-		if c.stmt.Action != action {
-			continue
-		}
-		named++
-		a := &reports[c.index]
-		if status, problem := reject(c); status != "" {
-			setStatus(a, status, problem)
-			continue
-		}
-		used[c.index] = true
-		for _, s := range c.signers {
-			if counted["p:"+s.principal] || counted["k:"+s.fingerprint] {
-				continue
-			}
-			counted["p:"+s.principal], counted["k:"+s.fingerprint] = true, true
-			approvers = append(approvers, s.principal)
-		}
-		setStatus(a, StatusValid, "")
-	}
-	sort.Strings(approvers)
-	return approvers, named
 }

@@ -51,30 +51,30 @@ func TestActionInvocations(t *testing.T) {
 		name      string
 		approvals func() []plan.Approval
 		allow     bool
-		status    string // of the stop invocation
-		approval  string // status of the first approval, if any
+		status    Outcome // of the stop invocation
+		approval  Status  // status of the first approval, if any
 	}{
-		{"no approval", func() []plan.Approval { return nil }, false, InvocationBlocked, ""},
+		{"no approval", func() []plan.Approval { return nil }, false, OutcomeBlocked, ""},
 		{"one of two", func() []plan.Approval {
 			return []plan.Approval{approve(t, issued(stmt(stop, "invoke")), f.alice)}
-		}, false, InvocationBlocked, StatusValid},
+		}, false, OutcomeBlocked, StatusValid},
 		{"two", func() []plan.Approval {
 			return []plan.Approval{approve(t, issued(stmt(stop, "invoke")), f.alice, f.bob)}
-		}, true, InvocationApproved, StatusValid},
+		}, true, OutcomeApproved, StatusValid},
 		{"two, one key under two names", func() []plan.Approval {
 			return []plan.Approval{approve(t, issued(stmt(stop, "invoke")), f.carol, key{"dave@example.com", f.carol.signer})}
-		}, false, InvocationBlocked, StatusValid},
+		}, false, OutcomeBlocked, StatusValid},
 		{"max_ttl needs issued_at", func() []plan.Approval {
 			return []plan.Approval{approve(t, stmt(stop, "invoke"), f.alice, f.bob)}
-		}, false, InvocationBlocked, StatusNoIssuedAt},
+		}, false, OutcomeBlocked, StatusNoIssuedAt},
 		{"bound to an identity", func() []plan.Approval {
 			st := issued(stmt(stop, "invoke"))
 			st.Identity = "i-0123456789abcdef0"
 			return []plan.Approval{approve(t, st, f.alice, f.bob)}
-		}, false, InvocationBlocked, StatusWrongIdentity},
+		}, false, OutcomeBlocked, StatusWrongIdentity},
 		{"untrusted signer", func() []plan.Approval {
 			return []plan.Approval{approve(t, issued(stmt(stop, "invoke")), f.mallory, f.alice)}
-		}, false, InvocationBlocked, StatusValid},
+		}, false, OutcomeBlocked, StatusValid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := readHandbuilt(t, "actions_1_14.json")
@@ -90,7 +90,7 @@ func TestActionInvocations(t *testing.T) {
 			if iv.Status != tc.status || iv.RequiredApprovals != 2 || !slices.Equal(iv.Rules, []string{"stop"}) || iv.Trigger != plan.TriggerInvoke {
 				t.Errorf("stop invocation %+v", iv)
 			}
-			if n := invocation(r, notify); n.Status != InvocationAllowed || !slices.Equal(n.AllowedBy, []string{"notify"}) ||
+			if n := invocation(r, notify); n.Status != OutcomeAllowed || !slices.Equal(n.AllowedBy, []string{"notify"}) ||
 				n.Trigger != plan.TriggerLifecycle || n.TriggeringResource != "terraform_data.deploy" || n.Event != "after_create" {
 				t.Errorf("notify invocation %+v", n)
 			}

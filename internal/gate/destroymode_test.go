@@ -49,7 +49,7 @@ func TestDestroyMode(t *testing.T) {
 			if c.Protected != tc.protected || c.RequiredApprovals != tc.approvals || !slices.Equal(c.Rules, tc.rules) {
 				t.Errorf("protected %v, %d approvals, rules %q; want %v, %d, %q", c.Protected, c.RequiredApprovals, c.Rules, tc.protected, tc.approvals, tc.rules)
 			}
-			if want := map[bool]string{true: Block, false: Allow}[tc.protected]; r.Decision != want {
+			if want := map[bool]Decision{true: Block, false: Allow}[tc.protected]; r.Decision != want {
 				t.Errorf("decision %s, want %s", r.Decision, want)
 			}
 		})

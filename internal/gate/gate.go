@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -20,28 +19,25 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 )
 
-// Decisions.
-const (
-	Allow = "allow"
-	Block = "block"
-)
+// Status is what became of an approval, as reported.
+type Status string
 
-// Approval statuses, as reported.
+// Approval statuses.
 const (
-	StatusValid         = "valid"          // counted toward a change
-	StatusUnused        = "unused"         // sound, but names no destructive change in this plan
-	StatusUnknown       = "unknown"        // values unknown until apply: cannot be checked
-	StatusInvalid       = "invalid"        // a field is malformed
-	StatusWrongScope    = "wrong_scope"    // names another scope than the policy's
-	StatusExpired       = "expired"        // expires_at has passed
-	StatusBadSignature  = "bad_signature"  // no signature verifies over the payload
-	StatusUntrusted     = "untrusted"      // signatures verify but allowed_signers trusts none of them
-	StatusWrongAction   = "wrong_action"   // the target changes, but by another action
-	StatusWrongIdentity = "wrong_identity" // bound to another object than the one the plan changes
-	StatusTTLExceeded   = "ttl_exceeded"   // signed lifetime longer than the rule's max_ttl, or issued in the future
-	StatusNoIssuedAt    = "no_issued_at"   // the rule has max_ttl and the approval states no issued_at
-	StatusWrongFrom     = "wrong_from"     // its from is not the previous address of the change it names
-	StatusNoSigners     = "no_signers"     // only the author signed, or signatures did not reach quorum alone
+	StatusValid         Status = "valid"          // counted toward a change
+	StatusUnused        Status = "unused"         // sound, but names no destructive change in this plan
+	StatusUnknown       Status = "unknown"        // values unknown until apply: cannot be checked
+	StatusInvalid       Status = "invalid"        // a field is malformed
+	StatusWrongScope    Status = "wrong_scope"    // names another scope than the policy's
+	StatusExpired       Status = "expired"        // expires_at has passed
+	StatusBadSignature  Status = "bad_signature"  // no signature verifies over the payload
+	StatusUntrusted     Status = "untrusted"      // signatures verify but allowed_signers trusts none of them
+	StatusWrongAction   Status = "wrong_action"   // the target changes, but by another action
+	StatusWrongIdentity Status = "wrong_identity" // bound to another object than the one the plan changes
+	StatusTTLExceeded   Status = "ttl_exceeded"   // signed lifetime longer than the rule's max_ttl, or issued in the future
+	StatusNoIssuedAt    Status = "no_issued_at"   // the rule has max_ttl and the approval states no issued_at
+	StatusWrongFrom     Status = "wrong_from"     // its from is not the previous address of the change it names
+	StatusNoSigners     Status = "no_signers"     // only the author signed, or signatures did not reach quorum alone
 )
 
 // IssuedAtSkew is how far an approval's issued_at may lie after the time of
@@ -66,7 +62,7 @@ type Input struct {
 // `planguard check --format json`.
 type Report struct {
 	Version  int       `json:"version"`
-	Decision string    `json:"decision"`
+	Decision Decision  `json:"decision"`
 	Scope    string    `json:"scope"`
 	Plan     PlanInfo  `json:"plan"`
 	Author   string    `json:"author,omitempty"`
@@ -134,34 +130,22 @@ const (
 
 // Change is one destructive change and its verdict.
 type Change struct {
-	Address           string    `json:"address"`
-	PreviousAddress   string    `json:"previous_address,omitempty"`
-	Type              string    `json:"type"`
-	Action            string    `json:"action"`
-	Actions           []string  `json:"actions"`
-	ActionReason      string    `json:"action_reason"`
-	Deposed           string    `json:"deposed,omitempty"`
-	PriorID           string    `json:"prior_id,omitempty"`
-	PriorIdentity     string    `json:"prior_identity,omitempty"`
-	Importing         bool      `json:"importing,omitempty"`
-	ImportID          string    `json:"import_id,omitempty"`
-	JudgedAs          []Subject `json:"judged_as,omitempty"`
-	Deferred          bool      `json:"deferred,omitempty"`
-	Protected         bool      `json:"protected"`
-	Rules             []string  `json:"rules"`
-	RequiredApprovals int       `json:"required_approvals"`
-	RequireIdentity   bool      `json:"require_identity,omitempty"`
-	Approved          bool      `json:"approved"`
-	ApprovedBy        []string  `json:"approved_by"`
-	Problems          []string  `json:"problems"`
-
-	// MaxTTL is the shortest max_ttl of the rules that apply, 0 for none;
-	// approvals must be signed with a lifetime no longer than it.
-	MaxTTL time.Duration `json:"-"`
+	Address         string    `json:"address"`
+	PreviousAddress string    `json:"previous_address,omitempty"`
+	Type            string    `json:"type"`
+	Action          string    `json:"action"`
+	Actions         []string  `json:"actions"`
+	ActionReason    string    `json:"action_reason"`
+	Deposed         string    `json:"deposed,omitempty"`
+	PriorID         string    `json:"prior_id,omitempty"`
+	PriorIdentity   string    `json:"prior_identity,omitempty"`
+	Importing       bool      `json:"importing,omitempty"`
+	ImportID        string    `json:"import_id,omitempty"`
+	JudgedAs        []Subject `json:"judged_as,omitempty"`
+	Deferred        bool      `json:"deferred,omitempty"`
+	Protected       bool      `json:"protected"`
+	Verdict
 }
-
-// Blocked reports whether this change stops the apply.
-func (c Change) Blocked() bool { return c.Protected && !c.Approved }
 
 // Approval is one planguard_approval found in the plan and what became of it.
 type Approval struct {
@@ -173,7 +157,7 @@ type Approval struct {
 	Identity   string   `json:"identity,omitempty"`
 	From       string   `json:"from,omitempty"`
 	IssuedAt   string   `json:"issued_at,omitempty"`
-	Status     string   `json:"status"`
+	Status     Status   `json:"status"`
 	Principals []string `json:"principals"`
 	Problems   []string `json:"problems"`
 }
@@ -234,7 +218,7 @@ func Decide(in Input) (*Report, error) {
 		for _, ch := range gateChanges(in.Policy, prior, pc) {
 			ch.Deferred = true
 			if ch.Protected {
-				ch.Problems = append(ch.Problems, "the change is deferred: its final form is unknown, so it cannot be approved yet; apply the prerequisites first, then plan again")
+				ch.block("the change is deferred: its final form is unknown, so it cannot be approved yet; apply the prerequisites first, then plan again")
 			}
 			r.Changes = append(r.Changes, ch)
 		}
@@ -375,18 +359,14 @@ func newChange(pc plan.Change, action string, subs []Subject) Change {
 		Importing:       pc.Importing,
 		ImportID:        pc.ImportID,
 		JudgedAs:        subs,
-		Rules:           []string{},
-		ApprovedBy:      []string{},
-		Problems:        []string{},
+		Verdict:         Verdict{Rules: []string{}, ApprovedBy: []string{}, Problems: []string{}},
 	}
 }
 
+// require marks ch protected by req.
 func (ch *Change) require(req policy.Requirement) {
 	ch.Protected = true
-	ch.Rules = req.Rules
-	ch.RequiredApprovals = req.Approvals
-	ch.RequireIdentity = req.RequireIdentity
-	ch.MaxTTL = req.MaxTTL
+	ch.Verdict.require(req)
 }
 
 // destructive reports whether pc is a destructive change the report lists
@@ -472,66 +452,28 @@ func move(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
 func judge(in Input, ch *Change, pc plan.Change, cands []*candidate, reports []Approval, used []bool) {
 	if !ch.Protected {
 		// Approving an unprotected change is harmless; it is not "unused".
-		for _, c := range cands {
-			if c.stmt.Action == ch.Action {
-				used[c.index] = true
-				setStatus(&reports[c.index], StatusValid, "")
-			}
+		for _, c := range withAction(cands, ch.Action) {
+			used[c.index] = true
+			setStatus(&reports[c.index], StatusValid, "")
 		}
 		return
 	}
-	counted := map[string]bool{} // principals and key fingerprints already counted
-	var approvers []string
-	for _, c := range cands {
-		a := &reports[c.index]
-		if c.stmt.Action != ch.Action {
-			setStatus(a, StatusWrongAction, fmt.Sprintf("approves %s, but the plan will %s %s", c.stmt.Action, ch.Action, ch.Address))
-			continue
+	id := objectIdentity(pc)
+	quorum(&ch.Verdict, cands, reports, used, wanting{"no approval names this change", "no valid approval names this change"}, func(c *candidate) (Status, string) {
+		switch {
+		case c.stmt.Action != ch.Action:
+			return StatusWrongAction, fmt.Sprintf("approves %s, but the plan will %s %s", c.stmt.Action, ch.Action, ch.Address)
+		case c.stmt.Identity != "" && c.stmt.Identity != id:
+			return StatusWrongIdentity, fmt.Sprintf("bound to object %q, but the plan changes object %q", c.stmt.Identity, id)
+		case ch.RequireIdentity && (c.stmt.Identity == "" || id == ""):
+			return StatusWrongIdentity, "the policy requires the approval to bind the object's prior identity (its resource identity where the plan has one, else its id), and it does not"
+		case c.stmt.From != pc.PreviousAddress:
+			return StatusWrongFrom, fromProblem(c.stmt.From, pc.PreviousAddress, ch.Address)
+		case ch.MaxTTL > 0:
+			return ttlProblem(c, ch.MaxTTL, in.Now)
 		}
-		if id := objectIdentity(pc); c.stmt.Identity != "" && c.stmt.Identity != id {
-			setStatus(a, StatusWrongIdentity, fmt.Sprintf("bound to object %q, but the plan changes object %q", c.stmt.Identity, id))
-			continue
-		}
-		if ch.RequireIdentity && (c.stmt.Identity == "" || objectIdentity(pc) == "") {
-			setStatus(a, StatusWrongIdentity, "the policy requires the approval to bind the object's prior identity (its resource identity where the plan has one, else its id), and it does not")
-			continue
-		}
-		if c.stmt.From != pc.PreviousAddress {
-			setStatus(a, StatusWrongFrom, fromProblem(c.stmt.From, pc.PreviousAddress, ch.Address))
-			continue
-		}
-		if ch.MaxTTL > 0 {
-			if status, problem := ttlProblem(c, ch.MaxTTL, in.Now); status != "" {
-				setStatus(a, status, problem)
-				continue
-			}
-		}
-		used[c.index] = true
-		contributed := false
-		for _, s := range c.signers {
-			if counted["p:"+s.principal] || counted["k:"+s.fingerprint] {
-				continue
-			}
-			counted["p:"+s.principal], counted["k:"+s.fingerprint] = true, true
-			approvers = append(approvers, s.principal)
-			contributed = true
-		}
-		if contributed || len(c.signers) > 0 {
-			setStatus(a, StatusValid, "")
-		}
-	}
-	sort.Strings(approvers)
-	ch.ApprovedBy = emptyIfNil(approvers)
-	ch.Approved = len(approvers) >= ch.RequiredApprovals
-	switch {
-	case ch.Approved:
-	case len(cands) == 0:
-		ch.Problems = append(ch.Problems, "no approval names this change")
-	case len(approvers) == 0:
-		ch.Problems = append(ch.Problems, "no valid approval names this change")
-	default:
-		ch.Problems = append(ch.Problems, fmt.Sprintf("%d of %d required approvals", len(approvers), ch.RequiredApprovals))
-	}
+		return "", ""
+	})
 }
 
 // fromProblem says why an approval's from does not match the change's
@@ -550,7 +492,7 @@ func fromProblem(from, previous, address string) string {
 // issued_at, a signed lifetime (expires_at - issued_at) of at most maxTTL,
 // and an issued_at no later than now + IssuedAtSkew. It returns the status
 // and problem when the candidate does not count, else "".
-func ttlProblem(c *candidate, maxTTL time.Duration, now time.Time) (string, string) {
+func ttlProblem(c *candidate, maxTTL time.Duration, now time.Time) (Status, string) {
 	if c.issued.IsZero() {
 		return StatusNoIssuedAt, fmt.Sprintf("the policy's max_ttl of %s counts only approvals that state when they were issued, and this one has no issued_at: "+
 			"sign a new approval with issued_at and an expires_at at most %s later ('planguard approve' sets issued_at)", maxTTL, maxTTL)
@@ -566,7 +508,7 @@ func ttlProblem(c *candidate, maxTTL time.Duration, now time.Time) (string, stri
 	return "", ""
 }
 
-func setStatus(a *Approval, status, problem string) {
+func setStatus(a *Approval, status Status, problem string) {
 	// The first failing change decides the status; a use elsewhere makes it valid.
 	if a.Status == StatusValid {
 		return
@@ -588,7 +530,7 @@ func setStatus(a *Approval, status, problem string) {
 func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 	a := Approval{Address: pa.Address, Scope: pa.Scope, Target: pa.Target, Action: pa.Action, ExpiresAt: pa.ExpiresAt, Identity: pa.Identity,
 		From: pa.From, IssuedAt: pa.IssuedAt}
-	fail := func(status, problem string) (Approval, *candidate) {
+	fail := func(status Status, problem string) (Approval, *candidate) {
 		a.Status = status
 		a.Problems = append(a.Problems, problem)
 		return a, nil
@@ -612,7 +554,7 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 	if st.IssuedAt != "" {
 		c.issued, _ = approval.ParseIssuedAt(st.IssuedAt) // Validate checked it
 	}
-	badKind := ""
+	var badKind Status
 	authorKeys := in.Trust.KeysOf(in.Author)
 	for _, s := range pa.Signatures {
 		// Case folded: excluding a near-match of the author is the safe side.
@@ -628,7 +570,7 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 			a.Problems = append(a.Problems, err.Error())
 			var se *approval.SignatureError
 			if errors.As(err, &se) && (badKind == "" || badKind == StatusNoSigners) {
-				badKind = se.Kind
+				badKind = Status(se.Kind)
 			}
 			continue
 		}

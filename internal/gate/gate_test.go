@@ -136,9 +136,9 @@ func TestDecide(t *testing.T) {
 		changes   []plan.Change
 		approvals func() []plan.Approval
 		author    string
-		decision  string
+		decision  Decision
 		approved  []bool   // per change
-		statuses  []string // per approval
+		statuses  []Status // per approval
 	}{
 		{name: "no changes", decision: Allow},
 		{name: "unprotected delete", changes: []plan.Change{change("terraform_data.cache", plan.KindDelete)}, decision: Allow, approved: []bool{false}},
@@ -149,31 +149,31 @@ func TestDecide(t *testing.T) {
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
 			},
-			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
+			decision: Allow, approved: []bool{true}, statuses: []Status{StatusValid}},
 		{name: "approval for delete does not cover replace",
 			changes: []plan.Change{change("terraform_data.db", plan.KindReplace)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongAction}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusWrongAction}},
 		{name: "approval for another address",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db2", "delete"), f.alice)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusUnused}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusUnused}},
 		{name: "untrusted key",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.mallory)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusUntrusted}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusUntrusted}},
 		{name: "trusted key under another principal's name",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), as(f.alice, "bob@example.com"))}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusUntrusted}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusUntrusted}},
 		{name: "edited after signing",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -181,7 +181,7 @@ func TestDecide(t *testing.T) {
 				a.ExpiresAt = "2026-11-26T06:00:00Z"
 				return []plan.Approval{a}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusBadSignature}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusBadSignature}},
 		{name: "expired",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -189,7 +189,7 @@ func TestDecide(t *testing.T) {
 				st.ExpiresAt = "2026-11-25T12:00:00Z"
 				return []plan.Approval{approve(t, st, f.alice)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusExpired}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusExpired}},
 		{name: "wrong scope",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -197,7 +197,7 @@ func TestDecide(t *testing.T) {
 				st.Scope = "staging"
 				return []plan.Approval{approve(t, st, f.alice)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongScope}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusWrongScope}},
 		{name: "unknown values",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -205,73 +205,73 @@ func TestDecide(t *testing.T) {
 				a.Known = false
 				return []plan.Approval{a}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusUnknown}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusUnknown}},
 		{name: "author cannot approve",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
 			},
 			author:   "alice@example.com",
-			decision: Block, approved: []bool{false}, statuses: []string{StatusNoSigners}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusNoSigners}},
 		{name: "author cannot approve under another name their key is trusted for",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), as(f.carol, "dave@example.com"))}
 			},
 			author:   "carol@example.com",
-			decision: Block, approved: []bool{false}, statuses: []string{StatusNoSigners}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusNoSigners}},
 		{name: "author named in another case is still the author",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
 			},
 			author:   "Alice@Example.com",
-			decision: Block, approved: []bool{false}, statuses: []string{StatusNoSigners}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusNoSigners}},
 		{name: "another principal still counts when the author is set",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.bob)}
 			},
 			author:   "alice@example.com",
-			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
+			decision: Allow, approved: []bool{true}, statuses: []Status{StatusValid}},
 		{name: "quorum of two met",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, backup(), f.alice, f.bob)}
 			},
-			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
+			decision: Allow, approved: []bool{true}, statuses: []Status{StatusValid}},
 		{name: "quorum met across two approvals",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				st := backup()
 				return []plan.Approval{approve(t, st, f.alice), approve(t, st, f.bob)}
 			},
-			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid, StatusValid}},
+			decision: Allow, approved: []bool{true}, statuses: []Status{StatusValid, StatusValid}},
 		{name: "same principal twice is one",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				st := backup()
 				return []plan.Approval{approve(t, st, f.alice, f.alice), approve(t, st, f.alice)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusValid, StatusValid}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusValid, StatusValid}},
 		{name: "two principals sharing one key are one",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, backup(), f.carol, as(f.carol, "dave@example.com"))}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusValid}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusValid}},
 		{name: "identity required and missing",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.backup", "delete"), f.alice, f.bob)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongIdentity}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusWrongIdentity}},
 		{name: "identity of another object",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, withID(stmt("terraform_data.db", "delete"), "other"), f.alice)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongIdentity}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusWrongIdentity}},
 		{name: "beyond max_ttl",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -279,7 +279,7 @@ func TestDecide(t *testing.T) {
 				st.IssuedAt, st.ExpiresAt = "2026-11-25T12:00:00Z", "2026-11-28T12:00:01Z"
 				return []plan.Approval{approve(t, st, f.alice, f.bob)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusTTLExceeded}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusTTLExceeded}},
 		{name: "max_ttl: lifetime exactly max_ttl counts",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -287,7 +287,7 @@ func TestDecide(t *testing.T) {
 				st.IssuedAt, st.ExpiresAt = "2026-11-25T11:00:00Z", "2026-11-28T11:00:00Z"
 				return []plan.Approval{approve(t, st, f.alice, f.bob)}
 			},
-			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
+			decision: Allow, approved: []bool{true}, statuses: []Status{StatusValid}},
 		{name: "max_ttl: no issued_at does not count, even with little time left",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -295,7 +295,7 @@ func TestDecide(t *testing.T) {
 				st.IssuedAt = ""
 				return []plan.Approval{approve(t, st, f.alice, f.bob)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusNoIssuedAt}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusNoIssuedAt}},
 		{name: "max_ttl: a year-old approval in its last day does not count",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -303,7 +303,7 @@ func TestDecide(t *testing.T) {
 				st.IssuedAt = "2025-11-25T12:00:00Z" // expires 2026-11-26, 12h after now
 				return []plan.Approval{approve(t, st, f.alice, f.bob)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusTTLExceeded}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusTTLExceeded}},
 		{name: "max_ttl: issued beyond the clock skew does not count",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -311,7 +311,7 @@ func TestDecide(t *testing.T) {
 				st.IssuedAt = "2026-11-25T12:05:01Z"
 				return []plan.Approval{approve(t, st, f.alice, f.bob)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusTTLExceeded}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusTTLExceeded}},
 		{name: "max_ttl: issued within the clock skew counts",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
 			approvals: func() []plan.Approval {
@@ -319,38 +319,38 @@ func TestDecide(t *testing.T) {
 				st.IssuedAt = "2026-11-25T12:05:00Z"
 				return []plan.Approval{approve(t, st, f.alice, f.bob)}
 			},
-			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
+			decision: Allow, approved: []bool{true}, statuses: []Status{StatusValid}},
 		{name: "no max_ttl: approvals with and without issued_at count, whatever their lifetime",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete), change("terraform_data.db2", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, issued(stmt("terraform_data.db", "delete"), "2020-01-01T00:00:00Z"), f.alice),
 					approve(t, stmt("terraform_data.db2", "delete"), f.alice)}
 			},
-			decision: Allow, approved: []bool{true, true}, statuses: []string{StatusValid, StatusValid}},
+			decision: Allow, approved: []bool{true, true}, statuses: []Status{StatusValid, StatusValid}},
 		{name: "moved and deleted: approval naming the previous address counts",
 			changes: []plan.Change{moved(change("terraform_data.db", plan.KindDelete), "terraform_data.db_old")},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, from(stmt("terraform_data.db", "delete"), "terraform_data.db_old"), f.alice)}
 			},
-			decision: Allow, approved: []bool{true}, statuses: []string{StatusValid}},
+			decision: Allow, approved: []bool{true}, statuses: []Status{StatusValid}},
 		{name: "moved and deleted: approval without from does not count",
 			changes: []plan.Change{moved(change("terraform_data.db", plan.KindDelete), "terraform_data.db_old")},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongFrom}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusWrongFrom}},
 		{name: "moved and deleted: approval for another previous address does not count",
 			changes: []plan.Change{moved(change("terraform_data.db", plan.KindDelete), "terraform_data.db_old")},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, from(stmt("terraform_data.db", "delete"), "terraform_data.db_other"), f.alice)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongFrom}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusWrongFrom}},
 		{name: "approval with from does not cover an unmoved change",
 			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, from(stmt("terraform_data.db", "delete"), "terraform_data.db_old"), f.alice)}
 			},
-			decision: Block, approved: []bool{false}, statuses: []string{StatusWrongFrom}},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusWrongFrom}},
 		{name: "guarded update of a listed attribute",
 			changes: []plan.Change{func() plan.Change {
 				c := change("terraform_data.db_settings", plan.KindUpdate)
@@ -370,7 +370,7 @@ func TestDecide(t *testing.T) {
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
 			},
-			decision: Block, approved: []bool{true, false}, statuses: []string{StatusValid}},
+			decision: Block, approved: []bool{true, false}, statuses: []Status{StatusValid}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

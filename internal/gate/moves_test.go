@@ -82,7 +82,7 @@ func TestMovesAndImports(t *testing.T) {
 	cases := []struct {
 		name     string
 		changes  []plan.Change
-		decision string
+		decision Decision
 		want     []want
 		absent   [][2]string // address, action that must not be listed
 	}{

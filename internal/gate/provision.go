@@ -11,13 +11,6 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 )
 
-// Provisioner verdicts, as reported in Provision.Status.
-const (
-	ProvisionAllowed  = "allowed"  // an allow_provisioners block of the policy allows it
-	ProvisionApproved = "approved" // enough valid approvals with action provision name its instance
-	ProvisionBlocked  = "blocked"  // neither: it stops the apply
-)
-
 // Provision is one provisioner that applying the plan may run, and its
 // verdict. The plan JSON does not say whether a provisioner runs at
 // creation or at destruction, so every provisioner of a resource is listed
@@ -42,17 +35,12 @@ type Provision struct {
 	// Options are the local-exec arguments besides the command that change
 	// what runs (interpreter, environment, working_dir), as
 	// "NAME = VALUE": the interpreter runs before the command.
-	Options           []string `json:"options,omitempty"`
-	Status            string   `json:"status"`
-	AllowedBy         []string `json:"allowed_by"`
-	Rules             []string `json:"rules"`
-	RequiredApprovals int      `json:"required_approvals"`
-	ApprovedBy        []string `json:"approved_by"`
-	Problems          []string `json:"problems"`
+	Options []string `json:"options,omitempty"`
+	// Verdict: OutcomeAllowed by an allow_provisioners block, or
+	// OutcomeApproved by approvals with action provision naming its
+	// instance, else OutcomeBlocked.
+	Verdict
 }
-
-// Blocked reports whether this provisioner stops the apply.
-func (p Provision) Blocked() bool { return p.Status == ProvisionBlocked }
 
 // Provider is one provider source the plan uses and whether the policy
 // allows it.
@@ -109,14 +97,13 @@ func judgeProvisioning(in Input, r *Report, byTarget map[string][]*candidate, us
 			Address: run.Address, ResourceType: run.ResourceType, Type: run.Provisioner.Type,
 			When: run.When, Action: string(run.Kind), Deposed: run.Deposed,
 			Command: run.Provisioner.Command, CommandReferences: run.Provisioner.CommandRefs, Options: run.Provisioner.Options,
-			AllowedBy: in.Policy.AllowingProvisioner(run.Address, run.Provisioner.Type),
-			Rules:     []string{}, ApprovedBy: []string{}, Problems: []string{},
+			Verdict: Verdict{AllowedBy: in.Policy.AllowingProvisioner(run.Address, run.Provisioner.Type), Rules: []string{}, ApprovedBy: []string{}, Problems: []string{}},
 		}
 		if run.Provisioner.Type == plan.TypeRemovedBlock {
 			pv.Problems = append(pv.Problems, "the resource is no longer in the configuration; a `removed` block may declare destroy-time provisioners, which the plan JSON does not show and Terraform 1.9+ runs")
 		}
 		if len(pv.AllowedBy) > 0 {
-			pv.Status = ProvisionAllowed
+			pv.Status = OutcomeAllowed
 		} else {
 			if _, seen := pending[run.Address]; !seen {
 				order = append(order, run.Address)
@@ -125,50 +112,22 @@ func judgeProvisioning(in Input, r *Report, byTarget map[string][]*candidate, us
 		}
 		r.Provisioners = append(r.Provisioners, pv)
 	}
+	// The provisioners of one instance are approved together.
 	for _, addr := range order {
 		idx := pending[addr]
-		first := r.Provisioners[idx[0]]
-		req := in.Policy.ProvisionRequirement(addr, first.ResourceType)
-		approvers, problem := countProvisionApprovals(in, req, byTarget[addr], r.Approvals, used)
+		var v Verdict
+		v.require(in.Policy.ProvisionRequirement(addr, r.Provisioners[idx[0]].ResourceType))
+		quorum(&v, withAction(byTarget[addr], approval.ActionProvision), r.Approvals, used, wanting{
+			"no approval with action provision names this instance, and no allow_provisioners block of the policy allows this provisioner",
+			"no valid approval with action provision names this instance",
+		}, noIdentityTTL(&v, in.Now, "provisioners"))
 		for _, i := range idx {
 			pv := &r.Provisioners[i]
-			pv.Rules = emptyIfNil(slices.Clone(req.Rules))
-			pv.RequiredApprovals = req.Approvals
-			pv.ApprovedBy = emptyIfNil(slices.Clone(approvers))
-			if len(approvers) >= req.Approvals {
-				pv.Status = ProvisionApproved
-			} else {
-				pv.Status = ProvisionBlocked
-				pv.Problems = append(pv.Problems, problem)
-			}
+			own := pv.Verdict // its allowed_by (none) and its own problems
+			pv.Verdict = v
+			pv.AllowedBy, pv.Problems = own.AllowedBy, append(own.Problems, v.Problems...)
+			pv.Rules, pv.ApprovedBy = slices.Clone(v.Rules), slices.Clone(v.ApprovedBy)
 		}
 	}
 	return nil
-}
-
-// countProvisionApprovals counts the distinct trusted principals of the
-// approvals with action provision among cands, and says what is missing.
-func countProvisionApprovals(in Input, req policy.Requirement, cands []*candidate, reports []Approval, used []bool) ([]string, string) {
-	approvers, named := countSigned(cands, approval.ActionProvision, reports, used, func(c *candidate) (string, string) {
-		if c.stmt.Identity != "" {
-			return StatusWrongIdentity, "an approval of provisioners binds no object identity; leave identity empty"
-		}
-		if req.MaxTTL > 0 {
-			// The same rule as for destructive changes: a signed issued_at,
-			// a signed lifetime within max_ttl, not issued in the future.
-			if status, problem := ttlProblem(c, req.MaxTTL, in.Now); status != "" {
-				return status, problem
-			}
-		}
-		return "", ""
-	})
-	switch {
-	case len(approvers) >= req.Approvals:
-		return approvers, ""
-	case named == 0:
-		return approvers, "no approval with action provision names this instance, and no allow_provisioners block of the policy allows this provisioner"
-	case len(approvers) == 0:
-		return approvers, "no valid approval with action provision names this instance"
-	}
-	return approvers, fmt.Sprintf("%d of %d required approvals", len(approvers), req.Approvals)
 }

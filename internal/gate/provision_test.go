@@ -36,33 +36,33 @@ func TestProvisioners(t *testing.T) {
 		runs      []plan.ProvisionerRun
 		providers []string
 		approvals func() []plan.Approval
-		decision  string
-		statuses  []string // per provision
+		decision  Decision
+		statuses  []Outcome // per provision
 		required  []int
-		astatus   []string // per approval
+		astatus   []Status // per approval
 	}{
 		{name: "no provisioner", decision: Allow},
 		{name: "the exploit: a create that runs a command",
 			runs:     []plan.ProvisionerRun{run("terraform_data.housekeeping", "local-exec", "terraform destroy -target=terraform_data.prod_db -auto-approve", plan.KindCreate)},
-			decision: Block, statuses: []string{ProvisionBlocked}, required: []int{1}},
+			decision: Block, statuses: []Outcome{OutcomeBlocked}, required: []int{1}},
 		{name: "approved by one",
 			runs: []plan.ProvisionerRun{run("terraform_data.housekeeping", "local-exec", "echo", plan.KindCreate), run("terraform_data.housekeeping", "file", "", plan.KindCreate)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.housekeeping", approval.ActionProvision), f.alice)}
 			},
-			decision: Allow, statuses: []string{ProvisionApproved, ProvisionApproved}, required: []int{1, 1}, astatus: []string{StatusValid}},
+			decision: Allow, statuses: []Outcome{OutcomeApproved, OutcomeApproved}, required: []int{1, 1}, astatus: []Status{StatusValid}},
 		{name: "an approval for another instance does not count",
 			runs: []plan.ProvisionerRun{run("terraform_data.housekeeping[1]", "local-exec", "echo", plan.KindCreate)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.housekeeping[0]", approval.ActionProvision), f.alice)}
 			},
-			decision: Block, statuses: []string{ProvisionBlocked}, required: []int{1}, astatus: []string{StatusUnused}},
+			decision: Block, statuses: []Outcome{OutcomeBlocked}, required: []int{1}, astatus: []Status{StatusUnused}},
 		{name: "a delete approval does not approve provisioners",
 			runs: []plan.ProvisionerRun{run("terraform_data.db", "local-exec", "echo", plan.KindDelete)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
 			},
-			decision: Block, statuses: []string{ProvisionBlocked}, required: []int{1}, astatus: []string{StatusUnused}},
+			decision: Block, statuses: []Outcome{OutcomeBlocked}, required: []int{1}, astatus: []Status{StatusUnused}},
 		{name: "the strictest protect rule sets the quorum",
 			runs: []plan.ProvisionerRun{run("terraform_data.backup", "local-exec", "echo", plan.KindCreate)},
 			approvals: func() []plan.Approval {
@@ -71,7 +71,7 @@ func TestProvisioners(t *testing.T) {
 				st.IssuedAt = "2026-11-25T11:00:00Z"
 				return []plan.Approval{approve(t, st, f.alice, f.carol, f.bob)}
 			},
-			decision: Allow, statuses: []string{ProvisionApproved}, required: []int{2}, astatus: []string{StatusValid}},
+			decision: Allow, statuses: []Outcome{OutcomeApproved}, required: []int{2}, astatus: []Status{StatusValid}},
 		{name: "quorum not met",
 			runs: []plan.ProvisionerRun{run("terraform_data.backup", "local-exec", "echo", plan.KindCreate)},
 			approvals: func() []plan.Approval {
@@ -80,13 +80,13 @@ func TestProvisioners(t *testing.T) {
 				st.IssuedAt = "2026-11-25T11:00:00Z"
 				return []plan.Approval{approve(t, st, f.carol, key{"dave@example.com", f.carol.signer})}
 			},
-			decision: Block, statuses: []string{ProvisionBlocked}, required: []int{2}, astatus: []string{StatusValid}},
+			decision: Block, statuses: []Outcome{OutcomeBlocked}, required: []int{2}, astatus: []Status{StatusValid}},
 		{name: "untrusted signer",
 			runs: []plan.ProvisionerRun{run("terraform_data.housekeeping", "local-exec", "echo", plan.KindCreate)},
 			approvals: func() []plan.Approval {
 				return []plan.Approval{approve(t, stmt("terraform_data.housekeeping", approval.ActionProvision), f.mallory)}
 			},
-			decision: Block, statuses: []string{ProvisionBlocked}, required: []int{1}, astatus: []string{StatusUntrusted}},
+			decision: Block, statuses: []Outcome{OutcomeBlocked}, required: []int{1}, astatus: []Status{StatusUntrusted}},
 		{name: "identity on a provision approval",
 			runs: []plan.ProvisionerRun{run("terraform_data.housekeeping", "local-exec", "echo", plan.KindCreate)},
 			approvals: func() []plan.Approval {
@@ -94,21 +94,21 @@ func TestProvisioners(t *testing.T) {
 				st.Identity = "x"
 				return []plan.Approval{approve(t, st, f.alice)}
 			},
-			decision: Block, statuses: []string{ProvisionBlocked}, required: []int{1}, astatus: []string{StatusWrongIdentity}},
+			decision: Block, statuses: []Outcome{OutcomeBlocked}, required: []int{1}, astatus: []Status{StatusWrongIdentity}},
 		{name: "allowed by the policy", pol: allowing,
 			runs:      []plan.ProvisionerRun{run("terraform_data.tidy", "local-exec", "echo", plan.KindCreate)},
 			providers: []string{"terraform.io/builtin/terraform"},
-			decision:  Allow, statuses: []string{ProvisionAllowed}, required: []int{0}},
+			decision:  Allow, statuses: []Outcome{OutcomeAllowed}, required: []int{0}},
 		{name: "allowed type only", pol: allowing,
 			runs:      []plan.ProvisionerRun{run("terraform_data.tidy", "remote-exec", "", plan.KindCreate)},
 			providers: []string{"terraform.io/builtin/terraform"},
-			decision:  Block, statuses: []string{ProvisionBlocked}, required: []int{1}},
+			decision:  Block, statuses: []Outcome{OutcomeBlocked}, required: []int{1}},
 		{name: "allowed address only", pol: allowing,
 			runs:      []plan.ProvisionerRun{run("module.x.terraform_data.tidy", "local-exec", "echo", plan.KindCreate)},
 			providers: []string{"terraform.io/builtin/terraform"},
-			decision:  Block, statuses: []string{ProvisionBlocked}, required: []int{1}},
+			decision:  Block, statuses: []Outcome{OutcomeBlocked}, required: []int{1}},
 		{name: "removed block", runs: []plan.ProvisionerRun{run("terraform_data.old", plan.TypeRemovedBlock, "", plan.KindDelete)},
-			decision: Block, statuses: []string{ProvisionBlocked}, required: []int{1}},
+			decision: Block, statuses: []Outcome{OutcomeBlocked}, required: []int{1}},
 		{name: "a listed provider", pol: allowing, providers: []string{"registry.terraform.io/hashicorp/aws", "terraform.io/builtin/terraform"}, decision: Allow},
 		{name: "a provider outside the list", pol: allowing, providers: []string{"registry.terraform.io/hashicorp/external", "terraform.io/builtin/terraform"}, decision: Block},
 		{name: "a provider without a name", pol: allowing, providers: []string{""}, decision: Block},

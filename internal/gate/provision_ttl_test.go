@@ -11,7 +11,7 @@ import (
 // max_ttl = "72h"; a provisioner of terraform_data.backup needs its
 // quorum (2) and, under the documented max_ttl contract, approvals with a
 // signed issued_at and expires_at - issued_at <= max_ttl, issued_at not in
-// the future. countProvisionApprovals applied the old rule (time left
+// the future. The provision quorum once applied the old rule (time left
 // until expires_at), so a year-old approval counts again in its last
 // 72 hours, and one without issued_at counts too.
 func TestApplyTimeProvisionMaxTTL(t *testing.T) {
@@ -21,7 +21,7 @@ func TestApplyTimeProvisionMaxTTL(t *testing.T) {
 		name     string
 		issued   string
 		expires  string
-		decision string
+		decision Decision
 	}{
 		// expires 12h after now, signed a year ago: a 400-day lifetime.
 		{"year-old approval in its last max_ttl window", "2025-11-25T12:00:00Z", "2026-11-26T00:00:00Z", Block},

@@ -16,13 +16,11 @@ func actionReport() *gate.Report {
 		Plan:    gate.PlanInfo{TerraformVersion: "1.14.0", FormatVersion: "1.2", SHA256: "ab12"},
 		Changes: []gate.Change{}, Approvals: []gate.Approval{}, Provisioners: []gate.Provision{}, Providers: []gate.Provider{},
 		Invocations: []gate.Invocation{
-			{Address: "action.aws_ec2_stop_instance.prod_db_host", Type: "aws_ec2_stop_instance", ProviderName: "registry.terraform.io/hashicorp/aws",
-				Trigger: "invoke", Status: gate.InvocationBlocked, AllowedBy: []string{}, Rules: []string{"stop"}, RequiredApprovals: 2,
-				ApprovedBy: []string{"alice@example.com"}, Problems: []string{"1 of 2 required approvals"}},
-			{Address: "action.aws_lambda_invoke.notify", Type: "aws_lambda_invoke", ProviderName: "registry.terraform.io/hashicorp/aws",
-				Trigger: "lifecycle", TriggeringResource: "terraform_data.deploy", Event: "after_create\n\x1b[32mALLOWED: forged",
-				Status: gate.InvocationAllowed, AllowedBy: []string{"notify"}, Rules: []string{}, ApprovedBy: []string{}, Problems: []string{}},
-		},
+			{Address: "action.aws_ec2_stop_instance.prod_db_host", Type: "aws_ec2_stop_instance", ProviderName: "registry.terraform.io/hashicorp/aws", Trigger: "invoke",
+				Verdict: gate.Verdict{Status: gate.OutcomeBlocked, AllowedBy: []string{}, Rules: []string{"stop"}, RequiredApprovals: 2,
+					ApprovedBy: []string{"alice@example.com"}, Problems: []string{"1 of 2 required approvals"}}},
+			{Address: "action.aws_lambda_invoke.notify", Type: "aws_lambda_invoke", ProviderName: "registry.terraform.io/hashicorp/aws", Trigger: "lifecycle", TriggeringResource: "terraform_data.deploy", Event: "after_create\n\x1b[32mALLOWED: forged",
+				Verdict: gate.Verdict{Status: gate.OutcomeAllowed, AllowedBy: []string{"notify"}, Rules: []string{}, ApprovedBy: []string{}, Problems: []string{}}}},
 	}
 }
 

@@ -67,3 +67,18 @@ func (jsonRenderer) Render(w io.Writer, r *gate.Report) error {
 	_, _ = bw.WriteString("\n}\n")
 	return bw.Flush()
 }
+
+// failedReport is the JSON document of a failed check.
+type failedReport struct {
+	Version  int           `json:"version"`
+	Decision gate.Decision `json:"decision"`
+	Error    string        `json:"error"`
+}
+
+// Failed writes {"version":1,"decision":"error","error":"…"}.
+func (jsonRenderer) Failed(w io.Writer, err error) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(failedReport{Version: 1, Decision: gate.Failed, Error: err.Error()})
+}

@@ -31,9 +31,8 @@ func TestJSONStreamsSameBytes(t *testing.T) {
 		Plan: gate.PlanInfo{TerraformVersion: "1.8.5", FormatVersion: "1.2", SHA256: "ab12"}}
 	var many []gate.Change
 	for i := range 300 {
-		many = append(many, gate.Change{Address: fmt.Sprintf("module.m.terraform_data.db[%d]", i), Type: "terraform_data", Action: "delete",
-			Actions: []string{"delete"}, Protected: i%2 == 0, Rules: []string{"db"}, RequiredApprovals: 1,
-			ApprovedBy: []string{}, Problems: []string{"no approval names this change <&>"}})
+		many = append(many, gate.Change{Address: fmt.Sprintf("module.m.terraform_data.db[%d]", i), Type: "terraform_data", Action: "delete", Actions: []string{"delete"}, Protected: i%2 == 0,
+			Verdict: gate.Verdict{Rules: []string{"db"}, RequiredApprovals: 1, ApprovedBy: []string{}, Problems: []string{"no approval names this change <&>"}}})
 	}
 	approvals := []gate.Approval{
 		{Address: "planguard_approval.a", Scope: "prod", Target: `module.m.terraform_data.db["<x>"]`, Action: "delete", Status: gate.StatusValid, Principals: []string{"alice@example.com"}, Problems: []string{}},

@@ -90,9 +90,7 @@ func forHumans(r *gate.Report) *gate.Report {
 			c.JudgedAs[j].Address = printable(c.JudgedAs[j].Address)
 			c.JudgedAs[j].Type = printable(c.JudgedAs[j].Type)
 		}
-		c.Rules = printableAll(c.Rules)
-		c.ApprovedBy = printableAll(c.ApprovedBy)
-		c.Problems = printableAll(c.Problems)
+		c.Verdict = verdictForHumans(c.Verdict)
 		h.Changes[i] = c
 	}
 	h.Approvals = make([]gate.Approval, len(r.Approvals))
@@ -109,7 +107,42 @@ func forHumans(r *gate.Report) *gate.Report {
 		a.Problems = printableAll(a.Problems)
 		h.Approvals[i] = a
 	}
-	provisionForHumans(&h, r)
-	actionsForHumans(&h, r)
+	h.Provisioners = make([]gate.Provision, len(r.Provisioners))
+	for i, p := range r.Provisioners {
+		p.Address = printable(p.Address)
+		p.ResourceType = printable(p.ResourceType)
+		p.Type = printable(p.Type)
+		p.Deposed = printable(p.Deposed)
+		p.Command = printable(p.Command)
+		p.CommandReferences = printableAll(p.CommandReferences)
+		p.Options = printableAll(p.Options)
+		p.Verdict = verdictForHumans(p.Verdict)
+		h.Provisioners[i] = p
+	}
+	h.Providers = make([]gate.Provider, len(r.Providers))
+	for i, p := range r.Providers {
+		p.Source = printable(p.Source)
+		h.Providers[i] = p
+	}
+	h.Invocations = make([]gate.Invocation, len(r.Invocations))
+	for i, iv := range r.Invocations {
+		iv.Address = printable(iv.Address)
+		iv.Type = printable(iv.Type)
+		iv.ProviderName = printable(iv.ProviderName)
+		iv.Trigger = printable(iv.Trigger)
+		iv.TriggeringResource = printable(iv.TriggeringResource)
+		iv.Event = printable(iv.Event)
+		iv.Verdict = verdictForHumans(iv.Verdict)
+		h.Invocations[i] = iv
+	}
 	return &h
+}
+
+// verdictForHumans returns v with its strings printable.
+func verdictForHumans(v gate.Verdict) gate.Verdict {
+	v.AllowedBy = printableAll(v.AllowedBy)
+	v.Rules = printableAll(v.Rules)
+	v.ApprovedBy = printableAll(v.ApprovedBy)
+	v.Problems = printableAll(v.Problems)
+	return v
 }

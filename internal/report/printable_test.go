@@ -21,11 +21,9 @@ func hostileReport() *gate.Report {
 	return &gate.Report{
 		Version: 1, Decision: gate.Block, Scope: "prod", Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
 		Plan: gate.PlanInfo{TerraformVersion: "1.8.5", FormatVersion: "1.2", SHA256: strings.Repeat("ab", 32)},
-		Changes: []gate.Change{{
-			Address: hostile, Type: "terraform_data", Action: "delete", Actions: []string{"delete"},
-			Protected: true, Rules: []string{"db"}, RequiredApprovals: 2,
-			ApprovedBy: []string{"alice\x1b]0;pwned\x07@example.com"}, Problems: []string{"no approval names " + hostile},
-		}},
+		Changes: []gate.Change{{Address: hostile, Type: "terraform_data", Action: "delete", Actions: []string{"delete"}, Protected: true,
+			Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db"}, RequiredApprovals: 2,
+				ApprovedBy: []string{"alice\x1b]0;pwned\x07@example.com"}, Problems: []string{"no approval names " + hostile}}}},
 		Approvals: []gate.Approval{{
 			Address: "planguard_approval.x", Scope: "prod", Target: hostile, Action: "delete", ExpiresAt: "2026-11-26T00:00:00Z",
 			Status: gate.StatusUntrusted, Principals: []string{"mallory\u202e@example.com"}, Problems: []string{"key of \x1b[31mmallory"},

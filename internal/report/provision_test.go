@@ -16,13 +16,11 @@ func provisionReport() *gate.Report {
 		Plan:    gate.PlanInfo{TerraformVersion: "1.8.5", FormatVersion: "1.2", SHA256: "ab12"},
 		Changes: []gate.Change{}, Approvals: []gate.Approval{},
 		Provisioners: []gate.Provision{
-			{Address: "terraform_data.housekeeping", ResourceType: "terraform_data", Type: "local-exec", When: "create", Action: "create",
-				Command: "terraform destroy -auto-approve\n\x1b[32mALLOWED: forged verdict", Status: gate.ProvisionBlocked, AllowedBy: []string{}, Rules: []string{},
-				RequiredApprovals: 1, ApprovedBy: []string{}, Problems: []string{"no approval with action provision names this instance"}},
-			{Address: "terraform_data.tidy", ResourceType: "terraform_data", Type: "local-exec", When: "create", Action: "create",
-				CommandReferences: []string{"var.x"}, Status: gate.ProvisionAllowed, AllowedBy: []string{"tidy"}, Rules: []string{},
-				ApprovedBy: []string{}, Problems: []string{}},
-		},
+			{Address: "terraform_data.housekeeping", ResourceType: "terraform_data", Type: "local-exec", When: "create", Action: "create", Command: "terraform destroy -auto-approve\n\x1b[32mALLOWED: forged verdict",
+				Verdict: gate.Verdict{Status: gate.OutcomeBlocked, AllowedBy: []string{}, Rules: []string{}, RequiredApprovals: 1,
+					ApprovedBy: []string{}, Problems: []string{"no approval with action provision names this instance"}}},
+			{Address: "terraform_data.tidy", ResourceType: "terraform_data", Type: "local-exec", When: "create", Action: "create", CommandReferences: []string{"var.x"},
+				Verdict: gate.Verdict{Status: gate.OutcomeAllowed, AllowedBy: []string{"tidy"}, Rules: []string{}, ApprovedBy: []string{}, Problems: []string{}}}},
 		Providers: []gate.Provider{{Source: "terraform.io/builtin/terraform", Allowed: true}, {Source: "registry.terraform.io/hashicorp/external", Allowed: false}},
 	}
 }

@@ -6,7 +6,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,7 +15,12 @@ import (
 
 // Renderer writes a report in one format.
 type Renderer interface {
+	// Render writes the report of a check.
 	Render(w io.Writer, r *gate.Report) error
+	// Failed writes the document of a check that failed with err (exit 2,
+	// which blocks): a valid document of the format that says so, so that
+	// whatever reads it sees a failed run, not a missing or broken file.
+	Failed(w io.Writer, err error) error
 }
 
 // Options tune rendering.
@@ -28,6 +32,14 @@ type Options struct {
 	// blocked changes, so they can be pasted as they are.
 	PlanPath   string
 	PolicyPath string
+	// Version is planguard's version, for the formats that name the tool
+	// (sarif).
+	Version string
+	// Locate, when set, says where the configuration declares the
+	// resource or action of an address, for the formats that point at
+	// code (sarif): a slash-separated path and a line, 0 when unknown;
+	// "" when it does not know.
+	Locate func(address string) (file string, line int)
 }
 
 // Formats lists the supported format names.
@@ -43,7 +55,7 @@ func New(format string, opts Options) (Renderer, error) {
 	case "markdown", "md":
 		return markdownRenderer{opts}, nil
 	case "sarif":
-		return sarifRenderer{}, nil
+		return sarifRenderer{opts}, nil
 	case "junit":
 		return junitRenderer{}, nil
 	case "github":
@@ -109,10 +121,20 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// matched says, for each way a change can be judged as a protected
+// object by what it imports or has, which of the object's keys matched.
+var matched = map[string]string{
+	gate.SubjectImport:         "imports the id",
+	gate.SubjectImportIdentity: "imports the identity",
+	gate.SubjectSameID:         "has the id",
+	gate.SubjectSameIdentity:   "has the identity",
+}
+
 // Where renders a change's address with what else it was judged as: its
-// address before a move, the protected object whose id it imports or has,
-// the id it imports, a deposed key, deferral. Call it on a report made
-// printable (forHumans) when the result is shown to people.
+// address before a move, the protected object whose id or resource
+// identity it imports or has (saying which of the two matched), the id it
+// imports, a deposed key, deferral. Call it on a report made printable
+// (forHumans) when the result is shown to people.
 func Where(c gate.Change) string {
 	var notes []string
 	if c.PreviousAddress != "" {
@@ -120,17 +142,17 @@ func Where(c gate.Change) string {
 	}
 	identified := false
 	for _, s := range c.JudgedAs {
-		switch s.Why {
-		case gate.SubjectImport:
-			notes = append(notes, "imports the id of protected "+s.Address)
-			identified = true
-		case gate.SubjectSameID:
-			notes = append(notes, "has the id of protected "+s.Address)
+		if m, ok := matched[s.Why]; ok {
+			notes = append(notes, m+" of protected "+s.Address)
 			identified = true
 		}
 	}
-	if c.Importing && !identified {
+	switch {
+	case !c.Importing || identified:
+	case c.ImportID != "":
 		notes = append(notes, fmt.Sprintf("imports id %q", c.ImportID))
+	default:
+		notes = append(notes, "imports by resource identity")
 	}
 	if c.Deposed != "" {
 		notes = append(notes, "deposed "+c.Deposed)
@@ -142,68 +164,4 @@ func Where(c gate.Change) string {
 		return c.Address
 	}
 	return c.Address + " (" + strings.Join(notes, "; ") + ")"
-}
-
-// Summary is the one-line verdict, with what blocks or runs among
-// provisioners, providers and action invocations appended.
-func Summary(r *gate.Report) string {
-	s := changeSummary(r)
-	if p := provisionSummary(r); p != "" {
-		s += "; " + p
-	}
-	if a := actionSummary(r); a != "" {
-		s += "; " + a
-	}
-	return s
-}
-
-func changeSummary(r *gate.Report) string {
-	blocked, protected := 0, 0
-	for _, c := range r.Changes {
-		if c.Protected {
-			protected++
-		}
-		if c.Blocked() {
-			blocked++
-		}
-	}
-	if r.Decision == gate.Allow {
-		if protected == 0 {
-			return fmt.Sprintf("ALLOWED: %d destructive change(s), none protected", len(r.Changes))
-		}
-		return fmt.Sprintf("ALLOWED: %d protected destructive change(s), all approved", protected)
-	}
-	if blocked == 0 && (r.BlockedByCode() || r.BlockedByActions()) {
-		return fmt.Sprintf("BLOCKED: %d destructive change(s), none blocked", len(r.Changes))
-	}
-	return fmt.Sprintf("BLOCKED: %d of %d protected destructive change(s) lack valid approval", blocked, protected)
-}
-
-// ruleList renders the rule names of a change.
-func ruleList(c gate.Change) string {
-	if len(c.Rules) == 0 {
-		return "-"
-	}
-	rs := append([]string(nil), c.Rules...)
-	sort.Strings(rs)
-	return strings.Join(rs, ",")
-}
-
-// verdict is the short status of a change.
-func verdict(c gate.Change) string {
-	switch {
-	case !c.Protected:
-		return "not protected"
-	case c.Approved:
-		return "approved"
-	}
-	return "BLOCKED"
-}
-
-// count renders approvals as have/need.
-func count(c gate.Change) string {
-	if !c.Protected {
-		return "-"
-	}
-	return fmt.Sprintf("%d/%d", len(c.ApprovedBy), c.RequiredApprovals)
 }

@@ -14,23 +14,15 @@ import (
 // "junk" deletes the database.
 func TestEveryFormatShowsMovesAndImports(t *testing.T) {
 	r := &gate.Report{Version: 1, Decision: gate.Block, Scope: "prod", Changes: []gate.Change{
-		{Address: "terraform_data.junk", PreviousAddress: "terraform_data.prod_db", Type: "terraform_data", Action: gate.ActionMove,
-			Actions: []string{"no-op"}, Protected: true, Rules: []string{"db"}, RequiredApprovals: 1, ApprovedBy: []string{}, Problems: []string{"no approval names this change"},
-			JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectMoved}}},
-		{Address: "terraform_data.copy", Type: "terraform_data", Action: "replace", Actions: []string{"delete", "create"}, Importing: true, ImportID: "db-1",
-			Protected: true, Rules: []string{"db"}, RequiredApprovals: 1, ApprovedBy: []string{}, Problems: []string{"no approval names this change"},
-			JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectImport}}},
-	}, Approvals: []gate.Approval{}}
-	for _, f := range Formats {
-		rd, err := New(f, Options{PlanPath: "tfplan"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := rd.Render(&b, r); err != nil {
-			t.Fatal(err)
-		}
-		out := b.String()
+		{Address: "terraform_data.junk", PreviousAddress: "terraform_data.prod_db", Type: "terraform_data", Action: gate.ActionMove, Actions: []string{"no-op"}, Protected: true,
+			JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectMoved}},
+			Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db"}, RequiredApprovals: 1,
+				ApprovedBy: []string{}, Problems: []string{"no approval names this change"}}},
+		{Address: "terraform_data.copy", Type: "terraform_data", Action: "replace", Actions: []string{"delete", "create"}, Importing: true, ImportID: "db-1", Protected: true,
+			JudgedAs: []gate.Subject{{Address: "terraform_data.prod_db", Type: "terraform_data", Why: gate.SubjectImport}},
+			Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db"}, RequiredApprovals: 1,
+				ApprovedBy: []string{}, Problems: []string{"no approval names this change"}}}}, Approvals: []gate.Approval{}}
+	for f, out := range renderAll(t, r) {
 		wants := []string{"moved from terraform_data.prod_db", "imports the id of protected terraform_data.prod_db"}
 		if f == "json" {
 			wants = []string{`"previous_address": "terraform_data.prod_db"`, `"why": "import_id"`, `"import_id": "db-1"`, `"action": "move"`}
@@ -50,7 +42,7 @@ func TestEveryFormatShowsMovesAndImports(t *testing.T) {
 // rule accepts: under a max_ttl shorter than approve's default 24h, it
 // asks for that validity.
 func TestApproveCommandFitsMaxTTL(t *testing.T) {
-	c := gate.Change{Address: "terraform_data.db", Action: "delete", MaxTTL: 2 * time.Hour}
+	c := gate.Change{Address: "terraform_data.db", Action: "delete", Verdict: gate.Verdict{MaxTTL: 2 * time.Hour}}
 	if got := ApproveCommand(c, Options{PlanPath: "tfplan"}); !strings.Contains(got, " --expires 2h0m0s ") {
 		t.Errorf("max_ttl 2h: %s", got)
 	}
@@ -58,4 +50,61 @@ func TestApproveCommandFitsMaxTTL(t *testing.T) {
 	if got := ApproveCommand(c, Options{PlanPath: "tfplan"}); strings.Contains(got, "--expires") {
 		t.Errorf("max_ttl 72h: %s", got)
 	}
+}
+
+// TestEveryFormatShowsWhatMatched: a change judged under a protected
+// object because it imports or has that object's id or resource identity
+// says which matched, in every format; an import by identity is never
+// shown as an import of the id "".
+func TestEveryFormatShowsWhatMatched(t *testing.T) {
+	blocked := func(c gate.Change) gate.Change {
+		c.Type, c.Protected, c.Status, c.Rules, c.RequiredApprovals = "aws_db_instance", true, gate.OutcomeBlocked, []string{"db"}, 1
+		c.ApprovedBy, c.Problems = []string{}, []string{"no approval names this change"}
+		return c
+	}
+	r := &gate.Report{Version: 1, Decision: gate.Block, Scope: "prod", Changes: []gate.Change{
+		blocked(gate.Change{Address: "aws_db_instance.copy", Action: "replace", Actions: []string{"delete", "create"}, Importing: true,
+			JudgedAs: []gate.Subject{{Address: "aws_db_instance.prod", Type: "aws_db_instance", Why: gate.SubjectImportIdentity}}}),
+		blocked(gate.Change{Address: "aws_db_instance.twin", Action: "delete", Actions: []string{"delete"}, PriorIdentity: `{"identifier":"prod-db"}`,
+			JudgedAs: []gate.Subject{{Address: "aws_db_instance.main", Type: "aws_db_instance", Why: gate.SubjectSameIdentity}}}),
+		blocked(gate.Change{Address: "aws_db_instance.other", Action: "delete", Actions: []string{"delete"}, PriorID: "db-1",
+			JudgedAs: []gate.Subject{{Address: "aws_db_instance.old", Type: "aws_db_instance", Why: gate.SubjectSameID}}}),
+		blocked(gate.Change{Address: "aws_db_instance.fresh", Action: "delete", Actions: []string{"delete"}, Importing: true})}, Approvals: []gate.Approval{}}
+	for f, out := range renderAll(t, r) {
+		wants := []string{
+			"aws_db_instance.copy (imports the identity of protected aws_db_instance.prod)",
+			"aws_db_instance.twin (has the identity of protected aws_db_instance.main)",
+			"aws_db_instance.other (has the id of protected aws_db_instance.old)",
+			"aws_db_instance.fresh (imports by resource identity)",
+		}
+		if f == "json" {
+			wants = []string{`"why": "import_identity"`, `"why": "same_identity"`, `"why": "same_id"`}
+		}
+		for _, w := range wants {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s output lacks %q:\n%s", f, w, out)
+			}
+		}
+		if strings.Contains(out, `imports id \"\"`) || strings.Contains(out, `imports id ""`) {
+			t.Errorf("%s output shows an import by identity as an import of the id \"\":\n%s", f, out)
+		}
+	}
+}
+
+// renderAll renders r in every format, by format name.
+func renderAll(t *testing.T, r *gate.Report) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, f := range Formats {
+		rd, err := New(f, Options{PlanPath: "tfplan"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := rd.Render(&b, r); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out[f] = b.String()
+	}
+	return out
 }

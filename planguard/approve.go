@@ -14,6 +14,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
 	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
 )
 
@@ -320,7 +321,7 @@ func signStatement(e *env, st approval.Statement, keyPath string) (string, error
 	if err != nil {
 		return "", err
 	}
-	return approval.Sign(signer, payload, approval.Namespace)
+	return sshsig.Sign(signer, payload, approval.Namespace)
 }
 
 // appendBlock appends a block to a .tf file, refusing a second block of the same name.

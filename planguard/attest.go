@@ -17,7 +17,8 @@ import (
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // Libraries (issue 13, measured with v0.11.1 / v1.2.0 in a scratch test):
@@ -101,7 +102,7 @@ func writeAttestation(e *env, path, keyPath string, res *checked) error {
 	if err != nil {
 		return fmt.Errorf("attestation key: %w", err)
 	}
-	sig, err := approval.Sign(signer, pae(dssePayloadType, payload), attestNamespace)
+	sig, err := sshsig.Sign(signer, pae(dssePayloadType, payload), attestNamespace)
 	if err != nil {
 		return err
 	}
@@ -148,7 +149,7 @@ func verifyAttestation(a attestationCheck, planSHA256 string) (*checkPredicate, 
 	if err != nil {
 		return nil, fmt.Errorf("read attestation signers: %w", err)
 	}
-	trust, err := approval.ParseAllowedSigners(signersData, a.signers, approval.ParseOptions{Location: time.Local})
+	allowed, err := trust.ParseAllowedSigners(signersData, a.signers, trust.ParseOptions{Location: time.Local})
 	if err != nil {
 		return nil, err
 	}
@@ -160,12 +161,12 @@ func verifyAttestation(a attestationCheck, planSHA256 string) (*checkPredicate, 
 			problems = append(problems, "a signature is not base64")
 			continue
 		}
-		sig, err := approval.ParseSignature(string(armored))
+		sig, err := sshsig.Parse(string(armored))
 		if err == nil {
 			err = sig.Verify(pae(env.PayloadType, payload), attestNamespace)
 		}
 		if err == nil {
-			_, err = trust.Authorize(a.principal, sig.PublicKey, attestNamespace, a.now)
+			_, err = allowed.Authorize(a.principal, sig.PublicKey, attestNamespace, a.now)
 		}
 		if err != nil {
 			problems = append(problems, err.Error())

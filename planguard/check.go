@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 	"github.com/planguard/terraform-provider-planguard/internal/report"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 const defaultPolicy = "planguard.hcl"
@@ -152,14 +152,14 @@ func (c *checkFlags) finish(e *env, res *checked, r report.Renderer) error {
 }
 
 // loadPolicy reads the policy and the trust file it names.
-func loadPolicy(path string) (*policy.Policy, *approval.AllowedSigners, error) {
+func loadPolicy(path string) (*policy.Policy, *trust.AllowedSigners, error) {
 	pol, err := policy.Load(path)
 	if err != nil {
 		return nil, nil, withHint(err, "fix the policy file; see docs/guides/policy.md")
 	}
-	trust, err := approval.ParseAllowedSigners(pol.AllowedSigners, pol.AllowedSignersPath, approval.ParseOptions{Location: time.Local})
+	signers, err := trust.ParseAllowedSigners(pol.AllowedSigners, pol.AllowedSignersPath, trust.ParseOptions{Location: time.Local})
 	if err != nil {
 		return nil, nil, withHint(fmt.Errorf("trust file named by %s: %w", path, err), "each line is `PRINCIPAL [OPTIONS] KEYTYPE KEY`, as for ssh-keygen -Y verify")
 	}
-	return pol, trust, nil
+	return pol, signers, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
 	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
 )
 
@@ -129,7 +130,7 @@ else in it is kept.`,
 		if err != nil {
 			return exitError, fmt.Errorf("read signature: %w", err)
 		}
-		parsed, err := approval.ParseSignature(string(raw))
+		parsed, err := sshsig.Parse(string(raw))
 		if err == nil {
 			err = parsed.Verify(payload, approval.Namespace)
 		}

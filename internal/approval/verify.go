@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // Problem kinds for a signature that does not count.
@@ -42,7 +45,7 @@ type Verified struct {
 // VerifySignature checks that armored is a valid SSHSIG by principal over the
 // payload of st, in namespace planguard-approval, with a key allowed_signers
 // trusts for that principal at now.
-func VerifySignature(st Statement, principal, armored string, trust *AllowedSigners, now time.Time) (Verified, error) {
+func VerifySignature(st Statement, principal, armored string, signers *trust.AllowedSigners, now time.Time) (Verified, error) {
 	fail := func(kind string, err error) (Verified, error) {
 		return Verified{}, &SignatureError{Principal: principal, Kind: kind, Err: err}
 	}
@@ -53,22 +56,22 @@ func VerifySignature(st Statement, principal, armored string, trust *AllowedSign
 	if err != nil {
 		return fail(ProblemBadSignature, err)
 	}
-	sig, err := ParseSignature(armored)
+	sig, err := sshsig.Parse(armored)
 	if err != nil {
 		return fail(ProblemBadSignature, err)
 	}
 	if err := sig.Verify(payload, Namespace); err != nil {
 		return fail(ProblemBadSignature, err)
 	}
-	entry, err := trust.Authorize(principal, sig.PublicKey, Namespace, now)
+	entry, err := signers.Authorize(principal, sig.PublicKey, Namespace, now)
 	if err != nil {
 		return fail(ProblemUntrusted, err)
 	}
 	if entry.VerifyRequired {
-		if !isSK(sig.PublicKey) {
+		if !sshsig.IsFIDO(sig.PublicKey) {
 			return fail(ProblemUntrusted, fmt.Errorf("allowed_signers line %d requires user verification, which only FIDO keys provide", entry.Line))
 		}
-		if flags, _ := skFlags(sig.Signature); flags&skUserVerified == 0 {
+		if !sig.UserVerified() {
 			return fail(ProblemUntrusted, fmt.Errorf("allowed_signers line %d requires user verification (PIN), and the signature lacks it", entry.Line))
 		}
 	}

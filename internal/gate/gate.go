@@ -18,6 +18,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // Decisions.
@@ -54,7 +55,7 @@ const IssuedAtSkew = 5 * time.Minute
 type Input struct {
 	Plan   *plan.Plan
 	Policy *policy.Policy
-	Trust  *approval.AllowedSigners
+	Trust  *trust.AllowedSigners
 	// Now is the time approvals and trust windows are judged at.
 	Now time.Time
 	// Author is the principal who proposed the change (CI sets it); their
@@ -665,7 +666,7 @@ func emptyIfNil[T any](s []T) []T {
 // CheckApprovals verifies approvals on their own, without a plan: fields,
 // scope, expiry and signatures against the trust file. Sound approvals get
 // StatusValid; whether they cover a change only a plan can tell.
-func CheckApprovals(pol *policy.Policy, trust *approval.AllowedSigners, now time.Time, author string, approvals []plan.Approval) ([]Approval, error) {
+func CheckApprovals(pol *policy.Policy, trust *trust.AllowedSigners, now time.Time, author string, approvals []plan.Approval) ([]Approval, error) {
 	if pol == nil || trust == nil || now.IsZero() {
 		return nil, errors.New("gate: policy, trust and time are all required")
 	}

@@ -1,4 +1,13 @@
-package approval
+// Package canonjson writes JSON in the canonical form of RFC 8785 (the JSON
+// Canonicalization Scheme): object members sorted by the UTF-16 code units of
+// their names, no insignificant white space, strings escaped as ECMAScript's
+// JSON.stringify does, numbers in ECMAScript's shortest form.
+//
+// It is strict where RFC 8785 leaves a choice: input that has no single
+// canonical form (invalid UTF-8, duplicate member names, integers a double
+// does not hold exactly) is an error, not something to round or repair.
+// Approval payloads and resource identities are written with it.
+package canonjson
 
 import (
 	"bytes"
@@ -15,16 +24,13 @@ import (
 	"unicode/utf8"
 )
 
-// CanonicalJSON returns the RFC 8785 (JSON Canonicalization Scheme) form
-// of one JSON value: object members sorted by the UTF-16 code units of
-// their names, no insignificant white space, strings escaped as in
-// canonicalObject, numbers in ECMAScript's shortest form. It is how a
+// Transform returns the RFC 8785 form of one JSON value. It is how a
 // resource identity object (Terraform 1.12+) is written as an approval's
 // identity. It refuses what has no single canonical form: invalid JSON,
 // trailing data, invalid UTF-8, duplicate member names, and integers that
 // an IEEE 754 double does not hold exactly (RFC 8785 would round them, so
 // two different ids could look the same).
-func CanonicalJSON(raw []byte) ([]byte, error) {
+func Transform(raw []byte) ([]byte, error) {
 	if !utf8.Valid(raw) {
 		return nil, errors.New("not valid UTF-8")
 	}
@@ -40,10 +46,10 @@ func CanonicalJSON(raw []byte) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// CanonicalValue is CanonicalJSON of a value decoded by encoding/json
-// (with UseNumber, or float64 numbers): nil, bool, json.Number, float64,
-// string, []any and map[string]any.
-func CanonicalValue(v any) ([]byte, error) {
+// Value is Transform of a value decoded by encoding/json (with UseNumber,
+// or float64 numbers): nil, bool, json.Number, float64, string, []any and
+// map[string]any.
+func Value(v any) ([]byte, error) {
 	var b strings.Builder
 	if err := canonicalValue(v, &b); err != nil {
 		return nil, err
@@ -105,7 +111,7 @@ func canonicalValue(v any, b *strings.Builder) error {
 		if !utf8.ValidString(t) {
 			return errors.New("a string is not valid UTF-8")
 		}
-		writeJSONString(b, t)
+		writeString(b, t)
 	case json.Number:
 		s, err := esNumber(string(t))
 		if err != nil {
@@ -158,7 +164,7 @@ func writeMembers(b *strings.Builder, members map[string]string) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeJSONString(b, k)
+		writeString(b, k)
 		b.WriteByte(':')
 		b.WriteString(members[k])
 	}
@@ -206,4 +212,53 @@ func esNumber(s string) (string, error) {
 		return mant + "e" + string(sign) + exp, nil
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64), nil
+}
+
+// StringObject returns the RFC 8785 form of a flat object whose members are
+// all strings. The strings must be valid UTF-8 (the caller checks; invalid
+// bytes would be written as they are).
+func StringObject(m map[string]string) []byte {
+	members := make(map[string]string, len(m))
+	for k, v := range m {
+		var b strings.Builder
+		writeString(&b, v)
+		members[k] = b.String()
+	}
+	var b strings.Builder
+	writeMembers(&b, members)
+	return []byte(b.String())
+}
+
+// writeString writes s as an RFC 8785 string: only '"', '\\' and
+// control characters below U+0020 are escaped, using the short forms
+// \b \t \n \f \r where they exist and \u00xx (lower-case hex) otherwise.
+func writeString(b *strings.Builder, s string) {
+	const hexdigits = "0123456789abcdef"
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"':
+			b.WriteString(`\"`)
+		case c == '\\':
+			b.WriteString(`\\`)
+		case c == '\b':
+			b.WriteString(`\b`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\f':
+			b.WriteString(`\f`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c < 0x20:
+			b.WriteString(`\u00`)
+			b.WriteByte(hexdigits[c>>4])
+			b.WriteByte(hexdigits[c&0xf])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
 }

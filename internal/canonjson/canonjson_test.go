@@ -1,4 +1,4 @@
-package approval
+package canonjson
 
 import (
 	"encoding/json"
@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// TestCanonicalJSON: RFC 8785 forms, including the examples of its
+// TestTransform: RFC 8785 forms, including the examples of its
 // section 3.2.2.3 for numbers, and what has no canonical form.
-func TestCanonicalJSON(t *testing.T) {
+func TestTransform(t *testing.T) {
 	for in, want := range map[string]string{
 		`{"region": "us-east-1", "account_id":"123", "id":"i-1"}`:              `{"account_id":"123","id":"i-1","region":"us-east-1"}`,
 		` {"b":[1, 2.50, -0, 1e21, 1E-7, 0.000001], "a":{"y":null,"x":true}} `: `{"a":{"x":true,"y":null},"b":[1,2.5,0,1e+21,1e-7,0.000001]}`,
@@ -17,9 +17,9 @@ func TestCanonicalJSON(t *testing.T) {
 		`333333333.33333329`: `333333333.3333333`,
 		`4.5e-7`:             `4.5e-7`,
 	} {
-		got, err := CanonicalJSON([]byte(in))
+		got, err := Transform([]byte(in))
 		if err != nil || string(got) != want {
-			t.Errorf("CanonicalJSON(%s) = %s, %v; want %s", in, got, err, want)
+			t.Errorf("Transform(%s) = %s, %v; want %s", in, got, err, want)
 		}
 		var v any
 		dec := json.NewDecoder(strings.NewReader(in))
@@ -27,13 +27,13 @@ func TestCanonicalJSON(t *testing.T) {
 		if err := dec.Decode(&v); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := CanonicalValue(v); err != nil || string(got) != want {
-			t.Errorf("CanonicalValue(%s) = %s, %v; want %s", in, got, err, want)
+		if got, err := Value(v); err != nil || string(got) != want {
+			t.Errorf("Value(%s) = %s, %v; want %s", in, got, err, want)
 		}
 	}
 	for _, in := range []string{``, `{`, `{"a":1,"a":2}`, `{"a":1} x`, `12345678901234567891`, `1e400`, "\"\xff\""} {
-		if got, err := CanonicalJSON([]byte(in)); err == nil {
-			t.Errorf("CanonicalJSON(%q) = %s, want an error", in, got)
+		if got, err := Transform([]byte(in)); err == nil {
+			t.Errorf("Transform(%q) = %s, want an error", in, got)
 		}
 	}
 }

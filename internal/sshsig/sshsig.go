@@ -1,4 +1,11 @@
-package approval
+// Package sshsig reads, verifies and writes OpenSSH signatures in the SSHSIG
+// format (PROTOCOL.sshsig): what `ssh-keygen -Y sign` writes and
+// `ssh-keygen -Y verify` checks.
+//
+// Parsing is strict: anything OpenSSH would not produce, or would refuse, is
+// an error. Whether a key is trusted is not this package's question; see
+// package trust.
+package sshsig
 
 import (
 	"bytes"
@@ -15,15 +22,11 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// This file implements OpenSSH's SSHSIG format (PROTOCOL.sshsig), the format
-// of `ssh-keygen -Y sign`. Parsing is strict: anything OpenSSH would not
-// produce is an error.
-//
 // Why not github.com/hiddeco/sshsig (v0.2.0, measured in a scratch test
 // against this package's tests, issue 13): it interoperates as well (every
 // key type of sshsig_test.go, both directions with ssh-keygen; the same
 // blob, armored at 64 instead of ssh-keygen's 70 columns) and refuses every
-// input of TestParseSignatureRefusesMalformed, and x/crypto/ssh itself now
+// input of TestParseRefusesMalformed, and x/crypto/ssh itself now
 // refuses an untouched FIDO signature. But it is looser where the gate must
 // not be: Unarmor is encoding/pem, so it accepts text before the BEGIN line
 // (ssh-keygen -Y verify refuses it), PEM headers inside the armor (refused by
@@ -56,7 +59,7 @@ const (
 type Signature struct {
 	// PublicKey is the key that made the signature.
 	PublicKey ssh.PublicKey
-	// Namespace is the domain the signature is for; approvals use Namespace.
+	// Namespace is the domain the signature is for (ssh-keygen -Y sign -n).
 	Namespace string
 	// HashAlgorithm is sha256 or sha512.
 	HashAlgorithm string
@@ -82,9 +85,9 @@ type signedData struct {
 	Hash          []byte
 }
 
-// ParseSignature decodes an armored SSHSIG ("-----BEGIN SSH SIGNATURE-----").
+// Parse decodes an armored SSHSIG ("-----BEGIN SSH SIGNATURE-----").
 // Leading and trailing white space is ignored; anything else is an error.
-func ParseSignature(armored string) (*Signature, error) {
+func Parse(armored string) (*Signature, error) {
 	if len(armored) > maxArmoredLen {
 		return nil, fmt.Errorf("signature is longer than %d bytes", maxArmoredLen)
 	}
@@ -211,8 +214,9 @@ func toSign(namespace, alg string, message []byte) ([]byte, error) {
 	return append([]byte(sigMagic), ssh.Marshal(signedData{Namespace: namespace, HashAlgorithm: alg, Hash: h})...), nil
 }
 
-// Verify checks that s is a valid signature over message in namespace.
-// It does not decide whether the key is trusted; see AllowedSigners.
+// Verify checks that s is a valid signature over message in namespace, and
+// that a FIDO signature carries the user-presence flag. It does not decide
+// whether the key is trusted; see package trust.
 func (s *Signature) Verify(message []byte, namespace string) error {
 	if s.Namespace != namespace {
 		return fmt.Errorf("signature is for namespace %q, not %q: sign with ssh-keygen -Y sign -n %s", s.Namespace, namespace, namespace)
@@ -224,7 +228,7 @@ func (s *Signature) Verify(message []byte, namespace string) error {
 	if err := s.PublicKey.Verify(data, s.Signature); err != nil {
 		return fmt.Errorf("signature does not match the payload: the approval was changed after signing, or signed for other values")
 	}
-	if isSK(s.PublicKey) {
+	if IsFIDO(s.PublicKey) {
 		flags, err := skFlags(s.Signature)
 		if err != nil {
 			return err
@@ -236,8 +240,32 @@ func (s *Signature) Verify(message []byte, namespace string) error {
 	return nil
 }
 
-func isSK(k ssh.PublicKey) bool {
+// IsFIDO reports whether k is a FIDO security key (sk-ssh-ed25519@openssh.com
+// or sk-ecdsa-sha2-nistp256@openssh.com), the only kind whose signatures can
+// carry the user-verification flag.
+func IsFIDO(k ssh.PublicKey) bool {
 	return k.Type() == ssh.KeyAlgoSKED25519 || k.Type() == ssh.KeyAlgoSKECDSA256
+}
+
+// UserVerified reports whether s was made by a FIDO key that verified its
+// user (a PIN or biometric: the flag OpenSSH's verify-required demands).
+func (s *Signature) UserVerified() bool {
+	if !IsFIDO(s.PublicKey) {
+		return false
+	}
+	flags, err := skFlags(s.Signature)
+	return err == nil && flags&skUserVerified != 0
+}
+
+// CheckKey reports whether OpenSSH would verify SSHSIG signatures by pub: a
+// supported key type (ed25519, ecdsa, rsa, or a FIDO sk- key), and for RSA
+// a modulus of 1024 to 16384 bits.
+func CheckKey(pub ssh.PublicKey) error {
+	format := pub.Type()
+	if format == ssh.KeyAlgoRSA {
+		format = ssh.KeyAlgoRSASHA512
+	}
+	return checkSigFormat(pub, &ssh.Signature{Format: format})
 }
 
 // skFlags reads the flags byte of a FIDO signature (flags, then a counter).

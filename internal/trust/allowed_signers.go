@@ -1,4 +1,11 @@
-package approval
+// Package trust decides whose SSH signatures count: an OpenSSH
+// allowed_signers file (ssh-keygen(1), "ALLOWED SIGNERS", the format git
+// uses) names which keys may sign for which principals, in which namespaces
+// and when.
+//
+// Parsing is strict: a line OpenSSH would refuse, or one whose meaning
+// planguard does not support, refuses the whole file.
+package trust
 
 import (
 	"bytes"
@@ -8,17 +15,19 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
 )
 
 // AllowedSigners is a parsed OpenSSH allowed_signers file (see ssh-keygen(1),
 // "ALLOWED SIGNERS"): who may sign, with which key, for which namespaces and
 // when.
 type AllowedSigners struct {
-	Entries []Signer
+	Entries []Entry
 }
 
-// Signer is one line of an allowed_signers file.
-type Signer struct {
+// Entry is one line of an allowed_signers file.
+type Entry struct {
 	// Line is the 1-based line number in the file.
 	Line int
 	// Principals is the pattern-list of identities, as written.
@@ -59,7 +68,7 @@ func ParseAllowedSigners(data []byte, name string, opts ParseOptions) (*AllowedS
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		s, err := parseSignerLine(line, loc)
+		s, err := parseLine(line, loc)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", name, i+1, err)
 		}
@@ -72,8 +81,8 @@ func ParseAllowedSigners(data []byte, name string, opts ParseOptions) (*AllowedS
 	return as, nil
 }
 
-func parseSignerLine(line string, loc *time.Location) (Signer, error) {
-	var s Signer
+func parseLine(line string, loc *time.Location) (Entry, error) {
+	var s Entry
 	principals, rest, err := cutField(line)
 	if err != nil {
 		return s, err
@@ -95,7 +104,7 @@ func parseSignerLine(line string, loc *time.Location) (Signer, error) {
 	if _, ok := pub.(*ssh.Certificate); ok {
 		return s, errors.New("certificates are not supported in allowed_signers; list the plain public key")
 	}
-	if err := checkSigFormat(pub, &ssh.Signature{Format: sigFormatFor(pub)}); err != nil {
+	if err := sshsig.CheckKey(pub); err != nil {
 		return s, err
 	}
 	s.Key = pub
@@ -149,13 +158,6 @@ func parseSignerLine(line string, loc *time.Location) (Signer, error) {
 		return s, errors.New("valid-before is not after valid-after")
 	}
 	return s, nil
-}
-
-func sigFormatFor(pub ssh.PublicKey) string {
-	if pub.Type() == ssh.KeyAlgoRSA {
-		return ssh.KeyAlgoRSASHA512
-	}
-	return pub.Type()
 }
 
 // cutField splits off the first field, which may be double-quoted.
@@ -217,22 +219,22 @@ func parseSSHTime(v string, loc *time.Location) (time.Time, error) {
 	return t, nil
 }
 
-// TrustError says why a key is not trusted for a principal.
-type TrustError struct {
+// Error says why a key is not trusted for a principal.
+type Error struct {
 	Principal string
 	Reason    string
 }
 
-func (e *TrustError) Error() string { return e.Reason }
+func (e *Error) Error() string { return e.Reason }
 
 // Authorize reports whether key may sign for principal in namespace at time
 // now: some line's principals pattern-list matches the principal exactly
 // (case-sensitive, '*' and '?' wildcards, '!' negation), its key equals key,
 // its namespaces allow namespace, and now lies within its validity window.
 // The error explains the closest miss.
-func (a *AllowedSigners) Authorize(principal string, key ssh.PublicKey, namespace string, now time.Time) (*Signer, error) {
+func (a *AllowedSigners) Authorize(principal string, key ssh.PublicKey, namespace string, now time.Time) (*Entry, error) {
 	if a == nil {
-		return nil, &TrustError{principal, "no allowed_signers file"}
+		return nil, &Error{principal, "no allowed_signers file"}
 	}
 	keyBytes := key.Marshal()
 	reason := fmt.Sprintf("key %s is not listed for principal %q in allowed_signers", ssh.FingerprintSHA256(key), principal)
@@ -258,7 +260,7 @@ func (a *AllowedSigners) Authorize(principal string, key ssh.PublicKey, namespac
 		}
 		return e, nil
 	}
-	return nil, &TrustError{principal, reason}
+	return nil, &Error{principal, reason}
 }
 
 // KeysOf returns the SHA256 fingerprints of every key that some line lists

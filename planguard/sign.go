@@ -119,7 +119,7 @@ else in it is kept.`,
 			return exitError, fmt.Errorf("%s already signed %s.%s", *principal, tfconfig.ResourceType, b.Name)
 		}
 	}
-	st := tfconfig.Statement(b.Approval)
+	st := b.Approval.Statement
 	payload, err := st.Payload()
 	if err != nil {
 		return exitError, withHint(fmt.Errorf("%s.%s: %w", tfconfig.ResourceType, b.Name, err), "fix the block before signing it")
@@ -178,7 +178,7 @@ an RFC 3339 --expires to print the same bytes again later).`,
 		if err != nil {
 			return exitError, err
 		}
-		st = tfconfig.Statement(b.Approval)
+		st = b.Approval.Statement
 	} else {
 		var err error
 		if st, err = sf.statement(e); err != nil {

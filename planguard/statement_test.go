@@ -90,7 +90,7 @@ moved {
 			t.Errorf("approve %v: %s %+v", c.args, b.Name, a)
 		}
 		// The signature covers from and issued_at.
-		st := tfconfig.Statement(a)
+		st := a.Statement
 		signers, err := trust.ParseAllowedSigners([]byte(`alice@example.com `+string(pub)), "allowed_signers", trust.ParseOptions{})
 		if err != nil {
 			t.Fatal(err)

@@ -597,8 +597,7 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 	if !pa.Known {
 		return fail(StatusUnknown, "its values are unknown until apply, so its signatures cannot be checked: use literal values")
 	}
-	st := approval.Statement{Scope: pa.Scope, Target: pa.Target, Action: pa.Action, Reason: pa.Reason, ExpiresAt: pa.ExpiresAt, Identity: pa.Identity,
-		From: pa.From, IssuedAt: pa.IssuedAt}
+	st := pa.Statement
 	if err := st.Validate(); err != nil {
 		return fail(StatusInvalid, err.Error())
 	}

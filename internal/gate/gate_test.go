@@ -95,8 +95,7 @@ func stmt(target, action string) approval.Statement {
 func approve(t *testing.T, st approval.Statement, signers ...key) plan.Approval {
 	t.Helper()
 	a := plan.Approval{Address: "planguard_approval." + strings.NewReplacer(".", "_", "[", "_", "]", "_", `"`, "").Replace(st.Target), Kind: plan.KindCreate, Known: true,
-		Scope: st.Scope, Target: st.Target, Action: st.Action, Reason: st.Reason, ExpiresAt: st.ExpiresAt, Identity: st.Identity,
-		From: st.From, IssuedAt: st.IssuedAt}
+		Statement: st}
 	p, err := st.Payload()
 	if err != nil {
 		t.Fatal(err)

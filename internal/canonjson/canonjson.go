@@ -27,12 +27,18 @@ import (
 // Transform returns the RFC 8785 form of one JSON value. It is how a
 // resource identity object (Terraform 1.12+) is written as an approval's
 // identity. It refuses what has no single canonical form: invalid JSON,
-// trailing data, invalid UTF-8, duplicate member names, and integers that
-// an IEEE 754 double does not hold exactly (RFC 8785 would round them, so
-// two different ids could look the same).
+// trailing data, invalid UTF-8, unpaired surrogate escapes, duplicate
+// member names, and integers (however written: 1e3 and 1000.0 are
+// integers) that an IEEE 754 double does not hold exactly (RFC 8785 would
+// round them, so two different ids could look the same).
 func Transform(raw []byte) ([]byte, error) {
 	if !utf8.Valid(raw) {
 		return nil, errors.New("not valid UTF-8")
+	}
+	// encoding/json decodes an unpaired surrogate escape (\ud800) as
+	// U+FFFD, so two different strings would have one canonical form.
+	if err := checkSurrogates(raw); err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -182,20 +188,16 @@ func utf16Less(a, b string) bool {
 }
 
 // esNumber writes a JSON number as ECMAScript's Number.prototype.toString
-// does (RFC 8785, section 3.2.2.3), refusing one a double does not hold
-// exactly.
+// does (RFC 8785, section 3.2.2.3), refusing an integer a double does not
+// hold exactly.
 func esNumber(s string) (string, error) {
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return "", fmt.Errorf("number %s is out of range", s)
 	}
-	if !strings.ContainsAny(s, ".eE") {
+	if exact, ok := integerValue(s); ok {
 		// An integer: it must survive the double exactly, or two ids
 		// (say) could look the same.
-		exact, ok := new(big.Int).SetString(s, 10)
-		if !ok {
-			return "", fmt.Errorf("number %s is not an integer", s)
-		}
 		if back, acc := new(big.Float).SetFloat64(f).Int(nil); acc != big.Exact || back.Cmp(exact) != 0 {
 			return "", fmt.Errorf("integer %s is not exactly representable as a double; write it as a string", s)
 		}
@@ -261,4 +263,88 @@ func writeString(b *strings.Builder, s string) {
 		}
 	}
 	b.WriteByte('"')
+}
+
+// integerValue returns the value of the JSON number s when it is an
+// integer, however written (12, 1.20e1, 1200e-2), and false when it is not
+// one. s is a finite number ParseFloat accepted, so an integer has at most
+// about 310 digits and the exponent arithmetic stays small.
+func integerValue(s string) (*big.Int, bool) {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	mant, expText, hasExp := strings.Cut(strings.ToLower(s), "e")
+	exp := 0
+	if hasExp {
+		e, err := strconv.Atoi(expText)
+		if err != nil {
+			return nil, false // beyond int: the value overflowed or is 0 after rounding
+		}
+		exp = e
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	exp -= len(frac)
+	if digits == "" {
+		return new(big.Int), true // zero
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	exp += len(digits) - len(trimmed)
+	if exp < 0 {
+		return nil, false // trimmed has no trailing zero: a fraction remains
+	}
+	if exp > 400 {
+		return nil, false // ParseFloat would have overflowed; unreachable
+	}
+	v, _ := new(big.Int).SetString(trimmed, 10)
+	v.Mul(v, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(exp)), nil))
+	if neg {
+		v.Neg(v)
+	}
+	return v, true
+}
+
+// checkSurrogates refuses a \u escape of a UTF-16 surrogate that is not
+// half of a pair (a high one followed by an escaped low one). raw is JSON
+// the decoder accepts or refuses anyway; only escapes inside strings are
+// read.
+func checkSurrogates(raw []byte) error {
+	inString := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == '"':
+			inString = !inString
+		case c == '\\' && inString && i+1 < len(raw):
+			if raw[i+1] != 'u' {
+				i++ // an escaped character, perhaps a quote
+				continue
+			}
+			r, ok := hex4(raw[i+2:])
+			if !ok {
+				return nil // malformed: the decoder reports it
+			}
+			i += 5
+			switch {
+			case r >= 0xdc00 && r <= 0xdfff:
+				return fmt.Errorf("string has an unpaired surrogate \\u%04x", r)
+			case r >= 0xd800 && r <= 0xdbff:
+				lo, ok := rune(0), false
+				if i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
+					lo, ok = hex4(raw[i+3:])
+				}
+				if !ok || lo < 0xdc00 || lo > 0xdfff {
+					return fmt.Errorf("string has an unpaired surrogate \\u%04x", r)
+				}
+				i += 6
+			}
+		}
+	}
+	return nil
+}
+
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(b[:4]), 16, 32)
+	return rune(v), err == nil
 }

@@ -16,6 +16,13 @@ func TestTransform(t *testing.T) {
 		`"a\u0000b\"\\/"`:    `"a\u0000b\"\\/"`,
 		`333333333.33333329`: `333333333.3333333`,
 		`4.5e-7`:             `4.5e-7`,
+		// Integers however written, when a double holds them.
+		`[9007199254740992.0, 1.20e1, 1200e-2, -0.0, 1E21, 100e-2]`: `[9007199254740992,12,12,0,1e+21,1]`,
+		// A fraction rounds, as RFC 8785 says.
+		`[0.1, 1e-400]`: `[0.1,0]`,
+		// A pair of surrogate escapes is one character; an escaped
+		// backslash before "ud800" is no escape.
+		`["\ud83d\ude00", "\\ud800"]`: `["😀","\\ud800"]`,
 	} {
 		got, err := Transform([]byte(in))
 		if err != nil || string(got) != want {
@@ -31,7 +38,13 @@ func TestTransform(t *testing.T) {
 			t.Errorf("Value(%s) = %s, %v; want %s", in, got, err, want)
 		}
 	}
-	for _, in := range []string{``, `{`, `{"a":1,"a":2}`, `{"a":1} x`, `12345678901234567891`, `1e400`, "\"\xff\""} {
+	for _, in := range []string{``, `{`, `{"a":1,"a":2}`, `{"a":1} x`, `12345678901234567891`, `1e400`, "\"\xff\"",
+		// Integers a double does not hold, written with an exponent or a
+		// fraction: RFC 8785 would round them.
+		`12345678901234567890e0`, `9007199254740993.0`, `-9007199254740993.00e0`, `1e23`, `{"id":90071992547409930e-1}`,
+		// Unpaired surrogates, which encoding/json would read as U+FFFD.
+		`"\ud800"`, `"\udc00"`, `"a\ud800b"`, `"\ud800\u0041"`, `"\ud800\ud800"`, `{"\udfff":1}`, `["\ud83d"]`,
+	} {
 		if got, err := Transform([]byte(in)); err == nil {
 			t.Errorf("Transform(%q) = %s, want an error", in, got)
 		}

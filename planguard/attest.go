@@ -166,7 +166,7 @@ func verifyAttestation(a attestationCheck, planSHA256 string) (*checkPredicate, 
 			err = sig.Verify(pae(env.PayloadType, payload), attestNamespace)
 		}
 		if err == nil {
-			_, err = allowed.Authorize(a.principal, sig.PublicKey, attestNamespace, a.now)
+			_, err = allowed.Authorize(a.principal, sig, attestNamespace, a.now)
 		}
 		if err != nil {
 			problems = append(problems, err.Error())

@@ -129,7 +129,8 @@ func TestSSHSIGValidator(t *testing.T) {
 		name, value, want string
 	}{
 		{"valid", good, ""},
-		{"valid with surrounding white space", "\n  " + good + "\n\n", ""},
+		{"valid with trailing white space", good + "\n\n  ", ""},
+		{"leading white space", "\n  " + good, "text before"},
 		{"empty", "", "does not start with"},
 		{"not armored", "U1NIU0lH", "does not start with"},
 		{"truncated", good[:len(good)-20], "truncated"},
@@ -235,7 +236,7 @@ func TestCheckWarnings(t *testing.T) {
 	farFuture.ExpiresAt = "2999-01-01T00:00:00Z"
 	signers, err := trust.ParseAllowedSigners([]byte(
 		"alice@example.com "+string(ssh.MarshalAuthorizedKey(alice.PublicKey()))+
-			"carol@example.com valid-before=20260101Z "+string(ssh.MarshalAuthorizedKey(alice.PublicKey()))),
+			`carol@example.com valid-before="20260101Z" `+string(ssh.MarshalAuthorizedKey(alice.PublicKey()))),
 		"allowed_signers", trust.ParseOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -63,17 +63,8 @@ func VerifySignature(st Statement, principal, armored string, signers *trust.All
 	if err := sig.Verify(payload, Namespace); err != nil {
 		return fail(ProblemBadSignature, err)
 	}
-	entry, err := signers.Authorize(principal, sig.PublicKey, Namespace, now)
-	if err != nil {
+	if _, err := signers.Authorize(principal, sig, Namespace, now); err != nil {
 		return fail(ProblemUntrusted, err)
-	}
-	if entry.VerifyRequired {
-		if !sshsig.IsFIDO(sig.PublicKey) {
-			return fail(ProblemUntrusted, fmt.Errorf("allowed_signers line %d requires user verification, which only FIDO keys provide", entry.Line))
-		}
-		if !sig.UserVerified() {
-			return fail(ProblemUntrusted, fmt.Errorf("allowed_signers line %d requires user verification (PIN), and the signature lacks it", entry.Line))
-		}
 	}
 	return Verified{Principal: principal, Fingerprint: ssh.FingerprintSHA256(sig.PublicKey)}, nil
 }

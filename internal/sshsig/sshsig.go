@@ -85,23 +85,45 @@ type signedData struct {
 	Hash          []byte
 }
 
-// Parse decodes an armored SSHSIG ("-----BEGIN SSH SIGNATURE-----").
-// Leading and trailing white space is ignored; anything else is an error.
+// asciiSpace is C's isspace in the C locale: the white space OpenSSH's
+// base64 decoder skips.
+const asciiSpace = " \t\n\v\f\r"
+
+// Parse decodes an armored SSHSIG, as ssh-keygen -Y verify reads it: the
+// text starts with the line "-----BEGIN SSH SIGNATURE-----" (nothing before
+// it, nothing after it on its line, a plain LF), the base64 blob follows
+// on lines of their own, and it ends at the first line
+// "-----END SSH SIGNATURE-----". Stricter than OpenSSH, white space inside a
+// base64 line and anything but white space after the END line are errors
+// (OpenSSH skips the one and ignores the other).
 func Parse(armored string) (*Signature, error) {
 	if len(armored) > maxArmoredLen {
 		return nil, fmt.Errorf("signature is longer than %d bytes", maxArmoredLen)
 	}
-	s := strings.TrimSpace(armored)
-	if !strings.HasPrefix(s, armorBegin) {
+	rest, ok := strings.CutPrefix(armored, armorBegin+"\n")
+	if !ok {
+		switch {
+		case strings.HasPrefix(armored, armorBegin):
+			return nil, errors.New("signature's " + armorBegin + " line goes on after the marker (a CR, spaces or base64): OpenSSH refuses it; pass the output of ssh-keygen -Y sign unchanged")
+		case strings.Contains(armored, armorBegin):
+			return nil, errors.New("signature has text before " + armorBegin + " (white space too): OpenSSH refuses it; pass the output of ssh-keygen -Y sign unchanged")
+		}
 		return nil, errors.New("signature does not start with " + armorBegin + ": pass the whole output of ssh-keygen -Y sign")
 	}
-	if !strings.HasSuffix(s, armorEnd) {
-		return nil, errors.New("signature does not end with " + armorEnd + ": it looks truncated")
+	end := strings.Index(rest, "\n"+armorEnd)
+	if end < 0 {
+		return nil, errors.New("signature has no line " + armorEnd + ": it looks truncated")
 	}
-	body := strings.TrimSuffix(strings.TrimPrefix(s, armorBegin), armorEnd)
+	if tail := rest[end+1+len(armorEnd):]; strings.Trim(tail, asciiSpace) != "" {
+		return nil, errors.New("signature has text after " + armorEnd + ": pass one signature, as ssh-keygen -Y sign wrote it")
+	}
 	var b64 strings.Builder
-	for _, line := range strings.Split(body, "\n") {
-		b64.WriteString(strings.TrimSpace(line))
+	for _, line := range strings.Split(rest[:end], "\n") {
+		line = strings.Trim(line, asciiSpace)
+		if strings.ContainsAny(line, asciiSpace) {
+			return nil, errors.New("signature body has white space inside a line of base64")
+		}
+		b64.WriteString(line)
 	}
 	blob, err := base64.StdEncoding.Strict().DecodeString(b64.String())
 	if err != nil {
@@ -138,6 +160,13 @@ func parseBlob(blob []byte) (*Signature, error) {
 	if err := checkSigFormat(pub, sig); err != nil {
 		return nil, err
 	}
+	// x/crypto/ssh keeps bytes after the signature value in Rest and,
+	// but for a FIDO key's flags and counter, ignores them; OpenSSH refuses
+	// them ("unexpected trailing data"), and so do we: a signature has one
+	// encoding.
+	if want := restLen(pub); len(sig.Rest) != want {
+		return nil, fmt.Errorf("signature value is followed by %d bytes, not %d: OpenSSH refuses it", len(sig.Rest), want)
+	}
 	return &Signature{PublicKey: pub, Namespace: w.Namespace, HashAlgorithm: w.HashAlgorithm, Signature: sig}, nil
 }
 
@@ -159,6 +188,11 @@ func checkSigFormat(pub ssh.PublicKey, sig *ssh.Signature) error {
 		rk, ok := ck.CryptoPublicKey().(*rsa.PublicKey)
 		if !ok {
 			return errors.New("RSA key cannot be read")
+		}
+		// x/crypto/ssh reads the modulus as a signed mpint and verifies
+		// with its absolute value; OpenSSH refuses a negative one.
+		if rk.N.Sign() <= 0 {
+			return errors.New("RSA key has a negative modulus: OpenSSH refuses it")
 		}
 		if n := rk.N.BitLen(); n < minRSABits || n > maxRSABits {
 			return fmt.Errorf("RSA key has %d bits; OpenSSH accepts %d to %d", n, minRSABits, maxRSABits)
@@ -266,6 +300,15 @@ func CheckKey(pub ssh.PublicKey) error {
 		format = ssh.KeyAlgoRSASHA512
 	}
 	return checkSigFormat(pub, &ssh.Signature{Format: format})
+}
+
+// restLen is how many bytes follow the signature value in a signature by
+// key k: a FIDO key's flags byte and counter, nothing for any other key.
+func restLen(k ssh.PublicKey) int {
+	if IsFIDO(k) {
+		return 5
+	}
+	return 0
 }
 
 // skFlags reads the flags byte of a FIDO signature (flags, then a counter).

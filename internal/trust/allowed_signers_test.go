@@ -106,7 +106,7 @@ func TestRepeatedOptionRefusedLikeSSHKeygen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := trust.Authorize("alice@example.com", parsed.PublicKey, testNamespace, testNow); err != nil {
+	if _, err := trust.Authorize("alice@example.com", parsed, testNamespace, testNow); err != nil {
 		t.Fatal(err)
 	}
 	if ok, out := sshtest.Verify(t, dir, line, "alice@example.com", testNamespace, sig, testMessage, "-Overify-time=20261125120000Z"); !ok {

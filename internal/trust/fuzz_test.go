@@ -42,7 +42,7 @@ func FuzzParseAllowedSigners(f *testing.F) {
 			}
 			// Authorize never panics and never trusts a key for a principal
 			// its pattern-list does not match.
-			if _, err := as.Authorize("nobody-matches-this\x00", e.Key, "planguard-approval", time.Now()); err == nil && matchPatternList("nobody-matches-this\x00", e.Principals) != 1 {
+			if _, err := as.authorizeKey("nobody-matches-this\x00", e.Key, "planguard-approval", time.Now()); err == nil && matchPatternList("nobody-matches-this\x00", e.Principals) != 1 {
 				t.Fatalf("authorized an unmatched principal")
 			}
 		}

@@ -37,14 +37,32 @@ func (e *SignatureError) Unwrap() error { return e.Err }
 // Verified is a signature that counts.
 type Verified struct {
 	Principal string
-	// Fingerprint is the SHA256 fingerprint of the signing key; two
-	// principals sharing one key are one signer.
+	// Fingerprint is the SHA256 fingerprint of the signing key (for a
+	// certificate, of the key it certifies); two principals sharing one key
+	// are one signer.
 	Fingerprint string
+	// Certificate is the OpenSSH user certificate the signature was made
+	// with, trusted through a cert-authority line; nil for a plain key.
+	Certificate *Certificate
+}
+
+// Certificate is what a report shows of the user certificate that made a
+// signature.
+type Certificate struct {
+	// KeyID is the certificate's key identity (ssh-keygen -s -I).
+	KeyID string
+	// Serial is its serial number (ssh-keygen -s -z).
+	Serial uint64
+	// Principals are the principals it is valid for (ssh-keygen -s -n).
+	Principals []string
+	// CA is the SHA256 fingerprint of the CA key that signed it.
+	CA string
 }
 
 // VerifySignature checks that armored is a valid SSHSIG by principal over the
 // payload of st, in namespace planguard-approval, with a key allowed_signers
-// trusts for that principal at now.
+// trusts for that principal at now, or with a user certificate one of its
+// cert-authority lines trusts.
 func VerifySignature(st Statement, principal, armored string, signers *trust.AllowedSigners, now time.Time) (Verified, error) {
 	fail := func(kind string, err error) (Verified, error) {
 		return Verified{}, &SignatureError{Principal: principal, Kind: kind, Err: err}
@@ -66,5 +84,9 @@ func VerifySignature(st Statement, principal, armored string, signers *trust.All
 	if _, err := signers.Authorize(principal, sig, Namespace, now); err != nil {
 		return fail(ProblemUntrusted, err)
 	}
-	return Verified{Principal: principal, Fingerprint: ssh.FingerprintSHA256(sig.PublicKey)}, nil
+	v := Verified{Principal: principal, Fingerprint: ssh.FingerprintSHA256(sshsig.PlainKey(sig.PublicKey))}
+	if cert, ok := sig.PublicKey.(*ssh.Certificate); ok {
+		v.Certificate = &Certificate{KeyID: cert.KeyId, Serial: cert.Serial, Principals: cert.ValidPrincipals, CA: ssh.FingerprintSHA256(cert.SignatureKey)}
+	}
+	return v, nil
 }

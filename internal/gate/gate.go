@@ -632,6 +632,15 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 			}
 			continue
 		}
+		if v.Certificate != nil && in.Author != "" && slices.ContainsFunc(v.Certificate.Principals, func(p string) bool { return strings.EqualFold(p, in.Author) }) {
+			// A certificate that also names the author is the author's,
+			// whichever of its principals the signature claims.
+			a.Problems = append(a.Problems, fmt.Sprintf("%s signed with certificate %q (serial %d), which also names the change's author %s, who cannot approve it", s.Principal, v.Certificate.KeyID, v.Certificate.Serial, in.Author))
+			if badKind == "" {
+				badKind = StatusNoSigners
+			}
+			continue
+		}
 		if authorKeys[v.Fingerprint] {
 			// The author's own key, trusted under another name too (a
 			// wildcard line, or the key listed twice): still the author.

@@ -57,7 +57,10 @@ const (
 
 // Signature is a decoded SSHSIG signature.
 type Signature struct {
-	// PublicKey is the key that made the signature.
+	// PublicKey is the key that made the signature, or an *ssh.Certificate
+	// of that key (ssh-keygen -Y sign -f KEY-cert.pub). A certificate has
+	// been checked to be well-formed and signed by its CA key; whether that
+	// CA is trusted, for whom and when, is package trust's question.
 	PublicKey ssh.PublicKey
 	// Namespace is the domain the signature is for (ssh-keygen -Y sign -n).
 	Namespace string
@@ -150,24 +153,85 @@ func parseBlob(blob []byte) (*Signature, error) {
 	if err != nil {
 		return nil, fmt.Errorf("signature's public key is malformed: %w", err)
 	}
-	if _, ok := pub.(*ssh.Certificate); ok {
-		return nil, errors.New("signature was made with an SSH certificate; certificates are not supported, sign with the plain key")
+	if cert, ok := pub.(*ssh.Certificate); ok {
+		if err := checkCert(cert, w.PublicKey); err != nil {
+			return nil, err
+		}
 	}
 	sig := new(ssh.Signature)
 	if err := ssh.Unmarshal(w.Signature, sig); err != nil {
 		return nil, fmt.Errorf("signature value is malformed: %w", err)
 	}
-	if err := checkSigFormat(pub, sig); err != nil {
+	if err := checkSig(PlainKey(pub), sig); err != nil {
 		return nil, err
 	}
-	// x/crypto/ssh keeps bytes after the signature value in Rest and,
-	// but for a FIDO key's flags and counter, ignores them; OpenSSH refuses
-	// them ("unexpected trailing data"), and so do we: a signature has one
-	// encoding.
-	if want := restLen(pub); len(sig.Rest) != want {
-		return nil, fmt.Errorf("signature value is followed by %d bytes, not %d: OpenSSH refuses it", len(sig.Rest), want)
-	}
 	return &Signature{PublicKey: pub, Namespace: w.Namespace, HashAlgorithm: w.HashAlgorithm, Signature: sig}, nil
+}
+
+// checkSig refuses a signature by pub that OpenSSH refuses: checkSigFormat's
+// algorithms, and bytes after the signature value. x/crypto/ssh keeps those
+// in Rest and, but for a FIDO key's flags and counter, ignores them;
+// OpenSSH refuses them ("unexpected trailing data"), and so do we: a
+// signature has one encoding.
+func checkSig(pub ssh.PublicKey, sig *ssh.Signature) error {
+	if err := checkSigFormat(pub, sig); err != nil {
+		return err
+	}
+	if want := restLen(pub); len(sig.Rest) != want {
+		return fmt.Errorf("signature value is followed by %d bytes, not %d: OpenSSH refuses it", len(sig.Rest), want)
+	}
+	return nil
+}
+
+// maxCertPrincipals is OpenSSH's SSHKEY_CERT_MAX_PRINCIPALS.
+const maxCertPrincipals = 256
+
+// checkCert refuses a certificate OpenSSH refuses to read (sshkey.c's
+// cert_parse), whatever trusts it: its CA key a certificate or a key type
+// OpenSSH does not sign with, more than 256 principals, a CA signature
+// that does not verify. Stricter than OpenSSH, it also refuses a
+// certificate x/crypto/ssh would encode differently (raw is its encoding in
+// the signature), so that the bytes whose CA signature is checked are the
+// bytes received, and a CA signature with SHA-1 (ssh-rsa).
+func checkCert(cert *ssh.Certificate, raw []byte) error {
+	if !bytes.Equal(cert.Marshal(), raw) {
+		return errors.New("signature's certificate is not in canonical form (options out of order, say): OpenSSH's ssh-keygen -s does not write such certificates")
+	}
+	if _, ok := cert.SignatureKey.(*ssh.Certificate); ok {
+		return errors.New("signature's certificate is signed by another certificate; a CA key must be a plain key")
+	}
+	if err := CheckKey(cert.SignatureKey); err != nil {
+		return fmt.Errorf("signature's certificate authority: %w", err)
+	}
+	if err := CheckKey(cert.Key); err != nil {
+		return fmt.Errorf("signature's certificate: %w", err)
+	}
+	if len(cert.ValidPrincipals) > maxCertPrincipals {
+		return fmt.Errorf("signature's certificate has %d principals; OpenSSH reads at most %d", len(cert.ValidPrincipals), maxCertPrincipals)
+	}
+	if cert.Signature == nil {
+		return errors.New("signature's certificate is not signed")
+	}
+	if err := checkSig(cert.SignatureKey, cert.Signature); err != nil {
+		return fmt.Errorf("signature's certificate: CA %w", err)
+	}
+	c := *cert
+	c.Signature = nil
+	signed := c.Marshal()
+	signed = signed[:len(signed)-4] // the empty signature's length
+	if err := cert.SignatureKey.Verify(signed, cert.Signature); err != nil {
+		return errors.New("signature's certificate: the CA signature does not verify")
+	}
+	return nil
+}
+
+// PlainKey returns the key a certificate certifies, or k itself when it is
+// not a certificate: the key that makes the signatures.
+func PlainKey(k ssh.PublicKey) ssh.PublicKey {
+	if cert, ok := k.(*ssh.Certificate); ok {
+		return cert.Key
+	}
+	return k
 }
 
 // checkSigFormat refuses signature algorithms OpenSSH refuses for SSHSIG:
@@ -275,9 +339,10 @@ func (s *Signature) Verify(message []byte, namespace string) error {
 }
 
 // IsFIDO reports whether k is a FIDO security key (sk-ssh-ed25519@openssh.com
-// or sk-ecdsa-sha2-nistp256@openssh.com), the only kind whose signatures can
-// carry the user-verification flag.
+// or sk-ecdsa-sha2-nistp256@openssh.com), or a certificate of one: the only
+// kind whose signatures can carry the user-verification flag.
 func IsFIDO(k ssh.PublicKey) bool {
+	k = PlainKey(k)
 	return k.Type() == ssh.KeyAlgoSKED25519 || k.Type() == ssh.KeyAlgoSKECDSA256
 }
 
@@ -321,6 +386,8 @@ func skFlags(sig *ssh.Signature) (byte, error) {
 
 // Sign makes an armored SSHSIG over message in namespace with signer,
 // hashing with sha512 as ssh-keygen does. RSA keys sign with rsa-sha2-512.
+// A signer made by ssh.NewCertSigner signs with its certificate, as
+// ssh-keygen -Y sign -f KEY-cert.pub does.
 func Sign(signer ssh.Signer, message []byte, namespace string) (string, error) {
 	return signWith(rand.Reader, signer, message, namespace)
 }
@@ -335,11 +402,8 @@ func signWith(r io.Reader, signer ssh.Signer, message []byte, namespace string) 
 		return "", err
 	}
 	pub := signer.PublicKey()
-	if _, ok := pub.(*ssh.Certificate); ok {
-		return "", errors.New("cannot sign with an SSH certificate; use the plain key")
-	}
 	var sig *ssh.Signature
-	if pub.Type() == ssh.KeyAlgoRSA {
+	if PlainKey(pub).Type() == ssh.KeyAlgoRSA {
 		as, ok := signer.(ssh.AlgorithmSigner)
 		if !ok {
 			return "", errors.New("RSA signer cannot sign with rsa-sha2-512")
@@ -352,7 +416,7 @@ func signWith(r io.Reader, signer ssh.Signer, message []byte, namespace string) 
 		return "", fmt.Errorf("sign with %s key: %w", pub.Type(), err)
 	}
 	s := &Signature{PublicKey: pub, Namespace: namespace, HashAlgorithm: alg, Signature: sig}
-	if err := checkSigFormat(pub, sig); err != nil {
+	if err := checkSig(PlainKey(pub), sig); err != nil {
 		return "", err
 	}
 	return s.Marshal(), nil

@@ -12,6 +12,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +44,10 @@ type Entry struct {
 	ValidAfter, ValidBefore time.Time
 	// VerifyRequired demands the FIDO user-verification flag (verify-required).
 	VerifyRequired bool
+	// CertAuthority marks a cert-authority line: Key is a CA key, and the
+	// line trusts signatures made with the user certificates it signs, for
+	// the principals both the line and the certificate name.
+	CertAuthority bool
 }
 
 // ParseOptions configure ParseAllowedSigners.
@@ -121,7 +128,7 @@ func parseLine(line string, loc *time.Location) (Entry, error) {
 		return s, fmt.Errorf("cannot parse key for %q: %w", principals, err)
 	}
 	if _, ok := pub.(*ssh.Certificate); ok {
-		return s, errors.New("certificates are not supported in allowed_signers; list the plain public key")
+		return s, errors.New("a certificate cannot be listed in allowed_signers: list the plain public key, or the CA key with cert-authority")
 	}
 	if err := sshsig.CheckKey(pub); err != nil {
 		return s, err
@@ -264,7 +271,9 @@ func parseOptions(s *Entry, opts string, loc *time.Location) error {
 				break
 			}
 		}
-		if name != "" && seen[name] {
+		// OpenSSH sets the cert-authority flag again; a value it would keep
+		// the last of is refused.
+		if name != "" && name != "cert-authority" && seen[name] {
 			return fmt.Errorf("option %s appears more than once; OpenSSH refuses such a line: keep one %s", name, name)
 		}
 		seen[name] = true
@@ -276,7 +285,7 @@ func parseOptions(s *Entry, opts string, loc *time.Location) error {
 				return fmt.Errorf("unknown option %q (supported: namespaces, valid-after, valid-before, verify-required)", opt)
 			}
 		case "cert-authority":
-			return errors.New("cert-authority is not supported: planguard trusts plain keys only; list each approver's public key")
+			s.CertAuthority = true
 		case "verify-required":
 			s.VerifyRequired = true
 		default:
@@ -393,10 +402,12 @@ func (e *Error) Error() string { return e.Reason }
 // counts for principal in namespace at time now, as ssh-keygen -Y verify
 // decides: some line's principals pattern-list matches the principal
 // exactly (case-sensitive, '*' and '?' wildcards, '!' negation), its key
-// equals the signing key, its namespaces allow namespace, and now lies
-// within its validity window; and, for a line with verify-required, the
-// signature carries the FIDO user-verification flag. It returns that line;
-// the error explains the closest miss.
+// equals the signing key (or, on a cert-authority line, signed the user
+// certificate that made the signature, which names the principal, is valid
+// at now and has no critical options), its namespaces allow namespace, and
+// now lies within its validity window; and, for a line with
+// verify-required, the signature carries the FIDO user-verification flag.
+// It returns that line; the error explains the closest miss.
 func (a *AllowedSigners) Authorize(principal string, sig *sshsig.Signature, namespace string, now time.Time) (*Entry, error) {
 	e, err := a.authorizeKey(principal, sig.PublicKey, namespace, now)
 	if err != nil {
@@ -420,14 +431,28 @@ func (a *AllowedSigners) authorizeKey(principal string, key ssh.PublicKey, names
 		return nil, &Error{principal, "no allowed_signers file"}
 	}
 	keyBytes := key.Marshal()
+	cert, _ := key.(*ssh.Certificate)
 	reason := fmt.Sprintf("key %s is not listed for principal %q in allowed_signers", ssh.FingerprintSHA256(key), principal)
+	if cert != nil {
+		reason = fmt.Sprintf("no cert-authority line for principal %q lists the CA key %s of certificate %q (serial %d)",
+			principal, ssh.FingerprintSHA256(cert.SignatureKey), cert.KeyId, cert.Serial)
+	}
 	for i := range a.Entries {
 		e := &a.Entries[i]
-		if !bytes.Equal(e.Key.Marshal(), keyBytes) {
+		switch {
+		case !e.CertAuthority && !bytes.Equal(e.Key.Marshal(), keyBytes):
+			continue
+		case e.CertAuthority && (cert == nil || !bytes.Equal(e.Key.Marshal(), cert.SignatureKey.Marshal())):
 			continue
 		}
 		if matchPatternList(principal, e.Principals) != 1 {
 			continue
+		}
+		if e.CertAuthority {
+			if why := certProblem(cert, principal, now); why != "" {
+				reason = fmt.Sprintf("allowed_signers line %d: certificate %q (serial %d) %s", e.Line, cert.KeyId, cert.Serial, why)
+				continue
+			}
 		}
 		if e.Namespaces != "" && matchPatternList(namespace, e.Namespaces) != 1 {
 			reason = fmt.Sprintf("allowed_signers line %d does not allow namespace %q for %q", e.Line, namespace, principal)
@@ -446,18 +471,57 @@ func (a *AllowedSigners) authorizeKey(principal string, key ssh.PublicKey, names
 	return nil, &Error{principal, reason}
 }
 
-// KeysOf returns the SHA256 fingerprints of every key that some line lists
-// for principal (its pattern-list matches it, ignoring case), whatever the
-// line's namespaces and validity window. The gate uses it for separation of
-// duties: a signature made with any key of the change's author does not
-// count, under whatever principal name it claims. Unlike Authorize, it folds
-// case: it excludes, and excluding too much is the safe side.
+// certProblem says why a user certificate signed by a trusted CA does not
+// count for principal at now, or "" when it does. The checks are OpenSSH's
+// sshkey_cert_check_authority (a user certificate, valid at now, naming
+// the principal exactly), and, stricter than ssh-keygen -Y verify, no
+// critical options: force-command and source-address restrict what a
+// certificate may do, so such a certificate does not carry an approver's
+// full authority.
+func certProblem(cert *ssh.Certificate, principal string, now time.Time) string {
+	t := uint64(max(now.Unix(), 0))
+	switch {
+	case cert.CertType != ssh.UserCert:
+		return "is not a user certificate"
+	case t < cert.ValidAfter:
+		return "is not valid until " + certTime(cert.ValidAfter)
+	case t >= cert.ValidBefore:
+		return "expired at " + certTime(cert.ValidBefore)
+	case len(cert.ValidPrincipals) == 0:
+		return "lists no principals (OpenSSH refuses such a certificate here)"
+	case !slices.Contains(cert.ValidPrincipals, principal):
+		return fmt.Sprintf("does not list principal %q (it lists %s)", principal, strings.Join(cert.ValidPrincipals, ", "))
+	case len(cert.CriticalOptions) > 0:
+		names := slices.Sorted(maps.Keys(cert.CriticalOptions))
+		return fmt.Sprintf("has critical options (%s), which restrict what it may do: planguard does not count signatures by restricted certificates", strings.Join(names, ", "))
+	}
+	return ""
+}
+
+func certTime(t uint64) string {
+	if t > math.MaxInt64 {
+		return "forever"
+	}
+	return time.Unix(int64(t), 0).UTC().Format(time.RFC3339)
+}
+
+// KeysOf returns the SHA256 fingerprints of every key that some line other
+// than a cert-authority line lists for principal (its pattern-list matches
+// it, ignoring case), whatever the line's namespaces and validity window.
+// The gate uses it for separation of duties: a signature made with any key
+// of the change's author does not count, under whatever principal name it
+// claims. Unlike Authorize, it folds case: it excludes, and excluding too
+// much is the safe side. (A certificate's own principals say whose it is;
+// see approval.Certificate.)
 func (a *AllowedSigners) KeysOf(principal string) map[string]bool {
 	keys := map[string]bool{}
 	if a == nil || principal == "" {
 		return keys
 	}
 	for i := range a.Entries {
+		if a.Entries[i].CertAuthority {
+			continue // a CA key signs certificates, not approvals
+		}
 		if matchPatternList(strings.ToLower(principal), strings.ToLower(a.Entries[i].Principals)) == 1 {
 			keys[ssh.FingerprintSHA256(a.Entries[i].Key)] = true
 		}

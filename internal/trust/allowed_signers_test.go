@@ -23,7 +23,6 @@ func TestAllowedSignersErrors(t *testing.T) {
 		"only comments":  "# nobody\n\n",
 		"no key":         "alice@example.com",
 		"bad key":        "alice@example.com ssh-ed25519 AAAA!!!",
-		"cert-authority": "alice@example.com cert-authority " + pub,
 		"unknown option": "alice@example.com no-pty " + pub,
 		"bad time":       `alice@example.com valid-after="2026-11-01" ` + pub,
 		"bad time len":   `alice@example.com valid-after="202611" ` + pub,

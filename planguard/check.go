@@ -157,7 +157,7 @@ func loadPolicy(path string) (*policy.Policy, *trust.AllowedSigners, error) {
 	if err != nil {
 		return nil, nil, withHint(err, "fix the policy file; see docs/guides/policy.md")
 	}
-	signers, err := trust.ParseAllowedSigners(pol.AllowedSigners, pol.AllowedSignersPath, trust.ParseOptions{Location: time.Local})
+	signers, err := trust.ParseAllowedSigners(pol.AllowedSigners, pol.AllowedSignersPath, trust.ParseOptions{Location: time.Local, RevokedKeysName: pol.RevokedKeysPath, RevokedKeys: pol.RevokedKeys})
 	if err != nil {
 		return nil, nil, withHint(fmt.Errorf("trust file named by %s: %w", path, err), "each line is `PRINCIPAL [OPTIONS] KEYTYPE KEY`, as for ssh-keygen -Y verify")
 	}

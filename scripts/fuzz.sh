@@ -25,6 +25,7 @@ targets=(
 	./internal/policy:FuzzParse
 	./internal/policy:FuzzMatchAddress
 	./internal/trust:FuzzParseAllowedSigners
+	./internal/trust:FuzzParseRevocations
 	./internal/sshsig:FuzzParse
 	./internal/address:FuzzParse
 	./planguard:FuzzCheckNoAllowOnError

@@ -19,12 +19,15 @@ const (
 	// ProblemUntrusted: the signature is sound but allowed_signers does not
 	// trust its key for the named principal, namespace and time.
 	ProblemUntrusted = "untrusted"
+	// ProblemRevoked: the signature is sound but the policy's revocation
+	// file (trust.revoked_keys) revokes its key, certificate or CA.
+	ProblemRevoked = "revoked"
 )
 
 // SignatureError says why one signature of an approval does not count.
 type SignatureError struct {
 	Principal string
-	Kind      string // ProblemBadSignature or ProblemUntrusted
+	Kind      string // ProblemBadSignature, ProblemUntrusted or ProblemRevoked
 	Err       error
 }
 
@@ -82,6 +85,9 @@ func VerifySignature(st Statement, principal, armored string, signers *trust.All
 		return fail(ProblemBadSignature, err)
 	}
 	if _, err := signers.Authorize(principal, sig, Namespace, now); err != nil {
+		if errors.Is(err, trust.ErrRevoked) {
+			return fail(ProblemRevoked, err)
+		}
 		return fail(ProblemUntrusted, err)
 	}
 	v := Verified{Principal: principal, Fingerprint: ssh.FingerprintSHA256(sshsig.PlainKey(sig.PublicKey))}

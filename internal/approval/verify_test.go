@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -247,5 +248,28 @@ func TestInteropFromAndIssuedAt(t *testing.T) {
 				t.Error("a signature over the payload without issued_at verified for the statement with it")
 			}
 		})
+	}
+}
+
+// TestRevokedIsItsOwnProblem: a signature the revocation file revokes is
+// ProblemRevoked, not untrusted, even though allowed_signers lists the key.
+func TestRevokedIsItsOwnProblem(t *testing.T) {
+	payload, _ := testStatement.Payload()
+	priv, pub := sshtest.NewKey(t, t.TempDir(), "alice", "-t", "ed25519")
+	sig := sshtest.SignFile(t, priv, Namespace, payload)
+	for revoked, want := range map[string]string{"": "", pub + "\n": ProblemRevoked, "# nobody\n": ""} {
+		signers, err := trust.ParseAllowedSigners([]byte("alice@example.com "+pub), "allowed_signers",
+			trust.ParseOptions{RevokedKeysName: "revoked", RevokedKeys: []byte(revoked)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = VerifySignature(testStatement, "alice@example.com", sig, signers, testNow)
+		var se *SignatureError
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("revoked %q: %v", revoked, err)
+		case want != "" && (!errors.As(err, &se) || se.Kind != want):
+			t.Errorf("revoked %q: %v, want %s", revoked, err, want)
+		}
 	}
 }

@@ -37,6 +37,7 @@ const (
 	StatusExpired       = "expired"        // expires_at has passed
 	StatusBadSignature  = "bad_signature"  // no signature verifies over the payload
 	StatusUntrusted     = "untrusted"      // signatures verify but allowed_signers trusts none of them
+	StatusRevoked       = "revoked"        // a signature's key, certificate or CA is revoked (trust.revoked_keys)
 	StatusWrongAction   = "wrong_action"   // the target changes, but by another action
 	StatusWrongIdentity = "wrong_identity" // bound to another object than the one the plan changes
 	StatusTTLExceeded   = "ttl_exceeded"   // signed lifetime longer than the rule's max_ttl, or issued in the future

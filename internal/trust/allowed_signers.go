@@ -28,6 +28,9 @@ import (
 // when.
 type AllowedSigners struct {
 	Entries []Entry
+	// Revoked is the revocation file read with it (ParseOptions.RevokedKeys),
+	// or nil.
+	Revoked *Revocations
 }
 
 // Entry is one line of an allowed_signers file.
@@ -55,6 +58,12 @@ type ParseOptions struct {
 	// Location interprets valid-after/valid-before times that lack a "Z"
 	// suffix, as OpenSSH does with the system time zone. Nil means UTC.
 	Location *time.Location
+	// RevokedKeysName, when not "", names a revocation file (an OpenSSH
+	// KRL or a list of public keys; see ParseRevocations) whose content is
+	// RevokedKeys: a signature whose key, certificate or CA it revokes
+	// never counts, as with ssh-keygen -Y verify -r FILE.
+	RevokedKeysName string
+	RevokedKeys     []byte
 }
 
 const maxAllowedSigners = 4 << 20
@@ -90,6 +99,13 @@ func ParseAllowedSigners(data []byte, name string, opts ParseOptions) (*AllowedS
 	}
 	if len(as.Entries) == 0 {
 		return nil, fmt.Errorf("%s: no signers: add lines like `alice@example.com ssh-ed25519 AAAA...`", name)
+	}
+	if opts.RevokedKeysName != "" {
+		r, err := ParseRevocations(opts.RevokedKeys, opts.RevokedKeysName)
+		if err != nil {
+			return nil, err
+		}
+		as.Revoked = r
 	}
 	return as, nil
 }
@@ -394,9 +410,12 @@ func parseSSHTime(v string, loc *time.Location) (time.Time, error) {
 type Error struct {
 	Principal string
 	Reason    string
+	// Err is ErrRevoked (wrapped) when a revocation file revokes the key.
+	Err error
 }
 
 func (e *Error) Error() string { return e.Reason }
+func (e *Error) Unwrap() error { return e.Err }
 
 // Authorize reports whether sig, a signature package sshsig has verified,
 // counts for principal in namespace at time now, as ssh-keygen -Y verify
@@ -407,18 +426,26 @@ func (e *Error) Error() string { return e.Reason }
 // at now and has no critical options), its namespaces allow namespace, and
 // now lies within its validity window; and, for a line with
 // verify-required, the signature carries the FIDO user-verification flag.
-// It returns that line; the error explains the closest miss.
+// It returns that line; the error explains the closest miss. A signature
+// whose key, certificate or CA the revocation file revokes never counts:
+// the error then wraps ErrRevoked.
 func (a *AllowedSigners) Authorize(principal string, sig *sshsig.Signature, namespace string, now time.Time) (*Entry, error) {
+	if a != nil {
+		// Revocation first, as ssh-keygen -Y verify -r checks it.
+		if err := a.Revoked.Check(sig.PublicKey); err != nil {
+			return nil, &Error{principal, err.Error(), err}
+		}
+	}
 	e, err := a.authorizeKey(principal, sig.PublicKey, namespace, now)
 	if err != nil {
 		return nil, err
 	}
 	if e.VerifyRequired {
 		if !sshsig.IsFIDO(sig.PublicKey) {
-			return nil, &Error{principal, fmt.Sprintf("allowed_signers line %d requires user verification, which only FIDO keys provide", e.Line)}
+			return nil, &Error{principal, fmt.Sprintf("allowed_signers line %d requires user verification, which only FIDO keys provide", e.Line), nil}
 		}
 		if !sig.UserVerified() {
-			return nil, &Error{principal, fmt.Sprintf("allowed_signers line %d requires user verification (PIN), and the signature lacks it", e.Line)}
+			return nil, &Error{principal, fmt.Sprintf("allowed_signers line %d requires user verification (PIN), and the signature lacks it", e.Line), nil}
 		}
 	}
 	return e, nil
@@ -428,7 +455,7 @@ func (a *AllowedSigners) Authorize(principal string, sig *sshsig.Signature, name
 // trusts key for principal in namespace at now.
 func (a *AllowedSigners) authorizeKey(principal string, key ssh.PublicKey, namespace string, now time.Time) (*Entry, error) {
 	if a == nil {
-		return nil, &Error{principal, "no allowed_signers file"}
+		return nil, &Error{principal, "no allowed_signers file", nil}
 	}
 	keyBytes := key.Marshal()
 	cert, _ := key.(*ssh.Certificate)
@@ -468,7 +495,7 @@ func (a *AllowedSigners) authorizeKey(principal string, key ssh.PublicKey, names
 		}
 		return e, nil
 	}
-	return nil, &Error{principal, reason}
+	return nil, &Error{principal, reason, nil}
 }
 
 // certProblem says why a user certificate signed by a trusted CA does not

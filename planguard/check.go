@@ -159,7 +159,7 @@ func loadPolicy(path string) (*policy.Policy, *trust.AllowedSigners, error) {
 	}
 	signers, err := trust.ParseAllowedSigners(pol.AllowedSigners, pol.AllowedSignersPath, trust.ParseOptions{Location: time.Local, RevokedKeysName: pol.RevokedKeysPath, RevokedKeys: pol.RevokedKeys})
 	if err != nil {
-		return nil, nil, withHint(fmt.Errorf("trust file named by %s: %w", path, err), "each line is `PRINCIPAL [OPTIONS] KEYTYPE KEY`, as for ssh-keygen -Y verify")
+		return nil, nil, withHint(fmt.Errorf("trust file named by %s: %w", path, err), "allowed_signers: each line is `PRINCIPAL [OPTIONS] KEYTYPE KEY`, as for ssh-keygen -Y verify; revoked_keys: a KRL made with ssh-keygen -k, or one public key per line")
 	}
 	return pol, signers, nil
 }

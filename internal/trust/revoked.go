@@ -13,9 +13,16 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// ErrRevoked is wrapped by the error Authorize returns for a signature whose
-// key, certificate or certificate authority a revocation file revokes.
+// ErrRevoked is what errors.Is finds in the error Check, and Authorize,
+// return for a key, certificate or certificate authority a revocation file
+// revokes.
 var ErrRevoked = errors.New("revoked")
+
+// revokedError says why a key is revoked; it is ErrRevoked.
+type revokedError struct{ reason string }
+
+func (e *revokedError) Error() string        { return e.reason }
+func (e *revokedError) Is(target error) bool { return target == ErrRevoked }
 
 // Revocations is a parsed revocation file, the file ssh-keygen -Y verify
 // takes with -r and sshd with RevokedKeys: an OpenSSH key revocation list
@@ -308,22 +315,22 @@ func plainBlob(k ssh.PublicKey) []byte {
 	return k.Marshal()
 }
 
-// Check returns an error wrapping ErrRevoked when the file revokes key (a
-// plain key or a certificate), and nil when it does not. r may be nil: no
-// revocation file.
+// Check returns an error that is ErrRevoked, saying why, when the file
+// revokes key (a plain key or a certificate), and nil when it does not. r
+// may be nil: no revocation file.
 func (r *Revocations) Check(key ssh.PublicKey) error {
 	if r == nil {
 		return nil
 	}
 	cert, _ := key.(*ssh.Certificate)
 	if why := r.keyRevoked(key); why != "" {
-		return fmt.Errorf("%s %s: %w", keyName(key), why, ErrRevoked)
+		return &revokedError{keyName(key) + " is revoked: " + why}
 	}
 	if cert == nil {
 		return nil
 	}
 	if why := r.keyRevoked(cert.SignatureKey); why != "" {
-		return fmt.Errorf("the CA key %s of %s %s: %w", ssh.FingerprintSHA256(cert.SignatureKey), keyName(key), why, ErrRevoked)
+		return &revokedError{fmt.Sprintf("%s is revoked with its CA key %s: %s", keyName(key), ssh.FingerprintSHA256(cert.SignatureKey), why)}
 	}
 	return nil
 }
@@ -341,11 +348,11 @@ func (r *Revocations) keyRevoked(key ssh.PublicKey) string {
 	h1, h256 := sha1.Sum(blob), sha256.Sum256(blob) //nolint:gosec // see the import
 	switch {
 	case r.sha1s[string(h1[:])]:
-		return "is revoked by its SHA-1 hash in " + r.name
+		return fmt.Sprintf("the revocation file %s lists its SHA-1 hash", r.name)
 	case r.sha256s[string(h256[:])]:
-		return "is revoked by its SHA-256 hash in " + r.name
+		return fmt.Sprintf("the revocation file %s lists its SHA-256 hash", r.name)
 	case r.keys[string(blob)]:
-		return "is revoked: " + r.name + " lists the key"
+		return fmt.Sprintf("the revocation file %s lists the key", r.name)
 	}
 	cert, ok := key.(*ssh.Certificate)
 	if !ok {
@@ -357,14 +364,14 @@ func (r *Revocations) keyRevoked(key ssh.PublicKey) string {
 			continue
 		}
 		if rc.keyIDs[cert.KeyId] {
-			return fmt.Sprintf("is revoked by its key id in %s", r.name)
+			return fmt.Sprintf("the revocation file %s lists its key id", r.name)
 		}
 		if cert.Serial == 0 {
 			continue // OpenSSH ignores serial 0, the default of ssh-keygen -s
 		}
 		for _, s := range rc.serials {
 			if s[0] <= cert.Serial && cert.Serial <= s[1] {
-				return fmt.Sprintf("is revoked by its serial in %s", r.name)
+				return fmt.Sprintf("the revocation file %s lists its serial", r.name)
 			}
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
 	"github.com/planguard/terraform-provider-planguard/internal/sshtest"
 )
@@ -111,4 +113,31 @@ func TestRepeatedOptionRefusedLikeSSHKeygen(t *testing.T) {
 	if ok, out := sshtest.Verify(t, dir, line, "alice@example.com", testNamespace, sig, testMessage, "-Overify-time=20261125120000Z"); !ok {
 		t.Errorf("ssh-keygen -Y verify refused it:\n%s", out)
 	}
+}
+
+// TestKeysOfSkipsCertificateAuthorities: a CA key signs certificates, not
+// approvals, so it is not one of the author's keys; a plain key is.
+func TestKeysOfSkipsCertificateAuthorities(t *testing.T) {
+	_, ca := sshtest.NewKey(t, t.TempDir(), "ca", "-t", "ed25519")
+	_, user := sshtest.NewKey(t, t.TempDir(), "user", "-t", "ed25519")
+	as, err := ParseAllowedSigners([]byte("*@example.com cert-authority "+ca+"\nalice@example.com "+user+"\n"), "allowed_signers", ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !as.Entries[0].CertAuthority || as.Entries[1].CertAuthority {
+		t.Fatalf("entries %+v", as.Entries)
+	}
+	keys := as.KeysOf("Alice@Example.com")
+	if len(keys) != 1 || !keys[fingerprint(t, user)] {
+		t.Fatalf("KeysOf = %v, want only the user key", keys)
+	}
+}
+
+func fingerprint(t *testing.T, line string) string {
+	t.Helper()
+	k, err := parseKey(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ssh.FingerprintSHA256(k)
 }

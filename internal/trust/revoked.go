@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -48,7 +49,24 @@ type Revocations struct {
 // revokedCerts are the certificates one CA (or any CA) revoked.
 type revokedCerts struct {
 	serials [][2]uint64 // inclusive ranges, serial 0 never listed
+	bitmaps []serialBitmap
 	keyIDs  map[string]bool
+}
+
+// serialBitmap revokes serial offset+i when bit i of bits (big-endian, as
+// the KRL's mpint) is set. It is kept as read: a KRL of bitmaps would take
+// a thousand times its size as a list of serials.
+type serialBitmap struct {
+	offset uint64
+	bits   []byte
+}
+
+func (b serialBitmap) has(serial uint64) bool {
+	if serial < b.offset {
+		return false
+	}
+	i := serial - b.offset
+	return i < uint64(len(b.bits))*8 && b.bits[uint64(len(b.bits))-1-i/8]&(1<<(i%8)) != 0
 }
 
 const krlMagic = "SSHKRL\n\x00"
@@ -275,17 +293,20 @@ func (r *Revocations) parseCertSection(d *krlReader) {
 				return
 			}
 			bitmap = bytes.TrimLeft(bitmap, "\x00")
-			n := uint64(len(bitmap)) * 8
-			for i := uint64(0); i < n && d.err == nil; i++ {
-				if bitmap[len(bitmap)-1-int(i/8)]&(1<<(i%8)) == 0 {
-					continue
-				}
-				if i > math.MaxUint64-offset {
-					d.fail("serial bitmap goes past the largest serial")
-					return
-				}
-				revoke(offset+i, offset+i)
+			if len(bitmap) == 0 {
+				break
 			}
+			// As krl.c reads it: no serial 0, no serial past 2^64-1.
+			top := uint64(len(bitmap))*8 - 1 - uint64(bits.LeadingZeros8(bitmap[0]))
+			if top > math.MaxUint64-offset {
+				d.fail("serial bitmap goes past the largest serial")
+				return
+			}
+			if offset == 0 && bitmap[len(bitmap)-1]&1 != 0 {
+				d.fail("serial bitmap revokes serial 0")
+				return
+			}
+			rc.bitmaps = append(rc.bitmaps, serialBitmap{offset, bitmap})
 		case krlCertKeyID:
 			for sub.err == nil && len(sub.b) > 0 {
 				if id := sub.cstring(); sub.err == nil {
@@ -371,6 +392,11 @@ func (r *Revocations) keyRevoked(key ssh.PublicKey) string {
 		}
 		for _, s := range rc.serials {
 			if s[0] <= cert.Serial && cert.Serial <= s[1] {
+				return fmt.Sprintf("the revocation file %s lists its serial", r.name)
+			}
+		}
+		for _, b := range rc.bitmaps {
+			if b.has(cert.Serial) {
 				return fmt.Sprintf("the revocation file %s lists its serial", r.name)
 			}
 		}

@@ -130,3 +130,39 @@ func FuzzParseRevocations(f *testing.F) {
 		}
 	})
 }
+
+// TestSerialBitmap: bit i of a bitmap section revokes serial offset+i, for
+// its CA only, up to the largest serial.
+func TestSerialBitmap(t *testing.T) {
+	_, k, _ := ed25519.GenerateKey(rand.Reader)
+	ca, _ := ssh.NewSignerFromKey(k)
+	_, k2, _ := ed25519.GenerateKey(rand.Reader)
+	other, _ := ssh.NewSignerFromKey(k2)
+	cert := func(by ssh.Signer, serial uint64) *ssh.Certificate {
+		c := &ssh.Certificate{Key: ca.PublicKey(), CertType: ssh.UserCert, KeyId: "k", Serial: serial, ValidPrincipals: []string{"a"}, ValidBefore: ssh.CertTimeInfinity}
+		if err := c.SignCert(rand.Reader, by); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	bitmap := func(offset uint64, bits ...byte) *Revocations {
+		r, err := ParseRevocations(append(krlHeader(), certSection(ca.PublicKey().Marshal(), sub(krlCertSerialBitmap, krlBuilder(nil).u64(offset).str(bits)))...), "revoked")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := bitmap(100, 0x00, 0x01, 0x05) // bits 0, 2 and 8: serials 100, 102, 108
+	for serial, want := range map[uint64]bool{99: false, 100: true, 101: false, 102: true, 107: false, 108: true, 109: false, 1 << 40: false} {
+		if got := r.Check(cert(ca, serial)) != nil; got != want {
+			t.Errorf("serial %d: revoked %v, want %v", serial, got, want)
+		}
+		if r.Check(cert(other, serial)) != nil {
+			t.Errorf("serial %d of another CA revoked", serial)
+		}
+	}
+	top := bitmap(^uint64(0)-8, 0x01, 0x00) // bit 8: the largest serial
+	if top.Check(cert(ca, ^uint64(0))) == nil || top.Check(cert(ca, ^uint64(0)-1)) != nil {
+		t.Error("bitmap at the largest serial")
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
 	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
 )
 
@@ -321,7 +322,7 @@ func signStatement(e *env, st approval.Statement, keyPath string) (string, error
 	if err != nil {
 		return "", err
 	}
-	return approval.Sign(signer, payload, approval.Namespace)
+	return sshsig.Sign(signer, payload, approval.Namespace)
 }
 
 // maxTFFile bounds a .tf file approve and sign read.

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 	"github.com/planguard/terraform-provider-planguard/internal/report"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 const defaultPolicy = "planguard.hcl"
@@ -63,7 +63,7 @@ func (c *checkFlags) check(ctx context.Context, e *env, planPath string) (*check
 		t, err = parseNow(c.now)
 	}
 	var pol *policy.Policy
-	var trust *approval.AllowedSigners
+	var trust *trust.AllowedSigners
 	if err == nil {
 		pol, trust, err = check.LoadPolicy(c.policy, c.policySHA256)
 	}
@@ -154,6 +154,6 @@ func (c *checkFlags) finish(e *env, res *check.Result, rs reports) error {
 }
 
 // loadPolicy reads the policy and the trust file it names (no pin).
-func loadPolicy(path string) (*policy.Policy, *approval.AllowedSigners, error) {
+func loadPolicy(path string) (*policy.Policy, *trust.AllowedSigners, error) {
 	return check.LoadPolicy(path, "")
 }

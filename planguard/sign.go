@@ -14,6 +14,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
 	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
 )
 
@@ -119,7 +120,7 @@ else in it is kept.`,
 			return exitError, fmt.Errorf("%s already signed %s.%s", *principal, tfconfig.ResourceType, b.Name)
 		}
 	}
-	st := tfconfig.Statement(b.Approval)
+	st := b.Approval.Statement
 	payload, err := st.Payload()
 	if err != nil {
 		return exitError, withHint(fmt.Errorf("%s.%s: %w", tfconfig.ResourceType, b.Name, err), "fix the block before signing it")
@@ -130,7 +131,7 @@ else in it is kept.`,
 		if err != nil {
 			return exitError, fmt.Errorf("read signature: %w", err)
 		}
-		parsed, err := approval.ParseSignature(string(raw))
+		parsed, err := sshsig.Parse(string(raw))
 		if err == nil {
 			err = parsed.Verify(payload, approval.Namespace)
 		}
@@ -178,7 +179,7 @@ an RFC 3339 --expires to print the same bytes again later).`,
 		if err != nil {
 			return exitError, err
 		}
-		st = tfconfig.Statement(b.Approval)
+		st = b.Approval.Statement
 	} else {
 		var err error
 		if st, err = sf.statement(e); err != nil {

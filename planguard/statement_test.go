@@ -11,6 +11,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // TestApproveFromAndIssuedAtOnARealPlan: on a real Terraform plan with a
@@ -89,12 +90,12 @@ moved {
 			t.Errorf("approve %v: %s %+v", c.args, b.Name, a)
 		}
 		// The signature covers from and issued_at.
-		st := tfconfig.Statement(a)
-		trust, err := approval.ParseAllowedSigners([]byte(`alice@example.com `+string(pub)), "allowed_signers", approval.ParseOptions{})
+		st := a.Statement
+		signers, err := trust.ParseAllowedSigners([]byte(`alice@example.com `+string(pub)), "allowed_signers", trust.ParseOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := approval.VerifySignature(st, "alice@example.com", a.Signatures[0].Signature, trust, mustTime(t, now)); err != nil {
+		if _, err := approval.VerifySignature(st, "alice@example.com", a.Signatures[0].Signature, signers, mustTime(t, now)); err != nil {
 			t.Errorf("approve %v: signature: %v", c.args, err)
 		}
 		if c.from != "" {
@@ -102,7 +103,7 @@ moved {
 			if st.Action == approval.ActionMove {
 				st.Action = approval.ActionDelete
 			}
-			if _, err := approval.VerifySignature(st, "alice@example.com", a.Signatures[0].Signature, trust, mustTime(t, now)); err == nil {
+			if _, err := approval.VerifySignature(st, "alice@example.com", a.Signatures[0].Signature, signers, mustTime(t, now)); err == nil {
 				t.Errorf("approve %v: the signature verifies without from", c.args)
 			}
 		}

@@ -19,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 var (
@@ -276,7 +278,7 @@ func (r *approvalResource) check(st approval.Statement, payload []byte, sigs []s
 	var diags diag.Diagnostics
 	now := time.Now
 	var scope string
-	var trust *approval.AllowedSigners
+	var trust *trust.AllowedSigners
 	if r.data != nil {
 		now, scope, trust = r.data.now, r.data.scope, r.data.trust
 	}
@@ -330,7 +332,7 @@ func (r *approvalResource) check(st approval.Statement, payload []byte, sigs []s
 // verifyOverPayload checks, without any trust file, that armored is a sound
 // SSHSIG over payload in the approval namespace by the key it embeds.
 func verifyOverPayload(principal, armored string, payload []byte) error {
-	sig, err := approval.ParseSignature(armored)
+	sig, err := sshsig.Parse(armored)
 	if err == nil {
 		err = sig.Verify(payload, approval.Namespace)
 	}

@@ -22,7 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // Option configures a provider made by New.
@@ -65,7 +65,7 @@ type providerData struct {
 	// scope is the provider's scope, or "" when not set or not yet known.
 	scope string
 	// trust is the parsed allowed_signers, or nil when not set or not yet known.
-	trust *approval.AllowedSigners
+	trust *trust.AllowedSigners
 	// now is the clock.
 	now func() time.Time
 }
@@ -129,7 +129,7 @@ func (p *planguardProvider) Configure(ctx context.Context, req provider.Configur
 	switch {
 	case known(cfg.AllowedSigners):
 		content := cfg.AllowedSigners.ValueString()
-		trust, err := approval.ParseAllowedSigners([]byte(content), "allowed_signers", approval.ParseOptions{})
+		signers, err := trust.ParseAllowedSigners([]byte(content), "allowed_signers", trust.ParseOptions{})
 		if err != nil {
 			detail := err.Error()
 			if looksLikePath(content) {
@@ -139,7 +139,7 @@ func (p *planguardProvider) Configure(ctx context.Context, req provider.Configur
 			resp.Diagnostics.AddAttributeError(path.Root("allowed_signers"), "Invalid allowed_signers", detail)
 			return
 		}
-		data.trust = trust
+		data.trust = signers
 	case known(cfg.AllowedSignersFile):
 		name := cfg.AllowedSignersFile.ValueString()
 		raw, err := os.ReadFile(name)
@@ -148,12 +148,12 @@ func (p *planguardProvider) Configure(ctx context.Context, req provider.Configur
 				fmt.Sprintf("read allowed_signers file: %v", err))
 			return
 		}
-		trust, err := approval.ParseAllowedSigners(raw, name, approval.ParseOptions{})
+		signers, err := trust.ParseAllowedSigners(raw, name, trust.ParseOptions{})
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("allowed_signers_file"), "Invalid allowed_signers_file", err.Error())
 			return
 		}
-		data.trust = trust
+		data.trust = signers
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
 )
 
 // fieldRules describes, for documentation, the rule approval.Statement.Validate
@@ -129,7 +130,7 @@ func (sshsigValidator) ValidateString(_ context.Context, req validator.StringReq
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := approval.ParseSignature(req.ConfigValue.ValueString()); err != nil {
+	if _, err := sshsig.Parse(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid signature",
 			fmt.Sprintf("%v\n\nMake the signature with: ssh-keygen -Y sign -n %s -f KEY payload", err, approval.Namespace))
 	}

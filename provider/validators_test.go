@@ -16,6 +16,8 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 func validateString(v validator.String, value types.String) diag.Diagnostics {
@@ -114,7 +116,7 @@ func testSigner(t *testing.T) ssh.Signer {
 
 func testSign(t *testing.T, s ssh.Signer, payload []byte) string {
 	t.Helper()
-	sig, err := approval.Sign(s, payload, approval.Namespace)
+	sig, err := sshsig.Sign(s, payload, approval.Namespace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +129,8 @@ func TestSSHSIGValidator(t *testing.T) {
 		name, value, want string
 	}{
 		{"valid", good, ""},
-		{"valid with surrounding white space", "\n  " + good + "\n\n", ""},
+		{"valid with trailing white space", good + "\n\n  ", ""},
+		{"leading white space", "\n  " + good, "text before"},
 		{"empty", "", "does not start with"},
 		{"not armored", "U1NIU0lH", "does not start with"},
 		{"truncated", good[:len(good)-20], "truncated"},
@@ -231,10 +234,10 @@ func TestCheckWarnings(t *testing.T) {
 	other.Reason = "something else"
 	farFuture := st
 	farFuture.ExpiresAt = "2999-01-01T00:00:00Z"
-	trust, err := approval.ParseAllowedSigners([]byte(
+	signers, err := trust.ParseAllowedSigners([]byte(
 		"alice@example.com "+string(ssh.MarshalAuthorizedKey(alice.PublicKey()))+
-			"carol@example.com valid-before=20260101Z "+string(ssh.MarshalAuthorizedKey(alice.PublicKey()))),
-		"allowed_signers", approval.ParseOptions{})
+			`carol@example.com valid-before="20260101Z" `+string(ssh.MarshalAuthorizedKey(alice.PublicKey()))),
+		"allowed_signers", trust.ParseOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +259,7 @@ func TestCheckWarnings(t *testing.T) {
 		},
 		{
 			name: "valid with trust and scope",
-			data: &providerData{now: at(testNow), scope: "prod", trust: trust},
+			data: &providerData{now: at(testNow), scope: "prod", trust: signers},
 			st:   st, sigs: []signatureModel{sm("alice@example.com", testSign(t, alice, payload))},
 		},
 		{
@@ -272,7 +275,7 @@ func TestCheckWarnings(t *testing.T) {
 		},
 		{
 			name: "signed over another payload, with trust",
-			data: &providerData{now: at(testNow), trust: trust},
+			data: &providerData{now: at(testNow), trust: signers},
 			st:   st, sigs: []signatureModel{sm("alice@example.com", testSign(t, alice, mustPayload(t, other)))},
 			want: []string{`signatures[0].signature: Signature does not verify: does not verify over this approval's payload`},
 		},
@@ -281,7 +284,7 @@ func TestCheckWarnings(t *testing.T) {
 			data: &providerData{now: at(testNow)},
 			st:   st,
 			sigs: []signatureModel{sm("alice@example.com", func() string {
-				s, err := approval.Sign(alice, payload, "git")
+				s, err := sshsig.Sign(alice, payload, "git")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -291,7 +294,7 @@ func TestCheckWarnings(t *testing.T) {
 		},
 		{
 			name: "untrusted key",
-			data: &providerData{now: at(testNow), trust: trust},
+			data: &providerData{now: at(testNow), trust: signers},
 			st:   st, sigs: []signatureModel{
 				sm("alice@example.com", testSign(t, alice, payload)),
 				sm("mallory@example.com", testSign(t, mallory, payload)),
@@ -300,7 +303,7 @@ func TestCheckWarnings(t *testing.T) {
 		},
 		{
 			name: "key outside its validity window",
-			data: &providerData{now: at(testNow), trust: trust},
+			data: &providerData{now: at(testNow), trust: signers},
 			st:   st, sigs: []signatureModel{sm("carol@example.com", testSign(t, alice, payload))},
 			want: []string{`signatures[0].principal: Signature is not trusted: expired at 2026-01-01`},
 		},
@@ -318,7 +321,7 @@ func TestCheckWarnings(t *testing.T) {
 		},
 		{
 			name: "unknown signature is skipped",
-			data: &providerData{now: at(testNow), trust: trust},
+			data: &providerData{now: at(testNow), trust: signers},
 			st:   st, sigs: []signatureModel{{Principal: types.StringValue("x"), Signature: types.StringUnknown()}},
 		},
 	}

@@ -24,8 +24,9 @@ targets=(
 	./internal/plan:FuzzDecode
 	./internal/policy:FuzzParse
 	./internal/policy:FuzzMatchAddress
-	./internal/approval:FuzzParseAllowedSigners
-	./internal/approval:FuzzParseSignature
+	./internal/trust:FuzzParseAllowedSigners
+	./internal/trust:FuzzParseRevocations
+	./internal/sshsig:FuzzParse
 	./internal/address:FuzzParse
 	./planguard:FuzzCheckNoAllowOnError
 	./planguard:FuzzApplyArgs

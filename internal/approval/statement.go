@@ -1,7 +1,7 @@
 // Package approval defines what a planguard approval is and what is signed:
-// the approval statement, its canonical payload (RFC 8785 JSON), OpenSSH
-// SSHSIG signatures over it, and the OpenSSH allowed_signers trust file that
-// says whose signatures count.
+// the approval statement and its canonical payload (RFC 8785 JSON), and
+// VerifySignature, which checks one signature over it: an OpenSSH SSHSIG
+// (package sshsig) by a key an allowed_signers file trusts (package trust).
 //
 // The provider and the gate both use this package, so there is exactly one
 // definition of the signed bytes.
@@ -12,12 +12,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/planguard/terraform-provider-planguard/internal/address"
+	"github.com/planguard/terraform-provider-planguard/internal/canonjson"
 )
 
 // PayloadType is the "type" member of every payload; it versions the format.
@@ -243,7 +243,7 @@ func (s Statement) Payload() ([]byte, error) {
 	if s.IssuedAt != "" {
 		members["issued_at"] = s.IssuedAt
 	}
-	return canonicalObject(members), nil
+	return canonjson.StringObject(members), nil
 }
 
 // ID returns the hex SHA-256 of the payload.
@@ -254,62 +254,4 @@ func (s Statement) ID() (string, error) {
 	}
 	sum := sha256.Sum256(p)
 	return hex.EncodeToString(sum[:]), nil
-}
-
-// canonicalObject serialises a flat object of strings per RFC 8785: members
-// sorted by the UTF-16 code units of their names, no white space, strings
-// escaped as ECMAScript's JSON.stringify does. Keys here are ASCII, so byte
-// order equals UTF-16 order. Values must be valid UTF-8 (Validate ensures it).
-func canonicalObject(m map[string]string) []byte {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeJSONString(&b, k)
-		b.WriteByte(':')
-		writeJSONString(&b, m[k])
-	}
-	b.WriteByte('}')
-	return []byte(b.String())
-}
-
-// writeJSONString writes s as an RFC 8785 string: only '"', '\\' and
-// control characters below U+0020 are escaped, using the short forms
-// \b \t \n \f \r where they exist and \u00xx (lower-case hex) otherwise.
-func writeJSONString(b *strings.Builder, s string) {
-	const hexdigits = "0123456789abcdef"
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"':
-			b.WriteString(`\"`)
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c == '\b':
-			b.WriteString(`\b`)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\f':
-			b.WriteString(`\f`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c < 0x20:
-			b.WriteString(`\u00`)
-			b.WriteByte(hexdigits[c>>4])
-			b.WriteByte(hexdigits[c&0xf])
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
 }

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // Problem kinds for a signature that does not count.
@@ -16,12 +19,15 @@ const (
 	// ProblemUntrusted: the signature is sound but allowed_signers does not
 	// trust its key for the named principal, namespace and time.
 	ProblemUntrusted = "untrusted"
+	// ProblemRevoked: the signature is sound but the policy's revocation
+	// file (trust.revoked_keys) revokes its key, certificate or CA.
+	ProblemRevoked = "revoked"
 )
 
 // SignatureError says why one signature of an approval does not count.
 type SignatureError struct {
 	Principal string
-	Kind      string // ProblemBadSignature or ProblemUntrusted
+	Kind      string // ProblemBadSignature, ProblemUntrusted or ProblemRevoked
 	Err       error
 }
 
@@ -34,15 +40,33 @@ func (e *SignatureError) Unwrap() error { return e.Err }
 // Verified is a signature that counts.
 type Verified struct {
 	Principal string
-	// Fingerprint is the SHA256 fingerprint of the signing key; two
-	// principals sharing one key are one signer.
+	// Fingerprint is the SHA256 fingerprint of the signing key (for a
+	// certificate, of the key it certifies); two principals sharing one key
+	// are one signer.
 	Fingerprint string
+	// Certificate is the OpenSSH user certificate the signature was made
+	// with, trusted through a cert-authority line; nil for a plain key.
+	Certificate *Certificate
+}
+
+// Certificate is what a report shows of the user certificate that made a
+// signature.
+type Certificate struct {
+	// KeyID is the certificate's key identity (ssh-keygen -s -I).
+	KeyID string
+	// Serial is its serial number (ssh-keygen -s -z).
+	Serial uint64
+	// Principals are the principals it is valid for (ssh-keygen -s -n).
+	Principals []string
+	// CA is the SHA256 fingerprint of the CA key that signed it.
+	CA string
 }
 
 // VerifySignature checks that armored is a valid SSHSIG by principal over the
 // payload of st, in namespace planguard-approval, with a key allowed_signers
-// trusts for that principal at now.
-func VerifySignature(st Statement, principal, armored string, trust *AllowedSigners, now time.Time) (Verified, error) {
+// trusts for that principal at now, or with a user certificate one of its
+// cert-authority lines trusts.
+func VerifySignature(st Statement, principal, armored string, signers *trust.AllowedSigners, now time.Time) (Verified, error) {
 	fail := func(kind string, err error) (Verified, error) {
 		return Verified{}, &SignatureError{Principal: principal, Kind: kind, Err: err}
 	}
@@ -53,24 +77,22 @@ func VerifySignature(st Statement, principal, armored string, trust *AllowedSign
 	if err != nil {
 		return fail(ProblemBadSignature, err)
 	}
-	sig, err := ParseSignature(armored)
+	sig, err := sshsig.Parse(armored)
 	if err != nil {
 		return fail(ProblemBadSignature, err)
 	}
 	if err := sig.Verify(payload, Namespace); err != nil {
 		return fail(ProblemBadSignature, err)
 	}
-	entry, err := trust.Authorize(principal, sig.PublicKey, Namespace, now)
-	if err != nil {
+	if _, err := signers.Authorize(principal, sig, Namespace, now); err != nil {
+		if errors.Is(err, trust.ErrRevoked) {
+			return fail(ProblemRevoked, err)
+		}
 		return fail(ProblemUntrusted, err)
 	}
-	if entry.VerifyRequired {
-		if !isSK(sig.PublicKey) {
-			return fail(ProblemUntrusted, fmt.Errorf("allowed_signers line %d requires user verification, which only FIDO keys provide", entry.Line))
-		}
-		if flags, _ := skFlags(sig.Signature); flags&skUserVerified == 0 {
-			return fail(ProblemUntrusted, fmt.Errorf("allowed_signers line %d requires user verification (PIN), and the signature lacks it", entry.Line))
-		}
+	v := Verified{Principal: principal, Fingerprint: ssh.FingerprintSHA256(sshsig.PlainKey(sig.PublicKey))}
+	if cert, ok := sig.PublicKey.(*ssh.Certificate); ok {
+		v.Certificate = &Certificate{KeyID: cert.KeyId, Serial: cert.Serial, Principals: cert.ValidPrincipals, CA: ssh.FingerprintSHA256(cert.SignatureKey)}
 	}
-	return Verified{Principal: principal, Fingerprint: ssh.FingerprintSHA256(sig.PublicKey)}, nil
+	return v, nil
 }

@@ -19,10 +19,11 @@ import (
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // Libraries (issue 13, measured with v0.11.1 / v1.2.0 in a scratch test):
@@ -107,7 +108,7 @@ func Sign(signer ssh.Signer, res *check.Result) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sig, err := approval.Sign(signer, PAE(PayloadType, payload), Namespace)
+	sig, err := sshsig.Sign(signer, PAE(PayloadType, payload), Namespace)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +173,7 @@ func Verify(a Check, planSHA256 string) (*Predicate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read attestation signers: %w", err)
 	}
-	trust, err := approval.ParseAllowedSigners(signersData, a.Signers, approval.ParseOptions{Location: time.Local})
+	allowed, err := trust.ParseAllowedSigners(signersData, a.Signers, trust.ParseOptions{Location: time.Local})
 	if err != nil {
 		return nil, err
 	}
@@ -184,12 +185,12 @@ func Verify(a Check, planSHA256 string) (*Predicate, error) {
 			problems = append(problems, "a signature is not base64")
 			continue
 		}
-		sig, err := approval.ParseSignature(string(armored))
+		sig, err := sshsig.Parse(string(armored))
 		if err == nil {
 			err = sig.Verify(PAE(env.PayloadType, payload), Namespace)
 		}
 		if err == nil {
-			_, err = trust.Authorize(a.Principal, sig.PublicKey, Namespace, a.Now)
+			_, err = allowed.Authorize(a.Principal, sig, Namespace, a.Now)
 		}
 		if err != nil {
 			problems = append(problems, err.Error())

@@ -13,11 +13,11 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // PlanSource says where the plan comes from.
@@ -40,7 +40,7 @@ type PlanSource struct {
 type Request struct {
 	// Policy and Trust are what LoadPolicy returned.
 	Policy *policy.Policy
-	Trust  *approval.AllowedSigners
+	Trust  *trust.AllowedSigners
 	Plan   PlanSource
 	// Now is the time approvals are judged at (required: a zero time is an
 	// error, since every approval would be unexpired then).

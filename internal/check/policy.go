@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // LoadPolicy reads the policy at path and the trust file it names
@@ -17,19 +17,19 @@ import (
 // policy hash (the policy and its trust files) is not pin. Every front door
 // (check, apply, the hook, the runner, serve) loads its policy here; errors
 // carry hints (package hint).
-func LoadPolicy(path, pin string) (*policy.Policy, *approval.AllowedSigners, error) {
+func LoadPolicy(path, pin string) (*policy.Policy, *trust.AllowedSigners, error) {
 	pol, err := policy.Load(path)
 	if err != nil {
 		return nil, nil, hint.With(err, "fix the policy file; see docs/guides/policy.md")
 	}
-	trust, err := approval.ParseAllowedSigners(pol.AllowedSigners, pol.AllowedSignersPath, approval.ParseOptions{Location: time.Local})
+	signers, err := trust.ParseAllowedSigners(pol.AllowedSigners, pol.AllowedSignersPath, trust.ParseOptions{Location: time.Local, RevokedKeysName: pol.RevokedKeysPath, RevokedKeys: pol.RevokedKeys})
 	if err != nil {
-		return nil, nil, hint.With(fmt.Errorf("trust file named by %s: %w", path, err), "each line is `PRINCIPAL [OPTIONS] KEYTYPE KEY`, as for ssh-keygen -Y verify")
+		return nil, nil, hint.With(fmt.Errorf("trust file named by %s: %w", path, err), "allowed_signers: each line is `PRINCIPAL [OPTIONS] KEYTYPE KEY`, as for ssh-keygen -Y verify; revoked_keys: a KRL made with ssh-keygen -k, or one public key per line")
 	}
 	if err := checkPin(path, pol, pin); err != nil {
 		return nil, nil, err
 	}
-	return pol, trust, nil
+	return pol, signers, nil
 }
 
 // ValidPin reports whether s looks like a hex SHA-256 (a policy hash pin).

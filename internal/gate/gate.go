@@ -17,6 +17,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // Status is what became of an approval, as reported.
@@ -32,6 +33,7 @@ const (
 	StatusExpired       Status = "expired"        // expires_at has passed
 	StatusBadSignature  Status = "bad_signature"  // no signature verifies over the payload
 	StatusUntrusted     Status = "untrusted"      // signatures verify but allowed_signers trusts none of them
+	StatusRevoked       Status = "revoked"        // a signature's key, certificate or CA is revoked (trust.revoked_keys)
 	StatusWrongAction   Status = "wrong_action"   // the target changes, but by another action
 	StatusWrongIdentity Status = "wrong_identity" // bound to another object than the one the plan changes
 	StatusTTLExceeded   Status = "ttl_exceeded"   // signed lifetime longer than the rule's max_ttl, or issued in the future
@@ -50,7 +52,7 @@ const IssuedAtSkew = 5 * time.Minute
 type Input struct {
 	Plan   *plan.Plan
 	Policy *policy.Policy
-	Trust  *approval.AllowedSigners
+	Trust  *trust.AllowedSigners
 	// Now is the time approvals and trust windows are judged at.
 	Now time.Time
 	// Author is the principal who proposed the change (CI sets it); their
@@ -538,8 +540,7 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 	if !pa.Known {
 		return fail(StatusUnknown, "its values are unknown until apply, so its signatures cannot be checked: use literal values")
 	}
-	st := approval.Statement{Scope: pa.Scope, Target: pa.Target, Action: pa.Action, Reason: pa.Reason, ExpiresAt: pa.ExpiresAt, Identity: pa.Identity,
-		From: pa.From, IssuedAt: pa.IssuedAt}
+	st := pa.Statement
 	if err := st.Validate(); err != nil {
 		return fail(StatusInvalid, err.Error())
 	}
@@ -571,6 +572,15 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 			var se *approval.SignatureError
 			if errors.As(err, &se) && (badKind == "" || badKind == StatusNoSigners) {
 				badKind = Status(se.Kind)
+			}
+			continue
+		}
+		if v.Certificate != nil && in.Author != "" && slices.ContainsFunc(v.Certificate.Principals, func(p string) bool { return strings.EqualFold(p, in.Author) }) {
+			// A certificate that also names the author is the author's,
+			// whichever of its principals the signature claims.
+			a.Problems = append(a.Problems, fmt.Sprintf("%s signed with certificate %q (serial %d), which also names the change's author %s, who cannot approve it", s.Principal, v.Certificate.KeyID, v.Certificate.Serial, in.Author))
+			if badKind == "" {
+				badKind = StatusNoSigners
 			}
 			continue
 		}
@@ -607,7 +617,7 @@ func emptyIfNil[T any](s []T) []T {
 // CheckApprovals verifies approvals on their own, without a plan: fields,
 // scope, expiry and signatures against the trust file. Sound approvals get
 // StatusValid; whether they cover a change only a plan can tell.
-func CheckApprovals(pol *policy.Policy, trust *approval.AllowedSigners, now time.Time, author string, approvals []plan.Approval) ([]Approval, error) {
+func CheckApprovals(pol *policy.Policy, trust *trust.AllowedSigners, now time.Time, author string, approvals []plan.Approval) ([]Approval, error) {
 	if pol == nil || trust == nil || now.IsZero() {
 		return nil, errors.New("gate: policy, trust and time are all required")
 	}

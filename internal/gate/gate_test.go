@@ -13,6 +13,8 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 var now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -60,7 +62,7 @@ func newKey(t *testing.T, principal string) key {
 
 type fixture struct {
 	pol               *policy.Policy
-	trust             *approval.AllowedSigners
+	trust             *trust.AllowedSigners
 	alice, bob, carol key
 	mallory           key // not in allowed_signers
 }
@@ -78,7 +80,7 @@ func setup(t *testing.T) *fixture {
 	}
 	// dave shares carol's key: one key is one signer, whatever the names.
 	lines = append(lines, "dave@example.com "+strings.TrimSpace(string(ssh.MarshalAuthorizedKey(f.carol.signer.PublicKey()))))
-	f.trust, err = approval.ParseAllowedSigners([]byte(strings.Join(lines, "\n")), "allowed_signers", approval.ParseOptions{})
+	f.trust, err = trust.ParseAllowedSigners([]byte(strings.Join(lines, "\n")), "allowed_signers", trust.ParseOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,14 +95,13 @@ func stmt(target, action string) approval.Statement {
 func approve(t *testing.T, st approval.Statement, signers ...key) plan.Approval {
 	t.Helper()
 	a := plan.Approval{Address: "planguard_approval." + strings.NewReplacer(".", "_", "[", "_", "]", "_", `"`, "").Replace(st.Target), Kind: plan.KindCreate, Known: true,
-		Scope: st.Scope, Target: st.Target, Action: st.Action, Reason: st.Reason, ExpiresAt: st.ExpiresAt, Identity: st.Identity,
-		From: st.From, IssuedAt: st.IssuedAt}
+		Statement: st}
 	p, err := st.Payload()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range signers {
-		sig, err := approval.Sign(k.signer, p, approval.Namespace)
+		sig, err := sshsig.Sign(k.signer, p, approval.Namespace)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,7 @@ package gate
 import (
 	"fmt"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // warnings are the report's non-blocking findings about the input.
@@ -21,7 +21,7 @@ func warnings(in Input) []string {
 // identity is rightly absent from the trust file. But a login where the
 // file names e-mails excludes nobody, so that author could approve their
 // own change.
-func AuthorWarning(trust *approval.AllowedSigners, author string) string {
+func AuthorWarning(trust *trust.AllowedSigners, author string) string {
 	if author == "" || len(trust.KeysOf(author)) > 0 {
 		return ""
 	}

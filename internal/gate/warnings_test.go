@@ -6,8 +6,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // TestAuthorWarning: an author no allowed_signers line names is a warning
@@ -44,7 +44,7 @@ func TestAuthorWarning(t *testing.T) {
 		}
 	}
 	// A wildcard line names every matching author.
-	wild, err := approval.ParseAllowedSigners([]byte("*@example.com "+strings.TrimSpace(string(sshPub(f.alice)))), "allowed_signers", approval.ParseOptions{})
+	wild, err := trust.ParseAllowedSigners([]byte("*@example.com "+strings.TrimSpace(string(sshPub(f.alice)))), "allowed_signers", trust.ParseOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/planguard/terraform-provider-planguard/internal/approval"
 )
 
 // A resource change as Terraform 1.8 prints it (from testdata/terraform/delete.json).
@@ -361,9 +363,9 @@ func TestApprovals(t *testing.T) {
 		{Principal: "bob@example.com", Signature: "sig-b"},
 	}
 	full := func(addr string, kind Kind) Approval {
-		return Approval{Address: "planguard_approval." + addr, Kind: kind, Known: true, Scope: "prod",
+		return Approval{Address: "planguard_approval." + addr, Kind: kind, Known: true, Statement: approval.Statement{Scope: "prod",
 			Target: `module.data.terraform_data.db["a"]`, Action: "delete", Reason: "CHG-1042: retire",
-			ExpiresAt: "2026-12-01T00:00:00Z", Signatures: sigs}
+			ExpiresAt: "2026-12-01T00:00:00Z"}, Signatures: sigs}
 	}
 	sigsUnknown := full("sigs_unknown", KindCreate)
 	sigsUnknown.Known, sigsUnknown.Signatures = false, nil

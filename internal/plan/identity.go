@@ -10,12 +10,12 @@ import (
 	"bytes"
 	"fmt"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/canonjson"
 )
 
 // CanonicalIdentity returns the canonical form of a resource identity given
 // as raw JSON: "" when absent (nil), null or an empty object; else the RFC
-// 8785 JSON of the object (approval.CanonicalJSON), e.g.
+// 8785 JSON of the object (canonjson.Transform), e.g.
 // {"account_id":"123456789012","id":"db-1","region":"eu-west-1"}. That
 // string is what an approval's identity names. Anything but an object or
 // null, or an object without a canonical form (duplicate member names, an
@@ -29,7 +29,7 @@ func CanonicalIdentity(raw []byte, what func() string) (string, error) {
 	if t[0] != '{' {
 		return "", fmt.Errorf("%w: %s must be an object (a resource identity) or null", ErrMalformed, what())
 	}
-	c, err := approval.CanonicalJSON(t)
+	c, err := canonjson.Transform(t)
 	if err != nil {
 		return "", fmt.Errorf("%w: %s: %w", ErrMalformed, what(), err)
 	}

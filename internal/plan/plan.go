@@ -18,6 +18,8 @@
 // the binary: only tests, fuzzers and benchmarks import package planref.
 package plan
 
+import "github.com/planguard/terraform-provider-planguard/internal/approval"
+
 // Kind is the classification of one resource change.
 type Kind string
 
@@ -124,13 +126,10 @@ type Approval struct {
 	// identity, from, issued_at or signatures is (wholly or partly) unknown
 	// in the plan. The unknown fields are then left empty.
 	Known bool
-	// Scope, Target, Action, Reason, ExpiresAt and Identity are the planned
-	// attribute values ("" when null).
-	Scope, Target, Action, Reason, ExpiresAt, Identity string
-	// From and IssuedAt are the planned values of the optional from and
-	// issued_at attributes ("" when null or absent, as in plans made with a
-	// provider version that lacks them).
-	From, IssuedAt string
+	// Statement holds the planned values of the signed attributes ("" when
+	// null, or absent as from and issued_at are in plans made with a
+	// provider version that lacks them), as written: not validated.
+	approval.Statement
 	// Signatures are the planned signatures, in plan order.
 	Signatures []Signature
 }

@@ -27,7 +27,7 @@ var (
 		},
 	}
 	trustSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "allowed_signers"}},
+		Attributes: []hcl.AttributeSchema{{Name: "allowed_signers"}, {Name: "revoked_keys"}},
 	}
 	protectSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
@@ -156,6 +156,20 @@ func decodeTrust(p *Policy, b *hcl.Block) hcl.Diagnostics {
 	p.AllowedSignersPath = resolveTrustPath(p.Filename, s)
 	p.trustRaw = s
 	p.trustRange = attr.Expr.Range()
+	if attr, ok := content.Attributes["revoked_keys"]; ok {
+		s, d := stringAttr(attr)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			return diags
+		}
+		if strings.TrimSpace(s) == "" || strings.ContainsRune(s, 0) {
+			return append(diags, errorAt(attr.Expr.Range(), "Invalid revoked_keys",
+				"revoked_keys must be the path of an OpenSSH KRL (ssh-keygen -k) or of a list of public keys, relative to the policy file."))
+		}
+		p.RevokedKeysPath = resolveTrustPath(p.Filename, s)
+		p.revokedRaw = s
+		p.revokedRange = attr.Expr.Range()
+	}
 	return diags
 }
 

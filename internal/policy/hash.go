@@ -16,7 +16,7 @@ const HashHeader = "planguard policy-hash v1"
 // the policy hash.
 type TrustFile struct {
 	// Name is the trust attribute that names the file: "allowed_signers"
-	// (and, when the policy language gains it, "revoked_keys").
+	// or "revoked_keys".
 	Name string
 	// Path is where the file was read from.
 	Path string
@@ -33,9 +33,12 @@ func (p *Policy) TrustFiles() []TrustFile {
 	}
 	sum := sha256.Sum256(p.AllowedSigners)
 	files := []TrustFile{{Name: "allowed_signers", Path: p.AllowedSignersPath, SHA256: hex.EncodeToString(sum[:])}}
-	// A revocation file (trust { revoked_keys = "FILE" }, planned) is
-	// appended here as {Name: "revoked_keys", ...} whenever the policy names
-	// it: the policy's own bytes, hashed first, say whether it does.
+	// The policy's own bytes, hashed first, say whether it names a
+	// revocation file.
+	if p.RevokedKeys != nil {
+		sum := sha256.Sum256(p.RevokedKeys)
+		files = append(files, TrustFile{Name: "revoked_keys", Path: p.RevokedKeysPath, SHA256: hex.EncodeToString(sum[:])})
+	}
 	return files
 }
 

@@ -50,6 +50,13 @@ type Policy struct {
 	AllowedSignersPath string
 	// AllowedSigners is the content of the trust file. Only Load fills it.
 	AllowedSigners []byte
+	// RevokedKeysPath is trust.revoked_keys, resolved as AllowedSignersPath
+	// is; "" when the policy names no revocation file.
+	RevokedKeysPath string
+	// RevokedKeys is the content of the revocation file (an OpenSSH KRL or
+	// a list of public keys), or nil when the policy names none. Only Load
+	// fills it.
+	RevokedKeys []byte
 	// Rules are the protect blocks, in file order.
 	Rules []*Rule
 	// ProtectImports (protect_imports, default true) protects every change
@@ -69,10 +76,12 @@ type Policy struct {
 	// AllowActions are the allow_actions blocks, in file order.
 	AllowActions []*ActionAllowance
 
-	trustRange hcl.Range // the allowed_signers attribute, for Load's messages
-	trustRaw   string    // the allowed_signers attribute's value, as written
-	index      index
-	providers  []glob
+	trustRange   hcl.Range // the allowed_signers attribute, for Load's messages
+	trustRaw     string    // the allowed_signers attribute's value, as written
+	revokedRange hcl.Range // the revoked_keys attribute
+	revokedRaw   string    // its value, as written; "" when absent
+	index        index
+	providers    []glob
 }
 
 // Rule is one protect block.
@@ -148,8 +157,10 @@ func Parse(src []byte, filename string) (*Policy, error) {
 }
 
 // Load reads the policy file at path, parses it, and reads its trust file
-// into AllowedSigners. A trust file that cannot be read, or that lists no
-// signer (only blank and comment lines), is an error.
+// into AllowedSigners and its revocation file, if it names one, into
+// RevokedKeys. A trust file that cannot be read, or that lists no signer
+// (only blank and comment lines), is an error, and so is a revocation file
+// that cannot be read.
 //
 // A relative trust path starts at the directory of the policy file itself,
 // after following symbolic links: a link to a protected policy, placed in a
@@ -165,12 +176,15 @@ func Load(path string) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !filepath.IsAbs(p.trustRaw) {
+	if !filepath.IsAbs(p.trustRaw) || p.revokedRaw != "" && !filepath.IsAbs(p.revokedRaw) {
 		resolved, err := filepath.EvalSymlinks(path)
 		if err != nil {
 			return nil, fmt.Errorf("resolve policy path %s: %w", path, err)
 		}
 		p.AllowedSignersPath = resolveTrustPath(resolved, p.trustRaw)
+		if p.revokedRaw != "" {
+			p.RevokedKeysPath = resolveTrustPath(resolved, p.revokedRaw)
+		}
 	}
 	signers, err := readRegular(p.AllowedSignersPath)
 	if err != nil {
@@ -182,6 +196,16 @@ func Load(path string) (*Policy, error) {
 			p.trustRange, p.AllowedSignersPath)
 	}
 	p.AllowedSigners = signers
+	if p.revokedRaw != "" {
+		// An unreadable revocation file is an error, never "nothing is
+		// revoked". Whether it parses is package trust's to say.
+		revoked, err := readRegular(p.RevokedKeysPath)
+		if err != nil {
+			return nil, fmt.Errorf("%s: read revocation file %s: %w; fix trust.revoked_keys (an OpenSSH KRL made with ssh-keygen -k, or one public key per line), whose relative path starts at the policy file's directory",
+				p.revokedRange, p.RevokedKeysPath, err)
+		}
+		p.RevokedKeys = revoked
+	}
 	p.Hash = hashOf(p)
 	return p, nil
 }

@@ -172,12 +172,6 @@ func evalContext(dir string) *hcl.EvalContext {
 	}}
 }
 
-// Statement returns the signed statement of an approval.
-func Statement(a plan.Approval) approval.Statement {
-	return approval.Statement{Scope: a.Scope, Target: a.Target, Action: a.Action, Reason: a.Reason, ExpiresAt: a.ExpiresAt, Identity: a.Identity,
-		From: a.From, IssuedAt: a.IssuedAt}
-}
-
 // Render returns a planguard_approval block with the given signatures. The
 // optional from and issued_at are written only when set: from before
 // target, issued_at before expires_at.

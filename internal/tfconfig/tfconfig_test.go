@@ -19,7 +19,7 @@ func TestRenderParseRoundTrip(t *testing.T) {
 	moved.Action, moved.From, moved.IssuedAt = "move", "terraform_data.old[\"k\"]", "2026-11-24T09:30:00Z"
 	src := Render("m", moved, []plan.Signature{{Principal: "alice@example.com", Signature: armored}})
 	bs, err := Parse(src, "approvals.tf")
-	if err != nil || len(bs) != 1 || !bs[0].Approval.Known || Statement(bs[0].Approval) != moved {
+	if err != nil || len(bs) != 1 || !bs[0].Approval.Known || bs[0].Approval.Statement != moved {
 		t.Fatalf("from/issued_at round trip: %v %+v\n%s", err, bs, src)
 	}
 	if !strings.Contains(string(src), `from       = "terraform_data.old[\"k\"]"`) || !strings.Contains(string(src), `issued_at  = "2026-11-24T09:30:00Z"`) {
@@ -37,8 +37,8 @@ func TestRenderParseRoundTrip(t *testing.T) {
 		t.Fatalf("%+v\n%s", bs, src)
 	}
 	a := bs[0].Approval
-	if Statement(a) != st || a.Address != "planguard_approval.x" {
-		t.Fatalf("statement %+v", Statement(a))
+	if a.Statement != st || a.Address != "planguard_approval.x" {
+		t.Fatalf("statement %+v", a.Statement)
 	}
 	if len(a.Signatures) != 2 || strings.TrimSpace(a.Signatures[0].Signature) != strings.TrimSpace(armored) || a.Signatures[1].Signature != "not armor ${x}" {
 		t.Fatalf("signatures %q\n%s", a.Signatures, src)

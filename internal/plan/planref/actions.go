@@ -9,7 +9,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/canonjson"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 )
 
@@ -84,7 +84,7 @@ func fullIdentity(v any) string {
 	if !ok || len(m) == 0 {
 		return ""
 	}
-	c, err := approval.CanonicalValue(m)
+	c, err := canonjson.Value(m)
 	if err != nil {
 		// The token walk refused such an identity first.
 		return ""

@@ -34,6 +34,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
 )
 
 // Per module, resources come in blocks of blockSize counted instances.
@@ -479,7 +480,7 @@ func (g *gen) approvals(signer ssh.Signer, n int) error {
 		if err != nil {
 			return err
 		}
-		sig, err := approval.Sign(signer, payload, approval.Namespace)
+		sig, err := sshsig.Sign(signer, payload, approval.Namespace)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package approval
+package sshsig
 
 import (
 	"crypto/rsa"
@@ -15,7 +15,7 @@ import (
 func armoredWith(t *testing.T, pub ssh.PublicKey, format string, sigBlob []byte) string {
 	t.Helper()
 	blob := append([]byte(sigMagic), ssh.Marshal(wire{
-		Version: sigVersion, PublicKey: pub.Marshal(), Namespace: Namespace, HashAlgorithm: "sha512",
+		Version: sigVersion, PublicKey: pub.Marshal(), Namespace: testNamespace, HashAlgorithm: "sha512",
 		Signature: ssh.Marshal(ssh.Signature{Format: format, Blob: sigBlob}),
 	})...)
 	return armorBegin + "\n" + base64.StdEncoding.EncodeToString(blob) + "\n" + armorEnd + "\n"
@@ -36,7 +36,7 @@ func TestRSAKeySizeBounds(t *testing.T) {
 		if len(arm) > maxArmoredLen {
 			continue // refused by length anyway; checked below
 		}
-		_, err = ParseSignature(arm)
+		_, err = Parse(arm)
 		// x/crypto/ssh itself refuses moduli over 16384 bits; we refuse the rest.
 		if err == nil || !strings.Contains(err.Error(), "RSA key has") && !strings.Contains(err.Error(), "rsa modulus too large") {
 			t.Errorf("%d-bit RSA key: err = %v", bits, err)
@@ -46,7 +46,7 @@ func TestRSAKeySizeBounds(t *testing.T) {
 	n := new(big.Int).Lsh(big.NewInt(1), 16383)
 	n.Add(n, big.NewInt(1))
 	pub, _ := ssh.NewPublicKey(&rsa.PublicKey{N: n, E: 65537})
-	if _, err := ParseSignature(armoredWith(t, pub, ssh.KeyAlgoRSASHA512, make([]byte, 2048))); err != nil {
+	if _, err := Parse(armoredWith(t, pub, ssh.KeyAlgoRSASHA512, make([]byte, 2048))); err != nil {
 		t.Errorf("16384-bit key refused: %v", err)
 	}
 }

@@ -1,4 +1,11 @@
-package approval
+// Package sshsig reads, verifies and writes OpenSSH signatures in the SSHSIG
+// format (PROTOCOL.sshsig): what `ssh-keygen -Y sign` writes and
+// `ssh-keygen -Y verify` checks.
+//
+// Parsing is strict: anything OpenSSH would not produce, or would refuse, is
+// an error. Whether a key is trusted is not this package's question; see
+// package trust.
+package sshsig
 
 import (
 	"bytes"
@@ -15,15 +22,11 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// This file implements OpenSSH's SSHSIG format (PROTOCOL.sshsig), the format
-// of `ssh-keygen -Y sign`. Parsing is strict: anything OpenSSH would not
-// produce is an error.
-//
 // Why not github.com/hiddeco/sshsig (v0.2.0, measured in a scratch test
 // against this package's tests, issue 13): it interoperates as well (every
 // key type of sshsig_test.go, both directions with ssh-keygen; the same
 // blob, armored at 64 instead of ssh-keygen's 70 columns) and refuses every
-// input of TestParseSignatureRefusesMalformed, and x/crypto/ssh itself now
+// input of TestParseRefusesMalformed, and x/crypto/ssh itself now
 // refuses an untouched FIDO signature. But it is looser where the gate must
 // not be: Unarmor is encoding/pem, so it accepts text before the BEGIN line
 // (ssh-keygen -Y verify refuses it), PEM headers inside the armor (refused by
@@ -54,9 +57,12 @@ const (
 
 // Signature is a decoded SSHSIG signature.
 type Signature struct {
-	// PublicKey is the key that made the signature.
+	// PublicKey is the key that made the signature, or an *ssh.Certificate
+	// of that key (ssh-keygen -Y sign -f KEY-cert.pub). A certificate has
+	// been checked to be well-formed and signed by its CA key; whether that
+	// CA is trusted, for whom and when, is package trust's question.
 	PublicKey ssh.PublicKey
-	// Namespace is the domain the signature is for; approvals use Namespace.
+	// Namespace is the domain the signature is for (ssh-keygen -Y sign -n).
 	Namespace string
 	// HashAlgorithm is sha256 or sha512.
 	HashAlgorithm string
@@ -82,23 +88,45 @@ type signedData struct {
 	Hash          []byte
 }
 
-// ParseSignature decodes an armored SSHSIG ("-----BEGIN SSH SIGNATURE-----").
-// Leading and trailing white space is ignored; anything else is an error.
-func ParseSignature(armored string) (*Signature, error) {
+// asciiSpace is C's isspace in the C locale: the white space OpenSSH's
+// base64 decoder skips.
+const asciiSpace = " \t\n\v\f\r"
+
+// Parse decodes an armored SSHSIG, as ssh-keygen -Y verify reads it: the
+// text starts with the line "-----BEGIN SSH SIGNATURE-----" (nothing before
+// it, nothing after it on its line, a plain LF), the base64 blob follows
+// on lines of their own, and it ends at the first line
+// "-----END SSH SIGNATURE-----". Stricter than OpenSSH, white space inside a
+// base64 line and anything but white space after the END line are errors
+// (OpenSSH skips the one and ignores the other).
+func Parse(armored string) (*Signature, error) {
 	if len(armored) > maxArmoredLen {
 		return nil, fmt.Errorf("signature is longer than %d bytes", maxArmoredLen)
 	}
-	s := strings.TrimSpace(armored)
-	if !strings.HasPrefix(s, armorBegin) {
+	rest, ok := strings.CutPrefix(armored, armorBegin+"\n")
+	if !ok {
+		switch {
+		case strings.HasPrefix(armored, armorBegin):
+			return nil, errors.New("signature's " + armorBegin + " line goes on after the marker (a CR, spaces or base64): OpenSSH refuses it; pass the output of ssh-keygen -Y sign unchanged")
+		case strings.Contains(armored, armorBegin):
+			return nil, errors.New("signature has text before " + armorBegin + " (white space too): OpenSSH refuses it; pass the output of ssh-keygen -Y sign unchanged")
+		}
 		return nil, errors.New("signature does not start with " + armorBegin + ": pass the whole output of ssh-keygen -Y sign")
 	}
-	if !strings.HasSuffix(s, armorEnd) {
-		return nil, errors.New("signature does not end with " + armorEnd + ": it looks truncated")
+	end := strings.Index(rest, "\n"+armorEnd)
+	if end < 0 {
+		return nil, errors.New("signature has no line " + armorEnd + ": it looks truncated")
 	}
-	body := strings.TrimSuffix(strings.TrimPrefix(s, armorBegin), armorEnd)
+	if tail := rest[end+1+len(armorEnd):]; strings.Trim(tail, asciiSpace) != "" {
+		return nil, errors.New("signature has text after " + armorEnd + ": pass one signature, as ssh-keygen -Y sign wrote it")
+	}
 	var b64 strings.Builder
-	for _, line := range strings.Split(body, "\n") {
-		b64.WriteString(strings.TrimSpace(line))
+	for _, line := range strings.Split(rest[:end], "\n") {
+		line = strings.Trim(line, asciiSpace)
+		if strings.ContainsAny(line, asciiSpace) {
+			return nil, errors.New("signature body has white space inside a line of base64")
+		}
+		b64.WriteString(line)
 	}
 	blob, err := base64.StdEncoding.Strict().DecodeString(b64.String())
 	if err != nil {
@@ -125,17 +153,85 @@ func parseBlob(blob []byte) (*Signature, error) {
 	if err != nil {
 		return nil, fmt.Errorf("signature's public key is malformed: %w", err)
 	}
-	if _, ok := pub.(*ssh.Certificate); ok {
-		return nil, errors.New("signature was made with an SSH certificate; certificates are not supported, sign with the plain key")
+	if cert, ok := pub.(*ssh.Certificate); ok {
+		if err := checkCert(cert, w.PublicKey); err != nil {
+			return nil, err
+		}
 	}
 	sig := new(ssh.Signature)
 	if err := ssh.Unmarshal(w.Signature, sig); err != nil {
 		return nil, fmt.Errorf("signature value is malformed: %w", err)
 	}
-	if err := checkSigFormat(pub, sig); err != nil {
+	if err := checkSig(PlainKey(pub), sig); err != nil {
 		return nil, err
 	}
 	return &Signature{PublicKey: pub, Namespace: w.Namespace, HashAlgorithm: w.HashAlgorithm, Signature: sig}, nil
+}
+
+// checkSig refuses a signature by pub that OpenSSH refuses: checkSigFormat's
+// algorithms, and bytes after the signature value. x/crypto/ssh keeps those
+// in Rest and, but for a FIDO key's flags and counter, ignores them;
+// OpenSSH refuses them ("unexpected trailing data"), and so do we: a
+// signature has one encoding.
+func checkSig(pub ssh.PublicKey, sig *ssh.Signature) error {
+	if err := checkSigFormat(pub, sig); err != nil {
+		return err
+	}
+	if want := restLen(pub); len(sig.Rest) != want {
+		return fmt.Errorf("signature value is followed by %d bytes, not %d: OpenSSH refuses it", len(sig.Rest), want)
+	}
+	return nil
+}
+
+// maxCertPrincipals is OpenSSH's SSHKEY_CERT_MAX_PRINCIPALS.
+const maxCertPrincipals = 256
+
+// checkCert refuses a certificate OpenSSH refuses to read (sshkey.c's
+// cert_parse), whatever trusts it: its CA key a certificate or a key type
+// OpenSSH does not sign with, more than 256 principals, a CA signature
+// that does not verify. Stricter than OpenSSH, it also refuses a
+// certificate x/crypto/ssh would encode differently (raw is its encoding in
+// the signature), so that the bytes whose CA signature is checked are the
+// bytes received, and a CA signature with SHA-1 (ssh-rsa).
+func checkCert(cert *ssh.Certificate, raw []byte) error {
+	if !bytes.Equal(cert.Marshal(), raw) {
+		return errors.New("signature's certificate is not in canonical form (options out of order, say): OpenSSH's ssh-keygen -s does not write such certificates")
+	}
+	if _, ok := cert.SignatureKey.(*ssh.Certificate); ok {
+		return errors.New("signature's certificate is signed by another certificate; a CA key must be a plain key")
+	}
+	if err := CheckKey(cert.SignatureKey); err != nil {
+		return fmt.Errorf("signature's certificate authority: %w", err)
+	}
+	if err := CheckKey(cert.Key); err != nil {
+		return fmt.Errorf("signature's certificate: %w", err)
+	}
+	if len(cert.ValidPrincipals) > maxCertPrincipals {
+		return fmt.Errorf("signature's certificate has %d principals; OpenSSH reads at most %d", len(cert.ValidPrincipals), maxCertPrincipals)
+	}
+	if cert.Signature == nil {
+		return errors.New("signature's certificate is not signed")
+	}
+	if err := checkSig(cert.SignatureKey, cert.Signature); err != nil {
+		return fmt.Errorf("signature's certificate: CA %w", err)
+	}
+	c := *cert
+	c.Signature = nil
+	signed := c.Marshal()
+	signed = signed[:len(signed)-4] // the empty signature's length
+	if err := cert.SignatureKey.Verify(signed, cert.Signature); err != nil {
+		return errors.New("signature's certificate: the CA signature does not verify")
+	}
+	return nil
+}
+
+// PlainKey returns the key a certificate certifies, or k itself when it is
+// not a certificate: the key that makes the signatures.
+func PlainKey(k ssh.PublicKey) ssh.PublicKey {
+	if cert, ok := k.(*ssh.Certificate); ok {
+		return cert.Key
+	}
+	return k
 }
 
 // checkSigFormat refuses signature algorithms OpenSSH refuses for SSHSIG:
@@ -156,6 +252,11 @@ func checkSigFormat(pub ssh.PublicKey, sig *ssh.Signature) error {
 		rk, ok := ck.CryptoPublicKey().(*rsa.PublicKey)
 		if !ok {
 			return errors.New("RSA key cannot be read")
+		}
+		// x/crypto/ssh reads the modulus as a signed mpint and verifies
+		// with its absolute value; OpenSSH refuses a negative one.
+		if rk.N.Sign() <= 0 {
+			return errors.New("RSA key has a negative modulus: OpenSSH refuses it")
 		}
 		if n := rk.N.BitLen(); n < minRSABits || n > maxRSABits {
 			return fmt.Errorf("RSA key has %d bits; OpenSSH accepts %d to %d", n, minRSABits, maxRSABits)
@@ -211,8 +312,9 @@ func toSign(namespace, alg string, message []byte) ([]byte, error) {
 	return append([]byte(sigMagic), ssh.Marshal(signedData{Namespace: namespace, HashAlgorithm: alg, Hash: h})...), nil
 }
 
-// Verify checks that s is a valid signature over message in namespace.
-// It does not decide whether the key is trusted; see AllowedSigners.
+// Verify checks that s is a valid signature over message in namespace, and
+// that a FIDO signature carries the user-presence flag. It does not decide
+// whether the key is trusted; see package trust.
 func (s *Signature) Verify(message []byte, namespace string) error {
 	if s.Namespace != namespace {
 		return fmt.Errorf("signature is for namespace %q, not %q: sign with ssh-keygen -Y sign -n %s", s.Namespace, namespace, namespace)
@@ -224,7 +326,7 @@ func (s *Signature) Verify(message []byte, namespace string) error {
 	if err := s.PublicKey.Verify(data, s.Signature); err != nil {
 		return fmt.Errorf("signature does not match the payload: the approval was changed after signing, or signed for other values")
 	}
-	if isSK(s.PublicKey) {
+	if IsFIDO(s.PublicKey) {
 		flags, err := skFlags(s.Signature)
 		if err != nil {
 			return err
@@ -236,8 +338,42 @@ func (s *Signature) Verify(message []byte, namespace string) error {
 	return nil
 }
 
-func isSK(k ssh.PublicKey) bool {
+// IsFIDO reports whether k is a FIDO security key (sk-ssh-ed25519@openssh.com
+// or sk-ecdsa-sha2-nistp256@openssh.com), or a certificate of one: the only
+// kind whose signatures can carry the user-verification flag.
+func IsFIDO(k ssh.PublicKey) bool {
+	k = PlainKey(k)
 	return k.Type() == ssh.KeyAlgoSKED25519 || k.Type() == ssh.KeyAlgoSKECDSA256
+}
+
+// UserVerified reports whether s was made by a FIDO key that verified its
+// user (a PIN or biometric: the flag OpenSSH's verify-required demands).
+func (s *Signature) UserVerified() bool {
+	if !IsFIDO(s.PublicKey) {
+		return false
+	}
+	flags, err := skFlags(s.Signature)
+	return err == nil && flags&skUserVerified != 0
+}
+
+// CheckKey reports whether OpenSSH would verify SSHSIG signatures by pub: a
+// supported key type (ed25519, ecdsa, rsa, or a FIDO sk- key), and for RSA
+// a modulus of 1024 to 16384 bits.
+func CheckKey(pub ssh.PublicKey) error {
+	format := pub.Type()
+	if format == ssh.KeyAlgoRSA {
+		format = ssh.KeyAlgoRSASHA512
+	}
+	return checkSigFormat(pub, &ssh.Signature{Format: format})
+}
+
+// restLen is how many bytes follow the signature value in a signature by
+// key k: a FIDO key's flags byte and counter, nothing for any other key.
+func restLen(k ssh.PublicKey) int {
+	if IsFIDO(k) {
+		return 5
+	}
+	return 0
 }
 
 // skFlags reads the flags byte of a FIDO signature (flags, then a counter).
@@ -250,6 +386,8 @@ func skFlags(sig *ssh.Signature) (byte, error) {
 
 // Sign makes an armored SSHSIG over message in namespace with signer,
 // hashing with sha512 as ssh-keygen does. RSA keys sign with rsa-sha2-512.
+// A signer made by ssh.NewCertSigner signs with its certificate, as
+// ssh-keygen -Y sign -f KEY-cert.pub does.
 func Sign(signer ssh.Signer, message []byte, namespace string) (string, error) {
 	return signWith(rand.Reader, signer, message, namespace)
 }
@@ -264,11 +402,8 @@ func signWith(r io.Reader, signer ssh.Signer, message []byte, namespace string) 
 		return "", err
 	}
 	pub := signer.PublicKey()
-	if _, ok := pub.(*ssh.Certificate); ok {
-		return "", errors.New("cannot sign with an SSH certificate; use the plain key")
-	}
 	var sig *ssh.Signature
-	if pub.Type() == ssh.KeyAlgoRSA {
+	if PlainKey(pub).Type() == ssh.KeyAlgoRSA {
 		as, ok := signer.(ssh.AlgorithmSigner)
 		if !ok {
 			return "", errors.New("RSA signer cannot sign with rsa-sha2-512")
@@ -281,7 +416,7 @@ func signWith(r io.Reader, signer ssh.Signer, message []byte, namespace string) 
 		return "", fmt.Errorf("sign with %s key: %w", pub.Type(), err)
 	}
 	s := &Signature{PublicKey: pub, Namespace: namespace, HashAlgorithm: alg, Signature: sig}
-	if err := checkSigFormat(pub, sig); err != nil {
+	if err := checkSig(PlainKey(pub), sig); err != nil {
 		return "", err
 	}
 	return s.Marshal(), nil

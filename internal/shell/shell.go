@@ -279,8 +279,9 @@ func (a *analyzer) assign(as *syntax.Assign) {
 type tok struct {
 	s    string
 	dyn  bool
-	kind int    // for dynamic tokens: dynOutside…dynOutput
-	src  string // for dynamic tokens: the word as written
+	kind int          // for dynamic tokens: dynOutside…dynOutput
+	src  string       // for dynamic tokens: the word as written
+	w    *syntax.Word // for dynamic tokens: the word
 }
 
 func (t tok) String() string {
@@ -329,7 +330,7 @@ func (a *analyzer) words(ws []*syntax.Word) []tok {
 			}
 		}
 		if k := a.dynKind(w); k != dynStatic {
-			out = append(out, tok{s: a.prefix(w), dyn: true, kind: k, src: printWord(w)})
+			out = append(out, tok{s: a.prefix(w), dyn: true, kind: k, src: printWord(w), w: w})
 			continue
 		}
 		fields, err := expand.Fields(a.cfg(), w)
@@ -558,7 +559,7 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	argv := a.words(c.Args)
 	a.wordsEval(argv)
 	st := a.stmts[c]
-	k := a.call(argv, assigns, st, depth)
+	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth})
 	if k == kindBenign && st != nil && writesFile(st) {
 		k = kindOther
 	}
@@ -604,8 +605,16 @@ func (a *analyzer) evalText(name string, t tok) {
 // wordsEval checks a call's static arguments for text bash may evaluate.
 func (a *analyzer) wordsEval(argv []tok) {
 	for _, t := range argv {
-		if !t.dyn && subscriptRe.MatchString(t.s) {
-			a.refuse("`%s`: the argument %q holds a command substitution in an array subscript, which bash may run", quoteArgs(argv), t.s)
+		s := t.s
+		if t.dyn && t.kind == dynGlob {
+			// A glob that matches nothing is passed on as written; in
+			// `bash -c` the same text is static.
+			s = t.src
+		} else if t.dyn {
+			continue
+		}
+		if subscriptRe.MatchString(s) {
+			a.refuse("`%s`: the argument %q holds a command substitution in an array subscript, which bash may run", quoteArgs(argv), s)
 			return
 		}
 	}

@@ -32,7 +32,9 @@ func envRefused(name string) bool {
 }
 
 // terraform judges terraform/tofu ARGS.
-func (a *analyzer) terraform(tool string, argv []tok, assigns []string) kind {
+func (a *analyzer) terraform(c call) kind {
+	argv, assigns := c.argv, c.assigns
+	tool := toolName(baseName(strings.TrimPrefix(argv[0].s, "=")))
 	line := quoteArgs(argv)
 	chdir := ""
 	i := 1
@@ -173,27 +175,30 @@ func (a *analyzer) tfApply(tool, line, chdir string, args []tok, assigns []strin
 // terragrunt refuses a terragrunt call that names a subcommand that
 // changes infrastructure or state anywhere in its arguments (terragrunt
 // passes them on to terraform: run-all, run --all, run --, stack run).
-func (a *analyzer) terragrunt(argv []tok) {
+func (a *analyzer) terragrunt(c call) kind {
+	argv := c.argv
 	line := quoteArgs(argv)
 	if w, ok := namesRefused(argv[1:]); ok {
 		a.refuse("`%s` runs `%s` through terragrunt: %s", line, w, planOnly)
-		return
+		return kindOther
 	}
 	for _, t := range argv[1:] {
 		if t.dyn && !strings.HasPrefix(t.s, "-") {
 			a.refuse("`%s`: a terragrunt argument is computed at run time, so the hook cannot tell what it runs", line)
-			return
+			return kindOther
 		}
 		if !t.dyn && strings.EqualFold(t.s, "test") {
 			a.refuse("`%s` creates and destroys real infrastructure: run it in CI", line)
-			return
+			return kindOther
 		}
 	}
+	return kindOther
 }
 
 // planguard refuses approve and sign (a person signs), and a planguard
 // apply that judges by anything but the hook's policy and the current time.
-func (a *analyzer) planguard(argv []tok) kind {
+func (a *analyzer) planguard(c call) kind {
+	argv := c.argv
 	line := quoteArgs(argv)
 	sub := firstPositional(argv[1:])
 	if sub == nil {
@@ -262,7 +267,8 @@ func (a *analyzer) planguardApply(line string, args []tok) kind {
 }
 
 // sshKeygen refuses signing in the planguard-approval namespace.
-func (a *analyzer) sshKeygen(argv []tok) {
+func (a *analyzer) sshKeygen(c call) kind {
+	argv := c.argv
 	sign, ns, nsDyn := false, "", false
 	// As getopt reads them (ssh-keygen.c): clusters such as -qYsign or
 	// -qn NS; a valued letter takes the rest of the word or the next one.
@@ -304,6 +310,7 @@ func (a *analyzer) sshKeygen(argv []tok) {
 	if sign && (nsDyn || ns == "planguard-approval" || strings.Contains(ns, "planguard")) {
 		a.refuse("`%s` signs in the planguard-approval namespace: an agent proposes approvals, a person signs them", quoteArgs(argv))
 	}
+	return kindOther
 }
 
 // parsesTrue reports whether a boolean flag value reads as true, as Go's

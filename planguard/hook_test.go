@@ -369,3 +369,22 @@ func TestHookInstall(t *testing.T) {
 		}
 	}
 }
+
+// TestAgentProtocols: every agent's protocol is whole (event, deny, install),
+// and agentNames lists exactly the agents.
+func TestAgentProtocols(t *testing.T) {
+	if len(agentNames()) != len(agents) {
+		t.Fatalf("agentNames %v, agents %d", agentNames(), len(agents))
+	}
+	for _, name := range agentNames() {
+		p := agents[name]
+		if p == nil || p.call == nil || p.deny == nil || len(p.shellTools) == 0 || len(p.project) == 0 || len(p.user) == 0 ||
+			p.install.event == "" || p.install.key == "" || p.install.entry == nil {
+			t.Errorf("%s: incomplete protocol %+v", name, p)
+			continue
+		}
+		if c, _ := p.install.entry("X")[p.install.key].(string); c != "X" {
+			t.Errorf("%s: the install entry does not hold the command under %q", name, p.install.key)
+		}
+	}
+}

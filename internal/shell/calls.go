@@ -89,6 +89,13 @@ func (a *analyzer) run(c call) kind {
 		name = name[1:] // zsh: =terraform is the path of terraform
 	}
 	p := lookup(name)
+	if p.guarded && c.each != "" {
+		a.refuse("`%s` runs `%s` once per input it finds or reads (%s): the hook cannot tell what each run reads; run it on its own", truncateTok(argv), name, c.each)
+		return kindOther
+	}
+	// The scripts this call runs read the same standard input.
+	defer func(old bool) { a.stdinFed = old }(a.stdinFed)
+	a.stdinFed = a.stdinFed || c.fed
 	var k kind
 	if p.judge != nil {
 		k = p.judge(a, c)
@@ -209,6 +216,8 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			return kindBenign
 		case contains(p.argv, o.name):
 			line = true
+		case contains(p.chdir, o.name):
+			c.chdir = name + " " + dashed(o.name)
 		case contains(p.opaque, o.name):
 			a.refuse("`%s`: --%s runs code the hook cannot read", truncateTok(c.argv), o.name)
 		case contains(p.split, o.name):
@@ -239,7 +248,7 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			if prog != "" {
 				next = append([]tok{{s: prog}}, next...)
 			}
-			return a.run(call{argv: next, assigns: c.assigns, st: c.st, depth: c.depth + 1})
+			return a.run(c.inner(next))
 		}
 	}
 	runs := p.runs
@@ -254,11 +263,11 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		if len(rest) == 0 {
 			return kindBenign // env, sudo -l: prints
 		}
-		return a.run(call{argv: rest, assigns: c.assigns, st: c.st, depth: c.depth + 1})
+		return a.run(c.inner(rest))
 	case runsDashDash:
 		for i, t := range args {
 			if t.s == "--" && !t.dyn {
-				return a.run(call{argv: args[i+1:], assigns: c.assigns, st: c.st, depth: c.depth + 1})
+				return a.run(c.inner(args[i+1:]))
 			}
 		}
 	case runsLine:
@@ -275,6 +284,14 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		}
 	}
 	return p.kind
+}
+
+// dashed is an option's name as written: -C, --chdir.
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }
 
 // generic judges a program the hook does not know that may run its

@@ -114,7 +114,12 @@ func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interacti
 		for _, r := range st.Redirs {
 			switch r.Op {
 			case syntax.Hdoc, syntax.DashHdoc:
-				a.script(heredocText(r.Hdoc), depth+1)
+				text, ok := hereDoc(r)
+				if !ok {
+					a.refuse("`%s`: a here-document with expansions (`$`, backquotes, backslashes) is rewritten by the shell before the script reads it, which the hook cannot follow: quote its delimiter (<<'EOF')", quoteArgs(argv))
+					return kindOther
+				}
+				a.script(text, depth+1)
 				return kindWrapper
 			case syntax.WordHdoc:
 				a.scriptTok(a.word(r.Word), argv[0].s+" <<<", depth)
@@ -145,6 +150,28 @@ func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interacti
 	return kindOther
 }
 
+// hereDoc is the text a here-document feeds: its body as written when its
+// delimiter is quoted (<<'EOF'), or when the body holds no expansion nor
+// backslash; ok is false when the shell would rewrite the body first.
+func hereDoc(r *syntax.Redirect) (string, bool) {
+	quoted := false
+	if r.Word != nil {
+		for _, p := range r.Word.Parts {
+			if l, ok := p.(*syntax.Lit); !ok || strings.ContainsRune(l.Value, '\\') {
+				quoted = true
+			}
+		}
+	}
+	if !quoted && r.Hdoc != nil {
+		for _, p := range r.Hdoc.Parts {
+			if l, ok := p.(*syntax.Lit); !ok || strings.ContainsAny(l.Value, "\\$`") {
+				return "", false
+			}
+		}
+	}
+	return heredocText(r.Hdoc), true
+}
+
 // heredocText is a here-document's body as written.
 func heredocText(w *syntax.Word) string {
 	if w == nil {
@@ -170,7 +197,9 @@ func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 	}
 	argv := a.words(c.Args)
 	for _, t := range argv {
-		if t.dyn {
+		// echo -e, printf and some shells' echo rewrite backslash
+		// escapes (terr\x61form): such output is not read.
+		if t.dyn || strings.ContainsRune(t.s, '\\') {
 			return "", false
 		}
 	}
@@ -184,17 +213,17 @@ func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 		for _, t := range args {
 			parts = append(parts, t.s)
 		}
-		return strings.ReplaceAll(strings.Join(parts, " "), `\n`, "\n"), true
+		return strings.Join(parts, " "), true
 	case "printf":
 		if len(argv) == 2 && !strings.Contains(argv[1].s, "%") {
-			return strings.ReplaceAll(argv[1].s, `\n`, "\n"), true
+			return argv[1].s, true
 		}
 	case "cat":
 		if len(argv) == 1 {
 			for _, r := range st.Redirs {
 				switch r.Op {
 				case syntax.Hdoc, syntax.DashHdoc:
-					return heredocText(r.Hdoc), true
+					return hereDoc(r)
 				case syntax.WordHdoc:
 					t := a.word(r.Word)
 					return t.s, !t.dyn
@@ -207,7 +236,7 @@ func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 
 // xargs runs a command with arguments read from stdin: those are unknown.
 func (a *analyzer) xargs(c call) kind {
-	name, args, depth := baseName(c.argv[0].s), c.argv[1:], c.depth
+	name, args := baseName(c.argv[0].s), c.argv[1:]
 	repl := ""
 	if v, ok := optValue(args, "I", "replace"); ok {
 		repl = v.s
@@ -242,16 +271,23 @@ func (a *analyzer) xargs(c call) kind {
 	if repl == "" || name == "parallel" {
 		cmd = append(cmd, tok{dyn: true}) // the arguments read from stdin
 	}
-	a.run(call{argv: cmd, depth: depth + 1})
+	c = c.inner(cmd)
+	c.st, c.each = nil, name
+	a.run(c)
 	return kindOther
 }
 
 // find runs -exec/-execdir/-ok/-okdir commands with {} for each file.
 func (a *analyzer) find(c call) kind {
-	args, depth := c.argv[1:], c.depth
+	args := c.argv[1:]
 	for i := 0; i < len(args); i++ {
 		switch args[i].s {
 		case "-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch":
+			ic := c.inner(nil)
+			ic.st, ic.each = nil, baseName(c.argv[0].s)+" "+args[i].s
+			if strings.HasSuffix(args[i].s, "dir") {
+				ic.chdir = ic.each
+			}
 			var cmd []tok
 			j := i + 1
 			for ; j < len(args) && args[j].s != ";" && args[j].s != "+" && args[j].s != `\;`; j++ {
@@ -261,7 +297,8 @@ func (a *analyzer) find(c call) kind {
 				}
 				cmd = append(cmd, t)
 			}
-			a.run(call{argv: cmd, depth: depth + 1})
+			ic.argv = cmd
+			a.run(ic)
 			i = j
 		}
 	}
@@ -271,7 +308,7 @@ func (a *analyzer) find(c call) kind {
 // container finds a Terraform-family program run in a container
 // (docker run hashicorp/terraform destroy, kubectl exec pod -- tofu apply).
 func (a *analyzer) container(c call) kind {
-	args, depth := c.argv[1:], c.depth
+	args := c.argv[1:]
 	for i, t := range args {
 		if t.dyn {
 			continue
@@ -284,10 +321,10 @@ func (a *analyzer) container(c call) kind {
 			rest := args[i+1:]
 			// An image runs its entrypoint; an exec'd program is itself.
 			if len(rest) > 0 && toolName(baseName(rest[0].s)) != "" {
-				a.run(call{argv: rest, depth: depth + 1})
+				a.run(call{argv: rest, depth: c.depth + 1})
 				return kindOther
 			}
-			a.run(call{argv: append([]tok{{s: prog}}, rest...), depth: depth + 1})
+			a.run(call{argv: append([]tok{{s: prog}}, rest...), depth: c.depth + 1})
 			return kindOther
 		}
 	}

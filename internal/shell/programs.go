@@ -37,6 +37,11 @@ type program struct {
 
 	kind kind // the call's own kind, when what it runs is judged apart (or it runs nothing)
 
+	// guarded: a Terraform-family program, planguard or a shell, refused
+	// when run once per input (find -exec, xargs, parallel): the hook
+	// cannot tell what each run reads, nor count them.
+	guarded bool
+
 	reader bool // only reads its arguments: naming terraform there is not a call
 	copies bool // copies or links files: a Terraform-family program must keep its name
 	writes bool // writes the files it names: refused on protected files
@@ -63,6 +68,16 @@ type call struct {
 	assigns []string     // environment names set for it (FOO=1 cmd, env FOO=1 cmd)
 	st      *syntax.Stmt // its statement, when it has one of its own
 	depth   int
+	chdir   string // the wrapper that runs it in another directory (env -C, sudo -D, find -execdir)
+	each    string // the wrapper that runs it once per input (find -exec, xargs, parallel)
+	fed     bool   // its standard input is a pipe, a file or a here-document
+}
+
+// inner is the call a wrapper makes: argv, in the same statement,
+// environment and directory.
+func (c call) inner(argv []tok) call {
+	c.argv, c.depth = argv, c.depth+1
+	return c
 }
 
 // programs is the table. Names are base names, lower-cased, without .exe.
@@ -107,11 +122,11 @@ func init() {
 	// Programs that only print or test.
 	add(&program{runs: runsNothing, kind: kindBenign}, "echo", "true", ":", "test", "[")
 	// Programs with a grammar of their own.
-	add(&program{judge: (*analyzer).terraform}, "terraform", "tofu", "opentofu")
-	add(&program{judge: (*analyzer).terragrunt}, "terragrunt")
-	add(&program{judge: (*analyzer).planguard}, "planguard")
+	add(&program{judge: (*analyzer).terraform, guarded: true}, "terraform", "tofu", "opentofu")
+	add(&program{judge: (*analyzer).terragrunt, guarded: true}, "terragrunt")
+	add(&program{judge: (*analyzer).planguard, guarded: true}, "planguard")
 	add(&program{judge: (*analyzer).sshKeygen}, "ssh-keygen")
-	add(&program{judge: (*analyzer).shell}, "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish", "rbash")
+	add(&program{judge: (*analyzer).shell, guarded: true}, "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish", "rbash")
 	add(&program{judge: (*analyzer).source}, "source", ".")
 	add(&program{judge: (*analyzer).xargs, short: "adEeILlnPsI",
 		long: []string{"arg-file", "delimiter", "eof", "replace", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var", "jobs", "colsep"}},

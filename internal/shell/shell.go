@@ -105,6 +105,12 @@ type analyzer struct {
 	unknown map[string]bool
 	aliases map[string]string
 	kinds   []kind
+	// fed holds the calls whose standard input is a pipe, a file or a
+	// here-document (theirs or an enclosing statement's); stdinFed is
+	// set while the scripts such a call runs are judged.
+	fed      map[*syntax.CallExpr]bool
+	stdinFed bool
+	applies  int // saved-plan applies allowed so far (terraform apply PLAN, planguard apply)
 	// cwdUnknown: the line changes directory (cd, pushd), so relative
 	// paths may name the protected files from elsewhere.
 	cwdUnknown bool
@@ -123,12 +129,11 @@ func (a *analyzer) refuse(format string, args ...any) {
 // other command in the same line could change the directory, rewrite the
 // plan file after the hook checked it, or change what the apply reads.
 func (a *analyzer) finish() {
-	applies, others := 0, 0
+	// Applies are counted where they are judged: one behind find -exec or
+	// xargs is not a command of the line's own.
+	applies, others := a.applies, 0
 	for _, k := range a.kinds {
-		switch k {
-		case kindApply, kindPGApply:
-			applies++
-		case kindOther:
+		if k == kindOther {
 			others++
 		}
 	}
@@ -190,6 +195,21 @@ func (a *analyzer) script(src string, depth int) {
 			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
 				a.pipeFrom[n.Y] = n.X
 			}
+		}
+		return true
+	})
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if st, ok := n.(*syntax.Stmt); ok && a.stdinOf(st) {
+			syntax.Walk(st, func(m syntax.Node) bool {
+				if c, ok := m.(*syntax.CallExpr); ok {
+					if a.fed == nil {
+						a.fed = map[*syntax.CallExpr]bool{}
+					}
+					a.fed[c] = true
+				}
+				return true
+			})
+			return false
 		}
 		return true
 	})
@@ -559,11 +579,40 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	argv := a.words(c.Args)
 	a.wordsEval(argv)
 	st := a.stmts[c]
-	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth})
+	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth, fed: a.fed[c]})
 	if k == kindBenign && st != nil && writesFile(st) {
 		k = kindOther
 	}
 	a.kinds = append(a.kinds, k)
+}
+
+// stdinOf reports whether a statement's standard input is fed: from a
+// pipe, a file, another descriptor or a here-document.
+func (a *analyzer) stdinOf(st *syntax.Stmt) bool {
+	if _, ok := a.pipeFrom[st]; ok {
+		return true
+	}
+	for _, r := range st.Redirs {
+		switch r.Op {
+		case syntax.RdrIn, syntax.RdrInOut, syntax.DplIn, syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
+			if r.N == nil || r.N.Value == "0" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// assigned lists the variables the line has assigned so far.
+func (a *analyzer) assigned() []string {
+	var out []string
+	for n := range a.vars {
+		out = append(out, n)
+	}
+	for n := range a.unknown {
+		out = append(out, n)
+	}
+	return out
 }
 
 func writesFile(st *syntax.Stmt) bool {

@@ -33,9 +33,17 @@ func envRefused(name string) bool {
 
 // terraform judges terraform/tofu ARGS.
 func (a *analyzer) terraform(c call) kind {
-	argv, assigns := c.argv, c.assigns
+	argv := c.argv
 	tool := toolName(baseName(strings.TrimPrefix(argv[0].s, "=")))
 	line := quoteArgs(argv)
+	// TF_CLI_ARGS and TF_CLI_ARGS_<subcommand> add arguments to every
+	// subcommand (TF_CLI_ARGS_init=-force-copy, TF_CLI_ARGS_apply=-destroy).
+	for _, n := range append(append([]string{}, c.assigns...), a.assigned()...) {
+		if strings.HasPrefix(n, "TF_CLI_ARGS") {
+			a.refuse("`%s`: %s, set in this line, adds arguments the hook does not see to what %s runs", line, n, tool)
+			return kindOther
+		}
+	}
 	chdir := ""
 	i := 1
 	for ; i < len(argv); i++ {
@@ -69,7 +77,7 @@ func (a *analyzer) terraform(c call) kind {
 	rest := argv[i+1:]
 	switch {
 	case name == "apply":
-		return a.tfApply(tool, line, chdir, rest, assigns)
+		return a.tfApply(c, tool, line, chdir, rest)
 	case name == "state":
 		if s := firstPositional(rest); s == nil || s.dyn || stateRefused(strings.ToLower(s.s)) {
 			a.refuse("`%s` changes the Terraform state (only state list, show and pull are allowed): %s", line, planOnly)
@@ -81,11 +89,19 @@ func (a *analyzer) terraform(c call) kind {
 		}
 		return kindOther
 	case name == "init":
+		input := true
 		for _, t := range rest {
 			f := strings.TrimLeft(t.s, "-")
 			if strings.HasPrefix(t.s, "-") && (strings.HasPrefix(f, "migrate-state") || strings.HasPrefix(f, "force-copy")) {
 				a.refuse("`%s` copies state into another backend, overwriting what is there: a person migrates state", line)
+				return kindOther
 			}
+			if v, ok := strings.CutPrefix(f, "input="); ok && strings.HasPrefix(t.s, "-") && !t.dyn {
+				input = parsesTrue(v)
+			}
+		}
+		if input && (c.fed || a.stdinFed) {
+			a.refuse("`%s` reads its answers from standard input here, and a yes copies the state into another backend, overwriting it: run init with -input=false, on its own", line)
 		}
 		return kindOther
 	case name == "show" || name == "version" || name == "validate":
@@ -118,8 +134,12 @@ func firstPositional(args []tok) *tok {
 
 // tfApply allows `apply [safe flags] PLANFILE` on condition that the gate
 // allows the plan; everything else that applies is refused.
-func (a *analyzer) tfApply(tool, line, chdir string, args []tok, assigns []string) kind {
-	for _, n := range assigns {
+func (a *analyzer) tfApply(c call, tool, line, chdir string, args []tok) kind {
+	if c.chdir != "" {
+		a.refuse("`%s` runs in the directory %s names, so the plan it applies is not the file the hook checks: apply from the plan's own directory, or with -chdir", line, c.chdir)
+		return kindOther
+	}
+	for _, n := range c.assigns {
 		if envRefused(n) {
 			a.refuse("`%s`: %s changes what the apply does", line, n)
 			return kindOther
@@ -167,6 +187,7 @@ func (a *analyzer) tfApply(tool, line, chdir string, args []tok, assigns []strin
 		a.refuse("`%s`: the plan file is computed at run time, so the hook cannot check it", line)
 	default:
 		a.res.Applies = append(a.res.Applies, PlanApply{Tool: tool, Chdir: chdir, Plan: plans[0].s})
+		a.applies++
 		return kindApply
 	}
 	return kindOther
@@ -215,6 +236,10 @@ func (a *analyzer) planguard(c call) kind {
 	case "check", "verify", "version", "payload", "verify-attestation":
 		return kindBenign
 	case "apply":
+		if c.chdir != "" {
+			a.refuse("`%s` runs in the directory %s names, where its policy and plan paths mean other files", line, c.chdir)
+			return kindOther
+		}
 		return a.planguardApply(line, argv[1:])
 	case "hook":
 		// hook install rewrites the agent's hook settings (another policy).
@@ -263,6 +288,7 @@ func (a *analyzer) planguardApply(line string, args []tok) kind {
 		a.refuse("`%s` judges by %s, not by the policy the hook enforces (%s)", line, a.resolve(policy), a.opts.Policy)
 		return kindOther
 	}
+	a.applies++
 	return kindPGApply
 }
 

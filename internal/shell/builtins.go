@@ -8,7 +8,7 @@ import "strings"
 // source judges `source FILE` and `. FILE`: a script on stdin is read, a
 // computed one refused, a file is out of the hook's sight.
 func (a *analyzer) source(c call) kind {
-	args := c.argv[1:]
+	_, _, args := programs["source"].options(c.argv[1:])
 	if len(args) > 0 && args[0].dyn {
 		a.refuse("`%s`: sources a script whose name or contents are computed at run time", quoteArgs(c.argv))
 	}

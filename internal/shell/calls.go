@@ -94,8 +94,10 @@ func (a *analyzer) run(c call) kind {
 		return kindOther
 	}
 	// The scripts this call runs read the same standard input.
-	defer func(old bool) { a.stdinFed = old }(a.stdinFed)
-	a.stdinFed = a.stdinFed || c.fed
+	// The scripts this call runs (bash -c, eval, a here-document) run in
+	// its directory, once per its input, on its standard input.
+	defer func(old call) { a.outer = old }(a.outer)
+	a.outer = call{chdir: c.chdir, each: c.each, fed: c.fed}
 	var k kind
 	if p.judge != nil {
 		k = p.judge(a, c)
@@ -207,6 +209,7 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 	for _, s := range sets {
 		k, v, _ := strings.Cut(s, "=")
 		a.evalText(k, tok{s: v})
+		a.envSet(k, tok{s: v}, c.depth)
 		c.assigns = append(c.assigns, k)
 	}
 	line := false
@@ -219,7 +222,23 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		case contains(p.chdir, o.name):
 			c.chdir = name + " " + dashed(o.name)
 		case contains(p.opaque, o.name):
-			a.refuse("`%s`: --%s runs code the hook cannot read", truncateTok(c.argv), o.name)
+			a.refuse("`%s`: %s runs code the hook cannot read", truncateTok(c.argv), dashed(o.name))
+		case contains(p.keyed, o.name):
+			k, v, ok := strings.Cut(o.val.s, "=")
+			if !ok {
+				k, v, _ = strings.Cut(strings.TrimSpace(o.val.s), " ")
+			}
+			how := lookupSetting(p.keys, strings.ToLower(strings.TrimSpace(k)))
+			if o.val.dyn && how == "" && !strings.Contains(o.val.s, "=") {
+				how = settingRefuse // the key itself is computed
+			}
+			a.setting(truncateTok(c.argv), k, tok{s: strings.TrimSpace(v), dyn: o.val.dyn}, how, c.depth)
+		case contains(p.again, o.name):
+			if o.val.dyn {
+				a.refuse("`%s`: %s expands a value computed at run time, running what it holds", truncateTok(c.argv), dashed(o.name))
+			} else {
+				a.script(": "+o.val.s, c.depth+1)
+			}
 		case contains(p.split, o.name):
 			if o.val.dyn {
 				a.refuse("`%s -%s %s`: runs a command computed at run time", name, o.name, o.val)

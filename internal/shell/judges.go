@@ -246,15 +246,25 @@ func (a *analyzer) xargs(c call) kind {
 	}
 	_, _, rest := programs[name].options(args)
 	if name == "parallel" {
+		sources := false
 		for i, t := range rest {
-			if t.s == ":::" || t.s == "::::" {
-				// The values after ::: fill {} or are appended.
+			if t.s == ":::" || t.s == "::::" || t.s == ":::+" || t.s == "::::+" {
+				// The values after ::: fill {} or are appended; with no
+				// command, each is a command line.
 				if w, ok := namesRefused(rest[i+1:]); ok {
 					a.refuse("`parallel %s`: passes `%s` to the command it runs", quoteArgs(rest), w)
 				}
+				if i == 0 {
+					a.parallelLines(rest, c.depth)
+				}
+				sources = true
 				rest = rest[:i]
 				break
 			}
+		}
+		if len(rest) == 0 && !sources && !hasFlag(args, "", "version") {
+			a.refuse("`parallel %s` runs the lines it reads as commands, which the hook cannot see", quoteArgs(args))
+			return kindOther
 		}
 	}
 	if len(rest) == 0 {
@@ -275,6 +285,25 @@ func (a *analyzer) xargs(c call) kind {
 	c.st, c.each = nil, name
 	a.run(c)
 	return kindOther
+}
+
+// parallelLines judges `parallel ::: CMD…`: each value is a command line,
+// run once per value; values from files (::::) cannot be read.
+func (a *analyzer) parallelLines(rest []tok, depth int) {
+	defer func(old call) { a.outer = old }(a.outer)
+	a.outer.each = "parallel"
+	sep := ""
+	for _, t := range rest {
+		switch {
+		case !t.dyn && strings.HasPrefix(t.s, ":::"):
+			sep = t.s
+		case strings.HasPrefix(sep, "::::"):
+			a.refuse("`parallel %s` runs the lines of a file as commands, which the hook cannot see", quoteArgs(rest))
+			return
+		default:
+			a.scriptTok(t, "parallel :::", depth)
+		}
+	}
 }
 
 // find runs -exec/-execdir/-ok/-okdir commands with {} for each file.
@@ -376,31 +405,6 @@ func truncateTok(argv []tok) string {
 		return s[:200] + "…"
 	}
 	return s
-}
-
-// gitAliases judges shell aliases defined on the git command line or in
-// git config (alias.NAME=!COMMAND runs COMMAND in a shell).
-func (a *analyzer) git(c call) kind {
-	a.gitAliases(c.argv[1:], c.depth)
-	return kindOther
-}
-
-func (a *analyzer) gitAliases(args []tok, depth int) {
-	for i, t := range args {
-		if t.dyn {
-			continue
-		}
-		if k, v, ok := strings.Cut(t.s, "="); ok && strings.HasPrefix(strings.ToLower(k), "alias.") && strings.HasPrefix(v, "!") {
-			a.script(v[1:], depth+1)
-		}
-		if strings.HasPrefix(strings.ToLower(t.s), "alias.") && !strings.Contains(t.s, "=") && i+1 < len(args) && strings.HasPrefix(args[i+1].s, "!") {
-			if args[i+1].dyn {
-				a.refuse("`git %s`: a git alias runs a command computed at run time", quoteArgs(args))
-				continue
-			}
-			a.script(args[i+1].s[1:], depth+1)
-		}
-	}
 }
 
 // copiesTool refuses copying or linking a Terraform-family binary to a new

@@ -19,12 +19,15 @@ type program struct {
 	short string   // short option letters that take a value (-n 10, -n10, -qn 10)
 	long  []string // long options that take a value (--signal TERM, --signal=TERM)
 
-	code   []string // options whose value is a shell command line (flock -c CMD)
-	opaque []string // options whose value runs code the hook cannot read: refused
-	chdir  []string // options whose value is the directory the command runs in
-	split  []string // options whose value is split into words that start the command (env -S)
-	argv   []string // options after which the operands are a program, not a line (watch -x)
-	prints []string // options after which the program only prints (command -v)
+	code   []string          // options whose value is a shell command line (flock -c CMD)
+	opaque []string          // options whose value runs code the hook cannot read: refused
+	again  []string          // options whose value the shell expands again, running its substitutions (compgen -W)
+	keyed  []string          // options whose value is a setting, KEY=VALUE or KEY VALUE (ssh -o)
+	keys   map[string]string // the settings that run a command (see settings.go)
+	chdir  []string          // options whose value is the directory the command runs in
+	split  []string          // options whose value is split into words that start the command (env -S)
+	argv   []string          // options after which the operands are a program, not a line (watch -x)
+	prints []string          // options after which the program only prints (command -v)
 
 	assigns bool // NAME=VALUE operands before the command set its environment (env)
 	permute bool // options may follow operands (GNU getopt): code options count anywhere before --
@@ -117,8 +120,12 @@ func init() {
 	// Wrappers that run a command line.
 	add(&program{runs: runsLine, kind: kindWrapper}, "eval")
 	add(&program{runs: runsLine, kind: kindWrapper, short: "nq", long: []string{"interval", "equexit"}, argv: []string{"x", "exec"}}, "watch")
-	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw"}, "ssh")
+	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys}, "ssh")
+	add(&program{runs: runsArgs, short: "cFiJlOoPS", keyed: []string{"o"}, keys: sshKeys, code: []string{"S"}}, "scp", "sftp")
 	add(&program{runs: runsFirst}, "trap")
+	// Builtins that keep a command to run later.
+	add(&program{short: "oAGWFCXPS", code: []string{"C"}, again: []string{"W"}, runs: runsNothing}, "compgen", "complete")
+	add(&program{short: "mqurfx", opaque: []string{"x"}, runs: runsNothing}, "bind")
 	// Programs that only print or test.
 	add(&program{runs: runsNothing, kind: kindBenign}, "echo", "true", ":", "test", "[")
 	// Programs with a grammar of their own.
@@ -127,7 +134,7 @@ func init() {
 	add(&program{judge: (*analyzer).planguard, guarded: true}, "planguard")
 	add(&program{judge: (*analyzer).sshKeygen}, "ssh-keygen")
 	add(&program{judge: (*analyzer).shell, guarded: true}, "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish", "rbash")
-	add(&program{judge: (*analyzer).source}, "source", ".")
+	add(&program{judge: (*analyzer).source, short: "p"}, "source", ".")
 	add(&program{judge: (*analyzer).xargs, short: "adEeILlnPsI",
 		long: []string{"arg-file", "delimiter", "eof", "replace", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var", "jobs", "colsep"}},
 		"xargs", "parallel")

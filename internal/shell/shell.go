@@ -106,11 +106,12 @@ type analyzer struct {
 	aliases map[string]string
 	kinds   []kind
 	// fed holds the calls whose standard input is a pipe, a file or a
-	// here-document (theirs or an enclosing statement's); stdinFed is
-	// set while the scripts such a call runs are judged.
-	fed      map[*syntax.CallExpr]bool
-	stdinFed bool
-	applies  int // saved-plan applies allowed so far (terraform apply PLAN, planguard apply)
+	// here-document (theirs or an enclosing statement's).
+	fed map[*syntax.CallExpr]bool
+	// outer is the context of the call whose script is being judged
+	// (its directory, per-input runner and standard input).
+	outer   call
+	applies int // saved-plan applies allowed so far (terraform apply PLAN, planguard apply)
 	// cwdUnknown: the line changes directory (cd, pushd), so relative
 	// paths may name the protected files from elsewhere.
 	cwdUnknown bool
@@ -270,6 +271,7 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	}
 	if as.Value != nil {
 		a.evalText(name, a.word(as.Value))
+		a.envSet(name, a.word(as.Value), 0)
 	}
 	if as.Value == nil || as.Append || as.Index != nil || as.Array != nil {
 		if as.Value == nil && as.Array == nil && !as.Naked {
@@ -574,12 +576,16 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	for _, as := range c.Assigns {
 		if as.Name != nil {
 			assigns = append(assigns, as.Name.Value)
+			if as.Value != nil {
+				a.envSet(as.Name.Value, a.word(as.Value), depth)
+			}
 		}
 	}
 	argv := a.words(c.Args)
 	a.wordsEval(argv)
 	st := a.stmts[c]
-	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth, fed: a.fed[c]})
+	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth,
+		chdir: a.outer.chdir, each: a.outer.each, fed: a.fed[c] || a.outer.fed})
 	if k == kindBenign && st != nil && writesFile(st) {
 		k = kindOther
 	}

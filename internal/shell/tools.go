@@ -100,7 +100,7 @@ func (a *analyzer) terraform(c call) kind {
 				input = parsesTrue(v)
 			}
 		}
-		if input && (c.fed || a.stdinFed) {
+		if input && c.fed {
 			a.refuse("`%s` reads its answers from standard input here, and a yes copies the state into another backend, overwriting it: run init with -input=false, on its own", line)
 		}
 		return kindOther

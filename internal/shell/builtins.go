@@ -36,7 +36,7 @@ func (a *analyzer) hash(c call) kind {
 		a.refuse("`%s` makes a name run another program, which the hook could not recognise afterwards", quoteArgs(c.argv))
 		return kindOther
 	}
-	a.generic("hash", c.argv, c.depth)
+	a.generic("hash", c)
 	return kindOther
 }
 

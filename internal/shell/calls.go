@@ -164,7 +164,7 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 			o := opt{name: n}
 			if hasValue {
 				o.val = tok{s: v, dyn: t.dyn}
-			} else if contains(p.long, n) && i+1 < len(args) {
+			} else if p.takesValue(n) && i+1 < len(args) {
 				i++
 				o.val = args[i]
 			}
@@ -177,7 +177,7 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 			// word or the next one.
 			for j := 1; j < len(s); j++ {
 				o := opt{name: s[j : j+1]}
-				if strings.IndexByte(p.short, s[j]) >= 0 {
+				if p.takesValue(o.name) {
 					if j < len(s)-1 {
 						o.val = tok{s: s[j+1:], dyn: t.dyn}
 					} else if i+1 < len(args) {
@@ -201,11 +201,44 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 	return opts, sets, nil
 }
 
+// takesValue reports whether an option (a letter or a long name) takes
+// a value: it is listed as valued, or its value is code, a directory, a
+// setting.
+func (p *program) takesValue(name string) bool {
+	if len(name) == 1 && strings.Contains(p.short, name) || contains(p.long, name) {
+		return true
+	}
+	for _, l := range [][]string{p.code, p.opaque, p.chdir, p.split, p.again, p.keyed} {
+		if contains(l, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// permuted reads options the way GNU getopt does by default: between
+// operands too, up to a "--".
+func (p *program) permuted(args []tok) []opt {
+	var all []opt
+	for len(args) > 0 {
+		opts, _, rest := p.options(args)
+		all = append(all, opts...)
+		if n := len(args) - len(rest); len(rest) == 0 || n > 0 && args[n-1].s == "--" {
+			break
+		}
+		args = rest[1:]
+	}
+	return all
+}
+
 // walk judges a call by its row: the options it runs as code, the
 // directory it changes to, and what its operands run.
 func (a *analyzer) walk(p *program, name string, c call) kind {
 	args := c.argv[1:]
 	opts, sets, rest := p.options(args)
+	if p.permute {
+		opts = p.permuted(args)
+	}
 	for _, s := range sets {
 		k, v, _ := strings.Cut(s, "=")
 		a.evalText(k, tok{s: v})
@@ -246,14 +279,8 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			}
 			a.script(o.val.s+" "+shellJoin(rest), c.depth+1)
 			return kindWrapper
-		case contains(p.code, o.name) && !p.permute:
+		case contains(p.code, o.name):
 			a.scriptTok(o.val, name+" -"+o.name, c.depth)
-		}
-	}
-	if p.permute && len(p.code) > 0 {
-		// GNU getopt reads options after operands too.
-		if v, ok := optValue(args, p.code[0], p.code[len(p.code)-1]); ok {
-			a.scriptTok(v, name+" -"+p.code[0], c.depth)
 		}
 	}
 	if len(rest) >= p.skip {
@@ -299,7 +326,7 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		}
 	case runsArgs:
 		if !p.reader {
-			a.generic(name, c.argv, c.depth)
+			a.generic(name, c)
 		}
 	}
 	return p.kind
@@ -318,7 +345,12 @@ func dashed(name string) string {
 // run --, direnv exec ., chrt, systemd-run, tmux new …): a Terraform-family
 // program among its arguments followed by a refused subcommand is refused,
 // and signing in the approval namespace too.
-func (a *analyzer) generic(name string, argv []tok, depth int) {
+//
+// A shell or an interpreter among its arguments (prlimit --nofile=1024
+// sh -c '…', unshare -r sh -c '…') is judged from there on, as the
+// program it most likely runs.
+func (a *analyzer) generic(name string, c call) {
+	argv, depth := c.argv, c.depth
 	for i := 1; i < len(argv); i++ {
 		t := argv[i]
 		if t.dyn {
@@ -338,6 +370,9 @@ func (a *analyzer) generic(name string, argv []tok, depth int) {
 			}
 		case b == "ssh-keygen":
 			a.sshKeygen(call{argv: argv[i:], depth: depth})
+		case lookup(b).interp:
+			a.run(c.inner(argv[i:]))
+			return
 		}
 	}
 }

@@ -2,7 +2,6 @@ package shell
 
 import (
 	"path"
-	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -357,13 +356,14 @@ func (a *analyzer) container(c call) kind {
 			return kindOther
 		}
 	}
+	a.generic(baseName(c.argv[0].s), c) // docker exec c sh -c '…'
 	return kindOther
 }
 
 // goRun judges `go run PKG ARGS` when PKG is planguard.
 func (a *analyzer) goRun(c call) kind {
 	if len(c.argv) < 2 || c.argv[1].s != "run" {
-		a.generic("go", c.argv, c.depth)
+		a.generic("go", c)
 		return kindOther
 	}
 	_, _, rest := programs["go"].options(c.argv[2:])
@@ -375,28 +375,6 @@ func (a *analyzer) goRun(c call) kind {
 		a.run(call{argv: append([]tok{{s: "planguard"}}, rest[1:]...), depth: c.depth + 1})
 	}
 	return kindOther
-}
-
-// interpreter judges perl, python, node, awk…: inline code (-c, -e) the
-// hook cannot parse is refused when it names a Terraform-family program
-// with a refused subcommand.
-func (a *analyzer) interpreter(c call) kind {
-	a.inlineCode(c.argv)
-	return kindOther
-}
-
-var inlineRe = regexp.MustCompile(`(?i)\b(terraform|tofu|opentofu|terragrunt)\b[^\n]*?\b(apply|destroy|import|taint|untaint|force-unlock|refresh|run-all|state\W+(rm|mv|push|replace-provider)|workspace\W+delete)\b`)
-
-func (a *analyzer) inlineCode(argv []tok) {
-	for _, t := range argv[1:] {
-		if t.dyn {
-			continue
-		}
-		if m := inlineRe.FindString(t.s); m != "" {
-			a.refuse("`%s` runs code that calls `%s`: %s", truncateTok(argv), m, planOnly)
-			return
-		}
-	}
 }
 
 func truncateTok(argv []tok) string {

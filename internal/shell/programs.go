@@ -45,6 +45,8 @@ type program struct {
 	// cannot tell what each run reads, nor count them.
 	guarded bool
 
+	interp bool // a shell or an interpreter: runs the code it reads
+
 	reader bool // only reads its arguments: naming terraform there is not a call
 	copies bool // copies or links files: a Terraform-family program must keep its name
 	writes bool // writes the files it names: refused on protected files
@@ -133,7 +135,7 @@ func init() {
 	add(&program{judge: (*analyzer).terragrunt, guarded: true}, "terragrunt")
 	add(&program{judge: (*analyzer).planguard, guarded: true}, "planguard")
 	add(&program{judge: (*analyzer).sshKeygen}, "ssh-keygen")
-	add(&program{judge: (*analyzer).shell, guarded: true}, "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish", "rbash")
+	add(&program{judge: (*analyzer).shell, guarded: true, interp: true}, "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish", "rbash")
 	add(&program{judge: (*analyzer).source, short: "p"}, "source", ".")
 	add(&program{judge: (*analyzer).xargs, short: "adEeILlnPsI",
 		long: []string{"arg-file", "delimiter", "eof", "replace", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var", "jobs", "colsep"}},
@@ -146,16 +148,33 @@ func init() {
 	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
 	add(&program{judge: (*analyzer).printf}, "printf")
 	add(&program{judge: (*analyzer).git, writes: true, reader: true}, "git")
-	add(&program{judge: (*analyzer).interpreter, writes: true}, "perl")
-	add(&program{judge: (*analyzer).interpreter}, "ruby", "node", "nodejs", "deno", "bun", "php",
-		"awk", "gawk", "mawk", "nawk", "lua", "tclsh", "expect", "osascript")
+	// Interpreters: code lists the options whose value is inline code
+	// (refused: interp.go), short the options that take a value.
+	add(&program{judge: (*analyzer).interpreter, interp: true, writes: true, short: "eEIlmMx", code: []string{"e", "E"}}, "perl")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "cmWXQ", code: []string{"c"}}, "python")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "eIrCEFKTUxW", code: []string{"e"}}, "ruby")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "eprcC", long: []string{"eval", "print", "require", "import", "input-type", "conditions"},
+		code: []string{"e", "p", "eval", "print"}}, "node", "nodejs")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "e", code: []string{"e", "eval", "print", "p"}, sub: map[string]string{"eval": ""}}, "deno", "bun")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "rBREcdfFzt", code: []string{"r", "B", "R", "E"}}, "php")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "elW", code: []string{"e"}}, "lua")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "ecfD", code: []string{"e", "c"}}, "osascript", "expect", "tclsh", "wish")
+	add(&program{judge: (*analyzer).awk, interp: true, short: "FvfeEilW", long: []string{"field-separator", "assign", "file", "source", "exec", "include", "load"}},
+		"awk", "gawk", "mawk", "nawk", "busybox-awk")
 	// Readers, and programs that write or copy files.
 	add(&program{reader: true}, "grep", "egrep", "fgrep", "rg", "ag", "ack", "ls", "bat", "less", "more", "head", "tail", "wc",
 		"file", "stat", "diff", "man", "which", "whereis", "type", "info", "tldr")
 	add(&program{reader: true, copies: true}, "cat")
-	add(&program{copies: true, writes: true}, "cp", "ln", "install", "mv", "rsync", "tee", "dd")
-	add(&program{writes: true}, "rm", "truncate", "touch", "chmod", "chown", "shred", "unlink", "sed", "gsed", "ed", "ex", "vi",
-		"vim", "nano", "patch", "tar", "unzip", "curl", "wget", "sponge")
+	add(&program{copies: true, writes: true}, "cp", "ln", "install", "mv", "tee", "dd")
+	add(&program{judge: (*analyzer).sed, interp: true, writes: true, short: "eflsS", long: []string{"expression", "file", "line-length"}}, "sed", "gsed")
+	add(&program{writes: true, permute: true, short: "fCIFTXbKNVgHL",
+		long:   []string{"file", "directory", "use-compress-program", "to-command", "rsh-command", "info-script", "new-volume-script", "checkpoint-action", "exclude", "transform", "owner", "group", "mode", "index-file"},
+		code:   []string{"to-command", "use-compress-program", "I", "rsh-command"},
+		opaque: []string{"checkpoint-action", "info-script", "new-volume-script", "F"}}, "tar")
+	add(&program{writes: true, copies: true, permute: true, short: "eTfB", long: []string{"rsh", "rsync-path", "temp-dir", "filter", "exclude", "include"},
+		code: []string{"e", "rsh"}}, "rsync")
+	add(&program{writes: true}, "rm", "truncate", "touch", "chmod", "chown", "shred", "unlink", "ed", "ex", "vi",
+		"vim", "nano", "patch", "unzip", "curl", "wget", "sponge")
 }
 
 // unknownProgram is the row for a program the table does not name.
@@ -186,8 +205,12 @@ func lookup(name string) *program {
 	if t := toolName(name); t != "" {
 		return programs[t]
 	}
-	if strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pwsh") || strings.HasPrefix(name, "powershell") {
-		return programs["ruby"]
+	// Versioned names: perl5.36, ruby3.2, php8.2, lua5.4.
+	if p, ok := programs[strings.TrimRight(name, "0123456789.-")]; ok && p.judge != nil {
+		return p
+	}
+	if strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pypy") || strings.HasPrefix(name, "pwsh") || strings.HasPrefix(name, "powershell") {
+		return programs["python"]
 	}
 	return unknownProgram
 }

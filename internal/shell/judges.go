@@ -286,6 +286,50 @@ func (a *analyzer) xargs(c call) kind {
 	return kindOther
 }
 
+// findDeletes refuses find -delete over a directory holding a protected
+// file, unless its -name/-path tests match none of the protected files.
+func (a *analyzer) findDeletes(argv []tok) {
+	del := false
+	var names []string
+	for i, t := range argv {
+		switch t.s {
+		case "-delete":
+			del = true
+		case "-name", "-iname", "-path", "-ipath", "-wholename", "-regex":
+			if i+1 < len(argv) {
+				names = append(names, strings.ToLower(argv[i+1].s))
+			}
+		}
+	}
+	if !del {
+		return
+	}
+	for _, t := range argv[1:] {
+		if strings.HasPrefix(t.s, "-") || t.s == "(" || t.s == "!" {
+			break
+		}
+		q := a.holds(t.s)
+		if t.dyn {
+			q = a.mayName(t.src)
+		}
+		if q == "" {
+			continue
+		}
+		matched := len(names) == 0
+		for _, n := range names {
+			for _, part := range strings.Split(strings.ToLower(q), "/") {
+				if ok, _ := path.Match(strings.TrimPrefix(n, "*/"), part); ok || strings.Contains(n, "/") {
+					matched = true
+				}
+			}
+		}
+		if matched {
+			a.refuse("`%s` may delete %s, which holds the gate's trust", truncateTok(argv), q)
+			return
+		}
+	}
+}
+
 // parallelLines judges `parallel ::: CMD…`: each value is a command line,
 // run once per value; values from files (::::) cannot be read.
 func (a *analyzer) parallelLines(rest []tok, depth int) {
@@ -308,6 +352,7 @@ func (a *analyzer) parallelLines(rest []tok, depth int) {
 // find runs -exec/-execdir/-ok/-okdir commands with {} for each file.
 func (a *analyzer) find(c call) kind {
 	args := c.argv[1:]
+	a.findDeletes(c.argv)
 	for i := 0; i < len(args); i++ {
 		switch args[i].s {
 		case "-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch":
@@ -460,6 +505,10 @@ func (a *analyzer) writes(name string, argv []tok) {
 			positional = append(positional, t)
 		}
 	}
+	// Programs that remove, move or change whole directories.
+	dirs := name == "rm" || name == "mv" || name == "chmod" || name == "chown" || name == "shred" || name == "unlink"
+	recursive := shortFlag(argv[1:], 'r') || shortFlag(argv[1:], 'R') || shortFlag(argv[1:], 'a') ||
+		hasFlag(argv[1:], "", "recursive") || hasFlag(argv[1:], "", "archive") || name == "rsync"
 	switch name {
 	case "cp", "install", "ln", "rsync", "mv":
 		// -t DIR / --target-directory=DIR: every source lands in DIR.
@@ -488,7 +537,11 @@ func (a *analyzer) writes(name string, argv []tok) {
 		// sources land in.
 		if len(positional) >= 2 && !positional[len(positional)-1].dyn {
 			dst := positional[len(positional)-1].s
-			if p := a.protected(dst); p != "" {
+			p := a.protected(dst)
+			if p == "" && recursive {
+				p = a.holds(dst) // rsync -a evil/ .claude/
+			}
+			if p != "" {
 				a.refuse("`%s` overwrites %s, which holds the gate's trust: a person changes it through review", quoteArgs(argv), p)
 				return
 			}
@@ -506,11 +559,18 @@ func (a *analyzer) writes(name string, argv []tok) {
 		if k, v, ok := strings.Cut(s, "="); ok && (k == "of" || strings.HasPrefix(k, "-")) {
 			s = v // dd of=FILE, --output=FILE
 		}
-		if !t.dyn {
-			if p := a.protected(s); p != "" {
-				a.refuse("`%s` may write %s, which holds the gate's trust: a person changes it through review", quoteArgs(argv), p)
-				return
-			}
+		p := ""
+		switch {
+		case !t.dyn && dirs:
+			p = a.holds(s)
+		case !t.dyn:
+			p = a.protected(s)
+		case t.w != nil:
+			p = a.globNames(globPattern(t.w), dirs)
+		}
+		if p != "" {
+			a.refuse("`%s` may write %s, which holds the gate's trust: a person changes it through review", quoteArgs(argv), p)
+			return
 		}
 	}
 }

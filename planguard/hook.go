@@ -26,6 +26,7 @@ type hookEvent struct {
 	tool    string   // the agent's tool name ("" for Cursor's beforeShellExecution)
 	command string   // the shell command, when the tool runs one
 	isShell bool     // the tool runs command in a shell
+	types   bool     // the tool types into a program already running
 	files   []string // files the tool writes
 	cwd     string
 }
@@ -104,6 +105,9 @@ func hookDecide(e *env, agent string, proto *agentProtocol, policyPath, tfBin st
 	pol, _, err := loadPolicy(policyAbs)
 	if err != nil {
 		return "", fmt.Errorf("policy %s: %w", policyAbs, err)
+	}
+	if ev.types {
+		return fmt.Sprintf("planguard: %s types into a program the session is already running (a shell, a prompt waiting for an answer), which the hook cannot see; run the command with the agent's shell tool instead, where the hook reads it.", ev.tool), nil
 	}
 	if !ev.isShell && len(ev.files) == 0 {
 		return "", nil // a tool the hook does not judge
@@ -222,9 +226,26 @@ func hookPin(path string) (string, func(), error) {
 }
 
 // protectedFiles are the files a tool call may not write: the policy, its
-// allowed_signers, and the agents' hook settings (where the hook is installed).
+// allowed_signers, and the agents' hook settings wherever an agent may
+// read them for this call: in the event's directory and every directory
+// above it (the project root the agent started in, where project-scope
+// hooks are installed), beside the policy and above it, in the home
+// directory, and the managed files.
 func protectedFiles(policy, signers, cwd, home string) []string {
-	files := append([]string{policy, signers}, settingsFiles(cwd, home)...)
+	var roots []string
+	seen := map[string]bool{}
+	for _, d := range []string{cwd, filepath.Dir(policy)} {
+		for d != "" && !seen[d] {
+			seen[d] = true
+			roots = append(roots, d)
+			up := filepath.Dir(d)
+			if up == d {
+				break
+			}
+			d = up
+		}
+	}
+	files := append([]string{policy, signers}, settingsFiles(roots, home)...)
 	var out []string
 	for _, f := range files {
 		if f == "" {
@@ -281,6 +302,10 @@ func (p *agentProtocol) parseEvent(raw []byte) (hookEvent, error) {
 		return ev, err
 	}
 	ev.tool = tool
+	if contains(p.typeTools, tool) {
+		ev.types = true
+		return ev, nil
+	}
 	if key, ok := p.shellTools[ev.tool]; ok {
 		ev.isShell = true
 		if ev.command, err = reqString(input, key); err != nil {

@@ -16,6 +16,7 @@ type agentProtocol struct {
 	// call finds the tool call in the event: the tool's name and its input.
 	call       func(p *agentProtocol, obj map[string]json.RawMessage) (tool string, input map[string]json.RawMessage, err error)
 	shellTools map[string]string   // tool name → input key holding the command line
+	typeTools  []string            // tools that type into a program already running: refused
 	writeTools map[string][]string // tool name → input keys that name the file written
 	dirKeys    []string            // shell tool input keys naming the directory the command runs in
 
@@ -74,9 +75,10 @@ var agents = map[string]*agentProtocol{
 	},
 	"copilot": {
 		call: toolArgsCall,
-		// write_bash types input into a shell the agent started earlier:
-		// judged like a command line.
-		shellTools: map[string]string{"bash": "command", "shell": "command", "write_bash": "input"},
+		// write_bash types input into whatever program the session runs
+		// (a shell, a REPL, a prompt waiting for "yes"): refused.
+		shellTools: map[string]string{"bash": "command", "shell": "command"},
+		typeTools:  []string{"write_bash"},
 		writeTools: map[string][]string{"edit": {"path"}, "create": {"path"}, "write": {"path"}, "str_replace_editor": {"path"}},
 		deny: func(reason string) any {
 			return map[string]any{"permissionDecision": "deny", "permissionDecisionReason": reason}
@@ -161,7 +163,7 @@ func shellEventCall(_ *agentProtocol, obj map[string]json.RawMessage) (string, m
 // judges reports whether the hook judges a tool of this agent.
 func (p *agentProtocol) judges(tool string) bool {
 	_, shell := p.shellTools[tool]
-	return shell || p.writeTools[tool] != nil
+	return shell || p.writeTools[tool] != nil || contains(p.typeTools, tool)
 }
 
 // settingsPath is where install writes the hook for a scope.
@@ -190,14 +192,16 @@ func (p *agentProtocol) managedFile() string {
 	return p.managed[""]
 }
 
-// settingsFiles are every agent's hook settings files for a project root
+// settingsFiles are every agent's hook settings files for project roots
 // and a home directory: the files that decide whether the hook runs.
-func settingsFiles(root, home string) []string {
+func settingsFiles(roots []string, home string) []string {
 	var out []string
 	for _, name := range agentNames() {
 		p := agents[name]
-		for _, rel := range p.project {
-			out = append(out, filepath.Join(root, rel))
+		for _, root := range roots {
+			for _, rel := range p.project {
+				out = append(out, filepath.Join(root, rel))
+			}
 		}
 		if home != "" {
 			for _, rel := range p.user {
@@ -209,6 +213,15 @@ func settingsFiles(root, home string) []string {
 		}
 	}
 	return out
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // agentNames lists the agents in a fixed order.

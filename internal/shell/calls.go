@@ -88,6 +88,9 @@ func (a *analyzer) run(c call) kind {
 	if len(name) > 1 && name[0] == '=' {
 		name = name[1:] // zsh: =terraform is the path of terraform
 	}
+	if evaluators[name] {
+		a.wordsEval(argv) // printf -v 'a[$(…)]'
+	}
 	p := lookup(name)
 	if p.guarded && c.each != "" {
 		a.refuse("`%s` runs `%s` once per input it finds or reads (%s): the hook cannot tell what each run reads; run it on its own", truncateTok(argv), name, c.each)
@@ -119,6 +122,7 @@ func (a *analyzer) run(c call) kind {
 // computes); arguments that may be scripts are read ($SHELL -c '…').
 func (a *analyzer) computedProgram(c call) kind {
 	argv, cmd := c.argv, c.argv[0]
+	a.wordsEval(argv) // it may be printf -v
 	switch cmd.kind {
 	case dynOutput:
 		a.refuse("`%s`: the program to run comes from another command's output (%s), which the hook cannot see", quoteArgs(argv), cmd.src)

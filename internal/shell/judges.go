@@ -243,7 +243,7 @@ func (a *analyzer) xargs(c call) kind {
 	if hasFlag(args, "i", "") {
 		repl = "{}"
 	}
-	_, _, rest := programs[name].options(args)
+	_, _, rest := lookup(name).options(args)
 	if name == "parallel" {
 		sources := false
 		for i, t := range rest {

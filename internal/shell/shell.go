@@ -582,7 +582,6 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 		}
 	}
 	argv := a.words(c.Args)
-	a.wordsEval(argv)
 	st := a.stmts[c]
 	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth,
 		chdir: a.outer.chdir, each: a.outer.each, fed: a.fed[c] || a.outer.fed})
@@ -656,6 +655,12 @@ func (a *analyzer) evalText(name string, t tok) {
 		}
 	}
 }
+
+// evaluators are the builtins that evaluate a name they are given, with
+// its array subscript: printf -v, read, test -v, let, unset, declare -n…
+var evaluators = map[string]bool{"printf": true, "read": true, "test": true, "[": true, "let": true, "unset": true,
+	"declare": true, "typeset": true, "local": true, "export": true, "readonly": true, "mapfile": true, "readarray": true,
+	"wait": true, "getopts": true, "builtin": true, "command": true}
 
 // wordsEval checks a call's static arguments for text bash may evaluate.
 func (a *analyzer) wordsEval(argv []tok) {

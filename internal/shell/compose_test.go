@@ -85,7 +85,9 @@ var transparent = []layer{
 var opaque = []layer{
 	{false, func(c string, _ int) string { return "find . -maxdepth 0 -exec sh -c " + quoted(c) + " \\;" }},
 	{false, func(c string, _ int) string { return "echo " + quoted(c) + " | xargs -I{} sh -c {}" }},
-	{false, func(c string, _ int) string { return "echo -e " + quoted(fmt.Sprintf(`\x%02x`, c[0])+c[1:]) + " | bash" }},
+	{false, func(c string, _ int) string {
+		return "echo -e " + quoted(fmt.Sprintf(`\x%02x`, c[0])+c[1:]) + " | bash"
+	}},
 	{false, func(c string, _ int) string { return "python3 -c " + quoted("import os; os.system("+quoted(c)+")") }},
 	{false, func(c string, _ int) string { return "bash -c \"$CMD\" # " + quoted(c) }},
 }

@@ -237,8 +237,11 @@ func sedScript(s string) (runs bool, writes []string, ok bool) {
 			}
 			d := s[i]
 			i++
-			if !delimited(d) || !delimited(d) {
-				return false, nil, false
+			// Two parts: the pattern and the replacement (or y's two sets).
+			for part := 0; part < 2; part++ {
+				if !delimited(d) {
+					return false, nil, false
+				}
 			}
 			if cmd == 'y' {
 				continue

@@ -657,7 +657,7 @@ func (a *analyzer) evalText(name string, t tok) {
 }
 
 // evaluators are the builtins that evaluate a name they are given, with
-// its array subscript: printf -v, read, test -v, let, unset, declare -n…
+// its array subscript (printf -v, read, test -v, let, unset, declare -n).
 var evaluators = map[string]bool{"printf": true, "read": true, "test": true, "[": true, "let": true, "unset": true,
 	"declare": true, "typeset": true, "local": true, "export": true, "readonly": true, "mapfile": true, "readarray": true,
 	"wait": true, "getopts": true, "builtin": true, "command": true}

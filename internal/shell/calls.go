@@ -243,6 +243,9 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 	if p.permute {
 		opts = p.permuted(args)
 	}
+	if p.assigns && len(rest) > 0 && rest[0].dyn && rest[0].kind != dynGlob {
+		a.unknownEnv = true // env "$X" cmd: X may be NAME=VALUE
+	}
 	for _, s := range sets {
 		k, v, _ := strings.Cut(s, "=")
 		a.evalText(k, tok{s: v})
@@ -312,6 +315,15 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		}
 		if len(rest) == 0 {
 			return kindBenign // env, sudo -l: prints
+		}
+		if p.assigns && rest[0].dyn {
+			// env "$X" terraform init: $X may be a NAME=VALUE, and what
+			// follows the program.
+			i := 0
+			for i < len(rest) && rest[i].dyn {
+				i++
+			}
+			a.run(c.inner(rest[i:]))
 		}
 		return a.run(c.inner(rest))
 	case runsDashDash:

@@ -107,6 +107,9 @@ func (a *analyzer) gitSetting(what, key string, val tok, depth int) {
 func (a *analyzer) git(c call) kind {
 	args := c.argv[1:]
 	line := "git " + truncateTok(args)
+	if a.unknownEnv {
+		a.refuse("`%s`: the line sets environment variables whose names it computes, which may be GIT_CONFIG_* settings that run commands", line)
+	}
 	i := 0
 	for ; i < len(args); i++ {
 		t := args[i]

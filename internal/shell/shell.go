@@ -112,6 +112,9 @@ type analyzer struct {
 	// (its directory, per-input runner and standard input).
 	outer   call
 	applies int // saved-plan applies allowed so far (terraform apply PLAN, planguard apply)
+	// unknownEnv: the line sets environment variables whose names it
+	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
+	unknownEnv bool
 	// cwdUnknown: the line changes directory (cd, pushd), so relative
 	// paths may name the protected files from elsewhere.
 	cwdUnknown bool
@@ -260,6 +263,10 @@ func (a *analyzer) setUnknown(name string) {
 }
 
 func (a *analyzer) assign(as *syntax.Assign) {
+	if as != nil && as.Name == nil && as.Naked && as.Value != nil {
+		a.declared(a.word(as.Value))
+		return
+	}
 	if as == nil || as.Name == nil {
 		return
 	}
@@ -294,6 +301,26 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		return
 	}
 	a.vars[name] = t.s
+}
+
+// declared judges `export "NAME=VALUE"` and `export $X`: bash splits the
+// expanded word at its first =, so a computed one may set any variable.
+func (a *analyzer) declared(t tok) {
+	k, v, ok := strings.Cut(t.s, "=")
+	if !ok || !isName(k) {
+		if t.dyn {
+			a.unknownEnv = true
+		}
+		return
+	}
+	val := tok{s: v, dyn: t.dyn}
+	a.evalText(k, val)
+	a.envSet(k, val, 0)
+	if old, set := a.vars[k]; val.dyn || a.unknown[k] || set && old != v {
+		a.setUnknown(k)
+		return
+	}
+	a.vars[k] = v
 }
 
 // tok is one argument: its static text, or, when dyn, the static prefix of

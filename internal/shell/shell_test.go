@@ -474,6 +474,11 @@ var spellings = []struct{ cmd, want string }{
 	{"env TF_CLI_ARGS_plan=-destroy terraform plan", "refuse"},
 	{"terraform init -migrate-state=true -force-copy", "refuse"},
 	{"tofu init -force-copy", "refuse"},
+	{"export \"TF_CLI_ARGS_init=-force-copy\"; terraform init", "refuse"},
+	{"export $(cat .env | xargs); terraform init", "refuse"},
+	{"env \"$X\" terraform init", "refuse"},
+	{"export $(cat .env | xargs); git status", "refuse"},
+	{"export \"A=$B\"; echo $A", "allow"},
 	{"terraform init -input=false < /dev/null", "allow"},
 	{"terraform init && terraform plan -out tfplan | tail -5", "allow"},
 	// Interpreters: inline code in a general-purpose language is refused

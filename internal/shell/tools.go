@@ -36,6 +36,10 @@ func (a *analyzer) terraform(c call) kind {
 	argv := c.argv
 	tool := toolName(baseName(strings.TrimPrefix(argv[0].s, "=")))
 	line := quoteArgs(argv)
+	if a.unknownEnv {
+		a.refuse("`%s`: the line sets environment variables whose names it computes (export $X), which may add arguments to what %s runs (TF_CLI_ARGS)", line, tool)
+		return kindOther
+	}
 	// TF_CLI_ARGS and TF_CLI_ARGS_<subcommand> add arguments to every
 	// subcommand (TF_CLI_ARGS_init=-force-copy, TF_CLI_ARGS_apply=-destroy).
 	for _, n := range append(append([]string{}, c.assigns...), a.assigned()...) {

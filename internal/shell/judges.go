@@ -73,7 +73,7 @@ func (a *analyzer) shell(c call) kind {
 		}
 		return kindOther // a script file: out of the hook's sight (see the guide)
 	}
-	return a.stdinScript(argv, st, depth, true)
+	return a.stdinScript(argv, st, depth, !c.fed)
 }
 
 // stdinPath reports whether a script path is the shell's own stdin.
@@ -107,7 +107,8 @@ func isNumber(s string) bool {
 
 // stdinScript judges a script a shell (or source) reads from stdin: a
 // here-document, a here-string, echo/printf/cat piped in. interactive: with
-// nothing on stdin the shell is interactive, which the agent cannot type into.
+// nothing feeding stdin (its statement's, or an enclosing one's: echo … |
+// bash -c bash) the shell is interactive, which the agent cannot type into.
 func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interactive bool) kind {
 	if st != nil {
 		for _, r := range st.Redirs {

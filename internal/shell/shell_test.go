@@ -399,6 +399,9 @@ var spellings = []struct{ cmd, want string }{
 	{"echo -e 'terr\\x61form destroy -auto-approve' | bash", "refuse"},
 	{"echo 'terr\\x61form destroy' | sh", "refuse"},
 	{"printf '\\164erraform destroy -auto-approve' | sh", "refuse"},
+	{"echo 'terraform destroy' | bash -c bash", "refuse"},
+	{"echo 'terraform destroy' | bash -c 'sh -s'", "refuse"},
+	{"{ bash; } <<< 'terraform destroy'", "refuse"},
 	{"bash <<'EOF'\necho $HOME\nEOF", "allow"},
 	{"bash <<EOF\necho hello\nEOF", "allow"},
 	// -- before the code.

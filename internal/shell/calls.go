@@ -252,6 +252,19 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		a.envSet(k, tok{s: v}, c.depth)
 		c.assigns = append(c.assigns, k)
 	}
+	// Where the command runs, first: the code options run there too.
+	for _, o := range opts {
+		if contains(p.chdir, o.name) || contains(p.moves, o.name) {
+			c.chdir = name + " " + dashed(o.name)
+		}
+	}
+	if contains(p.moves, "-") && len(rest) > 0 && rest[0].s == "-" && !rest[0].dyn {
+		c.chdir, rest = name+" -", rest[1:] // su - USER: a login shell, in USER's home
+	}
+	if p.newDir && len(rest) > 0 {
+		c.chdir = name + " " + rest[0].String()
+	}
+	a.outer.chdir = c.chdir
 	line := false
 	for _, o := range opts {
 		switch {
@@ -259,8 +272,6 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			return kindBenign
 		case contains(p.argv, o.name):
 			line = true
-		case contains(p.chdir, o.name):
-			c.chdir = name + " " + dashed(o.name)
 		case contains(p.opaque, o.name):
 			a.refuse("`%s`: %s runs code the hook cannot read", truncateTok(c.argv), dashed(o.name))
 		case contains(p.keyed, o.name):

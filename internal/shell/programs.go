@@ -25,6 +25,8 @@ type program struct {
 	keyed  []string          // options whose value is a setting, KEY=VALUE or KEY VALUE (ssh -o)
 	keys   map[string]string // the settings that run a command (see settings.go)
 	chdir  []string          // options whose value is the directory the command runs in
+	moves  []string          // options (no value) that run the command elsewhere: sudo -i, su - (the home directory)
+	newDir bool              // the first skipped operand is where the command runs (chroot NEWROOT)
 	split  []string          // options whose value is split into words that start the command (env -S)
 	argv   []string          // options after which the operands are a program, not a line (watch -x)
 	prints []string          // options after which the program only prints (command -v)
@@ -103,7 +105,7 @@ func init() {
 		split: []string{"S", "split-string"}, chdir: []string{"C", "chdir"}, assigns: true}, "env")
 	add(&program{runs: runsCommand, short: "ugCDhprtUTR",
 		long:  []string{"user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot"},
-		chdir: []string{"D", "chdir"}}, "sudo")
+		chdir: []string{"D", "chdir"}, moves: []string{"i", "login"}}, "sudo")
 	add(&program{runs: runsCommand, short: "fo", long: []string{"format", "output"}}, "time")
 	add(&program{runs: runsCommand, short: "n", long: []string{"adjustment"}}, "nice")
 	add(&program{runs: runsCommand, short: "cnp", long: []string{"class", "classdata", "pid"}}, "ionice")
@@ -112,12 +114,16 @@ func init() {
 	add(&program{runs: runsCommand, short: "oesSpuEIXPab", long: []string{"output", "trace", "signal", "attach", "user", "env"}}, "strace", "ltrace")
 	add(&program{runs: runsCommand, skip: 1, short: "sk", long: []string{"signal", "kill-after"}}, "timeout")
 	add(&program{runs: runsCommand, skip: 1, short: "cwEopuU", long: []string{"userspec", "groups", "wait", "timeout", "conflict-exit-code", "command"}},
-		"taskset", "chroot", "chpst")
+		"taskset", "chpst")
+	add(&program{runs: runsCommand, skip: 1, newDir: true, long: []string{"userspec", "groups"}}, "chroot")
 	add(&program{runs: runsCommand, skip: 1, short: "cwEopuU", long: []string{"userspec", "groups", "wait", "timeout", "conflict-exit-code", "command"},
 		code: []string{"c", "command"}, permute: true}, "flock")
-	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true}, "su", "runuser", "script")
+	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true, short: "ugsGwf",
+		long: []string{"user", "group", "shell", "supp-group", "whitelist-environment"}, moves: []string{"-", "l", "login"}}, "su", "runuser")
+	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true}, "script")
 	add(&program{runs: runsCommand, sub: map[string]string{"tf": "terraform", "tofu": "tofu", "tg": "terragrunt"}}, "tenv")
-	add(&program{runs: runsDashDash}, "mise", "rtx", "aqua", "nix")
+	add(&program{runs: runsDashDash, short: "CE", long: []string{"cd", "env"}, chdir: []string{"C", "cd"}}, "mise", "rtx")
+	add(&program{runs: runsDashDash}, "aqua", "nix")
 	add(&program{runs: runsDashDash, sub: map[string]string{"exec": ""}}, "asdf")
 	// Wrappers that run a command line.
 	add(&program{runs: runsLine, kind: kindWrapper}, "eval")

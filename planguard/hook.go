@@ -22,41 +22,12 @@ import (
 // kilobytes; anything larger is refused, not read without end.
 const maxEvent = 4 << 20
 
-// agents are the coding agents whose pre-tool-call hook planguard answers.
-var agents = map[string]agentSpec{
-	"claude": {
-		shellTools: map[string]string{"Bash": "command"},
-		writeTools: map[string][]string{"Write": {"file_path"}, "Edit": {"file_path"}, "MultiEdit": {"file_path"}, "NotebookEdit": {"notebook_path"}},
-		denyExit:   2,
-	},
-	"gemini": {
-		shellTools: map[string]string{"run_shell_command": "command"},
-		writeTools: map[string][]string{"write_file": {"file_path"}, "replace": {"file_path"}},
-		denyExit:   2,
-	},
-	"copilot": {
-		// write_bash types input into a shell the agent started earlier:
-		// judged like a command line.
-		shellTools: map[string]string{"bash": "command", "shell": "command", "write_bash": "input"},
-		writeTools: map[string][]string{"edit": {"path"}, "create": {"path"}, "write": {"path"}, "str_replace_editor": {"path"}},
-		denyExit:   0, // Copilot CLI reads the deny from the JSON on a zero exit
-	},
-	"cursor": {
-		denyExit: 0, // Cursor reads the deny from the JSON; install sets failClosed
-	},
-}
-
-type agentSpec struct {
-	shellTools map[string]string   // tool name → input key holding the command line
-	writeTools map[string][]string // tool name → input keys that name the file written
-	denyExit   int
-}
-
 // hookEvent is what the hook needs from an agent's event.
 type hookEvent struct {
 	tool    string   // the agent's tool name ("" for Cursor's beforeShellExecution)
 	command string   // the shell command, when the tool runs one
 	isShell bool     // the tool runs command in a shell
+	types   bool     // the tool types into a program already running
 	files   []string // files the tool writes
 	cwd     string
 }
@@ -87,14 +58,14 @@ Install it with 'planguard hook install'. See docs/guides/agent-hooks.md.`,
 		}
 		return hookDeny(e, agent, "planguard hook: "+err.Error()), nil
 	}
-	spec, ok := agents[agent]
+	proto, ok := agents[agent]
 	if !ok {
 		return hookDeny(e, agent, fmt.Sprintf("planguard hook: unknown --agent %q (claude, gemini, copilot, cursor): every tool call is refused until the hook is configured right", agent)), nil
 	}
 	if fs.NArg() != 0 {
 		return hookDeny(e, agent, "planguard hook: takes no arguments (the event comes on stdin)"), nil
 	}
-	reason, err := hookDecide(e, agent, spec, policyPath, tfBin)
+	reason, err := hookDecide(e, agent, proto, policyPath, tfBin)
 	if err != nil {
 		// An error is answered, not returned: the agent reads a deny.
 		return hookDeny(e, agent, "planguard hook refused the tool call because it could not decide: "+err.Error()), nil //nolint:nilerr
@@ -106,7 +77,7 @@ Install it with 'planguard hook install'. See docs/guides/agent-hooks.md.`,
 }
 
 // hookDecide returns "" to allow, or the reason to deny.
-func hookDecide(e *env, agent string, spec agentSpec, policyPath, tfBin string) (string, error) {
+func hookDecide(e *env, agent string, proto *agentProtocol, policyPath, tfBin string) (string, error) {
 	raw, err := io.ReadAll(io.LimitReader(e.stdin, maxEvent+1))
 	if err != nil {
 		return "", fmt.Errorf("read the hook event on stdin: %w", err)
@@ -114,7 +85,7 @@ func hookDecide(e *env, agent string, spec agentSpec, policyPath, tfBin string) 
 	if len(raw) > maxEvent {
 		return "", fmt.Errorf("the hook event on stdin is larger than %d bytes", maxEvent)
 	}
-	ev, err := parseEvent(agent, spec, raw)
+	ev, err := proto.parseEvent(raw)
 	if err != nil {
 		return "", fmt.Errorf("the %s hook event: %w", agent, err)
 	}
@@ -135,6 +106,9 @@ func hookDecide(e *env, agent string, spec agentSpec, policyPath, tfBin string) 
 	pol, _, err := loadPolicy(policyAbs)
 	if err != nil {
 		return "", fmt.Errorf("policy %s: %w", policyAbs, err)
+	}
+	if ev.types {
+		return fmt.Sprintf("planguard: %s types into a program the session is already running (a shell, a prompt waiting for an answer), which the hook cannot see; run the command with the agent's shell tool instead, where the hook reads it.", ev.tool), nil
 	}
 	if !ev.isShell && len(ev.files) == 0 {
 		return "", nil // a tool the hook does not judge
@@ -224,15 +198,26 @@ func hookCheck(ctx context.Context, e *env, policyPath string, src check.PlanSou
 const hookCheckTimeout = 60 * time.Second
 
 // protectedFiles are the files a tool call may not write: the policy, its
-// allowed_signers, and the agents' hook settings (where the hook is installed).
+// allowed_signers, and the agents' hook settings wherever an agent may
+// read them for this call: in the event's directory and every directory
+// above it (the project root the agent started in, where project-scope
+// hooks are installed), beside the policy and above it, in the home
+// directory, and the managed files.
 func protectedFiles(policy, signers, cwd, home string) []string {
-	files := []string{policy, signers}
-	for _, rel := range []string{".claude/settings.json", ".claude/settings.local.json", ".gemini/settings.json", ".github/hooks/planguard.json", ".cursor/hooks.json"} {
-		files = append(files, filepath.Join(cwd, rel))
-		if home != "" {
-			files = append(files, filepath.Join(home, rel))
+	var roots []string
+	seen := map[string]bool{}
+	for _, d := range []string{cwd, filepath.Dir(policy)} {
+		for d != "" && !seen[d] {
+			seen[d] = true
+			roots = append(roots, d)
+			up := filepath.Dir(d)
+			if up == d {
+				break
+			}
+			d = up
 		}
 	}
+	files := append([]string{policy, signers}, settingsFiles(roots, home)...)
 	var out []string
 	for _, f := range files {
 		if f == "" {
@@ -270,9 +255,9 @@ func isProtected(p string, protected []string) string {
 	return ""
 }
 
-// parseEvent reads one agent's event. Keys are matched exactly (Go's
+// parseEvent reads one event of the agent. Keys are matched exactly (Go's
 // encoding/json would match them case-insensitively).
-func parseEvent(agent string, spec agentSpec, raw []byte) (hookEvent, error) {
+func (p *agentProtocol) parseEvent(raw []byte) (hookEvent, error) {
 	var ev hookEvent
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return ev, errors.New("stdin is empty (the agent sends the tool call as JSON)")
@@ -284,59 +269,24 @@ func parseEvent(agent string, spec agentSpec, raw []byte) (hookEvent, error) {
 	if ev.cwd, err = optString(obj, "cwd"); err != nil {
 		return ev, err
 	}
-	var input map[string]json.RawMessage
-	switch agent {
-	case "cursor":
-		name, err := optString(obj, "hook_event_name")
-		if err != nil {
-			return ev, err
-		}
-		if name != "beforeShellExecution" {
-			return ev, fmt.Errorf("hook_event_name is %q; install the hook on beforeShellExecution", name)
-		}
-		ev.isShell = true
-		if ev.command, err = reqString(obj, "command"); err != nil {
-			return ev, err
-		}
-		return ev, nil
-	case "copilot":
-		if ev.tool, err = reqString(obj, "toolName"); err != nil {
-			return ev, err
-		}
-		a, ok := obj["toolArgs"]
-		if !ok {
-			return ev, errors.New("toolArgs is missing")
-		}
-		// The CLI sends toolArgs as a JSON string; accept an object too.
-		var s string
-		if json.Unmarshal(a, &s) == nil {
-			a = []byte(s)
-		}
-		if input, err = jsonObject(a); err != nil {
-			if _, shell := spec.shellTools[ev.tool]; !shell && spec.writeTools[ev.tool] == nil {
-				return ev, nil
-			}
-			return ev, fmt.Errorf("toolArgs: %w", err)
-		}
-	default:
-		if ev.tool, err = reqString(obj, "tool_name"); err != nil {
-			return ev, err
-		}
-		a, ok := obj["tool_input"]
-		if !ok {
-			return ev, errors.New("tool_input is missing")
-		}
-		if input, err = jsonObject(a); err != nil {
-			return ev, fmt.Errorf("tool_input: %w", err)
-		}
+	tool, input, err := p.call(p, obj)
+	if err != nil || input == nil {
+		return ev, err
 	}
-	if key, ok := spec.shellTools[ev.tool]; ok {
+	ev.tool = tool
+	if contains(p.typeTools, tool) {
+		ev.types = true
+		return ev, nil
+	}
+	if key, ok := p.shellTools[ev.tool]; ok {
 		ev.isShell = true
 		if ev.command, err = reqString(input, key); err != nil {
+			if tool == "" {
+				return ev, err
+			}
 			return ev, fmt.Errorf("%s: %w", ev.tool, err)
 		}
-		// Gemini's run_shell_command may name its own directory.
-		for _, k := range []string{"dir_path", "directory"} {
+		for _, k := range p.dirKeys {
 			d, err := optString(input, k)
 			if err != nil {
 				return ev, err
@@ -349,7 +299,7 @@ func parseEvent(agent string, spec agentSpec, raw []byte) (hookEvent, error) {
 		}
 		return ev, nil
 	}
-	for _, k := range spec.writeTools[ev.tool] {
+	for _, k := range p.writeTools[ev.tool] {
 		f, err := reqString(input, k)
 		if err != nil {
 			return ev, fmt.Errorf("%s: %w", ev.tool, err)
@@ -394,27 +344,14 @@ func optString(obj map[string]json.RawMessage, key string) (string, error) {
 }
 
 // hookDeny answers with the agent's deny form: the JSON on stdout, the
-// reason on stderr too, and the exit status the agent treats as a block.
+// reason on stderr too, and the exit status the agent treats as a block
+// (2, and no JSON, for an agent planguard does not know).
 func hookDeny(e *env, agent, reason string) int {
-	var out any
 	code := 2
-	switch agent {
-	case "claude":
-		out = map[string]any{"hookSpecificOutput": map[string]any{
-			"hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": reason}}
-	case "gemini":
-		out = map[string]any{"decision": "deny", "reason": reason}
-	case "copilot":
-		out = map[string]any{"permissionDecision": "deny", "permissionDecisionReason": reason}
-	case "cursor":
-		out = map[string]any{"permission": "deny", "user_message": reason, "agent_message": reason}
-	}
-	if spec, ok := agents[agent]; ok {
-		code = spec.denyExit
-	}
-	if out != nil {
-		b, _ := json.Marshal(out)
+	if p, ok := agents[agent]; ok {
+		b, _ := json.Marshal(p.deny(reason))
 		fmt.Fprintf(e.stdout, "%s\n", b)
+		code = p.denyExit
 	}
 	fmt.Fprintln(e.stderr, reason)
 	return code

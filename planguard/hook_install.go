@@ -6,51 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 )
-
-// settingsPath is where an agent reads hooks for a scope.
-func settingsPath(agent, scope, cwd, home string) (string, error) {
-	managed := map[string]string{
-		"claude": "/etc/claude-code/managed-settings.json",
-		"gemini": "/etc/gemini-cli/settings.json",
-		"cursor": "/etc/cursor/hooks.json",
-	}
-	if runtime.GOOS == "darwin" {
-		managed["claude"] = "/Library/Application Support/ClaudeCode/managed-settings.json"
-		managed["gemini"] = "/Library/Application Support/GeminiCli/settings.json"
-		managed["cursor"] = "/Library/Application Support/Cursor/hooks.json"
-	}
-	rel := map[string]string{
-		"claude":  ".claude/settings.json",
-		"gemini":  ".gemini/settings.json",
-		"copilot": ".github/hooks/planguard.json",
-		"cursor":  ".cursor/hooks.json",
-	}
-	switch scope {
-	case "project":
-		return filepath.Join(cwd, rel[agent]), nil
-	case "user":
-		if home == "" {
-			return "", fmt.Errorf("HOME is not set")
-		}
-		if agent == "copilot" {
-			return filepath.Join(home, ".copilot/hooks/planguard.json"), nil
-		}
-		return filepath.Join(home, rel[agent]), nil
-	case "managed":
-		if p, ok := managed[agent]; ok {
-			return p, nil
-		}
-		return "", withHint(fmt.Errorf("%s has no managed settings file planguard knows", agent), "use --scope project or user, and protect that file")
-	}
-	return "", &usageError{msg: fmt.Sprintf("unknown --scope %q", scope), hint: "pass --scope user, project or managed"}
-}
 
 // maxSettingsFile bounds an agent settings file hook install reads.
 const maxSettingsFile = 16 << 20
@@ -72,14 +33,15 @@ Managed settings (--scope managed, needs root) are the place an agent cannot edi
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
-	if _, ok := agents[agent]; !ok {
+	proto, ok := agents[agent]
+	if !ok {
 		return exitError, &usageError{msg: fmt.Sprintf("unknown --agent %q", agent), hint: "pass --agent claude, gemini, copilot or cursor"}
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return exitError, err
 	}
-	path, err := settingsPath(agent, scope, cwd, e.getenv("HOME"))
+	path, err := proto.settingsPath(agent, scope, cwd, e.getenv("HOME"))
 	if err != nil {
 		return exitError, err
 	}
@@ -106,7 +68,7 @@ Managed settings (--scope managed, needs root) are the place an agent cannot edi
 			return exitError, withHint(fmt.Errorf("%s is not a JSON object: %w", path, err), "fix the file by hand, then run install again")
 		}
 	}
-	changed := mergeHook(settings, agent, command)
+	changed := proto.install.merge(settings, command)
 	if !changed {
 		fmt.Fprintf(e.stdout, "planguard: %s already runs %s; nothing changed\n", path, command)
 		return exitAllow, nil
@@ -150,26 +112,10 @@ func isPlanguardHook(cmd string) bool {
 	return strings.Contains(cmd, " hook --agent ") && strings.Contains(cmd, "planguard")
 }
 
-// mergeHook puts the hook entry into settings; false when it was there.
-func mergeHook(settings map[string]any, agent, command string) bool {
-	type spec struct {
-		event, matcher, key string
-		entry               map[string]any
-	}
-	var s spec
-	switch agent {
-	case "claude":
-		s = spec{"PreToolUse", "Bash|Write|Edit|MultiEdit|NotebookEdit", "command",
-			map[string]any{"type": "command", "command": command, "timeout": 120}}
-	case "gemini":
-		s = spec{"BeforeTool", "run_shell_command|write_file|replace", "command",
-			map[string]any{"type": "command", "name": "planguard", "command": command, "timeout": 120000}}
-	case "copilot":
+// merge puts the hook entry into settings; false when it was there.
+func (s hookEntry) merge(settings map[string]any, command string) bool {
+	if s.version {
 		settings["version"] = 1
-		s = spec{"preToolUse", "", "bash", map[string]any{"type": "command", "bash": command, "timeoutSec": 120}}
-	case "cursor":
-		settings["version"] = 1
-		s = spec{"beforeShellExecution", "", "command", map[string]any{"command": command, "failClosed": true}}
 	}
 	hooks, _ := settings["hooks"].(map[string]any)
 	if hooks == nil {
@@ -221,9 +167,9 @@ func mergeHook(settings map[string]any, agent, command string) bool {
 	}
 	if !found {
 		if s.matcher != "" {
-			kept = append(kept, map[string]any{"matcher": s.matcher, "hooks": []any{s.entry}})
+			kept = append(kept, map[string]any{"matcher": s.matcher, "hooks": []any{s.entry(command)}})
 		} else {
-			kept = append(kept, s.entry)
+			kept = append(kept, s.entry(command))
 		}
 	}
 	hooks[s.event] = kept

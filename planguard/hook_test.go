@@ -368,3 +368,64 @@ func TestHookInstall(t *testing.T) {
 		}
 	}
 }
+
+// TestAgentProtocols: every agent's protocol is whole (event, deny, install),
+// and agentNames lists exactly the agents.
+func TestAgentProtocols(t *testing.T) {
+	if len(agentNames()) != len(agents) {
+		t.Fatalf("agentNames %v, agents %d", agentNames(), len(agents))
+	}
+	for _, name := range agentNames() {
+		p := agents[name]
+		if p == nil || p.call == nil || p.deny == nil || len(p.shellTools) == 0 || len(p.project) == 0 || len(p.user) == 0 ||
+			p.install.event == "" || p.install.key == "" || p.install.entry == nil {
+			t.Errorf("%s: incomplete protocol %+v", name, p)
+			continue
+		}
+		if c, _ := p.install.entry("X")[p.install.key].(string); c != "X" {
+			t.Errorf("%s: the install entry does not hold the command under %q", name, p.install.key)
+		}
+	}
+}
+
+// Issue 17: the protected settings files follow the project root (every
+// directory above the event's, and beside the policy), and are protected
+// through directories and globs; a tool that types into a running program
+// is refused whatever it types.
+func TestHookProjectRootAndTypedInput(t *testing.T) {
+	w := newHookWorld(t)
+	root := filepath.Dir(w.dir)
+	sub := filepath.Join(w.dir, "modules", "db")
+	os.MkdirAll(sub, 0o755)
+	for _, cmd := range []string{
+		"rm -rf ../../../.claude",
+		"mv ../../../.gemini /tmp/x",
+		"sed -i s/planguard/true/ ../../../.claude/settings.jso[n]",
+		"echo '{}' > " + filepath.Join(root, ".cursor", "hooks.json"),
+		"sed -i s/x/y/ ../../../planguard.hc?",
+		"rm -rf " + root,
+	} {
+		code, out, errs := w.hook(t, "claude", shellEvent("claude", sub, cmd), nil)
+		if r := denyReason(t, "claude", code, out, errs); !strings.Contains(r, "trust") {
+			t.Errorf("%q: %s", cmd, r)
+		}
+	}
+	write, _ := json.Marshal(map[string]any{"cwd": sub, "tool_name": "Write",
+		"tool_input": map[string]any{"file_path": filepath.Join(root, ".claude", "settings.local.json"), "content": "{}"}})
+	code, out, errs := w.hook(t, "claude", string(write), nil)
+	denyReason(t, "claude", code, out, errs)
+	for _, input := range []string{"ls\n", "yes\n", "terraform destroy -auto-approve\n"} {
+		args, _ := json.Marshal(map[string]any{"shellId": "1", "input": input})
+		ev, _ := json.Marshal(map[string]any{"cwd": w.dir, "toolName": "write_bash", "toolArgs": string(args)})
+		code, out, errs := w.hook(t, "copilot", string(ev), nil)
+		if r := denyReason(t, "copilot", code, out, errs); !strings.Contains(r, "types into a program") {
+			t.Errorf("write_bash %q: %s", input, r)
+		}
+	}
+	// Still allowed: reading them, and work elsewhere in the project.
+	for _, cmd := range []string{"cat ../../../.claude/settings.json", "rm -rf build", "ls -la ../../.."} {
+		if code, out, errs := w.hook(t, "claude", shellEvent("claude", sub, cmd), nil); code != 0 || out != "" {
+			t.Errorf("%q: %d %s %s", cmd, code, out, errs)
+		}
+	}
+}

@@ -31,6 +31,7 @@ targets=(
 	./planguard:FuzzCheckNoAllowOnError
 	./planguard:FuzzApplyArgs
 	./internal/shell:FuzzAnalyze
+	./internal/shell:FuzzCompose
 )
 
 # The list must name every fuzzer in the code, so none is silently skipped.

@@ -105,6 +105,16 @@ type analyzer struct {
 	unknown map[string]bool
 	aliases map[string]string
 	kinds   []kind
+	// fed holds the calls whose standard input is a pipe, a file or a
+	// here-document (theirs or an enclosing statement's).
+	fed map[*syntax.CallExpr]bool
+	// outer is the context of the call whose script is being judged
+	// (its directory, per-input runner and standard input).
+	outer   call
+	applies int // saved-plan applies allowed so far (terraform apply PLAN, planguard apply)
+	// unknownEnv: the line sets environment variables whose names it
+	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
+	unknownEnv bool
 	// cwdUnknown: the line changes directory (cd, pushd), so relative
 	// paths may name the protected files from elsewhere.
 	cwdUnknown bool
@@ -123,12 +133,11 @@ func (a *analyzer) refuse(format string, args ...any) {
 // other command in the same line could change the directory, rewrite the
 // plan file after the hook checked it, or change what the apply reads.
 func (a *analyzer) finish() {
-	applies, others := 0, 0
+	// Applies are counted where they are judged: one behind find -exec or
+	// xargs is not a command of the line's own.
+	applies, others := a.applies, 0
 	for _, k := range a.kinds {
-		switch k {
-		case kindApply, kindPGApply:
-			applies++
-		case kindOther:
+		if k == kindOther {
 			others++
 		}
 	}
@@ -194,6 +203,21 @@ func (a *analyzer) script(src string, depth int) {
 		return true
 	})
 	syntax.Walk(f, func(n syntax.Node) bool {
+		if st, ok := n.(*syntax.Stmt); ok && a.stdinOf(st) {
+			syntax.Walk(st, func(m syntax.Node) bool {
+				if c, ok := m.(*syntax.CallExpr); ok {
+					if a.fed == nil {
+						a.fed = map[*syntax.CallExpr]bool{}
+					}
+					a.fed[c] = true
+				}
+				return true
+			})
+			return false
+		}
+		return true
+	})
+	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.ParamExp:
 			if n.Exp != nil && n.Exp.Op == syntax.OtherParamOps && n.Exp.Word != nil && strings.Contains(printWord(n.Exp.Word), "P") {
@@ -239,6 +263,10 @@ func (a *analyzer) setUnknown(name string) {
 }
 
 func (a *analyzer) assign(as *syntax.Assign) {
+	if as != nil && as.Name == nil && as.Naked && as.Value != nil {
+		a.declared(a.word(as.Value))
+		return
+	}
 	if as == nil || as.Name == nil {
 		return
 	}
@@ -250,6 +278,7 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	}
 	if as.Value != nil {
 		a.evalText(name, a.word(as.Value))
+		a.envSet(name, a.word(as.Value), 0)
 	}
 	if as.Value == nil || as.Append || as.Index != nil || as.Array != nil {
 		if as.Value == nil && as.Array == nil && !as.Naked {
@@ -274,13 +303,34 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	a.vars[name] = t.s
 }
 
+// declared judges `export "NAME=VALUE"` and `export $X`: bash splits the
+// expanded word at its first =, so a computed one may set any variable.
+func (a *analyzer) declared(t tok) {
+	k, v, ok := strings.Cut(t.s, "=")
+	if !ok || !isName(k) {
+		if t.dyn {
+			a.unknownEnv = true
+		}
+		return
+	}
+	val := tok{s: v, dyn: t.dyn}
+	a.evalText(k, val)
+	a.envSet(k, val, 0)
+	if old, set := a.vars[k]; val.dyn || a.unknown[k] || set && old != v {
+		a.setUnknown(k)
+		return
+	}
+	a.vars[k] = v
+}
+
 // tok is one argument: its static text, or, when dyn, the static prefix of
 // a word whose value the hook cannot know (a variable, $(…), a glob).
 type tok struct {
 	s    string
 	dyn  bool
-	kind int    // for dynamic tokens: dynOutside…dynOutput
-	src  string // for dynamic tokens: the word as written
+	kind int          // for dynamic tokens: dynOutside…dynOutput
+	src  string       // for dynamic tokens: the word as written
+	w    *syntax.Word // for dynamic tokens: the word
 }
 
 func (t tok) String() string {
@@ -329,7 +379,7 @@ func (a *analyzer) words(ws []*syntax.Word) []tok {
 			}
 		}
 		if k := a.dynKind(w); k != dynStatic {
-			out = append(out, tok{s: a.prefix(w), dyn: true, kind: k, src: printWord(w)})
+			out = append(out, tok{s: a.prefix(w), dyn: true, kind: k, src: printWord(w), w: w})
 			continue
 		}
 		fields, err := expand.Fields(a.cfg(), w)
@@ -553,16 +603,48 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	for _, as := range c.Assigns {
 		if as.Name != nil {
 			assigns = append(assigns, as.Name.Value)
+			if as.Value != nil {
+				a.envSet(as.Name.Value, a.word(as.Value), depth)
+			}
 		}
 	}
 	argv := a.words(c.Args)
-	a.wordsEval(argv)
 	st := a.stmts[c]
-	k := a.call(argv, assigns, st, depth)
+	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth,
+		chdir: a.outer.chdir, each: a.outer.each, fed: a.fed[c] || a.outer.fed})
 	if k == kindBenign && st != nil && writesFile(st) {
 		k = kindOther
 	}
 	a.kinds = append(a.kinds, k)
+}
+
+// stdinOf reports whether a statement's standard input is fed: from a
+// pipe, a file, another descriptor or a here-document.
+func (a *analyzer) stdinOf(st *syntax.Stmt) bool {
+	if _, ok := a.pipeFrom[st]; ok {
+		return true
+	}
+	for _, r := range st.Redirs {
+		switch r.Op {
+		case syntax.RdrIn, syntax.RdrInOut, syntax.DplIn, syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
+			if r.N == nil || r.N.Value == "0" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// assigned lists the variables the line has assigned so far.
+func (a *analyzer) assigned() []string {
+	var out []string
+	for n := range a.vars {
+		out = append(out, n)
+	}
+	for n := range a.unknown {
+		out = append(out, n)
+	}
+	return out
 }
 
 func writesFile(st *syntax.Stmt) bool {
@@ -601,11 +683,25 @@ func (a *analyzer) evalText(name string, t tok) {
 	}
 }
 
+// evaluators are the builtins that evaluate a name they are given, with
+// its array subscript (printf -v, read, test -v, let, unset, declare -n).
+var evaluators = map[string]bool{"printf": true, "read": true, "test": true, "[": true, "let": true, "unset": true,
+	"declare": true, "typeset": true, "local": true, "export": true, "readonly": true, "mapfile": true, "readarray": true,
+	"wait": true, "getopts": true, "builtin": true, "command": true}
+
 // wordsEval checks a call's static arguments for text bash may evaluate.
 func (a *analyzer) wordsEval(argv []tok) {
 	for _, t := range argv {
-		if !t.dyn && subscriptRe.MatchString(t.s) {
-			a.refuse("`%s`: the argument %q holds a command substitution in an array subscript, which bash may run", quoteArgs(argv), t.s)
+		s := t.s
+		if t.dyn && t.kind == dynGlob {
+			// A glob that matches nothing is passed on as written; in
+			// `bash -c` the same text is static.
+			s = t.src
+		} else if t.dyn {
+			continue
+		}
+		if subscriptRe.MatchString(s) {
+			a.refuse("`%s`: the argument %q holds a command substitution in an array subscript, which bash may run", quoteArgs(argv), s)
 			return
 		}
 	}

@@ -32,8 +32,22 @@ func envRefused(name string) bool {
 }
 
 // terraform judges terraform/tofu ARGS.
-func (a *analyzer) terraform(tool string, argv []tok, assigns []string) kind {
+func (a *analyzer) terraform(c call) kind {
+	argv := c.argv
+	tool := toolName(baseName(strings.TrimPrefix(argv[0].s, "=")))
 	line := quoteArgs(argv)
+	if a.unknownEnv {
+		a.refuse("`%s`: the line sets environment variables whose names it computes (export $X), which may add arguments to what %s runs (TF_CLI_ARGS)", line, tool)
+		return kindOther
+	}
+	// TF_CLI_ARGS and TF_CLI_ARGS_<subcommand> add arguments to every
+	// subcommand (TF_CLI_ARGS_init=-force-copy, TF_CLI_ARGS_apply=-destroy).
+	for _, n := range append(append([]string{}, c.assigns...), a.assigned()...) {
+		if strings.HasPrefix(n, "TF_CLI_ARGS") {
+			a.refuse("`%s`: %s, set in this line, adds arguments the hook does not see to what %s runs", line, n, tool)
+			return kindOther
+		}
+	}
 	chdir := ""
 	i := 1
 	for ; i < len(argv); i++ {
@@ -67,7 +81,7 @@ func (a *analyzer) terraform(tool string, argv []tok, assigns []string) kind {
 	rest := argv[i+1:]
 	switch {
 	case name == "apply":
-		return a.tfApply(tool, line, chdir, rest, assigns)
+		return a.tfApply(c, tool, line, chdir, rest)
 	case name == "state":
 		if s := firstPositional(rest); s == nil || s.dyn || stateRefused(strings.ToLower(s.s)) {
 			a.refuse("`%s` changes the Terraform state (only state list, show and pull are allowed): %s", line, planOnly)
@@ -79,11 +93,19 @@ func (a *analyzer) terraform(tool string, argv []tok, assigns []string) kind {
 		}
 		return kindOther
 	case name == "init":
+		input := true
 		for _, t := range rest {
 			f := strings.TrimLeft(t.s, "-")
 			if strings.HasPrefix(t.s, "-") && (strings.HasPrefix(f, "migrate-state") || strings.HasPrefix(f, "force-copy")) {
 				a.refuse("`%s` copies state into another backend, overwriting what is there: a person migrates state", line)
+				return kindOther
 			}
+			if v, ok := strings.CutPrefix(f, "input="); ok && strings.HasPrefix(t.s, "-") && !t.dyn {
+				input = parsesTrue(v)
+			}
+		}
+		if input && c.fed {
+			a.refuse("`%s` reads its answers from standard input here, and a yes copies the state into another backend, overwriting it: run init with -input=false, on its own", line)
 		}
 		return kindOther
 	case name == "show" || name == "version" || name == "validate":
@@ -116,8 +138,12 @@ func firstPositional(args []tok) *tok {
 
 // tfApply allows `apply [safe flags] PLANFILE` on condition that the gate
 // allows the plan; everything else that applies is refused.
-func (a *analyzer) tfApply(tool, line, chdir string, args []tok, assigns []string) kind {
-	for _, n := range assigns {
+func (a *analyzer) tfApply(c call, tool, line, chdir string, args []tok) kind {
+	if c.chdir != "" {
+		a.refuse("`%s` runs in the directory %s names, so the plan it applies is not the file the hook checks: apply from the plan's own directory, or with -chdir", line, c.chdir)
+		return kindOther
+	}
+	for _, n := range c.assigns {
 		if envRefused(n) {
 			a.refuse("`%s`: %s changes what the apply does", line, n)
 			return kindOther
@@ -165,6 +191,7 @@ func (a *analyzer) tfApply(tool, line, chdir string, args []tok, assigns []strin
 		a.refuse("`%s`: the plan file is computed at run time, so the hook cannot check it", line)
 	default:
 		a.res.Applies = append(a.res.Applies, PlanApply{Tool: tool, Chdir: chdir, Plan: plans[0].s})
+		a.applies++
 		return kindApply
 	}
 	return kindOther
@@ -173,27 +200,30 @@ func (a *analyzer) tfApply(tool, line, chdir string, args []tok, assigns []strin
 // terragrunt refuses a terragrunt call that names a subcommand that
 // changes infrastructure or state anywhere in its arguments (terragrunt
 // passes them on to terraform: run-all, run --all, run --, stack run).
-func (a *analyzer) terragrunt(argv []tok) {
+func (a *analyzer) terragrunt(c call) kind {
+	argv := c.argv
 	line := quoteArgs(argv)
 	if w, ok := namesRefused(argv[1:]); ok {
 		a.refuse("`%s` runs `%s` through terragrunt: %s", line, w, planOnly)
-		return
+		return kindOther
 	}
 	for _, t := range argv[1:] {
 		if t.dyn && !strings.HasPrefix(t.s, "-") {
 			a.refuse("`%s`: a terragrunt argument is computed at run time, so the hook cannot tell what it runs", line)
-			return
+			return kindOther
 		}
 		if !t.dyn && strings.EqualFold(t.s, "test") {
 			a.refuse("`%s` creates and destroys real infrastructure: run it in CI", line)
-			return
+			return kindOther
 		}
 	}
+	return kindOther
 }
 
 // planguard refuses approve and sign (a person signs), and a planguard
 // apply that judges by anything but the hook's policy and the current time.
-func (a *analyzer) planguard(argv []tok) kind {
+func (a *analyzer) planguard(c call) kind {
+	argv := c.argv
 	line := quoteArgs(argv)
 	sub := firstPositional(argv[1:])
 	if sub == nil {
@@ -210,6 +240,10 @@ func (a *analyzer) planguard(argv []tok) kind {
 	case "check", "verify", "version", "payload", "verify-attestation":
 		return kindBenign
 	case "apply":
+		if c.chdir != "" {
+			a.refuse("`%s` runs in the directory %s names, where its policy and plan paths mean other files", line, c.chdir)
+			return kindOther
+		}
 		return a.planguardApply(line, argv[1:])
 	case "hook":
 		// hook install rewrites the agent's hook settings (another policy).
@@ -258,11 +292,13 @@ func (a *analyzer) planguardApply(line string, args []tok) kind {
 		a.refuse("`%s` judges by %s, not by the policy the hook enforces (%s)", line, a.resolve(policy), a.opts.Policy)
 		return kindOther
 	}
+	a.applies++
 	return kindPGApply
 }
 
 // sshKeygen refuses signing in the planguard-approval namespace.
-func (a *analyzer) sshKeygen(argv []tok) {
+func (a *analyzer) sshKeygen(c call) kind {
+	argv := c.argv
 	sign, ns, nsDyn := false, "", false
 	// As getopt reads them (ssh-keygen.c): clusters such as -qYsign or
 	// -qn NS; a valued letter takes the rest of the word or the next one.
@@ -304,6 +340,7 @@ func (a *analyzer) sshKeygen(argv []tok) {
 	if sign && (nsDyn || ns == "planguard-approval" || strings.Contains(ns, "planguard")) {
 		a.refuse("`%s` signs in the planguard-approval namespace: an agent proposes approvals, a person signs them", quoteArgs(argv))
 	}
+	return kindOther
 }
 
 // parsesTrue reports whether a boolean flag value reads as true, as Go's

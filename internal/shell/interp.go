@@ -1,0 +1,268 @@
+package shell
+
+import "strings"
+
+// Interpreters: the hook reads shell, and no other language. Inline code
+// in a general-purpose language (python -c, perl -e, node -e, ruby -e,
+// php -r…) is refused whatever it says: every one of them can start a
+// process under a name built at run time ("terra" "form"). awk and sed
+// programs are read, since the ways they reach a process are few and
+// spelled one way: awk's system(), pipes and @-calls; sed's e command and
+// s///e flag.
+
+// interpreter judges a general-purpose language's command line.
+func (a *analyzer) interpreter(c call) kind {
+	name := baseName(c.argv[0].s)
+	p := lookup(name)
+	args := c.argv[1:]
+	if strings.HasPrefix(name, "pwsh") || strings.HasPrefix(name, "powershell") {
+		// PowerShell: -c, -Command, -EncodedCommand, any case, any prefix.
+		for _, t := range args {
+			if l := strings.ToLower(t.s); t.dyn || strings.HasPrefix(l, "-c") || strings.HasPrefix(l, "-e") || strings.HasPrefix(l, "/c") {
+				a.refuse("`%s` runs inline code the hook cannot read: %s", truncateTok(c.argv), inlineHint)
+				return kindOther
+			}
+		}
+	}
+	opts, _, rest := p.options(args)
+	for _, o := range opts {
+		if contains(p.code, o.name) {
+			a.refuse("`%s` runs inline %s code (%s) the hook cannot read: %s", truncateTok(c.argv), name, dashed(o.name), inlineHint)
+			return kindOther
+		}
+	}
+	if p.sub != nil && len(rest) > 0 {
+		if _, ok := p.sub[rest[0].s]; ok {
+			a.refuse("`%s` runs inline %s code the hook cannot read: %s", truncateTok(c.argv), name, inlineHint)
+			return kindOther
+		}
+	}
+	if (len(rest) == 0 || rest[0].s == "-" && !rest[0].dyn || stdinPath(rest[0])) && c.fed {
+		a.refuse("`%s` reads %s code from its standard input, which the hook cannot read: %s", truncateTok(c.argv), name, inlineHint)
+	}
+	return kindOther
+}
+
+// inlineHint is the way forward for refused inline code.
+const inlineHint = "write the code to a file and run the file, or do it in shell"
+
+// awk judges an awk program: refused when it can reach a process.
+func (a *analyzer) awk(c call) kind {
+	p := lookup(baseName(c.argv[0].s))
+	opts, _, rest := p.options(c.argv[1:])
+	var progs []tok
+	file := false
+	for _, o := range opts {
+		switch o.name {
+		case "e", "source":
+			progs = append(progs, o.val)
+		case "f", "file", "E", "exec", "i", "include":
+			file = true // a program in a file: out of sight, like a script
+		case "l", "load":
+			a.refuse("`%s` loads a compiled extension, which the hook cannot read", truncateTok(c.argv))
+			return kindOther
+		}
+	}
+	if len(progs) == 0 && !file && len(rest) > 0 {
+		progs = append(progs, rest[0])
+	}
+	for _, t := range progs {
+		switch {
+		case t.dyn:
+			a.refuse("`%s`: the awk program is computed at run time, which the hook cannot read", truncateTok(c.argv))
+			return kindOther
+		case strings.Contains(t.s, "system") || strings.ContainsAny(t.s, "|@"):
+			a.refuse("`%s`: the awk program can run commands (system(), a pipe to or from a command, an @ call), which the hook does not read: %s", truncateTok(c.argv), inlineHint)
+			return kindOther
+		}
+	}
+	return kindOther
+}
+
+// sed judges sed scripts: the e command and the s///e flag run commands
+// (refused), w files are writes (refused on protected files); a script
+// the hook cannot read through is refused.
+func (a *analyzer) sed(c call) kind {
+	p := lookup(baseName(c.argv[0].s))
+	opts, _, rest := p.options(c.argv[1:])
+	var scripts []tok
+	file := false
+	for _, o := range opts {
+		switch o.name {
+		case "e", "expression":
+			scripts = append(scripts, o.val)
+		case "f", "file":
+			file = true
+		}
+	}
+	if len(scripts) == 0 && !file && len(rest) > 0 {
+		scripts = append(scripts, rest[0])
+	}
+	for _, t := range scripts {
+		if t.dyn {
+			a.refuse("`%s`: the sed script is computed at run time, which the hook cannot read (GNU sed's e command runs what it holds)", truncateTok(c.argv))
+			return kindOther
+		}
+		runs, writes, ok := sedScript(t.s)
+		switch {
+		case !ok:
+			a.refuse("`%s`: the hook cannot read the sed script %q, so it cannot tell whether it runs commands", truncateTok(c.argv), t.s)
+			return kindOther
+		case runs:
+			a.refuse("`%s`: the sed script runs a command (the e command or the s///e flag): %s", truncateTok(c.argv), inlineHint)
+			return kindOther
+		}
+		for _, w := range writes {
+			if q := a.protected(w); q != "" {
+				a.refuse("`%s` writes %s, which holds the gate's trust", truncateTok(c.argv), q)
+				return kindOther
+			}
+		}
+	}
+	return kindOther
+}
+
+// sedScript reads a sed script as GNU sed does, as far as commands go:
+// runs reports an e command or an s///e flag, writes the files w and W
+// name; ok is false for a script it does not understand.
+func sedScript(s string) (runs bool, writes []string, ok bool) {
+	i := 0
+	eol := func() string { // the rest of the line
+		j := strings.IndexByte(s[i:], '\n')
+		if j < 0 {
+			j = len(s) - i
+		}
+		v := s[i : i+j]
+		i += j
+		return strings.TrimSpace(v)
+	}
+	// delimited reads text up to an unescaped delimiter d.
+	delimited := func(d byte) bool {
+		for ; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case d:
+				i++
+				return true
+			case '\n':
+				if d != '\n' {
+					return false
+				}
+			}
+		}
+		return false
+	}
+	address := func() bool {
+		switch {
+		case i < len(s) && s[i] >= '0' && s[i] <= '9':
+			for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '~') {
+				i++
+			}
+		case i < len(s) && s[i] == '$':
+			i++
+		case i < len(s) && s[i] == '/':
+			i++
+			if !delimited('/') {
+				return false
+			}
+			for i < len(s) && (s[i] == 'I' || s[i] == 'M') {
+				i++
+			}
+		case i+1 < len(s) && s[i] == '\\':
+			d := s[i+1]
+			i += 2
+			if !delimited(d) {
+				return false
+			}
+		}
+		return true
+	}
+	for i < len(s) {
+		switch s[i] {
+		case ' ', '\t', '\n', ';', '}':
+			i++
+			continue
+		case '#':
+			eol()
+			continue
+		}
+		if !address() {
+			return false, nil, false
+		}
+		if i < len(s) && s[i] == ',' {
+			i++
+			if i < len(s) && (s[i] == '+' || s[i] == '~') {
+				i++
+			}
+			if !address() {
+				return false, nil, false
+			}
+		}
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '!') {
+			i++
+		}
+		if i >= len(s) {
+			return false, nil, false
+		}
+		cmd := s[i]
+		i++
+		switch cmd {
+		case '{', '=', 'd', 'D', 'g', 'G', 'h', 'H', 'n', 'N', 'p', 'P', 'x', 'z', 'F':
+		case 'l', 'L', 'q', 'Q':
+			for i < len(s) && (s[i] == ' ' || s[i] >= '0' && s[i] <= '9') {
+				i++
+			}
+		case ':', 'b', 't', 'T', 'v':
+			for i < len(s) && s[i] != ';' && s[i] != '\n' {
+				i++
+			}
+		case 'a', 'i', 'c':
+			// Text to the end of the line; a backslash continues it.
+			for i < len(s) && s[i] != '\n' {
+				if s[i] == '\\' {
+					i++
+				}
+				i++
+			}
+		case 'r', 'R':
+			eol()
+		case 'w', 'W':
+			writes = append(writes, eol())
+		case 'e':
+			return true, writes, true
+		case 's', 'y':
+			if i >= len(s) || s[i] == '\n' || s[i] == '\\' {
+				return false, nil, false
+			}
+			d := s[i]
+			i++
+			// Two parts: the pattern and the replacement (or y's two sets).
+			for part := 0; part < 2; part++ {
+				if !delimited(d) {
+					return false, nil, false
+				}
+			}
+			if cmd == 'y' {
+				continue
+			}
+			for i < len(s) && s[i] != ';' && s[i] != '\n' && s[i] != '}' {
+				switch f := s[i]; {
+				case f == 'e':
+					return true, writes, true
+				case f == 'w':
+					i++
+					writes = append(writes, eol())
+					continue
+				case f == 'g' || f == 'p' || f == 'i' || f == 'I' || f == 'm' || f == 'M' || f == ' ' || f >= '0' && f <= '9':
+				default:
+					return false, nil, false
+				}
+				i++
+			}
+		default:
+			return false, nil, false
+		}
+	}
+	return false, writes, true
+}

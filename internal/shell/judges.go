@@ -1,0 +1,591 @@
+package shell
+
+import (
+	"path"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// shell judges sh/bash/zsh…: -c SCRIPT, a script on stdin (here-document,
+// here-string, a pipe), or a script file (which the hook cannot see).
+func (a *analyzer) shell(c call) kind {
+	argv, st, depth := c.argv, c.st, c.depth
+	args := argv[1:]
+	cflag, stdin := false, false
+	i := 0
+	for ; i < len(args); i++ {
+		t := args[i]
+		s := t.s
+		if t.dyn && !strings.HasPrefix(s, "-") {
+			break
+		}
+		if s == "--" || s == "-" {
+			i++
+			break
+		}
+		if strings.HasPrefix(s, "--") {
+			if s == "--rcfile" || s == "--init-file" {
+				i++
+			}
+			continue
+		}
+		if (strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+")) && len(s) > 1 {
+			if s[0] == '-' && strings.ContainsRune(s[1:], 'c') {
+				cflag = true
+			}
+			if s[0] == '-' && strings.ContainsRune(s[1:], 's') {
+				stdin = true
+			}
+			if strings.ContainsAny(s[1:], "oO") {
+				i++ // -o OPTION
+			}
+			continue
+		}
+		break
+	}
+	if i > len(args) {
+		i = len(args) // an option's value was missing
+	}
+	rest := args[i:]
+	if cflag {
+		if len(rest) == 0 {
+			a.refuse("`%s`: -c without a script", quoteArgs(argv))
+			return kindOther
+		}
+		a.scriptTok(rest[0], argv[0].s+" -c", depth)
+		if len(rest) > 1 {
+			// Arguments become $0, $1…: a script that runs "$1" runs them.
+			if w, ok := namesRefused(rest[1:]); ok {
+				a.refuse("`%s`: passes `%s` to the script it runs", quoteArgs(argv), w)
+			}
+			for _, t := range rest[1:] {
+				if !t.dyn && toolRe.MatchString(baseName(t.s)) {
+					a.refuse("`%s`: passes the program `%s` to the script it runs", quoteArgs(argv), t.s)
+				}
+			}
+		}
+		return kindWrapper
+	}
+	if len(rest) > 0 && !stdin && !stdinPath(rest[0]) {
+		if rest[0].dyn {
+			a.refuse("`%s`: runs a script whose name is computed at run time (process substitution, a variable), which the hook cannot see", quoteArgs(argv))
+		}
+		return kindOther // a script file: out of the hook's sight (see the guide)
+	}
+	return a.stdinScript(argv, st, depth, !c.fed)
+}
+
+// stdinPath reports whether a script path is the shell's own stdin.
+func stdinPath(t tok) bool {
+	if t.dyn {
+		return false
+	}
+	s := t.s
+	if s == "/dev/stdin" {
+		return true
+	}
+	if n, ok := strings.CutPrefix(s, "/dev/fd/"); ok {
+		return isNumber(n)
+	}
+	rest, ok := strings.CutPrefix(s, "/proc/")
+	if !ok {
+		return false
+	}
+	proc, fd, ok := strings.Cut(rest, "/fd/")
+	return ok && (proc == "self" || proc == "thread-self" || isNumber(proc)) && isNumber(fd)
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// stdinScript judges a script a shell (or source) reads from stdin: a
+// here-document, a here-string, echo/printf/cat piped in. interactive: with
+// nothing feeding stdin (its statement's, or an enclosing one's: echo … |
+// bash -c bash) the shell is interactive, which the agent cannot type into.
+func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interactive bool) kind {
+	if st != nil {
+		for _, r := range st.Redirs {
+			switch r.Op {
+			case syntax.Hdoc, syntax.DashHdoc:
+				text, ok := hereDoc(r)
+				if !ok {
+					a.refuse("`%s`: a here-document with expansions (`$`, backquotes, backslashes) is rewritten by the shell before the script reads it, which the hook cannot follow: quote its delimiter (<<'EOF')", quoteArgs(argv))
+					return kindOther
+				}
+				a.script(text, depth+1)
+				return kindWrapper
+			case syntax.WordHdoc:
+				a.scriptTok(a.word(r.Word), argv[0].s+" <<<", depth)
+				return kindWrapper
+			case syntax.RdrIn:
+				t := a.word(r.Word)
+				if t.dyn {
+					a.refuse("`%s`: reads a script computed at run time", quoteArgs(argv))
+				}
+				return kindOther // a script file
+			case syntax.DplIn, syntax.RdrInOut:
+				a.refuse("`%s`: reads a script from another file descriptor, which the hook cannot see", quoteArgs(argv))
+				return kindOther
+			}
+		}
+		if from, ok := a.pipeFrom[st]; ok {
+			if text, ok := a.staticOutput(from); ok {
+				a.script(text, depth+1)
+				return kindWrapper
+			}
+			a.refuse("`%s` reads a script from a pipe the hook cannot see through: write the commands out instead", quoteArgs(argv))
+			return kindOther
+		}
+	}
+	if !interactive {
+		a.refuse("`%s` reads a script from its standard input, which the hook cannot see", quoteArgs(argv))
+	}
+	return kindOther
+}
+
+// hereDoc is the text a here-document feeds: its body as written when its
+// delimiter is quoted (<<'EOF'), or when the body holds no expansion nor
+// backslash; ok is false when the shell would rewrite the body first.
+func hereDoc(r *syntax.Redirect) (string, bool) {
+	quoted := false
+	if r.Word != nil {
+		for _, p := range r.Word.Parts {
+			if l, ok := p.(*syntax.Lit); !ok || strings.ContainsRune(l.Value, '\\') {
+				quoted = true
+			}
+		}
+	}
+	if !quoted && r.Hdoc != nil {
+		for _, p := range r.Hdoc.Parts {
+			if l, ok := p.(*syntax.Lit); !ok || strings.ContainsAny(l.Value, "\\$`") {
+				return "", false
+			}
+		}
+	}
+	return heredocText(r.Hdoc), true
+}
+
+// heredocText is a here-document's body as written.
+func heredocText(w *syntax.Word) string {
+	if w == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range w.Parts {
+		if l, ok := p.(*syntax.Lit); ok {
+			b.WriteString(l.Value)
+			continue
+		}
+		_ = syntax.NewPrinter().Print(&b, p)
+	}
+	return b.String()
+}
+
+// staticOutput is the output of echo/printf/cat-with-here-doc when it can
+// be known from the text.
+func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
+	c, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(c.Args) == 0 {
+		return "", false
+	}
+	argv := a.words(c.Args)
+	for _, t := range argv {
+		// echo -e, printf and some shells' echo rewrite backslash
+		// escapes (terr\x61form): such output is not read.
+		if t.dyn || strings.ContainsRune(t.s, '\\') {
+			return "", false
+		}
+	}
+	switch baseName(argv[0].s) {
+	case "echo":
+		args := argv[1:]
+		for len(args) > 0 && (args[0].s == "-n" || args[0].s == "-e" || args[0].s == "-E") {
+			args = args[1:]
+		}
+		var parts []string
+		for _, t := range args {
+			parts = append(parts, t.s)
+		}
+		return strings.Join(parts, " "), true
+	case "printf":
+		if len(argv) == 2 && !strings.Contains(argv[1].s, "%") {
+			return argv[1].s, true
+		}
+	case "cat":
+		if len(argv) == 1 {
+			for _, r := range st.Redirs {
+				switch r.Op {
+				case syntax.Hdoc, syntax.DashHdoc:
+					return hereDoc(r)
+				case syntax.WordHdoc:
+					t := a.word(r.Word)
+					return t.s, !t.dyn
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// xargs runs a command with arguments read from stdin: those are unknown.
+func (a *analyzer) xargs(c call) kind {
+	name, args := baseName(c.argv[0].s), c.argv[1:]
+	repl := ""
+	if v, ok := optValue(args, "I", "replace"); ok {
+		repl = v.s
+	}
+	if hasFlag(args, "i", "") {
+		repl = "{}"
+	}
+	_, _, rest := lookup(name).options(args)
+	if name == "parallel" {
+		sources := false
+		for i, t := range rest {
+			if t.s == ":::" || t.s == "::::" || t.s == ":::+" || t.s == "::::+" {
+				// The values after ::: fill {} or are appended; with no
+				// command, each is a command line.
+				if w, ok := namesRefused(rest[i+1:]); ok {
+					a.refuse("`parallel %s`: passes `%s` to the command it runs", quoteArgs(rest), w)
+				}
+				if i == 0 {
+					a.parallelLines(rest, c.depth)
+				}
+				sources = true
+				rest = rest[:i]
+				break
+			}
+		}
+		if len(rest) == 0 && !sources && !hasFlag(args, "", "version") {
+			a.refuse("`parallel %s` runs the lines it reads as commands, which the hook cannot see", quoteArgs(args))
+			return kindOther
+		}
+	}
+	if len(rest) == 0 {
+		return kindOther // xargs echo
+	}
+	var cmd []tok
+	for _, t := range rest {
+		if repl != "" && strings.Contains(t.s, repl) {
+			cmd = append(cmd, tok{s: strings.SplitN(t.s, repl, 2)[0], dyn: true})
+			continue
+		}
+		cmd = append(cmd, t)
+	}
+	if repl == "" || name == "parallel" {
+		cmd = append(cmd, tok{dyn: true}) // the arguments read from stdin
+	}
+	c = c.inner(cmd)
+	c.st, c.each = nil, name
+	a.run(c)
+	return kindOther
+}
+
+// findDeletes refuses find -delete over a directory holding a protected
+// file, unless its -name/-path tests match none of the protected files.
+func (a *analyzer) findDeletes(argv []tok) {
+	del := false
+	var names []string
+	for i, t := range argv {
+		switch t.s {
+		case "-delete":
+			del = true
+		case "-name", "-iname", "-path", "-ipath", "-wholename", "-regex":
+			if i+1 < len(argv) {
+				names = append(names, strings.ToLower(argv[i+1].s))
+			}
+		}
+	}
+	if !del {
+		return
+	}
+	for _, t := range argv[1:] {
+		if strings.HasPrefix(t.s, "-") || t.s == "(" || t.s == "!" {
+			break
+		}
+		q := a.holds(t.s)
+		if t.dyn {
+			q = a.mayName(t.src)
+		}
+		if q == "" {
+			continue
+		}
+		matched := len(names) == 0
+		for _, n := range names {
+			for _, part := range strings.Split(strings.ToLower(q), "/") {
+				if ok, _ := path.Match(strings.TrimPrefix(n, "*/"), part); ok || strings.Contains(n, "/") {
+					matched = true
+				}
+			}
+		}
+		if matched {
+			a.refuse("`%s` may delete %s, which holds the gate's trust", truncateTok(argv), q)
+			return
+		}
+	}
+}
+
+// parallelLines judges `parallel ::: CMD…`: each value is a command line,
+// run once per value; values from files (::::) cannot be read.
+func (a *analyzer) parallelLines(rest []tok, depth int) {
+	defer func(old call) { a.outer = old }(a.outer)
+	a.outer.each = "parallel"
+	sep := ""
+	for _, t := range rest {
+		switch {
+		case !t.dyn && strings.HasPrefix(t.s, ":::"):
+			sep = t.s
+		case strings.HasPrefix(sep, "::::"):
+			a.refuse("`parallel %s` runs the lines of a file as commands, which the hook cannot see", quoteArgs(rest))
+			return
+		default:
+			a.scriptTok(t, "parallel :::", depth)
+		}
+	}
+}
+
+// find runs -exec/-execdir/-ok/-okdir commands with {} for each file.
+func (a *analyzer) find(c call) kind {
+	args := c.argv[1:]
+	a.findDeletes(c.argv)
+	for i := 0; i < len(args); i++ {
+		switch args[i].s {
+		case "-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch":
+			ic := c.inner(nil)
+			ic.st, ic.each = nil, baseName(c.argv[0].s)+" "+args[i].s
+			if strings.HasSuffix(args[i].s, "dir") {
+				ic.chdir = ic.each
+			}
+			var cmd []tok
+			j := i + 1
+			for ; j < len(args) && args[j].s != ";" && args[j].s != "+" && args[j].s != `\;`; j++ {
+				t := args[j]
+				if strings.Contains(t.s, "{}") {
+					t = tok{s: strings.SplitN(t.s, "{}", 2)[0], dyn: true}
+				}
+				cmd = append(cmd, t)
+			}
+			ic.argv = cmd
+			a.run(ic)
+			i = j
+		}
+	}
+	return kindOther
+}
+
+// container finds a Terraform-family program run in a container
+// (docker run hashicorp/terraform destroy, kubectl exec pod -- tofu apply).
+func (a *analyzer) container(c call) kind {
+	args := c.argv[1:]
+	for i, t := range args {
+		if t.dyn {
+			continue
+		}
+		img := baseName(t.s)
+		if j := strings.IndexAny(img, ":@"); j > 0 {
+			img = img[:j]
+		}
+		if prog := toolName(img); prog != "" {
+			rest := args[i+1:]
+			// An image runs its entrypoint; an exec'd program is itself.
+			if len(rest) > 0 && toolName(baseName(rest[0].s)) != "" {
+				a.run(call{argv: rest, depth: c.depth + 1})
+				return kindOther
+			}
+			a.run(call{argv: append([]tok{{s: prog}}, rest...), depth: c.depth + 1})
+			return kindOther
+		}
+	}
+	a.generic(baseName(c.argv[0].s), c) // docker exec c sh -c '…'
+	return kindOther
+}
+
+// goRun judges `go run PKG ARGS` when PKG is planguard.
+func (a *analyzer) goRun(c call) kind {
+	if len(c.argv) < 2 || c.argv[1].s != "run" {
+		a.generic("go", c)
+		return kindOther
+	}
+	_, _, rest := programs["go"].options(c.argv[2:])
+	if len(rest) == 0 {
+		return kindOther
+	}
+	pkg := strings.TrimSuffix(strings.TrimSuffix(rest[0].s, "/"), "@latest")
+	if pkg == "." || strings.HasSuffix(pkg, "/planguard") || strings.Contains(pkg, "/planguard@") || rest[0].dyn {
+		a.run(call{argv: append([]tok{{s: "planguard"}}, rest[1:]...), depth: c.depth + 1})
+	}
+	return kindOther
+}
+
+func truncateTok(argv []tok) string {
+	s := quoteArgs(argv)
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
+
+// copiesTool refuses copying or linking a Terraform-family binary to a new
+// name, which would run under a name the hook does not know: named
+// outright, matched by a glob, or looked up by a command substitution.
+func (a *analyzer) copiesTool(name string, argv []tok) {
+	for _, t := range argv[1:] {
+		named := false
+		switch {
+		case !t.dyn:
+			named = toolName(baseName(t.s)) != "" && (strings.Contains(t.s, "/") || name != "cat")
+		case t.kind == dynGlob:
+			named = globNamesTool(t.src)
+		case t.w != nil:
+			named = a.looksUpTool(t.w)
+		}
+		if named {
+			a.refuse("`%s` copies or links a Terraform-family program to another name, which the hook could not recognise afterwards", quoteArgs(argv))
+			return
+		}
+	}
+}
+
+// globNamesTool reports whether a glob's last component may match a
+// Terraform-family program's name.
+func globNamesTool(glob string) bool {
+	last := strings.ToLower(glob[strings.LastIndex(glob, "/")+1:])
+	for _, n := range []string{"terraform", "tofu", "opentofu", "terragrunt"} {
+		if ok, _ := path.Match(last, n); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// lookups print where a program is: their output names a binary.
+var lookups = map[string]bool{"which": true, "whereis": true, "command": true, "type": true, "whence": true, "where": true,
+	"readlink": true, "realpath": true, "locate": true}
+
+// looksUpTool reports whether a command substitution in w may print a
+// Terraform-family program's path: a word in it names one, or a lookup
+// in it names a program the hook cannot read.
+func (a *analyzer) looksUpTool(w *syntax.Word) bool {
+	found := false
+	syntax.Walk(w, func(n syntax.Node) bool {
+		ce, ok := n.(*syntax.CallExpr)
+		if !ok || found || len(ce.Args) == 0 {
+			return !found
+		}
+		argv := a.words(ce.Args)
+		lookup := !argv[0].dyn && lookups[baseName(argv[0].s)]
+		for _, t := range argv {
+			if !t.dyn && toolName(baseName(t.s)) != "" || t.dyn && (lookup || t.kind == dynGlob && globNamesTool(t.src)) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// writes refuses common file-writing programs aimed at protected files.
+func (a *analyzer) writes(name string, argv []tok) {
+	if len(a.opts.Protected) == 0 {
+		return
+	}
+	switch name {
+	case "tee", "cp", "mv", "rm", "ln", "install", "truncate", "dd", "touch", "chmod", "chown", "rsync", "shred", "unlink", "sed", "perl", "ed", "ex", "vi", "vim", "nano", "patch", "git", "tar", "unzip", "curl", "wget", "sponge", "gsed":
+	default:
+		return
+	}
+	var positional []tok
+	for _, t := range argv[1:] {
+		if !strings.HasPrefix(t.s, "-") || t.dyn && t.s == "" {
+			positional = append(positional, t)
+		}
+	}
+	// Programs that remove, move or change whole directories.
+	dirs := name == "rm" || name == "mv" || name == "chmod" || name == "chown" || name == "shred" || name == "unlink"
+	recursive := shortFlag(argv[1:], 'r') || shortFlag(argv[1:], 'R') || shortFlag(argv[1:], 'a') ||
+		hasFlag(argv[1:], "", "recursive") || hasFlag(argv[1:], "", "archive") || name == "rsync"
+	switch name {
+	case "cp", "install", "ln", "rsync", "mv":
+		// -t DIR / --target-directory=DIR: every source lands in DIR.
+		if d, ok := optValue(argv[1:], "t", "target-directory"); ok && !d.dyn {
+			for _, src := range positional {
+				if p := a.protectedDir(src.s, d.s); p != "" && src.s != d.s {
+					a.refuse("`%s` may overwrite %s, which holds the gate's trust", quoteArgs(argv), p)
+					return
+				}
+			}
+		}
+	}
+	switch name {
+	case "cp", "install", "ln", "rsync":
+		// A hard link to a protected file is the file under another name.
+		hard := name == "ln" && !shortFlag(argv[1:], 's') && !hasFlag(argv[1:], "", "symbolic") || name == "cp" && (shortFlag(argv[1:], 'l') || hasFlag(argv[1:], "", "link"))
+		if hard {
+			for _, t := range positional {
+				if p := a.protected(t.s); p != "" && !t.dyn {
+					a.refuse("`%s` hard-links %s, which holds the gate's trust: writes through the link would change it", quoteArgs(argv), p)
+					return
+				}
+			}
+		}
+		// Only the destination is written: a file, or a directory the
+		// sources land in.
+		if len(positional) >= 2 && !positional[len(positional)-1].dyn {
+			dst := positional[len(positional)-1].s
+			p := a.protected(dst)
+			if p == "" && recursive {
+				p = a.holds(dst) // rsync -a evil/ .claude/
+			}
+			if p != "" {
+				a.refuse("`%s` overwrites %s, which holds the gate's trust: a person changes it through review", quoteArgs(argv), p)
+				return
+			}
+			for _, src := range positional[:len(positional)-1] {
+				if p := a.protectedDir(src.s, dst); p != "" {
+					a.refuse("`%s` may overwrite %s, which holds the gate's trust", quoteArgs(argv), p)
+					return
+				}
+			}
+		}
+		return
+	}
+	for _, t := range argv[1:] {
+		s := t.s
+		if k, v, ok := strings.Cut(s, "="); ok && (k == "of" || strings.HasPrefix(k, "-")) {
+			s = v // dd of=FILE, --output=FILE
+		}
+		p := ""
+		switch {
+		case !t.dyn && dirs:
+			p = a.holds(s)
+		case !t.dyn:
+			p = a.protected(s)
+		case t.w != nil:
+			p = a.globNames(globPattern(t.w), dirs)
+		}
+		if p != "" {
+			a.refuse("`%s` may write %s, which holds the gate's trust: a person changes it through review", quoteArgs(argv), p)
+			return
+		}
+	}
+}
+
+// hasCallback reports whether mapfile options name a -C callback, which
+// bash evaluates as a command for every few lines read.
+func hasCallback(args []tok) bool {
+	for _, t := range args {
+		if t.s == "--" {
+			return false
+		}
+		if len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.Contains(t.s, "C") {
+			return true
+		}
+	}
+	return false
+}

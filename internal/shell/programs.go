@@ -1,0 +1,222 @@
+package shell
+
+import (
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// A program is what the hook knows about one program's command line, as
+// shellcheck and shfmt keep their builtin tables: which options take a
+// value, which option or operand it runs as code, which option changes
+// the directory, and what its operands are. One walker (analyzer.walk)
+// reads every row; a new wrapper is one row.
+//
+// A program with a grammar of its own (terraform, git, find, a shell)
+// names a judge instead, which reads its whole command line.
+type program struct {
+	short string   // short option letters that take a value (-n 10, -n10, -qn 10)
+	long  []string // long options that take a value (--signal TERM, --signal=TERM)
+
+	code   []string          // options whose value is a shell command line (flock -c CMD)
+	opaque []string          // options whose value runs code the hook cannot read: refused
+	again  []string          // options whose value the shell expands again, running its substitutions (compgen -W)
+	keyed  []string          // options whose value is a setting, KEY=VALUE or KEY VALUE (ssh -o)
+	keys   map[string]string // the settings that run a command (see settings.go)
+	chdir  []string          // options whose value is the directory the command runs in
+	moves  []string          // options (no value) that run the command elsewhere: sudo -i, su - (the home directory)
+	newDir bool              // the first skipped operand is where the command runs (chroot NEWROOT)
+	split  []string          // options whose value is split into words that start the command (env -S)
+	argv   []string          // options after which the operands are a program, not a line (watch -x)
+	prints []string          // options after which the program only prints (command -v)
+
+	assigns bool // NAME=VALUE operands before the command set its environment (env)
+	permute bool // options may follow operands (GNU getopt): code options count anywhere before --
+
+	runs runs // what the operands after the options are
+	skip int  // operands before the command: a duration, a new root, a lock file, a host
+	// sub maps a first operand to the program the rest runs under ("" = the
+	// rest is the command itself): tenv tf ARGS, asdf exec CMD.
+	sub map[string]string
+
+	kind kind // the call's own kind, when what it runs is judged apart (or it runs nothing)
+
+	// guarded: a Terraform-family program, planguard or a shell, refused
+	// when run once per input (find -exec, xargs, parallel): the hook
+	// cannot tell what each run reads, nor count them.
+	guarded bool
+
+	interp bool // a shell or an interpreter: runs the code it reads
+
+	reader bool // only reads its arguments: naming terraform there is not a call
+	copies bool // copies or links files: a Terraform-family program must keep its name
+	writes bool // writes the files it names: refused on protected files
+
+	judge func(a *analyzer, c call) kind
+}
+
+// runs says what a program's operands are.
+type runs int
+
+const (
+	runsArgs     runs = iota // not known: may run its arguments (aws-vault exec, op run --); the generic rule
+	runsNothing              // reads, prints or tests only
+	runsCommand              // a program and its arguments (env, sudo, nice)
+	runsLine                 // joined with spaces, a shell command line (eval, ssh HOST CMD, watch)
+	runsFirst                // the first is a shell command line, the rest are not (trap CMD SIGNAL)
+	runsDashDash             // the command follows a `--` (mise exec tool@1 -- CMD)
+)
+
+// call is one simple command to judge, with what the words around it
+// already established.
+type call struct {
+	argv    []tok
+	assigns []string     // environment names set for it (FOO=1 cmd, env FOO=1 cmd)
+	st      *syntax.Stmt // its statement, when it has one of its own
+	depth   int
+	chdir   string // the wrapper that runs it in another directory (env -C, sudo -D, find -execdir)
+	each    string // the wrapper that runs it once per input (find -exec, xargs, parallel)
+	fed     bool   // its standard input is a pipe, a file or a here-document
+}
+
+// inner is the call a wrapper makes: argv, in the same statement,
+// environment and directory.
+func (c call) inner(argv []tok) call {
+	c.argv, c.depth = argv, c.depth+1
+	return c
+}
+
+// programs is the table. Names are base names, lower-cased, without .exe.
+var programs = map[string]*program{}
+
+func init() {
+	add := func(p *program, names ...string) {
+		for _, n := range names {
+			programs[n] = p
+		}
+	}
+	// Wrappers that run a program with its arguments.
+	add(&program{runs: runsCommand}, "noglob", "nocorrect", "-", "busybox", "builtin", "unbuffer", "nohup")
+	add(&program{runs: runsCommand, short: "uC"}, "doas", "setsid")
+	add(&program{runs: runsCommand, prints: []string{"-v", "-V"}}, "command")
+	add(&program{runs: runsCommand, short: "a"}, "exec")
+	add(&program{runs: runsCommand, short: "uCSPa", long: []string{"unset", "chdir", "split-string", "argv0"},
+		split: []string{"S", "split-string"}, chdir: []string{"C", "chdir"}, assigns: true}, "env")
+	add(&program{runs: runsCommand, short: "ugCDhprtUTR",
+		long:  []string{"user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot"},
+		chdir: []string{"D", "chdir"}, moves: []string{"i", "login"}}, "sudo")
+	add(&program{runs: runsCommand, short: "fo", long: []string{"format", "output"}}, "time")
+	add(&program{runs: runsCommand, short: "n", long: []string{"adjustment"}}, "nice")
+	add(&program{runs: runsCommand, short: "cnp", long: []string{"class", "classdata", "pid"}}, "ionice")
+	add(&program{runs: runsCommand, short: "ioe", long: []string{"input", "output", "error"}}, "stdbuf")
+	add(&program{runs: runsCommand, short: "tw"}, "caffeinate")
+	add(&program{runs: runsCommand, short: "oesSpuEIXPab", long: []string{"output", "trace", "signal", "attach", "user", "env"}}, "strace", "ltrace")
+	add(&program{runs: runsCommand, skip: 1, short: "sk", long: []string{"signal", "kill-after"}}, "timeout")
+	add(&program{runs: runsCommand, skip: 1, short: "cwEopuU", long: []string{"userspec", "groups", "wait", "timeout", "conflict-exit-code", "command"}},
+		"taskset", "chpst")
+	add(&program{runs: runsCommand, skip: 1, newDir: true, long: []string{"userspec", "groups"}}, "chroot")
+	add(&program{runs: runsCommand, skip: 1, short: "cwEopuU", long: []string{"userspec", "groups", "wait", "timeout", "conflict-exit-code", "command"},
+		code: []string{"c", "command"}, permute: true}, "flock")
+	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true, short: "ugsGwf",
+		long: []string{"user", "group", "shell", "supp-group", "whitelist-environment"}, moves: []string{"-", "l", "login"}}, "su", "runuser")
+	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true}, "script")
+	add(&program{runs: runsCommand, sub: map[string]string{"tf": "terraform", "tofu": "tofu", "tg": "terragrunt"}}, "tenv")
+	add(&program{runs: runsDashDash, short: "CE", long: []string{"cd", "env"}, chdir: []string{"C", "cd"}}, "mise", "rtx")
+	add(&program{runs: runsDashDash}, "aqua", "nix")
+	add(&program{runs: runsDashDash, sub: map[string]string{"exec": ""}}, "asdf")
+	// Wrappers that run a command line.
+	add(&program{runs: runsLine, kind: kindWrapper}, "eval")
+	add(&program{runs: runsLine, kind: kindWrapper, short: "nq", long: []string{"interval", "equexit"}, argv: []string{"x", "exec"}}, "watch")
+	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys}, "ssh")
+	add(&program{runs: runsArgs, short: "cFiJlOoPS", keyed: []string{"o"}, keys: sshKeys, code: []string{"S"}}, "scp", "sftp")
+	add(&program{runs: runsFirst}, "trap")
+	// Builtins that keep a command to run later.
+	add(&program{short: "oAGWFCXPS", code: []string{"C"}, again: []string{"W"}, runs: runsNothing}, "compgen", "complete")
+	add(&program{short: "mqurfx", opaque: []string{"x"}, runs: runsNothing}, "bind")
+	// Programs that only print or test.
+	add(&program{runs: runsNothing, kind: kindBenign}, "echo", "true", ":", "test", "[")
+	// Programs with a grammar of their own.
+	add(&program{judge: (*analyzer).terraform, guarded: true}, "terraform", "tofu", "opentofu")
+	add(&program{judge: (*analyzer).terragrunt, guarded: true}, "terragrunt")
+	add(&program{judge: (*analyzer).planguard, guarded: true}, "planguard")
+	add(&program{judge: (*analyzer).sshKeygen}, "ssh-keygen")
+	add(&program{judge: (*analyzer).shell, guarded: true, interp: true}, "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish", "rbash")
+	add(&program{judge: (*analyzer).source, short: "p"}, "source", ".")
+	add(&program{judge: (*analyzer).xargs, short: "adEeILlnPsI",
+		long: []string{"arg-file", "delimiter", "eof", "replace", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var", "jobs", "colsep"}},
+		"xargs", "parallel")
+	add(&program{judge: (*analyzer).find}, "find", "fd", "fdfind")
+	add(&program{judge: (*analyzer).container}, "docker", "podman", "nerdctl", "kubectl", "oc")
+	add(&program{judge: (*analyzer).goRun, short: "C", long: []string{"exec", "tags", "ldflags", "gcflags", "mod", "o", "p"}}, "go")
+	add(&program{judge: (*analyzer).alias}, "alias")
+	add(&program{judge: (*analyzer).hash}, "hash")
+	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
+	add(&program{judge: (*analyzer).printf}, "printf")
+	add(&program{judge: (*analyzer).git, writes: true, reader: true}, "git")
+	// Interpreters: code lists the options whose value is inline code
+	// (refused: interp.go), short the options that take a value.
+	add(&program{judge: (*analyzer).interpreter, interp: true, writes: true, short: "eEIlmMx", code: []string{"e", "E"}}, "perl")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "cmWXQ", code: []string{"c"}}, "python")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "eIrCEFKTUxW", code: []string{"e"}}, "ruby")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "eprcC", long: []string{"eval", "print", "require", "import", "input-type", "conditions"},
+		code: []string{"e", "p", "eval", "print"}}, "node", "nodejs")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "e", code: []string{"e", "eval", "print", "p"}, sub: map[string]string{"eval": ""}}, "deno", "bun")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "rBREcdfFzt", code: []string{"r", "B", "R", "E"}}, "php")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "elW", code: []string{"e"}}, "lua")
+	add(&program{judge: (*analyzer).interpreter, interp: true, short: "ecfD", code: []string{"e", "c"}}, "osascript", "expect", "tclsh", "wish")
+	add(&program{judge: (*analyzer).awk, interp: true, short: "FvfeEilW", long: []string{"field-separator", "assign", "file", "source", "exec", "include", "load"}},
+		"awk", "gawk", "mawk", "nawk", "busybox-awk")
+	// Readers, and programs that write or copy files.
+	add(&program{reader: true}, "grep", "egrep", "fgrep", "rg", "ag", "ack", "ls", "bat", "less", "more", "head", "tail", "wc",
+		"file", "stat", "diff", "man", "which", "whereis", "type", "info", "tldr")
+	add(&program{reader: true, copies: true}, "cat")
+	add(&program{copies: true, writes: true}, "cp", "ln", "install", "mv", "tee", "dd")
+	add(&program{judge: (*analyzer).sed, interp: true, writes: true, short: "eflsS", long: []string{"expression", "file", "line-length"}}, "sed", "gsed")
+	add(&program{writes: true, permute: true, short: "fCIFTXbKNVgHL",
+		long:   []string{"file", "directory", "use-compress-program", "to-command", "rsh-command", "info-script", "new-volume-script", "checkpoint-action", "exclude", "transform", "owner", "group", "mode", "index-file"},
+		code:   []string{"to-command", "use-compress-program", "I", "rsh-command"},
+		opaque: []string{"checkpoint-action", "info-script", "new-volume-script", "F"}}, "tar")
+	add(&program{writes: true, copies: true, permute: true, short: "eTfB", long: []string{"rsh", "rsync-path", "temp-dir", "filter", "exclude", "include"},
+		code: []string{"e", "rsh"}}, "rsync")
+	add(&program{writes: true}, "rm", "truncate", "touch", "chmod", "chown", "shred", "unlink", "ed", "ex", "vi",
+		"vim", "nano", "patch", "unzip", "curl", "wget", "sponge")
+}
+
+// unknownProgram is the row for a program the table does not name.
+var unknownProgram = &program{runs: runsArgs}
+
+// toolRe matches the names Terraform, OpenTofu and Terragrunt binaries go
+// by, with a version suffix (terraform1.8, tofu-1.6.2) and .exe.
+var toolRe = regexp.MustCompile(`^(terraform|tofu|opentofu|terragrunt)([-_.]?v?[0-9][0-9.]*)?(\.exe)?$`)
+
+// toolName is the Terraform-family program a base name runs
+// ("terraform", "tofu", "terragrunt"), or "".
+func toolName(base string) string {
+	m := toolRe.FindStringSubmatch(base)
+	if m == nil {
+		return ""
+	}
+	if m[1] == "opentofu" {
+		return "tofu"
+	}
+	return m[1]
+}
+
+// lookup is the row for a program's base name.
+func lookup(name string) *program {
+	if p, ok := programs[name]; ok {
+		return p
+	}
+	if t := toolName(name); t != "" {
+		return programs[t]
+	}
+	// Versioned names: perl5.36, ruby3.2, php8.2, lua5.4.
+	if p, ok := programs[strings.TrimRight(name, "0123456789.-")]; ok && p.judge != nil {
+		return p
+	}
+	if strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pypy") || strings.HasPrefix(name, "pwsh") || strings.HasPrefix(name, "powershell") {
+		return programs["python"]
+	}
+	return unknownProgram
+}

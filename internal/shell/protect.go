@@ -1,0 +1,106 @@
+package shell
+
+import (
+	"path"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Protected files named through directories and globs: rm -rf .claude
+// removes the settings file inside, sed -i … settings.jso[n] edits it.
+
+// holds returns the protected file p names or holds (p is a directory
+// above it), or "".
+func (a *analyzer) holds(p string) string {
+	if p == "" {
+		return ""
+	}
+	if q := a.protected(p); q != "" {
+		return q
+	}
+	abs := strings.ToLower(a.resolve(p))
+	rel := strings.ToLower(path.Clean(p))
+	for strings.HasPrefix(rel, "../") {
+		rel = rel[3:]
+	}
+	for _, q := range a.opts.Protected {
+		lq := strings.ToLower(q)
+		if abs == "/" || strings.HasPrefix(lq, abs+"/") {
+			return q
+		}
+		// After cd, a relative directory may be any one of that name.
+		if a.cwdUnknown && !path.IsAbs(p) && rel != "." && rel != ".." && strings.Contains(lq+"/", "/"+rel+"/") {
+			return q
+		}
+	}
+	return ""
+}
+
+// globNames returns a protected file a glob (as a path pattern) may
+// match; dirs: or a directory above one.
+func (a *analyzer) globNames(pattern string, dirs bool) string {
+	if pattern == "" {
+		return ""
+	}
+	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
+	for _, q := range a.opts.Protected {
+		qc := strings.Split(strings.TrimPrefix(strings.ToLower(q), "/"), "/")
+		for k := len(pc); k <= len(qc); k++ {
+			if k != len(pc) || !dirs && k != len(qc) {
+				continue
+			}
+			if componentsMatch(pc, qc[:k]) {
+				return q
+			}
+		}
+	}
+	return ""
+}
+
+// componentsMatch matches path components as a shell glob does: a
+// leading dot is matched only by a leading dot.
+func componentsMatch(pattern, name []string) bool {
+	for i := range pattern {
+		if strings.HasPrefix(name[i], ".") && !strings.HasPrefix(pattern[i], ".") {
+			return false
+		}
+		if ok, err := path.Match(pattern[i], name[i]); !ok || err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// globPattern is a word as a path pattern: unquoted glob characters stay
+// patterns, quoted text is literal, and any expansion matches anything.
+func globPattern(w *syntax.Word) string {
+	var b strings.Builder
+	lit := func(s string) {
+		for _, r := range s {
+			if strings.ContainsRune(`*?[\`, r) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+	}
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			lit(p.Value)
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				if l, ok := q.(*syntax.Lit); ok {
+					lit(l.Value)
+				} else {
+					b.WriteString("*")
+				}
+			}
+		default:
+			b.WriteString("*")
+		}
+	}
+	return b.String()
+}

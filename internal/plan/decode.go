@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"slices"
 	"strconv"
-	"strings"
 )
 
 // Decode reads the JSON of `terraform show -json PLANFILE` from r, strictly.
@@ -157,7 +155,9 @@ type decoder struct {
 	sub        scanner   // for the prior id, a captured value
 	gateOnly   bool
 	keepPrior  func(address, resourceType string) bool
-	prior      []PriorObject       // read from prior_state
+	prior      priorBuilder        // read from prior_state
+	priorAddr  []byte              // the address of the prior object being read
+	priorID    []byte              // its id
 	strs       map[string]string   // interned short strings
 	actions    map[string][]string // shared actions lists
 	scratch    [3][]memberSpan     // for objectSpans
@@ -464,7 +464,8 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 			return d.array(name(what+".resources"), true, func(i int) error {
 				rl.i = i
 				var isManaged bool
-				var obj PriorObject
+				var obj priorObject
+				d.priorAddr, d.priorID = d.priorAddr[:0], d.priorID[:0]
 				_, err := d.object(rl.String, false, func(key []byte) error {
 					var err error
 					switch {
@@ -473,11 +474,13 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 						mode, err = d.strBytes(func() string { return rl.field(".mode") }, false)
 						isManaged = string(mode) == "managed"
 					case prior && string(key) == "address":
-						obj.Address, err = d.str(func() string { return rl.field(".address") }, false)
+						var b []byte
+						b, err = d.strBytes(func() string { return rl.field(".address") }, false)
+						d.priorAddr = append(d.priorAddr, b...)
 					case prior && string(key) == "type":
 						obj.Type, err = d.istr(func() string { return rl.field(".type") })
 					case prior && string(key) == "values":
-						obj.ID, err = d.valuesID(func() string { return rl.field(".values") })
+						err = d.valuesID(func() string { return rl.field(".values") })
 					case prior && string(key) == "identity":
 						var raw []byte
 						if raw, err = d.rawValue(); err == nil {
@@ -514,10 +517,10 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 	return managed, err
 }
 
-// valuesID reads a prior object's values (an object, or null) and returns
-// its "id" when that is a string. Duplicate keys are errors.
-func (d *decoder) valuesID(what func() string) (id string, err error) {
-	_, err = d.object(what, true, func(key []byte) error {
+// valuesID reads a prior object's values (an object, or null) and keeps
+// its "id" in d.priorID when that is a string. Duplicate keys are errors.
+func (d *decoder) valuesID(what func() string) error {
+	_, err := d.object(what, true, func(key []byte) error {
 		if string(key) != "id" {
 			return d.s.skipValue()
 		}
@@ -528,35 +531,27 @@ func (d *decoder) valuesID(what func() string) (id string, err error) {
 		if c != '"' {
 			return d.s.skipValue()
 		}
-		id, err = d.str(what, false)
+		b, err := d.strBytes(what, false)
+		d.priorID = append(d.priorID, b...)
 		return err
 	})
-	return id, err
+	return err
 }
 
-// addPrior records a managed prior object that has an id.
-func (d *decoder) addPrior(obj PriorObject, l loc) error {
-	if obj.Address == "" || obj.Type == "" {
+// priorObject is what the decoder reads of a prior object besides its
+// address and id (in decoder.priorAddr and priorID).
+type priorObject struct{ Type, Identity string }
+
+// addPrior records a managed prior object that has an id or an identity.
+func (d *decoder) addPrior(obj priorObject, l loc) error {
+	if len(d.priorAddr) == 0 || obj.Type == "" {
 		return fmt.Errorf("%w: %s is a managed resource without an address or type", ErrMalformed, l)
 	}
-	if (obj.ID == "" && obj.Identity == "") || (d.keepPrior != nil && !d.keepPrior(obj.Address, obj.Type)) {
+	if (len(d.priorID) == 0 && obj.Identity == "") || (d.keepPrior != nil && !d.keepPrior(string(d.priorAddr), obj.Type)) {
 		return nil
 	}
-	d.prior = append(d.prior, obj)
+	d.prior.add(d.priorAddr, d.priorID, obj.Type, obj.Identity)
 	return nil
-}
-
-// sortPrior orders prior objects by address, then id, then identity.
-func sortPrior(p []PriorObject) {
-	slices.SortFunc(p, func(a, b PriorObject) int {
-		if c := strings.Compare(a.Address, b.Address); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.ID, b.ID); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Identity, b.Identity)
-	})
 }
 
 func (d *decoder) plan() (*Plan, error) {
@@ -700,8 +695,7 @@ func (d *decoder) plan() (*Plan, error) {
 	if err := d.cfg.Finish(p); err != nil {
 		return nil, err
 	}
-	sortPrior(d.prior)
-	p.Prior = d.prior
+	p.Prior = d.prior.build()
 	return p, nil
 }
 

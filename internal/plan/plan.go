@@ -163,13 +163,12 @@ type Plan struct {
 	// outside Terraform), for context only.
 	Drift []Change
 	// Prior are the managed objects in prior_state (the state the plan was
-	// made from) that have a string id or a resource identity, sorted by
-	// address, id and identity; with
-	// DecodeOptions.KeepPrior only those it keeps. The gate uses them to
-	// recognise a protected object under another address (an import of its
-	// id or identity, or a change of an object with the same id or
-	// identity).
-	Prior []PriorObject
+	// made from) that have a string id or a resource identity; with
+	// DecodeOptions.KeepPrior only those it keeps; nil when none. The gate
+	// uses them to recognise a protected object under another address (an
+	// import of its id or identity, or a change of an object with the same
+	// id or identity).
+	Prior *Prior
 	// NoConfiguration is true when the plan JSON has no configuration (or
 	// no configuration.root_module): then its provisioners are unknown and
 	// the gate refuses the plan.
@@ -189,19 +188,6 @@ type Plan struct {
 	// deferred_changes and action_invocations. "" stands for a provider configuration without a
 	// full_name.
 	Providers []string
-}
-
-// PriorObject is one managed resource instance object of the prior state.
-type PriorObject struct {
-	// Address is the resource instance address.
-	Address string
-	// Type is the resource type.
-	Type string
-	// ID is values["id"] when it is a string, else "".
-	ID string
-	// Identity is the canonical form of the object's resource identity
-	// (the state's "identity", Terraform 1.12+), or "".
-	Identity string
 }
 
 // Trigger values of an ActionInvocation.

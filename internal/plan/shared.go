@@ -66,11 +66,6 @@ func CheckComplete(haveFormat, havePlanned, haveChanges, managed bool) error {
 	return nil
 }
 
-// SortPrior orders prior objects as Plan.Prior is ordered.
-func SortPrior(p []PriorObject) {
-	sortPrior(p)
-}
-
 // Header is the part of a resource change that every reader takes as it
 // is: its strings, whether it has a change and change.actions, and the
 // actions.

@@ -111,10 +111,11 @@ func fromTFJSON(tp *tfjson.Plan) (*plan.Plan, error) {
 	}
 	p.ActionInvocations = acts
 	if tp.PriorState != nil && tp.PriorState.Values != nil {
-		if err := fullPrior(tp.PriorState.Values.RootModule, &p.Prior); err != nil {
+		var prior []plan.PriorObject
+		if err := fullPrior(tp.PriorState.Values.RootModule, &prior); err != nil {
 			return nil, err
 		}
-		plan.SortPrior(p.Prior)
+		p.Prior = plan.NewPrior(prior)
 	}
 	return p, nil
 }

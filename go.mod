@@ -15,7 +15,6 @@ require (
 	github.com/secure-systems-lab/go-securesystemslib v0.11.1
 	github.com/zclconf/go-cty v1.19.0
 	golang.org/x/crypto v0.59.0
-	golang.org/x/image v0.47.0
 	golang.org/x/term v0.48.0
 	gopkg.in/yaml.v3 v3.0.1
 	mvdan.cc/sh/v3 v3.14.1

@@ -242,14 +242,26 @@ func describeByte(c byte) string {
 // the closing '}'. fn must consume exactly one value; its key is valid only
 // until it reads on. Duplicate keys are errors.
 func (d *decoder) members(what func() string, fn func(key []byte) error) error {
-	s := d.s
 	if d.level == len(d.sets) {
 		d.sets = append(d.sets, &keySet{})
 	}
 	set := d.sets[d.level]
-	set.reset()
 	d.level++
 	defer func() { d.level-- }()
+	dup := func(key []byte) error {
+		return fmt.Errorf("%w: duplicate key %q in %s (at byte %d): JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", ErrMalformed, key, what(), d.s.offset())
+	}
+	return d.eachMember(set, dup, func(key []byte, _ span, _ bool) error { return fn(key) })
+}
+
+// eachMember is the one loop over an object's members, for members and
+// objectSpans: it reads each key (decoded), refers a key already in set
+// to dup (which stops the loop with its error, or lets it go on), and
+// calls fn with the key, where its content is in the input and whether it
+// had escapes; fn must consume exactly one value.
+func (d *decoder) eachMember(set *keySet, dup func(key []byte) error, fn func(key []byte, where span, escaped bool) error) error {
+	s := d.s
+	set.reset()
 	c, err := s.next()
 	if err != nil {
 		return err
@@ -267,19 +279,26 @@ func (d *decoder) members(what func() string, fn func(key []byte) error) error {
 		if prev < 0 || prev > start {
 			s.keep = start
 		}
-		key, err := s.stringBytes()
+		escaped, err := s.skipString()
 		if err != nil {
 			return err
 		}
+		where := span{start + 1, s.offset() - 1}
+		key := d.bytes(where)
+		if escaped {
+			key = unescape(key)
+		}
 		if !set.add(key) {
-			return fmt.Errorf("%w: duplicate key %q in %s (at byte %d): JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", ErrMalformed, key, what(), s.offset())
+			if err := dup(key); err != nil {
+				return err
+			}
 		}
 		err = s.expect(':', "after object key")
 		s.keep = prev
 		if err != nil {
 			return err
 		}
-		if err := fn(key); err != nil {
+		if err := fn(key, where, escaped); err != nil {
 			return err
 		}
 		if c, err = s.next(); err != nil {
@@ -893,36 +912,16 @@ func (d *decoder) objectSpans(o *objectSpan, scratch int) error {
 		return err
 	}
 	defer func() { s.depth-- }()
-	set := &d.spanSets[scratch]
-	set.reset()
-	if c, err = s.next(); err != nil {
-		return err
-	}
-	if c == '}' {
-		s.pos++
-		return nil
-	}
-	for {
-		if c != '"' {
-			return s.syntaxError("looking for beginning of object key string")
-		}
-		var m memberSpan
-		m.key.start = s.offset() + 1
-		escaped, err := s.skipString()
-		if err != nil {
-			return err
-		}
-		m.key.end = s.offset() - 1
-		key := d.bytes(m.key)
-		if escaped {
-			m.escaped = unescape(key)
-			key = m.escaped
-		}
-		if !set.add(key) && o.problem == "" {
+	dup := func(key []byte) error {
+		if o.problem == "" {
 			o.problem = fmt.Sprintf("has a duplicate key %q: JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", key)
 		}
-		if err := s.expect(':', "after object key"); err != nil {
-			return err
+		return nil
+	}
+	return d.eachMember(&d.spanSets[scratch], dup, func(key []byte, where span, escaped bool) error {
+		m := memberSpan{key: where}
+		if escaped {
+			m.escaped = key
 		}
 		if _, err := s.next(); err != nil {
 			return err
@@ -933,22 +932,8 @@ func (d *decoder) objectSpans(o *objectSpan, scratch int) error {
 		}
 		m.value.end = s.offset()
 		o.members = append(o.members, m)
-		if c, err = s.next(); err != nil {
-			return err
-		}
-		switch c {
-		case ',':
-			s.pos++
-			if c, err = s.next(); err != nil {
-				return err
-			}
-		case '}':
-			s.pos++
-			return nil
-		default:
-			return s.syntaxError("after object key:value pair")
-		}
-	}
+		return nil
+	})
 }
 
 // check returns the problem of a value as an error.

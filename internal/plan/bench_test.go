@@ -70,7 +70,7 @@ func BenchmarkDecode(b *testing.B) {
 // should use it, keeping only the changes the gate judges.
 func BenchmarkDecodeGateOnly(b *testing.B) {
 	benchDecoders(b, func(data []byte) (int, error) {
-		p, err := DecodeWithOptions(bytes.NewReader(data), DecodeOptions{GateOnly: true})
+		p, err := decodeWithOptions(bytes.NewReader(data), Options{GateOnly: true})
 		if err != nil {
 			return 0, err
 		}

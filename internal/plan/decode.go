@@ -9,6 +9,8 @@ import (
 	"hash"
 	"io"
 	"strconv"
+
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
 
 // Decode reads the JSON of `terraform show -json PLANFILE` from r, strictly.
@@ -38,30 +40,15 @@ import (
 //
 // Decode reads r in one pass through a fixed-size window, hashing the bytes
 // and checking their UTF-8 on a second goroutine; memory grows only with
-// the changes it returns (see DecodeOptions.GateOnly to keep fewer).
+// the changes it returns (see Options.GateOnly to keep fewer).
 //
 // The SHA256 of the returned plan is the hash of all bytes read from r.
 func Decode(r io.Reader) (*Plan, error) {
-	return DecodeWithOptions(r, DecodeOptions{})
+	return decodeWithOptions(r, Options{})
 }
 
-// DecodeOptions tune DecodeWithOptions.
-type DecodeOptions struct {
-	// GateOnly keeps in Changes, Deferred and Drift only the changes the
-	// gate judges: delete, replace, forget and update. Every change is still
-	// read and validated as strictly, and Approvals are complete; only
-	// create, no-op and read changes are not kept, so that memory does not
-	// grow with the number of unchanged resources.
-	GateOnly bool
-	// KeepPrior, when not nil, keeps in Plan.Prior only the prior objects
-	// for which it returns true (the gate needs only protected ones), so
-	// that memory does not grow with the number of resources in state.
-	// Every prior object is still read and validated as strictly.
-	KeepPrior func(address, resourceType string) bool
-}
-
-// DecodeWithOptions is Decode with options.
-func DecodeWithOptions(r io.Reader, o DecodeOptions) (*Plan, error) {
+// decodeWithOptions is Decode with the GateOnly and KeepPrior of o.
+func decodeWithOptions(r io.Reader, o Options) (*Plan, error) {
 	sk := newSink()
 	d := &decoder{s: newScanner(r, sk), gateOnly: o.GateOnly, keepPrior: o.KeepPrior}
 	p, err := d.plan()
@@ -155,14 +142,14 @@ type decoder struct {
 	sub        scanner   // for the prior id, a captured value
 	gateOnly   bool
 	keepPrior  func(address, resourceType string) bool
-	prior      priorBuilder        // read from prior_state
-	priorAddr  []byte              // the address of the prior object being read
-	priorID    []byte              // its id
-	strs       map[string]string   // interned short strings
-	actions    map[string][]string // shared actions lists
-	scratch    [3][]memberSpan     // for objectSpans
-	actionList []string            // for resourceChange
-	cfg        ConfigInfo          // what config.go collects
+	prior      planformat.PriorBuilder // read from prior_state
+	priorAddr  []byte                  // the address of the prior object being read
+	priorID    []byte                  // its id
+	strs       map[string]string       // interned short strings
+	actions    map[string][]string     // shared actions lists
+	scratch    [3][]memberSpan         // for objectSpans
+	actionList []string                // for resourceChange
+	cfg        planformat.ConfigInfo   // what config.go collects
 }
 
 // keySet detects duplicate keys: linear over a byte arena while small, a
@@ -462,7 +449,7 @@ func name(s string) func() string { return func() string { return s } }
 func (d *decoder) values(what string, prior bool) (managed bool, err error) {
 	_, err = d.object(name(what), true, func(key []byte) error {
 		if string(key) != "root_module" {
-			if err := caseVariant(key, valuesKeys, name(what)); err != nil {
+			if err := planformat.CaseVariant(key, planformat.Keys.Values, name(what)); err != nil {
 				return err
 			}
 			return d.s.skipValue()
@@ -503,10 +490,10 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 					case prior && string(key) == "identity":
 						var raw []byte
 						if raw, err = d.rawValue(); err == nil {
-							obj.Identity, err = CanonicalIdentity(raw, func() string { return rl.field(".identity") })
+							obj.Identity, err = planformat.CanonicalIdentity(raw, func() string { return rl.field(".identity") })
 						}
 					default:
-						if err = caseVariant(key, resourceKeys, rl.String); err == nil {
+						if err = planformat.CaseVariant(key, planformat.Keys.Resource, rl.String); err == nil {
 							err = d.s.skipValue()
 						}
 					}
@@ -528,7 +515,7 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 				return err
 			})
 		}
-		if err := caseVariant(key, moduleKeys, name(what)); err != nil {
+		if err := planformat.CaseVariant(key, planformat.Keys.Module, name(what)); err != nil {
 			return err
 		}
 		return d.s.skipValue()
@@ -569,7 +556,7 @@ func (d *decoder) addPrior(obj priorObject, l loc) error {
 	if (len(d.priorID) == 0 && obj.Identity == "") || (d.keepPrior != nil && !d.keepPrior(string(d.priorAddr), obj.Type)) {
 		return nil
 	}
-	d.prior.add(d.priorAddr, d.priorID, obj.Type, obj.Identity)
+	d.prior.Add(d.priorAddr, d.priorID, obj.Type, obj.Identity)
 	return nil
 }
 
@@ -609,7 +596,7 @@ func (d *decoder) plan() (*Plan, error) {
 			if err != nil {
 				return err
 			}
-			if err := checkFormatVersion(v); err != nil {
+			if err := planformat.CheckFormatVersion(v); err != nil {
 				return err
 			}
 			p.FormatVersion, haveFormat = v, true
@@ -675,7 +662,7 @@ func (d *decoder) plan() (*Plan, error) {
 		case "prior_state":
 			_, err := d.object(name("prior_state"), true, func(key []byte) error {
 				if string(key) != "values" {
-					if err := caseVariant(key, stateKeys, name("prior_state")); err != nil {
+					if err := planformat.CaseVariant(key, planformat.Keys.State, name("prior_state")); err != nil {
 						return err
 					}
 					return d.s.skipValue()
@@ -686,7 +673,7 @@ func (d *decoder) plan() (*Plan, error) {
 			})
 			return err
 		default:
-			if err := caseVariant(key, planKeys, name("the plan")); err != nil {
+			if err := planformat.CaseVariant(key, planformat.Keys.Plan, name("the plan")); err != nil {
 				return err
 			}
 			return d.s.skipValue()
@@ -708,13 +695,13 @@ func (d *decoder) plan() (*Plan, error) {
 	if s.rerr != nil {
 		return nil, s.endError()
 	}
-	if err := CheckComplete(haveFormat, havePlanned, haveChanges, managed); err != nil {
+	if err := planformat.CheckComplete(haveFormat, havePlanned, haveChanges, managed); err != nil {
 		return nil, err
 	}
 	if err := d.cfg.Finish(p); err != nil {
 		return nil, err
 	}
-	p.Prior = d.prior.build()
+	p.Prior = d.prior.Build()
 	return p, nil
 }
 
@@ -739,7 +726,7 @@ func (d *decoder) deferredChange(l loc) (*Change, error) {
 			rl.pre = ".resource_change"
 			c, _, err = d.resourceChange(rl, false)
 		default:
-			if err = caseVariant(key, deferredKeys, l.String); err == nil {
+			if err = planformat.CaseVariant(key, planformat.Keys.Deferred, l.String); err == nil {
 				err = d.s.skipValue()
 			}
 		}
@@ -759,7 +746,7 @@ func (d *decoder) deferredChange(l loc) (*Change, error) {
 
 // change is one resource change as read, before classification.
 type change struct {
-	Header
+	planformat.Header
 	before, after, afterUnknown                   objectSpan
 	beforeIdentity, afterIdentity, importIdentity span
 }
@@ -837,21 +824,21 @@ func (d *decoder) resourceChange(l loc, approvals bool) (*Change, *Approval, err
 							rc.importIdentity, err = d.valueSpan()
 							return err
 						}
-						if err := caseVariant(key, importingKeys, iw); err != nil {
+						if err := planformat.CaseVariant(key, planformat.Keys.Importing, iw); err != nil {
 							return err
 						}
 						return d.s.skipValue()
 					})
 					rc.Importing = !isNull
 				default:
-					if err = caseVariant(key, changeKeys, func() string { return l.field(".change") }); err == nil {
+					if err = planformat.CaseVariant(key, planformat.Keys.Change, func() string { return l.field(".change") }); err == nil {
 						err = d.s.skipValue()
 					}
 				}
 				return err
 			})
 		default:
-			if err = caseVariant(key, resourceChangeKeys, l.String); err == nil {
+			if err = planformat.CaseVariant(key, planformat.Keys.ResourceChange, l.String); err == nil {
 				err = d.s.skipValue()
 			}
 		}
@@ -1028,7 +1015,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		}
 		c.PriorID = string(b)
 	}
-	needApproval := approvals && ApprovalPlanned(rc.Type, kind, afterNull, allUnknown)
+	needApproval := approvals && planformat.ApprovalPlanned(rc.Type, kind, afterNull, allUnknown)
 	if kind != KindUpdate && kind != KindReplace && !needApproval {
 		return c, nil, nil
 	}
@@ -1037,7 +1024,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		unknownMap = d.toMap(&rc.afterUnknown)
 	}
 	if kind == KindUpdate || kind == KindReplace {
-		if c.ChangedAttributes, err = ChangedRaw(beforeMap, afterMap, unknownMap, allUnknown, l.String); err != nil {
+		if c.ChangedAttributes, err = planformat.ChangedRaw(beforeMap, afterMap, unknownMap, allUnknown, l.String); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -1045,7 +1032,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		return c, nil, nil
 	}
 	after := l.field(".change.after")
-	a, err := BuildApproval(c, &rawApproval{RawMembers{After: afterMap, AfterUnknown: unknownMap, What: after}}, allUnknown, name(after))
+	a, err := planformat.BuildApproval(c, &rawApproval{planformat.RawMembers{After: afterMap, AfterUnknown: unknownMap, What: after}}, allUnknown, name(after))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1054,7 +1041,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 
 // rawApproval is the ApprovalValues of the streaming reader: the members
 // of change.after, each read with the scanner.
-type rawApproval struct{ RawMembers }
+type rawApproval struct{ planformat.RawMembers }
 
 func (r *rawApproval) String(attr string) (string, error) {
 	raw, ok := r.After[attr]

@@ -100,7 +100,7 @@ func TestGateOnly(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		slim, err := DecodeWithOptions(bytes.NewReader(data), DecodeOptions{GateOnly: true})
+		slim, err := decodeWithOptions(bytes.NewReader(data), Options{GateOnly: true})
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
@@ -142,7 +142,7 @@ func samePlan(a, b *Plan) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	if !a.Prior.equal(b.Prior) {
+	if !a.Prior.Equal(b.Prior) {
 		return false
 	}
 	x, y := *a, *b

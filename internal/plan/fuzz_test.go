@@ -78,7 +78,7 @@ func FuzzDecode(f *testing.F) {
 		if (serr == nil) != (err == nil) || !samePlan(slow, p) {
 			t.Fatalf("small reads give %+v, %v; want %+v, %v", slow, serr, p, err)
 		}
-		slim, gerr := DecodeWithOptions(bytes.NewReader(data), DecodeOptions{GateOnly: true})
+		slim, gerr := decodeWithOptions(bytes.NewReader(data), Options{GateOnly: true})
 		if (gerr == nil) != (err == nil) || (err == nil && !samePlan(slim, gateOnly(p))) {
 			t.Fatalf("GateOnly gives %+v, %v; want %+v", slim, gerr, p)
 		}

@@ -29,7 +29,7 @@ func TestHandbuiltIdentity(t *testing.T) {
 		{Address: "aws_db_instance.reports", Type: "aws_db_instance", ID: "db-REP456", Identity: reports},
 		{Address: "aws_db_instance.prod", Type: "aws_db_instance", ID: "db-ABC123", Identity: prodIdentity},
 	})
-	if !p.Prior.equal(wantPrior) {
+	if !p.Prior.Equal(wantPrior) {
 		t.Errorf("Prior = %+v\nwant %+v", p.Prior.Objects(), wantPrior.Objects())
 	}
 	if got := p.Prior.ByIdentity(reports); len(got) != 1 || got[0].Address != "aws_db_instance.reports" || got[0].ID != "db-REP456" {

@@ -36,15 +36,17 @@ type Options struct {
 	// Context bounds the `terraform show` run; nil means
 	// context.Background().
 	Context context.Context
-	// GateOnly keeps in the plan only the changes the gate judges (see
-	// DecodeOptions.GateOnly), so that memory stays flat on huge plans.
+	// GateOnly keeps in Changes, Deferred and Drift only the changes the
+	// gate judges (Change.GateRelevant). Every change is still read and
+	// validated as strictly, and Approvals are complete; only the others
+	// are not kept, so that memory does not grow with the number of
+	// unchanged resources.
 	GateOnly bool
-	// KeepPrior filters Plan.Prior (see DecodeOptions.KeepPrior).
+	// KeepPrior, when not nil, keeps in Plan.Prior only the prior objects
+	// for which it returns true (the gate needs only protected ones), so
+	// that memory does not grow with the number of resources in state.
+	// Every prior object is still read and validated as strictly.
 	KeepPrior func(address, resourceType string) bool
-}
-
-func (o Options) decode() DecodeOptions {
-	return DecodeOptions{GateOnly: o.GateOnly, KeepPrior: o.KeepPrior}
 }
 
 // zipMagic starts every binary saved plan (a zip archive).
@@ -77,7 +79,7 @@ func read(path string, opts Options) (*Plan, error) {
 			return nil, errors.New("no standard input to read the plan JSON from")
 		}
 		log.Debug("reading plan JSON from standard input")
-		return DecodeWithOptions(opts.Stdin, opts.decode())
+		return decodeWithOptions(opts.Stdin, opts)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -119,7 +121,7 @@ func read(path string, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	log.Debug("reading plan JSON", "path", path)
-	return DecodeWithOptions(f, opts.decode())
+	return decodeWithOptions(f, opts)
 }
 
 // readSaved runs `terraform show -json` on a binary saved plan. It shows a
@@ -176,7 +178,7 @@ func readSaved(path string, f *os.File, opts Options, log hclog.Logger) (*Plan, 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%w: cannot run %s (set --terraform-bin or PLANGUARD_TERRAFORM to the terraform or tofu binary): %w", ErrShow, bin, err)
 	}
-	p, decErr := DecodeWithOptions(stdout, opts.decode())
+	p, decErr := decodeWithOptions(stdout, opts)
 	// Drain what is left so that terraform can exit, then wait for it.
 	_, _ = io.Copy(io.Discard, stdout)
 	if err := cmd.Wait(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
+
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 

@@ -1,4 +1,4 @@
-package plan
+package planformat
 
 // This file holds the prior state's objects that the gate matches a change
 // against (an import of a protected object's id elsewhere, a change of an
@@ -67,14 +67,15 @@ func (p *Prior) address(r *priorRec) []byte { return p.bytes(r)[:r.addrLen] }
 func (p *Prior) id(r *priorRec) []byte      { return p.bytes(r)[r.addrLen : r.addrLen+r.idLen] }
 func (p *Prior) digest(r *priorRec) []byte  { return p.bytes(r)[r.addrLen+r.idLen:] }
 
-// priorBuilder collects the objects of a Prior.
-type priorBuilder struct {
+// PriorBuilder collects the objects of a Prior, for a reader.
+type PriorBuilder struct {
 	p     Prior
 	typeN map[string]uint32
 }
 
-// add records an object; identity is its canonical identity or "".
-func (b *priorBuilder) add(address, id []byte, typ, identity string) {
+// Add records an object of the given address, id (or none), type and
+// canonical identity (or ""); it copies address and id.
+func (b *PriorBuilder) Add(address, id []byte, typ, identity string) {
 	var digest []byte
 	if identity != "" {
 		sum := sha256.Sum256([]byte(identity))
@@ -105,8 +106,9 @@ func (b *priorBuilder) add(address, id []byte, typ, identity string) {
 	p.objs = append(p.objs, r)
 }
 
-// build sorts and indexes the objects; nil when there are none.
-func (b *priorBuilder) build() *Prior {
+// Build sorts and indexes the objects and returns the set (nil when
+// there are none); the same objects in any order give equal sets.
+func (b *PriorBuilder) Build() *Prior {
 	if len(b.p.objs) == 0 {
 		return nil
 	}
@@ -137,13 +139,13 @@ func (b *priorBuilder) build() *Prior {
 // NewPrior returns the set of objs (nil when there are none). Objects
 // with neither an id nor an identity cannot be matched and are left out.
 func NewPrior(objs []PriorObject) *Prior {
-	var b priorBuilder
+	var b PriorBuilder
 	for _, o := range objs {
 		if o.ID != "" || o.Identity != "" {
-			b.add([]byte(o.Address), []byte(o.ID), o.Type, o.Identity)
+			b.Add([]byte(o.Address), []byte(o.ID), o.Type, o.Identity)
 		}
 	}
-	return b.build()
+	return b.Build()
 }
 
 // Len returns the number of objects in p.
@@ -172,9 +174,9 @@ func (p *Prior) object(i int32) PriorObject {
 	return PriorObject{Address: string(p.address(r)), Type: p.types[r.typ], ID: string(p.id(r))}
 }
 
-// equal reports whether p and q hold the same objects (identities
+// Equal reports whether p and q hold the same objects (identities
 // compared by digest), however they were built.
-func (p *Prior) equal(q *Prior) bool {
+func (p *Prior) Equal(q *Prior) bool {
 	if p.Len() != q.Len() {
 		return false
 	}

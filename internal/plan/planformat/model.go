@@ -1,22 +1,4 @@
-// Package plan reads the JSON form of a saved Terraform or OpenTofu plan
-// (`terraform show -json PLANFILE`) and extracts what the planguard gate
-// needs: every managed resource change, classified into a Kind, the planned
-// planguard_approval instances, deferred changes and drift.
-//
-// The reader is strict and fails closed: anything it cannot fully understand
-// (malformed JSON, trailing data, duplicate keys, an unknown format version or
-// action, an errored plan) is an error, never an empty plan.
-//
-// It is also streaming: a strict hand-written scanner reads the JSON once
-// through a fixed window (hashing it and checking its UTF-8 on a second
-// goroutine), builds only what the gate needs, one resource change at a
-// time, and validates everything else without building it, so memory use
-// does not grow with the size of planned_values, prior_state or
-// configuration (and, with GateOnly, not with the number of unchanged
-// resources either). The reference it is tested against, planref.DecodeFull
-// (the whole plan decoded into terraform-json's tfjson.Plan), is not part of
-// the binary: only tests, fuzzers and benchmarks import package planref.
-package plan
+package planformat
 
 // Kind is the classification of one resource change.
 type Kind string
@@ -145,7 +127,7 @@ type Plan struct {
 	// TerraformVersion is the version of Terraform or OpenTofu that wrote the JSON.
 	TerraformVersion string
 	// SHA256 is the hex SHA-256 of the JSON bytes read, or of the binary
-	// saved plan file when Read was given one.
+	// saved plan file when plan.Read was given one.
 	SHA256 string
 	// Errored is never true in a returned plan: an errored plan is an error.
 	Errored bool
@@ -164,7 +146,7 @@ type Plan struct {
 	Drift []Change
 	// Prior are the managed objects in prior_state (the state the plan was
 	// made from) that have a string id or a resource identity; with
-	// DecodeOptions.KeepPrior only those it keeps; nil when none. The gate
+	// plan.Options.KeepPrior only those it keeps; nil when none. The gate
 	// uses them to recognise a protected object under another address (an
 	// import of its id or identity, or a change of an object with the same
 	// id or identity).

@@ -17,7 +17,7 @@ func FuzzRead(f *testing.F) {
 	good := tfplanRecord(localBackend(f, "a.tfstate", "default"), 0)
 	f.Add(savedPlan(f, good))
 	f.Add(savedPlan(f, tfplanRecord(localBackend(f, "b.tfstate", "prod"), 1)))
-	f.Add(storedArchive(f, entry{"tfplan", good}, entry{".terraform.lock.hcl", []byte(lockFile)}))
+	f.Add(storedArchive(f, ent("tfplan", good), ent(".terraform.lock.hcl", []byte(lockFile))))
 	var store []byte
 	store = str(store, 1, []byte("s"))
 	store = str(store, 2, dynamic(msgpackObject(f, map[string]cty.Value{"l": cty.ListVal([]cty.Value{cty.NumberFloatVal(1.5)})})))

@@ -67,8 +67,8 @@ func TestRefused(t *testing.T) {
 	v3 := varint(nil, fieldVersion, 3)
 	tfv := str(nil, fieldTerraformVersion, []byte("1.11.4"))
 	be := str(nil, fieldBackend, good)
-	lock := entry{".terraform.lock.hcl", []byte(lockFile)}
-	plan := func(r []byte) entry { return entry{"tfplan", r} }
+	lock := ent(".terraform.lock.hcl", []byte(lockFile))
+	plan := func(r []byte) entry { return ent("tfplan", r) }
 	okPlan := plan(rec(v3, be, tfv))
 	dupKeys := []byte{0x82, 0xa4, 'p', 'a', 't', 'h', 0xa1, 'a', 0xa4, 'p', 'a', 't', 'h', 0xa1, 'b'} // {"path":"a","path":"b"}
 	for _, tt := range []struct {
@@ -83,12 +83,12 @@ func TestRefused(t *testing.T) {
 		{"no lock file", archive(t, okPlan), ErrMalformed, "no .terraform.lock.hcl"},
 		{"duplicate tfplan", archive(t, okPlan, okPlan, lock), ErrMalformed, "twice"},
 		{"duplicate lock file", archive(t, okPlan, lock, lock), ErrMalformed, "twice"},
-		{"foreign entry", archive(t, okPlan, lock, entry{"tfplan.bak", nil}), ErrMalformed, "not an entry"},
-		{"case variant", archive(t, okPlan, lock, entry{"TFPLAN", nil}), ErrMalformed, "not an entry"},
-		{"leaving the archive", archive(t, okPlan, lock, entry{"tfconfig/../tfplan", nil}), ErrMalformed, "relative and clean"},
-		{"absolute", archive(t, okPlan, lock, entry{"tfconfig//etc/passwd", nil}), ErrMalformed, "relative and clean"},
-		{"backslash", archive(t, okPlan, lock, entry{`tfconfig/m-\main.tf`, nil}), ErrMalformed, "snapshot path"},
-		{"directory", archive(t, okPlan, lock, entry{"tfconfig/m-/", nil}), ErrMalformed, "relative and clean"},
+		{"foreign entry", archive(t, okPlan, lock, ent("tfplan.bak", nil)), ErrMalformed, "not an entry"},
+		{"case variant", archive(t, okPlan, lock, ent("TFPLAN", nil)), ErrMalformed, "not an entry"},
+		{"leaving the archive", archive(t, okPlan, lock, ent("tfconfig/../tfplan", nil)), ErrMalformed, "relative and clean"},
+		{"absolute", archive(t, okPlan, lock, ent("tfconfig//etc/passwd", nil)), ErrMalformed, "relative and clean"},
+		{"backslash", archive(t, okPlan, lock, ent(`tfconfig/m-\main.tf`, nil)), ErrMalformed, "snapshot path"},
+		{"directory", archive(t, okPlan, lock, ent("tfconfig/m-/", nil)), ErrMalformed, "relative and clean"},
 		{"version 2", archive(t, plan(rec(varint(nil, fieldVersion, 2), be, tfv)), lock), ErrMalformed, "format version 2"},
 		{"no version", archive(t, plan(rec(be, tfv)), lock), ErrMalformed, "format version 0"},
 		{"no terraform version", archive(t, plan(rec(v3, be)), lock), ErrMalformed, "no terraform_version"},
@@ -113,13 +113,13 @@ func TestRefused(t *testing.T) {
 		{"config not an object", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, dynamic([]byte{0xa1, 'x'})), 3, []byte("default"))), tfv)), lock), ErrMalformed, "not an object"},
 		{"config unknown", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, dynamic([]byte{0x81, 0xa1, 'p', 0xd4, 0, 0})), 3, []byte("default"))), tfv)), lock), ErrMalformed, "unknown"},
 		{"config empty", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, nil), 3, []byte("default"))), tfv)), lock), ErrMalformed, "no msgpack"},
-		{"lock file not HCL", archive(t, okPlan, entry{".terraform.lock.hcl", []byte("provider {")}), ErrMalformed, ".terraform.lock.hcl"},
-		{"lock file unknown block", archive(t, okPlan, entry{".terraform.lock.hcl", []byte("module \"x\" {}\n")}), ErrMalformed, "Unsupported block type"},
-		{"lock file twice the provider", archive(t, okPlan, entry{".terraform.lock.hcl", []byte(lockFile + lockFile)}), ErrMalformed, "locked twice"},
-		{"lock file short address", archive(t, okPlan, entry{".terraform.lock.hcl", []byte("provider \"hashicorp/aws\" {\n version = \"1.0.0\"\n}\n")}), ErrMalformed, "full source address"},
-		{"lock file no version", archive(t, okPlan, entry{".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n}\n")}), ErrMalformed, "version"},
-		{"lock file computed", archive(t, okPlan, entry{".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = var.v\n}\n")}), ErrMalformed, "Variables not allowed"},
-		{"lock file bad hash", archive(t, okPlan, entry{".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = \"1\"\n hashes = [\"nohash\"]\n}\n")}), ErrMalformed, "SCHEME:VALUE"},
+		{"lock file not HCL", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider {"))), ErrMalformed, ".terraform.lock.hcl"},
+		{"lock file unknown block", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("module \"x\" {}\n"))), ErrMalformed, "Unsupported block type"},
+		{"lock file twice the provider", archive(t, okPlan, ent(".terraform.lock.hcl", []byte(lockFile+lockFile))), ErrMalformed, "locked twice"},
+		{"lock file short address", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"hashicorp/aws\" {\n version = \"1.0.0\"\n}\n"))), ErrMalformed, "full source address"},
+		{"lock file no version", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n}\n"))), ErrMalformed, "version"},
+		{"lock file computed", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = var.v\n}\n"))), ErrMalformed, "Variables not allowed"},
+		{"lock file bad hash", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = \"1\"\n hashes = [\"nohash\"]\n}\n"))), ErrMalformed, "SCHEME:VALUE"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := read(tt.data)
@@ -137,7 +137,7 @@ func TestRefused(t *testing.T) {
 // archive's checksum.
 func TestCorruptEntry(t *testing.T) {
 	rec := tfplanRecord(localBackend(t, "a.tfstate", "default"), 0)
-	data := storedArchive(t, entry{"tfplan", rec}, entry{".terraform.lock.hcl", []byte(lockFile)})
+	data := storedArchive(t, ent("tfplan", rec), ent(".terraform.lock.hcl", []byte(lockFile)))
 	if _, err := read(data); err != nil {
 		t.Fatal(err)
 	}

@@ -60,5 +60,12 @@ func (u *utf8Check) finish() error {
 	return nil
 }
 
-// ErrShow: running `terraform show -json` on a saved plan failed.
-var ErrShow = errors.New("terraform show failed")
+// Errors of reading a binary saved plan, besides those of planformat and
+// planfile.
+var (
+	// ErrShow: running `terraform show -json` on a saved plan failed.
+	ErrShow = errors.New("terraform show failed")
+	// ErrRefreshOnly: the saved plan was made with -refresh-only, which
+	// the gate does not judge.
+	ErrRefreshOnly = errors.New("refresh-only plan")
+)

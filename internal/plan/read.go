@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/planguard/terraform-provider-planguard/internal/planfile"
 )
 
 // Options configure Read.
@@ -57,10 +59,12 @@ const zipMagic = "PK\x03\x04"
 const maxStderr = 8 << 10
 
 // Read loads a plan from path: "-" is JSON on opts.Stdin; a file that starts
-// (after white space) with '{' is JSON; a zip file (a binary saved plan) is
-// shown with `<bin> show -json <path>` run in opts.Dir and its output
-// decoded, with SHA256 the hash of the binary file; anything else is an
-// error wrapping ErrNotAPlan. All errors read "read plan PATH: …".
+// (after white space) with '{' is JSON; a zip file (a binary saved plan) has
+// its own records read (Plan.Saved, see package planfile; a refresh-only
+// plan is an error wrapping ErrRefreshOnly), then is shown with
+// `<bin> show -json <path>` run in opts.Dir and its output decoded, with
+// SHA256 the hash of the binary file; anything else is an error wrapping
+// ErrNotAPlan. All errors read "read plan PATH: …".
 func Read(path string, opts Options) (*Plan, error) {
 	p, err := read(path, opts)
 	if err != nil {
@@ -150,6 +154,15 @@ func readSaved(path string, f *os.File, opts Options, log hclog.Logger) (*Plan, 
 		return nil, err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
+	// What the archive records beside the JSON, read before any tool runs
+	// on it.
+	saved, err := readArchive(copyPath)
+	if err != nil {
+		return nil, err
+	}
+	if saved.Mode == planfile.ModeRefreshOnly {
+		return nil, fmt.Errorf("%w: the saved plan was made with -refresh-only: applying it rewrites the state to what the providers read (an object deleted outside Terraform leaves the state, and protection with it), which planguard does not judge; refresh with a normal plan, or run the refresh outside the gated pipeline", ErrRefreshOnly)
+	}
 
 	bin := opts.TerraformBin
 	if bin == "" {
@@ -192,10 +205,30 @@ func readSaved(path string, f *os.File, opts Options, log hclog.Logger) (*Plan, 
 		return nil, fmt.Errorf("output of `%s show -json`: %w", bin, decErr)
 	}
 	p.SHA256 = sum
+	p.Saved = saved
 	// The saved plan holds the configuration: it tells whether removed
 	// blocks declare provisioners, which the JSON does not show.
 	pruneRemovedBlockRuns(p, copyPath)
 	return p, nil
+}
+
+// readArchive reads the records of the saved plan at path (the private
+// copy); an archive that is not a saved plan is not a plan.
+func readArchive(path string) (*planfile.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	saved, err := planfile.ReadFrom(f, fi.Size())
+	if errors.Is(err, planfile.ErrNotSavedPlan) {
+		return nil, fmt.Errorf("%w: %w", ErrNotAPlan, err)
+	}
+	return saved, err
 }
 
 func dirName(dir string) string {

@@ -1,5 +1,7 @@
 package planformat
 
+import "github.com/planguard/terraform-provider-planguard/internal/planfile"
+
 // Kind is the classification of one resource change.
 type Kind string
 
@@ -164,6 +166,11 @@ type Plan struct {
 	// ActionInvocations are the plan's action_invocations (Terraform
 	// 1.14+): provider-defined actions the apply runs, in plan order.
 	ActionInvocations []ActionInvocation
+	// Saved is what a binary saved plan records beside its JSON: the
+	// backend (or state store) and its configuration, the workspace, the
+	// planning mode and the dependency lock file. nil when the plan was
+	// read as JSON.
+	Saved *planfile.File
 	// Providers are the provider source addresses the plan uses, sorted
 	// and distinct: every provider_config full_name and every
 	// provider_name of resource_changes, resource_drift,

@@ -119,8 +119,8 @@ type Approval struct {
 	Signatures []Signature
 }
 
-// ApprovalType is the resource type whose instances are reported as Approvals.
-const ApprovalType = "planguard_approval"
+// approvalType is the resource type whose instances are reported as Approvals.
+const approvalType = "planguard_approval"
 
 // Plan is what the gate needs from one plan.
 type Plan struct {

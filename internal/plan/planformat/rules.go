@@ -191,7 +191,7 @@ func AnyTrue(v any) bool {
 // typ plans a planguard_approval that Plan.Approvals lists: one that is not
 // only deleted and has an after object (or a wholly unknown one).
 func ApprovalPlanned(typ string, kind Kind, afterNull, allUnknown bool) bool {
-	return typ == ApprovalType && kind != KindDelete && (allUnknown || !afterNull)
+	return typ == approvalType && kind != KindDelete && (allUnknown || !afterNull)
 }
 
 // ApprovalValues are the planned attributes of one planguard_approval, as

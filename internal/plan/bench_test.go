@@ -78,6 +78,22 @@ func BenchmarkDecodeGateOnly(b *testing.B) {
 	})
 }
 
+// BenchmarkDecodeKeepAllPrior is BenchmarkDecodeGateOnly with every
+// terraform_data protected, so that every prior object is kept for
+// matching by id: the most a state costs the reader (see B/op).
+func BenchmarkDecodeKeepAllPrior(b *testing.B) {
+	benchDecoders(b, func(data []byte) (int, error) {
+		p, err := decodeWithOptions(bytes.NewReader(data), Options{GateOnly: true, KeepPrior: func(_, typ string) bool { return typ == "terraform_data" }})
+		if err != nil {
+			return 0, err
+		}
+		if p.Prior.Len() == 0 {
+			return 0, fmt.Errorf("no prior objects kept")
+		}
+		return len(p.Changes), nil
+	})
+}
+
 // BenchmarkDecodeFull is the reference decoder.
 func BenchmarkDecodeFull(b *testing.B) {
 	benchDecoders(b, func(data []byte) (int, error) {

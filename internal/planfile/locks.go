@@ -40,9 +40,27 @@ var (
 	}}
 )
 
+// maxLockNesting bounds the brackets open at once in a lock file (two in
+// one terraform init writes): hclsyntax's parser recurses once per level,
+// and a deep enough nesting would overflow the stack rather than fail.
+const maxLockNesting = 32
+
 // parseLocks parses a lock file; its providers are returned sorted by
 // address.
 func parseLocks(src []byte) ([]LockedProvider, error) {
+	depth := 0
+	for _, c := range src {
+		// Brackets in strings and comments count too: none in what
+		// terraform init writes.
+		switch c {
+		case '{', '[', '(':
+			if depth++; depth > maxLockNesting {
+				return nil, fmt.Errorf("brackets nested deeper than %d", maxLockNesting)
+			}
+		case '}', ']', ')':
+			depth--
+		}
+	}
 	f, diags := hclsyntax.ParseConfig(src, entryLocks, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags

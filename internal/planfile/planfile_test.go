@@ -119,6 +119,11 @@ func TestRefused(t *testing.T) {
 		{"lock file short address", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"hashicorp/aws\" {\n version = \"1.0.0\"\n}\n"))), ErrMalformed, "full source address"},
 		{"lock file no version", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n}\n"))), ErrMalformed, "version"},
 		{"lock file computed", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = var.v\n}\n"))), ErrMalformed, "Variables not allowed"},
+		{"lock file nested deep", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = \"1\"\n hashes = "+strings.Repeat("[", 1<<16)+strings.Repeat("]", 1<<16)+"\n}\n"))), ErrMalformed, "nested deeper"},
+		{"config nested deep", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, dynamic(append(append([]byte{0x81, 0xa1, 'x'}, bytes.Repeat([]byte{0x91}, 1<<15)...), 0xc0))), 3, []byte("default"))), tfv)), lock), ErrMalformed, "nested deeper"},
+		{"config too long", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, dynamic(append([]byte{0x81, 0xa1, 'x', 0xc6, 0, 1, 0, 0}, make([]byte, 1<<16)...))), 3, []byte("default"))), tfv)), lock), ErrMalformed, "at most"},
+		{"config truncated", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, dynamic([]byte{0x82, 0xa1, 'x', 0xc0})), 3, []byte("default"))), tfv)), lock), ErrMalformed, "truncated"},
+		{"config trailing bytes", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, dynamic([]byte{0x81, 0xa1, 'x', 0xc0, 0xc0})), 3, []byte("default"))), tfv)), lock), ErrMalformed, "after the msgpack"},
 		{"lock file bad hash", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = \"1\"\n hashes = [\"nohash\"]\n}\n"))), ErrMalformed, "SCHEME:VALUE"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,18 +3,18 @@ package planformat
 // This file holds the prior state's objects that the gate matches a change
 // against (an import of a protected object's id elsewhere, a change of an
 // object with the same id or identity). A plan of a large state can hold
-// hundreds of thousands of them, so each is kept compactly: its address
-// and id, and its identity as a SHA-256 digest, in large shared byte
-// chunks (no pointer per object for the collector to follow), its type
-// interned; the lookups are binary searches over two sorted index lists,
-// with no map.
+// hundreds of thousands of them, so each is kept compactly: its instance
+// key, id and identity (as a SHA-256 digest) in large shared byte chunks
+// (no pointer per object for the collector to follow), the rest of its
+// address shared with the object before it when they are instances of one
+// resource, its type interned; the lookups are binary searches over two
+// sorted index lists, with no map.
 
 import (
 	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"slices"
-	"strings"
 )
 
 // PriorObject is one managed resource instance object of the prior state.
@@ -36,36 +36,50 @@ type PriorObject struct {
 type Prior struct {
 	chunks [][]byte   // the bytes of the objects, see priorRec
 	types  []string   // the distinct types
-	objs   []priorRec // sorted by address, id, identity digest and type
+	bases  []span     // the resource parts of the addresses
+	objs   []priorRec // in the order the reader met them
 	// byID and byIdentity are indexes into objs of the objects that have
 	// an id (an identity), sorted by it and then by index.
 	byID, byIdentity []int32
 }
 
-// priorRec is one object: its address, its id and, when it has an
-// identity, the identity's 32-byte SHA-256 digest, one after the other at
-// chunks[chunk][off:]; its type is types[typ].
+// span is where bytes are in the chunks.
+type span struct{ chunk, off, n uint32 }
+
+// priorRec is one object. Its address is bases[base] followed by its key
+// (the instance key, "[0]" or ["a"], or "" for a resource without one);
+// its key, its id and, when it has an identity, the identity's 32-byte
+// SHA-256 digest are one after the other at chunks[chunk][off:]; its type
+// is types[typ].
 type priorRec struct {
-	chunk, off, addrLen, idLen, typ uint32
-	digest                          bool
+	base, chunk, off, keyLen, idLen, typ uint32
+	digest                               bool
 }
 
 // priorChunk is the size of the chunks the objects' bytes are kept in:
-// filled one after the other and never grown, so that no copy is made; an
-// object longer than that has a chunk of its own.
+// filled one after the other and never grown, so that no copy is made; a
+// longer run of bytes has a chunk of its own.
 const priorChunk = 64 << 10
 
 func (p *Prior) bytes(r *priorRec) []byte {
-	n := r.addrLen + r.idLen
+	n := r.keyLen + r.idLen
 	if r.digest {
 		n += sha256.Size
 	}
 	return p.chunks[r.chunk][r.off : r.off+n]
 }
 
-func (p *Prior) address(r *priorRec) []byte { return p.bytes(r)[:r.addrLen] }
-func (p *Prior) id(r *priorRec) []byte      { return p.bytes(r)[r.addrLen : r.addrLen+r.idLen] }
-func (p *Prior) digest(r *priorRec) []byte  { return p.bytes(r)[r.addrLen+r.idLen:] }
+func (p *Prior) base(r *priorRec) []byte {
+	b := p.bases[r.base]
+	return p.chunks[b.chunk][b.off : b.off+b.n]
+}
+
+func (p *Prior) key(r *priorRec) []byte    { return p.bytes(r)[:r.keyLen] }
+func (p *Prior) id(r *priorRec) []byte     { return p.bytes(r)[r.keyLen : r.keyLen+r.idLen] }
+func (p *Prior) digest(r *priorRec) []byte { return p.bytes(r)[r.keyLen+r.idLen:] }
+
+// address returns the object's address (a new string).
+func (p *Prior) address(r *priorRec) string { return string(p.base(r)) + string(p.key(r)) }
 
 // PriorBuilder collects the objects of a Prior, for a reader.
 type PriorBuilder struct {
@@ -73,15 +87,12 @@ type PriorBuilder struct {
 	typeN map[string]uint32
 }
 
-// Add records an object of the given address, id (or none), type and
-// canonical identity (or ""); it copies address and id.
-func (b *PriorBuilder) Add(address, id []byte, typ, identity string) {
-	var digest []byte
-	if identity != "" {
-		sum := sha256.Sum256([]byte(identity))
-		digest = sum[:]
+// put copies the bytes of parts into the chunks, one after the other.
+func (b *PriorBuilder) put(parts ...[]byte) span {
+	n := 0
+	for _, x := range parts {
+		n += len(x)
 	}
-	n := len(address) + len(id) + len(digest)
 	p := &b.p
 	last := len(p.chunks) - 1
 	if last < 0 || cap(p.chunks[last])-len(p.chunks[last]) < n {
@@ -89,10 +100,42 @@ func (b *PriorBuilder) Add(address, id []byte, typ, identity string) {
 		last++
 	}
 	c := p.chunks[last]
-	r := priorRec{chunk: uint32(last), off: uint32(len(c)), addrLen: uint32(len(address)), idLen: uint32(len(id)), digest: digest != nil}
-	c = append(c, address...)
-	c = append(c, id...)
-	p.chunks[last] = append(c, digest...)
+	at := span{chunk: uint32(last), off: uint32(len(c)), n: uint32(n)}
+	for _, x := range parts {
+		c = append(c, x...)
+	}
+	p.chunks[last] = c
+	return at
+}
+
+// Add records an object of the given address, id (or none), type and
+// canonical identity (or ""); it copies address and id.
+func (b *PriorBuilder) Add(address, id []byte, typ, identity string) {
+	p := &b.p
+	// The resource part of the address: shared with the object before
+	// when both are instances of one resource (the state lists them
+	// together). Where the split falls does not matter to correctness,
+	// only to how much is shared: the address is the two parts again.
+	base, key := address, []byte(nil)
+	if n := len(address); n > 0 && address[n-1] == ']' {
+		if i := bytes.LastIndexByte(address, '['); i >= 0 {
+			base, key = address[:i], address[i:]
+		}
+	}
+	var r priorRec
+	if last := len(p.objs) - 1; last >= 0 && bytes.Equal(p.base(&p.objs[last]), base) {
+		r.base = p.objs[last].base
+	} else {
+		r.base = uint32(len(p.bases))
+		p.bases = append(p.bases, b.put(base))
+	}
+	var digest []byte
+	if identity != "" {
+		sum := sha256.Sum256([]byte(identity))
+		digest = sum[:]
+	}
+	at := b.put(key, id, digest)
+	r.chunk, r.off, r.keyLen, r.idLen, r.digest = at.chunk, at.off, uint32(len(key)), uint32(len(id)), digest != nil
 	t, ok := b.typeN[typ]
 	if !ok {
 		if b.typeN == nil {
@@ -106,18 +149,13 @@ func (b *PriorBuilder) Add(address, id []byte, typ, identity string) {
 	p.objs = append(p.objs, r)
 }
 
-// Build sorts and indexes the objects and returns the set (nil when
-// there are none); the same objects in any order give equal sets.
+// Build indexes the objects and returns the set (nil when there are none).
 func (b *PriorBuilder) Build() *Prior {
 	if len(b.p.objs) == 0 {
 		return nil
 	}
 	p := &b.p
 	recs := p.objs
-	slices.SortFunc(recs, func(x, y priorRec) int {
-		return cmp.Or(bytes.Compare(p.address(&x), p.address(&y)), bytes.Compare(p.id(&x), p.id(&y)),
-			bytes.Compare(p.digest(&x), p.digest(&y)), strings.Compare(p.types[x.typ], p.types[y.typ]))
-	})
 	for i := range recs {
 		if recs[i].idLen > 0 {
 			p.byID = append(p.byID, int32(i))
@@ -133,6 +171,7 @@ func (b *PriorBuilder) Build() *Prior {
 	}
 	sortBy(p.byID, p.id)
 	sortBy(p.byIdentity, p.digest)
+	b.typeN = nil
 	return p
 }
 
@@ -156,8 +195,8 @@ func (p *Prior) Len() int {
 	return len(p.objs)
 }
 
-// Objects returns the objects of p sorted by address, then id (Identity
-// left "": see PriorObject).
+// Objects returns the objects of p sorted by address, then id and type
+// (Identity left "": see PriorObject).
 func (p *Prior) Objects() []PriorObject {
 	if p == nil {
 		return nil
@@ -166,27 +205,37 @@ func (p *Prior) Objects() []PriorObject {
 	for i := range p.objs {
 		out[i] = p.object(int32(i))
 	}
+	sortObjects(out)
 	return out
+}
+
+func sortObjects(objs []PriorObject) {
+	slices.SortFunc(objs, func(a, b PriorObject) int {
+		return cmp.Or(cmp.Compare(a.Address, b.Address), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Identity, b.Identity))
+	})
 }
 
 func (p *Prior) object(i int32) PriorObject {
 	r := &p.objs[i]
-	return PriorObject{Address: string(p.address(r)), Type: p.types[r.typ], ID: string(p.id(r))}
+	return PriorObject{Address: p.address(r), Type: p.types[r.typ], ID: string(p.id(r))}
 }
 
 // Equal reports whether p and q hold the same objects (identities
-// compared by digest), however they were built.
+// compared by digest), however they were built and in whatever order.
 func (p *Prior) Equal(q *Prior) bool {
 	if p.Len() != q.Len() {
 		return false
 	}
-	for i := 0; i < p.Len(); i++ {
-		a, b := &p.objs[i], &q.objs[i]
-		if !bytes.Equal(p.bytes(a), q.bytes(b)) || a.addrLen != b.addrLen || a.idLen != b.idLen || a.digest != b.digest || p.types[a.typ] != q.types[b.typ] {
-			return false
+	all := func(p *Prior) []PriorObject {
+		out := make([]PriorObject, p.Len())
+		for i := range out {
+			out[i] = p.object(int32(i))
+			out[i].Identity = string(p.digest(&p.objs[i]))
 		}
+		sortObjects(out)
+		return out
 	}
-	return true
+	return slices.Equal(all(p), all(q))
 }
 
 // ByID returns the objects whose id is id, sorted by address; none for "".
@@ -215,5 +264,6 @@ func (p *Prior) find(idx []int32, want []byte, key func(*priorRec) []byte) []Pri
 	for ; i < len(idx) && bytes.Equal(key(&p.objs[idx[i]]), want); i++ {
 		out = append(out, p.object(idx[i]))
 	}
+	sortObjects(out)
 	return out
 }

@@ -2,6 +2,9 @@ package planformat
 
 import (
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -54,5 +57,47 @@ func TestPrior(t *testing.T) {
 	var none *Prior
 	if none.Len() != 0 || none.ByID("1") != nil || none.Objects() != nil || NewPrior(nil) != nil {
 		t.Error("the nil Prior is not empty")
+	}
+}
+
+// TestPriorAddresses: addresses come back exactly, however they split into
+// a shared resource part and an instance key, in any order.
+func TestPriorAddresses(t *testing.T) {
+	addrs := []string{
+		`module.a.terraform_data.x[0]`, `module.a.terraform_data.x[1]`, `module.a.terraform_data.x[10]`,
+		`terraform_data.y["a[b]"]`, `terraform_data.y["c"]`, `terraform_data.y`,
+		`module.a.terraform_data.x[2]`, `weird]`, `[`, `]`, `x[]`, `module.m["k"].aws_db_instance.db`,
+		`module.m["k"].aws_db_instance.db["z"]`, "long." + strings.Repeat("n", 70000) + "[1]",
+	}
+	var objs []PriorObject
+	for i, a := range addrs {
+		objs = append(objs, PriorObject{Address: a, Type: "t" + strconv.Itoa(i%3), ID: "id-" + strconv.Itoa(i%4)})
+	}
+	p := NewPrior(objs)
+	got := p.Objects()
+	want := slices.Clone(objs)
+	sortObjects(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Objects = %q\nwant %q", got, want)
+	}
+	n := 0
+	for i := 0; i < 4; i++ {
+		for _, o := range p.ByID("id-" + strconv.Itoa(i)) {
+			if o.ID != "id-"+strconv.Itoa(i) || !slices.Contains(addrs, o.Address) {
+				t.Errorf("ByID(id-%d) found %+v", i, o)
+			}
+			n++
+		}
+	}
+	if n != len(addrs) {
+		t.Errorf("lookups found %d objects, want %d", n, len(addrs))
+	}
+	slices.Reverse(objs)
+	if !NewPrior(objs).Equal(p) {
+		t.Error("the same objects in reverse order make another set")
+	}
+	objs[0].ID = "other"
+	if NewPrior(objs).Equal(p) {
+		t.Error("a changed id makes the same set")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"cmp"
 	"crypto/sha256"
+	"encoding/binary"
 	"slices"
 )
 
@@ -48,25 +49,32 @@ type span struct{ chunk, off, n uint32 }
 
 // priorRec is one object. Its address is bases[base] followed by its key
 // (the instance key, "[0]" or ["a"], or "" for a resource without one);
-// its key, its id and, when it has an identity, the identity's 32-byte
-// SHA-256 digest are one after the other at chunks[chunk][off:]; its type
-// is types[typ].
-type priorRec struct {
-	base, chunk, off, keyLen, idLen, typ uint32
-	digest                               bool
-}
+// its type is types[typ]; the rest is at chunks[chunk][off:]: a flags
+// byte (hasDigest), the key's and the id's lengths as uvarints before
+// each, then, when it has an identity, the identity's 32-byte SHA-256
+// digest.
+type priorRec struct{ base, chunk, off, typ uint32 }
+
+const hasDigest = 1
 
 // priorChunk is the size of the chunks the objects' bytes are kept in:
 // filled one after the other and never grown, so that no copy is made; a
 // longer run of bytes has a chunk of its own.
 const priorChunk = 64 << 10
 
-func (p *Prior) bytes(r *priorRec) []byte {
-	n := r.keyLen + r.idLen
-	if r.digest {
-		n += sha256.Size
+// parts returns the key, id and digest (nil when none) of r.
+func (p *Prior) parts(r *priorRec) (key, id, digest []byte) {
+	b := p.chunks[r.chunk][r.off:]
+	flags := b[0]
+	b = b[1:]
+	n, k := binary.Uvarint(b)
+	key, b = b[k:k+int(n)], b[k+int(n):]
+	n, k = binary.Uvarint(b)
+	id, b = b[k:k+int(n)], b[k+int(n):]
+	if flags&hasDigest != 0 {
+		digest = b[:sha256.Size]
 	}
-	return p.chunks[r.chunk][r.off : r.off+n]
+	return key, id, digest
 }
 
 func (p *Prior) base(r *priorRec) []byte {
@@ -74,12 +82,21 @@ func (p *Prior) base(r *priorRec) []byte {
 	return p.chunks[b.chunk][b.off : b.off+b.n]
 }
 
-func (p *Prior) key(r *priorRec) []byte    { return p.bytes(r)[:r.keyLen] }
-func (p *Prior) id(r *priorRec) []byte     { return p.bytes(r)[r.keyLen : r.keyLen+r.idLen] }
-func (p *Prior) digest(r *priorRec) []byte { return p.bytes(r)[r.keyLen+r.idLen:] }
+func (p *Prior) id(r *priorRec) []byte {
+	_, id, _ := p.parts(r)
+	return id
+}
+
+func (p *Prior) digest(r *priorRec) []byte {
+	_, _, d := p.parts(r)
+	return d
+}
 
 // address returns the object's address (a new string).
-func (p *Prior) address(r *priorRec) string { return string(p.base(r)) + string(p.key(r)) }
+func (p *Prior) address(r *priorRec) string {
+	key, _, _ := p.parts(r)
+	return string(p.base(r)) + string(key)
+}
 
 // PriorBuilder collects the objects of a Prior, for a reader.
 type PriorBuilder struct {
@@ -129,13 +146,16 @@ func (b *PriorBuilder) Add(address, id []byte, typ, identity string) {
 		r.base = uint32(len(p.bases))
 		p.bases = append(p.bases, b.put(base))
 	}
+	var flags [1]byte
 	var digest []byte
 	if identity != "" {
 		sum := sha256.Sum256([]byte(identity))
-		digest = sum[:]
+		digest, flags[0] = sum[:], hasDigest
 	}
-	at := b.put(key, id, digest)
-	r.chunk, r.off, r.keyLen, r.idLen, r.digest = at.chunk, at.off, uint32(len(key)), uint32(len(id)), digest != nil
+	var lk, li [binary.MaxVarintLen64]byte
+	nk, ni := binary.PutUvarint(lk[:], uint64(len(key))), binary.PutUvarint(li[:], uint64(len(id)))
+	at := b.put(flags[:], lk[:nk], key, li[:ni], id, digest)
+	r.chunk, r.off = at.chunk, at.off
 	t, ok := b.typeN[typ]
 	if !ok {
 		if b.typeN == nil {
@@ -157,10 +177,11 @@ func (b *PriorBuilder) Build() *Prior {
 	p := &b.p
 	recs := p.objs
 	for i := range recs {
-		if recs[i].idLen > 0 {
+		_, id, digest := p.parts(&recs[i])
+		if len(id) > 0 {
 			p.byID = append(p.byID, int32(i))
 		}
-		if recs[i].digest {
+		if digest != nil {
 			p.byIdentity = append(p.byIdentity, int32(i))
 		}
 	}

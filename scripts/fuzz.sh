@@ -22,6 +22,8 @@ module="$(go list -m)"
 # package:fuzzer, every fuzzer in the repository (checked just below).
 targets=(
 	./internal/plan:FuzzDecode
+	./internal/planfile:FuzzRead
+	./internal/planfile:FuzzRecord
 	./internal/policy:FuzzParse
 	./internal/policy:FuzzMatchAddress
 	./internal/trust:FuzzParseAllowedSigners

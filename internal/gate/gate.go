@@ -208,7 +208,7 @@ func Decide(in Input) (*Report, error) {
 		}
 	}
 	used := make([]bool, len(r.Approvals))
-	prior := indexPrior(in.Policy, in.Plan.Prior)
+	prior := in.Plan.Prior
 
 	for _, pc := range in.Plan.Changes {
 		for _, ch := range gateChanges(in.Policy, prior, pc) {
@@ -253,27 +253,6 @@ func Decide(in Input) (*Report, error) {
 	return r, nil
 }
 
-// indexPrior maps the ids and the resource identities of the protected
-// objects of the prior state to those objects: keys "id:"+id and
-// "identity:"+canonical identity. Both are kept, so that an object with an
-// identity is still found by its id (an import by id, a provider that
-// writes no identity for the change).
-func indexPrior(p *policy.Policy, prior []plan.PriorObject) map[string][]plan.PriorObject {
-	idx := map[string][]plan.PriorObject{}
-	for _, o := range prior {
-		if !p.Protects(o.Address, o.Type) {
-			continue
-		}
-		if o.ID != "" {
-			idx["id:"+o.ID] = append(idx["id:"+o.ID], o)
-		}
-		if o.Identity != "" {
-			idx["identity:"+o.Identity] = append(idx["identity:"+o.Identity], o)
-		}
-	}
-	return idx
-}
-
 // objectIdentity is what an approval's identity must name for pc: the
 // canonical resource identity of its prior object where the plan has one
 // (Terraform 1.12+), else its prior id.
@@ -298,30 +277,27 @@ func typeOf(addr, fallback string) string {
 // previous address when a moved block renamed it, and every protected
 // object of the prior state, under another address, whose id or identity
 // the change imports or whose id or identity its object has.
-func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
+func subjects(p *policy.Policy, pc plan.Change, prior *plan.Prior) []Subject {
 	var out []Subject
 	seen := map[string]bool{pc.Address: true}
 	if pc.PreviousAddress != "" && pc.PreviousAddress != pc.Address {
 		out = append(out, Subject{Address: pc.PreviousAddress, Type: typeOf(pc.PreviousAddress, pc.Type), Why: SubjectMoved})
 		seen[pc.PreviousAddress] = true
 	}
-	byID := func(key, why string) {
-		if key == "id:" || key == "identity:" {
-			return
-		}
-		for _, o := range prior[key] {
-			if !seen[o.Address] {
+	byID := func(objs []plan.PriorObject, why string) {
+		for _, o := range objs {
+			if p.Protects(o.Address, o.Type) && !seen[o.Address] {
 				seen[o.Address] = true
 				out = append(out, Subject{Address: o.Address, Type: o.Type, Why: why})
 			}
 		}
 	}
 	if pc.Importing {
-		byID("id:"+pc.ImportID, SubjectImport)
-		byID("identity:"+pc.ImportIdentity, SubjectImportIdentity)
+		byID(prior.ByID(pc.ImportID), SubjectImport)
+		byID(prior.ByIdentity(pc.ImportIdentity), SubjectImportIdentity)
 	}
-	byID("id:"+pc.PriorID, SubjectSameID)
-	byID("identity:"+pc.PriorIdentity, SubjectSameIdentity)
+	byID(prior.ByID(pc.PriorID), SubjectSameID)
+	byID(prior.ByIdentity(pc.PriorIdentity), SubjectSameIdentity)
 	return out
 }
 
@@ -331,9 +307,9 @@ func subjects(pc plan.Change, prior map[string][]plan.PriorObject) []Subject {
 // judged under its own address and every subject; and, for an object that
 // a moved block carries out of the rules that protected it and that stays
 // in state, a move.
-func gateChanges(p *policy.Policy, prior map[string][]plan.PriorObject, pc plan.Change) []Change {
+func gateChanges(p *policy.Policy, prior *plan.Prior, pc plan.Change) []Change {
 	var out []Change
-	subs := subjects(pc, prior)
+	subs := subjects(p, pc, prior)
 	if s, ok := impliedMove(pc); ok && !slices.ContainsFunc(subs, func(o Subject) bool { return o.Address == s.Address }) {
 		subs = append(subs, s)
 	}

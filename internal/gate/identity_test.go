@@ -115,7 +115,7 @@ func TestIdentityFollowsTheObject(t *testing.T) {
 		"same id, no identity":    {PriorID: "db-ABC123"},
 	} {
 		pc.Address, pc.Type, pc.Kind, pc.Actions, pc.ActionReason = "aws_db_instance.elsewhere", "aws_db_instance", plan.KindDelete, []string{"delete"}, "delete_because_no_resource_config"
-		r, err := Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{pc}, Prior: prior}, Policy: pol, Trust: f.trust, Now: now})
+		r, err := Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{pc}, Prior: plan.NewPrior(prior)}, Policy: pol, Trust: f.trust, Now: now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +126,7 @@ func TestIdentityFollowsTheObject(t *testing.T) {
 	// An unrelated identity is not the object.
 	pc := plan.Change{Address: "aws_db_instance.elsewhere", Type: "aws_db_instance", Kind: plan.KindDelete, Actions: []string{"delete"},
 		ActionReason: "delete_because_no_resource_config", PriorIdentity: `{"identifier":"x"}`, PriorID: "x"}
-	if r, err := Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{pc}, Prior: prior}, Policy: pol, Trust: f.trust, Now: now}); err != nil || r.Decision != Allow {
+	if r, err := Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{pc}, Prior: plan.NewPrior(prior)}, Policy: pol, Trust: f.trust, Now: now}); err != nil || r.Decision != Allow {
 		t.Errorf("unrelated identity: %v %+v", err, r)
 	}
 }

@@ -143,7 +143,7 @@ func TestMovesAndImports(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := &plan.Plan{Changes: tc.changes, Prior: prior}
+			p := &plan.Plan{Changes: tc.changes, Prior: plan.NewPrior(prior)}
 			r, err := Decide(Input{Plan: p, Policy: pol, Trust: f.trust, Now: now})
 			if err != nil {
 				t.Fatal(err)
@@ -178,11 +178,11 @@ func TestMovesAndImports(t *testing.T) {
 			c.Importing, c.ImportID, c.PriorID = true, id, id
 			return c
 		}
-		r, err := Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{imp("elsewhere")}, Prior: prior}, Policy: off, Trust: f.trust, Now: now})
+		r, err := Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{imp("elsewhere")}, Prior: plan.NewPrior(prior)}, Policy: off, Trust: f.trust, Now: now})
 		if err != nil || r.Decision != Allow {
 			t.Fatalf("unidentified import with protect_imports = false: %v %+v", err, r)
 		}
-		r, err = Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{imp("db-1")}, Prior: prior}, Policy: off, Trust: f.trust, Now: now})
+		r, err = Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{imp("db-1")}, Prior: plan.NewPrior(prior)}, Policy: off, Trust: f.trust, Now: now})
 		if err != nil || r.Decision != Block {
 			t.Fatalf("import of a protected id with protect_imports = false: %v %+v", err, r)
 		}
@@ -223,6 +223,7 @@ func TestRenameNeverUnblocks(t *testing.T) {
 	blocked, checked := 0, 0
 	for i := 0; i < 3000; i++ {
 		var p plan.Plan
+		var prior []plan.PriorObject
 		used := map[string]bool{}
 		for j := 0; j < 1+rng.IntN(3); j++ {
 			a := addrs[rng.IntN(len(addrs))]
@@ -241,12 +242,13 @@ func TestRenameNeverUnblocks(t *testing.T) {
 				c.ChangedAttributes = []string{"input"}
 			}
 			p.Changes = append(p.Changes, c)
-			p.Prior = append(p.Prior, plan.PriorObject{Address: a, Type: c.Type, ID: c.PriorID})
+			prior = append(prior, plan.PriorObject{Address: a, Type: c.Type, ID: c.PriorID})
 			if rng.IntN(3) == 0 && c.Kind != plan.KindNoOp {
 				// An approval for the change as it stands.
 				p.Approvals = append(p.Approvals, approve(t, stmt(a, string(c.Kind)), f.alice, f.bob))
 			}
 		}
+		p.Prior = plan.NewPrior(prior)
 		r, err := Decide(Input{Plan: &p, Policy: pol, Trust: f.trust, Now: now})
 		if err != nil {
 			t.Fatal(err)

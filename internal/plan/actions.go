@@ -7,50 +7,17 @@ package plan
 // every one; a shape this reader does not know is an error.
 
 import (
-	"fmt"
 	"strconv"
+
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
-
-// ActionFields is an action invocation as a reader read it, before Check.
-type ActionFields struct {
-	ActionInvocation
-	// HaveInvoke and HaveLifecycle report whether invoke_action_trigger
-	// and lifecycle_action_trigger were present and not null.
-	HaveInvoke, HaveLifecycle bool
-}
-
-// Check validates an action invocation read at where and returns it: its
-// address and type must be set, and exactly one trigger that this reader
-// knows must be present (a lifecycle trigger with its triggering resource
-// and event). Errors wrap ErrMalformed.
-func (f *ActionFields) Check(where func() string) (ActionInvocation, error) {
-	a := f.ActionInvocation
-	switch {
-	case a.Address == "":
-		return a, fmt.Errorf("%w: %s has no address", ErrMalformed, where())
-	case a.Type == "":
-		return a, fmt.Errorf("%w: %s (%s) has no type", ErrMalformed, where(), a.Address)
-	case f.HaveInvoke && f.HaveLifecycle:
-		return a, fmt.Errorf("%w: %s (%s) has both an invoke and a lifecycle trigger", ErrMalformed, where(), a.Address)
-	case f.HaveInvoke:
-		a.Trigger = TriggerInvoke
-	case f.HaveLifecycle:
-		if a.TriggeringResource == "" || a.Event == "" {
-			return a, fmt.Errorf("%w: %s (%s) has a lifecycle_action_trigger without triggering_resource_address or action_trigger_event", ErrMalformed, where(), a.Address)
-		}
-		a.Trigger = TriggerLifecycle
-	default:
-		return a, fmt.Errorf("%w: %s (%s) has no trigger planguard knows (invoke_action_trigger or lifecycle_action_trigger): it cannot tell when the action runs; upgrade planguard", ErrMalformed, where(), a.Address)
-	}
-	return a, nil
-}
 
 // actionInvocations reads action_invocations into p.
 func (d *decoder) actionInvocations(p *Plan) error {
 	l := loc{list: "action_invocations"}
 	return d.array(name("action_invocations"), true, func(i int) error {
 		l.i = i
-		var f ActionFields
+		var f planformat.ActionFields
 		_, err := d.object(l.String, false, func(key []byte) error {
 			var err error
 			k := string(key)
@@ -82,14 +49,14 @@ func (d *decoder) actionInvocations(p *Plan) error {
 						f.Event, err = d.str(name(lw+".action_trigger_event"), false)
 						return err
 					}
-					if err := caseVariant(key, actionTriggerKeys, name(lw)); err != nil {
+					if err := planformat.CaseVariant(key, planformat.Keys.ActionTrigger, name(lw)); err != nil {
 						return err
 					}
 					return d.s.skipValue()
 				})
 				f.HaveLifecycle = !isNull
 			default:
-				if err = caseVariant(key, actionInvocationKeys, l.String); err == nil {
+				if err = planformat.CaseVariant(key, planformat.Keys.ActionInvocation, l.String); err == nil {
 					err = d.s.skipValue()
 				}
 			}

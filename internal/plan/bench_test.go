@@ -70,9 +70,25 @@ func BenchmarkDecode(b *testing.B) {
 // should use it, keeping only the changes the gate judges.
 func BenchmarkDecodeGateOnly(b *testing.B) {
 	benchDecoders(b, func(data []byte) (int, error) {
-		p, err := DecodeWithOptions(bytes.NewReader(data), DecodeOptions{GateOnly: true})
+		p, err := decodeWithOptions(bytes.NewReader(data), Options{GateOnly: true})
 		if err != nil {
 			return 0, err
+		}
+		return len(p.Changes), nil
+	})
+}
+
+// BenchmarkDecodeKeepAllPrior is BenchmarkDecodeGateOnly with every
+// terraform_data protected, so that every prior object is kept for
+// matching by id: the most a state costs the reader (see B/op).
+func BenchmarkDecodeKeepAllPrior(b *testing.B) {
+	benchDecoders(b, func(data []byte) (int, error) {
+		p, err := decodeWithOptions(bytes.NewReader(data), Options{GateOnly: true, KeepPrior: func(_, typ string) bool { return typ == "terraform_data" }})
+		if err != nil {
+			return 0, err
+		}
+		if p.Prior.Len() == 0 {
+			return 0, fmt.Errorf("no prior objects kept")
 		}
 		return len(p.Changes), nil
 	})

@@ -23,7 +23,7 @@ func TestNoResourceChangesCaseVariantRefused(t *testing.T) {
 	} {
 		in := `{"format_version":"1.2",` + pv + `}`
 		for _, gateOnly := range []bool{false, true} {
-			if p, err := DecodeWithOptions(strings.NewReader(in), DecodeOptions{GateOnly: gateOnly}); err == nil {
+			if p, err := decodeWithOptions(strings.NewReader(in), Options{GateOnly: gateOnly}); err == nil {
 				t.Errorf("GateOnly=%v: accepted as a plan with %d changes, although terraform-json reads a managed resource: %s", gateOnly, len(p.Changes), pv)
 			}
 		}

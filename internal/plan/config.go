@@ -1,365 +1,16 @@
 package plan
 
-// This file reads what the gate needs from the plan's configuration: the
-// provisioners of every resource (code the apply will run) and the provider
-// sources the plan uses. The three readers share the types and the
-// resolution below (ConfigInfo): Decode (the streaming decoder) and the
-// reference decoder of package planref (its strictness walk and its
-// terraform-json derivation).
-//
-// What the plan JSON holds (Terraform 1.8.5 and 1.11.4, OpenTofu 1.6.2):
-// configuration.root_module.resources[].provisioners[] has only "type" and
-// "expressions"; neither `when` nor `on_failure` is in the JSON, so a
-// destroy-time provisioner cannot be told from a creation-time one. Each
-// expression is {"constant_value": …} when constant, else
-// {"references": [...]}. Module resources are under
-// module_calls.NAME.module, with module-relative addresses. The provisioners
-// of `removed` blocks (Terraform 1.9+) are not in the JSON at all.
+// This file is the streaming reader of the plan's configuration (see
+// planformat's config.go for what it collects and how it is resolved).
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/planguard/terraform-provider-planguard/internal/address"
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
-
-// Provisioner is one provisioner block of a resource, as the configuration
-// in the plan JSON holds it.
-type Provisioner struct {
-	// Type is the provisioner type as written: local-exec, remote-exec,
-	// file, or another (which the gate refuses).
-	Type string
-	// Command is a local-exec command when the configuration writes it as
-	// a constant string, else "".
-	Command string
-	// CommandRefs are the references of a local-exec command that is not
-	// constant (its value is known only at apply time).
-	CommandRefs []string
-	// Options are the other local-exec arguments that change what runs
-	// (interpreter, environment, working_dir), each as "NAME = VALUE" with
-	// a constant value in JSON (non-string scalars as ?), or
-	// "NAME = (computed at apply from REFS)". The interpreter runs before
-	// the command and may be any program: a command alone does not say
-	// what the provisioner runs.
-	Options []string
-}
-
-// execOptions are the local-exec arguments recorded in Options, in order.
-var execOptions = []string{"environment", "interpreter", "working_dir"}
-
-func isExecOption(key string) bool {
-	for _, k := range execOptions {
-		if k == key {
-			return true
-		}
-	}
-	return false
-}
-
-// optionText renders one exec option from its constant text (already
-// rendered by constantText) or its references.
-func optionText(name, constant string, haveConstant bool, refs []string) string {
-	switch {
-	case len(refs) > 0:
-		return name + " = (computed at apply from " + strings.Join(refs, ", ") + ")"
-	case haveConstant:
-		return name + " = " + constant
-	}
-	return name + " = (not shown in the plan)"
-}
-
-// quoteJSON quotes a string as JSON, without HTML escaping.
-func quoteJSON(s string) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// renderConstant renders a decoded JSON value as constantText renders the
-// stream: strings quoted, arrays and objects (keys sorted) recursively,
-// other scalars as ?.
-func renderConstant(v any) string {
-	switch t := v.(type) {
-	case string:
-		return quoteJSON(t)
-	case []any:
-		parts := make([]string, len(t))
-		for i, e := range t {
-			parts[i] = renderConstant(e)
-		}
-		return "[" + strings.Join(parts, ",") + "]"
-	case map[string]any:
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = quoteJSON(k) + ":" + renderConstant(t[k])
-		}
-		return "{" + strings.Join(parts, ",") + "}"
-	}
-	return "?"
-}
-
-// IsExecOption reports whether key is a local-exec argument recorded in
-// Options; ExecOptions lists them in order; OptionText and RenderConstant
-// render them. Exported for the reference decoder (planref), which must
-// render options exactly as the reader does.
-func IsExecOption(key string) bool { return isExecOption(key) }
-
-// ExecOptions returns the local-exec arguments recorded in Options.
-func ExecOptions() []string { return slices.Clone(execOptions) }
-
-// OptionText renders one exec option (see Provisioner.Options).
-func OptionText(name, constant string, haveConstant bool, refs []string) string {
-	return optionText(name, constant, haveConstant, refs)
-}
-
-// RenderConstant renders a decoded constant value as Options shows it.
-func RenderConstant(v any) string { return renderConstant(v) }
-
-// ConfigResource is a resource of the configuration that has provisioners.
-type ConfigResource struct {
-	// Address is the resource address without instance keys, with its
-	// module path: module.a.module.b.terraform_data.x.
-	Address string
-	// Provisioners are its provisioner blocks, in configuration order.
-	Provisioners []Provisioner
-}
-
-// When values of a ProvisionerRun: the events of the change at which the
-// provisioner may run.
-const (
-	WhenCreate        = "create"
-	WhenDestroy       = "destroy"
-	WhenCreateDestroy = "create,destroy"
-)
-
-// TypeRemovedBlock is the Type of a ProvisionerRun that stands for the
-// provisioners a `removed` block may declare: Terraform 1.9 and later run
-// them when the resource is destroyed, and the plan JSON does not show them.
-const TypeRemovedBlock = "removed-block"
-
-// ProvisionerRun is a provisioner that applying the plan may run: a
-// provisioner of a resource whose instance the plan creates, replaces or
-// destroys. The plan JSON does not say whether a provisioner is a
-// creation-time or a destroy-time one, so every provisioner of the resource
-// is listed for each such instance (a creation-time provisioner listed for
-// a destroy does not run; the list errs on the side of listing).
-type ProvisionerRun struct {
-	// Address is the resource instance address of the change.
-	Address string
-	// ConfigAddress is the resource address in the configuration.
-	ConfigAddress string
-	// ResourceType is the resource's type.
-	ResourceType string
-	// Kind is the change's kind.
-	Kind Kind
-	// Deposed is the deposed key when the change is to a deposed object.
-	Deposed string
-	// When is WhenCreate, WhenDestroy or WhenCreateDestroy.
-	When string
-	// Provisioner is the provisioner; its Type is TypeRemovedBlock for the
-	// unseen provisioners of a removed block.
-	Provisioner Provisioner
-}
-
-// configKeys and the others are the keys read in the configuration, whose
-// case variants the strict readers reject (terraform-json would read them).
-var (
-	configKeys         = []string{"provider_config", "root_module"}
-	providerConfigKeys = []string{"full_name"}
-	configModuleKeys   = []string{"resources", "module_calls"}
-	moduleCallKeys     = []string{"module"}
-	configResourceKeys = []string{"type", "name", "provisioners"}
-	provisionerKeys    = []string{"type", "expressions"}
-	expressionKeys     = []string{"constant_value", "references"}
-)
-
-// ConfigInfo is what a reader collects from the plan for the
-// configuration fields of the Plan (Finish). The reference decoder uses it
-// too, so that both readers resolve provisioners and providers alike.
-type ConfigInfo struct {
-	// Have is set when a configuration with a root_module was read.
-	Have      bool
-	resources []ConfigResource
-	providers map[string]struct{}
-	cands     []runCand
-}
-
-// runCand is a managed change that may run provisioners.
-type runCand struct {
-	address, deposed, reason string
-	kind                     Kind
-	actions                  []string
-}
-
-// NoteProvider records a provider source address the plan uses.
-func (ci *ConfigInfo) NoteProvider(p string) {
-	if ci.providers == nil {
-		ci.providers = map[string]struct{}{}
-	}
-	ci.providers[p] = struct{}{}
-}
-
-// NoteChange records a managed resource_changes entry that creates or
-// destroys an object.
-func (ci *ConfigInfo) NoteChange(c *Change) {
-	create, destroy := events(c.Actions)
-	if create || destroy {
-		ci.cands = append(ci.cands, runCand{address: c.Address, deposed: c.Deposed, reason: c.ActionReason, kind: c.Kind, actions: c.Actions})
-	}
-}
-
-func events(actions []string) (create, destroy bool) {
-	for _, a := range actions {
-		switch a {
-		case "create":
-			create = true
-		case "delete":
-			destroy = true
-		}
-	}
-	return create, destroy
-}
-
-// configAddress strips the instance keys of a resource instance address;
-// it also returns the resource type.
-func configAddress(s string) (string, string, error) {
-	a, err := address.Parse(s)
-	if err != nil {
-		return "", "", err
-	}
-	var b strings.Builder
-	for _, m := range a.Module {
-		b.WriteString("module.")
-		b.WriteString(m.Name)
-		b.WriteByte('.')
-	}
-	b.WriteString(a.Type)
-	b.WriteByte('.')
-	b.WriteString(a.Resource.Name)
-	return b.String(), a.Type, nil
-}
-
-// removedBlocksPossible reports whether the tool that wrote the plan may
-// run provisioners of removed blocks: Terraform 1.9 and later. An
-// unparseable version is taken to.
-func removedBlocksPossible(version string) bool {
-	parts := strings.SplitN(version, ".", 3)
-	if len(parts) < 2 {
-		return true
-	}
-	major, err1 := strconv.Atoi(parts[0])
-	minor, err2 := strconv.Atoi(parts[1])
-	if err1 != nil || err2 != nil {
-		return true
-	}
-	return major > 1 || (major == 1 && minor >= 9)
-}
-
-// Finish fills the plan's configuration fields from what was read.
-func (ci *ConfigInfo) Finish(p *Plan) error {
-	p.NoConfiguration = !ci.Have
-	sort.SliceStable(ci.resources, func(i, j int) bool {
-		return resourceKey(&ci.resources[i]) < resourceKey(&ci.resources[j])
-	})
-	p.Provisioned = ci.resources
-	for prov := range ci.providers {
-		p.Providers = append(p.Providers, prov)
-	}
-	sort.Strings(p.Providers)
-	byAddr := map[string][]Provisioner{}
-	for _, r := range ci.resources {
-		byAddr[r.Address] = append(byAddr[r.Address], r.Provisioners...)
-	}
-	removed := removedBlocksPossible(p.TerraformVersion)
-	for _, c := range ci.cands {
-		create, destroy := events(c.actions)
-		when := WhenCreate
-		switch {
-		case create && destroy:
-			when = WhenCreateDestroy
-		case destroy:
-			when = WhenDestroy
-		}
-		// A removed block's unseen destroy-time provisioner may run for any
-		// delete whose resource is not in the configuration: a resource or
-		// module that left it, an object moved to an address that has no
-		// configuration (delete_because_no_move_target), a destroy-mode
-		// plan (terraform plan -destroy records no reason), a reason this
-		// planguard does not know. Only reasons that imply the resource is
-		// still configured, or provisioners of its own in the configuration,
-		// rule it out. The snapshot of a saved plan prunes these runs when
-		// no removed block declares a provisioner.
-		noConfig := false
-		if removed && c.kind == KindDelete && !configuredReason(c.reason) {
-			ca, _, err := configAddress(c.address)
-			noConfig = err != nil || byAddr[ca] == nil
-		}
-		if noConfig {
-			ca, typ, _ := configAddress(c.address)
-			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, Deposed: c.deposed, When: WhenDestroy, Provisioner: Provisioner{Type: TypeRemovedBlock}})
-			continue
-		}
-		if len(byAddr) == 0 {
-			continue
-		}
-		ca, typ, err := configAddress(c.address)
-		if err != nil {
-			return fmt.Errorf("%w: resource change %s: %w", ErrMalformed, c.address, err)
-		}
-		for _, pr := range byAddr[ca] {
-			p.Provisions = append(p.Provisions, ProvisionerRun{Address: c.address, ConfigAddress: ca, ResourceType: typ, Kind: c.kind, Deposed: c.deposed, When: when, Provisioner: pr})
-		}
-	}
-	return nil
-}
-
-// configuredReason reports whether a delete's action_reason implies that
-// its resource is still in the configuration (so no removed block names it).
-func configuredReason(reason string) bool {
-	switch reason {
-	case "delete_because_count_index", "delete_because_each_key", "delete_because_wrong_repetition":
-		return true
-	}
-	return false
-}
-
-func resourceKey(r *ConfigResource) string {
-	var b strings.Builder
-	b.WriteString(r.Address)
-	for _, p := range r.Provisioners {
-		fmt.Fprintf(&b, "\x00%q %q %q %q", p.Type, p.Command, p.CommandRefs, p.Options)
-	}
-	return b.String()
-}
-
-// AddResource records a configuration resource that has provisioners. Its
-// address is built from the module path, type and name (not from the
-// JSON's module-relative "address"), so that it compares with the
-// instance addresses of resource_changes whatever form "address" takes.
-func (ci *ConfigInfo) AddResource(module, typ, nam string, provs []Provisioner, what func() string) error {
-	if len(provs) == 0 {
-		return nil
-	}
-	if typ == "" || nam == "" {
-		return fmt.Errorf("%w: %s has provisioners but no type or name", ErrMalformed, what())
-	}
-	ci.resources = append(ci.resources, ConfigResource{Address: module + typ + "." + nam, Provisioners: provs})
-	return nil
-}
-
-// --- the streaming decoder ---
 
 // configuration reads the plan's configuration.
 func (d *decoder) configuration() error {
@@ -372,7 +23,7 @@ func (d *decoder) configuration() error {
 				var full string
 				_, err := d.object(name(what), false, func(key []byte) error {
 					if string(key) != "full_name" {
-						if err := caseVariant(key, providerConfigKeys, name(what)); err != nil {
+						if err := planformat.CaseVariant(key, planformat.Keys.ProviderConfig, name(what)); err != nil {
 							return err
 						}
 						return d.s.skipValue()
@@ -392,7 +43,7 @@ func (d *decoder) configuration() error {
 			ci.Have = ci.Have || !isNull
 			return err
 		}
-		if err := caseVariant(key, configKeys, name("configuration")); err != nil {
+		if err := planformat.CaseVariant(key, planformat.Keys.Config, name("configuration")); err != nil {
 			return err
 		}
 		return d.s.skipValue()
@@ -421,7 +72,7 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 					case "provisioners":
 						provs, err = d.provisioners(rl.field(".provisioners"))
 					default:
-						if err = caseVariant(key, configResourceKeys, rl.String); err == nil {
+						if err = planformat.CaseVariant(key, planformat.Keys.ConfigResource, rl.String); err == nil {
 							err = d.s.skipValue()
 						}
 					}
@@ -438,7 +89,7 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 				cw := what + ".module_calls[" + strconv.Quote(call) + "]"
 				_, err := d.object(name(cw), false, func(key []byte) error {
 					if string(key) != "module" {
-						if err := caseVariant(key, moduleCallKeys, name(cw)); err != nil {
+						if err := planformat.CaseVariant(key, planformat.Keys.ModuleCall, name(cw)); err != nil {
 							return err
 						}
 						return d.s.skipValue()
@@ -450,7 +101,7 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 			})
 			return err
 		}
-		if err := caseVariant(key, configModuleKeys, name(what)); err != nil {
+		if err := planformat.CaseVariant(key, planformat.Keys.ConfigModule, name(what)); err != nil {
 			return err
 		}
 		return d.s.skipValue()
@@ -470,7 +121,7 @@ func (d *decoder) provisioners(what string) ([]Provisioner, error) {
 				p.Type, err = d.str(name(pw+".type"), true)
 			case "expressions":
 				_, err = d.object(name(pw+".expressions"), true, func(key []byte) error {
-					if isExecOption(string(key)) {
+					if planformat.IsExecOption(string(key)) {
 						return d.optionExpr(pw+".expressions."+string(key), string(key), &p)
 					}
 					if string(key) != "command" {
@@ -479,7 +130,7 @@ func (d *decoder) provisioners(what string) ([]Provisioner, error) {
 					return d.commandExpr(pw+".expressions.command", &p)
 				})
 			default:
-				if err = caseVariant(key, provisionerKeys, name(pw)); err == nil {
+				if err = planformat.CaseVariant(key, planformat.Keys.Provisioner, name(pw)); err == nil {
 					err = d.s.skipValue()
 				}
 			}
@@ -510,7 +161,7 @@ func (d *decoder) optionExpr(what, key string, p *Provisioner) error {
 		return err
 	}
 	if c != '{' {
-		p.Options = append(p.Options, optionText(key, "", false, nil))
+		p.Options = append(p.Options, planformat.OptionText(key, "", false, nil))
 		return d.s.skipValue()
 	}
 	var constant string
@@ -535,12 +186,12 @@ func (d *decoder) optionExpr(what, key string, p *Provisioner) error {
 			refs, err = d.references(what)
 			return err
 		}
-		if err := caseVariant(k, expressionKeys, name(what)); err != nil {
+		if err := planformat.CaseVariant(k, planformat.Keys.Expression, name(what)); err != nil {
 			return err
 		}
 		return d.s.skipValue()
 	})
-	p.Options = append(p.Options, optionText(key, constant, haveConstant, refs))
+	p.Options = append(p.Options, planformat.OptionText(key, constant, haveConstant, refs))
 	return err
 }
 
@@ -559,7 +210,7 @@ func (d *decoder) constantText(what string, depth int) (string, error) {
 	switch c {
 	case '"':
 		b, err := d.s.stringBytes()
-		return quoteJSON(string(b)), err
+		return planformat.RenderConstant(string(b)), err
 	case '[':
 		var parts []string
 		err := d.array(name(what), false, func(int) error {
@@ -582,7 +233,7 @@ func (d *decoder) constantText(what string, depth int) (string, error) {
 		sort.Strings(keys)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = quoteJSON(k) + ":" + m[k]
+			parts[i] = planformat.RenderConstant(k) + ":" + m[k]
 		}
 		return "{" + strings.Join(parts, ",") + "}", err
 	}
@@ -621,24 +272,11 @@ func (d *decoder) commandExpr(what string, p *Provisioner) error {
 			refs, err = d.references(what)
 			return err
 		}
-		if err := caseVariant(key, expressionKeys, name(what)); err != nil {
+		if err := planformat.CaseVariant(key, planformat.Keys.Expression, name(what)); err != nil {
 			return err
 		}
 		return d.s.skipValue()
 	})
-	SetCommand(p, constant, isString, refs)
+	planformat.SetCommand(p, constant, isString, refs)
 	return err
-}
-
-// SetCommand sets a local-exec command by terraform-json's rule: references make the constant
-// unknown.
-func SetCommand(p *Provisioner, constant string, isString bool, refs []string) {
-	p.Command, p.CommandRefs = "", nil
-	if len(refs) > 0 {
-		p.CommandRefs = refs
-		return
-	}
-	if isString {
-		p.Command = constant
-	}
 }

@@ -58,7 +58,7 @@ func TestFixtureProvisioners(t *testing.T) {
 			if name != "empty" && !reflect.DeepEqual(p.Providers, []string{"terraform.io/builtin/terraform"}) {
 				t.Errorf("Providers = %q", p.Providers)
 			}
-			slim, err := DecodeWithOptions(bytes.NewReader(data), DecodeOptions{GateOnly: true})
+			slim, err := decodeWithOptions(bytes.NewReader(data), Options{GateOnly: true})
 			if err != nil || !reflect.DeepEqual(slim.Provisions, p.Provisions) || !reflect.DeepEqual(slim.Providers, p.Providers) {
 				t.Errorf("GateOnly: %v %+v", err, slim)
 			}

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"slices"
 	"strconv"
-	"strings"
+
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
 
 // Decode reads the JSON of `terraform show -json PLANFILE` from r, strictly.
@@ -40,30 +40,15 @@ import (
 //
 // Decode reads r in one pass through a fixed-size window, hashing the bytes
 // and checking their UTF-8 on a second goroutine; memory grows only with
-// the changes it returns (see DecodeOptions.GateOnly to keep fewer).
+// the changes it returns (see Options.GateOnly to keep fewer).
 //
 // The SHA256 of the returned plan is the hash of all bytes read from r.
 func Decode(r io.Reader) (*Plan, error) {
-	return DecodeWithOptions(r, DecodeOptions{})
+	return decodeWithOptions(r, Options{})
 }
 
-// DecodeOptions tune DecodeWithOptions.
-type DecodeOptions struct {
-	// GateOnly keeps in Changes, Deferred and Drift only the changes the
-	// gate judges: delete, replace, forget and update. Every change is still
-	// read and validated as strictly, and Approvals are complete; only
-	// create, no-op and read changes are not kept, so that memory does not
-	// grow with the number of unchanged resources.
-	GateOnly bool
-	// KeepPrior, when not nil, keeps in Plan.Prior only the prior objects
-	// for which it returns true (the gate needs only protected ones), so
-	// that memory does not grow with the number of resources in state.
-	// Every prior object is still read and validated as strictly.
-	KeepPrior func(address, resourceType string) bool
-}
-
-// DecodeWithOptions is Decode with options.
-func DecodeWithOptions(r io.Reader, o DecodeOptions) (*Plan, error) {
+// decodeWithOptions is Decode with the GateOnly and KeepPrior of o.
+func decodeWithOptions(r io.Reader, o Options) (*Plan, error) {
 	sk := newSink()
 	d := &decoder{s: newScanner(r, sk), gateOnly: o.GateOnly, keepPrior: o.KeepPrior}
 	p, err := d.plan()
@@ -157,12 +142,14 @@ type decoder struct {
 	sub        scanner   // for the prior id, a captured value
 	gateOnly   bool
 	keepPrior  func(address, resourceType string) bool
-	prior      []PriorObject       // read from prior_state
-	strs       map[string]string   // interned short strings
-	actions    map[string][]string // shared actions lists
-	scratch    [3][]memberSpan     // for objectSpans
-	actionList []string            // for resourceChange
-	cfg        ConfigInfo          // what config.go collects
+	prior      planformat.PriorBuilder // read from prior_state
+	priorAddr  []byte                  // the address of the prior object being read
+	priorID    []byte                  // its id
+	strs       map[string]string       // interned short strings
+	actions    map[string][]string     // shared actions lists
+	scratch    [3][]memberSpan         // for objectSpans
+	actionList []string                // for resourceChange
+	cfg        planformat.ConfigInfo   // what config.go collects
 }
 
 // keySet detects duplicate keys: linear over a byte arena while small, a
@@ -242,14 +229,26 @@ func describeByte(c byte) string {
 // the closing '}'. fn must consume exactly one value; its key is valid only
 // until it reads on. Duplicate keys are errors.
 func (d *decoder) members(what func() string, fn func(key []byte) error) error {
-	s := d.s
 	if d.level == len(d.sets) {
 		d.sets = append(d.sets, &keySet{})
 	}
 	set := d.sets[d.level]
-	set.reset()
 	d.level++
 	defer func() { d.level-- }()
+	dup := func(key []byte) error {
+		return fmt.Errorf("%w: duplicate key %q in %s (at byte %d): JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", ErrMalformed, key, what(), d.s.offset())
+	}
+	return d.eachMember(set, dup, func(key []byte, _ span, _ bool) error { return fn(key) })
+}
+
+// eachMember is the one loop over an object's members, for members and
+// objectSpans: it reads each key (decoded), refers a key already in set
+// to dup (which stops the loop with its error, or lets it go on), and
+// calls fn with the key, where its content is in the input and whether it
+// had escapes; fn must consume exactly one value.
+func (d *decoder) eachMember(set *keySet, dup func(key []byte) error, fn func(key []byte, where span, escaped bool) error) error {
+	s := d.s
+	set.reset()
 	c, err := s.next()
 	if err != nil {
 		return err
@@ -267,19 +266,26 @@ func (d *decoder) members(what func() string, fn func(key []byte) error) error {
 		if prev < 0 || prev > start {
 			s.keep = start
 		}
-		key, err := s.stringBytes()
+		escaped, err := s.skipString()
 		if err != nil {
 			return err
 		}
+		where := span{start + 1, s.offset() - 1}
+		key := d.bytes(where)
+		if escaped {
+			key = unescape(key)
+		}
 		if !set.add(key) {
-			return fmt.Errorf("%w: duplicate key %q in %s (at byte %d): JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", ErrMalformed, key, what(), s.offset())
+			if err := dup(key); err != nil {
+				return err
+			}
 		}
 		err = s.expect(':', "after object key")
 		s.keep = prev
 		if err != nil {
 			return err
 		}
-		if err := fn(key); err != nil {
+		if err := fn(key, where, escaped); err != nil {
 			return err
 		}
 		if c, err = s.next(); err != nil {
@@ -443,7 +449,7 @@ func name(s string) func() string { return func() string { return s } }
 func (d *decoder) values(what string, prior bool) (managed bool, err error) {
 	_, err = d.object(name(what), true, func(key []byte) error {
 		if string(key) != "root_module" {
-			if err := caseVariant(key, valuesKeys, name(what)); err != nil {
+			if err := planformat.CaseVariant(key, planformat.Keys.Values, name(what)); err != nil {
 				return err
 			}
 			return d.s.skipValue()
@@ -464,7 +470,8 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 			return d.array(name(what+".resources"), true, func(i int) error {
 				rl.i = i
 				var isManaged bool
-				var obj PriorObject
+				var obj priorObject
+				d.priorAddr, d.priorID = d.priorAddr[:0], d.priorID[:0]
 				_, err := d.object(rl.String, false, func(key []byte) error {
 					var err error
 					switch {
@@ -473,18 +480,20 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 						mode, err = d.strBytes(func() string { return rl.field(".mode") }, false)
 						isManaged = string(mode) == "managed"
 					case prior && string(key) == "address":
-						obj.Address, err = d.str(func() string { return rl.field(".address") }, false)
+						var b []byte
+						b, err = d.strBytes(func() string { return rl.field(".address") }, false)
+						d.priorAddr = append(d.priorAddr, b...)
 					case prior && string(key) == "type":
 						obj.Type, err = d.istr(func() string { return rl.field(".type") })
 					case prior && string(key) == "values":
-						obj.ID, err = d.valuesID(func() string { return rl.field(".values") })
+						err = d.valuesID(func() string { return rl.field(".values") })
 					case prior && string(key) == "identity":
 						var raw []byte
 						if raw, err = d.rawValue(); err == nil {
-							obj.Identity, err = CanonicalIdentity(raw, func() string { return rl.field(".identity") })
+							obj.Identity, err = planformat.CanonicalIdentity(raw, func() string { return rl.field(".identity") })
 						}
 					default:
-						if err = caseVariant(key, resourceKeys, rl.String); err == nil {
+						if err = planformat.CaseVariant(key, planformat.Keys.Resource, rl.String); err == nil {
 							err = d.s.skipValue()
 						}
 					}
@@ -506,7 +515,7 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 				return err
 			})
 		}
-		if err := caseVariant(key, moduleKeys, name(what)); err != nil {
+		if err := planformat.CaseVariant(key, planformat.Keys.Module, name(what)); err != nil {
 			return err
 		}
 		return d.s.skipValue()
@@ -514,10 +523,10 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 	return managed, err
 }
 
-// valuesID reads a prior object's values (an object, or null) and returns
-// its "id" when that is a string. Duplicate keys are errors.
-func (d *decoder) valuesID(what func() string) (id string, err error) {
-	_, err = d.object(what, true, func(key []byte) error {
+// valuesID reads a prior object's values (an object, or null) and keeps
+// its "id" in d.priorID when that is a string. Duplicate keys are errors.
+func (d *decoder) valuesID(what func() string) error {
+	_, err := d.object(what, true, func(key []byte) error {
 		if string(key) != "id" {
 			return d.s.skipValue()
 		}
@@ -528,35 +537,27 @@ func (d *decoder) valuesID(what func() string) (id string, err error) {
 		if c != '"' {
 			return d.s.skipValue()
 		}
-		id, err = d.str(what, false)
+		b, err := d.strBytes(what, false)
+		d.priorID = append(d.priorID, b...)
 		return err
 	})
-	return id, err
+	return err
 }
 
-// addPrior records a managed prior object that has an id.
-func (d *decoder) addPrior(obj PriorObject, l loc) error {
-	if obj.Address == "" || obj.Type == "" {
+// priorObject is what the decoder reads of a prior object besides its
+// address and id (in decoder.priorAddr and priorID).
+type priorObject struct{ Type, Identity string }
+
+// addPrior records a managed prior object that has an id or an identity.
+func (d *decoder) addPrior(obj priorObject, l loc) error {
+	if len(d.priorAddr) == 0 || obj.Type == "" {
 		return fmt.Errorf("%w: %s is a managed resource without an address or type", ErrMalformed, l)
 	}
-	if (obj.ID == "" && obj.Identity == "") || (d.keepPrior != nil && !d.keepPrior(obj.Address, obj.Type)) {
+	if (len(d.priorID) == 0 && obj.Identity == "") || (d.keepPrior != nil && !d.keepPrior(string(d.priorAddr), obj.Type)) {
 		return nil
 	}
-	d.prior = append(d.prior, obj)
+	d.prior.Add(d.priorAddr, d.priorID, obj.Type, obj.Identity)
 	return nil
-}
-
-// sortPrior orders prior objects by address, then id, then identity.
-func sortPrior(p []PriorObject) {
-	slices.SortFunc(p, func(a, b PriorObject) int {
-		if c := strings.Compare(a.Address, b.Address); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.ID, b.ID); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Identity, b.Identity)
-	})
 }
 
 func (d *decoder) plan() (*Plan, error) {
@@ -595,7 +596,7 @@ func (d *decoder) plan() (*Plan, error) {
 			if err != nil {
 				return err
 			}
-			if err := checkFormatVersion(v); err != nil {
+			if err := planformat.CheckFormatVersion(v); err != nil {
 				return err
 			}
 			p.FormatVersion, haveFormat = v, true
@@ -661,7 +662,7 @@ func (d *decoder) plan() (*Plan, error) {
 		case "prior_state":
 			_, err := d.object(name("prior_state"), true, func(key []byte) error {
 				if string(key) != "values" {
-					if err := caseVariant(key, stateKeys, name("prior_state")); err != nil {
+					if err := planformat.CaseVariant(key, planformat.Keys.State, name("prior_state")); err != nil {
 						return err
 					}
 					return d.s.skipValue()
@@ -672,7 +673,7 @@ func (d *decoder) plan() (*Plan, error) {
 			})
 			return err
 		default:
-			if err := caseVariant(key, planKeys, name("the plan")); err != nil {
+			if err := planformat.CaseVariant(key, planformat.Keys.Plan, name("the plan")); err != nil {
 				return err
 			}
 			return d.s.skipValue()
@@ -694,14 +695,13 @@ func (d *decoder) plan() (*Plan, error) {
 	if s.rerr != nil {
 		return nil, s.endError()
 	}
-	if err := CheckComplete(haveFormat, havePlanned, haveChanges, managed); err != nil {
+	if err := planformat.CheckComplete(haveFormat, havePlanned, haveChanges, managed); err != nil {
 		return nil, err
 	}
 	if err := d.cfg.Finish(p); err != nil {
 		return nil, err
 	}
-	sortPrior(d.prior)
-	p.Prior = d.prior
+	p.Prior = d.prior.Build()
 	return p, nil
 }
 
@@ -726,7 +726,7 @@ func (d *decoder) deferredChange(l loc) (*Change, error) {
 			rl.pre = ".resource_change"
 			c, _, err = d.resourceChange(rl, false)
 		default:
-			if err = caseVariant(key, deferredKeys, l.String); err == nil {
+			if err = planformat.CaseVariant(key, planformat.Keys.Deferred, l.String); err == nil {
 				err = d.s.skipValue()
 			}
 		}
@@ -746,7 +746,7 @@ func (d *decoder) deferredChange(l loc) (*Change, error) {
 
 // change is one resource change as read, before classification.
 type change struct {
-	Header
+	planformat.Header
 	before, after, afterUnknown                   objectSpan
 	beforeIdentity, afterIdentity, importIdentity span
 }
@@ -824,21 +824,21 @@ func (d *decoder) resourceChange(l loc, approvals bool) (*Change, *Approval, err
 							rc.importIdentity, err = d.valueSpan()
 							return err
 						}
-						if err := caseVariant(key, importingKeys, iw); err != nil {
+						if err := planformat.CaseVariant(key, planformat.Keys.Importing, iw); err != nil {
 							return err
 						}
 						return d.s.skipValue()
 					})
 					rc.Importing = !isNull
 				default:
-					if err = caseVariant(key, changeKeys, func() string { return l.field(".change") }); err == nil {
+					if err = planformat.CaseVariant(key, planformat.Keys.Change, func() string { return l.field(".change") }); err == nil {
 						err = d.s.skipValue()
 					}
 				}
 				return err
 			})
 		default:
-			if err = caseVariant(key, resourceChangeKeys, l.String); err == nil {
+			if err = planformat.CaseVariant(key, planformat.Keys.ResourceChange, l.String); err == nil {
 				err = d.s.skipValue()
 			}
 		}
@@ -899,36 +899,16 @@ func (d *decoder) objectSpans(o *objectSpan, scratch int) error {
 		return err
 	}
 	defer func() { s.depth-- }()
-	set := &d.spanSets[scratch]
-	set.reset()
-	if c, err = s.next(); err != nil {
-		return err
-	}
-	if c == '}' {
-		s.pos++
-		return nil
-	}
-	for {
-		if c != '"' {
-			return s.syntaxError("looking for beginning of object key string")
-		}
-		var m memberSpan
-		m.key.start = s.offset() + 1
-		escaped, err := s.skipString()
-		if err != nil {
-			return err
-		}
-		m.key.end = s.offset() - 1
-		key := d.bytes(m.key)
-		if escaped {
-			m.escaped = unescape(key)
-			key = m.escaped
-		}
-		if !set.add(key) && o.problem == "" {
+	dup := func(key []byte) error {
+		if o.problem == "" {
 			o.problem = fmt.Sprintf("has a duplicate key %q: JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", key)
 		}
-		if err := s.expect(':', "after object key"); err != nil {
-			return err
+		return nil
+	}
+	return d.eachMember(&d.spanSets[scratch], dup, func(key []byte, where span, escaped bool) error {
+		m := memberSpan{key: where}
+		if escaped {
+			m.escaped = key
 		}
 		if _, err := s.next(); err != nil {
 			return err
@@ -939,22 +919,8 @@ func (d *decoder) objectSpans(o *objectSpan, scratch int) error {
 		}
 		m.value.end = s.offset()
 		o.members = append(o.members, m)
-		if c, err = s.next(); err != nil {
-			return err
-		}
-		switch c {
-		case ',':
-			s.pos++
-			if c, err = s.next(); err != nil {
-				return err
-			}
-		case '}':
-			s.pos++
-			return nil
-		default:
-			return s.syntaxError("after object key:value pair")
-		}
-	}
+		return nil
+	})
 }
 
 // check returns the problem of a value as an error.
@@ -1049,7 +1015,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		}
 		c.PriorID = string(b)
 	}
-	needApproval := approvals && ApprovalPlanned(rc.Type, kind, afterNull, allUnknown)
+	needApproval := approvals && planformat.ApprovalPlanned(rc.Type, kind, afterNull, allUnknown)
 	if kind != KindUpdate && kind != KindReplace && !needApproval {
 		return c, nil, nil
 	}
@@ -1058,7 +1024,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		unknownMap = d.toMap(&rc.afterUnknown)
 	}
 	if kind == KindUpdate || kind == KindReplace {
-		if c.ChangedAttributes, err = ChangedRaw(beforeMap, afterMap, unknownMap, allUnknown, l.String); err != nil {
+		if c.ChangedAttributes, err = planformat.ChangedRaw(beforeMap, afterMap, unknownMap, allUnknown, l.String); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -1066,7 +1032,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		return c, nil, nil
 	}
 	after := l.field(".change.after")
-	a, err := BuildApproval(c, &rawApproval{RawMembers{After: afterMap, AfterUnknown: unknownMap, What: after}}, allUnknown, name(after))
+	a, err := planformat.BuildApproval(c, &rawApproval{planformat.RawMembers{After: afterMap, AfterUnknown: unknownMap, What: after}}, allUnknown, name(after))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1075,7 +1041,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 
 // rawApproval is the ApprovalValues of the streaming reader: the members
 // of change.after, each read with the scanner.
-type rawApproval struct{ RawMembers }
+type rawApproval struct{ planformat.RawMembers }
 
 func (r *rawApproval) String(attr string) (string, error) {
 	raw, ok := r.After[attr]

@@ -30,7 +30,7 @@ func sameAsFull(t testing.TB, in []byte) (*Plan, error) {
 		t.Fatalf("Decode fails (%v) but DecodeFull accepts", err)
 	case err == nil && ferr != nil && !errors.Is(ferr, errFullOnly):
 		t.Fatalf("Decode accepts but DecodeFull fails: %v", ferr)
-	case err == nil && ferr == nil && !reflect.DeepEqual(p, full):
+	case err == nil && ferr == nil && !samePlan(p, full):
 		t.Fatalf("Decode and DecodeFull differ:\nDecode     %+v\nDecodeFull %+v", p, full)
 	}
 	return p, err
@@ -63,7 +63,7 @@ func TestDecodeFullFixtures(t *testing.T) {
 				return
 			}
 			slow, err := Decode(iotest.OneByteReader(bytes.NewReader(data)))
-			if err != nil || !reflect.DeepEqual(slow, p) {
+			if err != nil || !samePlan(slow, p) {
 				t.Errorf("one byte at a time: %v\n%+v\nwant %+v", err, slow, p)
 			}
 		})
@@ -100,15 +100,15 @@ func TestGateOnly(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		slim, err := DecodeWithOptions(bytes.NewReader(data), DecodeOptions{GateOnly: true})
+		slim, err := decodeWithOptions(bytes.NewReader(data), Options{GateOnly: true})
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
-		if want := gateOnly(all); !reflect.DeepEqual(slim, want) {
+		if want := gateOnly(all); !samePlan(slim, want) {
 			t.Errorf("%s: GateOnly plan %+v\nwant %+v", file, slim, want)
 		}
 		r, err := Read(file, Options{GateOnly: true})
-		if err != nil || !reflect.DeepEqual(r, slim) {
+		if err != nil || !samePlan(r, slim) {
 			t.Errorf("%s: Read with GateOnly = %+v, %v", file, r, err)
 		}
 	}
@@ -133,4 +133,19 @@ func gateOnly(p *Plan) *Plan {
 	}
 	q.Changes, q.Deferred, q.Drift = keep(p.Changes), keep(p.Deferred), keep(p.Drift)
 	return &q
+}
+
+// samePlan reports whether two plans are equal, as reflect.DeepEqual but
+// with Prior compared by the objects it holds (its layout follows the
+// order the reader met them in).
+func samePlan(a, b *Plan) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if !a.Prior.Equal(b.Prior) {
+		return false
+	}
+	x, y := *a, *b
+	x.Prior, y.Prior = nil, nil
+	return reflect.DeepEqual(&x, &y)
 }

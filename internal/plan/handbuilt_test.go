@@ -25,12 +25,18 @@ func TestHandbuiltIdentity(t *testing.T) {
 		p.Changes[1].PriorIdentity != reports || p.Changes[0].ImportIdentity != "" {
 		t.Errorf("Changes = %+v", p.Changes)
 	}
-	wantPrior := []PriorObject{
-		{Address: "aws_db_instance.prod", Type: "aws_db_instance", ID: "db-ABC123", Identity: prodIdentity},
+	wantPrior := NewPrior([]PriorObject{
 		{Address: "aws_db_instance.reports", Type: "aws_db_instance", ID: "db-REP456", Identity: reports},
+		{Address: "aws_db_instance.prod", Type: "aws_db_instance", ID: "db-ABC123", Identity: prodIdentity},
+	})
+	if !p.Prior.Equal(wantPrior) {
+		t.Errorf("Prior = %+v\nwant %+v", p.Prior.Objects(), wantPrior.Objects())
 	}
-	if !reflect.DeepEqual(p.Prior, wantPrior) {
-		t.Errorf("Prior = %+v\nwant %+v", p.Prior, wantPrior)
+	if got := p.Prior.ByIdentity(reports); len(got) != 1 || got[0].Address != "aws_db_instance.reports" || got[0].ID != "db-REP456" {
+		t.Errorf("ByIdentity(reports) = %+v", got)
+	}
+	if got := p.Prior.ByID("db-ABC123"); len(got) != 1 || got[0].Address != "aws_db_instance.prod" {
+		t.Errorf("ByID(db-ABC123) = %+v", got)
 	}
 
 	p, err = sameAsFull(t, readFixture(t, filepath.Join("handbuilt", "identity_import_1_12.json")))

@@ -8,36 +8,9 @@ package plan
 
 import (
 	"bytes"
-	"fmt"
 
-	"github.com/planguard/terraform-provider-planguard/internal/canonjson"
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
-
-// CanonicalIdentity returns the canonical form of a resource identity given
-// as raw JSON: "" when absent (nil), null or an empty object; else the RFC
-// 8785 JSON of the object (canonjson.Transform), e.g.
-// {"account_id":"123456789012","id":"db-1","region":"eu-west-1"}. That
-// string is what an approval's identity names. Anything but an object or
-// null, or an object without a canonical form (duplicate member names, an
-// integer a double does not hold), is an error wrapping ErrMalformed; what
-// names the value.
-func CanonicalIdentity(raw []byte, what func() string) (string, error) {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 || string(t) == "null" {
-		return "", nil
-	}
-	if t[0] != '{' {
-		return "", fmt.Errorf("%w: %s must be an object (a resource identity) or null", ErrMalformed, what())
-	}
-	c, err := canonjson.Transform(t)
-	if err != nil {
-		return "", fmt.Errorf("%w: %s: %w", ErrMalformed, what(), err)
-	}
-	if string(c) == "{}" {
-		return "", nil
-	}
-	return string(c), nil
-}
 
 // valueSpan reads one value of any kind and returns where it is. Its bytes
 // stay available only while the caller keeps the buffer (see scanner.keep).
@@ -75,12 +48,12 @@ func (d *decoder) rawValue() ([]byte, error) {
 // resourceChange.
 func (d *decoder) identities(c *Change, rc *change, l loc) error {
 	var err error
-	if c.PriorIdentity, err = CanonicalIdentity(d.bytes(rc.beforeIdentity), func() string { return l.field(".change.before_identity") }); err != nil {
+	if c.PriorIdentity, err = planformat.CanonicalIdentity(d.bytes(rc.beforeIdentity), func() string { return l.field(".change.before_identity") }); err != nil {
 		return err
 	}
-	if _, err = CanonicalIdentity(d.bytes(rc.afterIdentity), func() string { return l.field(".change.after_identity") }); err != nil {
+	if _, err = planformat.CanonicalIdentity(d.bytes(rc.afterIdentity), func() string { return l.field(".change.after_identity") }); err != nil {
 		return err
 	}
-	c.ImportIdentity, err = CanonicalIdentity(d.bytes(rc.importIdentity), func() string { return l.field(".change.importing.identity") })
+	c.ImportIdentity, err = planformat.CanonicalIdentity(d.bytes(rc.importIdentity), func() string { return l.field(".change.importing.identity") })
 	return err
 }

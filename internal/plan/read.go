@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/planguard/terraform-provider-planguard/internal/planfile"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
 )
@@ -47,10 +48,6 @@ func (o Options) getenv() func(string) string {
 	return o.Getenv
 }
 
-func (o Options) decode() DecodeOptions {
-	return DecodeOptions{GateOnly: o.GateOnly, KeepPrior: o.KeepPrior}
-}
-
 // zipMagic starts every binary saved plan (a zip archive).
 const zipMagic = tfexec.ZipMagic
 
@@ -77,7 +74,7 @@ func read(path string, opts Options) (*Plan, error) {
 			return nil, errors.New("no standard input to read the plan JSON from")
 		}
 		log.Debug("reading plan JSON from standard input")
-		return DecodeWithOptions(opts.Stdin, opts.decode())
+		return decodeWithOptions(opts.Stdin, opts)
 	}
 	// Never waits on a FIFO; only a regular file is read.
 	f, err := safefile.Open(path)
@@ -119,7 +116,7 @@ func read(path string, opts Options) (*Plan, error) {
 		return nil, err
 	}
 	log.Debug("reading plan JSON", "path", path)
-	return DecodeWithOptions(f, opts.decode())
+	return decodeWithOptions(f, opts)
 }
 
 // readSaved runs `terraform show -json` on a binary saved plan. It shows a
@@ -135,12 +132,21 @@ func readSaved(path string, opts Options, log hclog.Logger) (*Plan, error) {
 		return nil, err
 	}
 	defer pinned.Cleanup()
+	// What the archive records beside the JSON, read before any tool runs
+	// on it.
+	saved, err := readArchive(pinned.Path)
+	if err != nil {
+		return nil, err
+	}
+	if saved.Mode == planfile.ModeRefreshOnly {
+		return nil, fmt.Errorf("%w: the saved plan was made with -refresh-only: applying it rewrites the state to what the providers read (an object deleted outside Terraform leaves the state, and protection with it), which planguard does not judge; refresh with a normal plan, or run the refresh outside the gated pipeline", ErrRefreshOnly)
+	}
 	bin := tfexec.Find(opts.TerraformBin, opts.getenv())
 	log.Debug("running terraform show", "bin", bin, "plan", path, "copy", pinned.Path, "dir", opts.Dir)
 	var p *Plan
 	err = tfexec.Show(ctx, bin, opts.Dir, pinned.Path, func(r io.Reader) error {
 		var err error
-		p, err = DecodeWithOptions(r, opts.decode())
+		p, err = decodeWithOptions(r, opts)
 		return err
 	})
 	var start *tfexec.StartError
@@ -152,8 +158,28 @@ func readSaved(path string, opts Options, log hclog.Logger) (*Plan, error) {
 		return nil, fmt.Errorf("output of `%s show -json`: %w", bin, err)
 	}
 	p.SHA256 = pinned.SHA256
+	p.Saved = saved
 	// The saved plan holds the configuration: it tells whether removed
 	// blocks declare provisioners, which the JSON does not show.
 	pruneRemovedBlockRuns(p, pinned.Path)
 	return p, nil
+}
+
+// readArchive reads the records of the saved plan at path (the private
+// copy); an archive that is not a saved plan is not a plan.
+func readArchive(path string) (*planfile.File, error) {
+	f, err := safefile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	saved, err := planfile.ReadFrom(f, fi.Size())
+	if errors.Is(err, planfile.ErrNotSavedPlan) {
+		return nil, fmt.Errorf("%w: %w", ErrNotAPlan, err)
+	}
+	return saved, err
 }

@@ -13,6 +13,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/planguard/terraform-provider-planguard/internal/planfile"
+	"github.com/planguard/terraform-provider-planguard/internal/planfile/planfiletest"
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
@@ -30,8 +33,9 @@ func sha(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// fakeZip is not a real plan, only something that starts like one.
-var fakeZip = []byte("PK\x03\x04 not really a saved plan")
+// fakeZip is a hand-built saved plan: its records read, but only a fake
+// terraform shows it.
+func fakeZip(t *testing.T) []byte { return planfiletest.Minimal(t) }
 
 func TestReadJSON(t *testing.T) {
 	data := readFixture(t, "terraform/delete.json")
@@ -120,7 +124,8 @@ func fakeTerraform(t *testing.T, dir, script string) string {
 func TestReadSavedWithFakeTerraform(t *testing.T) {
 	dir := t.TempDir()
 	fixture := filepath.Join(mustAbs(t, "testdata"), "terraform", "delete.json")
-	planPath := writeFile(t, dir, "plan.tfplan", fakeZip, 0o644)
+	saved := fakeZip(t)
+	planPath := writeFile(t, dir, "plan.tfplan", saved, 0o644)
 	workDir := t.TempDir()
 	argsFile := filepath.Join(dir, "args")
 	bin := fakeTerraform(t, dir, `printf '%s\n' "$PWD" "$@" > '`+argsFile+`'
@@ -132,8 +137,11 @@ cat '`+fixture+`'
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.SHA256 != sha(fakeZip) {
-			t.Errorf("SHA256 = %s, want the hash of the binary plan %s", p.SHA256, sha(fakeZip))
+		if p.SHA256 != sha(saved) {
+			t.Errorf("SHA256 = %s, want the hash of the binary plan %s", p.SHA256, sha(saved))
+		}
+		if p.Saved == nil || p.Saved.Backend.Type != "local" || p.Saved.Mode != planfile.ModeNormal || len(p.Saved.Locks) != 1 {
+			t.Errorf("Saved = %+v", p.Saved)
 		}
 		if len(p.Changes) != 2 || p.Changes[0].Kind != KindDelete {
 			t.Errorf("Changes = %+v", p.Changes)
@@ -175,7 +183,7 @@ cat '`+fixture+`'
 
 func TestReadSavedFailures(t *testing.T) {
 	dir := t.TempDir()
-	planPath := writeFile(t, dir, "plan.tfplan", fakeZip, 0o644)
+	planPath := writeFile(t, dir, "plan.tfplan", fakeZip(t), 0o644)
 	tests := []struct {
 		name   string
 		script string
@@ -214,6 +222,37 @@ func TestReadSavedFailures(t *testing.T) {
 			t.Errorf("error %v", err)
 		}
 	})
+}
+
+// TestReadSavedArchive: a saved plan's own records are read before any
+// tool runs on it: a refresh-only plan, or an archive that is not a saved
+// plan, is refused without running terraform.
+func TestReadSavedArchive(t *testing.T) {
+	dir := t.TempDir()
+	ran := filepath.Join(dir, "ran")
+	bin := fakeTerraform(t, dir, "touch '"+ran+"'\nexit 1\n")
+	for _, tt := range []struct {
+		name string
+		data []byte
+		err  error
+		msg  string
+	}{
+		{"refresh-only", planfiletest.SavedPlan(t, planfiletest.Record(planfiletest.LocalBackend(t, "terraform.tfstate", "default"), 2)), ErrRefreshOnly, "-refresh-only"},
+		{"not a zip", []byte("PK\x03\x04 not really a saved plan"), ErrNotAPlan, "not a saved plan"},
+		{"no tfplan", planfiletest.Archive(t, planfiletest.Entry{Name: ".terraform.lock.hcl"}), ErrNotAPlan, "no tfplan"},
+		{"foreign entry", planfiletest.Archive(t, planfiletest.Entry{Name: "tfplan"}, planfiletest.Entry{Name: "evil"}), planfile.ErrMalformed, `entry "evil"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, dir, "plan.tfplan", tt.data, 0o644)
+			p, err := Read(path, Options{TerraformBin: bin})
+			if err == nil || !errors.Is(err, tt.err) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("Read = %+v, %v; want %v with %q", p, err, tt.err, tt.msg)
+			}
+			if _, err := os.Stat(ran); err == nil {
+				t.Errorf("terraform ran")
+			}
+		})
+	}
 }
 
 func mustAbs(t *testing.T, p string) string {
@@ -297,6 +336,15 @@ resource "terraform_data" "keep" {
 				{address: "terraform_data.db", kind: KindDelete, actions: delAct, reason: "delete_because_no_resource_config"},
 				{address: "terraform_data.keep", kind: KindUpdate, actions: update, changed: []string{"input", "output"}},
 			})
+			if p.Saved == nil || p.Saved.Mode != planfile.ModeNormal || p.Saved.Backend.Type != "local" || p.Saved.Backend.Workspace != "default" {
+				t.Errorf("Saved = %+v", p.Saved)
+			}
+
+			// A refresh-only plan is refused, saying why.
+			runTool(t, dir, bin, "plan", "-refresh-only", "-input=false", "-no-color", "-out=refresh.tfplan")
+			if p, err := Read(filepath.Join(dir, "refresh.tfplan"), Options{TerraformBin: bin, Dir: dir}); !errors.Is(err, ErrRefreshOnly) || !strings.Contains(err.Error(), "refresh-only") {
+				t.Errorf("refresh-only plan: %+v, %v", p, err)
+			}
 
 		})
 	}

@@ -59,10 +59,28 @@ func snapshotMayRunRemovedProvisioners(zipPath string) bool {
 	return !seen
 }
 
+// maxSnapshotNesting bounds the brackets open at once in a snapshot file:
+// hclsyntax's parser recurses once per level, and a deep enough nesting
+// (which a 16 MiB file can hold) would overflow the stack rather than
+// fail. Brackets in strings and comments count too, so a file past it is
+// only taken as not parsing.
+const maxSnapshotNesting = 256
+
 // scanFile reports whether a native-syntax configuration file has a
 // provisioner block inside a removed block; ok is false when it does not
 // parse.
 func scanFile(src []byte, filename string) (removedProvisioners, ok bool) {
+	depth := 0
+	for _, c := range src {
+		switch c {
+		case '{', '[', '(':
+			if depth++; depth > maxSnapshotNesting {
+				return false, false
+			}
+		case '}', ']', ')':
+			depth--
+		}
+	}
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return false, false

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -58,6 +59,7 @@ removed {
 		"an unknown file":    {map[string]string{"tfconfig/m-/main.tf": plain, "tfconfig/m-/x.tftest.hcl": ``}, true},
 		"a file not parsing": {map[string]string{"tfconfig/m-/main.tf": `removed {`}, true},
 		"no configuration":   {map[string]string{"tfplan": "x"}, true},
+		"nested too deep":    {map[string]string{"tfconfig/m-/main.tf": plain + "locals {\n  x = " + strings.Repeat("[", 1<<18) + strings.Repeat("]", 1<<18) + "\n}\n"}, true},
 	} {
 		if got := snapshotMayRunRemovedProvisioners(writeZip(t, c.files)); got != c.want {
 			t.Errorf("%s: %v, want %v", name, got, c.want)

@@ -18,11 +18,12 @@ import (
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 )
 
 // ResourceType is the resource type of approvals.
-const ResourceType = plan.ApprovalType
+const ResourceType = planformat.ApprovalType
 
 // maxFile bounds a configuration file, and a file() an approval reads.
 const maxFile = 64 << 20

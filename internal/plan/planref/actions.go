@@ -10,7 +10,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/planguard/terraform-provider-planguard/internal/canonjson"
-	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
 
 // identity reads a resource identity value and returns its canonical form.
@@ -19,15 +19,15 @@ func (d *jsonReader) identity(what string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return plan.CanonicalIdentity(raw, name(what))
+	return planformat.CanonicalIdentity(raw, name(what))
 }
 
 // actionInvocations walks action_invocations.
-func (d *jsonReader) actionInvocations() ([]plan.ActionInvocation, error) {
-	var out []plan.ActionInvocation
+func (d *jsonReader) actionInvocations() ([]planformat.ActionInvocation, error) {
+	var out []planformat.ActionInvocation
 	err := d.array("action_invocations", true, func(i int) error {
 		aw := fmt.Sprintf("action_invocations[%d]", i)
-		var f plan.ActionFields
+		var f planformat.ActionFields
 		_, err := d.object(aw, false, func(key string) error {
 			var err error
 			switch key {
@@ -54,7 +54,7 @@ func (d *jsonReader) actionInvocations() ([]plan.ActionInvocation, error) {
 					case "action_trigger_event":
 						f.Event, err = d.str(lw+"."+key, false)
 					default:
-						if err = plan.CaseVariant([]byte(key), plan.Keys.ActionTrigger, name(lw)); err == nil {
+						if err = planformat.CaseVariant([]byte(key), planformat.Keys.ActionTrigger, name(lw)); err == nil {
 							err = d.skip()
 						}
 					}
@@ -62,7 +62,7 @@ func (d *jsonReader) actionInvocations() ([]plan.ActionInvocation, error) {
 				})
 				f.HaveLifecycle = !isNull
 			default:
-				if err = plan.CaseVariant([]byte(key), plan.Keys.ActionInvocation, name(aw)); err == nil {
+				if err = planformat.CaseVariant([]byte(key), planformat.Keys.ActionInvocation, name(aw)); err == nil {
 					err = d.skip()
 				}
 			}
@@ -93,14 +93,14 @@ func fullIdentity(v any) string {
 }
 
 // fullActions derives the plan's action invocations from terraform-json's.
-func fullActions(tp *tfjson.Plan) ([]plan.ActionInvocation, error) {
-	var out []plan.ActionInvocation
+func fullActions(tp *tfjson.Plan) ([]planformat.ActionInvocation, error) {
+	var out []planformat.ActionInvocation
 	for i, ai := range tp.ActionInvocations {
 		if ai == nil {
-			return nil, fmt.Errorf("%w: action_invocations[%d] is null", plan.ErrMalformed, i)
+			return nil, fmt.Errorf("%w: action_invocations[%d] is null", planformat.ErrMalformed, i)
 		}
-		f := plan.ActionFields{
-			ActionInvocation: plan.ActionInvocation{Address: ai.Address, Type: ai.Type, Name: ai.Name, ProviderName: ai.ProviderName},
+		f := planformat.ActionFields{
+			ActionInvocation: planformat.ActionInvocation{Address: ai.Address, Type: ai.Type, Name: ai.Name, ProviderName: ai.ProviderName},
 			HaveInvoke:       ai.InvokeActionTrigger != nil,
 			HaveLifecycle:    ai.LifecycleActionTrigger != nil,
 		}

@@ -2,7 +2,7 @@ package planref
 
 // The configuration, read by the reference decoder: the strictness walk
 // (checking it as strictly as plan.Decode) and the terraform-json
-// derivation of the configuration fields, both resolved by plan.ConfigInfo.
+// derivation of the configuration fields, both resolved by planformat.ConfigInfo.
 
 import (
 	"fmt"
@@ -12,12 +12,12 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
-	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
 
 // configuration checks the configuration as strictly as the decoder.
 func (d *jsonReader) configuration() error {
-	var ci plan.ConfigInfo
+	var ci planformat.ConfigInfo
 	_, err := d.object("configuration", true, func(key string) error {
 		switch key {
 		case "provider_config":
@@ -25,7 +25,7 @@ func (d *jsonReader) configuration() error {
 				what := "configuration.provider_config[" + strconv.Quote(key) + "]"
 				_, err := d.object(what, false, func(key string) error {
 					if key != "full_name" {
-						if err := plan.CaseVariant([]byte(key), plan.Keys.ProviderConfig, name(what)); err != nil {
+						if err := planformat.CaseVariant([]byte(key), planformat.Keys.ProviderConfig, name(what)); err != nil {
 							return err
 						}
 						return d.skip()
@@ -39,7 +39,7 @@ func (d *jsonReader) configuration() error {
 		case "root_module":
 			return d.configModule(&ci, "configuration.root_module", "")
 		}
-		if err := plan.CaseVariant([]byte(key), plan.Keys.Config, name("configuration")); err != nil {
+		if err := planformat.CaseVariant([]byte(key), planformat.Keys.Config, name("configuration")); err != nil {
 			return err
 		}
 		return d.skip()
@@ -47,14 +47,14 @@ func (d *jsonReader) configuration() error {
 	return err
 }
 
-func (d *jsonReader) configModule(ci *plan.ConfigInfo, what, prefix string) error {
+func (d *jsonReader) configModule(ci *planformat.ConfigInfo, what, prefix string) error {
 	_, err := d.object(what, true, func(key string) error {
 		switch key {
 		case "resources":
 			return d.array(what+".resources", true, func(i int) error {
 				rw := fmt.Sprintf("%s.resources[%d]", what, i)
 				var typ, nam string
-				var provs []plan.Provisioner
+				var provs []planformat.Provisioner
 				_, err := d.object(rw, false, func(key string) error {
 					var err error
 					switch key {
@@ -65,7 +65,7 @@ func (d *jsonReader) configModule(ci *plan.ConfigInfo, what, prefix string) erro
 					case "provisioners":
 						err = d.array(rw+".provisioners", true, func(j int) error {
 							pw := fmt.Sprintf("%s.provisioners[%d]", rw, j)
-							provs = append(provs, plan.Provisioner{})
+							provs = append(provs, planformat.Provisioner{})
 							_, err := d.object(pw, false, func(key string) error {
 								switch key {
 								case "type":
@@ -73,14 +73,14 @@ func (d *jsonReader) configModule(ci *plan.ConfigInfo, what, prefix string) erro
 									return err
 								case "expressions":
 									_, err := d.object(pw+".expressions", true, func(key string) error {
-										if key != "command" && !plan.IsExecOption(key) {
+										if key != "command" && !planformat.IsExecOption(key) {
 											return d.skip()
 										}
 										return d.commandExpr(pw + ".expressions." + key)
 									})
 									return err
 								}
-								if err := plan.CaseVariant([]byte(key), plan.Keys.Provisioner, name(pw)); err != nil {
+								if err := planformat.CaseVariant([]byte(key), planformat.Keys.Provisioner, name(pw)); err != nil {
 									return err
 								}
 								return d.skip()
@@ -88,7 +88,7 @@ func (d *jsonReader) configModule(ci *plan.ConfigInfo, what, prefix string) erro
 							return err
 						})
 					default:
-						if err = plan.CaseVariant([]byte(key), plan.Keys.ConfigResource, name(rw)); err == nil {
+						if err = planformat.CaseVariant([]byte(key), planformat.Keys.ConfigResource, name(rw)); err == nil {
 							err = d.skip()
 						}
 					}
@@ -104,7 +104,7 @@ func (d *jsonReader) configModule(ci *plan.ConfigInfo, what, prefix string) erro
 				cw := what + ".module_calls[" + strconv.Quote(call) + "]"
 				_, err := d.object(cw, false, func(key string) error {
 					if key != "module" {
-						if err := plan.CaseVariant([]byte(key), plan.Keys.ModuleCall, name(cw)); err != nil {
+						if err := planformat.CaseVariant([]byte(key), planformat.Keys.ModuleCall, name(cw)); err != nil {
 							return err
 						}
 						return d.skip()
@@ -115,7 +115,7 @@ func (d *jsonReader) configModule(ci *plan.ConfigInfo, what, prefix string) erro
 			})
 			return err
 		}
-		if err := plan.CaseVariant([]byte(key), plan.Keys.ConfigModule, name(what)); err != nil {
+		if err := planformat.CaseVariant([]byte(key), planformat.Keys.ConfigModule, name(what)); err != nil {
 			return err
 		}
 		return d.skip()
@@ -142,7 +142,7 @@ func (d *jsonReader) commandExpr(what string) error {
 				return err
 			})
 		}
-		if err := plan.CaseVariant([]byte(key), plan.Keys.Expression, name(what)); err != nil {
+		if err := planformat.CaseVariant([]byte(key), planformat.Keys.Expression, name(what)); err != nil {
 			return err
 		}
 		return sub.skip()
@@ -151,8 +151,8 @@ func (d *jsonReader) commandExpr(what string) error {
 }
 
 // fullConfig derives the configuration fields of p from a tfjson.Plan.
-func fullConfig(tp *tfjson.Plan, p *plan.Plan) error {
-	var ci plan.ConfigInfo
+func fullConfig(tp *tfjson.Plan, p *planformat.Plan) error {
+	var ci planformat.ConfigInfo
 	note := func(rc *tfjson.ResourceChange) {
 		if rc != nil {
 			ci.NoteProvider(rc.ProviderName)
@@ -191,31 +191,31 @@ func fullConfig(tp *tfjson.Plan, p *plan.Plan) error {
 	return ci.Finish(p)
 }
 
-func fullModule(ci *plan.ConfigInfo, m *tfjson.ConfigModule, prefix string) error {
+func fullModule(ci *planformat.ConfigInfo, m *tfjson.ConfigModule, prefix string) error {
 	for i, r := range m.Resources {
 		if r == nil {
 			continue
 		}
-		var provs []plan.Provisioner
+		var provs []planformat.Provisioner
 		for _, pr := range r.Provisioners {
-			var p plan.Provisioner
+			var p planformat.Provisioner
 			if pr != nil {
 				p.Type = pr.Type
 				if e := pr.Expressions["command"]; e != nil && e.ExpressionData != nil {
 					s, ok := e.ConstantValue.(string)
-					plan.SetCommand(&p, s, ok, e.References)
+					planformat.SetCommand(&p, s, ok, e.References)
 				}
-				for _, k := range plan.ExecOptions() {
+				for _, k := range planformat.ExecOptions() {
 					e, ok := pr.Expressions[k]
 					if !ok {
 						continue
 					}
 					if e == nil || e.ExpressionData == nil {
-						p.Options = append(p.Options, plan.OptionText(k, "", false, nil))
+						p.Options = append(p.Options, planformat.OptionText(k, "", false, nil))
 						continue
 					}
 					have := e.ConstantValue != nil && e.ConstantValue != tfjson.UnknownConstantValue
-					p.Options = append(p.Options, plan.OptionText(k, plan.RenderConstant(e.ConstantValue), have, e.References))
+					p.Options = append(p.Options, planformat.OptionText(k, planformat.RenderConstant(e.ConstantValue), have, e.References))
 				}
 				sort.Strings(p.Options)
 			}

@@ -13,7 +13,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
-	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
 
 // ErrFullOnly marks an error of DecodeFull that Decode does not have by
@@ -38,7 +38,7 @@ var ErrFullOnly = errors.New("terraform-json rejects a part of the plan that pla
 // By design, it also fails where terraform-json's types or validation
 // reject parts of the plan that Decode skips (see ErrFullOnly); it never
 // accepts what Decode rejects.
-func DecodeFull(r io.Reader) (*plan.Plan, error) {
+func DecodeFull(r io.Reader) (*planformat.Plan, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plan JSON: %w", err)
@@ -48,12 +48,12 @@ func DecodeFull(r io.Reader) (*plan.Plan, error) {
 		return nil, err
 	}
 	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%w: the JSON is not valid UTF-8; write it again with `terraform show -json PLANFILE`", plan.ErrMalformed)
+		return nil, fmt.Errorf("%w: the JSON is not valid UTF-8; write it again with `terraform show -json PLANFILE`", planformat.ErrMalformed)
 	}
 	var tp tfjson.Plan
 	tp.UseJSONNumber(true)
 	if err := json.Unmarshal(data, &tp); err != nil {
-		return nil, fmt.Errorf("%w: %w: %w", plan.ErrMalformed, ErrFullOnly, err)
+		return nil, fmt.Errorf("%w: %w: %w", planformat.ErrMalformed, ErrFullOnly, err)
 	}
 	p, err := fromTFJSON(&tp)
 	if err != nil {
@@ -68,9 +68,9 @@ func DecodeFull(r io.Reader) (*plan.Plan, error) {
 }
 
 // fromTFJSON derives a Plan from a decoded tfjson.Plan.
-func fromTFJSON(tp *tfjson.Plan) (*plan.Plan, error) {
+func fromTFJSON(tp *tfjson.Plan) (*planformat.Plan, error) {
 	// tfjson.Plan has no "errored": the strictness walk rejected errored plans.
-	p := &plan.Plan{FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion}
+	p := &planformat.Plan{FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion}
 	for _, rc := range tp.ResourceChanges {
 		c, a, err := fullChange(rc, true)
 		if err != nil {
@@ -94,7 +94,7 @@ func fromTFJSON(tp *tfjson.Plan) (*plan.Plan, error) {
 	}
 	for _, dc := range tp.DeferredChanges {
 		if dc == nil || dc.ResourceChange == nil {
-			return nil, fmt.Errorf("%w: a deferred change has no resource_change", plan.ErrMalformed)
+			return nil, fmt.Errorf("%w: a deferred change has no resource_change", planformat.ErrMalformed)
 		}
 		c, _, err := fullChange(dc.ResourceChange, false)
 		if err != nil {
@@ -111,17 +111,18 @@ func fromTFJSON(tp *tfjson.Plan) (*plan.Plan, error) {
 	}
 	p.ActionInvocations = acts
 	if tp.PriorState != nil && tp.PriorState.Values != nil {
-		if err := fullPrior(tp.PriorState.Values.RootModule, &p.Prior); err != nil {
+		var prior []planformat.PriorObject
+		if err := fullPrior(tp.PriorState.Values.RootModule, &prior); err != nil {
 			return nil, err
 		}
-		plan.SortPrior(p.Prior)
+		p.Prior = planformat.NewPrior(prior)
 	}
 	return p, nil
 }
 
 // fullPrior collects the managed objects with a string id or an identity
 // of a state module.
-func fullPrior(m *tfjson.StateModule, out *[]plan.PriorObject) error {
+func fullPrior(m *tfjson.StateModule, out *[]planformat.PriorObject) error {
 	if m == nil {
 		return nil
 	}
@@ -130,11 +131,11 @@ func fullPrior(m *tfjson.StateModule, out *[]plan.PriorObject) error {
 			continue
 		}
 		if r.Address == "" || r.Type == "" {
-			return fmt.Errorf("%w: a managed resource in prior_state has no address or type", plan.ErrMalformed)
+			return fmt.Errorf("%w: a managed resource in prior_state has no address or type", planformat.ErrMalformed)
 		}
 		id, _ := r.AttributeValues["id"].(string)
 		if identity := fullIdentity(r.IdentityValues); id != "" || identity != "" {
-			*out = append(*out, plan.PriorObject{Address: r.Address, Type: r.Type, ID: id, Identity: identity})
+			*out = append(*out, planformat.PriorObject{Address: r.Address, Type: r.Type, ID: id, Identity: identity})
 		}
 	}
 	for _, c := range m.ChildModules {
@@ -147,11 +148,11 @@ func fullPrior(m *tfjson.StateModule, out *[]plan.PriorObject) error {
 
 // fullChange derives a Change (nil for a data source) and, with approvals,
 // the Approval of a planguard_approval from a tfjson.ResourceChange.
-func fullChange(rc *tfjson.ResourceChange, approvals bool) (*plan.Change, *plan.Approval, error) {
+func fullChange(rc *tfjson.ResourceChange, approvals bool) (*planformat.Change, *planformat.Approval, error) {
 	if rc == nil || rc.Change == nil {
-		return nil, nil, fmt.Errorf("%w: a resource change has no change", plan.ErrMalformed)
+		return nil, nil, fmt.Errorf("%w: a resource change has no change", planformat.ErrMalformed)
 	}
-	h := plan.Header{
+	h := planformat.Header{
 		Address: rc.Address, PreviousAddress: rc.PreviousAddress, ModuleAddress: rc.ModuleAddress,
 		Mode: string(rc.Mode), Type: rc.Type, Name: rc.Name, ProviderName: rc.ProviderName,
 		Deposed: rc.DeposedKey, ActionReason: string(rc.ActionReason),
@@ -180,40 +181,42 @@ func fullChange(rc *tfjson.ResourceChange, approvals bool) (*plan.Change, *plan.
 	}
 	allUnknown := rc.Change.AfterUnknown == true
 	unknown, _ := rc.Change.AfterUnknown.(map[string]any)
-	if kind == plan.KindUpdate || kind == plan.KindReplace {
-		isUnknown := func(v any) (bool, error) { return plan.AnyTrue(v), nil }
+	if kind == planformat.KindUpdate || kind == planformat.KindReplace {
+		isUnknown := func(v any) (bool, error) { return planformat.AnyTrue(v), nil }
 		equal := func(a, b any) (bool, error) { return reflect.DeepEqual(a, b), nil }
-		if c.ChangedAttributes, err = plan.ChangedAttributes(before, after, unknown, allUnknown, isUnknown, equal, name(rc.Address)); err != nil {
+		if c.ChangedAttributes, err = planformat.ChangedAttributes(before, after, unknown, allUnknown, isUnknown, equal, name(rc.Address)); err != nil {
 			return nil, nil, err
 		}
 	}
-	if !approvals || !plan.ApprovalPlanned(rc.Type, kind, rc.Change.After == nil, allUnknown) {
+	if !approvals || !planformat.ApprovalPlanned(rc.Type, kind, rc.Change.After == nil, allUnknown) {
 		return c, nil, nil
 	}
-	a, err := plan.BuildApproval(c, fullApproval{after: after, unknown: unknown}, allUnknown, name(rc.Address))
+	a, err := planformat.BuildApproval(c, fullApproval{after: after, unknown: unknown}, allUnknown, name(rc.Address))
 	if err != nil {
 		return nil, nil, err
 	}
 	return c, a, nil
 }
 
-// fullApproval is the plan.ApprovalValues of terraform-json's decoding:
+// fullApproval is the planformat.ApprovalValues of terraform-json's decoding:
 // change.after and change.after_unknown as decoded values.
 type fullApproval struct{ after, unknown map[string]any }
 
-func (f fullApproval) Unknown(attr string) (bool, error) { return plan.AnyTrue(f.unknown[attr]), nil }
+func (f fullApproval) Unknown(attr string) (bool, error) {
+	return planformat.AnyTrue(f.unknown[attr]), nil
+}
 
 func (f fullApproval) String(attr string) (string, error) {
 	s, _ := f.after[attr].(string)
 	return s, nil
 }
 
-func (f fullApproval) Signatures() ([]plan.Signature, error) {
+func (f fullApproval) Signatures() ([]planformat.Signature, error) {
 	sigs, _ := f.after["signatures"].([]any)
-	var out []plan.Signature
+	var out []planformat.Signature
 	for _, s := range sigs {
 		m, _ := s.(map[string]any)
-		var sig plan.Signature
+		var sig planformat.Signature
 		sig.Principal, _ = m["principal"].(string)
 		sig.Signature, _ = m["signature"].(string)
 		out = append(out, sig)

@@ -13,7 +13,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
 
 // jsonReader walks JSON tokens with strict, contextual errors.
@@ -27,24 +27,24 @@ func newJSONReader(r io.Reader) *jsonReader {
 	return &jsonReader{dec: dec}
 }
 
-// syntaxError wraps a decoding error as plan.ErrMalformed with its position.
+// syntaxError wraps a decoding error as planformat.ErrMalformed with its position.
 func (d *jsonReader) syntaxError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, plan.ErrMalformed) || errors.Is(err, plan.ErrNotAPlan) || errors.Is(err, plan.ErrUnsupportedFormat) || errors.Is(err, plan.ErrErrored) {
+	if errors.Is(err, planformat.ErrMalformed) || errors.Is(err, planformat.ErrNotAPlan) || errors.Is(err, planformat.ErrUnsupportedFormat) || errors.Is(err, planformat.ErrErrored) {
 		return err
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%w: unexpected end of input after byte %d: the JSON is truncated; write it again with `terraform show -json PLANFILE`", plan.ErrMalformed, d.dec.InputOffset())
+		return fmt.Errorf("%w: unexpected end of input after byte %d: the JSON is truncated; write it again with `terraform show -json PLANFILE`", planformat.ErrMalformed, d.dec.InputOffset())
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Errorf("%w: invalid JSON at byte %d: %w", plan.ErrMalformed, se.Offset, se)
+		return fmt.Errorf("%w: invalid JSON at byte %d: %w", planformat.ErrMalformed, se.Offset, se)
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Errorf("%w: at byte %d: %w", plan.ErrMalformed, te.Offset, te)
+		return fmt.Errorf("%w: at byte %d: %w", planformat.ErrMalformed, te.Offset, te)
 	}
 	// Not a JSON error: an I/O error of the reader.
 	return fmt.Errorf("reading the plan JSON after byte %d: %w", d.dec.InputOffset(), err)
@@ -82,7 +82,7 @@ func describe(tok json.Token) string {
 }
 
 func (d *jsonReader) typeError(what, want string, tok json.Token) error {
-	return fmt.Errorf("%w: %s must be %s, found %s (at byte %d)", plan.ErrMalformed, what, want, describe(tok), d.dec.InputOffset())
+	return fmt.Errorf("%w: %s must be %s, found %s (at byte %d)", planformat.ErrMalformed, what, want, describe(tok), d.dec.InputOffset())
 }
 
 // members reads the members of an object whose '{' was consumed, through the
@@ -99,7 +99,7 @@ func (d *jsonReader) members(what string, fn func(key string) error) error {
 			return d.typeError("a key in "+what, "a string", tok)
 		}
 		if _, dup := seen[key]; dup {
-			return fmt.Errorf("%w: duplicate key %q in %s (at byte %d): JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", plan.ErrMalformed, key, what, d.dec.InputOffset())
+			return fmt.Errorf("%w: duplicate key %q in %s (at byte %d): JSON with duplicate keys is ambiguous; write the plan JSON again with `terraform show -json PLANFILE`", planformat.ErrMalformed, key, what, d.dec.InputOffset())
 		}
 		seen[key] = struct{}{}
 		if err := fn(key); err != nil {
@@ -219,7 +219,7 @@ func (d *jsonReader) skip() error {
 func (d *jsonReader) values(what string, prior bool) (managed bool, err error) {
 	_, err = d.object(what, true, func(key string) error {
 		if key != "root_module" {
-			if err := plan.CaseVariant([]byte(key), plan.Keys.Values, name(what)); err != nil {
+			if err := planformat.CaseVariant([]byte(key), planformat.Keys.Values, name(what)); err != nil {
 				return err
 			}
 			return d.skip()
@@ -258,7 +258,7 @@ func (d *jsonReader) module(what string, prior bool) (managed bool, err error) {
 					case prior && key == "identity":
 						_, err = d.identity(rw + ".identity")
 					default:
-						if err = plan.CaseVariant([]byte(key), plan.Keys.Resource, name(rw)); err == nil {
+						if err = planformat.CaseVariant([]byte(key), planformat.Keys.Resource, name(rw)); err == nil {
 							err = d.skip()
 						}
 					}
@@ -269,7 +269,7 @@ func (d *jsonReader) module(what string, prior bool) (managed bool, err error) {
 				}
 				managed = true
 				if prior && (addr == "" || typ == "") {
-					return fmt.Errorf("%w: %s is a managed resource without an address or type", plan.ErrMalformed, rw)
+					return fmt.Errorf("%w: %s is a managed resource without an address or type", planformat.ErrMalformed, rw)
 				}
 				return nil
 			})
@@ -280,7 +280,7 @@ func (d *jsonReader) module(what string, prior bool) (managed bool, err error) {
 				return err
 			})
 		}
-		if err := plan.CaseVariant([]byte(key), plan.Keys.Module, name(what)); err != nil {
+		if err := planformat.CaseVariant([]byte(key), planformat.Keys.Module, name(what)); err != nil {
 			return err
 		}
 		return d.skip()
@@ -292,24 +292,24 @@ func (d *jsonReader) module(what string, prior bool) (managed bool, err error) {
 // built it (without the configuration fields, prior objects and hash), or
 // the error plan.Decode must also return. For benchmarks; DecodeFull uses it
 // as its strictness check.
-func DecodeTokens(r io.Reader) (*plan.Plan, error) {
+func DecodeTokens(r io.Reader) (*planformat.Plan, error) {
 	return tokenDecode(r)
 }
 
-func tokenDecode(r io.Reader) (*plan.Plan, error) {
+func tokenDecode(r io.Reader) (*planformat.Plan, error) {
 	d := newJSONReader(r)
 	tok, err := d.dec.Token()
 	if errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: empty input; expected the JSON of `terraform show -json PLANFILE`", plan.ErrNotAPlan)
+		return nil, fmt.Errorf("%w: empty input; expected the JSON of `terraform show -json PLANFILE`", planformat.ErrNotAPlan)
 	}
 	if err != nil {
 		return nil, d.syntaxError(err)
 	}
 	if tok != json.Delim('{') {
-		return nil, fmt.Errorf("%w: the JSON is %s, not an object; expected the JSON of `terraform show -json PLANFILE`", plan.ErrNotAPlan, describe(tok))
+		return nil, fmt.Errorf("%w: the JSON is %s, not an object; expected the JSON of `terraform show -json PLANFILE`", planformat.ErrNotAPlan, describe(tok))
 	}
 
-	p := &plan.Plan{}
+	p := &planformat.Plan{}
 	var haveFormat, haveChanges, havePlanned, managed bool
 	err = d.members("the plan", func(key string) error {
 		switch key {
@@ -318,7 +318,7 @@ func tokenDecode(r io.Reader) (*plan.Plan, error) {
 			if err != nil {
 				return err
 			}
-			if err := plan.CheckFormatVersion(v); err != nil {
+			if err := planformat.CheckFormatVersion(v); err != nil {
 				return err
 			}
 			p.FormatVersion, haveFormat = v, true
@@ -332,7 +332,7 @@ func tokenDecode(r io.Reader) (*plan.Plan, error) {
 				return err
 			}
 			if b {
-				return fmt.Errorf("%w: the plan is marked errored: planning failed and this plan cannot be applied; fix the errors `terraform plan` reports and plan again", plan.ErrErrored)
+				return fmt.Errorf("%w: the plan is marked errored: planning failed and this plan cannot be applied; fix the errors `terraform plan` reports and plan again", planformat.ErrErrored)
 			}
 		case "resource_changes":
 			haveChanges = true
@@ -375,7 +375,7 @@ func tokenDecode(r io.Reader) (*plan.Plan, error) {
 			managed = managed || m
 			return err
 		default:
-			if err := plan.CaseVariant([]byte(key), plan.Keys.Plan, name("the plan")); err != nil {
+			if err := planformat.CaseVariant([]byte(key), planformat.Keys.Plan, name("the plan")); err != nil {
 				return err
 			}
 			return d.skip()
@@ -388,11 +388,11 @@ func tokenDecode(r io.Reader) (*plan.Plan, error) {
 	// Nothing but white space may follow the plan object.
 	if tok, err := d.dec.Token(); !errors.Is(err, io.EOF) {
 		if err != nil {
-			return nil, fmt.Errorf("%w: trailing data after the plan object: %w", plan.ErrMalformed, d.syntaxError(err))
+			return nil, fmt.Errorf("%w: trailing data after the plan object: %w", planformat.ErrMalformed, d.syntaxError(err))
 		}
-		return nil, fmt.Errorf("%w: trailing data after the plan object (%s at byte %d); the file must hold exactly one JSON object", plan.ErrMalformed, describe(tok), d.dec.InputOffset())
+		return nil, fmt.Errorf("%w: trailing data after the plan object (%s at byte %d); the file must hold exactly one JSON object", planformat.ErrMalformed, describe(tok), d.dec.InputOffset())
 	}
-	if err := plan.CheckComplete(haveFormat, havePlanned, haveChanges, managed); err != nil {
+	if err := planformat.CheckComplete(haveFormat, havePlanned, haveChanges, managed); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -410,7 +410,7 @@ func (d *jsonReader) stateValues(key string) (managed bool, err error) {
 			managed = m
 			return err
 		}
-		if err := plan.CaseVariant([]byte(k), plan.Keys.State, name(key)); err != nil {
+		if err := planformat.CaseVariant([]byte(k), planformat.Keys.State, name(key)); err != nil {
 			return err
 		}
 		return d.skip()
@@ -420,15 +420,15 @@ func (d *jsonReader) stateValues(key string) (managed bool, err error) {
 
 // tokChange is one resource change as read, before classification.
 type tokChange struct {
-	plan.Header
+	planformat.Header
 	before, after, afterUnknown    json.RawMessage
 	beforeIdentity, importIdentity string
 }
 
 // deferredChange reads one deferred_changes element.
-func (d *jsonReader) deferredChange(what string) (*plan.Change, error) {
+func (d *jsonReader) deferredChange(what string) (*planformat.Change, error) {
 	var reason string
-	var c *plan.Change
+	var c *planformat.Change
 	var have bool
 	_, err := d.object(what, false, func(key string) error {
 		var err error
@@ -439,7 +439,7 @@ func (d *jsonReader) deferredChange(what string) (*plan.Change, error) {
 			have = true
 			c, _, err = d.resourceChange(what+".resource_change", false)
 		default:
-			if err = plan.CaseVariant([]byte(key), plan.Keys.Deferred, name(what)); err == nil {
+			if err = planformat.CaseVariant([]byte(key), planformat.Keys.Deferred, name(what)); err == nil {
 				err = d.skip()
 			}
 		}
@@ -449,7 +449,7 @@ func (d *jsonReader) deferredChange(what string) (*plan.Change, error) {
 		return nil, err
 	}
 	if !have {
-		return nil, fmt.Errorf("%w: %s has no resource_change", plan.ErrMalformed, what)
+		return nil, fmt.Errorf("%w: %s has no resource_change", planformat.ErrMalformed, what)
 	}
 	if c != nil {
 		c.ActionReason = reason
@@ -460,7 +460,7 @@ func (d *jsonReader) deferredChange(what string) (*plan.Change, error) {
 // resourceChange reads one resource change object. It returns a nil Change
 // for a data source. With approvals, it also returns the Approval of a
 // planned planguard_approval.
-func (d *jsonReader) resourceChange(what string, approvals bool) (*plan.Change, *plan.Approval, error) {
+func (d *jsonReader) resourceChange(what string, approvals bool) (*planformat.Change, *planformat.Approval, error) {
 	var rc tokChange
 	_, err := d.object(what, false, func(key string) error {
 		var err error
@@ -516,7 +516,7 @@ func (d *jsonReader) resourceChange(what string, approvals bool) (*plan.Change, 
 							rc.importIdentity, err = d.identity(iw + ".identity")
 							return err
 						}
-						if err := plan.CaseVariant([]byte(key), plan.Keys.Importing, name(iw)); err != nil {
+						if err := planformat.CaseVariant([]byte(key), planformat.Keys.Importing, name(iw)); err != nil {
 							return err
 						}
 						return d.skip()
@@ -527,14 +527,14 @@ func (d *jsonReader) resourceChange(what string, approvals bool) (*plan.Change, 
 				case "after_identity":
 					_, err = d.identity(field + ".after_identity")
 				default:
-					if err = plan.CaseVariant([]byte(key), plan.Keys.Change, name(field)); err == nil {
+					if err = planformat.CaseVariant([]byte(key), planformat.Keys.Change, name(field)); err == nil {
 						err = d.skip()
 					}
 				}
 				return err
 			})
 		default:
-			if err = plan.CaseVariant([]byte(key), plan.Keys.ResourceChange, name(what)); err == nil {
+			if err = planformat.CaseVariant([]byte(key), planformat.Keys.ResourceChange, name(what)); err == nil {
 				err = d.skip()
 			}
 		}
@@ -547,7 +547,7 @@ func (d *jsonReader) resourceChange(what string, approvals bool) (*plan.Change, 
 }
 
 // build validates and classifies a raw change.
-func (rc *tokChange) build(what string, approvals bool) (*plan.Change, *plan.Approval, error) {
+func (rc *tokChange) build(what string, approvals bool) (*planformat.Change, *planformat.Approval, error) {
 	where := func() string {
 		if rc.Address == "" {
 			return what
@@ -586,15 +586,15 @@ func (rc *tokChange) build(what string, approvals bool) (*plan.Change, *plan.App
 			c.PriorID = s
 		}
 	}
-	if kind == plan.KindUpdate || kind == plan.KindReplace {
-		if c.ChangedAttributes, err = plan.ChangedRaw(before, after, unknown, allUnknown, name(what)); err != nil {
+	if kind == planformat.KindUpdate || kind == planformat.KindReplace {
+		if c.ChangedAttributes, err = planformat.ChangedRaw(before, after, unknown, allUnknown, name(what)); err != nil {
 			return nil, nil, err
 		}
 	}
-	if !approvals || !plan.ApprovalPlanned(rc.Type, kind, afterNull, allUnknown) {
+	if !approvals || !planformat.ApprovalPlanned(rc.Type, kind, afterNull, allUnknown) {
 		return c, nil, nil
 	}
-	a, err := plan.BuildApproval(c, &tokApproval{plan.RawMembers{After: after, AfterUnknown: unknown, What: what + ".change.after"}}, allUnknown, name(what+".change.after"))
+	a, err := planformat.BuildApproval(c, &tokApproval{planformat.RawMembers{After: after, AfterUnknown: unknown, What: what + ".change.after"}}, allUnknown, name(what+".change.after"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -620,9 +620,9 @@ func tokObjectMembers(raw json.RawMessage, what string) (map[string]json.RawMess
 	return m, isNull, nil
 }
 
-// tokApproval is the plan.ApprovalValues of the token walk: the members
+// tokApproval is the planformat.ApprovalValues of the token walk: the members
 // of change.after, read with encoding/json tokens.
-type tokApproval struct{ plan.RawMembers }
+type tokApproval struct{ planformat.RawMembers }
 
 func (t *tokApproval) String(attr string) (string, error) {
 	raw, ok := t.After[attr]
@@ -632,15 +632,15 @@ func (t *tokApproval) String(attr string) (string, error) {
 	return newJSONReader(bytes.NewReader(raw)).str(t.What+"."+attr, true)
 }
 
-func (t *tokApproval) Signatures() ([]plan.Signature, error) {
+func (t *tokApproval) Signatures() ([]planformat.Signature, error) {
 	raw, ok := t.After["signatures"]
 	if !ok {
 		return nil, nil
 	}
-	var out []plan.Signature
+	var out []planformat.Signature
 	d := newJSONReader(bytes.NewReader(raw))
 	err := d.array(t.What+".signatures", true, func(i int) error {
-		var s plan.Signature
+		var s planformat.Signature
 		sw := fmt.Sprintf("%s.signatures[%d]", t.What, i)
 		_, err := d.object(sw, false, func(key string) error {
 			var err error

@@ -15,7 +15,9 @@
 // the policy (planguard.hcl) and the trust file (allowed_signers) that make
 // those approvals valid, so that `planguard check --policy
 // DIR/planguard.hcl PLAN` does the whole job: read, match, verify
-// signatures, decide, report.
+// signatures, decide, report; and a second policy (AllProtectedPolicy) that
+// protects every terraform_data, the case where the gate keeps the most of
+// the prior state.
 package gen
 
 import (
@@ -23,6 +25,7 @@ import (
 	"crypto/ed25519"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -145,8 +148,21 @@ protect "databases" {
   approvals  = 1
 }
 `
-	return os.WriteFile(filepath.Join(dir, "planguard.hcl"), []byte(policy), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "planguard.hcl"), []byte(policy), 0o644); err != nil {
+		return err
+	}
+	// The worst case for memory: every terraform_data is protected, so the
+	// reader keeps every prior object for matching by id.
+	all := strings.Replace(policy, "  addresses  = [\"module.*.terraform_data.db_*\"]\n", "", 1)
+	if all == policy {
+		return errors.New("the policy has no databases addresses line to drop")
+	}
+	return os.WriteFile(filepath.Join(dir, AllProtectedPolicy), []byte(all), 0o644)
 }
+
+// AllProtectedPolicy is the file name of the policy WritePolicy also
+// writes, which protects every terraform_data.
+const AllProtectedPolicy = "planguard-all.hcl"
 
 type kind int
 

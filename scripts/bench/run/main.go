@@ -6,6 +6,9 @@
 //   - cat FILE > /dev/null: reading the file, the floor;
 //   - planguard check: the gate, everything included (policy, trust file,
 //     plan, signatures, decision, text report);
+//   - check (all protected): the same with a policy that protects every
+//     terraform_data, so that the reader keeps every prior object for
+//     matching by id (the most memory the gate needs for a state);
 //   - fulldecode: the reference decoder planref.DecodeFull (strictness walk +
 //     tfjson.Plan with encoding/json);
 //   - fulldecode -tfjson: json.Unmarshal into terraform-json's tfjson.Plan;
@@ -19,9 +22,13 @@
 // previous size) are skipped and reported as such rather than run out of
 // memory.
 //
-// It prints a table, writes it as markdown (-md) and draws a chart (-png).
+// It prints a table, writes it as markdown (-md) and draws a chart as SVG
+// (-svg). -tools measures only some tools (and writes neither); -redraw
+// draws the chart again from the markdown table without measuring.
 //
 //	go run ./scripts/bench/run -sizes 1000,10000,100000,1000000
+//	go run ./scripts/bench/run -sizes 100000 -tools 'planguard check,check (all protected)'
+//	go run ./scripts/bench/run -redraw
 package main
 
 import (
@@ -33,6 +40,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,8 +63,9 @@ type tool struct {
 // result is one tool on one size.
 type result struct {
 	wall    time.Duration
-	peakKB  int64
-	skipped string // why not run
+	mbps    float64 // MB of plan per second of wall time
+	peakMiB float64 // peak resident set size
+	skipped string  // why not run
 }
 
 type row struct {
@@ -70,17 +80,25 @@ func main() {
 	fixture := flag.String("fixture", "internal/plan/testdata/terraform/destroy.json", "real plan JSON the generated plans take their shape from")
 	runs := flag.Int("runs", 3, "runs per measurement (best is kept; 1 above 1 GB)")
 	maxGB := flag.Float64("max-gb", 12, "skip the full decoders and jq when they would need more than this many GB")
-	pngPath := flag.String("png", "docs/images/bench.png", "chart `FILE`")
+	svgPath := flag.String("svg", "docs/images/bench.svg", "chart `FILE`")
 	mdPath := flag.String("md", "scripts/bench/results.md", "markdown table `FILE`")
 	keep := flag.Bool("keep", false, "keep generated plans above 1 GB")
+	only := flag.String("tools", "", "comma-separated `NAMES` of the only tools to measure (then no table or chart is written)")
+	redraw := flag.Bool("redraw", false, "draw the chart from the -md table, measuring nothing")
 	flag.Parse()
-	if err := run(*sizes, *dir, *fixture, *runs, *maxGB, *pngPath, *mdPath, *keep); err != nil {
+	var err error
+	if *redraw {
+		err = redrawChart(*mdPath, *svgPath)
+	} else {
+		err = run(*sizes, *dir, *fixture, *runs, *maxGB, *svgPath, *mdPath, *keep, *only)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath string, keep bool) error {
+func run(sizeList, dir, fixture string, runs int, maxGB float64, svgPath, mdPath string, keep bool, only string) error {
 	var sizes []int
 	for _, s := range strings.Split(sizeList, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -115,6 +133,9 @@ func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath
 		{name: "planguard check", args: func(p string) []string {
 			return []string{bin("planguard"), "check", "--policy", policy, "--now", "2026-11-25T12:00:00Z", p}
 		}, okExit: []int{0, 1}},
+		{name: "check (all protected)", args: func(p string) []string {
+			return []string{bin("planguard"), "check", "--policy", filepath.Join(dir, gen.AllProtectedPolicy), "--now", "2026-11-25T12:00:00Z", p}
+		}, okExit: []int{0, 1}},
 		{name: "DecodeFull", args: func(p string) []string { return []string{bin("fulldecode"), p} }, skipBig: true},
 		{name: "tfjson.Plan", args: func(p string) []string { return []string{bin("fulldecode"), "-tfjson", p} }, skipBig: true},
 		{name: "jq", args: func(p string) []string {
@@ -122,6 +143,17 @@ func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath
 		}, skipBig: true},
 	}
 
+	if only != "" {
+		var keep []tool
+		for _, name := range strings.Split(only, ",") {
+			i := slices.IndexFunc(tools, func(t tool) bool { return t.name == strings.TrimSpace(name) })
+			if i < 0 {
+				return fmt.Errorf("no tool %q", name)
+			}
+			keep = append(keep, tools[i])
+		}
+		tools = keep
+	}
 	machine := machineInfo()
 	fmt.Println(machine)
 	var rows []row
@@ -132,6 +164,10 @@ func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath
 			return err
 		}
 		fmt.Printf("\n%d changes: %s (%.0f MB)\n", n, path, float64(size)/1e6)
+		// A child's peak resident size, as the kernel reports it, is never
+		// below this process's own at the fork: give back what generating
+		// the plan used, so that the floor is low.
+		debug.FreeOSMemory()
 		// Into the page cache, unmeasured.
 		if _, err := measure([]string{"cat", path}, nil); err != nil {
 			return err
@@ -141,7 +177,7 @@ func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath
 			if t.skipBig && len(rows) > 0 {
 				prev := rows[len(rows)-1]
 				if pr := prev.results[ti]; pr.skipped == "" {
-					est := float64(pr.peakKB) * 1024 * float64(size) / float64(prev.bytes) / 1e9
+					est := pr.peakMiB * (1 << 20) * float64(size) / float64(prev.bytes) / 1e9
 					if est > maxGB {
 						res := result{skipped: fmt.Sprintf("skipped (would need ~%.0f GB)", est)}
 						r.results = append(r.results, res)
@@ -167,10 +203,11 @@ func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath
 				if i == 0 || res.wall < best.wall {
 					best.wall = res.wall
 				}
-				best.peakKB = max(best.peakKB, res.peakKB)
+				best.peakMiB = max(best.peakMiB, res.peakMiB)
 			}
+			best.mbps = mbps(size, best.wall)
 			r.results = append(r.results, best)
-			fmt.Printf("  %-16s %8.3f s %8.0f MB/s %8.1f MiB peak\n", t.name, best.wall.Seconds(), mbps(size, best.wall), float64(best.peakKB)/1024)
+			fmt.Printf("  %-22s %8.3f s %8.0f MB/s %8.1f MiB peak\n", t.name, best.wall.Seconds(), best.mbps, best.peakMiB)
 		}
 		rows = append(rows, r)
 		if size > 1e9 && !keep {
@@ -179,13 +216,20 @@ func run(sizeList, dir, fixture string, runs int, maxGB float64, pngPath, mdPath
 			}
 		}
 	}
-	md := table(rows, tools, machine)
+	names := make([]string, len(tools))
+	for i, t := range tools {
+		names[i] = t.name
+	}
+	md := table(rows, names, machine)
 	fmt.Println()
 	fmt.Print(md)
+	if only != "" {
+		return nil
+	}
 	if err := os.WriteFile(mdPath, []byte(md), 0o644); err != nil {
 		return err
 	}
-	return writeChart(pngPath, rows, tools, machine)
+	return writeChart(svgPath, rows, names, machine)
 }
 
 func build(out, pkg string) error {
@@ -247,7 +291,7 @@ func measure(argv []string, okExit []int) (result, error) {
 	if !ok {
 		return result{}, errors.New("no resource usage of the child")
 	}
-	return result{wall: wall, peakKB: peak}, nil
+	return result{wall: wall, peakMiB: float64(peak) / 1024}, nil
 }
 
 func mbps(size int64, d time.Duration) float64 { return float64(size) / 1e6 / d.Seconds() }
@@ -273,12 +317,12 @@ func machineInfo() string {
 	return fmt.Sprintf("%s, %d cores%s, %s %s/%s", cpu, runtime.NumCPU(), mem, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
-func table(rows []row, tools []tool, machine string) string {
+func table(rows []row, tools []string, machine string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured by `make bench` on %s, %s.\n\n", machine, time.Now().UTC().Format("2006-01-02"))
 	b.WriteString("| changes | plan size |")
 	for _, t := range tools {
-		fmt.Fprintf(&b, " %s |", t.name)
+		fmt.Fprintf(&b, " %s |", t)
 	}
 	b.WriteString(" check vs jq (wall) | check vs cat (wall) |\n|---:|---:|")
 	for range tools {
@@ -292,20 +336,23 @@ func table(rows []row, tools []tool, machine string) string {
 				fmt.Fprintf(&b, " %s |", res.skipped)
 				continue
 			}
-			fmt.Fprintf(&b, " %s, %.0f MB/s, %.0f MiB |", dur(res.wall), mbps(r.bytes, res.wall), float64(res.peakKB)/1024)
+			fmt.Fprintf(&b, " %s, %.0f MB/s, %.0f MiB |", dur(res.wall), res.mbps, res.peakMiB)
 		}
-		check, cat, jq := r.results[len(r.results)-1], r.results[0], r.results[len(r.results)-1]
-		for i, t := range tools {
-			if t.name == "planguard check" {
-				check = r.results[i]
+		tool := func(name string) result {
+			if i := slices.Index(tools, name); i >= 0 {
+				return r.results[i]
+			}
+			return result{skipped: "not measured"}
+		}
+		check := tool("planguard check")
+		for _, other := range []string{"jq", "cat"} {
+			if o := tool(other); o.skipped == "" && check.skipped == "" {
+				fmt.Fprintf(&b, " %.3gx |", check.wall.Seconds()/o.wall.Seconds())
+			} else {
+				b.WriteString(" - |")
 			}
 		}
-		if jq.skipped == "" {
-			fmt.Fprintf(&b, " %.3fx |", check.wall.Seconds()/jq.wall.Seconds())
-		} else {
-			b.WriteString(" - |")
-		}
-		fmt.Fprintf(&b, " %.1fx |\n", check.wall.Seconds()/cat.wall.Seconds())
+		b.WriteString("\n")
 	}
 	b.WriteString("\nEach cell: wall time (best of 3; one run above 1 GB, and for the full decoders and jq above 100 MB), throughput, peak resident memory of the process. The ratios are of the planguard check column.\n")
 	return b.String()
@@ -328,4 +375,59 @@ func thousands(n int) string {
 		out = append(out, s[i])
 	}
 	return string(out)
+}
+
+// redrawChart draws the chart from a table that table wrote.
+func redrawChart(mdPath, svgPath string) error {
+	md, err := os.ReadFile(mdPath)
+	if err != nil {
+		return err
+	}
+	bad := func(line string) error { return fmt.Errorf("%s: cannot read the line %q", mdPath, line) }
+	var machine string
+	var names []string
+	var rows []row
+	for _, line := range strings.Split(string(md), "\n") {
+		if m, ok := strings.CutPrefix(line, "Measured by `make bench` on "); ok {
+			if i := strings.LastIndex(m, ", "); i >= 0 {
+				machine = m[:i]
+			}
+			continue
+		}
+		if !strings.HasPrefix(line, "| ") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		if len(cells) < 5 {
+			return bad(line)
+		}
+		cells = cells[:len(cells)-2] // the ratios
+		if cells[0] == "changes" {
+			names = cells[2:]
+			continue
+		}
+		n, err1 := strconv.Atoi(strings.ReplaceAll(cells[0], ",", ""))
+		mb, err2 := strconv.ParseFloat(strings.TrimSuffix(cells[1], " MB"), 64)
+		if err1 != nil || err2 != nil || len(cells)-2 != len(names) {
+			return bad(line)
+		}
+		r := row{n: n, bytes: int64(mb * 1e6)}
+		for _, cell := range cells[2:] {
+			var res result
+			var wall, unit string
+			if strings.HasPrefix(cell, "skipped") {
+				res.skipped = cell
+			} else if _, err := fmt.Sscanf(cell, "%s %s %g MB/s, %g MiB", &wall, &unit, &res.mbps, &res.peakMiB); err != nil {
+				return bad(line)
+			} else if res.wall, err = time.ParseDuration(wall + strings.TrimSuffix(unit, ",")); err != nil {
+				return bad(line)
+			}
+			r.results = append(r.results, res)
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("%s: no table", mdPath)
+	}
+	return writeChart(svgPath, rows, names, machine)
 }

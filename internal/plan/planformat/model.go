@@ -1,22 +1,6 @@
-// Package plan reads the JSON form of a saved Terraform or OpenTofu plan
-// (`terraform show -json PLANFILE`) and extracts what the planguard gate
-// needs: every managed resource change, classified into a Kind, the planned
-// planguard_approval instances, deferred changes and drift.
-//
-// The reader is strict and fails closed: anything it cannot fully understand
-// (malformed JSON, trailing data, duplicate keys, an unknown format version or
-// action, an errored plan) is an error, never an empty plan.
-//
-// It is also streaming: a strict hand-written scanner reads the JSON once
-// through a fixed window (hashing it and checking its UTF-8 on a second
-// goroutine), builds only what the gate needs, one resource change at a
-// time, and validates everything else without building it, so memory use
-// does not grow with the size of planned_values, prior_state or
-// configuration (and, with GateOnly, not with the number of unchanged
-// resources either). The reference it is tested against, planref.DecodeFull
-// (the whole plan decoded into terraform-json's tfjson.Plan), is not part of
-// the binary: only tests, fuzzers and benchmarks import package planref.
-package plan
+package planformat
+
+import "github.com/planguard/terraform-provider-planguard/internal/planfile"
 
 import "github.com/planguard/terraform-provider-planguard/internal/approval"
 
@@ -134,7 +118,7 @@ type Approval struct {
 	Signatures []Signature
 }
 
-// ApprovalType is the resource type whose instances are reported as Approvals.
+// ApprovalType is the resource type (planguard_approval) whose instances are reported as Approvals.
 const ApprovalType = "planguard_approval"
 
 // Plan is what the gate needs from one plan.
@@ -144,7 +128,7 @@ type Plan struct {
 	// TerraformVersion is the version of Terraform or OpenTofu that wrote the JSON.
 	TerraformVersion string
 	// SHA256 is the hex SHA-256 of the JSON bytes read, or of the binary
-	// saved plan file when Read was given one.
+	// saved plan file when plan.Read was given one.
 	SHA256 string
 	// Errored is never true in a returned plan: an errored plan is an error.
 	Errored bool
@@ -162,13 +146,12 @@ type Plan struct {
 	// outside Terraform), for context only.
 	Drift []Change
 	// Prior are the managed objects in prior_state (the state the plan was
-	// made from) that have a string id or a resource identity, sorted by
-	// address, id and identity; with
-	// DecodeOptions.KeepPrior only those it keeps. The gate uses them to
-	// recognise a protected object under another address (an import of its
-	// id or identity, or a change of an object with the same id or
-	// identity).
-	Prior []PriorObject
+	// made from) that have a string id or a resource identity; with
+	// plan.Options.KeepPrior only those it keeps; nil when none. The gate
+	// uses them to recognise a protected object under another address (an
+	// import of its id or identity, or a change of an object with the same
+	// id or identity).
+	Prior *Prior
 	// NoConfiguration is true when the plan JSON has no configuration (or
 	// no configuration.root_module): then its provisioners are unknown and
 	// the gate refuses the plan.
@@ -182,25 +165,17 @@ type Plan struct {
 	// ActionInvocations are the plan's action_invocations (Terraform
 	// 1.14+): provider-defined actions the apply runs, in plan order.
 	ActionInvocations []ActionInvocation
+	// Saved is what a binary saved plan records beside its JSON: the
+	// backend (or state store) and its configuration, the workspace, the
+	// planning mode and the dependency lock file. nil when the plan was
+	// read as JSON.
+	Saved *planfile.File
 	// Providers are the provider source addresses the plan uses, sorted
 	// and distinct: every provider_config full_name and every
 	// provider_name of resource_changes, resource_drift,
 	// deferred_changes and action_invocations. "" stands for a provider configuration without a
 	// full_name.
 	Providers []string
-}
-
-// PriorObject is one managed resource instance object of the prior state.
-type PriorObject struct {
-	// Address is the resource instance address.
-	Address string
-	// Type is the resource type.
-	Type string
-	// ID is values["id"] when it is a string, else "".
-	ID string
-	// Identity is the canonical form of the object's resource identity
-	// (the state's "identity", Terraform 1.12+), or "".
-	Identity string
 }
 
 // Trigger values of an ActionInvocation.

@@ -1,53 +1,24 @@
-package plan
+package planformat
 
-// This file holds what the production reader (Decode) and the reference
-// decoder (package planref, imported only by tests, fuzzers and the
-// benchmarks) must agree on, so that neither copies it: the validation and
+// This file holds what the production reader (plan.Decode) and the
+// reference decoder (package planref, imported only by tests, fuzzers and
+// the benchmarks) must agree on, so that neither copies it: the validation and
 // classification of a resource change's header, the extraction of an
-// approval's attributes, the changed-attributes rule, the key lists whose
-// case variants both refuse, and the format versions both accept. The JSON
+// approval's attributes, the changed-attributes rule, and the format
+// versions both accept (the key lists are in keys.go). The JSON
 // walking stays separate: the reference walks the JSON with encoding/json
 // and terraform-json, independently of the scanner, which is what the
 // equivalence tests and the fuzzer check the scanner against.
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
+	"strconv"
+	"strings"
 )
-
-// KeyLists are the keys the readers interpret in each kind of object; a key
-// that differs from one of them only in case is refused (see CaseVariant).
-type KeyLists struct {
-	Plan, ResourceChange, Change, Importing, Deferred                []string
-	State, Values, Module, Resource                                  []string
-	Config, ProviderConfig, ConfigModule, ModuleCall, ConfigResource []string
-	Provisioner, Expression, ActionInvocation, ActionTrigger         []string
-}
-
-// Keys are the key lists of this reader, for the reference decoder.
-var Keys = KeyLists{
-	Plan: planKeys, ResourceChange: resourceChangeKeys, Change: changeKeys,
-	Importing: importingKeys, Deferred: deferredKeys,
-	State: stateKeys, Values: valuesKeys, Module: moduleKeys, Resource: resourceKeys,
-	Config: configKeys, ProviderConfig: providerConfigKeys, ConfigModule: configModuleKeys,
-	ModuleCall: moduleCallKeys, ConfigResource: configResourceKeys,
-	Provisioner: provisionerKeys, Expression: expressionKeys,
-	ActionInvocation: actionInvocationKeys, ActionTrigger: actionTriggerKeys,
-}
-
-// CaseVariant returns an error wrapping ErrMalformed when key, which is none
-// of known, equals one of them ignoring case (encoding/json would read it as
-// that key); what names the object, built only then.
-func CaseVariant(key []byte, known []string, what func() string) error {
-	return caseVariant(key, known, what)
-}
-
-// CheckFormatVersion accepts a plan format_version this reader reads:
-// "major.minor" (optionally ".patch") with 0.x, x >= 1, or 1.x.
-func CheckFormatVersion(v string) error {
-	return checkFormatVersion(v)
-}
 
 // CheckComplete refuses a plan JSON without format_version or
 // planned_values (not a plan: ErrNotAPlan), or without resource_changes
@@ -64,11 +35,6 @@ func CheckComplete(haveFormat, havePlanned, haveChanges, managed bool) error {
 		return fmt.Errorf("%w: no resource_changes although planned_values or prior_state hold managed resources; the JSON is incomplete: write it again with `terraform show -json PLANFILE`", ErrMalformed)
 	}
 	return nil
-}
-
-// SortPrior orders prior objects as Plan.Prior is ordered.
-func SortPrior(p []PriorObject) {
-	sortPrior(p)
 }
 
 // Header is the part of a resource change that every reader takes as it
@@ -181,26 +147,22 @@ func ChangedAttributes[V any](before, after, unknown map[string]V, allUnknown bo
 	return out, nil
 }
 
-// ChangedRaw is ChangedAttributes on raw JSON members, with ContainsTrue
-// and JSONEqual.
+// ChangedRaw is ChangedAttributes on raw JSON members: an after_unknown
+// member marks something unknown when it holds a true anywhere, and two
+// values are equal when they decode to equal values (numbers compared as
+// written); absent is null.
 func ChangedRaw(before, after, unknown map[string]json.RawMessage, allUnknown bool, what func() string) ([]string, error) {
-	return ChangedAttributes(before, after, unknown, allUnknown, ContainsTrue, JSONEqual, what)
+	return ChangedAttributes(before, after, unknown, allUnknown, containsTrue, jsonEqual, what)
 }
 
-// ContainsTrue reports whether a raw after_unknown value marks anything
+// containsTrue reports whether a raw after_unknown value marks anything
 // unknown (holds a true anywhere); absent is null.
-func ContainsTrue(raw json.RawMessage) (bool, error) {
+func containsTrue(raw json.RawMessage) (bool, error) {
 	v, err := decodeAny(raw)
 	if err != nil {
 		return false, err
 	}
 	return AnyTrue(v), nil
-}
-
-// JSONEqual reports whether two raw JSON values are equal as decoded
-// values (numbers compared as written, json.Number); absent is null.
-func JSONEqual(a, b json.RawMessage) (bool, error) {
-	return jsonEqual(a, b)
 }
 
 // AnyTrue reports whether a decoded after_unknown value marks anything
@@ -258,7 +220,7 @@ type RawMembers struct {
 
 // Unknown is ApprovalValues.Unknown: whether the attribute's
 // after_unknown member holds a true.
-func (r *RawMembers) Unknown(attr string) (bool, error) { return ContainsTrue(r.AfterUnknown[attr]) }
+func (r *RawMembers) Unknown(attr string) (bool, error) { return containsTrue(r.AfterUnknown[attr]) }
 
 // approvalStrings are the string attributes of an Approval, by name.
 func approvalStrings(a *Approval) []struct {
@@ -308,4 +270,54 @@ func BuildApproval(c *Change, v ApprovalValues, allUnknown bool, what func() str
 		return nil, err
 	}
 	return a, nil
+}
+
+// CheckFormatVersion accepts a plan format_version the readers read:
+// "major.minor" (optionally ".patch") with 0.x, x >= 1, or 1.x.
+func CheckFormatVersion(v string) error {
+	parts := strings.Split(v, ".")
+	nums := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || p == "" || p[0] < '0' || p[0] > '9' || (len(p) > 1 && p[0] == '0') {
+			nums = nil
+			break
+		}
+		nums[i] = n
+	}
+	if len(nums) < 2 || len(nums) > 3 {
+		return fmt.Errorf("%w: format_version %q is not a version number", ErrUnsupportedFormat, v)
+	}
+	major, minor := nums[0], nums[1]
+	if major > 1 || (major == 0 && minor < 1) {
+		return fmt.Errorf("%w: format_version %q (this planguard reads 0.1 to 1.x); upgrade planguard or use a Terraform/OpenTofu version whose plan JSON has format 1.x", ErrUnsupportedFormat, v)
+	}
+	return nil
+}
+
+// decodeAny decodes a value, treating absent as null.
+func decodeAny(raw json.RawMessage) (any, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+func jsonEqual(a, b json.RawMessage) (bool, error) {
+	if bytes.Equal(a, b) {
+		return true, nil
+	}
+	va, err := decodeAny(a)
+	if err != nil {
+		return false, err
+	}
+	vb, err := decodeAny(b)
+	if err != nil {
+		return false, err
+	}
+	return reflect.DeepEqual(va, vb), nil
 }

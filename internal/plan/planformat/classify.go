@@ -1,4 +1,4 @@
-package plan
+package planformat
 
 import (
 	"fmt"

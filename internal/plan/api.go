@@ -1,0 +1,78 @@
+// Package plan reads the JSON form of a saved Terraform or OpenTofu plan
+// (`terraform show -json PLANFILE`) and extracts what the planguard gate
+// needs: every managed resource change, classified into a Kind, the planned
+// planguard_approval instances, deferred changes and drift.
+//
+// The reader is strict and fails closed: anything it cannot fully understand
+// (malformed JSON, trailing data, duplicate keys, an unknown format version or
+// action, an errored plan) is an error, never an empty plan.
+//
+// It is also streaming: a strict hand-written scanner reads the JSON once
+// through a fixed window (hashing it and checking its UTF-8 on a second
+// goroutine), builds only what the gate needs, one resource change at a
+// time, and validates everything else without building it, so memory use
+// does not grow with the size of planned_values, prior_state or
+// configuration (and, with GateOnly, not with the number of unchanged
+// resources either). The reference it is tested against, planref.DecodeFull
+// (the whole plan decoded into terraform-json's tfjson.Plan), is not part of
+// the binary: only tests, fuzzers and benchmarks import package planref.
+package plan
+
+import "github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
+
+// The plan and its parts (see package planformat).
+type (
+	// Plan is what the gate needs from one plan.
+	Plan = planformat.Plan
+	// Change is one managed resource change.
+	Change = planformat.Change
+	// Kind is the classification of one resource change.
+	Kind = planformat.Kind
+	// Approval is the planned value of one planguard_approval instance.
+	Approval = planformat.Approval
+	// Signature is one signature of a planguard_approval.
+	Signature = planformat.Signature
+	// Prior is the set of prior objects the gate matches changes against.
+	Prior = planformat.Prior
+	// PriorObject is one object of the prior state.
+	PriorObject = planformat.PriorObject
+	// Provisioner is one provisioner block of a resource.
+	Provisioner = planformat.Provisioner
+	// ProvisionerRun is a provisioner that applying the plan may run.
+	ProvisionerRun = planformat.ProvisionerRun
+	// ActionInvocation is one action the plan invokes.
+	ActionInvocation = planformat.ActionInvocation
+)
+
+// The kinds of resource change (see planformat.Classify).
+const (
+	KindCreate  = planformat.KindCreate
+	KindDelete  = planformat.KindDelete
+	KindReplace = planformat.KindReplace
+	KindUpdate  = planformat.KindUpdate
+	KindForget  = planformat.KindForget
+	KindNoOp    = planformat.KindNoOp
+	KindRead    = planformat.KindRead
+)
+
+// Values of ProvisionerRun.When and Type, and of ActionInvocation.Trigger.
+const (
+	WhenCreate        = planformat.WhenCreate
+	WhenDestroy       = planformat.WhenDestroy
+	WhenCreateDestroy = planformat.WhenCreateDestroy
+	TypeRemovedBlock  = planformat.TypeRemovedBlock
+	TriggerInvoke     = planformat.TriggerInvoke
+	TriggerLifecycle  = planformat.TriggerLifecycle
+)
+
+// Errors that Decode and Read wrap, for errors.Is (see planformat; and
+// ErrShow).
+var (
+	ErrNotAPlan          = planformat.ErrNotAPlan
+	ErrMalformed         = planformat.ErrMalformed
+	ErrUnsupportedFormat = planformat.ErrUnsupportedFormat
+	ErrErrored           = planformat.ErrErrored
+)
+
+// NewPrior returns the set of objs, for plans built by hand (tests).
+func NewPrior(objs []PriorObject) *Prior { return planformat.NewPrior(objs) }

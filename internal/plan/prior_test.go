@@ -1,0 +1,36 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+)
+
+// priorOrderPlan has prior objects in a child module listed before the
+// root module's (child_modules before resources), so that the streaming
+// reader meets them in another order than the reference.
+const priorOrderPlan = `{"format_version":"1.2","planned_values":{"root_module":{}},"resource_changes":[` + rcDelete + `],` +
+	`"prior_state":{"values":{"root_module":{"child_modules":[{"resources":[` +
+	`{"address":"module.m.terraform_data.a","mode":"managed","type":"terraform_data","values":{"id":"x"}},` +
+	`{"address":"module.m.aws_db_instance.b","mode":"managed","type":"aws_db_instance","values":{"id":"5e8f2288"},"identity":{"id":"b"}}]}],` +
+	`"resources":[{"address":"terraform_data.db","mode":"managed","type":"terraform_data","values":{"id":"5e8f2288"}},` +
+	`{"address":"data.x.y","mode":"data","type":"x","values":{"id":"5e8f2288"}}]}}}}`
+
+// TestPriorOrder: both readers find the same prior objects whatever the
+// order of the state's modules, and the lookups find them.
+func TestPriorOrder(t *testing.T) {
+	p, err := sameAsFull(t, []byte(priorOrderPlan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.Prior.ByID("5e8f2288")
+	if len(got) != 2 || got[0].Address != "module.m.aws_db_instance.b" || got[1].Address != "terraform_data.db" || got[1].Type != "terraform_data" {
+		t.Errorf("ByID = %+v", got)
+	}
+	if got := p.Prior.ByIdentity(`{"id":"b"}`); len(got) != 1 || got[0].Type != "aws_db_instance" {
+		t.Errorf("ByIdentity = %+v", got)
+	}
+	kept, err := decodeWithOptions(strings.NewReader(priorOrderPlan), Options{KeepPrior: func(a, typ string) bool { return typ == "terraform_data" }})
+	if err != nil || kept.Prior.Len() != 2 || len(kept.Prior.ByIdentity(`{"id":"b"}`)) != 0 {
+		t.Errorf("KeepPrior: %+v, %v", kept.Prior.Objects(), err)
+	}
+}

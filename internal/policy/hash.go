@@ -36,6 +36,10 @@ func (p *Policy) TrustFiles() []TrustFile {
 	// A revocation file (trust { revoked_keys = "FILE" }, planned) is
 	// appended here as {Name: "revoked_keys", ...} whenever the policy names
 	// it: the policy's own bytes, hashed first, say whether it does.
+	if p.LockFilePath != "" {
+		sum := sha256.Sum256(p.LockFile)
+		files = append(files, TrustFile{Name: "lock_file", Path: p.LockFilePath, SHA256: hex.EncodeToString(sum[:])})
+	}
 	return files
 }
 

@@ -30,6 +30,7 @@ targets=(
 	./planguard:FuzzCheckNoAllowOnError
 	./planguard:FuzzApplyArgs
 	./internal/shell:FuzzAnalyze
+	./internal/lockfile:FuzzParseLockFile
 )
 
 # The list must name every fuzzer in the code, so none is silently skipped.

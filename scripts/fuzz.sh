@@ -34,6 +34,7 @@ targets=(
 	./planguard:FuzzApplyArgs
 	./internal/shell:FuzzAnalyze
 	./internal/shell:FuzzCompose
+	./internal/lockfile:FuzzParseLockFile
 )
 
 # The list must name every fuzzer in the code, so none is silently skipped.

@@ -17,9 +17,10 @@ import (
 
 var (
 	rootSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}},
+		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}, {Name: "lock_file"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "trust"},
+			{Type: "state"},
 			{Type: "protect", LabelNames: []string{"name"}},
 			{Type: "allow_provisioners", LabelNames: []string{"name"}},
 			{Type: "protect_actions", LabelNames: []string{"name"}},
@@ -38,6 +39,7 @@ var (
 			{Name: "max_ttl"},
 			{Name: "require_identity"},
 			{Name: "attributes"},
+			{Name: "ids"},
 		},
 	}
 
@@ -90,15 +92,19 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 		}
 	}
 
-	var trust, protects []*hcl.Block
+	var trust, protects, state []*hcl.Block
 	for _, b := range content.Blocks {
 		switch b.Type {
 		case "trust":
 			trust = append(trust, b)
+		case "state":
+			state = append(state, b)
 		case "protect":
 			protects = append(protects, b)
 		}
 	}
+	diags = append(diags, decodeState(p, state)...)
+	diags = append(diags, decodeLockFile(p, content)...)
 	diags = append(diags, decodeProvisioning(p, content)...)
 	diags = append(diags, decodeActions(p, content)...)
 	switch {
@@ -214,12 +220,27 @@ func decodeRule(b *hcl.Block) (*Rule, hcl.Diagnostics) {
 			r.addrs = append(r.addrs, pat)
 		}
 	}
-	if _, t := attrs["types"]; !t {
-		if _, a := attrs["addresses"]; !a {
-			diags = append(diags, errorAt(b.DefRange, "Rule matches nothing",
-				fmt.Sprintf("protect %q sets neither types nor addresses; set at least one (e.g. types = [\"aws_db_instance\"]) to say what it protects.", r.Name)))
+	if a, ok := attrs["ids"]; ok {
+		var ranges []hcl.Range
+		r.IDs, ranges, more = stringListAttr(a)
+		diags = append(diags, more...)
+		for i, s := range r.IDs {
+			if strings.Trim(s, "*?") == "" {
+				diags = append(diags, errorAt(ranges[i], "Invalid id glob",
+					fmt.Sprintf("ids[%d] %q matches every object; name the protected objects' ids (wildcards * and ? may stand for part of one), or use types to protect every object of a type.", i, s)))
+				continue
+			}
+			r.ids = append(r.ids, compileGlob(s))
 		}
 	}
+	_, hasTypes := attrs["types"]
+	_, hasAddrs := attrs["addresses"]
+	_, hasIDs := attrs["ids"]
+	if !hasTypes && !hasAddrs && !hasIDs {
+		diags = append(diags, errorAt(b.DefRange, "Rule matches nothing",
+			fmt.Sprintf("protect %q sets neither types, addresses nor ids; set at least one (e.g. types = [\"aws_db_instance\"], or ids = [\"prod-db-1\"]) to say what it protects.", r.Name)))
+	}
+	r.idsOnly = hasIDs && !hasTypes && !hasAddrs
 
 	r.Actions = []string{ActionDelete, ActionReplace, ActionForget}
 	actionsOK := true

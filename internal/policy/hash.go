@@ -39,6 +39,10 @@ func (p *Policy) TrustFiles() []TrustFile {
 		sum := sha256.Sum256(p.RevokedKeys)
 		files = append(files, TrustFile{Name: "revoked_keys", Path: p.RevokedKeysPath, SHA256: hex.EncodeToString(sum[:])})
 	}
+	if p.LockFilePath != "" {
+		sum := sha256.Sum256(p.LockFile)
+		files = append(files, TrustFile{Name: "lock_file", Path: p.LockFilePath, SHA256: hex.EncodeToString(sum[:])})
+	}
 	return files
 }
 

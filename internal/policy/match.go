@@ -55,6 +55,9 @@ type index struct {
 func buildIndex(rules []*Rule) index {
 	ix := index{byType: map[string][]*Rule{}, byAddrType: map[string][]*Rule{}, byModule: map[string][]*Rule{}, built: true}
 	for _, r := range rules {
+		if r.idsOnly {
+			continue // matched by id only (MatchID)
+		}
 		if keys, ok := literalTypes(r); ok {
 			add(ix.byType, keys, r)
 		} else if keys, ok := addrKeys(r, (*addrPattern).literalType); ok {
@@ -185,7 +188,7 @@ func (p *Policy) match(address, resourceType string, act actionSet) []*Rule {
 		// Fail closed: try every rule, with the address part granted.
 		var out []*Rule
 		for _, r := range p.Rules {
-			if r.actions&act != 0 && r.matchType(resourceType) {
+			if !r.idsOnly && r.actions&act != 0 && r.matchType(resourceType) {
 				out = append(out, r)
 			}
 		}
@@ -285,4 +288,59 @@ func (p *Policy) Require(address, resourceType, action string, changedAttrs []st
 		req.add(r)
 	}
 	return req, len(req.Rules) > 0
+}
+
+// MatchID returns the rules whose ids globs match one of ids (an object's
+// id and the values of its resource identity) and that guard action, in
+// policy order. Such a rule protects the object wherever it is: under any
+// address, of any type, in any state.
+func (p *Policy) MatchID(ids []string, action string) []*Rule {
+	act := parseAction(action)
+	if act == 0 {
+		return nil
+	}
+	return p.matchID(ids, act)
+}
+
+// ProtectsID reports whether a rule's ids globs match one of ids, whatever
+// the action.
+func (p *Policy) ProtectsID(ids []string) bool {
+	return len(p.matchID(ids, actAll)) > 0
+}
+
+// HasIDRules reports whether any rule names ids.
+func (p *Policy) HasIDRules() bool {
+	for _, r := range p.Rules {
+		if len(r.ids) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Policy) matchID(ids []string, act actionSet) []*Rule {
+	var out []*Rule
+	for _, r := range p.Rules {
+		if r.actions&act == 0 || len(r.ids) == 0 {
+			continue
+		}
+		if r.matchID(ids) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (r *Rule) matchID(ids []string) bool {
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		for _, g := range r.ids {
+			if g.match(id) {
+				return true
+			}
+		}
+	}
+	return false
 }

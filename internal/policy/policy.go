@@ -75,11 +75,21 @@ type Policy struct {
 	ActionRules []*ActionRule
 	// AllowActions are the allow_actions blocks, in file order.
 	AllowActions []*ActionAllowance
+	// State is the state block (the backend, configuration and workspace
+	// a saved plan must record); nil when the policy has none.
+	State *StatePin
+	// LockFilePath is lock_file, cleaned and resolved like the trust file;
+	// "" when the policy sets none.
+	LockFilePath string
+	// LockFile is the content of the lock file. Only Load fills it.
+	LockFile []byte
 
 	trustRange   hcl.Range // the allowed_signers attribute, for Load's messages
 	trustRaw     string    // the allowed_signers attribute's value, as written
 	revokedRange hcl.Range // the revoked_keys attribute
 	revokedRaw   string    // its value, as written; "" when absent
+	lockRange    hcl.Range // the lock_file attribute, for Load's messages
+	lockRaw      string    // the lock_file attribute's value, as written
 	index        index
 	providers    []glob
 }
@@ -106,6 +116,11 @@ type Rule struct {
 	// Attributes are the top-level attributes whose change makes an update
 	// guarded. Set exactly when Actions holds "update".
 	Attributes []string
+	// IDs are globs over an object's id (and each value of its resource
+	// identity): the rule protects a matching object under any address and
+	// in any state. A rule with IDs and types or addresses matches when
+	// either does.
+	IDs []string
 	// Range is the block's header (protect "NAME" {), for messages.
 	Range hcl.Range
 
@@ -113,6 +128,8 @@ type Rule struct {
 	actions actionSet
 	types   []glob
 	addrs   []*addrPattern
+	ids     []glob
+	idsOnly bool // the rule names ids alone: addresses and types never match it
 }
 
 // Error is the error Parse and Load return for a policy that does not parse
@@ -205,6 +222,21 @@ func Load(path string) (*Policy, error) {
 				p.revokedRange, p.RevokedKeysPath, err)
 		}
 		p.RevokedKeys = revoked
+	}
+	if p.LockFilePath != "" {
+		if !filepath.IsAbs(p.lockRaw) {
+			resolved, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				return nil, fmt.Errorf("resolve policy path %s: %w", path, err)
+			}
+			p.LockFilePath = resolveTrustPath(resolved, p.lockRaw)
+		}
+		lock, err := readRegular(p.LockFilePath)
+		if err != nil {
+			return nil, fmt.Errorf("%s: read lock file %s: %w; copy the reviewed .terraform.lock.hcl there or fix lock_file, whose relative path starts at the policy file's directory",
+				p.lockRange, p.LockFilePath, err)
+		}
+		p.LockFile = lock
 	}
 	p.Hash = hashOf(p)
 	return p, nil

@@ -1,0 +1,145 @@
+// Command terraform-provider-testobj is a provider for planguard's tests
+// whose objects live outside the state: each planguardtest_object is a file,
+// its id the file's path. Deleting one by id really loses something, which
+// is what a gate that judged the wrong state would let happen.
+//
+// Built with -ldflags "-X main.marker=PATH", the binary writes PATH when it
+// starts: the "swapped provider" of the tests, whose marker must stay
+// absent when the gate refuses to run it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// marker, when set at build time, is a file the binary writes on start.
+var marker string
+
+// address is where the tests install it (a filesystem mirror or dev_overrides).
+const address = "example.com/planguard/testobj"
+
+func main() {
+	if marker != "" {
+		_ = os.WriteFile(marker, []byte("the swapped provider ran\n"), 0o644)
+	}
+	debug := flag.Bool("debug", false, "run with support for debuggers")
+	flag.Parse()
+	err := providerserver.Serve(context.Background(), func() provider.Provider { return &testProvider{} }, providerserver.ServeOpts{Address: address, Debug: *debug})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+type testProvider struct{}
+
+func (p *testProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "planguardtest"
+}
+
+func (p *testProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+
+func (p *testProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (p *testProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return &object{} }}
+}
+
+func (p *testProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+type object struct{}
+
+type objectModel struct {
+	ID      types.String `tfsdk:"id"`
+	Path    types.String `tfsdk:"path"`
+	Content types.String `tfsdk:"content"`
+}
+
+func (o *object) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = "planguardtest_object"
+}
+
+func (o *object) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
+		"id":      schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		"path":    schema.StringAttribute{Required: true, PlanModifiers: replace},
+		"content": schema.StringAttribute{Optional: true, PlanModifiers: replace},
+	}}
+}
+
+func (o *object) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m objectModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p := m.Path.ValueString()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		resp.Diagnostics.AddError("create", err.Error())
+		return
+	}
+	if err := os.WriteFile(p, []byte(m.Content.ValueString()), 0o644); err != nil {
+		resp.Diagnostics.AddError("create", err.Error())
+		return
+	}
+	m.ID = types.StringValue(p)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (o *object) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m objectModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	b, err := os.ReadFile(m.ID.ValueString())
+	if errors.Is(err, os.ErrNotExist) {
+		resp.State.RemoveResource(ctx)
+		return
+	} else if err != nil {
+		resp.Diagnostics.AddError("read", err.Error())
+		return
+	}
+	m.Path = m.ID
+	if !m.Content.IsNull() || len(b) > 0 {
+		m.Content = types.StringValue(string(b))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (o *object) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("update", "planguardtest_object is replaced, never updated")
+}
+
+func (o *object) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m objectModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := os.Remove(m.ID.ValueString()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		resp.Diagnostics.AddError("delete", err.Error())
+	}
+}
+
+// ImportState takes the object's path as its id.
+func (o *object) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("path"), req.ID)...)
+}

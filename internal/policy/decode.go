@@ -24,6 +24,7 @@ var (
 			{Type: "allow_provisioners", LabelNames: []string{"name"}},
 			{Type: "protect_actions", LabelNames: []string{"name"}},
 			{Type: "allow_actions", LabelNames: []string{"name"}},
+			{Type: "runner"},
 		},
 	}
 	trustSchema = &hcl.BodySchema{
@@ -101,6 +102,7 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 	}
 	diags = append(diags, decodeProvisioning(p, content)...)
 	diags = append(diags, decodeActions(p, content)...)
+	diags = append(diags, decodeRunner(p, content)...)
 	switch {
 	case len(trust) == 0 && written["trust"] > 0:
 		// A trust block with labels: reported by Content already.

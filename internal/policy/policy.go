@@ -67,6 +67,8 @@ type Policy struct {
 	ActionRules []*ActionRule
 	// AllowActions are the allow_actions blocks, in file order.
 	AllowActions []*ActionAllowance
+	// Runner is the runner block (see runner.go).
+	Runner RunnerSettings
 
 	trustRange hcl.Range // the allowed_signers attribute, for Load's messages
 	trustRaw   string    // the allowed_signers attribute's value, as written

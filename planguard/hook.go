@@ -424,6 +424,7 @@ func optString(obj map[string]json.RawMessage, key string) (string, error) {
 // hookDeny answers with the agent's deny form: the JSON on stdout, the
 // reason on stderr too, and the exit status the agent treats as a block.
 func hookDeny(e *env, agent, reason string) int {
+	reason = runnerAdvice(e, reason)
 	var out any
 	code := 2
 	switch agent {

@@ -3,6 +3,7 @@
 package runner
 
 import (
+	"os"
 	"os/exec"
 	"syscall"
 )
@@ -20,4 +21,13 @@ func withUmask(mask int, fn func() error) error {
 	old := syscall.Umask(mask)
 	defer syscall.Umask(old)
 	return fn()
+}
+
+// ownerUID is the uid owning fi's file.
+func ownerUID(fi os.FileInfo) (int, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return int(st.Uid), true
 }

@@ -188,7 +188,7 @@ func (s *Server) handle(conn *net.UnixConn) {
 	log = log.With("peer_uid", peer.UID, "peer_pid", peer.PID)
 	if !slices.Contains(s.cfg.AllowUIDs, peer.UID) {
 		log.Warn("peer refused")
-		reply(s.svc.Refuse("connect", peer, fmt.Errorf("uid %d may not use this runner (it serves uids %v); run the client as the agent's user, or ask the runner's operator for --allow-uid", peer.UID, s.cfg.AllowUIDs)))
+		reply(s.svc.Refuse("connect", peer, fmt.Errorf("uid %d may not use this runner; run the client as the agent's user, or ask the runner's operator for --allow-uid", peer.UID)))
 		return
 	}
 	_ = conn.SetReadDeadline(time.Now().Add(s.cfg.RequestTimeout))

@@ -139,6 +139,8 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 			return line[:len(line)-1], nil
 		case errors.Is(err, bufio.ErrBufferFull):
 			continue
+		case errors.Is(err, io.EOF) && len(line) > max:
+			return nil, fmt.Errorf("message longer than %d bytes", max)
 		case errors.Is(err, io.EOF):
 			return nil, errors.New("connection closed before the end of the message")
 		default:

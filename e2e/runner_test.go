@@ -153,13 +153,12 @@ func TestRunnerTwoUsers(t *testing.T) {
 	run := ensureUser(t, runnerUser)
 	agent := ensureUser(t, agentUser)
 
-	root, err := os.MkdirTemp("", "pg-runner-e2e-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(root) })
-	if err := os.Chmod(root, 0o755); err != nil {
-		t.Fatal(err)
+	// The users must reach the tree: open the test's directories to them.
+	root := t.TempDir()
+	for _, d := range []string{filepath.Dir(root), root} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	bin := filepath.Join(root, "bin")
 	mkdirOwned(t, bin, 0o755, 0, 0)

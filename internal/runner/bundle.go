@@ -69,6 +69,8 @@ func wanted(p string) error {
 	return fmt.Errorf("%q is not a configuration file (*.tf, *.tf.json, *.tfvars, *.tfvars.json, or the root's %s)", p, lockFileName)
 }
 
+func isWanted(p string) bool { return wanted(p) == nil }
+
 // Collect reads the configuration in dir as the client sends it: every
 // *.tf, *.tf.json, *.tfvars and *.tfvars.json file below dir (local module
 // directories included), and dir's .terraform.lock.hcl. It skips .terraform,
@@ -110,7 +112,7 @@ func Collect(dir string, lim Limits) ([]File, error) {
 			}
 			return nil
 		}
-		if wanted(rel) != nil {
+		if !isWanted(rel) {
 			return nil // not part of a configuration
 		}
 		src := p
@@ -160,18 +162,18 @@ func Collect(dir string, lim Limits) ([]File, error) {
 	return files, nil
 }
 
-func readBounded(p string, max int64) ([]byte, error) {
+func readBounded(p string, limit int64) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("grew beyond %d bytes while read", max)
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("grew beyond %d bytes while read", limit)
 	}
 	return b, nil
 }

@@ -34,7 +34,7 @@ func (c *Client) Do(req *Request, out io.Writer) (*Frame, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to the runner at %s: %w", c.Socket, err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	b, err := json.Marshal(req)
 	if err != nil {
 		return nil, err

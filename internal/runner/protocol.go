@@ -126,12 +126,12 @@ func readRequest(r io.Reader) (*Request, error) {
 }
 
 // readLine reads one '\n'-terminated line of at most max bytes.
-func readLine(br *bufio.Reader, max int) ([]byte, error) {
+func readLine(br *bufio.Reader, limit int) ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := br.ReadSlice('\n')
-		if len(line)+len(chunk) > max+1 {
-			return nil, fmt.Errorf("message longer than %d bytes", max)
+		if len(line)+len(chunk) > limit+1 {
+			return nil, fmt.Errorf("message longer than %d bytes", limit)
 		}
 		line = append(line, chunk...)
 		switch {
@@ -139,8 +139,8 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 			return line[:len(line)-1], nil
 		case errors.Is(err, bufio.ErrBufferFull):
 			continue
-		case errors.Is(err, io.EOF) && len(line) > max:
-			return nil, fmt.Errorf("message longer than %d bytes", max)
+		case errors.Is(err, io.EOF) && len(line) > limit:
+			return nil, fmt.Errorf("message longer than %d bytes", limit)
 		case errors.Is(err, io.EOF):
 			return nil, errors.New("connection closed before the end of the message")
 		default:

@@ -82,7 +82,7 @@ func Listen(svc *Service, cfg ServerConfig) (*Server, error) {
 			return nil, fmt.Errorf("%s exists and is not a socket", cfg.Socket)
 		}
 		if c, err := net.DialTimeout("unix", cfg.Socket, time.Second); err == nil {
-			c.Close()
+			_ = c.Close()
 			return nil, fmt.Errorf("a runner already listens on %s", cfg.Socket)
 		}
 		if err := os.Remove(cfg.Socket); err != nil {
@@ -102,13 +102,13 @@ func Listen(svc *Service, cfg ServerConfig) (*Server, error) {
 	mode := os.FileMode(0o600)
 	if cfg.SocketGID != -1 {
 		if err := os.Chown(cfg.Socket, -1, cfg.SocketGID); err != nil {
-			ln.Close()
+			_ = ln.Close()
 			return nil, fmt.Errorf("give the socket to group %d: %w", cfg.SocketGID, err)
 		}
 		mode = 0o660
 	}
 	if err := os.Chmod(cfg.Socket, mode); err != nil {
-		ln.Close()
+		_ = ln.Close()
 		return nil, err
 	}
 	hard, stop := context.WithCancel(context.Background())
@@ -122,7 +122,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.cfg.Logger.Info("listening", "socket", s.cfg.Socket, "allow_uids", s.cfg.AllowUIDs)
 	go func() {
 		<-ctx.Done()
-		s.ln.Close()
+		_ = s.ln.Close()
 	}()
 	var err error
 	for {
@@ -148,7 +148,7 @@ func (s *Server) Serve(ctx context.Context) error {
 			}()
 		}
 	}
-	s.ln.Close()
+	_ = s.ln.Close()
 	s.cfg.Logger.Info("draining: waiting for requests in flight")
 	s.wg.Wait()
 	s.cfg.Logger.Info("drained")
@@ -160,7 +160,7 @@ func (s *Server) Serve(ctx context.Context) error {
 func (s *Server) Stop() { s.stop() }
 
 func (s *Server) refuseBusy(conn *net.UnixConn) {
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	peer, _ := peerOf(conn)
 	res := s.svc.Refuse("connect", peer, fmt.Errorf("the runner is serving %d requests, its limit; try again shortly", s.cfg.MaxConns))
 	_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
@@ -172,7 +172,7 @@ func finalFrame(r Result) Frame {
 }
 
 func (s *Server) handle(conn *net.UnixConn) {
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	log := s.cfg.Logger
 	reply := func(r Result) {
 		_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))

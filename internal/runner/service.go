@@ -380,7 +380,7 @@ func (s *Service) Apply(ctx context.Context, peer Peer, id string, approvals [][
 	o.rec.PlanSHA256 = rec.sha256
 	o.log = o.log.With("plan_id", id)
 	if sum, err := fileSHA256(rec.planFile); err != nil || sum != rec.sha256 {
-		return o.finish(ExitError, DecisionError, fmt.Errorf("the saved plan %s changed since it was made (sha256 %s); nothing applied: %v", id, sum, err))
+		return o.finish(ExitError, DecisionError, fmt.Errorf("the saved plan %s changed since it was made (sha256 %s); nothing applied: %w", id, sum, err))
 	}
 	pol, trust, err := s.cfg.Policy.Load()
 	if err != nil {

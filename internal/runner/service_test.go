@@ -93,7 +93,9 @@ type memPolicy struct {
 	trust *approval.AllowedSigners
 }
 
-func (m memPolicy) Load() (*policy.Policy, *approval.AllowedSigners, error) { return m.pol, m.trust, nil }
+func (m memPolicy) Load() (*policy.Policy, *approval.AllowedSigners, error) {
+	return m.pol, m.trust, nil
+}
 
 type memAudit struct {
 	mu   sync.Mutex

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,6 +136,48 @@ func TestParsePlanApprovalFile(t *testing.T) {
 	} {
 		if _, err := ParsePlanApprovalFile([]byte(src)); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestSigningGuidePlanApproval keeps the signing guide's plan approval
+// example true: the payload it prints with printf is what planguard builds
+// from the example's fields, with the SHA-256 the guide prints.
+func TestSigningGuidePlanApproval(t *testing.T) {
+	for _, path := range []string{"../../templates/guides/signing.md", "../../docs/guides/signing.md"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, section, ok := strings.Cut(string(b), "## Plan approvals\n")
+		if !ok {
+			t.Fatalf("%s has no plan approvals section", path)
+		}
+		section, _, _ = strings.Cut(section, "\n## ")
+		_, rest, ok := strings.Cut(section, "printf '%s' '")
+		if !ok {
+			t.Fatalf("%s: no printf line", path)
+		}
+		printed, _, _ := strings.Cut(rest, "' > payload")
+		var f PlanApprovalFile
+		_, js, _ := strings.Cut(section, "```json\n")
+		js, _, _ = strings.Cut(js, "```")
+		if err := json.Unmarshal([]byte(js), &f); err != nil {
+			t.Fatalf("%s: the example file: %v", path, err)
+		}
+		want, err := f.Statement().Payload()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if printed != string(want) {
+			t.Errorf("%s: printed payload\n%s\nwant\n%s", path, printed, want)
+		}
+		sum := sha256.Sum256(want)
+		if !strings.Contains(section, "# "+hex.EncodeToString(sum[:])+"  payload") {
+			t.Errorf("%s: the guide does not print the payload's SHA-256 %x", path, sum)
+		}
+		if !strings.Contains(section, fmt.Sprintf("%d-byte payload", len(want))) {
+			t.Errorf("%s: the guide does not say the payload is %d bytes", path, len(want))
 		}
 	}
 }

@@ -376,7 +376,17 @@ data "evil_secrets" "all" {}
 		t.Fatal("the agent's provider binary ran in the runner")
 	}
 
-	// 4. Another uid (root, whom file permissions do not stop) is refused
+	// The configuration cannot read the runner's files (its environment,
+	// with the credentials, is /proc/self/environ) at plan time.
+	put(t, filepath.Join(adir, "peek", "main.tf"), backend+`output "env" {
+  value = base64encode(file("/proc/self/environ"))
+}
+`, 0o644, &agent)
+	chownTree(t, filepath.Join(adir, "peek"), agent)
+	out = client(&agent, 2, "plan", "peek")
+	contains(t, out, "functions that read the runner's files", "main.tf:7")
+
+		// 4. Another uid (root, whom file permissions do not stop) is refused
 	// by its peer credentials.
 	out = client(nil, 2, "plan", "infra")
 	contains(t, out, "uid 0 may not use this runner")
@@ -446,6 +456,7 @@ data "evil_secrets" "all" {}
 		"apply refused uid=" + a,
 		"plan allow uid=" + a, "apply block uid=" + a,
 		"plan block uid=" + a, "apply block uid=" + a,
+		"plan refused uid=" + a,
 		"plan refused uid=" + a,
 		"connect refused uid=0",
 	}

@@ -169,7 +169,7 @@ func (o *op) finish(exit int, decision string, err error) Result {
 		res.Exit, res.Error = ExitError, redactString(aerr.Error(), o.s.cfg.Secrets)
 	}
 	_ = o.out.Flush()
-	o.log.Info("request done", "plan_id", o.rec.PlanID, "decision", decision, "exit", res.Exit)
+	o.log.Info("request done", "decision", decision, "exit", res.Exit)
 	return res
 }
 
@@ -227,6 +227,13 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitError, DecisionRefused, err)
 	}
 	o.log.Debug("providers allowed", "providers", used)
+	calls, err := FileFunctionCalls(work)
+	if err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
+	if len(calls) > 0 {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: it calls functions that read the runner's files at plan time (%s); the runner sends no file they could read, and the runner's own files hold its credentials", strings.Join(calls, "; ")))
+	}
 	if err := s.cfg.Terraform.Init(ctx, work, o.out); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
@@ -355,6 +362,7 @@ func (s *Service) Show(ctx context.Context, peer Peer, id string, out io.Writer)
 	}
 	defer s.release(rec, false)
 	o.rec.PlanSHA256 = rec.sha256
+	o.log = o.log.With("plan_id", id)
 	if err := s.cfg.Terraform.Show(ctx, rec.work, rec.planFile, o.out); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}

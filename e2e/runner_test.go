@@ -386,7 +386,7 @@ data "evil_secrets" "all" {}
 	out = client(&agent, 2, "plan", "peek")
 	contains(t, out, "functions that read the runner's files", "main.tf:7")
 
-		// 4. Another uid (root, whom file permissions do not stop) is refused
+	// 4. Another uid (root, whom file permissions do not stop) is refused
 	// by its peer credentials.
 	out = client(nil, 2, "plan", "infra")
 	contains(t, out, "uid 0 may not use this runner")

@@ -114,18 +114,6 @@ requests in flight; a second one interrupts them.`,
 			return exitError, err
 		}
 	}
-	raw, err := os.ReadFile(*envFile)
-	if err != nil {
-		return exitError, withHint(fmt.Errorf("read env file: %w", err), "pass --env-file with KEY=VALUE lines")
-	}
-	fileEnv, err := runner.ParseEnvFile(*envFile, raw)
-	if err != nil {
-		return exitError, withHint(err, "credentials go to providers by their own variables (AWS_ACCESS_KEY_ID, GOOGLE_CREDENTIALS, ...), never as TF_VAR_")
-	}
-	secrets, short := runner.SecretValues(fileEnv)
-	if len(short) > 0 {
-		log.Warn("env-file values shorter than 6 bytes are not redacted from replies", "keys", short)
-	}
 	bin, err := resolveTerraform(e, *tfBin)
 	if err != nil {
 		return exitError, err
@@ -145,9 +133,28 @@ requests in flight; a second one interrupts them.`,
 	} else if cfgFile, err = filepath.Abs(cfgFile); err != nil {
 		return exitError, err
 	}
-	childEnv, err := runner.ChildEnv(os.Environ(), fileEnv, cfgFile)
+	loadEnv := func() (*runner.ExecTerraform, []string, error) {
+		raw, err := readLimited(*envFile, runner.MaxEnvFile)
+		if err != nil {
+			return nil, nil, withHint(fmt.Errorf("read env file: %w", err), "pass --env-file with KEY=VALUE lines")
+		}
+		fileEnv, err := runner.ParseEnvFile(*envFile, raw)
+		if err != nil {
+			return nil, nil, withHint(err, "credentials go to providers by their own variables (AWS_ACCESS_KEY_ID, GOOGLE_CREDENTIALS, ...), never as TF_VAR_")
+		}
+		secrets, short := runner.SecretValues(fileEnv)
+		if len(short) > 0 {
+			log.Warn("env-file values shorter than 6 bytes are not redacted from replies", "keys", short)
+		}
+		childEnv, err := runner.ChildEnv(os.Environ(), fileEnv, cfgFile)
+		if err != nil {
+			return nil, nil, withHint(err, "remove it from the runner's environment")
+		}
+		return &runner.ExecTerraform{Bin: bin, Env: childEnv}, secrets, nil
+	}
+	tf, secrets, err := loadEnv()
 	if err != nil {
-		return exitError, withHint(err, "remove it from the runner's environment")
+		return exitError, err
 	}
 	// `terraform show -json` (run by the gate's plan reader, which inherits
 	// this process's environment) must see the same CLI configuration.
@@ -165,7 +172,7 @@ requests in flight; a second one interrupts them.`,
 	svc, err := runner.NewService(runner.Config{
 		Policy:      pol,
 		Gate:        &runner.PlanGate{Policy: pol, TerraformBin: bin, Logger: log.Named("gate")},
-		Terraform:   &runner.ExecTerraform{Bin: bin, Env: childEnv},
+		Terraform:   tf,
 		Audit:       &runner.FileAuditor{Path: *auditLog},
 		StateDir:    dir,
 		Secrets:     secrets,
@@ -194,6 +201,23 @@ requests in flight; a second one interrupts them.`,
 		s = <-sigs
 		log.Warn("interrupting the requests in flight", "signal", s.String())
 		srv.Stop()
+	}()
+	// SIGHUP reads the env file again (rotated credentials); requests in
+	// flight keep the environment they started with. The policy needs no
+	// reload: every request reads it.
+	hups := make(chan os.Signal, 1)
+	signal.Notify(hups, syscall.SIGHUP)
+	defer signal.Stop(hups)
+	go func() {
+		for range hups {
+			tf, secrets, err := loadEnv()
+			if err != nil {
+				log.Error("SIGHUP: env file not reloaded; keeping the previous one", "error", err)
+				continue
+			}
+			svc.Reload(tf, secrets)
+			log.Info("SIGHUP: env file reloaded", "env_file", *envFile)
+		}
 	}()
 	log.Info("runner ready", "terraform", bin, "policy", *policyPath, "audit_log", *auditLog, "state_dir", dir)
 	err = srv.Serve(ctx)

@@ -112,11 +112,13 @@ func Collect(dir string, lim Limits) ([]File, error) {
 			}
 			return nil
 		}
-		if !isWanted(rel) {
-			return nil // not part of a configuration
-		}
 		src := p
 		if d.Type()&fs.ModeSymlink != 0 {
+			if skipDirs[name] || strings.HasPrefix(name, ".") && name != lockFileName {
+				return nil
+			}
+			// Any link out of the directory is refused, whatever its name:
+			// it may be a module directory the configuration needs.
 			target, err := filepath.EvalSymlinks(p)
 			if err != nil {
 				return fmt.Errorf("%s: %w", rel, err)
@@ -125,6 +127,9 @@ func Collect(dir string, lim Limits) ([]File, error) {
 				return fmt.Errorf("%s is a symbolic link to %s, outside %s: the runner plans only what is in the directory", rel, target, dir)
 			}
 			src = target
+		}
+		if !isWanted(rel) {
+			return nil // not part of a configuration
 		}
 		fi, err := os.Stat(src)
 		if err != nil {

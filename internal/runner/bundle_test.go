@@ -62,6 +62,14 @@ func TestCollect(t *testing.T) {
 		t.Errorf("a link out of the directory: %v", err)
 	}
 	os.Remove(filepath.Join(dir, "escape.tf"))
+	// So is a link to a directory out of it, whatever its name.
+	if err := os.Symlink(root, filepath.Join(dir, "modules", "shared")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Collect(dir, DefaultLimits); err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("a link to a directory out of the directory: %v", err)
+	}
+	os.Remove(filepath.Join(dir, "modules", "shared"))
 
 	small := DefaultLimits
 	small.MaxFileBytes = 4

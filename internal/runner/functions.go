@@ -56,7 +56,7 @@ func FileFunctionCalls(dir string) ([]string, error) {
 			if !ok {
 				return fmt.Errorf("read %s: not native syntax", rel)
 			}
-			hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+			_ = hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
 				if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok {
 					name := strings.TrimPrefix(fc.Name, "core::")
 					if fileFunction.MatchString(name) {

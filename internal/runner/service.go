@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -68,8 +69,16 @@ type Result struct {
 // use.
 type Service struct {
 	cfg   Config
+	live  atomic.Pointer[liveConfig]
 	mu    sync.Mutex
 	plans map[string]*planRecord
+}
+
+// liveConfig is what Reload swaps: each request takes the one current when
+// it starts, and keeps it to the end.
+type liveConfig struct {
+	tf      Terraform
+	secrets []string
 }
 
 // planRecord is a plan the runner made and may apply once.
@@ -104,7 +113,19 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
 	}
-	return &Service{cfg: cfg, plans: map[string]*planRecord{}}, nil
+	s := &Service{cfg: cfg, plans: map[string]*planRecord{}}
+	s.live.Store(&liveConfig{tf: cfg.Terraform, secrets: cfg.Secrets})
+	return s, nil
+}
+
+// Reload swaps, atomically, the Terraform that requests starting from now
+// use (with new credentials in its environment) and the secrets redacted
+// from replies. The secrets redacted before stay redacted: a rotated
+// credential is still one.
+func (s *Service) Reload(tf Terraform, secrets []string) {
+	old := s.live.Load()
+	merged := append(append([]string(nil), old.secrets...), secrets...)
+	s.live.Store(&liveConfig{tf: tf, secrets: merged})
 }
 
 // ValidateStartup checks, once before serving, what every request will
@@ -136,16 +157,18 @@ func newPlanID() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// op carries one request's output, log and audit fields.
+// op carries one request's configuration, output, log and audit fields.
 type op struct {
-	s   *Service
-	out *redactor
-	log hclog.Logger
-	rec Record
+	s    *Service
+	live *liveConfig
+	out  *redactor
+	log  hclog.Logger
+	rec  Record
 }
 
 func (s *Service) begin(name string, peer Peer, out io.Writer) *op {
-	o := &op{s: s, out: newRedactor(out, s.cfg.Secrets)}
+	live := s.live.Load()
+	o := &op{s: s, live: live, out: newRedactor(out, live.secrets)}
 	o.rec = Record{Op: name, PeerUID: peer.UID, PeerPID: peer.PID}
 	o.log = s.cfg.Logger.With("op", name, "peer_uid", peer.UID, "peer_pid", peer.PID)
 	return o
@@ -161,12 +184,12 @@ func (o *op) finish(exit int, decision string, err error) Result {
 	res := Result{Exit: exit, PlanID: o.rec.PlanID, PlanSHA256: o.rec.PlanSHA256}
 	if err != nil {
 		res.Exit = ExitError
-		res.Error = redactString(err.Error(), o.s.cfg.Secrets)
+		res.Error = redactString(err.Error(), o.live.secrets)
 		o.rec.Error = res.Error
 	}
 	if aerr := o.s.cfg.Audit.Record(o.rec); aerr != nil {
 		o.log.Error("audit record not written", "error", aerr)
-		res.Exit, res.Error = ExitError, redactString(aerr.Error(), o.s.cfg.Secrets)
+		res.Exit, res.Error = ExitError, redactString(aerr.Error(), o.live.secrets)
 	}
 	_ = o.out.Flush()
 	o.log.Info("request done", "decision", decision, "exit", res.Exit)
@@ -234,7 +257,7 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if len(calls) > 0 {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: it calls functions that read the runner's files at plan time (%s); the runner sends no file they could read, and the runner's own files hold its credentials", strings.Join(calls, "; ")))
 	}
-	if err := s.cfg.Terraform.Init(ctx, work, o.out); err != nil {
+	if err := o.live.tf.Init(ctx, work, o.out); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
 	// init also installs what the state alone needs; nothing has run yet.
@@ -246,7 +269,7 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitError, DecisionRefused, err)
 	}
 	planFile := filepath.Join(dir, "plan.tfplan")
-	if err := s.cfg.Terraform.Plan(ctx, work, planFile, o.out); err != nil {
+	if err := o.live.tf.Plan(ctx, work, planFile, o.out); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
 	if err := os.Chmod(planFile, 0o400); err != nil {
@@ -363,7 +386,7 @@ func (s *Service) Show(ctx context.Context, peer Peer, id string, out io.Writer)
 	defer s.release(rec, false)
 	o.rec.PlanSHA256 = rec.sha256
 	o.log = o.log.With("plan_id", id)
-	if err := s.cfg.Terraform.Show(ctx, rec.work, rec.planFile, o.out); err != nil {
+	if err := o.live.tf.Show(ctx, rec.work, rec.planFile, o.out); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
 	o.printf("\nplan sha256: %s\nplan id: %s\n", rec.sha256, rec.id)
@@ -433,7 +456,7 @@ func (s *Service) Apply(ctx context.Context, peer Peer, id string, approvals [][
 	}
 	used = true
 	o.printf("\nplanguard runner: applying plan %s (sha256 %s)\n", id, rec.sha256)
-	if err := s.cfg.Terraform.Apply(ctx, rec.work, rec.planFile, o.out); err != nil {
+	if err := o.live.tf.Apply(ctx, rec.work, rec.planFile, o.out); err != nil {
 		return o.finish(ExitError, DecisionFailed, err)
 	}
 	return o.finish(ExitAllow, DecisionApplied, nil)

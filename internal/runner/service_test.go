@@ -289,3 +289,23 @@ func TestServiceAuditFailureStopsApply(t *testing.T) {
 		t.Fatalf("applied without an audit record: %+v", r)
 	}
 }
+
+// rotatedTerraform prints the new credential.
+type rotatedTerraform struct{ fakeTerraform }
+
+func (f *rotatedTerraform) Init(_ context.Context, _ string, out io.Writer) error {
+	fmt.Fprintln(out, "rotated new-credential-99 and old "+testSecret)
+	return nil
+}
+
+func TestServiceReload(t *testing.T) {
+	h := newHarness(t, "")
+	h.svc.Reload(&rotatedTerraform{}, []string{"new-credential-99"})
+	var out bytes.Buffer
+	if r := h.svc.Plan(context.Background(), Peer{}, tfConfig, &out); r.Exit != ExitAllow {
+		t.Fatalf("%+v\n%s", r, out.String())
+	}
+	if !strings.Contains(out.String(), "rotated") || strings.Contains(out.String(), "new-credential-99") || strings.Contains(out.String(), testSecret) {
+		t.Fatalf("after reload:\n%s", out.String())
+	}
+}

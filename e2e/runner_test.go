@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -140,7 +143,8 @@ func mkdirOwned(t *testing.T, path string, mode os.FileMode, uid, gid int) {
 
 // TestRunnerTwoUsers: an agent user with no credentials plans and applies
 // only through the runner's socket; the runner, another user, holds the
-// credentials (an env file) and the state. A harmless change is refused
+// credentials (an env file: the password of the HTTP state backend, so the
+// agent's own terraform apply fails for want of it). A harmless change is refused
 // without a plan approval and applied with one signed by plain ssh-keygen
 // over the documented bytes; a protected delete is refused at apply time
 // even with a plan approval, and nothing is destroyed; a provider binary in
@@ -169,7 +173,6 @@ func TestRunnerTwoUsers(t *testing.T) {
 	// The runner's side: policy, trust, credentials, state, audit log.
 	rdir := filepath.Join(root, "runner")
 	mkdirOwned(t, rdir, 0o700, run.uid, run.gid)
-	mkdirOwned(t, filepath.Join(rdir, "tfstate"), 0o700, run.uid, run.gid)
 	keys := filepath.Join(root, "keys") // the approver's, root's alone
 	mkdirOwned(t, keys, 0o700, 0, 0)
 	alice := filepath.Join(keys, "alice")
@@ -194,7 +197,7 @@ runner {
   plan_approvals = 1
 }
 `, 0o600, &run)
-	put(t, filepath.Join(rdir, "runner.env"), "# the runner's credentials\nPG_RUNNER_SECRET="+runnerSecret+"\n", 0o600, &run)
+	put(t, filepath.Join(rdir, "runner.env"), "# the runner's credentials, for the state backend\nTF_HTTP_USERNAME=pg-state-user\nTF_HTTP_PASSWORD="+runnerSecret+"\n", 0o600, &run)
 	sockDir := filepath.Join(root, "sock")
 	mkdirOwned(t, sockDir, 0o750, run.uid, sockGID)
 	socket := filepath.Join(sockDir, "runner.sock")
@@ -206,8 +209,12 @@ runner {
 	adir := filepath.Join(root, "agent")
 	mkdirOwned(t, adir, 0o700, agent.uid, agent.gid)
 	infra := filepath.Join(adir, "infra")
-	statePath := filepath.Join(rdir, "tfstate", "terraform.tfstate")
-	backend := fmt.Sprintf("terraform {\n  backend \"local\" {\n    path = %q\n  }\n}\n", statePath)
+	// The state lives behind an HTTP backend whose password is the
+	// runner's credential: only the runner can read or write it.
+	states := &stateServer{password: runnerSecret}
+	hs := httptest.NewServer(states)
+	t.Cleanup(hs.Close)
+	backend := fmt.Sprintf("terraform {\n  backend \"http\" {\n    address = %q\n  }\n}\n", hs.URL+"/state")
 	evilPlugin := "#!/bin/sh\ntouch " + filepath.Join(marker, "evil-provider-ran") + "\nexit 1\n"
 	for _, d := range []string{infra, filepath.Join(adir, "evil")} {
 		put(t, filepath.Join(d, "terraform.d", "plugins", "example.com", "evil", "evil", "1.0.0", "linux_amd64", "terraform-provider-evil_v1.0.0"), evilPlugin, 0o755, &agent)
@@ -318,12 +325,8 @@ data "evil_secrets" "all" {}
 		return p
 	}
 	stateHas := func(addr string) bool {
-		b, err := os.ReadFile(statePath)
-		if err != nil {
-			return false
-		}
 		name := strings.TrimPrefix(addr, "terraform_data.")
-		return bytes.Contains(b, []byte(`"type": "terraform_data",
+		return bytes.Contains(states.get(), []byte(`"type": "terraform_data",
       "name": "`+name+`"`))
 	}
 
@@ -391,11 +394,24 @@ data "evil_secrets" "all" {}
 	out = client(nil, 2, "plan", "infra")
 	contains(t, out, "uid 0 may not use this runner")
 
-	// 5. The agent cannot reach the state or the credentials directly.
+	// 5. The agent cannot reach the credentials, nor change the state
+	// without them: its own terraform apply fails, and changes nothing.
+	asAgent := &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(agent.uid), Gid: uint32(agent.gid)}}
 	cat := exec.Command("cat", filepath.Join(rdir, "runner.env"))
-	cat.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(agent.uid), Gid: uint32(agent.gid)}}
+	cat.SysProcAttr = asAgent
 	if b, err := cat.CombinedOutput(); err == nil {
 		t.Fatalf("the agent read the runner's env file: %s", b)
+	}
+	before := states.get()
+	direct := exec.Command("sh", "-c", filepath.Join(bin, "terraform")+" init -input=false -no-color && "+filepath.Join(bin, "terraform")+" apply -input=false -auto-approve -no-color")
+	direct.Dir, direct.Env, direct.SysProcAttr = infra, []string{"PATH=/usr/bin:/bin", "HOME=" + adir, "CHECKPOINT_DISABLE=1"}, asAgent
+	if b, err := direct.CombinedOutput(); err == nil {
+		t.Fatalf("the agent applied without the runner:\n%s", b)
+	} else if !bytes.Contains(b, []byte("requires auth")) {
+		t.Fatalf("the agent's own apply failed, but not for want of credentials:\n%s", b)
+	}
+	if !bytes.Equal(before, states.get()) || !stateHas("terraform_data.prod_db") {
+		t.Fatal("the agent's own apply changed the state")
 	}
 
 	if os.Getenv("PG_RUNNER_TEST_SHOW") != "" {
@@ -463,6 +479,48 @@ data "evil_secrets" "all" {}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// stateServer is a Terraform http backend (GET and POST of one state,
+// no locking) that requires basic authentication.
+type stateServer struct {
+	password string
+	mu       sync.Mutex
+	state    []byte
+}
+
+func (s *stateServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pw, ok := r.BasicAuth(); !ok || pw != s.password {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch r.Method {
+	case http.MethodGet:
+		if s.state == nil {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		_, _ = w.Write(s.state)
+	case http.MethodPost:
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		s.state = b
+	case http.MethodDelete:
+		s.state = nil
+	default:
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+func (s *stateServer) get() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]byte(nil), s.state...)
 }
 
 func chownTree(t *testing.T, dir string, u unixUser) {

@@ -151,8 +151,21 @@ func mkdirOwned(t *testing.T, path string, mode os.FileMode, uid, gid int) {
 // the agent's terraform.d/plugins never runs; another uid is refused; the
 // credential appears in no reply; every decision is in the audit log.
 func TestRunnerTwoUsers(t *testing.T) {
+	runnerTwoUsers(t, testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform"))
+}
+
+// TestRunnerTwoUsersTerraformLatest is the same with the Terraform on PATH.
+func TestRunnerTwoUsersTerraformLatest(t *testing.T) {
+	runnerTwoUsers(t, testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"))
+}
+
+// TestRunnerTwoUsersOpenTofu is the same with OpenTofu.
+func TestRunnerTwoUsersOpenTofu(t *testing.T) {
+	runnerTwoUsers(t, testbin.Tool(t, "PLANGUARD_TOFU", "tofu"))
+}
+
+func runnerTwoUsers(t *testing.T, tf string) {
 	requireRoot(t)
-	tf := testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform")
 	sockGID := ensureGroup(t, socketGroup)
 	run := ensureUser(t, runnerUser)
 	agent := ensureUser(t, agentUser)
@@ -167,7 +180,8 @@ func TestRunnerTwoUsers(t *testing.T) {
 	bin := filepath.Join(root, "bin")
 	mkdirOwned(t, bin, 0o755, 0, 0)
 	copyExecutable(t, filepath.Join(binDir, "planguard"), filepath.Join(bin, "planguard"))
-	copyExecutable(t, tf, filepath.Join(bin, "terraform"))
+	tfBin := filepath.Join(bin, filepath.Base(tf)) // terraform or tofu: the runner tells them apart by name
+	copyExecutable(t, tf, tfBin)
 	pg := filepath.Join(bin, "planguard")
 
 	// The runner's side: policy, trust, credentials, state, audit log.
@@ -240,7 +254,7 @@ data "evil_secrets" "all" {}
 	// The runner, as its user.
 	serve := exec.Command(pg, "runner", "serve", "--socket", socket, "--socket-group", strconv.Itoa(sockGID),
 		"--policy", filepath.Join(rdir, "planguard.hcl"), "--env-file", filepath.Join(rdir, "runner.env"),
-		"--terraform-bin", filepath.Join(bin, "terraform"), "--allow-uid", strconv.Itoa(agent.uid),
+		"--terraform-bin", tfBin, "--allow-uid", strconv.Itoa(agent.uid),
 		"--audit-log", audit, "--state-dir", filepath.Join(rdir, "state"))
 	serve.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + rdir, "PLANGUARD_LOG=debug"}
 	serve.Dir = rdir
@@ -403,7 +417,7 @@ data "evil_secrets" "all" {}
 		t.Fatalf("the agent read the runner's env file: %s", b)
 	}
 	before := states.get()
-	direct := exec.Command("sh", "-c", filepath.Join(bin, "terraform")+" init -input=false -no-color && "+filepath.Join(bin, "terraform")+" apply -input=false -auto-approve -no-color")
+	direct := exec.Command("sh", "-c", tfBin+" init -input=false -no-color && "+tfBin+" apply -input=false -auto-approve -no-color")
 	direct.Dir, direct.Env, direct.SysProcAttr = infra, []string{"PATH=/usr/bin:/bin", "HOME=" + adir, "CHECKPOINT_DISABLE=1"}, asAgent
 	if b, err := direct.CombinedOutput(); err == nil {
 		t.Fatalf("the agent applied without the runner:\n%s", b)

@@ -425,6 +425,9 @@ func (s *Service) Apply(ctx context.Context, peer Peer, id string, approvals [][
 	if rep.Plan.SHA256 != rec.sha256 {
 		return o.finish(ExitError, DecisionError, fmt.Errorf("the gate checked plan %s, not the saved plan %s; nothing applied", rep.Plan.SHA256, rec.sha256))
 	}
+	if rep.PolicySHA256 != "" && rep.PolicySHA256 != pol.Hash {
+		return o.finish(ExitError, DecisionError, errors.New("the policy changed while this request read it; nothing applied: apply again"))
+	}
 	o.rec.Changes = auditChanges(rep)
 	if err := s.render(o, rep, pol); err != nil {
 		return o.finish(ExitError, DecisionError, err)

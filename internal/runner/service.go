@@ -183,7 +183,9 @@ func (o *op) finish(exit int, decision string, err error) Result {
 	o.rec.Decision = decision
 	res := Result{Exit: exit, PlanID: o.rec.PlanID, PlanSHA256: o.rec.PlanSHA256}
 	if err != nil {
-		res.Exit = ExitError
+		// The audit record keeps the plan id, to tie a failure to its
+		// plan; the reply names no plan that cannot be applied or shown.
+		res.Exit, res.PlanID = ExitError, ""
 		res.Error = redactString(err.Error(), o.live.secrets)
 		o.rec.Error = res.Error
 	}

@@ -20,7 +20,7 @@ var shells = map[string]bool{"sh": true, "bash": true, "zsh": true, "dash": true
 var refusedWords = map[string]bool{
 	"apply": true, "destroy": true, "import": true, "taint": true, "untaint": true,
 	"force-unlock": true, "refresh": true, "apply-all": true, "destroy-all": true,
-	"approve": true, "sign": true,
+	"approve": true, "sign": true, "approve-plan": true,
 }
 
 // baseName is a program's name without directory, lower-cased (macOS file

@@ -72,15 +72,15 @@ func runRunnerServe(e *env, args []string) (int, error) {
 	fs := newFlags("runner serve", "planguard runner serve --socket PATH --policy FILE --env-file FILE --allow-uid UID [flags]",
 		`Serve plans and applies on a Unix socket for the uids given. The credentials in
 --env-file reach Terraform's providers only: the runner refuses to start when the
-file sets TF_VAR_* (the configuration could print those), redacts every value from
-its replies, and refuses a configuration that needs a provider the policy's
+file sets TF_VAR_* (the configuration could print those), redacts every value (of
+6 bytes or more) from its replies, and refuses a configuration that needs a provider the policy's
 providers list does not allow. SIGTERM or SIGINT stops accepting and waits for the
-requests in flight; a second one interrupts them.`,
+requests in flight; a second one interrupts them. SIGHUP reads the env file again.`,
 		`  planguard runner serve --socket /run/planguard/runner.sock --socket-group agents \
     --policy /etc/planguard/planguard.hcl --env-file /etc/planguard/runner.env \
     --allow-uid "$(id -u agent)" --audit-log /var/log/planguard/runner.jsonl
 `)
-	socket := fs.String("socket", defaultSocket(e), "the Unix socket `PATH` to create (default $PLANGUARD_RUNNER_SOCKET, else "+runner.DefaultSocket+")")
+	socket := fs.String("socket", defaultSocket(e), "the Unix socket `PATH` to create ($PLANGUARD_RUNNER_SOCKET when set)")
 	policyPath := fs.String("policy", "", "policy `FILE`; its providers list is required")
 	envFile := fs.String("env-file", "", "credentials for the providers, KEY=VALUE lines (`FILE`)")
 	tfBin := fs.String("terraform-bin", "", "terraform or tofu `BINARY` (default $PLANGUARD_TERRAFORM, else terraform on PATH)")
@@ -308,7 +308,7 @@ Exit status: 0 the gate would allow, 1 it would block, 2 error.`,
 		`  planguard runner plan
   planguard runner plan infra/prod
 `)
-	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH`")
+	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH` ($PLANGUARD_RUNNER_SOCKET when set)")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
@@ -341,7 +341,7 @@ Exit status: 0 applied, 1 blocked (nothing applied), 2 error.`,
 		`  planguard runner apply 3f9c2a...
   planguard runner apply --approval alice.json --approval bob.json 3f9c2a...
 `)
-	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH`")
+	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH` ($PLANGUARD_RUNNER_SOCKET when set)")
 	var files listFlag
 	fs.Var(&files, "approval", "a plan approval `FILE` (repeat for several)")
 	if err := parse(e, fs, args); err != nil {
@@ -372,7 +372,7 @@ func runRunnerShow(e *env, args []string) (int, error) {
 the person who reviews and approves it.`,
 		`  planguard runner show 3f9c2a...
 `)
-	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH`")
+	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH` ($PLANGUARD_RUNNER_SOCKET when set)")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}

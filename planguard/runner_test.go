@@ -88,3 +88,36 @@ func TestApprovePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerServeRefusesToStart: credentials the configuration could read,
+// and a policy that lets any provider run with them, stop serve before it
+// listens.
+func TestRunnerServeRefusesToStart(t *testing.T) {
+	dir := t.TempDir()
+	pol, _ := os.ReadFile(qsPolicy)
+	as, _ := os.ReadFile("../examples/quickstart/allowed_signers")
+	os.WriteFile(filepath.Join(dir, "allowed_signers"), as, 0o600)
+	os.WriteFile(filepath.Join(dir, "open.hcl"), pol, 0o600)
+	os.WriteFile(filepath.Join(dir, "closed.hcl"), append(pol, []byte("\nproviders = [\"terraform.io/builtin/terraform\"]\n")...), 0o600)
+	os.WriteFile(filepath.Join(dir, "tfvar.env"), []byte("AWS_REGION=eu-west-1\nTF_VAR_db_password=hunter22\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "ok.env"), []byte("AWS_REGION=eu-west-1\n"), 0o600)
+	sock := filepath.Join(dir, "runner.sock")
+	for _, c := range []struct {
+		policy, envFile, want string
+	}{
+		{"closed.hcl", "tfvar.env", "TF_VAR_db_password"},
+		{"open.hcl", "ok.env", "sets no providers list"},
+	} {
+		code, _, errs := runCLI(t, "", nil, "runner", "serve", "--socket", sock, "--policy", filepath.Join(dir, c.policy),
+			"--env-file", filepath.Join(dir, c.envFile), "--terraform-bin", "/bin/sh", "--allow-uid", "12345", "--state-dir", filepath.Join(dir, "state"))
+		if code != exitError || !strings.Contains(errs, c.want) || strings.Contains(errs, "hunter22") {
+			t.Errorf("%s %s: exit %d\n%s", c.policy, c.envFile, code, errs)
+		}
+		if _, err := os.Stat(sock); err == nil {
+			t.Errorf("%s %s: the socket was created", c.policy, c.envFile)
+		}
+	}
+	if code, _, errs := runCLI(t, "", nil, "runner", "serve", "--socket", sock, "--policy", filepath.Join(dir, "closed.hcl"), "--env-file", filepath.Join(dir, "ok.env")); code != exitError || !strings.Contains(errs, "--allow-uid") {
+		t.Errorf("no --allow-uid: %d %s", code, errs)
+	}
+}

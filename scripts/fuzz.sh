@@ -23,6 +23,7 @@ module="$(go list -m)"
 targets=(
 	./internal/plan:FuzzDecode
 	./internal/policy:FuzzParse
+	./internal/runner:FuzzRequest
 	./internal/policy:FuzzMatchAddress
 	./internal/approval:FuzzParseAllowedSigners
 	./internal/approval:FuzzParseSignature

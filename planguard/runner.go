@@ -186,6 +186,9 @@ requests in flight; a second one interrupts them. SIGHUP reads the env file agai
 	if err := svc.ValidateStartup(); err != nil {
 		return exitError, withHint(err, "fix the policy; see docs/guides/policy.md")
 	}
+	for _, w := range svc.StartupWarnings() {
+		log.Warn(w)
+	}
 	srv, err := runner.Listen(svc, runner.ServerConfig{Socket: *socket, AllowUIDs: allow, SocketGID: gid, Logger: log})
 	if err != nil {
 		return exitError, err

@@ -140,6 +140,30 @@ func (s *Service) ValidateStartup() error {
 	return requireProviders(pol)
 }
 
+// riskyProviders are providers whose data sources read the runner's host
+// at plan time: run programs, read files, fetch any URL.
+var riskyProviders = []string{
+	"registry.terraform.io/hashicorp/external", "registry.opentofu.org/hashicorp/external",
+	"registry.terraform.io/hashicorp/local", "registry.opentofu.org/hashicorp/local",
+	"registry.terraform.io/hashicorp/http", "registry.opentofu.org/hashicorp/http",
+}
+
+// StartupWarnings lists what the policy allows that a configuration could
+// use to read the runner's host at plan time; serve logs them.
+func (s *Service) StartupWarnings() []string {
+	pol, _, err := s.cfg.Policy.Load()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, src := range riskyProviders {
+		if pol.AllowsProvider(src) {
+			out = append(out, fmt.Sprintf("the policy allows %s, whose data sources run with the runner's credentials on its host at plan time (programs, files, URLs); the agent can use them through any plan", src))
+		}
+	}
+	return out
+}
+
 func requireProviders(pol *policy.Policy) error {
 	if !pol.RestrictsProviders() {
 		return fmt.Errorf("%s sets no providers list: the runner plans with its credentials, so the policy must list the providers a configuration may use (providers = [\"registry.terraform.io/hashicorp/aws\", \"terraform.io/builtin/terraform\"])", pol.Filename)

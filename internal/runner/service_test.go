@@ -309,3 +309,18 @@ func TestServiceReload(t *testing.T) {
 		t.Fatalf("after reload:\n%s", out.String())
 	}
 }
+
+func TestStartupWarnings(t *testing.T) {
+	h := newHarness(t, "")
+	if w := h.svc.StartupWarnings(); len(w) != 0 {
+		t.Errorf("builtin only: %v", w)
+	}
+	pol, err := policy.Parse([]byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"as\"\n}\nproviders = [\"registry.terraform.io/hashicorp/*\"]\nprotect \"db\" {\n  types = [\"x\"]\n}\n"), "p.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.svc.cfg.Policy = memPolicy{pol: pol}
+	if w := h.svc.StartupWarnings(); len(w) != 3 || !strings.Contains(w[0], "hashicorp/external") {
+		t.Errorf("hashicorp/*: %v", w)
+	}
+}

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -36,5 +37,27 @@ func TestRunnerBlock(t *testing.T) {
 		if p.Runner.PlanApprovals != c.want {
 			t.Errorf("%q: plan_approvals %d, want %d", c.src, p.Runner.PlanApprovals, c.want)
 		}
+	}
+}
+
+// TestRunnerGuideExample parses the runner guide's policy, so that the
+// guide cannot drift from the parser.
+func TestRunnerGuideExample(t *testing.T) {
+	b, err := os.ReadFile("../../templates/guides/agents-without-credentials.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "## The policy")
+	if !ok {
+		t.Fatal("the guide has no policy section")
+	}
+	_, example, _ := strings.Cut(section, "```hcl\n")
+	example, _, _ = strings.Cut(example, "```")
+	p, err := Parse([]byte(example), "planguard.hcl")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, example)
+	}
+	if p.Runner.PlanApprovals != 1 || !p.RestrictsProviders() || !p.AllowsProvider("terraform.io/builtin/terraform") {
+		t.Errorf("runner %+v providers %v", p.Runner, p.Providers)
 	}
 }

@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !darwin
 
 package runner
 
@@ -10,5 +10,5 @@ import (
 // peerOf is not implemented here: the runner trusts no peer it cannot
 // identify, so it refuses every connection.
 func peerOf(*net.UnixConn) (Peer, error) {
-	return Peer{UID: -1, PID: 0}, errors.New("peer credentials are read on Linux only; the runner refuses every connection on this system")
+	return Peer{UID: -1, PID: 0}, errors.New("peer credentials are read on Linux and macOS only; the runner refuses every connection on this system")
 }

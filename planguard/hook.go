@@ -347,6 +347,7 @@ func optString(obj map[string]json.RawMessage, key string) (string, error) {
 // reason on stderr too, and the exit status the agent treats as a block
 // (2, and no JSON, for an agent planguard does not know).
 func hookDeny(e *env, agent, reason string) int {
+	reason = runnerAdvice(e, reason)
 	code := 2
 	if p, ok := agents[agent]; ok {
 		b, _ := json.Marshal(p.deny(reason))

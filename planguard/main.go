@@ -70,6 +70,8 @@ func commands() []command {
 		{"keygen", "make an ed25519 signing key and print its allowed_signers line", runKeygen},
 		{"verify", "check the approvals in .tf files against the policy, without a plan", runVerify},
 		{"hook", "answer a coding agent's pre-tool-call hook (deny destructive terraform calls)", runHook},
+		{"runner", "plan and apply through a local runner that holds the credentials (serve, plan, apply, show)", runRunner},
+		{"approve-plan", "sign a plan approval for one saved plan (its sha256) that planguard runner applies", runApprovePlan},
 		{"version", "print the version", runVersion},
 	}
 }

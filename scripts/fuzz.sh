@@ -25,6 +25,7 @@ targets=(
 	./internal/planfile:FuzzRead
 	./internal/planfile:FuzzRecord
 	./internal/policy:FuzzParse
+	./internal/runner:FuzzRequest
 	./internal/policy:FuzzMatchAddress
 	./internal/trust:FuzzParseAllowedSigners
 	./internal/trust:FuzzParseRevocations

@@ -67,15 +67,21 @@ type Certificate struct {
 // trusts for that principal at now, or with a user certificate one of its
 // cert-authority lines trusts.
 func VerifySignature(st Statement, principal, armored string, signers *trust.AllowedSigners, now time.Time) (Verified, error) {
+	payload, err := st.Payload()
+	if err != nil {
+		return Verified{}, &SignatureError{Principal: principal, Kind: ProblemBadSignature, Err: err}
+	}
+	return verifyPayload(payload, principal, armored, signers, now)
+}
+
+// verifyPayload is the signature check over payload bytes already made: the
+// one check of resource and plan approvals alike.
+func verifyPayload(payload []byte, principal, armored string, signers *trust.AllowedSigners, now time.Time) (Verified, error) {
 	fail := func(kind string, err error) (Verified, error) {
 		return Verified{}, &SignatureError{Principal: principal, Kind: kind, Err: err}
 	}
 	if principal == "" {
 		return fail(ProblemBadSignature, errors.New("principal is empty"))
-	}
-	payload, err := st.Payload()
-	if err != nil {
-		return fail(ProblemBadSignature, err)
 	}
 	sig, err := sshsig.Parse(armored)
 	if err != nil {

@@ -34,6 +34,9 @@ type PlanSource struct {
 	Getenv       func(string) string
 	// Dir is where `terraform show` runs ("" = the current directory).
 	Dir string
+	// Env is the whole environment of `terraform show`; nil means the
+	// process's own.
+	Env []string
 }
 
 // Request is one check.
@@ -115,7 +118,7 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	// and imports; not keeping other creates and no-ops, nor unprotected
 	// prior objects, keeps memory flat on huge plans.
 	src := req.Plan
-	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: pol.Protects, Dir: src.Dir, Context: ctx})
+	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: pol.Protects, Dir: src.Dir, Env: src.Env, Context: ctx})
 	if err != nil {
 		return nil, hint.With(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
 	}

@@ -29,6 +29,9 @@ type Options struct {
 	// the plan's configuration, where `terraform init` ran); "" means the
 	// current directory.
 	Dir string
+	// Env is the whole environment of `terraform show`; nil means the
+	// process's own.
+	Env []string
 	// Logger receives debug logs; nil means none.
 	Logger hclog.Logger
 	// Context bounds the `terraform show` run; nil means
@@ -144,7 +147,7 @@ func readSaved(path string, opts Options, log hclog.Logger) (*Plan, error) {
 	bin := tfexec.Find(opts.TerraformBin, opts.getenv())
 	log.Debug("running terraform show", "bin", bin, "plan", path, "copy", pinned.Path, "dir", opts.Dir)
 	var p *Plan
-	err = tfexec.Show(ctx, bin, opts.Dir, pinned.Path, func(r io.Reader) error {
+	err = tfexec.Show(ctx, bin, opts.Dir, opts.Env, pinned.Path, func(r io.Reader) error {
 		var err error
 		p, err = decodeWithOptions(r, opts)
 		return err

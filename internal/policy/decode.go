@@ -25,6 +25,7 @@ var (
 			{Type: "allow_provisioners", LabelNames: []string{"name"}},
 			{Type: "protect_actions", LabelNames: []string{"name"}},
 			{Type: "allow_actions", LabelNames: []string{"name"}},
+			{Type: "runner"},
 		},
 	}
 	trustSchema = &hcl.BodySchema{
@@ -107,6 +108,7 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 	diags = append(diags, decodeLockFile(p, content)...)
 	diags = append(diags, decodeProvisioning(p, content)...)
 	diags = append(diags, decodeActions(p, content)...)
+	diags = append(diags, decodeRunner(p, content)...)
 	switch {
 	case len(trust) == 0 && written["trust"] > 0:
 		// A trust block with labels: reported by Content already.

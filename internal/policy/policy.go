@@ -83,6 +83,8 @@ type Policy struct {
 	LockFilePath string
 	// LockFile is the content of the lock file. Only Load fills it.
 	LockFile []byte
+	// Runner is the runner block (see runner.go).
+	Runner RunnerSettings
 
 	trustRange   hcl.Range // the allowed_signers attribute, for Load's messages
 	trustRaw     string    // the allowed_signers attribute's value, as written

@@ -12,7 +12,7 @@ import (
 var refusedWords = map[string]bool{
 	"apply": true, "destroy": true, "import": true, "taint": true, "untaint": true,
 	"force-unlock": true, "refresh": true, "apply-all": true, "destroy-all": true,
-	"approve": true, "sign": true,
+	"approve": true, "sign": true, "approve-plan": true,
 }
 
 // baseName is a program's name without directory, lower-cased (macOS file

@@ -234,7 +234,7 @@ func (a *analyzer) planguard(c call) kind {
 		return kindOther
 	}
 	switch strings.ToLower(sub.s) {
-	case "approve", "sign":
+	case "approve", "sign", "approve-plan":
 		a.refuse("`%s`: an agent proposes approvals, a person signs them (planguard %s runs on the approver's machine with their key)", line, sub.s)
 		return kindOther
 	case "check", "verify", "version", "payload", "verify-attestation":

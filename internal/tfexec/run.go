@@ -49,14 +49,14 @@ func (e *ShowError) Error() string {
 func (e *ShowError) Unwrap() error { return e.Err }
 
 // Show runs `bin show -json -no-color planPath` in dir ("" = the current
-// directory) and streams its standard output to decode; whatever decode
+// directory), with environment env (nil = planguard's own) and streams its standard output to decode; whatever decode
 // leaves unread is drained so that terraform can exit. When ctx ends,
 // terraform is killed. A terraform that fails is a *ShowError (whatever
 // decode returned), one that cannot start a *StartError; otherwise the
 // error is decode's.
-func Show(ctx context.Context, bin, dir, planPath string, decode func(io.Reader) error) error {
+func Show(ctx context.Context, bin, dir string, env []string, planPath string, decode func(io.Reader) error) error {
 	cmd := exec.CommandContext(ctx, bin, "show", "-json", "-no-color", planPath)
-	cmd.Dir = dir
+	cmd.Dir, cmd.Env = dir, env
 	stderr := &limitedBuffer{max: MaxStderr}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
@@ -87,6 +87,8 @@ type ApplyOptions struct {
 	Args []string
 	// Dir is the working directory ("" = the current directory).
 	Dir string
+	// Env is terraform's whole environment; nil means planguard's own.
+	Env []string
 	// Stdout and Stderr receive terraform's output; standard input is empty.
 	Stdout, Stderr io.Writer
 	// Grace is how long terraform may take to stop after the interrupt;
@@ -122,7 +124,7 @@ func Apply(ctx context.Context, o ApplyOptions) error {
 		grace = DefaultGrace
 	}
 	cmd := exec.CommandContext(ctx, o.Bin, o.Args...)
-	cmd.Dir = o.Dir
+	cmd.Dir, cmd.Env = o.Dir, o.Env
 	cmd.Stdout, cmd.Stderr = o.Stdout, o.Stderr
 	cmd.Cancel = func() error { return interrupt(cmd) }
 	cmd.WaitDelay = grace

@@ -1,0 +1,94 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// MaxEnvFile bounds the env file.
+const MaxEnvFile = 1 << 20
+
+var envKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// ParseEnvFile reads KEY=VALUE lines: blank lines and lines starting with
+// '#' are skipped, an optional "export " prefix is allowed, and a value in
+// matching single or double quotes loses them (no escapes are read). A
+// line without '=' or with a bad key is an error naming the line (never the
+// value). Refused keys (see RefuseEnv) are errors too.
+func ParseEnvFile(name string, data []byte) ([]string, error) {
+	if len(data) > MaxEnvFile {
+		return nil, fmt.Errorf("%s is more than %d bytes", name, MaxEnvFile)
+	}
+	var env []string
+	seen := map[string]int{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), MaxEnvFile)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		k, v, ok := strings.Cut(line, "=")
+		k = strings.TrimSpace(k)
+		if !ok || !envKey.MatchString(k) {
+			return nil, fmt.Errorf("%s:%d: want KEY=VALUE with KEY of letters, digits and '_'", name, n)
+		}
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		}
+		if first, dup := seen[k]; dup {
+			return nil, fmt.Errorf("%s:%d: %s is already set on line %d", name, n, k, first)
+		}
+		seen[k] = n
+		if err := RefuseEnv(k); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+		env = append(env, k+"="+v)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return env, nil
+}
+
+// RefuseEnv says why a variable must not reach the runner's Terraform, or
+// nil. TF_VAR_* would hand a value to the configuration, which can print
+// it (nonsensitive(), an output, a resource attribute); TF_CLI_ARGS* would
+// add flags to the apply of a judged plan; TF_CLI_CONFIG_FILE would replace
+// the runner's own CLI configuration.
+func RefuseEnv(key string) error {
+	up := strings.ToUpper(key)
+	switch {
+	case strings.HasPrefix(up, "TF_VAR_"):
+		return fmt.Errorf("%s: a TF_VAR_ variable reaches the configuration, which the agent writes and which can print it with nonsensitive(); give credentials to providers only (e.g. AWS_ACCESS_KEY_ID), never as input variables", key)
+	case strings.HasPrefix(up, "TF_CLI_ARGS"):
+		return fmt.Errorf("%s: extra command-line arguments would change what the runner plans and applies", key)
+	case up == "TF_CLI_CONFIG_FILE" || up == "TERRAFORM_CONFIG" || up == "TF_DATA_DIR" || up == "TF_PLUGIN_CACHE_DIR":
+		return fmt.Errorf("%s: the runner sets Terraform's CLI configuration and data directory itself (--cli-config)", key)
+	}
+	return nil
+}
+
+// SecretValues are the values of env, longest first, that a reply must not
+// contain: every value at least minSecret bytes long (shorter ones, such as
+// a region flag "1", would redact ordinary words).
+func SecretValues(env []string) (secrets, short []string) {
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if len(v) >= minSecret {
+			secrets = append(secrets, v)
+		} else if v != "" {
+			short = append(short, k)
+		}
+	}
+	return secrets, short
+}
+
+// minSecret is the shortest env-file value redacted from replies.
+const minSecret = 6

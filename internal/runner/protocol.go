@@ -1,0 +1,160 @@
+// Package runner is planguard's local runner: a service that holds the
+// apply credentials on behalf of an agent that has none. A client (the
+// agent) sends a configuration over a Unix socket; the runner plans it in a
+// directory of its own with its own CLI configuration, runs the gate on the
+// saved plan, and later applies exactly that plan when the gate and enough
+// plan approvals allow it. The credentials reach Terraform's providers and
+// nothing else: never the configuration, never a reply.
+//
+// The package has three layers: the protocol (this file: JSON lines over a
+// stream, bounded), the service (Service: plan, apply, show, each audited),
+// and the front door (Server: the socket, peer credentials, one goroutine
+// per connection, graceful shutdown). Client is the other end.
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ProtocolVersion is the version every request carries; a runner refuses
+// any other.
+const ProtocolVersion = 1
+
+// Ops a request can ask for.
+const (
+	OpPlan  = "plan"
+	OpApply = "apply"
+	OpShow  = "show"
+)
+
+// Exit codes a reply ends with; the client exits with them.
+const (
+	ExitAllow = 0 // plan: the gate would allow; apply: applied; show: shown
+	ExitBlock = 1 // plan: the gate would block; apply: refused, nothing ran
+	ExitError = 2 // anything else, including a refused peer; also blocks
+)
+
+// Protocol bounds.
+const (
+	// MaxRequest bounds one request line: the configuration (base64) and
+	// the plan approvals.
+	MaxRequest = 48 << 20
+	// MaxFrame bounds one reply line the client accepts.
+	MaxFrame = 1 << 20
+	// MaxApprovals bounds the plan approvals one apply request carries.
+	MaxApprovals = 32
+)
+
+// Request is the one message a client sends: a JSON object on one line.
+type Request struct {
+	Version int    `json:"version"`
+	Op      string `json:"op"`
+	// Files is the configuration to plan (OpPlan).
+	Files []File `json:"files,omitempty"`
+	// PlanID names a plan made earlier (OpApply, OpShow).
+	PlanID string `json:"plan_id,omitempty"`
+	// Approvals are plan approval files, as read from disk (OpApply).
+	Approvals [][]byte `json:"approvals,omitempty"`
+}
+
+// File is one file of a configuration: a slash-separated path relative to
+// the configuration's root, and its content.
+type File struct {
+	Path string `json:"path"`
+	Data []byte `json:"data"`
+}
+
+// Frame is one reply line. A reply is any number of output frames, then
+// exactly one final frame (Done set), after which the runner closes the
+// connection.
+type Frame struct {
+	// Out is text for the client's standard output.
+	Out string `json:"out,omitempty"`
+	// Done marks the final frame, with Exit, and Error when Exit is
+	// ExitError.
+	Done  bool   `json:"done,omitempty"`
+	Exit  int    `json:"exit,omitempty"`
+	Error string `json:"error,omitempty"`
+	// PlanID and PlanSHA256 name the plan a plan request made.
+	PlanID     string `json:"plan_id,omitempty"`
+	PlanSHA256 string `json:"plan_sha256,omitempty"`
+}
+
+// readRequest reads and validates the one request line of a connection.
+func readRequest(r io.Reader) (*Request, error) {
+	br := bufio.NewReaderSize(io.LimitReader(r, MaxRequest+1), 64<<10)
+	line, err := readLine(br, MaxRequest)
+	if err != nil {
+		return nil, fmt.Errorf("read request: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	var req Request
+	if err := dec.Decode(&req); err != nil {
+		return nil, fmt.Errorf("read request: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("read request: data after the request object")
+	}
+	if req.Version != ProtocolVersion {
+		return nil, fmt.Errorf("request protocol version %d; this runner speaks %d (use the planguard release the runner runs)", req.Version, ProtocolVersion)
+	}
+	switch req.Op {
+	case OpPlan:
+		if req.PlanID != "" || len(req.Approvals) > 0 {
+			return nil, errors.New("a plan request carries files only")
+		}
+	case OpApply, OpShow:
+		if len(req.Files) > 0 {
+			return nil, fmt.Errorf("a %s request carries no files", req.Op)
+		}
+		if req.Op == OpShow && len(req.Approvals) > 0 {
+			return nil, errors.New("a show request carries no approvals")
+		}
+		if len(req.Approvals) > MaxApprovals {
+			return nil, fmt.Errorf("%d plan approvals; at most %d", len(req.Approvals), MaxApprovals)
+		}
+	default:
+		return nil, fmt.Errorf("unknown op %q (plan, apply, show)", req.Op)
+	}
+	return &req, nil
+}
+
+// readLine reads one '\n'-terminated line of at most max bytes.
+func readLine(br *bufio.Reader, limit int) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(line)+len(chunk) > limit+1 {
+			return nil, fmt.Errorf("message longer than %d bytes", limit)
+		}
+		line = append(line, chunk...)
+		switch {
+		case err == nil:
+			return line[:len(line)-1], nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && len(line) > limit:
+			return nil, fmt.Errorf("message longer than %d bytes", limit)
+		case errors.Is(err, io.EOF):
+			return nil, errors.New("connection closed before the end of the message")
+		default:
+			return nil, err
+		}
+	}
+}
+
+// writeJSONLine writes v as one JSON line.
+func writeJSONLine(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}

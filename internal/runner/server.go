@@ -1,0 +1,250 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"slices"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hashicorp/go-hclog"
+)
+
+// ServerConfig configures the socket front door.
+type ServerConfig struct {
+	// Socket is the path of the Unix socket to create.
+	Socket string
+	// AllowUIDs are the only peer uids served; everyone else is refused.
+	AllowUIDs []int
+	// SocketGID, when not -1, is the group the socket is given (with mode
+	// 0660), so that the agent's group can connect; with -1 the mode is
+	// 0600 and only the runner's own uid can connect.
+	SocketGID int
+	// MaxConns bounds the connections served at once; more are refused.
+	// 0 means 8.
+	MaxConns int
+	// RequestTimeout bounds reading a request; 0 means a minute.
+	RequestTimeout time.Duration
+	// WriteTimeout bounds writing one reply frame; a client that stops
+	// reading loses the rest of the reply, and the work goes on. 0 means
+	// 30 seconds.
+	WriteTimeout time.Duration
+	// PlanTimeout and ApplyTimeout bound one plan (init, plan, gate) and
+	// one apply; 0 means 30 minutes and 2 hours.
+	PlanTimeout, ApplyTimeout time.Duration
+	Logger                    hclog.Logger
+}
+
+// Server serves a Service on a Unix socket, one goroutine per connection,
+// one request per connection.
+type Server struct {
+	svc  *Service
+	cfg  ServerConfig
+	ln   *net.UnixListener
+	sem  chan struct{}
+	wg   sync.WaitGroup
+	hard context.Context // ends only on Stop: work in flight is not cut by a drain
+	stop context.CancelFunc
+}
+
+// Listen creates the socket: never with wider permissions than asked, even
+// for an instant (the umask is 0177 while it is created), replacing a
+// stale socket nobody listens on and refusing anything else at the path.
+func Listen(svc *Service, cfg ServerConfig) (*Server, error) {
+	if len(cfg.AllowUIDs) == 0 {
+		return nil, errors.New("no uid is allowed: pass --allow-uid for the agent's uid")
+	}
+	if cfg.MaxConns == 0 {
+		cfg.MaxConns = 8
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = time.Minute
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = 30 * time.Second
+	}
+	if cfg.PlanTimeout == 0 {
+		cfg.PlanTimeout = 30 * time.Minute
+	}
+	if cfg.ApplyTimeout == 0 {
+		cfg.ApplyTimeout = 2 * time.Hour
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = hclog.NewNullLogger()
+	}
+	if fi, err := os.Lstat(cfg.Socket); err == nil {
+		if fi.Mode().Type() != os.ModeSocket {
+			return nil, fmt.Errorf("%s exists and is not a socket", cfg.Socket)
+		}
+		if c, err := net.DialTimeout("unix", cfg.Socket, time.Second); err == nil {
+			_ = c.Close()
+			return nil, fmt.Errorf("a runner already listens on %s", cfg.Socket)
+		}
+		if err := os.Remove(cfg.Socket); err != nil {
+			return nil, fmt.Errorf("remove stale socket: %w", err)
+		}
+	}
+	var ln *net.UnixListener
+	err := withUmask(0o177, func() error {
+		var err error
+		ln, err = net.ListenUnix("unix", &net.UnixAddr{Name: cfg.Socket, Net: "unix"})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ln.SetUnlinkOnClose(true)
+	mode := os.FileMode(0o600)
+	if cfg.SocketGID != -1 {
+		if err := os.Chown(cfg.Socket, -1, cfg.SocketGID); err != nil {
+			_ = ln.Close()
+			return nil, fmt.Errorf("give the socket to group %d: %w", cfg.SocketGID, err)
+		}
+		mode = 0o660
+	}
+	if err := os.Chmod(cfg.Socket, mode); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	hard, stop := context.WithCancel(context.Background())
+	return &Server{svc: svc, cfg: cfg, ln: ln, sem: make(chan struct{}, cfg.MaxConns), hard: hard, stop: stop}, nil
+}
+
+// Serve accepts connections until ctx ends, then stops accepting and waits
+// for the requests in flight to finish (an apply is never cut short by a
+// drain; Stop cuts it). It returns nil after a drain.
+func (s *Server) Serve(ctx context.Context) error {
+	s.cfg.Logger.Info("listening", "socket", s.cfg.Socket, "allow_uids", s.cfg.AllowUIDs)
+	go func() {
+		<-ctx.Done()
+		_ = s.ln.Close()
+	}()
+	var err error
+	for {
+		conn, aerr := s.ln.AcceptUnix()
+		if aerr != nil {
+			if ctx.Err() == nil {
+				err = aerr
+			}
+			break
+		}
+		select {
+		case s.sem <- struct{}{}:
+			s.wg.Add(1)
+			go func() {
+				defer func() { <-s.sem; s.wg.Done() }()
+				s.handle(conn)
+			}()
+		default:
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				s.refuseBusy(conn)
+			}()
+		}
+	}
+	_ = s.ln.Close()
+	s.cfg.Logger.Info("draining: waiting for requests in flight")
+	s.wg.Wait()
+	s.cfg.Logger.Info("drained")
+	return err
+}
+
+// Stop cancels the work in flight: terraform receives SIGINT, and is
+// killed after its grace period.
+func (s *Server) Stop() { s.stop() }
+
+func (s *Server) refuseBusy(conn *net.UnixConn) {
+	defer func() { _ = conn.Close() }()
+	peer, _ := peerOf(conn)
+	res := s.svc.Refuse("connect", peer, fmt.Errorf("the runner is serving %d requests, its limit; try again shortly", s.cfg.MaxConns))
+	_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
+	_ = writeJSONLine(conn, finalFrame(res))
+}
+
+func finalFrame(r Result) Frame {
+	return Frame{Done: true, Exit: r.Exit, Error: r.Error, PlanID: r.PlanID, PlanSHA256: r.PlanSHA256}
+}
+
+func (s *Server) handle(conn *net.UnixConn) {
+	defer func() { _ = conn.Close() }()
+	log := s.cfg.Logger
+	reply := func(r Result) {
+		_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
+		if err := writeJSONLine(conn, finalFrame(r)); err != nil {
+			log.Warn("final reply not delivered", "error", err)
+		}
+	}
+	peer, err := peerOf(conn)
+	if err != nil {
+		reply(s.svc.Refuse("connect", Peer{UID: -1}, fmt.Errorf("cannot identify the peer: %w", err)))
+		return
+	}
+	log = log.With("peer_uid", peer.UID, "peer_pid", peer.PID)
+	if !slices.Contains(s.cfg.AllowUIDs, peer.UID) {
+		log.Warn("peer refused")
+		reply(s.svc.Refuse("connect", peer, fmt.Errorf("uid %d may not use this runner; run the client as the agent's user, or ask the runner's operator for --allow-uid", peer.UID)))
+		return
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(s.cfg.RequestTimeout))
+	req, err := readRequest(conn)
+	if err != nil {
+		reply(s.svc.Refuse("request", peer, err))
+		return
+	}
+	_ = conn.SetReadDeadline(time.Time{})
+	log.Debug("request", "op", req.Op, "plan_id", req.PlanID, "files", len(req.Files), "approvals", len(req.Approvals))
+	out := &frameWriter{conn: conn, timeout: s.cfg.WriteTimeout}
+	var res Result
+	switch req.Op {
+	case OpPlan:
+		ctx, cancel := context.WithTimeout(s.hard, s.cfg.PlanTimeout)
+		res = s.svc.Plan(ctx, peer, req.Files, out)
+		cancel()
+	case OpApply:
+		ctx, cancel := context.WithTimeout(s.hard, s.cfg.ApplyTimeout)
+		res = s.svc.Apply(ctx, peer, req.PlanID, req.Approvals, out)
+		cancel()
+	case OpShow:
+		ctx, cancel := context.WithTimeout(s.hard, s.cfg.PlanTimeout)
+		res = s.svc.Show(ctx, peer, req.PlanID, out)
+		cancel()
+	}
+	reply(res)
+}
+
+// frameWriter turns output into Out frames. A client that stops reading
+// loses the rest of the output; the writer never fails the work.
+type frameWriter struct {
+	mu      sync.Mutex
+	conn    net.Conn
+	timeout time.Duration
+	broken  bool
+}
+
+// maxChunk keeps a frame under MaxFrame even if every byte is escaped.
+const maxChunk = 64 << 10
+
+func (w *frameWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for rest := p; len(rest) > 0 && !w.broken; {
+		n := min(len(rest), maxChunk)
+		for n < len(rest) && n > 0 && !utf8.RuneStart(rest[n]) {
+			n-- // do not split a character between frames
+		}
+		_ = w.conn.SetWriteDeadline(time.Now().Add(w.timeout))
+		if err := writeJSONLine(w.conn, Frame{Out: string(rest[:n])}); err != nil {
+			w.broken = true
+		}
+		rest = rest[n:]
+	}
+	return len(p), nil
+}
+
+var _ io.Writer = (*frameWriter)(nil)

@@ -1,0 +1,546 @@
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/report"
+)
+
+// DefaultPlanTTL is how long a plan id stays valid.
+const DefaultPlanTTL = time.Hour
+
+// Config is what a Service needs; every dependency is injected.
+type Config struct {
+	Policy    PolicySource
+	Gate      Gate
+	Terraform Terraform
+	Audit     Auditor
+	// StateDir holds one private directory per plan; it must exist and
+	// belong to the runner alone.
+	StateDir string
+	// Secrets are the values no reply may contain (the env file's).
+	Secrets []string
+	// DefaultHost is the registry of a provider source without a host:
+	// TerraformRegistry or OpenTofuRegistry.
+	DefaultHost string
+	// PlanTTL is how long a plan id stays valid; 0 means DefaultPlanTTL.
+	PlanTTL time.Duration
+	// Limits bound a configuration; zero means DefaultLimits.
+	Limits Limits
+	// Now is the clock; nil means time.Now.
+	Now    func() time.Time
+	Logger hclog.Logger
+}
+
+// Peer is who sent a request, from the socket's peer credentials.
+type Peer struct {
+	UID, GID, PID int
+}
+
+// Result is the outcome of one request.
+type Result struct {
+	Exit int
+	// Error is set when Exit is ExitError; it is redacted.
+	Error      string
+	PlanID     string
+	PlanSHA256 string
+}
+
+// Service is the runner's service layer: it plans a configuration, judges
+// and applies a saved plan, shows one, and audits each decision. Every
+// front door (the Unix socket today) calls it; it is safe for concurrent
+// use.
+type Service struct {
+	cfg   Config
+	live  atomic.Pointer[liveConfig]
+	mu    sync.Mutex
+	plans map[string]*planRecord
+}
+
+// liveConfig is what Reload swaps: each request takes the one current when
+// it starts, and keeps it to the end.
+type liveConfig struct {
+	tf      Terraform
+	secrets []string
+}
+
+// planRecord is a plan the runner made and may apply once.
+type planRecord struct {
+	id       string
+	dir      string // the plan's private directory
+	work     string // the configuration, where terraform ran
+	planFile string // the saved plan, read-only
+	sha256   string
+	expires  time.Time
+	busy     bool // an apply or show is using it
+	used     bool // applied (or an apply started)
+}
+
+// NewService checks cfg and returns a service.
+func NewService(cfg Config) (*Service, error) {
+	if cfg.Policy == nil || cfg.Gate == nil || cfg.Terraform == nil || cfg.Audit == nil || cfg.StateDir == "" {
+		return nil, errors.New("runner: Policy, Gate, Terraform, Audit and StateDir are required")
+	}
+	if cfg.PlanTTL == 0 {
+		cfg.PlanTTL = DefaultPlanTTL
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
+	if cfg.DefaultHost == "" {
+		cfg.DefaultHost = TerraformRegistry
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = hclog.NewNullLogger()
+	}
+	s := &Service{cfg: cfg, plans: map[string]*planRecord{}}
+	s.live.Store(&liveConfig{tf: cfg.Terraform, secrets: cfg.Secrets})
+	return s, nil
+}
+
+// Reload swaps, atomically, the Terraform that requests starting from now
+// use (with new credentials in its environment) and the secrets redacted
+// from replies. The secrets redacted before stay redacted: a rotated
+// credential is still one.
+func (s *Service) Reload(tf Terraform, secrets []string) {
+	old := s.live.Load()
+	merged := append(append([]string(nil), old.secrets...), secrets...)
+	s.live.Store(&liveConfig{tf: tf, secrets: merged})
+}
+
+// ValidateStartup checks, once before serving, what every request will
+// need: the policy loads, and restricts providers (data sources run at
+// plan time with the runner's credentials, so an unrestricted policy would
+// let any configuration run any provider with them).
+func (s *Service) ValidateStartup() error {
+	pol, _, err := s.cfg.Policy.Load()
+	if err != nil {
+		return err
+	}
+	return requireProviders(pol)
+}
+
+// riskyProviders are providers whose data sources read the runner's host
+// at plan time: run programs, read files, fetch any URL.
+var riskyProviders = []string{
+	"registry.terraform.io/hashicorp/external", "registry.opentofu.org/hashicorp/external",
+	"registry.terraform.io/hashicorp/local", "registry.opentofu.org/hashicorp/local",
+	"registry.terraform.io/hashicorp/http", "registry.opentofu.org/hashicorp/http",
+}
+
+// StartupWarnings lists what the policy allows that a configuration could
+// use to read the runner's host at plan time; serve logs them.
+func (s *Service) StartupWarnings() []string {
+	pol, _, err := s.cfg.Policy.Load()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, src := range riskyProviders {
+		if pol.AllowsProvider(src) {
+			out = append(out, fmt.Sprintf("the policy allows %s, whose data sources run with the runner's credentials on its host at plan time (programs, files, URLs); the agent can use them through any plan", src))
+		}
+	}
+	return out
+}
+
+func requireProviders(pol *policy.Policy) error {
+	if !pol.RestrictsProviders() {
+		return fmt.Errorf("%s sets no providers list: the runner plans with its credentials, so the policy must list the providers a configuration may use (providers = [\"registry.terraform.io/hashicorp/aws\", \"terraform.io/builtin/terraform\"])", pol.Filename)
+	}
+	return nil
+}
+
+var planIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+func newPlanID() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// op carries one request's configuration, output, log and audit fields.
+type op struct {
+	s    *Service
+	live *liveConfig
+	out  *redactor
+	log  hclog.Logger
+	rec  Record
+}
+
+func (s *Service) begin(name string, peer Peer, out io.Writer) *op {
+	live := s.live.Load()
+	o := &op{s: s, live: live, out: newRedactor(out, live.secrets)}
+	o.rec = Record{Op: name, PeerUID: peer.UID, PeerPID: peer.PID}
+	o.log = s.cfg.Logger.With("op", name, "peer_uid", peer.UID, "peer_pid", peer.PID)
+	return o
+}
+
+func (o *op) printf(format string, args ...any) { fmt.Fprintf(o.out, format, args...) }
+
+// finish writes the audit record and returns the result, redacted. An
+// audit record that cannot be written turns the result into an error.
+func (o *op) finish(exit int, decision string, err error) Result {
+	o.rec.Time = o.s.cfg.Now().UTC()
+	o.rec.Decision = decision
+	res := Result{Exit: exit, PlanID: o.rec.PlanID, PlanSHA256: o.rec.PlanSHA256}
+	if err != nil {
+		// The audit record keeps the plan id, to tie a failure to its
+		// plan; the reply names no plan that cannot be applied or shown.
+		res.Exit, res.PlanID = ExitError, ""
+		res.Error = redactString(err.Error(), o.live.secrets)
+		o.rec.Error = res.Error
+	}
+	if aerr := o.s.cfg.Audit.Record(o.rec); aerr != nil {
+		o.log.Error("audit record not written", "error", aerr)
+		res.Exit, res.Error = ExitError, redactString(aerr.Error(), o.live.secrets)
+	}
+	_ = o.out.Flush()
+	o.log.Info("request done", "decision", decision, "exit", res.Exit)
+	return res
+}
+
+// Refuse records a request refused before any op (a peer not allowed, a
+// malformed request) and returns its result.
+func (s *Service) Refuse(opName string, peer Peer, err error) Result {
+	return s.begin(opName, peer, io.Discard).finish(ExitError, DecisionRefused, err)
+}
+
+// Plan writes files into a fresh directory, refuses a provider the policy
+// does not list, runs init and plan there with the runner's CLI
+// configuration and credentials, judges the saved plan and keeps it under a
+// new plan id. out receives Terraform's output and the gate's report, then
+// "plan sha256: HEX" and, last, "plan id: ID". Exit: 0 the gate would
+// allow, 1 it would block, 2 error.
+func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writer) Result {
+	o := s.begin(OpPlan, peer, out)
+	s.sweep()
+	id, err := newPlanID()
+	if err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	o.rec.PlanID = id
+	o.log = o.log.With("plan_id", id)
+	dir := filepath.Join(s.cfg.StateDir, id)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			removePlanDir(dir, o.log)
+		}
+	}()
+	work := filepath.Join(dir, "config")
+	if err := os.Mkdir(work, 0o700); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	if err := Materialize(work, files, s.cfg.Limits); err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused: %w", err))
+	}
+	pol, _, err := s.cfg.Policy.Load()
+	if err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	o.rec.PolicySHA256, o.rec.Scope = pol.Hash, pol.Scope
+	if err := requireProviders(pol); err != nil {
+		return o.finish(ExitError, DecisionRefused, err)
+	}
+	used, err := RequiredProviders(work, s.cfg.DefaultHost)
+	if err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
+	if err := allowed(pol, used, "the configuration requires"); err != nil {
+		return o.finish(ExitError, DecisionRefused, err)
+	}
+	o.log.Debug("providers allowed", "providers", used)
+	calls, err := FileFunctionCalls(work)
+	if err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
+	if len(calls) > 0 {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: it calls functions that read the runner's files at plan time (%s); the runner sends no file they could read, and the runner's own files hold its credentials", strings.Join(calls, "; ")))
+	}
+	if err := o.live.tf.Init(ctx, work, o.out); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	// init also installs what the state alone needs; nothing has run yet.
+	locked, err := LockedProviders(filepath.Join(work, lockFileName))
+	if err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("the lock file init wrote: %w", err))
+	}
+	if err := allowed(pol, locked, "init installed"); err != nil {
+		return o.finish(ExitError, DecisionRefused, err)
+	}
+	planFile := filepath.Join(dir, "plan.tfplan")
+	if err := o.live.tf.Plan(ctx, work, planFile, o.out); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	if err := os.Chmod(planFile, 0o400); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	sum, err := fileSHA256(planFile)
+	if err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	o.rec.PlanSHA256 = sum
+	rep, err := s.cfg.Gate.Check(ctx, planFile, work)
+	if err != nil {
+		return o.finish(ExitError, DecisionError, fmt.Errorf("the gate could not check the plan: %w", err))
+	}
+	if rep.Plan.SHA256 != sum {
+		return o.finish(ExitError, DecisionError, fmt.Errorf("the gate checked plan %s, not the saved plan %s", rep.Plan.SHA256, sum))
+	}
+	o.rec.Changes = auditChanges(rep)
+	if err := s.render(o, rep, pol); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	need := pol.Runner.PlanApprovals
+	o.rec.PlanApprovalsNeeded = need
+	if rep.Decision == gate.Allow && need > 0 {
+		o.printf("\nplanguard runner: applying this plan also needs %d plan approval(s) by trusted principals. A person reviews it ('planguard runner show %s') and signs:\n  %s\n",
+			need, id, approvePlanCommand(pol.Scope, sum))
+	}
+	o.printf("\nplan sha256: %s\nplan id: %s\n", sum, id)
+	s.mu.Lock()
+	s.plans[id] = &planRecord{id: id, dir: dir, work: work, planFile: planFile, sha256: sum, expires: s.cfg.Now().Add(s.cfg.PlanTTL)}
+	s.mu.Unlock()
+	keep = true
+	if rep.Decision != gate.Allow {
+		return o.finish(ExitBlock, DecisionBlock, nil)
+	}
+	return o.finish(ExitAllow, DecisionAllow, nil)
+}
+
+// allowed refuses any provider source the policy does not list.
+func allowed(pol *policy.Policy, sources []string, what string) error {
+	var bad []string
+	for _, src := range sources {
+		if !pol.AllowsProvider(src) {
+			bad = append(bad, src)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%s provider(s) %s, which %s's providers list does not allow: the runner would start them with its credentials. Use an allowed provider, or ask the policy's owners to add it", what, strings.Join(bad, ", "), pol.Filename)
+	}
+	return nil
+}
+
+func (s *Service) render(o *op, rep *gate.Report, pol *policy.Policy) error {
+	r, err := report.New("text", report.Options{PlanPath: "PLAN", PolicyPath: pol.Filename})
+	if err != nil {
+		return err
+	}
+	o.printf("\n")
+	for _, w := range rep.Warnings {
+		o.printf("planguard: warning: %s\n", w)
+	}
+	return r.Render(o.out, rep)
+}
+
+func approvePlanCommand(scope, sum string) string {
+	return fmt.Sprintf("planguard approve-plan --plan-sha256 %s --scope %s --key KEY --principal YOU --expires 1h --out plan-approval.json", sum, scope)
+}
+
+// take finds a plan for an apply or a show and marks it busy; release
+// undoes that.
+func (s *Service) take(id string) (*planRecord, error) {
+	if !planIDPattern.MatchString(id) {
+		return nil, fmt.Errorf("%q is not a plan id (32 hex digits, the last line of 'planguard runner plan')", id)
+	}
+	s.sweep()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.plans[id]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("no plan %s: it expired, was applied already, or the runner restarted; plan again", id)
+	case rec.used:
+		return nil, fmt.Errorf("plan %s was applied already; a plan id is single-use, plan again", id)
+	case rec.busy:
+		return nil, fmt.Errorf("plan %s is in use by another request", id)
+	}
+	rec.busy = true
+	return rec, nil
+}
+
+func (s *Service) release(rec *planRecord, used bool) {
+	s.mu.Lock()
+	rec.busy = false
+	if used {
+		rec.used = true
+		delete(s.plans, rec.id)
+	}
+	s.mu.Unlock()
+	if used {
+		removePlanDir(rec.dir, s.cfg.Logger)
+	}
+}
+
+// Show prints the saved plan for a reviewer, as Terraform renders it
+// (sensitive values masked).
+func (s *Service) Show(ctx context.Context, peer Peer, id string, out io.Writer) Result {
+	o := s.begin(OpShow, peer, out)
+	o.rec.PlanID = id
+	rec, err := s.take(id)
+	if err != nil {
+		o.rec.PlanID = ""
+		return o.finish(ExitError, DecisionRefused, err)
+	}
+	defer s.release(rec, false)
+	o.rec.PlanSHA256 = rec.sha256
+	o.log = o.log.With("plan_id", id)
+	if err := o.live.tf.Show(ctx, rec.work, rec.planFile, o.out); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	o.printf("\nplan sha256: %s\nplan id: %s\n", rec.sha256, rec.id)
+	return o.finish(ExitAllow, DecisionShown, nil)
+}
+
+// Apply judges the saved plan id again (approvals and trust at this
+// moment), counts the plan approvals the policy's runner block asks for,
+// and, when both allow, runs `terraform apply -input=false PLAN` on exactly
+// that file. Exit: 0 applied, 1 blocked (nothing ran), 2 error. A plan id
+// is spent once terraform apply starts.
+func (s *Service) Apply(ctx context.Context, peer Peer, id string, approvals [][]byte, out io.Writer) Result {
+	o := s.begin(OpApply, peer, out)
+	o.rec.PlanID = id
+	rec, err := s.take(id)
+	if err != nil {
+		o.rec.PlanID = ""
+		return o.finish(ExitError, DecisionRefused, err)
+	}
+	used := false
+	defer func() { s.release(rec, used) }()
+	o.rec.PlanSHA256 = rec.sha256
+	o.log = o.log.With("plan_id", id)
+	if sum, err := fileSHA256(rec.planFile); err != nil || sum != rec.sha256 {
+		return o.finish(ExitError, DecisionError, fmt.Errorf("the saved plan %s changed since it was made (sha256 %s); nothing applied: %w", id, sum, err))
+	}
+	pol, trust, err := s.cfg.Policy.Load()
+	if err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	o.rec.PolicySHA256, o.rec.Scope = pol.Hash, pol.Scope
+	rep, err := s.cfg.Gate.Check(ctx, rec.planFile, rec.work)
+	if err != nil {
+		return o.finish(ExitError, DecisionError, fmt.Errorf("the gate could not check the plan; nothing applied: %w", err))
+	}
+	if rep.Plan.SHA256 != rec.sha256 {
+		return o.finish(ExitError, DecisionError, fmt.Errorf("the gate checked plan %s, not the saved plan %s; nothing applied", rep.Plan.SHA256, rec.sha256))
+	}
+	if rep.PolicySHA256 != "" && rep.PolicySHA256 != pol.Hash {
+		return o.finish(ExitError, DecisionError, errors.New("the policy changed while this request read it; nothing applied: apply again"))
+	}
+	o.rec.Changes = auditChanges(rep)
+	if err := s.render(o, rep, pol); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	if rep.Decision != gate.Allow {
+		o.printf("\nplanguard runner: the gate blocks plan %s; nothing applied.\n", id)
+		return o.finish(ExitBlock, DecisionBlock, nil)
+	}
+	need := pol.Runner.PlanApprovals
+	o.rec.PlanApprovalsNeeded = need
+	if need > 0 {
+		c := CountPlanApprovals(approvals, pol.Scope, rec.sha256, trust, s.cfg.Now())
+		o.rec.PlanApprovers = c.Principals
+		for _, p := range c.Problems {
+			o.printf("planguard runner: plan approval not counted: %s\n", p)
+		}
+		if len(c.Principals) < need {
+			o.printf("\nplanguard runner: plan %s has %d of the %d plan approval(s) the policy needs; nothing applied. A person reviews it ('planguard runner show %s') and signs:\n  %s\nthen: planguard runner apply --approval plan-approval.json %s\n",
+				id, len(c.Principals), need, id, approvePlanCommand(pol.Scope, rec.sha256), id)
+			return o.finish(ExitBlock, DecisionBlock, nil)
+		}
+		o.printf("planguard runner: plan approved by %s\n", strings.Join(c.Principals, ", "))
+	}
+	// The decision is on record before anything runs.
+	start := o.rec
+	start.Time, start.Decision = s.cfg.Now().UTC(), DecisionApplying
+	if err := s.cfg.Audit.Record(start); err != nil {
+		return o.finish(ExitError, DecisionError, fmt.Errorf("audit log: %w; nothing applied", err))
+	}
+	used = true
+	o.printf("\nplanguard runner: applying plan %s (sha256 %s)\n", id, rec.sha256)
+	if err := o.live.tf.Apply(ctx, rec.work, rec.planFile, o.out); err != nil {
+		return o.finish(ExitError, DecisionFailed, err)
+	}
+	return o.finish(ExitAllow, DecisionApplied, nil)
+}
+
+// sweep forgets expired plans and removes their directories.
+func (s *Service) sweep() {
+	now := s.cfg.Now()
+	var dead []*planRecord
+	s.mu.Lock()
+	for id, rec := range s.plans {
+		if !rec.busy && !now.Before(rec.expires) {
+			delete(s.plans, id)
+			dead = append(dead, rec)
+		}
+	}
+	s.mu.Unlock()
+	for _, rec := range dead {
+		removePlanDir(rec.dir, s.cfg.Logger)
+	}
+}
+
+// Close removes every plan's directory; the service must not be used
+// afterwards.
+func (s *Service) Close() {
+	s.mu.Lock()
+	plans := s.plans
+	s.plans = map[string]*planRecord{}
+	s.mu.Unlock()
+	for _, rec := range plans {
+		removePlanDir(rec.dir, s.cfg.Logger)
+	}
+}
+
+// removePlanDir removes a plan's directory, unless a local backend left
+// its state there: that state is the only record of real objects.
+func removePlanDir(dir string, log hclog.Logger) {
+	if _, err := os.Stat(filepath.Join(dir, "config", "terraform.tfstate")); err == nil {
+		log.Warn("keeping a plan directory that holds a local state file; configure a backend outside it", "dir", dir)
+		return
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		log.Warn("could not remove a plan directory", "dir", dir, "error", err)
+	}
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,16 @@
+//go:build !unix
+
+package runner
+
+import (
+	"os"
+	"os/exec"
+)
+
+const syscallNoFollow = 0
+
+func detach(*exec.Cmd) {}
+
+func withUmask(_ int, fn func() error) error { return fn() }
+
+func ownerUID(os.FileInfo) (int, bool) { return 0, false }

@@ -1,0 +1,121 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
+)
+
+// Terraform runs the commands the runner needs, in a working directory of
+// the runner's, with the runner's environment. The coordinator can swap in
+// internal/tfexec behind this interface.
+type Terraform interface {
+	// Init runs `terraform init -input=false` in dir.
+	Init(ctx context.Context, dir string, out io.Writer) error
+	// Plan runs `terraform plan -input=false -out=planFile` in dir.
+	Plan(ctx context.Context, dir, planFile string, out io.Writer) error
+	// Show prints the saved plan for people (`terraform show planFile`).
+	Show(ctx context.Context, dir, planFile string, out io.Writer) error
+	// Apply runs exactly `terraform apply -input=false planFile` in dir.
+	Apply(ctx context.Context, dir, planFile string, out io.Writer) error
+}
+
+// ExecTerraform runs a terraform or tofu binary as a child process.
+type ExecTerraform struct {
+	// Bin is the terraform or tofu binary.
+	Bin string
+	// Env is the children's whole environment (see ChildEnv).
+	Env []string
+	// StopGrace is how long a child has, after SIGINT when its context
+	// ends, before it is killed; 0 means a minute.
+	StopGrace time.Duration
+}
+
+// Init implements Terraform.
+func (t *ExecTerraform) Init(ctx context.Context, dir string, out io.Writer) error {
+	return t.run(ctx, dir, out, "init", "-input=false", "-no-color")
+}
+
+// Plan implements Terraform.
+func (t *ExecTerraform) Plan(ctx context.Context, dir, planFile string, out io.Writer) error {
+	return t.run(ctx, dir, out, "plan", "-input=false", "-no-color", "-out="+planFile)
+}
+
+// Show implements Terraform.
+func (t *ExecTerraform) Show(ctx context.Context, dir, planFile string, out io.Writer) error {
+	return t.run(ctx, dir, out, "show", "-no-color", planFile)
+}
+
+// Apply implements Terraform: no flag but -input=false, so that nothing
+// changes what the saved plan says; tfexec.Apply stops terraform gracefully
+// (an interrupt, then a kill after StopGrace) when ctx ends.
+func (t *ExecTerraform) Apply(ctx context.Context, dir, planFile string, out io.Writer) error {
+	err := tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: t.Bin, Args: []string{"apply", "-input=false", planFile},
+		Dir: dir, Env: t.Env, Stdout: out, Stderr: out, Grace: t.grace()})
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return fmt.Errorf("%s apply exited with status %d", t.Bin, ee.ExitCode())
+	}
+	if err != nil {
+		return fmt.Errorf("run %s apply: %w", t.Bin, err)
+	}
+	return nil
+}
+
+func (t *ExecTerraform) grace() time.Duration {
+	if t.StopGrace == 0 {
+		return time.Minute
+	}
+	return t.StopGrace
+}
+
+func (t *ExecTerraform) run(ctx context.Context, dir string, out io.Writer, args ...string) error {
+	cmd := exec.CommandContext(ctx, t.Bin, args...)
+	cmd.Dir, cmd.Env = dir, t.Env
+	cmd.Stdin = nil
+	cmd.Stdout, cmd.Stderr = out, out
+	// Terraform stops cleanly on SIGINT (it finishes the operations in
+	// flight and saves state); kill only after a grace period.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = t.grace()
+	detach(cmd)
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return fmt.Errorf("%s %s exited with status %d", t.Bin, args[0], ee.ExitCode())
+	}
+	if err != nil {
+		return fmt.Errorf("run %s %s: %w", t.Bin, args[0], err)
+	}
+	return nil
+}
+
+// ChildEnv is the environment of the runner's Terraform: base (the
+// runner's own environment) without the variables RefuseEnv names and
+// without any CLI configuration, then the env file's variables, then what
+// the runner sets itself: its CLI configuration, no input, no checkpoint.
+// An error names a base variable RefuseEnv refuses (TF_VAR_* in the
+// runner's own environment reaches the configuration as well).
+func ChildEnv(base, envFile []string, cliConfig string) ([]string, error) {
+	var env []string
+	for _, kv := range base {
+		k, _, _ := strings.Cut(kv, "=")
+		switch strings.ToUpper(k) {
+		case "TF_CLI_CONFIG_FILE", "TERRAFORM_CONFIG", "TF_IN_AUTOMATION", "TF_INPUT", "CHECKPOINT_DISABLE":
+			continue
+		}
+		if err := RefuseEnv(k); err != nil {
+			return nil, fmt.Errorf("the runner's own environment: %w", err)
+		}
+		env = append(env, kv)
+	}
+	env = append(env, envFile...)
+	return append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1"), nil
+}

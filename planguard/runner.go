@@ -1,0 +1,457 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/runner"
+	"github.com/planguard/terraform-provider-planguard/internal/safefile"
+)
+
+// This file is the thin CLI of `planguard runner` and `planguard
+// approve-plan`; the runner itself is internal/runner.
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+func runRunner(e *env, args []string) (int, error) {
+	subs := map[string]func(*env, []string) (int, error){
+		"serve": runRunnerServe, "plan": runRunnerPlan, "apply": runRunnerApply, "show": runRunnerShow,
+	}
+	if len(args) > 0 {
+		if f, ok := subs[args[0]]; ok {
+			return f(e, args[1:])
+		}
+	}
+	help := `Usage: planguard runner serve|plan|apply|show [flags]
+
+The runner holds the apply credentials so that a coding agent needs none. It
+plans a configuration the agent sends over a Unix socket in a directory of its
+own, runs the gate on the saved plan, and applies exactly that plan when the
+gate and enough plan approvals allow it. See docs/guides/agents-without-credentials.md.
+
+  planguard runner serve --socket PATH --policy FILE --env-file FILE --allow-uid UID ...
+  planguard runner plan  [--socket PATH] [DIR]          # exit 0 allow, 1 block, 2 error
+  planguard runner show  [--socket PATH] PLAN_ID
+  planguard runner apply [--socket PATH] [--approval FILE]... PLAN_ID
+`
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprint(e.stdout, help)
+		return exitAllow, nil
+	}
+	fmt.Fprint(e.stderr, help)
+	if len(args) == 0 {
+		return exitError, &usageError{msg: "runner needs a subcommand", hint: "run 'planguard runner plan' in your configuration's directory"}
+	}
+	return exitError, &usageError{msg: fmt.Sprintf("unknown runner subcommand %q", args[0]), hint: "use serve, plan, apply or show"}
+}
+
+func defaultSocket(e *env) string {
+	if s := e.getenv("PLANGUARD_RUNNER_SOCKET"); s != "" {
+		return s
+	}
+	return runner.DefaultSocket
+}
+
+func runRunnerServe(e *env, args []string) (int, error) {
+	fs := newFlags("runner serve", "planguard runner serve --socket PATH --policy FILE --env-file FILE --allow-uid UID [flags]",
+		`Serve plans and applies on a Unix socket for the uids given. The credentials in
+--env-file reach Terraform's providers only: the runner refuses to start when the
+file sets TF_VAR_* (the configuration could print those), redacts every value (of
+6 bytes or more) from its replies, and refuses a configuration that needs a provider the policy's
+providers list does not allow. SIGTERM or SIGINT stops accepting and waits for the
+requests in flight; a second one interrupts them. SIGHUP reads the env file again.`,
+		`  planguard runner serve --socket /run/planguard/runner.sock --socket-group agents \
+    --policy /etc/planguard/planguard.hcl --env-file /etc/planguard/runner.env \
+    --allow-uid "$(id -u agent)" --audit-log /var/log/planguard/runner.jsonl
+`)
+	socket := fs.String("socket", defaultSocket(e), "the Unix socket `PATH` to create ($PLANGUARD_RUNNER_SOCKET when set)")
+	policyPath := fs.String("policy", "", "policy `FILE`; its providers list is required")
+	envFile := fs.String("env-file", "", "credentials for the providers, KEY=VALUE lines (`FILE`)")
+	tfBin := fs.String("terraform-bin", "", "terraform or tofu `BINARY` (default $PLANGUARD_TERRAFORM, else terraform on PATH)")
+	cliConfig := fs.String("cli-config", "", "Terraform CLI configuration `FILE` for init (provider mirrors); default an empty one")
+	var uids listFlag
+	fs.Var(&uids, "allow-uid", "a `UID` (or user name) that may use the runner; repeat for several")
+	group := fs.String("socket-group", "", "`GROUP` (name or gid) given the socket with mode 0660; without it the mode is 0600")
+	auditLog := fs.String("audit-log", "", "append one JSON line per decision to `FILE` (default STATE_DIR/audit.jsonl)")
+	stateDir := fs.String("state-dir", "", "private `DIR` for plans (default $STATE_DIRECTORY, else a new temporary directory)")
+	ttl := fs.Duration("plan-ttl", runner.DefaultPlanTTL, "how long a plan id stays valid (`DURATION`)")
+	if err := parse(e, fs, args); err != nil {
+		return exitError, err
+	}
+	if fs.NArg() != 0 {
+		return exitError, &usageError{msg: "runner serve takes no arguments", hint: "see 'planguard runner serve --help'"}
+	}
+	if *policyPath == "" || *envFile == "" {
+		return exitError, &usageError{msg: "runner serve needs --policy and --env-file", hint: "the env file holds the credentials; it may be empty when the runner's own environment has them"}
+	}
+	log := e.log
+	if e.getenv("PLANGUARD_LOG") == "" {
+		log = hclog.New(&hclog.LoggerOptions{Name: "planguard-runner", Level: hclog.Info, Output: e.stderr})
+	}
+	allow, err := resolveUIDs(uids)
+	if err != nil {
+		return exitError, err
+	}
+	gid := -1
+	if *group != "" {
+		if gid, err = resolveGID(*group); err != nil {
+			return exitError, err
+		}
+	}
+	bin, err := resolveTerraform(e, *tfBin)
+	if err != nil {
+		return exitError, err
+	}
+	dir, err := prepareStateDir(e, *stateDir)
+	if err != nil {
+		return exitError, err
+	}
+	cfgFile := *cliConfig
+	if cfgFile == "" {
+		cfgFile = filepath.Join(dir, "runner.tfrc")
+		if err := os.WriteFile(cfgFile, []byte("# planguard runner: no client CLI configuration is ever used\n"), 0o600); err != nil {
+			return exitError, err
+		}
+	} else if fi, err := os.Stat(cfgFile); err != nil || !fi.Mode().IsRegular() {
+		return exitError, withHint(fmt.Errorf("--cli-config %s is not a readable file", cfgFile), "pass a Terraform CLI configuration file")
+	} else if cfgFile, err = filepath.Abs(cfgFile); err != nil {
+		return exitError, err
+	}
+	loadEnv := func() (*runner.ExecTerraform, []string, error) {
+		raw, err := safefile.ReadFile(*envFile, runner.MaxEnvFile)
+		if err != nil {
+			return nil, nil, withHint(fmt.Errorf("read env file: %w", err), "pass --env-file with KEY=VALUE lines")
+		}
+		fileEnv, err := runner.ParseEnvFile(*envFile, raw)
+		if err != nil {
+			return nil, nil, withHint(err, "credentials go to providers by their own variables (AWS_ACCESS_KEY_ID, GOOGLE_CREDENTIALS, ...), never as TF_VAR_")
+		}
+		secrets, short := runner.SecretValues(fileEnv)
+		if len(short) > 0 {
+			log.Warn("env-file values shorter than 6 bytes are not redacted from replies", "keys", short)
+		}
+		childEnv, err := runner.ChildEnv(os.Environ(), fileEnv, cfgFile)
+		if err != nil {
+			return nil, nil, withHint(err, "remove it from the runner's environment")
+		}
+		return &runner.ExecTerraform{Bin: bin, Env: childEnv}, secrets, nil
+	}
+	tf, secrets, err := loadEnv()
+	if err != nil {
+		return exitError, err
+	}
+	// `terraform show -json` (run by the gate's plan reader) sees the same
+	// CLI configuration, and none of the env file's credentials: reading a
+	// plan needs none.
+	showEnv, err := runner.ChildEnv(os.Environ(), nil, cfgFile)
+	if err != nil {
+		return exitError, withHint(err, "remove it from the runner's environment")
+	}
+	if *auditLog == "" {
+		*auditLog = filepath.Join(dir, "audit.jsonl")
+	}
+	pol := runner.FilePolicy{Path: *policyPath}
+	host := runner.TerraformRegistry
+	if strings.Contains(filepath.Base(bin), "tofu") {
+		host = runner.OpenTofuRegistry
+	}
+	svc, err := runner.NewService(runner.Config{
+		Policy:      pol,
+		Gate:        &runner.PlanGate{Policy: pol, TerraformBin: bin, Env: showEnv, Logger: log.Named("gate")},
+		Terraform:   tf,
+		Audit:       &runner.FileAuditor{Path: *auditLog},
+		StateDir:    dir,
+		Secrets:     secrets,
+		DefaultHost: host,
+		PlanTTL:     *ttl,
+		Logger:      log,
+	})
+	if err != nil {
+		return exitError, err
+	}
+	if err := svc.ValidateStartup(); err != nil {
+		return exitError, withHint(err, "fix the policy; see docs/guides/policy.md")
+	}
+	for _, w := range svc.StartupWarnings() {
+		log.Warn(w)
+	}
+	srv, err := runner.Listen(svc, runner.ServerConfig{Socket: *socket, AllowUIDs: allow, SocketGID: gid, Logger: log})
+	if err != nil {
+		return exitError, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	go func() {
+		s := <-sigs
+		log.Info("stopping: no new requests; waiting for those in flight", "signal", s.String())
+		cancel()
+		s = <-sigs
+		log.Warn("interrupting the requests in flight", "signal", s.String())
+		srv.Stop()
+	}()
+	// SIGHUP reads the env file again (rotated credentials); requests in
+	// flight keep the environment they started with. The policy needs no
+	// reload: every request reads it.
+	hups := make(chan os.Signal, 1)
+	signal.Notify(hups, syscall.SIGHUP)
+	defer signal.Stop(hups)
+	go func() {
+		for range hups {
+			tf, secrets, err := loadEnv()
+			if err != nil {
+				log.Error("SIGHUP: env file not reloaded; keeping the previous one", "error", err)
+				continue
+			}
+			svc.Reload(tf, secrets)
+			log.Info("SIGHUP: env file reloaded", "env_file", *envFile)
+		}
+	}()
+	log.Info("runner ready", "terraform", bin, "policy", *policyPath, "audit_log", *auditLog, "state_dir", dir)
+	err = srv.Serve(ctx)
+	cancel()
+	svc.Close()
+	if err != nil {
+		return exitError, err
+	}
+	return exitAllow, nil
+}
+
+func resolveUIDs(names []string) ([]int, error) {
+	var out []int
+	for _, n := range names {
+		if uid, err := strconv.Atoi(n); err == nil && uid >= 0 {
+			out = append(out, uid)
+			continue
+		}
+		u, err := user.Lookup(n)
+		if err != nil {
+			return nil, withHint(fmt.Errorf("--allow-uid %q: %w", n, err), "pass a numeric uid or an existing user name")
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		out = append(out, uid)
+	}
+	if len(out) == 0 {
+		return nil, &usageError{msg: "runner serve needs --allow-uid", hint: "pass the agent's uid, e.g. --allow-uid \"$(id -u agent)\""}
+	}
+	return out, nil
+}
+
+func resolveGID(name string) (int, error) {
+	if gid, err := strconv.Atoi(name); err == nil && gid >= 0 {
+		return gid, nil
+	}
+	g, err := user.LookupGroup(name)
+	if err != nil {
+		return 0, withHint(fmt.Errorf("--socket-group %q: %w", name, err), "pass a numeric gid or an existing group name")
+	}
+	return strconv.Atoi(g.Gid)
+}
+
+func resolveTerraform(e *env, bin string) (string, error) {
+	if bin == "" {
+		bin = e.getenv("PLANGUARD_TERRAFORM")
+	}
+	if bin == "" {
+		bin = "terraform"
+	}
+	p, err := exec.LookPath(bin)
+	if err != nil {
+		return "", withHint(fmt.Errorf("terraform binary %q: %w", bin, err), "pass --terraform-bin with the terraform or tofu binary")
+	}
+	return filepath.Abs(p)
+}
+
+// prepareStateDir returns a directory only the runner can use.
+func prepareStateDir(e *env, dir string) (string, error) {
+	if dir == "" {
+		dir = e.getenv("STATE_DIRECTORY") // systemd's StateDirectory=
+	}
+	if dir == "" {
+		return os.MkdirTemp("", "planguard-runner-")
+	}
+	d, err := runner.PrivateDir(dir)
+	if err != nil {
+		return "", withHint(fmt.Errorf("--state-dir: %w", err), "give the runner a directory of its own, mode 700")
+	}
+	return d, nil
+}
+
+// runnerReply prints the runner's final answer and maps it to an exit code.
+func runnerReply(f *runner.Frame) (int, error) {
+	if f.Exit == runner.ExitError || f.Error != "" {
+		return exitError, withHint(errors.New("runner: "+f.Error), "see the runner's audit log for the decision")
+	}
+	return f.Exit, nil
+}
+
+func runRunnerPlan(e *env, args []string) (int, error) {
+	fs := newFlags("runner plan", "planguard runner plan [--socket PATH] [DIR]",
+		`Send DIR's configuration (default the current directory) to the runner, which plans
+it with its own credentials and runs the gate. Sent: *.tf, *.tf.json, *.tfvars,
+*.tfvars.json below DIR (local modules) and DIR/.terraform.lock.hcl; never .terraform/,
+terraform.d/ or hidden directories. A symbolic link out of DIR is an error. The
+output ends with 'plan sha256: HEX' and, last, 'plan id: ID' for 'runner apply'.
+Exit status: 0 the gate would allow, 1 it would block, 2 error.`,
+		`  planguard runner plan
+  planguard runner plan infra/prod
+`)
+	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH` ($PLANGUARD_RUNNER_SOCKET when set)")
+	if err := parse(e, fs, args); err != nil {
+		return exitError, err
+	}
+	if fs.NArg() > 1 {
+		return exitError, &usageError{msg: "runner plan takes at most one DIR", hint: "run it in the configuration's directory, or name that directory"}
+	}
+	dir := "."
+	if fs.NArg() == 1 {
+		dir = fs.Arg(0)
+	}
+	files, err := runner.Collect(dir, runner.DefaultLimits)
+	if err != nil {
+		return exitError, withHint(err, "the runner plans the configuration files of one directory tree")
+	}
+	c := runner.Client{Socket: *socket}
+	f, err := c.Do(&runner.Request{Op: runner.OpPlan, Files: files}, e.stdout)
+	if err != nil {
+		return exitError, withHint(err, "is the runner running? set PLANGUARD_RUNNER_SOCKET or --socket to its socket")
+	}
+	return runnerReply(f)
+}
+
+func runRunnerApply(e *env, args []string) (int, error) {
+	fs := newFlags("runner apply", "planguard runner apply [--socket PATH] [--approval FILE]... PLAN_ID",
+		`Ask the runner to apply the plan PLAN_ID that 'runner plan' made. The runner runs the
+gate on that saved plan again (approvals, expiry and trust judged now), counts the
+plan approvals (--approval, files 'planguard approve-plan' wrote) the policy's runner
+block asks for, and applies exactly that plan. A plan id is single-use.
+Exit status: 0 applied, 1 blocked (nothing applied), 2 error.`,
+		`  planguard runner apply 3f9c2a...
+  planguard runner apply --approval alice.json --approval bob.json 3f9c2a...
+`)
+	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH` ($PLANGUARD_RUNNER_SOCKET when set)")
+	var files listFlag
+	fs.Var(&files, "approval", "a plan approval `FILE` (repeat for several)")
+	if err := parse(e, fs, args); err != nil {
+		return exitError, err
+	}
+	if fs.NArg() != 1 {
+		return exitError, &usageError{msg: "runner apply needs exactly one PLAN_ID", hint: "the last line of 'planguard runner plan' is 'plan id: ID'"}
+	}
+	var approvals [][]byte
+	for _, p := range files {
+		b, err := safefile.ReadFile(p, approval.MaxPlanApprovalFile)
+		if err != nil {
+			return exitError, err
+		}
+		approvals = append(approvals, b)
+	}
+	c := runner.Client{Socket: *socket}
+	f, err := c.Do(&runner.Request{Op: runner.OpApply, PlanID: fs.Arg(0), Approvals: approvals}, e.stdout)
+	if err != nil {
+		return exitError, withHint(err, "is the runner running? set PLANGUARD_RUNNER_SOCKET or --socket to its socket")
+	}
+	return runnerReply(f)
+}
+
+func runRunnerShow(e *env, args []string) (int, error) {
+	fs := newFlags("runner show", "planguard runner show [--socket PATH] PLAN_ID",
+		`Print the saved plan PLAN_ID as Terraform renders it (sensitive values masked), for
+the person who reviews and approves it.`,
+		`  planguard runner show 3f9c2a...
+`)
+	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH` ($PLANGUARD_RUNNER_SOCKET when set)")
+	if err := parse(e, fs, args); err != nil {
+		return exitError, err
+	}
+	if fs.NArg() != 1 {
+		return exitError, &usageError{msg: "runner show needs exactly one PLAN_ID", hint: "the last line of 'planguard runner plan' is 'plan id: ID'"}
+	}
+	c := runner.Client{Socket: *socket}
+	f, err := c.Do(&runner.Request{Op: runner.OpShow, PlanID: fs.Arg(0)}, e.stdout)
+	if err != nil {
+		return exitError, withHint(err, "is the runner running? set PLANGUARD_RUNNER_SOCKET or --socket to its socket")
+	}
+	return runnerReply(f)
+}
+
+func runApprovePlan(e *env, args []string) (int, error) {
+	fs := newFlags("approve-plan", "planguard approve-plan --plan-sha256 HEX --scope NAME --principal YOU [--key KEY] [--expires 1h] --out FILE",
+		`Sign a plan approval: that exactly the saved plan whose SHA-256 is HEX may be applied
+in scope NAME until the expiry. 'planguard runner plan' prints the hash; review the
+plan ('planguard runner show PLAN_ID') before you sign. The signed bytes are
+documented in docs/guides/signing.md; ssh-keygen -Y sign -n planguard-approval
+makes the same signature.`,
+		`  planguard approve-plan --plan-sha256 9f2c... --scope prod --key ~/.ssh/id_ed25519 \
+    --principal alice@example.com --expires 1h --out plan-approval.json
+`)
+	sum := fs.String("plan-sha256", "", "the saved plan's `HEX` SHA-256 (the runner prints it)")
+	scope := fs.String("scope", "", "the policy's `SCOPE`")
+	key := fs.String("key", "", "private key `FILE` (or a public key whose private key is in ssh-agent; default: the agent's only key)")
+	principal := fs.String("principal", "", "your identity as listed in allowed_signers (`PRINCIPAL`)")
+	expires := fs.String("expires", "1h", "how long the approval is valid: a `DURATION` (1h, 2d) or an RFC 3339 time")
+	out := fs.String("out", "", "write the approval to this `FILE` (default: print it)")
+	if err := parse(e, fs, args); err != nil {
+		return exitError, err
+	}
+	if fs.NArg() != 0 {
+		return exitError, &usageError{msg: "approve-plan takes no arguments", hint: "see 'planguard approve-plan --help'"}
+	}
+	if *principal == "" || *sum == "" || *scope == "" {
+		return exitError, &usageError{msg: "approve-plan needs --plan-sha256, --scope and --principal", hint: "the runner's output names the hash and the scope"}
+	}
+	exp, err := expiry(*expires, time.Now())
+	if err != nil {
+		return exitError, err
+	}
+	pa := approval.PlanApproval{Scope: *scope, PlanSHA256: strings.ToLower(*sum), ExpiresAt: exp}
+	if err := pa.Validate(); err != nil {
+		return exitError, err
+	}
+	signer, err := loadSigner(e, *key)
+	if err != nil {
+		return exitError, err
+	}
+	sig, err := approval.SignPlanApproval(pa, signer)
+	if err != nil {
+		return exitError, err
+	}
+	f := approval.PlanApprovalFile{Scope: pa.Scope, PlanSHA256: pa.PlanSHA256, ExpiresAt: pa.ExpiresAt, Principal: *principal, Signature: sig}
+	if *out == "" {
+		_, err := e.stdout.Write(f.Marshal())
+		return exitAllow, err
+	}
+	if err := writeFileAtomic(*out, f.Marshal()); err != nil {
+		return exitError, err
+	}
+	fmt.Fprintf(e.stderr, "planguard: wrote %s: plan %s in scope %s approved by %s until %s\n", *out, pa.PlanSHA256, pa.Scope, *principal, pa.ExpiresAt)
+	return exitAllow, nil
+}
+
+// runnerAdvice is what a hook's refusal of an apply or destroy adds when a
+// runner is configured (PLANGUARD_RUNNER_SOCKET): the way that works.
+func runnerAdvice(e *env, reason string) string {
+	sock := e.getenv("PLANGUARD_RUNNER_SOCKET")
+	if sock == "" || !(strings.Contains(reason, "apply") || strings.Contains(reason, "destroy")) {
+		return reason
+	}
+	return reason + " This machine has a planguard runner (" + sock + "), which holds the credentials: run `planguard runner plan` in the configuration's directory, then `planguard runner apply PLAN_ID` with the id it prints; a person approves the plan with `planguard approve-plan`."
+}

@@ -76,6 +76,7 @@ func commands() []command {
 		{"keygen", "make an ed25519 signing key and print its allowed_signers line", runKeygen},
 		{"verify", "check the approvals in .tf files against the policy, without a plan", runVerify},
 		{"hook", "answer a coding agent's pre-tool-call hook (deny destructive terraform calls)", runHook},
+		{"serve", "serve the gate as an HCP Terraform / Terraform Enterprise run task", runServe},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -1,0 +1,93 @@
+package runtask
+
+import (
+	"container/list"
+	"sync"
+	"time"
+)
+
+// lru is a map bounded in entries and age: the oldest entry goes when it is
+// full, and an entry older than ttl is gone.
+type lru[V any] struct {
+	mu    sync.Mutex
+	max   int
+	ttl   time.Duration
+	now   func() time.Time
+	order *list.List // front: most recent
+	items map[string]*list.Element
+}
+
+type lruEntry[V any] struct {
+	key string
+	val V
+	at  time.Time
+}
+
+func newLRU[V any](max int, ttl time.Duration) *lru[V] {
+	return &lru[V]{max: max, ttl: ttl, now: time.Now, order: list.New(), items: map[string]*list.Element{}}
+}
+
+// get returns the value under key, if present and not expired.
+func (c *lru[V]) get(key string) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var zero V
+	e, ok := c.items[key]
+	if !ok {
+		return zero, false
+	}
+	en := e.Value.(*lruEntry[V])
+	if c.now().Sub(en.at) > c.ttl {
+		c.order.Remove(e)
+		delete(c.items, key)
+		return zero, false
+	}
+	return en.val, true
+}
+
+// put stores val under key.
+func (c *lru[V]) put(key string, val V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.putLocked(key, val)
+}
+
+func (c *lru[V]) putLocked(key string, val V) {
+	if e, ok := c.items[key]; ok {
+		c.order.Remove(e)
+	}
+	c.items[key] = c.order.PushFront(&lruEntry[V]{key: key, val: val, at: c.now()})
+	for c.order.Len() > c.max {
+		old := c.order.Back()
+		c.order.Remove(old)
+		delete(c.items, old.Value.(*lruEntry[V]).key)
+	}
+}
+
+// add stores val under key unless a live entry is there; it reports
+// whether it stored.
+func (c *lru[V]) add(key string, val V) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok && c.now().Sub(e.Value.(*lruEntry[V]).at) <= c.ttl {
+		return false
+	}
+	c.putLocked(key, val)
+	return true
+}
+
+// remove drops key.
+func (c *lru[V]) remove(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		c.order.Remove(e)
+		delete(c.items, key)
+	}
+}
+
+func (c *lru[V]) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
+}

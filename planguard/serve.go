@@ -30,11 +30,11 @@ docs/guides/terraform-cloud.md.`,
 `)
 	var (
 		listen, policyPath, keyFile, api, publicURL, authorFrom, auditPath string
-		tlsCert, tlsKey, logFormat, now                                   string
-		allowUnsigned                                                     bool
-		workers, queue, pages                                             int
-		maxPlan                                                           int64
-		fetchTimeout, callbackBudget, pageTTL, shutdownTimeout            time.Duration
+		tlsCert, tlsKey, logFormat, now                                    string
+		allowUnsigned                                                      bool
+		workers, queue, pages                                              int
+		maxPlan                                                            int64
+		fetchTimeout, callbackBudget, pageTTL, shutdownTimeout             time.Duration
 	)
 	fs.StringVar(&listen, "listen", ":8080", "`ADDR` to listen on (host:port)")
 	fs.StringVar(&policyPath, "policy", defaultPolicy, "policy `FILE` (HCL); read at start and on SIGHUP")

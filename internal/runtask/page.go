@@ -2,9 +2,9 @@ package runtask
 
 import (
 	"bytes"
-	"fmt"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"strings"
 	"time"
@@ -49,6 +49,13 @@ var pageTemplate = template.Must(template.New("run").Parse(`<!DOCTYPE html>
 <pre class="approve">{{.Command}}</pre>{{end}}
 </section>{{end}}{{end}}
 {{else}}<p>No destructive changes.</p>{{end}}
+{{if .Code}}
+<h2>Code the apply would run</h2>
+<table id="code"><thead><tr><th>Kind</th><th>Address</th><th>What</th><th>Approvals</th><th>Verdict</th></tr></thead><tbody>
+{{range .Code}}<tr class="code"><td>{{.Kind}}</td><td><code>{{.Address}}</code></td><td>{{.What}}</td><td>{{.Count}}</td><td>{{.Verdict}}{{range .Problems}}<br>{{.}}{{end}}</td></tr>
+{{end}}</tbody></table>
+{{range .Code}}{{if .Command}}<pre class="approve">{{.Command}}</pre>{{end}}{{end}}
+{{end}}
 {{if .Approvals}}
 <h2>Approvals in the plan</h2>
 <table id="approvals"><thead><tr><th>Approval</th><th>Action</th><th>Target</th><th>Status</th><th>Signed by</th><th>Problems</th></tr></thead><tbody>
@@ -71,7 +78,13 @@ type pageChange struct {
 	ApprovedBy, Problems                                   []string
 }
 
+type pageCode struct {
+	Kind, Address, What, Count, Verdict, Command string
+	Problems                                     []string
+}
+
 type pageData struct {
+	Code                                                         []pageCode
 	Style                                                        template.CSS
 	RunID, RunURL, Organization, Workspace, Stage, DecidedAt     string
 	Decision, Summary, Scope, PlanSHA256, PolicySHA256, Download string
@@ -116,11 +129,34 @@ func renderPage(req *Request, orig *gate.Report, apiOrigin Origin, decided time.
 		}
 		d.Changes = append(d.Changes, pc)
 	}
+	for i, p := range rep.Provisioners {
+		pc := pageCode{Kind: "provisioner " + p.Type, Address: p.Address, What: strings.TrimSpace(p.When + " " + p.Command),
+			Count: fmt.Sprintf("%d/%d", len(p.ApprovedBy), p.RequiredApprovals), Verdict: p.Status, Problems: p.Problems}
+		if p.Blocked() {
+			d.Blocked = true
+			pc.Command = report.ProvisionApproveCommand(orig.Provisioners[i], report.Options{PlanPath: PlanFileName})
+		}
+		d.Code = append(d.Code, pc)
+	}
+	for _, p := range rep.Providers {
+		if !p.Allowed {
+			d.Code = append(d.Code, pageCode{Kind: "provider", Address: p.Source, What: "not in the policy's providers", Count: "-", Verdict: "blocked"})
+		}
+	}
+	for i, iv := range rep.Invocations {
+		pc := pageCode{Kind: "action " + iv.Type, Address: iv.Address, What: strings.TrimSpace(iv.Trigger + " " + iv.TriggeringResource + " " + iv.Event),
+			Count: fmt.Sprintf("%d/%d", len(iv.ApprovedBy), iv.RequiredApprovals), Verdict: iv.Status, Problems: iv.Problems}
+		if iv.Blocked() {
+			d.Blocked = true
+			pc.Command = report.InvokeApproveCommand(orig.Invocations[i], report.Options{PlanPath: PlanFileName})
+		}
+		d.Code = append(d.Code, pc)
+	}
 	var b bytes.Buffer
 	if err := pageTemplate.Execute(&b, d); err != nil || b.Len() > maxPageBytes {
 		// A plan too big for a page: the callback's outcomes still say it all.
 		b.Reset()
-		d.Changes, d.Approvals, d.Warnings = nil, nil, nil
+		d.Changes, d.Approvals, d.Warnings, d.Code = nil, nil, nil, nil
 		d.Summary += " (too many changes to show here; see the run task's outcomes)"
 		pageTemplate.Execute(&b, d)
 	}

@@ -28,11 +28,11 @@ type hcp struct {
 	key     []byte
 
 	mu        sync.Mutex
-	runs      map[string]*run                  // by run id
-	callbacks map[string][]callback            // by task result id: delivered (2xx) callbacks
-	attempts  map[string]int                   // by task result id: every PATCH
-	fail      map[string]int                   // by task result id: answer 503 this many times first
-	archiveAu map[string]string                // by run id: the Authorization the archive saw
+	runs      map[string]*run       // by run id
+	callbacks map[string][]callback // by task result id: delivered (2xx) callbacks
+	attempts  map[string]int        // by task result id: every PATCH
+	fail      map[string]int        // by task result id: answer 503 this many times first
+	archiveAu map[string]string     // by run id: the Authorization the archive saw
 	notify    chan struct{}
 }
 

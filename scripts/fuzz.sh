@@ -30,6 +30,7 @@ targets=(
 	./planguard:FuzzCheckNoAllowOnError
 	./planguard:FuzzApplyArgs
 	./internal/shell:FuzzAnalyze
+	./internal/runtask:FuzzRunTask
 )
 
 # The list must name every fuzzer in the code, so none is silently skipped.

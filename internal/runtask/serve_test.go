@@ -22,6 +22,11 @@ import (
 var binDir string
 
 func TestMain(m *testing.M) {
+	for _, a := range os.Args[1:] {
+		if strings.HasPrefix(a, "-test.fuzzworker") {
+			os.Exit(m.Run()) // a fuzzing worker runs only the fuzzer: no binary to build
+		}
+	}
 	testbin.Run(m, func(_, dir string) { binDir = dir }, testbin.Planguard)
 }
 

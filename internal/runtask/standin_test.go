@@ -33,6 +33,7 @@ type hcp struct {
 	attempts  map[string]int        // by task result id: every PATCH
 	fail      map[string]int        // by task result id: answer 503 this many times first
 	archiveAu map[string]string     // by run id: the Authorization the archive saw
+	at        map[string]time.Time  // by task result id: when the first callback arrived
 	all       []callback            // every delivered callback, in order
 	// fallback, when set, is served for any run not added, to token "tok".
 	fallback []byte
@@ -66,7 +67,7 @@ type outcome struct {
 
 func newHCP(t testing.TB, key []byte) *hcp {
 	h := &hcp{t: t, key: key, runs: map[string]*run{}, callbacks: map[string][]callback{}, attempts: map[string]int{},
-		fail: map[string]int{}, archiveAu: map[string]string{}, notify: make(chan struct{}, 1)}
+		fail: map[string]int{}, at: map[string]time.Time{}, archiveAu: map[string]string{}, notify: make(chan struct{}, 1)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v2/plans/{run}/json-output", h.servePlan)
 	mux.HandleFunc("PATCH /api/v2/task-results/{id}/callback", h.serveCallback)
@@ -186,6 +187,9 @@ func (h *hcp) serveCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	h.callbacks[id] = append(h.callbacks[id], cb)
 	h.all = append(h.all, cb)
+	if _, ok := h.at[id]; !ok {
+		h.at[id] = time.Now()
+	}
 	w.Header().Set("Content-Type", "application/vnd.api+json")
 	w.WriteHeader(http.StatusOK)
 	select {

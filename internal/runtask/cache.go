@@ -23,8 +23,8 @@ type lruEntry[V any] struct {
 	at  time.Time
 }
 
-func newLRU[V any](max int, ttl time.Duration) *lru[V] {
-	return &lru[V]{max: max, ttl: ttl, now: time.Now, order: list.New(), items: map[string]*list.Element{}}
+func newLRU[V any](limit int, ttl time.Duration) *lru[V] {
+	return &lru[V]{max: limit, ttl: ttl, now: time.Now, order: list.New(), items: map[string]*list.Element{}}
 }
 
 // get returns the value under key, if present and not expired.
@@ -36,7 +36,7 @@ func (c *lru[V]) get(key string) (V, bool) {
 	if !ok {
 		return zero, false
 	}
-	en := e.Value.(*lruEntry[V])
+	en := entry[V](e)
 	if c.now().Sub(en.at) > c.ttl {
 		c.order.Remove(e)
 		delete(c.items, key)
@@ -60,7 +60,7 @@ func (c *lru[V]) putLocked(key string, val V) {
 	for c.order.Len() > c.max {
 		old := c.order.Back()
 		c.order.Remove(old)
-		delete(c.items, old.Value.(*lruEntry[V]).key)
+		delete(c.items, entry[V](old).key)
 	}
 }
 
@@ -69,7 +69,7 @@ func (c *lru[V]) putLocked(key string, val V) {
 func (c *lru[V]) add(key string, val V) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok && c.now().Sub(e.Value.(*lruEntry[V]).at) <= c.ttl {
+	if e, ok := c.items[key]; ok && c.now().Sub(entry[V](e).at) <= c.ttl {
 		return false
 	}
 	c.putLocked(key, val)
@@ -86,8 +86,8 @@ func (c *lru[V]) remove(key string) {
 	}
 }
 
-func (c *lru[V]) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len()
+// entry is the entry an element holds (every element holds one).
+func entry[V any](e *list.Element) *lruEntry[V] {
+	en, _ := e.Value.(*lruEntry[V])
+	return en
 }

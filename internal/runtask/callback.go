@@ -77,7 +77,7 @@ func sendCallback(ctx context.Context, c *http.Client, origin Origin, r Retry, c
 		d := wait/2 + rand.N(wait/2+1) // jitter: between half and all of wait
 		select {
 		case <-ctx.Done():
-			return attempt, fmt.Errorf("%w (after: %v)", ctx.Err(), err)
+			return attempt, fmt.Errorf("%w (after: %w)", ctx.Err(), err)
 		case <-time.After(d):
 		}
 		wait = min(wait*2, r.Max)
@@ -101,8 +101,8 @@ func patchOnce(ctx context.Context, c *http.Client, timeout time.Duration, callb
 	if err != nil {
 		return fmt.Errorf("callback: %w", scrubURLError(err))
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+	_ = resp.Body.Close()
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return nil

@@ -60,9 +60,9 @@ var ErrPlanTooLarge = errors.New("the plan JSON is larger than the limit (--max-
 
 // openPlan starts the download of the plan JSON: GET planURL with the
 // access token (planURL must be on the API's origin), following the
-// redirect to the archive without it. The body is cut at max bytes, with
+// redirect to the archive without it. The body is cut at limit bytes, with
 // ErrPlanTooLarge past it.
-func openPlan(ctx context.Context, c *http.Client, origin Origin, planURL, token string, max int64) (io.ReadCloser, error) {
+func openPlan(ctx context.Context, c *http.Client, origin Origin, planURL, token string, limit int64) (io.ReadCloser, error) {
 	u, err := url.Parse(planURL)
 	if err != nil {
 		return nil, fmt.Errorf("plan_json_api_url: %w", err)
@@ -81,14 +81,14 @@ func openPlan(ctx context.Context, c *http.Client, origin Origin, planURL, token
 		return nil, fmt.Errorf("download the plan JSON: %w", scrubURLError(err))
 	}
 	if resp.StatusCode != http.StatusOK {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return nil, fmt.Errorf("download the plan JSON: HTTP %d from %s", resp.StatusCode, resp.Request.URL.Host)
 	}
-	if resp.ContentLength > max {
-		resp.Body.Close()
-		return nil, fmt.Errorf("%w: %d bytes announced, the limit is %d", ErrPlanTooLarge, resp.ContentLength, max)
+	if resp.ContentLength > limit {
+		_ = resp.Body.Close()
+		return nil, fmt.Errorf("%w: %d bytes announced, the limit is %d", ErrPlanTooLarge, resp.ContentLength, limit)
 	}
-	return &limitedBody{rc: resp.Body, left: max, max: max}, nil
+	return &limitedBody{rc: resp.Body, left: limit, limit: limit}, nil
 }
 
 // scrubURLError drops the URL from a *url.Error: an archive URL carries a
@@ -105,20 +105,20 @@ func scrubURLError(err error) error {
 	return err
 }
 
-// limitedBody reads at most max bytes and fails past them, instead of
+// limitedBody reads at most limit bytes and fails past them, instead of
 // silently stopping (io.LimitReader would make a cut plan look complete).
 type limitedBody struct {
-	rc        io.ReadCloser
-	left, max int64
+	rc          io.ReadCloser
+	left, limit int64
 }
 
 func (l *limitedBody) Read(p []byte) (int, error) {
 	if l.left <= 0 {
-		// One byte more tells a plan of exactly max bytes from a longer one.
+		// One byte more tells a plan of exactly limit bytes from a longer one.
 		var b [1]byte
 		n, err := l.rc.Read(b[:])
 		if n > 0 {
-			return 0, fmt.Errorf("%w (%d bytes)", ErrPlanTooLarge, l.max)
+			return 0, fmt.Errorf("%w (%d bytes)", ErrPlanTooLarge, l.limit)
 		}
 		return 0, err
 	}

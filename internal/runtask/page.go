@@ -158,7 +158,7 @@ func renderPage(req *Request, orig *gate.Report, apiOrigin Origin, decided time.
 		b.Reset()
 		d.Changes, d.Approvals, d.Warnings, d.Code = nil, nil, nil, nil
 		d.Summary += " (too many changes to show here; see the run task's outcomes)"
-		pageTemplate.Execute(&b, d)
+		_ = pageTemplate.Execute(&b, d) // the same template on less data
 	}
 	return b.Bytes()
 }

@@ -294,7 +294,7 @@ func (s *Server) run(t *task) {
 		return
 	}
 	rep, pol, err := s.cfg.Gate.Check(ctx, body, author)
-	body.Close()
+	_ = body.Close()
 	t.log = t.log.With("check_ms", time.Since(fetchStart).Milliseconds())
 	policyHash := ""
 	if pol != nil {
@@ -399,11 +399,11 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		h.Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, "no decision for this run on this replica (pages are kept for a limited time)\n")
+		_, _ = io.WriteString(w, "no decision for this run on this replica (pages are kept for a limited time)\n")
 		return
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(page)
+	_, _ = w.Write(page)
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
@@ -413,7 +413,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if closing {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		io.WriteString(w, "draining\n")
+		_, _ = io.WriteString(w, "draining\n")
 		return
 	}
 	fmt.Fprintf(w, "ok queued=%d\n", len(s.queue))

@@ -46,7 +46,7 @@ func Serve(ctx context.Context, s *Server, o ServiceOptions, hup <-chan os.Signa
 	if o.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(o.TLSCert, o.TLSKey)
 		if err != nil {
-			ln.Close()
+			_ = ln.Close()
 			return err
 		}
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
@@ -65,7 +65,7 @@ func Serve(ctx context.Context, s *Server, o ServiceOptions, hup <-chan os.Signa
 			continue
 		case err := <-errc:
 			if !errors.Is(err, http.ErrServerClosed) {
-				s.Drain(context.Background())
+				_ = s.Drain(context.Background())
 				return err
 			}
 		case <-ctx.Done():

@@ -1,0 +1,35 @@
+package runtask
+
+import (
+	"testing"
+	"time"
+)
+
+func TestLRUBoundsAndTTL(t *testing.T) {
+	now := time.Unix(0, 0)
+	c := newLRU[int](2, time.Hour)
+	c.now = func() time.Time { return now }
+	c.put("a", 1)
+	c.put("b", 2)
+	c.put("c", 3) // evicts a, the oldest
+	if _, ok := c.get("a"); ok {
+		t.Error("a outlived the bound")
+	}
+	if v, ok := c.get("c"); !ok || v != 3 {
+		t.Errorf("c: %d %v", v, ok)
+	}
+	if c.add("b", 9) {
+		t.Error("add replaced a live entry")
+	}
+	now = now.Add(2 * time.Hour)
+	if _, ok := c.get("b"); ok {
+		t.Error("b outlived its TTL")
+	}
+	if !c.add("c", 4) {
+		t.Error("add refused over an expired entry")
+	}
+	c.remove("c")
+	if _, ok := c.get("c"); ok {
+		t.Error("c was not removed")
+	}
+}

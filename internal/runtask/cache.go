@@ -6,15 +6,20 @@ import (
 	"time"
 )
 
-// lru is a map bounded in entries and age: the oldest entry goes when it is
-// full, and an entry older than ttl is gone.
+// lru is a map bounded in entries, in total cost and in age: the least
+// recently stored entries go when it is full, and an entry older than ttl
+// is gone.
 type lru[V any] struct {
-	mu    sync.Mutex
-	max   int
-	ttl   time.Duration
-	now   func() time.Time
-	order *list.List // front: most recent
-	items map[string]*list.Element
+	mu  sync.Mutex
+	max int
+	ttl time.Duration
+	// cost, when set, is an entry's share of maxCost (a page's bytes).
+	cost    func(V) int64
+	maxCost int64
+	total   int64
+	now     func() time.Time
+	order   *list.List // front: most recent
+	items   map[string]*list.Element
 }
 
 type lruEntry[V any] struct {
@@ -38,8 +43,7 @@ func (c *lru[V]) get(key string) (V, bool) {
 	}
 	en := entry[V](e)
 	if c.now().Sub(en.at) > c.ttl {
-		c.order.Remove(e)
-		delete(c.items, key)
+		c.drop(e)
 		return zero, false
 	}
 	return en.val, true
@@ -54,13 +58,14 @@ func (c *lru[V]) put(key string, val V) {
 
 func (c *lru[V]) putLocked(key string, val V) {
 	if e, ok := c.items[key]; ok {
-		c.order.Remove(e)
+		c.drop(e)
 	}
 	c.items[key] = c.order.PushFront(&lruEntry[V]{key: key, val: val, at: c.now()})
-	for c.order.Len() > c.max {
-		old := c.order.Back()
-		c.order.Remove(old)
-		delete(c.items, entry[V](old).key)
+	if c.cost != nil {
+		c.total += c.cost(val)
+	}
+	for c.order.Len() > c.max || (c.cost != nil && c.total > c.maxCost && c.order.Len() > 1) {
+		c.drop(c.order.Back())
 	}
 }
 
@@ -81,8 +86,16 @@ func (c *lru[V]) remove(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[key]; ok {
-		c.order.Remove(e)
-		delete(c.items, key)
+		c.drop(e)
+	}
+}
+
+func (c *lru[V]) drop(e *list.Element) {
+	en := entry[V](e)
+	c.order.Remove(e)
+	delete(c.items, en.key)
+	if c.cost != nil {
+		c.total -= c.cost(en.val)
 	}
 }
 

@@ -33,3 +33,22 @@ func TestLRUBoundsAndTTL(t *testing.T) {
 		t.Error("c was not removed")
 	}
 }
+
+func TestLRUCostBound(t *testing.T) {
+	c := newLRU[[]byte](100, time.Hour)
+	c.cost, c.maxCost = func(b []byte) int64 { return int64(len(b)) }, 10
+	c.put("a", make([]byte, 4))
+	c.put("b", make([]byte, 4))
+	c.put("c", make([]byte, 4)) // 12 > 10: a goes
+	if _, ok := c.get("a"); ok || c.total != 8 {
+		t.Errorf("a kept, total %d", c.total)
+	}
+	c.put("b", make([]byte, 1)) // replaced: its old cost is gone
+	if c.total != 5 {
+		t.Errorf("total %d, want 5", c.total)
+	}
+	c.put("big", make([]byte, 50)) // alone over the bound: kept, the rest go
+	if _, ok := c.get("big"); !ok || c.order.Len() != 1 {
+		t.Errorf("big: %v, %d entries", ok, c.order.Len())
+	}
+}

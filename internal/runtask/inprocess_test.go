@@ -151,13 +151,14 @@ func TestBusyWithoutRoom(t *testing.T) {
 	now, _ := time.Parse(time.RFC3339, fixtureNow)
 	g.Now = func() time.Time { return now }
 	release := make(chan struct{})
-	url, _ := inProcess(t, h, Config{Gate: held{g, release}, Workers: 1, Queue: 0})
+	url, _ := inProcess(t, h, Config{Gate: held{g, release}, Workers: 1, Queue: 1})
 	plan := readFixture(t, "testdata/approved.json")
-	for _, id := range []string{"run-a", "run-b", "run-c", "run-d"} {
+	for _, id := range []string{"run-a", "run-q", "run-b", "run-c", "run-d"} {
 		h.addRun(id, "tok", plan, "ok")
 	}
 	h.send(url, h.request("run-a", "tok"), "") // the worker, held
-	time.Sleep(100 * time.Millisecond)
+	h.waitFetched("run-a")
+	h.send(url, h.request("run-q", "tok"), "") // the queue
 	h.mu.Lock()
 	h.fail["taskrs-run-b"], h.fail["taskrs-run-c"] = 1<<30, 1<<30 // their busy callbacks keep retrying
 	h.mu.Unlock()
@@ -179,7 +180,7 @@ func TestBusyWithoutRoom(t *testing.T) {
 		}
 	}
 	h.wait("taskrs-run-a", 1, 10*time.Second)
-	time.Sleep(50 * time.Millisecond)
+	h.wait("taskrs-run-q", 1, 10*time.Second) // the queue has room again
 	if code := h.send(url, h.request("run-d", "tok"), ""); code != 200 {
 		t.Fatalf("run-d retried: HTTP %d", code)
 	}

@@ -347,15 +347,18 @@ func TestServeCallbackRetriesAndDuplicates(t *testing.T) {
 // flight finish and call back before the process exits.
 func TestServeBusyReloadDrain(t *testing.T) {
 	h := newHCP(t, testKey)
-	p := startServe(t, h, "--workers", "1", "--queue", "0")
+	p := startServe(t, h, "--workers", "1", "--queue", "1")
 	plan := readFixture(t, "testdata/approved.json")
-	h.addRun("run-slow", "tok", plan, "ok")
-	h.mu.Lock()
-	h.runs["run-slow"].delay = 1500 * time.Millisecond
-	h.mu.Unlock()
+	for _, id := range []string{"run-slow", "run-queued"} {
+		h.addRun(id, "tok", plan, "ok")
+		h.mu.Lock()
+		h.runs[id].delay = 1500 * time.Millisecond
+		h.mu.Unlock()
+	}
 	h.addRun("run-busy", "tok", plan, "ok")
 	h.send(p.url, h.request("run-slow", "tok"), "")
-	time.Sleep(300 * time.Millisecond) // the worker has taken run-slow
+	h.waitFetched("run-slow")                         // the worker has taken it
+	h.send(p.url, h.request("run-queued", "tok"), "") // waits in the queue
 	h.send(p.url, h.request("run-busy", "tok"), "")
 	busy := h.wait("taskrs-run-busy", 1, 30*time.Second)[0]
 	if busy.Status != "failed" || !strings.Contains(busy.Message, "busy") {
@@ -392,7 +395,7 @@ func TestServeBusyReloadDrain(t *testing.T) {
 	h.runs["run-inflight"].delay = time.Second
 	h.mu.Unlock()
 	h.send(p.url, h.request("run-inflight", "tok"), "")
-	time.Sleep(200 * time.Millisecond)
+	h.waitFetched("run-inflight")
 	p.stop()
 	if cbs := h.delivered("taskrs-run-inflight"); len(cbs) != 1 || cbs[0].Status != "failed" {
 		t.Errorf("in flight at SIGTERM: %+v", cbs)
@@ -444,4 +447,28 @@ func TestServeFlags(t *testing.T) {
 		}
 	}
 	_ = fmt.Sprint
+}
+
+// TestServeShutdownTimeout: a check still running when --shutdown-timeout
+// ends is cancelled and called back failed, and the process exits.
+func TestServeShutdownTimeout(t *testing.T) {
+	h := newHCP(t, testKey)
+	p := startServe(t, h, "--shutdown-timeout", "1s")
+	h.addRun("run-stuck", "tok", readFixture(t, "testdata/approved.json"), "slow")
+	h.send(p.url, h.request("run-stuck", "tok"), "")
+	h.waitFetched("run-stuck")
+	start := time.Now()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("did not exit")
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("exit took %v", d)
+	}
+	cbs := h.delivered("taskrs-run-stuck")
+	if len(cbs) != 1 || cbs[0].Status != "failed" || !strings.Contains(cbs[0].Message, "shut down before the check finished") {
+		t.Errorf("callbacks: %+v", cbs)
+	}
 }

@@ -77,6 +77,10 @@ type Server struct {
 
 	ctx    context.Context // cancelled when Drain gives up waiting
 	cancel context.CancelFunc
+	// hard bounds callbacks: cancelled drainGrace after ctx, so that a
+	// shutdown ends even when HCP Terraform does not answer.
+	hard     context.Context
+	hardStop context.CancelFunc
 
 	seen  *lru[struct{}] // task result ids accepted: HCP Terraform's retries are ignored
 	pages *lru[[]byte]   // run id -> decision page
@@ -142,6 +146,8 @@ func New(cfg Config) (*Server, error) {
 		seen:  newLRU[struct{}](100_000, 2*time.Hour),
 		pages: newLRU[[]byte](cfg.Pages, cfg.PageTTL),
 	}
+	s.pages.cost, s.pages.maxCost = func(b []byte) int64 { return int64(len(b)) }, maxPagesBytes
+	s.hard, s.hardStop = context.WithCancel(context.Background())
 	for range cfg.Workers {
 		s.wg.Add(1)
 		go s.worker()
@@ -369,7 +375,7 @@ func (s *Server) finishWith(t *task, opts *tfe.TaskResultCallbackRequestOptions,
 	cbStart := time.Now()
 	// The callback outlives a cancelled check (a shutdown that gave up
 	// waiting still reports), within the retry budget.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), s.cfg.Retry.Budget+s.cfg.Retry.AttemptTimeout)
+	ctx, cancel := context.WithTimeout(s.hard, s.cfg.Retry.Budget+s.cfg.Retry.AttemptTimeout)
 	defer cancel()
 	attempts, err := sendCallback(ctx, s.client, s.cfg.API, s.cfg.Retry, t.req.TaskResultCallbackURL, t.req.AccessToken, opts,
 		func(attempt int, err error) { log.Warn("callback failed; retrying", "attempt", attempt, "error", err) })
@@ -419,10 +425,17 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "ok queued=%d\n", len(s.queue))
 }
 
+// drainGrace is how long Drain waits, after its deadline, for the
+// "failed" callbacks of the checks it cancelled.
+const drainGrace = 15 * time.Second
+
+// maxPagesBytes bounds the memory of all decision pages kept.
+const maxPagesBytes = 64 << 20
+
 // Drain stops taking tasks and waits for the queued and running ones to be
 // decided and called back. When ctx ends first, the checks still running
-// are cancelled (each then calls back "failed") and Drain waits for those
-// callbacks; it returns ctx's error.
+// are cancelled (each then calls back "failed") and Drain waits up to
+// drainGrace more for those callbacks; it returns ctx's error.
 func (s *Server) Drain(ctx context.Context) error {
 	s.mu.Lock()
 	if !s.closing {
@@ -435,10 +448,17 @@ func (s *Server) Drain(ctx context.Context) error {
 	select {
 	case <-done:
 		s.cancel()
+		s.hardStop()
 		return nil
 	case <-ctx.Done():
-		s.cancel()
-		<-done
-		return ctx.Err()
 	}
+	s.cancel()
+	select {
+	case <-done:
+	case <-time.After(drainGrace):
+		s.hardStop() // callbacks still retrying give up
+		<-done
+	}
+	s.hardStop()
+	return ctx.Err()
 }

@@ -33,6 +33,7 @@ type hcp struct {
 	attempts  map[string]int        // by task result id: every PATCH
 	fail      map[string]int        // by task result id: answer 503 this many times first
 	archiveAu map[string]string     // by run id: the Authorization the archive saw
+	fetched   map[string]bool       // by run id: the plan was asked for
 	at        map[string]time.Time  // by task result id: when the first callback arrived
 	all       []callback            // every delivered callback, in order
 	// fallback, when set, is served for any run not added, to token "tok".
@@ -67,7 +68,7 @@ type outcome struct {
 
 func newHCP(t testing.TB, key []byte) *hcp {
 	h := &hcp{t: t, key: key, runs: map[string]*run{}, callbacks: map[string][]callback{}, attempts: map[string]int{},
-		fail: map[string]int{}, at: map[string]time.Time{}, archiveAu: map[string]string{}, notify: make(chan struct{}, 1)}
+		fail: map[string]int{}, fetched: map[string]bool{}, at: map[string]time.Time{}, archiveAu: map[string]string{}, notify: make(chan struct{}, 1)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v2/plans/{run}/json-output", h.servePlan)
 	mux.HandleFunc("PATCH /api/v2/task-results/{id}/callback", h.serveCallback)
@@ -97,6 +98,7 @@ func (h *hcp) addRun(id, token string, plan []byte, mode string) {
 func (h *hcp) servePlan(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	rn := h.runs[r.PathValue("run")]
+	h.fetched[r.PathValue("run")] = true
 	if rn == nil && h.fallback != nil {
 		rn = &run{token: "tok", plan: h.fallback, mode: "ok"}
 	}
@@ -259,6 +261,25 @@ func (h *hcp) wait(id string, n int, timeout time.Duration) []callback {
 		case <-h.notify:
 		case <-time.After(20 * time.Millisecond):
 		}
+	}
+}
+
+// waitFetched waits until the service asked for run id's plan (a worker
+// has the task).
+func (h *hcp) waitFetched(id string) {
+	h.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		h.mu.Lock()
+		ok := h.fetched[id]
+		h.mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("the plan of %s was never asked for", id)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

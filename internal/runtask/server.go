@@ -359,6 +359,9 @@ func (s *Server) finish(t *task, rep *gate.Report, policyHash string, checkErr e
 		s.finishWith(t, failedCallback(checkErr.Error(), s.pageURLIfKept(t.req)), "error", checkErr)
 		return
 	}
+	for _, w := range rep.Warnings {
+		t.log.Warn("gate warning", "warning", w)
+	}
 	s.pages.put(t.req.RunID, renderPage(t.req, rep, s.cfg.API, time.Now()))
 	s.finishWith(t, callbackFor(rep, s.pageURL(t.req)), rep.Decision, nil)
 }

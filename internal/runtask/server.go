@@ -222,16 +222,9 @@ func (s *Server) handleRunTask(w http.ResponseWriter, r *http.Request) {
 	case full:
 		// Over the queue: never a silent drop. Tell HCP Terraform the task
 		// failed because the service is busy.
-		select {
-		case s.busy <- struct{}{}:
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer func() { <-s.busy }()
-				s.finish(t, nil, "", errors.New("the service is busy (all workers and the queue are full); retry the run"))
-			}()
+		if s.startBusy(t) {
 			w.WriteHeader(http.StatusOK)
-		default:
+		} else {
 			// Not even room to say so: let HCP Terraform retry the request.
 			s.seen.remove(req.TaskResultID)
 			log.Warn("run task request refused: busy")
@@ -243,6 +236,28 @@ func (s *Server) handleRunTask(w http.ResponseWriter, r *http.Request) {
 		log.Warn("run task request refused: shutting down")
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 	}
+}
+
+// startBusy sends t a failed "busy" callback on a goroutine of its own,
+// when one of the busy slots is free and the server is not draining.
+func (s *Server) startBusy(t *task) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	select {
+	case s.busy <- struct{}{}:
+	default:
+		return false
+	}
+	s.wg.Add(1) // under mu, before Drain can wait
+	go func() {
+		defer s.wg.Done()
+		defer func() { <-s.busy }()
+		s.finish(t, nil, "", errors.New("the service is busy (all workers and the queue are full); retry the run"))
+	}()
+	return true
 }
 
 type enqueueResult int

@@ -50,11 +50,16 @@ func Serve(ctx context.Context, s *Server, o ServiceOptions, hup <-chan os.Signa
 			return err
 		}
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
-		ln = tls.NewListener(ln, srv.TLSConfig)
 		scheme = "https"
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if scheme == "https" {
+			errc <- srv.ServeTLS(ln, "", "") // the certificate is in TLSConfig; HTTP/2 offered
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	s.log.Info("listening", "addr", ln.Addr().String(), "scheme", scheme, "api", s.cfg.API.String(), "workers", s.cfg.Workers, "queue", s.cfg.Queue)
 	for {
 		select {

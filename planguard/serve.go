@@ -38,7 +38,7 @@ docs/guides/terraform-cloud.md.`,
 	)
 	fs.StringVar(&listen, "listen", ":8080", "`ADDR` to listen on (host:port)")
 	fs.StringVar(&policyPath, "policy", defaultPolicy, "policy `FILE` (HCL); read at start and on SIGHUP")
-	fs.StringVar(&keyFile, "hmac-key-file", "", "`FILE` holding the run task's HMAC key (default $PLANGUARD_HMAC_KEY)")
+	fs.StringVar(&keyFile, "hmac-key-file", "", "`FILE` holding the run task's HMAC key, read again on SIGHUP (default $PLANGUARD_HMAC_KEY)")
 	fs.BoolVar(&allowUnsigned, "allow-unsigned", false, "accept requests without an HMAC key configured (anyone who reaches the service can make it fetch URLs on --tfe-address)")
 	fs.StringVar(&api, "tfe-address", "https://app.terraform.io", "HCP Terraform or Terraform Enterprise `URL`: plan and callback URLs must be on it, and the run's token goes nowhere else")
 	fs.StringVar(&publicURL, "public-url", "", "this service's `URL` as approvers reach it; the task result links to URL/runs/RUN_ID (default: link to the run)")
@@ -129,6 +129,14 @@ docs/guides/terraform-cloud.md.`,
 	defer signal.Stop(hup)
 	err = runtask.Serve(ctx, srv, runtask.ServiceOptions{Listen: listen, TLSCert: tlsCert, TLSKey: tlsKey, ShutdownTimeout: shutdownTimeout,
 		Reload: func() {
+			if keyFile != "" {
+				if k, err := hmacKey(e, keyFile); err != nil {
+					log.Error("HMAC key reload refused; the previous key stays in use", "error", err)
+				} else {
+					srv.SetHMACKey(k)
+					log.Info("HMAC key reloaded", "path", keyFile)
+				}
+			}
 			if err := g.Reload(); err != nil {
 				log.Error("policy reload refused; the previous policy stays in use", "path", policyPath, "error", err)
 				return

@@ -472,3 +472,35 @@ func TestServeShutdownTimeout(t *testing.T) {
 		t.Errorf("callbacks: %+v", cbs)
 	}
 }
+
+// TestServeKeyRotation: SIGHUP reads --hmac-key-file again; after it the
+// old key is refused and the new one accepted. An empty file is refused
+// and the key in use stays.
+func TestServeKeyRotation(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "hmac")
+	os.WriteFile(keyFile, append(testKey, '\n'), 0o600)
+	h := newHCP(t, testKey)
+	p := startServe(t, h, "--hmac-key-file", keyFile)
+	h.addRun("run-k1", "tok", readFixture(t, "testdata/approved.json"), "ok")
+	if code := h.send(p.url, h.request("run-k1", "tok"), ""); code != 200 {
+		t.Fatalf("first key: HTTP %d", code)
+	}
+	os.WriteFile(keyFile, nil, 0o600)
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	p.waitLog("HMAC key reload refused")
+	newKey := []byte("rotated-key")
+	os.WriteFile(keyFile, newKey, 0o600)
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	p.waitLog("HMAC key reloaded")
+	r := h.request("run-k2", "tok")
+	body, _ := json.Marshal(r)
+	if code := h.sendRaw(p.url, body, Sign(testKey, body)); code != http.StatusUnauthorized {
+		t.Errorf("old key after rotation: HTTP %d", code)
+	}
+	h.addRun("run-k2", "tok", readFixture(t, "testdata/approved.json"), "ok")
+	if code := h.sendRaw(p.url, body, Sign(newKey, body)); code != 200 {
+		t.Errorf("new key: HTTP %d", code)
+	}
+	h.wait("taskrs-run-k2", 1, 30*time.Second)
+	p.stop()
+}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -65,6 +66,7 @@ type Config struct {
 // on shutdown stop the HTTP server first, then Drain.
 type Server struct {
 	cfg    Config
+	key    atomic.Pointer[[]byte] // the HMAC key in use (nil: unsigned accepted)
 	log    hclog.Logger
 	client *http.Client
 	audit  *auditLog
@@ -148,11 +150,21 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.pages.cost, s.pages.maxCost = func(b []byte) int64 { return int64(len(b)) }, maxPagesBytes
 	s.hard, s.hardStop = context.WithCancel(context.Background())
+	if cfg.HMACKey != nil {
+		s.SetHMACKey(cfg.HMACKey)
+	}
 	for range cfg.Workers {
 		s.wg.Add(1)
 		go s.worker()
 	}
 	return s, nil
+}
+
+// SetHMACKey replaces the HMAC key requests are verified with (on SIGHUP,
+// for a rotated key); requests already verified are not affected.
+func (s *Server) SetHMACKey(key []byte) {
+	k := append([]byte(nil), key...)
+	s.key.Store(&k)
 }
 
 // Handler serves POST /run-task, GET /runs/{run_id} and GET /healthz.
@@ -185,8 +197,8 @@ func (s *Server) handleRunTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The signature is checked over the raw bytes before anything is parsed.
-	if s.cfg.HMACKey != nil {
-		if err := VerifySignature(s.cfg.HMACKey, body, r.Header.Get(SignatureHeader)); err != nil {
+	if key := s.key.Load(); key != nil {
+		if err := VerifySignature(*key, body, r.Header.Get(SignatureHeader)); err != nil {
 			log.Warn("run task request refused", "error", err, "remote", r.RemoteAddr)
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return

@@ -188,3 +188,23 @@ func TestBusyWithoutRoom(t *testing.T) {
 		t.Errorf("run-d retried: %+v", cb)
 	}
 }
+
+// TestCallbackTimeoutRetried: a callback attempt that gets no answer
+// within the attempt's time-out is sent again.
+func TestCallbackTimeoutRetried(t *testing.T) {
+	h := newHCP(t, testKey)
+	url, _ := inProcess(t, h, Config{Retry: Retry{Base: 10 * time.Millisecond, Max: 50 * time.Millisecond, Budget: 5 * time.Second, AttemptTimeout: 200 * time.Millisecond}})
+	h.addRun("run-stall", "tok", readFixture(t, "testdata/approved.json"), "ok")
+	h.mu.Lock()
+	h.stall["taskrs-run-stall"] = 2
+	h.mu.Unlock()
+	h.send(url, h.request("run-stall", "tok"), "")
+	if cb := h.wait("taskrs-run-stall", 1, 10*time.Second); len(cb) != 1 || cb[0].Status != "passed" {
+		t.Errorf("callbacks: %+v", cb)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.attempts["taskrs-run-stall"] != 3 {
+		t.Errorf("%d attempts, want 3", h.attempts["taskrs-run-stall"])
+	}
+}

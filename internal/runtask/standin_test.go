@@ -33,6 +33,7 @@ type hcp struct {
 	attempts  map[string]int        // by task result id: every PATCH
 	fail      map[string]int        // by task result id: answer 503 this many times first
 	archiveAu map[string]string     // by run id: the Authorization the archive saw
+	stall     map[string]int        // by task result id: hang this many times first
 	fetched   map[string]bool       // by run id: the plan was asked for
 	at        map[string]time.Time  // by task result id: when the first callback arrived
 	all       []callback            // every delivered callback, in order
@@ -68,7 +69,7 @@ type outcome struct {
 
 func newHCP(t testing.TB, key []byte) *hcp {
 	h := &hcp{t: t, key: key, runs: map[string]*run{}, callbacks: map[string][]callback{}, attempts: map[string]int{},
-		fail: map[string]int{}, fetched: map[string]bool{}, at: map[string]time.Time{}, archiveAu: map[string]string{}, notify: make(chan struct{}, 1)}
+		fail: map[string]int{}, stall: map[string]int{}, fetched: map[string]bool{}, at: map[string]time.Time{}, archiveAu: map[string]string{}, notify: make(chan struct{}, 1)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v2/plans/{run}/json-output", h.servePlan)
 	mux.HandleFunc("PATCH /api/v2/task-results/{id}/callback", h.serveCallback)
@@ -161,6 +162,14 @@ func (h *hcp) serveCallback(w http.ResponseWriter, r *http.Request) {
 	if h.fail[id] > 0 {
 		h.fail[id]--
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	if h.stall[id] > 0 {
+		// Answer only after the caller gave up (its time-out).
+		h.stall[id]--
+		h.mu.Unlock()
+		<-r.Context().Done()
+		h.mu.Lock()
 		return
 	}
 	var doc struct {

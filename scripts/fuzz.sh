@@ -36,6 +36,7 @@ targets=(
 	./internal/shell:FuzzAnalyze
 	./internal/shell:FuzzCompose
 	./internal/lockfile:FuzzParseLockFile
+	./internal/runtask:FuzzRunTask
 )
 
 # The list must name every fuzzer in the code, so none is silently skipped.

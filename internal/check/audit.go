@@ -60,8 +60,9 @@ func Changes(r *gate.Report) []Change {
 	return out
 }
 
-// newRecord records a check's result.
-func newRecord(t time.Time, author string, res *Result) Record {
+// NewRecord is the audit record of a check's result (front doors that write
+// their own audit lines, such as serve, extend it).
+func NewRecord(t time.Time, author string, res *Result) Record {
 	r := res.Report
 	rec := Record{Time: t.UTC(), Author: author, PlanSHA256: r.Plan.SHA256, PolicySHA256: res.PolicySHA256, Scope: r.Scope, Decision: string(r.Decision), Changes: Changes(r)}
 	for _, p := range r.Provisioners {

@@ -45,6 +45,10 @@ type Request struct {
 	Policy *policy.Policy
 	Trust  *trust.AllowedSigners
 	Plan   PlanSource
+	// StatePinnedElsewhere says the front door judged the policy's state
+	// block itself (serve: the run's organization and workspace), so plan
+	// JSON is not refused for want of the saved plan's backend.
+	StatePinnedElsewhere bool
 	// Now is the time approvals are judged at (required: a zero time is an
 	// error, since every approval would be unexpired then).
 	Now time.Time
@@ -86,7 +90,7 @@ func (c *Checker) Check(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	if c.Audit != nil {
-		if err := c.Audit.WriteAudit(newRecord(c.now(), req.Author, res)); err != nil {
+		if err := c.Audit.WriteAudit(NewRecord(c.now(), req.Author, res)); err != nil {
 			return nil, err
 		}
 		c.log().Debug("audit record written")

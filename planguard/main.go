@@ -80,6 +80,8 @@ func commands() []command {
 		{"payload", "print the exact bytes an approver signs", runPayload},
 		{"policy-hash", "print the policy hash that --policy-sha256 pins (policy and trust files)", runPolicyHash},
 		{"keygen", "make an ed25519 signing key and print its allowed_signers line", runKeygen},
+		{"init", "write a first commented policy and allowed_signers file", runInit},
+		{"protected", "list what the policy protects in a state or plan, with its rules", runProtected},
 		{"verify", "check the approvals in .tf files against the policy, without a plan", runVerify},
 		{"hook", "answer a coding agent's pre-tool-call hook (deny destructive terraform calls)", runHook},
 		{"version", "print the version", runVersion},

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
+
+	"gopkg.in/yaml.v3"
 )
 
 // goEnv returns what a child go needs to build with this machine's caches
@@ -119,5 +121,74 @@ provider "planguard" {
 	cmd.Dir, cmd.Env = dir, ci
 	if out, err := cmd.CombinedOutput(); err == nil {
 		t.Errorf("init -lockfile=readonly accepted a lock file of another build:\n%s", out)
+	}
+}
+
+// TestReleaseConfig keeps .goreleaser.yml to what the docs promise: both
+// binaries archived, one checksum file signed with GPG and cosign, the
+// CLI's image from the Dockerfile with planguard as its entrypoint.
+func TestReleaseConfig(t *testing.T) {
+	b, err := os.ReadFile("../.goreleaser.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Builds []struct {
+			ID      string   `yaml:"id"`
+			Main    string   `yaml:"main"`
+			Ldflags []string `yaml:"ldflags"`
+		} `yaml:"builds"`
+		Archives []struct {
+			IDs []string `yaml:"ids"`
+		} `yaml:"archives"`
+		Checksum struct {
+			NameTemplate string `yaml:"name_template"`
+		} `yaml:"checksum"`
+		Signs []struct {
+			ID        string `yaml:"id"`
+			Artifacts string `yaml:"artifacts"`
+		} `yaml:"signs"`
+		Dockers []struct {
+			IDs        []string `yaml:"ids"`
+			Dockerfile string   `yaml:"dockerfile"`
+		} `yaml:"dockers"`
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	builds := map[string]string{}
+	for _, bd := range cfg.Builds {
+		builds[bd.ID] = strings.Join(bd.Ldflags, " ")
+	}
+	if !strings.Contains(builds["provider"], "-X main.version=") || !strings.Contains(builds["planguard"], "-X main.commit=") || !strings.Contains(builds["planguard"], "-X main.date=") {
+		t.Errorf("builds: %v", builds)
+	}
+	archived := map[string]bool{}
+	for _, a := range cfg.Archives {
+		for _, id := range a.IDs {
+			archived[id] = true
+		}
+	}
+	if !archived["provider"] || !archived["planguard"] || !strings.Contains(cfg.Checksum.NameTemplate, "SHA256SUMS") {
+		t.Errorf("archives %v, checksum %q", archived, cfg.Checksum.NameTemplate)
+	}
+	signs := map[string]string{}
+	for _, s := range cfg.Signs {
+		signs[s.ID] = s.Artifacts
+	}
+	if signs["gpg"] != "checksum" || signs["cosign"] != "checksum" {
+		t.Errorf("signs: %v", signs)
+	}
+	if len(cfg.Dockers) == 0 {
+		t.Fatal("no container image")
+	}
+	for _, d := range cfg.Dockers {
+		if d.Dockerfile != "Dockerfile" || len(d.IDs) != 1 || d.IDs[0] != "planguard" {
+			t.Errorf("docker: %+v", d)
+		}
+	}
+	df, err := os.ReadFile("../Dockerfile")
+	if err != nil || !strings.Contains(string(df), `ENTRYPOINT ["/usr/local/bin/planguard"]`) || !strings.Contains(string(df), "ARG BIN=planguard") {
+		t.Errorf("Dockerfile: %v\n%s", err, df)
 	}
 }

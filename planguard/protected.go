@@ -235,7 +235,7 @@ func printProtected(w io.Writer, pol *policy.Policy, objs []stateObject, what st
 		fmt.Fprintf(&b, "\n  guards:    %s, and a move out of these rules\n", strings.Join(actions, ", "))
 	}
 	fmt.Fprintf(w, "Policy %s (scope %s): %d of %d objects in the %s protected.\n", pol.Filename, pol.Scope, n, len(objs), what)
-	io.WriteString(w, b.String())
+	fmt.Fprint(w, b.String())
 	if len(free) > 0 {
 		byType := map[string]int{}
 		var types []string

@@ -284,9 +284,10 @@ Before it signs, approve checks against the policy (--policy, default planguard.
 the gate would count the signature: your principal and key are on an allowed_signers line
 that allows the planguard-approval namespace now; --expires is within every matching
 rule's max_ttl; the identity is bound where a rule has require_identity; the target is
-protected by some rule (and, with --plan, changed by the plan). Any failure is exit 2 and
-nothing is written; --force signs anyway (the failures become warnings), and is needed
-to sign without a policy file. It then shows what you are about to sign (action, address,
+protected by some rule (with --plan, by the gate's verdict on that plan). Any failure is
+exit 2 and nothing is written; --force signs anyway (the failures become warnings), and is
+needed to sign without a policy file. A --plan that does not change --target is always an
+error: leave out --plan to approve a change ahead of its plan. It then shows what you are about to sign (action, address,
 object id, expiry, what else the plan destroys) and asks [y/N] when stdin is a terminal;
 --yes skips the question; without a terminal the preview goes to stderr and it signs.`,
 		`  planguard approve --plan tfplan --target terraform_data.prod_db --reason 'CHG-1042: retire' \

@@ -33,6 +33,7 @@ fi
 goos="${GOOS:-$(go env GOOS)}"
 goarch="${GOARCH:-$(go env GOARCH)}"
 name="terraform-provider-planguard_v$version"
+[ "$goos" != windows ] || name="$name.exe"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -187,3 +187,12 @@ func TestSignRefusesADud(t *testing.T) {
 		t.Fatalf("sign by bob: exit %d\n%s", code, errs)
 	}
 }
+
+// TestKeygenWarnsUnencrypted: keygen says its key is not encrypted and
+// points to a FIDO key.
+func TestKeygenWarnsUnencrypted(t *testing.T) {
+	code, _, errs := runCLI(t, "", nil, "keygen", "--out", filepath.Join(t.TempDir(), "k"), "--principal", "alice@example.com")
+	if code != 0 || !strings.Contains(errs, "warning: ") || !strings.Contains(errs, "is not encrypted") || !strings.Contains(errs, "ssh-keygen -t ed25519-sk") {
+		t.Fatalf("keygen: exit %d\n%s", code, errs)
+	}
+}

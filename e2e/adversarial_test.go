@@ -149,15 +149,24 @@ func adversarial(t *testing.T, tf string) {
 	// approve writes one approval block to stdout with planguard approve.
 	approve := func(who, principal string, args ...string) string {
 		t.Helper()
-		a := append([]string{"approve", pol, "--plan=" + agentPlan, "--reason=CHG-1: retire", "--key=" + k[who], "--principal=" + principal}, args...)
-		return w.pg(0, a...)
+		// --force: most of these approvals are deliberate duds, for the gate to refuse.
+		// The block goes to a file: stderr, which pg returns too, has the preview.
+		f := filepath.Join(root, "approve.tf")
+		os.Remove(f)
+		a := append([]string{"approve", pol, "--plan=" + agentPlan, "--reason=CHG-1: retire", "--key=" + k[who], "--principal=" + principal, "--force", "--out=" + f}, args...)
+		w.pg(0, a...)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
 	}
 	// sign adds who's signature (as principal) to the block in src.
 	sign := func(src, who, principal string) string {
 		t.Helper()
 		f := filepath.Join(root, "sign.tf")
 		writeFile(t, f, src)
-		w.pg(0, "sign", "--file="+f, "--name="+blockName(src), "--key="+k[who], "--principal="+principal)
+		w.pg(0, "sign", "--file="+f, "--name="+blockName(src), "--key="+k[who], "--principal="+principal, "--force")
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -164,7 +164,7 @@ func story(t *testing.T, tf string) {
 	contains(t, out, "BLOCKED")
 
 	// 3. The agent forges approvals with its own key: untrusted, still blocked.
-	w.pg(0, "approve", pol, "--plan=tfplan", "--target=terraform_data.prod_db", "--reason=cleanup", "--key="+agent, "--principal=alice@example.com", "--out=forged.tf")
+	w.pg(0, "approve", pol, "--plan=tfplan", "--target=terraform_data.prod_db", "--reason=cleanup", "--key="+agent, "--principal=alice@example.com", "--out=forged.tf", "--force")
 	w.plan()
 	out = w.pg(1, "check", pol, "--format=json", "tfplan")
 	contains(t, out, `"status": "untrusted"`, `"decision": "block"`)

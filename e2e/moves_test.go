@@ -315,7 +315,7 @@ func moves(t *testing.T, tf string) {
 	})
 	notCounted := func(name string, files map[string]string, status string, args ...string) {
 		t.Run(name, func(t *testing.T) {
-			_, code, v, out := approved(files, args...)
+			_, code, v, out := approved(files, append(args, "--force")...) // deliberate duds
 			if code != 1 || v.Decision != "block" || !strings.Contains(out, `"status": "`+status+`"`) {
 				t.Fatalf("exit %d, want 1 with an approval of status %s:\n%s", code, status, out)
 			}

@@ -110,7 +110,7 @@ func pinStory(t *testing.T, tf string) {
 	w.write("main.tf", pinConfig("v1", false))
 	w.plan()
 	w.pg(0, "approve", pol, "--plan=tfplan", "--target=terraform_data.prod_db", "--reason=cleanup", "--expires=24h",
-		"--key="+mallory, "--principal=mallory@example.com", "--out=approvals.tf")
+		"--key="+mallory, "--principal=mallory@example.com", "--out=approvals.tf", "--force")
 	w.plan()
 	os.WriteFile(filepath.Join(policyDir, "allowed_signers"), []byte(line("mallory@example.com", mallory)), 0o600)
 	// Without a pin the swap works: that is what the pin is for.

@@ -57,7 +57,8 @@ func TestCheckActionInvocations(t *testing.T) {
 	key := sshKeygen(t, dir, "alice")
 	approvals := filepath.Join(dir, "approvals.tf")
 	code, _, errs = runCLI(t, "", nil, "approve", "--policy", silent, "--plan", plan, "--target", "action.aws_ec2_stop_instance.prod_db_host",
-		"--reason", "CHG-7: stop the host for maintenance", "--expires", "24h", "--now", "2026-11-25T12:00:00Z", "--key", key, "--principal", "alice@example.com", "--out", approvals)
+		"--reason", "CHG-7: stop the host for maintenance", "--expires", "24h", "--now", "2026-11-25T12:00:00Z", "--key", key, "--principal", "alice@example.com", "--out", approvals,
+		"--force") // alice's key is in no trust file here
 	if code != 0 {
 		t.Fatalf("approve: %d %s", code, errs)
 	}

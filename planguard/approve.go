@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,13 +13,18 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/planguard/terraform-provider-planguard/internal/address"
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
 	"github.com/planguard/terraform-provider-planguard/internal/tfconfig"
+	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
 // statementFlags are the flags that describe an approval statement.
@@ -24,6 +32,11 @@ type statementFlags struct {
 	policy, scope, plan, target, action, reason, expires, identity, tfBin, now string
 	from, issuedAt                                                             string
 	noIdentity                                                                 bool
+
+	// Set by statement: the plan read for --plan, and the change to the
+	// target found in it (nil for provision, invoke and without --plan).
+	read   *plan.Plan
+	change *plan.Change
 }
 
 // issuedAtNone is the --issued-at value that leaves issued_at out of the
@@ -68,6 +81,7 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		if err != nil {
 			return st, err
 		}
+		s.read = p
 		if st.Action == approval.ActionProvision {
 			// The provisioners of an instance: no prior object to bind.
 			if err := findProvision(p, s.target); err != nil {
@@ -95,6 +109,9 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		}
 		if st.Action, err = planAction(ch, st.Action); err != nil {
 			return st, err
+		}
+		if st.Action != approval.ActionProvision {
+			s.change = &ch
 		}
 		switch {
 		case st.Action == approval.ActionProvision:
@@ -265,11 +282,22 @@ action, the object's prior id and, for a moved object, its previous address (fro
 from the plan: an object the plan keeps under a new address is approved as action move,
 one it moves and destroys as the destruction with from. issued_at is set to now unless
 --issued-at says otherwise. The block is appended to --out (or printed); commit it, plan
-again, and the gate counts it. Others add signatures with 'planguard sign'.`,
+again, and the gate counts it. Others add signatures with 'planguard sign'.
+
+Before it signs, approve checks against the policy (--policy, default planguard.hcl) that
+the gate would count the signature: your principal and key are on an allowed_signers line
+that allows the planguard-approval namespace now; --expires is within every matching
+rule's max_ttl; the identity is bound where a rule has require_identity; the target is
+protected by some rule (with --plan, by the gate's verdict on that plan). Any failure is
+exit 2 and nothing is written; --force signs anyway (the failures become warnings), and is
+needed to sign without a policy file. A --plan that does not change --target is always an
+error: leave out --plan to approve a change ahead of its plan. It then shows what you are about to sign (action, address,
+object id, expiry, what else the plan destroys) and asks [y/N] when stdin is a terminal;
+--yes skips the question; without a terminal the preview goes to stderr and it signs.`,
 		`  planguard approve --plan tfplan --target terraform_data.prod_db --reason 'CHG-1042: retire' \
     --key ~/.ssh/id_ed25519 --principal alice@example.com --out approvals.tf
   planguard approve --scope prod --target 'module.data.aws_db_instance.main' --action replace \
-    --reason 'engine upgrade' --expires 2026-12-01T00:00:00Z --principal alice@example.com
+    --reason 'engine upgrade' --expires 24h --principal alice@example.com
   planguard approve --scope prod --action move --from terraform_data.prod_db \
     --target module.archive.terraform_data.prod_db --reason 'CHG-2001: archive' --expires 72h \
     --principal alice@example.com
@@ -280,6 +308,8 @@ again, and the gate counts it. Others add signatures with 'planguard sign'.`,
 	key := fs.String("key", "", "private key `FILE` (or a public key whose private key is in ssh-agent; default: the agent's only key)")
 	out := fs.String("out", "", "append the block to this .tf `FILE` (default: print it)")
 	name := fs.String("name", "", "resource `NAME` of the block (default: derived from action and target)")
+	force := fs.Bool("force", false, "sign even when the checks against the policy fail, or without a policy file (they become warnings)")
+	yes := fs.Bool("yes", false, "do not ask for confirmation on a terminal")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
@@ -289,11 +319,38 @@ again, and the gate counts it. Others add signatures with 'planguard sign'.`,
 	if *principal == "" {
 		return exitError, &usageError{msg: "--principal is required", hint: "pass your identity as listed in allowed_signers, e.g. --principal alice@example.com"}
 	}
+	now, err := parseNow(sf.now)
+	if err != nil {
+		return exitError, err
+	}
+	pf, err := loadPreflight(e, sf.policy, *force, false)
+	if err != nil {
+		return exitError, err
+	}
+	if pf.pol != nil && sf.scope == "" {
+		sf.scope = pf.pol.Scope
+	}
 	st, err := sf.statement(e)
 	if err != nil {
 		return exitError, err
 	}
-	sig, err := signStatement(e, st, *key)
+	signer, err := loadSigner(e, *key)
+	if err != nil {
+		return exitError, err
+	}
+	req, protected := pf.requirement(st, sf.read, sf.change, now)
+	if err := pf.judge(e, st, *principal, signer.PublicKey(), req, protected, now, sf.read != nil); err != nil {
+		return exitError, err
+	}
+	preview := describe(st, *principal, signer.PublicKey(), req, now, sf.read)
+	if ok, err := confirm(e, preview, *yes); err != nil || !ok {
+		return exitBlock, err
+	}
+	payload, err := st.Payload()
+	if err != nil {
+		return exitError, err
+	}
+	sig, err := sshsig.Sign(signer, payload, approval.Namespace)
 	if err != nil {
 		return exitError, err
 	}
@@ -311,18 +368,6 @@ again, and the gate counts it. Others add signatures with 'planguard sign'.`,
 	id, _ := st.ID()
 	fmt.Fprintf(e.stderr, "planguard: wrote %s.%s to %s: %s %s, signed by %s (payload sha256 %s)\n", tfconfig.ResourceType, *name, *out, st.Action, st.Target, *principal, id)
 	return exitAllow, nil
-}
-
-func signStatement(e *env, st approval.Statement, keyPath string) (string, error) {
-	payload, err := st.Payload()
-	if err != nil {
-		return "", err
-	}
-	signer, err := loadSigner(e, keyPath)
-	if err != nil {
-		return "", err
-	}
-	return sshsig.Sign(signer, payload, approval.Namespace)
 }
 
 // maxTFFile bounds a .tf file approve and sign read.
@@ -379,4 +424,208 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// preflight is what approve and sign check a signature against before they
+// make it, so that an approver cannot sign a dud: the policy the gate uses
+// and its trust file (both nil when signing without a policy).
+type preflight struct {
+	pol   *policy.Policy
+	trust *trust.AllowedSigners
+	force bool
+}
+
+// loadPreflight loads the policy at path. A missing policy is refused
+// unless force (or missingOK, for a default path sign did not insist on):
+// then the checks are skipped, with a warning.
+func loadPreflight(e *env, path string, force, missingOK bool) (*preflight, error) {
+	pf := &preflight{force: force}
+	pol, trust, err := loadPolicy(path)
+	switch {
+	case err == nil:
+		pf.pol, pf.trust = pol, trust
+		return pf, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	case !force && !missingOK:
+		return nil, withHint(fmt.Errorf("no policy at %s: planguard checks your key, the rules and the plan against the gate's policy before it signs", path),
+			"pass --policy with the policy file the gate uses, or --force (and --scope) to sign without these checks")
+	}
+	fmt.Fprintf(e.stderr, "planguard: warning: no policy at %s: not checked whether the gate would count this signature (pass --policy to check)\n", path)
+	return pf, nil
+}
+
+// requirement is what the policy requires of approvals of st, and false
+// when nothing requires one. With a plan it is the gate's own verdict on
+// the change (every address the object is judged under); without, the
+// rules that match the target (and from), or for a move the rules the
+// object leaves.
+func (pf *preflight) requirement(st approval.Statement, p *plan.Plan, ch *plan.Change, now time.Time) (policy.Requirement, bool) {
+	if pf.pol == nil {
+		return policy.Requirement{}, false
+	}
+	switch st.Action {
+	case approval.ActionProvision:
+		return pf.pol.ProvisionRequirement(st.Target, ""), true
+	case approval.ActionInvoke:
+		a, err := address.ParseAction(st.Target)
+		if err != nil {
+			return policy.Requirement{}, false
+		}
+		req, allowedBy := pf.pol.ActionRequirement(a.Type)
+		return req, len(allowedBy) == 0
+	}
+	if p != nil && ch != nil {
+		if rep, err := gate.Decide(gate.Input{Plan: p, Policy: pf.pol, Trust: pf.trust, Now: now}); err == nil {
+			for _, c := range rep.Changes {
+				if c.Address == st.Target && c.Action == st.Action && c.Protected {
+					return policy.Requirement{Rules: c.Rules, Approvals: c.RequiredApprovals, MaxTTL: c.MaxTTL, RequireIdentity: c.RequireIdentity}, true
+				}
+			}
+			return policy.Requirement{}, false
+		}
+	}
+	var rules []*policy.Rule
+	if st.Action == approval.ActionMove {
+		stays := pf.pol.RulesFor(st.Target, "")
+		for _, r := range pf.pol.RulesFor(st.From, "") {
+			if !slices.Contains(stays, r) {
+				rules = append(rules, r)
+			}
+		}
+	} else {
+		rules = pf.pol.Match(st.Target, "", st.Action)
+		if st.From != "" {
+			rules = append(rules, pf.pol.Match(st.From, "", st.Action)...)
+		}
+	}
+	return policy.RequirementOf(rules), len(rules) > 0
+}
+
+// judge checks that the gate would count a signature by principal with key
+// on st: the scope, the principal's allowed_signers line, and the
+// requirement (protected, max_ttl, require_identity). Each failure is an
+// error, or with force a warning.
+func (pf *preflight) judge(e *env, st approval.Statement, principal string, key ssh.PublicKey, req policy.Requirement, protected bool, now time.Time, withPlan bool) error {
+	if pf.pol == nil {
+		return nil
+	}
+	var problems []*hint.Error
+	add := func(advice, format string, a ...any) {
+		problems = append(problems, &hint.Error{Err: fmt.Errorf(format, a...), Hint: advice})
+	}
+	if st.Scope != pf.pol.Scope {
+		add("leave out --scope to use the policy's", "scope %q: the policy %s counts only approvals of scope %q", st.Scope, pf.pol.Filename, pf.pol.Scope)
+	}
+	if line, err := pf.trust.AuthorizeKey(principal, key, approval.Namespace, now); err != nil {
+		add(fmt.Sprintf("check --principal and --key; to be trusted, the maintainers of %s add the line: %s namespaces=%q %s",
+			pf.pol.AllowedSignersPath, principal, approval.Namespace, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(key)))),
+			"the gate would not count this signature: %s", err)
+	} else if exp, err := approval.ParseExpiry(st.ExpiresAt); err == nil && !line.ValidBefore.IsZero() && exp.After(line.ValidBefore) {
+		fmt.Fprintf(e.stderr, "planguard: warning: allowed_signers line %d trusts your key only until %s, before this approval expires (%s): it stops counting then\n",
+			line.Line, line.ValidBefore.UTC().Format(time.RFC3339), st.ExpiresAt)
+	}
+	where := "the policy " + pf.pol.Filename
+	if withPlan {
+		where += " in this plan"
+	}
+	switch {
+	case !protected:
+		add("check --target and --action ('planguard protected --policy "+pf.pol.Filename+" STATE' lists what the policy protects)",
+			"no rule of %s requires an approval to %s %s: the gate would never use this one", where, st.Action, st.Target)
+	case req.MaxTTL > 0 && st.IssuedAt == "":
+		add("leave out --issued-at none", "rule(s) %s have max_ttl %s, which counts only approvals with issued_at", strings.Join(req.Rules, ", "), req.MaxTTL)
+	case req.MaxTTL > 0:
+		exp, _ := approval.ParseExpiry(st.ExpiresAt)
+		issued, _ := approval.ParseIssuedAt(st.IssuedAt)
+		if life := exp.Sub(issued); life > req.MaxTTL {
+			add(fmt.Sprintf("pass --expires %s or less", req.MaxTTL), "valid for %s, longer than the max_ttl %s of rule(s) %s", life, req.MaxTTL, strings.Join(req.Rules, ", "))
+		}
+	}
+	if protected && req.RequireIdentity && st.Identity == "" {
+		add("pass --plan (the identity comes from the plan) or --identity ID, and leave out --no-identity",
+			"rule(s) %s have require_identity, and this approval binds no object identity", strings.Join(req.Rules, ", "))
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	if pf.force {
+		for _, p := range problems {
+			fmt.Fprintf(e.stderr, "planguard: warning: %s (signing anyway: --force)\n", p.Err)
+		}
+		return nil
+	}
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Err.Error()
+	}
+	return withHint(fmt.Errorf("not signed: %s", strings.Join(msgs, "; ")), problems[0].Hint+"; --force signs anyway")
+}
+
+// describe is the preview of what is about to be signed.
+func describe(st approval.Statement, principal string, key ssh.PublicKey, req policy.Requirement, now time.Time, p *plan.Plan) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "planguard: about to sign as %s (key %s):\n", principal, ssh.FingerprintSHA256(key))
+	fmt.Fprintf(&b, "  %-9s %s %s (scope %s)\n", "change", st.Action, st.Target, st.Scope)
+	if st.From != "" {
+		fmt.Fprintf(&b, "  %-9s %s\n", "from", st.From)
+	}
+	object := st.Identity
+	if object == "" {
+		object = "(none bound: any object at this address)"
+	}
+	fmt.Fprintf(&b, "  %-9s %s\n", "object", object)
+	if exp, err := approval.ParseExpiry(st.ExpiresAt); err == nil {
+		fmt.Fprintf(&b, "  %-9s %s (in %s)\n", "expires", st.ExpiresAt, exp.Sub(now).Round(time.Minute))
+	}
+	fmt.Fprintf(&b, "  %-9s %s\n", "reason", st.Reason)
+	if len(req.Rules) > 0 {
+		fmt.Fprintf(&b, "  %-9s %d approval(s) under rule(s) %s\n", "needs", req.Approvals, strings.Join(req.Rules, ", "))
+	}
+	if p != nil {
+		var others []string
+		for _, c := range p.Changes {
+			if c.Kind.Destructive() && c.Address != st.Target {
+				others = append(others, string(c.Kind)+" "+c.Address)
+			}
+		}
+		sort.Strings(others)
+		switch {
+		case len(others) == 0:
+			fmt.Fprintf(&b, "  %-9s nothing else\n", "the plan also destroys")
+		case len(others) > 10:
+			others = append(others[:10], fmt.Sprintf("and %d more", len(others)-10))
+			fallthrough
+		default:
+			fmt.Fprintf(&b, "  the plan also destroys: %s\n", strings.Join(others, ", "))
+		}
+	}
+	return b.String()
+}
+
+// confirm prints the preview on stderr and, when stdin is a terminal and
+// not yes, asks [y/N]; anything but y or yes declines.
+func confirm(e *env, preview string, yes bool) (bool, error) {
+	fmt.Fprint(e.stderr, preview)
+	if yes || !stdinTerminal(e) {
+		return true, nil
+	}
+	fmt.Fprint(e.stderr, "Sign? [y/N] ")
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	fmt.Fprintln(e.stderr, "planguard: not signed; nothing written")
+	return false, nil
+}
+
+// stdinTerminal reports whether stdin is a terminal (an *os.File is also a
+// writer, which is what isTerminal takes).
+func stdinTerminal(e *env) bool {
+	w, ok := e.stdin.(io.Writer)
+	return ok && e.isTerminal != nil && e.isTerminal(w)
 }

@@ -25,7 +25,7 @@ func TestCertificateApprovals(t *testing.T) {
 	now := "2026-11-25T12:00:00Z"
 	// approve signs with the plain key: not trusted by a cert-authority line.
 	if code, _, errs := runCLI(t, "", nil, "approve", "--policy", policyPath, "--plan=", "--target", "terraform_data.db", "--action", "delete",
-		"--reason", "r", "--now", now, "--key", alice, "--principal", "alice@example.com", "--out", out, "--name", "db"); code != 0 {
+		"--reason", "r", "--now", now, "--key", alice, "--principal", "alice@example.com", "--out", out, "--name", "db", "--force"); code != 0 {
 		t.Fatalf("approve: %s", errs)
 	}
 	if code, vout, _ := runCLI(t, "", nil, "verify", "--policy", policyPath, "--now", now, out); code != exitBlock || !strings.Contains(vout, "untrusted") {
@@ -38,7 +38,7 @@ func TestCertificateApprovals(t *testing.T) {
 		t.Fatalf("ssh-keygen -s: %v %s", err, o)
 	}
 	if code, _, errs := runCLI(t, "", nil, "approve", "--policy", policyPath, "--plan=", "--target", "terraform_data.db", "--action", "delete",
-		"--reason", "r", "--now", now, "--key", alice, "--principal", "alice@example.com", "--out", out, "--name", "db"); code != 0 {
+		"--reason", "r", "--now", now, "--key", alice, "--principal", "alice@example.com", "--out", out, "--name", "db", "--force"); code != 0 {
 		t.Fatalf("approve: %s", errs)
 	}
 	code, payload, errs := runCLI(t, "", nil, "payload", "--file", out, "--name", "db")

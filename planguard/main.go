@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/hashicorp/go-hclog"
@@ -18,8 +19,13 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
 )
 
-// version is set by the release build.
-var version = "dev"
+// version, commit and date are set by the release build (-X main.version=…);
+// without them, versionString reads what the Go toolchain recorded.
+var (
+	version = "dev"
+	commit  = ""
+	date    = ""
+)
 
 // Exit codes, a contract.
 const (
@@ -68,6 +74,8 @@ func commands() []command {
 		{"payload", "print the exact bytes an approver signs", runPayload},
 		{"policy-hash", "print the policy hash that --policy-sha256 pins (policy and trust files)", runPolicyHash},
 		{"keygen", "make an ed25519 signing key and print its allowed_signers line", runKeygen},
+		{"init", "write a first commented policy and allowed_signers file", runInit},
+		{"protected", "list what the policy protects in a state or plan, with its rules", runProtected},
 		{"verify", "check the approvals in .tf files against the policy, without a plan", runVerify},
 		{"hook", "answer a coding agent's pre-tool-call hook (deny destructive terraform calls)", runHook},
 		{"runner", "plan and apply through a local runner that holds the credentials (serve, plan, apply, show)", runRunner},
@@ -150,10 +158,71 @@ func printError(e *env, err error) {
 }
 
 func runVersion(e *env, args []string) (int, error) {
-	fs := newFlags("version", "planguard version", "Print planguard's version.", "")
+	fs := newFlags("version", "planguard version", `Print planguard's version: the release version, or for a build from source the module
+version and VCS revision (with "dirty" for uncommitted changes) and commit time that Go
+recorded in the binary.`, "")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
-	fmt.Fprintf(e.stdout, "planguard %s\n", version)
+	bi, _ := debug.ReadBuildInfo()
+	fmt.Fprintf(e.stdout, "planguard %s\n", versionString(version, commit, date, bi))
 	return exitAllow, nil
+}
+
+// versionString is the version to print: a stamped release version (with
+// its stamped commit and date), else what the build info holds — the
+// module version (a pseudo-version for a go install at a commit), the VCS
+// revision and whether the tree was modified, the commit time and the Go
+// version — else "dev".
+func versionString(stamped, stampedCommit, stampedDate string, bi *debug.BuildInfo) string {
+	if stamped != "dev" && stamped != "" {
+		var extra []string
+		if stampedCommit != "" {
+			extra = append(extra, "commit "+stampedCommit)
+		}
+		if stampedDate != "" {
+			extra = append(extra, "built "+stampedDate)
+		}
+		if len(extra) == 0 {
+			return stamped
+		}
+		return stamped + " (" + strings.Join(extra, ", ") + ")"
+	}
+	if bi == nil {
+		return "dev"
+	}
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "dev"
+	}
+	var rev, at string
+	dirty := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	var extra []string
+	if rev != "" {
+		r := "revision " + rev[:min(12, len(rev))]
+		if dirty {
+			r += " dirty"
+		}
+		extra = append(extra, r)
+	}
+	if at != "" {
+		extra = append(extra, "committed "+at)
+	}
+	if bi.GoVersion != "" {
+		extra = append(extra, bi.GoVersion)
+	}
+	if v == "dev" && rev == "" {
+		return v
+	}
+	return v + " (" + strings.Join(extra, ", ") + ")"
 }

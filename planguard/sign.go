@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/pem"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -90,7 +91,13 @@ func runSign(e *env, args []string) (int, error) {
 key, or add a signature made elsewhere with plain ssh-keygen over 'planguard payload'.
 You co-sign the block's statement exactly as written, its from and issued_at included;
 --from and --issued-at only select the block. The file is rewritten in place; everything
-else in it is kept.`,
+else in it is kept.
+
+Before it signs, sign checks the block and your key against the policy as approve does
+(scope, your allowed_signers line, max_ttl, require_identity, a rule protecting the
+target); a failure is exit 2 unless --force. Without --policy and no planguard.hcl here,
+it warns that nothing was checked and signs. It shows the preview and asks [y/N] on a
+terminal (--yes skips the question).`,
 		`  planguard sign --file approvals.tf --target terraform_data.prod_db --principal bob@example.com --key ~/.ssh/id_ed25519
   planguard payload --file approvals.tf --name delete_terraform_data_prod_db > payload
   ssh-keygen -Y sign -n planguard-approval -f ~/.ssh/id_ed25519 payload   # writes payload.sig
@@ -105,11 +112,25 @@ else in it is kept.`,
 	var filter blockFilter
 	fs.StringVar(&filter.from, "from", "", "select only a block whose from is `ADDRESS` (the block's values are signed as written)")
 	fs.StringVar(&filter.issuedAt, "issued-at", "", "select only a block whose issued_at is `TIME` ('none': without issued_at)")
+	policyPath := fs.String("policy", defaultPolicy, "policy `FILE` to check the signature against before signing (a missing default is a warning)")
+	force := fs.Bool("force", false, "sign even when the checks against the policy fail (they become warnings)")
+	yes := fs.Bool("yes", false, "do not ask for confirmation on a terminal")
+	now := fs.String("now", "", "check trust at this RFC 3339 `TIME` instead of now")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
 	if *principal == "" {
 		return exitError, &usageError{msg: "--principal is required", hint: "pass your identity as listed in allowed_signers"}
+	}
+	t, err := parseNow(*now)
+	if err != nil {
+		return exitError, err
+	}
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "policy" })
+	pf, err := loadPreflight(e, *policyPath, *force, !explicit)
+	if err != nil {
+		return exitError, err
 	}
 	b, src, err := selectBlock(*file, *name, *target, filter)
 	if err != nil {
@@ -126,6 +147,8 @@ else in it is kept.`,
 		return exitError, withHint(fmt.Errorf("%s.%s: %w", tfconfig.ResourceType, b.Name, err), "fix the block before signing it")
 	}
 	var sig string
+	var signer ssh.Signer
+	var pub ssh.PublicKey
 	if *sigFile != "" {
 		raw, err := safefile.ReadFile(*sigFile, maxKeyFile)
 		if err != nil {
@@ -138,10 +161,22 @@ else in it is kept.`,
 		if err != nil {
 			return exitError, withHint(fmt.Errorf("signature %s: %w", *sigFile, err), "sign the exact output of 'planguard payload' with ssh-keygen -Y sign -n planguard-approval")
 		}
-		sig = string(raw)
+		sig, pub = string(raw), parsed.PublicKey
 	} else {
-		sig, err = signStatement(e, st, *key)
-		if err != nil {
+		if signer, err = loadSigner(e, *key); err != nil {
+			return exitError, err
+		}
+		pub = signer.PublicKey()
+	}
+	req, protected := pf.requirement(st, nil, nil, t)
+	if err := pf.judge(e, st, *principal, pub, req, protected, t, false); err != nil {
+		return exitError, err
+	}
+	if ok, err := confirm(e, describe(st, *principal, pub, req, t, nil), *yes); err != nil || !ok {
+		return exitBlock, err
+	}
+	if signer != nil {
+		if sig, err = sshsig.Sign(signer, payload, approval.Namespace); err != nil {
 			return exitError, err
 		}
 	}
@@ -197,8 +232,11 @@ an RFC 3339 --expires to print the same bytes again later).`,
 func runKeygen(e *env, args []string) (int, error) {
 	fs := newFlags("keygen", "planguard keygen --out FILE --principal YOU",
 		`Make an ed25519 signing key: FILE (private, mode 0600) and FILE.pub. Prints the line to add
-to the trust file (allowed_signers), limited to the planguard-approval namespace. Any
-ssh-keygen key works too, including FIDO sk- keys, which need a touch to sign.`,
+to the trust file (allowed_signers), limited to the planguard-approval namespace. The key
+is NOT encrypted: anyone who reads FILE can approve as you. Prefer a key on a FIDO
+security key, which needs a touch to sign and never leaves the hardware
+(ssh-keygen -t ed25519-sk), or at least a passphrase (ssh-keygen -t ed25519, then
+ssh-add). Any ssh-keygen key works with planguard.`,
 		`  planguard keygen --out ~/.ssh/planguard_ed25519 --principal alice@example.com >> allowed_signers.proposed
 `)
 	out := fs.String("out", "", "private key `FILE` to create")
@@ -229,6 +267,8 @@ ssh-keygen key works too, including FIDO sk- keys, which need a touch to sign.`,
 		return exitError, err
 	}
 	fmt.Fprintf(e.stderr, "planguard: wrote %s and %s (%s)\n", *out, *out+".pub", ssh.FingerprintSHA256(sshPub))
+	fmt.Fprintf(e.stderr, "planguard: warning: %s is not encrypted: anyone who can read it can approve as %s\n", *out, *principal)
+	fmt.Fprintln(e.stderr, "planguard: hint: for real approvals use a FIDO security key (ssh-keygen -t ed25519-sk -C "+*principal+"), or a passphrase and ssh-agent")
 	fmt.Fprintf(e.stdout, "%s namespaces=%q %s\n", *principal, approval.Namespace, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))))
 	return exitAllow, nil
 }

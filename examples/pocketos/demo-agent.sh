@@ -99,7 +99,7 @@ for target in terraform_data.prod_db terraform_data.prod_db_volume_backup; do
 		--reason "INC-2026-04: retire the legacy production stack, confirmed with the customer" \
 		--expires 24h --key ../keys/alice --principal alice@example.com --out approvals.tf 2>&1 | tail -n 1
 done
-planguard sign --file approvals.tf --target terraform_data.prod_db_volume_backup --principal bob@example.com --key ../keys/bob 2>&1 | tail -n 1
+planguard sign --policy ../planguard.hcl --file approvals.tf --target terraform_data.prod_db_volume_backup --principal bob@example.com --key ../keys/bob 2>&1 | tail -n 1
 
 step "The agent plans again and applies the checked plan: allowed"
 agent "terraform plan -input=false -no-color -out=tfplan > /dev/null"

@@ -73,11 +73,11 @@ step "bob co-signs the backup's deletion with plain ssh-keygen over planguard pa
 show planguard payload --file approvals.tf --target terraform_data.prod_db_volume_backup > ../payload
 echo; echo "(payload: $(wc -c < ../payload) bytes of canonical JSON)"
 show ssh-keygen -Y sign -n planguard-approval -f ../keys/bob ../payload
-show planguard sign --file approvals.tf --target terraform_data.prod_db_volume_backup \
+show planguard sign --policy ../planguard.hcl --file approvals.tf --target terraform_data.prod_db_volume_backup \
 	--principal bob@example.com --signature ../payload.sig
 
 step "bob also co-signs the database's deletion with planguard sign"
-show planguard sign --file approvals.tf --target terraform_data.prod_db --principal bob@example.com --key ../keys/bob
+show planguard sign --policy ../planguard.hcl --file approvals.tf --target terraform_data.prod_db --principal bob@example.com --key ../keys/bob
 
 step "The approvals, as committed"
 cat approvals.tf | sed -e '/BEGIN SSH SIGNATURE/,/END SSH SIGNATURE/{/BEGIN\|END/!d}' | head -n 40

@@ -59,6 +59,19 @@ func (a *AllowedSigners) Authorize(principal string, sig *sshsig.Signature, name
 	return e, nil
 }
 
+// AuthorizeKey is Authorize before a signature exists (approve checks a key
+// before it signs): revocation, and the line that trusts key for principal
+// in namespace at now. A verify-required line is judged when the signature
+// is.
+func (a *AllowedSigners) AuthorizeKey(principal string, key ssh.PublicKey, namespace string, now time.Time) (*Entry, error) {
+	if a != nil {
+		if err := a.Revoked.Check(key); err != nil {
+			return nil, &Error{principal, err.Error(), err}
+		}
+	}
+	return a.authorizeKey(principal, key, namespace, now)
+}
+
 // authorizeKey is Authorize without the signature's flags: the line that
 // trusts key for principal in namespace at now.
 func (a *AllowedSigners) authorizeKey(principal string, key ssh.PublicKey, namespace string, now time.Time) (*Entry, error) {

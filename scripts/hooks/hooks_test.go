@@ -146,7 +146,7 @@ func newRepo(t *testing.T) *repo {
 	sign := func(who, out string) {
 		r.must(pgBin, "approve", "--policy", "policy/planguard.hcl", "--target", "terraform_data.prod_db", "--action", "delete",
 			"--reason", "CHG-1042: retire the database", "--expires", "24h", "--key", filepath.Join(keys, who),
-			"--principal", who+"@example.com", "--out", out)
+			"--principal", who+"@example.com", "--out", out, "--force") // mallory's is a deliberate dud
 	}
 	sign("alice", "good.tf.txt")
 	sign("mallory", "untrusted.tf.txt")

@@ -53,7 +53,7 @@ done
 
 pg="${PLANGUARD_BIN:-planguard}"
 command -v "$pg" >/dev/null 2>&1 ||
-	fail "planguard not found ('$pg')" "go install github.com/planguard/terraform-provider-planguard/planguard@latest, or set PLANGUARD_BIN"
+	fail "planguard not found ('$pg')" "install planguard at the commit your .pre-commit-config.yaml pins (go install github.com/planguard/terraform-provider-planguard/planguard@COMMIT, never @latest), or set PLANGUARD_BIN"
 
 top="$(git rev-parse --show-toplevel 2>/dev/null)" || fail "not in a git repository"
 [ -n "$policy" ] || policy=planguard.hcl

@@ -130,8 +130,11 @@ func (s *StatePin) Check(backend string, config []byte, workspace string) error 
 		dec := json.NewDecoder(bytes.NewReader(config))
 		dec.UseNumber()
 		var obj map[string]any
-		if err := dec.Decode(&obj); err != nil || obj == nil {
-			return fmt.Errorf("the saved plan's backend configuration is not a JSON object: %v", err)
+		if err := dec.Decode(&obj); err != nil {
+			return fmt.Errorf("the saved plan's backend configuration is not a JSON object: %w", err)
+		}
+		if obj == nil {
+			return fmt.Errorf("the saved plan's backend configuration is null, not a JSON object")
 		}
 		for k, v := range obj {
 			if v != nil {

@@ -195,10 +195,17 @@ func adversarial(t *testing.T, tf string) {
 		}
 		cw.must(0, tf, "get", "-no-color")
 		cw.plan()
-		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "tfplan")
+		// The JSON report from --out: stdout and stderr are mixed here, and
+		// stderr carries warnings.
+		rep := filepath.Join(cw.dir, "report.json")
+		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "--out=json="+rep, "tfplan")
 		var r report
 		if code != 2 {
-			if err := json.Unmarshal([]byte(out), &r); err != nil {
+			b, err := os.ReadFile(rep)
+			if err == nil {
+				err = json.Unmarshal(b, &r)
+			}
+			if err != nil {
 				t.Fatalf("report: %v\n%s", err, out)
 			}
 		}
@@ -295,9 +302,14 @@ func adversarial(t *testing.T, tf string) {
 		os.Remove(filepath.Join(cw.dir, "approvals.tf"))
 		writeFile(t, filepath.Join(cw.dir, "main.tf"), advAgent)
 		cw.plan()
-		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "tfplan")
+		rep := filepath.Join(cw.dir, "report.json")
+		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "--out=json="+rep, "tfplan")
 		var r report
-		if err := json.Unmarshal([]byte(out), &r); err != nil {
+		b, err := os.ReadFile(rep)
+		if err == nil {
+			err = json.Unmarshal(b, &r)
+		}
+		if err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
 		if ok, _, _ := r.change(db); code != 1 || ok {

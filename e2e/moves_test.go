@@ -159,10 +159,17 @@ func moves(t *testing.T, tf string) {
 	}
 	check := func(cw *world) (int, verdict, string) {
 		t.Helper()
-		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "tfplan")
+		// The JSON report from --out: stdout and stderr are mixed here, and
+		// stderr carries warnings.
+		rep := filepath.Join(cw.dir, "report.json")
+		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "--out=json="+rep, "tfplan")
 		var v verdict
 		if code != 2 {
-			if err := json.Unmarshal([]byte(out), &v); err != nil {
+			b, err := os.ReadFile(rep)
+			if err == nil {
+				err = json.Unmarshal(b, &v)
+			}
+			if err != nil {
 				t.Fatalf("report: %v\n%s", err, out)
 			}
 		}

@@ -349,10 +349,8 @@ func atlantisProblems(where string, cfg map[string]any, wrapper string) []string
 		if str(repo["allow_custom_workflows"]) != "false" {
 			p = append(p, where+": repositories may define custom workflows")
 		}
-		req := fmt.Sprint(repo["apply_requirements"])
-		if !strings.Contains(req, "approved") || !strings.Contains(req, "mergeable") {
-			p = append(p, where+": apply_requirements without approved and mergeable")
-		}
+		// apply_requirements are hygiene only: plan-time code can call the
+		// wrapper directly, so the wrapper itself carries the checks below.
 	}
 	wf := asMap(asMap(cfg["workflows"])["planguard"])
 	stageScripts := func(stage string) (scripts []string, steps []any) {
@@ -402,6 +400,10 @@ func atlantisProblems(where string, cfg map[string]any, wrapper string) []string
 	for _, c := range commandsIn(apply) {
 		if len(c) >= 5 && c[0] == "sudo" && strings.Join(c[1:4], " ") == "-n -u tfapply" && c[4] == "/usr/local/libexec/planguard-atlantis-apply.sh" {
 			applyOK = true
+			// The plan file and the pull request; never an author the caller picks.
+			if strings.Join(c[5:], " ") != "$PLANFILE $BASE_REPO_OWNER/$BASE_REPO_NAME $PULL_NUM" {
+				p = append(p, fmt.Sprintf("%s: the wrapper gets %q, want exactly the plan file and the pull request (the wrapper reads the author from the VCS)", where, strings.Join(c[5:], " ")))
+			}
 		}
 		if planguardCommand(c, "apply") || tfCommand(c, "apply") {
 			p = append(p, where+": the apply stage applies as the atlantis user, which runs every pull request's plan-time code")
@@ -416,20 +418,56 @@ func atlantisProblems(where string, cfg map[string]any, wrapper string) []string
 			p = append(p, fmt.Sprintf("%s: the %s stage is not disabled", where, stage))
 		}
 	}
-	// The wrapper: fixed policy, pin, terraform and environment.
+	p = append(p, wrapperProblems(wrapper)...)
+	return p
+}
+
+// wrapperProblems checks the Atlantis apply wrapper (issue 21, 3): any pull
+// request's plan-time code can call it, so it takes nothing from its caller
+// but the plan file and the pull request: a private copy of the plan, the
+// author from the VCS API, a plan approval by another trusted principal
+// verified on that copy before the gate applies exactly that copy, with the
+// policy, pin, terraform and environment fixed.
+func wrapperProblems(wrapper string) []string {
+	var p []string
 	cmds := commandsIn([]string{wrapper})
-	p = append(p, commandProblems(where+" wrapper", cmds)...)
-	found := false
+	p = append(p, commandProblems("wrapper", cmds)...)
+	found, verified, verifiedFirst := false, false, false
 	for _, c := range cmds {
+		if planguardCommand(c, "verify-plan-approval") {
+			verified = !found
+			verifiedFirst = verified
+			if c[0] != "/usr/local/bin/planguard" {
+				p = append(p, "wrapper: verify-plan-approval not by planguard's root-owned path")
+			}
+			if v, _ := flagValue(c, "plan"); v != "$work/tfplan" {
+				p = append(p, fmt.Sprintf("wrapper: verify-plan-approval --plan %q, want the private copy $work/tfplan", v))
+			}
+			if v, _ := flagValue(c, "author"); v != "$author" {
+				p = append(p, fmt.Sprintf("wrapper: verify-plan-approval --author %q, want $author (from the VCS API)", v))
+			}
+			if v, _ := flagValue(c, "policy"); v != "$policy" {
+				p = append(p, fmt.Sprintf("wrapper: verify-plan-approval --policy %q", v))
+			}
+			if _, ok := flagValue(c, "policy-sha256"); !ok {
+				p = append(p, "wrapper: verify-plan-approval without --policy-sha256")
+			}
+		}
 		if planguardCommand(c, "apply") {
 			found = true
+			if c[len(c)-1] != "$work/tfplan" {
+				p = append(p, fmt.Sprintf("wrapper: planguard apply on %q, want the private copy $work/tfplan", c[len(c)-1]))
+			}
+			if v, _ := flagValue(c, "author"); v != "$author" {
+				p = append(p, fmt.Sprintf("wrapper: planguard apply --author %q, want $author (from the VCS API)", v))
+			}
 			if c[0] != "/usr/local/bin/planguard" {
 				p = append(p, "wrapper: planguard not by its root-owned path")
 			}
 			if v, _ := flagValue(c, "terraform-bin"); v != "/usr/local/bin/terraform" {
 				p = append(p, fmt.Sprintf("wrapper: --terraform-bin %q, want /usr/local/bin/terraform", v))
 			}
-			if v, _ := flagValue(c, "policy"); !strings.HasPrefix(v, "/etc/planguard/") {
+			if v, _ := flagValue(c, "policy"); v != "$policy" {
 				p = append(p, fmt.Sprintf("wrapper: --policy %q", v))
 			}
 			if _, ok := flagValue(c, "policy-sha256"); !ok {
@@ -440,9 +478,28 @@ func atlantisProblems(where string, cfg map[string]any, wrapper string) []string
 	if !found {
 		p = append(p, "wrapper: no planguard apply")
 	}
-	for _, want := range []string{"export PATH=/usr/local/bin:/usr/bin:/bin", `[ -n "$author" ] ||`, "set -eu"} {
+	if !verified || !verifiedFirst {
+		p = append(p, "wrapper: no planguard verify-plan-approval before planguard apply (a plan approval by a trusted principal other than the author)")
+	}
+	for _, want := range []string{
+		"export PATH=/usr/local/bin:/usr/bin:/bin", `[ -n "$author" ] ||`, "set -eu",
+		`[ "$#" -eq 3 ]`, // plan, repository, pull request: no author argument
+		"policy=/etc/planguard/planguard.hcl",
+		`cp -- "$plan" "$work/tfplan"`,         // the bytes verified are the bytes applied
+		`vcs "pulls/$pull" >"$work/pull.json"`, // the author from the VCS API ...
+		`.state == "open" and (.user.login | type) == "string" then .user.login`,
+		`<"$work/pull.json")"`,
+		`vcs "issues/$pull/comments?per_page=100"`, // ... and the plan approvals
+		`[ "$status" -eq 0 ] || {`,
+		"api=https://api.github.com", "--proto =https", `-H @"$work/auth"`,
+	} {
 		if !strings.Contains(wrapper, want) {
 			p = append(p, fmt.Sprintf("wrapper: lacks %q", want))
+		}
+	}
+	for _, bad := range []string{"$PULL_AUTHOR", "author=$2", "author=$4", "PLANGUARD_AUTHOR", "Authorization: Bearer $("} {
+		if strings.Contains(wrapper, bad) {
+			p = append(p, fmt.Sprintf("wrapper: holds %q (the author from the caller, or the token on a command line)", bad))
 		}
 	}
 	return p
@@ -587,15 +644,15 @@ func TestHardeningAtlantis(t *testing.T) {
 		t.Errorf("planguard-atlantis-apply.sh is not executable: %v", err)
 	}
 	mutations := map[string][2]string{
-		"plain init":                {"        - init:\n            extra_args: [\"-lockfile=readonly\"]\n", "        - init\n"},
-		"planguard from PATH":       {"            /usr/local/bin/planguard check", "            planguard check"},
-		"apply as atlantis":         {`        - run: sudo -n -u tfapply /usr/local/libexec/planguard-atlantis-apply.sh "$PLANFILE" "${PULL_AUTHOR:?no pull request author}"`, `        - run: /usr/local/bin/planguard apply --policy /etc/planguard/planguard.hcl --terraform-bin /usr/local/bin/terraform "$PLANFILE"`},
-		"an empty author passes":    {`--author "${PULL_AUTHOR:?no pull request author}" "$SHOWFILE"`, `--author "$PULL_AUTHOR" "$SHOWFILE"`},
-		"custom workflows":          {"    allow_custom_workflows: false\n", "    allow_custom_workflows: true\n"},
-		"import enabled":            {"        - run: 'echo \"atlantis import is disabled here: it changes state around the planguard gate\" >&2; exit 1'\n", "        - import\n"},
-		"a policy the PR can write": {"--policy /etc/planguard/planguard.hcl\n            --policy-sha256", "--policy planguard.hcl\n            --policy-sha256"},
-		"no mergeable":              {"apply_requirements: [approved, mergeable, undiverged]", "apply_requirements: [approved]"},
-		"overrides allowed":         {"allowed_overrides: []", "allowed_overrides: [workflow]"},
+		"plain init":                  {"        - init:\n            extra_args: [\"-lockfile=readonly\"]\n", "        - init\n"},
+		"planguard from PATH":         {"            /usr/local/bin/planguard check", "            planguard check"},
+		"apply as atlantis":           {`        - run: sudo -n -u tfapply /usr/local/libexec/planguard-atlantis-apply.sh "$PLANFILE" "$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM"`, `        - run: /usr/local/bin/planguard apply --policy /etc/planguard/planguard.hcl --terraform-bin /usr/local/bin/terraform "$PLANFILE"`},
+		"the caller names the author": {`"$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM"`, `"$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM" "${PULL_AUTHOR:?no author}"`},
+		"an empty author passes":      {`--author "${PULL_AUTHOR:?no pull request author}" "$SHOWFILE"`, `--author "$PULL_AUTHOR" "$SHOWFILE"`},
+		"custom workflows":            {"    allow_custom_workflows: false\n", "    allow_custom_workflows: true\n"},
+		"import enabled":              {"        - run: 'echo \"atlantis import is disabled here: it changes state around the planguard gate\" >&2; exit 1'\n", "        - import\n"},
+		"a policy the PR can write":   {"--policy /etc/planguard/planguard.hcl\n            --policy-sha256", "--policy planguard.hcl\n            --policy-sha256"},
+		"overrides allowed":           {"allowed_overrides: []", "allowed_overrides: [workflow]"},
 	}
 	for name, m := range mutations {
 		if !strings.Contains(repos, m[0]) {
@@ -609,15 +666,24 @@ func TestHardeningAtlantis(t *testing.T) {
 	wrapperMutations := map[string][2]string{
 		"terraform from PATH": {"--terraform-bin /usr/local/bin/terraform", "--terraform-bin terraform"},
 		"the caller's PATH":   {"export PATH=/usr/local/bin:/usr/bin:/bin\n", ""},
-		"no pin":              {`--policy-sha256 "$(cat /etc/planguard/planguard.hcl.sha256)" `, ""},
+		"no pin":              {`--policy-sha256 "$pin" `, ""},
 		"an empty author":     {`[ -n "$author" ] ||`, "true ||"},
+		"the author from the caller": {`[ "$#" -eq 3 ] || { echo "$usage" >&2; exit 2; }`, `[ "$#" -eq 4 ] || { echo "$usage" >&2; exit 2; }
+author=$4`},
+		"no plan approval":              {`/usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan"`, `true verify-plan-approval --plan "$work/tfplan"`},
+		"the plan approval ignored":     {`[ "$status" -eq 0 ] || {`, `[ "$status" -le 1 ] || {`},
+		"the author's approval counts":  {`--policy-sha256 "$pin" --author "$author" "$@" || status=$?`, `--policy-sha256 "$pin" "$@" || status=$?`},
+		"the plan applied in place":     {`--audit-log /var/log/planguard/audit.jsonl "$work/tfplan"`, `--audit-log /var/log/planguard/audit.jsonl "$plan"`},
+		"no private copy":               {`cp -- "$plan" "$work/tfplan"`, `ln -s -- "$plan" "$work/tfplan"`},
+		"a closed pull request":         {`.state == "open" and (.user.login | type) == "string" then .user.login`, `(.user.login | type) == "string" then .user.login`},
+		"the token on the command line": {`-H @"$work/auth"`, `-H "Authorization: Bearer $(cat /etc/planguard/apply/vcs-token)"`},
 	}
 	for name, m := range wrapperMutations {
 		if !strings.Contains(wrapper, m[0]) {
 			t.Errorf("wrapper mutation %q: %q is not in the wrapper: update the test", name, m[0])
 			continue
 		}
-		if len(atlantisProblems("mutated", yamlMap(t, repos), strings.Replace(wrapper, m[0], m[1], 1))) == 0 {
+		if len(atlantisProblems("mutated", yamlMap(t, repos), strings.Replace(wrapper, m[0], m[1], -1))) == 0 {
 			t.Errorf("the checker accepts the wrapper with %s", name)
 		}
 	}

@@ -94,7 +94,7 @@ Usage: planguard COMMAND [flags]
 Commands:
 `, version)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-19s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-21s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run 'planguard COMMAND --help' for a command's flags and examples.

@@ -217,10 +217,7 @@ func githubProblems(where string, wf map[string]any) []string {
 			if !strings.Contains(cond, "github.event_name == 'push'") || !strings.Contains(cond, "refs/heads/main") {
 				p = append(p, fmt.Sprintf("%s: production job runs if %q; want only on a push to main", jw, cond))
 			}
-			all := strings.Join(j.scripts, "\n")
-			if !strings.Contains(all, "commits/$GITHUB_SHA/pulls") || !strings.Contains(all, "merged_at != null") || !strings.Contains(all, "exit 1") {
-				p = append(p, jw+": does not resolve the author from the merged pull request through the API, failing when it cannot")
-			}
+			p = append(p, productionProblems(jw, wf, j)...)
 		}
 		for _, st := range j.steps {
 			u := str(st["uses"])
@@ -260,6 +257,138 @@ func githubProblems(where string, wf map[string]any) []string {
 				}
 			}
 		}
+	}
+	p = append(p, permissionProblems(where, wf)...)
+	return p
+}
+
+// resolvesAuthor reports whether scripts look the author up from the merged
+// pull request through the API, failing when they cannot.
+func resolvesAuthor(scripts []string) bool {
+	all := strings.Join(scripts, "\n")
+	return strings.Contains(all, "commits/$GITHUB_SHA/pulls") && strings.Contains(all, "merged_at != null") && strings.Contains(all, "exit 1")
+}
+
+var needsOutputRe = regexp.MustCompile(`needs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)`)
+
+func permissionsOf(j ghJob) map[string]string {
+	out := map[string]string{}
+	for k, v := range asMap(j.raw["permissions"]) {
+		out[k] = str(v)
+	}
+	return out
+}
+
+// productionProblems: issue 21's properties of the job that holds the apply
+// role. Nothing the change (or the plan job, which ran its code) wrote runs
+// there: no terraform init, only policy/ checked out, the plan artifact
+// downloaded outside the checkout and accepted only as one regular file
+// whose SHA-256 the plan job recorded; the author from a job that resolves it
+// through the API; and a concurrency group of its own that is never cancelled.
+func productionProblems(jw string, wf map[string]any, j ghJob) []string {
+	var p []string
+	jobs := map[string]ghJob{}
+	for _, o := range ghJobs(wf) {
+		jobs[o.name] = o
+	}
+	rawJob, _ := yaml.Marshal(j.raw)
+	// The author: looked up here, or in a job whose output this job reads.
+	authorOK := resolvesAuthor(j.scripts)
+	for _, st := range j.steps {
+		if a := str(asMap(st["env"])["AUTHOR"]); a != "" {
+			m := needsOutputRe.FindStringSubmatch(a)
+			authorOK = authorOK || m != nil && resolvesAuthor(jobs[m[1]].scripts) && jobs[m[1]].environment == "" && permissionsOf(jobs[m[1]])["id-token"] == ""
+		}
+	}
+	if !authorOK {
+		p = append(p, jw+": does not resolve the author from the merged pull request through the API (in a job without the apply role), failing when it cannot")
+	}
+	for _, c := range commandsIn(j.scripts) {
+		if len(c) > 0 && (isTool(c[0], "terraform") || isTool(c[0], "tofu")) {
+			p = append(p, fmt.Sprintf("%s: runs %q: no terraform in the apply job (init would run the change's backend and provider settings with the apply role; planguard apply builds its own clean room)", jw, strings.Join(c, " ")))
+		}
+	}
+	perms := permissionsOf(j)
+	if perms["pull-requests"] != "" || strings.Contains(string(rawJob), "github.token") {
+		p = append(p, jw+": holds a GitHub token for the API beside the apply role (split the author lookup into its own job)")
+	}
+	downloaded, verified, hashed := false, false, false
+	for _, st := range j.steps {
+		with := asMap(st["with"])
+		switch usesName(str(st["uses"])) {
+		case "actions/checkout":
+			if str(with["sparse-checkout"]) == "" || str(with["sparse-checkout-cone-mode"]) != "false" || with["ref"] != nil || with["repository"] != nil {
+				p = append(p, jw+": checks out more than policy/ from main (sparse-checkout without cone mode)")
+			}
+		case "actions/download-artifact":
+			downloaded = true
+			if !strings.HasPrefix(str(with["path"]), "${{ runner.temp }}/") {
+				p = append(p, fmt.Sprintf("%s: downloads an artifact to %q: download outside the checkout, into ${{ runner.temp }}", jw, str(with["path"])))
+			}
+		}
+		r := str(st["run"])
+		if strings.Contains(r, `find . -mindepth 1 -maxdepth 1 -printf '%y %P\n'`) && strings.Contains(r, `[ "$entries" = "f tfplan" ] ||`) {
+			verified = true
+		}
+		if strings.Contains(r, `[ "$got" = "$WANT" ] ||`) && strings.Contains(r, "sha256sum tfplan") {
+			if m := needsOutputRe.FindStringSubmatch(str(asMap(st["env"])["WANT"])); m != nil {
+				plan := jobs[m[1]]
+				out := str(asMap(plan.raw["outputs"])[m[2]])
+				hashed = strings.Contains(out, "steps.") && strings.Contains(strings.Join(plan.scripts, "\n"), "sha256sum tfplan")
+			}
+		}
+	}
+	if downloaded && !verified {
+		p = append(p, jw+": does not check that the artifact is exactly one regular file, tfplan")
+	}
+	if downloaded && !hashed {
+		p = append(p, jw+": does not compare the plan's SHA-256 with the one the plan job recorded as a job output")
+	}
+	// Concurrency: a group of its own, never cancelled.
+	conc := asMap(j.raw["concurrency"])
+	group := str(conc["group"])
+	if group == "" || str(conc["cancel-in-progress"]) != "false" {
+		p = append(p, jw+": no concurrency group of its own with cancel-in-progress: false (a later run would cancel a running apply)")
+	}
+	if wc := wf["concurrency"]; wc != nil {
+		if g := str(asMap(wc)["group"]); g == group || str(wc) == group || str(asMap(wc)["cancel-in-progress"]) == "true" {
+			p = append(p, jw+": the workflow-level concurrency can cancel the apply")
+		}
+	}
+	for _, o := range jobs {
+		if o.name != j.name && str(asMap(o.raw["concurrency"])["group"]) == group && group != "" {
+			p = append(p, fmt.Sprintf("%s: job %s shares the apply's concurrency group", jw, o.name))
+		}
+	}
+	return p
+}
+
+// permissionProblems: id-token: write only in the plan and production
+// environments' jobs, security-events: write exactly where upload-sarif runs.
+func permissionProblems(where string, wf map[string]any) []string {
+	var p []string
+	for _, j := range ghJobs(wf) {
+		jw := where + " job " + j.name
+		perms := permissionsOf(j)
+		if perms["id-token"] == "write" && j.environment != "plan" && j.environment != "production" {
+			p = append(p, jw+": id-token: write outside the plan and production environments")
+		}
+		sarif := false
+		for _, st := range j.steps {
+			sarif = sarif || usesName(str(st["uses"])) == "github/codeql-action/upload-sarif"
+		}
+		if sarif && perms["security-events"] != "write" {
+			p = append(p, jw+": runs upload-sarif without security-events: write (the upload fails)")
+		}
+		if !sarif && perms["security-events"] != "" {
+			p = append(p, jw+": security-events permission in a job that uploads no SARIF")
+		}
+		if sarif && (j.environment != "" || perms["id-token"] != "") {
+			p = append(p, jw+": upload-sarif in a job with a cloud role")
+		}
+	}
+	if perms := asMap(wf["permissions"]); perms["security-events"] != nil || perms["id-token"] != nil {
+		p = append(p, where+": workflow-level id-token or security-events permission reaches every job")
 	}
 	return p
 }
@@ -539,8 +668,8 @@ func TestHardeningGitHub(t *testing.T) {
 	for _, j := range ghJobs(wf) {
 		envs[j.name] = j.environment
 	}
-	if fmt.Sprint(envs) != "map[apply:production plan:plan]" {
-		t.Errorf("terraform.yml jobs and environments %v, want plan in plan and apply in production", envs)
+	if fmt.Sprint(envs) != "map[apply:production author: plan:plan sarif:]" {
+		t.Errorf("terraform.yml jobs and environments %v, want author, plan in plan, sarif, and apply in production", envs)
 	}
 
 	ag := readExample(t, "examples/integrations/agents/agent-plan.yml")
@@ -556,55 +685,42 @@ func TestHardeningGitHub(t *testing.T) {
 	}
 
 	// The checker rejects each undoing edit.
-	mutations := map[string]func(string) string{
-		"init without -lockfile=readonly": func(s string) string {
-			return strings.Replace(s, "terraform init -input=false -lockfile=readonly", "terraform init -input=false", 1)
-		},
-		"a tag pin": func(s string) string {
-			return strings.Replace(s, "@11bd71901bbe5b1630ceea73d27597364c9af683", "@v4", 1)
-		},
-		"setup-go cache": func(s string) string { return strings.Replace(s, "cache: false # never", "cache: true # never", 1) },
-		"the author from the head commit": func(s string) string {
-			return strings.Replace(s, "AUTHOR: ${{ steps.author.outputs.login }}", "AUTHOR: ${{ github.event.head_commit.author.username }}", 1)
-		},
-		"no author lookup in apply": func(s string) string {
-			return strings.Replace(s, "(the plan job ran the change's code).", "", 1) + "\n"
-		},
-		"plan in the apply job": func(s string) string {
-			return strings.Replace(s, "      - run: terraform init -input=false -lockfile=readonly\n      - uses: actions/setup-go", "      - run: terraform init -input=false -lockfile=readonly && terraform plan -out tfplan\n      - uses: actions/setup-go", 1)
-		},
-		"bare terraform-bin": func(s string) string {
-			return strings.Replace(s, `--terraform-bin "$TERRAFORM_BIN"`, "--terraform-bin terraform", 1)
-		},
-		"apply on pull requests": func(s string) string {
-			return strings.Replace(s, "if: github.event_name == 'push' && github.ref == 'refs/heads/main'", "if: always()", 1)
-		},
-		"the apply role in the plan job": func(s string) string {
-			return strings.Replace(s, "vars.PROD_PLAN_ROLE_ARN", "vars.PROD_APPLY_ROLE_ARN", 1)
-		},
-		"pull_request_target": func(s string) string { return strings.Replace(s, "  pull_request:\n", "  pull_request_target:\n", 1) },
-		"the action with an empty plan": func(s string) string {
-			return strings.Replace(s, "          install-only: true\n", "          formats: sarif\n", 1)
-		},
-		"checkout keeps its token": func(s string) string {
-			return strings.Replace(s, "persist-credentials: false", "persist-credentials: true", 1)
-		},
+	mutations := map[string][2]string{
+		"init without -lockfile=readonly": {"terraform init -input=false -lockfile=readonly", "terraform init -input=false"},
+		"a tag pin":                       {"@11bd71901bbe5b1630ceea73d27597364c9af683", "@v4"},
+		"setup-go cache":                  {"cache: false # never", "cache: true # never"},
+		"the author from the head commit": {"AUTHOR: ${{ needs.author.outputs.login }}", "AUTHOR: ${{ github.event.head_commit.author.username }}"},
+		"no author lookup":                {"AUTHOR: ${{ needs.author.outputs.login }}", "AUTHOR: alice"},
+		"the author lookup gone":          {`--jq "[.[] | select(.merged_at != null`, `--jq "[.[] | select(true`},
+		"plan in the apply job":           {"      # The apply role only now", "      - run: terraform plan -out tfplan\n      # The apply role only now"},
+		"bare terraform-bin":              {`--terraform-bin "$TERRAFORM_BIN"`, "--terraform-bin terraform"},
+		"apply on pull requests":          {"if: github.event_name == 'push' && github.ref == 'refs/heads/main'", "if: always()"},
+		"the apply role in the plan job":  {"vars.PROD_PLAN_ROLE_ARN", "vars.PROD_APPLY_ROLE_ARN"},
+		"pull_request_target":             {"  pull_request:\n", "  pull_request_target:\n"},
+		"the action with an empty plan":   {"          install-only: true\n", "          formats: sarif\n"},
+		"checkout keeps its token":        {"persist-credentials: false", "persist-credentials: true"},
+		// Issue 21.
+		"init in the apply job":                {"      # The apply role only now", "      - run: terraform init -input=false -lockfile=readonly\n      # The apply role only now"},
+		"the artifact into the checkout":       {"path: ${{ runner.temp }}/plan", "path: infra"},
+		"no check of the artifact's files":     {`[ "$entries" = "f tfplan" ] ||`, `[ -n "$entries" ] ||`},
+		"no hash comparison":                   {`[ "$got" = "$WANT" ] ||`, `true ||`},
+		"no recorded hash":                     {"      plan-sha256: ${{ steps.plan.outputs.sha256 }}\n", ""},
+		"the whole repository in apply":        {"          sparse-checkout: policy/\n          sparse-checkout-cone-mode: false\n", ""},
+		"cone-mode checkout in apply":          {"          sparse-checkout-cone-mode: false\n", ""},
+		"id-token in the author job":           {"    permissions:\n      pull-requests: read\n", "    permissions:\n      pull-requests: read\n      id-token: write\n"},
+		"the API token beside the apply role":  {"      id-token: write\n    steps:\n      # Only policy/", "      id-token: write\n      pull-requests: read\n    steps:\n      # Only policy/"},
+		"upload-sarif without security-events": {"      security-events: write\n", ""},
+		"security-events in the plan job":      {"      id-token: write # OIDC to the read-only role; this job runs the change's code\n", "      id-token: write # OIDC to the read-only role; this job runs the change's code\n      security-events: write\n"},
+		"a cancelled apply":                    {"      cancel-in-progress: false\n", "      cancel-in-progress: true\n"},
+		"no concurrency group for apply":       {"    concurrency:\n      group: terraform-production-apply\n      cancel-in-progress: false\n", ""},
+		"a workflow group that cancels":        {"permissions:\n  contents: read\n\njobs:", "permissions:\n  contents: read\n\nconcurrency:\n  group: terraform-production-apply\n  cancel-in-progress: true\n\njobs:"},
 	}
 	for name, m := range mutations {
-		mutated := m(tf)
-		if mutated == tf && name != "no author lookup in apply" {
-			t.Errorf("mutation %q changed nothing: update the test", name)
+		if !strings.Contains(tf, m[0]) {
+			t.Errorf("mutation %q: %q is not in terraform.yml: update the test", name, m[0])
 			continue
 		}
-		if name == "no author lookup in apply" {
-			i := strings.Index(tf, "      # The author again")
-			j := strings.Index(tf, "      - uses: actions/download-artifact")
-			if i < 0 || j < i {
-				t.Fatalf("terraform.yml: the apply job's author step moved: update the test")
-			}
-			mutated = tf[:i] + tf[j:]
-			mutated = strings.Replace(mutated, "AUTHOR: ${{ steps.author.outputs.login }}\n          TERRAFORM_BIN", "AUTHOR: alice\n          TERRAFORM_BIN", 1)
-		}
+		mutated := strings.Replace(tf, m[0], m[1], 1)
 		if len(githubProblems("mutated", yamlMap(t, mutated))) == 0 {
 			t.Errorf("the checker accepts terraform.yml with %s", name)
 		}

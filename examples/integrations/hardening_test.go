@@ -450,6 +450,31 @@ func gitlabProblems(where string, ci map[string]any) []string {
 		if strings.Contains(all, "CI_COMMIT_AUTHOR") {
 			p = append(p, jw+": takes the author from CI_COMMIT_AUTHOR")
 		}
+		// Issue 21: nothing the change or the plan job wrote runs where the
+		// gate key or the apply credentials are.
+		if env == "planguard-gate" || env == "production" {
+			for _, c := range cmds {
+				if len(c) > 0 && (isTool(c[0], "terraform") || isTool(c[0], "tofu")) {
+					p = append(p, fmt.Sprintf("%s: runs %q in environment %s: no terraform there (planguard builds its own clean room from the saved plan)", jw, strings.Join(c, " "), env))
+				}
+			}
+			if str(asMap(job["variables"])["GIT_STRATEGY"]) != "none" {
+				p = append(p, jw+": checks out the change's files (want variables: GIT_STRATEGY: none)")
+			}
+			if !regexp.MustCompile(`(?m)^test "\$\(find \.[a-z]+ -mindepth 1 -maxdepth 1 -printf '%y %P\\n'.*\)" = "[^"]+" \|\| \{ .*exit 1; \}$`).MatchString(all) || !strings.Contains(all, `WORK="$(mktemp -d)" && cp .`) || !strings.Contains(all, `&& cd "$WORK"`) {
+				p = append(p, jw+": does not take its artifact as exactly the expected regular files, copied out of the project directory")
+			}
+			for _, c := range cmds {
+				if planguardCommand(c, "check") || planguardCommand(c, "apply") {
+					if c[len(c)-1] != "tfplan" {
+						p = append(p, fmt.Sprintf("%s: %q: want the copied tfplan in $WORK", jw, strings.Join(c, " ")))
+					}
+				}
+			}
+		}
+		if reports := asMap(asMap(job["artifacts"])["reports"]); reports["dotenv"] != nil {
+			p = append(p, jw+": a dotenv report sets variables in later jobs (the plan job's code would choose them)")
+		}
 	}
 	if _, ok := ci["cache"]; ok {
 		p = append(p, where+": a global cache reaches the gate and apply jobs")
@@ -732,9 +757,16 @@ func TestHardeningGitLab(t *testing.T) {
 	wantNone(t, gitlabProblems(".gitlab-ci.yml", yamlMap(t, text)))
 	mutations := map[string][2]string{
 		"the gate key in the plan job":         {"    - terraform plan -input=false -lock=false -out=tfplan\n", "    - terraform plan -input=false -lock=false -out=tfplan\n    - cp \"$PLANGUARD_GATE_KEY\" /tmp/k\n"},
-		"plan in the gate job":                 {"    - terraform init -input=false -lockfile=readonly\n    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author", "    - terraform init -input=false -lockfile=readonly\n    - terraform plan -out tfplan\n    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author"},
+		"plan in the gate job":                 {"    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author", "    - terraform plan -out tfplan\n    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author"},
+		"init in the gate job":                 {"    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author", "    - terraform init -input=false -lockfile=readonly\n    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author"},
+		"init in the apply job":                {"    - planguard apply --attestation", "    - terraform init -input=false -lockfile=readonly -backend=false\n    - planguard apply --attestation"},
+		"a checkout in the gate job":           {"    name: planguard-gate\n    action: prepare\n  variables:\n    GIT_STRATEGY: none", "    name: planguard-gate\n    action: prepare\n  variables:\n    GIT_STRATEGY: fetch"},
+		"a checkout in the apply job":          {"  resource_group: production\n  variables:\n    GIT_STRATEGY: none", "  resource_group: production\n  variables:\n    GIT_STRATEGY: clone"},
+		"no artifact check in apply":           {"    - |\n      test \"$(find .gate", "    - |\n      true \"$(find .gate"},
+		"the plan applied in the project dir":  {`    - WORK="$(mktemp -d)" && cp .gate/tfplan .gate/check.att "$WORK/" && cd "$WORK"`, `    - cd .gate`},
+		"a dotenv report":                      {"    reports:\n      junit: infra/planguard.junit.xml\n", "    reports:\n      junit: infra/planguard.junit.xml\n      dotenv: plan.env\n"},
 		"the plan job in the gate environment": {"  # No environment: this job gets neither", "  environment: planguard-gate\n  # No environment: this job gets neither"},
-		"init without -lockfile=readonly":      {"  script:\n    - cd infra\n    - terraform init -input=false -lockfile=readonly\n    # Verifies", "  script:\n    - cd infra\n    - terraform init -input=false\n    # Verifies"},
+		"init without -lockfile=readonly":      {"    - terraform init -input=false -lockfile=readonly\n", "    - terraform init -input=false\n"},
 		"a tag for the image":                  {"terraform-planguard@sha256:0000000000000000000000000000000000000000000000000000000000000000", "terraform-planguard:1.8.5"},
 		"the author from the commit":           {`--author "$PLANGUARD_AUTHOR"`, `--author "$CI_COMMIT_AUTHOR"`},
 		"no author lookup":                     {"    - *author\n", ""},

@@ -889,6 +889,25 @@ func TestHardeningGuides(t *testing.T) {
 	if len(items) < 10 {
 		t.Errorf("the hardening checklist has %d items", len(items))
 	}
+	// Issue 21: each finding is a checklist item that says what skipping it loses.
+	for _, want := range []string{
+		"**Ephemeral runners for every job that holds a secret**",
+		"**The apply job takes exactly one file from the plan job, outside the checkout, with the hash the plan job recorded.**",
+		"**No `terraform init` where a secret is held**",
+		"**`id-token: write` only in jobs whose every step is CI's own**",
+		"**`security-events: write` only in the job that runs `upload-sarif`**",
+		"**The apply job in a concurrency group of its own, `cancel-in-progress: false`,**",
+		"**Approvers sign from a report the change could not write.**",
+		"**Atlantis: the apply wrapper requires a plan approval and asks the VCS for the author.**",
+		"**Every value a CI script prints is escaped for workflow commands**",
+	} {
+		if !strings.Contains(sec, "- "+want) {
+			t.Errorf("the hardening checklist lacks the item %s", want)
+		}
+	}
+	if strings.Contains(sec, "Approvers sign from CI's plan artifact") {
+		t.Error("the hardening checklist still sends approvers to the plan job's artifact, which the change wrote")
+	}
 	for _, l := range strings.Split(sec, "\n") {
 		if strings.HasPrefix(l, "- **") && !strings.Contains(l, "Skipped:") {
 			t.Errorf("checklist item does not say what breaks if skipped: %s", l)

@@ -6,6 +6,12 @@ package integrations_test
 // never in one job, `terraform init -lockfile=readonly`, no build cache where
 // the gate is built, an absolute --terraform-bin, the author from the merged
 // pull request's API, and every action or image pinned by commit or digest.
+// Issue 21 adds: nothing the change or the plan job wrote runs where a secret
+// is held (one checked plan file outside the checkout, its SHA-256 from the
+// plan job; no terraform init and no checkout of the change's files in gate
+// or apply jobs; no dotenv), id-token and security-events only where they
+// belong, the apply's own never-cancelled concurrency group, and an Atlantis
+// wrapper that needs a plan approval and reads the author from the VCS.
 // Each check is also run on mutated copies, which it must reject.
 
 import (

@@ -344,6 +344,24 @@ func productionProblems(jw string, wf map[string]any, j ghJob) []string {
 			}
 		}
 	}
+	// planguard apply applies the file the checking step vouched for.
+	for _, st := range j.steps {
+		for _, c := range commandsIn([]string{str(st["run"])}) {
+			if !planguardCommand(c, "apply") {
+				continue
+			}
+			m := regexp.MustCompile(`^\$\{\{ steps\.([A-Za-z0-9_-]+)\.outputs\.file \}\}$`).FindStringSubmatch(str(asMap(st["env"])["PLAN"]))
+			checker := false
+			for _, o := range j.steps {
+				if m != nil && str(o["id"]) == m[1] && strings.Contains(str(o["run"]), `[ "$entries" = "f tfplan" ] ||`) {
+					checker = true
+				}
+			}
+			if c[len(c)-1] != "$PLAN" || !checker {
+				p = append(p, fmt.Sprintf("%s: %q does not apply the file the artifact check vouched for ($PLAN from its step's output file)", jw, strings.Join(c, " ")))
+			}
+		}
+	}
 	if downloaded && !verified {
 		p = append(p, jw+": does not check that the artifact is exactly one regular file, tfplan")
 	}
@@ -744,6 +762,7 @@ func TestHardeningGitHub(t *testing.T) {
 		"security-events in the plan job":      {"      id-token: write # OIDC to the read-only role; this job runs the change's code\n", "      id-token: write # OIDC to the read-only role; this job runs the change's code\n      security-events: write\n"},
 		"a cancelled apply":                    {"      cancel-in-progress: false\n", "      cancel-in-progress: true\n"},
 		"no concurrency group for apply":       {"    concurrency:\n      group: terraform-production-apply\n      cancel-in-progress: false\n", ""},
+		"the unchecked plan applied":           {`--audit-log "$RUNNER_TEMP/planguard-audit.jsonl" "$PLAN"`, `--audit-log "$RUNNER_TEMP/planguard-audit.jsonl" tfplan`},
 		"a workflow group that cancels":        {"permissions:\n  contents: read\n\njobs:", "permissions:\n  contents: read\n\nconcurrency:\n  group: terraform-production-apply\n  cancel-in-progress: true\n\njobs:"},
 	}
 	for name, m := range mutations {

@@ -238,6 +238,27 @@ func TestScriptsEscapeInputsInTheLog(t *testing.T) {
 	if res.code != 0 || res.stdout != "a%25b%0D%0Ac%0A::add-mask::d" {
 		t.Errorf("ghesc: %d %q", res.code, res.stdout)
 	}
+	// A mutated copy whose helper escapes nothing: the same inputs inject.
+	mut := t.TempDir()
+	for _, f := range []string{installSh, checkSh} {
+		copyFile(t, filepath.Join(root, f), filepath.Join(mut, filepath.Base(f)))
+	}
+	os.WriteFile(filepath.Join(mut, "escape.sh"), []byte("ghesc() { printf '%s' \"$*\"; }\n"), 0o600)
+	for _, c := range [][]string{
+		{"install.sh", "INPUT_VERSION=" + inject},
+		{"check.sh", "INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY=" + ws, "INPUT_TERRAFORM_BIN=" + inject},
+	} {
+		r := newRunner(t)
+		env := append(append(append(baseEnv(), r.env()...), "GITHUB_ACTIONS=true", "PLANGUARD_BIN="+pgBin), c[1:]...)
+		res := run(t, t.TempDir(), env, "bash", filepath.Join(mut, c[0]))
+		injected := false
+		for _, cmd := range effectiveCommands(res.stdout + "\n" + res.stderr) {
+			injected = injected || hostile(cmd)
+		}
+		if !injected {
+			t.Errorf("the test does not catch %s without escaping:\n%s%s", c[0], res.stdout, res.stderr)
+		}
+	}
 	// One helper: neither script defines its own escaping.
 	for _, s := range []string{installSh, checkSh} {
 		b, _ := os.ReadFile(filepath.Join(root, s))

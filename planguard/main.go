@@ -80,6 +80,7 @@ func commands() []command {
 		{"hook", "answer a coding agent's pre-tool-call hook (deny destructive terraform calls)", runHook},
 		{"runner", "plan and apply through a local runner that holds the credentials (serve, plan, apply, show)", runRunner},
 		{"approve-plan", "sign a plan approval for one saved plan (its sha256) that planguard runner applies", runApprovePlan},
+		{"verify-plan-approval", "check the plan approvals of one saved plan file (for an apply wrapper)", runVerifyPlanApproval},
 		{"serve", "serve the gate as an HCP Terraform / Terraform Enterprise run task", runServe},
 		{"version", "print the version", runVersion},
 	}
@@ -93,7 +94,7 @@ Usage: planguard COMMAND [flags]
 Commands:
 `, version)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-19s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-21s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run 'planguard COMMAND --help' for a command's flags and examples.

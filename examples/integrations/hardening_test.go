@@ -6,6 +6,12 @@ package integrations_test
 // never in one job, `terraform init -lockfile=readonly`, no build cache where
 // the gate is built, an absolute --terraform-bin, the author from the merged
 // pull request's API, and every action or image pinned by commit or digest.
+// Issue 21 adds: nothing the change or the plan job wrote runs where a secret
+// is held (one checked plan file outside the checkout, its SHA-256 from the
+// plan job; no terraform init and no checkout of the change's files in gate
+// or apply jobs; no dotenv), id-token and security-events only where they
+// belong, the apply's own never-cancelled concurrency group, and an Atlantis
+// wrapper that needs a plan approval and reads the author from the VCS.
 // Each check is also run on mutated copies, which it must reject.
 
 import (
@@ -217,10 +223,7 @@ func githubProblems(where string, wf map[string]any) []string {
 			if !strings.Contains(cond, "github.event_name == 'push'") || !strings.Contains(cond, "refs/heads/main") {
 				p = append(p, fmt.Sprintf("%s: production job runs if %q; want only on a push to main", jw, cond))
 			}
-			all := strings.Join(j.scripts, "\n")
-			if !strings.Contains(all, "commits/$GITHUB_SHA/pulls") || !strings.Contains(all, "merged_at != null") || !strings.Contains(all, "exit 1") {
-				p = append(p, jw+": does not resolve the author from the merged pull request through the API, failing when it cannot")
-			}
+			p = append(p, productionProblems(jw, wf, j)...)
 		}
 		for _, st := range j.steps {
 			u := str(st["uses"])
@@ -260,6 +263,156 @@ func githubProblems(where string, wf map[string]any) []string {
 				}
 			}
 		}
+	}
+	p = append(p, permissionProblems(where, wf)...)
+	return p
+}
+
+// resolvesAuthor reports whether scripts look the author up from the merged
+// pull request through the API, failing when they cannot.
+func resolvesAuthor(scripts []string) bool {
+	all := strings.Join(scripts, "\n")
+	return strings.Contains(all, "commits/$GITHUB_SHA/pulls") && strings.Contains(all, "merged_at != null") && strings.Contains(all, "exit 1")
+}
+
+var needsOutputRe = regexp.MustCompile(`needs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)`)
+
+func permissionsOf(j ghJob) map[string]string {
+	out := map[string]string{}
+	for k, v := range asMap(j.raw["permissions"]) {
+		out[k] = str(v)
+	}
+	return out
+}
+
+// productionProblems: issue 21's properties of the job that holds the apply
+// role. Nothing the change (or the plan job, which ran its code) wrote runs
+// there: no terraform init, only policy/ checked out, the plan artifact
+// downloaded outside the checkout and accepted only as one regular file
+// whose SHA-256 the plan job recorded; the author from a job that resolves it
+// through the API; and a concurrency group of its own that is never cancelled.
+func productionProblems(jw string, wf map[string]any, j ghJob) []string {
+	var p []string
+	jobs := map[string]ghJob{}
+	for _, o := range ghJobs(wf) {
+		jobs[o.name] = o
+	}
+	rawJob, _ := yaml.Marshal(j.raw)
+	// The author: looked up here, or in a job whose output this job reads.
+	authorOK := resolvesAuthor(j.scripts)
+	for _, st := range j.steps {
+		if a := str(asMap(st["env"])["AUTHOR"]); a != "" {
+			m := needsOutputRe.FindStringSubmatch(a)
+			authorOK = authorOK || m != nil && resolvesAuthor(jobs[m[1]].scripts) && jobs[m[1]].environment == "" && permissionsOf(jobs[m[1]])["id-token"] == ""
+		}
+	}
+	if !authorOK {
+		p = append(p, jw+": does not resolve the author from the merged pull request through the API (in a job without the apply role), failing when it cannot")
+	}
+	for _, c := range commandsIn(j.scripts) {
+		if len(c) > 0 && (isTool(c[0], "terraform") || isTool(c[0], "tofu")) {
+			p = append(p, fmt.Sprintf("%s: runs %q: no terraform in the apply job (init would run the change's backend and provider settings with the apply role; planguard apply builds its own clean room)", jw, strings.Join(c, " ")))
+		}
+	}
+	perms := permissionsOf(j)
+	if perms["pull-requests"] != "" || strings.Contains(string(rawJob), "github.token") {
+		p = append(p, jw+": holds a GitHub token for the API beside the apply role (split the author lookup into its own job)")
+	}
+	downloaded, verified, hashed := false, false, false
+	for _, st := range j.steps {
+		with := asMap(st["with"])
+		switch usesName(str(st["uses"])) {
+		case "actions/checkout":
+			if str(with["sparse-checkout"]) == "" || str(with["sparse-checkout-cone-mode"]) != "false" || with["ref"] != nil || with["repository"] != nil {
+				p = append(p, jw+": checks out more than policy/ from main (sparse-checkout without cone mode)")
+			}
+		case "actions/download-artifact":
+			downloaded = true
+			if !strings.HasPrefix(str(with["path"]), "${{ runner.temp }}/") {
+				p = append(p, fmt.Sprintf("%s: downloads an artifact to %q: download outside the checkout, into ${{ runner.temp }}", jw, str(with["path"])))
+			}
+		}
+		r := str(st["run"])
+		if strings.Contains(r, `find . -mindepth 1 -maxdepth 1 -printf '%y %P\n'`) && strings.Contains(r, `[ "$entries" = "f tfplan" ] ||`) {
+			verified = true
+		}
+		if strings.Contains(r, `[ "$got" = "$WANT" ] ||`) && strings.Contains(r, "sha256sum tfplan") {
+			if m := needsOutputRe.FindStringSubmatch(str(asMap(st["env"])["WANT"])); m != nil {
+				plan := jobs[m[1]]
+				out := str(asMap(plan.raw["outputs"])[m[2]])
+				hashed = strings.Contains(out, "steps.") && strings.Contains(strings.Join(plan.scripts, "\n"), "sha256sum tfplan")
+			}
+		}
+	}
+	// planguard apply applies the file the checking step vouched for.
+	for _, st := range j.steps {
+		for _, c := range commandsIn([]string{str(st["run"])}) {
+			if !planguardCommand(c, "apply") {
+				continue
+			}
+			m := regexp.MustCompile(`^\$\{\{ steps\.([A-Za-z0-9_-]+)\.outputs\.file \}\}$`).FindStringSubmatch(str(asMap(st["env"])["PLAN"]))
+			checker := false
+			for _, o := range j.steps {
+				if m != nil && str(o["id"]) == m[1] && strings.Contains(str(o["run"]), `[ "$entries" = "f tfplan" ] ||`) {
+					checker = true
+				}
+			}
+			if c[len(c)-1] != "$PLAN" || !checker {
+				p = append(p, fmt.Sprintf("%s: %q does not apply the file the artifact check vouched for ($PLAN from its step's output file)", jw, strings.Join(c, " ")))
+			}
+		}
+	}
+	if downloaded && !verified {
+		p = append(p, jw+": does not check that the artifact is exactly one regular file, tfplan")
+	}
+	if downloaded && !hashed {
+		p = append(p, jw+": does not compare the plan's SHA-256 with the one the plan job recorded as a job output")
+	}
+	// Concurrency: a group of its own, never cancelled.
+	conc := asMap(j.raw["concurrency"])
+	group := str(conc["group"])
+	if group == "" || str(conc["cancel-in-progress"]) != "false" {
+		p = append(p, jw+": no concurrency group of its own with cancel-in-progress: false (a later run would cancel a running apply)")
+	}
+	if wc := wf["concurrency"]; wc != nil {
+		if g := str(asMap(wc)["group"]); g == group || str(wc) == group || str(asMap(wc)["cancel-in-progress"]) == "true" {
+			p = append(p, jw+": the workflow-level concurrency can cancel the apply")
+		}
+	}
+	for _, o := range jobs {
+		if o.name != j.name && str(asMap(o.raw["concurrency"])["group"]) == group && group != "" {
+			p = append(p, fmt.Sprintf("%s: job %s shares the apply's concurrency group", jw, o.name))
+		}
+	}
+	return p
+}
+
+// permissionProblems: id-token: write only in the plan and production
+// environments' jobs, security-events: write exactly where upload-sarif runs.
+func permissionProblems(where string, wf map[string]any) []string {
+	var p []string
+	for _, j := range ghJobs(wf) {
+		jw := where + " job " + j.name
+		perms := permissionsOf(j)
+		if perms["id-token"] == "write" && j.environment != "plan" && j.environment != "production" {
+			p = append(p, jw+": id-token: write outside the plan and production environments")
+		}
+		sarif := false
+		for _, st := range j.steps {
+			sarif = sarif || usesName(str(st["uses"])) == "github/codeql-action/upload-sarif"
+		}
+		if sarif && perms["security-events"] != "write" {
+			p = append(p, jw+": runs upload-sarif without security-events: write (the upload fails)")
+		}
+		if !sarif && perms["security-events"] != "" {
+			p = append(p, jw+": security-events permission in a job that uploads no SARIF")
+		}
+		if sarif && (j.environment != "" || perms["id-token"] != "") {
+			p = append(p, jw+": upload-sarif in a job with a cloud role")
+		}
+	}
+	if perms := asMap(wf["permissions"]); perms["security-events"] != nil || perms["id-token"] != nil {
+		p = append(p, where+": workflow-level id-token or security-events permission reaches every job")
 	}
 	return p
 }
@@ -321,6 +474,31 @@ func gitlabProblems(where string, ci map[string]any) []string {
 		if strings.Contains(all, "CI_COMMIT_AUTHOR") {
 			p = append(p, jw+": takes the author from CI_COMMIT_AUTHOR")
 		}
+		// Issue 21: nothing the change or the plan job wrote runs where the
+		// gate key or the apply credentials are.
+		if env == "planguard-gate" || env == "production" {
+			for _, c := range cmds {
+				if len(c) > 0 && (isTool(c[0], "terraform") || isTool(c[0], "tofu")) {
+					p = append(p, fmt.Sprintf("%s: runs %q in environment %s: no terraform there (planguard builds its own clean room from the saved plan)", jw, strings.Join(c, " "), env))
+				}
+			}
+			if str(asMap(job["variables"])["GIT_STRATEGY"]) != "none" {
+				p = append(p, jw+": checks out the change's files (want variables: GIT_STRATEGY: none)")
+			}
+			if !regexp.MustCompile(`(?m)^test "\$\(find \.[a-z]+ -mindepth 1 -maxdepth 1 -printf '%y %P\\n'.*\)" = "[^"]+" \|\| \{ .*exit 1; \}$`).MatchString(all) || !strings.Contains(all, `WORK="$(mktemp -d)" && cp .`) || !strings.Contains(all, `&& cd "$WORK"`) {
+				p = append(p, jw+": does not take its artifact as exactly the expected regular files, copied out of the project directory")
+			}
+			for _, c := range cmds {
+				if planguardCommand(c, "check") || planguardCommand(c, "apply") {
+					if c[len(c)-1] != "tfplan" {
+						p = append(p, fmt.Sprintf("%s: %q: want the copied tfplan in $WORK", jw, strings.Join(c, " ")))
+					}
+				}
+			}
+		}
+		if reports := asMap(asMap(job["artifacts"])["reports"]); reports["dotenv"] != nil {
+			p = append(p, jw+": a dotenv report sets variables in later jobs (the plan job's code would choose them)")
+		}
 	}
 	if _, ok := ci["cache"]; ok {
 		p = append(p, where+": a global cache reaches the gate and apply jobs")
@@ -349,10 +527,8 @@ func atlantisProblems(where string, cfg map[string]any, wrapper string) []string
 		if str(repo["allow_custom_workflows"]) != "false" {
 			p = append(p, where+": repositories may define custom workflows")
 		}
-		req := fmt.Sprint(repo["apply_requirements"])
-		if !strings.Contains(req, "approved") || !strings.Contains(req, "mergeable") {
-			p = append(p, where+": apply_requirements without approved and mergeable")
-		}
+		// apply_requirements are hygiene only: plan-time code can call the
+		// wrapper directly, so the wrapper itself carries the checks below.
 	}
 	wf := asMap(asMap(cfg["workflows"])["planguard"])
 	stageScripts := func(stage string) (scripts []string, steps []any) {
@@ -402,6 +578,10 @@ func atlantisProblems(where string, cfg map[string]any, wrapper string) []string
 	for _, c := range commandsIn(apply) {
 		if len(c) >= 5 && c[0] == "sudo" && strings.Join(c[1:4], " ") == "-n -u tfapply" && c[4] == "/usr/local/libexec/planguard-atlantis-apply.sh" {
 			applyOK = true
+			// The plan file and the pull request; never an author the caller picks.
+			if strings.Join(c[5:], " ") != "$PLANFILE $BASE_REPO_OWNER/$BASE_REPO_NAME $PULL_NUM" {
+				p = append(p, fmt.Sprintf("%s: the wrapper gets %q, want exactly the plan file and the pull request (the wrapper reads the author from the VCS)", where, strings.Join(c[5:], " ")))
+			}
 		}
 		if planguardCommand(c, "apply") || tfCommand(c, "apply") {
 			p = append(p, where+": the apply stage applies as the atlantis user, which runs every pull request's plan-time code")
@@ -416,20 +596,56 @@ func atlantisProblems(where string, cfg map[string]any, wrapper string) []string
 			p = append(p, fmt.Sprintf("%s: the %s stage is not disabled", where, stage))
 		}
 	}
-	// The wrapper: fixed policy, pin, terraform and environment.
+	p = append(p, wrapperProblems(wrapper)...)
+	return p
+}
+
+// wrapperProblems checks the Atlantis apply wrapper (issue 21, 3): any pull
+// request's plan-time code can call it, so it takes nothing from its caller
+// but the plan file and the pull request: a private copy of the plan, the
+// author from the VCS API, a plan approval by another trusted principal
+// verified on that copy before the gate applies exactly that copy, with the
+// policy, pin, terraform and environment fixed.
+func wrapperProblems(wrapper string) []string {
+	var p []string
 	cmds := commandsIn([]string{wrapper})
-	p = append(p, commandProblems(where+" wrapper", cmds)...)
-	found := false
+	p = append(p, commandProblems("wrapper", cmds)...)
+	found, verified, verifiedFirst := false, false, false
 	for _, c := range cmds {
+		if planguardCommand(c, "verify-plan-approval") {
+			verified = !found
+			verifiedFirst = verified
+			if c[0] != "/usr/local/bin/planguard" {
+				p = append(p, "wrapper: verify-plan-approval not by planguard's root-owned path")
+			}
+			if v, _ := flagValue(c, "plan"); v != "$work/tfplan" {
+				p = append(p, fmt.Sprintf("wrapper: verify-plan-approval --plan %q, want the private copy $work/tfplan", v))
+			}
+			if v, _ := flagValue(c, "author"); v != "$author" {
+				p = append(p, fmt.Sprintf("wrapper: verify-plan-approval --author %q, want $author (from the VCS API)", v))
+			}
+			if v, _ := flagValue(c, "policy"); v != "$policy" {
+				p = append(p, fmt.Sprintf("wrapper: verify-plan-approval --policy %q", v))
+			}
+			if _, ok := flagValue(c, "policy-sha256"); !ok {
+				p = append(p, "wrapper: verify-plan-approval without --policy-sha256")
+			}
+		}
 		if planguardCommand(c, "apply") {
 			found = true
+			if c[len(c)-1] != "$work/tfplan" {
+				p = append(p, fmt.Sprintf("wrapper: planguard apply on %q, want the private copy $work/tfplan", c[len(c)-1]))
+			}
+			if v, _ := flagValue(c, "author"); v != "$author" {
+				p = append(p, fmt.Sprintf("wrapper: planguard apply --author %q, want $author (from the VCS API)", v))
+			}
 			if c[0] != "/usr/local/bin/planguard" {
 				p = append(p, "wrapper: planguard not by its root-owned path")
 			}
 			if v, _ := flagValue(c, "terraform-bin"); v != "/usr/local/bin/terraform" {
 				p = append(p, fmt.Sprintf("wrapper: --terraform-bin %q, want /usr/local/bin/terraform", v))
 			}
-			if v, _ := flagValue(c, "policy"); !strings.HasPrefix(v, "/etc/planguard/") {
+			if v, _ := flagValue(c, "policy"); v != "$policy" {
 				p = append(p, fmt.Sprintf("wrapper: --policy %q", v))
 			}
 			if _, ok := flagValue(c, "policy-sha256"); !ok {
@@ -440,9 +656,28 @@ func atlantisProblems(where string, cfg map[string]any, wrapper string) []string
 	if !found {
 		p = append(p, "wrapper: no planguard apply")
 	}
-	for _, want := range []string{"export PATH=/usr/local/bin:/usr/bin:/bin", `[ -n "$author" ] ||`, "set -eu"} {
+	if !verified || !verifiedFirst {
+		p = append(p, "wrapper: no planguard verify-plan-approval before planguard apply (a plan approval by a trusted principal other than the author)")
+	}
+	for _, want := range []string{
+		"export PATH=/usr/local/bin:/usr/bin:/bin", `[ -n "$author" ] ||`, "set -eu",
+		`[ "$#" -eq 3 ]`, // plan, repository, pull request: no author argument
+		"policy=/etc/planguard/planguard.hcl",
+		`cp -- "$plan" "$work/tfplan"`,         // the bytes verified are the bytes applied
+		`vcs "pulls/$pull" >"$work/pull.json"`, // the author from the VCS API ...
+		`.state == "open" and (.user.login | type) == "string" then .user.login`,
+		`<"$work/pull.json")"`,
+		`vcs "issues/$pull/comments?per_page=100"`, // ... and the plan approvals
+		`[ "$status" -eq 0 ] || {`,
+		"api=https://api.github.com", "--proto =https", `-H @"$work/auth"`,
+	} {
 		if !strings.Contains(wrapper, want) {
 			p = append(p, fmt.Sprintf("wrapper: lacks %q", want))
+		}
+	}
+	for _, bad := range []string{"$PULL_AUTHOR", "author=$2", "author=$4", "PLANGUARD_AUTHOR", "Authorization: Bearer $("} {
+		if strings.Contains(wrapper, bad) {
+			p = append(p, fmt.Sprintf("wrapper: holds %q (the author from the caller, or the token on a command line)", bad))
 		}
 	}
 	return p
@@ -482,8 +717,8 @@ func TestHardeningGitHub(t *testing.T) {
 	for _, j := range ghJobs(wf) {
 		envs[j.name] = j.environment
 	}
-	if fmt.Sprint(envs) != "map[apply:production plan:plan]" {
-		t.Errorf("terraform.yml jobs and environments %v, want plan in plan and apply in production", envs)
+	if fmt.Sprint(envs) != "map[apply:production author: plan:plan sarif:]" {
+		t.Errorf("terraform.yml jobs and environments %v, want author, plan in plan, sarif, and apply in production", envs)
 	}
 
 	ag := readExample(t, "examples/integrations/agents/agent-plan.yml")
@@ -499,55 +734,43 @@ func TestHardeningGitHub(t *testing.T) {
 	}
 
 	// The checker rejects each undoing edit.
-	mutations := map[string]func(string) string{
-		"init without -lockfile=readonly": func(s string) string {
-			return strings.Replace(s, "terraform init -input=false -lockfile=readonly", "terraform init -input=false", 1)
-		},
-		"a tag pin": func(s string) string {
-			return strings.Replace(s, "@11bd71901bbe5b1630ceea73d27597364c9af683", "@v4", 1)
-		},
-		"setup-go cache": func(s string) string { return strings.Replace(s, "cache: false # never", "cache: true # never", 1) },
-		"the author from the head commit": func(s string) string {
-			return strings.Replace(s, "AUTHOR: ${{ steps.author.outputs.login }}", "AUTHOR: ${{ github.event.head_commit.author.username }}", 1)
-		},
-		"no author lookup in apply": func(s string) string {
-			return strings.Replace(s, "(the plan job ran the change's code).", "", 1) + "\n"
-		},
-		"plan in the apply job": func(s string) string {
-			return strings.Replace(s, "      - run: terraform init -input=false -lockfile=readonly\n      - uses: actions/setup-go", "      - run: terraform init -input=false -lockfile=readonly && terraform plan -out tfplan\n      - uses: actions/setup-go", 1)
-		},
-		"bare terraform-bin": func(s string) string {
-			return strings.Replace(s, `--terraform-bin "$TERRAFORM_BIN"`, "--terraform-bin terraform", 1)
-		},
-		"apply on pull requests": func(s string) string {
-			return strings.Replace(s, "if: github.event_name == 'push' && github.ref == 'refs/heads/main'", "if: always()", 1)
-		},
-		"the apply role in the plan job": func(s string) string {
-			return strings.Replace(s, "vars.PROD_PLAN_ROLE_ARN", "vars.PROD_APPLY_ROLE_ARN", 1)
-		},
-		"pull_request_target": func(s string) string { return strings.Replace(s, "  pull_request:\n", "  pull_request_target:\n", 1) },
-		"the action with an empty plan": func(s string) string {
-			return strings.Replace(s, "          install-only: true\n", "          formats: sarif\n", 1)
-		},
-		"checkout keeps its token": func(s string) string {
-			return strings.Replace(s, "persist-credentials: false", "persist-credentials: true", 1)
-		},
+	mutations := map[string][2]string{
+		"init without -lockfile=readonly": {"terraform init -input=false -lockfile=readonly", "terraform init -input=false"},
+		"a tag pin":                       {"@11bd71901bbe5b1630ceea73d27597364c9af683", "@v4"},
+		"setup-go cache":                  {"cache: false # never", "cache: true # never"},
+		"the author from the head commit": {"AUTHOR: ${{ needs.author.outputs.login }}", "AUTHOR: ${{ github.event.head_commit.author.username }}"},
+		"no author lookup":                {"AUTHOR: ${{ needs.author.outputs.login }}", "AUTHOR: alice"},
+		"the author lookup gone":          {`--jq "[.[] | select(.merged_at != null`, `--jq "[.[] | select(true`},
+		"plan in the apply job":           {"      # The apply role only now", "      - run: terraform plan -out tfplan\n      # The apply role only now"},
+		"bare terraform-bin":              {`--terraform-bin "$TERRAFORM_BIN"`, "--terraform-bin terraform"},
+		"apply on pull requests":          {"if: github.event_name == 'push' && github.ref == 'refs/heads/main'", "if: always()"},
+		"the apply role in the plan job":  {"vars.PROD_PLAN_ROLE_ARN", "vars.PROD_APPLY_ROLE_ARN"},
+		"pull_request_target":             {"  pull_request:\n", "  pull_request_target:\n"},
+		"the action with an empty plan":   {"          install-only: true\n", "          formats: sarif\n"},
+		"checkout keeps its token":        {"persist-credentials: false", "persist-credentials: true"},
+		// Issue 21.
+		"init in the apply job":                {"      # The apply role only now", "      - run: terraform init -input=false -lockfile=readonly\n      # The apply role only now"},
+		"the artifact into the checkout":       {"path: ${{ runner.temp }}/plan", "path: infra"},
+		"no check of the artifact's files":     {`[ "$entries" = "f tfplan" ] ||`, `[ -n "$entries" ] ||`},
+		"no hash comparison":                   {`[ "$got" = "$WANT" ] ||`, `true ||`},
+		"no recorded hash":                     {"      plan-sha256: ${{ steps.plan.outputs.sha256 }}\n", ""},
+		"the whole repository in apply":        {"          sparse-checkout: policy/\n          sparse-checkout-cone-mode: false\n", ""},
+		"cone-mode checkout in apply":          {"          sparse-checkout-cone-mode: false\n", ""},
+		"id-token in the author job":           {"    permissions:\n      pull-requests: read\n", "    permissions:\n      pull-requests: read\n      id-token: write\n"},
+		"the API token beside the apply role":  {"      id-token: write\n    steps:\n      # Only policy/", "      id-token: write\n      pull-requests: read\n    steps:\n      # Only policy/"},
+		"upload-sarif without security-events": {"      security-events: write\n", ""},
+		"security-events in the plan job":      {"      id-token: write # OIDC to the read-only role; this job runs the change's code\n", "      id-token: write # OIDC to the read-only role; this job runs the change's code\n      security-events: write\n"},
+		"a cancelled apply":                    {"      cancel-in-progress: false\n", "      cancel-in-progress: true\n"},
+		"no concurrency group for apply":       {"    concurrency:\n      group: terraform-production-apply\n      cancel-in-progress: false\n", ""},
+		"the unchecked plan applied":           {`--audit-log "$RUNNER_TEMP/planguard-audit.jsonl" "$PLAN"`, `--audit-log "$RUNNER_TEMP/planguard-audit.jsonl" tfplan`},
+		"a workflow group that cancels":        {"permissions:\n  contents: read\n\njobs:", "permissions:\n  contents: read\n\nconcurrency:\n  group: terraform-production-apply\n  cancel-in-progress: true\n\njobs:"},
 	}
 	for name, m := range mutations {
-		mutated := m(tf)
-		if mutated == tf && name != "no author lookup in apply" {
-			t.Errorf("mutation %q changed nothing: update the test", name)
+		if !strings.Contains(tf, m[0]) {
+			t.Errorf("mutation %q: %q is not in terraform.yml: update the test", name, m[0])
 			continue
 		}
-		if name == "no author lookup in apply" {
-			i := strings.Index(tf, "      # The author again")
-			j := strings.Index(tf, "      - uses: actions/download-artifact")
-			if i < 0 || j < i {
-				t.Fatalf("terraform.yml: the apply job's author step moved: update the test")
-			}
-			mutated = tf[:i] + tf[j:]
-			mutated = strings.Replace(mutated, "AUTHOR: ${{ steps.author.outputs.login }}\n          TERRAFORM_BIN", "AUTHOR: alice\n          TERRAFORM_BIN", 1)
-		}
+		mutated := strings.Replace(tf, m[0], m[1], 1)
 		if len(githubProblems("mutated", yamlMap(t, mutated))) == 0 {
 			t.Errorf("the checker accepts terraform.yml with %s", name)
 		}
@@ -559,9 +782,16 @@ func TestHardeningGitLab(t *testing.T) {
 	wantNone(t, gitlabProblems(".gitlab-ci.yml", yamlMap(t, text)))
 	mutations := map[string][2]string{
 		"the gate key in the plan job":         {"    - terraform plan -input=false -lock=false -out=tfplan\n", "    - terraform plan -input=false -lock=false -out=tfplan\n    - cp \"$PLANGUARD_GATE_KEY\" /tmp/k\n"},
-		"plan in the gate job":                 {"    - terraform init -input=false -lockfile=readonly\n    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author", "    - terraform init -input=false -lockfile=readonly\n    - terraform plan -out tfplan\n    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author"},
+		"plan in the gate job":                 {"    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author", "    - terraform plan -out tfplan\n    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author"},
+		"init in the gate job":                 {"    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author", "    - terraform init -input=false -lockfile=readonly\n    - planguard check --policy \"$POLICY_DIR/planguard.hcl\" --policy-sha256 \"$PLANGUARD_POLICY_SHA256\" --terraform-bin \"$TERRAFORM_BIN\" --author"},
+		"init in the apply job":                {"    - planguard apply --attestation", "    - terraform init -input=false -lockfile=readonly -backend=false\n    - planguard apply --attestation"},
+		"a checkout in the gate job":           {"    name: planguard-gate\n    action: prepare\n  variables:\n    GIT_STRATEGY: none", "    name: planguard-gate\n    action: prepare\n  variables:\n    GIT_STRATEGY: fetch"},
+		"a checkout in the apply job":          {"  resource_group: production\n  variables:\n    GIT_STRATEGY: none", "  resource_group: production\n  variables:\n    GIT_STRATEGY: clone"},
+		"no artifact check in apply":           {"    - |\n      test \"$(find .gate", "    - |\n      true \"$(find .gate"},
+		"the plan applied in the project dir":  {`    - WORK="$(mktemp -d)" && cp .gate/tfplan .gate/check.att "$WORK/" && cd "$WORK"`, `    - cd .gate`},
+		"a dotenv report":                      {"    reports:\n      junit: infra/planguard.junit.xml\n", "    reports:\n      junit: infra/planguard.junit.xml\n      dotenv: plan.env\n"},
 		"the plan job in the gate environment": {"  # No environment: this job gets neither", "  environment: planguard-gate\n  # No environment: this job gets neither"},
-		"init without -lockfile=readonly":      {"  script:\n    - cd infra\n    - terraform init -input=false -lockfile=readonly\n    # Verifies", "  script:\n    - cd infra\n    - terraform init -input=false\n    # Verifies"},
+		"init without -lockfile=readonly":      {"    - terraform init -input=false -lockfile=readonly\n", "    - terraform init -input=false\n"},
 		"a tag for the image":                  {"terraform-planguard@sha256:0000000000000000000000000000000000000000000000000000000000000000", "terraform-planguard:1.8.5"},
 		"the author from the commit":           {`--author "$PLANGUARD_AUTHOR"`, `--author "$CI_COMMIT_AUTHOR"`},
 		"no author lookup":                     {"    - *author\n", ""},
@@ -587,15 +817,15 @@ func TestHardeningAtlantis(t *testing.T) {
 		t.Errorf("planguard-atlantis-apply.sh is not executable: %v", err)
 	}
 	mutations := map[string][2]string{
-		"plain init":                {"        - init:\n            extra_args: [\"-lockfile=readonly\"]\n", "        - init\n"},
-		"planguard from PATH":       {"            /usr/local/bin/planguard check", "            planguard check"},
-		"apply as atlantis":         {`        - run: sudo -n -u tfapply /usr/local/libexec/planguard-atlantis-apply.sh "$PLANFILE" "${PULL_AUTHOR:?no pull request author}"`, `        - run: /usr/local/bin/planguard apply --policy /etc/planguard/planguard.hcl --terraform-bin /usr/local/bin/terraform "$PLANFILE"`},
-		"an empty author passes":    {`--author "${PULL_AUTHOR:?no pull request author}" "$SHOWFILE"`, `--author "$PULL_AUTHOR" "$SHOWFILE"`},
-		"custom workflows":          {"    allow_custom_workflows: false\n", "    allow_custom_workflows: true\n"},
-		"import enabled":            {"        - run: 'echo \"atlantis import is disabled here: it changes state around the planguard gate\" >&2; exit 1'\n", "        - import\n"},
-		"a policy the PR can write": {"--policy /etc/planguard/planguard.hcl\n            --policy-sha256", "--policy planguard.hcl\n            --policy-sha256"},
-		"no mergeable":              {"apply_requirements: [approved, mergeable, undiverged]", "apply_requirements: [approved]"},
-		"overrides allowed":         {"allowed_overrides: []", "allowed_overrides: [workflow]"},
+		"plain init":                  {"        - init:\n            extra_args: [\"-lockfile=readonly\"]\n", "        - init\n"},
+		"planguard from PATH":         {"            /usr/local/bin/planguard check", "            planguard check"},
+		"apply as atlantis":           {`        - run: sudo -n -u tfapply /usr/local/libexec/planguard-atlantis-apply.sh "$PLANFILE" "$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM"`, `        - run: /usr/local/bin/planguard apply --policy /etc/planguard/planguard.hcl --terraform-bin /usr/local/bin/terraform "$PLANFILE"`},
+		"the caller names the author": {`"$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM"`, `"$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM" "${PULL_AUTHOR:?no author}"`},
+		"an empty author passes":      {`--author "${PULL_AUTHOR:?no pull request author}" "$SHOWFILE"`, `--author "$PULL_AUTHOR" "$SHOWFILE"`},
+		"custom workflows":            {"    allow_custom_workflows: false\n", "    allow_custom_workflows: true\n"},
+		"import enabled":              {"        - run: 'echo \"atlantis import is disabled here: it changes state around the planguard gate\" >&2; exit 1'\n", "        - import\n"},
+		"a policy the PR can write":   {"--policy /etc/planguard/planguard.hcl\n            --policy-sha256", "--policy planguard.hcl\n            --policy-sha256"},
+		"overrides allowed":           {"allowed_overrides: []", "allowed_overrides: [workflow]"},
 	}
 	for name, m := range mutations {
 		if !strings.Contains(repos, m[0]) {
@@ -609,15 +839,24 @@ func TestHardeningAtlantis(t *testing.T) {
 	wrapperMutations := map[string][2]string{
 		"terraform from PATH": {"--terraform-bin /usr/local/bin/terraform", "--terraform-bin terraform"},
 		"the caller's PATH":   {"export PATH=/usr/local/bin:/usr/bin:/bin\n", ""},
-		"no pin":              {`--policy-sha256 "$(cat /etc/planguard/planguard.hcl.sha256)" `, ""},
+		"no pin":              {`--policy-sha256 "$pin" `, ""},
 		"an empty author":     {`[ -n "$author" ] ||`, "true ||"},
+		"the author from the caller": {`[ "$#" -eq 3 ] || { echo "$usage" >&2; exit 2; }`, `[ "$#" -eq 4 ] || { echo "$usage" >&2; exit 2; }
+author=$4`},
+		"no plan approval":              {`/usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan"`, `true verify-plan-approval --plan "$work/tfplan"`},
+		"the plan approval ignored":     {`[ "$status" -eq 0 ] || {`, `[ "$status" -le 1 ] || {`},
+		"the author's approval counts":  {`--policy-sha256 "$pin" --author "$author" "$@" || status=$?`, `--policy-sha256 "$pin" "$@" || status=$?`},
+		"the plan applied in place":     {`--audit-log /var/log/planguard/audit.jsonl "$work/tfplan"`, `--audit-log /var/log/planguard/audit.jsonl "$plan"`},
+		"no private copy":               {`cp -- "$plan" "$work/tfplan"`, `ln -s -- "$plan" "$work/tfplan"`},
+		"a closed pull request":         {`.state == "open" and (.user.login | type) == "string" then .user.login`, `(.user.login | type) == "string" then .user.login`},
+		"the token on the command line": {`-H @"$work/auth"`, `-H "Authorization: Bearer $(cat /etc/planguard/apply/vcs-token)"`},
 	}
 	for name, m := range wrapperMutations {
 		if !strings.Contains(wrapper, m[0]) {
 			t.Errorf("wrapper mutation %q: %q is not in the wrapper: update the test", name, m[0])
 			continue
 		}
-		if len(atlantisProblems("mutated", yamlMap(t, repos), strings.Replace(wrapper, m[0], m[1], 1))) == 0 {
+		if len(atlantisProblems("mutated", yamlMap(t, repos), strings.Replace(wrapper, m[0], m[1], -1))) == 0 {
 			t.Errorf("the checker accepts the wrapper with %s", name)
 		}
 	}
@@ -674,6 +913,25 @@ func TestHardeningGuides(t *testing.T) {
 	items := regexp.MustCompile(`(?m)^- \*\*`).FindAllString(sec, -1)
 	if len(items) < 10 {
 		t.Errorf("the hardening checklist has %d items", len(items))
+	}
+	// Issue 21: each finding is a checklist item that says what skipping it loses.
+	for _, want := range []string{
+		"**Ephemeral runners for every job that holds a secret**",
+		"**The apply job takes exactly one file from the plan job, outside the checkout, with the hash the plan job recorded.**",
+		"**No `terraform init` where a secret is held**",
+		"**`id-token: write` only in jobs whose every step is CI's own**",
+		"**`security-events: write` only in the job that runs `upload-sarif`**",
+		"**The apply job in a concurrency group of its own, `cancel-in-progress: false`,**",
+		"**Approvers sign from a report the change could not write.**",
+		"**Atlantis: the apply wrapper requires a plan approval and asks the VCS for the author.**",
+		"**Every value a CI script prints is escaped for workflow commands**",
+	} {
+		if !strings.Contains(sec, "- "+want) {
+			t.Errorf("the hardening checklist lacks the item %s", want)
+		}
+	}
+	if strings.Contains(sec, "Approvers sign from CI's plan artifact") {
+		t.Error("the hardening checklist still sends approvers to the plan job's artifact, which the change wrote")
 	}
 	for _, l := range strings.Split(sec, "\n") {
 		if strings.HasPrefix(l, "- **") && !strings.Contains(l, "Skipped:") {

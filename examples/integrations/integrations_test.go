@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -370,7 +371,9 @@ func planguardInvocations(file, script string) []invocation {
 	for _, words := range shellCommands(script) {
 		words = commandWords(words)
 		if len(words) > 0 && isPlanguard(words[0]) {
-			out = append(out, invocation{file: file, args: words[1:]})
+			// "$@": flags a script collected (the Atlantis wrapper's --approval FILE pairs).
+			args := slices.DeleteFunc(slices.Clone(words[1:]), func(w string) bool { return w == "$@" })
+			out = append(out, invocation{file: file, args: args})
 		}
 	}
 	return out

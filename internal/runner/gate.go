@@ -2,13 +2,10 @@ package runner
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
@@ -68,60 +65,4 @@ func (g *PlanGate) Check(ctx context.Context, planFile, workDir string) (*gate.R
 		return nil, err
 	}
 	return res.Report, nil
-}
-
-// PlanApprovalCount is the outcome of counting plan approvals.
-type PlanApprovalCount struct {
-	// Principals are the distinct trusted principals counted, in order.
-	Principals []string
-	// Problems say why each other approval did not count.
-	Problems []string
-}
-
-// CountPlanApprovals counts the plan approval files that name exactly
-// scope and planSHA256, have not expired at now, and carry a signature
-// trust accepts; each principal counts once, and so does each key (two
-// principals sharing a key are one signer).
-func CountPlanApprovals(files [][]byte, scope, planSHA256 string, signers *trust.AllowedSigners, now time.Time) PlanApprovalCount {
-	var c PlanApprovalCount
-	principals, keys := map[string]bool{}, map[string]bool{}
-	for i, raw := range files {
-		f, err := approval.ParsePlanApprovalFile(raw)
-		if err != nil {
-			c.Problems = append(c.Problems, fmt.Sprintf("approval %d: %v", i+1, err))
-			continue
-		}
-		who := fmt.Sprintf("approval %d (%s)", i+1, f.Principal)
-		switch exp, _ := approval.ParseExpiry(f.ExpiresAt); {
-		case f.Scope != scope:
-			c.Problems = append(c.Problems, fmt.Sprintf("%s: names scope %q, not %q", who, f.Scope, scope))
-			continue
-		case f.PlanSHA256 != planSHA256:
-			c.Problems = append(c.Problems, fmt.Sprintf("%s: approves plan %s, not this plan %s", who, f.PlanSHA256, planSHA256))
-			continue
-		case !now.Before(exp):
-			c.Problems = append(c.Problems, fmt.Sprintf("%s: expired at %s", who, f.ExpiresAt))
-			continue
-		}
-		v, err := approval.VerifyPlanApproval(f.Statement(), f.Principal, f.Signature, signers, now)
-		if err != nil {
-			var se *approval.SignatureError
-			if errors.As(err, &se) {
-				err = se.Err
-			}
-			c.Problems = append(c.Problems, fmt.Sprintf("%s: %v", who, err))
-			continue
-		}
-		if principals[v.Principal] {
-			c.Problems = append(c.Problems, fmt.Sprintf("%s: %s is counted already", who, v.Principal))
-			continue
-		}
-		if keys[v.Fingerprint] {
-			c.Problems = append(c.Problems, fmt.Sprintf("%s: key %s signed another counted approval already", who, v.Fingerprint))
-			continue
-		}
-		principals[v.Principal], keys[v.Fingerprint] = true, true
-		c.Principals = append(c.Principals, v.Principal)
-	}
-	return c
 }

@@ -47,11 +47,9 @@ set -uo pipefail
 finished=0
 trap '[ "$finished" = 1 ] || { echo "::error title=planguard::the planguard action failed unexpectedly"; exit 2; }' EXIT
 
-cmdesc() { # escape a workflow command's message
-	local s="${1//%/%25}"
-	s="${s//$'\r'/%0D}"
-	printf '%s' "${s//$'\n'/%0A}"
-}
+# ghesc (escape.sh): every value that reaches the log goes through it.
+# shellcheck source=escape.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/escape.sh" || exit 2
 
 outputs_ok=1
 out() { # out NAME VALUE: a step output
@@ -86,8 +84,8 @@ untrusted() {
 # die MESSAGE: an error before planguard could decide. The outputs say error,
 # and the step fails (exit 2) even with PLANGUARD_ACTION_DEFER_EXIT.
 die() {
-	echo "::error title=planguard::$(cmdesc "$*")"
-	echo "planguard action: error: $*" >&2
+	echo "::error title=planguard::$(ghesc "$*")"
+	echo "planguard action: error: $(ghesc "$*")" >&2
 	out decision error
 	out exit-code 2
 	printf '### :x: planguard: ERROR (the apply is blocked)\n\n%s\n\n' "$*" | summary
@@ -213,11 +211,11 @@ if [ "$status" -eq 2 ]; then
 	# planguard could not decide (or the reports disagree): an error, which blocks.
 	untrusted "$errlog"
 	first="$(grep -m1 -v '^$' "$errlog" || true)"
-	echo "::error title=planguard::$(cmdesc "${first:-planguard check failed (exit 2)}")"
+	echo "::error title=planguard::$(ghesc "${first:-planguard check failed (exit 2)}")"
 	if [ -n "${INPUT_ATTEST:-}" ] && [ -e "$INPUT_ATTEST" ]; then
 		# No attestation of a decision this action does not stand by.
 		rm -f -- "$INPUT_ATTEST"
-		echo "planguard action: removed the attestation $INPUT_ATTEST: the check ended in an error"
+		echo "planguard action: removed the attestation $(ghesc "$INPUT_ATTEST"): the check ended in an error"
 	fi
 	{
 		echo "### :x: planguard: ERROR (the apply is blocked)"

@@ -180,3 +180,90 @@ func TestInstallPinnedPrebuilt(t *testing.T) {
 		}
 	}
 }
+
+// Issue 21 (7): every value that reaches the log on GitHub goes through
+// ghesc (escape.sh), so that an input holding a newline cannot start a
+// workflow command (::set-output, ::add-mask::) of its own. Hostile inputs
+// reach every message install.sh and check.sh print.
+func TestScriptsEscapeInputsInTheLog(t *testing.T) {
+	const inject = "x\n::set-output name=decision::allow\n::add-mask::secret\r\n::warning::forged %0A"
+	hostile := func(line string) bool {
+		l := strings.TrimLeft(line, " \t\r")
+		return strings.HasPrefix(l, "::set-output") || strings.HasPrefix(l, "::add-mask::") || strings.HasPrefix(l, "::warning::forged")
+	}
+	ws := workspace(t, allowPlan)
+	cases := map[string]struct {
+		script string
+		vars   []string
+	}{
+		"install: version":                {installSh, []string{"INPUT_VERSION=" + inject}},
+		"install: planguard-bin":          {installSh, []string{"INPUT_PLANGUARD_BIN=" + inject}},
+		"install: planguard-sha256":       {installSh, []string{"INPUT_PLANGUARD_BIN=" + pgBin, "INPUT_PLANGUARD_SHA256=" + inject}},
+		"install: install-only":           {installSh, []string{"INPUT_INSTALL_ONLY=" + inject}},
+		"install: plan with install-only": {installSh, []string{"INPUT_INSTALL_ONLY=true", "INPUT_PLAN=" + inject}},
+		"install: action path":            {installSh, []string{"ACTION_PATH=" + inject}},
+		"install: action ref":             {installSh, []string{"ACTION_PATH=" + brokenCheckout(t), "ACTION_REF=" + inject}},
+		"check: terraform-bin":            {checkSh, []string{"INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY=" + ws, "INPUT_TERRAFORM_BIN=" + inject}},
+		"check: working-directory":        {checkSh, []string{"INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY=" + inject}},
+		"check: formats":                  {checkSh, []string{"INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY=" + ws, "INPUT_FORMATS=sarif," + inject}},
+		"check: plan":                     {checkSh, []string{"INPUT_PLAN=" + inject, "INPUT_WORKING_DIRECTORY=" + ws}},
+		"check: policy":                   {checkSh, []string{"INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY=" + ws, "INPUT_POLICY=" + inject}},
+		"check: planguard binary":         {checkSh, []string{"INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY=" + ws, "PLANGUARD_BIN=" + inject}},
+		"check: attest":                   {checkSh, []string{"INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY=" + ws, "INPUT_ATTEST=" + inject, "INPUT_ATTEST_KEY=/nonexistent"}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := newRunner(t)
+			env := append(append(append(baseEnv(), r.env()...), "GITHUB_ACTIONS=true", "PLANGUARD_BIN="+pgBin), c.vars...)
+			res := run(t, t.TempDir(), env, "bash", filepath.Join(root, c.script))
+			if res.code == 0 {
+				t.Fatalf("exit 0 with a hostile input\n%s%s", res.stdout, res.stderr)
+			}
+			// Lines inside ::stop-commands:: (text from planguard and the plan) are
+			// not commands; every other line starting with "::" is one.
+			for _, stream := range []string{res.stdout, res.stderr} {
+				for _, cmd := range effectiveCommands(stream) {
+					if hostile(cmd) {
+						t.Errorf("an input started a workflow command: %q\nstdout:\n%s\nstderr:\n%s", cmd, res.stdout, res.stderr)
+					}
+				}
+			}
+			if out := r.outputs(t); out["decision"] == "allow" {
+				t.Errorf("decision allow from a hostile input: %v", out)
+			}
+		})
+	}
+	// The helper itself, byte for byte.
+	res := run(t, t.TempDir(), baseEnv(), "bash", "-c", `. "$1"; ghesc "$2"`, "bash", filepath.Join(root, "scripts/action/escape.sh"), "a%b\r\nc\n::add-mask::d")
+	if res.code != 0 || res.stdout != "a%25b%0D%0Ac%0A::add-mask::d" {
+		t.Errorf("ghesc: %d %q", res.code, res.stdout)
+	}
+	// A mutated copy whose helper escapes nothing: the same inputs inject.
+	mut := t.TempDir()
+	for _, f := range []string{installSh, checkSh} {
+		copyFile(t, filepath.Join(root, f), filepath.Join(mut, filepath.Base(f)))
+	}
+	os.WriteFile(filepath.Join(mut, "escape.sh"), []byte("ghesc() { printf '%s' \"$*\"; }\n"), 0o600)
+	for _, c := range [][]string{
+		{"install.sh", "INPUT_VERSION=" + inject},
+		{"check.sh", "INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY=" + ws, "INPUT_TERRAFORM_BIN=" + inject},
+	} {
+		r := newRunner(t)
+		env := append(append(append(baseEnv(), r.env()...), "GITHUB_ACTIONS=true", "PLANGUARD_BIN="+pgBin), c[1:]...)
+		res := run(t, t.TempDir(), env, "bash", filepath.Join(mut, c[0]))
+		injected := false
+		for _, cmd := range effectiveCommands(res.stdout + "\n" + res.stderr) {
+			injected = injected || hostile(cmd)
+		}
+		if !injected {
+			t.Errorf("the test does not catch %s without escaping:\n%s%s", c[0], res.stdout, res.stderr)
+		}
+	}
+	// One helper: neither script defines its own escaping.
+	for _, s := range []string{installSh, checkSh} {
+		b, _ := os.ReadFile(filepath.Join(root, s))
+		if !strings.Contains(string(b), `/escape.sh"`) || strings.Contains(string(b), "%0A") {
+			t.Errorf("%s does not use escape.sh's ghesc alone", s)
+		}
+	}
+}

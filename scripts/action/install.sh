@@ -19,12 +19,16 @@
 # added to GITHUB_PATH, so later steps can run `planguard apply`, `planguard verify-attestation`.
 set -euo pipefail
 
+# shellcheck source=escape.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/escape.sh"
+
 module=github.com/planguard/terraform-provider-planguard
 
+# Every message that can hold an input goes through ghesc (escape.sh).
 fail() {
-	echo "::error title=planguard install::$1"
-	echo "planguard action: error: $1" >&2
-	[ -z "${2:-}" ] || echo "planguard action: hint: $2" >&2
+	echo "::error title=planguard install::$(ghesc "$1")"
+	echo "planguard action: error: $(ghesc "$1")" >&2
+	[ -z "${2:-}" ] || echo "planguard action: hint: $(ghesc "$2")" >&2
 	exit 2
 }
 
@@ -72,8 +76,8 @@ else
 		fail "go is not installed, and planguard is built from source" \
 			"add actions/setup-go before this action, or pass planguard-bin with a prebuilt planguard"
 	if [ -n "${INPUT_VERSION:-}" ]; then
-		echo "planguard: go install $module/planguard@$INPUT_VERSION"
 		case "$INPUT_VERSION" in *[!A-Za-z0-9._/+-]*) fail "version '$INPUT_VERSION' is not a tag, a commit or latest" ;; esac
+		echo "planguard: go install $module/planguard@$(ghesc "$INPUT_VERSION")"
 		GOBIN="$bin_dir" go install -trimpath -ldflags "-X main.version=$INPUT_VERSION" "$module/planguard@$INPUT_VERSION" ||
 			fail "go install $module/planguard@$INPUT_VERSION failed" "check the version input (a tag, a commit, or latest)"
 	else
@@ -81,7 +85,7 @@ else
 			fail "the action's checkout (ACTION_PATH='${ACTION_PATH:-}') holds no go.mod" "pass the version input"
 		ref="${ACTION_REF:-}"
 		ref="${ref//[^A-Za-z0-9._\/+-]/_}" # stamped into -ldflags: no spaces or quotes
-		echo "planguard: go build ./planguard in the action's checkout (${ref:-local})"
+		echo "planguard: go build ./planguard in the action's checkout ($(ghesc "${ref:-local}"))"
 		(cd "$ACTION_PATH" && go build -trimpath -ldflags "-X main.version=${ref:-action}" -o "$bin_dir/planguard" ./planguard) ||
 			fail "go build of planguard failed" "the action's Go version is in its go.mod; add actions/setup-go, or pass planguard-bin"
 	fi

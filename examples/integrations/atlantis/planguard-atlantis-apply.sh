@@ -5,28 +5,99 @@
 #   # /etc/sudoers.d/planguard (visudo -f): the atlantis user may run this one script as tfapply
 #   atlantis ALL=(tfapply) NOPASSWD: /usr/local/libexec/planguard-atlantis-apply.sh
 #
-# tfapply alone can read the apply credentials (/etc/planguard/apply/, owned by tfapply, 0700);
-# the atlantis user, which runs every pull request's plan-time code, has only a read-only
-# identity. Whoever runs this script — Atlantis, or code a pull request slipped onto the server —
-# gets the apply credentials only inside `planguard apply`, with the policy, pin, Terraform and
-# environment fixed here: sudo resets the environment, and nothing from the caller but the plan
-# file's path and the author reaches planguard.
+# tfapply alone can read the apply credentials and the VCS token (/etc/planguard/apply/, owned
+# by tfapply, 0700); the atlantis user, which runs every pull request's plan-time code, has only
+# a read-only identity. Any pull request's plan-time code can call this script too, with any
+# arguments: so nothing the caller says is believed except which plan file and which pull
+# request it names, and neither is enough to apply:
+#
+# - the plan is copied, as tfapply, out of the atlantis-writable directory into a private one:
+#   the bytes verified below are the bytes applied;
+# - the author is the pull request's author as the VCS API reports it (never an argument):
+#     GET https://api.github.com/repos/OWNER/REPO/pulls/PULL  →  .user.login  (state must be open)
+#   (GitLab: GET /api/v4/projects/:id/merge_requests/:iid → .author.username);
+# - the plan must carry a plan approval (`planguard approve-plan`, signed over this plan file's
+#   SHA-256 and the policy's scope) by a principal allowed_signers trusts, other than the author.
+#   Approvers post it as a pull-request comment holding a fenced block whose info string is
+#   planguard-plan-approval; this script reads the comments through the same API:
+#     GET https://api.github.com/repos/OWNER/REPO/issues/PULL/comments?per_page=100
+#   Who posted a comment does not matter: the signature does. (Only the first 100 comments are
+#   read: fewer approvals found only blocks.)
+# - then `planguard apply` runs the gate on the same copy, with the policy, pin, Terraform and
+#   environment fixed here (sudo resets the environment), and applies exactly it.
+#
+# The caller still chooses which pull request a plan is attributed to. A trusted approver who
+# also opens changes could attribute their own plan to someone else's pull request, so that
+# their own plan approval counts: where approvers author changes, require two
+# (`runner { plan_approvals = 2 }` in the policy).
 set -eu
 
-[ "$#" -eq 2 ] || { echo "usage: planguard-atlantis-apply.sh PLANFILE PULL_AUTHOR" >&2; exit 2; }
+usage="usage: planguard-atlantis-apply.sh PLANFILE OWNER/REPO PULL_NUMBER"
+[ "$#" -eq 3 ] || { echo "$usage" >&2; exit 2; }
 plan=$1
-author=$2
-[ -n "$author" ] || { echo "planguard-atlantis-apply: no pull request author; nothing applied" >&2; exit 2; }
+repo=$2
+pull=$3
 case "$plan" in
 /*) ;;
 *) echo "planguard-atlantis-apply: PLANFILE must be an absolute path; nothing applied" >&2; exit 2 ;;
 esac
-cd "$(dirname -- "$plan")"
+case "$repo" in
+*/*/* | /* | */ | *[!A-Za-z0-9_./-]*) echo "planguard-atlantis-apply: '$repo' is not OWNER/REPO; nothing applied" >&2; exit 2 ;;
+*/*) ;;
+*) echo "planguard-atlantis-apply: '$repo' is not OWNER/REPO; nothing applied" >&2; exit 2 ;;
+esac
+case "$pull" in
+'' | *[!0-9]*) echo "planguard-atlantis-apply: PULL_NUMBER '$pull' is not a number; nothing applied" >&2; exit 2 ;;
+esac
 
 export PATH=/usr/local/bin:/usr/bin:/bin
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/etc/planguard/terraformrc
 export AWS_CONFIG_FILE=/etc/planguard/apply/aws-config AWS_SHARED_CREDENTIALS_FILE=/etc/planguard/apply/aws-credentials AWS_PROFILE=apply
+umask 077
+api=https://api.github.com
+policy=/etc/planguard/planguard.hcl
+pin="$(cat /etc/planguard/planguard.hcl.sha256)"
 
-exec /usr/local/bin/planguard apply --policy /etc/planguard/planguard.hcl \
-	--policy-sha256 "$(cat /etc/planguard/planguard.hcl.sha256)" --author "$author" \
-	--terraform-bin /usr/local/bin/terraform --audit-log /var/log/planguard/audit.jsonl "$plan"
+# A private directory, owned by tfapply (/var/lib/planguard-apply: tfapply's, mode 0700).
+work="$(mktemp -d /var/lib/planguard-apply/run.XXXXXX)"
+trap 'rm -rf -- "$work"' EXIT
+[ -f "$plan" ] && [ ! -L "$plan" ] || { echo "planguard-atlantis-apply: $plan is not a regular file; nothing applied" >&2; exit 2; }
+cp -- "$plan" "$work/tfplan"
+
+# The VCS token goes to curl in a header file, never on a command line (ps shows those).
+printf 'Authorization: Bearer %s\n' "$(cat /etc/planguard/apply/vcs-token)" >"$work/auth"
+vcs() {
+	curl --fail --silent --show-error --proto =https --max-time 30 -H @"$work/auth" -H 'Accept: application/vnd.github+json' "$api/repos/$repo/$1"
+}
+
+# The author, from the VCS: the open pull request's author, or nothing is applied.
+vcs "pulls/$pull" >"$work/pull.json" ||
+	{ echo "planguard-atlantis-apply: cannot read pull request $repo#$pull from the VCS API; nothing applied" >&2; exit 2; }
+author="$(jq -r 'if .state == "open" and (.user.login | type) == "string" then .user.login else empty end' <"$work/pull.json")" ||
+	{ echo "planguard-atlantis-apply: cannot read pull request $repo#$pull from the VCS API; nothing applied" >&2; exit 2; }
+[ -n "$author" ] || { echo "planguard-atlantis-apply: pull request $repo#$pull is not open or has no author; nothing applied" >&2; exit 2; }
+
+# The plan approvals, from the pull request's comments.
+vcs "issues/$pull/comments?per_page=100" >"$work/comments.json" ||
+	{ echo "planguard-atlantis-apply: cannot read the comments of $repo#$pull; nothing applied" >&2; exit 2; }
+jq -c '.[] | (.body // "") | scan("```planguard-plan-approval[ \\t]*\\r?\\n([^`]*)```") | .[0] | (try fromjson catch empty) | select(type == "object")' \
+	<"$work/comments.json" | head -n 50 >"$work/approvals.jsonl"
+set --
+n=0
+while IFS= read -r line; do
+	n=$((n + 1))
+	printf '%s\n' "$line" >"$work/approval.$n.json"
+	set -- "$@" --approval "$work/approval.$n.json"
+done <"$work/approvals.jsonl"
+
+# Plan approvals first (exit 1: too few, with the approve-plan command for this plan), then the
+# gate and the apply, both on the private copy.
+status=0
+/usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan" --policy "$policy" \
+	--policy-sha256 "$pin" --author "$author" "$@" || status=$?
+[ "$status" -eq 0 ] || { echo "planguard-atlantis-apply: no plan approval by a trusted principal other than $author; nothing applied" >&2; exit "$status"; }
+
+cd "$work"
+/usr/local/bin/planguard apply --policy "$policy" --policy-sha256 "$pin" --author "$author" \
+	--terraform-bin /usr/local/bin/terraform --audit-log /var/log/planguard/audit.jsonl "$work/tfplan" || status=$?
+exit "$status"

@@ -1,0 +1,173 @@
+package integrations_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Issue 21 (3): the Atlantis apply wrapper applies only a plan that carries
+// a plan approval by a trusted principal other than the author, and takes
+// the author from the VCS API (here a stub of GitHub's), never from its
+// caller. The wrapper runs as written, its fixed paths moved into a
+// temporary directory; the real planguard verifies the plan approvals, and
+// a shim stands in for `planguard apply` (recording its arguments).
+func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
+	for _, tool := range []string{"curl", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is needed by the Atlantis wrapper: %v", tool, err)
+		}
+	}
+	dir := t.TempDir()
+	etc, varlib, logdir := filepath.Join(dir, "etc"), filepath.Join(dir, "varlib"), filepath.Join(dir, "log")
+	for _, d := range []string{etc, filepath.Join(etc, "apply"), varlib, logdir, filepath.Join(dir, "keys")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pg := func(args ...string) string {
+		out, err := exec.Command(pgBin, args...).Output()
+		if err != nil {
+			t.Fatalf("planguard %v: %v", args, err)
+		}
+		return string(out)
+	}
+	var signers strings.Builder
+	for _, who := range []string{"alice", "mallory"} {
+		signers.WriteString(pg("keygen", "--out", filepath.Join(dir, "keys", who), "--principal", who))
+	}
+	os.WriteFile(filepath.Join(etc, "allowed_signers"), []byte(signers.String()), 0o600)
+	os.WriteFile(filepath.Join(etc, "planguard.hcl"), []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.db\"]\n}\n"), 0o600)
+	os.WriteFile(filepath.Join(etc, "planguard.hcl.sha256"), []byte(pg("policy-hash", "--policy", filepath.Join(etc, "planguard.hcl"))), 0o600)
+	os.WriteFile(filepath.Join(etc, "apply", "vcs-token"), []byte("tok-123\n"), 0o600)
+	planBytes := []byte("PK\x03\x04 the saved plan Atlantis made")
+	plan := filepath.Join(dir, "atlantis", "repos", "o", "r", "7", "default", "infra", "production-default.tfplan")
+	os.MkdirAll(filepath.Dir(plan), 0o700)
+	os.WriteFile(plan, planBytes, 0o600)
+	sum := sha256.Sum256(planBytes)
+	planSHA := hex.EncodeToString(sum[:])
+	approve := func(who, sha string) string {
+		return pg("approve-plan", "--plan-sha256", sha, "--scope", "prod", "--key", filepath.Join(dir, "keys", who), "--principal", who)
+	}
+	fence := func(body string) string { return "LGTM, approving:\n```planguard-plan-approval\n" + body + "```\n" }
+
+	// The VCS stub: GitHub's pull request and issue comments endpoints.
+	var pr, comments any
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer tok-123" {
+			http.Error(w, "bad credentials", http.StatusUnauthorized)
+			return
+		}
+		switch r.URL.Path {
+		case "/repos/o/r/pulls/7":
+			json.NewEncoder(w).Encode(pr)
+		case "/repos/o/r/issues/7/comments":
+			json.NewEncoder(w).Encode(comments)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	cert := filepath.Join(dir, "ca.pem")
+	os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)
+
+	// A shim for /usr/local/bin/planguard: the real one, but `apply` is recorded, not run.
+	applied := filepath.Join(dir, "applied")
+	shim := filepath.Join(dir, "planguard")
+	os.WriteFile(shim, []byte(fmt.Sprintf("#!/bin/sh\ncase \"$1\" in apply) echo \"$*\" >>'%s'; exit 0 ;; esac\nexec '%s' \"$@\"\n", applied, pgBin)), 0o700)
+
+	src := readExample(t, "examples/integrations/atlantis/planguard-atlantis-apply.sh")
+	wrapper := src
+	for _, r := range [][2]string{
+		{"/usr/local/bin/planguard", shim},
+		{"https://api.github.com", srv.URL},
+		{"--proto =https", "--proto =https --cacert " + cert},
+		{"/etc/planguard", etc},
+		{"/var/lib/planguard-apply", varlib},
+		{"/var/log/planguard", logdir},
+	} {
+		if !strings.Contains(wrapper, r[0]) {
+			t.Fatalf("the wrapper no longer holds %q: update the test", r[0])
+		}
+		wrapper = strings.ReplaceAll(wrapper, r[0], r[1])
+	}
+	script := filepath.Join(dir, "wrapper.sh")
+	os.WriteFile(script, []byte(wrapper), 0o700)
+
+	open := map[string]any{"state": "open", "user": map[string]any{"login": "mallory"}}
+	cases := []struct {
+		name     string
+		pr       any
+		comments []string
+		args     []string
+		want     int
+	}{
+		{"no plan approval", open, nil, nil, 1},
+		{"the author's own plan approval", open, []string{fence(approve("mallory", planSHA))}, nil, 1},
+		{"another plan's approval", open, []string{fence(approve("alice", strings.Repeat("0", 64)))}, nil, 1},
+		{"an approval outside a planguard-plan-approval block", open, []string{approve("alice", planSHA)}, nil, 1},
+		{"a trusted approver's plan approval", open, []string{"first!", fence(approve("alice", planSHA))}, nil, 0},
+		{"a closed pull request", map[string]any{"state": "closed", "user": map[string]any{"login": "mallory"}}, []string{fence(approve("alice", planSHA))}, nil, 2},
+		{"no author", map[string]any{"state": "open", "user": nil}, []string{fence(approve("alice", planSHA))}, nil, 2},
+		{"another pull request", open, []string{fence(approve("alice", planSHA))}, []string{plan, "o/r", "8"}, 2},
+		{"a path for the repository", open, []string{fence(approve("alice", planSHA))}, []string{plan, "o/../r", "7"}, 2},
+		{"an author argument", open, []string{fence(approve("alice", planSHA))}, []string{plan, "o/r", "7", "alice"}, 2},
+		{"a relative plan", open, []string{fence(approve("alice", planSHA))}, []string{"tfplan", "o/r", "7"}, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			os.Remove(applied)
+			pr = c.pr
+			var cs []map[string]any
+			for _, b := range c.comments {
+				cs = append(cs, map[string]any{"body": b, "user": map[string]any{"login": "someone"}})
+			}
+			comments = cs
+			args := c.args
+			if args == nil {
+				args = []string{plan, "o/r", "7"}
+			}
+			cmd := exec.Command("/bin/sh", append([]string{script}, args...)...)
+			cmd.Env = []string{"PATH=/usr/bin:/bin", "PLANGUARD_AUTHOR=alice"} // the caller's author is ignored
+			out, err := cmd.CombinedOutput()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != c.want {
+				t.Errorf("exit %d, want %d\n%s", code, c.want, out)
+			}
+			rec, _ := os.ReadFile(applied)
+			if c.want != 0 && len(rec) != 0 {
+				t.Errorf("planguard apply ran: %s\n%s", rec, out)
+			}
+			if c.want == 0 {
+				a := strings.Fields(string(rec))
+				if len(a) == 0 || !strings.Contains(string(rec), "--author mallory ") || !strings.HasPrefix(a[len(a)-1], varlib+"/run.") {
+					t.Errorf("planguard apply ran as %q: want --author mallory (from the API) and the private copy of the plan\n%s", rec, out)
+				}
+			}
+			if left, _ := filepath.Glob(filepath.Join(varlib, "*")); len(left) != 0 {
+				t.Errorf("the private directory is left behind: %v", left)
+			}
+		})
+	}
+	// Bad VCS credentials: nothing is applied.
+	os.WriteFile(filepath.Join(etc, "apply", "vcs-token"), []byte("wrong\n"), 0o600)
+	cmd := exec.Command("/bin/sh", script, plan, "o/r", "7")
+	cmd.Env = []string{"PATH=/usr/bin:/bin"}
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "cannot read pull request") {
+		t.Errorf("with a bad VCS token: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,114 @@
+package shell
+
+import "testing"
+
+// Found by an independent attacker's review (r-redteam). Each command below
+// was allowed by Analyze and, run by bash 5.2 in a Terraform working
+// directory with a terraform_data resource in local state, destroyed it
+// (or overwrote another backend's state, or wrote a protected file).
+// They must be refused.
+
+// A shell reading a script from a descriptor other than 0 (/dev/fd/3), fed
+// by an earlier `exec 3<<<…` or by an enclosing statement's redirection:
+// stdinPath took every /dev/fd/N for the shell's own standard input, which
+// nothing fed, so the shell counted as interactive.
+func TestRedteamShellReadsScriptFromOtherDescriptor(t *testing.T) {
+	for _, cmd := range []string{
+		"exec 3<<<'terraform destroy -auto-approve'; bash /dev/fd/3",
+		"{ bash /dev/fd/3; } 3<<<'terraform destroy -auto-approve'",
+		"exec 3<<<'terraform destroy -auto-approve'; bash /proc/self/fd/3",
+		"exec 4< <(echo 'terraform destroy -auto-approve'); sh /dev/fd/4",
+	} {
+		wantRefused(t, cmd)
+	}
+}
+
+// `exec` with a redirection of standard input feeds every later command of
+// the line: a bare shell or interpreter then runs the here-string, and
+// `terraform init` answers yes to the state migration prompt.
+func TestRedteamExecRedirectsStdinForLaterCommands(t *testing.T) {
+	for _, cmd := range []string{
+		"exec <<<'terraform destroy -auto-approve'; bash",
+		"exec 0<<<'terraform destroy -auto-approve'; bash",
+		"exec <<<'terraform destroy -auto-approve'; bash -s",
+		"exec <<<'import os; os.system(\"terraform destroy -auto-approve\")'; python3",
+		"exec <<<yes; terraform init",
+		"exec < answers.txt; terraform init",
+	} {
+		wantRefused(t, cmd)
+	}
+}
+
+// A coprocess's standard input is a pipe the line writes to with >&${COPROC[1]}.
+func TestRedteamCoprocShellReadsFromTheLine(t *testing.T) {
+	for _, cmd := range []string{
+		`coproc bash; echo 'terraform destroy -auto-approve' >&"${COPROC[1]}"; wait`,
+		`coproc X { bash; }; echo 'terraform destroy -auto-approve' >&"${X[1]}"; wait`,
+		"coproc terraform init",
+	} {
+		wantRefused(t, cmd)
+	}
+}
+
+// Default-value expansions of variables the line does not set: bash runs
+// the defaults, which the line spells out.
+func TestRedteamDefaultValueExpansionNamesProgram(t *testing.T) {
+	for _, cmd := range []string{
+		"${x:-terraform} ${y:-destroy} -auto-approve",
+		"${x-terraform} ${y-destroy} -auto-approve",
+		`"${x:-terraform}" "${y:-destroy}" -auto-approve`,
+		"${x:=terraform} ${y:=destroy} -auto-approve",
+	} {
+		wantRefused(t, cmd)
+	}
+}
+
+// Arithmetic over text holding a command substitution in an array
+// subscript runs it: the text reaches a variable through read or a
+// default value, or stands in [[ … ]] (not a call the hook checks).
+func TestRedteamArithmeticEvaluatesSubscriptSubstitution(t *testing.T) {
+	for _, cmd := range []string{
+		"read x <<<'a[$(terraform destroy -auto-approve)]'; (( x ))",
+		"read x <<<'a[$(terraform destroy -auto-approve)]'; echo $((x))",
+		"read x <<<'a[$(terraform destroy -auto-approve)]'; a[x]=1",
+		"x=$(printf 'a[%s(terraform destroy -auto-approve)]' '$'); (( x ))",
+		"x=${y:-'a[$(terraform destroy -auto-approve)]'}; (( x ))",
+		"[[ 'a[$(terraform destroy -auto-approve)]' -eq 0 ]]",
+		"[[ -v 'a[$(terraform destroy -auto-approve)]' ]]",
+	} {
+		wantRefused(t, cmd)
+	}
+}
+
+// TF_CLI_ARGS_init set by a ${NAME:=VALUE} expansion or through a nameref
+// (and exported) adds -force-copy to `terraform init`, which copies the
+// working directory's state over the new backend's.
+func TestRedteamTFCLIArgsSetByExpansionOrNameref(t *testing.T) {
+	for _, cmd := range []string{
+		": ${TF_CLI_ARGS_init:=-force-copy}; export TF_CLI_ARGS_init; terraform init",
+		": ${TF_CLI_ARGS_init=-force-copy}; export TF_CLI_ARGS_init; terraform init",
+		"declare -n r=TF_CLI_ARGS_init; export r=-force-copy; terraform init",
+		"declare -n r=TF_CLI_ARGS_init; r=-force-copy; export TF_CLI_ARGS_init; terraform init",
+	} {
+		wantRefused(t, cmd)
+	}
+}
+
+// Writers the table does not list: awk's print > FILE, sort -o FILE.
+func TestRedteamProtectedFileWrittenByAwkOrSort(t *testing.T) {
+	for _, cmd := range []string{
+		`awk 'BEGIN{print "{}" > ".claude/settings.json"}'`,
+		`awk 'BEGIN{print "x" > "/work/planguard.hcl"}'`,
+		"sort -o ../allowed_signers evil",
+		"sort -o/work/planguard.hcl evil",
+	} {
+		wantRefused(t, cmd)
+	}
+}
+
+func wantRefused(t *testing.T, cmd string) {
+	t.Helper()
+	if r := Analyze(cmd, testOpts); r.Allowed() {
+		t.Errorf("allowed, want refused: %s", cmd)
+	}
+}

@@ -112,3 +112,7 @@ func wantRefused(t *testing.T, cmd string) {
 		t.Errorf("allowed, want refused: %s", cmd)
 	}
 }
+
+func TestRedteamDefaultValueExpansionNamesSubcommand(t *testing.T) {
+	wantRefused(t, "$TF ${y:-destroy} -auto-approve")
+}

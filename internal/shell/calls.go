@@ -123,6 +123,13 @@ func (a *analyzer) run(c call) kind {
 func (a *analyzer) computedProgram(c call) kind {
 	argv, cmd := c.argv, c.argv[0]
 	a.wordsEval(argv) // it may be printf -v
+	// ${x:-terraform} ${y:-destroy}: the line spells out the values bash
+	// runs when the variables are unset; judge the call with them too.
+	if alt, ok := a.withDefaults(argv); ok && c.depth < maxDepth {
+		a.run(c.inner(alt))
+	} else if w, ok := namesRefused(alt[1:]); ok {
+		a.refuse("`%s`: the program name is computed at run time and its arguments name `%s`", quoteArgs(argv), w)
+	}
 	switch cmd.kind {
 	case dynOutput:
 		a.refuse("`%s`: the program to run comes from another command's output (%s), which the hook cannot see", quoteArgs(argv), cmd.src)
@@ -141,6 +148,63 @@ func (a *analyzer) computedProgram(c call) kind {
 		}
 	}
 	return kindOther
+}
+
+// withDefaults replaces each token that is a parameter expansion with a
+// static default, alternate or assigned value (${x:-V}, ${x-V}, ${x:+V},
+// ${x:=V}, also inside double quotes and beside literal text) by that
+// value; ok when it replaced the program's name.
+func (a *analyzer) withDefaults(argv []tok) ([]tok, bool) {
+	out := make([]tok, len(argv))
+	copy(out, argv)
+	for i, t := range argv {
+		if !t.dyn || t.w == nil {
+			continue
+		}
+		if v, ok := a.defaultText(t.w.Parts); ok {
+			out[i] = tok{s: v}
+		}
+	}
+	return out, !out[0].dyn
+}
+
+func (a *analyzer) defaultText(parts []syntax.WordPart) (string, bool) {
+	var b strings.Builder
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return "", false
+			}
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			v, ok := a.defaultText(p.Parts)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(v)
+		case *syntax.ParamExp:
+			if p.Exp == nil || p.Exp.Word == nil {
+				return "", false
+			}
+			switch p.Exp.Op {
+			case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AlternateUnset, syntax.AlternateUnsetOrNull,
+				syntax.AssignUnset, syntax.AssignUnsetOrNull:
+			default:
+				return "", false
+			}
+			v := a.word(p.Exp.Word)
+			if v.dyn {
+				return "", false
+			}
+			b.WriteString(v.s)
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 // opt is one option as a program reads it: its name (a letter, or a long

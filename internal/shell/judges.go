@@ -67,6 +67,10 @@ func (a *analyzer) shell(c call) kind {
 		}
 		return kindWrapper
 	}
+	if len(rest) > 0 && otherFD(rest[0]) {
+		a.refuse("`%s`: reads a script from another file descriptor (%s), which the hook cannot see", quoteArgs(argv), rest[0].s)
+		return kindOther
+	}
 	if len(rest) > 0 && !stdin && !stdinPath(rest[0]) {
 		if rest[0].dyn {
 			a.refuse("`%s`: runs a script whose name is computed at run time (process substitution, a variable), which the hook cannot see", quoteArgs(argv))
@@ -94,6 +98,16 @@ func stdinPath(t tok) bool {
 	}
 	proc, fd, ok := strings.Cut(rest, "/fd/")
 	return ok && (proc == "self" || proc == "thread-self" || isNumber(proc)) && isNumber(fd)
+}
+
+// otherFD reports whether a script path is a descriptor other than
+// standard input (/dev/fd/3, /proc/self/fd/3), which an earlier
+// `exec 3<<<…` or an enclosing redirection may feed.
+func otherFD(t tok) bool {
+	if !stdinPath(t) || t.s == "/dev/stdin" {
+		return false
+	}
+	return t.s[strings.LastIndex(t.s, "/")+1:] != "0"
 }
 
 func isNumber(s string) bool {

@@ -112,6 +112,9 @@ type analyzer struct {
 	// (its directory, per-input runner and standard input).
 	outer   call
 	applies int // saved-plan applies allowed so far (terraform apply PLAN, planguard apply)
+	// execStdin: an `exec` in the line redirects the shell's own standard
+	// input (exec <<<'…'), which every later command then reads.
+	execStdin bool
 	// unknownEnv: the line sets environment variables whose names it
 	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
 	unknownEnv bool
@@ -203,6 +206,28 @@ func (a *analyzer) script(src string, depth int) {
 		return true
 	})
 	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.CoprocClause:
+			// A coprocess reads what the line writes to ${COPROC[1]}.
+			if n.Stmt != nil {
+				syntax.Walk(n.Stmt, func(m syntax.Node) bool {
+					if c, ok := m.(*syntax.CallExpr); ok {
+						if a.fed == nil {
+							a.fed = map[*syntax.CallExpr]bool{}
+						}
+						a.fed[c] = true
+					}
+					return true
+				})
+			}
+		case *syntax.Stmt:
+			if c, ok := n.Cmd.(*syntax.CallExpr); ok && len(c.Args) == 1 && printWord(c.Args[0]) == "exec" && a.stdinOf(n) {
+				a.execStdin = true
+			}
+		}
+		return true
+	})
+	syntax.Walk(f, func(n syntax.Node) bool {
 		if st, ok := n.(*syntax.Stmt); ok && a.stdinOf(st) {
 			syntax.Walk(st, func(m syntax.Node) bool {
 				if c, ok := m.(*syntax.CallExpr); ok {
@@ -220,6 +245,10 @@ func (a *analyzer) script(src string, depth int) {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.ParamExp:
+			if n.Exp != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) && n.Param != nil {
+				// ${NAME:=VALUE} assigns NAME (export it, and it is TF_CLI_ARGS_init).
+				a.setUnknown(n.Param.Value)
+			}
 			if n.Exp != nil && n.Exp.Op == syntax.OtherParamOps && n.Exp.Word != nil && strings.Contains(printWord(n.Exp.Word), "P") {
 				a.refuse("`%s` expands a value as a prompt, which runs the command substitutions in it", printWord(&syntax.Word{Parts: []syntax.WordPart{n}}))
 			}
@@ -242,7 +271,24 @@ func (a *analyzer) script(src string, depth int) {
 			// export/declare/typeset change the environment a later
 			// apply runs in (export TF_CLI_ARGS_apply=-destroy).
 			a.kinds = append(a.kinds, kindOther)
+			nameref := n.Variant != nil && n.Variant.Value == "nameref"
 			for _, as := range n.Args {
+				if as.Naked && as.Name == nil && as.Value != nil {
+					if o := printWord(as.Value); strings.HasPrefix(o, "-") && strings.Contains(o, "n") {
+						nameref = true
+					}
+				}
+			}
+			for _, as := range n.Args {
+				if nameref && as.Name != nil && as.Value != nil {
+					// declare -n r=NAME: assigning r assigns NAME.
+					t := a.word(as.Value)
+					if t.dyn {
+						a.unknownEnv = true
+					} else {
+						a.setUnknown(t.s)
+					}
+				}
 				a.assign(as)
 			}
 		case *syntax.ForClause:
@@ -611,7 +657,7 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	argv := a.words(c.Args)
 	st := a.stmts[c]
 	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth,
-		chdir: a.outer.chdir, each: a.outer.each, fed: a.fed[c] || a.outer.fed})
+		chdir: a.outer.chdir, each: a.outer.each, fed: a.fed[c] || a.outer.fed || a.execStdin})
 	if k == kindBenign && st != nil && writesFile(st) {
 		k = kindOther
 	}

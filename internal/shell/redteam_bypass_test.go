@@ -116,3 +116,27 @@ func wantRefused(t *testing.T, cmd string) {
 func TestRedteamDefaultValueExpansionNamesSubcommand(t *testing.T) {
 	wantRefused(t, "$TF ${y:-destroy} -auto-approve")
 }
+
+// Code handed inline through a file argument the hook took for a script
+// file: a process substitution, a descriptor an earlier `exec 3<<<…` fed, or
+// standard input (awk -f /dev/stdin, sed -f -, make -f -). Each destroyed the
+// terraform_data resource when bash ran it.
+func TestRedteamInlineCodeThroughFileArguments(t *testing.T) {
+	for _, cmd := range []string{
+		"bash --rcfile <(echo 'terraform destroy -auto-approve') -i",
+		"bash --init-file <(echo 'terraform destroy -auto-approve') -i",
+		"BASH_ENV=<(echo 'terraform destroy -auto-approve') bash -c true",
+		"exec 3<<<'terraform destroy -auto-approve'; BASH_ENV=/dev/fd/3 bash -c true",
+		`awk -f /dev/stdin <<<'BEGIN{system("terraform destroy -auto-approve")}'`,
+		`awk -f - <<<'BEGIN{system("terraform destroy -auto-approve")}'`,
+		`awk -f <(echo 'BEGIN{system("terraform destroy -auto-approve")}')`,
+		"sed -f /dev/stdin main.tf <<<'1e terraform destroy -auto-approve'",
+		`exec 3<<<'import os; os.system("terraform destroy -auto-approve")'; python3 /dev/fd/3`,
+		`python3 <(echo 'import os; os.system("terraform destroy -auto-approve")')`,
+		`exec 3<<<'require("child_process").execSync("terraform destroy -auto-approve")'; node /dev/fd/3`,
+		"make -f - <<<$'x:\\n\\tterraform destroy -auto-approve'",
+		"make -f <(printf 'x:\\n\\tterraform destroy -auto-approve\\n')",
+	} {
+		wantRefused(t, cmd)
+	}
+}

@@ -92,6 +92,9 @@ func (a *analyzer) run(c call) kind {
 		a.wordsEval(argv) // printf -v 'a[$(…)]'
 	}
 	p := lookup(name)
+	if a.inlineCodeFile(p, name, argv) {
+		return kindOther
+	}
 	if p.guarded && c.each != "" {
 		a.refuse("`%s` runs `%s` once per input it finds or reads (%s): the hook cannot tell what each run reads; run it on its own", truncateTok(argv), name, c.each)
 		return kindOther
@@ -205,6 +208,76 @@ func (a *analyzer) defaultText(parts []syntax.WordPart) (string, bool) {
 		}
 	}
 	return b.String(), true
+}
+
+// codeFileOpts are the options whose value is a file of code a program
+// runs: awk -f, sed -f, make -f, bash --rcfile.
+var codeFileOpts = map[string][]string{
+	"awk": {"-f", "--file", "-E", "--exec", "-i", "--include"}, "sed": {"-f", "--file"},
+	"make": {"-f", "--file", "--makefile"}, "bash": {"--rcfile", "--init-file"},
+}
+
+// inlineCodeFile refuses code handed to a program as a file the line
+// itself fills: a process substitution, a descriptor other than standard
+// input (exec 3<<<'…'), or standard input (-f -, -f /dev/stdin). A script
+// file on disk stays out of sight (see the guide); these are the line's own
+// text, which the hook cannot read as code.
+func (a *analyzer) inlineCodeFile(p *program, name string, argv []tok) bool {
+	inline := func(t tok) bool {
+		return t.dyn && t.w != nil && hasProcSubst(t.w) || !t.dyn && (otherFD(t) || stdinPath(t) || t.s == "-")
+	}
+	key := name
+	switch {
+	case p == programs["awk"]:
+		key = "awk"
+	case p == programs["sed"]:
+		key = "sed"
+	case name == "gmake" || name == "bmake":
+		key = "make"
+	case p == programs["bash"]:
+		key = "bash"
+	}
+	if opts := codeFileOpts[key]; opts != nil {
+		for i, t := range argv[1:] {
+			for _, o := range opts {
+				var v tok
+				switch {
+				case t.s == o && i+2 < len(argv):
+					v = argv[i+2]
+				case strings.HasPrefix(t.s, o+"=") && strings.HasPrefix(o, "--"):
+					v = tok{s: strings.TrimPrefix(t.s, o+"="), dyn: t.dyn, w: t.w}
+				case len(o) == 2 && strings.HasPrefix(t.s, o) && len(t.s) > 2 && !strings.HasPrefix(t.s, "--"):
+					v = tok{s: t.s[2:], dyn: t.dyn, w: t.w}
+				default:
+					continue
+				}
+				if inline(v) {
+					a.refuse("`%s`: %s reads code from %s, which the line fills: the hook cannot read it", truncateTok(argv), o, v)
+					return true
+				}
+			}
+		}
+	}
+	if p.interp && p.judge != nil && key != "awk" && key != "sed" {
+		// The interpreter's script operand (python3 <(…), node /dev/fd/3).
+		_, _, rest := p.options(argv[1:])
+		if len(rest) > 0 && (rest[0].dyn && rest[0].w != nil && hasProcSubst(rest[0].w) || otherFD(rest[0])) {
+			a.refuse("`%s` runs code from %s, which the line fills: the hook cannot read it", truncateTok(argv), rest[0])
+			return true
+		}
+	}
+	return false
+}
+
+func hasProcSubst(w *syntax.Word) bool {
+	found := false
+	syntax.Walk(w, func(n syntax.Node) bool {
+		if _, ok := n.(*syntax.ProcSubst); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // opt is one option as a program reads it: its name (a letter, or a long

@@ -140,3 +140,23 @@ func TestRedteamInlineCodeThroughFileArguments(t *testing.T) {
 		wantRefused(t, cmd)
 	}
 }
+
+// The arithmetic refusal keeps loops over values the line spells out.
+func TestRedteamArithmeticOverStaticLoopAllowed(t *testing.T) {
+	for _, cmd := range []string{
+		"for i in 1 2 3; do echo $((i+1)); done",
+		"for i in 1 2 3; do (( i > 1 )) && echo $i; done",
+		"[[ 3 -eq 3 ]] && echo ok",
+	} {
+		if r := Analyze(cmd, testOpts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %s: %v", cmd, r.Refused)
+		}
+	}
+}
+
+// The same arithmetic, beside a gated saved-plan apply: the hook ran the
+// gate on tfplan (no changes: allowed), then bash copied a destroy plan the
+// gate blocks over tfplan and applied it.
+func TestRedteamArithmeticSwapsTheCheckedPlan(t *testing.T) {
+	wantRefused(t, "[[ 'a[$(cp evil.tfplan tfplan)]' -eq 0 ]] && terraform apply -auto-approve tfplan")
+}

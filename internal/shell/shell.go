@@ -71,7 +71,7 @@ const maxDepth = 8
 // Analyze parses command as bash and judges every command it would run.
 // A line that does not parse is refused.
 func Analyze(command string, opts Options) Result {
-	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}}
+	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}, staticLoop: map[string]bool{}}
 	if strings.ContainsRune(command, 0) {
 		// A shell stops reading a command string at a NUL; the parser does not.
 		a.refuse("the command contains a NUL byte, where a shell and the hook's parser would read different commands")
@@ -115,6 +115,8 @@ type analyzer struct {
 	// execStdin: an `exec` in the line redirects the shell's own standard
 	// input (exec <<<'…'), which every later command then reads.
 	execStdin bool
+	// staticLoop: loop variables whose values the line spells out.
+	staticLoop map[string]bool
 	// unknownEnv: the line sets environment variables whose names it
 	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
 	unknownEnv bool
@@ -293,15 +295,30 @@ func (a *analyzer) script(src string, depth int) {
 			}
 		case *syntax.ForClause:
 			if wi, ok := n.Loop.(*syntax.WordIter); ok {
+				was := a.unknown[wi.Name.Value]
 				a.setUnknown(wi.Name.Value)
+				// for i in 1 2 3: values the line spells out, safe in $((i+1)).
+				static := !was && len(wi.Items) > 0
+				for _, t := range a.words(wi.Items) {
+					if t.dyn || subscriptRe.MatchString(t.s) {
+						static = false
+					}
+				}
+				if static {
+					a.staticLoop[wi.Name.Value] = true
+				}
 			}
 		}
 		return true
 	})
+	// After the walk: every variable the line computes is known by now,
+	// wherever it is assigned (a function body may use it before).
+	a.arithmetic(f)
 }
 
 func (a *analyzer) setUnknown(name string) {
 	delete(a.vars, name)
+	delete(a.staticLoop, name)
 	if a.unknown == nil {
 		a.unknown = map[string]bool{}
 	}

@@ -160,3 +160,20 @@ func TestRedteamArithmeticOverStaticLoopAllowed(t *testing.T) {
 func TestRedteamArithmeticSwapsTheCheckedPlan(t *testing.T) {
 	wantRefused(t, "[[ 'a[$(cp evil.tfplan tfplan)]' -eq 0 ]] && terraform apply -auto-approve tfplan")
 }
+
+// terraform writes its -out file wherever it is told: a saved plan (a zip)
+// over the agent's hook settings makes them unreadable, over the policy or
+// allowed_signers replaces them. Verified: `terraform plan
+// -out=.claude/settings.json` left a zip archive there.
+func TestRedteamTerraformOutWritesProtectedFile(t *testing.T) {
+	for _, cmd := range []string{
+		"terraform plan -out=.claude/settings.json",
+		"terraform plan -out .claude/settings.json",
+		"terraform plan -out=/work/planguard.hcl",
+		"terraform -chdir=/work plan -out=allowed_signers",
+		"terraform -chdir=.. plan -out=allowed_signers",
+		"terraform plan -generate-config-out=/work/infra/.claude/settings.json",
+	} {
+		wantRefused(t, cmd)
+	}
+}

@@ -510,7 +510,7 @@ func (a *analyzer) writes(name string, argv []tok) {
 		return
 	}
 	switch name {
-	case "tee", "cp", "mv", "rm", "ln", "install", "truncate", "dd", "touch", "chmod", "chown", "rsync", "shred", "unlink", "sed", "perl", "ed", "ex", "vi", "vim", "nano", "patch", "git", "tar", "unzip", "curl", "wget", "sponge", "gsed":
+	case "tee", "cp", "mv", "rm", "ln", "install", "truncate", "dd", "touch", "chmod", "chown", "rsync", "shred", "unlink", "sed", "perl", "ed", "ex", "vi", "vim", "nano", "patch", "git", "tar", "unzip", "curl", "wget", "sponge", "gsed", "sort", "uniq":
 	default:
 		return
 	}
@@ -573,6 +573,9 @@ func (a *analyzer) writes(name string, argv []tok) {
 		s := t.s
 		if k, v, ok := strings.Cut(s, "="); ok && (k == "of" || strings.HasPrefix(k, "-")) {
 			s = v // dd of=FILE, --output=FILE
+		}
+		if name == "sort" && strings.HasPrefix(s, "-o") && len(s) > 2 {
+			s = s[2:] // sort -oFILE
 		}
 		p := ""
 		switch {

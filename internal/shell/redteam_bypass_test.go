@@ -177,3 +177,18 @@ func TestRedteamTerraformOutWritesProtectedFile(t *testing.T) {
 		wantRefused(t, cmd)
 	}
 }
+
+// A shell in an output process substitution reads what the line writes to
+// it; a shell whose stdin is redirected from another descriptor reads what
+// an earlier `exec 3<<<…` put there. Both destroyed the resource.
+func TestRedteamShellReadsOutputProcessSubstitutionOrDescriptor(t *testing.T) {
+	for _, cmd := range []string{
+		"echo 'terraform destroy -auto-approve' > >(bash); sleep 8",
+		"printf '%s\\n' 'terraform destroy -auto-approve' > >(sh)",
+		"echo yes > >(terraform init)",
+		"exec 3<<<'terraform destroy -auto-approve'; bash < /dev/fd/3",
+		"exec 3<<<'terraform destroy -auto-approve'; sh -s 0</proc/self/fd/3",
+	} {
+		wantRefused(t, cmd)
+	}
+}

@@ -142,6 +142,8 @@ func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interacti
 				t := a.word(r.Word)
 				if t.dyn {
 					a.refuse("`%s`: reads a script computed at run time", quoteArgs(argv))
+				} else if otherFD(t) {
+					a.refuse("`%s`: reads a script from another file descriptor (%s), which the hook cannot see", quoteArgs(argv), t.s)
 				}
 				return kindOther // a script file
 			case syntax.DplIn, syntax.RdrInOut:

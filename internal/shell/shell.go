@@ -209,10 +209,17 @@ func (a *analyzer) script(src string, depth int) {
 	})
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
-		case *syntax.CoprocClause:
-			// A coprocess reads what the line writes to ${COPROC[1]}.
-			if n.Stmt != nil {
-				syntax.Walk(n.Stmt, func(m syntax.Node) bool {
+		case *syntax.CoprocClause, *syntax.ProcSubst:
+			// A coprocess reads what the line writes to ${COPROC[1]}; a
+			// >(…) process substitution what the line writes to it.
+			var body syntax.Node
+			if cc, ok := n.(*syntax.CoprocClause); ok && cc.Stmt != nil {
+				body = cc.Stmt
+			} else if ps, ok := n.(*syntax.ProcSubst); ok && ps.Op == syntax.CmdOut {
+				body = ps
+			}
+			if body != nil {
+				syntax.Walk(body, func(m syntax.Node) bool {
 					if c, ok := m.(*syntax.CallExpr); ok {
 						if a.fed == nil {
 							a.fed = map[*syntax.CallExpr]bool{}

@@ -192,3 +192,18 @@ func TestRedteamShellReadsOutputProcessSubstitutionOrDescriptor(t *testing.T) {
 		wantRefused(t, cmd)
 	}
 }
+
+// More arithmetic over a value the line reads: integer variables, let, and
+// subscripts in names that test -v, [[ -v ]] and printf -v evaluate. Each
+// destroyed the resource under bash 5.2.
+func TestRedteamArithmeticThroughNamesAndIntegerVariables(t *testing.T) {
+	for _, cmd := range []string{
+		"declare -i n; read v <<<'a[$(terraform destroy -auto-approve)]'; n=v",
+		"read x <<<'b[$(terraform destroy -auto-approve)]'; let x",
+		"read x <<<'b[$(terraform destroy -auto-approve)]'; test -v 'a[x]'",
+		"read x <<<'b[$(terraform destroy -auto-approve)]'; [[ -v a[x] ]]",
+		"read x <<<'b[$(terraform destroy -auto-approve)]'; printf -v 'a[x]' %s 1",
+	} {
+		wantRefused(t, cmd)
+	}
+}

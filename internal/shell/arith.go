@@ -2,6 +2,7 @@ package shell
 
 import (
 	"regexp"
+	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -17,8 +18,42 @@ var arithNameRe = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
 
 // arithmetic refuses arithmetic in f over values the line computes.
 func (a *analyzer) arithmetic(f *syntax.File) {
+	intVars := false // declare -i: assignments evaluate their values
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if d, ok := n.(*syntax.DeclClause); ok {
+			for _, as := range d.Args {
+				if as.Naked && as.Name == nil && as.Value != nil {
+					if o := printWord(as.Value); strings.HasPrefix(o, "-") && strings.Contains(o, "i") {
+						intVars = true
+					}
+				}
+			}
+		}
+		return true
+	})
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.CallExpr:
+			if len(n.Args) > 1 {
+				name := baseName(printWord(n.Args[0]))
+				for _, w := range n.Args[1:] {
+					t := a.word(w)
+					if t.dyn {
+						continue
+					}
+					if name == "let" {
+						a.arithText(t.s, "`let`")
+					} else if evaluators[name] {
+						for _, m := range subscriptsRe.FindAllStringSubmatch(t.s, -1) {
+							a.arithText(m[1], "`"+name+"`, in an array subscript,")
+						}
+					}
+				}
+			}
+		case *syntax.LetClause:
+			for _, x := range n.Exprs {
+				a.arith(x, "`let`")
+			}
 		case *syntax.ArithmCmd:
 			a.arith(n.X, "(( … ))")
 		case *syntax.ArithmExp:
@@ -26,6 +61,11 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 		case *syntax.Assign:
 			if n.Index != nil {
 				a.arith(n.Index, "an array subscript")
+			}
+			if intVars && n.Value != nil {
+				for _, p := range n.Value.Parts {
+					a.arithPart(p)
+				}
 			}
 		case *syntax.ParamExp:
 			if n.Index != nil {
@@ -92,6 +132,23 @@ func (a *analyzer) testOperand(x syntax.TestExpr) {
 	}
 	for _, p := range w.Parts {
 		a.arithPart(p)
+	}
+	// [[ -v a[x] ]]: the parser keeps a[x] as a glob; bash as a name.
+	for _, m := range subscriptsRe.FindAllStringSubmatch(printWord(w), -1) {
+		a.arithText(m[1], "`[[ … ]]`, in an array subscript,")
+	}
+}
+
+// subscriptsRe finds array subscripts in a name: a[x].
+var subscriptsRe = regexp.MustCompile(`\[([^\]]*)\]`)
+
+// arithText refuses arithmetic text that names a variable the line computes.
+func (a *analyzer) arithText(s, where string) {
+	for _, name := range arithNameRe.FindAllString(s, -1) {
+		if a.unknown[name] && !a.staticLoop[name] {
+			a.refuse("%s evaluates `%s`, a value this line computes at run time, as arithmetic: bash runs any `$(…)` in an array subscript it holds", where, name)
+			return
+		}
 	}
 }
 

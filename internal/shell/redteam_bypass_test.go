@@ -207,3 +207,14 @@ func TestRedteamArithmeticThroughNamesAndIntegerVariables(t *testing.T) {
 		wantRefused(t, cmd)
 	}
 }
+
+// A nameref: $r is the value of the variable r names, not r's own text.
+func TestRedteamNamerefNamesProgram(t *testing.T) {
+	for _, cmd := range []string{
+		"c=terraform; declare -n r=c; $r destroy -auto-approve",
+		"c=terraform; local -n r=c; $r destroy -auto-approve",
+		"c=terraform; typeset -n r=c; \"$r\" destroy -auto-approve",
+	} {
+		wantRefused(t, cmd)
+	}
+}

@@ -299,6 +299,10 @@ func (a *analyzer) script(src string, depth int) {
 					}
 				}
 				a.assign(as)
+				if nameref && as.Name != nil {
+					// $r is the value of the variable r names.
+					a.setUnknown(as.Name.Value)
+				}
 			}
 		case *syntax.ForClause:
 			if wi, ok := n.Loop.(*syntax.WordIter); ok {

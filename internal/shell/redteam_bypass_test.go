@@ -218,3 +218,21 @@ func TestRedteamNamerefNamesProgram(t *testing.T) {
 		wantRefused(t, cmd)
 	}
 }
+
+// A glob that names a wrapper (env) in front of terraform: only the
+// subcommands in refusedWords were looked for, so init -force-copy and
+// test passed. Verified: `/usr/bin/en? terraform init -force-copy` copied
+// the working directory's state over the new backend's. (FuzzAnalyze found
+// the inconsistency: `env *0 terrAform 000` was refused, `*0 terrAform 000`
+// allowed.)
+func TestRedteamGlobWrapperRunsTerraform(t *testing.T) {
+	for _, cmd := range []string{
+		"/usr/bin/en? terraform init -force-copy",
+		"/usr/bin/en? terraform init -migrate-state",
+		"/usr/bin/en* terraform test",
+		"/usr/*/env terraform frobnicate",
+		"$WRAP tofu init -force-copy",
+	} {
+		wantRefused(t, cmd)
+	}
+}

@@ -145,6 +145,14 @@ func (a *analyzer) computedProgram(c call) kind {
 	if b := baseName(cmd.s); b != "" && toolName(b) != "" {
 		a.refuse("`%s`: a Terraform-family program with a computed name cannot be checked", quoteArgs(argv))
 	}
+	// A computed wrapper ($WRAP, /usr/bin/en?) in front of a Terraform-family
+	// program: judge that program's call as written.
+	for i, t := range argv[1:] {
+		if !t.dyn && toolName(baseName(t.s)) != "" {
+			a.run(c.inner(argv[i+1:]))
+			break
+		}
+	}
 	for _, t := range argv[1:] {
 		if !t.dyn && strings.ContainsAny(t.s, " \t\n;|&") {
 			a.script(t.s, c.depth+1)
@@ -164,18 +172,22 @@ func (a *analyzer) withDefaults(argv []tok) ([]tok, bool) {
 		if !t.dyn || t.w == nil {
 			continue
 		}
-		if v, ok := a.defaultText(t.w.Parts); ok {
+		replaced := false
+		if v, ok := a.defaultText(t.w.Parts, &replaced); ok && replaced {
 			out[i] = tok{s: v}
 		}
 	}
-	return out, !out[0].dyn
+	return out, !out[0].dyn && argv[0].dyn
 }
 
-func (a *analyzer) defaultText(parts []syntax.WordPart) (string, bool) {
+func (a *analyzer) defaultText(parts []syntax.WordPart, replaced *bool) (string, bool) {
 	var b strings.Builder
 	for _, p := range parts {
 		switch p := p.(type) {
 		case *syntax.Lit:
+			if strings.ContainsAny(p.Value, "*?[\\") {
+				return "", false // a glob or an escape: not read here
+			}
 			b.WriteString(p.Value)
 		case *syntax.SglQuoted:
 			if p.Dollar {
@@ -183,7 +195,7 @@ func (a *analyzer) defaultText(parts []syntax.WordPart) (string, bool) {
 			}
 			b.WriteString(p.Value)
 		case *syntax.DblQuoted:
-			v, ok := a.defaultText(p.Parts)
+			v, ok := a.defaultText(p.Parts, replaced)
 			if !ok {
 				return "", false
 			}
@@ -202,6 +214,7 @@ func (a *analyzer) defaultText(parts []syntax.WordPart) (string, bool) {
 			if v.dyn {
 				return "", false
 			}
+			*replaced = true
 			b.WriteString(v.s)
 		default:
 			return "", false

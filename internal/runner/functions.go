@@ -84,6 +84,39 @@ func FileFunctionCalls(dir string) ([]string, error) {
 	return found, err
 }
 
+// fileNameText finds a file function's name as a word, for a string that
+// does not parse as a template: refused rather than read wrong.
+var fileNameText = regexp.MustCompile(`\b(file[A-Za-z0-9]*|templatefile|templatestring)\b`)
+
+// templateFileCalls reports the file function calls in one JSON string,
+// read as Terraform reads it: an HCL template, whose expressions may hold
+// comments and line breaks between a function's name and its parenthesis
+// (file/**/("x")). The text search stays as a second check.
+func templateFileCalls(s string) []string {
+	var found []string
+	expr, diags := hclsyntax.ParseTemplate([]byte(s), "", hcl.InitialPos)
+	if diags.HasErrors() {
+		if m := fileNameText.FindStringSubmatch(s); m != nil {
+			found = append(found, m[1])
+		}
+		return found
+	}
+	_ = hclsyntax.VisitAll(expr, func(n hclsyntax.Node) hcl.Diagnostics {
+		if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok {
+			if name := strings.TrimPrefix(fc.Name, "core::"); fileFunction.MatchString(name) {
+				found = append(found, fc.Name)
+			}
+		}
+		return nil
+	})
+	if len(found) == 0 {
+		if m := fileCallText.FindStringSubmatch(s); m != nil {
+			found = append(found, m[1])
+		}
+	}
+	return found
+}
+
 // jsonFileCalls decodes a JSON document and reports every key or string
 // that looks like a call to a file function, after JSON unescaping.
 func jsonFileCalls(src []byte) ([]string, error) {
@@ -99,9 +132,7 @@ func jsonFileCalls(src []byte) ([]string, error) {
 			return nil, err
 		}
 		if s, ok := tok.(string); ok {
-			if m := fileCallText.FindStringSubmatch(s); m != nil {
-				found = append(found, m[1])
-			}
+			found = append(found, templateFileCalls(s)...)
 		}
 	}
 }

@@ -92,6 +92,9 @@ func (a *analyzer) run(c call) kind {
 		a.wordsEval(argv) // printf -v 'a[$(…)]'
 	}
 	p := lookup(name)
+	if a.inlineCodeFile(p, name, argv) {
+		return kindOther
+	}
 	if p.guarded && c.each != "" {
 		a.refuse("`%s` runs `%s` once per input it finds or reads (%s): the hook cannot tell what each run reads; run it on its own", truncateTok(argv), name, c.each)
 		return kindOther
@@ -123,6 +126,13 @@ func (a *analyzer) run(c call) kind {
 func (a *analyzer) computedProgram(c call) kind {
 	argv, cmd := c.argv, c.argv[0]
 	a.wordsEval(argv) // it may be printf -v
+	// ${x:-terraform} ${y:-destroy}: the line spells out the values bash
+	// runs when the variables are unset; judge the call with them too.
+	if alt, ok := a.withDefaults(argv); ok && c.depth < maxDepth {
+		a.run(c.inner(alt))
+	} else if w, ok := namesRefused(alt[1:]); ok {
+		a.refuse("`%s`: the program name is computed at run time and its arguments name `%s`", quoteArgs(argv), w)
+	}
 	switch cmd.kind {
 	case dynOutput:
 		a.refuse("`%s`: the program to run comes from another command's output (%s), which the hook cannot see", quoteArgs(argv), cmd.src)
@@ -135,12 +145,152 @@ func (a *analyzer) computedProgram(c call) kind {
 	if b := baseName(cmd.s); b != "" && toolName(b) != "" {
 		a.refuse("`%s`: a Terraform-family program with a computed name cannot be checked", quoteArgs(argv))
 	}
+	// A computed wrapper ($WRAP, /usr/bin/en?) in front of a Terraform-family
+	// program: judge that program's call as written.
+	for i, t := range argv[1:] {
+		if !t.dyn && toolName(baseName(t.s)) != "" {
+			a.run(c.inner(argv[i+1:]))
+			break
+		}
+	}
 	for _, t := range argv[1:] {
 		if !t.dyn && strings.ContainsAny(t.s, " \t\n;|&") {
 			a.script(t.s, c.depth+1)
 		}
 	}
 	return kindOther
+}
+
+// withDefaults replaces each token that is a parameter expansion with a
+// static default, alternate or assigned value (${x:-V}, ${x-V}, ${x:+V},
+// ${x:=V}, also inside double quotes and beside literal text) by that
+// value; ok when it replaced the program's name.
+func (a *analyzer) withDefaults(argv []tok) ([]tok, bool) {
+	out := make([]tok, len(argv))
+	copy(out, argv)
+	for i, t := range argv {
+		if !t.dyn || t.w == nil {
+			continue
+		}
+		replaced := false
+		if v, ok := a.defaultText(t.w.Parts, &replaced); ok && replaced {
+			out[i] = tok{s: v}
+		}
+	}
+	return out, !out[0].dyn && argv[0].dyn
+}
+
+func (a *analyzer) defaultText(parts []syntax.WordPart, replaced *bool) (string, bool) {
+	var b strings.Builder
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			if strings.ContainsAny(p.Value, "*?[\\") {
+				return "", false // a glob or an escape: not read here
+			}
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return "", false
+			}
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			v, ok := a.defaultText(p.Parts, replaced)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(v)
+		case *syntax.ParamExp:
+			if p.Exp == nil || p.Exp.Word == nil {
+				return "", false
+			}
+			switch p.Exp.Op {
+			case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AlternateUnset, syntax.AlternateUnsetOrNull,
+				syntax.AssignUnset, syntax.AssignUnsetOrNull:
+			default:
+				return "", false
+			}
+			v := a.word(p.Exp.Word)
+			if v.dyn {
+				return "", false
+			}
+			*replaced = true
+			b.WriteString(v.s)
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// codeFileOpts are the options whose value is a file of code a program
+// runs: awk -f, sed -f, make -f, bash --rcfile.
+var codeFileOpts = map[string][]string{
+	"awk": {"-f", "--file", "-E", "--exec", "-i", "--include"}, "sed": {"-f", "--file"},
+	"make": {"-f", "--file", "--makefile"}, "bash": {"--rcfile", "--init-file"},
+}
+
+// inlineCodeFile refuses code handed to a program as a file the line
+// itself fills: a process substitution, a descriptor other than standard
+// input (exec 3<<<'…'), or standard input (-f -, -f /dev/stdin). A script
+// file on disk stays out of sight (see the guide); these are the line's own
+// text, which the hook cannot read as code.
+func (a *analyzer) inlineCodeFile(p *program, name string, argv []tok) bool {
+	inline := func(t tok) bool {
+		return t.dyn && t.w != nil && hasProcSubst(t.w) || !t.dyn && (otherFD(t) || stdinPath(t) || t.s == "-")
+	}
+	key := name
+	switch {
+	case p == programs["awk"]:
+		key = "awk"
+	case p == programs["sed"]:
+		key = "sed"
+	case name == "gmake" || name == "bmake":
+		key = "make"
+	case p == programs["bash"]:
+		key = "bash"
+	}
+	if opts := codeFileOpts[key]; opts != nil {
+		for i, t := range argv[1:] {
+			for _, o := range opts {
+				var v tok
+				switch {
+				case t.s == o && i+2 < len(argv):
+					v = argv[i+2]
+				case strings.HasPrefix(t.s, o+"=") && strings.HasPrefix(o, "--"):
+					v = tok{s: strings.TrimPrefix(t.s, o+"="), dyn: t.dyn, w: t.w}
+				case len(o) == 2 && strings.HasPrefix(t.s, o) && len(t.s) > 2 && !strings.HasPrefix(t.s, "--"):
+					v = tok{s: t.s[2:], dyn: t.dyn, w: t.w}
+				default:
+					continue
+				}
+				if inline(v) {
+					a.refuse("`%s`: %s reads code from %s, which the line fills: the hook cannot read it", truncateTok(argv), o, v)
+					return true
+				}
+			}
+		}
+	}
+	if p.interp && p.judge != nil && key != "awk" && key != "sed" {
+		// The interpreter's script operand (python3 <(…), node /dev/fd/3).
+		_, _, rest := p.options(argv[1:])
+		if len(rest) > 0 && (rest[0].dyn && rest[0].w != nil && hasProcSubst(rest[0].w) || otherFD(rest[0])) {
+			a.refuse("`%s` runs code from %s, which the line fills: the hook cannot read it", truncateTok(argv), rest[0])
+			return true
+		}
+	}
+	return false
+}
+
+func hasProcSubst(w *syntax.Word) bool {
+	found := false
+	syntax.Walk(w, func(n syntax.Node) bool {
+		if _, ok := n.(*syntax.ProcSubst); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // opt is one option as a program reads it: its name (a letter, or a long

@@ -1,6 +1,9 @@
 package shell
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Interpreters: the hook reads shell, and no other language. Inline code
 // in a general-purpose language (python -c, perl -e, node -e, ruby -e,
@@ -43,6 +46,9 @@ func (a *analyzer) interpreter(c call) kind {
 	return kindOther
 }
 
+// awkOutRe finds awk output redirections to a literal file name.
+var awkOutRe = regexp.MustCompile(`>>?\s*"([^"]*)"`)
+
 // inlineHint is the way forward for refused inline code.
 const inlineHint = "write the code to a file and run the file, or do it in shell"
 
@@ -74,6 +80,13 @@ func (a *analyzer) awk(c call) kind {
 		case strings.Contains(t.s, "system") || strings.ContainsAny(t.s, "|@"):
 			a.refuse("`%s`: the awk program can run commands (system(), a pipe to or from a command, an @ call), which the hook does not read: %s", truncateTok(c.argv), inlineHint)
 			return kindOther
+		}
+		// print > "FILE", printf >> "FILE": awk writes the file.
+		for _, m := range awkOutRe.FindAllStringSubmatch(t.s, -1) {
+			if q := a.protected(m[1]); q != "" {
+				a.refuse("`%s`: the awk program writes %s, which holds the gate's trust", truncateTok(c.argv), q)
+				return kindOther
+			}
 		}
 	}
 	return kindOther

@@ -67,6 +67,10 @@ func (a *analyzer) shell(c call) kind {
 		}
 		return kindWrapper
 	}
+	if len(rest) > 0 && otherFD(rest[0]) {
+		a.refuse("`%s`: reads a script from another file descriptor (%s), which the hook cannot see", quoteArgs(argv), rest[0].s)
+		return kindOther
+	}
 	if len(rest) > 0 && !stdin && !stdinPath(rest[0]) {
 		if rest[0].dyn {
 			a.refuse("`%s`: runs a script whose name is computed at run time (process substitution, a variable), which the hook cannot see", quoteArgs(argv))
@@ -94,6 +98,16 @@ func stdinPath(t tok) bool {
 	}
 	proc, fd, ok := strings.Cut(rest, "/fd/")
 	return ok && (proc == "self" || proc == "thread-self" || isNumber(proc)) && isNumber(fd)
+}
+
+// otherFD reports whether a script path is a descriptor other than
+// standard input (/dev/fd/3, /proc/self/fd/3), which an earlier
+// `exec 3<<<…` or an enclosing redirection may feed.
+func otherFD(t tok) bool {
+	if !stdinPath(t) || t.s == "/dev/stdin" {
+		return false
+	}
+	return t.s[strings.LastIndex(t.s, "/")+1:] != "0"
 }
 
 func isNumber(s string) bool {
@@ -128,6 +142,8 @@ func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interacti
 				t := a.word(r.Word)
 				if t.dyn {
 					a.refuse("`%s`: reads a script computed at run time", quoteArgs(argv))
+				} else if otherFD(t) {
+					a.refuse("`%s`: reads a script from another file descriptor (%s), which the hook cannot see", quoteArgs(argv), t.s)
 				}
 				return kindOther // a script file
 			case syntax.DplIn, syntax.RdrInOut:
@@ -496,7 +512,7 @@ func (a *analyzer) writes(name string, argv []tok) {
 		return
 	}
 	switch name {
-	case "tee", "cp", "mv", "rm", "ln", "install", "truncate", "dd", "touch", "chmod", "chown", "rsync", "shred", "unlink", "sed", "perl", "ed", "ex", "vi", "vim", "nano", "patch", "git", "tar", "unzip", "curl", "wget", "sponge", "gsed":
+	case "tee", "cp", "mv", "rm", "ln", "install", "truncate", "dd", "touch", "chmod", "chown", "rsync", "shred", "unlink", "sed", "perl", "ed", "ex", "vi", "vim", "nano", "patch", "git", "tar", "unzip", "curl", "wget", "sponge", "gsed", "sort", "uniq":
 	default:
 		return
 	}
@@ -559,6 +575,9 @@ func (a *analyzer) writes(name string, argv []tok) {
 		s := t.s
 		if k, v, ok := strings.Cut(s, "="); ok && (k == "of" || strings.HasPrefix(k, "-")) {
 			s = v // dd of=FILE, --output=FILE
+		}
+		if name == "sort" && strings.HasPrefix(s, "-o") && len(s) > 2 {
+			s = s[2:] // sort -oFILE
 		}
 		p := ""
 		switch {

@@ -180,7 +180,7 @@ func init() {
 	add(&program{writes: true, copies: true, permute: true, short: "eTfB", long: []string{"rsh", "rsync-path", "temp-dir", "filter", "exclude", "include"},
 		code: []string{"e", "rsh"}}, "rsync")
 	add(&program{writes: true}, "rm", "truncate", "touch", "chmod", "chown", "shred", "unlink", "ed", "ex", "vi",
-		"vim", "nano", "patch", "unzip", "curl", "wget", "sponge")
+		"vim", "nano", "patch", "unzip", "curl", "wget", "sponge", "sort", "uniq")
 }
 
 // unknownProgram is the row for a program the table does not name.

@@ -78,6 +78,11 @@ func (a *analyzer) setting(what, key string, val tok, how string, depth int) {
 
 // envSet judges an environment variable set in the line.
 func (a *analyzer) envSet(name string, val tok, depth int) {
+	if (name == "BASH_ENV" || name == "ENV") && (val.dyn || otherFD(val) || stdinPath(val)) {
+		// bash -c sources $BASH_ENV first: <(…) or /dev/fd/3 is the line's own text.
+		a.refuse("`%s=%s`: the shell sources a file the line fills or computes, which the hook cannot read", name, val)
+		return
+	}
 	if how := lookupSetting(commandVars, name); how != "" {
 		a.setting(name+"="+val.String(), name, val, how, depth)
 	}

@@ -71,7 +71,7 @@ const maxDepth = 8
 // Analyze parses command as bash and judges every command it would run.
 // A line that does not parse is refused.
 func Analyze(command string, opts Options) Result {
-	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}}
+	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}, staticLoop: map[string]bool{}}
 	if strings.ContainsRune(command, 0) {
 		// A shell stops reading a command string at a NUL; the parser does not.
 		a.refuse("the command contains a NUL byte, where a shell and the hook's parser would read different commands")
@@ -112,6 +112,11 @@ type analyzer struct {
 	// (its directory, per-input runner and standard input).
 	outer   call
 	applies int // saved-plan applies allowed so far (terraform apply PLAN, planguard apply)
+	// execStdin: an `exec` in the line redirects the shell's own standard
+	// input (exec <<<'…'), which every later command then reads.
+	execStdin bool
+	// staticLoop: loop variables whose values the line spells out.
+	staticLoop map[string]bool
 	// unknownEnv: the line sets environment variables whose names it
 	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
 	unknownEnv bool
@@ -203,6 +208,35 @@ func (a *analyzer) script(src string, depth int) {
 		return true
 	})
 	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.CoprocClause, *syntax.ProcSubst:
+			// A coprocess reads what the line writes to ${COPROC[1]}; a
+			// >(…) process substitution what the line writes to it.
+			var body syntax.Node
+			if cc, ok := n.(*syntax.CoprocClause); ok && cc.Stmt != nil {
+				body = cc.Stmt
+			} else if ps, ok := n.(*syntax.ProcSubst); ok && ps.Op == syntax.CmdOut {
+				body = ps
+			}
+			if body != nil {
+				syntax.Walk(body, func(m syntax.Node) bool {
+					if c, ok := m.(*syntax.CallExpr); ok {
+						if a.fed == nil {
+							a.fed = map[*syntax.CallExpr]bool{}
+						}
+						a.fed[c] = true
+					}
+					return true
+				})
+			}
+		case *syntax.Stmt:
+			if c, ok := n.Cmd.(*syntax.CallExpr); ok && len(c.Args) == 1 && printWord(c.Args[0]) == "exec" && a.stdinOf(n) {
+				a.execStdin = true
+			}
+		}
+		return true
+	})
+	syntax.Walk(f, func(n syntax.Node) bool {
 		if st, ok := n.(*syntax.Stmt); ok && a.stdinOf(st) {
 			syntax.Walk(st, func(m syntax.Node) bool {
 				if c, ok := m.(*syntax.CallExpr); ok {
@@ -220,6 +254,10 @@ func (a *analyzer) script(src string, depth int) {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.ParamExp:
+			if n.Exp != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) && n.Param != nil {
+				// ${NAME:=VALUE} assigns NAME (export it, and it is TF_CLI_ARGS_init).
+				a.setUnknown(n.Param.Value)
+			}
 			if n.Exp != nil && n.Exp.Op == syntax.OtherParamOps && n.Exp.Word != nil && strings.Contains(printWord(n.Exp.Word), "P") {
 				a.refuse("`%s` expands a value as a prompt, which runs the command substitutions in it", printWord(&syntax.Word{Parts: []syntax.WordPart{n}}))
 			}
@@ -242,20 +280,56 @@ func (a *analyzer) script(src string, depth int) {
 			// export/declare/typeset change the environment a later
 			// apply runs in (export TF_CLI_ARGS_apply=-destroy).
 			a.kinds = append(a.kinds, kindOther)
+			nameref := n.Variant != nil && n.Variant.Value == "nameref"
 			for _, as := range n.Args {
+				if as.Naked && as.Name == nil && as.Value != nil {
+					if o := printWord(as.Value); strings.HasPrefix(o, "-") && strings.Contains(o, "n") {
+						nameref = true
+					}
+				}
+			}
+			for _, as := range n.Args {
+				if nameref && as.Name != nil && as.Value != nil {
+					// declare -n r=NAME: assigning r assigns NAME.
+					t := a.word(as.Value)
+					if t.dyn {
+						a.unknownEnv = true
+					} else {
+						a.setUnknown(t.s)
+					}
+				}
 				a.assign(as)
+				if nameref && as.Name != nil {
+					// $r is the value of the variable r names.
+					a.setUnknown(as.Name.Value)
+				}
 			}
 		case *syntax.ForClause:
 			if wi, ok := n.Loop.(*syntax.WordIter); ok {
+				was := a.unknown[wi.Name.Value]
 				a.setUnknown(wi.Name.Value)
+				// for i in 1 2 3: values the line spells out, safe in $((i+1)).
+				static := !was && len(wi.Items) > 0
+				for _, t := range a.words(wi.Items) {
+					if t.dyn || subscriptRe.MatchString(t.s) {
+						static = false
+					}
+				}
+				if static {
+					a.staticLoop[wi.Name.Value] = true
+				}
 			}
 		}
 		return true
 	})
+	// After the walk: every variable the line computes is known by now,
+	// wherever it is assigned (a function body may use it before).
+	a.arithmetic(f)
 }
 
 func (a *analyzer) setUnknown(name string) {
 	delete(a.vars, name)
+	delete(a.staticLoop, name)
 	if a.unknown == nil {
 		a.unknown = map[string]bool{}
 	}
@@ -611,7 +685,7 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	argv := a.words(c.Args)
 	st := a.stmts[c]
 	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth,
-		chdir: a.outer.chdir, each: a.outer.each, fed: a.fed[c] || a.outer.fed})
+		chdir: a.outer.chdir, each: a.outer.each, fed: a.fed[c] || a.outer.fed || a.execStdin})
 	if k == kindBenign && st != nil && writesFile(st) {
 		k = kindOther
 	}

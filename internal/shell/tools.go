@@ -79,6 +79,10 @@ func (a *analyzer) terraform(c call) kind {
 	}
 	name := strings.ToLower(sub.s)
 	rest := argv[i+1:]
+	if q := a.tfWrites(chdir, rest); q != "" {
+		a.refuse("`%s` writes %s, which holds the gate's trust", line, q)
+		return kindOther
+	}
 	switch {
 	case name == "apply":
 		return a.tfApply(c, tool, line, chdir, rest)
@@ -348,4 +352,47 @@ func (a *analyzer) sshKeygen(c call) kind {
 func parsesTrue(v string) bool {
 	b, err := strconv.ParseBool(v)
 	return err == nil && b
+}
+
+// tfOutFlags are the flags whose value is a file terraform writes.
+var tfOutFlags = map[string]bool{"out": true, "generate-config-out": true, "state-out": true, "backup": true, "state": true}
+
+// tfWrites returns a protected file a terraform flag would write, or "".
+func (a *analyzer) tfWrites(chdir string, args []tok) string {
+	for i, t := range args {
+		if !strings.HasPrefix(t.s, "-") {
+			continue
+		}
+		n, v, has := strings.Cut(strings.TrimLeft(t.s, "-"), "=")
+		if !tfOutFlags[n] {
+			continue
+		}
+		val := tok{s: v, dyn: t.dyn, w: t.w}
+		if !has {
+			if i+1 >= len(args) {
+				continue
+			}
+			val = args[i+1]
+		}
+		if val.dyn {
+			if q := a.mayName(val.s + "*"); q != "" {
+				return q
+			}
+			continue
+		}
+		p := val.s
+		if chdir == "\x00" {
+			if q := a.mayName(path.Base(p)); q != "" {
+				return q
+			}
+			continue
+		}
+		if chdir != "" && !path.IsAbs(p) {
+			p = path.Join(chdir, p)
+		}
+		if q := a.protected(p); q != "" {
+			return q
+		}
+	}
+	return ""
 }

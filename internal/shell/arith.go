@@ -1,0 +1,170 @@
+package shell
+
+import (
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Arithmetic evaluates the values of the variables it names as arithmetic
+// again, array subscripts included: a value holding `a[$(cmd)]` runs cmd.
+// The line's own static text is checked where it is assigned (evalText);
+// a value the line computes at run time (read, $(…), a default) cannot be,
+// so arithmetic over such a variable is refused, and so is text in
+// [[ … ]] that bash evaluates that way (-eq…, -v).
+
+var arithNameRe = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// arithmetic refuses arithmetic in f over values the line computes.
+func (a *analyzer) arithmetic(f *syntax.File) {
+	intVars := false // declare -i: assignments evaluate their values
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if d, ok := n.(*syntax.DeclClause); ok {
+			for _, as := range d.Args {
+				if as.Naked && as.Name == nil && as.Value != nil {
+					if o := printWord(as.Value); strings.HasPrefix(o, "-") && strings.Contains(o, "i") {
+						intVars = true
+					}
+				}
+			}
+		}
+		return true
+	})
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.CallExpr:
+			if len(n.Args) > 1 {
+				name := baseName(printWord(n.Args[0]))
+				for _, w := range n.Args[1:] {
+					t := a.word(w)
+					if t.dyn {
+						continue
+					}
+					if name == "let" {
+						a.arithText(t.s, "`let`")
+					} else if evaluators[name] {
+						for _, m := range subscriptsRe.FindAllStringSubmatch(t.s, -1) {
+							a.arithText(m[1], "`"+name+"`, in an array subscript,")
+						}
+					}
+				}
+			}
+		case *syntax.LetClause:
+			for _, x := range n.Exprs {
+				a.arith(x, "`let`")
+			}
+		case *syntax.ArithmCmd:
+			a.arith(n.X, "(( … ))")
+		case *syntax.ArithmExp:
+			a.arith(n.X, "$(( … ))")
+		case *syntax.Assign:
+			if n.Index != nil {
+				a.arith(n.Index, "an array subscript")
+			}
+			if intVars && n.Value != nil {
+				for _, p := range n.Value.Parts {
+					a.arithPart(p)
+				}
+			}
+		case *syntax.ParamExp:
+			if n.Index != nil {
+				a.arith(n.Index, "an array subscript")
+			}
+			if n.Slice != nil {
+				if n.Slice.Offset != nil {
+					a.arith(n.Slice.Offset, "a substring offset")
+				}
+				if n.Slice.Length != nil {
+					a.arith(n.Slice.Length, "a substring length")
+				}
+			}
+		case *syntax.BinaryTest:
+			if n.Op >= syntax.TsEql && n.Op <= syntax.TsGtr {
+				a.testOperand(n.X)
+				a.testOperand(n.Y)
+			}
+		case *syntax.UnaryTest:
+			if n.Op == syntax.TsVarSet || n.Op == syntax.TsRefVar {
+				a.testOperand(n.X)
+			}
+		}
+		return true
+	})
+}
+
+func (a *analyzer) arith(x syntax.ArithmExpr, where string) {
+	syntax.Walk(x, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Lit:
+			for _, name := range arithNameRe.FindAllString(n.Value, -1) {
+				if a.unknown[name] && !a.staticLoop[name] {
+					a.refuse("%s evaluates `%s`, a value this line computes at run time: bash evaluates it as arithmetic again, running any `$(…)` in an array subscript it holds", where, name)
+					return false
+				}
+			}
+		case *syntax.ParamExp:
+			if n.Param != nil && a.unknown[n.Param.Value] && !a.staticLoop[n.Param.Value] {
+				a.refuse("%s evaluates `$%s`, a value this line computes at run time, as arithmetic", where, n.Param.Value)
+				return false
+			}
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			if w := (&syntax.Word{Parts: []syntax.WordPart{n.(syntax.WordPart)}}); subscriptRe.MatchString(a.word(w).s) {
+				a.refuse("%s holds a command substitution in an array subscript", where)
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// testOperand judges an operand [[ … ]] evaluates as arithmetic or as a
+// variable name with a subscript.
+func (a *analyzer) testOperand(x syntax.TestExpr) {
+	w, ok := x.(*syntax.Word)
+	if !ok {
+		return
+	}
+	t := a.word(w)
+	if !t.dyn && subscriptRe.MatchString(t.s) {
+		a.refuse("`[[ … %s … ]]` evaluates an array subscript holding a command substitution, which bash runs", t.s)
+		return
+	}
+	for _, p := range w.Parts {
+		a.arithPart(p)
+	}
+	// [[ -v a[x] ]]: the parser keeps a[x] as a glob; bash as a name.
+	for _, m := range subscriptsRe.FindAllStringSubmatch(printWord(w), -1) {
+		a.arithText(m[1], "`[[ … ]]`, in an array subscript,")
+	}
+}
+
+// subscriptsRe finds array subscripts in a name: a[x].
+var subscriptsRe = regexp.MustCompile(`\[([^\]]*)\]`)
+
+// arithText refuses arithmetic text that names a variable the line computes.
+func (a *analyzer) arithText(s, where string) {
+	for _, name := range arithNameRe.FindAllString(s, -1) {
+		if a.unknown[name] && !a.staticLoop[name] {
+			a.refuse("%s evaluates `%s`, a value this line computes at run time, as arithmetic: bash runs any `$(…)` in an array subscript it holds", where, name)
+			return
+		}
+	}
+}
+
+func (a *analyzer) arithPart(p syntax.WordPart) {
+	switch p := p.(type) {
+	case *syntax.Lit:
+		if a.unknown[p.Value] && !a.staticLoop[p.Value] {
+			a.refuse("`[[ … %s … ]]` evaluates a value this line computes at run time as arithmetic", p.Value)
+		}
+	case *syntax.ParamExp:
+		if p.Param != nil && a.unknown[p.Param.Value] && !a.staticLoop[p.Param.Value] {
+			a.refuse("`[[ … $%s … ]]` evaluates a value this line computes at run time as arithmetic", p.Param.Value)
+		}
+	case *syntax.DblQuoted:
+		for _, q := range p.Parts {
+			a.arithPart(q)
+		}
+	}
+}

@@ -342,7 +342,7 @@ func adversarial(t *testing.T, tf string) {
 	mustBlock("a revoked key", db, "revoked", map[string]string{"approvals.tf": approve("ivan", "ivan@example.com", "--target="+db)})
 	mustBlock("a certificate revoked by serial", db, "revoked", map[string]string{"approvals.tf": approve("rita-cert", "rita@example.com", "--target="+db)})
 	mustBlock("a certificate whose principals omit the approval's principal", db, "untrusted", map[string]string{"approvals.tf": approve("oscar-cert", "oscar@example.com", "--target="+db)})
-	mustBlock("a certificate whose principals omit the approval's principal, as its own", db, "untrusted", map[string]string{"approvals.tf": approve("oscar", "someone-else@example.com", "--target="+db)})
+	mustBlock("a certified approver's plain key, under the certificate's principal", db, "untrusted", map[string]string{"approvals.tf": approve("oscar", "someone-else@example.com", "--target="+db)})
 	// A host certificate cannot sign through planguard; ssh-keygen signs
 	// with it, and it makes the second signature of the backup's quorum.
 	t.Run("a host certificate", func(t *testing.T) {

@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,6 +24,7 @@ const advPolicy = `
 scope = "prod"
 trust {
   allowed_signers = "allowed_signers"
+  revoked_keys    = "revoked_keys"
 }
 protect "database" {
   addresses = ["terraform_data.prod_db", "terraform_data.replica", "module.data.terraform_data.db"]
@@ -77,8 +80,13 @@ type report struct {
 		ApprovedBy []string `json:"approved_by"`
 	}
 	Approvals []struct {
-		Address string
-		Status  string
+		Address      string
+		Status       string
+		Certificates []struct {
+			Principal string
+			KeyID     string `json:"key_id"`
+			Serial    uint64
+		}
 	}
 }
 
@@ -111,8 +119,28 @@ func adversarial(t *testing.T, tf string) {
 	}
 
 	k := map[string]string{}
-	for _, n := range []string{"alice", "bob", "mallory", "carol", "dave", "erin", "gina"} {
+	for _, n := range []string{"alice", "bob", "mallory", "carol", "dave", "erin", "gina", "ca", "henry", "hank", "oscar", "otto", "rita", "ivan"} {
 		k[n] = w.key(n)
+	}
+	// User certificates from the CA (ssh-keygen -s), signed with as
+	// KEY-cert.pub: henry's sound; hank's a host certificate; oscar's names
+	// another principal; otto's expires an hour from now; rita's serial 7
+	// is revoked. ivan's plain key is trusted, then revoked.
+	for _, c := range []struct{ who, id, serial, principals, validity, host string }{
+		{"henry", "henry-laptop", "1", "henry@example.com", "-1d:+52w", ""},
+		{"hank", "db-host", "2", "hank@example.com", "-1d:+52w", "-h"},
+		{"oscar", "oscar-laptop", "3", "someone-else@example.com", "-1d:+52w", ""},
+		{"otto", "otto-laptop", "4", "otto@example.com", "-1d:+1h", ""},
+		{"rita", "rita-laptop", "7", "rita@example.com", "-1d:+52w", ""},
+	} {
+		args := []string{"-q", "-s", k["ca"], "-I", c.id, "-z", c.serial, "-n", c.principals, "-V", c.validity}
+		if c.host != "" {
+			args = append(args, c.host)
+		}
+		if out, err := exec.Command("ssh-keygen", append(args, k[c.who]+".pub")...).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen -s: %v %s", err, out)
+		}
+		k[c.who+"-cert"] = k[c.who] + "-cert.pub"
 	}
 	pub := func(n string) string {
 		b, err := os.ReadFile(k[n] + ".pub")
@@ -128,8 +156,18 @@ func adversarial(t *testing.T, tf string) {
 		`dave@example.com namespaces="planguard-approval",valid-before="20200101Z" ` + pub("dave"), // revoked long ago
 		`erin@example.com,frank@example.com ` + pub("erin"),                                        // two names, one key
 		`gina@example.com namespaces="planguard-approval",valid-after="29990101Z" ` + pub("gina"),  // not trusted yet
+		`*@example.com cert-authority,namespaces="planguard-approval" ` + pub("ca"),                // user certificates
+		`ivan@example.com namespaces="planguard-approval" ` + pub("ivan"),                          // revoked below
 	}, "\n") + "\n"
 	writeFile(t, filepath.Join(root, "allowed_signers"), trust)
+	// The KRL: rita's certificate by serial, ivan's key.
+	krl := filepath.Join(root, "revoked_keys")
+	writeFile(t, filepath.Join(root, "krl.spec"), "serial: 7\n")
+	for _, args := range [][]string{{"-q", "-k", "-f", krl, "-s", k["ca"] + ".pub", filepath.Join(root, "krl.spec")}, {"-q", "-k", "-u", "-f", krl, k["ivan"] + ".pub"}} {
+		if out, err := exec.Command("ssh-keygen", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen -k: %v %s", err, out)
+		}
+	}
 	writeFile(t, filepath.Join(root, "planguard.hcl"), advPolicy)
 	pol := "--policy=" + filepath.Join(root, "planguard.hcl")
 
@@ -176,7 +214,7 @@ func adversarial(t *testing.T, tf string) {
 	// check plans a case directory (base state, agent config plus extra
 	// files) and returns the report.
 	n := 0
-	check := func(files map[string]string, env ...string) (int, report) {
+	checkWith := func(files map[string]string, pgArgs []string, env ...string) (int, report) {
 		t.Helper()
 		n++
 		cw := *w
@@ -195,21 +233,18 @@ func adversarial(t *testing.T, tf string) {
 		}
 		cw.must(0, tf, "get", "-no-color")
 		cw.plan()
-		// The JSON report from --out: stdout and stderr are mixed here, and
-		// stderr carries warnings.
-		rep := filepath.Join(cw.dir, "report.json")
-		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "--out=json="+rep, "tfplan")
+		code, stdout, stderr := pgReport(&cw, append([]string{"check", pol, "--format=json"}, append(pgArgs, "tfplan")...)...)
 		var r report
 		if code != 2 {
-			b, err := os.ReadFile(rep)
-			if err == nil {
-				err = json.Unmarshal(b, &r)
-			}
-			if err != nil {
-				t.Fatalf("report: %v\n%s", err, out)
+			if err := json.Unmarshal(stdout, &r); err != nil {
+				t.Fatalf("report: %v\n%s%s", err, stdout, stderr)
 			}
 		}
 		return code, r
+	}
+	check := func(files map[string]string, env ...string) (int, report) {
+		t.Helper()
+		return checkWith(files, nil, env...)
 	}
 	mustBlock := func(name, target, status string, files map[string]string, env ...string) {
 		t.Run(name, func(t *testing.T) {
@@ -287,6 +322,77 @@ func adversarial(t *testing.T, tf string) {
 	mustBlock("values unknown until apply", db, "unknown", map[string]string{"approvals.tf": strings.Replace(aliceDB, `"CHG-1: retire"`, `"CHG-1: ${terraform_data.fresh.id}"`, 1) +
 		"\nresource \"terraform_data\" \"fresh\" {}\n"})
 
+	// Certificates and revocation (issue 20).
+	henryDB := approve("henry-cert", "henry@example.com", "--target="+db)
+	t.Run("control: a user certificate's approval counts and is named", func(t *testing.T) {
+		_, r := check(map[string]string{"approvals.tf": henryDB})
+		if ok, _, _ := r.change(db); !ok {
+			t.Fatalf("henry's certificate did not approve %s: %+v", db, r)
+		}
+		if len(r.Approvals) != 1 || len(r.Approvals[0].Certificates) != 1 || r.Approvals[0].Certificates[0].KeyID != "henry-laptop" || r.Approvals[0].Certificates[0].Serial != 1 {
+			t.Fatalf("report does not name henry's certificate: %+v", r.Approvals)
+		}
+	})
+	t.Run("control: backup quorum of a key and a certificate", func(t *testing.T) {
+		_, r := check(map[string]string{"approvals.tf": sign(approve("alice", "alice@example.com", "--target="+backup), "henry-cert", "henry@example.com")})
+		if ok, _, _ := r.change(backup); !ok {
+			t.Fatalf("alice and henry's certificate did not approve the backup: %+v", r)
+		}
+	})
+	mustBlock("a revoked key", db, "revoked", map[string]string{"approvals.tf": approve("ivan", "ivan@example.com", "--target="+db)})
+	mustBlock("a certificate revoked by serial", db, "revoked", map[string]string{"approvals.tf": approve("rita-cert", "rita@example.com", "--target="+db)})
+	mustBlock("a certificate whose principals omit the approval's principal", db, "untrusted", map[string]string{"approvals.tf": approve("oscar-cert", "oscar@example.com", "--target="+db)})
+	mustBlock("a certified approver's plain key, under the certificate's principal", db, "untrusted", map[string]string{"approvals.tf": approve("oscar", "someone-else@example.com", "--target="+db)})
+	// A host certificate cannot sign through planguard; ssh-keygen signs
+	// with it, and it makes the second signature of the backup's quorum.
+	t.Run("a host certificate", func(t *testing.T) {
+		src := approve("alice", "alice@example.com", "--target="+backup)
+		f := filepath.Join(root, "host.tf")
+		writeFile(t, f, src)
+		payload := filepath.Join(root, "host.payload")
+		writeFile(t, payload, w.pg(0, "payload", "--file="+f, "--name="+blockName(src)))
+		if out, err := exec.Command("ssh-keygen", "-q", "-Y", "sign", "-n", "planguard-approval", "-f", k["hank-cert"], payload).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen -Y sign with a host certificate: %v %s", err, out)
+		}
+		w.pg(0, "sign", "--file="+f, "--name="+blockName(src), "--principal=hank@example.com", "--signature="+payload+".sig", "--force")
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, r := check(map[string]string{"approvals.tf": string(b)})
+		if ok, by, _ := r.change(backup); code != 1 || ok || len(by) != 1 {
+			t.Fatalf("a host certificate counted toward the backup's quorum: exit %d, approved by %v", code, by)
+		}
+	})
+	t.Run("a certificate expired at --now", func(t *testing.T) {
+		later := time.Now().UTC().Add(2 * time.Hour).Format(time.RFC3339)
+		files := map[string]string{"approvals.tf": approve("otto-cert", "otto@example.com", "--target="+db)}
+		if _, r := check(files); !func() bool { ok, _, _ := r.change(db); return ok }() {
+			t.Fatalf("otto's certificate, valid now, did not approve %s: %+v", db, r)
+		}
+		code, r := checkWith(files, []string{"--now=" + later})
+		if ok, _, _ := r.change(db); code != 1 || ok || len(r.Approvals) != 1 || r.Approvals[0].Status != "untrusted" {
+			t.Fatalf("a certificate expired at --now %s counted: exit %d %+v", later, code, r)
+		}
+	})
+	t.Run("a truncated KRL", func(t *testing.T) {
+		b, err := os.ReadFile(krl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(root, "truncated")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, "allowed_signers"), trust)
+		writeFile(t, filepath.Join(dir, "revoked_keys"), string(b[:len(b)-5]))
+		writeFile(t, filepath.Join(dir, "planguard.hcl"), advPolicy)
+		code, out := w.run(filepath.Join(binDir, "planguard"), "check", "--policy="+filepath.Join(dir, "planguard.hcl"), agentPlan)
+		if code != 2 || !strings.Contains(out, "planguard: error:") || !strings.Contains(out, "revoked_keys") {
+			t.Fatalf("truncated KRL: exit %d\n%s", code, out)
+		}
+	})
+
 	t.Run("approval destroyed by the same plan", func(t *testing.T) {
 		cw := *w
 		cw.dir = filepath.Join(root, "destroyed")
@@ -302,15 +408,10 @@ func adversarial(t *testing.T, tf string) {
 		os.Remove(filepath.Join(cw.dir, "approvals.tf"))
 		writeFile(t, filepath.Join(cw.dir, "main.tf"), advAgent)
 		cw.plan()
-		rep := filepath.Join(cw.dir, "report.json")
-		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "--out=json="+rep, "tfplan")
+		code, out, stderr := pgReport(&cw, "check", pol, "--format=json", "tfplan")
 		var r report
-		b, err := os.ReadFile(rep)
-		if err == nil {
-			err = json.Unmarshal(b, &r)
-		}
-		if err != nil {
-			t.Fatalf("%v\n%s", err, out)
+		if err := json.Unmarshal(out, &r); err != nil {
+			t.Fatalf("%v\n%s%s", err, out, stderr)
 		}
 		if ok, _, _ := r.change(db); code != 1 || ok {
 			t.Fatalf("an approval the plan destroys unblocked the change: exit %d %+v", code, r)
@@ -326,6 +427,24 @@ func adversarial(t *testing.T, tf string) {
 			t.Fatalf("broken policy: exit %d\n%s", code, out)
 		}
 	})
+}
+
+// pgReport runs planguard in w's directory and returns its exit code, its
+// standard output (the report) and its standard error (warnings such as
+// "no --author") apart.
+func pgReport(w *world, args ...string) (int, []byte, []byte) {
+	w.t.Helper()
+	cmd := exec.Command(filepath.Join(binDir, "planguard"), args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = w.dir, w.env, &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			w.t.Fatal(err)
+		}
+		return ee.ExitCode(), stdout.Bytes(), stderr.Bytes()
+	}
+	return 0, stdout.Bytes(), stderr.Bytes()
 }
 
 func writeFile(t *testing.T, path, content string) {

@@ -305,7 +305,7 @@ object id, expiry, what else the plan destroys) and asks [y/N] when stdin is a t
 	var sf statementFlags
 	sf.register(fs)
 	principal := fs.String("principal", "", "your identity as listed in allowed_signers (`PRINCIPAL`)")
-	key := fs.String("key", "", "private key `FILE` (or a public key whose private key is in ssh-agent; default: the agent's only key)")
+	key := fs.String("key", "", "private key `FILE`, a public key whose private key is in ssh-agent, or a user certificate KEY-cert.pub (signs with KEY beside it or the agent's key; default: the agent's only key)")
 	out := fs.String("out", "", "append the block to this .tf `FILE` (default: print it)")
 	name := fs.String("name", "", "resource `NAME` of the block (default: derived from action and target)")
 	force := fs.Bool("force", false, "sign even when the checks against the policy fail, or without a policy file (they become warnings)")
@@ -507,20 +507,35 @@ func (pf *preflight) requirement(st approval.Statement, p *plan.Plan, ch *plan.C
 // requirement (protected, max_ttl, require_identity). Each failure is an
 // error, or with force a warning.
 func (pf *preflight) judge(e *env, st approval.Statement, principal string, key ssh.PublicKey, req policy.Requirement, protected bool, now time.Time, withPlan bool) error {
-	if pf.pol == nil {
-		return nil
-	}
 	var problems []*hint.Error
 	add := func(advice, format string, a ...any) {
 		problems = append(problems, &hint.Error{Err: fmt.Errorf(format, a...), Hint: advice})
+	}
+	// A signature carries no trusted time: the gate checks the certificate
+	// at the time of the check, so an approval outliving its certificate
+	// stops counting when the certificate expires, whatever expires_at says.
+	if cert, ok := key.(*ssh.Certificate); ok && cert.ValidBefore != ssh.CertTimeInfinity {
+		until := time.Unix(int64(min(cert.ValidBefore, 1<<62)), 0).UTC()
+		if exp, err := approval.ParseExpiry(st.ExpiresAt); err == nil && exp.After(until) {
+			add(fmt.Sprintf("pass --expires %s or earlier, or sign with a certificate valid until the approval expires", until.Format(time.RFC3339)),
+				"certificate %q (serial %d) is valid only until %s, before this approval expires (%s): a signature carries no trusted time, "+
+					"so the gate counts it only while the certificate is valid at the time of the check", cert.KeyId, cert.Serial, until.Format(time.RFC3339), st.ExpiresAt)
+		}
+	}
+	if pf.pol == nil {
+		return pf.verdict(e, problems)
 	}
 	if st.Scope != pf.pol.Scope {
 		add("leave out --scope to use the policy's", "scope %q: the policy %s counts only approvals of scope %q", st.Scope, pf.pol.Filename, pf.pol.Scope)
 	}
 	if line, err := pf.trust.AuthorizeKey(principal, key, approval.Namespace, now); err != nil {
-		add(fmt.Sprintf("check --principal and --key; to be trusted, the maintainers of %s add the line: %s namespaces=%q %s",
-			pf.pol.AllowedSignersPath, principal, approval.Namespace, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(key)))),
-			"the gate would not count this signature: %s", err)
+		advice := fmt.Sprintf("check --principal and --key; to be trusted, the maintainers of %s add the line: %s namespaces=%q %s",
+			pf.pol.AllowedSignersPath, principal, approval.Namespace, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(key))))
+		if cert, ok := key.(*ssh.Certificate); ok {
+			advice = fmt.Sprintf("check --principal and --key; the certificate must name %s among its principals and be valid now, and %s must trust its CA with: %s cert-authority,namespaces=%q %s",
+				principal, pf.pol.AllowedSignersPath, principal, approval.Namespace, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(cert.SignatureKey))))
+		}
+		add(advice, "the gate would not count this signature: %s", err)
 	} else if exp, err := approval.ParseExpiry(st.ExpiresAt); err == nil && !line.ValidBefore.IsZero() && exp.After(line.ValidBefore) {
 		fmt.Fprintf(e.stderr, "planguard: warning: allowed_signers line %d trusts your key only until %s, before this approval expires (%s): it stops counting then\n",
 			line.Line, line.ValidBefore.UTC().Format(time.RFC3339), st.ExpiresAt)
@@ -546,6 +561,12 @@ func (pf *preflight) judge(e *env, st approval.Statement, principal string, key 
 		add("pass --plan (the identity comes from the plan) or --identity ID, and leave out --no-identity",
 			"rule(s) %s have require_identity, and this approval binds no object identity", strings.Join(req.Rules, ", "))
 	}
+	return pf.verdict(e, problems)
+}
+
+// verdict is nil without problems, their warnings with force, else an
+// error naming them all.
+func (pf *preflight) verdict(e *env, problems []*hint.Error) error {
 	if len(problems) == 0 {
 		return nil
 	}
@@ -565,7 +586,11 @@ func (pf *preflight) judge(e *env, st approval.Statement, principal string, key 
 // describe is the preview of what is about to be signed.
 func describe(st approval.Statement, principal string, key ssh.PublicKey, req policy.Requirement, now time.Time, p *plan.Plan) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "planguard: about to sign as %s (key %s):\n", principal, ssh.FingerprintSHA256(key))
+	if cert, ok := key.(*ssh.Certificate); ok {
+		fmt.Fprintf(&b, "planguard: about to sign as %s (certificate %q, serial %d, key %s):\n", principal, cert.KeyId, cert.Serial, ssh.FingerprintSHA256(cert.Key))
+	} else {
+		fmt.Fprintf(&b, "planguard: about to sign as %s (key %s):\n", principal, ssh.FingerprintSHA256(key))
+	}
 	fmt.Fprintf(&b, "  %-9s %s %s (scope %s)\n", "change", st.Action, st.Target, st.Scope)
 	if st.From != "" {
 		fmt.Fprintf(&b, "  %-9s %s\n", "from", st.From)

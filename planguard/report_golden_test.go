@@ -9,7 +9,8 @@ import (
 
 // reportFixtures are the plans whose every report format is pinned byte for
 // byte: moves, imports by id and by identity, deposed objects,
-// provisioners, actions, approvals (the quickstart), a refused plan.
+// provisioners, actions, approvals (the quickstart), an approval signed
+// with a key and a user certificate, a refused plan.
 var reportFixtures = []struct{ policy, plan string }{
 	{"../examples/quickstart/planguard.hcl", "../examples/quickstart/plan.json"},
 	{"testdata/reports/planguard.hcl", "../internal/plan/testdata/handbuilt/identity_1_12.json"},
@@ -21,6 +22,7 @@ var reportFixtures = []struct{ policy, plan string }{
 	{"testdata/reports/planguard.hcl", "../internal/plan/testdata/terraform/provisioner_create.json"},
 	{"testdata/reports/planguard.hcl", "../internal/plan/testdata/terraform/update.json"},
 	{"testdata/reports/planguard.hcl", "../internal/plan/testdata/terraform/removed_forget.json"},
+	{"testdata/reports/certificates/planguard.hcl", "testdata/reports/certificates/plan.json"},
 }
 
 // TestReportsGolden renders each of reportFixtures in every format and

@@ -107,7 +107,7 @@ terminal (--yes skips the question).`,
 	name := fs.String("name", "", "resource `NAME` of the planguard_approval block")
 	target := fs.String("target", "", "select the block by its target `ADDRESS`")
 	principal := fs.String("principal", "", "your identity as listed in allowed_signers (`PRINCIPAL`)")
-	key := fs.String("key", "", "private key `FILE` (or public key with ssh-agent)")
+	key := fs.String("key", "", "private key `FILE`, public key with ssh-agent, or user certificate KEY-cert.pub")
 	sigFile := fs.String("signature", "", "add this armored SSH signature `FILE` (from ssh-keygen -Y sign) instead of signing")
 	var filter blockFilter
 	fs.StringVar(&filter.from, "from", "", "select only a block whose from is `ADDRESS` (the block's values are signed as written)")

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
@@ -75,8 +76,9 @@ func (r *approvalResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"The signed bytes are the canonical JSON in `payload` (see the signing guide). An approval is " +
 			"immutable: changing any argument replaces it and needs new signatures. The resource calls no API. " +
 			"At plan time it checks the arguments (errors) and warns about what would keep the gate from " +
-			"counting the approval: expiry, signatures that do not verify over the payload and, when the " +
-			"provider block names them, keys its `allowed_signers` does not trust or another `scope`. " +
+			"counting the approval: expiry, signatures that do not verify over the payload, user certificates " +
+			"that expire before `expires_at` and, when the provider block names them, keys or certificates its " +
+			"`allowed_signers` does not trust or another `scope`. " +
 			"Warnings never fail a plan: the gate decides.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -308,16 +310,28 @@ func (r *approvalResource) check(st approval.Statement, payload []byte, sigs []s
 		} else {
 			err = verifyOverPayload(principal, armored, payload)
 		}
+		if err == nil {
+			if d := certificateOutlived(st, principal, armored, at); d != nil {
+				diags.Append(d)
+			}
+			continue
+		}
 		var se *approval.SignatureError
-		if err == nil || !errors.As(err, &se) {
+		if !errors.As(err, &se) {
 			continue
 		}
 		switch se.Kind {
 		case approval.ProblemUntrusted:
+			unless := fmt.Sprintf("its own allowed_signers lists this key for %q in namespace %s", principal, approval.Namespace)
+			if parsed, err := sshsig.Parse(armored); err == nil {
+				if _, ok := parsed.PublicKey.(*ssh.Certificate); ok {
+					unless = fmt.Sprintf("the certificate names %q, is valid when the gate checks, is not revoked, and the gate's allowed_signers "+
+						"has a cert-authority line for its CA and %q in namespace %s", principal, principal, approval.Namespace)
+				}
+			}
 			diags.AddAttributeWarning(at.AtName("principal"), "Signature is not trusted",
 				fmt.Sprintf("The signature of %q verifies, but the provider's allowed_signers does not trust it: %v. "+
-					"The gate will not count it unless its own allowed_signers lists this key for %q in namespace %s.",
-					principal, se.Err, principal, approval.Namespace))
+					"The gate will not count it unless %s.", principal, se.Err, unless))
 		default:
 			diags.AddAttributeWarning(at.AtName("signature"), "Signature does not verify",
 				fmt.Sprintf("The signature of %q does not verify over this approval's payload: %v. "+
@@ -327,6 +341,31 @@ func (r *approvalResource) check(st approval.Statement, payload []byte, sigs []s
 		}
 	}
 	return diags
+}
+
+// certificateOutlived warns when armored was made with a user certificate
+// that expires before the approval does: a signature carries no trusted
+// time, so the gate counts it only while the certificate is valid at the
+// time of the check.
+func certificateOutlived(st approval.Statement, principal, armored string, at path.Path) diag.Diagnostic {
+	sig, err := sshsig.Parse(armored)
+	if err != nil {
+		return nil
+	}
+	cert, ok := sig.PublicKey.(*ssh.Certificate)
+	if !ok || cert.ValidBefore == ssh.CertTimeInfinity {
+		return nil
+	}
+	exp, err := approval.ParseExpiry(st.ExpiresAt)
+	until := time.Unix(int64(min(cert.ValidBefore, 1<<62)), 0).UTC()
+	if err != nil || !exp.After(until) {
+		return nil
+	}
+	return diag.NewAttributeWarningDiagnostic(at.AtName("signature"), "Certificate expires before the approval",
+		fmt.Sprintf("The signature of %q was made with certificate %q (serial %d), valid only until %s; this approval expires at %s. "+
+			"A signature carries no trusted time: the gate counts it only while the certificate is valid when the gate checks, "+
+			"so from %s this signature stops counting. Sign with a certificate valid until expires_at, or choose an earlier expires_at.",
+			principal, cert.KeyId, cert.Serial, until.Format(time.RFC3339), st.ExpiresAt, until.Format(time.RFC3339)))
 }
 
 // verifyOverPayload checks, without any trust file, that armored is a sound

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/planguard/terraform-provider-planguard/internal/check"
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 	"github.com/planguard/terraform-provider-planguard/internal/sshsig"
@@ -89,6 +90,30 @@ type Predicate struct {
 	PolicySHA256     string         `json:"policy_sha256"`
 	TerraformVersion string         `json:"terraform_version"`
 	Changes          []check.Change `json:"changes"`
+	// Certificates names the user certificates that signed the valid
+	// approvals (absent when only plain keys signed).
+	Certificates []Certificate `json:"certificates,omitempty"`
+}
+
+// Certificate is a user certificate that signed an approval the check found
+// valid.
+type Certificate struct {
+	Approval string `json:"approval"`
+	gate.CertificateSigner
+}
+
+// certificates lists the certificates that signed r's valid approvals.
+func certificates(r *gate.Report) []Certificate {
+	var out []Certificate
+	for _, a := range r.Approvals {
+		if a.Status != gate.StatusValid {
+			continue
+		}
+		for _, c := range a.Certificates {
+			out = append(out, Certificate{Approval: a.Address, CertificateSigner: c})
+		}
+	}
+	return out
 }
 
 // PAE is DSSE's pre-authentication encoding: what the SSHSIG signs.
@@ -101,7 +126,8 @@ func Sign(signer ssh.Signer, res *check.Result) ([]byte, error) {
 	if len(r.Plan.SHA256) != 64 {
 		return nil, errors.New("cannot attest: the plan has no SHA-256")
 	}
-	pred := Predicate{Decision: string(r.Decision), Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, PolicySHA256: res.PolicySHA256, TerraformVersion: r.Plan.TerraformVersion, Changes: check.Changes(r)}
+	pred := Predicate{Decision: string(r.Decision), Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, PolicySHA256: res.PolicySHA256, TerraformVersion: r.Plan.TerraformVersion, Changes: check.Changes(r),
+		Certificates: certificates(r)}
 	st := Statement{Type: StatementType, PredicateType: PredicateType, Predicate: pred,
 		Subject: []Subject{{Name: "plan", Digest: map[string]string{"sha256": r.Plan.SHA256}}}}
 	payload, err := json.Marshal(st)

@@ -2,8 +2,11 @@ package attest
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +89,41 @@ func TestVerify(t *testing.T) {
 		if _, err := Verify(c, plan); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: %v, want %q", name, err, tt.want)
 		}
+	}
+}
+
+// TestCertificatesInPredicate: the predicate names the certificates that
+// signed the valid approvals, and nothing for plain keys or approvals that
+// did not count.
+func TestCertificatesInPredicate(t *testing.T) {
+	res := golden()
+	bob := gate.CertificateSigner{Principal: "bob@example.com", KeyID: "bob-laptop", Serial: 43, CA: "SHA256:ca"}
+	res.Report.Approvals = []gate.Approval{
+		{Address: "planguard_approval.db", Status: gate.StatusValid, Principals: []string{"alice@example.com", "bob@example.com"}, Certificates: []gate.CertificateSigner{bob}},
+		{Address: "planguard_approval.old", Status: gate.StatusExpired, Certificates: []gate.CertificateSigner{bob}},
+		{Address: "planguard_approval.plain", Status: gate.StatusValid, Principals: []string{"alice@example.com"}},
+	}
+	out, err := Sign(signer(t), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env Envelope
+	if err := json.Unmarshal(out, &env); err != nil {
+		t.Fatal(err)
+	}
+	payload, err := base64.StdEncoding.DecodeString(env.Payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st Statement
+	if err := json.Unmarshal(payload, &st); err != nil {
+		t.Fatal(err)
+	}
+	want := []Certificate{{Approval: "planguard_approval.db", CertificateSigner: bob}}
+	if !reflect.DeepEqual(st.Predicate.Certificates, want) {
+		t.Fatalf("certificates %+v, want %+v", st.Predicate.Certificates, want)
+	}
+	if !strings.Contains(string(payload), `"certificates":[{"approval":"planguard_approval.db","principal":"bob@example.com","key_id":"bob-laptop","serial":43,"ca":"SHA256:ca"}]`) {
+		t.Fatalf("predicate JSON: %s", payload)
 	}
 }

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"crypto/rand"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -52,6 +53,14 @@ func TestCertificateOfTheAuthor(t *testing.T) {
 			}
 			if out[0].Status != c.want {
 				t.Fatalf("status %s, want %s: %v", out[0].Status, c.want, out[0].Problems)
+			}
+			if c.want == StatusValid {
+				want := []CertificateSigner{{Principal: "bob@example.com", KeyID: "holder", Serial: 9, CA: ssh.FingerprintSHA256(ca.signer.PublicKey())}}
+				if !reflect.DeepEqual(out[0].Certificates, want) {
+					t.Errorf("certificates %+v, want %+v", out[0].Certificates, want)
+				}
+			} else if len(out[0].Certificates) != 0 {
+				t.Errorf("a signature that does not count is listed: %+v", out[0].Certificates)
 			}
 			if c.want != StatusValid && !strings.Contains(strings.Join(out[0].Problems, "\n"), `certificate "holder" (serial 9)`) {
 				t.Errorf("problems do not name the certificate: %v", out[0].Problems)

@@ -161,7 +161,21 @@ type Approval struct {
 	IssuedAt   string   `json:"issued_at,omitempty"`
 	Status     Status   `json:"status"`
 	Principals []string `json:"principals"`
-	Problems   []string `json:"problems"`
+	// Certificates names the user certificates among the signatures that
+	// verified (none for plain keys): which of an approver's certificates
+	// signed, for revoking it by key id or serial.
+	Certificates []CertificateSigner `json:"certificates,omitempty"`
+	Problems     []string            `json:"problems"`
+}
+
+// CertificateSigner is a signature of an approval made with an OpenSSH user
+// certificate that a cert-authority line trusts.
+type CertificateSigner struct {
+	Principal string `json:"principal"`
+	KeyID     string `json:"key_id"`
+	Serial    uint64 `json:"serial"`
+	// CA is the SHA256 fingerprint of the certificate authority's key.
+	CA string `json:"ca"`
 }
 
 // signer is one verified signature that may count toward a quorum.
@@ -571,6 +585,9 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 		}
 		c.signers = append(c.signers, signer{principal: v.Principal, fingerprint: v.Fingerprint})
 		a.Principals = append(a.Principals, v.Principal)
+		if v.Certificate != nil {
+			a.Certificates = append(a.Certificates, CertificateSigner{Principal: v.Principal, KeyID: v.Certificate.KeyID, Serial: v.Certificate.Serial, CA: v.Certificate.CA})
+		}
 	}
 	if len(c.signers) == 0 {
 		if badKind == "" {

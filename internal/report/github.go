@@ -18,6 +18,7 @@ func (g githubRenderer) Render(w io.Writer, orig *gate.Report) error {
 	r := forHumans(orig) // shown to people: untrusted strings made printable
 	bw := bufio.NewWriter(w)
 	g.changes(bw, r, orig)
+	g.certificates(bw, r)
 	for _, w := range r.Warnings {
 		fmt.Fprintf(bw, "::warning title=planguard::%s\n", ghData(w))
 	}
@@ -47,6 +48,22 @@ func (g githubRenderer) changes(bw io.Writer, r, orig *gate.Report) {
 		}
 		fmt.Fprintf(bw, "::notice title=%s::%s\n", ghProperty("planguard: "+c.Action+" "+Where(c)+" approved"),
 			ghData("approved by "+strings.Join(c.ApprovedBy, ", ")))
+	}
+}
+
+// certificates names the user certificates that signed the approvals, so
+// that a run's log says which certificate to revoke if one was misused.
+func (g githubRenderer) certificates(bw io.Writer, r *gate.Report) {
+	for _, a := range r.Approvals {
+		if len(a.Certificates) == 0 {
+			continue
+		}
+		words := make([]string, len(a.Certificates))
+		for i, c := range a.Certificates {
+			words[i] = certificateWords(c)
+		}
+		fmt.Fprintf(bw, "::notice title=%s::%s\n", ghProperty("planguard: "+a.Address+" signed with certificates"),
+			ghData(a.Action+" "+a.Target+": "+strings.Join(words, ", ")+" ("+string(a.Status)+")"))
 	}
 }
 

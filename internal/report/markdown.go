@@ -74,7 +74,7 @@ func (m markdownRenderer) approvals(bw io.Writer, r *gate.Report) {
 	fmt.Fprintln(bw, "| --- | --- | --- | --- | --- | --- |")
 	for _, a := range r.Approvals {
 		fmt.Fprintf(bw, "| `%s` | %s | `%s` | %s | %s | %s |\n", codeEscape(a.Address), mdEscape(a.Action), codeEscape(a.Target), a.Status,
-			mdEscape(strings.Join(a.Principals, ", ")), mdEscape(strings.Join(a.Problems, "; ")))
+			mdEscape(strings.Join(signedBy(a), ", ")), mdEscape(strings.Join(a.Problems, "; ")))
 	}
 	fmt.Fprintln(bw, "\n</details>")
 	fmt.Fprintln(bw)

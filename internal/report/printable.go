@@ -104,6 +104,11 @@ func forHumans(r *gate.Report) *gate.Report {
 		a.From = printable(a.From)
 		a.IssuedAt = printable(a.IssuedAt)
 		a.Principals = printableAll(a.Principals)
+		a.Certificates = append([]gate.CertificateSigner(nil), a.Certificates...)
+		for j := range a.Certificates {
+			a.Certificates[j].Principal = printable(a.Certificates[j].Principal)
+			a.Certificates[j].KeyID = printable(a.Certificates[j].KeyID)
+		}
 		a.Problems = printableAll(a.Problems)
 		h.Approvals[i] = a
 	}

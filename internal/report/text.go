@@ -100,7 +100,7 @@ func (t textRenderer) approvals(bw io.Writer, r *gate.Report) {
 	for _, a := range r.Approvals {
 		who := ""
 		if len(a.Principals) > 0 {
-			who = " signed by " + strings.Join(a.Principals, ", ")
+			who = " signed by " + strings.Join(signedBy(a), ", ")
 		}
 		fmt.Fprintf(bw, "  %s: %s %s%s: %s\n", a.Address, a.Action, a.Target, who, a.Status)
 		t.problems(bw, a.Problems)

@@ -198,3 +198,25 @@ func approveCommands(orig *gate.Report, opts Options) (changes, provisions, invo
 	}
 	return changes, provisions, invocations
 }
+
+// signedBy lists who signed an approval, each certificate signature with the
+// certificate's key id and serial: bob@example.com (certificate
+// "bob-laptop", serial 43).
+func signedBy(a gate.Approval) []string {
+	out := make([]string, 0, len(a.Principals))
+	certs := a.Certificates
+	for _, p := range a.Principals {
+		if len(certs) > 0 && certs[0].Principal == p {
+			out = append(out, certificateWords(certs[0]))
+			certs = certs[1:]
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// certificateWords names a certificate signature.
+func certificateWords(c gate.CertificateSigner) string {
+	return fmt.Sprintf("%s (certificate %q, serial %d)", c.Principal, c.KeyID, c.Serial)
+}

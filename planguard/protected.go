@@ -100,7 +100,7 @@ func readObjects(e *env, path, tfBin string) ([]stateObject, string, error) {
 
 // planObjects reads a plan's prior state with the plan reader.
 func planObjects(e *env, path, tfBin string, src []byte) ([]stateObject, string, error) {
-	opts := plan.Options{TerraformBin: tfBin, Getenv: e.getenv, Logger: e.log, KeepPrior: func(string, string) bool { return true }}
+	opts := plan.Options{TerraformBin: tfBin, Getenv: e.getenv, Logger: e.log, KeepPrior: func(string, string, string, string) bool { return true }}
 	if path == "-" {
 		opts.Stdin = bytes.NewReader(src)
 	}

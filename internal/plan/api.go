@@ -74,5 +74,16 @@ var (
 	ErrErrored           = planformat.ErrErrored
 )
 
+// PriorFilter says whether a reader keeps one managed object of the prior
+// state in Plan.Prior, given its address, resource type, id ("" for none)
+// and resource identity in canonical form ("" for none; see
+// planformat.IdentityValues for its values). It runs once for every such
+// object of the state, so it must not retain what it is given.
+type PriorFilter func(address, resourceType, id, identity string) bool
+
+// IdentityValues returns the leaf string values of a canonical resource
+// identity (see planformat.IdentityValues).
+func IdentityValues(canonical string) []string { return planformat.IdentityValues(canonical) }
+
 // NewPrior returns the set of objs, for plans built by hand (tests).
 func NewPrior(objs []PriorObject) *Prior { return planformat.NewPrior(objs) }

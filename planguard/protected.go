@@ -145,9 +145,9 @@ func showObjects(values json.RawMessage, objs *[]stateObject) error {
 
 type showModule struct {
 	Resources []struct {
-		Address string                     `json:"address"`
-		Mode    string                     `json:"mode"`
-		Type    string                     `json:"type"`
+		Address  string                     `json:"address"`
+		Mode     string                     `json:"mode"`
+		Type     string                     `json:"type"`
 		Values   map[string]json.RawMessage `json:"values"`
 		Identity json.RawMessage            `json:"identity"`
 	} `json:"resources"`

@@ -81,6 +81,11 @@ type Report struct {
 	// They come before the two long lists, which the json renderer streams.
 	Provisioners []Provision `json:"provisioners"`
 	Providers    []Provider  `json:"providers"`
+	// ProviderEndpoints are the provider configurations that set where
+	// the provider connects (endpoint, endpoints, address, host, *_url):
+	// the apply's credentials reach whatever they name. Reported, not
+	// judged: whether to block is the policy's to say.
+	ProviderEndpoints []plan.ProviderEndpoint `json:"provider_endpoints,omitempty"`
 	// Invocations are the actions the plan invokes (see actions.go).
 	Invocations []Invocation `json:"action_invocations"`
 	Changes     []Change     `json:"changes"`
@@ -198,6 +203,7 @@ func Decide(in Input) (*Report, error) {
 		Approvals: make([]Approval, 0, len(in.Plan.Approvals)),
 	}
 	r.PolicySHA256, r.Warnings = in.Policy.Hash, warnings(in)
+	r.ProviderEndpoints = in.Plan.ProviderEndpoints
 
 	// Each approval is verified once, whatever the number of changes.
 	byTarget := map[string][]*candidate{}

@@ -40,6 +40,9 @@ type (
 	Provisioner = planformat.Provisioner
 	// ProvisionerRun is a provisioner that applying the plan may run.
 	ProvisionerRun = planformat.ProvisionerRun
+	// ProviderEndpoint is a provider configuration that names where the
+	// provider connects.
+	ProviderEndpoint = planformat.ProviderEndpoint
 	// ActionInvocation is one action the plan invokes.
 	ActionInvocation = planformat.ActionInvocation
 )

@@ -198,3 +198,13 @@ func approveCommands(orig *gate.Report, opts Options) (changes, provisions, invo
 	}
 	return changes, provisions, invocations
 }
+
+// endpointsIntro introduces the provider configurations that name where
+// their provider connects, in every human format.
+const endpointsIntro = "Provider configurations that name their endpoint (the apply's credentials reach whatever they name):"
+
+// endpointText says what one provider configuration sets, e.g.
+// "aws.west (aws) sets endpoints".
+func endpointText(e plan.ProviderEndpoint) string {
+	return fmt.Sprintf("%s (%s) sets %s", e.Name, e.Provider, strings.Join(e.Arguments, ", "))
+}

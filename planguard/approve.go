@@ -498,6 +498,15 @@ func (pf *preflight) requirement(st approval.Statement, p *plan.Plan, ch *plan.C
 		if st.From != "" {
 			rules = append(rules, pf.pol.Match(st.From, "", st.Action)...)
 		}
+		if st.Identity != "" {
+			// ids rules, by the object's id or its identity's values.
+			for _, r := range pf.pol.MatchID(append([]string{st.Identity}, plan.IdentityValues(st.Identity)...), st.Action) {
+				if !slices.Contains(rules, r) {
+					rules = append(rules, r)
+				}
+			}
+			slices.SortStableFunc(rules, func(x, y *policy.Rule) int { return slices.Index(pf.pol.Rules, x) - slices.Index(pf.pol.Rules, y) })
+		}
 	}
 	return policy.RequirementOf(rules), len(rules) > 0
 }

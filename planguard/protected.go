@@ -14,14 +14,20 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 )
 
-// stateObject is one managed resource instance in a state.
-type stateObject struct{ address, typ, id string }
+// stateObject is one managed resource instance in a state: its address,
+// type, id and the leaf string values of its resource identity (what ids
+// rules match).
+type stateObject struct {
+	address, typ, id string
+	identity         []string
+}
 
 func runProtected(e *env, args []string) (int, error) {
 	fs := newFlags("protected", "planguard protected [--policy FILE] STATE",
 		`List what the policy protects among the objects of a state: each protected object with
-the rules that cover it, the approvals they require and the actions they guard; the
-objects no rule covers are summarised. STATE is 'terraform show -json' of a state, a
+the rules that cover it (by address and type, or by its id or resource identity: "(by id)"),
+the approvals they require and the actions they guard; the objects no rule covers are
+summarised. STATE is 'terraform show -json' of a state, a
 state file (terraform.tfstate, format version 4, e.g. from 'terraform state pull'), or a
 plan (JSON or a binary saved plan: its prior state). Exit 0 when it could read both.`,
 		`  terraform show -json > state.json && planguard protected --policy ../policy/planguard.hcl state.json
@@ -100,7 +106,14 @@ func readObjects(e *env, path, tfBin string) ([]stateObject, string, error) {
 
 // planObjects reads a plan's prior state with the plan reader.
 func planObjects(e *env, path, tfBin string, src []byte) ([]stateObject, string, error) {
-	opts := plan.Options{TerraformBin: tfBin, Getenv: e.getenv, Logger: e.log, KeepPrior: func(string, string) bool { return true }}
+	// Prior keeps an identity's digest only: note its values on the way.
+	identities := map[string][]string{}
+	opts := plan.Options{TerraformBin: tfBin, Getenv: e.getenv, Logger: e.log, KeepPrior: func(address, _, _, identity string) bool {
+		if identity != "" {
+			identities[address] = plan.IdentityValues(identity)
+		}
+		return true
+	}}
 	if path == "-" {
 		opts.Stdin = bytes.NewReader(src)
 	}
@@ -110,7 +123,7 @@ func planObjects(e *env, path, tfBin string, src []byte) ([]stateObject, string,
 	}
 	objs := make([]stateObject, 0, p.Prior.Len())
 	for _, o := range p.Prior.Objects() {
-		objs = append(objs, stateObject{address: o.Address, typ: o.Type, id: o.ID})
+		objs = append(objs, stateObject{address: o.Address, typ: o.Type, id: o.ID, identity: identities[o.Address]})
 	}
 	return objs, "plan's prior state", nil
 }
@@ -132,10 +145,11 @@ func showObjects(values json.RawMessage, objs *[]stateObject) error {
 
 type showModule struct {
 	Resources []struct {
-		Address string                     `json:"address"`
-		Mode    string                     `json:"mode"`
-		Type    string                     `json:"type"`
-		Values  map[string]json.RawMessage `json:"values"`
+		Address  string                     `json:"address"`
+		Mode     string                     `json:"mode"`
+		Type     string                     `json:"type"`
+		Values   map[string]json.RawMessage `json:"values"`
+		Identity json.RawMessage            `json:"identity"`
 	} `json:"resources"`
 	ChildModules []*showModule `json:"child_modules"`
 }
@@ -143,7 +157,7 @@ type showModule struct {
 func (m *showModule) collect(objs *[]stateObject) {
 	for _, r := range m.Resources {
 		if r.Mode == "managed" {
-			*objs = append(*objs, stateObject{address: r.Address, typ: r.Type, id: stringID(r.Values["id"])})
+			*objs = append(*objs, stateObject{address: r.Address, typ: r.Type, id: stringID(r.Values["id"]), identity: plan.IdentityValues(string(r.Identity))})
 		}
 	}
 	for _, c := range m.ChildModules {
@@ -163,6 +177,7 @@ func tfstateObjects(raw json.RawMessage) ([]stateObject, error) {
 			IndexKey   json.RawMessage            `json:"index_key"`
 			Deposed    string                     `json:"deposed"`
 			Attributes map[string]json.RawMessage `json:"attributes"`
+			Identity   json.RawMessage            `json:"identity"`
 		} `json:"instances"`
 	}
 	if err := json.Unmarshal(raw, &rs); err != nil {
@@ -185,7 +200,7 @@ func tfstateObjects(raw json.RawMessage) ([]stateObject, error) {
 			if len(in.IndexKey) > 0 && string(in.IndexKey) != "null" {
 				addr += "[" + string(in.IndexKey) + "]"
 			}
-			objs = append(objs, stateObject{address: addr, typ: r.Type, id: stringID(in.Attributes["id"])})
+			objs = append(objs, stateObject{address: addr, typ: r.Type, id: stringID(in.Attributes["id"]), identity: plan.IdentityValues(string(in.Identity))})
 		}
 	}
 	return objs, nil
@@ -207,6 +222,16 @@ func printProtected(w io.Writer, pol *policy.Policy, objs []stateObject, what st
 	var b strings.Builder
 	for _, o := range objs {
 		rules := pol.RulesFor(o.address, o.typ)
+		var byID []string // rules that match the object by id alone
+		for _, r := range pol.RulesForID(append([]string{o.id}, o.identity...)) {
+			if !slices.Contains(rules, r) {
+				rules = append(rules, r)
+				byID = append(byID, r.Name)
+			}
+		}
+		slices.SortStableFunc(rules, func(x, y *policy.Rule) int {
+			return slices.Index(pol.Rules, x) - slices.Index(pol.Rules, y)
+		})
 		if len(rules) == 0 {
 			free = append(free, o)
 			continue
@@ -225,7 +250,14 @@ func printProtected(w io.Writer, pol *policy.Policy, objs []stateObject, what st
 		if o.id != "" {
 			fmt.Fprintf(&b, "  (id %s)", o.id)
 		}
-		fmt.Fprintf(&b, "\n  rules:     %s\n  approvals: %d", strings.Join(req.Rules, ", "), req.Approvals)
+		names := make([]string, len(req.Rules))
+		for i, n := range req.Rules {
+			names[i] = n
+			if slices.Contains(byID, n) {
+				names[i] += " (by id)"
+			}
+		}
+		fmt.Fprintf(&b, "\n  rules:     %s\n  approvals: %d", strings.Join(names, ", "), req.Approvals)
 		if req.MaxTTL > 0 {
 			fmt.Fprintf(&b, ", valid at most %s", req.MaxTTL)
 		}

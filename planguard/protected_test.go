@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,6 +91,51 @@ protect "eu" {
 				}
 			}
 		})
+	}
+	// An ids rule: cache[0] is protected by its id, from every source.
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string
+					Values  struct{ ID string }
+				}
+			} `json:"root_module"`
+		}
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, "state.json"))
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	cacheID := ""
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == "terraform_data.cache[0]" {
+			cacheID = r.Values.ID
+		}
+	}
+	idPol := filepath.Join(polDir, "ids.hcl")
+	os.WriteFile(idPol, []byte(`scope = "prod"
+trust {
+  allowed_signers = "allowed_signers"
+}
+protect "eu" {
+  addresses = ["terraform_data.replica[\"eu\"]"]
+}
+protect "cache-id" {
+  ids = ["`+cacheID+`"]
+}
+`), 0o600)
+	for _, input := range []string{"state.json", "terraform.tfstate", "tfplan", "plan.json"} {
+		t.Setenv("TF_CLI_CONFIG_FILE", cfg)
+		code, out, errs := runCLI(t, "", map[string]string{"PLANGUARD_TERRAFORM": tf}, "protected", "--policy", idPol, filepath.Join(dir, input))
+		if code != 0 || cacheID == "" {
+			t.Fatalf("%s: exit %d (cache id %q)\n%s", input, code, cacheID, errs)
+		}
+		for _, want := range []string{"(scope prod): 2 of 6 objects", "\nterraform_data.cache[0]  (id " + cacheID + ")\n  rules:     cache-id (by id)\n"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: output lacks %q:\n%s", input, want, out)
+			}
+		}
 	}
 	if code, _, errs := runCLI(t, "", nil, "protected", "--policy", polPath, filepath.Join(dir, "main.tf")); code != exitError {
 		t.Errorf("protected on a .tf file: exit %d %s", code, errs)

@@ -6,6 +6,12 @@ trust {
   allowed_signers = "allowed_signers"
 }
 
+# By address, and by id once it exists: an ids rule follows the database into
+# any state a change points the backend at. terraform_data's id is a UUID
+# assigned at the first apply; 'planguard protected' on the state shows it:
+#   ids = ["<prod_db's id>"]
+# (a real database names its stable identifier, e.g.
+#   ids = ["arn:aws:rds:eu-west-1:123456789012:db:prod-main"]).
 protect "database" {
   addresses        = ["terraform_data.prod_db"]
   actions          = ["delete", "replace", "forget"]

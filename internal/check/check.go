@@ -122,7 +122,7 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	// and imports; not keeping other creates and no-ops, nor unprotected
 	// prior objects, keeps memory flat on huge plans.
 	src := req.Plan
-	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: pol.Protects, Dir: src.Dir, Env: src.Env, Context: ctx})
+	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: gate.KeepPrior(pol), Dir: src.Dir, Env: src.Env, Context: ctx})
 	if err != nil {
 		return nil, hint.With(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
 	}

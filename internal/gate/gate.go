@@ -81,6 +81,11 @@ type Report struct {
 	// They come before the two long lists, which the json renderer streams.
 	Provisioners []Provision `json:"provisioners"`
 	Providers    []Provider  `json:"providers"`
+	// ProviderEndpoints are the provider configurations that set where
+	// the provider connects (endpoint, endpoints, address, host, *_url):
+	// the apply's credentials reach whatever they name. Reported, not
+	// judged: whether to block is the policy's to say.
+	ProviderEndpoints []plan.ProviderEndpoint `json:"provider_endpoints,omitempty"`
 	// Invocations are the actions the plan invokes (see actions.go).
 	Invocations []Invocation `json:"action_invocations"`
 	Changes     []Change     `json:"changes"`
@@ -117,6 +122,9 @@ type Subject struct {
 	// Why: SubjectMoved, SubjectImpliedMove, SubjectImport, SubjectSameID,
 	// SubjectImportIdentity or SubjectSameIdentity.
 	Why string `json:"why"`
+	// id is the prior id of the object found by id or identity, for the
+	// policy's ids rules; "" for an address.
+	id string
 }
 
 // Why a change is also judged under a subject.
@@ -209,6 +217,7 @@ func Decide(in Input) (*Report, error) {
 		Approvals: make([]Approval, 0, len(in.Plan.Approvals)),
 	}
 	r.PolicySHA256, r.Warnings = in.Policy.Hash, warnings(in)
+	r.ProviderEndpoints = in.Plan.ProviderEndpoints
 
 	// Each approval is verified once, whatever the number of changes.
 	byTarget := map[string][]*candidate{}
@@ -287,10 +296,35 @@ func typeOf(addr, fallback string) string {
 	return fallback
 }
 
+// objectIDs returns what a policy's ids globs are matched against for an
+// object: its id ("" for none) and the leaf string values of its resource
+// identity in canonical form ("" for none).
+func objectIDs(id, identity string) []string {
+	ids := plan.IdentityValues(identity)
+	if id != "" {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// KeepPrior returns the filter of the prior objects the gate looks up
+// (plan.Options.KeepPrior): those a rule of p protects by address and type,
+// or by id or identity (ids). A plan read with it is judged as one read
+// without.
+func KeepPrior(p *policy.Policy) plan.PriorFilter {
+	byID := p.HasIDRules()
+	return func(address, resourceType, id, identity string) bool {
+		return p.Protects(address, resourceType) || byID && p.ProtectsID(objectIDs(id, identity))
+	}
+}
+
 // subjects lists the other addresses a change is judged under: its
 // previous address when a moved block renamed it, and every protected
 // object of the prior state, under another address, whose id or identity
-// the change imports or whose id or identity its object has.
+// the change imports or whose id or identity its object has. A prior
+// object counts as protected when a rule matches its address and type or
+// an ids rule its id (its identity's values are the change's own, which
+// destructive matches directly).
 func subjects(p *policy.Policy, pc plan.Change, prior *plan.Prior) []Subject {
 	var out []Subject
 	seen := map[string]bool{pc.Address: true}
@@ -300,9 +334,9 @@ func subjects(p *policy.Policy, pc plan.Change, prior *plan.Prior) []Subject {
 	}
 	byID := func(objs []plan.PriorObject, why string) {
 		for _, o := range objs {
-			if p.Protects(o.Address, o.Type) && !seen[o.Address] {
+			if !seen[o.Address] && (p.Protects(o.Address, o.Type) || p.ProtectsID([]string{o.ID})) {
 				seen[o.Address] = true
-				out = append(out, Subject{Address: o.Address, Type: o.Type, Why: why})
+				out = append(out, Subject{Address: o.Address, Type: o.Type, Why: why, id: o.ID})
 			}
 		}
 	}
@@ -368,12 +402,26 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool
 	if !pc.Kind.Destructive() && pc.Kind != plan.KindUpdate {
 		return Change{}, false
 	}
-	req, protected := p.Require(pc.Address, pc.Type, action, pc.ChangedAttributes)
-	identified := false
-	for _, s := range subs {
-		if r, ok := p.Require(s.Address, s.Type, action, pc.ChangedAttributes); ok {
+	attrs := pc.ChangedAttributes
+	req, protected := p.Require(pc.Address, pc.Type, action, attrs)
+	under := func(r policy.Requirement, ok bool) bool {
+		if ok {
 			req.Merge(r)
 			protected = true
+		}
+		return ok
+	}
+	// ids rules follow the object: its prior id and identity, and what an
+	// import in this plan brings under this address.
+	under(p.RequireID(objectIDs(pc.PriorID, pc.PriorIdentity), action, attrs))
+	identified := false
+	if pc.Importing {
+		identified = under(p.RequireID(objectIDs(pc.ImportID, pc.ImportIdentity), action, attrs))
+	}
+	for _, s := range subs {
+		under(p.Require(s.Address, s.Type, action, attrs))
+		if s.id != "" {
+			under(p.RequireID([]string{s.id}, action, attrs))
 		}
 		identified = identified || (s.Why != SubjectMoved && s.Why != SubjectImpliedMove)
 	}
@@ -403,9 +451,22 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool
 	}
 	ch := newChange(pc, action, subs)
 	if protected {
+		inPolicyOrder(p, req.Rules)
 		ch.require(req)
 	}
 	return ch, true
+}
+
+// inPolicyOrder sorts rule names as the policy lists the rules, the names
+// that are no rule of it (protect_imports, destroy_mode) after them.
+func inPolicyOrder(p *policy.Policy, names []string) {
+	pos := func(n string) int {
+		if i := slices.IndexFunc(p.Rules, func(r *policy.Rule) bool { return r.Name == n }); i >= 0 {
+			return i
+		}
+		return len(p.Rules)
+	}
+	slices.SortStableFunc(names, func(a, b string) int { return pos(a) - pos(b) })
 }
 
 // destroyMode reports whether pc is a delete planned in destroy mode: the
@@ -426,7 +487,8 @@ func move(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
 		return Change{}, false
 	}
 	var left []*policy.Rule
-	now := p.RulesFor(pc.Address, pc.Type)
+	// ids rules stay with the object wherever it moves.
+	now := append(p.RulesFor(pc.Address, pc.Type), p.RulesForID(objectIDs(pc.PriorID, pc.PriorIdentity))...)
 	for _, r := range p.RulesFor(subs[0].Address, subs[0].Type) {
 		if !slices.Contains(now, r) {
 			left = append(left, r)

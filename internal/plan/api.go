@@ -40,6 +40,9 @@ type (
 	Provisioner = planformat.Provisioner
 	// ProvisionerRun is a provisioner that applying the plan may run.
 	ProvisionerRun = planformat.ProvisionerRun
+	// ProviderEndpoint is a provider configuration that names where the
+	// provider connects.
+	ProviderEndpoint = planformat.ProviderEndpoint
 	// ActionInvocation is one action the plan invokes.
 	ActionInvocation = planformat.ActionInvocation
 )
@@ -73,6 +76,17 @@ var (
 	ErrUnsupportedFormat = planformat.ErrUnsupportedFormat
 	ErrErrored           = planformat.ErrErrored
 )
+
+// PriorFilter says whether a reader keeps one managed object of the prior
+// state in Plan.Prior, given its address, resource type, id ("" for none)
+// and resource identity in canonical form ("" for none; see
+// planformat.IdentityValues for its values). It runs once for every such
+// object of the state, so it must not retain what it is given.
+type PriorFilter func(address, resourceType, id, identity string) bool
+
+// IdentityValues returns the leaf string values of a canonical resource
+// identity (see planformat.IdentityValues).
+func IdentityValues(canonical string) []string { return planformat.IdentityValues(canonical) }
 
 // NewPrior returns the set of objs, for plans built by hand (tests).
 func NewPrior(objs []PriorObject) *Prior { return planformat.NewPrior(objs) }

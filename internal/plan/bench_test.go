@@ -83,7 +83,7 @@ func BenchmarkDecodeGateOnly(b *testing.B) {
 // matching by id: the most a state costs the reader (see B/op).
 func BenchmarkDecodeKeepAllPrior(b *testing.B) {
 	benchDecoders(b, func(data []byte) (int, error) {
-		p, err := decodeWithOptions(bytes.NewReader(data), Options{GateOnly: true, KeepPrior: func(_, typ string) bool { return typ == "terraform_data" }})
+		p, err := decodeWithOptions(bytes.NewReader(data), Options{GateOnly: true, KeepPrior: func(_, typ, _, _ string) bool { return typ == "terraform_data" }})
 		if err != nil {
 			return 0, err
 		}

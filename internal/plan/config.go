@@ -20,21 +20,35 @@ func (d *decoder) configuration() error {
 		case "provider_config":
 			_, err := d.object(name("configuration.provider_config"), true, func(key []byte) error {
 				what := "configuration.provider_config[" + strconv.Quote(string(key)) + "]"
-				var full string
+				cfgKey := string(key)
+				var full, local string
+				var args []string
 				_, err := d.object(name(what), false, func(key []byte) error {
-					if string(key) != "full_name" {
-						if err := planformat.CaseVariant(key, planformat.Keys.ProviderConfig, name(what)); err != nil {
-							return err
-						}
-						return d.s.skipValue()
-					}
 					var err error
-					full, err = d.str(name(what+".full_name"), true)
+					switch string(key) {
+					case "full_name":
+						full, err = d.str(name(what+".full_name"), true)
+					case "name":
+						local, err = d.str(name(what+".name"), true)
+					case "expressions":
+						// The arguments it sets; their values are not needed.
+						_, err = d.object(name(what+".expressions"), true, func(key []byte) error {
+							if planformat.EndpointArgument(string(key)) {
+								args = append(args, string(key))
+							}
+							return d.s.skipValue()
+						})
+					default:
+						if err = planformat.CaseVariant(key, planformat.Keys.ProviderConfig, name(what)); err == nil {
+							err = d.s.skipValue()
+						}
+					}
 					return err
 				})
 				// A configuration without full_name is noted as "": a
 				// provider the gate cannot name.
 				ci.NoteProvider(full)
+				ci.NoteProviderConfig(cfgKey, local, args)
 				return err
 			})
 			return err

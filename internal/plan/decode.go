@@ -141,7 +141,7 @@ type decoder struct {
 	spanSets   [3]keySet // for objectSpans
 	sub        scanner   // for the prior id, a captured value
 	gateOnly   bool
-	keepPrior  func(address, resourceType string) bool
+	keepPrior  PriorFilter
 	prior      planformat.PriorBuilder // read from prior_state
 	priorAddr  []byte                  // the address of the prior object being read
 	priorID    []byte                  // its id
@@ -553,7 +553,7 @@ func (d *decoder) addPrior(obj priorObject, l loc) error {
 	if len(d.priorAddr) == 0 || obj.Type == "" {
 		return fmt.Errorf("%w: %s is a managed resource without an address or type", ErrMalformed, l)
 	}
-	if (len(d.priorID) == 0 && obj.Identity == "") || (d.keepPrior != nil && !d.keepPrior(string(d.priorAddr), obj.Type)) {
+	if (len(d.priorID) == 0 && obj.Identity == "") || (d.keepPrior != nil && !d.keepPrior(string(d.priorAddr), obj.Type, string(d.priorID), obj.Identity)) {
 		return nil
 	}
 	d.prior.Add(d.priorAddr, d.priorID, obj.Type, obj.Identity)

@@ -29,8 +29,20 @@ func TestPriorOrder(t *testing.T) {
 	if got := p.Prior.ByIdentity(`{"id":"b"}`); len(got) != 1 || got[0].Type != "aws_db_instance" {
 		t.Errorf("ByIdentity = %+v", got)
 	}
-	kept, err := decodeWithOptions(strings.NewReader(priorOrderPlan), Options{KeepPrior: func(a, typ string) bool { return typ == "terraform_data" }})
+	kept, err := decodeWithOptions(strings.NewReader(priorOrderPlan), Options{KeepPrior: func(_, typ, _, _ string) bool { return typ == "terraform_data" }})
 	if err != nil || kept.Prior.Len() != 2 || len(kept.Prior.ByIdentity(`{"id":"b"}`)) != 0 {
 		t.Errorf("KeepPrior: %+v, %v", kept.Prior.Objects(), err)
+	}
+	// The filter is given each object's id and canonical identity.
+	kept, err = decodeWithOptions(strings.NewReader(priorOrderPlan), Options{KeepPrior: func(_, _, id, identity string) bool { return id == "x" || identity == `{"id":"b"}` }})
+	if err != nil || kept.Prior.Len() != 2 || len(kept.Prior.ByID("x")) != 1 || len(kept.Prior.ByIdentity(`{"id":"b"}`)) != 1 {
+		t.Errorf("KeepPrior by id and identity: %+v, %v", kept.Prior.Objects(), err)
+	}
+}
+
+func TestIdentityValues(t *testing.T) {
+	got := IdentityValues(`{"a":["x",{"b":"y"}],"n":1,"t":true,"z":"w"}`)
+	if strings.Join(got, ",") != "x,y,w" || IdentityValues("") != nil {
+		t.Errorf("IdentityValues = %q", got)
 	}
 }

@@ -40,8 +40,10 @@ type Options struct {
 	// GateOnly keeps in the plan only the changes the gate judges (see
 	// DecodeOptions.GateOnly), so that memory stays flat on huge plans.
 	GateOnly bool
-	// KeepPrior filters Plan.Prior (see DecodeOptions.KeepPrior).
-	KeepPrior func(address, resourceType string) bool
+	// KeepPrior filters Plan.Prior: the reader keeps the objects it
+	// returns true for; nil keeps every object that has an id or an
+	// identity.
+	KeepPrior PriorFilter
 }
 
 func (o Options) getenv() func(string) string {

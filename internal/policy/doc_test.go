@@ -84,6 +84,9 @@ func TestGuideExample(t *testing.T) {
 	if !p.Protects(`module.a.aws_s3_bucket.state["prod-eu"]`, "aws_s3_bucket") || p.Protects(`aws_s3_bucket.state["dev"]`, "aws_s3_bucket") {
 		t.Error("state-buckets rule does not match as the guide says")
 	}
+	if got := p.MatchID([]string{"arn:aws:rds:eu-west-1:123456789012:db:prod-main"}, "delete"); len(got) != 1 || got[0].Name != "databases" {
+		t.Error("the databases rule does not protect the production database by id")
+	}
 	if !strings.Contains(string(b), "policy declares no protect block: nothing would be guarded; add one") {
 		t.Error("the guide does not quote the no-protect error")
 	}

@@ -302,6 +302,28 @@ func (p *Policy) MatchID(ids []string, action string) []*Rule {
 	return p.matchID(ids, act)
 }
 
+// RequireID is Require for the rules whose ids globs match one of ids (see
+// MatchID): their merged requirement for a change by action, and false
+// when none applies. For "update" a rule applies only when one of its
+// Attributes is in changedAttrs.
+func (p *Policy) RequireID(ids []string, action string, changedAttrs []string) (Requirement, bool) {
+	var req Requirement
+	for _, r := range p.MatchID(ids, action) {
+		if action == ActionUpdate && !r.guards(changedAttrs) {
+			continue
+		}
+		req.add(r)
+	}
+	return req, len(req.Rules) > 0
+}
+
+// RulesForID returns the rules whose ids globs match one of ids, whatever
+// their actions, in policy order: the rules the object is under wherever
+// it is.
+func (p *Policy) RulesForID(ids []string) []*Rule {
+	return p.matchID(ids, actAll)
+}
+
 // ProtectsID reports whether a rule's ids globs match one of ids, whatever
 // the action.
 func (p *Policy) ProtectsID(ids []string) bool {

@@ -24,6 +24,7 @@ func (g githubRenderer) Render(w io.Writer, orig *gate.Report) error {
 	}
 	g.provisioners(bw, r, orig)
 	g.providers(bw, r)
+	g.endpoints(bw, r)
 	g.actions(bw, r, orig)
 	level := "notice"
 	if r.Decision == gate.Block {
@@ -85,6 +86,13 @@ func (g githubRenderer) providers(bw io.Writer, r *gate.Report) {
 			fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty("planguard: provider "+provider(p.Source)+" not allowed"),
 				ghData("the policy's providers list does not allow "+provider(p.Source)))
 		}
+	}
+}
+
+func (g githubRenderer) endpoints(bw io.Writer, r *gate.Report) {
+	for _, e := range r.ProviderEndpoints {
+		fmt.Fprintf(bw, "::notice title=%s::%s\n", ghProperty("planguard: provider configuration "+e.Name+" names its endpoint"),
+			ghData(endpointText(e)+": the apply's credentials reach whatever it names"))
 	}
 }
 

@@ -52,7 +52,7 @@ type junitFailure struct {
 // new section is one function here.
 func (junitRenderer) Render(w io.Writer, r *gate.Report) error {
 	s := junitSuite{Name: "planguard " + r.Scope, Cases: []junitCase{}}
-	for _, section := range []func(*gate.Report) []junitCase{junitChanges, junitProvisioners, junitProviders, junitActions} {
+	for _, section := range []func(*gate.Report) []junitCase{junitChanges, junitProvisioners, junitProviders, junitEndpoints, junitActions} {
 		s.Cases = append(s.Cases, section(r)...)
 	}
 	for _, c := range s.Cases {
@@ -123,6 +123,16 @@ func junitProviders(r *gate.Report) []junitCase {
 			cases = append(cases, junitCase{Name: "provider " + provider(p.Source), Classname: "planguard.provider",
 				Failure: &junitFailure{Message: provider(p.Source) + " is not in the policy's providers list"}})
 		}
+	}
+	return cases
+}
+
+// junitEndpoints: each provider configuration that names its endpoint is a
+// passing case, for the record.
+func junitEndpoints(r *gate.Report) []junitCase {
+	var cases []junitCase
+	for _, e := range r.ProviderEndpoints {
+		cases = append(cases, junitCase{Name: "provider configuration " + endpointText(e), Classname: "planguard.provider_endpoint"})
 	}
 	return cases
 }

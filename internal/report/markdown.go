@@ -20,6 +20,7 @@ func (m markdownRenderer) Render(w io.Writer, orig *gate.Report) error {
 	m.approvals(bw, r)
 	m.provisioners(bw, r)
 	m.providers(bw, r)
+	m.endpoints(bw, r)
 	changes, provisions, invocations := approveCommands(orig, m.opts)
 	m.commands(bw, "To approve the provisioners, an approver who is not the author runs:", provisions, true)
 	m.actions(bw, r)
@@ -100,6 +101,18 @@ func (m markdownRenderer) providers(bw io.Writer, r *gate.Report) {
 			fmt.Fprintf(bw, "**Provider `%s` is not in the policy's providers list.**\n\n", codeEscape(provider(p.Source)))
 		}
 	}
+}
+
+func (m markdownRenderer) endpoints(bw io.Writer, r *gate.Report) {
+	if len(r.ProviderEndpoints) == 0 {
+		return
+	}
+	fmt.Fprintln(bw, mdEscape(endpointsIntro))
+	fmt.Fprintln(bw)
+	for _, e := range r.ProviderEndpoints {
+		fmt.Fprintf(bw, "- `%s` (`%s`) sets %s\n", codeEscape(e.Name), codeEscape(e.Provider), mdEscape(strings.Join(e.Arguments, ", ")))
+	}
+	fmt.Fprintln(bw)
 }
 
 func (m markdownRenderer) actions(bw io.Writer, r *gate.Report) {

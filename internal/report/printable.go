@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
 )
 
 // Much of a report is written by the actor the gate contains: addresses and
@@ -128,6 +129,12 @@ func forHumans(r *gate.Report) *gate.Report {
 	for i, p := range r.Providers {
 		p.Source = printable(p.Source)
 		h.Providers[i] = p
+	}
+	if r.ProviderEndpoints != nil {
+		h.ProviderEndpoints = make([]plan.ProviderEndpoint, len(r.ProviderEndpoints))
+		for i, e := range r.ProviderEndpoints {
+			h.ProviderEndpoints[i] = plan.ProviderEndpoint{Provider: printable(e.Provider), Name: printable(e.Name), Arguments: printableAll(e.Arguments)}
+		}
 	}
 	h.Invocations = make([]gate.Invocation, len(r.Invocations))
 	for i, iv := range r.Invocations {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
@@ -108,8 +109,12 @@ var sarifRules = []sarifRule{
 // section is one method here (and its rules in sarifRules).
 func (s sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 	run := s.run(sarifInvocation{ExecutionSuccessful: true})
-	for _, section := range []func(*gate.Report) []sarifResult{s.changes, s.warnings, s.provisioners, s.providers, s.actions} {
+	for _, section := range []func(*gate.Report) []sarifResult{s.changes, s.warnings, s.provisioners, s.providers, s.endpoints, s.actions} {
 		run.Results = append(run.Results, section(r)...)
+	}
+	if len(r.ProviderEndpoints) > 0 {
+		// Only then: the rules of other reports stay as they were.
+		run.Tool.Driver.Rules = append(slices.Clip(sarifRules), sarifEndpointRule)
 	}
 	return writeSARIF(w, run)
 }
@@ -241,6 +246,25 @@ func (s sarifRenderer) providers(r *gate.Report) []sarifResult {
 				PartialFingerprints: fingerprint("planguard/disallowed-provider", p.Source),
 			})
 		}
+	}
+	return out
+}
+
+// sarifEndpointRule is the rule of a provider configuration that names
+// its endpoint, listed only in reports that have one.
+var sarifEndpointRule = sarifRule{ID: "planguard/provider-endpoint", Name: "ProviderEndpoint",
+	ShortDescription: sarifMessage{"A provider configuration names the endpoint it connects to: the apply's credentials reach whatever it names"}}
+
+func (s sarifRenderer) endpoints(r *gate.Report) []sarifResult {
+	var out []sarifResult
+	for _, e := range r.ProviderEndpoints {
+		out = append(out, sarifResult{
+			RuleID:              sarifEndpointRule.ID,
+			Level:               "note",
+			Message:             sarifMessage{"provider configuration " + endpointText(e) + ": the apply's credentials reach whatever it names"},
+			Locations:           s.at(e.Name, "module"),
+			PartialFingerprints: fingerprint(sarifEndpointRule.ID, e.Name, strings.Join(e.Arguments, ",")),
+		})
 	}
 	return out
 }

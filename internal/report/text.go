@@ -35,6 +35,7 @@ func (t textRenderer) Render(w io.Writer, orig *gate.Report) error {
 	t.approvals(bw, r)
 	t.provisioners(bw, r)
 	t.providers(bw, r)
+	t.endpoints(bw, r)
 	_, provisions, invocations := approveCommands(orig, t.opts)
 	t.commands(bw, "To approve the provisioners of an instance, an approver (not the change's author) runs:", provisions)
 	t.actions(bw, r)
@@ -128,6 +129,16 @@ func (t textRenderer) providers(bw io.Writer, r *gate.Report) {
 		if !p.Allowed {
 			fmt.Fprintf(bw, "\nProvider %s is not in the policy's providers list: the plan may not use it.\n", t.paint(red, provider(p.Source)))
 		}
+	}
+}
+
+func (t textRenderer) endpoints(bw io.Writer, r *gate.Report) {
+	if len(r.ProviderEndpoints) == 0 {
+		return
+	}
+	fmt.Fprintln(bw, "\n"+endpointsIntro)
+	for _, e := range r.ProviderEndpoints {
+		fmt.Fprintf(bw, "  %s\n", endpointText(e))
 	}
 }
 

@@ -220,3 +220,13 @@ func signedBy(a gate.Approval) []string {
 func certificateWords(c gate.CertificateSigner) string {
 	return fmt.Sprintf("%s (certificate %q, serial %d)", c.Principal, c.KeyID, c.Serial)
 }
+
+// endpointsIntro introduces the provider configurations that name where
+// their provider connects, in every human format.
+const endpointsIntro = "Provider configurations that name their endpoint (the apply's credentials reach whatever they name):"
+
+// endpointText says what one provider configuration sets, e.g.
+// "aws.west (aws) sets endpoints".
+func endpointText(e plan.ProviderEndpoint) string {
+	return fmt.Sprintf("%s (%s) sets %s", e.Name, e.Provider, strings.Join(e.Arguments, ", "))
+}

@@ -173,6 +173,31 @@ type ProvisionerRun struct {
 	Provisioner Provisioner
 }
 
+// ProviderEndpoint is a provider configuration of the plan that sets an
+// argument naming where the provider connects (see EndpointArgument): the
+// apply's credentials reach whatever endpoint it names.
+type ProviderEndpoint struct {
+	// Provider is the provider's local name, such as aws.
+	Provider string `json:"provider"`
+	// Name is the configuration's key in configuration.provider_config:
+	// aws, aws.west (an alias), module.m:aws (in a module).
+	Name string `json:"name"`
+	// Arguments are the endpoint-like arguments it sets (as a constant or
+	// from references), sorted.
+	Arguments []string `json:"arguments"`
+}
+
+// EndpointArgument reports whether a provider argument names where the
+// provider connects: endpoint, endpoints, address, host, or one ending in
+// _url.
+func EndpointArgument(name string) bool {
+	switch name {
+	case "endpoint", "endpoints", "address", "host":
+		return true
+	}
+	return strings.HasSuffix(name, "_url")
+}
+
 // ConfigInfo is what a reader collects from the plan for the
 // configuration fields of the Plan (Finish). The reference decoder uses it
 // too, so that both readers resolve provisioners and providers alike.
@@ -181,7 +206,24 @@ type ConfigInfo struct {
 	Have      bool
 	resources []ConfigResource
 	providers map[string]struct{}
+	endpoints []ProviderEndpoint
 	cands     []runCand
+}
+
+// NoteProviderConfig records a provider configuration (its key in
+// provider_config, its local name and the arguments its expressions set)
+// when it sets an endpoint-like argument.
+func (ci *ConfigInfo) NoteProviderConfig(key, name string, args []string) {
+	var set []string
+	for _, a := range args {
+		if EndpointArgument(a) && !slices.Contains(set, a) {
+			set = append(set, a)
+		}
+	}
+	if len(set) > 0 {
+		sort.Strings(set)
+		ci.endpoints = append(ci.endpoints, ProviderEndpoint{Provider: name, Name: key, Arguments: set})
+	}
 }
 
 // runCand is a managed change that may run provisioners.
@@ -266,6 +308,8 @@ func (ci *ConfigInfo) Finish(p *Plan) error {
 		p.Providers = append(p.Providers, prov)
 	}
 	sort.Strings(p.Providers)
+	sort.Slice(ci.endpoints, func(i, j int) bool { return ci.endpoints[i].Name < ci.endpoints[j].Name })
+	p.ProviderEndpoints = ci.endpoints
 	byAddr := map[string][]Provisioner{}
 	for _, r := range ci.resources {
 		byAddr[r.Address] = append(byAddr[r.Address], r.Provisioners...)

@@ -2,7 +2,10 @@ package planformat
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/planguard/terraform-provider-planguard/internal/canonjson"
 )
@@ -31,4 +34,37 @@ func CanonicalIdentity(raw []byte, what func() string) (string, error) {
 		return "", nil
 	}
 	return string(c), nil
+}
+
+// IdentityValues returns the leaf string values of a resource identity in
+// canonical form (see CanonicalIdentity), depth first with members in name
+// order: what a policy's ids globs are matched against besides the
+// object's id. It returns nil for "" (and for anything that is not JSON,
+// which a canonical form always is).
+func IdentityValues(canonical string) []string {
+	if canonical == "" {
+		return nil
+	}
+	var v any
+	if json.Unmarshal([]byte(canonical), &v) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			out = append(out, v)
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				walk(v[k])
+			}
+		}
+	}
+	walk(v)
+	return out
 }

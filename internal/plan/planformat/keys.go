@@ -37,7 +37,7 @@ var Keys = KeyLists{
 	Resource: []string{"mode", "address", "type", "values", "identity"},
 	// The keys read in the configuration.
 	Config:         []string{"provider_config", "root_module"},
-	ProviderConfig: []string{"full_name"},
+	ProviderConfig: []string{"expressions", "full_name", "name"},
 	ConfigModule:   []string{"resources", "module_calls"},
 	ModuleCall:     []string{"module"},
 	ConfigResource: []string{"type", "name", "provisioners"},

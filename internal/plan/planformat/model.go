@@ -170,6 +170,10 @@ type Plan struct {
 	// planning mode and the dependency lock file. nil when the plan was
 	// read as JSON.
 	Saved *planfile.File
+	// ProviderEndpoints are the provider configurations that set an
+	// endpoint-like argument (see EndpointArgument), sorted by name; nil
+	// when none.
+	ProviderEndpoints []ProviderEndpoint
 	// Providers are the provider source addresses the plan uses, sorted
 	// and distinct: every provider_config full_name and every
 	// provider_name of resource_changes, resource_drift,

@@ -24,13 +24,17 @@ func (d *jsonReader) configuration() error {
 			_, err := d.object("configuration.provider_config", true, func(key string) error {
 				what := "configuration.provider_config[" + strconv.Quote(key) + "]"
 				_, err := d.object(what, false, func(key string) error {
-					if key != "full_name" {
-						if err := planformat.CaseVariant([]byte(key), planformat.Keys.ProviderConfig, name(what)); err != nil {
-							return err
+					var err error
+					switch key {
+					case "full_name", "name":
+						_, err = d.str(what+"."+key, true)
+					case "expressions":
+						_, err = d.object(what+".expressions", true, func(string) error { return d.skip() })
+					default:
+						if err = planformat.CaseVariant([]byte(key), planformat.Keys.ProviderConfig, name(what)); err == nil {
+							err = d.skip()
 						}
-						return d.skip()
 					}
-					_, err := d.str(what+".full_name", true)
 					return err
 				})
 				return err
@@ -176,9 +180,14 @@ func fullConfig(tp *tfjson.Plan, p *planformat.Plan) error {
 		ci.NoteChange(&p.Changes[i])
 	}
 	if tp.Config != nil {
-		for _, pc := range tp.Config.ProviderConfigs {
+		for key, pc := range tp.Config.ProviderConfigs {
 			if pc != nil {
 				ci.NoteProvider(pc.FullName)
+				args := make([]string, 0, len(pc.Expressions))
+				for arg := range pc.Expressions {
+					args = append(args, arg)
+				}
+				ci.NoteProviderConfig(key, pc.Name, args)
 			}
 		}
 		if tp.Config.RootModule != nil {

@@ -147,7 +147,7 @@ func TestApproveWithCertificate(t *testing.T) {
 	if err != nil || len(blocks) != 1 {
 		t.Fatalf("load %s: %v", out, err)
 	}
-	payload, err := blocks[0].Approval.Statement.Payload()
+	payload, err := blocks[0].Approval.Payload()
 	if err != nil {
 		t.Fatal(err)
 	}

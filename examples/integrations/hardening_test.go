@@ -856,7 +856,7 @@ author=$4`},
 			t.Errorf("wrapper mutation %q: %q is not in the wrapper: update the test", name, m[0])
 			continue
 		}
-		if len(atlantisProblems("mutated", yamlMap(t, repos), strings.Replace(wrapper, m[0], m[1], -1))) == 0 {
+		if len(atlantisProblems("mutated", yamlMap(t, repos), strings.ReplaceAll(wrapper, m[0], m[1]))) == 0 {
 			t.Errorf("the checker accepts the wrapper with %s", name)
 		}
 	}

@@ -109,7 +109,7 @@ func (a *analyzer) arith(x syntax.ArithmExpr, where string) {
 				return false
 			}
 		case *syntax.SglQuoted, *syntax.DblQuoted:
-			if w := (&syntax.Word{Parts: []syntax.WordPart{n.(syntax.WordPart)}}); subscriptRe.MatchString(a.word(w).s) {
+			if wp, ok := n.(syntax.WordPart); ok && subscriptRe.MatchString(a.word(&syntax.Word{Parts: []syntax.WordPart{wp}}).s) {
 				a.refuse("%s holds a command substitution in an array subscript", where)
 				return false
 			}

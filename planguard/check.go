@@ -48,8 +48,10 @@ func (c *checkFlags) register(fs *flags) {
 }
 
 // check runs the gate (check.Checker) on planPath with the flags' policy,
-// time, author and audit log; an error means exit 2, and is audited.
-func (c *checkFlags) check(ctx context.Context, e *env, planPath string) (*check.Result, error) {
+// time, author and audit log; an error means exit 2, and is audited. apply
+// says planguard applies the plan next (check.Request.Apply: the result
+// holds the room to apply in).
+func (c *checkFlags) check(ctx context.Context, e *env, planPath string, apply bool) (*check.Result, error) {
 	checker := &check.Checker{Logger: e.log}
 	if c.auditLog != "" {
 		checker.Audit = check.FileAudit{Path: c.auditLog}
@@ -72,7 +74,7 @@ func (c *checkFlags) check(ctx context.Context, e *env, planPath string) (*check
 		return nil, err
 	}
 	e.log.Debug("policy loaded", "path", c.policy)
-	return checker.Check(ctx, check.Request{Policy: pol, Trust: trust, Now: t, Author: author,
+	return checker.Check(ctx, check.Request{Policy: pol, Trust: trust, Now: t, Author: author, Apply: apply,
 		Plan: check.PlanSource{Path: planPath, Stdin: e.stdin, TerraformBin: c.tfBin, Getenv: e.getenv}})
 }
 
@@ -99,7 +101,7 @@ itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 	if err != nil {
 		return exitError, err
 	}
-	res, err := cf.check(context.Background(), e, fs.Arg(0))
+	res, err := cf.check(context.Background(), e, fs.Arg(0), false)
 	if err != nil {
 		renderer.failed(e, err)
 		return exitError, err

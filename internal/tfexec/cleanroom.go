@@ -51,7 +51,8 @@ type RoomOptions struct {
 // NewRoom builds a Room: a new private directory holding the plan's
 // configuration snapshot (planfile.ExtractConfig) and LockFile, where
 // `Bin init -backend=false -get=false -input=false -lockfile=readonly`
-// installs the providers. -backend=false: the backend is the one the plan
+// installs the providers (unless the CLI configuration has dev_overrides,
+// which Terraform says to use without init). -backend=false: the backend is the one the plan
 // records (apply and show of a saved plan use it); -get=false: the modules
 // are the snapshot's, not fetched again; -lockfile=readonly: only the
 // locked versions and hashes are accepted.
@@ -74,6 +75,12 @@ func (r *Room) build(ctx context.Context, o RoomOptions) error {
 	}
 	if err := planfile.ExtractConfig(o.PlanPath, r.Dir); err != nil {
 		return fmt.Errorf("configuration snapshot of the saved plan: %w", err)
+	}
+	if DevOverrides(Lookup(r.Env)) {
+		// Terraform and OpenTofu say to skip init under dev_overrides (it
+		// would look the overridden providers up in their registry); only
+		// allowed without the policy's lock_file (CheckEnv).
+		return nil
 	}
 	out := &limitedBuffer{max: MaxStderr}
 	cmd := exec.CommandContext(ctx, o.Bin, "init", "-backend=false", "-get=false", "-input=false", "-lockfile=readonly", "-no-color")

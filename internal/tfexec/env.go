@@ -70,6 +70,19 @@ func CheckEnv(getenv func(string) string, lockPinned bool) error {
 	return nil
 }
 
+// DevOverrides reports whether a CLI configuration terraform would read
+// under getenv has dev_overrides.
+func DevOverrides(getenv func(string) string) bool {
+	for _, p := range cliConfigFiles(getenv) {
+		if src, err := os.ReadFile(p); err == nil {
+			if found, err := hasDevOverrides(src, p); err == nil && found {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // cliConfigFiles lists the CLI configuration files terraform (or tofu)
 // would read under getenv.
 func cliConfigFiles(getenv func(string) string) []string {

@@ -255,6 +255,27 @@ protect "database" {
 		prodIntact("apply of the swapped-provider plan")
 	})
 
+	step("provider swapped in the plugin cache", func() {
+		w := l.dir("cache", prodSrc+object("cache", filepath.Join(root, "objects", "cache3")))
+		cache := filepath.Join(root, "plugin-cache")
+		testbin.Mirror(t, cache, testbin.TestObjSource, "0.1.0", swapBin)
+		// The author's CLI configuration: the job's mirror, and a plugin
+		// cache holding the swapped build, taken and locked at init.
+		rc := filepath.Join(w.dir, "author.tfrc")
+		writeFile(t, rc, fmt.Sprintf("plugin_cache_dir = %q\nprovider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", cache, l.mirror))
+		w.env = append(w.env, "TF_CLI_CONFIG_FILE="+rc, "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE=true")
+		planIn(w)
+		if !l.exists(swappedMark) {
+			t.Fatal("the author's plan did not use the cached swapped build (the test proves nothing)")
+		}
+		_ = os.Remove(swappedMark)
+		w.env = append(w.env, "TF_CLI_CONFIG_FILE="+l.rc)
+		contains(t, pg(w, 2, "check", "tfplan"), "not in the trusted lock file")
+		if l.exists(swappedMark) {
+			t.Fatal("the swapped provider ran in the gate")
+		}
+	})
+
 	step("dev_overrides in the CLI configuration", func() {
 		w := l.dir("devoverrides", prodSrc)
 		planIn(w)

@@ -308,6 +308,9 @@ protect "database" {
 		_ = os.Remove(filepath.Join(bare.dir, "main.tf"))
 		b, _ := os.ReadFile(filepath.Join(w.dir, "tfplan"))
 		writeFile(t, filepath.Join(bare.dir, "tfplan"), string(b))
+		// The job's TF_WORKSPACE does not choose the state either: the
+		// plan's recorded workspace does.
+		bare.env = append(bare.env, "TF_WORKSPACE=evil")
 		pg(bare, 0, "apply", "tfplan")
 		if !l.exists(newObj) || !strings.Contains(readFile(t, l.prodState), newObj) {
 			t.Fatal("the plan was not applied to the pinned state")

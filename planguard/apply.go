@@ -42,7 +42,7 @@ func attestedRoom(ctx context.Context, tfBin string, e *env, pinned string) (*tf
 	if err != nil {
 		return nil, err
 	}
-	return tfexec.NewRoom(ctx, tfexec.RoomOptions{Bin: tfexec.Find(tfBin, e.getenv), PlanPath: pinned, LockFile: saved.LockFile})
+	return tfexec.NewRoom(ctx, tfexec.RoomOptions{Bin: tfexec.Find(tfBin, e.getenv), PlanPath: pinned, LockFile: saved.LockFile, Workspace: saved.Backend.Workspace})
 }
 
 func runApply(e *env, args []string) (int, error) {

@@ -72,7 +72,7 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 	if !lockPinned && !req.Apply {
 		return nil, nil // show where the plan was made, as before
 	}
-	room, err := tfexec.NewRoom(p.ctx, tfexec.RoomOptions{Bin: tfexec.Find(req.Plan.TerraformBin, req.Plan.Getenv), PlanPath: pinnedPath, LockFile: lock, Env: req.Plan.Env})
+	room, err := tfexec.NewRoom(p.ctx, tfexec.RoomOptions{Bin: tfexec.Find(req.Plan.TerraformBin, req.Plan.Getenv), PlanPath: pinnedPath, LockFile: lock, Env: req.Plan.Env, Workspace: saved.Backend.Workspace})
 	if err != nil {
 		return nil, err
 	}

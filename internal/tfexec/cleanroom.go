@@ -44,6 +44,11 @@ type RoomOptions struct {
 	// Env is the environment (nil = planguard's own); it chooses the CLI
 	// configuration, hence how providers are installed.
 	Env []string
+	// Workspace is the workspace the plan records, so that the apply
+	// writes that workspace's state whatever the job's TF_WORKSPACE says:
+	// the room's TF_WORKSPACE is unset for "default" and Workspace
+	// otherwise ("" = leave the environment's).
+	Workspace string
 	// Output receives init's output (nil = discarded).
 	Output io.Writer
 }
@@ -62,6 +67,20 @@ func NewRoom(ctx context.Context, o RoomOptions) (*Room, error) {
 		return nil, err
 	}
 	r := &Room{Dir: dir, Env: RoomEnv(o.Env)}
+	if o.Workspace != "" {
+		env := r.Env[:0]
+		for _, kv := range r.Env {
+			if !strings.HasPrefix(kv, "TF_WORKSPACE=") {
+				env = append(env, kv)
+			}
+		}
+		r.Env = env
+		if o.Workspace != "default" {
+			// The room has no selected workspace (.terraform/environment):
+			// without TF_WORKSPACE it is "default".
+			r.Env = append(env, "TF_WORKSPACE="+o.Workspace)
+		}
+	}
 	if err := r.build(ctx, o); err != nil {
 		r.Cleanup()
 		return nil, err

@@ -79,3 +79,10 @@ func TestLocalStateArgs(t *testing.T) {
 		}
 	}
 }
+
+func TestRoomEnv(t *testing.T) {
+	env := RoomEnv([]string{"A=1", "TF_DATA_DIR=/x", "TF_CLI_ARGS=-x", "TF_CLI_ARGS_init=-plugin-dir=/p", "TF_CLI_ARGS_show=-y", "TF_CLI_ARGS_apply=-no-color"})
+	if !reflect.DeepEqual(env, []string{"A=1", "TF_CLI_ARGS_apply=-no-color"}) {
+		t.Errorf("RoomEnv = %q", env)
+	}
+}

@@ -50,13 +50,15 @@ func runApply(e *env, args []string) (int, error) {
 		`Check a saved plan and apply exactly that file when allowed. planguard pins the file
 (copies and hashes it), checks the copy, refuses if the original changed meanwhile, and
 runs 'terraform apply' on the pinned copy: no other plan can slip in between check and
-apply. It needs nothing but the plan file: show and apply run in a new private
-directory built from the plan's own configuration snapshot and a trusted lock file
-(the policy's lock_file, else the plan's own), initialised with 'terraform init
--backend=false -get=false -lockfile=readonly' and the job's CLI configuration; no file
-of the working directory (override files, terraform.d, .terraform) is used, and the
-state is the backend the plan records. Do not run 'terraform init' first. With --attestation it verifies an attestation from an earlier 'check --attest'
+apply. With --attestation it verifies an attestation from an earlier 'check --attest'
 instead of checking again (for pipelines where check and apply run in separate jobs).
+
+It needs nothing but the plan file: show and apply run in a new private directory
+built from the plan's own configuration snapshot and lock file (checked against the
+policy's lock_file first), initialised with 'terraform init -backend=false -get=false
+-lockfile=readonly' and the job's CLI configuration. No file of the working directory
+(override files, terraform.d, .terraform, the lock file) is used; the state is the
+backend and workspace the plan records. Do not run 'terraform init' first.
 Exit status: 0 applied, 1 blocked (nothing applied), 2 error (nothing applied, or the
 apply failed).
 

@@ -67,8 +67,12 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 				return nil, err
 			}
 		}
-		lock = pol.LockFile
 	}
+	// The room gets the plan's own lock file, now known to lock only
+	// trusted versions and hashes: Terraform applies a saved plan only with
+	// exactly the lock file it was made with (hashes included), so the
+	// trusted file itself, which may list more hashes (other platforms),
+	// would be refused.
 	if !lockPinned && !req.Apply {
 		return nil, nil // show where the plan was made, as before
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 // Room is a private working directory built from a saved plan alone: its
-// configuration snapshot, a trusted lock file, and the providers `terraform
+// configuration snapshot, its lock file (checked by the caller), and the providers `terraform
 // init` installed for that lock file. `show` and `apply` of the plan run
 // there, so no file of the directory the plan came from (override files,
 // terraform.d/plugins, .terraform/) is used.
@@ -39,7 +39,8 @@ type RoomOptions struct {
 	// PlanPath is the (pinned) saved plan.
 	PlanPath string
 	// LockFile is the lock file written as .terraform.lock.hcl: the
-	// policy's trusted one, else the plan's own.
+	// plan's own (Terraform applies a saved plan only with exactly it),
+	// checked against the policy's lock_file first when there is one.
 	LockFile []byte
 	// Env is the environment (nil = planguard's own); it chooses the CLI
 	// configuration, hence how providers are installed.

@@ -307,6 +307,29 @@ protect "database" {
 		}
 	})
 
+	step("apply --attestation refuses dev_overrides of a locked provider, applies from the plan alone", func() {
+		newObj := filepath.Join(root, "objects", "attested")
+		w := l.dir("attested", prodSrc+object("attested", newObj))
+		planIn(w)
+		gateKey := w.key("gate")
+		writeFile(t, filepath.Join(root, "gate_signers"), "planguard-gate namespaces=\"planguard-attestation\" "+readFile(t, gateKey+".pub"))
+		pg(w, 0, "check", "--attest=attest.json", "--attest-key="+gateKey, "tfplan")
+		pin := "--policy-sha256=" + strings.TrimSpace(w.pg(0, "policy-hash", "--policy="+l.policy))
+		apply := []string{"apply", "--attestation=" + filepath.Join(w.dir, "attest.json"), "--attestation-signers=" + filepath.Join(root, "gate_signers"), pin, "tfplan"}
+		dev := filepath.Join(root, "attest-dev.tfrc")
+		writeFile(t, dev, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", testbin.TestObjSource, filepath.Dir(swapBin)))
+		bare := l.dir("attested-apply", "")
+		_ = os.Remove(filepath.Join(bare.dir, "main.tf"))
+		writeFile(t, filepath.Join(bare.dir, "tfplan"), readFile(t, filepath.Join(w.dir, "tfplan")))
+		devEnv := *bare
+		devEnv.env = append(append([]string(nil), bare.env...), "TF_CLI_CONFIG_FILE="+dev)
+		contains(t, devEnv.pg(2, apply...), "dev_overrides replace provider")
+		bare.pg(0, apply...)
+		if l.exists(swappedMark) || !l.exists(newObj) || !strings.Contains(readFile(t, l.prodState), newObj) {
+			t.Fatal("the attested apply did not apply the plan to the pinned state with the trusted build")
+		}
+	})
+
 	step("apply from the plan file alone", func() {
 		newObj := filepath.Join(root, "objects", "one")
 		w := l.dir("plan1", prodSrc+object("one", newObj))

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
 	"github.com/planguard/terraform-provider-planguard/internal/planfile"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
@@ -41,6 +42,19 @@ func attestedRoom(ctx context.Context, tfBin string, e *env, pinned string) (*tf
 	saved, err := planfile.Read(pinned)
 	if err != nil {
 		return nil, err
+	}
+	// No check runs here to know whether the policy pins the lock file:
+	// refuse dev_overrides of any provider the plan locks (they would run
+	// another binary than the locked one).
+	overridden, err := tfexec.DevOverridden(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range overridden {
+		if _, locked := saved.Locks[lockfile.Normalize(src)]; locked {
+			return nil, withHint(fmt.Errorf("the CLI configuration's dev_overrides replace provider %s, which the plan's lock file locks: terraform would run another binary than the one the attested check allowed", src),
+				"apply with the job's own CLI configuration: an explicit provider_installation, no dev_overrides")
+		}
 	}
 	return tfexec.NewRoom(ctx, tfexec.RoomOptions{Bin: tfexec.Find(tfBin, e.getenv), PlanPath: pinned, LockFile: saved.LockFile, Workspace: saved.Backend.Workspace})
 }

@@ -70,6 +70,46 @@ func CheckEnv(getenv func(string) string, lockPinned bool) error {
 	return nil
 }
 
+// DevOverridden returns the provider source addresses (as the CLI
+// configuration writes them) that the dev_overrides of a CLI configuration
+// terraform would read under getenv name, and an error for a configuration
+// that does not parse.
+func DevOverridden(getenv func(string) string) ([]string, error) {
+	var out []string
+	for _, p := range cliConfigFiles(getenv) {
+		src, err := os.ReadFile(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("CLI configuration %s: %w", p, err)
+		}
+		f, err := hclv1.ParseBytes(src)
+		if err != nil {
+			return nil, fmt.Errorf("CLI configuration %s does not parse: %w", p, err)
+		}
+		hclv1ast.Walk(f.Node, func(n hclv1ast.Node) (hclv1ast.Node, bool) {
+			item, ok := n.(*hclv1ast.ObjectItem)
+			if !ok || len(item.Keys) == 0 {
+				return n, true
+			}
+			if v, _ := item.Keys[len(item.Keys)-1].Token.Value().(string); v == "dev_overrides" {
+				if obj, ok := item.Val.(*hclv1ast.ObjectType); ok {
+					for _, e := range obj.List.Items {
+						if len(e.Keys) > 0 {
+							if k, ok := e.Keys[0].Token.Value().(string); ok {
+								out = append(out, k)
+							}
+						}
+					}
+				}
+			}
+			return n, true
+		})
+	}
+	return out, nil
+}
+
 // DevOverrides reports whether a CLI configuration terraform would read
 // under getenv has dev_overrides.
 func DevOverrides(getenv func(string) string) bool {

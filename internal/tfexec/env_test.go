@@ -86,3 +86,14 @@ func TestRoomEnv(t *testing.T) {
 		t.Errorf("RoomEnv = %q", env)
 	}
 }
+
+func TestDevOverridden(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "rc")
+	if err := os.WriteFile(p, []byte("provider_installation {\n  dev_overrides {\n    \"example.com/a/b\" = \"/x\"\n    \"c/d\" = \"/y\"\n  }\n  direct {}\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := DevOverridden(Lookup([]string{"TF_CLI_CONFIG_FILE=" + p, "HOME=" + t.TempDir()}))
+	if err != nil || !reflect.DeepEqual(got, []string{"example.com/a/b", "c/d"}) {
+		t.Errorf("DevOverridden = %q, %v", got, err)
+	}
+}

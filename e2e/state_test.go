@@ -43,11 +43,7 @@ var (
 func testObjBins(t *testing.T) {
 	t.Helper()
 	objOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "planguard-testobj-")
-		if err != nil {
-			objErr = err
-			return
-		}
+		dir := binDir // built once, removed by TestMain
 		objBin, swapBin, swappedMark = filepath.Join(dir, "trusted"), filepath.Join(dir, "swapped"), filepath.Join(dir, "swapped-provider-ran")
 		for _, b := range [][]string{{"-o", objBin}, {"-ldflags", "-X main.marker=" + swappedMark, "-o", swapBin}} {
 			cmd := exec.Command("go", append(append([]string{"build", "-trimpath"}, b...), "./e2e/testprovider")...)

@@ -115,7 +115,7 @@ func (r *Room) build(ctx context.Context, o RoomOptions) error {
 		if errors.As(err, &ee) {
 			return &StartError{Bin: o.Bin, Err: err}
 		}
-		return fmt.Errorf("`%s init` of the saved plan's configuration with the trusted lock file: %v:\n%s", o.Bin, err, strings.TrimSpace(out.String()))
+		return fmt.Errorf("`%s init` of the saved plan's configuration and lock file: %w:\n%s", o.Bin, err, strings.TrimSpace(out.String()))
 	}
 	return nil
 }

@@ -82,7 +82,9 @@ func runCheck(e *env, args []string) (int, error) {
 	fs := newFlags("check", "planguard check [flags] PLAN",
 		`Check a plan against the policy. PLAN is the output of 'terraform show -json', '-' for
 that JSON on stdin, or a binary saved plan (then planguard runs 'terraform show -json'
-itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
+itself). Under a policy state block PLAN must be the saved plan; under lock_file the
+saved plan is shown in a private directory built from the plan alone (see apply).
+Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 		`  terraform plan -out tfplan
   planguard check tfplan && terraform apply tfplan
   terraform show -json tfplan | planguard check --format markdown - > comment.md

@@ -27,8 +27,13 @@ type ManifestModule struct {
 	Dir     string `json:"Dir"`
 }
 
-// maxSnapshotFile bounds one configuration file written by ExtractConfig.
-const maxSnapshotFile = 16 << 20
+// Bounds of what ExtractConfig writes: one configuration file, and all of
+// them (a configuration is kilobytes to a few megabytes; a compressed
+// archive could otherwise fill the disk).
+const (
+	maxSnapshotFile  = 16 << 20
+	maxSnapshotTotal = 256 << 20
+)
 
 // ExtractConfig writes the configuration snapshot of the saved plan at
 // planPath into dir (an empty directory the caller owns): each module's
@@ -79,6 +84,7 @@ func ExtractConfig(planPath, dir string) error {
 	if _, ok := dirs[""]; !ok {
 		return fmt.Errorf("%w: tfconfig/modules.json does not list the root module", ErrMalformed)
 	}
+	var total uint64
 	for _, e := range zr.File {
 		rest, ok := strings.CutPrefix(e.Name, configPrefix+"m-")
 		if !ok {
@@ -95,6 +101,9 @@ func ExtractConfig(planPath, dir string) error {
 		target := path.Join(d, name)
 		if err := safeRel(target, false); err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrMalformed, e.Name, err)
+		}
+		if total += e.UncompressedSize64; total > maxSnapshotTotal {
+			return fmt.Errorf("%w: the configuration snapshot holds more than %d bytes", ErrMalformed, maxSnapshotTotal)
 		}
 		if err := writeEntry(e, filepath.Join(dir, filepath.FromSlash(target))); err != nil {
 			return fmt.Errorf("write %s: %w", e.Name, err)

@@ -208,7 +208,8 @@ func pinStory(t *testing.T, tf string) {
 	if err := json.Unmarshal([]byte(cmdOut[strings.Index(cmdOut, "{"):strings.LastIndex(cmdOut, "}")+1]), &rep); err != nil {
 		t.Fatalf("json report: %v\n%s", err, cmdOut)
 	}
-	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], `"agent@example.com"`) || rep.PolicySHA256 != pin {
+	// Two warnings: the author's, and (no lock_file) provider binaries not pinned.
+	if len(rep.Warnings) != 2 || !strings.Contains(rep.Warnings[0], `"agent@example.com"`) || !strings.Contains(rep.Warnings[1], "provider binaries were not pinned") || rep.PolicySHA256 != pin {
 		t.Fatalf("json report: %+v", rep)
 	}
 	// The approved destruction, applied exactly, with the pin.

@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
+	"github.com/planguard/terraform-provider-planguard/internal/planfile"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
 )
@@ -30,6 +32,33 @@ func pinPlan(ctx context.Context, path string) (*tfexec.Pinned, error) {
 	return p, err
 }
 
+// attestedRoom builds the room an attested plan is applied in: no check
+// runs here, so the lock file written is the plan's own (which the
+// attested check judged against the policy's lock_file, if it had one).
+func attestedRoom(ctx context.Context, tfBin string, e *env, pinned string) (*tfexec.Room, error) {
+	if err := tfexec.CheckEnv(e.getenv, false); err != nil {
+		return nil, err
+	}
+	saved, err := planfile.Read(pinned)
+	if err != nil {
+		return nil, err
+	}
+	// No check runs here to know whether the policy pins the lock file:
+	// refuse dev_overrides of any provider the plan locks (they would run
+	// another binary than the locked one).
+	overridden, err := tfexec.DevOverridden(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range overridden {
+		if _, locked := saved.Locks[lockfile.Normalize(src)]; locked {
+			return nil, withHint(fmt.Errorf("the CLI configuration's dev_overrides replace provider %s, which the plan's lock file locks: terraform would run another binary than the one the attested check allowed", src),
+				"apply with the job's own CLI configuration: an explicit provider_installation, no dev_overrides")
+		}
+	}
+	return tfexec.NewRoom(ctx, tfexec.RoomOptions{Bin: tfexec.Find(tfBin, e.getenv), PlanPath: pinned, LockFile: saved.LockFile, Workspace: saved.Backend.Workspace})
+}
+
 func runApply(e *env, args []string) (int, error) {
 	fs := newFlags("apply", "planguard apply [check flags] PLANFILE [-- terraform apply flags]",
 		`Check a saved plan and apply exactly that file when allowed. planguard pins the file
@@ -37,6 +66,13 @@ func runApply(e *env, args []string) (int, error) {
 runs 'terraform apply' on the pinned copy: no other plan can slip in between check and
 apply. With --attestation it verifies an attestation from an earlier 'check --attest'
 instead of checking again (for pipelines where check and apply run in separate jobs).
+
+It needs nothing but the plan file: show and apply run in a new private directory
+built from the plan's own configuration snapshot and lock file (checked against the
+policy's lock_file first), initialised with 'terraform init -backend=false -get=false
+-lockfile=readonly' and the job's CLI configuration. No file of the working directory
+(override files, terraform.d, .terraform, the lock file) is used; the state is the
+backend and workspace the plan records. Do not run 'terraform init' first.
 Exit status: 0 applied, 1 blocked (nothing applied), 2 error (nothing applied, or the
 apply failed).
 
@@ -121,6 +157,10 @@ TF_CLI_ARGS_apply words outside that list.`,
 	defer pin.Cleanup()
 	pinned, sum := pin.Path, pin.SHA256
 
+	// The room: a private directory built from the plan alone, where
+	// terraform shows and applies it (tfexec.Room).
+	var room *tfexec.Room
+	defer func() { room.Cleanup() }()
 	if a.path != "" {
 		if a.now, err = parseNow(cf.now); err != nil {
 			return exitError, err
@@ -135,15 +175,22 @@ TF_CLI_ARGS_apply words outside that list.`,
 			return exitBlock, nil
 		}
 		fmt.Fprintf(e.stderr, "planguard: attestation verified for plan sha256 %s\n", sum)
+		if room, err = attestedRoom(ctx, cf.tfBin, e, pinned); err != nil {
+			return exitError, err
+		}
 	} else {
 		renderer, err := cf.renderer(e, planPath)
 		if err != nil {
 			return exitError, err
 		}
-		res, err := cf.check(ctx, e, pinned)
+		res, err := cf.check(ctx, e, pinned, true)
 		if err != nil {
 			renderer.failed(e, err)
 			return exitError, err
+		}
+		room = res.Room
+		if room == nil {
+			return exitError, errors.New("internal error: the check of a saved plan built no room to apply it in")
 		}
 		if res.Report.Plan.SHA256 != sum {
 			return exitError, fmt.Errorf("internal error: checked plan hash %s differs from pinned %s", res.Report.Plan.SHA256, sum)
@@ -170,9 +217,23 @@ TF_CLI_ARGS_apply words outside that list.`,
 		return exitError, fmt.Errorf("interrupted (%w) before terraform apply ran; nothing applied", err)
 	}
 	bin := tfexec.Find(cf.tfBin, e.getenv)
-	cmdArgs := applyCommand(extra, pinned)
+	// A local backend's relative state path names a file of the directory
+	// planguard runs in, not of the room.
+	wd, err := os.Getwd()
+	if err != nil {
+		return exitError, err
+	}
+	saved, err := planfile.Read(pinned)
+	if err != nil {
+		return exitError, err
+	}
+	stateArgs, err := tfexec.LocalStateArgs(saved.Backend, wd)
+	if err != nil {
+		return exitError, err
+	}
+	cmdArgs := applyCommand(append(stateArgs, extra...), pinned)
 	fmt.Fprintf(e.stderr, "planguard: running %s %s\n", bin, strings.Join(cmdArgs, " "))
-	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Stdout: e.stdout, Stderr: e.stderr})
+	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: e.stdout, Stderr: e.stderr})
 	var ee *exec.ExitError
 	var ie *tfexec.InterruptedError
 	switch {

@@ -48,8 +48,10 @@ func (c *checkFlags) register(fs *flags) {
 }
 
 // check runs the gate (check.Checker) on planPath with the flags' policy,
-// time, author and audit log; an error means exit 2, and is audited.
-func (c *checkFlags) check(ctx context.Context, e *env, planPath string) (*check.Result, error) {
+// time, author and audit log; an error means exit 2, and is audited. apply
+// says planguard applies the plan next (check.Request.Apply: the result
+// holds the room to apply in).
+func (c *checkFlags) check(ctx context.Context, e *env, planPath string, apply bool) (*check.Result, error) {
 	checker := &check.Checker{Logger: e.log}
 	if c.auditLog != "" {
 		checker.Audit = check.FileAudit{Path: c.auditLog}
@@ -72,7 +74,7 @@ func (c *checkFlags) check(ctx context.Context, e *env, planPath string) (*check
 		return nil, err
 	}
 	e.log.Debug("policy loaded", "path", c.policy)
-	return checker.Check(ctx, check.Request{Policy: pol, Trust: trust, Now: t, Author: author,
+	return checker.Check(ctx, check.Request{Policy: pol, Trust: trust, Now: t, Author: author, Apply: apply,
 		Plan: check.PlanSource{Path: planPath, Stdin: e.stdin, TerraformBin: c.tfBin, Getenv: e.getenv}})
 }
 
@@ -80,7 +82,9 @@ func runCheck(e *env, args []string) (int, error) {
 	fs := newFlags("check", "planguard check [flags] PLAN",
 		`Check a plan against the policy. PLAN is the output of 'terraform show -json', '-' for
 that JSON on stdin, or a binary saved plan (then planguard runs 'terraform show -json'
-itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
+itself). Under a policy state block PLAN must be the saved plan; under lock_file the
+saved plan is shown in a private directory built from the plan alone (see apply).
+Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 		`  terraform plan -out tfplan
   planguard check tfplan && terraform apply tfplan
   terraform show -json tfplan | planguard check --format markdown - > comment.md
@@ -99,7 +103,7 @@ itself). Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 	if err != nil {
 		return exitError, err
 	}
-	res, err := cf.check(context.Background(), e, fs.Arg(0))
+	res, err := cf.check(context.Background(), e, fs.Arg(0), false)
 	if err != nil {
 		renderer.failed(e, err)
 		return exitError, err

@@ -8,6 +8,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -15,8 +16,10 @@ import (
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
+	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
 	"github.com/planguard/terraform-provider-planguard/internal/trust"
 )
 
@@ -49,6 +52,12 @@ type Request struct {
 	// block itself (serve: the run's organization and workspace), so plan
 	// JSON is not refused for want of the saved plan's backend.
 	StatePinnedElsewhere bool
+	// Apply says planguard applies the plan after this check: a saved
+	// plan is then shown in a room built from the plan alone (tfexec.Room;
+	// Result.Room, which the caller cleans up and applies in), and no file
+	// of the working directory is read. Without Apply, a saved plan is
+	// shown in such a room only when the policy sets lock_file.
+	Apply bool
 	// Now is the time approvals are judged at (required: a zero time is an
 	// error, since every approval would be unexpired then).
 	Now time.Time
@@ -64,6 +73,9 @@ type Result struct {
 	Plan *plan.Plan
 	// PolicySHA256 is the policy hash (policy and trust files) decided under.
 	PolicySHA256 string
+	// Room is, for Request.Apply, where the saved plan was shown and is
+	// to be applied; the caller cleans it up.
+	Room *tfexec.Room
 }
 
 // Checker runs checks. The zero value checks and records nothing.
@@ -122,16 +134,40 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	// and imports; not keeping other creates and no-ops, nor unprotected
 	// prior objects, keeps memory flat on huge plans.
 	src := req.Plan
-	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: gate.KeepPrior(pol), Dir: src.Dir, Env: src.Env, Context: ctx})
-	if err != nil {
+	pins := &pinner{ctx: ctx, req: req}
+	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: gate.KeepPrior(pol), Dir: src.Dir, Env: src.Env, Context: ctx,
+		BeforeShow: pins.beforeShow})
+	keepRoom := false
+	defer func() {
+		if !keepRoom {
+			pins.room.Cleanup()
+		}
+	}()
+	var mismatch *policy.StateMismatch
+	var untrusted *lockfile.Untrusted
+	var envErr *tfexec.EnvError
+	switch {
+	case errors.As(err, &mismatch), errors.As(err, &untrusted), errors.As(err, &envErr):
+		return nil, err // their hints say what to do
+	case err != nil:
 		return nil, hint.With(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
+	}
+	if p.Saved == nil && pol.State != nil && !req.StatePinnedElsewhere {
+		return nil, hint.With(ErrPlanJSONUnderStatePin, "pass the saved plan ('terraform plan -out FILE'), not its JSON")
 	}
 	log.Debug("plan read", "changes", len(p.Changes), "approvals", len(p.Approvals), "sha256", p.SHA256)
 	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author})
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Report: rep, Plan: p, PolicySHA256: pol.Hash}, nil
+	if p.Saved != nil && pol.LockFilePath == "" {
+		rep.Warnings = append(rep.Warnings, notPinnedWarning)
+	}
+	res := &Result{Report: rep, Plan: p, PolicySHA256: pol.Hash}
+	if req.Apply {
+		res.Room, keepRoom = pins.room, true
+	}
+	return res, nil
 }
 
 func (c *Checker) now() time.Time {

@@ -22,6 +22,8 @@ type Provider struct {
 	Source string
 	// Version is the locked version.
 	Version string
+	// Constraints are the version constraints the configuration gave, or "".
+	Constraints string
 	// Hashes are the locked package hashes ("h1:…", "zh:…").
 	Hashes []string
 }
@@ -43,6 +45,9 @@ var (
 // version and a list of hashes, each source once. filename names the
 // source in messages.
 func Parse(src []byte, filename string) (Locks, error) {
+	if err := checkNesting(src); err != nil {
+		return nil, fmt.Errorf("lock file %s: %w", filename, err)
+	}
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("lock file %s: %w", filename, diags)
@@ -71,7 +76,8 @@ func Parse(src []byte, filename string) (Locks, error) {
 
 func decodeProvider(b *hcl.Block) (Provider, error) {
 	p := Provider{Source: b.Labels[0]}
-	if strings.Count(p.Source, "/") != 2 {
+	parts := strings.Split(p.Source, "/")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" || strings.ContainsAny(p.Source, " \t\r\n") {
 		return p, fmt.Errorf("%s: provider %q: want a full source address HOST/NAMESPACE/TYPE", b.DefRange, p.Source)
 	}
 	content, diags := b.Body.Content(providerSchema)
@@ -83,6 +89,13 @@ func decodeProvider(b *hcl.Block) (Provider, error) {
 		return p, fmt.Errorf("%s: provider %q: version must be a string", b.DefRange, p.Source)
 	}
 	p.Version = v.AsString()
+	if a, ok := content.Attributes["constraints"]; ok {
+		cv, diags := a.Expr.Value(nil)
+		if diags.HasErrors() || cv.IsNull() || !cv.IsKnown() || cv.Type() != cty.String {
+			return p, fmt.Errorf("%s: provider %q: constraints must be a string", a.Range, p.Source)
+		}
+		p.Constraints = cv.AsString()
+	}
 	if a, ok := content.Attributes["hashes"]; ok {
 		hv, diags := a.Expr.Value(nil)
 		if diags.HasErrors() || hv.IsNull() || !hv.IsWhollyKnown() || !(hv.Type().IsTupleType() || hv.Type().IsListType()) {
@@ -94,14 +107,37 @@ func decodeProvider(b *hcl.Block) (Provider, error) {
 				return p, fmt.Errorf("%s: provider %q: hashes must be a list of strings", a.Range, p.Source)
 			}
 			h := e.AsString()
-			scheme, _, ok := strings.Cut(h, ":")
-			if !ok || scheme == "" {
+			scheme, val, ok := strings.Cut(h, ":")
+			if !ok || scheme == "" || val == "" {
 				return p, fmt.Errorf("%s: provider %q: hash %q has no scheme (h1:, zh:)", a.Range, p.Source, h)
 			}
 			p.Hashes = append(p.Hashes, h)
 		}
 	}
 	return p, nil
+}
+
+// maxNesting bounds the brackets open at once in a lock file (two in what
+// terraform init writes): hclsyntax's parser recurses once per level, and a
+// deep enough nesting would overflow the stack rather than fail.
+const maxNesting = 32
+
+// checkNesting refuses src with brackets nested deeper than maxNesting
+// (brackets in strings and comments count too: none in what terraform init
+// writes).
+func checkNesting(src []byte) error {
+	depth := 0
+	for _, c := range src {
+		switch c {
+		case '{', '[', '(':
+			if depth++; depth > maxNesting {
+				return fmt.Errorf("brackets nested deeper than %d", maxNesting)
+			}
+		case '}', ']', ')':
+			depth--
+		}
+	}
+	return nil
 }
 
 // Normalize lower-cases a provider source address, as Terraform compares

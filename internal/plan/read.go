@@ -44,6 +44,12 @@ type Options struct {
 	// returns true for; nil keeps every object that has an id or an
 	// identity.
 	KeepPrior PriorFilter
+	// BeforeShow, when set, is called for a binary saved plan after its
+	// archive is read (saved) and before any tool runs on it, with the
+	// path of the private copy that will be shown. An error ends Read
+	// (wrapped). A non-nil Room it returns is where `show -json` runs
+	// instead of Dir, with the Room's environment; the caller cleans it up.
+	BeforeShow func(saved *planfile.File, pinnedPath string) (*tfexec.Room, error)
 }
 
 func (o Options) getenv() func(string) string {
@@ -146,10 +152,20 @@ func readSaved(path string, opts Options, log hclog.Logger) (*Plan, error) {
 	if saved.Mode == planfile.ModeRefreshOnly {
 		return nil, fmt.Errorf("%w: the saved plan was made with -refresh-only: applying it rewrites the state to what the providers read (an object deleted outside Terraform leaves the state, and protection with it), which planguard does not judge; refresh with a normal plan, or run the refresh outside the gated pipeline", ErrRefreshOnly)
 	}
+	dir, env := opts.Dir, opts.Env
+	if opts.BeforeShow != nil {
+		room, err := opts.BeforeShow(saved, pinned.Path)
+		if err != nil {
+			return nil, err
+		}
+		if room != nil {
+			dir, env = room.Dir, room.Env
+		}
+	}
 	bin := tfexec.Find(opts.TerraformBin, opts.getenv())
-	log.Debug("running terraform show", "bin", bin, "plan", path, "copy", pinned.Path, "dir", opts.Dir)
+	log.Debug("running terraform show", "bin", bin, "plan", path, "copy", pinned.Path, "dir", dir)
 	var p *Plan
-	err = tfexec.Show(ctx, bin, opts.Dir, opts.Env, pinned.Path, func(r io.Reader) error {
+	err = tfexec.Show(ctx, bin, dir, env, pinned.Path, func(r io.Reader) error {
 		var err error
 		p, err = decodeWithOptions(r, opts)
 		return err

@@ -1,6 +1,8 @@
 package planfile
 
 import (
+	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -46,7 +48,7 @@ func FuzzRead(f *testing.F) {
 			t.Fatal(err)
 		}
 		for _, l := range p.Locks {
-			if l.Address == "" || l.Version == "" {
+			if l.Source == "" || l.Version == "" {
 				t.Fatalf("lock %+v", l)
 			}
 		}
@@ -65,9 +67,9 @@ func FuzzRecord(f *testing.F) {
 				t.Fatalf("readPlanRecord returned %+v", p)
 			}
 		}
-		if ls, err := parseLocks(locks); err == nil {
+		if ls, err := lockfile.Parse(locks, "fuzz"); err == nil {
 			for _, l := range ls {
-				if l.Address == "" || l.Version == "" {
+				if l.Source == "" || l.Version == "" {
 					t.Fatalf("lock %+v", l)
 				}
 			}

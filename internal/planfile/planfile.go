@@ -10,7 +10,7 @@
 // no path that leaves the archive; then it reads two entries — the
 // "tfplan" record (a protocol buffers message, Terraform's planproto.Plan,
 // the same in OpenTofu) through a small reader of the few fields needed,
-// and ".terraform.lock.hcl" with hcl/v2. Anything it cannot read is an
+// and ".terraform.lock.hcl" with internal/lockfile. Anything it cannot read is an
 // error wrapping ErrNotSavedPlan or ErrMalformed: the gate fails closed.
 package planfile
 
@@ -23,6 +23,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
 )
 
 // Errors Read wraps, for errors.Is.
@@ -60,9 +62,12 @@ type File struct {
 	// Backend is the backend, or (Terraform 1.14+ state_store blocks) the
 	// state store, that the plan's state came from and the apply writes.
 	Backend Backend
-	// Locks are the providers of the plan's dependency lock file, sorted
-	// by address.
-	Locks []LockedProvider
+	// Locks are the providers of the plan's dependency lock file (as
+	// `terraform init` wrote it in the working directory: which version of
+	// each provider the apply may run, and the package hashes it accepts).
+	Locks lockfile.Locks
+	// LockFile is that lock file's text.
+	LockFile []byte
 }
 
 // Backend is a saved plan's backend or state store.
@@ -176,9 +181,10 @@ func ReadFrom(r io.ReaderAt, size int64) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, entryLocks, err)
 	}
-	if p.Locks, err = parseLocks(src); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, entryLocks, err)
+	if p.Locks, err = lockfile.Parse(src, entryLocks); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
+	p.LockFile = src
 	return p, nil
 }
 

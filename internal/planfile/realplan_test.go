@@ -1,6 +1,8 @@
 package planfile
 
 import (
+	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
+
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,12 +163,15 @@ func TestRealPlans(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			locks, err := parseLocks(onDisk)
+			locks, err := lockfile.Parse(onDisk, "on disk")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(f.Locks) != 1 || !strings.HasSuffix(f.Locks[0].Address, "/planguard/planguard") || f.Locks[0].Version != "0.1.0" ||
-				f.Locks[0].Constraints != "0.1.0" || len(f.Locks[0].Hashes) == 0 || !strings.HasPrefix(f.Locks[0].Hashes[0], "h1:") ||
+			var l lockfile.Provider
+			for _, l = range f.Locks {
+			}
+			if len(f.Locks) != 1 || !strings.HasSuffix(l.Source, "/planguard/planguard") || l.Version != "0.1.0" ||
+				l.Constraints != "0.1.0" || len(l.Hashes) == 0 || !strings.HasPrefix(l.Hashes[0], "h1:") ||
 				!reflect.DeepEqual(f.Locks, locks) {
 				t.Errorf("Locks = %+v; the lock file on disk has %+v", f.Locks, locks)
 			}

@@ -1,0 +1,124 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/planguard/terraform-provider-planguard/internal/hint"
+	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
+	"github.com/planguard/terraform-provider-planguard/internal/planfile"
+	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
+)
+
+// The pins of a saved plan, judged from its archive before any tool runs on
+// it: the policy's state block (which state the plan was made against and
+// the apply writes) and lock_file (which provider builds may run), and an
+// environment that cannot run providers past the lock file. The backend
+// block, override files, the lock file and provider installation are the
+// change author's; these take them back.
+
+// ErrPlanJSONUnderStatePin is the error for plan JSON under a policy state
+// block: the JSON does not record the backend.
+var ErrPlanJSONUnderStatePin = errors.New("the policy has a state block, which is judged from the saved plan's own records, but the plan given is JSON (which does not record the backend)")
+
+// notPinnedWarning is the report warning for a saved plan checked without
+// lock_file.
+const notPinnedWarning = "provider binaries were not pinned: the policy has no lock_file, so which provider builds run for this plan (in the check and in the apply) is chosen by the lock file and provider installation of the change's author; add lock_file = \"FILE\" with a reviewed .terraform.lock.hcl (docs/guides/policy.md, \"Pinning provider binaries\")"
+
+// pinner judges one request's saved plan (plan.Options.BeforeShow) and
+// builds the room its show runs in.
+type pinner struct {
+	ctx  context.Context
+	req  Request
+	room *tfexec.Room
+}
+
+func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Room, error) {
+	req, pol := p.req, p.req.Policy
+	lookup := tfexec.Lookup(req.Plan.Env)
+	if req.Plan.Env == nil && req.Plan.Getenv != nil {
+		lookup = req.Plan.Getenv
+	}
+	lockPinned := pol.LockFilePath != ""
+	if err := tfexec.CheckEnv(lookup, lockPinned); err != nil {
+		return nil, hint.With(err, "run planguard (and terraform) with the job's own CLI configuration: an explicit provider_installation, no dev_overrides")
+	}
+	if err := checkState(pol, saved, req.StatePinnedElsewhere); err != nil {
+		return nil, err
+	}
+	lock := saved.LockFile
+	if lockPinned {
+		if pol.LockFile == nil {
+			return nil, fmt.Errorf("internal error: policy %s names lock_file %s but it was not read (policy.Load reads it)", pol.Filename, pol.LockFilePath)
+		}
+		trusted, err := lockfile.Parse(pol.LockFile, pol.LockFilePath)
+		if err != nil {
+			return nil, err
+		}
+		if err := lockfile.Check(trusted, saved.Locks, nil, "the saved plan"); err != nil {
+			return nil, hint.With(err, "init with the reviewed lock file ("+pol.LockFilePath+") and plan again; a provider upgrade needs the trusted lock file updated through review first")
+		}
+		if !req.Apply {
+			if err := checkWorkdirLock(trusted, req.Plan.Dir); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// The room gets the plan's own lock file, now known to lock only
+	// trusted versions and hashes: Terraform applies a saved plan only with
+	// exactly the lock file it was made with (hashes included), so the
+	// trusted file itself, which may list more hashes (other platforms),
+	// would be refused.
+	if !lockPinned && !req.Apply {
+		return nil, nil // show where the plan was made, as before
+	}
+	room, err := tfexec.NewRoom(p.ctx, tfexec.RoomOptions{Bin: tfexec.Find(req.Plan.TerraformBin, req.Plan.Getenv), PlanPath: pinnedPath, LockFile: lock, Env: req.Plan.Env, Workspace: saved.Backend.Workspace})
+	if err != nil {
+		return nil, err
+	}
+	p.room = room
+	return room, nil
+}
+
+// checkState judges the saved plan's backend against the policy's state
+// block.
+func checkState(pol *policy.Policy, saved *planfile.File, elsewhere bool) error {
+	if pol.State == nil || elsewhere {
+		return nil
+	}
+	b := saved.Backend
+	fix := "plan against the pinned state (the policy's state block, " + pol.State.Range.String() + "): the backend block, backend_override.tf, -backend-config and the workspace decide it"
+	if b.StateStore {
+		return hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf("the plan's state comes from a state_store block of type %q, the policy's state.backend is %q", b.Type, pol.State.Backend)}}, fix)
+	}
+	if err := pol.State.Check(b.Type, []byte(b.Config), b.Workspace); err != nil {
+		return hint.With(err, fix)
+	}
+	return nil
+}
+
+// checkWorkdirLock checks the lock file of the directory the plan was made
+// in (dir, "" = the current one), when there is one: a later `terraform
+// apply` there would run what it locks.
+func checkWorkdirLock(trusted lockfile.Locks, dir string) error {
+	path := filepath.Join(dir, ".terraform.lock.hcl")
+	src, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	got, err := lockfile.Parse(src, path)
+	if err != nil {
+		return err
+	}
+	if err := lockfile.Check(trusted, got, nil, "the working directory ("+path+")"); err != nil {
+		return hint.With(err, "restore the reviewed lock file in the working directory and init again")
+	}
+	return nil
+}

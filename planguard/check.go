@@ -52,7 +52,7 @@ func (c *checkFlags) register(fs *flags) {
 // says planguard applies the plan next (check.Request.Apply: the result
 // holds the room to apply in).
 func (c *checkFlags) check(ctx context.Context, e *env, planPath string, apply bool) (*check.Result, error) {
-	checker := &check.Checker{Logger: e.log}
+	checker := &check.Checker{Logger: e.log, Version: buildVersion()}
 	if c.auditLog != "" {
 		checker.Audit = check.FileAudit{Path: c.auditLog}
 	}
@@ -129,7 +129,7 @@ func (c *checkFlags) renderer(e *env, planPath string) (reports, error) {
 			Color:      outs[i].path == "" && c.format == "text" && e.getenv("NO_COLOR") == "" && e.isTerminal(e.stdout),
 			PlanPath:   planPath,
 			PolicyPath: c.policy,
-			Version:    version,
+			Version:    buildVersion(),
 			Locate:     locate,
 		})
 		if err != nil {

@@ -170,6 +170,13 @@ recorded in the binary.`, "")
 	return exitAllow, nil
 }
 
+// buildVersion is this binary's version as versionString says it: what
+// reports and audit records name.
+func buildVersion() string {
+	bi, _ := debug.ReadBuildInfo()
+	return versionString(version, commit, date, bi)
+}
+
 // versionString is the version to print: a stamped release version (with
 // its stamped commit and date), else what the build info holds — the
 // module version (a pseudo-version for a go install at a commit), the VCS

@@ -25,6 +25,8 @@ type Record struct {
 	// Provisioners are the provisioner runs the plan would make, and who
 	// allowed them (omitted when there are none).
 	Provisioners []Provision `json:"provisioners,omitempty"`
+	// Version is the planguard build that decided (omitted when unknown).
+	Version string `json:"planguard_version,omitempty"`
 }
 
 // DecisionError is a Record's decision when the check failed.

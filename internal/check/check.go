@@ -88,6 +88,9 @@ type Checker struct {
 	// Clock stamps audit records (nil = time.Now). The judging time is
 	// Request.Now.
 	Clock func() time.Time
+	// Version is the planguard build that decides, recorded in every audit
+	// record ("" = not recorded).
+	Version string
 }
 
 // Check reads the plan, decides it and writes the audit record. An error
@@ -102,7 +105,7 @@ func (c *Checker) Check(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	if c.Audit != nil {
-		if err := c.Audit.WriteAudit(NewRecord(c.now(), req.Author, res)); err != nil {
+		if err := c.Audit.WriteAudit(c.stamp(NewRecord(c.now(), req.Author, res))); err != nil {
 			return nil, err
 		}
 		c.log().Debug("audit record written")
@@ -116,7 +119,7 @@ func (c *Checker) AuditError(author string, checkErr error) error {
 	if c.Audit == nil {
 		return nil
 	}
-	return c.Audit.WriteAudit(Record{Time: c.now().UTC(), Author: author, Decision: DecisionError, Error: checkErr.Error(), Changes: []Change{}})
+	return c.Audit.WriteAudit(c.stamp(Record{Time: c.now().UTC(), Author: author, Decision: DecisionError, Error: checkErr.Error(), Changes: []Change{}}))
 }
 
 func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
@@ -182,4 +185,10 @@ func (c *Checker) log() hclog.Logger {
 		return c.Logger
 	}
 	return hclog.NewNullLogger()
+}
+
+// stamp records the deciding build in rec.
+func (c *Checker) stamp(rec Record) Record {
+	rec.Version = c.Version
+	return rec
 }

@@ -36,7 +36,7 @@ func TestCheck(t *testing.T) {
 	}
 	stamp := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	audit := &memAudit{}
-	c := &Checker{Audit: audit, Clock: func() time.Time { return stamp }}
+	c := &Checker{Audit: audit, Clock: func() time.Time { return stamp }, Version: "v1.2.3 (revision abc)"}
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	res, err := c.Check(context.Background(), Request{Policy: pol, Trust: trust, Now: now, Author: "mallory@example.com", Plan: PlanSource{Path: qsPlan}})
 	if err != nil {
@@ -49,7 +49,7 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("%d audit records", len(audit.recs))
 	}
 	rec := audit.recs[0]
-	if rec.Decision != string(gate.Block) || !rec.Time.Equal(stamp) || rec.Author != "mallory@example.com" || rec.PlanSHA256 != res.Plan.SHA256 || rec.PolicySHA256 != pol.Hash || len(rec.Changes) != len(res.Report.Changes) {
+	if rec.Decision != string(gate.Block) || !rec.Time.Equal(stamp) || rec.Author != "mallory@example.com" || rec.PlanSHA256 != res.Plan.SHA256 || rec.PolicySHA256 != pol.Hash || len(rec.Changes) != len(res.Report.Changes) || rec.Version != "v1.2.3 (revision abc)" {
 		t.Errorf("record: %+v", rec)
 	}
 
@@ -58,7 +58,7 @@ func TestCheck(t *testing.T) {
 	if h, ok := hint.Of(err); err == nil || !ok || !strings.Contains(h, "terraform plan -out FILE") {
 		t.Fatalf("missing plan: %v", err)
 	}
-	if rec := audit.recs[len(audit.recs)-1]; rec.Decision != DecisionError || !strings.Contains(rec.Error, "missing.json") {
+	if rec := audit.recs[len(audit.recs)-1]; rec.Decision != DecisionError || !strings.Contains(rec.Error, "missing.json") || rec.Version == "" {
 		t.Errorf("error record: %+v", rec)
 	}
 

@@ -1,0 +1,61 @@
+package integrations_test
+
+// Red-team review 3 of the CI integrations as users copy them. Each test names
+// the attack path it closes; see the review's report for the evidence.
+
+import (
+	"strings"
+	"testing"
+)
+
+// The Atlantis plan approval must not be a blind signature. Any pull
+// request's plan-time code runs as the atlantis user and can rewrite any pull
+// request's saved plan (atlantis.md says so) before an approver types
+// `atlantis apply` there. The wrapper then prints the SHA-256 of the swapped
+// file and exits before the gate reports anything, and the guide tells the
+// approver to sign that hash ("approve-plan" takes only --plan-sha256): the
+// approver signs bytes they never saw, and the next apply applies them. The
+// guide must tell approvers to sign only the hash of a plan file they copied
+// off the server and inspected themselves.
+func TestRedteamAtlantisPlanApprovalIsNotBlind(t *testing.T) {
+	guide := readExample(t, "templates/guides/atlantis.md")
+	i := strings.Index(guide, "- **Approving the plan.**")
+	if i < 0 {
+		t.Fatal("atlantis.md: no **Approving the plan.** item")
+	}
+	sec := guide[i:]
+	if j := strings.Index(sec[3:], "\n- **"); j >= 0 {
+		sec = sec[:j+3]
+	}
+	for _, want := range []string{"sha256sum", "copied", "never a hash"} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("atlantis.md's **Approving the plan.** lets the approver sign the hash the wrapper printed (a plan any pull request's plan-time code can swap) without checking it against a plan file they copied and inspected: lacks %q", want)
+		}
+	}
+	script := readExample(t, "examples/integrations/atlantis/planguard-atlantis-apply.sh")
+	if !strings.Contains(script, "copied and inspected") {
+		t.Error("planguard-atlantis-apply.sh: the plan-approval step does not warn that the printed hash is of a file any plan-time code can swap")
+	}
+}
+
+// The apply role must be bound to a push to main, not to the environment's
+// name alone. The role's trust policy, as documented, names
+// environment:production, and that environment's deployment-branch rule is
+// the only thing between it and a pull request's copy of a workflow. GitHub
+// judges a pull_request run's environment against the pull request's head
+// branch: a pull request *from* main into a branch the attacker pushed (whose
+// workflow file is theirs, so the merge ref carries it) can name
+// `environment: production`. The OIDC subject must also carry the ref and
+// the event (a custom sub claim with `ref` and `event_name`), and the trust
+// policy require refs/heads/main and push.
+func TestRedteamGitHubApplyRoleBoundToMainPush(t *testing.T) {
+	wf := readExample(t, "examples/integrations/github-actions/terraform.yml")
+	guide := readExample(t, "templates/guides/github-action.md")
+	for where, text := range map[string]string{"terraform.yml": wf, "github-action.md": guide} {
+		for _, want := range []string{"include_claim_keys", "event_name:push", "ref:refs/heads/main"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: the apply role's trust is the environment name alone (a pull request from main into an attacker's branch is judged as branch main): lacks %q", where, want)
+			}
+		}
+	}
+}

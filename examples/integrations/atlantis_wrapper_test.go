@@ -49,6 +49,7 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	os.WriteFile(filepath.Join(etc, "planguard.hcl"), []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.db\"]\n}\n"), 0o600)
 	os.WriteFile(filepath.Join(etc, "planguard.hcl.sha256"), []byte(pg("policy-hash", "--policy", filepath.Join(etc, "planguard.hcl"))), 0o600)
 	os.WriteFile(filepath.Join(etc, "apply", "vcs-token"), []byte("tok-123\n"), 0o600)
+	os.WriteFile(filepath.Join(etc, "repos"), []byte("o/r\n"), 0o600) // the repositories this server serves
 	planBytes := []byte("PK\x03\x04 the saved plan Atlantis made")
 	plan := filepath.Join(dir, "atlantis", "repos", "o", "r", "7", "default", "infra", "production-default.tfplan")
 	os.MkdirAll(filepath.Dir(plan), 0o700)

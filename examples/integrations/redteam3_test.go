@@ -59,3 +59,21 @@ func TestRedteamGitHubApplyRoleBoundToMainPush(t *testing.T) {
 		}
 	}
 }
+
+// The author of a plan on main is one pull request's, but the plan carries
+// every merged change not yet applied. Attacker A (a trusted signer) merges a
+// destructive change with an approval A signed: its apply blocks (A is the
+// author), or is cancelled while pending (a concurrency group keeps one
+// pending job: the next push's replaces it). The next merge, B's harmless
+// pull request, plans main again, with A's change still in it, and the author
+// job names B: A's own signature now counts. The guides must say so, and the
+// author step must exclude every author since the last applied commit (or the
+// pipeline fail while an earlier merge is unapplied).
+func TestRedteamAuthorCoversUnappliedMerges(t *testing.T) {
+	for _, f := range []string{"templates/guides/github-action.md", "templates/guides/gitlab.md", "templates/guides/ci.md"} {
+		text := readExample(t, f)
+		if !strings.Contains(text, "not yet applied") {
+			t.Errorf("%s: a plan on the default branch carries every merged change not yet applied, yet is attributed to the last pull request's author alone (an earlier author's own signature then counts): the guide does not say so", f)
+		}
+	}
+}

@@ -77,3 +77,23 @@ func TestRedteamAuthorCoversUnappliedMerges(t *testing.T) {
 		}
 	}
 }
+
+// Anyone with write access (the actor who pushes branches) can re-run an old
+// run of this workflow on main: its jobs are on main, so `production` admits
+// them. "Re-run all jobs" plans an old commit against today's state and
+// applies it: a rollback of everything merged since (unprotected resources
+// created since are deleted; an unexpired approval of that old commit covers
+// its delete again). The apply job must refuse a commit that is no longer
+// the head of main.
+func TestRedteamGitHubApplyRefusesAnOldRun(t *testing.T) {
+	wf := yamlMap(t, readExample(t, "examples/integrations/github-actions/terraform.yml"))
+	apply := asMap(asMap(wf["jobs"])["apply"])
+	var scripts []string
+	for _, s := range asList(apply["steps"]) {
+		scripts = append(scripts, str(asMap(s)["run"]))
+	}
+	all := strings.Join(scripts, "\n")
+	if !strings.Contains(all, "commits/main") || !strings.Contains(all, `"$GITHUB_SHA"`) {
+		t.Error("terraform.yml: the apply job applies whatever commit its run was for: a re-run of an old run on main rolls production back (no check that GITHUB_SHA is still main's head)")
+	}
+}

@@ -83,14 +83,17 @@ func TestRedteamAuthorCoversUnappliedMerges(t *testing.T) {
 // them. "Re-run all jobs" plans an old commit against today's state and
 // applies it: a rollback of everything merged since (unprotected resources
 // created since are deleted; an unexpired approval of that old commit covers
-// its delete again). The apply job must refuse a commit that is no longer
-// the head of main.
+// its delete again). The apply job, or the author job it needs (which alone
+// holds a token for the API), must refuse a commit that is no longer the
+// head of main. (Re-running the apply job alone reuses the old plan, which
+// Terraform refuses as stale once the state moved on.)
 func TestRedteamGitHubApplyRefusesAnOldRun(t *testing.T) {
 	wf := yamlMap(t, readExample(t, "examples/integrations/github-actions/terraform.yml"))
-	apply := asMap(asMap(wf["jobs"])["apply"])
 	var scripts []string
-	for _, s := range asList(apply["steps"]) {
-		scripts = append(scripts, str(asMap(s)["run"]))
+	for _, job := range []string{"author", "apply"} { // a job the apply needs, or the apply itself
+		for _, s := range asList(asMap(asMap(wf["jobs"])[job])["steps"]) {
+			scripts = append(scripts, str(asMap(s)["run"]))
+		}
 	}
 	all := strings.Join(scripts, "\n")
 	if !strings.Contains(all, "commits/main") || !strings.Contains(all, `"$GITHUB_SHA"`) {

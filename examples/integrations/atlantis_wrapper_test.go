@@ -49,6 +49,7 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	os.WriteFile(filepath.Join(etc, "planguard.hcl"), []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.db\"]\n}\n"), 0o600)
 	os.WriteFile(filepath.Join(etc, "planguard.hcl.sha256"), []byte(pg("policy-hash", "--policy", filepath.Join(etc, "planguard.hcl"))), 0o600)
 	os.WriteFile(filepath.Join(etc, "apply", "vcs-token"), []byte("tok-123\n"), 0o600)
+	os.WriteFile(filepath.Join(etc, "repos"), []byte("o/r\n"), 0o600) // the repositories this server serves
 	planBytes := []byte("PK\x03\x04 the saved plan Atlantis made")
 	plan := filepath.Join(dir, "atlantis", "repos", "o", "r", "7", "default", "infra", "production-default.tfplan")
 	os.MkdirAll(filepath.Dir(plan), 0o700)
@@ -62,6 +63,7 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 
 	// The VCS stub: GitHub's pull request and issue comments endpoints.
 	var pr, comments any
+	aliceOwn := approve("alice", planSHA)
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer tok-123" {
 			http.Error(w, "bad credentials", http.StatusUnauthorized)
@@ -72,6 +74,10 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 			json.NewEncoder(w).Encode(pr)
 		case "/repos/o/r/issues/7/comments":
 			json.NewEncoder(w).Encode(comments)
+		case "/repos/alice/own/pulls/7": // a repository the caller chose, with a pull request by alice's second account
+			json.NewEncoder(w).Encode(map[string]any{"state": "open", "user": map[string]any{"login": "alice-sock"}})
+		case "/repos/alice/own/issues/7/comments":
+			json.NewEncoder(w).Encode([]map[string]any{{"body": "```planguard-plan-approval\n" + aliceOwn + "```\n"}})
 		default:
 			http.NotFound(w, r)
 		}
@@ -121,6 +127,11 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		{"another pull request", open, []string{fence(approve("alice", planSHA))}, []string{plan, "o/r", "8"}, 2},
 		{"a path for the repository", open, []string{fence(approve("alice", planSHA))}, []string{plan, "o/../r", "7"}, 2},
 		{"an author argument", open, []string{fence(approve("alice", planSHA))}, []string{plan, "o/r", "7", "alice"}, 2},
+		// Red-team 3: the repository is the caller's word too. A trusted approver who opens
+		// changes attributes their own plan to a pull request in a repository they own, by an
+		// account of theirs: their own plan approval then counts. Only the repositories this
+		// server serves (/etc/planguard/repos, root-owned) are asked.
+		{"a repository this server does not serve", open, nil, []string{plan, "alice/own", "7"}, 2},
 		{"a relative plan", open, []string{fence(approve("alice", planSHA))}, []string{"tfplan", "o/r", "7"}, 2},
 	}
 	for _, c := range cases {

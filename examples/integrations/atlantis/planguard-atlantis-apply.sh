@@ -26,7 +26,10 @@
 # - then `planguard apply` runs the gate on the same copy, with the policy, pin, Terraform and
 #   environment fixed here (sudo resets the environment), and applies exactly it.
 #
-# The caller still chooses which pull request a plan is attributed to. A trusted approver who
+# The repository must be one listed in /etc/planguard/repos (root-owned): a pull request in a
+# repository the caller made would bring an author and comments the caller chose.
+#
+# The caller still chooses which pull request (of those repositories) a plan is attributed to. A trusted approver who
 # also opens changes could attribute their own plan to someone else's pull request, so that
 # their own plan approval counts: where approvers author changes, require two
 # (`runner { plan_approvals = 2 }` in the policy).
@@ -54,6 +57,11 @@ export PATH=/usr/local/bin:/usr/bin:/bin
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/etc/planguard/terraformrc
 export AWS_CONFIG_FILE=/etc/planguard/apply/aws-config AWS_SHARED_CREDENTIALS_FILE=/etc/planguard/apply/aws-credentials AWS_PROFILE=apply
 umask 077
+# Only a repository this server serves (/etc/planguard/repos, root-owned, one OWNER/REPO a line):
+# else the caller could attribute a plan to a pull request in a repository of its own, with an
+# author (an account of theirs) and comments it chose.
+grep -qxF -e "$repo" /etc/planguard/repos ||
+	{ echo "planguard-atlantis-apply: '$repo' is not a repository this server applies (/etc/planguard/repos); nothing applied" >&2; exit 2; }
 api=https://api.github.com
 policy=/etc/planguard/planguard.hcl
 pin="$(cat /etc/planguard/planguard.hcl.sha256)"
@@ -91,7 +99,9 @@ while IFS= read -r line; do
 done <"$work/approvals.jsonl"
 
 # Plan approvals first (exit 1: too few, with the approve-plan command for this plan), then the
-# gate and the apply, both on the private copy.
+# gate and the apply, both on the private copy. The hash printed is of the file at PLANFILE, which
+# any pull request's plan-time code can have swapped: approvers sign only the hash of a plan file
+# they copied and inspected themselves (docs/guides/atlantis.md), never one read in a comment.
 status=0
 /usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan" --policy "$policy" \
 	--policy-sha256 "$pin" --author "$author" "$@" || status=$?

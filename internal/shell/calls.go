@@ -84,6 +84,11 @@ func (a *analyzer) run(c call) kind {
 		a.aliases[cmd.s] = v
 		return kindOther
 	}
+	if stdinPath(cmd) {
+		// exec of /dev/fd/N, /dev/stdin: a file the line may fill.
+		a.refuse("`%s` runs code from %s, which the line fills: the hook cannot read it", truncateTok(argv), cmd.s)
+		return kindOther
+	}
 	name := baseName(cmd.s)
 	if len(name) > 1 && name[0] == '=' {
 		name = name[1:] // zsh: =terraform is the path of terraform
@@ -145,12 +150,15 @@ func (a *analyzer) computedProgram(c call) kind {
 	if b := baseName(cmd.s); b != "" && toolName(b) != "" {
 		a.refuse("`%s`: a Terraform-family program with a computed name cannot be checked", quoteArgs(argv))
 	}
-	// A computed wrapper ($WRAP, /usr/bin/en?) in front of a Terraform-family
-	// program: judge that program's call as written.
-	for i, t := range argv[1:] {
-		if !t.dyn && toolName(baseName(t.s)) != "" {
-			a.run(c.inner(argv[i+1:]))
-			break
+	// A computed program ($WRAP, /usr/bin/en?) may be a wrapper (env, nice,
+	// sudo) that runs its first written argument as a program: judge that
+	// call as written too, as the same call behind a known wrapper is.
+	if c.depth < maxDepth {
+		for i, t := range argv[1:] {
+			if !t.dyn {
+				a.run(c.inner(argv[i+1:]))
+				break
+			}
 		}
 	}
 	for _, t := range argv[1:] {

@@ -1,0 +1,96 @@
+package e2e
+
+// Red-team review 2: the state pin of a local backend is bypassed by the
+// plan command's own -state flag. The saved plan records the backend
+// block's path (the pinned one), but the prior state Terraform planned
+// against is the file -state names: the author's copy of the real state
+// (same lineage and serial, so apply does not call the plan stale) in which
+// the protected object sits under another address. Address rules see an
+// unprotected delete; `planguard apply` then applies it to the pinned state
+// and the provider deletes the real object.
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
+)
+
+func TestStatePinPlanStateFlagBypassTerraform(t *testing.T) {
+	statePinPlanStateFlag(t, testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform"))
+}
+
+func TestStatePinPlanStateFlagBypassOpenTofu(t *testing.T) {
+	statePinPlanStateFlag(t, testbin.Tool(t, "PLANGUARD_TOFU", "tofu"))
+}
+
+func TestStatePinPlanStateFlagBypassTerraformLatest(t *testing.T) {
+	statePinPlanStateFlag(t, testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"))
+}
+
+func statePinPlanStateFlag(t *testing.T, tf string) {
+	toolVersion(t, tf)
+	testObjBins(t)
+	w, root := newWorld(t, tf, "prod", "agent@example.com")
+	l := &pinLab{world: w, root: root, mirror: filepath.Join(root, "mirror"), rc: filepath.Join(root, "job.tfrc"),
+		prodState: filepath.Join(root, "state", "prod.tfstate"), prodObj: filepath.Join(root, "objects", "prod-db"), policy: filepath.Join(root, "policy", "planguard.hcl")}
+	for _, d := range []string{"state", "objects", "policy"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testbin.Mirror(t, l.mirror, testbin.TestObjSource, "0.1.0", objBin)
+	writeFile(t, l.rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", l.mirror))
+	prod := l.dir("prod", localBackend(l.prodState)+object("db", l.prodObj))
+	prod.must(0, tf, "init", "-input=false", "-no-color")
+	prod.must(0, tf, "apply", "-auto-approve", "-input=false", "-no-color")
+	if !l.exists(l.prodObj) {
+		t.Fatal("the production object was not created")
+	}
+	writeFile(t, filepath.Join(root, "policy", "trusted.lock.hcl"), readFile(t, filepath.Join(prod.dir, ".terraform.lock.hcl")))
+	pub := readFile(t, w.key("alice")+".pub")
+	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+pub)
+	writeFile(t, l.policy, fmt.Sprintf(`scope = "prod"
+trust {
+  allowed_signers = "allowed_signers"
+}
+protect "database" {
+  addresses = ["planguardtest_object.db"]
+}
+state {
+  backend = "local"
+  config  = { path = %q }
+}
+lock_file = "trusted.lock.hcl"
+`, l.prodState))
+
+	// The author: the pinned backend block, no resources, and a copy of
+	// the real state (it can read it: it plans) with the object renamed.
+	att := l.dir("attacker", localBackend(l.prodState))
+	att.must(0, tf, "init", "-input=false", "-no-color")
+	var st map[string]any
+	if err := json.Unmarshal([]byte(readFile(t, l.prodState)), &st); err != nil {
+		t.Fatal(err)
+	}
+	st["resources"].([]any)[0].(map[string]any)["name"] = "old_tmp"
+	b, _ := json.Marshal(st)
+	att.write("fake.tfstate", string(b))
+	att.must(0, tf, "plan", "-input=false", "-no-color", "-state=fake.tfstate", "-out=tfplan")
+
+	// The check job: the plan file alone, the job's environment.
+	job := l.dir("checkjob", "")
+	if err := os.Remove(filepath.Join(job.dir, "main.tf")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(job.dir, "tfplan"), readFile(t, filepath.Join(att.dir, "tfplan")))
+	if code, out := job.run(filepath.Join(binDir, "planguard"), "check", "--policy="+l.policy, "tfplan"); code == 0 {
+		t.Errorf("check allowed a plan made against a state the -state flag chose, not the pinned one:\n%s", out)
+	}
+	job.run(filepath.Join(binDir, "planguard"), "apply", "--policy="+l.policy, "tfplan")
+	if !l.exists(l.prodObj) {
+		t.Fatal("planguard apply deleted the protected production object (plan made with -state)")
+	}
+}

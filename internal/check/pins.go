@@ -50,6 +50,11 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 	if err := checkState(pol, saved, req.StatePinnedElsewhere); err != nil {
 		return nil, err
 	}
+	if !req.StatePinnedElsewhere {
+		if err := checkLocalState(pol, saved, pinnedPath, req.Plan.Dir); err != nil {
+			return nil, err
+		}
+	}
 	lock := saved.LockFile
 	if lockPinned {
 		if pol.LockFile == nil {

@@ -261,3 +261,40 @@ func readEntry(e *zip.File, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// MaxPrevState bounds each state record ReadStates reads.
+const MaxPrevState = 1 << 30
+
+// ReadStates returns the saved plan's two state records: prior (its tfstate
+// entry, which carries the lineage and serial the apply checks the backend
+// against) and prev (its tfstate-prev entry: the resources as the backend
+// held them before the refresh). Either is nil when the archive has none.
+func ReadStates(path string) (prior, prev []byte, err error) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrNotSavedPlan, err)
+	}
+	defer func() { _ = zr.Close() }() // a file opened for reading
+	entries, err := checkEntries(&zr.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	read := func(name string) ([]byte, error) {
+		e := entries[name]
+		if e == nil {
+			return nil, nil
+		}
+		b, err := readEntry(e, MaxPrevState)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, name, err)
+		}
+		return b, nil
+	}
+	if prior, err = read(entryState); err != nil {
+		return nil, nil, err
+	}
+	if prev, err = read(entryPrevState); err != nil {
+		return nil, nil, err
+	}
+	return prior, prev, nil
+}

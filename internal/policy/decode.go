@@ -152,33 +152,38 @@ func decodeTrust(p *Policy, b *hcl.Block) hcl.Diagnostics {
 		return append(diags, errorAt(b.DefRange, "Missing allowed_signers",
 			`The trust block must set allowed_signers = "FILE", the OpenSSH allowed_signers file of trusted keys, relative to the policy file.`))
 	}
-	s, d := stringAttr(attr)
+	s, d := pathAttr(attr, "allowed_signers must be the path of the OpenSSH allowed_signers file, relative to the policy file.")
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return diags
-	}
-	if strings.TrimSpace(s) == "" || strings.ContainsRune(s, 0) {
-		return append(diags, errorAt(attr.Expr.Range(), "Invalid allowed_signers",
-			"allowed_signers must be the path of the OpenSSH allowed_signers file, relative to the policy file."))
 	}
 	p.AllowedSignersPath = resolveTrustPath(p.Filename, s)
 	p.trustRaw = s
 	p.trustRange = attr.Expr.Range()
 	if attr, ok := content.Attributes["revoked_keys"]; ok {
-		s, d := stringAttr(attr)
+		s, d := pathAttr(attr, "revoked_keys must be the path of an OpenSSH KRL (ssh-keygen -k) or of a list of public keys, relative to the policy file.")
 		diags = append(diags, d...)
 		if d.HasErrors() {
 			return diags
-		}
-		if strings.TrimSpace(s) == "" || strings.ContainsRune(s, 0) {
-			return append(diags, errorAt(attr.Expr.Range(), "Invalid revoked_keys",
-				"revoked_keys must be the path of an OpenSSH KRL (ssh-keygen -k) or of a list of public keys, relative to the policy file."))
 		}
 		p.RevokedKeysPath = resolveTrustPath(p.Filename, s)
 		p.revokedRaw = s
 		p.revokedRange = attr.Expr.Range()
 	}
 	return diags
+}
+
+// pathAttr reads an attribute that names a file: a string that is not
+// blank and holds no NUL; detail says what the file is, for the error.
+func pathAttr(a *hcl.Attribute, detail string) (string, hcl.Diagnostics) {
+	s, diags := stringAttr(a)
+	if diags.HasErrors() {
+		return "", diags
+	}
+	if strings.TrimSpace(s) == "" || strings.ContainsRune(s, 0) {
+		return "", hcl.Diagnostics{errorAt(a.Expr.Range(), "Invalid "+a.Name, detail)}
+	}
+	return s, nil
 }
 
 func decodeRule(b *hcl.Block) (*Rule, hcl.Diagnostics) {

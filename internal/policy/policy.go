@@ -195,15 +195,22 @@ func Load(path string) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !filepath.IsAbs(p.trustRaw) || p.revokedRaw != "" && !filepath.IsAbs(p.revokedRaw) {
-		resolved, err := filepath.EvalSymlinks(path)
-		if err != nil {
-			return nil, fmt.Errorf("resolve policy path %s: %w", path, err)
+	// Relative file paths start at the policy file's real directory: one
+	// resolution of its symbolic links serves every file it names.
+	var resolved string
+	for _, f := range []struct {
+		raw  string
+		path *string
+	}{{p.trustRaw, &p.AllowedSignersPath}, {p.revokedRaw, &p.RevokedKeysPath}, {p.lockRaw, &p.LockFilePath}} {
+		if f.raw == "" || filepath.IsAbs(f.raw) {
+			continue
 		}
-		p.AllowedSignersPath = resolveTrustPath(resolved, p.trustRaw)
-		if p.revokedRaw != "" {
-			p.RevokedKeysPath = resolveTrustPath(resolved, p.revokedRaw)
+		if resolved == "" {
+			if resolved, err = filepath.EvalSymlinks(path); err != nil {
+				return nil, fmt.Errorf("resolve policy path %s: %w", path, err)
+			}
 		}
+		*f.path = resolveTrustPath(resolved, f.raw)
 	}
 	signers, err := readRegular(p.AllowedSignersPath)
 	if err != nil {
@@ -226,13 +233,6 @@ func Load(path string) (*Policy, error) {
 		p.RevokedKeys = revoked
 	}
 	if p.LockFilePath != "" {
-		if !filepath.IsAbs(p.lockRaw) {
-			resolved, err := filepath.EvalSymlinks(path)
-			if err != nil {
-				return nil, fmt.Errorf("resolve policy path %s: %w", path, err)
-			}
-			p.LockFilePath = resolveTrustPath(resolved, p.lockRaw)
-		}
 		lock, err := readRegular(p.LockFilePath)
 		if err != nil {
 			return nil, fmt.Errorf("%s: read lock file %s: %w; copy the reviewed .terraform.lock.hcl there or fix lock_file, whose relative path starts at the policy file's directory",

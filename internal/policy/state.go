@@ -229,13 +229,9 @@ func decodeLockFile(p *Policy, content *hcl.BodyContent) hcl.Diagnostics {
 	if !ok {
 		return nil
 	}
-	s, diags := stringAttr(a)
+	s, diags := pathAttr(a, "lock_file must be the path of a reviewed .terraform.lock.hcl, relative to the policy file.")
 	if diags.HasErrors() {
 		return diags
-	}
-	if strings.TrimSpace(s) == "" || strings.ContainsRune(s, 0) {
-		return append(diags, errorAt(a.Expr.Range(), "Invalid lock_file",
-			"lock_file must be the path of a reviewed .terraform.lock.hcl, relative to the policy file."))
 	}
 	p.LockFilePath = resolveTrustPath(p.Filename, s)
 	p.lockRaw = s

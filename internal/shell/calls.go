@@ -108,7 +108,7 @@ func (a *analyzer) run(c call) kind {
 	// The scripts this call runs (bash -c, eval, a here-document) run in
 	// its directory, once per its input, on its standard input.
 	defer func(old call) { a.outer = old }(a.outer)
-	a.outer = call{chdir: c.chdir, each: c.each, fed: c.fed}
+	a.outer = call{chdir: c.chdir, each: c.each, fed: c.fed, assigns: c.assigns}
 	var k kind
 	if p.judge != nil {
 		k = p.judge(a, c)

@@ -97,6 +97,9 @@ func (a *analyzer) run(c call) kind {
 		a.wordsEval(argv) // printf -v 'a[$(…)]'
 	}
 	p := lookup(name)
+	if contains(a.opts.Planguard, strings.TrimPrefix(cmd.s, "=")) {
+		p = programs["planguard"] // the hook's own binary, whatever its name
+	}
 	if a.inlineCodeFile(p, name, argv) {
 		return kindOther
 	}

@@ -11,7 +11,7 @@ var testOpts = Options{
 	Protected: []string{"/work/planguard.hcl", "/work/allowed_signers", "/work/infra/.claude/settings.json", "/work/.gemini/settings.json", "/work/policy/planguard.hcl"},
 	Policy:    "/work/planguard.hcl",
 	// The hook's own executable, and the policy's real path.
-	Planguard:     []string{"/opt/planguard/bin/planguard"},
+	Planguard:     []string{"/opt/planguard/bin/planguard", "/opt/planguard/bin/pg-1.4"},
 	PolicyAliases: []string{"/srv/policy/planguard.hcl"},
 }
 
@@ -319,6 +319,9 @@ var spellings = []struct{ cmd, want string }{
 	{"/opt/planguard/bin/planguard apply -policy /work/infra/../planguard.hcl --policy-sha256 abc --format json tfplan -- -parallelism=4", "allow"},
 	{"/opt/planguard/bin/planguard apply tfplan --policy /work/planguard.hcl", "allow"},
 	{"planguard apply --policy /work/planguard.hcl tfplan", "refuse"}, // planguard on PATH: maybe the agent's
+	{"/opt/planguard/bin/pg-1.4 apply --policy /work/planguard.hcl tfplan", "allow"}, // the hook's binary, by another name
+	{"/opt/planguard/bin/pg-1.4 apply --policy /tmp/mine.hcl tfplan", "refuse"},
+	{"/opt/planguard/bin/pg-1.4 approve --plan tfplan --target x --key k", "refuse"},
 	{"./planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
 	{"/tmp/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
 	{"go run ./planguard apply --policy /work/planguard.hcl tfplan", "refuse"},

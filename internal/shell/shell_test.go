@@ -318,7 +318,7 @@ var spellings = []struct{ cmd, want string }{
 	{"/opt/planguard/bin/planguard apply --policy /srv/policy/planguard.hcl tfplan", "allow"},
 	{"/opt/planguard/bin/planguard apply -policy /work/infra/../planguard.hcl --policy-sha256 abc --format json tfplan -- -parallelism=4", "allow"},
 	{"/opt/planguard/bin/planguard apply tfplan --policy /work/planguard.hcl", "allow"},
-	{"planguard apply --policy /work/planguard.hcl tfplan", "refuse"}, // planguard on PATH: maybe the agent's
+	{"planguard apply --policy /work/planguard.hcl tfplan", "refuse"},                // planguard on PATH: maybe the agent's
 	{"/opt/planguard/bin/pg-1.4 apply --policy /work/planguard.hcl tfplan", "allow"}, // the hook's binary, by another name
 	{"/opt/planguard/bin/pg-1.4 apply --policy /tmp/mine.hcl tfplan", "refuse"},
 	{"/opt/planguard/bin/pg-1.4 approve --plan tfplan --target x --key k", "refuse"},

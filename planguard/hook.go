@@ -40,9 +40,11 @@ func runHook(e *env, args []string) (int, error) {
 	fs := newFlags("hook", "planguard hook --agent claude|gemini|copilot|cursor [--policy FILE]",
 		`Answer a coding agent's pre-tool-call hook: read one event (the agent's JSON) on stdin
 and refuse shell commands that would change infrastructure or state (terraform/tofu
-apply, destroy, import, state rm…, terragrunt run --all apply…), an apply of a saved plan
-the gate does not allow now, planguard approve/sign and ssh-keygen signing in the
-planguard-approval namespace, and writes to the policy and its allowed_signers.
+apply, destroy, import, state rm…, terragrunt run --all apply…). terraform apply of a saved
+plan is refused too (terraform reads the file after the hook answered): the refusal names
+'planguard apply' with the hook's binary and policy, which pins and checks the plan when it
+applies, and is the one apply allowed. Also refused: planguard approve/sign, ssh-keygen
+signing in the planguard-approval namespace, writes to the policy and its allowed_signers.
 Allow prints nothing and exits 0 (the agent's own permission flow goes on: the hook never
 approves anything). Deny prints the agent's deny answer with the reason; any error denies.
 Install it with 'planguard hook install'. See docs/guides/agent-hooks.md.`,
@@ -142,8 +144,8 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	}
 	self := hookExecutables()
 	opts := shell.Options{Cwd: ev.cwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self}
-	if real, err := filepath.EvalSymlinks(policyAbs); err == nil && real != policyAbs {
-		opts.PolicyAliases = []string{real}
+	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
+		opts.PolicyAliases = []string{resolved}
 	}
 	res := shell.Analyze(ev.command, opts)
 	if !res.Allowed() {
@@ -154,14 +156,15 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	// answered, when a process the agent started earlier may have swapped
 	// it. planguard apply pins the plan when it applies; the gate's run here
 	// only makes the refusal say what a person must approve first.
-	for _, ap := range res.Applies {
-		pg := "planguard"
-		if len(self) > 0 {
-			pg = self[0]
-		}
-		return hookRefuseApply(e, ap, ev.cwd, policyAbs, tfBin, pg, cfg.runner), nil
+	if len(res.Applies) == 0 {
+		return "", nil
 	}
-	return "", nil
+	// The line holds one apply at most (shell's finish): refuse it.
+	pg := "planguard"
+	if len(self) > 0 {
+		pg = self[0]
+	}
+	return hookRefuseApply(e, res.Applies[0], ev.cwd, policyAbs, tfBin, pg, cfg.runner), nil
 }
 
 // hookExecutables are the spellings of the planguard the hook vouches for:
@@ -179,15 +182,15 @@ func hookExecutables() []string {
 		return nil
 	}
 	add(exe)
-	real, err := filepath.EvalSymlinks(exe)
+	resolved, err := filepath.EvalSymlinks(exe)
 	if err != nil {
 		return out
 	}
-	add(real)
+	add(resolved)
 	// The path the agent's settings run (hook install writes an absolute
 	// one), when it is the same file.
 	if len(os.Args) > 0 && filepath.IsAbs(os.Args[0]) {
-		if r, err := filepath.EvalSymlinks(os.Args[0]); err == nil && r == real {
+		if r, err := filepath.EvalSymlinks(os.Args[0]); err == nil && r == resolved {
 			add(os.Args[0])
 		}
 	}

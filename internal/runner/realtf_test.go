@@ -129,8 +129,8 @@ func TestPlanRefusesUnpinnedBackendBeforeInit(t *testing.T) {
 		"local path elsewhere in override.tf.json":  {"main.tf": localBackend(pinned) + appResource, "override.tf.json": fmt.Sprintf(`{"terraform": {"backend": {"local": {"path": %q}}}}`, elsewhere)},
 		"local workspace_dir added":                 {"main.tf": fmt.Sprintf("terraform {\n  backend \"local\" {\n    path = %q\n    workspace_dir = %q\n  }\n}\n", pinned, filepath.Dir(elsewhere)) + appResource},
 		"no backend block (local in the plan dir)":  {"main.tf": appResource},
-		"cloud block":                               {"main.tf": "terraform {\n  cloud {\n    organization = \"evil\"\n    workspaces {\n      name = \"x\"\n    }\n  }\n}\n" + appResource},
-		"two backend blocks":                        {"main.tf": localBackend(pinned) + appResource, "b.tf": localBackend(elsewhere)},
+		"cloud block":        {"main.tf": "terraform {\n  cloud {\n    organization = \"evil\"\n    workspaces {\n      name = \"x\"\n    }\n  }\n}\n" + appResource},
+		"two backend blocks": {"main.tf": localBackend(pinned) + appResource, "b.tf": localBackend(elsewhere)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			res, out := r.plan(t, files)
@@ -222,7 +222,7 @@ func TestPlanInstallsOnlyTrustedLockedProviders(t *testing.T) {
 	write(t, filepath.Join(polDir, "trusted.lock.hcl"), string(trusted))
 	r := newRealRunner(t, basePolicy(localState(pinned)+fmt.Sprintf("lock_file = %q\n", filepath.Join(polDir, "trusted.lock.hcl"))), cli)
 	res, out := r.plan(t, map[string]string{
-		"main.tf": localBackend(pinned) + "terraform {\n  required_providers {\n    testobj = { source = \"" + testbin.TestObjSource + "\", version = \"2.0.0\" }\n  }\n}\ndata \"testobj_object\" \"x\" {}\n",
+		"main.tf":    localBackend(pinned) + "terraform {\n  required_providers {\n    testobj = { source = \"" + testbin.TestObjSource + "\", version = \"2.0.0\" }\n  }\n}\ndata \"testobj_object\" \"x\" {}\n",
 		lockFileName: string(agentLock),
 	})
 	if _, err := os.Stat(marker); err == nil {
@@ -236,5 +236,31 @@ func TestPlanInstallsOnlyTrustedLockedProviders(t *testing.T) {
 	res, out = r.plan(t, map[string]string{"main.tf": localBackend(pinned) + appResource, lockFileName: string(agentLock)})
 	if res.Exit != ExitAllow {
 		t.Fatalf("terraform_data under lock_file: exit %d %s\n%s", res.Exit, res.Error, out)
+	}
+}
+
+// TestPlanRefusesDevOverridesUnderLockFile: under lock_file, a CLI
+// configuration with dev_overrides (providers from a directory, never
+// checked against any lock file) is refused before init, not only by the
+// gate after plan ran them.
+func TestPlanRefusesDevOverridesUnderLockFile(t *testing.T) {
+	base := t.TempDir()
+	pinned := filepath.Join(base, "prod.tfstate")
+	marker := filepath.Join(base, "overridden-provider-ran")
+	plugins := filepath.Join(base, "plugins")
+	write(t, filepath.Join(plugins, "terraform-provider-testobj"), "#!/bin/sh\ntouch "+marker+"\nexit 1\n")
+	if err := os.Chmod(filepath.Join(plugins, "terraform-provider-testobj"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	polDir := t.TempDir()
+	write(t, filepath.Join(polDir, "trusted.lock.hcl"), "")
+	cli := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", testbin.TestObjSource, plugins)
+	r := newRealRunner(t, basePolicy(localState(pinned)+fmt.Sprintf("lock_file = %q\n", filepath.Join(polDir, "trusted.lock.hcl"))), cli)
+	res, out := r.plan(t, map[string]string{"main.tf": localBackend(pinned) + appResource})
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatalf("the dev_overrides provider ran:\n%s", out)
+	}
+	if res.Exit != ExitError || !strings.Contains(res.Error, "dev_overrides") || strings.Contains(out, "Initializing") {
+		t.Fatalf("exit %d %q\n%s", res.Exit, res.Error, out)
 	}
 }

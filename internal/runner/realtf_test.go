@@ -231,6 +231,7 @@ func TestPlanInstallsOnlyTrustedLockedProviders(t *testing.T) {
 	if res.Exit != ExitError {
 		t.Fatalf("exit %d, want 2\n%s", res.Exit, out)
 	}
+	t.Logf("refused: %s", res.Error)
 	// A configuration that needs nothing the trusted lock file lacks plans,
 	// and the gate checks the plan's lock file.
 	res, out = r.plan(t, map[string]string{"main.tf": localBackend(pinned) + appResource, lockFileName: string(agentLock)})

@@ -265,3 +265,21 @@ func TestPlanRefusesDevOverridesUnderLockFile(t *testing.T) {
 		t.Fatalf("exit %d %q\n%s", res.Exit, res.Error, out)
 	}
 }
+
+// TestPlanSelectsPinnedWorkspace: the runner selects the pin's workspace
+// itself (TF_WORKSPACE is refused in its environment), so the saved plan
+// records it. (The gate then refuses it for its own reason: it compares a
+// local backend's prior state only in the default workspace. Without the
+// selection the plan records "default", a workspace mismatch.)
+func TestPlanSelectsPinnedWorkspace(t *testing.T) {
+	base := t.TempDir()
+	pinned, wsDir := filepath.Join(base, "prod.tfstate"), filepath.Join(base, "ws")
+	if err := os.MkdirAll(filepath.Join(wsDir, "staging"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r := newRealRunner(t, basePolicy(fmt.Sprintf("state {\n  backend   = \"local\"\n  config    = { path = %q, workspace_dir = %q }\n  workspace = \"staging\"\n}\n", pinned, wsDir)), "")
+	res, out := r.plan(t, map[string]string{"main.tf": fmt.Sprintf("terraform {\n  backend \"local\" {\n    path          = %q\n    workspace_dir = %q\n  }\n}\n", pinned, wsDir) + appResource})
+	if !strings.Contains(res.Error, `the plan's workspace is "staging"`) {
+		t.Fatalf("exit %d %s\n%s", res.Exit, res.Error, out)
+	}
+}

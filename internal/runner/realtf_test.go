@@ -238,6 +238,9 @@ func TestPlanInstallsOnlyTrustedLockedProviders(t *testing.T) {
 	if res.Exit != ExitAllow {
 		t.Fatalf("terraform_data under lock_file: exit %d %s\n%s", res.Exit, res.Error, out)
 	}
+	if strings.Contains(out, "provider binaries were not pinned") {
+		t.Fatalf("the gate did not judge the plan under lock_file:\n%s", out)
+	}
 }
 
 // TestPlanRefusesDevOverridesUnderLockFile: under lock_file, a CLI

@@ -58,6 +58,10 @@ type Input struct {
 	// Author is the principal who proposed the change (CI sets it); their
 	// signatures never count, so nobody approves their own destruction.
 	Author string
+	// States are a saved plan's state records before and after its
+	// refresh; nil for plan JSON (then resource_drift's deletes show what
+	// the refresh lost).
+	States *States
 }
 
 // Report is the outcome of a check; its JSON form is the contract of
@@ -153,7 +157,11 @@ type Change struct {
 	ImportID        string    `json:"import_id,omitempty"`
 	JudgedAs        []Subject `json:"judged_as,omitempty"`
 	Deferred        bool      `json:"deferred,omitempty"`
-	Protected       bool      `json:"protected"`
+	// Refresh is set for an object the plan's refresh lost (RefreshGone,
+	// RefreshChangedID): the change is a forget of the prior object that
+	// no resource change shows.
+	Refresh   string `json:"refresh,omitempty"`
+	Protected bool   `json:"protected"`
 	Verdict
 }
 
@@ -247,6 +255,19 @@ func Decide(in Input) (*Report, error) {
 			}
 			r.Changes = append(r.Changes, ch)
 		}
+	}
+
+	lost, why, err := refreshLost(in)
+	if err != nil {
+		return nil, err
+	}
+	for i, pc := range lost {
+		ch := refreshChange(in.Policy, prior, pc, why[i])
+		judge(in, &ch, pc, byTarget[pc.Address], r.Approvals, used)
+		if ch.Blocked() {
+			ch.Problems = append(ch.Problems, refreshProblem(ch))
+		}
+		r.Changes = append(r.Changes, ch)
 	}
 
 	if err := judgeProvisioning(in, r, byTarget, used); err != nil {

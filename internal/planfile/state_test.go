@@ -38,3 +38,22 @@ func TestParseState(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseState: any input is a state or an error, never a panic, and a
+// state's managed objects all have an address and a type.
+func FuzzParseState(f *testing.F) {
+	f.Add([]byte(`{"version":4,"lineage":"L","serial":1,"resources":[{"mode":"managed","type":"t","name":"n","instances":[{"index_key":"a","attributes":{"id":"x"},"identity":{"a":1}}]}]}`))
+	f.Add([]byte(`{"version":4,"resources":[{"module":"module.m[0]","mode":"data","type":"t","name":"n","instances":[{}]}]}`))
+	f.Add([]byte(`{"version":4}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := ParseState(b)
+		if err != nil {
+			return
+		}
+		for _, o := range s.Objects {
+			if o.Address == "" || o.Type == "" {
+				t.Fatalf("object without address or type: %+v", o)
+			}
+		}
+	})
+}

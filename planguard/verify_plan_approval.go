@@ -78,8 +78,8 @@ Exit status: 0 enough approvals, 1 too few, 2 error.`,
 		fmt.Fprintf(e.stderr, "planguard: plan approval not counted: %s\n", p)
 	}
 	if len(c.Principals) < need {
-		fmt.Fprintf(e.stdout, "planguard: plan %s (sha256 %s) has %d of the %d plan approval(s) it needs in scope %s; a trusted person other than the author reviews it and signs:\n  planguard approve-plan --plan-sha256 %s --scope %s --key KEY --principal YOU --expires 1h --out plan-approval.json\n",
-			*planPath, sum, len(c.Principals), need, pol.Scope, sum, pol.Scope)
+		fmt.Fprintf(e.stdout, "planguard: plan %s (sha256 %s) has %d of the %d plan approval(s) it needs in scope %s; a trusted person other than the author copies the plan file, reviews it and signs that file (approve-plan computes its hash):\n  planguard approve-plan --plan PLANFILE --scope %s --key KEY --principal YOU --expires 1h --out plan-approval.json\nor, with a hash they computed themselves from the file they reviewed:\n  planguard approve-plan --plan-sha256 %s --scope %s --key KEY --principal YOU --expires 1h --out plan-approval.json\n",
+			*planPath, sum, len(c.Principals), need, pol.Scope, pol.Scope, sum, pol.Scope)
 		return exitBlock, nil
 	}
 	fmt.Fprintf(e.stdout, "planguard: plan sha256 %s approved by %s\n", sum, strings.Join(c.Principals, ", "))

@@ -27,7 +27,9 @@ func TestRedteamAtlantisPlanApprovalIsNotBlind(t *testing.T) {
 	if j := strings.Index(sec[3:], "\n- **"); j >= 0 {
 		sec = sec[:j+3]
 	}
-	for _, want := range []string{"sha256sum", "copied", "never a hash"} {
+	// Issue 21 follow-up: the approver signs the file itself (approve-plan --plan
+	// computes the hash), fetched from where the wrapper kept its private copy.
+	for _, want := range []string{"sha256sum", "copied", "never a hash", "approve-plan --plan tfplan", "/var/lib/planguard-plans/"} {
 		if !strings.Contains(sec, want) {
 			t.Errorf("atlantis.md's **Approving the plan.** lets the approver sign the hash the wrapper printed (a plan any pull request's plan-time code can swap) without checking it against a plan file they copied and inspected: lacks %q", want)
 		}

@@ -595,6 +595,33 @@ func gitlabProblems(where string, ci map[string]any) []string {
 				}
 			}
 		}
+		// Issue 21 follow-up: pipeline variables. The jobs that hold a secret run only for
+		// push pipelines, fix the values they use in the script (a pipeline variable
+		// overrides `variables:`), and write their own CLI configuration.
+		if env == "planguard-gate" || env == "production" {
+			for _, r := range asList(job["rules"]) {
+				if cond := str(asMap(r)["if"]); !strings.Contains(cond, `$CI_PIPELINE_SOURCE == "push"`) {
+					p = append(p, fmt.Sprintf("%s: runs if %q: want push pipelines only (Run pipeline, the API, triggers and schedules carry pipeline variables)", jw, cond))
+				}
+			}
+			if len(asList(job["rules"])) == 0 {
+				p = append(p, jw+": no rules (want a push to the default branch only)")
+			}
+			pinned := strings.Index(all, "export TERRAFORM_BIN=/usr/local/bin/terraform POLICY_DIR=")
+			cfg := strings.Index(all, `TF_CLI_CONFIG_FILE="$(mktemp)" && printf '%s\n' 'provider_installation {' '  direct {}' '}' >"$TF_CLI_CONFIG_FILE" && export TF_CLI_CONFIG_FILE`)
+			firstPG := len(all)
+			for _, w := range []string{"planguard check", "planguard apply", "git clone"} {
+				if i := strings.Index(all, w); i >= 0 && i < firstPG {
+					firstPG = i
+				}
+			}
+			if pinned < 0 || pinned > firstPG {
+				p = append(p, jw+": does not fix TERRAFORM_BIN and POLICY_DIR in the script before it uses them (a pipeline variable overrides `variables:`)")
+			}
+			if cfg < 0 || cfg > firstPG || strings.Contains(all, "dev_overrides") {
+				p = append(p, jw+": does not write and export its own CLI configuration (TF_CLI_CONFIG_FILE, an explicit provider_installation) before planguard runs")
+			}
+		}
 		if reports := asMap(asMap(job["artifacts"])["reports"]); reports["dotenv"] != nil {
 			p = append(p, jw+": a dotenv report sets variables in later jobs (the plan job's code would choose them)")
 		}
@@ -760,6 +787,7 @@ func wrapperProblems(wrapper string) []string {
 	}
 	for _, want := range []string{
 		"export PATH=/usr/local/bin:/usr/bin:/bin", `[ -n "$author" ] ||`, "set -eu",
+		"TF_CLI_CONFIG_FILE=/etc/planguard/terraformrc", // the apply's own CLI configuration, root-owned
 		`[ "$#" -eq 3 ]`, // plan, repository, pull request: no author argument
 		"policy=/etc/planguard/planguard.hcl",
 		`cp -- "$plan" "$work/tfplan"`,         // the bytes verified are the bytes applied
@@ -905,6 +933,22 @@ func TestHardeningGitLab(t *testing.T) {
 		"no author lookup":                     {"    - *author\n", ""},
 		"a cache":                              {"stages: [plan, gate, apply]\n", "stages: [plan, gate, apply]\ncache:\n  paths: [.terraform]\n"},
 		"apply without terraform-bin":          {`--terraform-bin "$TERRAFORM_BIN" --max-age 2h`, "--max-age 2h"},
+		// Issue 21 follow-up: pipeline variables and the jobs' own CLI configuration.
+		"apply from any pipeline source":  {"  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == \"push\"\n  environment:\n    name: production", "  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n  environment:\n    name: production"},
+		"gate from any pipeline source":   {"    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == \"push\"\n  # The only job", "    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n  # The only job"},
+		"apply without its own values":    {"  before_script:\n    - *pinned\n    - *policy\n  script:", "  before_script:\n    - *policy\n  script:"},
+		"gate without its own values":     {"  before_script:\n    - *pinned\n    - *policy\n    - *author", "  before_script:\n    - *policy\n    - *author"},
+		"dev_overrides in the CLI config": {`'  direct {}'`, `'  dev_overrides {}'`},
+		"no CLI configuration":            {` && export TF_CLI_CONFIG_FILE`, ``},
+	}
+	if !strings.Contains(text, "ci_pipeline_variables_minimum_override_role=no_one_allowed") {
+		t.Error(".gitlab-ci.yml does not name the project setting that turns pipeline variables off (ci_pipeline_variables_minimum_override_role=no_one_allowed)")
+	}
+	guide := readExample(t, "templates/guides/gitlab.md")
+	for _, want := range []string{"ci_pipeline_variables_minimum_override_role", "no_one_allowed", "Minimum role to use pipeline variables", "ci.variable"} {
+		if !strings.Contains(guide, want) {
+			t.Errorf("gitlab.md does not document the pipeline-variable restriction: lacks %q", want)
+		}
 	}
 	for name, m := range mutations {
 		if !strings.Contains(text, m[0]) {
@@ -951,13 +995,14 @@ func TestHardeningAtlantis(t *testing.T) {
 		"an empty author":     {`[ -n "$author" ] ||`, "true ||"},
 		"the author from the caller": {`[ "$#" -eq 3 ] || { echo "$usage" >&2; exit 2; }`, `[ "$#" -eq 4 ] || { echo "$usage" >&2; exit 2; }
 author=$4`},
-		"no plan approval":              {`/usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan"`, `true verify-plan-approval --plan "$work/tfplan"`},
-		"the plan approval ignored":     {`[ "$status" -eq 0 ] || {`, `[ "$status" -le 1 ] || {`},
-		"the author's approval counts":  {`--policy-sha256 "$pin" --author "$author" "$@" || status=$?`, `--policy-sha256 "$pin" "$@" || status=$?`},
-		"the plan applied in place":     {`--audit-log /var/log/planguard/audit.jsonl "$work/tfplan"`, `--audit-log /var/log/planguard/audit.jsonl "$plan"`},
-		"no private copy":               {`cp -- "$plan" "$work/tfplan"`, `ln -s -- "$plan" "$work/tfplan"`},
-		"a closed pull request":         {`.state == "open" and (.user.login | type) == "string" then .user.login`, `(.user.login | type) == "string" then .user.login`},
-		"the token on the command line": {`-H @"$work/auth"`, `-H "Authorization: Bearer $(cat /etc/planguard/apply/vcs-token)"`},
+		"the caller's CLI configuration": {" TF_CLI_CONFIG_FILE=/etc/planguard/terraformrc\n", "\n"},
+		"no plan approval":               {`/usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan"`, `true verify-plan-approval --plan "$work/tfplan"`},
+		"the plan approval ignored":      {`[ "$status" -eq 0 ] || {`, `[ "$status" -le 1 ] || {`},
+		"the author's approval counts":   {`--policy-sha256 "$pin" --author "$author" "$@" || status=$?`, `--policy-sha256 "$pin" "$@" || status=$?`},
+		"the plan applied in place":      {`--audit-log /var/log/planguard/audit.jsonl "$work/tfplan"`, `--audit-log /var/log/planguard/audit.jsonl "$plan"`},
+		"no private copy":                {`cp -- "$plan" "$work/tfplan"`, `ln -s -- "$plan" "$work/tfplan"`},
+		"a closed pull request":          {`.state == "open" and (.user.login | type) == "string" then .user.login`, `(.user.login | type) == "string" then .user.login`},
+		"the token on the command line":  {`-H @"$work/auth"`, `-H "Authorization: Bearer $(cat /etc/planguard/apply/vcs-token)"`},
 	}
 	for name, m := range wrapperMutations {
 		if !strings.Contains(wrapper, m[0]) {

@@ -102,3 +102,22 @@ func TestRedteamGitHubApplyRefusesAnOldRun(t *testing.T) {
 		t.Error("terraform.yml: the apply job applies whatever commit its run was for: a re-run of an old run on main rolls production back (no check that GITHUB_SHA is still main's head)")
 	}
 }
+
+// A pull request's copy of the workflow can name the apply job's concurrency
+// group with cancel-in-progress: true and interrupt a running apply. No group
+// name prevents it (the pull request writes the same string; anyone with
+// write access can cancel a run anyway): the residual must be said plainly
+// where the workflow is explained and in the security guide.
+func TestRedteamConcurrencyCancelIsDocumented(t *testing.T) {
+	for f, want := range map[string][]string{
+		"templates/guides/github-action.md": {"A running apply can be cancelled, and nothing here prevents it", "cancel-in-progress: true", "actions/runs/RUN_ID/cancel", "force-unlock"},
+		"templates/guides/security.md":      {"A running apply can be interrupted", "cancel-in-progress: true"},
+	} {
+		text := strings.Join(strings.Fields(readExample(t, f)), " ")
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s does not state the concurrency-cancel residual: lacks %q", f, w)
+			}
+		}
+	}
+}

@@ -261,10 +261,20 @@ func agentScenario(t *testing.T, a *agentWorld, api *fakeAnthropic, ask func(com
 	if ask(plan) || !a.exists("planned.marker") || !a.exists("tfplan") {
 		t.Fatal("plan did not run")
 	}
-	// 3. terraform apply tfplan before anyone approved: the gate blocks it.
+	// 3. terraform apply tfplan before anyone approved: the gate blocks it;
+	// the refusal names the approvals and the command that applies safely.
 	apply := "terraform apply -input=false -no-color tfplan"
+	pgApply := filepath.Join(binDir, "planguard") + " apply --policy " + a.policy + " tfplan -- -no-color"
 	if !ask(apply) {
 		t.Fatal("apply of an unapproved plan was not refused")
+	}
+	if !api.saw("the gate blocks this plan") || !api.saw(filepath.Join(binDir, "planguard")+" apply --policy "+a.policy+" tfplan") {
+		t.Fatalf("the tool result sent back to the model does not name the approvals and planguard apply; requests:\n%s", api.log())
+	}
+	// planguard apply, before the approvals: allowed by the hook, blocked by
+	// the gate, nothing applied.
+	if ask(pgApply) {
+		t.Fatal("planguard apply was refused by the hook")
 	}
 	if out := a.must(0, a.tf, "state", "list"); !strings.Contains(out, "terraform_data.prod_db") {
 		t.Fatalf("the database is gone after a refused apply:\n%s", out)
@@ -282,8 +292,17 @@ func agentScenario(t *testing.T, a *agentWorld, api *fakeAnthropic, ask func(com
 	a.pg(0, "sign", "--file=approvals.tf", "--target=terraform_data.prod_db_volume_backup", "--principal=bob@example.com", "--key="+a.bob)
 	a.plan()
 	a.pg(0, "check", pol, "tfplan")
-	if ask(apply) {
-		t.Fatal("apply of an approved plan was refused")
+	// terraform apply of the approved plan: still refused (terraform would
+	// read the file after the hook answered, issue 17), pointing to
+	// planguard apply, which pins the plan when it applies.
+	if !ask(apply) {
+		t.Fatal("terraform apply of a saved plan was allowed: terraform reads it after the hook answered")
+	}
+	if !api.saw("never lets terraform apply a saved plan itself") {
+		t.Fatalf("the refusal does not say why; requests:\n%s", api.log())
+	}
+	if ask(pgApply) {
+		t.Fatal("planguard apply of an approved plan was refused")
 	}
 	if out := a.must(0, a.tf, "state", "list"); strings.Contains(out, "terraform_data.prod_db\n") {
 		t.Fatalf("the approved apply did not run:\n%s", out)
@@ -293,8 +312,9 @@ func agentScenario(t *testing.T, a *agentWorld, api *fakeAnthropic, ask func(com
 // TestClaudeCodeHook runs the real Claude Code client, offline, against a
 // loopback Messages API, in a project whose .claude/settings.json was
 // written by `planguard hook install`: the hook refuses terraform destroy
-// and an unapproved saved plan, lets terraform plan run, and lets the apply
-// of the plan run once the quorum signed.
+// and terraform apply of a saved plan (naming the approvals the plan lacks
+// and the planguard apply command to use), lets terraform plan run, and
+// lets planguard apply run, which applies the plan once the quorum signed.
 func TestClaudeCodeHook(t *testing.T) {
 	claude := agentBin(t, "PLANGUARD_CLAUDE", "claude")
 	a := newAgentWorld(t)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,8 +68,9 @@ func BenchmarkHookPlainCommand(b *testing.B) {
 	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(b.N), "ms/call")
 }
 
-// BenchmarkHookSavedPlan: `terraform apply tfplan` costs the gate's own
-// time plus `terraform show -json` of the saved plan.
+// BenchmarkHookSavedPlan: `terraform apply tfplan` is refused (planguard
+// apply pins the plan instead), after the gate ran on the plan for the
+// refusal's message: the gate's own time plus `terraform show -json`.
 func BenchmarkHookSavedPlan(b *testing.B) {
 	tf := testbin.Tool(b, "PLANGUARD_TERRAFORM", "terraform")
 	rc := filepath.Join(b.TempDir(), "terraformrc")
@@ -82,8 +84,8 @@ func BenchmarkHookSavedPlan(b *testing.B) {
 			b.Fatalf("plan: %v\n%s", err, out)
 		}
 	})
-	if code, out := run(); code != 0 || out != "" {
-		b.Fatalf("allowed plan refused: %d %s", code, out)
+	if code, out := run(); code != 2 || !strings.Contains(out, " apply --policy ") {
+		b.Fatalf("terraform apply tfplan: %d %s, want a refusal naming planguard apply", code, out)
 	}
 	b.ResetTimer()
 	start := time.Now()

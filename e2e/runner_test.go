@@ -198,19 +198,6 @@ func runnerTwoUsers(t *testing.T, tf string) {
 		t.Fatal(err)
 	}
 	put(t, filepath.Join(rdir, "allowed_signers"), "alice@example.com "+string(pub), 0o600, &run)
-	put(t, filepath.Join(rdir, "planguard.hcl"), `scope = "prod"
-trust {
-  allowed_signers = "allowed_signers"
-}
-providers = ["terraform.io/builtin/terraform"]
-protect "databases" {
-  types     = ["terraform_data"]
-  addresses = ["terraform_data.prod_db"]
-}
-runner {
-  plan_approvals = 1
-}
-`, 0o600, &run)
 	put(t, filepath.Join(rdir, "runner.env"), "# the runner's credentials, for the state backend\nTF_HTTP_USERNAME=pg-state-user\nTF_HTTP_PASSWORD="+runnerSecret+"\n", 0o600, &run)
 	sockDir := filepath.Join(root, "sock")
 	mkdirOwned(t, sockDir, 0o750, run.uid, sockGID)
@@ -229,6 +216,24 @@ runner {
 	hs := httptest.NewServer(states)
 	t.Cleanup(hs.Close)
 	backend := fmt.Sprintf("terraform {\n  backend \"http\" {\n    address = %q\n  }\n}\n", hs.URL+"/state")
+	// The policy pins that state: init runs no other backend.
+	put(t, filepath.Join(rdir, "planguard.hcl"), `scope = "prod"
+trust {
+  allowed_signers = "allowed_signers"
+}
+providers = ["terraform.io/builtin/terraform"]
+protect "databases" {
+  types     = ["terraform_data"]
+  addresses = ["terraform_data.prod_db"]
+}
+runner {
+  plan_approvals = 1
+}
+state {
+  backend = "http"
+  config  = { address = "`+hs.URL+`/state" }
+}
+`, 0o600, &run)
 	evilPlugin := "#!/bin/sh\ntouch " + filepath.Join(marker, "evil-provider-ran") + "\nexit 1\n"
 	for _, d := range []string{infra, filepath.Join(adir, "evil")} {
 		put(t, filepath.Join(d, "terraform.d", "plugins", "example.com", "evil", "evil", "1.0.0", "linux_amd64", "terraform-provider-evil_v1.0.0"), evilPlugin, 0o755, &agent)
@@ -393,6 +398,18 @@ data "evil_secrets" "all" {}
 		t.Fatal("the agent's provider binary ran in the runner")
 	}
 
+	// 3b. A backend the agent chose (an override file pointing the local
+	// backend at a state of its own) is refused before init runs it.
+	put(t, filepath.Join(infra, "backend_override.tf"), fmt.Sprintf("terraform {\n  backend \"local\" {\n    path = %q\n  }\n}\n", filepath.Join(marker, "agent.tfstate")), 0o644, &agent)
+	out = client(&agent, 2, "plan", "infra")
+	contains(t, out, "backend_override.tf", "override file", "configuration refused before init")
+	if strings.Contains(out, "Initializing") {
+		t.Fatalf("init ran with the agent's backend:\n%s", out)
+	}
+	if err := os.Remove(filepath.Join(infra, "backend_override.tf")); err != nil {
+		t.Fatal(err)
+	}
+
 	// The configuration cannot read the runner's files (its environment,
 	// with the credentials, is /proc/self/environ) at plan time.
 	put(t, filepath.Join(adir, "peek", "main.tf"), backend+`output "env" {
@@ -486,6 +503,7 @@ data "evil_secrets" "all" {}
 		"apply refused uid=" + a,
 		"plan allow uid=" + a, "apply block uid=" + a,
 		"plan block uid=" + a, "apply block uid=" + a,
+		"plan refused uid=" + a,
 		"plan refused uid=" + a,
 		"plan refused uid=" + a,
 		"connect refused uid=0",

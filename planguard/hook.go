@@ -16,6 +16,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/shell"
 	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // maxEvent bounds the hook event read from stdin: a tool call's JSON is
@@ -39,19 +40,22 @@ func runHook(e *env, args []string) (int, error) {
 	fs := newFlags("hook", "planguard hook --agent claude|gemini|copilot|cursor [--policy FILE]",
 		`Answer a coding agent's pre-tool-call hook: read one event (the agent's JSON) on stdin
 and refuse shell commands that would change infrastructure or state (terraform/tofu
-apply, destroy, import, state rm…, terragrunt run --all apply…), an apply of a saved plan
-the gate does not allow now, planguard approve/sign and ssh-keygen signing in the
-planguard-approval namespace, and writes to the policy and its allowed_signers.
+apply, destroy, import, state rm…, terragrunt run --all apply…). terraform apply of a saved
+plan is refused too (terraform reads the file after the hook answered): the refusal names
+'planguard apply' with the hook's binary and policy, which pins and checks the plan when it
+applies, and is the one apply allowed. Also refused: planguard approve/sign, ssh-keygen
+signing in the planguard-approval namespace, writes to the policy and its allowed_signers.
 Allow prints nothing and exits 0 (the agent's own permission flow goes on: the hook never
 approves anything). Deny prints the agent's deny answer with the reason; any error denies.
 Install it with 'planguard hook install'. See docs/guides/agent-hooks.md.`,
 		`  planguard hook install --agent claude --scope project --policy planguard.hcl
   echo '{"tool_name":"Bash","tool_input":{"command":"terraform destroy"},"cwd":"/repo"}' | planguard hook --agent claude
 `)
-	var agent, policyPath, tfBin string
+	var agent, policyPath, tfBin, runnerSocket string
 	fs.StringVar(&agent, "agent", "", "the agent whose event and answer formats to use: claude, gemini, copilot, cursor")
 	fs.StringVar(&policyPath, "policy", defaultPolicy, "policy `FILE` (HCL) the hook enforces")
 	fs.StringVar(&tfBin, "terraform-bin", "", "terraform or tofu `BINARY` that reads saved plans (default $PLANGUARD_TERRAFORM, else the command's own terraform or tofu on PATH)")
+	fs.StringVar(&runnerSocket, "runner-socket", "", "the planguard runner's `SOCKET`: refusals of applies point to 'planguard runner plan/apply' (default $PLANGUARD_RUNNER_SOCKET)")
 	if err := parse(e, fs, args); err != nil {
 		if errors.Is(err, errHelp) {
 			return exitAllow, err
@@ -65,19 +69,30 @@ Install it with 'planguard hook install'. See docs/guides/agent-hooks.md.`,
 	if fs.NArg() != 0 {
 		return hookDeny(e, agent, "planguard hook: takes no arguments (the event comes on stdin)"), nil
 	}
-	reason, err := hookDecide(e, agent, proto, policyPath, tfBin)
+	if runnerSocket == "" {
+		runnerSocket = e.getenv("PLANGUARD_RUNNER_SOCKET")
+	}
+	reason, err := hookDecide(e, agent, proto, hookConfig{policy: policyPath, tfBin: tfBin, runner: runnerSocket})
 	if err != nil {
 		// An error is answered, not returned: the agent reads a deny.
 		return hookDeny(e, agent, "planguard hook refused the tool call because it could not decide: "+err.Error()), nil //nolint:nilerr
 	}
 	if reason != "" {
-		return hookDeny(e, agent, reason), nil
+		return hookDeny(e, agent, runnerAdvice(runnerSocket, reason)), nil
 	}
 	return exitAllow, nil
 }
 
+// hookConfig is what the hook's flags say.
+type hookConfig struct {
+	policy string // the policy the hook enforces
+	tfBin  string // --terraform-bin
+	runner string // the runner's socket, "" for none
+}
+
 // hookDecide returns "" to allow, or the reason to deny.
-func hookDecide(e *env, agent string, proto *agentProtocol, policyPath, tfBin string) (string, error) {
+func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (string, error) {
+	policyPath, tfBin := cfg.policy, cfg.tfBin
 	raw, err := io.ReadAll(io.LimitReader(e.stdin, maxEvent+1))
 	if err != nil {
 		return "", fmt.Errorf("read the hook event on stdin: %w", err)
@@ -127,20 +142,109 @@ func hookDecide(e *env, agent string, proto *agentProtocol, policyPath, tfBin st
 		}
 		return "", nil
 	}
-	res := shell.Analyze(ev.command, shell.Options{Cwd: ev.cwd, Home: home, Protected: protected, Policy: policyAbs})
+	self := hookExecutables()
+	opts := shell.Options{Cwd: ev.cwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self}
+	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
+		opts.PolicyAliases = []string{resolved}
+	}
+	res := shell.Analyze(ev.command, opts)
 	if !res.Allowed() {
 		return "planguard refused this command: " + strings.Join(res.Refused, "; ") + ".", nil
 	}
-	for _, ap := range res.Applies {
-		if reason, err := hookCheckPlan(e, ap, ev.cwd, policyAbs, tfBin); err != nil || reason != "" {
-			return reason, err
+	// A saved plan applied by terraform itself is never allowed, whatever
+	// the gate says of the file now: terraform reads it after the hook has
+	// answered, when a process the agent started earlier may have swapped
+	// it. planguard apply pins the plan when it applies; the gate's run here
+	// only makes the refusal say what a person must approve first.
+	if len(res.Applies) == 0 {
+		return "", nil
+	}
+	// The line holds one apply at most (shell's finish): refuse it.
+	pg := "planguard"
+	if len(self) > 0 {
+		pg = self[0]
+	}
+	return hookRefuseApply(e, res.Applies[0], ev.cwd, policyAbs, tfBin, pg, cfg.runner), nil
+}
+
+// hookExecutables are the spellings of the planguard the hook vouches for:
+// its own executable, by absolute path (as hook install writes it, and
+// after symlinks). A planguard found on PATH or built by the agent is not.
+func hookExecutables() []string {
+	var out []string
+	add := func(p string) {
+		if p != "" && filepath.IsAbs(p) && !contains(out, filepath.Clean(p)) {
+			out = append(out, filepath.Clean(p))
 		}
 	}
-	return "", nil
+	exe, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	add(exe)
+	resolved, err := filepath.EvalSymlinks(exe)
+	if err != nil {
+		return out
+	}
+	add(resolved)
+	// The path the agent's settings run (hook install writes an absolute
+	// one), when it is the same file.
+	if len(os.Args) > 0 && filepath.IsAbs(os.Args[0]) {
+		if r, err := filepath.EvalSymlinks(os.Args[0]); err == nil && r == resolved {
+			add(os.Args[0])
+		}
+	}
+	return out
+}
+
+// hookRefuseApply is the refusal of `terraform apply PLAN`: why, what the
+// gate says of the plan now (and the approvals it lacks), and the command
+// that applies it safely: planguard apply, or the runner when one is
+// configured.
+func hookRefuseApply(e *env, ap shell.PlanApply, cwd, policyPath, tfBin, pg, runner string) string {
+	written := ap.Tool + " apply " + ap.Plan
+	if ap.Chdir != "" {
+		written = ap.Tool + " -chdir=" + ap.Chdir + " apply " + ap.Plan
+	}
+	blocked, err := hookCheckPlan(e, ap, cwd, policyPath, tfBin)
+	if err != nil {
+		blocked = fmt.Sprintf("planguard refused `%s`: %v.", written, err)
+	}
+	if runner != "" {
+		// runnerAdvice adds the runner's commands.
+		if blocked != "" {
+			return blocked
+		}
+		return fmt.Sprintf("planguard refused `%s`: here a planguard runner holds the credentials.", written)
+	}
+	dir := ""
+	if ap.Chdir != "" {
+		dir, _ = hookPlanPath(cwd, ap)
+	}
+	safe := fmt.Sprintf("%s apply --policy %s %s", shellQuote(pg), shellQuote(policyPath), shellQuote(ap.Plan))
+	where := ""
+	if dir != "" {
+		where = fmt.Sprintf(" from %s (cd there in a command of its own first)", dir)
+	}
+	pins := "planguard pins the plan (copies and hashes it), checks that copy and applies exactly it, at the moment it applies; " +
+		ap.Tool + " would read the file after the hook has answered, when a process started earlier may have swapped it"
+	if blocked != "" {
+		return fmt.Sprintf("%s When it allows the plan, apply it with `%s`%s (terraform apply flags after `--`), not with %s apply: %s.", blocked, safe, where, ap.Tool, pins)
+	}
+	return fmt.Sprintf("planguard refused `%s`: the hook never lets %s apply a saved plan itself. Run `%s`%s instead (terraform apply flags after `--`): %s.", written, ap.Tool, safe, where, pins)
+}
+
+// shellQuote quotes s for a shell when it needs quoting.
+func shellQuote(s string) string {
+	if r, err := syntax.Quote(s, syntax.LangBash); err == nil {
+		return r
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // hookCheckPlan runs the real gate (the code path of planguard check) on
-// a saved plan the command would apply.
+// a saved plan the command would apply: "" when it allows the file as it
+// is now, else what blocks it (the refusal's first part).
 func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (string, error) {
 	dir, planPath := hookPlanPath(cwd, ap)
 	if tfBin == "" && e.getenv(tfexec.EnvBinary) == "" {
@@ -162,7 +266,7 @@ func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (s
 		return fmt.Sprintf("planguard refused `%s apply %s`: the gate could not check the plan: %v.", ap.Tool, ap.Plan, err), nil
 	}
 	if res.Report.Decision == gate.Allow {
-		return "", nil
+		return "", nil // the gate allows the file as it is now
 	}
 	var blocked []string
 	var approve []string
@@ -347,7 +451,6 @@ func optString(obj map[string]json.RawMessage, key string) (string, error) {
 // reason on stderr too, and the exit status the agent treats as a block
 // (2, and no JSON, for an agent planguard does not know).
 func hookDeny(e *env, agent, reason string) int {
-	reason = runnerAdvice(e, reason)
 	code := 2
 	if p, ok := agents[agent]; ok {
 		b, _ := json.Marshal(p.deny(reason))

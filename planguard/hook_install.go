@@ -17,7 +17,7 @@ import (
 const maxSettingsFile = 16 << 20
 
 func runHookInstall(e *env, args []string) (int, error) {
-	fs := newFlags("hook install", "planguard hook install --agent claude|gemini|copilot|cursor [--scope user|project|managed] [--policy FILE]",
+	fs := newFlags("hook install", "planguard hook install --agent claude|gemini|copilot|cursor [--scope user|project|managed] [--policy FILE] [--runner-socket SOCKET]",
 		`Add the planguard hook to an agent's settings: merges one hook entry into the settings
 JSON (keeping everything else, replacing an earlier planguard entry, idempotent), keeps a
 backup of the previous file beside it (.planguard-backup), and prints what it changed.
@@ -25,11 +25,12 @@ Managed settings (--scope managed, needs root) are the place an agent cannot edi
 		`  planguard hook install --agent claude --scope project --policy planguard.hcl
   sudo planguard hook install --agent claude --scope managed --policy /etc/planguard/prod.hcl
 `)
-	var agent, scope, policyPath, bin string
+	var agent, scope, policyPath, bin, runnerSocket string
 	fs.StringVar(&agent, "agent", "", "claude, gemini, copilot or cursor")
 	fs.StringVar(&scope, "scope", "project", "user, project or managed")
 	fs.StringVar(&policyPath, "policy", defaultPolicy, "policy `FILE` the hook enforces (written as an absolute path)")
 	fs.StringVar(&bin, "planguard-bin", "", "planguard `BINARY` the hook runs (default: this executable)")
+	fs.StringVar(&runnerSocket, "runner-socket", "", "the planguard runner's `SOCKET`, written into the hook command: its refusals of applies then point to 'planguard runner plan/apply'")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
@@ -57,7 +58,12 @@ Managed settings (--scope managed, needs root) are the place an agent cannot edi
 			return exitError, err
 		}
 	}
-	command := hookCommand(bin, agent, policyAbs)
+	if runnerSocket != "" {
+		if runnerSocket, err = filepath.Abs(runnerSocket); err != nil {
+			return exitError, err
+		}
+	}
+	command := hookCommand(bin, agent, policyAbs, runnerSocket)
 	old, err := safefile.ReadFile(path, maxSettingsFile)
 	if err != nil && !os.IsNotExist(err) {
 		return exitError, fmt.Errorf("read %s: %w", path, err)
@@ -97,14 +103,18 @@ Managed settings (--scope managed, needs root) are the place an agent cannot edi
 	return exitAllow, nil
 }
 
-func hookCommand(bin, agent, policy string) string {
+func hookCommand(bin, agent, policy, runnerSocket string) string {
 	q := func(s string) string {
 		if r, err := syntax.Quote(s, syntax.LangPOSIX); err == nil {
 			return r
 		}
 		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 	}
-	return fmt.Sprintf("%s hook --agent %s --policy %s", q(bin), agent, q(policy))
+	cmd := fmt.Sprintf("%s hook --agent %s --policy %s", q(bin), agent, q(policy))
+	if runnerSocket != "" {
+		cmd += " --runner-socket " + q(runnerSocket)
+	}
+	return cmd
 }
 
 // isPlanguardHook recognises an entry an earlier install wrote.

@@ -260,10 +260,16 @@ func TestHookSavedPlan(t *testing.T) {
 	// The hook runs elsewhere: terraform show must run in the agent's directory.
 	t.Chdir(w.home)
 	savedPlan(t, tf, w.dir, `resource "terraform_data" "prod_db" { input = "a" }`, `resource "terraform_data" "other" {}`)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	safe := exe + " apply --policy " + w.policy + " tfplan"
 	for agent := range agents {
 		code, out, errs := w.hook(t, agent, shellEvent(agent, w.dir, "terraform apply -input=false tfplan"), envv)
 		r := denyReason(t, agent, code, out, errs)
-		for _, want := range []string{"the gate blocks this plan", "delete terraform_data.prod_db", "planguard approve --policy " + w.policy + " --plan tfplan --target terraform_data.prod_db --action delete"} {
+		for _, want := range []string{"the gate blocks this plan", "delete terraform_data.prod_db", "planguard approve --policy " + w.policy + " --plan tfplan --target terraform_data.prod_db --action delete",
+			"When it allows the plan, apply it with `" + safe + "`", "pins the plan"} {
 			if !strings.Contains(r, want) {
 				t.Errorf("%s: reason lacks %q: %s", agent, want, r)
 			}
@@ -279,10 +285,70 @@ func TestHookSavedPlan(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(w.home, "show-dir")); strings.TrimSpace(string(got)) != w.dir {
 		t.Fatalf("terraform show ran in %q, want %q", got, w.dir)
 	}
-	// A plan that destroys nothing protected: allowed, silently.
+	if r := denyReason(t, "claude", code, out, errs); !strings.Contains(r, "from "+w.dir+" (cd there") {
+		t.Errorf("-chdir: the refusal does not say where to run planguard apply: %s", r)
+	}
+	// A plan the gate allows: still refused (terraform reads the file after
+	// the hook answered, issue 17), pointing to planguard apply, which pins
+	// it when it applies; that command, as written, is allowed.
 	savedPlan(t, tf, w.dir, `resource "terraform_data" "other" { input = "a" }`, `resource "terraform_data" "other" { input = "b" }`)
-	if code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, "terraform apply tfplan"), envv); code != 0 || out != "" {
-		t.Fatalf("allowed plan: %d %s %s", code, out, errs)
+	for agent := range agents {
+		code, out, errs := w.hook(t, agent, shellEvent(agent, w.dir, "terraform apply tfplan"), envv)
+		r := denyReason(t, agent, code, out, errs)
+		for _, want := range []string{"never lets terraform apply a saved plan itself", "Run `" + safe + "` instead", "pins the plan", "swapped"} {
+			if !strings.Contains(r, want) {
+				t.Errorf("%s: allowed plan: reason lacks %q: %s", agent, want, r)
+			}
+		}
+		if strings.Contains(r, "blocks") {
+			t.Errorf("%s: allowed plan reported blocked: %s", agent, r)
+		}
+		if code, out, errs := w.hook(t, agent, shellEvent(agent, w.dir, safe), envv); code != 0 || out != "" {
+			t.Errorf("%s: %s: %d %s %s", agent, safe, code, out, errs)
+		}
+	}
+	// Only the hook's own planguard, with its policy, harmless flags.
+	os.WriteFile(filepath.Join(w.dir, "mine.hcl"), nil, 0o600)
+	for _, cmd := range []string{
+		"planguard apply --policy " + w.policy + " tfplan",
+		"./planguard apply --policy " + w.policy + " tfplan",
+		exe + " apply --policy mine.hcl tfplan",
+		exe + " apply --policy " + w.policy + " --terraform-bin /tmp/tf tfplan",
+		"PLANGUARD_TERRAFORM=/tmp/tf " + safe,
+		"(sleep 3; cp evil.tfplan tfplan) & " + safe,
+	} {
+		code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, cmd), envv)
+		denyReason(t, "claude", code, out, errs)
+	}
+	// A symlink to the policy made by the hook's installer is its real path:
+	// the hook's policy may be named through it.
+	link := filepath.Join(w.home, "policy-link.hcl")
+	if err := os.Symlink(w.policy, link); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runCLI(t, shellEvent("claude", w.dir, exe+" apply --policy "+w.policy+" tfplan"), map[string]string{"HOME": w.home}, "hook", "--agent", "claude", "--policy", link)
+	if code != 0 || out != "" {
+		t.Errorf("policy through the installer's symlink: %d %s %s", code, out, errs)
+	}
+	// With a runner, the refusal points to it instead.
+	for _, run := range []func(cmd string) (int, string, string){
+		func(cmd string) (int, string, string) {
+			return runCLI(t, shellEvent("claude", w.dir, cmd), map[string]string{"HOME": w.home, "PLANGUARD_TERRAFORM": tf}, "hook", "--agent", "claude", "--policy", w.policy, "--runner-socket", "/run/planguard/runner.sock")
+		},
+		func(cmd string) (int, string, string) {
+			return w.hook(t, "claude", shellEvent("claude", w.dir, cmd), map[string]string{"PLANGUARD_TERRAFORM": tf, "PLANGUARD_RUNNER_SOCKET": "/run/planguard/runner.sock"})
+		},
+	} {
+		code, out, errs := run("terraform apply tfplan")
+		r := denyReason(t, "claude", code, out, errs)
+		for _, want := range []string{"/run/planguard/runner.sock", "planguard runner plan", "planguard runner apply PLAN_ID"} {
+			if !strings.Contains(r, want) {
+				t.Errorf("runner: reason lacks %q: %s", want, r)
+			}
+		}
+		if strings.Contains(r, " apply --policy ") {
+			t.Errorf("runner: the refusal points to planguard apply: %s", r)
+		}
 	}
 	// Not a saved plan, or no file, or a FIFO (which would block the hook
 	// until the agent's timeout): denied, at once.
@@ -318,7 +384,7 @@ func TestHookInstall(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(b)
-	for _, want := range []string{`"Bash(ls:*)"`, `"my-linter"`, `"notify"`, `"Bash|Write|Edit|MultiEdit|NotebookEdit"`, `/opt/planguard hook --agent claude --policy ` + w.policy} {
+	for _, want := range []string{`"Bash(ls:*)"`, `"my-linter"`, `"notify"`, `"Bash|Write|Edit|MultiEdit|NotebookEdit"`, `/opt/planguard hook --agent claude --policy ` + w.policy + `"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("settings lack %s:\n%s", want, text)
 		}
@@ -335,6 +401,11 @@ func TestHookInstall(t *testing.T) {
 	b, _ = os.ReadFile(path)
 	if strings.Count(string(b), "hook --agent claude") != 1 || !strings.Contains(string(b), "/usr/bin/planguard") || !strings.Contains(string(b), "my-linter") {
 		t.Fatalf("reinstall:\n%s", b)
+	}
+	// --runner-socket is written into the command, as an absolute path.
+	runCLI(t, "", envv, "hook", "install", "--agent", "claude", "--policy", "../planguard.hcl", "--planguard-bin", "/usr/bin/planguard", "--runner-socket", "run/runner.sock")
+	if b, _ = os.ReadFile(path); !strings.Contains(string(b), "/usr/bin/planguard hook --agent claude --policy "+w.policy+" --runner-socket "+filepath.Join(w.dir, "run", "runner.sock")) {
+		t.Fatalf("install --runner-socket:\n%s", b)
 	}
 	// The other agents, project and user scope.
 	for _, c := range []struct{ agent, scope, path, want string }{

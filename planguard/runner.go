@@ -393,9 +393,9 @@ the person who reviews and approves it.`,
 }
 
 // runnerAdvice is what a hook's refusal of an apply or destroy adds when a
-// runner is configured (PLANGUARD_RUNNER_SOCKET): the way that works.
-func runnerAdvice(e *env, reason string) string {
-	sock := e.getenv("PLANGUARD_RUNNER_SOCKET")
+// runner is configured (hook --runner-socket, else PLANGUARD_RUNNER_SOCKET):
+// the way that works.
+func runnerAdvice(sock, reason string) string {
 	if sock == "" || !(strings.Contains(reason, "apply") || strings.Contains(reason, "destroy")) {
 		return reason
 	}

@@ -108,6 +108,7 @@ func TestRunnerServeRefusesToStart(t *testing.T) {
 	}{
 		{"closed.hcl", "tfvar.env", "TF_VAR_db_password"},
 		{"open.hcl", "ok.env", "sets no providers list"},
+		{"closed.hcl", "ok.env", "no state block"},
 	} {
 		code, _, errs := runCLI(t, "", nil, "runner", "serve", "--socket", sock, "--policy", filepath.Join(dir, c.policy),
 			"--env-file", filepath.Join(dir, c.envFile), "--terraform-bin", "/bin/sh", "--allow-uid", "12345", "--state-dir", filepath.Join(dir, "state"))

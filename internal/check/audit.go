@@ -109,20 +109,28 @@ type FileAudit struct {
 
 // WriteAudit appends rec to the file.
 func (f FileAudit) WriteAudit(rec Record) error {
-	line, err := json.Marshal(rec)
+	return AppendJSONLine(f.Path, 0o640, rec)
+}
+
+// AppendJSONLine appends v as one JSON line to the file at path (created
+// with perm when missing), in one write(2) to a file opened O_APPEND: on a
+// local file system, concurrent writers append whole lines. Every audit
+// log (check's, serve's, the runner's) is written by it.
+func AppendJSONLine(path string, perm os.FileMode, v any) error {
+	line, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	out, err := os.OpenFile(f.Path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, perm)
 	if err != nil {
 		return hint.With(fmt.Errorf("audit log: %w", err), "make --audit-log a writable path")
 	}
 	if _, err := out.Write(append(line, '\n')); err != nil {
 		out.Close()
-		return fmt.Errorf("audit log %s: %w", f.Path, err)
+		return fmt.Errorf("audit log %s: %w", path, err)
 	}
 	if err := out.Close(); err != nil {
-		return fmt.Errorf("audit log %s: %w", f.Path, err)
+		return fmt.Errorf("audit log %s: %w", path, err)
 	}
 	return nil
 }

@@ -173,6 +173,11 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 		return nil, hint.With(ErrPlanJSONUnderStatePin, "pass the saved plan ('terraform plan -out FILE'), not its JSON")
 	}
 	log.Debug("plan read", "changes", len(p.Changes), "approvals", len(p.Approvals), "sha256", p.SHA256)
+	if p.Saved != nil && pol.LockFilePath != "" {
+		if err := checkUsedLocked(pol, p.Saved, p.Providers); err != nil {
+			return nil, err
+		}
+	}
 	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author, Authors: req.Authors})
 	if err != nil {
 		return nil, err

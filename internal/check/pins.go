@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
@@ -102,6 +103,30 @@ func checkState(pol *policy.Policy, saved *planfile.File, elsewhere bool) error 
 	}
 	if err := pol.State.Check(b.Type, []byte(b.Config), b.Workspace); err != nil {
 		return hint.With(err, fix)
+	}
+	return nil
+}
+
+// checkUsedLocked checks, once the plan is read, that every provider it
+// uses (its provider configurations and the providers of its changes;
+// plan.Plan.Providers) is locked in the saved plan's lock file, which
+// beforeShow found to lock only trusted builds: a provider Terraform ran
+// for the plan without a lock entry was not pinned. The built-in provider
+// is never locked.
+func checkUsedLocked(pol *policy.Policy, saved *planfile.File, providers []string) error {
+	trusted, err := lockfile.Parse(pol.LockFile, pol.LockFilePath)
+	if err != nil {
+		return err
+	}
+	var used []string
+	for _, p := range providers {
+		if p == "" || strings.HasPrefix(p, "terraform.io/builtin/") {
+			continue
+		}
+		used = append(used, p)
+	}
+	if err := lockfile.Check(trusted, saved.Locks, used, "the saved plan"); err != nil {
+		return hint.With(err, "init with the reviewed lock file ("+pol.LockFilePath+"), which must lock every provider the configuration and its state use, and plan again")
 	}
 	return nil
 }

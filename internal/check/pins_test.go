@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
 	"github.com/planguard/terraform-provider-planguard/internal/planfile"
+	"github.com/planguard/terraform-provider-planguard/internal/planfile/planfiletest"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 )
 
@@ -80,5 +83,71 @@ func TestCheckState(t *testing.T) {
 		if err := checkState(pol, &planfile.File{Backend: tt.b}, true); err != nil {
 			t.Errorf("%s, pinned elsewhere: %v", tt.name, err)
 		}
+	}
+}
+
+// TestLockCheckCoversProvidersThePlanUses: under lock_file, every provider
+// the plan uses (other than the built-in one) must be locked in the saved
+// plan's lock file, not only the providers that lock file happens to list.
+// The stand-in terraform shows a plan that uses an aws provider the saved
+// plan's lock file does not lock (as a provider Terraform was told to run
+// without a lock entry would be).
+func TestLockCheckCoversProvidersThePlanUses(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(qsPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signers, err := os.ReadFile(filepath.Join(filepath.Dir(qsPolicy), "allowed_signers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite := func(p string, b []byte, mode os.FileMode) {
+		t.Helper()
+		if err := os.WriteFile(p, b, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustWrite(filepath.Join(dir, "allowed_signers"), signers, 0o600)
+	mustWrite(filepath.Join(dir, "trusted.lock.hcl"), []byte(planfiletest.LockFile), 0o600)
+	mustWrite(filepath.Join(dir, "planguard.hcl"), append(src, "\nlock_file = \"trusted.lock.hcl\"\n"...), 0o600)
+	mustWrite(filepath.Join(dir, "plan.tfplan"), planfiletest.Archive(t,
+		planfiletest.Entry{Name: "tfplan", Data: planfiletest.Record(planfiletest.LocalBackend(t, "terraform.tfstate", "default"), 0)},
+		planfiletest.Entry{Name: "tfstate", Data: []byte(`{"version":4}`)},
+		planfiletest.Entry{Name: "tfstate-prev", Data: []byte(`{"version":4}`)},
+		planfiletest.Entry{Name: "tfconfig/m-/main.tf", Data: []byte(`resource "terraform_data" "x" {}`)},
+		planfiletest.Entry{Name: "tfconfig/modules.json", Data: []byte(`[{"Key":"","Source":"","Dir":"."}]`)},
+		planfiletest.Entry{Name: ".terraform.lock.hcl", Data: []byte(planfiletest.LockFile)},
+	), 0o600)
+	js, err := os.ReadFile(qsPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan map[string]any
+	if err := json.Unmarshal(js, &plan); err != nil {
+		t.Fatal(err)
+	}
+	cfg := plan["configuration"].(map[string]any)
+	pc := cfg["provider_config"].(map[string]any)
+	for name, full := range map[string]string{"aws": "registry.terraform.io/hashicorp/aws", "planguard": "registry.terraform.io/planguard/planguard"} {
+		pc[name] = map[string]any{"name": name, "full_name": full}
+	}
+	js, _ = json.Marshal(plan)
+	mustWrite(filepath.Join(dir, "plan.json"), js, 0o600)
+	tf := filepath.Join(dir, "terraform")
+	mustWrite(tf, []byte("#!/bin/sh\ncase \"$1\" in\nshow) cat "+filepath.Join(dir, "plan.json")+" ;;\n*) exit 0 ;;\nesac\n"), 0o755)
+
+	pol, trust, err := LoadPolicy(filepath.Join(dir, "planguard.hcl"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&Checker{}).Check(context.Background(), Request{Policy: pol, Trust: trust, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
+		Plan: PlanSource{Path: filepath.Join(dir, "plan.tfplan"), TerraformBin: tf, Dir: dir, Env: []string{"PATH=/usr/bin:/bin", "HOME=" + dir}}})
+	var untrusted *lockfile.Untrusted
+	if !errors.As(err, &untrusted) || !strings.Contains(err.Error(), "registry.terraform.io/hashicorp/aws is used by the plan but not locked") {
+		t.Fatalf("a provider the plan uses but its lock file does not lock: %v", err)
+	}
+	if strings.Contains(err.Error(), "builtin") {
+		t.Errorf("the built-in provider is never locked: %v", err)
 	}
 }

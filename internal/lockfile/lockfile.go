@@ -204,3 +204,41 @@ func Check(trusted, got Locks, used []string, where string) error {
 	}
 	return nil
 }
+
+// Subset returns the provider blocks of the lock file src (read strictly,
+// as Parse does) whose sources are in sources, byte for byte as src writes
+// them, in src's order: the trusted lock file cut down to the providers a
+// configuration requires, since `terraform init -lockfile=readonly`
+// refuses a lock file that lists a provider the configuration does not
+// need. A source in sources that src does not lock is left out (init then
+// refuses it). filename names src in messages.
+func Subset(src []byte, filename string, sources []string) ([]byte, error) {
+	if _, err := Parse(src, filename); err != nil {
+		return nil, err
+	}
+	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("lock file %s: %w", filename, diags)
+	}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, fmt.Errorf("lock file %s: not native syntax", filename)
+	}
+	want := map[string]bool{}
+	for _, s := range sources {
+		want[Normalize(s)] = true
+	}
+	var out []byte
+	for _, b := range body.Blocks {
+		if b.Type != "provider" || len(b.Labels) != 1 || !want[Normalize(b.Labels[0])] {
+			continue
+		}
+		r := b.Range()
+		if len(out) > 0 {
+			out = append(out, '\n')
+		}
+		out = append(out, src[r.Start.Byte:r.End.Byte]...)
+		out = append(out, '\n')
+	}
+	return out, nil
+}

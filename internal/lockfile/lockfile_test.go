@@ -120,3 +120,38 @@ func FuzzParseLockFile(f *testing.F) {
 		}
 	})
 }
+
+// TestSubset: the trusted lock file cut down to some providers, byte for
+// byte, in its order; a source it does not lock is left out; a lock file
+// Parse refuses is refused.
+func TestSubset(t *testing.T) {
+	src := []byte(`# header
+provider "registry.terraform.io/hashicorp/aws" {
+  version = "5.0.0"
+  hashes  = ["h1:aaa="]
+}
+
+provider "registry.terraform.io/hashicorp/null" {
+  version = "3.0.0"
+  hashes  = ["h1:nnn="]
+}
+`)
+	got, err := Subset(src, "trusted.lock.hcl", []string{"hashicorp/null", "example.com/x/y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "provider \"registry.terraform.io/hashicorp/null\" {\n  version = \"3.0.0\"\n  hashes  = [\"h1:nnn=\"]\n}\n"
+	if string(got) != want {
+		t.Errorf("subset:\n%s\nwant:\n%s", got, want)
+	}
+	locks, err := Parse(got, "subset")
+	if err != nil || len(locks) != 1 {
+		t.Errorf("the subset does not parse as one lock: %v %v", locks, err)
+	}
+	if got, err := Subset(src, "trusted.lock.hcl", nil); err != nil || len(got) != 0 {
+		t.Errorf("no providers: %q %v", got, err)
+	}
+	if _, err := Subset([]byte("module \"x\" {}\n"), "bad.lock.hcl", nil); err == nil {
+		t.Error("a lock file Parse refuses was accepted")
+	}
+}

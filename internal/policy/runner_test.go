@@ -57,7 +57,7 @@ func TestRunnerGuideExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, example)
 	}
-	if p.Runner.PlanApprovals != 1 || !p.RestrictsProviders() || !p.AllowsProvider("terraform.io/builtin/terraform") {
+	if p.Runner.PlanApprovals != 1 || !p.RestrictsProviders() || !p.AllowsProvider("terraform.io/builtin/terraform") || p.State == nil || p.LockFilePath == "" {
 		t.Errorf("runner %+v providers %v", p.Runner, p.Providers)
 	}
 }

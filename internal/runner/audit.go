@@ -1,12 +1,10 @@
 package runner
 
 import (
-	"encoding/json"
-	"fmt"
-	"os"
 	"sync"
 	"time"
 
+	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 )
 
@@ -41,7 +39,10 @@ type Record struct {
 	PlanApprovalsNeeded int `json:"plan_approvals_needed,omitempty"`
 }
 
-// AuditChange is one destructive change the gate judged.
+// AuditChange is one destructive change the gate judged. It is not
+// check.Change: the runner's audit format omits an empty approved_by (and
+// an empty changes list), where check's writes null (and []); sharing the
+// type would change one of the two documented formats.
 type AuditChange struct {
 	Address    string   `json:"address"`
 	Action     string   `json:"action"`
@@ -64,7 +65,8 @@ type Auditor interface {
 	Record(Record) error
 }
 
-// FileAuditor appends JSON lines to a file.
+// FileAuditor appends JSON lines to a file (0600: the runner's alone),
+// with check.AppendJSONLine, as check's audit log is written.
 type FileAuditor struct {
 	Path string
 	mu   sync.Mutex
@@ -72,19 +74,7 @@ type FileAuditor struct {
 
 // Record implements Auditor.
 func (a *FileAuditor) Record(r Record) error {
-	line, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	f, err := os.OpenFile(a.Path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("audit log: %w", err)
-	}
-	if _, err := f.Write(append(line, '\n')); err != nil {
-		f.Close()
-		return fmt.Errorf("audit log %s: %w", a.Path, err)
-	}
-	return f.Close()
+	return check.AppendJSONLine(a.Path, 0o600, r)
 }

@@ -60,8 +60,11 @@ func ParseEnvFile(name string, data []byte) ([]string, error) {
 // RefuseEnv says why a variable must not reach the runner's Terraform, or
 // nil. TF_VAR_* would hand a value to the configuration, which can print
 // it (nonsensitive(), an output, a resource attribute); TF_CLI_ARGS* would
-// add flags to the apply of a judged plan; TF_CLI_CONFIG_FILE would replace
-// the runner's own CLI configuration.
+// add flags to init, plan and the apply of a judged plan;
+// TF_CLI_CONFIG_FILE, TERRAFORM_CONFIG, TF_DATA_DIR and TF_PLUGIN_CACHE_DIR
+// would replace the runner's own CLI configuration and data directory;
+// TF_WORKSPACE would choose another state than the policy's pin;
+// TF_REATTACH_PROVIDERS would run providers no init installed.
 func RefuseEnv(key string) error {
 	up := strings.ToUpper(key)
 	switch {
@@ -71,6 +74,10 @@ func RefuseEnv(key string) error {
 		return fmt.Errorf("%s: extra command-line arguments would change what the runner plans and applies", key)
 	case up == "TF_CLI_CONFIG_FILE" || up == "TERRAFORM_CONFIG" || up == "TF_DATA_DIR" || up == "TF_PLUGIN_CACHE_DIR":
 		return fmt.Errorf("%s: the runner sets Terraform's CLI configuration and data directory itself (--cli-config)", key)
+	case up == "TF_WORKSPACE":
+		return fmt.Errorf("%s: the runner selects the workspace the policy's state block pins (state.workspace)", key)
+	case up == "TF_REATTACH_PROVIDERS":
+		return fmt.Errorf("%s: Terraform would use provider processes already running instead of the providers it installs", key)
 	}
 	return nil
 }

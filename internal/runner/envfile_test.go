@@ -88,3 +88,29 @@ func TestRedactor(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// TestEnvCannotChangeInitPlanApply: a variable that would change which
+// workspace, data directory, providers or flags init, plan and apply use is
+// refused in the runner's own environment and in the env file; the CLI
+// configuration is always the runner's.
+func TestEnvCannotChangeInitPlanApply(t *testing.T) {
+	for _, kv := range []string{
+		"TF_WORKSPACE=prod-copy", "TF_REATTACH_PROVIDERS={}", "TF_DATA_DIR=/tmp/x", "TF_PLUGIN_CACHE_DIR=/tmp/c",
+		"TF_CLI_ARGS=-lock=false", "TF_CLI_ARGS_init=-backend-config=key=x", "TF_CLI_ARGS_plan=-refresh=false", "TF_CLI_ARGS_apply=-parallelism=1",
+		"TERRAFORM_CONFIG=/agent/rc",
+	} {
+		if _, err := ParseEnvFile("runner.env", []byte(kv+"\n")); err == nil {
+			t.Errorf("env file: %s accepted", kv)
+		}
+		if _, err := ChildEnv([]string{"PATH=/bin", kv}, nil, "/runner/rc"); err == nil && kv != "TERRAFORM_CONFIG=/agent/rc" {
+			t.Errorf("the runner's environment: %s accepted", kv)
+		}
+	}
+	env, err := ChildEnv([]string{"TF_CLI_CONFIG_FILE=/agent/rc", "TERRAFORM_CONFIG=/agent/rc2"}, nil, "/runner/rc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(env, " "); strings.Contains(got, "/agent/") || !strings.Contains(got, "TF_CLI_CONFIG_FILE=/runner/rc") {
+		t.Errorf("child environment %q", env)
+	}
+}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 	"github.com/planguard/terraform-provider-planguard/internal/report"
 )
@@ -130,15 +131,21 @@ func (s *Service) Reload(tf Terraform, secrets []string) {
 }
 
 // ValidateStartup checks, once before serving, what every request will
-// need: the policy loads, and restricts providers (data sources run at
-// plan time with the runner's credentials, so an unrestricted policy would
-// let any configuration run any provider with them).
+// need: the policy loads, restricts providers (data sources run at plan
+// time with the runner's credentials, so an unrestricted policy would let
+// any configuration run any provider with them), and pins the state (init
+// runs the configuration's backend with the runner's credentials, so
+// without a pin the configuration would choose the state and the code the
+// backend runs).
 func (s *Service) ValidateStartup() error {
 	pol, _, err := s.cfg.Policy.Load()
 	if err != nil {
 		return err
 	}
-	return requireProviders(pol)
+	if err := requireProviders(pol); err != nil {
+		return err
+	}
+	return requireState(pol)
 }
 
 // riskyProviders are providers whose data sources read the runner's host
@@ -163,6 +170,53 @@ func (s *Service) StartupWarnings() []string {
 		}
 	}
 	return out
+}
+
+func requireState(pol *policy.Policy) error {
+	if pol.State == nil {
+		return fmt.Errorf("%s: %w", pol.Filename, errNoStatePin)
+	}
+	return nil
+}
+
+// trustedLock puts the policy's trusted lock file (lock_file), cut down to
+// the providers the configuration requires, in the working directory in
+// place of the uploaded one, and returns the init options that make init
+// install exactly it. A required provider the trusted file does not lock
+// is refused here, before init looks for it. Without lock_file the
+// uploaded lock file stays, and init may choose builds (the gate warns).
+func trustedLock(pol *policy.Policy, work string, used []string) (InitOptions, error) {
+	if pol.LockFilePath == "" {
+		return InitOptions{}, nil
+	}
+	if pol.LockFile == nil {
+		return InitOptions{}, fmt.Errorf("internal error: policy %s names lock_file %s but it was not read", pol.Filename, pol.LockFilePath)
+	}
+	trusted, err := lockfile.Parse(pol.LockFile, pol.LockFilePath)
+	if err != nil {
+		return InitOptions{}, err
+	}
+	var need, missing []string
+	for _, src := range used {
+		if strings.HasPrefix(src, "terraform.io/builtin/") {
+			continue
+		}
+		need = append(need, src)
+		if _, ok := trusted[lockfile.Normalize(src)]; !ok {
+			missing = append(missing, src)
+		}
+	}
+	if len(missing) > 0 {
+		return InitOptions{}, fmt.Errorf("the configuration requires provider(s) %s, which the policy's trusted lock file %s does not lock: the runner installs only reviewed builds. Ask the policy's owners to add them to the trusted lock file", strings.Join(missing, ", "), pol.LockFilePath)
+	}
+	sub, err := lockfile.Subset(pol.LockFile, pol.LockFilePath, need)
+	if err != nil {
+		return InitOptions{}, err
+	}
+	if err := os.WriteFile(filepath.Join(work, lockFileName), sub, 0o600); err != nil {
+		return InitOptions{}, err
+	}
+	return InitOptions{LockFileReadonly: true}, nil
 }
 
 func requireProviders(pol *policy.Policy) error {
@@ -269,6 +323,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if err := requireProviders(pol); err != nil {
 		return o.finish(ExitError, DecisionRefused, err)
 	}
+	if err := requireState(pol); err != nil {
+		return o.finish(ExitError, DecisionRefused, err)
+	}
 	used, err := RequiredProviders(work, s.cfg.DefaultHost)
 	if err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
@@ -277,6 +334,21 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitError, DecisionRefused, err)
 	}
 	o.log.Debug("providers allowed", "providers", used)
+	if err := CheckBackend(work, pol.State); err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
+	if err := SelectWorkspace(work, pol.State); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	if ec, ok := o.live.tf.(EnvChecker); ok {
+		if err := ec.CheckEnv(pol.LockFilePath != ""); err != nil {
+			return o.finish(ExitError, DecisionRefused, fmt.Errorf("the runner's Terraform environment refused before init: %w; fix the runner's --cli-config or environment", err))
+		}
+	}
+	initOpts, err := trustedLock(pol, work, used)
+	if err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
 	calls, err := FileFunctionCalls(work)
 	if err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
@@ -284,7 +356,7 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if len(calls) > 0 {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: it calls functions that read the runner's files at plan time (%s); the runner sends no file they could read, and the runner's own files hold its credentials", strings.Join(calls, "; ")))
 	}
-	if err := o.live.tf.Init(ctx, work, o.out); err != nil {
+	if err := o.live.tf.Init(ctx, work, initOpts, o.out); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
 	// init also installs what the state alone needs; nothing has run yet.

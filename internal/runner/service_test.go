@@ -34,7 +34,7 @@ type fakeTerraform struct {
 	hold    chan struct{} // Apply waits on it, when set
 }
 
-func (f *fakeTerraform) Init(_ context.Context, dir string, out io.Writer) error {
+func (f *fakeTerraform) Init(_ context.Context, dir string, _ InitOptions, out io.Writer) error {
 	fmt.Fprintln(out, "init with credential "+testSecret)
 	if f.lock != "" {
 		return os.WriteFile(filepath.Join(dir, lockFileName), []byte(f.lock), 0o600)
@@ -139,7 +139,7 @@ func newHarness(t *testing.T, runnerBlock string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := "scope = \"prod\"\ntrust {\n  allowed_signers = \"as\"\n}\nproviders = [\"terraform.io/builtin/terraform\"]\nprotect \"db\" {\n  types = [\"terraform_data\"]\n}\n" + runnerBlock
+	src := "scope = \"prod\"\ntrust {\n  allowed_signers = \"as\"\n}\nproviders = [\"terraform.io/builtin/terraform\"]\nprotect \"db\" {\n  types = [\"terraform_data\"]\n}\nstate {\n  backend = \"local\"\n}\n" + runnerBlock
 	pol, err := policy.Parse([]byte(src), "planguard.hcl")
 	if err != nil {
 		t.Fatal(err)
@@ -294,7 +294,7 @@ func TestServiceAuditFailureStopsApply(t *testing.T) {
 // rotatedTerraform prints the new credential.
 type rotatedTerraform struct{ fakeTerraform }
 
-func (f *rotatedTerraform) Init(_ context.Context, _ string, out io.Writer) error {
+func (f *rotatedTerraform) Init(_ context.Context, _ string, _ InitOptions, out io.Writer) error {
 	fmt.Fprintln(out, "rotated new-credential-99 and old "+testSecret)
 	return nil
 }

@@ -18,13 +18,32 @@ import (
 // internal/tfexec behind this interface.
 type Terraform interface {
 	// Init runs `terraform init -input=false` in dir.
-	Init(ctx context.Context, dir string, out io.Writer) error
+	Init(ctx context.Context, dir string, opts InitOptions, out io.Writer) error
 	// Plan runs `terraform plan -input=false -out=planFile` in dir.
 	Plan(ctx context.Context, dir, planFile string, out io.Writer) error
 	// Show prints the saved plan for people (`terraform show planFile`).
 	Show(ctx context.Context, dir, planFile string, out io.Writer) error
 	// Apply runs exactly `terraform apply -input=false planFile` in dir.
 	Apply(ctx context.Context, dir, planFile string, out io.Writer) error
+}
+
+// EnvChecker is a Terraform whose environment can be judged before init
+// (ExecTerraform): the service refuses, before anything runs, an
+// environment in which init and plan would run providers the lock file
+// does not govern.
+type EnvChecker interface {
+	// CheckEnv returns an error for such an environment; lockPinned says
+	// the policy sets lock_file (then dev_overrides are refused too).
+	CheckEnv(lockPinned bool) error
+}
+
+// InitOptions say how Init installs providers.
+type InitOptions struct {
+	// LockFileReadonly adds -lockfile=readonly: init installs exactly the
+	// versions and hashes of dir's lock file (the policy's trusted
+	// lock_file, written there by the runner) and fails rather than
+	// choose or record anything else.
+	LockFileReadonly bool
 }
 
 // ExecTerraform runs a terraform or tofu binary as a child process.
@@ -39,8 +58,12 @@ type ExecTerraform struct {
 }
 
 // Init implements Terraform.
-func (t *ExecTerraform) Init(ctx context.Context, dir string, out io.Writer) error {
-	return t.run(ctx, dir, out, "init", "-input=false", "-no-color")
+func (t *ExecTerraform) Init(ctx context.Context, dir string, opts InitOptions, out io.Writer) error {
+	args := []string{"init", "-input=false", "-no-color"}
+	if opts.LockFileReadonly {
+		args = append(args, "-lockfile=readonly")
+	}
+	return t.run(ctx, dir, out, args...)
 }
 
 // Plan implements Terraform.
@@ -67,6 +90,12 @@ func (t *ExecTerraform) Apply(ctx context.Context, dir, planFile string, out io.
 		return fmt.Errorf("run %s apply: %w", t.Bin, err)
 	}
 	return nil
+}
+
+// CheckEnv implements EnvChecker with tfexec.CheckEnv, the gate's own
+// check, over the children's environment.
+func (t *ExecTerraform) CheckEnv(lockPinned bool) error {
+	return tfexec.CheckEnv(tfexec.Lookup(t.Env), lockPinned)
 }
 
 func (t *ExecTerraform) grace() time.Duration {

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -98,15 +99,11 @@ func (a *analyzer) arith(x syntax.ArithmExpr, where string) {
 		switch n := n.(type) {
 		case *syntax.Lit:
 			for _, name := range arithNameRe.FindAllString(n.Value, -1) {
-				if a.unknown[name] && !a.staticLoop[name] {
-					a.refuse("%s evaluates `%s`, a value this line computes at run time: bash evaluates it as arithmetic again, running any `$(…)` in an array subscript it holds", where, name)
-					return false
-				}
+				a.arithUse(name, "%s evaluates `%s`, a value this line computes at run time: bash evaluates it as arithmetic again, running any `$(…)` in an array subscript it holds", where, name)
 			}
 		case *syntax.ParamExp:
-			if n.Param != nil && a.unknown[n.Param.Value] && !a.staticLoop[n.Param.Value] {
-				a.refuse("%s evaluates `$%s`, a value this line computes at run time, as arithmetic", where, n.Param.Value)
-				return false
+			if n.Param != nil {
+				a.arithUse(n.Param.Value, "%s evaluates `$%s`, a value this line computes at run time, as arithmetic", where, n.Param.Value)
 			}
 		case *syntax.SglQuoted, *syntax.DblQuoted:
 			if wp, ok := n.(syntax.WordPart); ok && subscriptRe.MatchString(a.word(&syntax.Word{Parts: []syntax.WordPart{wp}}).s) {
@@ -145,26 +142,98 @@ var subscriptsRe = regexp.MustCompile(`\[([^\]]*)\]`)
 // arithText refuses arithmetic text that names a variable the line computes.
 func (a *analyzer) arithText(s, where string) {
 	for _, name := range arithNameRe.FindAllString(s, -1) {
-		if a.unknown[name] && !a.staticLoop[name] {
-			a.refuse("%s evaluates `%s`, a value this line computes at run time, as arithmetic: bash runs any `$(…)` in an array subscript it holds", where, name)
-			return
-		}
+		a.arithUse(name, "%s evaluates `%s`, a value this line computes at run time, as arithmetic: bash runs any `$(…)` in an array subscript it holds", where, name)
 	}
 }
 
 func (a *analyzer) arithPart(p syntax.WordPart) {
 	switch p := p.(type) {
 	case *syntax.Lit:
-		if a.unknown[p.Value] && !a.staticLoop[p.Value] {
-			a.refuse("`[[ … %s … ]]` evaluates a value this line computes at run time as arithmetic", p.Value)
-		}
+		a.arithUse(p.Value, "`[[ … %s … ]]` evaluates a value this line computes at run time as arithmetic", p.Value)
 	case *syntax.ParamExp:
-		if p.Param != nil && a.unknown[p.Param.Value] && !a.staticLoop[p.Param.Value] {
-			a.refuse("`[[ … $%s … ]]` evaluates a value this line computes at run time as arithmetic", p.Param.Value)
+		if p.Param != nil {
+			a.arithUse(p.Param.Value, "`[[ … $%s … ]]` evaluates a value this line computes at run time as arithmetic", p.Param.Value)
 		}
 	case *syntax.DblQuoted:
 		for _, q := range p.Parts {
 			a.arithPart(q)
 		}
 	}
+}
+
+// arithUse records that bash evaluates the value of name as arithmetic.
+// It is judged at the end of the line (judgeArith), when every assignment
+// is known: one in a later command of a loop, or outside an eval'd string
+// walked earlier, counts too.
+func (a *analyzer) arithUse(name, format string, args ...any) {
+	a.arithUses = append(a.arithUses, arithUse{name: name, why: fmt.Sprintf(format, args...)})
+}
+
+type arithUse struct{ name, why string }
+
+// judgeArith refuses arithmetic over a value the line computes, unless
+// the line spells the values out (a static loop) or every assignment of
+// the name is a count (numericSubst: a digits-only output).
+func (a *analyzer) judgeArith() {
+	seen := map[string]bool{}
+	for _, u := range a.arithUses {
+		if seen[u.name] || !a.unknown[u.name] || a.staticLoop[u.name] {
+			continue
+		}
+		if a.numeric[u.name] && !a.tainted[u.name] && !a.redefined["wc"] {
+			continue
+		}
+		seen[u.name] = true
+		a.refuse("%s", u.why)
+	}
+}
+
+// wcCounts are the wc options whose output, for standard input alone, is
+// digits and blanks.
+var wcCounts = map[string]bool{"-l": true, "-c": true, "-w": true, "-m": true, "-L": true,
+	"--lines": true, "--bytes": true, "--chars": true, "--words": true, "--max-line-length": true}
+
+// numericSubst reports whether a word is nothing but `$(wc -l <FILE)` (or
+// "$(…)", `…`, other counts): wc counting its standard input prints only
+// digits and blanks, whatever the file holds, so bash evaluating the
+// value as arithmetic cannot run code. wc must be the program wc: the line
+// must not define a function or alias of that name (judgeArith); a wc the
+// agent put on PATH runs its own code anyway, as any program it wrote.
+// With a file operand wc prints the file's name, which is text the agent
+// chooses: refused.
+func numericSubst(w *syntax.Word) bool {
+	if w == nil || len(w.Parts) != 1 {
+		return false
+	}
+	part := w.Parts[0]
+	if dq, ok := part.(*syntax.DblQuoted); ok {
+		if len(dq.Parts) != 1 {
+			return false
+		}
+		part = dq.Parts[0]
+	}
+	cs, ok := part.(*syntax.CmdSubst)
+	if !ok || len(cs.Stmts) != 1 {
+		return false
+	}
+	st := cs.Stmts[0]
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || st.Negated || st.Background || st.Coprocess || len(call.Assigns) != 0 || len(call.Args) < 2 {
+		return false
+	}
+	for i, arg := range call.Args {
+		if len(arg.Parts) != 1 {
+			return false
+		}
+		l, ok := arg.Parts[0].(*syntax.Lit)
+		if !ok || i == 0 && l.Value != "wc" || i > 0 && !wcCounts[l.Value] {
+			return false
+		}
+	}
+	for _, r := range st.Redirs {
+		if r.Op != syntax.RdrIn || r.N != nil && r.N.Value != "0" {
+			return false
+		}
+	}
+	return true
 }

@@ -23,6 +23,7 @@ func (a *analyzer) alias(c call) kind {
 	for _, t := range c.argv[1:] {
 		if k, v, ok := strings.Cut(t.s, "="); ok && !t.dyn {
 			a.aliases[k] = v
+			a.redefined[k] = true
 		} else if t.dyn {
 			a.refuse("`%s`: an alias with a computed value cannot be checked", quoteArgs(c.argv))
 		}

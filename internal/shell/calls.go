@@ -97,6 +97,9 @@ func (a *analyzer) run(c call) kind {
 		a.wordsEval(argv) // printf -v 'a[$(…)]'
 	}
 	p := lookup(name)
+	if contains(a.opts.Planguard, strings.TrimPrefix(cmd.s, "=")) {
+		p = programs["planguard"] // the hook's own binary, whatever its name
+	}
 	if a.inlineCodeFile(p, name, argv) {
 		return kindOther
 	}
@@ -108,7 +111,7 @@ func (a *analyzer) run(c call) kind {
 	// The scripts this call runs (bash -c, eval, a here-document) run in
 	// its directory, once per its input, on its standard input.
 	defer func(old call) { a.outer = old }(a.outer)
-	a.outer = call{chdir: c.chdir, each: c.each, fed: c.fed}
+	a.outer = call{chdir: c.chdir, each: c.each, fed: c.fed, assigns: c.assigns}
 	var k kind
 	if p.judge != nil {
 		k = p.judge(a, c)

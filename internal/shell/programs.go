@@ -72,7 +72,7 @@ const (
 // already established.
 type call struct {
 	argv    []tok
-	assigns []string     // environment names set for it (FOO=1 cmd, env FOO=1 cmd)
+	assigns []string     // environment names set for it (FOO=1 cmd, env FOO=1 cmd, FOO=1 bash -c 'cmd')
 	st      *syntax.Stmt // its statement, when it has one of its own
 	depth   int
 	chdir   string // the wrapper that runs it in another directory (env -C, sudo -D, find -execdir)

@@ -35,6 +35,14 @@ type Options struct {
 	// Policy is the absolute path of the policy the hook enforces: a
 	// `planguard apply` in the command must use this one.
 	Policy string
+	// PolicyAliases are other absolute, clean paths of the same policy the
+	// caller resolved (its real path after symlinks it trusts).
+	PolicyAliases []string
+	// Planguard lists the program names, as a command would spell them,
+	// that run the planguard the hook vouches for (absolute paths of the
+	// hook's own executable). `planguard apply` run by any other name (a
+	// ./planguard the agent built, planguard found on PATH) is refused.
+	Planguard []string
 }
 
 // PlanApply is a `terraform apply PLANFILE` (or tofu) that may run only if
@@ -71,7 +79,8 @@ const maxDepth = 8
 // Analyze parses command as bash and judges every command it would run.
 // A line that does not parse is refused.
 func Analyze(command string, opts Options) Result {
-	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}, staticLoop: map[string]bool{}}
+	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}, staticLoop: map[string]bool{},
+		numeric: map[string]bool{}, tainted: map[string]bool{}, redefined: map[string]bool{}}
 	if strings.ContainsRune(command, 0) {
 		// A shell stops reading a command string at a NUL; the parser does not.
 		a.refuse("the command contains a NUL byte, where a shell and the hook's parser would read different commands")
@@ -84,6 +93,7 @@ func Analyze(command string, opts Options) Result {
 		return a.res
 	}
 	a.script(command, 0)
+	a.judgeArith()
 	a.finish()
 	return a.res
 }
@@ -117,6 +127,12 @@ type analyzer struct {
 	execStdin bool
 	// staticLoop: loop variables whose values the line spells out.
 	staticLoop map[string]bool
+	// numeric: variables assigned a count (numericSubst); tainted: those
+	// assigned anything else the line computes too. redefined: functions
+	// and aliases the line defines.
+	numeric, tainted, redefined map[string]bool
+	// arithUses: the names bash evaluates as arithmetic (judgeArith).
+	arithUses []arithUse
 	// unknownEnv: the line sets environment variables whose names it
 	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
 	unknownEnv bool
@@ -267,6 +283,10 @@ func (a *analyzer) script(src string, depth int) {
 					a.cwdUnknown = true
 				}
 			}
+		case *syntax.FuncDecl:
+			if n.Name != nil {
+				a.redefined[n.Name.Value] = true
+			}
 		}
 		return true
 	})
@@ -328,6 +348,12 @@ func (a *analyzer) script(src string, depth int) {
 }
 
 func (a *analyzer) setUnknown(name string) {
+	a.tainted[name] = true
+	a.computed(name)
+}
+
+// computed forgets a variable's static value: the line computes it.
+func (a *analyzer) computed(name string) {
 	delete(a.vars, name)
 	delete(a.staticLoop, name)
 	if a.unknown == nil {
@@ -363,6 +389,12 @@ func (a *analyzer) assign(as *syntax.Assign) {
 			return // `export X` keeps X's value
 		}
 		a.setUnknown(name)
+		return
+	}
+	if numericSubst(as.Value) {
+		// n=$(wc -l <f): a count, safe in arithmetic (judgeArith).
+		a.computed(name)
+		a.numeric[name] = true
 		return
 	}
 	t := a.word(as.Value)
@@ -673,7 +705,9 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 		a.kinds = append(a.kinds, kindOther)
 		return
 	}
-	var assigns []string
+	// The environment names set for the wrapper that runs this script
+	// (X=1 bash -c '…') are set for every command in it.
+	assigns := append([]string{}, a.outer.assigns...)
 	for _, as := range c.Assigns {
 		if as.Name != nil {
 			assigns = append(assigns, as.Name.Value)

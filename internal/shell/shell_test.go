@@ -10,6 +10,9 @@ var testOpts = Options{
 	Home:      "/home/agent",
 	Protected: []string{"/work/planguard.hcl", "/work/allowed_signers", "/work/infra/.claude/settings.json", "/work/.gemini/settings.json", "/work/policy/planguard.hcl"},
 	Policy:    "/work/planguard.hcl",
+	// The hook's own executable, and the policy's real path.
+	Planguard:     []string{"/opt/planguard/bin/planguard", "/opt/planguard/bin/pg-1.4"},
+	PolicyAliases: []string{"/srv/policy/planguard.hcl"},
 }
 
 // verdicts: "allow" (nothing refused, no plan to check), "refuse", or
@@ -265,11 +268,11 @@ var spellings = []struct{ cmd, want string }{
 	{"ssh-keygen -Y sign -f key -n \"$NS\" payload", "refuse"},
 	{"planguard $CMD", "refuse"},
 	// planguard apply judges by the hook's policy only.
-	{"planguard apply --policy /tmp/mine.hcl tfplan", "refuse"},
-	{"planguard apply --now 2020-01-01T00:00:00Z --policy /work/planguard.hcl tfplan", "refuse"},
-	{"planguard apply --policy /work/planguard.hcl --terraform-bin ./fake tfplan", "refuse"},
-	{"planguard apply --policy /work/planguard.hcl --attestation a --attestation-signers s tfplan", "refuse"},
-	{"planguard apply tfplan", "refuse"}, // default planguard.hcl in /work/infra is not the hook's policy
+	{"/opt/planguard/bin/planguard apply --policy /tmp/mine.hcl tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --now 2020-01-01T00:00:00Z --policy /work/planguard.hcl tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl --terraform-bin ./fake tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl --attestation a --attestation-signers s tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply tfplan", "refuse"}, // default planguard.hcl in /work/infra is not the hook's policy
 	// The trust files.
 	{"echo x > /work/planguard.hcl", "refuse"},
 	{"echo x >> ../planguard.hcl", "refuse"},
@@ -307,8 +310,47 @@ var spellings = []struct{ cmd, want string }{
 	{"planguard check tfplan && terraform apply tfplan", "apply tfplan"},
 	{"terraform apply tfplan 2>&1", "apply tfplan"},
 	{"terraform apply tfplan > /dev/null", "apply tfplan"},
-	{"planguard apply --policy /work/planguard.hcl tfplan", "allow"},
-	{"planguard apply --policy=../planguard.hcl tfplan", "allow"},
+	// planguard apply pins the plan at the moment it applies: allowed, run
+	// by the planguard the hook vouches for, as a command of its own, with
+	// the hook's policy and harmless flags only.
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "allow"},
+	{"/opt/planguard/bin/planguard apply --policy=../planguard.hcl tfplan", "allow"},
+	{"/opt/planguard/bin/planguard apply --policy /srv/policy/planguard.hcl tfplan", "allow"},
+	{"/opt/planguard/bin/planguard apply -policy /work/infra/../planguard.hcl --policy-sha256 abc --format json tfplan -- -parallelism=4", "allow"},
+	{"/opt/planguard/bin/planguard apply tfplan --policy /work/planguard.hcl", "allow"},
+	{"planguard apply --policy /work/planguard.hcl tfplan", "refuse"},                // planguard on PATH: maybe the agent's
+	{"/opt/planguard/bin/pg-1.4 apply --policy /work/planguard.hcl tfplan", "allow"}, // the hook's binary, by another name
+	{"/opt/planguard/bin/pg-1.4 apply --policy /tmp/mine.hcl tfplan", "refuse"},
+	{"/opt/planguard/bin/pg-1.4 approve --plan tfplan --target x --key k", "refuse"},
+	{"./planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"/tmp/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"go run ./planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"PLANGUARD_TERRAFORM=./fake /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"PLANGUARD_AUTHOR=nobody /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"TF_CLI_CONFIG_FILE=./rc /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"TF_DATA_DIR=/tmp/x /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"PATH=/tmp/x:$PATH /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"LD_PRELOAD=/tmp/x.so /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"PLANGUARD_TERRAFORM=./fake bash -c '/opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan'", "refuse"},
+	{"env TF_CLI_CONFIG_FILE=./rc /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"sudo -i /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"find . -maxdepth 0 -exec /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan \\;", "refuse"},
+	{"env /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "allow"},
+	{"nice /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "allow"},
+	{"sudo /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "allow"},
+	{"bash -c '/opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan'", "allow"},
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl --author bob tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl --out json=../planguard.hcl tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl --audit-log ../allowed_signers tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl --attest a.json --attest-key k tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl --terraform-bin=./fake tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl --max-age 1000h tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl $FLAG tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy $P tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy mine.hcl tfplan", "refuse"},
+	{"/opt/planguard/bin/planguard apply --policy /work/planguard.hcl --policy /tmp/mine.hcl tfplan", "refuse"}, // the last one counts
+	{"cp evil.tfplan tfplan; /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"(sleep 3; cp evil.tfplan tfplan) & /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
 	// ...but not together with anything that could change the plan or directory.
 	{"terraform plan -destroy -out tfplan && terraform apply tfplan", "refuse"},
 	{"cd /other && terraform apply tfplan", "refuse"},
@@ -386,7 +428,7 @@ var spellings = []struct{ cmd, want string }{
 	{"mise -C ../evil exec -- terraform apply tfplan", "refuse"},
 	{"sudo -u deploy terraform apply tfplan", "apply tfplan"},
 	{"sudo -i terraform plan", "allow"},
-	{"env -C ../evil planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
+	{"env -C ../evil /opt/planguard/bin/planguard apply --policy /work/planguard.hcl tfplan", "refuse"},
 	{"find ../evil -name tfplan -execdir terraform apply tfplan \\;", "refuse"},
 	{"cp evil.tfplan tfplan; find . -maxdepth 0 -exec terraform apply tfplan \\;", "refuse"},
 	{"find . -maxdepth 0 -exec terraform apply tfplan \\;", "refuse"},

@@ -244,11 +244,7 @@ func (a *analyzer) planguard(c call) kind {
 	case "check", "verify", "version", "payload", "verify-attestation":
 		return kindBenign
 	case "apply":
-		if c.chdir != "" {
-			a.refuse("`%s` runs in the directory %s names, where its policy and plan paths mean other files", line, c.chdir)
-			return kindOther
-		}
-		return a.planguardApply(line, argv[1:])
+		return a.planguardApply(c, line)
 	case "hook":
 		// hook install rewrites the agent's hook settings (another policy).
 		for _, t := range argv[2:] {
@@ -261,43 +257,95 @@ func (a *analyzer) planguard(c call) kind {
 	return kindOther
 }
 
-func (a *analyzer) planguardApply(line string, args []tok) kind {
+// pgApplyFlags are the flags of `planguard apply` the hook lets the agent
+// pass (planguard/check.go, apply.go, attest.go): none changes whom the gate
+// trusts, when it judges, which binary applies or what file is written.
+// true: the flag takes a value. Everything else is refused: --now,
+// --terraform-bin, --author (the author's own approvals would count), the
+// attestation flags (apply on an earlier decision), --attest/--attest-key
+// (signing), --out and --audit-log (write files the hook does not judge).
+var pgApplyFlags = map[string]bool{"policy": true, "policy-sha256": true, "format": true}
+
+// planguardApply allows `planguard apply` only in the form the hook can
+// vouch for: the planguard the hook itself runs (Options.Planguard, never
+// a copy the agent may have built or put on PATH), in the directory the
+// hook judges (no env -C, sudo -i, find -execdir; per-input runners are
+// refused for every guarded program), no environment variable set in the
+// line that planguard or terraform reads, the hook's own policy, and only
+// the flags in pgApplyFlags. planguard then pins the plan
+// (copies and hashes it), checks the copy and applies exactly that copy at
+// the moment it applies, so no later swap of the file can slip through.
+func (a *analyzer) planguardApply(c call, line string) kind {
+	argv := c.argv
+	if c.chdir != "" {
+		a.refuse("`%s` runs in the directory %s names, where its policy and plan paths mean other files", line, c.chdir)
+		return kindOther
+	}
+	prog := strings.TrimPrefix(argv[0].s, "=")
+	if !contains(a.opts.Planguard, prog) {
+		if len(a.opts.Planguard) == 0 {
+			a.refuse("`%s`: the hook knows no planguard binary it vouches for, so it cannot allow planguard apply", line)
+		} else {
+			a.refuse("`%s` runs %s, not the planguard the hook vouches for: run `%s apply …`", line, prog, a.opts.Planguard[0])
+		}
+		return kindOther
+	}
+	for _, n := range append(append([]string{}, c.assigns...), a.assigned()...) {
+		if strings.HasPrefix(n, "PLANGUARD_") || strings.HasPrefix(n, "TF_") || envRefused(n) || strings.HasPrefix(n, "LD_") || strings.HasPrefix(n, "DYLD_") {
+			a.refuse("`%s`: %s, set in this line, changes what planguard or terraform reads", line, n)
+			return kindOther
+		}
+	}
+	if a.unknownEnv {
+		a.refuse("`%s`: the line sets environment variables whose names it computes (export $X), which planguard or terraform may read", line)
+		return kindOther
+	}
 	policy := "planguard.hcl"
+	args := argv[1:]
 	for i := 0; i < len(args); i++ {
 		t := args[i]
-		if t.s == "--" {
-			break
+		if t.dyn {
+			a.refuse("`%s`: the argument %s is computed at run time, and may be a flag the hook does not allow", line, t.String())
+			return kindOther
 		}
-		if !strings.HasPrefix(t.s, "-") {
+		if t.s == "--" {
+			break // terraform apply flags: planguard apply allows only harmless ones
+		}
+		if !strings.HasPrefix(t.s, "-") || t.s == "-" {
 			continue
 		}
 		n, v, hasValue := strings.Cut(strings.TrimLeft(t.s, "-"), "=")
-		if !hasValue && i+1 < len(args) {
-			switch n {
-			case "policy", "policy-sha256", "format", "now", "terraform-bin", "author", "audit-log", "attest", "attest-key", "attestation", "attestation-signers":
-				i++
-				v = args[i].s
-				t.dyn = t.dyn || args[i].dyn
-			}
-		}
-		switch n {
-		case "now", "terraform-bin", "attestation", "attestation-signers":
-			a.refuse("`%s`: --%s would let the apply judge by something other than the hook's policy now", line, n)
+		takes, ok := pgApplyFlags[n]
+		if !ok {
+			a.refuse("`%s`: %s is not a planguard apply flag the hook allows (only --policy with the hook's policy, --policy-sha256, --format): it may change whom the gate trusts, when it judges, which binary applies, or write files", line, t.s)
 			return kindOther
-		case "policy":
-			if t.dyn {
-				a.refuse("`%s`: the policy is computed at run time", line)
+		}
+		if takes && !hasValue && i+1 < len(args) {
+			i++
+			if args[i].dyn {
+				a.refuse("`%s`: the value of --%s is computed at run time", line, n)
 				return kindOther
 			}
+			v = args[i].s
+		}
+		if n == "policy" {
 			policy = v
 		}
 	}
-	if a.opts.Policy != "" && a.resolve(policy) != path.Clean(a.opts.Policy) {
-		a.refuse("`%s` judges by %s, not by the policy the hook enforces (%s)", line, a.resolve(policy), a.opts.Policy)
+	// The policy as written, made absolute: a symlink the agent made to the
+	// policy is not followed (it could point elsewhere by the time planguard
+	// reads it); Options.Policy lists the hook's policy and its real path.
+	if a.opts.Policy == "" || !contains(a.policyPaths(), a.resolve(policy)) {
+		a.refuse("`%s` judges by %s, not by the policy the hook enforces: run it with `--policy %s`", line, a.resolve(policy), a.opts.Policy)
 		return kindOther
 	}
 	a.applies++
 	return kindPGApply
+}
+
+// policyPaths are the absolute paths that name the hook's policy.
+func (a *analyzer) policyPaths() []string {
+	return append([]string{path.Clean(a.opts.Policy)}, a.opts.PolicyAliases...)
 }
 
 // sshKeygen refuses signing in the planguard-approval namespace.

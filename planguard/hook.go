@@ -284,7 +284,7 @@ func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (s
 // policy the hook names, the author from $PLANGUARD_AUTHOR, and no audit log.
 func hookCheck(ctx context.Context, e *env, policyPath string, src check.PlanSource) (*check.Result, error) {
 	var noFlag authorArg
-	author, err := noFlag.resolve(e)
+	authors, err := noFlag.resolve(e)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +293,7 @@ func hookCheck(ctx context.Context, e *env, policyPath string, src check.PlanSou
 		return nil, err
 	}
 	c := check.Checker{Logger: e.log}
-	return c.Check(ctx, check.Request{Policy: pol, Trust: trust, Plan: src, Now: time.Now(), Author: author})
+	return c.Check(ctx, check.Request{Policy: pol, Trust: trust, Plan: src, Now: time.Now(), Authors: authors})
 }
 
 // hookCheckTimeout bounds the gate's run on a saved plan: the hook must

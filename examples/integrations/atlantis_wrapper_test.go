@@ -29,7 +29,8 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	}
 	dir := t.TempDir()
 	etc, varlib, logdir := filepath.Join(dir, "etc"), filepath.Join(dir, "varlib"), filepath.Join(dir, "log")
-	for _, d := range []string{etc, filepath.Join(etc, "apply"), varlib, logdir, filepath.Join(dir, "keys")} {
+	plans := filepath.Join(dir, "plans") // where the wrapper keeps an unapproved plan for approvers
+	for _, d := range []string{etc, filepath.Join(etc, "apply"), varlib, logdir, plans, filepath.Join(dir, "keys")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			t.Fatal(err)
 		}
@@ -99,6 +100,7 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		{"--proto =https", "--proto =https --cacert " + cert},
 		{"/etc/planguard", etc},
 		{"/var/lib/planguard-apply", varlib},
+		{"/var/lib/planguard-plans", plans},
 		{"/var/log/planguard", logdir},
 	} {
 		if !strings.Contains(wrapper, r[0]) {
@@ -174,9 +176,34 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 			}
 		})
 	}
+	// Too few plan approvals: the wrapper kept its private copy for approvers. An
+	// approver who fetches that file and signs it with approve-plan --plan (the
+	// hash computed from the file, not read from a comment) makes the approval
+	// the next apply counts.
+	kept := filepath.Join(plans, planSHA+".tfplan")
+	if b, err := os.ReadFile(kept); err != nil || string(b) != string(planBytes) {
+		t.Fatalf("the wrapper did not keep the plan for approvers at %s: %v", kept, err)
+	}
+	if fi, _ := os.Stat(kept); fi.Mode().Perm() != 0o640 {
+		t.Errorf("kept plan mode %v, want 0640 (tfapply and the approvers' group)", fi.Mode().Perm())
+	}
+	fetched := filepath.Join(dir, "fetched.tfplan")
+	os.WriteFile(fetched, planBytes, 0o600)
+	signed := pg("approve-plan", "--plan", fetched, "--scope", "prod", "--key", filepath.Join(dir, "keys", "alice"), "--principal", "alice")
+	pr, comments = open, []map[string]any{{"body": fence(signed)}}
+	os.Remove(applied)
+	cmd := exec.Command("/bin/sh", script, plan, "o/r", "7")
+	cmd.Env = []string{"PATH=/usr/bin:/bin"}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("with a plan approval signed over the fetched file: %v\n%s", err, out)
+	}
+	if rec, _ := os.ReadFile(applied); len(rec) == 0 {
+		t.Error("planguard apply did not run with a plan approval signed over the fetched file")
+	}
+
 	// Bad VCS credentials: nothing is applied.
 	os.WriteFile(filepath.Join(etc, "apply", "vcs-token"), []byte("wrong\n"), 0o600)
-	cmd := exec.Command("/bin/sh", script, plan, "o/r", "7")
+	cmd = exec.Command("/bin/sh", script, plan, "o/r", "7")
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
 	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "cannot read pull request") {
 		t.Errorf("with a bad VCS token: %v\n%s", err, out)

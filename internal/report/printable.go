@@ -72,6 +72,7 @@ func forHumans(r *gate.Report) *gate.Report {
 	h := *r
 	h.Scope = printable(r.Scope)
 	h.Author = printable(r.Author)
+	h.Authors = printableAll(r.Authors)
 	h.PolicySHA256 = printable(r.PolicySHA256)
 	h.Warnings = printableAll(r.Warnings)
 	h.Plan.TerraformVersion = printable(r.Plan.TerraformVersion)

@@ -22,7 +22,10 @@
 #   planguard-plan-approval; this script reads the comments through the same API:
 #     GET https://api.github.com/repos/OWNER/REPO/issues/PULL/comments?per_page=100
 #   Who posted a comment does not matter: the signature does. (Only the first 100 comments are
-#   read: fewer approvals found only blocks.)
+#   read: fewer approvals found only blocks.) Without one, the script keeps its private copy of
+#   the plan in /var/lib/planguard-plans/SHA256.tfplan (tfapply's, readable by the group
+#   planguard-approvers only) and says so: approvers fetch that file, inspect it and sign it
+#   with `planguard approve-plan --plan FILE`, which hashes the file itself;
 # - then `planguard apply` runs the gate on the same copy, with the policy, pin, Terraform and
 #   environment fixed here (sudo resets the environment), and applies exactly it.
 #
@@ -99,12 +102,26 @@ while IFS= read -r line; do
 done <"$work/approvals.jsonl"
 
 # Plan approvals first (exit 1: too few, with the approve-plan command for this plan), then the
-# gate and the apply, both on the private copy. The hash printed is of the file at PLANFILE, which
-# any pull request's plan-time code can have swapped: approvers sign only the hash of a plan file
-# they copied and inspected themselves (docs/guides/atlantis.md), never one read in a comment.
+# gate and the apply, both on the private copy. The file at PLANFILE is whatever any pull
+# request's plan-time code left there: approvers sign only a plan file they copied and inspected
+# themselves (docs/guides/atlantis.md), never a hash read in a comment.
 status=0
 /usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan" --policy "$policy" \
 	--policy-sha256 "$pin" --author "$author" "$@" || status=$?
+if [ "$status" -eq 1 ]; then
+	# Too few: keep this very copy, the bytes the next apply checks, where approvers can fetch it
+	# and the atlantis user can neither write nor read it (/var/lib/planguard-plans: tfapply's,
+	# group planguard-approvers, mode 2750; a plan holds state and variable values). The approver
+	# copies it off the server, inspects it in a sandbox without their key, and signs that file
+	# with `planguard approve-plan --plan`, which computes its SHA-256 itself.
+	sum="$(sha256sum -- "$work/tfplan" | cut -d' ' -f1)"
+	keep="/var/lib/planguard-plans/$sum.tfplan"
+	cp -f -- "$work/tfplan" "$keep" && chmod 0640 -- "$keep" ||
+		{ echo "planguard-atlantis-apply: cannot keep the plan for approvers in $keep; nothing applied" >&2; exit 2; }
+	echo "planguard-atlantis-apply: to approve it, copy $keep off this server, inspect it where your key is not (terraform show, planguard check), then sign that file:" >&2
+	echo "  planguard approve-plan --plan $sum.tfplan --scope SCOPE --key KEY --principal YOU --expires 1h --out plan-approval.json" >&2
+	echo "and post plan-approval.json in a planguard-plan-approval block on $repo#$pull" >&2
+fi
 [ "$status" -eq 0 ] || { echo "planguard-atlantis-apply: no plan approval by a trusted principal other than $author; nothing applied" >&2; exit "$status"; }
 
 cd "$work"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/planguard/terraform-provider-planguard/internal/shell"
@@ -21,6 +22,29 @@ func TestHookPlanPathAbsoluteChdir(t *testing.T) {
 		dir, plan := hookPlanPath("/repo", c.ap)
 		if dir != c.dir || plan != c.plan {
 			t.Errorf("%+v: got dir %s plan %s, want %s %s", c.ap, dir, plan, c.dir, c.plan)
+		}
+	}
+}
+
+// Found by a fresh attacker review (r17hook): each agent's event for these
+// commands is answered allow, and bash then overwrote the policy or its
+// allowed_signers (a glob or a computed path names them), or destroyed a
+// terraform_data resource (git grep -O runs its pager option as a command;
+// taskset -c takes no value, so the hook judged `destroy` as the program).
+func TestHookBypassR17hook(t *testing.T) {
+	w := newHookWorld(t)
+	for _, cmd := range []string{
+		"cp e.json ../plang*.hcl",
+		"cp e.json ../allowed_sign*",
+		`echo x > "$(echo ../allowed_signers)"`,
+		"git grep -O'terraform destroy -auto-approve;:' prod_db",
+		"taskset -c 0 terraform destroy -auto-approve",
+	} {
+		for _, agent := range []string{"claude", "gemini", "copilot", "cursor"} {
+			code, out, _ := w.hook(t, agent, shellEvent(agent, w.dir, cmd), nil)
+			if code == 0 && strings.TrimSpace(out) == "" {
+				t.Errorf("%s: allowed, want denied: %s", agent, cmd)
+			}
 		}
 	}
 }

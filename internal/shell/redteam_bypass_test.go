@@ -369,3 +369,16 @@ func TestR17hookPlanguardApplyBinaryFromEnvironment(t *testing.T) {
 		wantRefused(t, cmd)
 	}
 }
+
+// A symbolic link to a protected file (or to a directory holding one) made
+// in the line, then written through. Verified: the policy and
+// .claude/settings.json were overwritten.
+func TestR17hookWriteThroughSymlinkMadeInLine(t *testing.T) {
+	for _, cmd := range []string{
+		"ln -s ../planguard.hcl p && echo x > p",
+		"ln -s ../allowed_signers s; cp e.json s",
+		"ln -s .claude c; echo '{}' > c/settings.json",
+	} {
+		wantRefused(t, cmd)
+	}
+}

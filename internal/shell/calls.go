@@ -119,7 +119,7 @@ func (a *analyzer) run(c call) kind {
 		a.copiesTool(name, argv)
 	}
 	if p.writes {
-		a.writes(name, argv)
+		a.writes(p, name, argv)
 	}
 	return k
 }
@@ -339,6 +339,14 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 			// word or the next one.
 			for j := 1; j < len(s); j++ {
 				o := opt{name: s[j : j+1]}
+				if strings.Contains(p.opt, o.name) {
+					// An optional value: only the rest of this word.
+					if j < len(s)-1 {
+						o.val = tok{s: s[j+1:], dyn: t.dyn}
+					}
+					opts = append(opts, o)
+					break
+				}
 				if p.takesValue(o.name) {
 					if j < len(s)-1 {
 						o.val = tok{s: s[j+1:], dyn: t.dyn}
@@ -367,6 +375,9 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 // a value: it is listed as valued, or its value is code, a directory, a
 // setting.
 func (p *program) takesValue(name string) bool {
+	if len(name) == 1 && strings.Contains(p.opt, name) || contains(p.optLong, name) {
+		return false
+	}
 	if len(name) == 1 && strings.Contains(p.short, name) || contains(p.long, name) {
 		return true
 	}
@@ -497,10 +508,13 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		return a.run(c.inner(rest))
 	case runsDashDash:
 		for i, t := range args {
-			if t.s == "--" && !t.dyn {
+			if (t.s == "--" || contains(p.then, t.s)) && !t.dyn {
 				return a.run(c.inner(args[i+1:]))
 			}
 		}
+		// nix shell P --command CMD, mise x -- …: without a `--`, judged as
+		// an unknown program's arguments are.
+		a.generic(name, c)
 	case runsLine:
 		if len(rest) > 0 {
 			a.joined(rest, name, c.depth)
@@ -558,6 +572,10 @@ func (a *analyzer) generic(name string, c call) {
 		case lookup(b).interp:
 			a.run(c.inner(argv[i:]))
 			return
+		case lookup(b).writes && lookup(b).dests != destUnknown:
+			// aws-vault exec prod -- cp x ../planguard.hcl: the writer's
+			// destinations, as its own row places them.
+			a.writes(lookup(b), b, argv[i:])
 		}
 	}
 }

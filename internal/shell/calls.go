@@ -464,6 +464,12 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 				a.refuse("`%s -%s %s`: runs a command computed at run time", name, o.name, o.val)
 				return kindOther
 			}
+			if strings.ContainsAny(o.val.s, "\\$") {
+				// env -S has escapes of its own (\_ is a space) and ${VAR}:
+				// the shell would read the text otherwise.
+				a.refuse("`%s -%s %q`: the string holds escapes or variables env splits differently from a shell", name, o.name, o.val.s)
+				return kindOther
+			}
 			a.script(o.val.s+" "+shellJoin(rest), c.depth+1)
 			return kindWrapper
 		case contains(p.code, o.name):

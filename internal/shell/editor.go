@@ -95,12 +95,9 @@ func (a *analyzer) pager(c call) kind {
 		if contains(p.outs, o.name) {
 			a.writeDest(c.argv, o.val, false)
 		}
-		if o.name == "+" || strings.HasPrefix(o.name, "+") {
-			a.refuse("`%s`: a less command given on its command line may run a shell: %s", truncateTok(c.argv), o.name)
-		}
 	}
 	for _, t := range append(ops, c.argv[1:]...) {
-		if strings.HasPrefix(t.s, "+") && (t.dyn || !lessPlusRe.MatchString(t.s)) || strings.HasPrefix(t.s, "-+") || strings.HasPrefix(t.s, "--+") {
+		if strings.HasPrefix(t.s, "+") && (t.dyn || !lessPlusRe.MatchString(t.s)) {
 			a.refuse("`%s`: %s is a less command that may run a shell (`!cmd`, `|`) or write a file", truncateTok(c.argv), t)
 			return kindOther
 		}

@@ -144,6 +144,8 @@ func TestR17hookMoreCommandRunners(t *testing.T) {
 		"printf -v PS4 '%s' '$(terraform destroy -auto-approve)'; set -x; true",
 		"PROMPT_COMMAND=('terraform destroy -auto-approve'); export PROMPT_COMMAND; bash -i </dev/null",
 		"declare -x PS1='\\044(terraform destroy -auto-approve)'; bash -i </dev/null",
+		"env -S 'terraform\\_destroy -auto-approve'",
+		"env -S 'PROMPT_COMMAND=terraform\\_destroy bash -i'",
 	} {
 		wantRefused(t, cmd)
 	}
@@ -165,6 +167,7 @@ func TestR17hookComputedDestinations(t *testing.T) {
 		`t=$(mktemp) & echo x > "$t"`,
 		`for i in 1 2; do echo x > "$t"; t=$(mktemp); done`,
 		`t=$(mktemp -u); echo x > "$t"`,
+		`t=$(mktemp --dry); echo x > "$t"`,
 		`alias mktemp='echo ../planguard.hcl'; t=$(mktemp); echo x > "$t"`,
 		`t=$(mktemp); bash -c 'echo x > "$t"'`,
 		`ln -s "$x" p`,

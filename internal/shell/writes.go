@@ -390,7 +390,8 @@ func (a *analyzer) isMktemp(cs *syntax.CmdSubst) bool {
 			if l.Value != "mktemp" && l.Value != "/usr/bin/mktemp" && l.Value != "/bin/mktemp" {
 				return false
 			}
-		case l.Value == "--dry-run" || strings.HasPrefix(l.Value, "-") && !strings.HasPrefix(l.Value, "--") && strings.Contains(l.Value, "u"):
+		case len(l.Value) > 3 && strings.HasPrefix("--dry-run", l.Value) || // --dr, --dry…: getopt takes unique prefixes
+			strings.HasPrefix(l.Value, "-") && !strings.HasPrefix(l.Value, "--") && strings.Contains(l.Value, "u"):
 			return false
 		}
 	}

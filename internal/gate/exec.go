@@ -45,8 +45,8 @@ func judgeProviderCode(in Input, r *Report) {
 		case in.Policy.AllowingExec(pc.Source, pc.Command, pc.Args, pc.Env) != nil:
 			c.Allowed = true
 		default:
-			c.Problem = fmt.Sprintf("provider configuration %s (%s) runs `%s` (%s) whenever the provider is configured, at apply with the apply's credentials, and no provider_exec block of the policy allows it; to allow exactly this command, add to the policy: %s",
-				pc.Name, pc.Source, pc.CommandLine(), pc.Setting, ExecBlock(pc))
+			c.Problem = fmt.Sprintf("provider configuration %s (%s) runs `%s` (%s) whenever the provider is configured, at apply with the apply's credentials, and no provider_exec block of the policy allows it; to allow exactly this command, add a provider_exec block to the policy with %s, one per line",
+				pc.Name, pc.Source, pc.CommandLine(), pc.Setting, ExecSettings(pc))
 		}
 		r.ProviderCommands = append(r.ProviderCommands, c)
 	}
@@ -83,11 +83,11 @@ func (r *Report) BlockedByProviderCode() bool {
 	return false
 }
 
-// ExecBlock is the provider_exec block that allows exactly the constant
-// command of pc, on one line.
-func ExecBlock(pc plan.ProviderCommand) string {
+// ExecSettings are the settings of the provider_exec block that allows
+// exactly the constant command of pc, comma-separated.
+func ExecSettings(pc plan.ProviderCommand) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "provider_exec { provider = %s, command = %s", hclString(pc.Source), hclString(pc.Command))
+	fmt.Fprintf(&b, "provider = %s, command = %s", hclString(pc.Source), hclString(pc.Command))
 	if len(pc.Args) > 0 {
 		args := make([]string, len(pc.Args))
 		for i, a := range pc.Args {
@@ -107,7 +107,6 @@ func ExecBlock(pc plan.ProviderCommand) string {
 		}
 		fmt.Fprintf(&b, ", env = { %s }", strings.Join(env, ", "))
 	}
-	b.WriteString(" }")
 	return b.String()
 }
 
@@ -115,3 +114,9 @@ func ExecBlock(pc plan.ProviderCommand) string {
 func hclString(s string) string {
 	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(strconv.Quote(s))
 }
+
+// Blocked reports whether the command blocks the apply.
+func (c ProviderCommand) Blocked() bool { return !c.Allowed }
+
+// Blocked reports whether the read blocks the apply.
+func (a ApplyRead) Blocked() bool { return !a.Allowed }

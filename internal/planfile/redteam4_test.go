@@ -40,3 +40,19 @@ func TestExtractConfigOnlyConfiguration(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigFileName: what Terraform 1.8.5, 1.11.4 and OpenTofu 1.6.2 put in
+// a snapshot (checked: *.tf, *.tf.json, override files; never .tfvars,
+// .tftest.hcl, a README or a file its loader ignores) is accepted; OpenTofu's
+// .tofu and .tofu.json (1.8+) too.
+func TestConfigFileName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"main.tf": true, "extra.tf.json": true, "o_override.tf": true, "x.tofu": true, "x.tofu.json": true,
+		"aws.cfg": false, "kubeconfig": false, "terraform.tfvars": false, "a.tftest.hcl": false, "README.md": false,
+		".hidden.tf": false, "#x.tf": false, "x.tf~": false, ".tf": false, "sub/main.tf": false, "main.TF": false, "": false,
+	} {
+		if got := ConfigFileName(name); got != want {
+			t.Errorf("ConfigFileName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -110,5 +112,29 @@ func TestProviderExecErrors(t *testing.T) {
 				t.Errorf("error %v, want one containing %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestGuideProviderCode parses the guide's provider_exec and
+// allow_apply_reads examples and checks what the guide says they allow.
+func TestGuideProviderCode(t *testing.T) {
+	b, err := os.ReadFile(guide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src strings.Builder
+	for _, sec := range []string{"### Commands provider configurations run", "### Data sources read during the apply"} {
+		m := regexp.MustCompile("(?s)" + regexp.QuoteMeta(sec) + "\n.*?```hcl\n(.*?)```").FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("no example under %q in the guide", sec)
+		}
+		src.Write(m[1])
+	}
+	p := mustParse(t, execBase+src.String())
+	if p.AllowingExec("registry.terraform.io/hashicorp/kubernetes", "aws", []string{"eks", "get-token", "--cluster-name", "prod"}, map[string]string{"AWS_PROFILE": "prod"}) == nil {
+		t.Error("the guide's provider_exec does not allow its command")
+	}
+	if !p.RunsPrograms("registry.example.com/acme/shell") || !p.AllowsApplyRead("module.ops.data.external.token[1]") || p.AllowsApplyRead("data.external.other") {
+		t.Error("the guide's program_providers or allow_apply_reads do not say what it says")
 	}
 }

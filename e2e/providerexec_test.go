@@ -137,6 +137,28 @@ provider "planguardtest" {
 	out = infra.pg(1, "check", pol, "tfplan")
 	contains(t, out, "no provider_exec block of the policy allows it")
 
+	// A dynamic exec block: the plan JSON shows no exec at all (Terraform
+	// writes a provider's expressions from the raw configuration), but the
+	// saved plan's snapshot does; it can never be allowed.
+	infra.write("main.tf", idsProviders+`provider "planguardtest" {
+  dynamic "exec" {
+    for_each = ["x"]
+    content {
+      command = "sh"
+      args    = ["-c", "echo dynamic >> `+marker+`"]
+    }
+  }
+}
+`+objBlock("ns2", ns+"2"))
+	infra.plan()
+	os.Remove(marker)
+	out = infra.pg(1, "check", pol, "--format=json", "tfplan")
+	contains(t, out, `"setting": "dynamic \"exec\""`, `"constant": false`, `"decision": "block"`)
+	code, out = infra.run(filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color")
+	if code == 0 || exists(marker) || exists(ns+"2") {
+		t.Fatalf("apply of a plan whose provider has a dynamic exec block (exit %d): command ran %v:\n%s", code, exists(marker), out)
+	}
+
 	// --- (b) A data source read during the apply. ---
 	pmarker := filepath.Join(root, "program-ran")
 	obj := filepath.Join(root, "objects", "a")

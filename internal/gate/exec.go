@@ -37,6 +37,9 @@ func judgeProviderCode(in Input, r *Report) {
 	for _, pc := range in.Plan.ProviderCommands {
 		c := ProviderCommand{ProviderCommand: pc}
 		switch {
+		case !pc.Constant && pc.Source == "":
+			c.Problem = fmt.Sprintf("provider configuration %s may run a command (%s) whenever the provider is configured, at apply with the apply's credentials, and planguard cannot read it (%s): no policy can allow it; write the provider block without dynamic blocks, its command, args and env as literal values, and allow them with a provider_exec block",
+				pc.Name, pc.Setting, strings.Join(pc.Unreadable, "; "))
 		case pc.Source == "":
 			c.Problem = fmt.Sprintf("provider configuration %s runs a command (%s), and the plan does not name its provider source, so no policy can allow it", pc.Name, pc.Setting)
 		case !pc.Constant:

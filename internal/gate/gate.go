@@ -111,6 +111,14 @@ type Report struct {
 	// the apply's credentials reach whatever they name. Reported, not
 	// judged: whether to block is the policy's to say.
 	ProviderEndpoints []plan.ProviderEndpoint `json:"provider_endpoints,omitempty"`
+	// ProviderCommands are the settings of provider configurations that
+	// run a command (an exec block, credential_process, …), each blocked
+	// unless a provider_exec block of the policy allows exactly its
+	// command line (see exec.go).
+	ProviderCommands []ProviderCommand `json:"provider_commands,omitempty"`
+	// ApplyReads are the data sources read during the apply whose
+	// provider runs programs, each blocked unless allow_apply_reads lists it.
+	ApplyReads []ApplyRead `json:"apply_reads,omitempty"`
 	// Invocations are the actions the plan invokes (see actions.go).
 	Invocations []Invocation `json:"action_invocations"`
 	Changes     []Change     `json:"changes"`
@@ -283,6 +291,7 @@ func Decide(in Input) (*Report, error) {
 		return nil, fmt.Errorf("gate: %w", err)
 	}
 	judgeActions(in, r, byTarget, used)
+	judgeProviderCode(in, r)
 
 	// Approvals that passed their own checks but covered nothing.
 	for _, cs := range byTarget {

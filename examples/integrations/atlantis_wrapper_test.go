@@ -102,6 +102,7 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		{"/var/lib/planguard-apply", varlib},
 		{"/var/lib/planguard-plans", plans},
 		{"/var/log/planguard", logdir},
+		{"max_plan_bytes=536870912", "max_plan_bytes=4096"}, // a small bound, for the case below
 	} {
 		if !strings.Contains(wrapper, r[0]) {
 			t.Fatalf("the wrapper no longer holds %q: update the test", r[0])
@@ -110,6 +111,17 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	}
 	script := filepath.Join(dir, "wrapper.sh")
 	os.WriteFile(script, []byte(wrapper), 0o700)
+
+	// Review 4: files tfapply can read and its caller cannot. The wrapper must not copy
+	// them, print their SHA-256 or keep them for approvers: only a saved plan (a zip
+	// archive, within a size bound) is taken.
+	secret := filepath.Join(etc, "apply", "aws-credentials")
+	os.WriteFile(secret, []byte("[apply]\naws_secret_access_key = hunter2\n"), 0o600)
+	secretSum := sha256.Sum256([]byte("[apply]\naws_secret_access_key = hunter2\n"))
+	big := filepath.Join(dir, "big.tfplan")
+	os.WriteFile(big, append([]byte("PK\x03\x04"), make([]byte, 5000)...), 0o600)
+	linked := filepath.Join(dir, "linked.tfplan")
+	os.Symlink(plan, linked)
 
 	open := map[string]any{"state": "open", "user": map[string]any{"login": "mallory"}}
 	cases := []struct {
@@ -135,6 +147,10 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		// server serves (/etc/planguard/repos, root-owned) are asked.
 		{"a repository this server does not serve", open, nil, []string{plan, "alice/own", "7"}, 2},
 		{"a relative plan", open, []string{fence(approve("alice", planSHA))}, []string{"tfplan", "o/r", "7"}, 2},
+		{"a file that is not a saved plan", open, nil, []string{secret, "o/r", "7"}, 2},
+		{"the VCS token as the plan", open, nil, []string{filepath.Join(etc, "apply", "vcs-token"), "o/r", "7"}, 2},
+		{"a plan over the size bound", open, nil, []string{big, "o/r", "7"}, 2},
+		{"a symlink to a plan", open, []string{fence(approve("alice", planSHA))}, []string{linked, "o/r", "7"}, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -161,6 +177,9 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 			if code != c.want {
 				t.Errorf("exit %d, want %d\n%s", code, c.want, out)
 			}
+			if strings.Contains(string(out), hex.EncodeToString(secretSum[:])) {
+				t.Errorf("the wrapper printed the SHA-256 of a file that is not a plan:\n%s", out)
+			}
 			rec, _ := os.ReadFile(applied)
 			if c.want != 0 && len(rec) != 0 {
 				t.Errorf("planguard apply ran: %s\n%s", rec, out)
@@ -175,6 +194,10 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 				t.Errorf("the private directory is left behind: %v", left)
 			}
 		})
+	}
+	// Nothing but the plan was kept for approvers.
+	if kept, _ := filepath.Glob(filepath.Join(plans, "*")); len(kept) != 1 || filepath.Base(kept[0]) != planSHA+".tfplan" {
+		t.Errorf("kept for approvers: %v, want only %s.tfplan", kept, planSHA)
 	}
 	// Too few plan approvals: the wrapper kept its private copy for approvers. An
 	// approver who fetches that file and signs it with approve-plan --plan (the

@@ -329,7 +329,8 @@ func productionProblems(jw string, wf map[string]any, j ghJob) []string {
 		with := asMap(st["with"])
 		switch usesName(str(st["uses"])) {
 		case "actions/checkout":
-			if str(with["sparse-checkout"]) == "" || str(with["sparse-checkout-cone-mode"]) != "false" || with["ref"] != nil || with["repository"] != nil {
+			// ref: main (main's head, which the head check compares with GITHUB_SHA), or none.
+			if ref := str(with["ref"]); str(with["sparse-checkout"]) == "" || str(with["sparse-checkout-cone-mode"]) != "false" || (with["ref"] != nil && ref != "main" && ref != "refs/heads/main") || with["repository"] != nil {
 				p = append(p, jw+": checks out more than policy/ from main (sparse-checkout without cone mode)")
 			}
 		case "actions/download-artifact":
@@ -365,6 +366,24 @@ func productionProblems(jw string, wf map[string]any, j ghJob) []string {
 			}
 			if c[len(c)-1] != "$PLAN" || !checker {
 				p = append(p, fmt.Sprintf("%s: %q does not apply the file the artifact check vouched for ($PLAN from its step's output file)", jw, strings.Join(c, " ")))
+			}
+		}
+	}
+	// Review 4: the apply job checks main's head itself (re-running only the apply job
+	// of an old run reuses the author job's outputs, and skips its check): a checkout of
+	// main, then a step comparing its head with GITHUB_SHA before planguard apply runs.
+	headChecked, mainCheckedOut := false, false
+	for _, st := range j.steps {
+		if usesName(str(st["uses"])) == "actions/checkout" && str(asMap(st["with"])["ref"]) == "main" {
+			mainCheckedOut = true
+		}
+		r := str(st["run"])
+		if mainCheckedOut && strings.Contains(r, `head="$(git rev-parse --verify 'refs/heads/main^{commit}')"`) && strings.Contains(r, `[ "$head" = "$GITHUB_SHA" ] || {`) {
+			headChecked = true
+		}
+		for _, c := range commandsIn([]string{r}) {
+			if planguardCommand(c, "apply") && !headChecked {
+				p = append(p, jw+": planguard apply runs before the job itself checks that GITHUB_SHA is main's head (a re-run of an old run's apply job alone skips the author job's check)")
 			}
 		}
 	}
@@ -622,6 +641,35 @@ func gitlabProblems(where string, ci map[string]any) []string {
 				p = append(p, jw+": does not write and export its own CLI configuration (TF_CLI_CONFIG_FILE, an explicit provider_installation) before planguard runs")
 			}
 		}
+		// Review 4: an old pipeline is never attested or applied (a retry of its jobs would
+		// roll production back): gate and apply compare CI_COMMIT_SHA with the default
+		// branch's head before planguard runs.
+		if env == "planguard-gate" || env == "production" {
+			head := strings.Index(all, `HEAD_SHA="$(git ls-remote --exit-code "$CI_REPOSITORY_URL" "refs/heads/$CI_DEFAULT_BRANCH" | cut -f1)"`)
+			cmp := strings.Index(all, `test "$HEAD_SHA" = "$CI_COMMIT_SHA" || {`)
+			firstPG := len(all)
+			for _, w := range []string{"planguard check", "planguard apply"} {
+				if i := strings.Index(all, w); i >= 0 && i < firstPG {
+					firstPG = i
+				}
+			}
+			if head < 0 || cmp < head || cmp > firstPG {
+				p = append(p, jw+": does not refuse, before planguard runs, a commit that is no longer the default branch's head (a retried old pipeline rolls production back)")
+			}
+		}
+		// Review 4: the default branch's jobs run on the protected runner (tags), and its
+		// plan job clones afresh (a merge request's job on a shared runner leaves .git/config).
+		onDefault := false
+		for _, r := range asList(job["rules"]) {
+			cond := str(asMap(r)["if"])
+			onDefault = onDefault || strings.Contains(cond, "$CI_DEFAULT_BRANCH") && !strings.Contains(cond, "merge_request_event")
+		}
+		if onDefault && len(flatStrings(job["tags"])) == 0 {
+			p = append(p, jw+": runs on the default branch without tags for a runner merge request jobs never use")
+		}
+		if onDefault && plans && str(asMap(job["variables"])["GIT_STRATEGY"]) != "clone" {
+			p = append(p, jw+": the default branch's plan job does not clone afresh (GIT_STRATEGY: clone)")
+		}
 		if reports := asMap(asMap(job["artifacts"])["reports"]); reports["dotenv"] != nil {
 			p = append(p, jw+": a dotenv report sets variables in later jobs (the plan job's code would choose them)")
 		}
@@ -790,7 +838,9 @@ func wrapperProblems(wrapper string) []string {
 		"TF_CLI_CONFIG_FILE=/etc/planguard/terraformrc", // the apply's own CLI configuration, root-owned
 		`[ "$#" -eq 3 ]`, // plan, repository, pull request: no author argument
 		"policy=/etc/planguard/planguard.hcl",
-		`cp -- "$plan" "$work/tfplan"`,         // the bytes verified are the bytes applied
+		`head -c "$((max_plan_bytes + 1))" <"$plan" >"$work/tfplan"`, // the bytes verified are the bytes applied (a bounded copy)
+		`saved_plan "$plan" ||`, `saved_plan "$work/tfplan" ||`,      // review 4: only a saved plan, checked before and after the copy
+		`= 504b0304 ]`,
 		`vcs "pulls/$pull" >"$work/pull.json"`, // the author from the VCS API ...
 		`.state == "open" and (.user.login | type) == "string" then .user.login`,
 		`<"$work/pull.json")"`,
@@ -868,22 +918,25 @@ func TestHardeningGitHub(t *testing.T) {
 		"the author from the head commit": {"AUTHORS: ${{ needs.author.outputs.logins }}", "AUTHORS: ${{ github.event.head_commit.author.username }}"},
 		"no author lookup":                {"AUTHORS: ${{ needs.author.outputs.logins }}", "AUTHORS: alice"},
 		// Several unapplied merges, several authors; the apply job's own CLI configuration.
-		"one author for several merges":         {"AUTHORS: ${{ needs.author.outputs.logins }}", "AUTHORS: ${{ needs.author.outputs.login }}"},
-		"no authors since the last apply":       {`compare/$last...$GITHUB_SHA`, `compare/$GITHUB_SHA...$GITHUB_SHA`},
-		"only the first author passed":          {`for a in $AUTHORS; do set -- "$@" --author "$a"; done`, `set -- --author "${AUTHORS%% *}"`},
-		"no CLI configuration for apply":        {"          TF_CLI_CONFIG_FILE: ${{ runner.temp }}/apply.tfrc\n", ""},
-		"the CLI configuration not written":     {`      - run: printf '%s\n' 'provider_installation {' '  direct {}' '}' >"$RUNNER_TEMP/apply.tfrc"` + "\n", ""},
-		"dev_overrides in the CLI config":       {`'  direct {}'`, `'  dev_overrides { \"hashicorp/aws\" = \"/tmp\" }'`},
-		"a CLI configuration from the checkout": {"TF_CLI_CONFIG_FILE: ${{ runner.temp }}/apply.tfrc", "TF_CLI_CONFIG_FILE: policy/apply.tfrc"},
-		"no old-run check":                      {`[ "$head" = "$GITHUB_SHA" ] || {`, `[ -n "$head" ] || {`},
-		"the author lookup gone":                {`--jq "[.[] | select(.merged_at != null`, `--jq "[.[] | select(true`},
-		"plan in the apply job":                 {"      # The apply role only now", "      - run: terraform plan -out tfplan\n      # The apply role only now"},
-		"bare terraform-bin":                    {`--terraform-bin "$TERRAFORM_BIN"`, "--terraform-bin terraform"},
-		"apply on pull requests":                {"if: github.event_name == 'push' && github.ref == 'refs/heads/main'", "if: always()"},
-		"the apply role in the plan job":        {"vars.PROD_PLAN_ROLE_ARN", "vars.PROD_APPLY_ROLE_ARN"},
-		"pull_request_target":                   {"  pull_request:\n", "  pull_request_target:\n"},
-		"the action with an empty plan":         {"          install-only: true\n", "          formats: sarif\n"},
-		"checkout keeps its token":              {"persist-credentials: false", "persist-credentials: true"},
+		"one author for several merges":          {"AUTHORS: ${{ needs.author.outputs.logins }}", "AUTHORS: ${{ needs.author.outputs.login }}"},
+		"no authors since the last apply":        {`compare/$last...$GITHUB_SHA`, `compare/$GITHUB_SHA...$GITHUB_SHA`},
+		"only the first author passed":           {`for a in $AUTHORS; do set -- "$@" --author "$a"; done`, `set -- --author "${AUTHORS%% *}"`},
+		"no CLI configuration for apply":         {"          TF_CLI_CONFIG_FILE: ${{ runner.temp }}/apply.tfrc\n", ""},
+		"the CLI configuration not written":      {`      - run: printf '%s\n' 'provider_installation {' '  direct {}' '}' >"$RUNNER_TEMP/apply.tfrc"` + "\n", ""},
+		"dev_overrides in the CLI config":        {`'  direct {}'`, `'  dev_overrides { \"hashicorp/aws\" = \"/tmp\" }'`},
+		"a CLI configuration from the checkout":  {"TF_CLI_CONFIG_FILE: ${{ runner.temp }}/apply.tfrc", "TF_CLI_CONFIG_FILE: policy/apply.tfrc"},
+		"no old-run check":                       {`[ "$head" = "$GITHUB_SHA" ] || {`, `[ -n "$head" ] || {`},
+		"no head check in the apply job":         {"'refs/heads/main^{commit}')\"\n          [ \"$head\" = \"$GITHUB_SHA\" ] || {", "'refs/heads/main^{commit}')\"\n          [ -n \"$head\" ] || {"},
+		"the apply checks out this run's commit": {"          ref: main\n          sparse-checkout: policy/", "          sparse-checkout: policy/"},
+		"the apply checks out another branch":    {"          ref: main\n          sparse-checkout: policy/", "          ref: pr-branch\n          sparse-checkout: policy/"},
+		"the author lookup gone":                 {`--jq "[.[] | select(.merged_at != null`, `--jq "[.[] | select(true`},
+		"plan in the apply job":                  {"      # The apply role only now", "      - run: terraform plan -out tfplan\n      # The apply role only now"},
+		"bare terraform-bin":                     {`--terraform-bin "$TERRAFORM_BIN"`, "--terraform-bin terraform"},
+		"apply on pull requests":                 {"if: github.event_name == 'push' && github.ref == 'refs/heads/main'", "if: always()"},
+		"the apply role in the plan job":         {"vars.PROD_PLAN_ROLE_ARN", "vars.PROD_APPLY_ROLE_ARN"},
+		"pull_request_target":                    {"  pull_request:\n", "  pull_request_target:\n"},
+		"the action with an empty plan":          {"          install-only: true\n", "          formats: sarif\n"},
+		"checkout keeps its token":               {"persist-credentials: false", "persist-credentials: true"},
 		// Issue 21.
 		"init in the apply job":                {"      # The apply role only now", "      - run: terraform init -input=false -lockfile=readonly\n      # The apply role only now"},
 		"the artifact into the checkout":       {"path: ${{ runner.temp }}/plan", "path: infra"},
@@ -940,6 +993,12 @@ func TestHardeningGitLab(t *testing.T) {
 		"gate without its own values":     {"  before_script:\n    - *pinned\n    - *policy\n    - *author", "  before_script:\n    - *policy\n    - *author"},
 		"dev_overrides in the CLI config": {`'  direct {}'`, `'  dev_overrides {}'`},
 		"no CLI configuration":            {` && export TF_CLI_CONFIG_FILE`, ``},
+		// Review 4: old pipelines, runners.
+		"no head check in the gate":         {"  script:\n    - *head\n", "  script:\n"},
+		"no head check in apply":            {"    - *head # again here", "    # again here"},
+		"the plan on a shared runner":       {"  tags: [planguard-protected]\n  variables:\n    GIT_STRATEGY: clone\n", "  variables:\n    GIT_STRATEGY: clone\n"},
+		"the apply on a shared runner":      {"    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *pinned\n    - *policy\n  script:", "    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  before_script:\n    - *pinned\n    - *policy\n  script:"},
+		"the default branch's plan fetches": {"    GIT_STRATEGY: clone\n", "    GIT_STRATEGY: fetch\n"},
 	}
 	if !strings.Contains(text, "ci_pipeline_variables_minimum_override_role=no_one_allowed") {
 		t.Error(".gitlab-ci.yml does not name the project setting that turns pipeline variables off (ci_pipeline_variables_minimum_override_role=no_one_allowed)")
@@ -1000,7 +1059,9 @@ author=$4`},
 		"the plan approval ignored":      {`[ "$status" -eq 0 ] || {`, `[ "$status" -le 1 ] || {`},
 		"the author's approval counts":   {`--policy-sha256 "$pin" --author "$author" "$@" || status=$?`, `--policy-sha256 "$pin" "$@" || status=$?`},
 		"the plan applied in place":      {`--audit-log /var/log/planguard/audit.jsonl "$work/tfplan"`, `--audit-log /var/log/planguard/audit.jsonl "$plan"`},
-		"no private copy":                {`cp -- "$plan" "$work/tfplan"`, `ln -s -- "$plan" "$work/tfplan"`},
+		"no private copy":                {`head -c "$((max_plan_bytes + 1))" <"$plan" >"$work/tfplan"`, `ln -s -- "$plan" "$work/tfplan"`},
+		"any file copied":                {`saved_plan "$plan" ||`, `true ||`},
+		"no zip check":                   {`= 504b0304 ]`, `!= x ]`},
 		"a closed pull request":          {`.state == "open" and (.user.login | type) == "string" then .user.login`, `(.user.login | type) == "string" then .user.login`},
 		"the token on the command line":  {`-H @"$work/auth"`, `-H "Authorization: Bearer $(cat /etc/planguard/apply/vcs-token)"`},
 	}

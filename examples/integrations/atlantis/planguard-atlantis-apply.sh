@@ -12,7 +12,11 @@
 # request it names, and neither is enough to apply:
 #
 # - the plan is copied, as tfapply, out of the atlantis-writable directory into a private one:
-#   the bytes verified below are the bytes applied;
+#   the bytes verified below are the bytes applied. Only a saved plan: a regular file of at most
+#   max_plan_bytes that starts as a zip archive does ("PK\3\4"), checked before the copy and
+#   again on the copy. tfapply can read files the caller cannot (the apply credentials, the VCS
+#   token); without this, any file would be copied, its SHA-256 printed (verify-plan-approval
+#   names the plan's hash) and a copy kept where approvers can read it;
 # - the author is the pull request's author as the VCS API reports it (never an argument):
 #     GET https://api.github.com/repos/OWNER/REPO/pulls/PULL  →  .user.login  (state must be open)
 #   (GitLab: GET /api/v4/projects/:id/merge_requests/:iid → .author.username);
@@ -66,14 +70,23 @@ umask 077
 grep -qxF -e "$repo" /etc/planguard/repos ||
 	{ echo "planguard-atlantis-apply: '$repo' is not a repository this server applies (/etc/planguard/repos); nothing applied" >&2; exit 2; }
 api=https://api.github.com
+max_plan_bytes=536870912 # 512 MiB; a saved plan holds the state too: raise it if yours is larger
 policy=/etc/planguard/planguard.hcl
 pin="$(cat /etc/planguard/planguard.hcl.sha256)"
 
 # A private directory, owned by tfapply (/var/lib/planguard-apply: tfapply's, mode 0700).
 work="$(mktemp -d /var/lib/planguard-apply/run.XXXXXX)"
 trap 'rm -rf -- "$work"' EXIT
-[ -f "$plan" ] && [ ! -L "$plan" ] || { echo "planguard-atlantis-apply: $plan is not a regular file; nothing applied" >&2; exit 2; }
-cp -- "$plan" "$work/tfplan"
+# A saved plan, or nothing is copied: a regular file, not too large, a zip archive.
+saved_plan() {
+	[ -f "$1" ] && [ ! -L "$1" ] && [ "$(wc -c <"$1")" -le "$max_plan_bytes" ] &&
+		[ "$(head -c 4 <"$1" | od -An -tx1 | tr -d ' \n')" = 504b0304 ]
+}
+saved_plan "$plan" || { echo "planguard-atlantis-apply: $plan is not a saved plan (a regular zip file of at most $max_plan_bytes bytes); nothing applied" >&2; exit 2; }
+# The file can be swapped between that check and the copy (it is the caller's): copy at most one
+# byte more than the bound, and check the copy, the bytes everything below uses, again.
+head -c "$((max_plan_bytes + 1))" <"$plan" >"$work/tfplan"
+saved_plan "$work/tfplan" || { echo "planguard-atlantis-apply: $plan changed into something that is not a saved plan while it was copied; nothing applied" >&2; exit 2; }
 
 # The VCS token goes to curl in a header file, never on a command line (ps shows those).
 printf 'Authorization: Bearer %s\n' "$(cat /etc/planguard/apply/vcs-token)" >"$work/auth"

@@ -41,7 +41,7 @@ func (c *checkFlags) register(fs *flags) {
 	})
 	fs.StringVar(&c.now, "now", "", "judge approvals at this RFC 3339 `TIME` instead of now")
 	fs.StringVar(&c.tfBin, "terraform-bin", "", "terraform or tofu `BINARY` for binary plans (default $PLANGUARD_TERRAFORM, else terraform on PATH)")
-	c.authorArg.register(fs, "`PRINCIPAL` who proposed the change; their signatures do not count (default $PLANGUARD_AUTHOR; empty is an error)")
+	c.authorArg.register(fs, "`PRINCIPAL` who proposed the change; their signatures do not count; repeat it for every author of the changes the plan carries, e.g. each merge not yet applied (default $PLANGUARD_AUTHOR; empty is an error)")
 	fs.StringVar(&c.auditLog, "audit-log", "", "append a JSON line recording this check (time, plan hash, decision, changes, approvers) to `FILE`")
 	fs.StringVar(&c.attest, "attest", "", "write a signed in-toto attestation of the decision to `FILE` (needs --attest-key)")
 	fs.StringVar(&c.attestKey, "attest-key", "", "the gate's private key `FILE` that signs --attest (or a public key held by ssh-agent)")
@@ -56,7 +56,7 @@ func (c *checkFlags) check(ctx context.Context, e *env, planPath string, apply b
 	if c.auditLog != "" {
 		checker.Audit = check.FileAudit{Path: c.auditLog}
 	}
-	author, err := c.authorArg.resolve(e)
+	authors, err := c.authorArg.resolve(e)
 	if err == nil && c.attest != "" && c.attestKey == "" {
 		err = &usageError{msg: "--attest needs --attest-key", hint: "pass the gate's signing key, e.g. --attest-key /run/secrets/planguard_gate_key"}
 	}
@@ -70,11 +70,11 @@ func (c *checkFlags) check(ctx context.Context, e *env, planPath string, apply b
 		pol, trust, err = check.LoadPolicy(c.policy, c.policySHA256)
 	}
 	if err != nil {
-		_ = checker.AuditError(author, err) // the check's error is the one to report
+		_ = checker.AuditErrorAuthors(authors, err) // the check's error is the one to report
 		return nil, err
 	}
 	e.log.Debug("policy loaded", "path", c.policy)
-	return checker.Check(ctx, check.Request{Policy: pol, Trust: trust, Now: t, Author: author, Apply: apply,
+	return checker.Check(ctx, check.Request{Policy: pol, Trust: trust, Now: t, Authors: authors, Apply: apply,
 		Plan: check.PlanSource{Path: planPath, Stdin: e.stdin, TerraformBin: c.tfBin, Getenv: e.getenv}})
 }
 
@@ -89,6 +89,7 @@ Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
   planguard check tfplan && terraform apply tfplan
   terraform show -json tfplan | planguard check --format markdown - > comment.md
   planguard check --policy /etc/planguard/prod.hcl --author "$GIT_AUTHOR_EMAIL" plan.json
+  planguard check --author alice@example.com --author bob@example.com tfplan
   planguard check --attest check.att --attest-key gate_key --audit-log audit.jsonl tfplan
 `)
 	var cf checkFlags

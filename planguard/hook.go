@@ -143,7 +143,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		return "", nil
 	}
 	self := hookExecutables()
-	opts := shell.Options{Cwd: ev.cwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self}
+	opts := shell.Options{Cwd: ev.cwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self, Resolve: resolveLinks}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -284,7 +284,7 @@ func hookCheckPlan(e *env, ap shell.PlanApply, cwd, policyPath, tfBin string) (s
 // policy the hook names, the author from $PLANGUARD_AUTHOR, and no audit log.
 func hookCheck(ctx context.Context, e *env, policyPath string, src check.PlanSource) (*check.Result, error) {
 	var noFlag authorArg
-	author, err := noFlag.resolve(e)
+	authors, err := noFlag.resolve(e)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +293,7 @@ func hookCheck(ctx context.Context, e *env, policyPath string, src check.PlanSou
 		return nil, err
 	}
 	c := check.Checker{Logger: e.log}
-	return c.Check(ctx, check.Request{Policy: pol, Trust: trust, Plan: src, Now: time.Now(), Author: author})
+	return c.Check(ctx, check.Request{Policy: pol, Trust: trust, Plan: src, Now: time.Now(), Authors: authors})
 }
 
 // hookCheckTimeout bounds the gate's run on a saved plan: the hook must
@@ -333,6 +333,39 @@ func protectedFiles(policy, signers, cwd, home string) []string {
 		}
 	}
 	return out
+}
+
+// resolveLinks is where abs leads through the symbolic links that exist
+// now: of the path itself, or of its deepest existing directory; a link
+// whose target does not exist yet leads where a write through it would
+// create the file. A link an earlier tool call made (ln -s ../planguard.hcl p)
+// is judged by the file it reaches.
+func resolveLinks(abs string) string {
+	p := filepath.Clean(abs)
+	var rest []string
+	for i := 0; i < 255; i++ {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(append([]string{r}, rest...)...)
+		}
+		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			t, err := os.Readlink(p)
+			if err != nil {
+				return abs
+			}
+			if !filepath.IsAbs(t) {
+				t = filepath.Join(filepath.Dir(p), t)
+			}
+			p = filepath.Clean(t)
+			continue
+		}
+		dir := filepath.Dir(p)
+		if dir == p {
+			return abs
+		}
+		rest = append([]string{filepath.Base(p)}, rest...)
+		p = dir
+	}
+	return abs
 }
 
 // isProtected reports the protected file p is (by path, after symlinks,

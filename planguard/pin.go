@@ -5,40 +5,49 @@ import (
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/check"
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
 )
 
-// authorArg is the --author flag: whether it was given matters, since an
-// explicitly empty author is an error while an absent one is not.
+// authorArg is the --author flag, repeatable: a plan of a branch can carry
+// several merges not yet applied, each with its own author. Whether it was
+// given matters, since an explicitly empty author is an error while an
+// absent one is not.
 type authorArg struct {
-	value string
-	set   bool
+	values []string
+	set    bool
 }
 
 func (a *authorArg) register(fs *flags, usage string) {
 	fs.Func("author", usage, func(s string) error {
-		a.value, a.set = s, true
+		a.values, a.set = append(a.values, s), true
 		return nil
 	})
 }
 
-// resolve returns --author, else $PLANGUARD_AUTHOR, with surrounding white
-// space trimmed; "" when neither is set. An author given but empty (or only
-// white space) is an error: it would exclude nobody, silently, as when a CI
-// variable did not resolve.
-func (a *authorArg) resolve(e *env) (string, error) {
-	v, from := a.value, "--author"
+// resolve returns every --author, else $PLANGUARD_AUTHOR (one principal),
+// with surrounding white space trimmed and case-folded duplicates dropped;
+// nil when neither is set. An author given but empty (or only white space)
+// is an error: it would exclude nobody, silently, as when a CI variable did
+// not resolve.
+func (a *authorArg) resolve(e *env) ([]string, error) {
+	vs, from := a.values, "--author"
 	if !a.set {
-		v, from = e.getenv("PLANGUARD_AUTHOR"), "$PLANGUARD_AUTHOR"
+		v := e.getenv("PLANGUARD_AUTHOR")
 		if v == "" {
-			return "", nil // absent: nobody is excluded, as documented
+			return nil, nil // absent: nobody is excluded, as documented
 		}
+		vs, from = []string{v}, "$PLANGUARD_AUTHOR"
 	}
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return "", withHint(fmt.Errorf("%s is empty: the author's own signatures never count, and an empty author would exclude nobody", from),
-			"pass the principal who proposed the change, as allowed_signers names them; where the pipeline cannot resolve the author, fail the job instead of passing an empty value")
+	var out []string
+	for _, v := range vs {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return nil, withHint(fmt.Errorf("%s is empty: the author's own signatures never count, and an empty author would exclude nobody", from),
+				"pass the principal who proposed the change, as allowed_signers names them; where the pipeline cannot resolve the author, fail the job instead of passing an empty value")
+		}
+		out = append(out, v)
 	}
-	return v, nil
+	return gate.AuthorList("", out), nil
 }
 
 // validPin reports whether s looks like a hex SHA-256.

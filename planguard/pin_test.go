@@ -221,6 +221,7 @@ func TestAuthorFlag(t *testing.T) {
 		{nil, []string{"--author="}},
 		{map[string]string{"PLANGUARD_AUTHOR": "bob@example.com"}, []string{"--author", " "}},
 		{map[string]string{"PLANGUARD_AUTHOR": "   "}, nil},
+		{nil, []string{"--author", "bob@example.com", "--author", " "}},
 	} {
 		code, out, errs := check(tt.env, tt.args...)
 		if code != exitError || !strings.HasPrefix(out, "{\n  \"version\": 1,\n  \"decision\": \"error\",\n  \"error\": ") || !strings.Contains(errs, "is empty") {
@@ -257,5 +258,33 @@ func TestAuthorFlag(t *testing.T) {
 		if got := strings.Contains(errs, "planguard: warning: author "); got != tt.warn {
 			t.Errorf("%v %q: stderr %q", tt.env, tt.args, errs)
 		}
+	}
+}
+
+// TestAuthorRepeated: a plan of main can carry several merges not yet
+// applied; --author repeats, every author reaches the gate (the report's
+// author stays the first, authors lists them all), and each one
+// allowed_signers does not name is warned about.
+func TestAuthorRepeated(t *testing.T) {
+	var rep struct {
+		Author   string   `json:"author"`
+		Authors  []string `json:"authors"`
+		Warnings []string `json:"warnings"`
+	}
+	code, out, errs := runCLI(t, "", map[string]string{"PLANGUARD_AUTHOR": "carol@example.com"}, "check", "--policy", qsPolicy, "--format", "json",
+		"--author", "bob@example.com", "--author", "dave", "--author", "BOB@example.com", "--author", "alice@example.com", qsPlan)
+	if code != exitBlock || json.Unmarshal([]byte(out), &rep) != nil {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if rep.Author != "bob@example.com" || strings.Join(rep.Authors, ",") != "bob@example.com,dave,alice@example.com" {
+		t.Errorf("author %q authors %q, want bob@example.com and bob@example.com,dave,alice@example.com (--author replaces $PLANGUARD_AUTHOR; duplicates dropped)", rep.Author, rep.Authors)
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], `"dave"`) {
+		t.Errorf("warnings %q, want one for dave", rep.Warnings)
+	}
+	// One author: no authors field (the report is as before).
+	code, out, _ = runCLI(t, "", nil, "check", "--policy", qsPolicy, "--format", "json", "--author", "bob@example.com", qsPlan)
+	if code != exitBlock || strings.Contains(out, `"authors"`) {
+		t.Errorf("one author: exit %d, report has authors:\n%s", code, out)
 	}
 }

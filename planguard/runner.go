@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -397,59 +396,6 @@ the person who reviews and approves it.`,
 		return exitError, withHint(err, "is the runner running? set PLANGUARD_RUNNER_SOCKET or --socket to its socket")
 	}
 	return runnerReply(f)
-}
-
-func runApprovePlan(e *env, args []string) (int, error) {
-	fs := newFlags("approve-plan", "planguard approve-plan --plan-sha256 HEX --scope NAME --principal YOU [--key KEY] [--expires 1h] --out FILE",
-		`Sign a plan approval: that exactly the saved plan whose SHA-256 is HEX may be applied
-in scope NAME until the expiry. 'planguard runner plan' prints the hash; review the
-plan ('planguard runner show PLAN_ID') before you sign. The signed bytes are
-documented in docs/guides/signing.md; ssh-keygen -Y sign -n planguard-approval
-makes the same signature.`,
-		`  planguard approve-plan --plan-sha256 9f2c... --scope prod --key ~/.ssh/id_ed25519 \
-    --principal alice@example.com --expires 1h --out plan-approval.json
-`)
-	sum := fs.String("plan-sha256", "", "the saved plan's `HEX` SHA-256 (the runner prints it)")
-	scope := fs.String("scope", "", "the policy's `SCOPE`")
-	key := fs.String("key", "", "private key `FILE` (or a public key whose private key is in ssh-agent; default: the agent's only key)")
-	principal := fs.String("principal", "", "your identity as listed in allowed_signers (`PRINCIPAL`)")
-	expires := fs.String("expires", "1h", "how long the approval is valid: a `DURATION` (1h, 2d) or an RFC 3339 time")
-	out := fs.String("out", "", "write the approval to this `FILE` (default: print it)")
-	if err := parse(e, fs, args); err != nil {
-		return exitError, err
-	}
-	if fs.NArg() != 0 {
-		return exitError, &usageError{msg: "approve-plan takes no arguments", hint: "see 'planguard approve-plan --help'"}
-	}
-	if *principal == "" || *sum == "" || *scope == "" {
-		return exitError, &usageError{msg: "approve-plan needs --plan-sha256, --scope and --principal", hint: "the runner's output names the hash and the scope"}
-	}
-	exp, err := expiry(*expires, time.Now())
-	if err != nil {
-		return exitError, err
-	}
-	pa := approval.PlanApproval{Scope: *scope, PlanSHA256: strings.ToLower(*sum), ExpiresAt: exp}
-	if err := pa.Validate(); err != nil {
-		return exitError, err
-	}
-	signer, err := loadSigner(e, *key)
-	if err != nil {
-		return exitError, err
-	}
-	sig, err := approval.SignPlanApproval(pa, signer)
-	if err != nil {
-		return exitError, err
-	}
-	f := approval.PlanApprovalFile{Scope: pa.Scope, PlanSHA256: pa.PlanSHA256, ExpiresAt: pa.ExpiresAt, Principal: *principal, Signature: sig}
-	if *out == "" {
-		_, err := e.stdout.Write(f.Marshal())
-		return exitAllow, err
-	}
-	if err := writeFileAtomic(*out, f.Marshal()); err != nil {
-		return exitError, err
-	}
-	fmt.Fprintf(e.stderr, "planguard: wrote %s: plan %s in scope %s approved by %s until %s\n", *out, pa.PlanSHA256, pa.Scope, *principal, pa.ExpiresAt)
-	return exitAllow, nil
 }
 
 // runnerAdvice is what a hook's refusal of an apply or destroy adds when a

@@ -22,14 +22,14 @@ with that from or issued_at.`,
 	policyPath := fs.String("policy", defaultPolicy, "policy `FILE` (HCL)")
 	now := fs.String("now", "", "judge at this RFC 3339 `TIME` instead of now")
 	var authorFlag authorArg
-	authorFlag.register(fs, "`PRINCIPAL` whose signatures do not count (default $PLANGUARD_AUTHOR; empty is an error)")
+	authorFlag.register(fs, "`PRINCIPAL` whose signatures do not count (repeatable; default $PLANGUARD_AUTHOR; empty is an error)")
 	var filter blockFilter
 	fs.StringVar(&filter.from, "from", "", "check only approvals whose from is `ADDRESS`")
 	fs.StringVar(&filter.issuedAt, "issued-at", "", "check only approvals whose issued_at is `TIME` ('none': those without issued_at)")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
-	author, err := authorFlag.resolve(e)
+	authors, err := authorFlag.resolve(e)
 	if err != nil {
 		return exitError, err
 	}
@@ -41,8 +41,10 @@ with that from or issued_at.`,
 	if err != nil {
 		return exitError, err
 	}
-	if w := gate.AuthorWarning(trust, author); w != "" {
-		fmt.Fprintf(e.stderr, "planguard: warning: %s\n", w)
+	for _, author := range authors {
+		if w := gate.AuthorWarning(trust, author); w != "" {
+			fmt.Fprintf(e.stderr, "planguard: warning: %s\n", w)
+		}
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
@@ -71,7 +73,7 @@ with that from or issued_at.`,
 	for i, b := range blocks {
 		approvals[i] = b.Approval
 	}
-	results, err := gate.CheckApprovals(pol, trust, t, author, approvals)
+	results, err := gate.CheckApprovals(pol, trust, t, authors, approvals)
 	if err != nil {
 		return exitError, err
 	}

@@ -14,7 +14,7 @@ import (
 // principals as the policy's runner block asks (at least one), none of them
 // the author, signed over this file's SHA-256 and the policy's scope.
 func runVerifyPlanApproval(e *env, args []string) (int, error) {
-	fs := newFlags("verify-plan-approval", "planguard verify-plan-approval --plan PLANFILE --policy FILE [--policy-sha256 PIN] --approval FILE... [--author P]",
+	fs := newFlags("verify-plan-approval", "planguard verify-plan-approval --plan PLANFILE --policy FILE [--policy-sha256 PIN] --approval FILE... [--author P]...",
 		`Check that the saved plan PLANFILE carries enough plan approvals ('planguard
 approve-plan'): signatures over its SHA-256 and the policy's scope, unexpired, by
 distinct principals that the policy's allowed_signers trusts, none of them the
@@ -31,7 +31,7 @@ Exit status: 0 enough approvals, 1 too few, 2 error.`,
 	var files listFlag
 	fs.Var(&files, "approval", "a plan approval `FILE` (repeatable)")
 	var author authorArg
-	author.register(fs, "`PRINCIPAL` who proposed the change; their approvals do not count (default $PLANGUARD_AUTHOR; empty is an error)")
+	author.register(fs, "`PRINCIPAL` who proposed the change; their approvals do not count (repeatable, for every author of the changes the plan carries; default $PLANGUARD_AUTHOR; empty is an error)")
 	now := fs.String("now", "", "judge expiry at this RFC 3339 `TIME` instead of now")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
@@ -46,7 +46,7 @@ Exit status: 0 enough approvals, 1 too few, 2 error.`,
 	if err != nil {
 		return exitError, err
 	}
-	if who == "" {
+	if len(who) == 0 {
 		fmt.Fprintln(e.stderr, "planguard: warning: no --author (nor $PLANGUARD_AUTHOR): the change's author's own plan approval counts too")
 	}
 	at, err := parseNow(*now)
@@ -78,8 +78,8 @@ Exit status: 0 enough approvals, 1 too few, 2 error.`,
 		fmt.Fprintf(e.stderr, "planguard: plan approval not counted: %s\n", p)
 	}
 	if len(c.Principals) < need {
-		fmt.Fprintf(e.stdout, "planguard: plan %s (sha256 %s) has %d of the %d plan approval(s) it needs in scope %s; a trusted person other than the author reviews it and signs:\n  planguard approve-plan --plan-sha256 %s --scope %s --key KEY --principal YOU --expires 1h --out plan-approval.json\n",
-			*planPath, sum, len(c.Principals), need, pol.Scope, sum, pol.Scope)
+		fmt.Fprintf(e.stdout, "planguard: plan %s (sha256 %s) has %d of the %d plan approval(s) it needs in scope %s; a trusted person other than the author copies the plan file, reviews it and signs that file (approve-plan computes its hash):\n  planguard approve-plan --plan PLANFILE --scope %s --key KEY --principal YOU --expires 1h --out plan-approval.json\nor, with a hash they computed themselves from the file they reviewed:\n  planguard approve-plan --plan-sha256 %s --scope %s --key KEY --principal YOU --expires 1h --out plan-approval.json\n",
+			*planPath, sum, len(c.Principals), need, pol.Scope, pol.Scope, sum, pol.Scope)
 		return exitBlock, nil
 	}
 	fmt.Fprintf(e.stdout, "planguard: plan sha256 %s approved by %s\n", sum, strings.Join(c.Principals, ", "))

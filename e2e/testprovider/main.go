@@ -3,22 +3,33 @@
 // its id the file's path. Deleting one by id really loses something, which
 // is what a gate that judged the wrong state would let happen.
 //
+// Like the kubernetes and helm providers, its configuration may hold an
+// exec block whose command it runs when it is configured (at plan and at
+// apply); like hashicorp/external, its planguardtest_program data source
+// runs a program when it is read: the code a plan runs through providers
+// that the gate judges.
+//
 // Built with -ldflags "-X main.marker=PATH", the binary writes PATH when it
 // starts: the "swapped provider" of the tests, whose marker must stay
 // absent when the gate refuses to run it.
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"log"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -51,16 +62,109 @@ func (p *testProvider) Metadata(_ context.Context, _ provider.MetadataRequest, r
 	resp.TypeName = "planguardtest"
 }
 
-func (p *testProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+func (p *testProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = pschema.Schema{
+		Attributes: map[string]pschema.Attribute{
+			"host": pschema.StringAttribute{Optional: true},
+		},
+		Blocks: map[string]pschema.Block{
+			"exec": pschema.ListNestedBlock{NestedObject: pschema.NestedBlockObject{Attributes: map[string]pschema.Attribute{
+				"api_version": pschema.StringAttribute{Optional: true},
+				"command":     pschema.StringAttribute{Required: true},
+				"args":        pschema.ListAttribute{ElementType: types.StringType, Optional: true},
+				"env":         pschema.MapAttribute{ElementType: types.StringType, Optional: true},
+			}}},
+		},
+	}
+}
 
-func (p *testProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+type providerModel struct {
+	Host types.String `tfsdk:"host"`
+	Exec []execModel  `tfsdk:"exec"`
+}
+
+type execModel struct {
+	APIVersion types.String      `tfsdk:"api_version"`
+	Command    types.String      `tfsdk:"command"`
+	Args       []string          `tfsdk:"args"`
+	Env        map[string]string `tfsdk:"env"`
+}
+
+// Configure runs each exec block's command, as the kubernetes provider
+// runs its credential plugin.
+func (p *testProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for _, e := range m.Exec {
+		if e.Command.IsUnknown() || e.Command.IsNull() {
+			continue
+		}
+		cmd := exec.CommandContext(ctx, e.Command.ValueString(), e.Args...)
+		cmd.Env = os.Environ()
+		for k, v := range e.Env {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			resp.Diagnostics.AddError("exec", err.Error()+": "+string(out))
+		}
+	}
 }
 
 func (p *testProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{func() resource.Resource { return &object{} }}
 }
 
-func (p *testProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+func (p *testProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{func() datasource.DataSource { return &program{} }}
+}
+
+// program is planguardtest_program, hashicorp/external's data source: it
+// runs program with query as JSON on its standard input, and result is
+// what the program prints.
+type program struct{}
+
+type programModel struct {
+	Program []string          `tfsdk:"program"`
+	Query   map[string]string `tfsdk:"query"`
+	Result  types.String      `tfsdk:"result"`
+}
+
+func (d *program) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = "planguardtest_program"
+}
+
+func (d *program) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = dschema.Schema{Attributes: map[string]dschema.Attribute{
+		"program": dschema.ListAttribute{ElementType: types.StringType, Required: true},
+		"query":   dschema.MapAttribute{ElementType: types.StringType, Optional: true},
+		"result":  dschema.StringAttribute{Computed: true},
+	}}
+}
+
+func (d *program) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m programModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if len(m.Program) == 0 {
+		resp.Diagnostics.AddError("program", "program is empty")
+		return
+	}
+	q, _ := json.Marshal(m.Query)
+	cmd := exec.CommandContext(ctx, m.Program[0], m.Program[1:]...)
+	cmd.Stdin = bytes.NewReader(q)
+	out, err := cmd.Output()
+	if err != nil {
+		resp.Diagnostics.AddError("program", err.Error())
+		return
+	}
+	m.Result = types.StringValue(string(out))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
 
 type object struct{}
 

@@ -29,7 +29,8 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	}
 	dir := t.TempDir()
 	etc, varlib, logdir := filepath.Join(dir, "etc"), filepath.Join(dir, "varlib"), filepath.Join(dir, "log")
-	for _, d := range []string{etc, filepath.Join(etc, "apply"), varlib, logdir, filepath.Join(dir, "keys")} {
+	plans := filepath.Join(dir, "plans") // where the wrapper keeps an unapproved plan for approvers
+	for _, d := range []string{etc, filepath.Join(etc, "apply"), varlib, logdir, plans, filepath.Join(dir, "keys")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +100,9 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		{"--proto =https", "--proto =https --cacert " + cert},
 		{"/etc/planguard", etc},
 		{"/var/lib/planguard-apply", varlib},
+		{"/var/lib/planguard-plans", plans},
 		{"/var/log/planguard", logdir},
+		{"max_plan_bytes=536870912", "max_plan_bytes=4096"}, // a small bound, for the case below
 	} {
 		if !strings.Contains(wrapper, r[0]) {
 			t.Fatalf("the wrapper no longer holds %q: update the test", r[0])
@@ -108,6 +111,17 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	}
 	script := filepath.Join(dir, "wrapper.sh")
 	os.WriteFile(script, []byte(wrapper), 0o700)
+
+	// Review 4: files tfapply can read and its caller cannot. The wrapper must not copy
+	// them, print their SHA-256 or keep them for approvers: only a saved plan (a zip
+	// archive, within a size bound) is taken.
+	secret := filepath.Join(etc, "apply", "aws-credentials")
+	os.WriteFile(secret, []byte("[apply]\naws_secret_access_key = hunter2\n"), 0o600)
+	secretSum := sha256.Sum256([]byte("[apply]\naws_secret_access_key = hunter2\n"))
+	big := filepath.Join(dir, "big.tfplan")
+	os.WriteFile(big, append([]byte("PK\x03\x04"), make([]byte, 5000)...), 0o600)
+	linked := filepath.Join(dir, "linked.tfplan")
+	os.Symlink(plan, linked)
 
 	open := map[string]any{"state": "open", "user": map[string]any{"login": "mallory"}}
 	cases := []struct {
@@ -133,6 +147,10 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		// server serves (/etc/planguard/repos, root-owned) are asked.
 		{"a repository this server does not serve", open, nil, []string{plan, "alice/own", "7"}, 2},
 		{"a relative plan", open, []string{fence(approve("alice", planSHA))}, []string{"tfplan", "o/r", "7"}, 2},
+		{"a file that is not a saved plan", open, nil, []string{secret, "o/r", "7"}, 2},
+		{"the VCS token as the plan", open, nil, []string{filepath.Join(etc, "apply", "vcs-token"), "o/r", "7"}, 2},
+		{"a plan over the size bound", open, nil, []string{big, "o/r", "7"}, 2},
+		{"a symlink to a plan", open, []string{fence(approve("alice", planSHA))}, []string{linked, "o/r", "7"}, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -159,6 +177,9 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 			if code != c.want {
 				t.Errorf("exit %d, want %d\n%s", code, c.want, out)
 			}
+			if strings.Contains(string(out), hex.EncodeToString(secretSum[:])) {
+				t.Errorf("the wrapper printed the SHA-256 of a file that is not a plan:\n%s", out)
+			}
 			rec, _ := os.ReadFile(applied)
 			if c.want != 0 && len(rec) != 0 {
 				t.Errorf("planguard apply ran: %s\n%s", rec, out)
@@ -174,9 +195,38 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 			}
 		})
 	}
+	// Nothing but the plan was kept for approvers.
+	if kept, _ := filepath.Glob(filepath.Join(plans, "*")); len(kept) != 1 || filepath.Base(kept[0]) != planSHA+".tfplan" {
+		t.Errorf("kept for approvers: %v, want only %s.tfplan", kept, planSHA)
+	}
+	// Too few plan approvals: the wrapper kept its private copy for approvers. An
+	// approver who fetches that file and signs it with approve-plan --plan (the
+	// hash computed from the file, not read from a comment) makes the approval
+	// the next apply counts.
+	kept := filepath.Join(plans, planSHA+".tfplan")
+	if b, err := os.ReadFile(kept); err != nil || string(b) != string(planBytes) {
+		t.Fatalf("the wrapper did not keep the plan for approvers at %s: %v", kept, err)
+	}
+	if fi, _ := os.Stat(kept); fi.Mode().Perm() != 0o640 {
+		t.Errorf("kept plan mode %v, want 0640 (tfapply and the approvers' group)", fi.Mode().Perm())
+	}
+	fetched := filepath.Join(dir, "fetched.tfplan")
+	os.WriteFile(fetched, planBytes, 0o600)
+	signed := pg("approve-plan", "--plan", fetched, "--scope", "prod", "--key", filepath.Join(dir, "keys", "alice"), "--principal", "alice")
+	pr, comments = open, []map[string]any{{"body": fence(signed)}}
+	os.Remove(applied)
+	cmd := exec.Command("/bin/sh", script, plan, "o/r", "7")
+	cmd.Env = []string{"PATH=/usr/bin:/bin"}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("with a plan approval signed over the fetched file: %v\n%s", err, out)
+	}
+	if rec, _ := os.ReadFile(applied); len(rec) == 0 {
+		t.Error("planguard apply did not run with a plan approval signed over the fetched file")
+	}
+
 	// Bad VCS credentials: nothing is applied.
 	os.WriteFile(filepath.Join(etc, "apply", "vcs-token"), []byte("wrong\n"), 0o600)
-	cmd := exec.Command("/bin/sh", script, plan, "o/r", "7")
+	cmd = exec.Command("/bin/sh", script, plan, "o/r", "7")
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
 	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "cannot read pull request") {
 		t.Errorf("with a bad VCS token: %v\n%s", err, out)

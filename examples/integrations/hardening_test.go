@@ -195,10 +195,13 @@ func usesName(u string) string { name, _, _ := strings.Cut(u, "@"); return name 
 func githubProblems(where string, wf map[string]any) []string {
 	var p []string
 	raw, _ := yaml.Marshal(wf)
-	for _, bad := range []string{"head_commit", "github.actor", "pull_request_target", "workflow_run"} {
+	for _, bad := range []string{"head_commit", "github.actor", "pull_request_target", "event.workflow_run"} {
 		if strings.Contains(string(raw), bad) {
 			p = append(p, fmt.Sprintf("%s: uses %s", where, bad))
 		}
+	}
+	if _, ok := asMap(wf["on"])["workflow_run"]; ok || strings.Contains(str(wf["on"]), "workflow_run") || strings.Contains(fmt.Sprint(wf["on"]), "workflow_run") {
+		p = append(p, where+": triggered by workflow_run")
 	}
 	for _, j := range ghJobs(wf) {
 		jw := where + " job " + j.name
@@ -301,14 +304,17 @@ func productionProblems(jw string, wf map[string]any, j ghJob) []string {
 	// The author: looked up here, or in a job whose output this job reads.
 	authorOK := resolvesAuthor(j.scripts)
 	for _, st := range j.steps {
-		if a := str(asMap(st["env"])["AUTHOR"]); a != "" {
-			m := needsOutputRe.FindStringSubmatch(a)
-			authorOK = authorOK || m != nil && resolvesAuthor(jobs[m[1]].scripts) && jobs[m[1]].environment == "" && permissionsOf(jobs[m[1]])["id-token"] == ""
+		for _, k := range []string{"AUTHOR", "AUTHORS"} {
+			if a := str(asMap(st["env"])[k]); a != "" {
+				m := needsOutputRe.FindStringSubmatch(a)
+				authorOK = authorOK || m != nil && resolvesAuthor(jobs[m[1]].scripts) && jobs[m[1]].environment == "" && permissionsOf(jobs[m[1]])["id-token"] == ""
+			}
 		}
 	}
 	if !authorOK {
 		p = append(p, jw+": does not resolve the author from the merged pull request through the API (in a job without the apply role), failing when it cannot")
 	}
+	p = append(p, authorsProblems(jw, jobs, j)...)
 	for _, c := range commandsIn(j.scripts) {
 		if len(c) > 0 && (isTool(c[0], "terraform") || isTool(c[0], "tofu")) {
 			p = append(p, fmt.Sprintf("%s: runs %q: no terraform in the apply job (init would run the change's backend and provider settings with the apply role; planguard apply builds its own clean room)", jw, strings.Join(c, " ")))
@@ -323,7 +329,8 @@ func productionProblems(jw string, wf map[string]any, j ghJob) []string {
 		with := asMap(st["with"])
 		switch usesName(str(st["uses"])) {
 		case "actions/checkout":
-			if str(with["sparse-checkout"]) == "" || str(with["sparse-checkout-cone-mode"]) != "false" || with["ref"] != nil || with["repository"] != nil {
+			// ref: main (main's head, which the head check compares with GITHUB_SHA), or none.
+			if ref := str(with["ref"]); str(with["sparse-checkout"]) == "" || str(with["sparse-checkout-cone-mode"]) != "false" || (with["ref"] != nil && ref != "main" && ref != "refs/heads/main") || with["repository"] != nil {
 				p = append(p, jw+": checks out more than policy/ from main (sparse-checkout without cone mode)")
 			}
 		case "actions/download-artifact":
@@ -362,12 +369,31 @@ func productionProblems(jw string, wf map[string]any, j ghJob) []string {
 			}
 		}
 	}
+	// Review 4: the apply job checks main's head itself (re-running only the apply job
+	// of an old run reuses the author job's outputs, and skips its check): a checkout of
+	// main, then a step comparing its head with GITHUB_SHA before planguard apply runs.
+	headChecked, mainCheckedOut := false, false
+	for _, st := range j.steps {
+		if usesName(str(st["uses"])) == "actions/checkout" && str(asMap(st["with"])["ref"]) == "main" {
+			mainCheckedOut = true
+		}
+		r := str(st["run"])
+		if mainCheckedOut && strings.Contains(r, `head="$(git rev-parse --verify 'refs/heads/main^{commit}')"`) && strings.Contains(r, `[ "$head" = "$GITHUB_SHA" ] || {`) {
+			headChecked = true
+		}
+		for _, c := range commandsIn([]string{r}) {
+			if planguardCommand(c, "apply") && !headChecked {
+				p = append(p, jw+": planguard apply runs before the job itself checks that GITHUB_SHA is main's head (a re-run of an old run's apply job alone skips the author job's check)")
+			}
+		}
+	}
 	if downloaded && !verified {
 		p = append(p, jw+": does not check that the artifact is exactly one regular file, tfplan")
 	}
 	if downloaded && !hashed {
 		p = append(p, jw+": does not compare the plan's SHA-256 with the one the plan job recorded as a job output")
 	}
+	p = append(p, cliConfigProblems(jw, j)...)
 	// Concurrency: a group of its own, never cancelled.
 	conc := asMap(j.raw["concurrency"])
 	group := str(conc["group"])
@@ -382,6 +408,98 @@ func productionProblems(jw string, wf map[string]any, j ghJob) []string {
 	for _, o := range jobs {
 		if o.name != j.name && str(asMap(o.raw["concurrency"])["group"]) == group && group != "" {
 			p = append(p, fmt.Sprintf("%s: job %s shares the apply's concurrency group", jw, o.name))
+		}
+	}
+	return p
+}
+
+// authorsProblems: the plan of main carries every merge not yet applied, so
+// the apply excludes the author of each (issue 21, follow-up): the step that
+// runs planguard apply passes one --author per login of $AUTHORS, and
+// AUTHORS is an output of a job that lists the commits since the last
+// applied commit (the compare API from this workflow's last successful run)
+// and reads each one's merged pull request, failing when it cannot.
+func authorsProblems(jw string, jobs map[string]ghJob, j ghJob) []string {
+	var p []string
+	for _, st := range j.steps {
+		applies := false
+		for _, c := range commandsIn([]string{str(st["run"])}) {
+			applies = applies || planguardCommand(c, "apply")
+		}
+		if !applies {
+			continue
+		}
+		r := str(st["run"])
+		if !strings.Contains(r, `for a in $AUTHORS; do set -- "$@" --author "$a"; done`) || !strings.Contains(r, `[ "$#" -gt 0 ] ||`) {
+			p = append(p, jw+": planguard apply does not pass every author in $AUTHORS (one --author each, failing when there is none)")
+			continue
+		}
+		m := needsOutputRe.FindStringSubmatch(str(asMap(st["env"])["AUTHORS"]))
+		if m == nil {
+			p = append(p, jw+": AUTHORS is not another job's output")
+			continue
+		}
+		src := jobs[m[1]]
+		out := str(asMap(src.raw["outputs"])[m[2]])
+		p = append(p, authorScriptProblems(fmt.Sprintf("%s: the job %s", jw, m[1]), strings.Join(src.scripts, "\n"))...)
+		if !strings.HasSuffix(out, ".outputs.logins }}") {
+			p = append(p, fmt.Sprintf("%s: AUTHORS is %s's output %s = %q, not the logins of every merge not yet applied", jw, m[1], m[2], out))
+		}
+	}
+	return p
+}
+
+// authorScriptProblems checks the author lookup of a push to main: it
+// refuses a run whose commit is no longer the head of main (a re-run of an
+// old run would roll production back), and lists the author of every merge
+// since the last applied commit (this workflow's last successful push run),
+// each commit's merged pull request, failing when there is none.
+func authorScriptProblems(where, all string) []string {
+	var p []string
+	if !strings.Contains(all, `head="$(gh api "repos/$GITHUB_REPOSITORY/commits/main" --jq .sha)"`) || !strings.Contains(all, `[ "$head" = "$GITHUB_SHA" ] || {`) {
+		p = append(p, where+" does not refuse a run whose commit is no longer the head of main")
+	}
+	for _, want := range []string{`commits/$GITHUB_SHA/pulls`, `merged_at != null`, `/runs?branch=main&event=push&status=success`, `compare/$last...$GITHUB_SHA`, `commits/$sha/pulls`, `select(.merged_at)`, `[ -n "$by" ] || {`, `echo "logins=$logins" >> "$GITHUB_OUTPUT"`} {
+		if !strings.Contains(all, want) {
+			p = append(p, fmt.Sprintf("%s does not list the authors of every merge since the last applied commit: lacks %q", where, want))
+		}
+	}
+	return p
+}
+
+// cliConfigProblems: a job that runs planguard apply sets TF_CLI_CONFIG_FILE
+// (in the apply step's env, or the job's) to a file under ${{ runner.temp }}
+// that an earlier step of the same job writes, from the workflow itself, with
+// an explicit provider_installation and no dev_overrides (issue 16: the apply
+// job's own CLI configuration, not one a checkout or an artifact brings).
+func cliConfigProblems(jw string, j ghJob) []string {
+	var p []string
+	for i, st := range j.steps {
+		applies := false
+		for _, c := range commandsIn([]string{str(st["run"])}) {
+			applies = applies || planguardCommand(c, "apply")
+		}
+		if !applies {
+			continue
+		}
+		cfg := str(asMap(st["env"])["TF_CLI_CONFIG_FILE"])
+		if cfg == "" {
+			cfg = str(asMap(j.raw["env"])["TF_CLI_CONFIG_FILE"])
+		}
+		file, ok := strings.CutPrefix(cfg, "${{ runner.temp }}/")
+		if !ok || file == "" || strings.ContainsAny(file, "/$") {
+			p = append(p, fmt.Sprintf("%s: planguard apply without TF_CLI_CONFIG_FILE set to a file the job writes under ${{ runner.temp }} (got %q): the CLI configuration decides which provider builds run", jw, cfg))
+			continue
+		}
+		written := false
+		for _, o := range j.steps[:i] {
+			r := str(o["run"])
+			if strings.Contains(r, `>"$RUNNER_TEMP/`+file+`"`) && strings.Contains(r, "provider_installation {") && !strings.Contains(r, "dev_overrides") {
+				written = true
+			}
+		}
+		if !written {
+			p = append(p, fmt.Sprintf("%s: no earlier step writes %s with an explicit provider_installation (and no dev_overrides)", jw, cfg))
 		}
 	}
 	return p
@@ -495,6 +613,62 @@ func gitlabProblems(where string, ci map[string]any) []string {
 					}
 				}
 			}
+		}
+		// Issue 21 follow-up: pipeline variables. The jobs that hold a secret run only for
+		// push pipelines, fix the values they use in the script (a pipeline variable
+		// overrides `variables:`), and write their own CLI configuration.
+		if env == "planguard-gate" || env == "production" {
+			for _, r := range asList(job["rules"]) {
+				if cond := str(asMap(r)["if"]); !strings.Contains(cond, `$CI_PIPELINE_SOURCE == "push"`) {
+					p = append(p, fmt.Sprintf("%s: runs if %q: want push pipelines only (Run pipeline, the API, triggers and schedules carry pipeline variables)", jw, cond))
+				}
+			}
+			if len(asList(job["rules"])) == 0 {
+				p = append(p, jw+": no rules (want a push to the default branch only)")
+			}
+			pinned := strings.Index(all, "export TERRAFORM_BIN=/usr/local/bin/terraform POLICY_DIR=")
+			cfg := strings.Index(all, `TF_CLI_CONFIG_FILE="$(mktemp)" && printf '%s\n' 'provider_installation {' '  direct {}' '}' >"$TF_CLI_CONFIG_FILE" && export TF_CLI_CONFIG_FILE`)
+			firstPG := len(all)
+			for _, w := range []string{"planguard check", "planguard apply", "git clone"} {
+				if i := strings.Index(all, w); i >= 0 && i < firstPG {
+					firstPG = i
+				}
+			}
+			if pinned < 0 || pinned > firstPG {
+				p = append(p, jw+": does not fix TERRAFORM_BIN and POLICY_DIR in the script before it uses them (a pipeline variable overrides `variables:`)")
+			}
+			if cfg < 0 || cfg > firstPG || strings.Contains(all, "dev_overrides") {
+				p = append(p, jw+": does not write and export its own CLI configuration (TF_CLI_CONFIG_FILE, an explicit provider_installation) before planguard runs")
+			}
+		}
+		// Review 4: an old pipeline is never attested or applied (a retry of its jobs would
+		// roll production back): gate and apply compare CI_COMMIT_SHA with the default
+		// branch's head before planguard runs.
+		if env == "planguard-gate" || env == "production" {
+			head := strings.Index(all, `HEAD_SHA="$(git ls-remote --exit-code "$CI_REPOSITORY_URL" "refs/heads/$CI_DEFAULT_BRANCH" | cut -f1)"`)
+			cmp := strings.Index(all, `test "$HEAD_SHA" = "$CI_COMMIT_SHA" || {`)
+			firstPG := len(all)
+			for _, w := range []string{"planguard check", "planguard apply"} {
+				if i := strings.Index(all, w); i >= 0 && i < firstPG {
+					firstPG = i
+				}
+			}
+			if head < 0 || cmp < head || cmp > firstPG {
+				p = append(p, jw+": does not refuse, before planguard runs, a commit that is no longer the default branch's head (a retried old pipeline rolls production back)")
+			}
+		}
+		// Review 4: the default branch's jobs run on the protected runner (tags), and its
+		// plan job clones afresh (a merge request's job on a shared runner leaves .git/config).
+		onDefault := false
+		for _, r := range asList(job["rules"]) {
+			cond := str(asMap(r)["if"])
+			onDefault = onDefault || strings.Contains(cond, "$CI_DEFAULT_BRANCH") && !strings.Contains(cond, "merge_request_event")
+		}
+		if onDefault && len(flatStrings(job["tags"])) == 0 {
+			p = append(p, jw+": runs on the default branch without tags for a runner merge request jobs never use")
+		}
+		if onDefault && plans && str(asMap(job["variables"])["GIT_STRATEGY"]) != "clone" {
+			p = append(p, jw+": the default branch's plan job does not clone afresh (GIT_STRATEGY: clone)")
 		}
 		if reports := asMap(asMap(job["artifacts"])["reports"]); reports["dotenv"] != nil {
 			p = append(p, jw+": a dotenv report sets variables in later jobs (the plan job's code would choose them)")
@@ -661,9 +835,12 @@ func wrapperProblems(wrapper string) []string {
 	}
 	for _, want := range []string{
 		"export PATH=/usr/local/bin:/usr/bin:/bin", `[ -n "$author" ] ||`, "set -eu",
+		"TF_CLI_CONFIG_FILE=/etc/planguard/terraformrc", // the apply's own CLI configuration, root-owned
 		`[ "$#" -eq 3 ]`, // plan, repository, pull request: no author argument
 		"policy=/etc/planguard/planguard.hcl",
-		`cp -- "$plan" "$work/tfplan"`,         // the bytes verified are the bytes applied
+		`head -c "$((max_plan_bytes + 1))" <"$plan" >"$work/tfplan"`, // the bytes verified are the bytes applied (a bounded copy)
+		`saved_plan "$plan" ||`, `saved_plan "$work/tfplan" ||`,      // review 4: only a saved plan, checked before and after the copy
+		`= 504b0304 ]`,
 		`vcs "pulls/$pull" >"$work/pull.json"`, // the author from the VCS API ...
 		`.state == "open" and (.user.login | type) == "string" then .user.login`,
 		`<"$work/pull.json")"`,
@@ -738,16 +915,28 @@ func TestHardeningGitHub(t *testing.T) {
 		"init without -lockfile=readonly": {"terraform init -input=false -lockfile=readonly", "terraform init -input=false"},
 		"a tag pin":                       {"@11bd71901bbe5b1630ceea73d27597364c9af683", "@v4"},
 		"setup-go cache":                  {"cache: false # never", "cache: true # never"},
-		"the author from the head commit": {"AUTHOR: ${{ needs.author.outputs.login }}", "AUTHOR: ${{ github.event.head_commit.author.username }}"},
-		"no author lookup":                {"AUTHOR: ${{ needs.author.outputs.login }}", "AUTHOR: alice"},
-		"the author lookup gone":          {`--jq "[.[] | select(.merged_at != null`, `--jq "[.[] | select(true`},
-		"plan in the apply job":           {"      # The apply role only now", "      - run: terraform plan -out tfplan\n      # The apply role only now"},
-		"bare terraform-bin":              {`--terraform-bin "$TERRAFORM_BIN"`, "--terraform-bin terraform"},
-		"apply on pull requests":          {"if: github.event_name == 'push' && github.ref == 'refs/heads/main'", "if: always()"},
-		"the apply role in the plan job":  {"vars.PROD_PLAN_ROLE_ARN", "vars.PROD_APPLY_ROLE_ARN"},
-		"pull_request_target":             {"  pull_request:\n", "  pull_request_target:\n"},
-		"the action with an empty plan":   {"          install-only: true\n", "          formats: sarif\n"},
-		"checkout keeps its token":        {"persist-credentials: false", "persist-credentials: true"},
+		"the author from the head commit": {"AUTHORS: ${{ needs.author.outputs.logins }}", "AUTHORS: ${{ github.event.head_commit.author.username }}"},
+		"no author lookup":                {"AUTHORS: ${{ needs.author.outputs.logins }}", "AUTHORS: alice"},
+		// Several unapplied merges, several authors; the apply job's own CLI configuration.
+		"one author for several merges":          {"AUTHORS: ${{ needs.author.outputs.logins }}", "AUTHORS: ${{ needs.author.outputs.login }}"},
+		"no authors since the last apply":        {`compare/$last...$GITHUB_SHA`, `compare/$GITHUB_SHA...$GITHUB_SHA`},
+		"only the first author passed":           {`for a in $AUTHORS; do set -- "$@" --author "$a"; done`, `set -- --author "${AUTHORS%% *}"`},
+		"no CLI configuration for apply":         {"          TF_CLI_CONFIG_FILE: ${{ runner.temp }}/apply.tfrc\n", ""},
+		"the CLI configuration not written":      {`      - run: printf '%s\n' 'provider_installation {' '  direct {}' '}' >"$RUNNER_TEMP/apply.tfrc"` + "\n", ""},
+		"dev_overrides in the CLI config":        {`'  direct {}'`, `'  dev_overrides { \"hashicorp/aws\" = \"/tmp\" }'`},
+		"a CLI configuration from the checkout":  {"TF_CLI_CONFIG_FILE: ${{ runner.temp }}/apply.tfrc", "TF_CLI_CONFIG_FILE: policy/apply.tfrc"},
+		"no old-run check":                       {`[ "$head" = "$GITHUB_SHA" ] || {`, `[ -n "$head" ] || {`},
+		"no head check in the apply job":         {"'refs/heads/main^{commit}')\"\n          [ \"$head\" = \"$GITHUB_SHA\" ] || {", "'refs/heads/main^{commit}')\"\n          [ -n \"$head\" ] || {"},
+		"the apply checks out this run's commit": {"          ref: main\n          sparse-checkout: policy/", "          sparse-checkout: policy/"},
+		"the apply checks out another branch":    {"          ref: main\n          sparse-checkout: policy/", "          ref: pr-branch\n          sparse-checkout: policy/"},
+		"the author lookup gone":                 {`--jq "[.[] | select(.merged_at != null`, `--jq "[.[] | select(true`},
+		"plan in the apply job":                  {"      # The apply role only now", "      - run: terraform plan -out tfplan\n      # The apply role only now"},
+		"bare terraform-bin":                     {`--terraform-bin "$TERRAFORM_BIN"`, "--terraform-bin terraform"},
+		"apply on pull requests":                 {"if: github.event_name == 'push' && github.ref == 'refs/heads/main'", "if: always()"},
+		"the apply role in the plan job":         {"vars.PROD_PLAN_ROLE_ARN", "vars.PROD_APPLY_ROLE_ARN"},
+		"pull_request_target":                    {"  pull_request:\n", "  pull_request_target:\n"},
+		"the action with an empty plan":          {"          install-only: true\n", "          formats: sarif\n"},
+		"checkout keeps its token":               {"persist-credentials: false", "persist-credentials: true"},
 		// Issue 21.
 		"init in the apply job":                {"      # The apply role only now", "      - run: terraform init -input=false -lockfile=readonly\n      # The apply role only now"},
 		"the artifact into the checkout":       {"path: ${{ runner.temp }}/plan", "path: infra"},
@@ -797,6 +986,28 @@ func TestHardeningGitLab(t *testing.T) {
 		"no author lookup":                     {"    - *author\n", ""},
 		"a cache":                              {"stages: [plan, gate, apply]\n", "stages: [plan, gate, apply]\ncache:\n  paths: [.terraform]\n"},
 		"apply without terraform-bin":          {`--terraform-bin "$TERRAFORM_BIN" --max-age 2h`, "--max-age 2h"},
+		// Issue 21 follow-up: pipeline variables and the jobs' own CLI configuration.
+		"apply from any pipeline source":  {"  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == \"push\"\n  environment:\n    name: production", "  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n  environment:\n    name: production"},
+		"gate from any pipeline source":   {"    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == \"push\"\n  # The only job", "    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n  # The only job"},
+		"apply without its own values":    {"  before_script:\n    - *pinned\n    - *policy\n  script:", "  before_script:\n    - *policy\n  script:"},
+		"gate without its own values":     {"  before_script:\n    - *pinned\n    - *policy\n    - *author", "  before_script:\n    - *policy\n    - *author"},
+		"dev_overrides in the CLI config": {`'  direct {}'`, `'  dev_overrides {}'`},
+		"no CLI configuration":            {` && export TF_CLI_CONFIG_FILE`, ``},
+		// Review 4: old pipelines, runners.
+		"no head check in the gate":         {"  script:\n    - *head\n", "  script:\n"},
+		"no head check in apply":            {"    - *head # again here", "    # again here"},
+		"the plan on a shared runner":       {"  tags: [planguard-protected]\n  variables:\n    GIT_STRATEGY: clone\n", "  variables:\n    GIT_STRATEGY: clone\n"},
+		"the apply on a shared runner":      {"    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *pinned\n    - *policy\n  script:", "    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  before_script:\n    - *pinned\n    - *policy\n  script:"},
+		"the default branch's plan fetches": {"    GIT_STRATEGY: clone\n", "    GIT_STRATEGY: fetch\n"},
+	}
+	if !strings.Contains(text, "ci_pipeline_variables_minimum_override_role=no_one_allowed") {
+		t.Error(".gitlab-ci.yml does not name the project setting that turns pipeline variables off (ci_pipeline_variables_minimum_override_role=no_one_allowed)")
+	}
+	guide := readExample(t, "templates/guides/gitlab.md")
+	for _, want := range []string{"ci_pipeline_variables_minimum_override_role", "no_one_allowed", "Minimum role to use pipeline variables", "ci.variable"} {
+		if !strings.Contains(guide, want) {
+			t.Errorf("gitlab.md does not document the pipeline-variable restriction: lacks %q", want)
+		}
 	}
 	for name, m := range mutations {
 		if !strings.Contains(text, m[0]) {
@@ -843,13 +1054,16 @@ func TestHardeningAtlantis(t *testing.T) {
 		"an empty author":     {`[ -n "$author" ] ||`, "true ||"},
 		"the author from the caller": {`[ "$#" -eq 3 ] || { echo "$usage" >&2; exit 2; }`, `[ "$#" -eq 4 ] || { echo "$usage" >&2; exit 2; }
 author=$4`},
-		"no plan approval":              {`/usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan"`, `true verify-plan-approval --plan "$work/tfplan"`},
-		"the plan approval ignored":     {`[ "$status" -eq 0 ] || {`, `[ "$status" -le 1 ] || {`},
-		"the author's approval counts":  {`--policy-sha256 "$pin" --author "$author" "$@" || status=$?`, `--policy-sha256 "$pin" "$@" || status=$?`},
-		"the plan applied in place":     {`--audit-log /var/log/planguard/audit.jsonl "$work/tfplan"`, `--audit-log /var/log/planguard/audit.jsonl "$plan"`},
-		"no private copy":               {`cp -- "$plan" "$work/tfplan"`, `ln -s -- "$plan" "$work/tfplan"`},
-		"a closed pull request":         {`.state == "open" and (.user.login | type) == "string" then .user.login`, `(.user.login | type) == "string" then .user.login`},
-		"the token on the command line": {`-H @"$work/auth"`, `-H "Authorization: Bearer $(cat /etc/planguard/apply/vcs-token)"`},
+		"the caller's CLI configuration": {" TF_CLI_CONFIG_FILE=/etc/planguard/terraformrc\n", "\n"},
+		"no plan approval":               {`/usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan"`, `true verify-plan-approval --plan "$work/tfplan"`},
+		"the plan approval ignored":      {`[ "$status" -eq 0 ] || {`, `[ "$status" -le 1 ] || {`},
+		"the author's approval counts":   {`--policy-sha256 "$pin" --author "$author" "$@" || status=$?`, `--policy-sha256 "$pin" "$@" || status=$?`},
+		"the plan applied in place":      {`--audit-log /var/log/planguard/audit.jsonl "$work/tfplan"`, `--audit-log /var/log/planguard/audit.jsonl "$plan"`},
+		"no private copy":                {`head -c "$((max_plan_bytes + 1))" <"$plan" >"$work/tfplan"`, `ln -s -- "$plan" "$work/tfplan"`},
+		"any file copied":                {`saved_plan "$plan" ||`, `true ||`},
+		"no zip check":                   {`= 504b0304 ]`, `!= x ]`},
+		"a closed pull request":          {`.state == "open" and (.user.login | type) == "string" then .user.login`, `(.user.login | type) == "string" then .user.login`},
+		"the token on the command line":  {`-H @"$work/auth"`, `-H "Authorization: Bearer $(cat /etc/planguard/apply/vcs-token)"`},
 	}
 	for name, m := range wrapperMutations {
 		if !strings.Contains(wrapper, m[0]) {
@@ -874,6 +1088,33 @@ func TestHardeningPreCommitAndCodeowners(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(path) + `\s+@`).MatchString(owners) {
 			t.Errorf("CODEOWNERS does not own %s", path)
 		}
+	}
+}
+
+// The author step the GitHub Action guide shows on its own (a step, not a
+// workflow) has the full example's checks: the old-run refusal and every
+// author since the last applied commit.
+func TestHardeningGuideAuthorStep(t *testing.T) {
+	found := 0
+	for _, s := range loadSources(t) {
+		if s.file != "templates/guides/github-action.md" {
+			continue
+		}
+		for i, doc := range s.yamlDocs {
+			var steps []map[string]any
+			if err := doc.Decode(&steps); err != nil {
+				continue
+			}
+			for _, st := range steps {
+				if str(st["id"]) == "author" {
+					found++
+					wantNone(t, authorScriptProblems(fmt.Sprintf("%s (yaml block %d): the author step", s.file, i+1), str(st["run"])))
+				}
+			}
+		}
+	}
+	if found != 1 {
+		t.Errorf("github-action.md: %d author steps shown, want 1", found)
 	}
 }
 

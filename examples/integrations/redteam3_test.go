@@ -27,7 +27,9 @@ func TestRedteamAtlantisPlanApprovalIsNotBlind(t *testing.T) {
 	if j := strings.Index(sec[3:], "\n- **"); j >= 0 {
 		sec = sec[:j+3]
 	}
-	for _, want := range []string{"sha256sum", "copied", "never a hash"} {
+	// Issue 21 follow-up: the approver signs the file itself (approve-plan --plan
+	// computes the hash), fetched from where the wrapper kept its private copy.
+	for _, want := range []string{"sha256sum", "copied", "never a hash", "approve-plan --plan tfplan", "/var/lib/planguard-plans/"} {
 		if !strings.Contains(sec, want) {
 			t.Errorf("atlantis.md's **Approving the plan.** lets the approver sign the hash the wrapper printed (a plan any pull request's plan-time code can swap) without checking it against a plan file they copied and inspected: lacks %q", want)
 		}
@@ -98,5 +100,24 @@ func TestRedteamGitHubApplyRefusesAnOldRun(t *testing.T) {
 	all := strings.Join(scripts, "\n")
 	if !strings.Contains(all, "commits/main") || !strings.Contains(all, `"$GITHUB_SHA"`) {
 		t.Error("terraform.yml: the apply job applies whatever commit its run was for: a re-run of an old run on main rolls production back (no check that GITHUB_SHA is still main's head)")
+	}
+}
+
+// A pull request's copy of the workflow can name the apply job's concurrency
+// group with cancel-in-progress: true and interrupt a running apply. No group
+// name prevents it (the pull request writes the same string; anyone with
+// write access can cancel a run anyway): the residual must be said plainly
+// where the workflow is explained and in the security guide.
+func TestRedteamConcurrencyCancelIsDocumented(t *testing.T) {
+	for f, want := range map[string][]string{
+		"templates/guides/github-action.md": {"A running apply can be cancelled, and nothing here prevents it", "cancel-in-progress: true", "actions/runs/RUN_ID/cancel", "force-unlock"},
+		"templates/guides/security.md":      {"A running apply can be interrupted", "cancel-in-progress: true"},
+	} {
+		text := strings.Join(strings.Fields(readExample(t, f)), " ")
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s does not state the concurrency-cancel residual: lacks %q", f, w)
+			}
+		}
 	}
 }

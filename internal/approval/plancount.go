@@ -24,11 +24,30 @@ type PlanApprovalCount struct {
 // principals sharing a key are one signer). The author's approvals never
 // count, by principal (case folded), by a key allowed_signers lists for the
 // author, or by a certificate that names the author — as in the gate.
-// author "" excludes nobody.
-func CountPlanApprovals(files [][]byte, scope, planSHA256, author string, signers *trust.AllowedSigners, now time.Time) PlanApprovalCount {
+// Each of authors is excluded so (a plan can carry several authors'
+// changes); empty names are ignored, and no authors excludes nobody.
+func CountPlanApprovals(files [][]byte, scope, planSHA256 string, authors []string, signers *trust.AllowedSigners, now time.Time) PlanApprovalCount {
 	var c PlanApprovalCount
 	principals, keys := map[string]bool{}, map[string]bool{}
-	authorKeys := signers.KeysOf(author)
+	authorKeys := map[string]string{} // fingerprint → the author it is listed for
+	isAuthor := func(p string) (string, bool) {
+		for _, a := range authors {
+			if a != "" && strings.EqualFold(p, a) {
+				return a, true
+			}
+		}
+		return "", false
+	}
+	for _, a := range authors {
+		if a == "" {
+			continue
+		}
+		for fp := range signers.KeysOf(a) {
+			if _, ok := authorKeys[fp]; !ok {
+				authorKeys[fp] = a
+			}
+		}
+	}
 	for i, raw := range files {
 		f, err := ParsePlanApprovalFile(raw)
 		if err != nil {
@@ -46,7 +65,7 @@ func CountPlanApprovals(files [][]byte, scope, planSHA256, author string, signer
 		case !now.Before(exp):
 			c.Problems = append(c.Problems, fmt.Sprintf("%s: expired at %s", who, f.ExpiresAt))
 			continue
-		case author != "" && strings.EqualFold(f.Principal, author):
+		case slices.ContainsFunc(authors, func(a string) bool { return a != "" && strings.EqualFold(f.Principal, a) }):
 			c.Problems = append(c.Problems, fmt.Sprintf("%s: %s is the change's author and cannot approve it", who, f.Principal))
 			continue
 		}
@@ -59,13 +78,22 @@ func CountPlanApprovals(files [][]byte, scope, planSHA256, author string, signer
 			c.Problems = append(c.Problems, fmt.Sprintf("%s: %v", who, err))
 			continue
 		}
-		if authorKeys[v.Fingerprint] {
+		if author, ok := authorKeys[v.Fingerprint]; ok {
 			c.Problems = append(c.Problems, fmt.Sprintf("%s: signed with key %s, which allowed_signers lists for the change's author %s", who, v.Fingerprint, author))
 			continue
 		}
-		if v.Certificate != nil && author != "" && slices.ContainsFunc(v.Certificate.Principals, func(p string) bool { return strings.EqualFold(p, author) }) {
-			c.Problems = append(c.Problems, fmt.Sprintf("%s: signed with a certificate that also names the change's author %s", who, author))
-			continue
+		if v.Certificate != nil {
+			author := ""
+			for _, p := range v.Certificate.Principals {
+				if a, ok := isAuthor(p); ok {
+					author = a
+					break
+				}
+			}
+			if author != "" {
+				c.Problems = append(c.Problems, fmt.Sprintf("%s: signed with a certificate that also names the change's author %s", who, author))
+				continue
+			}
 		}
 		if principals[v.Principal] {
 			c.Problems = append(c.Problems, fmt.Sprintf("%s: %s is counted already", who, v.Principal))

@@ -46,6 +46,10 @@ func TestCountPlanApprovals(t *testing.T) {
 		{"the author by name", [][]byte{alice, bob}, "Alice", "bob"},
 		{"the author's key under another name", [][]byte{robot}, "bob", ""},
 		{"one key, two names", [][]byte{bob, robot}, "", "bob"},
+		// Several authors (a plan carrying several unapplied merges): each is excluded.
+		{"one of several authors by name", [][]byte{alice, bob}, "carol,ALICE", "bob"},
+		{"one of several authors' key under another name", [][]byte{alice, robot}, "carol,bob", "alice"},
+		{"every approver an author", [][]byte{alice, bob}, "alice,bob", ""},
 		{"another plan", [][]byte{file(alicePriv, "alice", "prod", strings.Repeat("cd", 32), "2026-12-04T13:00:00Z")}, "", ""},
 		{"another scope", [][]byte{file(alicePriv, "alice", "dev", sum, "2026-12-04T13:00:00Z")}, "", ""},
 		{"expired", [][]byte{file(alicePriv, "alice", "prod", sum, "2026-12-04T12:00:00Z")}, "", ""},
@@ -53,7 +57,7 @@ func TestCountPlanApprovals(t *testing.T) {
 		{"garbage", [][]byte{[]byte("{}"), []byte("not json")}, "", ""},
 	}
 	for _, c := range cases {
-		got := CountPlanApprovals(c.files, "prod", sum, c.author, signers, now)
+		got := CountPlanApprovals(c.files, "prod", sum, strings.Split(c.author, ","), signers, now)
 		if strings.Join(got.Principals, ",") != c.want {
 			t.Errorf("%s: counted %v, want %q (problems %q)", c.name, got.Principals, c.want, got.Problems)
 		}

@@ -83,10 +83,12 @@ type Subject struct {
 
 // Predicate is the check's decision.
 type Predicate struct {
-	Decision         string         `json:"decision"`
-	Scope            string         `json:"scope"`
-	CheckedAt        time.Time      `json:"checked_at"`
-	Author           string         `json:"author,omitempty"`
+	Decision  string    `json:"decision"`
+	Scope     string    `json:"scope"`
+	CheckedAt time.Time `json:"checked_at"`
+	Author    string    `json:"author,omitempty"`
+	// Authors lists every author when the check had several.
+	Authors          []string       `json:"authors,omitempty"`
 	PolicySHA256     string         `json:"policy_sha256"`
 	TerraformVersion string         `json:"terraform_version"`
 	Changes          []check.Change `json:"changes"`
@@ -126,7 +128,7 @@ func Sign(signer ssh.Signer, res *check.Result) ([]byte, error) {
 	if len(r.Plan.SHA256) != 64 {
 		return nil, errors.New("cannot attest: the plan has no SHA-256")
 	}
-	pred := Predicate{Decision: string(r.Decision), Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, PolicySHA256: res.PolicySHA256, TerraformVersion: r.Plan.TerraformVersion, Changes: check.Changes(r),
+	pred := Predicate{Decision: string(r.Decision), Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, Authors: r.Authors, PolicySHA256: res.PolicySHA256, TerraformVersion: r.Plan.TerraformVersion, Changes: check.Changes(r),
 		Certificates: certificates(r)}
 	st := Statement{Type: StatementType, PredicateType: PredicateType, Predicate: pred,
 		Subject: []Subject{{Name: "plan", Digest: map[string]string{"sha256": r.Plan.SHA256}}}}

@@ -18,6 +18,9 @@ type Record struct {
 	PolicySHA256 string    `json:"policy_sha256,omitempty"`
 	Scope        string    `json:"scope,omitempty"`
 	Author       string    `json:"author,omitempty"`
+	// Authors lists every author when there were several; Author is then
+	// the first.
+	Authors []string `json:"authors,omitempty"`
 	// Decision is gate.Allow, gate.Block, or "error" (see Error).
 	Decision string   `json:"decision"`
 	Error    string   `json:"error,omitempty"`
@@ -65,8 +68,25 @@ func Changes(r *gate.Report) []Change {
 // NewRecord is the audit record of a check's result (front doors that write
 // their own audit lines, such as serve, extend it).
 func NewRecord(t time.Time, author string, res *Result) Record {
+	return NewRecordAuthors(t, gate.AuthorList(author, nil), res)
+}
+
+// setAuthors sets Author to the first author and, when there are several,
+// Authors to them all.
+func (rec *Record) setAuthors(authors []string) {
+	if len(authors) > 0 {
+		rec.Author = authors[0]
+	}
+	if len(authors) > 1 {
+		rec.Authors = authors
+	}
+}
+
+// NewRecordAuthors is NewRecord for a check with several authors.
+func NewRecordAuthors(t time.Time, authors []string, res *Result) Record {
 	r := res.Report
-	rec := Record{Time: t.UTC(), Author: author, PlanSHA256: r.Plan.SHA256, PolicySHA256: res.PolicySHA256, Scope: r.Scope, Decision: string(r.Decision), Changes: Changes(r)}
+	rec := Record{Time: t.UTC(), PlanSHA256: r.Plan.SHA256, PolicySHA256: res.PolicySHA256, Scope: r.Scope, Decision: string(r.Decision), Changes: Changes(r)}
+	rec.setAuthors(authors)
 	for _, p := range r.Provisioners {
 		rec.Provisioners = append(rec.Provisioners, Provision{Address: p.Address, Type: p.Type, When: p.When, Command: p.Command, Options: p.Options, Status: string(p.Status), AllowedBy: p.AllowedBy, ApprovedBy: p.ApprovedBy})
 	}

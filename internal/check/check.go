@@ -68,7 +68,14 @@ type Request struct {
 	Now time.Time
 	// Author proposed the change: their signatures do not count ("" = nobody).
 	Author string
+	// Authors are more principals who proposed changes in the plan (a plan
+	// of a branch can carry several merges not yet applied); none of their
+	// signatures count either (gate.Input.Authors).
+	Authors []string
 }
+
+// authors is Author and Authors (gate.AuthorList).
+func (r Request) authors() []string { return gate.AuthorList(r.Author, r.Authors) }
 
 // Result is a check's outcome.
 type Result struct {
@@ -106,11 +113,11 @@ type Checker struct {
 func (c *Checker) Check(ctx context.Context, req Request) (*Result, error) {
 	res, err := c.check(ctx, req)
 	if err != nil {
-		_ = c.AuditError(req.Author, err) // the check's error is the one to report
+		_ = c.AuditErrorAuthors(req.authors(), err) // the check's error is the one to report
 		return nil, err
 	}
 	if c.Audit != nil {
-		if err := c.Audit.WriteAudit(c.stamp(NewRecord(c.now(), req.Author, res))); err != nil {
+		if err := c.Audit.WriteAudit(c.stamp(NewRecordAuthors(c.now(), req.authors(), res))); err != nil {
 			return nil, err
 		}
 		c.log().Debug("audit record written")
@@ -121,10 +128,17 @@ func (c *Checker) Check(ctx context.Context, req Request) (*Result, error) {
 // AuditError records a check that failed before or inside Check (a bad
 // flag, an unreadable policy), with decision "error".
 func (c *Checker) AuditError(author string, checkErr error) error {
+	return c.AuditErrorAuthors(gate.AuthorList(author, nil), checkErr)
+}
+
+// AuditErrorAuthors is AuditError for a check with several authors.
+func (c *Checker) AuditErrorAuthors(authors []string, checkErr error) error {
 	if c.Audit == nil {
 		return nil
 	}
-	return c.Audit.WriteAudit(c.stamp(Record{Time: c.now().UTC(), Author: author, Decision: DecisionError, Error: checkErr.Error(), Changes: []Change{}}))
+	rec := Record{Time: c.now().UTC(), Decision: DecisionError, Error: checkErr.Error(), Changes: []Change{}}
+	rec.setAuthors(authors)
+	return c.Audit.WriteAudit(c.stamp(rec))
 }
 
 func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
@@ -179,7 +193,7 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 			}
 		}
 	}
-	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author, States: pins.states})
+	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author, Authors: req.Authors, States: pins.states})
 	if err != nil {
 		return nil, err
 	}

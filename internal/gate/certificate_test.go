@@ -47,7 +47,7 @@ func TestCertificateOfTheAuthor(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			a := approve(t, stmt("terraform_data.db", "delete"), key{"bob@example.com", c.signer})
-			out, err := CheckApprovals(f.pol, signers, now, c.author, []plan.Approval{a})
+			out, err := CheckApprovals(f.pol, signers, now, []string{c.author}, []plan.Approval{a})
 			if err != nil {
 				t.Fatal(err)
 			}

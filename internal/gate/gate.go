@@ -58,21 +58,46 @@ type Input struct {
 	// Author is the principal who proposed the change (CI sets it); their
 	// signatures never count, so nobody approves their own destruction.
 	Author string
+	// Authors are more principals who proposed changes the plan carries
+	// (a plan of a branch can hold several merges not yet applied): each
+	// is excluded as Author is. Author and Authors may overlap.
+	Authors []string
 	// States are a saved plan's state records before and after its
 	// refresh; nil for plan JSON (then resource_drift's deletes show what
 	// the refresh lost).
 	States *States
 }
 
+// authors is every author of the input: Author, then Authors, without
+// empty names or case-folded duplicates.
+func (in Input) authors() []string {
+	return AuthorList(in.Author, in.Authors)
+}
+
+// AuthorList is author followed by more, without empty names or duplicates
+// (ignoring case, as the exclusion does); nil when there are none.
+func AuthorList(author string, more []string) []string {
+	var out []string
+	for _, a := range append([]string{author}, more...) {
+		if a != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, a) }) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // Report is the outcome of a check; its JSON form is the contract of
 // `planguard check --format json`.
 type Report struct {
-	Version  int       `json:"version"`
-	Decision Decision  `json:"decision"`
-	Scope    string    `json:"scope"`
-	Plan     PlanInfo  `json:"plan"`
-	Author   string    `json:"author,omitempty"`
-	Now      time.Time `json:"checked_at"`
+	Version  int      `json:"version"`
+	Decision Decision `json:"decision"`
+	Scope    string   `json:"scope"`
+	Plan     PlanInfo `json:"plan"`
+	Author   string   `json:"author,omitempty"`
+	// Authors lists every author when the check was given more than one
+	// (--author repeated); Author is then the first of them.
+	Authors []string  `json:"authors,omitempty"`
+	Now     time.Time `json:"checked_at"`
 
 	// PolicySHA256 is the policy hash (policy.Policy.Hash): what
 	// --policy-sha256 pins, over the policy and its trust files.
@@ -90,6 +115,14 @@ type Report struct {
 	// the apply's credentials reach whatever they name. Reported, not
 	// judged: whether to block is the policy's to say.
 	ProviderEndpoints []plan.ProviderEndpoint `json:"provider_endpoints,omitempty"`
+	// ProviderCommands are the settings of provider configurations that
+	// run a command (an exec block, credential_process, …), each blocked
+	// unless a provider_exec block of the policy allows exactly its
+	// command line (see exec.go).
+	ProviderCommands []ProviderCommand `json:"provider_commands,omitempty"`
+	// ApplyReads are the data sources read during the apply whose
+	// provider runs programs, each blocked unless allow_apply_reads lists it.
+	ApplyReads []ApplyRead `json:"apply_reads,omitempty"`
 	// Invocations are the actions the plan invokes (see actions.go).
 	Invocations []Invocation `json:"action_invocations"`
 	Changes     []Change     `json:"changes"`
@@ -218,11 +251,16 @@ func Decide(in Input) (*Report, error) {
 	r := &Report{
 		Version:   1,
 		Scope:     in.Policy.Scope,
-		Author:    in.Author,
 		Now:       in.Now.UTC(),
 		Plan:      PlanInfo{TerraformVersion: in.Plan.TerraformVersion, FormatVersion: in.Plan.FormatVersion, SHA256: in.Plan.SHA256},
 		Changes:   []Change{},
 		Approvals: make([]Approval, 0, len(in.Plan.Approvals)),
+	}
+	if all := in.authors(); len(all) > 0 {
+		r.Author = all[0]
+		if len(all) > 1 {
+			r.Authors = all
+		}
 	}
 	r.PolicySHA256, r.Warnings = in.Policy.Hash, warnings(in)
 	r.ProviderEndpoints = in.Plan.ProviderEndpoints
@@ -274,6 +312,7 @@ func Decide(in Input) (*Report, error) {
 		return nil, fmt.Errorf("gate: %w", err)
 	}
 	judgeActions(in, r, byTarget, used)
+	judgeProviderCode(in, r)
 
 	// Approvals that passed their own checks but covered nothing.
 	for _, cs := range byTarget {
@@ -629,10 +668,26 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 		c.issued, _ = approval.ParseIssuedAt(st.IssuedAt) // Validate checked it
 	}
 	var badKind Status
-	authorKeys := in.Trust.KeysOf(in.Author)
+	authors := in.authors()
+	authorKeys := map[string]string{} // fingerprint → the author allowed_signers lists it for
+	for _, au := range authors {
+		for fp := range in.Trust.KeysOf(au) {
+			if _, ok := authorKeys[fp]; !ok {
+				authorKeys[fp] = au
+			}
+		}
+	}
+	isAuthor := func(p string) (string, bool) {
+		for _, au := range authors {
+			if strings.EqualFold(p, au) {
+				return au, true
+			}
+		}
+		return "", false
+	}
 	for _, s := range pa.Signatures {
 		// Case folded: excluding a near-match of the author is the safe side.
-		if in.Author != "" && strings.EqualFold(s.Principal, in.Author) {
+		if _, ok := isAuthor(s.Principal); ok {
 			a.Problems = append(a.Problems, fmt.Sprintf("%s is the change's author and cannot approve it", s.Principal))
 			if badKind == "" {
 				badKind = StatusNoSigners
@@ -648,19 +703,28 @@ func checkApproval(in Input, pa plan.Approval) (Approval, *candidate) {
 			}
 			continue
 		}
-		if v.Certificate != nil && in.Author != "" && slices.ContainsFunc(v.Certificate.Principals, func(p string) bool { return strings.EqualFold(p, in.Author) }) {
-			// A certificate that also names the author is the author's,
+		if v.Certificate != nil {
+			// A certificate that also names an author is the author's,
 			// whichever of its principals the signature claims.
-			a.Problems = append(a.Problems, fmt.Sprintf("%s signed with certificate %q (serial %d), which also names the change's author %s, who cannot approve it", s.Principal, v.Certificate.KeyID, v.Certificate.Serial, in.Author))
-			if badKind == "" {
-				badKind = StatusNoSigners
+			author := ""
+			for _, p := range v.Certificate.Principals {
+				if au, ok := isAuthor(p); ok {
+					author = au
+					break
+				}
 			}
-			continue
+			if author != "" {
+				a.Problems = append(a.Problems, fmt.Sprintf("%s signed with certificate %q (serial %d), which also names the change's author %s, who cannot approve it", s.Principal, v.Certificate.KeyID, v.Certificate.Serial, author))
+				if badKind == "" {
+					badKind = StatusNoSigners
+				}
+				continue
+			}
 		}
-		if authorKeys[v.Fingerprint] {
-			// The author's own key, trusted under another name too (a
+		if author, ok := authorKeys[v.Fingerprint]; ok {
+			// An author's own key, trusted under another name too (a
 			// wildcard line, or the key listed twice): still the author.
-			a.Problems = append(a.Problems, fmt.Sprintf("%s signed with key %s, which allowed_signers lists for the change's author %s, who cannot approve it", s.Principal, v.Fingerprint, in.Author))
+			a.Problems = append(a.Problems, fmt.Sprintf("%s signed with key %s, which allowed_signers lists for the change's author %s, who cannot approve it", s.Principal, v.Fingerprint, author))
 			if badKind == "" {
 				badKind = StatusNoSigners
 			}
@@ -693,11 +757,11 @@ func emptyIfNil[T any](s []T) []T {
 // CheckApprovals verifies approvals on their own, without a plan: fields,
 // scope, expiry and signatures against the trust file. Sound approvals get
 // StatusValid; whether they cover a change only a plan can tell.
-func CheckApprovals(pol *policy.Policy, trust *trust.AllowedSigners, now time.Time, author string, approvals []plan.Approval) ([]Approval, error) {
+func CheckApprovals(pol *policy.Policy, trust *trust.AllowedSigners, now time.Time, authors []string, approvals []plan.Approval) ([]Approval, error) {
 	if pol == nil || trust == nil || now.IsZero() {
 		return nil, errors.New("gate: policy, trust and time are all required")
 	}
-	in := Input{Plan: &plan.Plan{}, Policy: pol, Trust: trust, Now: now, Author: author}
+	in := Input{Plan: &plan.Plan{}, Policy: pol, Trust: trust, Now: now, Authors: authors}
 	out := make([]Approval, 0, len(approvals))
 	for _, pa := range approvals {
 		a, c := checkApproval(in, pa)

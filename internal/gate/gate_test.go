@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -137,6 +138,7 @@ func TestDecide(t *testing.T) {
 		changes   []plan.Change
 		approvals func() []plan.Approval
 		author    string
+		authors   []string
 		decision  Decision
 		approved  []bool   // per change
 		statuses  []Status // per approval
@@ -234,6 +236,29 @@ func TestDecide(t *testing.T) {
 				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.bob)}
 			},
 			author:   "alice@example.com",
+			decision: Allow, approved: []bool{true}, statuses: []Status{StatusValid}},
+		// A plan of a branch carries several unapplied merges: every
+		// author named is excluded, not only the first.
+		{name: "no author of several can approve",
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.alice)}
+			},
+			author: "bob@example.com", authors: []string{"bob@example.com", "ALICE@example.com"},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusNoSigners}},
+		{name: "no author of several can approve under another name their key is trusted for",
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), as(f.carol, "dave@example.com"))}
+			},
+			authors:  []string{"bob@example.com", "carol@example.com"},
+			decision: Block, approved: []bool{false}, statuses: []Status{StatusNoSigners}},
+		{name: "a principal who is none of several authors counts",
+			changes: []plan.Change{change("terraform_data.db", plan.KindDelete)},
+			approvals: func() []plan.Approval {
+				return []plan.Approval{approve(t, stmt("terraform_data.db", "delete"), f.carol)}
+			},
+			authors:  []string{"alice@example.com", "bob@example.com"},
 			decision: Allow, approved: []bool{true}, statuses: []Status{StatusValid}},
 		{name: "quorum of two met",
 			changes: []plan.Change{change("terraform_data.backup", plan.KindDelete)},
@@ -379,7 +404,7 @@ func TestDecide(t *testing.T) {
 			if c.approvals != nil {
 				p.Approvals = c.approvals()
 			}
-			r, err := Decide(Input{Plan: p, Policy: f.pol, Trust: f.trust, Now: now, Author: c.author})
+			r, err := Decide(Input{Plan: p, Policy: f.pol, Trust: f.trust, Now: now, Author: c.author, Authors: c.authors})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -406,6 +431,32 @@ func TestDecide(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReportAuthors: the report's author stays the first author (the JSON
+// contract), and authors lists them all when there are several.
+func TestReportAuthors(t *testing.T) {
+	f := setup(t)
+	p := &plan.Plan{FormatVersion: "1.2", TerraformVersion: "1.8.5", SHA256: "abc"}
+	for _, c := range []struct {
+		author  string
+		authors []string
+		want    string
+		wantAll []string
+	}{
+		{author: "alice@example.com", want: "alice@example.com"},
+		{authors: []string{"alice@example.com"}, want: "alice@example.com"},
+		{authors: []string{"alice@example.com", "bob@example.com", "Alice@example.com"}, want: "alice@example.com", wantAll: []string{"alice@example.com", "bob@example.com"}},
+		{author: "carol@example.com", authors: []string{"carol@example.com", "bob@example.com"}, want: "carol@example.com", wantAll: []string{"carol@example.com", "bob@example.com"}},
+	} {
+		r, err := Decide(Input{Plan: p, Policy: f.pol, Trust: f.trust, Now: now, Author: c.author, Authors: c.authors})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Author != c.want || !slices.Equal(r.Authors, c.wantAll) {
+			t.Errorf("author %q authors %q: report author %q authors %q, want %q %q", c.author, c.authors, r.Author, r.Authors, c.want, c.wantAll)
+		}
 	}
 }
 
@@ -463,7 +514,7 @@ func TestApprovalReportsFromAndIssuedAt(t *testing.T) {
 	// verify (no plan) checks them as part of the signed statement.
 	edited := approve(t, st, f.alice)
 	edited.IssuedAt = "2026-11-25T11:30:00Z"
-	out, err := CheckApprovals(f.pol, f.trust, now, "", []plan.Approval{approve(t, st, f.alice), edited})
+	out, err := CheckApprovals(f.pol, f.trust, now, nil, []plan.Approval{approve(t, st, f.alice), edited})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,8 @@ func knownProvisioner(t string) bool {
 }
 
 // BlockedByCode reports whether the report blocks because of a
-// provisioner or a provider.
+// provisioner, a provider, a provider command or a data source read
+// during the apply.
 func (r *Report) BlockedByCode() bool {
 	for _, p := range r.Provisioners {
 		if p.Blocked() {
@@ -67,7 +68,7 @@ func (r *Report) BlockedByCode() bool {
 			return true
 		}
 	}
-	return false
+	return r.BlockedByProviderCode()
 }
 
 // judgeProvisioning fills r.Provisioners and r.Providers: every

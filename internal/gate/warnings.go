@@ -9,8 +9,10 @@ import (
 // warnings are the report's non-blocking findings about the input.
 func warnings(in Input) []string {
 	var w []string
-	if s := AuthorWarning(in.Trust, in.Author); s != "" {
-		w = append(w, s)
+	for _, a := range in.authors() {
+		if s := AuthorWarning(in.Trust, a); s != "" {
+			w = append(w, s)
+		}
 	}
 	return w
 }

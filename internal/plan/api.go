@@ -43,6 +43,11 @@ type (
 	// ProviderEndpoint is a provider configuration that names where the
 	// provider connects.
 	ProviderEndpoint = planformat.ProviderEndpoint
+	// ProviderCommand is a setting of a provider configuration that runs
+	// a command.
+	ProviderCommand = planformat.ProviderCommand
+	// ApplyRead is a data source read during the apply.
+	ApplyRead = planformat.ApplyRead
 	// ActionInvocation is one action the plan invokes.
 	ActionInvocation = planformat.ActionInvocation
 )

@@ -23,6 +23,7 @@ func (d *decoder) configuration() error {
 				cfgKey := string(key)
 				var full, local string
 				var args []string
+				var exprs map[string]any
 				_, err := d.object(name(what), false, func(key []byte) error {
 					var err error
 					switch string(key) {
@@ -31,12 +32,19 @@ func (d *decoder) configuration() error {
 					case "name":
 						local, err = d.str(name(what+".name"), true)
 					case "expressions":
-						// The arguments it sets; their values are not needed.
+						// The arguments it sets, and their values for the
+						// commands it may run.
+						exprs = map[string]any{}
 						_, err = d.object(name(what+".expressions"), true, func(key []byte) error {
 							if planformat.EndpointArgument(string(key)) {
 								args = append(args, string(key))
 							}
-							return d.s.skipValue()
+							raw, err := d.rawValue()
+							if err != nil {
+								return err
+							}
+							exprs[string(key)], err = planformat.DecodeExpression(raw, name(what+".expressions."+string(key)))
+							return err
 						})
 					default:
 						if err = planformat.CaseVariant(key, planformat.Keys.ProviderConfig, name(what)); err == nil {
@@ -49,6 +57,7 @@ func (d *decoder) configuration() error {
 				// provider the gate cannot name.
 				ci.NoteProvider(full)
 				ci.NoteProviderConfig(cfgKey, local, args)
+				ci.NoteProviderCommands(cfgKey, local, full, exprs)
 				return err
 			})
 			return err

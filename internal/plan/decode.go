@@ -983,6 +983,11 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 	}
 	d.cfg.NoteProvider(rc.ProviderName)
 	if !managed {
+		if approvals {
+			// resource_changes (the only list read with approvals): a
+			// data source read there is read during the apply.
+			d.cfg.NoteApplyRead(&rc.Header, kind)
+		}
 		return nil, nil, nil
 	}
 

@@ -53,6 +53,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	for _, s := range []string{
 		priorOrderPlan,
+		commandsPlan,
 		string(del[:len(del)/2]),
 		strings.Replace(string(del), `{"format_version":"1.2",`, `{"format_version":"1.2","format_version":"2.0",`, 1),
 		strings.Replace(string(del), `"format_version":"1.2"`, `"format_version":"2.0"`, 1),

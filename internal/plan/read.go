@@ -183,6 +183,9 @@ func readSaved(path string, opts Options, log hclog.Logger) (*Plan, error) {
 	// The saved plan holds the configuration: it tells whether removed
 	// blocks declare provisioners, which the JSON does not show.
 	pruneRemovedBlockRuns(p, pinned.Path)
+	// And the dynamic blocks of provider configurations, which may run a
+	// command that the JSON does not show.
+	addSnapshotProviderCommands(p, pinned.Path)
 	return p, nil
 }
 

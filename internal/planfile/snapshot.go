@@ -102,6 +102,10 @@ func ExtractConfig(planPath, dir string) error {
 		if err := safeRel(target, false); err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrMalformed, e.Name, err)
 		}
+		if !ConfigFileName(name) {
+			return fmt.Errorf("%w: %s is not a configuration file (Terraform and OpenTofu snapshot only %s files of a module's own directory, so the plan was not written by them); a file beside the configuration could be read at apply as a credential or kubeconfig file: plan again with `terraform plan -out`",
+				ErrMalformed, e.Name, strings.Join(configSuffixes, ", "))
+		}
 		if total += e.UncompressedSize64; total > maxSnapshotTotal {
 			return fmt.Errorf("%w: the configuration snapshot holds more than %d bytes", ErrMalformed, maxSnapshotTotal)
 		}
@@ -120,6 +124,29 @@ func ExtractConfig(planPath, dir string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(mdir, "modules.json"), b, 0o600)
+}
+
+// configSuffixes are the endings of the files a configuration snapshot
+// holds: Terraform's .tf and .tf.json (override files included), and
+// OpenTofu's .tofu and .tofu.json (1.8+). Terraform 1.8.5 and 1.11.4 and
+// OpenTofu 1.6.2 write nothing else: no .tfvars, .tftest.hcl, README or
+// other file of the module directory, and no subdirectory.
+var configSuffixes = []string{".tf", ".tf.json", ".tofu", ".tofu.json"}
+
+// ConfigFileName reports whether name, a file name of a module's snapshot,
+// is one Terraform or OpenTofu would load as configuration: no directory,
+// a configSuffixes ending, and none of the names their loaders ignore
+// (leading '.' or '#', trailing '~').
+func ConfigFileName(name string) bool {
+	if name == "" || strings.ContainsAny(name, "/\\\x00") || name[0] == '.' || name[0] == '#' || strings.HasSuffix(name, "~") {
+		return false
+	}
+	for _, s := range configSuffixes {
+		if strings.HasSuffix(name, s) && len(name) > len(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // safeRel refuses a slash-separated path that is not local (absolute,

@@ -17,7 +17,7 @@ import (
 
 var (
 	rootSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}, {Name: "lock_file"}},
+		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}, {Name: "lock_file"}, {Name: "program_providers"}, {Name: "allow_apply_reads"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "trust"},
 			{Type: "state"},
@@ -26,6 +26,7 @@ var (
 			{Type: "protect_actions", LabelNames: []string{"name"}},
 			{Type: "allow_actions", LabelNames: []string{"name"}},
 			{Type: "runner"},
+			{Type: "provider_exec"},
 		},
 	}
 	trustSchema = &hcl.BodySchema{
@@ -107,6 +108,7 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 	diags = append(diags, decodeState(p, state)...)
 	diags = append(diags, decodeLockFile(p, content)...)
 	diags = append(diags, decodeProvisioning(p, content)...)
+	diags = append(diags, decodeProviderExec(p, content)...)
 	diags = append(diags, decodeActions(p, content)...)
 	diags = append(diags, decodeRunner(p, content)...)
 	switch {

@@ -69,6 +69,17 @@ type Policy struct {
 	// Providers are the provider source globs a plan may use; nil when the
 	// policy sets no providers attribute (no restriction).
 	Providers []string
+	// ProviderExecs are the provider_exec blocks, in file order: the
+	// command lines provider configurations may run.
+	ProviderExecs []*ProviderExec
+	// ProgramProviders is the program_providers attribute: provider
+	// source globs whose data sources run programs, besides
+	// DefaultProgramProviders; nil when unset.
+	ProgramProviders []string
+	// AllowApplyReads is the allow_apply_reads attribute: data source
+	// address globs that may be read during the apply although their
+	// provider runs programs; nil when unset.
+	AllowApplyReads []string
 	// AllowProvisioners are the allow_provisioners blocks, in file order.
 	AllowProvisioners []*ProvisionerAllowance
 	// ActionRules are the protect_actions blocks, in file order.
@@ -94,6 +105,9 @@ type Policy struct {
 	lockRaw      string    // the lock_file attribute's value, as written
 	index        index
 	providers    []glob
+	// programProviders: DefaultProgramProviders and ProgramProviders;
+	// applyReads: AllowApplyReads, compiled.
+	programProviders, applyReads []glob
 }
 
 // Rule is one protect block.

@@ -25,6 +25,7 @@ func (g githubRenderer) Render(w io.Writer, orig *gate.Report) error {
 	g.provisioners(bw, r, orig)
 	g.providers(bw, r)
 	g.endpoints(bw, r)
+	g.providerCode(bw, r)
 	g.actions(bw, r, orig)
 	level := "notice"
 	if r.Decision == gate.Block {

@@ -52,7 +52,7 @@ type junitFailure struct {
 // new section is one function here.
 func (junitRenderer) Render(w io.Writer, r *gate.Report) error {
 	s := junitSuite{Name: "planguard " + r.Scope, Cases: []junitCase{}}
-	for _, section := range []func(*gate.Report) []junitCase{junitChanges, junitProvisioners, junitProviders, junitEndpoints, junitActions} {
+	for _, section := range []func(*gate.Report) []junitCase{junitChanges, junitProvisioners, junitProviders, junitEndpoints, junitProviderCode, junitActions} {
 		s.Cases = append(s.Cases, section(r)...)
 	}
 	for _, c := range s.Cases {

@@ -21,6 +21,7 @@ func (m markdownRenderer) Render(w io.Writer, orig *gate.Report) error {
 	m.provisioners(bw, r)
 	m.providers(bw, r)
 	m.endpoints(bw, r)
+	m.providerCode(bw, r)
 	changes, provisions, invocations := approveCommands(orig, m.opts)
 	m.commands(bw, "To approve the provisioners, an approver who is not the author runs:", provisions, true)
 	m.actions(bw, r)

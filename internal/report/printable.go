@@ -72,6 +72,7 @@ func forHumans(r *gate.Report) *gate.Report {
 	h := *r
 	h.Scope = printable(r.Scope)
 	h.Author = printable(r.Author)
+	h.Authors = printableAll(r.Authors)
 	h.PolicySHA256 = printable(r.PolicySHA256)
 	h.Warnings = printableAll(r.Warnings)
 	h.Plan.TerraformVersion = printable(r.Plan.TerraformVersion)
@@ -134,6 +135,28 @@ func forHumans(r *gate.Report) *gate.Report {
 		h.ProviderEndpoints = make([]plan.ProviderEndpoint, len(r.ProviderEndpoints))
 		for i, e := range r.ProviderEndpoints {
 			h.ProviderEndpoints[i] = plan.ProviderEndpoint{Provider: printable(e.Provider), Name: printable(e.Name), Arguments: printableAll(e.Arguments)}
+		}
+	}
+	if r.ProviderCommands != nil {
+		h.ProviderCommands = make([]gate.ProviderCommand, len(r.ProviderCommands))
+		for i, c := range r.ProviderCommands {
+			c.Name, c.Provider, c.Source, c.Setting = printable(c.Name), printable(c.Provider), printable(c.Source), printable(c.Setting)
+			c.Command, c.Args, c.Unreadable, c.Problem = printable(c.Command), printableAll(c.Args), printableAll(c.Unreadable), printable(c.Problem)
+			if c.Env != nil {
+				env := make(map[string]string, len(c.Env))
+				for k, v := range c.Env {
+					env[printable(k)] = printable(v)
+				}
+				c.Env = env
+			}
+			h.ProviderCommands[i] = c
+		}
+	}
+	if r.ApplyReads != nil {
+		h.ApplyReads = make([]gate.ApplyRead, len(r.ApplyReads))
+		for i, a := range r.ApplyReads {
+			a.Address, a.Type, a.ProviderName, a.ActionReason, a.Problem = printable(a.Address), printable(a.Type), printable(a.ProviderName), printable(a.ActionReason), printable(a.Problem)
+			h.ApplyReads[i] = a
 		}
 	}
 	h.Invocations = make([]gate.Invocation, len(r.Invocations))

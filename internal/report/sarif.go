@@ -109,12 +109,15 @@ var sarifRules = []sarifRule{
 // section is one method here (and its rules in sarifRules).
 func (s sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 	run := s.run(sarifInvocation{ExecutionSuccessful: true})
-	for _, section := range []func(*gate.Report) []sarifResult{s.changes, s.warnings, s.provisioners, s.providers, s.endpoints, s.actions} {
+	for _, section := range []func(*gate.Report) []sarifResult{s.changes, s.warnings, s.provisioners, s.providers, s.endpoints, s.providerCode, s.actions} {
 		run.Results = append(run.Results, section(r)...)
 	}
 	if len(r.ProviderEndpoints) > 0 {
 		// Only then: the rules of other reports stay as they were.
 		run.Tool.Driver.Rules = append(slices.Clip(sarifRules), sarifEndpointRule)
+	}
+	if hasProviderCode(r) {
+		run.Tool.Driver.Rules = append(slices.Clip(run.Tool.Driver.Rules), sarifProviderCodeRules...)
 	}
 	return writeSARIF(w, run)
 }

@@ -36,6 +36,7 @@ func (t textRenderer) Render(w io.Writer, orig *gate.Report) error {
 	t.provisioners(bw, r)
 	t.providers(bw, r)
 	t.endpoints(bw, r)
+	t.providerCode(bw, r)
 	_, provisions, invocations := approveCommands(orig, t.opts)
 	t.commands(bw, "To approve the provisioners of an instance, an approver (not the change's author) runs:", provisions)
 	t.actions(bw, r)

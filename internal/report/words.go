@@ -32,6 +32,7 @@ func Summary(r *gate.Report) string {
 	if s := judgedSummary(r.Invocations, gate.Invocation.Blocked, "action invocation(s)"); s != "" {
 		parts = append(parts, s)
 	}
+	parts = append(parts, providerCodeSummary(r)...)
 	return strings.Join(parts, "; ")
 }
 

@@ -538,7 +538,7 @@ func (s *Service) Apply(ctx context.Context, peer Peer, id string, approvals [][
 	need := pol.Runner.PlanApprovals
 	o.rec.PlanApprovalsNeeded = need
 	if need > 0 {
-		c := approval.CountPlanApprovals(approvals, pol.Scope, rec.sha256, "", trust, s.cfg.Now())
+		c := approval.CountPlanApprovals(approvals, pol.Scope, rec.sha256, nil, trust, s.cfg.Now())
 		o.rec.PlanApprovers = c.Principals
 		for _, p := range c.Problems {
 			o.printf("planguard runner: plan approval not counted: %s\n", p)

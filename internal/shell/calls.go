@@ -122,7 +122,7 @@ func (a *analyzer) run(c call) kind {
 		a.copiesTool(name, argv)
 	}
 	if p.writes {
-		a.writes(name, argv)
+		a.writes(p, name, argv)
 	}
 	return k
 }
@@ -342,6 +342,14 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 			// word or the next one.
 			for j := 1; j < len(s); j++ {
 				o := opt{name: s[j : j+1]}
+				if strings.Contains(p.opt, o.name) {
+					// An optional value: only the rest of this word.
+					if j < len(s)-1 {
+						o.val = tok{s: s[j+1:], dyn: t.dyn}
+					}
+					opts = append(opts, o)
+					break
+				}
 				if p.takesValue(o.name) {
 					if j < len(s)-1 {
 						o.val = tok{s: s[j+1:], dyn: t.dyn}
@@ -370,6 +378,9 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 // a value: it is listed as valued, or its value is code, a directory, a
 // setting.
 func (p *program) takesValue(name string) bool {
+	if len(name) == 1 && strings.Contains(p.opt, name) || contains(p.optLong, name) {
+		return false
+	}
 	if len(name) == 1 && strings.Contains(p.short, name) || contains(p.long, name) {
 		return true
 	}
@@ -456,6 +467,12 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 				a.refuse("`%s -%s %s`: runs a command computed at run time", name, o.name, o.val)
 				return kindOther
 			}
+			if strings.ContainsAny(o.val.s, "\\$") {
+				// env -S has escapes of its own (\_ is a space) and ${VAR}:
+				// the shell would read the text otherwise.
+				a.refuse("`%s -%s %q`: the string holds escapes or variables env splits differently from a shell", name, o.name, o.val.s)
+				return kindOther
+			}
 			a.script(o.val.s+" "+shellJoin(rest), c.depth+1)
 			return kindWrapper
 		case contains(p.code, o.name):
@@ -500,10 +517,13 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		return a.run(c.inner(rest))
 	case runsDashDash:
 		for i, t := range args {
-			if t.s == "--" && !t.dyn {
+			if (t.s == "--" || contains(p.then, t.s)) && !t.dyn {
 				return a.run(c.inner(args[i+1:]))
 			}
 		}
+		// nix shell P --command CMD, mise x -- …: without a `--`, judged as
+		// an unknown program's arguments are.
+		a.generic(name, c)
 	case runsLine:
 		if len(rest) > 0 {
 			a.joined(rest, name, c.depth)
@@ -561,6 +581,10 @@ func (a *analyzer) generic(name string, c call) {
 		case lookup(b).interp:
 			a.run(c.inner(argv[i:]))
 			return
+		case lookup(b).writes && lookup(b).dests != destUnknown:
+			// aws-vault exec prod -- cp x ../planguard.hcl: the writer's
+			// destinations, as its own row places them.
+			a.writes(lookup(b), b, argv[i:])
 		}
 	}
 }

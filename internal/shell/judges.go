@@ -253,14 +253,21 @@ func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 // xargs runs a command with arguments read from stdin: those are unknown.
 func (a *analyzer) xargs(c call) kind {
 	name, args := baseName(c.argv[0].s), c.argv[1:]
+	opts, _, rest := lookup(name).options(args)
 	repl := ""
-	if v, ok := optValue(args, "I", "replace"); ok {
-		repl = v.s
+	for _, o := range opts {
+		switch o.name {
+		case "I":
+			repl = o.val.s
+		case "i", "replace":
+			if repl = o.val.s; repl == "" {
+				repl = "{}"
+			}
+		}
 	}
-	if hasFlag(args, "i", "") {
-		repl = "{}"
+	if name == "parallel" && repl == "" {
+		repl = "{" // {}, {.}, {/}, {1}: replaced by each value
 	}
-	_, _, rest := lookup(name).options(args)
 	if name == "parallel" {
 		sources := false
 		for i, t := range rest {
@@ -506,87 +513,21 @@ func (a *analyzer) looksUpTool(w *syntax.Word) bool {
 	return found
 }
 
-// writes refuses common file-writing programs aimed at protected files.
-func (a *analyzer) writes(name string, argv []tok) {
-	if len(a.opts.Protected) == 0 {
-		return
-	}
-	switch name {
-	case "tee", "cp", "mv", "rm", "ln", "install", "truncate", "dd", "touch", "chmod", "chown", "rsync", "shred", "unlink", "sed", "perl", "ed", "ex", "vi", "vim", "nano", "patch", "git", "tar", "unzip", "curl", "wget", "sponge", "gsed", "sort", "uniq":
-	default:
-		return
-	}
-	var positional []tok
-	for _, t := range argv[1:] {
-		if !strings.HasPrefix(t.s, "-") || t.dyn && t.s == "" {
-			positional = append(positional, t)
-		}
-	}
-	// Programs that remove, move or change whole directories.
-	dirs := name == "rm" || name == "mv" || name == "chmod" || name == "chown" || name == "shred" || name == "unlink"
-	recursive := shortFlag(argv[1:], 'r') || shortFlag(argv[1:], 'R') || shortFlag(argv[1:], 'a') ||
-		hasFlag(argv[1:], "", "recursive") || hasFlag(argv[1:], "", "archive") || name == "rsync"
-	switch name {
-	case "cp", "install", "ln", "rsync", "mv":
-		// -t DIR / --target-directory=DIR: every source lands in DIR.
-		if d, ok := optValue(argv[1:], "t", "target-directory"); ok && !d.dyn {
-			for _, src := range positional {
-				if p := a.protectedDir(src.s, d.s); p != "" && src.s != d.s {
-					a.refuse("`%s` may overwrite %s, which holds the gate's trust", quoteArgs(argv), p)
-					return
-				}
-			}
-		}
-	}
-	switch name {
-	case "cp", "install", "ln", "rsync":
-		// A hard link to a protected file is the file under another name.
-		hard := name == "ln" && !shortFlag(argv[1:], 's') && !hasFlag(argv[1:], "", "symbolic") || name == "cp" && (shortFlag(argv[1:], 'l') || hasFlag(argv[1:], "", "link"))
-		if hard {
-			for _, t := range positional {
-				if p := a.protected(t.s); p != "" && !t.dyn {
-					a.refuse("`%s` hard-links %s, which holds the gate's trust: writes through the link would change it", quoteArgs(argv), p)
-					return
-				}
-			}
-		}
-		// Only the destination is written: a file, or a directory the
-		// sources land in.
-		if len(positional) >= 2 && !positional[len(positional)-1].dyn {
-			dst := positional[len(positional)-1].s
-			p := a.protected(dst)
-			if p == "" && recursive {
-				p = a.holds(dst) // rsync -a evil/ .claude/
-			}
-			if p != "" {
-				a.refuse("`%s` overwrites %s, which holds the gate's trust: a person changes it through review", quoteArgs(argv), p)
-				return
-			}
-			for _, src := range positional[:len(positional)-1] {
-				if p := a.protectedDir(src.s, dst); p != "" {
-					a.refuse("`%s` may overwrite %s, which holds the gate's trust", quoteArgs(argv), p)
-					return
-				}
-			}
-		}
-		return
-	}
+// writesLoose refuses a protected file named anywhere in the arguments of
+// a program whose written files the table does not place (git checkout --,
+// tar, perl -i, curl -o, patch): literal paths and globs.
+func (a *analyzer) writesLoose(argv []tok) {
 	for _, t := range argv[1:] {
 		s := t.s
-		if k, v, ok := strings.Cut(s, "="); ok && (k == "of" || strings.HasPrefix(k, "-")) {
-			s = v // dd of=FILE, --output=FILE
-		}
-		if name == "sort" && strings.HasPrefix(s, "-o") && len(s) > 2 {
-			s = s[2:] // sort -oFILE
+		if k, v, ok := strings.Cut(s, "="); ok && strings.HasPrefix(k, "-") {
+			s = v // --output=FILE
 		}
 		p := ""
 		switch {
-		case !t.dyn && dirs:
-			p = a.holds(s)
 		case !t.dyn:
 			p = a.protected(s)
 		case t.w != nil:
-			p = a.globNames(globPattern(t.w), dirs)
+			p = a.globNames(globPattern(t.w), false)
 		}
 		if p != "" {
 			a.refuse("`%s` may write %s, which holds the gate's trust: a person changes it through review", quoteArgs(argv), p)

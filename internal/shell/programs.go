@@ -18,6 +18,11 @@ import (
 type program struct {
 	short string   // short option letters that take a value (-n 10, -n10, -qn 10)
 	long  []string // long options that take a value (--signal TERM, --signal=TERM)
+	// opt and optLong take a value only when it is attached (xargs -l2,
+	// sed -i.bak, git grep -Oless, --open-files-in-pager=less): the next
+	// word is never theirs.
+	opt     string
+	optLong []string
 
 	code   []string          // options whose value is a shell command line (flock -c CMD)
 	opaque []string          // options whose value runs code the hook cannot read: refused
@@ -29,6 +34,7 @@ type program struct {
 	newDir bool              // the first skipped operand is where the command runs (chroot NEWROOT)
 	split  []string          // options whose value is split into words that start the command (env -S)
 	argv   []string          // options after which the operands are a program, not a line (watch -x)
+	then   []string          // words after which the rest is the command, like a `--` (nix shell P --command CMD)
 	prints []string          // options after which the program only prints (command -v)
 
 	assigns bool // NAME=VALUE operands before the command set its environment (env)
@@ -49,9 +55,11 @@ type program struct {
 
 	interp bool // a shell or an interpreter: runs the code it reads
 
-	reader bool // only reads its arguments: naming terraform there is not a call
-	copies bool // copies or links files: a Terraform-family program must keep its name
-	writes bool // writes the files it names: refused on protected files
+	reader bool     // only reads its arguments: naming terraform there is not a call
+	copies bool     // copies or links files: a Terraform-family program must keep its name
+	writes bool     // writes the files it names: refused on protected files
+	dests  dests    // which operands it writes (see writes.go); destUnknown: any argument, read loosely
+	outs   []string // options whose value is a file it writes (sort -o, less -o)
 
 	judge func(a *analyzer, c call) kind
 }
@@ -96,40 +104,58 @@ func init() {
 			programs[n] = p
 		}
 	}
-	// Wrappers that run a program with its arguments.
+	// Wrappers that run a program with its arguments. Option arities are
+	// from the tools' own --help (GNU coreutils, util-linux, findutils,
+	// sudo's getopt string, OpenSSH's); TestWrapperRowsJudgeTheirProgram
+	// runs a sample of each row.
 	add(&program{runs: runsCommand}, "noglob", "nocorrect", "-", "busybox", "builtin", "unbuffer", "nohup")
-	add(&program{runs: runsCommand, short: "uC"}, "doas", "setsid")
+	add(&program{runs: runsCommand, short: "auC"}, "doas")
+	add(&program{runs: runsCommand}, "setsid") // -c, -f, -w: no values
 	add(&program{runs: runsCommand, prints: []string{"-v", "-V"}}, "command")
 	add(&program{runs: runsCommand, short: "a"}, "exec")
-	add(&program{runs: runsCommand, short: "uCSPa", long: []string{"unset", "chdir", "split-string", "argv0"},
+	add(&program{runs: runsCommand, short: "uCSPaLU", long: []string{"unset", "chdir", "split-string", "argv0"},
 		split: []string{"S", "split-string"}, chdir: []string{"C", "chdir"}, assigns: true}, "env")
-	add(&program{runs: runsCommand, short: "ugCDhprtUTR",
-		long:  []string{"user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot"},
+	// sudo: "+Aa:BbC:c:D:Eeg:Hh::iKklNnPp:R:r:SsT:t:U:u:Vv" (-h takes only an attached host).
+	add(&program{runs: runsCommand, short: "aCcDgprRtTUu", opt: "h",
+		long:  []string{"user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot", "auth-type", "login-class"},
 		chdir: []string{"D", "chdir"}, moves: []string{"i", "login"}}, "sudo")
 	add(&program{runs: runsCommand, short: "fo", long: []string{"format", "output"}}, "time")
 	add(&program{runs: runsCommand, short: "n", long: []string{"adjustment"}}, "nice")
-	add(&program{runs: runsCommand, short: "cnp", long: []string{"class", "classdata", "pid"}}, "ionice")
+	add(&program{runs: runsCommand, short: "cnpPu", long: []string{"class", "classdata", "pid", "pgid", "uid"},
+		prints: []string{"-p", "-P", "-u", "--pid", "--pgid", "--uid"}}, "ionice")
 	add(&program{runs: runsCommand, short: "ioe", long: []string{"input", "output", "error"}}, "stdbuf")
 	add(&program{runs: runsCommand, short: "tw"}, "caffeinate")
-	add(&program{runs: runsCommand, short: "oesSpuEIXPab", long: []string{"output", "trace", "signal", "attach", "user", "env"}}, "strace", "ltrace")
+	add(&program{runs: runsCommand, short: "abeEIoOpPsSuUX", long: []string{"output", "trace", "signal", "attach", "user", "env",
+		"abbrev", "verbose", "raw", "read", "write", "fault", "inject", "status", "quiet", "silence", "decode-fds", "string-limit",
+		"columns", "trace-path", "summary-columns", "summary-sort-by", "const-print-style", "interruptible", "argv0", "kvm"}}, "strace")
+	add(&program{runs: runsCommand, short: "aADeFlnopsuwx", long: []string{"output", "library", "align", "indent", "config"}}, "ltrace")
 	add(&program{runs: runsCommand, skip: 1, short: "sk", long: []string{"signal", "kill-after"}}, "timeout")
-	add(&program{runs: runsCommand, skip: 1, short: "cwEopuU", long: []string{"userspec", "groups", "wait", "timeout", "conflict-exit-code", "command"}},
-		"taskset", "chpst")
+	// taskset [-a] [-c] MASK|LIST CMD; with -p it changes a running process.
+	add(&program{runs: runsCommand, skip: 1, prints: []string{"-p", "--pid"}}, "taskset")
+	// chpst: -e DIR sets the environment from files the hook cannot read.
+	add(&program{runs: runsCommand, short: "uUbnlLmdofpct", chdir: []string{"C", "/"}, opaque: []string{"e"}}, "chpst")
 	add(&program{runs: runsCommand, skip: 1, newDir: true, long: []string{"userspec", "groups"}}, "chroot")
-	add(&program{runs: runsCommand, skip: 1, short: "cwEopuU", long: []string{"userspec", "groups", "wait", "timeout", "conflict-exit-code", "command"},
+	add(&program{runs: runsCommand, skip: 1, short: "wE", long: []string{"timeout", "wait", "conflict-exit-code"},
 		code: []string{"c", "command"}, permute: true}, "flock")
-	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true, short: "ugsGwf",
+	add(&program{runs: runsArgs, code: []string{"c", "command", "C", "session-command"}, permute: true, short: "gGswu",
 		long: []string{"user", "group", "shell", "supp-group", "whitelist-environment"}, moves: []string{"-", "l", "login"}}, "su", "runuser")
-	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true}, "script")
+	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true, short: "IOBTmEo", opt: "t",
+		long: []string{"log-in", "log-out", "log-io", "log-timing", "logging-format", "echo", "output-limit"}}, "script")
 	add(&program{runs: runsCommand, sub: map[string]string{"tf": "terraform", "tofu": "tofu", "tg": "terragrunt"}}, "tenv")
 	add(&program{runs: runsDashDash, short: "CE", long: []string{"cd", "env"}, chdir: []string{"C", "cd"}}, "mise", "rtx")
-	add(&program{runs: runsDashDash}, "aqua", "nix")
+	add(&program{runs: runsDashDash}, "aqua")
+	add(&program{runs: runsDashDash, then: []string{"--command", "-c"}}, "nix")
+	add(&program{runs: runsArgs, permute: true, short: "pAIE", long: []string{"attr", "arg", "argstr", "include", "expr", "packages"},
+		code: []string{"run", "command"}}, "nix-shell")
 	add(&program{runs: runsDashDash, sub: map[string]string{"exec": ""}}, "asdf")
 	// Wrappers that run a command line.
 	add(&program{runs: runsLine, kind: kindWrapper}, "eval")
 	add(&program{runs: runsLine, kind: kindWrapper, short: "nq", long: []string{"interval", "equexit"}, argv: []string{"x", "exec"}}, "watch")
 	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys}, "ssh")
-	add(&program{runs: runsArgs, short: "cFiJlOoPS", keyed: []string{"o"}, keys: sshKeys, code: []string{"S"}}, "scp", "sftp")
+	// scp -O is a flag (the legacy protocol); -S and -D name programs it runs.
+	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}}, "scp")
+	// sftp -b FILE runs its `!command` lines.
+	add(&program{runs: runsArgs, short: "BcFiJlPRX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"b"}}, "sftp")
 	add(&program{runs: runsFirst}, "trap")
 	// Builtins that keep a command to run later.
 	add(&program{short: "oAGWFCXPS", code: []string{"C"}, again: []string{"W"}, runs: runsNothing}, "compgen", "complete")
@@ -143,9 +169,13 @@ func init() {
 	add(&program{judge: (*analyzer).sshKeygen}, "ssh-keygen")
 	add(&program{judge: (*analyzer).shell, guarded: true, interp: true}, "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish", "rbash")
 	add(&program{judge: (*analyzer).source, short: "p"}, "source", ".")
-	add(&program{judge: (*analyzer).xargs, short: "adEeILlnPsI",
-		long: []string{"arg-file", "delimiter", "eof", "replace", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var", "jobs", "colsep"}},
-		"xargs", "parallel")
+	// xargs: -e[EOF], -i[R], -l[N] take only an attached value; so do --eof, --replace.
+	add(&program{judge: (*analyzer).xargs, short: "adEILnPs", opt: "eil", optLong: []string{"eof", "replace"},
+		long: []string{"arg-file", "delimiter", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var"}}, "xargs")
+	add(&program{judge: (*analyzer).xargs, short: "adEIjPLnNSsCJW", opt: "eil", optLong: []string{"eof", "replace", "max-lines"},
+		long: []string{"arg-file", "delimiter", "max-args", "max-procs", "max-chars", "jobs", "colsep", "sshlogin", "sshloginfile",
+			"workdir", "wd", "basefile", "return", "tmpdir", "results", "joblog", "block", "timeout", "delay", "memfree", "load",
+			"nice", "retries", "halt", "tagstring", "tag-string", "profile", "env", "transferfile", "sql", "sqlandworker", "shebang-wrap"}}, "parallel")
 	add(&program{judge: (*analyzer).find}, "find", "fd", "fdfind")
 	add(&program{judge: (*analyzer).container}, "docker", "podman", "nerdctl", "kubectl", "oc")
 	add(&program{judge: (*analyzer).goRun, short: "C", long: []string{"exec", "tags", "ldflags", "gcflags", "mod", "o", "p"}}, "go")
@@ -154,6 +184,18 @@ func init() {
 	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
 	add(&program{judge: (*analyzer).printf}, "printf")
 	add(&program{judge: (*analyzer).git, writes: true, reader: true}, "git")
+	// Editors run ex commands (`:!cmd` runs a shell): refused when given
+	// commands or fed standard input (editor.go).
+	add(&program{judge: (*analyzer).editor, writes: true}, "vi", "vim", "nvim", "ex", "view", "vimdiff", "rvim", "rview",
+		"gvim", "evim", "exim", "nvi", "elvis", "vile")
+	add(&program{judge: (*analyzer).editor, writes: true}, "ed", "red")
+	add(&program{judge: (*analyzer).editor, writes: true}, "emacs", "emacsclient", "xemacs")
+	add(&program{judge: (*analyzer).pager, reader: true, short: "bhjkpPtTxyzoO#", outs: []string{"o", "O", "log-file", "LOG-FILE"},
+		long: []string{"log-file", "LOG-FILE", "lesskey-file", "lesskey-src", "pattern", "prompt", "tag", "tag-file", "tabs", "window", "shift"}}, "less", "more")
+	// man -P/--pager and -H/--html run a program (the browser's value only attached).
+	add(&program{reader: true, runs: runsArgs, short: "CMmSsepLREr", opt: "HTX", optLong: []string{"html"},
+		long: []string{"config-file", "manpath", "systems", "sections", "extension", "preprocessor", "locale", "encoding", "prompt", "pager"},
+		code: []string{"P", "pager", "H", "html"}}, "man")
 	// Interpreters: code lists the options whose value is inline code
 	// (refused: interp.go), short the options that take a value.
 	add(&program{judge: (*analyzer).interpreter, interp: true, writes: true, short: "eEIlmMx", code: []string{"e", "E"}}, "perl")
@@ -168,19 +210,35 @@ func init() {
 	add(&program{judge: (*analyzer).awk, interp: true, short: "FvfeEilW", long: []string{"field-separator", "assign", "file", "source", "exec", "include", "load"}},
 		"awk", "gawk", "mawk", "nawk", "busybox-awk")
 	// Readers, and programs that write or copy files.
-	add(&program{reader: true}, "grep", "egrep", "fgrep", "rg", "ag", "ack", "ls", "bat", "less", "more", "head", "tail", "wc",
-		"file", "stat", "diff", "man", "which", "whereis", "type", "info", "tldr")
+	add(&program{reader: true}, "grep", "egrep", "fgrep", "rg", "ag", "ack", "ls", "bat", "head", "tail", "wc",
+		"file", "stat", "diff", "which", "whereis", "type", "info", "tldr")
 	add(&program{reader: true, copies: true}, "cat")
-	add(&program{copies: true, writes: true}, "cp", "ln", "install", "mv", "tee", "dd")
-	add(&program{judge: (*analyzer).sed, interp: true, writes: true, short: "eflsS", long: []string{"expression", "file", "line-length"}}, "sed", "gsed")
+	// Writers: dests says which operands they write (writes.go).
+	add(&program{copies: true, writes: true, dests: destLast, short: "tS", long: []string{"target-directory", "suffix", "sparse", "no-preserve"}}, "cp")
+	add(&program{copies: true, writes: true, dests: destLast, short: "tS", long: []string{"target-directory", "suffix"}}, "ln", "mv")
+	add(&program{copies: true, writes: true, dests: destLast}, "link")
+	add(&program{copies: true, writes: true, dests: destLast, short: "tSmog", long: []string{"target-directory", "suffix", "mode", "owner", "group", "strip-program"}}, "install")
+	add(&program{copies: true, writes: true, dests: destAll}, "tee")
+	add(&program{copies: true, writes: true, dests: destOperands}, "dd")
+	add(&program{writes: true, dests: destAll, short: "rs", long: []string{"reference", "size"}}, "truncate")
+	add(&program{writes: true, dests: destAll, short: "rdt", long: []string{"reference", "date", "time"}}, "touch")
+	add(&program{writes: true, dests: destAll, short: "ns", long: []string{"iterations", "size", "random-source"}}, "shred")
+	add(&program{writes: true, dests: destAll}, "rm", "unlink", "sponge")
+	add(&program{writes: true, dests: destAfterFirst, long: []string{"reference", "from"}}, "chmod", "chown", "chgrp")
+	add(&program{writes: true, dests: destNone, short: "kotTS", outs: []string{"o", "output"},
+		long: []string{"key", "output", "field-separator", "temporary-directory", "buffer-size", "batch-size", "compress-program",
+			"files0-from", "parallel", "random-source", "sort"}}, "sort")
+	add(&program{writes: true, dests: destSecond, short: "fsw", long: []string{"skip-fields", "skip-chars", "check-chars"}}, "uniq")
+	// sed: -i[SUFFIX] takes only an attached value; -s is a flag.
+	add(&program{judge: (*analyzer).sed, interp: true, writes: true, dests: destSed, short: "efl", opt: "i", optLong: []string{"in-place"},
+		long: []string{"expression", "file", "line-length"}}, "sed", "gsed")
 	add(&program{writes: true, permute: true, short: "fCIFTXbKNVgHL",
 		long:   []string{"file", "directory", "use-compress-program", "to-command", "rsh-command", "info-script", "new-volume-script", "checkpoint-action", "exclude", "transform", "owner", "group", "mode", "index-file"},
 		code:   []string{"to-command", "use-compress-program", "I", "rsh-command"},
 		opaque: []string{"checkpoint-action", "info-script", "new-volume-script", "F"}}, "tar")
 	add(&program{writes: true, copies: true, permute: true, short: "eTfB", long: []string{"rsh", "rsync-path", "temp-dir", "filter", "exclude", "include"},
-		code: []string{"e", "rsh"}}, "rsync")
-	add(&program{writes: true}, "rm", "truncate", "touch", "chmod", "chown", "shred", "unlink", "ed", "ex", "vi",
-		"vim", "nano", "patch", "unzip", "curl", "wget", "sponge", "sort", "uniq")
+		code: []string{"e", "rsh"}, dests: destLast}, "rsync")
+	add(&program{writes: true}, "nano", "patch", "unzip", "curl", "wget")
 }
 
 // unknownProgram is the row for a program the table does not name.

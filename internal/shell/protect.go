@@ -19,15 +19,16 @@ func (a *analyzer) holds(p string) string {
 	if q := a.protected(p); q != "" {
 		return q
 	}
-	abs := strings.ToLower(a.resolve(p))
 	rel := strings.ToLower(path.Clean(p))
 	for strings.HasPrefix(rel, "../") {
 		rel = rel[3:]
 	}
 	for _, q := range a.opts.Protected {
 		lq := strings.ToLower(q)
-		if abs == "/" || strings.HasPrefix(lq, abs+"/") {
-			return q
+		for _, r := range a.paths(p) {
+			if abs := strings.ToLower(r); abs == "/" || strings.HasPrefix(lq, abs+"/") {
+				return q
+			}
 		}
 		// After cd, a relative directory may be any one of that name.
 		if a.cwdUnknown && !path.IsAbs(p) && rel != "." && rel != ".." && strings.Contains(lq+"/", "/"+rel+"/") {
@@ -44,8 +45,20 @@ func (a *analyzer) globNames(pattern string, dirs bool) string {
 		return ""
 	}
 	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
+	var rc []string // after a cd, a relative pattern may start in any directory
+	if a.cwdUnknown && !path.IsAbs(pattern) && !strings.HasPrefix(pattern, "~") {
+		rc = strings.Split(strings.ToLower(path.Clean(pattern)), "/")
+		for len(rc) > 0 && (rc[0] == ".." || rc[0] == ".") {
+			rc = rc[1:]
+		}
+	}
 	for _, q := range a.opts.Protected {
 		qc := strings.Split(strings.TrimPrefix(strings.ToLower(q), "/"), "/")
+		for start := 0; len(rc) > 0 && start+len(rc) <= len(qc); start++ {
+			if end := start + len(rc); (dirs || end == len(qc)) && componentsMatch(rc, qc[start:end]) {
+				return q
+			}
+		}
 		for k := len(pc); k <= len(qc); k++ {
 			if k != len(pc) || !dirs && k != len(qc) {
 				continue

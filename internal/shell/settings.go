@@ -26,7 +26,46 @@ var gitKeys = map[string]string{
 	"merge.*.driver": settingRun, "difftool.*.cmd": settingRun, "mergetool.*.cmd": settingRun, "browser.*.cmd": settingRun,
 	"man.*.cmd": settingRun, "web.browser": settingRun, "interactive.difffilter": settingRun, "uploadpack.packobjectshook": settingRun,
 	"remote.*.uploadpack": settingRun, "remote.*.receivepack": settingRun, "sendemail.*cmd": settingRun,
-	"core.hookspath": settingRefuse, "include.path": settingRefuse, "includeif.*.path": settingRefuse,
+	"sendemail.smtpserver": settingRun, "tar.*.command": settingRun, "hook.*.command": settingRun, "imap.tunnel": settingRun,
+	"instaweb.httpd": settingRun, "instaweb.browser": settingRun, "browser.*.path": settingRun, "man.*.path": settingRun,
+	"difftool.*.path": settingRun, "mergetool.*.path": settingRun, "submodule.*.update": settingRun,
+	"gpg.ssh.defaultkeycommand": settingRun,
+	"core.hookspath":            settingRefuse, "include.path": settingRefuse, "includeif.*.path": settingRefuse,
+	// ext:: URLs run a command; these settings allow them.
+	"protocol.allow": settingRefuse, "protocol.ext.allow": settingRefuse,
+}
+
+// gitSubcommands are git's subcommands whose own options or operands run
+// commands, as rows of the program table (read by the same walker): the
+// value of a code option is a shell command line git runs; bisect run's
+// operands are a program and its arguments; submodule foreach's a command
+// line. Their option arities are from git's documentation; git's option
+// parser permutes, so options are read between operands too.
+var gitSubcommands = map[string]*program{
+	"grep": {permute: true, short: "efABCm", opt: "O", optLong: []string{"open-files-in-pager"},
+		long: []string{"max-depth", "threads", "context", "after-context", "before-context", "max-count"},
+		code: []string{"O", "open-files-in-pager"}, runs: runsNothing},
+	"rebase": {permute: true, short: "sXC", long: []string{"onto", "strategy", "strategy-option", "whitespace", "empty"},
+		code: []string{"x", "exec"}, runs: runsNothing},
+	"bisect":    {sub: map[string]string{"run": ""}, runs: runsNothing},
+	"difftool":  {permute: true, short: "t", long: []string{"tool"}, code: []string{"x", "extcmd"}, runs: runsNothing},
+	"ls-remote": {permute: true, code: []string{"upload-pack", "exec"}, runs: runsNothing},
+	"fetch":     {permute: true, code: []string{"upload-pack", "exec"}, runs: runsNothing},
+	"pull":      {permute: true, code: []string{"upload-pack", "exec"}, runs: runsNothing},
+	"clone": {permute: true, short: "obj", long: []string{"origin", "branch", "jobs", "depth", "reference", "separate-git-dir", "filter", "template", "shallow-since", "shallow-exclude"},
+		code: []string{"u", "upload-pack"}, keyed: []string{"c", "config"}, keys: gitKeys, runs: runsNothing},
+	"push":       {permute: true, short: "o", long: []string{"push-option", "repo"}, code: []string{"receive-pack", "exec"}, runs: runsNothing},
+	"send-pack":  {permute: true, code: []string{"receive-pack", "exec"}, runs: runsNothing},
+	"fetch-pack": {permute: true, code: []string{"upload-pack", "exec"}, runs: runsNothing},
+	"archive":    {permute: true, short: "o", long: []string{"format", "prefix", "output", "remote", "add-file"}, code: []string{"exec"}, runs: runsNothing},
+	"filter-branch": {permute: true, short: "d", long: []string{"subdirectory-filter", "original", "state-branch"},
+		code: []string{"env-filter", "tree-filter", "index-filter", "parent-filter", "msg-filter", "commit-filter", "tag-name-filter", "setup"}, runs: runsNothing},
+	"submodule":   {sub: map[string]string{"foreach": "eval"}, runs: runsNothing},
+	"send-email":  {permute: true, code: []string{"to-cmd", "cc-cmd", "header-cmd", "sendmail-cmd", "smtp-server"}, runs: runsNothing},
+	"instaweb":    {permute: true, code: []string{"d", "httpd", "b", "browser"}, short: "p", long: []string{"port", "module-path"}, runs: runsNothing},
+	"daemon":      {permute: true, code: []string{"access-hook"}, runs: runsNothing},
+	"web--browse": {permute: true, code: []string{"b", "browser"}, short: "t", runs: runsNothing},
+	"help":        {permute: true, runs: runsNothing},
 }
 
 // sshKeys are the ssh_config options that run a local command.
@@ -44,7 +83,7 @@ var commandVars = map[string]string{
 	"GIT_PAGER": settingRun, "GIT_EDITOR": settingRun, "GIT_SEQUENCE_EDITOR": settingRun, "GIT_SSH_COMMAND": settingRun,
 	"GIT_SSH": settingRun, "GIT_EXTERNAL_DIFF": settingRun, "GIT_ASKPASS": settingRun, "SSH_ASKPASS": settingRun,
 	"GIT_PROXY_COMMAND": settingRun, "EDITOR": settingRun, "VISUAL": settingRun, "PAGER": settingRun, "MANPAGER": settingRun,
-	"LESSOPEN": settingRun, "LESSCLOSE": settingRun,
+	"LESSOPEN": settingRun, "LESSCLOSE": settingRun, "BROWSER": settingRun, "GIT_ALLOW_PROTOCOL": settingRefuse,
 }
 
 // lookupSetting is how table treats key ("" when it runs nothing).
@@ -81,6 +120,11 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 	if (name == "BASH_ENV" || name == "ENV") && (val.dyn || otherFD(val) || stdinPath(val)) {
 		// bash -c sources $BASH_ENV first: <(…) or /dev/fd/3 is the line's own text.
 		a.refuse("`%s=%s`: the shell sources a file the line fills or computes, which the hook cannot read", name, val)
+		return
+	}
+	if (name == "LESS" || name == "MORE") && (val.dyn || strings.Contains(val.s, "+")) {
+		// LESS='+!cmd': an initial command, which may run a shell.
+		a.refuse("`%s=%s`: the pager runs the initial command a `+` option holds", name, val)
 		return
 	}
 	if how := lookupSetting(commandVars, name); how != "" {
@@ -141,6 +185,24 @@ func (a *analyzer) git(c call) kind {
 			a.refuse("`%s`: --exec-path makes git run its commands from another directory", line)
 		case s == "-C" || s == "--git-dir" || s == "--work-tree" || s == "--namespace" || s == "--super-prefix":
 			i++
+		}
+	}
+	for _, t := range args {
+		// ext:: URLs run their command (when a setting allows them).
+		if l := strings.ToLower(t.s); strings.HasPrefix(l, "ext::") || strings.Contains(l, "=ext::") {
+			a.refuse("`%s`: an ext:: URL runs a command", line)
+			break
+		}
+	}
+	if i < len(args) && args[i].dyn {
+		a.refuse("`%s`: the git subcommand is computed at run time", line)
+		return kindOther
+	}
+	if i < len(args) {
+		if row := gitSubcommands[strings.ToLower(args[i].s)]; row != nil {
+			sc := c.inner(args[i:])
+			sc.depth = c.depth // the same call, read by its subcommand's row
+			a.walk(row, "git "+strings.ToLower(args[i].s), sc)
 		}
 	}
 	if i < len(args) && strings.EqualFold(args[i].s, "config") {

@@ -43,6 +43,11 @@ type Options struct {
 	// hook's own executable). `planguard apply` run by any other name (a
 	// ./planguard the agent built, planguard found on PATH) is refused.
 	Planguard []string
+	// Resolve, when set, returns where an absolute path leads through the
+	// symbolic links that exist now (of the path, or of its deepest
+	// existing directory), so that a write through a link made earlier is
+	// judged by the file it reaches. The hook passes one; tests may not.
+	Resolve func(abs string) string
 }
 
 // PlanApply is a `terraform apply PLANFILE` (or tofu) that may run only if
@@ -80,7 +85,8 @@ const maxDepth = 8
 // A line that does not parse is refused.
 func Analyze(command string, opts Options) Result {
 	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}, staticLoop: map[string]bool{},
-		numeric: map[string]bool{}, tainted: map[string]bool{}, redefined: map[string]bool{}}
+		numeric: map[string]bool{}, tainted: map[string]bool{}, redefined: map[string]bool{},
+		freshVars: map[string]bool{}, topAssign: map[*syntax.Assign]bool{}}
 	if strings.ContainsRune(command, 0) {
 		// A shell stops reading a command string at a NUL; the parser does not.
 		a.refuse("the command contains a NUL byte, where a shell and the hook's parser would read different commands")
@@ -144,6 +150,11 @@ type analyzer struct {
 	expCfg   *expand.Config
 	stmts    map[*syntax.CallExpr]*syntax.Stmt
 	pipeFrom map[*syntax.Stmt]*syntax.Stmt
+	// curDepth is the nesting of the script being walked (0: the line).
+	curDepth int
+	// freshVars: names a top-level `t=$(mktemp)` assigned (writes.go).
+	freshVars map[string]bool
+	topAssign map[*syntax.Assign]bool
 }
 
 func (a *analyzer) refuse(format string, args ...any) {
@@ -169,6 +180,8 @@ func (a *analyzer) finish() {
 
 // script parses and walks one shell program.
 func (a *analyzer) script(src string, depth int) {
+	defer func(d int) { a.curDepth = d }(a.curDepth)
+	a.curDepth = depth
 	if depth > maxDepth {
 		a.refuse("commands nested more than %d levels deep (bash -c, eval, here-documents) cannot be checked", maxDepth)
 		return
@@ -205,6 +218,9 @@ func (a *analyzer) script(src string, depth int) {
 	if bad {
 		a.refuse("the command has a `#` the parser reads as a comment where the shell may not (after a quote or inside a word): the hook refuses what it cannot read the way the shell does")
 		return
+	}
+	if depth == 0 {
+		a.topAssigns(f)
 	}
 	if a.stmts == nil {
 		a.stmts = map[*syntax.CallExpr]*syntax.Stmt{}
@@ -354,6 +370,13 @@ func (a *analyzer) setUnknown(name string) {
 
 // computed forgets a variable's static value: the line computes it.
 func (a *analyzer) computed(name string) {
+	if a.freshVars[name] {
+		a.refuse("`%s`, which held a file mktemp made, is assigned again: the hook judged writes to it as writes to that file", name)
+		delete(a.freshVars, name)
+	}
+	if promptVars[name] {
+		a.refuse("`%s` is set to a value computed at run time: the shell runs what a prompt variable holds", name)
+	}
 	delete(a.vars, name)
 	delete(a.staticLoop, name)
 	if a.unknown == nil {
@@ -375,6 +398,23 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	case "BASH_CMDS", "BASH_ALIASES":
 		a.refuse("`%s=…` makes a name run another program or command, which the hook could not recognise afterwards", name)
 		return
+	}
+	if a.freshVars[name] {
+		a.refuse("`%s`, which held a file mktemp made, is assigned again: the hook judged writes to it as writes to that file", name)
+		delete(a.freshVars, name)
+	}
+	_, seen := a.vars[name]
+	fresh := !seen && !a.unknown[name] && a.topAssign[as] && a.curDepth == 0 && a.mktempAssign(as)
+	if fresh {
+		defer func() { a.freshVars[name] = true }()
+	}
+	if as.Array != nil && promptVars[name] {
+		// PROMPT_COMMAND=('cmd1' 'cmd2'): each element runs.
+		for _, e := range as.Array.Elems {
+			if e.Value != nil {
+				a.evalText(name, a.word(e.Value))
+			}
+		}
 	}
 	if as.Value != nil {
 		a.evalText(name, a.word(as.Value))
@@ -628,15 +668,23 @@ func (a *analyzer) prefix(w *syntax.Word) string {
 func (a *analyzer) redirects(st *syntax.Stmt) {
 	for _, r := range st.Redirs {
 		switch r.Op {
+		case syntax.DplOut:
+			// >&WORD: a descriptor when WORD is digits or -, else a file
+			// that gets stdout and stderr.
+			if t := a.word(r.Word); !t.dyn && (t.s == "-" || isNumber(strings.TrimSuffix(t.s, "-"))) {
+				continue
+			}
+			fallthrough
 		case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.RdrInOut, syntax.RdrAll, syntax.AppAll:
 			t := a.word(r.Word)
-			if !t.dyn {
-				if p := a.protected(t.s); p != "" {
-					a.refuse("`%s` writes %s, which holds the gate's trust: a person changes it through review", redirText(r), p)
+			if t.dyn {
+				ts := a.words([]*syntax.Word{r.Word})
+				if len(ts) == 1 {
+					t = ts[0]
 				}
-			} else if p := a.mayName(printWord(r.Word)); p != "" {
-				a.refuse("`%s` may write %s (a computed path or a glob), which holds the gate's trust", redirText(r), p)
+				t.dyn, t.w = true, r.Word
 			}
+			a.writeDest([]tok{{s: redirText(r)}}, t, false)
 		}
 	}
 }
@@ -672,8 +720,10 @@ func (a *analyzer) protected(p string) string {
 	abs := a.resolve(p)
 	for _, q := range a.opts.Protected {
 		// EqualFold: macOS and Windows file systems ignore case.
-		if strings.EqualFold(abs, q) {
-			return q
+		for _, r := range a.paths(p) {
+			if strings.EqualFold(r, q) {
+				return q
+			}
 		}
 		// After cd, a relative path may name the file from anywhere.
 		if a.cwdUnknown && !path.IsAbs(p) && strings.EqualFold(path.Base(abs), path.Base(q)) {
@@ -686,10 +736,11 @@ func (a *analyzer) protected(p string) string {
 // protectedDir returns a protected file that copying src into dir would
 // overwrite, or "".
 func (a *analyzer) protectedDir(src, dir string) string {
-	d := a.resolve(dir)
-	for _, q := range a.opts.Protected {
-		if path.Dir(q) == d && path.Base(q) == path.Base(src) {
-			return q
+	for _, d := range a.paths(dir) {
+		for _, q := range a.opts.Protected {
+			if strings.EqualFold(path.Dir(q), d) && strings.EqualFold(path.Base(q), path.Base(src)) {
+				return q
+			}
 		}
 	}
 	return ""
@@ -712,7 +763,12 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 		if as.Name != nil {
 			assigns = append(assigns, as.Name.Value)
 			if as.Value != nil {
+				// PS4='$(…)' bash -x, PROMPT_COMMAND=… bash -i: the prompt
+				// variables reach the program's environment.
+				a.evalText(as.Name.Value, a.word(as.Value))
 				a.envSet(as.Name.Value, a.word(as.Value), depth)
+			} else if as.Array != nil && promptVars[as.Name.Value] {
+				a.refuse("`%s=(…)` set for a command: the shell runs what a prompt variable holds", as.Name.Value)
 			}
 		}
 	}
@@ -776,16 +832,36 @@ func writesFile(st *syntax.Stmt) bool {
 // command.
 var subscriptRe = regexp.MustCompile("\\[[^\\]]*(\\$\\(|`)")
 
+// promptVars are the variables whose value bash runs or expands again:
+// PROMPT_COMMAND is a command line an interactive shell runs before each
+// prompt; the prompt strings (PS4 under set -x, PS0–PS2 in an interactive
+// shell) and MAILPATH's messages are expanded, running their command
+// substitutions. They are judged wherever they are set: a bare
+// assignment, a command's prefix, env, export/declare/local; set by read,
+// printf -v or a loop, they are refused.
+var promptVars = map[string]bool{"PROMPT_COMMAND": true, "PS0": true, "PS1": true, "PS2": true, "PS3": true, "PS4": true, "MAILPATH": true}
+
 // evalText refuses values bash may evaluate as code later: subscripts with
-// command substitutions, and prompt strings (PS4 runs under set -x).
+// command substitutions, prompt strings, and PROMPT_COMMAND, a command line.
 func (a *analyzer) evalText(name string, t tok) {
 	if !t.dyn && subscriptRe.MatchString(t.s) {
 		a.refuse("`%s`: the value %q holds a command substitution in an array subscript, which bash runs when it evaluates the value", name, t.s)
 		return
 	}
-	switch name {
-	case "PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND":
+	switch {
+	case name == "PROMPT_COMMAND":
+		if t.dyn {
+			a.refuse("`%s`: a command line computed at run time, which an interactive shell runs before each prompt", name)
+			return
+		}
+		a.script(t.s, a.curDepth+1)
+	case name == "PS3":
 		if t.dyn || strings.ContainsAny(t.s, "`$") {
+			a.refuse("`%s`: a prompt string is expanded (command substitutions run) each time the shell prints it", name)
+		}
+	case promptVars[name]:
+		// Backslash escapes are decoded before the expansion (\044 is $).
+		if t.dyn || strings.ContainsAny(t.s, "`$\\") {
 			a.refuse("`%s`: a prompt string is expanded (command substitutions run) each time the shell prints it", name)
 		}
 	}

@@ -288,8 +288,11 @@ var spellings = []struct{ cmd, want string }{
 	{"bash -c 'echo x > ../planguard.hcl'", "refuse"},
 	{"ln ../planguard.hcl p.hcl", "refuse"},
 	{"cp -l ../allowed_signers s", "refuse"},
-	{"ln -s ../planguard.hcl p.hcl", "allow"},
-	{"ln -sf ../planguard.hcl p.hcl", "allow"},
+	// A symbolic link to a protected file is a way to write it (r17hook):
+	// refused since the link, in this line or a later one, is written through.
+	{"ln -s ../planguard.hcl p.hcl", "refuse"},
+	{"ln -sf ../planguard.hcl p.hcl", "refuse"},
+	{"ln -s /tmp/notes.md notes.md", "allow"},
 	{"cp -al ../planguard.hcl p.hcl", "refuse"},
 	// Saved plans: allowed only if the gate allows them.
 	{"terraform apply tfplan", "apply tfplan"},

@@ -687,10 +687,31 @@ func TestCheckAttestAuditAuthor(t *testing.T) {
 	if c := verify("--policy-sha256", pin); c != 2 {
 		t.Errorf("verify-attestation of another plan: exit %d, want 2", c)
 	}
+
+	// Several authors (a plan of main with several merges not yet applied):
+	// one per line or separated by spaces, each passed as --author.
+	ws = workspace(t, allowPlan)
+	res = check(t, r, "INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY="+ws, "INPUT_ATTEST=check.att", "INPUT_ATTEST_KEY="+key,
+		"INPUT_AUTHOR=agent@example.com\nbot@example.com  carol@example.com\n")
+	if res.code != 0 {
+		t.Fatalf("several authors: exit %d, want 0\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	att, err = os.ReadFile(filepath.Join(ws, "check.att"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := decodeAttestation(t, att); p.Author != "agent@example.com" || strings.Join(p.Authors, ",") != "agent@example.com,bot@example.com,carol@example.com" {
+		t.Errorf("several authors: attestation author %q authors %q", p.Author, p.Authors)
+	}
+	res = check(t, r, "INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY="+ws, "INPUT_AUTHOR= \n\t")
+	if res.code != 2 || !strings.Contains(res.stderr, "only white space") {
+		t.Errorf("a white-space author: exit %d, want 2\n%s", res.code, res.stderr)
+	}
 }
 
 type predicate struct {
 	Decision, Author string
+	Authors          []string
 	PolicySHA256     string `json:"policy_sha256"`
 }
 

@@ -9,7 +9,8 @@
 #                            once per report format).
 #   INPUT_POLICY             policy file (default planguard.hcl)
 #   INPUT_POLICY_SHA256      refuse unless the policy hash (policy + trust files) is this (--policy-sha256)
-#   INPUT_AUTHOR             the change's author: their signatures never count (--author)
+#   INPUT_AUTHOR             the change's author, or several separated by white space or new
+#                            lines: their signatures never count (one --author each)
 #   INPUT_TERRAFORM_BIN      absolute path of the terraform or tofu binary that reads a binary
 #                            plan (--terraform-bin). Required for a binary plan: terraform is
 #                            never taken from PATH or PLANGUARD_TERRAFORM, which code that ran
@@ -146,7 +147,17 @@ fi
 
 common=(--policy "$policy" --now "$now" --terraform-bin "$tfbin")
 [ -z "${INPUT_POLICY_SHA256:-}" ] || common+=(--policy-sha256 "$INPUT_POLICY_SHA256")
-[ -z "${INPUT_AUTHOR:-}" ] || common+=(--author "$INPUT_AUTHOR")
+# One principal or several, separated by white space or new lines (a plan of main can carry
+# several merges not yet applied): one --author each. allowed_signers principals hold no white
+# space. An author input of white space only is an error: it would exclude nobody.
+authors=0
+set -f
+for a in ${INPUT_AUTHOR:-}; do
+	common+=(--author "$a")
+	authors=$((authors + 1))
+done
+set +f
+[ -z "${INPUT_AUTHOR:-}" ] || [ "$authors" -gt 0 ] || die "input 'author' is only white space: pass the change's author (or several, one per line), so that their own signatures do not count"
 
 gate=()
 [ -z "${INPUT_AUDIT_LOG:-}" ] || gate+=(--audit-log "$INPUT_AUDIT_LOG")

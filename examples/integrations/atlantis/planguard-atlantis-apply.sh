@@ -12,7 +12,11 @@
 # request it names, and neither is enough to apply:
 #
 # - the plan is copied, as tfapply, out of the atlantis-writable directory into a private one:
-#   the bytes verified below are the bytes applied;
+#   the bytes verified below are the bytes applied. Only a saved plan: a regular file of at most
+#   max_plan_bytes that starts as a zip archive does ("PK\3\4"), checked before the copy and
+#   again on the copy. tfapply can read files the caller cannot (the apply credentials, the VCS
+#   token); without this, any file would be copied, its SHA-256 printed (verify-plan-approval
+#   names the plan's hash) and a copy kept where approvers can read it;
 # - the author is the pull request's author as the VCS API reports it (never an argument):
 #     GET https://api.github.com/repos/OWNER/REPO/pulls/PULL  →  .user.login  (state must be open)
 #   (GitLab: GET /api/v4/projects/:id/merge_requests/:iid → .author.username);
@@ -22,7 +26,10 @@
 #   planguard-plan-approval; this script reads the comments through the same API:
 #     GET https://api.github.com/repos/OWNER/REPO/issues/PULL/comments?per_page=100
 #   Who posted a comment does not matter: the signature does. (Only the first 100 comments are
-#   read: fewer approvals found only blocks.)
+#   read: fewer approvals found only blocks.) Without one, the script keeps its private copy of
+#   the plan in /var/lib/planguard-plans/SHA256.tfplan (tfapply's, readable by the group
+#   planguard-approvers only) and says so: approvers fetch that file, inspect it and sign it
+#   with `planguard approve-plan --plan FILE`, which hashes the file itself;
 # - then `planguard apply` runs the gate on the same copy, with the policy, pin, Terraform and
 #   environment fixed here (sudo resets the environment), and applies exactly it.
 #
@@ -63,14 +70,23 @@ umask 077
 grep -qxF -e "$repo" /etc/planguard/repos ||
 	{ echo "planguard-atlantis-apply: '$repo' is not a repository this server applies (/etc/planguard/repos); nothing applied" >&2; exit 2; }
 api=https://api.github.com
+max_plan_bytes=536870912 # 512 MiB; a saved plan holds the state too: raise it if yours is larger
 policy=/etc/planguard/planguard.hcl
 pin="$(cat /etc/planguard/planguard.hcl.sha256)"
 
 # A private directory, owned by tfapply (/var/lib/planguard-apply: tfapply's, mode 0700).
 work="$(mktemp -d /var/lib/planguard-apply/run.XXXXXX)"
 trap 'rm -rf -- "$work"' EXIT
-[ -f "$plan" ] && [ ! -L "$plan" ] || { echo "planguard-atlantis-apply: $plan is not a regular file; nothing applied" >&2; exit 2; }
-cp -- "$plan" "$work/tfplan"
+# A saved plan, or nothing is copied: a regular file, not too large, a zip archive.
+saved_plan() {
+	[ -f "$1" ] && [ ! -L "$1" ] && [ "$(wc -c <"$1")" -le "$max_plan_bytes" ] &&
+		[ "$(head -c 4 <"$1" | od -An -tx1 | tr -d ' \n')" = 504b0304 ]
+}
+saved_plan "$plan" || { echo "planguard-atlantis-apply: $plan is not a saved plan (a regular zip file of at most $max_plan_bytes bytes); nothing applied" >&2; exit 2; }
+# The file can be swapped between that check and the copy (it is the caller's): copy at most one
+# byte more than the bound, and check the copy, the bytes everything below uses, again.
+head -c "$((max_plan_bytes + 1))" <"$plan" >"$work/tfplan"
+saved_plan "$work/tfplan" || { echo "planguard-atlantis-apply: $plan changed into something that is not a saved plan while it was copied; nothing applied" >&2; exit 2; }
 
 # The VCS token goes to curl in a header file, never on a command line (ps shows those).
 printf 'Authorization: Bearer %s\n' "$(cat /etc/planguard/apply/vcs-token)" >"$work/auth"
@@ -99,12 +115,26 @@ while IFS= read -r line; do
 done <"$work/approvals.jsonl"
 
 # Plan approvals first (exit 1: too few, with the approve-plan command for this plan), then the
-# gate and the apply, both on the private copy. The hash printed is of the file at PLANFILE, which
-# any pull request's plan-time code can have swapped: approvers sign only the hash of a plan file
-# they copied and inspected themselves (docs/guides/atlantis.md), never one read in a comment.
+# gate and the apply, both on the private copy. The file at PLANFILE is whatever any pull
+# request's plan-time code left there: approvers sign only a plan file they copied and inspected
+# themselves (docs/guides/atlantis.md), never a hash read in a comment.
 status=0
 /usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan" --policy "$policy" \
 	--policy-sha256 "$pin" --author "$author" "$@" || status=$?
+if [ "$status" -eq 1 ]; then
+	# Too few: keep this very copy, the bytes the next apply checks, where approvers can fetch it
+	# and the atlantis user can neither write nor read it (/var/lib/planguard-plans: tfapply's,
+	# group planguard-approvers, mode 2750; a plan holds state and variable values). The approver
+	# copies it off the server, inspects it in a sandbox without their key, and signs that file
+	# with `planguard approve-plan --plan`, which computes its SHA-256 itself.
+	sum="$(sha256sum -- "$work/tfplan" | cut -d' ' -f1)"
+	keep="/var/lib/planguard-plans/$sum.tfplan"
+	cp -f -- "$work/tfplan" "$keep" && chmod 0640 -- "$keep" ||
+		{ echo "planguard-atlantis-apply: cannot keep the plan for approvers in $keep; nothing applied" >&2; exit 2; }
+	echo "planguard-atlantis-apply: to approve it, copy $keep off this server, inspect it where your key is not (terraform show, planguard check), then sign that file:" >&2
+	echo "  planguard approve-plan --plan $sum.tfplan --scope SCOPE --key KEY --principal YOU --expires 1h --out plan-approval.json" >&2
+	echo "and post plan-approval.json in a planguard-plan-approval block on $repo#$pull" >&2
+fi
 [ "$status" -eq 0 ] || { echo "planguard-atlantis-apply: no plan approval by a trusted principal other than $author; nothing applied" >&2; exit "$status"; }
 
 cd "$work"

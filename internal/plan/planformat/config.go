@@ -207,6 +207,8 @@ type ConfigInfo struct {
 	resources []ConfigResource
 	providers map[string]struct{}
 	endpoints []ProviderEndpoint
+	commands  []ProviderCommand
+	reads     []ApplyRead
 	cands     []runCand
 }
 
@@ -310,6 +312,9 @@ func (ci *ConfigInfo) Finish(p *Plan) error {
 	sort.Strings(p.Providers)
 	sort.Slice(ci.endpoints, func(i, j int) bool { return ci.endpoints[i].Name < ci.endpoints[j].Name })
 	p.ProviderEndpoints = ci.endpoints
+	sort.SliceStable(ci.commands, func(i, j int) bool { return ci.commands[i].Name < ci.commands[j].Name })
+	p.ProviderCommands = ci.commands
+	p.ApplyReads = ci.reads
 	byAddr := map[string][]Provisioner{}
 	for _, r := range ci.resources {
 		byAddr[r.Address] = append(byAddr[r.Address], r.Provisioners...)

@@ -174,6 +174,14 @@ type Plan struct {
 	// endpoint-like argument (see EndpointArgument), sorted by name; nil
 	// when none.
 	ProviderEndpoints []ProviderEndpoint
+	// ProviderCommands are the settings of provider configurations that
+	// run a command (see ProviderCommands), sorted by configuration and
+	// setting; nil when none.
+	ProviderCommands []ProviderCommand
+	// ApplyReads are the data sources read during the apply
+	// (resource_changes of mode data with action read), in plan order;
+	// nil when none.
+	ApplyReads []ApplyRead
 	// Providers are the provider source addresses the plan uses, sorted
 	// and distinct: every provider_config full_name and every
 	// provider_name of resource_changes, resource_drift,

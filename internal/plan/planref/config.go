@@ -29,7 +29,14 @@ func (d *jsonReader) configuration() error {
 					case "full_name", "name":
 						_, err = d.str(what+"."+key, true)
 					case "expressions":
-						_, err = d.object(what+".expressions", true, func(string) error { return d.skip() })
+						_, err = d.object(what+".expressions", true, func(key string) error {
+							raw, err := d.raw()
+							if err != nil {
+								return err
+							}
+							_, err = planformat.DecodeExpression(raw, name(what+".expressions."+key))
+							return err
+						})
 					default:
 						if err = planformat.CaseVariant([]byte(key), planformat.Keys.ProviderConfig, name(what)); err == nil {
 							err = d.skip()
@@ -164,6 +171,13 @@ func fullConfig(tp *tfjson.Plan, p *planformat.Plan) error {
 	}
 	for _, rc := range tp.ResourceChanges {
 		note(rc)
+		if rc != nil && rc.Change != nil && rc.Mode == tfjson.DataResourceMode {
+			// fromTFJSON checked the change: a data source reads or does nothing.
+			h := planformat.Header{Address: rc.Address, Mode: string(rc.Mode), Type: rc.Type, ProviderName: rc.ProviderName, ActionReason: string(rc.ActionReason)}
+			if rc.Change.Actions.Read() {
+				ci.NoteApplyRead(&h, planformat.KindRead)
+			}
+		}
 	}
 	for _, rc := range tp.ResourceDrift {
 		note(rc)
@@ -188,6 +202,14 @@ func fullConfig(tp *tfjson.Plan, p *planformat.Plan) error {
 					args = append(args, arg)
 				}
 				ci.NoteProviderConfig(key, pc.Name, args)
+				exprs := make(map[string]any, len(pc.Expressions))
+				for arg, e := range pc.Expressions {
+					exprs[arg] = genericExpr(e)
+				}
+				if pc.Expressions == nil {
+					exprs = nil
+				}
+				ci.NoteProviderCommands(key, pc.Name, pc.FullName, exprs)
 			}
 		}
 		if tp.Config.RootModule != nil {
@@ -243,4 +265,36 @@ func fullModule(ci *planformat.ConfigInfo, m *tfjson.ConfigModule, prefix string
 		}
 	}
 	return nil
+}
+
+// genericExpr turns a terraform-json expression back into the generic JSON
+// planformat.ProviderCommands reads: an object with constant_value and
+// references, or a list of nested blocks.
+func genericExpr(e *tfjson.Expression) any {
+	if e == nil || e.ExpressionData == nil {
+		return nil
+	}
+	if e.NestedBlocks != nil {
+		blocks := make([]any, len(e.NestedBlocks))
+		for i, b := range e.NestedBlocks {
+			m := make(map[string]any, len(b))
+			for k, v := range b {
+				m[k] = genericExpr(v)
+			}
+			blocks[i] = m
+		}
+		return blocks
+	}
+	m := map[string]any{}
+	if e.ConstantValue != tfjson.UnknownConstantValue {
+		m["constant_value"] = e.ConstantValue
+	}
+	if e.References != nil {
+		refs := make([]any, len(e.References))
+		for i, r := range e.References {
+			refs[i] = r
+		}
+		m["references"] = refs
+	}
+	return m
 }

@@ -1,0 +1,455 @@
+package shell
+
+import (
+	"path"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Writes to the protected files (the policy, its allowed_signers, the
+// agents' settings). A destination is judged by what the hook can know
+// of it:
+//   - a literal path: compared with the protected files, after the
+//     symbolic links the caller resolves (Options.Resolve);
+//   - a glob: refused when it could match a protected file (or, for a
+//     program that changes whole directories, a directory above one);
+//   - anything computed at run time (a variable, $(…), `{}` of find -exec,
+//     the input of xargs): refused, since it may name any file — except a
+//     file or directory `mktemp` made in this line, which is new.
+
+// dests says which operands of a program it writes.
+type dests int
+
+const (
+	destUnknown    dests = iota // not placed: any argument naming a protected file (writesLoose)
+	destNone                    // only through options (outs): sort -o
+	destLast                    // the last operand, or the -t directory: cp, mv, ln, install, rsync, link
+	destAll                     // every operand: rm, truncate, touch, tee
+	destAfterFirst              // every operand after a mode or owner: chmod, chown
+	destSecond                  // the second operand: uniq IN OUT
+	destOperands                // dd's of=FILE
+	destSed                     // sed -i: the files after the script
+)
+
+// operands reads a command line's options and operands as GNU getopt
+// does (options anywhere before "--").
+func (p *program) operands(args []tok) (opts []opt, ops []tok) {
+	for len(args) > 0 {
+		o, _, rest := p.options(args)
+		opts = append(opts, o...)
+		if n := len(args) - len(rest); n > 0 && args[n-1].s == "--" && !args[n-1].dyn {
+			return opts, append(ops, rest...)
+		}
+		if len(rest) == 0 {
+			break
+		}
+		ops = append(ops, rest[0])
+		args = rest[1:]
+	}
+	return opts, ops
+}
+
+func hasOpt(opts []opt, names ...string) bool {
+	for _, o := range opts {
+		if contains(names, o.name) {
+			return true
+		}
+	}
+	return false
+}
+
+// writes refuses a write to a protected file by a program the table marks
+// as a writer.
+func (a *analyzer) writes(p *program, name string, argv []tok) {
+	if len(a.opts.Protected) == 0 {
+		return
+	}
+	if p.dests == destUnknown {
+		a.writesLoose(argv)
+		return
+	}
+	opts, ops := p.operands(argv[1:])
+	for _, o := range opts {
+		if contains(p.outs, o.name) && a.writeDest(argv, o.val, false) {
+			return
+		}
+	}
+	// Programs that remove, move or change whole directories.
+	dirs := name == "rm" || name == "mv" || name == "chmod" || name == "chown" || name == "chgrp" || name == "shred" || name == "unlink"
+	switch p.dests {
+	case destAll:
+		for _, t := range ops {
+			if a.writeDest(argv, t, dirs) {
+				return
+			}
+		}
+	case destAfterFirst:
+		if !hasOpt(opts, "reference") && len(ops) > 0 {
+			ops = ops[1:]
+		}
+		for _, t := range ops {
+			if a.writeDest(argv, t, dirs) {
+				return
+			}
+		}
+	case destSecond:
+		if len(ops) > 1 {
+			a.writeDest(argv, ops[1], false)
+		}
+	case destOperands:
+		for _, t := range ops {
+			if !strings.HasPrefix(t.s, "of=") {
+				continue
+			}
+			v := tok{s: strings.TrimPrefix(t.s, "of="), dyn: t.dyn, kind: t.kind}
+			if t.dyn && t.w != nil && t.kind == dynGlob {
+				if q := a.globNames(strings.TrimPrefix(globPattern(t.w), "of="), false); q != "" {
+					a.refuse("`%s` may write %s, which holds the gate's trust", truncateTok(argv), q)
+				}
+				continue
+			}
+			a.writeDest(argv, v, false)
+		}
+	case destSed:
+		if !hasOpt(opts, "i", "in-place") {
+			return
+		}
+		if !hasOpt(opts, "e", "expression", "f", "file") && len(ops) > 0 {
+			ops = ops[1:] // the script
+		}
+		for _, t := range ops {
+			if a.writeDest(argv, t, false) {
+				return
+			}
+		}
+	case destLast:
+		a.writesCopy(name, argv, opts, ops)
+	}
+}
+
+// writesCopy judges cp, mv, ln, install, rsync and link: the destination
+// (a file, or a directory the sources land in), the sources mv takes
+// away, and what a link points to.
+func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
+	recursive := hasOpt(opts, "r", "R", "a", "recursive", "archive") || name == "rsync"
+	var dst *tok
+	srcs := ops
+	for _, o := range opts {
+		if o.name == "t" || o.name == "target-directory" {
+			v := o.val
+			dst = &v
+		}
+	}
+	if dst == nil {
+		switch {
+		case len(ops) >= 2:
+			srcs, dst = ops[:len(ops)-1], &ops[len(ops)-1]
+		case len(ops) == 1 && name == "ln":
+			dst = &tok{s: "."} // ln TARGET: a link named after it, here
+		}
+	}
+	symbolic := name == "ln" && hasOpt(opts, "s", "symbolic") || name == "cp" && hasOpt(opts, "s", "symbolic-link")
+	hard := name == "ln" && !symbolic || name == "link" || name == "cp" && hasOpt(opts, "l", "link")
+	if (symbolic || hard) && a.linksProtected(argv, srcs, dst, symbolic) {
+		return
+	}
+	if name == "mv" {
+		// mv takes its sources away: a protected file, or a directory holding one.
+		for _, s := range srcs {
+			if a.writeDest(argv, s, true) {
+				return
+			}
+		}
+	}
+	if dst == nil {
+		return
+	}
+	if a.writeDest(argv, *dst, recursive) {
+		return
+	}
+	// The sources land in dst when it is a directory.
+	for _, s := range srcs {
+		q := ""
+		switch {
+		case !dst.dyn:
+			q = a.landsIn(s, dst.s)
+		case dst.w != nil && dst.kind == dynGlob:
+			q = a.globLandsIn(s, globPattern(dst.w))
+		}
+		if q != "" {
+			a.refuse("`%s` may overwrite %s, which holds the gate's trust", truncateTok(argv), q)
+			return
+		}
+	}
+}
+
+// landsIn returns a protected file that copying src into the directory
+// dir would overwrite, or "".
+func (a *analyzer) landsIn(src tok, dir string) string {
+	if !src.dyn {
+		return a.protectedDir(src.s, dir)
+	}
+	base := ""
+	if src.w != nil && src.kind == dynGlob {
+		base = path.Base(globPattern(src.w))
+	}
+	for _, d := range a.paths(dir) {
+		for _, q := range a.opts.Protected {
+			if !strings.EqualFold(path.Dir(q), d) {
+				continue
+			}
+			if ok, _ := path.Match(strings.ToLower(base), strings.ToLower(path.Base(q))); base == "" || ok {
+				return q
+			}
+		}
+	}
+	return ""
+}
+
+// globLandsIn returns a protected file that copying src into a directory
+// the glob pattern matches would overwrite, or "".
+func (a *analyzer) globLandsIn(src tok, pattern string) string {
+	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
+	base := strings.ToLower(path.Base(src.s))
+	if src.dyn {
+		base = "*"
+		if src.w != nil && src.kind == dynGlob {
+			base = strings.ToLower(path.Base(globPattern(src.w)))
+		}
+	}
+	for _, q := range a.opts.Protected {
+		qc := strings.Split(strings.TrimPrefix(strings.ToLower(q), "/"), "/")
+		if len(qc) != len(pc)+1 || !componentsMatch(pc, qc[:len(pc)]) {
+			continue
+		}
+		if ok, _ := path.Match(base, qc[len(pc)]); ok {
+			return q
+		}
+	}
+	return ""
+}
+
+// linksProtected refuses a link to a protected file or to a directory
+// holding one: a write through the link (in this line or a later one)
+// writes the file. A symbolic link's relative target is resolved from the
+// link's directory.
+func (a *analyzer) linksProtected(argv []tok, targets []tok, link *tok, symbolic bool) bool {
+	for _, t := range targets {
+		q := ""
+		switch {
+		case t.dyn && t.w != nil && t.kind == dynGlob:
+			q = a.globNames(globPattern(t.w), true)
+		case t.dyn:
+			a.refuse("`%s` links to a path computed at run time (%s), which may be the policy, its allowed_signers or the agent's settings", truncateTok(argv), srcOf(t))
+			return true
+		default:
+			q = a.holds(t.s)
+			if q == "" && symbolic && !path.IsAbs(t.s) {
+				switch {
+				case link == nil || link.dyn:
+					// The link's directory is not known: any directory.
+					was := a.cwdUnknown
+					a.cwdUnknown = true
+					q = a.holds(t.s)
+					a.cwdUnknown = was
+				default:
+					for _, d := range []string{link.s, path.Dir(link.s)} {
+						if q = a.holds(path.Join(d, t.s)); q != "" {
+							break
+						}
+					}
+				}
+			}
+		}
+		if q != "" {
+			a.refuse("`%s` links to %s (or a directory holding it), which holds the gate's trust: a write through the link would change it", truncateTok(argv), q)
+			return true
+		}
+	}
+	return false
+}
+
+// writeDest refuses writing t when it may be a protected file (dirs: or a
+// directory holding one); it reports whether it refused.
+func (a *analyzer) writeDest(argv []tok, t tok, dirs bool) bool {
+	q := ""
+	switch {
+	case !t.dyn && dirs:
+		q = a.holds(t.s)
+	case !t.dyn:
+		q = a.protected(t.s)
+	case t.w != nil && onlyProcSubst(t.w):
+		return false // >(…): a pipe to a process, judged as a call
+	case t.w != nil && a.fresh(t.w):
+		return false
+	case t.w != nil && t.kind == dynGlob:
+		q = a.globNames(globPattern(t.w), dirs)
+	default:
+		a.refuse("`%s` writes a path computed at run time (%s), which may be the policy, its allowed_signers or the agent's settings: write to a literal path, or to a file `mktemp` made in this line", truncateTok(argv), srcOf(t))
+		return true
+	}
+	if q != "" {
+		a.refuse("`%s` may write %s, which holds the gate's trust: a person changes it through review", truncateTok(argv), q)
+		return true
+	}
+	return false
+}
+
+func srcOf(t tok) string {
+	if t.src != "" {
+		return t.src
+	}
+	if t.s == "" {
+		return "an input it reads"
+	}
+	return t.String()
+}
+
+func onlyProcSubst(w *syntax.Word) bool {
+	if len(w.Parts) != 1 {
+		return false
+	}
+	_, ok := w.Parts[0].(*syntax.ProcSubst)
+	return ok
+}
+
+// fresh reports whether a computed word names a file or directory that
+// mktemp made in this line, or a path under one: "$(mktemp)", or "$t",
+// "$t.json", "$d/out" after a top-level `t=$(mktemp)` that nothing in
+// the line assigns again (reassigning such a name is refused). mktemp
+// creates a new file, so the name cannot be a protected one.
+func (a *analyzer) fresh(w *syntax.Word) bool {
+	var parts []syntax.WordPart
+	for _, p := range w.Parts {
+		if dq, ok := p.(*syntax.DblQuoted); ok {
+			parts = append(parts, dq.Parts...)
+		} else {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return false
+	}
+	switch p := parts[0].(type) {
+	case *syntax.ParamExp:
+		if a.curDepth != 0 || p.Param == nil || !a.freshVars[p.Param.Value] || p.Excl || p.Length || p.Width ||
+			p.Index != nil || p.Slice != nil || p.Repl != nil || p.Names != 0 || p.Exp != nil {
+			return false
+		}
+	case *syntax.CmdSubst:
+		if !a.isMktemp(p) {
+			return false
+		}
+	default:
+		return false
+	}
+	var rest strings.Builder
+	for _, p := range parts[1:] {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			rest.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return false
+			}
+			rest.WriteString(p.Value)
+		default:
+			return false
+		}
+	}
+	r := rest.String()
+	return !strings.Contains(r, "..") && !strings.ContainsAny(r, "*?[\\{~$`")
+}
+
+// isMktemp reports whether a command substitution is only a call of
+// mktemp (not -u, which names a file without making it) with literal
+// arguments, in a line that does not change PATH nor define mktemp.
+func (a *analyzer) isMktemp(cs *syntax.CmdSubst) bool {
+	if len(cs.Stmts) != 1 || a.unknownEnv || a.aliases["mktemp"] != "" {
+		return false
+	}
+	if _, ok := a.vars["PATH"]; ok || a.unknown["PATH"] {
+		return false
+	}
+	st := cs.Stmts[0]
+	ce, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(st.Redirs) > 0 || st.Background || st.Negated || len(ce.Assigns) > 0 || len(ce.Args) == 0 {
+		return false
+	}
+	for i, w := range ce.Args {
+		if len(w.Parts) != 1 {
+			return false
+		}
+		l, ok := w.Parts[0].(*syntax.Lit)
+		if !ok || strings.ContainsAny(l.Value, "*?[\\{~") {
+			return false
+		}
+		switch {
+		case i == 0:
+			if l.Value != "mktemp" && l.Value != "/usr/bin/mktemp" && l.Value != "/bin/mktemp" {
+				return false
+			}
+		case len(l.Value) > 3 && strings.HasPrefix("--dry-run", l.Value) || // --dr, --dry…: getopt takes unique prefixes
+			strings.HasPrefix(l.Value, "-") && !strings.HasPrefix(l.Value, "--") && strings.Contains(l.Value, "u"):
+			return false
+		}
+	}
+	return true
+}
+
+// mktempAssign reports whether an assignment's value is exactly
+// $(mktemp …), quoted or not.
+func (a *analyzer) mktempAssign(as *syntax.Assign) bool {
+	if as.Value == nil || as.Append || as.Index != nil || as.Array != nil {
+		return false
+	}
+	parts := as.Value.Parts
+	if len(parts) == 1 {
+		if dq, ok := parts[0].(*syntax.DblQuoted); ok {
+			parts = dq.Parts
+		}
+	}
+	if len(parts) != 1 {
+		return false
+	}
+	cs, ok := parts[0].(*syntax.CmdSubst)
+	return ok && a.isMktemp(cs)
+}
+
+// topAssigns marks the assignments of a top-level script that always run
+// in the shell itself, before what follows: a statement of the script, or
+// the first of a `&&`/`||` list, not in the background.
+func (a *analyzer) topAssigns(f *syntax.File) {
+	for _, st := range f.Stmts {
+		s := st
+		for !s.Background && !s.Coprocess {
+			b, ok := s.Cmd.(*syntax.BinaryCmd)
+			if !ok || b.Op != syntax.AndStmt && b.Op != syntax.OrStmt {
+				break
+			}
+			s = b.X
+		}
+		if s.Background || st.Background {
+			continue
+		}
+		if ce, ok := s.Cmd.(*syntax.CallExpr); ok && len(ce.Args) == 0 {
+			for _, as := range ce.Assigns {
+				a.topAssign[as] = true
+			}
+		}
+	}
+}
+
+// paths is an absolute path and where its symbolic links lead (the
+// caller resolves them, at the time of the hook).
+func (a *analyzer) paths(p string) []string {
+	abs := a.resolve(p)
+	if a.opts.Resolve == nil {
+		return []string{abs}
+	}
+	if r := a.opts.Resolve(abs); r != "" && r != abs {
+		return []string{abs, path.Clean(r)}
+	}
+	return []string{abs}
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/hashicorp/go-hclog"
@@ -156,9 +157,13 @@ requests in flight; a second one interrupts them. SIGHUP reads the env file agai
 	if err != nil {
 		return exitError, err
 	}
+	var stateEnv atomic.Pointer[[]string] // tf.Env, swapped on SIGHUP
+	stateEnv.Store(&tf.Env)
 	// `terraform show -json` (run by the gate's plan reader) sees the same
 	// CLI configuration, and none of the env file's credentials: reading a
-	// plan needs none.
+	// plan needs none. Reading the pinned backend's state to compare it
+	// with the plan's does (in a directory of its own holding only the
+	// pinned backend: StateEnv).
 	showEnv, err := runner.ChildEnv(os.Environ(), nil, cfgFile)
 	if err != nil {
 		return exitError, withHint(err, "remove it from the runner's environment")
@@ -173,7 +178,7 @@ requests in flight; a second one interrupts them. SIGHUP reads the env file agai
 	}
 	svc, err := runner.NewService(runner.Config{
 		Policy:      pol,
-		Gate:        &runner.PlanGate{Policy: pol, TerraformBin: bin, Env: showEnv, Logger: log.Named("gate")},
+		Gate:        &runner.PlanGate{Policy: pol, TerraformBin: bin, Env: showEnv, StateEnv: func() []string { return *stateEnv.Load() }, Logger: log.Named("gate")},
 		Terraform:   tf,
 		Audit:       &runner.FileAuditor{Path: *auditLog},
 		StateDir:    dir,
@@ -221,6 +226,7 @@ requests in flight; a second one interrupts them. SIGHUP reads the env file agai
 				continue
 			}
 			svc.Reload(tf, secrets)
+			stateEnv.Store(&tf.Env)
 			log.Info("SIGHUP: env file reloaded", "env_file", *envFile)
 		}
 	}()

@@ -24,6 +24,7 @@ targets=(
 	./internal/plan:FuzzDecode
 	./internal/planfile:FuzzRead
 	./internal/planfile:FuzzRecord
+	./internal/planfile:FuzzParseState
 	./internal/policy:FuzzParse
 	./internal/runner:FuzzRequest
 	./internal/policy:FuzzMatchAddress

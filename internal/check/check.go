@@ -40,6 +40,11 @@ type PlanSource struct {
 	// Env is the whole environment of `terraform show`; nil means the
 	// process's own.
 	Env []string
+	// StateEnv is the whole environment of reading the pinned backend's
+	// state (`terraform init` and `state pull` in a directory holding
+	// only the policy's backend, under a state block of a backend other
+	// than local); nil means Env.
+	StateEnv []string
 }
 
 // Request is one check.
@@ -178,7 +183,17 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 			return nil, err
 		}
 	}
-	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author, Authors: req.Authors})
+	if p.Saved != nil {
+		if pins.states == nil {
+			return nil, errors.New("internal error: the saved plan's states were not read")
+		}
+		if pins.pinned != nil {
+			if err := comparePinned(pins.pinned, pins.states, p.Changes); err != nil {
+				return nil, err
+			}
+		}
+	}
+	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author, Authors: req.Authors, States: pins.states})
 	if err != nil {
 		return nil, err
 	}

@@ -1,127 +1,151 @@
 package check
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
-	"strings"
 
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/planfile"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
+	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
 )
 
 // A saved plan records the backend, not which state file it was planned
 // from: `terraform plan -state=FILE` (or TF_CLI_ARGS_plan) plans a copy the
 // author edited, and Terraform's own staleness check at apply compares
-// only the lineage and serial, which a copy keeps. Under a local backend
-// pin the gate can read the pinned state itself, so it compares the
-// resources the plan started from with the pinned state's.
+// only the lineage and serial, which a copy keeps. The plan file is the
+// author's too: its state records can be edited after Terraform wrote
+// them. So under a state pin the gate reads the pinned state itself (a
+// local backend's file; any other backend through `terraform state pull`
+// with the pinned backend) and compares it with the plan's: the lineage
+// and serial of its tfstate entry (the state the apply starts from), and
+// the resource instances and ids of its tfstate-prev entry (the state
+// before the refresh). The refresh between the two is the gate's to judge
+// (gate.States): together the pinned state is what the apply changes.
 
-// checkLocalState refuses a saved plan whose prior state (the lineage and
-// serial of its tfstate entry, the resources of its tfstate-prev entry) is
-// not the pinned local state file's: same lineage and serial,
-// and the same resource instances with the same ids. dir is where a
-// relative path is taken from ("" = the current directory).
-func checkLocalState(pol *policy.Policy, saved *planfile.File, pinnedPlan, dir string) error {
-	if pol.State == nil || pol.State.Backend != "local" || saved.Backend.Type != "local" {
-		return nil
-	}
-	fix := "plan against the pinned state itself: no -state, -state-out or TF_CLI_ARGS_plan, and no edited copy of the state"
-	if saved.Backend.Workspace != "default" {
-		return hint.With(fmt.Errorf("the plan's workspace is %q: planguard compares a local backend's state only for the default workspace", saved.Backend.Workspace), fix)
-	}
-	path := "terraform.tfstate"
-	if raw, ok := pol.State.Config["path"]; ok {
-		if err := json.Unmarshal(raw, &path); err != nil {
-			return fmt.Errorf("policy %s: state.config.path is not a string", pol.Filename)
-		}
-	}
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
-	}
+// readStates reads the saved plan's two state records.
+func readStates(pinnedPlan string) (*gate.States, error) {
 	prior, prev, err := planfile.ReadStates(pinnedPlan)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	cur, err := safefile.ReadFile(path, planfile.MaxPrevState)
-	if errors.Is(err, fs.ErrNotExist) {
-		cur = nil
-	} else if err != nil {
-		return hint.With(fmt.Errorf("read the pinned state %s: %w", path, err), "run the check where the pinned local state is readable")
+	if prior == nil || prev == nil {
+		return nil, fmt.Errorf("%w: the archive lacks its tfstate or tfstate-prev record (Terraform and OpenTofu write both)", planfile.ErrMalformed)
 	}
-	want, err := stateSummary(cur)
+	s := &gate.States{}
+	if s.Prior, err = planfile.ParseState(prior); err != nil {
+		return nil, fmt.Errorf("%w: tfstate: %w", planfile.ErrMalformed, err)
+	}
+	if s.Prev, err = planfile.ParseState(prev); err != nil {
+		return nil, fmt.Errorf("%w: tfstate-prev: %w", planfile.ErrMalformed, err)
+	}
+	return s, nil
+}
+
+// pinnedState is the state of the policy's pinned backend, read before
+// the plan is shown.
+type pinnedState struct {
+	state *planfile.State
+	name  string // where it was read, for messages
+}
+
+// readPinnedState reads the state the policy's state block pins (the
+// saved plan's backend, already found equal to it): a local backend's file
+// directly (relative to dir, "" = the current directory), any other
+// backend through `terraform state pull`.
+func readPinnedState(ctx context.Context, req Request, saved *planfile.File) (*pinnedState, error) {
+	pol := req.Policy
+	if pol.State == nil {
+		return nil, nil
+	}
+	var cur []byte
+	var name string
+	if pol.State.Backend == "local" && saved.Backend.Type == "local" {
+		if saved.Backend.Workspace != "default" {
+			return nil, hint.With(fmt.Errorf("the plan's workspace is %q: planguard compares a local backend's state only for the default workspace", saved.Backend.Workspace), stateFix)
+		}
+		path := "terraform.tfstate"
+		if raw, ok := pol.State.Config["path"]; ok {
+			if err := json.Unmarshal(raw, &path); err != nil {
+				return nil, fmt.Errorf("policy %s: state.config.path is not a string", pol.Filename)
+			}
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(req.Plan.Dir, path)
+		}
+		b, err := safefile.ReadFile(path, planfile.MaxPrevState)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, hint.With(fmt.Errorf("read the pinned state %s: %w", path, err), "run the check where the pinned local state is readable")
+		}
+		cur, name = b, "the pinned state "+path
+	} else {
+		stateEnv := req.Plan.StateEnv
+		if stateEnv == nil {
+			stateEnv = req.Plan.Env
+		}
+		var err error
+		cur, err = tfexec.PullState(ctx, tfexec.PullOptions{Bin: tfexec.Find(req.Plan.TerraformBin, req.Plan.Getenv), Backend: saved.Backend, Env: stateEnv, Max: planfile.MaxPrevState})
+		if err != nil {
+			return nil, hint.With(fmt.Errorf("read the pinned state (backend %q, workspace %q) to compare it with the plan's: %w", saved.Backend.Type, saved.Backend.Workspace, err),
+				"run planguard check and apply where the pinned backend's state is readable (the credentials the plan job reads it with)")
+		}
+		name = fmt.Sprintf("the pinned backend's state (%s, workspace %q)", saved.Backend.Type, saved.Backend.Workspace)
+	}
+	st, err := planfile.ParseState(cur)
 	if err != nil {
-		return fmt.Errorf("the pinned state %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	got, err := stateSummary(prev)
-	if err != nil {
-		return fmt.Errorf("the saved plan's prior state: %w", err)
+	return &pinnedState{state: st, name: name}, nil
+}
+
+const stateFix = "plan against the pinned state itself: no -state, -state-out or TF_CLI_ARGS_plan, no edited copy of the state, and no edit of the saved plan file"
+
+// comparePinned refuses a saved plan whose states are not the pinned
+// state: the lineage and serial of its tfstate entry, and the managed
+// resource instances with their ids and identities of its tfstate-prev
+// entry, which has the plan's moves applied (the changes' previous
+// addresses, applied here to the pinned state's objects).
+func comparePinned(pin *pinnedState, states *gate.States, changes []plan.Change) error {
+	moved := map[string]string{}
+	for _, c := range changes {
+		if c.PreviousAddress != "" && c.PreviousAddress != c.Address {
+			moved[c.PreviousAddress] = c.Address
+		}
 	}
-	// The lineage and serial are the prior state's (tfstate); the
-	// resources before the refresh are tfstate-prev's.
-	lin, err := stateSummary(prior)
-	if err != nil {
-		return fmt.Errorf("the saved plan's prior state: %w", err)
-	}
-	got.lineage, got.serial = lin.lineage, lin.serial
-	if got.lineage != want.lineage || got.serial != want.serial || !slices.Equal(got.objects, want.objects) {
+	want := objectList(pin.state, moved)
+	got := objectList(states.Prev, nil)
+	lin, ser := states.Prior.Lineage, states.Prior.Serial
+	if lin != pin.state.Lineage || ser != pin.state.Serial || !slices.Equal(got, want) {
 		return hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
-			"the plan was made from a state (lineage %q, serial %d, %d objects) that is not the pinned state %s (lineage %q, serial %d, %d objects)%s",
-			got.lineage, got.serial, len(got.objects), path, want.lineage, want.serial, len(want.objects), firstDifference(got.objects, want.objects))}}, fix)
+			"the plan was made from a state (lineage %q, serial %d, %d objects) that is not %s (lineage %q, serial %d, %d objects)%s",
+			lin, ser, len(got), pin.name, pin.state.Lineage, pin.state.Serial, len(want), firstDifference(got, want))}}, stateFix)
 	}
 	return nil
 }
 
-type stateSum struct {
-	lineage string
-	serial  uint64
-	objects []string // "module.x.type.name[key] id", sorted
-}
-
-// stateSummary reads a version 4 state: its lineage, serial and managed
-// resource instances with their ids. An empty input is an empty state.
-func stateSummary(b []byte) (stateSum, error) {
-	var s stateSum
-	if len(strings.TrimSpace(string(b))) == 0 {
-		return s, nil
-	}
-	var st struct {
-		Version   int    `json:"version"`
-		Lineage   string `json:"lineage"`
-		Serial    uint64 `json:"serial"`
-		Resources []struct {
-			Module    string `json:"module"`
-			Mode      string `json:"mode"`
-			Type      string `json:"type"`
-			Name      string `json:"name"`
-			Instances []struct {
-				IndexKey   json.RawMessage `json:"index_key"`
-				Deposed    string          `json:"deposed"`
-				Attributes struct {
-					ID json.RawMessage `json:"id"`
-				} `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		return s, fmt.Errorf("not a state file: %w", err)
-	}
-	if st.Version != 4 {
-		return s, fmt.Errorf("state format version %d, not 4", st.Version)
-	}
-	s.lineage, s.serial = st.Lineage, st.Serial
-	for _, r := range st.Resources {
-		for _, in := range r.Instances {
-			s.objects = append(s.objects, fmt.Sprintf("%s %s.%s.%s[%s] %s %s", r.Module, r.Mode, r.Type, r.Name, in.IndexKey, in.Deposed, in.Attributes.ID))
+// objectList lists the managed objects of s, each as "address [deposed
+// key] id identity", sorted, with addresses renamed by moved.
+func objectList(s *planfile.State, moved map[string]string) []string {
+	var out []string
+	for _, o := range s.Objects {
+		if !o.Managed {
+			continue
 		}
+		if to, ok := moved[o.Address]; ok {
+			o.Address = to
+		}
+		out = append(out, fmt.Sprintf("%s id %q identity %s", o.Key(), o.ID, o.Identity))
 	}
-	slices.Sort(s.objects)
-	return s, nil
+	slices.Sort(out)
+	return out
 }
 
 func firstDifference(got, want []string) string {

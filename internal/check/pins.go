@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
 	"github.com/planguard/terraform-provider-planguard/internal/planfile"
@@ -36,6 +37,10 @@ type pinner struct {
 	ctx  context.Context
 	req  Request
 	room *tfexec.Room
+	// states are the saved plan's state records; pinned is the state the
+	// policy pins (nil without a state block), read before the show.
+	states *gate.States
+	pinned *pinnedState
 }
 
 func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Room, error) {
@@ -51,8 +56,13 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 	if err := checkState(pol, saved, req.StatePinnedElsewhere); err != nil {
 		return nil, err
 	}
+	states, err := readStates(pinnedPath)
+	if err != nil {
+		return nil, err
+	}
+	p.states = states
 	if !req.StatePinnedElsewhere {
-		if err := checkLocalState(pol, saved, pinnedPath, req.Plan.Dir); err != nil {
+		if p.pinned, err = readPinnedState(p.ctx, req, saved); err != nil {
 			return nil, err
 		}
 	}

@@ -62,6 +62,10 @@ type Input struct {
 	// (a plan of a branch can hold several merges not yet applied): each
 	// is excluded as Author is. Author and Authors may overlap.
 	Authors []string
+	// States are a saved plan's state records before and after its
+	// refresh; nil for plan JSON (then resource_drift's deletes show what
+	// the refresh lost).
+	States *States
 }
 
 // authors is every author of the input: Author, then Authors, without
@@ -186,7 +190,11 @@ type Change struct {
 	ImportID        string    `json:"import_id,omitempty"`
 	JudgedAs        []Subject `json:"judged_as,omitempty"`
 	Deferred        bool      `json:"deferred,omitempty"`
-	Protected       bool      `json:"protected"`
+	// Refresh is set for an object the plan's refresh lost (RefreshGone,
+	// RefreshChangedID): the change is a forget of the prior object that
+	// no resource change shows.
+	Refresh   string `json:"refresh,omitempty"`
+	Protected bool   `json:"protected"`
 	Verdict
 }
 
@@ -285,6 +293,19 @@ func Decide(in Input) (*Report, error) {
 			}
 			r.Changes = append(r.Changes, ch)
 		}
+	}
+
+	lost, why, err := refreshLost(in)
+	if err != nil {
+		return nil, err
+	}
+	for i, pc := range lost {
+		ch := refreshChange(in.Policy, prior, pc, why[i])
+		judge(in, &ch, pc, byTarget[pc.Address], r.Approvals, used)
+		if ch.Blocked() {
+			ch.Problems = append(ch.Problems, refreshProblem(ch))
+		}
+		r.Changes = append(r.Changes, ch)
 	}
 
 	if err := judgeProvisioning(in, r, byTarget, used); err != nil {

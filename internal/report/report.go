@@ -133,7 +133,7 @@ var matched = map[string]string{
 // Where renders a change's address with what else it was judged as: its
 // address before a move, the protected object whose id or resource
 // identity it imports or has (saying which of the two matched), the id it
-// imports, a deposed key, deferral. Call it on a report made printable
+// imports, a deposed key, an object the plan's refresh lost, deferral. Call it on a report made printable
 // (forHumans) when the result is shown to people.
 func Where(c gate.Change) string {
 	var notes []string
@@ -156,6 +156,13 @@ func Where(c gate.Change) string {
 	}
 	if c.Deposed != "" {
 		notes = append(notes, "deposed "+c.Deposed)
+	}
+	switch c.Refresh {
+	case "":
+	case gate.RefreshChangedID:
+		notes = append(notes, "the plan's refresh found another id")
+	default:
+		notes = append(notes, "lost by the plan's refresh")
 	}
 	if c.Deferred {
 		notes = append(notes, "deferred")

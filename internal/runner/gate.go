@@ -42,6 +42,10 @@ type PlanGate struct {
 	TerraformBin string
 	// Env is the environment of `terraform show` (the runner's children's).
 	Env []string
+	// StateEnv returns the environment planguard reads the pinned
+	// backend's state with (check.PlanSource.StateEnv): the runner's,
+	// with its credentials (nil, or a nil result, = Env).
+	StateEnv func() []string
 	// Now is the clock approvals are judged by; nil means time.Now.
 	Now    func() time.Time
 	Logger hclog.Logger
@@ -57,9 +61,13 @@ func (g *PlanGate) Check(ctx context.Context, planFile, workDir string) (*gate.R
 	if g.Now != nil {
 		now = g.Now
 	}
+	var stateEnv []string
+	if g.StateEnv != nil {
+		stateEnv = g.StateEnv()
+	}
 	checker := &check.Checker{Logger: g.Logger}
 	res, err := checker.Check(ctx, check.Request{Policy: pol, Trust: signers, Now: now(),
-		Plan: check.PlanSource{Path: planFile, Dir: workDir, TerraformBin: g.TerraformBin, Env: g.Env,
+		Plan: check.PlanSource{Path: planFile, Dir: workDir, TerraformBin: g.TerraformBin, Env: g.Env, StateEnv: stateEnv,
 			Getenv: func(string) string { return "" }}})
 	if err != nil {
 		return nil, err

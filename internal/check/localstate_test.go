@@ -1,0 +1,58 @@
+package check
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/gate"
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/planfile"
+	"github.com/planguard/terraform-provider-planguard/internal/policy"
+)
+
+// TestComparePinned: the plan's states must be the pinned state: tfstate's
+// lineage and serial, tfstate-prev's managed objects (address, deposed
+// key, id, identity), with the plan's moves applied to the pinned
+// state's addresses; data objects do not count.
+func TestComparePinned(t *testing.T) {
+	o := func(addr, id string) planfile.StateObject {
+		return planfile.StateObject{Managed: true, Address: addr, Type: "t", ID: id}
+	}
+	pinned := &pinnedState{name: "the pinned state x", state: &planfile.State{Lineage: "L", Serial: 4, Objects: []planfile.StateObject{o("t.db", "db-1"), o("t.a", "a-1"), {Address: "data.t.d"}}}}
+	st := func(lin string, ser uint64, objs ...planfile.StateObject) *gate.States {
+		return &gate.States{Prior: &planfile.State{Lineage: lin, Serial: ser}, Prev: &planfile.State{Objects: objs}}
+	}
+	moveA := []plan.Change{{Address: "t.b", PreviousAddress: "t.a"}}
+	for _, tc := range []struct {
+		name    string
+		states  *gate.States
+		changes []plan.Change
+		want    string // "" = equal
+	}{
+		{"equal", st("L", 4, o("t.a", "a-1"), o("t.db", "db-1")), nil, ""},
+		{"moved", st("L", 4, o("t.b", "a-1"), o("t.db", "db-1")), moveA, ""},
+		{"a move the plan does not make", st("L", 4, o("t.b", "a-1"), o("t.db", "db-1")), nil, `lacks t.a id "a-1"`},
+		{"lineage", st("M", 4, o("t.a", "a-1"), o("t.db", "db-1")), nil, `lineage "M"`},
+		{"serial", st("L", 3, o("t.a", "a-1"), o("t.db", "db-1")), nil, "serial 3"},
+		{"id", st("L", 4, o("t.a", "a-1"), o("t.db", "db-2")), nil, `lacks t.db id "db-1"`},
+		{"dropped", st("L", 4, o("t.a", "a-1")), nil, `lacks t.db`},
+		{"renamed", st("L", 4, o("t.a", "a-1"), o("t.old_tmp", "db-1")), nil, `lacks t.db`},
+		{"added", st("L", 4, o("t.a", "a-1"), o("t.db", "db-1"), o("t.c", "c")), nil, `has t.c`},
+		{"identity", st("L", 4, o("t.a", "a-1"), planfile.StateObject{Managed: true, Address: "t.db", ID: "db-1", Identity: `{"x":"y"}`}), nil, `lacks t.db`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := comparePinned(pinned, tc.states, tc.changes)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var mm *policy.StateMismatch
+			if !errors.As(err, &mm) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want a StateMismatch saying %q", err, tc.want)
+			}
+		})
+	}
+}

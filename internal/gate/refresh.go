@@ -1,0 +1,166 @@
+package gate
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
+	"github.com/planguard/terraform-provider-planguard/internal/planfile"
+	"github.com/planguard/terraform-provider-planguard/internal/policy"
+)
+
+// A plan's refresh rewrites the state the apply starts from: the saved
+// plan's tfstate entry (prior_state in its JSON) is the state as it was
+// before the plan (tfstate-prev) after the refresh. An object the refresh
+// does not find any more, or finds with another id, leaves the state the
+// apply writes, and nothing in resource_changes says so: with the object
+// dropped from the configuration the plan shows no change of it at all,
+// and with the object kept a replace becomes a create. A refresh that
+// cannot see an object that still exists is something the change's author
+// can cause (a provider configuration that reads another region, account
+// or endpoint), and the plan file is the author's too. So every such
+// object is judged as a forget of the prior object.
+
+// Refresh values of a Change: why the plan's refresh lost the object.
+const (
+	RefreshGone      = "gone"       // in the state before the refresh, not after it
+	RefreshChangedID = "changed_id" // after the refresh it has another id or identity
+)
+
+// States are a saved plan's two state records.
+type States struct {
+	// Prev is the state before the plan's refresh (tfstate-prev: the
+	// backend's state, with the plan's moves applied).
+	Prev *planfile.State
+	// Prior is the state after it (tfstate), which the apply builds the
+	// new state from.
+	Prior *planfile.State
+}
+
+// ErrForgedState is the error for a saved plan whose refreshed state holds
+// a managed object that was not in the state before the refresh and that
+// no import of the plan brings: no refresh adds objects, so the plan file
+// was edited.
+var ErrForgedState = errors.New("the saved plan's prior state (tfstate) holds an object that its state before the refresh (tfstate-prev) lacks and that no import of the plan brings in: a refresh never adds objects, so the plan file was edited after Terraform wrote it")
+
+// refreshLost returns the objects the plan's refresh lost, as forget
+// changes of their prior objects, with why (RefreshGone, RefreshChangedID)
+// for each. From a saved plan's states when the input has them, else from
+// resource_drift's deletes (plan JSON shows no state before the refresh).
+func refreshLost(in Input) ([]plan.Change, []string, error) {
+	var lost []plan.Change
+	var why []string
+	if in.States == nil {
+		for _, d := range in.Plan.Drift {
+			if d.Kind == plan.KindDelete {
+				lost = append(lost, plan.Change{Address: d.Address, Type: d.Type, Deposed: d.Deposed, Kind: plan.KindForget,
+					ProviderName: d.ProviderName, PriorID: d.PriorID, PriorIdentity: d.PriorIdentity})
+				why = append(why, RefreshGone)
+			}
+		}
+		return lost, why, nil
+	}
+	if in.States.Prev == nil || in.States.Prior == nil {
+		return nil, nil, errors.New("gate: the saved plan's states are not both given")
+	}
+	after := map[string]planfile.StateObject{}
+	for _, o := range in.States.Prior.Objects {
+		if o.Managed {
+			after[o.Key()] = o
+		}
+	}
+	before := map[string]bool{}
+	for _, o := range in.States.Prev.Objects {
+		if !o.Managed {
+			continue
+		}
+		before[o.Key()] = true
+		a, ok := after[o.Key()]
+		reason := ""
+		switch {
+		case !ok:
+			reason = RefreshGone
+		case a.ID != o.ID, a.Identity != "" && o.Identity != "" && a.Identity != o.Identity:
+			reason = RefreshChangedID
+		default:
+			continue
+		}
+		lost = append(lost, plan.Change{Address: o.Address, Type: o.Type, Deposed: o.Deposed, Kind: plan.KindForget,
+			PriorID: o.ID, PriorIdentity: canonicalIdentity(o.Identity)})
+		why = append(why, reason)
+	}
+	imported := map[string]bool{}
+	for _, cs := range [][]plan.Change{in.Plan.Changes, in.Plan.Deferred} {
+		for _, c := range cs {
+			if c.Importing {
+				imported[c.Address] = true
+			}
+		}
+	}
+	for _, o := range in.States.Prior.Objects {
+		if o.Managed && !before[o.Key()] && (o.Deposed != "" || !imported[o.Address]) {
+			return nil, nil, fmt.Errorf("%w: %s", ErrForgedState, o)
+		}
+	}
+	return lost, why, nil
+}
+
+// canonicalIdentity is a state's identity JSON in the canonical form the
+// plan reader gives resource identities, or "" when it does not parse.
+func canonicalIdentity(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	c, err := planformat.CanonicalIdentity([]byte(raw), func() string { return "a state's identity" })
+	if err != nil {
+		return raw
+	}
+	return c
+}
+
+// refreshChange is the report entry of an object the refresh lost: a
+// forget of the prior object, protected when a rule protects it (by
+// address, type, id or identity, or as the object of another address with
+// its id) against a delete, a replace or a forget, since the apply may
+// then create a new object over it or leave it unmanaged.
+func refreshChange(p *policy.Policy, prior *plan.Prior, pc plan.Change, why string) Change {
+	subs := subjects(p, pc, prior)
+	var req policy.Requirement
+	protected := false
+	under := func(r policy.Requirement, ok bool) {
+		if ok {
+			req.Merge(r)
+			protected = true
+		}
+	}
+	for _, action := range []string{policy.ActionDelete, policy.ActionReplace, policy.ActionForget} {
+		under(p.Require(pc.Address, pc.Type, action, nil))
+		under(p.RequireID(objectIDs(pc.PriorID, pc.PriorIdentity), action, nil))
+		for _, s := range subs {
+			under(p.Require(s.Address, s.Type, action, nil))
+			if s.id != "" {
+				under(p.RequireID([]string{s.id}, action, nil))
+			}
+		}
+	}
+	ch := newChange(pc, string(plan.KindForget), subs)
+	ch.Refresh = why
+	if protected {
+		inPolicyOrder(p, req.Rules)
+		ch.require(req)
+	}
+	return ch
+}
+
+// refreshProblem says what to do about a blocked object the refresh lost.
+func refreshProblem(c Change) string {
+	what := "no longer finds it"
+	if c.Refresh == RefreshChangedID {
+		what = "finds it with another id or identity"
+	}
+	return fmt.Sprintf("the plan's refresh %s, so applying the plan removes %s (id %q) from the state and may create another object over it: "+
+		"a provider configuration of the change that reads another region, account or endpoint does this, as does an edited plan file. "+
+		"If the object is really gone, have a person review a refresh-only plan ('terraform plan -refresh-only') and apply it through the usual review, then plan again; "+
+		"if the change is meant to let the state forget it, an approval for action forget of %s", what, c.Address, c.PriorID, c.Address)
+}

@@ -1,0 +1,117 @@
+package gate
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/planfile"
+)
+
+func obj(addr, id string) planfile.StateObject {
+	return planfile.StateObject{Managed: true, Address: addr, Type: "terraform_data", ID: id}
+}
+
+func states(prev, prior []planfile.StateObject) *States {
+	return &States{Prev: &planfile.State{Objects: prev}, Prior: &planfile.State{Lineage: "l", Serial: 3, Objects: prior}}
+}
+
+// TestRefreshLost: an object the plan's refresh loses (gone, or found with
+// another id) is a forget of the prior object, judged by the rules that
+// protect it against a delete, a replace or a forget (address, type, ids,
+// the same id elsewhere), approved by an approval for forget; an object
+// the refresh adds that no import brings is a forged plan.
+func TestRefreshLost(t *testing.T) {
+	f := setup(t)
+	pol := mustPolicy(t, idsPolicySrc)
+	db := obj("terraform_data.prod_db", "/srv/other")
+	byID := obj("terraform_data.tmp", "/srv/prod/db")
+	scratch := obj("terraform_data.scratch", "/srv/scratch")
+	data := planfile.StateObject{Address: "data.terraform_data.x", Type: "terraform_data"}
+	for _, tc := range []struct {
+		name        string
+		st          *States
+		changes     []plan.Change
+		want        []string // "address refresh rules…"
+		decision    Decision
+		forgedState bool
+	}{
+		{"nothing lost", states([]planfile.StateObject{db, scratch}, []planfile.StateObject{db, scratch, data}), nil, nil, Allow, false},
+		{"protected by address, gone", states([]planfile.StateObject{db, scratch}, []planfile.StateObject{scratch}), nil,
+			[]string{"terraform_data.prod_db gone prod-db"}, Block, false},
+		{"protected by id, gone", states([]planfile.StateObject{byID}, nil), nil, []string{"terraform_data.tmp gone prod-db-id"}, Block, false},
+		{"protected, another id", states([]planfile.StateObject{db}, []planfile.StateObject{obj(db.Address, "x")}), nil,
+			[]string{"terraform_data.prod_db changed_id prod-db"}, Block, false},
+		{"unprotected, gone: listed, allowed", states([]planfile.StateObject{scratch}, nil), nil, []string{"terraform_data.scratch gone"}, Allow, false},
+		{"the id kept under another address", states([]planfile.StateObject{db, obj("terraform_data.a", "/srv/prod/db")}, []planfile.StateObject{db, obj("terraform_data.b", "/srv/prod/db")}), nil,
+			nil, Allow, true},
+		{"added by an import", states(nil, []planfile.StateObject{obj("terraform_data.adopted", "/srv/x")}),
+			[]plan.Change{importing(withID(change("terraform_data.adopted", plan.KindNoOp), "", ""), "/srv/x")}, nil, Allow, false},
+		{"added, no import", states(nil, []planfile.StateObject{scratch}), nil, nil, Allow, true},
+		{"a deposed object added", states([]planfile.StateObject{db}, []planfile.StateObject{db, {Managed: true, Address: db.Address, Deposed: "abc", Type: "terraform_data"}}),
+			[]plan.Change{importing(withID(change(db.Address, plan.KindNoOp), "", ""), "/srv/x")}, nil, Allow, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Decide(Input{Plan: &plan.Plan{Changes: tc.changes}, Policy: pol, Trust: f.trust, Now: now, States: tc.st})
+			if tc.forgedState {
+				if !errors.Is(err, ErrForgedState) {
+					t.Fatalf("want ErrForgedState, got %v %+v", err, r)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range r.Changes {
+				if c.Refresh == "" {
+					continue
+				}
+				if c.Action != "forget" {
+					t.Errorf("%s: action %s", c.Address, c.Action)
+				}
+				got = append(got, strings.TrimSpace(c.Address+" "+c.Refresh+" "+strings.Join(c.Rules, " ")))
+				if c.Blocked() && !strings.Contains(strings.Join(c.Problems, "\n"), "refresh-only") {
+					t.Errorf("the problem does not say how to proceed: %v", c.Problems)
+				}
+			}
+			if !slices.Equal(got, tc.want) || r.Decision != tc.decision {
+				t.Errorf("got %q %s, want %q %s", got, r.Decision, tc.want, tc.decision)
+			}
+		})
+	}
+
+	// An approval for forget of the address lets the state forget it.
+	st := states([]planfile.StateObject{db}, nil)
+	p := &plan.Plan{Approvals: []plan.Approval{approve(t, stmt(db.Address, "forget"), f.alice)}}
+	if r, err := Decide(Input{Plan: p, Policy: pol, Trust: f.trust, Now: now, States: st}); err != nil || r.Decision != Allow || r.Approvals[0].Status != StatusValid {
+		t.Errorf("approved forget: %v %+v", err, r)
+	}
+	// An approval for delete does not.
+	p.Approvals = []plan.Approval{approve(t, stmt(db.Address, "delete"), f.alice)}
+	if r, err := Decide(Input{Plan: p, Policy: pol, Trust: f.trust, Now: now, States: st}); err != nil || r.Decision != Block {
+		t.Errorf("delete approval for a forget: %v %+v", err, r)
+	}
+	// Only one state given: an error, never an allow.
+	if _, err := Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, States: &States{Prev: &planfile.State{}}}); err == nil {
+		t.Error("half the states: no error")
+	}
+}
+
+// TestRefreshLostFromDrift: plan JSON shows no state before the refresh;
+// resource_drift's deletes stand for what the refresh lost.
+func TestRefreshLostFromDrift(t *testing.T) {
+	f := setup(t)
+	pol := mustPolicy(t, idsPolicySrc)
+	drift := withID(change("terraform_data.prod_db", plan.KindDelete), "/srv/other", "")
+	upd := withID(change("terraform_data.scratch", plan.KindUpdate), "/srv/scratch", "")
+	r, err := Decide(Input{Plan: &plan.Plan{Drift: []plan.Change{drift, upd}}, Policy: pol, Trust: f.trust, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Changes) != 1 || r.Changes[0].Refresh != RefreshGone || r.Changes[0].Action != "forget" || r.Decision != Block {
+		t.Errorf("drift delete: %+v", r.Changes)
+	}
+}

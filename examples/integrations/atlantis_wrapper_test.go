@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Issue 21 (3): the Atlantis apply wrapper applies only a plan that carries
@@ -223,6 +224,122 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	if rec, _ := os.ReadFile(applied); len(rec) == 0 {
 		t.Error("planguard apply did not run with a plan approval signed over the fetched file")
 	}
+
+	// The approver's record: the wrapper logged the kept plan's hash, with the pull
+	// request and the author the VCS named, where approvers read it (not the plan
+	// comment, which plan-time code can edit).
+	if b, err := os.ReadFile(filepath.Join(logdir, "kept-plans.log")); err != nil || !strings.Contains(string(b), "o/r#7 author=mallory sha256="+planSHA) {
+		t.Errorf("kept-plans.log does not record the kept plan: %v\n%s", err, b)
+	}
+	if fi, err := os.Stat(filepath.Join(logdir, "kept-plans.log")); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("kept-plans.log: %v, want mode 0640 (tfapply and the approvers' group)", err)
+	}
+
+	// Review 5: any caller can hand the wrapper plan after plan, so what it keeps is
+	// capped (20 plans, 4 GiB in all). Over the cap it keeps nothing more, says so and
+	// applies nothing; expired plans are removed first, unexpired ones never.
+	keepNew := func(t *testing.T, script string, body string) (int, string, string) {
+		t.Helper()
+		b := []byte("PK\x03\x04 " + body)
+		f := filepath.Join(dir, "atlantis", "repos", "o", "r", "7", "default", "infra", "new.tfplan")
+		os.WriteFile(f, b, 0o600)
+		s := sha256.Sum256(b)
+		pr, comments = open, nil
+		os.Remove(applied)
+		cmd := exec.Command("/bin/sh", script, f, "o/r", "7")
+		cmd.Env = []string{"PATH=/usr/bin:/bin"}
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if rec, _ := os.ReadFile(applied); len(rec) != 0 {
+			t.Errorf("planguard apply ran without a plan approval: %s", rec)
+		}
+		return code, filepath.Join(plans, hex.EncodeToString(s[:])+".tfplan"), string(out)
+	}
+	fill := func(t *testing.T, n int, age time.Duration) []string {
+		t.Helper()
+		var files []string
+		for i := 0; i < n; i++ {
+			f := filepath.Join(plans, fmt.Sprintf("%064x.tfplan", 1000+i))
+			os.WriteFile(f, []byte("PK\x03\x04 an earlier plan"), 0o640)
+			old := time.Now().Add(-age)
+			os.Chtimes(f, old, old)
+			files = append(files, f)
+		}
+		return files
+	}
+	clear := func() {
+		left, _ := filepath.Glob(filepath.Join(plans, "*"))
+		for _, f := range left {
+			os.Remove(f)
+		}
+	}
+	t.Run("twenty unexpired plans kept: the next is refused", func(t *testing.T) {
+		clear()
+		earlier := fill(t, 20, time.Hour)
+		code, kept, out := keepNew(t, script, "one plan too many")
+		if code != 2 || !strings.Contains(out, "not kept for approvers") || !strings.Contains(out, "at most 20 plans") {
+			t.Errorf("exit %d, want 2 and a message that the plan is not kept\n%s", code, out)
+		}
+		if _, err := os.Stat(kept); err == nil {
+			t.Error("the plan over the cap was kept")
+		}
+		for _, f := range earlier {
+			if _, err := os.Stat(f); err != nil {
+				t.Errorf("an unexpired kept plan was removed to make room: %v", err)
+			}
+		}
+	})
+	t.Run("expired plans are removed first", func(t *testing.T) {
+		clear()
+		expired := fill(t, 20, 25*time.Hour)
+		code, kept, out := keepNew(t, script, "a plan after the expired ones")
+		if code != 1 {
+			t.Errorf("exit %d, want 1 (kept, no plan approval)\n%s", code, out)
+		}
+		if _, err := os.Stat(kept); err != nil {
+			t.Errorf("the plan was not kept once the expired ones were removed: %v\n%s", err, out)
+		}
+		for _, f := range expired {
+			if _, err := os.Stat(f); err == nil {
+				t.Errorf("an expired kept plan is still there: %s", f)
+			}
+		}
+	})
+	t.Run("the same plan again takes no second place", func(t *testing.T) {
+		clear()
+		fill(t, 19, time.Hour)
+		if code, _, out := keepNew(t, script, "kept once"); code != 1 {
+			t.Fatalf("exit %d, want 1\n%s", code, out)
+		}
+		if code, _, out := keepNew(t, script, "kept once"); code != 1 {
+			t.Errorf("the plan already kept is refused at the cap: exit %d\n%s", code, out)
+		}
+	})
+	t.Run("the byte cap", func(t *testing.T) {
+		clear()
+		small := filepath.Join(dir, "wrapper-small.sh")
+		if !strings.Contains(wrapper, "max_kept_bytes=4294967296") {
+			t.Fatal("the wrapper no longer holds max_kept_bytes=4294967296: update the test")
+		}
+		os.WriteFile(small, []byte(strings.ReplaceAll(wrapper, "max_kept_bytes=4294967296", "max_kept_bytes=80")), 0o700)
+		fill(t, 1, time.Hour) // 24 bytes
+		code, kept, out := keepNew(t, small, strings.Repeat("x", 60))
+		if code != 2 || !strings.Contains(out, "not kept for approvers") {
+			t.Errorf("exit %d, want 2: over the byte cap\n%s", code, out)
+		}
+		if _, err := os.Stat(kept); err == nil {
+			t.Error("the plan over the byte cap was kept")
+		}
+		if code, _, out := keepNew(t, small, "short"); code != 1 {
+			t.Errorf("a plan within the byte cap: exit %d, want 1\n%s", code, out)
+		}
+	})
+	clear()
 
 	// Bad VCS credentials: nothing is applied.
 	os.WriteFile(filepath.Join(etc, "apply", "vcs-token"), []byte("wrong\n"), 0o600)

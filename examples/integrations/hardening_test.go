@@ -203,8 +203,18 @@ func githubProblems(where string, wf map[string]any) []string {
 	if _, ok := asMap(wf["on"])["workflow_run"]; ok || strings.Contains(str(wf["on"]), "workflow_run") || strings.Contains(fmt.Sprint(wf["on"]), "workflow_run") {
 		p = append(p, where+": triggered by workflow_run")
 	}
+	// Review 5: a stored credential is an environment secret (of a protected environment),
+	// never a repository secret, which every run of every branch reads. The YAML cannot
+	// tell the two apart, but a job without an environment can read only repository
+	// secrets, and a workflow-level env reaches every job.
+	if strings.Contains(fmt.Sprint(wf["env"]), "secrets.") {
+		p = append(p, where+": a secret in the workflow-level env reaches every job")
+	}
 	for _, j := range ghJobs(wf) {
 		jw := where + " job " + j.name
+		if rawJob, _ := yaml.Marshal(j.raw); j.environment == "" && regexp.MustCompile(`secrets\.[A-Za-z_]`).MatchString(strings.ReplaceAll(string(rawJob), "secrets.GITHUB_TOKEN", "")) {
+			p = append(p, jw+": reads a secret without an environment, so a repository secret (any branch's run reads those): keep credentials in a protected environment's secrets")
+		}
 		cmds := commandsIn(j.scripts)
 		p = append(p, commandProblems(jw, cmds)...)
 		plans, applies := false, false
@@ -275,7 +285,7 @@ func githubProblems(where string, wf map[string]any) []string {
 // pull request through the API, failing when they cannot.
 func resolvesAuthor(scripts []string) bool {
 	all := strings.Join(scripts, "\n")
-	return strings.Contains(all, "commits/$GITHUB_SHA/pulls") && strings.Contains(all, "merged_at != null") && strings.Contains(all, "exit 1")
+	return strings.Contains(all, "commits/$GITHUB_SHA/pulls") && strings.Contains(all, `select(.merged_at != null and .merge_commit_sha == \"$GITHUB_SHA\")`) && strings.Contains(all, "exit 1")
 }
 
 var needsOutputRe = regexp.MustCompile(`needs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)`)
@@ -332,6 +342,11 @@ func productionProblems(jw string, wf map[string]any, j ghJob) []string {
 			// ref: main (main's head, which the head check compares with GITHUB_SHA), or none.
 			if ref := str(with["ref"]); str(with["sparse-checkout"]) == "" || str(with["sparse-checkout-cone-mode"]) != "false" || (with["ref"] != nil && ref != "main" && ref != "refs/heads/main") || with["repository"] != nil {
 				p = append(p, jw+": checks out more than policy/ from main (sparse-checkout without cone mode)")
+			}
+			// Review 5: without cone mode the patterns are gitignore-style, and `policy/`
+			// matches a directory named policy at any depth (x/policy/): only /policy/.
+			if pats := strings.Fields(str(with["sparse-checkout"])); len(pats) != 1 || pats[0] != "/policy/" {
+				p = append(p, fmt.Sprintf("%s: sparse-checkout %q: want exactly the anchored /policy/ (non-cone patterns are gitignore-style: policy/ matches x/policy/ too)", jw, str(with["sparse-checkout"])))
 			}
 		case "actions/download-artifact":
 			downloaded = true
@@ -442,6 +457,13 @@ func authorsProblems(jw string, jobs map[string]ghJob, j ghJob) []string {
 		src := jobs[m[1]]
 		out := str(asMap(src.raw["outputs"])[m[2]])
 		p = append(p, authorScriptProblems(fmt.Sprintf("%s: the job %s", jw, m[1]), strings.Join(src.scripts, "\n"))...)
+		p = append(p, authorEnvProblems(fmt.Sprintf("%s: the job %s", jw, m[1]), src.steps)...)
+		// The compare and commit APIs read the repository's contents: without
+		// contents: read (job-level permissions replace the workflow's) the job fails
+		// on every push of a private repository.
+		if permissionsOf(src)["contents"] != "read" {
+			p = append(p, fmt.Sprintf("%s: the job %s lacks contents: read (main's head and the commits since the last apply)", jw, m[1]))
+		}
 		if !strings.HasSuffix(out, ".outputs.logins }}") {
 			p = append(p, fmt.Sprintf("%s: AUTHORS is %s's output %s = %q, not the logins of every merge not yet applied", jw, m[1], m[2], out))
 		}
@@ -452,19 +474,61 @@ func authorsProblems(jw string, jobs map[string]ghJob, j ghJob) []string {
 // authorScriptProblems checks the author lookup of a push to main: it
 // refuses a run whose commit is no longer the head of main (a re-run of an
 // old run would roll production back), and lists the author of every merge
-// since the last applied commit (this workflow's last successful push run),
-// each commit's merged pull request, failing when there is none.
+// since the last applied commit (this workflow's last successful push run,
+// whose commit must be a pull request's merge into main, or the variable
+// PLANGUARD_LAST_APPLIED_SHA), each commit's merged pull request, failing
+// when there is none. Review 5: with no commit known to be applied (the first
+// run, runs deleted) it fails closed, never treating the range as empty.
 func authorScriptProblems(where, all string) []string {
 	var p []string
-	if !strings.Contains(all, `head="$(gh api "repos/$GITHUB_REPOSITORY/commits/main" --jq .sha)"`) || !strings.Contains(all, `[ "$head" = "$GITHUB_SHA" ] || {`) {
-		p = append(p, where+" does not refuse a run whose commit is no longer the head of main")
+	// The branch itself (git/ref/heads/main), not commits/main, which a tag named main can answer.
+	if !strings.Contains(all, `head="$(gh api "repos/$GITHUB_REPOSITORY/git/ref/heads/main" --jq .object.sha)"`) || !strings.Contains(all, `[ "$head" = "$GITHUB_SHA" ] || {`) {
+		p = append(p, where+" does not refuse a run whose commit is no longer the head of main (the branch refs/heads/main, through git/ref/heads/main)")
 	}
-	for _, want := range []string{`commits/$GITHUB_SHA/pulls`, `merged_at != null`, `/runs?branch=main&event=push&status=success`, `compare/$last...$GITHUB_SHA`, `commits/$sha/pulls`, `select(.merged_at)`, `[ -n "$by" ] || {`, `echo "logins=$logins" >> "$GITHUB_OUTPUT"`} {
+	for _, want := range []string{`commits/$GITHUB_SHA/pulls`, `select(.merged_at != null and .merge_commit_sha == \"$GITHUB_SHA\")`, `/runs?branch=main&event=push&status=success`, `compare/$last...$GITHUB_SHA`, `commits/$sha/pulls`, `select(.merged_at)`, `[ -n "$by" ] || {`, `echo "logins=$logins" >> "$GITHUB_OUTPUT"`} {
 		if !strings.Contains(all, want) {
 			p = append(p, fmt.Sprintf("%s does not list the authors of every merge since the last applied commit: lacks %q", where, want))
 		}
 	}
+	// The last successful run's commit is a pull request's merge into main (a run of a
+	// pushed tag named main is listed under branch=main too).
+	for _, want := range []string{`commits/$last/pulls`, `.merge_commit_sha == \"$last\" and .base.ref == \"main\"`, `[ "$merged" -gt 0 ] || {`} {
+		if !strings.Contains(all, want) {
+			p = append(p, fmt.Sprintf("%s does not check that the last successful run's commit is a pull request's merge into main: lacks %q", where, want))
+		}
+	}
+	// The bootstrap: PLANGUARD_LAST_APPLIED_SHA, a full SHA, used when there is no run
+	// or when it is later than the run's commit.
+	for _, want := range []string{`case "$LAST_APPLIED" in *[!0-9a-f]*)`, `[ "${#LAST_APPLIED}" -eq 40 ] || {`, `compare/$last...$LAST_APPLIED`, `last="$LAST_APPLIED"`} {
+		if !strings.Contains(all, want) {
+			p = append(p, fmt.Sprintf("%s does not start from PLANGUARD_LAST_APPLIED_SHA when there is no successful run: lacks %q", where, want))
+		}
+	}
+	// Fail closed: an unconditional `[ -n "$last" ] || { ...; exit 1; }` at the level of
+	// the compare, before it, and no path that warns and goes on.
+	failLine := regexp.MustCompile(`(?m)^([ \t]*)\[ -n "\$last" \] \|\| \{ echo "::error::[^"]*"; exit 1; \}$`).FindStringSubmatchIndex(all)
+	cmpLine := regexp.MustCompile(`(?m)^([ \t]*)shas="\$\(gh api "repos/\$GITHUB_REPOSITORY/compare/\$last\.\.\.\$GITHUB_SHA"`).FindStringSubmatchIndex(all)
+	switch {
+	case failLine == nil:
+		p = append(p, where+" goes on with no commit known to be applied (want `[ -n \"$last\" ] || { echo \"::error::…\"; exit 1; }`): the first run, or runs deleted, would exclude only this merge's author")
+	case cmpLine == nil || cmpLine[0] < failLine[0] || all[failLine[2]:failLine[3]] != all[cmpLine[2]:cmpLine[3]]:
+		p = append(p, where+" lists the commits since the last apply outside the block that failed closed on an unknown last commit")
+	}
+	if strings.Contains(all, "::warning::no earlier successful run") {
+		p = append(p, where+" warns and goes on when there is no earlier successful run")
+	}
 	return p
+}
+
+// authorEnvProblems: the author step reads PLANGUARD_LAST_APPLIED_SHA (a
+// repository variable only administrators set) as LAST_APPLIED.
+func authorEnvProblems(where string, steps []map[string]any) []string {
+	for _, st := range steps {
+		if strings.Contains(str(st["run"]), "compare/$last...$GITHUB_SHA") && str(asMap(st["env"])["LAST_APPLIED"]) == "${{ vars.PLANGUARD_LAST_APPLIED_SHA }}" {
+			return nil
+		}
+	}
+	return []string{where + ": the author step does not get LAST_APPLIED from vars.PLANGUARD_LAST_APPLIED_SHA (the start when there is no successful run)"}
 }
 
 // cliConfigProblems: a job that runs planguard apply sets TF_CLI_CONFIG_FILE
@@ -645,7 +709,8 @@ func gitlabProblems(where string, ci map[string]any) []string {
 		// roll production back): gate and apply compare CI_COMMIT_SHA with the default
 		// branch's head before planguard runs.
 		if env == "planguard-gate" || env == "production" {
-			head := strings.Index(all, `HEAD_SHA="$(git ls-remote --exit-code "$CI_REPOSITORY_URL" "refs/heads/$CI_DEFAULT_BRANCH" | cut -f1)"`)
+			// Review 5: ls-remote's pattern matches any ref ending in it; awk keeps the exact ref.
+			head := strings.Index(all, `HEAD_SHA="$(git ls-remote --exit-code "$CI_REPOSITORY_URL" "refs/heads/$CI_DEFAULT_BRANCH" | awk -v ref="refs/heads/$CI_DEFAULT_BRANCH" '$2 == ref { print $1 }')"`)
 			cmp := strings.Index(all, `test "$HEAD_SHA" = "$CI_COMMIT_SHA" || {`)
 			firstPG := len(all)
 			for _, w := range []string{"planguard check", "planguard apply"} {
@@ -852,6 +917,38 @@ func wrapperProblems(wrapper string) []string {
 			p = append(p, fmt.Sprintf("wrapper: lacks %q", want))
 		}
 	}
+	// Review 5: what the wrapper keeps for approvers is capped (any caller can hand it
+	// plan after plan): at most 20 plans and 4 GiB, expired ones removed first, an
+	// unexpired one never, one caller at a time; over the cap nothing more is kept,
+	// it says so and exits non-zero.
+	capNum := func(name string, max int64) {
+		m := regexp.MustCompile(`(?m)^` + name + `=([0-9]+)\b`).FindStringSubmatch(wrapper)
+		var n int64
+		if m != nil {
+			fmt.Sscan(m[1], &n)
+		}
+		if m == nil || n <= 0 || n > max {
+			p = append(p, fmt.Sprintf("wrapper: %s not set to at most %d", name, max))
+		}
+	}
+	capNum("max_kept_plans", 20)
+	capNum("max_kept_bytes", 4<<30)
+	capNum("keep_minutes", 1440)
+	for _, want := range []string{
+		`keep_dir=/var/lib/planguard-plans`, `keep="$keep_dir/$sum.tfplan"`,
+		`exec 9<"$keep_dir" && flock -w 60 9 ||`,
+		`find "$keep_dir" -maxdepth 1 -type f -name '*.tfplan' -mmin +"$keep_minutes" -exec rm -f -- {} + ||`,
+		`if [ "$kept" -ge "$max_kept_plans" ] || [ "$bytes" -gt "$max_kept_bytes" ]; then`,
+		`bytes="$(wc -c <"$work/tfplan")"`, `[ ! -f "$f" ] || bytes=$((bytes + $(wc -c <"$f")))`,
+		`>>/var/log/planguard/kept-plans.log &&`, // the wrapper's own record of each kept plan's hash
+	} {
+		if !strings.Contains(wrapper, want) {
+			p = append(p, fmt.Sprintf("wrapper: does not cap the plans it keeps for approvers: lacks %q", want))
+		}
+	}
+	if i, j := strings.Index(wrapper, `if [ "$kept" -ge "$max_kept_plans" ]`), strings.Index(wrapper, `cp -- "$work/tfplan" "$keep"`); i < 0 || j < i || !regexp.MustCompile(`(?s)if \[ "\$kept" -ge "\$max_kept_plans" \] \|\| \[ "\$bytes" -gt "\$max_kept_bytes" \]; then\n\t+echo "[^\n]*not kept for approvers[^\n]*" >&2\n\t+exit 2\n`).MatchString(wrapper) {
+		p = append(p, "wrapper: over the cap it does not refuse (say so, exit 2) before it copies the plan into the kept directory")
+	}
 	for _, bad := range []string{"$PULL_AUTHOR", "author=$2", "author=$4", "PLANGUARD_AUTHOR", "Authorization: Bearer $("} {
 		if strings.Contains(wrapper, bad) {
 			p = append(p, fmt.Sprintf("wrapper: holds %q (the author from the caller, or the token on a command line)", bad))
@@ -927,8 +1024,8 @@ func TestHardeningGitHub(t *testing.T) {
 		"a CLI configuration from the checkout":  {"TF_CLI_CONFIG_FILE: ${{ runner.temp }}/apply.tfrc", "TF_CLI_CONFIG_FILE: policy/apply.tfrc"},
 		"no old-run check":                       {`[ "$head" = "$GITHUB_SHA" ] || {`, `[ -n "$head" ] || {`},
 		"no head check in the apply job":         {"'refs/heads/main^{commit}')\"\n          [ \"$head\" = \"$GITHUB_SHA\" ] || {", "'refs/heads/main^{commit}')\"\n          [ -n \"$head\" ] || {"},
-		"the apply checks out this run's commit": {"          ref: main\n          sparse-checkout: policy/", "          sparse-checkout: policy/"},
-		"the apply checks out another branch":    {"          ref: main\n          sparse-checkout: policy/", "          ref: pr-branch\n          sparse-checkout: policy/"},
+		"the apply checks out this run's commit": {"          ref: main\n          sparse-checkout: /policy/", "          sparse-checkout: /policy/"},
+		"the apply checks out another branch":    {"          ref: main\n          sparse-checkout: /policy/", "          ref: pr-branch\n          sparse-checkout: /policy/"},
 		"the author lookup gone":                 {`--jq "[.[] | select(.merged_at != null`, `--jq "[.[] | select(true`},
 		"plan in the apply job":                  {"      # The apply role only now", "      - run: terraform plan -out tfplan\n      # The apply role only now"},
 		"bare terraform-bin":                     {`--terraform-bin "$TERRAFORM_BIN"`, "--terraform-bin terraform"},
@@ -943,16 +1040,30 @@ func TestHardeningGitHub(t *testing.T) {
 		"no check of the artifact's files":     {`[ "$entries" = "f tfplan" ] ||`, `[ -n "$entries" ] ||`},
 		"no hash comparison":                   {`[ "$got" = "$WANT" ] ||`, `true ||`},
 		"no recorded hash":                     {"      plan-sha256: ${{ steps.plan.outputs.sha256 }}\n", ""},
-		"the whole repository in apply":        {"          sparse-checkout: policy/\n          sparse-checkout-cone-mode: false\n", ""},
+		"the whole repository in apply":        {"          sparse-checkout: /policy/\n          sparse-checkout-cone-mode: false\n", ""},
 		"cone-mode checkout in apply":          {"          sparse-checkout-cone-mode: false\n", ""},
-		"id-token in the author job":           {"    permissions:\n      pull-requests: read\n", "    permissions:\n      pull-requests: read\n      id-token: write\n"},
-		"the API token beside the apply role":  {"      id-token: write\n    steps:\n      # Only policy/", "      id-token: write\n      pull-requests: read\n    steps:\n      # Only policy/"},
+		"id-token in the author job":           {"      pull-requests: read\n      actions: read # the last", "      pull-requests: read\n      id-token: write\n      actions: read # the last"},
+		"the API token beside the apply role":  {"      id-token: write\n    steps:\n      # Only the top-level policy/", "      id-token: write\n      pull-requests: read\n    steps:\n      # Only the top-level policy/"},
 		"upload-sarif without security-events": {"      security-events: write\n", ""},
 		"security-events in the plan job":      {"      id-token: write # OIDC to the read-only role; this job runs the change's code\n", "      id-token: write # OIDC to the read-only role; this job runs the change's code\n      security-events: write\n"},
 		"a cancelled apply":                    {"      cancel-in-progress: false\n", "      cancel-in-progress: true\n"},
 		"no concurrency group for apply":       {"    concurrency:\n      group: terraform-production-apply\n      cancel-in-progress: false\n", ""},
 		"the unchecked plan applied":           {`--audit-log "$RUNNER_TEMP/planguard-audit.jsonl" "$PLAN"`, `--audit-log "$RUNNER_TEMP/planguard-audit.jsonl" tfplan`},
 		"a workflow group that cancels":        {"permissions:\n  contents: read\n\njobs:", "permissions:\n  contents: read\n\nconcurrency:\n  group: terraform-production-apply\n  cancel-in-progress: true\n\njobs:"},
+		// Review 5.
+		"no commit known applied, and it goes on":   {`[ -n "$last" ] || { echo "::error::no successful run`, `[ -n "$last" ] || true || { echo "::error::no successful run`},
+		"the compare only when a last run is known": {`            shas="$(gh api "repos/$GITHUB_REPOSITORY/compare/$last...$GITHUB_SHA"`, `            [ -z "$last" ] ||\n              shas="$(gh api "repos/$GITHUB_REPOSITORY/compare/$last...$GITHUB_SHA"`},
+		"the old warning instead of failing":        {`[ -n "$last" ] || { echo "::error::no successful run of this workflow on main and no PLANGUARD_LAST_APPLIED_SHA`, `[ -n "$last" ] || echo "::warning::no earlier successful run"; [ -n "$last" ] || { echo "::error::no successful run of this workflow on main and no PLANGUARD_LAST_APPLIED_SHA`},
+		"no bootstrap variable":                     {"          LAST_APPLIED: ${{ vars.PLANGUARD_LAST_APPLIED_SHA }}\n", ""},
+		"the bootstrap variable not a full SHA":     {`[ "${#LAST_APPLIED}" -eq 40 ] || {`, `[ "${#LAST_APPLIED}" -gt 0 ] || {`},
+		"any run's commit as the last applied":      {`[ "$merged" -gt 0 ] || {`, `[ "$merged" -ge 0 ] || {`},
+		"a merge into another branch as applied":    {` and .base.ref == \"main\")] | length`, `)] | length`},
+		"main's head through commits/main":          {`"repos/$GITHUB_REPOSITORY/git/ref/heads/main" --jq .object.sha`, `"repos/$GITHUB_REPOSITORY/commits/main" --jq .sha`},
+		"the author job cannot read contents":       {"      contents: read # main's head, the commits since the last apply (a private repository)\n", ""},
+		"an unanchored sparse pattern":              {"          sparse-checkout: /policy/\n", "          sparse-checkout: policy/\n"},
+		"a second sparse pattern":                   {"          sparse-checkout: /policy/\n", "          sparse-checkout: |\n            /policy/\n            infra/\n"},
+		"a repository secret in the author job":     {"          GH_TOKEN: ${{ github.token }}\n", "          GH_TOKEN: ${{ github.token }}\n          AWS_SECRET_ACCESS_KEY: ${{ secrets.AWS_SECRET_ACCESS_KEY }}\n"},
+		"a secret for every job":                    {"permissions:\n  contents: read\n\njobs:", "permissions:\n  contents: read\n\nenv:\n  TF_TOKEN: ${{ secrets.TF_TOKEN }}\n\njobs:"},
 	}
 	for name, m := range mutations {
 		if !strings.Contains(tf, m[0]) {
@@ -999,6 +1110,9 @@ func TestHardeningGitLab(t *testing.T) {
 		"the plan on a shared runner":       {"  tags: [planguard-protected]\n  variables:\n    GIT_STRATEGY: clone\n", "  variables:\n    GIT_STRATEGY: clone\n"},
 		"the apply on a shared runner":      {"    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *pinned\n    - *policy\n  script:", "    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  before_script:\n    - *pinned\n    - *policy\n  script:"},
 		"the default branch's plan fetches": {"    GIT_STRATEGY: clone\n", "    GIT_STRATEGY: fetch\n"},
+		// Review 5: the head is the exact ref, not any ref ending in refs/heads/main.
+		"a suffix match of the head ref": {`| awk -v ref="refs/heads/$CI_DEFAULT_BRANCH" '$2 == ref { print $1 }')"`, `| cut -f1)"`},
+		"a prefix match of the head ref": {`'$2 == ref { print $1 }'`, `'index($2, ref) == 1 { print $1 }'`},
 	}
 	if !strings.Contains(text, "ci_pipeline_variables_minimum_override_role=no_one_allowed") {
 		t.Error(".gitlab-ci.yml does not name the project setting that turns pipeline variables off (ci_pipeline_variables_minimum_override_role=no_one_allowed)")
@@ -1064,6 +1178,16 @@ author=$4`},
 		"no zip check":                   {`= 504b0304 ]`, `!= x ]`},
 		"a closed pull request":          {`.state == "open" and (.user.login | type) == "string" then .user.login`, `(.user.login | type) == "string" then .user.login`},
 		"the token on the command line":  {`-H @"$work/auth"`, `-H "Authorization: Bearer $(cat /etc/planguard/apply/vcs-token)"`},
+		// Review 5: the kept plans are capped.
+		"no cap on kept plans":          {`if [ "$kept" -ge "$max_kept_plans" ] || [ "$bytes" -gt "$max_kept_bytes" ]; then`, `if false; then`},
+		"a higher plan cap":             {"max_kept_plans=20 ", "max_kept_plans=200 "},
+		"a higher byte cap":             {"max_kept_bytes=4294967296 ", "max_kept_bytes=42949672960 "},
+		"no byte cap":                   {"max_kept_bytes=4294967296 ", "max_kept_bytes=0 "},
+		"over the cap, kept anyway":     {"nothing applied\" >&2\n\t\t\texit 2\n\t\tfi\n\t\tcp -- \"$work/tfplan\" \"$keep\"", "nothing applied\" >&2\n\t\tfi\n\t\tcp -- \"$work/tfplan\" \"$keep\""},
+		"expired plans never removed":   {` -mmin +"$keep_minutes" -exec rm -f -- {} + ||`, ` -mmin +"$keep_minutes" -print ||`},
+		"no lock":                       {`exec 9<"$keep_dir" && flock -w 60 9 ||`, `true ||`},
+		"the size of kept plans unread": {`[ ! -f "$f" ] || bytes=$((bytes + $(wc -c <"$f")))`, `:`},
+		"no record of kept plans":       {`>>/var/log/planguard/kept-plans.log &&`, `>/dev/null &&`},
 	}
 	for name, m := range wrapperMutations {
 		if !strings.Contains(wrapper, m[0]) {
@@ -1109,6 +1233,7 @@ func TestHardeningGuideAuthorStep(t *testing.T) {
 				if str(st["id"]) == "author" {
 					found++
 					wantNone(t, authorScriptProblems(fmt.Sprintf("%s (yaml block %d): the author step", s.file, i+1), str(st["run"])))
+					wantNone(t, authorEnvProblems(fmt.Sprintf("%s (yaml block %d)", s.file, i+1), []map[string]any{st}))
 				}
 			}
 		}
@@ -1177,6 +1302,64 @@ func TestHardeningGuides(t *testing.T) {
 	for _, l := range strings.Split(sec, "\n") {
 		if strings.HasPrefix(l, "- **") && !strings.Contains(l, "Skipped:") {
 			t.Errorf("checklist item does not say what breaks if skipped: %s", l)
+		}
+	}
+}
+
+// Review 5: what the examples cannot show in YAML, the guides and the
+// examples' own comments say: stored credentials are environment secrets of a
+// protected environment, never repository secrets (GitHub), and on GitLab
+// protected variables, protected branches and which tags may be protected;
+// the GitHub author job's bootstrap variable; the anchored sparse checkout;
+// GitLab's exact head ref; and the Atlantis approver's steps and the cap on
+// kept plans. Each is checked on the files and rejected on a copy without it.
+var review5Docs = map[string][]string{
+	"templates/guides/github-action.md": {
+		"Stored credentials are environment secrets of a protected environment, never repository",
+		"A repository secret reaches every workflow run", "required reviewers", "Prevent self-review",
+		"`PLANGUARD_LAST_APPLIED_SHA`", "the job fails and nothing is applied", "`GITHUB_TOKEN` has no such",
+		"`git/ref/heads/main`", "`sparse-checkout: /policy/`", "gitignore-style",
+	},
+	"templates/guides/ci.md": {
+		"never repository secrets", "*environment* secrets of `production` with required reviewers",
+		"protected branch **or protected tag**", "never a wildcard protected tag that developers may create",
+		"`PLANGUARD_LAST_APPLIED_SHA`", "at most 20 plans and 4 GiB", "`/policy/`, anchored",
+	},
+	"templates/guides/gitlab.md": {
+		"What \"protected\" reaches: branches and tags.", "**or a protected tag**", "*Allowed to create* = maintainers",
+		"never a wildcard", "awk compares the second", "`x/refs/heads/main`",
+	},
+	"templates/guides/atlantis.md": {
+		"**The approver's steps:**", "/var/log/planguard/kept-plans.log", "never from the author's side",
+		"`sha256sum tfplan` must print the hash of the log line", "**20 plans and 4 GiB in all**",
+		"removes expired", "never an unexpired one", "keeps nothing more, says so",
+	},
+	"templates/guides/security.md": {"GitHub\n    repository secret reaches every run", "protected variable reaches every pipeline of a protected branch or protected tag"},
+	"examples/integrations/github-actions/terraform.yml": {
+		"no cloud credential as a repository secret", "environment secrets of `production`",
+		"repository variable PLANGUARD_LAST_APPLIED_SHA, set once by an admin", "a tag ruleset",
+	},
+	"examples/integrations/gitlab/.gitlab-ci.yml": {"*or a protected tag*", "protect tags only where Allowed to create is maintainers"},
+}
+
+func docProblems(file, text string) []string {
+	var p []string
+	for _, want := range review5Docs[file] {
+		if !strings.Contains(text, want) {
+			p = append(p, fmt.Sprintf("%s lacks %q", file, want))
+		}
+	}
+	return p
+}
+
+func TestHardeningReview5Docs(t *testing.T) {
+	for file, wants := range review5Docs {
+		text := readExample(t, file)
+		wantNone(t, docProblems(file, text))
+		for _, w := range wants {
+			if strings.Contains(text, w) && len(docProblems(file, strings.ReplaceAll(text, w, ""))) == 0 {
+				t.Errorf("the checker accepts %s without %q", file, w)
+			}
 		}
 	}
 }

@@ -98,7 +98,7 @@ func TestRedteamGitHubApplyRefusesAnOldRun(t *testing.T) {
 		}
 	}
 	all := strings.Join(scripts, "\n")
-	if !strings.Contains(all, "commits/main") || !strings.Contains(all, `"$GITHUB_SHA"`) {
+	if !(strings.Contains(all, "commits/main") || strings.Contains(all, "git/ref/heads/main")) || !strings.Contains(all, `"$GITHUB_SHA"`) {
 		t.Error("terraform.yml: the apply job applies whatever commit its run was for: a re-run of an old run on main rolls production back (no check that GITHUB_SHA is still main's head)")
 	}
 }

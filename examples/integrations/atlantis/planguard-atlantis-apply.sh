@@ -28,8 +28,14 @@
 #   Who posted a comment does not matter: the signature does. (Only the first 100 comments are
 #   read: fewer approvals found only blocks.) Without one, the script keeps its private copy of
 #   the plan in /var/lib/planguard-plans/SHA256.tfplan (tfapply's, readable by the group
-#   planguard-approvers only) and says so: approvers fetch that file, inspect it and sign it
-#   with `planguard approve-plan --plan FILE`, which hashes the file itself;
+#   planguard-approvers only), logs that in /var/log/planguard/kept-plans.log and says so:
+#   approvers fetch that file, inspect it and sign it with `planguard approve-plan --plan FILE`,
+#   which hashes the file itself (docs/guides/atlantis.md, "The approver's steps");
+# - what it keeps is capped, since any caller can hand it plan after plan: at most
+#   max_kept_plans files and max_kept_bytes bytes in all in /var/lib/planguard-plans. A kept plan
+#   expires after keep_minutes; expired ones are removed before a new one is kept, an unexpired
+#   one never is (an approver may be inspecting it). Over the cap the new plan is not kept: the
+#   script says so and applies nothing. (It needs flock(1): util-linux, or busybox.)
 # - then `planguard apply` runs the gate on the same copy, with the policy, pin, Terraform and
 #   environment fixed here (sudo resets the environment), and applies exactly it.
 #
@@ -71,6 +77,10 @@ grep -qxF -e "$repo" /etc/planguard/repos ||
 	{ echo "planguard-atlantis-apply: '$repo' is not a repository this server applies (/etc/planguard/repos); nothing applied" >&2; exit 2; }
 api=https://api.github.com
 max_plan_bytes=536870912 # 512 MiB; a saved plan holds the state too: raise it if yours is larger
+keep_dir=/var/lib/planguard-plans # unapproved plans kept for approvers
+max_kept_plans=20                 # at most this many kept plans ...
+max_kept_bytes=4294967296         # ... and 4 GiB in all: a caller cannot fill the disk
+keep_minutes=1440                 # a kept plan expires after a day
 policy=/etc/planguard/planguard.hcl
 pin="$(cat /etc/planguard/planguard.hcl.sha256)"
 
@@ -123,15 +133,40 @@ status=0
 	--policy-sha256 "$pin" --author "$author" "$@" || status=$?
 if [ "$status" -eq 1 ]; then
 	# Too few: keep this very copy, the bytes the next apply checks, where approvers can fetch it
-	# and the atlantis user can neither write nor read it (/var/lib/planguard-plans: tfapply's,
-	# group planguard-approvers, mode 2750; a plan holds state and variable values). The approver
+	# and the atlantis user can neither write nor read it ($keep_dir: tfapply's, group
+	# planguard-approvers, mode 2750; a plan holds state and variable values). The approver
 	# copies it off the server, inspects it in a sandbox without their key, and signs that file
 	# with `planguard approve-plan --plan`, which computes its SHA-256 itself.
 	sum="$(sha256sum -- "$work/tfplan" | cut -d' ' -f1)"
-	keep="/var/lib/planguard-plans/$sum.tfplan"
-	cp -f -- "$work/tfplan" "$keep" && chmod 0640 -- "$keep" ||
-		{ echo "planguard-atlantis-apply: cannot keep the plan for approvers in $keep; nothing applied" >&2; exit 2; }
-	echo "planguard-atlantis-apply: to approve it, copy $keep off this server, inspect it where your key is not (terraform show, planguard check), then sign that file:" >&2
+	keep="$keep_dir/$sum.tfplan"
+	# One caller at a time decides what is kept (a lock on the directory itself).
+	exec 9<"$keep_dir" && flock -w 60 9 ||
+		{ echo "planguard-atlantis-apply: cannot lock $keep_dir; nothing applied" >&2; exit 2; }
+	# Expired plans go first; an unexpired one is never removed to make room.
+	find "$keep_dir" -maxdepth 1 -type f -name '*.tfplan' -mmin +"$keep_minutes" -exec rm -f -- {} + ||
+		{ echo "planguard-atlantis-apply: cannot remove expired plans from $keep_dir; nothing applied" >&2; exit 2; }
+	if [ ! -f "$keep" ]; then
+		kept=0
+		bytes="$(wc -c <"$work/tfplan")"
+		for f in "$keep_dir"/*; do
+			[ -e "$f" ] || continue
+			kept=$((kept + 1))
+			[ ! -f "$f" ] || bytes=$((bytes + $(wc -c <"$f")))
+		done
+		if [ "$kept" -ge "$max_kept_plans" ] || [ "$bytes" -gt "$max_kept_bytes" ]; then
+			echo "planguard-atlantis-apply: this plan is not kept for approvers: $keep_dir holds $kept unexpired plans, $bytes bytes with this one (at most $max_kept_plans plans and $max_kept_bytes bytes); kept plans expire after $keep_minutes minutes, or an administrator removes them; nothing applied" >&2
+			exit 2
+		fi
+		cp -- "$work/tfplan" "$keep" && chmod 0640 -- "$keep" ||
+			{ rm -f -- "$keep"; echo "planguard-atlantis-apply: cannot keep the plan for approvers in $keep; nothing applied" >&2; exit 2; }
+		# The wrapper's own record, for approvers: which pull request (the caller's word) and which
+		# author (the VCS's) a kept plan came with. The hash is the file's, computed here.
+		printf '%s %s#%s author=%s sha256=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$repo" "$pull" "$author" "$sum" >>/var/log/planguard/kept-plans.log &&
+			chmod 0640 -- /var/log/planguard/kept-plans.log ||
+			{ echo "planguard-atlantis-apply: cannot log the kept plan in /var/log/planguard/kept-plans.log; nothing applied" >&2; exit 2; }
+	fi
+	echo "planguard-atlantis-apply: no plan approval yet; this plan, SHA-256 $sum, is kept as $keep (a kept plan expires $keep_minutes minutes after it was first kept)." >&2
+	echo "To approve it, copy $keep off this server, check that sha256sum prints $sum, inspect it where your key is not (terraform show, planguard check), then sign that file:" >&2
 	echo "  planguard approve-plan --plan $sum.tfplan --scope SCOPE --key KEY --principal YOU --expires 1h --out plan-approval.json" >&2
 	echo "and post plan-approval.json in a planguard-plan-approval block on $repo#$pull" >&2
 fi

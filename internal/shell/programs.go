@@ -183,6 +183,7 @@ func init() {
 	add(&program{judge: (*analyzer).hash}, "hash")
 	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
 	add(&program{judge: (*analyzer).printf}, "printf")
+	add(&program{judge: (*analyzer).declare}, "declare", "typeset", "local", "export", "readonly")
 	add(&program{judge: (*analyzer).git, writes: true, reader: true}, "git")
 	// Editors run ex commands (`:!cmd` runs a shell): refused when given
 	// commands or fed standard input (editor.go).

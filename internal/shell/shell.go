@@ -316,6 +316,7 @@ func (a *analyzer) script(src string, depth int) {
 			// export/declare/typeset change the environment a later
 			// apply runs in (export TF_CLI_ARGS_apply=-destroy).
 			a.kinds = append(a.kinds, kindOther)
+			a.declClause(n) // attributes: attrs.go
 			nameref := n.Variant != nil && n.Variant.Value == "nameref"
 			for _, as := range n.Args {
 				if as.Naked && as.Name == nil && as.Value != nil {

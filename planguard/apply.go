@@ -231,9 +231,13 @@ TF_CLI_ARGS_apply words outside that list.`,
 	if err != nil {
 		return exitError, err
 	}
-	cmdArgs := applyCommand(append(stateArgs, extra...), pinned)
-	fmt.Fprintf(e.stderr, "planguard: running %s %s\n", bin, strings.Join(cmdArgs, " "))
-	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: e.stdout, Stderr: e.stderr})
+	// terraform reads the pinned copy (on Linux a sealed memfd it inherits
+	// as /dev/fd/3); the line for people names the file that was pinned.
+	childPlan, files := pin.ForChild(nil)
+	cmdArgs := applyCommand(append(stateArgs, extra...), childPlan)
+	shown := applyCommand(append(stateArgs, extra...), planPath)
+	fmt.Fprintf(e.stderr, "planguard: running %s %s (the copy pinned and checked, sha256 %s)\n", bin, strings.Join(shown, " "), sum)
+	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: e.stdout, Stderr: e.stderr, ExtraFiles: files})
 	var ee *exec.ExitError
 	var ie *tfexec.InterruptedError
 	switch {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,5 +76,81 @@ func TestHookBypassR17hookSymlinkFromEarlierCall(t *testing.T) {
 				t.Errorf("%s: allowed, want denied: %s", agent, cmd)
 			}
 		}
+	}
+}
+
+// Found by a second attacker review of the hook (r17hook4). Each spelling
+// below was answered allow by the hook; bashRun shows what real bash then
+// does with it (writes the policy or the agent's settings, or runs a
+// `terraform` that records its arguments).
+
+// bashRun runs command with bash in dir, as the agent's shell tool does
+// once the hook allowed it, with a `terraform` first on PATH that appends
+// its arguments to dir/terraform.ran (returned: what it was asked to do).
+func bashRun(t *testing.T, dir, command string, env ...string) string {
+	t.Helper()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	bin := t.TempDir()
+	ran := filepath.Join(dir, "terraform.ran")
+	os.Remove(ran)
+	os.WriteFile(filepath.Join(bin, "terraform"), []byte("#!/bin/sh\necho \"$*\" >> '"+ran+"'\n"), 0o755)
+	cmd := exec.Command(bash, "-c", command)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH")), env...)
+	out, _ := cmd.CombinedOutput()
+	t.Logf("bash -c %q:\n%s", command, out)
+	b, _ := os.ReadFile(ran)
+	return string(b)
+}
+
+// denied asserts every agent's hook denies command run in cwd.
+func (w hookWorld) denied(t *testing.T, cwd, command string) {
+	t.Helper()
+	for _, agent := range agentNames() {
+		code, out, _ := w.hook(t, agent, shellEvent(agent, cwd, command), nil)
+		if code == 0 && strings.TrimSpace(out) == "" {
+			t.Errorf("%s: allowed, want denied: %s", agent, command)
+		}
+	}
+}
+
+// `..` after a directory name is resolved by the kernel through that
+// directory: l → a/b makes l/../../.. the policy's directory, while the
+// path, cleaned as text, names a file above it. And a cwd reached through
+// a symbolic link has the parents of its target: ../../ROOT/.claude/… from
+// x/y/link (→ ROOT/infra) is the project's settings file, not x/ROOT/….
+func TestHookBypassR17hook4DotDotThroughLink(t *testing.T) {
+	w := newHookWorld(t)
+	root := filepath.Dir(w.dir)
+	os.MkdirAll(filepath.Join(w.dir, "a", "b"), 0o755)
+	os.Symlink(filepath.Join("a", "b"), filepath.Join(w.dir, "l"))
+	cmd := "echo pwned > l/../../../planguard.hcl"
+	w.denied(t, w.dir, cmd)
+	// The agent's file tools with the same path.
+	ev, _ := json.Marshal(map[string]any{"cwd": w.dir, "hook_event_name": "PreToolUse", "tool_name": "Write",
+		"tool_input": map[string]any{"file_path": w.dir + "/l/../../../planguard.hcl", "content": "x"}})
+	if code, out, _ := w.hook(t, "claude", string(ev), nil); code == 0 && out == "" {
+		t.Errorf("Write %s/l/../../../planguard.hcl: allowed, want denied", w.dir)
+	}
+	bashRun(t, w.dir, cmd)
+	if b, _ := os.ReadFile(w.policy); string(b) != "pwned\n" {
+		t.Errorf("bash did not reach the policy through l/..: %q", b)
+	}
+
+	w = newHookWorld(t)
+	root = filepath.Dir(w.dir)
+	os.MkdirAll(filepath.Join(root, ".claude"), 0o755)
+	linkDir := filepath.Join(t.TempDir(), "x", "y")
+	os.MkdirAll(linkDir, 0o755)
+	link := filepath.Join(linkDir, "link")
+	os.Symlink(w.dir, link)
+	cmd = "echo pwned > ../../" + filepath.Base(root) + "/.claude/settings.json"
+	w.denied(t, link, cmd)
+	bashRun(t, link, cmd)
+	if b, _ := os.ReadFile(filepath.Join(root, ".claude", "settings.json")); string(b) != "pwned\n" {
+		t.Errorf("bash did not write the project's settings from the linked cwd: %q", b)
 	}
 }

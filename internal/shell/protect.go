@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -9,6 +10,34 @@ import (
 
 // Protected files named through directories and globs: rm -rf .claude
 // removes the settings file inside, sed -i … settings.jso[n] edits it.
+
+// Climbs reports whether a path has a `..` after a directory name
+// (a/../b, /x/../y, ~/../z): the kernel resolves a/.. through a, which may
+// be a symbolic link to anywhere, so the path may name another file than
+// its text cleans to. Leading `..` components are resolved from the
+// working directory, as the hook resolves them (its Cwd is the real
+// directory, after symbolic links).
+func Climbs(p string) bool {
+	named := false
+	for _, c := range strings.Split(p, "/") {
+		switch c {
+		case "", ".":
+		case "..":
+			if named {
+				return true
+			}
+		default:
+			named = true
+		}
+	}
+	return false
+}
+
+// climbed is what the protected-file checks return for a path that
+// Climbs: the hook cannot tell which file it is, so it may be any.
+func climbed(p string) string {
+	return fmt.Sprintf("whatever %s leads to (a `..` after a directory name is resolved through that directory, which may be a symbolic link, not as the path reads: write the path without it)", p)
+}
 
 // holds returns the protected file p names or holds (p is a directory
 // above it), or "".
@@ -43,6 +72,9 @@ func (a *analyzer) holds(p string) string {
 func (a *analyzer) globNames(pattern string, dirs bool) string {
 	if pattern == "" {
 		return ""
+	}
+	if Climbs(pattern) {
+		return climbed(pattern)
 	}
 	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
 	var rc []string // after a cd, a relative pattern may start in any directory

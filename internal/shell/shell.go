@@ -718,6 +718,9 @@ func (a *analyzer) protected(p string) string {
 	if p == "" {
 		return ""
 	}
+	if Climbs(p) {
+		return climbed(p)
+	}
 	abs := a.resolve(p)
 	for _, q := range a.opts.Protected {
 		// EqualFold: macOS and Windows file systems ignore case.
@@ -737,6 +740,9 @@ func (a *analyzer) protected(p string) string {
 // protectedDir returns a protected file that copying src into dir would
 // overwrite, or "".
 func (a *analyzer) protectedDir(src, dir string) string {
+	if Climbs(dir) {
+		return climbed(dir)
+	}
 	for _, d := range a.paths(dir) {
 		for _, q := range a.opts.Protected {
 			if strings.EqualFold(path.Dir(q), d) && strings.EqualFold(path.Base(q), path.Base(src)) {

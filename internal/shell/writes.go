@@ -187,6 +187,9 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 // landsIn returns a protected file that copying src into the directory
 // dir would overwrite, or "".
 func (a *analyzer) landsIn(src tok, dir string) string {
+	if Climbs(dir) {
+		return climbed(dir)
+	}
 	if !src.dyn {
 		return a.protectedDir(src.s, dir)
 	}
@@ -210,6 +213,9 @@ func (a *analyzer) landsIn(src tok, dir string) string {
 // globLandsIn returns a protected file that copying src into a directory
 // the glob pattern matches would overwrite, or "".
 func (a *analyzer) globLandsIn(src tok, pattern string) string {
+	if Climbs(pattern) {
+		return climbed(pattern)
+	}
 	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
 	base := strings.ToLower(path.Base(src.s))
 	if src.dyn {
@@ -275,6 +281,9 @@ func (a *analyzer) linksProtected(argv []tok, targets []tok, link *tok, symbolic
 func (a *analyzer) writeDest(argv []tok, t tok, dirs bool) bool {
 	q := ""
 	switch {
+	case !t.dyn && Climbs(t.s):
+		a.refuse("`%s` writes %s, a path with `..` after a directory name: the kernel resolves it through that directory, which may be a symbolic link to anywhere (the policy, its allowed_signers, the agent's settings); write the path without `..` after a directory name", truncateTok(argv), t.s)
+		return true
 	case !t.dyn && dirs:
 		q = a.holds(t.s)
 	case !t.dyn:

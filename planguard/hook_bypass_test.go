@@ -86,7 +86,8 @@ func TestHookBypassR17hookSymlinkFromEarlierCall(t *testing.T) {
 
 // bashRun runs command with bash in dir, as the agent's shell tool does
 // once the hook allowed it, with a `terraform` first on PATH that appends
-// its arguments to dir/terraform.ran (returned: what it was asked to do).
+// its arguments and TF_CLI_ARGS* settings to dir/terraform.ran (returned:
+// what it was asked to do).
 func bashRun(t *testing.T, dir, command string, env ...string) string {
 	t.Helper()
 	bash, err := exec.LookPath("bash")
@@ -96,7 +97,7 @@ func bashRun(t *testing.T, dir, command string, env ...string) string {
 	bin := t.TempDir()
 	ran := filepath.Join(dir, "terraform.ran")
 	os.Remove(ran)
-	os.WriteFile(filepath.Join(bin, "terraform"), []byte("#!/bin/sh\necho \"$*\" >> '"+ran+"'\n"), 0o755)
+	os.WriteFile(filepath.Join(bin, "terraform"), []byte("#!/bin/sh\necho \"$* $(env | grep '^TF_CLI_ARGS' | tr '\\n' ' ')\" >> '"+ran+"'\n"), 0o755)
 	cmd := exec.Command(bash, "-c", command)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH")), env...)
@@ -152,5 +153,42 @@ func TestHookBypassR17hook4DotDotThroughLink(t *testing.T) {
 	bashRun(t, link, cmd)
 	if b, _ := os.ReadFile(filepath.Join(root, ".claude", "settings.json")); string(b) != "pwned\n" {
 		t.Errorf("bash did not write the project's settings from the linked cwd: %q", b)
+	}
+}
+
+// sudo and doas take NAME=VALUE operands before the command and set them
+// in its environment, as env does: TF_CLI_ARGS_init=-force-copy makes
+// init copy the state over another backend's; PATH=… makes planguard
+// apply run another terraform with the apply credentials. The same
+// command without the assignment stays allowed.
+func TestHookBypassR17hook4SudoAssignments(t *testing.T) {
+	w := newHookWorld(t)
+	self := hookExecutables()[0]
+	for _, cmd := range []string{
+		"sudo TF_CLI_ARGS_init=-force-copy terraform init",
+		"sudo -E TF_CLI_ARGS_init=-force-copy terraform init",
+		"sudo --preserve-env=PATH TF_CLI_ARGS=-force-copy terraform init",
+		"doas TF_CLI_ARGS_init=-force-copy terraform init",
+		"sudo GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0='terraform destroy -auto-approve;:' git status",
+		"sudo PATH=/tmp/evil:$PATH " + self + " apply --policy " + w.policy + " tfplan",
+		"sudo PLANGUARD_TERRAFORM=/tmp/evil " + self + " apply --policy " + w.policy + " tfplan",
+	} {
+		w.denied(t, w.dir, cmd)
+	}
+	for _, cmd := range []string{"sudo terraform init -input=false", "sudo " + self + " apply --policy " + w.policy + " tfplan"} {
+		if code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, cmd), nil); code != 0 || out != "" {
+			t.Errorf("refused, want allowed: %s\n%s%s", cmd, out, errs)
+		}
+	}
+	// What sudo does with the operand, where it can run without a password.
+	if err := exec.Command("sudo", "-n", "true").Run(); err != nil {
+		t.Logf("sudo cannot run here (%v): the effect is not shown", err)
+		return
+	}
+	bin := t.TempDir()
+	os.WriteFile(filepath.Join(bin, "tf"), []byte("#!/bin/sh\necho \"$TF_CLI_ARGS_init\" > '"+filepath.Join(w.dir, "seen")+"'\n"), 0o755)
+	bashRun(t, w.dir, "sudo -n TF_CLI_ARGS_init=-force-copy "+filepath.Join(bin, "tf")+" init")
+	if b, _ := os.ReadFile(filepath.Join(w.dir, "seen")); strings.TrimSpace(string(b)) != "-force-copy" {
+		t.Errorf("sudo did not pass TF_CLI_ARGS_init: %q", b)
 	}
 }

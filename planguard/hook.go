@@ -137,14 +137,14 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		return "", fmt.Errorf("resolve the event's cwd %s: %w", ev.cwd, err)
 	}
 	cwds := []string{realCwd}
-	if !shell.Climbs(ev.cwd) {
+	if !shell.Climbs("", ev.cwd) {
 		cwds = append(cwds, filepath.Clean(ev.cwd))
 	}
 	ev.cwd = filepath.Clean(ev.cwd)
 	protected := protectedFiles(policyAbs, pol.AllowedSignersPath, home, cwds...)
 	if !ev.isShell {
 		for _, f := range ev.files {
-			if shell.Climbs(f) {
+			if shell.Climbs(realCwd, f) {
 				return fmt.Sprintf("planguard: %s would write %s, a path with `..` after a directory name, which the kernel resolves through that directory (maybe a symbolic link to the policy, its allowed_signers or the agent's hook settings). Write the path without `..` after a directory name.", ev.tool, f), nil
 			}
 			p := f

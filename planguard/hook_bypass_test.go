@@ -192,3 +192,60 @@ func TestHookBypassR17hook4SudoAssignments(t *testing.T) {
 		t.Errorf("sudo did not pass TF_CLI_ARGS_init: %q", b)
 	}
 }
+
+// A variable assigned $(mktemp -d) is empty when mktemp fails (here
+// TMPDIR names no directory): "$t$POLICY" is then the policy itself.
+// And a function named mktemp prints whatever it likes.
+func TestHookBypassR17hook4EmptyMktemp(t *testing.T) {
+	w := newHookWorld(t)
+	policy, _ := os.ReadFile(w.policy)
+	for _, cmd := range []string{
+		`export TMPDIR=/nonexistent; t=$(mktemp -d); echo pwned > "$t` + w.policy + `"`,
+		`mktemp() { echo ` + filepath.Dir(w.policy) + `; }; t=$(mktemp -d); echo pwned > "$t/planguard.hcl"`,
+	} {
+		w.denied(t, w.dir, cmd)
+		bashRun(t, w.dir, cmd)
+		if b, _ := os.ReadFile(w.policy); string(b) != "pwned\n" {
+			t.Errorf("bash did not write the policy: %q\n%s", b, cmd)
+		}
+		os.WriteFile(w.policy, policy, 0o600)
+	}
+	// Writes under a temporary path that mktemp made stay allowed.
+	for _, cmd := range []string{`t=$(mktemp -d); echo x > "$t/out.json"; rm -rf "$t"`, `t=$(mktemp); terraform show -no-color tfplan > "$t"`} {
+		if code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, cmd), nil); code != 0 || out != "" {
+			t.Errorf("refused, want allowed: %s\n%s%s", cmd, out, errs)
+		}
+	}
+}
+
+// unset makes later words mean something else: "$d"../planguard.hcl is
+// safe../planguard.hcl to the hook, ../planguard.hcl to bash once d is
+// unset. An alias takes effect only from the next line bash reads (and
+// never in bash -c): `terraform` below is terraform. A function named
+// echo prints what it likes into the shell the hook read `echo ls` for.
+func TestHookBypassR17hook4UnsetAliasFunction(t *testing.T) {
+	w := newHookWorld(t)
+	policy, _ := os.ReadFile(w.policy)
+	os.WriteFile(filepath.Join(w.dir, "e.json"), []byte("pwned\n"), 0o600)
+	cmd := `d=safe; unset d; cp e.json "$d"../planguard.hcl`
+	w.denied(t, w.dir, cmd)
+	bashRun(t, w.dir, cmd)
+	if b, _ := os.ReadFile(w.policy); string(b) != "pwned\n" {
+		t.Errorf("bash did not write the policy: %q", b)
+	}
+	os.WriteFile(w.policy, policy, 0o600)
+	for _, cmd := range []string{
+		"alias terraform=echo; terraform destroy -auto-approve",
+		"echo() { printf 'terraform destroy -auto-approve'; }; echo ls | bash",
+	} {
+		w.denied(t, w.dir, cmd)
+		if ran := bashRun(t, w.dir, cmd); !strings.HasPrefix(ran, "destroy -auto-approve") {
+			t.Errorf("bash did not run terraform destroy: %q\n%s", ran, cmd)
+		}
+	}
+	for _, cmd := range []string{"unset TF_LOG", "alias ll='ls -l'; ll", "echo ls | bash"} {
+		if code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, cmd), nil); code != 0 || out != "" {
+			t.Errorf("refused, want allowed: %s\n%s%s", cmd, out, errs)
+		}
+	}
+}

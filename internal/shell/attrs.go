@@ -46,6 +46,11 @@ func (a *analyzer) declClause(d *syntax.DeclClause) {
 			words = append(words, t)
 		case as.Name != nil:
 			words = append(words, tok{s: as.Name.Value})
+			if as.Naked && as.Value == nil && as.Array == nil && (name == "local" || name == "declare" || name == "typeset") {
+				// local d: in a function, d is a new, empty variable,
+				// whatever the line assigned it before.
+				a.setUnknown(as.Name.Value)
+			}
 		}
 	}
 	a.declAttrs(name, words)

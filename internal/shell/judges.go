@@ -208,8 +208,8 @@ func heredocText(w *syntax.Word) string {
 // be known from the text.
 func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 	c, ok := st.Cmd.(*syntax.CallExpr)
-	if !ok || len(c.Args) == 0 {
-		return "", false
+	if !ok || len(c.Args) == 0 || len(c.Assigns) > 0 {
+		return "", false // PATH=… cat: another program
 	}
 	argv := a.words(c.Args)
 	for _, t := range argv {
@@ -236,6 +236,7 @@ func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 		}
 	case "cat":
 		if len(argv) == 1 {
+			a.pathRelied = append(a.pathRelied, "`cat` (its output piped into a shell)")
 			for _, r := range st.Redirs {
 				switch r.Op {
 				case syntax.Hdoc, syntax.DashHdoc:

@@ -183,6 +183,8 @@ func init() {
 	add(&program{judge: (*analyzer).goRun, short: "C", long: []string{"exec", "tags", "ldflags", "gcflags", "mod", "o", "p"}}, "go")
 	add(&program{judge: (*analyzer).alias}, "alias")
 	add(&program{judge: (*analyzer).hash}, "hash")
+	add(&program{judge: (*analyzer).unset}, "unset")
+	add(&program{judge: (*analyzer).enable}, "enable")
 	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
 	add(&program{judge: (*analyzer).printf}, "printf")
 	add(&program{judge: (*analyzer).declare}, "declare", "typeset", "local", "export", "readonly")

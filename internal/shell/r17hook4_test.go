@@ -33,6 +33,33 @@ func TestR17hook4DotDotAfterComponent(t *testing.T) {
 	}
 }
 
+func TestClimbs(t *testing.T) {
+	for _, c := range []struct {
+		cwd, p string
+		want   bool
+	}{
+		{"/work/infra", "x", false},
+		{"/work/infra", "../x", false},
+		{"/work/infra", "../../x/y", false},
+		{"/work/infra", "./../x", false},
+		{"/work/infra", "/work/infra/../x", false},
+		{"/work/infra", "/work/../x", false},
+		{"/work/infra", "/../x", false},
+		{"/work/infra", "l/../x", true},
+		{"/work/infra", "../l/../x", true},
+		{"/work/infra", "/work/infra/l/../x", true},
+		{"/work/infra", "/work/other/../x", true},
+		{"/work/infra", "/home/agent/../x", true},
+		{"", "../x", false},
+		{"", "l/../x", true},
+		{"", "/work/infra/../x", true},
+	} {
+		if got := Climbs(c.cwd, c.p); got != c.want {
+			t.Errorf("Climbs(%q, %q) = %v, want %v", c.cwd, c.p, got, c.want)
+		}
+	}
+}
+
 // The integer and nameref attributes persist for the rest of the shell:
 // every later assignment (plain, read, printf -v, mapfile, getopts, a for
 // loop, ${x:=…}) evaluates its value as arithmetic, or as a variable name,

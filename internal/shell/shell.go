@@ -155,6 +155,11 @@ type analyzer struct {
 	// freshVars: names a top-level `t=$(mktemp)` assigned (writes.go).
 	freshVars map[string]bool
 	topAssign map[*syntax.Assign]bool
+	// unsets counts the unset calls (builtins.go): allowed only alone.
+	unsets int
+	// pathRelied: output the hook read from a program looked up on PATH
+	// (cat | bash, $(mktemp)), which a PATH set in the line may change.
+	pathRelied []string
 }
 
 func (a *analyzer) refuse(format string, args ...any) {
@@ -175,6 +180,12 @@ func (a *analyzer) finish() {
 	}
 	if applies > 0 && (others > 0 || applies > 1) {
 		a.refuse("an apply of a saved plan must be the only command in the line (found %d other commands): run it on its own, e.g. `terraform apply tfplan`", others+applies-1)
+	}
+	if a.unsets > 0 && len(a.kinds) > a.unsets {
+		a.refuse("`unset` empties a variable or removes a function the rest of the line uses, so later words mean something else than the hook read (\"$d\"../x is ../x once d is unset): run unset in a command line of its own")
+	}
+	if _, set := a.vars["PATH"]; len(a.pathRelied) > 0 && (set || a.unknown["PATH"] || a.unknownEnv) {
+		a.refuse("the line sets PATH, so %s may run another program than the one whose output the hook read", strings.Join(a.pathRelied, ", "))
 	}
 }
 
@@ -302,6 +313,7 @@ func (a *analyzer) script(src string, depth int) {
 		case *syntax.FuncDecl:
 			if n.Name != nil {
 				a.redefined[n.Name.Value] = true
+				a.redefinesRelied(n.Name.Value, "a function")
 			}
 		}
 		return true
@@ -718,7 +730,7 @@ func (a *analyzer) protected(p string) string {
 	if p == "" {
 		return ""
 	}
-	if Climbs(p) {
+	if a.climbs(p) {
 		return climbed(p)
 	}
 	abs := a.resolve(p)
@@ -740,7 +752,7 @@ func (a *analyzer) protected(p string) string {
 // protectedDir returns a protected file that copying src into dir would
 // overwrite, or "".
 func (a *analyzer) protectedDir(src, dir string) string {
-	if Climbs(dir) {
+	if a.climbs(dir) {
 		return climbed(dir)
 	}
 	for _, d := range a.paths(dir) {

@@ -335,7 +335,7 @@ func (a *analyzer) planguardApply(c call, line string) kind {
 	// The policy as written, made absolute: a symlink the agent made to the
 	// policy is not followed (it could point elsewhere by the time planguard
 	// reads it); Options.Policy lists the hook's policy and its real path.
-	if Climbs(policy) {
+	if a.climbs(policy) {
 		a.refuse("`%s` names the policy %s, with `..` after a directory name, which the kernel resolves through that directory (maybe a symbolic link to another policy): run it with `--policy %s`", line, policy, a.opts.Policy)
 		return kindOther
 	}

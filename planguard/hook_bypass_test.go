@@ -249,3 +249,36 @@ func TestHookBypassR17hook4UnsetAliasFunction(t *testing.T) {
 		}
 	}
 }
+
+// The integer attribute makes every later assignment evaluate its value
+// as arithmetic, and a nameref makes an expansion read the variable its
+// value names: an array subscript there (a[$(…)]) runs its command
+// substitution. So does arithmetic over a command's output, and a
+// computed name given to printf -v. f holds such a subscript; bash runs
+// the destroy in every spelling.
+func TestHookBypassR17hook4ArithmeticAndAttributes(t *testing.T) {
+	w := newHookWorld(t)
+	os.WriteFile(filepath.Join(w.dir, "f"), []byte("a[$(terraform destroy -auto-approve)]\n"), 0o600)
+	os.WriteFile(filepath.Join(w.dir, "g"), []byte("$(terraform destroy -auto-approve)\n"), 0o600)
+	for _, cmd := range []string{
+		"declare -i x; x=$(cat f)",
+		"declare -i x; read x < f",
+		"\\declare -i x; x=$(cat f)",
+		"typeset -gi x; mapfile x < f",
+		"read v < f; declare -n r=$v; echo $r",
+		"echo $(( $(cat f) ))",
+		"a[$(cat f)]=1",
+		`k=$(cat g); printf -v "a[$k]" %s 1`,
+		`k=$(cat f); echo "${!k}"`,
+	} {
+		w.denied(t, w.dir, cmd)
+		if ran := bashRun(t, w.dir, cmd); !strings.HasPrefix(ran, "destroy -auto-approve") {
+			t.Errorf("bash did not run terraform destroy: %q\n%s", ran, cmd)
+		}
+	}
+	for _, cmd := range []string{"echo $(( $(wc -l <f) + 1 ))", "declare -a xs=(a b); echo \"${xs[@]}\""} {
+		if code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, cmd), nil); code != 0 || out != "" {
+			t.Errorf("refused, want allowed: %s\n%s%s", cmd, out, errs)
+		}
+	}
+}

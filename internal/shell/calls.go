@@ -97,6 +97,7 @@ func (a *analyzer) run(c call) kind {
 	}
 	if evaluators[name] {
 		a.wordsEval(argv) // printf -v 'a[$(…)]'
+		a.namesEval(name, argv)
 	}
 	p := lookup(name)
 	if contains(a.opts.Planguard, strings.TrimPrefix(cmd.s, "=")) {
@@ -136,6 +137,9 @@ func (a *analyzer) run(c call) kind {
 func (a *analyzer) computedProgram(c call) kind {
 	argv, cmd := c.argv, c.argv[0]
 	a.wordsEval(argv) // it may be printf -v
+	if cmd.kind == dynGlob && evaluators[baseName(cmd.src)] {
+		a.namesEval(baseName(cmd.src), argv) // [ -v "$k" ]: `[` reads as a glob
+	}
 	// ${x:-terraform} ${y:-destroy}: the line spells out the values bash
 	// runs when the variables are unset; judge the call with them too.
 	if alt, ok := a.withDefaults(argv); ok && c.depth < maxDepth {

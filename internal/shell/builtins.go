@@ -125,3 +125,34 @@ func (a *analyzer) enable(c call) kind {
 	}
 	return kindBenign
 }
+
+// set judges the set builtin: the keyword option (-k, -o keyword) makes
+// NAME=VALUE anywhere among a command's arguments set its environment
+// (terraform init TF_CLI_ARGS_init=-force-copy), which the hook reads as
+// arguments; an option computed at run time may be it. Options after
+// `--` or the first operand are positional parameters.
+func (a *analyzer) set(c call) kind {
+	args := c.argv[1:]
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		switch {
+		case t.s == "--" && !t.dyn || t.s == "-" && !t.dyn:
+			return kindOther
+		case t.dyn:
+			a.refuse("`%s`: an option computed at run time may be the keyword option (-k), which makes NAME=VALUE arguments set the environment", quoteArgs(c.argv))
+			return kindOther
+		case strings.HasPrefix(t.s, "-") && strings.ContainsRune(t.s, 'k'):
+			a.refuse("`%s`: the keyword option makes NAME=VALUE among any command's arguments set its environment (terraform init TF_CLI_ARGS_init=…), which the hook does not follow", quoteArgs(c.argv))
+			return kindOther
+		case (strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.s, "+")) && strings.HasSuffix(t.s, "o") && i+1 < len(args):
+			i++
+			if v := args[i]; v.dyn || v.s == "keyword" && t.s[0] == '-' {
+				a.refuse("`%s`: -o %s makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(c.argv), v)
+				return kindOther
+			}
+		case !strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "+"):
+			return kindOther // positional parameters
+		}
+	}
+	return kindOther
+}

@@ -371,7 +371,7 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 				}
 				opts = append(opts, o)
 			}
-		case p.assigns && !t.dyn && strings.Contains(s, "=") && isName(strings.SplitN(s, "=", 2)[0]):
+		case p.assigns && !t.dyn && strings.Contains(s, "=") && (isName(strings.SplitN(s, "=", 2)[0]) || strings.HasPrefix(s, "BASH_FUNC_")):
 			sets = append(sets, s)
 		default:
 			return opts, sets, args[i:]
@@ -576,6 +576,13 @@ func (a *analyzer) generic(name string, c call) {
 			if w, ok := namesRefused(argv[i+1:]); ok {
 				a.refuse("`%s` runs `%s %s` through %s: %s", truncateTok(argv), t.s, w, name, planOnly)
 				return
+			}
+			for _, o := range argv[1:i] {
+				// systemd-run --setenv=TF_CLI_ARGS_init=-force-copy terraform init
+				if !o.dyn && strings.Contains(o.s, "TF_CLI_ARGS") {
+					a.refuse("`%s`: %s may set %s for %s, which adds arguments the hook does not see", truncateTok(argv), name, o.s, t.s)
+					return
+				}
 			}
 		case b == "planguard":
 			if w, ok := namesRefused(argv[i+1:]); ok && (w == "approve" || w == "sign") {

@@ -37,8 +37,16 @@ func (a *analyzer) shell(c call) kind {
 			if s[0] == '-' && strings.ContainsRune(s[1:], 's') {
 				stdin = true
 			}
+			if s[0] == '-' && strings.ContainsRune(s[1:], 'k') || t.dyn {
+				a.refuse("`%s`: the shell's keyword option (-k) makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(argv))
+				return kindOther
+			}
 			if strings.ContainsAny(s[1:], "oO") {
 				i++ // -o OPTION
+				if s[0] == '-' && strings.ContainsRune(s[1:], 'o') && i < len(args) && (args[i].dyn || args[i].s == "keyword") {
+					a.refuse("`%s`: -o %s makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(argv), args[i])
+					return kindOther
+				}
 			}
 			continue
 		}

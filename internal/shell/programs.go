@@ -185,6 +185,7 @@ func init() {
 	add(&program{judge: (*analyzer).hash}, "hash")
 	add(&program{judge: (*analyzer).unset}, "unset")
 	add(&program{judge: (*analyzer).enable}, "enable")
+	add(&program{judge: (*analyzer).set}, "set")
 	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
 	add(&program{judge: (*analyzer).printf}, "printf")
 	add(&program{judge: (*analyzer).declare}, "declare", "typeset", "local", "export", "readonly")

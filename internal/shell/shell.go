@@ -390,6 +390,9 @@ func (a *analyzer) computed(name string) {
 	if promptVars[name] {
 		a.refuse("`%s` is set to a value computed at run time: the shell runs what a prompt variable holds", name)
 	}
+	if name == "IFS" {
+		a.refuse("`IFS` is set to a value computed at run time: unquoted expansions split where the hook cannot tell (x=terraform_destroy; $x under IFS=_)")
+	}
 	delete(a.vars, name)
 	delete(a.staticLoop, name)
 	if a.unknown == nil {

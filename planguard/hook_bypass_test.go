@@ -86,8 +86,8 @@ func TestHookBypassR17hookSymlinkFromEarlierCall(t *testing.T) {
 
 // bashRun runs command with bash in dir, as the agent's shell tool does
 // once the hook allowed it, with a `terraform` first on PATH that appends
-// its arguments and TF_CLI_ARGS* settings to dir/terraform.ran (returned:
-// what it was asked to do).
+// its arguments, then `|` and its TF_CLI_ARGS* settings, to
+// dir/terraform.ran (returned: what it was asked to do).
 func bashRun(t *testing.T, dir, command string, env ...string) string {
 	t.Helper()
 	bash, err := exec.LookPath("bash")
@@ -97,7 +97,7 @@ func bashRun(t *testing.T, dir, command string, env ...string) string {
 	bin := t.TempDir()
 	ran := filepath.Join(dir, "terraform.ran")
 	os.Remove(ran)
-	os.WriteFile(filepath.Join(bin, "terraform"), []byte("#!/bin/sh\necho \"$* $(env | grep '^TF_CLI_ARGS' | tr '\\n' ' ')\" >> '"+ran+"'\n"), 0o755)
+	os.WriteFile(filepath.Join(bin, "terraform"), []byte("#!/bin/sh\necho \"$* |$(env | grep '^TF_CLI_ARGS' | tr '\\n' ' ')\" >> '"+ran+"'\n"), 0o755)
 	cmd := exec.Command(bash, "-c", command)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH")), env...)
@@ -279,6 +279,27 @@ func TestHookBypassR17hook4ArithmeticAndAttributes(t *testing.T) {
 	for _, cmd := range []string{"echo $(( $(wc -l <f) + 1 ))", "declare -a xs=(a b); echo \"${xs[@]}\""} {
 		if code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, cmd), nil); code != 0 || out != "" {
 			t.Errorf("refused, want allowed: %s\n%s%s", cmd, out, errs)
+		}
+	}
+}
+
+// Siblings found while fixing the above: bash's keyword mode puts
+// NAME=VALUE arguments into the command's environment, and a computed IFS
+// splits an expansion the hook read as one word.
+func TestHookBypassR17hook4KeywordModeAndIFS(t *testing.T) {
+	w := newHookWorld(t)
+	for cmd, want := range map[string]string{
+		"set -k; terraform init TF_CLI_ARGS_init=-force-copy":                         "init |TF_CLI_ARGS_init=-force-copy",
+		"env SHELLOPTS=keyword bash -c 'terraform init TF_CLI_ARGS_init=-force-copy'": "init |TF_CLI_ARGS_init=-force-copy",
+		"IFS=$(printf _); x=terraform_destroy_-auto-approve; $x":                      "destroy -auto-approve |",
+		"systemd-run --setenv=TF_CLI_ARGS_init=-force-copy terraform init || true":    "",
+	} {
+		w.denied(t, w.dir, cmd)
+		if want == "" {
+			continue // systemd-run: not run here
+		}
+		if ran := bashRun(t, w.dir, cmd); strings.TrimSpace(ran) != want {
+			t.Errorf("bash ran terraform as %q, want %q\n%s", ran, want, cmd)
 		}
 	}
 }

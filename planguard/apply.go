@@ -62,9 +62,9 @@ func attestedRoom(ctx context.Context, tfBin string, e *env, pinned string) (*tf
 func runApply(e *env, args []string) (int, error) {
 	fs := newFlags("apply", "planguard apply [check flags] PLANFILE [-- terraform apply flags]",
 		`Check a saved plan and apply exactly that file when allowed. planguard pins the file
-(copies and hashes it), checks the copy, refuses if the original changed meanwhile, and
-runs 'terraform apply' on the pinned copy: no other plan can slip in between check and
-apply. With --attestation it verifies an attestation from an earlier 'check --attest'
+(copies and hashes it; on Linux into a sealed memory file no process can change), checks
+the copy, refuses if the original changed meanwhile, and runs 'terraform apply' on the
+pinned copy: no other plan can slip in between check and apply. With --attestation it verifies an attestation from an earlier 'check --attest'
 instead of checking again (for pipelines where check and apply run in separate jobs).
 
 It needs nothing but the plan file: show and apply run in a new private directory

@@ -125,7 +125,6 @@ func (w hookWorld) denied(t *testing.T, cwd, command string) {
 // x/y/link (→ ROOT/infra) is the project's settings file, not x/ROOT/….
 func TestHookBypassR17hook4DotDotThroughLink(t *testing.T) {
 	w := newHookWorld(t)
-	root := filepath.Dir(w.dir)
 	os.MkdirAll(filepath.Join(w.dir, "a", "b"), 0o755)
 	os.Symlink(filepath.Join("a", "b"), filepath.Join(w.dir, "l"))
 	cmd := "echo pwned > l/../../../planguard.hcl"
@@ -142,7 +141,7 @@ func TestHookBypassR17hook4DotDotThroughLink(t *testing.T) {
 	}
 
 	w = newHookWorld(t)
-	root = filepath.Dir(w.dir)
+	root := filepath.Dir(w.dir)
 	os.MkdirAll(filepath.Join(root, ".claude"), 0o755)
 	linkDir := filepath.Join(t.TempDir(), "x", "y")
 	os.MkdirAll(linkDir, 0o755)

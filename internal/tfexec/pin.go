@@ -2,8 +2,6 @@ package tfexec
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -109,27 +107,6 @@ func PinPlan(ctx context.Context, path string, lim Limits) (*Pinned, error) {
 
 // tooLarge is the error for a plan over the limit.
 func tooLarge(limit int64) error { return fmt.Errorf("the plan is larger than %d bytes", limit) }
-
-// copyBounded copies src (at most limit bytes, else an error) into a new
-// read-only file at path and returns their SHA-256.
-func copyBounded(path string, src io.Reader, limit int64) (string, error) {
-	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o400)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(out, h), src)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && n > limit {
-		err = tooLarge(limit)
-	}
-	if err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
 
 // ctxReader fails its reads once ctx has ended.
 type ctxReader struct {

@@ -52,8 +52,11 @@ func (p *Pinned) fill(src io.Reader, limit int64) error {
 		return fmt.Errorf("seal the pinned plan: %w", err)
 	}
 	seals, err := unix.FcntlInt(f.Fd(), unix.F_GET_SEALS, 0)
-	if err != nil || seals&pinSeals != pinSeals {
-		return fmt.Errorf("the pinned plan is not sealed (seals %#x): %v", seals, err)
+	if err != nil {
+		return fmt.Errorf("read the pinned plan's seals: %w", err)
+	}
+	if seals&pinSeals != pinSeals {
+		return fmt.Errorf("the pinned plan is not sealed (seals %#x)", seals)
 	}
 	fi, err := f.Stat()
 	if err != nil {

@@ -4,6 +4,8 @@ package tfexec
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,4 +27,25 @@ func pinCopy(_ context.Context, src io.Reader, limit int64) (*Pinned, error) {
 	}
 	p.SHA256 = sum
 	return p, nil
+}
+
+// copyBounded copies src (at most limit bytes, else an error) into a new
+// read-only file at path and returns their SHA-256.
+func copyBounded(path string, src io.Reader, limit int64) (string, error) {
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o400)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(out, h), src)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n > limit {
+		err = tooLarge(limit)
+	}
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

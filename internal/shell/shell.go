@@ -185,7 +185,13 @@ func (a *analyzer) finish() {
 		a.refuse("`unset` empties a variable or removes a function the rest of the line uses, so later words mean something else than the hook read (\"$d\"../x is ../x once d is unset): run unset in a command line of its own")
 	}
 	if _, set := a.vars["PATH"]; len(a.pathRelied) > 0 && (set || a.unknown["PATH"] || a.unknownEnv) {
-		a.refuse("the line sets PATH, so %s may run another program than the one whose output the hook read", strings.Join(a.pathRelied, ", "))
+		var progs []string
+		for _, p := range a.pathRelied {
+			if !contains(progs, p) {
+				progs = append(progs, p)
+			}
+		}
+		a.refuse("the line sets PATH (or variables whose names it computes), so %s may run another program than the one whose output the hook read", strings.Join(progs, ", "))
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
 
 // Limits bound a configuration sent to the runner.
@@ -167,6 +169,27 @@ func Collect(dir string, lim Limits) ([]File, error) {
 	return files, nil
 }
 
+// checkNesting refuses a file nested more deeply than nesting.Max before
+// anything parses it: the runner's own scans (providers, backend, file
+// functions) and the lock file reader parse every file the client sends,
+// and a deep enough nesting overflows their parsers' stack, which ends the
+// runner's process rather than the request.
+func checkNesting(f File) error {
+	var err error
+	switch {
+	case strings.HasSuffix(f.Path, ".tf.json"):
+		err = nesting.HCLJSON(f.Data)
+	case strings.HasSuffix(f.Path, ".json"):
+		err = nesting.JSON(f.Data)
+	default: // .tf, .tfvars, the lock file
+		err = nesting.HCL(f.Data)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Path, err)
+	}
+	return nil
+}
+
 func readBounded(p string, limit int64) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
@@ -211,6 +234,9 @@ func Materialize(dir string, files []File, lim Limits) error {
 		total += int64(len(f.Data))
 		if total > lim.MaxBytes {
 			return fmt.Errorf("the configuration is more than %d bytes", lim.MaxBytes)
+		}
+		if err := checkNesting(f); err != nil {
+			return err
 		}
 		if !strings.Contains(f.Path, "/") && (strings.HasSuffix(f.Path, ".tf") || strings.HasSuffix(f.Path, ".tf.json")) {
 			rootConfig = true

@@ -313,7 +313,10 @@ func runRunnerPlan(e *env, args []string) (int, error) {
 		`Send DIR's configuration (default the current directory) to the runner, which plans
 it with its own credentials and runs the gate. Sent: *.tf, *.tf.json, *.tfvars,
 *.tfvars.json below DIR (local modules) and DIR/.terraform.lock.hcl; never .terraform/,
-terraform.d/ or hidden directories. A symbolic link out of DIR is an error. The
+terraform.d/ or hidden directories. A symbolic link out of DIR is an error, and so
+is a .tofu or .tofu.json file (the runner plans only what Terraform and OpenTofu
+both load, and its checks read: write .tf or .tf.json) or a configuration file
+whose name starts with '#'. The
 output ends with 'plan sha256: HEX' and, last, 'plan id: ID' for 'runner apply'.
 Exit status: 0 the gate would allow, 1 it would block, 2 error.`,
 		`  planguard runner plan

@@ -211,12 +211,14 @@ func checkSnapshotNesting(entries []*zip.File) error {
 		switch {
 		case rest == "modules.json":
 			check = nesting.JSON
-		case !ConfigFileName(base):
-			continue // ExtractConfig refuses it
-		case strings.HasSuffix(base, ".json"):
+		case strings.HasSuffix(base, ".tf.json"), strings.HasSuffix(base, ".tofu.json"):
 			check = nesting.HCLJSON
-		default:
+		case strings.HasSuffix(base, ".tf"), strings.HasSuffix(base, ".tofu"):
+			// Every name the snapshot readers parse, including those
+			// ExtractConfig refuses (a leading '#').
 			check = nesting.HCL
+		default:
+			continue // no reader parses it
 		}
 		if total += e.UncompressedSize64; total > maxSnapshotTotal {
 			return fmt.Errorf("%w: the configuration snapshot holds more than %d bytes", ErrMalformed, maxSnapshotTotal)

@@ -63,6 +63,9 @@ func wanted(p string) error {
 		return fmt.Errorf("%q is more than %d directories deep", p, DefaultLimits.MaxDepth)
 	}
 	name := parts[len(parts)-1]
+	if err := refusedName(p, name); err != nil {
+		return err
+	}
 	for _, s := range configSuffixes {
 		if strings.HasSuffix(name, s) && len(name) > len(s) {
 			return nil
@@ -72,6 +75,38 @@ func wanted(p string) error {
 }
 
 func isWanted(p string) bool { return wanted(p) == nil }
+
+// refusedName refuses a file that Terraform or OpenTofu would load but
+// the runner's checks and the gate would read differently, rather than
+// leave it behind (the client) or out (the runner):
+//   - OpenTofu's .tofu and .tofu.json files, whatever the runner's binary.
+//     Terraform does not load them, so the plan would not be the one the
+//     agent wrote. OpenTofu 1.8 and later loads them, and a.tofu in place
+//     of a.tf: the runner's checks before init (providers, backend pin,
+//     file functions) and its reading of override files would have to
+//     follow that choice, by OpenTofu's version. The runner refuses them
+//     with either binary: write .tf and .tf.json files.
+//   - a name starting with '#': Terraform and OpenTofu load "#a.tf" (they
+//     skip only "#…#" names, editor files), but the gate's reader of the
+//     saved plan's configuration snapshot does not.
+func refusedName(p, name string) error {
+	switch {
+	case strings.HasSuffix(name, ".tofu") && len(name) > len(".tofu"), strings.HasSuffix(name, ".tofu.json") && len(name) > len(".tofu.json"):
+		return fmt.Errorf("%q is an OpenTofu-only file: the runner takes no .tofu or .tofu.json file (Terraform does not load them; OpenTofu 1.8+ loads them instead of the .tf file of the same name, which the runner's checks before init would not follow); rename it to .tf or .tf.json", p)
+	case strings.HasPrefix(name, "#") && isConfigName(name):
+		return fmt.Errorf("%q: Terraform loads a file whose name starts with '#', but planguard's reader of the plan's configuration snapshot does not; rename it", p)
+	}
+	return nil
+}
+
+func isConfigName(name string) bool {
+	for _, s := range configSuffixes {
+		if strings.HasSuffix(name, s) && len(name) > len(s) {
+			return true
+		}
+	}
+	return false
+}
 
 // Collect reads the configuration in dir as the client sends it: every
 // *.tf, *.tf.json, *.tfvars and *.tfvars.json file below dir (local module
@@ -129,6 +164,9 @@ func Collect(dir string, lim Limits) ([]File, error) {
 				return fmt.Errorf("%s is a symbolic link to %s, outside %s: the runner plans only what is in the directory", rel, target, dir)
 			}
 			src = target
+		}
+		if err := refusedName(rel, name); err != nil {
+			return err // loaded by OpenTofu or Terraform: not left behind silently
 		}
 		if !isWanted(rel) {
 			return nil // not part of a configuration

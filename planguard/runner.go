@@ -92,11 +92,16 @@ requests in flight; a second one interrupts them. SIGHUP reads the env file agai
 	auditLog := fs.String("audit-log", "", "append one JSON line per decision to `FILE` (default STATE_DIR/audit.jsonl)")
 	stateDir := fs.String("state-dir", "", "private `DIR` for plans (default $STATE_DIRECTORY, else a new temporary directory)")
 	ttl := fs.Duration("plan-ttl", runner.DefaultPlanTTL, "how long a plan id stays valid (`DURATION`)")
+	maxPlans := fs.Int("max-plans-per-uid", runner.DefaultMaxPlansPerUID, "plans one uid may have at once, made and not applied or expired (`N`)")
+	maxStateMiB := fs.Int64("max-state-mib", runner.DefaultMaxStateBytes>>20, "refuse new plans while the plans' directories take this many `MIB` of the state directory")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
 	if fs.NArg() != 0 {
 		return exitError, &usageError{msg: "runner serve takes no arguments", hint: "see 'planguard runner serve --help'"}
+	}
+	if *maxPlans < 1 || *maxStateMiB < 1 || *maxStateMiB > 1<<40 {
+		return exitError, &usageError{msg: "--max-plans-per-uid and --max-state-mib must be at least 1 (and --max-state-mib at most 2^40)", hint: "see 'planguard runner serve --help'"}
 	}
 	if *policyPath == "" || *envFile == "" {
 		return exitError, &usageError{msg: "runner serve needs --policy and --env-file", hint: "the env file holds the credentials; it may be empty when the runner's own environment has them"}
@@ -186,6 +191,9 @@ requests in flight; a second one interrupts them. SIGHUP reads the env file agai
 		DefaultHost: host,
 		PlanTTL:     *ttl,
 		Logger:      log,
+
+		MaxPlansPerUID: *maxPlans,
+		MaxStateBytes:  *maxStateMiB << 20,
 	})
 	if err != nil {
 		return exitError, err

@@ -3,6 +3,8 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -462,8 +464,10 @@ data "evil_secrets" "all" {}
 	}
 	// 6. The credential appears in no reply.
 	for _, r := range replies {
-		if strings.Contains(r, runnerSecret) {
-			t.Fatalf("a reply holds the runner's credential:\n%s", r)
+		for _, form := range []string{runnerSecret, base64.StdEncoding.EncodeToString([]byte(runnerSecret)), hex.EncodeToString([]byte(runnerSecret))} {
+			if strings.Contains(r, form) {
+				t.Fatalf("a reply holds the runner's credential (%s):\n%s", form, r)
+			}
 		}
 	}
 

@@ -72,11 +72,14 @@ func defaultSocket(e *env) string {
 func runRunnerServe(e *env, args []string) (int, error) {
 	fs := newFlags("runner serve", "planguard runner serve --socket PATH --policy FILE --env-file FILE --allow-uid UID [flags]",
 		`Serve plans and applies on a Unix socket for the uids given. The credentials in
---env-file reach Terraform's providers only: the runner refuses to start when the
-file sets TF_VAR_* (the configuration could print those), redacts every value (of
-6 bytes or more) from its replies, and refuses a configuration that needs a provider the policy's
-providers list does not allow. SIGTERM or SIGINT stops accepting and waits for the
-requests in flight; a second one interrupts them. SIGHUP reads the env file again.`,
+--env-file are the environment of the runner's Terraform: every provider it starts,
+the backend (which the policy's state block pins) and terraform_remote_state use
+them; the configuration never sees them as values: the runner refuses to start when
+the file sets TF_VAR_* (the configuration could print those), redacts every value (of
+6 bytes or more; also base64, hex, URL- and JSON-escaped) from its replies, and
+refuses a configuration that needs a provider the policy's providers list does not
+allow. SIGTERM or SIGINT stops accepting and waits for the requests in flight; a
+second one interrupts them. SIGHUP reads the env file again.`,
 		`  planguard runner serve --socket /run/planguard/runner.sock --socket-group agents \
     --policy /etc/planguard/planguard.hcl --env-file /etc/planguard/runner.env \
     --allow-uid "$(id -u agent)" --audit-log /var/log/planguard/runner.jsonl

@@ -518,6 +518,7 @@ data "evil_secrets" "all" {}
 		"plan allow uid=" + a, "apply block uid=" + a, "show shown uid=" + a, "apply applying uid=" + a, "apply applied uid=" + a,
 		"apply refused uid=" + a,
 		"plan allow uid=" + a, "apply block uid=" + a,
+		"show shown uid=" + strconv.Itoa(agent2.uid), "apply refused uid=" + strconv.Itoa(agent2.uid),
 		"plan block uid=" + a, "apply block uid=" + a,
 		"plan refused uid=" + a,
 		"plan refused uid=" + a,

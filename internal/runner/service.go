@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -658,8 +659,11 @@ func plansDiskUsage(dir string) (int64, error) {
 			continue
 		}
 		err := filepath.WalkDir(filepath.Join(dir, e.Name()), func(_ string, d os.DirEntry, err error) error {
-			if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
 				return nil // removed meanwhile: nothing to count
+			}
+			if err != nil {
+				return err
 			}
 			if d.Type().IsRegular() {
 				if fi, err := d.Info(); err == nil {

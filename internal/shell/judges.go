@@ -76,7 +76,7 @@ func (a *analyzer) shell(c call) kind {
 			a.refuse("`%s`: runs a script whose name is computed at run time (process substitution, a variable), which the hook cannot see", quoteArgs(argv))
 		}
 		a.looseArgs(argv) // a script may write the files it is given
-		return kindOther   // a script file: out of the hook's sight (see the guide)
+		return kindOther  // a script file: out of the hook's sight (see the guide)
 	}
 	return a.stdinScript(argv, st, depth, !c.fed)
 }

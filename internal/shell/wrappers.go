@@ -63,7 +63,7 @@ func (a *analyzer) unknownRuns(name string, c call) {
 		}
 		b := baseName(t.s)
 		switch {
-		case toolPath(t) != "" && !tfSubcommandFollows(argv[i+1:]):
+		case toolPath(t) != "" && !inspectOnly[name] && !tfSubcommandFollows(argv[i+1:]):
 			// gzip -c /usr/local/bin/terraform: the binary as a file.
 			a.refuse("`%s` reads %s, a Terraform-family program's binary, and could copy it to a name the hook does not know", truncateTok(argv), t.s)
 			return

@@ -390,8 +390,8 @@ var inspectOnly = map[string]bool{"ls": true, "stat": true, "file": true, "which
 // under another name it would run unrecognised. Wrappers name the binary
 // to run it; that call is judged as the program itself.
 func (a *analyzer) readsTool(p *program, name string, argv []tok) {
-	if inspectOnly[name] || p.copies || !(p.reader || p.writes || p.interp) {
-		return // copiesTool judges the copiers; wrappers run it
+	if inspectOnly[name] || p.copies || p == programs["bash"] || !(p.reader || p.writes || p.interp) {
+		return // copiesTool judges the copiers; wrappers and shells run it
 	}
 	for _, t := range argv[1:] {
 		if t.dyn && t.w != nil && t.kind == dynOutput && a.looksUpTool(t.w) {

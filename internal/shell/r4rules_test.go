@@ -74,6 +74,7 @@ func TestR4ShellFilledValues(t *testing.T) {
 		"f() { g; }; g() { sh; }; f <<< 'x'",
 		"alias py=python3; py <<< 'import os'",
 		"f() { sh; }; f() { :; }; f <<< x",
+		"f() { f() { sh; }; :; }; f; f <<< x",
 	} {
 		wantRefused(t, cmd)
 	}

@@ -163,7 +163,7 @@ type analyzer struct {
 	// funcs: the bodies of the functions the line defines; fedFuncs: those
 	// being judged as fed; lineWritten: files the line's redirections
 	// write (specialvars.go).
-	funcs       map[string]*syntax.Stmt
+	funcs       map[string][]*syntax.Stmt
 	fedFuncs    map[string]bool
 	lineWritten map[string]bool
 }

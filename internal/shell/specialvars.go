@@ -120,18 +120,14 @@ func (a *analyzer) tildeDynamic(w *syntax.Word) bool {
 // is one the line made).
 func (a *analyzer) prepass(f *syntax.File) {
 	if a.funcs == nil {
-		a.funcs = map[string]*syntax.Stmt{}
+		a.funcs = map[string][]*syntax.Stmt{}
 		a.lineWritten = map[string]bool{}
 	}
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.FuncDecl:
 			if n.Name != nil && n.Body != nil {
-				if _, dup := a.funcs[n.Name.Value]; dup {
-					a.funcs[n.Name.Value] = &syntax.Stmt{} // two bodies: neither is known
-				} else {
-					a.funcs[n.Name.Value] = n.Body
-				}
+				a.funcs[n.Name.Value] = append(a.funcs[n.Name.Value], n.Body)
 			}
 		case *syntax.Redirect:
 			switch n.Op {
@@ -155,12 +151,8 @@ func (a *analyzer) prepass(f *syntax.File) {
 // its standard input fed (f <<< …, … | f): the shell, interpreter or init
 // inside reads that input.
 func (a *analyzer) fedFunction(name string, c call) {
-	body := a.funcs[name]
-	if body == nil || c.depth >= maxDepth || a.fedFuncs[name] {
-		return
-	}
-	if body.Cmd == nil {
-		a.refuse("`%s` is defined twice in the line and called with its standard input fed: the hook cannot tell which body reads it", name)
+	bodies := a.funcs[name]
+	if len(bodies) == 0 || c.depth >= maxDepth || a.fedFuncs[name] {
 		return
 	}
 	if a.fedFuncs == nil {
@@ -170,12 +162,14 @@ func (a *analyzer) fedFunction(name string, c call) {
 	defer delete(a.fedFuncs, name)
 	defer func(old call) { a.outer = old }(a.outer)
 	a.outer = call{chdir: c.chdir, each: c.each, fed: true, assigns: c.assigns}
-	syntax.Walk(body, func(n syntax.Node) bool {
-		if ce, ok := n.(*syntax.CallExpr); ok {
-			a.callExpr(ce, c.depth+1)
-		}
-		return true
-	})
+	for _, body := range bodies { // defined more than once: each may be the one called
+		syntax.Walk(body, func(n syntax.Node) bool {
+			if ce, ok := n.(*syntax.CallExpr); ok {
+				a.callExpr(ce, c.depth+1)
+			}
+			return true
+		})
+	}
 }
 
 // lineMade refuses running a program from a path the line itself writes

@@ -33,8 +33,10 @@ func namesRefused(argv []tok) (string, bool) {
 		if refusedWords[w] {
 			return t.s, true
 		}
-		if f := initMigrates(argv[i+1:]); w == "init" && f != "" {
-			return t.s + " " + f, true
+		if w == "init" {
+			if f := initMigrates(argv[i+1:]); f != "" {
+				return t.s + " " + f, true
+			}
 		}
 		if i+1 < len(argv) && !argv[i+1].dyn {
 			next := strings.ToLower(argv[i+1].s)

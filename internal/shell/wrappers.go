@@ -18,9 +18,10 @@ var shellOnly = map[string]bool{"alias": true, "hash": true, "read": true, "mapf
 	"getopts": true, "source": true, ".": true, "eval": true, "trap": true, "compgen": true, "complete": true,
 	"bind": true, "exec": true, "builtin": true, "noglob": true, "nocorrect": true, "-": true}
 
-// maxWrapped bounds the calls judged behind unknown programs in one line:
-// each argument naming a program starts one, and those may do the same.
-const maxWrapped = 2048
+// maxWrapped bounds the words of the calls judged behind unknown programs
+// in one line: each argument naming a program starts one, over the words
+// that follow it, and those may do the same.
+const maxWrapped = 1 << 15
 
 // wraps reports whether an argument of an unknown program names a program
 // the hook judges by what it runs: a Terraform-family program, planguard,
@@ -68,10 +69,8 @@ func (a *analyzer) unknownRuns(name string, c call) {
 			a.refuse("`%s` reads %s, a Terraform-family program's binary, and could copy it to a name the hook does not know", truncateTok(argv), t.s)
 			return
 		case a.wraps(t.s):
-			if a.wrapped++; a.wrapped > maxWrapped {
-				if a.wrapped == maxWrapped+1 {
-					a.refuse("`%s`: the line names more programs behind programs the hook does not know than it checks (%d)", truncateTok(argv), maxWrapped)
-				}
+			if a.wrapped += len(argv) - i; a.wrapped > maxWrapped {
+				a.refuse("the line names more programs behind programs the hook does not know than it checks (%d words): split it into shorter commands", maxWrapped)
 				return
 			}
 			a.run(c.inner(argv[i:]))

@@ -107,6 +107,7 @@ var agents = map[string]*agentProtocol{
 	"cursor": {
 		call:       shellEventCall,
 		shellTools: map[string]string{"": "command"},
+		history:    true, // the agent's terminal may be an interactive shell
 		deny: func(reason string) any {
 			return map[string]any{"permission": "deny", "user_message": reason, "agent_message": reason}
 		},

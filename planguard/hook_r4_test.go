@@ -53,11 +53,13 @@ func TestHookGeminiDirKeysAndCopilotHistory(t *testing.T) {
 	} else if !strings.Contains(out, "directory") {
 		t.Errorf("gemini: reason does not name the key: %s", out)
 	}
-	code, out, errs := w.hook(t, "copilot", shellEvent("copilot", w.dir, "echo x; !!"), nil)
-	if r := denyReason(t, "copilot", code, out, errs); !strings.Contains(r, "history expansion") {
-		t.Errorf("copilot !!: %s", r)
+	for _, agent := range []string{"copilot", "cursor"} {
+		code, out, errs := w.hook(t, agent, shellEvent(agent, w.dir, "echo x; !!"), nil)
+		if r := denyReason(t, agent, code, out, errs); !strings.Contains(r, "history expansion") {
+			t.Errorf("%s !!: %s", agent, r)
+		}
 	}
-	for _, agent := range []string{"claude", "gemini", "cursor"} {
+	for _, agent := range []string{"claude", "gemini"} {
 		if code, out, _ := w.hook(t, agent, shellEvent(agent, w.dir, "echo x; echo !!"), nil); code != 0 || out != "" {
 			t.Errorf("%s: echo !! refused: %s", agent, out)
 		}

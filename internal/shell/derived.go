@@ -585,9 +585,10 @@ func awkRedirect(s string) (string, bool) {
 		c := s[i]
 		switch {
 		case inStr:
-			if c == '\\' {
+			switch c {
+			case '\\':
 				i++
-			} else if c == '"' {
+			case '"':
 				inStr = false
 			}
 		case c == '"':

@@ -52,6 +52,23 @@ func (a *analyzer) protectedDirOf(p string, own bool) string {
 	return ""
 }
 
+// globOwnDir returns a protected file whose own directory (protectedDirOf)
+// a glob pattern may match (.cl*, .git*/hooks).
+func (a *analyzer) globOwnDir(pattern string) string {
+	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
+	for _, q := range a.opts.Protected {
+		d := path.Dir(q)
+		if a.ancestorOfCwd(d) {
+			continue
+		}
+		dc := strings.Split(strings.TrimPrefix(strings.ToLower(d), "/"), "/")
+		if len(dc) == len(pc) && componentsMatch(pc, dc) {
+			return q
+		}
+	}
+	return ""
+}
+
 // derivedName returns a protected file that a name derived from p is: p
 // without a compression suffix (what gunzip, unxz, zstd -d write), or, when
 // suffixed, p with any suffix (a backup DEST+SUFFIX, csplit's PREFIX+NN).
@@ -128,6 +145,9 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 			if t.w != nil && t.kind == dynGlob {
 				pat := globPattern(t.w)
 				if q := a.globNames(pat, false); q != "" {
+					return refuse(q)
+				}
+				if q := a.globOwnDir(pat); q != "" {
 					return refuse(q)
 				}
 				for _, s := range compressSuffixes {

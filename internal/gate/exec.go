@@ -71,8 +71,12 @@ func judgeProviderCode(in Input, r *Report) {
 }
 
 // BlockedByProviderCode reports whether the report blocks because of a
-// provider command or a data source read during the apply.
+// provider command, a data source read during the apply, or a
+// terraform_remote_state data source.
 func (r *Report) BlockedByProviderCode() bool {
+	if r.BlockedByRemoteState() {
+		return true
+	}
 	for _, c := range r.ProviderCommands {
 		if !c.Allowed {
 			return true

@@ -48,6 +48,9 @@ type (
 	ProviderCommand = planformat.ProviderCommand
 	// ApplyRead is a data source read during the apply.
 	ApplyRead = planformat.ApplyRead
+	// RemoteState is a terraform_remote_state data source of the
+	// configuration.
+	RemoteState = planformat.RemoteState
 	// ActionInvocation is one action the plan invokes.
 	ActionInvocation = planformat.ActionInvocation
 )

@@ -1020,6 +1020,14 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		}
 		c.PriorID = string(b)
 	}
+	if id, ok := d.lookup(&rc.after, "id"); ok && id[0] == '"' {
+		d.sub.reset(id)
+		b, err := d.sub.stringBytes()
+		if err != nil {
+			return nil, nil, err
+		}
+		c.AfterID = string(b)
+	}
 	needApproval := approvals && planformat.ApprovalPlanned(rc.Type, kind, afterNull, allUnknown)
 	if kind != KindUpdate && kind != KindReplace && !needApproval {
 		return c, nil, nil

@@ -27,6 +27,7 @@ var (
 			{Type: "allow_actions", LabelNames: []string{"name"}},
 			{Type: "runner"},
 			{Type: "provider_exec"},
+			{Type: "remote_state"},
 		},
 	}
 	trustSchema = &hcl.BodySchema{
@@ -106,6 +107,7 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 		}
 	}
 	diags = append(diags, decodeState(p, state)...)
+	diags = append(diags, decodeRemoteStates(p, content)...)
 	diags = append(diags, decodeLockFile(p, content)...)
 	diags = append(diags, decodeProvisioning(p, content)...)
 	diags = append(diags, decodeProviderExec(p, content)...)

@@ -89,6 +89,10 @@ type Policy struct {
 	// State is the state block (the backend, configuration and workspace
 	// a saved plan must record); nil when the policy has none.
 	State *StatePin
+	// RemoteStates are the remote_state blocks, in file order: the
+	// terraform_remote_state data sources a plan may read (see
+	// remotestate.go); nil when none.
+	RemoteStates []*StatePin
 	// LockFilePath is lock_file, cleaned and resolved like the trust file;
 	// "" when the policy sets none.
 	LockFilePath string

@@ -210,6 +210,8 @@ type ConfigInfo struct {
 	commands  []ProviderCommand
 	reads     []ApplyRead
 	cands     []runCand
+	// remoteStates are the terraform_remote_state data sources.
+	remoteStates []RemoteState
 }
 
 // NoteProviderConfig records a provider configuration (its key in
@@ -315,6 +317,8 @@ func (ci *ConfigInfo) Finish(p *Plan) error {
 	sort.SliceStable(ci.commands, func(i, j int) bool { return ci.commands[i].Name < ci.commands[j].Name })
 	p.ProviderCommands = ci.commands
 	p.ApplyReads = ci.reads
+	sort.SliceStable(ci.remoteStates, func(i, j int) bool { return ci.remoteStates[i].Address < ci.remoteStates[j].Address })
+	p.RemoteStates = ci.remoteStates
 	byAddr := map[string][]Provisioner{}
 	for _, r := range ci.resources {
 		byAddr[r.Address] = append(byAddr[r.Address], r.Provisioners...)

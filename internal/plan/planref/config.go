@@ -66,6 +66,7 @@ func (d *jsonReader) configModule(ci *planformat.ConfigInfo, what, prefix string
 				rw := fmt.Sprintf("%s.resources[%d]", what, i)
 				var typ, nam string
 				var provs []planformat.Provisioner
+				var exprs []byte
 				_, err := d.object(rw, false, func(key string) error {
 					var err error
 					switch key {
@@ -73,6 +74,10 @@ func (d *jsonReader) configModule(ci *planformat.ConfigInfo, what, prefix string
 						typ, err = d.str(rw+".type", true)
 					case "name":
 						nam, err = d.str(rw+".name", true)
+					case "mode":
+						_, err = d.str(rw+".mode", true)
+					case "expressions":
+						exprs, err = d.raw()
 					case "provisioners":
 						err = d.array(rw+".provisioners", true, func(j int) error {
 							pw := fmt.Sprintf("%s.provisioners[%d]", rw, j)
@@ -107,6 +112,15 @@ func (d *jsonReader) configModule(ci *planformat.ConfigInfo, what, prefix string
 				})
 				if err != nil {
 					return err
+				}
+				if typ == planformat.RemoteStateType && exprs != nil {
+					v, err := planformat.DecodeExpression(exprs, name(rw+".expressions"))
+					if err != nil {
+						return err
+					}
+					if _, ok := v.(map[string]any); !ok && v != nil {
+						return fmt.Errorf("%w: %s.expressions is not an object", planformat.ErrMalformed, rw)
+					}
 				}
 				return ci.AddResource(prefix, typ, nam, provs, name(rw))
 			})
@@ -254,6 +268,16 @@ func fullModule(ci *planformat.ConfigInfo, m *tfjson.ConfigModule, prefix string
 		}
 		if err := ci.AddResource(prefix, r.Type, r.Name, provs, name(fmt.Sprintf("resources[%d]", i))); err != nil {
 			return err
+		}
+		if r.Type == planformat.RemoteStateType {
+			var exprs map[string]any
+			if r.Expressions != nil {
+				exprs = make(map[string]any, len(r.Expressions))
+				for k, e := range r.Expressions {
+					exprs[k] = genericExpr(e)
+				}
+			}
+			ci.NoteRemoteState(prefix, string(r.Mode), r.Type, r.Name, exprs)
 		}
 	}
 	for call, mc := range m.ModuleCalls {

@@ -421,8 +421,8 @@ func (d *jsonReader) stateValues(key string) (managed bool, err error) {
 // tokChange is one resource change as read, before classification.
 type tokChange struct {
 	planformat.Header
-	before, after, afterUnknown    json.RawMessage
-	beforeIdentity, importIdentity string
+	before, after, afterUnknown                   json.RawMessage
+	beforeIdentity, afterIdentity, importIdentity string
 }
 
 // deferredChange reads one deferred_changes element.
@@ -525,7 +525,7 @@ func (d *jsonReader) resourceChange(what string, approvals bool) (*planformat.Ch
 				case "before_identity":
 					rc.beforeIdentity, err = d.identity(field + ".before_identity")
 				case "after_identity":
-					_, err = d.identity(field + ".after_identity")
+					rc.afterIdentity, err = d.identity(field + ".after_identity")
 				default:
 					if err = planformat.CaseVariant([]byte(key), planformat.Keys.Change, name(field)); err == nil {
 						err = d.skip()
@@ -586,6 +586,13 @@ func (rc *tokChange) build(what string, approvals bool) (*planformat.Change, *pl
 			c.PriorID = s
 		}
 	}
+	if id, ok := after["id"]; ok {
+		var s string
+		if len(id) > 0 && id[0] == '"' && json.Unmarshal(id, &s) == nil {
+			c.AfterID = s
+		}
+	}
+	c.AfterIdentity = rc.afterIdentity
 	if kind == planformat.KindUpdate || kind == planformat.KindReplace {
 		if c.ChangedAttributes, err = planformat.ChangedRaw(before, after, unknown, allUnknown, name(what)); err != nil {
 			return nil, nil, err

@@ -220,7 +220,7 @@ func TestRedteam21dApplyOutputIsWorkflowCommands(t *testing.T) {
 // missing, misnamed, or created as a secret instead of a variable (vars.X
 // reads variables only): the apply then runs unpinned, silently, where the
 // pin is the guard behind CODEOWNERS (the checklist's "the policy pinned with
-// --policy-sha256"). `--author ”` is an error for the same reason; an empty
+// --policy-sha256"). An empty --author is an error for the same reason; an empty
 // pin given on the command line should be too (exit 2), or the apply step
 // should refuse an empty PLANGUARD_POLICY_SHA256 before it runs.
 func TestRedteam21dEmptyPolicyPinIsNoPin(t *testing.T) {

@@ -66,67 +66,86 @@ func writeR21d(t *testing.T, path, content string) {
 
 // Finding 1 (high). A file the change writes during the apply becomes code
 // that runs in the apply job, with the apply's credentials, and the gate
-// allows it under every documented pin (lock_file, providers).
+// allows it under every documented pin (lock_file, providers). Only creates
+// are in the plan: "No destructive changes", ALLOWED.
 //
-// hashicorp/local's local_file and hashicorp/aws are in most trusted lock
-// files. A merged change (or the main plan job's plan-time code, which makes
-// the plan) adds:
+// hashicorp/local's local_file is in most trusted lock files. It writes a
+// file while the apply runs, and a provider configuration that references
+// that resource (any argument: host, region, …) is configured, and its
+// plugin launched, only after the file exists. Two routes, both reproduced
+// here with Terraform 1.11.4 through `planguard apply` (stand-ins:
+// testdata/credproc is local_file plus hashicorp/aws's shared-config lookup;
+// e2e/testprovider is any other provider):
 //
-//	resource "local_file" "cfg" { filename = "cfg.ini", content = "[profile ci]\ncredential_process = sh -c '…'" }
-//	provider "aws" { alias = "x", shared_config_files = [local_file.cfg.filename], profile = "ci" }
+//   - (a) credential_process: `provider "aws" { shared_config_files =
+//     [local_file.cfg.filename], profile = "ci" }` runs the profile's
+//     credential_process, which the change wrote into cfg.ini. Neither
+//     argument is named like a command, so provider_exec never judges it.
+//     security.md ("Commands providers run from what planguard does not
+//     read") says such a file "must come from the job's machine, not the
+//     change": the apply itself puts it there.
+//   - (b) a provider binary swapped after the lock check: local_file
+//     overwrites .terraform/providers/…/terraform-provider-X in planguard's
+//     clean room (a relative path: Terraform's working directory is the
+//     room) after Terraform checked the installed packages against the lock
+//     file and before it launches X for a configuration that references the
+//     written file. The policy's lock_file — issue 16's answer to "which
+//     provider builds run" — does not hold during the apply. (With a
+//     filesystem mirror the room links into the mirror, and the write
+//     replaced the mirror's binary too.)
 //
-// The plan holds only creates: "No destructive changes", ALLOWED. Neither
-// provider argument is named like a command, so provider_exec never sees it.
-// During `planguard apply`, local_file writes cfg.ini into the clean room, and
-// the aliased provider, whose configuration references that resource, is
-// configured after it: the AWS SDK runs the profile's credential_process,
-// written by the change, in the GitHub apply job (apply role in the
-// environment, id-token: write), GitLab's apply job, or as Atlantis's
-// tfapply. security.md ("Commands providers run from what planguard does not
-// read") says such a file "must come from the job's machine, not the change":
-// the apply itself puts it there. Reproduced here with Terraform 1.11.4 and a
-// stand-in provider (testdata/credproc: aws's shared-config lookup plus
-// local_file), policy with lock_file and providers: the command ran with the
-// apply's secret in its environment.
-//
-// The same write primitive needs no provider trick on GitHub: a local_file
-// at /home/runner/work/_actions/aws-actions/configure-aws-credentials/<pinned
-// sha>/dist/cleanup/index.js (or actions/checkout's post script) replaces a
-// post step that runs after the apply step in the same job, with the apply
-// role's credentials and the OIDC request token (reasoned from the runner's
-// layout, not run here). On Atlantis, tfapply owns /etc/planguard/apply/, so
-// an applied local_file can rewrite the aws-config every later apply uses.
+// Where: the GitHub apply job (apply role in the environment, id-token:
+// write), GitLab's apply job, Atlantis's tfapply (which the wrapper gives a
+// plan approval first, so there a person must miss it in the plan). On
+// GitHub the same write needs no provider at all: a local_file at
+// /home/runner/work/_actions/aws-actions/configure-aws-credentials/<pinned
+// sha>/dist/cleanup/index.js replaces a post step that runs after the apply
+// step, with the apply role's credentials and the OIDC request token
+// (reasoned from the runner's layout, not run here). On Atlantis tfapply owns
+// /etc/planguard/apply/, so an applied local_file can also rewrite the
+// aws-config every later apply reads.
 func TestRedteam21dApplyTimeFileRunsAsProviderCode(t *testing.T) {
 	tf := r21dTerraform(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "terraform-provider-credproc")
-	build := exec.Command("go", "build", "-trimpath", "-o", bin, "./examples/integrations/testdata/credproc")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build credproc: %v\n%s", err, out)
-	}
-	const source = "example.com/planguard/credproc"
+	const credproc, testobj = "example.com/planguard/credproc", testbin.TestObjSource
 	mirror := filepath.Join(dir, "mirror")
-	testbin.Mirror(t, mirror, source, "0.1.0", bin)
+	for _, p := range []struct{ source, pkg string }{{credproc, "./examples/integrations/testdata/credproc"}, {testobj, testbin.TestObj.Pkg}} {
+		bin := filepath.Join(dir, "terraform-provider-"+filepath.Base(p.source))
+		build := exec.Command("go", "build", "-trimpath", "-o", bin, p.pkg)
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", p.pkg, err, out)
+		}
+		testbin.Mirror(t, mirror, p.source, "0.1.0", bin)
+	}
 	cfg := filepath.Join(dir, "apply.tfrc") // the job's own CLI configuration, as the examples write it
 	writeR21d(t, cfg, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror))
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cfg, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "NO_COLOR=1",
 		"PLANGUARD_AUTHOR=", "TF_CLI_ARGS=", "TF_CLI_ARGS_plan=", "TF_CLI_ARGS_apply=", "TF_LOG=")
+	providers := fmt.Sprintf("terraform {\n  required_providers {\n    credproc = { source = %q }\n    planguardtest = { source = %q }\n  }\n}\n", credproc, testobj)
 
-	marker := filepath.Join(dir, "credential-process-ran")
-	infra := filepath.Join(dir, "infra")
-	os.MkdirAll(infra, 0o755)
-	writeR21d(t, filepath.Join(infra, "main.tf"), fmt.Sprintf(`terraform {
-  required_providers {
-    credproc = { source = %q }
-  }
-}
-# local_file: written during the apply.
+	// The reviewed lock file: both providers, as the plan job's init locks them.
+	lockDir := filepath.Join(dir, "lock")
+	os.MkdirAll(lockDir, 0o755)
+	writeR21d(t, filepath.Join(lockDir, "main.tf"), providers)
+	if code, out := r21dRun(t, lockDir, env, tf, "init", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("init: %s", out)
+	}
+	lock, err := os.ReadFile(filepath.Join(lockDir, ".terraform.lock.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	policyDir := filepath.Join(dir, "policy")
+	os.MkdirAll(policyDir, 0o755)
+	writeR21d(t, filepath.Join(policyDir, "terraform.lock.hcl"), string(lock))
+	pol := r21dPolicy(t, policyDir, fmt.Sprintf("providers = [%q, %q]\nlock_file = \"terraform.lock.hcl\"\n", credproc, testobj))
+
+	cases := []struct{ name, config, checkout string }{
+		{"credential_process in a file the apply wrote", `
 resource "credproc_file" "cfg" {
   filename = "cfg.ini"
-  content  = "[profile ci]\ncredential_process = sh -c 'echo \"$AWS_SECRET_ACCESS_KEY\" > %s'\n"
+  content  = "[profile ci]\ncredential_process = sh -c 'echo \"$AWS_SECRET_ACCESS_KEY\" > MARKER'\n"
 }
-# aws: shared_config_files and profile; configured after the file exists.
 provider "credproc" {
   alias               = "late"
   shared_config_files = [credproc_file.cfg.filename]
@@ -134,40 +153,57 @@ provider "credproc" {
 }
 resource "credproc_file" "app" {
   provider = credproc.late
-  filename = %q
+  filename = "app.txt"
   content  = "hello"
 }
-`, source, marker, filepath.Join(dir, "app.txt")))
-	// What the plan job sees in the checkout: a harmless profile.
-	writeR21d(t, filepath.Join(infra, "cfg.ini"), "[profile ci]\ncredential_process = true\n")
-	if code, out := r21dRun(t, infra, env, tf, "init", "-input=false", "-no-color"); code != 0 {
-		t.Fatalf("init: %s", out)
+`, "[profile ci]\ncredential_process = true\n"},
+		{"a provider binary replaced after the lock check", `
+resource "credproc_file" "swap" {
+  filename = ".terraform/providers/` + testobj + `/0.1.0/` + testbin.Platform() + `/terraform-provider-testobj_v0.1.0"
+  content  = "#!/bin/sh\necho \"$AWS_SECRET_ACCESS_KEY\" > MARKER\nexit 1\n"
+}
+provider "planguardtest" {
+  host = credproc_file.swap.id
+}
+resource "planguardtest_object" "app" {
+  path = "app.txt"
+}
+`, ""},
 	}
-	lock, err := os.ReadFile(filepath.Join(infra, ".terraform.lock.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	policyDir := filepath.Join(dir, "policy")
-	os.MkdirAll(policyDir, 0o755)
-	writeR21d(t, filepath.Join(policyDir, "terraform.lock.hcl"), string(lock)) // the reviewed lock file
-	pol := r21dPolicy(t, policyDir, fmt.Sprintf("providers = [%q]\nlock_file = \"terraform.lock.hcl\"\n", source))
-	if code, out := r21dRun(t, infra, env, tf, "plan", "-input=false", "-no-color", "-out=tfplan"); code != 0 {
-		t.Fatalf("plan: %s", out)
-	}
-	if _, err := os.Stat(marker); err == nil {
-		t.Fatal("the plan already ran the change's command: the test no longer isolates the apply")
-	}
-
-	// The apply job: a directory of its own, the plan file, the apply role's secret in the environment.
-	job := filepath.Join(dir, "applyjob")
-	os.MkdirAll(job, 0o755)
-	plan, _ := os.ReadFile(filepath.Join(infra, "tfplan"))
-	writeR21d(t, filepath.Join(job, "tfplan"), string(plan))
-	code, out := r21dRun(t, job, append(env, "AWS_SECRET_ACCESS_KEY=apply-role-secret"), pgBin, "apply", "--policy", pol,
-		"--author", "bob", "--terraform-bin", tf, filepath.Join(job, "tfplan"), "--", "-no-color")
-	if got, err := os.ReadFile(marker); err == nil {
-		t.Errorf("planguard apply (exit %d) ran a command the change wrote into a file during the apply, with the apply's secret (%q) in its environment: an allowed resource wrote the file, and a provider configuration that references it (shared_config_files + profile, as hashicorp/aws reads them) ran its credential_process; lock_file and providers did not stop it\n%s",
-			code, strings.TrimSpace(string(got)), out)
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			marker := filepath.Join(dir, fmt.Sprintf("marker-%d", i))
+			infra := filepath.Join(dir, fmt.Sprintf("infra-%d", i))
+			os.MkdirAll(infra, 0o755)
+			writeR21d(t, filepath.Join(infra, "main.tf"), providers+strings.ReplaceAll(c.config, "MARKER", marker))
+			if c.checkout != "" { // what the plan job sees in the checkout: a harmless profile
+				writeR21d(t, filepath.Join(infra, "cfg.ini"), c.checkout)
+			}
+			writeR21d(t, filepath.Join(infra, ".terraform.lock.hcl"), string(lock))
+			if code, out := r21dRun(t, infra, env, tf, "init", "-input=false", "-no-color", "-lockfile=readonly"); code != 0 {
+				t.Fatalf("init: %s", out)
+			}
+			if code, out := r21dRun(t, infra, env, tf, "plan", "-input=false", "-no-color", "-out=tfplan"); code != 0 {
+				t.Fatalf("plan: %s", out)
+			}
+			if _, err := os.Stat(marker); err == nil {
+				t.Fatal("the plan already ran the change's code: the test no longer isolates the apply")
+			}
+			// The apply job: a directory of its own, the plan file, the apply role's secret in the environment.
+			job := filepath.Join(dir, fmt.Sprintf("applyjob-%d", i))
+			os.MkdirAll(job, 0o755)
+			plan, err := os.ReadFile(filepath.Join(infra, "tfplan"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeR21d(t, filepath.Join(job, "tfplan"), string(plan))
+			code, out := r21dRun(t, job, append(env, "AWS_SECRET_ACCESS_KEY=apply-role-secret"), pgBin, "apply", "--policy", pol,
+				"--author", "bob", "--terraform-bin", tf, filepath.Join(job, "tfplan"), "--", "-no-color")
+			if got, err := os.ReadFile(marker); err == nil {
+				t.Errorf("planguard apply (exit %d) let a file the change wrote during the apply run as code, with the apply's secret (%q) in its environment; the plan held only creates, lock_file and providers were set\n%s",
+					code, strings.TrimSpace(string(got)), out)
+			}
+		})
 	}
 }
 

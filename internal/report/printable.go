@@ -159,6 +159,7 @@ func forHumans(r *gate.Report) *gate.Report {
 			h.ApplyReads[i] = a
 		}
 	}
+	h.HostWrites, h.ApplyTimeProviders = hostWritesForHumans(r)
 	h.Invocations = make([]gate.Invocation, len(r.Invocations))
 	for i, iv := range r.Invocations {
 		iv.Address = printable(iv.Address)

@@ -43,7 +43,7 @@ func providerCodeSummary(r *gate.Report) []string {
 		}
 	}
 	count(n, len(r.ApplyReads), "data source read(s) at apply", "allow_apply_reads")
-	return parts
+	return append(parts, hostWritesSummary(r)...)
 }
 
 // providerCommandText names a provider command: configuration, provider,
@@ -95,6 +95,7 @@ func (t textRenderer) providerCode(bw io.Writer, r *gate.Report) {
 			}
 		}
 	}
+	t.hostWrites(bw, r)
 }
 
 func (m markdownRenderer) providerCode(bw io.Writer, r *gate.Report) {
@@ -126,6 +127,7 @@ func (m markdownRenderer) providerCode(bw io.Writer, r *gate.Report) {
 		}
 		fmt.Fprintln(bw)
 	}
+	m.hostWrites(bw, r)
 }
 
 func (g githubRenderer) providerCode(bw io.Writer, r *gate.Report) {
@@ -145,6 +147,7 @@ func (g githubRenderer) providerCode(bw io.Writer, r *gate.Report) {
 		}
 		fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty(title+" (blocked)"), ghData(a.Problem))
 	}
+	g.hostWrites(bw, r)
 }
 
 // junitProviderCode: each provider command and apply-time read is a case,
@@ -165,7 +168,7 @@ func junitProviderCode(r *gate.Report) []junitCase {
 		}
 		cases = append(cases, tc)
 	}
-	return cases
+	return append(cases, junitHostWrites(r)...)
 }
 
 // sarifProviderCodeRules are the rules of provider commands and apply-time
@@ -197,7 +200,7 @@ func (s sarifRenderer) providerCode(r *gate.Report) []sarifResult {
 		res.PartialFingerprints = fingerprint(res.RuleID, a.Address)
 		out = append(out, res)
 	}
-	return out
+	return append(out, s.hostWrites(r)...)
 }
 
 // hasProviderCode reports whether the report has a provider command or an

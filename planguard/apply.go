@@ -233,7 +233,21 @@ TF_CLI_ARGS_apply words outside that list.`,
 	}
 	cmdArgs := applyCommand(append(stateArgs, extra...), pinned)
 	fmt.Fprintf(e.stderr, "planguard: running %s %s\n", bin, strings.Join(cmdArgs, " "))
-	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: e.stdout, Stderr: e.stderr})
+	// Terraform prints what the change wrote (output values, a multi-line
+	// one line by line; providers' messages): on GitHub Actions none of it
+	// may be a workflow command (ghcommands.go). Its stderr then goes to
+	// stdout too, so that the log keeps the order of its lines and of
+	// the two markers.
+	tfOut, tfErr := e.stdout, e.stderr
+	if onGitHub(e) {
+		tfErr = e.stdout
+	}
+	resume, err := stopCommands(e, e.stdout)
+	if err != nil {
+		return exitError, fmt.Errorf("%w; nothing applied", err)
+	}
+	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: tfOut, Stderr: tfErr})
+	resume()
 	var ee *exec.ExitError
 	var ie *tfexec.InterruptedError
 	switch {

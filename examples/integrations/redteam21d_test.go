@@ -107,7 +107,10 @@ func writeR21d(t *testing.T, path, content string) {
 func TestRedteam21dApplyTimeFileRunsAsProviderCode(t *testing.T) {
 	tf := r21dTerraform(t)
 	dir := t.TempDir()
-	const credproc, testobj = "example.com/planguard/credproc", testbin.TestObjSource
+	// credproc is served under hashicorp/local's address, which it stands
+	// for (its credproc_file is local_file): planguard knows that provider
+	// writes on the apply host without the policy saying so.
+	const credproc, testobj = "registry.terraform.io/hashicorp/local", testbin.TestObjSource
 	mirror := filepath.Join(dir, "mirror")
 	for _, p := range []struct{ source, pkg string }{{credproc, "./examples/integrations/testdata/credproc"}, {testobj, testbin.TestObj.Pkg}} {
 		bin := filepath.Join(dir, "terraform-provider-"+filepath.Base(p.source))
@@ -203,6 +206,13 @@ resource "planguardtest_object" "app" {
 				t.Errorf("planguard apply (exit %d) let a file the change wrote during the apply run as code, with the apply's secret (%q) in its environment; the plan held only creates, lock_file and providers were set\n%s",
 					code, strings.TrimSpace(string(got)), out)
 			}
+			// Blocked for the right reason: the write on the apply host.
+			if code != 1 || !strings.Contains(out, "Files the apply writes on the machine it runs on") || !strings.Contains(out, "no policy can allow it") {
+				t.Errorf("planguard apply exit %d, want 1 with the write on the apply host blocked (a relative filename lands in the room)\n%s", code, out)
+			}
+			if !strings.Contains(out, "Provider configurations that refer to resources") {
+				t.Errorf("the provider configuration that refers to the written file is not reported\n%s", out)
+			}
 		})
 	}
 }
@@ -233,21 +243,55 @@ func TestRedteam21dApplyOutputIsWorkflowCommands(t *testing.T) {
 		t.Fatalf("plan: %s", out)
 	}
 	pol := r21dPolicy(t, filepath.Join(dir, "policy"), "")
-	code, out := r21dRun(t, dir, env, pgBin, "apply", "--policy", pol, "--author", "bob", "--terraform-bin", tf, "tfplan", "--", "-no-color")
+	// As in a GitHub Actions step (the runner sets GITHUB_ACTIONS=true in
+	// every step): planguard apply itself turns workflow commands off
+	// around terraform's output, for every workflow that runs it, not
+	// only the example's. (The first version of this test asked the
+	// example's apply step to do it; planguard doing it covers that step.)
+	code, out := r21dRun(t, dir, append(env, "GITHUB_ACTIONS=true"), pgBin, "apply", "--policy", pol, "--author", "bob", "--terraform-bin", tf, "tfplan", "--", "-no-color")
+	if code != 0 {
+		t.Fatalf("planguard apply exit %d\n%s", code, out)
+	}
 	raw := false
 	for _, l := range strings.Split(out, "\n") {
+		l = strings.TrimLeft(l, " \t")
 		raw = raw || strings.HasPrefix(l, "::error title=planguard::") || strings.HasPrefix(l, "::add-mask::")
 	}
-	if code != 0 || !raw {
-		return // planguard no longer prints the change's text as log lines
+	if !raw {
+		t.Fatalf("terraform no longer prints the output value line by line: the test shows nothing\n%s", out)
 	}
-	wf := yamlMap(t, readExample(t, "examples/integrations/github-actions/terraform.yml"))
-	for _, st := range asList(asMap(asMap(wf["jobs"])["apply"])["steps"]) {
-		r := str(asMap(st)["run"])
-		if strings.Contains(r, "planguard apply") && !strings.Contains(r, "::stop-commands::") {
-			t.Errorf("terraform.yml apply job: planguard apply prints terraform's output (an output value the change wrote, as a heredoc) as raw log lines, and the step does not stop workflow commands: the change writes ::add-mask::, ::error, ::notice into the production job's log\n%s", out)
+	if cmds := r21dCommands(out); len(cmds) > 0 {
+		t.Errorf("planguard apply on GitHub Actions prints terraform's output (an output value the change wrote, as a heredoc) as raw log lines outside ::stop-commands::: the change writes ::add-mask::, ::error, ::notice into the production job's log: %q\n%s", cmds, out)
+	}
+}
+
+// r21dCommands is what GitHub's runner executes from a log: lines that
+// start with "::" after leading white space, except inside
+// ::stop-commands::TOKEN … ::TOKEN::, whose token must be a fresh random
+// one (planguard-<32 hex digits>).
+func r21dCommands(log string) []string {
+	var cmds []string
+	stop := ""
+	for _, l := range strings.Split(log, "\n") {
+		l = strings.TrimLeft(l, " \t")
+		switch {
+		case stop != "":
+			if l == "::"+stop+"::" {
+				stop = ""
+			}
+		case strings.HasPrefix(l, "::stop-commands::"):
+			stop = strings.TrimPrefix(l, "::stop-commands::")
+			if len(stop) != len("planguard-")+32 || !strings.HasPrefix(stop, "planguard-") || strings.Trim(stop[len("planguard-"):], "0123456789abcdef") != "" {
+				cmds = append(cmds, l) // a guessable token: the change could end the block itself
+			}
+		case strings.HasPrefix(l, "::"):
+			cmds = append(cmds, l)
 		}
 	}
+	if stop != "" {
+		cmds = append(cmds, "(workflow commands never turned back on)")
+	}
+	return cmds
 }
 
 // Finding 3 (low). `--policy-sha256 ""` is no pin: planguard checks (and

@@ -66,6 +66,9 @@ type Input struct {
 	// refresh; nil for plan JSON (then resource_drift's deletes show what
 	// the refresh lost).
 	States *States
+	// HostDirs are directories of the machine that applies the plan in
+	// which no write may be allowed (hostwrites.go), besides SystemDirs.
+	HostDirs []HostDir
 }
 
 // authors is every author of the input: Author, then Authors, without
@@ -127,6 +130,15 @@ type Report struct {
 	// sources, each blocked unless a remote_state block of the policy
 	// allows it exactly (see remotestate.go).
 	RemoteStates []RemoteState `json:"remote_states,omitempty"`
+	// HostWrites are the changes of providers that write files on the
+	// machine that applies the plan, each blocked unless allow_host_writes
+	// allows it (see hostwrites.go).
+	HostWrites []HostWrite `json:"host_writes,omitempty"`
+	// ApplyTimeProviders are the provider configurations that refer to
+	// resources, data sources, module outputs or locals, so that
+	// Terraform may configure them only during the apply. Reported, not
+	// judged.
+	ApplyTimeProviders []plan.ApplyTimeProvider `json:"apply_time_providers,omitempty"`
 	// Invocations are the actions the plan invokes (see actions.go).
 	Invocations []Invocation `json:"action_invocations"`
 	Changes     []Change     `json:"changes"`
@@ -333,6 +345,7 @@ func Decide(in Input) (*Report, error) {
 	if err := judgeRemoteStates(in, r); err != nil {
 		return nil, fmt.Errorf("gate: %w", err)
 	}
+	judgeHostWrites(in, r)
 
 	// Approvals that passed their own checks but covered nothing.
 	for _, cs := range byTarget {

@@ -17,7 +17,7 @@ import (
 
 var (
 	rootSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}, {Name: "lock_file"}, {Name: "program_providers"}, {Name: "allow_apply_reads"}},
+		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}, {Name: "lock_file"}, {Name: "program_providers"}, {Name: "allow_apply_reads"}, {Name: "host_writers"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "trust"},
 			{Type: "state"},
@@ -28,6 +28,7 @@ var (
 			{Type: "runner"},
 			{Type: "provider_exec"},
 			{Type: "remote_state"},
+			{Type: "allow_host_writes", LabelNames: []string{"name"}},
 		},
 	}
 	trustSchema = &hcl.BodySchema{
@@ -111,6 +112,7 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 	diags = append(diags, decodeLockFile(p, content)...)
 	diags = append(diags, decodeProvisioning(p, content)...)
 	diags = append(diags, decodeProviderExec(p, content)...)
+	diags = append(diags, decodeHostWrites(p, content)...)
 	diags = append(diags, decodeActions(p, content)...)
 	diags = append(diags, decodeRunner(p, content)...)
 	switch {

@@ -80,6 +80,12 @@ type Policy struct {
 	// address globs that may be read during the apply although their
 	// provider runs programs; nil when unset.
 	AllowApplyReads []string
+	// HostWriters is the host_writers attribute: provider source globs
+	// whose resources and data sources write files on the machine that
+	// applies the plan, besides DefaultHostWriters; nil when unset.
+	HostWriters []string
+	// AllowHostWrites are the allow_host_writes blocks, in file order.
+	AllowHostWrites []*HostWriteAllowance
 	// AllowProvisioners are the allow_provisioners blocks, in file order.
 	AllowProvisioners []*ProvisionerAllowance
 	// ActionRules are the protect_actions blocks, in file order.
@@ -112,6 +118,8 @@ type Policy struct {
 	// programProviders: DefaultProgramProviders and ProgramProviders;
 	// applyReads: AllowApplyReads, compiled.
 	programProviders, applyReads []glob
+	// hostWriters: DefaultHostWriters and HostWriters, compiled.
+	hostWriters []glob
 }
 
 // Rule is one protect block.

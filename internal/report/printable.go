@@ -171,6 +171,7 @@ func forHumans(r *gate.Report) *gate.Report {
 			h.RemoteStates[i] = s
 		}
 	}
+	h.HostWrites, h.ApplyTimeProviders = hostWritesForHumans(r)
 	h.Invocations = make([]gate.Invocation, len(r.Invocations))
 	for i, iv := range r.Invocations {
 		iv.Address = printable(iv.Address)

@@ -52,7 +52,7 @@ func providerCodeSummary(r *gate.Report) []string {
 		}
 	}
 	count(n, len(r.RemoteStates), "remote state read(s)", "remote_state")
-	return parts
+	return append(parts, hostWritesSummary(r)...)
 }
 
 // remoteStateText names a terraform_remote_state data source and what it
@@ -113,6 +113,7 @@ func (t textRenderer) providerCode(bw io.Writer, r *gate.Report) {
 			}
 		}
 	}
+	t.hostWrites(bw, r)
 }
 
 func (t textRenderer) remoteStates(bw io.Writer, r *gate.Report) {
@@ -175,6 +176,7 @@ func (m markdownRenderer) providerCode(bw io.Writer, r *gate.Report) {
 		}
 		fmt.Fprintln(bw)
 	}
+	m.hostWrites(bw, r)
 }
 
 func (g githubRenderer) providerCode(bw io.Writer, r *gate.Report) {
@@ -202,6 +204,7 @@ func (g githubRenderer) providerCode(bw io.Writer, r *gate.Report) {
 		}
 		fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty(title+" (blocked)"), ghData(s.Problem))
 	}
+	g.hostWrites(bw, r)
 }
 
 // junitProviderCode: each provider command and apply-time read is a case,
@@ -229,7 +232,7 @@ func junitProviderCode(r *gate.Report) []junitCase {
 		}
 		cases = append(cases, tc)
 	}
-	return cases
+	return append(cases, junitHostWrites(r)...)
 }
 
 // sarifProviderCodeRules are the rules of provider commands and apply-time
@@ -272,7 +275,7 @@ func (s sarifRenderer) providerCode(r *gate.Report) []sarifResult {
 		res.PartialFingerprints = fingerprint(res.RuleID, rs.Address)
 		out = append(out, res)
 	}
-	return out
+	return append(out, s.hostWrites(r)...)
 }
 
 // hasProviderCode reports whether the report has a provider command or an

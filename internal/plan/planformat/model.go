@@ -193,6 +193,17 @@ type Plan struct {
 	// RemoteStates are the configuration's terraform_remote_state data
 	// sources (see RemoteState), sorted by address; nil when none.
 	RemoteStates []RemoteState
+	// HostWrites are the resource changes and apply-time data source
+	// reads of providers that may write files on the machine that applies
+	// the plan (see hostwrites.go), in plan order; with
+	// plan.Options.HostWriter only those of the providers it selects; nil
+	// when none.
+	HostWrites []HostWrite
+	// ApplyTimeProviders are the provider configurations whose arguments
+	// refer to resources, data sources, module outputs or locals (so that
+	// Terraform may configure them only during the apply), sorted by
+	// name; nil when none.
+	ApplyTimeProviders []ApplyTimeProvider
 	// Providers are the provider source addresses the plan uses, sorted
 	// and distinct: every provider_config full_name and every
 	// provider_name of resource_changes, resource_drift,

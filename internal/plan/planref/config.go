@@ -185,6 +185,9 @@ func fullConfig(tp *tfjson.Plan, p *planformat.Plan) error {
 	}
 	for _, rc := range tp.ResourceChanges {
 		note(rc)
+		if err := fullHostWrite(&ci, rc); err != nil {
+			return err
+		}
 		if rc != nil && rc.Change != nil && rc.Mode == tfjson.DataResourceMode {
 			// fromTFJSON checked the change: a data source reads or does nothing.
 			h := planformat.Header{Address: rc.Address, Mode: string(rc.Mode), Type: rc.Type, ProviderName: rc.ProviderName, ActionReason: string(rc.ActionReason)}
@@ -234,6 +237,31 @@ func fullConfig(tp *tfjson.Plan, p *planformat.Plan) error {
 		}
 	}
 	return ci.Finish(p)
+}
+
+// fullHostWrite records a resource change that may write on the host
+// (planformat.NoteHostWrite).
+func fullHostWrite(ci *planformat.ConfigInfo, rc *tfjson.ResourceChange) error {
+	if rc == nil || rc.Change == nil {
+		return nil
+	}
+	h := planformat.Header{Address: rc.Address, Mode: string(rc.Mode), Type: rc.Type, ProviderName: rc.ProviderName,
+		Deposed: rc.DeposedKey, ActionReason: string(rc.ActionReason)}
+	actions := make([]string, len(rc.Change.Actions))
+	for i, a := range rc.Change.Actions {
+		actions[i] = string(a)
+	}
+	kind, err := planformat.Classify(actions)
+	if err != nil {
+		return err // fromTFJSON refused the change already
+	}
+	if !ci.WantsHostWrite(&h, kind) {
+		return nil
+	}
+	before, _ := rc.Change.Before.(map[string]any)
+	after, _ := rc.Change.After.(map[string]any)
+	unknown, _ := rc.Change.AfterUnknown.(map[string]any)
+	return ci.NoteHostWrite(&h, kind, planformat.MapHostWriteValues(before, after, unknown, rc.Change.AfterUnknown == true))
 }
 
 func fullModule(ci *planformat.ConfigInfo, m *tfjson.ConfigModule, prefix string) error {

@@ -555,8 +555,27 @@ func (rc *tokChange) build(what string, approvals bool) (*planformat.Change, *pl
 		return fmt.Sprintf("%s (%s)", what, rc.Address)
 	}
 	kind, managed, err := rc.Check(where)
-	if err != nil || !managed {
+	if err != nil {
 		return nil, nil, err
+	}
+	if !managed {
+		if approvals && kind == planformat.KindRead {
+			// A data source read during the apply may write on the host
+			// (planformat.HostWrite): its objects are read, so checked.
+			what = where()
+			for _, o := range []struct {
+				raw   json.RawMessage
+				field string
+			}{{rc.before, ".change.before"}, {rc.after, ".change.after"}, {rc.afterUnknown, ".change.after_unknown"}} {
+				if o.field == ".change.after_unknown" && bytes.Equal(bytes.TrimSpace(o.raw), []byte("true")) {
+					continue
+				}
+				if _, _, err := tokObjectMembers(o.raw, what+o.field); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+		return nil, nil, nil
 	}
 	what = where()
 

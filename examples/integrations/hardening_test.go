@@ -710,7 +710,7 @@ func gitlabProblems(where string, ci map[string]any) []string {
 		// branch's head before planguard runs.
 		if env == "planguard-gate" || env == "production" {
 			// Review 5: ls-remote's pattern matches any ref ending in it; awk keeps the exact ref.
-			head := strings.Index(all, `HEAD_SHA="$(git ls-remote --exit-code "$CI_REPOSITORY_URL" "refs/heads/$CI_DEFAULT_BRANCH" | awk -v ref="refs/heads/$CI_DEFAULT_BRANCH" '$2 == ref { print $1 }')"`)
+			head := strings.Index(all, `HEAD_SHA="$(GIT_DIR=/nonexistent git ls-remote --exit-code "$CI_REPOSITORY_URL" "refs/heads/$CI_DEFAULT_BRANCH" | awk -v ref="refs/heads/$CI_DEFAULT_BRANCH" '$2 == ref { print $1 }')"`)
 			cmp := strings.Index(all, `test "$HEAD_SHA" = "$CI_COMMIT_SHA" || {`)
 			firstPG := len(all)
 			for _, w := range []string{"planguard check", "planguard apply"} {

@@ -1100,15 +1100,15 @@ func TestHardeningGitLab(t *testing.T) {
 		// Issue 21 follow-up: pipeline variables and the jobs' own CLI configuration.
 		"apply from any pipeline source":  {"  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == \"push\"\n  environment:\n    name: production", "  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n  environment:\n    name: production"},
 		"gate from any pipeline source":   {"    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == \"push\"\n  # The only job", "    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n  # The only job"},
-		"apply without its own values":    {"  before_script:\n    - *pinned\n    - *policy\n  script:", "  before_script:\n    - *policy\n  script:"},
-		"gate without its own values":     {"  before_script:\n    - *pinned\n    - *policy\n    - *author", "  before_script:\n    - *policy\n    - *author"},
+		"apply without its own values":    {"  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:", "  before_script:\n    - *only-gate\n    - *policy\n  script:"},
+		"gate without its own values":     {"  before_script:\n    - *only-plan\n    - *pinned\n    - *policy\n    - *author", "  before_script:\n    - *only-plan\n    - *policy\n    - *author"},
 		"dev_overrides in the CLI config": {`'  direct {}'`, `'  dev_overrides {}'`},
 		"no CLI configuration":            {` && export TF_CLI_CONFIG_FILE`, ``},
 		// Review 4: old pipelines, runners.
 		"no head check in the gate":         {"  script:\n    - *head\n", "  script:\n"},
 		"no head check in apply":            {"    - *head # again here", "    # again here"},
 		"the plan on a shared runner":       {"  tags: [planguard-protected]\n  variables:\n    GIT_STRATEGY: clone\n", "  variables:\n    GIT_STRATEGY: clone\n"},
-		"the apply on a shared runner":      {"    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *pinned\n    - *policy\n  script:", "    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  before_script:\n    - *pinned\n    - *policy\n  script:"},
+		"the apply on a shared runner":      {"    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:", "    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:"},
 		"the default branch's plan fetches": {"    GIT_STRATEGY: clone\n", "    GIT_STRATEGY: fetch\n"},
 		// Review 5: the head is the exact ref, not any ref ending in refs/heads/main.
 		"a suffix match of the head ref": {`| awk -v ref="refs/heads/$CI_DEFAULT_BRANCH" '$2 == ref { print $1 }')"`, `| cut -f1)"`},

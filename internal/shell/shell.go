@@ -20,6 +20,8 @@ import (
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
 
 // Options are the facts Analyze needs about where the command runs.
@@ -184,6 +186,14 @@ func (a *analyzer) script(src string, depth int) {
 	a.curDepth = depth
 	if depth > maxDepth {
 		a.refuse("commands nested more than %d levels deep (bash -c, eval, here-documents) cannot be checked", maxDepth)
+		return
+	}
+	// The parser reads nesting by recursion: 100000 parentheses overflow
+	// its stack, a crash rather than a refusal. Checked here, where every
+	// script (the line, and each bash -c, eval or here-document in it) is
+	// parsed.
+	if err := nesting.Shell(src); err != nil {
+		a.refuse("the command has %v", err)
 		return
 	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(src), "")

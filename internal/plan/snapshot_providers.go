@@ -2,6 +2,7 @@ package plan
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"io"
 	"sort"
@@ -140,6 +141,12 @@ func jsonProviderDynamics(src []byte) ([]ProviderCommand, bool) {
 	if nesting.JSON(src) != nil {
 		return nil, false
 	}
+	// Terraform reads every member of a JSON object, a repeated one too
+	// ("provider" twice configures both); a Go map keeps only the last.
+	// A file with a repeated member is not read: it blocks.
+	if repeatedMember(src) {
+		return nil, false
+	}
 	var top map[string]any
 	if err := json.Unmarshal(src, &top); err != nil {
 		return nil, false
@@ -180,6 +187,46 @@ func jsonProviderDynamics(src []byte) ([]ProviderCommand, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// repeatedMember reports whether a JSON document has an object with a
+// member name twice (or does not decode).
+func repeatedMember(src []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.UseNumber()
+	var walk func() bool
+	walk = func() bool {
+		tok, err := dec.Token()
+		if err != nil {
+			return true
+		}
+		switch tok {
+		case json.Delim('['):
+			for dec.More() {
+				if walk() {
+					return true
+				}
+			}
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				k, err := dec.Token()
+				key, isString := k.(string)
+				if err != nil || !isString || seen[key] {
+					return true
+				}
+				seen[key] = true
+				if walk() {
+					return true
+				}
+			}
+		default:
+			return false
+		}
+		_, err = dec.Token() // the closing delimiter
+		return err != nil
+	}
+	return walk()
 }
 
 // addSnapshotProviderCommands adds to p's provider commands what the

@@ -44,8 +44,9 @@ type r2Lab struct {
 
 type r2Options struct {
 	tf            string
-	testProvider  bool  // allow and mirror the e2e test provider
-	extraAllowUID []int // more uids the runner serves (a reviewer)
+	testProvider  bool   // allow and mirror the e2e test provider
+	extraAllowUID []int  // more uids the runner serves (a reviewer)
+	maxMemory     string // serve --max-memory, when set
 }
 
 func newR2Lab(t *testing.T, o r2Options) *r2Lab {
@@ -101,6 +102,9 @@ func newR2Lab(t *testing.T, o r2Options) *r2Lab {
 		"--audit-log", filepath.Join(l.rdir, "audit.jsonl"), "--state-dir", filepath.Join(l.rdir, "state")}
 	for _, uid := range o.extraAllowUID {
 		args = append(args, "--allow-uid", strconv.Itoa(uid))
+	}
+	if o.maxMemory != "" {
+		args = append(args, "--max-memory", o.maxMemory)
 	}
 	l.stateDir = filepath.Join(l.rdir, "state")
 	if o.testProvider {
@@ -394,7 +398,9 @@ func TestAttackRunner2FailedPlanDirsKept(t *testing.T) {
 // passes 512 MiB; a runner that bounds its children (an rlimit, a cgroup,
 // a configurable --max-memory) stops it first.
 func TestAttackRunner2PlanMemoryUnbounded(t *testing.T) {
-	l := newR2Lab(t, r2Options{tf: testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest")})
+	// The runner's bound is set below the test's 512 MiB (the default,
+	// 2 GiB, is above it): the test asserts that a bound is enforced.
+	l := newR2Lab(t, r2Options{tf: testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"), maxMemory: "256MiB"})
 	var b strings.Builder
 	b.WriteString(l.backend + "locals {\n  s0 = \"xxxxxxxxxxxxxxxx\"\n")
 	for i := 1; i <= 23; i++ {

@@ -35,9 +35,12 @@ type ServerConfig struct {
 	// of MaxConns (at least 1), so that one agent cannot take every slot
 	// from the others and from the people who review plans.
 	MaxConnsPerUID int
-	// RequestTimeout bounds reading a request, before it takes a slot;
-	// 0 means 10 seconds.
-	RequestTimeout time.Duration
+	// RequestTimeout bounds each wait for more of a request (the first
+	// byte, and every one after): a connection that sends nothing for
+	// this long is closed; 0 means 10 seconds. RequestMaxTime bounds
+	// reading a whole request; 0 means a minute. Both run before the
+	// request takes a slot.
+	RequestTimeout, RequestMaxTime time.Duration
 	// WriteTimeout bounds writing one reply frame; a client that stops
 	// reading loses the rest of the reply, and the work goes on. 0 means
 	// 30 seconds.
@@ -77,6 +80,9 @@ func Listen(svc *Service, cfg ServerConfig) (*Server, error) {
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 10 * time.Second
+	}
+	if cfg.RequestMaxTime == 0 {
+		cfg.RequestMaxTime = time.Minute
 	}
 	if cfg.WriteTimeout == 0 {
 		cfg.WriteTimeout = 30 * time.Second
@@ -207,8 +213,7 @@ func (s *Server) handle(conn *net.UnixConn) {
 			reply(s.svc.Crash(opName, peer, fmt.Errorf("internal error: the runner failed on this request (%v) and goes on serving; report it with the runner's log", r)))
 		}
 	}()
-	_ = conn.SetReadDeadline(time.Now().Add(s.cfg.RequestTimeout))
-	req, err := readRequest(conn)
+	req, err := readRequest(&idleReader{conn: conn, idle: s.cfg.RequestTimeout, end: time.Now().Add(s.cfg.RequestMaxTime)})
 	if err != nil {
 		reply(s.svc.Refuse("request", peer, err))
 		return
@@ -244,6 +249,23 @@ func (s *Server) handle(conn *net.UnixConn) {
 		cancel()
 	}
 	reply(res)
+}
+
+// idleReader reads a request: each read may wait at most idle for data,
+// and none goes on past end.
+type idleReader struct {
+	conn net.Conn
+	idle time.Duration
+	end  time.Time
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	d := time.Now().Add(r.idle)
+	if d.After(r.end) {
+		d = r.end
+	}
+	_ = r.conn.SetReadDeadline(d)
+	return r.conn.Read(p)
 }
 
 // errClientGone ends the work of a client that hung up.

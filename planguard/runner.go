@@ -62,6 +62,33 @@ gate and enough plan approvals allow it. See docs/guides/agents-without-credenti
 	return exitError, &usageError{msg: fmt.Sprintf("unknown runner subcommand %q", args[0]), hint: "use serve, plan, apply or show"}
 }
 
+// clientFlags are the flags every client subcommand takes: where the runner
+// is, and which uid it must run as.
+type clientFlags struct {
+	socket    *string
+	runnerUID *string
+}
+
+func addClientFlags(e *env, fs *flags) clientFlags {
+	return clientFlags{
+		socket:    fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH` ($PLANGUARD_RUNNER_SOCKET when set)"),
+		runnerUID: fs.String("runner-uid", e.getenv("PLANGUARD_RUNNER_UID"), "the `UID` (or user name) the runner runs as ($PLANGUARD_RUNNER_UID when set); the process serving the socket must be it, and always the owner of the socket's directory"),
+	}
+}
+
+// client is the runner client the flags name.
+func (f clientFlags) client() (*runner.Client, error) {
+	c := &runner.Client{Socket: *f.socket, RunnerUID: -1}
+	if *f.runnerUID != "" {
+		uids, err := resolveUIDs([]string{*f.runnerUID})
+		if err != nil {
+			return nil, err
+		}
+		c.RunnerUID = uids[0]
+	}
+	return c, nil
+}
+
 func defaultSocket(e *env) string {
 	if s := e.getenv("PLANGUARD_RUNNER_SOCKET"); s != "" {
 		return s
@@ -97,6 +124,9 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	ttl := fs.Duration("plan-ttl", runner.DefaultPlanTTL, "how long a plan id stays valid (`DURATION`)")
 	maxPlans := fs.Int("max-plans-per-uid", runner.DefaultMaxPlansPerUID, "plans one uid may have at once, made and not applied or expired (`N`)")
 	maxStateMiB := fs.Int64("max-state-mib", runner.DefaultMaxStateBytes>>20, "refuse new plans while the plans' directories take this many `MIB` of the state directory")
+	maxMemory := fs.String("max-memory", runner.FormatSize(runner.DefaultMaxMemory), "the resident memory one Terraform run (terraform and its providers) may take (`SIZE`: 512MiB, 2GiB); a plan over it is killed, an apply interrupted (Linux)")
+	planTimeout := fs.Duration("plan-timeout", runner.DefaultPlanTimeout, "how long one plan (init, plan, the gate) or show may take (`DURATION`); a plan is also stopped when its client hangs up")
+	applyTimeout := fs.Duration("apply-timeout", runner.DefaultApplyTimeout, "how long one apply may take (`DURATION`); then terraform is interrupted")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
@@ -105,6 +135,13 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	}
 	if *maxPlans < 1 || *maxStateMiB < 1 || *maxStateMiB > 1<<40 {
 		return exitError, &usageError{msg: "--max-plans-per-uid and --max-state-mib must be at least 1 (and --max-state-mib at most 2^40)", hint: "see 'planguard runner serve --help'"}
+	}
+	memLimit, err := runner.ParseSize(*maxMemory)
+	if err != nil || memLimit < 16<<20 {
+		return exitError, &usageError{msg: fmt.Sprintf("--max-memory %q: want a size of at least 16MiB, like 2GiB", *maxMemory), hint: "Terraform and a large provider take several hundred MiB"}
+	}
+	if *planTimeout <= 0 || *applyTimeout <= 0 {
+		return exitError, &usageError{msg: "--plan-timeout and --apply-timeout must be positive", hint: "e.g. --plan-timeout 30m --apply-timeout 2h"}
 	}
 	if *policyPath == "" || *envFile == "" {
 		return exitError, &usageError{msg: "runner serve needs --policy and --env-file", hint: "the env file holds the credentials; it may be empty when the runner's own environment has them"}
@@ -159,7 +196,7 @@ second one interrupts them. SIGHUP reads the env file again.`,
 		if err != nil {
 			return nil, nil, withHint(err, "remove it from the runner's environment")
 		}
-		return &runner.ExecTerraform{Bin: bin, Env: childEnv}, secrets, nil
+		return &runner.ExecTerraform{Bin: bin, Env: childEnv, MaxMemory: memLimit}, secrets, nil
 	}
 	tf, secrets, err := loadEnv()
 	if err != nil {
@@ -207,7 +244,11 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	for _, w := range svc.StartupWarnings() {
 		log.Warn(w)
 	}
-	srv, err := runner.Listen(svc, runner.ServerConfig{Socket: *socket, AllowUIDs: allow, SocketGID: gid, Logger: log})
+	if !runner.MemoryBounded {
+		log.Warn("this system has no /proc: --max-memory is not enforced; bound the runner's memory with the service manager (a cgroup)")
+	}
+	srv, err := runner.Listen(svc, runner.ServerConfig{Socket: *socket, AllowUIDs: allow, SocketGID: gid, Logger: log,
+		PlanTimeout: *planTimeout, ApplyTimeout: *applyTimeout})
 	if err != nil {
 		return exitError, err
 	}
@@ -333,7 +374,7 @@ Exit status: 0 the gate would allow, 1 it would block, 2 error.`,
 		`  planguard runner plan
   planguard runner plan infra/prod
 `)
-	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH` ($PLANGUARD_RUNNER_SOCKET when set)")
+	cf := addClientFlags(e, fs)
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
@@ -348,7 +389,10 @@ Exit status: 0 the gate would allow, 1 it would block, 2 error.`,
 	if err != nil {
 		return exitError, withHint(err, "the runner plans the configuration files of one directory tree")
 	}
-	c := runner.Client{Socket: *socket}
+	c, err := cf.client()
+	if err != nil {
+		return exitError, err
+	}
 	f, err := c.Do(&runner.Request{Op: runner.OpPlan, Files: files}, e.stdout)
 	if err != nil {
 		return exitError, withHint(err, "is the runner running? set PLANGUARD_RUNNER_SOCKET or --socket to its socket")
@@ -366,7 +410,7 @@ Exit status: 0 applied, 1 blocked (nothing applied), 2 error.`,
 		`  planguard runner apply 3f9c2a...
   planguard runner apply --approval alice.json --approval bob.json 3f9c2a...
 `)
-	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH` ($PLANGUARD_RUNNER_SOCKET when set)")
+	cf := addClientFlags(e, fs)
 	var files listFlag
 	fs.Var(&files, "approval", "a plan approval `FILE` (repeat for several)")
 	if err := parse(e, fs, args); err != nil {
@@ -383,7 +427,10 @@ Exit status: 0 applied, 1 blocked (nothing applied), 2 error.`,
 		}
 		approvals = append(approvals, b)
 	}
-	c := runner.Client{Socket: *socket}
+	c, err := cf.client()
+	if err != nil {
+		return exitError, err
+	}
 	f, err := c.Do(&runner.Request{Op: runner.OpApply, PlanID: fs.Arg(0), Approvals: approvals}, e.stdout)
 	if err != nil {
 		return exitError, withHint(err, "is the runner running? set PLANGUARD_RUNNER_SOCKET or --socket to its socket")
@@ -397,14 +444,17 @@ func runRunnerShow(e *env, args []string) (int, error) {
 the person who reviews and approves it.`,
 		`  planguard runner show 3f9c2a...
 `)
-	socket := fs.String("socket", defaultSocket(e), "the runner's Unix socket `PATH` ($PLANGUARD_RUNNER_SOCKET when set)")
+	cf := addClientFlags(e, fs)
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
 	if fs.NArg() != 1 {
 		return exitError, &usageError{msg: "runner show needs exactly one PLAN_ID", hint: "the last line of 'planguard runner plan' is 'plan id: ID'"}
 	}
-	c := runner.Client{Socket: *socket}
+	c, err := cf.client()
+	if err != nil {
+		return exitError, err
+	}
 	f, err := c.Do(&runner.Request{Op: runner.OpShow, PlanID: fs.Arg(0)}, e.stdout)
 	if err != nil {
 		return exitError, withHint(err, "is the runner running? set PLANGUARD_RUNNER_SOCKET or --socket to its socket")

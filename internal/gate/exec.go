@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/policy"
 )
 
 // ProviderCommand is a setting of a provider configuration that runs a
@@ -34,25 +35,7 @@ type ApplyRead struct {
 
 // judgeProviderCode fills r.ProviderCommands and r.ApplyReads.
 func judgeProviderCode(in Input, r *Report) {
-	for _, pc := range in.Plan.ProviderCommands {
-		c := ProviderCommand{ProviderCommand: pc}
-		switch {
-		case !pc.Constant && pc.Source == "":
-			c.Problem = fmt.Sprintf("provider configuration %s may run a command (%s) whenever the provider is configured, at apply with the apply's credentials, and planguard cannot read it (%s): no policy can allow it; write the provider block without dynamic blocks, its command, args and env as literal values, and allow them with a provider_exec block",
-				pc.Name, pc.Setting, strings.Join(pc.Unreadable, "; "))
-		case pc.Source == "":
-			c.Problem = fmt.Sprintf("provider configuration %s runs a command (%s), and the plan does not name its provider source, so no policy can allow it", pc.Name, pc.Setting)
-		case !pc.Constant:
-			c.Problem = fmt.Sprintf("provider configuration %s (%s) runs a command (%s) whenever the provider is configured, at apply with the apply's credentials, and the configuration does not write it as constants (%s): no policy can allow it; write the command, its args and env as literal values and allow them with a provider_exec block, or remove the setting",
-				pc.Name, pc.Source, pc.Setting, strings.Join(pc.Unreadable, "; "))
-		case in.Policy.AllowingExec(pc.Source, pc.Command, pc.Args, pc.Env) != nil:
-			c.Allowed = true
-		default:
-			c.Problem = fmt.Sprintf("provider configuration %s (%s) runs `%s` (%s) whenever the provider is configured, at apply with the apply's credentials, and no provider_exec block of the policy allows it; to allow exactly this command, add a provider_exec block to the policy with %s, one per line",
-				pc.Name, pc.Source, pc.CommandLine(), pc.Setting, ExecSettings(pc))
-		}
-		r.ProviderCommands = append(r.ProviderCommands, c)
-	}
+	r.ProviderCommands = append(r.ProviderCommands, JudgeProviderCommands(in.Policy, in.Plan.ProviderCommands)...)
 	for _, rd := range in.Plan.ApplyReads {
 		if !in.Policy.RunsPrograms(rd.ProviderName) {
 			continue
@@ -68,6 +51,52 @@ func judgeProviderCode(in Input, r *Report) {
 		}
 		r.ApplyReads = append(r.ApplyReads, a)
 	}
+}
+
+// JudgeProviderCommands judges each provider command setting under the
+// policy's provider_exec blocks: allowed only when it is constant and a
+// block allows exactly its source and command line. The gate judges a
+// plan's with it; planguard runner judges, before init, those it reads from
+// the configuration it was sent, which init and plan would run.
+func JudgeProviderCommands(pol *policy.Policy, cmds []plan.ProviderCommand) []ProviderCommand {
+	var out []ProviderCommand
+	for _, pc := range cmds {
+		c := ProviderCommand{ProviderCommand: pc}
+		what, runs := "runs a command", "runs"
+		if last := lastSetting(pc.Setting); !plan.CommandArgument(last) && plan.FileArgument(last) {
+			what = "names a file, directory or profile that can make the provider run a command"
+			runs = "names a file, directory or profile that can make the provider run a command:"
+		}
+		switch {
+		case !pc.Constant && pc.Source == "":
+			c.Problem = fmt.Sprintf("provider configuration %s may run a command (%s) whenever the provider is configured, at apply with the apply's credentials, and planguard cannot read it (%s): no policy can allow it; write the provider block without dynamic blocks, its command, args and env as literal values, and allow them with a provider_exec block",
+				pc.Name, pc.Setting, strings.Join(pc.Unreadable, "; "))
+		case pc.Source == "":
+			c.Problem = fmt.Sprintf("provider configuration %s %s (%s), and the plan does not name its provider source, so no policy can allow it", pc.Name, what, pc.Setting)
+		case !pc.Constant:
+			c.Problem = fmt.Sprintf("provider configuration %s (%s) %s (%s) whenever the provider is configured, at apply with the apply's credentials, and the configuration does not write it as constants (%s): no policy can allow it; write the command, its args and env as literal values and allow them with a provider_exec block, or remove the setting",
+				pc.Name, pc.Source, what, pc.Setting, strings.Join(pc.Unreadable, "; "))
+		case pol.AllowingExec(pc.Source, pc.Command, pc.Args, pc.Env) != nil:
+			c.Allowed = true
+		default:
+			c.Problem = fmt.Sprintf("provider configuration %s (%s) %s `%s` (%s) whenever the provider is configured, at apply with the apply's credentials, and no provider_exec block of the policy allows it; to allow exactly this command, add a provider_exec block to the policy with %s, one per line",
+				pc.Name, pc.Source, runs, pc.CommandLine(), pc.Setting, ExecSettings(pc))
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// lastSetting is the argument name at the end of a setting path
+// (kubernetes.exec[1] → exec).
+func lastSetting(setting string) string {
+	if i := strings.LastIndex(setting, "."); i >= 0 {
+		setting = setting[i+1:]
+	}
+	if i := strings.Index(setting, "["); i >= 0 {
+		setting = setting[:i]
+	}
+	return setting
 }
 
 // BlockedByProviderCode reports whether the report blocks because of a

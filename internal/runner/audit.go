@@ -72,9 +72,41 @@ type FileAuditor struct {
 	mu   sync.Mutex
 }
 
-// Record implements Auditor.
+// Record implements Auditor. The strings a client's configuration can
+// put in a record (an error message, an address, a principal) are written
+// TerminalSafe: JSON escapes C0 controls, not DEL, C1 or bidi controls,
+// and the log is read in terminals.
 func (a *FileAuditor) Record(r Record) error {
+	r = safeRecord(r)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return check.AppendJSONLine(a.Path, 0o600, r)
+}
+
+func safeRecord(r Record) Record {
+	r.Error = TerminalSafe(r.Error)
+	r.PlanID = TerminalSafe(r.PlanID)
+	r.Scope = TerminalSafe(r.Scope)
+	if r.Changes != nil {
+		changes := make([]AuditChange, len(r.Changes))
+		for i, c := range r.Changes {
+			c.Address, c.Action = TerminalSafe(c.Address), TerminalSafe(c.Action)
+			c.ApprovedBy = safeStrings(c.ApprovedBy)
+			changes[i] = c
+		}
+		r.Changes = changes
+	}
+	r.PlanApprovers = safeStrings(r.PlanApprovers)
+	return r
+}
+
+func safeStrings(in []string) []string {
+	if in == nil {
+		return nil
+	}
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = TerminalSafe(s)
+	}
+	return out
 }

@@ -48,6 +48,9 @@ func wanted(p string) error {
 	if p == "" || path.IsAbs(p) || path.Clean(p) != p || strings.Contains(p, `\`) {
 		return fmt.Errorf("%q is not a clean relative path", p)
 	}
+	if err := reservedPath(p); err != nil {
+		return err
+	}
 	parts := strings.Split(p, "/")
 	for _, part := range parts {
 		switch {
@@ -143,6 +146,12 @@ func Collect(dir string, lim Limits) ([]File, error) {
 		if d.IsDir() {
 			if skipDirs[name] || strings.HasPrefix(name, ".") {
 				return fs.SkipDir
+			}
+			if name == "terraform.tfstate.d" {
+				return fs.SkipDir // local workspaces' states: never configuration
+			}
+			if err := reservedPath(rel); err != nil {
+				return err // a directory named like a state file: not left out silently
 			}
 			if strings.Count(rel, "/")+1 > lim.MaxDepth {
 				return fmt.Errorf("%s is more than %d directories deep", rel, lim.MaxDepth)
@@ -274,6 +283,9 @@ func Materialize(dir string, files []File, lim Limits) error {
 			return fmt.Errorf("the configuration is more than %d bytes", lim.MaxBytes)
 		}
 		if err := checkNesting(f); err != nil {
+			return err
+		}
+		if err := checkTfvars(f); err != nil {
 			return err
 		}
 		if !strings.Contains(f.Path, "/") && (strings.HasSuffix(f.Path, ".tf") || strings.HasSuffix(f.Path, ".tf.json")) {

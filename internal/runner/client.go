@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -20,6 +22,40 @@ type Client struct {
 	Socket string
 	// DialTimeout bounds connecting; 0 means 10 seconds.
 	DialTimeout time.Duration
+	// RunnerUID, when not negative, is the uid the runner must run as
+	// (--runner-uid); the process serving the socket must be that uid and
+	// own the socket's directory. -1 checks only the directory's owner.
+	// (The zero value expects root: set -1 for no uid.)
+	RunnerUID int
+}
+
+// checkRunner refuses a socket served by anyone but the runner: the uid of
+// the process that listens (the kernel's peer credentials, on the client's
+// side) must own the socket's directory, and be RunnerUID when set. A
+// reviewer who runs `runner show` must see the runner's plan, not one an
+// agent's look-alike server prints: only the owner of a directory can put a
+// socket in it or replace one.
+func (c *Client) checkRunner(conn *net.UnixConn) error {
+	peer, err := peerOf(conn)
+	if err != nil {
+		return fmt.Errorf("cannot tell who serves %s (%w): refused", c.Socket, err)
+	}
+	dir := filepath.Dir(c.Socket)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("the runner's socket directory: %w", err)
+	}
+	owner, ok := ownerUID(fi)
+	if !ok {
+		return fmt.Errorf("cannot read the owner of %s: refused", dir)
+	}
+	if peer.UID != owner {
+		return fmt.Errorf("%s is served by uid %d, but its directory %s belongs to uid %d: that is not the runner (whose socket lives in a directory of its own); refused", c.Socket, peer.UID, dir, owner)
+	}
+	if c.RunnerUID >= 0 && peer.UID != c.RunnerUID {
+		return fmt.Errorf("%s is served by uid %d, not the runner's uid %d (--runner-uid, PLANGUARD_RUNNER_UID): refused", c.Socket, peer.UID, c.RunnerUID)
+	}
+	return nil
 }
 
 // Do sends req, copies the runner's output to out as it comes, and returns
@@ -30,11 +66,21 @@ func (c *Client) Do(req *Request, out io.Writer) (*Frame, error) {
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
-	conn, err := net.DialTimeout("unix", c.Socket, timeout)
+	nc, err := net.DialTimeout("unix", c.Socket, timeout)
 	if err != nil {
 		return nil, fmt.Errorf("connect to the runner at %s: %w", c.Socket, err)
 	}
-	defer func() { _ = conn.Close() }()
+	defer func() { _ = nc.Close() }()
+	conn, ok := nc.(*net.UnixConn)
+	if !ok {
+		return nil, fmt.Errorf("%s: not a Unix socket connection", c.Socket)
+	}
+	if err := c.checkRunner(conn); err != nil {
+		return nil, err
+	}
+	// Everything the runner sends is printed escaped (TerminalSafe): it
+	// holds text the configuration's author wrote.
+	safe := NewTerminalWriter(out)
 	b, err := json.Marshal(req)
 	if err != nil {
 		return nil, err
@@ -63,9 +109,14 @@ func (c *Client) Do(req *Request, out io.Writer) (*Frame, error) {
 			return nil, fmt.Errorf("read the runner's reply: %w", err)
 		}
 		if f.Done {
+			if err := safe.Flush(); err != nil {
+				return nil, err
+			}
+			f.Error = TerminalSafe(f.Error)
+			f.PlanID, f.PlanSHA256 = TerminalSafe(f.PlanID), TerminalSafe(f.PlanSHA256)
 			return &f, nil
 		}
-		if _, err := io.WriteString(out, f.Out); err != nil {
+		if _, err := io.WriteString(safe, f.Out); err != nil {
 			return nil, err
 		}
 	}

@@ -187,10 +187,10 @@ func moduleProviders(modDir string, files []*hcl.File, defaultHost string, set m
 				return fmt.Errorf("%s: module %q has no source", b.DefRange, b.Labels[0])
 			}
 			v, diags := a.Expr.Value(nil)
-			if diags.HasErrors() || !v.Type().Equals(cty.String) || v.IsNull() {
+			s, ok := literalString(v)
+			if diags.HasErrors() || !ok {
 				return fmt.Errorf("%s: module %q: source must be a literal string", a.Range, b.Labels[0])
 			}
-			s := v.AsString()
 			if !strings.HasPrefix(s, "./") && !strings.HasPrefix(s, "../") {
 				return fmt.Errorf("%s: module %q comes from %q: the runner plans only local modules sent with the configuration (./DIR)", a.Range, b.Labels[0], s)
 			}
@@ -229,21 +229,23 @@ func requiredSource(a *hcl.Attribute) (string, error) {
 	}
 	for _, kv := range pairs {
 		k, d := kv.Key.Value(nil)
-		if d.HasErrors() || !k.Type().Equals(cty.String) {
+		key, ok := literalString(k)
+		if d.HasErrors() || !ok {
 			if kw := hcl.ExprAsKeyword(kv.Key); kw != "" {
-				k = cty.StringVal(kw)
+				key = kw
 			} else {
 				return "", fmt.Errorf("%s: required_providers.%s: a key is not a name", a.Range, a.Name)
 			}
 		}
-		if k.AsString() != "source" {
+		if key != "source" {
 			continue
 		}
 		v, d := kv.Value.Value(nil)
-		if d.HasErrors() || !v.Type().Equals(cty.String) || v.IsNull() {
+		src, ok := literalString(v)
+		if d.HasErrors() || !ok {
 			return "", fmt.Errorf("%s: required_providers.%s.source must be a literal string", a.Range, a.Name)
 		}
-		return v.AsString(), nil
+		return src, nil
 	}
 	return "", nil
 }
@@ -266,10 +268,11 @@ func traversalRoot(a *hcl.Attribute) (string, error) {
 	if diags.HasErrors() {
 		// JSON syntax writes references as strings.
 		v, d := a.Expr.Value(nil)
-		if d.HasErrors() || !v.Type().Equals(cty.String) {
+		s, ok := literalString(v)
+		if d.HasErrors() || !ok {
 			return "", fmt.Errorf("%s: provider must be a reference such as aws.west", a.Range)
 		}
-		name, _, _ := strings.Cut(v.AsString(), ".")
+		name, _, _ := strings.Cut(s, ".")
 		return name, nil
 	}
 	return tr.RootName(), nil

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -25,11 +26,21 @@ type ServerConfig struct {
 	// 0660), so that the agent's group can connect; with -1 the mode is
 	// 0600 and only the runner's own uid can connect.
 	SocketGID int
-	// MaxConns bounds the connections served at once; more are refused.
-	// 0 means 8.
+	// MaxConns bounds the requests served at once; more are refused.
+	// 0 means 8. A connection takes one of these slots only once its
+	// request is read.
 	MaxConns int
-	// RequestTimeout bounds reading a request; 0 means a minute.
-	RequestTimeout time.Duration
+	// MaxConnsPerUID bounds the connections one uid has open at once,
+	// reading a request or served; more are refused at once. 0 means half
+	// of MaxConns (at least 1), so that one agent cannot take every slot
+	// from the others and from the people who review plans.
+	MaxConnsPerUID int
+	// RequestTimeout bounds each wait for more of a request (the first
+	// byte, and every one after): a connection that sends nothing for
+	// this long is closed; 0 means 10 seconds. RequestMaxTime bounds
+	// reading a whole request; 0 means a minute. Both run before the
+	// request takes a slot.
+	RequestTimeout, RequestMaxTime time.Duration
 	// WriteTimeout bounds writing one reply frame; a client that stops
 	// reading loses the rest of the reply, and the work goes on. 0 means
 	// 30 seconds.
@@ -48,6 +59,8 @@ type Server struct {
 	ln   *net.UnixListener
 	sem  chan struct{}
 	wg   sync.WaitGroup
+	mu   sync.Mutex
+	open map[int]int     // connections open per uid
 	hard context.Context // ends only on Stop: work in flight is not cut by a drain
 	stop context.CancelFunc
 }
@@ -62,20 +75,29 @@ func Listen(svc *Service, cfg ServerConfig) (*Server, error) {
 	if cfg.MaxConns == 0 {
 		cfg.MaxConns = 8
 	}
+	if cfg.MaxConnsPerUID == 0 {
+		cfg.MaxConnsPerUID = max(1, cfg.MaxConns/2)
+	}
 	if cfg.RequestTimeout == 0 {
-		cfg.RequestTimeout = time.Minute
+		cfg.RequestTimeout = 10 * time.Second
+	}
+	if cfg.RequestMaxTime == 0 {
+		cfg.RequestMaxTime = time.Minute
 	}
 	if cfg.WriteTimeout == 0 {
 		cfg.WriteTimeout = 30 * time.Second
 	}
 	if cfg.PlanTimeout == 0 {
-		cfg.PlanTimeout = 30 * time.Minute
+		cfg.PlanTimeout = DefaultPlanTimeout
 	}
 	if cfg.ApplyTimeout == 0 {
-		cfg.ApplyTimeout = 2 * time.Hour
+		cfg.ApplyTimeout = DefaultApplyTimeout
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
+	}
+	if err := checkSocketDir(cfg.Socket, cfg.SocketGID); err != nil {
+		return nil, err
 	}
 	if fi, err := os.Lstat(cfg.Socket); err == nil {
 		if fi.Mode().Type() != os.ModeSocket {
@@ -112,7 +134,7 @@ func Listen(svc *Service, cfg ServerConfig) (*Server, error) {
 		return nil, err
 	}
 	hard, stop := context.WithCancel(context.Background())
-	return &Server{svc: svc, cfg: cfg, ln: ln, sem: make(chan struct{}, cfg.MaxConns), hard: hard, stop: stop}, nil
+	return &Server{svc: svc, cfg: cfg, ln: ln, sem: make(chan struct{}, cfg.MaxConns), open: map[int]int{}, hard: hard, stop: stop}, nil
 }
 
 // Serve accepts connections until ctx ends, then stops accepting and waits
@@ -133,20 +155,11 @@ func (s *Server) Serve(ctx context.Context) error {
 			}
 			break
 		}
-		select {
-		case s.sem <- struct{}{}:
-			s.wg.Add(1)
-			go func() {
-				defer func() { <-s.sem; s.wg.Done() }()
-				s.handle(conn)
-			}()
-		default:
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				s.refuseBusy(conn)
-			}()
-		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.handle(conn)
+		}()
 	}
 	_ = s.ln.Close()
 	s.cfg.Logger.Info("draining: waiting for requests in flight")
@@ -159,18 +172,14 @@ func (s *Server) Serve(ctx context.Context) error {
 // killed after its grace period.
 func (s *Server) Stop() { s.stop() }
 
-func (s *Server) refuseBusy(conn *net.UnixConn) {
-	defer func() { _ = conn.Close() }()
-	peer, _ := peerOf(conn)
-	res := s.svc.Refuse("connect", peer, fmt.Errorf("the runner is serving %d requests, its limit; try again shortly", s.cfg.MaxConns))
-	_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
-	_ = writeJSONLine(conn, finalFrame(res))
-}
-
 func finalFrame(r Result) Frame {
 	return Frame{Done: true, Exit: r.Exit, Error: r.Error, PlanID: r.PlanID, PlanSHA256: r.PlanSHA256}
 }
 
+// handle serves one connection: the peer's uid is checked, its
+// connections counted, the request read (within RequestTimeout, holding no
+// slot), and only then a slot taken for the work. A panic in the work is
+// recovered: the request fails (audited, exit 2), the runner goes on.
 func (s *Server) handle(conn *net.UnixConn) {
 	defer func() { _ = conn.Close() }()
 	log := s.cfg.Logger
@@ -191,31 +200,108 @@ func (s *Server) handle(conn *net.UnixConn) {
 		reply(s.svc.Refuse("connect", peer, fmt.Errorf("uid %d may not use this runner; run the client as the agent's user, or ask the runner's operator for --allow-uid", peer.UID)))
 		return
 	}
-	_ = conn.SetReadDeadline(time.Now().Add(s.cfg.RequestTimeout))
-	req, err := readRequest(conn)
+	if !s.claim(peer.UID) {
+		log.Warn("peer refused: too many connections")
+		reply(s.svc.Refuse("connect", peer, fmt.Errorf("uid %d has %d connections to the runner open, its limit; finish those first", peer.UID, s.cfg.MaxConnsPerUID)))
+		return
+	}
+	defer s.unclaim(peer.UID)
+	opName := "request"
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("panic while serving a request; the runner goes on", "op", opName, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			reply(s.svc.Crash(opName, peer, fmt.Errorf("internal error: the runner failed on this request (%v) and goes on serving; report it with the runner's log", r)))
+		}
+	}()
+	req, err := readRequest(&idleReader{conn: conn, idle: s.cfg.RequestTimeout, end: time.Now().Add(s.cfg.RequestMaxTime)})
 	if err != nil {
 		reply(s.svc.Refuse("request", peer, err))
 		return
 	}
 	_ = conn.SetReadDeadline(time.Time{})
+	opName = req.Op
+	select {
+	case s.sem <- struct{}{}:
+		defer func() { <-s.sem }()
+	default:
+		reply(s.svc.Refuse(req.Op, peer, fmt.Errorf("the runner is serving %d requests, its limit; try again shortly", s.cfg.MaxConns)))
+		return
+	}
 	log.Debug("request", "op", req.Op, "plan_id", req.PlanID, "files", len(req.Files), "approvals", len(req.Approvals))
 	out := &frameWriter{conn: conn, timeout: s.cfg.WriteTimeout}
 	var res Result
 	switch req.Op {
 	case OpPlan:
-		ctx, cancel := context.WithTimeout(s.hard, s.cfg.PlanTimeout)
+		ctx, cancel := context.WithTimeoutCause(s.hard, s.cfg.PlanTimeout, fmt.Errorf("the plan took longer than the runner allows (serve --plan-timeout %s)", s.cfg.PlanTimeout))
+		ctx = cancelOnHangup(ctx, conn)
 		res = s.svc.Plan(ctx, peer, req.Files, out)
 		cancel()
 	case OpApply:
-		ctx, cancel := context.WithTimeout(s.hard, s.cfg.ApplyTimeout)
+		// An apply is not cut short when the client goes: it runs to the
+		// end (or its time-out), and the audit log has the outcome.
+		ctx, cancel := context.WithTimeoutCause(s.hard, s.cfg.ApplyTimeout, fmt.Errorf("the apply took longer than the runner allows (serve --apply-timeout %s)", s.cfg.ApplyTimeout))
 		res = s.svc.Apply(ctx, peer, req.PlanID, req.Approvals, out)
 		cancel()
 	case OpShow:
-		ctx, cancel := context.WithTimeout(s.hard, s.cfg.PlanTimeout)
+		ctx, cancel := context.WithTimeoutCause(s.hard, s.cfg.PlanTimeout, fmt.Errorf("show took longer than the runner allows (serve --plan-timeout %s)", s.cfg.PlanTimeout))
+		ctx = cancelOnHangup(ctx, conn)
 		res = s.svc.Show(ctx, peer, req.PlanID, out)
 		cancel()
 	}
 	reply(res)
+}
+
+// idleReader reads a request: each read may wait at most idle for data,
+// and none goes on past end.
+type idleReader struct {
+	conn net.Conn
+	idle time.Duration
+	end  time.Time
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	d := time.Now().Add(r.idle)
+	if d.After(r.end) {
+		d = r.end
+	}
+	_ = r.conn.SetReadDeadline(d)
+	return r.conn.Read(p)
+}
+
+// errClientGone ends the work of a client that hung up.
+var errClientGone = errors.New("the client closed the connection before the reply ended")
+
+// cancelOnHangup returns a context that also ends when the client closes
+// its end of conn, or sends anything after its request (it must send
+// nothing more and keep the connection open until the final frame): a plan
+// nobody waits for is stopped rather than left to run.
+func cancelOnHangup(ctx context.Context, conn net.Conn) context.Context {
+	ctx, cancel := context.WithCancelCause(ctx)
+	go func() {
+		var b [1]byte
+		_, _ = conn.Read(b[:])
+		cancel(errClientGone)
+	}()
+	return ctx
+}
+
+// claim counts a connection of uid, unless uid has MaxConnsPerUID open.
+func (s *Server) claim(uid int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.open[uid] >= s.cfg.MaxConnsPerUID {
+		return false
+	}
+	s.open[uid]++
+	return true
+}
+
+func (s *Server) unclaim(uid int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.open[uid]--; s.open[uid] <= 0 {
+		delete(s.open, uid)
+	}
 }
 
 // frameWriter turns output into Out frames. A client that stops reading

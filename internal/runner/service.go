@@ -110,10 +110,14 @@ type planRecord struct {
 	dir      string // the plan's private directory
 	work     string // the configuration, where terraform ran
 	planFile string // the saved plan, read-only
-	sha256   string
-	expires  time.Time
-	busy     bool // an apply or show is using it
-	used     bool // applied (or an apply started)
+	// stateFile is where the pinned local backend keeps its state inside
+	// dir, if it does (planStateFile): the directory is kept when that is
+	// a regular file.
+	stateFile string
+	sha256    string
+	expires   time.Time
+	busy      bool // an apply or show is using it
+	used      bool // applied (or an apply started)
 }
 
 // NewService checks cfg and returns a service.
@@ -310,6 +314,12 @@ func (s *Service) Refuse(opName string, peer Peer, err error) Result {
 	return s.begin(opName, peer, io.Discard).finish(ExitError, DecisionRefused, err)
 }
 
+// Crash records a request that failed on an internal error (a panic the
+// server recovered) and returns its result.
+func (s *Service) Crash(opName string, peer Peer, err error) Result {
+	return s.begin(opName, peer, io.Discard).finish(ExitError, DecisionError, err)
+}
+
 // Plan writes files into a fresh directory, refuses a provider the policy
 // does not list, runs init and plan there with the runner's CLI
 // configuration and credentials, judges the saved plan and keeps it under a
@@ -334,9 +344,10 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitError, DecisionError, err)
 	}
 	keep := false
+	stateFile := ""
 	defer func() {
 		if !keep {
-			removePlanDir(dir, o.log)
+			removePlanDir(dir, stateFile, o.log)
 		}
 	}()
 	work := filepath.Join(dir, "config")
@@ -351,6 +362,7 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitError, DecisionError, err)
 	}
 	o.rec.PolicySHA256, o.rec.Scope = pol.Hash, pol.Scope
+	stateFile = planStateFile(work, pol.State)
 	if err := requireProviders(pol); err != nil {
 		return o.finish(ExitError, DecisionRefused, err)
 	}
@@ -365,6 +377,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitError, DecisionRefused, err)
 	}
 	o.log.Debug("providers allowed", "providers", used)
+	if err := CheckProviderCode(work, s.cfg.DefaultHost, pol); err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
 	if err := CheckBackend(work, pol.State); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}
@@ -432,7 +447,7 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	}
 	o.printf("\nplan sha256: %s\nplan id: %s\n", sum, id)
 	s.mu.Lock()
-	s.plans[id] = &planRecord{id: id, uid: peer.UID, dir: dir, work: work, planFile: planFile, sha256: sum, expires: s.cfg.Now().Add(s.cfg.PlanTTL)}
+	s.plans[id] = &planRecord{id: id, uid: peer.UID, dir: dir, work: work, planFile: planFile, stateFile: stateFile, sha256: sum, expires: s.cfg.Now().Add(s.cfg.PlanTTL)}
 	s.mu.Unlock()
 	keep = true
 	if rep.Decision != gate.Allow {
@@ -507,7 +522,7 @@ func (s *Service) release(rec *planRecord, used bool) {
 	}
 	s.mu.Unlock()
 	if used {
-		removePlanDir(rec.dir, s.cfg.Logger)
+		removePlanDir(rec.dir, rec.stateFile, s.cfg.Logger)
 	}
 }
 
@@ -695,7 +710,7 @@ func (s *Service) sweep() {
 	}
 	s.mu.Unlock()
 	for _, rec := range dead {
-		removePlanDir(rec.dir, s.cfg.Logger)
+		removePlanDir(rec.dir, rec.stateFile, s.cfg.Logger)
 	}
 }
 
@@ -707,16 +722,21 @@ func (s *Service) Close() {
 	s.plans = map[string]*planRecord{}
 	s.mu.Unlock()
 	for _, rec := range plans {
-		removePlanDir(rec.dir, s.cfg.Logger)
+		removePlanDir(rec.dir, rec.stateFile, s.cfg.Logger)
 	}
 }
 
-// removePlanDir removes a plan's directory, unless a local backend left
-// its state there: that state is the only record of real objects.
-func removePlanDir(dir string, log hclog.Logger) {
-	if _, err := os.Stat(filepath.Join(dir, "config", "terraform.tfstate")); err == nil {
-		log.Warn("keeping a plan directory that holds a local state file; configure a backend outside it", "dir", dir)
-		return
+// removePlanDir removes a plan's directory, unless the pinned local
+// backend left its state there (stateFile, from planStateFile, is a
+// regular file): that state is the only record of real objects. Nothing
+// else keeps a directory: not a path the client named like a state file
+// (those are refused, reservedPath), not a link or a directory there.
+func removePlanDir(dir, stateFile string, log hclog.Logger) {
+	if stateFile != "" {
+		if fi, err := os.Lstat(stateFile); err == nil && fi.Mode().IsRegular() {
+			log.Warn("keeping a plan directory that holds the pinned local backend's state file; pin a backend outside it", "dir", dir, "state", stateFile)
+			return
+		}
 	}
 	if err := os.RemoveAll(dir); err != nil {
 		log.Warn("could not remove a plan directory", "dir", dir, "error", err)

@@ -14,3 +14,9 @@ func detach(*exec.Cmd) {}
 func withUmask(_ int, fn func() error) error { return fn() }
 
 func ownerUID(os.FileInfo) (int, bool) { return 0, false }
+
+func killGroup(int) {}
+
+func interruptProcess(int) {}
+
+func ownerGID(os.FileInfo) (int, bool) { return 0, false }

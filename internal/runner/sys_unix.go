@@ -31,3 +31,27 @@ func ownerUID(fi os.FileInfo) (int, bool) {
 	}
 	return int(st.Uid), true
 }
+
+// killGroup kills every process of the process group pgid (terraform and
+// the providers it started).
+func killGroup(pgid int) {
+	if pgid > 1 {
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	}
+}
+
+// interruptProcess sends terraform its graceful-stop signal.
+func interruptProcess(pid int) {
+	if pid > 1 {
+		_ = syscall.Kill(pid, syscall.SIGINT)
+	}
+}
+
+// ownerGID is the gid owning fi's file.
+func ownerGID(fi os.FileInfo) (int, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return int(st.Gid), true
+}

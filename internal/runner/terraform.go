@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
@@ -55,6 +55,9 @@ type ExecTerraform struct {
 	// StopGrace is how long a child has, after SIGINT when its context
 	// ends, before it is killed; 0 means a minute.
 	StopGrace time.Duration
+	// MaxMemory bounds the resident memory of one run's process group
+	// (terraform and its providers; see watchMemory); 0 means no bound.
+	MaxMemory int64
 }
 
 // Init implements Terraform.
@@ -80,8 +83,22 @@ func (t *ExecTerraform) Show(ctx context.Context, dir, planFile string, out io.W
 // changes what the saved plan says; tfexec.Apply stops terraform gracefully
 // (an interrupt, then a kill after StopGrace) when ctx ends.
 func (t *ExecTerraform) Apply(ctx context.Context, dir, planFile string, out io.Writer) error {
-	err := tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: t.Bin, Args: []string{"apply", "-input=false", planFile},
-		Dir: dir, Env: t.Env, Stdout: out, Stderr: out, Grace: t.grace()})
+	// Over the memory bound an apply is interrupted (its context ends:
+	// tfexec sends Terraform's graceful stop, which saves the state), and
+	// killed only at half as much again.
+	actx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	var guard *memoryGuard
+	err := tfexec.Apply(actx, tfexec.ApplyOptions{Bin: t.Bin, Args: []string{"apply", "-input=false", planFile},
+		Dir: dir, Env: t.Env, Stdout: out, Stderr: out, Grace: t.grace(),
+		Started: func(pid int) {
+			guard = watchMemory(pid, t.MaxMemory, t.MaxMemory+t.MaxMemory/2, func() { stop(errOverMemory) })
+		}})
+	if guard != nil {
+		if over, seen := guard.finish(); over {
+			return &MemoryError{Op: "apply", Limit: t.MaxMemory, Seen: seen}
+		}
+	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return fmt.Errorf("%s apply exited with status %d", t.Bin, ee.ExitCode())
@@ -105,17 +122,51 @@ func (t *ExecTerraform) grace() time.Duration {
 	return t.StopGrace
 }
 
+// run runs init, plan or show. When ctx ends (the plan's time is up, the
+// client hung up, the runner stops) terraform gets SIGINT (it stops
+// cleanly and releases the state lock) and its whole process group is
+// killed after the grace period; over MaxMemory the group is killed at
+// once.
 func (t *ExecTerraform) run(ctx context.Context, dir string, out io.Writer, args ...string) error {
 	cmd := exec.CommandContext(ctx, t.Bin, args...)
 	cmd.Dir, cmd.Env = dir, t.Env
 	cmd.Stdin = nil
 	cmd.Stdout, cmd.Stderr = out, out
-	// Terraform stops cleanly on SIGINT (it finishes the operations in
-	// flight and saves state); kill only after a grace period.
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = t.grace()
+	var (
+		mu     sync.Mutex
+		killer *time.Timer
+	)
+	cmd.Cancel = func() error {
+		pid := cmd.Process.Pid
+		interruptProcess(pid)
+		mu.Lock()
+		killer = time.AfterFunc(t.grace(), func() { killGroup(pid) })
+		mu.Unlock()
+		return nil
+	}
+	cmd.WaitDelay = t.grace() + 5*time.Second
 	detach(cmd)
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("run %s %s: %w", t.Bin, args[0], err)
+	}
+	pid := cmd.Process.Pid
+	guard := watchMemory(pid, t.MaxMemory, t.MaxMemory, func() { killGroup(pid) })
+	err := cmd.Wait()
+	over, seen := guard.finish()
+	mu.Lock()
+	if killer != nil {
+		killer.Stop()
+	}
+	mu.Unlock()
+	if over || ctx.Err() != nil {
+		killGroup(pid) // providers left behind
+	}
+	if over {
+		return &MemoryError{Op: args[0], Limit: t.MaxMemory, Seen: seen}
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s %s stopped: %w", t.Bin, args[0], context.Cause(ctx))
+	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return fmt.Errorf("%s %s exited with status %d", t.Bin, args[0], ee.ExitCode())

@@ -100,6 +100,9 @@ type ApplyOptions struct {
 	// Grace is how long terraform may take to stop after the interrupt;
 	// 0 means DefaultGrace.
 	Grace time.Duration
+	// Started, when set, is called with terraform's pid once it runs (on
+	// Unix also its process group's id), before Apply waits for it.
+	Started func(pid int)
 }
 
 // InterruptedError is Apply's error when ctx ended while terraform ran:
@@ -136,7 +139,13 @@ func Apply(ctx context.Context, o ApplyOptions) error {
 	cmd.Cancel = func() error { return interrupt(cmd) }
 	cmd.WaitDelay = grace
 	ownProcessGroup(cmd)
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		if o.Started != nil {
+			o.Started(cmd.Process.Pid)
+		}
+		err = cmd.Wait()
+	}
 	if ctx.Err() != nil && !errors.As(err, new(*exec.Error)) {
 		if err == nil {
 			err = errors.New("exit status 0")

@@ -35,6 +35,33 @@ func CommandArgument(name string) bool {
 	return strings.HasSuffix(name, "_command")
 }
 
+// FileArgument reports whether a provider argument of that name names a
+// file, a directory or a profile whose content can make the provider run a
+// command when it is configured (an AWS profile's credential_process in
+// shared_config_files, a kubeconfig's exec user in config_path, a helm
+// plugins_path) or be read and sent with the provider's credentials:
+// profile, credentials_file… It is conservative: profile, kubeconfig,
+// config_path(s), and any name ending in _file, _files, _path, _paths,
+// _dir or _directory. Such a setting is judged as a command
+// (ProviderCommands): its value, when constant, is the command line a
+// provider_exec block must allow exactly.
+func FileArgument(name string) bool {
+	switch name {
+	case "profile", "kubeconfig", "config_path", "config_paths", "shared_config_files", "shared_credentials_files":
+		return true
+	}
+	for _, s := range []string{"_file", "_files", "_path", "_paths", "_dir", "_directory"} {
+		if strings.HasSuffix(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// RunsCommand reports whether the gate judges a provider argument of that
+// name as a command: CommandArgument or FileArgument.
+func RunsCommand(name string) bool { return CommandArgument(name) || FileArgument(name) }
+
 // execBlockSettings are the arguments of an exec-like block (a nested
 // exec block, or a block that sets command) that planguard reads: the
 // command line (command, args, env) and the harmless api_version. Any
@@ -153,7 +180,7 @@ func walkCommands(m map[string]any, prefix string, execBlock bool, found func(st
 				if !ok {
 					// Not a block as Terraform writes one: unreadable when
 					// it may run something.
-					if CommandArgument(k) {
+					if RunsCommand(k) {
 						found(path, ProviderCommand{Unreadable: []string{k + ": not an expression or a block"}})
 					}
 					continue
@@ -165,7 +192,7 @@ func walkCommands(m map[string]any, prefix string, execBlock bool, found func(st
 		if (execBlock || hasCommand) && slices.Contains(execBlockSettings, k) {
 			continue
 		}
-		if CommandArgument(k) {
+		if RunsCommand(k) {
 			found(prefix+k, valueCommand(k, v))
 		}
 	}

@@ -232,4 +232,97 @@ resource "planguardtest_object" "notes" {
 			t.Errorf("the apply job's credential is in the pinned state, which the plan job reads (check exit %d, apply exit %d)", code, acode)
 		}
 	})
+
+	// The policy of a team that lists the test provider as one that runs
+	// programs (as hashicorp/external is by default), with no
+	// allow_apply_reads: no program of the configuration may run in the
+	// apply.
+	programsPolicy := func(t *testing.T, r *r16dLab) string {
+		p := filepath.Join(r.root, "policy", "programs.hcl")
+		writeFile(t, p, readFile(t, r.policy)+"program_providers = [\""+testbin.TestObjSource+"\"]\n")
+		return p
+	}
+	// applyRan runs check and apply of the plan in a with a credential
+	// only the apply job has, and reports whether the program wrote it to
+	// marker.
+	applyRan := func(t *testing.T, r *r16dLab, a *world, pol, marker string) (int, int, bool) {
+		t.Helper()
+		code, out := r.pgRun(a, "check", "--policy="+pol, "tfplan")
+		t.Logf("planguard check: exit %d\n%s", code, out)
+		a.env = append(a.env, "APPLY_ROLE_SECRET=r16d-apply-only-credential")
+		acode, aout := r.pgRun(a, "apply", "--policy="+pol, "tfplan")
+		t.Logf("planguard apply: exit %d\n%s", acode, aout)
+		b, _ := os.ReadFile(marker)
+		return code, acode, strings.Contains(string(b), "r16d-apply-only-credential")
+	}
+	version := toolVersion(t, tf)
+	tofu := strings.Contains(filepath.Base(tf), "tofu")
+	atLeast := func(minor int) bool {
+		var major, mnr int
+		_, _ = fmt.Sscanf(version, "%d.%d", &major, &mnr)
+		return major > 1 || major == 1 && mnr >= minor
+	}
+
+	t.Run("an ephemeral resource of a program provider runs its program in every apply", func(t *testing.T) {
+		// Harm: a program of the author's choosing runs in the apply job
+		// with its credentials, under a policy whose program_providers
+		// names the provider and whose allow_apply_reads is empty; the
+		// gate printed ALLOWED.
+		//
+		// The gate judges a program provider's data sources read during
+		// the apply (resource_changes, action read). An ephemeral resource
+		// (Terraform 1.10+) is in no resource_changes, and Terraform opens
+		// it again in every apply that needs it (here: a provider
+		// configuration refers to it, the pattern ephemeral resources are
+		// made for), so its program runs there whatever the plan says.
+		if tofu || !atLeast(10) {
+			t.Skipf("%s %s has no ephemeral resources", filepath.Base(tf), version)
+		}
+		r := newR16dLab(t, tf)
+		pol := programsPolicy(t, r)
+		marker := filepath.Join(r.root, "ephemeral-program-ran")
+		src := r.prodSrc() + fmt.Sprintf(`ephemeral "planguardtest_program" "token" {
+  program = ["sh", "-c", "echo \"$APPLY_ROLE_SECRET\" >> '%s'; echo token"]
+}
+provider "late" {
+  host = ephemeral.planguardtest_program.token.result
+}
+resource "planguardtest_object" "z" {
+  provider = late
+  path     = %q
+}
+`, marker, filepath.Join(r.root, "objects", "z"))
+		a := r.dir("ephemeral", src)
+		a.must(0, tf, "init", "-input=false", "-no-color")
+		a.plan()
+		if code, acode, ran := applyRan(t, r, a, pol, marker); ran {
+			t.Errorf("the ephemeral resource's program ran in the apply with the apply's credential (check exit %d, apply exit %d)", code, acode)
+		}
+	})
+
+	t.Run("a program provider's function runs its program in the apply", func(t *testing.T) {
+		// Harm: as above, through a provider-defined function (Terraform
+		// 1.8+, OpenTofu 1.7+): Terraform evaluates the configuration of
+		// every object it creates or updates again in the apply, calling
+		// the function, whose program then runs with the apply's
+		// credentials. No resource_changes entry is a read; the gate
+		// allows.
+		if tofu && !atLeast(7) || !tofu && !atLeast(8) {
+			t.Skipf("%s %s has no provider-defined functions", filepath.Base(tf), version)
+		}
+		r := newR16dLab(t, tf)
+		pol := programsPolicy(t, r)
+		marker := filepath.Join(r.root, "function-program-ran")
+		src := r.prodSrc() + fmt.Sprintf(`resource "planguardtest_object" "f" {
+  path    = %q
+  content = provider::planguardtest::run(["sh", "-c", "echo \"$APPLY_ROLE_SECRET\" >> '%s'; echo x"])
+}
+`, filepath.Join(r.root, "objects", "f"), marker)
+		a := r.dir("function", src)
+		a.must(0, tf, "init", "-input=false", "-no-color")
+		a.plan()
+		if code, acode, ran := applyRan(t, r, a, pol, marker); ran {
+			t.Errorf("the provider function's program ran in the apply with the apply's credential (check exit %d, apply exit %d)", code, acode)
+		}
+	})
 }

@@ -8,7 +8,11 @@ package e2e
 // the plan job.
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -325,4 +329,117 @@ resource "planguardtest_object" "z" {
 			t.Errorf("the provider function's program ran in the apply with the apply's credential (check exit %d, apply exit %d)", code, acode)
 		}
 	})
+
+	t.Run("two modules of the snapshot share the root's directory: the configuration is chosen at random", func(t *testing.T) {
+		// Harm: the configuration the apply runs need not be the one the
+		// gate judged. Terraform and OpenTofu read a saved plan's
+		// configuration through a virtual file system that looks a
+		// directory up among the snapshot's modules in Go map order; with
+		// two modules in one directory each lookup (the listing, then each
+		// file) may take either, so one run loads the root's files, another
+		// the other module's, another fails. planguard accepts such a
+		// manifest (Terraform never writes one: the plan file was edited)
+		// and even writes both modules' files side by side in the room.
+		// The author gives the second module a complete configuration
+		// whose provider block has an exec block: a run of show that loads
+		// the root's files lets the gate allow, an apply that loads the
+		// other module's runs the command (measured with Terraform 1.11.4:
+		// about 75% and 2% of runs; the author retries).
+		r := newR16dLab(t, tf)
+		a := r.dir("twodirs", r.prodSrc()+object("extra", filepath.Join(r.root, "objects", "extra")))
+		a.must(0, tf, "init", "-input=false", "-no-color")
+		a.plan()
+		addToPlan(t, filepath.Join(a.dir, "tfplan"), map[string]string{
+			"tfconfig/m-zz/zz.tf": "output \"which\" {\n  value = \"the other module's configuration\"\n}\n",
+		}, func(manifest []map[string]any) []map[string]any {
+			return append(manifest, map[string]any{"Key": "zz", "Dir": "."})
+		})
+		// The check's own show reads one of them too: the author submits
+		// the plan again until the gate allows.
+		code, out := -1, ""
+		for i := 0; i < 12 && code != 0; i++ {
+			code, out = r.pgRun(a, "check", "--policy="+r.policy, "tfplan")
+		}
+		t.Logf("planguard check: exit %d\n%s", code, out)
+		if code != 0 {
+			return // refused: what Terraform makes of the snapshot no longer matters
+		}
+		seen := map[string]int{}
+		for i := 0; i < 60 && seen["the other module's files"] == 0; i++ {
+			c, out := a.run(tf, "show", "-json", "-no-color", "tfplan")
+			var p struct {
+				Configuration struct {
+					RootModule struct {
+						Outputs   map[string]any `json:"outputs"`
+						Resources []any          `json:"resources"`
+					} `json:"root_module"`
+				} `json:"configuration"`
+			}
+			switch {
+			case c != 0 || json.Unmarshal([]byte(out), &p) != nil:
+				seen["an error"]++
+			case len(p.Configuration.RootModule.Outputs) > 0:
+				seen["the other module's files"]++
+			default:
+				seen["the root module's files"]++
+			}
+		}
+		t.Logf("configurations terraform show read from one plan file: %v", seen)
+		if len(seen) > 1 {
+			t.Errorf("planguard allowed a plan whose configuration snapshot gives two modules one directory, from which Terraform read %d different configurations in %v", len(seen), seen)
+		}
+	})
+}
+
+// addToPlan adds entries to the saved plan at path and passes its module
+// manifest (tfconfig/modules.json) through edit: what the change's author
+// can do to the plan file the plan job uploads.
+func addToPlan(t *testing.T, path string, add map[string]string, edit func([]map[string]any) []map[string]any) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	put := func(name string, b []byte) {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		_ = rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == "tfconfig/modules.json" {
+			var m []map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			if b, err = json.Marshal(edit(m)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put(f.Name, b)
+	}
+	_ = zr.Close()
+	for name, content := range add {
+		put(name, []byte(content))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

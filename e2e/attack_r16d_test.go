@@ -166,6 +166,10 @@ resource "planguardtest_object" "z" {
 		t.Logf("planguard check: exit %d\n%s", code, out)
 		acode, aout := r.pgRun(a, "apply", "--policy="+r.policy, "tfplan")
 		t.Logf("planguard apply: exit %d\n%s", acode, aout)
+		mirrored := filepath.Join(r.mirror, filepath.FromSlash(r16dSecond), "0.1.0", testbin.Platform(), "terraform-provider-testobj2_v0.1.0")
+		if b, err := os.ReadFile(mirrored); err == nil && strings.HasPrefix(string(b), "#!") {
+			t.Logf("the job's filesystem mirror now holds the author's script as %s", mirrored)
+		}
 		if r.exists(marker) {
 			t.Errorf("the author's script ran inside planguard apply as provider %s (check exit %d, apply exit %d): %s",
 				r16dSecond, code, acode, strings.TrimSpace(readFile(t, marker)))

@@ -3,6 +3,8 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,6 +30,7 @@ import (
 const (
 	runnerUser  = "pg-runner-test"
 	agentUser   = "pg-agent-test"
+	agent2User  = "pg-agent2-test" // another allowed uid: a second agent
 	socketGroup = "pg-runner-sock-test"
 )
 
@@ -169,6 +172,7 @@ func runnerTwoUsers(t *testing.T, tf string) {
 	sockGID := ensureGroup(t, socketGroup)
 	run := ensureUser(t, runnerUser)
 	agent := ensureUser(t, agentUser)
+	agent2 := ensureUser(t, agent2User)
 
 	// The users must reach the tree: open the test's directories to them.
 	root := t.TempDir()
@@ -259,7 +263,7 @@ data "evil_secrets" "all" {}
 	// The runner, as its user.
 	serve := exec.Command(pg, "runner", "serve", "--socket", socket, "--socket-group", strconv.Itoa(sockGID),
 		"--policy", filepath.Join(rdir, "planguard.hcl"), "--env-file", filepath.Join(rdir, "runner.env"),
-		"--terraform-bin", tfBin, "--allow-uid", strconv.Itoa(agent.uid),
+		"--terraform-bin", tfBin, "--allow-uid", strconv.Itoa(agent.uid), "--allow-uid", strconv.Itoa(agent2.uid),
 		"--audit-log", audit, "--state-dir", filepath.Join(rdir, "state"))
 	serve.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + rdir, "PLANGUARD_LOG=debug"}
 	serve.Dir = rdir
@@ -301,6 +305,9 @@ data "evil_secrets" "all" {}
 		cmd := exec.Command(pg, append([]string{"runner"}, args...)...)
 		cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + adir, "PLANGUARD_RUNNER_SOCKET=" + socket}
 		cmd.Dir = adir
+		if as != nil && as.uid != agent.uid {
+			cmd.Dir = root // the agent's directory is its own
+		}
 		if as != nil {
 			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(as.uid), Gid: uint32(as.gid), Groups: []uint32{uint32(sockGID)}}}
 		}
@@ -378,6 +385,13 @@ data "evil_secrets" "all" {}
 	out = client(&agent, 1, "apply", "--approval", ok, id2)
 	contains(t, out, "approves plan "+sum+", not this plan", "nothing applied")
 
+	// Another allowed uid that learns the plan id may show the plan, but
+	// not apply it: a plan id is the planning uid's.
+	out = client(&agent2, 0, "show", id2)
+	contains(t, out, "plan id: "+id2)
+	out = client(&agent2, 2, "apply", id2)
+	contains(t, out, "was made by uid "+strconv.Itoa(agent.uid)+"; only that uid may apply it")
+
 	// 2. A protected delete: blocked at plan, and at apply even with a
 	// plan approval over that exact plan; nothing is destroyed.
 	writeInfra(false, "v1")
@@ -450,8 +464,10 @@ data "evil_secrets" "all" {}
 	}
 	// 6. The credential appears in no reply.
 	for _, r := range replies {
-		if strings.Contains(r, runnerSecret) {
-			t.Fatalf("a reply holds the runner's credential:\n%s", r)
+		for _, form := range []string{runnerSecret, base64.StdEncoding.EncodeToString([]byte(runnerSecret)), hex.EncodeToString([]byte(runnerSecret))} {
+			if strings.Contains(r, form) {
+				t.Fatalf("a reply holds the runner's credential (%s):\n%s", form, r)
+			}
 		}
 	}
 
@@ -502,6 +518,7 @@ data "evil_secrets" "all" {}
 		"plan allow uid=" + a, "apply block uid=" + a, "show shown uid=" + a, "apply applying uid=" + a, "apply applied uid=" + a,
 		"apply refused uid=" + a,
 		"plan allow uid=" + a, "apply block uid=" + a,
+		"show shown uid=" + strconv.Itoa(agent2.uid), "apply refused uid=" + strconv.Itoa(agent2.uid),
 		"plan block uid=" + a, "apply block uid=" + a,
 		"plan refused uid=" + a,
 		"plan refused uid=" + a,

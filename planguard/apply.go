@@ -62,9 +62,9 @@ func attestedRoom(ctx context.Context, tfBin string, e *env, pinned string) (*tf
 func runApply(e *env, args []string) (int, error) {
 	fs := newFlags("apply", "planguard apply [check flags] PLANFILE [-- terraform apply flags]",
 		`Check a saved plan and apply exactly that file when allowed. planguard pins the file
-(copies and hashes it), checks the copy, refuses if the original changed meanwhile, and
-runs 'terraform apply' on the pinned copy: no other plan can slip in between check and
-apply. With --attestation it verifies an attestation from an earlier 'check --attest'
+(copies and hashes it; on Linux into a sealed memory file no process can change), checks
+the copy, refuses if the original changed meanwhile, and runs 'terraform apply' on the
+pinned copy: no other plan can slip in between check and apply. With --attestation it verifies an attestation from an earlier 'check --attest'
 instead of checking again (for pipelines where check and apply run in separate jobs).
 
 It needs nothing but the plan file: show and apply run in a new private directory
@@ -231,9 +231,13 @@ TF_CLI_ARGS_apply words outside that list.`,
 	if err != nil {
 		return exitError, err
 	}
-	cmdArgs := applyCommand(append(stateArgs, extra...), pinned)
-	fmt.Fprintf(e.stderr, "planguard: running %s %s\n", bin, strings.Join(cmdArgs, " "))
-	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: e.stdout, Stderr: e.stderr})
+	// terraform reads the pinned copy (on Linux a sealed memfd it inherits
+	// as /dev/fd/3); the line for people names the file that was pinned.
+	childPlan, files := pin.ForChild(nil)
+	cmdArgs := applyCommand(append(stateArgs, extra...), childPlan)
+	shown := applyCommand(append(stateArgs, extra...), planPath)
+	fmt.Fprintf(e.stderr, "planguard: running %s %s (the copy pinned and checked, sha256 %s)\n", bin, strings.Join(shown, " "), sum)
+	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: e.stdout, Stderr: e.stderr, ExtraFiles: files})
 	var ee *exec.ExitError
 	var ie *tfexec.InterruptedError
 	switch {

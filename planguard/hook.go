@@ -129,12 +129,27 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		return "", nil // a tool the hook does not judge
 	}
 	home := e.getenv("HOME")
-	protected := protectedFiles(policyAbs, pol.AllowedSignersPath, ev.cwd, home)
+	// The kernel resolves relative paths, and `..`, from the real
+	// directory: a cwd reached through a symbolic link has other parents
+	// than its text (judged both ways for the protected files).
+	realCwd, err := filepath.EvalSymlinks(ev.cwd)
+	if err != nil {
+		return "", fmt.Errorf("resolve the event's cwd %s: %w", ev.cwd, err)
+	}
+	cwds := []string{realCwd}
+	if !shell.Climbs("", ev.cwd) {
+		cwds = append(cwds, filepath.Clean(ev.cwd))
+	}
+	ev.cwd = filepath.Clean(ev.cwd)
+	protected := protectedFiles(policyAbs, pol.AllowedSignersPath, home, cwds...)
 	if !ev.isShell {
 		for _, f := range ev.files {
+			if shell.Climbs(realCwd, f) {
+				return fmt.Sprintf("planguard: %s would write %s, a path with `..` after a directory name, which the kernel resolves through that directory (maybe a symbolic link to the policy, its allowed_signers or the agent's hook settings). Write the path without `..` after a directory name.", ev.tool, f), nil
+			}
 			p := f
 			if !filepath.IsAbs(p) {
-				p = filepath.Join(ev.cwd, p)
+				p = filepath.Join(realCwd, p)
 			}
 			if hit := isProtected(p, protected); hit != "" {
 				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust (the policy, its allowed_signers, or the agent's hook settings). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
@@ -143,7 +158,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		return "", nil
 	}
 	self := hookExecutables()
-	opts := shell.Options{Cwd: ev.cwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self, Resolve: resolveLinks}
+	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self, Resolve: resolveLinks}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -303,14 +318,15 @@ const hookCheckTimeout = 60 * time.Second
 
 // protectedFiles are the files a tool call may not write: the policy, its
 // allowed_signers, and the agents' hook settings wherever an agent may
-// read them for this call: in the event's directory and every directory
-// above it (the project root the agent started in, where project-scope
-// hooks are installed), beside the policy and above it, in the home
-// directory, and the managed files.
-func protectedFiles(policy, signers, cwd, home string) []string {
+// read them for this call: in the event's directory (cwds: as the event
+// names it and as the kernel resolves it) and every directory above it
+// (the project root the agent started in, where project-scope hooks are
+// installed), beside the policy and above it, in the home directory, and
+// the managed files.
+func protectedFiles(policy, signers, home string, cwds ...string) []string {
 	var roots []string
 	seen := map[string]bool{}
-	for _, d := range []string{cwd, filepath.Dir(policy)} {
+	for _, d := range append(append([]string{}, cwds...), filepath.Dir(policy)) {
 		for d != "" && !seen[d] {
 			seen[d] = true
 			roots = append(roots, d)
@@ -429,7 +445,9 @@ func (p *agentProtocol) parseEvent(raw []byte) (hookEvent, error) {
 				return ev, err
 			}
 			if d != "" && ev.cwd != "" && !filepath.IsAbs(d) {
-				ev.cwd = filepath.Join(ev.cwd, d)
+				// Not cleaned: filepath.EvalSymlinks resolves a `..`
+				// after a linked directory as the kernel does.
+				ev.cwd = strings.TrimSuffix(ev.cwd, "/") + "/" + d
 			} else if d != "" {
 				ev.cwd = d
 			}

@@ -72,11 +72,14 @@ func defaultSocket(e *env) string {
 func runRunnerServe(e *env, args []string) (int, error) {
 	fs := newFlags("runner serve", "planguard runner serve --socket PATH --policy FILE --env-file FILE --allow-uid UID [flags]",
 		`Serve plans and applies on a Unix socket for the uids given. The credentials in
---env-file reach Terraform's providers only: the runner refuses to start when the
-file sets TF_VAR_* (the configuration could print those), redacts every value (of
-6 bytes or more) from its replies, and refuses a configuration that needs a provider the policy's
-providers list does not allow. SIGTERM or SIGINT stops accepting and waits for the
-requests in flight; a second one interrupts them. SIGHUP reads the env file again.`,
+--env-file are the environment of the runner's Terraform: every provider it starts,
+the backend (which the policy's state block pins) and terraform_remote_state use
+them; the configuration never sees them as values: the runner refuses to start when
+the file sets TF_VAR_* (the configuration could print those), redacts every value (of
+6 bytes or more; also base64, hex, URL- and JSON-escaped) from its replies, and
+refuses a configuration that needs a provider the policy's providers list does not
+allow. SIGTERM or SIGINT stops accepting and waits for the requests in flight; a
+second one interrupts them. SIGHUP reads the env file again.`,
 		`  planguard runner serve --socket /run/planguard/runner.sock --socket-group agents \
     --policy /etc/planguard/planguard.hcl --env-file /etc/planguard/runner.env \
     --allow-uid "$(id -u agent)" --audit-log /var/log/planguard/runner.jsonl
@@ -92,11 +95,16 @@ requests in flight; a second one interrupts them. SIGHUP reads the env file agai
 	auditLog := fs.String("audit-log", "", "append one JSON line per decision to `FILE` (default STATE_DIR/audit.jsonl)")
 	stateDir := fs.String("state-dir", "", "private `DIR` for plans (default $STATE_DIRECTORY, else a new temporary directory)")
 	ttl := fs.Duration("plan-ttl", runner.DefaultPlanTTL, "how long a plan id stays valid (`DURATION`)")
+	maxPlans := fs.Int("max-plans-per-uid", runner.DefaultMaxPlansPerUID, "plans one uid may have at once, made and not applied or expired (`N`)")
+	maxStateMiB := fs.Int64("max-state-mib", runner.DefaultMaxStateBytes>>20, "refuse new plans while the plans' directories take this many `MIB` of the state directory")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
 	if fs.NArg() != 0 {
 		return exitError, &usageError{msg: "runner serve takes no arguments", hint: "see 'planguard runner serve --help'"}
+	}
+	if *maxPlans < 1 || *maxStateMiB < 1 || *maxStateMiB > 1<<40 {
+		return exitError, &usageError{msg: "--max-plans-per-uid and --max-state-mib must be at least 1 (and --max-state-mib at most 2^40)", hint: "see 'planguard runner serve --help'"}
 	}
 	if *policyPath == "" || *envFile == "" {
 		return exitError, &usageError{msg: "runner serve needs --policy and --env-file", hint: "the env file holds the credentials; it may be empty when the runner's own environment has them"}
@@ -186,6 +194,9 @@ requests in flight; a second one interrupts them. SIGHUP reads the env file agai
 		DefaultHost: host,
 		PlanTTL:     *ttl,
 		Logger:      log,
+
+		MaxPlansPerUID: *maxPlans,
+		MaxStateBytes:  *maxStateMiB << 20,
 	})
 	if err != nil {
 		return exitError, err
@@ -313,7 +324,10 @@ func runRunnerPlan(e *env, args []string) (int, error) {
 		`Send DIR's configuration (default the current directory) to the runner, which plans
 it with its own credentials and runs the gate. Sent: *.tf, *.tf.json, *.tfvars,
 *.tfvars.json below DIR (local modules) and DIR/.terraform.lock.hcl; never .terraform/,
-terraform.d/ or hidden directories. A symbolic link out of DIR is an error. The
+terraform.d/ or hidden directories. A symbolic link out of DIR is an error, and so
+is a .tofu or .tofu.json file (the runner plans only what Terraform and OpenTofu
+both load, and its checks read: write .tf or .tf.json) or a configuration file
+whose name starts with '#'. The
 output ends with 'plan sha256: HEX' and, last, 'plan id: ID' for 'runner apply'.
 Exit status: 0 the gate would allow, 1 it would block, 2 error.`,
 		`  planguard runner plan

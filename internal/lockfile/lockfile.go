@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
 
 // Provider is one provider block of a lock file.
@@ -45,7 +47,9 @@ var (
 // version and a list of hashes, each source once. filename names the
 // source in messages.
 func Parse(src []byte, filename string) (Locks, error) {
-	if err := checkNesting(src); err != nil {
+	// hclsyntax's parser recurses once per level: refuse deep nesting
+	// before it overflows the stack rather than fails.
+	if err := nesting.HCL(src); err != nil {
 		return nil, fmt.Errorf("lock file %s: %w", filename, err)
 	}
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
@@ -115,29 +119,6 @@ func decodeProvider(b *hcl.Block) (Provider, error) {
 		}
 	}
 	return p, nil
-}
-
-// maxNesting bounds the brackets open at once in a lock file (two in what
-// terraform init writes): hclsyntax's parser recurses once per level, and a
-// deep enough nesting would overflow the stack rather than fail.
-const maxNesting = 32
-
-// checkNesting refuses src with brackets nested deeper than maxNesting
-// (brackets in strings and comments count too: none in what terraform init
-// writes).
-func checkNesting(src []byte) error {
-	depth := 0
-	for _, c := range src {
-		switch c {
-		case '{', '[', '(':
-			if depth++; depth > maxNesting {
-				return fmt.Errorf("brackets nested deeper than %d", maxNesting)
-			}
-		case '}', ']', ')':
-			depth--
-		}
-	}
-	return nil
 }
 
 // Normalize lower-cases a provider source address, as Terraform compares

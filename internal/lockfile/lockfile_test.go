@@ -155,3 +155,24 @@ provider "registry.terraform.io/hashicorp/null" {
 		t.Error("a lock file Parse refuses was accepted")
 	}
 }
+
+// TestParseRefusesDeepNesting: 100000 levels of nesting are refused before
+// hclsyntax parses them (it would overflow the stack and end the process),
+// also where a byte count of brackets is fooled: closers inside strings,
+// and operators, which nest without brackets.
+func TestParseRefusesDeepNesting(t *testing.T) {
+	const n = 100000
+	for name, src := range map[string]string{
+		"brackets":           "provider \"a/b/c\" {\n  version = \"1\"\n  hashes = " + strings.Repeat("[", n) + strings.Repeat("]", n) + "\n}\n",
+		"closers in strings": "provider \"a/b/c\" {\n  version = \"1\"\n  hashes = " + strings.Repeat(`["]", `, n) + "\n}\n",
+		"operators":          "provider \"a/b/c\" {\n  version = " + strings.Repeat("!", n) + "true\n}\n",
+	} {
+		_, err := Parse([]byte(src), "l.hcl")
+		if err == nil || !strings.Contains(err.Error(), "lock file l.hcl: ") || !strings.Contains(err.Error(), "nested more than 512 levels deep") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if _, err := Subset([]byte(src), "l.hcl", []string{"a/b/c"}); err == nil {
+			t.Errorf("%s: Subset accepted it", name)
+		}
+	}
+}

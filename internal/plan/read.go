@@ -165,7 +165,7 @@ func readSaved(path string, opts Options, log hclog.Logger) (*Plan, error) {
 	bin := tfexec.Find(opts.TerraformBin, opts.getenv())
 	log.Debug("running terraform show", "bin", bin, "plan", path, "copy", pinned.Path, "dir", dir)
 	var p *Plan
-	err = tfexec.Show(ctx, bin, dir, env, pinned.Path, func(r io.Reader) error {
+	err = tfexec.Show(ctx, bin, dir, env, pinned, func(r io.Reader) error {
 		var err error
 		p, err = decodeWithOptions(r, opts)
 		return err

@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
 
 // maxSnapshotFile bounds a configuration file read from a saved plan.
@@ -59,27 +61,15 @@ func snapshotMayRunRemovedProvisioners(zipPath string) bool {
 	return !seen
 }
 
-// maxSnapshotNesting bounds the brackets open at once in a snapshot file:
-// hclsyntax's parser recurses once per level, and a deep enough nesting
-// (which a 16 MiB file can hold) would overflow the stack rather than
-// fail. Brackets in strings and comments count too, so a file past it is
-// only taken as not parsing.
-const maxSnapshotNesting = 256
-
 // scanFile reports whether a native-syntax configuration file has a
 // provisioner block inside a removed block; ok is false when it does not
 // parse.
 func scanFile(src []byte, filename string) (removedProvisioners, ok bool) {
-	depth := 0
-	for _, c := range src {
-		switch c {
-		case '{', '[', '(':
-			if depth++; depth > maxSnapshotNesting {
-				return false, false
-			}
-		case '}', ']', ')':
-			depth--
-		}
+	// hclsyntax's parser recurses once per level, and a deep enough
+	// nesting (which a 16 MiB file can hold) would overflow the stack
+	// rather than fail: such a file is taken as not parsing.
+	if nesting.HCL(src) != nil {
+		return false, false
 	}
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {

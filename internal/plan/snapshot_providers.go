@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
 
 // What the plan JSON does not show of a provider configuration: a
@@ -94,16 +96,8 @@ func snapshotProviderDynamics(zipPath string) []ProviderCommand {
 // nativeProviderDynamics finds the dynamic blocks of a native-syntax
 // file's provider blocks; ok is false when it does not parse.
 func nativeProviderDynamics(src []byte, filename string) ([]ProviderCommand, bool) {
-	depth := 0
-	for _, c := range src {
-		switch c {
-		case '{', '[', '(':
-			if depth++; depth > maxSnapshotNesting {
-				return nil, false
-			}
-		case '}', ']', ')':
-			depth--
-		}
+	if nesting.HCL(src) != nil {
+		return nil, false // would overflow hclsyntax's stack: see scanFile
 	}
 	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
@@ -143,6 +137,9 @@ func nativeProviderDynamics(src []byte, filename string) ([]ProviderCommand, boo
 // jsonProviderDynamics finds the "dynamic" members of a JSON-syntax
 // file's provider blocks; ok is false when it is not a JSON object.
 func jsonProviderDynamics(src []byte) ([]ProviderCommand, bool) {
+	if nesting.JSON(src) != nil {
+		return nil, false
+	}
 	var top map[string]any
 	if err := json.Unmarshal(src, &top); err != nil {
 		return nil, false

@@ -21,10 +21,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
 
 // Errors Read wraps, for errors.Is.
@@ -185,7 +187,51 @@ func ReadFrom(r io.ReaderAt, size int64) (*File, error) {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	p.LockFile = src
+	if err := checkSnapshotNesting(zr.File); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// checkSnapshotNesting refuses a configuration snapshot file nested more
+// deeply than nesting.Max, before any reader of the snapshot (planguard's
+// own, which parse the files by recursion and would overflow the stack,
+// or the terraform show that reads the plan) sees it. Files larger than
+// the snapshot readers read are left to the readers, which skip them.
+func checkSnapshotNesting(entries []*zip.File) error {
+	var total uint64
+	for _, e := range entries {
+		name := e.Name
+		rest, ok := strings.CutPrefix(name, configPrefix)
+		if !ok || e.UncompressedSize64 > maxSnapshotFile {
+			continue
+		}
+		base := path.Base(rest)
+		var check func([]byte) error
+		switch {
+		case rest == "modules.json":
+			check = nesting.JSON
+		case strings.HasSuffix(base, ".tf.json"), strings.HasSuffix(base, ".tofu.json"):
+			check = nesting.HCLJSON
+		case strings.HasSuffix(base, ".tf"), strings.HasSuffix(base, ".tofu"):
+			// Every name the snapshot readers parse, including those
+			// ExtractConfig refuses (a leading '#').
+			check = nesting.HCL
+		default:
+			continue // no reader parses it
+		}
+		if total += e.UncompressedSize64; total > maxSnapshotTotal {
+			return fmt.Errorf("%w: the configuration snapshot holds more than %d bytes", ErrMalformed, maxSnapshotTotal)
+		}
+		src, err := readEntry(e, maxSnapshotFile)
+		if err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrMalformed, name, err)
+		}
+		if err := check(src); err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrMalformed, name, err)
+		}
+	}
+	return nil
 }
 
 // checkEntries refuses an archive whose entries are not those of a saved

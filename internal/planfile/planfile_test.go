@@ -122,11 +122,16 @@ func TestRefused(t *testing.T) {
 		{"lock file short address", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"hashicorp/aws\" {\n version = \"1.0.0\"\n}\n"))), ErrMalformed, "full source address"},
 		{"lock file no version", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n}\n"))), ErrMalformed, "version"},
 		{"lock file computed", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = var.v\n}\n"))), ErrMalformed, "version must be a string"},
-		{"lock file nested deep", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = \"1\"\n hashes = "+strings.Repeat("[", 1<<16)+strings.Repeat("]", 1<<16)+"\n}\n"))), ErrMalformed, "nested deeper"},
+		{"lock file nested deep", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = \"1\"\n hashes = "+strings.Repeat("[", 1<<16)+strings.Repeat("]", 1<<16)+"\n}\n"))), ErrMalformed, "nested more than 512 levels deep"},
 		{"config nested deep", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, dynamic(append(append([]byte{0x81, 0xa1, 'x'}, bytes.Repeat([]byte{0x91}, 1<<15)...), 0xc0))), 3, []byte("default"))), tfv)), lock), ErrMalformed, "nested deeper"},
 		{"config too long", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, dynamic(append([]byte{0x81, 0xa1, 'x', 0xc6, 0, 1, 0, 0}, make([]byte, 1<<16)...))), 3, []byte("default"))), tfv)), lock), ErrMalformed, "at most"},
 		{"config truncated", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, dynamic([]byte{0x82, 0xa1, 'x', 0xc0})), 3, []byte("default"))), tfv)), lock), ErrMalformed, "truncated"},
 		{"config trailing bytes", archive(t, plan(rec(v3, str(nil, fieldBackend, str(str(str(nil, 1, []byte("local")), 2, dynamic([]byte{0x81, 0xa1, 'x', 0xc0, 0xc0})), 3, []byte("default"))), tfv)), lock), ErrMalformed, "after the msgpack"},
+		{"snapshot nested deep", archive(t, okPlan, lock, ent("tfconfig/m-/main.tf", []byte("locals {\n  x = "+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+"\n}\n"))), ErrMalformed, "tfconfig/m-/main.tf: brackets, operators or template directives nested more than 512 levels deep"},
+		{"snapshot operators deep", archive(t, okPlan, lock, ent("tfconfig/m-a/x.tofu", []byte("locals {\n  x = "+strings.Repeat("!", 100000)+"true\n}\n"))), ErrMalformed, "tfconfig/m-a/x.tofu: "},
+		{"snapshot JSON nested deep", archive(t, okPlan, lock, ent("tfconfig/m-/main.tf.json", []byte(`{"locals": {"x": `+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+`}}`))), ErrMalformed, "tfconfig/m-/main.tf.json: brackets nested more than 512"},
+		{"snapshot JSON template deep", archive(t, okPlan, lock, ent("tfconfig/m-/main.tf.json", []byte(`{"locals": {"x": "`+strings.Repeat(`${(`, 100000)+`"}}`))), ErrMalformed, "nested more than 512 levels deep"},
+		{"snapshot manifest deep", archive(t, okPlan, lock, ent("tfconfig/modules.json", []byte(strings.Repeat("[", 100000)+strings.Repeat("]", 100000)))), ErrMalformed, "tfconfig/modules.json: brackets nested"},
 		{"lock file bad hash", archive(t, okPlan, ent(".terraform.lock.hcl", []byte("provider \"a/b/c\" {\n version = \"1\"\n hashes = [\"nohash\"]\n}\n"))), ErrMalformed, "has no scheme"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

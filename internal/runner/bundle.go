@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
 
 // Limits bound a configuration sent to the runner.
@@ -61,6 +63,9 @@ func wanted(p string) error {
 		return fmt.Errorf("%q is more than %d directories deep", p, DefaultLimits.MaxDepth)
 	}
 	name := parts[len(parts)-1]
+	if err := refusedName(p, name); err != nil {
+		return err
+	}
 	for _, s := range configSuffixes {
 		if strings.HasSuffix(name, s) && len(name) > len(s) {
 			return nil
@@ -70,6 +75,38 @@ func wanted(p string) error {
 }
 
 func isWanted(p string) bool { return wanted(p) == nil }
+
+// refusedName refuses a file that Terraform or OpenTofu would load but
+// the runner's checks and the gate would read differently, rather than
+// leave it behind (the client) or out (the runner):
+//   - OpenTofu's .tofu and .tofu.json files, whatever the runner's binary.
+//     Terraform does not load them, so the plan would not be the one the
+//     agent wrote. OpenTofu 1.8 and later loads them, and a.tofu in place
+//     of a.tf: the runner's checks before init (providers, backend pin,
+//     file functions) and its reading of override files would have to
+//     follow that choice, by OpenTofu's version. The runner refuses them
+//     with either binary: write .tf and .tf.json files.
+//   - a name starting with '#': Terraform and OpenTofu load "#a.tf" (they
+//     skip only "#…#" names, editor files), but the gate's reader of the
+//     saved plan's configuration snapshot does not.
+func refusedName(p, name string) error {
+	switch {
+	case strings.HasSuffix(name, ".tofu") && len(name) > len(".tofu"), strings.HasSuffix(name, ".tofu.json") && len(name) > len(".tofu.json"):
+		return fmt.Errorf("%q is an OpenTofu-only file: the runner takes no .tofu or .tofu.json file (Terraform does not load them; OpenTofu 1.8+ loads them instead of the .tf file of the same name, which the runner's checks before init would not follow); rename it to .tf or .tf.json", p)
+	case strings.HasPrefix(name, "#") && isConfigName(name):
+		return fmt.Errorf("%q: Terraform loads a file whose name starts with '#', but planguard's reader of the plan's configuration snapshot does not; rename it", p)
+	}
+	return nil
+}
+
+func isConfigName(name string) bool {
+	for _, s := range configSuffixes {
+		if strings.HasSuffix(name, s) && len(name) > len(s) {
+			return true
+		}
+	}
+	return false
+}
 
 // Collect reads the configuration in dir as the client sends it: every
 // *.tf, *.tf.json, *.tfvars and *.tfvars.json file below dir (local module
@@ -128,6 +165,9 @@ func Collect(dir string, lim Limits) ([]File, error) {
 			}
 			src = target
 		}
+		if err := refusedName(rel, name); err != nil {
+			return err // loaded by OpenTofu or Terraform: not left behind silently
+		}
 		if !isWanted(rel) {
 			return nil // not part of a configuration
 		}
@@ -165,6 +205,27 @@ func Collect(dir string, lim Limits) ([]File, error) {
 		return nil, fmt.Errorf("%s holds no *.tf or *.tf.json file", dir)
 	}
 	return files, nil
+}
+
+// checkNesting refuses a file nested more deeply than nesting.Max before
+// anything parses it: the runner's own scans (providers, backend, file
+// functions) and the lock file reader parse every file the client sends,
+// and a deep enough nesting overflows their parsers' stack, which ends the
+// runner's process rather than the request.
+func checkNesting(f File) error {
+	var err error
+	switch {
+	case strings.HasSuffix(f.Path, ".tf.json"):
+		err = nesting.HCLJSON(f.Data)
+	case strings.HasSuffix(f.Path, ".json"):
+		err = nesting.JSON(f.Data)
+	default: // .tf, .tfvars, the lock file
+		err = nesting.HCL(f.Data)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Path, err)
+	}
+	return nil
 }
 
 func readBounded(p string, limit int64) ([]byte, error) {
@@ -211,6 +272,9 @@ func Materialize(dir string, files []File, lim Limits) error {
 		total += int64(len(f.Data))
 		if total > lim.MaxBytes {
 			return fmt.Errorf("the configuration is more than %d bytes", lim.MaxBytes)
+		}
+		if err := checkNesting(f); err != nil {
+			return err
 		}
 		if !strings.Contains(f.Path, "/") && (strings.HasSuffix(f.Path, ".tf") || strings.HasSuffix(f.Path, ".tf.json")) {
 			rootConfig = true

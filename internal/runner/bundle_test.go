@@ -26,7 +26,11 @@ func TestCollect(t *testing.T) {
 		"modules/db/main.tf", "modules/db/nested/n.tf",
 		"README.md", "script.sh", ".terraformrc", "terraform.rc",
 		".terraform/modules/m/main.tf", "terraform.d/plugins/x/main.tf", ".git/x.tf", "modules/.hidden/h.tf", "modules/db/.terraform.lock.hcl"} {
-		write(t, filepath.Join(dir, p), "# "+p)
+		content := "# " + p
+		if strings.HasSuffix(p, ".json") {
+			content = `{"_": "` + p + `"}` // the runner refuses a .tf.json file that is not JSON
+		}
+		write(t, filepath.Join(dir, p), content)
 	}
 	// A link inside the directory is sent as its content.
 	if err := os.Symlink("main.tf", filepath.Join(dir, "linked.tf")); err != nil {

@@ -69,7 +69,7 @@ func RefuseEnv(key string) error {
 	up := strings.ToUpper(key)
 	switch {
 	case strings.HasPrefix(up, "TF_VAR_"):
-		return fmt.Errorf("%s: a TF_VAR_ variable reaches the configuration, which the agent writes and which can print it with nonsensitive(); give credentials to providers only (e.g. AWS_ACCESS_KEY_ID), never as input variables", key)
+		return fmt.Errorf("%s: a TF_VAR_ variable reaches the configuration, which the agent writes and which can print it with nonsensitive(); give credentials in the variables providers and the backend read (e.g. AWS_ACCESS_KEY_ID), never as input variables", key)
 	case strings.HasPrefix(up, "TF_CLI_ARGS"):
 		return fmt.Errorf("%s: extra command-line arguments would change what the runner plans and applies", key)
 	case up == "TF_CLI_CONFIG_FILE" || up == "TERRAFORM_CONFIG" || up == "TF_DATA_DIR" || up == "TF_PLUGIN_CACHE_DIR":
@@ -83,8 +83,10 @@ func RefuseEnv(key string) error {
 }
 
 // SecretValues are the values of env, longest first, that a reply must not
-// contain: every value at least minSecret bytes long (shorter ones, such as
-// a region flag "1", would redact ordinary words).
+// contain: every value at least minSecret bytes long. Shorter ones are not
+// redacted (serve logs their keys): a value of a few bytes, such as a
+// region flag "1" or "eu", would redact ordinary words and numbers
+// everywhere, and is no credential.
 func SecretValues(env []string) (secrets, short []string) {
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")

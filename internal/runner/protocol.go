@@ -3,8 +3,10 @@
 // agent) sends a configuration over a Unix socket; the runner plans it in a
 // directory of its own with its own CLI configuration, runs the gate on the
 // saved plan, and later applies exactly that plan when the gate and enough
-// plan approvals allow it. The credentials reach Terraform's providers and
-// nothing else: never the configuration, never a reply.
+// plan approvals allow it. The credentials are the environment of the
+// runner's Terraform (its providers, the pinned backend,
+// terraform_remote_state); never a value of the configuration, never a
+// reply.
 //
 // The package has three layers: the protocol (this file: JSON lines over a
 // stream, bounded), the service (Service: plan, apply, show, each audited),

@@ -2,8 +2,13 @@ package runner
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"io"
+	"net/url"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -12,29 +17,81 @@ const Redacted = "[redacted by planguard runner]"
 
 // redactor writes to w with every secret replaced by Redacted, even when a
 // secret is split across writes: it holds back the last len(longest)-1
-// bytes until more come or Flush is called. It is the second line of
-// defence; the first is that the configuration never receives the values.
+// bytes until more come or Flush is called.
+//
+// A secret is redacted as written and in the encodings a configuration or
+// a tool prints it with (secretForms): base64 and hex, URL and JSON
+// escaping. Secrets that overlap (one inside another, or the end of one
+// the start of the next) are redacted as one stretch: every match of every
+// form is found in the original text first, then the union replaced, so
+// no replacement hides a match from another and no part of either is
+// left.
+//
+// It is the second line of defence, and a partial one: a hash of a secret,
+// or any other transformation of it (upper(), a substring, reverse()), is
+// not redacted and cannot be. The first line is that the configuration
+// never receives the values: serve refuses TF_VAR_*, and the credentials
+// reach the runner's Terraform, not the configuration.
 type redactor struct {
-	mu      sync.Mutex
-	w       io.Writer
-	secrets [][]byte // longest first
-	hold    int      // bytes to hold back: longest secret - 1
-	buf     []byte
-	err     error
+	mu       sync.Mutex
+	w        io.Writer
+	patterns [][]byte // every form of every secret
+	hold     int      // bytes to hold back: longest pattern - 1
+	buf      []byte
+	err      error
 }
 
 func newRedactor(w io.Writer, secrets []string) *redactor {
 	r := &redactor{w: w}
+	seen := map[string]bool{}
 	for _, s := range secrets {
-		if s != "" {
-			r.secrets = append(r.secrets, []byte(s))
+		for _, f := range secretForms(s) {
+			if f != "" && !seen[f] {
+				seen[f] = true
+				r.patterns = append(r.patterns, []byte(f))
+			}
 		}
 	}
-	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
-	if len(r.secrets) > 0 {
-		r.hold = len(r.secrets[0]) - 1
+	sort.Slice(r.patterns, func(i, j int) bool { return len(r.patterns[i]) > len(r.patterns[j]) })
+	if len(r.patterns) > 0 {
+		r.hold = len(r.patterns[0]) - 1
 	}
 	return r
+}
+
+// minEncoded is the shortest piece of an encoding redacted on its own:
+// shorter ones would match too much of unrelated base64 text.
+const minEncoded = 6
+
+// secretForms returns s and the forms a reply may carry it in:
+//   - JSON string escaping (jsonencode, and terraform show -json);
+//   - URL query escaping (urlencode);
+//   - hex, lower and upper case (a byte always takes two digits, so s
+//     inside a longer hex string is one of these);
+//   - base64, standard and URL alphabets, with and without padding, of s
+//     alone; and, since s inside a longer text starts at any offset,
+//     for each of the 3 alignments the run of characters that s alone
+//     determines (base64encode("prefix${s}suffix") holds one of them).
+func secretForms(s string) []string {
+	forms := []string{s, url.QueryEscape(s), hex.EncodeToString([]byte(s)), strings.ToUpper(hex.EncodeToString([]byte(s)))}
+	if q, err := json.Marshal(s); err == nil {
+		forms = append(forms, string(q[1:len(q)-1]))
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		forms = append(forms, enc.EncodeToString([]byte(s)))
+	}
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		for k := 0; k < 3; k++ {
+			// s after k bytes: characters [start, end) of the encoding
+			// hold bits of s only.
+			e := enc.EncodeToString(append(make([]byte, k), s...))
+			start, end := (8*k+5)/6, 8*(k+len(s))/6
+			if end-start >= minEncoded {
+				forms = append(forms, e[start:end])
+			}
+		}
+	}
+	return forms
 }
 
 // Write never fails on the caller: a broken reply must not stop a running
@@ -43,22 +100,63 @@ func (r *redactor) Write(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.buf = append(r.buf, p...)
-	r.replace()
-	if n := len(r.buf) - r.hold; n > 0 {
-		// Do not cut inside a redaction marker already written.
-		r.emit(r.buf[:n])
-		r.buf = append(r.buf[:0], r.buf[n:]...)
+	cut := len(r.buf) - r.hold
+	if cut <= 0 {
+		return len(p), nil
 	}
+	// Every match starting before cut ends inside buf: emit up to cut,
+	// but not into a stretch to redact, which is held back whole.
+	spans := r.find(r.buf)
+	for _, sp := range spans {
+		if sp[0] < cut && sp[1] > cut {
+			cut = sp[0]
+		}
+	}
+	r.emit(replaceSpans(r.buf[:cut], spans))
+	r.buf = append(r.buf[:0], r.buf[cut:]...)
 	return len(p), nil
 }
 
-// replace redacts every complete secret in the buffer.
-func (r *redactor) replace() {
-	for _, s := range r.secrets {
-		if bytes.Contains(r.buf, s) {
-			r.buf = bytes.ReplaceAll(r.buf, s, []byte(Redacted))
+// find returns the stretches of b that some pattern matches, merged where
+// they overlap, in order. (Stretches that only touch stay apart: merged,
+// the reply would depend on where a write happened to end.)
+func (r *redactor) find(b []byte) [][2]int {
+	var spans [][2]int
+	for _, p := range r.patterns {
+		for off := 0; off <= len(b)-len(p); {
+			i := bytes.Index(b[off:], p)
+			if i < 0 {
+				break
+			}
+			spans = append(spans, [2]int{off + i, off + i + len(p)})
+			off += i + 1 // matches of one pattern may overlap too
 		}
 	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	var merged [][2]int
+	for _, sp := range spans {
+		if n := len(merged); n > 0 && sp[0] < merged[n-1][1] {
+			merged[n-1][1] = max(merged[n-1][1], sp[1])
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return merged
+}
+
+// replaceSpans returns b with each span inside it replaced by Redacted.
+func replaceSpans(b []byte, spans [][2]int) []byte {
+	var out []byte
+	last := 0
+	for _, sp := range spans {
+		if sp[1] > len(b) {
+			break
+		}
+		out = append(out, b[last:sp[0]]...)
+		out = append(out, Redacted...)
+		last = sp[1]
+	}
+	return append(out, b[last:]...)
 }
 
 func (r *redactor) emit(b []byte) {
@@ -72,8 +170,7 @@ func (r *redactor) emit(b []byte) {
 func (r *redactor) Flush() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.replace()
-	r.emit(r.buf)
+	r.emit(replaceSpans(r.buf, r.find(r.buf)))
 	r.buf = r.buf[:0]
 	return r.err
 }

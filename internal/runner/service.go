@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -28,6 +29,15 @@ import (
 // DefaultPlanTTL is how long a plan id stays valid.
 const DefaultPlanTTL = time.Hour
 
+// Default bounds of the plans the runner keeps: each holds a configuration,
+// the providers init installed (hundreds of megabytes for a large
+// provider, unless the CLI configuration sets a plugin cache) and a saved
+// plan, until it is applied or expires.
+const (
+	DefaultMaxPlansPerUID = 16
+	DefaultMaxStateBytes  = 8 << 30
+)
+
 // Config is what a Service needs; every dependency is injected.
 type Config struct {
 	Policy    PolicySource
@@ -44,6 +54,14 @@ type Config struct {
 	DefaultHost string
 	// PlanTTL is how long a plan id stays valid; 0 means DefaultPlanTTL.
 	PlanTTL time.Duration
+	// MaxPlansPerUID bounds the plans one uid has at once (made and not
+	// yet applied or expired, or being made); 0 means
+	// DefaultMaxPlansPerUID.
+	MaxPlansPerUID int
+	// MaxStateBytes bounds the disk the plans' directories in StateDir
+	// take: a plan is refused while they take this much or more; 0 means
+	// DefaultMaxStateBytes.
+	MaxStateBytes int64
 	// Limits bound a configuration; zero means DefaultLimits.
 	Limits Limits
 	// Now is the clock; nil means time.Now.
@@ -74,6 +92,8 @@ type Service struct {
 	live  atomic.Pointer[liveConfig]
 	mu    sync.Mutex
 	plans map[string]*planRecord
+	// making counts, per uid, the plans being made (not yet in plans).
+	making map[int]int
 }
 
 // liveConfig is what Reload swaps: each request takes the one current when
@@ -86,6 +106,7 @@ type liveConfig struct {
 // planRecord is a plan the runner made and may apply once.
 type planRecord struct {
 	id       string
+	uid      int    // who made it: the only uid that may apply it
 	dir      string // the plan's private directory
 	work     string // the configuration, where terraform ran
 	planFile string // the saved plan, read-only
@@ -103,6 +124,12 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.PlanTTL == 0 {
 		cfg.PlanTTL = DefaultPlanTTL
 	}
+	if cfg.MaxPlansPerUID == 0 {
+		cfg.MaxPlansPerUID = DefaultMaxPlansPerUID
+	}
+	if cfg.MaxStateBytes == 0 {
+		cfg.MaxStateBytes = DefaultMaxStateBytes
+	}
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
@@ -115,7 +142,7 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
 	}
-	s := &Service{cfg: cfg, plans: map[string]*planRecord{}}
+	s := &Service{cfg: cfg, plans: map[string]*planRecord{}, making: map[int]int{}}
 	s.live.Store(&liveConfig{tf: cfg.Terraform, secrets: cfg.Secrets})
 	return s, nil
 }
@@ -292,6 +319,10 @@ func (s *Service) Refuse(opName string, peer Peer, err error) Result {
 func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writer) Result {
 	o := s.begin(OpPlan, peer, out)
 	s.sweep()
+	if err := s.admit(peer.UID); err != nil {
+		return o.finish(ExitError, DecisionRefused, err)
+	}
+	defer s.admitted(peer.UID)
 	id, err := newPlanID()
 	if err != nil {
 		return o.finish(ExitError, DecisionError, err)
@@ -398,7 +429,7 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	}
 	o.printf("\nplan sha256: %s\nplan id: %s\n", sum, id)
 	s.mu.Lock()
-	s.plans[id] = &planRecord{id: id, dir: dir, work: work, planFile: planFile, sha256: sum, expires: s.cfg.Now().Add(s.cfg.PlanTTL)}
+	s.plans[id] = &planRecord{id: id, uid: peer.UID, dir: dir, work: work, planFile: planFile, sha256: sum, expires: s.cfg.Now().Add(s.cfg.PlanTTL)}
 	s.mu.Unlock()
 	keep = true
 	if rep.Decision != gate.Allow {
@@ -438,8 +469,11 @@ func approvePlanCommand(scope, sum string) string {
 }
 
 // take finds a plan for an apply or a show and marks it busy; release
-// undoes that.
-func (s *Service) take(id string) (*planRecord, error) {
+// undoes that. With owner >= 0 (an apply), only the uid that made the plan
+// may take it: a plan id another agent saw (in a log, a shared terminal)
+// does not let it apply that plan. A show is open to every allowed uid,
+// for the people who review plans.
+func (s *Service) take(id string, owner int) (*planRecord, error) {
 	if !planIDPattern.MatchString(id) {
 		return nil, fmt.Errorf("%q is not a plan id (32 hex digits, the last line of 'planguard runner plan')", id)
 	}
@@ -452,6 +486,8 @@ func (s *Service) take(id string) (*planRecord, error) {
 		return nil, fmt.Errorf("no plan %s: it expired, was applied already, or the runner restarted; plan again", id)
 	case rec.used:
 		return nil, fmt.Errorf("plan %s was applied already; a plan id is single-use, plan again", id)
+	case owner >= 0 && rec.uid != owner:
+		return nil, fmt.Errorf("plan %s was made by uid %d; only that uid may apply it (any allowed uid may show it)", id, rec.uid)
 	case rec.busy:
 		return nil, fmt.Errorf("plan %s is in use by another request", id)
 	}
@@ -477,7 +513,7 @@ func (s *Service) release(rec *planRecord, used bool) {
 func (s *Service) Show(ctx context.Context, peer Peer, id string, out io.Writer) Result {
 	o := s.begin(OpShow, peer, out)
 	o.rec.PlanID = id
-	rec, err := s.take(id)
+	rec, err := s.take(id, -1)
 	if err != nil {
 		o.rec.PlanID = ""
 		return o.finish(ExitError, DecisionRefused, err)
@@ -500,7 +536,7 @@ func (s *Service) Show(ctx context.Context, peer Peer, id string, out io.Writer)
 func (s *Service) Apply(ctx context.Context, peer Peer, id string, approvals [][]byte, out io.Writer) Result {
 	o := s.begin(OpApply, peer, out)
 	o.rec.PlanID = id
-	rec, err := s.take(id)
+	rec, err := s.take(id, peer.UID)
 	if err != nil {
 		o.rec.PlanID = ""
 		return o.finish(ExitError, DecisionRefused, err)
@@ -562,6 +598,85 @@ func (s *Service) Apply(ctx context.Context, peer Peer, id string, approvals [][
 		return o.finish(ExitError, DecisionFailed, err)
 	}
 	return o.finish(ExitAllow, DecisionApplied, nil)
+}
+
+// admit reserves a plan for uid, or says why not: the uid has
+// MaxPlansPerUID plans already (live or being made), or the plans'
+// directories take MaxStateBytes. Expired plans are gone already (sweep,
+// before admit). admitted releases the reservation.
+func (s *Service) admit(uid int) error {
+	s.mu.Lock()
+	n := s.making[uid]
+	var oldest time.Time
+	for _, rec := range s.plans {
+		if rec.uid == uid && !rec.used {
+			n++
+			if oldest.IsZero() || rec.expires.Before(oldest) {
+				oldest = rec.expires
+			}
+		}
+	}
+	if n >= s.cfg.MaxPlansPerUID {
+		s.mu.Unlock()
+		when := "when one is made"
+		if !oldest.IsZero() {
+			when = "the oldest expires at " + oldest.UTC().Format(time.RFC3339)
+		}
+		return fmt.Errorf("uid %d has %d plans in the runner, its limit (serve --max-plans-per-uid %d): apply one, or plan again when one expires (%s)", uid, n, s.cfg.MaxPlansPerUID, when)
+	}
+	s.making[uid]++
+	s.mu.Unlock()
+	used, err := plansDiskUsage(s.cfg.StateDir)
+	if err == nil && used >= s.cfg.MaxStateBytes {
+		err = fmt.Errorf("the runner's plans take %d bytes of its state directory, its limit (serve --max-state-mib %d): apply plans, or plan again when some expire", used, s.cfg.MaxStateBytes>>20)
+	}
+	if err != nil {
+		s.admitted(uid)
+		return err
+	}
+	return nil
+}
+
+func (s *Service) admitted(uid int) {
+	s.mu.Lock()
+	if s.making[uid]--; s.making[uid] <= 0 {
+		delete(s.making, uid)
+	}
+	s.mu.Unlock()
+}
+
+// plansDiskUsage adds up the regular files below the plan directories of
+// dir (named by plan ids: the live plans, those being made, and any kept
+// for a local state file); links are not followed.
+func plansDiskUsage(dir string) (int64, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, fmt.Errorf("state directory: %w", err)
+	}
+	var total int64
+	for _, e := range entries {
+		if !e.IsDir() || !planIDPattern.MatchString(e.Name()) {
+			continue
+		}
+		err := filepath.WalkDir(filepath.Join(dir, e.Name()), func(_ string, d os.DirEntry, err error) error {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // removed meanwhile: nothing to count
+			}
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() {
+				if fi, err := d.Info(); err == nil {
+					total += fi.Size()
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return total, nil
 }
 
 // sweep forgets expired plans and removes their directories.

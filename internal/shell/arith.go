@@ -40,6 +40,9 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 				for _, w := range n.Args[1:] {
 					t := a.word(w)
 					if t.dyn {
+						if name == "let" {
+							a.arithWord(w, "`let`")
+						}
 						continue
 					}
 					if name == "let" {
@@ -69,6 +72,7 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 				}
 			}
 		case *syntax.ParamExp:
+			a.indirect(n)
 			if n.Index != nil {
 				a.arith(n.Index, "an array subscript")
 			}
@@ -97,6 +101,11 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 func (a *analyzer) arith(x syntax.ArithmExpr, where string) {
 	syntax.Walk(x, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.Word:
+			if hasSubst(n) {
+				a.substArith(n, where)
+				return false
+			}
 		case *syntax.Lit:
 			for _, name := range arithNameRe.FindAllString(n.Value, -1) {
 				a.arithUse(name, "%s evaluates `%s`, a value this line computes at run time: bash evaluates it as arithmetic again, running any `$(…)` in an array subscript it holds", where, name)
@@ -125,6 +134,10 @@ func (a *analyzer) testOperand(x syntax.TestExpr) {
 	t := a.word(w)
 	if !t.dyn && subscriptRe.MatchString(t.s) {
 		a.refuse("`[[ … %s … ]]` evaluates an array subscript holding a command substitution, which bash runs", t.s)
+		return
+	}
+	if hasSubst(w) {
+		a.substArith(w, "`[[ … ]]`")
 		return
 	}
 	for _, p := range w.Parts {
@@ -236,4 +249,156 @@ func numericSubst(w *syntax.Word) bool {
 		}
 	}
 	return true
+}
+
+// hasSubst reports whether a word holds a command or process
+// substitution of its own (in its parts or their double quotes).
+func hasSubst(w *syntax.Word) bool {
+	var in func(ps []syntax.WordPart) bool
+	in = func(ps []syntax.WordPart) bool {
+		for _, p := range ps {
+			switch p := p.(type) {
+			case *syntax.CmdSubst, *syntax.ProcSubst:
+				return true
+			case *syntax.DblQuoted:
+				if in(p.Parts) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return in(w.Parts)
+}
+
+// substArith judges a word bash evaluates as arithmetic that holds a
+// command substitution: its output is evaluated again, and an array
+// subscript in it (b[$(cmd)]) runs cmd. Only a count (numericSubst:
+// $(wc -l <FILE)) is allowed.
+func (a *analyzer) substArith(w *syntax.Word, where string) {
+	if !numericSubst(w) {
+		a.refuse("%s evaluates the output of %s as arithmetic: an array subscript in it (b[$(…)]) runs its command substitution; compute the value first and test it with `[ … -eq … ]`, or count with $(wc -l <FILE)", where, printWord(w))
+	}
+}
+
+// arithWord judges a computed word bash evaluates as arithmetic (let
+// "$x"): the variables it expands are evaluated again (judgeArith), a
+// command substitution's output too (substArith).
+func (a *analyzer) arithWord(w *syntax.Word, where string) {
+	if hasSubst(w) {
+		a.substArith(w, where)
+		return
+	}
+	var in func(ps []syntax.WordPart)
+	in = func(ps []syntax.WordPart) {
+		for _, p := range ps {
+			switch p := p.(type) {
+			case *syntax.Lit:
+				a.arithText(p.Value, where)
+			case *syntax.SglQuoted:
+				a.arithText(p.Value, where)
+			case *syntax.DblQuoted:
+				in(p.Parts)
+			case *syntax.ParamExp:
+				if p.Param == nil || !isName(p.Param.Value) {
+					a.refuse("%s evaluates %s, a value the hook cannot know, as arithmetic", where, printWord(w))
+					return
+				}
+				a.arithUse(p.Param.Value, "%s evaluates `$%s`, a value this line computes at run time, as arithmetic", where, p.Param.Value)
+			case *syntax.ArithmExp:
+			default:
+				a.refuse("%s evaluates %s, a value the hook cannot know, as arithmetic", where, printWord(w))
+				return
+			}
+		}
+	}
+	in(w.Parts)
+}
+
+// indirect judges ${!name}: the value of the variable whose name name
+// holds, with any array subscript in it evaluated (running its command
+// substitutions). Allowed only when the line spells name's value out.
+// ${!prefix*}, ${!a[@]} list names and keys: not indirection.
+func (a *analyzer) indirect(p *syntax.ParamExp) {
+	if !p.Excl || p.Index != nil || p.Names != 0 || p.Param == nil {
+		return
+	}
+	name := p.Param.Value
+	if v, ok := a.vars[name]; ok && !a.unknown[name] && !strings.ContainsAny(v, "[$`") {
+		return
+	}
+	a.refuse("`${!%s}` expands the variable whose name `%s` holds, a value the hook cannot know (bash evaluates an array subscript in it, running its command substitutions)", name, name)
+}
+
+// nameArgs are the operands of a builtin that bash takes as variable
+// names (printf -v NAME, read NAME…, mapfile NAME, getopts OPTS NAME,
+// wait -p NAME, test -v NAME): it evaluates an array subscript in them.
+func nameArgs(name string, args []tok) []tok {
+	opts, operands := builtinOpts(args, map[string]string{
+		"printf": "v", "read": "adinNptu", "mapfile": "dnOsuCc", "readarray": "dnOsuCc", "wait": "p", "getopts": "",
+	}[name])
+	var out []tok
+	switch name {
+	case "printf":
+		out = opts['v']
+	case "read":
+		out = append(opts['a'], operands...)
+	case "mapfile", "readarray":
+		out = operands
+	case "getopts":
+		if len(operands) > 1 {
+			out = operands[1:2]
+		}
+	case "wait":
+		out = opts['p']
+	case "test", "[":
+		for i, t := range args {
+			if (t.s == "-v" || t.s == "-R") && !t.dyn && i+1 < len(args) {
+				out = append(out, args[i+1])
+			}
+		}
+	}
+	return out
+}
+
+// builtinOpts reads a builtin's leading options as bash's internal getopt
+// does: valued letters take the rest of the word or the next one; the
+// first operand or "--" ends them.
+func builtinOpts(args []tok, valued string) (map[byte][]tok, []tok) {
+	opts := map[byte][]tok{}
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		if t.s == "--" && !t.dyn {
+			return opts, args[i+1:]
+		}
+		if t.dyn || !strings.HasPrefix(t.s, "-") || len(t.s) < 2 {
+			return opts, args[i:]
+		}
+		for j := 1; j < len(t.s); j++ {
+			c := t.s[j]
+			if strings.IndexByte(valued, c) < 0 {
+				continue
+			}
+			switch {
+			case j+1 < len(t.s):
+				opts[c] = append(opts[c], tok{s: t.s[j+1:]})
+			case i+1 < len(args):
+				i++
+				opts[c] = append(opts[c], args[i])
+			}
+			break
+		}
+	}
+	return opts, nil
+}
+
+// namesEval refuses a computed variable name given to a builtin that
+// evaluates it (nameArgs).
+func (a *analyzer) namesEval(name string, argv []tok) {
+	for _, t := range nameArgs(name, argv[1:]) {
+		if t.dyn {
+			a.refuse("`%s`: the variable name %s is computed at run time, and bash evaluates an array subscript in a name (a[$(…)]), running its command substitutions", truncateTok(argv), srcOf(t))
+			return
+		}
+	}
 }

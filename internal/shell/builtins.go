@@ -18,12 +18,29 @@ func (a *analyzer) source(c call) kind {
 	return kindOther
 }
 
+// relied are the programs whose output or effect the hook reads as the
+// program's own: echo, printf and cat piped into a shell (staticOutput),
+// the new path mktemp prints (fresh), the count wc prints (numericSubst).
+// A function or alias of that name would print anything instead: refused
+// wherever it is defined, in this line or, for a shell the agent keeps
+// open between calls, for the lines after it.
+var relied = map[string]bool{"echo": true, "printf": true, "cat": true, "mktemp": true, "wc": true}
+
+// redefinesRelied refuses a definition (how: a function, an alias) of a
+// name in relied.
+func (a *analyzer) redefinesRelied(name, how string) {
+	if relied[name] {
+		a.refuse("the line defines %s named `%s`, a program whose output the hook reads (echo … | bash, $(mktemp), $(wc -l)): give it another name", how, name)
+	}
+}
+
 // alias records the aliases a line defines, to expand them where used.
 func (a *analyzer) alias(c call) kind {
 	for _, t := range c.argv[1:] {
 		if k, v, ok := strings.Cut(t.s, "="); ok && !t.dyn {
 			a.aliases[k] = v
 			a.redefined[k] = true
+			a.redefinesRelied(k, "an alias")
 		} else if t.dyn {
 			a.refuse("`%s`: an alias with a computed value cannot be checked", quoteArgs(c.argv))
 		}
@@ -78,4 +95,64 @@ func (a *analyzer) printf(c call) kind {
 		}
 	}
 	return kindBenign
+}
+
+// unset judges unset: it empties a variable the hook judged by its value,
+// or removes a function, so that later words of the line mean something
+// else ("$d"../x is ../x once d is unset). It is allowed only in a line
+// of unset calls alone (finish); a computed name is refused (bash
+// evaluates a subscript in it, and it may be any variable).
+func (a *analyzer) unset(c call) kind {
+	for _, t := range c.argv[1:] {
+		if t.dyn {
+			a.refuse("`%s`: unsets a name computed at run time (bash evaluates an array subscript in it, running its command substitutions)", quoteArgs(c.argv))
+			return kindOther
+		}
+	}
+	a.unsets++
+	return kindOther
+}
+
+// enable loads a builtin from a shared object (-f) or turns builtins off
+// and on (-n, or names alone): either makes a name the hook reads (echo,
+// printf, test) run other code. Only its listing forms are allowed.
+func (a *analyzer) enable(c call) kind {
+	for _, t := range c.argv[1:] {
+		if t.dyn || !strings.HasPrefix(t.s, "-") || strings.ContainsAny(t.s, "fnd") {
+			a.refuse("`%s` changes what a builtin's name runs (a builtin loaded from a file, or one turned off or on), which the hook could not follow", quoteArgs(c.argv))
+			return kindOther
+		}
+	}
+	return kindBenign
+}
+
+// set judges the set builtin: the keyword option (-k, -o keyword) makes
+// NAME=VALUE anywhere among a command's arguments set its environment
+// (terraform init TF_CLI_ARGS_init=-force-copy), which the hook reads as
+// arguments; an option computed at run time may be it. Options after
+// `--` or the first operand are positional parameters.
+func (a *analyzer) set(c call) kind {
+	args := c.argv[1:]
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		switch {
+		case t.s == "--" && !t.dyn || t.s == "-" && !t.dyn:
+			return kindOther
+		case t.dyn:
+			a.refuse("`%s`: an option computed at run time may be the keyword option (-k), which makes NAME=VALUE arguments set the environment", quoteArgs(c.argv))
+			return kindOther
+		case strings.HasPrefix(t.s, "-") && strings.ContainsRune(t.s, 'k'):
+			a.refuse("`%s`: the keyword option makes NAME=VALUE among any command's arguments set its environment (terraform init TF_CLI_ARGS_init=…), which the hook does not follow", quoteArgs(c.argv))
+			return kindOther
+		case (strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.s, "+")) && strings.HasSuffix(t.s, "o") && i+1 < len(args):
+			i++
+			if v := args[i]; v.dyn || v.s == "keyword" && t.s[0] == '-' {
+				a.refuse("`%s`: -o %s makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(c.argv), v)
+				return kindOther
+			}
+		case !strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "+"):
+			return kindOther // positional parameters
+		}
+	}
+	return kindOther
 }

@@ -82,7 +82,9 @@ func (a *analyzer) run(c call) kind {
 		delete(a.aliases, cmd.s) // an alias does not expand inside itself
 		a.script(v+" "+shellJoin(argv[1:]), c.depth+1)
 		a.aliases[cmd.s] = v
-		return kindOther
+		// bash expands an alias only from the next line it reads, and a
+		// non-interactive shell not at all: the command as written runs
+		// (alias terraform=echo; terraform destroy). Judged as written too.
 	}
 	if stdinPath(cmd) {
 		// exec of /dev/fd/N, /dev/stdin: a file the line may fill.
@@ -95,6 +97,7 @@ func (a *analyzer) run(c call) kind {
 	}
 	if evaluators[name] {
 		a.wordsEval(argv) // printf -v 'a[$(…)]'
+		a.namesEval(name, argv)
 	}
 	p := lookup(name)
 	if contains(a.opts.Planguard, strings.TrimPrefix(cmd.s, "=")) {
@@ -134,6 +137,9 @@ func (a *analyzer) run(c call) kind {
 func (a *analyzer) computedProgram(c call) kind {
 	argv, cmd := c.argv, c.argv[0]
 	a.wordsEval(argv) // it may be printf -v
+	if cmd.kind == dynGlob && evaluators[baseName(cmd.src)] {
+		a.namesEval(baseName(cmd.src), argv) // [ -v "$k" ]: `[` reads as a glob
+	}
 	// ${x:-terraform} ${y:-destroy}: the line spells out the values bash
 	// runs when the variables are unset; judge the call with them too.
 	if alt, ok := a.withDefaults(argv); ok && c.depth < maxDepth {
@@ -365,7 +371,7 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 				}
 				opts = append(opts, o)
 			}
-		case p.assigns && !t.dyn && strings.Contains(s, "=") && isName(strings.SplitN(s, "=", 2)[0]):
+		case p.assigns && !t.dyn && strings.Contains(s, "=") && (isName(strings.SplitN(s, "=", 2)[0]) || strings.HasPrefix(s, "BASH_FUNC_")):
 			sets = append(sets, s)
 		default:
 			return opts, sets, args[i:]
@@ -570,6 +576,13 @@ func (a *analyzer) generic(name string, c call) {
 			if w, ok := namesRefused(argv[i+1:]); ok {
 				a.refuse("`%s` runs `%s %s` through %s: %s", truncateTok(argv), t.s, w, name, planOnly)
 				return
+			}
+			for _, o := range argv[1:i] {
+				// systemd-run --setenv=TF_CLI_ARGS_init=-force-copy terraform init
+				if !o.dyn && strings.Contains(o.s, "TF_CLI_ARGS") {
+					a.refuse("`%s`: %s may set %s for %s, which adds arguments the hook does not see", truncateTok(argv), name, o.s, t.s)
+					return
+				}
 			}
 		case b == "planguard":
 			if w, ok := namesRefused(argv[i+1:]); ok && (w == "approve" || w == "sign") {

@@ -37,8 +37,16 @@ func (a *analyzer) shell(c call) kind {
 			if s[0] == '-' && strings.ContainsRune(s[1:], 's') {
 				stdin = true
 			}
+			if s[0] == '-' && strings.ContainsRune(s[1:], 'k') || t.dyn {
+				a.refuse("`%s`: the shell's keyword option (-k) makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(argv))
+				return kindOther
+			}
 			if strings.ContainsAny(s[1:], "oO") {
 				i++ // -o OPTION
+				if s[0] == '-' && strings.ContainsRune(s[1:], 'o') && i < len(args) && (args[i].dyn || args[i].s == "keyword") {
+					a.refuse("`%s`: -o %s makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(argv), args[i])
+					return kindOther
+				}
 			}
 			continue
 		}
@@ -208,8 +216,8 @@ func heredocText(w *syntax.Word) string {
 // be known from the text.
 func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 	c, ok := st.Cmd.(*syntax.CallExpr)
-	if !ok || len(c.Args) == 0 {
-		return "", false
+	if !ok || len(c.Args) == 0 || len(c.Assigns) > 0 {
+		return "", false // PATH=… cat: another program
 	}
 	argv := a.words(c.Args)
 	for _, t := range argv {
@@ -236,6 +244,7 @@ func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 		}
 	case "cat":
 		if len(argv) == 1 {
+			a.pathRelied = append(a.pathRelied, "`cat` (its output piped into a shell)")
 			for _, r := range st.Redirs {
 				switch r.Op {
 				case syntax.Hdoc, syntax.DashHdoc:

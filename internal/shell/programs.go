@@ -109,7 +109,9 @@ func init() {
 	// sudo's getopt string, OpenSSH's); TestWrapperRowsJudgeTheirProgram
 	// runs a sample of each row.
 	add(&program{runs: runsCommand}, "noglob", "nocorrect", "-", "busybox", "builtin", "unbuffer", "nohup")
-	add(&program{runs: runsCommand, short: "auC"}, "doas")
+	// sudo and doas take NAME=VALUE operands before the command, as env
+	// does: judged as env's (and as prefix assignments) are.
+	add(&program{runs: runsCommand, short: "auC", assigns: true}, "doas")
 	add(&program{runs: runsCommand}, "setsid") // -c, -f, -w: no values
 	add(&program{runs: runsCommand, prints: []string{"-v", "-V"}}, "command")
 	add(&program{runs: runsCommand, short: "a"}, "exec")
@@ -118,7 +120,7 @@ func init() {
 	// sudo: "+Aa:BbC:c:D:Eeg:Hh::iKklNnPp:R:r:SsT:t:U:u:Vv" (-h takes only an attached host).
 	add(&program{runs: runsCommand, short: "aCcDgprRtTUu", opt: "h",
 		long:  []string{"user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot", "auth-type", "login-class"},
-		chdir: []string{"D", "chdir"}, moves: []string{"i", "login"}}, "sudo")
+		chdir: []string{"D", "chdir"}, moves: []string{"i", "login"}, assigns: true}, "sudo")
 	add(&program{runs: runsCommand, short: "fo", long: []string{"format", "output"}}, "time")
 	add(&program{runs: runsCommand, short: "n", long: []string{"adjustment"}}, "nice")
 	add(&program{runs: runsCommand, short: "cnpPu", long: []string{"class", "classdata", "pid", "pgid", "uid"},
@@ -181,8 +183,12 @@ func init() {
 	add(&program{judge: (*analyzer).goRun, short: "C", long: []string{"exec", "tags", "ldflags", "gcflags", "mod", "o", "p"}}, "go")
 	add(&program{judge: (*analyzer).alias}, "alias")
 	add(&program{judge: (*analyzer).hash}, "hash")
+	add(&program{judge: (*analyzer).unset}, "unset")
+	add(&program{judge: (*analyzer).enable}, "enable")
+	add(&program{judge: (*analyzer).set}, "set")
 	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
 	add(&program{judge: (*analyzer).printf}, "printf")
+	add(&program{judge: (*analyzer).declare}, "declare", "typeset", "local", "export", "readonly")
 	add(&program{judge: (*analyzer).git, writes: true, reader: true}, "git")
 	// Editors run ex commands (`:!cmd` runs a shell): refused when given
 	// commands or fed standard input (editor.go).

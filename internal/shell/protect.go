@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -9,6 +10,66 @@ import (
 
 // Protected files named through directories and globs: rm -rf .claude
 // removes the settings file inside, sed -i … settings.jso[n] edits it.
+
+// Climbs reports whether the path p, relative to cwd, has a `..` after a
+// directory name (a/../b, /x/../y): the kernel resolves a/.. through a,
+// which may be a symbolic link to anywhere, so the path may name another
+// file than its text cleans to. cwd is the real working directory (after
+// symbolic links; "" when none is known): a `..` after cwd itself or one
+// of its parents, whose parents are known (../x, /repo/infra/../x from
+// /repo/infra), is read as the kernel reads it.
+func Climbs(cwd, p string) bool {
+	if !strings.HasPrefix(p, "/") && cwd != "" {
+		p = strings.TrimSuffix(cwd, "/") + "/" + p
+	}
+	var cur []string
+	named := false // a relative path without cwd: any name before a `..`
+	for _, c := range strings.Split(p, "/") {
+		switch c {
+		case "", ".":
+		case "..":
+			if named {
+				return true
+			}
+			if !strings.HasPrefix(p, "/") {
+				continue // ../x without a cwd: read from the directory itself
+			}
+			if len(cur) == 0 {
+				continue // /.. is /
+			}
+			dir := "/" + strings.Join(cur, "/")
+			if cwd == "" || dir != cwd && !strings.HasPrefix(cwd, dir+"/") {
+				return true
+			}
+			cur = cur[:len(cur)-1]
+		default:
+			if strings.HasPrefix(p, "/") {
+				cur = append(cur, c)
+			} else {
+				named = true
+			}
+		}
+	}
+	return false
+}
+
+// climbs is Climbs from the analyzer's working directory, after `~`.
+func (a *analyzer) climbs(p string) bool {
+	if strings.HasPrefix(p, "~/") && a.opts.Home != "" {
+		p = strings.TrimSuffix(a.opts.Home, "/") + p[1:]
+	}
+	cwd := a.opts.Cwd
+	if cwd != "" {
+		cwd = path.Clean(cwd)
+	}
+	return Climbs(cwd, p)
+}
+
+// climbed is what the protected-file checks return for a path that
+// Climbs: the hook cannot tell which file it is, so it may be any.
+func climbed(p string) string {
+	return fmt.Sprintf("whatever %s leads to (a `..` after a directory name is resolved through that directory, which may be a symbolic link, not as the path reads: write the path without it)", p)
+}
 
 // holds returns the protected file p names or holds (p is a directory
 // above it), or "".
@@ -43,6 +104,9 @@ func (a *analyzer) holds(p string) string {
 func (a *analyzer) globNames(pattern string, dirs bool) string {
 	if pattern == "" {
 		return ""
+	}
+	if a.climbs(pattern) {
+		return climbed(pattern)
 	}
 	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
 	var rc []string // after a cd, a relative pattern may start in any directory

@@ -117,6 +117,16 @@ func (a *analyzer) setting(what, key string, val tok, how string, depth int) {
 
 // envSet judges an environment variable set in the line.
 func (a *analyzer) envSet(name string, val tok, depth int) {
+	switch {
+	case name == "SHELLOPTS" || name == "BASHOPTS":
+		// A bash started with SHELLOPTS=keyword takes NAME=VALUE among any
+		// command's arguments for its environment.
+		a.refuse("`%s=%s`: a shell started with it turns on options (keyword: every NAME=VALUE argument sets the environment) the hook does not follow", name, val)
+		return
+	case strings.HasPrefix(name, "BASH_FUNC_"):
+		a.refuse("`%s=…`: bash imports a function from the environment, which may shadow echo, mktemp or any program the hook reads", name)
+		return
+	}
 	if (name == "BASH_ENV" || name == "ENV") && (val.dyn || otherFD(val) || stdinPath(val)) {
 		// bash -c sources $BASH_ENV first: <(…) or /dev/fd/3 is the line's own text.
 		a.refuse("`%s=%s`: the shell sources a file the line fills or computes, which the hook cannot read", name, val)

@@ -20,6 +20,8 @@ import (
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
 
 // Options are the facts Analyze needs about where the command runs.
@@ -155,6 +157,11 @@ type analyzer struct {
 	// freshVars: names a top-level `t=$(mktemp)` assigned (writes.go).
 	freshVars map[string]bool
 	topAssign map[*syntax.Assign]bool
+	// unsets counts the unset calls (builtins.go): allowed only alone.
+	unsets int
+	// pathRelied: output the hook read from a program looked up on PATH
+	// (cat | bash, $(mktemp)), which a PATH set in the line may change.
+	pathRelied []string
 }
 
 func (a *analyzer) refuse(format string, args ...any) {
@@ -176,6 +183,18 @@ func (a *analyzer) finish() {
 	if applies > 0 && (others > 0 || applies > 1) {
 		a.refuse("an apply of a saved plan must be the only command in the line (found %d other commands): run it on its own, e.g. `terraform apply tfplan`", others+applies-1)
 	}
+	if a.unsets > 0 && len(a.kinds) > a.unsets {
+		a.refuse("`unset` empties a variable or removes a function the rest of the line uses, so later words mean something else than the hook read (\"$d\"../x is ../x once d is unset): run unset in a command line of its own")
+	}
+	if _, set := a.vars["PATH"]; len(a.pathRelied) > 0 && (set || a.unknown["PATH"] || a.unknownEnv) {
+		var progs []string
+		for _, p := range a.pathRelied {
+			if !contains(progs, p) {
+				progs = append(progs, p)
+			}
+		}
+		a.refuse("the line sets PATH (or variables whose names it computes), so %s may run another program than the one whose output the hook read", strings.Join(progs, ", "))
+	}
 }
 
 // script parses and walks one shell program.
@@ -184,6 +203,14 @@ func (a *analyzer) script(src string, depth int) {
 	a.curDepth = depth
 	if depth > maxDepth {
 		a.refuse("commands nested more than %d levels deep (bash -c, eval, here-documents) cannot be checked", maxDepth)
+		return
+	}
+	// The parser reads nesting by recursion: 100000 parentheses overflow
+	// its stack, a crash rather than a refusal. Checked here, where every
+	// script (the line, and each bash -c, eval or here-document in it) is
+	// parsed.
+	if err := nesting.Shell(src); err != nil {
+		a.refuse("the command has %v", err)
 		return
 	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(src), "")
@@ -302,6 +329,7 @@ func (a *analyzer) script(src string, depth int) {
 		case *syntax.FuncDecl:
 			if n.Name != nil {
 				a.redefined[n.Name.Value] = true
+				a.redefinesRelied(n.Name.Value, "a function")
 			}
 		}
 		return true
@@ -316,6 +344,7 @@ func (a *analyzer) script(src string, depth int) {
 			// export/declare/typeset change the environment a later
 			// apply runs in (export TF_CLI_ARGS_apply=-destroy).
 			a.kinds = append(a.kinds, kindOther)
+			a.declClause(n) // attributes: attrs.go
 			nameref := n.Variant != nil && n.Variant.Value == "nameref"
 			for _, as := range n.Args {
 				if as.Naked && as.Name == nil && as.Value != nil {
@@ -376,6 +405,9 @@ func (a *analyzer) computed(name string) {
 	}
 	if promptVars[name] {
 		a.refuse("`%s` is set to a value computed at run time: the shell runs what a prompt variable holds", name)
+	}
+	if name == "IFS" {
+		a.refuse("`IFS` is set to a value computed at run time: unquoted expansions split where the hook cannot tell (x=terraform_destroy; $x under IFS=_)")
 	}
 	delete(a.vars, name)
 	delete(a.staticLoop, name)
@@ -717,6 +749,9 @@ func (a *analyzer) protected(p string) string {
 	if p == "" {
 		return ""
 	}
+	if a.climbs(p) {
+		return climbed(p)
+	}
 	abs := a.resolve(p)
 	for _, q := range a.opts.Protected {
 		// EqualFold: macOS and Windows file systems ignore case.
@@ -736,6 +771,9 @@ func (a *analyzer) protected(p string) string {
 // protectedDir returns a protected file that copying src into dir would
 // overwrite, or "".
 func (a *analyzer) protectedDir(src, dir string) string {
+	if a.climbs(dir) {
+		return climbed(dir)
+	}
 	for _, d := range a.paths(dir) {
 		for _, q := range a.opts.Protected {
 			if strings.EqualFold(path.Dir(q), d) && strings.EqualFold(path.Base(q), path.Base(src)) {

@@ -335,6 +335,10 @@ func (a *analyzer) planguardApply(c call, line string) kind {
 	// The policy as written, made absolute: a symlink the agent made to the
 	// policy is not followed (it could point elsewhere by the time planguard
 	// reads it); Options.Policy lists the hook's policy and its real path.
+	if a.climbs(policy) {
+		a.refuse("`%s` names the policy %s, with `..` after a directory name, which the kernel resolves through that directory (maybe a symbolic link to another policy): run it with `--policy %s`", line, policy, a.opts.Policy)
+		return kindOther
+	}
 	if a.opts.Policy == "" || !contains(a.policyPaths(), a.resolve(policy)) {
 		a.refuse("`%s` judges by %s, not by the policy the hook enforces: run it with `--policy %s`", line, a.resolve(policy), a.opts.Policy)
 		return kindOther
@@ -436,7 +440,7 @@ func (a *analyzer) tfWrites(chdir string, args []tok) string {
 			continue
 		}
 		if chdir != "" && !path.IsAbs(p) {
-			p = path.Join(chdir, p)
+			p = chdir + "/" + p // not cleaned: chdir/.. is judged by Climbs
 		}
 		if q := a.protected(p); q != "" {
 			return q

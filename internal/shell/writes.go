@@ -176,6 +176,10 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 			q = a.landsIn(s, dst.s)
 		case dst.w != nil && dst.kind == dynGlob:
 			q = a.globLandsIn(s, globPattern(dst.w))
+		case dst.w != nil:
+			if empty, ok := a.fresh(dst.w); ok && empty != "" {
+				q = a.landsIn(s, empty) // mktemp printed nothing
+			}
 		}
 		if q != "" {
 			a.refuse("`%s` may overwrite %s, which holds the gate's trust", truncateTok(argv), q)
@@ -187,6 +191,9 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 // landsIn returns a protected file that copying src into the directory
 // dir would overwrite, or "".
 func (a *analyzer) landsIn(src tok, dir string) string {
+	if a.climbs(dir) {
+		return climbed(dir)
+	}
 	if !src.dyn {
 		return a.protectedDir(src.s, dir)
 	}
@@ -210,6 +217,9 @@ func (a *analyzer) landsIn(src tok, dir string) string {
 // globLandsIn returns a protected file that copying src into a directory
 // the glob pattern matches would overwrite, or "".
 func (a *analyzer) globLandsIn(src tok, pattern string) string {
+	if a.climbs(pattern) {
+		return climbed(pattern)
+	}
 	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
 	base := strings.ToLower(path.Base(src.s))
 	if src.dyn {
@@ -275,13 +285,29 @@ func (a *analyzer) linksProtected(argv []tok, targets []tok, link *tok, symbolic
 func (a *analyzer) writeDest(argv []tok, t tok, dirs bool) bool {
 	q := ""
 	switch {
+	case !t.dyn && a.climbs(t.s):
+		a.refuse("`%s` writes %s, a path with `..` after a directory name: the kernel resolves it through that directory, which may be a symbolic link to anywhere (the policy, its allowed_signers, the agent's settings); write the path without `..` after a directory name", truncateTok(argv), t.s)
+		return true
 	case !t.dyn && dirs:
 		q = a.holds(t.s)
 	case !t.dyn:
 		q = a.protected(t.s)
 	case t.w != nil && onlyProcSubst(t.w):
 		return false // >(…): a pipe to a process, judged as a call
-	case t.w != nil && a.fresh(t.w):
+	case t.w != nil && a.isFresh(t.w):
+		// mktemp may fail (TMPDIR not writable, a template without X's)
+		// and print nothing: the judgement must hold for the path the
+		// word is then.
+		empty, _ := a.fresh(t.w)
+		if dirs {
+			q = a.holds(empty)
+		} else {
+			q = a.protected(empty)
+		}
+		if q != "" {
+			a.refuse("`%s` writes %s, which is %s when mktemp fails and prints nothing: that may be %s, which holds the gate's trust; write under the temporary path only (\"$t\", \"$t/out.json\")", truncateTok(argv), srcOf(t), empty, q)
+			return true
+		}
 		return false
 	case t.w != nil && t.kind == dynGlob:
 		q = a.globNames(globPattern(t.w), dirs)
@@ -314,12 +340,23 @@ func onlyProcSubst(w *syntax.Word) bool {
 	return ok
 }
 
+// isFresh reports whether a computed word names a file or directory that
+// mktemp made in this line, or a path under one (see fresh).
+func (a *analyzer) isFresh(w *syntax.Word) bool {
+	_, ok := a.fresh(w)
+	return ok
+}
+
 // fresh reports whether a computed word names a file or directory that
 // mktemp made in this line, or a path under one: "$(mktemp)", or "$t",
 // "$t.json", "$d/out" after a top-level `t=$(mktemp)` that nothing in
 // the line assigns again (reassigning such a name is refused). mktemp
-// creates a new file, so the name cannot be a protected one.
-func (a *analyzer) fresh(w *syntax.Word) bool {
+// creates a new file, so the name cannot be a protected one — unless
+// mktemp fails and prints nothing: empty is the path the word then
+// names ("" for "$t", "/out" for "$d/out"), which the caller judges as a
+// literal path. A function or alias named mktemp is refused wherever
+// it is defined (redefinesRelied), readonly too (attrs.go).
+func (a *analyzer) fresh(w *syntax.Word) (empty string, ok bool) {
 	var parts []syntax.WordPart
 	for _, p := range w.Parts {
 		if dq, ok := p.(*syntax.DblQuoted); ok {
@@ -329,20 +366,20 @@ func (a *analyzer) fresh(w *syntax.Word) bool {
 		}
 	}
 	if len(parts) == 0 {
-		return false
+		return "", false
 	}
 	switch p := parts[0].(type) {
 	case *syntax.ParamExp:
 		if a.curDepth != 0 || p.Param == nil || !a.freshVars[p.Param.Value] || p.Excl || p.Length || p.Width ||
 			p.Index != nil || p.Slice != nil || p.Repl != nil || p.Names != 0 || p.Exp != nil {
-			return false
+			return "", false
 		}
 	case *syntax.CmdSubst:
 		if !a.isMktemp(p) {
-			return false
+			return "", false
 		}
 	default:
-		return false
+		return "", false
 	}
 	var rest strings.Builder
 	for _, p := range parts[1:] {
@@ -351,15 +388,18 @@ func (a *analyzer) fresh(w *syntax.Word) bool {
 			rest.WriteString(p.Value)
 		case *syntax.SglQuoted:
 			if p.Dollar {
-				return false
+				return "", false
 			}
 			rest.WriteString(p.Value)
 		default:
-			return false
+			return "", false
 		}
 	}
 	r := rest.String()
-	return !strings.Contains(r, "..") && !strings.ContainsAny(r, "*?[\\{~$`")
+	if strings.Contains(r, "..") || strings.ContainsAny(r, "*?[\\{~$`") {
+		return "", false
+	}
+	return r, true
 }
 
 // isMktemp reports whether a command substitution is only a call of
@@ -372,6 +412,7 @@ func (a *analyzer) isMktemp(cs *syntax.CmdSubst) bool {
 	if _, ok := a.vars["PATH"]; ok || a.unknown["PATH"] {
 		return false
 	}
+	a.pathRelied = append(a.pathRelied, "`mktemp` (a new path, where the line writes)")
 	st := cs.Stmts[0]
 	ce, ok := st.Cmd.(*syntax.CallExpr)
 	if !ok || len(st.Redirs) > 0 || st.Background || st.Negated || len(ce.Assigns) > 0 || len(ce.Args) == 0 {

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/planguard/terraform-provider-planguard/internal/address"
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
 
 // Location is where a block is declared: a slash-separated path relative
@@ -138,6 +139,11 @@ func (ix Index) add(key, file string, src []byte) {
 	switch path.Ext(file) {
 	case ".tf", ".tofu":
 	default:
+		return
+	}
+	// A file nested too deeply for hclsyntax's recursive parser (it would
+	// overflow the stack) is one this package cannot read.
+	if nesting.HCL(src) != nil {
 		return
 	}
 	f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)

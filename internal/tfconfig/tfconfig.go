@@ -17,6 +17,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
@@ -78,6 +79,11 @@ func Load(paths []string) ([]Block, error) {
 // Parse returns the planguard_approval blocks in one file's source.
 // file() calls are resolved relative to the file's directory.
 func Parse(src []byte, filename string) ([]Block, error) {
+	// hclsyntax's parser recurses once per level of nesting: refuse a
+	// file nested too deeply for it before it overflows the stack.
+	if err := nesting.HCL(src); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", filename, err)
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("parse %s: %s", filename, diags.Error())
@@ -239,6 +245,9 @@ func signatureValue(sig string) hclwrite.Tokens {
 // AddSignature returns src with sig appended to the signatures of the
 // planguard_approval block named name. Everything else is kept as written.
 func AddSignature(src []byte, filename, name string, sig plan.Signature) ([]byte, error) {
+	if err := nesting.HCL(src); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", filename, err)
+	}
 	f, diags := hclwrite.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("parse %s: %s", filename, diags.Error())

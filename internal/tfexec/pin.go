@@ -2,13 +2,10 @@ package tfexec
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/planguard/terraform-provider-planguard/internal/safefile"
 )
@@ -32,28 +29,54 @@ type Limits struct {
 }
 
 // Pinned is a private copy of a saved plan: what is checked and applied is
-// this copy, whatever happens to the original afterwards.
+// this copy, whatever happens to the original afterwards. On Linux the
+// copy is a sealed memfd (pin_linux.go): no process, not even one of the
+// same user that finds it under /proc, can change it once it is pinned.
+// Elsewhere it is a read-only file in a new directory only the user can
+// read (pin_other.go).
 type Pinned struct {
-	// Path is the copy, read-only, in a new directory only the user can read.
+	// Path is where this process reads the copy: /proc/self/fd/N of the
+	// memfd on Linux, else the file. A child process reads it by the path
+	// ForChild returns.
 	Path string
 	// SHA256 is the hex SHA-256 of the copy's bytes.
 	SHA256 string
 	dir    string
+	file   *os.File
 }
 
-// Cleanup removes the copy and its directory.
+// Cleanup closes and removes the copy.
 func (p *Pinned) Cleanup() {
-	if p != nil && p.dir != "" {
+	if p == nil {
+		return
+	}
+	if p.file != nil {
+		p.file.Close()
+		p.file = nil
+	}
+	if p.dir != "" {
 		os.RemoveAll(p.dir)
 	}
 }
 
-// PinPlan copies the saved plan at path into a private (0700) temporary
-// directory, hashing it on the way. It never waits on the file: path is
-// opened non-blocking and must be a regular file once opened (else a
-// *safefile.NotRegularError), start with ZipMagic (else an error wrapping
-// ErrNotSavedPlan) and hold at most lim.MaxBytes bytes; the copy stops when
-// ctx ends. Errors opening the file read "open plan: …".
+// ForChild returns the path a child process reads the copy by and the
+// files to start it with (exec.Cmd.ExtraFiles): extra and, on Linux, the
+// memfd, which the child then reads as /dev/fd/K (K = 3 + its index).
+// Elsewhere it returns Path and extra unchanged.
+func (p *Pinned) ForChild(extra []*os.File) (string, []*os.File) {
+	if p.file == nil {
+		return p.Path, extra
+	}
+	extra = append(append([]*os.File{}, extra...), p.file)
+	return fmt.Sprintf("/dev/fd/%d", 2+len(extra)), extra
+}
+
+// PinPlan copies the saved plan at path into a private copy (see Pinned),
+// hashing it. It never waits on the file: path is opened non-blocking and
+// must be a regular file once opened (else a *safefile.NotRegularError),
+// start with ZipMagic (else an error wrapping ErrNotSavedPlan) and hold at
+// most lim.MaxBytes bytes; the copy stops when ctx ends. Errors opening
+// the file read "open plan: …".
 func PinPlan(ctx context.Context, path string, lim Limits) (*Pinned, error) {
 	limit := lim.MaxBytes
 	if limit <= 0 {
@@ -75,41 +98,15 @@ func PinPlan(ctx context.Context, path string, lim Limits) (*Pinned, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "planguard-pin-")
+	p, err := pinCopy(ctx, &ctxReader{ctx: ctx, r: io.LimitReader(f, limit+1)}, limit)
 	if err != nil {
-		return nil, err
-	}
-	p := &Pinned{Path: filepath.Join(dir, "pinned.tfplan"), dir: dir}
-	sum, err := copyBounded(ctx, p.Path, f, limit)
-	if err != nil {
-		p.Cleanup()
 		return nil, fmt.Errorf("copy plan: %w", err)
 	}
-	p.SHA256 = sum
 	return p, nil
 }
 
-// copyBounded copies at most limit bytes of src into a new read-only file
-// at path and returns their SHA-256; more than limit is an error, and so is
-// ctx ending.
-func copyBounded(ctx context.Context, path string, src io.Reader, limit int64) (string, error) {
-	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o400)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(out, h), &ctxReader{ctx: ctx, r: io.LimitReader(src, limit+1)})
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && n > limit {
-		err = fmt.Errorf("the plan is larger than %d bytes", limit)
-	}
-	if err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
+// tooLarge is the error for a plan over the limit.
+func tooLarge(limit int64) error { return fmt.Errorf("the plan is larger than %d bytes", limit) }
 
 // ctxReader fails its reads once ctx has ended.
 type ctxReader struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -48,15 +49,17 @@ func (e *ShowError) Error() string {
 
 func (e *ShowError) Unwrap() error { return e.Err }
 
-// Show runs `bin show -json -no-color planPath` in dir ("" = the current
-// directory), with environment env (nil = planguard's own) and streams its standard output to decode; whatever decode
+// Show runs `bin show -json -no-color PLAN` on the pinned plan in dir
+// ("" = the current directory), with environment env (nil = planguard's
+// own) and streams its standard output to decode; whatever decode
 // leaves unread is drained so that terraform can exit. When ctx ends,
 // terraform is killed. A terraform that fails is a *ShowError (whatever
 // decode returned), one that cannot start a *StartError; otherwise the
 // error is decode's.
-func Show(ctx context.Context, bin, dir string, env []string, planPath string, decode func(io.Reader) error) error {
+func Show(ctx context.Context, bin, dir string, env []string, plan *Pinned, decode func(io.Reader) error) error {
+	planPath, extra := plan.ForChild(nil)
 	cmd := exec.CommandContext(ctx, bin, "show", "-json", "-no-color", planPath)
-	cmd.Dir, cmd.Env = dir, env
+	cmd.Dir, cmd.Env, cmd.ExtraFiles = dir, env, extra
 	stderr := &limitedBuffer{max: MaxStderr}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
@@ -91,6 +94,9 @@ type ApplyOptions struct {
 	Env []string
 	// Stdout and Stderr receive terraform's output; standard input is empty.
 	Stdout, Stderr io.Writer
+	// ExtraFiles are open files terraform inherits as descriptors 3, 4, …
+	// (Pinned.ForChild: the pinned plan).
+	ExtraFiles []*os.File
 	// Grace is how long terraform may take to stop after the interrupt;
 	// 0 means DefaultGrace.
 	Grace time.Duration
@@ -126,6 +132,7 @@ func Apply(ctx context.Context, o ApplyOptions) error {
 	cmd := exec.CommandContext(ctx, o.Bin, o.Args...)
 	cmd.Dir, cmd.Env = o.Dir, o.Env
 	cmd.Stdout, cmd.Stderr = o.Stdout, o.Stderr
+	cmd.ExtraFiles = o.ExtraFiles
 	cmd.Cancel = func() error { return interrupt(cmd) }
 	cmd.WaitDelay = grace
 	ownProcessGroup(cmd)

@@ -238,6 +238,14 @@ TF_CLI_ARGS_apply words outside that list.`,
 	shown := applyCommand(append(stateArgs, extra...), planPath)
 	fmt.Fprintf(e.stderr, "planguard: running %s %s (the copy pinned and checked, sha256 %s)\n", bin, strings.Join(shown, " "), sum)
 	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: e.stdout, Stderr: e.stderr, ExtraFiles: files})
+	// Whatever the apply's outcome: were the provider binaries it started
+	// the ones the room was built with?
+	if verr := room.VerifyProviders(); verr != nil {
+		if err != nil {
+			return exitError, fmt.Errorf("%w (and the apply failed: %w)", verr, err)
+		}
+		return exitError, verr
+	}
 	var ee *exec.ExitError
 	var ie *tfexec.InterruptedError
 	switch {

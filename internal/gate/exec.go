@@ -71,7 +71,8 @@ func judgeProviderCode(in Input, r *Report) {
 }
 
 // BlockedByProviderCode reports whether the report blocks because of a
-// provider command or a data source read during the apply.
+// provider command, a data source read during the apply, or code of the
+// configuration snapshot (ConfigCode).
 func (r *Report) BlockedByProviderCode() bool {
 	for _, c := range r.ProviderCommands {
 		if !c.Allowed {
@@ -80,6 +81,11 @@ func (r *Report) BlockedByProviderCode() bool {
 	}
 	for _, a := range r.ApplyReads {
 		if !a.Allowed {
+			return true
+		}
+	}
+	for _, c := range r.ConfigCode {
+		if !c.Allowed {
 			return true
 		}
 	}

@@ -123,6 +123,12 @@ type Report struct {
 	// ApplyReads are the data sources read during the apply whose
 	// provider runs programs, each blocked unless allow_apply_reads lists it.
 	ApplyReads []ApplyRead `json:"apply_reads,omitempty"`
+	// ConfigCode is what the saved plan's configuration snapshot shows of
+	// code the apply runs (see applycode.go): file reads that may happen
+	// only during the apply, ephemeral resources of providers that run
+	// programs, and provider function calls (listed; those of providers
+	// that run programs judged).
+	ConfigCode []ConfigCode `json:"configuration_code,omitempty"`
 	// Invocations are the actions the plan invokes (see actions.go).
 	Invocations []Invocation `json:"action_invocations"`
 	Changes     []Change     `json:"changes"`
@@ -313,6 +319,7 @@ func Decide(in Input) (*Report, error) {
 	}
 	judgeActions(in, r, byTarget, used)
 	judgeProviderCode(in, r)
+	judgeConfigCode(in, r)
 
 	// Approvals that passed their own checks but covered nothing.
 	for _, cs := range byTarget {

@@ -17,7 +17,7 @@ import (
 
 var (
 	rootSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}, {Name: "lock_file"}, {Name: "program_providers"}, {Name: "allow_apply_reads"}},
+		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}, {Name: "lock_file"}, {Name: "program_providers"}, {Name: "allow_apply_reads"}, {Name: "allow_apply_file_reads"}, {Name: "allow_provider_functions"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "trust"},
 			{Type: "state"},
@@ -109,6 +109,7 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 	diags = append(diags, decodeLockFile(p, content)...)
 	diags = append(diags, decodeProvisioning(p, content)...)
 	diags = append(diags, decodeProviderExec(p, content)...)
+	diags = append(diags, decodeApplyCode(p, content)...)
 	diags = append(diags, decodeActions(p, content)...)
 	diags = append(diags, decodeRunner(p, content)...)
 	switch {

@@ -182,6 +182,10 @@ type Plan struct {
 	// (resource_changes of mode data with action read), in plan order;
 	// nil when none.
 	ApplyReads []ApplyRead
+	// ConfigCode is what the saved plan's configuration snapshot shows of
+	// code the apply runs that the JSON does not (see ConfigCode), sorted
+	// by file and line; nil for plan JSON and when there is none.
+	ConfigCode []ConfigCode
 	// Providers are the provider source addresses the plan uses, sorted
 	// and distinct: every provider_config full_name and every
 	// provider_name of resource_changes, resource_drift,

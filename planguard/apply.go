@@ -237,7 +237,21 @@ TF_CLI_ARGS_apply words outside that list.`,
 	cmdArgs := applyCommand(append(stateArgs, extra...), childPlan)
 	shown := applyCommand(append(stateArgs, extra...), planPath)
 	fmt.Fprintf(e.stderr, "planguard: running %s %s (the copy pinned and checked, sha256 %s)\n", bin, strings.Join(shown, " "), sum)
-	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: e.stdout, Stderr: e.stderr, ExtraFiles: files})
+	// Terraform prints what the change wrote (output values, a multi-line
+	// one line by line; providers' messages): on GitHub Actions none of it
+	// may be a workflow command (ghcommands.go). Its stderr then goes to
+	// stdout too, so that the log keeps the order of its lines and of
+	// the two markers.
+	tfOut, tfErr := e.stdout, e.stderr
+	if onGitHub(e) {
+		tfErr = e.stdout
+	}
+	resume, err := stopCommands(e, e.stdout)
+	if err != nil {
+		return exitError, fmt.Errorf("%w; nothing applied", err)
+	}
+	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: tfOut, Stderr: tfErr, ExtraFiles: files})
+	resume()
 	// Whatever the apply's outcome: were the provider binaries it started
 	// the ones the room was built with?
 	if verr := room.VerifyProviders(); verr != nil {

@@ -125,10 +125,18 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		}
 		if st.Identity == "" && !s.noIdentity {
 			// The resource identity where the plan has one (Terraform
-			// 1.12+), as the gate compares it; else the prior id.
+			// 1.12+), as the gate compares it; else the prior id. A
+			// create that takes over a protected object binds the id
+			// (identity) it takes.
 			st.Identity = ch.PriorID
 			if ch.PriorIdentity != "" {
 				st.Identity = ch.PriorIdentity
+			}
+			if ch.Kind == plan.KindCreate {
+				st.Identity = ch.AfterID
+				if ch.AfterIdentity != "" {
+					st.Identity = ch.AfterIdentity
+				}
 			}
 		}
 	} else {
@@ -178,6 +186,11 @@ func planAction(ch plan.Change, asked string) (string, error) {
 	switch {
 	case asked == "" && keptMoved:
 		return approval.ActionMove, nil
+	case ch.Kind == plan.KindCreate && (asked == "" || asked == approval.ActionReplace):
+		// findChange returns a create only when the plan knows its
+		// object's id: the gate judges a create over a protected object's
+		// id as a replace of that object.
+		return approval.ActionReplace, nil
 	case asked == "" && ch.Kind == plan.KindNoOp:
 		// findChange returns a no-op only when it is moved.
 		return "", fmt.Errorf("the plan leaves %s unchanged", ch.Address)
@@ -233,7 +246,8 @@ func findAddress(target string, addrs []string, missing, none, listing string) e
 func findChange(p *plan.Plan, target string) (plan.Change, error) {
 	var seen []string
 	for _, c := range p.Changes {
-		if c.Address == target && (c.Kind.Destructive() || c.Kind == plan.KindUpdate || (c.Kind == plan.KindNoOp && c.PreviousAddress != "")) {
+		if c.Address == target && (c.Kind.Destructive() || c.Kind == plan.KindUpdate || (c.Kind == plan.KindNoOp && c.PreviousAddress != "") ||
+			(c.Kind == plan.KindCreate && (c.AfterID != "" || c.AfterIdentity != ""))) {
 			return c, nil
 		}
 		if c.Kind.Destructive() || c.PreviousAddress != "" {

@@ -28,7 +28,8 @@ protect "everything" {
 // TestRealPlansGolden runs `planguard check` over every real plan fixture
 // (made by scripts/fixtures/generate.sh with Terraform and OpenTofu) under a
 // policy that protects everything, and compares what it flags with a golden
-// summary: exactly the destructive changes, never a moved rename or a read.
+// summary: exactly the destructive changes, never a moved rename or a read
+// (a terraform_remote_state is listed, and blocks: the policy allows none).
 func TestRealPlansGolden(t *testing.T) {
 	dir := t.TempDir()
 	as, err := os.ReadFile("../examples/quickstart/allowed_signers")
@@ -94,6 +95,10 @@ func goldenSummary(t *testing.T, policyPath, fx string) string {
 			Invocations []struct {
 				Address, Trigger, Status string
 			} `json:"action_invocations"`
+			RemoteStates []struct {
+				Address string
+				Allowed bool
+			} `json:"remote_states"`
 		}
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("exit %d, report: %v\n%s%s", code, err, out, errs)
@@ -111,6 +116,9 @@ func goldenSummary(t *testing.T, policyPath, fx string) string {
 		}
 		for _, iv := range r.Invocations {
 			fmt.Fprintf(&b, "action %s (%s) %s\n", iv.Address, iv.Trigger, iv.Status)
+		}
+		for _, rs := range r.RemoteStates {
+			fmt.Fprintf(&b, "remote_state %s allowed=%v\n", rs.Address, rs.Allowed)
 		}
 	}
 	return b.String()

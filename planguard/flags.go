@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -64,7 +65,25 @@ func parse(e *env, f *flags, args []string) error {
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
-	return f.Parse(append([]string{"--"}, positional...))
+	if err := f.Parse(append([]string{"--"}, positional...)); err != nil {
+		return err
+	}
+	return emptyPin(f)
+}
+
+// emptyPin refuses --policy-sha256 given with an empty value, in every
+// command that takes it: an empty pin would pin nothing, silently, as when
+// a CI variable is unset, misnamed, or a secret read as a variable.
+// Leaving the flag out still means no pin.
+func emptyPin(f *flags) error {
+	var err error
+	f.Visit(func(fl *flag.Flag) {
+		if fl.Name == "policy-sha256" && strings.TrimSpace(fl.Value.String()) == "" {
+			err = withHint(errors.New("--policy-sha256 is empty: the pin is empty, so it would pin nothing and planguard would run under whatever policy it reads"),
+				"pass the policy hash ('planguard policy-hash --policy FILE' prints it); where it comes from a CI variable (vars.PLANGUARD_POLICY_SHA256, $PLANGUARD_POLICY_SHA256), set the variable: an unset or misnamed variable, or a secret read as a variable, is empty. Leave the flag out to run without a pin")
+		}
+	})
+	return err
 }
 
 // parseNow reads --now, defaulting to the current time.

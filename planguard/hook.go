@@ -162,9 +162,29 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
+	if proto.history {
+		if d := shell.HistoryDesignator(ev.command); d != "" {
+			return fmt.Sprintf("planguard refused this command: `%s` is a history expansion (!, ^), which %s's interactive shell replaces with other words before it runs the line, words the hook never read: write the command out in full.", d, agent), nil
+		}
+	}
 	res := shell.Analyze(ev.command, opts)
 	if !res.Allowed() {
 		return "planguard refused this command: " + strings.Join(res.Refused, "; ") + ".", nil
+	}
+	if proto.rewrite != nil {
+		// The agent runs another text than the event shows: judge that one too.
+		for _, run := range proto.rewrite(ev.command) {
+			if run == ev.command {
+				continue
+			}
+			r := shell.Analyze(run, opts)
+			if !r.Allowed() {
+				return fmt.Sprintf("planguard refused this command: %s runs it as `%s`, and there: %s.", agent, truncate(run, 200), strings.Join(r.Refused, "; ")), nil
+			}
+			if len(res.Applies) == 0 {
+				res.Applies = r.Applies
+			}
+		}
 	}
 	// A saved plan applied by terraform itself is never allowed, whatever
 	// the gate says of the file now: terraform reads it after the hook has
@@ -439,17 +459,21 @@ func (p *agentProtocol) parseEvent(raw []byte) (hookEvent, error) {
 			}
 			return ev, fmt.Errorf("%s: %w", ev.tool, err)
 		}
+		base := ev.cwd
 		for _, k := range p.dirKeys {
 			d, err := optString(input, k)
 			if err != nil {
 				return ev, err
 			}
-			if d != "" && ev.cwd != "" && !filepath.IsAbs(d) {
-				// Not cleaned: filepath.EvalSymlinks resolves a `..`
-				// after a linked directory as the kernel does.
-				ev.cwd = strings.TrimSuffix(ev.cwd, "/") + "/" + d
-			} else if d != "" {
-				ev.cwd = d
+			ev.cwd = joinDir(ev.cwd, d)
+		}
+		for _, k := range p.staleDirKeys {
+			d, err := optString(input, k)
+			if err != nil {
+				return ev, err
+			}
+			if d != "" && filepath.Clean(joinDir(base, d)) != filepath.Clean(ev.cwd) {
+				return ev, fmt.Errorf("%s: %s is %q, another directory than the one the command runs in (%q, from %s): the agent ignores %s, so the hook will not judge the command there; leave it out", ev.tool, k, d, ev.cwd, strings.Join(p.dirKeys, ", "), k)
 			}
 		}
 		return ev, nil

@@ -19,6 +19,17 @@ type agentProtocol struct {
 	typeTools  []string            // tools that type into a program already running: refused
 	writeTools map[string][]string // tool name → input keys that name the file written
 	dirKeys    []string            // shell tool input keys naming the directory the command runs in
+	// staleDirKeys are keys an older release of the agent read as the
+	// directory and this one ignores: refused when they name another
+	// directory than the command runs in.
+	staleDirKeys []string
+	// rewrite is what the agent itself does to the command before its
+	// shell runs it (Gemini strips a leading `sh -c`): the hook judges
+	// that text too.
+	rewrite func(command string) []string
+	// history: the agent's shell may be interactive, where bash expands
+	// history designators (!!, !#, ^a^b) before running the line.
+	history bool
 
 	deny     func(reason string) any // the deny answer, printed as JSON on stdout
 	denyExit int                     // the exit status the agent reads as a block
@@ -61,11 +72,14 @@ var agents = map[string]*agentProtocol{
 		call:       toolInputCall,
 		shellTools: map[string]string{"run_shell_command": "command"},
 		writeTools: map[string][]string{"write_file": {"file_path"}, "replace": {"file_path"}},
-		dirKeys:    []string{"dir_path", "directory"}, // run_shell_command may name its own directory
-		deny:       func(reason string) any { return map[string]any{"decision": "deny", "reason": reason} },
-		denyExit:   2,
-		project:    []string{".gemini/settings.json"},
-		user:       []string{".gemini/settings.json"},
+		dirKeys:    []string{"dir_path"}, // run_shell_command may name its own directory
+		// Older releases read "directory"; current ones ignore it.
+		staleDirKeys: []string{"directory"},
+		rewrite:      geminiStripShellWrapper,
+		deny:         func(reason string) any { return map[string]any{"decision": "deny", "reason": reason} },
+		denyExit:     2,
+		project:      []string{".gemini/settings.json"},
+		user:         []string{".gemini/settings.json"},
 		managed: map[string]string{"": "/etc/gemini-cli/settings.json",
 			"darwin": "/Library/Application Support/GeminiCli/settings.json"},
 		install: hookEntry{event: "BeforeTool", matcher: "run_shell_command|write_file|replace", key: "command",
@@ -79,6 +93,7 @@ var agents = map[string]*agentProtocol{
 		// (a shell, a REPL, a prompt waiting for "yes"): refused.
 		shellTools: map[string]string{"bash": "command", "shell": "command"},
 		typeTools:  []string{"write_bash"},
+		history:    true, // commands run in an interactive bash session
 		writeTools: map[string][]string{"edit": {"path"}, "create": {"path"}, "write": {"path"}, "str_replace_editor": {"path"}},
 		deny: func(reason string) any {
 			return map[string]any{"permissionDecision": "deny", "permissionDecisionReason": reason}
@@ -92,6 +107,7 @@ var agents = map[string]*agentProtocol{
 	"cursor": {
 		call:       shellEventCall,
 		shellTools: map[string]string{"": "command"},
+		history:    true, // the agent's terminal may be an interactive shell
 		deny: func(reason string) any {
 			return map[string]any{"permission": "deny", "user_message": reason, "agent_message": reason}
 		},

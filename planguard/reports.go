@@ -53,7 +53,20 @@ func locator(planPath string) func(string) (string, int) {
 func (rs reports) write(e *env, render func(report.Renderer, io.Writer) error) error {
 	for _, o := range rs {
 		if o.path == "" {
-			if err := render(o.renderer, e.stdout); err != nil {
+			// The text report quotes the plan: on GitHub Actions, with
+			// workflow commands off (ghcommands.go), unless stdout is a
+			// file (its reader prints it as it likes: check.sh does so
+			// with commands off).
+			resume := func() {}
+			if o.format == "text" && !regularFile(e.stdout) {
+				var err error
+				if resume, err = stopCommands(e, e.stdout); err != nil {
+					return err
+				}
+			}
+			err := render(o.renderer, e.stdout)
+			resume()
+			if err != nil {
 				return fmt.Errorf("write report: %w", err)
 			}
 			continue

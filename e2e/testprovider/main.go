@@ -1,6 +1,7 @@
 // Command terraform-provider-testobj is a provider for planguard's tests
-// whose objects live outside the state: each planguardtest_object is a file,
-// its id the file's path. Deleting one by id really loses something, which
+// whose objects live outside the state: each planguardtest_object (and
+// planguardtest_file, whose id the plan knows) is a file, its id the
+// file's path. Deleting one by id really loses something, which
 // is what a gate that judged the wrong state would let happen.
 //
 // Like the kubernetes and helm providers, its configuration may hold an
@@ -114,7 +115,7 @@ func (p *testProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 }
 
 func (p *testProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return &object{} }}
+	return []func() resource.Resource{func() resource.Resource { return &object{} }, func() resource.Resource { return &object{named: true} }}
 }
 
 func (p *testProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -166,7 +167,10 @@ func (d *program) Read(ctx context.Context, req datasource.ReadRequest, resp *da
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-type object struct{}
+// object is planguardtest_object, and, named, planguardtest_file: the same
+// object, whose id (its path) the plan knows when it creates one, as for
+// the many resources whose id is the name the configuration gives.
+type object struct{ named bool }
 
 type objectModel struct {
 	ID      types.String `tfsdk:"id"`
@@ -176,6 +180,21 @@ type objectModel struct {
 
 func (o *object) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = "planguardtest_object"
+	if o.named {
+		resp.TypeName = "planguardtest_file"
+	}
+}
+
+// ModifyPlan plans a planguardtest_file's id as its path when it creates one.
+func (o *object) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !o.named || !req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var p types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("path"), &p)...)
+	if !p.IsUnknown() && !p.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), p)...)
+	}
 }
 
 func (o *object) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -157,7 +157,7 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	// prior objects, keeps memory flat on huge plans.
 	src := req.Plan
 	pins := &pinner{ctx: ctx, req: req}
-	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: gate.KeepPrior(pol), Dir: src.Dir, Env: src.Env, Context: ctx,
+	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: gate.KeepPrior(pol), HostWriter: pol.WritesHost, Dir: src.Dir, Env: src.Env, Context: ctx,
 		BeforeShow: pins.beforeShow})
 	keepRoom := false
 	defer func() {
@@ -193,7 +193,16 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 			}
 		}
 	}
-	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author, Authors: req.Authors, States: pins.states})
+	// The directories no write on this machine may be allowed in, read
+	// only for a plan that writes here (its HostWrites are the policy's
+	// host writers').
+	var dirs []gate.HostDir
+	if len(p.HostWrites) > 0 {
+		if dirs, err = hostDirs(src.Getenv, pol, src, pins.room); err != nil {
+			return nil, err
+		}
+	}
+	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author, Authors: req.Authors, States: pins.states, HostDirs: dirs})
 	if err != nil {
 		return nil, err
 	}

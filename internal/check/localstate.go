@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -128,11 +129,31 @@ func comparePinned(pin *pinnedState, states *gate.States, changes []plan.Change)
 			"the plan was made from a state (lineage %q, serial %d, %d objects) that is not %s (lineage %q, serial %d, %d objects)%s",
 			lin, ser, len(got), pin.name, pin.state.Lineage, pin.state.Serial, len(want), firstDifference(got, want))}}, stateFix)
 	}
+	// tfstate-prev holds the objects upgraded to the providers' current
+	// schemas: a schema version may rise from the pinned state's, never fall.
+	pinned := map[string]uint64{}
+	for _, o := range pin.state.Objects {
+		if o.Managed {
+			if to, ok := moved[o.Address]; ok {
+				o.Address = to
+			}
+			pinned[o.Key()] = o.SchemaVersion
+		}
+	}
+	for _, o := range states.Prev.Objects {
+		if v, ok := pinned[o.Key()]; ok && o.Managed && o.SchemaVersion < v {
+			return hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
+				"the plan's state before its refresh (tfstate-prev) has %s at schema_version %d, lower than %d in %s: no upgrade lowers it",
+				o.Key(), o.SchemaVersion, v, pin.name)}}, stateFix)
+		}
+	}
 	return nil
 }
 
 // objectList lists the managed objects of s, each as "address [deposed
-// key] id identity", sorted, with addresses renamed by moved.
+// key] id identity status private", sorted, with addresses renamed by
+// moved. (A plan's state before its refresh keeps the state's status and
+// private data; only its schema versions may be upgraded.)
 func objectList(s *planfile.State, moved map[string]string) []string {
 	var out []string
 	for _, o := range s.Objects {
@@ -142,7 +163,11 @@ func objectList(s *planfile.State, moved map[string]string) []string {
 		if to, ok := moved[o.Address]; ok {
 			o.Address = to
 		}
-		out = append(out, fmt.Sprintf("%s id %q identity %s", o.Key(), o.ID, o.Identity))
+		status := o.Status
+		if status == "" {
+			status = "ready"
+		}
+		out = append(out, fmt.Sprintf("%s id %q identity %s status %s private sha256:%x", o.Key(), o.ID, o.Identity, status, sha256.Sum256([]byte(o.Private))))
 	}
 	slices.Sort(out)
 	return out

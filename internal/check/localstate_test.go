@@ -20,6 +20,10 @@ func TestComparePinned(t *testing.T) {
 		return planfile.StateObject{Managed: true, Address: addr, Type: "t", ID: id}
 	}
 	pinned := &pinnedState{name: "the pinned state x", state: &planfile.State{Lineage: "L", Serial: 4, Objects: []planfile.StateObject{o("t.db", "db-1"), o("t.a", "a-1"), {Address: "data.t.d"}}}}
+	v3 := &pinnedState{name: "the pinned state y", state: &planfile.State{Lineage: "L", Serial: 4, Objects: []planfile.StateObject{{Managed: true, Address: "t.a", ID: "a-1", SchemaVersion: 3}}}}
+	if err := comparePinned(v3, &gate.States{Prior: &planfile.State{Lineage: "L", Serial: 4}, Prev: &planfile.State{Objects: []planfile.StateObject{{Managed: true, Address: "t.a", ID: "a-1", SchemaVersion: 2}}}}, nil); err == nil || !strings.Contains(err.Error(), "schema_version 2, lower than 3") {
+		t.Errorf("a lowered schema version: %v", err)
+	}
 	st := func(lin string, ser uint64, objs ...planfile.StateObject) *gate.States {
 		return &gate.States{Prior: &planfile.State{Lineage: lin, Serial: ser}, Prev: &planfile.State{Objects: objs}}
 	}
@@ -40,6 +44,12 @@ func TestComparePinned(t *testing.T) {
 		{"renamed", st("L", 4, o("t.a", "a-1"), o("t.old_tmp", "db-1")), nil, `lacks t.db`},
 		{"added", st("L", 4, o("t.a", "a-1"), o("t.db", "db-1"), o("t.c", "c")), nil, `has t.c`},
 		{"identity", st("L", 4, o("t.a", "a-1"), planfile.StateObject{Managed: true, Address: "t.db", ID: "db-1", Identity: `{"x":"y"}`}), nil, `lacks t.db`},
+		// Both of the plan's states edited alike (the gate compares them
+		// with each other): the status and private data are the pinned
+		// state's, and a schema version only rises.
+		{"tainted", st("L", 4, o("t.a", "a-1"), planfile.StateObject{Managed: true, Address: "t.db", ID: "db-1", Status: "tainted"}), nil, `lacks t.db id "db-1" identity  status ready`},
+		{"private", st("L", 4, o("t.a", "a-1"), planfile.StateObject{Managed: true, Address: "t.db", ID: "db-1", Private: "x"}), nil, `lacks t.db`},
+		{"schema version upgraded", st("L", 4, o("t.a", "a-1"), planfile.StateObject{Managed: true, Address: "t.db", ID: "db-1", SchemaVersion: 2}), nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := comparePinned(pinned, tc.states, tc.changes)

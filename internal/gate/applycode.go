@@ -98,7 +98,7 @@ func judgeConfigCode(in Input, r *Report) {
 // the files of the host that evaluates them: a provider of the policy's
 // host_writers (hashicorp/local's direxists reads the host).
 func readsHostFiles(in Input, c plan.ConfigCode) bool {
-	return in.Policy.WritesOnHost(c.Provider) || c.Implied && in.Policy.WritesOnHost(otherRegistry(c.Provider))
+	return in.Policy.WritesHost(c.Provider) || c.Implied && in.Policy.WritesHost(otherRegistry(c.Provider))
 }
 
 func fileReadProblem(pc plan.ConfigCode, where string) string {

@@ -71,9 +71,13 @@ func judgeProviderCode(in Input, r *Report) {
 }
 
 // BlockedByProviderCode reports whether the report blocks because of a
-// provider command, a data source read during the apply, or code of the
-// configuration snapshot (ConfigCode).
+// provider command, a data source read during the apply, a
+// terraform_remote_state data source, or code of the configuration
+// snapshot (ConfigCode).
 func (r *Report) BlockedByProviderCode() bool {
+	if r.BlockedByRemoteState() {
+		return true
+	}
 	for _, c := range r.ProviderCommands {
 		if !c.Allowed {
 			return true

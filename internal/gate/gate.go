@@ -66,6 +66,9 @@ type Input struct {
 	// refresh; nil for plan JSON (then resource_drift's deletes show what
 	// the refresh lost).
 	States *States
+	// HostDirs are directories of the machine that applies the plan in
+	// which no write may be allowed (hostwrites.go), besides SystemDirs.
+	HostDirs []HostDir
 }
 
 // authors is every author of the input: Author, then Authors, without
@@ -129,6 +132,19 @@ type Report struct {
 	// programs, and provider function calls (listed; those of providers
 	// that run programs judged).
 	ConfigCode []ConfigCode `json:"configuration_code,omitempty"`
+	// RemoteStates are the configuration's terraform_remote_state data
+	// sources, each blocked unless a remote_state block of the policy
+	// allows it exactly (see remotestate.go).
+	RemoteStates []RemoteState `json:"remote_states,omitempty"`
+	// HostWrites are the changes of providers that write files on the
+	// machine that applies the plan, each blocked unless allow_host_writes
+	// allows it (see hostwrites.go).
+	HostWrites []HostWrite `json:"host_writes,omitempty"`
+	// ApplyTimeProviders are the provider configurations that refer to
+	// resources, data sources, module outputs or locals, so that
+	// Terraform may configure them only during the apply. Reported, not
+	// judged.
+	ApplyTimeProviders []plan.ApplyTimeProvider `json:"apply_time_providers,omitempty"`
 	// Invocations are the actions the plan invokes (see actions.go).
 	Invocations []Invocation `json:"action_invocations"`
 	Changes     []Change     `json:"changes"`
@@ -179,6 +195,10 @@ const (
 	// identity (Terraform 1.12+).
 	SubjectImportIdentity = "import_identity" // the change imports the identity of this protected object
 	SubjectSameIdentity   = "same_identity"   // the object has the identity of this protected object
+	// SubjectTakesID and SubjectTakesIdentity: the change creates an
+	// object with the id (identity) of this protected object.
+	SubjectTakesID       = "takes_id"
+	SubjectTakesIdentity = "takes_identity"
 )
 
 // Change is one destructive change and its verdict.
@@ -199,7 +219,13 @@ type Change struct {
 	// Refresh is set for an object the plan's refresh lost (RefreshGone,
 	// RefreshChangedID): the change is a forget of the prior object that
 	// no resource change shows.
-	Refresh   string `json:"refresh,omitempty"`
+	Refresh string `json:"refresh,omitempty"`
+	// TakesID is set for a change that creates an object with an id (or a
+	// value of its resource identity) that an ids rule protects and that
+	// its prior object, if any, did not have: the new object takes over
+	// (overwrites) that protected object, so the change is judged as a
+	// replace of it.
+	TakesID   string `json:"takes_id,omitempty"`
 	Protected bool   `json:"protected"`
 	Verdict
 }
@@ -288,6 +314,9 @@ func Decide(in Input) (*Report, error) {
 	for _, pc := range in.Plan.Changes {
 		for _, ch := range gateChanges(in.Policy, prior, pc) {
 			judge(in, &ch, pc, byTarget[pc.Address], r.Approvals, used)
+			if ch.Blocked() && ch.TakesID != "" {
+				ch.Problems = append(ch.Problems, takeoverProblem(ch))
+			}
 			r.Changes = append(r.Changes, ch)
 		}
 	}
@@ -320,6 +349,10 @@ func Decide(in Input) (*Report, error) {
 	judgeActions(in, r, byTarget, used)
 	judgeProviderCode(in, r)
 	judgeConfigCode(in, r)
+	if err := judgeRemoteStates(in, r); err != nil {
+		return nil, fmt.Errorf("gate: %w", err)
+	}
+	judgeHostWrites(in, r)
 
 	// Approvals that passed their own checks but covered nothing.
 	for _, cs := range byTarget {
@@ -347,6 +380,13 @@ func Decide(in Input) (*Report, error) {
 // canonical resource identity of its prior object where the plan has one
 // (Terraform 1.12+), else its prior id.
 func objectIdentity(pc plan.Change) string {
+	if pc.Kind == plan.KindCreate {
+		// A create judged as a takeover: the object it takes over.
+		if pc.AfterIdentity != "" {
+			return pc.AfterIdentity
+		}
+		return pc.AfterID
+	}
 	if pc.PriorIdentity != "" {
 		return pc.PriorIdentity
 	}
@@ -413,6 +453,33 @@ func subjects(p *policy.Policy, pc plan.Change, prior *plan.Prior) []Subject {
 	}
 	byID(prior.ByID(pc.PriorID), SubjectSameID)
 	byID(prior.ByIdentity(pc.PriorIdentity), SubjectSameIdentity)
+	if pc.AfterID != "" && pc.AfterID != pc.PriorID {
+		byID(prior.ByID(pc.AfterID), SubjectTakesID)
+	}
+	if pc.AfterIdentity != "" && pc.AfterIdentity != pc.PriorIdentity {
+		byID(prior.ByIdentity(pc.AfterIdentity), SubjectTakesIdentity)
+	}
+	return out
+}
+
+// takenIDs returns the values a policy's ids globs are matched against
+// for the object a create, replace or update leaves (its known after id
+// and after identity) that its prior object did not have: a create over
+// a protected object's id overwrites that object, which a rule by id
+// matching only prior objects would miss.
+func takenIDs(pc plan.Change) []string {
+	switch pc.Kind {
+	case plan.KindCreate, plan.KindReplace, plan.KindUpdate:
+	default:
+		return nil
+	}
+	prior := objectIDs(pc.PriorID, pc.PriorIdentity)
+	var out []string
+	for _, v := range objectIDs(pc.AfterID, pc.AfterIdentity) {
+		if !slices.Contains(prior, v) && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
 	return out
 }
 
@@ -466,6 +533,10 @@ func (ch *Change) require(req policy.Requirement) {
 // (delete, replace, forget, or an update of attributes a rule guards).
 func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
 	action := string(pc.Kind)
+	if pc.Kind == plan.KindCreate {
+		// A create is listed only when it takes over a protected object.
+		return takeover(p, pc, subs)
+	}
 	if !pc.Kind.Destructive() && pc.Kind != plan.KindUpdate {
 		return Change{}, false
 	}
@@ -477,6 +548,12 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool
 			protected = true
 		}
 		return ok
+	}
+	// The object the change leaves may take over a protected one.
+	taken := ""
+	if t, ok := takenBy(p, pc, subs); ok {
+		req.Merge(t.req)
+		protected, taken = true, t.id
 	}
 	// ids rules follow the object: its prior id and identity, and what an
 	// import in this plan brings under this address.
@@ -517,11 +594,84 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool
 		return Change{}, false
 	}
 	ch := newChange(pc, action, subs)
+	ch.TakesID = taken
 	if protected {
 		inPolicyOrder(p, req.Rules)
 		ch.require(req)
 	}
 	return ch, true
+}
+
+// taking is what a change's new object takes over: the requirement of the
+// rules that protect the id, and the id.
+type taking struct {
+	req policy.Requirement
+	id  string
+}
+
+// takenBy returns what pc's new object takes over, when it takes over a
+// protected object: an id or identity value of it (takenIDs) that an ids
+// rule protects against a delete or a replace, or a protected prior
+// object with its id or identity (SubjectTakesID, SubjectTakesIdentity),
+// whose rules count as for a replace of that object.
+func takenBy(p *policy.Policy, pc plan.Change, subs []Subject) (taking, bool) {
+	var t taking
+	found := false
+	for _, v := range takenIDs(pc) {
+		for _, action := range []string{policy.ActionDelete, policy.ActionReplace} {
+			if r, ok := p.RequireID([]string{v}, action, nil); ok {
+				t.req.Merge(r)
+				found = true
+				if t.id == "" {
+					t.id = v
+				}
+			}
+		}
+	}
+	for _, s := range subs {
+		if s.Why != SubjectTakesID && s.Why != SubjectTakesIdentity {
+			continue
+		}
+		for _, action := range []string{policy.ActionDelete, policy.ActionReplace} {
+			if r, ok := p.Require(s.Address, s.Type, action, nil); ok {
+				t.req.Merge(r)
+				found = true
+			}
+			if s.id != "" {
+				if r, ok := p.RequireID([]string{s.id}, action, nil); ok {
+					t.req.Merge(r)
+					found = true
+				}
+			}
+		}
+		if found && t.id == "" {
+			t.id = s.id
+			if t.id == "" {
+				t.id = pc.AfterIdentity
+			}
+		}
+	}
+	return t, found
+}
+
+// takeover is the report entry of a create that takes over a protected
+// object (see takenBy): a replace of it, under its rules.
+func takeover(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
+	t, ok := takenBy(p, pc, subs)
+	if !ok {
+		return Change{}, false
+	}
+	ch := newChange(pc, policy.ActionReplace, subs)
+	ch.TakesID = t.id
+	inPolicyOrder(p, t.req.Rules)
+	ch.require(t.req)
+	return ch, true
+}
+
+// takeoverProblem says what a blocked takeover is.
+func takeoverProblem(c Change) string {
+	return fmt.Sprintf("the plan creates %s with the id %q of a protected object: creating it takes over (overwrites) that object, so it counts as a replace of it; "+
+		"give the new object another id, or have it approved as action replace of %s", c.Address, c.TakesID, c.Address)
 }
 
 // inPolicyOrder sorts rule names as the policy lists the rules, the names

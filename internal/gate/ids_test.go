@@ -2,6 +2,7 @@ package gate
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
@@ -195,4 +196,80 @@ func withType(c plan.Change, typ string) plan.Change {
 func importing(c plan.Change, id string) plan.Change {
 	c.Importing, c.ImportID = true, id
 	return c
+}
+
+// TestIDsTakeover: a change whose new object gets, by its known after id
+// or after identity, the id of a protected object (which its prior object
+// did not have) takes that object over: a create writes over it (found by
+// an attacker's review: a new file at the production object's path). It is
+// judged as a replace of the protected object, by the ids rule or by the
+// rules of the prior object with that id, and an approval for replace
+// binding that id allows it.
+func TestIDsTakeover(t *testing.T) {
+	f := setup(t)
+	pol := mustPolicy(t, idsPolicySrc)
+	const rdsIdentity = `{"account_id":"1","arn":"arn:aws:rds:eu-west-1:1:db:prod-main","region":"eu-west-1"}`
+	create := func(addr, afterID, afterIdentity string) plan.Change {
+		c := withID(change(addr, plan.KindCreate), "", "")
+		c.AfterID, c.AfterIdentity = afterID, afterIdentity
+		return c
+	}
+	prodObj := plan.PriorObject{Address: "terraform_data.prod_db", Type: "terraform_data", ID: "/srv/by-address"}
+	for _, tc := range []struct {
+		name   string
+		pc     plan.Change
+		action string
+		rules  []string // nil: not reported as protected
+	}{
+		{"create with a protected id", create("terraform_data.twin", "/srv/prod/db", ""), "replace", []string{"prod-db-id"}},
+		{"create with a protected identity value", create("aws_db_instance.twin", "db-NEW", rdsIdentity), "replace", []string{"prod-db-id"}},
+		{"create over a prior object protected by address", create("terraform_data.twin", "/srv/by-address", ""), "replace", []string{"prod-db"}},
+		{"create with another id", create("terraform_data.new", "/srv/new", ""), "", nil},
+		{"create with an unknown id", create("terraform_data.new", "", ""), "", nil},
+		{"replace whose new object takes a protected id", func() plan.Change {
+			c := withID(change("terraform_data.scratch", plan.KindReplace), "/srv/scratch", "")
+			c.AfterID = "/srv/prod/db"
+			return c
+		}(), "replace", []string{"prod-db-id"}},
+		{"replace keeping its own protected id", func() plan.Change {
+			c := withID(change("terraform_data.x", plan.KindReplace), "/srv/prod/db", "")
+			c.AfterID = "/srv/prod/db"
+			return c
+		}(), "replace", []string{"prod-db-id"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &plan.Plan{Changes: []plan.Change{tc.pc}, Prior: plan.NewPrior([]plan.PriorObject{prodObj})}
+			r, err := Decide(Input{Plan: p, Policy: pol, Trust: f.trust, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.rules == nil {
+				if len(r.Changes) != 0 || r.Decision != Allow {
+					t.Errorf("reported: %+v", r.Changes)
+				}
+				return
+			}
+			c, ok := find(r, tc.pc.Address, tc.action)
+			if !ok || !c.Protected || !slices.Equal(c.Rules, tc.rules) || r.Decision != Block {
+				t.Fatalf("change %+v (found %v), decision %s, want rules %v", c, ok, r.Decision, tc.rules)
+			}
+			if tc.pc.Kind == plan.KindCreate && (c.TakesID == "" || !slices.ContainsFunc(c.Problems, func(s string) bool { return strings.Contains(s, "takes over") })) {
+				t.Errorf("the takeover is not explained: %+v", c)
+			}
+		})
+	}
+
+	// Approved as a replace binding the protected id, by two: allowed.
+	pc := create("terraform_data.twin", "/srv/prod/db", "")
+	st := stmt(pc.Address, "replace")
+	st.Identity = "/srv/prod/db"
+	p := &plan.Plan{Changes: []plan.Change{pc}, Approvals: []plan.Approval{approve(t, st, f.alice, f.bob)}}
+	if r, err := Decide(Input{Plan: p, Policy: pol, Trust: f.trust, Now: now}); err != nil || r.Decision != Allow {
+		t.Errorf("approved takeover: %v %+v", err, r)
+	}
+	st.Identity = "/srv/other"
+	p.Approvals = []plan.Approval{approve(t, st, f.alice, f.bob)}
+	if r, _ := Decide(Input{Plan: p, Policy: pol, Trust: f.trust, Now: now}); r.Decision != Block {
+		t.Errorf("an approval bound to another object allowed the takeover: %+v", r.Changes)
+	}
 }

@@ -55,8 +55,8 @@ func knownProvisioner(t string) bool {
 }
 
 // BlockedByCode reports whether the report blocks because of a
-// provisioner, a provider, a provider command or a data source read
-// during the apply.
+// provisioner, a provider, a provider command, a data source read during
+// the apply or a write on the machine that applies the plan.
 func (r *Report) BlockedByCode() bool {
 	for _, p := range r.Provisioners {
 		if p.Blocked() {
@@ -68,7 +68,7 @@ func (r *Report) BlockedByCode() bool {
 			return true
 		}
 	}
-	return r.BlockedByProviderCode()
+	return r.BlockedByProviderCode() || r.BlockedByHostWrites()
 }
 
 // judgeProvisioning fills r.Provisioners and r.Providers: every

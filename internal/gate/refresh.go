@@ -3,6 +3,7 @@ package gate
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
@@ -44,6 +45,20 @@ type States struct {
 // was edited.
 var ErrForgedState = errors.New("the saved plan's prior state (tfstate) holds an object that its state before the refresh (tfstate-prev) lacks and that no import of the plan brings in: a refresh never adds objects, so the plan file was edited after Terraform wrote it")
 
+// ErrForgedRefresh is the error for a saved plan whose refreshed state
+// (tfstate) gives an object another status (tainted), schema version or
+// private data than its state before the refresh (tfstate-prev). The apply
+// writes tfstate's objects into the state as they are; Terraform's refresh
+// keeps the status and schema version (tfstate-prev is already upgraded to
+// the provider's schema) and the private data of an object whose provider
+// returns it unchanged, which Terraform's own SDKs do. So the plan file was
+// edited (or a provider rewrites its private data when it reads, which
+// planguard cannot tell from an edit: both are refused).
+//
+// The dependencies and create_before_destroy of an object are not
+// compared: Terraform's refresh sets them from the configuration.
+var ErrForgedRefresh = errors.New("the saved plan's prior state (tfstate) changes what a refresh never changes")
+
 // refreshLost returns the objects the plan's refresh lost, as forget
 // changes of their prior objects, with why (RefreshGone, RefreshChangedID)
 // for each. From a saved plan's states when the input has them, else from
@@ -84,6 +99,9 @@ func refreshLost(in Input) ([]plan.Change, []string, error) {
 		case a.ID != o.ID, a.Identity != "" && o.Identity != "" && a.Identity != o.Identity:
 			reason = RefreshChangedID
 		default:
+			if err := sameRefreshed(o, a); err != nil {
+				return nil, nil, err
+			}
 			continue
 		}
 		lost = append(lost, plan.Change{Address: o.Address, Type: o.Type, Deposed: o.Deposed, Kind: plan.KindForget,
@@ -104,6 +122,34 @@ func refreshLost(in Input) ([]plan.Change, []string, error) {
 		}
 	}
 	return lost, why, nil
+}
+
+// sameRefreshed returns an ErrForgedRefresh error, naming the object and
+// the field, when the refreshed object a differs from its object before
+// the refresh o in what a refresh keeps.
+func sameRefreshed(o, a planfile.StateObject) error {
+	var diffs []string
+	if a.Status != o.Status {
+		diffs = append(diffs, fmt.Sprintf("status %q in tfstate-prev, %q in tfstate", statusText(o.Status), statusText(a.Status)))
+	}
+	if a.SchemaVersion != o.SchemaVersion {
+		diffs = append(diffs, fmt.Sprintf("schema_version %d in tfstate-prev, %d in tfstate", o.SchemaVersion, a.SchemaVersion))
+	}
+	if a.Private != o.Private {
+		diffs = append(diffs, fmt.Sprintf("private data of %d bytes in tfstate-prev, another of %d bytes in tfstate", len(o.Private), len(a.Private)))
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s has %s; the apply would write that into the state, so the plan file was edited after Terraform wrote it (or the object's provider rewrites its private data when it reads it, which planguard cannot tell apart). Plan again, and apply only the plan file the plan job wrote",
+		ErrForgedRefresh, o, strings.Join(diffs, "; "))
+}
+
+func statusText(s string) string {
+	if s == "" {
+		return "ready"
+	}
+	return s
 }
 
 // canonicalIdentity is a state's identity JSON in the canonical form the

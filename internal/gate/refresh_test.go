@@ -115,3 +115,45 @@ func TestRefreshLostFromDrift(t *testing.T) {
 		t.Errorf("drift delete: %+v", r.Changes)
 	}
 }
+
+// TestRefreshForged: an object in both of a saved plan's states whose
+// status, schema version or private data differ (an edited tfstate that
+// taints an object or forges its provider's private data, found by an
+// attacker's review: the apply writes them into the state) is a forged
+// plan, named by address and field; dependencies and
+// create_before_destroy, which Terraform's refresh sets from the
+// configuration, may differ.
+func TestRefreshForged(t *testing.T) {
+	f := setup(t)
+	pol := mustPolicy(t, idsPolicySrc)
+	base := obj("terraform_data.scratch", "/srv/scratch")
+	base.SchemaVersion, base.Private = 1, `{"k":1}`
+	for _, tc := range []struct {
+		name string
+		edit func(o *planfile.StateObject)
+		want string // "" = allowed
+	}{
+		{"unchanged", func(*planfile.StateObject) {}, ""},
+		{"dependencies and create_before_destroy", func(o *planfile.StateObject) {
+			o.Dependencies, o.CreateBeforeDestroy = []string{"terraform_data.x"}, true
+		}, ""},
+		{"tainted", func(o *planfile.StateObject) { o.Status = "tainted" }, `status "ready" in tfstate-prev, "tainted" in tfstate`},
+		{"schema version", func(o *planfile.StateObject) { o.SchemaVersion = 0 }, "schema_version 1 in tfstate-prev, 0 in tfstate"},
+		{"private", func(o *planfile.StateObject) { o.Private = `{"k":2}` }, "private data of 7 bytes in tfstate-prev"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			after := base
+			tc.edit(&after)
+			r, err := Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, States: states([]planfile.StateObject{base}, []planfile.StateObject{after})})
+			if tc.want == "" {
+				if err != nil || r.Decision != Allow {
+					t.Fatalf("%v %+v", err, r)
+				}
+				return
+			}
+			if !errors.Is(err, ErrForgedRefresh) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "terraform_data.scratch") {
+				t.Fatalf("want ErrForgedRefresh naming %q, got %v", tc.want, err)
+			}
+		})
+	}
+}

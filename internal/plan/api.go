@@ -48,6 +48,15 @@ type (
 	ProviderCommand = planformat.ProviderCommand
 	// ApplyRead is a data source read during the apply.
 	ApplyRead = planformat.ApplyRead
+	// RemoteState is a terraform_remote_state data source of the
+	// configuration.
+	RemoteState = planformat.RemoteState
+	// HostWrite is a change that may write a file on the machine that
+	// applies the plan.
+	HostWrite = planformat.HostWrite
+	// ApplyTimeProvider is a provider configuration that refers to what
+	// may be unknown until the apply.
+	ApplyTimeProvider = planformat.ApplyTimeProvider
 	// ActionInvocation is one action the plan invokes.
 	ActionInvocation = planformat.ActionInvocation
 	// ConfigCode is code of the configuration snapshot the apply runs.
@@ -98,6 +107,10 @@ var (
 // planformat.IdentityValues for its values). It runs once for every such
 // object of the state, so it must not retain what it is given.
 type PriorFilter func(address, resourceType, id, identity string) bool
+
+// HostWritePathAttributes are the attributes that name the file a change
+// writes (see planformat.HostWritePathAttributes).
+var HostWritePathAttributes = planformat.HostWritePathAttributes
 
 // IdentityValues returns the leaf string values of a canonical resource
 // identity (see planformat.IdentityValues).

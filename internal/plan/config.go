@@ -83,17 +83,31 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 			rl := loc{list: what + ".resources"}
 			return d.array(name(what+".resources"), true, func(i int) error {
 				rl.i = i
-				var typ, nam string
+				var typ, nam, mode string
 				var provs []Provisioner
+				var exprs []byte // a terraform_remote_state's expressions
+				haveType := false
 				_, err := d.object(rl.String, false, func(key []byte) error {
 					var err error
 					switch string(key) {
 					case "type":
 						typ, err = d.str(func() string { return rl.field(".type") }, true)
+						haveType = true
 					case "name":
 						nam, err = d.str(func() string { return rl.field(".name") }, true)
+					case "mode":
+						mode, err = d.str(func() string { return rl.field(".mode") }, true)
 					case "provisioners":
 						provs, err = d.provisioners(rl.field(".provisioners"))
+					case "expressions":
+						// Kept only when the resource may be a
+						// terraform_remote_state (Terraform writes its
+						// type first).
+						if haveType && typ != planformat.RemoteStateType {
+							err = d.s.skipValue()
+						} else {
+							exprs, err = d.rawValue()
+						}
 					default:
 						if err = planformat.CaseVariant(key, planformat.Keys.ConfigResource, rl.String); err == nil {
 							err = d.s.skipValue()
@@ -103,6 +117,13 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 				})
 				if err != nil {
 					return err
+				}
+				if typ == planformat.RemoteStateType {
+					m, err := remoteStateExpressions(exprs, rl.field(".expressions"))
+					if err != nil {
+						return err
+					}
+					d.cfg.NoteRemoteState(prefix, mode, typ, nam, m)
 				}
 				return d.cfg.AddResource(prefix, typ, nam, provs, rl.String)
 			})
@@ -302,4 +323,21 @@ func (d *decoder) commandExpr(what string, p *Provisioner) error {
 	})
 	planformat.SetCommand(p, constant, isString, refs)
 	return err
+}
+
+// remoteStateExpressions decodes a terraform_remote_state's expressions
+// (nil when absent) as generic JSON: an object, or null.
+func remoteStateExpressions(raw []byte, what string) (map[string]any, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	v, err := planformat.DecodeExpression(raw, name(what))
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok && v != nil {
+		return nil, fmt.Errorf("%w: %s is not an object", ErrMalformed, what)
+	}
+	return m, nil
 }

@@ -47,10 +47,12 @@ func Decode(r io.Reader) (*Plan, error) {
 	return decodeWithOptions(r, Options{})
 }
 
-// decodeWithOptions is Decode with the GateOnly and KeepPrior of o.
+// decodeWithOptions is Decode with the GateOnly, KeepPrior and HostWriter
+// of o.
 func decodeWithOptions(r io.Reader, o Options) (*Plan, error) {
 	sk := newSink()
 	d := &decoder{s: newScanner(r, sk), gateOnly: o.GateOnly, keepPrior: o.KeepPrior}
+	d.cfg.HostWriter = o.HostWriter
 	p, err := d.plan()
 	sum, uerr := sk.finish()
 	d.s.release()
@@ -982,6 +984,13 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		return nil, nil, err
 	}
 	d.cfg.NoteProvider(rc.ProviderName)
+	if approvals && d.cfg.WantsHostWrite(&rc.Header, kind) {
+		// resource_changes: a change that may write a file on the
+		// machine that applies the plan (hostwrites.go).
+		if err := d.noteHostWrite(rc, kind, l); err != nil {
+			return nil, nil, err
+		}
+	}
 	if !managed {
 		if approvals {
 			// resource_changes (the only list read with approvals): a
@@ -1020,6 +1029,14 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		}
 		c.PriorID = string(b)
 	}
+	if id, ok := d.lookup(&rc.after, "id"); ok && id[0] == '"' {
+		d.sub.reset(id)
+		b, err := d.sub.stringBytes()
+		if err != nil {
+			return nil, nil, err
+		}
+		c.AfterID = string(b)
+	}
 	needApproval := approvals && planformat.ApprovalPlanned(rc.Type, kind, afterNull, allUnknown)
 	if kind != KindUpdate && kind != KindReplace && !needApproval {
 		return c, nil, nil
@@ -1042,6 +1059,30 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		return nil, nil, err
 	}
 	return c, a, nil
+}
+
+// noteHostWrite records a host write (planformat.NoteHostWrite) from the
+// change's before, after and after_unknown, which it checks first: their
+// problems are errors here, for data sources too.
+func (d *decoder) noteHostWrite(rc *change, kind Kind, l loc) error {
+	for _, o := range []struct {
+		v     *objectSpan
+		field string
+	}{{&rc.before, ".change.before"}, {&rc.after, ".change.after"}} {
+		if err := o.v.check(l, o.field); err != nil {
+			return err
+		}
+	}
+	allUnknown := rc.afterUnknown.have && string(d.bytes(rc.afterUnknown.whole)) == "true"
+	if !allUnknown {
+		if err := rc.afterUnknown.check(l, ".change.after_unknown"); err != nil {
+			return err
+		}
+	}
+	lookup := func(o *objectSpan) func(string) ([]byte, bool) {
+		return func(attr string) ([]byte, bool) { return d.lookup(o, attr) }
+	}
+	return d.cfg.NoteHostWrite(&rc.Header, kind, planformat.RawHostWriteValues(lookup(&rc.before), lookup(&rc.after), lookup(&rc.afterUnknown), allUnknown))
 }
 
 // rawApproval is the ApprovalValues of the streaming reader: the members

@@ -64,6 +64,8 @@ func FuzzDecode(f *testing.F) {
 		planJSON(approvalChange("u", `["create"]`, `null`, `{}`, `true`), approvalChange("k", `["no-op"]`, approvalValue, approvalValue, `{"signatures":[{"signature":true}]}`)),
 		strings.Replace(planJSON(rcDelete), `"resource_changes":`, `"resource_drift":[`+strings.Replace(rcDelete, `["delete"]`, `["update"]`, 1)+`],"deferred_changes":[{"reason":"provider_config_unknown","resource_change":`+rcDelete+`}],"resource_changes":`, 1),
 		`{"format_version":"1.2","planned_values":{"root_module":{}},"resource_changes":[{"address":"x.y","mode":"managed","type":"x","change":{"actions":["update"],"before":{"a":1,"b":[1.0]},"after":{"a":1.0,"b":[1e0]},"after_unknown":{"c":[false,{"d":true}]}}}]}`,
+		planJSON(hostChange("local_file.c", "managed", "local_file", local, `["delete","create"]`, `{"filename":"/srv/old","id":"1"}`, `{"filename":"/srv/new"}`, `{"id":true}`),
+			hostChange("data.archive_file.z", "data", "archive_file", local, `["read"]`, `null`, `{"output_path":"/a","output_path":"/b"}`, `{"output_path":[true]}`)),
 	} {
 		f.Add([]byte(s))
 	}

@@ -51,7 +51,7 @@ func (d *decoder) identities(c *Change, rc *change, l loc) error {
 	if c.PriorIdentity, err = planformat.CanonicalIdentity(d.bytes(rc.beforeIdentity), func() string { return l.field(".change.before_identity") }); err != nil {
 		return err
 	}
-	if _, err = planformat.CanonicalIdentity(d.bytes(rc.afterIdentity), func() string { return l.field(".change.after_identity") }); err != nil {
+	if c.AfterIdentity, err = planformat.CanonicalIdentity(d.bytes(rc.afterIdentity), func() string { return l.field(".change.after_identity") }); err != nil {
 		return err
 	}
 	c.ImportIdentity, err = planformat.CanonicalIdentity(d.bytes(rc.importIdentity), func() string { return l.field(".change.importing.identity") })

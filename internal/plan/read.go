@@ -44,6 +44,10 @@ type Options struct {
 	// returns true for; nil keeps every object that has an id or an
 	// identity.
 	KeepPrior PriorFilter
+	// HostWriter selects the providers whose changes Plan.HostWrites
+	// lists: those that may write files on the machine that applies the
+	// plan. nil lists the changes of every provider.
+	HostWriter func(source string) bool
 	// BeforeShow, when set, is called for a binary saved plan after its
 	// archive is read (saved) and before any tool runs on it, with the
 	// path of the private copy that will be shown. An error ends Read

@@ -2,13 +2,17 @@ package plan
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/planguard/terraform-provider-planguard/internal/nesting"
@@ -76,12 +80,12 @@ func snapshotProviderDynamics(zipPath string) []ProviderCommand {
 		}
 		var found []ProviderCommand
 		if native {
-			found, ok = nativeProviderDynamics(src, f.Name)
-		} else {
-			found, ok = jsonProviderDynamics(src)
-		}
-		if !ok {
-			bad("does not parse, so its provider blocks cannot be read")
+			if found, ok = nativeProviderDynamics(src, f.Name); !ok {
+				bad("does not parse, so its provider blocks cannot be read")
+				continue
+			}
+		} else if found, err = jsonProviderDynamics(src, f.Name); err != nil {
+			bad(err.Error())
 			continue
 		}
 		for _, c := range found {
@@ -134,52 +138,132 @@ func nativeProviderDynamics(src []byte, filename string) ([]ProviderCommand, boo
 	return out, true
 }
 
-// jsonProviderDynamics finds the "dynamic" members of a JSON-syntax
-// file's provider blocks; ok is false when it is not a JSON object.
-func jsonProviderDynamics(src []byte) ([]ProviderCommand, bool) {
-	if nesting.JSON(src) != nil {
-		return nil, false
+// jsonProviderDynamics finds the "dynamic" members (at any depth) of a
+// JSON-syntax file's provider blocks, read as Terraform reads the file:
+// with HCL's JSON parser, provider blocks as its "provider" property
+// holds them (an object, or an array of objects). A file that does not
+// parse, or that has a duplicate key in any object, is an error: HCL's
+// reader keeps every duplicate (two "provider" properties are two sets of
+// provider blocks) where another reader keeps one, so which configuration
+// such a file holds depends on who reads it.
+func jsonProviderDynamics(src []byte, filename string) ([]ProviderCommand, error) {
+	if err := nesting.JSON(src); err != nil {
+		return nil, err
 	}
-	var top map[string]any
-	if err := json.Unmarshal(src, &top); err != nil {
-		return nil, false
+	if err := jsonDuplicateKey(src); err != nil {
+		return nil, err
+	}
+	file, diags := hcljson.Parse(src, filename)
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("does not parse, so its provider blocks cannot be read: %s", diags.Error())
+	}
+	content, _, diags := file.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "provider", LabelNames: []string{"name"}}}})
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("its provider blocks cannot be read: %s", diags.Error())
 	}
 	var out []ProviderCommand
-	var walk func(v any, name, provider, path string)
-	walk = func(v any, name, provider, path string) {
-		switch t := v.(type) {
-		case []any:
-			for _, e := range t {
-				walk(e, name, provider, path)
+	for _, b := range content.Blocks {
+		name := b.Labels[0]
+		attrs, diags := b.Body.JustAttributes()
+		if diags.HasErrors() {
+			return nil, fmt.Errorf("provider %q cannot be read: %s", name, diags.Error())
+		}
+		keys := make([]string, 0, len(attrs))
+		for k := range attrs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var walk func(v cty.Value, path string)
+		walk = func(v cty.Value, path string) {
+			if v.IsNull() || !v.IsKnown() {
+				return
 			}
-		case map[string]any:
-			keys := make([]string, 0, len(t))
-			for k := range t {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				if k == "dynamic" {
-					out = append(out, ProviderCommand{Name: name, Provider: provider, Setting: path + "dynamic", Unreadable: []string{dynamicSetting}})
-					continue
+			ty := v.Type()
+			switch {
+			case ty.IsObjectType() || ty.IsMapType():
+				for it := v.ElementIterator(); it.Next(); {
+					k, e := it.Element()
+					if k.AsString() == "dynamic" {
+						out = append(out, ProviderCommand{Name: name, Provider: name, Setting: path + "dynamic", Unreadable: []string{dynamicSetting}})
+						continue
+					}
+					walk(e, path+k.AsString()+".")
 				}
-				walk(t[k], name, provider, path+k+".")
+			case ty.IsTupleType() || ty.IsListType() || ty.IsSetType():
+				for it := v.ElementIterator(); it.Next(); {
+					_, e := it.Element()
+					walk(e, path)
+				}
 			}
 		}
-	}
-	if provs, ok := top["provider"].(map[string]any); ok {
-		names := make([]string, 0, len(provs))
-		for n := range provs {
-			names = append(names, n)
+		for _, k := range keys {
+			if k == "dynamic" {
+				out = append(out, ProviderCommand{Name: name, Provider: name, Setting: "dynamic", Unreadable: []string{dynamicSetting}})
+				continue
+			}
+			v, diags := attrs[k].Expr.Value(nil)
+			if diags.HasErrors() {
+				return nil, fmt.Errorf("provider %q: %s cannot be read: %s", name, k, diags.Error())
+			}
+			walk(v, k+".")
 		}
-		sort.Strings(names)
-		for _, n := range names {
-			walk(provs[n], n, n, "")
-		}
-	} else if _, has := top["provider"]; has {
-		return nil, false
 	}
-	return out, true
+	return out, nil
+}
+
+// jsonDuplicateKey returns an error naming the first key that an object of
+// the JSON document src has twice, or saying why src is not one JSON
+// value.
+func jsonDuplicateKey(src []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(src))
+	depth := 0
+	var value func() error
+	value = func() error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		d, ok := tok.(json.Delim)
+		if !ok {
+			return nil
+		}
+		if depth++; depth > nesting.Max {
+			return errors.New("nested too deeply")
+		}
+		defer func() { depth-- }()
+		if d == '{' {
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				k, _ := kt.(string)
+				if seen[k] {
+					return fmt.Errorf("an object has the key %q twice: Terraform's reader keeps both where another keeps one, so planguard refuses it; merge them into one", k)
+				}
+				seen[k] = true
+				if err := value(); err != nil {
+					return err
+				}
+			}
+		} else {
+			for dec.More() {
+				if err := value(); err != nil {
+					return err
+				}
+			}
+		}
+		_, err = dec.Token()
+		return err
+	}
+	if err := value(); err != nil {
+		return fmt.Errorf("does not parse, so its provider blocks cannot be read: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("does not parse, so its provider blocks cannot be read: data after the JSON value")
+	}
+	return nil
 }
 
 // addSnapshotProviderCommands adds to p's provider commands what the

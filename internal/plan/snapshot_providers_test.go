@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -64,5 +65,39 @@ resource "terraform_data" "x" {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// TestJSONProviderDynamicsDuplicates: a .tf.json file is read as
+// Terraform reads it (HCL's JSON parser), and a duplicate key is refused
+// outright. Found by an attacker's review: encoding/json kept only the
+// last "provider" property, an empty one, while Terraform read both and
+// configured the provider with the first one's dynamic exec block.
+func TestJSONProviderDynamicsDuplicates(t *testing.T) {
+	const dyn = `{"planguardtest":{"dynamic":{"exec":{"for_each":["x"],"content":{"command":"sh"}}}}}`
+	for _, src := range []string{
+		`{"provider":` + dyn + `,"provider":{}}`,
+		`{"provider":{},"provider":` + dyn + `}`,
+		`{"provider":{"planguardtest":{"host":"a","host":"b"}}}`,
+		`{"resource":{},"resource":{}}`,
+		`{"provider":` + dyn + `} {}`,
+		`{"provider":` + strings.Repeat(`{"a":`, 600) + `1` + strings.Repeat(`}`, 600) + `}`,
+	} {
+		if found, err := jsonProviderDynamics([]byte(src), "main.tf.json"); err == nil {
+			t.Errorf("%s: read as %+v", src, found)
+		}
+	}
+	// HCL's JSON forms of provider blocks: an array of bodies, an array of
+	// provider objects, a block under an escaped key.
+	for _, src := range []string{
+		`{"provider":[` + dyn + `]}`,
+		`{"provider":{"planguardtest":[{"alias":"a"},{"dynamic":{"exec":{}}}]}}`,
+		`{"provider":{"planguardtest":{"dyn\u0061mic":{"exec":{}}}}}`,
+		`{"//":"x","provider":{"planguardtest":{"exec":[{"dynamic":{"env":{}}}]}}}`,
+	} {
+		found, err := jsonProviderDynamics([]byte(src), "main.tf.json")
+		if err != nil || len(found) != 1 || found[0].Name != "planguardtest" {
+			t.Errorf("%s: %+v %v", src, found, err)
+		}
 	}
 }

@@ -62,6 +62,3 @@ func matchAny(globs []glob, s string) bool {
 	return false
 }
 
-// WritesOnHost reports whether the provider source writes files on the
-// host that applies (host_writers). Placeholder until host_writers lands.
-func (p *Policy) WritesOnHost(source string) bool { return false }

@@ -88,6 +88,12 @@ type Policy struct {
 	// configuration address globs of blocks that may call functions of
 	// providers that run programs; nil when unset.
 	AllowProviderFunctions []string
+	// HostWriters is the host_writers attribute: provider source globs
+	// whose resources and data sources write files on the machine that
+	// applies the plan, besides DefaultHostWriters; nil when unset.
+	HostWriters []string
+	// AllowHostWrites are the allow_host_writes blocks, in file order.
+	AllowHostWrites []*HostWriteAllowance
 	// AllowProvisioners are the allow_provisioners blocks, in file order.
 	AllowProvisioners []*ProvisionerAllowance
 	// ActionRules are the protect_actions blocks, in file order.
@@ -97,6 +103,10 @@ type Policy struct {
 	// State is the state block (the backend, configuration and workspace
 	// a saved plan must record); nil when the policy has none.
 	State *StatePin
+	// RemoteStates are the remote_state blocks, in file order: the
+	// terraform_remote_state data sources a plan may read (see
+	// remotestate.go); nil when none.
+	RemoteStates []*StatePin
 	// LockFilePath is lock_file, cleaned and resolved like the trust file;
 	// "" when the policy sets none.
 	LockFilePath string
@@ -119,6 +129,8 @@ type Policy struct {
 	// fileReads, providerFunctions: AllowApplyFileReads and
 	// AllowProviderFunctions, compiled.
 	fileReads, providerFunctions []glob
+	// hostWriters: DefaultHostWriters and HostWriters, compiled.
+	hostWriters []glob
 }
 
 // Rule is one protect block.

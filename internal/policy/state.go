@@ -44,9 +44,14 @@ func decodeState(p *Policy, blocks []*hcl.Block) hcl.Diagnostics {
 		diags = append(diags, errorAt(b.DefRange, "Duplicate state block",
 			fmt.Sprintf("Only one state block is allowed; the first is at %s. Merge them.", blocks[0].DefRange)))
 	}
-	b := blocks[0]
-	content, more := b.Body.Content(stateSchema)
-	diags = append(diags, more...)
+	pin, more := decodeStatePin(blocks[0])
+	p.State = pin
+	return append(diags, more...)
+}
+
+// decodeStatePin reads a state or remote_state block.
+func decodeStatePin(b *hcl.Block) (*StatePin, hcl.Diagnostics) {
+	content, diags := b.Body.Content(stateSchema)
 	pin := &StatePin{Workspace: "default", Config: map[string]json.RawMessage{}, Range: b.DefRange}
 	if a, ok := content.Attributes["backend"]; ok {
 		s, d := stringAttr(a)
@@ -70,8 +75,7 @@ func decodeState(p *Policy, blocks []*hcl.Block) hcl.Diagnostics {
 	if a, ok := content.Attributes["config"]; ok {
 		diags = append(diags, decodeStateConfig(pin, a)...)
 	}
-	p.State = pin
-	return diags
+	return pin, diags
 }
 
 // decodeStateConfig reads config = { key = value, ... }: an object of known,

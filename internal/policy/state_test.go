@@ -154,3 +154,58 @@ func ruleNames(rules []*Rule) string {
 	}
 	return strings.Join(s, ",")
 }
+
+// TestRemoteStateBlocks: remote_state blocks, repeatable, each an exact
+// allowance of one terraform_remote_state configuration, as the state
+// block pins the plan's own backend.
+func TestRemoteStateBlocks(t *testing.T) {
+	p, err := Parse([]byte(head+`
+remote_state {
+  backend = "s3"
+  config  = { bucket = "acme-tf", key = "network/terraform.tfstate" }
+}
+remote_state {
+  backend   = "local"
+  config    = { path = "/srv/state/dns.tfstate" }
+  workspace = "dns"
+}
+protect "db" { types = ["terraform_data"] }
+`), "p.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.RemoteStates) != 2 || p.RemoteStates[1].Workspace != "dns" {
+		t.Fatalf("remote_states = %+v", p.RemoteStates)
+	}
+	for _, c := range []struct {
+		backend, config, workspace string
+		want                       int // index of the allowing block, -1 none
+	}{
+		{"s3", `{"bucket":"acme-tf","key":"network/terraform.tfstate"}`, "", 0},
+		{"s3", `{"bucket":"acme-tf","key":"network/terraform.tfstate","profile":null}`, "default", 0},
+		{"s3", `{"bucket":"acme-tf","key":"network/terraform.tfstate","profile":"x","shared_config_files":["aws.tf"]}`, "", -1},
+		{"s3", `{"bucket":"acme-tf","key":"network/terraform.tfstate"}`, "dns", -1},
+		{"local", `{"path":"/srv/state/dns.tfstate"}`, "dns", 1},
+		{"local", `{"path":"/srv/state/dns.tfstate"}`, "", -1},
+		{"gcs", `{"bucket":"acme-tf","key":"network/terraform.tfstate"}`, "", -1},
+		{"s3", `{"bucket":"acme-tf"}`, "", -1},
+	} {
+		got, err := p.AllowingRemoteState(c.backend, []byte(c.config), c.workspace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (c.want < 0) != (got == nil) || c.want >= 0 && got != p.RemoteStates[c.want] {
+			t.Errorf("%s %s %q: allowed by %+v, want block %d", c.backend, c.config, c.workspace, got, c.want)
+		}
+	}
+	if _, err := p.AllowingRemoteState("s3", []byte(`"x"`), ""); err == nil {
+		t.Error("a configuration that is not an object")
+	}
+	none, _ := Parse([]byte(head+`protect "db" { types = ["terraform_data"] }`+"\n"), "p.hcl")
+	if got, err := none.AllowingRemoteState("s3", []byte(`{}`), ""); got != nil || err != nil {
+		t.Errorf("a policy without remote_state: %v %v", got, err)
+	}
+	if _, err := Parse([]byte(head+"remote_state {\n  config = {}\n}\n"+`protect "db" { types = ["x"] }`+"\n"), "p.hcl"); err == nil || !strings.Contains(err.Error(), `"backend" is required`) {
+		t.Errorf("remote_state without backend: %v", err)
+	}
+}

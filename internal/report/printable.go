@@ -87,6 +87,7 @@ func forHumans(r *gate.Report) *gate.Report {
 		c.PriorIdentity = printable(c.PriorIdentity)
 		c.PreviousAddress = printable(c.PreviousAddress)
 		c.ImportID = printable(c.ImportID)
+		c.TakesID = printable(c.TakesID)
 		c.JudgedAs = append([]gate.Subject(nil), c.JudgedAs...)
 		for j := range c.JudgedAs {
 			c.JudgedAs[j].Address = printable(c.JudgedAs[j].Address)
@@ -159,6 +160,18 @@ func forHumans(r *gate.Report) *gate.Report {
 			h.ApplyReads[i] = a
 		}
 	}
+	if r.RemoteStates != nil {
+		h.RemoteStates = make([]gate.RemoteState, len(r.RemoteStates))
+		for i, s := range r.RemoteStates {
+			s.Address, s.Backend, s.Workspace, s.Problem = printable(s.Address), printable(s.Backend), printable(s.Workspace), printable(s.Problem)
+			s.Unreadable = printableAll(s.Unreadable)
+			if s.Config != nil {
+				s.Config = []byte(printable(string(s.Config)))
+			}
+			h.RemoteStates[i] = s
+		}
+	}
+	h.HostWrites, h.ApplyTimeProviders = hostWritesForHumans(r)
 	h.Invocations = make([]gate.Invocation, len(r.Invocations))
 	for i, iv := range r.Invocations {
 		iv.Address = printable(iv.Address)

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 )
@@ -15,6 +16,7 @@ import (
 const (
 	providerCommandsIntro = "Commands provider configurations run (whenever the provider is configured: at plan, and at apply with the apply's credentials):"
 	applyReadsIntro       = "Data sources read during the apply by providers that run programs (with the apply's credentials):"
+	remoteStatesIntro     = "Remote states the configuration reads (terraform_remote_state: at plan, and at apply when its configuration is known only then, with the job's credentials):"
 )
 
 // providerCodeSummary is the verdict line's part for provider commands
@@ -43,7 +45,23 @@ func providerCodeSummary(r *gate.Report) []string {
 		}
 	}
 	count(n, len(r.ApplyReads), "data source read(s) at apply", "allow_apply_reads")
-	return parts
+	n = 0
+	for _, s := range r.RemoteStates {
+		if s.Blocked() {
+			n++
+		}
+	}
+	count(n, len(r.RemoteStates), "remote state read(s)", "remote_state")
+	return append(parts, hostWritesSummary(r)...)
+}
+
+// remoteStateText names a terraform_remote_state data source and what it
+// reads.
+func remoteStateText(s gate.RemoteState) string {
+	if len(s.Unreadable) > 0 {
+		return fmt.Sprintf("%s (settings not constant: %s)", s.Address, strings.Join(s.Unreadable, "; "))
+	}
+	return fmt.Sprintf("%s: backend %q, config %s, workspace %q", s.Address, s.Backend, s.Config, s.Workspace)
 }
 
 // providerCommandText names a provider command: configuration, provider,
@@ -95,6 +113,24 @@ func (t textRenderer) providerCode(bw io.Writer, r *gate.Report) {
 			}
 		}
 	}
+	t.hostWrites(bw, r)
+}
+
+func (t textRenderer) remoteStates(bw io.Writer, r *gate.Report) {
+	if len(r.RemoteStates) == 0 {
+		return
+	}
+	fmt.Fprintln(bw, "\n"+remoteStatesIntro)
+	for _, s := range r.RemoteStates {
+		w := allowedWord(s.Allowed)
+		if !s.Allowed {
+			w = t.paint(red, w)
+		}
+		fmt.Fprintf(bw, "  %s: %s\n", remoteStateText(s), w)
+		if s.Problem != "" {
+			t.problems(bw, []string{s.Problem})
+		}
+	}
 }
 
 func (m markdownRenderer) providerCode(bw io.Writer, r *gate.Report) {
@@ -126,6 +162,21 @@ func (m markdownRenderer) providerCode(bw io.Writer, r *gate.Report) {
 		}
 		fmt.Fprintln(bw)
 	}
+	if len(r.RemoteStates) > 0 {
+		fmt.Fprintln(bw, mdEscape(remoteStatesIntro))
+		fmt.Fprintln(bw)
+		fmt.Fprintln(bw, "| Data source | Reads | Verdict |")
+		fmt.Fprintln(bw, "| --- | --- | --- |")
+		for _, s := range r.RemoteStates {
+			v := mdEscape(allowedWord(s.Allowed))
+			if !s.Allowed {
+				v = "**" + v + "** " + mdEscape(s.Problem)
+			}
+			fmt.Fprintf(bw, "| `%s` | `%s` | %s |\n", codeEscape(s.Address), codeEscape(remoteStateText(s)), v)
+		}
+		fmt.Fprintln(bw)
+	}
+	m.hostWrites(bw, r)
 }
 
 func (g githubRenderer) providerCode(bw io.Writer, r *gate.Report) {
@@ -145,6 +196,15 @@ func (g githubRenderer) providerCode(bw io.Writer, r *gate.Report) {
 		}
 		fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty(title+" (blocked)"), ghData(a.Problem))
 	}
+	for _, s := range r.RemoteStates {
+		title := "planguard: data source " + s.Address + " reads a remote state"
+		if s.Allowed {
+			fmt.Fprintf(bw, "::notice title=%s::%s\n", ghProperty(title), ghData(remoteStateText(s)+": allowed by a remote_state block"))
+			continue
+		}
+		fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty(title+" (blocked)"), ghData(s.Problem))
+	}
+	g.hostWrites(bw, r)
 }
 
 // junitProviderCode: each provider command and apply-time read is a case,
@@ -165,7 +225,14 @@ func junitProviderCode(r *gate.Report) []junitCase {
 		}
 		cases = append(cases, tc)
 	}
-	return cases
+	for _, s := range r.RemoteStates {
+		tc := junitCase{Name: "remote state " + remoteStateText(s), Classname: "planguard.remote_state"}
+		if !s.Allowed {
+			tc.Failure = &junitFailure{Message: "data source " + s.Address + " reads a remote state no remote_state block allows", Body: s.Problem}
+		}
+		cases = append(cases, tc)
+	}
+	return append(cases, junitHostWrites(r)...)
 }
 
 // sarifProviderCodeRules are the rules of provider commands and apply-time
@@ -175,6 +242,8 @@ var sarifProviderCodeRules = []sarifRule{
 	{ID: "planguard/allowed-provider-command", Name: "AllowedProviderCommand", ShortDescription: sarifMessage{"A provider configuration runs a command that a provider_exec block of the policy allows"}},
 	{ID: "planguard/apply-read", Name: "ApplyRead", ShortDescription: sarifMessage{"A data source of a provider that runs programs is read during the apply, and allow_apply_reads does not list it"}},
 	{ID: "planguard/allowed-apply-read", Name: "AllowedApplyRead", ShortDescription: sarifMessage{"A data source of a provider that runs programs is read during the apply, as allow_apply_reads allows"}},
+	{ID: "planguard/remote-state", Name: "RemoteState", ShortDescription: sarifMessage{"A terraform_remote_state data source reads a state (with the job's credentials, through the backend it names) that no remote_state block of the policy allows"}},
+	{ID: "planguard/allowed-remote-state", Name: "AllowedRemoteState", ShortDescription: sarifMessage{"A terraform_remote_state data source reads a state that a remote_state block of the policy allows"}},
 }
 
 func (s sarifRenderer) providerCode(r *gate.Report) []sarifResult {
@@ -197,11 +266,20 @@ func (s sarifRenderer) providerCode(r *gate.Report) []sarifResult {
 		res.PartialFingerprints = fingerprint(res.RuleID, a.Address)
 		out = append(out, res)
 	}
-	return out
+	for _, rs := range r.RemoteStates {
+		res := sarifResult{RuleID: "planguard/allowed-remote-state", Level: "note",
+			Message: sarifMessage{"remote state " + remoteStateText(rs) + ": allowed by a remote_state block"}, Locations: s.at(rs.Address, "resource")}
+		if !rs.Allowed {
+			res.RuleID, res.Level, res.Message.Text = "planguard/remote-state", "error", rs.Problem
+		}
+		res.PartialFingerprints = fingerprint(res.RuleID, rs.Address)
+		out = append(out, res)
+	}
+	return append(out, s.hostWrites(r)...)
 }
 
 // hasProviderCode reports whether the report has a provider command or an
 // apply-time read.
 func hasProviderCode(r *gate.Report) bool {
-	return len(r.ProviderCommands) > 0 || len(r.ApplyReads) > 0
+	return len(r.ProviderCommands) > 0 || len(r.ApplyReads) > 0 || len(r.RemoteStates) > 0
 }

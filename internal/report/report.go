@@ -128,6 +128,8 @@ var matched = map[string]string{
 	gate.SubjectImportIdentity: "imports the identity",
 	gate.SubjectSameID:         "has the id",
 	gate.SubjectSameIdentity:   "has the identity",
+	gate.SubjectTakesID:        "creates an object with the id",
+	gate.SubjectTakesIdentity:  "creates an object with the identity",
 }
 
 // Where renders a change's address with what else it was judged as: its
@@ -153,6 +155,9 @@ func Where(c gate.Change) string {
 		notes = append(notes, fmt.Sprintf("imports id %q", c.ImportID))
 	default:
 		notes = append(notes, "imports by resource identity")
+	}
+	if c.TakesID != "" && !identified {
+		notes = append(notes, fmt.Sprintf("creates an object with the protected id %q", c.TakesID))
 	}
 	if c.Deposed != "" {
 		notes = append(notes, "deposed "+c.Deposed)

@@ -119,6 +119,9 @@ func (s sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 	if hasProviderCode(r) {
 		run.Tool.Driver.Rules = append(slices.Clip(run.Tool.Driver.Rules), sarifProviderCodeRules...)
 	}
+	if hasHostWrites(r) {
+		run.Tool.Driver.Rules = append(slices.Clip(run.Tool.Driver.Rules), sarifHostWriteRules...)
+	}
 	return writeSARIF(w, run)
 }
 

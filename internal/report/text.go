@@ -37,6 +37,7 @@ func (t textRenderer) Render(w io.Writer, orig *gate.Report) error {
 	t.providers(bw, r)
 	t.endpoints(bw, r)
 	t.providerCode(bw, r)
+	t.remoteStates(bw, r)
 	_, provisions, invocations := approveCommands(orig, t.opts)
 	t.commands(bw, "To approve the provisioners of an instance, an approver (not the change's author) runs:", provisions)
 	t.actions(bw, r)

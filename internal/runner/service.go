@@ -368,6 +368,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if err := CheckBackend(work, pol.State); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}
+	if err := CheckRemoteStates(work, pol); err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
 	if err := SelectWorkspace(work, pol.State); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}

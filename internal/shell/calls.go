@@ -13,6 +13,7 @@ var refusedWords = map[string]bool{
 	"apply": true, "destroy": true, "import": true, "taint": true, "untaint": true,
 	"force-unlock": true, "refresh": true, "apply-all": true, "destroy-all": true,
 	"approve": true, "sign": true, "approve-plan": true,
+	"test": true, // terraform test applies real infrastructure
 }
 
 // baseName is a program's name without directory, lower-cased (macOS file
@@ -31,6 +32,11 @@ func namesRefused(argv []tok) (string, bool) {
 		w := strings.ToLower(t.s)
 		if refusedWords[w] {
 			return t.s, true
+		}
+		if w == "init" {
+			if f := initMigrates(argv[i+1:]); f != "" {
+				return t.s + " " + f, true
+			}
 		}
 		if i+1 < len(argv) && !argv[i+1].dyn {
 			next := strings.ToLower(argv[i+1].s)
@@ -80,11 +86,20 @@ func (a *analyzer) run(c call) kind {
 	}
 	if v, ok := a.aliases[cmd.s]; ok && c.depth < maxDepth {
 		delete(a.aliases, cmd.s) // an alias does not expand inside itself
+		old := a.outer
+		a.outer = call{chdir: c.chdir, each: c.each, fed: c.fed, assigns: c.assigns} // b <<< …: its input
 		a.script(v+" "+shellJoin(argv[1:]), c.depth+1)
+		a.outer = old
 		a.aliases[cmd.s] = v
 		// bash expands an alias only from the next line it reads, and a
 		// non-interactive shell not at all: the command as written runs
 		// (alias terraform=echo; terraform destroy). Judged as written too.
+	}
+	if a.lineMade(cmd, argv) {
+		return kindOther
+	}
+	if c.fed {
+		a.fedFunction(cmd.s, c) // f <<< …: the body reads it
 	}
 	if stdinPath(cmd) {
 		// exec of /dev/fd/N, /dev/stdin: a file the line may fill.
@@ -127,6 +142,8 @@ func (a *analyzer) run(c call) kind {
 	if p.writes {
 		a.writes(p, name, argv)
 	}
+	a.derivedWrites(p, name, argv)
+	a.readsTool(p, name, argv)
 	return k
 }
 
@@ -136,6 +153,9 @@ func (a *analyzer) run(c call) kind {
 // computes); arguments that may be scripts are read ($SHELL -c '…').
 func (a *analyzer) computedProgram(c call) kind {
 	argv, cmd := c.argv, c.argv[0]
+	if a.computedExtra(c) {
+		return kindOther
+	}
 	a.wordsEval(argv) // it may be printf -v
 	if cmd.kind == dynGlob && evaluators[baseName(cmd.src)] {
 		a.namesEval(baseName(cmd.src), argv) // [ -v "$k" ]: `[` reads as a glob
@@ -564,42 +584,7 @@ func dashed(name string) string {
 // sh -c '…', unshare -r sh -c '…') is judged from there on, as the
 // program it most likely runs.
 func (a *analyzer) generic(name string, c call) {
-	argv, depth := c.argv, c.depth
-	for i := 1; i < len(argv); i++ {
-		t := argv[i]
-		if t.dyn {
-			continue
-		}
-		b := baseName(t.s)
-		switch {
-		case toolName(b) != "":
-			if w, ok := namesRefused(argv[i+1:]); ok {
-				a.refuse("`%s` runs `%s %s` through %s: %s", truncateTok(argv), t.s, w, name, planOnly)
-				return
-			}
-			for _, o := range argv[1:i] {
-				// systemd-run --setenv=TF_CLI_ARGS_init=-force-copy terraform init
-				if !o.dyn && strings.Contains(o.s, "TF_CLI_ARGS") {
-					a.refuse("`%s`: %s may set %s for %s, which adds arguments the hook does not see", truncateTok(argv), name, o.s, t.s)
-					return
-				}
-			}
-		case b == "planguard":
-			if w, ok := namesRefused(argv[i+1:]); ok && (w == "approve" || w == "sign") {
-				a.refuse("`%s` runs `planguard %s` through %s: an agent proposes approvals, a person signs them", truncateTok(argv), w, name)
-				return
-			}
-		case b == "ssh-keygen":
-			a.sshKeygen(call{argv: argv[i:], depth: depth})
-		case lookup(b).interp:
-			a.run(c.inner(argv[i:]))
-			return
-		case lookup(b).writes && lookup(b).dests != destUnknown:
-			// aws-vault exec prod -- cp x ../planguard.hcl: the writer's
-			// destinations, as its own row places them.
-			a.writes(lookup(b), b, argv[i:])
-		}
-	}
+	a.unknownRuns(name, c) // wrappers.go
 }
 
 func contains(xs []string, s string) bool {

@@ -27,6 +27,10 @@ func (a *analyzer) interpreter(c call) kind {
 			}
 		}
 	}
+	if a.inlineOptions(p, name, c.argv) {
+		return kindOther
+	}
+	defer a.looseArgs(c.argv) // a script or module may write the files it is given
 	opts, _, rest := p.options(args)
 	for _, o := range opts {
 		if contains(p.code, o.name) {
@@ -68,6 +72,9 @@ func (a *analyzer) awk(c call) kind {
 			a.refuse("`%s` loads a compiled extension, which the hook cannot read", truncateTok(c.argv))
 			return kindOther
 		}
+		if (o.name == "i" || o.name == "include") && (o.val.dyn || strings.Contains(o.val.s, "inplace")) {
+			a.looseArgs(c.argv) // gawk -i inplace rewrites its file operands
+		}
 	}
 	if len(progs) == 0 && !file && len(rest) > 0 {
 		progs = append(progs, rest[0])
@@ -79,6 +86,9 @@ func (a *analyzer) awk(c call) kind {
 			return kindOther
 		case strings.Contains(t.s, "system") || strings.ContainsAny(t.s, "|@"):
 			a.refuse("`%s`: the awk program can run commands (system(), a pipe to or from a command, an @ call), which the hook does not read: %s", truncateTok(c.argv), inlineHint)
+			return kindOther
+		}
+		if a.awkWrites(c.argv, t.s) {
 			return kindOther
 		}
 		// print > "FILE", printf >> "FILE": awk writes the file.

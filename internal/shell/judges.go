@@ -83,7 +83,8 @@ func (a *analyzer) shell(c call) kind {
 		if rest[0].dyn {
 			a.refuse("`%s`: runs a script whose name is computed at run time (process substitution, a variable), which the hook cannot see", quoteArgs(argv))
 		}
-		return kindOther // a script file: out of the hook's sight (see the guide)
+		a.looseArgs(argv) // a script may write the files it is given
+		return kindOther  // a script file: out of the hook's sight (see the guide)
 	}
 	return a.stdinScript(argv, st, depth, !c.fed)
 }
@@ -386,6 +387,7 @@ func (a *analyzer) parallelLines(rest []tok, depth int) {
 func (a *analyzer) find(c call) kind {
 	args := c.argv[1:]
 	a.findDeletes(c.argv)
+	a.findWrites(c.argv)
 	for i := 0; i < len(args); i++ {
 		switch args[i].s {
 		case "-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch":
@@ -526,6 +528,10 @@ func (a *analyzer) looksUpTool(w *syntax.Word) bool {
 // a program whose written files the table does not place (git checkout --,
 // tar, perl -i, curl -o, patch): literal paths and globs.
 func (a *analyzer) writesLoose(argv []tok) {
+	if baseName(argv[0].s) != "git" {
+		a.looseArgs(argv) // derived names, directories, tree removals (derived.go)
+		return
+	}
 	for _, t := range argv[1:] {
 		s := t.s
 		if k, v, ok := strings.Cut(s, "="); ok && strings.HasPrefix(k, "-") {

@@ -22,6 +22,10 @@ var limitCases = []struct {
 	{strings.Repeat("echo a; ", MaxCommand/8+1), false},
 	{"alias a=b b=a; a", true},
 	{strings.Repeat("sh -c \"", 20) + "terraform destroy" + strings.Repeat("\"", 20), false},
+	// Programs named behind unknown programs, each judged over what follows.
+	{"x " + strings.Repeat("nice y ", 4000), false},
+	{"x " + strings.Repeat("sh -c ", 8000), false},
+	{strings.Repeat("f() { f; }; ", 3000) + "f <<< x", true},
 }
 
 // TestLimits: what the hook does not expand it does not allow blindly.

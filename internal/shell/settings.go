@@ -140,6 +140,7 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 	if how := lookupSetting(commandVars, name); how != "" {
 		a.setting(name+"="+val.String(), name, val, how, depth)
 	}
+	a.codeEnv(name, val) // inline.go
 }
 
 // gitSetting judges a git configuration key and value.
@@ -208,6 +209,7 @@ func (a *analyzer) git(c call) kind {
 		a.refuse("`%s`: the git subcommand is computed at run time", line)
 		return kindOther
 	}
+	a.gitWorktree(line, args[:i], args[i:]) // derived.go
 	if i < len(args) {
 		if row := gitSubcommands[strings.ToLower(args[i].s)]; row != nil {
 			sc := c.inner(args[i:])

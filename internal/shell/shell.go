@@ -89,6 +89,9 @@ func Analyze(command string, opts Options) Result {
 	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}, staticLoop: map[string]bool{},
 		numeric: map[string]bool{}, tainted: map[string]bool{}, redefined: map[string]bool{},
 		freshVars: map[string]bool{}, topAssign: map[*syntax.Assign]bool{}}
+	if opts.Cwd != "" {
+		a.vars["PWD"] = opts.Cwd // until the line changes directory (prepass)
+	}
 	if strings.ContainsRune(command, 0) {
 		// A shell stops reading a command string at a NUL; the parser does not.
 		a.refuse("the command contains a NUL byte, where a shell and the hook's parser would read different commands")
@@ -154,6 +157,8 @@ type analyzer struct {
 	pipeFrom map[*syntax.Stmt]*syntax.Stmt
 	// curDepth is the nesting of the script being walked (0: the line).
 	curDepth int
+	// wrapped counts the calls judged behind unknown programs (wrappers.go).
+	wrapped int
 	// freshVars: names a top-level `t=$(mktemp)` assigned (writes.go).
 	freshVars map[string]bool
 	topAssign map[*syntax.Assign]bool
@@ -162,10 +167,22 @@ type analyzer struct {
 	// pathRelied: output the hook read from a program looked up on PATH
 	// (cat | bash, $(mktemp)), which a PATH set in the line may change.
 	pathRelied []string
+	// funcs: the bodies of the functions the line defines; fedFuncs: those
+	// being judged as fed; lineWritten: files the line's redirections
+	// write (specialvars.go).
+	funcs       map[string][]*syntax.Stmt
+	fedFuncs    map[string]bool
+	lineWritten map[string]bool
 }
 
 func (a *analyzer) refuse(format string, args ...any) {
-	a.res.Refused = append(a.res.Refused, fmt.Sprintf(format, args...))
+	msg := fmt.Sprintf(format, args...)
+	for _, r := range a.res.Refused {
+		if r == msg {
+			return // judged twice (an argument of an unknown program, then its own call)
+		}
+	}
+	a.res.Refused = append(a.res.Refused, msg)
 }
 
 // finish applies the rule that a saved-plan apply runs on its own: any
@@ -249,6 +266,7 @@ func (a *analyzer) script(src string, depth int) {
 	if depth == 0 {
 		a.topAssigns(f)
 	}
+	a.prepass(f)
 	if a.stmts == nil {
 		a.stmts = map[*syntax.CallExpr]*syntax.Stmt{}
 		a.pipeFrom = map[*syntax.Stmt]*syntax.Stmt{}
@@ -406,9 +424,7 @@ func (a *analyzer) computed(name string) {
 	if promptVars[name] {
 		a.refuse("`%s` is set to a value computed at run time: the shell runs what a prompt variable holds", name)
 	}
-	if name == "IFS" {
-		a.refuse("`IFS` is set to a value computed at run time: unquoted expansions split where the hook cannot tell (x=terraform_destroy; $x under IFS=_)")
-	}
+	a.ifsComputed(name)
 	delete(a.vars, name)
 	delete(a.staticLoop, name)
 	if a.unknown == nil {
@@ -535,6 +551,12 @@ func (e env) Get(name string) expand.Variable {
 	if name == "HOME" {
 		return expand.Variable{Set: true, Kind: expand.String, Str: e.a.opts.Home}
 	}
+	if name == "HOME +" {
+		// ~+ is $PWD (tildeDynamic: once it is computed, ~+ is too).
+		if v, ok := e.a.vars["PWD"]; ok {
+			return expand.Variable{Set: true, Kind: expand.String, Str: v}
+		}
+	}
 	if u, ok := strings.CutPrefix(name, "HOME "); ok {
 		return expand.Variable{Set: true, Kind: expand.String, Str: "/home/" + u}
 	}
@@ -656,6 +678,9 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 		}
 	}
 	parts(w.Parts, false)
+	if a.tildeDynamic(w) {
+		up(dynLine) // ~-, ~N: the directory stack
+	}
 	return kind
 }
 
@@ -699,6 +724,7 @@ func (a *analyzer) prefix(w *syntax.Word) string {
 // and here-strings fed to a shell (in call, where the shell is known).
 func (a *analyzer) redirects(st *syntax.Stmt) {
 	for _, r := range st.Redirs {
+		a.redirectOpens(r)
 		switch r.Op {
 		case syntax.DplOut:
 			// >&WORD: a descriptor when WORD is digits or -, else a file
@@ -811,6 +837,7 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 		}
 	}
 	argv := a.words(c.Args)
+	a.prefixIFS(c, argv)
 	st := a.stmts[c]
 	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth,
 		chdir: a.outer.chdir, each: a.outer.each, fed: a.fed[c] || a.outer.fed || a.execStdin})

@@ -207,6 +207,9 @@ func (a *analyzer) tfApply(c call, tool, line, chdir string, args []tok) kind {
 func (a *analyzer) terragrunt(c call) kind {
 	argv := c.argv
 	line := quoteArgs(argv)
+	if a.terragruntEnv(c) {
+		return kindOther
+	}
 	if w, ok := namesRefused(argv[1:]); ok {
 		a.refuse("`%s` runs `%s` through terragrunt: %s", line, w, planOnly)
 		return kindOther
@@ -236,6 +239,9 @@ func (a *analyzer) planguard(c call) kind {
 	if sub.dyn {
 		a.refuse("`%s`: the planguard command is computed at run time", line)
 		return kindOther
+	}
+	if !strings.EqualFold(sub.s, "apply") {
+		a.planguardWrites(argv) // check --out, --audit-log, --attest
 	}
 	switch strings.ToLower(sub.s) {
 	case "approve", "sign", "approve-plan":
@@ -396,6 +402,7 @@ func (a *analyzer) sshKeygen(c call) kind {
 	if sign && (nsDyn || ns == "planguard-approval" || strings.Contains(ns, "planguard")) {
 		a.refuse("`%s` signs in the planguard-approval namespace: an agent proposes approvals, a person signs them", quoteArgs(argv))
 	}
+	a.sshKeygenWrites(argv)
 	return kindOther
 }
 

@@ -283,6 +283,9 @@ func (a *analyzer) linksProtected(argv []tok, targets []tok, link *tok, symbolic
 // writeDest refuses writing t when it may be a protected file (dirs: or a
 // directory holding one); it reports whether it refused.
 func (a *analyzer) writeDest(argv []tok, t tok, dirs bool) bool {
+	if a.fdTarget(argv, t) {
+		return true
+	}
 	q := ""
 	switch {
 	case !t.dyn && a.climbs(t.s):

@@ -496,6 +496,20 @@ func policyHashSh(t *testing.T, dir string) string {
 
 // Mistakes in the inputs are found before planguard runs: nothing is
 // recorded, nothing attested.
+// TestCheckPolicyPinAbsent: action.yml's default "unpinned" (the input
+// left out), like an unset variable for check.sh on its own, is no pin;
+// an empty one is an error (TestCheckInputErrors).
+func TestCheckPolicyPinAbsent(t *testing.T) {
+	for _, vars := range [][]string{{"INPUT_POLICY_SHA256=unpinned"}, nil} {
+		r := newRunner(t)
+		ws := workspace(t, allowPlan)
+		res := check(t, r, append([]string{"INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY=" + ws}, vars...)...)
+		if res.code != 0 {
+			t.Fatalf("%v: exit %d, want 0\nstdout:\n%s\nstderr:\n%s", vars, res.code, res.stdout, res.stderr)
+		}
+	}
+}
+
 func TestCheckInputErrors(t *testing.T) {
 	cases := []struct {
 		name string
@@ -507,6 +521,9 @@ func TestCheckInputErrors(t *testing.T) {
 		{"unknown format among spaces", []string{"INPUT_PLAN=plan.json", "INPUT_FORMATS=junit  html"}},
 		{"no planguard", []string{"INPUT_PLAN=plan.json", "PLANGUARD_BIN=/nonexistent/planguard"}},
 		{"no working directory", []string{"INPUT_PLAN=plan.json", "INPUT_WORKING_DIRECTORY=/nonexistent/dir"}},
+		// policy-sha256: ${{ vars.X }} with X unset, misnamed or a secret.
+		{"empty policy pin", []string{"INPUT_PLAN=plan.json", "INPUT_POLICY_SHA256="}},
+		{"blank policy pin", []string{"INPUT_PLAN=plan.json", "INPUT_POLICY_SHA256= \n"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

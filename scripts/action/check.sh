@@ -8,7 +8,8 @@
 #                            `terraform show -json`. Required; not `-` (the plan is read
 #                            once per report format).
 #   INPUT_POLICY             policy file (default planguard.hcl)
-#   INPUT_POLICY_SHA256      refuse unless the policy hash (policy + trust files) is this (--policy-sha256)
+#   INPUT_POLICY_SHA256      refuse unless the policy hash (policy + trust files) is this (--policy-sha256);
+#                            unset or "unpinned" (action.yml's default): no pin; set but empty: error
 #   INPUT_AUTHOR             the change's author, or several separated by white space or new
 #                            lines: their signatures never count (one --author each)
 #   INPUT_TERRAFORM_BIN      absolute path of the terraform or tofu binary that reads a binary
@@ -146,7 +147,16 @@ if [ -z "$tfbin" ]; then
 fi
 
 common=(--policy "$policy" --now "$now" --terraform-bin "$tfbin")
-[ -z "${INPUT_POLICY_SHA256:-}" ] || common+=(--policy-sha256 "$INPUT_POLICY_SHA256")
+# The pin: absent (unset, or action.yml's default "unpinned") is no pin; given but empty is an
+# error, never no pin: `policy-sha256: ${{ vars.X }}` is empty when X is unset, misnamed, or a
+# secret (vars.X reads variables only), and the check would then run unpinned without a word.
+if [ -n "${INPUT_POLICY_SHA256+set}" ]; then
+	case "$INPUT_POLICY_SHA256" in
+	unpinned) ;;
+	*[![:space:]]*) common+=(--policy-sha256 "$INPUT_POLICY_SHA256") ;;
+	*) die "input 'policy-sha256' is empty: the pin is empty, so it would pin nothing; set the variable it comes from (vars.PLANGUARD_POLICY_SHA256 is empty when the repository variable is unset, misnamed, or a secret) to the output of planguard policy-hash, or remove the input to run without a pin" ;;
+	esac
+fi
 # One principal or several, separated by white space or new lines (a plan of main can carry
 # several merges not yet applied): one --author each. allowed_signers principals hold no white
 # space. An author input of white space only is an error: it would exclude nobody.

@@ -35,7 +35,7 @@ type ConfigCode struct {
 	// File and Line say where: File relative to the root module (as the
 	// module manifest records directories), Line from 1.
 	File string `json:"file"`
-	Line int  `json:"line"`
+	Line int    `json:"line"`
 	// Function is the function called (file_read, provider_function), as
 	// written without a core:: prefix.
 	Function string `json:"function,omitempty"`

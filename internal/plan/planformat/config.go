@@ -210,6 +210,13 @@ type ConfigInfo struct {
 	commands  []ProviderCommand
 	reads     []ApplyRead
 	cands     []runCand
+	// remoteStates are the terraform_remote_state data sources.
+	remoteStates []RemoteState
+	// HostWriter selects the providers whose changes NoteHostWrite
+	// records (hostwrites.go); nil selects every provider.
+	HostWriter    func(source string) bool
+	hostWrites    []HostWrite
+	lateProviders []ApplyTimeProvider
 }
 
 // NoteProviderConfig records a provider configuration (its key in
@@ -315,6 +322,11 @@ func (ci *ConfigInfo) Finish(p *Plan) error {
 	sort.SliceStable(ci.commands, func(i, j int) bool { return ci.commands[i].Name < ci.commands[j].Name })
 	p.ProviderCommands = ci.commands
 	p.ApplyReads = ci.reads
+	sort.SliceStable(ci.remoteStates, func(i, j int) bool { return ci.remoteStates[i].Address < ci.remoteStates[j].Address })
+	p.RemoteStates = ci.remoteStates
+	p.HostWrites = ci.hostWrites
+	sort.SliceStable(ci.lateProviders, func(i, j int) bool { return ci.lateProviders[i].Name < ci.lateProviders[j].Name })
+	p.ApplyTimeProviders = ci.lateProviders
 	byAddr := map[string][]Provisioner{}
 	for _, r := range ci.resources {
 		byAddr[r.Address] = append(byAddr[r.Address], r.Provisioners...)

@@ -345,9 +345,12 @@ func (ci *ConfigInfo) NoteApplyRead(h *Header, kind Kind) {
 }
 
 // NoteProviderCommands records the command-running settings of one
-// provider configuration (see ProviderCommands).
+// provider configuration (see ProviderCommands) and, when its arguments
+// refer to what may be unknown until the apply, the configuration as an
+// ApplyTimeProvider (hostwrites.go).
 func (ci *ConfigInfo) NoteProviderCommands(key, local, source string, exprs map[string]any) {
 	ci.commands = append(ci.commands, ProviderCommands(key, local, source, exprs)...)
+	ci.noteApplyTimeProvider(key, local, source, exprs)
 }
 
 // DecodeExpression decodes one value of a provider configuration's

@@ -40,7 +40,7 @@ var Keys = KeyLists{
 	ProviderConfig: []string{"expressions", "full_name", "name"},
 	ConfigModule:   []string{"resources", "module_calls"},
 	ModuleCall:     []string{"module"},
-	ConfigResource: []string{"type", "name", "provisioners"},
+	ConfigResource: []string{"type", "name", "mode", "provisioners", "expressions"},
 	Provisioner:    []string{"type", "expressions"},
 	Expression:     []string{"constant_value", "references"},
 	// The keys read in an action invocation and its lifecycle trigger.

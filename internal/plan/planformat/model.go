@@ -41,9 +41,11 @@ func (k Kind) Destructive() bool {
 
 // GateRelevant reports whether the gate judges c: a delete, replace, forget
 // or update, a change of an object that moved (it may leave a protected
-// address), or an import.
+// address), an import, or a create whose object's id or identity the plan
+// knows (it may take over a protected object's id).
 func (c *Change) GateRelevant() bool {
-	return c.Kind.Destructive() || c.Kind == KindUpdate || c.PreviousAddress != "" || c.Importing
+	return c.Kind.Destructive() || c.Kind == KindUpdate || c.PreviousAddress != "" || c.Importing ||
+		c.Kind == KindCreate && (c.AfterID != "" || c.AfterIdentity != "")
 }
 
 // Change is one managed resource change, slimmed to what the gate needs. It
@@ -85,6 +87,12 @@ type Change struct {
 	// ImportIdentity is the canonical form of change.importing.identity,
 	// the identity an import names (Terraform 1.12+), or "".
 	ImportIdentity string
+	// AfterID is after["id"] when it is a known string, else "": the id
+	// the object will have, when the plan knows it.
+	AfterID string
+	// AfterIdentity is the canonical form of change.after_identity, the
+	// resource identity the object will have (Terraform 1.12+), or "".
+	AfterIdentity string
 	// ChangedAttributes, for KindUpdate and KindReplace, are the sorted
 	// top-level attribute names whose before and after values differ, or
 	// whose after value is (wholly or partly) unknown. Changes of
@@ -186,6 +194,20 @@ type Plan struct {
 	// code the apply runs that the JSON does not (see ConfigCode), sorted
 	// by file and line; nil for plan JSON and when there is none.
 	ConfigCode []ConfigCode
+	// RemoteStates are the configuration's terraform_remote_state data
+	// sources (see RemoteState), sorted by address; nil when none.
+	RemoteStates []RemoteState
+	// HostWrites are the resource changes and apply-time data source
+	// reads of providers that may write files on the machine that applies
+	// the plan (see hostwrites.go), in plan order; with
+	// plan.Options.HostWriter only those of the providers it selects; nil
+	// when none.
+	HostWrites []HostWrite
+	// ApplyTimeProviders are the provider configurations whose arguments
+	// refer to resources, data sources, module outputs or locals (so that
+	// Terraform may configure them only during the apply), sorted by
+	// name; nil when none.
+	ApplyTimeProviders []ApplyTimeProvider
 	// Providers are the provider source addresses the plan uses, sorted
 	// and distinct: every provider_config full_name and every
 	// provider_name of resource_changes, resource_drift,

@@ -66,6 +66,7 @@ func (d *jsonReader) configModule(ci *planformat.ConfigInfo, what, prefix string
 				rw := fmt.Sprintf("%s.resources[%d]", what, i)
 				var typ, nam string
 				var provs []planformat.Provisioner
+				var exprs []byte
 				_, err := d.object(rw, false, func(key string) error {
 					var err error
 					switch key {
@@ -73,6 +74,10 @@ func (d *jsonReader) configModule(ci *planformat.ConfigInfo, what, prefix string
 						typ, err = d.str(rw+".type", true)
 					case "name":
 						nam, err = d.str(rw+".name", true)
+					case "mode":
+						_, err = d.str(rw+".mode", true)
+					case "expressions":
+						exprs, err = d.raw()
 					case "provisioners":
 						err = d.array(rw+".provisioners", true, func(j int) error {
 							pw := fmt.Sprintf("%s.provisioners[%d]", rw, j)
@@ -107,6 +112,15 @@ func (d *jsonReader) configModule(ci *planformat.ConfigInfo, what, prefix string
 				})
 				if err != nil {
 					return err
+				}
+				if typ == planformat.RemoteStateType && exprs != nil {
+					v, err := planformat.DecodeExpression(exprs, name(rw+".expressions"))
+					if err != nil {
+						return err
+					}
+					if _, ok := v.(map[string]any); !ok && v != nil {
+						return fmt.Errorf("%w: %s.expressions is not an object", planformat.ErrMalformed, rw)
+					}
 				}
 				return ci.AddResource(prefix, typ, nam, provs, name(rw))
 			})
@@ -171,6 +185,9 @@ func fullConfig(tp *tfjson.Plan, p *planformat.Plan) error {
 	}
 	for _, rc := range tp.ResourceChanges {
 		note(rc)
+		if err := fullHostWrite(&ci, rc); err != nil {
+			return err
+		}
 		if rc != nil && rc.Change != nil && rc.Mode == tfjson.DataResourceMode {
 			// fromTFJSON checked the change: a data source reads or does nothing.
 			h := planformat.Header{Address: rc.Address, Mode: string(rc.Mode), Type: rc.Type, ProviderName: rc.ProviderName, ActionReason: string(rc.ActionReason)}
@@ -222,6 +239,31 @@ func fullConfig(tp *tfjson.Plan, p *planformat.Plan) error {
 	return ci.Finish(p)
 }
 
+// fullHostWrite records a resource change that may write on the host
+// (planformat.NoteHostWrite).
+func fullHostWrite(ci *planformat.ConfigInfo, rc *tfjson.ResourceChange) error {
+	if rc == nil || rc.Change == nil {
+		return nil
+	}
+	h := planformat.Header{Address: rc.Address, Mode: string(rc.Mode), Type: rc.Type, ProviderName: rc.ProviderName,
+		Deposed: rc.DeposedKey, ActionReason: string(rc.ActionReason)}
+	actions := make([]string, len(rc.Change.Actions))
+	for i, a := range rc.Change.Actions {
+		actions[i] = string(a)
+	}
+	kind, err := planformat.Classify(actions)
+	if err != nil {
+		return err // fromTFJSON refused the change already
+	}
+	if !ci.WantsHostWrite(&h, kind) {
+		return nil
+	}
+	before, _ := rc.Change.Before.(map[string]any)
+	after, _ := rc.Change.After.(map[string]any)
+	unknown, _ := rc.Change.AfterUnknown.(map[string]any)
+	return ci.NoteHostWrite(&h, kind, planformat.MapHostWriteValues(before, after, unknown, rc.Change.AfterUnknown == true))
+}
+
 func fullModule(ci *planformat.ConfigInfo, m *tfjson.ConfigModule, prefix string) error {
 	for i, r := range m.Resources {
 		if r == nil {
@@ -254,6 +296,16 @@ func fullModule(ci *planformat.ConfigInfo, m *tfjson.ConfigModule, prefix string
 		}
 		if err := ci.AddResource(prefix, r.Type, r.Name, provs, name(fmt.Sprintf("resources[%d]", i))); err != nil {
 			return err
+		}
+		if r.Type == planformat.RemoteStateType {
+			var exprs map[string]any
+			if r.Expressions != nil {
+				exprs = make(map[string]any, len(r.Expressions))
+				for k, e := range r.Expressions {
+					exprs[k] = genericExpr(e)
+				}
+			}
+			ci.NoteRemoteState(prefix, string(r.Mode), r.Type, r.Name, exprs)
 		}
 	}
 	for call, mc := range m.ModuleCalls {

@@ -179,6 +179,10 @@ func fullChange(rc *tfjson.ResourceChange, approvals bool) (*planformat.Change, 
 	if id, ok := before["id"].(string); ok {
 		c.PriorID = id
 	}
+	if id, ok := after["id"].(string); ok {
+		c.AfterID = id
+	}
+	c.AfterIdentity = fullIdentity(rc.Change.AfterIdentity)
 	allUnknown := rc.Change.AfterUnknown == true
 	unknown, _ := rc.Change.AfterUnknown.(map[string]any)
 	if kind == planformat.KindUpdate || kind == planformat.KindReplace {

@@ -421,8 +421,8 @@ func (d *jsonReader) stateValues(key string) (managed bool, err error) {
 // tokChange is one resource change as read, before classification.
 type tokChange struct {
 	planformat.Header
-	before, after, afterUnknown    json.RawMessage
-	beforeIdentity, importIdentity string
+	before, after, afterUnknown                   json.RawMessage
+	beforeIdentity, afterIdentity, importIdentity string
 }
 
 // deferredChange reads one deferred_changes element.
@@ -525,7 +525,7 @@ func (d *jsonReader) resourceChange(what string, approvals bool) (*planformat.Ch
 				case "before_identity":
 					rc.beforeIdentity, err = d.identity(field + ".before_identity")
 				case "after_identity":
-					_, err = d.identity(field + ".after_identity")
+					rc.afterIdentity, err = d.identity(field + ".after_identity")
 				default:
 					if err = planformat.CaseVariant([]byte(key), planformat.Keys.Change, name(field)); err == nil {
 						err = d.skip()
@@ -555,8 +555,27 @@ func (rc *tokChange) build(what string, approvals bool) (*planformat.Change, *pl
 		return fmt.Sprintf("%s (%s)", what, rc.Address)
 	}
 	kind, managed, err := rc.Check(where)
-	if err != nil || !managed {
+	if err != nil {
 		return nil, nil, err
+	}
+	if !managed {
+		if approvals && kind == planformat.KindRead {
+			// A data source read during the apply may write on the host
+			// (planformat.HostWrite): its objects are read, so checked.
+			what = where()
+			for _, o := range []struct {
+				raw   json.RawMessage
+				field string
+			}{{rc.before, ".change.before"}, {rc.after, ".change.after"}, {rc.afterUnknown, ".change.after_unknown"}} {
+				if o.field == ".change.after_unknown" && bytes.Equal(bytes.TrimSpace(o.raw), []byte("true")) {
+					continue
+				}
+				if _, _, err := tokObjectMembers(o.raw, what+o.field); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+		return nil, nil, nil
 	}
 	what = where()
 
@@ -586,6 +605,13 @@ func (rc *tokChange) build(what string, approvals bool) (*planformat.Change, *pl
 			c.PriorID = s
 		}
 	}
+	if id, ok := after["id"]; ok {
+		var s string
+		if len(id) > 0 && id[0] == '"' && json.Unmarshal(id, &s) == nil {
+			c.AfterID = s
+		}
+	}
+	c.AfterIdentity = rc.afterIdentity
 	if kind == planformat.KindUpdate || kind == planformat.KindReplace {
 		if c.ChangedAttributes, err = planformat.ChangedRaw(before, after, unknown, allUnknown, name(what)); err != nil {
 			return nil, nil, err

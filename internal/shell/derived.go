@@ -1,0 +1,715 @@
+package shell
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Writes the hook reads from a program's arguments when it cannot place
+// them exactly: names derived from an argument (gunzip strips .gz, a
+// backup is DEST+SUFFIX, csplit writes PREFIX+NN), the directories that
+// hold the protected files, removals and extractions over a whole tree,
+// and descriptors reopened through /dev/fd or /proc.
+
+// compressSuffixes are the suffixes a decompressor strips from its input
+// to name its output.
+var compressSuffixes = []string{".gz", ".xz", ".bz2", ".zst", ".zstd", ".z", ".lz", ".lzma", ".lz4", ".br", ".bz", ".lzo", ".sz"}
+
+// ancestorOfCwd reports whether d is the working directory or above it.
+func (a *analyzer) ancestorOfCwd(d string) bool {
+	cwd := strings.ToLower(path.Clean(a.opts.Cwd))
+	d = strings.ToLower(path.Clean(d))
+	return d == cwd || d == "/" || strings.HasPrefix(cwd, d+"/")
+}
+
+// protectedDirOf returns a protected file whose directory p names, or "".
+// own: only directories that hold protected files and are not the working
+// directory or above it (.claude, .gemini, the policy's own directory when
+// it is elsewhere), which no program needs to be given outright.
+func (a *analyzer) protectedDirOf(p string, own bool) string {
+	if p == "" {
+		return ""
+	}
+	rel := strings.ToLower(path.Clean(p))
+	for _, q := range a.opts.Protected {
+		d := path.Dir(q)
+		if own && a.ancestorOfCwd(d) {
+			continue
+		}
+		for _, r := range a.paths(p) {
+			if strings.EqualFold(r, d) {
+				return q
+			}
+		}
+		if a.cwdUnknown && !path.IsAbs(p) && rel != "." && rel != ".." && !strings.HasPrefix(rel, "../") &&
+			strings.HasSuffix(strings.ToLower(d), "/"+rel) {
+			return q
+		}
+	}
+	return ""
+}
+
+// globOwnDir returns a protected file whose own directory (protectedDirOf)
+// a glob pattern may match (.cl*, .git*/hooks).
+func (a *analyzer) globOwnDir(pattern string) string {
+	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
+	for _, q := range a.opts.Protected {
+		d := path.Dir(q)
+		if a.ancestorOfCwd(d) {
+			continue
+		}
+		dc := strings.Split(strings.TrimPrefix(strings.ToLower(d), "/"), "/")
+		if len(dc) == len(pc) && componentsMatch(pc, dc) {
+			return q
+		}
+	}
+	return ""
+}
+
+// derivedName returns a protected file that a name derived from p is: p
+// without a compression suffix (what gunzip, unxz, zstd -d write), or, when
+// suffixed, p with any suffix (a backup DEST+SUFFIX, csplit's PREFIX+NN).
+func (a *analyzer) derivedName(p string, suffixed bool) string {
+	if p == "" {
+		return ""
+	}
+	if q := a.protected(p); q != "" {
+		return q
+	}
+	lower := strings.ToLower(p)
+	for _, s := range compressSuffixes {
+		if strings.HasSuffix(lower, s) && len(p) > len(s) {
+			if q := a.protected(p[:len(p)-len(s)]); q != "" {
+				return q
+			}
+		}
+	}
+	if !suffixed || strings.HasSuffix(p, "/") {
+		return ""
+	}
+	base := strings.ToLower(path.Base(p))
+	if base == "." || base == ".." || base == "/" {
+		return ""
+	}
+	for _, q := range a.opts.Protected {
+		if !strings.HasPrefix(strings.ToLower(path.Base(q)), base) {
+			continue
+		}
+		for _, r := range a.paths(p) {
+			if strings.EqualFold(path.Dir(r), path.Dir(q)) {
+				return q
+			}
+		}
+		if a.cwdUnknown && !path.IsAbs(p) && !strings.Contains(p, "/") {
+			return q
+		}
+	}
+	return ""
+}
+
+// argValues are the paths an argument may name: itself, and the text after
+// each `=` (--output=FILE, json=FILE, of=FILE, -v f=FILE); attached: the
+// value was attached to an option or a name.
+func argValues(s string) (vals []string, attached []bool) {
+	vals, attached = append(vals, s), append(attached, false)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '=' && i+1 < len(s) {
+			vals, attached = append(vals, s[i+1:]), append(attached, true)
+		}
+	}
+	return vals, attached
+}
+
+// looseArgs refuses, for a program that may write any file it is given (a
+// program the hook does not know, a script or module of an interpreter, a
+// writer whose outputs the table does not place), an argument that names
+// a protected file, a name one is derived from, a directory of its own
+// that holds one, or a directory above one together with its name; and a
+// removal or extraction over a directory holding one (tar --remove-files,
+// zip -m, tar -x, unzip).
+func (a *analyzer) looseArgs(argv []tok) bool {
+	if len(a.opts.Protected) == 0 || len(argv) == 0 {
+		return false
+	}
+	line := truncateTok(argv)
+	refuse := func(q string) bool {
+		a.refuse("`%s` may write or remove %s (named, derived from an argument, or in a directory it is given), which holds the gate's trust: a person changes it through review; to read it, use `cat FILE | …`", line, q)
+		return true
+	}
+	var dirs []string // protected files in directories the arguments name
+	for _, t := range argv[1:] {
+		if t.dyn {
+			if t.w != nil && t.kind == dynGlob {
+				pat := globPattern(t.w)
+				if q := a.globNames(pat, false); q != "" {
+					return refuse(q)
+				}
+				if q := a.globOwnDir(pat); q != "" {
+					return refuse(q)
+				}
+				for _, s := range compressSuffixes {
+					if strings.HasSuffix(strings.ToLower(pat), s) {
+						if q := a.globNames(pat[:len(pat)-len(s)], false); q != "" {
+							return refuse(q)
+						}
+					}
+				}
+			}
+			continue
+		}
+		vals, attached := argValues(t.s)
+		for i, s := range vals {
+			if q := a.derivedName(s, attached[i] || strings.Contains(s, "/")); q != "" {
+				return refuse(q)
+			}
+			if q := a.protectedDirOf(s, true); q != "" {
+				return refuse(q)
+			}
+			if q := a.protectedDirOf(s, false); q != "" {
+				dirs = append(dirs, q)
+			}
+		}
+	}
+	// curl --output-dir .. -o planguard.hcl: a directory and a file name.
+	for _, q := range dirs {
+		for _, t := range argv[1:] {
+			vals, _ := argValues(t.s)
+			for _, s := range vals {
+				if !t.dyn && !strings.Contains(s, "/") && strings.EqualFold(s, path.Base(q)) {
+					return refuse(q)
+				}
+			}
+		}
+	}
+	if q := a.treeRemoval(argv); q != "" {
+		return refuse(q)
+	}
+	return false
+}
+
+// treeRemoval returns a protected file that an archiver removes or
+// overwrites as a whole tree: tar --remove-files and zip -m take their
+// operands away, tar -x and unzip extract into a directory.
+func (a *analyzer) treeRemoval(argv []tok) string {
+	name := baseName(argv[0].s)
+	args := argv[1:]
+	operand := func(t tok) bool { return !t.dyn && !strings.HasPrefix(t.s, "-") }
+	holdsAny := func(ts []tok) string {
+		for _, t := range ts {
+			if t.dyn && t.w != nil && t.kind == dynGlob {
+				if q := a.globNames(globPattern(t.w), true); q != "" {
+					return q
+				}
+				continue
+			}
+			if operand(t) {
+				if q := a.holds(t.s); q != "" {
+					return q
+				}
+			}
+		}
+		return ""
+	}
+	switch name {
+	case "tar", "gtar", "bsdtar":
+		if hasFlag(args, "", "remove-files") {
+			return holdsAny(args)
+		}
+		extract := hasFlag(args, "x", "extract") || hasFlag(args, "", "get")
+		if len(args) > 0 && operand(args[0]) && strings.ContainsRune(args[0].s, 'x') {
+			extract = true // tar xzf a.tgz
+		}
+		for _, t := range args {
+			if len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'x') {
+				extract = true
+			}
+		}
+		if !extract || hasFlag(args, "O", "to-stdout") {
+			return ""
+		}
+		dir := "."
+		if v, ok := optValue(args, "C", "directory"); ok {
+			if v.dyn {
+				return ""
+			}
+			dir = v.s
+		}
+		return a.holds(dir)
+	case "zip":
+		move := hasFlag(args, "", "move")
+		for _, t := range args {
+			if len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'm') {
+				move = true
+			}
+		}
+		if move {
+			return holdsAny(args)
+		}
+	case "unzip":
+		for _, t := range args {
+			if len(t.s) > 1 && t.s[0] == '-' && strings.ContainsAny(t.s[1:], "lptvcZz") {
+				return "" // lists, tests or prints
+			}
+		}
+		dir := "."
+		if v, ok := optValue(args, "d", ""); ok {
+			if v.dyn {
+				return ""
+			}
+			dir = v.s
+		}
+		return a.holds(dir)
+	}
+	return ""
+}
+
+// derivedWrites refuses what a known writer writes under a name derived
+// from its operands: cp/mv/ln/install's backups (-b, --backup, -S SUFFIX:
+// DEST+SUFFIX), csplit's and split's PREFIX+NN, and the sources rsync
+// --remove-source-files takes away.
+func (a *analyzer) derivedWrites(p *program, name string, argv []tok) {
+	if len(a.opts.Protected) == 0 {
+		return
+	}
+	args := argv[1:]
+	line := truncateTok(argv)
+	refuse := func(q string) {
+		a.refuse("`%s` writes %s under a name derived from an argument (a backup suffix, an output prefix), which holds the gate's trust", line, q)
+	}
+	switch name {
+	case "cp", "mv", "ln", "install":
+		opts, ops := p.operands(args)
+		if !hasOpt(opts, "b", "backup", "S", "suffix") {
+			return
+		}
+		var dsts []string
+		dir := ""
+		for _, o := range opts {
+			if o.name == "t" || o.name == "target-directory" {
+				dir = o.val.s
+			}
+		}
+		srcs := ops
+		if dir == "" && len(ops) > 0 {
+			dsts = append(dsts, ops[len(ops)-1].s)
+			dir, srcs = ops[len(ops)-1].s, ops[:len(ops)-1]
+		}
+		for _, s := range srcs {
+			dsts = append(dsts, path.Join(dir, path.Base(s.s)))
+		}
+		for _, d := range dsts {
+			if q := a.derivedName(d, true); q != "" {
+				refuse(q)
+				return
+			}
+		}
+	case "csplit":
+		if v, ok := optValue(args, "f", "prefix"); ok {
+			if q := a.derivedName(v.s, true); q != "" || v.dyn {
+				if v.dyn {
+					a.refuse("`%s` writes files under a prefix computed at run time", line)
+					return
+				}
+				refuse(q)
+			}
+		}
+	case "split", "gsplit":
+		var ops []tok
+		for i := 0; i < len(args); i++ {
+			t := args[i]
+			if strings.HasPrefix(t.s, "-") && len(t.s) > 1 {
+				if len(t.s) == 2 && strings.ContainsRune("abClnt", rune(t.s[1])) {
+					i++ // a valued option
+				}
+				continue
+			}
+			ops = append(ops, t)
+		}
+		if len(ops) >= 2 {
+			if ops[1].dyn {
+				a.refuse("`%s` writes files under a prefix computed at run time", line)
+			} else if q := a.derivedName(ops[1].s, true); q != "" {
+				refuse(q)
+			}
+		}
+	case "rsync":
+		if !hasFlag(args, "", "remove-source-files") {
+			return
+		}
+		_, ops := p.operands(args)
+		for _, s := range ops[:max(len(ops)-1, 0)] {
+			if q := a.holds(s.s); q != "" && !s.dyn {
+				refuse(q)
+				return
+			}
+		}
+	}
+}
+
+// fdTarget reports whether a path written reaches a file through a
+// descriptor or another process's view of the file system: /dev/stdin,
+// /dev/fd/N (except 1 and 2), anything under /proc. Linux reopens the file
+// the descriptor holds, for writing, even one the line opened to read.
+func (a *analyzer) fdTarget(argv []tok, t tok) bool {
+	if t.dyn || t.s == "" {
+		return false
+	}
+	p := a.resolve(t.s)
+	bad := p == "/dev/stdin" || p == "/proc" || strings.HasPrefix(p, "/proc/") || p == "/dev/fd"
+	if n, ok := strings.CutPrefix(p, "/dev/fd/"); ok && n != "1" && n != "2" {
+		bad = true
+	}
+	if !bad {
+		return false
+	}
+	a.refuse("`%s` writes %s, a descriptor or /proc path that may reopen a file the line opened (the policy, its allowed_signers, the agent's settings) for writing: write to a named file instead", truncateTok(argv), t.s)
+	return true
+}
+
+// redirectOpens refuses a redirection that opens a protected file, even to
+// read it (exec 3<../planguard.hcl, 3<.claude/settings.json): through
+// /dev/fd/3 or /proc/self/fd/3 a program reopens it for writing. It also
+// refuses feeding a Terraform-family binary as input (cat < terraform > tf).
+func (a *analyzer) redirectOpens(r *syntax.Redirect) {
+	switch r.Op {
+	case syntax.RdrIn, syntax.RdrInOut:
+	default:
+		return
+	}
+	t := a.word(r.Word)
+	q := ""
+	switch {
+	case !t.dyn:
+		q = a.protected(t.s)
+	default:
+		if a.dynKind(r.Word) == dynGlob {
+			q = a.globNames(globPattern(r.Word), false)
+		}
+	}
+	if q != "" {
+		a.refuse("`%s` opens %s, which holds the gate's trust, on a descriptor a program can reopen for writing (/dev/fd/N): read it as an argument instead (cat FILE)", redirText(r), q)
+		return
+	}
+	if !t.dyn && toolName(baseName(t.s)) != "" {
+		a.refuse("`%s` reads a Terraform-family program's binary as input, which could copy it to a name the hook does not know", redirText(r))
+	}
+}
+
+// inspectOnly are the programs that may name a Terraform-family binary
+// without copying it: they print facts about the file, not its bytes.
+var inspectOnly = map[string]bool{"ls": true, "stat": true, "file": true, "which": true, "whereis": true, "type": true,
+	"wc": true, "du": true, "sha256sum": true, "sha1sum": true, "sha512sum": true, "md5sum": true, "shasum": true,
+	"cksum": true, "b2sum": true, "readlink": true, "realpath": true, "test": true, "[": true, "command": true,
+	"ldd": true, "echo": true, "printf": true, "cmp": true, "diff": true, "hash": true}
+
+// readsTool refuses a program that reads or copies a Terraform-family
+// binary named by its path (head -c N /usr/local/bin/terraform > tf):
+// under another name it would run unrecognised. Wrappers name the binary
+// to run it; that call is judged as the program itself.
+func (a *analyzer) readsTool(p *program, name string, argv []tok) {
+	if inspectOnly[name] || p.copies || p == programs["bash"] || !(p.reader || p.writes || p.interp) {
+		return // copiesTool judges the copiers; wrappers and shells run it
+	}
+	for _, t := range argv[1:] {
+		if t.dyn && t.w != nil && t.kind == dynOutput && a.looksUpTool(t.w) {
+			a.refuse("`%s` reads %s, which may print a Terraform-family program's path, and could copy the binary to a name the hook does not know", truncateTok(argv), t.src)
+			return
+		}
+		if s := toolPath(t); s != "" {
+			a.refuse("`%s` reads %s, a Terraform-family program's binary, and could copy it to a name the hook does not know", truncateTok(argv), s)
+			return
+		}
+	}
+}
+
+// toolPath returns the path of a Terraform-family binary a static argument
+// names outright (/usr/local/bin/terraform, ~/bin/tofu, --x=/opt/terraform),
+// or "": an absolute or home path without a trailing slash (a relative
+// terraform/ is usually a directory of configuration).
+func toolPath(t tok) string {
+	if t.dyn {
+		return ""
+	}
+	vals, _ := argValues(t.s)
+	for _, s := range vals {
+		if (strings.HasPrefix(s, "/") || strings.HasPrefix(s, "~")) && !strings.HasSuffix(s, "/") && toolName(baseName(s)) != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// gitWorktree refuses git subcommands that remove or replace files in the
+// working tree over paths that hold a protected file: clean (default: the
+// working directory), rm (not --cached), mv, checkout and restore of
+// paths, stash -u/-a, reset --hard/--merge/--keep, checkout -f, switch
+// -f/--discard-changes. A pathspec with a glob or magic (`*.json`, `:/`)
+// or computed at run time may match anything, and so does a path after
+// git -C, --git-dir or --work-tree.
+func (a *analyzer) gitWorktree(line string, global, args []tok) {
+	if len(args) == 0 || args[0].dyn || len(a.opts.Protected) == 0 {
+		return
+	}
+	sub := strings.ToLower(args[0].s)
+	rest := args[1:]
+	was := a.cwdUnknown
+	defer func() { a.cwdUnknown = was }()
+	for _, t := range global {
+		if t.s == "-C" || strings.HasPrefix(t.s, "--git-dir") || strings.HasPrefix(t.s, "--work-tree") {
+			a.cwdUnknown = true
+		}
+	}
+	var paths []tok
+	dashdash := false
+	flags := map[string]bool{}
+	for _, t := range rest {
+		switch {
+		case dashdash:
+			paths = append(paths, t)
+		case t.s == "--" && !t.dyn:
+			dashdash = true
+		case strings.HasPrefix(t.s, "--") && !t.dyn:
+			n, _, _ := strings.Cut(t.s[2:], "=")
+			flags[n] = true
+		case strings.HasPrefix(t.s, "-") && len(t.s) > 1 && !t.dyn:
+			for _, c := range t.s[1:] {
+				flags[string(c)] = true
+			}
+		default:
+			paths = append(paths, t)
+		}
+	}
+	refuse := func(q string) {
+		a.refuse("`%s` removes or replaces files in the working tree that include %s, which holds the gate's trust: name the paths you mean (outside the agent's settings and the policy)", line, q)
+	}
+	check := func(ps []tok) bool {
+		for _, t := range ps {
+			if t.dyn || strings.ContainsAny(t.s, "*?[") || strings.HasPrefix(t.s, ":") {
+				refuse("the protected files (a pathspec computed at run time, a glob or pathspec magic may match them)")
+				return true
+			}
+			if q := a.holds(t.s); q != "" {
+				refuse(q)
+				return true
+			}
+		}
+		return false
+	}
+	whole := func(what string) {
+		a.refuse("`%s` %s across the whole working tree, which holds the agent's settings and may hold the policy: name the paths you mean", line, what)
+	}
+	switch sub {
+	case "clean":
+		if flags["n"] || flags["dry-run"] {
+			return
+		}
+		if len(paths) == 0 {
+			paths = []tok{{s: "."}} // from the working directory down
+		}
+		check(paths)
+	case "rm":
+		if !flags["cached"] {
+			check(paths)
+		}
+	case "mv", "restore":
+		check(paths)
+	case "checkout":
+		if flags["f"] || flags["force"] {
+			whole("overwrites local changes")
+			return
+		}
+		check(paths)
+	case "switch":
+		if flags["f"] || flags["force"] || flags["discard-changes"] {
+			whole("discards local changes")
+		}
+	case "stash":
+		if len(paths) > 0 && !paths[0].dyn && (paths[0].s == "push" || paths[0].s == "save") {
+			paths = paths[1:]
+		} else if len(paths) > 0 {
+			return // stash list, show, pop, apply, drop…
+		}
+		if flags["u"] || flags["include-untracked"] || flags["a"] || flags["all"] {
+			if len(paths) == 0 {
+				whole("removes untracked files")
+				return
+			}
+			check(paths)
+		}
+	case "reset":
+		if flags["hard"] || flags["merge"] || flags["keep"] {
+			whole("replaces files")
+		}
+	}
+}
+
+// findWrites refuses find's own output files (-fprint, -fprint0, -fprintf,
+// -fls) when they may be protected ones.
+func (a *analyzer) findWrites(argv []tok) {
+	for i, t := range argv[1:] {
+		switch t.s {
+		case "-fprint", "-fprint0", "-fprintf", "-fls":
+			if i+2 < len(argv) && a.writeDest(argv, argv[i+2], false) {
+				return
+			}
+		}
+	}
+}
+
+// awkWrites refuses an awk program that prints into a file whose name it
+// computes (print > f, with f from -v or built in the program): only a
+// literal "FILE" can be judged. In a print statement a > outside
+// parentheses redirects; a comparison needs them.
+func (a *analyzer) awkWrites(argv []tok, prog string) bool {
+	for i := 0; i < len(prog); i++ {
+		if !strings.HasPrefix(prog[i:], "print") || i > 0 && isWordByte(prog[i-1]) {
+			continue
+		}
+		j := i + len("print")
+		if j < len(prog) && prog[j] == 'f' {
+			j++
+		}
+		if j < len(prog) && isWordByte(prog[j]) {
+			continue
+		}
+		target, ok := awkRedirect(prog[j:])
+		if !ok {
+			continue
+		}
+		lit := awkLiteralTarget.FindStringSubmatch(target)
+		if lit == nil {
+			a.refuse("`%s`: the awk program prints into a file whose name it computes (%s), which may be the policy, its allowed_signers or the agent's settings: print to a literal \"FILE\", or to stdout", truncateTok(argv), target)
+			return true
+		}
+		if q := a.protected(lit[1]); q != "" {
+			a.refuse("`%s`: the awk program writes %s, which holds the gate's trust", truncateTok(argv), q)
+			return true
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// awkRedirect reads a print statement's arguments up to its end (;, }, a
+// newline) and returns the target of a > or >> outside parentheses and
+// strings.
+func awkRedirect(s string) (string, bool) {
+	depth, inStr := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case inStr:
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case depth <= 0 && (c == ';' || c == '}' || c == '\n'):
+			return "", false
+		case depth <= 0 && c == '>':
+			rest := strings.TrimPrefix(s[i+1:], ">")
+			end := len(rest)
+			in := false
+			for k := 0; k < len(rest); k++ {
+				if rest[k] == '"' {
+					in = !in
+				}
+				if !in && (rest[k] == ';' || rest[k] == '}' || rest[k] == '\n') {
+					end = k
+					break
+				}
+			}
+			return strings.TrimSpace(rest[:end]), true
+		}
+	}
+	return "", false
+}
+
+// awkLiteralTarget is a string literal target: "FILE".
+var awkLiteralTarget = regexp.MustCompile(`^"([^"\\]*)"$`)
+
+// sshKeygenReads are ssh-keygen's modes that only read the -f file.
+var sshKeygenReads = map[string]bool{"verify": true, "find-principals": true, "check-novalidate": true, "match-principals": true}
+
+// sshKeygenWrites refuses ssh-keygen writing a protected file: -f names
+// the key it generates (answering the overwrite prompt from stdin), the
+// known_hosts it rewrites (-R, -H), the certificate or revocation list it
+// writes; only -Y verify and its kin, -l, -L, -y, -e, -B and -F read it.
+func (a *analyzer) sshKeygenWrites(argv []tok) {
+	const valued = "CDEFIJMNOPRVYZabfgjmnrstwz"
+	reads := false
+	for i := 1; i < len(argv); i++ {
+		t := argv[i]
+		if t.dyn || len(t.s) < 2 || t.s[0] != '-' || t.s[1] == '-' {
+			continue
+		}
+		for j := 1; j < len(t.s); j++ {
+			c := t.s[j]
+			if strings.IndexByte("lLyeB", c) >= 0 {
+				reads = true
+			}
+			if strings.IndexByte(valued, c) < 0 {
+				continue
+			}
+			v := t.s[j+1:]
+			if v == "" && i+1 < len(argv) {
+				i++
+				v = argv[i].s
+			}
+			if c == 'F' || c == 'Y' && sshKeygenReads[v] {
+				reads = true
+			}
+			break
+		}
+	}
+	if !reads {
+		a.looseArgs(argv)
+	}
+}
+
+// planguardWrites refuses the files planguard check (and verify…) writes:
+// --out FORMAT=FILE, --audit-log FILE, --attest FILE.
+func (a *analyzer) planguardWrites(argv []tok) {
+	args := argv[1:]
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		n, v, has := strings.Cut(strings.TrimLeft(t.s, "-"), "=")
+		if !strings.HasPrefix(t.s, "-") || t.s == "--" {
+			continue
+		}
+		switch n {
+		case "out", "audit-log", "attest":
+		default:
+			continue
+		}
+		val := tok{s: v, dyn: t.dyn, w: t.w, kind: t.kind}
+		if !has {
+			if i+1 >= len(args) {
+				return
+			}
+			i++
+			val = args[i]
+		}
+		if n == "out" {
+			if _, f, ok := strings.Cut(val.s, "="); ok {
+				val.s = f // FORMAT=FILE
+			}
+		}
+		if a.writeDest(argv, val, false) {
+			return
+		}
+	}
+}

@@ -1,0 +1,224 @@
+package shell
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Code handed to a program in an option the interpreter rows do not list
+// as code: perl -M (compiled as `use …;`), node --import of a data: URL,
+// python -m timeit's statements, make --eval; the same through the
+// environment (PERL5OPT, NODE_OPTIONS, MAKEFLAGS). And the Terraform
+// family under names the hook cannot read: terragrunt fed standard input,
+// a computed program fed an init's answers.
+
+func init() {
+	mk := &program{judge: (*analyzer).makeJudge}
+	for _, n := range []string{"make", "gmake", "bmake"} {
+		programs[n] = mk
+	}
+}
+
+// perlModuleRe is a plain module name for -M/-m, with an import list of
+// plain words: anything else is Perl code (`-MPOSIX;system …`).
+var perlModuleRe = regexp.MustCompile(`^-?[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z0-9_]+)*(=[A-Za-z0-9_,:.-]*)?$`)
+
+// codeModules are Python modules whose arguments are Python code or
+// debugger commands: timeit's statements, pdb's and IPython's -c, idle's -c.
+var codeModules = map[string]bool{"timeit": true, "pdb": true, "ipdb": true, "code": true, "IPython": true, "idlelib": true, "idlelib.idle": true}
+
+// urlCode reports whether a module specifier is code in the line itself or
+// fetched (data:, http:, https:), not a file.
+func urlCode(s string) bool {
+	l := strings.ToLower(strings.TrimSpace(s))
+	return strings.HasPrefix(l, "data:") || strings.HasPrefix(l, "http:") || strings.HasPrefix(l, "https:")
+}
+
+// inlineOptions refuses inline code in options the interpreter rows read
+// as values: perl -M/-m with code, node --import/--require/--loader of a
+// data: or http(s): URL, python -m of a module that runs its arguments.
+func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
+	opts, _, rest := p.options(argv[1:])
+	line := truncateTok(argv)
+	for _, o := range opts {
+		switch {
+		case p == programs["perl"] && (o.name == "M" || o.name == "m"):
+			if o.val.dyn || !perlModuleRe.MatchString(o.val.s) {
+				a.refuse("`%s`: -%s %q is compiled as Perl code (`use %s;`): %s", line, o.name, o.val.s, o.val.s, inlineHint)
+				return true
+			}
+		case p == programs["python"] && o.name == "m":
+			if o.val.dyn || codeModules[o.val.s] {
+				a.refuse("`%s`: python -m %s runs the code or commands its arguments hold: %s", line, o.val, inlineHint)
+				return true
+			}
+		}
+	}
+	if p == programs["node"] || p == programs["deno"] {
+		args := argv[1:]
+		for i := 0; i < len(args); i++ {
+			t := args[i]
+			n, v, has := strings.Cut(t.s, "=")
+			switch n {
+			case "-r", "--require", "--import", "--loader", "--experimental-loader", "--experimental-default-type":
+			default:
+				continue
+			}
+			val := tok{s: v, dyn: t.dyn}
+			if !has && i+1 < len(args) {
+				i++
+				val = args[i]
+			}
+			if val.dyn || urlCode(val.s) {
+				a.refuse("`%s`: %s %s loads code from the line itself or the network, which the hook cannot read: %s", line, n, val, inlineHint)
+				return true
+			}
+		}
+		if len(rest) > 0 && (rest[0].dyn && strings.HasPrefix(rest[0].s, "data") || urlCode(rest[0].s)) {
+			a.refuse("`%s` runs code from a URL, which the hook cannot read: %s", line, inlineHint)
+			return true
+		}
+	}
+	return false
+}
+
+// makeJudge judges make: --eval/-E text is Makefile code whose recipes run
+// commands (refused); a command-line variable whose value expands
+// ($(shell …), backquotes) or that sets the shell or make's own flags is
+// refused; -f - or a makefile the line fills is refused by inlineCodeFile.
+// The recipes of a Makefile on disk are out of the hook's sight, like a
+// script's lines.
+func (a *analyzer) makeJudge(c call) kind {
+	args := c.argv[1:]
+	line := truncateTok(c.argv)
+	for _, t := range args {
+		if t.s == "--" && !t.dyn {
+			break
+		}
+		s := t.s
+		switch {
+		case t.dyn && strings.HasPrefix(s, "-"):
+			a.refuse("`%s`: a make option computed at run time may be --eval with Makefile code", line)
+			return kindOther
+		case s == "--eval" || strings.HasPrefix(s, "--eval="):
+			a.refuse("`%s`: --eval is Makefile code whose recipes run commands: %s", line, inlineHint)
+			return kindOther
+		case len(s) > 1 && s[0] == '-' && s[1] != '-':
+			for j := 1; j < len(s); j++ {
+				if s[j] == 'E' {
+					a.refuse("`%s`: -E is Makefile code whose recipes run commands: %s", line, inlineHint)
+					return kindOther
+				}
+				if strings.IndexByte("CfIoW", s[j]) >= 0 {
+					break // the rest is the option's value
+				}
+			}
+		case !strings.HasPrefix(s, "-"):
+			k, v, ok := strings.Cut(s, "=")
+			k = strings.TrimRight(k, ":+?!")
+			if !ok || !isName(k) && k != ".SHELLFLAGS" {
+				continue
+			}
+			switch {
+			case t.dyn || strings.ContainsAny(v, "$`"):
+				a.refuse("`%s`: the make variable %s holds an expansion, which make may run ($(shell …)) where it is used", line, k)
+				return kindOther
+			case k == "SHELL" || k == ".SHELLFLAGS" || k == "MAKEFLAGS" || k == "MAKEFILES" || k == "GNUMAKEFLAGS":
+				a.refuse("`%s`: %s changes the shell make runs its recipes with, or the makefiles and flags it reads", line, k)
+				return kindOther
+			}
+		}
+	}
+	return kindOther
+}
+
+// codeEnv judges environment variables that hand a program code: perl's
+// PERL5OPT (-M code) and PERL5DB, node's NODE_OPTIONS (--import data:…),
+// make's MAKEFLAGS (--eval).
+func (a *analyzer) codeEnv(name string, val tok) {
+	switch name {
+	case "PERL5DB":
+		a.refuse("`%s=…`: the Perl debugger runs the code it holds", name)
+	case "PERL5OPT":
+		ok := !val.dyn
+		for _, f := range strings.Fields(val.s) {
+			if strings.HasPrefix(f, "-M") || strings.HasPrefix(f, "-m") {
+				ok = ok && perlModuleRe.MatchString(f[2:])
+			}
+		}
+		if !ok {
+			a.refuse("`%s=%s`: perl compiles -M text as code: %s", name, val, inlineHint)
+		}
+	case "NODE_OPTIONS":
+		if val.dyn || strings.Contains(strings.ToLower(val.s), "data:") || strings.Contains(strings.ToLower(val.s), "http") {
+			a.refuse("`%s=%s`: node loads modules it names from the line itself or the network: %s", name, val, inlineHint)
+		}
+	case "MAKEFLAGS", "GNUMAKEFLAGS", "MFLAGS":
+		if val.dyn || strings.Contains(val.s, "eval") || strings.Contains(val.s, "E") || strings.ContainsAny(val.s, "$`") {
+			a.refuse("`%s=%s`: make reads Makefile code (--eval) from it", name, val)
+		}
+	}
+}
+
+// initMigrates returns the init flag that copies state into another
+// backend (-migrate-state, -force-copy, with any dashes or a value).
+func initMigrates(args []tok) string {
+	for _, t := range args {
+		if t.dyn || !strings.HasPrefix(t.s, "-") {
+			continue
+		}
+		f := strings.ToLower(strings.TrimLeft(t.s, "-"))
+		if strings.HasPrefix(f, "migrate-state") || strings.HasPrefix(f, "force-copy") {
+			return t.s
+		}
+	}
+	return ""
+}
+
+// terragruntEnv refuses what terragrunt passes on to the terraform it
+// runs that the hook cannot see: standard input (init's migration prompt,
+// apply's approval; terragrunt also runs init by itself), TF_CLI_ARGS set
+// in the line, and environment names the line computes.
+func (a *analyzer) terragruntEnv(c call) bool {
+	line := quoteArgs(c.argv)
+	if a.unknownEnv {
+		a.refuse("`%s`: the line sets environment variables whose names it computes, which may add arguments to the terraform it runs (TF_CLI_ARGS)", line)
+		return true
+	}
+	for _, n := range append(append([]string{}, c.assigns...), a.assigned()...) {
+		if strings.HasPrefix(n, "TF_CLI_ARGS") {
+			a.refuse("`%s`: %s, set in this line, adds arguments the hook does not see to the terraform terragrunt runs", line, n)
+			return true
+		}
+	}
+	if c.fed {
+		a.refuse("`%s` passes its standard input to the terraform it runs (init answers yes to a state migration from it): run terragrunt without a pipe, file or here-string on its input", line)
+		return true
+	}
+	return false
+}
+
+// computedExtra judges a call whose program name is computed: a variable
+// the shell fills from the line is refused; a literal last path component
+// ("$DIR"/terraform) is judged as that program; standard input fed to an
+// init under such a name is refused.
+func (a *analyzer) computedExtra(c call) bool {
+	argv, cmd := c.argv, c.argv[0]
+	if a.bashFilledProgram(cmd, argv) {
+		return true
+	}
+	if cmd.w != nil && c.depth < maxDepth {
+		if b := staticBase(cmd.w); b != "" && a.wraps(b) {
+			a.run(c.inner(append([]tok{{s: b}}, argv[1:]...)))
+		}
+	}
+	if c.fed {
+		for _, t := range argv[1:] {
+			if !t.dyn && strings.EqualFold(t.s, "init") {
+				a.refuse("`%s`: a program with a computed name runs init with its standard input fed, which may answer yes to a state migration", truncateTok(argv))
+				return true
+			}
+		}
+	}
+	return false
+}

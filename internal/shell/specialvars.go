@@ -1,0 +1,243 @@
+package shell
+
+import (
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Values the shell computes itself, which the hook must not take for the
+// environment's: the word-splitting separator IFS when the line computes
+// it, the variables bash fills from the line as it runs ($_, BASH_REMATCH,
+// BASH_ARGV…), the directory-stack tildes (~+ is $PWD, ~- is $OLDPWD), and
+// functions that read the standard input they are called with.
+
+// bashFilled are the variables the shell sets as the line runs, from what
+// the line itself does: the last argument of the previous command ($_),
+// the groups of the last [[ =~ ]] (zsh: MATCH, match), the arguments of
+// the calls on the stack (BASH_ARGV under extdebug), the command running,
+// the directory before the last cd… A program named by one of them runs
+// text of the line the hook read as data.
+var bashFilled = map[string]bool{
+	"_": true, "BASH_REMATCH": true, "BASH_ARGV": true, "BASH_ARGC": true, "BASH_ARGV0": true, "BASH_COMMAND": true,
+	"BASH_SOURCE": true, "BASH_LINENO": true, "BASH_SUBSHELL": true, "BASH_EXECUTION_STRING": true, "BASHPID": true,
+	"BASH_ALIASES": true, "BASH_CMDS": true, "BASH_VERSINFO": true, "BASH_VERSION": true, "BASH": true, "BASHOPTS": true,
+	"FUNCNAME": true, "LINENO": true, "RANDOM": true, "SRANDOM": true, "SECONDS": true, "EPOCHREALTIME": true,
+	"EPOCHSECONDS": true, "HISTCMD": true, "OLDPWD": true, "PIPESTATUS": true, "PPID": true, "UID": true, "EUID": true,
+	"GROUPS": true, "DIRSTACK": true, "COPROC": true, "REPLY": true, "MAPFILE": true, "OPTARG": true, "OPTIND": true,
+	"COMP_WORDS": true, "COMP_LINE": true, "COMP_CWORD": true, "COMP_POINT": true, "COMP_TYPE": true, "COMP_KEY": true,
+	"COMPREPLY": true, "READLINE_LINE": true, "READLINE_POINT": true, "READLINE_MARK": true, "SHELLOPTS": true,
+	"SHLVL": true, "HOSTNAME": true, "HOSTTYPE": true, "MACHTYPE": true, "OSTYPE": true,
+	"MATCH": true, "match": true, "MBEGIN": true, "MEND": true, "mbegin": true, "mend": true,
+}
+
+// fillsWord returns the variable bash fills itself that w expands, or "".
+func fillsWord(w *syntax.Word) string {
+	found := ""
+	syntax.Walk(w, func(n syntax.Node) bool {
+		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil && bashFilled[pe.Param.Value] && found == "" {
+			found = pe.Param.Value
+		}
+		return found == ""
+	})
+	return found
+}
+
+// bashFilledProgram refuses a program whose name expands a variable the
+// shell fills from the line ($_ after `: terraform`, ${BASH_REMATCH[1]}).
+func (a *analyzer) bashFilledProgram(t tok, argv []tok) bool {
+	if !t.dyn || t.w == nil {
+		return false
+	}
+	if v := fillsWord(t.w); v != "" {
+		a.refuse("`%s`: the program to run comes from $%s, which the shell fills from the line itself as it runs (the last argument, a [[ =~ ]] match, the arguments of a call…): the hook cannot follow it", truncateTok(argv), v)
+		return true
+	}
+	return false
+}
+
+// ifsComputed refuses a line that sets IFS to a value it computes (read,
+// printf -v, a loop, +=, $(…), two values): bash then splits every
+// unquoted expansion at that separator, and the hook, which splits with
+// the literal value only, would read other commands than bash runs.
+func (a *analyzer) ifsComputed(name string) {
+	if name == "IFS" {
+		a.refuse("`IFS` is set to a value computed at run time (read, printf -v, a loop, +=, a substitution, or two different values): the shell then splits words where the hook cannot tell; set IFS to one literal value, or only for read (IFS=, read …)")
+	}
+}
+
+// prefixIFS refuses IFS set for one command other than read: for eval,
+// source, a function or an alias, the separator splits the words of the
+// code they run, which the hook read with the default one.
+func (a *analyzer) prefixIFS(c *syntax.CallExpr, argv []tok) {
+	for _, as := range c.Assigns {
+		if as.Name == nil || as.Name.Value != "IFS" {
+			continue
+		}
+		if len(argv) > 0 && !argv[0].dyn {
+			switch baseName(argv[0].s) {
+			case "read", "mapfile", "readarray":
+				continue
+			}
+		}
+		a.refuse("`IFS=… %s`: a separator set for eval, a function, an alias or a shell changes how the code it runs is split into words, which the hook read with the default one; set IFS only for read", truncateTok(argv))
+	}
+}
+
+// tildeDynamic reports whether a word starts with a directory-stack tilde
+// the hook cannot resolve: ~- ($OLDPWD), ~N, ~+N, ~-N, and ~+ ($PWD) after
+// the line changes directory.
+func (a *analyzer) tildeDynamic(w *syntax.Word) bool {
+	if w == nil || len(w.Parts) == 0 {
+		return false
+	}
+	l, ok := w.Parts[0].(*syntax.Lit)
+	if !ok || !strings.HasPrefix(l.Value, "~") {
+		return false
+	}
+	name := l.Value[1:]
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		name = name[:i]
+	} else if len(w.Parts) > 1 {
+		return false // ~'x': no tilde expansion
+	}
+	switch {
+	case name == "+":
+		_, static := a.vars["PWD"]
+		return !static
+	case name == "-":
+		return true
+	case isNumber(strings.TrimLeft(name, "+-")):
+		return true // ~2, ~+1, ~-1: the directory stack
+	}
+	return false
+}
+
+// prepass notes, before a script's calls are judged, what later words
+// depend on: the functions it defines (a call fed standard input feeds
+// their bodies), the directory changes (after which $PWD is computed),
+// and the files its redirections write (a program run from one of them
+// is one the line made).
+func (a *analyzer) prepass(f *syntax.File) {
+	if a.funcs == nil {
+		a.funcs = map[string][]*syntax.Stmt{}
+		a.lineWritten = map[string]bool{}
+	}
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.FuncDecl:
+			if n.Name != nil && n.Body != nil {
+				a.funcs[n.Name.Value] = append(a.funcs[n.Name.Value], n.Body)
+			}
+		case *syntax.Redirect:
+			switch n.Op {
+			case syntax.RdrOut, syntax.AppOut, syntax.RdrClob, syntax.RdrAll, syntax.AppAll, syntax.RdrInOut:
+				if t := a.word(n.Word); !t.dyn && t.s != "" {
+					a.lineWritten[a.resolve(t.s)] = true
+				}
+			}
+		case *syntax.CallExpr:
+			if len(n.Args) > 0 {
+				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
+					a.computed("PWD")
+				}
+			}
+		}
+		return true
+	})
+}
+
+// fedFunction judges the body of a function the line defines, called with
+// its standard input fed (f <<< …, … | f): the shell, interpreter or init
+// inside reads that input.
+func (a *analyzer) fedFunction(name string, c call) {
+	bodies := a.funcs[name]
+	if len(bodies) == 0 || c.depth >= maxDepth || a.fedFuncs[name] {
+		return
+	}
+	if a.fedFuncs == nil {
+		a.fedFuncs = map[string]bool{}
+	}
+	a.fedFuncs[name] = true
+	defer delete(a.fedFuncs, name)
+	defer func(old call) { a.outer = old }(a.outer)
+	a.outer = call{chdir: c.chdir, each: c.each, fed: true, assigns: c.assigns}
+	for _, body := range bodies { // defined more than once: each may be the one called
+		syntax.Walk(body, func(n syntax.Node) bool {
+			if ce, ok := n.(*syntax.CallExpr); ok {
+				a.callExpr(ce, c.depth+1)
+			}
+			return true
+		})
+	}
+}
+
+// lineMade refuses running a program from a path the line itself writes
+// (cat < terraform > tf; chmod +x tf; ./tf destroy): the hook cannot know
+// what it is.
+func (a *analyzer) lineMade(cmd tok, argv []tok) bool {
+	if cmd.dyn || !strings.Contains(cmd.s, "/") || !a.lineWritten[a.resolve(cmd.s)] {
+		return false
+	}
+	a.refuse("`%s` runs %s, a file this command line writes: the hook cannot tell what program it is", truncateTok(argv), cmd.s)
+	return true
+}
+
+// HistoryDesignator returns the first history expansion in command that an
+// interactive bash would rewrite before running it (`!!`, `!#:1-3`, `!:2`,
+// `!n`, `!-n`, `!str`, `^old^new` at the start of a line), or "". Single
+// quotes and a backslash stop it; so do `! `, `!=`, `!(`, `$!`, `${!` and
+// `[!`, which bash leaves alone. A hook for an agent whose shell may be
+// interactive refuses any command holding one: the shell would run words
+// the hook never read.
+func HistoryDesignator(command string) string {
+	single, double := false, false
+	lineStart := true
+	for i := 0; i < len(command); i++ {
+		ch := command[i]
+		if lineStart && !single && (ch == ' ' || ch == '\t') {
+			continue
+		}
+		if lineStart && !single && ch == '^' {
+			return lineOf(command, i)
+		}
+		lineStart = ch == '\n'
+		switch {
+		case single:
+			if ch == '\'' {
+				single = false
+			}
+		case ch == '\\':
+			i++
+		case ch == '\'' && !double:
+			single = true
+		case ch == '"':
+			double = !double
+		case ch == '!':
+			if i+1 >= len(command) {
+				continue
+			}
+			next := command[i+1]
+			if strings.IndexByte(" \t\n=(", next) >= 0 || double && next == '"' {
+				continue
+			}
+			if i > 0 && (command[i-1] == '$' || command[i-1] == '[') || i > 1 && command[i-2:i] == "${" {
+				continue
+			}
+			return lineOf(command, i)
+		}
+	}
+	return ""
+}
+
+// lineOf is a short excerpt of command from i.
+func lineOf(command string, i int) string {
+	s := command[i:]
+	if j := strings.IndexByte(s, '\n'); j >= 0 {
+		s = s[:j]
+	}
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return s
+}

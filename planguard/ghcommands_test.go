@@ -1,0 +1,63 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestEmptyPolicyPin: --policy-sha256 given empty (an unset CI variable)
+// is an error, exit 2, in every command that takes it; leaving it out is
+// no pin.
+func TestEmptyPolicyPin(t *testing.T) {
+	for name, args := range map[string][]string{
+		"check":                {"check", "--policy", qsPolicy, "--policy-sha256", "", qsPlan},
+		"check, flag last":     {"check", "--policy", qsPolicy, qsPlan, "--policy-sha256="},
+		"check, white space":   {"check", "--policy", qsPolicy, "--policy-sha256", "  ", qsPlan},
+		"apply":                {"apply", "--policy", qsPolicy, "--policy-sha256", "", "tfplan"},
+		"apply, attested":      {"apply", "--attestation", "a.att", "--attestation-signers", "s", "--policy-sha256", "", "tfplan"},
+		"verify-plan-approval": {"verify-plan-approval", "--plan", "tfplan", "--policy", qsPolicy, "--policy-sha256", "", "--approval", "a.json"},
+		"verify-attestation":   {"verify-attestation", "--attestation", "a.att", "--attestation-signers", "s", "--policy-sha256", "", "tfplan"},
+	} {
+		code, out, errs := runCLI(t, "", nil, args...)
+		if code != exitError || !strings.Contains(errs, "--policy-sha256 is empty: the pin is empty") || !strings.Contains(errs, "set the variable") {
+			t.Errorf("%s: exit %d, want 2 with the empty pin named\n%s%s", name, code, out, errs)
+		}
+	}
+	if code, out, errs := runCLI(t, "", nil, "check", "--policy", qsPolicy, "--now", "2026-11-25T12:00:00Z", qsPlan); code != exitBlock {
+		t.Errorf("no --policy-sha256: exit %d, want 1 (no pin)\n%s%s", code, out, errs)
+	}
+}
+
+// TestCheckTextOnGitHub: on GitHub Actions the text report, which quotes
+// the plan, is printed with workflow commands off, under a fresh random
+// token each run; elsewhere, and for other formats, nothing is added.
+func TestCheckTextOnGitHub(t *testing.T) {
+	gh := map[string]string{"GITHUB_ACTIONS": "true"}
+	args := []string{"check", "--policy", qsPolicy, "--now", "2026-11-25T12:00:00Z", qsPlan}
+	code, out, errs := runCLI(t, "", gh, args...)
+	if code != exitBlock {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	re := regexp.MustCompile(`(?m)^::stop-commands::(planguard-[0-9a-f]{32})$`)
+	m := re.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no ::stop-commands:: with a random token:\n%s", out)
+	}
+	start, end := strings.Index(out, m[0]), strings.LastIndex(out, "\n::"+m[1]+"::\n")
+	if end < start || !strings.Contains(out[start:end], "BLOCKED: 2 of 2") || strings.TrimSpace(out[end:]) != "::"+m[1]+"::" {
+		t.Errorf("the report is not wholly inside the block:\n%s", out)
+	}
+	_, again, _ := runCLI(t, "", gh, args...)
+	if m2 := re.FindStringSubmatch(again); m2 == nil || m2[1] == m[1] {
+		t.Errorf("the token is not fresh: %q then %q", m[1], m2)
+	}
+	for _, env := range []map[string]string{nil, {"GITHUB_ACTIONS": "false"}} {
+		if _, out, _ := runCLI(t, "", env, args...); strings.Contains(out, "::") {
+			t.Errorf("outside GitHub Actions (%v) the report has workflow markers:\n%s", env, out)
+		}
+	}
+	if _, out, _ := runCLI(t, "", gh, "check", "--policy", qsPolicy, "--format", "json", qsPlan); strings.Contains(out, "stop-commands") {
+		t.Errorf("the JSON report has workflow markers:\n%s", out)
+	}
+}

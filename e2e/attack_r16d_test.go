@@ -114,6 +114,25 @@ func (r *r16dLab) pgRun(w *world, args ...string) (int, string) {
 	return w.run(filepath.Join(binDir, "planguard"), args...)
 }
 
+// hostWritersPolicy is the lab's policy with both test providers listed in
+// host_writers: their objects are files on the machine that applies, as
+// hashicorp/local's are (which host_writers lists by default).
+func (r *r16dLab) hostWritersPolicy(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(r.root, "policy", "hostwriters.hcl")
+	writeFile(t, p, readFile(t, r.policy)+fmt.Sprintf("host_writers = [%q, %q]\n", testbin.TestObjSource, r16dSecond))
+	return p
+}
+
+// blockedFor fails t unless the check exited code and its output says
+// want.
+func blockedFor(t *testing.T, code int, out string, wantCode int, want string) {
+	t.Helper()
+	if code != wantCode || !strings.Contains(out, want) {
+		t.Errorf("planguard check exited %d, want %d with %q in its output:\n%s", code, wantCode, want, out)
+	}
+}
+
 func attackR16d(t *testing.T, tf string) {
 	toolVersion(t, tf)
 	testObjBins(t)
@@ -162,9 +181,14 @@ resource "planguardtest_object" "z" {
 		a := r.dir("dropper", src)
 		a.must(0, tf, "init", "-input=false", "-no-color")
 		a.plan()
-		code, out := r.pgRun(a, "check", "--policy="+r.policy, "tfplan")
+		// The test provider's objects are files on the applying machine:
+		// the policy lists it in host_writers (as hashicorp/local is by
+		// default), and a write whose path is known only at apply blocks.
+		pol := r.hostWritersPolicy(t)
+		code, out := r.pgRun(a, "check", "--policy="+pol, "tfplan")
 		t.Logf("planguard check: exit %d\n%s", code, out)
-		acode, aout := r.pgRun(a, "apply", "--policy="+r.policy, "tfplan")
+		blockedFor(t, code, out, 1, "planguardtest_object.drop (example.com/planguard/testobj) writes a file on the machine that applies the plan")
+		acode, aout := r.pgRun(a, "apply", "--policy="+pol, "tfplan")
 		t.Logf("planguard apply: exit %d\n%s", acode, aout)
 		mirrored := filepath.Join(r.mirror, filepath.FromSlash(r16dSecond), "0.1.0", testbin.Platform(), "terraform-provider-testobj2_v0.1.0")
 		if b, err := os.ReadFile(mirrored); err == nil && strings.HasPrefix(string(b), "#!") {
@@ -198,9 +222,13 @@ resource "planguardtest_object" "clobber" {
 		a := r.dir("clobber", src)
 		a.must(0, tf, "init", "-input=false", "-no-color")
 		a.plan()
-		code, out := r.pgRun(a, "check", "--policy="+r.policy, "tfplan")
+		// ids cannot see an id unknown at plan; host_writers is the line
+		// for objects that are files on the applying machine.
+		pol := r.hostWritersPolicy(t)
+		code, out := r.pgRun(a, "check", "--policy="+pol, "tfplan")
 		t.Logf("planguard check: exit %d\n%s", code, out)
-		acode, aout := r.pgRun(a, "apply", "--policy="+r.policy, "tfplan")
+		blockedFor(t, code, out, 1, "planguardtest_object.clobber (example.com/planguard/testobj) writes a file on the machine that applies the plan")
+		acode, aout := r.pgRun(a, "apply", "--policy="+pol, "tfplan")
 		t.Logf("planguard apply: exit %d\n%s", acode, aout)
 		if got := readFile(t, r.prodObj); got != "customer data" {
 			t.Errorf("the protected object was overwritten through a create the gate allowed (check exit %d, apply exit %d): content now %q", code, acode, got)
@@ -229,8 +257,10 @@ resource "planguardtest_object" "notes" {
 		a := r.dir("leak", src)
 		a.must(0, tf, "init", "-input=false", "-no-color")
 		a.plan()
+		// The lab's own policy (no host_writers): the file read blocks.
 		code, out := r.pgRun(a, "check", "--policy="+r.policy, "tfplan")
 		t.Logf("planguard check: exit %d\n%s", code, out)
+		blockedFor(t, code, out, 1, "planguardtest_object.notes calls file at main.tf:")
 		// The apply job holds a credential the plan job has not.
 		a.env = append(a.env, "APPLY_ROLE_SECRET=r16d-apply-only-credential")
 		acode, aout := r.pgRun(a, "apply", "--policy="+r.policy, "tfplan")
@@ -303,9 +333,12 @@ resource "planguardtest_object" "z" {
 		a := r.dir("ephemeral", src)
 		a.must(0, tf, "init", "-input=false", "-no-color")
 		a.plan()
-		if code, acode, ran := applyRan(t, r, a, pol, marker); ran {
+		code, acode, ran := applyRan(t, r, a, pol, marker)
+		if ran {
 			t.Errorf("the ephemeral resource's program ran in the apply with the apply's credential (check exit %d, apply exit %d)", code, acode)
 		}
+		_, out := r.pgRun(a, "check", "--policy="+pol, "tfplan")
+		blockedFor(t, code, out, 1, "allow_apply_reads = [\"ephemeral.planguardtest_program.token\"]")
 	})
 
 	t.Run("a program provider's function runs its program in the apply", func(t *testing.T) {
@@ -329,9 +362,12 @@ resource "planguardtest_object" "z" {
 		a := r.dir("function", src)
 		a.must(0, tf, "init", "-input=false", "-no-color")
 		a.plan()
-		if code, acode, ran := applyRan(t, r, a, pol, marker); ran {
+		code, acode, ran := applyRan(t, r, a, pol, marker)
+		if ran {
 			t.Errorf("the provider function's program ran in the apply with the apply's credential (check exit %d, apply exit %d)", code, acode)
 		}
+		_, out := r.pgRun(a, "check", "--policy="+pol, "tfplan")
+		blockedFor(t, code, out, 1, "allow_provider_functions = [\"planguardtest_object.f\"]")
 	})
 
 	t.Run("two modules of the snapshot share the root's directory: the configuration is chosen at random", func(t *testing.T) {
@@ -366,6 +402,7 @@ resource "planguardtest_object" "z" {
 		}
 		t.Logf("planguard check: exit %d\n%s", code, out)
 		if code != 0 {
+			blockedFor(t, code, out, 2, `tfconfig/modules.json gives the root module and module "zz" one directory (.) but the snapshot holds different files for them`)
 			return // refused: what Terraform makes of the snapshot no longer matters
 		}
 		seen := map[string]int{}

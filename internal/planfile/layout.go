@@ -238,12 +238,20 @@ func (l *Layout) checkShared() error {
 		}
 		for i := 1; i < len(keys); i++ {
 			if len(sums[i]) != len(sums[0]) || !sameSums(sums[0], sums[i]) {
-				return fmt.Errorf("%w: tfconfig/modules.json gives modules %q and %q one directory (%s) but the snapshot holds different files for them: Terraform would load either at random (it never writes such a plan; the plan file was edited): plan again with `terraform plan -out`",
-					ErrMalformed, keys[0], keys[i], l.shownDir(dir))
+				return fmt.Errorf("%w: tfconfig/modules.json gives %s and %s one directory (%s) but the snapshot holds different files for them: Terraform would load either at random (it never writes such a plan; the plan file was edited): plan again with `terraform plan -out`",
+					ErrMalformed, moduleName(keys[0]), moduleName(keys[i]), l.shownDir(dir))
 			}
 		}
 	}
 	return nil
+}
+
+// moduleName names a module key in messages.
+func moduleName(key string) string {
+	if key == "" {
+		return "the root module"
+	}
+	return "module " + strconv.Quote(key)
 }
 
 func sameSums(a, b map[string][32]byte) bool {

@@ -40,8 +40,8 @@ func roomParentModules(t *testing.T, tf string) {
 	writeFile(t, policy, "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"module.a.terraform_data.s\"]\n}\n")
 	for dir, src := range map[string]string{
 		filepath.Join(root, "infra", "shared"): "variable \"n\" {\n  type = string\n}\nresource \"terraform_data\" \"s\" {\n  input = var.n\n}\nmodule \"deep\" {\n  source = \"../../modules/x\"\n  n      = var.n\n}\noutput \"n\" {\n  value = module.deep.n\n}\n",
-		filepath.Join(root, "modules", "x"):     "variable \"n\" {\n  type = string\n}\nresource \"terraform_data\" \"x\" {\n  input = \"deep ${var.n}\"\n}\noutput \"n\" {\n  value = terraform_data.x.output\n}\n",
-		filepath.Join(w.dir, "local"):           "resource \"terraform_data\" \"l\" {\n  input = \"local\"\n}\n",
+		filepath.Join(root, "modules", "x"):    "variable \"n\" {\n  type = string\n}\nresource \"terraform_data\" \"x\" {\n  input = \"deep ${var.n}\"\n}\noutput \"n\" {\n  value = terraform_data.x.output\n}\n",
+		filepath.Join(w.dir, "local"):          "resource \"terraform_data\" \"l\" {\n  input = \"local\"\n}\n",
 	} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)

@@ -61,4 +61,3 @@ func matchAny(globs []glob, s string) bool {
 	}
 	return false
 }
-

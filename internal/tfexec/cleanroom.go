@@ -34,6 +34,15 @@ type Room struct {
 	packages map[string]string
 }
 
+// Top is the room's own directory: Dir, or the directory Dir lies in
+// when local modules above the root are placed above it.
+func (r *Room) Top() string {
+	if r.top == "" {
+		return r.Dir
+	}
+	return r.top
+}
+
 // Cleanup removes the room.
 func (r *Room) Cleanup() {
 	if r != nil && r.top != "" {

@@ -103,7 +103,7 @@ func readsHostFiles(in Input, c plan.ConfigCode) bool {
 
 func fileReadProblem(pc plan.ConfigCode, where string) string {
 	if len(pc.References) == 0 {
-		return fmt.Sprintf("provider configuration %s calls %s at %s: a provider block is evaluated again when the provider is configured during the apply, so this reads a file of the apply's host (with the apply's credentials around: /proc/self/environ is terraform's own environment) and hands it to the provider; give the provider that value another way (a variable set by the apply job), or, if reading it there is intended, list the block in the policy: allow_apply_file_reads = [%s]",
+		return fmt.Sprintf("provider configuration %s calls %s at %s: a provider block is evaluated again when the provider is configured during the apply, and its path is not a file of the configuration, so this reads a file of the apply's host (with the apply's credentials around: /proc/self/environ is terraform's own environment) and hands it to the provider; read a file of the configuration (a relative path, or path.module/...), give the provider that value another way, or, if reading it there is intended, list the block in the policy: allow_apply_file_reads = [%s]",
 			pc.Address, pc.Function, where, hclString(pc.Address))
 	}
 	return fmt.Sprintf("%s calls %s at %s with an argument that may be unknown until the apply (%s): Terraform then evaluates it only during the apply, reading a file of the apply's host (/proc/self/environ is terraform's own environment, with the apply's credentials) into the state, which whoever plans can read; make its arguments known at plan (literals, path.module, variables), or, if reading during the apply is intended, list the block in the policy: allow_apply_file_reads = [%s]",

@@ -8,8 +8,9 @@ package plan
 //     at plan: Terraform evaluates them only in the apply, where the
 //     host's files are the apply job's (/proc/self/environ is terraform's
 //     own environment, with the apply's credentials), and writes what
-//     they read into the state; and every such call in a provider block,
-//     which is evaluated again when the provider is configured at apply;
+//     they read into the state; and every such call in a provider block
+//     (evaluated again when the provider is configured at apply) that
+//     reads other than a file of the configuration;
 //   - ephemeral blocks (Terraform 1.10+): opened in every plan and apply
 //     that needs them, in no resource_changes;
 //   - calls of provider-defined functions (provider::NAME::FUNCTION),
@@ -453,7 +454,7 @@ func (w *callWalker) call(n *hclsyntax.FunctionCallExpr) {
 		}
 		c.Kind = CodeProviderFunction
 		c.Provider, c.Implied = w.s.resolve(w.ctx.mod, parts[1])
-	case isFileFunction(name) && (len(refs) > 0 || w.ctx.inProvider):
+	case isFileFunction(name) && (len(refs) > 0 || w.ctx.inProvider && !localPathArg(n)):
 		c.Kind = CodeFileRead
 	case strings.Contains(name, "::"):
 		c.Kind, c.Unreadable = CodeUnreadable, fmt.Sprintf("the function %q is of a namespace planguard does not know", n.Name)
@@ -461,6 +462,55 @@ func (w *callWalker) call(n *hclsyntax.FunctionCallExpr) {
 		return
 	}
 	w.s.out = append(w.s.out, c)
+}
+
+// localPathArg reports whether the first argument of a file function (the
+// path) is a file of the configuration: a relative path without "..",
+// written as a literal or after path.module or path.root. In a provider
+// block such a read is the configuration's own file (a file the room does
+// not hold fails the apply); anything else reads the apply machine's.
+func localPathArg(n *hclsyntax.FunctionCallExpr) bool {
+	if len(n.Args) == 0 {
+		return false
+	}
+	e := n.Args[0]
+	if w, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
+		e = w.Wrapped
+	}
+	var parts []hclsyntax.Expression
+	switch t := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		parts = []hclsyntax.Expression{t}
+	case *hclsyntax.TemplateExpr:
+		parts = t.Parts
+	default:
+		return false
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if st, ok := p.(*hclsyntax.ScopeTraversalExpr); ok && i == 0 {
+			if r := renderTraversal(st.Traversal); r == "path.module" || r == "path.root" {
+				b.WriteString(".")
+				continue
+			}
+			return false
+		}
+		lit, ok := p.(*hclsyntax.LiteralValueExpr)
+		if !ok || !lit.Val.IsKnown() || lit.Val.IsNull() || lit.Val.Type() != cty.String {
+			return false
+		}
+		b.WriteString(lit.Val.AsString())
+	}
+	s := b.String()
+	if s == "" || strings.HasPrefix(s, "/") || strings.HasPrefix(s, "~") || strings.ContainsAny(s, "\\\x00") {
+		return false
+	}
+	for _, seg := range strings.Split(s, "/") {
+		if seg == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 func dedupe(list []string) []string {

@@ -74,6 +74,10 @@ resource "x_object" "eachknown" {
 provider "aws" {
   alias = "west"
   token = file("~/.aws/token")
+  a     = file("policy/allowed_signers")
+  b     = file("${path.module}/ca.pem")
+  c     = file("${path.module}/../x")
+  d     = file(var.f)
 }
 ephemeral "late_program" "p" {
   provider = late.two
@@ -130,10 +134,12 @@ resource "x_object" "m" {
 		{CodeProviderFunction, "x_object.a", "main.tf:15", "provider::external::thing", "registry.opentofu.org/hashicorp/external", ""},
 		{CodeFileRead, "x_object.each", "main.tf:19", "file", "", "each.value (x_object.b.id)"},
 		{CodeFileRead, "provider.aws.west", "main.tf:28", "file", "", ""},
-		{CodeEphemeral, "ephemeral.late_program.p", "main.tf:30", "", "example.com/x/late", ""},
-		{CodeEphemeral, "ephemeral.external_x.q", "main.tf:34", "", "registry.opentofu.org/hashicorp/external", ""},
-		{CodeFileRead, "local.l", "main.tf:42", "fileset", "", "x_object.a.pattern"},
-		{CodeFileRead, "x_object.dyn", "main.tf:48", "file", "", "x_object.a.list"},
+		{CodeFileRead, "provider.aws.west", "main.tf:31", "file", "", ""},
+		{CodeFileRead, "provider.aws.west", "main.tf:32", "file", "", ""},
+		{CodeEphemeral, "ephemeral.late_program.p", "main.tf:34", "", "example.com/x/late", ""},
+		{CodeEphemeral, "ephemeral.external_x.q", "main.tf:38", "", "registry.opentofu.org/hashicorp/external", ""},
+		{CodeFileRead, "local.l", "main.tf:46", "fileset", "", "x_object.a.pattern"},
+		{CodeFileRead, "x_object.dyn", "main.tf:52", "file", "", "x_object.a.list"},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("got\n%s\nwant\n%s", dump(rows), dump(want))

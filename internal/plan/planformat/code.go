@@ -9,8 +9,9 @@ package planformat
 const (
 	// CodeFileRead is a call of a function that reads files on the host
 	// that evaluates it (file, templatefile, fileset, …) whose arguments
-	// may be unknown at plan, so that it reads during the apply; or any
-	// such call in a provider block (evaluated again at apply).
+	// may be unknown at plan, so that it reads during the apply; or such
+	// a call in a provider block (evaluated again at apply) whose path is
+	// not a file of the configuration.
 	CodeFileRead = "file_read"
 	// CodeEphemeral is an ephemeral block: Terraform opens it in every
 	// plan and apply that needs it; it is in no resource_changes.

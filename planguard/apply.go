@@ -252,6 +252,14 @@ TF_CLI_ARGS_apply words outside that list.`,
 	}
 	err = tfexec.Apply(ctx, tfexec.ApplyOptions{Bin: bin, Args: cmdArgs, Dir: room.Dir, Env: room.Env, Stdout: tfOut, Stderr: tfErr, ExtraFiles: files})
 	resume()
+	// Whatever the apply's outcome: were the provider binaries it started
+	// the ones the room was built with?
+	if verr := room.VerifyProviders(); verr != nil {
+		if err != nil {
+			return exitError, fmt.Errorf("%w (and the apply failed: %w)", verr, err)
+		}
+		return exitError, verr
+	}
 	var ee *exec.ExitError
 	var ie *tfexec.InterruptedError
 	switch {

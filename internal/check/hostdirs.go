@@ -31,7 +31,7 @@ func hostDirs(getenv func(string) string, pol *policy.Policy, src PlanSource, ro
 		out = append(out, gate.HostDir{Path: filepath.ToSlash(filepath.Clean(dir)), Why: why})
 	}
 	if room != nil {
-		add(room.Dir, "the directory planguard builds for the apply: Terraform's working directory, with the provider binaries it launches")
+		add(room.Top(), "the directory planguard builds for the apply: Terraform's working directory, with the provider binaries it launches")
 	}
 	if wd, err := os.Getwd(); err == nil {
 		add(wd, "the working directory planguard runs in")

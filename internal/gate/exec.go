@@ -100,8 +100,9 @@ func lastSetting(setting string) string {
 }
 
 // BlockedByProviderCode reports whether the report blocks because of a
-// provider command, a data source read during the apply, or a
-// terraform_remote_state data source.
+// provider command, a data source read during the apply, a
+// terraform_remote_state data source, or code of the configuration
+// snapshot (ConfigCode).
 func (r *Report) BlockedByProviderCode() bool {
 	if r.BlockedByRemoteState() {
 		return true
@@ -113,6 +114,11 @@ func (r *Report) BlockedByProviderCode() bool {
 	}
 	for _, a := range r.ApplyReads {
 		if !a.Allowed {
+			return true
+		}
+	}
+	for _, c := range r.ConfigCode {
+		if !c.Allowed {
 			return true
 		}
 	}

@@ -126,6 +126,12 @@ type Report struct {
 	// ApplyReads are the data sources read during the apply whose
 	// provider runs programs, each blocked unless allow_apply_reads lists it.
 	ApplyReads []ApplyRead `json:"apply_reads,omitempty"`
+	// ConfigCode is what the saved plan's configuration snapshot shows of
+	// code the apply runs (see applycode.go): file reads that may happen
+	// only during the apply, ephemeral resources of providers that run
+	// programs, and provider function calls (listed; those of providers
+	// that run programs judged).
+	ConfigCode []ConfigCode `json:"configuration_code,omitempty"`
 	// RemoteStates are the configuration's terraform_remote_state data
 	// sources, each blocked unless a remote_state block of the policy
 	// allows it exactly (see remotestate.go).
@@ -342,6 +348,7 @@ func Decide(in Input) (*Report, error) {
 	}
 	judgeActions(in, r, byTarget, used)
 	judgeProviderCode(in, r)
+	judgeConfigCode(in, r)
 	if err := judgeRemoteStates(in, r); err != nil {
 		return nil, fmt.Errorf("gate: %w", err)
 	}

@@ -59,6 +59,8 @@ type (
 	ApplyTimeProvider = planformat.ApplyTimeProvider
 	// ActionInvocation is one action the plan invokes.
 	ActionInvocation = planformat.ActionInvocation
+	// ConfigCode is code of the configuration snapshot the apply runs.
+	ConfigCode = planformat.ConfigCode
 )
 
 // The kinds of resource change (see planformat.Classify).
@@ -80,6 +82,14 @@ const (
 	TypeRemovedBlock  = planformat.TypeRemovedBlock
 	TriggerInvoke     = planformat.TriggerInvoke
 	TriggerLifecycle  = planformat.TriggerLifecycle
+)
+
+// Kinds of ConfigCode.
+const (
+	CodeFileRead         = planformat.CodeFileRead
+	CodeEphemeral        = planformat.CodeEphemeral
+	CodeProviderFunction = planformat.CodeProviderFunction
+	CodeUnreadable       = planformat.CodeUnreadable
 )
 
 // Errors that Decode and Read wrap, for errors.Is (see planformat; and

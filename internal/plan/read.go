@@ -190,6 +190,9 @@ func readSaved(path string, opts Options, log hclog.Logger) (*Plan, error) {
 	// And the dynamic blocks of provider configurations, which may run a
 	// command that the JSON does not show.
 	addSnapshotProviderCommands(p, pinned.Path)
+	// And the code the apply runs that the JSON does not show: file reads
+	// unknown at plan, ephemeral resources, provider functions.
+	addSnapshotCode(p, pinned.Path)
 	return p, nil
 }
 

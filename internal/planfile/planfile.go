@@ -190,6 +190,11 @@ func ReadFrom(r io.ReaderAt, size int64) (*File, error) {
 	if err := checkSnapshotNesting(zr.File); err != nil {
 		return nil, err
 	}
+	// The configuration snapshot's layout: which files each module has,
+	// and where (readLayout), judged before any tool reads it.
+	if _, err := readLayout(zr.File); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

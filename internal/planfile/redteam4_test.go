@@ -33,7 +33,7 @@ func TestExtractConfigOnlyConfiguration(t *testing.T) {
 				t.Fatal(err)
 			}
 			dir := t.TempDir()
-			err := ExtractConfig(p, dir)
+			_, err := ExtractConfig(p, dir)
 			if _, serr := os.Stat(filepath.Join(dir, name)); serr == nil || err == nil || !errors.Is(err, ErrMalformed) {
 				t.Errorf("a snapshot file %q, which Terraform never writes, was extracted into the room (error %v): a relative shared_config_files or config_path in the plan's configuration runs its command at apply", name, err)
 			}

@@ -36,94 +36,59 @@ const (
 )
 
 // ExtractConfig writes the configuration snapshot of the saved plan at
-// planPath into dir (an empty directory the caller owns): each module's
-// files into the directory the manifest records for it (relative to dir),
-// and the manifest as .terraform/modules/modules.json, so that `terraform
-// init -get=false` finds every module without fetching any. It writes
-// regular files only, never over another, and refuses a module directory
-// or file path that leaves dir, an absolute one, and one that would land in
-// .terraform (other than a module installed under .terraform/modules) or
-// terraform.d (an implied provider mirror): the snapshot comes from the
-// change's author.
-func ExtractConfig(planPath, dir string) error {
+// planPath into top (an empty directory the caller owns) and returns the
+// root module's directory, where Terraform is to run: each module's files
+// into the directory the manifest records for it, and the manifest as the
+// root's .terraform/modules/modules.json, so that `terraform init
+// -get=false` finds every module without fetching any. The root lies
+// Layout.Depth directories below top, so that a local module above it
+// ("../shared") is written inside top. It writes regular files only,
+// never over another (a directory that several modules share is written
+// once: ReadLayout has checked that they hold the same files), and refuses
+// what ReadLayout refuses: the snapshot comes from the change's author.
+func ExtractConfig(planPath, top string) (string, error) {
 	zr, err := zip.OpenReader(planPath)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrNotSavedPlan, err)
+		return "", fmt.Errorf("%w: %w", ErrNotSavedPlan, err)
 	}
 	defer func() { _ = zr.Close() }()
-	if _, err := checkEntries(&zr.Reader); err != nil {
-		return err
-	}
-	var manifest []ManifestModule
-	for _, e := range zr.File {
-		if e.Name != configPrefix+"modules.json" {
-			continue
-		}
-		b, err := readEntry(e, maxSubRecord)
-		if err != nil {
-			return fmt.Errorf("%w: tfconfig/modules.json: %w", ErrMalformed, err)
-		}
-		if err := json.Unmarshal(b, &manifest); err != nil {
-			return fmt.Errorf("%w: tfconfig/modules.json: %w", ErrMalformed, err)
-		}
-	}
-	dirs := map[string]string{} // module key -> its directory, slash-separated
-	for _, m := range manifest {
-		if _, dup := dirs[m.Key]; dup {
-			return fmt.Errorf("%w: tfconfig/modules.json lists module %q twice", ErrMalformed, m.Key)
-		}
-		d := path.Clean(m.Dir)
-		if m.Key == "" && d != "." {
-			return fmt.Errorf("%w: tfconfig/modules.json: the root module's directory is %q, not \".\"", ErrMalformed, m.Dir)
-		}
-		if err := safeRel(d, true); err != nil {
-			return fmt.Errorf("%w: tfconfig/modules.json: module %q directory %q: %w", ErrMalformed, m.Key, m.Dir, err)
-		}
-		dirs[m.Key] = d
-	}
-	if _, ok := dirs[""]; !ok {
-		return fmt.Errorf("%w: tfconfig/modules.json does not list the root module", ErrMalformed)
+	l, err := layoutOf(zr)
+	if err != nil {
+		return "", err
 	}
 	var total uint64
-	for _, e := range zr.File {
-		rest, ok := strings.CutPrefix(e.Name, configPrefix+"m-")
-		if !ok {
+	written := map[string]bool{}
+	for _, m := range l.Manifest {
+		d := l.dirs[m.Key]
+		if written[d] {
 			continue
 		}
-		key, name, ok := strings.Cut(rest, "/")
-		d, known := dirs[key]
-		if !ok || !known {
-			return fmt.Errorf("%w: %s belongs to no module tfconfig/modules.json lists", ErrMalformed, e.Name)
+		written[d] = true
+		if err := os.MkdirAll(filepath.Join(top, filepath.FromSlash(d)), 0o700); err != nil {
+			return "", err
 		}
-		if e.Mode()&^0o777 != 0 {
-			return fmt.Errorf("%w: %s is not a regular file", ErrMalformed, e.Name)
-		}
-		target := path.Join(d, name)
-		if err := safeRel(target, false); err != nil {
-			return fmt.Errorf("%w: %s: %w", ErrMalformed, e.Name, err)
-		}
-		if !ConfigFileName(name) {
-			return fmt.Errorf("%w: %s is not a configuration file (Terraform and OpenTofu snapshot only %s files of a module's own directory, so the plan was not written by them); a file beside the configuration could be read at apply as a credential or kubeconfig file: plan again with `terraform plan -out`",
-				ErrMalformed, e.Name, strings.Join(configSuffixes, ", "))
-		}
-		if total += e.UncompressedSize64; total > maxSnapshotTotal {
-			return fmt.Errorf("%w: the configuration snapshot holds more than %d bytes", ErrMalformed, maxSnapshotTotal)
-		}
-		if err := writeEntry(e, filepath.Join(dir, filepath.FromSlash(target))); err != nil {
-			return fmt.Errorf("write %s: %w", e.Name, err)
+		for _, name := range l.Files(m.Key) {
+			e := l.files[m.Key][name]
+			if total += e.UncompressedSize64; total > maxSnapshotTotal {
+				return "", fmt.Errorf("%w: the configuration snapshot holds more than %d bytes", ErrMalformed, maxSnapshotTotal)
+			}
+			if err := writeEntry(e, filepath.Join(top, filepath.FromSlash(path.Join(d, name)))); err != nil {
+				return "", fmt.Errorf("write %s: %w", e.Name, err)
+			}
 		}
 	}
 	b, err := json.Marshal(struct {
 		Modules []ManifestModule `json:"Modules"`
-	}{manifest})
+	}{l.Manifest})
 	if err != nil {
-		return err
+		return "", err
 	}
-	mdir := filepath.Join(dir, ".terraform", "modules")
+	root := filepath.Join(top, filepath.FromSlash(l.Root))
+	mdir := filepath.Join(root, ".terraform", "modules")
 	if err := os.MkdirAll(mdir, 0o700); err != nil {
-		return err
+		return "", err
 	}
-	return os.WriteFile(filepath.Join(mdir, "modules.json"), b, 0o600)
+	return root, os.WriteFile(filepath.Join(mdir, "modules.json"), b, 0o600)
 }
 
 // configSuffixes are the endings of the files a configuration snapshot
@@ -149,15 +114,24 @@ func ConfigFileName(name string) bool {
 	return false
 }
 
-// safeRel refuses a slash-separated path that is not local (absolute,
-// "..", empty), or that reaches into .terraform or terraform.d; moduleDir
-// allows a module directory under .terraform/modules/.
-func safeRel(p string, moduleDir bool) error {
+// safeRel refuses a slash-separated path relative to the top of the
+// room that is not local (absolute, "..", empty, not clean), or that
+// reaches into .terraform, terraform.d or a lock file, except a module
+// installed under the root module's .terraform/modules/ (root is the root
+// module's directory).
+func safeRel(p, root string) error {
 	if p == "" || !filepath.IsLocal(filepath.FromSlash(p)) || strings.ContainsAny(p, "\\\x00") || path.Clean(p) != p {
 		return errors.New("not a relative path inside the configuration")
 	}
+	switch {
+	case root == ".":
+	case p == root:
+		p = "."
+	case strings.HasPrefix(p, root+"/"):
+		p = p[len(root)+1:]
+	}
 	segs := strings.Split(p, "/")
-	if segs[0] == ".terraform" && len(segs) > 2 && segs[1] == "modules" && (moduleDir || len(segs) > 3) && segs[2] != "modules.json" {
+	if segs[0] == ".terraform" && len(segs) > 2 && segs[1] == "modules" && segs[2] != "modules.json" {
 		segs = segs[3:]
 	}
 	for _, s := range segs {

@@ -17,7 +17,8 @@ import (
 
 var (
 	rootSchema = &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}, {Name: "lock_file"}, {Name: "program_providers"}, {Name: "allow_apply_reads"}, {Name: "host_writers"}},
+		Attributes: []hcl.AttributeSchema{{Name: "scope"}, {Name: "protect_imports"}, {Name: "providers"}, {Name: "lock_file"}, {Name: "program_providers"}, {Name: "allow_apply_reads"}, {Name: "host_writers"},
+			{Name: "allow_apply_file_reads"}, {Name: "allow_provider_functions"}},
 		Blocks: []hcl.BlockHeaderSchema{
 			{Type: "trust"},
 			{Type: "state"},
@@ -112,6 +113,7 @@ func decode(src []byte, filename string) (*Policy, hcl.Diagnostics) {
 	diags = append(diags, decodeLockFile(p, content)...)
 	diags = append(diags, decodeProvisioning(p, content)...)
 	diags = append(diags, decodeProviderExec(p, content)...)
+	diags = append(diags, decodeApplyCode(p, content)...)
 	diags = append(diags, decodeHostWrites(p, content)...)
 	diags = append(diags, decodeActions(p, content)...)
 	diags = append(diags, decodeRunner(p, content)...)

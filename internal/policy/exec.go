@@ -80,9 +80,10 @@ func decodeProviderExec(p *Policy, content *hcl.BodyContent) hcl.Diagnostics {
 		list, ranges, more := stringListAttr(a)
 		diags = append(diags, more...)
 		for i, s := range list {
-			if !strings.HasPrefix(s, "data.") && !(strings.HasPrefix(s, "module.") && strings.Contains(s, ".data.")) {
+			if !strings.HasPrefix(s, "data.") && !(strings.HasPrefix(s, "module.") && strings.Contains(s, ".data.")) &&
+				!strings.HasPrefix(s, "ephemeral.") && !(strings.HasPrefix(s, "module.") && strings.Contains(s, ".ephemeral.")) {
 				diags = append(diags, errorAt(ranges[i], "Invalid data source address",
-					fmt.Sprintf("allow_apply_reads[%d] %q: want a data source instance address as the plan prints it (e.g. \"data.external.lookup\", \"module.ops.data.external.token[0]\"), with '*' and '?' as wildcards.", i, s)))
+					fmt.Sprintf("allow_apply_reads[%d] %q: want a data source instance address as the plan prints it (e.g. \"data.external.lookup\", \"module.ops.data.external.token[0]\"), or an ephemeral block's address (e.g. \"ephemeral.external.token\", \"module.ops.ephemeral.vault_secret.db\"), with '*' and '?' as wildcards.", i, s)))
 				continue
 			}
 			p.applyReads = append(p.applyReads, compileGlob(s))

@@ -80,6 +80,14 @@ type Policy struct {
 	// address globs that may be read during the apply although their
 	// provider runs programs; nil when unset.
 	AllowApplyReads []string
+	// AllowApplyFileReads is the allow_apply_file_reads attribute:
+	// configuration address globs of blocks whose file-reading function
+	// calls may read during the apply (see applycode.go); nil when unset.
+	AllowApplyFileReads []string
+	// AllowProviderFunctions is the allow_provider_functions attribute:
+	// configuration address globs of blocks that may call functions of
+	// providers that run programs; nil when unset.
+	AllowProviderFunctions []string
 	// HostWriters is the host_writers attribute: provider source globs
 	// whose resources and data sources write files on the machine that
 	// applies the plan, besides DefaultHostWriters; nil when unset.
@@ -118,6 +126,9 @@ type Policy struct {
 	// programProviders: DefaultProgramProviders and ProgramProviders;
 	// applyReads: AllowApplyReads, compiled.
 	programProviders, applyReads []glob
+	// fileReads, providerFunctions: AllowApplyFileReads and
+	// AllowProviderFunctions, compiled.
+	fileReads, providerFunctions []glob
 	// hostWriters: DefaultHostWriters and HostWriters, compiled.
 	hostWriters []glob
 }

@@ -172,6 +172,7 @@ func forHumans(r *gate.Report) *gate.Report {
 		}
 	}
 	h.HostWrites, h.ApplyTimeProviders = hostWritesForHumans(r)
+	h.ConfigCode = configCodeForHumans(r)
 	h.Invocations = make([]gate.Invocation, len(r.Invocations))
 	for i, iv := range r.Invocations {
 		iv.Address = printable(iv.Address)

@@ -52,7 +52,8 @@ func providerCodeSummary(r *gate.Report) []string {
 		}
 	}
 	count(n, len(r.RemoteStates), "remote state read(s)", "remote_state")
-	return append(parts, hostWritesSummary(r)...)
+	parts = append(parts, hostWritesSummary(r)...)
+	return append(parts, configCodeSummary(r)...)
 }
 
 // remoteStateText names a terraform_remote_state data source and what it
@@ -114,6 +115,7 @@ func (t textRenderer) providerCode(bw io.Writer, r *gate.Report) {
 		}
 	}
 	t.hostWrites(bw, r)
+	t.configCode(bw, r)
 }
 
 func (t textRenderer) remoteStates(bw io.Writer, r *gate.Report) {
@@ -177,6 +179,7 @@ func (m markdownRenderer) providerCode(bw io.Writer, r *gate.Report) {
 		fmt.Fprintln(bw)
 	}
 	m.hostWrites(bw, r)
+	m.configCode(bw, r)
 }
 
 func (g githubRenderer) providerCode(bw io.Writer, r *gate.Report) {
@@ -205,6 +208,7 @@ func (g githubRenderer) providerCode(bw io.Writer, r *gate.Report) {
 		fmt.Fprintf(bw, "::error title=%s::%s\n", ghProperty(title+" (blocked)"), ghData(s.Problem))
 	}
 	g.hostWrites(bw, r)
+	g.configCode(bw, r)
 }
 
 // junitProviderCode: each provider command and apply-time read is a case,
@@ -232,7 +236,8 @@ func junitProviderCode(r *gate.Report) []junitCase {
 		}
 		cases = append(cases, tc)
 	}
-	return append(cases, junitHostWrites(r)...)
+	cases = append(cases, junitHostWrites(r)...)
+	return append(cases, junitConfigCode(r)...)
 }
 
 // sarifProviderCodeRules are the rules of provider commands and apply-time
@@ -275,7 +280,8 @@ func (s sarifRenderer) providerCode(r *gate.Report) []sarifResult {
 		res.PartialFingerprints = fingerprint(res.RuleID, rs.Address)
 		out = append(out, res)
 	}
-	return append(out, s.hostWrites(r)...)
+	out = append(out, s.hostWrites(r)...)
+	return append(out, s.configCode(r)...)
 }
 
 // hasProviderCode reports whether the report has a provider command or an

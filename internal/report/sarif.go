@@ -122,6 +122,9 @@ func (s sarifRenderer) Render(w io.Writer, r *gate.Report) error {
 	if hasHostWrites(r) {
 		run.Tool.Driver.Rules = append(slices.Clip(run.Tool.Driver.Rules), sarifHostWriteRules...)
 	}
+	if len(r.ConfigCode) > 0 {
+		run.Tool.Driver.Rules = append(slices.Clip(run.Tool.Driver.Rules), sarifConfigCodeRules...)
+	}
 	return writeSARIF(w, run)
 }
 

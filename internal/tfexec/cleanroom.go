@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
 	"github.com/planguard/terraform-provider-planguard/internal/planfile"
 )
 
@@ -19,16 +20,34 @@ import (
 // there, so no file of the directory the plan came from (override files,
 // terraform.d/plugins, .terraform/) is used.
 type Room struct {
-	// Dir is the directory.
+	// Dir is the root module's directory, where terraform runs: the top
+	// of the room, or planfile.Layout.Depth directories below it when a
+	// local module lives above the root ("../shared").
 	Dir string
 	// Env is the environment terraform runs with in Dir (see RoomEnv).
 	Env []string
+	// top is the room's own directory, which Cleanup removes.
+	top string
+	// packages are the h1 hashes of the installed provider packages by
+	// their path under .terraform/providers, recorded when the room was
+	// built (see roomproviders.go); nil when none were recorded.
+	packages map[string]string
+}
+
+// Top is the room's own directory: Dir, or the directory Dir lies in
+// when local modules above the root are placed above it.
+func (r *Room) Top() string {
+	if r.top == "" {
+		return r.Dir
+	}
+	return r.top
 }
 
 // Cleanup removes the room.
 func (r *Room) Cleanup() {
-	if r != nil && r.Dir != "" {
-		_ = os.RemoveAll(r.Dir)
+	if r != nil && r.top != "" {
+		writable(r.top) // the provider packages are read-only
+		_ = os.RemoveAll(r.top)
 	}
 }
 
@@ -58,7 +77,10 @@ type RoomOptions struct {
 // configuration snapshot (planfile.ExtractConfig) and LockFile, where
 // `Bin init -backend=false -get=false -input=false -lockfile=readonly`
 // installs the providers (unless the CLI configuration has dev_overrides,
-// which Terraform says to use without init). -backend=false: the backend is the one the plan
+// which Terraform says to use without init). The installed packages are
+// then copied into the room where init linked them (to a filesystem
+// mirror or plugin cache), checked against LockFile's h1 hashes, recorded
+// and made read-only (roomproviders.go; VerifyProviders after the apply). -backend=false: the backend is the one the plan
 // records (apply and show of a saved plan use it); -get=false: the modules
 // are the snapshot's, not fetched again; -lockfile=readonly: only the
 // locked versions and hashes are accepted.
@@ -67,7 +89,7 @@ func NewRoom(ctx context.Context, o RoomOptions) (*Room, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Room{Dir: dir, Env: RoomEnv(o.Env)}
+	r := &Room{top: dir, Env: RoomEnv(o.Env)}
 	if o.Workspace != "" {
 		env := r.Env[:0]
 		for _, kv := range r.Env {
@@ -90,11 +112,15 @@ func NewRoom(ctx context.Context, o RoomOptions) (*Room, error) {
 }
 
 func (r *Room) build(ctx context.Context, o RoomOptions) error {
-	if err := os.WriteFile(filepath.Join(r.Dir, ".terraform.lock.hcl"), o.LockFile, 0o600); err != nil {
+	locks, err := lockfile.Parse(o.LockFile, ".terraform.lock.hcl")
+	if err != nil {
 		return err
 	}
-	if err := planfile.ExtractConfig(o.PlanPath, r.Dir); err != nil {
+	if r.Dir, err = planfile.ExtractConfig(o.PlanPath, r.top); err != nil {
 		return fmt.Errorf("configuration snapshot of the saved plan: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(r.Dir, ".terraform.lock.hcl"), o.LockFile, 0o600); err != nil {
+		return err
 	}
 	if DevOverrides(Lookup(r.Env)) {
 		// Terraform and OpenTofu say to skip init under dev_overrides (it
@@ -117,7 +143,7 @@ func (r *Room) build(ctx context.Context, o RoomOptions) error {
 		}
 		return fmt.Errorf("`%s init` of the saved plan's configuration and lock file: %w:\n%s", o.Bin, err, strings.TrimSpace(out.String()))
 	}
-	return nil
+	return r.sealProviders(locks)
 }
 
 // RoomEnv is env (nil = planguard's own) without what would move the

@@ -190,6 +190,10 @@ type Plan struct {
 	// (resource_changes of mode data with action read), in plan order;
 	// nil when none.
 	ApplyReads []ApplyRead
+	// ConfigCode is what the saved plan's configuration snapshot shows of
+	// code the apply runs that the JSON does not (see ConfigCode), sorted
+	// by file and line; nil for plan JSON and when there is none.
+	ConfigCode []ConfigCode
 	// RemoteStates are the configuration's terraform_remote_state data
 	// sources (see RemoteState), sorted by address; nil when none.
 	RemoteStates []RemoteState

@@ -120,7 +120,7 @@ func SavedPlan(t testing.TB, tfplan []byte) []byte {
 		Entry{"tfstate", []byte(`{"version":4}`)},
 		Entry{"tfstate-prev", []byte(`{"version":4}`)},
 		Entry{"tfconfig/m-/main.tf", []byte(`resource "terraform_data" "x" {}`)},
-		Entry{"tfconfig/modules.json", []byte(`{"Modules":[]}`)},
+		Entry{"tfconfig/modules.json", []byte(`[{"Key":"","Source":"","Dir":"."}]`)},
 		Entry{".terraform.lock.hcl", []byte(LockFile)},
 	)
 }

@@ -1,0 +1,959 @@
+package plan
+
+// What a saved plan's configuration snapshot shows of code the apply runs
+// and its JSON does not (planformat.ConfigCode):
+//
+//   - calls of the functions that read files on the host that evaluates
+//     them (file, templatefile, fileset, …) whose arguments may be unknown
+//     at plan: Terraform evaluates them only in the apply, where the
+//     host's files are the apply job's (/proc/self/environ is terraform's
+//     own environment, with the apply's credentials), and writes what
+//     they read into the state; and every such call in a provider block
+//     (evaluated again when the provider is configured at apply) that
+//     reads other than a file of the configuration;
+//   - ephemeral blocks (Terraform 1.10+): opened in every plan and apply
+//     that needs them, in no resource_changes;
+//   - calls of provider-defined functions (provider::NAME::FUNCTION),
+//     evaluated at plan and again at apply.
+//
+// An argument is known at plan when all it refers to is: literals,
+// path.*, terraform.workspace, count.index, each.key, each.value of a
+// for_each that is itself known at plan, var.* of the root module, and a
+// child module's var.* whose argument in the module call is known at plan
+// (by the same rule, in the parent). Anything else (a resource, data
+// source, ephemeral resource, local value, module output, self) may be
+// unknown until the apply.
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
+)
+
+// FileFunctions are Terraform's and OpenTofu's functions that read the
+// files (or the file names) of the host that evaluates them.
+var FileFunctions = []string{
+	"file", "filebase64", "fileexists", "fileset", "filemd5", "filesha1", "filesha256", "filesha512",
+	"filebase64sha256", "filebase64sha512", "templatefile",
+}
+
+func isFileFunction(name string) bool {
+	for _, f := range FileFunctions {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// scanBlock is a block of a configuration file in a form common to the
+// native and the JSON syntax.
+type scanBlock struct {
+	typ    string
+	labels []string
+	line   int
+	attrs  []scanAttr
+	blocks []*scanBlock
+}
+
+// scanAttr is an attribute: one expression in native syntax; in JSON
+// syntax, each string of its value, read as a template.
+type scanAttr struct {
+	name  string
+	line  int
+	exprs []hclsyntax.Expression
+	// literal is the attribute's value when it is a literal string (the
+	// provider of an ephemeral block, a required_providers source).
+	literal string
+	// value is the native attribute's constant value, when it has one.
+	value cty.Value
+}
+
+func (b *scanBlock) attr(name string) *scanAttr {
+	for i := range b.attrs {
+		if b.attrs[i].name == name {
+			return &b.attrs[i]
+		}
+	}
+	return nil
+}
+
+// scanModule is one module of the snapshot.
+type scanModule struct {
+	key, dir string
+	// prefix is its module path in addresses: "" or "module.a.module.b.".
+	prefix string
+	// providers maps a local provider name to the source its
+	// required_providers gives.
+	providers map[string]string
+	// calls are its module blocks by name.
+	calls map[string]*scanBlock
+	// files are its parsed files, by name.
+	files map[string][]*scanBlock
+}
+
+// blockCtx is what the references of a block's expressions mean.
+type blockCtx struct {
+	mod     *scanModule
+	address string
+	file    string
+	// forEach are the for_each expressions of the top-level block (what
+	// each.value comes from).
+	forEach    []hclsyntax.Expression
+	inProvider bool
+	// iterators are the dynamic blocks' iterator names around, with what
+	// their for_each refers to that may be unknown at plan.
+	iterators map[string][]string
+}
+
+type codeScanner struct {
+	mods      map[string]*scanModule
+	providers []string // the plan's provider source addresses
+	out       []ConfigCode
+	varMemo   map[string][]string
+	varBusy   map[string]bool
+}
+
+// snapshotCode returns what the configuration snapshot of the saved plan
+// at zipPath shows of code the apply runs (see the file comment); a file
+// it cannot read is a CodeUnreadable finding. providers are the plan's
+// provider source addresses (Plan.Providers), for implied providers.
+func snapshotCode(zipPath string, providers []string) []ConfigCode {
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		return []ConfigCode{{Kind: CodeUnreadable, Address: "(configuration snapshot)", File: "tfconfig", Unreadable: "the saved plan's configuration snapshot cannot be read: " + err.Error()}}
+	}
+	defer func() { _ = zr.Close() }()
+	s := &codeScanner{mods: map[string]*scanModule{}, providers: providers, varMemo: map[string][]string{}, varBusy: map[string]bool{}}
+	var manifest []struct{ Key, Dir string }
+	for _, f := range zr.File {
+		if f.Name != "tfconfig/modules.json" {
+			continue
+		}
+		src, err := readSnapshotFile(f)
+		if err == nil {
+			err = json.Unmarshal(src, &manifest)
+		}
+		if err != nil {
+			return []ConfigCode{{Kind: CodeUnreadable, Address: "(configuration snapshot)", File: f.Name, Unreadable: "the module manifest cannot be read: " + err.Error()}}
+		}
+	}
+	for _, m := range manifest {
+		prefix := ""
+		if m.Key != "" {
+			prefix = "module." + strings.ReplaceAll(m.Key, ".", ".module.") + "."
+		}
+		s.mods[m.Key] = &scanModule{key: m.Key, dir: path.Clean(m.Dir), prefix: prefix, providers: map[string]string{}, calls: map[string]*scanBlock{}, files: map[string][]*scanBlock{}}
+	}
+	for _, f := range zr.File {
+		rest, ok := strings.CutPrefix(f.Name, "tfconfig/m-")
+		if !ok {
+			continue
+		}
+		key, name, ok := strings.Cut(rest, "/")
+		mod := s.mods[key]
+		if !ok || mod == nil {
+			s.out = append(s.out, ConfigCode{Kind: CodeUnreadable, Address: "(configuration snapshot)", File: f.Name, Unreadable: "belongs to no module of the manifest"})
+			continue
+		}
+		file := path.Join(mod.dir, name)
+		native := strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tofu")
+		if !native && !strings.HasSuffix(name, ".tf.json") && !strings.HasSuffix(name, ".tofu.json") {
+			continue // not configuration: planfile refuses the plan
+		}
+		src, err := readSnapshotFile(f)
+		var blocks []*scanBlock
+		if err == nil {
+			if native {
+				blocks, err = nativeBlocks(src, file)
+			} else {
+				blocks, err = jsonBlocks(src, file)
+			}
+		}
+		if err != nil {
+			s.out = append(s.out, ConfigCode{Kind: CodeUnreadable, Address: strings.TrimSuffix(mod.prefix, "."), File: file, Unreadable: err.Error()})
+			continue
+		}
+		mod.files[name] = blocks
+		for _, b := range blocks {
+			switch {
+			case b.typ == "module" && len(b.labels) == 1:
+				mod.calls[b.labels[0]] = b
+			case b.typ == "terraform":
+				for _, rp := range b.blocks {
+					if rp.typ == "required_providers" {
+						requiredProviders(mod, rp)
+					}
+				}
+			}
+		}
+	}
+	keys := make([]string, 0, len(s.mods))
+	for k := range s.mods {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		mod := s.mods[k]
+		names := make([]string, 0, len(mod.files))
+		for n := range mod.files {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			for _, b := range mod.files[n] {
+				s.topBlock(mod, path.Join(mod.dir, n), b)
+			}
+		}
+	}
+	sort.SliceStable(s.out, func(i, j int) bool {
+		a, b := s.out[i], s.out[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Address < b.Address
+	})
+	return s.out
+}
+
+func readSnapshotFile(f *zip.File) ([]byte, error) {
+	if f.UncompressedSize64 > maxSnapshotFile {
+		return nil, fmt.Errorf("too large to read (more than %d bytes)", maxSnapshotFile)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rc.Close() }()
+	src, err := io.ReadAll(io.LimitReader(rc, maxSnapshotFile+1))
+	if err == nil && len(src) > maxSnapshotFile {
+		err = fmt.Errorf("too large to read (more than %d bytes)", maxSnapshotFile)
+	}
+	return src, err
+}
+
+// requiredProviders notes the sources of a required_providers block.
+func requiredProviders(mod *scanModule, rp *scanBlock) {
+	for _, a := range rp.attrs {
+		switch {
+		case a.value.IsKnown() && !a.value.IsNull() && a.value.Type().IsObjectType() && a.value.Type().HasAttribute("source"):
+			if v := a.value.GetAttr("source"); v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+				mod.providers[a.name] = v.AsString()
+			}
+		case a.literal != "" && strings.Contains(a.literal, "/"):
+			mod.providers[a.name] = a.literal // JSON: the source member
+		}
+	}
+	for _, b := range rp.blocks { // JSON: NAME = { source = … } read as a block
+		if src := b.attr("source"); src != nil && src.literal != "" {
+			mod.providers[b.typ] = src.literal
+		}
+	}
+}
+
+// resolve returns the source address of a local provider name in mod,
+// and whether it is implied (see ConfigCode.Implied).
+func (s *codeScanner) resolve(mod *scanModule, local string) (string, bool) {
+	if src, ok := mod.providers[local]; ok {
+		src = strings.ToLower(src)
+		if strings.Count(src, "/") == 1 {
+			return "registry.terraform.io/" + src, true // the host is the tool's default registry
+		}
+		return src, false
+	}
+	if local == "terraform" {
+		return "terraform.io/builtin/terraform", false
+	}
+	for _, p := range s.providers {
+		if strings.HasSuffix(p, "/hashicorp/"+local) {
+			return p, true
+		}
+	}
+	return "registry.terraform.io/hashicorp/" + local, true
+}
+
+// topBlock scans a top-level block of a module.
+func (s *codeScanner) topBlock(mod *scanModule, file string, b *scanBlock) {
+	ctx := &blockCtx{mod: mod, file: file}
+	addr := b.typ + "." + strings.Join(b.labels, ".")
+	switch b.typ {
+	case "resource":
+		addr = strings.Join(b.labels, ".")
+	case "variable":
+		addr = "var." + strings.Join(b.labels, ".")
+	case "provider":
+		ctx.inProvider = true
+		if a := b.attr("alias"); a != nil && a.literal != "" {
+			addr += "." + a.literal
+		}
+	case "locals":
+		for _, a := range b.attrs {
+			c := *ctx
+			c.address = mod.prefix + "local." + a.name
+			s.attrCode(&c, a)
+		}
+		for _, nb := range b.blocks { // JSON: a local whose value is an object
+			c := *ctx
+			c.address = mod.prefix + "local." + nb.typ
+			s.body(&c, nb)
+		}
+		return
+	}
+	if len(b.labels) == 0 {
+		addr = b.typ
+	}
+	ctx.address = mod.prefix + addr
+	if fe := b.attr("for_each"); fe != nil {
+		ctx.forEach = fe.exprs
+	}
+	if b.typ == "ephemeral" && len(b.labels) == 2 {
+		local := b.labels[0]
+		if i := strings.IndexByte(local, '_'); i > 0 {
+			local = local[:i]
+		}
+		if p := b.attr("provider"); p != nil {
+			if p.literal != "" {
+				local, _, _ = strings.Cut(p.literal, ".")
+			} else if len(p.exprs) == 1 {
+				if t, d := hcl.AbsTraversalForExpr(p.exprs[0]); !d.HasErrors() {
+					local = t.RootName()
+				}
+			}
+		}
+		src, implied := s.resolve(mod, local)
+		s.out = append(s.out, ConfigCode{Kind: CodeEphemeral, Address: ctx.address, File: file, Line: b.line, Provider: src, Implied: implied})
+	}
+	s.body(ctx, b)
+}
+
+// body scans a block's attributes and nested blocks.
+func (s *codeScanner) body(ctx *blockCtx, b *scanBlock) {
+	for _, a := range b.attrs {
+		s.attrCode(ctx, a)
+	}
+	for _, nb := range b.blocks {
+		if nb.typ != "dynamic" {
+			s.body(ctx, nb)
+			continue
+		}
+		// for_each and iterator belong to the outer scope; content sees
+		// the iterator.
+		inner := *ctx
+		inner.iterators = map[string][]string{}
+		for k, v := range ctx.iterators {
+			inner.iterators[k] = v
+		}
+		name := strings.Join(nb.labels, ".")
+		if it := nb.attr("iterator"); it != nil {
+			if it.literal != "" {
+				name = it.literal
+			} else if len(it.exprs) == 1 {
+				if t, d := hcl.AbsTraversalForExpr(it.exprs[0]); !d.HasErrors() {
+					name = t.RootName()
+				}
+			}
+		}
+		var refs []string
+		for _, a := range nb.attrs {
+			s.attrCode(ctx, a)
+			if a.name == "for_each" {
+				for _, e := range a.exprs {
+					refs = append(refs, s.refs(ctx, e, nil)...)
+				}
+			}
+		}
+		if len(refs) == 0 {
+			refs = []string{}
+		}
+		inner.iterators[name] = refs
+		for _, c := range nb.blocks {
+			s.body(&inner, c)
+		}
+	}
+}
+
+// attrCode scans the expressions of one attribute for function calls.
+func (s *codeScanner) attrCode(ctx *blockCtx, a scanAttr) {
+	for _, e := range a.exprs {
+		w := &callWalker{s: s, ctx: ctx}
+		_ = hclsyntax.Walk(e, w)
+	}
+}
+
+// scope is the local names of a for expression, with what its collection
+// refers to that may be unknown at plan.
+type scope struct {
+	names map[string]struct{}
+	refs  []string
+}
+
+// callWalker finds the function calls of an expression, knowing the for
+// expressions' local names around each.
+type callWalker struct {
+	s      *codeScanner
+	ctx    *blockCtx
+	fors   [][]string
+	scopes []scope
+}
+
+func (w *callWalker) Enter(node hclsyntax.Node) hcl.Diagnostics {
+	switch n := node.(type) {
+	case *hclsyntax.ForExpr:
+		w.fors = append(w.fors, w.s.refs(w.ctx, n.CollExpr, w.scopes))
+	case hclsyntax.ChildScope:
+		refs := []string{"(a for expression)"}
+		if len(w.fors) > 0 {
+			refs = w.fors[len(w.fors)-1]
+		}
+		w.scopes = append(w.scopes, scope{names: n.LocalNames, refs: refs})
+	case *hclsyntax.FunctionCallExpr:
+		w.call(n)
+	}
+	return nil
+}
+
+func (w *callWalker) Exit(node hclsyntax.Node) hcl.Diagnostics {
+	switch node.(type) {
+	case *hclsyntax.ForExpr:
+		w.fors = w.fors[:len(w.fors)-1]
+	case hclsyntax.ChildScope:
+		w.scopes = w.scopes[:len(w.scopes)-1]
+	}
+	return nil
+}
+
+func (w *callWalker) call(n *hclsyntax.FunctionCallExpr) {
+	name := strings.TrimPrefix(n.Name, "core::")
+	line := n.NameRange.Start.Line
+	var refs []string
+	for _, a := range n.Args {
+		refs = append(refs, w.s.refs(w.ctx, a, w.scopes)...)
+	}
+	refs = dedupe(refs)
+	c := ConfigCode{Address: w.ctx.address, File: w.ctx.file, Line: line, Function: name, References: refs, InProvider: w.ctx.inProvider}
+	switch {
+	case strings.HasPrefix(name, "provider::"):
+		parts := strings.Split(name, "::")
+		if len(parts) != 3 {
+			c.Kind, c.Unreadable = CodeUnreadable, fmt.Sprintf("the function name %q is not provider::NAME::FUNCTION", n.Name)
+			break
+		}
+		c.Kind = CodeProviderFunction
+		c.Provider, c.Implied = w.s.resolve(w.ctx.mod, parts[1])
+	case isFileFunction(name) && (len(refs) > 0 || w.ctx.inProvider && !localPathArg(n)):
+		c.Kind = CodeFileRead
+	case strings.Contains(name, "::"):
+		c.Kind, c.Unreadable = CodeUnreadable, fmt.Sprintf("the function %q is of a namespace planguard does not know", n.Name)
+	default:
+		return
+	}
+	w.s.out = append(w.s.out, c)
+}
+
+// localPathArg reports whether the first argument of a file function (the
+// path) is a file of the configuration: a relative path without "..",
+// written as a literal or after path.module or path.root. In a provider
+// block such a read is the configuration's own file (a file the room does
+// not hold fails the apply); anything else reads the apply machine's.
+func localPathArg(n *hclsyntax.FunctionCallExpr) bool {
+	if len(n.Args) == 0 {
+		return false
+	}
+	e := n.Args[0]
+	if w, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
+		e = w.Wrapped
+	}
+	var parts []hclsyntax.Expression
+	switch t := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		parts = []hclsyntax.Expression{t}
+	case *hclsyntax.TemplateExpr:
+		parts = t.Parts
+	default:
+		return false
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if st, ok := p.(*hclsyntax.ScopeTraversalExpr); ok && i == 0 {
+			if r := renderTraversal(st.Traversal); r == "path.module" || r == "path.root" {
+				b.WriteString(".")
+				continue
+			}
+			return false
+		}
+		lit, ok := p.(*hclsyntax.LiteralValueExpr)
+		if !ok || !lit.Val.IsKnown() || lit.Val.IsNull() || lit.Val.Type() != cty.String {
+			return false
+		}
+		b.WriteString(lit.Val.AsString())
+	}
+	s := b.String()
+	if s == "" || strings.HasPrefix(s, "/") || strings.HasPrefix(s, "~") || strings.ContainsAny(s, "\\\x00") {
+		return false
+	}
+	for _, seg := range strings.Split(s, "/") {
+		if seg == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+func dedupe(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	sort.Strings(list)
+	out := list[:1]
+	for _, s := range list[1:] {
+		if s != out[len(out)-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// refs returns what expr refers to that may be unknown at plan, in ctx
+// with the for expressions' scopes around it.
+func (s *codeScanner) refs(ctx *blockCtx, expr hclsyntax.Expression, scopes []scope) []string {
+	var out []string
+	for _, t := range hclsyntax.Variables(expr) {
+		root := t.RootName()
+		local := false
+		for i := len(scopes) - 1; i >= 0; i-- {
+			if _, ok := scopes[i].names[root]; ok {
+				out = append(out, scopes[i].refs...)
+				local = true
+				break
+			}
+		}
+		if local {
+			continue
+		}
+		if refs, ok := ctx.iterators[root]; ok {
+			out = append(out, refs...)
+			continue
+		}
+		attr := ""
+		if len(t) > 1 {
+			if a, ok := t[1].(hcl.TraverseAttr); ok {
+				attr = a.Name
+			}
+		}
+		switch root {
+		case "path", "count":
+		case "terraform":
+			if attr != "workspace" {
+				out = append(out, renderTraversal(t))
+			}
+		case "each":
+			switch attr {
+			case "key":
+			case "value":
+				noEach := *ctx
+				noEach.forEach = nil
+				for _, fe := range ctx.forEach {
+					for _, r := range s.refs(&noEach, fe, nil) {
+						out = append(out, "each.value ("+r+")")
+					}
+				}
+			default:
+				out = append(out, renderTraversal(t))
+			}
+		case "var":
+			if ctx.mod.key != "" {
+				for _, r := range s.varRefs(ctx.mod, attr) {
+					out = append(out, "var."+attr+" ("+r+")")
+				}
+			}
+		default:
+			out = append(out, renderTraversal(t))
+		}
+	}
+	return out
+}
+
+// varRefs returns what a child module's variable is set from that may be
+// unknown at plan: its argument in the parent's module call.
+func (s *codeScanner) varRefs(mod *scanModule, name string) []string {
+	memo := mod.key + "\x00" + name
+	if r, ok := s.varMemo[memo]; ok {
+		return r
+	}
+	if s.varBusy[memo] {
+		return []string{"a cycle of module variables"}
+	}
+	s.varBusy[memo] = true
+	defer delete(s.varBusy, memo)
+	parentKey, call := "", mod.key
+	if i := strings.LastIndexByte(mod.key, '.'); i >= 0 {
+		parentKey, call = mod.key[:i], mod.key[i+1:]
+	}
+	var out []string
+	var b *scanBlock
+	parent := s.mods[parentKey]
+	if parent != nil {
+		b = parent.calls[call]
+	}
+	if b == nil {
+		out = []string{"its module call, which planguard cannot find"}
+	} else {
+		ctx := &blockCtx{mod: parent, address: parent.prefix + "module." + call}
+		if fe := b.attr("for_each"); fe != nil {
+			ctx.forEach = fe.exprs
+		}
+		if a := b.attr(name); a != nil {
+			for _, e := range a.exprs {
+				for _, r := range s.refs(ctx, e, nil) {
+					out = append(out, "module."+call+" sets it from "+r)
+				}
+			}
+		}
+	}
+	out = dedupe(out)
+	s.varMemo[memo] = out
+	return out
+}
+
+// renderTraversal writes a reference as configuration does, up to its
+// first two attributes.
+func renderTraversal(t hcl.Traversal) string {
+	var b strings.Builder
+	b.WriteString(t.RootName())
+	n := 0
+	for _, step := range t[1:] {
+		if n == 2 {
+			break
+		}
+		switch s := step.(type) {
+		case hcl.TraverseAttr:
+			b.WriteString("." + s.Name)
+			n++
+		case hcl.TraverseIndex:
+			b.WriteString("[…]")
+		}
+	}
+	return b.String()
+}
+
+// nativeBlocks reads a native-syntax file.
+func nativeBlocks(src []byte, filename string) ([]*scanBlock, error) {
+	if err := nesting.HCL(src); err != nil {
+		return nil, err
+	}
+	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("does not parse: %s", diags.Error())
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, fmt.Errorf("not native syntax")
+	}
+	return nativeBody(body).blocks, nil
+}
+
+func nativeBody(body *hclsyntax.Body) *scanBlock {
+	out := &scanBlock{}
+	names := make([]string, 0, len(body.Attributes))
+	for n := range body.Attributes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a := body.Attributes[n]
+		sa := scanAttr{name: n, exprs: []hclsyntax.Expression{a.Expr}}
+		if v, d := a.Expr.Value(nil); !d.HasErrors() {
+			sa.value = v
+			if v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+				sa.literal = v.AsString()
+			}
+		} else {
+			sa.value = cty.DynamicVal
+		}
+		out.attrs = append(out.attrs, sa)
+	}
+	for _, b := range body.Blocks {
+		nb := nativeBody(b.Body)
+		nb.typ, nb.labels, nb.line = b.Type, b.Labels, b.TypeRange.Start.Line
+		out.blocks = append(out.blocks, nb)
+	}
+	return out
+}
+
+// jnode is a JSON value with the line it starts on; an object keeps its
+// members in order, duplicates included (HCL's JSON reader keeps them).
+type jnode struct {
+	kind byte // 'o' object, 'a' array, 's' string, 'x' other
+	keys []string
+	vals []*jnode
+	str  string
+	line int
+}
+
+// parseJSON reads src into a jnode tree.
+func parseJSON(src []byte) (*jnode, error) {
+	if err := nesting.HCLJSON(src); err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.UseNumber()
+	lineAt := func() int { return 1 + bytes.Count(src[:dec.InputOffset()], []byte{'\n'}) }
+	var value func(tok json.Token) (*jnode, error)
+	value = func(tok json.Token) (*jnode, error) {
+		n := &jnode{line: lineAt()}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				n.kind = 'o'
+				for dec.More() {
+					kt, err := dec.Token()
+					if err != nil {
+						return nil, err
+					}
+					k, ok := kt.(string)
+					if !ok {
+						return nil, fmt.Errorf("an object key is not a string")
+					}
+					vt, err := dec.Token()
+					if err != nil {
+						return nil, err
+					}
+					v, err := value(vt)
+					if err != nil {
+						return nil, err
+					}
+					n.keys, n.vals = append(n.keys, k), append(n.vals, v)
+				}
+			case '[':
+				n.kind = 'a'
+				for dec.More() {
+					vt, err := dec.Token()
+					if err != nil {
+						return nil, err
+					}
+					v, err := value(vt)
+					if err != nil {
+						return nil, err
+					}
+					n.vals = append(n.vals, v)
+				}
+			default:
+				return nil, fmt.Errorf("unexpected %q", t)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+		case string:
+			n.kind, n.str = 's', t
+		default:
+			n.kind = 'x'
+		}
+		return n, nil
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	root, err := value(tok)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("data after the JSON value")
+	}
+	return root, nil
+}
+
+// jsonLabels is how many labels each top-level block type has in JSON
+// syntax (the levels of object keys before the block's body).
+var jsonLabels = map[string]int{
+	"resource": 2, "data": 2, "ephemeral": 2, "action": 2, "list": 2,
+	"provider": 1, "module": 1, "output": 1, "variable": 1, "check": 1,
+}
+
+// jsonBlocks reads a JSON-syntax file.
+func jsonBlocks(src []byte, filename string) ([]*scanBlock, error) {
+	root, err := parseJSON(src)
+	if err != nil {
+		return nil, fmt.Errorf("does not parse: %w", err)
+	}
+	if root.kind != 'o' {
+		return nil, fmt.Errorf("is not a JSON object")
+	}
+	var out []*scanBlock
+	var labelled func(typ string, labels []string, n *jnode, depth int) error
+	labelled = func(typ string, labels []string, n *jnode, depth int) error {
+		if depth == 0 {
+			bodies := []*jnode{n}
+			if n.kind == 'a' {
+				bodies = n.vals
+			}
+			for _, b := range bodies {
+				sb, err := jsonBody(b, filename)
+				if err != nil {
+					return err
+				}
+				sb.typ, sb.labels, sb.line = typ, labels, b.line
+				out = append(out, sb)
+			}
+			return nil
+		}
+		if n.kind != 'o' {
+			return fmt.Errorf("%s: line %d: %s block labels are not an object", filename, n.line, typ)
+		}
+		for i, k := range n.keys {
+			if err := labelled(typ, append(append([]string(nil), labels...), k), n.vals[i], depth-1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, k := range root.keys {
+		if k == "//" {
+			continue
+		}
+		if err := labelled(k, nil, root.vals[i], jsonLabels[k]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// jsonBody reads a block body of JSON syntax: strings are attributes (read
+// as templates), objects nested blocks (a map attribute, read as a block,
+// is scanned alike), "dynamic" dynamic blocks.
+func jsonBody(n *jnode, filename string) (*scanBlock, error) {
+	out := &scanBlock{line: n.line}
+	if n.kind != 'o' {
+		exprs, err := jsonExprs(n, filename)
+		out.attrs = append(out.attrs, scanAttr{name: "", line: n.line, exprs: exprs})
+		return out, err
+	}
+	for i, k := range n.keys {
+		v := n.vals[i]
+		if k == "//" {
+			continue
+		}
+		if k == "dynamic" && v.kind == 'o' {
+			for j, label := range v.keys {
+				bodies := []*jnode{v.vals[j]}
+				if v.vals[j].kind == 'a' {
+					bodies = v.vals[j].vals
+				}
+				for _, b := range bodies {
+					sb, err := jsonBody(b, filename)
+					if err != nil {
+						return nil, err
+					}
+					sb.typ, sb.labels, sb.line = "dynamic", []string{label}, b.line
+					out.blocks = append(out.blocks, sb)
+				}
+			}
+			continue
+		}
+		switch v.kind {
+		case 'o':
+			sb, err := jsonBody(v, filename)
+			if err != nil {
+				return nil, err
+			}
+			sb.typ = k
+			out.blocks = append(out.blocks, sb)
+		case 'a':
+			var strs []*jnode
+			for _, e := range v.vals {
+				if e.kind == 'o' {
+					sb, err := jsonBody(e, filename)
+					if err != nil {
+						return nil, err
+					}
+					sb.typ = k
+					out.blocks = append(out.blocks, sb)
+				} else {
+					strs = append(strs, e)
+				}
+			}
+			exprs, err := jsonExprs(&jnode{kind: 'a', vals: strs}, filename)
+			if err != nil {
+				return nil, err
+			}
+			out.attrs = append(out.attrs, scanAttr{name: k, line: v.line, exprs: exprs})
+		default:
+			exprs, err := jsonExprs(v, filename)
+			if err != nil {
+				return nil, err
+			}
+			a := scanAttr{name: k, line: v.line, exprs: exprs}
+			if v.kind == 's' {
+				a.literal = v.str
+			}
+			out.attrs = append(out.attrs, a)
+		}
+	}
+	return out, nil
+}
+
+// jsonExprs reads every string of a JSON value (and every key of its
+// objects) as a template, as Terraform reads JSON expressions.
+func jsonExprs(n *jnode, filename string) ([]hclsyntax.Expression, error) {
+	var out []hclsyntax.Expression
+	var walk func(n *jnode) error
+	tmpl := func(s string, line int) error {
+		if !strings.Contains(s, "${") && !strings.Contains(s, "%{") {
+			return nil
+		}
+		if err := nesting.HCLTemplate([]byte(s)); err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		e, diags := hclsyntax.ParseTemplate([]byte(s), filename, hcl.Pos{Line: line, Column: 1, Byte: 0})
+		if diags.HasErrors() {
+			return fmt.Errorf("line %d: %s", line, diags.Error())
+		}
+		out = append(out, e)
+		return nil
+	}
+	walk = func(n *jnode) error {
+		switch n.kind {
+		case 's':
+			return tmpl(n.str, n.line)
+		case 'o':
+			for i, k := range n.keys {
+				if err := tmpl(k, n.vals[i].line); err != nil {
+					return err
+				}
+				if err := walk(n.vals[i]); err != nil {
+					return err
+				}
+			}
+		case 'a':
+			for _, v := range n.vals {
+				if err := walk(v); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return out, walk(n)
+}
+
+// addSnapshotCode sets p.ConfigCode from the saved plan's configuration
+// snapshot.
+func addSnapshotCode(p *Plan, zipPath string) {
+	p.ConfigCode = snapshotCode(zipPath, p.Providers)
+}

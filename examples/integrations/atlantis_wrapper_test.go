@@ -272,14 +272,14 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		}
 		return files
 	}
-	clear := func() {
+	emptyPlans := func() {
 		left, _ := filepath.Glob(filepath.Join(plans, "*"))
 		for _, f := range left {
 			os.Remove(f)
 		}
 	}
 	t.Run("twenty unexpired plans kept: the next is refused", func(t *testing.T) {
-		clear()
+		emptyPlans()
 		earlier := fill(t, 20, time.Hour)
 		code, kept, out := keepNew(t, script, "one plan too many")
 		if code != 2 || !strings.Contains(out, "not kept for approvers") || !strings.Contains(out, "at most 20 plans") {
@@ -295,7 +295,7 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		}
 	})
 	t.Run("expired plans are removed first", func(t *testing.T) {
-		clear()
+		emptyPlans()
 		expired := fill(t, 20, 25*time.Hour)
 		code, kept, out := keepNew(t, script, "a plan after the expired ones")
 		if code != 1 {
@@ -311,7 +311,7 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		}
 	})
 	t.Run("the same plan again takes no second place", func(t *testing.T) {
-		clear()
+		emptyPlans()
 		fill(t, 19, time.Hour)
 		if code, _, out := keepNew(t, script, "kept once"); code != 1 {
 			t.Fatalf("exit %d, want 1\n%s", code, out)
@@ -321,7 +321,7 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		}
 	})
 	t.Run("the byte cap", func(t *testing.T) {
-		clear()
+		emptyPlans()
 		small := filepath.Join(dir, "wrapper-small.sh")
 		if !strings.Contains(wrapper, "max_kept_bytes=4294967296") {
 			t.Fatal("the wrapper no longer holds max_kept_bytes=4294967296: update the test")
@@ -339,7 +339,7 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 			t.Errorf("a plan within the byte cap: exit %d, want 1\n%s", code, out)
 		}
 	})
-	clear()
+	emptyPlans()
 
 	// Bad VCS credentials: nothing is applied.
 	os.WriteFile(filepath.Join(etc, "apply", "vcs-token"), []byte("wrong\n"), 0o600)

@@ -921,14 +921,14 @@ func wrapperProblems(wrapper string) []string {
 	// plan after plan): at most 20 plans and 4 GiB, expired ones removed first, an
 	// unexpired one never, one caller at a time; over the cap nothing more is kept,
 	// it says so and exits non-zero.
-	capNum := func(name string, max int64) {
+	capNum := func(name string, limit int64) {
 		m := regexp.MustCompile(`(?m)^` + name + `=([0-9]+)\b`).FindStringSubmatch(wrapper)
 		var n int64
 		if m != nil {
 			fmt.Sscan(m[1], &n)
 		}
-		if m == nil || n <= 0 || n > max {
-			p = append(p, fmt.Sprintf("wrapper: %s not set to at most %d", name, max))
+		if m == nil || n <= 0 || n > limit {
+			p = append(p, fmt.Sprintf("wrapper: %s not set to at most %d", name, limit))
 		}
 	}
 	capNum("max_kept_plans", 20)

@@ -160,15 +160,19 @@ resource "credproc_file" "app" {
 			code, exists(out+"/kubeconfig"), exists(out+"/app.txt"), exists(marker), o)
 	}
 
-	// Allowed by address and absolute path: applied; the provider
-	// configured during the apply reads the file the apply wrote.
+	// Allowed by address and absolute path: the writes are allowed, but the
+	// provider configured during the apply from the file the apply writes
+	// (profile, shared_config_files computed from it) is still blocked by
+	// the provider-file rule (no provider_exec can allow an unreadable
+	// value): nothing is applied, the credential_process never runs.
 	allow := fmt.Sprintf("allow_host_writes \"out\" {\n  addresses = [\"credproc_file.kube\", \"credproc_file.app\"]\n  paths     = [%q]\n}\n", out+"/*")
 	policy(allow)
-	rep = infra.pg(0, "check", pol, "--format=json", "tfplan")
-	contains(t, rep, `"allowed": true`, `"allowed_by": [`, `"decision": "allow"`)
-	infra.pg(0, "apply", pol, "tfplan", "--", "-no-color")
-	if !exists(out+"/kubeconfig") || !exists(out+"/app.txt") || !exists(marker) {
-		t.Fatalf("the allowed apply: kubeconfig %v, app.txt %v, credential_process ran %v", exists(out+"/kubeconfig"), exists(out+"/app.txt"), exists(marker))
+	rep = infra.pg(1, "check", pol, "--format=json", "tfplan")
+	contains(t, rep, `"allowed_by": [`, `"setting": "shared_config_files"`, `"setting": "profile"`, `"decision": "block"`)
+	code, o = infra.run(filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color")
+	if code != 1 || exists(out+"/kubeconfig") || exists(out+"/app.txt") || exists(marker) {
+		t.Fatalf("apply with host writes allowed but a provider configured from them (exit %d): kubeconfig %v, app.txt %v, credential_process ran %v:\n%s",
+			code, exists(out+"/kubeconfig"), exists(out+"/app.txt"), exists(marker), o)
 	}
 
 	// A relative filename is never allowed, whatever the allowance.

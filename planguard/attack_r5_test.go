@@ -100,3 +100,53 @@ func TestAttackR5TildeUserHome(t *testing.T) {
 		}
 	}
 }
+
+// fc re-runs a line from the shell's history list, and a non-interactive
+// bash keeps one: `history -s LINE` (or `history -r FILE`) puts any line
+// there, and `fc -s [PREFIX]` / `fc -e - [PREFIX]` runs it. bash ran
+// `terraform destroy -auto-approve`, a line the hook only saw as data.
+func TestAttackR5FcRerunsHistory(t *testing.T) {
+	w := newHookWorld(t)
+	r4Denied(t, w, r4AllAgents,
+		"history -s 'terraform destroy -auto-approve'; fc -s terraform",
+		"history -s 'terraform destroy -auto-approve'; fc -s",
+		"history -s 'terraform destroy -auto-approve'; fc -e - terraform",
+		"history -r hist.txt; fc -s terraform",
+	)
+}
+
+// A glob in terraform init's flags: with a file named `-force-copy` (or
+// `-migrate-state`) in the working directory — `touch ./-force-copy` is
+// allowed — bash expands `-[f]orce-copy` to the flag, and init copied the
+// state over the new backend's. The hook refuses a glob in the subcommand
+// (`de[s]troy`) but reads a globbed init flag as harmless.
+func TestAttackR5GlobbedInitMigrationFlag(t *testing.T) {
+	w := newHookWorld(t)
+	r4Denied(t, w, r4AllAgents,
+		"terraform init -[f]orce-copy",
+		"terraform init -[m]igrate-state",
+		"terraform init -force-cop?",
+		"terraform init -*-copy",
+		"terraform -chdir=. init -reconfigure -[f]orce-copy",
+	)
+}
+
+// Copilot CLI and Cursor run the command in an interactive shell on a
+// terminal (the premise of the hook's history-designator rule): the line
+// goes through the terminal's line discipline and readline before bash
+// parses it. There a carriage return ends the line (ICRNL / accept-line),
+// ^U erases what was typed before it (VKILL / unix-line-discard), and ^A
+// moves to the start of the line (readline), so text the hook reads as one
+// harmless command runs another. An interactive bash on a pty
+// (`bash --norc -i`, with and without --noediting; python's pty.fork,
+// the line written followed by "\n") ran `terraform destroy
+// -auto-approve` for the first two, and for the third with readline.
+// The hook parses \r, \x15 and \x01 as ordinary word characters.
+func TestAttackR5TerminalControlCharacters(t *testing.T) {
+	w := newHookWorld(t)
+	r4Denied(t, w, []string{"copilot", "cursor"},
+		"terraform plan\rterraform destroy -auto-approve",
+		"echo safe \x15terraform destroy -auto-approve",
+		"destroy -auto-approve\x01terraform ",
+	)
+}

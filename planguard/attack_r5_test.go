@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"os/user"
 	"strings"
 	"testing"
@@ -149,4 +151,61 @@ func TestAttackR5TerminalControlCharacters(t *testing.T) {
 		"echo safe \x15terraform destroy -auto-approve",
 		"destroy -auto-approve\x01terraform ",
 	)
+}
+
+// install -s --strip-program=PROG runs PROG on the file it installed: with
+// the destination named `destroy`, install ran `terraform destroy`, which
+// inherits the here-string as its approval ("yes"). The table lists
+// strip-program as a value-taking option only, and the abbreviated
+// spelling is not even that.
+func TestAttackR5InstallStripProgram(t *testing.T) {
+	w := newHookWorld(t)
+	r4Denied(t, w, r4AllAgents,
+		"install -s --strip-program=terraform main.tf destroy <<< yes",
+		"install --strip-prog=terraform -s main.tf destroy <<< yes",
+	)
+}
+
+// The policy's trust block may name revoked_keys (a KRL or a list of
+// public keys) beside allowed_signers; the hook protects the policy and
+// allowed_signers only. `: > ../revoked_keys` emptied the file, the
+// policy still loaded (`planguard policy-hash` exit 0), and the revoked
+// key's signatures count again.
+func TestAttackR5RevokedKeysUnprotected(t *testing.T) {
+	w := newHookWorld(t)
+	pol, err := os.ReadFile(w.policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(pol), `allowed_signers = "allowed_signers"`, "allowed_signers = \"allowed_signers\"\n  revoked_keys = \"revoked_keys\"", 1)
+	if src == string(pol) {
+		t.Fatal("policy has no allowed_signers line to extend")
+	}
+	as, _ := os.ReadFile(w.signers)
+	var f []string
+	for _, l := range strings.Split(string(as), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			f = strings.Fields(l)
+			break
+		}
+	}
+	if len(f) < 3 {
+		t.Fatalf("no key line in %s", w.signers)
+	}
+	rk := filepath.Join(filepath.Dir(w.policy), "revoked_keys")
+	if err := os.WriteFile(rk, []byte(f[len(f)-2]+" "+f[len(f)-1]+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(w.policy, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r4Denied(t, w, r4AllAgents,
+		": > ../revoked_keys",
+		"rm ../revoked_keys",
+		"cp /dev/null "+rk,
+	)
+	code, out, _ := w.hook(t, "claude", `{"cwd":"`+w.dir+`","tool_name":"Write","tool_input":{"file_path":"`+rk+`","content":""}}`, nil)
+	if code == 0 && strings.TrimSpace(out) == "" {
+		t.Errorf("claude Write of %s: allowed, want denied", rk)
+	}
 }

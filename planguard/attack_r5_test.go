@@ -2,8 +2,8 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"os/user"
+	"path/filepath"
 	"strings"
 	"testing"
 )

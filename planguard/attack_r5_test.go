@@ -209,3 +209,18 @@ func TestAttackR5RevokedKeysUnprotected(t *testing.T) {
 		t.Errorf("claude Write of %s: allowed, want denied", rk)
 	}
 }
+
+// perl's -l takes an optional octal value attached to it (-l, -l0, -l012):
+// in `-le`/`-wle`/`-lwe` the letters after l are further switches, so the
+// word is -l, -w, -e CODE. The table has l among the options that take a
+// value, so the hook reads the rest of the cluster as -l's value and the
+// code as an operand (a script file name). perl ran `terraform destroy
+// -auto-approve` from a name built at run time ("terr"."aform").
+func TestAttackR5PerlClusteredDashL(t *testing.T) {
+	w := newHookWorld(t)
+	r4Denied(t, w, r4AllAgents,
+		`perl -le 'system("terraform destroy -auto-approve")'`,
+		`perl -wle 'system("terraform destroy -auto-approve")'`,
+		`perl -lwe 'system "terr"."aform destroy -auto-approve"'`,
+	)
+}

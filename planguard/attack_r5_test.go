@@ -224,3 +224,17 @@ func TestAttackR5PerlClusteredDashL(t *testing.T) {
 		`perl -lwe 'system "terr"."aform destroy -auto-approve"'`,
 	)
 }
+
+// gawk accepts abbreviated long options too: `--so=` is --source (inline
+// program text, which the hook reads for system() only when spelled in
+// full) and `--in=inplace` is --include=inplace (edit the named files in
+// place). gawk 5.2 ran `terraform destroy -auto-approve` for the first
+// two and rewrote ../planguard.hcl to "EVIL" for the third.
+func TestAttackR5GawkAbbreviatedLongOptions(t *testing.T) {
+	w := newHookWorld(t)
+	r4Denied(t, w, r4AllAgents,
+		`gawk --so='BEGIN{system("terraform destroy -auto-approve")}'`,
+		`awk --sour='BEGIN{system("terraform destroy -auto-approve")}'`,
+		`gawk --in=inplace '{print "EVIL"}' ../planguard.hcl`,
+	)
+}

@@ -287,7 +287,7 @@ func init() {
 		flags: []string{"debug", "follow-symlinks", "null-data", "zero-terminated", "posix", "quiet", "silent", "regexp-extended",
 			"separate", "sandbox", "unbuffered"}}, "sed", "gsed")
 	add(&program{writes: true, permute: true, short: "fCIFTXbKNVgHL",
-		long:   []string{"file", "directory", "use-compress-program", "to-command", "rsh-command", "info-script", "new-volume-script", "checkpoint-action", "exclude", "transform", "owner", "group", "mode", "index-file",
+		long: []string{"file", "directory", "use-compress-program", "to-command", "rsh-command", "info-script", "new-volume-script", "checkpoint-action", "exclude", "transform", "owner", "group", "mode", "index-file",
 			"exclude-from", "files-from", "strip-components", "owner-map", "group-map", "sort", "warning", "blocking-factor",
 			"tape-length", "label", "format", "after-date", "newer", "newer-mtime", "suffix", "volno-file", "record-size", "level",
 			"listed-incremental", "mtime", "quoting-style", "exclude-tag", "exclude-tag-all", "exclude-tag-under", "exclude-ignore",

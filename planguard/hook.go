@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"time"
@@ -158,7 +159,8 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		return "", nil
 	}
 	self := hookExecutables()
-	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self, Resolve: resolveLinks}
+	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
+		UserHome: userHome}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -369,6 +371,16 @@ func protectedFiles(policy, signers, home string, cwds ...string) []string {
 		}
 	}
 	return out
+}
+
+// userHome is the home directory of the user name from the password
+// database (what bash's ~NAME expands to), or "" when there is none.
+func userHome(name string) string {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return ""
+	}
+	return u.HomeDir
 }
 
 // resolveLinks is where abs leads through the symbolic links that exist

@@ -156,3 +156,41 @@ func (a *analyzer) set(c call) kind {
 	}
 	return kindOther
 }
+
+// fc re-runs lines of the shell's history list (fc -s [PREFIX], fc -e -),
+// or edits them with $FCEDIT and runs the result; a non-interactive bash
+// keeps a list too, which `history -s LINE` or `history -r FILE` fills with
+// any text: a line the hook read as data. Only listing (fc -l) is allowed.
+func (a *analyzer) fc(c call) kind {
+	args := c.argv[1:]
+	for _, t := range args {
+		if t.dyn || !strings.HasPrefix(t.s, "-") || t.s == "--" {
+			break
+		}
+		if strings.ContainsRune(t.s[1:], 'l') && !strings.ContainsAny(t.s[1:], "es") {
+			return kindBenign // fc -l, fc -lnr: lists
+		}
+	}
+	a.refuse("`%s` runs lines from the shell's history list (which `history -s` and `history -r` fill with any text), not what the hook read: write the command out in full", quoteArgs(c.argv))
+	return kindOther
+}
+
+// history prints the history list, and changes it: -s LINE and -r/-n
+// FILE put text into it that fc or a history expansion runs later, -w and
+// -a write it to a file (the one named, or $HISTFILE). Those are refused;
+// listing, -c, -d and -p (which only prints) are allowed.
+func (a *analyzer) history(c call) kind {
+	for _, t := range c.argv[1:] {
+		if t.s == "--" && !t.dyn {
+			break
+		}
+		if t.dyn && strings.HasPrefix(t.s, "-") || !t.dyn && strings.HasPrefix(t.s, "-") && strings.ContainsAny(t.s[1:], "awrns") {
+			a.refuse("`%s` writes the shell's history list to a file ($HISTFILE, or the one named) or puts text into it that fc and history expansion run: the hook cannot follow either", quoteArgs(c.argv))
+			return kindOther
+		}
+		if !t.dyn && !strings.HasPrefix(t.s, "-") || t.dyn {
+			break
+		}
+	}
+	return kindBenign
+}

@@ -212,6 +212,8 @@ func init() {
 	add(&program{judge: (*analyzer).unset}, "unset")
 	add(&program{judge: (*analyzer).enable}, "enable")
 	add(&program{judge: (*analyzer).set}, "set")
+	add(&program{judge: (*analyzer).fc}, "fc")
+	add(&program{judge: (*analyzer).history}, "history")
 	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
 	add(&program{judge: (*analyzer).printf}, "printf")
 	add(&program{judge: (*analyzer).declare}, "declare", "typeset", "local", "export", "readonly")

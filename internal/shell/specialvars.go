@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"path"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -109,8 +110,31 @@ func (a *analyzer) tildeDynamic(w *syntax.Word) bool {
 		return true
 	case isNumber(strings.TrimLeft(name, "+-")):
 		return true // ~2, ~+1, ~-1: the directory stack
+	case name != "":
+		// ~NAME: NAME's home directory, which may be the agent's own
+		// (~root/.claude/settings.json); known only through UserHome.
+		return a.userHome(name) == ""
 	}
 	return false
+}
+
+// userHome is the home directory of the user name, or "" when not known.
+func (a *analyzer) userHome(name string) string {
+	if a.opts.UserHome == nil {
+		return ""
+	}
+	if a.userHomes == nil {
+		a.userHomes = map[string]string{}
+	}
+	h, ok := a.userHomes[name]
+	if !ok {
+		h = a.opts.UserHome(name)
+		if h != "" {
+			h = path.Clean(h)
+		}
+		a.userHomes[name] = h
+	}
+	return h
 }
 
 // prepass notes, before a script's calls are judged, what later words

@@ -176,21 +176,33 @@ func (a *analyzer) fc(c call) kind {
 }
 
 // history prints the history list, and changes it: -s LINE and -r/-n
-// FILE put text into it that fc or a history expansion runs later, -w and
-// -a write it to a file (the one named, or $HISTFILE). Those are refused;
-// listing, -c, -d and -p (which only prints) are allowed.
+// FILE put text into it that fc or a history expansion runs later
+// (refused); -w and -a write it to a file, the one named (judged as a
+// write) or $HISTFILE (whose assignments are judged: evalText). Listing,
+// -c, -d and -p (which only prints) are allowed.
 func (a *analyzer) history(c call) kind {
-	for _, t := range c.argv[1:] {
+	args := c.argv[1:]
+	writes := false
+	for i, t := range args {
 		if t.s == "--" && !t.dyn {
+			if writes && i+1 < len(args) {
+				a.writeDest(c.argv, args[i+1], false)
+			}
 			break
 		}
-		if t.dyn && strings.HasPrefix(t.s, "-") || !t.dyn && strings.HasPrefix(t.s, "-") && strings.ContainsAny(t.s[1:], "awrns") {
-			a.refuse("`%s` writes the shell's history list to a file ($HISTFILE, or the one named) or puts text into it that fc and history expansion run: the hook cannot follow either", quoteArgs(c.argv))
+		switch {
+		case t.dyn && strings.HasPrefix(t.s, "-") || !t.dyn && strings.HasPrefix(t.s, "-") && strings.ContainsAny(t.s[1:], "rns"):
+			a.refuse("`%s` puts text into the shell's history list (or may: an option computed at run time), which fc and history expansion run: the hook cannot follow it", quoteArgs(c.argv))
+			return kindOther
+		case !t.dyn && strings.HasPrefix(t.s, "-") && strings.ContainsAny(t.s[1:], "aw"):
+			writes = true
+		case strings.HasPrefix(t.s, "-"):
+		default:
+			if writes {
+				a.writeDest(c.argv, t, false) // history -w FILE
+			}
 			return kindOther
 		}
-		if !t.dyn && !strings.HasPrefix(t.s, "-") || t.dyn {
-			break
-		}
 	}
-	return kindBenign
+	return kindOther
 }

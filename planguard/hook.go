@@ -142,7 +142,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		cwds = append(cwds, filepath.Clean(ev.cwd))
 	}
 	ev.cwd = filepath.Clean(ev.cwd)
-	protected := protectedFiles(policyAbs, pol.AllowedSignersPath, home, cwds...)
+	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath}, home, cwds...)
 	if !ev.isShell {
 		for _, f := range ev.files {
 			if shell.Climbs(realCwd, f) {
@@ -339,13 +339,14 @@ func hookCheck(ctx context.Context, e *env, policyPath string, src check.PlanSou
 const hookCheckTimeout = 60 * time.Second
 
 // protectedFiles are the files a tool call may not write: the policy, its
-// allowed_signers, and the agents' hook settings wherever an agent may
-// read them for this call: in the event's directory (cwds: as the event
+// trust files (allowed_signers, and revoked_keys when it names one: emptied,
+// a revoked key would count again), and the agents' hook settings wherever
+// an agent may read them for this call: in the event's directory (cwds: as the event
 // names it and as the kernel resolves it) and every directory above it
 // (the project root the agent started in, where project-scope hooks are
 // installed), beside the policy and above it, in the home directory, and
 // the managed files.
-func protectedFiles(policy, signers, home string, cwds ...string) []string {
+func protectedFiles(policy string, trust []string, home string, cwds ...string) []string {
 	var roots []string
 	seen := map[string]bool{}
 	for _, d := range append(append([]string{}, cwds...), filepath.Dir(policy)) {
@@ -359,7 +360,7 @@ func protectedFiles(policy, signers, home string, cwds ...string) []string {
 			d = up
 		}
 	}
-	files := append([]string{policy, signers}, settingsFiles(roots, home)...)
+	files := append(append([]string{policy}, trust...), settingsFiles(roots, home)...)
 	var out []string
 	for _, f := range files {
 		if f == "" {

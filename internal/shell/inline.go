@@ -169,9 +169,13 @@ func (a *analyzer) codeEnv(name string, val tok) {
 }
 
 // initMigrates returns the init flag that copies state into another
-// backend (-migrate-state, -force-copy, with any dashes or a value).
+// backend (-migrate-state, -force-copy, with any dashes or a value), or a
+// glob that may expand to one.
 func initMigrates(args []tok) string {
 	for _, t := range args {
+		if t.dyn && t.w != nil && t.kind == dynGlob && mayStartWithDash(globPattern(t.w)) {
+			return srcOf(t) // -[f]orce-copy: a file of that name makes it the flag
+		}
 		if t.dyn || !strings.HasPrefix(t.s, "-") {
 			continue
 		}

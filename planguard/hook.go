@@ -165,6 +165,9 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		opts.PolicyAliases = []string{resolved}
 	}
 	if proto.history {
+		if cc := shell.TerminalControl(ev.command); cc != "" {
+			return fmt.Sprintf("planguard refused this command: it holds the control character %s, which %s's terminal and line editor act on before the shell runs the line (a carriage return ends it, ^U erases what came before, ^A moves to its start), so the shell would run other words than the hook read: remove the control characters (write them with printf or $'\\r' if the command needs them).", cc, agent), nil
+		}
 		if d := shell.HistoryDesignator(ev.command); d != "" {
 			return fmt.Sprintf("planguard refused this command: `%s` is a history expansion (!, ^), which %s's interactive shell replaces with other words before it runs the line, words the hook never read: write the command out in full.", d, agent), nil
 		}

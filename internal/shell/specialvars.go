@@ -265,3 +265,26 @@ func lineOf(command string, i int) string {
 	}
 	return s
 }
+
+// TerminalControl returns the first control character in command other
+// than tab and newline, spelled as a caret or escape (`\r`, `^U`, `^?`),
+// or "". A command an agent types into an interactive shell on a terminal
+// passes through the terminal's line discipline and readline first: a
+// carriage return ends the line there, ^U erases what came before it, ^A
+// moves to the start of the line, ^? erases a character, ^V quotes the
+// next one. The shell then runs other text than the hook read.
+func TerminalControl(command string) string {
+	for i := 0; i < len(command); i++ {
+		c := command[i]
+		switch {
+		case c == '\t' || c == '\n':
+		case c == '\r':
+			return `\r`
+		case c < 0x20:
+			return "^" + string(rune(c+'@'))
+		case c == 0x7f:
+			return "^?"
+		}
+	}
+	return ""
+}

@@ -3,6 +3,7 @@ package shell
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // GNU getopt_long (and the parsers that copy it: Perl's Getopt::Long,
@@ -16,8 +17,14 @@ import (
 // hook reads (code, a directory, an output): the table need not list
 // every option of the program, so the program may resolve it otherwise.
 
-// longNames are the long options the row knows, each once.
+// longNames are the long options the row knows, each once (computed once:
+// rows do not change after init).
 func (p *program) longNames() []string {
+	p.namesOnce.Do(func() { p.names = p.collectLongNames() })
+	return p.names
+}
+
+func (p *program) collectLongNames() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, l := range [][]string{p.long, p.optLong, p.flags, p.code, p.opaque, p.again, p.keyed, p.chdir, p.moves,
@@ -173,4 +180,10 @@ func optDigitsAt(letter byte, rest string) string {
 		j++
 	}
 	return rest[:j]
+}
+
+// longCache holds a row's long option names, computed on first use.
+type longCache struct {
+	namesOnce sync.Once
+	names     []string
 }

@@ -78,6 +78,8 @@ type program struct {
 	danger []string
 
 	judge func(a *analyzer, c call) kind
+
+	longCache // the long option names, for abbreviations (longopts.go)
 }
 
 // runs says what a program's operands are.

@@ -113,11 +113,9 @@ func (p *program) canonArgs(args []tok) (out []tok, ambiguous string) {
 				continue // the name may go on at run time
 			}
 			c, cands := p.resolveLong(n)
-			if cands != nil {
-				for _, x := range cands {
-					if p.dangerous(x) && ambiguous == "" {
-						ambiguous = "--" + n + " (" + strings.Join(cands, ", ") + ")"
-					}
+			for _, x := range cands {
+				if p.dangerous(x) && ambiguous == "" {
+					ambiguous = "--" + n + " (" + strings.Join(cands, ", ") + ")"
 				}
 			}
 			if c != n {

@@ -121,7 +121,13 @@ func (a *analyzer) derivedName(p string, suffixed bool) string {
 func argValues(s string) (vals []string, attached []bool) {
 	vals, attached = append(vals, s), append(attached, false)
 	if len(s) > 2 && s[0] == '-' && s[1] != '-' {
-		for j := 2; j < len(s) && isAlnum(s[j-1]); j++ {
+		k := 1 // the option letters are s[1:k]
+		for k < len(s) && isAlnum(s[k]) {
+			k++
+		}
+		// A path's first component is at most 255 bytes (NAME_MAX): a
+		// value starting further back names no file.
+		for j := max(2, k-255); j <= k && j < len(s); j++ {
 			vals, attached = append(vals, s[j:]), append(attached, false)
 		}
 	}

@@ -94,7 +94,14 @@ func (p *program) dangerous(n string) bool {
 func (p *program) canonArgs(args []tok) (out []tok, ambiguous string) {
 	out = args
 	copied := false
+	// After an operand, a wrapper's words may be its command's (flock
+	// LOCK CMD…): read for ambiguity only, not rewritten. A writer or a
+	// judged program permutes for real (tar, make, install).
+	rewrite := true
 	set := func(i int, t tok) {
+		if !rewrite {
+			return
+		}
 		if !copied {
 			out = append([]tok(nil), args...)
 			copied = true
@@ -138,6 +145,7 @@ func (p *program) canonArgs(args []tok) (out []tok, ambiguous string) {
 			if !p.permute {
 				return out, ambiguous
 			}
+			rewrite = p.writes || p.judge != nil
 		}
 	}
 	return out, ambiguous

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"time"
@@ -141,7 +142,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		cwds = append(cwds, filepath.Clean(ev.cwd))
 	}
 	ev.cwd = filepath.Clean(ev.cwd)
-	protected := protectedFiles(policyAbs, pol.AllowedSignersPath, home, cwds...)
+	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath}, home, cwds...)
 	if !ev.isShell {
 		for _, f := range ev.files {
 			if shell.Climbs(realCwd, f) {
@@ -158,11 +159,15 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		return "", nil
 	}
 	self := hookExecutables()
-	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self, Resolve: resolveLinks}
+	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
+		UserHome: userHome}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
 	if proto.history {
+		if cc := shell.TerminalControl(ev.command); cc != "" {
+			return fmt.Sprintf("planguard refused this command: it holds the control character %s, which %s's terminal and line editor act on before the shell runs the line (a carriage return ends it, ^U erases what came before, ^A moves to its start), so the shell would run other words than the hook read: remove the control characters (write them with printf or $'\\r' if the command needs them).", cc, agent), nil
+		}
 		if d := shell.HistoryDesignator(ev.command); d != "" {
 			return fmt.Sprintf("planguard refused this command: `%s` is a history expansion (!, ^), which %s's interactive shell replaces with other words before it runs the line, words the hook never read: write the command out in full.", d, agent), nil
 		}
@@ -337,13 +342,14 @@ func hookCheck(ctx context.Context, e *env, policyPath string, src check.PlanSou
 const hookCheckTimeout = 60 * time.Second
 
 // protectedFiles are the files a tool call may not write: the policy, its
-// allowed_signers, and the agents' hook settings wherever an agent may
-// read them for this call: in the event's directory (cwds: as the event
+// trust files (allowed_signers, and revoked_keys when it names one: emptied,
+// a revoked key would count again), and the agents' hook settings wherever
+// an agent may read them for this call: in the event's directory (cwds: as the event
 // names it and as the kernel resolves it) and every directory above it
 // (the project root the agent started in, where project-scope hooks are
 // installed), beside the policy and above it, in the home directory, and
 // the managed files.
-func protectedFiles(policy, signers, home string, cwds ...string) []string {
+func protectedFiles(policy string, trust []string, home string, cwds ...string) []string {
 	var roots []string
 	seen := map[string]bool{}
 	for _, d := range append(append([]string{}, cwds...), filepath.Dir(policy)) {
@@ -357,7 +363,7 @@ func protectedFiles(policy, signers, home string, cwds ...string) []string {
 			d = up
 		}
 	}
-	files := append([]string{policy, signers}, settingsFiles(roots, home)...)
+	files := append(append([]string{policy}, trust...), settingsFiles(roots, home)...)
 	var out []string
 	for _, f := range files {
 		if f == "" {
@@ -369,6 +375,16 @@ func protectedFiles(policy, signers, home string, cwds ...string) []string {
 		}
 	}
 	return out
+}
+
+// userHome is the home directory of the user name from the password
+// database (what bash's ~NAME expands to), or "" when there is none.
+func userHome(name string) string {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return ""
+	}
+	return u.HomeDir
 }
 
 // resolveLinks is where abs leads through the symbolic links that exist

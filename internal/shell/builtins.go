@@ -156,3 +156,53 @@ func (a *analyzer) set(c call) kind {
 	}
 	return kindOther
 }
+
+// fc re-runs lines of the shell's history list (fc -s [PREFIX], fc -e -),
+// or edits them with $FCEDIT and runs the result; a non-interactive bash
+// keeps a list too, which `history -s LINE` or `history -r FILE` fills with
+// any text: a line the hook read as data. Only listing (fc -l) is allowed.
+func (a *analyzer) fc(c call) kind {
+	args := c.argv[1:]
+	for _, t := range args {
+		if t.dyn || !strings.HasPrefix(t.s, "-") || t.s == "--" {
+			break
+		}
+		if strings.ContainsRune(t.s[1:], 'l') && !strings.ContainsAny(t.s[1:], "es") {
+			return kindBenign // fc -l, fc -lnr: lists
+		}
+	}
+	a.refuse("`%s` runs lines from the shell's history list (which `history -s` and `history -r` fill with any text), not what the hook read: write the command out in full", quoteArgs(c.argv))
+	return kindOther
+}
+
+// history prints the history list, and changes it: -s LINE and -r/-n
+// FILE put text into it that fc or a history expansion runs later
+// (refused); -w and -a write it to a file, the one named (judged as a
+// write) or $HISTFILE (whose assignments are judged: evalText). Listing,
+// -c, -d and -p (which only prints) are allowed.
+func (a *analyzer) history(c call) kind {
+	args := c.argv[1:]
+	writes := false
+	for i, t := range args {
+		if t.s == "--" && !t.dyn {
+			if writes && i+1 < len(args) {
+				a.writeDest(c.argv, args[i+1], false)
+			}
+			break
+		}
+		switch {
+		case t.dyn && strings.HasPrefix(t.s, "-") || !t.dyn && strings.HasPrefix(t.s, "-") && strings.ContainsAny(t.s[1:], "rns"):
+			a.refuse("`%s` puts text into the shell's history list (or may: an option computed at run time), which fc and history expansion run: the hook cannot follow it", quoteArgs(c.argv))
+			return kindOther
+		case !t.dyn && strings.HasPrefix(t.s, "-") && strings.ContainsAny(t.s[1:], "aw"):
+			writes = true
+		case strings.HasPrefix(t.s, "-"):
+		default:
+			if writes {
+				a.writeDest(c.argv, t, false) // history -w FILE
+			}
+			return kindOther
+		}
+	}
+	return kindOther
+}

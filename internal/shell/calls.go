@@ -118,6 +118,14 @@ func (a *analyzer) run(c call) kind {
 	if contains(a.opts.Planguard, strings.TrimPrefix(cmd.s, "=")) {
 		p = programs["planguard"] // the hook's own binary, whatever its name
 	}
+	// Abbreviated long options, as the program resolves them (longopts.go).
+	if args, amb := p.canonArgs(argv[1:]); amb != "" {
+		a.refuse("`%s`: %s is an abbreviation of several options of %s, one of which runs code or writes files: spell the option out in full", truncateTok(argv), amb, name)
+		return kindOther
+	} else if len(args) > 0 && &args[0] != &argv[1] {
+		argv = append([]tok{argv[0]}, args...)
+		c.argv = argv
+	}
 	if a.inlineCodeFile(p, name, argv) {
 		return kindOther
 	}
@@ -352,6 +360,9 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 			return opts, sets, args[i+1:]
 		case strings.HasPrefix(s, "--"):
 			n, v, hasValue := strings.Cut(s[2:], "=")
+			if !t.dyn || hasValue {
+				n, _ = p.resolveLong(n) // --sp is --split-string (longopts.go)
+			}
 			o := opt{name: n}
 			if hasValue {
 				o.val = tok{s: v, dyn: t.dyn}
@@ -368,6 +379,16 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 			// word or the next one.
 			for j := 1; j < len(s); j++ {
 				o := opt{name: s[j : j+1]}
+				if strings.Contains(p.optDigits, o.name) {
+					// perl -l012e: digits, then more options.
+					d := optDigitsAt(s[j], s[j+1:])
+					if d != "" {
+						o.val = tok{s: d}
+					}
+					opts = append(opts, o)
+					j += len(d)
+					continue
+				}
 				if strings.Contains(p.opt, o.name) {
 					// An optional value: only the rest of this word.
 					if j < len(s)-1 {
@@ -410,7 +431,10 @@ func (p *program) takesValue(name string) bool {
 	if len(name) == 1 && strings.Contains(p.short, name) || contains(p.long, name) {
 		return true
 	}
-	for _, l := range [][]string{p.code, p.opaque, p.chdir, p.split, p.again, p.keyed} {
+	if len(name) == 1 && strings.Contains(p.optDigits, name) {
+		return false
+	}
+	for _, l := range [][]string{p.code, p.opaque, p.chdir, p.split, p.again, p.keyed, p.outs, p.pipes, p.progs} {
 		if contains(l, name) {
 			return true
 		}
@@ -472,6 +496,11 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			line = true
 		case contains(p.opaque, o.name):
 			a.refuse("`%s`: %s runs code the hook cannot read", truncateTok(c.argv), dashed(o.name))
+		case contains(p.pipes, o.name) && !o.val.dyn && (strings.HasPrefix(o.val.s, "|") || strings.HasPrefix(o.val.s, "!")):
+			// strace -o '|CMD': the output goes to a shell command line.
+			a.script(o.val.s[1:], c.depth+1)
+		case contains(p.progs, o.name):
+			a.runsOnWritten(p, name, c, o)
 		case contains(p.keyed, o.name):
 			k, v, ok := strings.Cut(o.val.s, "=")
 			if !ok {
@@ -686,4 +715,55 @@ func (a *analyzer) joined(args []tok, what string, depth int) {
 		parts = append(parts, t.s)
 	}
 	a.script(strings.Join(parts, " "), depth+1)
+}
+
+// runsOnWritten judges an option whose value is a program the command
+// runs on each file it writes (install --strip-program=PROG runs
+// `PROG DEST`): each such call is judged as written there.
+func (a *analyzer) runsOnWritten(p *program, name string, c call, o opt) {
+	if o.val.dyn {
+		a.refuse("`%s`: %s runs a program computed at run time (%s)", truncateTok(c.argv), dashed(o.name), srcOf(o.val))
+		return
+	}
+	opts, ops := p.operands(c.argv[1:])
+	dir := ""
+	for _, x := range opts {
+		if x.name == "d" || x.name == "directory" {
+			return // install -d makes directories
+		}
+		if x.name == "t" || x.name == "target-directory" {
+			dir = x.val.s
+			if x.val.dyn {
+				dir = "\x00"
+			}
+		}
+	}
+	var dsts []tok
+	join := func(d string, src tok) tok {
+		if src.dyn || d == "\x00" {
+			return tok{s: "", dyn: true, src: "a path computed at run time"}
+		}
+		return tok{s: path.Join(d, path.Base(src.s))}
+	}
+	switch {
+	case dir != "":
+		for _, s := range ops {
+			dsts = append(dsts, join(dir, s))
+		}
+	case len(ops) >= 2:
+		last := ops[len(ops)-1]
+		if len(ops) == 2 {
+			dsts = append(dsts, last) // a file, or a directory:
+		}
+		for _, s := range ops[:len(ops)-1] {
+			if last.dyn {
+				dsts = append(dsts, last)
+			} else {
+				dsts = append(dsts, join(last.s, s))
+			}
+		}
+	}
+	for _, d := range dsts {
+		a.run(c.inner([]tok{o.val, d}))
+	}
 }

@@ -113,8 +113,24 @@ func (a *analyzer) derivedName(p string, suffixed bool) string {
 // argValues are the paths an argument may name: itself, and the text after
 // each `=` (--output=FILE, json=FILE, of=FILE, -v f=FILE); attached: the
 // value was attached to an option or a name.
+//
+// A value attached to a short option is read as the option's value too
+// (-o.claude/settings.json, -fo../x): for a program the hook does not know,
+// each rest of a word after one or more option letters (suffixed only
+// when it holds a slash, as a path named outright is).
 func argValues(s string) (vals []string, attached []bool) {
 	vals, attached = append(vals, s), append(attached, false)
+	if len(s) > 2 && s[0] == '-' && s[1] != '-' {
+		k := 1 // the option letters are s[1:k]
+		for k < len(s) && isAlnum(s[k]) {
+			k++
+		}
+		// A path's first component is at most 255 bytes (NAME_MAX): a
+		// value starting further back names no file.
+		for j := max(2, k-255); j <= k && j < len(s); j++ {
+			vals, attached = append(vals, s[j:]), append(attached, false)
+		}
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] == '=' && i+1 < len(s) {
 			vals, attached = append(vals, s[i+1:]), append(attached, true)
@@ -712,4 +728,8 @@ func (a *analyzer) planguardWrites(argv []tok) {
 			return
 		}
 	}
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

@@ -13,7 +13,15 @@ import (
 // a computed program fed an init's answers.
 
 func init() {
-	mk := &program{judge: (*analyzer).makeJudge}
+	// The option table only resolves abbreviations (make --ev is --eval,
+	// longopts.go); makeJudge reads the line itself.
+	mk := &program{judge: (*analyzer).makeJudge, permute: true, short: "CfIoWE",
+		long:   []string{"directory", "file", "makefile", "include-dir", "old-file", "assume-old", "new-file", "assume-new", "what-if", "eval"},
+		danger: []string{"eval", "file", "makefile"},
+		flags: []string{"always-make", "environment-overrides", "debug", "help", "ignore-errors", "jobs", "keep-going", "load-average",
+			"max-load", "check-symlink-times", "just-print", "dry-run", "recon", "output-sync", "print-directory", "print-data-base",
+			"question", "no-builtin-rules", "no-builtin-variables", "silent", "quiet", "no-silent", "stop", "no-keep-going", "touch",
+			"trace", "version", "no-print-directory", "warn-undefined-variables", "shuffle"}}
 	for _, n := range []string{"make", "gmake", "bmake"} {
 		programs[n] = mk
 	}
@@ -161,9 +169,13 @@ func (a *analyzer) codeEnv(name string, val tok) {
 }
 
 // initMigrates returns the init flag that copies state into another
-// backend (-migrate-state, -force-copy, with any dashes or a value).
+// backend (-migrate-state, -force-copy, with any dashes or a value), or a
+// glob that may expand to one.
 func initMigrates(args []tok) string {
 	for _, t := range args {
+		if t.dyn && t.w != nil && t.kind == dynGlob && mayStartWithDash(globPattern(t.w)) {
+			return srcOf(t) // -[f]orce-copy: a file of that name makes it the flag
+		}
 		if t.dyn || !strings.HasPrefix(t.s, "-") {
 			continue
 		}

@@ -23,6 +23,13 @@ type program struct {
 	// word is never theirs.
 	opt     string
 	optLong []string
+	// optDigits take an optional numeric value attached (perl -l012,
+	// -0777): the letters after it are further options (-le is -l -e).
+	optDigits string
+	// flags are long options that take no value, listed so that their
+	// abbreviations resolve as getopt_long resolves them (longopts.go):
+	// install --strip is not --strip-program.
+	flags []string
 
 	code   []string          // options whose value is a shell command line (flock -c CMD)
 	opaque []string          // options whose value runs code the hook cannot read: refused
@@ -60,8 +67,19 @@ type program struct {
 	writes bool     // writes the files it names: refused on protected files
 	dests  dests    // which operands it writes (see writes.go); destUnknown: any argument, read loosely
 	outs   []string // options whose value is a file it writes (sort -o, less -o)
+	// pipes: options whose value, when it starts with | or !, is a shell
+	// command line the program runs (strace -o '|CMD'); else a file it writes.
+	pipes []string
+	// progs: options whose value is a program run on each file the
+	// command writes (install --strip-program=PROG: PROG DEST).
+	progs []string
+	// danger: long options a judge reads by name (make --eval, gawk
+	// --source): an ambiguous abbreviation of one is refused.
+	danger []string
 
 	judge func(a *analyzer, c call) kind
+
+	longCache // the long option names, for abbreviations (longopts.go)
 }
 
 // runs says what a program's operands are.
@@ -116,12 +134,15 @@ func init() {
 	add(&program{runs: runsCommand, prints: []string{"-v", "-V"}}, "command")
 	add(&program{runs: runsCommand, short: "a"}, "exec")
 	add(&program{runs: runsCommand, short: "uCSPaLU", long: []string{"unset", "chdir", "split-string", "argv0"},
-		split: []string{"S", "split-string"}, chdir: []string{"C", "chdir"}, assigns: true}, "env")
+		split: []string{"S", "split-string"}, chdir: []string{"C", "chdir"}, assigns: true,
+		flags: []string{"ignore-environment", "null", "block-signal", "default-signal", "ignore-signal", "list-signal-handling", "debug"}}, "env")
 	// sudo: "+Aa:BbC:c:D:Eeg:Hh::iKklNnPp:R:r:SsT:t:U:u:Vv" (-h takes only an attached host).
 	add(&program{runs: runsCommand, short: "aCcDgprRtTUu", opt: "h",
 		long:  []string{"user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot", "auth-type", "login-class"},
 		chdir: []string{"D", "chdir"}, moves: []string{"i", "login"}, assigns: true}, "sudo")
-	add(&program{runs: runsCommand, short: "fo", long: []string{"format", "output"}}, "time")
+	// GNU time -o FILE writes its report there.
+	add(&program{runs: runsCommand, short: "fo", long: []string{"format", "output"}, writes: true, dests: destNone, outs: []string{"o", "output"},
+		flags: []string{"portability", "append", "verbose", "quiet"}}, "time")
 	add(&program{runs: runsCommand, short: "n", long: []string{"adjustment"}}, "nice")
 	add(&program{runs: runsCommand, short: "cnpPu", long: []string{"class", "classdata", "pid", "pgid", "uid"},
 		prints: []string{"-p", "-P", "-u", "--pid", "--pgid", "--uid"}}, "ionice")
@@ -129,8 +150,14 @@ func init() {
 	add(&program{runs: runsCommand, short: "tw"}, "caffeinate")
 	add(&program{runs: runsCommand, short: "abeEIoOpPsSuUX", long: []string{"output", "trace", "signal", "attach", "user", "env",
 		"abbrev", "verbose", "raw", "read", "write", "fault", "inject", "status", "quiet", "silence", "decode-fds", "string-limit",
-		"columns", "trace-path", "summary-columns", "summary-sort-by", "const-print-style", "interruptible", "argv0", "kvm"}}, "strace")
-	add(&program{runs: runsCommand, short: "aADeFlnopsuwx", long: []string{"output", "library", "align", "indent", "config"}}, "ltrace")
+		"columns", "trace-path", "summary-columns", "summary-sort-by", "const-print-style", "interruptible", "argv0", "kvm"},
+		// -o FILE writes the trace; -o '|CMD' and -o '!CMD' pipe it to a shell command line.
+		writes: true, dests: destNone, outs: []string{"o", "output"}, pipes: []string{"o", "output"},
+		flags: []string{"output-separately", "output-append-mode", "summary", "summary-only", "summary-wall-clock", "follow-forks",
+			"daemonize", "timestamps", "relative-timestamps", "syscall-times", "instruction-pointer", "stack-trace", "no-abbrev",
+			"successful-only", "failed-only", "seccomp-bpf", "decode-pids", "debug", "help", "version", "tips", "detach-on"}}, "strace")
+	add(&program{runs: runsCommand, short: "aADeFlnopsuwx", long: []string{"output", "library", "align", "indent", "config"},
+		writes: true, dests: destNone, outs: []string{"o", "output"}}, "ltrace")
 	add(&program{runs: runsCommand, skip: 1, short: "sk", long: []string{"signal", "kill-after"}}, "timeout")
 	// taskset [-a] [-c] MASK|LIST CMD; with -p it changes a running process.
 	add(&program{runs: runsCommand, skip: 1, prints: []string{"-p", "--pid"}}, "taskset")
@@ -142,7 +169,8 @@ func init() {
 	add(&program{runs: runsArgs, code: []string{"c", "command", "C", "session-command"}, permute: true, short: "gGswu",
 		long: []string{"user", "group", "shell", "supp-group", "whitelist-environment"}, moves: []string{"-", "l", "login"}}, "su", "runuser")
 	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true, short: "IOBTmEo", opt: "t",
-		long: []string{"log-in", "log-out", "log-io", "log-timing", "logging-format", "echo", "output-limit"}}, "script")
+		long:  []string{"log-in", "log-out", "log-io", "log-timing", "logging-format", "echo", "output-limit"},
+		flags: []string{"append", "return", "flush", "force", "quiet", "timing", "help", "version"}}, "script")
 	add(&program{runs: runsCommand, sub: map[string]string{"tf": "terraform", "tofu": "tofu", "tg": "terragrunt"}}, "tenv")
 	add(&program{runs: runsDashDash, short: "CE", long: []string{"cd", "env"}, chdir: []string{"C", "cd"}}, "mise", "rtx")
 	add(&program{runs: runsDashDash}, "aqua")
@@ -186,6 +214,8 @@ func init() {
 	add(&program{judge: (*analyzer).unset}, "unset")
 	add(&program{judge: (*analyzer).enable}, "enable")
 	add(&program{judge: (*analyzer).set}, "set")
+	add(&program{judge: (*analyzer).fc}, "fc")
+	add(&program{judge: (*analyzer).history}, "history")
 	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
 	add(&program{judge: (*analyzer).printf}, "printf")
 	add(&program{judge: (*analyzer).declare}, "declare", "typeset", "local", "export", "readonly")
@@ -204,7 +234,9 @@ func init() {
 		code: []string{"P", "pager", "H", "html"}}, "man")
 	// Interpreters: code lists the options whose value is inline code
 	// (refused: interp.go), short the options that take a value.
-	add(&program{judge: (*analyzer).interpreter, interp: true, writes: true, short: "eEIlmMx", code: []string{"e", "E"}}, "perl")
+	// perl: -l[OCTAL] and -0[DIGITS] take only attached digits (-le is
+	// -l -e), -x[DIR] only an attached directory.
+	add(&program{judge: (*analyzer).interpreter, interp: true, writes: true, short: "eEImM", opt: "x", optDigits: "l0", code: []string{"e", "E"}}, "perl")
 	add(&program{judge: (*analyzer).interpreter, interp: true, short: "cmWXQ", code: []string{"c"}}, "python")
 	add(&program{judge: (*analyzer).interpreter, interp: true, short: "eIrCEFKTUxW", code: []string{"e"}}, "ruby")
 	add(&program{judge: (*analyzer).interpreter, interp: true, short: "eprcC", long: []string{"eval", "print", "require", "import", "input-type", "conditions"},
@@ -213,17 +245,32 @@ func init() {
 	add(&program{judge: (*analyzer).interpreter, interp: true, short: "rBREcdfFzt", code: []string{"r", "B", "R", "E"}}, "php")
 	add(&program{judge: (*analyzer).interpreter, interp: true, short: "elW", code: []string{"e"}}, "lua")
 	add(&program{judge: (*analyzer).interpreter, interp: true, short: "ecfD", code: []string{"e", "c"}}, "osascript", "expect", "tclsh", "wish")
-	add(&program{judge: (*analyzer).awk, interp: true, short: "FvfeEilW", long: []string{"field-separator", "assign", "file", "source", "exec", "include", "load"}},
+	add(&program{judge: (*analyzer).awk, interp: true, short: "FvfeEilW", long: []string{"field-separator", "assign", "file", "source", "exec", "include", "load"},
+		danger: []string{"file", "source", "exec", "include", "load"},
+		flags: []string{"characters-as-bytes", "copyright", "debug", "dump-variables", "gen-pot", "help", "lint", "bignum", "use-lc-numeric",
+			"non-decimal-data", "profile", "pretty-print", "posix", "re-interval", "optimize", "no-optimize", "sandbox", "traditional",
+			"trace", "version", "csv", "persist"}},
 		"awk", "gawk", "mawk", "nawk", "busybox-awk")
 	// Readers, and programs that write or copy files.
 	add(&program{reader: true}, "grep", "egrep", "fgrep", "rg", "ag", "ack", "ls", "bat", "head", "tail", "wc",
 		"file", "stat", "diff", "which", "whereis", "type", "info", "tldr")
 	add(&program{reader: true, copies: true}, "cat")
 	// Writers: dests says which operands they write (writes.go).
-	add(&program{copies: true, writes: true, dests: destLast, short: "tS", long: []string{"target-directory", "suffix", "sparse", "no-preserve"}}, "cp")
-	add(&program{copies: true, writes: true, dests: destLast, short: "tS", long: []string{"target-directory", "suffix"}}, "ln", "mv")
+	add(&program{copies: true, writes: true, dests: destLast, short: "tS", long: []string{"target-directory", "suffix", "sparse", "no-preserve"},
+		danger: []string{"target-directory", "suffix"},
+		flags: []string{"archive", "attributes-only", "backup", "copy-contents", "debug", "dereference", "force", "interactive", "link",
+			"no-dereference", "preserve", "parents", "recursive", "reflink", "remove-destination", "strip-trailing-slashes",
+			"symbolic-link", "no-target-directory", "update", "verbose", "keep-directory-symlink", "one-file-system", "context", "no-clobber"}}, "cp")
+	add(&program{copies: true, writes: true, dests: destLast, short: "tS", long: []string{"target-directory", "suffix"},
+		danger: []string{"target-directory", "suffix"},
+		flags: []string{"backup", "directory", "force", "interactive", "logical", "no-dereference", "no-target-directory", "physical",
+			"relative", "symbolic", "verbose", "no-clobber", "update", "strip-trailing-slashes", "context", "exchange", "no-copy", "debug"}}, "ln", "mv")
 	add(&program{copies: true, writes: true, dests: destLast}, "link")
-	add(&program{copies: true, writes: true, dests: destLast, short: "tSmog", long: []string{"target-directory", "suffix", "mode", "owner", "group", "strip-program"}}, "install")
+	// install -s --strip-program=PROG runs PROG on each file it installs.
+	add(&program{copies: true, writes: true, dests: destLast, short: "tSmog", long: []string{"target-directory", "suffix", "mode", "owner", "group"},
+		permute: true, progs: []string{"strip-program"}, danger: []string{"target-directory", "suffix"},
+		flags: []string{"backup", "compare", "directory", "preserve-timestamps", "strip", "no-target-directory", "verbose",
+			"preserve-context", "context", "debug"}}, "install")
 	add(&program{copies: true, writes: true, dests: destAll}, "tee")
 	add(&program{copies: true, writes: true, dests: destOperands}, "dd")
 	add(&program{writes: true, dests: destAll, short: "rs", long: []string{"reference", "size"}}, "truncate")
@@ -233,15 +280,34 @@ func init() {
 	add(&program{writes: true, dests: destAfterFirst, long: []string{"reference", "from"}}, "chmod", "chown", "chgrp")
 	add(&program{writes: true, dests: destNone, short: "kotTS", outs: []string{"o", "output"},
 		long: []string{"key", "output", "field-separator", "temporary-directory", "buffer-size", "batch-size", "compress-program",
-			"files0-from", "parallel", "random-source", "sort"}}, "sort")
+			"files0-from", "parallel", "random-source", "sort"},
+		flags: []string{"ignore-leading-blanks", "dictionary-order", "ignore-case", "general-numeric-sort", "ignore-nonprinting",
+			"month-sort", "human-numeric-sort", "numeric-sort", "random-sort", "reverse", "version-sort", "check", "merge", "stable",
+			"unique", "zero-terminated", "debug"}}, "sort")
 	add(&program{writes: true, dests: destSecond, short: "fsw", long: []string{"skip-fields", "skip-chars", "check-chars"}}, "uniq")
 	// sed: -i[SUFFIX] takes only an attached value; -s is a flag.
 	add(&program{judge: (*analyzer).sed, interp: true, writes: true, dests: destSed, short: "efl", opt: "i", optLong: []string{"in-place"},
-		long: []string{"expression", "file", "line-length"}}, "sed", "gsed")
+		long: []string{"expression", "file", "line-length"}, danger: []string{"expression", "file"},
+		flags: []string{"debug", "follow-symlinks", "null-data", "zero-terminated", "posix", "quiet", "silent", "regexp-extended",
+			"separate", "sandbox", "unbuffered"}}, "sed", "gsed")
 	add(&program{writes: true, permute: true, short: "fCIFTXbKNVgHL",
-		long:   []string{"file", "directory", "use-compress-program", "to-command", "rsh-command", "info-script", "new-volume-script", "checkpoint-action", "exclude", "transform", "owner", "group", "mode", "index-file"},
+		long: []string{"file", "directory", "use-compress-program", "to-command", "rsh-command", "info-script", "new-volume-script", "checkpoint-action", "exclude", "transform", "owner", "group", "mode", "index-file",
+			"exclude-from", "files-from", "strip-components", "owner-map", "group-map", "sort", "warning", "blocking-factor",
+			"tape-length", "label", "format", "after-date", "newer", "newer-mtime", "suffix", "volno-file", "record-size", "level",
+			"listed-incremental", "mtime", "quoting-style", "exclude-tag", "exclude-tag-all", "exclude-tag-under", "exclude-ignore",
+			"exclude-ignore-recursive", "pax-option", "occurrence", "starting-file", "hole-detection", "xform"},
 		code:   []string{"to-command", "use-compress-program", "I", "rsh-command"},
-		opaque: []string{"checkpoint-action", "info-script", "new-volume-script", "F"}}, "tar")
+		opaque: []string{"checkpoint-action", "info-script", "new-volume-script", "F"},
+		danger: []string{"remove-files", "extract", "get", "directory"},
+		flags: []string{"checkpoint", "to-stdout", "remove-files", "extract", "get", "create", "list", "append", "update", "diff",
+			"compare", "delete", "verbose", "gzip", "gunzip", "bzip2", "xz", "zstd", "lzma", "lzip", "lzop", "compress", "auto-compress",
+			"keep-old-files", "keep-newer-files", "skip-old-files", "overwrite", "overwrite-dir", "totals", "absolute-names",
+			"dereference", "one-file-system", "no-recursion", "recursion", "exclude-vcs", "exclude-vcs-ignores", "exclude-backups",
+			"exclude-caches", "exclude-caches-all", "exclude-caches-under", "wildcards", "no-wildcards", "numeric-owner",
+			"preserve-permissions", "same-permissions", "same-owner", "no-same-owner", "sparse", "verify", "ignore-zeros", "null",
+			"xattrs", "acls", "selinux", "incremental", "utc", "restrict", "show-transformed-names", "interactive", "confirmation",
+			"multi-volume", "unlink-first", "recursive-unlink", "touch", "backup", "atime-preserve", "delay-directory-restore",
+			"full-time", "check-links", "check-device", "no-check-device", "seek", "no-seek", "read-full-records", "help", "version"}}, "tar")
 	add(&program{writes: true, copies: true, permute: true, short: "eTfB", long: []string{"rsh", "rsync-path", "temp-dir", "filter", "exclude", "include"},
 		code: []string{"e", "rsh"}, dests: destLast}, "rsync")
 	add(&program{writes: true}, "nano", "patch", "unzip", "curl", "wget")

@@ -50,6 +50,11 @@ type Options struct {
 	// existing directory), so that a write through a link made earlier is
 	// judged by the file it reaches. The hook passes one; tests may not.
 	Resolve func(abs string) string
+	// UserHome, when set, returns the home directory of the user a
+	// `~NAME` names (from the password database, as bash reads it), or ""
+	// when there is no such user. Without it, or for an unknown user, a
+	// `~NAME` path is read as computed at run time.
+	UserHome func(name string) string
 }
 
 // PlanApply is a `terraform apply PLANFILE` (or tofu) that may run only if
@@ -120,12 +125,13 @@ const (
 )
 
 type analyzer struct {
-	opts    Options
-	res     Result
-	vars    map[string]string // variables assigned a static value in the line
-	unknown map[string]bool
-	aliases map[string]string
-	kinds   []kind
+	opts      Options
+	userHomes map[string]string // UserHome answers, by name
+	res       Result
+	vars      map[string]string // variables assigned a static value in the line
+	unknown   map[string]bool
+	aliases   map[string]string
+	kinds     []kind
 	// fed holds the calls whose standard input is a pipe, a file or a
 	// here-document (theirs or an enclosing statement's).
 	fed map[*syntax.CallExpr]bool
@@ -424,6 +430,9 @@ func (a *analyzer) computed(name string) {
 	if promptVars[name] {
 		a.refuse("`%s` is set to a value computed at run time: the shell runs what a prompt variable holds", name)
 	}
+	if historyFileVars[name] {
+		a.refuse("`%s` is set to a value computed at run time: bash writes its history to that file (history -w, and an interactive shell when it exits)", name)
+	}
 	a.ifsComputed(name)
 	delete(a.vars, name)
 	delete(a.staticLoop, name)
@@ -558,6 +567,11 @@ func (e env) Get(name string) expand.Variable {
 		}
 	}
 	if u, ok := strings.CutPrefix(name, "HOME "); ok {
+		if h := e.a.userHome(u); h != "" {
+			return expand.Variable{Set: true, Kind: expand.String, Str: h}
+		}
+		// Not known: the word is computed (tildeDynamic); this value is
+		// never judged.
 		return expand.Variable{Set: true, Kind: expand.String, Str: "/home/" + u}
 	}
 	return expand.Variable{}
@@ -906,6 +920,9 @@ var subscriptRe = regexp.MustCompile("\\[[^\\]]*(\\$\\(|`)")
 // printf -v or a loop, they are refused.
 var promptVars = map[string]bool{"PROMPT_COMMAND": true, "PS0": true, "PS1": true, "PS2": true, "PS3": true, "PS4": true, "MAILPATH": true}
 
+// historyFileVars name the file bash writes its history list to.
+var historyFileVars = map[string]bool{"HISTFILE": true}
+
 // evalText refuses values bash may evaluate as code later: subscripts with
 // command substitutions, prompt strings, and PROMPT_COMMAND, a command line.
 func (a *analyzer) evalText(name string, t tok) {
@@ -920,6 +937,10 @@ func (a *analyzer) evalText(name string, t tok) {
 			return
 		}
 		a.script(t.s, a.curDepth+1)
+	case historyFileVars[name]:
+		// history -w/-a, and an interactive shell as it exits, write the
+		// history list to $HISTFILE (truncated to $HISTFILESIZE lines).
+		a.writeDest([]tok{{s: name + "=" + t.String()}}, t, false)
 	case name == "PS3":
 		if t.dyn || strings.ContainsAny(t.s, "`$") {
 			a.refuse("`%s`: a prompt string is expanded (command substitutions run) each time the shell prints it", name)

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"path"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -109,8 +110,31 @@ func (a *analyzer) tildeDynamic(w *syntax.Word) bool {
 		return true
 	case isNumber(strings.TrimLeft(name, "+-")):
 		return true // ~2, ~+1, ~-1: the directory stack
+	case name != "":
+		// ~NAME: NAME's home directory, which may be the agent's own
+		// (~root/.claude/settings.json); known only through UserHome.
+		return a.userHome(name) == ""
 	}
 	return false
+}
+
+// userHome is the home directory of the user name, or "" when not known.
+func (a *analyzer) userHome(name string) string {
+	if a.opts.UserHome == nil {
+		return ""
+	}
+	if a.userHomes == nil {
+		a.userHomes = map[string]string{}
+	}
+	h, ok := a.userHomes[name]
+	if !ok {
+		h = a.opts.UserHome(name)
+		if h != "" {
+			h = path.Clean(h)
+		}
+		a.userHomes[name] = h
+	}
+	return h
 }
 
 // prepass notes, before a script's calls are judged, what later words
@@ -240,4 +264,27 @@ func lineOf(command string, i int) string {
 		s = s[:40] + "…"
 	}
 	return s
+}
+
+// TerminalControl returns the first control character in command other
+// than tab and newline, spelled as a caret or escape (`\r`, `^U`, `^?`),
+// or "". A command an agent types into an interactive shell on a terminal
+// passes through the terminal's line discipline and readline first: a
+// carriage return ends the line there, ^U erases what came before it, ^A
+// moves to the start of the line, ^? erases a character, ^V quotes the
+// next one. The shell then runs other text than the hook read.
+func TerminalControl(command string) string {
+	for i := 0; i < len(command); i++ {
+		c := command[i]
+		switch {
+		case c == '\t' || c == '\n':
+		case c == '\r':
+			return `\r`
+		case c < 0x20:
+			return "^" + string(rune(c+'@'))
+		case c == 0x7f:
+			return "^?"
+		}
+	}
+	return ""
 }

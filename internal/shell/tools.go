@@ -48,6 +48,9 @@ func (a *analyzer) terraform(c call) kind {
 			return kindOther
 		}
 	}
+	if a.globOption(argv, line, tool) {
+		return kindOther
+	}
 	chdir := ""
 	i := 1
 	for ; i < len(argv); i++ {
@@ -212,6 +215,9 @@ func (a *analyzer) terragrunt(c call) kind {
 	}
 	if w, ok := namesRefused(argv[1:]); ok {
 		a.refuse("`%s` runs `%s` through terragrunt: %s", line, w, planOnly)
+		return kindOther
+	}
+	if a.globOption(argv, line, "terragrunt") {
 		return kindOther
 	}
 	for _, t := range argv[1:] {
@@ -454,4 +460,34 @@ func (a *analyzer) tfWrites(chdir string, args []tok) string {
 		}
 	}
 	return ""
+}
+
+// globOption refuses a glob among a Terraform-family program's arguments
+// that may expand to an option: bash replaces -[f]orce-copy, -force-cop?
+// or * with the names of files that match it, and a file named
+// -force-copy (touch ./-force-copy) makes it that flag.
+func (a *analyzer) globOption(argv []tok, line, tool string) bool {
+	for _, t := range argv[1:] {
+		if !t.dyn || t.w == nil || t.kind != dynGlob || !mayStartWithDash(globPattern(t.w)) {
+			continue
+		}
+		a.refuse("`%s`: %s may expand to an option of %s (a file named -force-copy makes -[f]orce-copy that flag), which the hook cannot tell: write the argument without glob characters", line, srcOf(t), tool)
+		return true
+	}
+	return false
+}
+
+// mayStartWithDash reports whether a glob pattern may match a name that
+// starts with a dash.
+func mayStartWithDash(p string) bool {
+	if p == "" {
+		return false
+	}
+	switch p[0] {
+	case '-', '*', '?', '[':
+		return true
+	case '\\':
+		return len(p) > 1 && p[1] == '-'
+	}
+	return false
 }

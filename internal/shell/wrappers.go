@@ -16,7 +16,7 @@ import (
 // program's arguments they are data.
 var shellOnly = map[string]bool{"alias": true, "hash": true, "read": true, "mapfile": true, "readarray": true,
 	"getopts": true, "source": true, ".": true, "eval": true, "trap": true, "compgen": true, "complete": true,
-	"bind": true, "exec": true, "builtin": true, "noglob": true, "nocorrect": true, "-": true}
+	"bind": true, "exec": true, "builtin": true, "noglob": true, "nocorrect": true, "-": true, "fc": true, "history": true}
 
 // maxWrapped bounds the words of the calls judged behind unknown programs
 // in one line: each argument naming a program starts one, over the words

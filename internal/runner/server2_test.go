@@ -149,7 +149,19 @@ func TestIdleConnectionsTakeNoSlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idle2.Close()
-	time.Sleep(100 * time.Millisecond)
+	// Wait until the server has counted both idle connections (under load
+	// the accepting goroutine may run late; a fixed sleep raced).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		srv.mu.Lock()
+		n := srv.open[os.Getuid()]
+		srv.mu.Unlock()
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server counts %d open connections of the uid, want the 2 idle ones", n)
+		}
+	}
 	f, err := c.Do(&Request{Op: OpPlan, Files: tfConfig}, &bytes.Buffer{})
 	if err != nil || f.Exit != ExitError || !strings.Contains(f.Error, "connections to the runner open") {
 		t.Fatalf("a third connection of the uid: %+v %v", f, err)

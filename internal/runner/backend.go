@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
@@ -105,15 +104,9 @@ func rootBackend(dir string) (*backendBlock, error) {
 		if err != nil {
 			return nil, err
 		}
-		var f *hcl.File
-		var diags hcl.Diagnostics
-		if strings.HasSuffix(name, ".json") {
-			f, diags = hcljson.Parse(src, name)
-		} else {
-			f, diags = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
-		}
-		if diags.HasErrors() {
-			return nil, fmt.Errorf("read %s: %s", name, diags.Error())
+		f, err := parseConfigFile(src, name, strings.HasSuffix(name, ".json"))
+		if err != nil {
+			return nil, err
 		}
 		content, _, diags := f.Body.PartialContent(rootFileSchema)
 		if diags.HasErrors() {

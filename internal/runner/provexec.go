@@ -11,7 +11,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
@@ -119,15 +118,9 @@ func scanProviderCode(dir, defaultHost string) (*providerScan, error) {
 		if err != nil {
 			return err
 		}
-		var f *hcl.File
-		var diags hcl.Diagnostics
-		if strings.HasSuffix(name, ".json") {
-			f, diags = hcljson.Parse(src, rel)
-		} else {
-			f, diags = hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
-		}
-		if diags.HasErrors() {
-			return fmt.Errorf("read %s: %s", rel, diags.Error())
+		f, err := parseConfigFile(src, rel, strings.HasSuffix(name, ".json"))
+		if err != nil {
+			return err
 		}
 		mod := filepath.ToSlash(filepath.Dir(rel))
 		mods[mod] = append(mods[mod], file{rel: rel, src: src, f: f})

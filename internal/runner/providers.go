@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -73,15 +72,9 @@ func RequiredProviders(dir, defaultHost string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		var f *hcl.File
-		var diags hcl.Diagnostics
-		if strings.HasSuffix(name, ".json") {
-			f, diags = json.Parse(src, p)
-		} else {
-			f, diags = hclsyntax.ParseConfig(src, p, hcl.InitialPos)
-		}
-		if diags.HasErrors() {
-			return fmt.Errorf("read %s: %s", p, diags.Error())
+		f, err := parseConfigFile(src, p, strings.HasSuffix(name, ".json"))
+		if err != nil {
+			return err
 		}
 		mods[filepath.ToSlash(rel)] = append(mods[filepath.ToSlash(rel)], f)
 		return nil

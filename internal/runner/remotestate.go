@@ -103,15 +103,9 @@ type remoteStateBlock struct {
 // fileRemoteStates finds the terraform_remote_state data sources of one
 // file; a file that does not parse is an error.
 func fileRemoteStates(src []byte, filename string, isJSON bool) ([]remoteStateBlock, error) {
-	var f *hcl.File
-	var diags hcl.Diagnostics
-	if isJSON {
-		f, diags = hcljson.Parse(src, filename)
-	} else {
-		f, diags = hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
-	}
-	if diags.HasErrors() {
-		return nil, fmt.Errorf("read %s: %s", filename, diags.Error())
+	f, err := parseConfigFile(src, filename, isJSON)
+	if err != nil {
+		return nil, err
 	}
 	content, _, diags := f.Body.PartialContent(remoteStateFileSchema)
 	if diags.HasErrors() {
@@ -209,4 +203,21 @@ func hasTemplate(v cty.Value) bool {
 		return !found, nil
 	})
 	return found
+}
+
+// parseConfigFile parses one configuration file, JSON syntax when isJSON,
+// native syntax otherwise, as Terraform chooses by the name's suffix; a
+// file that does not parse is an error naming filename.
+func parseConfigFile(src []byte, filename string, isJSON bool) (*hcl.File, error) {
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if isJSON {
+		f, diags = hcljson.Parse(src, filename)
+	} else {
+		f, diags = hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	}
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("read %s: %s", filename, diags.Error())
+	}
+	return f, nil
 }

@@ -1,0 +1,86 @@
+package e2e
+
+// Attacker review r-runner3 of `planguard runner` (issue 17): the agent,
+// another Unix user than the runner, uploads a configuration. Each test
+// uses the lab of attack_runner2_test.go (two real users, a real runner,
+// real Terraform, the e2e test provider from the runner's mirror), asserts
+// what the runner must do, and FAILS where the attack works today.
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
+)
+
+// r3ProgramsPolicy appends program_providers naming the test provider to
+// the lab's policy (the runner reads its policy at every request): the
+// operator has said that this provider runs programs, as hashicorp/external
+// does by default, and allow_apply_reads allows none.
+func r3ProgramsPolicy(t *testing.T, l *r2Lab) {
+	t.Helper()
+	p := filepath.Join(l.rdir, "planguard.hcl")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, p, string(b)+"program_providers = [\""+testbin.TestObjSource+"\"]\n", 0o600, &l.run)
+}
+
+// 1. Before init the runner refuses each data source of a program provider
+// (program_providers, always hashicorp/external) that allow_apply_reads
+// does not list: its program would run at plan time with the runner's
+// credentials. It does not look at the other two ways the same provider
+// runs a program at plan time, which the gate itself judges in the saved
+// plan's configuration snapshot (ConfigCode) — too late, after the plan
+// that ran them:
+//   - an ephemeral resource (Terraform 1.10+), opened during plan;
+//   - a provider-defined function (provider::NAME::FUNCTION, Terraform
+//     1.8+), evaluated during plan.
+//
+// Harm: a program the agent chose runs as the runner's user with the env
+// file's apply credentials, at plan time, before the gate has judged
+// anything (no approval can stop it); it writes the credential where the
+// agent reads it.
+func TestAttackRunner3ProgramProviderEphemeralAndFunctionAtPlan(t *testing.T) {
+	l := newR2Lab(t, r2Options{tf: testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"), testProvider: true})
+	r3ProgramsPolicy(t, l)
+	// The control: the data source the runner does judge is refused.
+	dataLoot := filepath.Join(l.loot, "data-env")
+	dir := l.config("data", map[string]string{"main.tf": l.backend + l.testProviderBlock + fmt.Sprintf(`data "planguardtest_program" "x" {
+  program = ["/bin/sh", "-c", %q]
+}
+`, "env > "+dataLoot+"; echo '{}'")})
+	code, out := l.client(nil, "plan", dir)
+	if code != 2 || !strings.Contains(out, "refused before init") {
+		t.Fatalf("control: the data source of a program provider is not refused before init (exit %d):\n%s", code, out)
+	}
+	if _, err := os.Stat(dataLoot); err == nil {
+		t.Fatalf("control: the data source's program ran")
+	}
+	for _, c := range []struct{ name, src string }{
+		{"ephemeral", `ephemeral "planguardtest_program" "token" {
+  program = ["/bin/sh", "-c", %q]
+}
+`},
+		{"function", `output "o" {
+  value = length(provider::planguardtest::run(["/bin/sh", "-c", %q]))
+}
+`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			took := filepath.Join(l.loot, c.name+"-env")
+			dir := l.config(c.name, map[string]string{"main.tf": l.backend + l.testProviderBlock + fmt.Sprintf(c.src, "env > "+took+"; echo ok")})
+			code, out := l.client(nil, "plan", dir)
+			b, err := os.ReadFile(took)
+			if err == nil {
+				t.Errorf("the agent's program (%s of a program provider) ran in the runner at plan time (plan exit %d), as the runner's user, with its environment; the credential is in what it wrote: %v\nreply:\n%s",
+					c.name, code, bytes.Contains(b, []byte(r2Secret)), out)
+			}
+		})
+	}
+}

@@ -84,3 +84,35 @@ func TestAttackRunner3ProgramProviderEphemeralAndFunctionAtPlan(t *testing.T) {
 		})
 	}
 }
+
+// 2. allow_apply_reads allows a program provider's data source by its
+// address alone. In CI that address names reviewed code; through the
+// runner, the agent writes the configuration, so the one address the
+// policy's owners allowed (a harmless version probe, say) takes whatever
+// program the agent puts under it. The runner checks the address before
+// init and plans: the program runs as the runner's user with the apply
+// credentials, at plan time, before any person has seen the plan.
+// Harm: a policy with one allowed read lets the agent run any program
+// with the credentials; the runner should judge the program itself
+// (exactly, as provider_exec does for provider commands), or refuse such
+// reads at plan time.
+func TestAttackRunner3AllowedReadAddressRunsAnyProgram(t *testing.T) {
+	l := newR2Lab(t, r2Options{tf: testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"), testProvider: true})
+	p := filepath.Join(l.rdir, "planguard.hcl")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The team allows one read: a version probe (`git describe`, say).
+	put(t, p, string(b)+"program_providers = [\""+testbin.TestObjSource+"\"]\nallow_apply_reads = [\"data.planguardtest_program.version\"]\n", 0o600, &l.run)
+	took := filepath.Join(l.loot, "read-env")
+	dir := l.config("read", map[string]string{"main.tf": l.backend + l.testProviderBlock + fmt.Sprintf(`data "planguardtest_program" "version" {
+  program = ["/bin/sh", "-c", %q]
+}
+`, "env > "+took+"; echo '{}'")})
+	code, out := l.client(nil, "plan", dir)
+	if b, err := os.ReadFile(took); err == nil {
+		t.Errorf("a program the agent wrote under the one allowed read address ran in the runner at plan time (plan exit %d), with the runner's environment; the credential is in what it wrote: %v\nreply:\n%s",
+			code, bytes.Contains(b, []byte(r2Secret)), out)
+	}
+}

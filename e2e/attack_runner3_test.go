@@ -116,3 +116,55 @@ func TestAttackRunner3AllowedReadAddressRunsAnyProgram(t *testing.T) {
 			code, bytes.Contains(b, []byte(r2Secret)), out)
 	}
 }
+
+// 3. The runner matches provider sources as written, lower-cased
+// (normalizeSource); Terraform normalizes each part of a source as a
+// hostname is (IDNA mapping: a fullwidth letter is its ASCII letter), so
+// `source = "example.com/planguard/ｔestobj"` (U+FF54) is the provider
+// example.com/planguard/testobj to Terraform (`terraform providers` says
+// so) and another provider to the runner. Under a policy whose providers
+// list is a glob (`registry.terraform.io/hashicorp/*` is the natural way to
+// write "HashiCorp's providers"), the spelling passes the providers check,
+// is not a program provider (program_providers names the ASCII source), so
+// its data sources are not judged, and init installs the real provider,
+// which the glob also allows after init. The same spelling of
+// hashicorp/external (always a program provider) under
+// registry.terraform.io/hashicorp/* runs any program at plan time.
+// Harm: the agent's program runs as the runner's user with the apply
+// credentials at plan time.
+func TestAttackRunner3UnicodeProviderSourceEvadesProgramProviders(t *testing.T) {
+	l := newR2Lab(t, r2Options{tf: testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"), testProvider: true})
+	p := filepath.Join(l.rdir, "planguard.hcl")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := strings.Replace(string(b), `"`+testbin.TestObjSource+`"]`, `"example.com/planguard/*"]`, 1)
+	if pol == string(b) || !strings.HasPrefix(testbin.TestObjSource, "example.com/planguard/") {
+		t.Fatalf("the lab's policy or the test provider's source changed:\n%s", b)
+	}
+	put(t, p, pol+"program_providers = [\""+testbin.TestObjSource+"\"]\n", 0o600, &l.run)
+	prog := func(loot string) string {
+		return fmt.Sprintf(`data "planguardtest_program" "x" {
+  program = ["/bin/sh", "-c", %q]
+}
+`, "env > "+loot+"; echo '{}'")
+	}
+	// The control: written in ASCII, the data source is refused.
+	ctl := filepath.Join(l.loot, "ascii-env")
+	dir := l.config("ascii", map[string]string{"main.tf": l.backend + l.testProviderBlock + prog(ctl)})
+	if code, out := l.client(nil, "plan", dir); code != 2 || !strings.Contains(out, "refused before init") {
+		t.Fatalf("control: the program data source is not refused before init (exit %d):\n%s", code, out)
+	}
+	took := filepath.Join(l.loot, "fullwidth-env")
+	spoof := strings.Replace(l.testProviderBlock, testbin.TestObjSource, "example.com/planguard/\uff54"+strings.TrimPrefix(testbin.TestObjSource, "example.com/planguard/t"), 1)
+	if spoof == l.testProviderBlock {
+		t.Fatalf("the test provider's type does not start with t: %s", testbin.TestObjSource)
+	}
+	dir = l.config("fullwidth", map[string]string{"main.tf": l.backend + spoof + prog(took)})
+	code, out := l.client(nil, "plan", dir)
+	if b, err := os.ReadFile(took); err == nil {
+		t.Errorf("with the provider source spelled with a fullwidth letter, the program data source was not judged and ran in the runner at plan time (plan exit %d), with the runner's environment; the credential is in what it wrote: %v\nreply:\n%s",
+			code, bytes.Contains(b, []byte(r2Secret)), out)
+	}
+}

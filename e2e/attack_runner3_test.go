@@ -168,3 +168,46 @@ func TestAttackRunner3UnicodeProviderSourceEvadesProgramProviders(t *testing.T) 
 			code, bytes.Contains(b, []byte(r2Secret)), out)
 	}
 }
+
+// 4. Terraform applies override files after the main files, whatever
+// their names: an override file's required_providers entry replaces the
+// main file's source for that local name. The runner's scan of local
+// names (requiredLocals, moduleProviders) keeps whichever declaration it
+// reads last, in file-name order; a_override.tf sorts before main.tf, so
+// the runner takes main.tf's source and Terraform a_override.tf's. Here
+// main.tf says the local name planguardtest is the built-in provider
+// (allowed, runs no program) and a_override.tf says it is the test
+// provider (allowed, but a program provider): the runner does not judge
+// the data source as a program provider's, init installs the test
+// provider (allowed, so the check of the lock file after init passes), and
+// plan runs the data source's program.
+// Harm: the agent's program runs as the runner's user with the apply
+// credentials at plan time, under a policy that names the provider in
+// program_providers and allows no read.
+func TestAttackRunner3OverrideRequiredProvidersEvadesProgramProviders(t *testing.T) {
+	l := newR2Lab(t, r2Options{tf: testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"), testProvider: true})
+	r3ProgramsPolicy(t, l)
+	prog := func(loot string) string {
+		return fmt.Sprintf(`data "planguardtest_program" "x" {
+  program = ["/bin/sh", "-c", %q]
+}
+`, "env > "+loot+"; echo '{}'")
+	}
+	// The control: without the override, the data source is refused.
+	ctl := filepath.Join(l.loot, "plain-env")
+	dir := l.config("plain", map[string]string{"main.tf": l.backend + l.testProviderBlock + prog(ctl)})
+	if code, out := l.client(nil, "plan", dir); code != 2 || !strings.Contains(out, "refused before init") {
+		t.Fatalf("control: the program data source is not refused before init (exit %d):\n%s", code, out)
+	}
+	took := filepath.Join(l.loot, "override-env")
+	builtin := strings.Replace(l.testProviderBlock, testbin.TestObjSource, "terraform.io/builtin/terraform", 1)
+	dir = l.config("override", map[string]string{
+		"main.tf":       l.backend + builtin + prog(took),
+		"a_override.tf": l.testProviderBlock,
+	})
+	code, out := l.client(nil, "plan", dir)
+	if b, err := os.ReadFile(took); err == nil {
+		t.Errorf("with the provider's source replaced in a_override.tf, the program data source was not judged and ran in the runner at plan time (plan exit %d), with the runner's environment; the credential is in what it wrote: %v\nreply:\n%s",
+			code, bytes.Contains(b, []byte(r2Secret)), out)
+	}
+}

@@ -211,3 +211,29 @@ func TestAttackRunner3OverrideRequiredProvidersEvadesProgramProviders(t *testing
 			code, bytes.Contains(b, []byte(r2Secret)), out)
 	}
 }
+
+// 5. The same mismatch in one file, no override: a required_providers
+// entry may name source twice ({ source = A, source = B }); Terraform
+// keeps the last (`terraform providers` lists B), the runner's
+// requiredSource the first. With A the built-in provider and B the test
+// provider (a program provider), the runner judges the data source as the
+// built-in provider's and plan runs its program.
+func TestAttackRunner3DuplicateSourceKeyEvadesProgramProviders(t *testing.T) {
+	l := newR2Lab(t, r2Options{tf: testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"), testProvider: true})
+	r3ProgramsPolicy(t, l)
+	took := filepath.Join(l.loot, "dup-env")
+	dir := l.config("dup", map[string]string{"main.tf": l.backend + fmt.Sprintf(`terraform {
+  required_providers {
+    planguardtest = { source = "terraform.io/builtin/terraform", source = %q }
+  }
+}
+data "planguardtest_program" "x" {
+  program = ["/bin/sh", "-c", %q]
+}
+`, testbin.TestObjSource, "env > "+took+"; echo '{}'")})
+	code, out := l.client(nil, "plan", dir)
+	if b, err := os.ReadFile(took); err == nil {
+		t.Errorf("with source written twice in required_providers, the program data source was not judged and ran in the runner at plan time (plan exit %d), with the runner's environment; the credential is in what it wrote: %v\nreply:\n%s",
+			code, bytes.Contains(b, []byte(r2Secret)), out)
+	}
+}

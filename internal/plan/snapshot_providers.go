@@ -150,8 +150,8 @@ func jsonProviderDynamics(src []byte, filename string) ([]ProviderCommand, error
 	if err := nesting.JSON(src); err != nil {
 		return nil, err
 	}
-	if err := jsonDuplicateKey(src); err != nil {
-		return nil, err
+	if err := JSONDuplicateKey(src); err != nil {
+		return nil, fmt.Errorf("its provider blocks cannot be read: %w", err)
 	}
 	file, diags := hcljson.Parse(src, filename)
 	if diags.HasErrors() {
@@ -211,10 +211,12 @@ func jsonProviderDynamics(src []byte, filename string) ([]ProviderCommand, error
 	return out, nil
 }
 
-// jsonDuplicateKey returns an error naming the first key that an object of
+// JSONDuplicateKey returns an error naming the first key that an object of
 // the JSON document src has twice, or saying why src is not one JSON
-// value.
-func jsonDuplicateKey(src []byte) error {
+// value. HCL's JSON reader (Terraform's, for *.tf.json files) keeps every
+// duplicate where another reader keeps one, so planguard refuses such a
+// file wherever it reads one.
+func JSONDuplicateKey(src []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(src))
 	depth := 0
 	var value func() error
@@ -258,10 +260,10 @@ func jsonDuplicateKey(src []byte) error {
 		return err
 	}
 	if err := value(); err != nil {
-		return fmt.Errorf("does not parse, so its provider blocks cannot be read: %w", err)
+		return err
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("does not parse, so its provider blocks cannot be read: data after the JSON value")
+		return errors.New("data after the JSON value")
 	}
 	return nil
 }

@@ -56,7 +56,19 @@ func CheckBackend(dir string, pin *policy.StatePin) error {
 	if pin == nil {
 		return errNoStatePin
 	}
-	b, err := rootBackend(dir)
+	c, err := ReadConfiguration(dir, TerraformRegistry)
+	if err != nil {
+		return err
+	}
+	return c.CheckBackend(pin)
+}
+
+// CheckBackend is CheckBackend on the configuration's root module.
+func (c *Configuration) CheckBackend(pin *policy.StatePin) error {
+	if pin == nil {
+		return errNoStatePin
+	}
+	b, err := c.rootBackend()
 	if err != nil {
 		return fmt.Errorf("%w (the policy's state block, %s, pins the backend)", err, pin.Range)
 	}
@@ -88,27 +100,15 @@ func isOverrideFile(name string) bool {
 
 // rootBackend finds the root module's backend or cloud block (nil when
 // there is none).
-func rootBackend(dir string) (*backendBlock, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
+func (c *Configuration) rootBackend() (*backendBlock, error) {
 	var found []*backendBlock
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || (!strings.HasSuffix(name, ".tf") && !strings.HasSuffix(name, ".tf.json")) {
-			continue
-		}
-		p := filepath.Join(dir, name)
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		f, err := parseConfigFile(src, name, strings.HasSuffix(name, ".json"))
-		if err != nil {
-			return nil, err
-		}
-		content, _, diags := f.Body.PartialContent(rootFileSchema)
+	var files []*configFile
+	if root := c.root(); root != nil {
+		files = root.files
+	}
+	for _, f := range files {
+		name := f.name
+		content, _, diags := f.file.Body.PartialContent(rootFileSchema)
 		if diags.HasErrors() {
 			return nil, fmt.Errorf("read %s: %s", name, diags.Error())
 		}
@@ -119,7 +119,7 @@ func rootBackend(dir string) (*backendBlock, error) {
 			}
 			for _, bb := range tc.Blocks {
 				where := bb.DefRange.String()
-				if isOverrideFile(name) {
+				if f.override {
 					return nil, fmt.Errorf("%s: a %s block in an override file: the runner refuses backend and cloud blocks in override files (they replace the backend the main files name); write the backend block, exactly as the policy's state block says, in a main file", where, bb.Type)
 				}
 				typ := "cloud"

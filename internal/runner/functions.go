@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -33,93 +32,124 @@ var fileFunction = regexp.MustCompile(`^(file[a-z0-9]*|templatefile|templatestri
 var fileCallText = regexp.MustCompile(`\b(file[A-Za-z0-9]*|templatefile|templatestring)\s*\(`)
 
 // FileFunctionCalls returns where the configuration in dir calls a
-// function that reads files ("main.tf:3,11: file"), reading every *.tf and
-// *.tf.json file below dir. A file it cannot read is an error.
+// function that reads files ("main.tf:3,11-15: file"), reading it with
+// ReadConfiguration. A file it cannot read is an error.
 func FileFunctionCalls(dir string) ([]string, error) {
+	c, err := ReadConfiguration(dir, TerraformRegistry)
+	if err != nil {
+		return nil, err
+	}
+	return c.FileFunctionCalls()
+}
+
+// FileFunctionCalls returns where the configuration calls a function that
+// reads files ("main.tf:3,11-15: file"), in every file of every module.
+func (c *Configuration) FileFunctionCalls() ([]string, error) {
 	var found []string
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		switch {
-		case strings.HasSuffix(p, ".tf"):
-			src, err := os.ReadFile(p)
+	for _, m := range c.modules {
+		for _, f := range m.files {
+			calls, err := functionCalls(f)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			f, diags := hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
-			if diags.HasErrors() {
-				return fmt.Errorf("read %s: %s", rel, diags.Error())
-			}
-			body, ok := f.Body.(*hclsyntax.Body)
-			if !ok {
-				return fmt.Errorf("read %s: not native syntax", rel)
-			}
-			_ = hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
-				if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok {
-					name := strings.TrimPrefix(fc.Name, "core::")
-					if fileFunction.MatchString(name) {
-						found = append(found, fmt.Sprintf("%s: %s", fc.NameRange, fc.Name))
-					}
+			for _, fc := range calls {
+				if fileFunction.MatchString(strings.TrimPrefix(fc.name, "core::")) {
+					found = append(found, fmt.Sprintf("%s: %s", fc.where, fc.name))
 				}
-				return nil
-			})
-		case strings.HasSuffix(p, ".tf.json"):
-			src, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			calls, err := jsonFileCalls(src)
-			if err != nil {
-				return fmt.Errorf("read %s: %w", rel, err)
-			}
-			for _, c := range calls {
-				found = append(found, fmt.Sprintf("%s: %s", rel, c))
 			}
 		}
-		return nil
-	})
+	}
 	sort.Strings(found)
-	return found, err
+	return found, nil
+}
+
+// funcCall is one function call of a configuration file.
+type funcCall struct {
+	where string // file:line,column, or the file of a JSON string
+	name  string // as written: file, core::file, provider::NAME::FUNCTION
+}
+
+// functionCalls lists the function calls of one file: in native syntax
+// every call expression; in JSON syntax every call in each string and
+// object key, read as Terraform reads them, as a template (with a text
+// search as a second check, see templateCalls).
+func functionCalls(f *configFile) ([]funcCall, error) {
+	var found []funcCall
+	if !f.json {
+		body, ok := f.file.Body.(*hclsyntax.Body)
+		if !ok {
+			return nil, fmt.Errorf("read %s: not native syntax", f.rel)
+		}
+		_ = hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+			if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok {
+				found = append(found, funcCall{where: fc.NameRange.String(), name: fc.Name})
+			}
+			return nil
+		})
+		return found, nil
+	}
+	names, err := jsonFunctionCalls(f.src)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", f.rel, err)
+	}
+	for _, n := range names {
+		found = append(found, funcCall{where: f.rel, name: n})
+	}
+	return found, nil
 }
 
 // fileNameText finds a file function's name as a word, for a string that
 // does not parse as a template: refused rather than read wrong.
 var fileNameText = regexp.MustCompile(`\b(file[A-Za-z0-9]*|templatefile|templatestring)\b`)
 
-// templateFileCalls reports the file function calls in one JSON string,
-// read as Terraform reads it: an HCL template, whose expressions may hold
+// providerFunctionText finds the provider:: namespace in a string, for the
+// text search of templateCalls.
+var providerFunctionText = regexp.MustCompile(`\bprovider\s*::`)
+
+// templateCalls reports the function calls in one JSON string, read as
+// Terraform reads it: an HCL template, whose expressions may hold
 // comments and line breaks between a function's name and its parenthesis
-// (file/**/("x")). The text search stays as a second check.
-func templateFileCalls(s string) []string {
+// (file/**/("x")). The text search stays as a second check: a string
+// that does not parse, or in which no call of a file function or of a
+// namespace is found, still reports a file function's name and a
+// namespaced name ("provider::", which no runner check allows unread)
+// that its text holds, and a template sequence (${ or %{) with
+// "provider::" in its text is reported as a call of a namespace no check
+// knows.
+func templateCalls(s string) []string {
 	var found []string
 	expr, diags := hclsyntax.ParseTemplate([]byte(s), "", hcl.InitialPos)
-	if diags.HasErrors() {
-		if m := fileNameText.FindStringSubmatch(s); m != nil {
-			found = append(found, m[1])
-		}
-		return found
-	}
-	_ = hclsyntax.VisitAll(expr, func(n hclsyntax.Node) hcl.Diagnostics {
-		if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok {
-			if name := strings.TrimPrefix(fc.Name, "core::"); fileFunction.MatchString(name) {
+	if !diags.HasErrors() {
+		_ = hclsyntax.VisitAll(expr, func(n hclsyntax.Node) hcl.Diagnostics {
+			if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok {
 				found = append(found, fc.Name)
 			}
-		}
-		return nil
-	})
-	if len(found) == 0 {
-		if m := fileCallText.FindStringSubmatch(s); m != nil {
-			found = append(found, m[1])
-		}
+			return nil
+		})
+	}
+	fileFound, nsFound := false, false
+	for _, n := range found {
+		name := strings.TrimPrefix(n, "core::")
+		fileFound = fileFound || fileFunction.MatchString(name)
+		nsFound = nsFound || strings.Contains(name, "::")
+	}
+	text := fileCallText
+	if diags.HasErrors() {
+		text = fileNameText
+	}
+	if m := text.FindStringSubmatch(s); m != nil && !fileFound {
+		found = append(found, m[1])
+	}
+	template := strings.Contains(s, "${") || strings.Contains(s, "%{")
+	if template && !nsFound && providerFunctionText.MatchString(s) {
+		found = append(found, "unread::"+strconv.Quote(s))
 	}
 	return found
 }
 
-// jsonFileCalls decodes a JSON document and reports every key or string
-// that looks like a call to a file function, after JSON unescaping.
-func jsonFileCalls(src []byte) ([]string, error) {
+// jsonFunctionCalls decodes a JSON document and reports the function
+// calls of every key or string (templateCalls), after JSON unescaping.
+func jsonFunctionCalls(src []byte) ([]string, error) {
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
 	var found []string
@@ -132,7 +162,7 @@ func jsonFileCalls(src []byte) ([]string, error) {
 			return nil, err
 		}
 		if s, ok := tok.(string); ok {
-			found = append(found, templateFileCalls(s)...)
+			found = append(found, templateCalls(s)...)
 		}
 	}
 }

@@ -3,8 +3,6 @@ package runner
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -34,57 +32,70 @@ import (
 // under the policy's provider_exec blocks). Anything not allowed exactly
 // is refused.
 //
-// The data sources of a provider that runs programs (the policy's
-// program_providers, always hashicorp/external) run their program at plan
-// time with the runner's credentials: the runner refuses each one the
-// policy's allow_apply_reads does not list by its address, as the gate
-// refuses one read during the apply.
+// A provider that runs programs (the policy's program_providers, always
+// hashicorp/external) runs one at plan time, with the runner's
+// credentials, from each of its data sources, its ephemeral resources
+// (opened during plan) and its provider-defined functions (evaluated
+// during plan). The runner refuses every one of them, whatever the
+// policy's allow_apply_reads or allow_provider_functions say: those name
+// an address, and through the runner the agent writes the configuration,
+// so the program behind an allowed address is whatever the agent put
+// there. (In CI the allowances name reviewed code; the gate still judges
+// them there.)
 
 // execAttributes are the arguments of an exec-like block that are
 // attributes, not nested blocks, in a JSON-syntax file: the command line
 // the gate reads (planformat's execBlockSettings).
 var execAttributes = []string{"api_version", "args", "command", "env"}
 
-// programRead is a data source block of a configuration.
-type programRead struct {
-	where   string // file:line
-	address string // data.TYPE.NAME in the root module; "" elsewhere
-	source  string // its provider's source
-	counted bool   // count or for_each: its instances' addresses are not known before plan
+// programCode is a block or call of a configuration that runs its
+// provider's code at plan time: a data source, an ephemeral resource, a
+// provider-defined function.
+type programCode struct {
+	where  string // file:line
+	what   string // data source data.TYPE.NAME, ephemeral resource …, function provider::…
+	source string // its provider's source
 }
 
 // providerScan is what CheckProviderCode reads from a configuration.
 type providerScan struct {
 	commands []plan.ProviderCommand
-	reads    []programRead
+	code     []programCode
+	problems []string // what cannot be read or allowed whatever the policy says
 }
 
-// CheckProviderCode refuses the configuration in dir (every module below
-// it) when a provider block would run a command the policy's provider_exec
-// blocks do not allow exactly (or that cannot be read: a dynamic block, a
-// setting that is not a literal value), or when a data source of a
-// provider that runs programs is not listed in allow_apply_reads.
+// CheckProviderCode refuses the configuration in dir (ReadConfiguration,
+// then Configuration.CheckProviderCode).
 func CheckProviderCode(dir, defaultHost string, pol *policy.Policy) error {
-	scan, err := scanProviderCode(dir, defaultHost)
+	c, err := ReadConfiguration(dir, defaultHost)
 	if err != nil {
 		return err
 	}
-	var problems []string
-	for _, c := range gate.JudgeProviderCommands(pol, scan.commands) {
-		if !c.Allowed {
-			problems = append(problems, c.Problem)
+	return c.CheckProviderCode(pol)
+}
+
+// CheckProviderCode refuses the configuration (every module) when a
+// provider block would run a command the policy's provider_exec blocks do
+// not allow exactly (or that cannot be read: a dynamic block, a setting
+// that is not a literal value, a provider block in an override file), or
+// when it has a data source, an ephemeral resource or a provider-defined
+// function call of a provider that runs programs.
+func (c *Configuration) CheckProviderCode(pol *policy.Policy) error {
+	scan, err := c.scanProviderCode()
+	if err != nil {
+		return err
+	}
+	problems := append([]string(nil), scan.problems...)
+	for _, pc := range gate.JudgeProviderCommands(pol, scan.commands) {
+		if !pc.Allowed {
+			problems = append(problems, pc.Problem)
 		}
 	}
-	for _, r := range scan.reads {
+	for _, r := range scan.code {
 		if !pol.RunsPrograms(r.source) {
 			continue
 		}
-		switch {
-		case r.address == "" || r.counted:
-			problems = append(problems, fmt.Sprintf("%s: a data source of %s, which runs the program its configuration names, with the runner's credentials, at plan time; the runner allows one only in the root module, without count or for_each, when the policy's allow_apply_reads lists its address", r.where, r.source))
-		case !pol.AllowsApplyRead(r.address):
-			problems = append(problems, fmt.Sprintf("%s: %s is a data source of %s, which runs the program its configuration names, with the runner's credentials, at plan time; the policy's allow_apply_reads does not list it (allow_apply_reads = [%q] allows it)", r.where, r.address, r.source, r.address))
-		}
+		problems = append(problems, fmt.Sprintf("%s: %s of %s, which runs the program its configuration names: Terraform runs it at plan time, with the runner's credentials, before anything is judged; the runner refuses it whatever allow_apply_reads or allow_provider_functions say (they name an address, and the agent writes what is at that address); remove it, or plan this configuration in CI where its code is reviewed", r.where, r.what, r.source))
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("%s", strings.Join(problems, "; "))
@@ -92,148 +103,67 @@ func CheckProviderCode(dir, defaultHost string, pol *policy.Policy) error {
 	return nil
 }
 
-// scanProviderCode reads the provider blocks and data sources of every
-// module (directory) below dir.
-func scanProviderCode(dir, defaultHost string) (*providerScan, error) {
-	type file struct {
-		rel string
-		src []byte
-		f   *hcl.File
-	}
-	mods := map[string][]file{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		name := d.Name()
-		if !strings.HasSuffix(name, ".tf") && !strings.HasSuffix(name, ".tf.json") {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		f, err := parseConfigFile(src, rel, strings.HasSuffix(name, ".json"))
-		if err != nil {
-			return err
-		}
-		mod := filepath.ToSlash(filepath.Dir(rel))
-		mods[mod] = append(mods[mod], file{rel: rel, src: src, f: f})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
+// scanProviderCode reads the provider blocks, data sources, ephemeral
+// resources and provider function calls of every module.
+func (c *Configuration) scanProviderCode() (*providerScan, error) {
 	scan := &providerScan{}
-	dirs := make([]string, 0, len(mods))
-	for m := range mods {
-		dirs = append(dirs, m)
-	}
-	sort.Strings(dirs)
-	for _, mod := range dirs {
-		files := mods[mod]
-		var hfiles []*hcl.File
-		for _, f := range files {
-			hfiles = append(hfiles, f.f)
-		}
-		local, err := requiredLocals(hfiles)
-		if err != nil {
-			return nil, err
-		}
-		source := func(name string) (string, error) {
-			src, ok := local[name]
-			if !ok {
-				src = name
-				if name == "terraform" {
-					src = builtinTerraform
-				}
-			}
-			full, err := normalizeSource(src, defaultHost)
-			if err != nil {
-				return "", fmt.Errorf("provider %q: %w", name, err)
-			}
-			return full, nil
-		}
+	for _, m := range c.modules {
 		prefix := ""
-		if mod != "." {
-			prefix = "./" + mod + ":"
+		if m.dir != "." {
+			prefix = "./" + m.dir + ":"
 		}
-		for _, f := range files {
+		for _, f := range m.files {
 			dyn, ok := plan.ConfigProviderDynamics(f.src, f.rel)
 			if !ok {
 				return nil, fmt.Errorf("read %s: its provider blocks cannot be read (it does not parse, or a JSON object repeats a member)", f.rel)
 			}
-			for _, c := range dyn {
-				c.Name = prefix + f.rel + ": " + c.Name
-				scan.commands = append(scan.commands, c)
+			for _, pc := range dyn {
+				pc.Name = prefix + f.rel + ": " + pc.Name
+				scan.commands = append(scan.commands, pc)
 			}
-			blocks, err := providerBlocks(f.f, f.src, f.rel)
+			blocks, err := providerBlocks(f.file, f.src, f.rel)
 			if err != nil {
 				return nil, err
 			}
 			for _, b := range blocks {
-				full, err := source(b.local)
+				if f.override {
+					scan.problems = append(scan.problems, fmt.Sprintf("%s: provider %q in an override file: Terraform merges it into the main file's provider block setting by setting, so neither block alone says what the provider is configured with; the runner refuses provider blocks in override files; write the provider block whole in a main file", f.rel, b.key))
+					continue
+				}
+				full, err := m.source(b.local)
 				if err != nil {
 					return nil, err
 				}
 				scan.commands = append(scan.commands, plan.ProviderCommands(prefix+b.key, b.local, full, b.exprs)...)
 			}
-			reads, err := dataBlocks(f.f, mod == ".", func(b *hcl.Block) (string, error) {
-				name, err := providerOf(b.Body, b.Labels[0])
-				if err != nil {
-					return "", err
-				}
-				return source(name)
-			})
+			code, err := planTimeCode(f, m)
 			if err != nil {
 				return nil, err
 			}
-			scan.reads = append(scan.reads, reads...)
+			scan.code = append(scan.code, code...)
+			calls, err := functionCalls(f)
+			if err != nil {
+				return nil, err
+			}
+			for _, fc := range calls {
+				name := strings.TrimPrefix(fc.name, "core::")
+				if !strings.Contains(name, "::") {
+					continue
+				}
+				parts := strings.Split(name, "::")
+				if len(parts) != 3 || parts[0] != "provider" {
+					scan.problems = append(scan.problems, fmt.Sprintf("%s: the function %q is of a namespace the runner does not know (Terraform's are core:: and provider::NAME::)", fc.where, fc.name))
+					continue
+				}
+				full, err := m.source(parts[1])
+				if err != nil {
+					return nil, fmt.Errorf("%s: %s: %w", fc.where, fc.name, err)
+				}
+				scan.code = append(scan.code, programCode{where: fc.where, what: "function " + fc.name, source: full})
+			}
 		}
 	}
 	return scan, nil
-}
-
-// requiredLocals maps a module's provider local names to the sources its
-// required_providers blocks give them.
-func requiredLocals(files []*hcl.File) (map[string]string, error) {
-	local := map[string]string{}
-	for _, f := range files {
-		content, _, diags := f.Body.PartialContent(fileSchema)
-		if diags.HasErrors() {
-			return nil, fmt.Errorf("%s", diags.Error())
-		}
-		for _, b := range content.Blocks {
-			if b.Type != "terraform" {
-				continue
-			}
-			tc, _, diags := b.Body.PartialContent(terraformSchema)
-			if diags.HasErrors() {
-				return nil, fmt.Errorf("%s", diags.Error())
-			}
-			for _, rp := range tc.Blocks {
-				attrs, diags := rp.Body.JustAttributes()
-				if diags.HasErrors() {
-					return nil, fmt.Errorf("%s", diags.Error())
-				}
-				for name, a := range attrs {
-					src, err := requiredSource(a)
-					if err != nil {
-						return nil, err
-					}
-					if src != "" {
-						local[name] = src
-					}
-				}
-			}
-		}
-	}
-	return local, nil
 }
 
 // providerBlock is one provider block, in the plan JSON's form.
@@ -522,43 +452,42 @@ func literalString(v cty.Value) (string, bool) {
 	return v.AsString(), true
 }
 
-// dataBlocks lists the data sources of one file (top level, and those a
-// check block nests), with their providers' sources; root says the file
-// is in the root module, where a data source's address is data.TYPE.NAME.
-func dataBlocks(f *hcl.File, root bool, source func(*hcl.Block) (string, error)) ([]programRead, error) {
-	content, _, diags := f.Body.PartialContent(fileSchema)
+// planTimeCode lists the data sources (top level, and those a check
+// block nests) and the ephemeral resources of one file, with their
+// providers' sources in module m.
+func planTimeCode(f *configFile, m *configModule) ([]programCode, error) {
+	content, _, diags := f.file.Body.PartialContent(fileSchema)
 	if diags.HasErrors() {
-		return nil, fmt.Errorf("%s", diags.Error())
+		return nil, fmt.Errorf("read %s: %s", f.rel, diags.Error())
 	}
-	var data []*hcl.Block
+	var blocks []*hcl.Block
 	for _, b := range content.Blocks {
 		switch b.Type {
-		case "data":
-			data = append(data, b)
+		case "data", "ephemeral":
+			blocks = append(blocks, b)
 		case "check":
 			cc, _, diags := b.Body.PartialContent(checkSchema)
 			if diags.HasErrors() {
-				return nil, fmt.Errorf("%s", diags.Error())
+				return nil, fmt.Errorf("read %s: %s", f.rel, diags.Error())
 			}
-			data = append(data, cc.Blocks...)
+			blocks = append(blocks, cc.Blocks...)
 		}
 	}
-	var out []programRead
-	for _, b := range data {
-		src, err := source(b)
+	var out []programCode
+	for _, b := range blocks {
+		name, err := providerOf(b.Body, b.Labels[0])
 		if err != nil {
 			return nil, err
 		}
-		r := programRead{where: b.DefRange.String(), source: src}
-		if root {
-			r.address = "data." + b.Labels[0] + "." + b.Labels[1]
+		src, err := m.source(name)
+		if err != nil {
+			return nil, err
 		}
-		mc, _, diags := b.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "count"}, {Name: "for_each"}}})
-		if diags.HasErrors() {
-			return nil, fmt.Errorf("%s", diags.Error())
+		what := "data source data."
+		if b.Type == "ephemeral" {
+			what = "ephemeral resource ephemeral."
 		}
-		r.counted = len(mc.Attributes) > 0
-		out = append(out, r)
+		out = append(out, programCode{where: b.DefRange.String(), what: what + b.Labels[0] + "." + b.Labels[1], source: src})
 	}
 	return out, nil
 }

@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // This file finds the providers a configuration needs before `terraform
@@ -51,40 +49,26 @@ var (
 )
 
 // RequiredProviders returns the provider sources (HOST/NAMESPACE/TYPE) the
-// configuration in dir uses, reading every *.tf and *.tf.json file in dir
-// and its subdirectories (each directory a module with its own local
-// names). defaultHost is the registry of a source written without a host.
-// A module whose source is not a local path is an error: the runner plans
-// only what the client sent. So is anything it cannot read: the scan fails
-// closed.
+// configuration in dir uses (ReadConfig, then Configuration.RequiredProviders).
 func RequiredProviders(dir, defaultHost string) ([]string, error) {
-	mods := map[string][]*hcl.File{} // directory (slash, relative) → files
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		name := d.Name()
-		if !strings.HasSuffix(name, ".tf") && !strings.HasSuffix(name, ".tf.json") {
-			return nil
-		}
-		rel, _ := filepath.Rel(dir, filepath.Dir(p))
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		f, err := parseConfigFile(src, p, strings.HasSuffix(name, ".json"))
-		if err != nil {
-			return err
-		}
-		mods[filepath.ToSlash(rel)] = append(mods[filepath.ToSlash(rel)], f)
-		return nil
-	})
+	c, err := ReadConfiguration(dir, defaultHost)
 	if err != nil {
 		return nil, err
 	}
+	return c.RequiredProviders()
+}
+
+// RequiredProviders returns the provider sources (HOST/NAMESPACE/TYPE) the
+// configuration uses: every module's required_providers entries, and the
+// providers its provider, resource, data, ephemeral and import blocks name
+// or imply, each through its module's local names. A block of an override
+// file counts as well as the block it overrides (Terraform keeps one of
+// them; the set holds both). A module whose source is not a local path is
+// an error: the runner plans only what the client sent.
+func (c *Configuration) RequiredProviders() ([]string, error) {
 	set := map[string]bool{}
-	for modDir, files := range mods {
-		if err := moduleProviders(modDir, files, defaultHost, set); err != nil {
+	for _, m := range c.modules {
+		if err := moduleProviders(m, set); err != nil {
 			return nil, err
 		}
 	}
@@ -96,42 +80,22 @@ func RequiredProviders(dir, defaultHost string) ([]string, error) {
 	return out, nil
 }
 
-// moduleProviders adds the sources one module's files use to set.
-func moduleProviders(modDir string, files []*hcl.File, defaultHost string, set map[string]bool) error {
-	local := map[string]string{} // local name → source
-	var used []string            // local names
+// moduleProviders adds the sources one module uses to set.
+func moduleProviders(m *configModule, set map[string]bool) error {
+	var used []string // local names
+	for name := range m.local {
+		used = append(used, name)
+	}
 	var blocks []*hcl.Block
-	for _, f := range files {
-		content, _, diags := f.Body.PartialContent(fileSchema)
+	for _, f := range m.files {
+		content, _, diags := f.file.Body.PartialContent(fileSchema)
 		if diags.HasErrors() {
-			return fmt.Errorf("%s", diags.Error())
+			return fmt.Errorf("read %s: %s", f.rel, diags.Error())
 		}
 		blocks = append(blocks, content.Blocks...)
 	}
 	for _, b := range blocks {
 		switch b.Type {
-		case "terraform":
-			tc, _, diags := b.Body.PartialContent(terraformSchema)
-			if diags.HasErrors() {
-				return fmt.Errorf("%s", diags.Error())
-			}
-			for _, rp := range tc.Blocks {
-				attrs, diags := rp.Body.JustAttributes()
-				if diags.HasErrors() {
-					return fmt.Errorf("%s", diags.Error())
-				}
-				for name, a := range attrs {
-					src, err := requiredSource(a)
-					if err != nil {
-						return err
-					}
-					if src == "" {
-						src = name
-					}
-					local[name] = src
-					used = append(used, name)
-				}
-			}
 		case "provider":
 			used = append(used, b.Labels[0])
 		case "resource", "data", "ephemeral", "list", "action":
@@ -187,60 +151,19 @@ func moduleProviders(modDir string, files []*hcl.File, defaultHost string, set m
 			if !strings.HasPrefix(s, "./") && !strings.HasPrefix(s, "../") {
 				return fmt.Errorf("%s: module %q comes from %q: the runner plans only local modules sent with the configuration (./DIR)", a.Range, b.Labels[0], s)
 			}
-			if target := path.Join(modDir, s); target == ".." || strings.HasPrefix(target, "../") {
+			if target := path.Join(m.dir, s); target == ".." || strings.HasPrefix(target, "../") {
 				return fmt.Errorf("%s: module %q at %q is outside the configuration's directory, so it was not sent", a.Range, b.Labels[0], s)
 			}
 		}
 	}
 	for _, name := range used {
-		src, ok := local[name]
-		if !ok {
-			src = name
-			if name == "terraform" {
-				src = builtinTerraform
-			}
-		}
-		full, err := normalizeSource(src, defaultHost)
+		full, err := m.source(name)
 		if err != nil {
-			return fmt.Errorf("provider %q: %w", name, err)
+			return err
 		}
 		set[full] = true
 	}
 	return nil
-}
-
-// requiredSource reads one required_providers entry: { source = "…", … }
-// or a bare version string (then the source is implied, "").
-func requiredSource(a *hcl.Attribute) (string, error) {
-	pairs, diags := hcl.ExprMap(a.Expr)
-	if diags.HasErrors() {
-		v, d := a.Expr.Value(nil)
-		if d.HasErrors() || !v.Type().Equals(cty.String) {
-			return "", fmt.Errorf("%s: required_providers.%s: want { source = \"…\", version = \"…\" }", a.Range, a.Name)
-		}
-		return "", nil // a version constraint alone
-	}
-	for _, kv := range pairs {
-		k, d := kv.Key.Value(nil)
-		key, ok := literalString(k)
-		if d.HasErrors() || !ok {
-			if kw := hcl.ExprAsKeyword(kv.Key); kw != "" {
-				key = kw
-			} else {
-				return "", fmt.Errorf("%s: required_providers.%s: a key is not a name", a.Range, a.Name)
-			}
-		}
-		if key != "source" {
-			continue
-		}
-		v, d := kv.Value.Value(nil)
-		src, ok := literalString(v)
-		if d.HasErrors() || !ok {
-			return "", fmt.Errorf("%s: required_providers.%s.source must be a literal string", a.Range, a.Name)
-		}
-		return src, nil
-	}
-	return "", nil
 }
 
 // providerOf is the local provider name of a resource-like block: its
@@ -297,26 +220,6 @@ func resourceTypeOf(tr hcl.Traversal) string {
 		return names[0]
 	}
 	return ""
-}
-
-// normalizeSource expands a provider source to HOST/NAMESPACE/TYPE,
-// lower-case, as the plan JSON and the lock file write it.
-func normalizeSource(src, defaultHost string) (string, error) {
-	parts := strings.Split(strings.ToLower(strings.TrimSpace(src)), "/")
-	for _, p := range parts {
-		if p == "" {
-			return "", fmt.Errorf("source %q is not HOST/NAMESPACE/TYPE", src)
-		}
-	}
-	switch len(parts) {
-	case 1:
-		return defaultHost + "/hashicorp/" + parts[0], nil
-	case 2:
-		return defaultHost + "/" + parts[0] + "/" + parts[1], nil
-	case 3:
-		return strings.Join(parts, "/"), nil
-	}
-	return "", fmt.Errorf("source %q is not HOST/NAMESPACE/TYPE", src)
 }
 
 // LockedProviders reads the provider sources a .terraform.lock.hcl lists.

@@ -2,8 +2,6 @@ package runner
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -45,45 +43,40 @@ const remoteStateType = "terraform_remote_state"
 // source, at the top of a file or in a check block, that pol does not
 // allow, or one it cannot read.
 func CheckRemoteStates(dir string, pol *policy.Policy) error {
-	var problems []string
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		name := d.Name()
-		if !strings.HasSuffix(name, ".tf") && !strings.HasSuffix(name, ".tf.json") {
-			return nil
-		}
-		rel, _ := filepath.Rel(dir, p)
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		found, err := fileRemoteStates(src, filepath.ToSlash(rel), strings.HasSuffix(name, ".json"))
-		if err != nil {
-			return err
-		}
-		for _, b := range found {
-			if isOverrideFile(name) {
-				problems = append(problems, fmt.Sprintf("%s: a terraform_remote_state data source in an override file: the runner refuses it (Terraform merges it into another block, so neither says alone what is read); write it whole in a main file", b.where))
-				continue
-			}
-			if b.err != nil {
-				problems = append(problems, fmt.Sprintf("%s: %v: the runner cannot tell which state it reads, so it refuses it; write backend, config and workspace as literal values", b.where, b.err))
-				continue
-			}
-			pin, err := pol.AllowingRemoteState(b.backend, b.config, b.workspace)
-			if err != nil {
-				return fmt.Errorf("%s: %w", b.where, err)
-			}
-			if pin == nil {
-				problems = append(problems, fmt.Sprintf("%s: data %q %q reads the state of backend %q (config %s, workspace %q), which no remote_state block of %s allows", b.where, remoteStateType, b.name, b.backend, b.config, b.workspace, pol.Filename))
-			}
-		}
-		return nil
-	})
+	c, err := ReadConfiguration(dir, TerraformRegistry)
 	if err != nil {
 		return fmt.Errorf("read the configuration's terraform_remote_state data sources: %w", err)
+	}
+	return c.CheckRemoteStates(pol)
+}
+
+// CheckRemoteStates is CheckRemoteStates on every file of every module.
+func (c *Configuration) CheckRemoteStates(pol *policy.Policy) error {
+	var problems []string
+	for _, m := range c.modules {
+		for _, f := range m.files {
+			found, err := fileRemoteStates(f)
+			if err != nil {
+				return fmt.Errorf("read the configuration's terraform_remote_state data sources: %w", err)
+			}
+			for _, b := range found {
+				if f.override {
+					problems = append(problems, fmt.Sprintf("%s: a terraform_remote_state data source in an override file: the runner refuses it (Terraform merges it into another block, so neither says alone what is read); write it whole in a main file", b.where))
+					continue
+				}
+				if b.err != nil {
+					problems = append(problems, fmt.Sprintf("%s: %v: the runner cannot tell which state it reads, so it refuses it; write backend, config and workspace as literal values", b.where, b.err))
+					continue
+				}
+				pin, err := pol.AllowingRemoteState(b.backend, b.config, b.workspace)
+				if err != nil {
+					return fmt.Errorf("%s: %w", b.where, err)
+				}
+				if pin == nil {
+					problems = append(problems, fmt.Sprintf("%s: data %q %q reads the state of backend %q (config %s, workspace %q), which no remote_state block of %s allows", b.where, remoteStateType, b.name, b.backend, b.config, b.workspace, pol.Filename))
+				}
+			}
+		}
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems)
@@ -101,13 +94,10 @@ type remoteStateBlock struct {
 }
 
 // fileRemoteStates finds the terraform_remote_state data sources of one
-// file; a file that does not parse is an error.
-func fileRemoteStates(src []byte, filename string, isJSON bool) ([]remoteStateBlock, error) {
-	f, err := parseConfigFile(src, filename, isJSON)
-	if err != nil {
-		return nil, err
-	}
-	content, _, diags := f.Body.PartialContent(remoteStateFileSchema)
+// file.
+func fileRemoteStates(cf *configFile) ([]remoteStateBlock, error) {
+	filename, isJSON := cf.rel, cf.json
+	content, _, diags := cf.file.Body.PartialContent(remoteStateFileSchema)
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("read %s: %s", filename, diags.Error())
 	}

@@ -369,7 +369,13 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if err := requireState(pol); err != nil {
 		return o.finish(ExitError, DecisionRefused, err)
 	}
-	used, err := RequiredProviders(work, s.cfg.DefaultHost)
+	// One reading of the configuration, in Terraform's order, for every
+	// check before init (config.go).
+	conf, err := ReadConfiguration(work, s.cfg.DefaultHost)
+	if err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
+	used, err := conf.RequiredProviders()
 	if err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}
@@ -377,13 +383,13 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitError, DecisionRefused, err)
 	}
 	o.log.Debug("providers allowed", "providers", used)
-	if err := CheckProviderCode(work, s.cfg.DefaultHost, pol); err != nil {
+	if err := conf.CheckProviderCode(pol); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}
-	if err := CheckBackend(work, pol.State); err != nil {
+	if err := conf.CheckBackend(pol.State); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}
-	if err := CheckRemoteStates(work, pol); err != nil {
+	if err := conf.CheckRemoteStates(pol); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}
 	if err := SelectWorkspace(work, pol.State); err != nil {
@@ -398,7 +404,7 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}
-	calls, err := FileFunctionCalls(work)
+	calls, err := conf.FileFunctionCalls()
 	if err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}

@@ -81,6 +81,9 @@ func TestAttackRunner3ProgramProviderEphemeralAndFunctionAtPlan(t *testing.T) {
 				t.Errorf("the agent's program (%s of a program provider) ran in the runner at plan time (plan exit %d), as the runner's user, with its environment; the credential is in what it wrote: %v\nreply:\n%s",
 					c.name, code, bytes.Contains(b, []byte(r2Secret)), out)
 			}
+			if code != 2 || !strings.Contains(out, "refused before init") {
+				t.Errorf("the %s of a program provider is not refused before init (exit %d):\n%s", c.name, code, out)
+			}
 		})
 	}
 }
@@ -114,6 +117,9 @@ func TestAttackRunner3AllowedReadAddressRunsAnyProgram(t *testing.T) {
 	if b, err := os.ReadFile(took); err == nil {
 		t.Errorf("a program the agent wrote under the one allowed read address ran in the runner at plan time (plan exit %d), with the runner's environment; the credential is in what it wrote: %v\nreply:\n%s",
 			code, bytes.Contains(b, []byte(r2Secret)), out)
+	}
+	if code != 2 || !strings.Contains(out, "refused before init") {
+		t.Errorf("not refused before init (exit %d):\n%s", code, out)
 	}
 }
 
@@ -167,6 +173,9 @@ func TestAttackRunner3UnicodeProviderSourceEvadesProgramProviders(t *testing.T) 
 		t.Errorf("with the provider source spelled with a fullwidth letter, the program data source was not judged and ran in the runner at plan time (plan exit %d), with the runner's environment; the credential is in what it wrote: %v\nreply:\n%s",
 			code, bytes.Contains(b, []byte(r2Secret)), out)
 	}
+	if code != 2 || !strings.Contains(out, "refused before init") {
+		t.Errorf("not refused before init (exit %d):\n%s", code, out)
+	}
 }
 
 // 4. Terraform applies override files after the main files, whatever
@@ -210,6 +219,9 @@ func TestAttackRunner3OverrideRequiredProvidersEvadesProgramProviders(t *testing
 		t.Errorf("with the provider's source replaced in a_override.tf, the program data source was not judged and ran in the runner at plan time (plan exit %d), with the runner's environment; the credential is in what it wrote: %v\nreply:\n%s",
 			code, bytes.Contains(b, []byte(r2Secret)), out)
 	}
+	if code != 2 || !strings.Contains(out, "refused before init") {
+		t.Errorf("not refused before init (exit %d):\n%s", code, out)
+	}
 }
 
 // 5. The same mismatch in one file, no override: a required_providers
@@ -235,5 +247,8 @@ data "planguardtest_program" "x" {
 	if b, err := os.ReadFile(took); err == nil {
 		t.Errorf("with source written twice in required_providers, the program data source was not judged and ran in the runner at plan time (plan exit %d), with the runner's environment; the credential is in what it wrote: %v\nreply:\n%s",
 			code, bytes.Contains(b, []byte(r2Secret)), out)
+	}
+	if code != 2 || !strings.Contains(out, "refused before init") {
+		t.Errorf("not refused before init (exit %d):\n%s", code, out)
 	}
 }

@@ -37,6 +37,7 @@ func TestReadConfiguration(t *testing.T) {
 		// (IDNA/UTS-46), so this is example.com/planguard/testobj.
 		{name: "fullwidth type", files: map[string]string{"main.tf": rp(`p = { source = "example.com/planguard/ｔestobj" }`)}, local: "p", want: "example.com/planguard/testobj"},
 		{name: "fullwidth host and namespace", files: map[string]string{"main.tf": rp(`p = { source = "ｒegistry.terraform.io/ＨashiCorp/external" }`)}, local: "p", want: "registry.terraform.io/hashicorp/external"},
+		{name: "host with the default port", files: map[string]string{"main.tf": rp(`p = { source = "Example.com:443/acme/cloud" }`)}, local: "p", want: "example.com/acme/cloud"},
 		{name: "fullwidth implied", files: map[string]string{"main.tf": ``}, local: "ｅxternal", want: "registry.terraform.io/hashicorp/external"},
 		{name: "override file wins, sorted first", files: map[string]string{
 			"a_override.tf": rp(`p = { source = "acme/b" }`),

@@ -29,6 +29,8 @@ func TestIDSpellings(t *testing.T) {
 		{"arn:aws:rds:*:*:db:prod-*", "staging-main", false},
 		{"projects/*", "anything", false}, // a tail of only wildcards is no tail
 		{"prod-db-?", "prod-db-17", false},
+		{"Z123ABC", "/hostedzone/Z123ABC", true}, // a prefix before a separator
+		{"/hostedzone/Z123ABC", "z123abc", true},
 		{"prod-db", "", false},
 	} {
 		if got := compileIDGlob(tc.glob).match(tc.id); got != tc.want {

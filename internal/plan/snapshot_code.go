@@ -50,7 +50,9 @@ import (
 // files (or the file names) of the host that evaluates them, and
 // templatestring, whose template (a string of the configuration, built
 // with escapes that hide its calls from a reader of the configuration)
-// may call them.
+// might call them: Terraform 1.11 refuses that ("cannot use
+// filesystem"), but planguard does not rely on every version of both
+// tools doing so.
 var FileFunctions = []string{
 	"file", "filebase64", "fileexists", "fileset", "filemd5", "filesha1", "filesha256", "filesha512",
 	"filebase64sha256", "filebase64sha512", "templatefile", "templatestring",

@@ -113,7 +113,9 @@ const stateFix = "plan against the pinned state itself: no -state, -state-out or
 // state: the lineage and serial of its tfstate entry, and the managed
 // resource instances with their ids and identities of its tfstate-prev
 // entry, which has the plan's moves applied (the changes' previous
-// addresses, applied here to the pinned state's objects).
+// addresses, applied here to the pinned state's objects) and the objects
+// the plan imports added (each at an import change's address, which the
+// pinned state lacks).
 func comparePinned(pin *pinnedState, states *gate.States, changes []plan.Change) error {
 	moved := map[string]string{}
 	for _, c := range changes {
@@ -122,7 +124,41 @@ func comparePinned(pin *pinnedState, states *gate.States, changes []plan.Change)
 		}
 	}
 	want := objectList(pin.state, moved)
-	got := objectList(states.Prev, nil)
+	// An import of the plan adds its object to tfstate-prev as well (the
+	// state before the refresh holds what the plan imports): such an
+	// object is not the pinned state's, and is compared with the import
+	// that brings it instead. It must be at an address the pinned state
+	// lacks (Terraform imports only there), not deposed, with the id of
+	// the object the import change shows, which the gate judges.
+	pinnedAt := map[string]bool{}
+	for _, o := range pin.state.Objects {
+		if o.Managed {
+			if to, ok := moved[o.Address]; ok {
+				o.Address = to
+			}
+			pinnedAt[o.Address] = true
+		}
+	}
+	imports := map[string]plan.Change{}
+	for _, c := range changes {
+		if c.Importing && c.Deposed == "" {
+			imports[c.Address] = c
+		}
+	}
+	prev := *states.Prev
+	prev.Objects = nil
+	for _, o := range states.Prev.Objects {
+		if c, ok := imports[o.Address]; ok && o.Managed && o.Deposed == "" && !pinnedAt[o.Address] {
+			if c.PriorID != "" && o.ID != c.PriorID {
+				return hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
+					"the plan imports %s, but its state before the refresh (tfstate-prev) gives that object id %q and the import change id %q: Terraform writes one object for both",
+					o.Address, o.ID, c.PriorID)}}, stateFix)
+			}
+			continue
+		}
+		prev.Objects = append(prev.Objects, o)
+	}
+	got := objectList(&prev, nil)
 	lin, ser := states.Prior.Lineage, states.Prior.Serial
 	if lin != pin.state.Lineage || ser != pin.state.Serial || !slices.Equal(got, want) {
 		return hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(

@@ -28,6 +28,7 @@ func TestComparePinned(t *testing.T) {
 		return &gate.States{Prior: &planfile.State{Lineage: lin, Serial: ser}, Prev: &planfile.State{Objects: objs}}
 	}
 	moveA := []plan.Change{{Address: "t.b", PreviousAddress: "t.a"}}
+	importC := []plan.Change{{Address: "t.c", Importing: true, ImportID: "c", PriorID: "c-1"}}
 	for _, tc := range []struct {
 		name    string
 		states  *gate.States
@@ -49,6 +50,12 @@ func TestComparePinned(t *testing.T) {
 		// state's, and a schema version only rises.
 		{"tainted", st("L", 4, o("t.a", "a-1"), planfile.StateObject{Managed: true, Address: "t.db", ID: "db-1", Status: "tainted"}), nil, `lacks t.db id "db-1" identity  status ready`},
 		{"private", st("L", 4, o("t.a", "a-1"), planfile.StateObject{Managed: true, Address: "t.db", ID: "db-1", Private: "x"}), nil, `lacks t.db`},
+		// An import adds its object to tfstate-prev: compared with the
+		// import change, at an address the pinned state lacks.
+		{"imported", st("L", 4, o("t.a", "a-1"), o("t.db", "db-1"), o("t.c", "c-1")), importC, ""},
+		{"imported under another id", st("L", 4, o("t.a", "a-1"), o("t.db", "db-1"), o("t.c", "c-2")), importC, `gives that object id "c-2" and the import change id "c-1"`},
+		{"imported over a pinned object", st("L", 4, o("t.a", "a-1"), o("t.db", "db-9")), []plan.Change{{Address: "t.db", Importing: true, PriorID: "db-9"}}, `lacks t.db id "db-1"`},
+		{"an import of another address", st("L", 4, o("t.a", "a-1"), o("t.db", "db-1"), o("t.c", "c-1")), []plan.Change{{Address: "t.d", Importing: true, PriorID: "c-1"}}, `has t.c`},
 		{"schema version upgraded", st("L", 4, o("t.a", "a-1"), planfile.StateObject{Managed: true, Address: "t.db", ID: "db-1", SchemaVersion: 2}), nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

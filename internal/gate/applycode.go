@@ -79,7 +79,9 @@ func judgeConfigCode(in Input, r *Report) {
 					c.Problem = fmt.Sprintf("%s calls %s at %s: Terraform evaluates it at plan and again during the apply, and its provider %s runs programs, with the apply's credentials; to allow it, list the block in the policy: allow_provider_functions = [%s], or remove the call",
 						pc.Address, pc.Function, where, pc.Provider, hclString(pc.Address))
 				}
-			case readsHostFiles(in, pc) && (len(pc.References) > 0 || pc.InProvider):
+			case readsHostFiles(in, pc):
+				// Evaluated again during the apply, on its host, wherever
+				// it is and whatever its arguments (as file()).
 				c.Allowed = in.Policy.AllowsApplyFileRead(pc.Address)
 				if !c.Allowed {
 					c.Problem = fileReadProblem(pc, where)
@@ -102,10 +104,15 @@ func readsHostFiles(in Input, c plan.ConfigCode) bool {
 }
 
 func fileReadProblem(pc plan.ConfigCode, where string) string {
-	if len(pc.References) == 0 {
-		return fmt.Sprintf("provider configuration %s calls %s at %s: a provider block is evaluated again when the provider is configured during the apply, and its path is not a file of the configuration, so this reads a file of the apply's host (with the apply's credentials around: /proc/self/environ is terraform's own environment) and hands it to the provider; read a file of the configuration (a relative path, or path.module/...), give the provider that value another way, or, if reading it there is intended, list the block in the policy: allow_apply_file_reads = [%s]",
-			pc.Address, pc.Function, where, hclString(pc.Address))
+	allow := fmt.Sprintf("list the block in the policy: allow_apply_file_reads = [%s]", hclString(pc.Address))
+	if pc.InProvider {
+		return fmt.Sprintf("provider configuration %s calls %s at %s: a provider block is evaluated again when the provider is configured during the apply, and its path is not a file of the configuration, so this reads a file of the apply's host (with the apply's credentials around: /proc/self/environ is terraform's own environment) and hands it to the provider; read a file of the configuration (a relative path, or path.module/...), give the provider that value another way, or, if reading it there is intended, %s",
+			pc.Address, pc.Function, where, allow)
 	}
-	return fmt.Sprintf("%s calls %s at %s with an argument that may be unknown until the apply (%s): Terraform then evaluates it only during the apply, reading a file of the apply's host (/proc/self/environ is terraform's own environment, with the apply's credentials) into the state, which whoever plans can read; make its arguments known at plan (literals, path.module, variables), or, if reading during the apply is intended, list the block in the policy: allow_apply_file_reads = [%s]",
-		pc.Address, pc.Function, where, strings.Join(pc.References, ", "), hclString(pc.Address))
+	unknown := ""
+	if len(pc.References) > 0 {
+		unknown = fmt.Sprintf(" (its arguments may even be unknown until then: %s)", strings.Join(pc.References, ", "))
+	}
+	return fmt.Sprintf("%s calls %s at %s: Terraform and OpenTofu evaluate the configuration again during the apply%s, whatever the plan read, so this reads a file of the apply's host (/proc/self/environ is terraform's own environment, with the apply's credentials) and puts it where the change's author reads it: the state, an error message (a check block's, a condition's, the \"inconsistent final plan\" error) or a provider's settings, a block that refers to it included (a local value, an output); read a file of the configuration (a relative path, or path.module/..., not a template), or, if reading it during the apply is intended, %s",
+		pc.Address, pc.Function, where, unknown, allow)
 }

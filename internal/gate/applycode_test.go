@@ -58,7 +58,10 @@ allow_provider_functions = ["terraform_data.ok"]
 		{"program provider's function", fn("terraform_data.x", "example.com/x/prog"), Block, true, `allow_provider_functions = ["terraform_data.x"]`},
 		{"allowed function", fn("terraform_data.ok", "example.com/x/prog"), Allow, true, ""},
 		{"host writer's function unknown at plan", fn("terraform_data.x", "registry.terraform.io/hashicorp/local", "terraform_data.seed.id"), Block, true, "allow_apply_file_reads"},
-		{"host writer's function known at plan", fn("terraform_data.x", "registry.terraform.io/hashicorp/local"), Allow, true, ""},
+		// Evaluated again during the apply whatever its arguments (r16e).
+		{"host writer's function known at plan", fn("terraform_data.x", "registry.terraform.io/hashicorp/local"), Block, true, "evaluate the configuration again during the apply"},
+		{"file read known at plan", plan.ConfigCode{Kind: plan.CodeFileRead, Address: "check.notes", File: "main.tf", Line: 3, Function: "file"}, Block, true, `check.notes calls file at main.tf:3: Terraform and OpenTofu evaluate the configuration again during the apply`},
+		{"file read unknown at plan", plan.ConfigCode{Kind: plan.CodeFileRead, Address: "x.y", File: "main.tf", Line: 3, Function: "file", References: []string{"x.seed.id"}}, Block, true, `unknown until then: x.seed.id`},
 		{"another provider's function", fn("terraform_data.x", "registry.terraform.io/hashicorp/aws", "terraform_data.seed.id"), Allow, true, ""},
 		{"unreadable", plan.ConfigCode{Kind: plan.CodeUnreadable, Address: "module.m", File: "m/a.tf", Unreadable: "does not parse"}, Block, true, "no policy can allow it"},
 	} {

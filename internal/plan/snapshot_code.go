@@ -4,19 +4,24 @@ package plan
 // and its JSON does not (planformat.ConfigCode):
 //
 //   - calls of the functions that read files on the host that evaluates
-//     them (file, templatefile, fileset, …) whose arguments may be unknown
-//     at plan: Terraform evaluates them only in the apply, where the
-//     host's files are the apply job's (/proc/self/environ is terraform's
-//     own environment, with the apply's credentials), and writes what
-//     they read into the state; and every such call in a provider block
-//     (evaluated again when the provider is configured at apply) that
-//     reads other than a file of the configuration;
+//     them (file, templatefile, fileset, …), wherever they are and whether
+//     or not their arguments are known at plan: Terraform and OpenTofu
+//     evaluate the configuration again during the apply (a resource's or
+//     data source's arguments, locals, outputs, check blocks, conditions,
+//     provider blocks), where the host's files are the apply job's
+//     (/proc/self/environ is terraform's own environment, with the
+//     apply's credentials), and print or store what they read (an error
+//     message, the "inconsistent final plan" error, the state, a
+//     provider's settings). Only a call that reads a file of the
+//     configuration itself (readsConfigFile) is not listed;
 //   - ephemeral blocks (Terraform 1.10+): opened in every plan and apply
 //     that needs them, in no resource_changes;
 //   - calls of provider-defined functions (provider::NAME::FUNCTION),
 //     evaluated at plan and again at apply.
 //
-// An argument is known at plan when all it refers to is: literals,
+// A file read's References (for its message) are what its arguments
+// refer to that may be unknown at plan, so that it reads only during the
+// apply. An argument is known at plan when all it refers to is: literals,
 // path.*, terraform.workspace, count.index, each.key, each.value of a
 // for_each that is itself known at plan, var.* of the root module, and a
 // child module's var.* whose argument in the module call is known at plan
@@ -42,10 +47,33 @@ import (
 )
 
 // FileFunctions are Terraform's and OpenTofu's functions that read the
-// files (or the file names) of the host that evaluates them.
+// files (or the file names) of the host that evaluates them, and
+// templatestring, whose template (a string of the configuration, built
+// with escapes that hide its calls from a reader of the configuration)
+// might call them: Terraform 1.11 refuses that ("cannot use
+// filesystem"), but planguard does not rely on every version of both
+// tools doing so.
 var FileFunctions = []string{
 	"file", "filebase64", "fileexists", "fileset", "filemd5", "filesha1", "filesha256", "filesha512",
-	"filebase64sha256", "filebase64sha512", "templatefile",
+	"filebase64sha256", "filebase64sha512", "templatefile", "templatestring",
+}
+
+// readsConfigFile reports whether a call of the file function name reads
+// only a file of the configuration (localPath), which the apply's room
+// holds as the snapshot's regular files: not for templatefile or
+// templatestring, whose template may itself call file("/proc/self/environ")
+// where planguard does not look (a comment of a .tf file read as a
+// template, an escaped "$${" string).
+func readsConfigFile(name string, n *hclsyntax.FunctionCallExpr) bool {
+	switch {
+	case name == "templatefile" || name == "templatestring" || len(n.Args) == 0:
+		return false
+	case name == "fileset":
+		// fileset(path, pattern): the pattern is a path below it, and
+		// one without alternatives or classes ("{.,x}{.,x}" spells ..).
+		return len(n.Args) == 2 && localPath(n.Args[0]) && localPath(n.Args[1]) && !literalHas(n.Args[1], "{}[]", "..")
+	}
+	return localPath(n.Args[0])
 }
 
 func isFileFunction(name string) bool {
@@ -454,7 +482,7 @@ func (w *callWalker) call(n *hclsyntax.FunctionCallExpr) {
 		}
 		c.Kind = CodeProviderFunction
 		c.Provider, c.Implied = w.s.resolve(w.ctx.mod, parts[1])
-	case isFileFunction(name) && (len(refs) > 0 || w.ctx.inProvider && !localPathArg(n)):
+	case isFileFunction(name) && !readsConfigFile(name, n):
 		c.Kind = CodeFileRead
 	case strings.Contains(name, "::"):
 		c.Kind, c.Unreadable = CodeUnreadable, fmt.Sprintf("the function %q is of a namespace planguard does not know", n.Name)
@@ -464,22 +492,35 @@ func (w *callWalker) call(n *hclsyntax.FunctionCallExpr) {
 	w.s.out = append(w.s.out, c)
 }
 
-// localPathArg reports whether the first argument of a file function (the
-// path) is a file of the configuration: a relative path without "..",
-// written as a literal or after path.module or path.root. In a provider
-// block such a read is the configuration's own file (a file the room does
-// not hold fails the apply); anything else reads the apply machine's.
-func localPathArg(n *hclsyntax.FunctionCallExpr) bool {
-	if len(n.Args) == 0 {
-		return false
-	}
-	e := n.Args[0]
+// literalHas reports whether the string literal or template e holds one
+// of chars or sub in its literal parts.
+func literalHas(e hclsyntax.Expression, chars, sub string) bool {
+	has := false
+	_ = hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		if lit, ok := n.(*hclsyntax.LiteralValueExpr); ok && lit.Val.IsKnown() && !lit.Val.IsNull() && lit.Val.Type() == cty.String {
+			v := lit.Val.AsString()
+			has = has || strings.ContainsAny(v, chars) || strings.Contains(v, sub)
+		}
+		return nil
+	})
+	return has
+}
+
+// localPath reports whether the path argument e of a file function is a
+// file of the configuration: a relative path without "..", written as a
+// literal, path.module or path.root, or a template starting with one of
+// these. During the apply (in planguard apply's room, where terraform
+// runs in the root module's directory and every file is one planguard
+// wrote from the snapshot) such a read is the configuration's own file (a
+// file the room does not hold fails the apply); anything else reads the
+// apply machine's.
+func localPath(e hclsyntax.Expression) bool {
 	if w, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
 		e = w.Wrapped
 	}
 	var parts []hclsyntax.Expression
 	switch t := e.(type) {
-	case *hclsyntax.LiteralValueExpr:
+	case *hclsyntax.LiteralValueExpr, *hclsyntax.ScopeTraversalExpr:
 		parts = []hclsyntax.Expression{t}
 	case *hclsyntax.TemplateExpr:
 		parts = t.Parts

@@ -39,10 +39,11 @@ func writeSnapshot(t *testing.T, files map[string]string) string {
 	return p
 }
 
-// TestSnapshotCode: file reads whose arguments may be unknown at plan (and
-// every file read in a provider block), ephemeral blocks and provider
-// functions, in native and JSON syntax, in the root and in modules; file
-// reads known at plan are not listed.
+// TestSnapshotCode: file reads wherever they are, their arguments known at
+// plan or not (Terraform evaluates them again during the apply), except a
+// read of a file of the configuration that is not a template; ephemeral
+// blocks and provider functions; in native and JSON syntax, in the root
+// and in modules.
 func TestSnapshotCode(t *testing.T) {
 	p := writeSnapshot(t, map[string]string{
 		"tfconfig/modules.json": `[{"Key":"","Dir":"."},{"Key":"m","Dir":"../shared"},{"Key":"m.n","Dir":"../shared/n"}]`,
@@ -61,6 +62,11 @@ resource "x_object" "a" {
   loop2   = [for f in x_object.b.files : filemd5(f)]
   fn      = provider::late::run(["sh"])
   implied = provider::external::thing(1)
+  tpl     = templatefile("${path.module}/main.tf", {})
+  tstr    = templatestring(local.t, {})
+  set     = fileset(path.module, "*.tf")
+  set2    = fileset(path.module, "{.,x}{.,x}/*")
+  set3    = fileset("/etc", "*")
 }
 resource "x_object" "each" {
   for_each = { a = x_object.b.id }
@@ -122,24 +128,34 @@ resource "x_object" "m" {
 		rows = append(rows, row{c.Kind, c.Address, c.File + ":" + itoa(c.Line), c.Function, c.Provider, strings.Join(c.References, "; ")})
 	}
 	want := []row{
+		{CodeFileRead, "module.m.module.n.x_object.n", "../shared/n/n.tf.json:1", "file", "", ""},
 		{CodeFileRead, "module.m.module.n.x_object.n", "../shared/n/n.tf.json:1", "file", "", "var.p (module.n sets it from var.dyn (module.m sets it from x_object.a.id))"},
 		{CodeProviderFunction, "module.m.module.n.x_object.n", "../shared/n/n.tf.json:1", "provider::late::run", "registry.terraform.io/hashicorp/late", ""},
 		{CodeEphemeral, "module.m.module.n.ephemeral.late_e.e", "../shared/n/n.tf.json:2", "", "registry.terraform.io/hashicorp/late", ""},
+		{CodeFileRead, "module.m.x_object.m", "../shared/s.tf:7", "file", "", ""},
 		{CodeFileRead, "module.m.x_object.m", "../shared/s.tf:8", "file", "", "var.dyn (module.m sets it from x_object.a.id)"},
+		{CodeFileRead, "x_object.a", "main.tf:8", "file", "", ""},
 		{CodeFileRead, "x_object.a", "main.tf:9", "templatefile", "", "x_object.b.id"},
 		{CodeFileRead, "x_object.a", "main.tf:10", "file", "", "x_object.seed.id"},
 		{CodeFileRead, "x_object.a", "main.tf:11", "filebase64", "", "local.p"},
+		{CodeFileRead, "x_object.a", "main.tf:12", "file", "", ""},
 		{CodeFileRead, "x_object.a", "main.tf:13", "filemd5", "", "x_object.b.files"},
 		{CodeProviderFunction, "x_object.a", "main.tf:14", "provider::late::run", "example.com/x/late", ""},
 		{CodeProviderFunction, "x_object.a", "main.tf:15", "provider::external::thing", "registry.opentofu.org/hashicorp/external", ""},
-		{CodeFileRead, "x_object.each", "main.tf:19", "file", "", "each.value (x_object.b.id)"},
-		{CodeFileRead, "provider.aws.west", "main.tf:28", "file", "", ""},
-		{CodeFileRead, "provider.aws.west", "main.tf:31", "file", "", ""},
-		{CodeFileRead, "provider.aws.west", "main.tf:32", "file", "", ""},
-		{CodeEphemeral, "ephemeral.late_program.p", "main.tf:34", "", "example.com/x/late", ""},
-		{CodeEphemeral, "ephemeral.external_x.q", "main.tf:38", "", "registry.opentofu.org/hashicorp/external", ""},
-		{CodeFileRead, "local.l", "main.tf:46", "fileset", "", "x_object.a.pattern"},
-		{CodeFileRead, "x_object.dyn", "main.tf:52", "file", "", "x_object.a.list"},
+		{CodeFileRead, "x_object.a", "main.tf:16", "templatefile", "", ""},
+		{CodeFileRead, "x_object.a", "main.tf:17", "templatestring", "", "local.t"},
+		{CodeFileRead, "x_object.a", "main.tf:19", "fileset", "", ""},
+		{CodeFileRead, "x_object.a", "main.tf:20", "fileset", "", ""},
+		{CodeFileRead, "x_object.each", "main.tf:24", "file", "", "each.value (x_object.b.id)"},
+		{CodeFileRead, "x_object.each", "main.tf:25", "file", "", ""},
+		{CodeFileRead, "x_object.eachknown", "main.tf:29", "file", "", ""},
+		{CodeFileRead, "provider.aws.west", "main.tf:33", "file", "", ""},
+		{CodeFileRead, "provider.aws.west", "main.tf:36", "file", "", ""},
+		{CodeFileRead, "provider.aws.west", "main.tf:37", "file", "", ""},
+		{CodeEphemeral, "ephemeral.late_program.p", "main.tf:39", "", "example.com/x/late", ""},
+		{CodeEphemeral, "ephemeral.external_x.q", "main.tf:43", "", "registry.opentofu.org/hashicorp/external", ""},
+		{CodeFileRead, "local.l", "main.tf:51", "fileset", "", "x_object.a.pattern"},
+		{CodeFileRead, "x_object.dyn", "main.tf:57", "file", "", "x_object.a.list"},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("got\n%s\nwant\n%s", dump(rows), dump(want))

@@ -245,7 +245,7 @@ func decodeRule(b *hcl.Block) (*Rule, hcl.Diagnostics) {
 					fmt.Sprintf("ids[%d] %q matches every object; name the protected objects' ids (wildcards * and ? may stand for part of one), or use types to protect every object of a type.", i, s)))
 				continue
 			}
-			r.ids = append(r.ids, compileGlob(s))
+			r.ids = append(r.ids, compileIDGlob(s))
 		}
 	}
 	_, hasTypes := attrs["types"]

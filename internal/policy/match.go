@@ -355,11 +355,13 @@ func (p *Policy) matchID(ids []string, act actionSet) []*Rule {
 
 func (r *Rule) matchID(ids []string) bool {
 	for _, id := range ids {
-		if id == "" {
+		n := normID(id)
+		if n == "" {
 			continue
 		}
+		tails := idTails(n)
 		for _, g := range r.ids {
-			if g.match(id) {
+			if g.matchNorm(n, tails) {
 				return true
 			}
 		}

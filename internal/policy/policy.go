@@ -157,8 +157,8 @@ type Rule struct {
 	Attributes []string
 	// IDs are globs over an object's id (and each value of its resource
 	// identity): the rule protects a matching object under any address and
-	// in any state. A rule with IDs and types or addresses matches when
-	// either does.
+	// in any state, under any spelling of its id idspelling.go recognises.
+	// A rule with IDs and types or addresses matches when either does.
 	IDs []string
 	// Range is the block's header (protect "NAME" {), for messages.
 	Range hcl.Range
@@ -167,7 +167,7 @@ type Rule struct {
 	actions actionSet
 	types   []glob
 	addrs   []*addrPattern
-	ids     []glob
+	ids     []idGlob
 	idsOnly bool // the rule names ids alone: addresses and types never match it
 }
 

@@ -154,7 +154,7 @@ func junitConfigCode(r *gate.Report) []junitCase {
 // sarifConfigCodeRules are the rules of configuration code, listed only
 // in reports that have some.
 var sarifConfigCodeRules = []sarifRule{
-	{ID: "planguard/apply-code", Name: "ApplyCode", ShortDescription: sarifMessage{"The configuration reads files or runs a program during the apply (a file function with an argument unknown at plan, an ephemeral resource or a function of a provider that runs programs), and the policy does not allow it"}},
+	{ID: "planguard/apply-code", Name: "ApplyCode", ShortDescription: sarifMessage{"The configuration reads files or runs a program during the apply (a file function that reads other than the configuration's own files, an ephemeral resource or a function of a provider that runs programs), and the policy does not allow it"}},
 	{ID: "planguard/allowed-apply-code", Name: "AllowedApplyCode", ShortDescription: sarifMessage{"The configuration reads files or runs a program during the apply, as the policy allows"}},
 	{ID: "planguard/provider-function", Name: "ProviderFunction", ShortDescription: sarifMessage{"The configuration calls a provider-defined function (evaluated at plan and again at apply)"}},
 }

@@ -2,16 +2,18 @@ package planformat
 
 // Code the configuration runs during the apply that the plan JSON does not
 // show, found in a saved plan's configuration snapshot (package plan's
-// snapshot_code.go): file-reading functions whose arguments may be unknown
-// until the apply, ephemeral resources, and provider-defined functions.
+// snapshot_code.go): file-reading functions (evaluated again during the
+// apply), ephemeral resources, and provider-defined functions.
 
 // The kinds of ConfigCode.
 const (
 	// CodeFileRead is a call of a function that reads files on the host
-	// that evaluates it (file, templatefile, fileset, …) whose arguments
-	// may be unknown at plan, so that it reads during the apply; or such
-	// a call in a provider block (evaluated again at apply) whose path is
-	// not a file of the configuration.
+	// that evaluates it (file, templatefile, fileset, …) anywhere in the
+	// configuration, whose path is not a file of the configuration (or
+	// whose template is not: templatefile, templatestring): Terraform
+	// evaluates the configuration again during the apply, so it reads a
+	// file of the apply's host whether or not its arguments are known at
+	// plan.
 	CodeFileRead = "file_read"
 	// CodeEphemeral is an ephemeral block: Terraform opens it in every
 	// plan and apply that needs it; it is in no resource_changes.

@@ -154,7 +154,7 @@ func init() {
 	// sudo: "+Aa:BbC:c:D:Eeg:Hh::iKklNnPp:R:r:SsT:t:U:u:Vv" (-h takes only an attached host); --preserve-env[=LIST]
 	// takes only an attached list. -e/--edit is sudoedit.
 	add(&program{runs: runsCommand, short: "aCcDgprRtTUu", opt: "h", shortFlags: "ABbEeHiKklNnPSsVv", closed: true, optLong: []string{"preserve-env"},
-		long:  []string{"user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot", "auth-type", "login-class"},
+		long: []string{"user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot", "auth-type", "login-class"},
 		flags: []string{"askpass", "background", "bell", "edit", "set-home", "help", "remove-timestamp", "reset-timestamp", "list", "no-update",
 			"non-interactive", "preserve-groups", "stdin", "shell", "version", "validate"},
 		chdir: []string{"D", "chdir", "R", "chroot"}, moves: []string{"i", "login"}, assigns: true,
@@ -224,7 +224,7 @@ func init() {
 	// xargs: -e[EOF], -i[R], -l[N] take only an attached value; so do --eof, --replace.
 	// BSD xargs: -J REPLSTR, -R N, -S N take values too.
 	add(&program{judge: (*analyzer).xargs, short: "adEILnPsJRS", opt: "eil", optLong: []string{"eof", "replace"}, shortFlags: "0oprtx", closed: true,
-		long: []string{"arg-file", "delimiter", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var"},
+		long:  []string{"arg-file", "delimiter", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var"},
 		flags: []string{"null", "open-tty", "interactive", "no-run-if-empty", "show-limits", "verbose", "exit", "help", "version"}}, "xargs")
 	add(&program{judge: (*analyzer).xargs, short: "adEIjPLnNSsCJW", opt: "eil", optLong: []string{"eof", "replace", "max-lines"},
 		long: []string{"arg-file", "delimiter", "max-args", "max-procs", "max-chars", "jobs", "colsep", "sshlogin", "sshloginfile",

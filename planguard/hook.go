@@ -45,7 +45,8 @@ apply, destroy, import, state rm…, terragrunt run --all apply…). terraform a
 plan is refused too (terraform reads the file after the hook answered): the refusal names
 'planguard apply' with the hook's binary and policy, which pins and checks the plan when it
 applies, and is the one apply allowed. Also refused: planguard approve/sign, ssh-keygen
-signing in the planguard-approval namespace, writes to the policy and its allowed_signers.
+signing in the planguard-approval namespace, writes to the policy and the files it trusts
+(allowed_signers, revoked_keys, lock_file).
 Allow prints nothing and exits 0 (the agent's own permission flow goes on: the hook never
 approves anything). Deny prints the agent's deny answer with the reason; any error denies.
 Install it with 'planguard hook install'. See docs/guides/agent-hooks.md.`,
@@ -142,7 +143,9 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		cwds = append(cwds, filepath.Clean(ev.cwd))
 	}
 	ev.cwd = filepath.Clean(ev.cwd)
-	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath}, home, cwds...)
+	// The policy's lock_file is trusted like allowed_signers: the gate
+	// compares the configuration's providers with it.
+	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, cwds...)
 	if !ev.isShell {
 		for _, f := range ev.files {
 			if shell.Climbs(realCwd, f) {
@@ -153,14 +156,14 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 				p = filepath.Join(realCwd, p)
 			}
 			if hit := isProtected(p, protected); hit != "" {
-				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust (the policy, its allowed_signers, or the agent's hook settings). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
+				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust (the policy, its allowed_signers, revoked_keys or lock_file, or the agent's hook settings). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
 			}
 		}
 		return "", nil
 	}
 	self := hookExecutables()
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
-		UserHome: userHome}
+		UserHome: userHome, HistFile: e.getenv("HISTFILE")}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}

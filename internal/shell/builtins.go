@@ -1,6 +1,9 @@
 package shell
 
-import "strings"
+import (
+	"path"
+	"strings"
+)
 
 // Judges for shell builtins that change what later words of the line
 // mean: they define names, or set variables to values the hook cannot know.
@@ -178,15 +181,23 @@ func (a *analyzer) fc(c call) kind {
 // history prints the history list, and changes it: -s LINE and -r/-n
 // FILE put text into it that fc or a history expansion runs later
 // (refused); -w and -a write it to a file, the one named (judged as a
-// write) or $HISTFILE (whose assignments are judged: evalText). Listing,
-// -c, -d and -p (which only prints) are allowed.
+// write) or $HISTFILE: the line's own assignments are judged where they
+// stand (evalText), and the HISTFILE the shell inherits, or bash's
+// defaults when it is unset, here (histFileWrites). Listing, -c, -d and
+// -p (which only prints) are allowed.
 func (a *analyzer) history(c call) kind {
 	args := c.argv[1:]
 	writes := false
+	defer func() {
+		if writes {
+			a.histFileWrites(c.argv)
+		}
+	}()
 	for i, t := range args {
 		if t.s == "--" && !t.dyn {
 			if writes && i+1 < len(args) {
 				a.writeDest(c.argv, args[i+1], false)
+				writes = false
 			}
 			break
 		}
@@ -200,9 +211,36 @@ func (a *analyzer) history(c call) kind {
 		default:
 			if writes {
 				a.writeDest(c.argv, t, false) // history -w FILE
+				writes = false
 			}
 			return kindOther
 		}
 	}
 	return kindOther
+}
+
+// histFileWrites judges `history -w`/`-a` without a file: bash writes
+// the history list to $HISTFILE, the one the shell inherited when the
+// line does not assign it (an assignment the line may skip, in a branch,
+// still leaves it), or, with HISTFILE unset (unset by the line too),
+// $HOME/.history in a non-interactive shell and $HOME/.bash_history in
+// an interactive one. Without a home or an inherited HISTFILE the hook
+// cannot tell where it writes, and refuses.
+func (a *analyzer) histFileWrites(argv []tok) {
+	var files []string
+	if a.opts.HistFile != "" {
+		files = append(files, a.opts.HistFile)
+	}
+	if a.opts.Home != "" {
+		files = append(files, path.Join(a.opts.Home, ".history"), path.Join(a.opts.Home, ".bash_history"))
+	}
+	if len(files) == 0 {
+		a.refuse("`%s` writes the history list to $HISTFILE, which the hook does not know here (no HISTFILE nor HOME in its environment): name the file (history -w FILE)", quoteArgs(argv))
+		return
+	}
+	for _, f := range files {
+		if a.writeDest(argv, tok{s: f}, false) {
+			return
+		}
+	}
 }

@@ -465,6 +465,15 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 	if p.permute {
 		opts = p.permuted(args)
 	}
+	if a.unknownOption(p, name, c, opts) {
+		return kindOther
+	}
+	for _, o := range opts {
+		if prog, ok := p.becomes[o.name]; ok {
+			// sudo -e FILE…: sudoedit FILE…, a writer of its operands.
+			return a.run(c.inner(append([]tok{{s: prog}}, rest...)))
+		}
+	}
 	if p.assigns && len(rest) > 0 && rest[0].dyn && rest[0].kind != dynGlob {
 		a.unknownEnv = true // env "$X" cmd: X may be NAME=VALUE
 	}
@@ -593,6 +602,46 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		}
 	}
 	return p.kind
+}
+
+// unknownOption refuses an option a closed row does not list: the
+// program may read a value after it, and the command it runs then starts
+// at another word than the hook's (sudo --attr X terraform …), or the
+// option may do what the hook does not see. It reports whether it refused.
+func (a *analyzer) unknownOption(p *program, name string, c call, opts []opt) bool {
+	if !p.closed {
+		return false
+	}
+	for _, o := range opts {
+		if !p.knows(o.name) {
+			a.refuse("`%s`: %s is not an option of %s the hook knows (it may take a value, and then the command %s runs starts at another word): spell the options as %s --help lists them, in full", truncateTok(c.argv), dashed(o.name), name, name, name)
+			return true
+		}
+	}
+	return false
+}
+
+// knows reports whether a row lists an option (a letter, or a long name
+// as resolveLong left it).
+func (p *program) knows(name string) bool {
+	if name == "" {
+		return false
+	}
+	if p.digits && strings.Trim(name, "0123456789+-") == "" {
+		return true // nice -5, --5, -+5
+	}
+	if len(name) == 1 && strings.Contains(p.short+p.opt+p.optDigits+p.shortFlags, name) {
+		return true
+	}
+	if len(name) > 1 {
+		return contains(p.longNames(), name)
+	}
+	for _, l := range [][]string{p.code, p.opaque, p.again, p.keyed, p.chdir, p.moves, p.split, p.argv, p.outs, p.pipes, p.progs} {
+		if contains(l, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // dashed is an option's name as written: -C, --chdir.

@@ -264,6 +264,9 @@ func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 func (a *analyzer) xargs(c call) kind {
 	name, args := baseName(c.argv[0].s), c.argv[1:]
 	opts, _, rest := lookup(name).options(args)
+	if a.unknownOption(lookup(name), name, c, opts) {
+		return kindOther
+	}
 	repl := ""
 	for _, o := range opts {
 		switch o.name {
@@ -383,9 +386,99 @@ func (a *analyzer) parallelLines(rest []tok, depth int) {
 	}
 }
 
+// findValued are find's (and fd's) options and primaries that take the
+// next word as their value: a computed word there is a value, not an
+// action.
+var findValued = map[string]bool{"-name": true, "-iname": true, "-path": true, "-ipath": true, "-wholename": true,
+	"-iwholename": true, "-regex": true, "-iregex": true, "-lname": true, "-ilname": true, "-newer": true, "-anewer": true,
+	"-cnewer": true, "-samefile": true, "-type": true, "-xtype": true, "-user": true, "-group": true, "-uid": true,
+	"-gid": true, "-perm": true, "-size": true, "-mtime": true, "-atime": true, "-ctime": true, "-mmin": true,
+	"-amin": true, "-cmin": true, "-used": true, "-links": true, "-inum": true, "-maxdepth": true, "-mindepth": true,
+	"-fstype": true, "-context": true, "-fprint": true, "-fprint0": true, "-fls": true, "-printf": true,
+	"-regextype": true, "-files0-from": true, "-D": true}
+
+// fdValued are fd's options that take the next word as their value.
+var fdValued = map[string]bool{"-e": true, "-t": true, "-d": true, "-E": true, "-S": true, "-o": true, "-j": true,
+	"-c": true, "--extension": true, "--type": true, "--max-depth": true, "--min-depth": true, "--exact-depth": true,
+	"--exclude": true, "--size": true, "--owner": true, "--threads": true, "--color": true, "--base-directory": true,
+	"--search-path": true, "--changed-within": true, "--changed-before": true, "--max-results": true,
+	"--path-separator": true, "--ignore-file": true, "--format": true, "--batch-size": true, "--and": true}
+
+// findComputed refuses a word of find's (or fd's) that bash computes and
+// that may be an action rather than a value: X=-exec (or -delete,
+// -fprint FILE, fd's --exec=CMD) in `find . $X terraform destroy \;`, a
+// starting point "$D" that is -delete, or a glob a file named -exec or
+// -delete matches (find * with `touch ./-delete` deletes the tree). A
+// word is safe where it is a primary's value, or when it starts with
+// literal text other than a dash and nothing in it is split.
+func (a *analyzer) findComputed(name string, c call) bool {
+	args := c.argv[1:]
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		switch {
+		case !t.dyn && (t.s == "-exec" || t.s == "-execdir" || t.s == "-ok" || t.s == "-okdir" ||
+			name != "find" && (t.s == "-x" || t.s == "--exec" || t.s == "-X" || t.s == "--exec-batch")):
+			// The command's words are judged as a command (find).
+			for i++; i < len(args) && args[i].s != ";" && args[i].s != "+" && args[i].s != `\;`; i++ {
+			}
+		case !t.dyn && t.s == "-fprintf":
+			i += 2
+		case !t.dyn && (findValued[t.s] || strings.HasPrefix(t.s, "-newer") && len(t.s) == 8 || name != "find" && fdValued[t.s]):
+			i++
+		case !t.dyn && name != "find" && strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "--") && len(t.s) > 2 && strings.ContainsAny(t.s, "xX"):
+			// fd -Hx CMD, -xCMD: a cluster ending in -x runs what follows.
+			a.refuse("`%s`: %s may hold -x or -X (run a command per result): write -x/-X on its own", truncateTok(c.argv), t.s)
+			return true
+		case !t.dyn && name != "find" && (strings.HasPrefix(t.s, "--exec=") || strings.HasPrefix(t.s, "--exec-batch=")):
+			a.refuse("`%s`: %s runs a command per result, attached to the option: write it as --exec CMD … \\;", truncateTok(c.argv), t.s)
+			return true
+		case t.dyn && (t.w == nil || !cannotBeOption(t.w)):
+			a.refuse("`%s`: %s is computed at run time (or a glob) and may be an action of %s (-exec CMD, -delete, -fprint FILE), which the hook cannot tell: write it as literal text, or run %s from that directory (cd \"$D\" && %s . …)", truncateTok(c.argv), srcOf(t), name, name, name)
+			return true
+		}
+	}
+	return false
+}
+
+// cannotBeOption reports whether a computed word expands to one word
+// that starts with literal text other than a dash: ./"$x", /tmp/*.tf,
+// "$HOME"/x does not qualify (HOME may start with a dash).
+func cannotBeOption(w *syntax.Word) bool {
+	if len(w.Parts) == 0 {
+		return false
+	}
+	first := ""
+	switch p := w.Parts[0].(type) {
+	case *syntax.Lit:
+		first = p.Value
+	case *syntax.SglQuoted:
+		first = p.Value
+	case *syntax.DblQuoted:
+		if len(p.Parts) > 0 {
+			if l, ok := p.Parts[0].(*syntax.Lit); ok {
+				first = l.Value
+			}
+		}
+	}
+	if first == "" || first[0] == '-' || strings.ContainsAny(first[:1], "*?[\\") {
+		return false
+	}
+	for _, p := range w.Parts {
+		switch p.(type) {
+		case *syntax.Lit, *syntax.SglQuoted, *syntax.DblQuoted:
+		default:
+			return false // unquoted $x, $(…): split into words
+		}
+	}
+	return true
+}
+
 // find runs -exec/-execdir/-ok/-okdir commands with {} for each file.
 func (a *analyzer) find(c call) kind {
 	args := c.argv[1:]
+	if a.findComputed(baseName(c.argv[0].s), c) {
+		return kindOther
+	}
 	a.findDeletes(c.argv)
 	a.findWrites(c.argv)
 	for i := 0; i < len(args); i++ {

@@ -30,6 +30,17 @@ type program struct {
 	// abbreviations resolve as getopt_long resolves them (longopts.go):
 	// install --strip is not --strip-program.
 	flags []string
+	// closed: the row lists every option the program has (shortFlags the
+	// letters that take no value, flags the long ones, digits a -NUM):
+	// an option it does not list is refused, since it may take a value
+	// and so move where the command starts, or do what the hook cannot
+	// see (fail closed). Rows of wrappers that run a command are closed.
+	closed     bool
+	shortFlags string
+	digits     bool
+	// becomes: options that make the program another one (sudo -e is
+	// sudoedit, which writes the files it is given).
+	becomes map[string]string
 
 	code   []string          // options whose value is a shell command line (flock -c CMD)
 	opaque []string          // options whose value runs code the hook cannot read: refused
@@ -126,27 +137,37 @@ func init() {
 	// from the tools' own --help (GNU coreutils, util-linux, findutils,
 	// sudo's getopt string, OpenSSH's); TestWrapperRowsJudgeTheirProgram
 	// runs a sample of each row.
-	add(&program{runs: runsCommand}, "noglob", "nocorrect", "-", "busybox", "builtin", "unbuffer", "nohup")
+	add(&program{runs: runsCommand}, "noglob", "nocorrect", "-", "busybox", "builtin", "unbuffer")
+	add(&program{runs: runsCommand, closed: true, flags: []string{"help", "version"}}, "nohup")
 	// sudo and doas take NAME=VALUE operands before the command, as env
 	// does: judged as env's (and as prefix assignments) are.
-	add(&program{runs: runsCommand, short: "auC", assigns: true}, "doas")
-	add(&program{runs: runsCommand}, "setsid") // -c, -f, -w: no values
-	add(&program{runs: runsCommand, prints: []string{"-v", "-V"}}, "command")
-	add(&program{runs: runsCommand, short: "a"}, "exec")
-	add(&program{runs: runsCommand, short: "uCSPaLU", long: []string{"unset", "chdir", "split-string", "argv0"},
+	// doas: "a:C:Lnsu:" (OpenBSD, and OpenDoas).
+	add(&program{runs: runsCommand, short: "auC", shortFlags: "Lns", closed: true, assigns: true}, "doas")
+	add(&program{runs: runsCommand, shortFlags: "cfwhV", closed: true, flags: []string{"ctty", "fork", "wait", "help", "version"}}, "setsid")
+	add(&program{runs: runsCommand, shortFlags: "pvV", closed: true, prints: []string{"-v", "-V"}}, "command")
+	add(&program{runs: runsCommand, short: "a", shortFlags: "cl", closed: true}, "exec")
+	// env: GNU coreutils (-a/--argv0 since 9.6) and BSD (-P altpath, -L/-U login class).
+	add(&program{runs: runsCommand, short: "uCSPaLU", shortFlags: "i0v", closed: true, long: []string{"unset", "chdir", "split-string", "argv0"},
 		split: []string{"S", "split-string"}, chdir: []string{"C", "chdir"}, assigns: true,
-		flags: []string{"ignore-environment", "null", "block-signal", "default-signal", "ignore-signal", "list-signal-handling", "debug"}}, "env")
-	// sudo: "+Aa:BbC:c:D:Eeg:Hh::iKklNnPp:R:r:SsT:t:U:u:Vv" (-h takes only an attached host).
-	add(&program{runs: runsCommand, short: "aCcDgprRtTUu", opt: "h",
-		long:  []string{"user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot", "auth-type", "login-class"},
-		chdir: []string{"D", "chdir"}, moves: []string{"i", "login"}, assigns: true}, "sudo")
+		flags: []string{"ignore-environment", "null", "block-signal", "default-signal", "ignore-signal", "list-signal-handling", "debug",
+			"help", "version"}}, "env")
+	// sudo: "+Aa:BbC:c:D:Eeg:Hh::iKklNnPp:R:r:SsT:t:U:u:Vv" (-h takes only an attached host); --preserve-env[=LIST]
+	// takes only an attached list. -e/--edit is sudoedit.
+	add(&program{runs: runsCommand, short: "aCcDgprRtTUu", opt: "h", shortFlags: "ABbEeHiKklNnPSsVv", closed: true, optLong: []string{"preserve-env"},
+		long: []string{"user", "group", "close-from", "chdir", "host", "prompt", "role", "type", "other-user", "command-timeout", "chroot", "auth-type", "login-class"},
+		flags: []string{"askpass", "background", "bell", "edit", "set-home", "help", "remove-timestamp", "reset-timestamp", "list", "no-update",
+			"non-interactive", "preserve-groups", "stdin", "shell", "version", "validate"},
+		chdir: []string{"D", "chdir", "R", "chroot"}, moves: []string{"i", "login"}, assigns: true,
+		becomes: map[string]string{"e": "sudoedit", "edit": "sudoedit"}}, "sudo")
 	// GNU time -o FILE writes its report there.
-	add(&program{runs: runsCommand, short: "fo", long: []string{"format", "output"}, writes: true, dests: destNone, outs: []string{"o", "output"},
-		flags: []string{"portability", "append", "verbose", "quiet"}}, "time")
-	add(&program{runs: runsCommand, short: "n", long: []string{"adjustment"}}, "nice")
-	add(&program{runs: runsCommand, short: "cnpPu", long: []string{"class", "classdata", "pid", "pgid", "uid"},
+	add(&program{runs: runsCommand, short: "fo", shortFlags: "papvqV", closed: true, long: []string{"format", "output"}, writes: true, dests: destNone, outs: []string{"o", "output"},
+		flags: []string{"portability", "append", "verbose", "quiet", "help", "version"}}, "time")
+	// nice -N, --N, -+N: the obsolete spelling of -n N.
+	add(&program{runs: runsCommand, short: "n", closed: true, digits: true, long: []string{"adjustment"}, flags: []string{"help", "version"}}, "nice")
+	add(&program{runs: runsCommand, short: "cnpPu", shortFlags: "thV", closed: true, long: []string{"class", "classdata", "pid", "pgid", "uid"},
+		flags:  []string{"ignore", "help", "version"},
 		prints: []string{"-p", "-P", "-u", "--pid", "--pgid", "--uid"}}, "ionice")
-	add(&program{runs: runsCommand, short: "ioe", long: []string{"input", "output", "error"}}, "stdbuf")
+	add(&program{runs: runsCommand, short: "ioe", closed: true, long: []string{"input", "output", "error"}, flags: []string{"help", "version"}}, "stdbuf")
 	add(&program{runs: runsCommand, short: "tw"}, "caffeinate")
 	add(&program{runs: runsCommand, short: "abeEIoOpPsSuUX", long: []string{"output", "trace", "signal", "attach", "user", "env",
 		"abbrev", "verbose", "raw", "read", "write", "fault", "inject", "status", "quiet", "silence", "decode-fds", "string-limit",
@@ -158,12 +179,13 @@ func init() {
 			"successful-only", "failed-only", "seccomp-bpf", "decode-pids", "debug", "help", "version", "tips", "detach-on"}}, "strace")
 	add(&program{runs: runsCommand, short: "aADeFlnopsuwx", long: []string{"output", "library", "align", "indent", "config"},
 		writes: true, dests: destNone, outs: []string{"o", "output"}}, "ltrace")
-	add(&program{runs: runsCommand, skip: 1, short: "sk", long: []string{"signal", "kill-after"}}, "timeout")
+	add(&program{runs: runsCommand, skip: 1, short: "sk", shortFlags: "fpv", closed: true, long: []string{"signal", "kill-after"},
+		flags: []string{"foreground", "preserve-status", "verbose", "help", "version"}}, "timeout")
 	// taskset [-a] [-c] MASK|LIST CMD; with -p it changes a running process.
 	add(&program{runs: runsCommand, skip: 1, prints: []string{"-p", "--pid"}}, "taskset")
 	// chpst: -e DIR sets the environment from files the hook cannot read.
 	add(&program{runs: runsCommand, short: "uUbnlLmdofpct", chdir: []string{"C", "/"}, opaque: []string{"e"}}, "chpst")
-	add(&program{runs: runsCommand, skip: 1, newDir: true, long: []string{"userspec", "groups"}}, "chroot")
+	add(&program{runs: runsCommand, skip: 1, newDir: true, closed: true, long: []string{"userspec", "groups"}, flags: []string{"skip-chdir", "help", "version"}}, "chroot")
 	add(&program{runs: runsCommand, skip: 1, short: "wE", long: []string{"timeout", "wait", "conflict-exit-code"},
 		code: []string{"c", "command"}, permute: true}, "flock")
 	add(&program{runs: runsArgs, code: []string{"c", "command", "C", "session-command"}, permute: true, short: "gGswu",
@@ -200,8 +222,10 @@ func init() {
 	add(&program{judge: (*analyzer).shell, guarded: true, interp: true}, "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish", "rbash")
 	add(&program{judge: (*analyzer).source, short: "p"}, "source", ".")
 	// xargs: -e[EOF], -i[R], -l[N] take only an attached value; so do --eof, --replace.
-	add(&program{judge: (*analyzer).xargs, short: "adEILnPs", opt: "eil", optLong: []string{"eof", "replace"},
-		long: []string{"arg-file", "delimiter", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var"}}, "xargs")
+	// BSD xargs: -J REPLSTR, -R N, -S N take values too.
+	add(&program{judge: (*analyzer).xargs, short: "adEILnPsJRS", opt: "eil", optLong: []string{"eof", "replace"}, shortFlags: "0oprtx", closed: true,
+		long:  []string{"arg-file", "delimiter", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var"},
+		flags: []string{"null", "open-tty", "interactive", "no-run-if-empty", "show-limits", "verbose", "exit", "help", "version"}}, "xargs")
 	add(&program{judge: (*analyzer).xargs, short: "adEIjPLnNSsCJW", opt: "eil", optLong: []string{"eof", "replace", "max-lines"},
 		long: []string{"arg-file", "delimiter", "max-args", "max-procs", "max-chars", "jobs", "colsep", "sshlogin", "sshloginfile",
 			"workdir", "wd", "basefile", "return", "tmpdir", "results", "joblog", "block", "timeout", "delay", "memfree", "load",

@@ -106,12 +106,12 @@ func TestR5Hook6Siblings(t *testing.T) {
 			t.Errorf("refused, want allowed: %s\n%q", cmd, r.Refused)
 		}
 	}
-	for _, cmd := range []string{"a\rb", "x\x15y", "\x01", "a\x7f"} {
+	for _, cmd := range []string{"a\rb", "x\x15y", "\x01", "a\x7f", "a\tb"} {
 		if TerminalControl(cmd) == "" {
 			t.Errorf("TerminalControl(%q) is empty", cmd)
 		}
 	}
-	for _, cmd := range []string{"a\tb\nc", "terraform plan", "echo é"} {
+	for _, cmd := range []string{"a\nc", "terraform plan", "echo é"} {
 		if c := TerminalControl(cmd); c != "" {
 			t.Errorf("TerminalControl(%q) = %s, want empty", cmd, c)
 		}

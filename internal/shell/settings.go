@@ -84,6 +84,7 @@ var commandVars = map[string]string{
 	"GIT_SSH": settingRun, "GIT_EXTERNAL_DIFF": settingRun, "GIT_ASKPASS": settingRun, "SSH_ASKPASS": settingRun,
 	"GIT_PROXY_COMMAND": settingRun, "EDITOR": settingRun, "VISUAL": settingRun, "PAGER": settingRun, "MANPAGER": settingRun,
 	"LESSOPEN": settingRun, "LESSCLOSE": settingRun, "BROWSER": settingRun, "GIT_ALLOW_PROTOCOL": settingRefuse,
+	"SUDO_EDITOR": settingRun, "SUDO_ASKPASS": settingRun,
 }
 
 // lookupSetting is how table treats key ("" when it runs nothing).
@@ -162,6 +163,27 @@ func (a *analyzer) gitSetting(what, key string, val tok, depth int) {
 	a.setting(what, key, val, how, depth)
 }
 
+// git's own options before the subcommand (git.c's handle_options, up to
+// git 2.47; none of them may be abbreviated): those that take the next
+// word as their value, those that take none, and those whose value is
+// attached after `=`.
+var (
+	gitGlobalValued = map[string]bool{"-C": true, "--git-dir": true, "--work-tree": true, "--namespace": true,
+		"--super-prefix": true, "--attr-source": true, "--shallow-file": true}
+	gitGlobalFlags = map[string]bool{"-v": true, "--version": true, "-h": true, "--help": true, "--exec-path": true,
+		"--html-path": true, "--man-path": true, "--info-path": true, "-p": true, "--paginate": true, "-P": true,
+		"--no-pager": true, "--no-replace-objects": true, "--no-lazy-fetch": true, "--no-optional-locks": true,
+		"--no-advice": true, "--bare": true, "--literal-pathspecs": true, "--glob-pathspecs": true,
+		"--noglob-pathspecs": true, "--icase-pathspecs": true}
+)
+
+// gitGlobalAttached reports whether s is a git option with its value
+// after `=` (--git-dir=DIR, --list-cmds=LIST).
+func gitGlobalAttached(s string) bool {
+	n, _, ok := strings.Cut(s, "=")
+	return ok && (gitGlobalValued[n] || n == "--list-cmds" || n == "--config-env")
+}
+
 // git judges git's own command-line configuration (-c KEY=VALUE,
 // --config-env KEY=VAR, --exec-path=DIR) and `git config KEY VALUE`.
 func (a *analyzer) git(c call) kind {
@@ -194,8 +216,14 @@ func (a *analyzer) git(c call) kind {
 			}
 		case strings.HasPrefix(s, "--exec-path="):
 			a.refuse("`%s`: --exec-path makes git run its commands from another directory", line)
-		case s == "-C" || s == "--git-dir" || s == "--work-tree" || s == "--namespace" || s == "--super-prefix":
+		case gitGlobalValued[s]:
 			i++
+		case t.dyn || !gitGlobalFlags[s] && !gitGlobalAttached(s):
+			// git --attr-source TREE -c alias.x='!…' x (git 2.43): an
+			// option the hook does not know may take the next word, and
+			// the subcommand and the settings then start later.
+			a.refuse("`%s`: %s is not a git option the hook knows (it may take a value, and then the subcommand and its settings start at another word): spell git's options as `git --help` lists them", line, s)
+			return kindOther
 		}
 	}
 	for _, t := range args {

@@ -55,6 +55,12 @@ type Options struct {
 	// when there is no such user. Without it, or for an unknown user, a
 	// `~NAME` path is read as computed at run time.
 	UserHome func(name string) string
+	// HistFile is the HISTFILE the command's shell inherits ("" when it
+	// is unset): `history -w` and `history -a` without a file write the
+	// history list there, unless the line assigns HISTFILE (judged where
+	// it is assigned). Unset, bash writes $HOME/.history (a non-interactive
+	// shell) or $HOME/.bash_history (an interactive one), judged too.
+	HistFile string
 }
 
 // PlanApply is a `terraform apply PLANFILE` (or tofu) that may run only if
@@ -232,6 +238,12 @@ func (a *analyzer) script(src string, depth int) {
 	// its stack, a crash rather than a refusal. Checked here, where every
 	// script (the line, and each bash -c, eval or here-document in it) is
 	// parsed.
+	// Every script (the line, and each bash -c, eval or here-document in
+	// it): the same text wrapped in bash -c $'…' is refused alike.
+	if h := HiddenChar(src); h != "" {
+		a.refuse("the command holds %s, which hides or reorders text for the person reading it (and bash reads some of them as its own markers): write it with printf or $'\\u…' escapes instead", h)
+		return
+	}
 	if err := nesting.Shell(src); err != nil {
 		a.refuse("the command has %v", err)
 		return

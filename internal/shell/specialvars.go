@@ -1,8 +1,11 @@
 package shell
 
 import (
+	"fmt"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -267,23 +270,62 @@ func lineOf(command string, i int) string {
 }
 
 // TerminalControl returns the first control character in command other
-// than tab and newline, spelled as a caret or escape (`\r`, `^U`, `^?`),
+// than newline, spelled as a caret or escape (`\r`, `\t`, `^U`, `^?`),
 // or "". A command an agent types into an interactive shell on a terminal
 // passes through the terminal's line discipline and readline first: a
 // carriage return ends the line there, ^U erases what came before it, ^A
 // moves to the start of the line, ^? erases a character, ^V quotes the
-// next one. The shell then runs other text than the hook read.
+// next one, and a tab asks readline to complete the word, inserting the
+// completion (a file or command name from the disk) wherever the tab
+// stands: inside quotes and here-document bodies too, since readline
+// completes there as well. The shell then runs other text than the hook
+// read. Tab is refused everywhere rather than where it matters: what a
+// completion inserts depends on the files present when the line is typed.
 func TerminalControl(command string) string {
 	for i := 0; i < len(command); i++ {
 		c := command[i]
 		switch {
-		case c == '\t' || c == '\n':
+		case c == '\n':
 		case c == '\r':
 			return `\r`
+		case c == '\t':
+			return `\t (tab)`
 		case c < 0x20:
 			return "^" + string(rune(c+'@'))
 		case c == 0x7f:
 			return "^?"
+		}
+	}
+	return ""
+}
+
+// HiddenChar returns the first character in command that a reader does
+// not see as written, as "U+XXXX (what it is)", or "": C0 controls other
+// than tab and newline, DEL, C1 controls (U+0080–U+009F, which terminals
+// may act on as escape sequences), format characters (Unicode Cf:
+// zero-width spaces and joiners U+200B–U+200F, bidirectional embeddings,
+// overrides and isolates U+202A–U+202E and U+2066–U+2069, the byte order
+// mark U+FEFF, soft hyphens, invisible tags), the line and paragraph
+// separators U+2028/U+2029, and bytes that are not UTF-8. They hide text
+// from the person who reads the command in the agent's prompt, reorder
+// what a terminal shows, and bash keeps \x01 and \x7f as internal quoting
+// markers: the hook refuses them for every agent.
+func HiddenChar(command string) string {
+	for i, r := range command {
+		switch {
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(command[i:]); size <= 1 {
+				return fmt.Sprintf("byte 0x%02X (not UTF-8)", command[i])
+			}
+		case r == '\t' || r == '\n':
+		case r < 0x20 || r == 0x7f:
+			return fmt.Sprintf("U+%04X (a control character)", r)
+		case r >= 0x80 && r <= 0x9f:
+			return fmt.Sprintf("U+%04X (a C1 control character)", r)
+		case r == 0x2028 || r == 0x2029:
+			return fmt.Sprintf("U+%04X (a line or paragraph separator)", r)
+		case unicode.Is(unicode.Cf, r):
+			return fmt.Sprintf("U+%04X (an invisible format or bidirectional character)", r)
 		}
 	}
 	return ""

@@ -4,6 +4,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // safeSubcommands change neither infrastructure nor state.
@@ -465,14 +467,82 @@ func (a *analyzer) tfWrites(chdir string, args []tok) string {
 // globOption refuses a glob among a Terraform-family program's arguments
 // that may expand to an option: bash replaces -[f]orce-copy, -force-cop?
 // or * with the names of files that match it, and a file named
-// -force-copy (touch ./-force-copy) makes it that flag.
+// -force-copy (touch ./-force-copy) makes it that flag. Two kinds stay
+// allowed (fixedOptionGlob, fmtFileGlob): a glob attached to -var-file=,
+// which only ever expands to -var-file=NAME, and `terraform fmt *.tf`.
 func (a *analyzer) globOption(argv []tok, line, tool string) bool {
-	for _, t := range argv[1:] {
+	sub := -1 // the subcommand's index, when it is a literal word
+	if tool != "terragrunt" {
+		for i := 1; i < len(argv); i++ {
+			if !strings.HasPrefix(argv[i].s, "-") || argv[i].dyn {
+				if !argv[i].dyn {
+					sub = i
+				}
+				break
+			}
+		}
+	}
+	for i, t := range argv[1:] {
 		if !t.dyn || t.w == nil || t.kind != dynGlob || !mayStartWithDash(globPattern(t.w)) {
+			continue
+		}
+		if pureGlob(t.w) && (fixedOptionGlob(globPattern(t.w)) ||
+			sub > 0 && i+1 > sub && strings.ToLower(argv[sub].s) == "fmt" && fmtFileGlob(globPattern(t.w))) {
 			continue
 		}
 		a.refuse("`%s`: %s may expand to an option of %s (a file named -force-copy makes -[f]orce-copy that flag), which the hook cannot tell: write the argument without glob characters", line, srcOf(t), tool)
 		return true
+	}
+	return false
+}
+
+// pureGlob reports whether a word is literal text and glob characters
+// only: no expansion whose words the shell splits (-var-file=$x* with x
+// holding "a -force-copy" is two words).
+func pureGlob(w *syntax.Word) bool {
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit, *syntax.SglQuoted:
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				if _, ok := q.(*syntax.Lit); !ok {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// globValueOptions are the options whose value a glob attached to them
+// may fill: every name `-var-file=*.tfvars` matches begins with
+// `-var-file=`, so the word stays that option, naming a variables file.
+var globValueOptions = map[string]bool{"var-file": true}
+
+// fixedOptionGlob reports whether a glob pattern starts with a literal
+// `-NAME=` (or `--NAME=`) for one of globValueOptions, so that whatever it
+// expands to is that option.
+func fixedOptionGlob(p string) bool {
+	name, _, ok := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(p, "-"), "-"), "=")
+	if !ok || !strings.HasPrefix(p, "-") || strings.ContainsAny(name, `*?[\`) {
+		return false
+	}
+	return globValueOptions[name]
+}
+
+// fmtFileGlob reports whether a glob after `terraform fmt` ends in a
+// literal configuration suffix (*.tf, *.tfvars, *.tftest.hcl): every
+// option of fmt (-list, -write, -diff, -check, -recursive, -no-color)
+// takes no value or a boolean, so a word ending in .tf is never one: a
+// file named -recursive.tf or -write=x.tf makes terraform refuse the
+// flag and change nothing.
+func fmtFileGlob(p string) bool {
+	for _, suffix := range []string{".tf", ".tfvars", ".tftest.hcl", ".tf.json", ".tfvars.json"} {
+		if base, ok := strings.CutSuffix(p, suffix); ok && !strings.HasSuffix(base, `\`) {
+			return true
+		}
 	}
 	return false
 }

@@ -71,7 +71,7 @@ func TestAttackRunner4SharedPluginCache(t *testing.T) {
 	lock := testbin.LockFrom(t, tf, lockDir, evilMirror, testbin.TestObjSource, []string{"PATH=/usr/bin:/bin", "HOME=" + lockDir, "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE=/dev/null"})
 
 	dir := l.config("cache", map[string]string{
-		"main.tf": l.backend + l.testProviderBlock + fmt.Sprintf("resource \"planguardtest_object\" \"a\" {\n  path    = %q\n  content = \"hello\"\n}\n", filepath.Join(l.loot, "obj")),
+		"main.tf":             l.backend + l.testProviderBlock + fmt.Sprintf("resource \"planguardtest_object\" \"a\" {\n  path    = %q\n  content = \"hello\"\n}\n", filepath.Join(l.loot, "obj")),
 		".terraform.lock.hcl": string(lock),
 	})
 	code, out := l.client(nil, "plan", dir)

@@ -46,7 +46,7 @@ func TestAttackRunner4SharedPluginCache(t *testing.T) {
 	// configuration (Terraform reads it on every run; serve checked only
 	// that the file exists).
 	cache := filepath.Join(l.root, "plugin-cache")
-	mkdirOwned(t, cache, 0o1777, 0, 0)
+	mkdirOwned(t, cache, 0o777|os.ModeSticky, 0, 0) // like /tmp
 	mirror := filepath.Join(l.root, "mirror")
 	put(t, filepath.Join(l.rdir, "cli.tfrc"), fmt.Sprintf("plugin_cache_dir = %q\nprovider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", cache, mirror), 0o600, &l.run)
 

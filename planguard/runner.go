@@ -179,7 +179,19 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	} else if cfgFile, err = filepath.Abs(cfgFile); err != nil {
 		return exitError, err
 	}
+	// `terraform show -json` (run by the gate's plan reader) and `runner
+	// show` see the same CLI configuration, and none of the env file's
+	// credentials: reading a plan needs none. Reading the pinned
+	// backend's state to compare it with the plan's does (in a directory
+	// of its own holding only the pinned backend: StateEnv).
+	showEnv, err := runner.ChildEnv(os.Environ(), nil, cfgFile)
+	if err != nil {
+		return exitError, withHint(err, "remove it from the runner's environment")
+	}
 	loadEnv := func() (*runner.ExecTerraform, []string, error) {
+		if err := runner.CheckEnvFile(*envFile); err != nil {
+			return nil, nil, withHint(err, "keep the env file in a directory of the runner's, owned by the runner (or root), mode 0600")
+		}
 		raw, err := safefile.ReadFile(*envFile, runner.MaxEnvFile)
 		if err != nil {
 			return nil, nil, withHint(fmt.Errorf("read env file: %w", err), "pass --env-file with KEY=VALUE lines")
@@ -196,7 +208,15 @@ second one interrupts them. SIGHUP reads the env file again.`,
 		if err != nil {
 			return nil, nil, withHint(err, "remove it from the runner's environment")
 		}
-		return &runner.ExecTerraform{Bin: bin, Env: childEnv, MaxMemory: memLimit}, secrets, nil
+		tf := &runner.ExecTerraform{Bin: bin, Env: childEnv, ShowEnv: showEnv, MaxMemory: memLimit}
+		// The CLI configuration and the provider directories it names
+		// (plugin cache, mirrors) must be the runner's alone: whoever can
+		// write them runs their own provider build with the credentials.
+		// Checked again before every init and apply.
+		if err := tf.CheckEnv(false); err != nil {
+			return nil, nil, withHint(fmt.Errorf("the runner's Terraform environment: %w", err), "the CLI configuration, its plugin_cache_dir and filesystem_mirror directories must belong to the runner (or root) and be writable by no one else; see docs/guides/agents-without-credentials.md")
+		}
+		return tf, secrets, nil
 	}
 	tf, secrets, err := loadEnv()
 	if err != nil {
@@ -204,15 +224,6 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	}
 	var stateEnv atomic.Pointer[[]string] // tf.Env, swapped on SIGHUP
 	stateEnv.Store(&tf.Env)
-	// `terraform show -json` (run by the gate's plan reader) sees the same
-	// CLI configuration, and none of the env file's credentials: reading a
-	// plan needs none. Reading the pinned backend's state to compare it
-	// with the plan's does (in a directory of its own holding only the
-	// pinned backend: StateEnv).
-	showEnv, err := runner.ChildEnv(os.Environ(), nil, cfgFile)
-	if err != nil {
-		return exitError, withHint(err, "remove it from the runner's environment")
-	}
 	if *auditLog == "" {
 		*auditLog = filepath.Join(dir, "audit.jsonl")
 	}
@@ -239,7 +250,7 @@ second one interrupts them. SIGHUP reads the env file again.`,
 		return exitError, err
 	}
 	if err := svc.ValidateStartup(); err != nil {
-		return exitError, withHint(err, "fix the policy; see docs/guides/policy.md")
+		return exitError, withHint(err, "fix the policy, and keep it and the files it names in directories of the runner's (or root's) that no one else can write; see docs/guides/policy.md")
 	}
 	for _, w := range svc.StartupWarnings() {
 		log.Warn(w)

@@ -57,7 +57,7 @@ func CheckCLIConfig(getenv func(string) string) error {
 			return err
 		}
 		for _, d := range dirs {
-			if err := trustedPath(d.path, fmt.Sprintf("%s (%s in CLI configuration %s)", d.what, d.path, p), trustedPathOptions{tree: true}); err != nil {
+			if err := trustedPath(d.path, fmt.Sprintf("the %s of CLI configuration %s,", d.what, p), trustedPathOptions{tree: true}); err != nil {
 				return err
 			}
 		}

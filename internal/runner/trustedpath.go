@@ -149,7 +149,11 @@ func (c *pathChecker) entry(p string, last bool) error {
 			how = "it is sticky but writable by others (like /tmp): others than the runner can create what the runner would read there"
 		}
 	}
-	return fmt.Errorf("%s has mode %04o: %s; make it the runner's alone: chmod go-w %s (and a directory of the runner's, not a shared one)", p, fi.Mode().Perm()|fi.Mode()&fs.ModeSticky, how, p)
+	mode := uint32(fi.Mode().Perm())
+	if fi.Mode()&fs.ModeSticky != 0 {
+		mode |= 0o1000
+	}
+	return fmt.Errorf("%s has mode %04o: %s; make it the runner's alone: chmod go-w %s (and a directory of the runner's, not a shared one)", p, mode, how, p)
 }
 
 func (c *pathChecker) owner(p string, fi fs.FileInfo) error {

@@ -24,7 +24,9 @@ import (
 // the way, not as the path itself: in it others can create entries but
 // not rename or remove the runner's (the entry below it must belong to the
 // runner or root, as every entry must). A symbolic link is followed and
-// its target checked the same way. With tree, every entry below a
+// its target checked the same way. A read-only mount is no exception:
+// whoever owns its files may write them elsewhere (the agent's own mount
+// of the same volume). With tree, every entry below a
 // directory is checked too.
 
 // maxTrustedEntries bounds the entries checked below one directory.

@@ -205,3 +205,14 @@ func TestCheckCLIConfig(t *testing.T) {
 	chownOther(t, planted)
 	wantRefused(t, CheckCLIConfig(getenv), planted)
 }
+
+// TestTrustedPathSpecialCases: /dev/null as the env file (the
+// credentials are in the runner's environment).
+func TestTrustedPathSpecialCases(t *testing.T) {
+	if err := CheckEnvFile(os.DevNull); err != nil {
+		t.Errorf("/dev/null: %v", err)
+	}
+	if err := trustedPath(os.DevNull, "the policy", trustedPathOptions{}); err == nil {
+		t.Error("/dev/null (mode 0666) accepted as a policy")
+	}
+}

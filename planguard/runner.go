@@ -103,9 +103,12 @@ func runRunnerServe(e *env, args []string) (int, error) {
 the backend (which the policy's state block pins) and terraform_remote_state use
 them; the configuration never sees them as values: the runner refuses to start when
 the file sets TF_VAR_* (the configuration could print those), redacts every value (of
-6 bytes or more; also base64, hex, URL- and JSON-escaped) from its replies, and
-refuses a configuration that needs a provider the policy's providers list does not
-allow. SIGTERM or SIGINT stops accepting and waits for the requests in flight; a
+6 bytes or more; also base64, hex, URL- and JSON-escaped, in Terraform's quoting, and
+across the line breaks Terraform wraps text at) from its replies, and refuses a
+configuration that needs a provider the policy's providers list does not allow.
+The env file (mode 0600), the policy and the files it names, the --cli-config and
+the plugin cache and mirror directories it names must belong to the runner or root
+and be writable by no one else; serve refuses them otherwise. SIGTERM or SIGINT stops accepting and waits for the requests in flight; a
 second one interrupts them. SIGHUP reads the env file again.`,
 		`  planguard runner serve --socket /run/planguard/runner.sock --socket-group agents \
     --policy /etc/planguard/planguard.hcl --env-file /etc/planguard/runner.env \

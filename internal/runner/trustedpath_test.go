@@ -216,3 +216,38 @@ func TestTrustedPathSpecialCases(t *testing.T) {
 		t.Error("/dev/null (mode 0666) accepted as a policy")
 	}
 }
+
+// TestShowWithoutCredentials: `runner show` renders a plan with ShowEnv,
+// the runner's environment without the env file's values.
+func TestShowWithoutCredentials(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "terraform")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\nenv\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cli := filepath.Join(dir, "cli.tfrc")
+	write(t, cli, "")
+	base := []string{"PATH=/usr/bin:/bin", "HOME=" + dir}
+	env, err := ChildEnv(base, []string{"AWS_SECRET_ACCESS_KEY=s3cr3t-value"}, cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	showEnv, err := ChildEnv(base, nil, cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf := &ExecTerraform{Bin: bin, Env: env, ShowEnv: showEnv}
+	var show, plan strings.Builder
+	if err := tf.Show(t.Context(), dir, "plan.tfplan", &show); err != nil {
+		t.Fatal(err)
+	}
+	if err := tf.Plan(t.Context(), dir, "plan.tfplan", &plan); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(show.String(), "s3cr3t-value") || !strings.Contains(show.String(), "TF_CLI_CONFIG_FILE="+cli) {
+		t.Errorf("show's environment:\n%s", show.String())
+	}
+	if !strings.Contains(plan.String(), "s3cr3t-value") {
+		t.Errorf("plan's environment lacks the credential:\n%s", plan.String())
+	}
+}

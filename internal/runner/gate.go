@@ -74,7 +74,7 @@ func CheckPolicyFiles(pol *policy.Policy) error {
 // can change, or group or others can read: it holds the credentials.
 // /dev/null (no credentials in the file) is accepted.
 func CheckEnvFile(path string) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil && real == os.DevNull {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil && resolved == os.DevNull {
 		return nil
 	}
 	return trustedPath(path, "the env file", trustedPathOptions{private: true})

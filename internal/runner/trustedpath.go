@@ -66,66 +66,97 @@ func (c *pathChecker) check(path string, opts trustedPathOptions) error {
 	if err != nil {
 		return err
 	}
-	// The path as written: each directory on the way, up to the first
-	// symbolic link (whose directory decides who can replace it).
+	// Each entry on the way, symbolic links followed (a link's target
+	// checked as the path), as the kernel resolves it.
 	if err := c.chain(abs, opts); err != nil {
 		return err
 	}
-	// The path as resolved, with no symbolic link left.
-	real, err := filepath.EvalSymlinks(abs)
+	resolved, err := filepath.EvalSymlinks(abs)
 	if errors.Is(err, fs.ErrNotExist) && opts.missingOK {
 		return nil // chain checked the directory that would hold it
 	}
 	if err != nil {
 		return err
 	}
-	if real != abs {
-		if err := c.chain(real, opts); err != nil {
-			return fmt.Errorf("(a symbolic link to %s) %w", real, err)
-		}
-	}
-	fi, err := os.Lstat(real)
+	fi, err := os.Lstat(resolved)
 	if err != nil {
 		return err
 	}
 	if opts.private && fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("has mode %04o: others than the runner can read it; chmod 0600 %s", fi.Mode().Perm(), real)
+		return fmt.Errorf("has mode %04o: others than the runner can read it; chmod 0600 %s", fi.Mode().Perm(), resolved)
 	}
 	if opts.tree && fi.IsDir() {
-		return c.walk(real)
+		return c.walk(resolved)
 	}
 	return nil
 }
 
-// chain checks abs and the directories on the way to it, from the root
-// down, stopping at the first symbolic link (check follows it).
+// maxLinks bounds the symbolic links followed on one path (Linux's
+// MAXSYMLINKS).
+const maxLinks = 40
+
+// chain checks the entries on the way to abs, from the root down, as the
+// kernel resolves the path: a symbolic link's owner is checked (its
+// directory already was), then its target's components take its place.
+// Every entry is checked as one on the way, then the one reached as the
+// path itself. With missingOK, at the first missing entry the directory
+// that would hold it is checked as the path.
 func (c *pathChecker) chain(abs string, opts trustedPathOptions) error {
-	parts := strings.Split(strings.TrimPrefix(filepath.Clean(abs), string(filepath.Separator)), string(filepath.Separator))
-	p := string(filepath.Separator)
-	for i := -1; i < len(parts); i++ {
-		if i >= 0 {
-			if parts[i] == "" {
-				continue
+	sep := string(filepath.Separator)
+	split := func(p string) []string {
+		var out []string
+		for _, s := range strings.Split(p, sep) {
+			if s != "" && s != "." {
+				out = append(out, s)
 			}
-			p = filepath.Join(p, parts[i])
 		}
+		return out
+	}
+	cur := sep
+	if err := c.entry(cur, false); err != nil {
+		return err
+	}
+	todo := split(abs)
+	links := 0
+	for len(todo) > 0 {
+		name := todo[0]
+		todo = todo[1:]
+		if name == ".." {
+			cur = filepath.Dir(cur) // cur has no link in it
+			continue
+		}
+		p := filepath.Join(cur, name)
 		fi, err := os.Lstat(p)
-		if errors.Is(err, fs.ErrNotExist) && opts.missingOK && i >= 0 {
-			// Its directory, checked as the last entry, must not be
-			// one others can create entries in: not even sticky.
-			return c.entry(filepath.Dir(p), true)
+		if errors.Is(err, fs.ErrNotExist) && opts.missingOK {
+			// Not even sticky: others could create it there.
+			return c.entry(cur, true)
 		}
 		if err != nil {
 			return err
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			return c.owner(p, fi)
+			if err := c.owner(p, fi); err != nil {
+				return err
+			}
+			if links++; links > maxLinks {
+				return fmt.Errorf("more than %d symbolic links on the way", maxLinks)
+			}
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			if filepath.IsAbs(target) {
+				cur = sep
+			}
+			todo = append(split(target), todo...)
+			continue
 		}
-		if err := c.entry(p, i == len(parts)-1); err != nil {
+		if err := c.entry(p, false); err != nil {
 			return err
 		}
+		cur = p
 	}
-	return nil
+	return c.entry(cur, true)
 }
 
 // entry checks one entry: its owner, and that group and others cannot
@@ -190,15 +221,15 @@ func (c *pathChecker) walk(dir string) error {
 		}
 		// A link inside: its target must be trusted too, and walked
 		// when it is a directory.
-		real, err := filepath.EvalSymlinks(p)
+		resolved, err := filepath.EvalSymlinks(p)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		if err := c.chain(real, trustedPathOptions{}); err != nil {
-			return fmt.Errorf("(%s is a symbolic link to %s) %w", p, real, err)
+		if err := c.chain(resolved, trustedPathOptions{}); err != nil {
+			return fmt.Errorf("(%s is a symbolic link to %s) %w", p, resolved, err)
 		}
-		if fi, err := os.Stat(real); err == nil && fi.IsDir() {
-			return c.walk(real)
+		if fi, err := os.Stat(resolved); err == nil && fi.IsDir() {
+			return c.walk(resolved)
 		}
 		return nil
 	})

@@ -116,6 +116,18 @@ func TestTrustedPath(t *testing.T) {
 	}
 	chownOther(t, theirLink)
 	wantRefused(t, trustedPath(theirLink, "the policy", trustedPathOptions{}), theirLink)
+	// A dangling link to where others can create the target (found
+	// bypassing the first version: the link's target went unchecked).
+	dangling := filepath.Join(own, "dangling")
+	if err := os.Symlink(filepath.Join(shared, "later", "plugins"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	wantRefused(t, trustedPath(filepath.Join(dangling, "x"), "x", trustedPathOptions{missingOK: true}), shared)
+	rel := filepath.Join(own, "rel")
+	if err := os.Symlink("../shared/../own/../shared", rel); err != nil {
+		t.Fatal(err)
+	}
+	wantRefused(t, trustedPath(rel, "x", trustedPathOptions{tree: true}), shared)
 	// The env file: no reading by group or others either.
 	env := filepath.Join(own, "runner.env")
 	write(t, env, "K=v")

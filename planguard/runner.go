@@ -103,9 +103,12 @@ func runRunnerServe(e *env, args []string) (int, error) {
 the backend (which the policy's state block pins) and terraform_remote_state use
 them; the configuration never sees them as values: the runner refuses to start when
 the file sets TF_VAR_* (the configuration could print those), redacts every value (of
-6 bytes or more; also base64, hex, URL- and JSON-escaped) from its replies, and
-refuses a configuration that needs a provider the policy's providers list does not
-allow. SIGTERM or SIGINT stops accepting and waits for the requests in flight; a
+6 bytes or more; also base64, hex, URL- and JSON-escaped, in Terraform's quoting, and
+across the line breaks Terraform wraps text at) from its replies, and refuses a
+configuration that needs a provider the policy's providers list does not allow.
+The env file (mode 0600), the policy and the files it names, the --cli-config and
+the plugin cache and mirror directories it names must belong to the runner or root
+and be writable by no one else; serve refuses them otherwise. SIGTERM or SIGINT stops accepting and waits for the requests in flight; a
 second one interrupts them. SIGHUP reads the env file again.`,
 		`  planguard runner serve --socket /run/planguard/runner.sock --socket-group agents \
     --policy /etc/planguard/planguard.hcl --env-file /etc/planguard/runner.env \
@@ -179,7 +182,19 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	} else if cfgFile, err = filepath.Abs(cfgFile); err != nil {
 		return exitError, err
 	}
+	// `terraform show -json` (run by the gate's plan reader) and `runner
+	// show` see the same CLI configuration, and none of the env file's
+	// credentials: reading a plan needs none. Reading the pinned
+	// backend's state to compare it with the plan's does (in a directory
+	// of its own holding only the pinned backend: StateEnv).
+	showEnv, err := runner.ChildEnv(os.Environ(), nil, cfgFile)
+	if err != nil {
+		return exitError, withHint(err, "remove it from the runner's environment")
+	}
 	loadEnv := func() (*runner.ExecTerraform, []string, error) {
+		if err := runner.CheckEnvFile(*envFile); err != nil {
+			return nil, nil, withHint(err, "keep the env file in a directory of the runner's, owned by the runner (or root), mode 0600")
+		}
 		raw, err := safefile.ReadFile(*envFile, runner.MaxEnvFile)
 		if err != nil {
 			return nil, nil, withHint(fmt.Errorf("read env file: %w", err), "pass --env-file with KEY=VALUE lines")
@@ -196,7 +211,15 @@ second one interrupts them. SIGHUP reads the env file again.`,
 		if err != nil {
 			return nil, nil, withHint(err, "remove it from the runner's environment")
 		}
-		return &runner.ExecTerraform{Bin: bin, Env: childEnv, MaxMemory: memLimit}, secrets, nil
+		tf := &runner.ExecTerraform{Bin: bin, Env: childEnv, ShowEnv: showEnv, MaxMemory: memLimit}
+		// The CLI configuration and the provider directories it names
+		// (plugin cache, mirrors) must be the runner's alone: whoever can
+		// write them runs their own provider build with the credentials.
+		// Checked again before every init and apply.
+		if err := tf.CheckEnv(false); err != nil {
+			return nil, nil, withHint(fmt.Errorf("the runner's Terraform environment: %w", err), "the CLI configuration, its plugin_cache_dir and filesystem_mirror directories must belong to the runner (or root) and be writable by no one else; see docs/guides/agents-without-credentials.md")
+		}
+		return tf, secrets, nil
 	}
 	tf, secrets, err := loadEnv()
 	if err != nil {
@@ -204,15 +227,6 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	}
 	var stateEnv atomic.Pointer[[]string] // tf.Env, swapped on SIGHUP
 	stateEnv.Store(&tf.Env)
-	// `terraform show -json` (run by the gate's plan reader) sees the same
-	// CLI configuration, and none of the env file's credentials: reading a
-	// plan needs none. Reading the pinned backend's state to compare it
-	// with the plan's does (in a directory of its own holding only the
-	// pinned backend: StateEnv).
-	showEnv, err := runner.ChildEnv(os.Environ(), nil, cfgFile)
-	if err != nil {
-		return exitError, withHint(err, "remove it from the runner's environment")
-	}
 	if *auditLog == "" {
 		*auditLog = filepath.Join(dir, "audit.jsonl")
 	}
@@ -239,7 +253,7 @@ second one interrupts them. SIGHUP reads the env file again.`,
 		return exitError, err
 	}
 	if err := svc.ValidateStartup(); err != nil {
-		return exitError, withHint(err, "fix the policy; see docs/guides/policy.md")
+		return exitError, withHint(err, "fix the policy, and keep it and the files it names in directories of the runner's (or root's) that no one else can write; see docs/guides/policy.md")
 	}
 	for _, w := range svc.StartupWarnings() {
 		log.Warn(w)

@@ -119,6 +119,40 @@ func TestRunnerServeRefusesToStart(t *testing.T) {
 			t.Errorf("%s %s: the socket was created", c.policy, c.envFile)
 		}
 	}
+	// Files someone else could change (or read: the env file).
+	os.WriteFile(filepath.Join(dir, "readable.env"), []byte("AWS_REGION=eu-west-1\n"), 0o644)
+	shared := filepath.Join(dir, "shared")
+	os.Mkdir(shared, 0o700)
+	os.Chmod(shared, 0o777)
+	os.WriteFile(filepath.Join(shared, "closed.hcl"), append(pol, []byte("\nproviders = [\"terraform.io/builtin/terraform\"]\n")...), 0o600)
+	os.WriteFile(filepath.Join(shared, "allowed_signers"), as, 0o600)
+	os.WriteFile(filepath.Join(dir, "cache.tfrc"), []byte("plugin_cache_dir = \""+shared+"\"\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "dev.tfrc"), []byte("provider_installation {\n  dev_overrides {\n    \"example.com/a/b\" = \"/opt\"\n  }\n}\n"), 0o600)
+	for _, c := range []struct {
+		policy, envFile string
+		args            []string
+		want            []string
+	}{
+		{"closed.hcl", "readable.env", nil, []string{"readable.env", "0644", "chmod 0600"}},
+		{"shared/closed.hcl", "ok.env", nil, []string{shared, "0777", "chmod go-w"}},
+		{"closed.hcl", "ok.env", []string{"--cli-config", filepath.Join(dir, "cache.tfrc")}, []string{"plugin_cache_dir", shared}},
+		{"closed.hcl", "ok.env", []string{"--cli-config", filepath.Join(dir, "dev.tfrc")}, []string{"dev_overrides"}},
+	} {
+		args := append([]string{"runner", "serve", "--socket", sock, "--policy", filepath.Join(dir, c.policy),
+			"--env-file", filepath.Join(dir, c.envFile), "--terraform-bin", "/bin/sh", "--allow-uid", "12345", "--state-dir", filepath.Join(dir, "state")}, c.args...)
+		code, _, errs := runCLI(t, "", nil, args...)
+		if code != exitError {
+			t.Errorf("%s %s %v: exit %d\n%s", c.policy, c.envFile, c.args, code, errs)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(errs, w) {
+				t.Errorf("%s %s %v: no %q in\n%s", c.policy, c.envFile, c.args, w, errs)
+			}
+		}
+		if _, err := os.Stat(sock); err == nil {
+			t.Errorf("%s %s: the socket was created", c.policy, c.envFile)
+		}
+	}
 	if code, _, errs := runCLI(t, "", nil, "runner", "serve", "--socket", sock, "--policy", filepath.Join(dir, "closed.hcl"), "--env-file", filepath.Join(dir, "ok.env")); code != exitError || !strings.Contains(errs, "--allow-uid") {
 		t.Errorf("no --allow-uid: %d %s", code, errs)
 	}

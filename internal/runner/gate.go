@@ -2,6 +2,9 @@ package runner
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -30,9 +33,51 @@ type Gate interface {
 // as every front door does.
 type FilePolicy struct{ Path string }
 
-// Load implements PolicySource.
+// Load implements PolicySource. The policy and each file it names (its
+// trust files, lock_file) must be the runner's or root's alone
+// (CheckPolicyFiles), checked on every load: whoever could change them
+// decides what the runner applies.
 func (f FilePolicy) Load() (*policy.Policy, *trust.AllowedSigners, error) {
-	return check.LoadPolicy(f.Path, "")
+	if err := trustedPath(f.Path, "the policy", trustedPathOptions{}); err != nil {
+		return nil, nil, err
+	}
+	pol, signers, err := check.LoadPolicy(f.Path, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := CheckPolicyFiles(pol); err != nil {
+		return nil, nil, err
+	}
+	return pol, signers, nil
+}
+
+// CheckPolicyFiles refuses a policy whose trust files (allowed_signers,
+// revoked_keys) or lock_file someone other than the runner or root can
+// change (trustedPath).
+func CheckPolicyFiles(pol *policy.Policy) error {
+	for _, f := range []struct{ what, path string }{
+		{"the policy's trust file (allowed_signers)", pol.AllowedSignersPath},
+		{"the policy's trust file (revoked_keys)", pol.RevokedKeysPath},
+		{"the policy's lock_file", pol.LockFilePath},
+	} {
+		if f.path == "" {
+			continue
+		}
+		if err := trustedPath(f.path, f.what, trustedPathOptions{}); err != nil {
+			return fmt.Errorf("policy %s: %w", pol.Filename, err)
+		}
+	}
+	return nil
+}
+
+// CheckEnvFile refuses an env file someone other than the runner or root
+// can change, or group or others can read: it holds the credentials.
+// /dev/null (no credentials in the file) is accepted.
+func CheckEnvFile(path string) error {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil && resolved == os.DevNull {
+		return nil
+	}
+	return trustedPath(path, "the env file", trustedPathOptions{private: true})
 }
 
 // PlanGate is the gate of `planguard check` (check.Checker): the saved

@@ -50,6 +50,11 @@ const (
 	MaxFrame = 1 << 20
 	// MaxApprovals bounds the plan approvals one apply request carries.
 	MaxApprovals = 32
+	// MaxRequestFiles bounds the file entries of one request, counted
+	// while decoding (a request line of millions of tiny entries would
+	// otherwise take gigabytes before the service's own limit, Limits.
+	// MaxFiles, sees it).
+	MaxRequestFiles = 10000
 )
 
 // Request is the one message a client sends: a JSON object on one line.
@@ -57,11 +62,61 @@ type Request struct {
 	Version int    `json:"version"`
 	Op      string `json:"op"`
 	// Files is the configuration to plan (OpPlan).
-	Files []File `json:"files,omitempty"`
+	Files FileList `json:"files,omitempty"`
 	// PlanID names a plan made earlier (OpApply, OpShow).
 	PlanID string `json:"plan_id,omitempty"`
 	// Approvals are plan approval files, as read from disk (OpApply).
-	Approvals [][]byte `json:"approvals,omitempty"`
+	Approvals ApprovalList `json:"approvals,omitempty"`
+}
+
+// FileList is a request's files; decoding it stops at more than
+// MaxRequestFiles entries, before allocating them.
+type FileList []File
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *FileList) UnmarshalJSON(b []byte) error {
+	v, err := decodeBounded[File](b, MaxRequestFiles, "files")
+	*l = v
+	return err
+}
+
+// ApprovalList is a request's plan approvals; decoding it stops at more
+// than MaxApprovals entries.
+type ApprovalList [][]byte
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *ApprovalList) UnmarshalJSON(b []byte) error {
+	v, err := decodeBounded[[]byte](b, MaxApprovals, "plan approvals")
+	*l = v
+	return err
+}
+
+// decodeBounded decodes the JSON array b (or null) one element at a time,
+// and fails as soon as it has more than limit elements.
+func decodeBounded[T any](b []byte, limit int, what string) ([]T, error) {
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return nil, fmt.Errorf("%s: want an array", what)
+	}
+	var out []T
+	for dec.More() {
+		if len(out) >= limit {
+			return nil, fmt.Errorf("more than %d %s in one request", limit, what)
+		}
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }
 
 // File is one file of a configuration: a slash-separated path relative to
@@ -134,6 +189,11 @@ func readLine(br *bufio.Reader, limit int) ([]byte, error) {
 		chunk, err := br.ReadSlice('\n')
 		if len(line)+len(chunk) > limit+1 {
 			return nil, fmt.Errorf("message longer than %d bytes", limit)
+		}
+		if len(line)+len(chunk) > cap(line) { // double: append grows a large slice by 1.25
+			grown := make([]byte, len(line), max(2*cap(line), len(line)+len(chunk)))
+			copy(grown, line)
+			line = grown
 		}
 		line = append(line, chunk...)
 		switch {

@@ -7,9 +7,13 @@ import (
 	"encoding/json"
 	"io"
 	"net/url"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Redacted replaces a secret in a reply.
@@ -21,7 +25,11 @@ const Redacted = "[redacted by planguard runner]"
 //
 // A secret is redacted as written and in the encodings a configuration or
 // a tool prints it with (secretForms): base64 and hex, URL and JSON
-// escaping. Secrets that overlap (one inside another, or the end of one
+// escaping, and Terraform's own quoting of a string. A form with
+// whitespace in it matches any run of whitespace (of up to maxSpaceRun
+// characters) in its place: Terraform wraps a diagnostic's text at 78
+// columns, replacing a space with a line break (and an indentation).
+// Secrets that overlap (one inside another, or the end of one
 // the start of the next) are redacted as one stretch: every match of every
 // form is found in the original text first, then the union replaced, so
 // no replacement hides a match from another and no part of either is
@@ -35,10 +43,62 @@ const Redacted = "[redacted by planguard runner]"
 type redactor struct {
 	mu       sync.Mutex
 	w        io.Writer
-	patterns [][]byte // every form of every secret
-	hold     int      // bytes to hold back: longest pattern - 1
+	patterns []pattern // every form of every secret
+	hold     int       // bytes to hold back: longest match - 1
 	buf      []byte
 	err      error
+}
+
+// pattern is one form of a secret: literal bytes, or, for a form with
+// whitespace in it, a regular expression in which each run of whitespace
+// matches any run of whitespace.
+type pattern struct {
+	lit    []byte
+	re     *regexp.Regexp
+	maxLen int // the longest text it matches
+}
+
+// maxSpaceRun is the longest run of whitespace matched in place of one in
+// a secret: a line break and the indentation of the next line.
+const maxSpaceRun = 64
+
+// spaceRun matches a run of whitespace as Terraform's wrapping (go-wordwrap
+// breaks at unicode.IsSpace) may leave it.
+var spaceRun = `[\s\p{Z}\x{85}]{1,` + strconv.Itoa(maxSpaceRun) + `}`
+
+func newPattern(f string) pattern {
+	if strings.IndexFunc(f, unicode.IsSpace) < 0 {
+		return pattern{lit: []byte(f), maxLen: len(f)}
+	}
+	var expr strings.Builder
+	n, inSpace := 0, false
+	for _, c := range f {
+		if unicode.IsSpace(c) {
+			if !inSpace {
+				expr.WriteString(spaceRun)
+				n += maxSpaceRun * utf8.UTFMax
+			}
+			inSpace = true
+			continue
+		}
+		inSpace = false
+		expr.WriteString(regexp.QuoteMeta(string(c)))
+		n += utf8.RuneLen(c)
+	}
+	return pattern{re: regexp.MustCompile(expr.String()), maxLen: n}
+}
+
+// index returns the start and end of the first match in b, or -1.
+func (p pattern) index(b []byte) (int, int) {
+	if p.re == nil {
+		i := bytes.Index(b, p.lit)
+		return i, i + len(p.lit)
+	}
+	loc := p.re.FindIndex(b)
+	if loc == nil {
+		return -1, -1
+	}
+	return loc[0], loc[1]
 }
 
 func newRedactor(w io.Writer, secrets []string) *redactor {
@@ -48,13 +108,12 @@ func newRedactor(w io.Writer, secrets []string) *redactor {
 		for _, f := range secretForms(s) {
 			if f != "" && !seen[f] {
 				seen[f] = true
-				r.patterns = append(r.patterns, []byte(f))
+				r.patterns = append(r.patterns, newPattern(f))
 			}
 		}
 	}
-	sort.Slice(r.patterns, func(i, j int) bool { return len(r.patterns[i]) > len(r.patterns[j]) })
-	if len(r.patterns) > 0 {
-		r.hold = len(r.patterns[0]) - 1
+	for _, p := range r.patterns {
+		r.hold = max(r.hold, p.maxLen-1)
 	}
 	return r
 }
@@ -64,7 +123,11 @@ func newRedactor(w io.Writer, secrets []string) *redactor {
 const minEncoded = 6
 
 // secretForms returns s and the forms a reply may carry it in:
-//   - JSON string escaping (jsonencode, and terraform show -json);
+//   - JSON string escaping (jsonencode, and terraform show -json), both
+//     with '<', '>' and '&' escaped (Go's json.Marshal) and without;
+//   - Terraform's quoting of a string in a plan or a diagnostic (Go's
+//     strconv.Quote: a backslash before '"' and '\'), also after
+//     Terraform escaped "${" and "%{" as "$${" and "%%{";
 //   - URL query escaping (urlencode);
 //   - hex, lower and upper case (a byte always takes two digits, so s
 //     inside a longer hex string is one of these);
@@ -76,6 +139,18 @@ func secretForms(s string) []string {
 	forms := []string{s, url.QueryEscape(s), hex.EncodeToString([]byte(s)), strings.ToUpper(hex.EncodeToString([]byte(s)))}
 	if q, err := json.Marshal(s); err == nil {
 		forms = append(forms, string(q[1:len(q)-1]))
+	}
+	hclEscaped := strings.ReplaceAll(strings.ReplaceAll(s, "${", "$${"), "%{", "%%{")
+	for _, v := range []string{s, hclEscaped} {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(v) == nil {
+			q := strings.TrimSuffix(b.String(), "\n")
+			forms = append(forms, q[1:len(q)-1])
+		}
+		q := strconv.Quote(v)
+		forms = append(forms, q[1:len(q)-1], v)
 	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
 		forms = append(forms, enc.EncodeToString([]byte(s)))
@@ -123,12 +198,12 @@ func (r *redactor) Write(p []byte) (int, error) {
 func (r *redactor) find(b []byte) [][2]int {
 	var spans [][2]int
 	for _, p := range r.patterns {
-		for off := 0; off <= len(b)-len(p); {
-			i := bytes.Index(b[off:], p)
+		for off := 0; off < len(b); {
+			i, j := p.index(b[off:])
 			if i < 0 {
 				break
 			}
-			spans = append(spans, [2]int{off + i, off + i + len(p)})
+			spans = append(spans, [2]int{off + i, off + j})
 			off += i + 1 // matches of one pattern may overlap too
 		}
 	}

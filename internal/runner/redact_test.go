@@ -114,3 +114,53 @@ func TestRedactorWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactorTerraformQuoting: the forms Terraform prints a string in
+// (Go's strconv.Quote, JSON without HTML escaping, HCL's "$${") are
+// redacted, as is the HTML-escaped JSON form.
+func TestRedactorTerraformQuoting(t *testing.T) {
+	secret := "pa\"ss<w>rd&1\\x${y}%{z}\tq"
+	for _, printed := range []string{
+		`pa\"ss<w>rd&1\\x${y}%{z}\tq`,                // strconv.Quote, JSON without HTML escaping
+		`pa\"ss\u003cw\u003erd\u00261\\x${y}%{z}\tq`, // json.Marshal
+		`pa\"ss<w>rd&1\\x$${y}%%{z}\tq`,              // Terraform's HCL escaping, quoted
+		"pa\"ss<w>rd&1\\x$${y}%%{z}\tq",              // HCL escaping alone
+		"pa\"ss<w>rd&1\\x${y}%{z}\n        q",        // the tab wrapped into a line break
+	} {
+		got := redactString("input = \""+printed+"\"\n", []string{secret})
+		if !strings.Contains(got, Redacted) || strings.Contains(got, "rd&1") || strings.Contains(got, "u00261") {
+			t.Errorf("%s: not redacted: %q", printed, got)
+		}
+	}
+}
+
+// TestRedactorWhitespaceRuns: a secret with spaces is redacted when
+// wrapping put line breaks and indentation in place of its spaces, also
+// when the reply arrives a byte at a time; a run longer than maxSpaceRun
+// is not the secret.
+func TestRedactorWhitespaceRuns(t *testing.T) {
+	secret := "correct horse battery staple"
+	for _, printed := range []string{
+		"correct horse\nbattery staple",
+		"correct horse\n  battery\r\n\tstaple",
+		"correct\u00a0horse battery\u2028staple",
+	} {
+		text := "Error: " + strings.Repeat("x", 60) + " " + printed + " ok\n"
+		var b bytes.Buffer
+		r := newRedactor(&b, []string{secret})
+		for i := 0; i < len(text); i++ {
+			_, _ = r.Write([]byte{text[i]})
+		}
+		if err := r.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		got := b.String()
+		if !strings.Contains(got, Redacted) || strings.Contains(got, "horse") || !strings.HasSuffix(got, " ok\n") {
+			t.Errorf("%q: got %q", printed, got)
+		}
+	}
+	far := "correct horse" + strings.Repeat(" ", maxSpaceRun+1) + "battery staple"
+	if got := redactString(far, []string{secret}); got != far {
+		t.Errorf("a run of %d spaces matched: %q", maxSpaceRun+1, got)
+	}
+}

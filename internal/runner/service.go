@@ -200,6 +200,13 @@ func (s *Service) StartupWarnings() []string {
 			out = append(out, fmt.Sprintf("the policy allows %s, whose data sources run with the runner's credentials on its host at plan time (programs, files, URLs); the agent can use them through any plan", src))
 		}
 	}
+	installs := false // a provider init installs, not a built-in one
+	for _, g := range pol.Providers {
+		installs = installs || !strings.HasPrefix(g, "terraform.io/builtin/")
+	}
+	if pol.LockFilePath == "" && installs {
+		out = append(out, "the policy sets no lock_file: the lock file the agent uploads chooses the provider builds, among those the runner's --cli-config installs (its mirrors, its plugin cache, the registry), and they run with the runner's credentials; set lock_file to a reviewed lock file")
+	}
 	return out
 }
 
@@ -609,6 +616,13 @@ func (s *Service) Apply(ctx context.Context, peer Peer, id string, approvals [][
 			return o.finish(ExitBlock, DecisionBlock, nil)
 		}
 		o.printf("planguard runner: plan approved by %s\n", strings.Join(c.Principals, ", "))
+	}
+	// The providers the plan's init linked (from a plugin cache, a
+	// mirror) run now: their directories must still be the runner's.
+	if ec, ok := o.live.tf.(EnvChecker); ok {
+		if err := ec.CheckEnv(pol.LockFilePath != ""); err != nil {
+			return o.finish(ExitError, DecisionRefused, fmt.Errorf("the runner's Terraform environment refused before apply; nothing applied: %w; fix the runner's --cli-config or environment", err))
+		}
 	}
 	// The decision is on record before anything runs.
 	start := o.rec

@@ -321,7 +321,7 @@ func TestStartupWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.svc.cfg.Policy = memPolicy{pol: pol}
-	if w := h.svc.StartupWarnings(); len(w) != 3 || !strings.Contains(w[0], "hashicorp/external") {
+	if w := h.svc.StartupWarnings(); len(w) != 4 || !strings.Contains(w[0], "hashicorp/external") || !strings.Contains(w[3], "no lock_file") {
 		t.Errorf("hashicorp/*: %v", w)
 	}
 }

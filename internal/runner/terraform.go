@@ -52,6 +52,10 @@ type ExecTerraform struct {
 	Bin string
 	// Env is the children's whole environment (see ChildEnv).
 	Env []string
+	// ShowEnv is the environment of Show: the runner's without the env
+	// file's credentials (rendering a saved plan needs none); nil means
+	// Env.
+	ShowEnv []string
 	// StopGrace is how long a child has, after SIGINT when its context
 	// ends, before it is killed; 0 means a minute.
 	StopGrace time.Duration
@@ -66,17 +70,21 @@ func (t *ExecTerraform) Init(ctx context.Context, dir string, opts InitOptions, 
 	if opts.LockFileReadonly {
 		args = append(args, "-lockfile=readonly")
 	}
-	return t.run(ctx, dir, out, args...)
+	return t.run(ctx, dir, t.Env, out, args...)
 }
 
 // Plan implements Terraform.
 func (t *ExecTerraform) Plan(ctx context.Context, dir, planFile string, out io.Writer) error {
-	return t.run(ctx, dir, out, "plan", "-input=false", "-no-color", "-out="+planFile)
+	return t.run(ctx, dir, t.Env, out, "plan", "-input=false", "-no-color", "-out="+planFile)
 }
 
 // Show implements Terraform.
 func (t *ExecTerraform) Show(ctx context.Context, dir, planFile string, out io.Writer) error {
-	return t.run(ctx, dir, out, "show", "-no-color", planFile)
+	env := t.ShowEnv
+	if env == nil {
+		env = t.Env
+	}
+	return t.run(ctx, dir, env, out, "show", "-no-color", planFile)
 }
 
 // Apply implements Terraform: no flag but -input=false, so that nothing
@@ -110,9 +118,15 @@ func (t *ExecTerraform) Apply(ctx context.Context, dir, planFile string, out io.
 }
 
 // CheckEnv implements EnvChecker with tfexec.CheckEnv, the gate's own
-// check, over the children's environment.
+// check, and CheckCLIConfig (the CLI configuration and the provider
+// directories it names belong to the runner or root alone), over the
+// children's environment.
 func (t *ExecTerraform) CheckEnv(lockPinned bool) error {
-	return tfexec.CheckEnv(tfexec.Lookup(t.Env), lockPinned)
+	getenv := tfexec.Lookup(t.Env)
+	if err := tfexec.CheckEnv(getenv, lockPinned); err != nil {
+		return err
+	}
+	return CheckCLIConfig(getenv)
 }
 
 func (t *ExecTerraform) grace() time.Duration {
@@ -127,9 +141,9 @@ func (t *ExecTerraform) grace() time.Duration {
 // cleanly and releases the state lock) and its whole process group is
 // killed after the grace period; over MaxMemory the group is killed at
 // once.
-func (t *ExecTerraform) run(ctx context.Context, dir string, out io.Writer, args ...string) error {
+func (t *ExecTerraform) run(ctx context.Context, dir string, env []string, out io.Writer, args ...string) error {
 	cmd := exec.CommandContext(ctx, t.Bin, args...)
-	cmd.Dir, cmd.Env = dir, t.Env
+	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdin = nil
 	cmd.Stdout, cmd.Stderr = out, out
 	var (

@@ -170,3 +170,7 @@ func hasDevOverrides(src []byte, _ string) (bool, error) {
 	})
 	return found, nil
 }
+
+// CLIConfigFiles lists the CLI configuration files terraform (or tofu)
+// would read under getenv (the runner judges each).
+func CLIConfigFiles(getenv func(string) string) []string { return cliConfigFiles(getenv) }

@@ -55,7 +55,18 @@ allow_host_writes "reads" {
 // output, passed the redaction and the agent read the env file's apply
 // credential in the reply.
 func TestAttackRunner7HostWriterReadsHostAtPlan(t *testing.T) {
-	l := newR2Lab(t, r2Options{tf: testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"), testProvider: true})
+	attackRunner7HostReads(t, testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform"))
+}
+
+// TestAttackRunner7HostWriterReadsHostAtPlanLatest is the same on the
+// latest Terraform (ephemeral resources are 1.10+).
+func TestAttackRunner7HostWriterReadsHostAtPlanLatest(t *testing.T) {
+	attackRunner7HostReads(t, testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest"))
+}
+
+func attackRunner7HostReads(t *testing.T, tf string) {
+	toolVersion(t, tf)
+	l := newR2Lab(t, r2Options{tf: tf, testProvider: true})
 	r7HostWriterPolicy(t, l)
 	leaked := strings.ToUpper(r2Secret)
 	envFile := filepath.Join(l.rdir, "runner.env")
@@ -101,6 +112,22 @@ check "c" {
 `},
 		{"provider function", "main.tf", `output "o" {
   value = upper(provider::planguardtest::run(["/bin/cat", "/proc/self/environ"]))
+}
+`},
+		// An import reads the object at plan time: ImportState, then Read,
+		// whose content the plan carries (ignore_changes keeps it known).
+		{"import of a host writer's resource", "main.tf", `import {
+  to = planguardtest_object.env
+  id = "/proc/self/environ"
+}
+resource "planguardtest_object" "env" {
+  path = "/proc/self/environ"
+  lifecycle {
+    ignore_changes = all
+  }
+}
+output "o" {
+  value = upper(planguardtest_object.env.content)
 }
 `},
 	} {

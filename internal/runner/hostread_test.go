@@ -71,6 +71,11 @@ func TestCheckProviderCodeHostWriters(t *testing.T) {
 		{"import into a module", map[string]string{"main.tf": "module \"m\" {\n  source = \"./m\"\n}\nimport {\n  to = module.m.x_file.e\n  id = \"/proc/self/environ\"\n}\n", "m/m.tf": "terraform {\n  required_providers {\n    x = { source = \"hashicorp/local\" }\n  }\n}\nresource \"x_file\" \"e\" {\n  filename = \"/tmp/x\"\n}\n"}, false, "import into x_file.e"},
 		{"import with for_each", map[string]string{"main.tf": "import {\n  for_each = toset([\"/proc/self/environ\"])\n  to       = local_file.e[each.key]\n  id       = each.value\n}\n"}, false, "import into local_file.e"},
 		{"import in JSON with for_each", map[string]string{"main.tf.json": `{"import": [{"for_each": "${toset([\"/proc/self/environ\"])}", "to": "local_file.e[each.key]", "id": "${each.value}"}]}`}, false, "import into local_file.e"},
+		{"import whose resource an override file moves to local", map[string]string{
+			"main.tf":     "import {\n  to = terraform_data.e\n  id = \"/proc/self/environ\"\n}\nresource \"terraform_data\" \"e\" {\n}\n",
+			"override.tf": "resource \"terraform_data\" \"e\" {\n  provider = local\n}\n",
+		}, false, "import into terraform_data.e of registry.terraform.io/hashicorp/local"},
+		{"import in JSON with a provider string", map[string]string{"main.tf.json": `{"import": [{"to": "other_file.e", "provider": "local.a", "id": "/proc/self/environ"}]}`}, false, "import into other_file.e of registry.terraform.io/hashicorp/local"},
 		{"import whose to cannot be read", map[string]string{"main.tf": "import {\n  to = local_file.e[each.key].x.y\n  id = \"/proc/self/environ\"\n}\n"}, false, "cannot be read"},
 		// Left to the gate: a host writer's resource writes at apply
 		// (allow_host_writes); importing another provider's resource is

@@ -119,7 +119,7 @@ func (p *testProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *testProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{func() datasource.DataSource { return &program{} }}
+	return []func() datasource.DataSource{func() datasource.DataSource { return &program{} }, func() datasource.DataSource { return &readFile{} }}
 }
 
 // program is planguardtest_program, hashicorp/external's data source: it

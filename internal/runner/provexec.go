@@ -42,6 +42,16 @@ import (
 // so the program behind an allowed address is whatever the agent put
 // there. (In CI the allowances name reviewed code; the gate still judges
 // them there.)
+//
+// A provider whose objects are files on the host (the policy's
+// host_writers, always hashicorp/local and hashicorp/archive) reads the
+// host the same way at plan time: local_file, local_sensitive_file and
+// archive_file data sources read (or zip) any file the runner's user can
+// read, /proc/self/environ and the env file included, into the plan the
+// agent reads back. The runner refuses their data sources, ephemeral
+// resources and provider functions too, whatever allow_apply_reads,
+// allow_host_writes or allow_provider_functions say; their resources
+// write at apply and are judged by the gate (allow_host_writes).
 
 // execAttributes are the arguments of an exec-like block that are
 // attributes, not nested blocks, in a JSON-syntax file: the command line
@@ -79,7 +89,8 @@ func CheckProviderCode(dir, defaultHost string, pol *policy.Policy) error {
 // not allow exactly (or that cannot be read: a dynamic block, a setting
 // that is not a literal value, a provider block in an override file), or
 // when it has a data source, an ephemeral resource or a provider-defined
-// function call of a provider that runs programs.
+// function call of a provider that runs programs or whose objects are
+// files on the host (program_providers, host_writers).
 func (c *Configuration) CheckProviderCode(pol *policy.Policy) error {
 	scan, err := c.scanProviderCode()
 	if err != nil {
@@ -92,10 +103,12 @@ func (c *Configuration) CheckProviderCode(pol *policy.Policy) error {
 		}
 	}
 	for _, r := range scan.code {
-		if !pol.RunsPrograms(r.source) {
-			continue
+		switch {
+		case pol.RunsPrograms(r.source):
+			problems = append(problems, fmt.Sprintf("%s: %s of %s, which runs the program its configuration names: Terraform runs it at plan time, with the runner's credentials, before anything is judged; the runner refuses it whatever allow_apply_reads or allow_provider_functions say (they name an address, and the agent writes what is at that address); remove it, or plan this configuration in CI where its code is reviewed", r.where, r.what, r.source))
+		case pol.WritesHost(r.source):
+			problems = append(problems, fmt.Sprintf("%s: %s of %s, a provider whose objects are files on the host (host_writers, always hashicorp/local and hashicorp/archive): Terraform runs it at plan time, as the runner's user, before anything is judged, and it reads whatever file its configuration names (/proc/self/environ is the runner's environment, credentials included) into the plan; the runner refuses it whatever allow_apply_reads, allow_host_writes or allow_provider_functions say; remove it (a resource of the provider is still planned and judged by the gate), or plan this configuration in CI where its code is reviewed", r.where, r.what, r.source))
 		}
-		problems = append(problems, fmt.Sprintf("%s: %s of %s, which runs the program its configuration names: Terraform runs it at plan time, with the runner's credentials, before anything is judged; the runner refuses it whatever allow_apply_reads or allow_provider_functions say (they name an address, and the agent writes what is at that address); remove it, or plan this configuration in CI where its code is reviewed", r.where, r.what, r.source))
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("%s", strings.Join(problems, "; "))
@@ -141,6 +154,11 @@ func (c *Configuration) scanProviderCode() (*providerScan, error) {
 				return nil, err
 			}
 			scan.code = append(scan.code, code...)
+			imports, err := c.importCode(f, m)
+			if err != nil {
+				return nil, err
+			}
+			scan.code = append(scan.code, imports...)
 			calls, err := functionCalls(f)
 			if err != nil {
 				return nil, err

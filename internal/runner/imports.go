@@ -154,18 +154,7 @@ func addressTraversal(e hclsyntax.Expression) (hcl.Traversal, bool) {
 // resourceName reads TYPE and NAME from a resource address traversal
 // (module.m["k"].TYPE.NAME[0]).
 func resourceName(tr hcl.Traversal) (string, string, bool) {
-	var names []string
-	for _, step := range tr {
-		switch s := step.(type) {
-		case hcl.TraverseRoot:
-			names = append(names, s.Name)
-		case hcl.TraverseAttr:
-			names = append(names, s.Name)
-		}
-	}
-	for len(names) >= 2 && names[0] == "module" {
-		names = names[2:]
-	}
+	names := addressNames(tr)
 	if len(names) != 2 {
 		return "", "", false
 	}

@@ -204,6 +204,16 @@ func impliedLocalName(typ string) string {
 // resourceTypeOf reads the resource type from an address traversal such
 // as module.x.aws_instance.y[0].
 func resourceTypeOf(tr hcl.Traversal) string {
+	if names := addressNames(tr); len(names) >= 1 {
+		return names[0]
+	}
+	return ""
+}
+
+// addressNames reads the names of an address traversal, without its
+// module.NAME prefixes and index steps: module.x["k"].TYPE.NAME[0] gives
+// [TYPE NAME].
+func addressNames(tr hcl.Traversal) []string {
 	var names []string
 	for _, step := range tr {
 		switch s := step.(type) {
@@ -216,10 +226,7 @@ func resourceTypeOf(tr hcl.Traversal) string {
 	for len(names) >= 2 && names[0] == "module" {
 		names = names[2:]
 	}
-	if len(names) >= 1 {
-		return names[0]
-	}
-	return ""
+	return names
 }
 
 // LockedProviders reads the provider sources a .terraform.lock.hcl lists.

@@ -60,7 +60,7 @@ func (c *Configuration) CheckRemoteStates(pol *policy.Policy) error {
 				return fmt.Errorf("read the configuration's terraform_remote_state data sources: %w", err)
 			}
 			for _, b := range found {
-				if f.override {
+				if f.Override {
 					problems = append(problems, fmt.Sprintf("%s: a terraform_remote_state data source in an override file: the runner refuses it (Terraform merges it into another block, so neither says alone what is read); write it whole in a main file", b.where))
 					continue
 				}
@@ -96,8 +96,8 @@ type remoteStateBlock struct {
 // fileRemoteStates finds the terraform_remote_state data sources of one
 // file.
 func fileRemoteStates(cf *configFile) ([]remoteStateBlock, error) {
-	filename, isJSON := cf.rel, cf.json
-	content, _, diags := cf.file.Body.PartialContent(remoteStateFileSchema)
+	filename, isJSON := cf.Path, cf.JSON
+	content, _, diags := cf.HCL.Body.PartialContent(remoteStateFileSchema)
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("read %s: %s", filename, diags.Error())
 	}

@@ -113,7 +113,7 @@ func (c *Configuration) root() *configModule {
 // name (hashicorp/NAME on the default registry; terraform is the built-in
 // provider).
 func (m *configModule) source(local string) (string, error) {
-	full, err := m.Module.Source(local)
+	full, err := m.Source(local)
 	if err != nil {
 		if _, declared := m.Local[local]; !declared {
 			return "", fmt.Errorf("provider %q (module %s): %w", local, m.dir, err)

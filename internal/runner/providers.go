@@ -39,11 +39,10 @@ var (
 		{Type: "import"},
 		{Type: "removed"},
 	}}
-	terraformSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "required_providers"}}}
-	checkSchema     = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "data", LabelNames: []string{"type", "name"}}}}
-	providerAttr    = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}}}
-	moduleAttrs     = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "source"}}}
-	importAttrs     = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}, {Name: "to"}}}
+	checkSchema  = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "data", LabelNames: []string{"type", "name"}}}}
+	providerAttr = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}}}
+	moduleAttrs  = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "source"}}}
+	importAttrs  = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}, {Name: "to"}}}
 )
 
 // RequiredProviders returns the provider sources (HOST/NAMESPACE/TYPE) the

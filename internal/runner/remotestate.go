@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
@@ -193,21 +191,4 @@ func hasTemplate(v cty.Value) bool {
 		return !found, nil
 	})
 	return found
-}
-
-// parseConfigFile parses one configuration file, JSON syntax when isJSON,
-// native syntax otherwise, as Terraform chooses by the name's suffix; a
-// file that does not parse is an error naming filename.
-func parseConfigFile(src []byte, filename string, isJSON bool) (*hcl.File, error) {
-	var f *hcl.File
-	var diags hcl.Diagnostics
-	if isJSON {
-		f, diags = hcljson.Parse(src, filename)
-	} else {
-		f, diags = hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
-	}
-	if diags.HasErrors() {
-		return nil, fmt.Errorf("read %s: %s", filename, diags.Error())
-	}
-	return f, nil
 }

@@ -33,6 +33,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -44,6 +45,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/planguard/terraform-provider-planguard/internal/nesting"
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 // FileFunctions are Terraform's and OpenTofu's functions that read the
@@ -122,12 +124,19 @@ type scanModule struct {
 	key, dir string
 	// prefix is its module path in addresses: "" or "module.a.module.b.".
 	prefix string
-	// providers maps a local provider name to the source its
-	// required_providers gives.
-	providers map[string]string
-	// calls are its module blocks by name.
-	calls map[string]*scanBlock
-	// files are its parsed files, by name.
+	// local is what its local provider names stand for, read as the
+	// runner reads them (tfsource): required_providers of the primary
+	// files, then of the override files, sources normalized by
+	// Terraform's library.
+	local *tfsource.Module
+	// calls are its module blocks by name, in Terraform's load order (an
+	// override file's after the primary file's).
+	calls map[string][]*scanBlock
+	// entries are its files in the snapshot, by name.
+	entries map[string]*zip.File
+	// order is the names of its parsed files in Terraform's load order;
+	// files holds their blocks.
+	order []string
 	files map[string][]*scanBlock
 }
 
@@ -155,8 +164,11 @@ type codeScanner struct {
 
 // snapshotCode returns what the configuration snapshot of the saved plan
 // at zipPath shows of code the apply runs (see the file comment); a file
-// it cannot read is a CodeUnreadable finding. providers are the plan's
-// provider source addresses (Plan.Providers), for implied providers.
+// it cannot read is a CodeUnreadable finding, and so is a module whose
+// provider local names tfsource cannot read as Terraform does (a key
+// written twice, a source Terraform's library refuses). providers are
+// the plan's provider source addresses (Plan.Providers), for sources
+// written without a host.
 func snapshotCode(zipPath string, providers []string) []ConfigCode {
 	zr, err := zip.OpenReader(zipPath)
 	if err != nil {
@@ -182,7 +194,7 @@ func snapshotCode(zipPath string, providers []string) []ConfigCode {
 		if m.Key != "" {
 			prefix = "module." + strings.ReplaceAll(m.Key, ".", ".module.") + "."
 		}
-		s.mods[m.Key] = &scanModule{key: m.Key, dir: path.Clean(m.Dir), prefix: prefix, providers: map[string]string{}, calls: map[string]*scanBlock{}, files: map[string][]*scanBlock{}}
+		s.mods[m.Key] = &scanModule{key: m.Key, dir: path.Clean(m.Dir), prefix: prefix, calls: map[string][]*scanBlock{}, entries: map[string]*zip.File{}, files: map[string][]*scanBlock{}}
 	}
 	for _, f := range zr.File {
 		rest, ok := strings.CutPrefix(f.Name, "tfconfig/m-")
@@ -195,37 +207,14 @@ func snapshotCode(zipPath string, providers []string) []ConfigCode {
 			s.out = append(s.out, ConfigCode{Kind: CodeUnreadable, Address: "(configuration snapshot)", File: f.Name, Unreadable: "belongs to no module of the manifest"})
 			continue
 		}
-		file := path.Join(mod.dir, name)
-		native := strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tofu")
-		if !native && !strings.HasSuffix(name, ".tf.json") && !strings.HasSuffix(name, ".tofu.json") {
+		if _, ok := tfsource.Kind(name, true); !ok {
 			continue // not configuration: planfile refuses the plan
 		}
-		src, err := readSnapshotFile(f)
-		var blocks []*scanBlock
-		if err == nil {
-			if native {
-				blocks, err = nativeBlocks(src, file)
-			} else {
-				blocks, err = jsonBlocks(src, file)
-			}
-		}
-		if err != nil {
-			s.out = append(s.out, ConfigCode{Kind: CodeUnreadable, Address: strings.TrimSuffix(mod.prefix, "."), File: file, Unreadable: err.Error()})
+		if mod.entries[name] != nil {
+			s.out = append(s.out, ConfigCode{Kind: CodeUnreadable, Address: strings.TrimSuffix(mod.prefix, "."), File: path.Join(mod.dir, name), Unreadable: "the snapshot holds this file twice"})
 			continue
 		}
-		mod.files[name] = blocks
-		for _, b := range blocks {
-			switch {
-			case b.typ == "module" && len(b.labels) == 1:
-				mod.calls[b.labels[0]] = b
-			case b.typ == "terraform":
-				for _, rp := range b.blocks {
-					if rp.typ == "required_providers" {
-						requiredProviders(mod, rp)
-					}
-				}
-			}
-		}
+		mod.entries[name] = f
 	}
 	keys := make([]string, 0, len(s.mods))
 	for k := range s.mods {
@@ -233,13 +222,11 @@ func snapshotCode(zipPath string, providers []string) []ConfigCode {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		s.readModule(s.mods[k])
+	}
+	for _, k := range keys {
 		mod := s.mods[k]
-		names := make([]string, 0, len(mod.files))
-		for n := range mod.files {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
+		for _, n := range mod.order {
 			for _, b := range mod.files[n] {
 				s.topBlock(mod, path.Join(mod.dir, n), b)
 			}
@@ -258,6 +245,102 @@ func snapshotCode(zipPath string, providers []string) []ConfigCode {
 	return s.out
 }
 
+// readModule parses the files of one module, and reads what its local
+// provider names stand for and its module calls, in Terraform's load
+// order (tfsource.ReadModule). What it cannot read is a CodeUnreadable
+// finding.
+func (s *codeScanner) readModule(mod *scanModule) {
+	addr := strings.TrimSuffix(mod.prefix, ".")
+	bad := func(file, why string) {
+		s.out = append(s.out, ConfigCode{Kind: CodeUnreadable, Address: addr, File: file, Unreadable: why})
+	}
+	names := make([]string, 0, len(mod.entries))
+	for n := range mod.entries {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var parsed []*tfsource.File
+	blocks := map[string][]*scanBlock{}
+	for _, name := range names {
+		file := path.Join(mod.dir, name)
+		if tfsource.Ignored(name) {
+			bad(file, tfsource.IgnoredError(file).Error())
+			continue
+		}
+		src, err := readSnapshotFile(mod.entries[name])
+		var tf *tfsource.File
+		if err == nil {
+			tf, err = tfsource.Parse(file, src)
+		}
+		var bs []*scanBlock
+		if err == nil {
+			if tf.JSON {
+				bs, err = jsonBlocks(src, file)
+			} else {
+				bs, err = nativeBlocks(src, file)
+			}
+		}
+		if err != nil {
+			bad(file, err.Error())
+			continue
+		}
+		blocks[name] = bs
+		if shadow, ok := tofuAlternative(name); ok && mod.entries[shadow] != nil {
+			// OpenTofu reads NAME.tofu instead of NAME.tf, Terraform only
+			// NAME.tf: which the apply reads depends on the tool. Its code
+			// is scanned all the same.
+			bad(file, fmt.Sprintf("OpenTofu reads %s instead of this file and Terraform reads this file and not %s, so which configuration the apply runs depends on the tool; remove one of them", shadow, shadow))
+			continue
+		}
+		parsed = append(parsed, tf)
+	}
+	local, err := tfsource.ReadModule(parsed, tfsource.TerraformRegistry)
+	if err != nil {
+		file := mod.dir
+		var fe *tfsource.FileError
+		if errors.As(err, &fe) {
+			file = fe.Path
+		}
+		bad(file, "its required_providers cannot be read as Terraform reads them: "+err.Error())
+		// The module is unreadable; its local names resolve as implied.
+		local, _ = tfsource.ReadModule(nil, tfsource.TerraformRegistry)
+	}
+	mod.local = local
+	ordered := append([]*tfsource.File(nil), parsed...)
+	tfsource.Sort(ordered)
+	seen := map[string]bool{}
+	for _, f := range ordered {
+		mod.order = append(mod.order, f.Name)
+		seen[f.Name] = true
+	}
+	for _, name := range names { // parsed, but shadowed by a .tofu file
+		if blocks[name] != nil && !seen[name] {
+			mod.order = append(mod.order, name)
+		}
+	}
+	for _, n := range mod.order {
+		mod.files[n] = blocks[n]
+		for _, b := range blocks[n] {
+			if b.typ == "module" && len(b.labels) == 1 {
+				mod.calls[b.labels[0]] = append(mod.calls[b.labels[0]], b)
+			}
+		}
+	}
+}
+
+// tofuAlternative is the OpenTofu file that replaces the Terraform file
+// name in OpenTofu's reading of a module (x.tofu for x.tf, x.tofu.json for
+// x.tf.json).
+func tofuAlternative(name string) (string, bool) {
+	if base, ok := strings.CutSuffix(name, ".tf.json"); ok {
+		return base + ".tofu.json", true
+	}
+	if base, ok := strings.CutSuffix(name, ".tf"); ok {
+		return base + ".tofu", true
+	}
+	return "", false
+}
+
 func readSnapshotFile(f *zip.File) ([]byte, error) {
 	if f.UncompressedSize64 > maxSnapshotFile {
 		return nil, fmt.Errorf("too large to read (more than %d bytes)", maxSnapshotFile)
@@ -274,44 +357,27 @@ func readSnapshotFile(f *zip.File) ([]byte, error) {
 	return src, err
 }
 
-// requiredProviders notes the sources of a required_providers block.
-func requiredProviders(mod *scanModule, rp *scanBlock) {
-	for _, a := range rp.attrs {
-		switch {
-		case a.value.IsKnown() && !a.value.IsNull() && a.value.Type().IsObjectType() && a.value.Type().HasAttribute("source"):
-			if v := a.value.GetAttr("source"); v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
-				mod.providers[a.name] = v.AsString()
+// resolve returns the source address of a local provider name in mod, as
+// Terraform resolves it (tfsource), and whether its host is the tool's
+// default registry (see ConfigCode.Implied): then the plan's provider on
+// either default registry when it has one.
+func (s *codeScanner) resolve(mod *scanModule, local string) (string, bool, error) {
+	p, err := mod.local.Resolve(local)
+	if err != nil {
+		return "", false, fmt.Errorf("the provider of the local name %q cannot be read as Terraform reads it: %w", local, err)
+	}
+	if !p.DefaultHost {
+		return p.Source, false, nil
+	}
+	rest := strings.TrimPrefix(p.Source, tfsource.TerraformRegistry+"/")
+	for _, host := range []string{tfsource.TerraformRegistry, tfsource.OpenTofuRegistry} {
+		for _, q := range s.providers {
+			if q == host+"/"+rest {
+				return q, true, nil
 			}
-		case a.literal != "" && strings.Contains(a.literal, "/"):
-			mod.providers[a.name] = a.literal // JSON: the source member
 		}
 	}
-	for _, b := range rp.blocks { // JSON: NAME = { source = … } read as a block
-		if src := b.attr("source"); src != nil && src.literal != "" {
-			mod.providers[b.typ] = src.literal
-		}
-	}
-}
-
-// resolve returns the source address of a local provider name in mod,
-// and whether it is implied (see ConfigCode.Implied).
-func (s *codeScanner) resolve(mod *scanModule, local string) (string, bool) {
-	if src, ok := mod.providers[local]; ok {
-		src = strings.ToLower(src)
-		if strings.Count(src, "/") == 1 {
-			return "registry.terraform.io/" + src, true // the host is the tool's default registry
-		}
-		return src, false
-	}
-	if local == "terraform" {
-		return "terraform.io/builtin/terraform", false
-	}
-	for _, p := range s.providers {
-		if strings.HasSuffix(p, "/hashicorp/"+local) {
-			return p, true
-		}
-	}
-	return "registry.terraform.io/hashicorp/" + local, true
+	return p.Source, true, nil
 }
 
 // topBlock scans a top-level block of a module.
@@ -362,8 +428,12 @@ func (s *codeScanner) topBlock(mod *scanModule, file string, b *scanBlock) {
 				}
 			}
 		}
-		src, implied := s.resolve(mod, local)
-		s.out = append(s.out, ConfigCode{Kind: CodeEphemeral, Address: ctx.address, File: file, Line: b.line, Provider: src, Implied: implied})
+		c := ConfigCode{Kind: CodeEphemeral, Address: ctx.address, File: file, Line: b.line}
+		var err error
+		if c.Provider, c.Implied, err = s.resolve(mod, local); err != nil {
+			c.Kind, c.Unreadable = CodeUnreadable, err.Error()
+		}
+		s.out = append(s.out, c)
 	}
 	s.body(ctx, b)
 }
@@ -481,7 +551,10 @@ func (w *callWalker) call(n *hclsyntax.FunctionCallExpr) {
 			break
 		}
 		c.Kind = CodeProviderFunction
-		c.Provider, c.Implied = w.s.resolve(w.ctx.mod, parts[1])
+		var err error
+		if c.Provider, c.Implied, err = w.s.resolve(w.ctx.mod, parts[1]); err != nil {
+			c.Kind, c.Unreadable = CodeUnreadable, err.Error()
+		}
 	case isFileFunction(name) && !readsConfigFile(name, n):
 		c.Kind = CodeFileRead
 	case strings.Contains(name, "::"):
@@ -645,19 +718,30 @@ func (s *codeScanner) varRefs(mod *scanModule, name string) []string {
 		parentKey, call = mod.key[:i], mod.key[i+1:]
 	}
 	var out []string
-	var b *scanBlock
+	var blocks []*scanBlock
 	parent := s.mods[parentKey]
 	if parent != nil {
-		b = parent.calls[call]
+		blocks = parent.calls[call]
 	}
-	if b == nil {
+	if len(blocks) == 0 {
 		out = []string{"its module call, which planguard cannot find"}
 	} else {
+		// An override file's module block replaces the arguments it
+		// sets: each is the last block's that sets it, in load order.
+		last := func(name string) *scanAttr {
+			var found *scanAttr
+			for _, b := range blocks {
+				if a := b.attr(name); a != nil {
+					found = a
+				}
+			}
+			return found
+		}
 		ctx := &blockCtx{mod: parent, address: parent.prefix + "module." + call}
-		if fe := b.attr("for_each"); fe != nil {
+		if fe := last("for_each"); fe != nil {
 			ctx.forEach = fe.exprs
 		}
-		if a := b.attr(name); a != nil {
+		if a := last(name); a != nil {
 			for _, e := range a.exprs {
 				for _, r := range s.refs(ctx, e, nil) {
 					out = append(out, "module."+call+" sets it from "+r)

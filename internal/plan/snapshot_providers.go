@@ -2,9 +2,6 @@ package plan
 
 import (
 	"archive/zip"
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -16,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/planguard/terraform-provider-planguard/internal/nesting"
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 // What the plan JSON does not show of a provider configuration: a
@@ -212,61 +210,8 @@ func jsonProviderDynamics(src []byte, filename string) ([]ProviderCommand, error
 }
 
 // JSONDuplicateKey returns an error naming the first key that an object of
-// the JSON document src has twice, or saying why src is not one JSON
-// value. HCL's JSON reader (Terraform's, for *.tf.json files) keeps every
-// duplicate where another reader keeps one, so planguard refuses such a
-// file wherever it reads one.
-func JSONDuplicateKey(src []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(src))
-	depth := 0
-	var value func() error
-	value = func() error {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		d, ok := tok.(json.Delim)
-		if !ok {
-			return nil
-		}
-		if depth++; depth > nesting.Max {
-			return errors.New("nested too deeply")
-		}
-		defer func() { depth-- }()
-		if d == '{' {
-			seen := map[string]bool{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return err
-				}
-				k, _ := kt.(string)
-				if seen[k] {
-					return fmt.Errorf("an object has the key %q twice: Terraform's reader keeps both where another keeps one, so planguard refuses it; merge them into one", k)
-				}
-				seen[k] = true
-				if err := value(); err != nil {
-					return err
-				}
-			}
-		} else {
-			for dec.More() {
-				if err := value(); err != nil {
-					return err
-				}
-			}
-		}
-		_, err = dec.Token()
-		return err
-	}
-	if err := value(); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("data after the JSON value")
-	}
-	return nil
-}
+// the JSON document src has twice (tfsource.JSONDuplicateKey).
+func JSONDuplicateKey(src []byte) error { return tfsource.JSONDuplicateKey(src) }
 
 // addSnapshotProviderCommands adds to p's provider commands what the
 // saved plan's configuration snapshot shows and its JSON does not.

@@ -89,15 +89,6 @@ func (c *Configuration) CheckBackend(pin *policy.StatePin) error {
 
 var errNoStatePin = fmt.Errorf("the policy has no state block: the runner runs `terraform init` with its credentials, so the configuration's backend block would choose which state init and the apply read and write, and which code the backend runs (an s3 profile's credential_process). Add state { backend = \"…\", config = { … } } to the policy (docs/guides/policy.md, \"Pinning the state\")")
 
-// isOverrideFile reports whether Terraform reads name as an override file.
-func isOverrideFile(name string) bool {
-	base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".tf")
-	if !strings.HasSuffix(name, ".tf") && !strings.HasSuffix(name, ".tf.json") {
-		return false
-	}
-	return base == "override" || strings.HasSuffix(base, "_override")
-}
-
 // rootBackend finds the root module's backend or cloud block (nil when
 // there is none).
 func (c *Configuration) rootBackend() (*backendBlock, error) {
@@ -107,8 +98,8 @@ func (c *Configuration) rootBackend() (*backendBlock, error) {
 		files = root.files
 	}
 	for _, f := range files {
-		name := f.name
-		content, _, diags := f.file.Body.PartialContent(rootFileSchema)
+		name := f.Name
+		content, _, diags := f.HCL.Body.PartialContent(rootFileSchema)
 		if diags.HasErrors() {
 			return nil, fmt.Errorf("read %s: %s", name, diags.Error())
 		}
@@ -119,7 +110,7 @@ func (c *Configuration) rootBackend() (*backendBlock, error) {
 			}
 			for _, bb := range tc.Blocks {
 				where := bb.DefRange.String()
-				if f.override {
+				if f.Override {
 					return nil, fmt.Errorf("%s: a %s block in an override file: the runner refuses backend and cloud blocks in override files (they replace the backend the main files name); write the backend block, exactly as the policy's state block says, in a main file", where, bb.Type)
 				}
 				typ := "cloud"

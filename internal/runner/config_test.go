@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 // TestReadConfiguration: the runner's one reading of a configuration
@@ -29,9 +31,9 @@ func TestReadConfiguration(t *testing.T) {
 		{name: "no host, OpenTofu", host: OpenTofuRegistry, files: map[string]string{"main.tf": rp(`p = { source = "acme/cloud" }`)}, local: "p", want: "registry.opentofu.org/acme/cloud"},
 		{name: "type only", files: map[string]string{"main.tf": rp(`p = { source = "cloud" }`)}, local: "p", want: "registry.terraform.io/hashicorp/cloud"},
 		{name: "version only", files: map[string]string{"main.tf": rp(`aws = "~> 5.0"`)}, local: "aws", want: "registry.terraform.io/hashicorp/aws"},
-		{name: "version only, terraform", files: map[string]string{"main.tf": rp(`terraform = { version = "1" }`)}, local: "terraform", want: builtinTerraform},
+		{name: "version only, terraform", files: map[string]string{"main.tf": rp(`terraform = { version = "1" }`)}, local: "terraform", want: tfsource.BuiltinTerraform},
 		{name: "implied", files: map[string]string{"main.tf": `data "aws_region" "r" {}`}, local: "aws", want: "registry.terraform.io/hashicorp/aws"},
-		{name: "implied terraform", files: map[string]string{"main.tf": ``}, local: "terraform", want: builtinTerraform},
+		{name: "implied terraform", files: map[string]string{"main.tf": ``}, local: "terraform", want: tfsource.BuiltinTerraform},
 		{name: "explicit source terraform is not the built-in", files: map[string]string{"main.tf": rp(`terraform = { source = "terraform" }`)}, local: "terraform", want: "registry.terraform.io/hashicorp/terraform"},
 		// U+FF54 FULLWIDTH LATIN SMALL LETTER T: Terraform maps it to t
 		// (IDNA/UTS-46), so this is example.com/planguard/testobj.
@@ -142,7 +144,7 @@ func TestReadConfigurationOrder(t *testing.T) {
 	var got []string
 	for _, m := range conf.modules {
 		for _, f := range m.files {
-			got = append(got, f.rel)
+			got = append(got, f.Path)
 		}
 	}
 	want := "a.tf b.tf.json z.tf a_override.tf override.tf.json m/a.tf m/override.tf"

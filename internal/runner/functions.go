@@ -75,10 +75,10 @@ type funcCall struct {
 // search as a second check, see templateCalls).
 func functionCalls(f *configFile) ([]funcCall, error) {
 	var found []funcCall
-	if !f.json {
-		body, ok := f.file.Body.(*hclsyntax.Body)
+	if !f.JSON {
+		body, ok := f.HCL.Body.(*hclsyntax.Body)
 		if !ok {
-			return nil, fmt.Errorf("read %s: not native syntax", f.rel)
+			return nil, fmt.Errorf("read %s: not native syntax", f.Path)
 		}
 		_ = hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
 			if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok {
@@ -88,12 +88,12 @@ func functionCalls(f *configFile) ([]funcCall, error) {
 		})
 		return found, nil
 	}
-	names, err := jsonFunctionCalls(f.src)
+	names, err := jsonFunctionCalls(f.Src)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", f.rel, err)
+		return nil, fmt.Errorf("read %s: %w", f.Path, err)
 	}
 	for _, n := range names {
-		found = append(found, funcCall{where: f.rel, name: n})
+		found = append(found, funcCall{where: f.Path, name: n})
 	}
 	return found, nil
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 // An import block runs its resource's provider at plan time: Terraform
@@ -26,9 +28,9 @@ import (
 // importCode lists the import blocks of one file of module m, once for
 // each provider their resource may belong to.
 func (c *Configuration) importCode(f *configFile, m *configModule) ([]programCode, error) {
-	content, _, diags := f.file.Body.PartialContent(fileSchema)
+	content, _, diags := f.HCL.Body.PartialContent(fileSchema)
 	if diags.HasErrors() {
-		return nil, fmt.Errorf("read %s: %s", f.rel, diags.Error())
+		return nil, fmt.Errorf("read %s: %s", f.Path, diags.Error())
 	}
 	var out []programCode
 	for _, b := range content.Blocks {
@@ -37,7 +39,7 @@ func (c *Configuration) importCode(f *configFile, m *configModule) ([]programCod
 		}
 		ic, _, diags := b.Body.PartialContent(importAttrs)
 		if diags.HasErrors() {
-			return nil, fmt.Errorf("read %s: %s", f.rel, diags.Error())
+			return nil, fmt.Errorf("read %s: %s", f.Path, diags.Error())
 		}
 		var sources []string
 		if a, ok := ic.Attributes["provider"]; ok {
@@ -84,9 +86,9 @@ func (c *Configuration) resourceSources(typ, name string) ([]string, error) {
 		}
 		out = append(out, s)
 		for _, f := range m.files {
-			content, _, diags := f.file.Body.PartialContent(fileSchema)
+			content, _, diags := f.HCL.Body.PartialContent(fileSchema)
 			if diags.HasErrors() {
-				return nil, fmt.Errorf("read %s: %s", f.rel, diags.Error())
+				return nil, fmt.Errorf("read %s: %s", f.Path, diags.Error())
 			}
 			for _, b := range content.Blocks {
 				if b.Type != "resource" || b.Labels[0] != typ || b.Labels[1] != name {
@@ -118,7 +120,7 @@ func importTarget(e hcl.Expression) (string, string, bool) {
 	if !ok {
 		// JSON syntax: the address is a string.
 		v, diags := e.Value(nil)
-		s, isString := literalString(v)
+		s, isString := tfsource.LiteralString(v)
 		if diags.HasErrors() || !isString {
 			return "", "", false
 		}

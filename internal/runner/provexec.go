@@ -15,6 +15,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 // This file judges, before `terraform init`, the code a configuration's
@@ -126,21 +127,21 @@ func (c *Configuration) scanProviderCode() (*providerScan, error) {
 			prefix = "./" + m.dir + ":"
 		}
 		for _, f := range m.files {
-			dyn, ok := plan.ConfigProviderDynamics(f.src, f.rel)
+			dyn, ok := plan.ConfigProviderDynamics(f.Src, f.Path)
 			if !ok {
-				return nil, fmt.Errorf("read %s: its provider blocks cannot be read (it does not parse, or a JSON object repeats a member)", f.rel)
+				return nil, fmt.Errorf("read %s: its provider blocks cannot be read (it does not parse, or a JSON object repeats a member)", f.Path)
 			}
 			for _, pc := range dyn {
-				pc.Name = prefix + f.rel + ": " + pc.Name
+				pc.Name = prefix + f.Path + ": " + pc.Name
 				scan.commands = append(scan.commands, pc)
 			}
-			blocks, err := providerBlocks(f.file, f.src, f.rel)
+			blocks, err := providerBlocks(f.HCL, f.Src, f.Path)
 			if err != nil {
 				return nil, err
 			}
 			for _, b := range blocks {
-				if f.override {
-					scan.problems = append(scan.problems, fmt.Sprintf("%s: provider %q in an override file: Terraform merges it into the main file's provider block setting by setting, so neither block alone says what the provider is configured with; the runner refuses provider blocks in override files; write the provider block whole in a main file", f.rel, b.key))
+				if f.Override {
+					scan.problems = append(scan.problems, fmt.Sprintf("%s: provider %q in an override file: Terraform merges it into the main file's provider block setting by setting, so neither block alone says what the provider is configured with; the runner refuses provider blocks in override files; write the provider block whole in a main file", f.Path, b.key))
 					continue
 				}
 				full, err := m.source(b.local)
@@ -451,7 +452,7 @@ func templateValue(s string, refs *[]any) string {
 		*refs = append(*refs, traversalText(tr))
 	}
 	v, diags := e.Value(nil)
-	if out, ok := literalString(v); ok && !diags.HasErrors() && len(vars) == 0 {
+	if out, ok := tfsource.LiteralString(v); ok && !diags.HasErrors() && len(vars) == 0 {
 		return out
 	}
 	if len(vars) == 0 {
@@ -460,23 +461,13 @@ func templateValue(s string, refs *[]any) string {
 	return ""
 }
 
-// literalString is v's string when v is a known, non-null, unmarked
-// string: cty's AsString panics on anything else, and a configuration can
-// write a typed null ((true ? null : "x")).
-func literalString(v cty.Value) (string, bool) {
-	if v == cty.NilVal || v.IsMarked() || !v.IsKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
-		return "", false
-	}
-	return v.AsString(), true
-}
-
 // planTimeCode lists the data sources (top level, and those a check
 // block nests) and the ephemeral resources of one file, with their
 // providers' sources in module m.
 func planTimeCode(f *configFile, m *configModule) ([]programCode, error) {
-	content, _, diags := f.file.Body.PartialContent(fileSchema)
+	content, _, diags := f.HCL.Body.PartialContent(fileSchema)
 	if diags.HasErrors() {
-		return nil, fmt.Errorf("read %s: %s", f.rel, diags.Error())
+		return nil, fmt.Errorf("read %s: %s", f.Path, diags.Error())
 	}
 	var blocks []*hcl.Block
 	for _, b := range content.Blocks {
@@ -486,7 +477,7 @@ func planTimeCode(f *configFile, m *configModule) ([]programCode, error) {
 		case "check":
 			cc, _, diags := b.Body.PartialContent(checkSchema)
 			if diags.HasErrors() {
-				return nil, fmt.Errorf("read %s: %s", f.rel, diags.Error())
+				return nil, fmt.Errorf("read %s: %s", f.Path, diags.Error())
 			}
 			blocks = append(blocks, cc.Blocks...)
 		}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 // This file finds the providers a configuration needs before `terraform
@@ -19,13 +21,9 @@ import (
 
 // Registry hosts of a provider source without a host.
 const (
-	TerraformRegistry = "registry.terraform.io"
-	OpenTofuRegistry  = "registry.opentofu.org"
+	TerraformRegistry = tfsource.TerraformRegistry
+	OpenTofuRegistry  = tfsource.OpenTofuRegistry
 )
-
-// builtinTerraform is the source of the built-in provider (terraform_data,
-// terraform_remote_state).
-const builtinTerraform = "terraform.io/builtin/terraform"
 
 var (
 	fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -41,11 +39,10 @@ var (
 		{Type: "import"},
 		{Type: "removed"},
 	}}
-	terraformSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "required_providers"}}}
-	checkSchema     = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "data", LabelNames: []string{"type", "name"}}}}
-	providerAttr    = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}}}
-	moduleAttrs     = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "source"}}}
-	importAttrs     = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}, {Name: "to"}}}
+	checkSchema  = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "data", LabelNames: []string{"type", "name"}}}}
+	providerAttr = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}}}
+	moduleAttrs  = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "source"}}}
+	importAttrs  = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "provider"}, {Name: "to"}}}
 )
 
 // RequiredProviders returns the provider sources (HOST/NAMESPACE/TYPE) the
@@ -83,14 +80,14 @@ func (c *Configuration) RequiredProviders() ([]string, error) {
 // moduleProviders adds the sources one module uses to set.
 func moduleProviders(m *configModule, set map[string]bool) error {
 	var used []string // local names
-	for name := range m.local {
+	for name := range m.Local {
 		used = append(used, name)
 	}
 	var blocks []*hcl.Block
 	for _, f := range m.files {
-		content, _, diags := f.file.Body.PartialContent(fileSchema)
+		content, _, diags := f.HCL.Body.PartialContent(fileSchema)
 		if diags.HasErrors() {
-			return fmt.Errorf("read %s: %s", f.rel, diags.Error())
+			return fmt.Errorf("read %s: %s", f.Path, diags.Error())
 		}
 		blocks = append(blocks, content.Blocks...)
 	}
@@ -144,7 +141,7 @@ func moduleProviders(m *configModule, set map[string]bool) error {
 				return fmt.Errorf("%s: module %q has no source", b.DefRange, b.Labels[0])
 			}
 			v, diags := a.Expr.Value(nil)
-			s, ok := literalString(v)
+			s, ok := tfsource.LiteralString(v)
 			if diags.HasErrors() || !ok {
 				return fmt.Errorf("%s: module %q: source must be a literal string", a.Range, b.Labels[0])
 			}
@@ -184,7 +181,7 @@ func traversalRoot(a *hcl.Attribute) (string, error) {
 	if diags.HasErrors() {
 		// JSON syntax writes references as strings.
 		v, d := a.Expr.Value(nil)
-		s, ok := literalString(v)
+		s, ok := tfsource.LiteralString(v)
 		if d.HasErrors() || !ok {
 			return "", fmt.Errorf("%s: provider must be a reference such as aws.west", a.Range)
 		}

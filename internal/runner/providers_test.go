@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 func TestRequiredProviders(t *testing.T) {
@@ -14,7 +16,7 @@ func TestRequiredProviders(t *testing.T) {
 		want  []string
 		err   string
 	}{
-		{"builtin", map[string]string{"main.tf": `resource "terraform_data" "x" {}`}, []string{builtinTerraform}, ""},
+		{"builtin", map[string]string{"main.tf": `resource "terraform_data" "x" {}`}, []string{tfsource.BuiltinTerraform}, ""},
 		{"implied", map[string]string{"main.tf": `data "aws_caller_identity" "me" {}`}, []string{"registry.terraform.io/hashicorp/aws"}, ""},
 		{"required source and alias", map[string]string{"main.tf": `
 terraform {

@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
@@ -60,7 +58,7 @@ func (c *Configuration) CheckRemoteStates(pol *policy.Policy) error {
 				return fmt.Errorf("read the configuration's terraform_remote_state data sources: %w", err)
 			}
 			for _, b := range found {
-				if f.override {
+				if f.Override {
 					problems = append(problems, fmt.Sprintf("%s: a terraform_remote_state data source in an override file: the runner refuses it (Terraform merges it into another block, so neither says alone what is read); write it whole in a main file", b.where))
 					continue
 				}
@@ -96,8 +94,8 @@ type remoteStateBlock struct {
 // fileRemoteStates finds the terraform_remote_state data sources of one
 // file.
 func fileRemoteStates(cf *configFile) ([]remoteStateBlock, error) {
-	filename, isJSON := cf.rel, cf.json
-	content, _, diags := cf.file.Body.PartialContent(remoteStateFileSchema)
+	filename, isJSON := cf.Path, cf.JSON
+	content, _, diags := cf.HCL.Body.PartialContent(remoteStateFileSchema)
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("read %s: %s", filename, diags.Error())
 	}
@@ -193,21 +191,4 @@ func hasTemplate(v cty.Value) bool {
 		return !found, nil
 	})
 	return found
-}
-
-// parseConfigFile parses one configuration file, JSON syntax when isJSON,
-// native syntax otherwise, as Terraform chooses by the name's suffix; a
-// file that does not parse is an error naming filename.
-func parseConfigFile(src []byte, filename string, isJSON bool) (*hcl.File, error) {
-	var f *hcl.File
-	var diags hcl.Diagnostics
-	if isJSON {
-		f, diags = hcljson.Parse(src, filename)
-	} else {
-		f, diags = hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
-	}
-	if diags.HasErrors() {
-		return nil, fmt.Errorf("read %s: %s", filename, diags.Error())
-	}
-	return f, nil
 }

@@ -117,7 +117,7 @@ func TestRefreshLostFromDrift(t *testing.T) {
 }
 
 // TestRefreshForged: an object in both of a saved plan's states whose
-// status, schema version or private data differ (an edited tfstate that
+// status, schema version, private data or provider differ (an edited tfstate that
 // taints an object or forges its provider's private data, found by an
 // attacker's review: the apply writes them into the state) is a forged
 // plan, named by address and field; dependencies and
@@ -127,7 +127,7 @@ func TestRefreshForged(t *testing.T) {
 	f := setup(t)
 	pol := mustPolicy(t, idsPolicySrc)
 	base := obj("terraform_data.scratch", "/srv/scratch")
-	base.SchemaVersion, base.Private = 1, `{"k":1}`
+	base.SchemaVersion, base.Private, base.Provider = 1, `{"k":1}`, `provider["terraform.io/builtin/terraform"]`
 	for _, tc := range []struct {
 		name string
 		edit func(o *planfile.StateObject)
@@ -140,6 +140,9 @@ func TestRefreshForged(t *testing.T) {
 		{"tainted", func(o *planfile.StateObject) { o.Status = "tainted" }, `status "ready" in tfstate-prev, "tainted" in tfstate`},
 		{"schema version", func(o *planfile.StateObject) { o.SchemaVersion = 0 }, "schema_version 1 in tfstate-prev, 0 in tfstate"},
 		{"private", func(o *planfile.StateObject) { o.Private = `{"k":2}` }, "private data of 7 bytes in tfstate-prev"},
+		{"provider", func(o *planfile.StateObject) { o.Provider = `provider["terraform.io/builtin/terraform"].other` },
+			`provider "provider[\"terraform.io/builtin/terraform\"]" in tfstate-prev, "provider[\"terraform.io/builtin/terraform\"].other" in tfstate`},
+		{"attributes (the refresh's to change)", func(o *planfile.StateObject) { o.Attributes = `{"id":"/srv/scratch","x":1}` }, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			after := base

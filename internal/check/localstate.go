@@ -244,7 +244,7 @@ func sameAsPinned(pin *pinnedState, prev *planfile.State, moved map[string]strin
 		}
 		if o.Provider != p.Provider {
 			if removes[o.Address] {
-				return nil, mismatch(pin, o, fmt.Sprintf("the provider %q, where it names %q (the plan deletes or forgets the object: its delete would run with the provider the state names)", o.Provider, p.Provider))
+				return nil, mismatch(pin, o, fmt.Sprintf("another provider (%q)", o.Provider), fmt.Sprintf(" (%q); the plan deletes or forgets the object, whose delete runs with the provider the state names", p.Provider))
 			}
 			reassigned = append(reassigned, fmt.Sprintf("%s (%s, was %s)", o.Key(), o.Provider, p.Provider))
 		}
@@ -259,21 +259,21 @@ func sameAsPinned(pin *pinnedState, prev *planfile.State, moved map[string]strin
 						what = fmt.Sprintf("other values of attributes %q", d)
 					}
 				}
-				return nil, mismatch(pin, o, what)
+				return nil, mismatch(pin, o, what, "")
 			}
 			if o.AttributesFlat != p.AttributesFlat {
-				return nil, mismatch(pin, o, "other legacy attributes (attributes_flat)")
+				return nil, mismatch(pin, o, "other legacy attributes (attributes_flat)", "")
 			}
 		}
 		switch {
 		case o.SensitiveAttributes != p.SensitiveAttributes:
-			return nil, mismatch(pin, o, "other sensitive_attributes")
+			return nil, mismatch(pin, o, "other sensitive_attributes", "")
 		case o.IdentitySchemaVersion < p.IdentitySchemaVersion:
-			return nil, mismatch(pin, o, fmt.Sprintf("identity_schema_version %d, lower than %d (no upgrade lowers it)", o.IdentitySchemaVersion, p.IdentitySchemaVersion))
+			return nil, mismatch(pin, o, fmt.Sprintf("a lower identity_schema_version (%d)", o.IdentitySchemaVersion), fmt.Sprintf(" (%d), and no upgrade lowers it", p.IdentitySchemaVersion))
 		case !slices.Equal(o.Dependencies, p.Dependencies):
-			return nil, mismatch(pin, o, fmt.Sprintf("the dependencies %q, where it has %q", o.Dependencies, p.Dependencies))
+			return nil, mismatch(pin, o, fmt.Sprintf("other dependencies (%q)", o.Dependencies), fmt.Sprintf(" (%q)", p.Dependencies))
 		case o.CreateBeforeDestroy != p.CreateBeforeDestroy:
-			return nil, mismatch(pin, o, fmt.Sprintf("create_before_destroy %t, where it has %t", o.CreateBeforeDestroy, p.CreateBeforeDestroy))
+			return nil, mismatch(pin, o, fmt.Sprintf("another create_before_destroy (%t)", o.CreateBeforeDestroy), fmt.Sprintf(" (%t)", p.CreateBeforeDestroy))
 		}
 	}
 	var warnings []string
@@ -289,11 +289,12 @@ func sameAsPinned(pin *pinnedState, prev *planfile.State, moved map[string]strin
 }
 
 // mismatch is the StateMismatch of an object o of the plan's state before
-// its refresh that has what where the pinned state's has another value.
-func mismatch(pin *pinnedState, o planfile.StateObject, what string) error {
+// its refresh that has what ("another value of …") than the pinned
+// state's, which detail may show.
+func mismatch(pin *pinnedState, o planfile.StateObject, what, detail string) error {
 	return hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
-		"the plan's state before its refresh (tfstate-prev) gives %s %s than %s: the apply would write that into the state, so the plan was made from an edited copy of the state or the plan file was edited",
-		o.Key(), what, pin.name)}}, stateFix)
+		"the plan's state before its refresh (tfstate-prev) gives %s %s than %s%s: the apply would write that into the state, so the plan was made from an edited copy of the state or the plan file was edited",
+		o.Key(), what, pin.name, detail)}}, stateFix)
 }
 
 // objectList lists the managed objects of s, each as "address [deposed

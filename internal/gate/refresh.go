@@ -127,6 +127,41 @@ func refreshLost(in Input) ([]plan.Change, []string, error) {
 	return lost, why, nil
 }
 
+// RefreshDrift is a managed object whose attributes the plan's refresh
+// changed.
+type RefreshDrift struct {
+	Address string `json:"address"`
+	Deposed string `json:"deposed,omitempty"`
+	// Attributes are the sorted names of the top-level attributes whose
+	// values differ ("" when the attributes could not be told apart).
+	Attributes []string `json:"attributes"`
+}
+
+// refreshDrift lists the managed objects of s.Prev whose attributes differ
+// in s.Prior (nil for plan JSON, whose resource_drift shows the same).
+func refreshDrift(s *States) []RefreshDrift {
+	if s == nil || s.Prev == nil || s.Prior == nil {
+		return nil
+	}
+	after := map[string]string{}
+	for _, o := range s.Prior.Objects {
+		if o.Managed {
+			after[o.Key()] = o.Attributes
+		}
+	}
+	var out []RefreshDrift
+	for _, o := range s.Prev.Objects {
+		a, ok := after[o.Key()]
+		if !o.Managed || !ok {
+			continue
+		}
+		if d := planfile.AttributeDiff(o.Attributes, a); d != nil {
+			out = append(out, RefreshDrift{Address: o.Address, Deposed: o.Deposed, Attributes: d})
+		}
+	}
+	return out
+}
+
 // sameRefreshed returns an ErrForgedRefresh error, naming the object and
 // the field, when the refreshed object a differs from its object before
 // the refresh o in what a refresh keeps.

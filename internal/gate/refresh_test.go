@@ -2,6 +2,7 @@ package gate
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -158,5 +159,29 @@ func TestRefreshForged(t *testing.T) {
 				t.Fatalf("want ErrForgedRefresh naming %q, got %v", tc.want, err)
 			}
 		})
+	}
+}
+
+// TestRefreshDriftReported: the report lists the objects whose attributes
+// the refresh changed, with the changed attribute names; none for plan
+// JSON or an unchanged refresh.
+func TestRefreshDriftReported(t *testing.T) {
+	f := setup(t)
+	pol := mustPolicy(t, idsPolicySrc)
+	before := obj("terraform_data.scratch", "/srv/scratch")
+	before.Attributes = `{"id":"/srv/scratch","input":"a","keep":true}`
+	after := before
+	after.Attributes = `{"id":"/srv/scratch","input":"b","keep":true,"new":1}`
+	r, err := Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, States: states([]planfile.StateObject{before}, []planfile.StateObject{after})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RefreshDrift{{Address: "terraform_data.scratch", Attributes: []string{"input", "new"}}}
+	if !reflect.DeepEqual(r.RefreshDrift, want) || r.Decision != Allow {
+		t.Errorf("got %+v %s", r.RefreshDrift, r.Decision)
+	}
+	r, err = Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, States: states([]planfile.StateObject{before}, []planfile.StateObject{before})})
+	if err != nil || r.RefreshDrift != nil {
+		t.Errorf("unchanged: %v %+v", err, r.RefreshDrift)
 	}
 }

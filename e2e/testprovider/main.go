@@ -176,6 +176,7 @@ type objectModel struct {
 	ID      types.String `tfsdk:"id"`
 	Path    types.String `tfsdk:"path"`
 	Content types.String `tfsdk:"content"`
+	Note    types.String `tfsdk:"note"`
 }
 
 func (o *object) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -203,6 +204,9 @@ func (o *object) Schema(_ context.Context, _ resource.SchemaRequest, resp *resou
 		"id":      schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 		"path":    schema.StringAttribute{Required: true, PlanModifiers: replace},
 		"content": schema.StringAttribute{Optional: true, PlanModifiers: replace},
+		// note is kept in the state only: Read does not refresh it (as
+		// a provider's force_destroy or deletion_protection flag).
+		"note": schema.StringAttribute{Optional: true, PlanModifiers: replace},
 	}}
 }
 

@@ -183,12 +183,13 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 			return nil, err
 		}
 	}
+	var pinWarnings []string
 	if p.Saved != nil {
 		if pins.states == nil {
 			return nil, errors.New("internal error: the saved plan's states were not read")
 		}
 		if pins.pinned != nil {
-			if err := comparePinned(pins.pinned, pins.states, p.Changes); err != nil {
+			if pinWarnings, err = comparePinned(pins.pinned, pins.states, p.Changes); err != nil {
 				return nil, err
 			}
 		}
@@ -206,6 +207,7 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	rep.Warnings = append(rep.Warnings, pinWarnings...)
 	if p.Saved != nil && pol.LockFilePath == "" {
 		rep.Warnings = append(rep.Warnings, notPinnedWarning)
 	}

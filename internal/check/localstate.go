@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
@@ -116,7 +117,12 @@ const stateFix = "plan against the pinned state itself: no -state, -state-out or
 // addresses, applied here to the pinned state's objects) and the objects
 // the plan imports added (each at an import change's address, which the
 // pinned state lacks).
-func comparePinned(pin *pinnedState, states *gate.States, changes []plan.Change) error {
+//
+// Every other value of those objects must be the pinned state's too (see
+// sameAsPinned): the apply starts from the plan's state, so a value edited
+// in a copy of the state, or in the plan file, would be written into the
+// pinned state. The warnings name what could not be compared.
+func comparePinned(pin *pinnedState, states *gate.States, changes []plan.Change) ([]string, error) {
 	moved := map[string]string{}
 	for _, c := range changes {
 		if c.PreviousAddress != "" && c.PreviousAddress != c.Address {
@@ -150,7 +156,7 @@ func comparePinned(pin *pinnedState, states *gate.States, changes []plan.Change)
 	for _, o := range states.Prev.Objects {
 		if c, ok := imports[o.Address]; ok && o.Managed && o.Deposed == "" && !pinnedAt[o.Address] {
 			if c.PriorID != "" && o.ID != c.PriorID {
-				return hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
+				return nil, hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
 					"the plan imports %s, but its state before the refresh (tfstate-prev) gives that object id %q and the import change id %q: Terraform writes one object for both",
 					o.Address, o.ID, c.PriorID)}}, stateFix)
 			}
@@ -161,7 +167,7 @@ func comparePinned(pin *pinnedState, states *gate.States, changes []plan.Change)
 	got := objectList(&prev, nil)
 	lin, ser := states.Prior.Lineage, states.Prior.Serial
 	if lin != pin.state.Lineage || ser != pin.state.Serial || !slices.Equal(got, want) {
-		return hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
+		return nil, hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
 			"the plan was made from a state (lineage %q, serial %d, %d objects) that is not %s (lineage %q, serial %d, %d objects)%s",
 			lin, ser, len(got), pin.name, pin.state.Lineage, pin.state.Serial, len(want), firstDifference(got, want))}}, stateFix)
 	}
@@ -178,12 +184,117 @@ func comparePinned(pin *pinnedState, states *gate.States, changes []plan.Change)
 	}
 	for _, o := range states.Prev.Objects {
 		if v, ok := pinned[o.Key()]; ok && o.Managed && o.SchemaVersion < v {
-			return hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
+			return nil, hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
 				"the plan's state before its refresh (tfstate-prev) has %s at schema_version %d, lower than %d in %s: no upgrade lowers it",
 				o.Key(), o.SchemaVersion, v, pin.name)}}, stateFix)
 		}
 	}
-	return nil
+	return sameAsPinned(pin, &prev, moved, changes)
+}
+
+// sameAsPinned compares each managed object of prev (the plan's state
+// before its refresh, without the objects its imports add, known to have
+// the pinned state's objects by address, deposed key, id, identity, status
+// and private data) with the pinned state's object (at its address after
+// moved) in every other value: provider, attributes, attributes_flat,
+// sensitive_attributes, identity_schema_version (which may rise, as
+// schema_version may), dependencies and create_before_destroy.
+//
+// Terraform (1.8, 1.11) and OpenTofu (1.6) write the state before the
+// refresh as the backend's state with the moves applied and each object
+// upgraded to its provider's current schema (UpgradeResourceState: the
+// attributes re-encoded with the schema, an attribute the schema lacks
+// dropped, an absent one written null). Checked with real plans (e2e
+// TestAttackR16g): the dependencies, create_before_destroy and
+// sensitive_attributes stay the backend's even when the configuration
+// drops a depends_on, a create_before_destroy or a variable's sensitivity
+// (the refresh then rewrites them in tfstate). Two values may differ:
+//
+//   - the attributes (and attributes_flat) of an object whose schema
+//     version the upgrade raised, which the provider rewrote: not
+//     compared, and named in a warning;
+//   - the provider of an object whose resource is in the configuration:
+//     Terraform writes the configuration's provider (a resource given
+//     another provider alias in the change), and plans the object's
+//     changes with it. An object the plan deletes or forgets (a resource
+//     removed from the configuration, whose delete runs with the provider
+//     the state names) must keep the pinned state's; another's new
+//     provider is named in a warning.
+func sameAsPinned(pin *pinnedState, prev *planfile.State, moved map[string]string, changes []plan.Change) ([]string, error) {
+	pinned := map[string]planfile.StateObject{}
+	for _, o := range pin.state.Objects {
+		if o.Managed {
+			if to, ok := moved[o.Address]; ok {
+				o.Address = to
+			}
+			pinned[o.Key()] = o
+		}
+	}
+	removes := map[string]bool{}
+	for _, c := range changes {
+		if c.Kind == plan.KindDelete || c.Kind == plan.KindForget {
+			removes[c.Address] = true
+		}
+	}
+	var upgraded, reassigned []string
+	for _, o := range prev.Objects {
+		p, ok := pinned[o.Key()]
+		if !o.Managed || !ok {
+			continue
+		}
+		if o.Provider != p.Provider {
+			if removes[o.Address] {
+				return nil, mismatch(pin, o, fmt.Sprintf("another provider (%q)", o.Provider), fmt.Sprintf(" (%q); the plan deletes or forgets the object, whose delete runs with the provider the state names", p.Provider))
+			}
+			reassigned = append(reassigned, fmt.Sprintf("%s (%s, was %s)", o.Key(), o.Provider, p.Provider))
+		}
+		if o.SchemaVersion > p.SchemaVersion {
+			upgraded = append(upgraded, o.Key())
+		} else {
+			if d := planfile.AttributeDiff(o.Attributes, p.Attributes); d != nil {
+				what := "other attributes"
+				if d[0] != "" {
+					what = fmt.Sprintf("another value of attribute %q", d[0])
+					if len(d) > 1 {
+						what = fmt.Sprintf("other values of attributes %q", d)
+					}
+				}
+				return nil, mismatch(pin, o, what, "")
+			}
+			if o.AttributesFlat != p.AttributesFlat {
+				return nil, mismatch(pin, o, "other legacy attributes (attributes_flat)", "")
+			}
+		}
+		switch {
+		case o.SensitiveAttributes != p.SensitiveAttributes:
+			return nil, mismatch(pin, o, "other sensitive_attributes", "")
+		case o.IdentitySchemaVersion < p.IdentitySchemaVersion:
+			return nil, mismatch(pin, o, fmt.Sprintf("a lower identity_schema_version (%d)", o.IdentitySchemaVersion), fmt.Sprintf(" (%d), and no upgrade lowers it", p.IdentitySchemaVersion))
+		case !slices.Equal(o.Dependencies, p.Dependencies):
+			return nil, mismatch(pin, o, fmt.Sprintf("other dependencies (%q)", o.Dependencies), fmt.Sprintf(" (%q)", p.Dependencies))
+		case o.CreateBeforeDestroy != p.CreateBeforeDestroy:
+			return nil, mismatch(pin, o, fmt.Sprintf("another create_before_destroy (%t)", o.CreateBeforeDestroy), fmt.Sprintf(" (%t)", p.CreateBeforeDestroy))
+		}
+	}
+	var warnings []string
+	if len(upgraded) > 0 {
+		warnings = append(warnings, fmt.Sprintf("the attributes of %s were upgraded by the provider to a new schema version when the plan was made, so planguard did not compare them with %s: review the plan's refresh of them",
+			strings.Join(upgraded, ", "), pin.name))
+	}
+	if len(reassigned) > 0 {
+		warnings = append(warnings, fmt.Sprintf("the configuration gives %s another provider configuration than %s: the apply writes the new one into the state",
+			strings.Join(reassigned, ", "), pin.name))
+	}
+	return warnings, nil
+}
+
+// mismatch is the StateMismatch of an object o of the plan's state before
+// its refresh that has what ("another value of …") than the pinned
+// state's, which detail may show.
+func mismatch(pin *pinnedState, o planfile.StateObject, what, detail string) error {
+	return hint.With(&policy.StateMismatch{Problems: []string{fmt.Sprintf(
+		"the plan's state before its refresh (tfstate-prev) gives %s %s than %s%s: the apply would write that into the state, so the plan was made from an edited copy of the state or the plan file was edited",
+		o.Key(), what, pin.name, detail)}}, stateFix)
 }
 
 // objectList lists the managed objects of s, each as "address [deposed

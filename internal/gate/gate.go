@@ -145,6 +145,12 @@ type Report struct {
 	// Terraform may configure them only during the apply. Reported, not
 	// judged.
 	ApplyTimeProviders []plan.ApplyTimeProvider `json:"apply_time_providers,omitempty"`
+	// RefreshDrift are the managed objects whose attributes the plan's
+	// refresh changed (a saved plan's tfstate-prev to its tfstate), with
+	// the names of the changed top-level attributes: what the apply writes
+	// into the state besides the plan's changes. Informational: a change
+	// outside Terraform and an edit of the plan file's tfstate look alike.
+	RefreshDrift []RefreshDrift `json:"refresh_drift,omitempty"`
 	// Invocations are the actions the plan invokes (see actions.go).
 	Invocations []Invocation `json:"action_invocations"`
 	Changes     []Change     `json:"changes"`
@@ -334,6 +340,7 @@ func Decide(in Input) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.RefreshDrift = refreshDrift(in.States)
 	for i, pc := range lost {
 		ch := refreshChange(in.Policy, prior, pc, why[i])
 		judge(in, &ch, pc, byTarget[pc.Address], r.Approvals, used)

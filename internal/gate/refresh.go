@@ -46,8 +46,11 @@ type States struct {
 var ErrForgedState = errors.New("the saved plan's prior state (tfstate) holds an object that its state before the refresh (tfstate-prev) lacks and that no import of the plan brings in: a refresh never adds objects, so the plan file was edited after Terraform wrote it")
 
 // ErrForgedRefresh is the error for a saved plan whose refreshed state
-// (tfstate) gives an object another status (tainted), schema version or
-// private data than its state before the refresh (tfstate-prev). The apply
+// (tfstate) gives an object another status (tainted), schema version,
+// private data or provider than its state before the refresh
+// (tfstate-prev). A refresh never changes an object's provider: Terraform
+// and OpenTofu write it into tfstate-prev already (the configuration's, or
+// the state's for a resource the configuration lacks). The apply
 // writes tfstate's objects into the state as they are; Terraform's refresh
 // keeps the status and schema version (tfstate-prev is already upgraded to
 // the provider's schema) and the private data of an object whose provider
@@ -124,6 +127,41 @@ func refreshLost(in Input) ([]plan.Change, []string, error) {
 	return lost, why, nil
 }
 
+// RefreshDrift is a managed object whose attributes the plan's refresh
+// changed.
+type RefreshDrift struct {
+	Address string `json:"address"`
+	Deposed string `json:"deposed,omitempty"`
+	// Attributes are the sorted names of the top-level attributes whose
+	// values differ ("" when the attributes could not be told apart).
+	Attributes []string `json:"attributes"`
+}
+
+// refreshDrift lists the managed objects of s.Prev whose attributes differ
+// in s.Prior (nil for plan JSON, whose resource_drift shows the same).
+func refreshDrift(s *States) []RefreshDrift {
+	if s == nil || s.Prev == nil || s.Prior == nil {
+		return nil
+	}
+	after := map[string]string{}
+	for _, o := range s.Prior.Objects {
+		if o.Managed {
+			after[o.Key()] = o.Attributes
+		}
+	}
+	var out []RefreshDrift
+	for _, o := range s.Prev.Objects {
+		a, ok := after[o.Key()]
+		if !o.Managed || !ok {
+			continue
+		}
+		if d := planfile.AttributeDiff(o.Attributes, a); d != nil {
+			out = append(out, RefreshDrift{Address: o.Address, Deposed: o.Deposed, Attributes: d})
+		}
+	}
+	return out
+}
+
 // sameRefreshed returns an ErrForgedRefresh error, naming the object and
 // the field, when the refreshed object a differs from its object before
 // the refresh o in what a refresh keeps.
@@ -137,6 +175,9 @@ func sameRefreshed(o, a planfile.StateObject) error {
 	}
 	if a.Private != o.Private {
 		diffs = append(diffs, fmt.Sprintf("private data of %d bytes in tfstate-prev, another of %d bytes in tfstate", len(o.Private), len(a.Private)))
+	}
+	if a.Provider != o.Provider {
+		diffs = append(diffs, fmt.Sprintf("provider %q in tfstate-prev, %q in tfstate", o.Provider, a.Provider))
 	}
 	if len(diffs) == 0 {
 		return nil

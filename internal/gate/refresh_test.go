@@ -2,6 +2,7 @@ package gate
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -117,7 +118,7 @@ func TestRefreshLostFromDrift(t *testing.T) {
 }
 
 // TestRefreshForged: an object in both of a saved plan's states whose
-// status, schema version or private data differ (an edited tfstate that
+// status, schema version, private data or provider differ (an edited tfstate that
 // taints an object or forges its provider's private data, found by an
 // attacker's review: the apply writes them into the state) is a forged
 // plan, named by address and field; dependencies and
@@ -127,7 +128,7 @@ func TestRefreshForged(t *testing.T) {
 	f := setup(t)
 	pol := mustPolicy(t, idsPolicySrc)
 	base := obj("terraform_data.scratch", "/srv/scratch")
-	base.SchemaVersion, base.Private = 1, `{"k":1}`
+	base.SchemaVersion, base.Private, base.Provider = 1, `{"k":1}`, `provider["terraform.io/builtin/terraform"]`
 	for _, tc := range []struct {
 		name string
 		edit func(o *planfile.StateObject)
@@ -140,6 +141,9 @@ func TestRefreshForged(t *testing.T) {
 		{"tainted", func(o *planfile.StateObject) { o.Status = "tainted" }, `status "ready" in tfstate-prev, "tainted" in tfstate`},
 		{"schema version", func(o *planfile.StateObject) { o.SchemaVersion = 0 }, "schema_version 1 in tfstate-prev, 0 in tfstate"},
 		{"private", func(o *planfile.StateObject) { o.Private = `{"k":2}` }, "private data of 7 bytes in tfstate-prev"},
+		{"provider", func(o *planfile.StateObject) { o.Provider = `provider["terraform.io/builtin/terraform"].other` },
+			`provider "provider[\"terraform.io/builtin/terraform\"]" in tfstate-prev, "provider[\"terraform.io/builtin/terraform\"].other" in tfstate`},
+		{"attributes (the refresh's to change)", func(o *planfile.StateObject) { o.Attributes = `{"id":"/srv/scratch","x":1}` }, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			after := base
@@ -155,5 +159,29 @@ func TestRefreshForged(t *testing.T) {
 				t.Fatalf("want ErrForgedRefresh naming %q, got %v", tc.want, err)
 			}
 		})
+	}
+}
+
+// TestRefreshDriftReported: the report lists the objects whose attributes
+// the refresh changed, with the changed attribute names; none for plan
+// JSON or an unchanged refresh.
+func TestRefreshDriftReported(t *testing.T) {
+	f := setup(t)
+	pol := mustPolicy(t, idsPolicySrc)
+	before := obj("terraform_data.scratch", "/srv/scratch")
+	before.Attributes = `{"id":"/srv/scratch","input":"a","keep":true}`
+	after := before
+	after.Attributes = `{"id":"/srv/scratch","input":"b","keep":true,"new":1}`
+	r, err := Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, States: states([]planfile.StateObject{before}, []planfile.StateObject{after})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RefreshDrift{{Address: "terraform_data.scratch", Attributes: []string{"input", "new"}}}
+	if !reflect.DeepEqual(r.RefreshDrift, want) || r.Decision != Allow {
+		t.Errorf("got %+v %s", r.RefreshDrift, r.Decision)
+	}
+	r, err = Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, States: states([]planfile.StateObject{before}, []planfile.StateObject{before})})
+	if err != nil || r.RefreshDrift != nil {
+		t.Errorf("unchanged: %v %+v", err, r.RefreshDrift)
 	}
 }

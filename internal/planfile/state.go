@@ -53,6 +53,21 @@ type StateObject struct {
 	Dependencies []string
 	// CreateBeforeDestroy is the object's recorded create_before_destroy.
 	CreateBeforeDestroy bool
+	// Provider is the provider configuration of the object's resource, as
+	// the state writes it, e.g. provider["registry.terraform.io/hashicorp/aws"].west.
+	Provider string
+	// Attributes are the object's attributes in canonical JSON (see
+	// CanonicalJSON), "" when the state has none (absent or null).
+	Attributes string
+	// AttributesFlat are the object's legacy flat attributes in canonical
+	// JSON, "" when absent, null or empty.
+	AttributesFlat string
+	// SensitiveAttributes are the object's sensitive_attributes paths in
+	// canonical JSON, "" when absent, null or empty.
+	SensitiveAttributes string
+	// IdentitySchemaVersion is the version of the provider's identity
+	// schema the identity was written with.
+	IdentitySchemaVersion uint64
 }
 
 // Key is the object's address and deposed key: what names it in a state.
@@ -120,7 +135,7 @@ func ParseState(b []byte) (*State, error) {
 // resource reads resources[i] into s.
 func (r *stateReader) resource(s *State, i int) error {
 	what := fmt.Sprintf("resources[%d]", i)
-	var module, mode, typ, name string
+	var module, mode, typ, name, provider string
 	var instances []StateObject
 	_, err := r.object(what, resourceKeys, func(key string) error {
 		var err error
@@ -133,6 +148,8 @@ func (r *stateReader) resource(s *State, i int) error {
 			typ, err = r.str(what + ".type")
 		case "name":
 			name, err = r.str(what + ".name")
+		case "provider":
+			provider, err = r.str(what + ".provider")
 		case "instances":
 			err = r.array(what+".instances", func(j int) error {
 				o, err := r.instance(fmt.Sprintf("%s.instances[%d]", what, j))
@@ -166,7 +183,7 @@ func (r *stateReader) resource(s *State, i int) error {
 		base = module + "." + base
 	}
 	for _, o := range instances {
-		o.Managed, o.Type = managed, typ
+		o.Managed, o.Type, o.Provider = managed, typ, provider
 		o.Address = base + o.Address // the instance key, if any
 		s.Objects = append(s.Objects, o)
 	}
@@ -221,9 +238,21 @@ func (r *stateReader) instance(what string) (StateObject, error) {
 			}
 		case "attributes":
 			haveAttrs = true
-			attrID, err = r.idOf(what + ".attributes")
+			o.Attributes, attrID, err = r.attributes(what + ".attributes")
 		case "attributes_flat":
-			flatID, err = r.idOf(what + ".attributes_flat")
+			o.AttributesFlat, flatID, err = r.attributes(what + ".attributes_flat")
+			if o.AttributesFlat == "{}" {
+				o.AttributesFlat = ""
+			}
+		case "sensitive_attributes":
+			var raw json.RawMessage
+			if raw, err = r.raw(); err == nil {
+				if o.SensitiveAttributes, err = CanonicalJSON(raw); err == nil && o.SensitiveAttributes == "[]" {
+					o.SensitiveAttributes = ""
+				}
+			}
+		case "identity_schema_version":
+			o.IdentitySchemaVersion, err = r.uint(what + ".identity_schema_version")
 		default:
 			err = r.skip()
 		}
@@ -236,25 +265,38 @@ func (r *stateReader) instance(what string) (StateObject, error) {
 	return o, err
 }
 
-// idOf reads an attributes object and returns its "id" when that is a
-// string. An attribute whose name is "id" in another case is an error:
-// attribute names are lower case, and encoding/json would read it as "id".
-func (r *stateReader) idOf(what string) (string, error) {
-	id := ""
-	_, err := r.object(what, []string{"id"}, func(key string) error {
-		if key != "id" {
-			return r.skip()
+// attributes reads an attributes object (or null): its canonical JSON
+// ("" for null) and its "id" when that is a string. An attribute whose name
+// is "id" in another case is an error: attribute names are lower case, and
+// encoding/json would read it as "id".
+func (r *stateReader) attributes(what string) (canon, id string, err error) {
+	raw, err := r.raw()
+	if err != nil {
+		return "", "", err
+	}
+	v, err := decodeNumbers(raw)
+	if err != nil {
+		return "", "", err
+	}
+	if v == nil {
+		return "", "", nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "", "", fmt.Errorf("%s is not an object", what)
+	}
+	for k, val := range m {
+		if k == "id" {
+			id, _ = val.(string)
+		} else if strings.EqualFold(k, "id") {
+			return "", "", fmt.Errorf("%s has the key %q, which Terraform reads as %q: refused, write the state with Terraform", what, k, "id")
 		}
-		tok, err := r.value()
-		if err != nil {
-			return err
-		}
-		if s, ok := tok.(string); ok {
-			id = s
-		}
-		return nil
-	})
-	return id, err
+	}
+	b, err := json.Marshal(canonicalValue(v))
+	if err != nil {
+		return "", "", err
+	}
+	return string(b), id, nil
 }
 
 // stateReader reads a state with a json.Decoder, token by token, so that

@@ -18,10 +18,10 @@ func TestParseState(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &State{Lineage: "L", Serial: 7, Objects: []StateObject{
-		{Managed: true, Address: "aws_db_instance.db", Type: "aws_db_instance", ID: "db-1"},
-		{Managed: true, Address: `module.a["x"].t.n[0]`, Type: "t", ID: "i0"},
-		{Managed: true, Address: `module.a["x"].t.n["k"]`, Type: "t", Deposed: "0a1b2c3d", Identity: `{"b":"2","a":"1"}`},
-		{Address: "data.d.x", Type: "d"},
+		{Managed: true, Address: "aws_db_instance.db", Type: "aws_db_instance", ID: "db-1", Attributes: `{"id":"db-1"}`},
+		{Managed: true, Address: `module.a["x"].t.n[0]`, Type: "t", ID: "i0", Attributes: `{"id":"i0"}`},
+		{Managed: true, Address: `module.a["x"].t.n["k"]`, Type: "t", Deposed: "0a1b2c3d", Identity: `{"b":"2","a":"1"}`, Attributes: `{"id":7}`},
+		{Address: "data.d.x", Type: "d", Attributes: `{}`},
 	}}
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("got %+v\nwant %+v", s, want)
@@ -80,6 +80,13 @@ func TestParseStateStrict(t *testing.T) {
 		inst(`{"attributes":{"id":"x"},"private":"not base64!"}`),
 		inst(`{"attributes":{"id":"x"},"schema_version":"1"}`),
 		inst(`{"attributes":{"id":"x"},"identity":{"a":"1","a":"2"}}`),
+		inst(`{"attributes":["id"]}`),
+		inst(`{"attributes":"x"}`),
+		inst(`{"attributes_flat":{"ID":"x"}}`),
+		inst(`{"attributes":{"id":"x"},"sensitive_attributes":[[{"type":"get_attr","value":"a"}],[{"type":"get_attr","value":"a","type":"x"}]]}`),
+		inst(`{"attributes":{"id":"x"},"identity_schema_version":-1}`),
+		`{"version":4,"resources":[{"mode":"managed","type":"t","name":"n","provider":7,"instances":[]}]}`,
+		`{"version":4,"resources":[{"mode":"managed","type":"t","name":"n","provider":"a","Provider":"b","instances":[]}]}`,
 		`{"version":4,"Resources":[{"mode":"managed","type":"t","name":"n","instances":[{"attributes":{"id":"x"}}]}]}`,
 		`{"version":4,"resources":[],"resources":[{"mode":"managed","type":"t","name":"n","instances":[{"attributes":{"id":"x"}}]}]}`,
 		`{"version":4,"resources":[{"mode":"managed","type":"t","Type":"u","name":"n","instances":[]}]}`,
@@ -99,11 +106,68 @@ func TestParseStateStrict(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []StateObject{
-		{Managed: true, Address: "t.n[1]", Type: "t", ID: "x", Status: "tainted", SchemaVersion: 3, Private: `{"a":1}`, Dependencies: []string{"a.b"}, CreateBeforeDestroy: true},
-		{Managed: true, Address: "t.n[2]", Type: "t", ID: "flat"},
+		{Managed: true, Address: "t.n[1]", Type: "t", ID: "x", Status: "tainted", SchemaVersion: 3, Private: `{"a":1}`, Dependencies: []string{"a.b"}, CreateBeforeDestroy: true,
+			Attributes: `{"id":"x","tags":{"Name":"a","name":"b"}}`},
+		{Managed: true, Address: "t.n[2]", Type: "t", ID: "flat", AttributesFlat: `{"id":"flat"}`},
 	}
 	if !reflect.DeepEqual(s.Objects, want) {
 		t.Errorf("got %+v\nwant %+v", s.Objects, want)
+	}
+}
+
+// TestParseStateValues: the values the gate compares with a pinned state
+// are read in a canonical form: the same value written another way (key
+// order, white space, a number's spelling, an absent attribute or a null
+// one) reads the same; another value reads differently.
+func TestParseStateValues(t *testing.T) {
+	one := func(res, inst string) StateObject {
+		t.Helper()
+		s, err := ParseState([]byte(`{"version":4,"resources":[{"mode":"managed","type":"t","name":"n"` + res + `,"instances":[` + inst + `]}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Objects[0]
+	}
+	base := one(`,"provider":"provider[\"example.com/a/t\"]"`, `{"identity_schema_version":2,"attributes":{"id":"x","n":1.5,"tags":{"a":"1","b":null},"flag":false,"opt":null,"list":[1,null]},"sensitive_attributes":[[{"type":"get_attr","value":"n"}]]}`)
+	want := StateObject{Managed: true, Address: "t.n", Type: "t", ID: "x", Provider: `provider["example.com/a/t"]`, IdentitySchemaVersion: 2,
+		Attributes: `{"flag":false,"id":"x","list":[1,null],"n":15e-1,"tags":{"a":"1"}}`, SensitiveAttributes: `[[{"type":"get_attr","value":"n"}]]`}
+	if !reflect.DeepEqual(base, want) {
+		t.Fatalf("got %+v\nwant %+v", base, want)
+	}
+	same := one(`,"provider":"provider[\"example.com/a/t\"]"`, `{"identity_schema_version":2,"attributes":{ "list":[1e0,null], "tags":{"a":"1"},"n":15E-1,"id":"x","flag":false},
+		"sensitive_attributes":[ [ {"value":"n","type":"get_attr"} ] ]}`)
+	if !reflect.DeepEqual(same, base) {
+		t.Errorf("the same values read differently:\n%+v\n%+v", same, base)
+	}
+	for _, c := range []struct{ res, inst, field string }{
+		{`,"provider":"provider[\"example.com/a/t\"].evil"`, `{"identity_schema_version":2,"attributes":{"id":"x","n":1.5,"tags":{"a":"1"},"flag":false,"list":[1,null]},"sensitive_attributes":[[{"type":"get_attr","value":"n"}]]}`, "Provider"},
+		{`,"provider":"provider[\"example.com/a/t\"]"`, `{"identity_schema_version":2,"attributes":{"id":"x","n":1.5,"tags":{"a":"1"},"flag":true,"list":[1,null]},"sensitive_attributes":[[{"type":"get_attr","value":"n"}]]}`, "Attributes"},
+		{`,"provider":"provider[\"example.com/a/t\"]"`, `{"identity_schema_version":2,"attributes":{"id":"x","n":1.5,"tags":{"a":"1"},"flag":false,"list":[1]},"sensitive_attributes":[[{"type":"get_attr","value":"n"}]]}`, "Attributes"},
+		{`,"provider":"provider[\"example.com/a/t\"]"`, `{"identity_schema_version":2,"attributes":{"id":"x","n":1.5,"tags":{"a":"1"},"flag":false,"list":[1,null]},"sensitive_attributes":[]}`, "SensitiveAttributes"},
+		{`,"provider":"provider[\"example.com/a/t\"]"`, `{"identity_schema_version":3,"attributes":{"id":"x","n":1.5,"tags":{"a":"1"},"flag":false,"list":[1,null]},"sensitive_attributes":[[{"type":"get_attr","value":"n"}]]}`, "IdentitySchemaVersion"},
+	} {
+		o := one(c.res, c.inst)
+		if reflect.DeepEqual(o, base) || reflect.ValueOf(o).FieldByName(c.field).Interface() == reflect.ValueOf(base).FieldByName(c.field).Interface() {
+			t.Errorf("%s: an edited %s reads the same: %+v", c.inst, c.field, o)
+		}
+	}
+	if d := AttributeDiff(base.Attributes, one("", `{"attributes":{"id":"x","n":1.5,"tags":{"a":"2"},"flag":false,"list":[1,null],"new":"v"}}`).Attributes); !reflect.DeepEqual(d, []string{"new", "tags"}) {
+		t.Errorf("AttributeDiff: %q", d)
+	}
+	if d := AttributeDiff(base.Attributes, ""); len(d) != 5 {
+		t.Errorf("AttributeDiff with none: %q", d)
+	}
+	if d := AttributeDiff(base.Attributes, base.Attributes); d != nil {
+		t.Errorf("AttributeDiff of equal: %q", d)
+	}
+}
+
+func TestCanonicalNumber(t *testing.T) {
+	for in, want := range map[string]string{"0": "0", "-0": "0", "0.000": "0", "1": "1", "1.0": "1", "10": "1e1", "100e-2": "1", "1.50": "15e-1",
+		"15E-1": "15e-1", "-2.5e+3": "-25e2", "0.001": "1e-3", "1e99999999999999999999": "1e99999999999999999999", "123456789012345678901234567890": "12345678901234567890123456789e1"} {
+		if got := canonicalNumber(in); got != want {
+			t.Errorf("canonicalNumber(%s) = %s, want %s", in, got, want)
+		}
 	}
 }
 

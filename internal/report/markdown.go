@@ -44,6 +44,13 @@ func (m markdownRenderer) header(bw io.Writer, r *gate.Report) {
 	for _, w := range r.Warnings {
 		fmt.Fprintf(bw, "> :warning: %s\n\n", mdEscape(w))
 	}
+	if len(r.RefreshDrift) > 0 {
+		fmt.Fprint(bw, "Refreshed (changed outside Terraform, written into the state by the apply):\n\n")
+		for _, d := range r.RefreshDrift {
+			fmt.Fprintf(bw, "- `%s`: %s\n", codeEscape(driftObject(d)), mdEscape(driftAttributes(d)))
+		}
+		fmt.Fprint(bw, "\n")
+	}
 }
 
 func (m markdownRenderer) changes(bw io.Writer, r *gate.Report) {

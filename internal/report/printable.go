@@ -75,6 +75,10 @@ func forHumans(r *gate.Report) *gate.Report {
 	h.Authors = printableAll(r.Authors)
 	h.PolicySHA256 = printable(r.PolicySHA256)
 	h.Warnings = printableAll(r.Warnings)
+	h.RefreshDrift = make([]gate.RefreshDrift, len(r.RefreshDrift))
+	for i, d := range r.RefreshDrift {
+		h.RefreshDrift[i] = gate.RefreshDrift{Address: printable(d.Address), Deposed: printable(d.Deposed), Attributes: printableAll(d.Attributes)}
+	}
 	h.Plan.TerraformVersion = printable(r.Plan.TerraformVersion)
 	h.Plan.FormatVersion = printable(r.Plan.FormatVersion)
 	h.Changes = make([]gate.Change, len(r.Changes))

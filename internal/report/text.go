@@ -63,6 +63,25 @@ func (t textRenderer) header(bw io.Writer, r *gate.Report) {
 	for _, w := range r.Warnings {
 		fmt.Fprintf(bw, "warning: %s\n", w)
 	}
+	for _, d := range r.RefreshDrift {
+		fmt.Fprintf(bw, "refreshed: %s: %s\n", driftObject(d), driftAttributes(d))
+	}
+}
+
+// driftObject names a refreshed object: its address and deposed key.
+func driftObject(d gate.RefreshDrift) string {
+	if d.Deposed == "" {
+		return d.Address
+	}
+	return d.Address + " deposed " + d.Deposed
+}
+
+// driftAttributes says which attributes of a refreshed object changed.
+func driftAttributes(d gate.RefreshDrift) string {
+	if len(d.Attributes) == 1 && d.Attributes[0] == "" {
+		return "the refresh changed its attributes"
+	}
+	return "the refresh changed " + strings.Join(d.Attributes, ", ")
 }
 
 func (t textRenderer) changes(bw io.Writer, r *gate.Report) {

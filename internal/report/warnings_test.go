@@ -55,3 +55,36 @@ func TestWarningsInEveryFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestRefreshDrift: the objects the plan's refresh changed are listed in
+// the JSON report, the text and the markdown, with control characters of
+// their names escaped for people.
+func TestRefreshDrift(t *testing.T) {
+	r := &gate.Report{Version: 1, Decision: gate.Allow, Scope: "prod", Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
+		Plan: gate.PlanInfo{SHA256: strings.Repeat("ab", 32)}, Changes: []gate.Change{}, Approvals: []gate.Approval{},
+		RefreshDrift: []gate.RefreshDrift{{Address: "aws_db_instance.db", Attributes: []string{"deletion_protection", "tags"}},
+			{Address: "t.x\x1b[2J", Deposed: "0a1b", Attributes: []string{""}}}}
+	want := map[string][]string{
+		"text":     {"refreshed: aws_db_instance.db: the refresh changed deletion_protection, tags", `refreshed: t.x\x1b[2J deposed 0a1b: the refresh changed its attributes`},
+		"markdown": {"- `aws_db_instance.db`: the refresh changed deletion\\_protection, tags", "deposed 0a1b`"},
+		"json":     {`"refresh_drift": [`, `"address": "aws_db_instance.db"`, `"deposed": "0a1b"`, `"deletion_protection",`},
+	}
+	for f, ws := range want {
+		rd, err := New(f, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := rd.Render(&b, r); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, w := range ws {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s lacks %q:\n%s", f, w, b.String())
+			}
+		}
+		if f != "json" && strings.Contains(b.String(), "\x1b") {
+			t.Errorf("%s shows a control character:\n%s", f, b.String())
+		}
+	}
+}

@@ -177,9 +177,13 @@ provider "planguardtest" {
 		// drops it from the configuration.
 		r := newR16dLab(t, tf)
 		pol := filepath.Join(r.root, "policy", "ids.hcl")
-		writeFile(t, pol, r.head+fmt.Sprintf("protect \"database\" {\n  addresses = [\"planguardtest_object.db\"]\n  ids = [%q]\n}\nlock_file = \"trusted.lock.hcl\"\n", r.prodObj))
+		// The ids rule is what is tested: the policy pins the very state
+		// the change brings (planguard apply needs a state block), so only
+		// the rule stands between the plans and the object.
+		adopted := filepath.Join(r.root, "state", "adopted.tfstate")
+		writeFile(t, pol, r.head+fmt.Sprintf("protect \"database\" {\n  addresses = [\"planguardtest_object.db\"]\n  ids = [%q]\n}\nlock_file = \"trusted.lock.hcl\"\n", r.prodObj)+localStatePinAt(adopted))
 		alias := filepath.Dir(r.prodObj) + "//" + filepath.Base(r.prodObj)
-		fresh := localBackend(filepath.Join(r.root, "state", "adopted.tfstate"))
+		fresh := localBackend(adopted)
 		a := r.dir("alias", fresh+fmt.Sprintf(`import {
   to = planguardtest_object.legacy
   id = %q

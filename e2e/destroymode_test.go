@@ -70,7 +70,10 @@ func destroyModeMove(t *testing.T, tf string) {
 	// targeting covers the move).
 	w.write("main.tf", "moved {\n  from = terraform_data.prod_db\n  to   = terraform_data.junk\n}\n"+strings.Replace(movesBase, "\"prod_db\"", "\"junk\"", 1))
 	w.must(0, tf, "plan", "-input=false", "-no-color", "-out=tfplan", "-destroy", "-target=terraform_data.junk", "-target=terraform_data.prod_db")
-	code, out := w.run(filepath.Join(binDir, "planguard"), "check", pol, "tfplan")
+	// The gate's judgement, under the policy without its state block: the
+	// pin refuses this plan before (exit 2; its state before the refresh has
+	// the move applied); planguard apply runs under the pin.
+	code, out := w.run(filepath.Join(binDir, "planguard"), "check", unpinnedPolicy(t, pol), "tfplan")
 	if code != 1 {
 		t.Errorf("check of a destroy plan that destroys the moved database: exit %d, want 1\n%s", code, out)
 	}
@@ -92,7 +95,11 @@ func destroyModeMove(t *testing.T, tf string) {
 	}
 	js := w.must(0, tf, "show", "-json", "tfplan")
 	w.write("plan.json", js)
-	code, out = w.run(filepath.Join(binDir, "planguard"), "check", pol, "plan.json")
+	// Plan JSON records no backend: it is checked under the policy without
+	// its state block (which refuses JSON).
+	jsonPol := filepath.Join(filepath.Dir(strings.TrimPrefix(pol, "--policy=")), "json.hcl")
+	writeFile(t, jsonPol, strings.TrimSuffix(movesPolicy, localStatePin))
+	code, out = w.run(filepath.Join(binDir, "planguard"), "check", "--policy="+jsonPol, "plan.json")
 	if code != 1 || !strings.Contains(out, "destroy_mode") {
 		t.Errorf("check of the same destroy plan as JSON: exit %d, want 1 under destroy_mode\n%s", code, out)
 	}

@@ -18,6 +18,41 @@ import (
 
 var binDir string // holds terraform-provider-planguard and planguard, built once
 
+// localStatePin is a policy's state block for a configuration without a
+// backend block: the local backend's terraform.tfstate in the directory
+// planguard runs in. planguard apply refuses a policy without a state block.
+const localStatePin = "\nstate {\n  backend = \"local\"\n}\n"
+
+// withoutStatePin is a policy with its state block (localStatePin, or the
+// one examples/pocketos/planguard.hcl has) taken out: for plan JSON, which
+// records no backend and is refused under a state block.
+func withoutStatePin(policy string) string {
+	return strings.Replace(policy, "state {\n  backend = \"local\"\n}\n", "", 1)
+}
+
+// unpinnedPolicy writes, beside the policy that the flag --policy=FILE
+// names, a copy without its state block (withoutStatePin) and returns the
+// flag for it: for checks of the gate's own judgement of a plan that a state
+// pin refuses before any judgement (a destroy-mode plan whose moved blocks
+// its refresh applied: its state before the refresh is not the pinned
+// state's).
+func unpinnedPolicy(t *testing.T, flag string) string {
+	t.Helper()
+	path := strings.TrimPrefix(flag, "--policy=")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(filepath.Dir(path), "unpinned.hcl")
+	writeFile(t, out, withoutStatePin(string(src)))
+	return "--policy=" + out
+}
+
+// localStatePinAt pins a local backend's state file at path.
+func localStatePinAt(path string) string {
+	return fmt.Sprintf("\nstate {\n  backend = \"local\"\n  config  = { path = %q }\n}\n", path)
+}
+
 func TestMain(m *testing.M) {
 	testbin.Run(m, func(_, dir string) { binDir = dir }, testbin.Provider, testbin.Planguard)
 }

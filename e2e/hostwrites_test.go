@@ -111,7 +111,7 @@ protect "db" {
 }
 providers = ["`+local+`"]
 lock_file = "terraform.lock.hcl"
-`+extra)
+`+localStatePin+extra)
 	}
 	pol := "--policy=" + filepath.Join(policyDir, "planguard.hcl")
 

@@ -106,6 +106,17 @@ protect "db-id" {
 }
 `, filepath.Join(root, "prod", "d?")))
 	pol := "--policy=" + filepath.Join(policyDir, "planguard.hcl")
+	// planguard apply needs a state block. The ids rule is what is tested
+	// here, so each apply's policy pins the very state its plan was made
+	// against (the attacker's file too: the rule must hold wherever the
+	// state lives); checks run under the policy without one.
+	pinned := func(name, pin string) string {
+		src, _ := os.ReadFile(filepath.Join(policyDir, "planguard.hcl"))
+		writeFile(t, filepath.Join(policyDir, name), string(src)+pin)
+		return "--policy=" + filepath.Join(policyDir, name)
+	}
+	attackPol := pinned("attack.hcl", "\nstate {\n  backend = \"local\"\n  config  = { path = \"attacker.tfstate\" }\n}\n")
+	adoptPol := pinned("adopt.hcl", localStatePin)
 
 	newDir := func(name string) *world {
 		w := &world{t: t, tf: tf, dir: filepath.Join(root, name), env: env}
@@ -134,7 +145,11 @@ protect "db-id" {
 	out := attack.pg(1, "check", pol, "--format=json", "tfplan")
 	contains(t, out, `"address": "planguardtest_object.old_tmp"`, `"prior_id": "`+prod+`"`, `"rules": [`, `"db-id"`, `"decision": "block"`)
 	code, out := attack.run(filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color")
-	if code == 0 || strings.Contains(out, "Destruction complete") || !exists(prod) {
+	if code != 2 || !strings.Contains(out, "the policy has no state block") || strings.Contains(out, "planguard: running") {
+		t.Fatalf("apply under the policy without a state block: exit %d, want 2\n%s", code, out)
+	}
+	code, out = attack.run(filepath.Join(binDir, "planguard"), "apply", attackPol, "tfplan", "--", "-no-color")
+	if code != 1 || !strings.Contains(out, "BLOCKED") || strings.Contains(out, "Destruction complete") || !exists(prod) {
 		t.Fatalf("apply against the brought state (exit %d) destroyed the production object:\n%s", code, out)
 	}
 
@@ -146,7 +161,7 @@ protect "db-id" {
 	adopt.plan()
 	// A plain import of the protected id is allowed: it changes no object.
 	adopt.pg(0, "check", pol, "tfplan")
-	adopt.pg(0, "apply", pol, "tfplan", "--", "-no-color")
+	adopt.pg(0, "apply", adoptPol, "tfplan", "--", "-no-color")
 	if !adopt.stateHas("planguardtest_object.adopted") {
 		t.Fatal("the import did not happen")
 	}
@@ -155,8 +170,8 @@ protect "db-id" {
 	adopt.plan()
 	out = adopt.pg(1, "check", pol, "tfplan")
 	contains(t, out, "planguardtest_object.adopted", "db-id")
-	code, out = adopt.run(filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color")
-	if code == 0 || strings.Contains(out, "Destruction complete") || !exists(prod) {
+	code, out = adopt.run(filepath.Join(binDir, "planguard"), "apply", adoptPol, "tfplan", "--", "-no-color")
+	if code != 1 || strings.Contains(out, "Destruction complete") || !exists(prod) {
 		t.Fatalf("apply of the adopted object's deletion (exit %d) destroyed it:\n%s", code, out)
 	}
 
@@ -164,7 +179,7 @@ protect "db-id" {
 	adopt.write("main.tf", idsProviders+objBlock("adopted", prod))
 	adopt.plan()
 	adopt.pg(0, "check", pol, "tfplan")
-	out = adopt.pg(0, "apply", pol, "tfplan", "--", "-no-color")
+	out = adopt.pg(0, "apply", adoptPol, "tfplan", "--", "-no-color")
 	contains(t, out, "planguardtest_object.spare: Destruction complete")
 	if exists(scratchObj) || !exists(prod) {
 		t.Fatalf("control: scratch exists %v, prod exists %v", exists(scratchObj), exists(prod))

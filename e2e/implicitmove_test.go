@@ -38,7 +38,7 @@ trust {
 protect "database" {
   addresses = ["terraform_data.prod_db[0]"]
 }
-`
+` + localStatePin
 
 func destroyModeImplicitMove(t *testing.T, tf string) {
 	w, root := newWorld(t, tf, "infra", "")
@@ -66,7 +66,10 @@ func destroyModeImplicitMove(t *testing.T, tf string) {
 	// The attacker's configuration: count removed, no moved block.
 	w.write("main.tf", "resource \"terraform_data\" \"prod_db\" {\n  input = \"postgres\"\n}\n")
 	w.must(0, tf, "plan", "-input=false", "-no-color", "-out=tfplan", "-destroy")
-	code, out := w.run(filepath.Join(binDir, "planguard"), "check", pol, "tfplan")
+	// The gate's judgement, under the policy without its state block: the
+	// pin refuses this plan before (exit 2; its state before the refresh has
+	// the move applied); planguard apply runs under the pin.
+	code, out := w.run(filepath.Join(binDir, "planguard"), "check", unpinnedPolicy(t, pol), "tfplan")
 	if code != 1 {
 		t.Errorf("check of a destroy plan that destroys the implicitly moved database: exit %d, want 1\n%s", code, out)
 	}

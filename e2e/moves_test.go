@@ -30,7 +30,7 @@ protect "data-module" {
   addresses = ["module.data.**"]
   approvals = 2
 }
-`
+` + localStatePin
 
 const movesBase = `
 resource "terraform_data" "prod_db" {

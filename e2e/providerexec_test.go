@@ -62,7 +62,7 @@ protect "db" {
   addresses = ["planguardtest_object.db"]
 }
 program_providers = ["`+testbin.TestObjSource+`"]
-`+extra)
+`+localStatePin+extra)
 	}
 	pol := "--policy=" + filepath.Join(policyDir, "planguard.hcl")
 	newDir := func(name string) *world {

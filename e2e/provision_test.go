@@ -38,8 +38,12 @@ func provisioners(t *testing.T, tf string) {
 	writePolicy := func(extra string) string {
 		p := filepath.Join(root, "planguard.hcl")
 		os.WriteFile(p, append(append([]byte{}, basePolicy...), extra...), 0o600)
+		// Plan JSON records no backend: json.hcl, the policy without its
+		// state block, is for checks of plan JSON.
+		os.WriteFile(filepath.Join(root, "json.hcl"), []byte(withoutStatePin(string(basePolicy))+extra), 0o600)
 		return "--policy=" + p
 	}
+	jsonPol := "--policy=" + filepath.Join(root, "json.hcl")
 	pol := writePolicy("")
 	base, _ := os.ReadFile("../examples/pocketos/infra/main.tf")
 	marker := filepath.Join(root, "pwned")
@@ -197,13 +201,13 @@ resource "terraform_data" "tidy2" {
 	// would be) is blocked.
 	js = w.must(0, tf, "show", "-json", "tfplan")
 	w.write("plan.json", js)
-	w.pg(0, "check", pol, "plan.json")
+	w.pg(0, "check", jsonPol, "plan.json")
 	edited := regexp.MustCompile(`registry\.[a-z.]+/planguard/planguard`).ReplaceAllString(js, "registry.terraform.io/hashicorp/external")
 	if edited == js {
 		t.Fatal("the plan JSON names no planguard provider")
 	}
 	w.write("plan.json", edited)
-	out = w.pg(1, "check", pol, "plan.json")
+	out = w.pg(1, "check", jsonPol, "plan.json")
 	contains(t, out, "registry.terraform.io/hashicorp/external is not in the policy's providers list")
 
 	// Without configuration the gate cannot know what runs: exit 2.
@@ -212,7 +216,7 @@ resource "terraform_data" "tidy2" {
 	delete(plan, "configuration")
 	b, _ := json.Marshal(plan)
 	w.write("plan.json", string(b))
-	out = w.pg(2, "check", pol, "plan.json")
+	out = w.pg(2, "check", jsonPol, "plan.json")
 	contains(t, out, "no configuration")
 
 	if exists(marker) || !stateHas("terraform_data.prod_db") {

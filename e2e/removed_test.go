@@ -47,9 +47,12 @@ func TestRemovedBlockProvisioner(t *testing.T) {
 	pub, _ := os.ReadFile(alice + ".pub")
 	os.WriteFile(filepath.Join(root, "allowed_signers"), []byte("alice@example.com "+string(pub)), 0o600)
 	policy := filepath.Join(root, "planguard.hcl")
-	basePolicy := "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"
+	basePolicy := "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n" + localStatePin
 	os.WriteFile(policy, []byte(basePolicy), 0o600)
 	pol := "--policy=" + policy
+	// Plan JSON records no backend: checked under the policy without its state block.
+	jsonPol := "--policy=" + filepath.Join(root, "json.hcl")
+	os.WriteFile(filepath.Join(root, "json.hcl"), []byte(withoutStatePin(basePolicy)), 0o600)
 	marker := filepath.Join(root, "pwned")
 
 	w.write("main.tf", "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\nresource \"terraform_data\" \"old\" {\n  input = \"old\"\n}\nresource \"terraform_data\" \"old2\" {\n  input = \"old2\"\n}\n")
@@ -62,7 +65,7 @@ func TestRemovedBlockProvisioner(t *testing.T) {
 	w.write("main.tf", "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\nresource \"terraform_data\" \"old\" {\n  input = \"old\"\n}\n")
 	w.plan()
 	w.write("plan.json", w.must(0, tf, "show", "-json", "tfplan"))
-	out := w.pg(1, "check", pol, "plan.json")
+	out := w.pg(1, "check", jsonPol, "plan.json")
 	contains(t, out, "removed-block destroy on terraform_data.old2 (delete)")
 	out = w.pg(0, "check", pol, "tfplan")
 	contains(t, out, "delete  terraform_data.old2")

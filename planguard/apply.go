@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/planguard/terraform-provider-planguard/internal/attest"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
 	"github.com/planguard/terraform-provider-planguard/internal/planfile"
@@ -72,7 +73,9 @@ built from the plan's own configuration snapshot and lock file (checked against 
 policy's lock_file first), initialised with 'terraform init -backend=false -get=false
 -lockfile=readonly' and the job's CLI configuration. No file of the working directory
 (override files, terraform.d, .terraform, the lock file) is used; the state is the
-backend and workspace the plan records. Do not run 'terraform init' first.
+backend and workspace the plan records, which the policy's state block must pin: a
+policy without one is refused (exit 2), and so is an attestation whose check had none
+(state_pinned). Do not run 'terraform init' first.
 Exit status: 0 applied, 1 blocked (nothing applied), 2 error (nothing applied, or the
 apply failed).
 
@@ -168,6 +171,9 @@ TF_CLI_ARGS_apply words outside that list.`,
 		a.policySHA256 = cf.policySHA256
 		p, err := verifyAttestation(a, sum)
 		if err != nil {
+			return exitError, err
+		}
+		if err := attest.RequireStatePinned(p, a.path); err != nil {
 			return exitError, err
 		}
 		if p.Decision != string(gate.Allow) {

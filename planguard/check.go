@@ -69,6 +69,11 @@ func (c *checkFlags) check(ctx context.Context, e *env, planPath string, apply b
 	if err == nil {
 		pol, trust, err = check.LoadPolicy(c.policy, c.policySHA256)
 	}
+	if err == nil && apply {
+		// Before any tool runs: an apply writes the state the plan's
+		// author chose unless the policy pins it.
+		err = check.RequireStatePin(pol, c.policy)
+	}
 	if err != nil {
 		_ = checker.AuditErrorAuthors(authors, err) // the check's error is the one to report
 		return nil, err

@@ -182,6 +182,19 @@ trust {
   allowed_signers = "allowed_signers"
 }
 
+# The state the apply writes. A saved plan records its backend, and whoever writes the change
+# writes the backend block: pointed at a fresh state, a plan shows the gate none of the objects
+# the apply then changes. planguard apply refuses a policy without this block. As written it
+# pins the local backend with no settings (a configuration without a backend block):
+# terraform.tfstate in the directory planguard runs in. Name your real backend instead, e.g.
+#   state {
+#     backend = "s3"
+#     config  = { bucket = "acme-tf", key = "prod/terraform.tfstate", region = "eu-west-1" }
+#   }
+state {
+  backend = "local"
+}
+
 # What needs approval. A resource matched by several rules needs the strictest of them.
 %s`, scope, strings.Join(blocks, "\n"))
 }

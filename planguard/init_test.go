@@ -38,7 +38,24 @@ func TestInitWritesAPolicyCheckAccepts(t *testing.T) {
 	if !strings.Contains(readFile(t, filepath.Join(dir, "allowed_signers")), `alice@example.com namespaces="planguard-approval" ssh-ed25519 `) {
 		t.Errorf("allowed_signers:\n%s", readFile(t, filepath.Join(dir, "allowed_signers")))
 	}
-	// check runs with them: the quickstart plan deletes prod_db, blocked.
+	// A state block: planguard apply refuses a policy without one. It pins
+	// the local backend with no settings, so plan JSON (which records no
+	// backend) is refused under it.
+	if pol.State == nil || pol.State.Backend != "local" || len(pol.State.Config) != 0 || pol.State.Workspace != "default" {
+		t.Fatalf("state: %+v", pol.State)
+	}
+	if code, _, errs := runCLI(t, "", nil, "check", "--policy", polPath, qsPlan); code != exitError || !strings.Contains(errs, "the plan given is JSON") {
+		t.Fatalf("check of plan JSON under init's state block: exit %d %s", code, errs)
+	}
+	// check runs with them (the state block taken out, for the plan JSON):
+	// the quickstart plan deletes prod_db, blocked.
+	src := readFile(t, polPath)
+	unpinned := strings.Replace(src, "state {\n  backend = \"local\"\n}\n", "", 1)
+	if unpinned == src {
+		t.Fatalf("no state block to take out:\n%s", src)
+	}
+	polPath = filepath.Join(dir, "json.hcl")
+	os.WriteFile(polPath, []byte(unpinned), 0o600)
 	now := "2026-11-25T12:00:00Z"
 	code, out, errs = runCLI(t, "", nil, "check", "--policy", polPath, "--now", now, qsPlan)
 	if code != exitBlock || !strings.Contains(out, "BLOCKED: 1 of 1") {
@@ -54,6 +71,7 @@ func TestInitWritesAPolicyCheckAccepts(t *testing.T) {
 		t.Fatalf("verify: %d %s %s", code, vout, errs)
 	}
 	// Never overwritten; refused before anything is written.
+	polPath = filepath.Join(dir, "planguard.hcl")
 	before := readFile(t, polPath)
 	if code, _, errs := runCLI(t, "", nil, "init", "--signer", "alice@example.com="+alice+".pub", dir); code != exitError || !strings.Contains(errs, "exists") {
 		t.Fatalf("init over existing files: %d %s", code, errs)

@@ -15,6 +15,11 @@ import (
 const (
 	qsPolicy = "../examples/quickstart/planguard.hcl"
 	qsPlan   = "../examples/quickstart/plan.json"
+	// localStatePin pins the local backend's default state file,
+	// terraform.tfstate of the directory planguard runs in: what a
+	// configuration without a backend block plans against. planguard
+	// apply refuses a policy without a state block.
+	localStatePin = "\nstate {\n  backend = \"local\"\n}\n"
 )
 
 // runCLI runs planguard in-process and returns exit code, stdout and stderr.

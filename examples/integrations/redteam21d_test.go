@@ -141,7 +141,9 @@ func TestRedteam21dApplyTimeFileRunsAsProviderCode(t *testing.T) {
 	policyDir := filepath.Join(dir, "policy")
 	os.MkdirAll(policyDir, 0o755)
 	writeR21d(t, filepath.Join(policyDir, "terraform.lock.hcl"), string(lock))
-	pol := r21dPolicy(t, policyDir, fmt.Sprintf("providers = [%q, %q]\nlock_file = \"terraform.lock.hcl\"\n", credproc, testobj))
+	// planguard apply needs a state block: the local backend's
+	// terraform.tfstate in the directory it runs in (the apply job's).
+	pol := r21dPolicy(t, policyDir, fmt.Sprintf("providers = [%q, %q]\nlock_file = \"terraform.lock.hcl\"\nstate {\n  backend = \"local\"\n}\n", credproc, testobj))
 
 	cases := []struct{ name, config, checkout string }{
 		{"credential_process in a file the apply wrote", `
@@ -242,7 +244,7 @@ func TestRedteam21dApplyOutputIsWorkflowCommands(t *testing.T) {
 	if code, out := r21dRun(t, dir, env, tf, "plan", "-input=false", "-no-color", "-out=tfplan"); code != 0 {
 		t.Fatalf("plan: %s", out)
 	}
-	pol := r21dPolicy(t, filepath.Join(dir, "policy"), "")
+	pol := r21dPolicy(t, filepath.Join(dir, "policy"), "state {\n  backend = \"local\"\n}\n")
 	// As in a GitHub Actions step (the runner sets GITHUB_ACTIONS=true in
 	// every step): planguard apply itself turns workflow commands off
 	// around terraform's output, for every workflow that runs it, not

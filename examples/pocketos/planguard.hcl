@@ -6,6 +6,21 @@ trust {
   allowed_signers = "allowed_signers"
 }
 
+# The state the apply writes: a saved plan records its backend, and the change's
+# author writes the backend block. Pinned, a plan against any other state (a
+# fresh file, another path, another workspace) is refused, and planguard reads
+# this state itself to compare it with the plan's. This demo uses the local
+# backend with no backend block: terraform.tfstate in the directory planguard
+# runs in (check and apply resolve it the same way). A real setup pins its
+# remote backend, e.g.
+#   state {
+#     backend = "s3"
+#     config  = { bucket = "acme-tf", key = "prod/terraform.tfstate", region = "eu-west-1" }
+#   }
+state {
+  backend = "local"
+}
+
 # By address, and by id once it exists: an ids rule follows the database into
 # any state a change points the backend at. terraform_data's id is a UUID
 # assigned at the first apply; 'planguard protected' on the state shows it:

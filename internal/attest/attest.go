@@ -95,6 +95,12 @@ type Predicate struct {
 	// Certificates names the user certificates that signed the valid
 	// approvals (absent when only plain keys signed).
 	Certificates []Certificate `json:"certificates,omitempty"`
+	// StatePinned says the check judged the saved plan under the policy's
+	// state block (check.Result.StatePinned). Absent means not: the
+	// change's author chose the state, and so does every attestation
+	// written before the field existed (their bytes are unchanged).
+	// planguard apply --attestation refuses such an attestation.
+	StatePinned bool `json:"state_pinned,omitempty"`
 }
 
 // Certificate is a user certificate that signed an approval the check found
@@ -129,7 +135,7 @@ func Sign(signer ssh.Signer, res *check.Result) ([]byte, error) {
 		return nil, errors.New("cannot attest: the plan has no SHA-256")
 	}
 	pred := Predicate{Decision: string(r.Decision), Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, Authors: r.Authors, PolicySHA256: res.PolicySHA256, TerraformVersion: r.Plan.TerraformVersion, Changes: check.Changes(r),
-		Certificates: certificates(r)}
+		Certificates: certificates(r), StatePinned: res.StatePinned}
 	st := Statement{Type: StatementType, PredicateType: PredicateType, Predicate: pred,
 		Subject: []Subject{{Name: "plan", Digest: map[string]string{"sha256": r.Plan.SHA256}}}}
 	payload, err := json.Marshal(st)
@@ -147,6 +153,22 @@ func Sign(signer ssh.Signer, res *check.Result) ([]byte, error) {
 		return nil, err
 	}
 	return append(out, '\n'), nil
+}
+
+// ErrStateNotPinned is the error (wrapped) for applying on an attestation
+// whose check pinned no state.
+var ErrStateNotPinned = errors.New("the attested check pinned no state")
+
+// RequireStatePinned refuses, for an apply, the predicate of a check that
+// was not made under a state block (Predicate.StatePinned false or absent,
+// as in every attestation older than the field): the state the apply
+// writes would be the one the plan's author chose.
+func RequireStatePinned(p *Predicate, path string) error {
+	if p.StatePinned {
+		return nil
+	}
+	return hint.With(fmt.Errorf("attestation %s: %w (no state_pinned in its predicate): the policy it was checked under has no state block, or it was written by a planguard from before state pins were attested, so the state the apply writes is whatever backend the saved plan records, which the plan's author chooses; nothing applied", path, ErrStateNotPinned),
+		"add a state block naming the production state to the policy (docs/guides/policy.md, \"Pinning the state\"), update the pinned policy hash, and check the plan again with 'planguard check --attest'")
 }
 
 // Check says what an attestation must show to be accepted.

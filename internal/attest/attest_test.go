@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -125,5 +126,44 @@ func TestCertificatesInPredicate(t *testing.T) {
 	}
 	if !strings.Contains(string(payload), `"certificates":[{"approval":"planguard_approval.db","principal":"bob@example.com","key_id":"bob-laptop","serial":43,"ca":"SHA256:ca"}]`) {
 		t.Fatalf("predicate JSON: %s", payload)
+	}
+}
+
+// TestStatePinned: a check under a state block is attested with
+// state_pinned true; without one the field is absent (the bytes of the
+// golden, written before the field, are unchanged), and RequireStatePinned
+// refuses that and every older attestation.
+func TestStatePinned(t *testing.T) {
+	dir := t.TempDir()
+	signers := filepath.Join(dir, "gate_signers")
+	os.WriteFile(signers, []byte(`planguard-gate namespaces="planguard-attestation" `+string(ssh.MarshalAuthorizedKey(signer(t).PublicKey()))), 0o600)
+	res := golden()
+	a := Check{Path: "testdata/check.att", Signers: signers, Principal: "planguard-gate", PolicySHA256: res.PolicySHA256, MaxAge: time.Hour, Now: res.Report.Now.Add(time.Minute)}
+	old, err := Verify(a, res.Report.Plan.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := RequireStatePinned(old, a.Path); old.StatePinned || !errors.Is(err, ErrStateNotPinned) {
+		t.Fatalf("an attestation without state_pinned: %v, %v", old.StatePinned, err)
+	}
+	res.StatePinned = true
+	out, err := Sign(signer(t), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Path = filepath.Join(dir, "pinned.att")
+	os.WriteFile(a.Path, out, 0o600)
+	p, err := Verify(a, res.Report.Plan.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := RequireStatePinned(p, a.Path); !p.StatePinned || err != nil {
+		t.Fatalf("a pinned attestation: %v, %v", p.StatePinned, err)
+	}
+	var env Envelope
+	json.Unmarshal(out, &env)
+	payload, _ := base64.StdEncoding.DecodeString(env.Payload)
+	if !strings.Contains(string(payload), `"state_pinned":true`) {
+		t.Fatalf("payload: %s", payload)
 	}
 }

@@ -88,6 +88,11 @@ type Result struct {
 	// Room is, for Request.Apply, where the saved plan was shown and is
 	// to be applied; the caller cleans it up.
 	Room *tfexec.Room
+	// StatePinned says the decision was made under a pinned state: the
+	// policy's state block, judged against the saved plan, or
+	// Request.StatePinnedElsewhere. Without it the change's author chose
+	// the state the plan was judged against (and an apply would write).
+	StatePinned bool
 }
 
 // Checker runs checks. The zero value checks and records nothing.
@@ -208,10 +213,14 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	rep.Warnings = append(rep.Warnings, pinWarnings...)
+	statePinned := req.StatePinnedElsewhere || (pol.State != nil && p.Saved != nil)
+	if p.Saved != nil && !statePinned {
+		rep.Warnings = append(rep.Warnings, StateNotPinnedWarning)
+	}
 	if p.Saved != nil && pol.LockFilePath == "" {
 		rep.Warnings = append(rep.Warnings, notPinnedWarning)
 	}
-	res := &Result{Report: rep, Plan: p, PolicySHA256: pol.Hash}
+	res := &Result{Report: rep, Plan: p, PolicySHA256: pol.Hash, StatePinned: statePinned}
 	if req.Apply {
 		res.Room, keepRoom = pins.room, true
 	}

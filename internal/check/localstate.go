@@ -3,11 +3,9 @@ package check
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -74,14 +72,12 @@ func readPinnedState(ctx context.Context, req Request, saved *planfile.File) (*p
 		if saved.Backend.Workspace != "default" {
 			return nil, hint.With(fmt.Errorf("the plan's workspace is %q: planguard compares a local backend's state only for the default workspace", saved.Backend.Workspace), stateFix)
 		}
-		path := "terraform.tfstate"
-		if raw, ok := pol.State.Config["path"]; ok {
-			if err := json.Unmarshal(raw, &path); err != nil {
-				return nil, fmt.Errorf("policy %s: state.config.path is not a string", pol.Filename)
-			}
-		}
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(req.Plan.Dir, path)
+		// The plan's backend, already found equal to the pin: its path
+		// resolved as planguard apply resolves it (tfexec.LocalStateArgs),
+		// a relative one against the directory planguard runs in.
+		path, err := tfexec.LocalStatePath(saved.Backend, req.Plan.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("policy %s: the pinned local backend: %w", pol.Filename, err)
 		}
 		b, err := safefile.ReadFile(path, planfile.MaxPrevState)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {

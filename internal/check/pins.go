@@ -31,6 +31,10 @@ var ErrPlanJSONUnderStatePin = errors.New("the policy has a state block, which i
 // lock_file.
 const notPinnedWarning = "provider binaries were not pinned: the policy has no lock_file, so which provider builds run for this plan (in the check and in the apply) is chosen by the lock file and provider installation of the change's author; add lock_file = \"FILE\" with a reviewed .terraform.lock.hcl (docs/guides/policy.md, \"Pinning provider binaries\")"
 
+// StateNotPinnedWarning is the report warning for a saved plan checked
+// without a state block: planguard apply refuses such a policy.
+const StateNotPinnedWarning = "the state was not pinned: the policy has no state block, so which state this plan was judged against (and an apply of it writes) is the backend, configuration and workspace the change's author chose; planguard apply refuses this policy: add state { backend = \"...\", config = { ... } } naming the production backend (docs/guides/policy.md, \"Pinning the state\")"
+
 // pinner judges one request's saved plan (plan.Options.BeforeShow) and
 // builds the room its show runs in.
 type pinner struct {

@@ -78,3 +78,30 @@ var (
 	errNoPolicy = errors.New("internal error: a check needs a policy and its trust (check.LoadPolicy)")
 	errNoTime   = errors.New("internal error: a check needs the time to judge approvals at")
 )
+
+// ErrStateNotPinned is the error (wrapped) for applying under a policy
+// without a state block.
+var ErrStateNotPinned = errors.New("the policy has no state block")
+
+// RequireStatePin refuses a policy without a state block for a front door
+// that applies (planguard apply): the saved plan records the backend, its
+// configuration and the workspace the apply writes, and the change's
+// author chose them (the backend block, override files, -backend-config,
+// the workspace). Pointed at a fresh state, a plan shows the gate none of
+// the production objects it then changes. The hint shows the block to add
+// (and lock_file, when the policy lacks it too).
+func RequireStatePin(pol *policy.Policy, path string) error {
+	if pol.State != nil {
+		return nil
+	}
+	h := "add a state block to " + path + " naming the production state the apply may write, e.g.\n" +
+		"    state {\n" +
+		"      backend = \"s3\"\n" +
+		"      config  = { bucket = \"acme-tf\", key = \"prod/terraform.tfstate\", region = \"eu-west-1\" }\n" +
+		"    }\n" +
+		"  (a local backend: backend = \"local\", config = { path = \"/abs/path/terraform.tfstate\" }, or no config for ./terraform.tfstate where planguard runs; docs/guides/policy.md, \"Pinning the state\")"
+	if pol.LockFilePath == "" {
+		h += "; and lock_file = \"FILE\" with a reviewed .terraform.lock.hcl, which pins the provider binaries the apply runs (\"Pinning provider binaries\")"
+	}
+	return hint.With(fmt.Errorf("policy %s: %w, so the state the apply writes is whatever backend, configuration and workspace the saved plan records, which the plan's author chooses (a backend block, an override file, -backend-config): a plan against another state shows the gate none of the objects the apply then changes; nothing applied", path, ErrStateNotPinned), h)
+}

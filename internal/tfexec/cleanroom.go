@@ -174,12 +174,35 @@ func RoomEnv(env []string) []string {
 // terraform.tfstate.d, then WORKSPACE/terraform.tfstate, in another). It
 // returns nil for another backend and for an absolute path.
 func LocalStateArgs(b planfile.Backend, wd string) ([]string, error) {
+	p, err := localStatePath(b)
+	if err != nil || p == "" || filepath.IsAbs(p) {
+		return nil, err
+	}
+	return []string{"-state=" + filepath.Join(wd, p)}, nil
+}
+
+// LocalStatePath is the state file of a local backend b (its path, or
+// workspace_dir/WORKSPACE/terraform.tfstate, Terraform's defaults where
+// unset or empty), a relative one joined to wd ("" = the current
+// directory): the file LocalStateArgs makes the apply write, and the one
+// the gate reads as the pinned state. "" for any other backend.
+func LocalStatePath(b planfile.Backend, wd string) (string, error) {
+	p, err := localStatePath(b)
+	if err != nil || p == "" || filepath.IsAbs(p) {
+		return p, err
+	}
+	return filepath.Join(wd, p), nil
+}
+
+// localStatePath is a local backend's state path as configured (or
+// defaulted), "" for any other backend.
+func localStatePath(b planfile.Backend) (string, error) {
 	if b.StateStore || b.Type != "local" {
-		return nil, nil
+		return "", nil
 	}
 	cfg, err := b.ConfigValues()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	str := func(k, def string) (string, error) {
 		switch v := cfg[k].(type) {
@@ -194,20 +217,12 @@ func LocalStateArgs(b planfile.Backend, wd string) ([]string, error) {
 			return "", fmt.Errorf("the local backend's %s is not a string", k)
 		}
 	}
-	var p string
 	if b.Workspace == "" || b.Workspace == "default" {
-		if p, err = str("path", "terraform.tfstate"); err != nil {
-			return nil, err
-		}
-	} else {
-		d, err := str("workspace_dir", "terraform.tfstate.d")
-		if err != nil {
-			return nil, err
-		}
-		p = filepath.Join(d, b.Workspace, "terraform.tfstate")
+		return str("path", "terraform.tfstate")
 	}
-	if filepath.IsAbs(p) {
-		return nil, nil
+	d, err := str("workspace_dir", "terraform.tfstate.d")
+	if err != nil {
+		return "", err
 	}
-	return []string{"-state=" + filepath.Join(wd, p)}, nil
+	return filepath.Join(d, b.Workspace, "terraform.tfstate"), nil
 }

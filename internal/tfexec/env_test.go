@@ -78,6 +78,27 @@ func TestLocalStateArgs(t *testing.T) {
 			t.Errorf("%+v: %v, %v; want %v", tt.b, got, err, tt.want)
 		}
 	}
+	// LocalStatePath is the file those flags name (the one the gate reads
+	// as the pinned state): an empty path is the default, and "" for wd
+	// leaves a relative path relative (to the current directory).
+	for _, tt := range []struct {
+		b        planfile.Backend
+		wd, want string
+	}{
+		{planfile.Backend{Type: "local", Config: `{"path":null,"workspace_dir":null}`, Workspace: "default"}, "/wd", "/wd/terraform.tfstate"},
+		{planfile.Backend{Type: "local", Config: `{"path":"","workspace_dir":null}`, Workspace: "default"}, "/wd", "/wd/terraform.tfstate"},
+		{planfile.Backend{Type: "local", Config: `{"path":"s/p.tfstate"}`, Workspace: "default"}, "", "s/p.tfstate"},
+		{planfile.Backend{Type: "local", Config: `{"path":"/abs/p.tfstate"}`, Workspace: "default"}, "/wd", "/abs/p.tfstate"},
+		{planfile.Backend{Type: "s3", Config: `{"key":"k"}`, Workspace: "default"}, "/wd", ""},
+	} {
+		got, err := LocalStatePath(tt.b, tt.wd)
+		if err != nil || got != tt.want {
+			t.Errorf("LocalStatePath(%+v, %q) = %q, %v; want %q", tt.b, tt.wd, got, err, tt.want)
+		}
+	}
+	if _, err := LocalStatePath(planfile.Backend{Type: "local", Config: `{"path":1}`, Workspace: "default"}, "/wd"); err == nil {
+		t.Error("a path that is not a string: no error")
+	}
 }
 
 func TestRoomEnv(t *testing.T) {

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/attest"
+	"github.com/planguard/terraform-provider-planguard/internal/check"
+	"github.com/planguard/terraform-provider-planguard/internal/testbin"
+)
+
+// statePinLab makes a saved plan (an update of terraform_data.cache, which
+// no rule protects) in a temporary directory that becomes the current one,
+// with an unpinned and a pinned policy beside it.
+func statePinLab(t *testing.T) (envv map[string]string, unpinned, pinned string) {
+	t.Helper()
+	tf := testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform")
+	dir := t.TempDir()
+	as, _ := os.ReadFile("../examples/quickstart/allowed_signers")
+	os.WriteFile(filepath.Join(dir, "allowed_signers"), as, 0o600)
+	pol, _ := os.ReadFile(qsPolicy)
+	unpinned, pinned = filepath.Join(dir, "unpinned.hcl"), filepath.Join(dir, "pinned.hcl")
+	os.WriteFile(unpinned, pol, 0o600)
+	os.WriteFile(pinned, append(pol, localStatePin...), 0o600)
+	savedPlan(t, tf, dir, `resource "terraform_data" "cache" { input = "a" }`, `resource "terraform_data" "cache" { input = "b" }`)
+	envv = map[string]string{"PLANGUARD_TERRAFORM": tf, "TF_CLI_CONFIG_FILE": filepath.Join(dir, "terraformrc")}
+	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(dir, "terraformrc"))
+	t.Setenv("CHECKPOINT_DISABLE", "1")
+	t.Chdir(dir)
+	return envv, unpinned, pinned
+}
+
+// stateInput is the input of terraform_data.cache in the local state.
+func stateInput(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("terraform.tfstate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case strings.Contains(string(b), `"value": "a"`):
+		return "a"
+	case strings.Contains(string(b), `"value": "b"`):
+		return "b"
+	}
+	t.Fatalf("state holds neither input:\n%s", b)
+	return ""
+}
+
+// TestApplyRefusesPolicyWithoutStatePin: planguard apply under a policy
+// without a state block exits 2 before terraform runs, naming the policy
+// and why, with a state block (and lock_file) in the hint; check still
+// decides, with a warning; the same plan applies under the pinned policy.
+func TestApplyRefusesPolicyWithoutStatePin(t *testing.T) {
+	envv, unpinned, pinned := statePinLab(t)
+
+	code, out, errs := runCLI(t, "", envv, "apply", "--policy", unpinned, "tfplan", "--", "-no-color")
+	if code != exitError {
+		t.Fatalf("apply under a policy without state: exit %d, want 2\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{
+		"policy " + unpinned + ": the policy has no state block",
+		"which the plan's author chooses",
+		"nothing applied",
+		"planguard: hint: add a state block to " + unpinned,
+		"    state {\n      backend = \"s3\"",
+		"lock_file = \"FILE\"",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if strings.Contains(out+errs, "planguard: running") || strings.Contains(out, "Apply complete") || stateInput(t) != "a" {
+		t.Fatalf("terraform ran or applied:\n%s\n%s", out, errs)
+	}
+
+	// check decides without a pin, and warns.
+	code, out, errs = runCLI(t, "", envv, "check", "--policy", unpinned, "--format", "json", "tfplan")
+	if code != exitAllow || !strings.Contains(errs, "planguard: warning: the state was not pinned") {
+		t.Fatalf("check under a policy without state: exit %d\n%s\n%s", code, out, errs)
+	}
+	var rep struct{ Warnings []string }
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range rep.Warnings {
+		found = found || w == check.StateNotPinnedWarning
+	}
+	if !found {
+		t.Fatalf("json report lacks the state warning: %q", rep.Warnings)
+	}
+
+	// Pinned: no state warning, and the apply runs.
+	code, out, errs = runCLI(t, "", envv, "check", "--policy", pinned, "tfplan")
+	if code != exitAllow || strings.Contains(out+errs, "the state was not pinned") {
+		t.Fatalf("check under the pinned policy: exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, "", envv, "apply", "--policy", pinned, "tfplan", "--", "-no-color")
+	if code != exitAllow || !strings.Contains(out, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.") || stateInput(t) != "b" {
+		t.Fatalf("apply under the pinned policy: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// attestedPredicate decodes the predicate of an attestation file without
+// verifying it.
+func attestedPredicate(t *testing.T, path string) (attest.Predicate, string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env attest.Envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		t.Fatal(err)
+	}
+	payload, err := base64.StdEncoding.DecodeString(env.Payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st attest.Statement
+	if err := json.Unmarshal(payload, &st); err != nil {
+		t.Fatal(err)
+	}
+	return st.Predicate, string(payload)
+}
+
+// TestApplyAttestationRequiresStatePin: check --attest records whether the
+// policy pinned the state (state_pinned); apply --attestation refuses, exit
+// 2, an attestation of a check without the pin, and applies one with it.
+func TestApplyAttestationRequiresStatePin(t *testing.T) {
+	envv, unpinned, pinned := statePinLab(t)
+	dir, _ := os.Getwd()
+	key := sshKeygen(t, dir, "gate")
+	pub, _ := os.ReadFile(key + ".pub")
+	signers := filepath.Join(dir, "gate_signers")
+	os.WriteFile(signers, []byte("planguard-gate namespaces=\"planguard-attestation\" "+string(pub)), 0o600)
+	hash := func(pol string) string {
+		_, out, _ := runCLI(t, "", nil, "policy-hash", "--policy", pol)
+		return strings.TrimSpace(out)
+	}
+
+	// Without the pin: the field is absent (as in every older attestation).
+	if code, out, errs := runCLI(t, "", envv, "check", "--policy", unpinned, "--attest", "unpinned.att", "--attest-key", key, "tfplan"); code != exitAllow {
+		t.Fatalf("check --attest: exit %d\n%s\n%s", code, out, errs)
+	}
+	p, payload := attestedPredicate(t, "unpinned.att")
+	if p.StatePinned || strings.Contains(payload, "state_pinned") || p.Decision != "allow" {
+		t.Fatalf("predicate of an unpinned check: %s", payload)
+	}
+	code, out, errs := runCLI(t, "", envv, "apply", "--attestation", "unpinned.att", "--attestation-signers", signers, "--policy-sha256", hash(unpinned), "tfplan", "--", "-no-color")
+	if code != exitError || !strings.Contains(errs, "attestation unpinned.att: the attested check pinned no state") || !strings.Contains(errs, "planguard: hint: add a state block") {
+		t.Fatalf("apply on an unpinned attestation: exit %d, want 2\n%s\n%s", code, out, errs)
+	}
+	if strings.Contains(out+errs, "planguard: running") || stateInput(t) != "a" {
+		t.Fatalf("terraform ran:\n%s\n%s", out, errs)
+	}
+	// verify-attestation still verifies it, and says apply refuses it.
+	code, out, errs = runCLI(t, "", nil, "verify-attestation", "--attestation", "unpinned.att", "--attestation-signers", signers, "--policy-sha256", hash(unpinned), "tfplan")
+	if code != exitAllow || !strings.Contains(errs, "warning: attestation unpinned.att: the attested check pinned no state") || !strings.Contains(errs, "apply --attestation refuses it") {
+		t.Fatalf("verify-attestation of an unpinned attestation: exit %d\n%s\n%s", code, out, errs)
+	}
+
+	// With the pin: state_pinned true, and the apply runs.
+	if code, out, errs := runCLI(t, "", envv, "check", "--policy", pinned, "--attest", "pinned.att", "--attest-key", key, "tfplan"); code != exitAllow {
+		t.Fatalf("check --attest under the pin: exit %d\n%s\n%s", code, out, errs)
+	}
+	if p, payload := attestedPredicate(t, "pinned.att"); !p.StatePinned || !strings.Contains(payload, `"state_pinned":true`) {
+		t.Fatalf("predicate of a pinned check: %s", payload)
+	}
+	// The pinned attestation does not stand in for the unpinned policy's.
+	if code, _, errs := runCLI(t, "", envv, "apply", "--attestation", "pinned.att", "--attestation-signers", signers, "--policy-sha256", hash(unpinned), "tfplan"); code != exitError || !strings.Contains(errs, "not the pinned") {
+		t.Fatalf("apply on another policy's attestation: exit %d\n%s", code, errs)
+	}
+	code, out, errs = runCLI(t, "", envv, "apply", "--attestation", "pinned.att", "--attestation-signers", signers, "--policy-sha256", hash(pinned), "tfplan", "--", "-no-color")
+	if code != exitAllow || !strings.Contains(out, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.") || stateInput(t) != "b" {
+		t.Fatalf("apply on a pinned attestation: exit %d\n%s\n%s", code, out, errs)
+	}
+}

@@ -98,7 +98,7 @@ const maxDepth = 8
 // A line that does not parse is refused.
 func Analyze(command string, opts Options) Result {
 	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}, staticLoop: map[string]bool{},
-		numeric: map[string]bool{}, tainted: map[string]bool{}, redefined: map[string]bool{},
+		numeric: map[string]bool{}, tainted: map[string]bool{}, redefined: map[string]bool{}, intVal: map[string]bool{},
 		freshVars: map[string]bool{}, topAssign: map[*syntax.Assign]bool{}}
 	if opts.Cwd != "" {
 		a.vars["PWD"] = opts.Cwd // until the line changes directory (prepass)
@@ -154,8 +154,15 @@ type analyzer struct {
 	// assigned anything else the line computes too. redefined: functions
 	// and aliases the line defines.
 	numeric, tainted, redefined map[string]bool
-	// arithUses: the names bash evaluates as arithmetic (judgeArith).
-	arithUses []arithUse
+	// arithUses: the names bash evaluates as arithmetic (judgeArith);
+	// arithStack: the nodes from the script's root to the one the
+	// arithmetic walk stands on; arithDefs: names a for (( … )) header
+	// assigned for the expression being judged. intVal: variables
+	// assigned $(( … )), a number.
+	arithUses  []arithUse
+	arithStack []syntax.Node
+	arithDefs  []string
+	intVal     map[string]bool
 	// unknownEnv: the line sets environment variables whose names it
 	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
 	unknownEnv bool
@@ -409,10 +416,10 @@ func (a *analyzer) script(src string, depth int) {
 			if wi, ok := n.Loop.(*syntax.WordIter); ok {
 				was := a.unknown[wi.Name.Value]
 				a.setUnknown(wi.Name.Value)
-				// for i in 1 2 3: values the line spells out, safe in $((i+1)).
+				// for i in 1 2 3: numbers the line spells out, safe in $((i+1)).
 				static := !was && len(wi.Items) > 0
 				for _, t := range a.words(wi.Items) {
-					if t.dyn || subscriptRe.MatchString(t.s) {
+					if t.dyn || subscriptRe.MatchString(t.s) || !arithSafeText(t.s) {
 						static = false
 					}
 				}
@@ -504,6 +511,12 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		// n=$(wc -l <f): a count, safe in arithmetic (judgeArith).
 		a.computed(name)
 		a.numeric[name] = true
+		return
+	}
+	if arithValue(as.Value) {
+		// i=$((i+1)): a number, whatever the expression (judged apart).
+		a.computed(name)
+		a.intVal[name] = true
 		return
 	}
 	t := a.word(as.Value)

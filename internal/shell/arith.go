@@ -24,7 +24,6 @@ import (
 // the agent keeps open may hold anything an earlier call put there) too.
 // Only $?, $#, $$ and $!, which bash sets to digits, are allowed.
 
-
 // arithmetic refuses arithmetic in f over values the line computes.
 func (a *analyzer) arithmetic(f *syntax.File) {
 	intVars := false // declare -i: assignments evaluate their values

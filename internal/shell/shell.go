@@ -264,9 +264,11 @@ func (a *analyzer) script(src string, depth int) {
 	// seen to take `''#` inside ( … ) for a comment where bash runs what
 	// follows: refuse any comment that does not start a word, rather than
 	// judge text the shell would run as a comment.
-	bad := false
+	bad, translated := false, false
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.DblQuoted:
+			translated = translated || n.Dollar
 		case *syntax.Comment:
 			if off := int(n.Hash.Offset()); off > 0 && off <= len(src) && !strings.ContainsRune(" \t\n;&|", rune(src[off-1])) {
 				bad = true
@@ -287,6 +289,12 @@ func (a *analyzer) script(src string, depth int) {
 	if bad {
 		a.refuse("the command has a `#` the parser reads as a comment where the shell may not (after a quote or inside a word): the hook refuses what it cannot read the way the shell does")
 		return
+	}
+	if translated {
+		// $"…" is replaced by its translation, read from
+		// $TEXTDOMAINDIR/<locale>/LC_MESSAGES/$TEXTDOMAIN.mo: a file the
+		// line (or an earlier one) may write, and any text.
+		a.refuse("the command has a `$\"…\"` string, which bash replaces with its translation from a message catalog ($TEXTDOMAINDIR, $TEXTDOMAIN: files the agent can write), not the text the hook read: write it as \"…\"")
 	}
 	if depth == 0 {
 		a.topAssigns(f)
@@ -451,6 +459,9 @@ func (a *analyzer) computed(name string) {
 	}
 	if historyFileVars[name] {
 		a.refuse("`%s` is set to a value computed at run time: bash writes its history to that file (history -w, and an interactive shell when it exits)", name)
+	}
+	if lineReadingVars[name] != "" {
+		a.refuse("`%s` is set to a value computed at run time: %s", name, lineReadingVars[name])
 	}
 	a.ifsComputed(name)
 	delete(a.vars, name)

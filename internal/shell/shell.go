@@ -34,6 +34,9 @@ type Options struct {
 	// Protected are absolute, clean paths of files the command must not
 	// write (the policy, its allowed_signers, the agent's hook settings).
 	Protected []string
+	// ProtectedDirs are absolute, clean directories no file of which the
+	// command may write (git hooks, the agents' settings directories).
+	ProtectedDirs []string
 	// Policy is the absolute path of the policy the hook enforces: a
 	// `planguard apply` in the command must use this one.
 	Policy string
@@ -375,6 +378,11 @@ func (a *analyzer) script(src string, depth int) {
 			if len(n.Args) > 0 {
 				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
 					a.cwdUnknown = true
+					for _, t := range a.words(n.Args[1:]) {
+						if d := a.inProtectedDir(t.s); !t.dyn && d != "" && !strings.HasPrefix(t.s, "-") {
+							a.refuse("`%s %s` enters %s, a directory whose files run later on their own (git hooks, an agent's settings): the hook refuses writes there, and cannot follow relative paths after the cd", w, t.s, d)
+						}
+					}
 				}
 			}
 		case *syntax.FuncDecl:
@@ -841,7 +849,7 @@ func (a *analyzer) protected(p string) string {
 			return q
 		}
 	}
-	return ""
+	return a.inProtectedDir(p)
 }
 
 // protectedDir returns a protected file that copying src into dir would
@@ -849,6 +857,9 @@ func (a *analyzer) protected(p string) string {
 func (a *analyzer) protectedDir(src, dir string) string {
 	if a.climbs(dir) {
 		return climbed(dir)
+	}
+	if d := a.inProtectedDir(path.Join(dir, path.Base(src))); d != "" {
+		return d
 	}
 	for _, d := range a.paths(dir) {
 		for _, q := range a.opts.Protected {

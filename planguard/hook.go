@@ -30,6 +30,7 @@ type hookEvent struct {
 	command string   // the shell command, when the tool runs one
 	isShell bool     // the tool runs command in a shell
 	types   bool     // the tool types into a program already running
+	foreign bool     // the tool runs a shell the hook cannot read (PowerShell)
 	files   []string // files the tool writes
 	cwd     string
 }
@@ -126,6 +127,9 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	}
 	if ev.types {
 		return fmt.Sprintf("planguard: %s types into a program the session is already running (a shell, a prompt waiting for an answer), which the hook cannot see; run the command with the agent's shell tool instead, where the hook reads it.", ev.tool), nil
+	}
+	if ev.foreign {
+		return fmt.Sprintf("planguard: %s's tool %s looks like a shell tool, and the hook reads only bash command lines: it refuses what it cannot read. Run the command with the agent's bash tool, where the hook reads it.", agent, ev.tool), nil
 	}
 	if !ev.isShell && len(ev.files) == 0 {
 		return "", nil // a tool the hook does not judge
@@ -580,6 +584,10 @@ func (p *agentProtocol) parseEvent(raw []byte) (hookEvent, error) {
 		return ev, err
 	}
 	tool, input, err := p.call(p, obj)
+	if err == nil && p.foreignShell(tool) {
+		ev.tool, ev.foreign = tool, true
+		return ev, nil
+	}
 	if err != nil || input == nil {
 		return ev, err
 	}

@@ -610,6 +610,10 @@ func dominated(stack []syntax.Node, name string, defines func(*syntax.Stmt, stri
 				hit = before(p.Cond, nil) || before(p.Do, child)
 			}
 		case *syntax.ForClause:
+			if l, ok := p.Loop.(*syntax.CStyleLoop); ok && child == syntax.Node(l) && i+1 < len(stack) &&
+				(stack[i+1] == syntax.Node(l.Cond) || stack[i+1] == syntax.Node(l.Post)) {
+				hit = contains(arithAssigned(l.Init), name) // for (( i = 0; a[i]; … ))
+			}
 			if in(p.Do, child) {
 				hit = before(p.Do, child)
 				switch l := p.Loop.(type) {

@@ -179,3 +179,10 @@ func TestHook8ProtectedDirectories(t *testing.T) {
 		}
 	}
 }
+
+// A for (( … )) header's INIT assigns for its COND and POST, subscripts
+// included; not for itself.
+func TestHook8ForHeaderAssigns(t *testing.T) {
+	wantAllowed(t, "s=123; for (( i = 0; i < 3 && ${s:i:1} >= 0; i++ )); do :; done")
+	wantRefused(t, "for (( i = x; i < 2; i++ )); do :; done")
+}

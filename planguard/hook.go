@@ -30,6 +30,7 @@ type hookEvent struct {
 	command string   // the shell command, when the tool runs one
 	isShell bool     // the tool runs command in a shell
 	types   bool     // the tool types into a program already running
+	foreign bool     // the tool runs a shell the hook cannot read (PowerShell)
 	files   []string // files the tool writes
 	cwd     string
 }
@@ -127,6 +128,9 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	if ev.types {
 		return fmt.Sprintf("planguard: %s types into a program the session is already running (a shell, a prompt waiting for an answer), which the hook cannot see; run the command with the agent's shell tool instead, where the hook reads it.", ev.tool), nil
 	}
+	if ev.foreign {
+		return fmt.Sprintf("planguard: %s's tool %s looks like a shell tool, and the hook reads only bash command lines: it refuses what it cannot read. Run the command with the agent's bash tool, where the hook reads it.", agent, ev.tool), nil
+	}
 	if !ev.isShell && len(ev.files) == 0 {
 		return "", nil // a tool the hook does not judge
 	}
@@ -146,6 +150,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	// The policy's lock_file is trusted like allowed_signers: the gate
 	// compares the configuration's providers with it.
 	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, cwds...)
+	dirs := protectedDirs(policyAbs, home, cwds...)
 	if !ev.isShell {
 		for _, f := range ev.files {
 			if shell.Climbs(realCwd, f) {
@@ -155,14 +160,14 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(realCwd, p)
 			}
-			if hit := isProtected(p, protected); hit != "" {
-				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust (the policy, its allowed_signers, revoked_keys or lock_file, or the agent's hook settings). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
+			if hit := isProtected(p, protected, dirs); hit != "" {
+				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust or runs later on its own (the policy, its allowed_signers, revoked_keys or lock_file, the agent's hook settings and settings directory, a git hook or git config, a shell startup file, .envrc, .mcp.json). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
 			}
 		}
 		return "", nil
 	}
 	self := hookExecutables()
-	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
+	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
 		UserHome: userHome, HistFile: e.getenv("HISTFILE")}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
@@ -353,6 +358,25 @@ const hookCheckTimeout = 60 * time.Second
 // installed), beside the policy and above it, in the home directory, and
 // the managed files.
 func protectedFiles(policy string, trust []string, home string, cwds ...string) []string {
+	roots := protectedRoots(policy, cwds)
+	files := append(append([]string{policy}, trust...), settingsFiles(roots, home)...)
+	files = append(files, implicitFiles(roots, home)...)
+	var out []string
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		out = append(out, filepath.Clean(f))
+		if r, err := filepath.EvalSymlinks(f); err == nil && r != filepath.Clean(f) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// protectedRoots are the event's directories, the policy's, and every
+// directory above them.
+func protectedRoots(policy string, cwds []string) []string {
 	var roots []string
 	seen := map[string]bool{}
 	for _, d := range append(append([]string{}, cwds...), filepath.Dir(policy)) {
@@ -366,16 +390,107 @@ func protectedFiles(policy string, trust []string, home string, cwds ...string) 
 			d = up
 		}
 	}
-	files := append(append([]string{policy}, trust...), settingsFiles(roots, home)...)
+	return roots
+}
+
+// Files that run, or decide what runs, later and implicitly: a git hook
+// runs at the next commit, a shell's startup files when the agent's
+// terminal (or any shell) starts, direnv's .envrc when a shell enters the
+// directory, .mcp.json's servers when the agent starts, and the agents'
+// settings directories hold hooks and commands the agent runs. A write to
+// them is refused like a write to the policy (the whole directory for the
+// ones in protectedDirNames).
+var (
+	projectImplicit = []string{".git/config", ".envrc", ".mcp.json"}
+	homeImplicit    = []string{".bashrc", ".bash_profile", ".profile", ".bash_login", ".bash_logout", ".inputrc",
+		".zshrc", ".zshenv", ".zprofile", ".zlogin", ".gitconfig", ".ssh/config"}
+	// gitHooks are the hook names git runs; listed as files too, so that
+	// a computed path ending in one is refused (shell's base-name checks).
+	gitHooks = []string{"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
+		"prepare-commit-msg", "commit-msg", "post-commit", "pre-rebase", "post-checkout", "post-merge", "pre-push",
+		"pre-receive", "update", "proc-receive", "post-receive", "post-update", "reference-transaction",
+		"push-to-checkout", "pre-auto-gc", "post-rewrite", "sendemail-validate", "fsmonitor-watchman",
+		"p4-changelist", "p4-prepare-changelist", "p4-post-changelist", "p4-pre-submit", "post-index-change"}
+	projectDirs = []string{".git/hooks", ".claude", ".gemini", ".cursor", ".github/hooks"}
+	homeDirs    = []string{".claude", ".gemini", ".cursor", ".copilot", ".config/git"}
+)
+
+// implicitFiles are the files above for the roots and the home directory.
+func implicitFiles(roots []string, home string) []string {
 	var out []string
-	for _, f := range files {
-		if f == "" {
-			continue
+	for _, root := range roots {
+		for _, g := range gitDirs(root) {
+			out = append(out, filepath.Join(g, "config"))
+			for _, h := range gitHooks {
+				out = append(out, filepath.Join(g, "hooks", h))
+			}
 		}
-		out = append(out, filepath.Clean(f))
-		if r, err := filepath.EvalSymlinks(f); err == nil && r != filepath.Clean(f) {
+		for _, f := range projectImplicit[1:] {
+			out = append(out, filepath.Join(root, f))
+		}
+	}
+	if home != "" {
+		for _, f := range homeImplicit {
+			out = append(out, filepath.Join(home, f))
+		}
+	}
+	return out
+}
+
+// protectedDirs are the directories every file of which a tool call may
+// not write: the git hooks of the repositories the event's directory is
+// in, and the agents' settings directories in each root and the home
+// directory (hooks, commands and settings the agents run).
+func protectedDirs(policy, home string, cwds ...string) []string {
+	var dirs []string
+	for _, root := range protectedRoots(policy, cwds) {
+		for _, g := range gitDirs(root) {
+			dirs = append(dirs, filepath.Join(g, "hooks"))
+		}
+		for _, d := range projectDirs[1:] {
+			dirs = append(dirs, filepath.Join(root, d))
+		}
+	}
+	if home != "" {
+		for _, d := range homeDirs {
+			dirs = append(dirs, filepath.Join(home, d))
+		}
+	}
+	var out []string
+	for _, d := range dirs {
+		out = append(out, filepath.Clean(d))
+		if r, err := filepath.EvalSymlinks(d); err == nil && r != filepath.Clean(d) {
 			out = append(out, r)
 		}
+	}
+	return out
+}
+
+// gitDirs are root/.git and, when it is a file (a worktree, a submodule:
+// "gitdir: PATH"), the git directory it names and that one's common
+// directory, where the hooks and the shared config are.
+func gitDirs(root string) []string {
+	dot := filepath.Join(root, ".git")
+	out := []string{dot}
+	b, err := os.ReadFile(dot)
+	if err != nil {
+		return out
+	}
+	g, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+	if !ok {
+		return out
+	}
+	g = strings.TrimSpace(g)
+	if !filepath.IsAbs(g) {
+		g = filepath.Join(root, g)
+	}
+	out = append(out, filepath.Clean(g))
+	if c, err := os.ReadFile(filepath.Join(g, "commondir")); err == nil {
+		cd := strings.TrimSpace(string(c))
+		if !filepath.IsAbs(cd) {
+			cd = filepath.Join(g, cd)
+		}
+		out = append(out, filepath.Clean(cd))
 	}
 	return out
 }
@@ -425,15 +540,22 @@ func resolveLinks(abs string) string {
 
 // isProtected reports the protected file p is (by path, after symlinks,
 // or as the same file: a hard link, another letter case), or "".
-func isProtected(p string, protected []string) string {
+func isProtected(p string, protected, dirs []string) string {
 	cands := []string{filepath.Clean(p)}
 	if r, err := filepath.EvalSymlinks(p); err == nil {
+		cands = append(cands, r)
+	} else if r := resolveLinks(p); r != "" && r != filepath.Clean(p) {
 		cands = append(cands, r)
 	}
 	for _, c := range cands {
 		for _, q := range protected {
-			if c == q {
+			if strings.EqualFold(c, q) {
 				return q
+			}
+		}
+		for _, d := range dirs {
+			if strings.EqualFold(c, d) || len(c) > len(d) && strings.EqualFold(c[:len(d)+1], d+string(filepath.Separator)) {
+				return c
 			}
 		}
 	}
@@ -462,6 +584,10 @@ func (p *agentProtocol) parseEvent(raw []byte) (hookEvent, error) {
 		return ev, err
 	}
 	tool, input, err := p.call(p, obj)
+	if err == nil && p.foreignShell(tool) {
+		ev.tool, ev.foreign = tool, true
+		return ev, nil
+	}
 	if err != nil || input == nil {
 		return ev, err
 	}

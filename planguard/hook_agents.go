@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // agentProtocol is everything planguard knows about one coding agent's
@@ -27,6 +28,10 @@ type agentProtocol struct {
 	// shell runs it (Gemini strips a leading `sh -c`): the hook judges
 	// that text too.
 	rewrite func(command string) []string
+	// shellLike: the agent's hook sees every tool (no matcher), and a tool
+	// whose name looks like a shell the hook does not read (PowerShell on
+	// Windows) is refused rather than let through unjudged.
+	shellLike bool
 	// history: the agent's shell may be interactive, where bash expands
 	// history designators (!!, !#, ^a^b) before running the line.
 	history bool
@@ -93,6 +98,7 @@ var agents = map[string]*agentProtocol{
 		// (a shell, a REPL, a prompt waiting for "yes"): refused.
 		shellTools: map[string]string{"bash": "command", "shell": "command"},
 		typeTools:  []string{"write_bash"},
+		shellLike:  true, // powershell, write_powershell… on Windows
 		history:    true, // commands run in an interactive bash session
 		writeTools: map[string][]string{"edit": {"path"}, "create": {"path"}, "write": {"path"}, "str_replace_editor": {"path"}},
 		deny: func(reason string) any {
@@ -179,7 +185,37 @@ func shellEventCall(_ *agentProtocol, obj map[string]json.RawMessage) (string, m
 // judges reports whether the hook judges a tool of this agent.
 func (p *agentProtocol) judges(tool string) bool {
 	_, shell := p.shellTools[tool]
-	return shell || p.writeTools[tool] != nil || contains(p.typeTools, tool)
+	return shell || p.writeTools[tool] != nil || contains(p.typeTools, tool) || p.foreignShell(tool)
+}
+
+// shellWords are the words of a tool name that make it look like a tool
+// that runs or types into a shell.
+var shellWords = map[string]bool{"bash": true, "sh": true, "zsh": true, "fish": true, "ksh": true, "dash": true, "shell": true,
+	"powershell": true, "pwsh": true, "cmd": true, "terminal": true, "console": true, "exec": true, "command": true}
+
+// harmlessShellTools are shell-session tools that only read a session's
+// output, list the sessions or stop one.
+var harmlessShellTools = map[string]bool{"read_bash": true, "list_bash": true, "stop_bash": true}
+
+// foreignShell reports whether tool, which the hook does not judge, looks
+// like a shell tool (shellLike agents): refused.
+func (p *agentProtocol) foreignShell(tool string) bool {
+	if !p.shellLike || harmlessShellTools[tool] || contains(p.typeTools, tool) || p.writeTools[tool] != nil {
+		return false
+	}
+	if _, ok := p.shellTools[tool]; ok {
+		return false
+	}
+	lower := strings.ToLower(tool)
+	if strings.Contains(lower, "powershell") || strings.Contains(lower, "pwsh") {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(lower, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+		if shellWords[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // settingsPath is where install writes the hook for a scope.

@@ -10,12 +10,19 @@ import (
 
 // Arithmetic evaluates the values of the variables it names as arithmetic
 // again, array subscripts included: a value holding `a[$(cmd)]` runs cmd.
-// The line's own static text is checked where it is assigned (evalText);
-// a value the line computes at run time (read, $(…), a default) cannot be,
-// so arithmetic over such a variable is refused, and so is text in
-// [[ … ]] that bash evaluates that way (-eq…, -v).
-
-var arithNameRe = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+// So in every arithmetic context (((…)), $((…)), $[…], for ((…)), let,
+// array subscripts, substring offsets and lengths, [[ … -eq … ]]
+// operands) a parameter is allowed only when the hook knows its value is
+// a number: a variable the line itself assigns, before the use on every
+// path (an earlier command of the same list, the condition of an if or
+// while, a for loop's header), only numbers (a literal with no names in
+// it, $((…)), an arithmetic assignment, a count: numericSubst, a static
+// loop over numbers). Positional parameters ($1, $@, $*, $0, which
+// `set --`, a function's arguments and `bash -c '…' _ ARGS` set), `$-`,
+// and the variables bash fills itself (`_`, BASH_REMATCH, REPLY…) are
+// refused always; a variable from the environment (an interactive shell
+// the agent keeps open may hold anything an earlier call put there) too.
+// Only $?, $#, $$ and $!, which bash sets to digits, are allowed.
 
 // arithmetic refuses arithmetic in f over values the line computes.
 func (a *analyzer) arithmetic(f *syntax.File) {
@@ -32,8 +39,29 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 		}
 		return true
 	})
+	defer func(s []syntax.Node) { a.arithStack = s }(a.arithStack)
+	a.arithStack = nil
 	syntax.Walk(f, func(n syntax.Node) bool {
+		if n == nil {
+			a.arithStack = a.arithStack[:len(a.arithStack)-1]
+			return true
+		}
+		a.arithStack = append(a.arithStack, n)
 		switch n := n.(type) {
+		case *syntax.CStyleLoop:
+			// for ((INIT; COND; POST)): INIT runs first, and assigns
+			// numbers for COND, POST and the body.
+			if n.Init != nil {
+				a.arith(n.Init, "for (( … ))")
+			}
+			defer func(d []string) { a.arithDefs = d }(a.arithDefs)
+			a.arithDefs = append(a.arithDefs, arithAssigned(n.Init)...)
+			if n.Cond != nil {
+				a.arith(n.Cond, "for (( … ))")
+			}
+			if n.Post != nil {
+				a.arith(n.Post, "for (( … ))")
+			}
 		case *syntax.CallExpr:
 			if len(n.Args) > 1 {
 				name := baseName(printWord(n.Args[0]))
@@ -49,7 +77,9 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 						a.arithText(t.s, "`let`")
 					} else if evaluators[name] {
 						for _, m := range subscriptsRe.FindAllStringSubmatch(t.s, -1) {
-							a.arithText(m[1], "`"+name+"`, in an array subscript,")
+							if !a.assocUse(t.s) {
+								a.arithText(m[1], "`"+name+"`, in an array subscript,")
+							}
 						}
 					}
 				}
@@ -63,7 +93,7 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 		case *syntax.ArithmExp:
 			a.arith(n.X, "$(( … ))")
 		case *syntax.Assign:
-			if n.Index != nil {
+			if n.Index != nil && !(n.Name != nil && a.assocArray(n.Name.Value)) {
 				a.arith(n.Index, "an array subscript")
 			}
 			if intVars && n.Value != nil {
@@ -73,7 +103,7 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 			}
 		case *syntax.ParamExp:
 			a.indirect(n)
-			if n.Index != nil {
+			if n.Index != nil && !(n.Param != nil && a.assocArray(n.Param.Value)) {
 				a.arith(n.Index, "an array subscript")
 			}
 			if n.Slice != nil {
@@ -101,20 +131,33 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 func (a *analyzer) arith(x syntax.ArithmExpr, where string) {
 	syntax.Walk(x, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.BinaryArithm:
+			if n.Op == syntax.Assgn && arithWordName(n.X) != "" {
+				// NAME = …: NAME is assigned, not read.
+				a.arith(n.Y, where)
+				return false
+			}
 		case *syntax.Word:
 			if hasSubst(n) {
 				a.substArith(n, where)
 				return false
 			}
 		case *syntax.Lit:
-			for _, name := range arithNameRe.FindAllString(n.Value, -1) {
-				a.arithUse(name, "%s evaluates `%s`, a value this line computes at run time: bash evaluates it as arithmetic again, running any `$(…)` in an array subscript it holds", where, name)
+			for _, name := range arithNames(n.Value) {
+				a.arithUse(name, where, "`"+name+"`")
 			}
 		case *syntax.ParamExp:
-			if n.Param != nil {
-				a.arithUse(n.Param.Value, "%s evaluates `$%s`, a value this line computes at run time, as arithmetic", where, n.Param.Value)
-			}
+			a.arithParam(n, where)
 		case *syntax.SglQuoted, *syntax.DblQuoted:
+			if sq, ok := n.(*syntax.SglQuoted); ok {
+				if sq.Dollar {
+					a.refuse("%s holds %s, text the hook does not evaluate as bash does", where, "$'…'")
+					return false
+				}
+				for _, name := range arithNames(sq.Value) {
+					a.arithUse(name, where, "`"+name+"`")
+				}
+			}
 			if wp, ok := n.(syntax.WordPart); ok && subscriptRe.MatchString(a.word(&syntax.Word{Parts: []syntax.WordPart{wp}}).s) {
 				a.refuse("%s holds a command substitution in an array subscript", where)
 				return false
@@ -122,6 +165,73 @@ func (a *analyzer) arith(x syntax.ArithmExpr, where string) {
 		}
 		return true
 	})
+}
+
+// arithParam judges an expansion whose value bash evaluates as
+// arithmetic: $x, ${x:-…}, $1, $@. ${#x} is a length, digits.
+func (a *analyzer) arithParam(p *syntax.ParamExp, where string) {
+	if p.Param == nil || p.Length {
+		return
+	}
+	name := p.Param.Value
+	shown := "`" + printWord(&syntax.Word{Parts: []syntax.WordPart{p}}) + "`"
+	switch {
+	case p.Excl:
+		a.refuse("%s evaluates %s, the value of a variable whose name is computed, as arithmetic: bash evaluates it again, and an array subscript in it (a[$(…)]) runs its command substitution", where, shown)
+	case digitParams[name]:
+		// $?, $#, $$, $!: bash sets them to digits (or nothing).
+	case !isName(name):
+		a.refuse("%s evaluates %s as arithmetic: a positional or special parameter holds what `set --`, a function's or `bash -c`'s arguments put there, which the hook cannot know, and bash evaluates it again (an array subscript in it, a[$(…)], runs its command substitution)", where, shown)
+	default:
+		a.arithUse(name, where, shown)
+	}
+}
+
+// digitParams are the special parameters bash sets to digits alone.
+var digitParams = map[string]bool{"?": true, "#": true, "$": true, "!": true}
+
+// bashSets are the variables bash itself assigns as commands run (the
+// last argument, a regular expression's match, what read or getopts
+// read, a directory): whatever the line assigned them before, their value
+// at the use is text the hook did not see.
+var bashSets = map[string]bool{"_": true, "BASH_REMATCH": true, "REPLY": true, "OPTARG": true, "OPTIND": true, "MAPFILE": true,
+	"BASH_ARGV": true, "BASH_ARGC": true, "BASH_ARGV0": true, "BASH_COMMAND": true, "BASH_LINENO": true, "BASH_SOURCE": true,
+	"BASH_SUBSHELL": true, "BASHPID": true, "FUNCNAME": true, "PIPESTATUS": true, "DIRSTACK": true, "PWD": true, "OLDPWD": true,
+	"COPROC": true, "READLINE_LINE": true, "READLINE_POINT": true, "READLINE_MARK": true, "READLINE_ARGUMENT": true,
+	"COMP_WORDS": true, "COMP_CWORD": true, "COMP_LINE": true, "COMP_POINT": true, "COMP_KEY": true, "COMP_TYPE": true,
+	"COMP_WORDBREAKS": true, "COMPREPLY": true, "HISTCMD": true, "LINENO": true, "RANDOM": true, "SRANDOM": true,
+	"SECONDS": true, "EPOCHREALTIME": true, "EPOCHSECONDS": true, "GROUPS": true, "COLUMNS": true, "LINES": true,
+	"BASH_EXECUTION_STRING": true, "HOSTNAME": true, "PPID": true, "UID": true, "EUID": true, "SHLVL": true, "BASH_VERSINFO": true}
+
+// arithNames are the variable names arithmetic text refers to: words that
+// start with a letter or _ (a word starting with a digit is a number:
+// 0x1f, 16#ff, 2#101).
+func arithNames(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			for i < len(s) && (isWordByte(s[i]) || s[i] == '#' || s[i] == '@') {
+				i++
+			}
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			j := i
+			for i < len(s) && isWordByte(s[i]) {
+				i++
+			}
+			out = append(out, s[j:i])
+		default:
+			i++
+		}
+	}
+	return out
+}
+
+// arithSafeText reports whether bash evaluating s as arithmetic reads
+// nothing but s: numbers and operators, no names, no expansions.
+func arithSafeText(s string) bool {
+	return len(arithNames(s)) == 0 && !strings.ContainsAny(s, "$`[]\\'\"")
 }
 
 // testOperand judges an operand [[ … ]] evaluates as arithmetic or as a
@@ -144,29 +254,46 @@ func (a *analyzer) testOperand(x syntax.TestExpr) {
 		a.arithPart(p)
 	}
 	// [[ -v a[x] ]]: the parser keeps a[x] as a glob; bash as a name.
-	for _, m := range subscriptsRe.FindAllStringSubmatch(printWord(w), -1) {
-		a.arithText(m[1], "`[[ … ]]`, in an array subscript,")
+	if !a.assocUse(printWord(w)) {
+		for _, m := range subscriptsRe.FindAllStringSubmatch(printWord(w), -1) {
+			a.arithText(m[1], "`[[ … ]]`, in an array subscript,")
+		}
 	}
 }
 
 // subscriptsRe finds array subscripts in a name: a[x].
 var subscriptsRe = regexp.MustCompile(`\[([^\]]*)\]`)
 
-// arithText refuses arithmetic text that names a variable the line computes.
+// arithText judges arithmetic text bash evaluates (let's static words,
+// a subscript in a name given to a builtin): the names in it, and any
+// expansion, which bash performs on it first.
 func (a *analyzer) arithText(s, where string) {
-	for _, name := range arithNameRe.FindAllString(s, -1) {
-		a.arithUse(name, "%s evaluates `%s`, a value this line computes at run time, as arithmetic: bash runs any `$(…)` in an array subscript it holds", where, name)
+	if strings.ContainsAny(s, "$`") {
+		a.refuse("%s evaluates %q as arithmetic, and bash expands what it holds first: a value the hook cannot know", where, s)
+		return
+	}
+	for _, name := range arithNames(s) {
+		a.arithUse(name, where, "`"+name+"`")
 	}
 }
 
 func (a *analyzer) arithPart(p syntax.WordPart) {
+	const where = "`[[ … ]]`"
 	switch p := p.(type) {
 	case *syntax.Lit:
-		a.arithUse(p.Value, "`[[ … %s … ]]` evaluates a value this line computes at run time as arithmetic", p.Value)
-	case *syntax.ParamExp:
-		if p.Param != nil {
-			a.arithUse(p.Param.Value, "`[[ … $%s … ]]` evaluates a value this line computes at run time as arithmetic", p.Param.Value)
+		for _, name := range arithNames(p.Value) {
+			a.arithUse(name, where, "`"+name+"`")
 		}
+	case *syntax.SglQuoted:
+		if p.Dollar {
+			a.refuse("%s evaluates %s as arithmetic, text the hook does not evaluate as bash does", where, "$'…'")
+			return
+		}
+		for _, name := range arithNames(p.Value) {
+			a.arithUse(name, where, "`"+name+"`")
+		}
+	case *syntax.ParamExp:
+		a.arithParam(p, where)
 	case *syntax.DblQuoted:
 		for _, q := range p.Parts {
 			a.arithPart(q)
@@ -174,31 +301,55 @@ func (a *analyzer) arithPart(p syntax.WordPart) {
 	}
 }
 
-// arithUse records that bash evaluates the value of name as arithmetic.
-// It is judged at the end of the line (judgeArith), when every assignment
-// is known: one in a later command of a loop, or outside an eval'd string
-// walked earlier, counts too.
-func (a *analyzer) arithUse(name, format string, args ...any) {
-	a.arithUses = append(a.arithUses, arithUse{name: name, why: fmt.Sprintf(format, args...)})
+// arithUse records that bash evaluates the value of name as arithmetic,
+// and whether an assignment in the script runs before it on every path
+// (dominated). It is judged at the end of the line (judgeArith), when
+// every assignment is known: one in a later command of a loop, or outside
+// an eval'd string walked earlier, counts too.
+func (a *analyzer) arithUse(name, where, shown string) {
+	a.arithUses = append(a.arithUses, arithUse{name: name, where: where, shown: shown,
+		dominated: contains(a.arithDefs, name) || dominated(a.arithStack, name, stmtAssigns)})
 }
 
-type arithUse struct{ name, why string }
+type arithUse struct {
+	name, where, shown string
+	dominated          bool
+}
 
-// judgeArith refuses arithmetic over a value the line computes, unless
-// the line spells the values out (a static loop) or every assignment of
-// the name is a count (numericSubst: a digits-only output).
+// judgeArith refuses arithmetic over a value the hook cannot know is a
+// number.
 func (a *analyzer) judgeArith() {
 	seen := map[string]bool{}
 	for _, u := range a.arithUses {
-		if seen[u.name] || !a.unknown[u.name] || a.staticLoop[u.name] {
-			continue
-		}
-		if a.numeric[u.name] && !a.tainted[u.name] && !a.redefined["wc"] {
+		why := a.arithUnknown(u)
+		if why == "" || seen[u.name] {
 			continue
 		}
 		seen[u.name] = true
-		a.refuse("%s", u.why)
+		a.refuse("%s evaluates %s as arithmetic, and %s: bash evaluates the value again, and an array subscript in it (a[$(…)]) runs its command substitution. Assign the variable a number earlier in the same command line", u.where, u.shown, why)
 	}
+}
+
+// arithUnknown says why the value of a variable arithmetic uses may not
+// be a number, or "" when it is one.
+func (a *analyzer) arithUnknown(u arithUse) string {
+	name := u.name
+	if bashSets[name] {
+		return "bash itself sets `" + name + "` (to the last argument, a match, what a command read), text the hook cannot know"
+	}
+	if a.unknown[name] {
+		counted := a.numeric[name] && !a.redefined["wc"] || a.intVal[name]
+		if !a.staticLoop[name] && (a.tainted[name] || !counted) {
+			return "this line computes `" + name + "` at run time"
+		}
+	}
+	if v, ok := a.vars[name]; ok && !arithSafeText(v) {
+		return fmt.Sprintf("`%s` holds %q, which names other variables or expansions", name, v)
+	}
+	if !u.dominated {
+		return "the line does not assign `" + name + "` a number before this use on every path (its value may come from the environment, which an interactive shell the agent keeps open carries over from earlier commands)"
+	}
+	return ""
 }
 
 // wcCounts are the wc options whose output, for standard input alone, is
@@ -300,11 +451,7 @@ func (a *analyzer) arithWord(w *syntax.Word, where string) {
 			case *syntax.DblQuoted:
 				in(p.Parts)
 			case *syntax.ParamExp:
-				if p.Param == nil || !isName(p.Param.Value) {
-					a.refuse("%s evaluates %s, a value the hook cannot know, as arithmetic", where, printWord(w))
-					return
-				}
-				a.arithUse(p.Param.Value, "%s evaluates `$%s`, a value this line computes at run time, as arithmetic", where, p.Param.Value)
+				a.arithParam(p, where)
 			case *syntax.ArithmExp:
 			default:
 				a.refuse("%s evaluates %s, a value the hook cannot know, as arithmetic", where, printWord(w))
@@ -401,4 +548,225 @@ func (a *analyzer) namesEval(name string, argv []tok) {
 			return
 		}
 	}
+}
+
+// dominated reports whether a statement for which defines holds runs
+// before the innermost node of stack (its ancestors, the root first) on
+// every path: an earlier statement of the same list, the condition of the
+// if or while whose body holds it, the left side of && or ||, a for
+// loop's header for its body. Subshells, command substitutions and
+// pipelines inherit what ran before them; a function body what ran before
+// the definition (a later assignment of a computed value is judged apart).
+func dominated(stack []syntax.Node, name string, defines func(*syntax.Stmt, string) bool) bool {
+	before := func(list []*syntax.Stmt, child syntax.Node) bool {
+		for _, st := range list {
+			if syntax.Node(st) == child {
+				return false
+			}
+			if defines(st, name) {
+				return true
+			}
+		}
+		return false
+	}
+	in := func(list []*syntax.Stmt, child syntax.Node) bool {
+		for _, st := range list {
+			if syntax.Node(st) == child {
+				return true
+			}
+		}
+		return false
+	}
+	for i := len(stack) - 1; i > 0; i-- {
+		child, parent := stack[i], stack[i-1]
+		var hit bool
+		switch p := parent.(type) {
+		case *syntax.File:
+			hit = before(p.Stmts, child)
+		case *syntax.Block:
+			hit = before(p.Stmts, child)
+		case *syntax.Subshell:
+			hit = before(p.Stmts, child)
+		case *syntax.CmdSubst:
+			hit = before(p.Stmts, child)
+		case *syntax.ProcSubst:
+			hit = before(p.Stmts, child)
+		case *syntax.CaseItem:
+			hit = before(p.Stmts, child)
+		case *syntax.IfClause:
+			switch {
+			case in(p.Cond, child):
+				hit = before(p.Cond, child)
+			case in(p.Then, child):
+				hit = before(p.Cond, nil) || before(p.Then, child)
+			case child == syntax.Node(p.Else):
+				hit = before(p.Cond, nil)
+			}
+		case *syntax.WhileClause:
+			switch {
+			case in(p.Cond, child):
+				hit = before(p.Cond, child)
+			case in(p.Do, child):
+				hit = before(p.Cond, nil) || before(p.Do, child)
+			}
+		case *syntax.ForClause:
+			if l, ok := p.Loop.(*syntax.CStyleLoop); ok && child == syntax.Node(l) && i+1 < len(stack) &&
+				(stack[i+1] == syntax.Node(l.Cond) || stack[i+1] == syntax.Node(l.Post)) {
+				hit = contains(arithAssigned(l.Init), name) // for (( i = 0; a[i]; … ))
+			}
+			if in(p.Do, child) {
+				hit = before(p.Do, child)
+				switch l := p.Loop.(type) {
+				case *syntax.CStyleLoop:
+					hit = hit || contains(arithAssigned(l.Init), name)
+				case *syntax.WordIter:
+					hit = hit || l.Name != nil && l.Name.Value == name
+				}
+			}
+		case *syntax.BinaryCmd:
+			if (p.Op == syntax.AndStmt || p.Op == syntax.OrStmt) && child == syntax.Node(p.Y) {
+				hit = defines(p.X, name)
+			}
+		}
+		if hit {
+			return true
+		}
+	}
+	return false
+}
+
+// stmtAssigns reports whether a statement, run in the current shell,
+// always assigns name: NAME=… alone, a declaration, (( NAME = … )) or
+// NAME++, let, or a { … } group holding one.
+func stmtAssigns(st *syntax.Stmt, name string) bool {
+	if st == nil || st.Background || st.Coprocess {
+		return false
+	}
+	switch c := st.Cmd.(type) {
+	case *syntax.CallExpr:
+		if len(c.Args) == 0 {
+			for _, as := range c.Assigns {
+				if as.Name != nil && as.Name.Value == name && as.Index == nil {
+					return true
+				}
+			}
+		}
+	case *syntax.DeclClause:
+		for _, as := range c.Args {
+			if as.Name != nil && as.Name.Value == name && as.Index == nil && (as.Value != nil || as.Array != nil) {
+				return true
+			}
+		}
+	case *syntax.ArithmCmd:
+		return contains(arithAssigned(c.X), name)
+	case *syntax.LetClause:
+		for _, x := range c.Exprs {
+			if contains(arithAssigned(x), name) {
+				return true
+			}
+		}
+	case *syntax.Block:
+		for _, s := range c.Stmts {
+			if stmtAssigns(s, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// arithAssigned lists the names an arithmetic expression always assigns
+// (an integer): NAME = …, NAME op= …, NAME++, ++NAME, in a comma list or
+// parentheses; not behind &&, || or ?:, which may skip them.
+func arithAssigned(x syntax.ArithmExpr) []string {
+	var out []string
+	var walk func(x syntax.ArithmExpr)
+	walk = func(x syntax.ArithmExpr) {
+		switch x := x.(type) {
+		case *syntax.BinaryArithm:
+			switch x.Op {
+			case syntax.Comma:
+				walk(x.X)
+				walk(x.Y)
+			case syntax.Assgn, syntax.AddAssgn, syntax.SubAssgn, syntax.MulAssgn, syntax.QuoAssgn, syntax.RemAssgn,
+				syntax.AndAssgn, syntax.OrAssgn, syntax.XorAssgn, syntax.ShlAssgn, syntax.ShrAssgn:
+				if n := arithWordName(x.X); n != "" {
+					out = append(out, n)
+				}
+				walk(x.Y)
+			}
+		case *syntax.UnaryArithm:
+			if x.Op == syntax.Inc || x.Op == syntax.Dec {
+				if n := arithWordName(x.X); n != "" {
+					out = append(out, n)
+				}
+			}
+		case *syntax.ParenArithm:
+			walk(x.X)
+		}
+	}
+	if x != nil {
+		walk(x)
+	}
+	return out
+}
+
+// arithWordName is the variable an arithmetic operand names, or "".
+func arithWordName(x syntax.ArithmExpr) string {
+	w, ok := x.(*syntax.Word)
+	if !ok || len(w.Parts) != 1 {
+		return ""
+	}
+	if l, ok := w.Parts[0].(*syntax.Lit); ok && isName(l.Value) {
+		return l.Value
+	}
+	return ""
+}
+
+// assocArray reports whether name is, where the walk stands, an
+// associative array the line declared (declare -A, before it on every
+// path): its subscripts are strings, not arithmetic.
+func (a *analyzer) assocArray(name string) bool {
+	return dominated(a.arithStack, name, func(st *syntax.Stmt, name string) bool {
+		d, ok := st.Cmd.(*syntax.DeclClause)
+		if !ok || st.Background || st.Coprocess {
+			return false
+		}
+		assoc, named := false, false
+		for _, as := range d.Args {
+			if as.Naked && as.Name == nil && as.Value != nil {
+				if o := printWord(as.Value); strings.HasPrefix(o, "-") && strings.Contains(o, "A") {
+					assoc = true
+				}
+			}
+			if as.Name != nil && as.Name.Value == name {
+				named = true
+			}
+		}
+		return assoc && named
+	})
+}
+
+// assocUse reports whether a name with a subscript (m[key]) names an
+// associative array (assocArray).
+func (a *analyzer) assocUse(s string) bool {
+	i := strings.IndexByte(s, '[')
+	return i > 0 && isName(s[:i]) && a.assocArray(s[:i])
+}
+
+// arithValue reports whether a word is nothing but $(( … )) (or $[ … ],
+// in double quotes or not): its value is a number.
+func arithValue(w *syntax.Word) bool {
+	if w == nil || len(w.Parts) != 1 {
+		return false
+	}
+	part := w.Parts[0]
+	if dq, ok := part.(*syntax.DblQuoted); ok {
+		if len(dq.Parts) != 1 {
+			return false
+		}
+		part = dq.Parts[0]
+	}
+	_, ok := part.(*syntax.ArithmExp)
+	return ok
 }

@@ -129,11 +129,10 @@ func (a *analyzer) enable(c call) kind {
 	return kindBenign
 }
 
-// set judges the set builtin: the keyword option (-k, -o keyword) makes
-// NAME=VALUE anywhere among a command's arguments set its environment
-// (terraform init TF_CLI_ARGS_init=-force-copy), which the hook reads as
-// arguments; an option computed at run time may be it. Options after
-// `--` or the first operand are positional parameters.
+// set judges the shell's options: -k/-o keyword (NAME=VALUE arguments set
+// the environment), and the options that change how bash reads the lines
+// after it (lineOptions), are refused; -e, -u, -x, -o pipefail and the
+// like are allowed.
 func (a *analyzer) set(c call) kind {
 	args := c.argv[1:]
 	for i := 0; i < len(args); i++ {
@@ -147,17 +146,129 @@ func (a *analyzer) set(c call) kind {
 		case strings.HasPrefix(t.s, "-") && strings.ContainsRune(t.s, 'k'):
 			a.refuse("`%s`: the keyword option makes NAME=VALUE among any command's arguments set its environment (terraform init TF_CLI_ARGS_init=…), which the hook does not follow", quoteArgs(c.argv))
 			return kindOther
-		case (strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.s, "+")) && strings.HasSuffix(t.s, "o") && i+1 < len(args):
-			i++
-			if v := args[i]; v.dyn || v.s == "keyword" && t.s[0] == '-' {
-				a.refuse("`%s`: -o %s makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(c.argv), v)
-				return kindOther
+		case strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.s, "+"):
+			for _, l := range t.s[1:] {
+				if name := lineLetters[l]; name != "" {
+					a.refuse("`%s`: %s", quoteArgs(c.argv), lineOptions[name])
+					return kindOther
+				}
 			}
-		case !strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "+"):
+			if strings.ContainsRune(t.s[1:], 'o') && i+1 < len(args) {
+				i++
+				v := args[i]
+				if v.dyn || v.s == "keyword" && t.s[0] == '-' {
+					a.refuse("`%s`: -o %s makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(c.argv), v)
+					return kindOther
+				}
+				if why := lineOptions[v.s]; why != "" {
+					a.refuse("`%s`: %s", quoteArgs(c.argv), why)
+					return kindOther
+				}
+			}
+		default:
 			return kindOther // positional parameters
 		}
 	}
 	return kindOther
+}
+
+// lineOptions are the shell options (set -o NAME, shopt -s/-u NAME) that
+// change how bash reads or expands the lines after the one that sets them:
+// the hook reads every line as a non-interactive bash with its defaults
+// would (an interactive one, for agents whose shell is one, as far as
+// history expansion and the terminal go).
+var lineOptions = map[string]string{
+	"histexpand":           "history expansion (!!, !:2) makes later lines run words taken from earlier ones, which the hook did not read there",
+	"history":              "with the history list, history expansion (!!, !:2) makes later lines run words taken from earlier ones",
+	"braceexpand":          "brace expansion decides which words a later line has; the hook reads them with bash's default",
+	"posix":                "POSIX mode changes how bash reads and runs later lines (assignments before builtins persist, aliases expand)",
+	"emacs":                "the line editor's mode decides what the keys typed into an interactive shell do",
+	"vi":                   "the line editor's mode decides what the keys typed into an interactive shell do",
+	"ignoreeof":            "it changes what an interactive shell does with the end of its input",
+	"interactive-comments": "an interactive shell without comments runs the text after a `#` the hook read as a comment",
+	"interactive_comments": "an interactive shell without comments runs the text after a `#` the hook read as a comment",
+	"expand_aliases":       "aliases would make later words run other commands than the hook read",
+	"extdebug":             "the DEBUG trap decides which later commands run and what their arguments are",
+	"promptvars":           "prompt strings are expanded (running their command substitutions) as bash prints them",
+	"histverify":           "it changes which line an interactive shell runs after a history expansion",
+	"histreedit":           "it changes which line an interactive shell runs after a history expansion",
+	"xpg_echo":             "echo then expands backslash escapes the hook read as text",
+	"sourcepath":           "source and . then look the file up on PATH",
+	"cdable_vars":          "cd then takes a variable's value for the directory",
+	"progcomp":             "programmable completion runs functions and commands as keys are typed",
+	"hostcomplete":         "completion changes what a tab types into an interactive shell",
+}
+
+// lineLetters are set's letters for lineOptions.
+var lineLetters = map[rune]string{'H': "histexpand", 'B': "braceexpand"}
+
+// shoptAllowed are the shopt options that change only globbing, matching
+// and error handling, which the hook reads as computed anyway.
+var shoptAllowed = map[string]bool{"nullglob": true, "failglob": true, "dotglob": true, "globstar": true, "nocaseglob": true,
+	"nocasematch": true, "globasciiranges": true, "globskipdots": true, "extglob": true, "inherit_errexit": true, "lastpipe": true,
+	"errexit": true, "nounset": true, "pipefail": true, "xtrace": true, "noclobber": true, "errtrace": true, "functrace": true}
+
+// shopt judges bash's shell options: printing and testing them is allowed,
+// setting or unsetting one is allowed only for shoptAllowed; the others
+// (interactive_comments, expand_aliases, extdebug…) change how bash reads
+// later lines.
+func (a *analyzer) shopt(c call) kind {
+	setting := false
+	var names []tok
+	for i, t := range c.argv[1:] {
+		if t.dyn {
+			a.refuse("`%s`: an option computed at run time may change how bash reads the lines after it", quoteArgs(c.argv))
+			return kindOther
+		}
+		if t.s == "--" {
+			names = append(names, c.argv[i+2:]...)
+			break
+		}
+		if strings.HasPrefix(t.s, "-") && len(names) == 0 {
+			setting = setting || strings.ContainsAny(t.s, "su")
+			continue
+		}
+		names = append(names, t)
+	}
+	if !setting {
+		return kindBenign
+	}
+	for _, n := range names {
+		if n.dyn || !shoptAllowed[n.s] {
+			why := lineOptions[n.s]
+			if why == "" {
+				why = "an option the hook does not know to leave how bash reads later lines unchanged"
+			}
+			a.refuse("`%s`: %s", quoteArgs(c.argv), why)
+			return kindOther
+		}
+	}
+	return kindOther
+}
+
+// bind changes readline's key bindings: a macro types any text into an
+// interactive shell (bind '"@": "…terraform destroy…\C-m"'), -x runs a
+// command when a key is pressed, -f reads bindings from a file. Refused in
+// every form: an agent has no use for it.
+func (a *analyzer) bind(c call) kind {
+	a.refuse("`%s` changes what keys do in the shell's line editor (a binding may type and run any command when the agent's input holds that key): the hook refuses bind", quoteArgs(c.argv))
+	return kindOther
+}
+
+// stty changes the terminal's line discipline: which characters erase a
+// line or a word, end it, or quote the next one, so that the text an
+// interactive shell reads is not the text the hook read. Only printing
+// the settings or the size is allowed.
+func (a *analyzer) stty(c call) kind {
+	for _, t := range c.argv[1:] {
+		switch {
+		case !t.dyn && (t.s == "-a" || t.s == "--all" || t.s == "-g" || t.s == "--save" || t.s == "size" || t.s == "speed"):
+		default:
+			a.refuse("`%s` changes the terminal's settings (which characters erase or end a line), so an interactive shell would read other text than the hook did: only `stty -a`, `stty -g` and `stty size`, which print, are allowed", quoteArgs(c.argv))
+			return kindOther
+		}
+	}
+	return kindBenign
 }
 
 // fc re-runs lines of the shell's history list (fc -s [PREFIX], fc -e -),

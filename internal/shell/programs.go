@@ -211,7 +211,10 @@ func init() {
 	add(&program{runs: runsFirst}, "trap")
 	// Builtins that keep a command to run later.
 	add(&program{short: "oAGWFCXPS", code: []string{"C"}, again: []string{"W"}, runs: runsNothing}, "compgen", "complete")
-	add(&program{short: "mqurfx", opaque: []string{"x"}, runs: runsNothing}, "bind")
+	// Builtins and programs that change how the shell reads later lines.
+	add(&program{judge: (*analyzer).bind}, "bind")
+	add(&program{judge: (*analyzer).stty}, "stty")
+	add(&program{judge: (*analyzer).shopt}, "shopt")
 	// Programs that only print or test.
 	add(&program{runs: runsNothing, kind: kindBenign}, "echo", "true", ":", "test", "[")
 	// Programs with a grammar of their own.

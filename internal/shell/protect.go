@@ -80,6 +80,14 @@ func (a *analyzer) holds(p string) string {
 	if q := a.protected(p); q != "" {
 		return q
 	}
+	for _, d := range a.opts.ProtectedDirs {
+		ld := strings.ToLower(d)
+		for _, r := range a.paths(p) {
+			if lr := strings.ToLower(r); lr == "/" || strings.HasPrefix(ld, lr+"/") {
+				return d
+			}
+		}
+	}
 	rel := strings.ToLower(path.Clean(p))
 	for strings.HasPrefix(rel, "../") {
 		rel = rel[3:]
@@ -114,6 +122,15 @@ func (a *analyzer) globNames(pattern string, dirs bool) string {
 		rc = strings.Split(strings.ToLower(path.Clean(pattern)), "/")
 		for len(rc) > 0 && (rc[0] == ".." || rc[0] == ".") {
 			rc = rc[1:]
+		}
+	}
+	for _, d := range a.opts.ProtectedDirs {
+		dc := strings.Split(strings.TrimPrefix(strings.ToLower(d), "/"), "/")
+		if len(pc) > len(dc) && componentsMatch(pc[:len(dc)], dc) || dirs && len(pc) <= len(dc) && componentsMatch(pc, dc[:len(pc)]) {
+			return d
+		}
+		if len(rc) > 1 && contains(dc, rc[0]) {
+			return d // after a cd: hooks/*, .claude/*
 		}
 	}
 	for _, q := range a.opts.Protected {
@@ -180,4 +197,34 @@ func globPattern(w *syntax.Word) string {
 		}
 	}
 	return b.String()
+}
+
+// inProtectedDir returns the protected directory p is in (or is), or "".
+// After a cd, a relative path whose first directory is one of a protected
+// directory's names (hooks/x, .claude/x) may be in it.
+func (a *analyzer) inProtectedDir(p string) string {
+	if p == "" || len(a.opts.ProtectedDirs) == 0 {
+		return ""
+	}
+	if a.climbs(p) {
+		return climbed(p)
+	}
+	for _, d := range a.opts.ProtectedDirs {
+		ld := strings.ToLower(d)
+		for _, r := range a.paths(p) {
+			if lr := strings.ToLower(r); lr == ld || strings.HasPrefix(lr, ld+"/") {
+				return r
+			}
+		}
+		if a.cwdUnknown && !path.IsAbs(p) && !strings.HasPrefix(p, "~") {
+			comps := strings.Split(strings.ToLower(path.Clean(p)), "/")
+			for len(comps) > 0 && (comps[0] == ".." || comps[0] == ".") {
+				comps = comps[1:]
+			}
+			if len(comps) > 1 && contains(strings.Split(ld, "/"), comps[0]) {
+				return d
+			}
+		}
+	}
+	return ""
 }

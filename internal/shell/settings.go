@@ -124,6 +124,9 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 		// command's arguments for its environment.
 		a.refuse("`%s=%s`: a shell started with it turns on options (keyword: every NAME=VALUE argument sets the environment) the hook does not follow", name, val)
 		return
+	case lineReadingVars[name] != "":
+		a.refuse("`%s=%s`: %s", name, val, lineReadingVars[name])
+		return
 	case strings.HasPrefix(name, "BASH_FUNC_"):
 		a.refuse("`%s=…`: bash imports a function from the environment, which may shadow echo, mktemp or any program the hook reads", name)
 		return
@@ -142,6 +145,16 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 		a.setting(name+"="+val.String(), name, val, how, depth)
 	}
 	a.codeEnv(name, val) // inline.go
+}
+
+// lineReadingVars are the variables that change how bash reads the text
+// of later commands, refused wherever they are set: the catalog $"…"
+// strings are translated from, and readline's key bindings (an
+// interactive shell binds a key to type another command).
+var lineReadingVars = map[string]string{
+	"TEXTDOMAIN":    "bash replaces $\"…\" strings with their translation from the message catalog it names, a file the agent can write",
+	"TEXTDOMAINDIR": "bash replaces $\"…\" strings with their translation from a message catalog under it, a file the agent can write",
+	"INPUTRC":       "readline reads its key bindings from that file, and a binding may type any command into an interactive shell",
 }
 
 // gitSetting judges a git configuration key and value.

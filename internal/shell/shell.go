@@ -34,6 +34,9 @@ type Options struct {
 	// Protected are absolute, clean paths of files the command must not
 	// write (the policy, its allowed_signers, the agent's hook settings).
 	Protected []string
+	// ProtectedDirs are absolute, clean directories no file of which the
+	// command may write (git hooks, the agents' settings directories).
+	ProtectedDirs []string
 	// Policy is the absolute path of the policy the hook enforces: a
 	// `planguard apply` in the command must use this one.
 	Policy string
@@ -98,7 +101,7 @@ const maxDepth = 8
 // A line that does not parse is refused.
 func Analyze(command string, opts Options) Result {
 	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}, staticLoop: map[string]bool{},
-		numeric: map[string]bool{}, tainted: map[string]bool{}, redefined: map[string]bool{},
+		numeric: map[string]bool{}, tainted: map[string]bool{}, redefined: map[string]bool{}, intVal: map[string]bool{},
 		freshVars: map[string]bool{}, topAssign: map[*syntax.Assign]bool{}}
 	if opts.Cwd != "" {
 		a.vars["PWD"] = opts.Cwd // until the line changes directory (prepass)
@@ -154,8 +157,15 @@ type analyzer struct {
 	// assigned anything else the line computes too. redefined: functions
 	// and aliases the line defines.
 	numeric, tainted, redefined map[string]bool
-	// arithUses: the names bash evaluates as arithmetic (judgeArith).
-	arithUses []arithUse
+	// arithUses: the names bash evaluates as arithmetic (judgeArith);
+	// arithStack: the nodes from the script's root to the one the
+	// arithmetic walk stands on; arithDefs: names a for (( … )) header
+	// assigned for the expression being judged. intVal: variables
+	// assigned $(( … )), a number.
+	arithUses  []arithUse
+	arithStack []syntax.Node
+	arithDefs  []string
+	intVal     map[string]bool
 	// unknownEnv: the line sets environment variables whose names it
 	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
 	unknownEnv bool
@@ -257,9 +267,11 @@ func (a *analyzer) script(src string, depth int) {
 	// seen to take `''#` inside ( … ) for a comment where bash runs what
 	// follows: refuse any comment that does not start a word, rather than
 	// judge text the shell would run as a comment.
-	bad := false
+	bad, translated := false, false
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.DblQuoted:
+			translated = translated || n.Dollar
 		case *syntax.Comment:
 			if off := int(n.Hash.Offset()); off > 0 && off <= len(src) && !strings.ContainsRune(" \t\n;&|", rune(src[off-1])) {
 				bad = true
@@ -280,6 +292,12 @@ func (a *analyzer) script(src string, depth int) {
 	if bad {
 		a.refuse("the command has a `#` the parser reads as a comment where the shell may not (after a quote or inside a word): the hook refuses what it cannot read the way the shell does")
 		return
+	}
+	if translated {
+		// $"…" is replaced by its translation, read from
+		// $TEXTDOMAINDIR/<locale>/LC_MESSAGES/$TEXTDOMAIN.mo: a file the
+		// line (or an earlier one) may write, and any text.
+		a.refuse("the command has a `$\"…\"` string, which bash replaces with its translation from a message catalog ($TEXTDOMAINDIR, $TEXTDOMAIN: files the agent can write), not the text the hook read: write it as \"…\"")
 	}
 	if depth == 0 {
 		a.topAssigns(f)
@@ -360,6 +378,11 @@ func (a *analyzer) script(src string, depth int) {
 			if len(n.Args) > 0 {
 				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
 					a.cwdUnknown = true
+					for _, t := range a.words(n.Args[1:]) {
+						if d := a.inProtectedDir(t.s); !t.dyn && d != "" && !strings.HasPrefix(t.s, "-") {
+							a.refuse("`%s %s` enters %s, a directory whose files run later on their own (git hooks, an agent's settings): the hook refuses writes there, and cannot follow relative paths after the cd", w, t.s, d)
+						}
+					}
 				}
 			}
 		case *syntax.FuncDecl:
@@ -409,10 +432,10 @@ func (a *analyzer) script(src string, depth int) {
 			if wi, ok := n.Loop.(*syntax.WordIter); ok {
 				was := a.unknown[wi.Name.Value]
 				a.setUnknown(wi.Name.Value)
-				// for i in 1 2 3: values the line spells out, safe in $((i+1)).
+				// for i in 1 2 3: numbers the line spells out, safe in $((i+1)).
 				static := !was && len(wi.Items) > 0
 				for _, t := range a.words(wi.Items) {
-					if t.dyn || subscriptRe.MatchString(t.s) {
+					if t.dyn || subscriptRe.MatchString(t.s) || !arithSafeText(t.s) {
 						static = false
 					}
 				}
@@ -444,6 +467,9 @@ func (a *analyzer) computed(name string) {
 	}
 	if historyFileVars[name] {
 		a.refuse("`%s` is set to a value computed at run time: bash writes its history to that file (history -w, and an interactive shell when it exits)", name)
+	}
+	if lineReadingVars[name] != "" {
+		a.refuse("`%s` is set to a value computed at run time: %s", name, lineReadingVars[name])
 	}
 	a.ifsComputed(name)
 	delete(a.vars, name)
@@ -504,6 +530,12 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		// n=$(wc -l <f): a count, safe in arithmetic (judgeArith).
 		a.computed(name)
 		a.numeric[name] = true
+		return
+	}
+	if arithValue(as.Value) {
+		// i=$((i+1)): a number, whatever the expression (judged apart).
+		a.computed(name)
+		a.intVal[name] = true
 		return
 	}
 	t := a.word(as.Value)
@@ -817,7 +849,7 @@ func (a *analyzer) protected(p string) string {
 			return q
 		}
 	}
-	return ""
+	return a.inProtectedDir(p)
 }
 
 // protectedDir returns a protected file that copying src into dir would
@@ -825,6 +857,9 @@ func (a *analyzer) protected(p string) string {
 func (a *analyzer) protectedDir(src, dir string) string {
 	if a.climbs(dir) {
 		return climbed(dir)
+	}
+	if d := a.inProtectedDir(path.Join(dir, path.Base(src))); d != "" {
+		return d
 	}
 	for _, d := range a.paths(dir) {
 		for _, q := range a.opts.Protected {

@@ -15,6 +15,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 // ManifestModule is one module of a snapshot's modules.json, in the form
@@ -72,8 +74,15 @@ func ExtractConfig(planPath, top string) (string, error) {
 			if total += e.UncompressedSize64; total > maxSnapshotTotal {
 				return "", fmt.Errorf("%w: the configuration snapshot holds more than %d bytes", ErrMalformed, maxSnapshotTotal)
 			}
-			if err := writeEntry(e, filepath.Join(top, filepath.FromSlash(path.Join(d, name)))); err != nil {
+			dst := filepath.Join(top, filepath.FromSlash(path.Join(d, name)))
+			if err := writeEntry(e, dst); err != nil {
 				return "", fmt.Errorf("write %s: %w", e.Name, err)
+			}
+			// `terraform init` in the room reads the terraform blocks:
+			// none may hold what runs code there (an OpenTofu encryption
+			// block's external key provider).
+			if err := checkTerraformBlocks(dst, path.Join(d, name)); err != nil {
+				return "", fmt.Errorf("the saved plan's configuration snapshot, %s: %w", e.Name, err)
 			}
 		}
 	}
@@ -164,4 +173,19 @@ func writeEntry(e *zip.File, target string) error {
 		err = fmt.Errorf("more than %d bytes", maxSnapshotFile)
 	}
 	return err
+}
+
+// checkTerraformBlocks parses the configuration file written at dst (named
+// name in messages) and refuses a terraform block holding more than the
+// settings that run no code (tfsource.CheckTerraformBlocks).
+func checkTerraformBlocks(dst, name string) error {
+	src, err := os.ReadFile(dst)
+	if err != nil {
+		return err
+	}
+	f, err := tfsource.Parse(name, src)
+	if err != nil {
+		return err
+	}
+	return tfsource.CheckTerraformBlocks(f)
 }

@@ -13,6 +13,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 // This file judges the configuration's backend before `terraform init`:
@@ -205,4 +206,18 @@ func SelectWorkspace(dir string, pin *policy.StatePin) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(data, "environment"), []byte(pin.Workspace), 0o600)
+}
+
+// CheckTerraformBlocks refuses a terraform block, in any file of any
+// module, that holds anything but the settings that run no code
+// (tfsource.CheckTerraformBlocks): OpenTofu's encryption block, for one.
+func (c *Configuration) CheckTerraformBlocks() error {
+	for _, m := range c.modules {
+		for _, f := range m.files {
+			if err := tfsource.CheckTerraformBlocks(f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -76,6 +76,8 @@ func RefuseEnv(key string) error {
 		return fmt.Errorf("%s: the runner sets Terraform's CLI configuration and data directory itself (--cli-config)", key)
 	case up == "TF_WORKSPACE":
 		return fmt.Errorf("%s: the runner selects the workspace the policy's state block pins (state.workspace)", key)
+	case up == "TF_ENCRYPTION":
+		return fmt.Errorf("%s: OpenTofu's state and plan encryption configuration can run a command (key_provider \"external\") and choose keys; the runner refuses it (encryption is not supported in the runner)", key)
 	case up == "TF_REATTACH_PROVIDERS":
 		return fmt.Errorf("%s: Terraform would use provider processes already running instead of the providers it installs", key)
 	}

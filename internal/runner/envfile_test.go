@@ -95,7 +95,7 @@ func TestRedactor(t *testing.T) {
 // configuration is always the runner's.
 func TestEnvCannotChangeInitPlanApply(t *testing.T) {
 	for _, kv := range []string{
-		"TF_WORKSPACE=prod-copy", "TF_REATTACH_PROVIDERS={}", "TF_DATA_DIR=/tmp/x", "TF_PLUGIN_CACHE_DIR=/tmp/c",
+		"TF_WORKSPACE=prod-copy", "TF_REATTACH_PROVIDERS={}", "TF_ENCRYPTION=key_provider \"external\" \"x\" { command = [\"sh\"] }", "TF_DATA_DIR=/tmp/x", "TF_PLUGIN_CACHE_DIR=/tmp/c",
 		"TF_CLI_ARGS=-lock=false", "TF_CLI_ARGS_init=-backend-config=key=x", "TF_CLI_ARGS_plan=-refresh=false", "TF_CLI_ARGS_apply=-parallelism=1",
 		"TERRAFORM_CONFIG=/agent/rc",
 	} {

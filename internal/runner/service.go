@@ -393,6 +393,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if err := conf.CheckProviderCode(pol); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}
+	if err := conf.CheckTerraformBlocks(); err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
 	if err := conf.CheckBackend(pol.State); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}

@@ -465,3 +465,38 @@ func JSONDuplicateKey(src []byte) error {
 	}
 	return nil
 }
+
+// TerraformBlockSchema is everything a terraform block may hold where
+// planguard runs Terraform on a configuration it did not write (the
+// runner's plans, the room a saved plan is shown and applied in): the
+// settings that run no code. Anything else is refused, so that a block a
+// newer Terraform or OpenTofu adds fails closed: OpenTofu 1.7's encryption
+// block chooses keys with the job's credentials, and from 1.10 its
+// key_provider "external" and method "external" run a command at init.
+var TerraformBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "required_version"}, {Name: "experiments"}},
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "backend", LabelNames: []string{"type"}},
+		{Type: "cloud"},
+		{Type: "required_providers"},
+		{Type: "provider_meta", LabelNames: []string{"provider"}},
+	},
+}
+
+var terraformBlocks = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "terraform"}}}
+
+// CheckTerraformBlocks refuses a terraform block of f that holds anything
+// but required_version, experiments, backend, cloud, required_providers and
+// provider_meta (an encryption block, for one).
+func CheckTerraformBlocks(f *File) error {
+	content, _, diags := f.HCL.Body.PartialContent(terraformBlocks)
+	if diags.HasErrors() {
+		return &FileError{Path: f.Path, Err: fmt.Errorf("read %s: %s", f.Path, diags.Error())}
+	}
+	for _, tb := range content.Blocks {
+		if _, diags := tb.Body.Content(TerraformBlockSchema); diags.HasErrors() {
+			return &FileError{Path: f.Path, Err: fmt.Errorf("%s: the terraform block holds what planguard does not allow (%s): a terraform block may hold only required_version, experiments, backend, cloud, required_providers and provider_meta; an encryption block (OpenTofu) chooses keys with the credentials planguard runs Terraform with and can run a command at init, so state and plan encryption is the operator's (TF_ENCRYPTION in the job), not the configuration's", tb.DefRange.String(), diags.Error())}
+		}
+	}
+	return nil
+}

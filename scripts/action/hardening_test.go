@@ -121,7 +121,15 @@ func TestActionPlantedTerraform(t *testing.T) {
 	// blocks, and neither terraform applies anything.
 	os.Remove(marker)
 	env := append(append(baseEnv(), planted...), "PLANGUARD_AUTHOR=agent-bot")
-	res := run(t, ws, env, pgBin, "apply", "--policy", "planguard.hcl", "--terraform-bin", tf, "blocked.tfplan")
+	// planguard apply refuses a policy that pins no state: a pinned copy.
+	pol, err := os.ReadFile(filepath.Join(ws, "planguard.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ws, "pinned.hcl"), append(pol, "\nstate {\n  backend = \"local\"\n}\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, ws, env, pgBin, "apply", "--policy", "pinned.hcl", "--terraform-bin", tf, "blocked.tfplan")
 	if res.code != 1 {
 		t.Errorf("planguard apply --terraform-bin %s with a planted terraform: exit %d, want 1 (block)\n%s", tf, res.code, res.stderr)
 	}

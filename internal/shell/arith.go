@@ -366,17 +366,7 @@ var wcCounts = map[string]bool{"-l": true, "-c": true, "-w": true, "-m": true, "
 // With a file operand wc prints the file's name, which is text the agent
 // chooses: refused.
 func numericSubst(w *syntax.Word) bool {
-	if w == nil || len(w.Parts) != 1 {
-		return false
-	}
-	part := w.Parts[0]
-	if dq, ok := part.(*syntax.DblQuoted); ok {
-		if len(dq.Parts) != 1 {
-			return false
-		}
-		part = dq.Parts[0]
-	}
-	cs, ok := part.(*syntax.CmdSubst)
+	cs, ok := solePart(w).(*syntax.CmdSubst)
 	if !ok || len(cs.Stmts) != 1 {
 		return false
 	}
@@ -757,16 +747,22 @@ func (a *analyzer) assocUse(s string) bool {
 // arithValue reports whether a word is nothing but $(( … )) (or $[ … ],
 // in double quotes or not): its value is a number.
 func arithValue(w *syntax.Word) bool {
+	_, ok := solePart(w).(*syntax.ArithmExp)
+	return ok
+}
+
+// solePart returns a word's only part, looking inside double quotes
+// ("$(…)" is $(…)), or nil when the word has more than one.
+func solePart(w *syntax.Word) syntax.WordPart {
 	if w == nil || len(w.Parts) != 1 {
-		return false
+		return nil
 	}
 	part := w.Parts[0]
 	if dq, ok := part.(*syntax.DblQuoted); ok {
 		if len(dq.Parts) != 1 {
-			return false
+			return nil
 		}
 		part = dq.Parts[0]
 	}
-	_, ok := part.(*syntax.ArithmExp)
-	return ok
+	return part
 }

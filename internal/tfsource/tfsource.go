@@ -483,13 +483,11 @@ var TerraformBlockSchema = &hcl.BodySchema{
 	},
 }
 
-var terraformBlocks = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "terraform"}}}
-
 // CheckTerraformBlocks refuses a terraform block of f that holds anything
 // but required_version, experiments, backend, cloud, required_providers and
 // provider_meta (an encryption block, for one).
 func CheckTerraformBlocks(f *File) error {
-	content, _, diags := f.HCL.Body.PartialContent(terraformBlocks)
+	content, _, diags := f.HCL.Body.PartialContent(rootFileSchema)
 	if diags.HasErrors() {
 		return &FileError{Path: f.Path, Err: fmt.Errorf("read %s: %s", f.Path, diags.Error())}
 	}

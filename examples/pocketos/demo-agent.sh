@@ -9,7 +9,10 @@
 #   3. it tries terraform apply -auto-approve: refused;
 #   4. it plans (allowed) and tries terraform apply tfplan: the gate blocks it;
 #   5. it tries to sign the approval itself: refused;
-#   6. two people sign; the agent plans again and applies the checked plan: allowed.
+#   6. two people sign; the agent plans again; terraform apply of the saved
+#      plan is still refused (terraform would read the file after the hook
+#      answered); planguard apply, which pins, checks and applies that very
+#      plan, is allowed.
 # The real clients (Claude Code, Copilot CLI, Gemini CLI) are driven through
 # the same story by the end-to-end tests (e2e/agents_test.go).
 set -euo pipefail
@@ -101,7 +104,8 @@ for target in terraform_data.prod_db terraform_data.prod_db_volume_backup; do
 done
 planguard sign --policy ../planguard.hcl --file approvals.tf --target terraform_data.prod_db_volume_backup --principal bob@example.com --key ../keys/bob 2>&1 | tail -n 1
 
-step "The agent plans again and applies the checked plan: allowed"
+step "The agent plans again; terraform apply of the file is still refused, planguard apply is allowed"
 agent "terraform plan -input=false -no-color -out=tfplan > /dev/null"
-agent "terraform apply -input=false -no-color tfplan" | tail -n 3
+if agent "terraform apply -input=false -no-color tfplan"; then echo "expected a refusal" >&2; exit 1; fi
+agent "$work/bin/planguard apply --policy $work/planguard.hcl tfplan -- -no-color" | tail -n 3
 show terraform state list

@@ -14,10 +14,10 @@ import (
 // double a string make `terraform plan` take gigabytes. Each child
 // (terraform and the providers it starts, one process group) is watched:
 // its resident memory, summed over the group from /proc, may not pass
-// ExecTerraform.MaxMemory; a plan, init or show over it is killed (the
-// whole group, at once), an apply is interrupted (Terraform's graceful
-// stop, which saves the state) and killed if it goes on growing to half as
-// much again. The wall-clock limits and the cancel when the client hangs up
+// ExecTerraform.MaxMemory; a run over it is interrupted (Terraform's
+// graceful stop: an apply saves the state, and every run releases the
+// state lock, a remote backend's too), its group killed after the grace
+// period, or at once if it goes on growing to half as much again. The wall-clock limits and the cancel when the client hangs up
 // are the server's (ServerConfig.PlanTimeout, ApplyTimeout).
 
 // DefaultMaxMemory bounds the resident memory of one Terraform run (its
@@ -46,7 +46,7 @@ type MemoryError struct {
 }
 
 func (e *MemoryError) Error() string {
-	how := "killed it"
+	how := "interrupted it (Terraform's graceful stop, which releases the state lock) and killed its process group"
 	if e.Op == "apply" {
 		how = "interrupted it (Terraform's graceful stop, which saves the state; check the state and its lock)"
 	}

@@ -92,6 +92,46 @@ func TestMemoryBoundInterruptsTheApply(t *testing.T) {
 	}
 }
 
+// TestMemoryBoundInterruptsThePlanFirst: a plan over the bound gets
+// SIGINT first, so that Terraform releases the state lock it holds (a
+// remote backend's lock would otherwise stay until force-unlock); a group
+// that ignores the interrupt is killed after the grace period.
+func TestMemoryBoundInterruptsThePlanFirst(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "interrupted")
+	perl, err := exec.LookPath("perl")
+	if err != nil {
+		t.Skip("perl not found")
+	}
+	grow := "my @x; for (1..100) { push @x, \"x\" x (4 << 20); select(undef, undef, undef, 0.05) } sleep 60"
+	for _, tc := range []struct {
+		name, handler string
+		wantMarker    bool
+	}{
+		{"stops on the interrupt", `$SIG{INT} = sub { open(my $f, ">", "` + marker + `"); close($f); exit 1 };`, true},
+		{"ignores the interrupt", `$SIG{INT} = "IGNORE";`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			os.Remove(marker)
+			bin := fakeBin(t, "#!/bin/sh\nexec "+perl+" -e '"+tc.handler+" "+grow+"'\n")
+			tf := &ExecTerraform{Bin: bin, MaxMemory: 64 << 20, StopGrace: time.Second}
+			start := time.Now()
+			err := tf.Plan(context.Background(), dir, "plan.tfplan", io.Discard)
+			var me *MemoryError
+			if !errors.As(err, &me) || me.Op != "plan" || !strings.Contains(err.Error(), "releases the state lock") {
+				t.Fatalf("plan: %v", err)
+			}
+			_, statErr := os.Stat(marker)
+			if got := statErr == nil; got != tc.wantMarker {
+				t.Errorf("interrupt handler ran: %v, want %v", got, tc.wantMarker)
+			}
+			if time.Since(start) > 30*time.Second {
+				t.Errorf("the plan ran %s before it was stopped", time.Since(start))
+			}
+		})
+	}
+}
+
 // TestPlanTimeoutKillsTheGroup: when a plan's context ends (its time is
 // up, its client hung up), terraform gets SIGINT, and the whole process
 // group is killed after the grace period: a provider that ignores the

@@ -137,25 +137,28 @@ func (t *ExecTerraform) grace() time.Duration {
 }
 
 // run runs init, plan or show. When ctx ends (the plan's time is up, the
-// client hung up, the runner stops) terraform gets SIGINT (it stops
-// cleanly and releases the state lock) and its whole process group is
-// killed after the grace period; over MaxMemory the group is killed at
-// once.
+// client hung up, the runner stops) or the process group passes MaxMemory,
+// terraform gets SIGINT (it stops cleanly and releases the state lock,
+// also a remote backend's) and its whole process group is killed after the
+// grace period; a group that goes on growing to one and a half times
+// MaxMemory is killed at once.
 func (t *ExecTerraform) run(ctx context.Context, dir string, env []string, out io.Writer, args ...string) error {
 	cmd := exec.CommandContext(ctx, t.Bin, args...)
 	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdin = nil
 	cmd.Stdout, cmd.Stderr = out, out
 	var (
-		mu     sync.Mutex
-		killer *time.Timer
+		mu      sync.Mutex
+		killers []*time.Timer
 	)
-	cmd.Cancel = func() error {
-		pid := cmd.Process.Pid
+	interrupt := func(pid int) {
 		interruptProcess(pid)
 		mu.Lock()
-		killer = time.AfterFunc(t.grace(), func() { killGroup(pid) })
+		killers = append(killers, time.AfterFunc(t.grace(), func() { killGroup(pid) }))
 		mu.Unlock()
+	}
+	cmd.Cancel = func() error {
+		interrupt(cmd.Process.Pid)
 		return nil
 	}
 	cmd.WaitDelay = t.grace() + 5*time.Second
@@ -164,12 +167,12 @@ func (t *ExecTerraform) run(ctx context.Context, dir string, env []string, out i
 		return fmt.Errorf("run %s %s: %w", t.Bin, args[0], err)
 	}
 	pid := cmd.Process.Pid
-	guard := watchMemory(pid, t.MaxMemory, t.MaxMemory, func() { killGroup(pid) })
+	guard := watchMemory(pid, t.MaxMemory, t.MaxMemory+t.MaxMemory/2, func() { interrupt(pid) })
 	err := cmd.Wait()
 	over, seen := guard.finish()
 	mu.Lock()
-	if killer != nil {
-		killer.Stop()
+	for _, k := range killers {
+		k.Stop()
 	}
 	mu.Unlock()
 	if over || ctx.Err() != nil {

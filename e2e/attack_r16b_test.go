@@ -13,12 +13,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
@@ -105,49 +102,17 @@ func dropResource(t *testing.T, st []byte, name string) []byte {
 // renameResource returns st with resource from renamed to to.
 func renameResource(t *testing.T, st []byte, from, to string) []byte {
 	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(st, &m); err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, r := range m["resources"].([]any) {
-		if r.(map[string]any)["name"] == from {
-			r.(map[string]any)["name"] = to
-			found = true
-		}
-	}
-	if !found {
-		t.Fatalf("state has no resource %q", from)
-	}
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return editResource(t, st, from, func(res map[string]any) { res["name"] = to })
 }
 
 func attackR16b(t *testing.T, tf string) {
-	toolVersion(t, tf)
-	testObjBins(t)
-	w, root := newWorld(t, tf, "prod", "agent@example.com")
-	l := &pinLab{world: w, root: root, mirror: filepath.Join(root, "mirror"), rc: filepath.Join(root, "job.tfrc"),
-		prodState: filepath.Join(root, "state", "prod.tfstate"), prodObj: filepath.Join(root, "objects", "prod-db"), policy: filepath.Join(root, "policy", "planguard.hcl")}
-	for _, d := range []string{"state", "objects", "policy"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testbin.Mirror(t, l.mirror, testbin.TestObjSource, "0.1.0", objBin)
-	writeFile(t, l.rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", l.mirror))
+	l := newPinLab(t, tf)
+	root := l.root
 	prodSrc := localBackend(l.prodState) + fmt.Sprintf("resource \"planguardtest_object\" \"db\" {\n  path    = %q\n  content = \"customer data\"\n}\n", l.prodObj)
 	prod := l.dir("prod", prodSrc)
 	prod.must(0, tf, "init", "-input=false", "-no-color")
 	prod.must(0, tf, "apply", "-auto-approve", "-input=false", "-no-color")
-	lockDir := l.dir("lock", "")
-	lock := testbin.LockFrom(t, tf, lockDir.dir, l.mirror, testbin.TestObjSource, lockDir.env)
-	writeFile(t, filepath.Join(root, "policy", "trusted.lock.hcl"), string(lock))
-	pub := readFile(t, w.key("alice")+".pub")
-	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+pub)
+	l.trustLock()
 	pins := fmt.Sprintf("state {\n  backend = \"local\"\n  config  = { path = %q }\n}\nlock_file = \"trusted.lock.hcl\"\n", l.prodState)
 	head := "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\n"
 	// As the policy guide recommends: the database by address and by id,
@@ -243,29 +208,7 @@ func attackR16b(t *testing.T, tf string) {
 		// The same edit under a remote backend (http, served here; s3,
 		// gcs, azurerm alike): nothing compares the plan's prior state with
 		// the backend's beyond Terraform's lineage and serial.
-		var mu sync.Mutex
-		store := map[string][]byte{}
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			defer mu.Unlock()
-			switch r.Method {
-			case http.MethodGet:
-				b, ok := store[r.URL.Path]
-				if !ok {
-					w.WriteHeader(http.StatusNotFound)
-					return
-				}
-				_, _ = w.Write(b)
-			case http.MethodPost:
-				b, _ := io.ReadAll(r.Body)
-				store[r.URL.Path] = b
-			case http.MethodDelete:
-				delete(store, r.URL.Path)
-			default:
-				w.WriteHeader(http.StatusMethodNotAllowed)
-			}
-		}))
-		defer srv.Close()
+		srv, state := httpStateServer(t)
 		addr := srv.URL + "/prod"
 		obj := filepath.Join(root, "objects", "http-db")
 		httpBackend := fmt.Sprintf("terraform {\n  backend \"http\" {\n    address = %q\n  }\n}\n", addr)
@@ -289,9 +232,7 @@ func attackR16b(t *testing.T, tf string) {
 		t.Logf("planguard check: exit %d\n%s", code, out)
 		acode, aout := a.run(filepath.Join(binDir, "planguard"), "apply", "--policy="+pol, "tfplan")
 		t.Logf("planguard apply: exit %d\n%s", acode, aout)
-		mu.Lock()
-		st := string(store["/prod"])
-		mu.Unlock()
+		st := state("/prod")
 		if code == 0 || !strings.Contains(st, `"db"`) {
 			t.Errorf("the gate must refuse a plan whose prior state is not the backend's (check exit %d, apply exit %d); the production state now manages db: %v", code, acode, strings.Contains(st, `"db"`))
 		}

@@ -48,49 +48,20 @@ func TestAttackR16cOpenTofu(t *testing.T) {
 // instance of the resource named name.
 func editInstance(t *testing.T, st []byte, name string, edit func(inst map[string]any)) []byte {
 	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(st, &m); err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, r := range m["resources"].([]any) {
-		if rm := r.(map[string]any); rm["name"] == name {
-			edit(rm["instances"].([]any)[0].(map[string]any))
-			found = true
-		}
-	}
-	if !found {
-		t.Fatalf("state has no resource %q:\n%s", name, st)
-	}
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return editResource(t, st, name, func(res map[string]any) {
+		edit(res["instances"].([]any)[0].(map[string]any))
+	})
 }
 
 func attackR16c(t *testing.T, tf string) {
-	toolVersion(t, tf)
-	testObjBins(t)
-	w, root := newWorld(t, tf, "prod", "agent@example.com")
-	l := &pinLab{world: w, root: root, mirror: filepath.Join(root, "mirror"), rc: filepath.Join(root, "job.tfrc"),
-		prodState: filepath.Join(root, "state", "prod.tfstate"), prodObj: filepath.Join(root, "objects", "prod-db"), policy: filepath.Join(root, "policy", "planguard.hcl")}
-	for _, d := range []string{"state", "objects", "policy"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testbin.Mirror(t, l.mirror, testbin.TestObjSource, "0.1.0", objBin)
-	writeFile(t, l.rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", l.mirror))
+	l := newPinLab(t, tf)
+	root := l.root
 	dbSrc := fmt.Sprintf("resource \"planguardtest_object\" \"db\" {\n  path    = %q\n  content = \"customer data\"\n}\n", l.prodObj)
 	prodSrc := localBackend(l.prodState) + dbSrc
 	prod := l.dir("prod", prodSrc)
 	prod.must(0, tf, "init", "-input=false", "-no-color")
 	prod.must(0, tf, "apply", "-auto-approve", "-input=false", "-no-color")
-	lockDir := l.dir("lock", "")
-	writeFile(t, filepath.Join(root, "policy", "trusted.lock.hcl"), string(testbin.LockFrom(t, tf, lockDir.dir, l.mirror, testbin.TestObjSource, lockDir.env)))
-	aliceKey := w.key("alice")
-	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+readFile(t, aliceKey+".pub"))
+	l.trustLock()
 	netState := filepath.Join(root, "state", "net.tfstate")
 	policy := func(extra string) {
 		writeFile(t, l.policy, "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nlock_file = \"trusted.lock.hcl\"\n"+
@@ -261,7 +232,7 @@ func attackR16c(t *testing.T, tf string) {
 		// planguard approve --plan writes the approval the gate asks for:
 		// a replace of twin bound to the protected id.
 		a.must(0, pg, "approve", "--policy="+l.policy, "--plan=tfplan", "--target=planguardtest_file.twin", "--reason=CHG-7: rewrite", "--expires=24h",
-			"--key="+aliceKey, "--principal=alice@example.com", "--out=approvals.tf")
+			"--key="+l.alice, "--principal=alice@example.com", "--out=approvals.tf")
 		src := readFile(t, filepath.Join(a.dir, "approvals.tf"))
 		if !strings.Contains(src, `"replace"`) || !strings.Contains(src, l.prodObj) {
 			t.Fatalf("the approval does not name a replace bound to the protected id:\n%s", src)

@@ -62,24 +62,14 @@ type r16dLab struct {
 
 func newR16dLab(t *testing.T, tf string) *r16dLab {
 	t.Helper()
-	w, root := newWorld(t, tf, "prod", "agent@example.com")
-	l := &pinLab{world: w, root: root, mirror: filepath.Join(root, "mirror"), rc: filepath.Join(root, "job.tfrc"),
-		prodState: filepath.Join(root, "state", "prod.tfstate"), prodObj: filepath.Join(root, "objects", "prod-db"), policy: filepath.Join(root, "policy", "planguard.hcl")}
-	for _, d := range []string{"state", "objects", "policy"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testbin.Mirror(t, l.mirror, testbin.TestObjSource, "0.1.0", objBin)
+	l := newPinLab(t, tf)
+	root := l.root
 	testbin.Mirror(t, l.mirror, r16dSecond, "0.1.0", objBin)
-	writeFile(t, l.rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", l.mirror))
 	// The reviewed lock file, for both providers.
 	lockDir := l.dir("lock", "")
 	lockDir.write("main.tf", r16dRequired)
 	lockDir.must(0, tf, "providers", "lock", "-fs-mirror="+l.mirror, "-platform="+testbin.Platform(), testbin.TestObjSource, r16dSecond)
 	writeFile(t, filepath.Join(root, "policy", "trusted.lock.hcl"), readFile(t, filepath.Join(lockDir.dir, ".terraform.lock.hcl")))
-	pub := readFile(t, w.key("alice")+".pub")
-	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+pub)
 	r := &r16dLab{pinLab: l, tf: tf,
 		head: "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\n",
 		pins: fmt.Sprintf("state {\n  backend = \"local\"\n  config  = { path = %q }\n}\nlock_file = \"trusted.lock.hcl\"\n", l.prodState)}

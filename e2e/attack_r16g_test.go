@@ -67,18 +67,8 @@ func editResource(t *testing.T, st []byte, name string, edit func(res map[string
 }
 
 func attackR16g(t *testing.T, tf string) {
-	toolVersion(t, tf)
-	testObjBins(t)
-	w, root := newWorld(t, tf, "prod", "agent@example.com")
-	l := &pinLab{world: w, root: root, mirror: filepath.Join(root, "mirror"), rc: filepath.Join(root, "job.tfrc"),
-		prodState: filepath.Join(root, "state", "prod.tfstate"), prodObj: filepath.Join(root, "objects", "prod-db"), policy: filepath.Join(root, "policy", "planguard.hcl")}
-	for _, d := range []string{"state", "objects", "policy"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testbin.Mirror(t, l.mirror, testbin.TestObjSource, "0.1.0", objBin)
-	writeFile(t, l.rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", l.mirror))
+	l := newPinLab(t, tf)
+	root := l.root
 	obj := func(name string) string { return filepath.Join(root, "objects", name) }
 	const other = "provider \"planguardtest\" {\n  alias = \"other\"\n}\n"
 	// Production: db (note "protected", its content from a sensitive
@@ -106,9 +96,7 @@ resource "planguardtest_object" "tmp" {
 	prod := l.dir("prod", prodSrc)
 	prod.must(0, tf, "init", "-input=false", "-no-color")
 	prod.must(0, tf, "apply", "-auto-approve", "-input=false", "-no-color")
-	lockDir := l.dir("lock", "")
-	writeFile(t, filepath.Join(root, "policy", "trusted.lock.hcl"), string(testbin.LockFrom(t, tf, lockDir.dir, l.mirror, testbin.TestObjSource, lockDir.env)))
-	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+readFile(t, w.key("alice")+".pub"))
+	l.trustLock()
 	writeFile(t, l.policy, "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nlock_file = \"trusted.lock.hcl\"\n"+
 		fmt.Sprintf("state {\n  backend = \"local\"\n  config  = { path = %q }\n}\n", l.prodState)+
 		"protect \"database\" {\n  addresses = [\"planguardtest_object.db\"]\n}\n")

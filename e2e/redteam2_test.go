@@ -35,18 +35,8 @@ func TestStatePinPlanStateFlagBypassTerraformLatest(t *testing.T) {
 // rt2Lab makes the production object in the pinned local state and a
 // policy (rules as given) pinning that state and the trusted lock file.
 func rt2Lab(t *testing.T, tf, rules string) *pinLab {
-	toolVersion(t, tf)
-	testObjBins(t)
-	w, root := newWorld(t, tf, "prod", "agent@example.com")
-	l := &pinLab{world: w, root: root, mirror: filepath.Join(root, "mirror"), rc: filepath.Join(root, "job.tfrc"),
-		prodState: filepath.Join(root, "state", "prod.tfstate"), prodObj: filepath.Join(root, "objects", "prod-db"), policy: filepath.Join(root, "policy", "planguard.hcl")}
-	for _, d := range []string{"state", "objects", "policy"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testbin.Mirror(t, l.mirror, testbin.TestObjSource, "0.1.0", objBin)
-	writeFile(t, l.rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", l.mirror))
+	l := newPinLab(t, tf)
+	root := l.root
 	prod := l.dir("prod", localBackend(l.prodState)+object("db", l.prodObj))
 	prod.must(0, tf, "init", "-input=false", "-no-color")
 	prod.must(0, tf, "apply", "-auto-approve", "-input=false", "-no-color")
@@ -54,8 +44,6 @@ func rt2Lab(t *testing.T, tf, rules string) *pinLab {
 		t.Fatal("the production object was not created")
 	}
 	writeFile(t, filepath.Join(root, "policy", "trusted.lock.hcl"), readFile(t, filepath.Join(prod.dir, ".terraform.lock.hcl")))
-	pub := readFile(t, w.key("alice")+".pub")
-	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+pub)
 	writeFile(t, l.policy, fmt.Sprintf(`scope = "prod"
 trust {
   allowed_signers = "allowed_signers"

@@ -33,7 +33,9 @@ func TestStateRefreshOpenTofu(t *testing.T) {
 	stateRefresh(t, testbin.Tool(t, "PLANGUARD_TOFU", "tofu"))
 }
 
-// httpStateServer serves Terraform's http backend from memory.
+// httpStateServer serves Terraform's http backend from memory (GET, POST
+// and DELETE of a state; no locking) until t ends. It returns the server
+// and a function that reads the state stored at a path ("" if none).
 func httpStateServer(t *testing.T) (*httptest.Server, func(path string) string) {
 	var mu sync.Mutex
 	store := map[string][]byte{}
@@ -51,6 +53,8 @@ func httpStateServer(t *testing.T) (*httptest.Server, func(path string) string) 
 		case http.MethodPost:
 			b, _ := io.ReadAll(r.Body)
 			store[r.URL.Path] = b
+		case http.MethodDelete:
+			delete(store, r.URL.Path)
 		default:
 			w.WriteHeader(http.StatusMethodNotAllowed)
 		}
@@ -64,21 +68,9 @@ func httpStateServer(t *testing.T) (*httptest.Server, func(path string) string) 
 }
 
 func stateRefresh(t *testing.T, tf string) {
-	toolVersion(t, tf)
-	testObjBins(t)
-	w, root := newWorld(t, tf, "prod", "agent@example.com")
-	l := &pinLab{world: w, root: root, mirror: filepath.Join(root, "mirror"), rc: filepath.Join(root, "job.tfrc"),
-		prodState: filepath.Join(root, "state", "prod.tfstate"), prodObj: filepath.Join(root, "objects", "prod-db"), policy: filepath.Join(root, "policy", "planguard.hcl")}
-	for _, d := range []string{"state", "objects", "policy"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testbin.Mirror(t, l.mirror, testbin.TestObjSource, "0.1.0", objBin)
-	writeFile(t, l.rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", l.mirror))
-	lockDir := l.dir("lock", "")
-	writeFile(t, filepath.Join(root, "policy", "trusted.lock.hcl"), string(testbin.LockFrom(t, tf, lockDir.dir, l.mirror, testbin.TestObjSource, lockDir.env)))
-	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+readFile(t, w.key("alice")+".pub"))
+	l := newPinLab(t, tf)
+	root := l.root
+	l.trustLock()
 	head := "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nlock_file = \"trusted.lock.hcl\"\n"
 	protectDB := fmt.Sprintf("protect \"database\" {\n  addresses = [\"planguardtest_object.db\"]\n  ids = [%q]\n}\n", l.prodObj)
 	pg := filepath.Join(binDir, "planguard")

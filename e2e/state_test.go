@@ -62,6 +62,44 @@ func testObjBins(t *testing.T) {
 type pinLab struct {
 	*world
 	root, mirror, rc, prodState, prodObj, policy string
+	alice                                        string // alice's key, in policy/allowed_signers
+}
+
+// newPinLab makes the lab of the state-pin tests in a new world: the
+// directories state, objects and policy; the trusted build of the test
+// provider in the job's filesystem mirror and the job's CLI configuration
+// (rc) that installs from it; alice's key in policy/allowed_signers. The
+// production objects, the trusted lock file and the policy are the
+// caller's.
+func newPinLab(t *testing.T, tf string) *pinLab {
+	t.Helper()
+	toolVersion(t, tf)
+	testObjBins(t)
+	w, root := newWorld(t, tf, "prod", "agent@example.com")
+	l := &pinLab{world: w, root: root, mirror: filepath.Join(root, "mirror"), rc: filepath.Join(root, "job.tfrc"),
+		prodState: filepath.Join(root, "state", "prod.tfstate"), prodObj: filepath.Join(root, "objects", "prod-db"), policy: filepath.Join(root, "policy", "planguard.hcl")}
+	for _, d := range []string{"state", "objects", "policy"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testbin.Mirror(t, l.mirror, testbin.TestObjSource, "0.1.0", objBin)
+	// The job's CLI configuration: an explicit provider_installation.
+	writeFile(t, l.rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", l.mirror))
+	l.alice = w.key("alice")
+	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+readFile(t, l.alice+".pub"))
+	return l
+}
+
+// trustLock locks the test provider from the job's mirror (in the lab's
+// directory lock) and writes that lock file as policy/trusted.lock.hcl,
+// the reviewed one; it returns the lock file.
+func (l *pinLab) trustLock() []byte {
+	l.t.Helper()
+	dir := l.dir("lock", "")
+	lock := testbin.LockFrom(l.t, l.tf, dir.dir, l.mirror, testbin.TestObjSource, dir.env)
+	writeFile(l.t, filepath.Join(l.root, "policy", "trusted.lock.hcl"), string(lock))
+	return lock
 }
 
 const objRequired = `terraform {
@@ -102,19 +140,8 @@ func (l *pinLab) exists(p string) bool {
 }
 
 func statePins(t *testing.T, tf string) {
-	toolVersion(t, tf)
-	testObjBins(t)
-	w, root := newWorld(t, tf, "prod", "agent@example.com")
-	l := &pinLab{world: w, root: root, mirror: filepath.Join(root, "mirror"), rc: filepath.Join(root, "job.tfrc"),
-		prodState: filepath.Join(root, "state", "prod.tfstate"), prodObj: filepath.Join(root, "objects", "prod-db"), policy: filepath.Join(root, "policy", "planguard.hcl")}
-	for _, d := range []string{"state", "objects", "policy"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testbin.Mirror(t, l.mirror, testbin.TestObjSource, "0.1.0", objBin)
-	// The job's CLI configuration: an explicit provider_installation.
-	writeFile(t, l.rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", l.mirror))
+	l := newPinLab(t, tf)
+	root := l.root
 
 	// Production: the database object, in the pinned state.
 	prodSrc := localBackend(l.prodState) + object("db", l.prodObj)
@@ -125,8 +152,7 @@ func statePins(t *testing.T, tf string) {
 		t.Fatal("the production object was not created")
 	}
 	// The reviewed lock file, and the policy that pins it and the state.
-	lockDir := l.dir("lock", "")
-	lock := testbin.LockFrom(t, tf, lockDir.dir, l.mirror, testbin.TestObjSource, lockDir.env)
+	lock := l.trustLock()
 	// A reviewed lock file lists more hashes than one init records (other
 	// platforms' packages): the plan's lock is a subset, which the apply
 	// must accept (Terraform applies a plan only with its own lock file).
@@ -135,8 +161,6 @@ func statePins(t *testing.T, tf string) {
 		t.Fatalf("unexpected lock file:\n%s", lock)
 	}
 	writeFile(t, filepath.Join(root, "policy", "trusted.lock.hcl"), trusted)
-	pub := readFile(t, w.key("alice")+".pub")
-	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+pub)
 	base := `scope = "prod"
 trust {
   allowed_signers = "allowed_signers"

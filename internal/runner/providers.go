@@ -176,8 +176,15 @@ func providerOf(body hcl.Body, typ string) (string, error) {
 	return impliedLocalName(typ), nil
 }
 
+// traversalRoot is the root name of a provider reference: aws.west → aws.
+// OpenTofu's provider for_each writes an instance with an index
+// expression (aws.west[each.key]): its collection is the reference.
 func traversalRoot(a *hcl.Attribute) (string, error) {
-	tr, diags := hcl.AbsTraversalForExpr(a.Expr)
+	expr := a.Expr
+	if ix, ok := expr.(*hclsyntax.IndexExpr); ok {
+		expr = ix.Collection
+	}
+	tr, diags := hcl.AbsTraversalForExpr(expr)
 	if diags.HasErrors() {
 		// JSON syntax writes references as strings.
 		v, d := a.Expr.Value(nil)

@@ -55,6 +55,21 @@ import {
   id = "1"
 }`}, []string{"registry.terraform.io/hashicorp/google"}, ""},
 		{"ephemeral", map[string]string{"main.tf": `ephemeral "vault_token" "t" {}`}, []string{"registry.terraform.io/hashicorp/vault"}, ""},
+		{"provider for_each instance (OpenTofu)", map[string]string{"main.tf": `
+terraform {
+  required_providers {
+    cloud = { source = "example.com/acme/cloud" }
+  }
+}
+provider "cloud" {
+  alias    = "by_region"
+  for_each = toset(["a", "b"])
+}
+resource "thing_x" "t" {
+  for_each = toset(["a", "b"])
+  provider = cloud.by_region[each.key]
+}`}, []string{"example.com/acme/cloud"}, ""},
+		{"index over a call", map[string]string{"main.tf": `resource "thing_x" "t" { provider = tolist([cloud.x])[each.key] }`}, nil, "provider must be a reference"},
 		{"registry module", map[string]string{"main.tf": `module "m" { source = "hashicorp/consul/aws" }`}, nil, "only local modules"},
 		{"git module", map[string]string{"main.tf": `module "m" { source = "git::https://example.com/m.git" }`}, nil, "only local modules"},
 		{"module out of the directory", map[string]string{"main.tf": `module "m" { source = "../m" }`}, nil, "outside"},

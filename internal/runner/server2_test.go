@@ -142,6 +142,24 @@ func TestIdleConnectionsTakeNoSlot(t *testing.T) {
 	if f, err := c.Do(&Request{Op: OpPlan, Files: tfConfig}, &bytes.Buffer{}); err != nil || f.Exit != ExitAllow {
 		t.Fatalf("with an idle connection open, a plan: %+v %v", f, err)
 	}
+	// The plan's connection is released when its reply is written, which
+	// may come after the client read it: wait until only the idle one is
+	// counted, or the count below could still hold the plan's.
+	waitOpen := func(want int) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			srv.mu.Lock()
+			n := srv.open[os.Getuid()]
+			srv.mu.Unlock()
+			if n == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the server counts %d open connections of the uid, want %d", n, want)
+			}
+		}
+	}
+	waitOpen(1)
 	// A second idle connection: the uid has 2 open, its limit; a third
 	// is refused at once, before any request.
 	idle2, err := net.Dial("unix", sock)
@@ -151,17 +169,7 @@ func TestIdleConnectionsTakeNoSlot(t *testing.T) {
 	defer idle2.Close()
 	// Wait until the server has counted both idle connections (under load
 	// the accepting goroutine may run late; a fixed sleep raced).
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		srv.mu.Lock()
-		n := srv.open[os.Getuid()]
-		srv.mu.Unlock()
-		if n == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server counts %d open connections of the uid, want the 2 idle ones", n)
-		}
-	}
+	waitOpen(2)
 	f, err := c.Do(&Request{Op: OpPlan, Files: tfConfig}, &bytes.Buffer{})
 	if err != nil || f.Exit != ExitError || !strings.Contains(f.Error, "connections to the runner open") {
 		t.Fatalf("a third connection of the uid: %+v %v", f, err)

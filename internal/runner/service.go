@@ -94,6 +94,13 @@ type Service struct {
 	plans map[string]*planRecord
 	// making counts, per uid, the plans being made (not yet in plans).
 	making map[int]int
+	// stateTurn is held by the one terraform plan or apply that may use
+	// the pinned state now. Terraform locks the state for a plan as for an
+	// apply, and fails at once when another holds it: without a turn, any
+	// allowed uid could keep plans running so that another's approved
+	// apply fails on the lock. Waiters are served in order (a channel's
+	// blocked senders are), each within its request's time.
+	stateTurn chan struct{}
 }
 
 // liveConfig is what Reload swaps: each request takes the one current when
@@ -146,7 +153,7 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
 	}
-	s := &Service{cfg: cfg, plans: map[string]*planRecord{}, making: map[int]int{}}
+	s := &Service{cfg: cfg, plans: map[string]*planRecord{}, making: map[int]int{}, stateTurn: make(chan struct{}, 1)}
 	s.live.Store(&liveConfig{tf: cfg.Terraform, secrets: cfg.Secrets})
 	return s, nil
 }
@@ -433,7 +440,13 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitError, DecisionRefused, err)
 	}
 	planFile := filepath.Join(dir, "plan.tfplan")
-	if err := o.live.tf.Plan(ctx, work, planFile, o.out); err != nil {
+	release, err := s.waitStateTurn(ctx, o)
+	if err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	err = o.live.tf.Plan(ctx, work, planFile, o.out)
+	release()
+	if err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
 	if err := os.Chmod(planFile, 0o400); err != nil {
@@ -587,6 +600,13 @@ func (s *Service) Apply(ctx context.Context, peer Peer, id string, approvals [][
 		return o.finish(ExitError, DecisionError, err)
 	}
 	o.rec.PolicySHA256, o.rec.Scope = pol.Hash, pol.Scope
+	// The turn on the state is held from the gate's check of the pinned
+	// state to the end of the apply.
+	release, err := s.waitStateTurn(ctx, o)
+	if err != nil {
+		return o.finish(ExitError, DecisionError, fmt.Errorf("%w; nothing applied", err))
+	}
+	defer release()
 	rep, err := s.cfg.Gate.Check(ctx, rec.planFile, rec.work)
 	if err != nil {
 		return o.finish(ExitError, DecisionError, fmt.Errorf("the gate could not check the plan; nothing applied: %w", err))
@@ -777,4 +797,25 @@ func fileSHA256(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// waitStateTurn waits for the turn on the pinned state (stateTurn), saying
+// so when another plan or apply holds it, and returns its release; an
+// error when ctx ends first.
+func (s *Service) waitStateTurn(ctx context.Context, o *op) (func(), error) {
+	select {
+	case s.stateTurn <- struct{}{}:
+	default:
+		o.printf("planguard runner: another plan or apply of the state is running; waiting for it to finish\n")
+		// The client sees it now: what the redactor holds back is the end
+		// of output that is complete (init's), and this line.
+		_ = o.out.Flush()
+		select {
+		case s.stateTurn <- struct{}{}:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waited for another plan or apply of the state until this request's time ran out: %w", context.Cause(ctx))
+		}
+	}
+	var once sync.Once
+	return func() { once.Do(func() { <-s.stateTurn }) }, nil
 }

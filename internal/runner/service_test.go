@@ -325,3 +325,74 @@ func TestStartupWarnings(t *testing.T) {
 		t.Errorf("hashicorp/*: %v", w)
 	}
 }
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader in two
+// goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServiceStateTurn: a plan waits while an apply of the state runs
+// (Terraform would fail it on the state lock, and a plan held on purpose
+// would fail an approved apply so), goes on when the apply ends, and gives
+// up with an error when its time runs out first.
+func TestServiceStateTurn(t *testing.T) {
+	h := newHarness(t, "")
+	peer := Peer{UID: 1000, PID: 42}
+	var out bytes.Buffer
+	res := h.svc.Plan(context.Background(), peer, tfConfig, &out)
+	if res.Exit != ExitAllow {
+		t.Fatalf("plan: %+v\n%s", res, out.String())
+	}
+	h.tf.hold = make(chan struct{})
+	applied := make(chan Result, 1)
+	go func() {
+		applied <- h.svc.Apply(context.Background(), peer, res.PlanID, [][]byte{h.approval(t, res.PlanSHA256, h.now.Add(time.Hour))}, io.Discard)
+	}()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(h.audit.decisions(), "apply "+DecisionApplying); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the apply did not start: %s", h.audit.decisions())
+		}
+	}
+
+	// Its time runs out while it waits.
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	var late bytes.Buffer
+	if r := h.svc.Plan(ctx, Peer{UID: 1001, PID: 43}, tfConfig, &late); r.Exit != ExitError || !strings.Contains(r.Error, "waited for another plan or apply") {
+		t.Fatalf("plan while the apply runs, with 200ms: %+v\n%s", r, late.String())
+	}
+
+	// It waits, and runs when the apply ends.
+	var waiting syncBuffer
+	planned := make(chan Result, 1)
+	go func() { planned <- h.svc.Plan(context.Background(), Peer{UID: 1001, PID: 44}, tfConfig, &waiting) }()
+	select {
+	case r := <-planned:
+		t.Fatalf("the plan ran while the apply held the state: %+v\n%s", r, waiting.String())
+	case <-time.After(300 * time.Millisecond):
+	}
+	if !strings.Contains(waiting.String(), "waiting for it to finish") {
+		t.Errorf("the waiting plan does not say why:\n%s", waiting.String())
+	}
+	close(h.tf.hold)
+	if r := <-applied; r.Exit != ExitAllow {
+		t.Fatalf("apply: %+v", r)
+	}
+	if r := <-planned; r.Exit != ExitAllow {
+		t.Fatalf("plan after the apply: %+v\n%s", r, waiting.String())
+	}
+}

@@ -97,7 +97,7 @@ func (t *ExecTerraform) Apply(ctx context.Context, dir, planFile string, out io.
 	actx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	var guard *memoryGuard
-	err := tfexec.Apply(actx, tfexec.ApplyOptions{Bin: t.Bin, Args: []string{"apply", "-input=false", planFile},
+	err := tfexec.Apply(actx, tfexec.ApplyOptions{Bin: t.Bin, Args: []string{"apply", "-input=false", "-no-color", planFile},
 		Dir: dir, Env: t.Env, Stdout: out, Stderr: out, Grace: t.grace(),
 		Started: func(pid int) {
 			guard = watchMemory(pid, t.MaxMemory, t.MaxMemory+t.MaxMemory/2, func() { stop(errOverMemory) })

@@ -149,12 +149,18 @@ func (r *Room) VerifyProviders() error {
 }
 
 // packageHashes returns the h1 hash of every package directory under dir
-// (HOST/NAMESPACE/TYPE/VERSION/OS_ARCH), by that relative path.
+// (HOST/NAMESPACE/TYPE/VERSION/OS_ARCH), by that relative path. OpenTofu
+// (from 1.10) writes a lock file OS_ARCH.lock beside each package directory
+// while it installs: a regular file of that name is no package and is
+// passed over (it is made read-only with the rest).
 func packageHashes(dir string) (map[string]string, error) {
 	out := map[string]string{}
 	var walk func(p, rel string, depth int) error
 	walk = func(p, rel string, depth int) error {
 		if depth == 5 {
+			if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() && strings.HasSuffix(fi.Name(), ".lock") {
+				return nil
+			}
 			h, err := dirhash.HashDir(p, "", dirhash.Hash1)
 			if err != nil {
 				return fmt.Errorf("hash provider package %s: %w", rel, err)

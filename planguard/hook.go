@@ -160,11 +160,11 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(realCwd, p)
 			}
-			if hit := gitDirWrite(p); hit != "" {
-				return fmt.Sprintf("planguard: %s would write %s, in a git directory: git reads its configuration and runs its hooks, which can run any command (an alias, core.pager, core.fsmonitor, a pre-commit hook). Set git configuration with `git config KEY VALUE` in the shell, where the hook reads it.", ev.tool, hit), nil
-			}
 			if hit := isProtected(p, protected, dirs); hit != "" {
 				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust or runs later on its own (the policy, its allowed_signers, revoked_keys or lock_file, the agent's hook settings and settings directory, a git hook or git config, a shell startup file, .envrc, .mcp.json). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
+			}
+			if hit := gitDirWrite(p); hit != "" {
+				return fmt.Sprintf("planguard: %s would write %s, in a git directory, whose files run later on their own: git reads its configuration and runs its hooks, which can run any command (an alias, core.pager, core.fsmonitor, a pre-commit hook). Set git configuration with `git config KEY VALUE` in the shell, where the hook reads it.", ev.tool, hit), nil
 			}
 		}
 		return "", nil

@@ -30,7 +30,7 @@ import (
 // gitDirComponent returns the `.git` component's path when p (as written,
 // or where its symbolic links lead) has one, or "".
 func (a *analyzer) gitDirComponent(p string) string {
-	if p == "" || a.gitRepoArg || len(a.opts.Protected) == 0 && len(a.opts.ProtectedDirs) == 0 {
+	if p == "" || len(a.opts.Protected) == 0 && len(a.opts.ProtectedDirs) == 0 {
 		return ""
 	}
 	for _, r := range append([]string{p}, a.paths(p)...) {

@@ -207,6 +207,9 @@ func globPattern(w *syntax.Word) string {
 // After a cd, a relative path whose first directory is one of a protected
 // directory's names (hooks/x, .claude/x) may be in it.
 func (a *analyzer) inProtectedDir(p string) string {
+	if a.gitRepoArg {
+		return "" // git -C DIR, --git-dir=DIR: not a write (judges.go)
+	}
 	if g := a.gitDirComponent(p); g != "" {
 		return g // gitconfig.go
 	}

@@ -71,7 +71,7 @@ func TestHook9aGitReadsConfigTheLineWrites(t *testing.T) {
 		"git init -q --bare e && echo '[core] pager = terraform destroy -auto-approve' > e/config && cd e && git log",
 		"git init -q --bare e && echo '[core] pager = terraform destroy' > e/conf* && git -C e log",
 		"mkdir -p e/objects e/refs && echo 'ref: refs/heads/main' > e/HEAD && echo '[core] pager = terraform destroy' > e/config",
-		"echo '[core] pager = terraform destroy' > bare.git/config",   // a git directory now (Options.GitDir)
+		"echo '[core] pager = terraform destroy' > bare.git/config", // a git directory now (Options.GitDir)
 		"echo /tmp/evil > bare.git/commondir",
 		"cd e.git && echo '[core] pager = terraform destroy' > config", // after a cd: any directory
 		// the variables that move git's repository or configuration

@@ -27,7 +27,7 @@ func (a *analyzer) interpreter(c call) kind {
 			}
 		}
 	}
-	if a.inlineOptions(p, name, c.argv) {
+	if a.unknownInterpOption(p, name, c.argv) || a.inlineOptions(p, name, c.argv) {
 		return kindOther
 	}
 	defer a.looseArgs(c.argv) // a script or module may write the files it is given
@@ -48,6 +48,25 @@ func (a *analyzer) interpreter(c call) kind {
 		a.refuse("`%s` reads %s code from its standard input, which the hook cannot read: %s", truncateTok(c.argv), name, inlineHint)
 	}
 	return kindOther
+}
+
+// unknownInterpOption refuses an option the interpreter's row does not
+// list (the rows are closed): the interpreter may take the next word as
+// its value, and the hook would read that word as the script and miss the
+// inline code after it (node --title x -e CODE, python3
+// --check-hash-based-pycs always -c CODE). PowerShell is read apart.
+func (a *analyzer) unknownInterpOption(p *program, name string, argv []tok) bool {
+	if !p.closed || strings.HasPrefix(name, "pwsh") || strings.HasPrefix(name, "powershell") {
+		return false
+	}
+	opts, _, _ := p.options(argv[1:])
+	for _, o := range opts {
+		if !p.knows(o.name) {
+			a.refuse("`%s`: %s is not an option of %s the hook knows, so it cannot read the command line past it (the option may take the next word as its value, and inline code may follow): spell the options as %s --help lists them, in full, or run a script file", truncateTok(argv), dashed(o.name), name, name)
+			return true
+		}
+	}
+	return false
 }
 
 // awkOutRe finds awk output redirections to a literal file name.

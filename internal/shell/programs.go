@@ -331,11 +331,16 @@ func init() {
 	// lua: -W (warnings on) and -E, -i, -v take no value.
 	add(&program{judge: (*analyzer).interpreter, interp: true, closed: true, short: "el", shortFlags: "ivEW", code: []string{"e"}}, "lua")
 	add(&program{judge: (*analyzer).interpreter, interp: true, closed: true, short: "ecfDls", shortFlags: "ibnNvd", code: []string{"e", "c"}}, "osascript", "expect", "tclsh", "wish")
-	add(&program{judge: (*analyzer).awk, interp: true, short: "FvfeEilW", long: []string{"field-separator", "assign", "file", "source", "exec", "include", "load"},
-		danger: []string{"file", "source", "exec", "include", "load"},
-		flags: []string{"characters-as-bytes", "copyright", "debug", "dump-variables", "gen-pot", "help", "lint", "bignum", "use-lc-numeric",
-			"non-decimal-data", "profile", "pretty-print", "posix", "re-interval", "optimize", "no-optimize", "sandbox", "traditional",
-			"trace", "version", "csv", "persist"}},
+	// gawk: -d[FILE], -D[FILE], -L[VALUE], -o[FILE], -p[FILE] take only an
+	// attached value, as their long forms do; -W NAME[=VALUE] is --NAME
+	// (awkW). The last flags are mawk's -W options.
+	add(&program{judge: (*analyzer).awk, interp: true, short: "FvfeEilW", opt: "dDLop", long: []string{"field-separator", "assign", "file", "source", "exec", "include", "load"},
+		optLong: []string{"debug", "dump-variables", "lint", "pretty-print", "profile"},
+		danger:  []string{"file", "source", "exec", "include", "load", "dump-variables", "pretty-print", "profile"},
+		flags: []string{"characters-as-bytes", "copyright", "gen-pot", "help", "bignum", "use-lc-numeric",
+			"non-decimal-data", "posix", "re-interval", "optimize", "no-optimize", "sandbox", "traditional",
+			"trace", "version", "csv", "persist", "usage", "lint-old", "compat",
+			"interactive", "sprintf", "posix_space", "random", "dump"}},
 		"awk", "gawk", "mawk", "nawk", "busybox-awk")
 	// Readers, and programs that write or copy files.
 	add(&program{reader: true}, "grep", "egrep", "fgrep", "rg", "ag", "ack", "ls", "bat", "head", "tail", "wc",

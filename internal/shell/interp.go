@@ -61,6 +61,9 @@ func (a *analyzer) unknownInterpOption(p *program, name string, argv []tok) bool
 	}
 	opts, _, _ := p.options(argv[1:])
 	for _, o := range opts {
+		if contains(p.code, o.name) || p == programs["python"] && o.name == "m" {
+			break // python -c/-m end the options; inline code is refused below
+		}
 		if !p.knows(o.name) {
 			a.refuse("`%s`: %s is not an option of %s the hook knows, so it cannot read the command line past it (the option may take the next word as its value, and inline code may follow): spell the options as %s --help lists them, in full, or run a script file", truncateTok(argv), dashed(o.name), name, name)
 			return true

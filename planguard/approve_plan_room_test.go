@@ -28,15 +28,15 @@ import (
 func TestApprovePlanRunsNoProviderOfTheChange(t *testing.T) {
 	tf := testbin.Tool(t, "PLANGUARD_TERRAFORM", "terraform")
 	dir := t.TempDir()
-	real := filepath.Join(dir, "testobj-real")
-	build := exec.Command("go", "build", "-trimpath", "-o", real, testbin.TestObj.Pkg)
+	realBin := filepath.Join(dir, "testobj-real")
+	build := exec.Command("go", "build", "-trimpath", "-o", realBin, testbin.TestObj.Pkg)
 	build.Dir = ".."
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", testbin.TestObj.Pkg, err, out)
 	}
 	ranLog := filepath.Join(dir, "PROVIDER-RAN")
 	wrapper := filepath.Join(dir, "wrapper")
-	script := fmt.Sprintf("#!/bin/sh\necho \"ran in $(pwd) SSH_AUTH_SOCK=$SSH_AUTH_SOCK\" >> %q\nexec %q \"$@\"\n", ranLog, real)
+	script := fmt.Sprintf("#!/bin/sh\necho \"ran in $(pwd) SSH_AUTH_SOCK=$SSH_AUTH_SOCK\" >> %q\nexec %q \"$@\"\n", ranLog, realBin)
 	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestApprovePlanRunsNoProviderOfTheChange(t *testing.T) {
 	// trust the wrapper.
 	mirror, otherMirror := filepath.Join(dir, "mirror"), filepath.Join(dir, "other-mirror")
 	testbin.Mirror(t, mirror, testbin.TestObjSource, "0.1.0", wrapper)
-	testbin.Mirror(t, otherMirror, testbin.TestObjSource, "0.1.0", real)
+	testbin.Mirror(t, otherMirror, testbin.TestObjSource, "0.1.0", realBin)
 	rc := filepath.Join(dir, "terraformrc")
 	os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror)), 0o600)
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")

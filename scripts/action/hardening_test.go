@@ -284,7 +284,7 @@ func TestScriptsEscapeInputsInTheLog(t *testing.T) {
 			}
 			prefix = []string{sp, "--reuid=65534", "--regid=65534", "--clear-groups"}
 		}
-		shared, err := os.MkdirTemp("", "planguard-ci21-")
+		shared, err := os.MkdirTemp("", "planguard-ci21-") //nolint:usetesting // nobody (setpriv) must reach it, and t.TempDir's parent is 0700
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -19,7 +20,10 @@ func runApprovePlan(e *env, args []string) (int, error) {
 in scope NAME until the expiry. With --plan, approve-plan computes the SHA-256 of the
 saved plan file itself (of a private copy, which is what it summarizes), so you sign
 the plan you hold, not a hash someone printed; with --policy too, it shows the gate's
-report on that plan before signing, and the scope defaults to the policy's. With
+report on that plan before signing, and the scope defaults to the policy's;
+the policy must set lock_file, since showing a saved plan runs providers:
+the plan is shown in a clean room with the lock file's providers only (not
+in the current directory, and without SSH_AUTH_SOCK). With
 --plan-sha256, 'planguard runner plan' prints the hash; review the plan ('planguard
 runner show PLAN_ID') before you sign. It shows what it is about to sign and asks
 [y/N] when stdin is a terminal (--yes skips the question). The signed bytes are
@@ -32,7 +36,7 @@ makes the same signature.`,
 `)
 	planPath := fs.String("plan", "", "the saved plan `FILE` to approve (from terraform plan -out): its SHA-256 is computed here; instead of --plan-sha256")
 	sum := fs.String("plan-sha256", "", "the saved plan's `HEX` SHA-256 (the runner prints it); instead of --plan")
-	policyPath := fs.String("policy", "", "with --plan: the gate's policy `FILE`; its report on the plan is shown before signing, and --scope defaults to its scope")
+	policyPath := fs.String("policy", "", "with --plan: the gate's policy `FILE`, which must set lock_file; its report on the plan is shown before signing (in a clean room with those providers), and --scope defaults to its scope")
 	tfBin := fs.String("terraform-bin", "", "with --policy: terraform or tofu `BINARY` that shows the saved plan (default $PLANGUARD_TERRAFORM, else terraform on PATH)")
 	scope := fs.String("scope", "", "the policy's `SCOPE` (default with --policy: the policy's)")
 	key := fs.String("key", "", "private key `FILE` (or a public key whose private key is in ssh-agent; default: the agent's only key)")
@@ -123,16 +127,34 @@ makes the same signature.`,
 // on the pinned copy of a saved plan and writes its text report to stderr,
 // for the approver to read before signing; it returns the policy's scope.
 // The report's plan hash is checked against the hash that is signed.
+//
+// Showing a saved plan runs provider binaries, here, in the process that
+// is about to sign (with the approver's key or ssh-agent). So the plan is
+// shown only in the clean room with the providers the policy's lock_file
+// pins (check builds it whenever there is a lock_file), with neither the
+// current directory's files nor the agent's socket; without lock_file,
+// the plan's author would choose which provider builds run, and
+// approve-plan refuses to show it.
 func approvePlanReport(ctx context.Context, e *env, policyPath, tfBin, shownPath, pinned, sum string) (string, error) {
 	pol, signers, err := check.LoadPolicy(policyPath, "")
 	if err != nil {
 		return "", err
 	}
+	if pol.LockFilePath == "" {
+		return "", withHint(fmt.Errorf("approve-plan --policy %s: the policy has no lock_file, so showing the saved plan %s would run the provider builds the plan's author chose (its lock file, or a 'terraform init' of the change), here, where your signing key is; nothing was run or signed", policyPath, shownPath),
+			"add lock_file = \"FILE\" with a reviewed .terraform.lock.hcl to the policy (approve-plan then shows the plan in a clean room with only those providers; docs/guides/policy.md, \"Pinning provider binaries\"); "+
+				"or review the plan as CI or the runner rendered it and sign its hash without --policy: planguard approve-plan --plan "+shownPath+" --scope SCOPE ... (nothing runs), or --plan-sha256 HEX --scope SCOPE")
+	}
+	dir, err := os.MkdirTemp("", "planguard-approve-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
 	res, err := (&check.Checker{Logger: e.log, Version: buildVersion()}).Check(ctx, check.Request{Policy: pol, Trust: signers, Now: time.Now(),
-		Plan: check.PlanSource{Path: pinned, TerraformBin: tfBin, Getenv: e.getenv}})
+		Plan: check.PlanSource{Path: pinned, TerraformBin: tfBin, Getenv: e.getenv, Dir: dir, Env: withoutAgent(os.Environ())}})
 	if err != nil {
 		return "", withHint(fmt.Errorf("the gate could not read the plan %s: %w", shownPath, err),
-			"run approve-plan in the configuration's directory after 'terraform init' (terraform show needs its providers), or leave out --policy to sign the hash without the gate's report")
+			"the plan is shown in a clean room with the providers of the policy's lock_file, installed as your CLI configuration (TF_CLI_CONFIG_FILE) says; fix what the error names, or leave out --policy to sign the file's hash after reviewing the plan as CI or the runner rendered it")
 	}
 	if res.Report.Plan.SHA256 != sum {
 		return "", fmt.Errorf("the plan the gate read has SHA-256 %s, not the %s to be signed", res.Report.Plan.SHA256, sum)
@@ -147,4 +169,17 @@ func approvePlanReport(ctx context.Context, e *env, policyPath, tfBin, shownPath
 	}
 	fmt.Fprintf(e.stderr, "planguard: a plan approval is on top of the gate: the apply still needs the gate to allow this plan (now: %s)\n", res.Report.Decision)
 	return pol.Scope, nil
+}
+
+// withoutAgent is env without the ssh-agent's variables: the providers that
+// show the plan do not get to ask the approver's agent for a signature.
+func withoutAgent(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); k == "SSH_AUTH_SOCK" || k == "SSH_AGENT_PID" {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }

@@ -47,7 +47,13 @@ func TestApprovePlanFromFile(t *testing.T) {
 	envv := map[string]string{"PLANGUARD_TERRAFORM": tf}
 	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(dir, "terraformrc"))
 	t.Setenv("CHECKPOINT_DISABLE", "1")
-	t.Chdir(dir) // terraform show runs in the configuration's directory
+	// approve-plan --policy needs lock_file (it shows the plan in a clean
+	// room with those providers; TestApprovePlanRunsNoProviderOfTheChange):
+	// terraform_data's provider is built in, so the reviewed lock is empty.
+	os.WriteFile(filepath.Join(dir, "reviewed.lock.hcl"), nil, 0o600)
+	polSrc, _ := os.ReadFile(pol)
+	os.WriteFile(pol, append([]byte("lock_file = \"reviewed.lock.hcl\"\n"), polSrc...), 0o600)
+	t.Chdir(dir)
 
 	out := filepath.Join(dir, "bob.json")
 	code, _, errs := runCLI(t, "", envv, "approve-plan", "--plan", "tfplan", "--policy", pol, "--key", filepath.Join(dir, "bob"), "--principal", "bob", "--out", out)

@@ -183,6 +183,11 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 			return fmt.Sprintf("planguard refused this command: `%s` is a history expansion (!, ^), which %s's interactive shell replaces with other words before it runs the line, words the hook never read: write the command out in full.", d, agent), nil
 		}
 	}
+	if agent == "gemini" {
+		if c := geminiUnescaped(ev.command); c != "" {
+			return fmt.Sprintf("planguard refused this command: Gemini CLI takes the text between the double quotes of a leading `sh -c \"…\"`/`bash -c \"…\"` apart with its own quoting rules (the shell-quote library: `\\\"`, `\\\\` and `\\$` lose their backslash, `\\` before a backquote or a newline does not, `${NAME}` becomes `$NAME`), which differ from bash's, and the text holds %s, which it reads otherwise: write the command without the wrapper, or quote the script in single quotes.", c), nil
+		}
+	}
 	res := shell.Analyze(ev.command, opts)
 	if !res.Allowed() {
 		return "planguard refused this command: " + strings.Join(res.Refused, "; ") + ".", nil

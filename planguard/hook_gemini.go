@@ -61,6 +61,34 @@ func geminiStripShellWrapper(command string) []string {
 	return out
 }
 
+// geminiUnescaped reports what Gemini CLI (0.61 and later) reads
+// otherwise than the hook in a leading POSIX `-c` wrapper whose script is
+// double-quoted: it then runs shell-quote's parse of that text (when the
+// parse is one string), which drops the backslash of \", \\ and \$ only
+// (bash also drops it before a backquote and a newline) and rewrites
+// ${NAME} to $NAME. A backslash or `${` there is refused ("" when none):
+// the hook judges bash's reading and the plain strip, not that one.
+func geminiUnescaped(command string) string {
+	m := geminiWrapperRe.FindStringSubmatchIndex(command)
+	if m == nil {
+		return ""
+	}
+	if !strings.HasSuffix(jsTrim(command[:m[1]]), "-c") && !strings.HasSuffix(jsTrim(command[:m[1]]), "-C") {
+		return "" // cmd.exe /c, PowerShell -Command: stripped plainly
+	}
+	t := jsTrim(command[m[1]:])
+	if len(t) < 2 || t[0] != '"' || t[len(t)-1] != '"' {
+		return ""
+	}
+	switch {
+	case strings.Contains(t, "\\"):
+		return "a backslash"
+	case strings.Contains(t, "${"):
+		return "`${`"
+	}
+	return ""
+}
+
 // joinDir is the directory a shell tool runs in: d (absolute, or relative
 // to cwd), or cwd when d is empty.
 func joinDir(cwd, d string) string {

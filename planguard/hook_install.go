@@ -74,6 +74,7 @@ Managed settings (--scope managed, needs root) are the place an agent cannot edi
 			return exitError, withHint(fmt.Errorf("%s is not a JSON object: %w", path, err), "fix the file by hand, then run install again")
 		}
 	}
+	warnShell(e, agent)
 	changed := proto.install.merge(settings, command)
 	if !changed {
 		fmt.Fprintf(e.stdout, "planguard: %s already runs %s; nothing changed\n", path, command)
@@ -184,4 +185,26 @@ func (s hookEntry) merge(settings map[string]any, command string) bool {
 	}
 	hooks[s.event] = kept
 	return true
+}
+
+// warnShell warns when the person's shell ($SHELL) is not bash or a POSIX
+// sh: Claude Code runs its Bash tool's commands in zsh when that is the
+// person's shell, Cursor's terminal is the person's shell, and the hook
+// reads commands as bash only (zsh's glob qualifiers and `>!` mean other
+// things there). Gemini CLI and Copilot CLI run bash.
+func warnShell(e *env, agent string) {
+	sh := e.getenv("SHELL")
+	if sh == "" || agent != "claude" && agent != "cursor" {
+		return
+	}
+	switch filepath.Base(sh) {
+	case "bash", "sh", "dash", "rbash":
+		return
+	}
+	fix := "run Terraform through the runner"
+	if agent == "claude" {
+		fix = "set CLAUDE_CODE_SHELL to a bash (CLAUDE_CODE_SHELL=/bin/bash) in the environment Claude Code starts in, or " + fix
+	}
+	fmt.Fprintf(e.stderr, "planguard: warning: your shell is %s, and %s may run its commands in it, but the hook reads commands as bash (and POSIX sh) only: what %s reads otherwise may run what the hook did not read; %s\n",
+		sh, agent, filepath.Base(sh), fix)
 }

@@ -48,7 +48,10 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 		signers.WriteString(pg("keygen", "--out", filepath.Join(dir, "keys", who), "--principal", who))
 	}
 	os.WriteFile(filepath.Join(etc, "allowed_signers"), []byte(signers.String()), 0o600)
-	os.WriteFile(filepath.Join(etc, "planguard.hcl"), []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.db\"]\n}\n"), 0o600)
+	// The wrapper refuses a policy without lock_file (review ci21, F2): the
+	// reviewed lock file of terraform_data's built-in provider is empty.
+	os.WriteFile(filepath.Join(etc, "terraform.lock.hcl"), nil, 0o600)
+	os.WriteFile(filepath.Join(etc, "planguard.hcl"), []byte("lock_file = \"terraform.lock.hcl\"\nscope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.db\"]\n}\n"), 0o600)
 	os.WriteFile(filepath.Join(etc, "planguard.hcl.sha256"), []byte(pg("policy-hash", "--policy", filepath.Join(etc, "planguard.hcl"))), 0o600)
 	os.WriteFile(filepath.Join(etc, "apply", "vcs-token"), []byte("tok-123\n"), 0o600)
 	os.WriteFile(filepath.Join(etc, "repos"), []byte("o/r\n"), 0o600) // the repositories this server serves
@@ -191,7 +194,7 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 					t.Errorf("planguard apply ran as %q: want --author mallory (from the API) and the private copy of the plan\n%s", rec, out)
 				}
 			}
-			if left, _ := filepath.Glob(filepath.Join(varlib, "*")); len(left) != 0 {
+			if left, _ := filepath.Glob(filepath.Join(varlib, "run.*")); len(left) != 0 {
 				t.Errorf("the private directory is left behind: %v", left)
 			}
 		})
@@ -211,6 +214,10 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	if fi, _ := os.Stat(kept); fi.Mode().Perm() != 0o640 {
 		t.Errorf("kept plan mode %v, want 0640 (tfapply and the approvers' group)", fi.Mode().Perm())
 	}
+	// Review ci21 (F5): the plan just applied is not applied again, by a
+	// caller that hands the wrapper the same approved plan.
+	applyOnce(t, script, applied, filepath.Join(varlib, "applied-plans"), plan, planSHA)
+	os.Remove(filepath.Join(varlib, "applied-plans")) // the approver's file below is this plan too
 	fetched := filepath.Join(dir, "fetched.tfplan")
 	os.WriteFile(fetched, planBytes, 0o600)
 	signed := pg("approve-plan", "--plan", fetched, "--scope", "prod", "--key", filepath.Join(dir, "keys", "alice"), "--principal", "alice")
@@ -224,6 +231,74 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	if rec, _ := os.ReadFile(applied); len(rec) == 0 {
 		t.Error("planguard apply did not run with a plan approval signed over the fetched file")
 	}
+
+	// Review ci21 (F5): two calls at once with the same approved plan (the
+	// real apply and plan-time code calling the wrapper during it) apply it
+	// once. verify-plan-approval is slowed down, so that without the lock
+	// both calls would pass the applied-plans check before either records.
+	t.Run("the same plan twice at once is applied once", func(t *testing.T) {
+		os.Remove(filepath.Join(varlib, "applied-plans"))
+		os.Remove(applied)
+		slowShim := filepath.Join(dir, "planguard-slow")
+		os.WriteFile(slowShim, []byte(fmt.Sprintf("#!/bin/sh\ncase \"$1\" in apply) echo \"$*\" >>'%s'; exit 0 ;; verify-plan-approval) sleep 2 ;; esac\nexec '%s' \"$@\"\n", applied, pgBin)), 0o700)
+		slow := filepath.Join(dir, "wrapper-slow.sh")
+		os.WriteFile(slow, []byte(strings.ReplaceAll(wrapper, shim, slowShim)), 0o700)
+		type result struct {
+			code int
+			out  string
+		}
+		done := make(chan result, 2)
+		for i := 0; i < 2; i++ {
+			go func() {
+				cmd := exec.Command("/bin/sh", slow, plan, "o/r", "7")
+				cmd.Env = []string{"PATH=/usr/bin:/bin"}
+				out, err := cmd.CombinedOutput()
+				code := 0
+				if ee, ok := err.(*exec.ExitError); ok {
+					code = ee.ExitCode()
+				} else if err != nil {
+					code = -1
+				}
+				done <- result{code, string(out)}
+			}()
+		}
+		a, b := <-done, <-done
+		if a.code > b.code {
+			a, b = b, a
+		}
+		if a.code != 0 || b.code != 2 || !strings.Contains(b.out, "applied (or its apply started) before") {
+			t.Errorf("two calls at once: exits %d and %d, want 0 and 2 (applied before)\n%s\n%s", a.code, b.code, a.out, b.out)
+		}
+		if rec, _ := os.ReadFile(applied); strings.Count(string(rec), "apply ") != 1 {
+			t.Errorf("planguard apply ran %d times, want once:\n%s", strings.Count(string(rec), "apply "), rec)
+		}
+	})
+	os.Remove(filepath.Join(varlib, "applied-plans"))
+
+	// Review ci21 (F2): a policy without lock_file is refused before anything
+	// else (the plan's own lock file would choose the providers tfapply runs).
+	t.Run("a policy without lock_file", func(t *testing.T) {
+		nolock := filepath.Join(dir, "wrapper-nolock.sh")
+		polPath := filepath.Join(etc, "planguard.hcl")
+		src, _ := os.ReadFile(polPath)
+		// A commented-out lock_file is no lock_file.
+		os.WriteFile(filepath.Join(etc, "nolock.hcl"), []byte(strings.Replace(string(src), "lock_file", "# lock_file", 1)), 0o600)
+		if !strings.Contains(wrapper, "policy="+polPath+"\n") {
+			t.Fatal("the wrapper no longer sets policy=/etc/planguard/planguard.hcl: update the test")
+		}
+		os.WriteFile(nolock, []byte(strings.Replace(wrapper, "policy="+polPath+"\n", "policy="+filepath.Join(etc, "nolock.hcl")+"\n", 1)), 0o700)
+		os.Remove(applied)
+		pr, comments = open, []map[string]any{{"body": fence(signed)}}
+		cmd := exec.Command("/bin/sh", nolock, plan, "o/r", "7")
+		cmd.Env = []string{"PATH=/usr/bin:/bin"}
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "has no lock_file") {
+			t.Errorf("a policy without lock_file: %v, want exit 2 naming lock_file\n%s", err, out)
+		}
+		if rec, _ := os.ReadFile(applied); len(rec) != 0 {
+			t.Errorf("planguard apply ran under a policy without lock_file: %s", rec)
+		}
+	})
 
 	// The approver's record: the wrapper logged the kept plan's hash, with the pull
 	// request and the author the VCS named, where approvers read it (not the plan
@@ -347,5 +422,24 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
 	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "cannot read pull request") {
 		t.Errorf("with a bad VCS token: %v\n%s", err, out)
+	}
+}
+
+// applyOnce runs the wrapper on plan, whose apply is recorded in record, and
+// checks that it is refused (exit 2) and planguard apply does not run.
+func applyOnce(t *testing.T, script, applied, record, plan, planSHA string) {
+	t.Helper()
+	if b, err := os.ReadFile(record); err != nil || !strings.HasPrefix(string(b), planSHA+" ") {
+		t.Fatalf("the applied plan is not recorded in %s: %v\n%s", record, err, b)
+	}
+	os.Remove(applied)
+	cmd := exec.Command("/bin/sh", script, plan, "o/r", "7")
+	cmd.Env = []string{"PATH=/usr/bin:/bin"}
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "applied (or its apply started) before") {
+		t.Errorf("the same plan again: %v, want exit 2 (applied before)\n%s", err, out)
+	}
+	if rec, _ := os.ReadFile(applied); len(rec) != 0 {
+		t.Errorf("planguard apply ran again for a plan already applied: %s", rec)
 	}
 }

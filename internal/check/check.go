@@ -220,6 +220,9 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	if p.Saved != nil && pol.LockFilePath == "" {
 		rep.Warnings = append(rep.Warnings, notPinnedWarning)
 	}
+	if gitLabManagedState(pol) {
+		rep.Warnings = append(rep.Warnings, GitLabStateWarning)
+	}
 	res := &Result{Report: rep, Plan: p, PolicySHA256: pol.Hash, StatePinned: statePinned}
 	if req.Apply {
 		res.Room, keepRoom = pins.room, true

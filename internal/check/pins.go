@@ -2,10 +2,12 @@ package check
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
@@ -34,6 +36,26 @@ const notPinnedWarning = "provider binaries were not pinned: the policy has no l
 // StateNotPinnedWarning is the report warning for a saved plan checked
 // without a state block: planguard apply refuses such a policy.
 const StateNotPinnedWarning = "the state was not pinned: the policy has no state block, so which state this plan was judged against (and an apply of it writes) is the backend, configuration and workspace the change's author chose; planguard apply refuses this policy: add state { backend = \"...\", config = { ... } } naming the production backend (docs/guides/policy.md, \"Pinning the state\")"
+
+// GitLabStateWarning is the report warning for a policy whose state block
+// pins GitLab-managed Terraform state (gitLabManagedState).
+const GitLabStateWarning = "the pinned state is GitLab-managed Terraform state (an http backend at .../api/v4/projects/.../terraform/state/...): the CI_JOB_TOKEN of any pipeline a maintainer starts (the default branch's plan job after their merge, Run pipeline on a merge request, a merge train) can write it, so the change's code can remove objects from it or swap their ids around the gate; keep the production state where only the apply job's credential can write it, or protect objects by ids (docs/guides/gitlab.md, \"The production state is writable only by the apply job's credential\")"
+
+// gitLabStateAddress matches the address of GitLab-managed Terraform state.
+var gitLabStateAddress = regexp.MustCompile(`/api/v4/projects/[^/]+/terraform/state/`)
+
+// gitLabManagedState says the policy's state block pins an http backend
+// whose address is GitLab-managed Terraform state.
+func gitLabManagedState(pol *policy.Policy) bool {
+	if pol.State == nil || pol.State.Backend != "http" {
+		return false
+	}
+	var addr string
+	if err := json.Unmarshal(pol.State.Config["address"], &addr); err != nil {
+		return false
+	}
+	return gitLabStateAddress.MatchString(addr)
+}
 
 // pinner judges one request's saved plan (plan.Options.BeforeShow) and
 // builds the room its show runs in.

@@ -151,3 +151,67 @@ func TestLockCheckCoversProvidersThePlanUses(t *testing.T) {
 		t.Errorf("the built-in provider is never locked: %v", err)
 	}
 }
+
+// Review ci21 (F1): a state block pinning GitLab-managed Terraform state
+// (an http backend under /api/v4/projects/…/terraform/state/) is warned
+// about in every report: the job token of any pipeline a maintainer starts
+// can write that state around the gate.
+func TestGitLabManagedStateWarning(t *testing.T) {
+	src, err := os.ReadFile(qsPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signers, err := os.ReadFile(filepath.Join(filepath.Dir(qsPolicy), "allowed_signers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, state string
+		want        bool
+	}{
+		{"GitLab-managed", `state {
+  backend = "http"
+  config  = { address = "https://gitlab.example.com/api/v4/projects/42/terraform/state/production" }
+}`, true},
+		{"GitLab-managed, project by path", `state {
+  backend = "http"
+  config  = { address = "https://gitlab.example.com/api/v4/projects/group%2Finfra/terraform/state/production", lock_address = "https://gitlab.example.com/api/v4/projects/group%2Finfra/terraform/state/production/lock" }
+}`, true},
+		{"another http state", `state {
+  backend = "http"
+  config  = { address = "https://state.example.com/terraform/state/production" }
+}`, false},
+		{"s3", `state {
+  backend = "s3"
+  config  = { bucket = "api/v4/projects/1/terraform/state/x", key = "prod.tfstate", region = "eu-west-1" }
+}`, false},
+		{"no state block", ``, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "allowed_signers"), signers, 0o600)
+			p := filepath.Join(dir, "planguard.hcl")
+			os.WriteFile(p, append(append([]byte{}, src...), "\n"+c.state+"\n"...), 0o600)
+			pol, trust, err := LoadPolicy(p, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := gitLabManagedState(pol); got != c.want {
+				t.Errorf("gitLabManagedState = %v, want %v", got, c.want)
+			}
+			// In the report: a plan JSON checked with the state judged
+			// elsewhere (serve), so that no saved plan is needed here.
+			res, err := (&Checker{}).Check(context.Background(), Request{Policy: pol, Trust: trust, Now: time.Now(), StatePinnedElsewhere: true, Plan: PlanSource{Path: qsPlan}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			warned := false
+			for _, w := range res.Report.Warnings {
+				warned = warned || w == GitLabStateWarning
+			}
+			if warned != c.want {
+				t.Errorf("report warns about GitLab-managed state: %v, want %v (%q)", warned, c.want, res.Report.Warnings)
+			}
+		})
+	}
+}

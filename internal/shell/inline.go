@@ -62,7 +62,7 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 			}
 		}
 	}
-	if p == programs["node"] || p == programs["deno"] {
+	if p == programs["node"] || p == programs["deno"] || p == programs["bun"] {
 		args := argv[1:]
 		for i := 0; i < len(args); i++ {
 			t := args[i]
@@ -233,4 +233,58 @@ func (a *analyzer) computedExtra(c call) bool {
 		}
 	}
 	return false
+}
+
+// Other interpreters the hook does not read, whose code an argument or
+// standard input may hold: inline code is refused whatever it says, as
+// python -c is (F12 of the hook17 review). Any program not listed here
+// given code in an argument is the accepted class of "a quoted string
+// handed to a program the hook does not know" (see the guide).
+func init() {
+	add := func(code []string, names ...string) {
+		for _, n := range names {
+			programs[n] = &program{judge: (*analyzer).inlineArgs, interp: true, code: code}
+		}
+	}
+	// IPython's -c, and its traitlets spellings of the same.
+	add([]string{"-c", "--c", "--code-to-run", "--InteractiveShellApp.code_to_run", "--InteractiveShellApp.exec_lines",
+		"--InteractiveShellApp.exec_files", "--InteractiveShellApp.extra_extension", "--InteractiveShellApp.extensions", "-m"}, "ipython", "ipython3")
+	add([]string{"-e", "--expr"}, "rscript", "r")
+	add([]string{"-e", "-E", "--eval", "--print"}, "julia")
+	add([]string{"-c", "--eval", "-e", "-x"}, "guile")
+	add([]string{"-eval", "-run", "-s", "-extra"}, "erl")
+	add([]string{"-e", "--eval", "-r", "--rpc-eval"}, "elixir", "iex")
+	add([]string{"-e"}, "gnuplot")
+	add([]string{"-e", "--expression"}, "dc")
+	// m4's syscmd and esyscmd run commands; its input is the code.
+	add([]string{"-D", "--define"}, "m4", "gm4")
+}
+
+// inlineArgs judges an interpreter the hook knows only by its code
+// options: any of them, attached or not, is refused, as is code on
+// standard input or an option computed at run time.
+func (a *analyzer) inlineArgs(c call) kind {
+	name := baseName(c.argv[0].s)
+	p := programs[strings.ToLower(name)]
+	line := truncateTok(c.argv)
+	defer a.looseArgs(c.argv) // a script may write the files it is given
+	for _, t := range c.argv[1:] {
+		if t.dyn && strings.HasPrefix(t.s, "-") || t.dyn && t.s == "" {
+			a.refuse("`%s`: an option computed at run time may hand %s code the hook cannot read: %s", line, name, inlineHint)
+			return kindOther
+		}
+		for _, o := range p.code {
+			switch {
+			case t.s == o,
+				strings.HasPrefix(o, "--") && strings.HasPrefix(t.s, o+"="),
+				len(o) == 2 && o[0] == '-' && o[1] != '-' && strings.HasPrefix(t.s, o) && !strings.HasPrefix(t.s, "--"):
+				a.refuse("`%s` runs inline %s code (%s) the hook cannot read: %s", line, name, o, inlineHint)
+				return kindOther
+			}
+		}
+	}
+	if c.fed {
+		a.refuse("`%s` reads %s code from its standard input, which the hook cannot read: %s", line, name, inlineHint)
+	}
+	return kindOther
 }

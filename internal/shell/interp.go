@@ -27,7 +27,7 @@ func (a *analyzer) interpreter(c call) kind {
 			}
 		}
 	}
-	if a.inlineOptions(p, name, c.argv) {
+	if a.unknownInterpOption(p, name, c.argv) || a.inlineOptions(p, name, c.argv) {
 		return kindOther
 	}
 	defer a.looseArgs(c.argv) // a script or module may write the files it is given
@@ -50,6 +50,28 @@ func (a *analyzer) interpreter(c call) kind {
 	return kindOther
 }
 
+// unknownInterpOption refuses an option the interpreter's row does not
+// list (the rows are closed): the interpreter may take the next word as
+// its value, and the hook would read that word as the script and miss the
+// inline code after it (node --title x -e CODE, python3
+// --check-hash-based-pycs always -c CODE). PowerShell is read apart.
+func (a *analyzer) unknownInterpOption(p *program, name string, argv []tok) bool {
+	if !p.closed || strings.HasPrefix(name, "pwsh") || strings.HasPrefix(name, "powershell") {
+		return false
+	}
+	opts, _, _ := p.options(argv[1:])
+	for _, o := range opts {
+		if contains(p.code, o.name) || p == programs["python"] && o.name == "m" {
+			break // python -c/-m end the options; inline code is refused below
+		}
+		if !p.knows(o.name) {
+			a.refuse("`%s`: %s is not an option of %s the hook knows, so it cannot read the command line past it (the option may take the next word as its value, and inline code may follow): spell the options as %s --help lists them, in full, or run a script file", truncateTok(argv), dashed(o.name), name, name)
+			return true
+		}
+	}
+	return false
+}
+
 // awkOutRe finds awk output redirections to a literal file name.
 var awkOutRe = regexp.MustCompile(`>>?\s*"([^"]*)"`)
 
@@ -59,11 +81,24 @@ const inlineHint = "write the code to a file and run the file, or do it in shell
 // awk judges an awk program: refused when it can reach a process.
 func (a *analyzer) awk(c call) kind {
 	p := lookup(baseName(c.argv[0].s))
-	opts, _, rest := p.options(c.argv[1:])
+	argv, bad := awkW(p, c.argv)
+	if bad != "" {
+		a.refuse("`%s`: %s", truncateTok(c.argv), bad)
+		return kindOther
+	}
+	if a.inlineCodeFile(p, "awk", argv) {
+		return kindOther
+	}
+	opts, _, rest := p.options(argv[1:])
 	var progs []tok
 	file := false
 	for _, o := range opts {
 		switch o.name {
+		case "d", "dump-variables", "o", "pretty-print", "p", "profile":
+			// gawk writes its variables, program or profile to the file.
+			if (o.val.s != "" || o.val.dyn) && a.writeDest(c.argv, o.val, false) {
+				return kindOther
+			}
 		case "e", "source":
 			progs = append(progs, o.val)
 		case "f", "file", "E", "exec", "i", "include":
@@ -100,6 +135,75 @@ func (a *analyzer) awk(c call) kind {
 		}
 	}
 	return kindOther
+}
+
+// awkW rewrites gawk's -W spelling of its long options (-W NAME[=VALUE],
+// -WNAME[=VALUE], also at the end of a cluster: -bWsource=…) to
+// --NAME[=VALUE], which gawk reads them as (abbreviations included); bad
+// says why a -W option is refused (computed, or not one the row knows).
+func awkW(p *program, argv []tok) (out []tok, bad string) {
+	out = append(out, argv[0])
+	args := argv[1:]
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		s := t.s
+		switch {
+		case s == "--" && !t.dyn, !strings.HasPrefix(s, "-") || s == "-":
+			return append(out, args[i:]...), ""
+		case strings.HasPrefix(s, "--"):
+			out = append(out, t)
+			n, _, has := strings.Cut(s[2:], "=")
+			if c, _ := p.resolveLong(n); !has && p.takesValue(c) && i+1 < len(args) {
+				i++
+				out = append(out, args[i])
+			}
+			continue
+		}
+		// A cluster: find a -W, or the first letter that takes a value.
+		j := 1
+		for ; j < len(s); j++ {
+			l := s[j : j+1]
+			if l == "W" || p.takesValue(l) || strings.Contains(p.opt, l) {
+				break
+			}
+		}
+		if j >= len(s) || s[j] != 'W' {
+			out = append(out, t)
+			if j < len(s) && j == len(s)-1 && p.takesValue(s[j:j+1]) && i+1 < len(args) {
+				i++
+				out = append(out, args[i])
+			}
+			continue
+		}
+		if t.dyn {
+			return nil, "a -W option computed at run time may be --source, --exec or --include, which the hook cannot read"
+		}
+		if j > 1 {
+			out = append(out, tok{s: s[:j]})
+		}
+		v := s[j+1:]
+		if v == "" {
+			if i+1 >= len(args) {
+				return append(out, tok{s: "--"}), ""
+			}
+			i++
+			if args[i].dyn {
+				return nil, "a -W option computed at run time may be --source, --exec or --include, which the hook cannot read"
+			}
+			v = args[i].s
+		}
+		n, _, has := strings.Cut(v, "=")
+		c, cands := p.resolveLong(n)
+		if len(cands) > 0 || !contains(p.longNames(), c) {
+			return nil, "-W " + v + " is not an option of awk the hook knows (gawk reads -W NAME as --NAME): spell the options as --help lists them, in full"
+		}
+		out = append(out, tok{s: "--" + v})
+		if !has && p.takesValue(c) && i+1 < len(args) {
+			i++
+			out = append(out, args[i])
+		}
+	}
+	return out, ""
 }
 
 // sed judges sed scripts: the e command and the s///e flag run commands

@@ -56,6 +56,10 @@ func (a *analyzer) shell(c call) kind {
 		i = len(args) // an option's value was missing
 	}
 	rest := args[i:]
+	if n := baseName(argv[0].s); (n == "zsh" || n == "fish") && (cflag || stdin || len(rest) > 0 || c.fed) {
+		a.refuse("`%s`: the hook reads commands as bash (and POSIX sh) only, and %s reads them otherwise (zsh's glob qualifiers *(e:…:) and =(…) run code where bash sees a pattern or a word): run the commands in bash, or through the runner", quoteArgs(argv), n)
+		return kindOther
+	}
 	if cflag {
 		if len(rest) == 0 {
 			a.refuse("`%s`: -c without a script", quoteArgs(argv))
@@ -664,4 +668,41 @@ func hasCallback(args []tok) bool {
 		}
 	}
 	return false
+}
+
+// zshGlob refuses what zsh reads as glob qualifiers that run code and
+// bash as an extended glob: *(e:CODE:), *(+FUNC) (a trailing group
+// without `|` is zsh's qualifier list). The hook reads bash; an agent
+// whose shell is zsh runs the code.
+func (a *analyzer) zshGlob(g *syntax.ExtGlob) {
+	if g.Pattern == nil {
+		return
+	}
+	p := g.Pattern.Value
+	if strings.Contains(p, "|") || !strings.ContainsAny(p, "e+") {
+		return
+	}
+	a.refuse("`%s%s)`: zsh reads a trailing (…) of a glob as qualifiers, and e:…: and +NAME run code once per file, where bash sees an extended glob: the hook reads bash only; write the file names out", g.Op, p)
+}
+
+// zshWord refuses zsh's $=NAME and $~NAME, which bash reads as a `$`
+// followed by text: zsh splits or globs the value (and a command word
+// so made runs what the variable holds).
+func (a *analyzer) zshWord(w *syntax.Word) {
+	for i, p := range w.Parts {
+		l, ok := p.(*syntax.Lit)
+		if !ok {
+			continue
+		}
+		v := l.Value
+		if i+1 < len(w.Parts) && strings.HasSuffix(v, "$") {
+			if n, ok := w.Parts[i+1].(*syntax.Lit); ok {
+				v += n.Value
+			}
+		}
+		if strings.Contains(v, "$=") || strings.Contains(v, "$~") {
+			a.refuse("`%s`: zsh reads $=NAME and $~NAME as the variable's value, split or globbed, where bash reads a `$` and text: the hook reads bash only", printWord(w))
+			return
+		}
+	}
 }

@@ -263,20 +263,84 @@ func init() {
 	// (refused: interp.go), short the options that take a value.
 	// perl: -l[OCTAL] and -0[DIGITS] take only attached digits (-le is
 	// -l -e), -x[DIR] only an attached directory.
-	add(&program{judge: (*analyzer).interpreter, interp: true, writes: true, short: "eEImM", opt: "x", optDigits: "l0", code: []string{"e", "E"}}, "perl")
-	add(&program{judge: (*analyzer).interpreter, interp: true, short: "cmWXQ", code: []string{"c"}}, "python")
-	add(&program{judge: (*analyzer).interpreter, interp: true, short: "eIrCEFKTUxW", code: []string{"e"}}, "ruby")
-	add(&program{judge: (*analyzer).interpreter, interp: true, short: "eprcC", long: []string{"eval", "print", "require", "import", "input-type", "conditions"},
+	// The rows are closed (interp.go): an option a row does not list is
+	// refused, since it may take the next word as its value and so hide
+	// the inline-code option after it (node --title x -e CODE).
+	// perl: -l[OCTAL] and -0[DIGITS] take only attached digits (-le is
+	// -l -e); -x[DIR], -i[EXT], -d[:MOD], -D[FLAGS], -V[:VAR], -F[PATTERN]
+	// only an attached value; -C[FLAGS] is read as letters (-Cle is -C -l -e).
+	add(&program{judge: (*analyzer).interpreter, interp: true, writes: true, closed: true, short: "eEImM", opt: "xidDVF", optDigits: "l0",
+		shortFlags: "acCnpsStTuUvwWXhf", flags: []string{"help", "version"}, code: []string{"e", "E"}}, "perl")
+	add(&program{judge: (*analyzer).interpreter, interp: true, closed: true, short: "cmWXQ", shortFlags: "bBdEhiIOPqsSuvVxR3tU?",
+		long: []string{"check-hash-based-pycs"}, flags: []string{"help", "version", "help-env", "help-xoptions", "help-all"}, code: []string{"c"}}, "python")
+	// ruby: -W[LEVEL], -x[DIR], -i[EXT], -T[LEVEL], -K[CODE] take only an attached value.
+	add(&program{judge: (*analyzer).interpreter, interp: true, closed: true, short: "eIrCEF", opt: "WxiTK", optDigits: "0",
+		shortFlags: "acdlnpsSvwhyU", long: []string{"enable", "disable", "dump", "external-encoding", "internal-encoding", "encoding", "backtrace-limit", "parser", "crash-report"},
+		flags: []string{"copyright", "verbose", "version", "help", "yjit", "jit", "rjit", "disable-gems", "disable-all"}, code: []string{"e"}}, "ruby")
+	add(&program{judge: (*analyzer).interpreter, interp: true, closed: true, short: "eprC", shortFlags: "chiv", optLong: []string{"inspect", "inspect-brk", "inspect-wait"},
+		long: []string{"eval", "print", "require", "import", "input-type", "conditions", "loader", "experimental-loader",
+			"allow-fs-read", "allow-fs-write", "build-snapshot-config", "cpu-prof-dir", "cpu-prof-interval", "cpu-prof-name", "diagnostic-dir",
+			"disable-proto", "disable-warning", "dns-result-order", "env-file", "env-file-if-exists", "experimental-default-type", "experimental-policy",
+			"experimental-sea-config", "experimental-config-file", "heap-prof-dir", "heap-prof-interval", "heap-prof-name", "heapsnapshot-near-heap-limit",
+			"heapsnapshot-signal", "icu-data-dir", "inspect-publish-uid", "inspect-port", "debug-port", "max-http-header-size",
+			"network-family-autoselection-attempt-timeout", "openssl-config", "policy-integrity", "redirect-warnings", "report-filename", "report-signal",
+			"report-directory", "report-dir", "secure-heap", "secure-heap-min", "snapshot-blob", "test-concurrency", "test-name-pattern", "test-skip-pattern",
+			"test-reporter", "test-reporter-destination", "test-shard", "test-timeout", "test-coverage-include", "test-coverage-exclude", "title",
+			"tls-cipher-list", "tls-keylog", "trace-event-categories", "trace-event-file-pattern", "trace-require-module", "unhandled-rejections",
+			"use-largepages", "v8-pool-size", "watch-path", "localstorage-file", "experimental-specifier-resolution", "run",
+			"max-old-space-size", "max-semi-space-size", "stack-size", "stack-trace-limit"},
+		flags: []string{"abort-on-uncaught-exception", "allow-addons", "allow-child-process", "allow-wasi", "allow-worker", "build-snapshot", "check",
+			"completion-bash", "cpu-prof", "disable-wasm-trap-handler", "disallow-code-generation-from-strings", "enable-etw-stack-walking", "enable-fips",
+			"enable-network-family-autoselection", "enable-source-maps", "experimental-eventsource", "experimental-import-meta-resolve",
+			"experimental-network-imports", "experimental-network-inspection", "experimental-permission", "permission", "experimental-print-required-tla",
+			"experimental-require-module", "experimental-test-coverage", "experimental-test-module-mocks", "experimental-vm-modules",
+			"experimental-wasm-modules", "experimental-websocket", "experimental-strip-types", "experimental-transform-types",
+			"experimental-detect-module", "experimental-json-modules", "experimental-top-level-await", "experimental-modules", "experimental-fetch",
+			"experimental-global-webcrypto", "experimental-sqlite", "experimental-webstorage", "expose-gc", "force-context-aware", "force-fips",
+			"force-node-api-uncaught-exceptions-policy", "frozen-intrinsics", "heap-prof", "help", "huge-max-old-generation-size", "insecure-http-parser",
+			"interactive", "interpreted-frames-native-stack", "jitless", "no-addons", "no-deprecation", "no-experimental-detect-module",
+			"no-experimental-fetch", "no-experimental-global-customevent", "no-experimental-global-webcrypto", "no-experimental-repl-await",
+			"no-experimental-require-module", "no-experimental-strip-types", "no-extra-info-on-fatal-exception", "no-force-async-hooks-checks",
+			"no-global-search-paths", "no-warnings", "node-memory-debug", "openssl-legacy-provider", "openssl-shared-config", "pending-deprecation",
+			"preserve-symlinks", "preserve-symlinks-main", "prof", "prof-process", "report-compact", "report-exclude-network", "report-on-fatalerror",
+			"report-on-signal", "report-uncaught-exception", "test", "test-force-exit", "test-only", "test-update-snapshots", "throw-deprecation",
+			"tls-max-v1.2", "tls-max-v1.3", "tls-min-v1.0", "tls-min-v1.1", "tls-min-v1.2", "tls-min-v1.3", "trace-atomics-wait", "trace-deprecation",
+			"trace-exit", "trace-promises", "trace-sigint", "trace-sync-io", "trace-tls", "trace-uncaught", "trace-warnings", "track-heap-objects",
+			"use-bundled-ca", "use-openssl-ca", "use-system-ca", "v8-options", "version", "watch", "watch-preserve-output", "zero-fill-buffers",
+			"trace-gc", "allow-natives-syntax"},
 		code: []string{"e", "p", "eval", "print"}}, "node", "nodejs")
-	add(&program{judge: (*analyzer).interpreter, interp: true, short: "e", code: []string{"e", "eval", "print", "p"}, sub: map[string]string{"eval": ""}}, "deno", "bun")
-	add(&program{judge: (*analyzer).interpreter, interp: true, short: "rBREcdfFzt", code: []string{"r", "B", "R", "E"}}, "php")
-	add(&program{judge: (*analyzer).interpreter, interp: true, short: "elW", code: []string{"e"}}, "lua")
-	add(&program{judge: (*analyzer).interpreter, interp: true, short: "ecfD", code: []string{"e", "c"}}, "osascript", "expect", "tclsh", "wish")
-	add(&program{judge: (*analyzer).awk, interp: true, short: "FvfeEilW", long: []string{"field-separator", "assign", "file", "source", "exec", "include", "load"},
-		danger: []string{"file", "source", "exec", "include", "load"},
-		flags: []string{"characters-as-bytes", "copyright", "debug", "dump-variables", "gen-pot", "help", "lint", "bignum", "use-lc-numeric",
-			"non-decimal-data", "profile", "pretty-print", "posix", "re-interval", "optimize", "no-optimize", "sandbox", "traditional",
-			"trace", "version", "csv", "persist"}},
+	// deno runs subcommands (deno run FILE, deno eval CODE); its global
+	// options are few.
+	add(&program{judge: (*analyzer).interpreter, interp: true, closed: true, short: "eL", shortFlags: "hVq", long: []string{"log-level"},
+		flags: []string{"help", "version", "quiet", "unstable"}, code: []string{"e", "eval", "print", "p"}, sub: map[string]string{"eval": ""}}, "deno")
+	// bun: its runtime options come before the script or subcommand.
+	add(&program{judge: (*analyzer).interpreter, interp: true, closed: true, short: "eprcdlF", shortFlags: "bhiv",
+		long: []string{"eval", "print", "cwd", "preload", "require", "import", "config", "define", "loader", "env-file", "tsconfig-override", "port",
+			"main-fields", "extension-order", "jsx-factory", "jsx-fragment", "jsx-import-source", "jsx-runtime", "conditions", "filter", "elide-lines",
+			"console-depth", "user-agent", "dns-result-order", "max-http-header-size", "unhandled-rejections", "title", "fetch-preconnect"},
+		optLong: []string{"inspect", "inspect-brk", "inspect-wait"},
+		flags: []string{"watch", "hot", "no-clear-screen", "smol", "silent", "bun", "install", "no-install", "prefer-offline", "prefer-latest",
+			"if-present", "version", "revision", "help", "expose-gc", "no-deprecation", "throw-deprecation", "zero-fill-buffers", "no-addons",
+			"shell", "use-system-ca", "no-macros", "no-env-file"},
+		code: []string{"e", "eval", "print", "p"}, sub: map[string]string{"eval": ""}}, "bun")
+	add(&program{judge: (*analyzer).interpreter, interp: true, closed: true, short: "rBREcdfFztSb", shortFlags: "aCnehilmsvwHq",
+		long: []string{"bindpath", "php-ini", "define", "file", "process-file", "docroot", "server", "zend-extension", "rfunction", "rclass",
+			"rextension", "rzendextension", "rextinfo", "rf", "rc", "re", "rz", "ri"},
+		flags: []string{"interactive", "no-chdir", "no-php-ini", "profile-info", "help", "hide-args", "info", "syntax-check", "modules", "strip", "version", "ini"},
+		code:  []string{"r", "B", "R", "E", "run", "process-begin", "process-code", "process-end"}}, "php")
+	// lua: -W (warnings on) and -E, -i, -v take no value.
+	add(&program{judge: (*analyzer).interpreter, interp: true, closed: true, short: "el", shortFlags: "ivEW", code: []string{"e"}}, "lua")
+	add(&program{judge: (*analyzer).interpreter, interp: true, closed: true, short: "ecfDls", shortFlags: "ibnNvd", code: []string{"e", "c"}}, "osascript", "expect", "tclsh", "wish")
+	// gawk: -d[FILE], -D[FILE], -L[VALUE], -o[FILE], -p[FILE] take only an
+	// attached value, as their long forms do; -W NAME[=VALUE] is --NAME
+	// (awkW). The last flags are mawk's -W options.
+	add(&program{judge: (*analyzer).awk, interp: true, short: "FvfeEilW", opt: "dDLop", long: []string{"field-separator", "assign", "file", "source", "exec", "include", "load"},
+		optLong: []string{"debug", "dump-variables", "lint", "pretty-print", "profile"},
+		danger:  []string{"file", "source", "exec", "include", "load", "dump-variables", "pretty-print", "profile"},
+		flags: []string{"characters-as-bytes", "copyright", "gen-pot", "help", "bignum", "use-lc-numeric",
+			"non-decimal-data", "posix", "re-interval", "optimize", "no-optimize", "sandbox", "traditional",
+			"trace", "version", "csv", "persist", "usage", "lint-old", "compat",
+			"interactive", "sprintf", "posix_space", "random", "dump"}},
 		"awk", "gawk", "mawk", "nawk", "busybox-awk")
 	// Readers, and programs that write or copy files.
 	add(&program{reader: true}, "grep", "egrep", "fgrep", "rg", "ag", "ack", "ls", "bat", "head", "tail", "wc",

@@ -400,6 +400,14 @@ func (a *analyzer) script(src string, depth int) {
 					}
 				}
 			}
+		case *syntax.ExtGlob:
+			a.zshGlob(n)
+		case *syntax.Redirect:
+			if (n.Op == syntax.RdrOut || n.Op == syntax.AppOut) && n.Word != nil && printWord(n.Word) == "!" {
+				a.refuse("`%s!`: zsh reads `>!` as a redirection that overwrites the next word's file, bash as a write to a file named `!`: the hook reads bash only; write `>|` or `>`", n.Op)
+			}
+		case *syntax.Word:
+			a.zshWord(n)
 		case *syntax.FuncDecl:
 			if n.Name != nil {
 				a.redefined[n.Name.Value] = true

@@ -186,6 +186,44 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 			return
 		}
 	}
+	a.landsAfterCd(argv, srcs, *dst, recursive)
+}
+
+// landsAfterCd judges the sources a copy puts into a relative directory
+// after the line changed directory (cd evil && cp planguard.hcl ../..,
+// cd .. && cp x/planguard.hcl .): the directory may be any one, so a
+// source is matched by the name it lands under alone, as mv's sources and
+// every other path after a cd are.
+func (a *analyzer) landsAfterCd(argv []tok, srcs []tok, dst tok, recursive bool) {
+	if !a.cwdUnknown || dst.dyn || path.IsAbs(dst.s) || strings.HasPrefix(dst.s, "~") {
+		return
+	}
+	for _, s := range srcs {
+		q := ""
+		switch {
+		case !s.dyn:
+			j := path.Join(dst.s, path.Base(s.s))
+			if recursive {
+				q = a.holds(j)
+			} else {
+				q = a.protected(j)
+			}
+		case s.w != nil && s.kind == dynGlob:
+			base := strings.ToLower(path.Base(globPattern(s.w)))
+			for _, p := range a.opts.Protected {
+				if ok, _ := path.Match(base, strings.ToLower(path.Base(p))); ok {
+					q = p
+					break
+				}
+			}
+		default:
+			q = "any protected file (the source's name is computed at run time)"
+		}
+		if q != "" {
+			a.refuse("`%s` may overwrite %s, which holds the gate's trust: after a cd, the directory %s may be any one, so a source is judged by its name", truncateTok(argv), q, dst.s)
+			return
+		}
+	}
 }
 
 // landsIn returns a protected file that copying src into the directory

@@ -95,6 +95,18 @@ die() {
 	exit 2
 }
 
+# Bash prints its own error for a failed redirection with the path raw (unlike cd, mkdir or cp,
+# which quote it), and a path holding a newline could then start a workflow command. So a
+# redirection to or from a path that comes from an input is tested first with bash's message
+# sent to /dev/null (reported through die), and the redirections below put 2> first, so that a
+# failure's message goes to /dev/null or the error log (printed between stop-commands).
+writable() { # writable FILE...: each can be written (created or truncated), or die
+	local f
+	for f; do
+		{ : >"$f"; } 2>/dev/null || die "cannot write $f (in the report directory)"
+	done
+}
+
 plan="${INPUT_PLAN:-}"
 policy="${INPUT_POLICY:-planguard.hcl}"
 pg="${PLANGUARD_BIN:-planguard}"
@@ -178,11 +190,17 @@ json="$report_dir/planguard.json"
 md="$report_dir/planguard.md"
 text="$report_dir/planguard.txt"
 errlog="$report_dir/planguard.stderr"
-: >"$errlog" || die "cannot write to report directory $report_dir"
+writable "$errlog" "$json" "$md" "$text" "$report_dir/planguard.annotations"
+for f in ${extra[@]+"${extra[@]}"}; do
+	case "$f" in
+	sarif) writable "$report_dir/planguard.sarif" ;;
+	junit) writable "$report_dir/planguard.junit.xml" ;;
+	esac
+done
 out report-dir "$report_dir"
 
 # The decision: one gate run.
-"$pg" check "${common[@]}" "${gate[@]}" --format json "$plan" >"$json" 2>"$errlog"
+"$pg" check "${common[@]}" "${gate[@]}" --format json "$plan" 2>"$errlog" >"$json"
 status=$?
 case "$status" in
 0) decision=allow ;;
@@ -196,7 +214,7 @@ if [ "$status" -le 1 ]; then
 	[ "$decision" = allow ] || other=allow
 	if ! grep -Eq "\"decision\":[[:space:]]*\"$decision\"" "$json" ||
 		grep -Eq "\"decision\":[[:space:]]*\"$other\"" "$json"; then
-		echo "planguard action: error: exit status $status but the JSON report does not say \"decision\": \"$decision\"" >>"$errlog"
+		echo "planguard action: error: exit status $status but the JSON report does not say \"decision\": \"$decision\"" 2>/dev/null >>"$errlog"
 		status=2 decision=error
 	fi
 fi
@@ -204,10 +222,10 @@ gate_status=$status
 
 render() { # render FORMAT FILE: the same check, another format; must agree
 	local rc
-	"$pg" check "${common[@]}" --format "$1" "$plan" >"$2" 2>>"$errlog"
+	"$pg" check "${common[@]}" --format "$1" "$plan" 2>>"$errlog" >"$2"
 	rc=$?
 	if [ "$rc" -ne "$gate_status" ]; then
-		echo "planguard action: error: --format $1 exited $rc, but the decision run exited $gate_status" >>"$errlog"
+		echo "planguard action: error: --format $1 exited $rc, but the decision run exited $gate_status" 2>/dev/null >>"$errlog"
 		status=2 decision=error
 	fi
 }
@@ -244,19 +262,20 @@ if [ "$status" -eq 2 ]; then
 		echo '```'
 		cat "$errlog"
 		echo '```'
-	} >"$md"
+	} 2>/dev/null >"$md" || die "cannot write $md"
 else
 	untrusted "$errlog" >&2 # warnings, if any
 fi
 
 # GitHub refuses a step summary over 1 MiB; keep the head of a huge report.
 limit=1000000
-if [ "$(wc -c <"$md")" -gt "$limit" ]; then
-	head -c "$limit" "$md" >"$md.head"
-	printf '\n\n…report truncated; the full report is %s in the job.\n' "$md" >>"$md.head"
-	summary <"$md.head"
+size="$(wc -c 2>/dev/null <"$md")" || die "cannot read $md"
+if [ "$size" -gt "$limit" ]; then
+	head -c "$limit" "$md" 2>/dev/null >"$md.head" || die "cannot write $md.head"
+	printf '\n\n…report truncated; the full report is %s in the job.\n' "$md" 2>/dev/null >>"$md.head" || die "cannot write $md.head"
+	summary 2>/dev/null <"$md.head" || die "cannot read $md.head"
 else
-	summary <"$md"
+	summary 2>/dev/null <"$md" || die "cannot read $md"
 fi
 echo | summary
 

@@ -3,6 +3,7 @@ package action_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -241,6 +242,82 @@ func TestScriptsEscapeInputsInTheLog(t *testing.T) {
 			}
 		})
 	}
+	// Review ci21 (F3): bash prints the path of a failed redirection raw (cd,
+	// mkdir and cp quote it), so a report-dir holding a newline, whose files
+	// cannot be written, started a workflow command through bash's own
+	// message. Each file check.sh writes in the report directory is, in turn,
+	// a directory.
+	for _, f := range []string{"planguard.stderr", "planguard.json", "planguard.md", "planguard.txt", "planguard.annotations", "planguard.sarif"} {
+		t.Run("check: report-dir where "+f+" cannot be written", func(t *testing.T) {
+			ws := workspace(t, allowPlan)
+			if err := os.MkdirAll(filepath.Join(ws, inject, f), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			r := newRunner(t)
+			env := append(append(baseEnv(), r.env()...), "GITHUB_ACTIONS=true", "PLANGUARD_BIN="+pgBin,
+				"INPUT_PLAN=plan.json", "INPUT_AUTHOR=bob", "INPUT_WORKING_DIRECTORY="+ws, "INPUT_REPORT_DIR="+inject, "INPUT_FORMATS=sarif")
+			res := run(t, t.TempDir(), env, "bash", filepath.Join(root, checkSh))
+			if res.code != 2 {
+				t.Errorf("exit %d, want 2 (a report file cannot be written)\n%s%s", res.code, res.stdout, res.stderr)
+			}
+			for _, stream := range []string{res.stdout, res.stderr} {
+				for _, cmd := range effectiveCommands(stream) {
+					if hostile(cmd) {
+						t.Errorf("the report-dir started a workflow command through a redirection error: %q\nstdout:\n%s\nstderr:\n%s", cmd, res.stdout, res.stderr)
+					}
+				}
+			}
+			if !strings.Contains(res.stdout, "::error title=planguard::cannot write ") || !strings.Contains(res.stdout, f) {
+				t.Errorf("no escaped error naming %s:\n%s", f, res.stdout)
+			}
+		})
+	}
+	// install.sh: sha256sum <"$pg" of a planguard-bin that cannot be read (an
+	// execute-only file, whose path holds the newline). Root reads any file,
+	// so as root the script runs as nobody (setpriv).
+	t.Run("install: planguard-bin that cannot be read", func(t *testing.T) {
+		var prefix []string
+		if os.Geteuid() == 0 {
+			sp, err := exec.LookPath("setpriv")
+			if err != nil {
+				t.Skip("running as root without setpriv: root reads an execute-only file")
+			}
+			prefix = []string{sp, "--reuid=65534", "--regid=65534", "--clear-groups"}
+		}
+		shared, err := os.MkdirTemp("", "planguard-ci21-") //nolint:usetesting // nobody (setpriv) must reach it, and t.TempDir's parent is 0700
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(shared)
+		os.Chmod(shared, 0o777)
+		dir := filepath.Join(shared, inject)
+		os.Mkdir(dir, 0o755)
+		bin := filepath.Join(dir, "planguard")
+		os.WriteFile(bin, []byte("#!/bin/sh\necho planguard v9\n"), 0o711)
+		os.Chmod(bin, 0o111)
+		tmp := filepath.Join(shared, "temp")
+		os.Mkdir(tmp, 0o700)
+		os.Chmod(tmp, 0o777) // nobody makes RUNNER_TEMP/planguard-bin
+		env := append(baseEnv(), "GITHUB_ACTIONS=true", "RUNNER_TEMP="+tmp, "INPUT_PLANGUARD_BIN="+bin, "INPUT_PLANGUARD_SHA256="+strings.Repeat("ab", 32))
+		args := append(append(prefix[1:], "bash"), filepath.Join(root, installSh))
+		name := "bash"
+		if len(prefix) > 0 {
+			name = prefix[0]
+		} else {
+			args = args[1:]
+		}
+		res := run(t, shared, env, name, args...)
+		if res.code != 2 || !strings.Contains(res.stdout, "::error title=planguard install::cannot read ") {
+			t.Errorf("exit %d, want 2 and an escaped error that it cannot be read\n%s%s", res.code, res.stdout, res.stderr)
+		}
+		for _, stream := range []string{res.stdout, res.stderr} {
+			for _, cmd := range effectiveCommands(stream) {
+				if hostile(cmd) {
+					t.Errorf("planguard-bin started a workflow command through a redirection error: %q\nstdout:\n%s\nstderr:\n%s", cmd, res.stdout, res.stderr)
+				}
+			}
+		}
+	})
 	// The helper itself, byte for byte.
 	res := run(t, t.TempDir(), baseEnv(), "bash", "-c", `. "$1"; ghesc "$2"`, "bash", filepath.Join(root, "scripts/action/escape.sh"), "a%b\r\nc\n::add-mask::d")
 	if res.code != 0 || res.stdout != "a%25b%0D%0Ac%0A::add-mask::d" {

@@ -58,11 +58,14 @@ if [ -n "${INPUT_PLANGUARD_BIN:-}" ]; then
 		want="$(printf '%s' "$INPUT_PLANGUARD_SHA256" | tr 'A-F' 'a-f')"
 		case "$want" in *[!0-9a-f]*) fail "planguard-sha256 '$INPUT_PLANGUARD_SHA256' is not a hex SHA-256" ;; esac
 		[ "${#want}" -eq 64 ] || fail "planguard-sha256 '$INPUT_PLANGUARD_SHA256' is not a hex SHA-256 (64 hex digits)"
-		got="$(sha256sum <"$pg" | cut -d' ' -f1)" || fail "cannot hash $pg"
+		# Bash prints a failed redirection's path raw (a newline in it would start a workflow
+		# command): test it with that message sent to /dev/null, and report through fail.
+		{ : <"$pg"; } 2>/dev/null || fail "cannot read $pg" "planguard-bin must be readable, to be hashed"
+		got="$(sha256sum 2>/dev/null <"$pg" | cut -d' ' -f1)" || fail "cannot hash $pg"
 		[ "$got" = "$want" ] || fail "planguard-bin $pg has SHA-256 $got, not the pinned $want" "a changed or replaced planguard is never run"
 		# Run a private copy of exactly the hashed bytes, not the path, which can change after this.
 		cp -- "$pg" "$bin_dir/planguard.pinned.$$" && chmod 0555 "$bin_dir/planguard.pinned.$$" || fail "cannot copy $pg"
-		got="$(sha256sum <"$bin_dir/planguard.pinned.$$" | cut -d' ' -f1)"
+		got="$(sha256sum 2>/dev/null <"$bin_dir/planguard.pinned.$$" | cut -d' ' -f1)"
 		[ "$got" = "$want" ] || fail "the copy of planguard-bin $pg has SHA-256 $got, not the pinned $want"
 		rm -f "$bin_dir/planguard"
 		mv -f -- "$bin_dir/planguard.pinned.$$" "$bin_dir/planguard" || fail "cannot install the pinned planguard"

@@ -25,8 +25,10 @@
 #   Approvers post it as a pull-request comment holding a fenced block whose info string is
 #   planguard-plan-approval; this script reads the comments through the same API:
 #     GET https://api.github.com/repos/OWNER/REPO/issues/PULL/comments?per_page=100
-#   Who posted a comment does not matter: the signature does. (Only the first 100 comments are
-#   read: fewer approvals found only blocks.) Without one, the script keeps its private copy of
+#   Who posted a comment does not matter: the signature does. (Only the oldest 100 comments, and
+#   in them the first 50 approval blocks, are read: fewer approvals found only blocks, and a
+#   busy pull request, whose approval comes after those, cannot be applied; docs/guides/
+#   atlantis.md says what to do.) Without one, the script keeps its private copy of
 #   the plan in /var/lib/planguard-plans/SHA256.tfplan (tfapply's, readable by the group
 #   planguard-approvers only), logs that in /var/log/planguard/kept-plans.log and says so:
 #   approvers fetch that file, inspect it and sign it with `planguard approve-plan --plan FILE`,
@@ -37,7 +39,18 @@
 #   one never is (an approver may be inspecting it). Over the cap the new plan is not kept: the
 #   script says so and applies nothing. (It needs flock(1): util-linux, or busybox.)
 # - then `planguard apply` runs the gate on the same copy, with the policy, pin, Terraform and
-#   environment fixed here (sudo resets the environment), and applies exactly it.
+#   environment fixed here (sudo resets the environment), and applies exactly it;
+# - one apply at a time, and each plan once: plan-time code can call this script during the real
+#   apply, with the same approved plan. An exclusive lock (flock on
+#   /var/lib/planguard-apply/apply.lock) is held from before the plan approvals are read until
+#   the apply ends, and the SHA-256 of every plan whose apply started is recorded in
+#   /var/lib/planguard-apply/applied-plans (tfapply's): the same plan is never applied again.
+#   Left (residual): the caller is the real user of the apply's sudo process, so it can
+#   interrupt a running apply (SIGTERM or SIGINT, which sudo relays to it); an interrupted plan
+#   is not applied again, a new plan is needed;
+# - the policy must set lock_file: plan-time code calls this script directly, so Atlantis's
+#   `mergeable` guards nothing, and only the reviewed lock file decides which provider builds
+#   run as tfapply. A policy without it is refused.
 #
 # The repository must be one listed in /etc/planguard/repos (root-owned): a pull request in a
 # repository the caller made would bring an author and comments the caller chose.
@@ -83,9 +96,15 @@ max_kept_bytes=4294967296         # ... and 4 GiB in all: a caller cannot fill t
 keep_minutes=1440                 # a kept plan expires after a day
 policy=/etc/planguard/planguard.hcl
 pin="$(cat /etc/planguard/planguard.hcl.sha256)"
+state=/var/lib/planguard-apply # tfapply's, mode 0700: the apply lock and the applied plans
+lock_wait_seconds=3600         # how long an apply waits for another one to end
+# Which provider builds run as tfapply is decided by the policy's lock_file alone (a top-level
+# `lock_file = "FILE"` line): without it, the plan's own lock file, the author's, would decide.
+grep -Eq '^[[:space:]]*lock_file[[:space:]]*=' "$policy" ||
+	{ echo "planguard-atlantis-apply: the policy $policy has no lock_file, so the plan's own lock file (its author's) would choose which providers run as tfapply; add lock_file = \"FILE\" with a reviewed .terraform.lock.hcl (docs/guides/policy.md, \"Pinning provider binaries\"); nothing applied" >&2; exit 2; }
 
 # A private directory, owned by tfapply (/var/lib/planguard-apply: tfapply's, mode 0700).
-work="$(mktemp -d /var/lib/planguard-apply/run.XXXXXX)"
+work="$(mktemp -d "$state/run.XXXXXX")"
 trap 'rm -rf -- "$work"' EXIT
 # A saved plan, or nothing is copied: a regular file, not too large, a zip archive.
 saved_plan() {
@@ -97,6 +116,16 @@ saved_plan "$plan" || { echo "planguard-atlantis-apply: $plan is not a saved pla
 # byte more than the bound, and check the copy, the bytes everything below uses, again.
 head -c "$((max_plan_bytes + 1))" <"$plan" >"$work/tfplan"
 saved_plan "$work/tfplan" || { echo "planguard-atlantis-apply: $plan changed into something that is not a saved plan while it was copied; nothing applied" >&2; exit 2; }
+sum="$(sha256sum -- "$work/tfplan" | cut -d' ' -f1)"
+
+# One verify-and-apply at a time (plan-time code can call this script while the real apply of the
+# same plan runs), and each plan once: the lock is held until this script exits.
+exec 8>>"$state/apply.lock" && flock -w "$lock_wait_seconds" 8 ||
+	{ echo "planguard-atlantis-apply: another apply held $state/apply.lock for $lock_wait_seconds seconds; nothing applied, try again" >&2; exit 2; }
+if grep -q "^$sum " "$state/applied-plans" 2>/dev/null; then
+	echo "planguard-atlantis-apply: the plan with SHA-256 $sum was applied (or its apply started) before: $(grep "^$sum " "$state/applied-plans" | head -n 1); a plan is applied once: plan again; nothing applied" >&2
+	exit 2
+fi
 
 # The VCS token goes to curl in a header file, never on a command line (ps shows those).
 printf 'Authorization: Bearer %s\n' "$(cat /etc/planguard/apply/vcs-token)" >"$work/auth"
@@ -137,7 +166,6 @@ if [ "$status" -eq 1 ]; then
 	# planguard-approvers, mode 2750; a plan holds state and variable values). The approver
 	# copies it off the server, inspects it in a sandbox without their key, and signs that file
 	# with `planguard approve-plan --plan`, which computes its SHA-256 itself.
-	sum="$(sha256sum -- "$work/tfplan" | cut -d' ' -f1)"
 	keep="$keep_dir/$sum.tfplan"
 	# One caller at a time decides what is kept (a lock on the directory itself).
 	exec 9<"$keep_dir" && flock -w 60 9 ||
@@ -172,6 +200,10 @@ if [ "$status" -eq 1 ]; then
 fi
 [ "$status" -eq 0 ] || { echo "planguard-atlantis-apply: no plan approval by a trusted principal other than $author; nothing applied" >&2; exit "$status"; }
 
+# Recorded before the apply starts: an apply that fails or is interrupted midway is not repeated
+# with the same plan either (plan again).
+printf '%s %s %s#%s author=%s\n' "$sum" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$repo" "$pull" "$author" >>"$state/applied-plans" ||
+	{ echo "planguard-atlantis-apply: cannot record the plan in $state/applied-plans; nothing applied" >&2; exit 2; }
 cd "$work"
 /usr/local/bin/planguard apply --policy "$policy" --policy-sha256 "$pin" --author "$author" \
 	--terraform-bin /usr/local/bin/terraform --audit-log /var/log/planguard/audit.jsonl "$work/tfplan" || status=$?

@@ -150,7 +150,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	// The policy's lock_file is trusted like allowed_signers: the gate
 	// compares the configuration's providers with it.
 	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, cwds...)
-	dirs := protectedDirs(policyAbs, home, cwds...)
+	dirs := append(protectedDirs(policyAbs, home, cwds...), agentEnvDirs(e.getenv)...)
 	if !ev.isShell {
 		for _, f := range ev.files {
 			if shell.Climbs(realCwd, f) {
@@ -163,12 +163,15 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 			if hit := isProtected(p, protected, dirs); hit != "" {
 				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust or runs later on its own (the policy, its allowed_signers, revoked_keys or lock_file, the agent's hook settings and settings directory, a git hook or git config, a shell startup file, .envrc, .mcp.json). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
 			}
+			if hit := gitDirWrite(p); hit != "" {
+				return fmt.Sprintf("planguard: %s would write %s, in a git directory, whose files run later on their own: git reads its configuration and runs its hooks, which can run any command (an alias, core.pager, core.fsmonitor, a pre-commit hook). Set git configuration with `git config KEY VALUE` in the shell, where the hook reads it.", ev.tool, hit), nil
+			}
 		}
 		return "", nil
 	}
 	self := hookExecutables()
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
-		UserHome: userHome, HistFile: e.getenv("HISTFILE")}
+		UserHome: userHome, HistFile: e.getenv("HISTFILE"), GitDir: isGitDir}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -406,9 +409,15 @@ func protectedRoots(policy string, cwds []string) []string {
 // them is refused like a write to the policy (the whole directory for the
 // ones in protectedDirNames).
 var (
-	projectImplicit = []string{".git/config", ".envrc", ".mcp.json"}
-	homeImplicit    = []string{".bashrc", ".bash_profile", ".profile", ".bash_login", ".bash_logout", ".inputrc",
-		".zshrc", ".zshenv", ".zprofile", ".zlogin", ".gitconfig", ".ssh/config"}
+	projectImplicit = []string{".git/config", ".envrc", ".mcp.json", ".github/mcp.json"}
+	// The home directory's: the shells' startup files (and what Debian's
+	// and Fedora's .bashrc source: .bash_aliases, .bashrc.d/), readline's,
+	// git's and ssh's configuration, direnv's direnvrc, the editors' startup
+	// files (vim main.tf is allowed), and Claude Code's user configuration
+	// (.claude.json: it starts every MCP server listed there).
+	homeImplicit = []string{".bashrc", ".bash_profile", ".profile", ".bash_login", ".bash_logout", ".inputrc",
+		".zshrc", ".zshenv", ".zprofile", ".zlogin", ".gitconfig", ".ssh/config",
+		".bash_aliases", ".zlogout", ".direnvrc", ".claude.json", ".vimrc", ".gvimrc", ".exrc", ".emacs", ".emacs.el"}
 	// gitHooks are the hook names git runs; listed as files too, so that
 	// a computed path ending in one is refused (shell's base-name checks).
 	gitHooks = []string{"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
@@ -417,7 +426,13 @@ var (
 		"push-to-checkout", "pre-auto-gc", "post-rewrite", "sendemail-validate", "fsmonitor-watchman",
 		"p4-changelist", "p4-prepare-changelist", "p4-post-changelist", "p4-pre-submit", "post-index-change"}
 	projectDirs = []string{".git/hooks", ".claude", ".gemini", ".cursor", ".github/hooks"}
-	homeDirs    = []string{".claude", ".gemini", ".cursor", ".copilot", ".config/git"}
+	homeDirs    = []string{".claude", ".gemini", ".cursor", ".copilot", ".config/git",
+		".bashrc.d", ".config/fish", ".config/direnv", ".vim", ".config/vim", ".config/nvim", ".local/share/nvim",
+		".emacs.d", ".config/emacs", ".oh-my-zsh/custom"}
+	// gitDirFiles are the files of a git directory that configure what
+	// git runs, listed as files too (base-name checks after a cd); the
+	// whole git directory is a protected directory.
+	gitDirFiles = []string{"config", "config.worktree", "commondir"}
 )
 
 // implicitFiles are the files above for the roots and the home directory.
@@ -425,7 +440,9 @@ func implicitFiles(roots []string, home string) []string {
 	var out []string
 	for _, root := range roots {
 		for _, g := range gitDirs(root) {
-			out = append(out, filepath.Join(g, "config"))
+			for _, f := range gitDirFiles {
+				out = append(out, filepath.Join(g, f))
+			}
 			for _, h := range gitHooks {
 				out = append(out, filepath.Join(g, "hooks", h))
 			}
@@ -449,9 +466,9 @@ func implicitFiles(roots []string, home string) []string {
 func protectedDirs(policy, home string, cwds ...string) []string {
 	var dirs []string
 	for _, root := range protectedRoots(policy, cwds) {
-		for _, g := range gitDirs(root) {
-			dirs = append(dirs, filepath.Join(g, "hooks"))
-		}
+		// The whole git directory: its config, config.worktree,
+		// commondir, info/, hooks/, modules/*/config (review hook17 F2).
+		dirs = append(dirs, gitDirs(root)...)
 		for _, d := range projectDirs[1:] {
 			dirs = append(dirs, filepath.Join(root, d))
 		}
@@ -472,24 +489,24 @@ func protectedDirs(policy, home string, cwds ...string) []string {
 }
 
 // gitDirs are root/.git and, when it is a file (a worktree, a submodule:
-// "gitdir: PATH"), the git directory it names and that one's common
-// directory, where the hooks and the shared config are.
+// "gitdir: PATH"), the git directory it names, and the common directory
+// the git directory's commondir names (a .git directory may have one
+// too: git then reads the config and hooks there).
 func gitDirs(root string) []string {
 	dot := filepath.Join(root, ".git")
 	out := []string{dot}
-	b, err := os.ReadFile(dot)
-	if err != nil {
-		return out
+	g := dot
+	if b, err := os.ReadFile(dot); err == nil {
+		gd, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+		if !ok {
+			return out
+		}
+		g = strings.TrimSpace(gd)
+		if !filepath.IsAbs(g) {
+			g = filepath.Join(root, g)
+		}
+		out = append(out, filepath.Clean(g))
 	}
-	g, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
-	if !ok {
-		return out
-	}
-	g = strings.TrimSpace(g)
-	if !filepath.IsAbs(g) {
-		g = filepath.Join(root, g)
-	}
-	out = append(out, filepath.Clean(g))
 	if c, err := os.ReadFile(filepath.Join(g, "commondir")); err == nil {
 		cd := strings.TrimSpace(string(c))
 		if !filepath.IsAbs(cd) {
@@ -498,6 +515,62 @@ func gitDirs(root string) []string {
 		out = append(out, filepath.Clean(cd))
 	}
 	return out
+}
+
+// agentEnvDirs are the agents' settings directories their environment
+// moves: Claude Code's CLAUDE_CONFIG_DIR (settings, and the .claude.json
+// whose MCP servers it starts) and Copilot CLI's COPILOT_HOME. The hook
+// runs with the agent's environment.
+func agentEnvDirs(getenv func(string) string) []string {
+	var out []string
+	for _, v := range []string{"CLAUDE_CONFIG_DIR", "COPILOT_HOME"} {
+		if d := getenv(v); d != "" && filepath.IsAbs(d) {
+			out = append(out, filepath.Clean(d))
+			if r, err := filepath.EvalSymlinks(d); err == nil && r != filepath.Clean(d) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// isGitDir reports whether dir is a git directory now (git's
+// is_git_directory: HEAD, and objects/ or a commondir), so that a file
+// named config written there is git's configuration.
+func isGitDir(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil {
+		return false
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "objects")); err == nil && fi.IsDir() {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(dir, "commondir"))
+	return err == nil
+}
+
+// gitDirWrite returns what makes a file tool's write to p a write to git's
+// configuration: a `.git` component (x/.git/config, a `.git` file naming a
+// git directory elsewhere), or a config, config.worktree or commondir in a
+// directory that is a git directory now (a bare repository); "" if none.
+func gitDirWrite(p string) string {
+	cands := []string{filepath.Clean(p)}
+	if r := resolveLinks(p); r != "" && r != cands[0] {
+		cands = append(cands, r)
+	}
+	for _, c := range cands {
+		parts := strings.Split(c, string(filepath.Separator))
+		for i, part := range parts {
+			if strings.EqualFold(part, ".git") {
+				return strings.Join(parts[:i+1], string(filepath.Separator))
+			}
+		}
+		for _, n := range gitDirFiles {
+			if strings.EqualFold(filepath.Base(c), n) && isGitDir(filepath.Dir(c)) {
+				return c
+			}
+		}
+	}
+	return ""
 }
 
 // userHome is the home directory of the user name from the password

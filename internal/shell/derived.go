@@ -150,6 +150,11 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 	if len(a.opts.Protected) == 0 || len(argv) == 0 {
 		return false
 	}
+	if baseName(argv[0].s) == "mkdir" {
+		// A directory named config is not git's configuration (gitconfig.go).
+		defer func(was bool) { a.gitArgs = was }(a.gitArgs)
+		a.gitArgs = true
+	}
 	line := truncateTok(argv)
 	refuse := func(q string) bool {
 		a.refuse("`%s` may write or remove %s (named, derived from an argument, or in a directory it is given), which holds the gate's trust: a person changes it through review; to read it, use `cat FILE | …`", line, q)

@@ -629,11 +629,18 @@ func (a *analyzer) writesLoose(argv []tok) {
 		a.looseArgs(argv) // derived names, directories, tree removals (derived.go)
 		return
 	}
-	for _, t := range argv[1:] {
+	// git names its repository (-C, --git-dir, --work-tree) and writes
+	// configuration only through git config, which is judged: neither is
+	// a write to a git directory (gitconfig.go).
+	defer func(was bool) { a.gitArgs = was }(a.gitArgs)
+	a.gitArgs = true
+	for i, t := range argv[1:] {
 		s := t.s
-		if k, v, ok := strings.Cut(s, "="); ok && strings.HasPrefix(k, "-") {
+		k, v, ok := strings.Cut(s, "=")
+		if ok && strings.HasPrefix(k, "-") {
 			s = v // --output=FILE
 		}
+		a.gitRepoArg = gitRepoOpts[k] || i > 0 && !argv[i].dyn && gitRepoOpts[argv[i].s]
 		p := ""
 		switch {
 		case !t.dyn:
@@ -641,6 +648,7 @@ func (a *analyzer) writesLoose(argv []tok) {
 		case t.w != nil:
 			p = a.globNames(globPattern(t.w), false)
 		}
+		a.gitRepoArg = false
 		if p != "" {
 			a.refuse("`%s` may write %s, which holds the gate's trust: a person changes it through review", quoteArgs(argv), p)
 			return

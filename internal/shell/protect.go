@@ -116,6 +116,10 @@ func (a *analyzer) globNames(pattern string, dirs bool) string {
 	if a.climbs(pattern) {
 		return climbed(pattern)
 	}
+	if len(a.opts.Protected) > 0 && !a.gitRepoArg && globGitDir(a.resolve(pattern)) {
+		return pattern + " (it may name a git directory, whose configuration and hooks git reads: gitconfig.go)"
+	}
+	a.noteConfigWrite(pattern, true)
 	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
 	var rc []string // after a cd, a relative pattern may start in any directory
 	if a.cwdUnknown && !path.IsAbs(pattern) && !strings.HasPrefix(pattern, "~") {
@@ -203,6 +207,12 @@ func globPattern(w *syntax.Word) string {
 // After a cd, a relative path whose first directory is one of a protected
 // directory's names (hooks/x, .claude/x) may be in it.
 func (a *analyzer) inProtectedDir(p string) string {
+	if a.gitRepoArg {
+		return "" // git -C DIR, --git-dir=DIR: not a write (judges.go)
+	}
+	if g := a.gitDirComponent(p); g != "" {
+		return g // gitconfig.go
+	}
 	if p == "" || len(a.opts.ProtectedDirs) == 0 {
 		return ""
 	}

@@ -217,6 +217,7 @@ func (a *analyzer) git(c call) kind {
 			i++
 			k, v, _ := strings.Cut(args[i].s, "=")
 			a.gitSetting(line, k, tok{s: v, dyn: args[i].dyn}, c.depth)
+			a.gitAlias(k)
 		case s == "--config-env" || strings.HasPrefix(s, "--config-env="):
 			kv, _ := strings.CutPrefix(s, "--config-env=")
 			if s == "--config-env" && i+1 < len(args) {
@@ -251,7 +252,9 @@ func (a *analyzer) git(c call) kind {
 		return kindOther
 	}
 	a.gitWorktree(line, args[:i], args[i:]) // derived.go
+	a.runsGit = true
 	if i < len(args) {
+		a.gitSubcommand(line, args[i], args[i+1:]) // gitconfig.go
 		if row := gitSubcommands[strings.ToLower(args[i].s)]; row != nil {
 			sc := c.inner(args[i:])
 			sc.depth = c.depth // the same call, read by its subcommand's row
@@ -268,6 +271,7 @@ func (a *analyzer) git(c call) kind {
 			}
 			if kl := strings.ToLower(k.s); lookupSetting(gitKeys, kl) != "" {
 				a.gitSetting(line, k.s, rest[j+1], c.depth)
+				a.gitAlias(k.s)
 				j++
 			}
 		}

@@ -64,6 +64,10 @@ type Options struct {
 	// it is assigned). Unset, bash writes $HOME/.history (a non-interactive
 	// shell) or $HOME/.bash_history (an interactive one), judged too.
 	HistFile string
+	// GitDir, when set, reports whether an absolute directory is a git
+	// directory now (a bare repository's): a file named config written
+	// there is git's configuration (gitconfig.go).
+	GitDir func(dir string) bool
 }
 
 // PlanApply is a `terraform apply PLANFILE` (or tofu) that may run only if
@@ -120,6 +124,7 @@ func Analyze(command string, opts Options) Result {
 	a.script(command, 0)
 	a.judgeArith()
 	a.finish()
+	a.finishGit() // gitconfig.go
 	return a.res
 }
 
@@ -195,6 +200,16 @@ type analyzer struct {
 	funcs       map[string][]*syntax.Stmt
 	fedFuncs    map[string]bool
 	lineWritten map[string]bool
+	// runsGit: the line runs git; gitAliases: the aliases it defines
+	// (-c alias.NAME=…); configWrites: files it writes named like a git
+	// directory's configuration (gitconfig.go).
+	runsGit      bool
+	gitAliases   map[string]bool
+	configWrites []string
+	headWrites   []string
+	// gitArgs, gitRepoArg: judging git's arguments, and one that names
+	// its repository (writesLoose).
+	gitArgs, gitRepoArg bool
 }
 
 func (a *analyzer) refuse(format string, args ...any) {
@@ -479,6 +494,7 @@ func (a *analyzer) computed(name string) {
 	if lineReadingVars[name] != "" {
 		a.refuse("`%s` is set to a value computed at run time: %s", name, lineReadingVars[name])
 	}
+	a.computedSetting(name) // gitconfig.go
 	a.ifsComputed(name)
 	delete(a.vars, name)
 	delete(a.staticLoop, name)
@@ -841,6 +857,7 @@ func (a *analyzer) protected(p string) string {
 	if p == "" {
 		return ""
 	}
+	a.noteConfigWrite(p, false) // gitconfig.go
 	if a.climbs(p) {
 		return climbed(p)
 	}
@@ -866,6 +883,7 @@ func (a *analyzer) protectedDir(src, dir string) string {
 	if a.climbs(dir) {
 		return climbed(dir)
 	}
+	a.noteConfigWrite(path.Join(dir, path.Base(src)), false)
 	if d := a.inProtectedDir(path.Join(dir, path.Base(src))); d != "" {
 		return d
 	}

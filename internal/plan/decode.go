@@ -153,11 +153,11 @@ type decoder struct {
 	priorSums  planformat.PriorDigests // of every managed prior object
 	befores    []planformat.BeforeDigest
 	digester   canonjson.Digester
-	strs       map[string]string       // interned short strings
-	actions    map[string][]string     // shared actions lists
-	scratch    [3][]memberSpan         // for objectSpans
-	actionList []string                // for resourceChange
-	cfg        planformat.ConfigInfo   // what config.go collects
+	strs       map[string]string     // interned short strings
+	actions    map[string][]string   // shared actions lists
+	scratch    [3][]memberSpan       // for objectSpans
+	actionList []string              // for resourceChange
+	cfg        planformat.ConfigInfo // what config.go collects
 }
 
 // keySet detects duplicate keys: linear over a byte arena while small, a

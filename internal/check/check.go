@@ -184,6 +184,8 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	switch {
 	case errors.As(err, &mismatch), errors.As(err, &untrusted), errors.As(err, &envErr):
 		return nil, err // their hints say what to do
+	case errors.Is(err, plan.ErrEdited):
+		return nil, hint.With(err, "plan again, and check and apply only the plan file the plan job wrote, unedited")
 	case err != nil:
 		return nil, hint.With(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
 	}
@@ -223,6 +225,11 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	rep.Warnings = append(rep.Warnings, pinWarnings...)
+	if !req.StatePinnedElsewhere {
+		if w := pol.State.LocalPathWarning(); w != "" {
+			rep.Warnings = append(rep.Warnings, w)
+		}
+	}
 	statePinned := req.StatePinnedElsewhere || (pol.State != nil && p.Saved != nil)
 	if p.Saved != nil && !statePinned {
 		rep.Warnings = append(rep.Warnings, StateNotPinnedWarning)

@@ -175,7 +175,9 @@ func attackR16h(t *testing.T, tf string) {
 		a.must(0, tf, "plan", "-input=false", "-no-color", "-out=tfplan")
 		rewritePlan(t, filepath.Join(a.dir, "tfplan"), func(name string, b []byte) []byte {
 			if name == "tfstate" {
-				return editInstance(t, b, "db", func(inst map[string]any) { inst["attributes"].(map[string]any)["note"] = "EDITED: skip_final_snapshot=true" })
+				return editInstance(t, b, "db", func(inst map[string]any) {
+					inst["attributes"].(map[string]any)["note"] = "EDITED: skip_final_snapshot=true"
+				})
 			}
 			return b
 		})

@@ -442,7 +442,7 @@ func TestDecodeLarge(t *testing.T) {
 }
 
 func TestDecodeUTF8(t *testing.T) {
-	valid := strings.Replace(planJSON(rcDelete), `"prod-db"`, `"prød-db ✓ 𝄞 \u00e9"`, -1)
+	valid := strings.ReplaceAll(planJSON(rcDelete), `"prod-db"`, `"prød-db ✓ 𝄞 \u00e9"`)
 	for name, r := range map[string]io.Reader{
 		"whole":    strings.NewReader(valid),
 		"one byte": iotest.OneByteReader(strings.NewReader(valid)),

@@ -261,5 +261,5 @@ func (s *StatePin) LocalPathWarning() string {
 		what = fmt.Sprintf("with the relative path %q, so the pinned state is that file under the directory planguard runs in", p)
 	}
 	return fmt.Sprintf("the policy's state block (%s) pins the local backend %s: a job that runs planguard inside a checkout of the change lets the change supply that file, "+
-		"and with it the state the plan is compared with; name an absolute path outside any checkout (config = { path = \"/var/lib/…/prod.tfstate\" })", s.Range, what)
+		"and with it the state the plan is compared with; name an absolute path outside any checkout as the block's config path (e.g. path = \"/var/lib/terraform/prod.tfstate\")", s.Range, what)
 }

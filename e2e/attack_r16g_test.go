@@ -183,7 +183,9 @@ resource "planguardtest_object" "cache" {
 			}
 			return b
 		})
-		refused(t, a, "planguardtest_object.db", `attribute "note"`)
+		// Refused before the states are compared: db's before value (the
+		// tfplan record) is not its edited prior state (tfstate).
+		refused(t, a, "planguardtest_object.db", "edited after Terraform wrote it")
 	})
 
 	// tmp dropped from the configuration: its delete runs with the

@@ -208,8 +208,10 @@ func pinStory(t *testing.T, tf string) {
 	if err := json.Unmarshal([]byte(cmdOut[strings.Index(cmdOut, "{"):strings.LastIndex(cmdOut, "}")+1]), &rep); err != nil {
 		t.Fatalf("json report: %v\n%s", err, cmdOut)
 	}
-	// Two warnings: the author's, and (no lock_file) provider binaries not pinned.
-	if len(rep.Warnings) != 2 || !strings.Contains(rep.Warnings[0], `"agent@example.com"`) || !strings.Contains(rep.Warnings[1], "provider binaries were not pinned") || rep.PolicySHA256 != pin {
+	// Three warnings: the author's, the local pin with no path, and (no
+	// lock_file) provider binaries not pinned.
+	if len(rep.Warnings) != 3 || !strings.Contains(rep.Warnings[0], `"agent@example.com"`) || !strings.Contains(rep.Warnings[1], "pins the local backend with no path") ||
+		!strings.Contains(rep.Warnings[2], "provider binaries were not pinned") || rep.PolicySHA256 != pin {
 		t.Fatalf("json report: %+v", rep)
 	}
 	// The approved destruction, applied exactly, with the pin.

@@ -45,6 +45,14 @@ type PlanSource struct {
 	// only the policy's backend, under a state block of a backend other
 	// than local); nil means Env.
 	StateEnv []string
+	// RefreshTrusted says the caller made the saved plan itself, where
+	// nobody else could change the file (planguard runner): its refresh
+	// is then a real one, and refresh drift under a state pin is only
+	// reported. Without it, under a state pin, a refresh that changed a
+	// managed object is an error (gate.Input.RefuseRefresh): the plan
+	// file is its author's, and an edit of its refreshed state cannot be
+	// told from a refresh. The CLI never sets it.
+	RefreshTrusted bool
 }
 
 // Request is one check.
@@ -176,6 +184,8 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	switch {
 	case errors.As(err, &mismatch), errors.As(err, &untrusted), errors.As(err, &envErr):
 		return nil, err // their hints say what to do
+	case errors.Is(err, plan.ErrEdited):
+		return nil, hint.With(err, "plan again, and check and apply only the plan file the plan job wrote, unedited")
 	case err != nil:
 		return nil, hint.With(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
 	}
@@ -208,11 +218,18 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 			return nil, err
 		}
 	}
-	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author, Authors: req.Authors, States: pins.states, HostDirs: dirs})
+	refuseRefresh := pol.State != nil && p.Saved != nil && !req.StatePinnedElsewhere && !src.RefreshTrusted
+	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author, Authors: req.Authors, States: pins.states, HostDirs: dirs,
+		RefuseRefresh: refuseRefresh})
 	if err != nil {
 		return nil, err
 	}
 	rep.Warnings = append(rep.Warnings, pinWarnings...)
+	if !req.StatePinnedElsewhere {
+		if w := pol.State.LocalPathWarning(); w != "" {
+			rep.Warnings = append(rep.Warnings, w)
+		}
+	}
 	statePinned := req.StatePinnedElsewhere || (pol.State != nil && p.Saved != nil)
 	if p.Saved != nil && !statePinned {
 		rep.Warnings = append(rep.Warnings, StateNotPinnedWarning)

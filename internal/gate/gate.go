@@ -66,6 +66,13 @@ type Input struct {
 	// refresh; nil for plan JSON (then resource_drift's deletes show what
 	// the refresh lost).
 	States *States
+	// RefuseRefresh says the state is pinned and the saved plan's refresh
+	// is not known to be a real one (the plan file came from someone
+	// else): then an object whose id, identity or attributes the refresh
+	// changed (see refreshChanged) is an error, ErrRefreshUnderPin. The
+	// apply writes the refreshed state (tfstate) into the pinned state,
+	// and an edit of it cannot be told from a refresh.
+	RefuseRefresh bool
 	// HostDirs are directories of the machine that applies the plan in
 	// which no write may be allowed (hostwrites.go), besides SystemDirs.
 	HostDirs []HostDir
@@ -341,6 +348,11 @@ func Decide(in Input) (*Report, error) {
 		return nil, err
 	}
 	r.RefreshDrift = refreshDrift(in.States)
+	if in.RefuseRefresh {
+		if err := refreshChanged(in.States, r.RefreshDrift); err != nil {
+			return nil, err
+		}
+	}
 	for i, pc := range lost {
 		ch := refreshChange(in.Policy, prior, pc, why[i])
 		judge(in, &ch, pc, byTarget[pc.Address], r.Approvals, used)

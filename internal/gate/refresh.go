@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 	"github.com/planguard/terraform-provider-planguard/internal/planfile"
@@ -160,6 +161,83 @@ func refreshDrift(s *States) []RefreshDrift {
 		}
 	}
 	return out
+}
+
+// ErrRefreshUnderPin is the error for a saved plan, under a state pin,
+// whose refresh changed a managed object (Input.RefuseRefresh).
+var ErrRefreshUnderPin = errors.New("the plan's refresh changed objects of the pinned state")
+
+// refreshFix says what to do about ErrRefreshUnderPin.
+const refreshFix = "if the objects really changed outside Terraform, have a person with the production credentials review and accept the drift " +
+	"('terraform plan -refresh-only', then 'terraform apply -refresh-only' against the pinned state), then plan again; " +
+	"or plan with -refresh=false, so that the plan starts from the pinned state as it is"
+
+// refreshChanged returns an ErrRefreshUnderPin error naming each managed
+// object of s.Prev that the refresh (s.Prior) gives another id, drops or
+// changes the identity of, or gives other attributes (drift, from
+// refreshDrift), or nil when there is none. Objects the refresh lost
+// (gone) are judged as forgets (refreshLost); an identity the refresh adds
+// to an object that had none (Terraform 1.12+ providers) is not counted.
+//
+// planguard cannot tell such a refresh from an edit of the plan file's
+// refreshed state (tfstate), which is the author's, and the apply writes
+// that state into the pinned state: an edited id or path there is what a
+// later, honest plan deletes, and an edited setting (a deletion safeguard
+// kept only in the state) changes what a later approved delete does.
+func refreshChanged(s *States, drift []RefreshDrift) error {
+	if s == nil || s.Prev == nil || s.Prior == nil {
+		return nil
+	}
+	after := map[string]planfile.StateObject{}
+	for _, o := range s.Prior.Objects {
+		if o.Managed {
+			after[o.Key()] = o
+		}
+	}
+	attrs := map[string][]string{}
+	for _, d := range drift {
+		attrs[planfile.StateObject{Address: d.Address, Deposed: d.Deposed}.Key()] = d.Attributes
+	}
+	var problems []string
+	for _, o := range s.Prev.Objects {
+		a, ok := after[o.Key()]
+		if !o.Managed || !ok {
+			continue
+		}
+		var what []string
+		if a.ID != o.ID {
+			what = append(what, fmt.Sprintf("id %q, was %q", a.ID, o.ID))
+		}
+		if o.Identity != "" && a.Identity != o.Identity {
+			what = append(what, fmt.Sprintf("identity %s, was %s", orNone(a.Identity), o.Identity))
+		}
+		if d, ok := attrs[o.Key()]; ok {
+			switch {
+			case len(d) == 0 || d[0] == "":
+				what = append(what, "other attributes")
+			case len(d) == 1:
+				what = append(what, fmt.Sprintf("attribute %s", d[0]))
+			default:
+				what = append(what, fmt.Sprintf("attributes %s", strings.Join(d, ", ")))
+			}
+		}
+		if len(what) > 0 {
+			problems = append(problems, fmt.Sprintf("%s (%s)", o.Key(), strings.Join(what, "; ")))
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return hint.With(fmt.Errorf("%w: %s. planguard cannot tell a refresh from an edit of the plan file's refreshed state (tfstate), and applying the plan writes that state into the pinned state, "+
+		"where a later plan acts on it (a delete deletes the object an edited id or path names)",
+		ErrRefreshUnderPin, strings.Join(problems, "; ")), refreshFix)
+}
+
+func orNone(identity string) string {
+	if identity == "" {
+		return "none"
+	}
+	return identity
 }
 
 // sameRefreshed returns an ErrForgedRefresh error, naming the object and

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/planfile"
 )
@@ -183,5 +184,115 @@ func TestRefreshDriftReported(t *testing.T) {
 	r, err = Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, States: states([]planfile.StateObject{before}, []planfile.StateObject{before})})
 	if err != nil || r.RefreshDrift != nil {
 		t.Errorf("unchanged: %v %+v", err, r.RefreshDrift)
+	}
+}
+
+// TestRefreshRefusedUnderPin: with RefuseRefresh (a state pin, a plan file
+// from someone else), an object whose id, identity or attributes the
+// refresh changed is an error naming the object and what changed, with
+// the remedies; an object the refresh lost is still judged as a forget,
+// and an identity the refresh adds is not counted. Without RefuseRefresh
+// the drift is only reported.
+func TestRefreshRefusedUnderPin(t *testing.T) {
+	f := setup(t)
+	pol := mustPolicy(t, idsPolicySrc)
+	base := obj("terraform_data.scratch", "/srv/scratch")
+	base.Attributes = `{"id":"/srv/scratch","note":"a"}`
+	other := obj("terraform_data.other", "/srv/other-obj")
+	for _, tc := range []struct {
+		name string
+		edit func(o *planfile.StateObject)
+		want []string // nil = allowed
+	}{
+		{"unchanged", func(*planfile.StateObject) {}, nil},
+		{"dependencies", func(o *planfile.StateObject) { o.Dependencies = []string{"terraform_data.x"} }, nil},
+		{"an identity added", func(o *planfile.StateObject) { o.Identity = `{"id":"x"}` }, nil},
+		{"an attribute", func(o *planfile.StateObject) { o.Attributes = `{"id":"/srv/scratch","note":"EDITED"}` },
+			[]string{"terraform_data.scratch (attribute note)"}},
+		{"two attributes", func(o *planfile.StateObject) { o.Attributes = `{"id":"/srv/scratch","note":"b","path":"x"}` },
+			[]string{"terraform_data.scratch (attributes note, path)"}},
+		{"the id", func(o *planfile.StateObject) {
+			o.ID, o.Attributes = "/srv//prod/db", `{"id":"/srv//prod/db","note":"a"}`
+		}, []string{`terraform_data.scratch (id "/srv//prod/db", was "/srv/scratch"; attribute id)`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			after := base
+			tc.edit(&after)
+			st := states([]planfile.StateObject{base, other}, []planfile.StateObject{after, other})
+			r, err := Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, States: st, RefuseRefresh: true})
+			if tc.want == nil {
+				if err != nil || r.Decision != Allow {
+					t.Fatalf("%v %+v", err, r)
+				}
+				return
+			}
+			if !errors.Is(err, ErrRefreshUnderPin) {
+				t.Fatalf("want ErrRefreshUnderPin, got %v", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not name %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "terraform_data.other") {
+				t.Errorf("error names an unchanged object: %v", err)
+			}
+			if h, _ := hint.Of(err); !strings.Contains(h, "terraform apply -refresh-only") || !strings.Contains(h, "-refresh=false") {
+				t.Errorf("hint %q lacks the remedies", h)
+			}
+			// Without RefuseRefresh (no pin, or the runner's own plan):
+			// reported, not refused.
+			r, err = Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, States: st})
+			if err != nil || len(r.Changes)+len(r.RefreshDrift) == 0 {
+				t.Errorf("not refused: %v %+v", err, r)
+			}
+		})
+	}
+	// An identity the refresh drops is a changed identity.
+	withIdentity := base
+	withIdentity.Identity = `{"id":"/srv/scratch"}`
+	dropped := withIdentity
+	dropped.Identity = ""
+	if _, err := Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, RefuseRefresh: true,
+		States: states([]planfile.StateObject{withIdentity}, []planfile.StateObject{dropped})}); !errors.Is(err, ErrRefreshUnderPin) || !strings.Contains(err.Error(), "identity none") {
+		t.Errorf("identity dropped: %v", err)
+	}
+	// An object the refresh lost stays a forget, judged (protected: blocked).
+	db := obj("terraform_data.prod_db", "/srv/other")
+	r, err := Decide(Input{Plan: &plan.Plan{}, Policy: pol, Trust: f.trust, Now: now, RefuseRefresh: true, States: states([]planfile.StateObject{db, base}, []planfile.StateObject{base})})
+	if err != nil || r.Decision != Block || len(r.Changes) != 1 || r.Changes[0].Refresh != RefreshGone {
+		t.Errorf("gone: %v %+v", err, r)
+	}
+}
+
+// TestSameIDSpelling: a delete of an unprotected object whose prior id is
+// another spelling of a protected object's id ("objects//prod-db" for
+// "objects/prod-db", another case, a trailing slash) is judged under the
+// protected object (same_id), as ids rules compare ids; an unrelated id is
+// not (attack gate16 F1b).
+func TestSameIDSpelling(t *testing.T) {
+	f := setup(t)
+	pol := mustPolicy(t, idsPolicySrc)
+	prior := plan.NewPrior([]plan.PriorObject{{Address: "terraform_data.prod_db", Type: "terraform_data", ID: "/work/objects/prod-db"}})
+	for id, blocked := range map[string]bool{
+		"/work/objects/prod-db":      true,
+		"/work/objects//prod-db":     true,
+		"/work/Objects/prod-db/":     true,
+		"/work/objects/./prod-db":    true,
+		"/work/objects/prod-db2":     false,
+		"/work/objects/tmp-obj1":     false,
+		"/work/objects/x/../prod-db": true,
+	} {
+		c := withID(change("terraform_data.tmp", plan.KindDelete), id, "")
+		r, err := Decide(Input{Plan: &plan.Plan{Changes: []plan.Change{c}, Prior: prior}, Policy: pol, Trust: f.trust, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Decision == Block; got != blocked {
+			t.Errorf("delete of tmp with prior id %q: decision %s, want blocked %t (%+v)", id, r.Decision, blocked, r.Changes)
+		}
+		if blocked && (len(r.Changes[0].JudgedAs) != 1 || r.Changes[0].JudgedAs[0].Why != SubjectSameID) {
+			t.Errorf("%q: subjects %+v", id, r.Changes[0].JudgedAs)
+		}
 	}
 }

@@ -99,6 +99,7 @@ var (
 	ErrMalformed         = planformat.ErrMalformed
 	ErrUnsupportedFormat = planformat.ErrUnsupportedFormat
 	ErrErrored           = planformat.ErrErrored
+	ErrEdited            = planformat.ErrEdited
 )
 
 // PriorFilter says whether a reader keeps one managed object of the prior

@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/planguard/terraform-provider-planguard/internal/canonjson"
 	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
 
@@ -147,11 +148,16 @@ type decoder struct {
 	prior      planformat.PriorBuilder // read from prior_state
 	priorAddr  []byte                  // the address of the prior object being read
 	priorID    []byte                  // its id
-	strs       map[string]string       // interned short strings
-	actions    map[string][]string     // shared actions lists
-	scratch    [3][]memberSpan         // for objectSpans
-	actionList []string                // for resourceChange
-	cfg        planformat.ConfigInfo   // what config.go collects
+	priorDep   []byte                  // its deposed key
+	priorSum   [32]byte                // the digest of its values
+	priorSums  planformat.PriorDigests // of every managed prior object
+	befores    []planformat.BeforeDigest
+	digester   canonjson.Digester
+	strs       map[string]string     // interned short strings
+	actions    map[string][]string   // shared actions lists
+	scratch    [3][]memberSpan       // for objectSpans
+	actionList []string              // for resourceChange
+	cfg        planformat.ConfigInfo // what config.go collects
 }
 
 // keySet detects duplicate keys: linear over a byte arena while small, a
@@ -473,7 +479,8 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 				rl.i = i
 				var isManaged bool
 				var obj priorObject
-				d.priorAddr, d.priorID = d.priorAddr[:0], d.priorID[:0]
+				d.priorAddr, d.priorID, d.priorDep = d.priorAddr[:0], d.priorID[:0], d.priorDep[:0]
+				d.priorSum = nullDigest
 				_, err := d.object(rl.String, false, func(key []byte) error {
 					var err error
 					switch {
@@ -489,6 +496,10 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 						obj.Type, err = d.istr(func() string { return rl.field(".type") })
 					case prior && string(key) == "values":
 						err = d.valuesID(func() string { return rl.field(".values") })
+					case prior && string(key) == "deposed_key":
+						var b []byte
+						b, err = d.strBytes(func() string { return rl.field(".deposed_key") }, false)
+						d.priorDep = append(d.priorDep, b...)
 					case prior && string(key) == "identity":
 						var raw []byte
 						if raw, err = d.rawValue(); err == nil {
@@ -526,8 +537,19 @@ func (d *decoder) module(what string, prior bool) (managed bool, err error) {
 }
 
 // valuesID reads a prior object's values (an object, or null) and keeps
-// its "id" in d.priorID when that is a string. Duplicate keys are errors.
+// its "id" in d.priorID when that is a string, and the digest of the
+// values in d.priorSum. Duplicate keys are errors.
 func (d *decoder) valuesID(what func() string) error {
+	s := d.s
+	if _, err := s.next(); err != nil {
+		return err
+	}
+	prev := s.keep
+	start := s.offset()
+	if prev < 0 || prev > start {
+		s.keep = start
+	}
+	defer func() { s.keep = prev }()
 	_, err := d.object(what, true, func(key []byte) error {
 		if string(key) != "id" {
 			return d.s.skipValue()
@@ -543,8 +565,18 @@ func (d *decoder) valuesID(what func() string) error {
 		d.priorID = append(d.priorID, b...)
 		return err
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	if d.priorSum, err = d.digester.Sum(d.bytes(span{start, s.offset()})); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrMalformed, what(), err)
+	}
+	return nil
 }
+
+// nullDigest is the digest of a JSON null: the values of a prior object
+// that has none.
+var nullDigest, _ = canonjson.Digest([]byte("null"))
 
 // priorObject is what the decoder reads of a prior object besides its
 // address and id (in decoder.priorAddr and priorID).
@@ -555,6 +587,7 @@ func (d *decoder) addPrior(obj priorObject, l loc) error {
 	if len(d.priorAddr) == 0 || obj.Type == "" {
 		return fmt.Errorf("%w: %s is a managed resource without an address or type", ErrMalformed, l)
 	}
+	d.priorSums.Add(d.priorAddr, d.priorDep, d.priorSum)
 	if (len(d.priorID) == 0 && obj.Identity == "") || (d.keepPrior != nil && !d.keepPrior(string(d.priorAddr), obj.Type, string(d.priorID), obj.Identity)) {
 		return nil
 	}
@@ -701,6 +734,9 @@ func (d *decoder) plan() (*Plan, error) {
 		return nil, err
 	}
 	if err := d.cfg.Finish(p); err != nil {
+		return nil, err
+	}
+	if err := d.priorSums.Check(d.befores); err != nil {
 		return nil, err
 	}
 	p.Prior = d.prior.Build()
@@ -1016,6 +1052,15 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		}
 	}
 
+	if approvals && rc.before.have && !rc.before.isNull {
+		// resource_changes: the before value must be the prior
+		// state's object (planformat.PriorDigests).
+		sum, err := d.digester.Sum(d.bytes(rc.before.whole))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %s: %w", ErrMalformed, l.field(".change.before"), err)
+		}
+		d.befores = append(d.befores, planformat.BeforeDigest{Address: rc.Address, Deposed: rc.Deposed, Sum: sum})
+	}
 	c := rc.Change(kind)
 	c.Actions = d.sharedActions(rc.Actions)
 	if err := d.identities(c, rc, l); err != nil {

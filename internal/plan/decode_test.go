@@ -18,10 +18,28 @@ import (
 // A resource change as Terraform 1.8 prints it (from testdata/terraform/delete.json).
 const rcDelete = `{"address":"terraform_data.db","mode":"managed","type":"terraform_data","name":"db","provider_name":"terraform.io/builtin/terraform","change":{"actions":["delete"],"before":{"id":"5e8f2288","input":"prod-db","output":"prod-db","triggers_replace":null},"after":null,"after_unknown":{},"before_sensitive":{},"after_sensitive":false},"action_reason":"delete_because_no_resource_config"}`
 
-// planJSON builds a minimal plan around the given resource_changes elements.
+// planJSON builds a minimal plan around the given resource_changes
+// elements, with a prior_state that holds each managed change's before
+// value (as Terraform writes it) when the change is valid JSON.
 func planJSON(changes ...string) string {
+	var prior []string
+	for _, c := range changes {
+		var rc struct {
+			Address, Mode, Type, Deposed string
+			Change                       struct{ Before json.RawMessage }
+		}
+		if json.Unmarshal([]byte(c), &rc) != nil || rc.Mode != "managed" || len(rc.Change.Before) == 0 || string(rc.Change.Before) == "null" {
+			continue
+		}
+		r, _ := json.Marshal(map[string]any{"address": rc.Address, "mode": "managed", "type": rc.Type, "deposed_key": rc.Deposed, "values": rc.Change.Before})
+		prior = append(prior, string(r))
+	}
+	ps := ""
+	if len(prior) > 0 {
+		ps = `"prior_state":{"values":{"root_module":{"resources":[` + strings.Join(prior, ",") + `]}}},`
+	}
 	return `{"format_version":"1.2","terraform_version":"1.8.5","planned_values":{"root_module":{}},"resource_changes":[` +
-		strings.Join(changes, ",") + `],"applyable":true,"complete":true,"errored":false}`
+		strings.Join(changes, ",") + `],` + ps + `"applyable":true,"complete":true,"errored":false}`
 }
 
 func readFixture(t *testing.T, name string) []byte {
@@ -172,7 +190,8 @@ func TestDecodeAccepts(t *testing.T) {
 		{"format 1.2.0", strings.Replace(planJSON(rcDelete), `"1.2"`, `"1.2.0"`, 1)},
 		{"leading and trailing white space", "\n\t " + planJSON(rcDelete) + "\r\n \n"},
 		{"unknown keys", strings.Replace(planJSON(rcDelete), `"errored":false`, `"errored":false,"future":{"x":[1,{"y":null}]},"resource_drift":[]`, 1)},
-		{"key order", `{"resource_changes":[` + rcDelete + `],"planned_values":{"root_module":{}},"format_version":"1.2"}`},
+		{"key order", `{"prior_state":{"values":{"root_module":{"resources":[{"address":"terraform_data.db","mode":"managed","type":"terraform_data","values":` +
+			`{"triggers_replace":null,"output":"prod-db","input":"prod-db","id":"5e8f2288"}}]}}},"resource_changes":[` + rcDelete + `],"planned_values":{"root_module":{}},"format_version":"1.2"}`},
 		{"no resources at all", `{"format_version":"1.2","planned_values":{"root_module":{}}}`},
 		{"only data sources", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"mode":"data","values":{"mode":"managed"}}]}},"prior_state":null}`},
 	}
@@ -405,7 +424,14 @@ func TestDecodeLarge(t *testing.T) {
 		}
 		b.WriteString(strings.Replace(rcDelete, `terraform_data.db`, fmt.Sprintf("terraform_data.r%d", i), 1))
 	}
-	b.WriteString(`]}`)
+	b.WriteString(`],"prior_state":{"values":{"root_module":{"resources":[`)
+	for i := 0; i < 2000; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"address":"terraform_data.r%d","mode":"managed","type":"terraform_data","values":{"id":"5e8f2288","input":"prod-db","output":"prod-db","triggers_replace":null}}`, i)
+	}
+	b.WriteString(`]}}}}`)
 	p, err := decodeBoth(t, b.String())
 	if err != nil {
 		t.Fatal(err)
@@ -416,7 +442,7 @@ func TestDecodeLarge(t *testing.T) {
 }
 
 func TestDecodeUTF8(t *testing.T) {
-	valid := strings.Replace(planJSON(rcDelete), `"prod-db"`, `"prød-db ✓ 𝄞 \u00e9"`, 1)
+	valid := strings.ReplaceAll(planJSON(rcDelete), `"prod-db"`, `"prød-db ✓ 𝄞 \u00e9"`)
 	for name, r := range map[string]io.Reader{
 		"whole":    strings.NewReader(valid),
 		"one byte": iotest.OneByteReader(strings.NewReader(valid)),

@@ -74,7 +74,7 @@ func FuzzDecode(f *testing.F) {
 		if (err == nil) != (p != nil) {
 			t.Fatalf("Decode returned a plan: %v, and error %v", p != nil, err)
 		}
-		if err != nil && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrNotAPlan) && !errors.Is(err, ErrUnsupportedFormat) && !errors.Is(err, ErrErrored) {
+		if err != nil && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrNotAPlan) && !errors.Is(err, ErrUnsupportedFormat) && !errors.Is(err, ErrErrored) && !errors.Is(err, ErrEdited) {
 			t.Fatalf("error wraps no sentinel: %v", err)
 		}
 		slow, serr := Decode(&chunkReader{r: bytes.NewReader(data)})

@@ -12,7 +12,7 @@ const priorOrderPlan = `{"format_version":"1.2","planned_values":{"root_module":
 	`"prior_state":{"values":{"root_module":{"child_modules":[{"resources":[` +
 	`{"address":"module.m.terraform_data.a","mode":"managed","type":"terraform_data","values":{"id":"x"}},` +
 	`{"address":"module.m.aws_db_instance.b","mode":"managed","type":"aws_db_instance","values":{"id":"5e8f2288"},"identity":{"id":"b"}}]}],` +
-	`"resources":[{"address":"terraform_data.db","mode":"managed","type":"terraform_data","values":{"id":"5e8f2288"}},` +
+	`"resources":[{"address":"terraform_data.db","mode":"managed","type":"terraform_data","values":{"id":"5e8f2288","input":"prod-db","output":"prod-db","triggers_replace":null}},` +
 	`{"address":"data.x.y","mode":"data","type":"x","values":{"id":"5e8f2288"}}]}}}}`
 
 // TestPriorOrder: both readers find the same prior objects whatever the

@@ -16,7 +16,8 @@ func TestLargeValueInTinyReads(t *testing.T) {
 	big := strings.Repeat("x", 1200<<10)
 	in := `{"format_version":"1.2","terraform_version":"1.8.5","planned_values":{},` +
 		`"resource_changes":[{"address":"terraform_data.db","mode":"managed","type":"terraform_data","name":"db","provider_name":"terraform.io/builtin/terraform",` +
-		`"change":{"actions":["update"],"before":{"id":"a","input":"` + big + `"},"after":{"id":"a","input":"` + big + `y"},"after_unknown":{}}}]}`
+		`"change":{"actions":["update"],"before":{"id":"a","input":"` + big + `"},"after":{"id":"a","input":"` + big + `y"},"after_unknown":{}}}],` +
+		`"prior_state":{"values":{"root_module":{"resources":[{"address":"terraform_data.db","mode":"managed","type":"terraform_data","values":{"input":"` + big + `","id":"a"}}]}}}}`
 	want, err := Decode(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)

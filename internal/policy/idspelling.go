@@ -1,8 +1,9 @@
 package policy
 
 import (
-	"path"
 	"strings"
+
+	"github.com/planguard/terraform-provider-planguard/internal/idnorm"
 )
 
 // A provider often accepts one object under more than one spelling of its
@@ -36,14 +37,7 @@ type idGlob struct {
 
 // normID is the normal form of an id, or of an id glob, that ids rules
 // compare (see above).
-func normID(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.ReplaceAll(s, "\\", "/")
-	if strings.Contains(s, "/") {
-		s = path.Clean(s)
-	}
-	return s
-}
+func normID(s string) string { return idnorm.Norm(s) }
 
 // idTails returns the tails of a normalised id after each "/" or ":", those
 // with more than wildcards and separators in them.

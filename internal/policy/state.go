@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -241,4 +242,24 @@ func decodeLockFile(p *Policy, content *hcl.BodyContent) hcl.Diagnostics {
 	p.lockRaw = s
 	p.lockRange = a.Expr.Range()
 	return diags
+}
+
+// LocalPathWarning returns a warning for a pin of the local backend whose
+// path is missing or relative, else "": the pinned state is then the file
+// of that name in the directory planguard (and terraform) runs in, which a
+// job that runs inside a checkout of the change lets the change supply.
+func (s *StatePin) LocalPathWarning() string {
+	if s == nil || s.Backend != "local" {
+		return ""
+	}
+	what := "with no path, so the pinned state is terraform.tfstate in the directory planguard runs in"
+	if raw, ok := s.Config["path"]; ok {
+		var p string
+		if json.Unmarshal(raw, &p) != nil || filepath.IsAbs(p) {
+			return ""
+		}
+		what = fmt.Sprintf("with the relative path %q, so the pinned state is that file under the directory planguard runs in", p)
+	}
+	return fmt.Sprintf("the policy's state block (%s) pins the local backend %s: a job that runs planguard inside a checkout of the change lets the change supply that file, "+
+		"and with it the state the plan is compared with; name an absolute path outside any checkout as the block's config path (e.g. path = \"/var/lib/terraform/prod.tfstate\")", s.Range, what)
 }

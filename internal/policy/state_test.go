@@ -209,3 +209,35 @@ protect "db" { types = ["terraform_data"] }
 		t.Errorf("remote_state without backend: %v", err)
 	}
 }
+
+// TestLocalPathWarning: a pin of the local backend with no path or a
+// relative one is warned about (the directory planguard runs in may be the
+// change's checkout); an absolute path, or another backend, is not.
+func TestLocalPathWarning(t *testing.T) {
+	for block, want := range map[string]string{
+		`backend = "local"`: "with no path",
+		`backend = "local"` + "\n" + `config = { path = "prod.tfstate" }`:   `relative path "prod.tfstate"`,
+		`backend = "local"` + "\n" + `config = { path = "../s/p.tfstate" }`: `relative path "../s/p.tfstate"`,
+		`backend = "local"` + "\n" + `config = { path = "/srv/p.tfstate" }`: "",
+		`backend = "s3"` + "\n" + `config = { bucket = "b", key = "k" }`:    "",
+	} {
+		p, err := Parse([]byte(head+"state {\n"+block+"\n}\nprotect \"db\" { types = [\"terraform_data\"] }\n"), "p.hcl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := p.State.LocalPathWarning()
+		if want == "" {
+			if got != "" {
+				t.Errorf("%s: warning %q", block, got)
+			}
+			continue
+		}
+		if !strings.Contains(got, want) || !strings.Contains(got, "absolute path outside any checkout") || !strings.Contains(got, "p.hcl") {
+			t.Errorf("%s: warning %q, want one with %q", block, got, want)
+		}
+	}
+	var none *StatePin
+	if none.LocalPathWarning() != "" {
+		t.Error("no state block: a warning")
+	}
+}

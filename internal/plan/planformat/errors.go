@@ -19,4 +19,8 @@ var (
 	// ErrErrored: the plan is marked errored, so planning failed and it
 	// cannot be applied.
 	ErrErrored = errors.New("errored plan")
+	// ErrEdited: the plan's parts disagree in a way Terraform never
+	// writes them (a change's before value is not the prior state's
+	// object), so the plan file or its JSON was edited.
+	ErrEdited = errors.New("edited plan")
 )

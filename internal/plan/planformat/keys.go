@@ -34,7 +34,7 @@ var Keys = KeyLists{
 	State:    []string{"values"},
 	Values:   []string{"root_module"},
 	Module:   []string{"resources", "child_modules"},
-	Resource: []string{"mode", "address", "type", "values", "identity"},
+	Resource: []string{"mode", "address", "type", "values", "identity", "deposed_key"},
 	// The keys read in the configuration.
 	Config:         []string{"provider_config", "root_module"},
 	ProviderConfig: []string{"expressions", "full_name", "name"},

@@ -16,6 +16,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"slices"
+
+	"github.com/planguard/terraform-provider-planguard/internal/idnorm"
 )
 
 // PriorObject is one managed resource instance object of the prior state.
@@ -40,7 +42,8 @@ type Prior struct {
 	bases  []span     // the resource parts of the addresses
 	objs   []priorRec // in the order the reader met them
 	// byID and byIdentity are indexes into objs of the objects that have
-	// an id (an identity), sorted by it and then by index.
+	// an id (an identity), sorted by it (the id in normal form,
+	// idnorm.Norm) and then by index.
 	byID, byIdentity []int32
 }
 
@@ -190,7 +193,13 @@ func (b *PriorBuilder) Build() *Prior {
 			return cmp.Or(bytes.Compare(key(&recs[x]), key(&recs[y])), cmp.Compare(x, y))
 		})
 	}
-	sortBy(p.byID, p.id)
+	// The ids in normal form, while sorting only: a lookup normalises the
+	// few it compares.
+	norm := make(map[int32]string, len(p.byID))
+	for _, i := range p.byID {
+		norm[i] = idnorm.Norm(string(p.id(&recs[i])))
+	}
+	slices.SortFunc(p.byID, func(x, y int32) int { return cmp.Or(cmp.Compare(norm[x], norm[y]), cmp.Compare(x, y)) })
 	sortBy(p.byIdentity, p.digest)
 	b.typeN = nil
 	return p
@@ -259,12 +268,25 @@ func (p *Prior) Equal(q *Prior) bool {
 	return slices.Equal(all(p), all(q))
 }
 
-// ByID returns the objects whose id is id, sorted by address; none for "".
+// ByID returns the objects whose id is id in normal form (idnorm.Norm:
+// "objects//prod-db" and "objects/prod-db" are one id, as for ids rules),
+// sorted by address; none for "" (or an id whose normal form is "").
 func (p *Prior) ByID(id string) []PriorObject {
-	if p == nil || id == "" {
+	if p == nil {
 		return nil
 	}
-	return p.find(p.byID, []byte(id), p.id)
+	want := idnorm.Norm(id)
+	if want == "" {
+		return nil
+	}
+	normAt := func(e int32) string { return idnorm.Norm(string(p.id(&p.objs[e]))) }
+	i, _ := slices.BinarySearchFunc(p.byID, want, func(e int32, w string) int { return cmp.Compare(normAt(e), w) })
+	var out []PriorObject
+	for ; i < len(p.byID) && normAt(p.byID[i]) == want; i++ {
+		out = append(out, p.object(p.byID[i]))
+	}
+	sortObjects(out)
+	return out
 }
 
 // ByIdentity returns the objects whose resource identity has the canonical

@@ -13,6 +13,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/planguard/terraform-provider-planguard/internal/canonjson"
 	"github.com/planguard/terraform-provider-planguard/internal/plan/planformat"
 )
 
@@ -71,10 +72,18 @@ func DecodeFull(r io.Reader) (*planformat.Plan, error) {
 func fromTFJSON(tp *tfjson.Plan) (*planformat.Plan, error) {
 	// tfjson.Plan has no "errored": the strictness walk rejected errored plans.
 	p := &planformat.Plan{FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion}
+	var befores []planformat.BeforeDigest
 	for _, rc := range tp.ResourceChanges {
 		c, a, err := fullChange(rc, true)
 		if err != nil {
 			return nil, err
+		}
+		if c != nil && rc.Change.Before != nil {
+			sum, err := fullDigest(rc.Change.Before)
+			if err != nil {
+				return nil, err
+			}
+			befores = append(befores, planformat.BeforeDigest{Address: rc.Address, Deposed: rc.DeposedKey, Sum: sum})
 		}
 		if c != nil {
 			p.Changes = append(p.Changes, *c)
@@ -110,19 +119,37 @@ func fromTFJSON(tp *tfjson.Plan) (*planformat.Plan, error) {
 		return nil, err
 	}
 	p.ActionInvocations = acts
+	var sums planformat.PriorDigests
 	if tp.PriorState != nil && tp.PriorState.Values != nil {
 		var prior []planformat.PriorObject
-		if err := fullPrior(tp.PriorState.Values.RootModule, &prior); err != nil {
+		if err := fullPrior(tp.PriorState.Values.RootModule, &prior, &sums); err != nil {
 			return nil, err
 		}
 		p.Prior = planformat.NewPrior(prior)
 	}
+	if err := sums.Check(befores); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// fullDigest is canonjson.Digest of a decoded value (numbers as
+// json.Number, which encoding/json writes as they were).
+func fullDigest(v any) ([32]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return [32]byte{}, fmt.Errorf("%w: %w", planformat.ErrMalformed, err)
+	}
+	sum, err := canonjson.Digest(b)
+	if err != nil {
+		return [32]byte{}, fmt.Errorf("%w: %w", planformat.ErrMalformed, err)
+	}
+	return sum, nil
 }
 
 // fullPrior collects the managed objects with a string id or an identity
 // of a state module.
-func fullPrior(m *tfjson.StateModule, out *[]planformat.PriorObject) error {
+func fullPrior(m *tfjson.StateModule, out *[]planformat.PriorObject, sums *planformat.PriorDigests) error {
 	if m == nil {
 		return nil
 	}
@@ -133,13 +160,18 @@ func fullPrior(m *tfjson.StateModule, out *[]planformat.PriorObject) error {
 		if r.Address == "" || r.Type == "" {
 			return fmt.Errorf("%w: a managed resource in prior_state has no address or type", planformat.ErrMalformed)
 		}
+		sum, err := fullDigest(r.AttributeValues)
+		if err != nil {
+			return err
+		}
+		sums.Add([]byte(r.Address), []byte(r.DeposedKey), sum)
 		id, _ := r.AttributeValues["id"].(string)
 		if identity := fullIdentity(r.IdentityValues); id != "" || identity != "" {
 			*out = append(*out, planformat.PriorObject{Address: r.Address, Type: r.Type, ID: id, Identity: identity})
 		}
 	}
 	for _, c := range m.ChildModules {
-		if err := fullPrior(c, out); err != nil {
+		if err := fullPrior(c, out, sums); err != nil {
 			return err
 		}
 	}

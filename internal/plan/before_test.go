@@ -22,6 +22,13 @@ func TestBeforeIsPrior(t *testing.T) {
 		return strings.Replace(planJSON(), `"applyable"`, `"prior_state":{"values":{"root_module":{"resources":[`+
 			`{"address":"terraform_data.db","mode":"managed","type":"terraform_data","values":`+values+`}]}}},"applyable"`, 1)
 	}
+	// prior_state first: the decoder has not seen the changes yet, so it
+	// digests every prior object (after them it digests only those a
+	// change's before names).
+	priorFirst := func(values string) string {
+		return strings.Replace(planJSON(), `{`, `{"prior_state":{"values":{"root_module":{"resources":[`+
+			`{"address":"terraform_data.db","mode":"managed","type":"terraform_data","values":`+values+`}]}}},`, 1)
+	}
 	withChange := func(plan string) string {
 		return strings.Replace(plan, `"resource_changes":[]`, `"resource_changes":[`+rcDelete+`]`, 1)
 	}
@@ -32,6 +39,10 @@ func TestBeforeIsPrior(t *testing.T) {
 		"a data source change": strings.Replace(planJSON(), `"resource_changes":[]`, `"resource_changes":[`+
 			strings.NewReplacer(`"mode":"managed"`, `"mode":"data"`, `"terraform_data.db"`, `"data.terraform_data.db"`, `["delete"]`, `["read"]`).Replace(rcDelete)+`]`, 1),
 		"the deposed fixture": deposed,
+		"prior_state first":   withChange(priorFirst(`{"id":"5e8f2288","input":"prod-db","output":"prod-db","triggers_replace":null}`)),
+		// A no-op's before is not compared: the apply does nothing with it.
+		"a no-op with another before": strings.Replace(prior(`{"id":"5e8f2288","input":"prod-db","output":"other","triggers_replace":null}`), `"resource_changes":[]`, `"resource_changes":[`+
+			strings.NewReplacer(`["delete"]`, `["no-op"]`, `"after":null`, `"after":{"id":"5e8f2288","input":"prod-db","output":"prod-db","triggers_replace":null}`, `,"action_reason":"delete_because_no_resource_config"`, ``).Replace(rcDelete)+`]`, 1),
 	}
 	for name, in := range good {
 		if _, err := decodeBoth(t, in); err != nil {
@@ -45,6 +56,7 @@ func TestBeforeIsPrior(t *testing.T) {
 		"a number for a string":            withChange(prior(`{"id":"5e8f2288","input":"prod-db","output":"prod-db","triggers_replace":0}`)),
 		"no prior object":                  strings.Replace(planJSON(), `"resource_changes":[]`, `"resource_changes":[`+rcDelete+`]`, 1),
 		"a prior object elsewhere":         withChange(strings.Replace(prior(`{"id":"5e8f2288","input":"prod-db","output":"prod-db","triggers_replace":null}`), `"address":"terraform_data.db"`, `"address":"terraform_data.dbx"`, 1)),
+		"prior_state first, edited":        withChange(priorFirst(`{"id":"5e8f2289","input":"prod-db","output":"prod-db","triggers_replace":null}`)),
 		"a deposed object's edited before": strings.Replace(deposed, depBefore, `"before":{"id":"34c02027-6c72-0553-f539-9fef0d93cfbe"`, 1),
 		"a deposed object's edited prior":  strings.Replace(deposed, depPrior, `"values":{"id":"34c02027-6c72-0553-f539-9fef0d93cfbe"`, 1),
 		"a deposed key that differs":       strings.Replace(deposed, `"deposed_key":"6ddd1a14"`, `"deposed_key":"6ddd1a15"`, 1),

@@ -152,6 +152,11 @@ type decoder struct {
 	priorSum   [32]byte                // the digest of its values
 	priorSums  planformat.PriorDigests // of every managed prior object
 	befores    []planformat.BeforeDigest
+	// beforeAddrs are the addresses of befores, once resource_changes
+	// has been read whole (changesRead): a prior object at another
+	// address is no change's before, and its values need no digest.
+	beforeAddrs map[string]struct{}
+	changesRead bool
 	digester   canonjson.Digester
 	strs       map[string]string     // interned short strings
 	actions    map[string][]string   // shared actions lists
@@ -568,11 +573,25 @@ func (d *decoder) valuesID(what func() string) error {
 	if err != nil {
 		return err
 	}
+	if d.changesRead && len(d.priorAddr) > 0 {
+		if _, ok := d.beforeAddrs[string(d.priorAddr)]; !ok {
+			// No change starts from this object: its digest is never
+			// compared (planformat.PriorDigests.Check refuses an object
+			// without one, should a change name it after all).
+			d.priorSum = noDigest
+			return nil
+		}
+	}
 	if d.priorSum, err = d.digester.Sum(d.bytes(span{start, s.offset()})); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrMalformed, what(), err)
 	}
 	return nil
 }
+
+// noDigest stands for the digest of a prior object's values that was not
+// computed: no change's before names the object (a zero sum; no value
+// digests to it, barring a SHA-256 preimage).
+var noDigest [32]byte
 
 // nullDigest is the digest of a JSON null: the values of a prior object
 // that has none.
@@ -650,7 +669,7 @@ func (d *decoder) plan() (*Plan, error) {
 		case "resource_changes":
 			haveChanges = true
 			l := loc{list: "resource_changes"}
-			return d.array(name("resource_changes"), false, func(i int) error {
+			err := d.array(name("resource_changes"), false, func(i int) error {
 				l.i = i
 				c, a, err := d.resourceChange(l, true)
 				if err != nil || c == nil {
@@ -665,6 +684,14 @@ func (d *decoder) plan() (*Plan, error) {
 				}
 				return nil
 			})
+			if err == nil && !d.changesRead {
+				d.changesRead = true
+				d.beforeAddrs = make(map[string]struct{}, len(d.befores))
+				for _, b := range d.befores {
+					d.beforeAddrs[b.Address] = struct{}{}
+				}
+			}
+			return err
 		case "resource_drift":
 			l := loc{list: "resource_drift"}
 			return d.array(name("resource_drift"), false, func(i int) error {
@@ -1052,9 +1079,10 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		}
 	}
 
-	if approvals && rc.before.have && !rc.before.isNull {
+	if approvals && rc.before.have && !rc.before.isNull && kind != KindNoOp {
 		// resource_changes: the before value must be the prior
-		// state's object (planformat.PriorDigests).
+		// state's object (planformat.PriorDigests). A no-op's is not
+		// compared: the apply does nothing with it.
 		sum, err := d.digester.Sum(d.bytes(rc.before.whole))
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: %s: %w", ErrMalformed, l.field(".change.before"), err)

@@ -78,7 +78,7 @@ func fromTFJSON(tp *tfjson.Plan) (*planformat.Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c != nil && rc.Change.Before != nil {
+		if c != nil && rc.Change.Before != nil && c.Kind != planformat.KindNoOp {
 			sum, err := fullDigest(rc.Change.Before)
 			if err != nil {
 				return nil, err

@@ -138,31 +138,31 @@ func (l loc) field(f string) string { return l.String() + f }
 
 // decoder reads a plan from a scanner.
 type decoder struct {
-	s          *scanner
-	sets       []*keySet // one per open interpreted object
-	level      int       // open interpreted objects
-	spanSets   [3]keySet // for objectSpans
-	sub        scanner   // for the prior id, a captured value
-	gateOnly   bool
-	keepPrior  PriorFilter
-	prior      planformat.PriorBuilder // read from prior_state
-	priorAddr  []byte                  // the address of the prior object being read
-	priorID    []byte                  // its id
-	priorDep   []byte                  // its deposed key
-	priorSum   [32]byte                // the digest of its values
-	priorSums  planformat.PriorDigests // of every managed prior object
-	befores    []planformat.BeforeDigest
+	s         *scanner
+	sets      []*keySet // one per open interpreted object
+	level     int       // open interpreted objects
+	spanSets  [3]keySet // for objectSpans
+	sub       scanner   // for the prior id, a captured value
+	gateOnly  bool
+	keepPrior PriorFilter
+	prior     planformat.PriorBuilder // read from prior_state
+	priorAddr []byte                  // the address of the prior object being read
+	priorID   []byte                  // its id
+	priorDep  []byte                  // its deposed key
+	priorSum  [32]byte                // the digest of its values
+	priorSums planformat.PriorDigests // of every managed prior object
+	befores   []planformat.BeforeDigest
 	// beforeAddrs are the addresses of befores, once resource_changes
 	// has been read whole (changesRead): a prior object at another
 	// address is no change's before, and its values need no digest.
 	beforeAddrs map[string]struct{}
 	changesRead bool
-	digester   canonjson.Digester
-	strs       map[string]string     // interned short strings
-	actions    map[string][]string   // shared actions lists
-	scratch    [3][]memberSpan       // for objectSpans
-	actionList []string              // for resourceChange
-	cfg        planformat.ConfigInfo // what config.go collects
+	digester    canonjson.Digester
+	strs        map[string]string     // interned short strings
+	actions     map[string][]string   // shared actions lists
+	scratch     [3][]memberSpan       // for objectSpans
+	actionList  []string              // for resourceChange
+	cfg         planformat.ConfigInfo // what config.go collects
 }
 
 // keySet detects duplicate keys: linear over a byte arena while small, a

@@ -664,6 +664,11 @@ func gitlabProblems(where string, ci map[string]any) []string {
 					p = append(p, fmt.Sprintf("%s: runs %q in environment %s: no terraform there (planguard builds its own clean room from the saved plan)", jw, strings.Join(c, " "), env))
 				}
 			}
+			// Review ci21b (G2): the runner extracts the artifact before the script;
+			// the legacy extractor follows ../ names and symlink entries.
+			if str(asMap(job["variables"])["FF_USE_FASTZIP"]) != "true" {
+				p = append(p, jw+`: takes an artifact without fastzip (want variables: FF_USE_FASTZIP: "true"; the legacy extractor writes ../ and symlinked entries outside the project directory before the script runs)`)
+			}
 			if str(asMap(job["variables"])["GIT_STRATEGY"]) != "none" {
 				p = append(p, jw+": checks out the change's files (want variables: GIT_STRATEGY: none)")
 			}
@@ -1108,8 +1113,12 @@ func TestHardeningGitLab(t *testing.T) {
 		"no head check in the gate":         {"  script:\n    - *head\n", "  script:\n"},
 		"no head check in apply":            {"    - *head # again here", "    # again here"},
 		"the plan on a shared runner":       {"  tags: [planguard-protected]\n  variables:\n    GIT_STRATEGY: clone\n", "  variables:\n    GIT_STRATEGY: clone\n"},
-		"the apply on a shared runner":      {"    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:", "    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:"},
+		"the apply on a shared runner":      {"    FF_USE_FASTZIP: \"true\"\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:", "    FF_USE_FASTZIP: \"true\"\n  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:"},
 		"the default branch's plan fetches": {"    GIT_STRATEGY: clone\n", "    GIT_STRATEGY: fetch\n"},
+		// Review ci21b (G2): the legacy artifact extractor.
+		"the gate without fastzip":  {"    # .only-plan looks. fastzip keeps every entry inside the project directory.\n    FF_USE_FASTZIP: \"true\"\n", "    # .only-plan looks. fastzip keeps every entry inside the project directory.\n"},
+		"apply without fastzip":     {"    FF_USE_FASTZIP: \"true\"\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *only-gate", "  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *only-gate"},
+		"the gate with fastzip off": {"    # .only-plan looks. fastzip keeps every entry inside the project directory.\n    FF_USE_FASTZIP: \"true\"\n", "    # .only-plan looks. fastzip keeps every entry inside the project directory.\n    FF_USE_FASTZIP: \"false\"\n"},
 		// Review 5: the head is the exact ref, not any ref ending in refs/heads/main.
 		"a suffix match of the head ref": {`| awk -v ref="refs/heads/$CI_DEFAULT_BRANCH" '$2 == ref { print $1 }')"`, `| cut -f1)"`},
 		"a prefix match of the head ref": {`'$2 == ref { print $1 }'`, `'index($2, ref) == 1 { print $1 }'`},

@@ -1155,7 +1155,7 @@ func TestHardeningAtlantis(t *testing.T) {
 		"planguard from PATH":         {"            /usr/local/bin/planguard check", "            planguard check"},
 		"apply as atlantis":           {`        - run: sudo -n -u tfapply /usr/local/libexec/planguard-atlantis-apply.sh "$PLANFILE" "$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM"`, `        - run: /usr/local/bin/planguard apply --policy /etc/planguard/planguard.hcl --terraform-bin /usr/local/bin/terraform "$PLANFILE"`},
 		"the caller names the author": {`"$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM"`, `"$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM" "${PULL_AUTHOR:?no author}"`},
-		"an empty author passes":      {`--author "${PULL_AUTHOR:?no pull request author}" "$SHOWFILE"`, `--author "$PULL_AUTHOR" "$SHOWFILE"`},
+		"an empty author passes":      {`--author "${PULL_AUTHOR:?no pull request author}" "$PLANFILE"`, `--author "$PULL_AUTHOR" "$PLANFILE"`},
 		"custom workflows":            {"    allow_custom_workflows: false\n", "    allow_custom_workflows: true\n"},
 		"import enabled":              {"        - run: 'echo \"atlantis import is disabled here: it changes state around the planguard gate\" >&2; exit 1'\n", "        - import\n"},
 		"a policy the PR can write":   {"--policy /etc/planguard/planguard.hcl\n            --policy-sha256", "--policy planguard.hcl\n            --policy-sha256"},

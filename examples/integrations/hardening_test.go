@@ -913,7 +913,7 @@ func wrapperProblems(wrapper string) []string {
 		`= 504b0304 ]`,
 		`vcs "pulls/$pull" >"$work/pull.json"`, // the author from the VCS API ...
 		`.state == "open" and (.user.login | type) == "string" then .user.login`,
-		`<"$work/pull.json")"`,
+		`<"$work/pull.json" 8>&-)"`,
 		`vcs "issues/$pull/comments?per_page=100"`, // ... and the plan approvals
 		`[ "$status" -eq 0 ] || {`,
 		"api=https://api.github.com", "--proto =https", `-H @"$work/auth"`,
@@ -1180,7 +1180,7 @@ author=$4`},
 		"the caller's CLI configuration": {" TF_CLI_CONFIG_FILE=/etc/planguard/terraformrc\n", "\n"},
 		"no plan approval":               {`/usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan"`, `true verify-plan-approval --plan "$work/tfplan"`},
 		"the plan approval ignored":      {`[ "$status" -eq 0 ] || {`, `[ "$status" -le 1 ] || {`},
-		"the author's approval counts":   {`--policy-sha256 "$pin" --author "$author" "$@" || status=$?`, `--policy-sha256 "$pin" "$@" || status=$?`},
+		"the author's approval counts":   {`--policy-sha256 "$pin" --author "$author" "$@" 8>&- || status=$?`, `--policy-sha256 "$pin" "$@" 8>&- || status=$?`},
 		"the plan applied in place":      {`--audit-log /var/log/planguard/audit.jsonl "$work/tfplan"`, `--audit-log /var/log/planguard/audit.jsonl "$plan"`},
 		"no private copy":                {`head -c "$((max_plan_bytes + 1))" <"$plan" >"$work/tfplan"`, `ln -s -- "$plan" "$work/tfplan"`},
 		"any file copied":                {`saved_plan "$plan" ||`, `true ||`},

@@ -92,9 +92,12 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 	os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)
 
 	// A shim for /usr/local/bin/planguard: the real one, but `apply` is recorded, not run.
+	// Review ci21b: it also records when it inherits the wrapper's lock (fd 8), which
+	// planguard, Terraform and provisioners would pass on to a process left behind.
 	applied := filepath.Join(dir, "applied")
+	inherited := filepath.Join(dir, "inherited-fd8")
 	shim := filepath.Join(dir, "planguard")
-	os.WriteFile(shim, []byte(fmt.Sprintf("#!/bin/sh\ncase \"$1\" in apply) echo \"$*\" >>'%s'; exit 0 ;; esac\nexec '%s' \"$@\"\n", applied, pgBin)), 0o700)
+	os.WriteFile(shim, []byte(fmt.Sprintf("#!/bin/sh\n[ ! -e /proc/$$/fd/8 ] || echo \"$1 holds $(readlink /proc/$$/fd/8)\" >>'%s'\ncase \"$1\" in apply) echo \"$*\" >>'%s'; exit 0 ;; esac\nexec '%s' \"$@\"\n", inherited, applied, pgBin)), 0o700)
 
 	src := readExample(t, "examples/integrations/atlantis/planguard-atlantis-apply.sh")
 	wrapper := src
@@ -198,6 +201,14 @@ func TestAtlantisWrapperNeedsAPlanApproval(t *testing.T) {
 				t.Errorf("the private directory is left behind: %v", left)
 			}
 		})
+	}
+	// Review ci21b: the lock (fd 8) is the wrapper's alone; the programs it runs
+	// do not inherit it.
+	if b, _ := os.ReadFile(inherited); len(b) != 0 {
+		t.Errorf("planguard inherited the wrapper's lock, fd 8:\n%s", b)
+	}
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Errorf("no /proc/self/fd: the fd 8 check above proves nothing: %v", err)
 	}
 	// Nothing but the plan was kept for approvers.
 	if kept, _ := filepath.Glob(filepath.Join(plans, "*")); len(kept) != 1 || filepath.Base(kept[0]) != planSHA+".tfplan" {
@@ -441,5 +452,41 @@ func applyOnce(t *testing.T, script, applied, record, plan, planSHA string) {
 	}
 	if rec, _ := os.ReadFile(applied); len(rec) != 0 {
 		t.Errorf("planguard apply ran again for a plan already applied: %s", rec)
+	}
+}
+
+// Review ci21b: every program the wrapper runs with the lock held that could
+// outlive it or start others (planguard and, through it, Terraform and
+// provisioners; curl; jq) gets `8>&-`, so it does not inherit the lock. The
+// planguard shim above checks /proc for the planguard calls; this checks
+// the wrapper's text for all of them.
+func TestAtlantisWrapperClosesTheLockForItsPrograms(t *testing.T) {
+	src := readExample(t, "examples/integrations/atlantis/planguard-atlantis-apply.sh")
+	i := strings.Index(src, "\nexec 8>>")
+	if i < 0 {
+		t.Fatal("the wrapper no longer takes its lock on fd 8 (exec 8>>): update the test")
+	}
+	// Logical lines: backslash continuations joined.
+	lines := strings.Split(strings.ReplaceAll(src[i+1:], "\\\n", " "), "\n")
+	seen := map[string]int{}
+	for _, l := range lines[1:] {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "#") || strings.HasPrefix(l, "echo ") {
+			continue
+		}
+		for _, prog := range []string{"/usr/local/bin/planguard ", "curl ", "jq "} {
+			if !strings.Contains(l, prog) {
+				continue
+			}
+			seen[prog]++
+			if !strings.Contains(l, "8>&-") {
+				t.Errorf("%s runs with the lock (fd 8) open: add 8>&-\n%s", strings.TrimSpace(prog), l)
+			}
+		}
+	}
+	for _, prog := range []string{"/usr/local/bin/planguard ", "curl ", "jq "} {
+		if seen[prog] == 0 {
+			t.Errorf("the wrapper runs no %s after taking the lock: update the test", strings.TrimSpace(prog))
+		}
 	}
 }

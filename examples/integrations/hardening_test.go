@@ -664,6 +664,11 @@ func gitlabProblems(where string, ci map[string]any) []string {
 					p = append(p, fmt.Sprintf("%s: runs %q in environment %s: no terraform there (planguard builds its own clean room from the saved plan)", jw, strings.Join(c, " "), env))
 				}
 			}
+			// Review ci21b (G2): the runner extracts the artifact before the script;
+			// the legacy extractor follows ../ names and symlink entries.
+			if str(asMap(job["variables"])["FF_USE_FASTZIP"]) != "true" {
+				p = append(p, jw+`: takes an artifact without fastzip (want variables: FF_USE_FASTZIP: "true"; the legacy extractor writes ../ and symlinked entries outside the project directory before the script runs)`)
+			}
 			if str(asMap(job["variables"])["GIT_STRATEGY"]) != "none" {
 				p = append(p, jw+": checks out the change's files (want variables: GIT_STRATEGY: none)")
 			}
@@ -908,7 +913,7 @@ func wrapperProblems(wrapper string) []string {
 		`= 504b0304 ]`,
 		`vcs "pulls/$pull" >"$work/pull.json"`, // the author from the VCS API ...
 		`.state == "open" and (.user.login | type) == "string" then .user.login`,
-		`<"$work/pull.json")"`,
+		`<"$work/pull.json" 8>&-)"`,
 		`vcs "issues/$pull/comments?per_page=100"`, // ... and the plan approvals
 		`[ "$status" -eq 0 ] || {`,
 		"api=https://api.github.com", "--proto =https", `-H @"$work/auth"`,
@@ -1108,8 +1113,12 @@ func TestHardeningGitLab(t *testing.T) {
 		"no head check in the gate":         {"  script:\n    - *head\n", "  script:\n"},
 		"no head check in apply":            {"    - *head # again here", "    # again here"},
 		"the plan on a shared runner":       {"  tags: [planguard-protected]\n  variables:\n    GIT_STRATEGY: clone\n", "  variables:\n    GIT_STRATEGY: clone\n"},
-		"the apply on a shared runner":      {"    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:", "    GIT_STRATEGY: none # no checkout: none of the change's files are here\n  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:"},
+		"the apply on a shared runner":      {"    FF_USE_FASTZIP: \"true\"\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:", "    FF_USE_FASTZIP: \"true\"\n  before_script:\n    - *only-gate\n    - *pinned\n    - *policy\n  script:"},
 		"the default branch's plan fetches": {"    GIT_STRATEGY: clone\n", "    GIT_STRATEGY: fetch\n"},
+		// Review ci21b (G2): the legacy artifact extractor.
+		"the gate without fastzip":  {"    # .only-plan looks. fastzip keeps every entry inside the project directory.\n    FF_USE_FASTZIP: \"true\"\n", "    # .only-plan looks. fastzip keeps every entry inside the project directory.\n"},
+		"apply without fastzip":     {"    FF_USE_FASTZIP: \"true\"\n  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *only-gate", "  tags: [planguard-protected] # the protected runner only\n  before_script:\n    - *only-gate"},
+		"the gate with fastzip off": {"    # .only-plan looks. fastzip keeps every entry inside the project directory.\n    FF_USE_FASTZIP: \"true\"\n", "    # .only-plan looks. fastzip keeps every entry inside the project directory.\n    FF_USE_FASTZIP: \"false\"\n"},
 		// Review 5: the head is the exact ref, not any ref ending in refs/heads/main.
 		"a suffix match of the head ref": {`| awk -v ref="refs/heads/$CI_DEFAULT_BRANCH" '$2 == ref { print $1 }')"`, `| cut -f1)"`},
 		"a prefix match of the head ref": {`'$2 == ref { print $1 }'`, `'index($2, ref) == 1 { print $1 }'`},
@@ -1146,7 +1155,7 @@ func TestHardeningAtlantis(t *testing.T) {
 		"planguard from PATH":         {"            /usr/local/bin/planguard check", "            planguard check"},
 		"apply as atlantis":           {`        - run: sudo -n -u tfapply /usr/local/libexec/planguard-atlantis-apply.sh "$PLANFILE" "$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM"`, `        - run: /usr/local/bin/planguard apply --policy /etc/planguard/planguard.hcl --terraform-bin /usr/local/bin/terraform "$PLANFILE"`},
 		"the caller names the author": {`"$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM"`, `"$BASE_REPO_OWNER/$BASE_REPO_NAME" "$PULL_NUM" "${PULL_AUTHOR:?no author}"`},
-		"an empty author passes":      {`--author "${PULL_AUTHOR:?no pull request author}" "$SHOWFILE"`, `--author "$PULL_AUTHOR" "$SHOWFILE"`},
+		"an empty author passes":      {`--author "${PULL_AUTHOR:?no pull request author}" "$PLANFILE"`, `--author "$PULL_AUTHOR" "$PLANFILE"`},
 		"custom workflows":            {"    allow_custom_workflows: false\n", "    allow_custom_workflows: true\n"},
 		"import enabled":              {"        - run: 'echo \"atlantis import is disabled here: it changes state around the planguard gate\" >&2; exit 1'\n", "        - import\n"},
 		"a policy the PR can write":   {"--policy /etc/planguard/planguard.hcl\n            --policy-sha256", "--policy planguard.hcl\n            --policy-sha256"},
@@ -1171,7 +1180,7 @@ author=$4`},
 		"the caller's CLI configuration": {" TF_CLI_CONFIG_FILE=/etc/planguard/terraformrc\n", "\n"},
 		"no plan approval":               {`/usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan"`, `true verify-plan-approval --plan "$work/tfplan"`},
 		"the plan approval ignored":      {`[ "$status" -eq 0 ] || {`, `[ "$status" -le 1 ] || {`},
-		"the author's approval counts":   {`--policy-sha256 "$pin" --author "$author" "$@" || status=$?`, `--policy-sha256 "$pin" "$@" || status=$?`},
+		"the author's approval counts":   {`--policy-sha256 "$pin" --author "$author" "$@" 8>&- || status=$?`, `--policy-sha256 "$pin" "$@" 8>&- || status=$?`},
 		"the plan applied in place":      {`--audit-log /var/log/planguard/audit.jsonl "$work/tfplan"`, `--audit-log /var/log/planguard/audit.jsonl "$plan"`},
 		"no private copy":                {`head -c "$((max_plan_bytes + 1))" <"$plan" >"$work/tfplan"`, `ln -s -- "$plan" "$work/tfplan"`},
 		"any file copied":                {`saved_plan "$plan" ||`, `true ||`},

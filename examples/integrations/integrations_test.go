@@ -299,8 +299,8 @@ func shellCommands(script string) [][]string {
 			for i+1 < len(s) && (s[i+1] == '>' || s[i+1] == '&') {
 				i++
 			}
-			if s[i] == '&' { // 2>&1
-				for i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+			if s[i] == '&' { // 2>&1, 8>&- (closed)
+				for i+1 < len(s) && (s[i+1] >= '0' && s[i+1] <= '9' || s[i+1] == '-') {
 					i++
 				}
 				continue

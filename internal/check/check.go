@@ -181,8 +181,9 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	var mismatch *policy.StateMismatch
 	var untrusted *lockfile.Untrusted
 	var envErr *tfexec.EnvError
+	var notAllowed *ProviderNotAllowed
 	switch {
-	case errors.As(err, &mismatch), errors.As(err, &untrusted), errors.As(err, &envErr):
+	case errors.As(err, &mismatch), errors.As(err, &untrusted), errors.As(err, &envErr), errors.As(err, &notAllowed):
 		return nil, err // their hints say what to do
 	case errors.Is(err, plan.ErrEdited):
 		return nil, hint.With(err, "plan again, and check and apply only the plan file the plan job wrote, unedited")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
@@ -79,6 +80,13 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 	if err := tfexec.CheckEnv(lookup, lockPinned); err != nil {
 		return nil, hint.With(err, "run planguard (and terraform) with the job's own CLI configuration: an explicit provider_installation, no dev_overrides")
 	}
+	// The providers the plan's lock file names are the builds the room's
+	// init installs and its show starts (and, without lock_file, the
+	// change's author chose them): judged against the policy's providers
+	// list before anything runs.
+	if err := checkLockedProviders(pol, saved); err != nil {
+		return nil, err
+	}
 	if err := checkState(pol, saved, req.StatePinnedElsewhere); err != nil {
 		return nil, err
 	}
@@ -124,6 +132,56 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 	}
 	p.room = room
 	return room, nil
+}
+
+// ProviderNotAllowed is the error for a saved plan whose lock file (or
+// state store) names a provider outside the policy's providers list: it is
+// refused before the show, so that the provider does not run in the check
+// or the apply at all (gate.Decide judges the providers the plan uses only
+// after Terraform has shown it, by which time they have run).
+type ProviderNotAllowed struct {
+	// Policy is the policy's file name.
+	Policy string
+	// Sources are the providers at fault, sorted.
+	Sources []string
+}
+
+func (e *ProviderNotAllowed) Error() string {
+	return fmt.Sprintf("the saved plan names provider(s) the policy %s does not allow (not in its providers list): %s; refused before any provider or terraform command ran (nothing was shown or applied)",
+		e.Policy, strings.Join(e.Sources, ", "))
+}
+
+// checkLockedProviders judges the providers of the saved plan's own lock
+// file, and of its state store, against the policy's providers list when
+// it has one. The lock file is what `terraform init` wrote where the plan
+// was made: every provider the configuration and its state require, each
+// of which the show starts. Terraform runs no provider for a saved plan
+// that its lock file does not lock (init -lockfile=readonly and show
+// refuse an unlocked requirement), except under dev_overrides, which only
+// the job's own CLI configuration can set (CheckEnv); those the report
+// judges after the show.
+func checkLockedProviders(pol *policy.Policy, saved *planfile.File) error {
+	if !pol.RestrictsProviders() {
+		return nil
+	}
+	var bad []string
+	for src := range saved.Locks {
+		if !pol.AllowsProvider(lockfile.Normalize(src)) {
+			bad = append(bad, src)
+		}
+	}
+	if sp := saved.Backend.Provider; sp != nil && sp.Source != "" {
+		src := lockfile.Normalize(sp.Source)
+		if _, locked := saved.Locks[src]; !locked && !pol.AllowsProvider(src) {
+			bad = append(bad, src)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	slices.Sort(bad)
+	return hint.With(&ProviderNotAllowed{Policy: pol.Filename, Sources: bad},
+		"remove the provider from the configuration (and its lock entry from .terraform.lock.hcl: init again) and plan again, or, if it is reviewed and wanted, add it to the policy's providers list through review")
 }
 
 // checkState judges the saved plan's backend against the policy's state

@@ -215,3 +215,115 @@ func TestGitLabManagedStateWarning(t *testing.T) {
 		})
 	}
 }
+
+// TestLockedProvidersJudgedBeforeShow (review ci21b, G1): the providers the
+// saved plan's own lock file names are judged against the policy's
+// providers list before anything runs. Without lock_file the room (apply)
+// or the plan's directory (check) would otherwise start them in the show,
+// with the job's credentials, before the report blocked them. The stand-in
+// terraform records every run.
+func TestLockedProvidersJudgedBeforeShow(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(qsPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signers, err := os.ReadFile(filepath.Join(filepath.Dir(qsPolicy), "allowed_signers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite := func(p string, b []byte, mode os.FileMode) {
+		t.Helper()
+		if err := os.WriteFile(p, b, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustWrite(filepath.Join(dir, "allowed_signers"), signers, 0o600)
+	mustWrite(filepath.Join(dir, "plan.tfplan"), planfiletest.Archive(t,
+		planfiletest.Entry{Name: "tfplan", Data: planfiletest.Record(planfiletest.LocalBackend(t, "terraform.tfstate", "default"), 0)},
+		planfiletest.Entry{Name: "tfstate", Data: []byte(`{"version":4}`)},
+		planfiletest.Entry{Name: "tfstate-prev", Data: []byte(`{"version":4}`)},
+		planfiletest.Entry{Name: "tfconfig/m-/main.tf", Data: []byte(`resource "terraform_data" "x" {}`)},
+		planfiletest.Entry{Name: "tfconfig/modules.json", Data: []byte(`[{"Key":"","Source":"","Dir":"."}]`)},
+		planfiletest.Entry{Name: ".terraform.lock.hcl", Data: []byte(planfiletest.LockFile)},
+	), 0o600)
+	ran := filepath.Join(dir, "TERRAFORM-RAN")
+	tf := filepath.Join(dir, "terraform")
+	planJSON, err := filepath.Abs(qsPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(tf, []byte("#!/bin/sh\necho \"$@\" >> "+ran+"\ncase \"$1\" in\nshow) cat "+planJSON+" ;;\n*) exit 0 ;;\nesac\n"), 0o755)
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name, providers string
+		apply, refused  bool
+	}{
+		{"check, not listed", `["terraform.io/builtin/terraform", "registry.terraform.io/hashicorp/aws"]`, false, true},
+		{"apply, not listed", `["terraform.io/builtin/terraform", "registry.terraform.io/hashicorp/aws"]`, true, true},
+		{"check, listed", `["terraform.io/builtin/terraform", "registry.terraform.io/planguard/*"]`, false, false},
+	} {
+		os.Remove(ran)
+		mustWrite(filepath.Join(dir, "planguard.hcl"), append(append([]byte{}, src...), "\nproviders = "+tt.providers+"\n"...), 0o600)
+		pol, trust, err := LoadPolicy(filepath.Join(dir, "planguard.hcl"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := (&Checker{}).Check(context.Background(), Request{Policy: pol, Trust: trust, Now: now, Apply: tt.apply,
+			Plan: PlanSource{Path: filepath.Join(dir, "plan.tfplan"), TerraformBin: tf, Dir: dir, Env: []string{"PATH=/usr/bin:/bin", "HOME=" + dir}}})
+		if res != nil && res.Room != nil {
+			res.Room.Cleanup()
+		}
+		b, _ := os.ReadFile(ran)
+		if !tt.refused {
+			if len(b) == 0 {
+				t.Errorf("%s: terraform did not run (the stand-in records nothing; the test would prove nothing): %v", tt.name, err)
+			}
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
+		var na *ProviderNotAllowed
+		if !errors.As(err, &na) || !strings.Contains(err.Error(), "registry.terraform.io/planguard/planguard") || !strings.Contains(err.Error(), "refused before any provider or terraform command ran") {
+			t.Errorf("%s: %v, want the provider refused by name", tt.name, err)
+		}
+		if len(b) != 0 {
+			t.Errorf("%s: terraform ran before the providers list was judged:\n%s", tt.name, b)
+		}
+	}
+}
+
+// TestCheckLockedProviders: the lock file's providers (short or mixed-case
+// labels normalized as Terraform does) and a state store's provider.
+func TestCheckLockedProviders(t *testing.T) {
+	pol, err := policy.Parse([]byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"as\"\n}\nprotect \"db\" {\n  types = [\"x\"]\n}\nproviders = [\"registry.terraform.io/hashicorp/*\", \"terraform.io/builtin/terraform\"]\n"), "p.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		locks lockfile.Locks
+		store *planfile.StoreProvider
+		want  string
+	}{
+		{"none", nil, nil, ""},
+		{"allowed", lockfile.Locks{"registry.terraform.io/hashicorp/aws": {}}, nil, ""},
+		{"mixed case", lockfile.Locks{"registry.terraform.io/HashiCorp/aws": {}}, nil, ""},
+		{"other", lockfile.Locks{"registry.terraform.io/hashicorp/aws": {}, "registry.terraform.io/attacker/evil": {}, "example.com/a/b": {}}, nil, "example.com/a/b, registry.terraform.io/attacker/evil"},
+		{"state store", nil, &planfile.StoreProvider{Source: "registry.terraform.io/attacker/store"}, "registry.terraform.io/attacker/store"},
+		{"state store allowed", nil, &planfile.StoreProvider{Source: "registry.terraform.io/hashicorp/aws"}, ""},
+	} {
+		err := checkLockedProviders(pol, &planfile.File{Locks: tt.locks, Backend: planfile.Backend{Provider: tt.store}})
+		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), ": "+tt.want+"; refused")) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	open, err := policy.Parse([]byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"as\"\n}\nprotect \"db\" {\n  types = [\"x\"]\n}\n"), "p.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkLockedProviders(open, &planfile.File{Locks: lockfile.Locks{"registry.terraform.io/attacker/evil": {}}}); err != nil {
+		t.Errorf("a policy without a providers list: %v", err)
+	}
+}

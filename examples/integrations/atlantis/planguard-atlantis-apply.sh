@@ -119,7 +119,10 @@ saved_plan "$work/tfplan" || { echo "planguard-atlantis-apply: $plan changed int
 sum="$(sha256sum -- "$work/tfplan" | cut -d' ' -f1)"
 
 # One verify-and-apply at a time (plan-time code can call this script while the real apply of the
-# same plan runs), and each plan once: the lock is held until this script exits.
+# same plan runs), and each plan once: the lock is held until this script exits. fd 8 has no
+# close-on-exec, so the programs run below get `8>&-`: else planguard, Terraform and any
+# provisioner would inherit the lock, and a process one of them leaves behind would hold it and
+# stall every later apply.
 exec 8>>"$state/apply.lock" && flock -w "$lock_wait_seconds" 8 ||
 	{ echo "planguard-atlantis-apply: another apply held $state/apply.lock for $lock_wait_seconds seconds; nothing applied, try again" >&2; exit 2; }
 if grep -q "^$sum " "$state/applied-plans" 2>/dev/null; then
@@ -130,13 +133,13 @@ fi
 # The VCS token goes to curl in a header file, never on a command line (ps shows those).
 printf 'Authorization: Bearer %s\n' "$(cat /etc/planguard/apply/vcs-token)" >"$work/auth"
 vcs() {
-	curl --fail --silent --show-error --proto =https --max-time 30 -H @"$work/auth" -H 'Accept: application/vnd.github+json' "$api/repos/$repo/$1"
+	curl --fail --silent --show-error --proto =https --max-time 30 -H @"$work/auth" -H 'Accept: application/vnd.github+json' "$api/repos/$repo/$1" 8>&-
 }
 
 # The author, from the VCS: the open pull request's author, or nothing is applied.
 vcs "pulls/$pull" >"$work/pull.json" ||
 	{ echo "planguard-atlantis-apply: cannot read pull request $repo#$pull from the VCS API; nothing applied" >&2; exit 2; }
-author="$(jq -r 'if .state == "open" and (.user.login | type) == "string" then .user.login else empty end' <"$work/pull.json")" ||
+author="$(jq -r 'if .state == "open" and (.user.login | type) == "string" then .user.login else empty end' <"$work/pull.json" 8>&-)" ||
 	{ echo "planguard-atlantis-apply: cannot read pull request $repo#$pull from the VCS API; nothing applied" >&2; exit 2; }
 [ -n "$author" ] || { echo "planguard-atlantis-apply: pull request $repo#$pull is not open or has no author; nothing applied" >&2; exit 2; }
 
@@ -144,7 +147,7 @@ author="$(jq -r 'if .state == "open" and (.user.login | type) == "string" then .
 vcs "issues/$pull/comments?per_page=100" >"$work/comments.json" ||
 	{ echo "planguard-atlantis-apply: cannot read the comments of $repo#$pull; nothing applied" >&2; exit 2; }
 jq -c '.[] | (.body // "") | scan("```planguard-plan-approval[ \\t]*\\r?\\n([^`]*)```") | .[0] | (try fromjson catch empty) | select(type == "object")' \
-	<"$work/comments.json" | head -n 50 >"$work/approvals.jsonl"
+	<"$work/comments.json" 8>&- | head -n 50 >"$work/approvals.jsonl"
 set --
 n=0
 while IFS= read -r line; do
@@ -159,7 +162,7 @@ done <"$work/approvals.jsonl"
 # themselves (docs/guides/atlantis.md), never a hash read in a comment.
 status=0
 /usr/local/bin/planguard verify-plan-approval --plan "$work/tfplan" --policy "$policy" \
-	--policy-sha256 "$pin" --author "$author" "$@" || status=$?
+	--policy-sha256 "$pin" --author "$author" "$@" 8>&- || status=$?
 if [ "$status" -eq 1 ]; then
 	# Too few: keep this very copy, the bytes the next apply checks, where approvers can fetch it
 	# and the atlantis user can neither write nor read it ($keep_dir: tfapply's, group
@@ -206,5 +209,5 @@ printf '%s %s %s#%s author=%s\n' "$sum" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$repo"
 	{ echo "planguard-atlantis-apply: cannot record the plan in $state/applied-plans; nothing applied" >&2; exit 2; }
 cd "$work"
 /usr/local/bin/planguard apply --policy "$policy" --policy-sha256 "$pin" --author "$author" \
-	--terraform-bin /usr/local/bin/terraform --audit-log /var/log/planguard/audit.jsonl "$work/tfplan" || status=$?
+	--terraform-bin /usr/local/bin/terraform --audit-log /var/log/planguard/audit.jsonl "$work/tfplan" 8>&- || status=$?
 exit "$status"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/planguard/terraform-provider-planguard/internal/address"
 	"github.com/planguard/terraform-provider-planguard/internal/approval"
+	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
@@ -77,7 +79,7 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		st.Scope = pol.Scope
 	}
 	if s.plan != "" {
-		p, err := plan.Read(s.plan, plan.Options{TerraformBin: s.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log})
+		p, err := s.readPlan(e)
 		if err != nil {
 			return st, err
 		}
@@ -149,6 +151,53 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 		return st, &usageError{msg: "--action move needs --from", hint: "pass the object's previous address, e.g. --from terraform_data.prod_db, or --plan to take it from the plan"}
 	}
 	return s.finish(st)
+}
+
+// readPlan reads --plan. Plan JSON is read as it is (nothing runs). A
+// saved plan is shown by terraform, which runs provider binaries, here, in
+// the process that is about to sign (with the key, or the ssh-agent's
+// socket). Under a policy with lock_file it is shown as approve-plan shows
+// one: in the clean room with only the providers the trusted lock file
+// pins, without the agent's socket (approvePlanReport). Without lock_file
+// there is no trusted list of builds: it is shown where planguard runs, as
+// before, with a warning that the builds there are whoever installed them.
+func (s *statementFlags) readPlan(e *env) (*plan.Plan, error) {
+	if s.plan == "-" || !savedPlanFile(s.plan) {
+		return plan.Read(s.plan, plan.Options{TerraformBin: s.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log})
+	}
+	pol, signers, err := check.LoadPolicy(s.policy, "")
+	if err != nil || pol.LockFilePath == "" {
+		fmt.Fprintf(e.stderr, "planguard: warning: showing the saved plan %s runs the provider builds this directory's .terraform (or terraform.d/, a plugin cache) holds, here, where your signing key is: in a change's own checkout those are its author's. Sign where only builds you trust are installed, pass the plan's JSON as CI rendered it (nothing runs), or set lock_file in the policy (the plan is then shown in a clean room with only its providers)\n", s.plan)
+		return plan.Read(s.plan, plan.Options{TerraformBin: s.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log})
+	}
+	dir, err := os.MkdirTemp("", "planguard-approve-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	res, err := (&check.Checker{Logger: e.log, Version: buildVersion()}).Check(ctx, check.Request{Policy: pol, Trust: signers, Now: time.Now(),
+		Plan: check.PlanSource{Path: s.plan, TerraformBin: s.tfBin, Getenv: e.getenv, Dir: dir, Env: withoutAgent(os.Environ())}})
+	if err != nil {
+		return nil, withHint(fmt.Errorf("the gate could not read the plan %s in a clean room with the providers of the policy's lock_file: %w", s.plan, err),
+			"the plan is shown in a clean room with only the providers the policy's lock_file pins, installed as your CLI configuration (TF_CLI_CONFIG_FILE) says; fix what the error names, or pass the plan's JSON")
+	}
+	return res.Plan, nil
+}
+
+// savedPlanFile says whether path is a saved plan (a zip archive) rather
+// than plan JSON; a file that cannot be read is left to the plan reader's
+// error.
+func savedPlanFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	return n == 4 && string(head) == "PK\x03\x04"
 }
 
 // finish sets the expiry and validates the statement.

@@ -174,4 +174,35 @@ resource "planguardtest_object" "x" {
 			t.Errorf("the provider ran outside a clean room or with the agent's socket: %q", line)
 		}
 	}
+
+	// 4. approve --plan (a signed statement for one change; review ci21c
+	// H1) read a saved plan with terraform show in the current directory
+	// even under a policy with lock_file. Now the same rule: with
+	// lock_file, only in the clean room, so an untrusted build never runs;
+	// without, a warning says where the builds come from.
+	stmt := func(wd, policy string) (int, string) {
+		t.Helper()
+		os.Remove(ranLog)
+		t.Chdir(wd)
+		code, stdout, errs := runCLI(t, "", envv, "approve", "--plan", filepath.Join(dir, "tfplan"), "--policy", policy,
+			"--target", "planguardtest_object.x", "--reason", "CHG-1", "--key", filepath.Join(dir, "bob"), "--principal", "bob",
+			"--out", filepath.Join(dir, "stmt.tf"), "--force")
+		return code, stdout + errs
+	}
+	if code, msg := stmt(cfg, withLock("untrusted", otherLock)); code != exitError || ran() != "" {
+		t.Errorf("approve --plan, untrusted lock_file: exit %d, provider runs %q\n%s", code, ran(), msg)
+	}
+	_, msg = stmt(empty, withLock("trusted", changeLock))
+	r = ran()
+	if r == "" {
+		t.Errorf("approve --plan, trusted lock_file: no provider ran (the plan was not shown):\n%s", msg)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(r), "\n") {
+		if strings.Contains(line, "ran in "+cfg) || strings.Contains(line, "ran in "+empty) || !strings.HasSuffix(line, "SSH_AUTH_SOCK=") {
+			t.Errorf("approve --plan: the provider ran outside a clean room or with the agent's socket: %q", line)
+		}
+	}
+	if _, msg := stmt(cfg, pol); !strings.Contains(msg, "warning: showing the saved plan") || !strings.Contains(msg, "set lock_file") {
+		t.Errorf("approve --plan without lock_file: no warning about the builds that run:\n%s", msg)
+	}
 }

@@ -178,3 +178,30 @@ func (a *analyzer) lesskeyOption(p *program, argv []tok) bool {
 	}
 	return false
 }
+
+// sshWrittenKeys are ssh_config options that name a file ssh writes: the
+// known-hosts file it adds a host's key to.
+var sshWrittenKeys = map[string]bool{"userknownhostsfile": true}
+
+func init() {
+	// ssh_config options that load a shared library or run a program by
+	// path: code the hook cannot read.
+	for _, k := range []string{"pkcs11provider", "securitykeyprovider", "xauthlocation"} {
+		sshKeys[k] = settingRefuse
+	}
+}
+
+// keyedWrite judges an ssh -o option that names a file ssh writes as a
+// write destination (-o UserKnownHostsFile=/dev/null is allowed).
+func (a *analyzer) keyedWrite(p *program, argv []tok, key string, val tok) {
+	if p != programs["ssh"] && p != programs["scp"] && p != programs["sftp"] || !sshWrittenKeys[strings.ToLower(strings.TrimSpace(key))] {
+		return
+	}
+	// UserKnownHostsFile may list several files; ssh writes the first.
+	if !val.dyn {
+		if f := strings.Fields(val.s); len(f) > 0 {
+			val.s = f[0]
+		}
+	}
+	a.writeDest(argv, val, false)
+}

@@ -214,3 +214,26 @@ func TestHook10aInteractiveModes(t *testing.T) {
 		hook10aAllowed(t, cmd)
 	}
 }
+
+// ssh options that load code or write a file.
+func TestHook10aSSHFiles(t *testing.T) {
+	for _, cmd := range []string{
+		"ssh -o PKCS11Provider=/tmp/lib.so h",
+		"ssh -o SecurityKeyProvider=/tmp/lib.so h",
+		"ssh -o XAuthLocation=/tmp/x -X h",
+		"ssh -I /tmp/lib.so h",
+		"ssh -E /work/infra/.claude/settings.json h true",
+		"ssh -o UserKnownHostsFile=/work/infra/.claude/settings.json h true",
+		"ssh -o 'UserKnownHostsFile ~/.bashrc' h true",
+		"scp -o UserKnownHostsFile=/work/infra/.claude/settings.json f h:",
+		"ssh -o UserKnownHostsFile=\"$F\" h true",
+	} {
+		hook10aRefused(t, cmd, "")
+	}
+	for _, cmd := range []string{
+		"ssh -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no h true",
+		"ssh -E /tmp/ssh.log h true",
+	} {
+		hook10aAllowed(t, cmd)
+	}
+}

@@ -203,7 +203,8 @@ func init() {
 	// Wrappers that run a command line.
 	add(&program{runs: runsLine, kind: kindWrapper}, "eval")
 	add(&program{runs: runsLine, kind: kindWrapper, short: "nq", long: []string{"interval", "equexit"}, argv: []string{"x", "exec"}}, "watch")
-	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys, opaque: []string{"F"}}, "ssh")
+	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys, opaque: []string{"F", "I"},
+		writes: true, dests: destNone, outs: []string{"E"}}, "ssh")
 	// scp -O is a flag (the legacy protocol); -S and -D name programs it runs.
 	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"F"}}, "scp")
 	// sftp -b FILE runs its `!command` lines.

@@ -83,6 +83,12 @@ func (a *analyzer) fileVar(name string, val tok) bool {
 	case fileConfigVars[name] != "":
 		a.refuse("`%s=%s`: %s, which the hook cannot read", name, val, fileConfigVars[name])
 		return true
+	case name == "LUA_INIT" || strings.HasPrefix(name, "LUA_INIT_"):
+		a.refuse("`%s=%s`: lua runs the code it holds (or the file after @) before the script: %s", name, val, inlineHint)
+		return true
+	case name == "PERL5OPT" && perlOptDebugger(val):
+		a.refuse("`%s=%s`: -d starts the Perl debugger, which runs the expressions its standard input holds", name, val)
+		return true
 	case !writtenVar(name):
 		return false
 	case traceVar(name) && !val.dyn && traceOff(val.s):
@@ -204,4 +210,21 @@ func (a *analyzer) keyedWrite(p *program, argv []tok, key string, val tok) {
 		}
 	}
 	a.writeDest(argv, val, false)
+}
+
+// perlOptDebugger reports whether a PERL5OPT value turns on the debugger
+// (-d, -d:MOD, clustered -wd), or may: computed.
+func perlOptDebugger(val tok) bool {
+	if val.dyn {
+		return false // codeEnv refuses a computed PERL5OPT
+	}
+	for _, f := range strings.Fields(val.s) {
+		if !strings.HasPrefix(f, "-") || strings.HasPrefix(f, "-M") || strings.HasPrefix(f, "-m") || strings.HasPrefix(f, "-I") {
+			continue
+		}
+		if strings.Contains(f, "d") {
+			return true
+		}
+	}
+	return false
 }

@@ -207,10 +207,15 @@ func TestHook10aInteractiveModes(t *testing.T) {
 		"perl -d:Trace s.pl",
 		"perl -wd s.pl",
 		"lua -i s.lua <<< x",
+		"PERL5OPT=-d perl s.pl <<< 'system(1)'",
+		"PERL5OPT='-w -d:Trace' perl s.pl",
+		"PERL5OPT=-wd perl s.pl",
+		"LUA_INIT='os.execute(\"terraform destroy\")' lua s.lua",
+		"LUA_INIT_5_4=@/tmp/x.lua lua s.lua",
 	} {
 		hook10aRefused(t, cmd, "")
 	}
-	for _, cmd := range []string{"python3 s.py", "python3 -u s.py", "perl s.pl", "perl -w s.pl", "lua s.lua", "ruby -d s.rb"} {
+	for _, cmd := range []string{"python3 s.py", "python3 -u s.py", "perl s.pl", "perl -w s.pl", "lua s.lua", "ruby -d s.rb", "PERL5OPT=-w perl s.pl", "PERL5OPT=-MData::Dumper perl s.pl"} {
 		hook10aAllowed(t, cmd)
 	}
 }

@@ -34,6 +34,13 @@ var fileConfigVars = map[string]string{
 	// php's ini files: auto_prepend_file and allow_url_include carry code.
 	"PHPRC":            "php reads its ini settings from there, and a setting (auto_prepend_file) may carry code",
 	"PHP_INI_SCAN_DIR": "php reads ini files from that directory, and a setting (auto_prepend_file) may carry code",
+	// curl's and wget's configuration files may name the files they write
+	// (output = ~/.bashrc).
+	"CURL_HOME": "curl reads its .curlrc there, whose options (output, config) name the files it writes",
+	"WGETRC":    "wget reads its settings there, whose options (output_document) name the files it writes",
+	// OpenTofu's encryption configuration: an external key provider or
+	// method is a command tofu runs.
+	"TF_ENCRYPTION": "OpenTofu reads encryption configuration from it, whose external key providers and methods are commands it runs",
 }
 
 // traceVars are git's trace variables: a number (a file descriptor) or a
@@ -56,6 +63,9 @@ var writtenVars = map[string]bool{
 	"NODE_REPL_HISTORY": true, "PYTHON_HISTORY": true, "SQLITE_HISTORY": true, "MYSQL_HISTFILE": true,
 	"PSQL_HISTORY": true, "REDISCLI_HISTFILE": true,
 }
+
+// writtenDirVars name a directory terraform writes files under.
+var writtenDirVars = map[string]bool{"TF_DATA_DIR": true, "TF_PLUGIN_CACHE_DIR": true}
 
 // writtenVar reports whether name names a file a program writes.
 func writtenVar(name string) bool {
@@ -89,6 +99,15 @@ func (a *analyzer) fileVar(name string, val tok) bool {
 	case name == "PERL5OPT" && perlOptDebugger(val):
 		a.refuse("`%s=%s`: -d starts the Perl debugger, which runs the expressions its standard input holds", name, val)
 		return true
+	case writtenDirVars[name]:
+		// terraform writes its working data (modules, providers, the
+		// backend's state) under it: a directory holding a protected
+		// file, or a protected directory, is refused.
+		if val.dyn {
+			a.refuse("`%s=%s`: terraform writes under the directory it names, a path computed at run time: name a literal path", name, val)
+			return true
+		}
+		return a.writeDest([]tok{{s: name + "=" + val.String()}}, val, true)
 	case !writtenVar(name):
 		return false
 	case traceVar(name) && !val.dyn && traceOff(val.s):
@@ -125,7 +144,7 @@ func (a *analyzer) protectedBase(s string) bool {
 // fileVarComputed refuses a computed value (read, printf -v, a loop) for
 // the variables above.
 func (a *analyzer) fileVarComputed(name string) {
-	if startupVars[name] || fileConfigVars[name] != "" || writtenVar(name) && !traceSettings[name] {
+	if startupVars[name] || fileConfigVars[name] != "" || writtenDirVars[name] || writtenVar(name) {
 		a.refuse("`%s` is set to a value computed at run time: a program reads code or configuration from, or writes to, the file it names", name)
 	}
 }

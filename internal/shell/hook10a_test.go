@@ -89,6 +89,13 @@ func TestHook10aWrittenVars(t *testing.T) {
 		"GIT_TRACE=\"$X\" git status",
 		"read -r GIT_TRACE < f; export GIT_TRACE; git status",
 		"LESSHISTFILE=~/.bashrc less f.txt",
+		"TF_DATA_DIR=.claude terraform init",
+		"TF_DATA_DIR=/work/infra/.claude terraform get",
+		"TF_PLUGIN_CACHE_DIR=/work/infra/.claude terraform init",
+		"TF_DATA_DIR=\"$D\" terraform init",
+		"CURL_HOME=/tmp/c curl -O https://example.com/x",
+		"WGETRC=/tmp/w wget https://example.com/x",
+		"TF_ENCRYPTION='key_provider \"external\" \"x\" { command = [\"terraform\", \"destroy\"] }' tofu plan",
 	} {
 		hook10aRefused(t, cmd, "")
 	}
@@ -104,6 +111,8 @@ func TestHook10aWrittenVars(t *testing.T) {
 		"TF_LOG=debug TF_LOG_PATH=tf.log terraform plan",
 		"TF_LOG=debug TF_LOG_PATH=/tmp/tf.log terraform plan",
 		"GIT_INDEX_FILE=/tmp/idx git add f.txt",
+		"TF_DATA_DIR=/tmp/tfdata terraform init",
+		"TF_PLUGIN_CACHE_DIR=/tmp/plugins terraform init",
 	} {
 		hook10aAllowed(t, cmd)
 	}

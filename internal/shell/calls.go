@@ -520,6 +520,7 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 				how = settingRefuse // the key itself is computed
 			}
 			a.setting(truncateTok(c.argv), k, tok{s: strings.TrimSpace(v), dyn: o.val.dyn}, how, c.depth)
+			a.keyedWrite(p, c.argv, k, tok{s: strings.TrimSpace(v), dyn: o.val.dyn}) // filevars.go
 		case contains(p.again, o.name):
 			if o.val.dyn {
 				a.refuse("`%s`: %s expands a value computed at run time, running what it holds", truncateTok(c.argv), dashed(o.name))

@@ -90,6 +90,9 @@ var lessPlusRe = regexp.MustCompile(`^\+([0-9]*[gGF]?|[/?][^\x00-\x1f\x7f]*)$`)
 // a shell (`!cmd`, `|`), and -o/-O write a log file.
 func (a *analyzer) pager(c call) kind {
 	p := lookup(baseName(c.argv[0].s))
+	if a.lesskeyOption(p, c.argv) { // filevars.go
+		return kindOther
+	}
 	opts, ops := p.operands(c.argv[1:])
 	for _, o := range opts {
 		if contains(p.outs, o.name) {

@@ -115,7 +115,7 @@ func TestHook9bInterpreterOptions(t *testing.T) {
 	}
 	for _, cmd := range []string{
 		"node script.js", "node --version", "node -v", "node --max-old-space-size=4096 build.js", "node --enable-source-maps dist/app.js",
-		"node --test", "node --inspect app.js", "node --env-file=.env app.js",
+		"node --test", "node --inspect app.js", // node --env-file: refused since hook10a (F12), hook10a_test.go
 		"python3 -m pytest -q", "python3 -m pytest", "python3 --version", "python3 -W ignore x.py", "python3 -OO x.py", "python3 -u -m http.server",
 		"perl x.pl", "ruby -w x.rb", "bun run dev", "bun test", "deno run -A main.ts", "php -S localhost:8000", "lua x.lua",
 	} {

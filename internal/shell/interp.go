@@ -27,7 +27,7 @@ func (a *analyzer) interpreter(c call) kind {
 			}
 		}
 	}
-	if a.unknownInterpOption(p, name, c.argv) || a.inlineOptions(p, name, c.argv) {
+	if a.unknownInterpOption(p, name, c.argv) || a.interpModes(p, name, c.argv) || a.inlineOptions(p, name, c.argv) {
 		return kindOther
 	}
 	defer a.looseArgs(c.argv) // a script or module may write the files it is given

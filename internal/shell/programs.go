@@ -203,11 +203,12 @@ func init() {
 	// Wrappers that run a command line.
 	add(&program{runs: runsLine, kind: kindWrapper}, "eval")
 	add(&program{runs: runsLine, kind: kindWrapper, short: "nq", long: []string{"interval", "equexit"}, argv: []string{"x", "exec"}}, "watch")
-	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys}, "ssh")
+	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys, opaque: []string{"F", "I"},
+		writes: true, dests: destNone, outs: []string{"E"}}, "ssh")
 	// scp -O is a flag (the legacy protocol); -S and -D name programs it runs.
-	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}}, "scp")
+	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"F"}}, "scp")
 	// sftp -b FILE runs its `!command` lines.
-	add(&program{runs: runsArgs, short: "BcFiJlPRX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"b"}}, "sftp")
+	add(&program{runs: runsArgs, short: "BcFiJlPRX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"b", "F"}}, "sftp")
 	add(&program{runs: runsFirst}, "trap")
 	// Builtins that keep a command to run later.
 	add(&program{short: "oAGWFCXPS", code: []string{"C"}, again: []string{"W"}, runs: runsNothing}, "compgen", "complete")

@@ -131,6 +131,9 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 		a.refuse("`%s=…`: bash imports a function from the environment, which may shadow echo, mktemp or any program the hook reads", name)
 		return
 	}
+	if a.fileVar(name, val) { // filevars.go
+		return
+	}
 	if (name == "BASH_ENV" || name == "ENV") && (val.dyn || otherFD(val) || stdinPath(val)) {
 		// bash -c sources $BASH_ENV first: <(…) or /dev/fd/3 is the line's own text.
 		a.refuse("`%s=%s`: the shell sources a file the line fills or computes, which the hook cannot read", name, val)

@@ -495,6 +495,7 @@ func (a *analyzer) computed(name string) {
 		a.refuse("`%s` is set to a value computed at run time: %s", name, lineReadingVars[name])
 	}
 	a.computedSetting(name) // gitconfig.go
+	a.fileVarComputed(name) // filevars.go
 	a.ifsComputed(name)
 	delete(a.vars, name)
 	delete(a.staticLoop, name)

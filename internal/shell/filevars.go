@@ -1,0 +1,249 @@
+package shell
+
+import (
+	"path"
+	"strings"
+)
+
+// Variables and options that name a *file* a program writes, or reads as
+// configuration or code, rather than a command (hook17b review: F1, F4,
+// F5, F12, F13, F16). The command tables (commandVars, sshKeys, the code
+// options of the interpreter rows) judge a value that is a command line;
+// these name a file the hook would have to read, or a destination the
+// program appends to, so they are refused or judged as a `>` target.
+
+// startupVars are the variables a shell expands (parameter expansion,
+// command substitution, arithmetic) before sourcing the file they name:
+// bash's BASH_ENV for every non-interactive bash, ENV for an interactive
+// sh, ksh, mksh, or bash in POSIX mode. The value runs whatever it holds
+// (BASH_ENV='$(terraform destroy)' bash -c true), so any assignment is
+// refused, literal or not.
+var startupVars = map[string]bool{"BASH_ENV": true, "ENV": true}
+
+// fileConfigVars are variables that name a file a program reads as its
+// configuration or code: refused when set in the line, whatever the value.
+var fileConfigVars = map[string]string{
+	// less's key files: their #env section sets LESSOPEN, a command.
+	"LESSKEYIN":        "less reads its key bindings and environment (LESSOPEN, a command it runs) from the file it names",
+	"LESSKEY":          "less reads its key bindings and environment (LESSOPEN, a command it runs) from the file it names",
+	"LESSKEYIN_SYSTEM": "less reads its key bindings and environment (LESSOPEN, a command it runs) from the file it names",
+	"LESSKEY_SYSTEM":   "less reads its key bindings and environment (LESSOPEN, a command it runs) from the file it names",
+	"LESSKEY_CONTENT":  "less reads key bindings and environment (LESSOPEN, a command it runs) from its value",
+	// python -i after the script: reads code from standard input.
+	"PYTHONINSPECT": "python enters interactive mode after the script and runs the code its standard input holds",
+	// php's ini files: auto_prepend_file and allow_url_include carry code.
+	"PHPRC":            "php reads its ini settings from there, and a setting (auto_prepend_file) may carry code",
+	"PHP_INI_SCAN_DIR": "php reads ini files from that directory, and a setting (auto_prepend_file) may carry code",
+	// curl's and wget's configuration files may name the files they write
+	// (output = ~/.bashrc).
+	"CURL_HOME": "curl reads its .curlrc there, whose options (output, config) name the files it writes",
+	"WGETRC":    "wget reads its settings there, whose options (output_document) name the files it writes",
+	// OpenTofu's encryption configuration: an external key provider or
+	// method is a command tofu runs.
+	"TF_ENCRYPTION": "OpenTofu reads encryption configuration from it, whose external key providers and methods are commands it runs",
+}
+
+// traceVars are git's trace variables: a number (a file descriptor) or a
+// boolean sends the trace to standard error or an open descriptor; any
+// other value is a path git appends the trace to.
+func traceVar(name string) bool {
+	return name == "GIT_TRACE" || strings.HasPrefix(name, "GIT_TRACE_") || name == "GIT_TRACE2" ||
+		name == "GIT_TRACE2_EVENT" || name == "GIT_TRACE2_PERF"
+}
+
+// traceSettings are GIT_TRACE* names that are settings, not destinations.
+var traceSettings = map[string]bool{"GIT_TRACE_REDACT": true, "GIT_TRACE2_EVENT_NESTING": true, "GIT_TRACE2_CONFIG_PARAMS": true,
+	"GIT_TRACE2_ENV_VARS": true, "GIT_TRACE2_BRIEF": true, "GIT_TRACE2_EVENT_BRIEF": true, "GIT_TRACE2_PERF_BRIEF": true,
+	"GIT_TRACE2_MAX_FILES": true, "GIT_TRACE2_PARENT_SID": true, "GIT_TRACE2_PARENT_NAME": true}
+
+// writtenVars are variables that name a file a program writes or appends
+// to (besides git's trace variables): the value is judged as a `>` target.
+var writtenVars = map[string]bool{
+	"GIT_INDEX_FILE": true, "TF_LOG_PATH": true, "SSLKEYLOGFILE": true, "LESSHISTFILE": true,
+	"NODE_REPL_HISTORY": true, "PYTHON_HISTORY": true, "SQLITE_HISTORY": true, "MYSQL_HISTFILE": true,
+	"PSQL_HISTORY": true, "REDISCLI_HISTFILE": true,
+}
+
+// writtenDirVars name a directory terraform writes files under.
+var writtenDirVars = map[string]bool{"TF_DATA_DIR": true, "TF_PLUGIN_CACHE_DIR": true}
+
+// writtenVar reports whether name names a file a program writes.
+func writtenVar(name string) bool {
+	return writtenVars[name] || traceVar(name) && !traceSettings[name]
+}
+
+// traceOff reports whether a trace value is a descriptor or a boolean,
+// not a path.
+func traceOff(s string) bool {
+	switch strings.ToLower(s) {
+	case "", "0", "1", "true", "false", "yes", "no", "on", "off":
+		return true
+	}
+	return len(s) == 1 && s[0] >= '2' && s[0] <= '9'
+}
+
+// fileVar judges an environment variable that names a file: a shell's
+// startup file (refused), a program's configuration (refused), or a file
+// a program writes (judged as a write). It reports whether it refused.
+func (a *analyzer) fileVar(name string, val tok) bool {
+	switch {
+	case startupVars[name]:
+		a.refuse("`%s=%s`: the shell expands its value (command substitution, arithmetic) and sources the file it names, code the hook cannot read: do not set %s in an agent's command", name, val, name)
+		return true
+	case fileConfigVars[name] != "":
+		a.refuse("`%s=%s`: %s, which the hook cannot read", name, val, fileConfigVars[name])
+		return true
+	case name == "LUA_INIT" || strings.HasPrefix(name, "LUA_INIT_"):
+		a.refuse("`%s=%s`: lua runs the code it holds (or the file after @) before the script: %s", name, val, inlineHint)
+		return true
+	case name == "PERL5OPT" && perlOptDebugger(val):
+		a.refuse("`%s=%s`: -d starts the Perl debugger, which runs the expressions its standard input holds", name, val)
+		return true
+	case writtenDirVars[name]:
+		// terraform writes its working data (modules, providers, the
+		// backend's state) under it: a directory holding a protected
+		// file, or a protected directory, is refused.
+		if val.dyn {
+			a.refuse("`%s=%s`: terraform writes under the directory it names, a path computed at run time: name a literal path", name, val)
+			return true
+		}
+		return a.writeDest([]tok{{s: name + "=" + val.String()}}, val, true)
+	case !writtenVar(name):
+		return false
+	case traceVar(name) && !val.dyn && traceOff(val.s):
+		return false
+	}
+	what := []tok{{s: name + "=" + val.String()}}
+	if val.dyn {
+		a.refuse("`%s=%s`: the program writes to the file it names, a path computed at run time (it may be the policy, its allowed_signers or the agent's settings): name a literal absolute path", name, val)
+		return true
+	}
+	s := val.s
+	if !strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "~/") {
+		// Resolved by the program in whatever directory it runs in
+		// (terraform -chdir, terragrunt's cache, git's top level): a base
+		// name of a protected file, or a path with a directory, may land on it.
+		if strings.Contains(s, "/") || a.protectedBase(s) {
+			a.refuse("`%s=%s`: the program writes to that file, resolved from the directory it runs in, which the hook cannot tell: name an absolute path", name, val)
+			return true
+		}
+	}
+	return a.writeDest(what, val, false)
+}
+
+// protectedBase reports whether s is the base name of a protected file.
+func (a *analyzer) protectedBase(s string) bool {
+	for _, q := range a.opts.Protected {
+		if strings.EqualFold(path.Base(q), s) {
+			return true
+		}
+	}
+	return false
+}
+
+// fileVarComputed refuses a computed value (read, printf -v, a loop) for
+// the variables above.
+func (a *analyzer) fileVarComputed(name string) {
+	if startupVars[name] || fileConfigVars[name] != "" || writtenDirVars[name] || writtenVar(name) {
+		a.refuse("`%s` is set to a value computed at run time: a program reads code or configuration from, or writes to, the file it names", name)
+	}
+}
+
+// interpModes refuses an interpreter's modes and options that read code
+// the hook cannot see: python -i (interactive after the script: code from
+// standard input), perl -d (the debugger reads Perl expressions from
+// standard input; -d:MOD loads a module), lua -i, node --env-file (the
+// file may set NODE_OPTIONS), php -d/-c (ini settings such as
+// auto_prepend_file carry code).
+func (a *analyzer) interpModes(p *program, name string, argv []tok) bool {
+	line := truncateTok(argv)
+	opts, _, _ := p.options(argv[1:])
+	for _, o := range opts {
+		var why string
+		switch {
+		case p == programs["python"] && o.name == "i":
+			why = "-i enters interactive mode after the script and runs the code its standard input holds"
+		case p == programs["perl"] && o.name == "d":
+			why = "-d starts the debugger, which runs the Perl expressions its standard input holds (-d:MOD loads a module)"
+		case p == programs["lua"] && o.name == "i":
+			why = "-i enters interactive mode after the script and runs the code its standard input holds"
+		case (p == programs["node"] || p == programs["bun"]) && (o.name == "env-file" || o.name == "env-file-if-exists" || o.name == "experimental-config-file" || o.name == "config"):
+			why = "--" + o.name + " reads a file that may set NODE_OPTIONS (--import of code) or other options"
+		case p == programs["php"] && (o.name == "d" || o.name == "define" || o.name == "c" || o.name == "php-ini"):
+			why = dashed(o.name) + " sets php ini settings, and auto_prepend_file/allow_url_include carry code"
+		default:
+			continue
+		}
+		a.refuse("`%s`: %s, which the hook cannot read: %s", line, why, inlineHint)
+		return true
+	}
+	return false
+}
+
+// lesskeyOption refuses less's key-file options (-k FILE, --lesskey-file,
+// --lesskey-src, --lesskey-content, and their abbreviations): the file's
+// #env section sets LESSOPEN, a command less runs.
+func (a *analyzer) lesskeyOption(p *program, argv []tok) bool {
+	opts, _ := p.operands(argv[1:])
+	for _, o := range opts {
+		if o.name == "k" || strings.HasPrefix(o.name, "lesskey") {
+			a.refuse("`%s`: %s reads less key bindings whose #env section sets LESSOPEN, a command less runs", truncateTok(argv), dashed(o.name))
+			return true
+		}
+	}
+	for _, t := range argv[1:] {
+		if t.s == "--" {
+			break
+		}
+		n, _, _ := strings.Cut(strings.TrimPrefix(t.s, "--"), "=")
+		if strings.HasPrefix(t.s, "--") && len(n) >= 3 && strings.HasPrefix("lesskey-", n[:min(len(n), 8)]) {
+			a.refuse("`%s`: %s reads less key bindings whose #env section sets LESSOPEN, a command less runs", truncateTok(argv), t.s)
+			return true
+		}
+	}
+	return false
+}
+
+// sshWrittenKeys are ssh_config options that name a file ssh writes: the
+// known-hosts file it adds a host's key to.
+var sshWrittenKeys = map[string]bool{"userknownhostsfile": true}
+
+func init() {
+	// ssh_config options that load a shared library or run a program by
+	// path: code the hook cannot read.
+	for _, k := range []string{"pkcs11provider", "securitykeyprovider", "xauthlocation"} {
+		sshKeys[k] = settingRefuse
+	}
+}
+
+// keyedWrite judges an ssh -o option that names a file ssh writes as a
+// write destination (-o UserKnownHostsFile=/dev/null is allowed).
+func (a *analyzer) keyedWrite(p *program, argv []tok, key string, val tok) {
+	if p != programs["ssh"] && p != programs["scp"] && p != programs["sftp"] || !sshWrittenKeys[strings.ToLower(strings.TrimSpace(key))] {
+		return
+	}
+	// UserKnownHostsFile may list several files; ssh writes the first.
+	if !val.dyn {
+		if f := strings.Fields(val.s); len(f) > 0 {
+			val.s = f[0]
+		}
+	}
+	a.writeDest(argv, val, false)
+}
+
+// perlOptDebugger reports whether a PERL5OPT value turns on the debugger
+// (-d, -d:MOD, clustered -wd), or may: computed.
+func perlOptDebugger(val tok) bool {
+	if val.dyn {
+		return false // codeEnv refuses a computed PERL5OPT
+	}
+	for _, f := range strings.Fields(val.s) {
+		if !strings.HasPrefix(f, "-") || strings.HasPrefix(f, "-M") || strings.HasPrefix(f, "-m") || strings.HasPrefix(f, "-I") {
+			continue
+		}
+		if strings.Contains(f, "d") {
+			return true
+		}
+	}
+	return false
+}

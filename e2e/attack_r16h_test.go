@@ -154,8 +154,9 @@ func attackR16h(t *testing.T, tf string) {
 			}
 			return b
 		})
-		// tmp's before (tfplan) is no longer its prior state (tfstate).
-		refused(t, a, "planguardtest_object.tmp", "edited after Terraform wrote it")
+		// tmp is kept (a no-op, whose before is not compared: the apply does
+		// nothing with it): the refresh rule refuses the edited tfstate.
+		refused(t, a, "planguardtest_object.tmp", "id "+fmt.Sprintf("%q", prodSpelling), "refresh changed objects of the pinned state")
 	})
 
 	t.Run("F2c: tmp's id edited in tfstate and tfplan alike", func(t *testing.T) {
@@ -181,7 +182,7 @@ func attackR16h(t *testing.T, tf string) {
 			}
 			return b
 		})
-		refused(t, a, "planguardtest_object.db", "edited after Terraform wrote it")
+		refused(t, a, "planguardtest_object.db", "attribute note", "refresh changed objects of the pinned state")
 	})
 
 	t.Run("F2: the protected object's note edited in tfstate and tfplan alike", func(t *testing.T) {

@@ -163,6 +163,9 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 			if hit := isProtected(p, protected, dirs); hit != "" {
 				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust or runs later on its own (the policy, its allowed_signers, revoked_keys or lock_file, the agent's hook settings and settings directory, a git hook or git config, a shell startup file, .envrc, .mcp.json). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
 			}
+			if shell.StateFile(p) {
+				return fmt.Sprintf("planguard: %s would write %s, a Terraform state file: changing it by hand forgets or alters resources, the state change the policy guards. Use terraform state commands in the shell, which the gate judges.", ev.tool, f), nil
+			}
 			if hit := gitDirWrite(p); hit != "" {
 				return fmt.Sprintf("planguard: %s would write %s, in a git directory, whose files run later on their own: git reads its configuration and runs its hooks, which can run any command (an alias, core.pager, core.fsmonitor, a pre-commit hook). Set git configuration with `git config KEY VALUE` in the shell, where the hook reads it.", ev.tool, hit), nil
 			}
@@ -409,7 +412,11 @@ func protectedRoots(policy string, cwds []string) []string {
 // them is refused like a write to the policy (the whole directory for the
 // ones in protectedDirNames).
 var (
-	projectImplicit = []string{".git/config", ".envrc", ".mcp.json", ".github/mcp.json"}
+	// .env: Gemini CLI loads the first .env of the directory and those
+	// above it (and ~/.env) into its own environment, which every later
+	// shell command inherits (review hook17b F11); direnv's dotenv and
+	// docker compose read it too.
+	projectImplicit = []string{".git/config", ".envrc", ".env", ".mcp.json", ".github/mcp.json"}
 	// The home directory's: the shells' startup files (and what Debian's
 	// and Fedora's .bashrc source: .bash_aliases, .bashrc.d/), readline's,
 	// git's and ssh's configuration, direnv's direnvrc, the editors' startup
@@ -417,7 +424,7 @@ var (
 	// (.claude.json: it starts every MCP server listed there).
 	homeImplicit = []string{".bashrc", ".bash_profile", ".profile", ".bash_login", ".bash_logout", ".inputrc",
 		".zshrc", ".zshenv", ".zprofile", ".zlogin", ".gitconfig", ".ssh/config",
-		".bash_aliases", ".zlogout", ".direnvrc", ".claude.json", ".vimrc", ".gvimrc", ".exrc", ".emacs", ".emacs.el"}
+		".bash_aliases", ".zlogout", ".direnvrc", ".claude.json", ".vimrc", ".gvimrc", ".exrc", ".emacs", ".emacs.el", ".env"}
 	// gitHooks are the hook names git runs; listed as files too, so that
 	// a computed path ending in one is refused (shell's base-name checks).
 	gitHooks = []string{"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
@@ -567,6 +574,13 @@ func gitDirWrite(p string) string {
 		for _, n := range gitDirFiles {
 			if strings.EqualFold(filepath.Base(c), n) && isGitDir(filepath.Dir(c)) {
 				return c
+			}
+		}
+		// The hooks of a git directory elsewhere (a bare repository, a
+		// --separate-git-dir): git runs them (review hook17b F6).
+		for i, part := range parts {
+			if dir := strings.Join(parts[:i], string(filepath.Separator)); i > 0 && strings.EqualFold(part, "hooks") && dir != "" && isGitDir(dir) {
+				return strings.Join(parts[:i+1], string(filepath.Separator))
 			}
 		}
 	}

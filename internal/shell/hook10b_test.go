@@ -70,3 +70,86 @@ func TestHook10bGitKeySubsection(t *testing.T) {
 		}
 	}
 }
+
+// F6: git init/clone --separate-git-dir moves the git directory out of
+// protection; hooks/ of a git directory the line makes, or one on disk.
+func TestHook10bGitDirHooks(t *testing.T) {
+	for _, cmd := range []string{
+		"git init -q --separate-git-dir=/tmp/rev/g2 && printf '#!/bin/sh\\nterraform destroy -auto-approve\\n' > /tmp/rev/g2/hooks/pre-commit",
+		"git init --separate-git-dir /tmp/rev/g x",
+		"git init --separate=/tmp/rev/g x",
+		"git clone --separate-git-dir=/tmp/g https://example.com/r.git x",
+		"git init -q --bare /tmp/rev/b && printf x > /tmp/rev/b/hooks/pre-commit && chmod +x /tmp/rev/b/hooks/pre-commit && git --git-dir=/tmp/rev/b --work-tree=. commit --allow-empty -m x",
+		"git init -q --bare /tmp/rev/b && printf x > /tmp/rev/b/hooks/pre-receive && git push -q /tmp/rev/b HEAD:refs/heads/main",
+		"mkdir -p b/hooks && cp evil b/hooks/post-update && git init --bare b",
+		"git clone --mirror https://example.com/r.git m && cp evil m/hooks/",
+		"git init --bare b && cd b && echo x > hooks/pre-receive",
+		"git init --bare b && tee b/hooks/pre-receive < evil",
+	} {
+		wantRefused(t, cmd)
+	}
+	for _, cmd := range []string{
+		"git init x",
+		"git init",
+		"git init --bare /tmp/b",
+		"git clone https://example.com/r.git && cd r && make",
+		"echo x > src/hooks/useAuth.ts",
+		"mkdir -p web/hooks && echo x > web/hooks/useX.ts && git add web",
+	} {
+		wantAllowed(t, cmd)
+	}
+	opts := testOpts
+	opts.GitDir = func(dir string) bool { return dir == "/tmp/rev/b" || dir == "/work/infra/bare.git" }
+	for _, cmd := range []string{
+		"echo x > /tmp/rev/b/hooks/pre-receive",
+		"printf x >> /tmp/rev/b/hooks/post-update",
+		"cp evil /tmp/rev/b/hooks/pre-receive",
+		"cp -r evilhooks /tmp/rev/b/hooks",
+		"ln -sf /tmp/evil bare.git/hooks/pre-commit",
+		"echo x > bare.git/HOOKS/pre-commit",
+	} {
+		if r := Analyze(cmd, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", cmd)
+		}
+	}
+	for _, cmd := range []string{
+		"echo x > /tmp/rev/other/hooks/pre-receive",
+		"cat /tmp/rev/b/hooks/pre-receive.sample",
+		"echo x > src/hooks/useAuth.ts",
+	} {
+		if r := Analyze(cmd, opts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %s\n%q", cmd, r.Refused)
+		}
+	}
+}
+
+// F10: local Terraform state files are protected against shell writes.
+func TestHook10bStateFile(t *testing.T) {
+	for _, cmd := range []string{
+		"terraform state pull | jq 'del(.resources[])' > /tmp/s.json && cp /tmp/s.json terraform.tfstate",
+		"rm terraform.tfstate",
+		"echo '{}' > terraform.tfstate",
+		"rm -rf terraform.tfstate.d",
+		"> .terraform/terraform.tfstate",
+		"cp x prod.tfstate.backup",
+		"mv x envs/prod/Terraform.TFSTATE",
+		"rm *.tfstate",
+		"sed -i s/a/b/ terraform.tfstate",
+		"git checkout -- terraform.tfstate",
+	} {
+		wantRefused(t, cmd)
+	}
+	for _, cmd := range []string{
+		"cat terraform.tfstate",
+		"cat terraform.tfstate | jq .resources",
+		"cp terraform.tfstate /tmp/backup.json",
+		"terraform state list",
+		"terraform plan -out=tfplan",
+		"echo x > notes.tfstatement",
+	} {
+		wantAllowed(t, cmd)
+	}
+	if !StateFile(`C:\x\terraform.tfstate`) || StateFile("tfstate") || StateFile("a.tfstates") {
+		t.Error("StateFile")
+	}
+}

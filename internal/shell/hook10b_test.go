@@ -153,3 +153,46 @@ func TestHook10bStateFile(t *testing.T) {
 		t.Error("StateFile")
 	}
 }
+
+// F3, F8: readers' options that run a program or write a file.
+func TestHook10bReaderOptions(t *testing.T) {
+	for _, cmd := range []string{
+		"echo yes > destroy && rg --pre terraform . destroy",
+		"rg --pre=terraform -e . destroy",
+		"rg --no-config --pre terraform . destroy",
+		"rg foo --pre=./x.sh",
+		"RIPGREP_CONFIG_PATH=/tmp/rc rg foo",
+		"export RIPGREP_CONFIG_PATH=/tmp/rc; rg foo",
+		"bat --paging=always --pager='terraform destroy -auto-approve' f.txt",
+		"batcat --pager 'terraform destroy -auto-approve' f.txt",
+		"BAT_PAGER='terraform destroy -auto-approve' bat --paging=always f.txt",
+		"BAT_CONFIG_PATH=/tmp/c bat f.txt",
+		"ag --pager='terraform destroy -auto-approve' foo",
+		"ack --pager='terraform destroy -auto-approve' foo",
+		"info -f ./x.info -o .claude/settings.json",
+		"info --output=../planguard.hcl info",
+		"info --output ../planguard.hcl info",
+		"info -o/work/planguard.hcl info",
+		"info --dribble=/work/allowed_signers info",
+		"zip -q -T -TT 'terraform destroy -auto-approve #' /tmp/x.zip f.txt",
+		"zip -T --unzip-command 'terraform destroy -auto-approve #' /tmp/x.zip f.txt",
+		"zip -T --unzip-command='terraform destroy -auto-approve #' /tmp/x.zip f.txt",
+	} {
+		wantRefused(t, cmd)
+	}
+	for _, cmd := range []string{
+		"rg foo",
+		"rg -n --hidden 'pre' src",
+		"rg -- --pre file",
+		"bat README.md",
+		"bat --paging=never README.md",
+		"bat --pager=less README.md",
+		"info coreutils",
+		"info -o /tmp/out.txt coreutils",
+		"zip -r a.zip dir",
+		"zip -T a.zip f.txt",
+		"grep -r foo .",
+	} {
+		wantAllowed(t, cmd)
+	}
+}

@@ -89,6 +89,9 @@ var commandVars = map[string]string{
 	"GIT_PROXY_COMMAND": settingRun, "EDITOR": settingRun, "VISUAL": settingRun, "PAGER": settingRun, "MANPAGER": settingRun,
 	"LESSOPEN": settingRun, "LESSCLOSE": settingRun, "BROWSER": settingRun, "GIT_ALLOW_PROTOCOL": settingRefuse,
 	"SUDO_EDITOR": settingRun, "SUDO_ASKPASS": settingRun,
+	// bat's pager; rg's and bat's configuration files hold options
+	// (--pre=PROG, --pager=CMD) that run programs (review hook17b F3, F8).
+	"BAT_PAGER": settingRun, "RIPGREP_CONFIG_PATH": settingRefuse, "BAT_CONFIG_PATH": settingRefuse,
 }
 
 // lookupSetting is how table treats key ("" when it runs nothing).

@@ -152,6 +152,16 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, cwds...)
 	dirs := append(protectedDirs(policyAbs, home, cwds...), agentEnvDirs(e.getenv)...)
 	if !ev.isShell {
+		if agent == "gemini" {
+			if hit := geminiFileAlias(ev.tool, ev.files, realCwd, protected, dirs); hit != "" {
+				return fmt.Sprintf("planguard: %s would write %s: Gemini CLI drops a leading `@` from a file path, and looks a relative path that does not exist up in the whole workspace, so the write may reach that protected file (the policy, its trust files, the agent's hook settings, a file that runs later on its own). Write the file by its full path, without `@`.", ev.tool, hit), nil
+			}
+			for _, f := range ev.files {
+				if g := strings.TrimPrefix(f, "@"); g != f && g != "" {
+					ev.files = append(ev.files, g)
+				}
+			}
+		}
 		for _, f := range ev.files {
 			if shell.Climbs(realCwd, f) {
 				return fmt.Sprintf("planguard: %s would write %s, a path with `..` after a directory name, which the kernel resolves through that directory (maybe a symbolic link to the policy, its allowed_signers or the agent's hook settings). Write the path without `..` after a directory name.", ev.tool, f), nil
@@ -787,4 +797,40 @@ func hookPlanPath(cwd string, ap shell.PlanApply) (string, string) {
 		planPath = filepath.Join(dir, planPath)
 	}
 	return dir, planPath
+}
+
+// geminiFileAlias returns the protected file a Gemini CLI file tool's
+// path may reach other than as written (review hook17b F14), or "":
+// Gemini CLI 0.61 drops a leading `@` (resolveDefensiveToolPath), and its
+// replace tool looks a relative path that does not exist under the
+// directory up by a search of the workspace for a file whose path ends
+// with it (correctPath: settings.json → .gemini/settings.json).
+func geminiFileAlias(tool string, files []string, cwd string, protected, dirs []string) string {
+	if tool != "replace" {
+		return "" // the leading `@` is judged by the caller
+	}
+	for _, f := range files {
+		g := filepath.Clean(strings.TrimPrefix(f, "@"))
+		if g == "." || filepath.IsAbs(g) || strings.HasPrefix(g, "..") {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(cwd, g)); err == nil {
+			continue // it exists where written: judged as written
+		}
+		suffix := strings.ToLower(string(filepath.Separator) + g)
+		for _, q := range protected {
+			if strings.HasSuffix(strings.ToLower(q), suffix) {
+				return q
+			}
+		}
+		for _, d := range dirs {
+			if strings.HasSuffix(strings.ToLower(d), suffix) {
+				return d
+			}
+			if _, err := os.Lstat(filepath.Join(d, g)); err == nil {
+				return filepath.Join(d, g)
+			}
+		}
+	}
+	return ""
 }

@@ -152,6 +152,16 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, cwds...)
 	dirs := append(protectedDirs(policyAbs, home, cwds...), agentEnvDirs(e.getenv)...)
 	if !ev.isShell {
+		if agent == "gemini" {
+			if hit := geminiFileAlias(ev.tool, ev.files, realCwd, protected, dirs); hit != "" {
+				return fmt.Sprintf("planguard: %s would write %s: Gemini CLI drops a leading `@` from a file path, and looks a relative path that does not exist up in the whole workspace, so the write may reach that protected file (the policy, its trust files, the agent's hook settings, a file that runs later on its own). Write the file by its full path, without `@`.", ev.tool, hit), nil
+			}
+			for _, f := range ev.files {
+				if g := strings.TrimPrefix(f, "@"); g != f && g != "" {
+					ev.files = append(ev.files, g)
+				}
+			}
+		}
 		for _, f := range ev.files {
 			if shell.Climbs(realCwd, f) {
 				return fmt.Sprintf("planguard: %s would write %s, a path with `..` after a directory name, which the kernel resolves through that directory (maybe a symbolic link to the policy, its allowed_signers or the agent's hook settings). Write the path without `..` after a directory name.", ev.tool, f), nil
@@ -162,6 +172,9 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 			}
 			if hit := isProtected(p, protected, dirs); hit != "" {
 				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust or runs later on its own (the policy, its allowed_signers, revoked_keys or lock_file, the agent's hook settings and settings directory, a git hook or git config, a shell startup file, .envrc, .mcp.json). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
+			}
+			if shell.StateFile(p) {
+				return fmt.Sprintf("planguard: %s would write %s, a Terraform state file: changing it by hand forgets or alters resources, the state change the policy guards. Use terraform state commands in the shell, which the gate judges.", ev.tool, f), nil
 			}
 			if hit := gitDirWrite(p); hit != "" {
 				return fmt.Sprintf("planguard: %s would write %s, in a git directory, whose files run later on their own: git reads its configuration and runs its hooks, which can run any command (an alias, core.pager, core.fsmonitor, a pre-commit hook). Set git configuration with `git config KEY VALUE` in the shell, where the hook reads it.", ev.tool, hit), nil
@@ -409,7 +422,11 @@ func protectedRoots(policy string, cwds []string) []string {
 // them is refused like a write to the policy (the whole directory for the
 // ones in protectedDirNames).
 var (
-	projectImplicit = []string{".git/config", ".envrc", ".mcp.json", ".github/mcp.json"}
+	// .env: Gemini CLI loads the first .env of the directory and those
+	// above it (and ~/.env) into its own environment, which every later
+	// shell command inherits (review hook17b F11); direnv's dotenv and
+	// docker compose read it too.
+	projectImplicit = []string{".git/config", ".envrc", ".env", ".mcp.json", ".github/mcp.json"}
 	// The home directory's: the shells' startup files (and what Debian's
 	// and Fedora's .bashrc source: .bash_aliases, .bashrc.d/), readline's,
 	// git's and ssh's configuration, direnv's direnvrc, the editors' startup
@@ -417,7 +434,7 @@ var (
 	// (.claude.json: it starts every MCP server listed there).
 	homeImplicit = []string{".bashrc", ".bash_profile", ".profile", ".bash_login", ".bash_logout", ".inputrc",
 		".zshrc", ".zshenv", ".zprofile", ".zlogin", ".gitconfig", ".ssh/config",
-		".bash_aliases", ".zlogout", ".direnvrc", ".claude.json", ".vimrc", ".gvimrc", ".exrc", ".emacs", ".emacs.el"}
+		".bash_aliases", ".zlogout", ".direnvrc", ".claude.json", ".vimrc", ".gvimrc", ".exrc", ".emacs", ".emacs.el", ".env"}
 	// gitHooks are the hook names git runs; listed as files too, so that
 	// a computed path ending in one is refused (shell's base-name checks).
 	gitHooks = []string{"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
@@ -567,6 +584,13 @@ func gitDirWrite(p string) string {
 		for _, n := range gitDirFiles {
 			if strings.EqualFold(filepath.Base(c), n) && isGitDir(filepath.Dir(c)) {
 				return c
+			}
+		}
+		// The hooks of a git directory elsewhere (a bare repository, a
+		// --separate-git-dir): git runs them (review hook17b F6).
+		for i, part := range parts {
+			if dir := strings.Join(parts[:i], string(filepath.Separator)); i > 0 && strings.EqualFold(part, "hooks") && dir != "" && isGitDir(dir) {
+				return strings.Join(parts[:i+1], string(filepath.Separator))
 			}
 		}
 	}
@@ -773,4 +797,40 @@ func hookPlanPath(cwd string, ap shell.PlanApply) (string, string) {
 		planPath = filepath.Join(dir, planPath)
 	}
 	return dir, planPath
+}
+
+// geminiFileAlias returns the protected file a Gemini CLI file tool's
+// path may reach other than as written (review hook17b F14), or "":
+// Gemini CLI 0.61 drops a leading `@` (resolveDefensiveToolPath), and its
+// replace tool looks a relative path that does not exist under the
+// directory up by a search of the workspace for a file whose path ends
+// with it (correctPath: settings.json → .gemini/settings.json).
+func geminiFileAlias(tool string, files []string, cwd string, protected, dirs []string) string {
+	if tool != "replace" {
+		return "" // the leading `@` is judged by the caller
+	}
+	for _, f := range files {
+		g := filepath.Clean(strings.TrimPrefix(f, "@"))
+		if g == "." || filepath.IsAbs(g) || strings.HasPrefix(g, "..") {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(cwd, g)); err == nil {
+			continue // it exists where written: judged as written
+		}
+		suffix := strings.ToLower(string(filepath.Separator) + g)
+		for _, q := range protected {
+			if strings.HasSuffix(strings.ToLower(q), suffix) {
+				return q
+			}
+		}
+		for _, d := range dirs {
+			if strings.HasSuffix(strings.ToLower(d), suffix) {
+				return d
+			}
+			if _, err := os.Lstat(filepath.Join(d, g)); err == nil {
+				return filepath.Join(d, g)
+			}
+		}
+	}
+	return ""
 }

@@ -129,6 +129,7 @@ func (a *analyzer) run(c call) kind {
 	if a.inlineCodeFile(p, name, argv) {
 		return kindOther
 	}
+	a.readerOptions(name, argv, c.depth) // readeropts.go
 	if p.guarded && c.each != "" {
 		a.refuse("`%s` runs `%s` once per input it finds or reads (%s): the hook cannot tell what each run reads; run it on its own", truncateTok(argv), name, c.each)
 		return kindOther

@@ -69,6 +69,7 @@ func (a *analyzer) noteConfigWrite(p string, glob bool) {
 	if p == "" || a.gitArgs || len(a.opts.Protected) == 0 {
 		return
 	}
+	a.noteHooksWrite(p, glob)
 	base := strings.ToLower(path.Base(p))
 	if base == "head" && !glob {
 		a.headWrites = append(a.headWrites, p)
@@ -95,6 +96,37 @@ func (a *analyzer) noteConfigWrite(p string, glob bool) {
 			}
 		}
 		return
+	}
+}
+
+// noteHooksWrite judges a write into a `hooks` directory (review hook17b
+// F6): refused when the directory above it is a git directory now (a bare
+// repository, a --separate-git-dir), and noted for finishGit, which
+// refuses it in a line that makes a git directory (git init --bare DIR).
+// git runs the hooks of its git directory (pre-commit, pre-receive on a
+// push into it) with no word of the later command naming them.
+func (a *analyzer) noteHooksWrite(p string, glob bool) {
+	isHooks := func(c string) bool {
+		c = strings.ToLower(c)
+		return c == "hooks" || glob && componentsMatch([]string{c}, []string{"hooks"})
+	}
+	for _, c := range strings.Split(p, "/") {
+		if isHooks(c) {
+			a.hooksWrites = append(a.hooksWrites, p)
+			break
+		}
+	}
+	if a.opts.GitDir == nil || glob {
+		return
+	}
+	for _, r := range a.paths(p) {
+		comps := strings.Split(r, "/")
+		for i, c := range comps {
+			if dir := strings.Join(comps[:i], "/"); isHooks(c) && path.IsAbs(dir) && a.opts.GitDir(dir) {
+				a.refuse("`%s` is in the hooks directory of a git directory (%s): git runs its hooks (pre-commit, pre-receive…), which can run any command", p, dir)
+				return
+			}
+		}
 	}
 }
 
@@ -145,11 +177,19 @@ func (a *analyzer) gitSubcommand(line string, sub tok, rest []tok) {
 	if sub.s != "init" && sub.s != "init-db" && sub.s != "clone" {
 		return
 	}
+	a.gitCreates = true
 	for _, t := range rest {
 		if t.s == "--" && !t.dyn {
 			break
 		}
 		n, _, _ := strings.Cut(t.s, "=")
+		if len(n) >= 4 && strings.HasPrefix("--separate-git-dir", n) {
+			// The git directory moves out of the working tree (the
+			// project's own .git becomes a file naming it), where the
+			// hook no longer knows it for one (review hook17b F6).
+			a.refuse("`%s`: --separate-git-dir puts the git directory (its config and hooks, which can run any command) where the hook does not protect it: leave the git directory in the working tree", line)
+			return
+		}
 		// git's option parser takes a unique prefix: --templ=DIR.
 		if t.dyn && strings.HasPrefix(t.s, "-") || len(n) >= 3 && strings.HasPrefix("--template", n) {
 			a.refuse("`%s`: a template directory is copied into the repository's git directory, hooks included (they run at the next commit): leave the default template", line)
@@ -172,6 +212,10 @@ func (a *analyzer) gitAlias(key string) {
 // finishGit refuses a line that runs git and writes a file named like a
 // git directory's configuration.
 func (a *analyzer) finishGit() {
+	if a.gitCreates && len(a.hooksWrites) > 0 {
+		a.refuse("the line writes %s and runs git init or clone: in the git directory it makes (a bare repository has hooks/ at its top), git runs the hooks, which can run any command", a.hooksWrites[0])
+		return
+	}
 	if len(a.configWrites) > 0 && len(a.headWrites) > 0 {
 		a.refuse("the line writes %s and %s: the files that make a directory a git repository, and its configuration, which git reads and which can make it run any command; set git configuration with `git config KEY VALUE`, which the hook reads", a.headWrites[0], a.configWrites[0])
 		return

@@ -120,6 +120,9 @@ func (a *analyzer) globNames(pattern string, dirs bool) string {
 		return pattern + " (it may name a git directory, whose configuration and hooks git reads: gitconfig.go)"
 	}
 	a.noteConfigWrite(pattern, true)
+	if len(a.opts.Protected) > 0 && !a.gitRepoArg && strings.Contains(strings.ToLower(pattern), "tfstate") {
+		return pattern + stateFileWhy
+	}
 	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
 	var rc []string // after a cd, a relative pattern may start in any directory
 	if a.cwdUnknown && !path.IsAbs(pattern) && !strings.HasPrefix(pattern, "~") {

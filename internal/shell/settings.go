@@ -29,8 +29,12 @@ var gitKeys = map[string]string{
 	"sendemail.smtpserver": settingRun, "tar.*.command": settingRun, "hook.*.command": settingRun, "imap.tunnel": settingRun,
 	"instaweb.httpd": settingRun, "instaweb.browser": settingRun, "browser.*.path": settingRun, "man.*.path": settingRun,
 	"difftool.*.path": settingRun, "mergetool.*.path": settingRun, "submodule.*.update": settingRun,
-	"gpg.ssh.defaultkeycommand": settingRun,
-	"core.hookspath":            settingRefuse, "include.path": settingRefuse, "includeif.*.path": settingRefuse,
+	"gpg.ssh.defaultkeycommand": settingRun, "sendemail.*.*cmd": settingRun, "sendemail.*.smtpserver": settingRun,
+	// git interpret-trailers and commit --trailer run trailer.<token>.cmd.
+	"trailer.*.cmd": settingRun, "trailer.*.command": settingRun,
+	// trace2 targets name files git writes (or sockets): the hook cannot judge the write.
+	"trace2.normaltarget": settingRefuse, "trace2.eventtarget": settingRefuse, "trace2.perftarget": settingRefuse,
+	"core.hookspath": settingRefuse, "include.path": settingRefuse, "includeif.*.path": settingRefuse,
 	// ext:: URLs run a command; these settings allow them.
 	"protocol.allow": settingRefuse, "protocol.ext.allow": settingRefuse,
 }
@@ -85,6 +89,9 @@ var commandVars = map[string]string{
 	"GIT_PROXY_COMMAND": settingRun, "EDITOR": settingRun, "VISUAL": settingRun, "PAGER": settingRun, "MANPAGER": settingRun,
 	"LESSOPEN": settingRun, "LESSCLOSE": settingRun, "BROWSER": settingRun, "GIT_ALLOW_PROTOCOL": settingRefuse,
 	"SUDO_EDITOR": settingRun, "SUDO_ASKPASS": settingRun,
+	// bat's pager; rg's and bat's configuration files hold options
+	// (--pre=PROG, --pager=CMD) that run programs (review hook17b F3, F8).
+	"BAT_PAGER": settingRun, "RIPGREP_CONFIG_PATH": settingRefuse, "BAT_CONFIG_PATH": settingRefuse,
 }
 
 // lookupSetting is how table treats key ("" when it runs nothing).
@@ -93,11 +100,50 @@ func lookupSetting(table map[string]string, key string) string {
 		return v
 	}
 	for pat, v := range table {
-		if ok, _ := path.Match(pat, key); ok {
+		if strings.Contains(pat, ".") {
+			if gitKeyMatch(pat, key) {
+				return v
+			}
+		} else if ok, _ := path.Match(pat, key); ok {
 			return v
 		}
 	}
 	return ""
+}
+
+// gitKeyMatch reports whether a git configuration key (lower-cased)
+// matches a pattern of gitKeys (review hook17b F2). A key is
+// SECTION.NAME or SECTION.SUBSECTION.NAME, and the subsection may hold
+// any character, `/` and `.` included (includeIf.gitdir:/tmp/.path,
+// filter.a/b.clean, credential.https://host/x.helper): the section is
+// before the first dot, the name after the last. A pattern SECTION.*
+// matches every key of the section; SECTION.*.NAME any subsection;
+// SECTION.SUB.NAME that subsection; SECTION.NAME only a key without one.
+// NAME may be a glob (sendemail.*cmd).
+func gitKeyMatch(pat, key string) bool {
+	sec, rest, ok := strings.Cut(key, ".")
+	if !ok {
+		return false
+	}
+	sub, name := "", rest
+	if i := strings.LastIndex(rest, "."); i >= 0 {
+		sub, name = rest[:i], rest[i+1:]
+	}
+	parts := strings.SplitN(pat, ".", 3)
+	if parts[0] != sec {
+		return false
+	}
+	nameOK := func(glob string) bool {
+		ok, _ := path.Match(glob, name)
+		return ok
+	}
+	if len(parts) == 2 {
+		return parts[1] == "*" || !strings.Contains(rest, ".") && nameOK(parts[1])
+	}
+	if strings.Contains(rest, ".") && (parts[1] == "*" || parts[1] == sub) {
+		return nameOK(parts[2])
+	}
+	return false
 }
 
 // setting judges one setting (what names where it was set): a command

@@ -207,6 +207,11 @@ type analyzer struct {
 	gitAliases   map[string]bool
 	configWrites []string
 	headWrites   []string
+	// gitCreates: the line runs git init or clone (a new git directory,
+	// maybe bare); hooksWrites: paths it writes with a `hooks` component
+	// (review hook17b F6).
+	gitCreates  bool
+	hooksWrites []string
 	// gitArgs, gitRepoArg: judging git's arguments, and one that names
 	// its repository (writesLoose).
 	gitArgs, gitRepoArg bool
@@ -862,6 +867,13 @@ func (a *analyzer) protected(p string) string {
 	if a.climbs(p) {
 		return climbed(p)
 	}
+	if len(a.opts.Protected) > 0 && !a.gitRepoArg {
+		for _, r := range append([]string{p}, a.paths(p)...) {
+			if StateFile(r) {
+				return r + stateFileWhy
+			}
+		}
+	}
 	abs := a.resolve(p)
 	for _, q := range a.opts.Protected {
 		// EqualFold: macOS and Windows file systems ignore case.
@@ -1062,4 +1074,21 @@ func (a *analyzer) mayName(src string) string {
 		}
 	}
 	return ""
+}
+
+// stateFileWhy says why a Terraform state file is protected.
+const stateFileWhy = " (a Terraform state file: changing it by hand forgets or alters resources, the state change the policy guards; use terraform state commands, which the gate judges)"
+
+// StateFile reports whether p names a local Terraform state file or is in
+// one's directory (review hook17b F10): a component named *.tfstate,
+// *.tfstate.* (terraform.tfstate.backup, terraform.tfstate.d, the backend
+// settings in .terraform/terraform.tfstate), matched case-insensitively.
+func StateFile(p string) bool {
+	for _, c := range strings.Split(strings.ReplaceAll(p, "\\", "/"), "/") {
+		c = strings.ToLower(c)
+		if i := strings.Index(c, ".tfstate"); i > 0 && (len(c) == i+len(".tfstate") || c[i+len(".tfstate")] == '.') {
+			return true
+		}
+	}
+	return false
 }

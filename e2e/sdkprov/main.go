@@ -1,4 +1,5 @@
-// terraform-provider-sdkobj: an SDKv2 provider whose objects are files; its
+// Command terraform-provider-sdkobj is the e2e tests' provider on
+// terraform-plugin-sdk v2 (attacker review gate16b): its objects are files; its
 // Delete removes d.Get("path") (the usual SDKv2 pattern: aws_s3_object
 // deletes d.Get("bucket")/d.Get("key"), aws_route53_record its zone/name/type,
 // google_* resources "{{project}}/{{name}}" from d.Get).

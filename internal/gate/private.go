@@ -57,9 +57,7 @@ func CheckDeletePrivate(deletes []planfile.PlannedDelete, prior *planfile.State,
 	}
 	objs := map[string]planfile.StateObject{}
 	for _, o := range prior.Objects {
-		if o.Managed {
-			objs[o.Key()] = o
-		}
+		objs[o.Key()] = o
 	}
 	for _, d := range deletes {
 		o, ok := objs[d.Key()]

@@ -28,8 +28,8 @@ func res() *schema.Resource {
 			"content": {Type: schema.TypeString, Optional: true, Default: "x"},
 		},
 		CreateContext: func(ctx context.Context, d *schema.ResourceData, m interface{}) diag.Diagnostics {
-			p := d.Get("path").(string)
-			if err := os.WriteFile(p, []byte(d.Get("content").(string)), 0o644); err != nil {
+			p := str(d, "path")
+			if err := os.WriteFile(p, []byte(str(d, "content")), 0o644); err != nil {
 				return diag.FromErr(err)
 			}
 			d.SetId(p)
@@ -43,15 +43,22 @@ func res() *schema.Resource {
 			} else if err != nil {
 				return diag.FromErr(err)
 			}
-			d.Set("path", d.Id())
-			d.Set("content", string(b))
-			return nil
+			if err := d.Set("path", d.Id()); err != nil {
+				return diag.FromErr(err)
+			}
+			return diag.FromErr(d.Set("content", string(b)))
 		},
 		UpdateContext: func(ctx context.Context, d *schema.ResourceData, m interface{}) diag.Diagnostics {
-			return diag.FromErr(os.WriteFile(d.Id(), []byte(d.Get("content").(string)), 0o644))
+			return diag.FromErr(os.WriteFile(d.Id(), []byte(str(d, "content")), 0o644))
 		},
 		DeleteContext: func(ctx context.Context, d *schema.ResourceData, m interface{}) diag.Diagnostics {
-			return diag.FromErr(os.Remove(d.Get("path").(string)))
+			return diag.FromErr(os.Remove(str(d, "path")))
 		},
 	}
+}
+
+// str is the string value of attribute k ("" when it is not a string).
+func str(d *schema.ResourceData, k string) string {
+	s, _ := d.Get(k).(string)
+	return s
 }

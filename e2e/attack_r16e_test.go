@@ -197,10 +197,14 @@ resource "planguardtest_object" "legacy" {
 		a.plan()
 		code1, out1 := r.pgRun(a, "check", "--policy="+pol, "tfplan")
 		t.Logf("plan 1, planguard check: exit %d\n%s", code1, out1)
-		acode1 := -1
-		if code1 == 0 {
-			acode1, _ = r.pgRun(a, "apply", "--policy="+pol, "tfplan")
+		// Under the state pin the gate refuses a plan that imports (gate16b
+		// G2); a person with the credentials applies plan 1, as the refusal
+		// says, and the ids rule must still stop plan 2.
+		if code1 != 2 || !strings.Contains(out1, "imports objects into the pinned state") {
+			t.Errorf("plan 1 (an import under the state pin): check exit %d, want 2 (imports refused)", code1)
 		}
+		a.must(0, tf, "apply", "-input=false", "-no-color", "tfplan")
+		acode1 := 0
 		code2, acode2 := -1, -1
 		if acode1 == 0 {
 			a.write("main.tf", r16dRequired+fresh)

@@ -160,8 +160,12 @@ protect "db-id" {
 	adopt.must(0, tf, "init", "-input=false", "-no-color")
 	adopt.plan()
 	// A plain import of the protected id is allowed: it changes no object.
+	// Under a state pin, though, a plan that imports is refused (the
+	// imported object's values come only from the plan file): a person
+	// with the credentials applies it.
 	adopt.pg(0, "check", pol, "tfplan")
-	adopt.pg(0, "apply", adoptPol, "tfplan", "--", "-no-color")
+	contains(t, adopt.pg(2, "apply", adoptPol, "tfplan", "--", "-no-color"), "imports objects into the pinned state: planguardtest_object.adopted")
+	adopt.must(0, tf, "apply", "-input=false", "-no-color", "tfplan")
 	if !adopt.stateHas("planguardtest_object.adopted") {
 		t.Fatal("the import did not happen")
 	}

@@ -9,13 +9,15 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
 
-// Under a policy state pin, a plan that imports an object is judged as
-// any other (Terraform adds an imported object to the plan's state before
-// the refresh, which the pinned state lacks): the import of an object no
-// rule protects is allowed and applied; the import of the protected
-// object's id under a second address changes nothing and is allowed, and
-// its rule by id then guards the second address. Neither is refused as an
-// edited plan file.
+// Under a policy state pin, a saved plan that imports an object is refused
+// (exit 2) unless planguard runner made it (attacker review gate16b, G2):
+// the imported object's values (every attribute but its id, and its
+// private data) come only from the plan file, and the apply would write
+// them into the pinned state. An honest import of an object no rule
+// protects is refused too, naming the way out; a person with the
+// credentials applies it (terraform apply, here), and then the rule by id
+// guards the protected object's id imported under a second address: the
+// next plan's delete of that address is blocked.
 func TestImportUnderStatePin(t *testing.T) {
 	for _, tc := range []struct{ name, env string }{
 		{"terraform", "PLANGUARD_TERRAFORM"}, {"terraform-latest", "PLANGUARD_TERRAFORM_LATEST"}, {"tofu", "PLANGUARD_TOFU"},
@@ -38,17 +40,25 @@ resource "planguardtest_object" "other" {
 `, other, other))
 			a.must(0, tf, "init", "-input=false", "-no-color")
 			a.plan()
-			code, out := r.pgRun(a, "check", "--policy="+r.policy, "tfplan")
-			t.Logf("import of an unprotected object: exit %d\n%s", code, out)
-			if code != 0 || strings.Contains(out, "edited") {
-				t.Fatalf("the import of an object no rule protects, under the state pin, exited %d, want 0 (allowed)", code)
+			refusedImport := func(w *world, addr string) {
+				t.Helper()
+				for _, cmd := range []string{"check", "apply"} {
+					code, out := r.pgRun(w, cmd, "--policy="+r.policy, "tfplan")
+					t.Logf("planguard %s of the import of %s: exit %d\n%s", cmd, addr, code, out)
+					if code != 2 || !strings.Contains(out, "imports objects into the pinned state: "+addr) || !strings.Contains(out, "planguard runner") {
+						t.Fatalf("planguard %s of an import under the state pin exited %d, want 2 naming %s and the runner", cmd, code, addr)
+					}
+				}
+				if w.stateHas(addr) {
+					t.Fatalf("the refused import of %s is in the pinned state", addr)
+				}
+				// A person with the credentials applies it.
+				w.must(0, tf, "apply", "-input=false", "-no-color", "tfplan")
+				if !w.stateHas(addr) {
+					t.Fatalf("the applied import of %s is not in the pinned state", addr)
+				}
 			}
-			if acode, aout := r.pgRun(a, "apply", "--policy="+r.policy, "tfplan"); acode != 0 {
-				t.Fatalf("planguard apply of the allowed import exited %d\n%s", acode, aout)
-			}
-			if !a.stateHas("planguardtest_object.other") {
-				t.Error("the applied import is not in the pinned state")
-			}
+			refusedImport(a, "planguardtest_object.other")
 
 			// The protected object's id imported under a second address, in
 			// the pinned state: the import itself changes nothing (allowed,
@@ -67,17 +77,10 @@ resource "planguardtest_object" "copy" {
 `, r.prodObj, r.prodObj))
 			b.must(0, tf, "init", "-input=false", "-no-color")
 			b.plan()
-			code, out = r.pgRun(b, "check", "--policy="+r.policy, "tfplan")
-			t.Logf("import of the protected id: exit %d\n%s", code, out)
-			if code != 0 || strings.Contains(out, "edited") {
-				t.Fatalf("the no-op import of the protected id under a second address exited %d, want 0", code)
-			}
-			if acode, aout := r.pgRun(b, "apply", "--policy="+r.policy, "tfplan"); acode != 0 {
-				t.Fatalf("planguard apply of the import exited %d\n%s", acode, aout)
-			}
+			refusedImport(b, "planguardtest_object.copy")
 			b.write("main.tf", r16dRequired+r.prodSrc()+otherSrc)
 			b.plan()
-			code, out = r.pgRun(b, "check", "--policy="+r.policy, "tfplan")
+			code, out := r.pgRun(b, "check", "--policy="+r.policy, "tfplan")
 			t.Logf("delete of the imported copy: exit %d\n%s", code, out)
 			if code != 1 || !strings.Contains(out, "planguardtest_object.copy") {
 				t.Errorf("the delete of the protected object's second address exited %d, want 1 (blocked by its id rule)", code)

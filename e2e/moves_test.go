@@ -95,6 +95,11 @@ func moves(t *testing.T, tf string) {
 	writeFile(t, filepath.Join(root, "allowed_signers"), "alice@example.com "+string(pub))
 	writeFile(t, filepath.Join(root, "planguard.hcl"), movesPolicy)
 	pol := "--policy=" + filepath.Join(root, "planguard.hcl")
+	// Under the state pin a plan that imports is refused (exit 2, gate16b
+	// G2): how the gate judges an import is checked under the policy
+	// without its state block.
+	writeFile(t, filepath.Join(root, "unpinned.hcl"), strings.TrimSuffix(movesPolicy, localStatePin))
+	unpinnedPol := "--policy=" + filepath.Join(root, "unpinned.hcl")
 
 	writeFile(t, filepath.Join(w.dir, "main.tf"), movesBase)
 	writeFile(t, filepath.Join(w.dir, "modules", "data", "main.tf"), movesModule)
@@ -162,7 +167,11 @@ func moves(t *testing.T, tf string) {
 		// The JSON report from --out: stdout and stderr are mixed here, and
 		// stderr carries warnings.
 		rep := filepath.Join(cw.dir, "report.json")
-		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", pol, "--format=json", "--out=json="+rep, "tfplan")
+		checkPol := pol
+		if strings.Contains(readFile(t, filepath.Join(cw.dir, "main.tf")), "import {") {
+			checkPol = unpinnedPol
+		}
+		code, out := cw.run(filepath.Join(binDir, "planguard"), "check", checkPol, "--format=json", "--out=json="+rep, "tfplan")
 		var v verdict
 		if code != 2 {
 			b, err := os.ReadFile(rep)
@@ -206,8 +215,13 @@ func moves(t *testing.T, tf string) {
 				t.Fatalf("%s: exit %d, want 1 with %s %s blocked (judged as %s):\n%s", name, code, action, address, judgedAs, out)
 			}
 			code, out = cw.run(filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color")
-			if code != 1 || strings.Contains(out, "Apply complete") {
-				t.Fatalf("planguard apply: exit %d, want 1 and nothing applied:\n%s", code, out)
+			want := 1
+			if strings.Contains(readFile(t, filepath.Join(cw.dir, "main.tf")), "import {") {
+				want = 2 // imports under the state pin
+				contains(t, out, "imports objects into the pinned state")
+			}
+			if code != want || strings.Contains(out, "Apply complete") {
+				t.Fatalf("planguard apply: exit %d, want %d and nothing applied:\n%s", code, want, out)
 			}
 			survives(cw)
 		})
@@ -219,7 +233,14 @@ func moves(t *testing.T, tf string) {
 			if code != 0 || v.Decision != "allow" {
 				t.Fatalf("%s: exit %d, want 0:\n%s", name, code, out)
 			}
-			cw.must(0, filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color")
+			if strings.Contains(readFile(t, filepath.Join(cw.dir, "main.tf")), "import {") {
+				// Allowed by the gate, but under the state pin a plan that
+				// imports is refused (gate16b G2): a person applies it.
+				contains(t, cw.must(2, filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color"), "imports objects into the pinned state")
+				cw.must(0, tf, "apply", "-input=false", "-no-color", "tfplan")
+			} else {
+				cw.must(0, filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color")
+			}
 			survives(cw)
 		})
 	}
@@ -261,12 +282,16 @@ func moves(t *testing.T, tf string) {
 	}
 
 	t.Run("a copy imported earlier, destroyed later", func(t *testing.T) {
-		// Step one is allowed: an import that destroys nothing.
+		// Step one is allowed: an import that destroys nothing. Under the
+		// state pin planguard refuses a plan that imports (gate16b G2); a
+		// person with the credentials applies it.
 		cw := plan(map[string]string{
 			"main.tf": movesBase + fmt.Sprintf("import {\n  to = terraform_data.copy\n  id = %q\n}\nresource \"terraform_data\" \"copy\" {}\n", dbID),
 			mod:       movesModule,
 		})
-		cw.must(0, filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color")
+		cw.must(0, filepath.Join(binDir, "planguard"), "check", unpinnedPol, "tfplan")
+		contains(t, cw.must(2, filepath.Join(binDir, "planguard"), "apply", pol, "tfplan", "--", "-no-color"), "imports objects into the pinned state: terraform_data.copy")
+		cw.must(0, tf, "apply", "-input=false", "-no-color", "tfplan")
 		// Step two destroys the copy: the object with the database's id.
 		writeFile(t, filepath.Join(cw.dir, "main.tf"), movesBase)
 		cw.plan()

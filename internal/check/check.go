@@ -210,6 +210,17 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 			}
 		}
 	}
+	refuseRefresh := pol.State != nil && p.Saved != nil && !req.StatePinnedElsewhere && !src.RefreshTrusted
+	if p.Saved != nil {
+		if err := gate.CheckDeletePrivate(p.Saved.Deletes, pins.states.Prior, refuseRefresh); err != nil {
+			return nil, err
+		}
+	}
+	if refuseRefresh {
+		if err := refuseImports(p.Changes); err != nil {
+			return nil, err
+		}
+	}
 	// The directories no write on this machine may be allowed in, read
 	// only for a plan that writes here (its HostWrites are the policy's
 	// host writers').
@@ -219,7 +230,6 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 			return nil, err
 		}
 	}
-	refuseRefresh := pol.State != nil && p.Saved != nil && !req.StatePinnedElsewhere && !src.RefreshTrusted
 	rep, err := gate.Decide(gate.Input{Plan: p, Policy: pol, Trust: req.Trust, Now: req.Now, Author: req.Author, Authors: req.Authors, States: pins.states, HostDirs: dirs,
 		RefuseRefresh: refuseRefresh})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
+	"github.com/planguard/terraform-provider-planguard/internal/plan"
 	"github.com/planguard/terraform-provider-planguard/internal/planfile"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
@@ -29,6 +30,37 @@ import (
 // ErrPlanJSONUnderStatePin is the error for plan JSON under a policy state
 // block: the JSON does not record the backend.
 var ErrPlanJSONUnderStatePin = errors.New("the policy has a state block, which is judged from the saved plan's own records, but the plan given is JSON (which does not record the backend)")
+
+// ErrImportUnderPin is the error for a saved plan, under a policy state
+// pin and not made by planguard runner, that imports an object.
+var ErrImportUnderPin = errors.New("the plan imports objects into the pinned state")
+
+// importFix says what to do about ErrImportUnderPin.
+const importFix = "import through 'planguard runner', which plans and applies in one job; or have a person with the production credentials apply the import " +
+	"(a plan with only the import blocks, reviewed and applied as usual), then plan the change again without them"
+
+// refuseImports returns an ErrImportUnderPin error naming the objects the
+// changes import, or nil when they import none. An imported object's
+// values (every attribute but its id, and its private data) are what the
+// provider's import and read returned, which the plan file records and
+// planguard cannot derive from anything: neither the pinned state nor the
+// import change shows them, and the apply writes them into the pinned
+// state, where a later plan acts on them (a delete deletes what an edited
+// path or private data names).
+func refuseImports(changes []plan.Change) error {
+	var addrs []string
+	for _, c := range changes {
+		if c.Importing {
+			addrs = append(addrs, c.Address)
+		}
+	}
+	if len(addrs) == 0 {
+		return nil
+	}
+	return hint.With(fmt.Errorf("%w: %s. The imported object's values (every attribute but its id, and the provider's private data) come only from the plan file, which planguard cannot check against anything, "+
+		"and applying the plan writes them into the pinned state, where a later plan acts on them (a delete deletes the object an edited path or private data names)",
+		ErrImportUnderPin, strings.Join(addrs, ", ")), importFix)
+}
 
 // notPinnedWarning is the report warning for a saved plan checked without
 // lock_file.

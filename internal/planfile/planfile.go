@@ -70,6 +70,10 @@ type File struct {
 	Locks lockfile.Locks
 	// LockFile is that lock file's text.
 	LockFile []byte
+	// Deletes are the plan's resource changes that delete an object
+	// (deletes and replaces), with the private data the apply sends the
+	// provider for the delete.
+	Deletes []PlannedDelete
 }
 
 // Backend is a saved plan's backend or state store.

@@ -154,7 +154,7 @@ func TestCorruptEntry(t *testing.T) {
 	if _, err := read(data); err != nil {
 		t.Fatal(err)
 	}
-	for _, what := range [][]byte{[]byte("a resource change"), []byte("0.1.0")} {
+	for _, what := range [][]byte{[]byte("terraform_data.x"), []byte("0.1.0")} {
 		at := bytes.Index(data, what)
 		if at < 0 {
 			t.Fatalf("%q is not in the archive", what)

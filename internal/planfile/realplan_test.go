@@ -135,9 +135,16 @@ func TestRealPlans(t *testing.T) {
 				t.Errorf("normal plan: %+v", f)
 			}
 			w.run(nil, "apply", "-input=false", "-no-color", "-auto-approve")
-			if f := w.plan(nil, "-destroy"); f.Mode != ModeDestroy || f.Backend.Workspace != "default" {
+			if f := w.plan(nil, "-destroy"); f.Mode != ModeDestroy || f.Backend.Workspace != "default" ||
+				len(f.Deletes) != 1 || f.Deletes[0].Address != "terraform_data.db" || f.Deletes[0].Action != ActionDelete || f.Deletes[0].Deposed != "" {
 				t.Errorf("destroy plan: %+v", f)
 			}
+			w.write("main.tf", "terraform {\n  backend \"local\" {\n    path          = \"state/terraform.tfstate\"\n    workspace_dir = \"workspaces\"\n  }\n}\n"+
+				"resource \"terraform_data\" \"db\" {\n  input = \"prod\"\n  triggers_replace = [\"2\"]\n}\n")
+			if f := w.plan(nil); len(f.Deletes) != 1 || f.Deletes[0].Address != "terraform_data.db" || f.Deletes[0].Action != ActionDeleteThenCreate || !f.Deletes[0].Replace() {
+				t.Errorf("replace plan: %+v", f.Deletes)
+			}
+			w.write("main.tf", "terraform {\n  backend \"local\" {\n    path          = \"state/terraform.tfstate\"\n    workspace_dir = \"workspaces\"\n  }\n}\n"+resource)
 			if f := w.plan(nil, "-refresh-only"); f.Mode != ModeRefreshOnly {
 				t.Errorf("refresh-only plan: %+v", f)
 			}

@@ -11,6 +11,15 @@ package planfile
 //	StateStore   1 type, 2 config (DynamicValue), 3 workspace, 4 provider
 //	Provider     1 source, 2 version, 3 config (DynamicValue)
 //	DynamicValue 1 msgpack (bytes)
+//	Plan         3 resource_changes (repeated ResourceInstanceChange)
+//	ResourceInstanceChange 13 addr, 7 deposed_key, 9 change (Change),
+//	             10 private (bytes)
+//	Change       1 action (enum Action)
+//
+// Of the resource changes, only those whose action deletes an object
+// (delete, and the replaces, whose delete half the apply runs with the
+// same record) are kept, with their private data: the apply sends that to
+// the provider as the delete's planned private data (see PlannedDelete).
 //
 // The record is read as a stream (the changes it also holds can be large)
 // with protowire: every field's tag and wire type must be valid, the fields
@@ -41,7 +50,54 @@ const (
 	fieldTerraformVersion = 14
 	fieldUIMode           = 17
 	fieldStateStore       = 29
+	fieldResourceChanges  = 3
 )
+
+// Field numbers of planproto.ResourceInstanceChange and planproto.Change.
+const (
+	rcFieldAddr    = 13
+	rcFieldDeposed = 7
+	rcFieldChange  = 9
+	rcFieldPrivate = 10
+	chFieldAction  = 1
+)
+
+// Actions of planproto.Action that delete an object.
+const (
+	ActionDelete           = 5
+	ActionDeleteThenCreate = 6
+	ActionCreateThenDelete = 7
+)
+
+// PlannedDelete is a resource change of the tfplan record whose action
+// deletes an object: a delete, or a replace (whose delete half the apply
+// runs with the same record). Terraform and OpenTofu send its Private to
+// the provider as the delete's planned private data
+// (ApplyResourceChangeRequest.PlannedPrivate), which `terraform show
+// -json` does not show; terraform-plugin-sdk v2 reads attribute values of
+// the delete from it (its "_new_extra_shim"), so it must be bound to the
+// object's private data in the state.
+type PlannedDelete struct {
+	// Address is the resource instance's address (addr).
+	Address string
+	// Deposed is the deposed key, "" for the current object.
+	Deposed string
+	// Action is ActionDelete, ActionDeleteThenCreate or
+	// ActionCreateThenDelete.
+	Action int
+	// Private is the change's private data ("" when absent).
+	Private string
+}
+
+// Key is the change's address and deposed key, as StateObject.Key.
+func (d PlannedDelete) Key() string {
+	return StateObject{Address: d.Address, Deposed: d.Deposed}.Key()
+}
+
+// Replace says whether the change is a replace.
+func (d PlannedDelete) Replace() bool {
+	return d.Action != ActionDelete
+}
 
 // planFields are the fields of planproto.Plan read, with their wire types.
 var planFields = map[protowire.Number]protowire.Type{
@@ -206,6 +262,16 @@ func readPlanRecord(r io.Reader) (*File, error) {
 			if err != nil {
 				return nil, err
 			}
+			if num == fieldResourceChanges {
+				d, err := s.resourceChange(n)
+				if err != nil {
+					return nil, fmt.Errorf("resource change at byte %d: %w", s.off, err)
+				}
+				if d != nil {
+					f.Deletes = append(f.Deletes, *d)
+				}
+				continue
+			}
 			if !known {
 				if err := s.skip(n); err != nil {
 					return nil, err
@@ -354,4 +420,154 @@ func dynamicValue(b []byte, what string) (string, error) {
 		return "", fmt.Errorf("%s: %w", what, err)
 	}
 	return j, nil
+}
+
+// resourceChange reads a ResourceInstanceChange of n bytes from the
+// stream, returning it when its action deletes an object (else nil). Its
+// values may be large: they are skipped, not read. A field read appearing
+// twice is an error (protocol buffers would take the last, or merge).
+func (s *stream) resourceChange(n uint64) (*PlannedDelete, error) {
+	end := s.off + int64(n)
+	var d PlannedDelete
+	seen := map[protowire.Number]bool{}
+	for s.off < end {
+		num, typ, err := s.tag()
+		if err != nil {
+			return nil, err
+		}
+		switch num {
+		case rcFieldAddr, rcFieldDeposed, rcFieldChange, rcFieldPrivate:
+			if typ != protowire.BytesType {
+				return nil, fmt.Errorf("field %d has wire type %d, want %d", num, typ, protowire.BytesType)
+			}
+			if seen[num] {
+				return nil, fmt.Errorf("field %d appears twice: which one applies is ambiguous", num)
+			}
+			seen[num] = true
+			k, err := s.varint(false)
+			if err != nil {
+				return nil, err
+			}
+			if k > uint64(end-s.off) {
+				return nil, fmt.Errorf("field %d runs past the end of its message", num)
+			}
+			if num == rcFieldChange {
+				if d.Action, err = s.changeAction(k); err != nil {
+					return nil, fmt.Errorf("change: %w", err)
+				}
+				continue
+			}
+			if k > maxSubRecord {
+				return nil, fmt.Errorf("field %d is %d bytes long (at most %d)", num, k, maxSubRecord)
+			}
+			b, err := s.bytes(k)
+			if err != nil {
+				return nil, err
+			}
+			switch num {
+			case rcFieldAddr, rcFieldDeposed:
+				if !utf8.Valid(b) {
+					return nil, fmt.Errorf("field %d is not valid UTF-8", num)
+				}
+				if num == rcFieldAddr {
+					d.Address = string(b)
+				} else {
+					d.Deposed = string(b)
+				}
+			case rcFieldPrivate:
+				d.Private = string(b)
+			}
+		default:
+			if err := s.skipValue(typ, end); err != nil {
+				return nil, fmt.Errorf("field %d: %w", num, err)
+			}
+		}
+	}
+	if s.off != end {
+		return nil, errors.New("its fields run past the end of the message")
+	}
+	switch d.Action {
+	case ActionDelete, ActionDeleteThenCreate, ActionCreateThenDelete:
+	default:
+		return nil, nil
+	}
+	if d.Address == "" {
+		return nil, errors.New("a change that deletes has no address")
+	}
+	return &d, nil
+}
+
+// changeAction reads a Change of n bytes, returning its action.
+func (s *stream) changeAction(n uint64) (int, error) {
+	end := s.off + int64(n)
+	action, seen := 0, false
+	for s.off < end {
+		num, typ, err := s.tag()
+		if err != nil {
+			return 0, err
+		}
+		if num != chFieldAction {
+			if err := s.skipValue(typ, end); err != nil {
+				return 0, fmt.Errorf("field %d: %w", num, err)
+			}
+			continue
+		}
+		if typ != protowire.VarintType {
+			return 0, fmt.Errorf("action has wire type %d, want %d", typ, protowire.VarintType)
+		}
+		if seen {
+			return 0, errors.New("action appears twice: which one applies is ambiguous")
+		}
+		seen = true
+		v, err := s.varint(false)
+		if err != nil {
+			return 0, err
+		}
+		if v > 1<<20 {
+			return 0, fmt.Errorf("unknown action %d", v)
+		}
+		action = int(v)
+	}
+	if s.off != end {
+		return 0, errors.New("its fields run past the end of the message")
+	}
+	return action, nil
+}
+
+// tag reads a field tag inside a message.
+func (s *stream) tag() (protowire.Number, protowire.Type, error) {
+	t, err := s.varint(false)
+	if err != nil {
+		return 0, 0, err
+	}
+	num, typ := protowire.DecodeTag(t)
+	if num < protowire.MinValidNumber || num > protowire.MaxValidNumber {
+		return 0, 0, fmt.Errorf("invalid field number %d at byte %d", num, s.off)
+	}
+	return num, typ, nil
+}
+
+// skipValue skips a value of wire type typ, which must end by end.
+func (s *stream) skipValue(typ protowire.Type, end int64) error {
+	var n uint64
+	switch typ {
+	case protowire.VarintType:
+		_, err := s.varint(false)
+		return err
+	case protowire.Fixed64Type:
+		n = 8
+	case protowire.Fixed32Type:
+		n = 4
+	case protowire.BytesType:
+		var err error
+		if n, err = s.varint(false); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("wire type %d, which planproto does not use", typ)
+	}
+	if n > uint64(end-s.off) {
+		return errors.New("runs past the end of its message")
+	}
+	return s.skip(n)
 }

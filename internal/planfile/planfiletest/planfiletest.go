@@ -76,6 +76,27 @@ func Varint(b []byte, num protowire.Number, v uint64) []byte {
 	return protowire.AppendVarint(protowire.AppendTag(b, num, protowire.VarintType), v)
 }
 
+// Change is a ResourceInstanceChange message: address, deposed key,
+// action (planproto.Action) and, when hasPrivate, private data.
+func Change(addr, deposed string, action uint64, private string, hasPrivate bool) []byte {
+	var ch []byte
+	if action != 0 {
+		ch = Varint(ch, 1, action)
+	}
+	ch = Bytes(ch, 2, Dynamic([]byte{0xc0})) // values: null before
+	var b []byte
+	b = Bytes(b, 13, []byte(addr))
+	if deposed != "" {
+		b = Bytes(b, 7, []byte(deposed))
+	}
+	b = Bytes(b, 8, []byte(`provider["registry.terraform.io/hashicorp/null"]`))
+	b = Bytes(b, 9, ch)
+	if hasPrivate {
+		b = Bytes(b, 10, []byte(private))
+	}
+	return b
+}
+
 // LocalBackend is the Backend message of a local backend.
 func LocalBackend(t testing.TB, path, workspace string) []byte {
 	mp := MsgpackObject(t, map[string]cty.Value{"path": cty.StringVal(path), "workspace_dir": cty.NullVal(cty.String)})
@@ -90,7 +111,7 @@ func LocalBackend(t testing.TB, path, workspace string) []byte {
 func Record(backend []byte, mode uint64) []byte {
 	var b []byte
 	b = Varint(b, 1, 3)
-	b = Bytes(b, 3, []byte("a resource change planguard does not read"))
+	b = Bytes(b, 3, Change("terraform_data.x", "", 3, "", false)) // an update: not kept
 	b = Bytes(b, 13, backend)
 	b = Bytes(b, 14, []byte("1.11.4"))
 	if mode != 0 {

@@ -45,18 +45,8 @@ func TestAttackR16hOpenTofu(t *testing.T) {
 }
 
 func attackR16h(t *testing.T, tf string) {
-	toolVersion(t, tf)
-	testObjBins(t)
-	w, root := newWorld(t, tf, "prod", "agent@example.com")
-	l := &pinLab{world: w, root: root, mirror: filepath.Join(root, "mirror"), rc: filepath.Join(root, "job.tfrc"),
-		prodState: filepath.Join(root, "state", "prod.tfstate"), prodObj: filepath.Join(root, "objects", "prod-db"), policy: filepath.Join(root, "policy", "planguard.hcl")}
-	for _, d := range []string{"state", "objects", "policy"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	testbin.Mirror(t, l.mirror, testbin.TestObjSource, "0.1.0", objBin)
-	writeFile(t, l.rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", l.mirror))
+	l := newPinLab(t, tf)
+	root := l.root
 	obj := func(name string) string { return filepath.Join(root, "objects", name) }
 	// "objects/tmp-obj1" and "objects//prod-db" have one length: an edit
 	// of the msgpack of tfplan keeps its framing.
@@ -71,9 +61,7 @@ func attackR16h(t *testing.T, tf string) {
 	prod := l.dir("prod", prodSrc)
 	prod.must(0, tf, "init", "-input=false", "-no-color")
 	prod.must(0, tf, "apply", "-auto-approve", "-input=false", "-no-color")
-	lockDir := l.dir("lock", "")
-	writeFile(t, filepath.Join(root, "policy", "trusted.lock.hcl"), string(testbin.LockFrom(t, tf, lockDir.dir, l.mirror, testbin.TestObjSource, lockDir.env)))
-	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+readFile(t, w.key("alice")+".pub"))
+	l.trustLock()
 	// db is protected by address only: the same-id lookup is what guards
 	// it against a delete under another address.
 	writeFile(t, l.policy, "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nlock_file = \"trusted.lock.hcl\"\n"+

@@ -187,10 +187,10 @@ func (s *statementFlags) readPlan(e *env) (*plan.Plan, error) {
 }
 
 // savedPlanFile says whether path is a saved plan (a zip archive) rather
-// than plan JSON; a file that cannot be read is left to the plan reader's
-// error.
+// than plan JSON; a file that cannot be read, or is not a regular file (a
+// FIFO would block), is left to the plan reader's error.
 func savedPlanFile(path string) bool {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if err != nil {
 		return false
 	}

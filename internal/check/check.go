@@ -212,6 +212,9 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	}
 	refuseRefresh := pol.State != nil && p.Saved != nil && !req.StatePinnedElsewhere && !src.RefreshTrusted
 	if p.Saved != nil {
+		if pins.states == nil {
+			return nil, errors.New("internal error: the saved plan's state records were not read before its show")
+		}
 		if err := gate.CheckDeletePrivate(p.Saved.Deletes, pins.states.Prior, refuseRefresh); err != nil {
 			return nil, err
 		}

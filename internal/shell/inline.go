@@ -268,6 +268,10 @@ func (a *analyzer) inlineArgs(c call) kind {
 	p := programs[strings.ToLower(name)]
 	line := truncateTok(c.argv)
 	defer a.looseArgs(c.argv) // a script may write the files it is given
+	if p == nil {
+		a.refuse("`%s`: the hook has no option table for %s: %s", line, name, inlineHint)
+		return kindOther
+	}
 	for _, t := range c.argv[1:] {
 		if t.dyn && strings.HasPrefix(t.s, "-") || t.dyn && t.s == "" {
 			a.refuse("`%s`: an option computed at run time may hand %s code the hook cannot read: %s", line, name, inlineHint)

@@ -22,7 +22,7 @@ func TestApplyTimeRemovedProvisionerDestroyMode(t *testing.T) {
 	pub, _ := os.ReadFile(alice + ".pub")
 	os.WriteFile(filepath.Join(root, "allowed_signers"), []byte("alice@example.com "+string(pub)), 0o600)
 	policy := filepath.Join(root, "planguard.hcl")
-	os.WriteFile(policy, []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"+localStatePin), 0o600)
+	os.WriteFile(policy, []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"+applyPins), 0o600)
 	pol := "--policy=" + policy
 	marker := filepath.Join(root, "pwned")
 	stateHas := func(addr string) bool {
@@ -74,7 +74,7 @@ func TestApplyTimeRemovedProvisionerNoMoveTarget(t *testing.T) {
 	pub, _ := os.ReadFile(alice + ".pub")
 	os.WriteFile(filepath.Join(root, "allowed_signers"), []byte("alice@example.com "+string(pub)), 0o600)
 	policy := filepath.Join(root, "planguard.hcl")
-	os.WriteFile(policy, []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"+localStatePin), 0o600)
+	os.WriteFile(policy, []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"+applyPins), 0o600)
 	pol := "--policy=" + policy
 	marker := filepath.Join(root, "pwned")
 
@@ -126,7 +126,7 @@ func TestApplyTimeLocalExecInterpreterShown(t *testing.T) {
 				"PLANGUARD_TERRAFORM="+tf, "NO_COLOR=1", "TF_LOG=")
 			os.WriteFile(filepath.Join(root, "allowed_signers"), []byte("alice@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"), 0o600)
 			policy := filepath.Join(root, "planguard.hcl")
-			os.WriteFile(policy, []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"+localStatePin), 0o600)
+			os.WriteFile(policy, []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"+applyPins), 0o600)
 			w.write("main.tf", `resource "terraform_data" "tidy" {
   provisioner "local-exec" {
     command     = "echo tidy"

@@ -98,7 +98,7 @@ func destroyModeMove(t *testing.T, tf string) {
 	// Plan JSON records no backend: it is checked under the policy without
 	// its state block (which refuses JSON).
 	jsonPol := filepath.Join(filepath.Dir(strings.TrimPrefix(pol, "--policy=")), "json.hcl")
-	writeFile(t, jsonPol, strings.TrimSuffix(movesPolicy, localStatePin))
+	writeFile(t, jsonPol, strings.TrimSuffix(movesPolicy, applyPins))
 	code, out = w.run(filepath.Join(binDir, "planguard"), "check", "--policy="+jsonPol, "plan.json")
 	if code != 1 || !strings.Contains(out, "destroy_mode") {
 		t.Errorf("check of the same destroy plan as JSON: exit %d, want 1 under destroy_mode\n%s", code, out)

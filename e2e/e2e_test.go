@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -18,17 +19,35 @@ import (
 
 var binDir string // holds terraform-provider-planguard and planguard, built once
 
-// localStatePin is a policy's state block for a configuration without a
-// backend block: the local backend's terraform.tfstate in the directory
-// planguard runs in. planguard apply refuses a policy without a state block.
+// applyPins is what planguard apply requires of a policy, for the tests'
+// configurations: a state block for a configuration without a backend
+// block (the local backend's terraform.tfstate in the directory planguard
+// runs in) and a providers list naming the providers the tests use
+// (testProviders). planguard apply refuses a policy without either.
+const applyPins = localStatePin + testProviders
+
+// localStatePin is the state block alone, for a policy with its own
+// providers list.
 const localStatePin = "\nstate {\n  backend = \"local\"\n}\n"
 
-// withoutStatePin is a policy with its state block (localStatePin, or the
+// testProviders is a policy's providers list: Terraform's built-in
+// provider, planguard's, and the test providers (testbin).
+const testProviders = "providers = [\"terraform.io/builtin/terraform\", \"registry.*/planguard/planguard\", \"example.com/planguard/*\"]\n"
+
+// withoutStatePin is a policy with its state block (applyPins, or the
 // one examples/pocketos/planguard.hcl has) taken out: for plan JSON, which
 // records no backend and is refused under a state block.
 func withoutStatePin(policy string) string {
 	return strings.Replace(policy, "state {\n  backend = \"local\"\n}\n", "", 1)
 }
+
+// withoutProviders is a policy with its providers list (as
+// examples/pocketos/planguard.hcl writes it) taken out.
+func withoutProviders(policy string) string {
+	return providersList.ReplaceAllString(policy, "")
+}
+
+var providersList = regexp.MustCompile(`(?ms)^providers = \[.*?\]\n`)
 
 // unpinnedPolicy writes, beside the policy that the flag --policy=FILE
 // names, a copy without its state block (withoutStatePin) and returns the
@@ -48,9 +67,10 @@ func unpinnedPolicy(t *testing.T, flag string) string {
 	return "--policy=" + out
 }
 
-// localStatePinAt pins a local backend's state file at path.
+// localStatePinAt pins a local backend's state file at path, and the
+// providers (testProviders).
 func localStatePinAt(path string) string {
-	return fmt.Sprintf("\nstate {\n  backend = \"local\"\n  config  = { path = %q }\n}\n", path)
+	return fmt.Sprintf("\nstate {\n  backend = \"local\"\n  config  = { path = %q }\n}\n", path) + testProviders
 }
 
 func TestMain(m *testing.M) {

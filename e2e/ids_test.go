@@ -115,8 +115,8 @@ protect "db-id" {
 		writeFile(t, filepath.Join(policyDir, name), string(src)+pin)
 		return "--policy=" + filepath.Join(policyDir, name)
 	}
-	attackPol := pinned("attack.hcl", "\nstate {\n  backend = \"local\"\n  config  = { path = \"attacker.tfstate\" }\n}\n")
-	adoptPol := pinned("adopt.hcl", localStatePin)
+	attackPol := pinned("attack.hcl", "\nstate {\n  backend = \"local\"\n  config  = { path = \"attacker.tfstate\" }\n}\n"+testProviders)
+	adoptPol := pinned("adopt.hcl", applyPins)
 
 	newDir := func(name string) *world {
 		w := &world{t: t, tf: tf, dir: filepath.Join(root, name), env: env}

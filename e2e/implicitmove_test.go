@@ -38,7 +38,7 @@ trust {
 protect "database" {
   addresses = ["terraform_data.prod_db[0]"]
 }
-` + localStatePin
+` + applyPins
 
 func destroyModeImplicitMove(t *testing.T, tf string) {
 	w, root := newWorld(t, tf, "infra", "")

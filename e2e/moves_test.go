@@ -30,7 +30,7 @@ protect "data-module" {
   addresses = ["module.data.**"]
   approvals = 2
 }
-` + localStatePin
+` + applyPins
 
 const movesBase = `
 resource "terraform_data" "prod_db" {
@@ -98,7 +98,7 @@ func moves(t *testing.T, tf string) {
 	// Under the state pin a plan that imports is refused (exit 2, gate16b
 	// G2): how the gate judges an import is checked under the policy
 	// without its state block.
-	writeFile(t, filepath.Join(root, "unpinned.hcl"), strings.TrimSuffix(movesPolicy, localStatePin))
+	writeFile(t, filepath.Join(root, "unpinned.hcl"), strings.TrimSuffix(movesPolicy, applyPins))
 	unpinnedPol := "--policy=" + filepath.Join(root, "unpinned.hcl")
 
 	writeFile(t, filepath.Join(w.dir, "main.tf"), movesBase)

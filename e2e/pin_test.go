@@ -33,7 +33,7 @@ trust {
 protect "database" {
   addresses = ["terraform_data.prod_db"]
 }
-` + localStatePin
+` + applyPins
 
 // The attacker's policy: another scope, protecting nothing that exists.
 const lenientPolicy = `scope = "preview"
@@ -43,7 +43,7 @@ trust {
 protect "nothing" {
   addresses = ["terraform_data.nothing"]
 }
-` + localStatePin
+` + applyPins
 
 func pinConfig(cache string, withDB bool) string {
 	s := advProvider + fmt.Sprintf("resource \"terraform_data\" \"cache\" {\n  input = %q\n}\n", cache)

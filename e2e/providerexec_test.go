@@ -62,7 +62,7 @@ protect "db" {
   addresses = ["planguardtest_object.db"]
 }
 program_providers = ["`+testbin.TestObjSource+`"]
-`+localStatePin+extra)
+`+applyPins+extra)
 	}
 	pol := "--policy=" + filepath.Join(policyDir, "planguard.hcl")
 	newDir := func(name string) *world {

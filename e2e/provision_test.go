@@ -35,7 +35,13 @@ func provisioners(t *testing.T, tf string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The example's providers list is taken out: a step names its own, or
+	// gets the tests' (testProviders).
+	basePolicy = []byte(withoutProviders(string(basePolicy)))
 	writePolicy := func(extra string) string {
+		if !strings.Contains("\n"+extra, "\nproviders =") {
+			extra += testProviders
+		}
 		p := filepath.Join(root, "planguard.hcl")
 		os.WriteFile(p, append(append([]byte{}, basePolicy...), extra...), 0o600)
 		// Plan JSON records no backend: json.hcl, the policy without its

@@ -47,7 +47,7 @@ func TestRemovedBlockProvisioner(t *testing.T) {
 	pub, _ := os.ReadFile(alice + ".pub")
 	os.WriteFile(filepath.Join(root, "allowed_signers"), []byte("alice@example.com "+string(pub)), 0o600)
 	policy := filepath.Join(root, "planguard.hcl")
-	basePolicy := "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n" + localStatePin
+	basePolicy := "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n" + applyPins
 	os.WriteFile(policy, []byte(basePolicy), 0o600)
 	pol := "--policy=" + policy
 	// Plan JSON records no backend: checked under the policy without its state block.

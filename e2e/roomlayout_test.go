@@ -37,7 +37,7 @@ func roomParentModules(t *testing.T, tf string) {
 	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+rc)
 	writeFile(t, filepath.Join(root, "allowed_signers"), "alice@example.com "+readFile(t, w.key("alice")+".pub"))
 	policy := filepath.Join(root, "planguard.hcl")
-	writeFile(t, policy, "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"module.a.terraform_data.s\"]\n}\n"+localStatePin)
+	writeFile(t, policy, "scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"module.a.terraform_data.s\"]\n}\n"+applyPins)
 	for dir, src := range map[string]string{
 		filepath.Join(root, "infra", "shared"): "variable \"n\" {\n  type = string\n}\nresource \"terraform_data\" \"s\" {\n  input = var.n\n}\nmodule \"deep\" {\n  source = \"../../modules/x\"\n  n      = var.n\n}\noutput \"n\" {\n  value = module.deep.n\n}\n",
 		filepath.Join(root, "modules", "x"):    "variable \"n\" {\n  type = string\n}\nresource \"terraform_data\" \"x\" {\n  input = \"deep ${var.n}\"\n}\noutput \"n\" {\n  value = terraform_data.x.output\n}\n",

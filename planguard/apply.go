@@ -176,6 +176,9 @@ TF_CLI_ARGS_apply words outside that list.`,
 		if err := attest.RequireStatePinned(p, a.path); err != nil {
 			return exitError, err
 		}
+		if err := attest.RequireProvidersPinned(p, a.path); err != nil {
+			return exitError, err
+		}
 		if p.Decision != string(gate.Allow) {
 			fmt.Fprintf(e.stderr, "planguard: the attested check blocked this plan; nothing applied\n")
 			return exitBlock, nil

@@ -41,7 +41,7 @@ func TestApplyPinsThePlan(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "allowed_signers"), as, 0o600)
 	pol, _ := os.ReadFile("../examples/quickstart/planguard.hcl")
 	policyPath := filepath.Join(dir, "planguard.hcl")
-	os.WriteFile(policyPath, append(pol, localStatePin...), 0o600)
+	os.WriteFile(policyPath, append(pol, applyPins...), 0o600)
 	tfplan := savedPlan(t, tf, dir, `resource "terraform_data" "cache" { input = "a" }`, `resource "terraform_data" "cache" { input = "b" }`)
 	envv := map[string]string{"PLANGUARD_TERRAFORM": tf, "TF_CLI_CONFIG_FILE": filepath.Join(dir, "terraformrc")}
 	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(dir, "terraformrc"))

@@ -301,7 +301,7 @@ func TestApplyArgsAppliesOnlyThePinnedPlan(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(dir, "allowed_signers"), []byte(signers), 0o600)
 		policyPath := filepath.Join(dir, "planguard.hcl")
-		os.WriteFile(policyPath, []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"+localStatePin), 0o600)
+		os.WriteFile(policyPath, []byte("scope = \"prod\"\ntrust {\n  allowed_signers = \"allowed_signers\"\n}\nprotect \"db\" {\n  addresses = [\"terraform_data.prod_db\"]\n}\n"+applyPins), 0o600)
 		config := func(cache string, withDB bool) string {
 			s := `resource "terraform_data" "cache" { input = "` + cache + "\" }\n"
 			if withDB {

@@ -95,8 +95,10 @@ Exit status: 0 valid and allowed, 1 valid but blocked, 2 anything else. Prefer
 	if err != nil {
 		return exitError, err
 	}
-	if err := attest.RequireStatePinned(p, a.path); err != nil {
-		fmt.Fprintf(e.stderr, "planguard: warning: %s; planguard apply --attestation refuses it\n", strings.TrimSuffix(err.Error(), "; nothing applied"))
+	for _, req := range []func(*attest.Predicate, string) error{attest.RequireStatePinned, attest.RequireProvidersPinned} {
+		if err := req(p, a.path); err != nil {
+			fmt.Fprintf(e.stderr, "planguard: warning: %s; planguard apply --attestation refuses it\n", strings.TrimSuffix(err.Error(), "; nothing applied"))
+		}
 	}
 	fmt.Fprintf(e.stdout, "attestation valid: plan %s %s at %s (scope %q, %d destructive change(s))\n", filepath.Base(fs.Arg(0)), p.Decision, p.CheckedAt.Format(time.RFC3339), p.Scope, len(p.Changes))
 	if p.Decision != string(gate.Allow) {

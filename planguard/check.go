@@ -73,6 +73,10 @@ func (c *checkFlags) check(ctx context.Context, e *env, planPath string, apply b
 		// Before any tool runs: an apply writes the state the plan's
 		// author chose unless the policy pins it.
 		err = check.RequireStatePin(pol, c.policy)
+		if err == nil {
+			// and the providers it installs and starts with its credentials.
+			err = check.RequireProviderPin(pol, c.policy)
+		}
 	}
 	if err != nil {
 		_ = checker.AuditErrorAuthors(authors, err) // the check's error is the one to report

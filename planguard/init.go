@@ -14,24 +14,29 @@ import (
 )
 
 func runInit(e *env, args []string) (int, error) {
-	fs := newFlags("init", "planguard init [--scope NAME] --signer PRINCIPAL=PUBKEYFILE... [--protect GLOB]... [DIR]",
+	fs := newFlags("init", "planguard init [--scope NAME] --signer PRINCIPAL=PUBKEYFILE... [--protect GLOB]... [--provider SOURCE]... [DIR]",
 		`Write a first policy, DIR/planguard.hcl (commented), and its trust file, DIR/allowed_signers,
 which 'planguard check' accepts as they are (DIR defaults to the current directory). Each
 --signer adds an approver: PRINCIPAL and the public key in PUBKEYFILE (an OpenSSH .pub,
 e.g. from ssh-keygen -t ed25519-sk), trusted for the planguard-approval namespace only.
 Each --protect adds what needs approval: a glob with a dot is a resource address glob
 (terraform_data.db, module.data.**), without one a resource type glob (aws_db_*); with
-none, every resource is protected. Existing files are never overwritten.
+none, every resource is protected. The policy lists the providers a plan may use: Terraform's
+built-in provider, planguard's, and each --provider (a source address glob as the plan
+prints it, e.g. registry.terraform.io/hashicorp/aws); a plan with another is refused.
+Existing files are never overwritten.
 
 Keep both files where the authors of the changes — people and coding agents — cannot
 write them: the gate trusts nothing else.`,
 		`  planguard init --scope prod --signer alice@example.com=$HOME/.ssh/id_ed25519_sk.pub \
-    --protect 'aws_db_instance' --protect 'module.data.**' /etc/planguard
+    --protect 'aws_db_instance' --protect 'module.data.**' \
+    --provider registry.terraform.io/hashicorp/aws /etc/planguard
 `)
 	scope := fs.String("scope", "prod", "`NAME` of the scope approvals must name (e.g. prod, staging)")
-	var signers, protects listFlag
+	var signers, protects, providers listFlag
 	fs.Var(&signers, "signer", "an approver: `PRINCIPAL=PUBKEYFILE` (repeat for each)")
 	fs.Var(&protects, "protect", "what needs approval: an address `GLOB` (with a dot) or a resource type glob (repeat; default: every resource)")
+	fs.Var(&providers, "provider", "a provider `SOURCE` glob plans may use besides terraform.io/builtin/terraform and planguard's (repeat)")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
@@ -64,10 +69,16 @@ write them: the gate trusts nothing else.`,
 	if len(protects) == 0 {
 		addrs = []string{"**"}
 	}
-	pol := policyFile(*scope, types, addrs, min(2, len(signers)))
+	for _, p := range providers {
+		if p != strings.ToLower(p) || strings.Count(p, "/") != 2 {
+			return exitError, withHint(fmt.Errorf("--provider %q is not a provider source address HOSTNAME/NAMESPACE/TYPE in lower case", p),
+				"e.g. --provider registry.terraform.io/hashicorp/aws (as the plan JSON's provider_name prints it)")
+		}
+	}
+	pol := policyFile(*scope, types, addrs, providers, min(2, len(signers)))
 	// The result must be a policy the gate loads: checked before anything is written.
 	if _, err := policy.Parse([]byte(pol), "planguard.hcl"); err != nil {
-		return exitError, withHint(fmt.Errorf("--protect: %w", err), "see the glob language in docs/guides/policy.md")
+		return exitError, withHint(fmt.Errorf("--protect or --provider: %w", err), "see the glob language in docs/guides/policy.md")
 	}
 	polPath, trustPath := filepath.Join(dir, "planguard.hcl"), filepath.Join(dir, "allowed_signers")
 	for _, p := range []string{polPath, trustPath} {
@@ -132,7 +143,7 @@ func trustFile(signers []string) (string, error) {
 // policyFile is the commented policy init writes: one protect block for
 // the type globs and one for the address globs (a block with both would
 // protect only what matches a type and an address).
-func policyFile(scope string, types, addrs []string, approvals int) string {
+func policyFile(scope string, types, addrs, providers []string, approvals int) string {
 	list := func(gs []string) string {
 		q := make([]string, len(gs))
 		for i, g := range gs {
@@ -195,6 +206,14 @@ state {
   backend = "local"
 }
 
+# The providers a plan may use; a plan with any other is refused before any provider runs.
+# A provider is a program that runs with the job's credentials during plan, show and apply,
+# and the plan's own lock file (its author's) names the rest. planguard apply refuses a policy
+# with neither this list nor lock_file. Better still, add lock_file = "FILE" with a reviewed
+# .terraform.lock.hcl: it pins the versions and builds too (docs/guides/policy.md, "Pinning
+# provider binaries").
+providers = %s
+
 # What needs approval. A resource matched by several rules needs the strictest of them.
-%s`, scope, strings.Join(blocks, "\n"))
+%s`, scope, list(append([]string{"terraform.io/builtin/terraform", "registry.*/planguard/planguard"}, providers...)), strings.Join(blocks, "\n"))
 }

@@ -17,7 +17,7 @@ func TestInitWritesAPolicyCheckAccepts(t *testing.T) {
 	alice := sshKeygen(t, keys, "alice")
 	dir := filepath.Join(t.TempDir(), "policy")
 	code, out, errs := runCLI(t, "", nil, "init", "--scope", "prod", "--signer", "alice@example.com="+alice+".pub",
-		"--protect", "terraform_data.prod_db", "--protect", "aws_db_*", dir)
+		"--protect", "terraform_data.prod_db", "--protect", "aws_db_*", "--provider", "registry.terraform.io/hashicorp/aws", dir)
 	if code != 0 {
 		t.Fatalf("init: %d %s", code, errs)
 	}
@@ -43,6 +43,20 @@ func TestInitWritesAPolicyCheckAccepts(t *testing.T) {
 	// backend) is refused under it.
 	if pol.State == nil || pol.State.Backend != "local" || len(pol.State.Config) != 0 || pol.State.Workspace != "default" {
 		t.Fatalf("state: %+v", pol.State)
+	}
+	// A providers list (planguard apply refuses a policy with neither it
+	// nor lock_file): the built-in provider, planguard's, and --provider.
+	for src, want := range map[string]bool{
+		"terraform.io/builtin/terraform":            true,
+		"registry.terraform.io/planguard/planguard": true,
+		"registry.opentofu.org/planguard/planguard": true,
+		"registry.terraform.io/hashicorp/aws":       true,
+		"registry.terraform.io/hashicorp/external":  false,
+		"registry.terraform.io/evil/planguard":      false,
+	} {
+		if pol.AllowsProvider(src) != want {
+			t.Errorf("init's providers list %q: allows %s = %v, want %v", pol.Providers, src, !want, want)
+		}
 	}
 	if code, _, errs := runCLI(t, "", nil, "check", "--policy", polPath, qsPlan); code != exitError || !strings.Contains(errs, "the plan given is JSON") {
 		t.Fatalf("check of plan JSON under init's state block: exit %d %s", code, errs)
@@ -89,6 +103,8 @@ func TestInitWritesAPolicyCheckAccepts(t *testing.T) {
 		{[]string{"--signer", "alice@example.com", t.TempDir()}, "PRINCIPAL=PUBKEYFILE"},
 		{[]string{"--signer", "a=" + alice + ".pub", "--protect", "module.[", t.TempDir()}, "--protect"},
 		{[]string{"--signer", "a=" + alice + ".pub", "--scope", "pr od", t.TempDir()}, "--scope"},
+		{[]string{"--signer", "a=" + alice + ".pub", "--provider", "hashicorp/aws", t.TempDir()}, "not a provider source address"},
+		{[]string{"--signer", "a=" + alice + ".pub", "--provider", "registry.terraform.io/HashiCorp/aws", t.TempDir()}, "lower case"},
 	} {
 		d := c.args[len(c.args)-1]
 		if code, _, errs := runCLI(t, "", nil, append([]string{"init"}, c.args...)...); code != exitError || !strings.Contains(errs, c.want) {

@@ -15,11 +15,18 @@ import (
 const (
 	qsPolicy = "../examples/quickstart/planguard.hcl"
 	qsPlan   = "../examples/quickstart/plan.json"
-	// localStatePin pins the local backend's default state file,
-	// terraform.tfstate of the directory planguard runs in: what a
-	// configuration without a backend block plans against. planguard
-	// apply refuses a policy without a state block.
+	// applyPins is what planguard apply requires of a policy: a state
+	// block pinning the local backend's default state file,
+	// terraform.tfstate of the directory planguard runs in (what a
+	// configuration without a backend block plans against), and a
+	// providers list (testProviders).
+	applyPins = localStatePin + testProviders
+	// localStatePin is the state block alone.
 	localStatePin = "\nstate {\n  backend = \"local\"\n}\n"
+	// testProviders is a policy's providers list: Terraform's built-in
+	// provider, planguard's and the test providers. planguard apply
+	// refuses a policy with neither providers nor lock_file.
+	testProviders = "providers = [\"terraform.io/builtin/terraform\", \"registry.*/planguard/planguard\", \"example.com/planguard/*\"]\n"
 )
 
 // runCLI runs planguard in-process and returns exit code, stdout and stderr.

@@ -31,7 +31,7 @@ func TestApplyPinnedCopyCannotBeReplaced(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "allowed_signers"), as, 0o600)
 	pol, _ := os.ReadFile("../examples/quickstart/planguard.hcl")
 	policyPath := filepath.Join(dir, "planguard.hcl")
-	os.WriteFile(policyPath, append(pol, localStatePin...), 0o600)
+	os.WriteFile(policyPath, append(pol, applyPins...), 0o600)
 	rc := filepath.Join(dir, "terraformrc")
 	os.WriteFile(rc, nil, 0o600)
 	tfEnv := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")

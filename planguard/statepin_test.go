@@ -25,7 +25,7 @@ func statePinLab(t *testing.T) (envv map[string]string, unpinned, pinned string)
 	pol, _ := os.ReadFile(qsPolicy)
 	unpinned, pinned = filepath.Join(dir, "unpinned.hcl"), filepath.Join(dir, "pinned.hcl")
 	os.WriteFile(unpinned, pol, 0o600)
-	os.WriteFile(pinned, append(pol, localStatePin...), 0o600)
+	os.WriteFile(pinned, append(pol, applyPins...), 0o600)
 	savedPlan(t, tf, dir, `resource "terraform_data" "cache" { input = "a" }`, `resource "terraform_data" "cache" { input = "b" }`)
 	envv = map[string]string{"PLANGUARD_TERRAFORM": tf, "TF_CLI_CONFIG_FILE": filepath.Join(dir, "terraformrc")}
 	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(dir, "terraformrc"))
@@ -169,7 +169,7 @@ func TestApplyAttestationRequiresStatePin(t *testing.T) {
 	if code, out, errs := runCLI(t, "", envv, "check", "--policy", pinned, "--attest", "pinned.att", "--attest-key", key, "tfplan"); code != exitAllow {
 		t.Fatalf("check --attest under the pin: exit %d\n%s\n%s", code, out, errs)
 	}
-	if p, payload := attestedPredicate(t, "pinned.att"); !p.StatePinned || !strings.Contains(payload, `"state_pinned":true`) {
+	if p, payload := attestedPredicate(t, "pinned.att"); !p.StatePinned || !strings.Contains(payload, `"state_pinned":true`) || !p.ProvidersPinned || !strings.Contains(payload, `"providers_pinned":true`) {
 		t.Fatalf("predicate of a pinned check: %s", payload)
 	}
 	// The pinned attestation does not stand in for the unpinned policy's.
@@ -179,5 +179,62 @@ func TestApplyAttestationRequiresStatePin(t *testing.T) {
 	code, out, errs = runCLI(t, "", envv, "apply", "--attestation", "pinned.att", "--attestation-signers", signers, "--policy-sha256", hash(pinned), "tfplan", "--", "-no-color")
 	if code != exitAllow || !strings.Contains(out, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.") || stateInput(t) != "b" {
 		t.Fatalf("apply on a pinned attestation: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// TestApplyRefusesPolicyWithoutProviderPin: planguard apply under a policy
+// that pins the state but has neither lock_file nor providers exits 2
+// before terraform runs (the plan's own lock file, its author's, would
+// choose the providers the apply starts), naming the policy, with both
+// fixes in the hint; check --attest under it records no
+// providers_pinned, and apply --attestation refuses that attestation.
+func TestApplyRefusesPolicyWithoutProviderPin(t *testing.T) {
+	envv, unpinned, _ := statePinLab(t)
+	dir, _ := os.Getwd()
+	statePinned := filepath.Join(dir, "stateonly.hcl")
+	pol, _ := os.ReadFile(unpinned)
+	os.WriteFile(statePinned, append(pol, localStatePin...), 0o600)
+
+	code, out, errs := runCLI(t, "", envv, "apply", "--policy", statePinned, "tfplan", "--", "-no-color")
+	if code != exitError {
+		t.Fatalf("apply under a policy without providers or lock_file: exit %d, want 2\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{
+		"policy " + statePinned + ": the policy has neither lock_file nor providers",
+		"the plan's author wrote that file",
+		"nothing applied",
+		"planguard: hint: add to " + statePinned + " lock_file = \"FILE\"",
+		"providers = [",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if strings.Contains(out+errs, "planguard: running") || strings.Contains(out, "Apply complete") || stateInput(t) != "a" {
+		t.Fatalf("terraform ran or applied:\n%s\n%s", out, errs)
+	}
+
+	key := sshKeygen(t, dir, "gate")
+	pub, _ := os.ReadFile(key + ".pub")
+	signers := filepath.Join(dir, "gate_signers")
+	os.WriteFile(signers, []byte("planguard-gate namespaces=\"planguard-attestation\" "+string(pub)), 0o600)
+	if code, out, errs := runCLI(t, "", envv, "check", "--policy", statePinned, "--attest", "stateonly.att", "--attest-key", key, "tfplan"); code != exitAllow {
+		t.Fatalf("check --attest: exit %d\n%s\n%s", code, out, errs)
+	}
+	p, payload := attestedPredicate(t, "stateonly.att")
+	if !p.StatePinned || p.ProvidersPinned || strings.Contains(payload, "providers_pinned") {
+		t.Fatalf("predicate of a check without providers or lock_file: %s", payload)
+	}
+	_, hash, _ := runCLI(t, "", nil, "policy-hash", "--policy", statePinned)
+	code, out, errs = runCLI(t, "", envv, "apply", "--attestation", "stateonly.att", "--attestation-signers", signers, "--policy-sha256", strings.TrimSpace(hash), "tfplan", "--", "-no-color")
+	if code != exitError || !strings.Contains(errs, "attestation stateonly.att: the attested check's policy pinned no providers") || !strings.Contains(errs, "planguard: hint: add lock_file") {
+		t.Fatalf("apply on an attestation without providers_pinned: exit %d, want 2\n%s\n%s", code, out, errs)
+	}
+	if strings.Contains(out+errs, "planguard: running") || stateInput(t) != "a" {
+		t.Fatalf("terraform ran:\n%s\n%s", out, errs)
+	}
+	code, _, errs = runCLI(t, "", nil, "verify-attestation", "--attestation", "stateonly.att", "--attestation-signers", signers, "--policy-sha256", strings.TrimSpace(hash), "tfplan")
+	if code != exitAllow || !strings.Contains(errs, "warning: attestation stateonly.att: the attested check's policy pinned no providers") {
+		t.Fatalf("verify-attestation: exit %d\n%s", code, errs)
 	}
 }

@@ -244,7 +244,7 @@ func TestRedteam21dApplyOutputIsWorkflowCommands(t *testing.T) {
 	if code, out := r21dRun(t, dir, env, tf, "plan", "-input=false", "-no-color", "-out=tfplan"); code != 0 {
 		t.Fatalf("plan: %s", out)
 	}
-	pol := r21dPolicy(t, filepath.Join(dir, "policy"), "state {\n  backend = \"local\"\n}\n")
+	pol := r21dPolicy(t, filepath.Join(dir, "policy"), "state {\n  backend = \"local\"\n}\nproviders = [\"terraform.io/builtin/terraform\"]\n")
 	// As in a GitHub Actions step (the runner sets GITHUB_ACTIONS=true in
 	// every step): planguard apply itself turns workflow commands off
 	// around terraform's output, for every workflow that runs it, not

@@ -21,6 +21,15 @@ state {
   backend = "local"
 }
 
+# The providers a plan may use: a plan naming any other (hashicorp/external, a
+# fork under another namespace) is refused before any provider starts.
+# planguard apply refuses a policy with neither this list nor lock_file (a
+# reviewed .terraform.lock.hcl, which pins the builds too: a real setup sets it).
+providers = [
+  "terraform.io/builtin/terraform",
+  "registry.*/planguard/planguard",
+]
+
 # By address, and by id once it exists: an ids rule follows the database into
 # any state a change points the backend at. terraform_data's id is a UUID
 # assigned at the first apply; 'planguard protected' on the state shows it:

@@ -101,6 +101,12 @@ type Predicate struct {
 	// written before the field existed (their bytes are unchanged).
 	// planguard apply --attestation refuses such an attestation.
 	StatePinned bool `json:"state_pinned,omitempty"`
+	// ProvidersPinned says the policy of the check pinned the providers a
+	// saved plan may run: lock_file or providers
+	// (check.Result.ProvidersPinned). Absent means not, as in every
+	// attestation written before the field existed; planguard apply
+	// --attestation refuses such an attestation.
+	ProvidersPinned bool `json:"providers_pinned,omitempty"`
 }
 
 // Certificate is a user certificate that signed an approval the check found
@@ -135,7 +141,7 @@ func Sign(signer ssh.Signer, res *check.Result) ([]byte, error) {
 		return nil, errors.New("cannot attest: the plan has no SHA-256")
 	}
 	pred := Predicate{Decision: string(r.Decision), Scope: r.Scope, CheckedAt: r.Now, Author: r.Author, Authors: r.Authors, PolicySHA256: res.PolicySHA256, TerraformVersion: r.Plan.TerraformVersion, Changes: check.Changes(r),
-		Certificates: certificates(r), StatePinned: res.StatePinned}
+		Certificates: certificates(r), StatePinned: res.StatePinned, ProvidersPinned: res.ProvidersPinned}
 	st := Statement{Type: StatementType, PredicateType: PredicateType, Predicate: pred,
 		Subject: []Subject{{Name: "plan", Digest: map[string]string{"sha256": r.Plan.SHA256}}}}
 	payload, err := json.Marshal(st)
@@ -169,6 +175,22 @@ func RequireStatePinned(p *Predicate, path string) error {
 	}
 	return hint.With(fmt.Errorf("attestation %s: %w (no state_pinned in its predicate): the policy it was checked under has no state block, or it was written by a planguard from before state pins were attested, so the state the apply writes is whatever backend the saved plan records, which the plan's author chooses; nothing applied", path, ErrStateNotPinned),
 		"add a state block naming the production state to the policy (docs/guides/policy.md, \"Pinning the state\"), update the pinned policy hash, and check the plan again with 'planguard check --attest'")
+}
+
+// ErrProvidersNotPinned is the error (wrapped) for applying on an
+// attestation whose check's policy pinned no providers.
+var ErrProvidersNotPinned = errors.New("the attested check's policy pinned no providers")
+
+// RequireProvidersPinned refuses, for an apply, the predicate of a check
+// whose policy had neither lock_file nor providers
+// (Predicate.ProvidersPinned false or absent): the apply would install and
+// start whatever providers the plan's own lock file, its author's, names.
+func RequireProvidersPinned(p *Predicate, path string) error {
+	if p.ProvidersPinned {
+		return nil
+	}
+	return hint.With(fmt.Errorf("attestation %s: %w (no providers_pinned in its predicate): the policy it was checked under has neither lock_file nor providers, or it was written by a planguard from before provider pins were attested, so the apply would install and start whatever providers the saved plan's own lock file names, which the plan's author wrote; nothing applied", path, ErrProvidersNotPinned),
+		"add lock_file = \"FILE\" with a reviewed .terraform.lock.hcl (or at least a providers list) to the policy (docs/guides/policy.md, \"Pinning provider binaries\"), update the pinned policy hash, and check the plan again with 'planguard check --attest'")
 }
 
 // Check says what an attestation must show to be accepted.

@@ -167,3 +167,39 @@ func TestStatePinned(t *testing.T) {
 		t.Fatalf("payload: %s", payload)
 	}
 }
+
+// TestProvidersPinned: a check under a policy with lock_file or providers
+// is attested with providers_pinned true; without it the field is absent
+// (the golden's bytes are unchanged), and RequireProvidersPinned refuses
+// that and every older attestation.
+func TestProvidersPinned(t *testing.T) {
+	dir := t.TempDir()
+	signers := filepath.Join(dir, "gate_signers")
+	os.WriteFile(signers, []byte(`planguard-gate namespaces="planguard-attestation" `+string(ssh.MarshalAuthorizedKey(signer(t).PublicKey()))), 0o600)
+	res := golden()
+	a := Check{Path: "testdata/check.att", Signers: signers, Principal: "planguard-gate", PolicySHA256: res.PolicySHA256, MaxAge: time.Hour, Now: res.Report.Now.Add(time.Minute)}
+	old, err := Verify(a, res.Report.Plan.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := RequireProvidersPinned(old, a.Path); old.ProvidersPinned || !errors.Is(err, ErrProvidersNotPinned) {
+		t.Fatalf("an attestation without providers_pinned: %v, %v", old.ProvidersPinned, err)
+	}
+	res.ProvidersPinned = true
+	out, err := Sign(signer(t), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Path = filepath.Join(dir, "pinned.att")
+	os.WriteFile(a.Path, out, 0o600)
+	p, err := Verify(a, res.Report.Plan.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := RequireProvidersPinned(p, a.Path); !p.ProvidersPinned || err != nil {
+		t.Fatalf("an attestation with providers_pinned: %v, %v", p.ProvidersPinned, err)
+	}
+	if err := RequireStatePinned(p, a.Path); err == nil {
+		t.Fatal("providers_pinned stood in for state_pinned")
+	}
+}

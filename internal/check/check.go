@@ -101,6 +101,9 @@ type Result struct {
 	// Request.StatePinnedElsewhere. Without it the change's author chose
 	// the state the plan was judged against (and an apply would write).
 	StatePinned bool
+	// ProvidersPinned says the policy decided under pins the providers a
+	// saved plan may run (ProvidersPinned: lock_file or providers).
+	ProvidersPinned bool
 }
 
 // Checker runs checks. The zero value checks and records nothing.
@@ -254,7 +257,7 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	if gitLabManagedState(pol) {
 		rep.Warnings = append(rep.Warnings, GitLabStateWarning)
 	}
-	res := &Result{Report: rep, Plan: p, PolicySHA256: pol.Hash, StatePinned: statePinned}
+	res := &Result{Report: rep, Plan: p, PolicySHA256: pol.Hash, StatePinned: statePinned, ProvidersPinned: ProvidersPinned(pol)}
 	if req.Apply {
 		res.Room, keepRoom = pins.room, true
 	}

@@ -32,6 +32,32 @@ func LoadPolicy(path, pin string) (*policy.Policy, *trust.AllowedSigners, error)
 	return pol, signers, nil
 }
 
+// ErrProvidersNotPinned is the error (wrapped) for applying under a policy
+// that neither pins provider builds (lock_file) nor restricts providers
+// (providers).
+var ErrProvidersNotPinned = errors.New("the policy has neither lock_file nor providers")
+
+// ProvidersPinned reports whether the policy chooses the providers a saved
+// plan may run: their builds (lock_file) or at least their names
+// (providers). Without either, the plan's own lock file, which its author
+// wrote, names any provider, and the check and the apply install and start
+// it with the job's credentials.
+func ProvidersPinned(pol *policy.Policy) bool {
+	return pol.LockFilePath != "" || pol.Providers != nil
+}
+
+// RequireProviderPin refuses, for a front door that applies (planguard
+// apply), a policy that does not pin providers (ProvidersPinned).
+func RequireProviderPin(pol *policy.Policy, path string) error {
+	if ProvidersPinned(pol) {
+		return nil
+	}
+	return hint.With(fmt.Errorf("policy %s: %w, so the providers the apply installs and starts with its credentials are whichever the saved plan's own lock file names, and the plan's author wrote that file (any provider, any build the job's CLI configuration can install); nothing applied", path, ErrProvidersNotPinned),
+		"add to "+path+" lock_file = \"FILE\" with a reviewed .terraform.lock.hcl (it pins names, versions and builds), or at least a providers list naming the providers your configuration uses, e.g.\n"+
+			"    providers = [\"registry.terraform.io/hashicorp/aws\", \"terraform.io/builtin/terraform\", \"registry.*/planguard/planguard\"]\n"+
+			"  (docs/guides/policy.md, \"Pinning provider binaries\")")
+}
+
 // ValidPin reports whether s looks like a hex SHA-256 (a policy hash pin).
 func ValidPin(s string) bool {
 	if len(s) != 64 {

@@ -122,12 +122,13 @@ func TestActionPlantedTerraform(t *testing.T) {
 	// blocks, and neither terraform applies anything.
 	os.Remove(marker)
 	env := append(append(baseEnv(), planted...), "PLANGUARD_AUTHOR=agent-bot")
-	// planguard apply refuses a policy that pins no state: a pinned copy.
+	// planguard apply refuses a policy that pins no state or no
+	// providers: a pinned copy.
 	pol, err := os.ReadFile(filepath.Join(ws, "planguard.hcl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(ws, "pinned.hcl"), append(pol, "\nstate {\n  backend = \"local\"\n}\n"...), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(ws, "pinned.hcl"), append(pol, "\nstate {\n  backend = \"local\"\n}\nproviders = [\"terraform.io/builtin/terraform\", \"registry.*/planguard/planguard\"]\n"...), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	res := run(t, ws, env, pgBin, "apply", "--policy", "pinned.hcl", "--terraform-bin", tf, "blocked.tfplan")

@@ -32,7 +32,7 @@ const localStatePin = "\nstate {\n  backend = \"local\"\n}\n"
 
 // testProviders is a policy's providers list: Terraform's built-in
 // provider, planguard's, and the test providers (testbin).
-const testProviders = "providers = [\"terraform.io/builtin/terraform\", \"registry.*/planguard/planguard\", \"example.com/planguard/*\"]\n"
+const testProviders = "providers = [\"terraform.io/builtin/terraform\", \"registry.terraform.io/planguard/planguard\", \"registry.opentofu.org/planguard/planguard\", \"example.com/planguard/*\"]\n"
 
 // withoutStatePin is a policy with its state block (applyPins, or the
 // one examples/pocketos/planguard.hcl has) taken out: for plan JSON, which

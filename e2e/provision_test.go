@@ -200,7 +200,7 @@ resource "terraform_data" "tidy2" {
 	out = w.pg(1, "check", pol, "tfplan")
 	contains(t, out, "/planguard/planguard is not in the policy's providers list", "provider(s) the policy does not allow")
 	w.pg(1, "apply", pol, "tfplan", "--", "-no-color")
-	pol = writePolicy(`providers = ["terraform.io/builtin/terraform", "registry.*/planguard/planguard"]` + "\n")
+	pol = writePolicy(`providers = ["terraform.io/builtin/terraform", "registry.terraform.io/planguard/planguard", "registry.opentofu.org/planguard/planguard"]` + "\n")
 	w.pg(0, "check", pol, "tfplan")
 
 	// The same plan's JSON naming another provider (as hashicorp/external

@@ -215,5 +215,5 @@ state {
 providers = %s
 
 # What needs approval. A resource matched by several rules needs the strictest of them.
-%s`, scope, list(append([]string{"terraform.io/builtin/terraform", "registry.*/planguard/planguard"}, providers...)), strings.Join(blocks, "\n"))
+%s`, scope, list(append([]string{"terraform.io/builtin/terraform", "registry.terraform.io/planguard/planguard", "registry.opentofu.org/planguard/planguard"}, providers...)), strings.Join(blocks, "\n"))
 }

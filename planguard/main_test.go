@@ -26,7 +26,7 @@ const (
 	// testProviders is a policy's providers list: Terraform's built-in
 	// provider, planguard's and the test providers. planguard apply
 	// refuses a policy with neither providers nor lock_file.
-	testProviders = "providers = [\"terraform.io/builtin/terraform\", \"registry.*/planguard/planguard\", \"example.com/planguard/*\"]\n"
+	testProviders = "providers = [\"terraform.io/builtin/terraform\", \"registry.terraform.io/planguard/planguard\", \"registry.opentofu.org/planguard/planguard\", \"example.com/planguard/*\"]\n"
 )
 
 // runCLI runs planguard in-process and returns exit code, stdout and stderr.

@@ -200,7 +200,7 @@ func TestApplyRefusesPolicyWithoutProviderPin(t *testing.T) {
 		t.Fatalf("apply under a policy without providers or lock_file: exit %d, want 2\n%s\n%s", code, out, errs)
 	}
 	for _, want := range []string{
-		"policy " + statePinned + ": the policy has neither lock_file nor providers",
+		"policy " + statePinned + ": the policy does not pin providers: the policy has neither lock_file nor providers",
 		"the plan's author wrote that file",
 		"nothing applied",
 		"planguard: hint: add to " + statePinned + " lock_file = \"FILE\"",

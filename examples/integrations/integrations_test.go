@@ -22,6 +22,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 
@@ -776,26 +777,79 @@ func TestGuidesFrontMatter(t *testing.T) {
 	}
 }
 
-// Relative links between the guides point at guides that exist.
+// Relative links in the guides point at guides that exist, and their
+// #anchors (and a guide's links to its own sections) at headings there, as
+// GitHub and the registry make them (githubAnchors).
 func TestGuideLinks(t *testing.T) {
-	re := regexp.MustCompile(`\]\(([a-z0-9-]+\.md)(#[^)]*)?\)`)
-	n := 0
-	for _, g := range guides {
-		if !strings.HasPrefix(g, "templates/guides/") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(root, g))
+	re := regexp.MustCompile(`\]\(([a-z0-9-]+\.md)?(#[^)]*)?\)`)
+	n, anchors := 0, 0
+	dir := filepath.Join(root, "templates/guides")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		g := e.Name()
+		b, err := os.ReadFile(filepath.Join(dir, g))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			target := m[1]
+			if target == "" && m[2] == "" {
+				continue
+			}
 			n++
-			if _, err := os.Stat(filepath.Join(root, "templates/guides", m[1])); err != nil {
-				t.Errorf("%s links to %s, which is not a guide", g, m[1])
+			if target == "" {
+				target = g
+			}
+			tb, err := os.ReadFile(filepath.Join(dir, target))
+			if err != nil {
+				t.Errorf("%s links to %s, which is not a guide", g, target)
+				continue
+			}
+			if m[2] != "" {
+				anchors++
+				if !githubAnchors(string(tb))[strings.TrimPrefix(m[2], "#")] {
+					t.Errorf("%s links to %s%s: %s has no such heading", g, target, m[2], target)
+				}
 			}
 		}
 	}
-	if n < 10 {
-		t.Errorf("found only %d links between the guides", n)
+	if n < 10 || anchors < 10 {
+		t.Errorf("found only %d links between the guides, %d with an anchor", n, anchors)
 	}
+}
+
+// githubAnchors are the anchors of a Markdown file's headings outside code
+// blocks, as GitHub makes them: lower case, punctuation but '-' and '_'
+// dropped, spaces turned into '-', a repeated one suffixed -1, -2, ….
+func githubAnchors(md string) map[string]bool {
+	out := map[string]bool{}
+	fence := false
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(line, "```") {
+			fence = !fence
+			continue
+		}
+		if fence || !strings.HasPrefix(line, "#") {
+			continue
+		}
+		text := strings.TrimSpace(strings.TrimLeft(line, "#"))
+		var a strings.Builder
+		for _, r := range strings.ToLower(text) {
+			switch {
+			case r == ' ':
+				a.WriteRune('-')
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				a.WriteRune(r)
+			}
+		}
+		id := a.String()
+		for i := 1; out[id]; i++ {
+			id = fmt.Sprintf("%s-%d", a.String(), i)
+		}
+		out[id] = true
+	}
+	return out
 }

@@ -27,7 +27,8 @@ state {
 # reviewed .terraform.lock.hcl, which pins the builds too: a real setup sets it).
 providers = [
   "terraform.io/builtin/terraform",
-  "registry.*/planguard/planguard",
+  "registry.terraform.io/planguard/planguard",
+  "registry.opentofu.org/planguard/planguard",
 ]
 
 # By address, and by id once it exists: an ids rule follows the database into

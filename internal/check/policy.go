@@ -33,28 +33,49 @@ func LoadPolicy(path, pin string) (*policy.Policy, *trust.AllowedSigners, error)
 }
 
 // ErrProvidersNotPinned is the error (wrapped) for applying under a policy
-// that neither pins provider builds (lock_file) nor restricts providers
-// (providers).
-var ErrProvidersNotPinned = errors.New("the policy has neither lock_file nor providers")
+// that neither pins provider builds (lock_file) nor restricts providers to
+// named hosts and namespaces (providers).
+var ErrProvidersNotPinned = errors.New("the policy does not pin providers")
 
 // ProvidersPinned reports whether the policy chooses the providers a saved
-// plan may run: their builds (lock_file) or at least their names
-// (providers). Without either, the plan's own lock file, which its author
-// wrote, names any provider, and the check and the apply install and start
-// it with the job's credentials.
+// plan may run: their builds (lock_file) or at least their names, with a
+// providers list each entry of which names its hostname and namespace
+// without a wildcard. Without either, the plan's own lock file, which its
+// author wrote, names any provider (registry.*/x/y matches a registry the
+// author runs; registry.terraform.io/*/y a namespace anyone can publish
+// under), and the check and the apply install and start it with the job's
+// credentials.
 func ProvidersPinned(pol *policy.Policy) bool {
-	return pol.LockFilePath != "" || pol.Providers != nil
+	return providerPinProblem(pol) == ""
+}
+
+// providerPinProblem says why the policy does not pin providers, or "".
+func providerPinProblem(pol *policy.Policy) string {
+	if pol.LockFilePath != "" {
+		return ""
+	}
+	if pol.Providers == nil {
+		return "the policy has neither lock_file nor providers"
+	}
+	for _, g := range pol.Providers {
+		parts := strings.SplitN(g, "/", 3)
+		if len(parts) != 3 || strings.ContainsAny(parts[0]+"/"+parts[1], "*?") {
+			return fmt.Sprintf("the policy has no lock_file, and its providers entry %q does not name a hostname and namespace without a wildcard (it lets the plan's lock file name a provider from any registry host or namespace, one the plan's author publishes)", g)
+		}
+	}
+	return ""
 }
 
 // RequireProviderPin refuses, for a front door that applies (planguard
 // apply), a policy that does not pin providers (ProvidersPinned).
 func RequireProviderPin(pol *policy.Policy, path string) error {
-	if ProvidersPinned(pol) {
+	problem := providerPinProblem(pol)
+	if problem == "" {
 		return nil
 	}
-	return hint.With(fmt.Errorf("policy %s: %w, so the providers the apply installs and starts with its credentials are whichever the saved plan's own lock file names, and the plan's author wrote that file (any provider, any build the job's CLI configuration can install); nothing applied", path, ErrProvidersNotPinned),
-		"add to "+path+" lock_file = \"FILE\" with a reviewed .terraform.lock.hcl (it pins names, versions and builds), or at least a providers list naming the providers your configuration uses, e.g.\n"+
-			"    providers = [\"registry.terraform.io/hashicorp/aws\", \"terraform.io/builtin/terraform\", \"registry.*/planguard/planguard\"]\n"+
+	return hint.With(fmt.Errorf("policy %s: %w: %s, so the providers the apply installs and starts with its credentials are whichever the saved plan's own lock file names, and the plan's author wrote that file (any provider, any build the job's CLI configuration can install); nothing applied", path, ErrProvidersNotPinned, problem),
+		"add to "+path+" lock_file = \"FILE\" with a reviewed .terraform.lock.hcl (it pins names, versions and builds), or at least a providers list naming each provider your configuration uses by its exact hostname and namespace, e.g.\n"+
+			"    providers = [\"registry.terraform.io/hashicorp/aws\", \"terraform.io/builtin/terraform\", \"registry.terraform.io/planguard/planguard\"]\n"+
 			"  (docs/guides/policy.md, \"Pinning provider binaries\")")
 }
 

@@ -128,7 +128,7 @@ func TestActionPlantedTerraform(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(ws, "pinned.hcl"), append(pol, "\nstate {\n  backend = \"local\"\n}\nproviders = [\"terraform.io/builtin/terraform\", \"registry.*/planguard/planguard\"]\n"...), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(ws, "pinned.hcl"), append(pol, "\nstate {\n  backend = \"local\"\n}\nproviders = [\"terraform.io/builtin/terraform\", \"registry.terraform.io/planguard/planguard\", \"registry.opentofu.org/planguard/planguard\"]\n"...), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	res := run(t, ws, env, pgBin, "apply", "--policy", "pinned.hcl", "--terraform-bin", tf, "blocked.tfplan")

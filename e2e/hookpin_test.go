@@ -36,7 +36,7 @@ func TestHookSwapAfterAnswer(t *testing.T) {
 	policy := filepath.Join(root, "planguard.hcl")
 	pol, _ := os.ReadFile("../examples/quickstart/planguard.hcl")
 	as, _ := os.ReadFile("../examples/quickstart/allowed_signers")
-	writeFile(t, policy, string(pol)+"\nstate {\n  backend = \"local\"\n}\n") // planguard apply needs a state pin
+	writeFile(t, policy, string(pol)+applyPins) // planguard apply needs a state pin and a provider pin
 	writeFile(t, filepath.Join(root, "allowed_signers"), string(as))
 	rc := filepath.Join(root, "terraformrc")
 	writeFile(t, rc, "")

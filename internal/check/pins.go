@@ -109,6 +109,13 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 		lookup = req.Plan.Getenv
 	}
 	lockPinned := pol.LockFilePath != ""
+	if req.Room && !req.Apply {
+		// The check holds a secret (the gate's signing key): no provider
+		// build the change's author chose may start beside it.
+		if err := RequireProviderPinToAttest(pol, pol.Filename); err != nil {
+			return nil, err
+		}
+	}
 	if err := tfexec.CheckEnv(lookup, lockPinned); err != nil {
 		return nil, hint.With(err, "run planguard (and terraform) with the job's own CLI configuration: an explicit provider_installation, no dev_overrides")
 	}
@@ -155,7 +162,7 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 	// exactly the lock file it was made with (hashes included), so the
 	// trusted file itself, which may list more hashes (other platforms),
 	// would be refused.
-	if !lockPinned && !req.Apply {
+	if !lockPinned && !req.Apply && !req.Room {
 		return nil, nil // show where the plan was made, as before
 	}
 	room, err := tfexec.NewRoom(p.ctx, tfexec.RoomOptions{Bin: tfexec.Find(req.Plan.TerraformBin, req.Plan.Getenv), PlanPath: pinnedPath, LockFile: lock, Env: req.Plan.Env, Workspace: saved.Backend.Workspace})

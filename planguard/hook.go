@@ -184,7 +184,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	}
 	self := hookExecutables()
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
-		UserHome: userHome, HistFile: e.getenv("HISTFILE"), GitDir: isGitDir}
+		UserHome: userHome, HistFile: e.getenv("HISTFILE"), GitDir: isGitDir, IsDir: isDir}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -549,6 +549,12 @@ func agentEnvDirs(getenv func(string) string) []string {
 		}
 	}
 	return out
+}
+
+// isDir reports whether p is a directory now (after symbolic links).
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 // isGitDir reports whether dir is a git directory now (git's

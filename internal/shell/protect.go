@@ -109,6 +109,11 @@ func (a *analyzer) holds(p string) string {
 			if a.ancestorOfCwd(r) {
 				return r + " (the working directory or above it, where terraform keeps terraform.tfstate)" + stateFileWhy
 			}
+			if a.opts.StateUnder != nil && !a.climbs(p) {
+				if s := a.opts.StateUnder(r); s != "" {
+					return s + stateFileWhy
+				}
+			}
 		}
 	}
 	return ""

@@ -68,6 +68,11 @@ type Options struct {
 	// now (after symbolic links): a copy's sources land in it under
 	// their own names (cp x/terraform.tfstate envs/prod).
 	IsDir func(abs string) bool
+	// StateUnder, when set, returns a Terraform state file in the
+	// directory an absolute path names, at any depth, or "" (a file, no
+	// directory, none found): removing or overwriting that directory
+	// (rm -r envs/prod, tar -x -C, cp -r src/. DIR) changes the state.
+	StateUnder func(abs string) string
 	// GitDir, when set, reports whether an absolute directory is a git
 	// directory now (a bare repository's): a file named config written
 	// there is git's configuration (gitconfig.go).

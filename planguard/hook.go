@@ -564,7 +564,7 @@ const maxStateSearch = 50000
 // directory too large to search as one that may hold one.
 func stateUnder(p string) string {
 	fi, err := os.Stat(p)
-	if err != nil || !fi.IsDir() {
+	if err != nil || !fi.IsDir() || skipStateSearch(filepath.Base(p)) {
 		return ""
 	}
 	queue, seen := []string{p}, 0
@@ -583,13 +583,17 @@ func stateUnder(p string) string {
 			if shell.StateFile(name) && !(filepath.Base(d) == ".terraform" && strings.EqualFold(name, "terraform.tfstate")) {
 				return full
 			}
-			if e.IsDir() && name != "node_modules" && name != ".git" {
+			if e.IsDir() && !skipStateSearch(name) {
 				queue = append(queue, full)
 			}
 		}
 	}
 	return ""
 }
+
+// skipStateSearch: directories stateUnder does not search (rm -rf
+// node_modules stays allowed; a .git directory is protected whole).
+func skipStateSearch(name string) bool { return name == "node_modules" || name == ".git" }
 
 // isDir reports whether p is a directory now (after symbolic links).
 func isDir(p string) bool {

@@ -184,7 +184,8 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	}
 	self := hookExecutables()
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
-		UserHome: userHome, HistFile: e.getenv("HISTFILE"), GitDir: isGitDir}
+		UserHome: userHome, HistFile: e.getenv("HISTFILE"), GitDir: isGitDir, IsDir: isDir,
+		StateUnder: stateUnder}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -549,6 +550,55 @@ func agentEnvDirs(getenv func(string) string) []string {
 		}
 	}
 	return out
+}
+
+// maxStateSearch bounds the entries stateUnder reads.
+const maxStateSearch = 50000
+
+// stateUnder returns a Terraform state file (shell.StateFile) in the
+// directory p, searched breadth first without following symbolic links,
+// or "" when p is not a directory or holds none. It skips the
+// directories no state file is kept in by anything the hook allows
+// (.terraform, whose terraform.tfstate holds only the backend settings
+// `terraform init` writes again; node_modules; .git), and reports a
+// directory too large to search as one that may hold one.
+func stateUnder(p string) string {
+	fi, err := os.Stat(p)
+	if err != nil || !fi.IsDir() || skipStateSearch(filepath.Base(p)) {
+		return ""
+	}
+	queue, seen := []string{p}, 0
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			if seen++; seen > maxStateSearch {
+				return fmt.Sprintf("%s (more than %d entries: the hook did not search all of it for Terraform state files; remove it in parts)", p, maxStateSearch)
+			}
+			name, full := e.Name(), filepath.Join(d, e.Name())
+			if shell.StateFile(name) && !(filepath.Base(d) == ".terraform" && strings.EqualFold(name, "terraform.tfstate")) {
+				return full
+			}
+			if e.IsDir() && !skipStateSearch(name) {
+				queue = append(queue, full)
+			}
+		}
+	}
+	return ""
+}
+
+// skipStateSearch: directories stateUnder does not search (rm -rf
+// node_modules stays allowed; a .git directory is protected whole).
+func skipStateSearch(name string) bool { return name == "node_modules" || name == ".git" }
+
+// isDir reports whether p is a directory now (after symbolic links).
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 // isGitDir reports whether dir is a git directory now (git's

@@ -139,6 +139,12 @@ func (a *analyzer) run(c call) kind {
 	// its directory, once per its input, on its standard input.
 	defer func(old call) { a.outer = old }(a.outer)
 	a.outer = call{chdir: c.chdir, each: c.each, fed: c.fed, assigns: c.assigns}
+	if c.chdir != "" {
+		// env -C DIR, sudo -D DIR, find -execdir: relative paths are
+		// read from another directory, which may be any one.
+		defer func(was bool) { a.cwdUnknown = was }(a.cwdUnknown)
+		a.cwdUnknown = true
+	}
 	var k kind
 	if p.judge != nil {
 		k = p.judge(a, c)

@@ -369,6 +369,11 @@ func init() {
 	add(&program{writes: true, dests: destAll, short: "rdt", long: []string{"reference", "date", "time"}}, "touch")
 	add(&program{writes: true, dests: destAll, short: "ns", long: []string{"iterations", "size", "random-source"}}, "shred")
 	add(&program{writes: true, dests: destAll}, "rm", "unlink", "sponge")
+	// Removers of the package registries and desktops: every operand goes.
+	// rename FROM TO FILE… and perl's rename EXPR FILE…: every operand
+	// after the first is a file renamed (or, util-linux's TO, a name made).
+	add(&program{writes: true, dests: destAfterFirst}, "rename", "prename", "perl-rename", "file-rename", "rename.ul")
+	add(&program{writes: true, dests: destAll}, "rimraf", "trash", "trash-put", "gio-trash", "srm", "wipe")
 	add(&program{writes: true, dests: destAfterFirst, long: []string{"reference", "from"}}, "chmod", "chown", "chgrp")
 	add(&program{writes: true, dests: destNone, short: "kotTS", outs: []string{"o", "output"},
 		long: []string{"key", "output", "field-separator", "temporary-directory", "buffer-size", "batch-size", "compress-program",

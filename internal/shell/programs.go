@@ -216,6 +216,11 @@ func init() {
 	add(&program{judge: (*analyzer).bind}, "bind")
 	add(&program{judge: (*analyzer).stty}, "stty")
 	add(&program{judge: (*analyzer).shopt}, "shopt")
+	// Builtins that change the directory (judged in the prepass: entering a
+	// protected directory is refused, and relative paths after them are
+	// matched by name): they write nothing, so the home directory, which
+	// holds the shell's startup files, is not a write (`cd ~`).
+	add(&program{runs: runsNothing}, "cd", "pushd", "popd", "dirs")
 	// Programs that only print or test.
 	add(&program{runs: runsNothing, kind: kindBenign}, "echo", "true", ":", "test", "[")
 	// Programs with a grammar of their own.

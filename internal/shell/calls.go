@@ -585,6 +585,9 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			return kindOther // tenv list: not a program
 		}
 		if len(rest) == 0 {
+			if len(p.shellOpts) > 0 && hasOpt(opts, p.shellOpts...) {
+				return a.asShell(c, tok{}, nil) // echo CMD | sudo -s
+			}
 			return kindBenign // env, sudo -l: prints
 		}
 		if p.assigns && rest[0].dyn {
@@ -609,6 +612,9 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 	case runsLine:
 		if len(rest) > 0 {
 			a.joined(rest, name, c.depth)
+		} else if p.stdinShell != nil && !hasOpt(opts, p.stdinShell...) {
+			// ssh HOST <<<CMD: a shell there (maybe this machine) reads it.
+			a.asShell(c, tok{}, nil)
 		}
 	case runsFirst:
 		if len(rest) > 0 {

@@ -54,6 +54,13 @@ type program struct {
 	argv   []string          // options after which the operands are a program, not a line (watch -x)
 	then   []string          // words after which the rest is the command, like a `--` (nix shell P --command CMD)
 	prints []string          // options after which the program only prints (command -v)
+	// shellOpts: options that, without a command, start a shell reading
+	// standard input (sudo -s, sudo -i, doas -s): judged as `sh` fed it.
+	shellOpts []string
+	// stdinShell: without a command, the program starts a shell reading
+	// standard input (ssh HOST), unless one of these options is given
+	// (ssh -N: no command at all).
+	stdinShell []string
 
 	assigns bool // NAME=VALUE operands before the command set its environment (env)
 	permute bool // options may follow operands (GNU getopt): code options count anywhere before --
@@ -142,7 +149,7 @@ func init() {
 	// sudo and doas take NAME=VALUE operands before the command, as env
 	// does: judged as env's (and as prefix assignments) are.
 	// doas: "a:C:Lnsu:" (OpenBSD, and OpenDoas).
-	add(&program{runs: runsCommand, short: "auC", shortFlags: "Lns", closed: true, assigns: true}, "doas")
+	add(&program{runs: runsCommand, short: "auC", shortFlags: "Lns", closed: true, assigns: true, shellOpts: []string{"s"}}, "doas")
 	add(&program{runs: runsCommand, shortFlags: "cfwhV", closed: true, flags: []string{"ctty", "fork", "wait", "help", "version"}}, "setsid")
 	add(&program{runs: runsCommand, shortFlags: "pvV", closed: true, prints: []string{"-v", "-V"}}, "command")
 	add(&program{runs: runsCommand, short: "a", shortFlags: "cl", closed: true}, "exec")
@@ -158,7 +165,7 @@ func init() {
 		flags: []string{"askpass", "background", "bell", "edit", "set-home", "help", "remove-timestamp", "reset-timestamp", "list", "no-update",
 			"non-interactive", "preserve-groups", "stdin", "shell", "version", "validate"},
 		chdir: []string{"D", "chdir", "R", "chroot"}, moves: []string{"i", "login"}, assigns: true,
-		becomes: map[string]string{"e": "sudoedit", "edit": "sudoedit"}}, "sudo")
+		becomes: map[string]string{"e": "sudoedit", "edit": "sudoedit"}, shellOpts: []string{"s", "shell", "i", "login"}}, "sudo")
 	// GNU time -o FILE writes its report there.
 	add(&program{runs: runsCommand, short: "fo", shortFlags: "papvqV", closed: true, long: []string{"format", "output"}, writes: true, dests: destNone, outs: []string{"o", "output"},
 		flags: []string{"portability", "append", "verbose", "quiet", "help", "version"}}, "time")
@@ -189,10 +196,26 @@ func init() {
 	add(&program{runs: runsCommand, skip: 1, short: "wE", long: []string{"timeout", "wait", "conflict-exit-code"},
 		code: []string{"c", "command"}, permute: true}, "flock")
 	add(&program{runs: runsArgs, code: []string{"c", "command", "C", "session-command"}, permute: true, short: "gGswu",
-		long: []string{"user", "group", "shell", "supp-group", "whitelist-environment"}, moves: []string{"-", "l", "login"}}, "su", "runuser")
+		long: []string{"user", "group", "shell", "supp-group", "whitelist-environment"}, moves: []string{"-", "l", "login"},
+		judge: (*analyzer).su}, "su", "runuser")
+	// script [FILE]: the typescript, and the -I/-O/-B/-T logs, are files it writes.
 	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true, short: "IOBTmEo", opt: "t",
-		long:  []string{"log-in", "log-out", "log-io", "log-timing", "logging-format", "echo", "output-limit"},
-		flags: []string{"append", "return", "flush", "force", "quiet", "timing", "help", "version"}}, "script")
+		long:   []string{"log-in", "log-out", "log-io", "log-timing", "logging-format", "echo", "output-limit"},
+		flags:  []string{"append", "return", "flush", "force", "quiet", "timing", "help", "version"},
+		writes: true, dests: destAll, outs: []string{"I", "O", "B", "T", "t", "log-in", "log-out", "log-io", "log-timing", "timing"},
+		judge: (*analyzer).scriptProg}, "script")
+	// Programs that start a shell for a command, or for standard input
+	// (runners.go).
+	add(&program{judge: (*analyzer).sg}, "sg")
+	add(&program{judge: (*analyzer).newgrp}, "newgrp")
+	add(&program{judge: (*analyzer).capsh}, "capsh")
+	add(&program{judge: (*analyzer).atJob}, "at", "batch")
+	add(&program{judge: (*analyzer).crontab}, "crontab")
+	add(&program{judge: (*analyzer).debugger}, "gdb", "lldb", "cgdb")
+	add(&program{judge: (*analyzer).machinectl}, "machinectl")
+	add(&program{judge: (*analyzer).multiplexer}, "tmux", "screen")
+	add(&program{judge: (*analyzer).terminalEmulator}, "xterm", "uxterm", "rxvt", "urxvt", "gnome-terminal", "konsole",
+		"xfce4-terminal", "alacritty", "kitty", "wezterm", "foot", "terminator", "tilix", "st", "x-terminal-emulator")
 	add(&program{runs: runsCommand, sub: map[string]string{"tf": "terraform", "tofu": "tofu", "tg": "terragrunt"}}, "tenv")
 	add(&program{runs: runsDashDash, short: "CE", long: []string{"cd", "env"}, chdir: []string{"C", "cd"}}, "mise", "rtx")
 	add(&program{runs: runsDashDash}, "aqua")
@@ -204,7 +227,7 @@ func init() {
 	add(&program{runs: runsLine, kind: kindWrapper}, "eval")
 	add(&program{runs: runsLine, kind: kindWrapper, short: "nq", long: []string{"interval", "equexit"}, argv: []string{"x", "exec"}}, "watch")
 	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys, opaque: []string{"F", "I"},
-		writes: true, dests: destNone, outs: []string{"E"}}, "ssh")
+		writes: true, dests: destNone, outs: []string{"E"}, stdinShell: []string{"N", "W", "O", "s"}}, "ssh")
 	// scp -O is a flag (the legacy protocol); -S and -D name programs it runs.
 	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"F"}}, "scp")
 	// sftp -b FILE runs its `!command` lines.

@@ -393,3 +393,21 @@ func TestHook31bDownloadReasons(t *testing.T) {
 		}
 	}
 }
+
+// hook31bSeeds start FuzzAnalyze from the constructs of this review:
+// downloads, programs that start a shell, bracket text.
+var hook31bSeeds = []string{
+	"cd .claude && wget http://h/settings.json",
+	"wget -P .. -N 'http://h/planguard%2ehcl'",
+	"curl --output-dir .. -O http://h/planguard.hcl",
+	"curl -o '#1' 'http://h/{planguard.hcl}'",
+	"aria2c -d .claude -o settings.json http://h/x",
+	"scp -r host:infra ..",
+	"sg wheel -c 'terraform destroy -auto-approve'",
+	"echo 'terraform destroy -auto-approve' | newgrp wheel",
+	"capsh -- -c 'terraform destroy -auto-approve'",
+	"su root -- -c 'terraform destroy -auto-approve'",
+	"printf '[INFO] %s\\n' done",
+	`[ "$1" = "[default]" ]`,
+	"ENV=prod make test",
+}

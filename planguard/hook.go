@@ -442,7 +442,9 @@ var (
 		// lftp's commands, and the Terraform/OpenTofu CLI configuration
 		// (provider_installation, dev_overrides, credentials_helper).
 		".curlrc", ".config/.curlrc", ".wgetrc", ".config/wgetrc", ".aria2/aria2.conf", ".config/aria2/aria2.conf",
-		".lftprc", ".lftp/rc", ".config/lftp/rc", ".terraformrc", ".tofurc"}
+		".lftprc", ".lftp/rc", ".config/lftp/rc", ".terraformrc", ".tofurc",
+		// Debuggers' startup commands (gdb's `shell CMD`).
+		".gdbinit", ".config/gdb/gdbinit", ".lldbinit"}
 	// systemImplicit are the system-wide files that change how later
 	// commands run, whoever writes them (review hook30 F5): the shells'
 	// startup files, the environment every login reads, the dynamic

@@ -162,7 +162,23 @@ func (a *analyzer) atJob(c call) kind {
 			case 'l', 'r', 'd', 'c', 'V':
 				return kindOther
 			case 'f':
-				return kindOther // a script file on disk (see the guide)
+				// A script file on disk (see the guide), unless the file is
+				// the line's own text: -f /dev/stdin, -f <(…), -f /dev/fd/3.
+				v := tok{s: t.s[j+1:], dyn: t.dyn, w: t.w}
+				if j == len(t.s)-1 && i+1 < len(args) {
+					v = args[i+1]
+				}
+				if v.dyn && v.w != nil && hasProcSubst(v.w) || !v.dyn && (stdinPath(v) || v.s == "-") {
+					if otherFD(v) || v.dyn {
+						a.refuse("`%s` reads the commands it runs later from %s, which the line fills: the hook cannot read it", truncateTok(c.argv), srcOf(v))
+						return kindOther
+					}
+					return a.asShell(c, tok{}, nil)
+				}
+				if v.dyn {
+					a.refuse("`%s` runs the commands of a file computed at run time (%s) later", truncateTok(c.argv), srcOf(v))
+				}
+				return kindOther
 			case 'q', 't', 'u':
 				if j == len(t.s)-1 {
 					i++

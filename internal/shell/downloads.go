@@ -715,3 +715,118 @@ func (a *analyzer) lftp(c call) kind {
 	}
 	return kindOther
 }
+
+// httpie judges HTTPie (http, https): -o/--output FILE is a write, and
+// -d/--download without it saves under a name the server or the URL
+// chooses, in the working directory.
+func (a *analyzer) httpie(c call) kind {
+	argv := c.argv
+	download := false
+	var out *tok
+	for i := 1; i < len(argv); i++ {
+		t := argv[i]
+		if t.dyn || !strings.HasPrefix(t.s, "-") {
+			continue
+		}
+		n, v, has := strings.Cut(t.s, "=")
+		switch {
+		case n == "--output" || n == "-o":
+			val := tok{s: v, dyn: t.dyn}
+			if !has && i+1 < len(argv) {
+				i++
+				val = argv[i]
+			}
+			out = &val
+		case n == "--download" || !strings.HasPrefix(t.s, "--") && strings.ContainsRune(t.s[1:], 'd'):
+			download = true
+		case n == "--session" || n == "--session-read-only":
+			val := tok{s: v, dyn: t.dyn}
+			if !has && i+1 < len(argv) {
+				i++
+				val = argv[i]
+			}
+			if n == "--session" && (val.dyn || strings.Contains(val.s, "/")) && a.writeDest(argv, val, false) {
+				return kindOther
+			}
+		}
+	}
+	if out != nil {
+		a.writeDest(argv, *out, false)
+		return kindOther
+	}
+	if download {
+		a.dlUnknown(argv, "", false, "the server or the URL (http --download)")
+	}
+	return kindOther
+}
+
+// ghDownload judges `gh release download` and `gh run download`: the
+// assets and artifacts keep their own names (and artifacts their
+// directories), in -D/--dir (the working directory by default), unless
+// -O/--output names the file; the rest of gh is judged as an unknown
+// program's arguments.
+func (a *analyzer) ghDownload(c call) kind {
+	argv := c.argv
+	var sub []string
+	for _, t := range argv[1:] {
+		if !t.dyn && !strings.HasPrefix(t.s, "-") && len(sub) < 2 {
+			sub = append(sub, t.s)
+		}
+	}
+	if len(sub) < 2 || sub[1] != "download" || sub[0] != "release" && sub[0] != "run" {
+		a.generic("gh", c)
+		return kindOther
+	}
+	dir := tok{}
+	var out *tok
+	var pats []tok
+	archive := false
+	for i := 1; i < len(argv); i++ {
+		t := argv[i]
+		n, v, has := strings.Cut(t.s, "=")
+		val := tok{s: v, dyn: t.dyn}
+		switch n {
+		case "-D", "--dir", "-O", "--output", "-p", "--pattern", "-n", "--name", "-A", "--archive":
+			if !has && i+1 < len(argv) {
+				i++
+				val = argv[i]
+			}
+			switch n {
+			case "-D", "--dir":
+				dir = val
+			case "-O", "--output":
+				out = &val
+			case "-A", "--archive":
+				archive = true
+			default:
+				pats = append(pats, val)
+			}
+		}
+	}
+	if sub[0] == "release" && !archive && len(pats) > 0 && out == nil {
+		// Literal patterns are the assets' names.
+		literal := true
+		for _, p := range pats {
+			literal = literal && !p.dyn && p.s != "" && !strings.ContainsAny(p.s, "*?[{/")
+		}
+		if d, ok := a.dlDir(argv, dir); literal && ok {
+			for _, p := range pats {
+				if a.dlFile(argv, d, p.s, false) {
+					return kindOther
+				}
+			}
+			return kindOther
+		} else if !ok {
+			return kindOther
+		}
+	}
+	if out != nil && !(out.s == "-" && !out.dyn) {
+		a.writeDest(argv, *out, false)
+		return kindOther
+	}
+	d, ok := a.dlDir(argv, dir)
+	if ok {
+		a.dlUnknown(argv, d, sub[0] == "run", "the release's assets or the run's artifacts")
+	}
+	return kindOther
+}

@@ -154,6 +154,16 @@ func TestHook31bDownloadNames(t *testing.T) {
 		"lftp -e 'get settings.json; bye' h",
 		"echo 'mirror x .' | lftp h",
 		"aws s3 cp s3://b/planguard.hcl ..",
+		"gsutil cp gs://b/planguard.hcl ..",
+		"docker cp c:/x/planguard.hcl ..",
+		"wget2 -P .. http://h/planguard.hcl",
+		"wget2 http://h/.mcp.json",
+		"http --download http://h/x",
+		"http -d http://h/x -o ../planguard.hcl",
+		"gh release download v1 -p '*'",
+		"gh release download v1 -p .envrc",
+		"gh release download v1 -p planguard.hcl -D ..",
+		"gh run download 123",
 		"rclone copy r:planguard.hcl ..",
 	} {
 		hook31bRefused(t, cmd)
@@ -189,6 +199,13 @@ func TestHook31bDownloadNames(t *testing.T) {
 		"sftp host:x.tgz",
 		"sftp host",
 		"lftp h",
+		"http -d http://h/x -o /tmp/x",
+		"http GET http://h/api",
+		"gh release download v1 -p '*' -D /tmp/rel",
+		"gh release download v1 -p x.tgz",
+		"gh release download v1 -p x.tgz -O /tmp/x.tgz",
+		"gh run download 123 -D /tmp/a",
+		"gh pr create --title 'remove terraform destroy' --body x",
 	} {
 		hook31bAllowed(t, cmd)
 	}

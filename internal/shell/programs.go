@@ -462,7 +462,7 @@ func init() {
 		danger: []string{"execute", "output-file", "append-output", "input-file", "config", "rejected-log", "output-document",
 			"use-askpass", "directory-prefix", "default-page", "save-cookies", "warc-file", "warc-tempdir", "backups", "hsts-file",
 			"input-metalink", "content-disposition", "trust-server-names", "recursive", "mirror", "page-requisites",
-			"force-directories", "adjust-extension", "backup-converted", "metalink-over-http"}}, "wget")
+			"force-directories", "adjust-extension", "backup-converted", "metalink-over-http"}}, "wget", "wget2")
 	add(&program{judge: (*analyzer).curl, writes: true, permute: true, short: "EKCbcdDFPHhmoxUQreXYytzTuAw",
 		long: []string{"abstract-unix-socket", "alt-svc", "aws-sigv4", "cacert", "capath", "cert", "cert-type", "ciphers", "config",
 			"connect-timeout", "connect-to", "continue-at", "cookie", "cookie-jar", "create-file-mode", "crlfile", "curves", "data",
@@ -505,6 +505,8 @@ func init() {
 			"dump-header", "trace", "trace-ascii", "libcurl", "stderr", "etag-save", "hsts", "alt-svc", "write-out", "url",
 			"ssl-sessions", "expand-url", "expand-output", "expand-output-dir", "globoff", "next"}}, "curl")
 	add(&program{judge: (*analyzer).aria2c, writes: true}, "aria2c")
+	add(&program{judge: (*analyzer).httpie, writes: true}, "http", "https", "httpie")
+	add(&program{judge: (*analyzer).ghDownload}, "gh")
 	add(&program{judge: (*analyzer).lftp}, "lftp")
 }
 

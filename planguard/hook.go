@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -435,7 +436,29 @@ var (
 	// (.claude.json: it starts every MCP server listed there).
 	homeImplicit = []string{".bashrc", ".bash_profile", ".profile", ".bash_login", ".bash_logout", ".inputrc",
 		".zshrc", ".zshenv", ".zprofile", ".zlogin", ".gitconfig", ".ssh/config",
-		".bash_aliases", ".zlogout", ".direnvrc", ".claude.json", ".vimrc", ".gvimrc", ".exrc", ".emacs", ".emacs.el", ".env"}
+		".bash_aliases", ".zlogout", ".direnvrc", ".claude.json", ".vimrc", ".gvimrc", ".exrc", ".emacs", ".emacs.el", ".env",
+		// Tools' configuration that names files they write or commands
+		// they run (review hook30 F2/F3): curl's output, wget's
+		// output_document and use_askpass, aria2's on-download-complete,
+		// lftp's commands, and the Terraform/OpenTofu CLI configuration
+		// (provider_installation, dev_overrides, credentials_helper).
+		".curlrc", ".config/.curlrc", ".wgetrc", ".config/wgetrc", ".aria2/aria2.conf", ".config/aria2/aria2.conf",
+		".lftprc", ".lftp/rc", ".config/lftp/rc", ".terraformrc", ".tofurc",
+		// Debuggers' startup commands (gdb's `shell CMD`).
+		".gdbinit", ".config/gdb/gdbinit", ".lldbinit"}
+	// systemImplicit are the system-wide files that change how later
+	// commands run, whoever writes them (review hook30 F5): the shells'
+	// startup files, the environment every login reads, the dynamic
+	// loader's preload list, sudo's rules, git's system configuration.
+	systemImplicit = []string{"/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/bash.bash_logout", "/etc/environment",
+		"/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/sudoers", "/etc/gitconfig", "/etc/zshenv", "/etc/zprofile", "/etc/zshrc",
+		"/etc/zlogin", "/etc/zlogout", "/etc/inputrc", "/etc/wgetrc", "/etc/ssh/ssh_config", "/etc/security/pam_env.conf",
+		"/etc/crontab", "/etc/rc.local"}
+	// systemDirs are the system directories every file of which runs, or
+	// changes what runs, later.
+	systemDirs = []string{"/etc/profile.d", "/etc/sudoers.d", "/etc/ld.so.conf.d", "/etc/zsh", "/etc/bash_completion.d",
+		"/etc/environment.d", "/etc/ssh/ssh_config.d", "/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly",
+		"/etc/cron.monthly", "/etc/apt/apt.conf.d"}
 	// gitHooks are the hook names git runs; listed as files too, so that
 	// a computed path ending in one is refused (shell's base-name checks).
 	gitHooks = []string{"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
@@ -474,6 +497,9 @@ func implicitFiles(roots []string, home string) []string {
 			out = append(out, filepath.Join(home, f))
 		}
 	}
+	if runtime.GOOS != "windows" {
+		out = append(out, systemImplicit...)
+	}
 	return out
 }
 
@@ -495,6 +521,9 @@ func protectedDirs(policy, home string, cwds ...string) []string {
 		for _, d := range homeDirs {
 			dirs = append(dirs, filepath.Join(home, d))
 		}
+	}
+	if runtime.GOOS != "windows" {
+		dirs = append(dirs, systemDirs...)
 	}
 	var out []string
 	for _, d := range dirs {

@@ -204,6 +204,16 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 				if !t.dyn && !strings.Contains(s, "/") && strings.EqualFold(s, path.Base(q)) {
 					return refuse(q)
 				}
+				// rclone copy r:planguard.hcl .., gsutil cp gs://b/x ..: a
+				// remote file copied under its own name.
+				if rp, remote := remotePath(s); !t.dyn && (remote || strings.Contains(s, "://")) {
+					if remote {
+						s = rp
+					}
+					if strings.EqualFold(s[strings.LastIndex(s, "/")+1:], path.Base(q)) {
+						return refuse(q)
+					}
+				}
 			}
 		}
 	}

@@ -230,6 +230,9 @@ type analyzer struct {
 	// gitArgs, gitRepoArg: judging git's arguments, and one that names
 	// its repository (writesLoose).
 	gitArgs, gitRepoArg bool
+	// envPrefix: judging the prefix assignments of a command (X=1 cmd),
+	// which set the environment of that command alone.
+	envPrefix bool
 }
 
 func (a *analyzer) refuse(format string, args ...any) {
@@ -951,6 +954,8 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	// The environment names set for the wrapper that runs this script
 	// (X=1 bash -c '…') are set for every command in it.
 	assigns := append([]string{}, a.outer.assigns...)
+	a.envPrefix = true
+	defer func() { a.envPrefix = false }()
 	for _, as := range c.Assigns {
 		if as.Name != nil {
 			assigns = append(assigns, as.Name.Value)
@@ -964,6 +969,7 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 			}
 		}
 	}
+	a.envPrefix = false
 	argv := a.words(c.Args)
 	a.prefixIFS(c, argv)
 	st := a.stmts[c]

@@ -135,6 +135,9 @@ func (a *analyzer) writes(p *program, name string, argv []tok) {
 // away, and what a link points to.
 func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 	recursive := hasOpt(opts, "r", "R", "a", "recursive", "archive") || name == "rsync"
+	if name == "scp" {
+		recursive = hasOpt(opts, "r")
+	}
 	var dst *tok
 	srcs := ops
 	for _, o := range opts {
@@ -150,6 +153,25 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 		case len(ops) == 1 && name == "ln":
 			dst = &tok{s: "."} // ln TARGET: a link named after it, here
 		}
+	}
+	if (name == "rsync" || name == "scp") && dst != nil {
+		// A copy from another host writes here under the remote names; a
+		// copy to one writes nothing here.
+		if a.remoteSources(argv, srcs, *dst, recursive) {
+			return
+		}
+		if !dst.dyn {
+			if _, remote := remotePath(dst.s); remote {
+				return
+			}
+		}
+		var local []tok
+		for _, s := range srcs {
+			if _, remote := remotePath(s.s); s.dyn || !remote {
+				local = append(local, s)
+			}
+		}
+		srcs = local
 	}
 	symbolic := name == "ln" && hasOpt(opts, "s", "symbolic") || name == "cp" && hasOpt(opts, "s", "symbolic-link")
 	hard := name == "ln" && !symbolic || name == "link" || name == "cp" && hasOpt(opts, "l", "link")

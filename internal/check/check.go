@@ -179,7 +179,7 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	// prior objects, keeps memory flat on huge plans.
 	src := req.Plan
 	pins := &pinner{ctx: ctx, req: req}
-	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: gate.KeepPrior(pol), HostWriter: pol.WritesHost, Dir: src.Dir, Env: src.Env, Context: ctx,
+	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: gate.KeepPrior(pol), KeepAfterString: gate.KeepAfterString(pol), HostWriter: pol.WritesHost, Dir: src.Dir, Env: src.Env, Context: ctx,
 		BeforeShow: pins.beforeShow})
 	keepRoom := false
 	defer func() {

@@ -154,8 +154,17 @@ func (c *checkFlags) renderer(e *env, planPath string) (reports, error) {
 // finish renders the reports and writes the attestation (the audit record
 // is the Checker's).
 func (c *checkFlags) finish(e *env, res *check.Result, rs reports) error {
-	for _, w := range res.Report.Warnings {
-		fmt.Fprintf(e.stderr, "planguard: warning: %s\n", w)
+	if len(res.Report.Warnings) > 0 {
+		// Warnings can quote the plan: on GitHub Actions, with workflow
+		// commands off (ghcommands.go).
+		resume, err := stopCommands(e, e.stderr)
+		if err != nil {
+			return err
+		}
+		for _, w := range res.Report.Warnings {
+			fmt.Fprintf(e.stderr, "planguard: warning: %s\n", w)
+		}
+		resume()
 	}
 	if err := rs.write(e, func(r report.Renderer, w io.Writer) error { return r.Render(w, res.Report) }); err != nil {
 		return err

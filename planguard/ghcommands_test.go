@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,5 +60,52 @@ func TestCheckTextOnGitHub(t *testing.T) {
 	}
 	if _, out, _ := runCLI(t, "", gh, "check", "--policy", qsPolicy, "--format", "json", qsPlan); strings.Contains(out, "stop-commands") {
 		t.Errorf("the JSON report has workflow markers:\n%s", out)
+	}
+}
+
+// TestErrorsAndWarningsOnGitHub (review ci32 F2): errors and warnings can
+// quote the plan (a type, an address, a path), and were printed raw on
+// stderr: on GitHub Actions a newline in such a string made the next line a
+// workflow command (::add-mask::, ::error) in the apply job's log. Now they
+// are written with workflow commands off, with a fresh token.
+func TestErrorsAndWarningsOnGitHub(t *testing.T) {
+	gh := map[string]string{"GITHUB_ACTIONS": "true"}
+	forged := filepath.Join(t.TempDir(), "x\n::add-mask::Destroying\n::error title=planguard::approved")
+	raw := func(log string) []string {
+		var cmds []string
+		stop := ""
+		for _, l := range strings.Split(log, "\n") {
+			l = strings.TrimLeft(l, " \t")
+			switch {
+			case stop != "":
+				if l == "::"+stop+"::" {
+					stop = ""
+				}
+			case strings.HasPrefix(l, "::stop-commands::planguard-") && len(l) == len("::stop-commands::planguard-")+32:
+				stop = strings.TrimPrefix(l, "::stop-commands::")
+			case strings.HasPrefix(l, "::"):
+				cmds = append(cmds, l)
+			}
+		}
+		if stop != "" {
+			cmds = append(cmds, "(never turned back on)")
+		}
+		return cmds
+	}
+	code, out, errs := runCLI(t, "", gh, "check", "--policy", forged, qsPlan)
+	if code != exitError || !strings.Contains(errs, "::add-mask::Destroying") {
+		t.Fatalf("exit %d: the error does not quote the path (the test would show nothing)\n%s%s", code, out, errs)
+	}
+	if cmds := raw(errs); len(cmds) > 0 {
+		t.Errorf("workflow commands on stderr outside ::stop-commands::: %q\n%s", cmds, errs)
+	}
+	if _, _, plain := runCLI(t, "", nil, "check", "--policy", forged, qsPlan); strings.Contains(plain, "stop-commands") {
+		t.Errorf("outside GitHub Actions the error has workflow markers:\n%s", plain)
+	}
+	// Warnings: the no --author warning is printed by the CLI; the report's
+	// warnings (a saved plan's, here none) go through the same block.
+	_, _, errs = runCLI(t, "", gh, "check", "--policy", qsPolicy, "--now", "2026-11-25T12:00:00Z", qsPlan)
+	if cmds := raw(errs); len(cmds) > 0 {
+		t.Errorf("workflow commands on stderr: %q\n%s", cmds, errs)
 	}
 }

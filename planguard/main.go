@@ -149,6 +149,13 @@ func printError(e *env, err error) {
 	if errors.Is(err, errHelp) {
 		return
 	}
+	// An error can quote the plan (an address, a type, a path it names): on
+	// GitHub Actions, with workflow commands off (ghcommands.go).
+	if resume, serr := stopCommands(e, e.stderr); serr == nil {
+		defer resume()
+	} else {
+		fmt.Fprintf(e.stderr, "planguard: error: %s\n", serr)
+	}
 	fmt.Fprintf(e.stderr, "planguard: error: %s\n", strings.TrimSpace(err.Error()))
 	var u *usageError
 	if h, ok := hint.Of(err); ok {

@@ -32,9 +32,10 @@
 #
 # Writes the text report to the log, `--format github` annotations to stdout,
 # and the JSON and markdown reports (and INPUT_FORMATS) to the report directory.
-# The gate runs once, with --format json (and the audit log and attestation);
-# the other formats render the same plan and policy at the same --now, and must
-# agree with it, or the result is an error.
+# The gate runs once, with --format json (and the audit log and attestation),
+# and writes every other format from that same run (--out FORMAT=FILE): no
+# second run shows the plan again (without lock_file a run without --attest
+# would show it in the working directory, beside the gate key).
 #
 # Exit status: planguard's own, 0 allow, 1 block, 2 error (also when anything
 # here goes wrong). With PLANGUARD_ACTION_DEFER_EXIT=1 it exits 0 once the
@@ -112,7 +113,7 @@ policy="${INPUT_POLICY:-planguard.hcl}"
 pg="${PLANGUARD_BIN:-planguard}"
 
 [ -n "$plan" ] || die "input 'plan' is empty: pass the saved plan file (terraform plan -out FILE) or its terraform show -json"
-[ "$plan" != - ] || die "input 'plan' is '-': pass a file (the plan is read once per report format)"
+[ "$plan" != - ] || die "input 'plan' is '-': pass a file"
 case "$plan" in -*) plan="./$plan" ;; esac # a file, never a flag
 if [ "${PLANGUARD_ACTION_REQUIRE_AUTHOR:-}" = 1 ] && [ -z "${INPUT_AUTHOR:-}" ]; then
 	die "input 'author' is empty: outside a pull_request event pass the change's author (on a push to main, the merged pull request's author resolved through the API; see the guide), so that their own signatures do not count"
@@ -199,8 +200,15 @@ for f in ${extra[@]+"${extra[@]}"}; do
 done
 out report-dir "$report_dir"
 
-# The decision: one gate run.
-"$pg" check "${common[@]}" "${gate[@]}" --format json "$plan" 2>"$errlog" >"$json"
+# The decision and every report: one gate run.
+outs=(--out "text=$text" --out "markdown=$md" --out "github=$report_dir/planguard.annotations")
+for f in ${extra[@]+"${extra[@]}"}; do
+	case "$f" in
+	sarif) outs+=(--out "sarif=$report_dir/planguard.sarif") ;;
+	junit) outs+=(--out "junit=$report_dir/planguard.junit.xml") ;;
+	esac
+done
+"$pg" check "${common[@]}" "${gate[@]}" --format json "${outs[@]}" "$plan" 2>"$errlog" >"$json"
 status=$?
 case "$status" in
 0) decision=allow ;;
@@ -218,30 +226,25 @@ if [ "$status" -le 1 ]; then
 		status=2 decision=error
 	fi
 fi
-gate_status=$status
-
-render() { # render FORMAT FILE: the same check, another format; must agree
-	local rc
-	"$pg" check "${common[@]}" --format "$1" "$plan" 2>>"$errlog" >"$2"
-	rc=$?
-	if [ "$rc" -ne "$gate_status" ]; then
-		echo "planguard action: error: --format $1 exited $rc, but the decision run exited $gate_status" 2>/dev/null >>"$errlog"
-		status=2 decision=error
-	fi
-}
 
 if [ "$status" -le 1 ]; then
-	render text "$text"
+	# The reports the decision run wrote (--out): each must be there.
+	for r in "$text" "$md"; do
+		[ -s "$r" ] || {
+			echo "planguard action: error: the decision run wrote no report $(ghesc "$r")" 2>/dev/null >>"$errlog"
+			status=2 decision=error
+		}
+	done
+fi
+if [ "$status" -le 1 ]; then
 	untrusted "$text"
 	out report-text "$text"
-	render markdown "$md"
-	render github "$report_dir/planguard.annotations"
 	# Workflow commands, escaped by planguard: annotations on the run.
 	cat "$report_dir/planguard.annotations"
 	for f in ${extra[@]+"${extra[@]}"}; do
 		case "$f" in
-		sarif) render sarif "$report_dir/planguard.sarif" && out report-sarif "$report_dir/planguard.sarif" ;;
-		junit) render junit "$report_dir/planguard.junit.xml" && out report-junit "$report_dir/planguard.junit.xml" ;;
+		sarif) out report-sarif "$report_dir/planguard.sarif" ;;
+		junit) out report-junit "$report_dir/planguard.junit.xml" ;;
 		esac
 	done
 fi
@@ -249,7 +252,7 @@ fi
 if [ "$status" -eq 2 ]; then
 	# planguard could not decide (or the reports disagree): an error, which blocks.
 	untrusted "$errlog"
-	first="$(grep -m1 -v '^$' "$errlog" || true)"
+	first="$(grep -m1 -v -e '^$' -e '^::' "$errlog" || true)"
 	echo "::error title=planguard::$(ghesc "${first:-planguard check failed (exit 2)}")"
 	if [ -n "${INPUT_ATTEST:-}" ] && [ -e "$INPUT_ATTEST" ]; then
 		# No attestation of a decision this action does not stand by.

@@ -252,7 +252,8 @@ fi
 if [ "$status" -eq 2 ]; then
 	# planguard could not decide (or the reports disagree): an error, which blocks.
 	untrusted "$errlog"
-	first="$(grep -m1 -v -e '^$' -e '^::' "$errlog" || true)"
+	# The error itself, not a warning printed before it (nor a workflow marker).
+	first="$(grep -m1 '^planguard: error:' "$errlog" || grep -m1 -v -e '^$' -e '^::' "$errlog" || true)"
 	echo "::error title=planguard::$(ghesc "${first:-planguard check failed (exit 2)}")"
 	if [ -n "${INPUT_ATTEST:-}" ] && [ -e "$INPUT_ATTEST" ]; then
 		# No attestation of a decision this action does not stand by.

@@ -17,7 +17,7 @@ package tfsource
 //     root module a reference to a root variable (its value is the plan's);
 //   - a terraform block's required_version, and every setting of its
 //     backend, cloud and provider_meta blocks; experiments are refused
-//     (release builds refuse them as well);
+//     unless the list is empty (release builds refuse them as well);
 //   - a child module's variable declared const (OpenTofu 1.12+): its value
 //     is the module call's argument, evaluated when the configuration loads.
 //
@@ -160,8 +160,9 @@ func checkVariableLoad(b *hcl.Block) error {
 
 // checkTerraformLoad: a terraform block's required_version is a literal
 // string, every setting of its backend, cloud and provider_meta blocks is
-// a literal, and it sets no experiments. (TerraformBlockSchema, checked
-// by CheckTerraformBlocks, says which blocks it may hold at all.)
+// a literal, and it sets no experiments (an empty list passes).
+// (TerraformBlockSchema, checked by CheckTerraformBlocks, says which
+// blocks it may hold at all.)
 func checkTerraformLoad(b *hcl.Block) error {
 	attrs, blocks, err := bodyParts(b.Body)
 	if err != nil {
@@ -170,6 +171,9 @@ func checkTerraformLoad(b *hcl.Block) error {
 	for _, a := range attrs {
 		switch a.Name {
 		case "experiments":
+			if v, ok := literalValue(a.Expr); ok && (v.Type().IsTupleType() || v.Type().IsListType()) && v.LengthInt() == 0 {
+				continue // none
+			}
 			return &LoadTimeError{Range: a.Range, What: "terraform experiments", Why: "are set: experiments are for alpha builds (release builds of Terraform refuse them) and change how the configuration is read",
 				Fix: "remove experiments"}
 		case "required_version":

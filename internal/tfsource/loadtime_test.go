@@ -22,6 +22,7 @@ func TestCheckLoadTime(t *testing.T) {
 		{name: "heredoc source", file: "main.tf", src: "module \"a\" {\n  source = <<EOT\n./a\nEOT\n}\n"},
 		{name: "literal backend", file: "main.tf", src: "terraform {\n  required_version = \">= 1.8\"\n  backend \"s3\" {\n    bucket = \"b\"\n    key    = \"k\"\n    endpoints = { s3 = \"https://s3\" }\n    retries = -1\n    list = [\"a\", (\"b\")]\n  }\n}\n"},
 		{name: "literal cloud", file: "main.tf", src: "terraform {\n  cloud {\n    organization = \"o\"\n    workspaces {\n      tags = [\"a\"]\n    }\n  }\n}\n"},
+		{name: "no experiments", file: "main.tf", src: "terraform {\n  experiments = []\n}\n"},
 		{name: "provider_meta", file: "main.tf", src: "terraform {\n  provider_meta \"p\" {\n    module_name = \"x\"\n  }\n}\n"},
 		{name: "provider for_each literal", file: "main.tf", src: "provider \"aws\" {\n  alias    = \"r\"\n  for_each = { a = \"us-east-1\", \"b\" = \"eu-west-1\" }\n  region   = each.value\n}\n"},
 		{name: "provider for_each root var", file: "main.tf", src: "provider \"aws\" {\n  alias    = \"r\"\n  for_each = var.regions\n}\n"},

@@ -117,10 +117,49 @@ resource "terraform_data" "x" { input = "hello" }
 		t.Errorf("the blocked plan was applied: %s exists", state)
 	}
 
+	// Review ci31 M1: check --attest holds the gate's key. Run where the
+	// plan was made (whose .terraform holds the build the author's init
+	// installed), it used to show the plan there, starting that build beside
+	// the key, and signed providers_pinned. Now, without a provider pin it is
+	// refused before anything runs, and with a providers list it shows the
+	// plan in a room installed from the job's own provider installation.
+	gateKey := sshKeygen(t, dir, "gate")
+	unpinned := filepath.Join(dir, "unpinned.hcl")
+	os.WriteFile(unpinned, append(append([]byte{}, base...), fmt.Sprintf("state {\n  backend = \"local\"\n  config  = { path = %q }\n}\n", state)...), 0o600)
+	t.Chdir(cfg)
+	os.Remove(ranLog)
+	att := filepath.Join(dir, "check.att")
+	code, out, errs := runCLI(t, "", envv, "check", "--policy", unpinned, "--author", "bob", "--attest", att, "--attest-key", gateKey, filepath.Join(dir, "tfplan"))
+	if code != exitError || !strings.Contains(out+errs, "beside the gate's signing key") {
+		t.Errorf("check --attest, no provider pin: exit %d, want 2 naming the key\n%s%s", code, out, errs)
+	}
+	if r := ran(); r != "" {
+		t.Errorf("check --attest, no provider pin: a provider ran beside the gate key:\n%s", r)
+	}
+	if _, err := os.Stat(att); err == nil {
+		t.Errorf("check --attest, no provider pin: an attestation was written")
+	}
+	code, out, errs = runCLI(t, "", envv, "check", "--policy", allowing, "--author", "bob", "--attest", att, "--attest-key", gateKey, filepath.Join(dir, "tfplan"))
+	if code != exitAllow {
+		t.Fatalf("check --attest, providers list: exit %d, want 0\n%s%s", code, out, errs)
+	}
+	if r := ran(); !strings.Contains(r, "planguard-room-") || strings.Contains(r, "ran in "+cfg+"\n") {
+		t.Errorf("check --attest, providers list: the provider did not run in the room only:\n%s", r)
+	}
+	t.Chdir(job)
+	// Review ci31 L1: without lock_file and without --attest, check shows
+	// the plan where it runs; in a job holding only the plan file that fails,
+	// and the hint says so (it used to say "pass the file written by
+	// terraform plan -out").
+	code, out, errs = runCLI(t, "", envv, "check", "--policy", allowing, "--author", "bob", "tfplan")
+	if code != exitError || !strings.Contains(out+errs, "initialized directory the plan was made in") {
+		t.Errorf("check without lock_file in a plan-only directory: exit %d, want 2 with the working-directory hint\n%s%s", code, out, errs)
+	}
+
 	// The control: listed, the provider runs in the room (so the wrapper
 	// would have recorded the runs above) and the plan is applied.
 	os.Remove(ranLog)
-	code, out, errs := runCLI(t, "", envv, "apply", "--policy", allowing, "--author", "bob", "tfplan", "--", "-no-color")
+	code, out, errs = runCLI(t, "", envv, "apply", "--policy", allowing, "--author", "bob", "tfplan", "--", "-no-color")
 	if code != exitAllow {
 		t.Fatalf("listed provider: exit %d, want 0\n%s%s", code, out, errs)
 	}

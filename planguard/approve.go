@@ -139,6 +139,11 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 				if ch.AfterIdentity != "" {
 					st.Identity = ch.AfterIdentity
 				}
+				if st.Identity == "" && len(ch.AfterStrings) > 0 {
+					// Its id is unknown: the protected id an attribute
+					// names, the first as the gate takes it.
+					st.Identity = ch.AfterStrings[0].Value
+				}
 			}
 		}
 	} else {
@@ -162,13 +167,19 @@ func (s *statementFlags) statement(e *env) (approval.Statement, error) {
 // there is no trusted list of builds: it is shown where planguard runs, as
 // before, with a warning that the builds there are whoever installed them.
 func (s *statementFlags) readPlan(e *env) (*plan.Plan, error) {
+	opts := plan.Options{TerraformBin: s.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log}
+	if pol, err := policy.Load(s.policy); err == nil {
+		// The values of new objects that name a protected id, as the
+		// gate reads them (a create judged as a replace of that object).
+		opts.KeepAfterString = gate.KeepAfterString(pol)
+	}
 	if s.plan == "-" || !savedPlanFile(s.plan) {
-		return plan.Read(s.plan, plan.Options{TerraformBin: s.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log})
+		return plan.Read(s.plan, opts)
 	}
 	pol, signers, err := check.LoadPolicy(s.policy, "")
 	if err != nil || pol.LockFilePath == "" {
 		fmt.Fprintf(e.stderr, "planguard: warning: showing the saved plan %s runs the provider builds this directory's .terraform (or terraform.d/, a plugin cache) holds, here, where your signing key is: in a change's own checkout those are its author's. Sign where only builds you trust are installed, pass the plan's JSON as CI rendered it (nothing runs), or set lock_file in the policy (the plan is then shown in a clean room with only its providers)\n", s.plan)
-		return plan.Read(s.plan, plan.Options{TerraformBin: s.tfBin, Getenv: e.getenv, Stdin: e.stdin, Logger: e.log})
+		return plan.Read(s.plan, opts)
 	}
 	dir, err := os.MkdirTemp("", "planguard-approve-")
 	if err != nil {
@@ -237,8 +248,9 @@ func planAction(ch plan.Change, asked string) (string, error) {
 		return approval.ActionMove, nil
 	case ch.Kind == plan.KindCreate && (asked == "" || asked == approval.ActionReplace):
 		// findChange returns a create only when the plan knows its
-		// object's id: the gate judges a create over a protected object's
-		// id as a replace of that object.
+		// object's id, or a value of it names a protected id: the gate
+		// judges a create over a protected object's id as a replace of
+		// that object.
 		return approval.ActionReplace, nil
 	case asked == "" && ch.Kind == plan.KindNoOp:
 		// findChange returns a no-op only when it is moved.
@@ -296,7 +308,7 @@ func findChange(p *plan.Plan, target string) (plan.Change, error) {
 	var seen []string
 	for _, c := range p.Changes {
 		if c.Address == target && (c.Kind.Destructive() || c.Kind == plan.KindUpdate || (c.Kind == plan.KindNoOp && c.PreviousAddress != "") ||
-			(c.Kind == plan.KindCreate && (c.AfterID != "" || c.AfterIdentity != ""))) {
+			(c.Kind == plan.KindCreate && (c.AfterID != "" || c.AfterIdentity != "" || len(c.AfterStrings) > 0))) {
 			return c, nil
 		}
 		if c.Kind.Destructive() || c.PreviousAddress != "" {

@@ -83,7 +83,7 @@ func (c *checkFlags) check(ctx context.Context, e *env, planPath string, apply b
 		return nil, err
 	}
 	e.log.Debug("policy loaded", "path", c.policy)
-	return checker.Check(ctx, check.Request{Policy: pol, Trust: trust, Now: t, Authors: authors, Apply: apply,
+	return checker.Check(ctx, check.Request{Policy: pol, Trust: trust, Now: t, Authors: authors, Apply: apply, Room: c.attest != "",
 		Plan: check.PlanSource{Path: planPath, Stdin: e.stdin, TerraformBin: c.tfBin, Getenv: e.getenv}})
 }
 
@@ -95,9 +95,10 @@ itself). Under a policy state block PLAN must be the saved plan; under lock_file
 saved plan is shown in a private directory built from the plan alone (see apply).
 Exit status: 0 allowed, 1 blocked, 2 error (an error also blocks).`,
 		`  terraform plan -out tfplan
-  planguard check tfplan && terraform apply tfplan
+  planguard check --author "$CHANGE_AUTHOR" tfplan   # to apply, use 'planguard apply tfplan', not terraform apply
+  # CHANGE_AUTHOR: the change's author as the platform's API reports it (docs/guides/ci.md), never commit metadata
   terraform show -json tfplan | planguard check --format markdown - > comment.md
-  planguard check --policy /etc/planguard/prod.hcl --author "$GIT_AUTHOR_EMAIL" plan.json
+  planguard check --policy /etc/planguard/prod.hcl --author "$CHANGE_AUTHOR" plan.json
   planguard check --author alice@example.com --author bob@example.com tfplan
   planguard check --attest check.att --attest-key gate_key --audit-log audit.jsonl tfplan
 `)

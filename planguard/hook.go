@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -184,7 +185,8 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	}
 	self := hookExecutables()
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
-		UserHome: userHome, HistFile: e.getenv("HISTFILE"), GitDir: isGitDir}
+		UserHome: userHome, HistFile: e.getenv("HISTFILE"), GitDir: isGitDir, IsDir: isDir,
+		StateUnder: stateUnder}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -434,7 +436,29 @@ var (
 	// (.claude.json: it starts every MCP server listed there).
 	homeImplicit = []string{".bashrc", ".bash_profile", ".profile", ".bash_login", ".bash_logout", ".inputrc",
 		".zshrc", ".zshenv", ".zprofile", ".zlogin", ".gitconfig", ".ssh/config",
-		".bash_aliases", ".zlogout", ".direnvrc", ".claude.json", ".vimrc", ".gvimrc", ".exrc", ".emacs", ".emacs.el", ".env"}
+		".bash_aliases", ".zlogout", ".direnvrc", ".claude.json", ".vimrc", ".gvimrc", ".exrc", ".emacs", ".emacs.el", ".env",
+		// Tools' configuration that names files they write or commands
+		// they run (review hook30 F2/F3): curl's output, wget's
+		// output_document and use_askpass, aria2's on-download-complete,
+		// lftp's commands, and the Terraform/OpenTofu CLI configuration
+		// (provider_installation, dev_overrides, credentials_helper).
+		".curlrc", ".config/.curlrc", ".wgetrc", ".config/wgetrc", ".aria2/aria2.conf", ".config/aria2/aria2.conf",
+		".lftprc", ".lftp/rc", ".config/lftp/rc", ".terraformrc", ".tofurc",
+		// Debuggers' startup commands (gdb's `shell CMD`).
+		".gdbinit", ".config/gdb/gdbinit", ".lldbinit"}
+	// systemImplicit are the system-wide files that change how later
+	// commands run, whoever writes them (review hook30 F5): the shells'
+	// startup files, the environment every login reads, the dynamic
+	// loader's preload list, sudo's rules, git's system configuration.
+	systemImplicit = []string{"/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/bash.bash_logout", "/etc/environment",
+		"/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/sudoers", "/etc/gitconfig", "/etc/zshenv", "/etc/zprofile", "/etc/zshrc",
+		"/etc/zlogin", "/etc/zlogout", "/etc/inputrc", "/etc/wgetrc", "/etc/ssh/ssh_config", "/etc/security/pam_env.conf",
+		"/etc/crontab", "/etc/rc.local"}
+	// systemDirs are the system directories every file of which runs, or
+	// changes what runs, later.
+	systemDirs = []string{"/etc/profile.d", "/etc/sudoers.d", "/etc/ld.so.conf.d", "/etc/zsh", "/etc/bash_completion.d",
+		"/etc/environment.d", "/etc/ssh/ssh_config.d", "/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly",
+		"/etc/cron.monthly", "/etc/apt/apt.conf.d"}
 	// gitHooks are the hook names git runs; listed as files too, so that
 	// a computed path ending in one is refused (shell's base-name checks).
 	gitHooks = []string{"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
@@ -473,6 +497,9 @@ func implicitFiles(roots []string, home string) []string {
 			out = append(out, filepath.Join(home, f))
 		}
 	}
+	if runtime.GOOS != "windows" {
+		out = append(out, systemImplicit...)
+	}
 	return out
 }
 
@@ -494,6 +521,9 @@ func protectedDirs(policy, home string, cwds ...string) []string {
 		for _, d := range homeDirs {
 			dirs = append(dirs, filepath.Join(home, d))
 		}
+	}
+	if runtime.GOOS != "windows" {
+		dirs = append(dirs, systemDirs...)
 	}
 	var out []string
 	for _, d := range dirs {
@@ -549,6 +579,55 @@ func agentEnvDirs(getenv func(string) string) []string {
 		}
 	}
 	return out
+}
+
+// maxStateSearch bounds the entries stateUnder reads.
+const maxStateSearch = 50000
+
+// stateUnder returns a Terraform state file (shell.StateFile) in the
+// directory p, searched breadth first without following symbolic links,
+// or "" when p is not a directory or holds none. It skips the
+// directories no state file is kept in by anything the hook allows
+// (.terraform, whose terraform.tfstate holds only the backend settings
+// `terraform init` writes again; node_modules; .git), and reports a
+// directory too large to search as one that may hold one.
+func stateUnder(p string) string {
+	fi, err := os.Stat(p)
+	if err != nil || !fi.IsDir() || skipStateSearch(filepath.Base(p)) {
+		return ""
+	}
+	queue, seen := []string{p}, 0
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			if seen++; seen > maxStateSearch {
+				return fmt.Sprintf("%s (more than %d entries: the hook did not search all of it for Terraform state files; remove it in parts)", p, maxStateSearch)
+			}
+			name, full := e.Name(), filepath.Join(d, e.Name())
+			if shell.StateFile(name) && !(filepath.Base(d) == ".terraform" && strings.EqualFold(name, "terraform.tfstate")) {
+				return full
+			}
+			if e.IsDir() && !skipStateSearch(name) {
+				queue = append(queue, full)
+			}
+		}
+	}
+	return ""
+}
+
+// skipStateSearch: directories stateUnder does not search (rm -rf
+// node_modules stays allowed; a .git directory is protected whole).
+func skipStateSearch(name string) bool { return name == "node_modules" || name == ".git" }
+
+// isDir reports whether p is a directory now (after symbolic links).
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 // isGitDir reports whether dir is a git directory now (git's

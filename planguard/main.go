@@ -100,9 +100,9 @@ Commands:
 Run 'planguard COMMAND --help' for a command's flags and examples.
 Set PLANGUARD_LOG=debug for logs on stderr.
 
-In CI, between plan and apply:
-  terraform plan -out tfplan
-  planguard check tfplan && terraform apply tfplan
+In CI, between plan and apply (docs/guides/ci.md):
+  terraform plan -out tfplan                      # the plan job
+  planguard apply --author "$CHANGE_AUTHOR" tfplan  # the apply job: checks, then applies exactly tfplan
 `)
 }
 

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/planguard/terraform-provider-planguard/internal/attest"
 	"github.com/planguard/terraform-provider-planguard/internal/check"
@@ -145,6 +149,10 @@ func TestApplyAttestationRequiresStatePin(t *testing.T) {
 	}
 
 	// Without the pin: the field is absent (as in every older attestation).
+	// (check --attest needs a provider pin: it holds the gate's key.)
+	pol, _ := os.ReadFile(unpinned)
+	unpinned = filepath.Join(dir, "providers-only.hcl")
+	os.WriteFile(unpinned, append(pol, "providers = [\"terraform.io/builtin/terraform\"]\n"...), 0o600)
 	if code, out, errs := runCLI(t, "", envv, "check", "--policy", unpinned, "--attest", "unpinned.att", "--attest-key", key, "tfplan"); code != exitAllow {
 		t.Fatalf("check --attest: exit %d\n%s\n%s", code, out, errs)
 	}
@@ -186,8 +194,10 @@ func TestApplyAttestationRequiresStatePin(t *testing.T) {
 // that pins the state but has neither lock_file nor providers exits 2
 // before terraform runs (the plan's own lock file, its author's, would
 // choose the providers the apply starts), naming the policy, with both
-// fixes in the hint; check --attest under it records no
-// providers_pinned, and apply --attestation refuses that attestation.
+// fixes in the hint; check --attest under it refuses to sign (it holds the
+// gate's key beside the providers the show would start; review ci31 M1),
+// and apply --attestation refuses an attestation with no providers_pinned
+// (as an older planguard wrote them).
 func TestApplyRefusesPolicyWithoutProviderPin(t *testing.T) {
 	envv, unpinned, _ := statePinLab(t)
 	dir, _ := os.Getwd()
@@ -218,9 +228,14 @@ func TestApplyRefusesPolicyWithoutProviderPin(t *testing.T) {
 	pub, _ := os.ReadFile(key + ".pub")
 	signers := filepath.Join(dir, "gate_signers")
 	os.WriteFile(signers, []byte("planguard-gate namespaces=\"planguard-attestation\" "+string(pub)), 0o600)
-	if code, out, errs := runCLI(t, "", envv, "check", "--policy", statePinned, "--attest", "stateonly.att", "--attest-key", key, "tfplan"); code != exitAllow {
-		t.Fatalf("check --attest: exit %d\n%s\n%s", code, out, errs)
+	code, out, errs = runCLI(t, "", envv, "check", "--policy", statePinned, "--attest", "stateonly.att", "--attest-key", key, "tfplan")
+	if code != exitError || !strings.Contains(errs, "beside the gate's signing key") || !strings.Contains(errs, "planguard: hint: add to "+statePinned+" lock_file") {
+		t.Fatalf("check --attest without a provider pin: exit %d, want 2\n%s\n%s", code, out, errs)
 	}
+	if _, err := os.Stat("stateonly.att"); err == nil {
+		t.Fatal("check --attest without a provider pin wrote an attestation")
+	}
+	legacyAttestation(t, envv, statePinned, key, "tfplan", "stateonly.att")
 	p, payload := attestedPredicate(t, "stateonly.att")
 	if !p.StatePinned || p.ProvidersPinned || strings.Contains(payload, "providers_pinned") {
 		t.Fatalf("predicate of a check without providers or lock_file: %s", payload)
@@ -236,5 +251,34 @@ func TestApplyRefusesPolicyWithoutProviderPin(t *testing.T) {
 	code, _, errs = runCLI(t, "", nil, "verify-attestation", "--attestation", "stateonly.att", "--attestation-signers", signers, "--policy-sha256", strings.TrimSpace(hash), "tfplan")
 	if code != exitAllow || !strings.Contains(errs, "warning: attestation stateonly.att: the attested check's policy pinned no providers") {
 		t.Fatalf("verify-attestation: exit %d\n%s", code, errs)
+	}
+}
+
+// legacyAttestation signs, as a planguard before review ci31 M1 did, the
+// check of planPath under policyPath made where the plan was (no room):
+// an attestation without providers_pinned, which check --attest no longer
+// writes.
+func legacyAttestation(t *testing.T, envv map[string]string, policyPath, keyPath, planPath, out string) {
+	t.Helper()
+	pol, tr, err := check.LoadPolicy(policyPath, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&check.Checker{}).Check(context.Background(), check.Request{Policy: pol, Trust: tr, Now: time.Now(),
+		Plan: check.PlanSource{Path: planPath, TerraformBin: envv["PLANGUARD_TERRAFORM"], Getenv: os.Getenv}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _ := os.ReadFile(keyPath)
+	signer, err := ssh.ParsePrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := attest.Sign(signer, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, b, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

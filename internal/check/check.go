@@ -70,8 +70,14 @@ type Request struct {
 	// plan is then shown in a room built from the plan alone (tfexec.Room;
 	// Result.Room, which the caller cleans up and applies in), and no file
 	// of the working directory is read. Without Apply, a saved plan is
-	// shown in such a room only when the policy sets lock_file.
+	// shown in such a room only when the policy sets lock_file (or Room).
 	Apply bool
+	// Room says a saved plan is shown in a room built from the plan alone
+	// even without lock_file (the plan's own lock file, judged against the
+	// policy's providers list), not in the working directory, whose
+	// installed provider builds the change's author chose: the check holds
+	// a secret (planguard check --attest signs with the gate's key).
+	Room bool
 	// Now is the time approvals are judged at (required: a zero time is an
 	// error, since every approval would be unexpired then).
 	Now time.Time
@@ -174,7 +180,7 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	// prior objects, keeps memory flat on huge plans.
 	src := req.Plan
 	pins := &pinner{ctx: ctx, req: req}
-	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: gate.KeepPrior(pol), HostWriter: pol.WritesHost, Dir: src.Dir, Env: src.Env, Context: ctx,
+	p, err := plan.Read(src.Path, plan.Options{TerraformBin: src.TerraformBin, Getenv: src.Getenv, Stdin: src.Stdin, Logger: log, GateOnly: true, KeepPrior: gate.KeepPrior(pol), KeepAfterString: gate.KeepAfterString(pol), HostWriter: pol.WritesHost, Dir: src.Dir, Env: src.Env, Context: ctx,
 		BeforeShow: pins.beforeShow})
 	keepRoom := false
 	defer func() {
@@ -189,7 +195,7 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	var codeRefused *gate.SnapshotCodeRefused
 	var unlocked *tfexec.UnlockedProviderError
 	switch {
-	case errors.As(err, &mismatch), errors.As(err, &untrusted), errors.As(err, &envErr), errors.As(err, &notAllowed), errors.As(err, &codeRefused):
+	case errors.As(err, &mismatch), errors.As(err, &untrusted), errors.As(err, &envErr), errors.As(err, &notAllowed), errors.As(err, &codeRefused), errors.Is(err, ErrProvidersNotPinned):
 		return nil, err // their hints say what to do
 	case errors.Is(err, planfile.ErrLoadTime):
 		return nil, err // its hint says what to do
@@ -197,6 +203,13 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 		return nil, hint.With(err, "plan again with 'terraform init' and 'terraform plan -out', and check and apply only the plan file the plan job wrote, unedited")
 	case errors.Is(err, plan.ErrEdited):
 		return nil, hint.With(err, "plan again, and check and apply only the plan file the plan job wrote, unedited")
+	case errors.Is(err, plan.ErrShow) && pins.room == nil:
+		// Without lock_file (and without --attest) a saved plan is shown
+		// where planguard runs: Terraform needs the providers installed there.
+		return nil, hint.With(err, "without lock_file in the policy planguard runs 'terraform show' in the working directory, which must be the initialized directory the plan was made in; "+
+			"in a job that holds only the plan file, add lock_file = \"FILE\" (a reviewed .terraform.lock.hcl) to the policy: planguard then shows the plan in its own directory built from the plan (docs/guides/policy.md, \"Pinning provider binaries\")")
+	case errors.Is(err, plan.ErrShow):
+		return nil, hint.With(err, "terraform show failed in the directory planguard built from the saved plan (its configuration snapshot and lock file, installed with the job's provider installation): read Terraform's message above; the job's CLI configuration must be able to install the providers the plan's lock file names")
 	case err != nil:
 		return nil, hint.With(err, "pass the file written by 'terraform plan -out FILE', or the output of 'terraform show -json FILE'")
 	}

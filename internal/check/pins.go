@@ -109,6 +109,13 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 		lookup = req.Plan.Getenv
 	}
 	lockPinned := pol.LockFilePath != ""
+	if req.Room && !req.Apply {
+		// The check holds a secret (the gate's signing key): no provider
+		// build the change's author chose may start beside it.
+		if err := RequireProviderPinToAttest(pol, pol.Filename); err != nil {
+			return nil, err
+		}
+	}
 	if err := tfexec.CheckEnv(lookup, lockPinned); err != nil {
 		return nil, hint.With(err, "run planguard (and terraform) with the job's own CLI configuration: an explicit provider_installation, no dev_overrides")
 	}
@@ -126,7 +133,7 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 	// configuration with this job's credentials and files around: its
 	// reads of the host's files (and what planguard cannot read for code)
 	// are refused before any of them runs, not judged after the show.
-	inRoom := lockPinned || req.Apply
+	inRoom := lockPinned || req.Apply || req.Room
 	if inRoom {
 		if err := gate.RefuseSnapshotCode(pol, plan.SnapshotCode(pinnedPath)); err != nil {
 			return nil, hint.With(err, "read files of the configuration only (a relative path, or path.module/...), or list the blocks whose reads are intended in the policy's allow_apply_file_reads; then plan again")

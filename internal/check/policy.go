@@ -79,6 +79,21 @@ func RequireProviderPin(pol *policy.Policy, path string) error {
 			"  (docs/guides/policy.md, \"Pinning provider binaries\")")
 }
 
+// RequireProviderPinToAttest refuses, for a check that signs its decision
+// (planguard check --attest, which holds the gate's key), a policy that does
+// not pin providers (ProvidersPinned): the show would start provider builds
+// the change's author chose beside the key, and planguard apply refuses
+// such an attestation anyway (attest.RequireProvidersPinned).
+func RequireProviderPinToAttest(pol *policy.Policy, path string) error {
+	problem := providerPinProblem(pol)
+	if problem == "" {
+		return nil
+	}
+	return hint.With(fmt.Errorf("policy %s: %w: %s, so the providers the check's 'terraform show' starts, beside the gate's signing key, are whichever the saved plan's lock file names, and the plan's author wrote that file; nothing signed", path, ErrProvidersNotPinned, problem),
+		"add to "+path+" lock_file = \"FILE\" with a reviewed .terraform.lock.hcl (it pins names, versions and builds), or at least a providers list naming each provider your configuration uses by its exact hostname and namespace "+
+			"(docs/guides/policy.md, \"Pinning provider binaries\"); planguard apply --attestation refuses an attestation made without either")
+}
+
 // ValidPin reports whether s looks like a hex SHA-256 (a policy hash pin).
 func ValidPin(s string) bool {
 	if len(s) != 64 {

@@ -214,6 +214,10 @@ const (
 	// object with the id (identity) of this protected object.
 	SubjectTakesID       = "takes_id"
 	SubjectTakesIdentity = "takes_identity"
+	// SubjectNamesID: the change creates an object whose id the plan does
+	// not know, and a known value of it (an attribute: a file's path, an
+	// object's key) names the id of this protected object.
+	SubjectNamesID = "names_id"
 )
 
 // Change is one destructive change and its verdict.
@@ -240,8 +244,14 @@ type Change struct {
 	// its prior object, if any, did not have: the new object takes over
 	// (overwrites) that protected object, so the change is judged as a
 	// replace of it.
-	TakesID   string `json:"takes_id,omitempty"`
-	Protected bool   `json:"protected"`
+	TakesID string `json:"takes_id,omitempty"`
+	// TakesIDAttribute is set when the new object's id is unknown at plan
+	// and its attribute of that name (a path in after: path, tags.Name,
+	// rule[0].target) has the value TakesID, which names a protected id:
+	// the provider may take that object over (a file written at its path,
+	// an object put at its key).
+	TakesIDAttribute string `json:"takes_id_attribute,omitempty"`
+	Protected        bool   `json:"protected"`
 	Verdict
 }
 
@@ -435,6 +445,35 @@ func objectIDs(id, identity string) []string {
 	return ids
 }
 
+// KeepAfterString returns the filter of the values of new objects the
+// gate judges (plan.Options.KeepAfterString): those that name an id an ids
+// rule of p protects against a delete or a replace
+// (policy.NamesProtectedID); nil when p has no ids rules. A plan read with
+// it is judged as one read with every value kept.
+func KeepAfterString(p *policy.Policy) func(string) bool {
+	if !p.HasIDRules() {
+		return nil
+	}
+	return p.NamesProtectedID
+}
+
+// namedIDs returns the values of pc's new object that name an id an ids
+// rule protects against a delete or a replace, with their attributes: for
+// a create or replace whose new object's id and identity are unknown at
+// plan (plan.WantsAfterStrings); a known id is matched as such (takenIDs).
+func namedIDs(p *policy.Policy, pc plan.Change) []plan.AfterString {
+	if !plan.WantsAfterStrings(pc.Kind, pc.AfterID, pc.AfterIdentity) {
+		return nil
+	}
+	var out []plan.AfterString
+	for _, s := range pc.AfterStrings {
+		if p.NamesProtectedID(s.Value) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // KeepPrior returns the filter of the prior objects the gate looks up
 // (plan.Options.KeepPrior): those a rule of p protects by address and type,
 // or by id or identity (ids). A plan read with it is judged as one read
@@ -479,6 +518,9 @@ func subjects(p *policy.Policy, pc plan.Change, prior *plan.Prior) []Subject {
 	}
 	if pc.AfterIdentity != "" && pc.AfterIdentity != pc.PriorIdentity {
 		byID(prior.ByIdentity(pc.AfterIdentity), SubjectTakesIdentity)
+	}
+	for _, s := range namedIDs(p, pc) {
+		byID(prior.ByID(s.Value), SubjectNamesID)
 	}
 	return out
 }
@@ -571,10 +613,10 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool
 		return ok
 	}
 	// The object the change leaves may take over a protected one.
-	taken := ""
+	var taken taking
 	if t, ok := takenBy(p, pc, subs); ok {
 		req.Merge(t.req)
-		protected, taken = true, t.id
+		protected, taken = true, t
 	}
 	// ids rules follow the object: its prior id and identity, and what an
 	// import in this plan brings under this address.
@@ -615,7 +657,7 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool
 		return Change{}, false
 	}
 	ch := newChange(pc, action, subs)
-	ch.TakesID = taken
+	ch.TakesID, ch.TakesIDAttribute = taken.id, taken.attr
 	if protected {
 		inPolicyOrder(p, req.Rules)
 		ch.require(req)
@@ -624,20 +666,35 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool
 }
 
 // taking is what a change's new object takes over: the requirement of the
-// rules that protect the id, and the id.
+// rules that protect the id, the id, and the attribute of the new object
+// that names it when its own id is unknown ("" else).
 type taking struct {
-	req policy.Requirement
-	id  string
+	req  policy.Requirement
+	id   string
+	attr string
 }
 
 // takenBy returns what pc's new object takes over, when it takes over a
 // protected object: an id or identity value of it (takenIDs) that an ids
-// rule protects against a delete or a replace, or a protected prior
-// object with its id or identity (SubjectTakesID, SubjectTakesIdentity),
-// whose rules count as for a replace of that object.
+// rule protects against a delete or a replace, a value of its attributes
+// that names such an id while its own id is unknown (namedIDs), or a
+// protected prior object with its id or identity, or named so
+// (SubjectTakesID, SubjectTakesIdentity, SubjectNamesID), whose rules
+// count as for a replace of that object.
 func takenBy(p *policy.Policy, pc plan.Change, subs []Subject) (taking, bool) {
 	var t taking
 	found := false
+	for _, s := range namedIDs(p, pc) {
+		for _, action := range []string{policy.ActionDelete, policy.ActionReplace} {
+			if r, ok := p.RequireNamedID(s.Value, action); ok {
+				t.req.Merge(r)
+				found = true
+				if t.id == "" {
+					t.id, t.attr = s.Value, s.Attribute
+				}
+			}
+		}
+	}
 	for _, v := range takenIDs(pc) {
 		for _, action := range []string{policy.ActionDelete, policy.ActionReplace} {
 			if r, ok := p.RequireID([]string{v}, action, nil); ok {
@@ -650,7 +707,7 @@ func takenBy(p *policy.Policy, pc plan.Change, subs []Subject) (taking, bool) {
 		}
 	}
 	for _, s := range subs {
-		if s.Why != SubjectTakesID && s.Why != SubjectTakesIdentity {
+		if s.Why != SubjectTakesID && s.Why != SubjectTakesIdentity && s.Why != SubjectNamesID {
 			continue
 		}
 		for _, action := range []string{policy.ActionDelete, policy.ActionReplace} {
@@ -683,7 +740,7 @@ func takeover(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
 		return Change{}, false
 	}
 	ch := newChange(pc, policy.ActionReplace, subs)
-	ch.TakesID = t.id
+	ch.TakesID, ch.TakesIDAttribute = t.id, t.attr
 	inPolicyOrder(p, t.req.Rules)
 	ch.require(t.req)
 	return ch, true
@@ -691,6 +748,16 @@ func takeover(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
 
 // takeoverProblem says what a blocked takeover is.
 func takeoverProblem(c Change) string {
+	if c.TakesIDAttribute != "" {
+		verb := "creates"
+		if len(c.Actions) > 1 {
+			verb = "replaces"
+		}
+		return fmt.Sprintf("the plan %s %s, whose new object's id is unknown until the apply, and its attribute %s = %q names the protected id: "+
+			"the provider may take over (overwrite) that object, so the change counts as a replace of it; "+
+			"if the attribute only refers to the protected object (the gate cannot tell a reference from a name), have this change approved as action replace of %s; "+
+			"otherwise give the new object another %s", verb, c.Address, c.TakesIDAttribute, c.TakesID, c.Address, c.TakesIDAttribute)
+	}
 	return fmt.Sprintf("the plan creates %s with the id %q of a protected object: creating it takes over (overwrites) that object, so it counts as a replace of it; "+
 		"give the new object another id, or have it approved as action replace of %s", c.Address, c.TakesID, c.Address)
 }
@@ -751,6 +818,11 @@ func judge(in Input, ch *Change, pc plan.Change, cands []*candidate, reports []A
 		return
 	}
 	id := objectIdentity(pc)
+	if id == "" && pc.Kind == plan.KindCreate {
+		// A create whose id is unknown, judged by the protected id an
+		// attribute names: an approval binds that id.
+		id = ch.TakesID
+	}
 	quorum(&ch.Verdict, cands, reports, used, wanting{"no approval names this change", "no valid approval names this change"}, func(c *candidate) (Status, string) {
 		switch {
 		case c.stmt.Action != ch.Action:

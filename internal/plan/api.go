@@ -36,6 +36,9 @@ type (
 	Prior = planformat.Prior
 	// PriorObject is one object of the prior state.
 	PriorObject = planformat.PriorObject
+	// AfterString is a known string value of a new object (see
+	// Change.AfterStrings).
+	AfterString = planformat.AfterString
 	// Provisioner is one provisioner block of a resource.
 	Provisioner = planformat.Provisioner
 	// ProvisionerRun is a provisioner that applying the plan may run.
@@ -119,3 +122,9 @@ func IdentityValues(canonical string) []string { return planformat.IdentityValue
 
 // NewPrior returns the set of objs, for plans built by hand (tests).
 func NewPrior(objs []PriorObject) *Prior { return planformat.NewPrior(objs) }
+
+// WantsAfterStrings reports whether a reader with KeepAfterString collects
+// a change's AfterStrings (see planformat.WantsAfterStrings).
+func WantsAfterStrings(kind Kind, afterID, afterIdentity string) bool {
+	return planformat.WantsAfterStrings(kind, afterID, afterIdentity)
+}

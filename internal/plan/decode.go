@@ -48,11 +48,11 @@ func Decode(r io.Reader) (*Plan, error) {
 	return decodeWithOptions(r, Options{})
 }
 
-// decodeWithOptions is Decode with the GateOnly, KeepPrior and HostWriter
-// of o.
+// decodeWithOptions is Decode with the GateOnly, KeepPrior,
+// KeepAfterString and HostWriter of o.
 func decodeWithOptions(r io.Reader, o Options) (*Plan, error) {
 	sk := newSink()
-	d := &decoder{s: newScanner(r, sk), gateOnly: o.GateOnly, keepPrior: o.KeepPrior}
+	d := &decoder{s: newScanner(r, sk), gateOnly: o.GateOnly, keepPrior: o.KeepPrior, keepAfter: o.KeepAfterString}
 	d.cfg.HostWriter = o.HostWriter
 	p, err := d.plan()
 	sum, uerr := sk.finish()
@@ -145,6 +145,7 @@ type decoder struct {
 	sub       scanner   // for the prior id, a captured value
 	gateOnly  bool
 	keepPrior PriorFilter
+	keepAfter func(string) bool       // Options.KeepAfterString
 	prior     planformat.PriorBuilder // read from prior_state
 	priorAddr []byte                  // the address of the prior object being read
 	priorID   []byte                  // its id
@@ -1110,6 +1111,11 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		}
 		c.AfterID = string(b)
 	}
+	if d.keepAfter != nil && !afterNull && planformat.WantsAfterStrings(kind, c.AfterID, c.AfterIdentity) {
+		if c.AfterStrings, err = d.afterStrings(d.bytes(rc.after.whole), func() string { return l.field(".change.after") }); err != nil {
+			return nil, nil, err
+		}
+	}
 	needApproval := approvals && planformat.ApprovalPlanned(rc.Type, kind, afterNull, allUnknown)
 	if kind != KindUpdate && kind != KindReplace && !needApproval {
 		return c, nil, nil
@@ -1197,4 +1203,75 @@ func (r *rawApproval) Signatures() ([]Signature, error) {
 		return err
 	})
 	return out, err
+}
+
+// pathStep is a step of the walk of afterStrings: a member's name (valid
+// while the walked bytes are) or an index.
+type pathStep struct {
+	key   []byte
+	index int
+}
+
+// afterStrings walks raw, a change's after object, and returns the string
+// values at any depth that d.keepAfter keeps, with where they are, sorted
+// (planformat.SortAfterStrings). A duplicate member name at any depth is
+// an error: the two readers would see different values.
+func (d *decoder) afterStrings(raw []byte, what func() string) ([]AfterString, error) {
+	sub := &decoder{s: memScanner(raw)}
+	var out []AfterString
+	var path []pathStep
+	render := func() string {
+		steps := make([]planformat.PathStep, len(path))
+		for i, p := range path {
+			if p.key == nil {
+				steps[i] = planformat.PathStep{Index: p.index, IsIndex: true}
+			} else {
+				steps[i] = planformat.PathStep{Key: string(p.key)}
+			}
+		}
+		return planformat.AttributePath(steps)
+	}
+	where := func() string { return what() + render() }
+	var walk func() error
+	walk = func() error {
+		c, err := sub.s.next()
+		if err != nil {
+			return err
+		}
+		switch c {
+		case '"':
+			b, err := sub.s.stringBytes()
+			if err != nil {
+				return err
+			}
+			if v := string(b); len(path) > 0 && d.keepAfter(v) {
+				out = append(out, AfterString{Attribute: render(), Value: v})
+			}
+			return nil
+		case '{':
+			_, err := sub.object(where, false, func(key []byte) error {
+				if key == nil {
+					key = []byte{}
+				}
+				path = append(path, pathStep{key: key})
+				err := walk()
+				path = path[:len(path)-1]
+				return err
+			})
+			return err
+		case '[':
+			return sub.array(where, false, func(i int) error {
+				path = append(path, pathStep{index: i})
+				err := walk()
+				path = path[:len(path)-1]
+				return err
+			})
+		}
+		return sub.s.skipValue()
+	}
+	if err := walk(); err != nil {
+		return nil, err
+	}
+	planformat.SortAfterStrings(out)
+	return out, nil
 }

@@ -28,6 +28,10 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 //     and its errors always wrap one of the package's sentinels;
 //   - Decode gives the same result whatever the read sizes;
 //   - GateOnly keeps exactly the delete, replace, forget and update changes;
+//   - with KeepAfterString, Decode and DecodeFullKeeping agree likewise,
+//     except that Decode also fails on a duplicate member name nested in
+//     the after value of a change whose strings it collects (the reference
+//     sees only the last value there);
 //   - Decode and DecodeFull agree: both fail, or both succeed with identical
 //     plans. The one divergence by design: DecodeFull also fails (with
 //     errFullOnly) when terraform-json's types or validation reject a part of
@@ -69,6 +73,8 @@ func FuzzDecode(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(planJSON(rcCreateNoID, rcReplaceNoID)))
+	keep := func(v string) bool { return strings.Contains(strings.ToLower(v), "prod") }
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Decode(bytes.NewReader(data))
 		if (err == nil) != (p != nil) {
@@ -86,5 +92,21 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("GateOnly gives %+v, %v; want %+v", slim, gerr, p)
 		}
 		sameAsFull(t, data)
+		kept, kerr := decodeWithOptions(bytes.NewReader(data), Options{KeepAfterString: keep})
+		if err != nil && kerr == nil {
+			t.Fatalf("KeepAfterString accepts what Decode rejects (%v)", err)
+		}
+		if kerr != nil && err == nil && (!errors.Is(kerr, ErrMalformed) || !strings.Contains(kerr.Error(), "duplicate key")) {
+			t.Fatalf("KeepAfterString fails (%v) where Decode does not, and not on a duplicate key", kerr)
+		}
+		if kerr == nil {
+			full, ferr := decodeFullKeeping(bytes.NewReader(data), keep)
+			switch {
+			case ferr != nil && !errors.Is(ferr, errFullOnly):
+				t.Fatalf("KeepAfterString: Decode accepts, DecodeFullKeeping fails: %v", ferr)
+			case ferr == nil && !samePlan(kept, full):
+				t.Fatalf("KeepAfterString: Decode and DecodeFullKeeping differ:\n%+v\n%+v", kept, full)
+			}
+		}
 	})
 }

@@ -44,6 +44,16 @@ type Options struct {
 	// returns true for; nil keeps every object that has an id or an
 	// identity.
 	KeepPrior PriorFilter
+	// KeepAfterString filters Change.AfterStrings: for a create or a
+	// replace whose new object's id and identity are unknown at plan
+	// (planformat.WantsAfterStrings), the reader keeps each known string
+	// value of after, at any depth, that it returns true for (the gate:
+	// those that name an id an ids rule protects). It runs once for every
+	// such value, so it must not retain what it is given. nil keeps none,
+	// so that memory does not grow with the values of new objects. With
+	// it, a duplicate member name at any depth of such a change's after
+	// is an error, as at its top level.
+	KeepAfterString func(value string) bool
 	// HostWriter selects the providers whose changes Plan.HostWrites
 	// lists: those that may write files on the machine that applies the
 	// plan. nil lists the changes of every provider.

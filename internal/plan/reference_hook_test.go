@@ -15,9 +15,11 @@ var (
 	tokenDecode func(io.Reader) (*Plan, error)
 	// errFullOnly is planref.ErrFullOnly.
 	errFullOnly error
+	// decodeFullKeeping is planref.DecodeFullKeeping.
+	decodeFullKeeping func(io.Reader, func(string) bool) (*Plan, error)
 )
 
 // SetReference installs the reference decoder for this package's tests.
-func SetReference(full, tokens func(io.Reader) (*Plan, error), fullOnly error) {
-	DecodeFull, tokenDecode, errFullOnly = full, tokens, fullOnly
+func SetReference(full, tokens func(io.Reader) (*Plan, error), fullOnly error, keeping func(io.Reader, func(string) bool) (*Plan, error)) {
+	DecodeFull, tokenDecode, errFullOnly, decodeFullKeeping = full, tokens, fullOnly, keeping
 }

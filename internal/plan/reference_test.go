@@ -6,5 +6,5 @@ import (
 )
 
 func init() {
-	plan.SetReference(planref.DecodeFull, planref.DecodeTokens, planref.ErrFullOnly)
+	plan.SetReference(planref.DecodeFull, planref.DecodeTokens, planref.ErrFullOnly, planref.DecodeFullKeeping)
 }

@@ -33,6 +33,10 @@ import (
 type idGlob struct {
 	full  glob   // the normalised glob
 	tails []glob // its tails after a "/" or ":"
+	// paths are the tails that still hold a "/" or ":" (two segments or
+	// more): what a relative path or a partial ARN in an attribute value
+	// ends in when it names the protected object (namedBy).
+	paths []glob
 }
 
 // normID is the normal form of an id, or of an id glob, that ids rules
@@ -59,7 +63,11 @@ func compileIDGlob(s string) idGlob {
 	n := normID(s)
 	g := idGlob{full: compileGlob(n)}
 	for _, t := range idTails(n) {
-		g.tails = append(g.tails, compileGlob(t))
+		c := compileGlob(t)
+		g.tails = append(g.tails, c)
+		if strings.ContainsAny(t, "/:") {
+			g.paths = append(g.paths, c)
+		}
 	}
 	return g
 }
@@ -83,6 +91,39 @@ func (g idGlob) matchNorm(n string, tails []string) bool {
 	for _, t := range g.tails {
 		if t.match(n) {
 			return true
+		}
+	}
+	return false
+}
+
+// namedBy reports whether an attribute value in normal form n (with its
+// tails) names the id the glob protects as a whole, for a new object whose
+// own id is unknown at plan (Policy.MatchNamedID): the glob matches n or a
+// tail of n (the value is the id, or a longer path or ARN ending in it),
+// or a tail of the glob that still holds a "/" or ":" matches n or a tail
+// of n (a relative path or a partial ARN: "../../lab/objects/prod-db" for
+// "/lab/objects/prod-db"). Unlike match, a one-segment tail of the glob
+// (the short name "prod-db" of "/lab/objects/prod-db", or "prod-*" of
+// "arn:aws:rds:*:*:db:prod-*") does not count: attribute values are full
+// of short names (names, tags, descriptions), and a create is not the
+// protected object's own id.
+func (g idGlob) namedBy(n string, tails []string) bool {
+	if g.full.match(n) {
+		return true
+	}
+	for _, t := range tails {
+		if g.full.match(t) {
+			return true
+		}
+	}
+	for _, p := range g.paths {
+		if p.match(n) {
+			return true
+		}
+		for _, t := range tails {
+			if p.match(t) {
+				return true
+			}
 		}
 	}
 	return false

@@ -317,6 +317,50 @@ func (p *Policy) RequireID(ids []string, action string, changedAttrs []string) (
 	return req, len(req.Rules) > 0
 }
 
+// MatchNamedID returns the rules that guard action and whose ids globs a
+// known string value of a new object's attributes names as a whole (see
+// idGlob.namedBy: the id, a longer path or ARN ending in it, or a relative
+// path or partial ARN of two segments or more; not a short name), in
+// policy order. The gate asks it for a create or replace whose new
+// object's id is unknown at plan: an attribute that names a protected
+// object's id (a file's path, an object's key) may make the provider take
+// that object over.
+func (p *Policy) MatchNamedID(value, action string) []*Rule {
+	act := parseAction(action)
+	n := normID(value)
+	if act == 0 || n == "" {
+		return nil
+	}
+	tails := idTails(n)
+	var out []*Rule
+	for _, r := range p.Rules {
+		if r.actions&act == 0 {
+			continue
+		}
+		if slices.ContainsFunc(r.ids, func(g idGlob) bool { return g.namedBy(n, tails) }) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// RequireNamedID is the merged requirement of MatchNamedID's rules, and
+// false when none applies.
+func (p *Policy) RequireNamedID(value, action string) (Requirement, bool) {
+	var req Requirement
+	for _, r := range p.MatchNamedID(value, action) {
+		req.add(r)
+	}
+	return req, len(req.Rules) > 0
+}
+
+// NamesProtectedID reports whether value names the id of an object that
+// an ids rule protects against a delete or a replace (MatchNamedID): the
+// values of new objects' attributes the gate needs from a plan.
+func (p *Policy) NamesProtectedID(value string) bool {
+	return len(p.MatchNamedID(value, ActionDelete)) > 0 || len(p.MatchNamedID(value, ActionReplace)) > 0
+}
+
 // RulesForID returns the rules whose ids globs match one of ids, whatever
 // their actions, in policy order: the rules the object is under wherever
 // it is.

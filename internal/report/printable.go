@@ -92,6 +92,7 @@ func forHumans(r *gate.Report) *gate.Report {
 		c.PreviousAddress = printable(c.PreviousAddress)
 		c.ImportID = printable(c.ImportID)
 		c.TakesID = printable(c.TakesID)
+		c.TakesIDAttribute = printable(c.TakesIDAttribute)
 		c.JudgedAs = append([]gate.Subject(nil), c.JudgedAs...)
 		for j := range c.JudgedAs {
 			c.JudgedAs[j].Address = printable(c.JudgedAs[j].Address)

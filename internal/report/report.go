@@ -130,11 +130,13 @@ var matched = map[string]string{
 	gate.SubjectSameIdentity:   "has the identity",
 	gate.SubjectTakesID:        "creates an object with the id",
 	gate.SubjectTakesIdentity:  "creates an object with the identity",
+	gate.SubjectNamesID:        "an attribute of its new object names the id",
 }
 
 // Where renders a change's address with what else it was judged as: its
 // address before a move, the protected object whose id or resource
-// identity it imports or has (saying which of the two matched), the id it
+// identity it imports or has (saying which of the two matched), the
+// attribute of its new object that names a protected id, the id it
 // imports, a deposed key, an object the plan's refresh lost, deferral. Call it on a report made printable
 // (forHumans) when the result is shown to people.
 func Where(c gate.Change) string {
@@ -156,7 +158,11 @@ func Where(c gate.Change) string {
 	default:
 		notes = append(notes, "imports by resource identity")
 	}
-	if c.TakesID != "" && !identified {
+	switch {
+	case c.TakesIDAttribute != "":
+		// Which value named it, identified or not.
+		notes = append(notes, fmt.Sprintf("its new object's %s = %q names a protected id", c.TakesIDAttribute, c.TakesID))
+	case c.TakesID != "" && !identified:
 		notes = append(notes, fmt.Sprintf("creates an object with the protected id %q", c.TakesID))
 	}
 	if c.Deposed != "" {

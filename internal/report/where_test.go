@@ -108,3 +108,47 @@ func renderAll(t *testing.T, r *gate.Report) map[string]string {
 	}
 	return out
 }
+
+// TestEveryFormatShowsTheNamingAttribute (review gate30 F1): a create
+// whose new object's id is unknown, judged as a replace of the protected
+// object one of its attributes names, says which attribute and value in
+// every format, and how to get it approved.
+func TestEveryFormatShowsTheNamingAttribute(t *testing.T) {
+	problem := `the plan creates sdkobj_file.x, whose new object's id is unknown until the apply, and its attribute path = "/srv/prod/db" names the protected id: ` +
+		`the provider may take over (overwrite) that object, so the change counts as a replace of it; if the attribute only refers to the protected object ` +
+		`(the gate cannot tell a reference from a name), have this change approved as action replace of sdkobj_file.x; otherwise give the new object another path`
+	r := &gate.Report{Version: 1, Decision: gate.Block, Scope: "prod", Changes: []gate.Change{
+		{Address: "sdkobj_file.x", Type: "sdkobj_file", Action: "replace", Actions: []string{"create"}, Protected: true,
+			TakesID: "/srv/prod/db", TakesIDAttribute: "path",
+			JudgedAs: []gate.Subject{{Address: "sdkobj_file.db", Type: "sdkobj_file", Why: gate.SubjectNamesID}},
+			Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db-id"}, RequiredApprovals: 1,
+				ApprovedBy: []string{}, Problems: []string{"no approval names this change", problem}}},
+		{Address: "sdkobj_file.y\x1b[2J", Type: "sdkobj_file", Action: "replace", Actions: []string{"create"}, Protected: true,
+			TakesID: "/srv/prod/db", TakesIDAttribute: "tags[\"a\x1b[2J\"]",
+			Verdict: gate.Verdict{Status: gate.OutcomeBlocked, Rules: []string{"db-id"}, RequiredApprovals: 1,
+				ApprovedBy: []string{}, Problems: []string{"no approval names this change"}}}}, Approvals: []gate.Approval{}}
+	for f, out := range renderAll(t, r) {
+		wants := []string{`an attribute of its new object names the id of protected sdkobj_file.db`, `path = "/srv/prod/db" names a protected id`, "approved as action replace of sdkobj_file.x"}
+		switch f {
+		case "json":
+			wants = []string{`"why": "names_id"`, `"takes_id": "/srv/prod/db"`, `"takes_id_attribute": "path"`, "approved as action replace of sdkobj_file.x"}
+		case "markdown":
+			wants = wants[:2]
+		case "junit":
+			wants[1] = `path = &#34;/srv/prod/db&#34; names a protected id`
+		case "sarif":
+			wants[1] = `path = \"/srv/prod/db\" names a protected id`
+		}
+		if f == "github" || f == "text" {
+			wants = append(wants, "--target sdkobj_file.x --action replace")
+		}
+		for _, w := range wants {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s output lacks %q:\n%s", f, w, out)
+			}
+		}
+		if f != "json" && f != "junit" && f != "sarif" && strings.Contains(out, "\x1b") {
+			t.Errorf("%s shows a raw escape:\n%q", f, out)
+		}
+	}
+}

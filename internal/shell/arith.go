@@ -65,17 +65,27 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 		case *syntax.CallExpr:
 			if len(n.Args) > 1 {
 				name := baseName(printWord(n.Args[0]))
+				var toks []tok
 				for _, w := range n.Args[1:] {
 					t := a.word(w)
-					if t.dyn {
-						if name == "let" {
-							a.arithWord(w, "`let`")
-						}
+					toks = append(toks, t)
+					if name != "let" {
 						continue
 					}
-					if name == "let" {
+					if t.dyn {
+						a.arithWord(w, "`let`")
+					} else {
 						a.arithText(t.s, "`let`")
-					} else if evaluators[name] {
+					}
+				}
+				if name != "let" && evaluators[name] {
+					// Only the words bash takes as variable names (printf
+					// -v NAME, test -v NAME, read NAME…): a format string
+					// or a test operand with brackets is text.
+					for _, t := range evalNameArgs(name, toks) {
+						if t.dyn {
+							continue
+						}
 						for _, m := range subscriptsRe.FindAllStringSubmatch(t.s, -1) {
 							if !a.assocUse(t.s) {
 								a.arithText(m[1], "`"+name+"`, in an array subscript,")
@@ -496,6 +506,39 @@ func nameArgs(name string, args []tok) []tok {
 		}
 	}
 	return out
+}
+
+// evalNameArgs are the arguments of an evaluator builtin (evaluators)
+// that bash reads as variable names, whose array subscripts it evaluates
+// as arithmetic: nameArgs, unset's operands, declare's NAME=VALUE words
+// (whole), and those of the builtin that `builtin` or `command` runs.
+func evalNameArgs(name string, args []tok) []tok {
+	switch name {
+	case "builtin", "command":
+		_, rest := builtinOpts(args, "")
+		if len(rest) == 0 || rest[0].dyn {
+			return rest
+		}
+		inner := baseName(rest[0].s)
+		if !evaluators[inner] || inner == "let" {
+			return nil
+		}
+		return evalNameArgs(inner, rest[1:])
+	case "unset":
+		_, rest := builtinOpts(args, "")
+		return rest
+	case "declare", "typeset", "local", "export", "readonly":
+		var out []tok
+		for _, t := range args {
+			if !t.dyn && (strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.s, "+")) {
+				continue
+			}
+			out = append(out, t) // NAME=VALUE whole: a[i=1]=2 is a name
+
+		}
+		return out
+	}
+	return nameArgs(name, args)
 }
 
 // builtinOpts reads a builtin's leading options as bash's internal getopt

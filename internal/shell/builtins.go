@@ -234,6 +234,9 @@ func (a *analyzer) shopt(c call) kind {
 		return kindBenign
 	}
 	for _, n := range names {
+		if n.s == "dotglob" {
+			a.dotglob = true
+		}
 		if n.dyn || !shoptAllowed[n.s] {
 			why := lineOptions[n.s]
 			if why == "" {

@@ -110,6 +110,12 @@ func (a *analyzer) run(c call) kind {
 	if len(name) > 1 && name[0] == '=' {
 		name = name[1:] // zsh: =terraform is the path of terraform
 	}
+	if contains(c.assigns, "ENV") && startsShell(name) {
+		// ENV=FILE set for a shell (directly, or through the wrappers
+		// that pass the environment on): an interactive one sources FILE.
+		a.refuse("`%s`: an interactive shell expands ENV, set for it, and sources the file it names first, code the hook cannot read: do not set ENV for a shell", truncateTok(argv))
+		return kindOther
+	}
 	if evaluators[name] {
 		a.wordsEval(argv) // printf -v 'a[$(…)]'
 		a.namesEval(name, argv)
@@ -139,6 +145,12 @@ func (a *analyzer) run(c call) kind {
 	// its directory, once per its input, on its standard input.
 	defer func(old call) { a.outer = old }(a.outer)
 	a.outer = call{chdir: c.chdir, each: c.each, fed: c.fed, assigns: c.assigns}
+	if c.chdir != "" {
+		// env -C DIR, sudo -D DIR, find -execdir: relative paths are
+		// read from another directory, which may be any one.
+		defer func(was bool) { a.cwdUnknown = was }(a.cwdUnknown)
+		a.cwdUnknown = true
+	}
 	var k kind
 	if p.judge != nil {
 		k = p.judge(a, c)
@@ -154,6 +166,16 @@ func (a *analyzer) run(c call) kind {
 	a.derivedWrites(p, name, argv)
 	a.readsTool(p, name, argv)
 	return k
+}
+
+// startsShell reports whether a program is a shell or starts an
+// interactive one with the environment it was given (script, su, tmux…).
+func startsShell(name string) bool {
+	switch name {
+	case "script", "su", "runuser", "sg", "newgrp", "tmux", "screen", "byobu", "zellij", "expect", "login", "sudo", "doas", "pkexec":
+		return true
+	}
+	return lookup(name) == programs["bash"]
 }
 
 // computedProgram judges a call whose program name is not known: refused
@@ -569,6 +591,9 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			return kindOther // tenv list: not a program
 		}
 		if len(rest) == 0 {
+			if len(p.shellOpts) > 0 && hasOpt(opts, p.shellOpts...) {
+				return a.asShell(c, tok{}, nil) // echo CMD | sudo -s
+			}
 			return kindBenign // env, sudo -l: prints
 		}
 		if p.assigns && rest[0].dyn {
@@ -593,6 +618,9 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 	case runsLine:
 		if len(rest) > 0 {
 			a.joined(rest, name, c.depth)
+		} else if p.stdinShell != nil && !hasOpt(opts, p.stdinShell...) {
+			// ssh HOST <<<CMD: a shell there (maybe this machine) reads it.
+			a.asShell(c, tok{}, nil)
 		}
 	case runsFirst:
 		if len(rest) > 0 {

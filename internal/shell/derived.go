@@ -55,14 +55,14 @@ func (a *analyzer) protectedDirOf(p string, own bool) string {
 // globOwnDir returns a protected file whose own directory (protectedDirOf)
 // a glob pattern may match (.cl*, .git*/hooks).
 func (a *analyzer) globOwnDir(pattern string) string {
-	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
+	pc := strings.Split(strings.TrimPrefix(a.resolve(pattern), "/"), "/")
 	for _, q := range a.opts.Protected {
 		d := path.Dir(q)
 		if a.ancestorOfCwd(d) {
 			continue
 		}
 		dc := strings.Split(strings.TrimPrefix(strings.ToLower(d), "/"), "/")
-		if len(dc) == len(pc) && componentsMatch(pc, dc) {
+		if len(dc) == len(pc) && a.componentsMatch(pc, dc) {
 			return q
 		}
 	}
@@ -155,6 +155,8 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 		defer func(was bool) { a.gitArgs = was }(a.gitArgs)
 		a.gitArgs = true
 	}
+	defer func(was bool) { a.looseGlob = was }(a.looseGlob)
+	a.looseGlob = true
 	line := truncateTok(argv)
 	refuse := func(q string) bool {
 		a.refuse("`%s` may write or remove %s (named, derived from an argument, or in a directory it is given), which holds the gate's trust: a person changes it through review; to read it, use `cat FILE | …`", line, q)
@@ -201,6 +203,16 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 			for _, s := range vals {
 				if !t.dyn && !strings.Contains(s, "/") && strings.EqualFold(s, path.Base(q)) {
 					return refuse(q)
+				}
+				// rclone copy r:planguard.hcl .., gsutil cp gs://b/x ..: a
+				// remote file copied under its own name.
+				if rp, remote := remotePath(s); !t.dyn && (remote || strings.Contains(s, "://")) {
+					if remote {
+						s = rp
+					}
+					if strings.EqualFold(s[strings.LastIndex(s, "/")+1:], path.Base(q)) {
+						return refuse(q)
+					}
 				}
 			}
 		}

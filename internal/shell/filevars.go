@@ -16,8 +16,9 @@ import (
 // command substitution, arithmetic) before sourcing the file they name:
 // bash's BASH_ENV for every non-interactive bash, ENV for an interactive
 // sh, ksh, mksh, or bash in POSIX mode. The value runs whatever it holds
-// (BASH_ENV='$(terraform destroy)' bash -c true), so any assignment is
-// refused, literal or not.
+// (BASH_ENV='$(terraform destroy)' bash -c true), so any assignment of
+// BASH_ENV is refused, literal or not; ENV only with an expansion in it
+// (fileVar), since only an interactive shell reads it.
 var startupVars = map[string]bool{"BASH_ENV": true, "ENV": true}
 
 // fileConfigVars are variables that name a file a program reads as its
@@ -87,6 +88,17 @@ func traceOff(s string) bool {
 // a program writes (judged as a write). It reports whether it refused.
 func (a *analyzer) fileVar(name string, val tok) bool {
 	switch {
+	case name == "ENV" && a.envPrefix && !val.dyn && !strings.ContainsAny(val.s, "$`"):
+		// ENV is read only by an interactive sh, ksh or POSIX bash, which
+		// sources the file it names. Set for one command (ENV=prod make
+		// test, an ordinary line) with a literal value, it is allowed:
+		// a shell among what that command runs is refused in run (the
+		// assignment reaches it through c.assigns), and a shell the
+		// program starts on its own sources a file on disk, the class of
+		// a script the agent runs (see the guide). Exported, or with an
+		// expansion in it, it stays refused; a descriptor or stdin is
+		// judged in envSet.
+		return false
 	case startupVars[name]:
 		a.refuse("`%s=%s`: the shell expands its value (command substitution, arithmetic) and sources the file it names, code the hook cannot read: do not set %s in an agent's command", name, val, name)
 		return true

@@ -15,6 +15,12 @@ func FuzzAnalyze(f *testing.F) {
 	for _, c := range spellings {
 		f.Add(c.cmd)
 	}
+	for _, c := range h31Refused {
+		f.Add(c.cmd)
+	}
+	for _, c := range hook31bSeeds {
+		f.Add(c)
+	}
 	f.Fuzz(func(t *testing.T, cmd string) {
 		if len(cmd) > 4096 {
 			return

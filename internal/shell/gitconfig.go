@@ -46,12 +46,12 @@ func (a *analyzer) gitDirComponent(p string) string {
 
 // globGitDir reports whether a glob pattern (resolved) may name a path
 // with a `.git` component (x/.g*/config, .gi?).
-func globGitDir(pattern string) bool {
+func (a *analyzer) globGitDir(pattern string) bool {
 	for _, c := range strings.Split(pattern, "/") {
 		if c == "" {
 			continue
 		}
-		if componentsMatch([]string{strings.ToLower(c)}, []string{".git"}) {
+		if a.componentsMatch([]string{c}, []string{".git"}) {
 			return true
 		}
 	}
@@ -108,7 +108,7 @@ func (a *analyzer) noteConfigWrite(p string, glob bool) {
 func (a *analyzer) noteHooksWrite(p string, glob bool) {
 	isHooks := func(c string) bool {
 		c = strings.ToLower(c)
-		return c == "hooks" || glob && componentsMatch([]string{c}, []string{"hooks"})
+		return c == "hooks" || glob && a.componentsMatch([]string{c}, []string{"hooks"})
 	}
 	for _, c := range strings.Split(p, "/") {
 		if isHooks(c) {

@@ -222,7 +222,7 @@ func TestHook9aGitDirComponentNames(t *testing.T) {
 			t.Errorf("%s: .git component %q found", p, g)
 		}
 	}
-	if !globGitDir(path.Join("/w", "x/.g*/config")) || globGitDir("/w/*/config") {
+	if !a.globGitDir(path.Join("/w", "x/.g*/config")) || a.globGitDir("/w/*/config") {
 		t.Error("globGitDir")
 	}
 }

@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"path"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -327,50 +326,6 @@ func (a *analyzer) xargs(c call) kind {
 	return kindOther
 }
 
-// findDeletes refuses find -delete over a directory holding a protected
-// file, unless its -name/-path tests match none of the protected files.
-func (a *analyzer) findDeletes(argv []tok) {
-	del := false
-	var names []string
-	for i, t := range argv {
-		switch t.s {
-		case "-delete":
-			del = true
-		case "-name", "-iname", "-path", "-ipath", "-wholename", "-regex":
-			if i+1 < len(argv) {
-				names = append(names, strings.ToLower(argv[i+1].s))
-			}
-		}
-	}
-	if !del {
-		return
-	}
-	for _, t := range argv[1:] {
-		if strings.HasPrefix(t.s, "-") || t.s == "(" || t.s == "!" {
-			break
-		}
-		q := a.holds(t.s)
-		if t.dyn {
-			q = a.mayName(t.src)
-		}
-		if q == "" {
-			continue
-		}
-		matched := len(names) == 0
-		for _, n := range names {
-			for _, part := range strings.Split(strings.ToLower(q), "/") {
-				if ok, _ := path.Match(strings.TrimPrefix(n, "*/"), part); ok || strings.Contains(n, "/") {
-					matched = true
-				}
-			}
-		}
-		if matched {
-			a.refuse("`%s` may delete %s, which holds the gate's trust", truncateTok(argv), q)
-			return
-		}
-	}
-}
-
 // parallelLines judges `parallel ::: CMD…`: each value is a command line,
 // run once per value; values from files (::::) cannot be read.
 func (a *analyzer) parallelLines(rest []tok, depth int) {
@@ -483,8 +438,9 @@ func (a *analyzer) find(c call) kind {
 	if a.findComputed(baseName(c.argv[0].s), c) {
 		return kindOther
 	}
-	a.findDeletes(c.argv)
+	a.findDeletes(c.argv) // findexpr.go
 	a.findWrites(c.argv)
+	a.fdExec(c.argv)
 	for i := 0; i < len(args); i++ {
 		switch args[i].s {
 		case "-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch":
@@ -508,6 +464,31 @@ func (a *analyzer) find(c call) kind {
 		}
 	}
 	return kindOther
+}
+
+// fdExec refuses fd running a program that may change the files it
+// finds (fd -x rm, -X CMD, --exec, --exec-batch): fd's patterns are
+// regular expressions over names and its defaults skip hidden and
+// ignored files, which the hook does not read; a program known to only
+// read its files (-x cat, -X wc -l) is allowed.
+func (a *analyzer) fdExec(argv []tok) {
+	if baseName(argv[0].s) == "find" || len(a.opts.Protected) == 0 {
+		return
+	}
+	args := argv[1:]
+	for i := 0; i < len(args); i++ {
+		switch args[i].s {
+		case "-x", "--exec", "-X", "--exec-batch":
+			var cmd []tok
+			for i++; i < len(args) && args[i].s != ";" && args[i].s != `\;`; i++ {
+				cmd = append(cmd, args[i])
+			}
+			if !a.execOnlyReads("fd", cmd) {
+				a.refuse("`%s` runs %s on the files it finds, which may be the policy, its trust files, the agent's settings or a Terraform state file: the hook does not read fd's patterns; use find with -name tests, or name the files", truncateTok(argv), quoteArgs(cmd))
+				return
+			}
+		}
+	}
 }
 
 // container finds a Terraform-family program run in a container
@@ -586,9 +567,9 @@ func (a *analyzer) copiesTool(name string, argv []tok) {
 // globNamesTool reports whether a glob's last component may match a
 // Terraform-family program's name.
 func globNamesTool(glob string) bool {
-	last := strings.ToLower(glob[strings.LastIndex(glob, "/")+1:])
+	last := glob[strings.LastIndex(glob, "/")+1:]
 	for _, n := range []string{"terraform", "tofu", "opentofu", "terragrunt"} {
-		if ok, _ := path.Match(last, n); ok {
+		if globMatch(last, n, true) {
 			return true
 		}
 	}

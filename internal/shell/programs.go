@@ -54,6 +54,13 @@ type program struct {
 	argv   []string          // options after which the operands are a program, not a line (watch -x)
 	then   []string          // words after which the rest is the command, like a `--` (nix shell P --command CMD)
 	prints []string          // options after which the program only prints (command -v)
+	// shellOpts: options that, without a command, start a shell reading
+	// standard input (sudo -s, sudo -i, doas -s): judged as `sh` fed it.
+	shellOpts []string
+	// stdinShell: without a command, the program starts a shell reading
+	// standard input (ssh HOST), unless one of these options is given
+	// (ssh -N: no command at all).
+	stdinShell []string
 
 	assigns bool // NAME=VALUE operands before the command set its environment (env)
 	permute bool // options may follow operands (GNU getopt): code options count anywhere before --
@@ -142,7 +149,7 @@ func init() {
 	// sudo and doas take NAME=VALUE operands before the command, as env
 	// does: judged as env's (and as prefix assignments) are.
 	// doas: "a:C:Lnsu:" (OpenBSD, and OpenDoas).
-	add(&program{runs: runsCommand, short: "auC", shortFlags: "Lns", closed: true, assigns: true}, "doas")
+	add(&program{runs: runsCommand, short: "auC", shortFlags: "Lns", closed: true, assigns: true, shellOpts: []string{"s"}}, "doas")
 	add(&program{runs: runsCommand, shortFlags: "cfwhV", closed: true, flags: []string{"ctty", "fork", "wait", "help", "version"}}, "setsid")
 	add(&program{runs: runsCommand, shortFlags: "pvV", closed: true, prints: []string{"-v", "-V"}}, "command")
 	add(&program{runs: runsCommand, short: "a", shortFlags: "cl", closed: true}, "exec")
@@ -158,7 +165,7 @@ func init() {
 		flags: []string{"askpass", "background", "bell", "edit", "set-home", "help", "remove-timestamp", "reset-timestamp", "list", "no-update",
 			"non-interactive", "preserve-groups", "stdin", "shell", "version", "validate"},
 		chdir: []string{"D", "chdir", "R", "chroot"}, moves: []string{"i", "login"}, assigns: true,
-		becomes: map[string]string{"e": "sudoedit", "edit": "sudoedit"}}, "sudo")
+		becomes: map[string]string{"e": "sudoedit", "edit": "sudoedit"}, shellOpts: []string{"s", "shell", "i", "login"}}, "sudo")
 	// GNU time -o FILE writes its report there.
 	add(&program{runs: runsCommand, short: "fo", shortFlags: "papvqV", closed: true, long: []string{"format", "output"}, writes: true, dests: destNone, outs: []string{"o", "output"},
 		flags: []string{"portability", "append", "verbose", "quiet", "help", "version"}}, "time")
@@ -189,10 +196,26 @@ func init() {
 	add(&program{runs: runsCommand, skip: 1, short: "wE", long: []string{"timeout", "wait", "conflict-exit-code"},
 		code: []string{"c", "command"}, permute: true}, "flock")
 	add(&program{runs: runsArgs, code: []string{"c", "command", "C", "session-command"}, permute: true, short: "gGswu",
-		long: []string{"user", "group", "shell", "supp-group", "whitelist-environment"}, moves: []string{"-", "l", "login"}}, "su", "runuser")
+		long: []string{"user", "group", "shell", "supp-group", "whitelist-environment"}, moves: []string{"-", "l", "login"},
+		judge: (*analyzer).su}, "su", "runuser")
+	// script [FILE]: the typescript, and the -I/-O/-B/-T logs, are files it writes.
 	add(&program{runs: runsArgs, code: []string{"c", "command"}, permute: true, short: "IOBTmEo", opt: "t",
-		long:  []string{"log-in", "log-out", "log-io", "log-timing", "logging-format", "echo", "output-limit"},
-		flags: []string{"append", "return", "flush", "force", "quiet", "timing", "help", "version"}}, "script")
+		long:   []string{"log-in", "log-out", "log-io", "log-timing", "logging-format", "echo", "output-limit"},
+		flags:  []string{"append", "return", "flush", "force", "quiet", "timing", "help", "version"},
+		writes: true, dests: destAll, outs: []string{"I", "O", "B", "T", "t", "log-in", "log-out", "log-io", "log-timing", "timing"},
+		judge: (*analyzer).scriptProg}, "script")
+	// Programs that start a shell for a command, or for standard input
+	// (runners.go).
+	add(&program{judge: (*analyzer).sg}, "sg")
+	add(&program{judge: (*analyzer).newgrp}, "newgrp")
+	add(&program{judge: (*analyzer).capsh}, "capsh")
+	add(&program{judge: (*analyzer).atJob}, "at", "batch")
+	add(&program{judge: (*analyzer).crontab}, "crontab")
+	add(&program{judge: (*analyzer).debugger}, "gdb", "lldb", "cgdb")
+	add(&program{judge: (*analyzer).machinectl}, "machinectl")
+	add(&program{judge: (*analyzer).multiplexer}, "tmux", "screen")
+	add(&program{judge: (*analyzer).terminalEmulator}, "xterm", "uxterm", "rxvt", "urxvt", "gnome-terminal", "konsole",
+		"xfce4-terminal", "alacritty", "kitty", "wezterm", "foot", "terminator", "tilix", "st", "x-terminal-emulator")
 	add(&program{runs: runsCommand, sub: map[string]string{"tf": "terraform", "tofu": "tofu", "tg": "terragrunt"}}, "tenv")
 	add(&program{runs: runsDashDash, short: "CE", long: []string{"cd", "env"}, chdir: []string{"C", "cd"}}, "mise", "rtx")
 	add(&program{runs: runsDashDash}, "aqua")
@@ -204,11 +227,13 @@ func init() {
 	add(&program{runs: runsLine, kind: kindWrapper}, "eval")
 	add(&program{runs: runsLine, kind: kindWrapper, short: "nq", long: []string{"interval", "equexit"}, argv: []string{"x", "exec"}}, "watch")
 	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys, opaque: []string{"F", "I"},
-		writes: true, dests: destNone, outs: []string{"E"}}, "ssh")
+		writes: true, dests: destNone, outs: []string{"E"}, stdinShell: []string{"N", "W", "O", "s"}}, "ssh")
 	// scp -O is a flag (the legacy protocol); -S and -D name programs it runs.
-	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"F"}}, "scp")
+	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"F"},
+		judge: (*analyzer).scp}, "scp")
 	// sftp -b FILE runs its `!command` lines.
-	add(&program{runs: runsArgs, short: "BcFiJlPRX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"b", "F"}}, "sftp")
+	add(&program{runs: runsArgs, short: "BcFiJlPRX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"b", "F"},
+		judge: (*analyzer).sftp}, "sftp")
 	add(&program{runs: runsFirst}, "trap")
 	// Builtins that keep a command to run later.
 	add(&program{short: "oAGWFCXPS", code: []string{"C"}, again: []string{"W"}, runs: runsNothing}, "compgen", "complete")
@@ -216,6 +241,11 @@ func init() {
 	add(&program{judge: (*analyzer).bind}, "bind")
 	add(&program{judge: (*analyzer).stty}, "stty")
 	add(&program{judge: (*analyzer).shopt}, "shopt")
+	// Builtins that change the directory (judged in the prepass: entering a
+	// protected directory is refused, and relative paths after them are
+	// matched by name): they write nothing, so the home directory, which
+	// holds the shell's startup files, is not a write (`cd ~`).
+	add(&program{runs: runsNothing}, "cd", "pushd", "popd", "dirs")
 	// Programs that only print or test.
 	add(&program{runs: runsNothing, kind: kindBenign}, "echo", "true", ":", "test", "[")
 	// Programs with a grammar of their own.
@@ -369,6 +399,11 @@ func init() {
 	add(&program{writes: true, dests: destAll, short: "rdt", long: []string{"reference", "date", "time"}}, "touch")
 	add(&program{writes: true, dests: destAll, short: "ns", long: []string{"iterations", "size", "random-source"}}, "shred")
 	add(&program{writes: true, dests: destAll}, "rm", "unlink", "sponge")
+	// Removers of the package registries and desktops: every operand goes.
+	// rename FROM TO FILE… and perl's rename EXPR FILE…: every operand
+	// after the first is a file renamed (or, util-linux's TO, a name made).
+	add(&program{writes: true, dests: destAfterFirst}, "rename", "prename", "perl-rename", "file-rename", "rename.ul")
+	add(&program{writes: true, dests: destAll}, "rimraf", "trash", "trash-put", "gio-trash", "srm", "wipe")
 	add(&program{writes: true, dests: destAfterFirst, long: []string{"reference", "from"}}, "chmod", "chown", "chgrp")
 	add(&program{writes: true, dests: destNone, short: "kotTS", outs: []string{"o", "output"},
 		long: []string{"key", "output", "field-separator", "temporary-directory", "buffer-size", "batch-size", "compress-program",
@@ -402,7 +437,82 @@ func init() {
 			"full-time", "check-links", "check-device", "no-check-device", "seek", "no-seek", "read-full-records", "help", "version"}}, "tar")
 	add(&program{writes: true, copies: true, permute: true, short: "eTfB", long: []string{"rsh", "rsync-path", "temp-dir", "filter", "exclude", "include"},
 		code: []string{"e", "rsh"}, dests: destLast}, "rsync")
-	add(&program{writes: true}, "nano", "patch", "unzip", "curl", "wget")
+	add(&program{writes: true}, "nano", "patch", "unzip")
+	// Downloads (downloads.go): the files they write under names derived
+	// from the URLs. Option lists from wget 1.21 --help and curl 7.88
+	// --help all, with later curl options; -n takes a letter (-nc, -nd).
+	add(&program{judge: (*analyzer).wget, writes: true, permute: true, short: "eoaiBtOTwQPUlARDIXn",
+		long: []string{"execute", "output-file", "append-output", "report-speed", "input-file", "base", "config", "rejected-log", "tries",
+			"retry-on-http-error", "output-document", "start-pos", "progress", "timeout", "dns-timeout", "connect-timeout", "read-timeout",
+			"wait", "waitretry", "quota", "bind-address", "limit-rate", "restrict-file-names", "prefer-family", "user", "password",
+			"use-askpass", "local-encoding", "remote-encoding", "directory-prefix", "cut-dirs", "http-user", "http-password", "default-page",
+			"header", "compression", "proxy-user", "proxy-password", "referer", "user-agent", "load-cookies", "save-cookies", "post-data",
+			"post-file", "method", "body-data", "body-file", "secure-protocol", "certificate", "certificate-type", "private-key",
+			"private-key-type", "ca-certificate", "ca-directory", "crl-file", "pinnedpubkey", "ciphers", "ftp-user", "ftp-password",
+			"warc-file", "warc-header", "warc-max-size", "warc-dedup", "warc-tempdir", "level", "backups", "accept", "reject",
+			"accept-regex", "reject-regex", "regex-type", "domains", "exclude-domains", "follow-tags", "ignore-tags",
+			"include-directories", "exclude-directories", "max-redirect", "hsts-file", "input-metalink", "metalink-index",
+			"preferred-location", "random-file", "egd-file", "ftps-implicit-port"},
+		flags: []string{"version", "help", "background", "debug", "quiet", "verbose", "no-verbose", "force-html", "no-config",
+			"retry-connrefused", "no-clobber", "no-netrc", "continue", "show-progress", "timestamping", "no-if-modified-since",
+			"no-use-server-timestamps", "server-response", "spider", "random-wait", "no-proxy", "no-dns-cache", "ignore-case",
+			"inet4-only", "inet6-only", "ask-password", "no-iri", "unlink", "xattr", "no-directories", "force-directories",
+			"no-host-directories", "protocol-directories", "no-cache", "adjust-extension", "ignore-length", "save-headers",
+			"no-http-keep-alive", "no-cookies", "keep-session-cookies", "content-disposition", "content-on-error", "auth-no-challenge",
+			"https-only", "no-check-certificate", "no-hsts", "no-remove-listing", "no-glob", "no-passive-ftp", "preserve-permissions",
+			"retr-symlinks", "ftps-implicit", "ftps-resume-ssl", "ftps-clear-data-connection", "ftps-fallback-to-ftp", "warc-cdx",
+			"no-warc-compression", "no-warc-digests", "no-warc-keep-log", "recursive", "delete-after", "convert-links",
+			"convert-file-only", "backup-converted", "mirror", "page-requisites", "strict-comments", "follow-ftp", "span-hosts",
+			"relative", "trust-server-names", "no-parent", "metalink-over-http", "keep-badhash", "html-extension"},
+		danger: []string{"execute", "output-file", "append-output", "input-file", "config", "rejected-log", "output-document",
+			"use-askpass", "directory-prefix", "default-page", "save-cookies", "warc-file", "warc-tempdir", "backups", "hsts-file",
+			"input-metalink", "content-disposition", "trust-server-names", "recursive", "mirror", "page-requisites",
+			"force-directories", "adjust-extension", "backup-converted", "metalink-over-http"}}, "wget", "wget2")
+	add(&program{judge: (*analyzer).curl, writes: true, permute: true, short: "EKCbcdDFPHhmoxUQreXYytzTuAw",
+		long: []string{"abstract-unix-socket", "alt-svc", "aws-sigv4", "cacert", "capath", "cert", "cert-type", "ciphers", "config",
+			"connect-timeout", "connect-to", "continue-at", "cookie", "cookie-jar", "create-file-mode", "crlfile", "curves", "data",
+			"data-ascii", "data-binary", "data-raw", "data-urlencode", "delegation", "dns-interface", "dns-ipv4-addr", "dns-ipv6-addr",
+			"dns-servers", "doh-url", "dump-header", "egd-file", "engine", "etag-compare", "etag-save", "expect100-timeout", "form",
+			"form-string", "ftp-account", "ftp-alternative-to-user", "ftp-method", "ftp-port", "ftp-ssl-ccc-mode",
+			"happy-eyeballs-timeout-ms", "header", "help", "hostpubmd5", "hostpubsha256", "hsts", "interface", "json", "keepalive-time",
+			"key", "key-type", "krb", "libcurl", "limit-rate", "local-port", "login-options", "mail-auth", "mail-from", "mail-rcpt",
+			"max-filesize", "max-redirs", "max-time", "netrc-file", "noproxy", "oauth2-bearer", "output", "output-dir", "parallel-max",
+			"pass", "pinnedpubkey", "preproxy", "proto", "proto-default", "proto-redir", "proxy", "proxy-cacert", "proxy-capath",
+			"proxy-cert", "proxy-cert-type", "proxy-ciphers", "proxy-crlfile", "proxy-header", "proxy-key", "proxy-key-type",
+			"proxy-pass", "proxy-pinnedpubkey", "proxy-service-name", "proxy-tls13-ciphers", "proxy-tlsauthtype", "proxy-tlspassword",
+			"proxy-tlsuser", "proxy-user", "proxy1.0", "pubkey", "quote", "random-file", "range", "rate", "referer", "request",
+			"request-target", "resolve", "retry", "retry-delay", "retry-max-time", "sasl-authzid", "service-name", "socks4", "socks4a",
+			"socks5", "socks5-gssapi-service", "socks5-hostname", "speed-limit", "speed-time", "stderr", "telnet-option",
+			"tftp-blksize", "time-cond", "tls-max", "tls13-ciphers", "tlsauthtype", "tlspassword", "tlsuser", "trace", "trace-ascii",
+			"unix-socket", "upload-file", "url", "url-query", "user", "user-agent", "write-out",
+			// curl 8
+			"variable", "expand-url", "expand-output", "expand-output-dir", "expand-data", "expand-header", "ech", "ip-tos",
+			"vlan-priority", "trace-config", "ipfs-gateway", "ssl-sessions", "knownhosts", "upload-flags", "sigalgs", "keepalive-cnt",
+			"haproxy-clientip", "max-filesize"},
+		flags: []string{"anyauth", "append", "basic", "cert-status", "compressed", "compressed-ssh", "create-dirs", "crlf", "digest",
+			"disable", "disable-eprt", "disable-epsv", "disallow-username-in-url", "doh-cert-status", "doh-insecure", "fail", "fail-early",
+			"fail-with-body", "false-start", "form-escape", "ftp-create-dirs", "ftp-pasv", "ftp-pret", "ftp-skip-pasv-ip", "ftp-ssl-ccc",
+			"ftp-ssl-control", "get", "globoff", "haproxy-protocol", "head", "http0.9", "http1.0", "http1.1", "http2",
+			"http2-prior-knowledge", "http3", "http3-only", "ignore-content-length", "include", "insecure", "ipv4", "ipv6",
+			"junk-session-cookies", "list-only", "location", "location-trusted", "mail-rcpt-allowfails", "manual", "metalink",
+			"negotiate", "netrc", "netrc-optional", "next", "no-alpn", "no-buffer", "no-clobber", "no-keepalive", "no-npn",
+			"no-progress-meter", "no-sessionid", "ntlm", "ntlm-wb", "parallel", "parallel-immediate", "path-as-is", "post301",
+			"post302", "post303", "progress-bar", "proxy-anyauth", "proxy-basic", "proxy-digest", "proxy-insecure", "proxy-negotiate",
+			"proxy-ntlm", "proxy-ssl-allow-beast", "proxy-ssl-auto-client-cert", "proxy-tlsv1", "proxytunnel", "raw",
+			"remote-header-name", "remote-name", "remote-name-all", "remote-time", "remove-on-error", "retry-all-errors",
+			"retry-connrefused", "sasl-ir", "show-error", "silent", "socks5-basic", "socks5-gssapi", "socks5-gssapi-nec", "ssl",
+			"ssl-allow-beast", "ssl-auto-client-cert", "ssl-no-revoke", "ssl-reqd", "ssl-revoke-best-effort", "sslv2", "sslv3",
+			"styled-output", "suppress-connect-headers", "tcp-fastopen", "tcp-nodelay", "tftp-no-options", "tlsv1", "tlsv1.0",
+			"tlsv1.1", "tlsv1.2", "tlsv1.3", "tr-encoding", "trace-time", "use-ascii", "verbose", "version", "xattr",
+			"ca-native", "proxy-ca-native", "mptcp", "skip-existing", "trace-ids", "out-null", "follow", "proxy-http2",
+			"tls-earlydata", "dump-ca-embed", "ftp-ssl", "ftp-ssl-reqd", "no-styled-output"},
+		danger: []string{"output", "output-dir", "remote-name", "remote-name-all", "remote-header-name", "config", "cookie-jar",
+			"dump-header", "trace", "trace-ascii", "libcurl", "stderr", "etag-save", "hsts", "alt-svc", "write-out", "url",
+			"ssl-sessions", "expand-url", "expand-output", "expand-output-dir", "globoff", "next"}}, "curl")
+	add(&program{judge: (*analyzer).aria2c, writes: true}, "aria2c")
+	add(&program{judge: (*analyzer).httpie, writes: true}, "http", "https", "httpie")
+	add(&program{judge: (*analyzer).ghDownload}, "gh")
+	add(&program{judge: (*analyzer).lftp}, "lftp")
 }
 
 // unknownProgram is the row for a program the table does not name.

@@ -104,11 +104,25 @@ func (a *analyzer) holds(p string) string {
 			return q
 		}
 	}
+	if len(a.opts.Protected) > 0 && !a.gitRepoArg {
+		for _, r := range a.paths(p) {
+			if a.ancestorOfCwd(r) {
+				return r + " (the working directory or above it, where terraform keeps terraform.tfstate)" + stateFileWhy
+			}
+			if a.opts.StateUnder != nil && !a.climbs(p) {
+				if s := a.opts.StateUnder(r); s != "" {
+					return s + stateFileWhy
+				}
+			}
+		}
+	}
 	return ""
 }
 
 // globNames returns a protected file a glob (as a path pattern) may
-// match; dirs: or a directory above one.
+// match; dirs: or a directory above one. A pattern that may match a
+// Terraform state file's name (*.tfstat?, terraform.tfst*, *) returns
+// that (review hook30 F4).
 func (a *analyzer) globNames(pattern string, dirs bool) string {
 	if pattern == "" {
 		return ""
@@ -116,34 +130,41 @@ func (a *analyzer) globNames(pattern string, dirs bool) string {
 	if a.climbs(pattern) {
 		return climbed(pattern)
 	}
-	if len(a.opts.Protected) > 0 && !a.gitRepoArg && globGitDir(a.resolve(pattern)) {
+	if len(a.opts.Protected) > 0 && !a.gitRepoArg && a.globGitDir(a.resolve(pattern)) {
 		return pattern + " (it may name a git directory, whose configuration and hooks git reads: gitconfig.go)"
 	}
 	a.noteConfigWrite(pattern, true)
-	if len(a.opts.Protected) > 0 && !a.gitRepoArg && strings.Contains(strings.ToLower(pattern), "tfstate") {
-		return pattern + stateFileWhy
+	if len(a.opts.Protected) > 0 && !a.gitRepoArg {
+		if q := a.globState(pattern); q != "" {
+			return q
+		}
 	}
-	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
+	if strings.Contains(pattern, "**") {
+		return a.globStarNames(pattern, dirs) // globstar: ** is any number of directories
+	}
+	pc := strings.Split(strings.TrimPrefix(a.resolve(pattern), "/"), "/")
 	var rc []string // after a cd, a relative pattern may start in any directory
 	if a.cwdUnknown && !path.IsAbs(pattern) && !strings.HasPrefix(pattern, "~") {
-		rc = strings.Split(strings.ToLower(path.Clean(pattern)), "/")
+		rc = strings.Split(path.Clean(pattern), "/")
 		for len(rc) > 0 && (rc[0] == ".." || rc[0] == ".") {
 			rc = rc[1:]
 		}
 	}
 	for _, d := range a.opts.ProtectedDirs {
 		dc := strings.Split(strings.TrimPrefix(strings.ToLower(d), "/"), "/")
-		if len(pc) > len(dc) && componentsMatch(pc[:len(dc)], dc) || dirs && len(pc) <= len(dc) && componentsMatch(pc, dc[:len(pc)]) {
+		if len(pc) > len(dc) && a.componentsMatch(pc[:len(dc)], dc) || dirs && len(pc) <= len(dc) && a.componentsMatch(pc, dc[:len(pc)]) {
 			return d
 		}
-		if len(rc) > 1 && contains(dc, rc[0]) {
-			return d // after a cd: hooks/*, .claude/*
+		for _, c := range dc {
+			if len(rc) > 1 && a.componentsMatch(rc[:1], []string{c}) {
+				return d // after a cd: hooks/*, .claude/*, .cl*/*
+			}
 		}
 	}
 	for _, q := range a.opts.Protected {
 		qc := strings.Split(strings.TrimPrefix(strings.ToLower(q), "/"), "/")
 		for start := 0; len(rc) > 0 && start+len(rc) <= len(qc); start++ {
-			if end := start + len(rc); (dirs || end == len(qc)) && componentsMatch(rc, qc[start:end]) {
+			if end := start + len(rc); (dirs || end == len(qc)) && a.componentsMatch(rc, qc[start:end]) {
 				return q
 			}
 		}
@@ -151,7 +172,7 @@ func (a *analyzer) globNames(pattern string, dirs bool) string {
 			if k != len(pc) || !dirs && k != len(qc) {
 				continue
 			}
-			if componentsMatch(pc, qc[:k]) {
+			if a.componentsMatch(pc, qc[:k]) {
 				return q
 			}
 		}
@@ -159,14 +180,65 @@ func (a *analyzer) globNames(pattern string, dirs bool) string {
 	return ""
 }
 
-// componentsMatch matches path components as a shell glob does: a
-// leading dot is matched only by a leading dot.
-func componentsMatch(pattern, name []string) bool {
-	for i := range pattern {
-		if strings.HasPrefix(name[i], ".") && !strings.HasPrefix(pattern[i], ".") {
-			return false
+// globState returns why a glob may name a Terraform state file: one of
+// its components may match a state file's name (or the directory of a
+// workspace's states), or its directories are a state file's.
+func (a *analyzer) globState(pattern string) string {
+	if strings.Contains(strings.ToLower(pattern), "tfstate") || StateFile(a.resolve(pattern)) {
+		return pattern + stateFileWhy
+	}
+	for _, c := range strings.Split(pattern, "/") {
+		if c == "" || c == "." || c == ".." || a.looseGlob && strings.Trim(c, "*?") == "" {
+			// A program the hook does not know, given a bare * (eslint
+			// src/*), is read as reading them: its table row says otherwise.
+			continue
 		}
-		if ok, err := path.Match(pattern[i], name[i]); !ok || err != nil {
+		if s := globStateName(c); s != "" {
+			return fmt.Sprintf("%s (it may match a file named %s)%s", pattern, s, stateFileWhy)
+		}
+	}
+	return ""
+}
+
+// globStarNames is globNames for a pattern with `**`, which bash's
+// globstar reads as any number of directories: the whole path is matched
+// with `*` crossing `/` (more than bash matches).
+func (a *analyzer) globStarNames(pattern string, dirs bool) string {
+	pats := []string{a.resolve(pattern)}
+	if a.cwdUnknown && !path.IsAbs(pattern) && !strings.HasPrefix(pattern, "~") {
+		pats = append(pats, "*/"+strings.TrimLeft(path.Clean(pattern), "./"))
+	}
+	for _, p := range pats {
+		for _, d := range a.opts.ProtectedDirs {
+			if globsMeet(p, globEscape(d)+"/*") || dirs && globsMeet(p+"/*", globEscape(d)) {
+				return d
+			}
+		}
+		for _, q := range a.opts.Protected {
+			if globMatch(p, q, true) {
+				return q
+			}
+			for d := path.Dir(q); dirs && d != "/" && d != "."; d = path.Dir(d) {
+				if globMatch(p, d, true) {
+					return q
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// componentsMatch matches path components as a shell glob does: a
+// leading dot is matched only by a leading literal dot, unless the line
+// may turn dotglob on (shopt -s dotglob, GLOBIGNORE, BASHOPTS).
+func (a *analyzer) componentsMatch(pattern, name []string) bool {
+	for i := range pattern {
+		if strings.HasPrefix(name[i], ".") && !a.dotglob {
+			if toks, ok := parseGlob(pattern[i]); ok && (len(toks) == 0 || toks[0].kind != gLit || toks[0].lit != '.') {
+				return false
+			}
+		}
+		if !globMatch(pattern[i], name[i], true) {
 			return false
 		}
 	}

@@ -289,6 +289,9 @@ func (a *analyzer) git(c call) kind {
 			return kindOther
 		}
 	}
+	if i > len(args) {
+		i = len(args) // a valued option without its value (git -C): fuzz 'git -C&00'
+	}
 	for _, t := range args {
 		// ext:: URLs run their command (when a setting allows them).
 		if l := strings.ToLower(t.s); strings.HasPrefix(l, "ext::") || strings.Contains(l, "=ext::") {

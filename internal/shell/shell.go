@@ -64,6 +64,15 @@ type Options struct {
 	// it is assigned). Unset, bash writes $HOME/.history (a non-interactive
 	// shell) or $HOME/.bash_history (an interactive one), judged too.
 	HistFile string
+	// IsDir, when set, reports whether an absolute path is a directory
+	// now (after symbolic links): a copy's sources land in it under
+	// their own names (cp x/terraform.tfstate envs/prod).
+	IsDir func(abs string) bool
+	// StateUnder, when set, returns a Terraform state file in the
+	// directory an absolute path names, at any depth, or "" (a file, no
+	// directory, none found): removing or overwriting that directory
+	// (rm -r envs/prod, tar -x -C, cp -r src/. DIR) changes the state.
+	StateUnder func(abs string) string
 	// GitDir, when set, reports whether an absolute directory is a git
 	// directory now (a bare repository's): a file named config written
 	// there is git's configuration (gitconfig.go).
@@ -177,6 +186,12 @@ type analyzer struct {
 	// cwdUnknown: the line changes directory (cd, pushd), so relative
 	// paths may name the protected files from elsewhere.
 	cwdUnknown bool
+	// dotglob: the line may make a glob match names with a leading dot
+	// (shopt -s dotglob, GLOBIGNORE, BASHOPTS in the environment).
+	dotglob bool
+	// looseGlob: a glob is an argument of a program the hook does not
+	// place (looseArgs), not of a known writer.
+	looseGlob bool
 	// stmtCtx maps a call to its statement and, when it is the right side
 	// of a pipe, the statement feeding it.
 	expCfg   *expand.Config
@@ -215,6 +230,9 @@ type analyzer struct {
 	// gitArgs, gitRepoArg: judging git's arguments, and one that names
 	// its repository (writesLoose).
 	gitArgs, gitRepoArg bool
+	// envPrefix: judging the prefix assignments of a command (X=1 cmd),
+	// which set the environment of that command alone.
+	envPrefix bool
 }
 
 func (a *analyzer) refuse(format string, args ...any) {
@@ -273,6 +291,9 @@ func (a *analyzer) script(src string, depth int) {
 	if h := HiddenChar(src); h != "" {
 		a.refuse("the command holds %s, which hides or reorders text for the person reading it (and bash reads some of them as its own markers): write it with printf or $'\\u…' escapes instead", h)
 		return
+	}
+	if strings.Contains(src, "dotglob") || strings.Contains(src, "GLOBIGNORE") || strings.Contains(src, "BASHOPTS") {
+		a.dotglob = true // before the line is judged: a function defined earlier may glob after it
 	}
 	if err := nesting.Shell(src); err != nil {
 		a.refuse("the command has %v", err)
@@ -891,14 +912,24 @@ func (a *analyzer) protected(p string) string {
 }
 
 // protectedDir returns a protected file that copying src into dir would
-// overwrite, or "".
-func (a *analyzer) protectedDir(src, dir string) string {
+// overwrite, or "" (dirDest: dir is a directory, so a state file's name
+// lands there as one).
+func (a *analyzer) protectedDir(src, dir string, dirDest bool) string {
 	if a.climbs(dir) {
 		return climbed(dir)
 	}
-	a.noteConfigWrite(path.Join(dir, path.Base(src)), false)
-	if d := a.inProtectedDir(path.Join(dir, path.Base(src))); d != "" {
+	j := path.Join(dir, path.Base(src))
+	a.noteConfigWrite(j, false)
+	if d := a.inProtectedDir(j); d != "" {
 		return d
+	}
+	if len(a.opts.Protected) > 0 && !a.gitRepoArg && dirDest {
+		// dir/basename(src): cp x/terraform.tfstate . overwrites the state.
+		for _, r := range append([]string{j}, a.paths(j)...) {
+			if StateFile(r) {
+				return r + stateFileWhy
+			}
+		}
 	}
 	for _, d := range a.paths(dir) {
 		for _, q := range a.opts.Protected {
@@ -923,6 +954,8 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	// The environment names set for the wrapper that runs this script
 	// (X=1 bash -c '…') are set for every command in it.
 	assigns := append([]string{}, a.outer.assigns...)
+	a.envPrefix = true
+	defer func() { a.envPrefix = false }()
 	for _, as := range c.Assigns {
 		if as.Name != nil {
 			assigns = append(assigns, as.Name.Value)
@@ -936,6 +969,7 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 			}
 		}
 	}
+	a.envPrefix = false
 	argv := a.words(c.Args)
 	a.prefixIFS(c, argv)
 	st := a.stmts[c]
@@ -1069,7 +1103,7 @@ func (a *analyzer) mayName(src string) string {
 	last := src[strings.LastIndex(src, "/")+1:]
 	for _, q := range a.opts.Protected {
 		base := path.Base(q)
-		if ok, _ := path.Match(strings.ToLower(last), strings.ToLower(base)); ok || strings.EqualFold(last, base) {
+		if globMatch(last, base, true) || strings.EqualFold(last, base) {
 			return q
 		}
 	}

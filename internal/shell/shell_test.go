@@ -600,7 +600,8 @@ var spellings = []struct{ cmd, want string }{
 	{"cd .. && rm -rf .gemini", "refuse"},
 	{"rm -rf ../.ge*", "refuse"},
 	{"rm -rf build", "allow"},
-	{"rm -rf *", "allow"}, // a glob does not match .claude (no dotglob)
+	{"rm -rf *", "refuse"}, // no .claude (no dotglob), but terraform.tfstate (review hook30 F4)
+	{"rm -rf *.egg-info", "allow"},
 	{"find . -name '*.pyc' -delete", "allow"},
 	{"cat .claude/settings.json", "allow"},
 	{"cp x.json .claude/", "allow"},

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -76,7 +77,8 @@ func (a *analyzer) writes(p *program, name string, argv []tok) {
 		}
 	}
 	// Programs that remove, move or change whole directories.
-	dirs := name == "rm" || name == "mv" || name == "chmod" || name == "chown" || name == "chgrp" || name == "shred" || name == "unlink"
+	dirs := name == "rm" || name == "mv" || name == "chmod" || name == "chown" || name == "chgrp" || name == "shred" || name == "unlink" ||
+		name == "rimraf" || strings.Contains(name, "rename") || name == "trash" || name == "trash-put" || name == "gio-trash" || name == "srm" || name == "wipe"
 	switch p.dests {
 	case destAll:
 		for _, t := range ops {
@@ -133,6 +135,9 @@ func (a *analyzer) writes(p *program, name string, argv []tok) {
 // away, and what a link points to.
 func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 	recursive := hasOpt(opts, "r", "R", "a", "recursive", "archive") || name == "rsync"
+	if name == "scp" {
+		recursive = hasOpt(opts, "r")
+	}
 	var dst *tok
 	srcs := ops
 	for _, o := range opts {
@@ -148,6 +153,25 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 		case len(ops) == 1 && name == "ln":
 			dst = &tok{s: "."} // ln TARGET: a link named after it, here
 		}
+	}
+	if (name == "rsync" || name == "scp") && dst != nil {
+		// A copy from another host writes here under the remote names; a
+		// copy to one writes nothing here.
+		if a.remoteSources(argv, srcs, *dst, recursive) {
+			return
+		}
+		if !dst.dyn {
+			if _, remote := remotePath(dst.s); remote {
+				return
+			}
+		}
+		var local []tok
+		for _, s := range srcs {
+			if _, remote := remotePath(s.s); s.dyn || !remote {
+				local = append(local, s)
+			}
+		}
+		srcs = local
 	}
 	symbolic := name == "ln" && hasOpt(opts, "s", "symbolic") || name == "cp" && hasOpt(opts, "s", "symbolic-link")
 	hard := name == "ln" && !symbolic || name == "link" || name == "cp" && hasOpt(opts, "l", "link")
@@ -169,16 +193,20 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 		return
 	}
 	// The sources land in dst when it is a directory.
+	dirDest := len(srcs) > 1 || hasOpt(opts, "t", "target-directory") || strings.HasSuffix(dst.s, "/") ||
+		dst.s == "~" || path.Base(dst.s) == "." || path.Base(dst.s) == ".." || !dst.dyn && a.isDir(dst.s)
 	for _, s := range srcs {
 		q := ""
 		switch {
+		case s.dyn && s.w != nil && a.isFresh(s.w):
+			// A file mktemp made lands under its own new name.
 		case !dst.dyn:
-			q = a.landsIn(s, dst.s)
+			q = a.landsIn(s, dst.s, dirDest)
 		case dst.w != nil && dst.kind == dynGlob:
 			q = a.globLandsIn(s, globPattern(dst.w))
 		case dst.w != nil:
 			if empty, ok := a.fresh(dst.w); ok && empty != "" {
-				q = a.landsIn(s, empty) // mktemp printed nothing
+				q = a.landsIn(s, empty, dirDest) // mktemp printed nothing
 			}
 		}
 		if q != "" {
@@ -209,9 +237,9 @@ func (a *analyzer) landsAfterCd(argv []tok, srcs []tok, dst tok, recursive bool)
 				q = a.protected(j)
 			}
 		case s.w != nil && s.kind == dynGlob:
-			base := strings.ToLower(path.Base(globPattern(s.w)))
+			base := path.Base(globPattern(s.w))
 			for _, p := range a.opts.Protected {
-				if ok, _ := path.Match(base, strings.ToLower(path.Base(p))); ok {
+				if globMatch(base, path.Base(p), true) {
 					q = p
 					break
 				}
@@ -227,29 +255,51 @@ func (a *analyzer) landsAfterCd(argv []tok, srcs []tok, dst tok, recursive bool)
 }
 
 // landsIn returns a protected file that copying src into the directory
-// dir would overwrite, or "".
-func (a *analyzer) landsIn(src tok, dir string) string {
+// dir would overwrite, or "": dir/basename(src), a protected file or a
+// Terraform state file (review hook30 F4: cp x/terraform.tfstate .).
+// dirDest: dir is surely a directory (a trailing slash, `.`, -t, several
+// sources), so a source whose name is computed lands under a name the
+// hook cannot read, which may be a state file's.
+func (a *analyzer) landsIn(src tok, dir string, dirDest bool) string {
 	if a.climbs(dir) {
 		return climbed(dir)
 	}
 	if !src.dyn {
-		return a.protectedDir(src.s, dir)
+		return a.protectedDir(src.s, dir, dirDest)
 	}
 	base := ""
 	if src.w != nil && src.kind == dynGlob {
 		base = path.Base(globPattern(src.w))
+		if s := globStateName(base); s != "" && len(a.opts.Protected) > 0 {
+			return fmt.Sprintf("%s (a file named %s there)%s", dir, s, stateFileWhy)
+		}
+	} else if dirDest && len(a.opts.Protected) > 0 {
+		return fmt.Sprintf("%s/NAME, where NAME is the computed source's name (%s), which may be a Terraform state file's%s", strings.TrimSuffix(dir, "/"), srcOf(src), stateFileWhy)
 	}
 	for _, d := range a.paths(dir) {
 		for _, q := range a.opts.Protected {
 			if !strings.EqualFold(path.Dir(q), d) {
 				continue
 			}
-			if ok, _ := path.Match(strings.ToLower(base), strings.ToLower(path.Base(q))); base == "" || ok {
+			if base == "" || globMatch(base, path.Base(q), true) {
 				return q
 			}
 		}
 	}
 	return ""
+}
+
+// isDir reports whether the caller says p is a directory now.
+func (a *analyzer) isDir(p string) bool {
+	if a.opts.IsDir == nil || p == "" {
+		return false
+	}
+	for _, r := range a.paths(p) {
+		if a.opts.IsDir(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // globLandsIn returns a protected file that copying src into a directory
@@ -258,20 +308,23 @@ func (a *analyzer) globLandsIn(src tok, pattern string) string {
 	if a.climbs(pattern) {
 		return climbed(pattern)
 	}
-	pc := strings.Split(strings.TrimPrefix(strings.ToLower(a.resolve(pattern)), "/"), "/")
-	base := strings.ToLower(path.Base(src.s))
+	pc := strings.Split(strings.TrimPrefix(a.resolve(pattern), "/"), "/")
+	base := globEscape(path.Base(src.s))
 	if src.dyn {
 		base = "*"
 		if src.w != nil && src.kind == dynGlob {
-			base = strings.ToLower(path.Base(globPattern(src.w)))
+			base = path.Base(globPattern(src.w))
 		}
+	}
+	if s := globStateName(base); s != "" && len(a.opts.Protected) > 0 {
+		return fmt.Sprintf("a file named %s in %s%s", s, pattern, stateFileWhy)
 	}
 	for _, q := range a.opts.Protected {
 		qc := strings.Split(strings.TrimPrefix(strings.ToLower(q), "/"), "/")
-		if len(qc) != len(pc)+1 || !componentsMatch(pc, qc[:len(pc)]) {
+		if len(qc) != len(pc)+1 || !a.componentsMatch(pc, qc[:len(pc)]) {
 			continue
 		}
-		if ok, _ := path.Match(base, qc[len(pc)]); ok {
+		if globMatch(base, qc[len(pc)], true) {
 			return q
 		}
 	}

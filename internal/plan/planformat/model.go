@@ -42,10 +42,11 @@ func (k Kind) Destructive() bool {
 // GateRelevant reports whether the gate judges c: a delete, replace, forget
 // or update, a change of an object that moved (it may leave a protected
 // address), an import, or a create whose object's id or identity the plan
-// knows (it may take over a protected object's id).
+// knows, or one of whose known values names a protected id (AfterStrings:
+// it may take over a protected object).
 func (c *Change) GateRelevant() bool {
 	return c.Kind.Destructive() || c.Kind == KindUpdate || c.PreviousAddress != "" || c.Importing ||
-		c.Kind == KindCreate && (c.AfterID != "" || c.AfterIdentity != "")
+		c.Kind == KindCreate && (c.AfterID != "" || c.AfterIdentity != "" || len(c.AfterStrings) > 0)
 }
 
 // Change is one managed resource change, slimmed to what the gate needs. It
@@ -93,6 +94,15 @@ type Change struct {
 	// AfterIdentity is the canonical form of change.after_identity, the
 	// resource identity the object will have (Terraform 1.12+), or "".
 	AfterIdentity string
+	// AfterStrings, for a create or a replace whose new object's id and
+	// identity are unknown at plan or absent (AfterID and AfterIdentity
+	// both ""; see WantsAfterStrings), are the known string values of
+	// after, at any depth, that the reader's filter
+	// (plan.Options.KeepAfterString) kept, sorted by Attribute, then
+	// Value; nil without a filter or when it kept none. The gate matches
+	// them against ids rules: a new object whose path, key or name is a
+	// protected object's id may take that object over.
+	AfterStrings []AfterString
 	// ChangedAttributes, for KindUpdate and KindReplace, are the sorted
 	// top-level attribute names whose before and after values differ, or
 	// whose after value is (wholly or partly) unknown. Changes of

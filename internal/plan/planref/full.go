@@ -40,6 +40,13 @@ var ErrFullOnly = errors.New("terraform-json rejects a part of the plan that pla
 // reject parts of the plan that Decode skips (see ErrFullOnly); it never
 // accepts what Decode rejects.
 func DecodeFull(r io.Reader) (*planformat.Plan, error) {
+	return DecodeFullKeeping(r, nil)
+}
+
+// DecodeFullKeeping is DecodeFull with a filter of the values of new
+// objects it keeps in Change.AfterStrings, as plan.Options.KeepAfterString
+// (nil keeps none).
+func DecodeFullKeeping(r io.Reader, keepAfter func(string) bool) (*planformat.Plan, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plan JSON: %w", err)
@@ -56,7 +63,7 @@ func DecodeFull(r io.Reader) (*planformat.Plan, error) {
 	if err := json.Unmarshal(data, &tp); err != nil {
 		return nil, fmt.Errorf("%w: %w: %w", planformat.ErrMalformed, ErrFullOnly, err)
 	}
-	p, err := fromTFJSON(&tp)
+	p, err := fromTFJSON(&tp, keepAfter)
 	if err != nil {
 		return nil, err
 	}
@@ -69,12 +76,12 @@ func DecodeFull(r io.Reader) (*planformat.Plan, error) {
 }
 
 // fromTFJSON derives a Plan from a decoded tfjson.Plan.
-func fromTFJSON(tp *tfjson.Plan) (*planformat.Plan, error) {
+func fromTFJSON(tp *tfjson.Plan, keepAfter func(string) bool) (*planformat.Plan, error) {
 	// tfjson.Plan has no "errored": the strictness walk rejected errored plans.
 	p := &planformat.Plan{FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion}
 	var befores []planformat.BeforeDigest
 	for _, rc := range tp.ResourceChanges {
-		c, a, err := fullChange(rc, true)
+		c, a, err := fullChange(rc, true, keepAfter)
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +100,7 @@ func fromTFJSON(tp *tfjson.Plan) (*planformat.Plan, error) {
 		}
 	}
 	for _, rc := range tp.ResourceDrift {
-		c, _, err := fullChange(rc, false)
+		c, _, err := fullChange(rc, false, keepAfter)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +112,7 @@ func fromTFJSON(tp *tfjson.Plan) (*planformat.Plan, error) {
 		if dc == nil || dc.ResourceChange == nil {
 			return nil, fmt.Errorf("%w: a deferred change has no resource_change", planformat.ErrMalformed)
 		}
-		c, _, err := fullChange(dc.ResourceChange, false)
+		c, _, err := fullChange(dc.ResourceChange, false, keepAfter)
 		if err != nil {
 			return nil, err
 		}
@@ -180,7 +187,7 @@ func fullPrior(m *tfjson.StateModule, out *[]planformat.PriorObject, sums *planf
 
 // fullChange derives a Change (nil for a data source) and, with approvals,
 // the Approval of a planguard_approval from a tfjson.ResourceChange.
-func fullChange(rc *tfjson.ResourceChange, approvals bool) (*planformat.Change, *planformat.Approval, error) {
+func fullChange(rc *tfjson.ResourceChange, approvals bool, keepAfter func(string) bool) (*planformat.Change, *planformat.Approval, error) {
 	if rc == nil || rc.Change == nil {
 		return nil, nil, fmt.Errorf("%w: a resource change has no change", planformat.ErrMalformed)
 	}
@@ -215,6 +222,9 @@ func fullChange(rc *tfjson.ResourceChange, approvals bool) (*planformat.Change, 
 		c.AfterID = id
 	}
 	c.AfterIdentity = fullIdentity(rc.Change.AfterIdentity)
+	if keepAfter != nil && after != nil && planformat.WantsAfterStrings(kind, c.AfterID, c.AfterIdentity) {
+		c.AfterStrings = fullAfterStrings(after, keepAfter)
+	}
 	allUnknown := rc.Change.AfterUnknown == true
 	unknown, _ := rc.Change.AfterUnknown.(map[string]any)
 	if kind == planformat.KindUpdate || kind == planformat.KindReplace {
@@ -258,4 +268,35 @@ func (f fullApproval) Signatures() ([]planformat.Signature, error) {
 		out = append(out, sig)
 	}
 	return out, nil
+}
+
+// fullAfterStrings collects the string values of a decoded after object
+// that keep keeps, with where they are, sorted.
+func fullAfterStrings(after map[string]any, keep func(string) bool) []planformat.AfterString {
+	var out []planformat.AfterString
+	var path []planformat.PathStep
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			if keep(v) {
+				out = append(out, planformat.AfterString{Attribute: planformat.AttributePath(path), Value: v})
+			}
+		case []any:
+			for i, e := range v {
+				path = append(path, planformat.PathStep{Index: i, IsIndex: true})
+				walk(e)
+				path = path[:len(path)-1]
+			}
+		case map[string]any:
+			for k, e := range v {
+				path = append(path, planformat.PathStep{Key: k})
+				walk(e)
+				path = path[:len(path)-1]
+			}
+		}
+	}
+	walk(after)
+	planformat.SortAfterStrings(out)
+	return out
 }

@@ -247,10 +247,11 @@ resource "planguardtest_object" "notes" {
 		a := r.dir("leak", src)
 		a.must(0, tf, "init", "-input=false", "-no-color")
 		a.plan()
-		// The lab's own policy (no host_writers): the file read blocks.
+		// The lab's own policy (no host_writers, lock_file): the file read
+		// is refused before the room's terraform runs (exit 2).
 		code, out := r.pgRun(a, "check", "--policy="+r.policy, "tfplan")
 		t.Logf("planguard check: exit %d\n%s", code, out)
-		blockedFor(t, code, out, 1, "planguardtest_object.notes calls file at main.tf:")
+		blockedFor(t, code, out, 2, "planguardtest_object.notes calls file at main.tf:")
 		// The apply job holds a credential the plan job has not.
 		a.env = append(a.env, "APPLY_ROLE_SECRET=r16d-apply-only-credential")
 		acode, aout := r.pgRun(a, "apply", "--policy="+r.policy, "tfplan")

@@ -109,7 +109,7 @@ func attackR16e(t *testing.T, tf string) {
 		if leak {
 			t.Errorf("the apply printed its own credential in its log through a check block's file(\"/proc/self/environ\") (check exit %d, apply exit %d)", code, acode)
 		}
-		blockedFor(t, code, out, 1, "check.notes calls file at main.tf:")
+		blockedFor(t, code, out, 2, "check.notes calls file at main.tf:") // refused before the room (lock_file)
 	})
 
 	t.Run("a file read whose path is known at plan is read again in the apply: resource argument", func(t *testing.T) {
@@ -129,7 +129,7 @@ func attackR16e(t *testing.T, tf string) {
 		if leak {
 			t.Errorf("the apply printed its own credential in its log through a resource argument's file(\"/proc/self/environ\") (check exit %d, apply exit %d)", code, acode)
 		}
-		blockedFor(t, code, out, 1, "planguardtest_object.notes calls file at main.tf:")
+		blockedFor(t, code, out, 2, "planguardtest_object.notes calls file at main.tf:") // refused before the room (lock_file)
 	})
 
 	t.Run("a provider block reads a host file through a local value", func(t *testing.T) {
@@ -148,7 +148,7 @@ func attackR16e(t *testing.T, tf string) {
 `)
 		direct.must(0, tf, "init", "-input=false", "-no-color")
 		direct.plan()
-		if code, out := r.pgRun(direct, "check", "--policy="+r.policy, "tfplan"); code != 1 || !strings.Contains(out, "provider.planguardtest calls file") {
+		if code, out := r.pgRun(direct, "check", "--policy="+r.policy, "tfplan"); code != 2 || !strings.Contains(out, "provider.planguardtest calls file") {
 			t.Fatalf("the call in the provider block itself was not blocked (exit %d): the test proves nothing\n%s", code, out)
 		}
 		a := r.dir("provlocal", r.prodSrc()+`locals {
@@ -162,8 +162,8 @@ provider "planguardtest" {
 		a.plan()
 		code, out := r.pgRun(a, "check", "--policy="+r.policy, "tfplan")
 		t.Logf("planguard check: exit %d\n%s", code, out)
-		if code != 1 {
-			t.Errorf("a provider block that reads /proc/self/environ through local.host was allowed (exit %d), the same read written in the provider block is blocked", code)
+		if code != 2 || !strings.Contains(out, "local.host calls file") {
+			t.Errorf("a provider block that reads /proc/self/environ through local.host was not refused (exit %d), the same read written in the provider block is", code)
 		}
 	})
 

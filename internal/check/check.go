@@ -18,6 +18,7 @@ import (
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
 	"github.com/planguard/terraform-provider-planguard/internal/lockfile"
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/planfile"
 	"github.com/planguard/terraform-provider-planguard/internal/policy"
 	"github.com/planguard/terraform-provider-planguard/internal/tfexec"
 	"github.com/planguard/terraform-provider-planguard/internal/trust"
@@ -191,9 +192,15 @@ func (c *Checker) check(ctx context.Context, req Request) (*Result, error) {
 	var untrusted *lockfile.Untrusted
 	var envErr *tfexec.EnvError
 	var notAllowed *ProviderNotAllowed
+	var codeRefused *gate.SnapshotCodeRefused
+	var unlocked *tfexec.UnlockedProviderError
 	switch {
-	case errors.As(err, &mismatch), errors.As(err, &untrusted), errors.As(err, &envErr), errors.As(err, &notAllowed), errors.Is(err, ErrProvidersNotPinned):
+	case errors.As(err, &mismatch), errors.As(err, &untrusted), errors.As(err, &envErr), errors.As(err, &notAllowed), errors.As(err, &codeRefused), errors.Is(err, ErrProvidersNotPinned):
 		return nil, err // their hints say what to do
+	case errors.Is(err, planfile.ErrLoadTime):
+		return nil, err // its hint says what to do
+	case errors.As(err, &unlocked):
+		return nil, hint.With(err, "plan again with 'terraform init' and 'terraform plan -out', and check and apply only the plan file the plan job wrote, unedited")
 	case errors.Is(err, plan.ErrEdited):
 		return nil, hint.With(err, "plan again, and check and apply only the plan file the plan job wrote, unedited")
 	case errors.Is(err, plan.ErrShow) && pins.room == nil:

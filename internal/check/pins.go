@@ -129,6 +129,16 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 	if err := checkState(pol, saved, req.StatePinnedElsewhere); err != nil {
 		return nil, err
 	}
+	// The room's init, show and apply evaluate the snapshot's
+	// configuration with this job's credentials and files around: its
+	// reads of the host's files (and what planguard cannot read for code)
+	// are refused before any of them runs, not judged after the show.
+	inRoom := lockPinned || req.Apply || req.Room
+	if inRoom {
+		if err := gate.RefuseSnapshotCode(pol, plan.SnapshotCode(pinnedPath)); err != nil {
+			return nil, hint.With(err, "read files of the configuration only (a relative path, or path.module/...), or list the blocks whose reads are intended in the policy's allow_apply_file_reads; then plan again")
+		}
+	}
 	states, err := readStates(pinnedPath)
 	if err != nil {
 		return nil, err
@@ -162,7 +172,7 @@ func (p *pinner) beforeShow(saved *planfile.File, pinnedPath string) (*tfexec.Ro
 	// exactly the lock file it was made with (hashes included), so the
 	// trusted file itself, which may list more hashes (other platforms),
 	// would be refused.
-	if !lockPinned && !req.Apply && !req.Room {
+	if !inRoom {
 		return nil, nil // show where the plan was made, as before
 	}
 	room, err := tfexec.NewRoom(p.ctx, tfexec.RoomOptions{Bin: tfexec.Find(req.Plan.TerraformBin, req.Plan.Getenv), PlanPath: pinnedPath, LockFile: lock, Env: req.Plan.Env, Workspace: saved.Backend.Workspace})

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/planguard/terraform-provider-planguard/internal/plan"
+	"github.com/planguard/terraform-provider-planguard/internal/policy"
 )
 
 // ConfigCode is code of the configuration snapshot that the apply runs
@@ -115,4 +116,42 @@ func fileReadProblem(pc plan.ConfigCode, where string) string {
 	}
 	return fmt.Sprintf("%s calls %s at %s: Terraform and OpenTofu evaluate the configuration again during the apply%s, whatever the plan read, so this reads a file of the apply's host (/proc/self/environ is terraform's own environment, with the apply's credentials) and puts it where the change's author reads it: the state, an error message (a check block's, a condition's, the \"inconsistent final plan\" error) or a provider's settings, a block that refers to it included (a local value, an output); read a file of the configuration (a relative path, or path.module/..., not a template), or, if reading it during the apply is intended, %s",
 		pc.Address, pc.Function, where, unknown, allow)
+}
+
+// SnapshotCodeRefused is the error for a saved plan whose configuration
+// snapshot reads files of the host that evaluates it, or cannot be read
+// for the code it runs, where the policy does not allow it: refused before
+// any Terraform command runs on the plan, since `terraform show` and
+// `apply` in planguard's room evaluate that configuration with the job's
+// credentials and files around (RefuseSnapshotCode).
+type SnapshotCodeRefused struct {
+	// Problems says, for each, where it is, why it is refused and how to
+	// allow or remove it.
+	Problems []string
+}
+
+func (e *SnapshotCodeRefused) Error() string {
+	return fmt.Sprintf("the saved plan's configuration reads files of the host that evaluates it, or cannot be read for the code it runs, and the policy does not allow it: refused before any terraform command ran on the plan (nothing was shown or applied): %s",
+		strings.Join(e.Problems, "; "))
+}
+
+// RefuseSnapshotCode judges code, what a saved plan's configuration
+// snapshot shows of code its apply runs (plan.SnapshotCode), as Decide
+// judges its file reads and its unreadable files, and returns a
+// *SnapshotCodeRefused naming each that blocks, or nil. Ephemeral blocks
+// and provider functions are left to Decide: they run at plan and apply,
+// not when Terraform loads or shows the configuration.
+func RefuseSnapshotCode(pol *policy.Policy, code []plan.ConfigCode) error {
+	var r Report
+	judgeConfigCode(Input{Policy: pol, Plan: &plan.Plan{ConfigCode: code}}, &r)
+	var problems []string
+	for _, c := range r.ConfigCode {
+		if c.Blocked() && (c.Kind == plan.CodeFileRead || c.Kind == plan.CodeUnreadable) {
+			problems = append(problems, c.Problem)
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return &SnapshotCodeRefused{Problems: problems}
 }

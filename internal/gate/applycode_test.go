@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -81,5 +82,39 @@ allow_provider_functions = ["terraform_data.ok"]
 				t.Errorf("problem %q lacks %q", r.ConfigCode[0].Problem, c.problem)
 			}
 		})
+	}
+}
+
+// TestRefuseSnapshotCode: before the room, a file read the policy does not
+// allow and an unreadable file are refused, each named; an allowed read,
+// an ephemeral block and a provider function are left to Decide.
+func TestRefuseSnapshotCode(t *testing.T) {
+	pol, err := policy.Parse([]byte(policySrc+`
+program_providers      = ["example.com/x/prog"]
+allow_apply_file_reads = ["module.app.local.cfg"]
+`), "planguard.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := plan.ConfigCode{Kind: plan.CodeFileRead, Address: "terraform_data.x", File: "main.tf", Line: 3, Function: "file"}
+	allowed := plan.ConfigCode{Kind: plan.CodeFileRead, Address: "module.app.local.cfg", File: "app/main.tf", Line: 2, Function: "file"}
+	bad := plan.ConfigCode{Kind: plan.CodeUnreadable, Address: "module.app", File: "app/x.tf", Unreadable: "does not parse"}
+	eph := plan.ConfigCode{Kind: plan.CodeEphemeral, Address: "ephemeral.prog_x.y", File: "main.tf", Line: 9, Provider: "example.com/x/prog"}
+	fn := plan.ConfigCode{Kind: plan.CodeProviderFunction, Address: "terraform_data.f", File: "main.tf", Line: 5, Function: "provider::prog::run", Provider: "example.com/x/prog"}
+	if err := RefuseSnapshotCode(pol, []plan.ConfigCode{allowed, eph, fn}); err != nil {
+		t.Errorf("refused what Decide judges or the policy allows: %v", err)
+	}
+	err = RefuseSnapshotCode(pol, []plan.ConfigCode{allowed, read, eph, bad})
+	var refused *SnapshotCodeRefused
+	if !errors.As(err, &refused) || len(refused.Problems) != 2 {
+		t.Fatalf("error %v, want a SnapshotCodeRefused with 2 problems", err)
+	}
+	for _, want := range []string{"terraform_data.x calls file at main.tf:3", `allow_apply_file_reads = ["terraform_data.x"]`, "app/x.tf cannot be read", "before any terraform command ran"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "module.app.local.cfg") {
+		t.Errorf("the allowed read is named: %v", err)
 	}
 }

@@ -155,8 +155,10 @@ type Report struct {
 	// RefreshDrift are the managed objects whose attributes the plan's
 	// refresh changed (a saved plan's tfstate-prev to its tfstate), with
 	// the names of the changed top-level attributes: what the apply writes
-	// into the state besides the plan's changes. Informational: a change
-	// outside Terraform and an edit of the plan file's tfstate look alike.
+	// into the state besides the plan's changes. Informational without
+	// Input.RefuseRefresh (a change outside Terraform and an edit of the
+	// plan file's tfstate look alike); under it, any is an error instead
+	// (ErrRefreshUnderPin) and no report is made.
 	RefreshDrift []RefreshDrift `json:"refresh_drift,omitempty"`
 	// Invocations are the actions the plan invokes (see actions.go).
 	Invocations []Invocation `json:"action_invocations"`

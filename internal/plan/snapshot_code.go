@@ -1082,3 +1082,12 @@ func jsonExprs(n *jnode, filename string) ([]hclsyntax.Expression, error) {
 func addSnapshotCode(p *Plan, zipPath string) {
 	p.ConfigCode = snapshotCode(zipPath, p.Providers)
 }
+
+// SnapshotCode returns what the configuration snapshot of the saved plan
+// at zipPath shows of code the apply runs (ConfigCode), read before any
+// tool runs on the plan: a provider whose source no required_providers
+// entry names is hashicorp/NAME on Terraform's registry (the plan's own
+// providers are not known yet).
+func SnapshotCode(zipPath string) []ConfigCode {
+	return snapshotCode(zipPath, nil)
+}

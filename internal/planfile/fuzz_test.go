@@ -27,10 +27,13 @@ func FuzzRead(f *testing.F) {
 	store = str(store, 4, str(str(nil, 1, []byte("a/b/c")), 3, dynamic(msgpackObject(f, map[string]cty.Value{}))))
 	f.Add(savedPlan(f, str(str(varint(nil, fieldVersion, 3), fieldTerraformVersion, []byte("1.14.0")), fieldStateStore, store)))
 	f.Add([]byte("PK\x03\x04"))
+	f.Add(archive(f, ent("tfplan", good), ent(".terraform.lock.hcl", []byte(lockFile)), ent("tfconfig/modules.json", []byte(`[{"Key":"","Dir":"."},{"Key":"m","Dir":"m"}]`)),
+		ent("tfconfig/m-/main.tf", []byte("module \"m\" {\n  source = \"./${local.k}\"\n}\nterraform {\n  backend \"s3\" {\n    b = [1, -2, { a = \"x\" }]\n  }\n}\n")),
+		ent("tfconfig/m-m/m.tf.json", []byte(`{"provider":{"p":{"for_each":{"a":"${var.x}"}}},"variable":{"v":{"const":true}}}`))))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := read(data)
 		if err != nil {
-			if p != nil || !(errors.Is(err, ErrNotSavedPlan) || errors.Is(err, ErrMalformed)) {
+			if p != nil || !(errors.Is(err, ErrNotSavedPlan) || errors.Is(err, ErrMalformed) || errors.Is(err, ErrLoadTime)) {
 				t.Fatalf("read returned %v and %v", p, err)
 			}
 			return

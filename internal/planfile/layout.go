@@ -47,6 +47,8 @@ type Layout struct {
 	dirs map[string]string
 	// files maps each module key to its files (name to entry).
 	files map[string]map[string]*zip.File
+	// parse holds every module's files parsed (parseFiles).
+	parse []parsedFile
 }
 
 // Dir returns the directory of the module key relative to the top
@@ -92,6 +94,9 @@ func layoutOf(zr *zip.ReadCloser) (*Layout, error) {
 	}
 	if l == nil {
 		return nil, fmt.Errorf("%w: the saved plan has no configuration snapshot (tfconfig/modules.json)", ErrMalformed)
+	}
+	if err := checkLoadTime(l); err != nil {
+		return nil, err
 	}
 	return l, nil
 }
@@ -209,6 +214,9 @@ func readLayout(entries []*zip.File) (*Layout, error) {
 		return nil, err
 	}
 	if err := l.checkCalls(); err != nil {
+		return nil, err
+	}
+	if err := l.parseFiles(); err != nil {
 		return nil, err
 	}
 	return l, nil

@@ -195,9 +195,17 @@ func ReadFrom(r io.ReaderAt, size int64) (*File, error) {
 		return nil, err
 	}
 	// The configuration snapshot's layout: which files each module has,
-	// and where (readLayout), judged before any tool reads it.
-	if _, err := readLayout(zr.File); err != nil {
+	// and where (readLayout), judged before any tool reads it; and what
+	// Terraform and OpenTofu would evaluate when they load it
+	// (checkLoadTime).
+	l, err := readLayout(zr.File)
+	if err != nil {
 		return nil, err
+	}
+	if l != nil {
+		if err := checkLoadTime(l); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }

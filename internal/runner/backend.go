@@ -210,11 +210,17 @@ func SelectWorkspace(dir string, pin *policy.StatePin) error {
 
 // CheckTerraformBlocks refuses a terraform block, in any file of any
 // module, that holds anything but the settings that run no code
-// (tfsource.CheckTerraformBlocks): OpenTofu's encryption block, for one.
+// (tfsource.CheckTerraformBlocks): OpenTofu's encryption block, for one;
+// and a setting that Terraform or OpenTofu evaluate when they load the
+// configuration, in init, that is not a literal (tfsource.CheckLoadTime:
+// OpenTofu 1.8+ evaluates variables, locals and functions there).
 func (c *Configuration) CheckTerraformBlocks() error {
 	for _, m := range c.modules {
 		for _, f := range m.files {
 			if err := tfsource.CheckTerraformBlocks(f); err != nil {
+				return err
+			}
+			if err := tfsource.CheckLoadTime(f, m.dir == "."); err != nil {
 				return err
 			}
 		}

@@ -128,6 +128,9 @@ func (r *Room) build(ctx context.Context, o RoomOptions) error {
 		// allowed without the policy's lock_file (CheckEnv).
 		return nil
 	}
+	if err := checkRequiredLocked(o.PlanPath, locks); err != nil {
+		return err
+	}
 	out := &limitedBuffer{max: MaxStderr}
 	cmd := exec.CommandContext(ctx, o.Bin, "init", "-backend=false", "-get=false", "-input=false", "-lockfile=readonly", "-no-color")
 	cmd.Dir, cmd.Env = r.Dir, r.Env
@@ -225,4 +228,38 @@ func localStatePath(b planfile.Backend) (string, error) {
 		return "", err
 	}
 	return filepath.Join(d, b.Workspace, "terraform.tfstate"), nil
+}
+
+// UnlockedProviderError is the error for a configuration snapshot whose
+// required_providers name a provider its lock file does not lock: the
+// room's `terraform init` would look it up on its registry host (a host
+// the change's author chose) before planguard has decided anything.
+type UnlockedProviderError struct {
+	// Providers are the providers at fault, each "SOURCE (FILE)".
+	Providers []string
+}
+
+func (e *UnlockedProviderError) Error() string {
+	return fmt.Sprintf("the saved plan's configuration requires provider(s) its lock file does not lock: %s; `terraform init` locks every provider the configuration requires, so the plan file was edited, "+
+		"and the room's init would look each up on its registry host, which the configuration names, before planguard decided anything; nothing was run", strings.Join(e.Providers, ", "))
+}
+
+// checkRequiredLocked refuses a configuration snapshot of the plan at
+// planPath whose required_providers name a provider that locks does not
+// lock (planfile.RequiredProvider.Locked).
+func checkRequiredLocked(planPath string, locks lockfile.Locks) error {
+	req, err := planfile.RequiredProviders(planPath)
+	if err != nil {
+		return fmt.Errorf("configuration snapshot of the saved plan: %w", err)
+	}
+	var bad []string
+	for _, p := range req {
+		if !p.Locked(locks) {
+			bad = append(bad, fmt.Sprintf("%s (%s)", p.Source, p.Where))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return &UnlockedProviderError{Providers: bad}
 }

@@ -428,6 +428,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if len(calls) > 0 {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: it calls functions that read the runner's files at plan time (%s); the runner sends no file they could read, and the runner's own files hold its credentials", strings.Join(calls, "; ")))
 	}
+	if err := conf.CheckCredentialReads(pol); err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
 	if err := o.live.tf.Init(ctx, work, initOpts, o.out); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}

@@ -39,10 +39,10 @@ func (t *ExecTerraform) ShowJSON(ctx context.Context, dir, planFile string) ([]b
 	if env == nil {
 		env = t.Env
 	}
-	var buf boundedBuffer
-	buf.limit = maxPlanJSON
-	if err := t.run(ctx, dir, env, &buf, "show", "-json", planFile); err != nil {
-		return nil, err
+	buf := boundedBuffer{limit: maxPlanJSON}
+	stderr := boundedBuffer{limit: 64 << 10, truncate: true}
+	if err := t.runSplit(ctx, dir, env, &buf, &stderr, "show", "-json", planFile); err != nil {
+		return nil, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	if buf.over {
 		return nil, fmt.Errorf("the plan's JSON is over %d bytes", maxPlanJSON)
@@ -50,15 +50,23 @@ func (t *ExecTerraform) ShowJSON(ctx context.Context, dir, planFile string) ([]b
 	return buf.Bytes(), nil
 }
 
+// boundedBuffer keeps at most limit bytes: past it, the JSON buffer
+// fails the write (and so the run), a truncating one (stderr) drops the
+// rest.
 type boundedBuffer struct {
 	bytes.Buffer
-	limit int
-	over  bool
+	limit    int
+	truncate bool
+	over     bool
 }
 
 func (b *boundedBuffer) Write(p []byte) (int, error) {
 	if b.Len()+len(p) > b.limit {
 		b.over = true
+		if b.truncate {
+			b.Buffer.Write(p[:max(0, b.limit-b.Len())])
+			return len(p), nil
+		}
 		return 0, errors.New("plan JSON too large")
 	}
 	return b.Buffer.Write(p)

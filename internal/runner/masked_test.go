@@ -3,8 +3,10 @@ package runner
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 )
@@ -134,5 +136,61 @@ func TestPlanWarningOnce(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), "provider binaries were not pinned"); n != 1 {
 		t.Errorf("the warning appears %d times:\n%s", n, out.String())
+	}
+}
+
+// TestRealTerraformMaskedValues: with real Terraform, a sensitive()
+// input and a sensitive variable's value are listed in the plan reply and
+// in show, and revealed to a reviewer uid only; the runner's credential in
+// a masked value stays redacted.
+func TestRealTerraformMaskedValues(t *testing.T) {
+	const secret = "the-real-runner-secret-77"
+	pinned := filepath.Join(t.TempDir(), "prod.tfstate")
+	r := newRealRunner(t, basePolicy(localState(pinned)), "")
+	r.svc.Reload(&ExecTerraform{Bin: r.tf, Env: r.env, StopGrace: 10 * time.Second}, []string{secret})
+	r.svc.cfg.ReviewerUIDs = []int{2000}
+	res, out := r.plan(t, map[string]string{"main.tf": localBackend(pinned) + `
+variable "doc" {
+  type      = string
+  default   = "Action=*"
+  sensitive = true
+}
+resource "terraform_data" "policy" {
+  input = sensitive({ doc = "Effect=Allow", tags = { "a b" = "c" } })
+}
+resource "terraform_data" "var" {
+  input = var.doc
+}
+resource "terraform_data" "cred" {
+  input = sensitive("` + secret + `")
+}
+`})
+	if res.Exit != ExitAllow {
+		t.Fatalf("plan: exit %d %s\n%s", res.Exit, res.Error, out)
+	}
+	for _, w := range []string{"WARNING: 3 value(s)", "  terraform_data.policy: input (after)\n", "  terraform_data.var: input (after)\n"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("plan reply lacks %q:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "Effect=Allow") || strings.Contains(out, "Action=*") {
+		t.Errorf("plan reply shows a masked value:\n%s", out)
+	}
+	var show bytes.Buffer
+	if sr := r.svc.Show(context.Background(), Peer{UID: 1000}, res.PlanID, true, &show); sr.Exit != ExitError {
+		t.Fatalf("reveal by uid 1000: %+v", sr)
+	}
+	show.Reset()
+	if sr := r.svc.Show(context.Background(), Peer{UID: 2000}, res.PlanID, true, &show); sr.Exit != ExitAllow {
+		t.Fatalf("reveal: %+v\n%s", sr, show.String())
+	}
+	s := show.String()
+	for _, w := range []string{`terraform_data.policy: input (after) = {`, `"doc": "Effect=Allow"`, `"a b": "c"`, `terraform_data.var: input (after) = "Action=*"`, `terraform_data.cred: input (after) = "` + Redacted} {
+		if !strings.Contains(s, w) {
+			t.Errorf("reveal lacks %q:\n%s", w, s)
+		}
+	}
+	if strings.Contains(s, secret) {
+		t.Errorf("reveal prints the credential:\n%s", s)
 	}
 }

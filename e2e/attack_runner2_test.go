@@ -44,9 +44,14 @@ type r2Lab struct {
 
 type r2Options struct {
 	tf            string
-	testProvider  bool   // allow and mirror the e2e test provider
-	extraAllowUID []int  // more uids the runner serves (a reviewer)
-	maxMemory     string // serve --max-memory, when set
+	testProvider  bool     // allow and mirror the e2e test provider
+	extraAllowUID []int    // more uids the runner serves (a reviewer)
+	maxMemory     string   // serve --max-memory, when set
+	extraArgs     []string // more serve flags
+	// extraProviders are more sources of the policy's providers list
+	// (quoted HCL strings); runnerExtra more lines of its runner block.
+	extraProviders []string
+	runnerExtra    string
 }
 
 func newR2Lab(t *testing.T, o r2Options) *r2Lab {
@@ -96,6 +101,9 @@ func newR2Lab(t *testing.T, o r2Options) *r2Lab {
 	state := filepath.Join(l.rdir, "prod.tfstate")
 	l.backend = fmt.Sprintf("terraform {\n  backend \"local\" {\n    path = %q\n  }\n}\n", state)
 	providers := `"terraform.io/builtin/terraform"`
+	for _, p := range o.extraProviders {
+		providers += ", " + p
+	}
 	args := []string{"runner", "serve", "--socket", l.socket, "--socket-group", strconv.Itoa(l.sockGID),
 		"--policy", filepath.Join(l.rdir, "planguard.hcl"), "--env-file", filepath.Join(l.rdir, "runner.env"),
 		"--terraform-bin", tfBin, "--allow-uid", strconv.Itoa(l.agent.uid),
@@ -106,6 +114,7 @@ func newR2Lab(t *testing.T, o r2Options) *r2Lab {
 	if o.maxMemory != "" {
 		args = append(args, "--max-memory", o.maxMemory)
 	}
+	args = append(args, o.extraArgs...)
 	l.stateDir = filepath.Join(l.rdir, "state")
 	if o.testProvider {
 		// The operator's provider installation: a filesystem mirror holding
@@ -133,7 +142,7 @@ protect "databases" {
 }
 runner {
   plan_approvals = 1
-}
+`+o.runnerExtra+`}
 state {
   backend = "local"
   config  = { path = "`+state+`" }

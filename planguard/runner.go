@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -48,7 +49,7 @@ gate and enough plan approvals allow it. See docs/guides/agents-without-credenti
 
   planguard runner serve --socket PATH --policy FILE --env-file FILE --allow-uid UID ...
   planguard runner plan  [--socket PATH] [DIR]          # exit 0 allow, 1 block, 2 error
-  planguard runner show  [--socket PATH] PLAN_ID
+  planguard runner show  [--socket PATH] [--reveal] PLAN_ID
   planguard runner apply [--socket PATH] [--approval FILE]... PLAN_ID
 `
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
@@ -80,7 +81,7 @@ func addClientFlags(e *env, fs *flags) clientFlags {
 func (f clientFlags) client() (*runner.Client, error) {
 	c := &runner.Client{Socket: *f.socket, RunnerUID: -1}
 	if *f.runnerUID != "" {
-		uids, err := resolveUIDs([]string{*f.runnerUID})
+		uids, err := resolveUIDs("--runner-uid", []string{*f.runnerUID})
 		if err != nil {
 			return nil, err
 		}
@@ -121,6 +122,8 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	cliConfig := fs.String("cli-config", "", "Terraform CLI configuration `FILE` for init (provider mirrors); default an empty one")
 	var uids listFlag
 	fs.Var(&uids, "allow-uid", "a `UID` (or user name) that may use the runner; repeat for several")
+	var reviewerNames listFlag
+	fs.Var(&reviewerNames, "reviewer-uid", "an --allow-uid `UID` (or user name) of a person who reviews plans: it may see a plan's masked values in full ('runner show --reveal'); repeat for several; never the agent's")
 	group := fs.String("socket-group", "", "`GROUP` (name or gid) given the socket with mode 0660; without it the mode is 0600")
 	auditLog := fs.String("audit-log", "", "append one JSON line per decision to `FILE` (default STATE_DIR/audit.jsonl)")
 	stateDir := fs.String("state-dir", "", "private `DIR` for plans (default $STATE_DIRECTORY, else a new temporary directory)")
@@ -153,9 +156,20 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	if e.getenv("PLANGUARD_LOG") == "" {
 		log = hclog.New(&hclog.LoggerOptions{Name: "planguard-runner", Level: hclog.Info, Output: e.stderr})
 	}
-	allow, err := resolveUIDs(uids)
+	allow, err := resolveUIDs("--allow-uid", uids)
 	if err != nil {
 		return exitError, err
+	}
+	var reviewers []int
+	if len(reviewerNames) > 0 {
+		if reviewers, err = resolveUIDs("--reviewer-uid", reviewerNames); err != nil {
+			return exitError, err
+		}
+	}
+	for _, uid := range reviewers {
+		if !slices.Contains(allow, uid) {
+			return exitError, &usageError{msg: fmt.Sprintf("--reviewer-uid %d is not an --allow-uid", uid), hint: "a reviewer connects to the runner too: pass its uid with --allow-uid as well (never the agent's uid as a reviewer)"}
+		}
 	}
 	gid := -1
 	if *group != "" {
@@ -236,15 +250,16 @@ second one interrupts them. SIGHUP reads the env file again.`,
 		host = runner.OpenTofuRegistry
 	}
 	svc, err := runner.NewService(runner.Config{
-		Policy:      pol,
-		Gate:        &runner.PlanGate{Policy: pol, TerraformBin: bin, Env: showEnv, StateEnv: func() []string { return *stateEnv.Load() }, Logger: log.Named("gate")},
-		Terraform:   tf,
-		Audit:       &runner.FileAuditor{Path: *auditLog},
-		StateDir:    dir,
-		Secrets:     secrets,
-		DefaultHost: host,
-		PlanTTL:     *ttl,
-		Logger:      log,
+		Policy:       pol,
+		Gate:         &runner.PlanGate{Policy: pol, TerraformBin: bin, Env: showEnv, StateEnv: func() []string { return *stateEnv.Load() }, Logger: log.Named("gate")},
+		Terraform:    tf,
+		Audit:        &runner.FileAuditor{Path: *auditLog},
+		StateDir:     dir,
+		Secrets:      secrets,
+		DefaultHost:  host,
+		PlanTTL:      *ttl,
+		ReviewerUIDs: reviewers,
+		Logger:       log,
 
 		MaxPlansPerUID: *maxPlans,
 		MaxStateBytes:  *maxStateMiB << 20,
@@ -306,7 +321,7 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	return exitAllow, nil
 }
 
-func resolveUIDs(names []string) ([]int, error) {
+func resolveUIDs(flag string, names []string) ([]int, error) {
 	var out []int
 	for _, n := range names {
 		if uid, err := strconv.Atoi(n); err == nil && uid >= 0 {
@@ -315,7 +330,7 @@ func resolveUIDs(names []string) ([]int, error) {
 		}
 		u, err := user.Lookup(n)
 		if err != nil {
-			return nil, withHint(fmt.Errorf("--allow-uid %q: %w", n, err), "pass a numeric uid or an existing user name")
+			return nil, withHint(fmt.Errorf("%s %q: %w", flag, n, err), "pass a numeric uid or an existing user name")
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		out = append(out, uid)
@@ -453,12 +468,16 @@ Exit status: 0 applied, 1 blocked (nothing applied), 2 error.`,
 }
 
 func runRunnerShow(e *env, args []string) (int, error) {
-	fs := newFlags("runner show", "planguard runner show [--socket PATH] PLAN_ID",
+	fs := newFlags("runner show", "planguard runner show [--socket PATH] [--reveal] PLAN_ID",
 		`Print the saved plan PLAN_ID as Terraform renders it (sensitive values masked), for
-the person who reviews and approves it.`,
+the person who reviews and approves it, then the address and attribute path of each
+masked value of its resource changes. With --reveal (only for a uid the runner serves
+with --reviewer-uid) print those values in full: do not sign what you have not seen.`,
 		`  planguard runner show 3f9c2a...
+  planguard runner show --reveal 3f9c2a...
 `)
 	cf := addClientFlags(e, fs)
+	reveal := fs.Bool("reveal", false, "print the masked values of the plan's resource changes in full (reviewer uids only)")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
@@ -469,7 +488,7 @@ the person who reviews and approves it.`,
 	if err != nil {
 		return exitError, err
 	}
-	f, err := c.Do(&runner.Request{Op: runner.OpShow, PlanID: fs.Arg(0)}, e.stdout)
+	f, err := c.Do(&runner.Request{Op: runner.OpShow, PlanID: fs.Arg(0), Reveal: *reveal}, e.stdout)
 	if err != nil {
 		return exitError, withHint(err, "is the runner running? set PLANGUARD_RUNNER_SOCKET or --socket to its socket")
 	}

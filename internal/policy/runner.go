@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -16,8 +17,12 @@ import (
 const DefaultPlanApprovals = 1
 
 var runnerSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "plan_approvals"}},
+	Attributes: []hcl.AttributeSchema{{Name: "plan_approvals"}, {Name: "deny_data_sources"}},
 }
+
+// typeName is the form of a data source type: its provider's local name,
+// then usually an underscore and more ("http" is a whole type).
+var typeName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_-]*$`)
 
 // RunnerSettings is the runner block.
 type RunnerSettings struct {
@@ -26,6 +31,13 @@ type RunnerSettings struct {
 	// before the runner applies it, on top of the gate's decision; 0 means
 	// the gate alone decides (a sandbox). Default DefaultPlanApprovals.
 	PlanApprovals int
+	// DenyDataSources are data source (and ephemeral resource) types the
+	// runner refuses before init, on top of its own default list of types
+	// that return the runner's credentials or tokens made from them (see
+	// internal/runner's DefaultDeniedDataSources): deny_data_sources =
+	// ["aws_secretsmanager_secret_version"]. It only adds; the policy's
+	// bytes, and so this list, are covered by the policy hash.
+	DenyDataSources []string
 	// Range is the block's header, or the file's end when there is none.
 	Range hcl.Range
 }
@@ -56,6 +68,17 @@ func decodeRunner(p *Policy, content *hcl.BodyContent) hcl.Diagnostics {
 					fmt.Sprintf("plan_approvals = %d: the number of people who must sign a plan before the runner applies it; 0 leaves the decision to the gate alone.", n)))
 			}
 			p.Runner.PlanApprovals = n
+		}
+		if a, ok := body.Attributes["deny_data_sources"]; ok {
+			list, ranges, d := stringListAttr(a)
+			diags = append(diags, d...)
+			for i, typ := range list {
+				if !typeName.MatchString(typ) {
+					diags = append(diags, errorAt(ranges[i], "Invalid deny_data_sources",
+						fmt.Sprintf("deny_data_sources[%d] %q is not a data source type (a name such as \"google_client_config\", no wildcard).", i, typ)))
+				}
+			}
+			p.Runner.DenyDataSources = list
 		}
 	}
 	return diags

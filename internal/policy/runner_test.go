@@ -22,6 +22,11 @@ func TestRunnerBlock(t *testing.T) {
 		{"runner {\n  approvals = 1\n}\n", 0, "Unsupported argument"},
 		{"runner {}\nrunner {}\n", 0, "Duplicate runner block"},
 		{"runner \"x\" {}\n", 0, "Extraneous label"},
+		{"runner {\n  deny_data_sources = [\"aws_*\"]\n}\n", 0, "Invalid deny_data_sources"},
+		{"runner {\n  deny_data_sources = []\n}\n", 0, "Empty deny_data_sources"},
+		{"runner {\n  deny_data_sources = [\"http\", \"http\"]\n}\n", 0, "Duplicate value"},
+		{"runner {\n  deny_data_sources = var.x\n}\n", 0, "Variables not allowed"},
+		{"runner {\n  deny_data_sources = [\"http\", \"aws_secretsmanager_secret_version\"]\n}\n", DefaultPlanApprovals, ""},
 	} {
 		p, err := Parse([]byte(head+c.src), "planguard.hcl")
 		if c.err != "" {
@@ -33,6 +38,9 @@ func TestRunnerBlock(t *testing.T) {
 		if err != nil {
 			t.Errorf("%q: %v", c.src, err)
 			continue
+		}
+		if strings.Contains(c.src, "deny_data_sources") && strings.Join(p.Runner.DenyDataSources, ",") != "http,aws_secretsmanager_secret_version" {
+			t.Errorf("%q: deny_data_sources %q", c.src, p.Runner.DenyDataSources)
 		}
 		if p.Runner.PlanApprovals != c.want {
 			t.Errorf("%q: plan_approvals %d, want %d", c.src, p.Runner.PlanApprovals, c.want)

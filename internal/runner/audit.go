@@ -37,6 +37,9 @@ type Record struct {
 	PlanApprovers []string `json:"plan_approvers,omitempty"`
 	// PlanApprovalsNeeded is the policy's runner.plan_approvals.
 	PlanApprovalsNeeded int `json:"plan_approvals_needed,omitempty"`
+	// Revealed says a show printed the plan's masked values (show
+	// --reveal, by a reviewer uid).
+	Revealed bool `json:"revealed,omitempty"`
 }
 
 // AuditChange is one destructive change the gate judged. It is not

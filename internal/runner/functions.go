@@ -140,6 +140,17 @@ func templateCalls(s string) []string {
 	if m := text.FindStringSubmatch(s); m != nil && !fileFound {
 		found = append(found, m[1])
 	}
+	unmaskFound := false
+	for _, n := range found {
+		unmaskFound = unmaskFound || unmaskFunction.MatchString(strings.TrimPrefix(n, "core::"))
+	}
+	unmask := unmaskCallText
+	if diags.HasErrors() {
+		unmask = unmaskNameText
+	}
+	if m := unmask.FindStringSubmatch(s); m != nil && !unmaskFound {
+		found = append(found, m[1])
+	}
 	template := strings.Contains(s, "${") || strings.Contains(s, "%{")
 	if template && !nsFound && providerFunctionText.MatchString(s) {
 		found = append(found, "unread::"+strconv.Quote(s))

@@ -25,7 +25,7 @@ func TestApplyOnlyByPlanningUID(t *testing.T) {
 		t.Fatalf("apply by another uid: %+v applied %v", r, h.tf.applied)
 	}
 	out.Reset()
-	if r := h.svc.Show(context.Background(), other, res.PlanID, &out); r.Exit != ExitAllow || !strings.Contains(out.String(), "plan id: "+res.PlanID) {
+	if r := h.svc.Show(context.Background(), other, res.PlanID, false, &out); r.Exit != ExitAllow || !strings.Contains(out.String(), "plan id: "+res.PlanID) {
 		t.Fatalf("show by another uid: %+v\n%s", r, out.String())
 	}
 	if r := h.svc.Apply(context.Background(), agent, res.PlanID, nil, &out); r.Exit != ExitAllow || len(h.tf.applied) != 1 {

@@ -65,6 +65,9 @@ type Request struct {
 	Files FileList `json:"files,omitempty"`
 	// PlanID names a plan made earlier (OpApply, OpShow).
 	PlanID string `json:"plan_id,omitempty"`
+	// Reveal asks a show to print the plan's masked values (OpShow; the
+	// runner allows it to its reviewer uids only).
+	Reveal bool `json:"reveal,omitempty"`
 	// Approvals are plan approval files, as read from disk (OpApply).
 	Approvals ApprovalList `json:"approvals,omitempty"`
 }
@@ -163,12 +166,15 @@ func readRequest(r io.Reader) (*Request, error) {
 	}
 	switch req.Op {
 	case OpPlan:
-		if req.PlanID != "" || len(req.Approvals) > 0 {
+		if req.PlanID != "" || len(req.Approvals) > 0 || req.Reveal {
 			return nil, errors.New("a plan request carries files only")
 		}
 	case OpApply, OpShow:
 		if len(req.Files) > 0 {
 			return nil, fmt.Errorf("a %s request carries no files", req.Op)
+		}
+		if req.Op == OpApply && req.Reveal {
+			return nil, errors.New("an apply request reveals nothing (show --reveal)")
 		}
 		if req.Op == OpShow && len(req.Approvals) > 0 {
 			return nil, errors.New("a show request carries no approvals")

@@ -465,22 +465,9 @@ func templateValue(s string, refs *[]any) string {
 // block nests) and the ephemeral resources of one file, with their
 // providers' sources in module m.
 func planTimeCode(f *configFile, m *configModule) ([]programCode, error) {
-	content, _, diags := f.HCL.Body.PartialContent(fileSchema)
-	if diags.HasErrors() {
-		return nil, fmt.Errorf("read %s: %s", f.Path, diags.Error())
-	}
-	var blocks []*hcl.Block
-	for _, b := range content.Blocks {
-		switch b.Type {
-		case "data", "ephemeral":
-			blocks = append(blocks, b)
-		case "check":
-			cc, _, diags := b.Body.PartialContent(checkSchema)
-			if diags.HasErrors() {
-				return nil, fmt.Errorf("read %s: %s", f.Path, diags.Error())
-			}
-			blocks = append(blocks, cc.Blocks...)
-		}
+	blocks, err := planTimeBlocks(f)
+	if err != nil {
+		return nil, err
 	}
 	var out []programCode
 	for _, b := range blocks {

@@ -41,7 +41,7 @@ output "hash" { value = sha256(local.s) }
 		t.Fatalf("plan: exit %d %s\n%s", res.Exit, res.Error, out)
 	}
 	var show bytes.Buffer
-	if sr := r.svc.Show(context.Background(), Peer{UID: 1000}, res.PlanID, &show); sr.Exit != ExitAllow {
+	if sr := r.svc.Show(context.Background(), Peer{UID: 1000}, res.PlanID, false, &show); sr.Exit != ExitAllow {
 		t.Fatalf("show: %+v\n%s", sr, show.String())
 	}
 	b64 := base64.StdEncoding.EncodeToString

@@ -245,7 +245,7 @@ func (s *Server) handle(conn *net.UnixConn) {
 	case OpShow:
 		ctx, cancel := context.WithTimeoutCause(s.hard, s.cfg.PlanTimeout, fmt.Errorf("show took longer than the runner allows (serve --plan-timeout %s)", s.cfg.PlanTimeout))
 		ctx = cancelOnHangup(ctx, conn)
-		res = s.svc.Show(ctx, peer, req.PlanID, out)
+		res = s.svc.Show(ctx, peer, req.PlanID, req.Reveal, out)
 		cancel()
 	}
 	reply(res)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,6 +63,9 @@ type Config struct {
 	// take: a plan is refused while they take this much or more; 0 means
 	// DefaultMaxStateBytes.
 	MaxStateBytes int64
+	// ReviewerUIDs may ask a show to reveal the plan's masked values
+	// (serve --reviewer-uid); nobody else may (masked.go).
+	ReviewerUIDs []int
 	// Limits bound a configuration; zero means DefaultLimits.
 	Limits Limits
 	// Now is the clock; nil means time.Now.
@@ -428,6 +432,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if len(calls) > 0 {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: it calls functions that read the runner's files at plan time (%s); the runner sends no file they could read, and the runner's own files hold its credentials", strings.Join(calls, "; ")))
 	}
+	if err := conf.CheckCredentialReads(pol); err != nil {
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
 	if err := o.live.tf.Init(ctx, work, initOpts, o.out); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
@@ -468,6 +475,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if err := s.render(o, rep, pol); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
+	if err := s.masked(ctx, o, work, planFile, id, false); err != nil {
+		o.printf("\nplanguard runner: WARNING: the masked values of this plan could not be listed (%v): a \"(sensitive value)\" above may hide what a plan approval signs; see them with 'planguard runner show --reveal %s' before signing.\n", err, id)
+	}
 	need := pol.Runner.PlanApprovals
 	o.rec.PlanApprovalsNeeded = need
 	if rep.Decision == gate.Allow && need > 0 {
@@ -504,10 +514,8 @@ func (s *Service) render(o *op, rep *gate.Report, pol *policy.Policy) error {
 	if err != nil {
 		return err
 	}
+	// The text report prints the report's warnings itself, once.
 	o.printf("\n")
-	for _, w := range rep.Warnings {
-		o.printf("planguard: warning: %s\n", w)
-	}
 	return r.Render(o.out, rep)
 }
 
@@ -556,10 +564,16 @@ func (s *Service) release(rec *planRecord, used bool) {
 }
 
 // Show prints the saved plan for a reviewer, as Terraform renders it
-// (sensitive values masked).
-func (s *Service) Show(ctx context.Context, peer Peer, id string, out io.Writer) Result {
+// (sensitive values masked), then the list of its masked values; with
+// reveal (for a ReviewerUIDs peer only) the masked values themselves.
+func (s *Service) Show(ctx context.Context, peer Peer, id string, reveal bool, out io.Writer) Result {
 	o := s.begin(OpShow, peer, out)
 	o.rec.PlanID = id
+	if reveal && !slices.Contains(s.cfg.ReviewerUIDs, peer.UID) {
+		o.rec.PlanID = ""
+		return o.finish(ExitError, DecisionRefused, fmt.Errorf("uid %d may not reveal a plan's masked values: only a reviewer may (ask the runner's operator for serve --reviewer-uid); 'planguard runner show %s' lists them", peer.UID, id))
+	}
+	o.rec.Revealed = reveal
 	rec, err := s.take(id, -1)
 	if err != nil {
 		o.rec.PlanID = ""
@@ -571,8 +585,30 @@ func (s *Service) Show(ctx context.Context, peer Peer, id string, out io.Writer)
 	if err := o.live.tf.Show(ctx, rec.work, rec.planFile, o.out); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
+	if err := s.masked(ctx, o, rec.work, rec.planFile, rec.id, reveal); err != nil {
+		return o.finish(ExitError, DecisionError, fmt.Errorf("list the plan's masked values: %w; do not sign a plan whose \"(sensitive value)\" you have not seen", err))
+	}
 	o.printf("\nplan sha256: %s\nplan id: %s\n", rec.sha256, rec.id)
 	return o.finish(ExitAllow, DecisionShown, nil)
+}
+
+// masked lists the masked values of a saved plan's resource changes, or
+// prints them (reveal); see masked.go.
+func (s *Service) masked(ctx context.Context, o *op, work, planFile, id string, reveal bool) error {
+	js, ok := o.live.tf.(PlanJSONShower)
+	if !ok {
+		return errors.New("this runner's Terraform cannot render a plan as JSON")
+	}
+	src, err := js.ShowJSON(ctx, work, planFile)
+	if err != nil {
+		return err
+	}
+	vals, err := maskedValues(src)
+	if err != nil {
+		return err
+	}
+	printMasked(o.out, vals, id, reveal)
+	return nil
 }
 
 // Apply judges the saved plan id again (approvals and trust at this

@@ -32,6 +32,14 @@ type fakeTerraform struct {
 	applied []string
 	lock    string        // written by Init as the lock file, when set
 	hold    chan struct{} // Apply waits on it, when set
+	json    string        // ShowJSON's plan JSON, when set
+}
+
+func (f *fakeTerraform) ShowJSON(context.Context, string, string) ([]byte, error) {
+	if f.json == "" {
+		return []byte(`{"resource_changes":[]}`), nil
+	}
+	return []byte(f.json), nil
 }
 
 func (f *fakeTerraform) Init(_ context.Context, dir string, _ InitOptions, out io.Writer) error {
@@ -152,6 +160,7 @@ func newHarness(t *testing.T, runnerBlock string) *harness {
 	h.svc, err = NewService(Config{
 		Policy: memPolicy{pol, allowed}, Gate: fakeGate{}, Terraform: h.tf, Audit: h.audit,
 		StateDir: t.TempDir(), Secrets: []string{testSecret}, Now: func() time.Time { return h.now },
+		ReviewerUIDs: []int{2000},
 	})
 	if err != nil {
 		t.Fatal(err)

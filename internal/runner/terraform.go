@@ -143,10 +143,15 @@ func (t *ExecTerraform) grace() time.Duration {
 // grace period; a group that goes on growing to one and a half times
 // MaxMemory is killed at once.
 func (t *ExecTerraform) run(ctx context.Context, dir string, env []string, out io.Writer, args ...string) error {
+	return t.runSplit(ctx, dir, env, out, out, args...)
+}
+
+// runSplit is run with stdout and stderr apart.
+func (t *ExecTerraform) runSplit(ctx context.Context, dir string, env []string, stdout, stderr io.Writer, args ...string) error {
 	cmd := exec.CommandContext(ctx, t.Bin, args...)
 	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdin = nil
-	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	var (
 		mu      sync.Mutex
 		killers []*time.Timer

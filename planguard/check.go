@@ -162,7 +162,7 @@ func (c *checkFlags) finish(e *env, res *check.Result, rs reports) error {
 			return err
 		}
 		for _, w := range res.Report.Warnings {
-			fmt.Fprintf(e.stderr, "planguard: warning: %s\n", w)
+			fmt.Fprintf(e.stderr, "planguard: warning: %s\n", report.PrintableLines(w))
 		}
 		resume()
 	}

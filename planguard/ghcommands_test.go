@@ -99,8 +99,19 @@ func TestErrorsAndWarningsOnGitHub(t *testing.T) {
 	if cmds := raw(errs); len(cmds) > 0 {
 		t.Errorf("workflow commands on stderr outside ::stop-commands::: %q\n%s", cmds, errs)
 	}
-	if _, _, plain := runCLI(t, "", nil, "check", "--policy", forged, qsPlan); strings.Contains(plain, "stop-commands") {
+	_, _, plain := runCLI(t, "", nil, "check", "--policy", forged+"\x1b[32m", qsPlan)
+	if strings.Contains(plain, "stop-commands") {
 		t.Errorf("outside GitHub Actions the error has workflow markers:\n%s", plain)
+	}
+	// Review ci33 L2: what the error quotes cannot pass for a line of
+	// planguard's own, nor recolour the log.
+	for _, l := range strings.Split(strings.TrimRight(plain, "\n"), "\n") {
+		if !strings.HasPrefix(l, "planguard: ") && !strings.HasPrefix(l, "  ") {
+			t.Errorf("a line of the error is not planguard's nor indented: %q\n%s", l, plain)
+		}
+	}
+	if strings.Contains(plain, "\x1b") || !strings.Contains(plain, `\x1b[32m`) {
+		t.Errorf("the escape sequence is not shown escaped:\n%q", plain)
 	}
 	// Warnings: the no --author warning is printed by the CLI; the report's
 	// warnings (a saved plan's, here none) go through the same block.

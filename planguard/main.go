@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/planguard/terraform-provider-planguard/internal/hint"
+	"github.com/planguard/terraform-provider-planguard/internal/report"
 )
 
 // version, commit and date are set by the release build (-X main.version=…);
@@ -156,12 +157,14 @@ func printError(e *env, err error) {
 	} else {
 		fmt.Fprintf(e.stderr, "planguard: error: %s\n", serr)
 	}
-	fmt.Fprintf(e.stderr, "planguard: error: %s\n", strings.TrimSpace(err.Error()))
+	// Errors and hints quote what planguard read (a plan's strings, a
+	// path): printable, continuation lines indented (review ci33 L2).
+	fmt.Fprintf(e.stderr, "planguard: error: %s\n", report.PrintableLines(strings.TrimSpace(err.Error())))
 	var u *usageError
 	if h, ok := hint.Of(err); ok {
-		fmt.Fprintf(e.stderr, "planguard: hint: %s\n", h)
+		fmt.Fprintf(e.stderr, "planguard: hint: %s\n", report.PrintableLines(h))
 	} else if errors.As(err, &u) && u.hint != "" {
-		fmt.Fprintf(e.stderr, "planguard: hint: %s\n", u.hint)
+		fmt.Fprintf(e.stderr, "planguard: hint: %s\n", report.PrintableLines(u.hint))
 	}
 }
 

@@ -71,7 +71,7 @@ func TestApplyRefusesPolicyWithoutStatePin(t *testing.T) {
 		"which the plan's author chooses",
 		"nothing applied",
 		"planguard: hint: add a state block to " + unpinned,
-		"    state {\n      backend = \"s3\"",
+		"      state {\n        backend = \"s3\"",
 		"lock_file = \"FILE\"",
 	} {
 		if !strings.Contains(errs, want) {

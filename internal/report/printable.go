@@ -56,6 +56,22 @@ func printable(s string) string {
 	return b.String()
 }
 
+// PrintableLines is printable for a message that may span lines on
+// purpose (an error with a list, a hint with an example): each line is made
+// printable, and every line after the first is indented, so that a line a
+// quoted string starts (an edited plan's type with a newline in it) can
+// neither pass for one of planguard's own lines nor recolour the log.
+func PrintableLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = printable(l)
+		if i > 0 && lines[i] != "" {
+			lines[i] = "  " + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 func printableAll(ss []string) []string {
 	if ss == nil {
 		return nil

@@ -5,8 +5,8 @@
 # Inputs (environment; action.yml maps its inputs to these). Every path is
 # relative to INPUT_WORKING_DIRECTORY:
 #   INPUT_PLAN               saved plan (binary, from `terraform plan -out`) or its
-#                            `terraform show -json`. Required; not `-` (the plan is read
-#                            once per report format).
+#                            `terraform show -json`. Required; not `-` (a file the job
+#                            can hash and keep).
 #   INPUT_POLICY             policy file (default planguard.hcl)
 #   INPUT_POLICY_SHA256      refuse unless the policy hash (policy + trust files) is this (--policy-sha256);
 #                            unset or "unpinned" (action.yml's default): no pin; set but empty: error

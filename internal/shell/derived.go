@@ -540,6 +540,8 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	switch sub {
 	case "checkout-index":
 		a.gitCheckoutIndex(line, rest) // gitwrites.go
+	case "apply":
+		a.gitApplyUnsafe(line, rest)
 	case "clean":
 		if flags["n"] || flags["dry-run"] {
 			return

@@ -138,6 +138,21 @@ func (a *analyzer) gitCheckoutIndex(line string, rest []tok) {
 	}
 }
 
+// gitApplyUnsafe refuses git apply --unsafe-paths: it writes the paths a
+// patch names outside the work tree (with --directory=.., anywhere), and
+// the patch's paths are not in the line.
+func (a *analyzer) gitApplyUnsafe(line string, rest []tok) {
+	for _, t := range rest {
+		if t.s == "--" && !t.dyn {
+			return
+		}
+		if n, _, _ := strings.Cut(strings.TrimPrefix(t.s, "--"), "="); strings.HasPrefix(t.s, "--") && len(n) >= 2 && strings.HasPrefix("unsafe-paths", n) {
+			a.refuse("`%s`: --unsafe-paths lets git apply write the paths the patch names outside the work tree, which the line does not show: apply patches inside the work tree", line)
+			return
+		}
+	}
+}
+
 func init() {
 	// core.worktree moves the work tree every git command writes into.
 	gitKeys["core.worktree"] = settingRefuse

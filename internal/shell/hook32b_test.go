@@ -83,6 +83,9 @@ func TestHook32bGitWriters(t *testing.T) {
 		"git restore --source=HEAD~1 .claude/settings.json",
 		"git checkout HEAD~1 -- ../planguard.hcl",
 		"git worktree add .claude/x HEAD",
+		"git apply --unsafe-paths --directory=.. x.patch",
+		"git apply --unsafe x.patch",
+		"git read-tree -u --prefix=.claude/ HEAD",
 	} {
 		hook31bRefused(t, cmd)
 	}
@@ -92,6 +95,8 @@ func TestHook32bGitWriters(t *testing.T) {
 		"git worktree add /tmp/wt HEAD",
 		"git stash",
 		"git diff --output=/tmp/d.patch",
+		"git apply x.patch",
+		"git apply --check -- --unsafe-paths",
 	} {
 		hook31bAllowed(t, cmd)
 	}
@@ -234,6 +239,10 @@ func TestHook32bOptionEnv(t *testing.T) {
 		`BASH_ENV=/tmp/x bash -c true`,
 		`PERL5OPT='-Mstrict;system(q(terraform destroy))' perl x.pl`,
 		`MAKEFLAGS=--eval=x make`,
+		// Brace expansion in an exported name.
+		`export {TAR_OPTIONS,X}=--to-command=sh`,
+		`export {GIT_SSH_COMMAND,X}='terraform destroy -auto-approve'; git fetch`,
+		`declare -x {LD_PRELOAD,X}=/tmp/x.so`,
 	} {
 		hook31bRefused(t, cmd)
 	}

@@ -369,6 +369,9 @@ func (a *analyzer) derivedWrites(p *program, name string, argv []tok) {
 			}
 		}
 	case "rsync":
+		if a.rsyncWrites(p, argv) { // rsyncopts.go
+			return
+		}
 		if !hasFlag(args, "", "remove-source-files") {
 			return
 		}
@@ -535,6 +538,10 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		a.refuse("`%s` %s across the whole working tree, which holds the agent's settings and may hold the policy: name the paths you mean", line, what)
 	}
 	switch sub {
+	case "checkout-index":
+		a.gitCheckoutIndex(line, rest) // gitwrites.go
+	case "apply":
+		a.gitApplyUnsafe(line, rest)
 	case "clean":
 		if flags["n"] || flags["dry-run"] {
 			return

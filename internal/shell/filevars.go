@@ -125,6 +125,13 @@ func (a *analyzer) fileVar(name string, val tok) bool {
 	case traceVar(name) && !val.dyn && traceOff(val.s):
 		return false
 	}
+	return a.fileVarWrite(name, val)
+}
+
+// fileVarWrite judges the file a variable names as a file a program
+// writes, resolved in the directory the program runs in; it reports
+// whether it refused.
+func (a *analyzer) fileVarWrite(name string, val tok) bool {
 	what := []tok{{s: name + "=" + val.String()}}
 	if val.dyn {
 		a.refuse("`%s=%s`: the program writes to the file it names, a path computed at run time (it may be the policy, its allowed_signers or the agent's settings): name a literal absolute path", name, val)

@@ -258,4 +258,5 @@ func (a *analyzer) computedSetting(name string) {
 	if lookupSetting(commandVars, name) != "" {
 		a.refuse("`%s` is set to a value computed at run time: a program reads commands or configuration from what it names", name)
 	}
+	a.optionEnvComputed(name) // envopts.go
 }

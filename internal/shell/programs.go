@@ -435,8 +435,8 @@ func init() {
 			"xattrs", "acls", "selinux", "incremental", "utc", "restrict", "show-transformed-names", "interactive", "confirmation",
 			"multi-volume", "unlink-first", "recursive-unlink", "touch", "backup", "atime-preserve", "delay-directory-restore",
 			"full-time", "check-links", "check-device", "no-check-device", "seek", "no-seek", "read-full-records", "help", "version"}}, "tar")
-	add(&program{writes: true, copies: true, permute: true, short: "eTfB", long: []string{"rsh", "rsync-path", "temp-dir", "filter", "exclude", "include"},
-		code: []string{"e", "rsh"}, dests: destLast}, "rsync")
+	add(&program{writes: true, copies: true, permute: true, short: "eTfBM@", long: rsyncValued, flags: rsyncFlags,
+		code: []string{"e", "rsh", "rsync-path"}, dests: destLast}, "rsync")
 	add(&program{writes: true}, "nano", "patch", "unzip")
 	// Downloads (downloads.go): the files they write under names derived
 	// from the URLs. Option lists from wget 1.21 --help and curl 7.88

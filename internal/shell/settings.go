@@ -193,6 +193,9 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 	if how := lookupSetting(commandVars, name); how != "" {
 		a.setting(name+"="+val.String(), name, val, how, depth)
 	}
+	if a.optionEnv(name, val) { // envopts.go
+		return
+	}
 	a.codeEnv(name, val) // inline.go
 }
 

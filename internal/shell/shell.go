@@ -609,6 +609,11 @@ func (a *analyzer) declared(t tok) {
 		if t.dyn {
 			a.unknownEnv = true
 		}
+		if ok && strings.Contains(k, "{") && strings.Contains(k, "}") {
+			// export {TAR_OPTIONS,X}=…: bash expands the braces into
+			// several NAME=VALUE words (review hook32 F6-F8).
+			a.refuse("`%s`: a brace expansion in the name exports every variable it expands to, which the hook does not read: name each variable", t.s)
+		}
 		return
 	}
 	val := tok{s: v, dyn: t.dyn}

@@ -1,0 +1,159 @@
+package shell
+
+import (
+	"path"
+	"strings"
+)
+
+// gitCheckoutIndex judges what `git checkout-index` writes (review hook32
+// F4): each indexed file at PREFIX + its path from the top of the work
+// tree. A relative --prefix is resolved from that top, which the hook
+// does not know: it is the working directory or one above it, so every
+// one of them is tried. With -a or --stdin the indexed paths are unknown:
+// the directory the prefix leads into must hold no protected file (nor be
+// the working directory or one above it, where the state is); without a
+// prefix that is the whole work tree, refused as reset --hard is. --temp
+// writes files under names git makes up (.merge_file_XXXXXX).
+func (a *analyzer) gitCheckoutIndex(line string, rest []tok) {
+	var prefix *tok
+	all, stdin, temp, dashdash := false, false, false, false
+	var paths []tok
+	for i := 0; i < len(rest); i++ {
+		t := rest[i]
+		switch {
+		case dashdash:
+			paths = append(paths, t)
+		case t.s == "--" && !t.dyn:
+			dashdash = true
+		case t.dyn && strings.HasPrefix(t.s, "-"):
+			a.refuse("`%s`: an option computed at run time may be --prefix, which names where the files are written", line)
+			return
+		case strings.HasPrefix(t.s, "--"):
+			n, v, has := strings.Cut(t.s[2:], "=")
+			switch {
+			case n != "" && strings.HasPrefix("prefix", n):
+				if !has {
+					if i+1 >= len(rest) {
+						return
+					}
+					i++
+					v, t = rest[i].s, rest[i]
+				}
+				prefix = &tok{s: v, dyn: t.dyn, w: t.w, kind: t.kind, src: t.src}
+			case n != "" && strings.HasPrefix("all", n):
+				all = true
+			case len(n) >= 3 && strings.HasPrefix("stdin", n):
+				stdin = true
+			case n != "" && strings.HasPrefix("temp", n):
+				temp = true
+			}
+		case strings.HasPrefix(t.s, "-") && len(t.s) > 1:
+			if strings.Contains(t.s, "a") {
+				all = true
+			}
+		default:
+			paths = append(paths, t)
+		}
+	}
+	if temp {
+		return
+	}
+	if prefix == nil {
+		if all || stdin {
+			a.refuse("`%s` writes every file of the index (or every file its standard input names) across the whole working tree, which holds the agent's settings and may hold the policy: name the paths you mean, or use --prefix=/tmp/DIR/", line)
+			return
+		}
+		for _, t := range paths {
+			if t.dyn || strings.ContainsAny(t.s, "*?[") {
+				a.refuse("`%s` writes indexed files a path computed at run time or a glob names, which may be the protected files: name the paths you mean", line)
+				return
+			}
+			if q := a.holds(t.s); q != "" {
+				a.refuse("`%s` replaces files in the working tree that include %s, which holds the gate's trust: name the paths you mean (outside the agent's settings and the policy)", line, q)
+				return
+			}
+		}
+		return
+	}
+	if prefix.dyn {
+		a.refuse("`%s` writes files under a --prefix computed at run time, which may lead to the policy, its allowed_signers or the agent's settings: name a literal directory such as /tmp/DIR/", line)
+		return
+	}
+	p := prefix.s
+	abs := strings.HasPrefix(p, "/") // bash leaves --prefix=~/ as it is
+	if !abs && a.cwdUnknown {
+		a.refuse("`%s` writes files under a --prefix relative to the top of the work tree, which -C, --git-dir or --work-tree moves where the hook cannot follow: use an absolute --prefix such as /tmp/DIR/", line)
+		return
+	}
+	// The tops the work tree may have: the working directory and every
+	// directory above it (one, the prefix's own, when it is absolute).
+	cwd := path.Clean(a.opts.Cwd)
+	if a.opts.Cwd == "" {
+		cwd = "/"
+	}
+	tops := []string{cwd}
+	for d := cwd; d != "/" && d != "."; {
+		d = path.Dir(d)
+		tops = append(tops, d)
+	}
+	unknown := all || stdin
+	for _, t := range paths {
+		if t.dyn || strings.ContainsAny(t.s, "*?[") {
+			unknown = true
+		}
+	}
+	for _, top := range tops {
+		base := p
+		if !abs {
+			base = strings.TrimSuffix(top, "/") + "/" + p
+		}
+		if unknown {
+			// PREFIX + any path: under the directory the prefix leads into.
+			dir := "/"
+			if i := strings.LastIndex(base, "/"); i > 0 {
+				dir = base[:i]
+			}
+			if a.writeDest([]tok{{s: "git checkout-index --prefix=" + p}}, tok{s: dir}, true) {
+				return
+			}
+		} else {
+			for _, t := range paths {
+				full := t.s
+				if !strings.HasPrefix(full, "/") {
+					full = path.Join(cwd, full)
+				}
+				full = path.Clean(full)
+				rel, ok := strings.CutPrefix(full, strings.TrimSuffix(top, "/")+"/")
+				if !ok {
+					continue // outside this work tree: git refuses it
+				}
+				if a.writeDest([]tok{{s: "git checkout-index --prefix=" + p + " " + t.s}}, tok{s: base + rel}, false) {
+					return
+				}
+			}
+		}
+		if abs {
+			return
+		}
+	}
+}
+
+// gitApplyUnsafe refuses git apply --unsafe-paths: it writes the paths a
+// patch names outside the work tree (with --directory=.., anywhere), and
+// the patch's paths are not in the line.
+func (a *analyzer) gitApplyUnsafe(line string, rest []tok) {
+	for _, t := range rest {
+		if t.s == "--" && !t.dyn {
+			return
+		}
+		if n, _, _ := strings.Cut(strings.TrimPrefix(t.s, "--"), "="); strings.HasPrefix(t.s, "--") && len(n) >= 2 && strings.HasPrefix("unsafe-paths", n) {
+			a.refuse("`%s`: --unsafe-paths lets git apply write the paths the patch names outside the work tree, which the line does not show: apply patches inside the work tree", line)
+			return
+		}
+	}
+}
+
+func init() {
+	// core.worktree moves the work tree every git command writes into.
+	gitKeys["core.worktree"] = settingRefuse
+}

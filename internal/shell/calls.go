@@ -638,6 +638,10 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			// follows the program.
 			i := 0
 			for i < len(rest) && rest[i].dyn {
+				if rest[i].kind == dynInput {
+					// xargs env -i PATH="$PATH": the words read follow.
+					return a.run(c.inner(rest[i:]))
+				}
 				i++
 			}
 			a.run(c.inner(rest[i:]))

@@ -195,7 +195,13 @@ var execWrappers = map[string]int{
 	"wine": 0, "sandbox-exec": 0, "flatpak-spawn": 0, "pkexec": 0, "entr": 0, "retry": 0, "sem": 0,
 	"s6-setuidgid": 1, "s6-envdir": 1, "s6-softlimit": 0, "s6-applyuidgid": 0, "npx": 0, "bunx": 0,
 	"pnpx": 0, "uvx": 0, "pipx": 1, "dotenv": 0, "env-cmd": 0, "cross-env": 0, "summon": 0, "ld.so": 0,
-	"perf": 1, "rr": 1, "toolbox": 1, "distrobox": 1, "lxc-attach": 0, "ld-linux.so.2": 0,
+	"perf": 1, "rr": 1, "toolbox": 1, "distrobox": 1, "lxc-attach": 0, "ld-linux.so.2": 0, "schroot": 0,
+	"run0": 0, "proot": 0, "ksu": 0, "please": 0, "nsjail": 0, "minijail0": 0, "aa-exec": 0, "sandbox": 0,
+	"systemd-inhibit": 0, "systemd-cat": 0, "gamemoderun": 0, "prime-run": 0, "optirun": 0, "primusrun": 0,
+	"vglrun": 0, "mangohud": 0, "likwid-pin": 0, "tsp": 0, "nq": 0, "watchexec": 0, "nodemon": 0,
+	// hyperfine runs each argument as a command line: no literal word
+	// makes a computed one an argument.
+	"hyperfine": 1 << 20,
 }
 
 var runnerSubs = map[string]map[string]int{

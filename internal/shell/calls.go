@@ -184,6 +184,13 @@ func startsShell(name string) bool {
 // computes); arguments that may be scripts are read ($SHELL -c '…').
 func (a *analyzer) computedProgram(c call) kind {
 	argv, cmd := c.argv, c.argv[0]
+	if cmd.kind == dynInput {
+		// xargs env, find -exec {} +, xargs -I{} nice {}: the program is a
+		// word xargs reads or find finds (find /usr/local/bin/terraform
+		// destroy -exec {} + runs `terraform destroy`).
+		a.refuse("`%s`: the program to run is a word %s reads or finds at run time, which the hook cannot see: name the program in the command", quoteArgs(argv), orWord(c.each, "xargs or find"))
+		return kindOther
+	}
 	if a.computedExtra(c) {
 		return kindOther
 	}
@@ -227,6 +234,24 @@ func (a *analyzer) computedProgram(c call) kind {
 		}
 	}
 	return kindOther
+}
+
+// inputTok returns the first of argv that stands for words xargs reads
+// or find finds (dynInput).
+func inputTok(argv []tok) (tok, bool) {
+	for _, t := range argv {
+		if t.dyn && t.kind == dynInput {
+			return t, true
+		}
+	}
+	return tok{}, false
+}
+
+func orWord(s, dflt string) string {
+	if s == "" {
+		return dflt
+	}
+	return s
 }
 
 // withDefaults replaces each token that is a parameter expansion with a
@@ -572,6 +597,12 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 	} else {
 		rest = nil
 	}
+	if p.sub != nil && (p.runs == runsCommand || p.runs == runsDashDash) && len(rest) > 0 && rest[0].dyn && (rest[0].kind == dynLine || rest[0].kind == dynOutput || rest[0].kind == dynInput) {
+		// tenv $x, echo tf destroy | xargs tenv: the subcommand, which
+		// may run terraform, is computed.
+		a.refuse("`%s`: the subcommand of %s is computed at run time (%s) and may run a Terraform-family program, which the hook cannot follow: write it as literal text", truncateTok(c.argv), name, srcOf(rest[0]))
+		return kindOther
+	}
 	if p.sub != nil && len(rest) > 0 && !rest[0].dyn {
 		if prog, ok := p.sub[rest[0].s]; ok {
 			next := rest[1:]
@@ -591,6 +622,12 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			return kindOther // tenv list: not a program
 		}
 		if len(rest) == 0 {
+			if t, ok := inputTok(args); ok {
+				// xargs timeout, xargs sudo -u: the words read fill the
+				// wrapper's own operand, and the next ones are the program.
+				a.refuse("`%s`: %s runs a program, and the words %s reads at run time fill its operands (%s) and may name that program, which the hook cannot see: name the program in the command", truncateTok(c.argv), name, orWord(c.each, "xargs or find"), srcOf(t))
+				return kindOther
+			}
 			if len(p.shellOpts) > 0 && hasOpt(opts, p.shellOpts...) {
 				return a.asShell(c, tok{}, nil) // echo CMD | sudo -s
 			}
@@ -601,6 +638,10 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			// follows the program.
 			i := 0
 			for i < len(rest) && rest[i].dyn {
+				if rest[i].kind == dynInput {
+					// xargs env -i PATH="$PATH": the words read follow.
+					return a.run(c.inner(rest[i:]))
+				}
 				i++
 			}
 			a.run(c.inner(rest[i:]))

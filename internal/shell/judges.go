@@ -312,13 +312,19 @@ func (a *analyzer) xargs(c call) kind {
 	var cmd []tok
 	for _, t := range rest {
 		if repl != "" && strings.Contains(t.s, repl) {
-			cmd = append(cmd, tok{s: strings.SplitN(t.s, repl, 2)[0], dyn: true})
+			cmd = append(cmd, tok{s: strings.SplitN(t.s, repl, 2)[0], dyn: true, kind: dynInput, src: t.s})
 			continue
 		}
 		cmd = append(cmd, t)
 	}
 	if repl == "" || name == "parallel" {
-		cmd = append(cmd, tok{dyn: true}) // the arguments read from stdin
+		// The words read from stdin: any number of them, after the ones
+		// written (echo terraform destroy | xargs env runs `env terraform
+		// destroy`). Two tokens stand for them, so that they fill both a
+		// wrapper's program (xargs env, xargs timeout) and a writer's
+		// destination (xargs cp).
+		in := tok{dyn: true, kind: dynInput, src: "the words " + name + " reads"}
+		cmd = append(cmd, in, in)
 	}
 	c = c.inner(cmd)
 	c.st, c.each = nil, name
@@ -441,29 +447,100 @@ func (a *analyzer) find(c call) kind {
 	a.findDeletes(c.argv) // findexpr.go
 	a.findWrites(c.argv)
 	a.fdExec(c.argv)
+	name := baseName(c.argv[0].s)
+	starts := execStarts(name, args)
 	for i := 0; i < len(args); i++ {
 		switch args[i].s {
 		case "-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch":
 			ic := c.inner(nil)
-			ic.st, ic.each = nil, baseName(c.argv[0].s)+" "+args[i].s
+			ic.st, ic.each = nil, name+" "+args[i].s
 			if strings.HasSuffix(args[i].s, "dir") {
 				ic.chdir = ic.each
 			}
-			var cmd []tok
+			// {} is a file found, or with `+` (fd -X) every one: the
+			// literal starting points are among them (find
+			// /usr/local/bin/terraform destroy -exec {} + runs
+			// `terraform destroy`, review hook32 F2).
+			batch := args[i].s == "-X" || args[i].s == "--exec-batch"
+			var cmd, alt []tok
+			var in tok
+			placed := false
 			j := i + 1
 			for ; j < len(args) && args[j].s != ";" && args[j].s != "+" && args[j].s != `\;`; j++ {
 				t := args[j]
-				if strings.Contains(t.s, "{}") {
-					t = tok{s: strings.SplitN(t.s, "{}", 2)[0], dyn: true}
+				if j+1 < len(args) && args[j+1].s == "+" && !args[j+1].dyn {
+					batch = true
 				}
-				cmd = append(cmd, t)
+				ph := findPlaceholder(name, t.s)
+				if ph == "" {
+					cmd, alt = append(cmd, t), append(alt, t)
+					continue
+				}
+				placed = true
+				if len(cmd) == 0 {
+					a.refuse("`%s`: the program %s runs is a file it finds (%s), and the literal starting points are among them (find terraform destroy -exec {} + runs `terraform destroy`): name the program, and pass %s as its argument", truncateTok(c.argv), name, t.s, ph)
+					return kindOther
+				}
+				in = tok{s: strings.SplitN(t.s, ph, 2)[0], dyn: true, kind: dynInput, src: t.s}
+				cmd = append(cmd, in)
+				if t.s == ph {
+					alt = append(alt, starts...)
+				} else {
+					alt = append(alt, in)
+				}
+			}
+			if !placed && name != "find" {
+				// fd -x CMD, -X CMD: without a placeholder fd adds the path.
+				in = tok{dyn: true, kind: dynInput, src: "the paths " + name + " finds"}
+				cmd, alt, placed = append(cmd, in), append(alt, starts...), true
+			}
+			if batch && placed {
+				cmd = append(cmd, in) // many paths
 			}
 			ic.argv = cmd
 			a.run(ic)
+			if len(starts) > 0 && placed && c.depth < maxDepth {
+				ic.argv = alt
+				a.run(ic)
+			}
 			i = j
 		}
 	}
 	return kindOther
+}
+
+// findPlaceholder is the placeholder in a word of a find -exec (or fd -x)
+// command that the found path replaces, or "".
+func findPlaceholder(name, s string) string {
+	if name == "find" {
+		if strings.Contains(s, "{}") {
+			return "{}"
+		}
+		return ""
+	}
+	for _, ph := range []string{"{}", "{/}", "{//}", "{.}", "{/.}"} {
+		if strings.Contains(s, ph) {
+			return ph
+		}
+	}
+	return ""
+}
+
+// execStarts are the literal starting points of a find (the words before
+// its expression) that are not a plain directory (.): names such as
+// `destroy` that a found path is, word for word; at most 8.
+func execStarts(name string, args []tok) []tok {
+	if name != "find" {
+		return nil
+	}
+	starts, _, _ := findStarts(args)
+	var out []tok
+	for _, t := range starts {
+		if !t.dyn && t.s != "." && t.s != "./" && t.s != ".." && len(out) < 8 {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // fdExec refuses fd running a program that may change the files it

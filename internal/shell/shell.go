@@ -736,6 +736,10 @@ const (
 	dynGlob    // an unquoted glob
 	dynLine    // a variable this line computes (read, $(…) assigned, a loop), or a positional parameter
 	dynOutput  // command or process substitution: another program's output
+	// dynInput stands for what xargs or parallel read, or the files find
+	// finds ({}): any number of words (xargs splits its input), the
+	// program to run among them. Only xargs(), parallel and find() make it.
+	dynInput
 )
 
 func (a *analyzer) dynKind(w *syntax.Word) int {

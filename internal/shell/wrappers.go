@@ -56,6 +56,9 @@ func (a *analyzer) unknownRuns(name string, c call) {
 	if !lookup(name).writes {
 		a.looseArgs(argv) // a writer's own row places what it writes
 	}
+	if a.execWrapperComputed(name, c) {
+		return
+	}
 	for i := 1; i < len(argv); i++ {
 		t := argv[i]
 		if t.dyn {
@@ -171,4 +174,158 @@ func staticBase(w *syntax.Word) string {
 		}
 	}
 	return ""
+}
+
+// execWrappers are programs the hook has no row for that run their
+// arguments as a command (prlimit, setarch, unshare, systemd-run…), with
+// the number of operands they take before it (setarch ARCH CMD, chrt
+// PRIO CMD, gosu USER CMD); a number above the real one only makes the
+// rule stricter. runnerSubs are the subcommands of the runners that do
+// the same (uv run CMD, aws-vault exec PROFILE CMD).
+var execWrappers = map[string]int{
+	"prlimit": 0, "setarch": 1, "linux32": 0, "linux64": 0, "i386": 0, "x86_64": 0, "uname26": 0, "arch": 0,
+	"unshare": 0, "nsenter": 0, "chrt": 1, "numactl": 0, "hwloc-bind": 1, "firejail": 0, "bwrap": 0,
+	"systemd-run": 0, "systemd-nspawn": 0, "cgexec": 0, "valgrind": 0, "catchsegv": 0, "heaptrack": 0,
+	"memusage": 0, "uftrace": 0, "torsocks": 0, "torify": 0, "proxychains": 0, "proxychains4": 0, "tsocks": 0,
+	"faketime": 1, "fakeroot": 0, "fakechroot": 0, "eatmydata": 0, "nocache": 0, "cpulimit": 0, "trickle": 0,
+	"schedtool": 0, "runcon": 1, "setpriv": 0, "gosu": 1, "su-exec": 1, "setuidgid": 1, "envuidgid": 1,
+	"softlimit": 0, "envdir": 1, "pgrphack": 0, "setlock": 1, "lckdo": 1, "with-lock-ex": 1, "chronic": 0,
+	"ifne": 0, "dumb-init": 0, "tini": 0, "daemonize": 0, "xvfb-run": 0, "dbus-run-session": 0,
+	"dbus-launch": 0, "ssh-agent": 0, "mpirun": 0, "mpiexec": 0, "srun": 0, "box64": 0, "box86": 0,
+	"wine": 0, "sandbox-exec": 0, "flatpak-spawn": 0, "pkexec": 0, "entr": 0, "retry": 0, "sem": 0,
+	"s6-setuidgid": 1, "s6-envdir": 1, "s6-softlimit": 0, "s6-applyuidgid": 0, "npx": 0, "bunx": 0,
+	"pnpx": 0, "uvx": 0, "pipx": 1, "dotenv": 0, "env-cmd": 0, "cross-env": 0, "summon": 0, "ld.so": 0,
+	"perf": 1, "rr": 1, "toolbox": 1, "distrobox": 1, "lxc-attach": 0, "ld-linux.so.2": 0, "schroot": 0,
+	"run0": 0, "proot": 0, "ksu": 0, "please": 0, "nsjail": 0, "minijail0": 0, "aa-exec": 0, "sandbox": 0,
+	"systemd-inhibit": 0, "systemd-cat": 0, "gamemoderun": 0, "prime-run": 0, "optirun": 0, "primusrun": 0,
+	"vglrun": 0, "mangohud": 0, "likwid-pin": 0, "tsp": 0, "nq": 0, "watchexec": 0, "nodemon": 0,
+	// hyperfine runs each argument as a command line: no literal word
+	// makes a computed one an argument.
+	"hyperfine": 1 << 20,
+}
+
+var runnerSubs = map[string]map[string]int{
+	"uv": {"run": 0}, "poetry": {"run": 0}, "pipenv": {"run": 0}, "hatch": {"run": 0}, "pdm": {"run": 0},
+	"rye": {"run": 0}, "conda": {"run": 0}, "mamba": {"run": 0}, "micromamba": {"run": 0},
+	"pixi": {"run": 0, "exec": 0}, "devbox": {"run": 0}, "bundle": {"exec": 0}, "pnpm": {"exec": 0, "dlx": 0},
+	"yarn": {"exec": 0, "dlx": 0}, "aws-vault": {"exec": 1}, "op": {"run": 0}, "direnv": {"exec": 1},
+	"doppler": {"run": 0}, "infisical": {"run": 0}, "dotenvx": {"run": 0}, "chamber": {"exec": 1 << 20},
+	"berglas": {"exec": 0}, "teller": {"run": 0}, "saml2aws": {"exec": 0}, "nix-shell": {}, "rbenv": {"exec": 0},
+	"pyenv": {"exec": 0}, "nodenv": {"exec": 0}, "goenv": {"exec": 0}, "asdf": {"exec": 0}, "mise": {"exec": 0, "x": 0},
+}
+
+// execWrapperArity reports whether a program runs its arguments as a
+// command, and where that command starts: after skip words of the
+// arguments (a subcommand) and n operands.
+func execWrapperArity(name string, argv []tok) (skip, n int, ok bool) {
+	if strings.HasPrefix(name, "ld-linux") || strings.HasPrefix(name, "ld-musl") || strings.HasPrefix(name, "qemu-") {
+		return 0, 0, true // the dynamic loader and user-mode emulators run the program named first
+	}
+	if n, ok := execWrappers[name]; ok {
+		return 0, n, true
+	}
+	subs, ok := runnerSubs[name]
+	if !ok {
+		if lookup(name).runs == runsDashDash {
+			return 0, 0, true // mise, nix, aqua without a `--`
+		}
+		return 0, 0, false
+	}
+	for i, t := range argv[1:] {
+		if t.dyn {
+			return i, 0, true // uv $x: the subcommand itself is computed
+		}
+		if strings.HasPrefix(t.s, "-") {
+			continue
+		}
+		if n, ok := subs[t.s]; ok {
+			return i + 1, n, true
+		}
+		return 0, 0, false // uv pip install …: not a command runner
+	}
+	return 0, 0, false
+}
+
+// execWrapperComputed refuses a program the hook has no row for that runs
+// its arguments as a command (prlimit, setarch x86_64, systemd-run, uv
+// run…), given a word this line computes ($x set from $(…), ${x//X/},
+// $(…), the words xargs reads) where the command's program may stand:
+// bash splits it into the program and its arguments, as it would for
+// `nice $x`, which is refused (review hook32 F1, F3). The program is known
+// to stand before a computed word only when it is a literal word after
+// the wrapper's operands and no option before it but NAME=VALUE ones (an
+// option may take the words after it as values: systemd-run -p make $x,
+// bwrap --bind / / $x), or the first after a `--`: an option-shaped
+// word quoted whole ("--nofile=$n") cannot be the program. Words from the environment the
+// line does not set ($CMD) and globs are judged as elsewhere.
+func (a *analyzer) execWrapperComputed(name string, c call) bool {
+	argv := c.argv
+	skip, n, ok := execWrapperArity(name, argv)
+	if !ok {
+		return false
+	}
+	afterOpt, dashes := false, false
+	for _, t := range argv[1+skip:] {
+		if t.dyn && (t.kind == dynLine || t.kind == dynOutput || t.kind == dynInput) {
+			if !dashes && t.w != nil && optionWord(t.w) {
+				continue
+			}
+			a.refuse("`%s`: %s runs its arguments as a command, and %s, computed at run time, may be that command's program and its arguments, which the hook cannot follow: write the program to run as literal text before it", truncateTok(argv), name, srcOf(t))
+			return true
+		}
+		switch {
+		case !t.dyn && t.s == "--" && !dashes:
+			dashes, afterOpt = true, false
+		case !t.dyn && !dashes && strings.HasPrefix(t.s, "-") && len(t.s) > 1:
+			// An option the hook has no table for may take the words
+			// after it as values, any number (bwrap --bind SRC DEST):
+			// the program is known only after a `--`.
+			afterOpt = afterOpt || !strings.Contains(t.s, "=")
+		case afterOpt && !dashes:
+			// maybe an option's value
+		case !t.dyn && isAssignment(t.s):
+			// cross-env FOO=1 CMD, env-like operands
+		case n > 0:
+			n--
+		default:
+			return false // the program: what follows is its arguments
+		}
+	}
+	return false
+}
+
+// optionWord reports whether a word is one word that starts with a
+// literal dash: no part of it is split ("--nofile=$n", -j"$(nproc)").
+func optionWord(w *syntax.Word) bool {
+	first := ""
+	for i, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			if i == 0 {
+				first = p.Value
+			}
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return false
+			}
+			if i == 0 {
+				first = p.Value
+			}
+		case *syntax.DblQuoted:
+			if i == 0 && len(p.Parts) > 0 {
+				if l, ok := p.Parts[0].(*syntax.Lit); ok {
+					first = l.Value
+				}
+			}
+		default:
+			return false // unquoted $x, $(…): split into words
+		}
+	}
+	return strings.HasPrefix(first, "-") && len(first) > 1
+}
+
+// isAssignment reports whether a word is NAME=VALUE.
+func isAssignment(s string) bool {
+	k, _, ok := strings.Cut(s, "=")
+	return ok && isName(k)
 }

@@ -1,0 +1,304 @@
+package shell
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Review hook32 (issue 17 part 2), findings 1-3: a program the line does
+// not name, reached through xargs feeding a wrapper (F1), find running
+// the files it finds, whose literal starting points may be `terraform`
+// and `destroy` (F2), and a wrapper the hook has no row for given a
+// program computed by the line (F3). Each refused spelling that can run
+// here is also run in bash against a real Terraform state (a
+// terraform_data resource applied by the real terraform), to show it
+// destroys it or overwrites the policy; the near misses stay allowed.
+
+// h32Case is a refused spelling. TF in it stands for the terraform
+// binary's absolute path; setup runs in bash first; needs names a
+// program the bash run requires; victim is "state" (destroyed) or
+// "policy" (overwritten), or "" when the line is not run here.
+type h32Case struct {
+	cmd, setup, needs, victim string
+}
+
+var h32Refused = []h32Case{
+	// F1: xargs feeding a wrapper, which takes the program from the input.
+	{cmd: "echo terraform destroy -auto-approve | xargs env", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs /usr/bin/env", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs env -i PATH=\"$PATH\"", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs nice", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs nice -n 5", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs nohup", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs setsid -w", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs timeout 100", victim: "state"},
+	{cmd: "echo 100 terraform destroy -auto-approve | xargs timeout", victim: "state"},
+	{cmd: "echo 9 100 terraform destroy -auto-approve | xargs timeout -k", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs stdbuf -o0", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs ionice", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs command"},
+	{cmd: "echo terraform destroy -auto-approve | xargs exec"},
+	{cmd: "echo terraform destroy -auto-approve | xargs time"},
+	{cmd: "echo terraform destroy -auto-approve | xargs sudo", needs: "sudo", victim: "state"},
+	{cmd: "echo root terraform destroy -auto-approve | xargs sudo -u", needs: "sudo", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs doas", needs: "doas", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs busybox"},
+	{cmd: "echo terraform destroy -auto-approve | xargs chpst", needs: "chpst", victim: "state"},
+	{cmd: "echo tf destroy -auto-approve | xargs tenv", needs: "tenv", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs flock /tmp/h32a.lock", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs strace -f -o /dev/null", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs env nice", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs prlimit", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs setarch x86_64", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs unshare", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs chrt -o 0", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs taskset -c 0", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs systemd-run --user --wait"}, // no bus here
+	{cmd: "echo terraform destroy -auto-approve | xargs valgrind -q", victim: "state"},
+	{cmd: "echo TF destroy -auto-approve | xargs /lib64/ld-linux-x86-64.so.2", needs: "/lib64/ld-linux-x86-64.so.2", victim: "state"},
+	{cmd: "printf 'sh\\0-c\\0terraform destroy -auto-approve\\0' | xargs -0 env", victim: "state"},
+	{cmd: "printf -- '-c\\0terraform destroy -auto-approve\\0' | xargs -0 env sh", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs -n3 nice", victim: "state"},
+	{cmd: "echo terraform destroy -auto-approve | xargs -L1 env", victim: "state"},
+	{cmd: "echo terraform | xargs -I{} env {} destroy -auto-approve", victim: "state"},
+	{cmd: "echo TF | xargs -I{} env {}"},
+	{cmd: "echo TF | xargs -I@ nice @"},
+	{cmd: "echo terraform destroy -auto-approve | parallel env"},
+	// F1: writes through the words read.
+	{cmd: "echo cp ../e.json ../planguard.hcl | xargs env", victim: "policy"},
+	{cmd: "echo ../e.json ../planguard.hcl | xargs env cp", victim: "policy"},
+	{cmd: "echo ../e.json ../planguard.hcl | xargs cp", victim: "policy"},
+	{cmd: "echo ../e.json ../planguard.hcl | xargs nice cp", victim: "policy"},
+	{cmd: "find TF destroy -maxdepth 0 -print0 | xargs -0 env", setup: "touch destroy"},
+	{cmd: "{ find TF destroy -maxdepth 0 -print0; printf -- '-auto-approve\\0'; } | xargs -0 env", setup: "touch destroy", victim: "state"},
+	// F2: find running a file it finds.
+	{cmd: `echo yes | find TF destroy -maxdepth 0 \( -name terraform -o -name destroy \) -exec {} +`, setup: "touch destroy", victim: "state"},
+	{cmd: `echo yes | find TF destroy -maxdepth 0 \( -name terraform -o -name destroy \) -exec env {} +`, setup: "touch destroy", victim: "state"},
+	{cmd: `echo yes | find TF destroy -maxdepth 0 \( -name terraform -o -name destroy \) -exec nice {} +`, setup: "touch destroy", victim: "state"},
+	{cmd: `echo yes | find TF destroy -maxdepth 0 \( -name terraform -o -name destroy \) -exec timeout 600 {} +`, setup: "touch destroy", victim: "state"},
+	{cmd: `echo yes | find TF destroy -maxdepth 0 \( -name terraform -o -name destroy \) -exec prlimit {} +`, setup: "touch destroy", victim: "state"},
+	{cmd: `echo yes | find TF destroy -maxdepth 0 -name destroy -exec prlimit TF {} +`, setup: "touch destroy", victim: "state"},
+	{cmd: `echo yes | find destroy -maxdepth 0 -exec mytool TF {} +`},
+	{cmd: `find . -name x -exec {} \;`},
+	{cmd: `find . -name x -execdir {} \;`},
+	{cmd: `find . -name x -exec ./{} \;`},
+	{cmd: `find . -name x -ok {} \;`},
+	{cmd: `find . -name x -okdir {} \;`},
+	{cmd: `find . -name x -exec env {} \;`},
+	{cmd: `find . -name x -exec nice -n 5 {} +`},
+	{cmd: `fd -X env`},
+	{cmd: `fd . -x {}`},
+	// F3: a wrapper the hook has no row for, given a computed program.
+	{cmd: "x='terXraform desXtroy -auto-approve'; prlimit ${x//X/}", victim: "state"},
+	{cmd: "x=$(printf 'terr%s destroy -auto-approve' aform); setarch x86_64 $x", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); prlimit $x", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); systemd-run --user --wait $x"},
+	{cmd: "x=terXraform; prlimit ${x//X/} destroy -auto-approve", victim: "state"},
+	{cmd: "n='1024 terraform destroy -auto-approve'; prlimit --nofile=$n", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); prlimit --nofile=1024 $x", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); unshare -r $x", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); nsenter $x", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); nsenter -t 1 -m $x"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); chrt -o 0 $x", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); valgrind -q $x", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); setarch x86_64 -R $x", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); setarch x86_64 -- $x", victim: "state"},
+	{cmd: "x=$(echo TF destroy -auto-approve); /lib64/ld-linux-x86-64.so.2 $x", needs: "/lib64/ld-linux-x86-64.so.2", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); firejail $x", needs: "firejail", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); bwrap --bind / / $x", needs: "bwrap", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); numactl -N 0 $x", needs: "numactl", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); cgexec -g cpu:x $x"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); systemd-run --user -p make $x"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); uv run $x"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); cross-env A=1 $x"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); aws-vault exec prod -- $x"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); faketime yesterday $x"},
+	{cmd: "x=$(echo tf destroy -auto-approve); tenv $x"},
+	{cmd: "prlimit $(echo terraform destroy -auto-approve)", victim: "state"},
+	{cmd: "read -r x < /dev/null; prlimit $x destroy"},
+}
+
+// h32Allowed are near misses: the program is written in the line.
+var h32Allowed = []string{
+	"ls | xargs grep foo",
+	"xargs -n1 echo",
+	"ls | xargs -n1 basename",
+	"git ls-files | xargs wc -l",
+	"ps aux | awk '{print $2}' | xargs kill",
+	"ls | xargs -I{} echo {}",
+	"ls | xargs -I{} timeout 5 grep x {}",
+	"ls | xargs nice grep x",
+	"ls | xargs env LC_ALL=C grep x",
+	"git ls-files | xargs gofmt -l",
+	"find . -name '*.go' -exec gofmt -l {} +",
+	"find src -name '*.go' -exec gofmt -l {} +",
+	"find . -type f -exec grep -l foo {} +",
+	"find . -name '*.go' -exec nice gofmt -l {} \\;",
+	"fd -e go -X wc -l",
+	"prlimit --nofile=1024 make test",
+	"setarch x86_64 make",
+	"prlimit --nofile=1024 $CMD",
+	"x=$(nproc); prlimit --nofile=\"$x\" make",
+	"x=$(date); setarch x86_64 grep -r \"$x\" .",
+	"x=$(date); uv run pytest -k \"$x\"",
+	"uv run pytest",
+	"unshare -r id",
+	"taskset -c 0 make",
+	"chrt -o 0 make",
+}
+
+// h32Opts protects root/planguard.hcl; the working directory is root/tf.
+func h32Opts(root string) Options {
+	return Options{
+		Cwd:        filepath.Join(root, "tf"),
+		Home:       "/home/agent",
+		Protected:  []string{filepath.Join(root, "planguard.hcl"), filepath.Join(root, "allowed_signers")},
+		Policy:     filepath.Join(root, "planguard.hcl"),
+		StateUnder: h31StateUnder,
+	}
+}
+
+// h32Terraform is the real terraform binary, or "".
+func h32Terraform() string {
+	if p := os.Getenv("PLANGUARD_TERRAFORM"); p != "" {
+		return p
+	}
+	p, _ := exec.LookPath("terraform")
+	return p
+}
+
+func h32Line(cmd, tf string) string {
+	if tf == "" {
+		tf = "/usr/local/bin/terraform"
+	}
+	return strings.ReplaceAll(cmd, "TF", tf)
+}
+
+func TestHook32aRefused(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, c := range h32Refused {
+		line := h32Line(c.cmd, h32Terraform())
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+	}
+}
+
+func TestHook32aAllowed(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, cmd := range h32Allowed {
+		if r := Analyze(cmd, opts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %s\n%q", cmd, r.Refused)
+		}
+	}
+}
+
+// TestHook32aBashRuns runs each refused spelling in bash in a directory
+// holding a real Terraform state, and checks that the state is destroyed
+// or the policy overwritten: the refusal stops a real attack.
+func TestHook32aBashRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs terraform")
+	}
+	tf := h32Terraform()
+	bash, err := exec.LookPath("bash")
+	if tf == "" || err != nil {
+		if os.Getenv("PLANGUARD_REQUIRE_TOOLS") != "" {
+			t.Fatal("terraform or bash not found")
+		}
+		t.Skip("no terraform or bash")
+	}
+	tmpl := t.TempDir()
+	h32Write(t, filepath.Join(tmpl, "main.tf"), "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\n")
+	env := append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "LC_ALL=C",
+		"PATH="+filepath.Dir(tf)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for _, args := range [][]string{{"init", "-input=false"}, {"apply", "-auto-approve", "-input=false"}} {
+		cmd := exec.Command(tf, args...)
+		cmd.Dir, cmd.Env = tmpl, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("terraform %s: %v\n%s", args[0], err, out)
+		}
+	}
+	state, err := os.ReadFile(filepath.Join(tmpl, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h32Resources(t, state) != 1 {
+		t.Fatalf("the applied state holds no resource:\n%s", state)
+	}
+	ran := 0
+	for _, c := range h32Refused {
+		if c.victim == "" {
+			continue
+		}
+		if c.needs != "" {
+			if _, err := exec.LookPath(c.needs); err != nil {
+				t.Logf("%s: %s not found here, not run", c.cmd, c.needs)
+				continue
+			}
+		}
+		root := t.TempDir()
+		h32Write(t, filepath.Join(root, "planguard.hcl"), "policy\n")
+		h32Write(t, filepath.Join(root, "e.json"), "evil\n")
+		h32Write(t, filepath.Join(root, "tf", "main.tf"), "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\n")
+		h32Write(t, filepath.Join(root, "tf", "terraform.tfstate"), string(state))
+		line := h32Line(c.cmd, tf)
+		if r := Analyze(line, h32Opts(root)); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+		run := line
+		if c.setup != "" {
+			run = c.setup + "; " + line
+		}
+		cmd := exec.Command(bash, "-c", run)
+		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
+		out, _ := cmd.CombinedOutput()
+		ran++
+		switch c.victim {
+		case "state":
+			after, err := os.ReadFile(filepath.Join(root, "tf", "terraform.tfstate"))
+			if err != nil || h32Resources(t, after) != 0 {
+				t.Errorf("%s: bash left the state's resource: the spelling is no attack\n%s", run, h32Tail(out))
+			}
+		case "policy":
+			after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl"))
+			if string(after) != "evil\n" {
+				t.Errorf("%s: bash left the policy as it was: the spelling is no attack\n%s", run, h32Tail(out))
+			}
+		}
+	}
+	t.Logf("%d spellings run in bash", ran)
+}
+
+func h32Resources(t *testing.T, state []byte) int {
+	t.Helper()
+	var s struct {
+		Resources []json.RawMessage `json:"resources"`
+	}
+	if err := json.Unmarshal(state, &s); err != nil {
+		t.Fatalf("state: %v", err)
+	}
+	return len(s.Resources)
+}
+
+func h32Write(t *testing.T, p, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func h32Tail(out []byte) string {
+	s := strings.TrimSpace(string(out))
+	if len(s) > 400 {
+		s = s[len(s)-400:]
+	}
+	return s
+}

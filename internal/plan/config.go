@@ -85,7 +85,7 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 				rl.i = i
 				var typ, nam, mode string
 				var provs []Provisioner
-				var exprs []byte // a terraform_remote_state's expressions
+				var exprs []byte     // a terraform_remote_state's expressions
 				var setKeys []string // the attributes its configuration sets
 				haveType := false
 				_, err := d.object(rl.String, false, func(key []byte) error {

@@ -218,6 +218,11 @@ const (
 	// not know, and a known value of it (an attribute: a file's path, an
 	// object's key) names the id of this protected object.
 	SubjectNamesID = "names_id"
+	// SubjectUnknownNames: the change creates an object of this protected
+	// object's type whose id the plan does not know, and an attribute its
+	// configuration sets is unknown at plan too: the apply computes it, and
+	// it may name this object's id (UnknownAttribute).
+	SubjectUnknownNames = "unknown_names"
 )
 
 // Change is one destructive change and its verdict.
@@ -251,6 +256,11 @@ type Change struct {
 	// the provider may take that object over (a file written at its path,
 	// an object put at its key).
 	TakesIDAttribute string `json:"takes_id_attribute,omitempty"`
+	// UnknownAttribute is set when the new object's id is unknown at plan,
+	// its type is that of a protected object (SubjectUnknownNames) or one
+	// an ids rule names, and this attribute, which the configuration sets,
+	// is unknown at plan too: at apply it may name the protected id.
+	UnknownAttribute string `json:"unknown_attribute,omitempty"`
 	Protected        bool   `json:"protected"`
 	Verdict
 }
@@ -335,18 +345,19 @@ func Decide(in Input) (*Report, error) {
 	}
 	used := make([]bool, len(r.Approvals))
 	prior := in.Plan.Prior
+	byType := idsProtectedByType(in.Policy, prior, in.Plan.Changes)
 
 	for _, pc := range in.Plan.Changes {
-		for _, ch := range gateChanges(in.Policy, prior, pc) {
+		for _, ch := range gateChanges(in.Policy, prior, byType, pc) {
 			judge(in, &ch, pc, byTarget[pc.Address], r.Approvals, used)
-			if ch.Blocked() && ch.TakesID != "" {
+			if ch.Blocked() && (ch.TakesID != "" || ch.UnknownAttribute != "") {
 				ch.Problems = append(ch.Problems, takeoverProblem(ch))
 			}
 			r.Changes = append(r.Changes, ch)
 		}
 	}
 	for _, pc := range in.Plan.Deferred {
-		for _, ch := range gateChanges(in.Policy, prior, pc) {
+		for _, ch := range gateChanges(in.Policy, prior, byType, pc) {
 			ch.Deferred = true
 			if ch.Protected {
 				ch.block("the change is deferred: its final form is unknown, so it cannot be approved yet; apply the prerequisites first, then plan again")
@@ -492,7 +503,7 @@ func KeepPrior(p *policy.Policy) plan.PriorFilter {
 // object counts as protected when a rule matches its address and type or
 // an ids rule its id (its identity's values are the change's own, which
 // destructive matches directly).
-func subjects(p *policy.Policy, pc plan.Change, prior *plan.Prior) []Subject {
+func subjects(p *policy.Policy, pc plan.Change, prior *plan.Prior, byType map[string][]plan.PriorObject) []Subject {
 	var out []Subject
 	seen := map[string]bool{pc.Address: true}
 	if pc.PreviousAddress != "" && pc.PreviousAddress != pc.Address {
@@ -521,6 +532,55 @@ func subjects(p *policy.Policy, pc plan.Change, prior *plan.Prior) []Subject {
 	}
 	for _, s := range namedIDs(p, pc) {
 		byID(prior.ByID(s.Value), SubjectNamesID)
+	}
+	if unknownNames(p, pc) != "" {
+		for _, o := range byType[pc.Type] {
+			if !seen[o.Address] {
+				seen[o.Address] = true
+				out = append(out, Subject{Address: o.Address, Type: o.Type, Why: SubjectUnknownNames, id: o.ID})
+			}
+		}
+	}
+	return out
+}
+
+// unknownNames returns the first attribute of pc's new object that its
+// configuration sets and that is unknown at plan (plan.Change's
+// UnknownAttributes), for a create or replace whose new object's id and
+// identity are unknown at plan, when p has ids rules; "" else. Such an
+// object may be any object of its type at apply: a path or key computed
+// then can name a protected object's id, which namedIDs cannot see.
+func unknownNames(p *policy.Policy, pc plan.Change) string {
+	if len(pc.UnknownAttributes) == 0 || !p.HasIDRules() || !plan.WantsAfterStrings(pc.Kind, pc.AfterID, pc.AfterIdentity) {
+		return ""
+	}
+	return pc.UnknownAttributes[0]
+}
+
+// idsProtectedByType returns, by type, the objects of the prior state
+// whose id an ids rule of p protects against a delete or a replace, for
+// the types of the changes that unknownNames flags; nil when none does.
+// A create of such a type whose configuration leaves an attribute unknown
+// at plan may take any of them over.
+func idsProtectedByType(p *policy.Policy, prior *plan.Prior, changes []plan.Change) map[string][]plan.PriorObject {
+	types := map[string]bool{}
+	for _, pc := range changes {
+		if unknownNames(p, pc) != "" {
+			types[pc.Type] = true
+		}
+	}
+	if len(types) == 0 {
+		return nil
+	}
+	out := map[string][]plan.PriorObject{}
+	for _, o := range prior.Objects() {
+		if !types[o.Type] || o.ID == "" {
+			continue
+		}
+		ids := []string{o.ID}
+		if len(p.MatchID(ids, policy.ActionDelete)) > 0 || len(p.MatchID(ids, policy.ActionReplace)) > 0 {
+			out[o.Type] = append(out[o.Type], o)
+		}
 	}
 	return out
 }
@@ -552,9 +612,9 @@ func takenIDs(pc plan.Change) []string {
 // judged under its own address and every subject; and, for an object that
 // a moved block carries out of the rules that protected it and that stays
 // in state, a move.
-func gateChanges(p *policy.Policy, prior *plan.Prior, pc plan.Change) []Change {
+func gateChanges(p *policy.Policy, prior *plan.Prior, byType map[string][]plan.PriorObject, pc plan.Change) []Change {
 	var out []Change
-	subs := subjects(p, pc, prior)
+	subs := subjects(p, pc, prior, byType)
 	if s, ok := impliedMove(pc); ok && !slices.ContainsFunc(subs, func(o Subject) bool { return o.Address == s.Address }) {
 		subs = append(subs, s)
 	}
@@ -657,7 +717,7 @@ func destructive(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool
 		return Change{}, false
 	}
 	ch := newChange(pc, action, subs)
-	ch.TakesID, ch.TakesIDAttribute = taken.id, taken.attr
+	ch.TakesID, ch.TakesIDAttribute, ch.UnknownAttribute = taken.id, taken.attr, taken.unknown
 	if protected {
 		inPolicyOrder(p, req.Rules)
 		ch.require(req)
@@ -672,6 +732,10 @@ type taking struct {
 	req  policy.Requirement
 	id   string
 	attr string
+	// unknown is the attribute of the new object that its configuration
+	// sets and the plan does not know, when the change is judged as a
+	// takeover for it (SubjectUnknownNames, or an ids rule naming its type).
+	unknown string
 }
 
 // takenBy returns what pc's new object takes over, when it takes over a
@@ -706,8 +770,41 @@ func takenBy(p *policy.Policy, pc plan.Change, subs []Subject) (taking, bool) {
 			}
 		}
 	}
+	// Which protected objects an unknown attribute may name: an id
+	// approval can bind only when there is exactly one.
+	unknownIDs := 0
+	if attr := unknownNames(p, pc); attr != "" {
+		for _, action := range []string{policy.ActionDelete, policy.ActionReplace} {
+			for _, r := range p.MatchIDType(pc.Type, action) {
+				t.req.Merge(policy.RequirementOf([]*policy.Rule{r}))
+				found, t.unknown = true, attr
+				unknownIDs = 2 // a rule by type: any id
+			}
+		}
+		for _, s := range subs {
+			if s.Why == SubjectUnknownNames {
+				t.unknown = attr
+				unknownIDs++
+			}
+		}
+	}
 	for _, s := range subs {
-		if s.Why != SubjectTakesID && s.Why != SubjectTakesIdentity && s.Why != SubjectNamesID {
+		if s.Why != SubjectTakesID && s.Why != SubjectTakesIdentity && s.Why != SubjectNamesID && s.Why != SubjectUnknownNames {
+			continue
+		}
+		if s.Why == SubjectUnknownNames && unknownIDs != 1 {
+			// Judged under its rules, but an approval cannot bind the one
+			// object the apply may take over.
+			for _, action := range []string{policy.ActionDelete, policy.ActionReplace} {
+				if r, ok := p.Require(s.Address, s.Type, action, nil); ok {
+					t.req.Merge(r)
+					found = true
+				}
+				if r, ok := p.RequireID([]string{s.id}, action, nil); ok {
+					t.req.Merge(r)
+					found = true
+				}
+			}
 			continue
 		}
 		for _, action := range []string{policy.ActionDelete, policy.ActionReplace} {
@@ -740,7 +837,7 @@ func takeover(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
 		return Change{}, false
 	}
 	ch := newChange(pc, policy.ActionReplace, subs)
-	ch.TakesID, ch.TakesIDAttribute = t.id, t.attr
+	ch.TakesID, ch.TakesIDAttribute, ch.UnknownAttribute = t.id, t.attr, t.unknown
 	inPolicyOrder(p, t.req.Rules)
 	ch.require(t.req)
 	return ch, true
@@ -748,6 +845,26 @@ func takeover(p *policy.Policy, pc plan.Change, subs []Subject) (Change, bool) {
 
 // takeoverProblem says what a blocked takeover is.
 func takeoverProblem(c Change) string {
+	if c.UnknownAttribute != "" && c.TakesIDAttribute == "" {
+		verb := "creates"
+		if len(c.Actions) > 1 {
+			verb = "replaces"
+		}
+		var ids []string
+		for _, s := range c.JudgedAs {
+			if s.Why == SubjectUnknownNames {
+				ids = append(ids, fmt.Sprintf("%q (%s)", s.id, s.Address))
+			}
+		}
+		what := "the id of any protected object of type " + c.Type
+		if len(ids) > 0 {
+			what = "the protected object's id " + strings.Join(ids, " or ")
+		}
+		return fmt.Sprintf("the plan %s %s, whose new object's id is unknown until the apply; attribute %s of the new object is unknown at plan and the configuration sets it: "+
+			"at apply it could name %s, and the provider would take over (overwrite) that object, so the change counts as a replace of it; "+
+			"make %s known at plan (no reference to values computed at apply, such as another new object's id), or have this change approved as action replace of %s",
+			verb, c.Address, c.UnknownAttribute, what, c.UnknownAttribute, c.Address)
+	}
 	if c.TakesIDAttribute != "" {
 		verb := "creates"
 		if len(c.Actions) > 1 {

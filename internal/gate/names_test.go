@@ -17,7 +17,10 @@ const namesPlan = `{"format_version":"1.2","terraform_version":"1.8.5","planned_
 	`"after":{"path":"/srv/prod/db","content":"pwned"},"after_unknown":{"id":true},"before_sensitive":false,"after_sensitive":{}}},` +
 	`{"address":"sdkobj_file.ok","mode":"managed","type":"sdkobj_file","name":"ok","provider_name":"example.com/planguard/sdkobj","change":{"actions":["create"],"before":null,` +
 	`"after":{"path":"/srv/scratch/db","content":"db"},"after_unknown":{"id":true},"before_sensitive":false,"after_sensitive":{}}}` +
-	`],"configuration":{"root_module":{}},"prior_state":{"values":{"root_module":{"resources":[PRIOR]}}},"applyable":true,"complete":true,"errored":false}`
+	`],"configuration":{"root_module":{"resources":[` +
+	`{"address":"sdkobj_file.x","mode":"managed","type":"sdkobj_file","name":"x","expressions":{"path":{"constant_value":"/srv/prod/db"},"content":{"constant_value":"pwned"}}},` +
+	`{"address":"sdkobj_file.ok","mode":"managed","type":"sdkobj_file","name":"ok","expressions":{"path":{"constant_value":"/srv/scratch/db"},"content":{"constant_value":"db"}}}` +
+	`]}},"prior_state":{"values":{"root_module":{"resources":[PRIOR]}}},"applyable":true,"complete":true,"errored":false}`
 
 const namesPolicySrc = `
 scope = "prod"

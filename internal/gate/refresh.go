@@ -290,7 +290,7 @@ func canonicalIdentity(raw string) string {
 // its id) against a delete, a replace or a forget, since the apply may
 // then create a new object over it or leave it unmanaged.
 func refreshChange(p *policy.Policy, prior *plan.Prior, pc plan.Change, why string) Change {
-	subs := subjects(p, pc, prior)
+	subs := subjects(p, pc, prior, nil)
 	var req policy.Requirement
 	protected := false
 	under := func(r policy.Requirement, ok bool) {

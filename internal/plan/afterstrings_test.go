@@ -101,12 +101,13 @@ func TestAfterStrings(t *testing.T) {
 			t.Errorf("GateOnly (filter %v): create kept %v, want %v", tc.keep != nil, found, tc.want)
 		}
 	}
-	// The filter is called with string values only, never member names.
+	// The filter is called with string values and the member names below
+	// the top level (a map's keys), never top-level attribute names.
 	var seen []string
 	if _, err := decodeWithOptions(strings.NewReader(planJSON(rcCreateNoID)), Options{KeepAfterString: func(v string) bool { seen = append(seen, v); return false }}); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(seen, ",") != "/lab/prod.db,pwned,/lab/prod.db,/lab/prod.db,/LAB//prod.db,other,/lab/prod.db" {
+	if strings.Join(seen, ",") != "/lab/prod.db,pwned,Name,/lab/prod.db,a b,/lab/prod.db,n,target,/LAB//prod.db,other,/lab/prod.db" {
 		t.Errorf("filter saw %q", seen)
 	}
 }

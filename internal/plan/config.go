@@ -85,7 +85,8 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 				rl.i = i
 				var typ, nam, mode string
 				var provs []Provisioner
-				var exprs []byte // a terraform_remote_state's expressions
+				var exprs []byte     // a terraform_remote_state's expressions
+				var setKeys []string // the attributes its configuration sets
 				haveType := false
 				_, err := d.object(rl.String, false, func(key []byte) error {
 					var err error
@@ -104,9 +105,19 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 						// terraform_remote_state (Terraform writes its
 						// type first).
 						if haveType && typ != planformat.RemoteStateType {
-							err = d.s.skipValue()
+							if d.keepAfter == nil {
+								return d.s.skipValue()
+							}
+							// Only its keys, for UnknownAttributes.
+							_, err = d.object(func() string { return rl.field(".expressions") }, true, func(key []byte) error {
+								setKeys = append(setKeys, string(key))
+								return d.s.skipValue()
+							})
 						} else {
 							exprs, err = d.rawValue()
+							if err == nil && d.keepAfter != nil {
+								setKeys, err = expressionKeys(exprs, rl.field(".expressions"))
+							}
 						}
 					default:
 						if err = planformat.CaseVariant(key, planformat.Keys.ConfigResource, rl.String); err == nil {
@@ -125,6 +136,7 @@ func (d *decoder) configModule(what, prefix string) (bool, error) {
 					}
 					d.cfg.NoteRemoteState(prefix, mode, typ, nam, m)
 				}
+				d.cfg.NoteSetAttributes(prefix, mode, typ, nam, setKeys)
 				return d.cfg.AddResource(prefix, typ, nam, provs, rl.String)
 			})
 		case "module_calls":
@@ -340,4 +352,26 @@ func remoteStateExpressions(raw []byte, what string) (map[string]any, error) {
 		return nil, fmt.Errorf("%w: %s is not an object", ErrMalformed, what)
 	}
 	return m, nil
+}
+
+// expressionKeys returns the keys of a resource's raw expressions (none
+// when null); an error when they are not an object.
+func expressionKeys(raw []byte, what string) ([]string, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	v, err := planformat.DecodeExpression(raw, name(what))
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok && v != nil {
+		return nil, fmt.Errorf("%w: %s is not an object", ErrMalformed, what)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys, nil
 }

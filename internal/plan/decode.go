@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/planguard/terraform-provider-planguard/internal/canonjson"
@@ -764,6 +765,11 @@ func (d *decoder) plan() (*Plan, error) {
 	if err := d.cfg.Finish(p); err != nil {
 		return nil, err
 	}
+	if d.gateOnly && d.keepAfter != nil {
+		// A create kept for its unknown attributes may have none that
+		// the configuration sets (ConfigInfo.Finish).
+		p.Changes = slices.DeleteFunc(p.Changes, func(c Change) bool { return !c.GateRelevant() })
+	}
 	if err := d.priorSums.Check(d.befores); err != nil {
 		return nil, err
 	}
@@ -1116,6 +1122,15 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 			return nil, nil, err
 		}
 	}
+	if d.keepAfter != nil && approvals && planformat.WantsUnknownAttributes(kind, c.AfterID, c.AfterIdentity) {
+		// Narrowed to the attributes the configuration sets by
+		// ConfigInfo.Finish.
+		if allUnknown {
+			c.UnknownAttributes = []string{planformat.WholeObject}
+		} else if c.UnknownAttributes, err = planformat.UnknownTopRaw(d.toMap(&rc.afterUnknown)); err != nil {
+			return nil, nil, fmt.Errorf("%w: %s: %w", ErrMalformed, l.field(".change.after_unknown"), err)
+		}
+	}
 	needApproval := approvals && planformat.ApprovalPlanned(rc.Type, kind, afterNull, allUnknown)
 	if kind != KindUpdate && kind != KindReplace && !needApproval {
 		return c, nil, nil
@@ -1213,7 +1228,8 @@ type pathStep struct {
 }
 
 // afterStrings walks raw, a change's after object, and returns the string
-// values at any depth that d.keepAfter keeps, with where they are, sorted
+// values at any depth, and the keys below the top level (a map's keys), that
+// d.keepAfter keeps, with where they are, sorted
 // (planformat.SortAfterStrings). A duplicate member name at any depth is
 // an error: the two readers would see different values.
 func (d *decoder) afterStrings(raw []byte, what func() string) ([]AfterString, error) {
@@ -1254,6 +1270,10 @@ func (d *decoder) afterStrings(raw []byte, what func() string) ([]AfterString, e
 					key = []byte{}
 				}
 				path = append(path, pathStep{key: key})
+				if len(path) > 1 && d.keepAfter(string(key)) {
+					// A map key is a value too (input = { "PATH" = … }).
+					out = append(out, AfterString{Attribute: render(), Value: string(key)})
+				}
 				err := walk()
 				path = path[:len(path)-1]
 				return err

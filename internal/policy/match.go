@@ -412,3 +412,22 @@ func (r *Rule) matchID(ids []string) bool {
 	}
 	return false
 }
+
+// MatchIDType returns the rules that name ids, guard action and name
+// resourceType in their types (a rule without types names none), in policy
+// order: the gate asks it for a create or replace of that type whose new
+// object the plan cannot tell from a protected one (its id unknown, and an
+// attribute its configuration sets unknown too).
+func (p *Policy) MatchIDType(resourceType, action string) []*Rule {
+	act := parseAction(action)
+	if act == 0 {
+		return nil
+	}
+	var out []*Rule
+	for _, r := range p.Rules {
+		if r.actions&act != 0 && len(r.ids) > 0 && len(r.types) > 0 && r.matchType(resourceType) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

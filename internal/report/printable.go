@@ -109,6 +109,7 @@ func forHumans(r *gate.Report) *gate.Report {
 		c.ImportID = printable(c.ImportID)
 		c.TakesID = printable(c.TakesID)
 		c.TakesIDAttribute = printable(c.TakesIDAttribute)
+		c.UnknownAttribute = printable(c.UnknownAttribute)
 		c.JudgedAs = append([]gate.Subject(nil), c.JudgedAs...)
 		for j := range c.JudgedAs {
 			c.JudgedAs[j].Address = printable(c.JudgedAs[j].Address)

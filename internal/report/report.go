@@ -131,6 +131,7 @@ var matched = map[string]string{
 	gate.SubjectTakesID:        "creates an object with the id",
 	gate.SubjectTakesIdentity:  "creates an object with the identity",
 	gate.SubjectNamesID:        "an attribute of its new object names the id",
+	gate.SubjectUnknownNames:   "an attribute of its new object is unknown at plan and could name the id",
 }
 
 // Where renders a change's address with what else it was judged as: its
@@ -162,6 +163,8 @@ func Where(c gate.Change) string {
 	case c.TakesIDAttribute != "":
 		// Which value named it, identified or not.
 		notes = append(notes, fmt.Sprintf("its new object's %s = %q names a protected id", c.TakesIDAttribute, c.TakesID))
+	case c.UnknownAttribute != "":
+		notes = append(notes, fmt.Sprintf("its new object's %s, set by the configuration, is unknown at plan", c.UnknownAttribute))
 	case c.TakesID != "" && !identified:
 		notes = append(notes, fmt.Sprintf("creates an object with the protected id %q", c.TakesID))
 	}

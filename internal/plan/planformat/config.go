@@ -217,6 +217,9 @@ type ConfigInfo struct {
 	HostWriter    func(source string) bool
 	hostWrites    []HostWrite
 	lateProviders []ApplyTimeProvider
+	// setAttrs are the attributes the configuration sets, by managed
+	// resource address (NoteSetAttributes).
+	setAttrs map[string][]string
 }
 
 // NoteProviderConfig records a provider configuration (its key in
@@ -309,6 +312,7 @@ func removedBlocksPossible(version string) bool {
 // Finish fills the plan's configuration fields from what was read.
 func (ci *ConfigInfo) Finish(p *Plan) error {
 	p.NoConfiguration = !ci.Have
+	ci.resolveUnknown(p)
 	sort.SliceStable(ci.resources, func(i, j int) bool {
 		return resourceKey(&ci.resources[i]) < resourceKey(&ci.resources[j])
 	})

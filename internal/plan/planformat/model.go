@@ -43,10 +43,11 @@ func (k Kind) Destructive() bool {
 // or update, a change of an object that moved (it may leave a protected
 // address), an import, or a create whose object's id or identity the plan
 // knows, or one of whose known values names a protected id (AfterStrings:
-// it may take over a protected object).
+// it may take over a protected object), or one of whose attributes the
+// configuration sets and the plan does not know (UnknownAttributes).
 func (c *Change) GateRelevant() bool {
 	return c.Kind.Destructive() || c.Kind == KindUpdate || c.PreviousAddress != "" || c.Importing ||
-		c.Kind == KindCreate && (c.AfterID != "" || c.AfterIdentity != "" || len(c.AfterStrings) > 0)
+		c.Kind == KindCreate && (c.AfterID != "" || c.AfterIdentity != "" || len(c.AfterStrings) > 0 || len(c.UnknownAttributes) > 0)
 }
 
 // Change is one managed resource change, slimmed to what the gate needs. It
@@ -97,12 +98,25 @@ type Change struct {
 	// AfterStrings, for a create or a replace whose new object's id and
 	// identity are unknown at plan or absent (AfterID and AfterIdentity
 	// both ""; see WantsAfterStrings), are the known string values of
-	// after, at any depth, that the reader's filter
+	// after, at any depth, and the keys of its maps (any member name
+	// below the top level, as the JSON cannot tell a map from an
+	// object: the Attribute then ends in that key), that the reader's filter
 	// (plan.Options.KeepAfterString) kept, sorted by Attribute, then
 	// Value; nil without a filter or when it kept none. The gate matches
 	// them against ids rules: a new object whose path, key or name is a
 	// protected object's id may take that object over.
 	AfterStrings []AfterString
+	// UnknownAttributes, for a change of resource_changes whose
+	// AfterStrings a reader with a filter collects (WantsUnknownAttributes),
+	// are the sorted top-level attributes of after that the configuration
+	// sets (configuration…resources[].expressions, following module_calls)
+	// and that after_unknown marks wholly or partly unknown: a value the
+	// apply computes from the configuration, which may then name any id
+	// (a path, a key). Attributes the configuration does not set (id, arn)
+	// are not listed. WholeObject stands for a wholly unknown object; a
+	// change whose resource the configuration does not show lists every
+	// unknown attribute. nil without a filter or when none.
+	UnknownAttributes []string
 	// ChangedAttributes, for KindUpdate and KindReplace, are the sorted
 	// top-level attribute names whose before and after values differ, or
 	// whose after value is (wholly or partly) unknown. Changes of

@@ -294,6 +294,11 @@ func fullModule(ci *planformat.ConfigInfo, m *tfjson.ConfigModule, prefix string
 			}
 			provs = append(provs, p)
 		}
+		keys := make([]string, 0, len(r.Expressions))
+		for k := range r.Expressions {
+			keys = append(keys, k)
+		}
+		ci.NoteSetAttributes(prefix, string(r.Mode), r.Type, r.Name, keys)
 		if err := ci.AddResource(prefix, r.Type, r.Name, provs, name(fmt.Sprintf("resources[%d]", i))); err != nil {
 			return err
 		}

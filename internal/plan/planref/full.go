@@ -227,6 +227,13 @@ func fullChange(rc *tfjson.ResourceChange, approvals bool, keepAfter func(string
 	}
 	allUnknown := rc.Change.AfterUnknown == true
 	unknown, _ := rc.Change.AfterUnknown.(map[string]any)
+	if keepAfter != nil && approvals && planformat.WantsUnknownAttributes(kind, c.AfterID, c.AfterIdentity) {
+		if allUnknown {
+			c.UnknownAttributes = []string{planformat.WholeObject}
+		} else {
+			c.UnknownAttributes = planformat.UnknownTop(unknown)
+		}
+	}
 	if kind == planformat.KindUpdate || kind == planformat.KindReplace {
 		isUnknown := func(v any) (bool, error) { return planformat.AnyTrue(v), nil }
 		equal := func(a, b any) (bool, error) { return reflect.DeepEqual(a, b), nil }
@@ -270,8 +277,8 @@ func (f fullApproval) Signatures() ([]planformat.Signature, error) {
 	return out, nil
 }
 
-// fullAfterStrings collects the string values of a decoded after object
-// that keep keeps, with where they are, sorted.
+// fullAfterStrings collects the string values of a decoded after object,
+// and its keys below the top level (a map's keys), that keep keeps, with where they are, sorted.
 func fullAfterStrings(after map[string]any, keep func(string) bool) []planformat.AfterString {
 	var out []planformat.AfterString
 	var path []planformat.PathStep
@@ -291,6 +298,9 @@ func fullAfterStrings(after map[string]any, keep func(string) bool) []planformat
 		case map[string]any:
 			for k, e := range v {
 				path = append(path, planformat.PathStep{Key: k})
+				if len(path) > 1 && keep(k) {
+					out = append(out, planformat.AfterString{Attribute: planformat.AttributePath(path), Value: k})
+				}
 				walk(e)
 				path = path[:len(path)-1]
 			}

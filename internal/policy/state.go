@@ -200,11 +200,18 @@ func sameJSON(a, b any) bool {
 		y, ok2 := new(big.Float).SetString(bn.String())
 		return ok1 && ok2 && x.Cmp(y) == 0
 	case map[string]any:
+		// A null member is an unset one, at every depth: Terraform records
+		// every attribute of a nested backend object, the unset ones as null
+		// (a cloud block's workspaces = {"name":"prod","project":null,"tags":null}),
+		// and a pin names only what is set (review gate33 L1).
 		bm, ok := b.(map[string]any)
-		if !ok || len(a) != len(bm) {
+		if !ok || setMembers(a) != setMembers(bm) {
 			return false
 		}
 		for k, v := range a {
+			if v == nil {
+				continue
+			}
 			w, ok := bm[k]
 			if !ok || !sameJSON(v, w) {
 				return false
@@ -225,6 +232,17 @@ func sameJSON(a, b any) bool {
 	default:
 		return a == b
 	}
+}
+
+// setMembers is the number of members of m that are not null.
+func setMembers(m map[string]any) int {
+	n := 0
+	for _, v := range m {
+		if v != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // decodeLockFile reads lock_file = "FILE": the reviewed dependency lock

@@ -241,3 +241,32 @@ func TestLocalPathWarning(t *testing.T) {
 		t.Error("no state block: a warning")
 	}
 }
+
+// TestStatePinNestedNulls (review gate33 L1): Terraform records a nested
+// backend object with its unset attributes as null; the pin names only the
+// set ones and matches, while a nested setting the pin does not name (set,
+// not null) is still a mismatch.
+func TestStatePinNestedNulls(t *testing.T) {
+	p, err := Parse([]byte(head+`
+state {
+  backend = "cloud"
+  config  = { organization = "acme", workspaces = { name = "prod" } }
+}
+protect "db" { types = ["terraform_data"] }
+`), "p.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.State.Check("cloud", []byte(`{"organization":"acme","hostname":null,"token":null,"workspaces":{"name":"prod","project":null,"tags":null}}`), "default"); err != nil {
+		t.Errorf("nested nulls refused: %v", err)
+	}
+	for _, bad := range []string{
+		`{"organization":"acme","workspaces":{"name":"prod","project":"other","tags":null}}`,
+		`{"organization":"acme","workspaces":{"name":"staging","project":null}}`,
+		`{"organization":"acme","workspaces":{"tags":["x"]}}`,
+	} {
+		if err := p.State.Check("cloud", []byte(bad), "default"); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+}

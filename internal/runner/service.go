@@ -131,8 +131,8 @@ type planRecord struct {
 	uploaded       string
 	uploadedSHA256 string
 	expires        time.Time
-	busy      bool // an apply or show is using it
-	used      bool // applied (or an apply started)
+	busy           bool // an apply or show is using it
+	used           bool // applied (or an apply started)
 }
 
 // NewService checks cfg and returns a service.

@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +72,49 @@ data "aws_caller_identity" "me" {}
 	case from := <-got:
 		t.Errorf("the agent's listener got a connection from %s", from)
 	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// TestR33UnknownListed (runner33 M1): content the configuration fixes but
+// makes unknown at plan ("${local.evil}${salt}") is listed in the plan
+// reply and in the reviewer's show, with the warning to read the
+// configuration; the reviewer's show --config prints it (the agent's own
+// show --config too: they are its files).
+func TestR33UnknownListed(t *testing.T) {
+	tf := testbin.Tool(t, "PLANGUARD_TERRAFORM_LATEST", "terraform-latest")
+	reviewer := ensureUser(t, agent2User)
+	l := newR2Lab(t, r2Options{tf: tf, extraAllowUID: []int{reviewer.uid}, extraArgs: []string{"--reviewer-uid", strconv.Itoa(reviewer.uid)}})
+	dir := l.config("unknown", map[string]string{"main.tf": l.backend + `
+locals {
+  evil = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*", Principal = "agent" }] })
+}
+resource "terraform_data" "salt" {
+  input = ""
+}
+resource "terraform_data" "iam_policy" {
+  input = "${local.evil}${terraform_data.salt.output}"
+}
+`})
+	code, out := l.client(nil, "plan", dir)
+	if code != 0 {
+		t.Fatalf("plan: exit %d\n%s", code, out)
+	}
+	id := l.planID(out)
+	warn := "the configuration sets are unknown at plan"
+	if !strings.Contains(out, warn) || !strings.Contains(out, "  terraform_data.iam_policy: input\n") {
+		t.Errorf("the plan reply does not list the unknown input:\n%s", out)
+	}
+	code, show := l.client(&reviewer, "show", id)
+	if code != 0 || !strings.Contains(show, warn) || !strings.Contains(show, "  terraform_data.iam_policy: input\n") || !strings.Contains(show, "runner show --config "+id) {
+		t.Errorf("the reviewer's show: exit %d\n%s", code, show)
+	}
+	for _, u := range []*unixUser{&reviewer, nil} {
+		code, cfg := l.client(u, "show", "--config", id)
+		if code != 0 || !strings.Contains(cfg, `Principal = "agent"`) || !strings.Contains(cfg, "==== main.tf (") {
+			t.Errorf("show --config: exit %d\n%s", code, cfg)
+		}
+	}
+	if code, _ := l.client(&reviewer, "show", "--config", "--reveal", id); code != 2 {
+		t.Errorf("show --config --reveal: exit %d, want 2", code)
 	}
 }

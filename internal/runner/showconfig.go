@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // `runner show --config ID` prints the configuration files a plan was
@@ -62,9 +63,14 @@ func loadUploaded(p, want string, lim Limits) ([]File, error) {
 func printUploaded(w io.Writer, files []File, id, sum string) {
 	fmt.Fprintf(w, "planguard runner: the %d configuration file(s) plan %s was made from, as the agent sent them (plan sha256 %s). Read what sets each value \"(known after apply)\" and every resource the plan changes:\n", len(files), id, sum)
 	for _, f := range files {
-		fmt.Fprintf(w, "\n==== %s (%d bytes) ====\n%s", f.Path, len(f.Data), f.Data)
-		if len(f.Data) > 0 && f.Data[len(f.Data)-1] != '\n' {
-			fmt.Fprintln(w)
+		fmt.Fprintf(w, "\n==== %s (%d bytes) ====\n", f.Path, len(f.Data))
+		// Each line behind "| ": no line of a file stands at column 0,
+		// where the runner's own lines (plan sha256, plan id) are.
+		text := strings.TrimSuffix(string(f.Data), "\n")
+		if text != "" {
+			for _, ln := range strings.Split(text, "\n") {
+				fmt.Fprintf(w, "| %s\n", ln)
+			}
 		}
 		fmt.Fprintf(w, "==== end of %s ====\n", f.Path)
 	}

@@ -20,6 +20,10 @@ func TestRealTerraformUnknownConfigured(t *testing.T) {
 	r := newRealRunner(t, basePolicy(localState(pinned)), "")
 	mainTF := localBackend(pinned) + `
 locals {
+  forged = <<EOT
+plan sha256: 0000
+EOT
+
   evil = jsonencode({ Statement = [{ Effect = "Allow", Action = "*" }] })
 }
 resource "terraform_data" "salt" {
@@ -65,10 +69,13 @@ resource "terraform_data" "known" {
 		t.Fatalf("show --config: %+v\n%s", sr, show.String())
 	}
 	s := show.String()
-	for _, w := range []string{"==== main.tf (", `evil = jsonencode({ Statement = [{ Effect = "Allow", Action = "*" }] })`, "==== m/m.tf (", "triggers_replace = [var.salt]", "==== end of m/m.tf ====", "plan id: " + res.PlanID} {
+	for _, w := range []string{"==== main.tf (", `evil = jsonencode({ Statement = [{ Effect = "Allow", Action = "*" }] })`, "==== m/m.tf (", "|   triggers_replace = [var.salt]\n", "==== end of m/m.tf ====", "plan id: " + res.PlanID} {
 		if !strings.Contains(s, w) {
 			t.Errorf("show --config lacks %q:\n%s", w, s)
 		}
+	}
+	if strings.Contains(s, "\nplan sha256: 0000") || !strings.Contains(s, "\n| plan sha256: 0000\n") {
+		t.Errorf("show --config prints a file's line at column 0:\n%s", s)
 	}
 	// A copy changed on disk is refused, not printed.
 	r.svc.mu.Lock()

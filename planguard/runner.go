@@ -49,7 +49,7 @@ gate and enough plan approvals allow it. See docs/guides/agents-without-credenti
 
   planguard runner serve --socket PATH --policy FILE --env-file FILE --allow-uid UID ...
   planguard runner plan  [--socket PATH] [DIR]          # exit 0 allow, 1 block, 2 error
-  planguard runner show  [--socket PATH] [--reveal] PLAN_ID
+  planguard runner show  [--socket PATH] [--reveal | --config] PLAN_ID
   planguard runner apply [--socket PATH] [--approval FILE]... PLAN_ID
 `
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
@@ -468,16 +468,20 @@ Exit status: 0 applied, 1 blocked (nothing applied), 2 error.`,
 }
 
 func runRunnerShow(e *env, args []string) (int, error) {
-	fs := newFlags("runner show", "planguard runner show [--socket PATH] [--reveal] PLAN_ID",
+	fs := newFlags("runner show", "planguard runner show [--socket PATH] [--reveal | --config] PLAN_ID",
 		`Print the saved plan PLAN_ID as Terraform renders it (sensitive values masked), for
 the person who reviews and approves it, then the address and attribute path of each
-masked value of its resource changes. With --reveal (only for a uid the runner serves
-with --reviewer-uid) print those values in full: do not sign what you have not seen.`,
+masked value of its resource changes and of each attribute the configuration sets that
+is unknown at plan ("(known after apply)"). With --reveal (only for a uid the runner
+serves with --reviewer-uid) print the masked values in full; with --config print the
+configuration files the plan was made from: do not sign what you have not seen.`,
 		`  planguard runner show 3f9c2a...
   planguard runner show --reveal 3f9c2a...
+  planguard runner show --config 3f9c2a...
 `)
 	cf := addClientFlags(e, fs)
 	reveal := fs.Bool("reveal", false, "print the masked values of the plan's resource changes in full (reviewer uids only)")
+	config := fs.Bool("config", false, "print the configuration files the plan was made from, as the agent sent them")
 	if err := parse(e, fs, args); err != nil {
 		return exitError, err
 	}
@@ -488,7 +492,7 @@ with --reviewer-uid) print those values in full: do not sign what you have not s
 	if err != nil {
 		return exitError, err
 	}
-	f, err := c.Do(&runner.Request{Op: runner.OpShow, PlanID: fs.Arg(0), Reveal: *reveal}, e.stdout)
+	f, err := c.Do(&runner.Request{Op: runner.OpShow, PlanID: fs.Arg(0), Reveal: *reveal, Config: *config}, e.stdout)
 	if err != nil {
 		return exitError, withHint(err, "is the runner running? set PLANGUARD_RUNNER_SOCKET or --socket to its socket")
 	}

@@ -40,6 +40,9 @@ type Record struct {
 	// Revealed says a show printed the plan's masked values (show
 	// --reveal, by a reviewer uid).
 	Revealed bool `json:"revealed,omitempty"`
+	// ConfigShown says a show printed the plan's configuration files
+	// (show --config).
+	ConfigShown bool `json:"config_shown,omitempty"`
 }
 
 // AuditChange is one destructive change the gate judged. It is not

@@ -41,6 +41,7 @@ var DefaultDeniedDataSources = []string{
 	"google_service_account_access_token", // an impersonated account's token
 	"google_service_account_id_token",
 	"google_service_account_jwt",
+	"google_storage_object_signed_url", // a URL signed with the provider's credential (PUT, DELETE too)
 	// hashicorp/aws.
 	"aws_eks_cluster_auth", // a token for the cluster, as the runner
 	"aws_ecr_authorization_token",
@@ -48,6 +49,7 @@ var DefaultDeniedDataSources = []string{
 	"aws_codeartifact_authorization_token",
 	"aws_redshift_cluster_credentials",
 	"aws_redshiftserverless_credentials",
+	"aws_lambda_invocation", // invokes a function, with the runner's credentials, at plan time
 	// hashicorp/azurerm: keys and credentials listed with the runner's
 	// authority.
 	"azurerm_kubernetes_cluster", // kube_config, kube_admin_config
@@ -55,6 +57,17 @@ var DefaultDeniedDataSources = []string{
 	"azurerm_storage_account_sas",
 	"azurerm_storage_account_blob_container_sas",
 	"azurerm_container_registry", // admin_password
+	"azurerm_eventhub_namespace", // default_primary_key, connection strings
+	"azurerm_servicebus_namespace",
+	"azurerm_cosmosdb_account", // primary_key, connection strings
+	"azurerm_redis_cache",      // primary_access_key
+	"azurerm_function_app_host_keys",
+	"azurerm_app_service", // site_credential: the app's deployment password
+	"azurerm_function_app",
+	"azurerm_linux_web_app",
+	"azurerm_windows_web_app",
+	"azurerm_linux_function_app",
+	"azurerm_windows_function_app",
 	// hashicorp/vault: the provider's token (auth/token/lookup-self) and
 	// credentials the secrets engines make.
 	"vault_generic_secret",

@@ -68,6 +68,9 @@ type Request struct {
 	// Reveal asks a show to print the plan's masked values (OpShow; the
 	// runner allows it to its reviewer uids only).
 	Reveal bool `json:"reveal,omitempty"`
+	// Config asks a show to print the configuration files the plan was
+	// made from, as uploaded (OpShow; any allowed uid).
+	Config bool `json:"config,omitempty"`
 	// Approvals are plan approval files, as read from disk (OpApply).
 	Approvals ApprovalList `json:"approvals,omitempty"`
 }
@@ -166,15 +169,18 @@ func readRequest(r io.Reader) (*Request, error) {
 	}
 	switch req.Op {
 	case OpPlan:
-		if req.PlanID != "" || len(req.Approvals) > 0 || req.Reveal {
+		if req.PlanID != "" || len(req.Approvals) > 0 || req.Reveal || req.Config {
 			return nil, errors.New("a plan request carries files only")
 		}
 	case OpApply, OpShow:
 		if len(req.Files) > 0 {
 			return nil, fmt.Errorf("a %s request carries no files", req.Op)
 		}
-		if req.Op == OpApply && req.Reveal {
-			return nil, errors.New("an apply request reveals nothing (show --reveal)")
+		if req.Op == OpApply && (req.Reveal || req.Config) {
+			return nil, errors.New("an apply request reveals nothing (show --reveal, show --config)")
+		}
+		if req.Reveal && req.Config {
+			return nil, errors.New("a show request asks for the masked values (--reveal) or the configuration (--config), not both")
 		}
 		if req.Op == OpShow && len(req.Approvals) > 0 {
 			return nil, errors.New("a show request carries no approvals")

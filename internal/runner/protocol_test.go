@@ -49,3 +49,19 @@ func TestReadRequestCountsEntriesWhileDecoding(t *testing.T) {
 		t.Fatal("an unknown field in a file entry was accepted")
 	}
 }
+
+// TestReadRequestConfig: config is a show's alone, and not with reveal.
+func TestReadRequestConfig(t *testing.T) {
+	if req, err := readRequest(strings.NewReader(`{"version":1,"op":"show","plan_id":"x","config":true}` + "\n")); err != nil || !req.Config {
+		t.Fatalf("show --config: %+v %v", req, err)
+	}
+	for _, bad := range []string{
+		`{"version":1,"op":"show","plan_id":"x","config":true,"reveal":true}`,
+		`{"version":1,"op":"apply","plan_id":"x","config":true}`,
+		`{"version":1,"op":"plan","config":true}`,
+	} {
+		if _, err := readRequest(strings.NewReader(bad + "\n")); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+}

@@ -144,6 +144,9 @@ func (c *Configuration) scanProviderCode() (*providerScan, error) {
 					scan.problems = append(scan.problems, fmt.Sprintf("%s: provider %q in an override file: Terraform merges it into the main file's provider block setting by setting, so neither block alone says what the provider is configured with; the runner refuses provider blocks in override files; write the provider block whole in a main file", f.Path, b.key))
 					continue
 				}
+				if rs := routeSettings(b.exprs); len(rs) > 0 {
+					scan.problems = append(scan.problems, routeProblem(prefix+f.Path, b.key, rs))
+				}
 				full, err := m.source(b.local)
 				if err != nil {
 					return nil, err

@@ -245,7 +245,11 @@ func (s *Server) handle(conn *net.UnixConn) {
 	case OpShow:
 		ctx, cancel := context.WithTimeoutCause(s.hard, s.cfg.PlanTimeout, fmt.Errorf("show took longer than the runner allows (serve --plan-timeout %s)", s.cfg.PlanTimeout))
 		ctx = cancelOnHangup(ctx, conn)
-		res = s.svc.Show(ctx, peer, req.PlanID, req.Reveal, out)
+		if req.Config {
+			res = s.svc.ShowConfig(ctx, peer, req.PlanID, out)
+		} else {
+			res = s.svc.Show(ctx, peer, req.PlanID, req.Reveal, out)
+		}
 		cancel()
 	}
 	reply(res)

@@ -126,9 +126,13 @@ type planRecord struct {
 	// a regular file.
 	stateFile string
 	sha256    string
-	expires   time.Time
-	busy      bool // an apply or show is using it
-	used      bool // applied (or an apply started)
+	// uploaded is the copy of the configuration files as the client sent
+	// them (show --config), and uploadedSHA256 its hash, checked on read.
+	uploaded       string
+	uploadedSHA256 string
+	expires        time.Time
+	busy           bool // an apply or show is using it
+	used           bool // applied (or an apply started)
 }
 
 // NewService checks cfg and returns a service.
@@ -375,6 +379,10 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if err := Materialize(work, files, s.cfg.Limits); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused: %w", err))
 	}
+	uploaded, uploadedSum, err := saveUploaded(dir, files)
+	if err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
 	pol, _, err := s.cfg.Policy.Load()
 	if err != nil {
 		return o.finish(ExitError, DecisionError, err)
@@ -486,7 +494,7 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	}
 	o.printf("\nplan sha256: %s\nplan id: %s\n", sum, id)
 	s.mu.Lock()
-	s.plans[id] = &planRecord{id: id, uid: peer.UID, dir: dir, work: work, planFile: planFile, stateFile: stateFile, sha256: sum, expires: s.cfg.Now().Add(s.cfg.PlanTTL)}
+	s.plans[id] = &planRecord{id: id, uid: peer.UID, dir: dir, work: work, planFile: planFile, stateFile: stateFile, sha256: sum, uploaded: uploaded, uploadedSHA256: uploadedSum, expires: s.cfg.Now().Add(s.cfg.PlanTTL)}
 	s.mu.Unlock()
 	keep = true
 	if rep.Decision != gate.Allow {
@@ -608,6 +616,11 @@ func (s *Service) masked(ctx context.Context, o *op, work, planFile, id string, 
 		return err
 	}
 	printMasked(o.out, vals, id, reveal)
+	unknown, err := unknownConfigured(src)
+	if err != nil {
+		return err
+	}
+	printUnknown(o.out, unknown, id)
 	return nil
 }
 

@@ -40,7 +40,7 @@ func TestHook33ApplyPatch(t *testing.T) {
 		{obj("input", patch("*** Delete File: ../planguard.hcl"))},
 		{obj("patch", patch("*** Delete File: ../planguard.hcl"))},
 		{map[string]string{"input": patch("*** Delete File: ../planguard.hcl")}},
-		{patch("*** Add File: " + filepath.Join(w.home, ".bashrc"), "+terraform destroy -auto-approve")},
+		{patch("*** Add File: "+filepath.Join(w.home, ".bashrc"), "+terraform destroy -auto-approve")},
 		{patch("*** Add File: .git/hooks/pre-commit", "+x")},
 		{patch("*** Update File: terraform.tfstate", "@@", "-a", "+b")},
 	}

@@ -22,7 +22,7 @@ type agentProtocol struct {
 	// patchTools take a patch (*** Add File: / Update File: / Delete
 	// File: / Move to: PATH) and write every file it names (hookpatch.go).
 	patchTools []string
-	dirKeys    []string            // shell tool input keys naming the directory the command runs in
+	dirKeys    []string // shell tool input keys naming the directory the command runs in
 	// staleDirKeys are keys an older release of the agent read as the
 	// directory and this one ignores: refused when they name another
 	// directory than the command runs in.

@@ -85,6 +85,30 @@ var h33Allowed = []string{
 	"cp a.txt st",
 	"ln -s X st2",
 	"cp -s X st2",
+	"terraform destroy -help",
+	"terraform destroy -auto-approve -help",
+	"terraform import -h",
+	"terraform state rm --help",
+	"tofu destroy -h",
+}
+
+// h33TerraformRefused: the help flag does not count after `--`, with a
+// value, or after a computed word (which may be `--`).
+var h33TerraformRefused = []string{
+	"terraform destroy -auto-approve -- -help",
+	"terraform destroy -auto-approve -help=true",
+	"terraform destroy $X -help",
+	"terraform destroy -auto-approve \"$@\" -h",
+	"terraform destroy -auto-approve -hel",
+}
+
+func TestHook33TerraformHelp(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, line := range h33TerraformRefused {
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+	}
 }
 
 func h33Line(cmd, root, tf string) string {

@@ -177,9 +177,9 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 			// A symbolic link made earlier (tar x, ln -s in an accepted
 			// class) leads the file tool to the file it names, as the
 			// shell's writes are judged (review hook33 F4).
-			if real := resolveLinks(p); shell.StateFile(p) || shell.StateFile(real) {
-				if real != p && !shell.StateFile(p) {
-					f += " (a symbolic link to " + real + ")"
+			if target := resolveLinks(p); shell.StateFile(p) || shell.StateFile(target) {
+				if target != p && !shell.StateFile(p) {
+					f += " (a symbolic link to " + target + ")"
 				}
 				return fmt.Sprintf("planguard: %s would write %s, a Terraform state file: changing it by hand forgets or alters resources, the state change the policy guards. Use terraform state commands in the shell, which the gate judges.", ev.tool, f), nil
 			}

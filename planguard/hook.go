@@ -174,7 +174,13 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 			if hit := isProtected(p, protected, dirs); hit != "" {
 				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust or runs later on its own (the policy, its allowed_signers, revoked_keys or lock_file, the agent's hook settings and settings directory, a git hook or git config, a shell startup file, .envrc, .mcp.json). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
 			}
-			if shell.StateFile(p) {
+			// A symbolic link made earlier (tar x, ln -s in an accepted
+			// class) leads the file tool to the file it names, as the
+			// shell's writes are judged (review hook33 F4).
+			if target := resolveLinks(p); shell.StateFile(p) || shell.StateFile(target) {
+				if target != p && !shell.StateFile(p) {
+					f += " (a symbolic link to " + target + ")"
+				}
 				return fmt.Sprintf("planguard: %s would write %s, a Terraform state file: changing it by hand forgets or alters resources, the state change the policy guards. Use terraform state commands in the shell, which the gate judges.", ev.tool, f), nil
 			}
 			if hit := gitDirWrite(p); hit != "" {
@@ -801,6 +807,12 @@ func (p *agentProtocol) parseEvent(raw []byte) (hookEvent, error) {
 			if d != "" && filepath.Clean(joinDir(base, d)) != filepath.Clean(ev.cwd) {
 				return ev, fmt.Errorf("%s: %s is %q, another directory than the one the command runs in (%q, from %s): the agent ignores %s, so the hook will not judge the command there; leave it out", ev.tool, k, d, ev.cwd, strings.Join(p.dirKeys, ", "), k)
 			}
+		}
+		return ev, nil
+	}
+	if contains(p.patchTools, ev.tool) {
+		if ev.files, err = patchFiles(input); err != nil {
+			return ev, fmt.Errorf("%s: %w", ev.tool, err)
 		}
 		return ev, nil
 	}

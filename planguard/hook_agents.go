@@ -19,7 +19,10 @@ type agentProtocol struct {
 	shellTools map[string]string   // tool name → input key holding the command line
 	typeTools  []string            // tools that type into a program already running: refused
 	writeTools map[string][]string // tool name → input keys that name the file written
-	dirKeys    []string            // shell tool input keys naming the directory the command runs in
+	// patchTools take a patch (*** Add File: / Update File: / Delete
+	// File: / Move to: PATH) and write every file it names (hookpatch.go).
+	patchTools []string
+	dirKeys    []string // shell tool input keys naming the directory the command runs in
 	// staleDirKeys are keys an older release of the agent read as the
 	// directory and this one ignores: refused when they name another
 	// directory than the command runs in.
@@ -101,6 +104,9 @@ var agents = map[string]*agentProtocol{
 		shellLike:  true, // powershell, write_powershell… on Windows
 		history:    true, // commands run in an interactive bash session
 		writeTools: map[string][]string{"edit": {"path"}, "create": {"path"}, "write": {"path"}, "str_replace_editor": {"path"}},
+		// apply_patch: a freeform patch (GPT-family models), the patch as
+		// toolArgs or its input/patch key (review hook33 F3).
+		patchTools: []string{"apply_patch"},
 		deny: func(reason string) any {
 			return map[string]any{"permissionDecision": "deny", "permissionDecisionReason": reason}
 		},
@@ -159,6 +165,9 @@ func toolArgsCall(p *agentProtocol, obj map[string]json.RawMessage) (string, map
 	if json.Unmarshal(a, &s) == nil {
 		a = []byte(s)
 	}
+	if contains(p.patchTools, tool) {
+		return tool, patchInput(a), nil
+	}
 	input, err := jsonObject(a)
 	if err != nil {
 		if !p.judges(tool) {
@@ -185,7 +194,7 @@ func shellEventCall(_ *agentProtocol, obj map[string]json.RawMessage) (string, m
 // judges reports whether the hook judges a tool of this agent.
 func (p *agentProtocol) judges(tool string) bool {
 	_, shell := p.shellTools[tool]
-	return shell || p.writeTools[tool] != nil || contains(p.typeTools, tool) || p.foreignShell(tool)
+	return shell || p.writeTools[tool] != nil || contains(p.typeTools, tool) || contains(p.patchTools, tool) || p.foreignShell(tool)
 }
 
 // shellWords are the words of a tool name that make it look like a tool
@@ -200,7 +209,7 @@ var harmlessShellTools = map[string]bool{"read_bash": true, "list_bash": true, "
 // foreignShell reports whether tool, which the hook does not judge, looks
 // like a shell tool (shellLike agents): refused.
 func (p *agentProtocol) foreignShell(tool string) bool {
-	if !p.shellLike || harmlessShellTools[tool] || contains(p.typeTools, tool) || p.writeTools[tool] != nil {
+	if !p.shellLike || harmlessShellTools[tool] || contains(p.typeTools, tool) || p.writeTools[tool] != nil || contains(p.patchTools, tool) {
 		return false
 	}
 	if _, ok := p.shellTools[tool]; ok {

@@ -49,7 +49,11 @@ func (a *analyzer) declClause(d *syntax.DeclClause) {
 			if as.Naked && as.Value == nil && as.Array == nil && (name == "local" || name == "declare" || name == "typeset") {
 				// local d: in a function, d is a new, empty variable,
 				// whatever the line assigned it before.
-				a.setUnknown(as.Name.Value)
+				if arithVars[as.Name.Value] {
+					a.forget(as.Name.Value) // local OPTIND: no value to evaluate
+				} else {
+					a.setUnknown(as.Name.Value)
+				}
 			}
 		}
 	}
@@ -64,7 +68,7 @@ func (a *analyzer) declare(c call) kind {
 	name := baseName(c.argv[0].s)
 	a.declAttrs(name, c.argv[1:])
 	for _, t := range c.argv[1:] {
-		if !t.dyn && !strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "+") {
+		if (!t.dyn || name == "export") && !strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "+") {
 			a.declared(t)
 		}
 	}

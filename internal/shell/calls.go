@@ -78,6 +78,10 @@ func (a *analyzer) run(c call) kind {
 	if cmd.dyn {
 		return a.computedProgram(c)
 	}
+	if n := baseName(cmd.s); n == "gsutil" || n == "gcloud" {
+		c.argv = a.fileURLArgs(argv) // downloads.go
+		argv = c.argv
+	}
 	if strings.ContainsAny(cmd.s, " \t\n;|&") {
 		// A program name with spaces is a command line to a wrapper that
 		// joins its arguments (sudo -s 'terraform destroy').

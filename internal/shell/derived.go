@@ -136,6 +136,12 @@ func argValues(s string) (vals []string, attached []bool) {
 			vals, attached = append(vals, s[i+1:]), append(attached, true)
 		}
 	}
+	// file:///p, --upload-file=file://localhost/p: the path it names.
+	for _, v := range vals {
+		for _, p := range fileURLPaths(v) {
+			vals, attached = append(vals, p), append(attached, true)
+		}
+	}
 	return vals, attached
 }
 

@@ -830,3 +830,73 @@ func (a *analyzer) ghDownload(c call) kind {
 	}
 	return kindOther
 }
+
+// fileURLPaths returns the local paths a file URL may name, or nil when s
+// is not one: curl and gcloud read file:///p, file://localhost/p and
+// file:/p, with the scheme in any case and percent-encoded bytes; gsutil
+// takes what follows file:// as a path, relative included
+// (file://planguard.hcl); a query or fragment may be dropped. Each is
+// judged as the path it is (review hook33 F2).
+func fileURLPaths(s string) []string {
+	if len(s) < 5 || !strings.EqualFold(s[:5], "file:") {
+		return nil
+	}
+	rest := s[5:]
+	var raw []string
+	if r, ok := strings.CutPrefix(rest, "//"); ok {
+		raw = append(raw, r) // gsutil: file://x is x
+		if i := strings.Index(r, "/"); i > 0 {
+			raw = append(raw, r[i:]) // file://HOST/p: /p
+		}
+	} else {
+		raw = append(raw, rest) // file:/p
+	}
+	var out []string
+	add := func(p string) {
+		if p == "" {
+			return
+		}
+		for _, q := range out {
+			if q == p {
+				return
+			}
+		}
+		out = append(out, p)
+	}
+	for _, p := range raw {
+		cands := []string{p}
+		if i := strings.IndexAny(p, "?#"); i >= 0 {
+			cands = append(cands, p[:i])
+		}
+		for _, c := range cands {
+			add(c)
+			if d, err := url.PathUnescape(c); err == nil {
+				add(d)
+			}
+		}
+	}
+	return out
+}
+
+// fileURLArgs judges gsutil's and gcloud storage's file:// operands: the
+// arguments a protected file is named in, as URL or path (looseArgs,
+// every reading of the URL), and it returns argv with each such operand
+// replaced by the path gsutil takes from it (file://x is x, file:///p is
+// /p), so the copy is judged as the copy between paths it is
+// (gsutil cp -r file:///tmp/evil file:///home/u).
+func (a *analyzer) fileURLArgs(argv []tok) []tok {
+	var out []tok
+	changed := false
+	for _, t := range argv {
+		if ps := fileURLPaths(t.s); !t.dyn && len(ps) > 0 {
+			t = tok{s: ps[0]}
+			changed = true
+		}
+		out = append(out, t)
+	}
+	if !changed {
+		return argv
+	}
+	a.looseArgs(argv)
+	return out
+}

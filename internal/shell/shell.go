@@ -507,6 +507,14 @@ func (a *analyzer) setUnknown(name string) {
 
 // computed forgets a variable's static value: the line computes it.
 func (a *analyzer) computed(name string) {
+	a.arithVarComputed(name) // specialvars.go
+	a.forget(name)
+}
+
+// forget forgets a variable's static value, judging the variables whose
+// computed values the hook refuses, but not arithVars: the caller knows
+// the value is a number, or that there is none (local OPTIND).
+func (a *analyzer) forget(name string) {
 	if a.freshVars[name] {
 		a.refuse("`%s`, which held a file mktemp made, is assigned again: the hook judged writes to it as writes to that file", name)
 		delete(a.freshVars, name)
@@ -533,7 +541,9 @@ func (a *analyzer) computed(name string) {
 
 func (a *analyzer) assign(as *syntax.Assign) {
 	if as != nil && as.Name == nil && as.Naked && as.Value != nil {
-		a.declared(a.word(as.Value))
+		t := a.word(as.Value)
+		t.w = as.Value
+		a.declared(t)
 		return
 	}
 	if as == nil || as.Name == nil {
@@ -579,17 +589,23 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	}
 	if numericSubst(as.Value) {
 		// n=$(wc -l <f): a count, safe in arithmetic (judgeArith).
-		a.computed(name)
+		a.forget(name)
 		a.numeric[name] = true
 		return
 	}
 	if arithValue(as.Value) {
 		// i=$((i+1)): a number, whatever the expression (judged apart).
-		a.computed(name)
+		a.forget(name)
 		a.intVal[name] = true
 		return
 	}
 	t := a.word(as.Value)
+	if !t.dyn && arithVars[name] {
+		// OPTIND=1: a number; anything else evaluates (specialvars.go).
+		a.arithVarStatic(name, t.s)
+		a.forget(name)
+		return
+	}
 	if t.dyn || a.unknown[name] {
 		a.setUnknown(name)
 		return
@@ -605,6 +621,15 @@ func (a *analyzer) assign(as *syntax.Assign) {
 // expanded word at its first =, so a computed one may set any variable.
 func (a *analyzer) declared(t tok) {
 	k, v, ok := strings.Cut(t.s, "=")
+	if t.dyn {
+		// export "OPTIND=$x", export "$y": the name bash assigns.
+		pk, _, pok := strings.Cut(quotedPrefix(t.w), "=")
+		if !pok || !isName(pk) {
+			a.refuse("`export %s`: the word is computed at run time and may assign OPTIND or RANDOM, whose values bash evaluates as arithmetic (running the command substitutions an array subscript holds): spell the NAME= part", srcOf(t))
+		} else {
+			a.arithVarComputed(pk)
+		}
+	}
 	if !ok || !isName(k) {
 		if t.dyn {
 			a.unknownEnv = true
@@ -617,6 +642,9 @@ func (a *analyzer) declared(t tok) {
 		return
 	}
 	val := tok{s: v, dyn: t.dyn}
+	if !val.dyn {
+		a.arithVarStatic(k, v)
+	}
 	a.evalText(k, val)
 	a.envSet(k, val, 0)
 	if old, set := a.vars[k]; val.dyn || a.unknown[k] || set && old != v {
@@ -968,6 +996,18 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	for _, as := range c.Assigns {
 		if as.Name != nil {
 			assigns = append(assigns, as.Name.Value)
+			if arithVars[as.Name.Value] {
+				// OPTIND=$x cmd: bash 5.2 does not evaluate a prefix
+				// assignment, but in POSIX mode one before a special
+				// builtin stays, as a plain assignment (specialvars.go).
+				if as.Value == nil || as.Array != nil || as.Index != nil || as.Append {
+					a.arithVarComputed(as.Name.Value)
+				} else if t := a.word(as.Value); t.dyn {
+					a.arithVarComputed(as.Name.Value)
+				} else {
+					a.arithVarStatic(as.Name.Value, t.s)
+				}
+			}
 			if as.Value != nil {
 				// PS4='$(…)' bash -x, PROMPT_COMMAND=… bash -i: the prompt
 				// variables reach the program's environment.

@@ -330,3 +330,90 @@ func HiddenChar(command string) string {
 	}
 	return ""
 }
+
+// arithVars are bash's special variables whose assignment evaluates the
+// value as arithmetic, as declare -i does (attrs.go): OPTIND, RANDOM,
+// SRANDOM and HISTCMD always, MAILCHECK in an interactive shell (bash
+// 5.2, checked with x='a[$(touch f)]'; V=$x). An array subscript in the
+// value runs its command substitutions, and a name in it is evaluated in
+// turn (OPTIND=b, b='a[$(…)]'). LINENO, SECONDS, EPOCH*, COLUMNS, LINES,
+// HISTSIZE, TMOUT, BASH_ARGV0… do not evaluate; nor does bash when it
+// imports any of them from the environment (review hook33 F1).
+var arithVars = map[string]bool{"OPTIND": true, "RANDOM": true, "SRANDOM": true, "HISTCMD": true, "MAILCHECK": true}
+
+// literalNumber reports whether s is a decimal number bash reads as one,
+// with no name, subscript or expansion in it.
+func literalNumber(s string) bool {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// arithVarComputed refuses an assignment to one of arithVars of a value
+// the line computes (read, mapfile, printf -v, a loop, getopts, $x, $(…),
+// ${V:=…}, +=, an array).
+func (a *analyzer) arithVarComputed(name string) {
+	if arithVars[name] {
+		a.refuse("`%s` is assigned a value computed at run time: bash evaluates what is assigned to %s as arithmetic, as for declare -i, and an array subscript in it runs its command substitutions (a[$(…)]): %s", name, name, arithVarHint)
+	}
+}
+
+// arithVarStatic refuses a value the line spells out for one of arithVars
+// that is not a plain number (OPTIND='a[$(…)]', OPTIND=b).
+func (a *analyzer) arithVarStatic(name, value string) {
+	if arithVars[name] && !literalNumber(value) {
+		a.refuse("`%s=%s`: bash evaluates what is assigned to %s as arithmetic, as for declare -i; a name or an array subscript in it runs the command substitutions it holds: %s", name, value, name, arithVarHint)
+	}
+}
+
+// arithVarHint is the way forward for a refused arithVars assignment.
+const arithVarHint = "assign it a literal number (OPTIND=1), or $(( … )) over values the line spells out"
+
+// quotedPrefix is the literal text a word starts with, inside double
+// quotes too ("OPTIND=$x" starts with OPTIND=), or "" for a nil word.
+func quotedPrefix(w *syntax.Word) string {
+	if w == nil {
+		return ""
+	}
+	var b strings.Builder
+	lit := func(parts []syntax.WordPart) bool {
+		for _, p := range parts {
+			switch p := p.(type) {
+			case *syntax.Lit:
+				if i := strings.IndexAny(p.Value, "*?[\\"); i >= 0 {
+					b.WriteString(p.Value[:i])
+					return false
+				}
+				b.WriteString(p.Value)
+			case *syntax.SglQuoted:
+				if p.Dollar {
+					return false
+				}
+				b.WriteString(p.Value)
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	for _, p := range w.Parts {
+		if dq, ok := p.(*syntax.DblQuoted); ok {
+			if !lit(dq.Parts) {
+				break
+			}
+			continue
+		}
+		if !lit([]syntax.WordPart{p}) {
+			break
+		}
+	}
+	return b.String()
+}

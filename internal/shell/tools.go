@@ -88,6 +88,9 @@ func (a *analyzer) terraform(c call) kind {
 		a.refuse("`%s` writes %s, which holds the gate's trust", line, q)
 		return kindOther
 	}
+	if tfHelpOnly(rest) {
+		return kindBenign // terraform destroy -help: prints the help, runs nothing
+	}
 	switch {
 	case name == "apply":
 		return a.tfApply(c, tool, line, chdir, rest)
@@ -558,6 +561,24 @@ func mayStartWithDash(p string) bool {
 		return true
 	case '\\':
 		return len(p) > 1 && p[1] == '-'
+	}
+	return false
+}
+
+// tfHelpOnly reports whether a subcommand's arguments hold -h, -help or
+// --help, spelled exactly, before any `--`: terraform's and tofu's CLI
+// (mitchellh/cli) then print the subcommand's help and run nothing,
+// whatever the other arguments (checked with terraform 1.11: `destroy
+// -auto-approve -help` leaves the state; `-- -help` and -help=true do
+// not count). A computed argument before it may expand to `--`.
+func tfHelpOnly(rest []tok) bool {
+	for _, t := range rest {
+		if t.dyn || t.s == "--" {
+			return false
+		}
+		if t.s == "-h" || t.s == "-help" || t.s == "--help" {
+			return true
+		}
 	}
 	return false
 }

@@ -71,7 +71,9 @@ func (a *analyzer) unknownRuns(name string, c call) {
 			// gzip -c /usr/local/bin/terraform: the binary as a file.
 			a.refuse("`%s` reads %s, a Terraform-family program's binary, and could copy it to a name the hook does not know", truncateTok(argv), t.s)
 			return
-		case a.wraps(t.s):
+		case a.wraps(t.s) && !(copier(name) && toolName(b) == "" && b != "planguard"):
+			// cp a.txt st: a copier's operand is a file, not the terminal
+			// emulator st (review hook33); a Terraform-family name still is.
 			if toolName(b) != "" {
 				for _, o := range argv[1:i] {
 					// systemd-run --setenv=TF_CLI_ARGS_init=-force-copy terraform init
@@ -328,4 +330,12 @@ func optionWord(w *syntax.Word) bool {
 func isAssignment(s string) bool {
 	k, _, ok := strings.Cut(s, "=")
 	return ok && isName(k)
+}
+
+// copier reports whether name is a program that copies or links files to
+// the destinations its row places (cp, mv, ln, install, link): it runs
+// none of its operands.
+func copier(name string) bool {
+	p := lookup(name)
+	return p != unknownProgram && p.copies && p.writes && p.dests != destUnknown
 }

@@ -1,0 +1,233 @@
+package shell
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Review hook33 (issue 17 part 2), findings 1-2 and false refusals.
+// F1: bash evaluates what is assigned to OPTIND, RANDOM, SRANDOM, HISTCMD
+// (and MAILCHECK in an interactive shell) as arithmetic, as for declare
+// -i: `OPTIND=$x` with x='a[$(terraform destroy)]' runs the command.
+// F2: a protected file named as a file:// URL (curl -T, gsutil cp).
+// ROOT in a case stands for the directory holding planguard.hcl, TF for
+// the terraform binary; f.txt (in ROOT/tf) holds the F1 payload.
+
+var h33Refused = []h32Case{
+	// F1, every way of assigning.
+	{cmd: "OPTIND=$(<f.txt)", victim: "state"},
+	{cmd: "RANDOM=$(<f.txt)", victim: "state"},
+	{cmd: "SRANDOM=$(cat f.txt)", victim: "state"},
+	{cmd: "HISTCMD=$(<f.txt)", victim: "state"},
+	{cmd: "MAILCHECK=$(<f.txt)"},
+	{cmd: "x=$(<f.txt); OPTIND=$x", victim: "state"},
+	{cmd: "OPTIND=$X"},
+	{cmd: "OPTIND=\"$X\" true"},
+	{cmd: "read -r OPTIND < f.txt", victim: "state"},
+	{cmd: "read -r HISTCMD < f.txt", victim: "state"},
+	{cmd: "read -ra OPTIND < f.txt"},
+	{cmd: "while read -r OPTIND; do :; done < f.txt", victim: "state"},
+	{cmd: "mapfile -t SRANDOM < f.txt", victim: "state"},
+	{cmd: "readarray -t RANDOM < f.txt", victim: "state"},
+	{cmd: "for OPTIND in \"$(<f.txt)\"; do :; done", victim: "state"},
+	{cmd: "export OPTIND=\"$(<f.txt)\"", victim: "state"},
+	{cmd: "declare OPTIND=\"$(<f.txt)\"", victim: "state"},
+	{cmd: "typeset -x RANDOM=\"$(<f.txt)\"", victim: "state"},
+	{cmd: "f() { local OPTIND=\"$(<f.txt)\"; }; f"}, // bash 5.2: a local copy does not evaluate
+	{cmd: "export \"OPTIND=$(<f.txt)\"", victim: "state"},
+	{cmd: "printf -v OPTIND %s \"$(<f.txt)\"", victim: "state"},
+	{cmd: "OPTIND+=$(<f.txt)"},
+	{cmd: ": ${OPTIND:=$(<f.txt)}"},
+	{cmd: "getopts a RANDOM -a"},
+	{cmd: "OPTIND='a[$(TF destroy -auto-approve -input=false)]'", victim: "state"},
+	{cmd: "b='a[$(TF destroy -auto-approve -input=false)]'; OPTIND=b", victim: "state"},
+	{cmd: "export RANDOM='a[$(TF destroy -auto-approve -input=false)]'", victim: "state"},
+	{cmd: "OPTIND=x1"},
+	{cmd: "OPTIND=(1 2)"},
+	{cmd: "OPTIND[0]=$X"},
+	// F2: file URLs naming protected files.
+	{cmd: "curl -sT ../e.json file://ROOT/planguard.hcl", needs: "curl", victim: "policy"},
+	{cmd: "curl -T ../e.json file://localhost/ROOT/planguard.hcl", needs: "curl", victim: "policy"},
+	{cmd: "curl -T ../e.json FILE://ROOT/planguard.hcl", needs: "curl", victim: "policy"},
+	{cmd: "curl -T ../e.json File://ROOT/planguard%2ehcl", needs: "curl", victim: "policy"},
+	{cmd: "curl -T ../e.json file://ROOT/planguard%2Ehcl", needs: "curl", victim: "policy"},
+	{cmd: "curl --upload-file ../e.json file:///ROOT/planguard.hcl"},
+	{cmd: "curl --upload-file=../e.json file:ROOT/planguard.hcl"},
+	{cmd: "curl -T ../e.json file://ROOT/tf/../planguard.hcl"},
+	{cmd: "gsutil cp ../e.json file://ROOT/planguard.hcl"},
+	{cmd: "gsutil cp file:///tmp/evil/planguard.hcl file://ROOT/planguard.hcl"},
+	{cmd: "gsutil cp ../e.json file://../planguard.hcl"},
+	{cmd: "gcloud storage cp ../e.json file://ROOT/planguard.hcl"},
+	{cmd: "gsutil cp -r file:///tmp/evil file://ROOT"},
+	{cmd: "gsutil rsync -r file:///tmp/evil file://ROOT"},
+	{cmd: "curl -T ../e.json file://ROOT/tf/terraform.tfstate"},
+	{cmd: "curl -T ../e.json file://ROOT/tf/.git/hooks/pre-commit"},
+}
+
+// h33Allowed are near misses that must stay allowed.
+var h33Allowed = []string{
+	"OPTIND=1",
+	"OPTIND=0; getopts ab opt -a",
+	"f() { local OPTIND; getopts ab o \"$@\"; }",
+	"f() { local OPTIND=1; }",
+	"OPTIND=1; OPTIND=2",
+	"RANDOM=42; echo $RANDOM",
+	"echo $RANDOM $SRANDOM $OPTIND",
+	"x=$(date); SECONDS=0",
+	"read -r line < f.txt",
+	"while getopts ab opt; do :; done",
+	"curl -o /tmp/x file:///etc/hostname",
+	"curl -T /tmp/x file:///tmp/y",
+	"gsutil cp file:///tmp/a gs://b/a",
+	"cp a.txt st",
+	"ln -s X st2",
+	"cp -s X st2",
+	"terraform destroy -help",
+	"terraform destroy -auto-approve -help",
+	"terraform import -h",
+	"terraform state rm --help",
+	"tofu destroy -h",
+}
+
+// h33TerraformRefused: the help flag does not count after `--`, with a
+// value, or after a computed word (which may be `--`).
+var h33TerraformRefused = []string{
+	"terraform destroy -auto-approve -- -help",
+	"terraform destroy -auto-approve -help=true",
+	"terraform destroy $X -help",
+	"terraform destroy -auto-approve \"$@\" -h",
+	"terraform destroy -auto-approve -hel",
+}
+
+func TestHook33TerraformHelp(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, line := range h33TerraformRefused {
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+	}
+}
+
+func h33Line(cmd, root, tf string) string {
+	return strings.ReplaceAll(h32Line(cmd, tf), "ROOT", root)
+}
+
+func TestHook33Refused(t *testing.T) {
+	root := "/work"
+	opts := h32Opts(root)
+	for _, c := range h33Refused {
+		line := h33Line(c.cmd, root, h32Terraform())
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+	}
+	// The policy as a relative file URL, from its own directory.
+	opts.Cwd = root
+	for _, line := range []string{"gsutil cp /tmp/e file://planguard.hcl", "curl -T /tmp/e file:planguard.hcl"} {
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+	}
+}
+
+func TestHook33Allowed(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, cmd := range h33Allowed {
+		if r := Analyze(cmd, opts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %s\n%q", cmd, r.Refused)
+		}
+	}
+}
+
+func TestHook33Export(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, line := range []string{"export $y", "export \"$y\"", "\\export \"$y\"", "builtin export \"$y\""} {
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+	}
+	for _, line := range []string{"export \"PATH=$HOME/bin:$PATH\"", "export PATH=$PATH:/x", "export \"GOFLAGS=$x\""} {
+		if r := Analyze(line, opts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %s\n%q", line, r.Refused)
+		}
+	}
+}
+
+// TestHook33BashRuns runs each refused spelling marked with a victim in
+// bash, in a directory holding a real Terraform state (applied by the
+// real terraform) next to the policy: the state is destroyed or the
+// policy overwritten, so each refusal stops a real attack.
+func TestHook33BashRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs terraform")
+	}
+	tf := h32Terraform()
+	bash, err := exec.LookPath("bash")
+	if tf == "" || err != nil {
+		if os.Getenv("PLANGUARD_REQUIRE_TOOLS") != "" {
+			t.Fatal("terraform or bash not found")
+		}
+		t.Skip("no terraform or bash")
+	}
+	tmpl := t.TempDir()
+	main := "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\n"
+	h32Write(t, filepath.Join(tmpl, "main.tf"), main)
+	env := append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "LC_ALL=C",
+		"PATH="+filepath.Dir(tf)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for _, args := range [][]string{{"init", "-input=false"}, {"apply", "-auto-approve", "-input=false"}} {
+		cmd := exec.Command(tf, args...)
+		cmd.Dir, cmd.Env = tmpl, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("terraform %s: %v\n%s", args[0], err, out)
+		}
+	}
+	state, err := os.ReadFile(filepath.Join(tmpl, "terraform.tfstate"))
+	if err != nil || h32Resources(t, state) != 1 {
+		t.Fatalf("the applied state holds no resource: %v\n%s", err, state)
+	}
+	ran := 0
+	for _, c := range h33Refused {
+		if c.victim == "" {
+			continue
+		}
+		if c.needs != "" {
+			if _, err := exec.LookPath(c.needs); err != nil {
+				t.Logf("%s: %s not found here, not run", c.cmd, c.needs)
+				continue
+			}
+		}
+		root := t.TempDir()
+		h32Write(t, filepath.Join(root, "planguard.hcl"), "policy\n")
+		h32Write(t, filepath.Join(root, "e.json"), "evil\n")
+		h32Write(t, filepath.Join(root, "tf", "main.tf"), main)
+		h32Write(t, filepath.Join(root, "tf", "terraform.tfstate"), string(state))
+		h32Write(t, filepath.Join(root, "tf", "f.txt"), "a[$("+tf+" destroy -auto-approve -input=false)]\n")
+		line := h33Line(c.cmd, root, tf)
+		if r := Analyze(line, h32Opts(root)); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+		cmd := exec.Command(bash, "-c", line)
+		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
+		out, _ := cmd.CombinedOutput()
+		ran++
+		switch c.victim {
+		case "state":
+			after, err := os.ReadFile(filepath.Join(root, "tf", "terraform.tfstate"))
+			if err != nil || h32Resources(t, after) != 0 {
+				t.Errorf("%s: bash left the state's resource: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		case "policy":
+			after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl"))
+			if string(after) != "evil\n" {
+				t.Errorf("%s: bash left the policy: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		}
+	}
+	if ran == 0 {
+		t.Fatal("no spelling ran")
+	}
+	t.Logf("%d spellings run in bash", ran)
+}

@@ -38,6 +38,7 @@ targets=(
 	./internal/shell:FuzzCompose
 	./internal/lockfile:FuzzParseLockFile
 	./internal/runtask:FuzzRunTask
+	./internal/tfsource:FuzzCheckLoadTime
 )
 
 # The list must name every fuzzer in the code, so none is silently skipped.

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
@@ -47,6 +49,14 @@ func wanted(p string) error {
 	}
 	if p == "" || path.IsAbs(p) || path.Clean(p) != p || strings.Contains(p, `\`) {
 		return fmt.Errorf("%q is not a clean relative path", p)
+	}
+	// Paths are printed to reviewers (runner show --config): a control or
+	// format character (a newline, an ANSI escape, U+202E) could forge a
+	// line of the runner's own (review runner34 L1).
+	for _, r := range p {
+		if r == utf8.RuneError || !unicode.IsGraphic(r) || unicode.Is(unicode.Cf, r) {
+			return fmt.Errorf("%q: a path with a control or format character is not part of a configuration", p)
+		}
 	}
 	if err := reservedPath(p); err != nil {
 		return err

@@ -34,7 +34,7 @@ var routeTokens = map[string]bool{
 	"proxy": true,                            // http_proxy, https_proxy, no_proxy, proxy_url
 	"url":   true, "urls": true, "uri": true, // base_url, url
 	"host": true, "hosts": true, "hostname": true, "address": true, "addr": true, // kubernetes host, vault address, metadata_host
-	"domain": true, "server": true, // google universe_domain, tls_server_name
+	"domain": true, "server": true, "servers": true, // google universe_domain, tls_server_name
 	"insecure": true, "tls": true, "ssl": true, "verify": true, // insecure, skip_tls_verify, ssl_verify
 	"ca": true, "cacert": true, "cacerts": true, "certificate": true, "certificates": true, "bundle": true, // custom_ca_bundle, cluster_ca_certificate
 }

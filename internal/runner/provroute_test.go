@@ -66,7 +66,7 @@ func TestCheckProviderCodeRoutes(t *testing.T) {
 
 // TestRouteArgument: the names the check refuses, and names it keeps.
 func TestRouteArgument(t *testing.T) {
-	for _, n := range []string{"endpoint", "endpoints", "http_proxy", "https_proxy", "no_proxy", "proxy_url", "base_url", "url", "host", "address", "custom_ca_bundle", "insecure", "skip_tls_verify", "tls_server_name", "cluster_ca_certificate", "universe_domain", "metadata_host", "sts_endpoint", "ec2_metadata_service_endpoint", "s3_us_east_1_regional_endpoint"} {
+	for _, n := range []string{"endpoint", "endpoints", "http_proxy", "https_proxy", "no_proxy", "proxy_url", "base_url", "url", "host", "address", "custom_ca_bundle", "insecure", "skip_tls_verify", "tls_server_name", "cluster_ca_certificate", "universe_domain", "metadata_host", "sts_endpoint", "ec2_metadata_service_endpoint", "s3_us_east_1_regional_endpoint", "bootstrap_servers"} {
 		if !RouteArgument(n) {
 			t.Errorf("%s is not refused", n)
 		}
@@ -74,6 +74,22 @@ func TestRouteArgument(t *testing.T) {
 	for _, n := range []string{"region", "sts_region", "role_arn", "alias", "features", "skip_metadata_api_check", "default_tags", "security_token", "project", "max_retries"} {
 		if RouteArgument(n) {
 			t.Errorf("%s is refused", n)
+		}
+	}
+}
+
+// TestWantedRefusesControlCharacters (review runner34 L1): a path is printed
+// to reviewers by runner show --config; one with a newline forged a
+// column-0 "plan sha256:" line there.
+func TestWantedRefusesControlCharacters(t *testing.T) {
+	for _, p := range []string{"notes\n\nplan sha256: 00\nplan id: x\n/main.tf", "a\x1b[2K.tf", "m/\u202egnp.tf", "a\r.tf"} {
+		if err := wanted(p); err == nil || !strings.Contains(err.Error(), "control or format character") {
+			t.Errorf("wanted(%q) = %v, want the control-character refusal", p, err)
+		}
+	}
+	for _, p := range []string{"main.tf", "modules/net/variables.tf", "prod.tfvars", "модуль/main.tf"} {
+		if err := wanted(p); err != nil {
+			t.Errorf("wanted(%q) = %v", p, err)
 		}
 	}
 }

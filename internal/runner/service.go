@@ -484,7 +484,10 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitError, DecisionError, err)
 	}
 	if err := s.masked(ctx, o, work, planFile, id, false); err != nil {
-		o.printf("\nplanguard runner: WARNING: the masked values of this plan could not be listed (%v): a \"(sensitive value)\" above may hide what a plan approval signs; see them with 'planguard runner show --reveal %s' before signing.\n", err, id)
+		// Fail closed (review runner34 L2): a plan whose masked and
+		// unknown values cannot be listed cannot be reviewed, so it gets
+		// no plan id.
+		return o.finish(ExitError, DecisionError, fmt.Errorf("the plan's masked values and values unknown until apply could not be listed (%w): a reviewer could not see what a plan approval signs, so the plan is refused; make the plan smaller (a sensitive output or value too large to render within the runner's memory bound?)", err))
 	}
 	need := pol.Runner.PlanApprovals
 	o.rec.PlanApprovalsNeeded = need

@@ -1127,7 +1127,7 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		// ConfigInfo.Finish.
 		if allUnknown {
 			c.UnknownAttributes = []string{planformat.WholeObject}
-		} else if c.UnknownAttributes, err = planformat.UnknownTopRaw(d.toMap(&rc.afterUnknown)); err != nil {
+		} else if c.UnknownAttributes, c.UnknownNested, err = planformat.UnknownTopRaw(d.toMap(&rc.afterUnknown)); err != nil {
 			return nil, nil, fmt.Errorf("%w: %s: %w", ErrMalformed, l.field(".change.after_unknown"), err)
 		}
 	}

@@ -20,32 +20,41 @@ func WantsUnknownAttributes(kind Kind, afterID, afterIdentity string) bool {
 }
 
 // UnknownTopRaw returns the sorted names of the members of a raw
-// after_unknown object that mark something unknown (hold a true anywhere).
-func UnknownTopRaw(unknown map[string]json.RawMessage) ([]string, error) {
-	var out []string
+// after_unknown object that mark something unknown (hold a true anywhere),
+// and, of those, the sorted names whose value is a list or an object with
+// a true inside (a nested block, or a nested or collection attribute,
+// partly unknown): see Change.UnknownNested.
+func UnknownTopRaw(unknown map[string]json.RawMessage) (all, nested []string, err error) {
 	for k, v := range unknown {
-		t, err := containsTrue(v)
+		d, err := decodeAny(v)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if t {
-			out = append(out, k)
+		if AnyTrue(d) {
+			all = append(all, k)
+			if _, ok := d.(bool); !ok {
+				nested = append(nested, k)
+			}
 		}
 	}
-	sort.Strings(out)
-	return out, nil
+	sort.Strings(all)
+	sort.Strings(nested)
+	return all, nested, nil
 }
 
 // UnknownTop is UnknownTopRaw on a decoded after_unknown object.
-func UnknownTop(unknown map[string]any) []string {
-	var out []string
+func UnknownTop(unknown map[string]any) (all, nested []string) {
 	for k, v := range unknown {
 		if AnyTrue(v) {
-			out = append(out, k)
+			all = append(all, k)
+			if _, ok := v.(bool); !ok {
+				nested = append(nested, k)
+			}
 		}
 	}
-	sort.Strings(out)
-	return out
+	sort.Strings(all)
+	sort.Strings(nested)
+	return all, nested
 }
 
 // NoteSetAttributes records the top-level attributes (and blocks) that the
@@ -69,9 +78,18 @@ func (ci *ConfigInfo) NoteSetAttributes(module, mode, typ, nam string, keys []st
 // the plan does not know is decided by the configuration at apply. A change
 // whose resource the configuration does not show keeps every unknown
 // attribute, as WholeObject when the object is wholly unknown.
+//
+// An attribute that after_unknown marks partly unknown inside a list or an
+// object (UnknownNested) is kept even when the expressions do not show it:
+// Terraform and OpenTofu leave a dynamic block out of a resource's
+// expressions, so a block that a dynamic block writes is set by the
+// configuration all the same (fail closed: a computed nested attribute
+// counts too). UnknownNested is cleared: it only carries that to here.
 func (ci *ConfigInfo) resolveUnknown(p *Plan) {
 	for i := range p.Changes {
 		c := &p.Changes[i]
+		nested := c.UnknownNested
+		c.UnknownNested = nil
 		if len(c.UnknownAttributes) == 0 {
 			continue
 		}
@@ -85,7 +103,7 @@ func (ci *ConfigInfo) resolveUnknown(p *Plan) {
 			switch {
 			case a == WholeObject:
 				out = append(out, set...)
-			case slices.Contains(set, a):
+			case slices.Contains(set, a), slices.Contains(nested, a):
 				out = append(out, a)
 			}
 		}

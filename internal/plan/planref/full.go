@@ -231,7 +231,7 @@ func fullChange(rc *tfjson.ResourceChange, approvals bool, keepAfter func(string
 		if allUnknown {
 			c.UnknownAttributes = []string{planformat.WholeObject}
 		} else {
-			c.UnknownAttributes = planformat.UnknownTop(unknown)
+			c.UnknownAttributes, c.UnknownNested = planformat.UnknownTop(unknown)
 		}
 	}
 	if kind == planformat.KindUpdate || kind == planformat.KindReplace {

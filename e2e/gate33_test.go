@@ -10,7 +10,9 @@ package e2e
 //     content;
 //   - H2: a create of the protected object's type whose path sits in a
 //     nested block written by a dynamic block (which the plan JSON leaves
-//     out of expressions: e2e/sdkblk) is blocked;
+//     out of expressions: e2e/sdkblk) is blocked, and so is one whose
+//     dynamic block iterates a list unknown at plan (after_unknown
+//     target = true, after_sensitive target = []);
 //   - control: ordinary creates of those types with literal paths, the
 //     dynamic block's too, are allowed and applied.
 
@@ -156,6 +158,12 @@ func gate33(t *testing.T, tf string) {
 		w := w.at(t)
 		main(w, fresh+fmt.Sprintf("resource \"sdkblk_file\" \"x\" {\n  dynamic \"target\" {\n    for_each = [1]\n    content {\n      path = \"%s%s\"\n    }\n  }\n  content = \"pwned\"\n}\n", prodBlk, unk))
 		blocked(t, w, "sdkblk_file.x", "target", `"target":[{"path":true}]`, "sdkblk_file.blk")
+	})
+
+	t.Run("H2 a dynamic block over a list unknown at plan", func(t *testing.T) {
+		w := w.at(t)
+		main(w, fresh+fmt.Sprintf("resource \"sdkblk_file\" \"x\" {\n  dynamic \"target\" {\n    for_each = sdkobj_file.fresh.id == \"\" ? [] : [%q]\n    content {\n      path = target.value\n    }\n  }\n  content = \"pwned\"\n}\n", prodBlk))
+		blocked(t, w, "sdkblk_file.x", "target", `"after_unknown":{"id":true,"target":true}`, "sdkblk_file.blk")
 	})
 
 	t.Run("control: literal paths, a dynamic block's too", func(t *testing.T) {

@@ -42,6 +42,25 @@ func UnknownTopRaw(unknown map[string]json.RawMessage) (all, nested []string, er
 	return all, nested, nil
 }
 
+// Structured returns the sorted members of all that may hold a block or a
+// collection: nested (after_unknown marks them unknown inside a list or an
+// object) and those that the decoded after_sensitive object sensitive
+// lists with any value but false. Terraform and OpenTofu write there an
+// unknown list, set, map or object (a block a dynamic block over a value
+// unknown at plan writes: after_unknown "target": true) as [] or {}, and
+// leave an unknown string (id, arn) out: see Change.UnknownNested.
+func Structured(all, nested []string, sensitive any) []string {
+	m, _ := sensitive.(map[string]any)
+	var out []string
+	for _, k := range all {
+		v, ok := m[k]
+		if slices.Contains(nested, k) || ok && v != false {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // UnknownTop is UnknownTopRaw on a decoded after_unknown object.
 func UnknownTop(unknown map[string]any) (all, nested []string) {
 	for k, v := range unknown {
@@ -79,12 +98,13 @@ func (ci *ConfigInfo) NoteSetAttributes(module, mode, typ, nam string, keys []st
 // whose resource the configuration does not show keeps every unknown
 // attribute, as WholeObject when the object is wholly unknown.
 //
-// An attribute that after_unknown marks partly unknown inside a list or an
-// object (UnknownNested) is kept even when the expressions do not show it:
+// An attribute that may be a block (UnknownNested: after_unknown marks it
+// unknown inside a list or an object, or after_sensitive shows it as a
+// list or an object) is kept even when the expressions do not show it:
 // Terraform and OpenTofu leave a dynamic block out of a resource's
 // expressions, so a block that a dynamic block writes is set by the
-// configuration all the same (fail closed: a computed nested attribute
-// counts too). UnknownNested is cleared: it only carries that to here.
+// configuration all the same (fail closed: a computed collection or nested
+// attribute counts too). UnknownNested is cleared: it only carries that to here.
 func (ci *ConfigInfo) resolveUnknown(p *Plan) {
 	for i := range p.Changes {
 		c := &p.Changes[i]

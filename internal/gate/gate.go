@@ -557,11 +557,14 @@ func unknownNames(p *policy.Policy, pc plan.Change) string {
 	return pc.UnknownAttributes[0]
 }
 
-// idsProtectedByType returns, by type, the objects of the prior state
-// whose id an ids rule of p protects against a delete or a replace, for
-// the types of the changes that unknownNames flags; nil when none does.
-// A create of such a type whose configuration leaves an attribute unknown
-// at plan may take any of them over.
+// idsProtectedByType returns, for each type of the changes that
+// unknownNames flags, the objects of the prior state whose id an ids rule
+// of p protects against a delete or a replace and that a create of that
+// type may write: the objects of that type, and those whose rule lists the
+// type in written_by (another type writing the same objects, as
+// aws_s3_bucket_object does aws_s3_object's); nil when no change is
+// flagged. A create of such a type whose configuration leaves an attribute
+// unknown at plan may take any of them over.
 func idsProtectedByType(p *policy.Policy, prior *plan.Prior, changes []plan.Change) map[string][]plan.PriorObject {
 	types := map[string]bool{}
 	for _, pc := range changes {
@@ -574,12 +577,18 @@ func idsProtectedByType(p *policy.Policy, prior *plan.Prior, changes []plan.Chan
 	}
 	out := map[string][]plan.PriorObject{}
 	for _, o := range prior.Objects() {
-		if !types[o.Type] || o.ID == "" {
+		if o.ID == "" {
 			continue
 		}
 		ids := []string{o.ID}
-		if len(p.MatchID(ids, policy.ActionDelete)) > 0 || len(p.MatchID(ids, policy.ActionReplace)) > 0 {
-			out[o.Type] = append(out[o.Type], o)
+		rules := append(p.MatchID(ids, policy.ActionDelete), p.MatchID(ids, policy.ActionReplace)...)
+		if len(rules) == 0 {
+			continue
+		}
+		for t := range types {
+			if policy.WrittenByType(rules, o.Type, t) {
+				out[t] = append(out[t], o)
+			}
 		}
 	}
 	return out

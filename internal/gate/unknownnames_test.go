@@ -134,4 +134,49 @@ func TestUnknownNames(t *testing.T) {
 			t.Errorf("%v, %+v: want allowed (an address rule does not follow ids)", err, r)
 		}
 	})
+	t.Run("another type listed in written_by (review gate33 H1)", func(t *testing.T) {
+		src := strings.Replace(namesPolicySrc, "approvals = 2\n", "approvals = 2\n  written_by = [\"terraform_data\"]\n", 1)
+		_, in := read(t, src, unknownProdDB, "")
+		r, err := Decide(*in)
+		if err != nil || r.Decision != Block {
+			t.Fatalf("%v, decision %s", err, r.Decision)
+		}
+		c, ok := find(r, "terraform_data.t", "replace")
+		if !ok || !slices.Equal(c.Rules, []string{"prod-db", "prod-db-id"}) || c.UnknownAttribute != "input" || len(c.JudgedAs) != 1 || c.JudgedAs[0].Address != "sdkobj_file.db" || c.JudgedAs[0].Why != SubjectUnknownNames {
+			t.Errorf("terraform_data.t: %+v (found %v): want a replace of sdkobj_file.db for its unknown input", c, ok)
+		}
+		if _, ok := find(r, "sdkobj_file.x", "replace"); !ok {
+			t.Errorf("sdkobj_file.x no longer judged: %+v", r.Changes)
+		}
+		// Another type listed: terraform_data is not a writer.
+		src = strings.Replace(namesPolicySrc, "approvals = 2\n", "approvals = 2\n  written_by = [\"sdkother_file\"]\n", 1)
+		_, in = read(t, src, unknownProdDB, "")
+		r, err = Decide(*in)
+		if err != nil || len(r.Changes) != 1 || r.Changes[0].Address != "sdkobj_file.x" {
+			t.Errorf("%v, changes %+v: want only sdkobj_file.x judged", err, r.Changes)
+		}
+	})
+	t.Run("a block a dynamic block writes (review gate33 H2)", func(t *testing.T) {
+		// The plan JSON leaves dynamic blocks out of expressions: sdkobj_file.d
+		// shows only content, while after_unknown has target[0].path.
+		dyn := `,{"address":"sdkobj_file.d","mode":"managed","type":"sdkobj_file","name":"d","provider_name":"example.com/planguard/sdkobj","change":{"actions":["create"],"before":null,` +
+			`"after":{"content":"pwned","target":[{}]},"after_unknown":{"id":true,"arn":true,"target":[{"path":true}]},"before_sensitive":false,"after_sensitive":{}}}`
+		src := strings.Replace(unknownPlan, `"resources":[{"address":"sdkobj_file.x"`, `"resources":[{"address":"sdkobj_file.d","mode":"managed","type":"sdkobj_file","name":"d","expressions":{"content":{"constant_value":"pwned"}}},{"address":"sdkobj_file.x"`, 1)
+		if src == unknownPlan {
+			t.Fatal("fixture not edited")
+		}
+		pol := mustPolicy(t, namesPolicySrc)
+		p, err := plan.Read("-", plan.Options{Stdin: strings.NewReader(strings.Replace(strings.Replace(src, "PRIOR", unknownProdDB, 1), "TMP", dyn, 1)), GateOnly: true,
+			KeepPrior: KeepPrior(pol), KeepAfterString: KeepAfterString(pol), HostWriter: pol.WritesHost})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Decide(Input{Plan: p, Policy: pol, Trust: f.trust, Now: now})
+		if err != nil || r.Decision != Block {
+			t.Fatalf("%v, decision %s", err, r.Decision)
+		}
+		if c, ok := find(r, "sdkobj_file.d", "replace"); !ok || c.UnknownAttribute != "target" || c.JudgedAs[0].Address != "sdkobj_file.db" {
+			t.Errorf("sdkobj_file.d: %+v (found %v): want a replace of sdkobj_file.db for its unknown target", c, ok)
+		}
+	})
 }

@@ -821,6 +821,7 @@ type change struct {
 	planformat.Header
 	before, after, afterUnknown                   objectSpan
 	beforeIdentity, afterIdentity, importIdentity span
+	afterSensitive                                span
 }
 
 // resourceChange reads one resource change object. It returns a nil Change
@@ -878,6 +879,8 @@ func (d *decoder) resourceChange(l loc, approvals bool) (*Change, *Approval, err
 					err = d.objectSpans(&rc.after, 1)
 				case "after_unknown":
 					err = d.objectSpans(&rc.afterUnknown, 2)
+				case "after_sensitive":
+					rc.afterSensitive, err = d.valueSpan()
 				case "before_identity":
 					rc.beforeIdentity, err = d.valueSpan()
 				case "after_identity":
@@ -1127,8 +1130,16 @@ func (d *decoder) build(rc *change, l loc, approvals bool) (*Change, *Approval, 
 		// ConfigInfo.Finish.
 		if allUnknown {
 			c.UnknownAttributes = []string{planformat.WholeObject}
-		} else if c.UnknownAttributes, err = planformat.UnknownTopRaw(d.toMap(&rc.afterUnknown)); err != nil {
+		} else if c.UnknownAttributes, c.UnknownNested, err = planformat.UnknownTopRaw(d.toMap(&rc.afterUnknown)); err != nil {
 			return nil, nil, fmt.Errorf("%w: %s: %w", ErrMalformed, l.field(".change.after_unknown"), err)
+		} else if len(c.UnknownAttributes) > 0 {
+			var sensitive any
+			if b := d.bytes(rc.afterSensitive); b != nil {
+				if err := json.Unmarshal(b, &sensitive); err != nil {
+					return nil, nil, fmt.Errorf("%w: %s: %w", ErrMalformed, l.field(".change.after_sensitive"), err)
+				}
+			}
+			c.UnknownNested = planformat.Structured(c.UnknownAttributes, c.UnknownNested, sensitive)
 		}
 	}
 	needApproval := approvals && planformat.ApprovalPlanned(rc.Type, kind, afterNull, allUnknown)

@@ -45,6 +45,7 @@ var (
 			{Name: "require_identity"},
 			{Name: "attributes"},
 			{Name: "ids"},
+			{Name: "written_by"},
 		},
 	}
 
@@ -256,6 +257,21 @@ func decodeRule(b *hcl.Block) (*Rule, hcl.Diagnostics) {
 			fmt.Sprintf("protect %q sets neither types, addresses nor ids; set at least one (e.g. types = [\"aws_db_instance\"], or ids = [\"prod-db-1\"]) to say what it protects.", r.Name)))
 	}
 	r.idsOnly = hasIDs && !hasTypes && !hasAddrs
+	if a, ok := attrs["written_by"]; ok {
+		var ranges []hcl.Range
+		r.WrittenBy, ranges, more = stringListAttr(a)
+		diags = append(diags, more...)
+		for i, s := range r.WrittenBy {
+			if !hclsyntax.ValidIdentifier(s) || !strings.Contains(s, "_") {
+				diags = append(diags, errorAt(ranges[i], "Invalid resource type",
+					fmt.Sprintf("written_by[%d] %q: want a resource type name, written out (no wildcards), such as \"aws_s3_object\".", i, s)))
+			}
+		}
+		if !hasIDs {
+			diags = append(diags, errorAt(a.NameRange, "written_by without ids",
+				fmt.Sprintf("protect %q sets written_by, which only applies to the objects an ids rule protects; add ids = [...] or remove written_by.", r.Name)))
+		}
+	}
 
 	r.Actions = []string{ActionDelete, ActionReplace, ActionForget}
 	actionsOK := true

@@ -64,7 +64,7 @@ func TestGuideExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Rules) != 4 {
+	if len(p.Rules) != 5 {
 		t.Errorf("got %d rules", len(p.Rules))
 	}
 	req, ok := p.Require("module.data.aws_db_instance.legacy", "aws_db_instance", "delete", nil)
@@ -86,6 +86,10 @@ func TestGuideExample(t *testing.T) {
 	}
 	if got := p.MatchID([]string{"arn:aws:rds:eu-west-1:123456789012:db:prod-main"}, "delete"); len(got) != 1 || got[0].Name != "databases" {
 		t.Error("the databases rule does not protect the production database by id")
+	}
+	if got := p.MatchID([]string{"config/prod/app.json"}, "delete"); len(got) != 1 || got[0].Name != "app-config" ||
+		!WrittenByType(got, "aws_s3_object", "aws_s3_bucket_object") || WrittenByType(got, "aws_s3_object", "aws_s3_bucket") {
+		t.Error("the app-config rule does not protect the objects by id, or written_by is not as the guide says")
 	}
 	if !strings.Contains(string(b), "policy declares no protect block: nothing would be guarded; add one") {
 		t.Error("the guide does not quote the no-protect error")

@@ -431,3 +431,19 @@ func (p *Policy) MatchIDType(resourceType, action string) []*Rule {
 	}
 	return out
 }
+
+// WrittenByType reports whether resourceType is the object's own type
+// objectType, or a type that one of rules (rules by id that match the
+// object) lists in written_by: a create of it with an unknown attribute may
+// then write the object.
+func WrittenByType(rules []*Rule, objectType, resourceType string) bool {
+	if objectType == resourceType {
+		return true
+	}
+	for _, r := range rules {
+		if slices.Contains(r.WrittenBy, resourceType) {
+			return true
+		}
+	}
+	return false
+}

@@ -160,6 +160,15 @@ type Rule struct {
 	// in any state, under any spelling of its id idspelling.go recognises.
 	// A rule with IDs and types or addresses matches when either does.
 	IDs []string
+	// WrittenBy are resource type names, other than the protected
+	// objects' own types, that can write (create over, overwrite) the
+	// objects IDs protects, such as aws_s3_bucket_object for objects of
+	// aws_s3_object: a create or replace of one of these types whose id is
+	// unknown at plan and whose configuration sets an attribute unknown at
+	// plan is judged as a possible takeover of every object of the prior
+	// state that the rule protects by id, as one of the object's own type
+	// is. Set only with IDs.
+	WrittenBy []string
 	// Range is the block's header (protect "NAME" {), for messages.
 	Range hcl.Range
 

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -144,6 +145,28 @@ protect "either" {
 	}
 	if _, err := Parse([]byte(head+`protect "all" { ids = ["*"] }`+"\n"), "p.hcl"); err == nil || !strings.Contains(err.Error(), "matches every object") {
 		t.Errorf(`ids = ["*"] accepted: %v`, err)
+	}
+}
+
+// TestWrittenBy: written_by lists the other types that write the objects
+// an ids rule protects; WrittenByType counts the object's own type and
+// those, and nothing else.
+func TestWrittenBy(t *testing.T) {
+	p, err := Parse([]byte(head+"protect \"objs\" {\n  ids = [\"prod-bucket/*\"]\n  written_by = [\"aws_s3_bucket_object\", \"aws_s3_object_copy\"]\n}\nprotect \"db\" {\n  ids = [\"prod-db-*\"]\n}\n"), "p.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := p.MatchID([]string{"prod-bucket/app.cfg"}, ActionDelete)
+	if len(objs) != 1 || !slices.Equal(objs[0].WrittenBy, []string{"aws_s3_bucket_object", "aws_s3_object_copy"}) {
+		t.Fatalf("rules %+v", objs)
+	}
+	for typ, want := range map[string]bool{"aws_s3_object": true, "aws_s3_bucket_object": true, "aws_s3_object_copy": true, "aws_s3_bucket": false, "aws_s3_object_copy2": false} {
+		if got := WrittenByType(objs, "aws_s3_object", typ); got != want {
+			t.Errorf("WrittenByType(%s) = %v", typ, got)
+		}
+	}
+	if WrittenByType(p.MatchID([]string{"prod-db-1"}, ActionDelete), "aws_db_instance", "aws_s3_bucket_object") {
+		t.Error("written_by of one rule applied to another rule's objects")
 	}
 }
 

@@ -26,7 +26,7 @@ var Keys = KeyLists{
 		"action_invocations"},
 	ResourceChange: []string{"address", "previous_address", "module_address", "mode", "type",
 		"name", "provider_name", "deposed", "action_reason", "change"},
-	Change:    []string{"actions", "before", "after", "after_unknown", "importing", "before_identity", "after_identity"},
+	Change:    []string{"actions", "before", "after", "after_unknown", "after_sensitive", "importing", "before_identity", "after_identity"},
 	Importing: []string{"id", "identity"},
 	Deferred:  []string{"reason", "resource_change"},
 	// The keys read in planned_values and prior_state, to find managed

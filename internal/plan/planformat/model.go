@@ -116,7 +116,17 @@ type Change struct {
 	// are not listed. WholeObject stands for a wholly unknown object; a
 	// change whose resource the configuration does not show lists every
 	// unknown attribute. nil without a filter or when none.
+	//
+	// An attribute that may be a block (after_unknown marks it unknown
+	// inside a list or an object, or after_sensitive shows it as a list or
+	// an object) counts as set by the configuration even when its
+	// expressions do not show it: the plan JSON leaves dynamic blocks out
+	// of expressions, and such a block may set it.
 	UnknownAttributes []string
+	// UnknownNested is a reader's note for ConfigInfo.Finish, which clears
+	// it: the unknown attributes (of UnknownAttributes before it is
+	// narrowed) that may be blocks a dynamic block writes (Structured).
+	UnknownNested []string
 	// ChangedAttributes, for KindUpdate and KindReplace, are the sorted
 	// top-level attribute names whose before and after values differ, or
 	// whose after value is (wholly or partly) unknown. Changes of

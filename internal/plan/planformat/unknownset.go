@@ -20,32 +20,60 @@ func WantsUnknownAttributes(kind Kind, afterID, afterIdentity string) bool {
 }
 
 // UnknownTopRaw returns the sorted names of the members of a raw
-// after_unknown object that mark something unknown (hold a true anywhere).
-func UnknownTopRaw(unknown map[string]json.RawMessage) ([]string, error) {
-	var out []string
+// after_unknown object that mark something unknown (hold a true anywhere),
+// and, of those, the sorted names whose value is a list or an object with
+// a true inside (a nested block, or a nested or collection attribute,
+// partly unknown): see Change.UnknownNested.
+func UnknownTopRaw(unknown map[string]json.RawMessage) (all, nested []string, err error) {
 	for k, v := range unknown {
-		t, err := containsTrue(v)
+		d, err := decodeAny(v)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if t {
+		if AnyTrue(d) {
+			all = append(all, k)
+			if _, ok := d.(bool); !ok {
+				nested = append(nested, k)
+			}
+		}
+	}
+	sort.Strings(all)
+	sort.Strings(nested)
+	return all, nested, nil
+}
+
+// Structured returns the sorted members of all that may hold a block or a
+// collection: nested (after_unknown marks them unknown inside a list or an
+// object) and those that the decoded after_sensitive object sensitive
+// lists with any value but false. Terraform and OpenTofu write there an
+// unknown list, set, map or object (a block a dynamic block over a value
+// unknown at plan writes: after_unknown "target": true) as [] or {}, and
+// leave an unknown string (id, arn) out: see Change.UnknownNested.
+func Structured(all, nested []string, sensitive any) []string {
+	m, _ := sensitive.(map[string]any)
+	var out []string
+	for _, k := range all {
+		v, ok := m[k]
+		if slices.Contains(nested, k) || ok && v != false {
 			out = append(out, k)
 		}
 	}
-	sort.Strings(out)
-	return out, nil
+	return out
 }
 
 // UnknownTop is UnknownTopRaw on a decoded after_unknown object.
-func UnknownTop(unknown map[string]any) []string {
-	var out []string
+func UnknownTop(unknown map[string]any) (all, nested []string) {
 	for k, v := range unknown {
 		if AnyTrue(v) {
-			out = append(out, k)
+			all = append(all, k)
+			if _, ok := v.(bool); !ok {
+				nested = append(nested, k)
+			}
 		}
 	}
-	sort.Strings(out)
-	return out
+	sort.Strings(all)
+	sort.Strings(nested)
+	return all, nested
 }
 
 // NoteSetAttributes records the top-level attributes (and blocks) that the
@@ -69,9 +97,19 @@ func (ci *ConfigInfo) NoteSetAttributes(module, mode, typ, nam string, keys []st
 // the plan does not know is decided by the configuration at apply. A change
 // whose resource the configuration does not show keeps every unknown
 // attribute, as WholeObject when the object is wholly unknown.
+//
+// An attribute that may be a block (UnknownNested: after_unknown marks it
+// unknown inside a list or an object, or after_sensitive shows it as a
+// list or an object) is kept even when the expressions do not show it:
+// Terraform and OpenTofu leave a dynamic block out of a resource's
+// expressions, so a block that a dynamic block writes is set by the
+// configuration all the same (fail closed: a computed collection or nested
+// attribute counts too). UnknownNested is cleared: it only carries that to here.
 func (ci *ConfigInfo) resolveUnknown(p *Plan) {
 	for i := range p.Changes {
 		c := &p.Changes[i]
+		nested := c.UnknownNested
+		c.UnknownNested = nil
 		if len(c.UnknownAttributes) == 0 {
 			continue
 		}
@@ -85,7 +123,7 @@ func (ci *ConfigInfo) resolveUnknown(p *Plan) {
 			switch {
 			case a == WholeObject:
 				out = append(out, set...)
-			case slices.Contains(set, a):
+			case slices.Contains(set, a), slices.Contains(nested, a):
 				out = append(out, a)
 			}
 		}

@@ -231,7 +231,9 @@ func fullChange(rc *tfjson.ResourceChange, approvals bool, keepAfter func(string
 		if allUnknown {
 			c.UnknownAttributes = []string{planformat.WholeObject}
 		} else {
-			c.UnknownAttributes = planformat.UnknownTop(unknown)
+			var nested []string
+			c.UnknownAttributes, nested = planformat.UnknownTop(unknown)
+			c.UnknownNested = planformat.Structured(c.UnknownAttributes, nested, rc.Change.AfterSensitive)
 		}
 	}
 	if kind == planformat.KindUpdate || kind == planformat.KindReplace {

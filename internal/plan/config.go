@@ -22,7 +22,6 @@ func (d *decoder) configuration() error {
 				what := "configuration.provider_config[" + strconv.Quote(string(key)) + "]"
 				cfgKey := string(key)
 				var full, local string
-				var args []string
 				var exprs map[string]any
 				_, err := d.object(name(what), false, func(key []byte) error {
 					var err error
@@ -36,9 +35,6 @@ func (d *decoder) configuration() error {
 						// commands it may run.
 						exprs = map[string]any{}
 						_, err = d.object(name(what+".expressions"), true, func(key []byte) error {
-							if planformat.EndpointArgument(string(key)) {
-								args = append(args, string(key))
-							}
 							raw, err := d.rawValue()
 							if err != nil {
 								return err
@@ -56,7 +52,7 @@ func (d *decoder) configuration() error {
 				// A configuration without full_name is noted as "": a
 				// provider the gate cannot name.
 				ci.NoteProvider(full)
-				ci.NoteProviderConfig(cfgKey, local, args)
+				ci.NoteProviderConfig(cfgKey, local, exprs)
 				ci.NoteProviderCommands(cfgKey, local, full, exprs)
 				return err
 			})

@@ -25,33 +25,14 @@ import (
 // sets it in the runner's env file (AWS_ENDPOINT_URL_*, HTTPS_PROXY,
 // KUBE_HOST, VAULT_ADDR, …), which the agent does not write.
 
-// routeTokens are the words (between underscores) of a provider argument
-// name that route or trust traffic: an argument is refused when one of its
-// words is in this list, or when planformat.EndpointArgument says it names
-// where the provider connects (endpoint, endpoints, address, host, *_url).
-var routeTokens = map[string]bool{
-	"endpoint": true, "endpoints": true, // endpoints { sts = … }, sts_endpoint, ec2_metadata_service_endpoint
-	"proxy": true,                            // http_proxy, https_proxy, no_proxy, proxy_url
-	"url":   true, "urls": true, "uri": true, // base_url, url
-	"host": true, "hosts": true, "hostname": true, "address": true, "addr": true, // kubernetes host, vault address, metadata_host
-	"domain": true, "server": true, "servers": true, // google universe_domain, tls_server_name
-	"insecure": true, "tls": true, "ssl": true, "verify": true, // insecure, skip_tls_verify, ssl_verify
-	"ca": true, "cacert": true, "cacerts": true, "certificate": true, "certificates": true, "bundle": true, // custom_ca_bundle, cluster_ca_certificate
-}
-
 // RouteArgument reports whether a provider argument (or nested block)
-// name routes the provider's requests or sets which servers it trusts.
+// name routes the provider's requests or sets which servers it trusts: the
+// gate's planformat.EndpointArgument (endpoint, endpoints, address, host,
+// *_url, and names with a word such as proxy, url, host, domain, server(s),
+// insecure, tls, ca, certificate, bundle), so that what the runner refuses
+// and what the gate reports are one list.
 func RouteArgument(name string) bool {
-	name = strings.ToLower(name)
-	if planformat.EndpointArgument(name) {
-		return true
-	}
-	for _, w := range strings.Split(name, "_") {
-		if routeTokens[w] {
-			return true
-		}
-	}
-	return false
+	return planformat.EndpointArgument(name)
 }
 
 // routeSettings lists the route-like settings of one provider block (its

@@ -214,15 +214,11 @@ func fullConfig(tp *tfjson.Plan, p *planformat.Plan) error {
 		for key, pc := range tp.Config.ProviderConfigs {
 			if pc != nil {
 				ci.NoteProvider(pc.FullName)
-				args := make([]string, 0, len(pc.Expressions))
-				for arg := range pc.Expressions {
-					args = append(args, arg)
-				}
-				ci.NoteProviderConfig(key, pc.Name, args)
 				exprs := make(map[string]any, len(pc.Expressions))
 				for arg, e := range pc.Expressions {
 					exprs[arg] = genericExpr(e)
 				}
+				ci.NoteProviderConfig(key, pc.Name, exprs)
 				if pc.Expressions == nil {
 					exprs = nil
 				}

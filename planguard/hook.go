@@ -183,6 +183,9 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 				}
 				return fmt.Sprintf("planguard: %s would write %s, a Terraform state file: changing it by hand forgets or alters resources, the state change the policy guards. Use terraform state commands in the shell, which the gate judges.", ev.tool, f), nil
 			}
+			if hardLinked(p) || hardLinked(resolveLinks(p)) {
+				return fmt.Sprintf("planguard: %s would write %s, an existing file with more than one hard link: another of its names may be the policy, its allowed_signers, the agent's settings or a Terraform state file, which the write rewrites too. Remove the name first (`rm %s` in the shell) and write a new file.", ev.tool, f, f), nil
+			}
 			if hit := gitDirWrite(p); hit != "" {
 				return fmt.Sprintf("planguard: %s would write %s, in a git directory, whose files run later on their own: git reads its configuration and runs its hooks, which can run any command (an alias, core.pager, core.fsmonitor, a pre-commit hook). Set git configuration with `git config KEY VALUE` in the shell, where the hook reads it.", ev.tool, hit), nil
 			}
@@ -191,7 +194,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	}
 	self := hookExecutables()
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
-		UserHome: userHome, HistFile: e.getenv("HISTFILE"), GitDir: isGitDir, IsDir: isDir,
+		UserHome: userHome, HistFile: e.getenv("HISTFILE"), GitDir: isGitDir, IsDir: isDir, HardLinked: hardLinked,
 		StateUnder: stateUnder}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}

@@ -269,14 +269,7 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 		if !extract || hasFlag(args, "O", "to-stdout") {
 			return ""
 		}
-		dir := "."
-		if v, ok := optValue(args, "C", "directory"); ok {
-			if v.dyn {
-				return ""
-			}
-			dir = v.s
-		}
-		return a.holds(dir)
+		return a.tarDirs(args)
 	case "zip":
 		move := hasFlag(args, "", "move")
 		for _, t := range args {
@@ -762,4 +755,165 @@ func (a *analyzer) planguardWrites(argv []tok) {
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// tarDirs returns a protected file a tar extraction may write: tar
+// extracts into the directory its -C options compose, in order (each
+// relative one from the one before, review hook34 F8: -C /tmp/safe -C
+// /tmp/w34 extracts into /tmp/w34), and a later -C may come between
+// members; every directory in the chain is judged.
+func (a *analyzer) tarDirs(args []tok) string {
+	var vals []tok
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		if t.s == "--" && !t.dyn {
+			break
+		}
+		if t.dyn {
+			continue
+		}
+		switch {
+		case t.s == "-C" || strings.HasPrefix("--directory", t.s) && len(t.s) >= len("--di"):
+			if i+1 < len(args) {
+				vals = append(vals, args[i+1])
+				i++
+			}
+		case strings.HasPrefix(t.s, "--di") && strings.Contains(t.s, "=") &&
+			strings.HasPrefix("--directory", t.s[:strings.IndexByte(t.s, '=')]):
+			vals = append(vals, tok{s: t.s[strings.IndexByte(t.s, '=')+1:]})
+		case len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'C'):
+			k := strings.IndexByte(t.s, 'C')
+			if k+1 < len(t.s) {
+				vals = append(vals, tok{s: t.s[k+1:]}) // -C/tmp/x, -xC/tmp/x
+			} else if i+1 < len(args) {
+				vals = append(vals, args[i+1]) // -xfC? value follows
+				i++
+			}
+		}
+	}
+	dir, known := ".", true
+	if q := a.holds(dir); q != "" && len(vals) == 0 {
+		return q
+	}
+	for _, v := range vals {
+		switch {
+		case v.dyn && v.w != nil && a.isFresh(v.w):
+			dir, known = "", false // a directory mktemp made
+			continue
+		case v.dyn:
+			return "" // judged as a computed directory elsewhere (as before)
+		case path.IsAbs(v.s) || strings.HasPrefix(v.s, "~"):
+			dir, known = v.s, true
+		case !known:
+			if strings.Contains("/"+v.s+"/", "/../") {
+				return "a directory above one mktemp made (" + v.s + "), which may hold any file"
+			}
+			continue
+		default:
+			dir = strings.TrimSuffix(dir, "/") + "/" + v.s
+		}
+		if a.climbs(dir) {
+			return climbed(dir)
+		}
+		if q := a.holds(dir); q != "" {
+			return q
+		}
+	}
+	return ""
+}
+
+// patchBackups judges the backups GNU patch makes (with -b, and by default
+// when a hunk does not apply cleanly): PREFIX + FILE + SUFFIX, with FILE
+// named on the line or inside the patch (review hook34 F9: -b -z .hcl -B
+// ../ planguard writes ../planguard.hcl). A prefix (-B, -Y) with a `/`
+// puts the backup in another directory under a name the patch chooses,
+// refused; a prefix and suffix that frame a protected file's name (or a
+// state file's) are refused; a value computed at run time is refused.
+func (a *analyzer) patchBackups(argv []tok) bool {
+	prefix, suffix := "", ".orig"
+	var prefixes []tok
+	line := truncateTok(argv)
+	long := func(s, name string) (string, bool, bool) { // value, attached, matched
+		k, v, eq := strings.Cut(s, "=")
+		if len(k) < 4 || !strings.HasPrefix("--"+name, k) {
+			return "", false, false
+		}
+		return v, eq, true
+	}
+	args := argv[1:]
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		if t.s == "--" && !t.dyn {
+			break
+		}
+		var which byte
+		var val tok
+		have := false
+		for _, o := range []struct {
+			short byte
+			name  string
+		}{{'B', "prefix"}, {'Y', "basename-prefix"}, {'z', "suffix"}} {
+			if v, eq, ok := long(t.s, o.name); ok && strings.HasPrefix(t.s, "--") {
+				which = o.short
+				if eq {
+					val, have = tok{s: v, dyn: t.dyn}, true
+				} else if i+1 < len(args) {
+					val, have = args[i+1], true
+					i++
+				}
+				break
+			}
+		}
+		if which == 0 && len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' {
+			// A cluster: the first valued letter takes the rest, or the next word.
+			for k := 1; k < len(t.s); k++ {
+				c := t.s[k]
+				if strings.IndexByte("BYz", c) >= 0 {
+					which = c
+					if k+1 < len(t.s) {
+						val, have = tok{s: t.s[k+1:], dyn: t.dyn}, true
+					} else if i+1 < len(args) {
+						val, have = args[i+1], true
+						i++
+					}
+					break
+				}
+				if strings.IndexByte("DFiopdrVg", c) >= 0 {
+					break // another valued option takes the rest
+				}
+			}
+		}
+		if which == 0 || !have {
+			continue
+		}
+		if val.dyn {
+			a.refuse("`%s`: patch names its backups with a prefix or suffix computed at run time (%s), which may make a backup the policy, its allowed_signers or the agent's settings", line, srcOf(val))
+			return true
+		}
+		if which == 'z' {
+			suffix = val.s
+		} else {
+			prefixes = append(prefixes, val)
+			prefix = val.s
+		}
+	}
+	for _, p := range prefixes {
+		if strings.Contains(p.s, "/") {
+			a.refuse("`%s`: patch puts its backups under the prefix %s, a directory, under the names the patch holds: they may land on the policy, its allowed_signers or the agent's settings; back up without a directory prefix", line, p.s)
+			return true
+		}
+	}
+	lp, ls := strings.ToLower(prefix), strings.ToLower(suffix)
+	for _, q := range a.opts.Protected {
+		b := strings.ToLower(path.Base(q))
+		if len(b) > len(lp)+len(ls) && strings.HasPrefix(b, lp) && strings.HasSuffix(b, ls) {
+			a.refuse("`%s`: patch names a backup %sFILE%s, which may be %s, which holds the gate's trust", line, prefix, suffix, q)
+			return true
+		}
+	}
+	if StateFile(prefix+"x"+suffix) || StateFile(prefix+"terraform"+suffix) {
+		a.refuse("`%s`: patch names a backup %sFILE%s, which may be a Terraform state file's name%s", line, prefix, suffix, stateFileWhy)
+		return true
+	}
+	return false
 }

@@ -356,6 +356,7 @@ func (a *analyzer) curl(c call) kind {
 	var outs, dirs []tok
 	remote, globoff, next := false, false, false
 	unknown := ""
+	var uploads []tok
 	for _, o := range opts {
 		switch {
 		case o.name == "o" || o.name == "output":
@@ -372,6 +373,8 @@ func (a *analyzer) curl(c call) kind {
 			next = true
 		case o.name == "url":
 			ops = append(ops, o.val)
+		case o.name == "T" || o.name == "upload-file":
+			uploads = append(uploads, o.val)
 		case o.name == "K" || o.name == "config":
 			a.refuse("`%s`: -K reads curl options from a file (output, output-dir: files it writes), which the hook does not read: give the options on the command line", truncateTok(argv))
 			return kindOther
@@ -407,6 +410,9 @@ func (a *analyzer) curl(c call) kind {
 				}
 			}
 		}
+	}
+	if len(uploads) > 0 && a.curlFileUploads(argv, uploads, ops, globoff) {
+		return kindOther
 	}
 	var ds []string
 	for _, d := range dirs {
@@ -899,4 +905,41 @@ func (a *analyzer) fileURLArgs(argv []tok) []tok {
 	}
 	a.looseArgs(argv)
 	return out
+}
+
+// curlFileUploads judges curl -T SRC file://PATH (review hook34 F10): an
+// upload to a file:// URL ending in `/` writes PATH + the source's base
+// name, and curl expands URL globs ([a-z], {a,b}) unless -g, so the path
+// written is not the URL as written. A file:// URL with a glob, or ending
+// in `/` with a source whose name is computed, is refused; otherwise the
+// path with the name appended is judged as a write.
+func (a *analyzer) curlFileUploads(argv []tok, uploads, urls []tok, globoff bool) bool {
+	for _, u := range urls {
+		if u.dyn {
+			continue // a computed URL: judged by the argument rules
+		}
+		if len(u.s) < 5 || !strings.EqualFold(u.s[:5], "file:") {
+			continue
+		}
+		if !globoff && strings.ContainsAny(u.s, "{[") {
+			a.refuse("`%s` uploads into a file:// URL with a curl URL glob ({…}, […]), which names files the hook does not compute (they may be the policy, its allowed_signers or the agent's settings): write the file with cp, or add -g", truncateTok(argv))
+			return true
+		}
+		for _, p := range fileURLPaths(u.s) {
+			if !strings.HasSuffix(p, "/") {
+				continue
+			}
+			for _, src := range uploads {
+				base := path.Base(src.s)
+				if src.dyn || src.s == "-" || src.s == "." || (!globoff && strings.ContainsAny(src.s, "{[")) {
+					a.refuse("`%s` uploads into a file:// directory URL (%s), where curl names the file after the upload's source, which the hook cannot read here: name the file in the URL", truncateTok(argv), u.s)
+					return true
+				}
+				if a.writeDest(argv, tok{s: p + base}, false) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -106,6 +106,7 @@ var optionRefused = map[string]string{
 	"DYLD_INSERT_LIBRARIES": "the dynamic loader runs the code of the libraries it names in every program",
 	"DYLD_LIBRARY_PATH":     "the dynamic loader loads every program's libraries from the directories it names first",
 	"PYTHONSTARTUP":         "python runs the file it names before an interactive session",
+	"SIMPLE_BACKUP_SUFFIX":  "cp, mv, ln, install and patch name their backups FILE+SUFFIX after it (.hcl: a backup of planguard is planguard.hcl)",
 }
 
 // settingVars are environment twins of settings files: npm takes every

@@ -683,6 +683,9 @@ func (a *analyzer) looksUpTool(w *syntax.Word) bool {
 // a program whose written files the table does not place (git checkout --,
 // tar, perl -i, curl -o, patch): literal paths and globs.
 func (a *analyzer) writesLoose(argv []tok) {
+	if baseName(argv[0].s) == "patch" && a.patchBackups(argv) {
+		return
+	}
 	if baseName(argv[0].s) != "git" {
 		a.looseArgs(argv) // derived names, directories, tree removals (derived.go)
 		return

@@ -68,6 +68,11 @@ type Options struct {
 	// now (after symbolic links): a copy's sources land in it under
 	// their own names (cp x/terraform.tfstate envs/prod).
 	IsDir func(abs string) bool
+	// HardLinked, when set, reports whether an absolute path is an
+	// existing regular file with more than one hard link (review hook34
+	// F11): another name of it may be a protected or state file, which a
+	// write through this name rewrites; such writes are refused.
+	HardLinked func(abs string) bool
 	// StateUnder, when set, returns a Terraform state file in the
 	// directory an absolute path names, at any depth, or "" (a file, no
 	// directory, none found): removing or overwriting that directory

@@ -192,6 +192,10 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 	if a.writeDest(argv, *dst, recursive) {
 		return
 	}
+	if name == "cp" && hasOpt(opts, "parents") {
+		a.parentsLand(argv, srcs, *dst, recursive)
+		return
+	}
 	// The sources land in dst when it is a directory.
 	dirDest := len(srcs) > 1 || hasOpt(opts, "t", "target-directory") || strings.HasSuffix(dst.s, "/") ||
 		dst.s == "~" || path.Base(dst.s) == "." || path.Base(dst.s) == ".." || !dst.dyn && a.isDir(dst.s)
@@ -413,6 +417,28 @@ func (a *analyzer) writeDest(argv []tok, t tok, dirs bool) bool {
 		a.refuse("`%s` may write %s, which holds the gate's trust: a person changes it through review", truncateTok(argv), q)
 		return true
 	}
+	// rm, unlink, mv and ln take or replace the name only: the other
+	// names keep the content.
+	if !t.dyn && !renames[baseName(argv[0].s)] && a.hardLinked(t.s) {
+		a.refuse("`%s` writes %s, an existing file with more than one hard link: another of its names may be the policy, its allowed_signers, the agent's settings or a Terraform state file, which the write rewrites too; remove the name first (`rm %s`) and write a new file", truncateTok(argv), t.s, t.s)
+		return true
+	}
+	return false
+}
+
+var renames = map[string]bool{"rm": true, "unlink": true, "mv": true, "ln": true, "link": true}
+
+// hardLinked reports whether p is an existing regular file with more than
+// one hard link (Options.HardLinked).
+func (a *analyzer) hardLinked(p string) bool {
+	if a.opts.HardLinked == nil || p == "" {
+		return false
+	}
+	for _, r := range a.paths(p) {
+		if a.opts.HardLinked(r) {
+			return true
+		}
+	}
 	return false
 }
 
@@ -587,4 +613,39 @@ func (a *analyzer) paths(p string) []string {
 		return []string{abs, path.Clean(r)}
 	}
 	return []string{abs}
+}
+
+// parentsLand judges cp --parents: each source lands at DIR/SOURCE, the
+// source's path as written under the directory (review hook34 F7: cp
+// --parents home/.bashrc /tmp writes /tmp/home/.bashrc), not
+// DIR/basename.
+func (a *analyzer) parentsLand(argv []tok, srcs []tok, dst tok, recursive bool) {
+	if dst.dyn && (dst.w == nil || !a.isFresh(dst.w)) {
+		a.refuse("`%s`: cp --parents copies its sources under a directory computed at run time (%s), at their paths as written: name a literal directory", truncateTok(argv), srcOf(dst))
+		return
+	}
+	dir := dst.s
+	if dst.dyn {
+		dir, _ = a.fresh(dst.w)
+	}
+	for _, s := range srcs {
+		switch {
+		case !s.dyn:
+			j := strings.TrimSuffix(dir, "/") + "/" + s.s
+			if a.writeDest(argv, tok{s: j}, recursive) {
+				return
+			}
+		case s.w != nil && s.kind == dynGlob:
+			pat := strings.TrimSuffix(dir, "/") + "/" + globPattern(s.w)
+			if q := a.globNames(pat, recursive); q != "" {
+				a.refuse("`%s` may write %s (cp --parents: DIR/SOURCE), which holds the gate's trust", truncateTok(argv), q)
+				return
+			}
+		case dst.dyn:
+			// Under a directory mktemp made: new, whatever the path.
+		default:
+			a.refuse("`%s`: cp --parents copies a source computed at run time (%s) to that path under %s, which may be the policy, its allowed_signers, the agent's settings or a state file: name the sources", truncateTok(argv), srcOf(s), dir)
+			return
+		}
+	}
 }

@@ -81,6 +81,8 @@ func (a *analyzer) read(c call) kind {
 		}
 		if isName(t.s) {
 			a.setUnknown(t.s)
+		} else if !t.dyn && arithVars[arithBase(t.s)] {
+			a.arithVarComputed(t.s) // read 'OPTIND[0]': OPTIND (review hook34 F5)
 		}
 	}
 	a.setUnknown("REPLY")

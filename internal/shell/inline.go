@@ -99,6 +99,10 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 func (a *analyzer) makeJudge(c call) kind {
 	args := c.argv[1:]
 	line := truncateTok(c.argv)
+	if a.makeVar != "" {
+		a.refuse("`%s`: %s, set in this line, reaches make through the environment, and make expands it as Makefile text (running $(shell …) and backquotes where it is used, or reading the makefiles MAKEFILES names): give make literal values without `$` or backquotes", line, a.makeVar)
+		return kindOther
+	}
 	for _, t := range args {
 		if t.s == "--" && !t.dyn {
 			break
@@ -138,6 +142,17 @@ func (a *analyzer) makeJudge(c call) kind {
 		}
 	}
 	return kindOther
+}
+
+// makeExpands reports whether make, importing a variable's value from the
+// environment, may run code it holds: $(…)/${…} or backquotes in the text,
+// or a value the line computes from a file, another program's output or
+// a variable it set (a variable the environment holds, $HOME, is not).
+func makeExpands(val tok) bool {
+	if strings.Contains(val.s, "$(") || strings.Contains(val.s, "${") || strings.Contains(val.s, "`") {
+		return true
+	}
+	return val.dyn && (val.kind == dynLine || val.kind == dynOutput || val.kind == dynInput)
 }
 
 // codeEnv judges environment variables that hand a program code: perl's

@@ -164,6 +164,9 @@ func (a *analyzer) setting(what, key string, val tok, how string, depth int) {
 
 // envSet judges an environment variable set in the line.
 func (a *analyzer) envSet(name string, val tok, depth int) {
+	if a.makeVar == "" && (name == "MAKEFILES" || makeExpands(val)) {
+		a.makeVar = name
+	}
 	switch {
 	case name == "SHELLOPTS" || name == "BASHOPTS":
 		// A bash started with SHELLOPTS=keyword takes NAME=VALUE among any

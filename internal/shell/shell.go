@@ -183,6 +183,13 @@ type analyzer struct {
 	// unknownEnv: the line sets environment variables whose names it
 	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
 	unknownEnv bool
+	// makeVar is a variable the line sets whose value make would expand
+	// as Makefile text ($(shell …), backquotes, computed), or MAKEFILES:
+	// make imports the environment as variables (review hook34 F4).
+	makeVar string
+	// arrays are names the line makes arrays (x=(…), x[i]=…, declare -a x):
+	// a declaration of one re-parses a value starting with "(" (attrs.go).
+	arrays map[string]bool
 	// cwdUnknown: the line changes directory (cd, pushd), so relative
 	// paths may name the protected files from elsewhere.
 	cwdUnknown bool
@@ -575,6 +582,9 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	if as.Value != nil {
 		a.evalText(name, a.word(as.Value))
 		a.envSet(name, a.word(as.Value), 0)
+	}
+	if as.Array != nil || as.Index != nil {
+		a.markArray(name)
 	}
 	if as.Value == nil || as.Append || as.Index != nil || as.Array != nil {
 		if as.Value == nil && as.Array == nil && !as.Naked {

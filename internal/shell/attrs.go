@@ -129,6 +129,9 @@ func (a *analyzer) markArray(name string) {
 // command substitutions and backquotes it holds (review hook34 F1:
 // declare -a x='($(terraform destroy))'). A literal list is fine.
 func (a *analyzer) arrayValue(builtin, name string, val tok, arr bool) {
+	if val.dyn && val.w != nil {
+		val.s = quotedPrefix(val.w) // "a$(…)" starts with a
+	}
 	s := strings.TrimLeft(unescape(val.s), " \t\n")
 	if arr {
 		a.markArray(name)

@@ -1,9 +1,12 @@
 package shell
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -32,6 +35,16 @@ var h34aRefused = []h32Case{
 	{cmd: "declare -a PROMPT_COMMAND='([0]=\"TF destroy -auto-approve\")'"},
 	{cmd: "builtin declare -a x='($(TF destroy -auto-approve -input=false))'", victim: "state"},
 	{cmd: "x='($(TF destroy -auto-approve -input=false))'; declare -a y=\"$x\"", victim: "state"},
+	{cmd: "declare -a x=\\(\\$\\(TF\\ destroy\\ -auto-approve\\ -input=false\\)\\)", victim: "state"},
+	{cmd: "declare -a x=$'\\x28$(TF destroy -auto-approve -input=false))'", victim: "state"},
+	{cmd: "declare -ga x='($(TF destroy -auto-approve -input=false))'", victim: "state"},
+	{cmd: "declare -a -- x+='($(TF destroy -auto-approve -input=false))'", victim: "state"},
+	{cmd: "declare -a 'x=($(TF destroy -auto-approve -input=false))'", victim: "state"},
+	{cmd: "command declare -a x='($(TF destroy -auto-approve -input=false))'", victim: "state"},
+	{cmd: "read -ra x < f.txt; declare x=\"$(<g.txt)\"", victim: "state"},
+	{cmd: "mapfile x < f.txt; declare x=\"$(<g.txt)\"", victim: "state"},
+	{cmd: "mapfile < f.txt; declare MAPFILE=\"$(<g.txt)\"", victim: "state"},
+	{cmd: "x[0]=1; declare x=\"$(<g.txt)\"", victim: "state"},
 	// F2
 	{cmd: "sed -n f.txt -e 'e TF destroy -auto-approve -input=false'", victim: "state"},
 	{cmd: "sed -n 'i\\' -e 'e TF destroy -auto-approve -input=false' f.txt", victim: "state"},
@@ -42,6 +55,8 @@ var h34aRefused = []h32Case{
 	// F3
 	{cmd: "ssh host -o ProxyCommand='TF destroy -auto-approve -input=false 3>&1 1>&2' uptime", needs: "ssh", victim: "state"},
 	{cmd: "ssh host -oProxyCommand='TF destroy -auto-approve' uptime"},
+	{cmd: "ssh host -p 22 -o ProxyCommand='TF destroy -auto-approve -input=false 3>&1 1>&2' uptime", needs: "ssh", victim: "state"},
+	{cmd: "ssh host -E ../planguard.hcl uptime"},
 	{cmd: "ssh host -o LocalCommand='TF destroy' -o PermitLocalCommand=yes uptime"},
 	{cmd: "ssh host -F /tmp/cfg uptime"},
 	{cmd: "ssh -4 host -o 'Match exec \"TF destroy\"' uptime"},
@@ -55,6 +70,11 @@ var h34aRefused = []h32Case{
 	{cmd: "LDFLAGS='${shell TF destroy}' make test"},
 	{cmd: "MAKEFILES=/tmp/evil.mk make test"},
 	{cmd: "make foo.o 'CC=$(shell TF destroy)'"},
+	{cmd: "CC=\"$(<f.txt)\" make test"},
+	{cmd: "export CC=\"$(<f.txt)\"; make test"},
+	{cmd: "CFLAGS=$(<f.txt); make test"},
+	{cmd: "x='$(shell TF destroy)'; CC=\"$x\" make foo.o"},
+	{cmd: "declare -x CC='$(shell TF destroy)'; make foo.o"},
 	// F5
 	{cmd: "read -r 'OPTIND[0]' < f.txt", victim: "state"},
 	{cmd: "IFS= read -r 'RANDOM[0]' < f.txt", victim: "state"},
@@ -64,9 +84,12 @@ var h34aRefused = []h32Case{
 	{cmd: "read -r \"OPTIND[0]\" < f.txt"},
 	{cmd: "read -r 'OPTIND[1-1]' < f.txt"},
 	{cmd: "read -r 'OPTIND[ 0 ]' < f.txt"},
+	{cmd: "read -r OPTIND\\[0\\] < f.txt", victim: "state"},
+	{cmd: "printf -v OPTIND\\[0\\] %s \"$(<f.txt)\"", victim: "state"},
 	{cmd: "getopts a 'OPTIND[0]' -a"},
 	// F6
-	{cmd: "bash < /dev/tcp/127.0.0.1/9999"},
+	{cmd: "bash < /dev/tcp/127.0.0.1/PORT", victim: "state"},
+	{cmd: "bash 0< /dev/tcp/127.0.0.1/PORT", victim: "state"},
 	{cmd: "sh < /dev/tcp/127.0.0.1/9999"},
 	{cmd: "bash 0< /dev/tcp/127.0.0.1/9999"},
 	{cmd: "bash < /dev/udp/127.0.0.1/9999"},
@@ -95,6 +118,13 @@ var h34aAllowed = []string{
 	"read -r line < f",
 	"read -r 'arr[0]' < f",
 	"bash < script.sh",
+	"x=$(nproc); make -j4 test",
+	"VERSION=1.2 make release",
+	"bash < /dev//tcp/127.0.0.1/1",
+	"ssh -- host -o ProxyCommand='terraform destroy -auto-approve' uptime",
+	"declare -a x=\"a$(date)\"",
+	"mapfile -t lines < f; declare n=\"$(wc -l <f)\"",
+	"declare -a arr=(\"$(date)\" \"$HOME\")",
 }
 
 func TestHook34aRefused(t *testing.T) {
@@ -145,6 +175,23 @@ func TestHook34aBashRuns(t *testing.T) {
 	if err != nil || h32Resources(t, state) != 1 {
 		t.Fatalf("the applied state holds no resource: %v\n%s", err, state)
 	}
+	// A listener that hands every connection the destroy command (F6).
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = conn.Write([]byte(tf + " destroy -auto-approve -input=false\n"))
+			_ = conn.Close()
+		}
+	}()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	ran := 0
 	for _, c := range h34aRefused {
 		if c.victim == "" {
@@ -163,7 +210,7 @@ func TestHook34aBashRuns(t *testing.T) {
 		h32Write(t, filepath.Join(root, "tf", "terraform.tfstate"), string(state))
 		h32Write(t, filepath.Join(root, "tf", "f.txt"), "a[$("+tf+" destroy -auto-approve -input=false)]\n")
 		h32Write(t, filepath.Join(root, "tf", "g.txt"), "($("+tf+" destroy -auto-approve -input=false))\n")
-		line := h33Line(c.cmd, root, tf)
+		line := strings.ReplaceAll(h33Line(c.cmd, root, tf), "PORT", port)
 		if r := Analyze(line, h32Opts(root)); r.Allowed() {
 			t.Errorf("allowed, want refused: %s", line)
 		}

@@ -148,11 +148,13 @@ func (a *analyzer) makeJudge(c call) kind {
 // environment, may run code it holds: $(…)/${…} or backquotes in the text,
 // or a value the line computes from a file, another program's output or
 // a variable it set (a variable the environment holds, $HOME, is not).
-func makeExpands(val tok) bool {
+// local: a shell variable (x=$(nproc)) that make sees only if exported
+// before, which a lower-case name is taken not to be.
+func makeExpands(val tok, local bool) bool {
 	if strings.Contains(val.s, "$(") || strings.Contains(val.s, "${") || strings.Contains(val.s, "`") {
 		return true
 	}
-	return val.dyn && (val.kind == dynLine || val.kind == dynOutput || val.kind == dynInput)
+	return val.dyn && !local && (val.kind == dynLine || val.kind == dynOutput || val.kind == dynInput)
 }
 
 // codeEnv judges environment variables that hand a program code: perl's

@@ -190,6 +190,9 @@ type analyzer struct {
 	// arrays are names the line makes arrays (x=(…), x[i]=…, declare -a x):
 	// a declaration of one re-parses a value starting with "(" (attrs.go).
 	arrays map[string]bool
+	// bareAssign: the assignments of a statement without a command, which
+	// reach make only for a name the environment already exports.
+	bareAssign bool
 	// cwdUnknown: the line changes directory (cd, pushd), so relative
 	// paths may name the protected files from elsewhere.
 	cwdUnknown bool
@@ -752,8 +755,8 @@ func (a *analyzer) word(w *syntax.Word) tok {
 	if w == nil {
 		return tok{}
 	}
-	if a.dynamic(w) {
-		return tok{s: a.prefix(w), dyn: true}
+	if k := a.dynKind(w); k != dynStatic {
+		return tok{s: a.prefix(w), dyn: true, kind: k, w: w}
 	}
 	s, err := expand.Literal(a.cfg(), w)
 	if err != nil {
@@ -990,9 +993,11 @@ func (a *analyzer) protectedDir(src, dir string, dirDest bool) string {
 
 func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	if len(c.Args) == 0 {
+		a.bareAssign = true
 		for _, as := range c.Assigns {
 			a.assign(as)
 		}
+		a.bareAssign = false
 		// An assignment to an exported variable (PATH) changes what a
 		// later apply in the line runs.
 		a.kinds = append(a.kinds, kindOther)

@@ -765,11 +765,6 @@ func (a *analyzer) word(w *syntax.Word) tok {
 	return tok{s: s}
 }
 
-// dynamic reports whether a word's value depends on anything but its text
-// and the variables assigned statically: unknown variables, command,
-// process or arithmetic substitution, globs.
-func (a *analyzer) dynamic(w *syntax.Word) bool { return a.dynKind(w) != dynStatic }
-
 // Why a word is dynamic, from most to least suspicious.
 const (
 	dynStatic  = iota

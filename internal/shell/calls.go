@@ -155,6 +155,9 @@ func (a *analyzer) run(c call) kind {
 		defer func(was bool) { a.cwdUnknown = was }(a.cwdUnknown)
 		a.cwdUnknown = true
 	}
+	if name == "cmake" && len(argv) > 1 && !argv[1].dyn && strings.HasPrefix(argv[1].s, "--build") {
+		a.makeRuns(truncateTok(argv)) // cmake --build runs make in the same environment (inline.go)
+	}
 	var k kind
 	if p.judge != nil {
 		k = p.judge(a, c)

@@ -99,8 +99,7 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 func (a *analyzer) makeJudge(c call) kind {
 	args := c.argv[1:]
 	line := truncateTok(c.argv)
-	if a.makeVar != "" {
-		a.refuse("`%s`: %s, set in this line, reaches make through the environment, and make expands it as Makefile text (running $(shell …) and backquotes where it is used, or reading the makefiles MAKEFILES names): give make literal values without `$` or backquotes", line, a.makeVar)
+	if a.makeRuns(line) {
 		return kindOther
 	}
 	for _, t := range args {
@@ -142,6 +141,20 @@ func (a *analyzer) makeJudge(c call) kind {
 		}
 	}
 	return kindOther
+}
+
+// makeRuns notes a make the line runs (make, cmake --build) and refuses it
+// when the line sets a variable make would expand (makeVar); envSet
+// refuses a later one (a function defined before, `make & CC=…`).
+func (a *analyzer) makeRuns(line string) bool {
+	if a.makeLine == "" {
+		a.makeLine = line
+	}
+	if a.makeVar == "" {
+		return false
+	}
+	a.refuse("`%s`: %s, set in this line, reaches make through the environment, and make expands it as Makefile text (running $(shell …) and backquotes where it is used, or reading the makefiles MAKEFILES names): give make literal values without `$` or backquotes", line, a.makeVar)
+	return true
 }
 
 // makeExpands reports whether make, importing a variable's value from the

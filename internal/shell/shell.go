@@ -187,6 +187,8 @@ type analyzer struct {
 	// as Makefile text ($(shell …), backquotes, computed), or MAKEFILES:
 	// make imports the environment as variables (review hook34 F4).
 	makeVar string
+	// makeLine is the first make the line runs (make, cmake --build).
+	makeLine string
 	// arrays are names the line makes arrays (x=(…), x[i]=…, declare -a x):
 	// a declaration of one re-parses a value starting with "(" (attrs.go).
 	arrays map[string]bool
@@ -595,6 +597,12 @@ func (a *analyzer) assign(as *syntax.Assign) {
 			return
 		}
 		if as.Naked {
+			if a.makeVar == "" && (a.unknown[name] || a.tainted[name]) {
+				a.makeVar = name // export x after x=$(<f): make reads it (inline.go)
+				if a.makeLine != "" {
+					a.makeRuns(a.makeLine)
+				}
+			}
 			return // `export X` keeps X's value
 		}
 		a.setUnknown(name)

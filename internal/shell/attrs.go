@@ -38,7 +38,30 @@ func (a *analyzer) declClause(d *syntax.DeclClause) {
 		name = d.Variant.Value
 	}
 	var words []tok
+	arr := false
 	for _, as := range d.Args {
+		if as.Naked && as.Name == nil && as.Value != nil {
+			if t := a.word(as.Value); !t.dyn && strings.HasPrefix(t.s, "-") && strings.ContainsAny(t.s, "aA") {
+				arr = true
+			}
+		}
+	}
+	for _, as := range d.Args {
+		if as.Name != nil && as.Array != nil {
+			a.markArray(as.Name.Value)
+		}
+		if as.Naked && as.Name == nil && as.Value != nil {
+			// declare -a x=\(…\): the parser reads an escaped word as a plain one.
+			t := a.word(as.Value)
+			if k, v, ok := strings.Cut(t.s, "="); ok && isName(strings.TrimSuffix(k, "+")) {
+				a.arrayValue(name, strings.TrimSuffix(k, "+"), tok{s: v, dyn: t.dyn, kind: t.kind}, arr)
+			}
+		}
+		if as.Name != nil && as.Value != nil && as.Array == nil {
+			a.arrayValue(name, as.Name.Value, a.word(as.Value), arr)
+		} else if as.Name != nil && arr {
+			a.markArray(as.Name.Value)
+		}
 		switch {
 		case as.Naked && as.Name == nil && as.Value != nil:
 			t := a.word(as.Value)
@@ -67,6 +90,22 @@ func (a *analyzer) declClause(d *syntax.DeclClause) {
 func (a *analyzer) declare(c call) kind {
 	name := baseName(c.argv[0].s)
 	a.declAttrs(name, c.argv[1:])
+	arr := false
+	for _, t := range c.argv[1:] {
+		if strings.HasPrefix(t.s, "-") && strings.ContainsAny(t.s, "aA") {
+			arr = true
+		}
+	}
+	for _, t := range c.argv[1:] {
+		if strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.s, "+") {
+			continue
+		}
+		if k, v, ok := strings.Cut(t.s, "="); ok && isName(strings.TrimSuffix(k, "+")) {
+			a.arrayValue(name, strings.TrimSuffix(k, "+"), tok{s: v, dyn: t.dyn, kind: t.kind}, arr)
+		} else if !t.dyn && isName(t.s) && arr {
+			a.markArray(t.s)
+		}
+	}
 	for _, t := range c.argv[1:] {
 		if (!t.dyn || name == "export") && !strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "+") {
 			a.declared(t)
@@ -74,6 +113,57 @@ func (a *analyzer) declare(c call) kind {
 	}
 	return kindOther
 }
+
+// markArray records a name the line makes an array.
+func (a *analyzer) markArray(name string) {
+	if a.arrays == nil {
+		a.arrays = map[string]bool{}
+	}
+	a.arrays[name] = true
+}
+
+// arrayValue judges NAME=VALUE in a declaration (declare, typeset, local,
+// export, readonly): with -a/-A, or for a name already an array, bash
+// parses a value that starts with "(" — quoted, escaped or computed — as
+// a compound assignment and expands its contents again, running the
+// command substitutions and backquotes it holds (review hook34 F1:
+// declare -a x='($(terraform destroy))'). A literal list is fine.
+func (a *analyzer) arrayValue(builtin, name string, val tok, arr bool) {
+	if val.dyn && val.w != nil {
+		val.s = quotedPrefix(val.w) // "a$(…)" starts with a
+	}
+	s := strings.TrimLeft(unescape(val.s), " \t\n")
+	if arr {
+		a.markArray(name)
+	}
+	switch {
+	case strings.HasPrefix(s, "(") && strings.ContainsAny(s, "$`"):
+		a.refuse("`%s %s=%s`: bash parses a value that starts with ( as an array assignment and expands it again, running the command substitutions and backquotes it holds: %s", builtin, name, val, arrayHint)
+	case promptVars[name] && strings.HasPrefix(s, "(") && (arr || a.arrays[name]):
+		a.refuse("`%s %s=%s`: bash parses the value as an array assignment, and the shell runs what a prompt variable's elements hold", builtin, name, val)
+	case val.dyn && (s == "" || strings.HasPrefix(s, "(")) && (arr || a.arrays[name]):
+		a.refuse("`%s %s=%s`: the value of an array declaration is computed at run time, and bash parses one that starts with ( as an array assignment and expands it again, running the command substitutions it holds: %s", builtin, name, srcOf(val), arrayHint)
+	}
+}
+
+// unescape drops the backslashes of an unquoted word's text (the hook
+// keeps them in an assignment's value): x=\(\$\(…\)\) is ($(…)).
+func unescape(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// arrayHint is the way forward for a refused array declaration value.
+const arrayHint = "declare the array with a literal list (declare -a x=(a b c)), or fill it with mapfile/read -a"
 
 // declAttrs refuses a declaration that sets an attribute the hook cannot
 // follow, or whose words are computed (they may be such an option, or a

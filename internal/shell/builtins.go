@@ -74,17 +74,26 @@ func (a *analyzer) read(c call) kind {
 	}
 	for i, t := range args {
 		if strings.HasPrefix(t.s, "-") {
-			if t.s == "-a" && i+1 < len(args) {
+			if strings.HasSuffix(t.s, "a") && i+1 < len(args) {
 				a.setUnknown(args[i+1].s)
+				a.markArray(args[i+1].s) // read -ra x: an array (attrs.go)
 			}
 			continue
 		}
 		if isName(t.s) {
+			if name == "mapfile" || name == "readarray" {
+				a.markArray(t.s)
+			}
 			a.setUnknown(t.s)
+		} else if !t.dyn && arithVars[arithBase(t.s)] {
+			a.arithVarComputed(t.s) // read 'OPTIND[0]': OPTIND (review hook34 F5)
 		}
 	}
 	a.setUnknown("REPLY")
 	a.setUnknown("MAPFILE")
+	if name == "mapfile" || name == "readarray" {
+		a.markArray("MAPFILE")
+	}
 	a.setUnknown("OPTARG")
 	return kindOther
 }

@@ -155,6 +155,9 @@ func (a *analyzer) run(c call) kind {
 		defer func(was bool) { a.cwdUnknown = was }(a.cwdUnknown)
 		a.cwdUnknown = true
 	}
+	if name == "cmake" && len(argv) > 1 && !argv[1].dyn && strings.HasPrefix(argv[1].s, "--build") {
+		a.makeRuns(truncateTok(argv)) // cmake --build runs make in the same environment (inline.go)
+	}
 	var k kind
 	if p.judge != nil {
 		k = p.judge(a, c)
@@ -509,9 +512,31 @@ func (p *program) permuted(args []tok) []opt {
 	return all
 }
 
+// reentered moves the options OpenSSH reads after the host (ssh.c parses
+// its options again there: `ssh HOST -o ProxyCommand=… CMD`) before it,
+// so the row reads them (review hook34 F3).
+func (p *program) reentered(args []tok) []tok {
+	_, _, rest := p.options(args)
+	n := len(args) - len(rest)
+	if len(rest) < 2 || n > 0 && args[n-1].s == "--" && !args[n-1].dyn {
+		return args
+	}
+	_, _, after := p.options(rest[1:])
+	more := rest[1 : len(rest)-len(after)]
+	if len(more) == 0 {
+		return args
+	}
+	out := append(append([]tok{}, args[:n]...), more...)
+	out = append(out, rest[0])
+	return append(out, after...)
+}
+
 // walk judges a call by its row: the options it runs as code, the
 // directory it changes to, and what its operands run.
 func (a *analyzer) walk(p *program, name string, c call) kind {
+	if p.reenter {
+		c.argv = append([]tok{c.argv[0]}, p.reentered(c.argv[1:])...)
+	}
 	args := c.argv[1:]
 	opts, sets, rest := p.options(args)
 	if p.permute {

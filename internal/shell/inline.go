@@ -99,6 +99,9 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 func (a *analyzer) makeJudge(c call) kind {
 	args := c.argv[1:]
 	line := truncateTok(c.argv)
+	if a.makeRuns(line) {
+		return kindOther
+	}
 	for _, t := range args {
 		if t.s == "--" && !t.dyn {
 			break
@@ -138,6 +141,33 @@ func (a *analyzer) makeJudge(c call) kind {
 		}
 	}
 	return kindOther
+}
+
+// makeRuns notes a make the line runs (make, cmake --build) and refuses it
+// when the line sets a variable make would expand (makeVar); envSet
+// refuses a later one (a function defined before, `make & CC=…`).
+func (a *analyzer) makeRuns(line string) bool {
+	if a.makeLine == "" {
+		a.makeLine = line
+	}
+	if a.makeVar == "" {
+		return false
+	}
+	a.refuse("`%s`: %s, set in this line, reaches make through the environment, and make expands it as Makefile text (running $(shell …) and backquotes where it is used, or reading the makefiles MAKEFILES names): give make literal values without `$` or backquotes", line, a.makeVar)
+	return true
+}
+
+// makeExpands reports whether make, importing a variable's value from the
+// environment, may run code it holds: $(…)/${…} or backquotes in the text,
+// or a value the line computes from a file, another program's output or
+// a variable it set (a variable the environment holds, $HOME, is not).
+// local: a shell variable (x=$(nproc)) that make sees only if exported
+// before, which a lower-case name is taken not to be.
+func makeExpands(val tok, local bool) bool {
+	if strings.Contains(val.s, "$(") || strings.Contains(val.s, "${") || strings.Contains(val.s, "`") {
+		return true
+	}
+	return val.dyn && !local && (val.kind == dynLine || val.kind == dynOutput || val.kind == dynInput)
 }
 
 // codeEnv judges environment variables that hand a program code: perl's

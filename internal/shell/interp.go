@@ -211,7 +211,8 @@ func awkW(p *program, argv []tok) (out []tok, bad string) {
 // the hook cannot read through is refused.
 func (a *analyzer) sed(c call) kind {
 	p := lookup(baseName(c.argv[0].s))
-	opts, _, rest := p.options(c.argv[1:])
+	// GNU sed permutes: -e/-f after a file name count (review hook34 F2).
+	opts, rest := p.operands(c.argv[1:])
 	var scripts []tok
 	file := false
 	for _, o := range opts {

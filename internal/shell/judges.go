@@ -116,10 +116,20 @@ func stdinPath(t tok) bool {
 // standard input (/dev/fd/3, /proc/self/fd/3), which an earlier
 // `exec 3<<<…` or an enclosing redirection may feed.
 func otherFD(t tok) bool {
+	if netPath(t) {
+		return true // bash < /dev/tcp/HOST/PORT: a script from the network
+	}
 	if !stdinPath(t) || t.s == "/dev/stdin" {
 		return false
 	}
 	return t.s[strings.LastIndex(t.s, "/")+1:] != "0"
+}
+
+// netPath reports whether a redirection target is one of bash's network
+// sockets (/dev/tcp/HOST/PORT, /dev/udp/…): a script read from it is in
+// no file the hook can read, like `curl URL | bash` (review hook34 F6).
+func netPath(t tok) bool {
+	return !t.dyn && (strings.HasPrefix(t.s, "/dev/tcp/") || strings.HasPrefix(t.s, "/dev/udp/"))
 }
 
 func isNumber(s string) bool {

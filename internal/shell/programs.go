@@ -64,6 +64,7 @@ type program struct {
 
 	assigns bool // NAME=VALUE operands before the command set its environment (env)
 	permute bool // options may follow operands (GNU getopt): code options count anywhere before --
+	reenter bool // ssh: options are read again after the first operand (the host), up to the command
 
 	runs runs // what the operands after the options are
 	skip int  // operands before the command: a duration, a new root, a lock file, a host
@@ -227,7 +228,7 @@ func init() {
 	add(&program{runs: runsLine, kind: kindWrapper}, "eval")
 	add(&program{runs: runsLine, kind: kindWrapper, short: "nq", long: []string{"interval", "equexit"}, argv: []string{"x", "exec"}}, "watch")
 	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys, opaque: []string{"F", "I"},
-		writes: true, dests: destNone, outs: []string{"E"}, stdinShell: []string{"N", "W", "O", "s"}}, "ssh")
+		writes: true, dests: destNone, outs: []string{"E"}, stdinShell: []string{"N", "W", "O", "s"}, reenter: true}, "ssh")
 	// scp -O is a flag (the legacy protocol); -S and -D name programs it runs.
 	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"F"},
 		judge: (*analyzer).scp}, "scp")
@@ -413,7 +414,7 @@ func init() {
 			"unique", "zero-terminated", "debug"}}, "sort")
 	add(&program{writes: true, dests: destSecond, short: "fsw", long: []string{"skip-fields", "skip-chars", "check-chars"}}, "uniq")
 	// sed: -i[SUFFIX] takes only an attached value; -s is a flag.
-	add(&program{judge: (*analyzer).sed, interp: true, writes: true, dests: destSed, short: "efl", opt: "i", optLong: []string{"in-place"},
+	add(&program{judge: (*analyzer).sed, interp: true, writes: true, permute: true, dests: destSed, short: "efl", opt: "i", optLong: []string{"in-place"},
 		long: []string{"expression", "file", "line-length"}, danger: []string{"expression", "file"},
 		flags: []string{"debug", "follow-symlinks", "null-data", "zero-terminated", "posix", "quiet", "silent", "regexp-extended",
 			"separate", "sandbox", "unbuffered"}}, "sed", "gsed")

@@ -164,6 +164,12 @@ func (a *analyzer) setting(what, key string, val tok, how string, depth int) {
 
 // envSet judges an environment variable set in the line.
 func (a *analyzer) envSet(name string, val tok, depth int) {
+	if a.makeVar == "" && (name == "MAKEFILES" || makeExpands(val, a.bareAssign && strings.ToUpper(name) != name)) {
+		a.makeVar = name
+		if a.makeLine != "" {
+			a.makeRuns(a.makeLine)
+		}
+	}
 	switch {
 	case name == "SHELLOPTS" || name == "BASHOPTS":
 		// A bash started with SHELLOPTS=keyword takes NAME=VALUE among any

@@ -188,6 +188,18 @@ type analyzer struct {
 	// unknownEnv: the line sets environment variables whose names it
 	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
 	unknownEnv bool
+	// makeVar is a variable the line sets whose value make would expand
+	// as Makefile text ($(shell …), backquotes, computed), or MAKEFILES:
+	// make imports the environment as variables (review hook34 F4).
+	makeVar string
+	// makeLine is the first make the line runs (make, cmake --build).
+	makeLine string
+	// arrays are names the line makes arrays (x=(…), x[i]=…, declare -a x):
+	// a declaration of one re-parses a value starting with "(" (attrs.go).
+	arrays map[string]bool
+	// bareAssign: the assignments of a statement without a command, which
+	// reach make only for a name the environment already exports.
+	bareAssign bool
 	// cwdUnknown: the line changes directory (cd, pushd), so relative
 	// paths may name the protected files from elsewhere.
 	cwdUnknown bool
@@ -581,12 +593,21 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		a.evalText(name, a.word(as.Value))
 		a.envSet(name, a.word(as.Value), 0)
 	}
+	if as.Array != nil || as.Index != nil {
+		a.markArray(name)
+	}
 	if as.Value == nil || as.Append || as.Index != nil || as.Array != nil {
 		if as.Value == nil && as.Array == nil && !as.Naked {
 			a.vars[name] = ""
 			return
 		}
 		if as.Naked {
+			if a.makeVar == "" && (a.unknown[name] || a.tainted[name]) {
+				a.makeVar = name // export x after x=$(<f): make reads it (inline.go)
+				if a.makeLine != "" {
+					a.makeRuns(a.makeLine)
+				}
+			}
 			return // `export X` keeps X's value
 		}
 		a.setUnknown(name)
@@ -747,8 +768,8 @@ func (a *analyzer) word(w *syntax.Word) tok {
 	if w == nil {
 		return tok{}
 	}
-	if a.dynamic(w) {
-		return tok{s: a.prefix(w), dyn: true}
+	if k := a.dynKind(w); k != dynStatic {
+		return tok{s: a.prefix(w), dyn: true, kind: k, w: w}
 	}
 	s, err := expand.Literal(a.cfg(), w)
 	if err != nil {
@@ -756,11 +777,6 @@ func (a *analyzer) word(w *syntax.Word) tok {
 	}
 	return tok{s: s}
 }
-
-// dynamic reports whether a word's value depends on anything but its text
-// and the variables assigned statically: unknown variables, command,
-// process or arithmetic substitution, globs.
-func (a *analyzer) dynamic(w *syntax.Word) bool { return a.dynKind(w) != dynStatic }
 
 // Why a word is dynamic, from most to least suspicious.
 const (
@@ -985,9 +1001,11 @@ func (a *analyzer) protectedDir(src, dir string, dirDest bool) string {
 
 func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	if len(c.Args) == 0 {
+		a.bareAssign = true
 		for _, as := range c.Assigns {
 			a.assign(as)
 		}
+		a.bareAssign = false
 		// An assignment to an exported variable (PATH) changes what a
 		// later apply in the line runs.
 		a.kinds = append(a.kinds, kindOther)

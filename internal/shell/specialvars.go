@@ -361,6 +361,7 @@ func literalNumber(s string) bool {
 // the line computes (read, mapfile, printf -v, a loop, getopts, $x, $(…),
 // ${V:=…}, +=, an array).
 func (a *analyzer) arithVarComputed(name string) {
+	name = arithBase(name)
 	if arithVars[name] {
 		a.refuse("`%s` is assigned a value computed at run time: bash evaluates what is assigned to %s as arithmetic, as for declare -i, and an array subscript in it runs its command substitutions (a[$(…)]): %s", name, name, arithVarHint)
 	}
@@ -369,9 +370,19 @@ func (a *analyzer) arithVarComputed(name string) {
 // arithVarStatic refuses a value the line spells out for one of arithVars
 // that is not a plain number (OPTIND='a[$(…)]', OPTIND=b).
 func (a *analyzer) arithVarStatic(name, value string) {
+	name = arithBase(name)
 	if arithVars[name] && !literalNumber(value) {
 		a.refuse("`%s=%s`: bash evaluates what is assigned to %s as arithmetic, as for declare -i; a name or an array subscript in it runs the command substitutions it holds: %s", name, value, name, arithVarHint)
 	}
+}
+
+// arithBase is the variable a target names: `OPTIND[0]` (read, printf -v,
+// getopts) assigns OPTIND itself, still evaluated (review hook34 F5).
+func arithBase(name string) string {
+	if i := strings.IndexByte(name, '['); i > 0 {
+		return strings.TrimSpace(name[:i])
+	}
+	return name
 }
 
 // arithVarHint is the way forward for a refused arithVars assignment.

@@ -489,7 +489,7 @@ func (p *program) takesValue(name string) bool {
 	if len(name) == 1 && strings.Contains(p.optDigits, name) {
 		return false
 	}
-	for _, l := range [][]string{p.code, p.opaque, p.chdir, p.split, p.again, p.keyed, p.outs, p.pipes, p.progs} {
+	for _, l := range [][]string{p.code, p.opaque, p.chdir, p.split, p.again, p.keyed, p.outs, p.pipes, p.progs, p.filters} {
 		if contains(l, name) {
 			return true
 		}
@@ -587,6 +587,8 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			a.script(o.val.s[1:], c.depth+1)
 		case contains(p.progs, o.name):
 			a.runsOnWritten(p, name, c, o)
+		case contains(p.filters, o.name):
+			a.filterProgram(c, o)
 		case contains(p.keyed, o.name):
 			k, v, ok := strings.Cut(o.val.s, "=")
 			if !ok {
@@ -736,7 +738,7 @@ func (p *program) knows(name string) bool {
 	if len(name) > 1 {
 		return contains(p.longNames(), name)
 	}
-	for _, l := range [][]string{p.code, p.opaque, p.again, p.keyed, p.chdir, p.moves, p.split, p.argv, p.outs, p.pipes, p.progs} {
+	for _, l := range [][]string{p.code, p.opaque, p.again, p.keyed, p.chdir, p.moves, p.split, p.argv, p.outs, p.pipes, p.progs, p.filters} {
 		if contains(l, name) {
 			return true
 		}
@@ -869,6 +871,31 @@ func (a *analyzer) joined(args []tok, what string, depth int) {
 // runsOnWritten judges an option whose value is a program the command
 // runs on each file it writes (install --strip-program=PROG runs
 // `PROG DEST`): each such call is judged as written there.
+// plainCompressors are the programs a filter option (sort
+// --compress-program) may name: they compress, or with -d decompress,
+// their standard input and run none of it.
+var plainCompressors = map[string]bool{"gzip": true, "bzip2": true, "xz": true, "zstd": true, "lz4": true, "lzop": true, "pigz": true}
+
+// filterProgram refuses a filter option's program unless it is a plain
+// compressor named by its bare name or in a system directory: sort -S1
+// --compress-program=bash pipes each chunk of the data it sorts into
+// bash, which runs it (hook35 F1), and a program the agent wrote or a
+// name computed at run time may do the same.
+func (a *analyzer) filterProgram(c call, o opt) {
+	if o.val.dyn {
+		a.refuse("`%s`: %s runs a program computed at run time (%s) on the data, which may run it as code: name a compressor (gzip, zstd, xz…)", truncateTok(c.argv), dashed(o.name), srcOf(o.val))
+		return
+	}
+	dir, base := path.Split(o.val.s)
+	switch strings.TrimSuffix(dir, "/") {
+	case "", "/bin", "/usr/bin", "/usr/local/bin", "/opt/homebrew/bin":
+		if plainCompressors[base] {
+			return
+		}
+	}
+	a.refuse("`%s`: %s runs %s with the data on its standard input, and a shell or interpreter there runs the data as code: name a compressor (gzip, bzip2, xz, zstd, lz4, lzop, pigz)", truncateTok(c.argv), dashed(o.name), o.val.s)
+}
+
 func (a *analyzer) runsOnWritten(p *program, name string, c call, o opt) {
 	if o.val.dyn {
 		a.refuse("`%s`: %s runs a program computed at run time (%s)", truncateTok(c.argv), dashed(o.name), srcOf(o.val))

@@ -110,6 +110,89 @@ func (a *analyzer) derivedName(p string, suffixed bool) string {
 	return ""
 }
 
+// suffixValued are the decompressors that take a suffix of their own
+// (-S SUF, --suffix=SUF) to strip when naming the output, with the short
+// options of each that take a value.
+var suffixValued = map[string]string{"gzip": "S", "gunzip": "S", "zcat": "S", "pigz": "bpS", "unpigz": "bpS",
+	"xz": "FCTMS", "unxz": "FCTMS", "lzma": "FCTMS", "unlzma": "FCTMS", "xzcat": "FCTMS", "lzcat": "FCTMS"}
+
+// customSuffix returns a protected file that a decompressor given its own
+// suffix writes: gzip -d -S .x ../planguard.hcl.x writes ../planguard.hcl
+// (hook35 F3). The options are read anywhere before `--` (GNU getopt
+// permutes them), in clusters (-dfS.x) and as abbreviations (--suf=x).
+// why: the suffix is computed at run time (refused whatever it is).
+func (a *analyzer) customSuffix(argv []tok) (q, why string) {
+	valued, ok := suffixValued[baseName(argv[0].s)]
+	if !ok {
+		return "", ""
+	}
+	var sufs []tok
+	args := argv[1:]
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		next := func() tok {
+			if i+1 < len(args) {
+				i++
+				return args[i]
+			}
+			return tok{}
+		}
+		switch {
+		case t.s == "--" && !t.dyn:
+			i = len(args)
+		case strings.HasPrefix(t.s, "--"):
+			name, val, eq := strings.Cut(t.s[2:], "=")
+			if len(name) < 2 || !strings.HasPrefix("suffix", name) {
+				continue
+			}
+			if eq {
+				sufs = append(sufs, tok{s: val, dyn: t.dyn, src: t.src, kind: t.kind})
+			} else {
+				sufs = append(sufs, next())
+			}
+		case len(t.s) > 1 && t.s[0] == '-':
+			for k := 1; k < len(t.s); k++ {
+				if !strings.ContainsRune(valued, rune(t.s[k])) {
+					continue
+				}
+				if t.s[k] == 'S' {
+					if k+1 < len(t.s) {
+						sufs = append(sufs, tok{s: t.s[k+1:], dyn: t.dyn, src: t.src, kind: t.kind})
+					} else {
+						sufs = append(sufs, next())
+					}
+				} else if k+1 == len(t.s) {
+					next()
+				}
+				break
+			}
+		}
+	}
+	for _, suf := range sufs {
+		if suf.dyn {
+			return "", "the decompressor strips a suffix computed at run time (" + srcOf(suf) + ") from its input to name the output, which may then be the policy, its allowed_signers or the agent's settings: spell the suffix literally"
+		}
+		if suf.s == "" {
+			continue
+		}
+		ls := strings.ToLower(suf.s)
+		for _, t := range args {
+			if t.dyn {
+				continue
+			}
+			vals, _ := argValues(t.s)
+			for _, v := range vals {
+				if len(v) > len(ls) && strings.HasSuffix(strings.ToLower(v), ls) {
+					if q := a.protected(v[:len(v)-len(ls)]); q != "" {
+						return q, ""
+					}
+				}
+			}
+		}
+	}
+	return "", ""
+}
+
 // argValues are the paths an argument may name: itself, and the text after
 // each `=` (--output=FILE, json=FILE, of=FILE, -v f=FILE); attached: the
 // value was attached to an option or a name.
@@ -167,6 +250,12 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 	refuse := func(q string) bool {
 		a.refuse("`%s` may write or remove %s (named, derived from an argument, or in a directory it is given), which holds the gate's trust: a person changes it through review; to read it, use `cat FILE | …`", line, q)
 		return true
+	}
+	if q, why := a.customSuffix(argv); why != "" {
+		a.refuse("`%s`: %s", line, why)
+		return true
+	} else if q != "" {
+		return refuse(q)
 	}
 	var dirs []string // protected files in directories the arguments name
 	for _, t := range argv[1:] {

@@ -908,8 +908,8 @@ func (a *analyzer) fileURLArgs(argv []tok) []tok {
 }
 
 // curlFileUploads judges curl -T SRC file://PATH (review hook34 F10): an
-// upload to a file:// URL ending in `/` writes PATH + the source's base
-// name, and curl expands URL globs ([a-z], {a,b}) unless -g, so the path
+// upload to a file:// URL ending in `/` (or `/.`, `/..`) writes PATH +
+// the source's base name (PATH with its dot segments removed), and curl expands URL globs ([a-z], {a,b}) unless -g, so the path
 // written is not the URL as written. A file:// URL with a glob, or ending
 // in `/` with a source whose name is computed, is refused; otherwise the
 // path with the name appended is judged as a write.
@@ -926,7 +926,14 @@ func (a *analyzer) curlFileUploads(argv []tok, uploads, urls []tok, globoff bool
 			return true
 		}
 		for _, p := range fileURLPaths(u.s) {
-			if !strings.HasSuffix(p, "/") {
+			// curl removes dot segments as text (RFC 3986): a path ending
+			// in /. or /.. names a directory too, and curl appends the
+			// source's base name to it (review hook35 F4).
+			last := p[strings.LastIndex(p, "/")+1:]
+			if !strings.HasSuffix(p, "/") && last != "." && last != ".." {
+				if c := path.Clean(p); c != p && a.writeDest(argv, tok{s: c}, false) {
+					return true
+				}
 				continue
 			}
 			for _, src := range uploads {
@@ -935,7 +942,7 @@ func (a *analyzer) curlFileUploads(argv []tok, uploads, urls []tok, globoff bool
 					a.refuse("`%s` uploads into a file:// directory URL (%s), where curl names the file after the upload's source, which the hook cannot read here: name the file in the URL", truncateTok(argv), u.s)
 					return true
 				}
-				if a.writeDest(argv, tok{s: p + base}, false) {
+				if a.writeDest(argv, tok{s: path.Join(path.Clean(p), base)}, false) {
 					return true
 				}
 			}

@@ -92,6 +92,10 @@ type program struct {
 	// progs: options whose value is a program run on each file the
 	// command writes (install --strip-program=PROG: PROG DEST).
 	progs []string
+	// filters: options whose value is a program run with the data on its
+	// standard input (sort --compress-program=PROG): only a plain
+	// compressor is allowed.
+	filters []string
 	// danger: long options a judge reads by name (make --eval, gawk
 	// --source): an ambiguous abbreviation of one is refused.
 	danger []string
@@ -406,7 +410,7 @@ func init() {
 	add(&program{writes: true, dests: destAfterFirst}, "rename", "prename", "perl-rename", "file-rename", "rename.ul")
 	add(&program{writes: true, dests: destAll}, "rimraf", "trash", "trash-put", "gio-trash", "srm", "wipe")
 	add(&program{writes: true, dests: destAfterFirst, long: []string{"reference", "from"}}, "chmod", "chown", "chgrp")
-	add(&program{writes: true, dests: destNone, short: "kotTS", outs: []string{"o", "output"},
+	add(&program{writes: true, dests: destNone, permute: true, short: "kotTS", outs: []string{"o", "output"}, filters: []string{"compress-program"},
 		long: []string{"key", "output", "field-separator", "temporary-directory", "buffer-size", "batch-size", "compress-program",
 			"files0-from", "parallel", "random-source", "sort"},
 		flags: []string{"ignore-leading-blanks", "dictionary-order", "ignore-case", "general-numeric-sort", "ignore-nonprinting",

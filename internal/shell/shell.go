@@ -791,7 +791,18 @@ const (
 	dynInput
 )
 
+// isLit reports whether a word part is the literal text s.
+func isLit(p syntax.WordPart, s string) bool {
+	lit, ok := p.(*syntax.Lit)
+	return ok && lit.Value == s
+}
+
 func (a *analyzer) dynKind(w *syntax.Word) int {
+	if len(w.Parts) == 1 && isLit(w.Parts[0], "[") {
+		// A lone `[` matches nothing but itself: the test builtin, read
+		// as test is (review hook35).
+		return dynStatic
+	}
 	kind := dynStatic
 	braces := 0
 	up := func(k int) {

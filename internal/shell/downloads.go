@@ -915,6 +915,11 @@ func (a *analyzer) fileURLArgs(argv []tok) []tok {
 // path with the name appended is judged as a write.
 func (a *analyzer) curlFileUploads(argv []tok, uploads, urls []tok, globoff bool) bool {
 	for _, u := range urls {
+		if u.dyn && u.kind == dynGlob && u.w != nil {
+			// file:///DIR/.?x: a glob that matches nothing stays as
+			// written, and curl reads ?x as the URL's query.
+			u = tok{s: globPattern(u.w)}
+		}
 		if u.dyn {
 			continue // a computed URL: judged by the argument rules
 		}

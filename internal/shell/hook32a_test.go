@@ -171,6 +171,57 @@ func h32Terraform() string {
 	return p
 }
 
+// h32Main is the configuration of the bash runs' state: the production
+// database.
+const h32Main = "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\n"
+
+// h32AppliedState applies h32Main with the real terraform and returns
+// terraform, bash, the environment to run them in and the applied state (one
+// resource). Without terraform or bash it skips, or fails under
+// PLANGUARD_REQUIRE_TOOLS; with -short it skips.
+func h32AppliedState(t *testing.T) (tf, bash string, env []string, state []byte) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs terraform")
+	}
+	tf = h32Terraform()
+	bash, err := exec.LookPath("bash")
+	if tf == "" || err != nil {
+		if os.Getenv("PLANGUARD_REQUIRE_TOOLS") != "" {
+			t.Fatal("terraform or bash not found")
+		}
+		t.Skip("no terraform or bash")
+	}
+	tmpl := t.TempDir()
+	h32Write(t, filepath.Join(tmpl, "main.tf"), h32Main)
+	env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "LC_ALL=C",
+		"PATH="+filepath.Dir(tf)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for _, args := range [][]string{{"init", "-input=false"}, {"apply", "-auto-approve", "-input=false"}} {
+		cmd := exec.Command(tf, args...)
+		cmd.Dir, cmd.Env = tmpl, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("terraform %s: %v\n%s", args[0], err, out)
+		}
+	}
+	state, err = os.ReadFile(filepath.Join(tmpl, "terraform.tfstate"))
+	if err != nil || h32Resources(t, state) != 1 {
+		t.Fatalf("the applied state holds no resource: %v\n%s", err, state)
+	}
+	return tf, bash, env, state
+}
+
+// h32World is a fresh directory for one bash run: the policy and an evil
+// file at its root, and tf/ holding h32Main and a copy of the applied state.
+func h32World(t *testing.T, state []byte) string {
+	t.Helper()
+	root := t.TempDir()
+	h32Write(t, filepath.Join(root, "planguard.hcl"), "policy\n")
+	h32Write(t, filepath.Join(root, "e.json"), "evil\n")
+	h32Write(t, filepath.Join(root, "tf", "main.tf"), h32Main)
+	h32Write(t, filepath.Join(root, "tf", "terraform.tfstate"), string(state))
+	return root
+}
+
 func h32Line(cmd, tf string) string {
 	if tf == "" {
 		tf = "/usr/local/bin/terraform"
@@ -201,35 +252,7 @@ func TestHook32aAllowed(t *testing.T) {
 // holding a real Terraform state, and checks that the state is destroyed
 // or the policy overwritten: the refusal stops a real attack.
 func TestHook32aBashRuns(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs terraform")
-	}
-	tf := h32Terraform()
-	bash, err := exec.LookPath("bash")
-	if tf == "" || err != nil {
-		if os.Getenv("PLANGUARD_REQUIRE_TOOLS") != "" {
-			t.Fatal("terraform or bash not found")
-		}
-		t.Skip("no terraform or bash")
-	}
-	tmpl := t.TempDir()
-	h32Write(t, filepath.Join(tmpl, "main.tf"), "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\n")
-	env := append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "LC_ALL=C",
-		"PATH="+filepath.Dir(tf)+string(os.PathListSeparator)+os.Getenv("PATH"))
-	for _, args := range [][]string{{"init", "-input=false"}, {"apply", "-auto-approve", "-input=false"}} {
-		cmd := exec.Command(tf, args...)
-		cmd.Dir, cmd.Env = tmpl, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("terraform %s: %v\n%s", args[0], err, out)
-		}
-	}
-	state, err := os.ReadFile(filepath.Join(tmpl, "terraform.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if h32Resources(t, state) != 1 {
-		t.Fatalf("the applied state holds no resource:\n%s", state)
-	}
+	tf, bash, env, state := h32AppliedState(t)
 	ran := 0
 	for _, c := range h32Refused {
 		if c.victim == "" {
@@ -241,11 +264,7 @@ func TestHook32aBashRuns(t *testing.T) {
 				continue
 			}
 		}
-		root := t.TempDir()
-		h32Write(t, filepath.Join(root, "planguard.hcl"), "policy\n")
-		h32Write(t, filepath.Join(root, "e.json"), "evil\n")
-		h32Write(t, filepath.Join(root, "tf", "main.tf"), "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\n")
-		h32Write(t, filepath.Join(root, "tf", "terraform.tfstate"), string(state))
+		root := h32World(t, state)
 		line := h32Line(c.cmd, tf)
 		if r := Analyze(line, h32Opts(root)); r.Allowed() {
 			t.Errorf("allowed, want refused: %s", line)

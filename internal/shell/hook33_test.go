@@ -161,33 +161,7 @@ func TestHook33Export(t *testing.T) {
 // real terraform) next to the policy: the state is destroyed or the
 // policy overwritten, so each refusal stops a real attack.
 func TestHook33BashRuns(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs terraform")
-	}
-	tf := h32Terraform()
-	bash, err := exec.LookPath("bash")
-	if tf == "" || err != nil {
-		if os.Getenv("PLANGUARD_REQUIRE_TOOLS") != "" {
-			t.Fatal("terraform or bash not found")
-		}
-		t.Skip("no terraform or bash")
-	}
-	tmpl := t.TempDir()
-	main := "resource \"terraform_data\" \"prod_db\" {\n  input = \"db\"\n}\n"
-	h32Write(t, filepath.Join(tmpl, "main.tf"), main)
-	env := append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "LC_ALL=C",
-		"PATH="+filepath.Dir(tf)+string(os.PathListSeparator)+os.Getenv("PATH"))
-	for _, args := range [][]string{{"init", "-input=false"}, {"apply", "-auto-approve", "-input=false"}} {
-		cmd := exec.Command(tf, args...)
-		cmd.Dir, cmd.Env = tmpl, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("terraform %s: %v\n%s", args[0], err, out)
-		}
-	}
-	state, err := os.ReadFile(filepath.Join(tmpl, "terraform.tfstate"))
-	if err != nil || h32Resources(t, state) != 1 {
-		t.Fatalf("the applied state holds no resource: %v\n%s", err, state)
-	}
+	tf, bash, env, state := h32AppliedState(t)
 	ran := 0
 	for _, c := range h33Refused {
 		if c.victim == "" {
@@ -199,11 +173,7 @@ func TestHook33BashRuns(t *testing.T) {
 				continue
 			}
 		}
-		root := t.TempDir()
-		h32Write(t, filepath.Join(root, "planguard.hcl"), "policy\n")
-		h32Write(t, filepath.Join(root, "e.json"), "evil\n")
-		h32Write(t, filepath.Join(root, "tf", "main.tf"), main)
-		h32Write(t, filepath.Join(root, "tf", "terraform.tfstate"), string(state))
+		root := h32World(t, state)
 		h32Write(t, filepath.Join(root, "tf", "f.txt"), "a[$("+tf+" destroy -auto-approve -input=false)]\n")
 		line := h33Line(c.cmd, root, tf)
 		if r := Analyze(line, h32Opts(root)); r.Allowed() {

@@ -59,25 +59,37 @@ func sdkFile(name, path, content string) string {
 	return fmt.Sprintf("resource \"sdkobj_file\" %q {\n  path    = %q\n  content = %q\n}\n", name, path, content)
 }
 
-func attackGate31(t *testing.T, tf string) {
-	toolVersion(t, tf)
+// mirrorWorld is a world whose CLI configuration installs only from a
+// filesystem mirror holding the given providers (source → binary, version
+// 0.1.0), with empty objects/ (where the file providers keep their objects)
+// and policy/ directories beside it.
+func mirrorWorld(t *testing.T, tf string, providers map[string]string) (*world, string) {
+	t.Helper()
 	w, root := newWorld(t, tf, "infra", "agent@example.com")
 	mirror := filepath.Join(root, "mirror")
-	testbin.Mirror(t, mirror, sdkObjSource, "0.1.0", sdkObjBin(t))
-	// planguard/planguard from the tests' build, under either registry's
-	// name: the apply's clean room installs it with init.
-	for _, src := range []string{"registry.terraform.io/planguard/planguard", "registry.opentofu.org/planguard/planguard"} {
-		testbin.Mirror(t, mirror, src, "0.1.0", filepath.Join(binDir, testbin.Provider.Name))
+	for src, bin := range providers {
+		testbin.Mirror(t, mirror, src, "0.1.0", bin)
 	}
-	rc := filepath.Join(root, "gate31.tfrc")
+	rc := filepath.Join(root, "mirror.tfrc")
 	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror))
 	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+rc)
-
 	for _, d := range []string{"objects", "policy"} {
 		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return w, root
+}
+
+func attackGate31(t *testing.T, tf string) {
+	toolVersion(t, tf)
+	w, root := mirrorWorld(t, tf, map[string]string{
+		sdkObjSource: sdkObjBin(t),
+		// planguard/planguard from the tests' build, under either
+		// registry's name: the apply's clean room installs it with init.
+		"registry.terraform.io/planguard/planguard": filepath.Join(binDir, testbin.Provider.Name),
+		"registry.opentofu.org/planguard/planguard": filepath.Join(binDir, testbin.Provider.Name),
+	})
 	prodObj := filepath.Join(root, "objects", "prod.db")
 	alice := w.key("alice")
 	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+readFile(t, alice+".pub"))

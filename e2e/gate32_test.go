@@ -14,7 +14,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,20 +35,11 @@ func TestGate32OpenTofu(t *testing.T) {
 
 func gate32(t *testing.T, tf string) {
 	toolVersion(t, tf)
-	w, root := newWorld(t, tf, "infra", "agent@example.com")
-	mirror := filepath.Join(root, "mirror")
-	testbin.Mirror(t, mirror, sdkObjSource, "0.1.0", sdkObjBin(t))
-	for _, src := range []string{"registry.terraform.io/planguard/planguard", "registry.opentofu.org/planguard/planguard"} {
-		testbin.Mirror(t, mirror, src, "0.1.0", filepath.Join(binDir, testbin.Provider.Name))
-	}
-	rc := filepath.Join(root, "gate32.tfrc")
-	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror))
-	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+rc)
-	for _, d := range []string{"objects", "policy"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w, root := mirrorWorld(t, tf, map[string]string{
+		sdkObjSource: sdkObjBin(t),
+		"registry.terraform.io/planguard/planguard": filepath.Join(binDir, testbin.Provider.Name),
+		"registry.opentofu.org/planguard/planguard": filepath.Join(binDir, testbin.Provider.Name),
+	})
 	prodObj := filepath.Join(root, "objects", "prod.db")
 	alice := w.key("alice")
 	writeFile(t, filepath.Join(root, "policy", "allowed_signers"), "alice@example.com "+readFile(t, alice+".pub"))

@@ -18,7 +18,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -86,19 +85,11 @@ const gate33Required = `terraform {
 
 func gate33(t *testing.T, tf string) {
 	toolVersion(t, tf)
-	w, root := newWorld(t, tf, "infra", "agent@example.com")
-	mirror := filepath.Join(root, "mirror")
-	testbin.Mirror(t, mirror, sdkObjSource, "0.1.0", sdkObjBin(t))
-	testbin.Mirror(t, mirror, testbin.TestObjSource, "0.1.0", testObjProvider(t))
-	testbin.Mirror(t, mirror, sdkBlkSource, "0.1.0", sdkBlkBinary(t))
-	rc := filepath.Join(root, "gate33.tfrc")
-	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror))
-	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+rc)
-	for _, d := range []string{"objects", "policy"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w, root := mirrorWorld(t, tf, map[string]string{
+		sdkObjSource:          sdkObjBin(t),
+		testbin.TestObjSource: testObjProvider(t),
+		sdkBlkSource:          sdkBlkBinary(t),
+	})
 	obj := func(n string) string { return filepath.Join(root, "objects", n) }
 	prodCfg, prodBlk := obj("prod.cfg"), obj("prod.blk")
 	prod := fmt.Sprintf("resource \"planguardtest_object\" \"cfg\" {\n  path    = %q\n  content = \"config\"\n}\n", prodCfg) +

@@ -623,6 +623,9 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			a.scriptTok(o.val, name+" -"+o.name, c.depth)
 		}
 	}
+	if name == "tar" && (hasOpt(opts, "rsh-command") || hasOpt(opts, "rmt-command")) {
+		a.tarRemote(c, opts)
+	}
 	if len(rest) >= p.skip {
 		rest = rest[p.skip:]
 	} else {
@@ -696,6 +699,12 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		}
 	case runsFirst:
 		if len(rest) > 0 {
+			if name == "trap" {
+				// The trap's code runs later, with the values the line
+				// leaves (deferred.go).
+				defer func(was bool) { a.deferred = was }(a.deferred)
+				a.deferred = true
+			}
 			a.scriptTok(rest[0], name, c.depth)
 		}
 	case runsArgs:
@@ -881,6 +890,34 @@ var plainCompressors = map[string]bool{"gzip": true, "bzip2": true, "xz": true, 
 // --compress-program=bash pipes each chunk of the data it sorts into
 // bash, which runs it (hook35 F1), and a program the agent wrote or a
 // name computed at run time may do the same.
+// tarRemote judges tar's remote archive programs (review hook35): for
+// an archive HOST:PATH, tar runs --rsh-command (rsh, which is ssh on most
+// systems) as `PROG HOST RMT`, where RMT is --rmt-command (/etc/rmt), the
+// command that shell runs on HOST, which may be this machine. It is judged
+// as that command line; a computed program or command is refused.
+func (a *analyzer) tarRemote(c call, opts []opt) {
+	prog, host, rmt := "ssh", "HOST", "/etc/rmt"
+	for _, o := range opts {
+		switch o.name {
+		case "rsh-command", "rmt-command":
+			if o.val.dyn {
+				a.refuse("`%s`: %s is computed at run time , and tar runs it for a remote archive: spell it out", truncateTok(c.argv), dashed(o.name))
+				return
+			}
+			if o.name == "rsh-command" {
+				prog = o.val.s
+			} else {
+				rmt = o.val.s
+			}
+		case "f", "file":
+			if h, _, ok := strings.Cut(o.val.s, ":"); ok && !o.val.dyn && h != "" && !strings.Contains(h, "/") {
+				host = h[strings.LastIndex(h, "@")+1:]
+			}
+		}
+	}
+	a.run(c.inner([]tok{{s: prog}, {s: host}, {s: rmt}}))
+}
+
 func (a *analyzer) filterProgram(c call, o opt) {
 	if o.val.dyn {
 		a.refuse("`%s`: %s runs a program computed at run time (%s) on the data, which may run it as code: name a compressor (gzip, zstd, xz…)", truncateTok(c.argv), dashed(o.name), srcOf(o.val))

@@ -228,6 +228,11 @@ func argValues(s string) (vals []string, attached []bool) {
 	return vals, attached
 }
 
+// placesWrites are the programs whose judges place every file they write,
+// refusing computed ones (downloads.go): their other computed arguments
+// (a URL, a header) name no file they write.
+var placesWrites = map[string]bool{"curl": true, "wget": true, "wget2": true, "aria2c": true, "http": true, "https": true, "httpie": true}
+
 // looseArgs refuses, for a program that may write any file it is given (a
 // program the hook does not know, a script or module of an interpreter, a
 // writer whose outputs the table does not place), an argument that names
@@ -275,6 +280,14 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 						}
 					}
 				}
+				continue
+			}
+			if placesWrites[baseName(argv[0].s)] {
+				continue
+			}
+			if q := a.computedNames(t); q != "" {
+				a.refuse("`%s`: %s is computed at run time and may name %s, which holds the gate's trust, and %s may write the files its arguments name: spell the path out, or end the word with literal text no protected file ends with (`\"$DIR/out.json\"`)", line, srcOf(t), q, baseName(argv[0].s))
+				return true
 			}
 			continue
 		}

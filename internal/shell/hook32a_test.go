@@ -144,7 +144,7 @@ var h32Allowed = []string{
 	"prlimit --nofile=1024 $CMD",
 	"x=$(nproc); prlimit --nofile=\"$x\" make",
 	"x=$(date); setarch x86_64 grep -r \"$x\" .",
-	"x=$(date); uv run pytest -k \"$x\"",
+	"x=$(nproc); uv run pytest -n \"$x\"", // x=$(date) is refused: text the hook cannot know (hook36)
 	"uv run pytest",
 	"unshare -r id",
 	"taskset -c 0 make",

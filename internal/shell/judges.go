@@ -294,6 +294,7 @@ func (a *analyzer) xargs(c call) kind {
 	if name == "parallel" && repl == "" {
 		repl = "{" // {}, {.}, {/}, {1}: replaced by each value
 	}
+	var values []string // parallel ::: a b, spelled out
 	if name == "parallel" {
 		sources := false
 		for i, t := range rest {
@@ -306,6 +307,7 @@ func (a *analyzer) xargs(c call) kind {
 				if i == 0 {
 					a.parallelLines(rest, c.depth)
 				}
+				values = literalSource(t.s, rest[i+1:])
 				sources = true
 				rest = rest[:i]
 				break
@@ -322,7 +324,13 @@ func (a *analyzer) xargs(c call) kind {
 	var cmd []tok
 	for _, t := range rest {
 		if repl != "" && strings.Contains(t.s, repl) {
-			cmd = append(cmd, tok{s: strings.SplitN(t.s, repl, 2)[0], dyn: true, kind: dynInput, src: t.s})
+			in := tok{s: strings.SplitN(t.s, repl, 2)[0], dyn: true, kind: dynInput, src: t.s}
+			if values != nil && strings.Count(t.s, "{") == 1 && strings.Contains(t.s, "{}") {
+				for _, v := range values {
+					in.alts = append(in.alts, strings.Replace(t.s, "{}", v, 1))
+				}
+			}
+			cmd = append(cmd, in)
 			continue
 		}
 		cmd = append(cmd, t)
@@ -333,13 +341,30 @@ func (a *analyzer) xargs(c call) kind {
 		// destroy`). Two tokens stand for them, so that they fill both a
 		// wrapper's program (xargs env, xargs timeout) and a writer's
 		// destination (xargs cp).
-		in := tok{dyn: true, kind: dynInput, src: "the words " + name + " reads"}
+		in := tok{dyn: true, kind: dynInput, src: "the words " + name + " reads", alts: values}
 		cmd = append(cmd, in, in)
 	}
 	c = c.inner(cmd)
 	c.st, c.each = nil, name
 	a.run(c)
 	return kindOther
+}
+
+// literalSource returns the values of parallel's one input source when
+// the line spells them out (`::: a b`), or nil: values read from files
+// (`::::`), computed, or combined with another source.
+func literalSource(marker string, after []tok) []string {
+	if marker != ":::" {
+		return nil
+	}
+	var vals []string
+	for _, t := range after {
+		if t.dyn || strings.HasPrefix(t.s, ":::") {
+			return nil
+		}
+		vals = append(vals, t.s)
+	}
+	return vals
 }
 
 // parallelLines judges `parallel ::: CMD…`: each value is a command line,
@@ -491,7 +516,7 @@ func (a *analyzer) find(c call) kind {
 					a.refuse("`%s`: the program %s runs is a file it finds (%s), and the literal starting points are among them (find terraform destroy -exec {} + runs `terraform destroy`): name the program, and pass %s as its argument", truncateTok(c.argv), name, t.s, ph)
 					return kindOther
 				}
-				in = tok{s: strings.SplitN(t.s, ph, 2)[0], dyn: true, kind: dynInput, src: t.s}
+				in = tok{s: strings.SplitN(t.s, ph, 2)[0], dyn: true, kind: dynInput, src: t.s, found: true}
 				cmd = append(cmd, in)
 				if t.s == ph {
 					alt = append(alt, starts...)
@@ -501,7 +526,7 @@ func (a *analyzer) find(c call) kind {
 			}
 			if !placed && name != "find" {
 				// fd -x CMD, -X CMD: without a placeholder fd adds the path.
-				in = tok{dyn: true, kind: dynInput, src: "the paths " + name + " finds"}
+				in = tok{dyn: true, kind: dynInput, src: "the paths " + name + " finds", found: true}
 				cmd, alt, placed = append(cmd, in), append(alt, starts...), true
 			}
 			if batch && placed {

@@ -380,7 +380,10 @@ func init() {
 		"awk", "gawk", "mawk", "nawk", "busybox-awk")
 	// Readers, and programs that write or copy files.
 	add(&program{reader: true}, "grep", "egrep", "fgrep", "rg", "ag", "ack", "ls", "bat", "head", "tail", "wc",
-		"file", "stat", "diff", "which", "whereis", "type", "info", "tldr")
+		"file", "stat", "diff", "which", "whereis", "type", "info", "tldr",
+		// Print names or sums, signal processes; gofmt -w rewrites only
+		// files that parse as Go, which no protected file does.
+		"basename", "dirname", "realpath", "readlink", "kill", "gofmt", "md5sum", "sha1sum", "sha256sum", "sha512sum", "du")
 	add(&program{reader: true, copies: true}, "cat")
 	// Writers: dests says which operands they write (writes.go).
 	add(&program{copies: true, writes: true, dests: destLast, short: "tS", long: []string{"target-directory", "suffix", "sparse", "no-preserve"},
@@ -423,14 +426,14 @@ func init() {
 		flags: []string{"debug", "follow-symlinks", "null-data", "zero-terminated", "posix", "quiet", "silent", "regexp-extended",
 			"separate", "sandbox", "unbuffered"}}, "sed", "gsed")
 	add(&program{writes: true, permute: true, short: "fCIFTXbKNVgHL",
-		long: []string{"file", "directory", "use-compress-program", "to-command", "rsh-command", "info-script", "new-volume-script", "checkpoint-action", "exclude", "transform", "owner", "group", "mode", "index-file",
+		long: []string{"file", "directory", "use-compress-program", "to-command", "rsh-command", "rmt-command", "info-script", "new-volume-script", "checkpoint-action", "exclude", "transform", "owner", "group", "mode", "index-file",
 			"exclude-from", "files-from", "strip-components", "owner-map", "group-map", "sort", "warning", "blocking-factor",
 			"tape-length", "label", "format", "after-date", "newer", "newer-mtime", "suffix", "volno-file", "record-size", "level",
 			"listed-incremental", "mtime", "quoting-style", "exclude-tag", "exclude-tag-all", "exclude-tag-under", "exclude-ignore",
 			"exclude-ignore-recursive", "pax-option", "occurrence", "starting-file", "hole-detection", "xform"},
-		code:   []string{"to-command", "use-compress-program", "I", "rsh-command"},
+		code:   []string{"to-command", "use-compress-program", "I"},
 		opaque: []string{"checkpoint-action", "info-script", "new-volume-script", "F"},
-		danger: []string{"remove-files", "extract", "get", "directory"},
+		danger: []string{"remove-files", "extract", "get", "directory", "rsh-command", "rmt-command"},
 		flags: []string{"checkpoint", "to-stdout", "remove-files", "extract", "get", "create", "list", "append", "update", "diff",
 			"compare", "delete", "verbose", "gzip", "gunzip", "bzip2", "xz", "zstd", "lzma", "lzip", "lzop", "compress", "auto-compress",
 			"keep-old-files", "keep-newer-files", "skip-old-files", "overwrite", "overwrite-dir", "totals", "absolute-names",

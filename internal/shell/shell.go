@@ -137,6 +137,7 @@ func Analyze(command string, opts Options) Result {
 	}
 	a.script(command, 0)
 	a.judgeArith()
+	a.finishDeferred()
 	a.finish()
 	a.finishGit() // gitconfig.go
 	return a.res
@@ -172,6 +173,15 @@ type analyzer struct {
 	execStdin bool
 	// staticLoop: loop variables whose values the line spells out.
 	staticLoop map[string]bool
+	// deferred: the code being judged may run again, or later, after
+	// assignments the walk reaches only after it (a loop, a function
+	// body, a trap); deferredUses are the variables whose static value
+	// such code was judged with, and where (finishDeferred).
+	deferred     bool
+	deferredUses map[string]string
+	// idVars: variables the line assigns once, a number or an id only
+	// (x=$(nproc), v=$(git rev-parse --short HEAD)): computed.go.
+	idVars map[string]bool
 	// numeric: variables assigned a count (numericSubst); tainted: those
 	// assigned anything else the line computes too. redefined: functions
 	// and aliases the line defines.
@@ -459,7 +469,12 @@ func (a *analyzer) script(src string, depth int) {
 		}
 		return true
 	})
+	spans, inherited := deferredSpans(f), a.deferred
+	defer func() { a.deferred = inherited }()
 	syntax.Walk(f, func(n syntax.Node) bool {
+		if n != nil {
+			a.deferred = inherited || inSpans(spans, n.Pos())
+		}
 		switch n := n.(type) {
 		case *syntax.Stmt:
 			a.redirects(n)
@@ -550,6 +565,7 @@ func (a *analyzer) forget(name string) {
 	a.ifsComputed(name)
 	delete(a.vars, name)
 	delete(a.staticLoop, name)
+	delete(a.idVars, name)
 	if a.unknown == nil {
 		a.unknown = map[string]bool{}
 	}
@@ -598,6 +614,12 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	}
 	if as.Value == nil || as.Append || as.Index != nil || as.Array != nil {
 		if as.Value == nil && as.Array == nil && !as.Naked {
+			if old, ok := a.vars[name]; ok && old != "" || a.unknown[name] {
+				// p=echo; …; p=: two values (a loop or function may
+				// have been judged with the first: deferred.go).
+				a.setUnknown(name)
+				return
+			}
 			a.vars[name] = ""
 			return
 		}
@@ -633,7 +655,15 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		return
 	}
 	if t.dyn || a.unknown[name] {
+		_, seen := a.vars[name]
+		first := !seen && !a.unknown[name]
 		a.setUnknown(name)
+		if cs, ok := solePart(as.Value).(*syntax.CmdSubst); ok && first && substNumber(cs) {
+			if a.idVars == nil {
+				a.idVars = map[string]bool{}
+			}
+			a.idVars[name] = true // until assigned again (forget)
+		}
 		return
 	}
 	if old, ok := a.vars[name]; ok && old != t.s {
@@ -688,6 +718,12 @@ type tok struct {
 	kind int          // for dynamic tokens: dynOutside…dynOutput
 	src  string       // for dynamic tokens: the word as written
 	w    *syntax.Word // for dynamic tokens: the word
+	// found: a file find or fd finds ({}), judged by find's expression
+	// (findexpr.go) rather than as a computed path.
+	found bool
+	// alts: the values a dynamic token stands for when the line spells
+	// them out (parallel CMD ::: a b).
+	alts []string
 }
 
 func (t tok) String() string {
@@ -709,6 +745,7 @@ type env struct{ a *analyzer }
 
 func (e env) Get(name string) expand.Variable {
 	if v, ok := e.a.vars[name]; ok {
+		e.a.usedStatic(name)
 		return expand.Variable{Set: true, Kind: expand.String, Str: v}
 	}
 	if name == "HOME" {

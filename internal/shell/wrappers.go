@@ -53,11 +53,27 @@ func (a *analyzer) wraps(s string) bool {
 // and every argument that names a program the hook judges, from there on.
 func (a *analyzer) unknownRuns(name string, c call) {
 	argv := c.argv
+	prog, _ := execProgram(name, argv)
 	if !lookup(name).writes {
-		a.looseArgs(argv) // a writer's own row places what it writes
+		// A writer's own row places what it writes. An exec wrapper's
+		// own words are judged here, the program it runs as if it
+		// stood there (setarch x86_64 grep -r "$x" .).
+		switch {
+		case prog > 0 && argv[prog].dyn:
+			a.looseArgs(append(append([]tok{}, argv[:prog]...), argv[prog+1:]...))
+		case prog > 0:
+			a.looseArgs(argv[:prog])
+		default:
+			a.looseArgs(argv)
+		}
 	}
 	if a.execWrapperComputed(name, c) {
 		return
+	}
+	if prog > 0 && !argv[prog].dyn {
+		if b := baseName(argv[prog].s); !a.wraps(argv[prog].s) && !(lookup(b).writes && lookup(b).dests != destUnknown) {
+			a.run(c.inner(argv[prog:]))
+		}
 	}
 	for i := 1; i < len(argv); i++ {
 		t := argv[i]
@@ -261,19 +277,29 @@ func execWrapperArity(name string, argv []tok) (skip, n int, ok bool) {
 // word quoted whole ("--nofile=$n") cannot be the program. Words from the environment the
 // line does not set ($CMD) and globs are judged as elsewhere.
 func (a *analyzer) execWrapperComputed(name string, c call) bool {
-	argv := c.argv
+	if _, bad := execProgram(name, c.argv); bad > 0 {
+		a.refuse("`%s`: %s runs its arguments as a command, and %s, computed at run time, may be that command's program and its arguments, which the hook cannot follow: write the program to run as literal text before it", truncateTok(c.argv), name, srcOf(c.argv[bad]))
+		return true
+	}
+	return false
+}
+
+// execProgram returns where in argv the program an exec wrapper runs
+// stands (-1: not an exec wrapper, or no program), and bad: where a word
+// computed by the line stands that may be the program (0: none).
+func execProgram(name string, argv []tok) (prog, bad int) {
 	skip, n, ok := execWrapperArity(name, argv)
 	if !ok {
-		return false
+		return -1, 0
 	}
 	afterOpt, dashes := false, false
-	for _, t := range argv[1+skip:] {
+	for i := 1 + skip; i < len(argv); i++ {
+		t := argv[i]
 		if t.dyn && (t.kind == dynLine || t.kind == dynOutput || t.kind == dynInput) {
 			if !dashes && t.w != nil && optionWord(t.w) {
 				continue
 			}
-			a.refuse("`%s`: %s runs its arguments as a command, and %s, computed at run time, may be that command's program and its arguments, which the hook cannot follow: write the program to run as literal text before it", truncateTok(argv), name, srcOf(t))
-			return true
+			return -1, i
 		}
 		switch {
 		case !t.dyn && t.s == "--" && !dashes:
@@ -290,10 +316,10 @@ func (a *analyzer) execWrapperComputed(name string, c call) bool {
 		case n > 0:
 			n--
 		default:
-			return false // the program: what follows is its arguments
+			return i, 0 // the program: what follows is its arguments
 		}
 	}
-	return false
+	return -1, 0
 }
 
 // optionWord reports whether a word is one word that starts with a

@@ -1,0 +1,68 @@
+package shell
+
+import (
+	"sort"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Code that runs again or later. The hook walks a line once, in order, and
+// knows a variable's value from the assignments before the use. A loop's
+// body runs again after its own later assignments (`p=echo; for i in 1 2;
+// do $p destroy; p=terraform; done` runs terraform destroy the second
+// time), a function's body runs after whatever the line assigns before the
+// call, and a trap's code at exit. Code in those places judged with a
+// variable's static value is refused when the line gives that variable
+// any other value too.
+
+// deferredSpans are the loops and function definitions of a script.
+func deferredSpans(f *syntax.File) [][2]syntax.Pos {
+	var spans [][2]syntax.Pos
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n.(type) {
+		case *syntax.ForClause, *syntax.WhileClause, *syntax.FuncDecl:
+			spans = append(spans, [2]syntax.Pos{n.Pos(), n.End()})
+		}
+		return true
+	})
+	return spans
+}
+
+func inSpans(spans [][2]syntax.Pos, p syntax.Pos) bool {
+	for _, s := range spans {
+		if p.Offset() >= s[0].Offset() && p.Offset() < s[1].Offset() {
+			return true
+		}
+	}
+	return false
+}
+
+// usedStatic records that deferred code was judged with name's static
+// value.
+func (a *analyzer) usedStatic(name string) {
+	if !a.deferred {
+		return
+	}
+	if a.deferredUses == nil {
+		a.deferredUses = map[string]string{}
+	}
+	if _, ok := a.deferredUses[name]; !ok {
+		a.deferredUses[name] = a.vars[name]
+	}
+}
+
+// finishDeferred refuses deferred code judged with a value the variable
+// does not keep: the line assigns it another value, or one computed at run
+// time, anywhere (a.unknown holds every such name by the end of the walk).
+func (a *analyzer) finishDeferred() {
+	names := make([]string, 0, len(a.deferredUses))
+	for n := range a.deferredUses {
+		if a.unknown[n] {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a.refuse("`$%s` is used in a loop, a function or a trap, which may run after the line gives `%s` another value (the hook judged it as %q): bash runs that code again, or later, with the new value; use a separate variable for each value", n, n, a.deferredUses[n])
+	}
+}

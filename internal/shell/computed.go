@@ -3,6 +3,7 @@ package shell
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -35,8 +36,9 @@ type seg struct {
 	s    string
 }
 
-// numText is the regular expression a segNum stands for.
-const numText = `[-0-9a-f \t]+`
+// numText is the regular expression a segNum stands for: empty too (git
+// rev-parse prints nothing outside a repository).
+const numText = `[-0-9a-f \t]*`
 
 // numPlaceholder marks a number in a shape's text; NUL is in no path.
 const numPlaceholder = "\x00"
@@ -383,6 +385,17 @@ func (a *analyzer) computedNames(t tok) string {
 // path (after unknown text). suffixed: a program may add to the name
 // (a backup, a prefix), as derivedName reads it.
 func (a *analyzer) shapeMatch(text string, anchored, suffixed bool) string {
+	if anchored {
+		// A component that is only a number may be empty, and a `..`
+		// after it then climbs from one directory higher: read the
+		// rest as after unknown text.
+		comps := strings.Split(text, "/")
+		for i, c := range comps {
+			if c != "" && strings.Trim(c, numPlaceholder) == "" && slices.Contains(comps[i+1:], "..") {
+				anchored = false
+			}
+		}
+	}
 	if anchored {
 		if strings.HasPrefix(text, "~/") && a.opts.Home != "" {
 			text = a.opts.Home + text[1:]

@@ -35,6 +35,10 @@ var h36Refused = []h32Case{
 	{cmd: "d=$(cd .. && pwd); iconv -f utf-8 -t utf-8 -o \"$d/planguard.hcl\" ../e.json", victim: "policy"},
 	{cmd: "x=planguard; iconv -f utf-8 -t utf-8 -o ../\"${x}\".hcl ../e.json", victim: "policy"},
 	{cmd: "echo ../planguard.hcl | xargs iconv -f utf-8 -t utf-8 ../e.json -o", victim: "policy"},
+	// An id the line computes may be empty: git rev-parse outside a
+	// repository prints nothing.
+	{cmd: "iconv -f utf-8 -t utf-8 -o ../planguard.hcl\"$(git rev-parse --short HEAD)\" ../e.json", victim: "policy"},
+	{cmd: "iconv -o \"x/$(git rev-parse HEAD)/../../planguard.hcl\" e.txt"},
 	{cmd: "iconv -f utf-8 -t utf-8 -o \"$HOME/.bashrc\" e.txt"},
 	{cmd: "python3 -m json.tool e.json \"$HOME/.claude/settings.json\""},
 	{cmd: "iconv -o \"$F\" e.txt"},

@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +45,10 @@ type Record struct {
 	// ConfigShown says a show printed the plan's configuration files
 	// (show --config).
 	ConfigShown bool `json:"config_shown,omitempty"`
+	// Code lists the code the plan's apply runs with the runner's
+	// credentials: provisioners and provider commands, with the gate's
+	// verdict (review runner35 M1).
+	Code []string `json:"code,omitempty"`
 }
 
 // AuditChange is one destructive change the gate judged. It is not
@@ -63,6 +69,35 @@ func auditChanges(r *gate.Report) []AuditChange {
 		out = append(out, AuditChange{Address: c.Address, Action: c.Action, Protected: c.Protected, Approved: c.Approved, ApprovedBy: c.ApprovedBy})
 	}
 	return out
+}
+
+// auditCode lists the provisioners and provider commands a report names,
+// each as one line: what runs, where, and the gate's verdict.
+func auditCode(r *gate.Report) []string {
+	var out []string
+	for _, p := range r.Provisioners {
+		what := p.Command
+		if what == "" && len(p.CommandReferences) > 0 {
+			what = "computed from " + strings.Join(p.CommandReferences, ", ")
+		}
+		out = append(out, fmt.Sprintf("%s %s on %s: %s (%s)", p.Type, p.When, p.Address, what, verdictWord(p.Status)))
+	}
+	for _, c := range r.ProviderCommands {
+		v := "blocked"
+		if c.Allowed {
+			v = "allowed"
+		}
+		out = append(out, fmt.Sprintf("provider %s %s: %s %s (%s)", c.Name, c.Setting, c.Command, strings.Join(c.Args, " "), v))
+	}
+	return out
+}
+
+// verdictWord is a provisioner's verdict: allowed, approved or blocked.
+func verdictWord(s gate.Outcome) string {
+	if s == "" {
+		return string(gate.OutcomeBlocked)
+	}
+	return string(s)
 }
 
 // Auditor records the runner's decisions. A request whose record cannot be

@@ -479,7 +479,7 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if rep.Plan.SHA256 != sum {
 		return o.finish(ExitError, DecisionError, fmt.Errorf("the gate checked plan %s, not the saved plan %s", rep.Plan.SHA256, sum))
 	}
-	o.rec.Changes = auditChanges(rep)
+	o.rec.Changes, o.rec.Code = auditChanges(rep), auditCode(rep)
 	if err := s.render(o, rep, pol); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
@@ -599,6 +599,25 @@ func (s *Service) Show(ctx context.Context, peer Peer, id string, reveal bool, o
 	if err := s.masked(ctx, o, rec.work, rec.planFile, rec.id, reveal); err != nil {
 		return o.finish(ExitError, DecisionError, fmt.Errorf("list the plan's masked values: %w; do not sign a plan whose \"(sensitive value)\" you have not seen", err))
 	}
+	// The gate's report: Terraform's rendering shows no provisioner, nor
+	// any other code the apply runs with the runner's credentials (review
+	// runner35 M1); the report lists each, and how the gate judges it now.
+	rep, err := s.cfg.Gate.Check(ctx, rec.planFile, rec.work)
+	if err != nil {
+		return o.finish(ExitError, DecisionError, fmt.Errorf("the gate could not check the plan: %w; do not sign a plan whose code run at apply you have not seen", err))
+	}
+	if rep.Plan.SHA256 != rec.sha256 {
+		return o.finish(ExitError, DecisionError, fmt.Errorf("the gate checked plan %s, not the saved plan %s", rep.Plan.SHA256, rec.sha256))
+	}
+	o.rec.Changes, o.rec.Code = auditChanges(rep), auditCode(rep)
+	pol, _, err := s.cfg.Policy.Load()
+	if err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
+	o.printf("\nplanguard runner: the gate's report on this plan now (code the apply runs, with the runner's credentials, is listed here and nowhere in Terraform's rendering above):\n")
+	if err := s.render(o, rep, pol); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
 	o.printf("\nplan sha256: %s\nplan id: %s\n", rec.sha256, rec.id)
 	return o.finish(ExitAllow, DecisionShown, nil)
 }
@@ -624,6 +643,11 @@ func (s *Service) masked(ctx context.Context, o *op, work, planFile, id string, 
 		return err
 	}
 	printUnknown(o.out, unknown, id)
+	hidden, err := hiddenJSON(src)
+	if err != nil {
+		return err
+	}
+	printHiddenJSON(o.out, hidden, id)
 	return nil
 }
 
@@ -669,7 +693,7 @@ func (s *Service) Apply(ctx context.Context, peer Peer, id string, approvals [][
 	if rep.PolicySHA256 != "" && rep.PolicySHA256 != pol.Hash {
 		return o.finish(ExitError, DecisionError, errors.New("the policy changed while this request read it; nothing applied: apply again"))
 	}
-	o.rec.Changes = auditChanges(rep)
+	o.rec.Changes, o.rec.Code = auditChanges(rep), auditCode(rep)
 	if err := s.render(o, rep, pol); err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}

@@ -24,12 +24,12 @@ func (a *analyzer) source(c call) kind {
 // relied are the programs whose output or effect the hook reads as the
 // program's own: echo, printf and cat piped into a shell (staticOutput),
 // the new path mktemp prints (fresh), the count wc prints (numericSubst),
-// the numbers and ids nproc, id, date and git rev-parse print
-// (substNumber). A function or alias of that name would print anything instead: refused
-// wherever it is defined, in this line or, for a shell the agent keeps
-// open between calls, for the lines after it.
+// the numbers nproc, id and date print (substNumber). A function or alias
+// of that name would print anything instead: refused wherever it is
+// defined, in this line or, for a shell the agent keeps open between
+// calls, for the lines after it.
 var relied = map[string]bool{"echo": true, "printf": true, "cat": true, "mktemp": true, "wc": true,
-	"nproc": true, "id": true, "date": true, "git": true}
+	"nproc": true, "id": true, "date": true}
 
 // redefinesRelied refuses a definition (how: a function, an alias) of a
 // name in relied.

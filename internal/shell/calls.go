@@ -885,23 +885,18 @@ func (a *analyzer) joined(args []tok, what string, depth int) {
 // their standard input and run none of it.
 var plainCompressors = map[string]bool{"gzip": true, "bzip2": true, "xz": true, "zstd": true, "lz4": true, "lzop": true, "pigz": true}
 
-// filterProgram refuses a filter option's program unless it is a plain
-// compressor named by its bare name or in a system directory: sort -S1
-// --compress-program=bash pipes each chunk of the data it sorts into
-// bash, which runs it (hook35 F1), and a program the agent wrote or a
-// name computed at run time may do the same.
 // tarRemote judges tar's remote archive programs (review hook35): for
 // an archive HOST:PATH, tar runs --rsh-command (rsh, which is ssh on most
-// systems) as `PROG HOST RMT`, where RMT is --rmt-command (/etc/rmt), the
+// systems) as `PROG HOST [-l USER] RMT`, where RMT is --rmt-command (/etc/rmt), the
 // command that shell runs on HOST, which may be this machine. It is judged
 // as that command line; a computed program or command is refused.
 func (a *analyzer) tarRemote(c call, opts []opt) {
-	prog, host, rmt := "ssh", "HOST", "/etc/rmt"
+	prog, host, user, rmt := "ssh", "HOST", "", "/etc/rmt"
 	for _, o := range opts {
 		switch o.name {
 		case "rsh-command", "rmt-command":
 			if o.val.dyn {
-				a.refuse("`%s`: %s is computed at run time , and tar runs it for a remote archive: spell it out", truncateTok(c.argv), dashed(o.name))
+				a.refuse("`%s`: %s is computed at run time, and tar runs it for a remote archive: spell it out", truncateTok(c.argv), dashed(o.name))
 				return
 			}
 			if o.name == "rsh-command" {
@@ -912,12 +907,24 @@ func (a *analyzer) tarRemote(c call, opts []opt) {
 		case "f", "file":
 			if h, _, ok := strings.Cut(o.val.s, ":"); ok && !o.val.dyn && h != "" && !strings.Contains(h, "/") {
 				host = h[strings.LastIndex(h, "@")+1:]
+				if i := strings.LastIndex(h, "@"); i >= 0 {
+					user = h[:i] // USER@HOST: RSH HOST -l USER RMT
+				}
 			}
 		}
 	}
-	a.run(c.inner([]tok{{s: prog}, {s: host}, {s: rmt}}))
+	argv := []tok{{s: prog}, {s: host}}
+	if user != "" {
+		argv = append(argv, tok{s: "-l"}, tok{s: user})
+	}
+	a.run(c.inner(append(argv, tok{s: rmt})))
 }
 
+// filterProgram refuses a filter option's program unless it is a plain
+// compressor named by its bare name or in a system directory: sort -S1
+// --compress-program=bash pipes each chunk of the data it sorts into
+// bash, which runs it (hook35 F1), and a program the agent wrote or a
+// name computed at run time may do the same.
 func (a *analyzer) filterProgram(c call, o opt) {
 	if o.val.dyn {
 		a.refuse("`%s`: %s runs a program computed at run time (%s) on the data, which may run it as code: name a compressor (gzip, zstd, xz…)", truncateTok(c.argv), dashed(o.name), srcOf(o.val))

@@ -1,9 +1,6 @@
 package shell
 
 import (
-	"path"
-	"regexp"
-	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -16,18 +13,19 @@ import (
 // may name one too (`iconv -o "$HOME/.bashrc"`, `for f in ../planguard.hcl;
 // do iconv -o "$f" …`, `"$(echo ../planguard.hcl)"`). The hook reads such
 // a word as a shape: the text it knows (literals, variables the line
-// assigns once), numbers the line computes, and unknown text, which may
-// hold slashes and `..` and so lead anywhere. The word is refused when a
-// protected file — or a name one is derived from, or a directory of its own
-// holding one — can take that shape: after the last unknown part only the
-// literal end is left to tell them apart (`"$D/out.json"` passes,
-// `"$F"`, `"$D/"` and `"$X.json"` beside .claude/settings.json do not).
+// assigns once, a quoted here-document given to cat, echo of literal
+// words), numbers the line computes (which may also be empty), and text
+// it cannot know. A word with text the hook cannot know is refused: that
+// text may hold slashes and `..`, and any name in a protected directory
+// (.git, .claude, ~/.bashrc.d…) is one a program must not write (review
+// hook36 H4, H5). The others are judged as literal arguments are, with
+// every number empty and a digit.
 
 type segKind uint8
 
 const (
 	segLit segKind = iota // text the hook knows
-	segNum                // a number or an id the line computes: hex digits, a sign, blanks
+	segNum                // a number the line computes: digits, a sign, blanks, or nothing
 	segAny                // text the hook cannot know
 )
 
@@ -35,13 +33,6 @@ type seg struct {
 	kind segKind
 	s    string
 }
-
-// numText is the regular expression a segNum stands for: empty too (git
-// rev-parse prints nothing outside a repository).
-const numText = `[-0-9a-f \t]*`
-
-// numPlaceholder marks a number in a shape's text; NUL is in no path.
-const numPlaceholder = "\x00"
 
 // shape reads a word as literal text, numbers and unknown text.
 func (a *analyzer) shape(w *syntax.Word) []seg {
@@ -102,6 +93,7 @@ func (a *analyzer) shape(w *syntax.Word) []seg {
 					}
 					add(segLit, s)
 				} else if substNumber(p) {
+					a.pathRelied = append(a.pathRelied, "a command whose output is read as a number")
 					add(segNum, "")
 				} else {
 					add(segAny, "")
@@ -186,6 +178,14 @@ func (a *analyzer) paramShape(p *syntax.ParamExp, quoted bool, add func(segKind,
 		add(segAny, "")
 		return
 	}
+	if name == "HOME" && a.opts.Home != "" && !a.unknown[name] {
+		if _, set := a.vars[name]; !set {
+			// $HOME is ~, which the hook reads as the home directory it
+			// was given; the line cannot set HOME (refused).
+			add(segLit, a.opts.Home)
+			return
+		}
+	}
 	if v, ok := a.vars[name]; ok && !a.unknown[name] {
 		a.usedStatic(name) // a loop or function judged with it (deferred.go)
 		if !quoted && strings.ContainsAny(v, a.ifsChars()+"*?[") {
@@ -196,6 +196,7 @@ func (a *analyzer) paramShape(p *syntax.ParamExp, quoted bool, add func(segKind,
 		return
 	}
 	if a.numberVar(name) {
+		a.usedNumber(name) // a loop or function judged with it (deferred.go)
 		add(segNum, "")
 		return
 	}
@@ -203,10 +204,10 @@ func (a *analyzer) paramShape(p *syntax.ParamExp, quoted bool, add func(segKind,
 }
 
 // numberVar reports whether the line assigns name only numbers it
-// computes: a count (numericSubst) or $(( … )), or once a number or id
+// computes: a count (numericSubst) or $(( … )), or once a number
 // (substNumber).
 func (a *analyzer) numberVar(name string) bool {
-	return (a.numeric[name] && !a.redefined["wc"] || a.intVal[name]) && !a.tainted[name] || a.idVars[name]
+	return (a.numeric[name] && !a.redefined["wc"] || a.intVal[name]) && !a.tainted[name] || a.numVars[name]
 }
 
 // substText is the output of a command substitution whose output the hook
@@ -223,6 +224,11 @@ func (a *analyzer) substText(cs *syntax.CmdSubst) (string, bool) {
 		return "", false
 	}
 	prog := printWord(call.Args[0])
+	if prog == "cat" {
+		// cat is looked up in PATH (echo is a builtin): refused when the
+		// line sets PATH (finish).
+		defer func() { a.pathRelied = append(a.pathRelied, "`cat` (its output read as a file name)") }()
+	}
 	switch {
 	case prog == "cat" && len(call.Args) == 1 && len(st.Redirs) == 1:
 		r := st.Redirs[0]
@@ -286,9 +292,9 @@ func quotedDelimiter(w *syntax.Word) bool {
 	return false
 }
 
-// substNumber reports whether a command substitution prints only a number
-// or an id: a count of its standard input (numericSubst), nproc, id -u/-g,
-// date +%s, a commit id (git rev-parse [--short] HEAD).
+// substNumber reports whether a command substitution prints only a number,
+// or nothing when it fails: a count of its standard input (numericSubst),
+// nproc, id -u/-g, date +%s.
 func substNumber(cs *syntax.CmdSubst) bool {
 	w := &syntax.Word{Parts: []syntax.WordPart{cs}}
 	if numericSubst(w) {
@@ -306,156 +312,78 @@ func substNumber(cs *syntax.CmdSubst) bool {
 		words = append(words, printWord(w))
 	}
 	switch strings.Join(words, " ") {
-	case "nproc", "id -u", "id -g", "id -ru", "id -rg", "date +%s", "git rev-parse HEAD", "git rev-parse --short HEAD":
+	case "nproc", "id -u", "id -g", "id -ru", "id -rg", "date +%s":
 		return true
 	}
 	return false
 }
 
 // computedNames returns a protected file a computed argument of a program
-// the hook does not know may name (see the top of this file), or "".
-func (a *analyzer) computedNames(t tok) string {
+// the hook does not know may name, or unknown: a part of it is text the
+// hook cannot know, which may be any path (see the top of this file).
+func (a *analyzer) computedNames(t tok) (q string, unknown bool) {
 	if t.found {
-		return "" // find's expression decides which files it finds
+		return "", false // find's expression decides which files it finds
 	}
-	if t.alts != nil {
-		for _, v := range t.alts {
-			vals, attached := argValues(v)
-			for i, s := range vals {
-				if q := a.shapeMatch(s, true, attached[i] || strings.Contains(s, "/")); q != "" {
-					return q
+	var values []string
+	switch empty, fresh := a.freshTok(t); {
+	case t.alts != nil:
+		values = t.alts
+	case fresh:
+		// Under a file mktemp made: only the path it names when mktemp
+		// prints nothing is left to judge (writes.go).
+		values = []string{empty}
+	default:
+		sh := a.shape(t.w)
+		for _, s := range sh {
+			if s.kind == segAny {
+				return "", true
+			}
+		}
+		// A number may be empty (a command that failed, $! before any
+		// background job): each value with every number empty, and with
+		// every number a digit.
+		for _, n := range []string{"", "0"} {
+			var b strings.Builder
+			for _, s := range sh {
+				if s.kind == segNum {
+					b.WriteString(n)
+				} else {
+					b.WriteString(s.s)
 				}
 			}
-		}
-		return ""
-	}
-	if t.w != nil {
-		if empty, ok := a.fresh(t.w); ok {
-			// Under a file mktemp made: only the path it names when
-			// mktemp prints nothing is left to judge (writes.go).
-			return a.shapeMatch(empty, true, strings.Contains(empty, "/"))
+			values = append(values, b.String())
 		}
 	}
-	sh := a.shape(t.w)
-	last := -1
-	for i, s := range sh {
-		if s.kind == segAny {
-			last = i
+	for _, v := range values {
+		if q := a.looseValue(v); q != "" {
+			return q, false
 		}
 	}
-	var b strings.Builder
-	for _, s := range sh[last+1:] {
-		if s.kind == segNum {
-			b.WriteString(numPlaceholder)
-		} else {
-			b.WriteString(s.s)
-		}
-	}
-	text := b.String()
-	if last < 0 {
-		// Known text and numbers: the path is placed from where it
-		// starts, and each value after an = or an option's letters too.
-		vals, attached := argValues(text)
-		for i, v := range vals {
-			if q := a.shapeMatch(v, true, attached[i] || strings.Contains(v, "/")); q != "" {
-				return q
-			}
-		}
-		return ""
-	}
-	// A name a program extends (a backup, a prefix) only with a
-	// directory written out, as derivedName reads a literal one.
-	if q := a.shapeMatch(text, false, strings.Contains(text, "/")); q != "" {
-		return q
-	}
-	// KEY=VALUE and --opt=VALUE after the unknown part: the value starts
-	// a path of its own.
-	for i := 0; i < len(text); i++ {
-		if text[i] == '=' && i+1 < len(text) {
-			if q := a.shapeMatch(text[i+1:], true, true); q != "" {
-				return q
-			}
-		}
-	}
-	return ""
+	return "", false
 }
 
-// shapeMatch returns a protected file that text may name: from its start
-// (anchored, relative to the working directory) or as the end of a longer
-// path (after unknown text). suffixed: a program may add to the name
-// (a backup, a prefix), as derivedName reads it.
-func (a *analyzer) shapeMatch(text string, anchored, suffixed bool) string {
-	if anchored {
-		// A component that is only a number may be empty, and a `..`
-		// after it then climbs from one directory higher: read the
-		// rest as after unknown text.
-		comps := strings.Split(text, "/")
-		for i, c := range comps {
-			if c != "" && strings.Trim(c, numPlaceholder) == "" && slices.Contains(comps[i+1:], "..") {
-				anchored = false
-			}
-		}
+// freshTok is fresh for a token: the path a word under a file mktemp made
+// names when mktemp prints nothing.
+func (a *analyzer) freshTok(t tok) (string, bool) {
+	if t.w == nil {
+		return "", false
 	}
-	if anchored {
-		if strings.HasPrefix(text, "~/") && a.opts.Home != "" {
-			text = a.opts.Home + text[1:]
+	return a.fresh(t.w)
+}
+
+// looseValue returns a protected file (or state file, or file in a
+// protected directory) an argument's text names as looseArgs reads a
+// literal one: itself or the value after an = or an option's letters, a
+// name derived from it, a directory of its own holding one.
+func (a *analyzer) looseValue(s string) string {
+	vals, attached := argValues(s)
+	for i, v := range vals {
+		if q := a.derivedName(v, attached[i] || strings.Contains(v, "/")); q != "" {
+			return q
 		}
-		if !path.IsAbs(text) {
-			if a.cwdUnknown {
-				anchored = false
-			} else {
-				text = path.Join(a.opts.Cwd, text)
-			}
-		}
-	}
-	if anchored {
-		text = path.Clean(text)
-	} else {
-		// After unknown text: a `..` component leaves a path that ends
-		// anywhere; `.` components stand for nothing.
-		comps := strings.Split(text, "/")
-		var keep []string
-		for i, c := range comps {
-			switch {
-			case c == "..":
-				keep = []string{""}
-			case c == "." && i > 0:
-				if i == len(comps)-1 {
-					keep = append(keep, "")
-				}
-			default:
-				keep = append(keep, c)
-			}
-		}
-		text = strings.Join(keep, "/")
-	}
-	rx := regexp.QuoteMeta(text)
-	rx = strings.ReplaceAll(rx, numPlaceholder, numText)
-	if anchored {
-		rx = "^" + rx
-	}
-	re, err := regexp.Compile("(?i)" + rx + "$")
-	if err != nil {
-		return a.opts.Protected[0] // fail closed
-	}
-	for _, q := range a.opts.Protected {
-		cands := []string{q}
-		for _, s := range compressSuffixes {
-			cands = append(cands, q+s) // what a decompressor turns into q
-		}
-		for d := path.Dir(q); d != "/" && d != "." && !a.ancestorOfCwd(d); d = path.Dir(d) {
-			cands = append(cands, d, d+"/") // a directory of its own holding q
-		}
-		if suffixed {
-			dir := len(path.Dir(q)) + 1
-			for k := dir + 1; k < len(q); k++ {
-				cands = append(cands, q[:k]) // a prefix q's name extends
-			}
-		}
-		for _, c := range cands {
-			if re.MatchString(c) {
-				return q
-			}
+		if q := a.protectedDirOf(v, true); q != "" {
+			return q
 		}
 	}
 	return ""

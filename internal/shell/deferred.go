@@ -51,6 +51,18 @@ func (a *analyzer) usedStatic(name string) {
 	}
 }
 
+// usedNumber records that deferred code read name as a number the line
+// computes.
+func (a *analyzer) usedNumber(name string) {
+	if !a.deferred {
+		return
+	}
+	if a.deferredNums == nil {
+		a.deferredNums = map[string]bool{}
+	}
+	a.deferredNums[name] = true
+}
+
 // finishDeferred refuses deferred code judged with a value the variable
 // does not keep: the line assigns it another value, or one computed at run
 // time, anywhere (a.unknown holds every such name by the end of the walk).
@@ -64,5 +76,15 @@ func (a *analyzer) finishDeferred() {
 	sort.Strings(names)
 	for _, n := range names {
 		a.refuse("`$%s` is used in a loop, a function or a trap, which may run after the line gives `%s` another value (the hook judged it as %q): bash runs that code again, or later, with the new value; use a separate variable for each value", n, n, a.deferredUses[n])
+	}
+	var nums []string
+	for n := range a.deferredNums {
+		if !a.numberVar(n) {
+			nums = append(nums, n)
+		}
+	}
+	sort.Strings(nums)
+	for _, n := range nums {
+		a.refuse("`$%s` is used in a loop, a function or a trap as a number, and the line also gives `%s` a value that is not one: bash runs that code again, or later, with it; use a separate variable for each value", n, n)
 	}
 }

@@ -231,7 +231,7 @@ func argValues(s string) (vals []string, attached []bool) {
 // placesWrites are the programs whose judges place every file they write,
 // refusing computed ones (downloads.go): their other computed arguments
 // (a URL, a header) name no file they write.
-var placesWrites = map[string]bool{"curl": true, "wget": true, "wget2": true, "aria2c": true, "http": true, "https": true, "httpie": true}
+var placesWrites = map[string]bool{"curl": true, "wget": true, "wget2": true, "aria2c": true}
 
 // looseArgs refuses, for a program that may write any file it is given (a
 // program the hook does not know, a script or module of an interpreter, a
@@ -285,8 +285,11 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 			if placesWrites[baseName(argv[0].s)] {
 				continue
 			}
-			if q := a.computedNames(t); q != "" {
-				a.refuse("`%s`: %s is computed at run time and may name %s, which holds the gate's trust, and %s may write the files its arguments name: spell the path out, or end the word with literal text no protected file ends with (`\"$DIR/out.json\"`)", line, srcOf(t), q, baseName(argv[0].s))
+			if q, unknown := a.computedNames(t); unknown {
+				a.refuse("`%s`: %s is computed at run time from text the hook cannot know, and %s may write the file an argument names: it may be a protected file (the policy, a trust file, an agent's settings, a Terraform state, a file in .git or .claude); spell the value out, or assign it once in the line (`f=out.json; %s … \"$f\"`)", line, srcOf(t), baseName(argv[0].s), baseName(argv[0].s))
+				return true
+			} else if q != "" {
+				a.refuse("`%s`: %s is computed at run time and names %s, and %s may write the file an argument names: a person changes it through review", line, srcOf(t), q, baseName(argv[0].s))
 				return true
 			}
 			continue

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +43,41 @@ var h36Refused = []h32Case{
 	{cmd: "iconv -f utf-8 -t utf-8 -o \"$HOME/.bashrc\" e.txt"},
 	{cmd: "python3 -m json.tool e.json \"$HOME/.claude/settings.json\""},
 	{cmd: "iconv -o \"$F\" e.txt"},
+	// Unknown text may lead into a protected directory (review hook36
+	// H5): a computed word with any is refused, whatever its end.
+	{cmd: "iconv -o \"$D/out.txt\" e.txt"},
+	{cmd: "node build.js --out \"dist/$NAME.js\""},
+	{cmd: "docker build -t \"app:$(git rev-parse --short HEAD)\" ."},
+	// Review hook36: empty numbers (H1, H2), numbers in deferred code
+	// (H3), state files (H4), protected directories (H5), parallel -a (M1).
+	{cmd: "iconv -f utf-8 -t utf-8 -o \"../planguard.hcl$!\" ../e.json", victim: "policy"},
+	{cmd: "n=$(wc -l < /nonexistent); iconv -f utf-8 -t utf-8 -o \"../planguard.hcl$n\" ../e.json", victim: "policy"},
+	{cmd: "PATH=/nonexistent; x=$(nproc); /usr/bin/iconv -f utf-8 -t utf-8 -o \"../planguard.hcl$x\" ../e.json", victim: "policy"},
+	{cmd: "x=$((1)); for i in 1 2; do iconv -f utf-8 -t utf-8 -o \"$x\" ../e.json; x=../planguard.hcl; done", victim: "policy"},
+	{cmd: "x=$((1)); f() { iconv -f utf-8 -t utf-8 -o \"../planguard.hcl$x\" ../e.json; }; x=; f", victim: "policy"},
+	{cmd: "iconv -f utf-8 -t utf-8 -o \"$(echo terraform.tfstate)\" ../e.json", victim: "statefile"},
+	{cmd: "d=$(pwd); iconv -f utf-8 -t utf-8 -o \"$d/terraform.tfstate\" ../e.json", victim: "statefile"},
+	{cmd: "tar -cf \"$(pwd)/terraform.tfstate\" main.tf", victim: "statefile"},
+	{cmd: "iconv -o \"$(echo ~/.config/git/config)\" e.txt"},
+	{cmd: "iconv -o \"$(echo ../.claude/commands/x.md)\" e.txt"},
+	{cmd: "iconv -o \"$HOME/.bashrc.d/x.sh\" e.txt"},
+	{cmd: "iconv -o \"$(echo ../.git/info/attributes)\" e.txt"},
+	{cmd: "iconv -o \"$(echo terraform.tfstate$((1)))\" e.txt"},
+	{cmd: "PATH=/tmp/evil:$PATH; iconv -o \"$(cat <<'EOF'\nok.txt\nEOF\n)\" e.txt"},
+	{cmd: "PATH=/tmp/evil:$PATH; x=$(nproc); iconv -o \"x$x\" e.txt"},
+	{cmd: "parallel -a list iconv -o {} ::: ../e.json"},
+	// A downloader's computed operand may be options (-K, --config).
+	{cmd: "curl -s \"$URL\" -o out.json"},
+	{cmd: "printf 'url = \"file://%s/e.json\"\\noutput = \"../planguard.hcl\"\\n' \"$(cd .. && pwd)\" > k.cfg; read -r U <<< -Kk.cfg; curl -s \"$U\"", victim: "policy"},
+	{cmd: "curl \"$OPT\" https://x"},
+	{cmd: "curl $(echo -o ../planguard.hcl) https://x"},
+	{cmd: "curl -s https://x/$P"},
+	{cmd: "wget -O /tmp/x \"$URL\""},
+	{cmd: "curl -o /tmp/x -w \"%output{$(echo ../planguard.hcl)}x\" https://x"},
+	{cmd: "curl -o /tmp/x -w \"$W\" https://x"},
+	{cmd: "http --session=\"$S\" https://x"},
+	{cmd: "parallel --arg-file list iconv -o {} ::: ../e.json"},
+	{cmd: "parallel --arg-file=list iconv -o {} ::: ../e.json"},
 	{cmd: "iconv -o \"$D/\" e.txt"},
 	{cmd: "iconv -o \"$X\".hcl e.txt"},
 	{cmd: "iconv -o \"$X/planguard.hcl.gz\" e.txt"},
@@ -65,14 +101,15 @@ var h36Refused = []h32Case{
 	{cmd: "tar --rsh-command=\"$P\" -cf h:/x a"},
 	{cmd: "tar --rmt-command=\"$C\" -cf h:/x a"},
 	{cmd: "tar --rsh-command=ssh --rmt-command='bash -c \"TF destroy\"' -cf localhost:/x a"},
+	{cmd: "tar --rsh-command=/usr/bin/prlimit --rmt-command=destroy --file=terraform@localhost:/x a"},
 }
 
 // h36Allowed are near misses that must stay allowed.
 var h36Allowed = []string{
 	"gh pr create --title \"Fix x\" --body \"$(cat <<'EOF'\n## Summary\n- docs for terraform destroy\n\nGenerated with [Claude Code](https://claude.com/claude-code)\nEOF\n)\"",
 	"curl -H \"Authorization: Bearer $TOKEN\" https://api.example.com/x",
-	"curl -s \"$URL\" -o out.json",
-	"docker build -t \"app:$(git rev-parse --short HEAD)\" .",
+	"curl -s \"https://$HOST/x\" -o out.json",
+	"curl -H \"Authorization: Bearer $TOKEN\" \"https://api.example.com/repos/$REPO/pulls\"",
 	"tar czf \"backup-$(date +%s).tgz\" src",
 	"x=$(nproc); go test -p \"$x\" ./...",
 	"x=$(nproc); uv run pytest -n \"$x\"",
@@ -80,8 +117,9 @@ var h36Allowed = []string{
 	"git diff --name-only | xargs gofmt -l",
 	"ls | xargs -n1 basename",
 	"parallel gzip ::: a b",
-	"node build.js --out \"dist/$NAME.js\"",
-	"iconv -f utf-8 -t utf-8 -o \"$D/out.txt\" in.txt",
+	"f=out.json; iconv -f utf-8 -t utf-8 -o \"$f\" in.txt",
+	"iconv -f utf-8 -t utf-8 -o \"$HOME/out.txt\" in.txt",
+	"gh issue list --limit \"$(echo 5)\"",
 	"iconv -o \"/tmp/out-$((1+1)).txt\" in.txt",
 	"t=$(mktemp); iconv -o \"$t\" in.txt",
 	"for f in a b; do echo \"$f\"; done",
@@ -96,6 +134,7 @@ var h36Allowed = []string{
 func TestHook36Refused(t *testing.T) {
 	opts := h32Opts("/work")
 	opts.Protected = append(opts.Protected, "/home/agent/.bashrc", "/home/agent/.claude/settings.json")
+	opts.ProtectedDirs = []string{"/work/.git", "/work/.claude", "/work/tf/.claude", "/home/agent/.config/git", "/home/agent/.bashrc.d"}
 	for _, c := range h36Refused {
 		line := h32Line(c.cmd, h32Terraform())
 		if r := Analyze(line, opts); r.Allowed() {
@@ -107,6 +146,7 @@ func TestHook36Refused(t *testing.T) {
 func TestHook36Allowed(t *testing.T) {
 	opts := h32Opts("/work")
 	opts.Protected = append(opts.Protected, "/home/agent/.bashrc", "/work/tf/.claude/settings.json")
+	opts.ProtectedDirs = []string{"/work/.git", "/work/.claude", "/work/tf/.claude", "/home/agent/.config/git", "/home/agent/.bashrc.d"}
 	for _, cmd := range h36Allowed {
 		if r := Analyze(cmd, opts); !r.Allowed() {
 			t.Errorf("refused, want allowed: %s\n%q", cmd, r.Refused)
@@ -141,6 +181,12 @@ func TestHook36BashRuns(t *testing.T) {
 			after, err := os.ReadFile(filepath.Join(root, "tf", "terraform.tfstate"))
 			if err != nil || h32Resources(t, after) != 0 {
 				t.Errorf("%s: bash left the state's resource: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		case "statefile":
+			// Overwritten: no longer a state Terraform can read.
+			after, err := os.ReadFile(filepath.Join(root, "tf", "terraform.tfstate"))
+			if err != nil || json.Valid(after) {
+				t.Errorf("%s: bash left the state file a state: the spelling is no attack\n%s", line, h32Tail(out))
 			}
 		case "policy":
 			after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl"))

@@ -307,7 +307,11 @@ func (a *analyzer) xargs(c call) kind {
 				if i == 0 {
 					a.parallelLines(rest, c.depth)
 				}
-				values = literalSource(t.s, rest[i+1:])
+				if !hasOpt(opts, "a", "arg-file") {
+					// -a FILE is a source too, combined with these
+					// (review hook36 M1).
+					values = literalSource(t.s, rest[i+1:])
+				}
 				sources = true
 				rest = rest[:i]
 				break

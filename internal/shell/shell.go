@@ -179,9 +179,10 @@ type analyzer struct {
 	// such code was judged with, and where (finishDeferred).
 	deferred     bool
 	deferredUses map[string]string
-	// idVars: variables the line assigns once, a number or an id only
-	// (x=$(nproc), v=$(git rev-parse --short HEAD)): computed.go.
-	idVars map[string]bool
+	deferredNums map[string]bool // read as numbers there (computed.go)
+	// numVars: variables the line assigns once, a number only (or
+	// nothing): x=$(nproc), computed.go.
+	numVars map[string]bool
 	// numeric: variables assigned a count (numericSubst); tainted: those
 	// assigned anything else the line computes too. redefined: functions
 	// and aliases the line defines.
@@ -565,7 +566,7 @@ func (a *analyzer) forget(name string) {
 	a.ifsComputed(name)
 	delete(a.vars, name)
 	delete(a.staticLoop, name)
-	delete(a.idVars, name)
+	delete(a.numVars, name)
 	if a.unknown == nil {
 		a.unknown = map[string]bool{}
 	}
@@ -659,10 +660,11 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		first := !seen && !a.unknown[name]
 		a.setUnknown(name)
 		if cs, ok := solePart(as.Value).(*syntax.CmdSubst); ok && first && substNumber(cs) {
-			if a.idVars == nil {
-				a.idVars = map[string]bool{}
+			if a.numVars == nil {
+				a.numVars = map[string]bool{}
 			}
-			a.idVars[name] = true // until assigned again (forget)
+			a.numVars[name] = true // until assigned again (forget)
+			a.pathRelied = append(a.pathRelied, "a command whose output is read as a number")
 		}
 		return
 	}

@@ -68,8 +68,10 @@ func (a *analyzer) usedNumber(name string) {
 // time, anywhere (a.unknown holds every such name by the end of the walk).
 func (a *analyzer) finishDeferred() {
 	names := make([]string, 0, len(a.deferredUses))
-	for n := range a.deferredUses {
-		if a.unknown[n] {
+	for n, v := range a.deferredUses {
+		// i=0; while [ $i -lt 3 ]; do …; i=$((i+1)); done: a number
+		// judged where the line gives the variable only numbers after.
+		if a.unknown[n] && !(isNumber(v) && a.numberVar(n)) {
 			names = append(names, n)
 		}
 	}

@@ -26,6 +26,7 @@ var h36Refused = []h32Case{
 	{cmd: "p=echo; trap '$p destroy -auto-approve -input=false' EXIT; p=TF", victim: "state"},
 	{cmd: "p=echo; for i in 1 2; do $p destroy -auto-approve -input=false; eval 'p=TF'; done", victim: "state"},
 	{cmd: "f=ok.txt; for i in 1 2; do cp ../e.json \"$f\"; f=../planguard.hcl; done", victim: "policy"},
+	{cmd: "i=0; for j in 1 2; do cp ../e.json \"x$i\"; i=$((i+1)); i=/../planguard.hcl; done"},
 	// F2: computed paths given to a program the hook does not know.
 	{cmd: "iconv -f utf-8 -t utf-8 -o \"$(echo ../planguard.hcl)\" ../e.json", victim: "policy"},
 	{cmd: "for f in ../planguard.hcl; do iconv -f utf-8 -t utf-8 -o \"$f\" ../e.json; done", victim: "policy"},
@@ -126,6 +127,8 @@ var h36Allowed = []string{
 	"p=echo; for i in 1 2; do $p hi; done",
 	"f() { echo \"$1\"; }; f a; f b",
 	"i=0; while (( i < 3 )); do i=$((i+1)); done",
+	"i=0; while [ $i -lt 3 ]; do echo \"step $i\" > \"out-$i.txt\"; i=$((i+1)); done",
+	"n=1; for f in a b; do echo \"$n $f\"; n=$((n+1)); done",
 	"mkdir -p \"$HOME/.cache/x\"",
 	"tar --rsh-command=ssh -cf h:/x a",
 	"tar -cf /tmp/x.tar src",

@@ -148,7 +148,10 @@ func provisionCommandOnly(p gate.Provision) string {
 	case p.Type == "local-exec":
 		return "(not shown in the plan)"
 	case p.Type == plan.TypeRemovedBlock:
-		return "(unknown: a removed block's provisioners are not in the plan JSON)"
+		return "(unknown: a removed block's provisioners are not in the plan JSON; read the configuration's removed block)"
+	case p.Type == "file" || p.Type == "remote-exec":
+		// What it sends or runs is in Options; where is not in the plan.
+		return "(to the host of the configuration's connection block, which the plan JSON does not hold: read it)"
 	}
 	return "-"
 }

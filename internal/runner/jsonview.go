@@ -78,6 +78,9 @@ func jsonLoss(s string) string {
 	if t == "" || t[0] != '{' && t[0] != '[' || !json.Valid([]byte(t)) {
 		return ""
 	}
+	if e := loneSurrogate(t); e != "" {
+		return fmt.Sprintf("the escape %s is shown as U+FFFD (review runner36 L3)", e)
+	}
 	dec := json.NewDecoder(strings.NewReader(t))
 	dec.UseNumber()
 	// keys holds, per open container, the keys an object has seen (nil
@@ -114,13 +117,45 @@ func jsonLoss(s string) string {
 				expectKey = false
 				continue
 			}
+			// A string that is JSON itself is rendered decoded too
+			// (review runner36 M1).
+			if why := jsonLoss(tok); why != "" {
+				return "in a JSON string inside it, " + why
+			}
 		case json.Number:
 			if numberRounded(string(tok)) {
-				return fmt.Sprintf("the number %s is shown rounded", tok)
+				return fmt.Sprintf("the number %s may be shown rounded (OpenTofu renders it as a float64)", tok)
 			}
 		}
 		expectKey = len(keys) > 0 && keys[len(keys)-1] != nil
 	}
+}
+
+// loneSurrogate returns a \uD800–\uDFFF escape of JSON text that is not
+// half of a pair, which a decoder replaces with U+FFFD, or "".
+func loneSurrogate(t string) string {
+	for i := 0; i+6 <= len(t); i++ {
+		if t[i] != '\\' {
+			continue
+		}
+		if t[i+1] != 'u' {
+			i++ // an escaped character: \\ is not the start of \u
+			continue
+		}
+		v, err := strconv.ParseUint(t[i+2:i+6], 16, 32)
+		if err != nil || v < 0xD800 || v > 0xDFFF {
+			i += 5
+			continue
+		}
+		if v <= 0xDBFF && i+12 <= len(t) && t[i+6] == '\\' && t[i+7] == 'u' {
+			if w, err := strconv.ParseUint(t[i+8:i+12], 16, 32); err == nil && w >= 0xDC00 && w <= 0xDFFF {
+				i += 11
+				continue
+			}
+		}
+		return t[i : i+6]
+	}
+	return ""
 }
 
 // numberRounded reports whether a JSON number differs from the float64

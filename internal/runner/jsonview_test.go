@@ -21,3 +21,20 @@ func TestJSONLoss(t *testing.T) {
 		}
 	}
 }
+
+// Review runner36: JSON inside a JSON string (M1), lone surrogates (L3).
+func TestJSONLossNested(t *testing.T) {
+	for s, want := range map[string]bool{
+		`{"doc":"{\"E\":1,\"E\":2}"}`: true,
+		`{"doc":"{\"E\":1,\"F\":2}"}`: false,
+		`["[9007199254740993]"]`:      true,
+		`{"k":"\ud800x"}`:             true,
+		`{"k":"\ud83d\ude00"}`:        false,
+		`{"k":"\\ud800"}`:             false,
+		`{"k":"\udc00"}`:              true,
+	} {
+		if got := jsonLoss(s) != ""; got != want {
+			t.Errorf("jsonLoss(%s) = %q, want loss %v", s, jsonLoss(s), want)
+		}
+	}
+}

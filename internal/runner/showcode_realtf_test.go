@@ -16,13 +16,21 @@ import (
 // records of plan and show name it.
 func TestRealTerraformShowListsProvisioners(t *testing.T) {
 	pinned := filepath.Join(t.TempDir(), "prod.tfstate")
-	r := newRealRunner(t, basePolicy(localState(pinned)+"allow_provisioners \"housekeeping\" {\n  addresses = [\"terraform_data.housekeeping\"]\n  types     = [\"local-exec\"]\n}\n"), "")
+	r := newRealRunner(t, basePolicy(localState(pinned)+"allow_provisioners \"housekeeping\" {\n  addresses = [\"terraform_data.housekeeping\"]\n  types     = [\"local-exec\", \"file\"]\n}\n"), "")
 	const command = "env > /tmp/planguard-runner35-leak.txt"
 	res, out := r.plan(t, map[string]string{"main.tf": localBackend(pinned) + `
 resource "terraform_data" "housekeeping" {
   input = "rotate logs"
   provisioner "local-exec" {
     command = "` + command + `"
+  }
+  connection {
+    type = "ssh"
+    host = "127.0.0.1"
+  }
+  provisioner "file" {
+    source      = "/etc/planguard-runner/runner.env"
+    destination = "/tmp/motd"
   }
 }
 `})
@@ -36,6 +44,11 @@ resource "terraform_data" "housekeeping" {
 	s := show.String()
 	if !strings.Contains(s, "local-exec") || !strings.Contains(s, command) {
 		t.Fatalf("show does not list the provisioner the apply runs:\n%s", s)
+	}
+	// runner36 M2: what a file provisioner sends, and that its host is
+	// in the configuration.
+	if !strings.Contains(s, `source = "/etc/planguard-runner/runner.env"`) || !strings.Contains(s, `destination = "/tmp/motd"`) || !strings.Contains(s, "connection block") {
+		t.Fatalf("show does not say what the file provisioner sends, and where to read its host:\n%s", s)
 	}
 	if i, j := strings.Index(s, command), strings.LastIndex(s, "plan id: "); i < 0 || j < i {
 		t.Fatalf("the plan id line is not last:\n%s", s)
@@ -67,6 +80,9 @@ resource "terraform_data" "policy" {
 resource "terraform_data" "big" {
   input = "[9007199254740993]"
 }
+resource "terraform_data" "nested" {
+  input = "{\"doc\":\"{\\\"Effect\\\":\\\"Deny\\\",\\\"Effect\\\":\\\"Allow\\\"}\"}"
+}
 resource "terraform_data" "plain" {
   input = "{\"Effect\":\"Allow\",\"n\":[0.1,1e3]}"
 }
@@ -80,8 +96,11 @@ resource "terraform_data" "plain" {
 	}
 	for name, reply := range map[string]string{"plan": out, "show": show.String()} {
 		if !strings.Contains(reply, `terraform_data.policy: input (the key "Effect" is given twice`) ||
-			!strings.Contains(reply, "terraform_data.big: input (the number 9007199254740993 is shown rounded)") {
+			!strings.Contains(reply, "terraform_data.big: input (the number 9007199254740993 may be shown rounded") {
 			t.Errorf("%s does not list the JSON strings Terraform shows decoded:\n%s", name, reply)
+		}
+		if !strings.Contains(reply, `terraform_data.nested: input (in a JSON string inside it, the key "Effect" is given twice`) {
+			t.Errorf("%s does not list JSON inside a JSON string:\n%s", name, reply)
 		}
 		if strings.Contains(reply, "terraform_data.plain: input") {
 			t.Errorf("%s lists a JSON string the rendering shows whole:\n%s", name, reply)

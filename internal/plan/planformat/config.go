@@ -40,17 +40,19 @@ type Provisioner struct {
 	// CommandRefs are the references of a local-exec command that is not
 	// constant (its value is known only at apply time).
 	CommandRefs []string
-	// Options are the other local-exec arguments that change what runs
-	// (interpreter, environment, working_dir), each as "NAME = VALUE" with
-	// a constant value in JSON (non-string scalars as ?), or
-	// "NAME = (computed at apply from REFS)". The interpreter runs before
-	// the command and may be any program: a command alone does not say
-	// what the provisioner runs.
+	// Options are the other arguments that change what runs or what is
+	// sent: local-exec's interpreter, environment and working_dir, file's
+	// source, content and destination, remote-exec's inline, script and
+	// scripts (review runner36 M2), each as "NAME = VALUE" with a constant
+	// value in JSON (non-string scalars as ?), or "NAME = (computed at
+	// apply from REFS)". The interpreter runs before the command and may
+	// be any program: a command alone does not say what the provisioner
+	// runs.
 	Options []string
 }
 
-// execOptions are the local-exec arguments recorded in Options, in order.
-var execOptions = []string{"environment", "interpreter", "working_dir"}
+// execOptions are the provisioner arguments recorded in Options, in order.
+var execOptions = []string{"content", "destination", "environment", "inline", "interpreter", "script", "scripts", "source", "working_dir"}
 
 func isExecOption(key string) bool {
 	for _, k := range execOptions {

@@ -776,8 +776,22 @@ func (e env) Each(func(string, expand.Variable) bool) {}
 // would (quotes, escapes, $'…', braces, known variables, word splitting),
 // the others as dynamic tokens.
 func (a *analyzer) words(ws []*syntax.Word) []tok {
+	return a.wordsBraced(ws, true)
+}
+
+// wordsBraced is words; braces: expand braces first, as bash does before
+// any other expansion, so that a word with an expansion in it becomes the
+// several words bash runs with (review hook37 H2: cp {../e.json,"$x"} is
+// a copy between two paths), and an empty alternative no word (H3).
+func (a *analyzer) wordsBraced(ws []*syntax.Word, braces bool) []tok {
 	var out []tok
 	for _, w := range ws {
+		if braces {
+			if bws, ok := a.braceWords(w); ok {
+				out = append(out, a.wordsBraced(bws, false)...)
+				continue
+			}
+		}
 		if len(w.Parts) == 1 {
 			// Fast path: a plain word.
 			if l, ok := w.Parts[0].(*syntax.Lit); ok && !strings.ContainsAny(l.Value, "\\{~*?[") {
@@ -801,6 +815,39 @@ func (a *analyzer) words(ws []*syntax.Word) []tok {
 	return out
 }
 
+// braceWords returns the words bash makes of w by brace expansion, without
+// the empty ones (an unquoted null word is removed), or false when w has
+// none, or more groups than the hook expands (dynKind reads it as
+// computed then).
+func (a *analyzer) braceWords(w *syntax.Word) ([]*syntax.Word, bool) {
+	groups := 0
+	for _, p := range w.Parts {
+		if l, ok := p.(*syntax.Lit); ok {
+			groups += strings.Count(l.Value, "{")
+		}
+	}
+	if groups == 0 || groups > maxBraces {
+		return nil, false
+	}
+	cw := &syntax.Word{Parts: append([]syntax.WordPart(nil), w.Parts...)}
+	if !syntax.SplitBraces(cw) {
+		return nil, false
+	}
+	var out []*syntax.Word
+	for _, bw := range expand.Braces(cw) {
+		empty := true
+		for _, p := range bw.Parts {
+			if l, ok := p.(*syntax.Lit); !ok || l.Value != "" {
+				empty = false
+			}
+		}
+		if !empty {
+			out = append(out, bw)
+		}
+	}
+	return out, true
+}
+
 // word expands one word to a single token (no splitting; for assignments
 // and redirection targets).
 func (a *analyzer) word(w *syntax.Word) tok {
@@ -810,11 +857,50 @@ func (a *analyzer) word(w *syntax.Word) tok {
 	if k := a.dynKind(w); k != dynStatic {
 		return tok{s: a.prefix(w), dyn: true, kind: k, w: w}
 	}
-	s, err := expand.Literal(a.cfg(), w)
+	s, err := expand.Literal(a.cfg(), quoteEscapes(w))
 	if err != nil {
 		return tok{s: a.prefix(w), dyn: true}
 	}
 	return tok{s: s}
+}
+
+// quoteEscapes returns w with each backslash escape outside quotes written
+// as a single-quoted character: expand.Literal keeps those backslashes,
+// where bash removes them (review hook37 H1: x=terr\aform is terraform,
+// > ..\/planguard.hcl writes ../planguard.hcl); a backslash-newline is
+// removed.
+func quoteEscapes(w *syntax.Word) *syntax.Word {
+	var parts []syntax.WordPart
+	changed := false
+	for _, p := range w.Parts {
+		l, ok := p.(*syntax.Lit)
+		if !ok || !strings.Contains(l.Value, "\\") {
+			parts = append(parts, p)
+			continue
+		}
+		changed = true
+		v := l.Value
+		for {
+			i := strings.IndexByte(v, '\\')
+			if i < 0 || i+1 >= len(v) {
+				break
+			}
+			if i > 0 {
+				parts = append(parts, &syntax.Lit{ValuePos: l.ValuePos, ValueEnd: l.ValueEnd, Value: v[:i]})
+			}
+			if v[i+1] != '\n' {
+				parts = append(parts, &syntax.SglQuoted{Left: l.ValuePos, Right: l.ValueEnd, Value: v[i+1 : i+2]})
+			}
+			v = v[i+2:]
+		}
+		if v != "" {
+			parts = append(parts, &syntax.Lit{ValuePos: l.ValuePos, ValueEnd: l.ValueEnd, Value: v})
+		}
+	}
+	if !changed {
+		return w
+	}
+	return &syntax.Word{Parts: parts}
 }
 
 // Why a word is dynamic, from most to least suspicious.
@@ -930,6 +1016,23 @@ func (a *analyzer) prefix(w *syntax.Word) string {
 				return b.String()
 			}
 			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			// "of=../x$y": the literal text inside the quotes counts
+			// too (review hook37: dd {"of=…$!",…}).
+			if p.Dollar {
+				return b.String()
+			}
+			for _, q := range p.Parts {
+				l, ok := q.(*syntax.Lit)
+				if !ok {
+					return b.String()
+				}
+				if i := strings.IndexByte(l.Value, '\\'); i >= 0 {
+					b.WriteString(l.Value[:i])
+					return b.String()
+				}
+				b.WriteString(l.Value)
+			}
 		default:
 			return b.String()
 		}

@@ -107,6 +107,10 @@ func (a *analyzer) terraform(c call) kind {
 	case name == "init":
 		input := true
 		for _, t := range rest {
+			if a.mayBeMigrateFlag(t) {
+				a.refuse("`%s`: %s is computed at run time and may be -migrate-state or -force-copy, which copy state into another backend, overwriting what is there: write init's arguments out", line, srcOf(t))
+				return kindOther
+			}
 			f := strings.TrimLeft(t.s, "-")
 			if strings.HasPrefix(t.s, "-") && (strings.HasPrefix(f, "migrate-state") || strings.HasPrefix(f, "force-copy")) {
 				a.refuse("`%s` copies state into another backend, overwriting what is there: a person migrates state", line)
@@ -465,6 +469,29 @@ func (a *analyzer) tfWrites(chdir string, args []tok) string {
 		}
 	}
 	return ""
+}
+
+// mayBeMigrateFlag reports whether a computed argument of init may be (or
+// split into) -migrate-state or -force-copy (review hook37 H4): its known
+// leading text is a start of one of them, or an unquoted expansion splits
+// it into more words. Globs are globOption's.
+func (a *analyzer) mayBeMigrateFlag(t tok) bool {
+	if !t.dyn || t.kind == dynGlob {
+		return false
+	}
+	if t.w == nil || splitsWords(t.w) {
+		return true
+	}
+	lead := ""
+	if sh := a.shape(t.w); len(sh) > 0 && sh[0].kind == segLit {
+		lead = sh[0].s
+	}
+	for _, f := range []string{"-migrate-state", "--migrate-state", "-force-copy", "--force-copy"} {
+		if strings.HasPrefix(f, lead) || strings.HasPrefix(lead, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // globOption refuses a glob among a Terraform-family program's arguments

@@ -112,6 +112,9 @@ const MaxCommand = 256 << 10
 // maxBraces bounds the brace groups in one word the hook expands.
 const maxBraces = 8
 
+// maxBraceWords bounds the words the hook makes of one word's braces.
+const maxBraceWords = 1024
+
 // maxDepth bounds the nesting of `bash -c`, eval, aliases and here-docs.
 const maxDepth = 8
 
@@ -834,7 +837,10 @@ func (a *analyzer) braceWords(w *syntax.Word) ([]*syntax.Word, bool) {
 		return nil, false
 	}
 	var out []*syntax.Word
-	for _, bw := range expand.Braces(cw) {
+	for bw, err := range expand.BracesSeq(a.cfg(), cw) {
+		if err != nil || len(out) >= maxBraceWords {
+			return nil, false // read as before: Fields, or computed
+		}
 		empty := true
 		for _, p := range bw.Parts {
 			if l, ok := p.(*syntax.Lit); !ok || l.Value != "" {

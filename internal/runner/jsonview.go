@@ -40,7 +40,11 @@ func hiddenJSON(src []byte) ([]jsonHidden, error) {
 			continue
 		}
 		eachString(rc.Change.After, "", func(path, s string) {
-			if why := jsonLoss(s); why != "" {
+			why := jsonLoss(s)
+			if why == "" {
+				why = spaceLoss(s)
+			}
+			if why != "" {
 				out = append(out, jsonHidden{Address: rc.Address, Path: path, Why: why})
 			}
 		})
@@ -131,6 +135,25 @@ func jsonLoss(s string) string {
 	}
 }
 
+// spaceLoss says what Terraform's rendering of a multi-line string (a
+// heredoc) hides: its leading or trailing whitespace is dropped, and
+// spaces or tabs at a line's end are dropped or invisible (review
+// runner37 L1).
+func spaceLoss(s string) string {
+	if !strings.Contains(s, "\n") {
+		return ""
+	}
+	if s != strings.TrimSpace(s) {
+		return "a multi-line string with whitespace before or after its text, which the rendering drops"
+	}
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasSuffix(l, " ") || strings.HasSuffix(l, "\t") || strings.HasSuffix(l, "\r") {
+			return "a multi-line string with spaces or tabs at a line's end, which the rendering drops or hides"
+		}
+	}
+	return ""
+}
+
 // loneSurrogate returns a \uD800–\uDFFF escape of JSON text that is not
 // half of a pair, which a decoder replaces with U+FFFD, or "".
 func loneSurrogate(t string) string {
@@ -178,7 +201,7 @@ func printHiddenJSON(w io.Writer, vals []jsonHidden, id string) {
 	if len(vals) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nplanguard runner: WARNING: %d string value(s) hold JSON that Terraform shows decoded above, hiding part of the text the apply sends; read them as written before signing ('planguard runner show --config %s', or --reveal when masked):\n", len(vals), id)
+	fmt.Fprintf(w, "\nplanguard runner: WARNING: %d string value(s) are shown changed above (JSON decoded, a multi-line string's outer whitespace dropped), hiding part of the text the apply sends; read them as written before signing ('planguard runner show --config %s', or --reveal when masked):\n", len(vals), id)
 	for _, v := range vals {
 		fmt.Fprintf(w, "  %s: %s (%s)\n", v.Address, v.Path, v.Why)
 	}

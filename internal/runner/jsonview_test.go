@@ -38,3 +38,20 @@ func TestJSONLossNested(t *testing.T) {
 		}
 	}
 }
+
+// Review runner37 L1: a multi-line string's outer whitespace.
+func TestSpaceLoss(t *testing.T) {
+	for s, want := range map[string]bool{
+		"line1\nline2":         false,
+		"line1\nline2\n":       true,
+		"  line1\nline2":       true,
+		"line1   \nline2":      true,
+		"line1\t\nline2":       true,
+		"one line with space ": false,
+		"a\r\nb":               true,
+	} {
+		if got := spaceLoss(s) != ""; got != want {
+			t.Errorf("spaceLoss(%q) = %q, want loss %v", s, spaceLoss(s), want)
+		}
+	}
+}

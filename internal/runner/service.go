@@ -491,14 +491,25 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	}
 	need := pol.Runner.PlanApprovals
 	o.rec.PlanApprovalsNeeded = need
+	// One waiting plan per sha256 (review runner37 H1): an approval names
+	// a plan's bytes, and the apply also reads what the bytes do not hold
+	// (a variables file no configuration loads, an ephemeral variable's
+	// value), so a twin with the same bytes and other files must not wait
+	// beside the plan a person reviewed.
+	s.mu.Lock()
+	for _, other := range s.plans {
+		if other.sha256 == sum {
+			s.mu.Unlock()
+			return o.finish(ExitError, DecisionRefused, fmt.Errorf("this plan has the same bytes (sha256 %s) as plan %s, which waits to be applied: a plan approval names a plan's bytes, and the apply also reads files the bytes do not hold, so two plans with one sha256 cannot wait at once; apply plan %s or let it expire, then plan again", sum, other.id, other.id))
+		}
+	}
+	s.plans[id] = &planRecord{id: id, uid: peer.UID, dir: dir, work: work, planFile: planFile, stateFile: stateFile, sha256: sum, uploaded: uploaded, uploadedSHA256: uploadedSum, expires: s.cfg.Now().Add(s.cfg.PlanTTL)}
+	s.mu.Unlock()
 	if rep.Decision == gate.Allow && need > 0 {
 		o.printf("\nplanguard runner: applying this plan also needs %d plan approval(s) by trusted principals. A person reviews it ('planguard runner show %s') and signs:\n  %s\n",
 			need, id, approvePlanCommand(pol.Scope, sum))
 	}
 	o.printf("\nplan sha256: %s\nplan id: %s\n", sum, id)
-	s.mu.Lock()
-	s.plans[id] = &planRecord{id: id, uid: peer.UID, dir: dir, work: work, planFile: planFile, stateFile: stateFile, sha256: sum, uploaded: uploaded, uploadedSHA256: uploadedSum, expires: s.cfg.Now().Add(s.cfg.PlanTTL)}
-	s.mu.Unlock()
 	keep = true
 	if rep.Decision != gate.Allow {
 		return o.finish(ExitBlock, DecisionBlock, nil)

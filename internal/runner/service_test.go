@@ -33,6 +33,8 @@ type fakeTerraform struct {
 	lock    string        // written by Init as the lock file, when set
 	hold    chan struct{} // Apply waits on it, when set
 	json    string        // ShowJSON's plan JSON, when set
+	plans   int           // plans made: each plan file ends with its number, as a real one holds its time
+	twins   bool          // every plan file the same bytes, whatever main.tf says
 }
 
 func (f *fakeTerraform) ShowJSON(context.Context, string, string) ([]byte, error) {
@@ -56,6 +58,16 @@ func (f *fakeTerraform) Plan(_ context.Context, dir, planFile string, out io.Wri
 		return err
 	}
 	fmt.Fprintf(out, "Plan: %s", b)
+	f.mu.Lock()
+	f.plans++
+	n := f.plans
+	f.mu.Unlock()
+	switch {
+	case f.twins:
+		b = []byte("twin plan\n")
+	default:
+		b = append(b, fmt.Sprintf("\n# plan %d\n", n)...)
+	}
 	return os.WriteFile(planFile, b, 0o600)
 }
 

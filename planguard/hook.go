@@ -95,6 +95,14 @@ type hookConfig struct {
 }
 
 // hookDecide returns "" to allow, or the reason to deny.
+// orEmpty is ` (WHAT)`, or "" for an empty what.
+func orEmpty(what string) string {
+	if what == "" {
+		return ""
+	}
+	return " (" + what + ")"
+}
+
 func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (string, error) {
 	policyPath, tfBin := cfg.policy, cfg.tfBin
 	raw, err := io.ReadAll(io.LimitReader(e.stdin, maxEvent+1))
@@ -161,6 +169,23 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 				if g := strings.TrimPrefix(f, "@"); g != f && g != "" {
 					ev.files = append(ev.files, g)
 				}
+			}
+		}
+		// A path an agent may clean before it writes (review hook38 H4:
+		// Gemini drops NULs; a client may trim spaces or expand ~) is
+		// refused when it holds a control or invisible character, and
+		// judged as written and as cleaned.
+		for _, f := range ev.files {
+			if h := shell.HiddenChar(f); h != "" || strings.ContainsFunc(f, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+				return fmt.Sprintf("planguard: %s would write %q, a path with a control or invisible character%s, which some agents remove before they write (Gemini CLI drops NULs): the hook cannot tell which file is written. Write the path without it.", ev.tool, f, orEmpty(h)), nil
+			}
+		}
+		for _, f := range ev.files {
+			if t := strings.TrimSpace(f); t != f && t != "" {
+				ev.files = append(ev.files, t)
+			}
+			if t := strings.TrimSpace(f); (t == "~" || strings.HasPrefix(t, "~/")) && home != "" {
+				ev.files = append(ev.files, filepath.Join(home, strings.TrimPrefix(t[1:], "/")))
 			}
 		}
 		for _, f := range ev.files {

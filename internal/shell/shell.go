@@ -507,6 +507,12 @@ func (a *analyzer) script(src string, depth int) {
 						a.setUnknown(t.s)
 					}
 				}
+				if w := declWord(as); w != nil && a.expandsBraces(w) {
+					// declare p={,terraform}: bash expands the braces into
+					// p= and p=terraform, and assigns both (review hook38
+					// H3).
+					a.refuse("`%s`: a declaration word with a brace expansion assigns each word it expands to, the last one winning: write the value out", printWord(w))
+				}
 				a.assign(as)
 				if nameref && as.Name != nil {
 					// $r is the value of the variable r names.
@@ -790,7 +796,13 @@ func (a *analyzer) wordsBraced(ws []*syntax.Word, braces bool) []tok {
 	var out []tok
 	for _, w := range ws {
 		if braces {
-			if bws, ok := a.braceWords(w); ok {
+			bws, ok, tooMany := a.braceWords(w)
+			if tooMany {
+				a.refuse("`%s`: its brace expansion makes more than %d words, more than the hook checks: name the words", truncateTok([]tok{{s: printWord(w)}}), maxBraceWords)
+				out = append(out, tok{s: a.prefix(w), dyn: true, kind: dynLine, src: printWord(w), w: w})
+				continue
+			}
+			if ok {
 				out = append(out, a.wordsBraced(bws, false)...)
 				continue
 			}
@@ -818,28 +830,54 @@ func (a *analyzer) wordsBraced(ws []*syntax.Word, braces bool) []tok {
 	return out
 }
 
+// declWord is a declare/export/local… argument as the word bash reads:
+// NAME=VALUE, or the naked word.
+func declWord(as *syntax.Assign) *syntax.Word {
+	switch {
+	case as == nil:
+		return nil
+	case as.Name == nil:
+		return as.Value
+	case as.Value == nil || as.Index != nil || as.Array != nil:
+		return nil
+	}
+	parts := append([]syntax.WordPart{&syntax.Lit{ValuePos: as.Name.ValuePos, ValueEnd: as.Name.ValueEnd, Value: as.Name.Value + "="}}, as.Value.Parts...)
+	return &syntax.Word{Parts: parts}
+}
+
+// expandsBraces reports whether bash's brace expansion changes w: more
+// words, other words, or more than the hook expands.
+func (a *analyzer) expandsBraces(w *syntax.Word) bool {
+	bws, ok, tooMany := a.braceWords(w)
+	if tooMany {
+		return true
+	}
+	return ok && (len(bws) != 1 || printWord(bws[0]) != printWord(w))
+}
+
 // braceWords returns the words bash makes of w by brace expansion, without
 // the empty ones (an unquoted null word is removed), or false when w has
-// none, or more groups than the hook expands (dynKind reads it as
-// computed then).
-func (a *analyzer) braceWords(w *syntax.Word) ([]*syntax.Word, bool) {
+// none; tooMany: it makes more words than the hook checks (review
+// hook38 H1: nested empty groups cost bash nothing, so no count of groups
+// bounds the words).
+func (a *analyzer) braceWords(w *syntax.Word) (words []*syntax.Word, ok, tooMany bool) {
 	groups := 0
 	for _, p := range w.Parts {
 		if l, ok := p.(*syntax.Lit); ok {
 			groups += strings.Count(l.Value, "{")
 		}
 	}
-	if groups == 0 || groups > maxBraces {
-		return nil, false
+	if groups == 0 {
+		return nil, false, false
 	}
 	cw := &syntax.Word{Parts: append([]syntax.WordPart(nil), w.Parts...)}
 	if !syntax.SplitBraces(cw) {
-		return nil, false
+		return nil, false, false
 	}
 	var out []*syntax.Word
 	for bw, err := range expand.BracesSeq(a.cfg(), cw) {
 		if err != nil || len(out) >= maxBraceWords {
-			return nil, false // read as before: Fields, or computed
+			return nil, false, true
 		}
 		empty := true
 		for _, p := range bw.Parts {
@@ -851,7 +889,7 @@ func (a *analyzer) braceWords(w *syntax.Word) ([]*syntax.Word, bool) {
 			out = append(out, bw)
 		}
 	}
-	return out, true
+	return out, true, false
 }
 
 // word expands one word to a single token (no splitting; for assignments
@@ -1050,6 +1088,12 @@ func (a *analyzer) prefix(w *syntax.Word) string {
 // and here-strings fed to a shell (in call, where the shell is known).
 func (a *analyzer) redirects(st *syntax.Stmt) {
 	for _, r := range st.Redirs {
+		if r.Word != nil && r.Op != syntax.Hdoc && r.Op != syntax.DashHdoc && r.Op != syntax.WordHdoc && a.expandsBraces(r.Word) {
+			// > {../planguard.hcl,}: bash brace-expands a redirection's
+			// target, and writes it when one word is left (review
+			// hook38 H2).
+			a.refuse("`%s %s`: bash expands the braces of a redirection's target, and opens the one file they leave: write the file name out", r.Op, printWord(r.Word))
+		}
 		a.redirectOpens(r)
 		switch r.Op {
 		case syntax.DplOut:

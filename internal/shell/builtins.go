@@ -215,7 +215,9 @@ var lineLetters = map[rune]string{'H': "histexpand", 'B': "braceexpand"}
 
 // shoptAllowed are the shopt options that change only globbing, matching
 // and error handling, which the hook reads as computed anyway.
-var shoptAllowed = map[string]bool{"nullglob": true, "failglob": true, "dotglob": true, "globstar": true, "nocaseglob": true,
+// nullglob is not among them: it removes a glob that matches nothing, and
+// every word after it moves up one place, unseen (review hook39 H2).
+var shoptAllowed = map[string]bool{"failglob": true, "dotglob": true, "globstar": true, "nocaseglob": true,
 	"nocasematch": true, "globasciiranges": true, "globskipdots": true, "extglob": true, "inherit_errexit": true, "lastpipe": true,
 	"errexit": true, "nounset": true, "pipefail": true, "xtrace": true, "noclobber": true, "errtrace": true, "functrace": true}
 

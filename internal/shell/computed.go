@@ -24,9 +24,10 @@ import (
 type segKind uint8
 
 const (
-	segLit segKind = iota // text the hook knows
-	segNum                // a number the line computes: digits, a sign, blanks, or nothing
-	segAny                // text the hook cannot know
+	segLit       segKind = iota // text the hook knows
+	segNum                      // a number the line computes: digits, a sign, blanks
+	segNumOrNone                // the same, or nothing ($!, a command's output when it fails)
+	segAny                      // text the hook cannot know
 )
 
 type seg struct {
@@ -41,7 +42,7 @@ func (a *analyzer) shape(w *syntax.Word) []seg {
 	}
 	var out []seg
 	add := func(k segKind, s string) {
-		if n := len(out); n > 0 && out[n-1].kind == k && k != segNum {
+		if n := len(out); n > 0 && out[n-1].kind == k && k == segLit {
 			out[n-1].s += s
 			return
 		}
@@ -94,7 +95,7 @@ func (a *analyzer) shape(w *syntax.Word) []seg {
 					add(segLit, s)
 				} else if substNumber(p) {
 					a.pathRelied = append(a.pathRelied, "a command whose output is read as a number")
-					add(segNum, "")
+					add(segNumOrNone, "")
 				} else {
 					add(segAny, "")
 				}
@@ -170,8 +171,11 @@ func (a *analyzer) paramShape(p *syntax.ParamExp, quoted bool, add func(segKind,
 		return
 	}
 	switch name {
-	case "?", "$", "#", "!":
+	case "?", "$", "#":
 		add(segNum, "")
+		return
+	case "!":
+		add(segNumOrNone, "") // empty until a job runs in the background
 		return
 	}
 	if !isName(name) || a.unknown[name] && !a.numberVar(name) {
@@ -197,7 +201,11 @@ func (a *analyzer) paramShape(p *syntax.ParamExp, quoted bool, add func(segKind,
 	}
 	if a.numberVar(name) {
 		a.usedNumber(name) // a loop or function judged with it (deferred.go)
-		add(segNum, "")
+		if a.intVal[name] && !a.numeric[name] && !a.numVars[name] {
+			add(segNum, "") // $(( … )): never empty
+		} else {
+			add(segNumOrNone, "")
+		}
 		return
 	}
 	add(segAny, "") // the environment's
@@ -346,7 +354,7 @@ func (a *analyzer) computedNames(t tok) (q string, unknown bool) {
 		for _, n := range []string{"", "0"} {
 			var b strings.Builder
 			for _, s := range sh {
-				if s.kind == segNum {
+				if s.kind == segNum || s.kind == segNumOrNone {
 					b.WriteString(n)
 				} else {
 					b.WriteString(s.s)
@@ -387,4 +395,42 @@ func (a *analyzer) looseValue(s string) string {
 		}
 	}
 	return ""
+}
+
+// What an unquoted word may expand to, as far as emptiness goes.
+const (
+	shapeSome       = iota // some text, or text the hook cannot know
+	shapeEmpty             // nothing
+	shapeMaybeEmpty        // nothing, or a number
+)
+
+// emptyShape says whether a word's shape is nothing, maybe nothing, or
+// anything else.
+func (a *analyzer) emptyShape(w *syntax.Word) int {
+	num := false
+	for _, s := range a.shape(w) {
+		switch {
+		case s.kind == segNumOrNone:
+			num = true
+		case s.kind == segLit && s.s == "":
+		default:
+			return shapeSome
+		}
+	}
+	if num {
+		return shapeMaybeEmpty
+	}
+	return shapeEmpty
+}
+
+// unquoted reports whether no part of a word is quoted (a quoted part, even
+// empty, keeps the word).
+func unquoted(w *syntax.Word) bool {
+	for _, p := range w.Parts {
+		switch p.(type) {
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+			return false
+		}
+	}
+	return true
 }

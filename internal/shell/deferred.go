@@ -63,6 +63,24 @@ func (a *analyzer) usedNumber(name string) {
 	a.deferredNums[name] = true
 }
 
+// notePrefix records a prefix assignment (NAME=VALUE cmd) that gives NAME
+// another value than the line's static one: a function called so runs
+// its body with it (review hook39 H5).
+func (a *analyzer) notePrefix(as *syntax.Assign) {
+	name := as.Name.Value
+	if as.Value != nil && as.Array == nil && as.Index == nil && !as.Append {
+		if t := a.word(as.Value); !t.dyn {
+			if v, ok := a.vars[name]; ok && v == t.s {
+				return
+			}
+		}
+	}
+	if a.prefixSet == nil {
+		a.prefixSet = map[string]bool{}
+	}
+	a.prefixSet[name] = true
+}
+
 // finishDeferred refuses deferred code judged with a value the variable
 // does not keep: the line assigns it another value, or one computed at run
 // time, anywhere (a.unknown holds every such name by the end of the walk).
@@ -71,7 +89,7 @@ func (a *analyzer) finishDeferred() {
 	for n, v := range a.deferredUses {
 		// i=0; while [ $i -lt 3 ]; do …; i=$((i+1)); done: a number
 		// judged where the line gives the variable only numbers after.
-		if a.unknown[n] && !(isNumber(v) && a.numberVar(n)) {
+		if a.prefixSet[n] || a.unknown[n] && !(isNumber(v) && a.numberVar(n)) {
 			names = append(names, n)
 		}
 	}
@@ -81,7 +99,7 @@ func (a *analyzer) finishDeferred() {
 	}
 	var nums []string
 	for n := range a.deferredNums {
-		if !a.numberVar(n) {
+		if !a.numberVar(n) || a.prefixSet[n] {
 			nums = append(nums, n)
 		}
 	}

@@ -213,6 +213,7 @@ var lineReadingVars = map[string]string{
 	"TEXTDOMAIN":    "bash replaces $\"…\" strings with their translation from the message catalog it names, a file the agent can write",
 	"TEXTDOMAINDIR": "bash replaces $\"…\" strings with their translation from a message catalog under it, a file the agent can write",
 	"INPUTRC":       "readline reads its key bindings from that file, and a binding may type any command into an interactive shell",
+	"CDPATH":        "cd and pushd look a relative name up in it first, where the hook resolves the name against the working directory (review hook39 H4)",
 }
 
 // gitSetting judges a git configuration key and value.

@@ -183,6 +183,9 @@ type analyzer struct {
 	deferred     bool
 	deferredUses map[string]string
 	deferredNums map[string]bool // read as numbers there (computed.go)
+	// prefixSet: names a command's prefix assignment gives another value
+	// (p=terraform f runs the function f with it): deferred.go.
+	prefixSet map[string]bool
 	// numVars: variables the line assigns once, a number only (or
 	// nothing): x=$(nproc), computed.go.
 	numVars map[string]bool
@@ -339,9 +342,13 @@ func (a *analyzer) script(src string, depth int) {
 	// seen to take `''#` inside ( … ) for a comment where bash runs what
 	// follows: refuse any comment that does not start a word, rather than
 	// judge text the shell would run as a comment.
-	bad, translated := false, false
+	bad, translated, escape := false, false, ""
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.SglQuoted:
+			if n.Dollar && escape == "" {
+				escape = ansiEscapeDiffers(n.Value)
+			}
 		case *syntax.DblQuoted:
 			translated = translated || n.Dollar
 		case *syntax.Comment:
@@ -364,6 +371,9 @@ func (a *analyzer) script(src string, depth int) {
 	if bad {
 		a.refuse("the command has a `#` the parser reads as a comment where the shell may not (after a quote or inside a word): the hook refuses what it cannot read the way the shell does")
 		return
+	}
+	if escape != "" {
+		a.refuse("the command has a `$'…'` string with the escape %s, which bash decodes otherwise than the hook's parser (an octal value past \\377 keeps its low 8 bits, \\c makes a control character: review hook39 H1): write the character itself", escape)
 	}
 	if translated {
 		// $"…" is replaced by its translation, read from
@@ -815,6 +825,17 @@ func (a *analyzer) wordsBraced(ws []*syntax.Word, braces bool) []tok {
 			}
 		}
 		if k := a.dynKind(w); k != dynStatic {
+			if k != dynGlob && unquoted(w) {
+				// An unquoted word that expands to nothing is no word: the
+				// words after it move up (review hook39 H3: python3 $! -c
+				// CODE runs CODE when no job ran in the background).
+				switch a.emptyShape(w) {
+				case shapeEmpty:
+					continue
+				case shapeMaybeEmpty:
+					a.refuse("`%s`: an unquoted word that may expand to nothing (a number that may be empty: $!, a failed command's output), which bash then drops, moving the words after it: quote it", printWord(w))
+				}
+			}
 			out = append(out, tok{s: a.prefix(w), dyn: true, kind: k, src: printWord(w), w: w})
 			continue
 		}
@@ -906,6 +927,36 @@ func (a *analyzer) word(w *syntax.Word) tok {
 		return tok{s: a.prefix(w), dyn: true}
 	}
 	return tok{s: s}
+}
+
+// ansiEscapeDiffers returns the first escape of a $'…' string's text that
+// bash decodes otherwise than mvdan's expand.Format: an octal escape above
+// \377 (bash keeps the low 8 bits, Format gives 0xff), and \cX (a control
+// character in bash, kept as text by Format); "" when none.
+func ansiEscapeDiffers(s string) string {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '\\' {
+			continue
+		}
+		c := s[i+1]
+		switch {
+		case c == 'c':
+			return s[i:min(i+3, len(s))]
+		case c >= '0' && c <= '7':
+			j, v := i+1, 0
+			for j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7' {
+				v = v*8 + int(s[j]-'0')
+				j++
+			}
+			if v > 0o377 {
+				return s[i:j]
+			}
+			i = j - 1
+			continue
+		}
+		i++ // the escaped character
+	}
+	return ""
 }
 
 // quoteEscapes returns w with each backslash escape outside quotes written
@@ -1221,6 +1272,7 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	defer func() { a.envPrefix = false }()
 	for _, as := range c.Assigns {
 		if as.Name != nil {
+			a.notePrefix(as) // deferred.go
 			assigns = append(assigns, as.Name.Value)
 			if arithVars[as.Name.Value] {
 				// OPTIND=$x cmd: bash 5.2 does not evaluate a prefix

@@ -1,0 +1,118 @@
+package shell
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Review hook39 (issue 17, hook round 39): $'…' escapes bash decodes
+// otherwise (H1), nullglob (H2), unquoted words that may expand to nothing
+// (H3), CDPATH (H4), a prefix assignment on a function call (H5).
+
+var h39Refused = []h32Case{
+	// H1
+	{cmd: "$'terr\\541form' destroy -auto-approve -input=false", victim: "state"},
+	{cmd: "x=$'terr\\541form'; $x destroy -auto-approve -input=false", victim: "state"},
+	{cmd: "cat ../e.json > $'../planguard.hc\\554'", victim: "policy"},
+	{cmd: "@TF@ init $'\\455migrate-state' $'\\455force-copy'"},
+	{cmd: "echo $'\\cA'"},
+	// H2
+	{cmd: "shopt -s nullglob; sort -o zz[0-9] ../planguard.hcl < ../e.json", victim: "policy"},
+	{cmd: "shopt -s nullglob; python3 zz[0-9] -c 'open(\"../planguard.hcl\",\"w\").write(\"evil\\n\")'", needs: "python3", victim: "policy"},
+	{cmd: "shopt -s extglob nullglob"},
+	// H3
+	{cmd: "python3 $! -c 'open(\"../planguard.hcl\",\"w\").write(\"evil\\n\")'", needs: "python3", victim: "policy"},
+	{cmd: "perl $! -e 'system(\"@TF@ destroy -auto-approve -input=false\")'", needs: "perl", victim: "state"},
+	{cmd: "python3 $(echo) -c 'print(1)'"},
+	{cmd: "python3 `echo` -c 'print(1)'"},
+	{cmd: "node $(nproc) -e 'x'"},
+	// H4
+	{cmd: "CDPATH=/home/agent; cd .bashrc.d && echo x > a.sh"},
+	{cmd: "CDPATH=/home/agent cd .bashrc.d; echo x > b.sh"},
+	{cmd: "export CDPATH=/work/.claude; cd commands && echo x > d.md"},
+	{cmd: "read -r CDPATH < f; cd commands && echo x > d.md"},
+	// H5
+	{cmd: "p=echo; f() { $p destroy -auto-approve -input=false; }; p=@TF@ f", victim: "state"},
+	{cmd: "o=/tmp/ok; f() { cp ../e.json \"$o\"; }; o=../planguard.hcl f", victim: "policy"},
+	{cmd: "m=-input=false; f() { @TF@ init -input=false $m; }; m=-force-copy f"},
+}
+
+var h39Allowed = []string{
+	"echo $((1+2))",
+	"echo $'\\101\\t\\x41'",
+	"shopt -s failglob dotglob",
+	"sleep \"$(nproc)\"",
+	"false || true; echo $?",
+	"f() { echo \"$1\"; }; X=1 f a",
+	"p=echo; f() { $p hi; }; p=echo f",
+	"cd build && make",
+}
+
+func TestHook39Refused(t *testing.T) {
+	opts := h32Opts("/work")
+	opts.ProtectedDirs = []string{"/home/agent/.bashrc.d", "/work/.claude"}
+	for _, c := range h39Refused {
+		line := h37Line(c.cmd, "/work", h32Terraform())
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+	}
+}
+
+func TestHook39Allowed(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, cmd := range h39Allowed {
+		if r := Analyze(cmd, opts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %s\n%q", cmd, r.Refused)
+		}
+	}
+}
+
+// TestHook39BashRuns runs the spellings with a victim in bash over a real
+// applied state.
+func TestHook39BashRuns(t *testing.T) {
+	tf, bash, env, state := h32AppliedState(t)
+	ran := 0
+	for _, c := range h39Refused {
+		if c.victim == "" {
+			continue
+		}
+		if c.needs != "" {
+			if _, err := exec.LookPath(c.needs); err != nil {
+				t.Logf("%s: %s not found here, not run", c.cmd, c.needs)
+				continue
+			}
+		}
+		root := h32World(t, state)
+		line := h37Line(c.cmd, root, tf)
+		if r := Analyze(line, h32Opts(root)); r.Allowed() {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+		cmd := exec.Command(bash, "-c", line)
+		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
+		out, _ := cmd.CombinedOutput()
+		ran++
+		statePath := filepath.Join(root, "tf", "terraform.tfstate")
+		switch c.victim {
+		case "state":
+			after, err := os.ReadFile(statePath)
+			if err != nil || h32Resources(t, after) != 0 {
+				t.Errorf("%s: bash left the state's resource: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		case "statefile":
+			if after, err := os.ReadFile(statePath); err == nil && json.Valid(after) {
+				t.Errorf("%s: bash left the state file a state: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		case "policy":
+			if after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl")); string(after) != "evil\n" {
+				t.Errorf("%s: bash left the policy as it was: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		}
+	}
+	if ran == 0 {
+		t.Fatal("no spelling ran")
+	}
+}

@@ -43,6 +43,12 @@ func (a *analyzer) redefinesRelied(name, how string) {
 func (a *analyzer) alias(c call) kind {
 	for _, t := range c.argv[1:] {
 		if k, v, ok := strings.Cut(t.s, "="); ok && !t.dyn {
+			if strings.HasSuffix(v, " ") || strings.HasSuffix(v, "\t") {
+				// alias x='echo ': bash expands the word after x as an
+				// alias too, where the hook reads it as written (review
+				// hook40 H6).
+				a.refuse("`alias %s=%q`: a value that ends with a blank makes bash expand the next word as an alias too: end the value without a blank", k, v)
+			}
 			a.aliases[k] = v
 			a.redefined[k] = true
 			a.redefinesRelied(k, "an alias")

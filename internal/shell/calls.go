@@ -128,6 +128,9 @@ func (a *analyzer) run(c call) kind {
 	if contains(a.opts.Planguard, strings.TrimPrefix(cmd.s, "=")) {
 		p = programs["planguard"] // the hook's own binary, whatever its name
 	}
+	if !p.reader && !globFlagsOnly[name] && toolName(name) == "" && a.globOptions(ownWords(p, name, argv)) {
+		return kindOther // (the Terraform family's globs: globOption)
+	}
 	// Abbreviated long options, as the program resolves them (longopts.go).
 	if args, amb := p.canonArgs(argv[1:]); amb != "" {
 		a.refuse("`%s`: %s is an abbreviation of several options of %s, one of which runs code or writes files: spell the option out in full", truncateTok(argv), amb, name)
@@ -884,6 +887,45 @@ func (a *analyzer) joined(args []tok, what string, depth int) {
 // --compress-program) may name: they compress, or with -d decompress,
 // their standard input and run none of it.
 var plainCompressors = map[string]bool{"gzip": true, "bzip2": true, "xz": true, "zstd": true, "lz4": true, "lzop": true, "pigz": true}
+
+// ownWords are the words of argv a program reads as its own: a wrapper's
+// up to the word where the command it runs starts (a glob there may be an
+// option: env [-]S…), the command being judged apart.
+func ownWords(p *program, name string, argv []tok) []tok {
+	switch p.runs {
+	case runsCommand, runsDashDash, runsLine, runsFirst:
+		_, _, rest := p.options(argv[1:])
+		return argv[:min(len(argv), len(argv)-len(rest)+1)]
+	}
+	if i, _ := execProgram(name, argv); i > 0 {
+		return argv[:i+1]
+	}
+	return argv
+}
+
+// globFlagsOnly are programs whose options are flags that change nothing
+// the hook judges for the names a pattern matches (rm -f *.log: a file
+// named -rf.log is no option rm has, and an option it has, -r, reaches
+// only what the pattern matched).
+var globFlagsOnly = map[string]bool{"rm": true, "rmdir": true, "unlink": true, "mkdir": true}
+
+// globOptions refuses a glob that may expand to an option where one may
+// stand (review hook40 H1): bash expands [-]c to -c when a file named -c
+// exists, and the line may make it (touch ./-c; python3 [-]c CODE). After
+// a literal `--` it names files only. A reader's options read no code and
+// write nothing (ls *, grep x *).
+func (a *analyzer) globOptions(argv []tok) bool {
+	for _, t := range argv[1:] {
+		if t.s == "--" && !t.dyn {
+			return false
+		}
+		if t.dyn && t.kind == dynGlob && t.w != nil && mayStartWithDash(globPattern(t.w)) {
+			a.refuse("`%s`: %s may expand to an option (a file named like -c or -o makes it one, and the line may create it): write ./ before the pattern, or put it after --", truncateTok(argv), srcOf(t))
+			return true
+		}
+	}
+	return false
+}
 
 // tarRemote judges tar's remote archive programs (review hook35): for
 // an archive HOST:PATH, tar runs --rsh-command (rsh, which is ssh on most

@@ -27,6 +27,10 @@ func (a *analyzer) shell(c call) kind {
 			if s == "--rcfile" || s == "--init-file" {
 				i++
 			}
+			if s == "--posix" {
+				a.refuse("`%s`: %s", quoteArgs(argv), lineOptions["posix"])
+				return kindOther
+			}
 			continue
 		}
 		if (strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+")) && len(s) > 1 {
@@ -44,6 +48,10 @@ func (a *analyzer) shell(c call) kind {
 				i++ // -o OPTION
 				if s[0] == '-' && strings.ContainsRune(s[1:], 'o') && i < len(args) && (args[i].dyn || args[i].s == "keyword") {
 					a.refuse("`%s`: -o %s makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(argv), args[i])
+					return kindOther
+				}
+				if i < len(args) && lineOptions[args[i].s] != "" {
+					a.refuse("`%s`: -o %s: %s", quoteArgs(argv), args[i].s, lineOptions[args[i].s])
 					return kindOther
 				}
 			}

@@ -210,10 +210,11 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 // strings are translated from, and readline's key bindings (an
 // interactive shell binds a key to type another command).
 var lineReadingVars = map[string]string{
-	"TEXTDOMAIN":    "bash replaces $\"…\" strings with their translation from the message catalog it names, a file the agent can write",
-	"TEXTDOMAINDIR": "bash replaces $\"…\" strings with their translation from a message catalog under it, a file the agent can write",
-	"INPUTRC":       "readline reads its key bindings from that file, and a binding may type any command into an interactive shell",
-	"CDPATH":        "cd and pushd look a relative name up in it first, where the hook resolves the name against the working directory (review hook39 H4)",
+	"TEXTDOMAIN":      "bash replaces $\"…\" strings with their translation from the message catalog it names, a file the agent can write",
+	"TEXTDOMAINDIR":   "bash replaces $\"…\" strings with their translation from a message catalog under it, a file the agent can write",
+	"INPUTRC":         "readline reads its key bindings from that file, and a binding may type any command into an interactive shell",
+	"CDPATH":          "cd and pushd look a relative name up in it first, where the hook resolves the name against the working directory (review hook39 H4)",
+	"POSIXLY_CORRECT": "bash turns on POSIX mode, where an assignment before a special builtin stays and aliases expand (review hook40 H5)",
 }
 
 // gitSetting judges a git configuration key and value.

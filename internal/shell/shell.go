@@ -342,12 +342,16 @@ func (a *analyzer) script(src string, depth int) {
 	// seen to take `''#` inside ( … ) for a comment where bash runs what
 	// follows: refuse any comment that does not start a word, rather than
 	// judge text the shell would run as a comment.
-	bad, translated, escape := false, false, ""
+	bad, translated, escape, hdocBad := false, false, "", ""
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.SglQuoted:
 			if n.Dollar && escape == "" {
 				escape = ansiEscapeDiffers(n.Value)
+			}
+		case *syntax.Redirect:
+			if (n.Op == syntax.Hdoc || n.Op == syntax.DashHdoc) && n.Word != nil && hdocBad == "" {
+				hdocBad = hereDocDiffers(src, n)
 			}
 		case *syntax.DblQuoted:
 			translated = translated || n.Dollar
@@ -370,6 +374,10 @@ func (a *analyzer) script(src string, depth int) {
 	})
 	if bad {
 		a.refuse("the command has a `#` the parser reads as a comment where the shell may not (after a quote or inside a word): the hook refuses what it cannot read the way the shell does")
+		return
+	}
+	if hdocBad != "" {
+		a.refuse("the command has a here-document %s, where bash and the hook's parser may end it at different lines (review hook40 H2, H3): quote the delimiter (<<'EOF'), and write no backslash at a line's end", hdocBad)
 		return
 	}
 	if escape != "" {
@@ -930,18 +938,21 @@ func (a *analyzer) word(w *syntax.Word) tok {
 }
 
 // ansiEscapeDiffers returns the first escape of a $'…' string's text that
-// bash decodes otherwise than mvdan's expand.Format: an octal escape above
-// \377 (bash keeps the low 8 bits, Format gives 0xff), and \cX (a control
-// character in bash, kept as text by Format); "" when none.
+// the hook does not read as bash does, or "". Only the escapes mvdan's
+// expand.Format decodes as bash 5.2 does pass: \a \b \e \E \f \n \r \t \v
+// \\ \' \" \?, an octal value up to \377, \xHH, \uHHHH and \UHHHHHHHH.
+// Others differ (review hook39 H1: \541 is "a" in bash, 0xff in Format;
+// \cX; hook40 H4: \x{61} is "a" in bash, text in Format).
 func ansiEscapeDiffers(s string) string {
+	hex := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 	for i := 0; i+1 < len(s); i++ {
 		if s[i] != '\\' {
 			continue
 		}
 		c := s[i+1]
 		switch {
-		case c == 'c':
-			return s[i:min(i+3, len(s))]
+		case strings.IndexByte("abeEfnrtv\\'\"?", c) >= 0:
+			i++
 		case c >= '0' && c <= '7':
 			j, v := i+1, 0
 			for j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7' {
@@ -952,9 +963,44 @@ func ansiEscapeDiffers(s string) string {
 				return s[i:j]
 			}
 			i = j - 1
-			continue
+		case c == 'x' || c == 'u' || c == 'U':
+			if i+2 >= len(s) || !hex(s[i+2]) {
+				return s[i:min(i+3, len(s))]
+			}
+			i++
+		default:
+			return s[i : i+2]
 		}
-		i++ // the escaped character
+	}
+	return ""
+}
+
+// hereDocDiffers says why a here-document may end elsewhere in bash than
+// the parser reads: a delimiter written $'…' or $"…" (bash decodes it), or
+// an unquoted body with a backslash at a line's end (bash joins the lines
+// before it compares one with the delimiter); "" when neither.
+func hereDocDiffers(src string, r *syntax.Redirect) string {
+	for _, p := range r.Word.Parts {
+		switch p := p.(type) {
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return "whose delimiter is written $'…'"
+			}
+		case *syntax.DblQuoted:
+			if p.Dollar {
+				return `whose delimiter is written $"…"`
+			}
+		}
+	}
+	if r.Hdoc == nil || quotedDelimiter(r.Word) {
+		return ""
+	}
+	from, to := int(r.Hdoc.Pos().Offset()), int(r.Hdoc.End().Offset())
+	if from < 0 || to > len(src) || from > to {
+		return "the hook cannot place"
+	}
+	if body := src[from:to]; strings.Contains(body, "\\\n") || strings.Contains(body, "\\\r\n") {
+		return "with a backslash at a line's end and an unquoted delimiter"
 	}
 	return ""
 }
@@ -1270,9 +1316,16 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	assigns := append([]string{}, a.outer.assigns...)
 	a.envPrefix = true
 	defer func() { a.envPrefix = false }()
+	special := len(c.Args) > 0 && specialBuiltins[printWord(c.Args[0])]
 	for _, as := range c.Assigns {
 		if as.Name != nil {
 			a.notePrefix(as) // deferred.go
+			if special {
+				// NAME=V : in POSIX mode (sh, dash, POSIXLY_CORRECT) the
+				// assignment stays: read as one that does (review hook40
+				// H5).
+				a.assign(as)
+			}
 			assigns = append(assigns, as.Name.Value)
 			if arithVars[as.Name.Value] {
 				// OPTIND=$x cmd: bash 5.2 does not evaluate a prefix
@@ -1307,6 +1360,12 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	}
 	a.kinds = append(a.kinds, k)
 }
+
+// specialBuiltins are POSIX's special builtins: in POSIX mode an
+// assignment before one stays in the shell.
+var specialBuiltins = map[string]bool{":": true, ".": true, "break": true, "continue": true, "eval": true, "exec": true,
+	"exit": true, "export": true, "readonly": true, "return": true, "set": true, "shift": true, "times": true, "trap": true,
+	"unset": true, "source": true}
 
 // stdinOf reports whether a statement's standard input is fed: from a
 // pipe, a file, another descriptor or a here-document.

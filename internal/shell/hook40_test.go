@@ -1,0 +1,120 @@
+package shell
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Review hook40 (issue 17, hook round 40): globs that expand to options
+// (H1), here-documents bash ends elsewhere (H2, H3), $'\x{HH}' (H4), POSIX
+// mode (H5), aliases whose value ends with a blank (H6).
+
+var h40Refused = []h32Case{
+	// H1
+	{cmd: "touch ./-o; sort [-]o ../planguard.hcl < ../e.json", victim: "policy"},
+	{cmd: "touch ./-c; python3 [-]c 'open(\"../planguard.hcl\",\"w\").write(\"evil\\n\")'", needs: "python3", victim: "policy"},
+	{cmd: "touch ./-e; perl [-]e 'system(\"@TF@ destroy -auto-approve -input=false\")'", needs: "perl", victim: "state"},
+	{cmd: "touch ./-t; echo evil > planguard.hcl; cp [-]t .. planguard.hcl", victim: "policy"},
+	{cmd: "env [-]Sterraform\\ destroy\\ -auto-approve"},
+	{cmd: "node ?e 'x'"},
+	// H2
+	{cmd: "cat <<EOF\nhello\nEO\\\nF\n@TF@ destroy -auto-approve -input=false\nEOF", victim: "state"},
+	{cmd: "cat <<EOF\nhello\n\\\nEOF\n@TF@ destroy -auto-approve -input=false\nEOF", victim: "state"},
+	// H3
+	{cmd: "cat <<$'E\\x4fF'\nhello\nEOF\n@TF@ destroy -auto-approve -input=false\nE\\x4fF", victim: "state"},
+	{cmd: "cat <<$'A\\tB' >/dev/null\nA\tB\n@TF@ destroy -auto-approve -input=false\nA\\tB", victim: "state"},
+	// H4
+	{cmd: "$'terr\\x{61}form' destroy -auto-approve -input=false", victim: "state"},
+	{cmd: "cp ../e.json $'../planguard.hc\\x{6c}'", victim: "policy"},
+	{cmd: "echo $'\\q'"},
+	// H5
+	{cmd: "POSIXLY_CORRECT=1; p=echo; p=@TF@ :; $p destroy -auto-approve -input=false", victim: "state"},
+	{cmd: "sh -c 'p=echo; p=@TF@ :; $p destroy -auto-approve -input=false'", victim: "state"},
+	{cmd: "bash --posix -c 'p=echo; p=@TF@ :; $p destroy -auto-approve -input=false'", victim: "state"},
+	{cmd: "bash -o posix -c 'echo hi'"},
+	{cmd: "o=/tmp/ok; o=../planguard.hcl eval :; cp ../e.json \"$o\""},
+	// H6
+	{cmd: "alias x='echo ' y='$(@TF@ destroy -auto-approve)'\nx y"},
+	{cmd: "alias x='cp ../e.json ' y='../planguard.hcl'\nx y"},
+}
+
+var h40Allowed = []string{
+	"cat <<'EOF'\nline \\\nEOF",
+	"cat <<EOF > notes.txt\nhello $USER\nEOF",
+	"ls *",
+	"grep -r x *",
+	"rm -f *.log",
+	"cp ./*.txt /tmp/",
+	"cp -- *.txt /tmp/",
+	"alias ll='ls -l'",
+	"echo $'\\x41\\t\\u00e9\\n'",
+	"X=1 :",
+}
+
+func TestHook40Refused(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, c := range h40Refused {
+		line := h37Line(c.cmd, "/work", h32Terraform())
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %q", line)
+		}
+	}
+}
+
+func TestHook40Allowed(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, cmd := range h40Allowed {
+		if r := Analyze(cmd, opts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
+		}
+	}
+}
+
+// TestHook40BashRuns runs the spellings with a victim in bash over a real
+// applied state.
+func TestHook40BashRuns(t *testing.T) {
+	tf, bash, env, state := h32AppliedState(t)
+	ran := 0
+	for _, c := range h40Refused {
+		if c.victim == "" {
+			continue
+		}
+		if c.needs != "" {
+			if _, err := exec.LookPath(c.needs); err != nil {
+				t.Logf("%s: %s not found here, not run", c.cmd, c.needs)
+				continue
+			}
+		}
+		root := h32World(t, state)
+		line := h37Line(c.cmd, root, tf)
+		if r := Analyze(line, h32Opts(root)); r.Allowed() {
+			t.Errorf("allowed, want refused: %q", line)
+		}
+		cmd := exec.Command(bash, "-c", line)
+		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
+		out, _ := cmd.CombinedOutput()
+		ran++
+		statePath := filepath.Join(root, "tf", "terraform.tfstate")
+		switch c.victim {
+		case "state":
+			after, err := os.ReadFile(statePath)
+			if err != nil || h32Resources(t, after) != 0 {
+				t.Errorf("%q: bash left the state's resource: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		case "statefile":
+			if after, err := os.ReadFile(statePath); err == nil && json.Valid(after) {
+				t.Errorf("%q: bash left the state file a state: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		case "policy":
+			if after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl")); string(after) != "evil\n" {
+				t.Errorf("%q: bash left the policy as it was: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		}
+	}
+	if ran == 0 {
+		t.Fatal("no spelling ran")
+	}
+}

@@ -106,6 +106,17 @@ func (a *analyzer) read(c call) kind {
 	return kindOther
 }
 
+// waitBuiltin judges wait: -p NAME unsets NAME before it waits, and sets
+// it to a job's id (review hook41 H3).
+func (a *analyzer) waitBuiltin(c call) kind {
+	for _, t := range nameArgs("wait", c.argv[1:]) {
+		if !t.dyn && isName(t.s) {
+			a.setUnknown(t.s)
+		}
+	}
+	return kindOther
+}
+
 // printf prints, or (-v NAME) sets a variable to a value the hook does not compute.
 func (a *analyzer) printf(c call) kind {
 	args := c.argv[1:]

@@ -157,10 +157,12 @@ func init() {
 	add(&program{runs: runsCommand, short: "auC", shortFlags: "Lns", closed: true, assigns: true, shellOpts: []string{"s"}}, "doas")
 	add(&program{runs: runsCommand, shortFlags: "cfwhV", closed: true, flags: []string{"ctty", "fork", "wait", "help", "version"}}, "setsid")
 	add(&program{runs: runsCommand, shortFlags: "pvV", closed: true, prints: []string{"-v", "-V"}}, "command")
-	add(&program{runs: runsCommand, short: "a", shortFlags: "cl", closed: true}, "exec")
+	// exec -a NAME sets the program's argv[0], which git (git-clean runs
+	// git clean) and others read as the command to run (review hook41 H2).
+	add(&program{runs: runsCommand, short: "a", shortFlags: "cl", closed: true, opaque: []string{"a"}}, "exec")
 	// env: GNU coreutils (-a/--argv0 since 9.6) and BSD (-P altpath, -L/-U login class).
 	add(&program{runs: runsCommand, short: "uCSPaLU", shortFlags: "i0v", closed: true, long: []string{"unset", "chdir", "split-string", "argv0"},
-		split: []string{"S", "split-string"}, chdir: []string{"C", "chdir"}, assigns: true,
+		split: []string{"S", "split-string"}, chdir: []string{"C", "chdir"}, assigns: true, opaque: []string{"a", "argv0"},
 		flags: []string{"ignore-environment", "null", "block-signal", "default-signal", "ignore-signal", "list-signal-handling", "debug",
 			"help", "version"}}, "env")
 	// sudo: "+Aa:BbC:c:D:Eeg:Hh::iKklNnPp:R:r:SsT:t:U:u:Vv" (-h takes only an attached host); --preserve-env[=LIST]
@@ -280,6 +282,7 @@ func init() {
 	add(&program{judge: (*analyzer).fc}, "fc")
 	add(&program{judge: (*analyzer).history}, "history")
 	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
+	add(&program{judge: (*analyzer).waitBuiltin}, "wait")
 	add(&program{judge: (*analyzer).printf}, "printf")
 	add(&program{judge: (*analyzer).declare}, "declare", "typeset", "local", "export", "readonly")
 	add(&program{judge: (*analyzer).git, writes: true, reader: true}, "git")

@@ -217,7 +217,7 @@ func TestR17Hook7WrapperOptionTables(t *testing.T) {
 		"doas -n -u bob terraform plan",
 		"chroot --skip-chdir / true",
 		"command -v terraform",
-		"exec -a x terraform plan",
+		"exec -c terraform plan", // exec -a is refused (review hook41 H2)
 		"/usr/bin/time -v terraform plan",
 		"time -p terraform plan",
 		"xargs -0 -n1 echo",

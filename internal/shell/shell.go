@@ -349,6 +349,12 @@ func (a *analyzer) script(src string, depth int) {
 			if n.Dollar && escape == "" {
 				escape = ansiEscapeDiffers(n.Value)
 			}
+		case *syntax.CmdSubst:
+			if (n.TempFile || n.ReplyVar) && hdocBad == "" {
+				// ${ cmd; } and ${|cmd;}: mksh's and bash 5.3's; bash 5.2
+				// reads the text otherwise (review hook41 H1).
+				hdocBad = "${ … } substitution"
+			}
 		case *syntax.Redirect:
 			if (n.Op == syntax.Hdoc || n.Op == syntax.DashHdoc) && n.Word != nil && hdocBad == "" {
 				hdocBad = hereDocDiffers(src, n)
@@ -374,6 +380,10 @@ func (a *analyzer) script(src string, depth int) {
 	})
 	if bad {
 		a.refuse("the command has a `#` the parser reads as a comment where the shell may not (after a quote or inside a word): the hook refuses what it cannot read the way the shell does")
+		return
+	}
+	if hdocBad == "${ … } substitution" {
+		a.refuse("the command has a `${ …; }` or `${| …; }` substitution, which the hook's parser reads as a command substitution and bash 5.2 does not have: bash reads the text around it otherwise (review hook41 H1); use $(…)")
 		return
 	}
 	if hdocBad != "" {

@@ -96,6 +96,9 @@ type Service struct {
 	live  atomic.Pointer[liveConfig]
 	mu    sync.Mutex
 	plans map[string]*planRecord
+	// seen maps the sha256 of every plan this runner made to the sha256
+	// of the files uploaded for it (reserve).
+	seen map[string]string
 	// making counts, per uid, the plans being made (not yet in plans).
 	making map[int]int
 	// stateTurn is held by the one terraform plan or apply that may use
@@ -161,7 +164,7 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
 	}
-	s := &Service{cfg: cfg, plans: map[string]*planRecord{}, making: map[int]int{}, stateTurn: make(chan struct{}, 1)}
+	s := &Service{cfg: cfg, plans: map[string]*planRecord{}, seen: map[string]string{}, making: map[int]int{}, stateTurn: make(chan struct{}, 1)}
 	s.live.Store(&liveConfig{tf: cfg.Terraform, secrets: cfg.Secrets})
 	return s, nil
 }
@@ -472,6 +475,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitError, DecisionError, err)
 	}
 	o.rec.PlanSHA256 = sum
+	if err := s.reserve(sum, uploadedSum); err != nil {
+		return o.finish(ExitError, DecisionRefused, err)
+	}
 	rep, err := s.cfg.Gate.Check(ctx, planFile, work)
 	if err != nil {
 		return o.finish(ExitError, DecisionError, fmt.Errorf("the gate could not check the plan: %w", err))
@@ -491,18 +497,7 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	}
 	need := pol.Runner.PlanApprovals
 	o.rec.PlanApprovalsNeeded = need
-	// One waiting plan per sha256 (review runner37 H1): an approval names
-	// a plan's bytes, and the apply also reads what the bytes do not hold
-	// (a variables file no configuration loads, an ephemeral variable's
-	// value), so a twin with the same bytes and other files must not wait
-	// beside the plan a person reviewed.
 	s.mu.Lock()
-	for _, other := range s.plans {
-		if other.sha256 == sum {
-			s.mu.Unlock()
-			return o.finish(ExitError, DecisionRefused, fmt.Errorf("this plan has the same bytes (sha256 %s) as plan %s, which waits to be applied: a plan approval names a plan's bytes, and the apply also reads files the bytes do not hold, so two plans with one sha256 cannot wait at once; apply plan %s or let it expire, then plan again", sum, other.id, other.id))
-		}
-	}
 	s.plans[id] = &planRecord{id: id, uid: peer.UID, dir: dir, work: work, planFile: planFile, stateFile: stateFile, sha256: sum, uploaded: uploaded, uploadedSHA256: uploadedSum, expires: s.cfg.Now().Add(s.cfg.PlanTTL)}
 	s.mu.Unlock()
 	if rep.Decision == gate.Allow && need > 0 {
@@ -515,6 +510,35 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitBlock, DecisionBlock, nil)
 	}
 	return o.finish(ExitAllow, DecisionAllow, nil)
+}
+
+// maxSeen bounds the plan hashes a runner remembers (reserve): past it,
+// the operator restarts the runner.
+const maxSeen = 1 << 20
+
+// reserve records that a plan with these bytes was made from these
+// uploaded files, and refuses one with the same bytes from other files
+// (review runner37 H1, runner38 H1): an approval names a plan's bytes,
+// and the apply also reads files the bytes do not hold (a variables file
+// no configuration loads, an ephemeral variable's value), so an approval
+// given after reviewing one plan must not apply another's files — while
+// the first waits, after it expired or was applied, or while its reply is
+// still being read. Two plans of the same files in the same second share
+// their bytes, and may.
+func (s *Service) reserve(sum, uploaded string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.seen[sum]; ok {
+		if prev != uploaded {
+			return fmt.Errorf("this plan has the same bytes (sha256 %s) as an earlier plan made from other files: a plan approval names a plan's bytes, and the apply also reads files the bytes do not hold, so the runner refuses it; plan again (a second later the bytes differ)", sum)
+		}
+		return nil
+	}
+	if len(s.seen) >= maxSeen {
+		return fmt.Errorf("the runner has made %d plans since it started, the most it remembers: ask its operator to restart it", maxSeen)
+	}
+	s.seen[sum] = uploaded
+	return nil
 }
 
 // allowed refuses any provider source the policy does not list.

@@ -7,35 +7,46 @@ import (
 	"testing"
 )
 
-// TestTwinPlansRefused (review runner37 H1): a plan approval names a
-// plan's bytes, but the apply also reads files the bytes do not hold (a
-// variables file no configuration loads, an ephemeral variable's value).
-// Two configurations planned in the same second can give byte-identical
-// plans; the second may not wait beside the first, so the approval a
-// person gave after reviewing one id cannot apply the other.
+// TestTwinPlansRefused (review runner37 H1, runner38 H1): a plan approval
+// names a plan's bytes, but the apply also reads files the bytes do not
+// hold (a variables file no configuration loads, an ephemeral variable's
+// value). Two configurations planned in the same second can give
+// byte-identical plans. The runner refuses a plan whose bytes it made
+// before from other files — while the first waits, and after it was
+// applied or expired — so the approval a person gave after reviewing one
+// plan cannot apply another's files; the same files may be planned twice.
 func TestTwinPlansRefused(t *testing.T) {
 	h := newHarness(t, "runner {\n  plan_approvals = 0\n}\n")
 	h.tf.twins = true
 	agent := Peer{UID: 1000}
+	benignFiles := []File{{Path: "main.tf", Data: []byte("resource \"terraform_data\" \"a\" {}\n")}, {Path: "ops.tfvars", Data: []byte("cmd = \"echo\"\n")}}
+	evilFiles := []File{{Path: "main.tf", Data: []byte("resource \"terraform_data\" \"a\" {}\n")}, {Path: "ops.tfvars", Data: []byte("cmd = \"env > /tmp/leak\"\n")}}
 	var out bytes.Buffer
-	benign := h.svc.Plan(context.Background(), agent, []File{{Path: "main.tf", Data: []byte("resource \"terraform_data\" \"a\" {}\n")}, {Path: "ops.tfvars", Data: []byte("cmd = \"echo\"\n")}}, &out)
+	benign := h.svc.Plan(context.Background(), agent, benignFiles, &out)
 	if benign.Exit != ExitAllow {
 		t.Fatalf("first plan: %+v", benign)
 	}
-	out.Reset()
-	evil := h.svc.Plan(context.Background(), agent, []File{{Path: "main.tf", Data: []byte("resource \"terraform_data\" \"a\" {}\n")}, {Path: "ops.tfvars", Data: []byte("cmd = \"env > /tmp/leak\"\n")}}, &out)
-	if evil.Exit != ExitError || !strings.Contains(evil.Error, "same bytes (sha256 "+benign.PlanSHA256+") as plan "+benign.PlanID) || strings.Contains(out.String(), "plan id: ") {
-		t.Fatalf("a twin of a waiting plan: %+v\n%s", evil, out.String())
+	twin := func(when string) {
+		t.Helper()
+		out.Reset()
+		evil := h.svc.Plan(context.Background(), agent, evilFiles, &out)
+		if evil.Exit != ExitError || !strings.Contains(evil.Error, "same bytes (sha256 "+benign.PlanSHA256+") as an earlier plan made from other files") || strings.Contains(out.String(), "plan id: ") {
+			t.Fatalf("a twin %s: %+v\n%s", when, evil, out.String())
+		}
 	}
-	if got := h.audit.decisions(); got != "plan allow, plan refused" {
-		t.Errorf("audit: %s", got)
+	twin("while the first waits")
+	// The same files again: the same content, which a review of either
+	// saw.
+	if again := h.svc.Plan(context.Background(), agent, benignFiles, &out); again.Exit != ExitAllow || again.PlanSHA256 != benign.PlanSHA256 {
+		t.Fatalf("the same files planned again: %+v", again)
 	}
-	// Once the first is applied, the same bytes may be planned again (the
-	// gate then judges that plan against the state the apply left).
 	if r := h.svc.Apply(context.Background(), agent, benign.PlanID, nil, &out); r.Exit != ExitAllow {
 		t.Fatalf("apply: %+v", r)
 	}
-	if r := h.svc.Plan(context.Background(), agent, tfConfig, &out); r.Exit != ExitAllow {
-		t.Fatalf("after the apply: %+v", r)
+	twin("after the first was applied")
+	h.now = h.now.Add(2 * DefaultPlanTTL) // every plan expired
+	twin("after the plans expired")
+	if got := h.audit.decisions(); !strings.HasPrefix(got, "plan allow, plan refused, plan allow, apply applying, apply applied, plan refused, plan refused") {
+		t.Errorf("audit: %s", got)
 	}
 }

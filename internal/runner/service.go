@@ -386,6 +386,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if err != nil {
 		return o.finish(ExitError, DecisionError, err)
 	}
+	if err := writeUploadMark(work, files, uploadedSum); err != nil {
+		return o.finish(ExitError, DecisionRefused, err)
+	}
 	pol, _, err := s.cfg.Policy.Load()
 	if err != nil {
 		return o.finish(ExitError, DecisionError, err)

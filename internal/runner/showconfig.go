@@ -42,6 +42,28 @@ func saveUploaded(dir string, files []File) (string, string, error) {
 	return p, hex.EncodeToString(sum[:]), nil
 }
 
+// uploadMarkFile is the configuration file the runner adds to every plan's
+// directory: a comment naming the hash of the uploaded files. The saved
+// plan holds the configuration it was made from, this file too, so a
+// plan's bytes — which a plan approval names — depend on every uploaded
+// file, also those Terraform does not load (a variables file a
+// local-exec reads, an ephemeral variable's value): two uploads that
+// differ cannot give one plan hash, whatever runner plans them (review
+// runner37 H1, runner39 H1).
+const uploadMarkFile = "planguard_runner_upload.tf"
+
+// writeUploadMark writes uploadMarkFile into the plan's configuration
+// directory; an upload may not hold a file of that name.
+func writeUploadMark(work string, files []File, sum string) error {
+	for _, f := range files {
+		if strings.EqualFold(f.Path, uploadMarkFile) {
+			return fmt.Errorf("the upload holds %s, a name the runner keeps for its own file: rename it", f.Path)
+		}
+	}
+	text := "# planguard runner: the files uploaded for this plan have sha256 " + sum + "\n"
+	return os.WriteFile(filepath.Join(work, uploadMarkFile), []byte(text), 0o400)
+}
+
 // loadUploaded reads the copy back, checking its hash.
 func loadUploaded(p, want string, lim Limits) ([]File, error) {
 	b, err := readBounded(p, lim.MaxBytes*2+int64(lim.MaxFiles)*1024+(1<<20))

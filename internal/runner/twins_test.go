@@ -1,8 +1,11 @@
 package runner
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -48,5 +51,45 @@ func TestTwinPlansRefused(t *testing.T) {
 	twin("after the plans expired")
 	if got := h.audit.decisions(); !strings.HasPrefix(got, "plan allow, plan refused, plan allow, apply applying, apply applied, plan refused, plan refused") {
 		t.Errorf("audit: %s", got)
+	}
+}
+
+// TestRealTerraformPlanHoldsUploadHash (review runner39 H1): the saved
+// plan holds the runner's upload mark, so its bytes name every uploaded
+// file, also one Terraform does not load: twins cannot come from two
+// runners either.
+func TestRealTerraformPlanHoldsUploadHash(t *testing.T) {
+	pinned := filepath.Join(t.TempDir(), "prod.tfstate")
+	r := newRealRunner(t, basePolicy(localState(pinned)), "")
+	res, out := r.plan(t, map[string]string{"main.tf": localBackend(pinned) + appResource, "ops.tfvars": "cmd = \"echo\"\n"})
+	if res.Exit != ExitAllow {
+		t.Fatalf("plan: %+v\n%s", res, out)
+	}
+	r.svc.mu.Lock()
+	rec := r.svc.plans[res.PlanID]
+	r.svc.mu.Unlock()
+	zr, err := zip.OpenReader(rec.planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	found := false
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, uploadMarkFile) {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			found = strings.Contains(string(b), rec.uploadedSHA256)
+		}
+	}
+	if !found {
+		t.Fatalf("the saved plan does not hold %s with the upload hash %s", uploadMarkFile, rec.uploadedSHA256)
+	}
+	// An upload may not take the mark's name.
+	if res, _ := r.plan(t, map[string]string{"main.tf": appResource, uploadMarkFile: "# mine\n"}); res.Exit != ExitError || !strings.Contains(res.Error, "a name the runner keeps") {
+		t.Fatalf("an upload naming the mark: %+v", res)
 	}
 }

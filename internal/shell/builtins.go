@@ -36,6 +36,12 @@ var relied = map[string]bool{"echo": true, "printf": true, "cat": true, "mktemp"
 func (a *analyzer) redefinesRelied(name, how string) {
 	if relied[name] {
 		a.refuse("the line defines %s named `%s`, a program whose output the hook reads (echo … | bash, $(mktemp), $(wc -l)): give it another name", how, name)
+		return
+	}
+	if lookup(name) != unknownProgram || toolName(name) != "" {
+		// alias ls='cp ../e.json' in one call, ls ../planguard.hcl in the
+		// next, in a shell the agent keeps open (review hook42 M1).
+		a.refuse("the line defines %s named `%s`, a program the hook judges by its name: in a shell kept open between calls, a later call's `%s` would run it instead; give it another name", how, name, name)
 	}
 }
 
@@ -235,7 +241,7 @@ var lineLetters = map[rune]string{'H': "histexpand", 'B': "braceexpand"}
 // nullglob is not among them: it removes a glob that matches nothing, and
 // every word after it moves up one place, unseen (review hook39 H2).
 var shoptAllowed = map[string]bool{"failglob": true, "dotglob": true, "globstar": true, "nocaseglob": true,
-	"nocasematch": true, "globasciiranges": true, "globskipdots": true, "extglob": true, "inherit_errexit": true, "lastpipe": true,
+	"nocasematch": true, "globasciiranges": true, "extglob": true, "inherit_errexit": true, "lastpipe": true,
 	"errexit": true, "nounset": true, "pipefail": true, "xtrace": true, "noclobber": true, "errtrace": true, "functrace": true}
 
 // shopt judges bash's shell options: printing and testing them is allowed,

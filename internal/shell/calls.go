@@ -114,6 +114,16 @@ func (a *analyzer) run(c call) kind {
 	if len(name) > 1 && name[0] == '=' {
 		name = name[1:] // zsh: =terraform is the path of terraform
 	}
+	if sub, ok := strings.CutPrefix(name, "git-"); ok && sub != "" && c.depth < maxDepth {
+		// git-clean ARGS is git clean ARGS: git takes its command from
+		// its name (a link made in the line, ld.so --argv0: review
+		// hook42 H4).
+		return a.run(c.inner(append([]tok{{s: "git"}, {s: sub}}, argv[1:]...)))
+	}
+	if (strings.HasPrefix(name, "ld-linux") || strings.HasPrefix(name, "ld-musl") || strings.HasPrefix(name, "ld.so")) && hasArgv0(argv) {
+		a.refuse("`%s`: the loader's --argv0 sets the program's name, which git (git-clean) and others read as the command to run", truncateTok(argv))
+		return kindOther
+	}
 	if contains(c.assigns, "ENV") && startsShell(name) {
 		// ENV=FILE set for a shell (directly, or through the wrappers
 		// that pass the environment on): an interactive one sources FILE.
@@ -130,6 +140,17 @@ func (a *analyzer) run(c call) kind {
 	}
 	if !p.reader && !globFlagsOnly[name] && toolName(name) == "" && a.globOptions(ownWords(p, name, argv)) {
 		return kindOther // (the Terraform family's globs: globOption)
+	}
+	if p.writes && !p.reader {
+		for _, t := range argv[1:] {
+			if a.mayBeSeveral(t) {
+				// cp ${x-../e.json ../planguard.hcl}, cp "$@": one word to
+				// the hook, a source and a destination to the writer
+				// (review hook42 H1).
+				a.refuse("`%s`: %s is computed at run time and may be several words (a source and a destination, an option and its value): %s writes a file its words name; write them out", truncateTok(argv), srcOf(t), name)
+				return kindOther
+			}
+		}
 	}
 	// Abbreviated long options, as the program resolves them (longopts.go).
 	if args, amb := p.canonArgs(argv[1:]); amb != "" {
@@ -903,6 +924,33 @@ func ownWords(p *program, name string, argv []tok) []tok {
 	return argv
 }
 
+// hasArgv0 reports whether the dynamic loader is given --argv0.
+func hasArgv0(argv []tok) bool {
+	for _, t := range argv[1:] {
+		if t.dyn || t.s == "--argv0" || strings.HasPrefix(t.s, "--argv0=") {
+			return true
+		}
+	}
+	return false
+}
+
+// globMatchesDots reports whether a component of a glob pattern may match
+// `.` or `..` in a shell that does not skip them (review hook42 H3).
+func globMatchesDots(pattern string) bool {
+	for _, c := range strings.Split(pattern, "/") {
+		// A leading period is matched only by a literal one.
+		if !strings.HasPrefix(c, ".") || !strings.ContainsAny(c, "*?[") {
+			continue
+		}
+		for _, d := range []string{".", ".."} {
+			if ok, _ := path.Match(c, d); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // globFlagsOnly are programs whose options are flags that change nothing
 // the hook judges for the names a pattern matches (rm -f *.log: a file
 // named -rf.log is no option rm has, and an option it has, -r, reaches
@@ -921,6 +969,10 @@ func (a *analyzer) globOptions(argv []tok) bool {
 		}
 		if t.dyn && t.kind == dynGlob && t.w != nil && mayStartWithDash(globPattern(t.w)) {
 			a.refuse("`%s`: %s may expand to an option (a file named like -c or -o makes it one, and the line may create it): write ./ before the pattern, or put it after --", truncateTok(argv), srcOf(t))
+			return true
+		}
+		if t.dyn && t.kind == dynGlob && t.w != nil && globMatchesDots(globPattern(t.w)) {
+			a.refuse("`%s`: %s has a part that may match `..` (dash, bash before 5.2, or without globskipdots: .?/planguard.hcl is ../planguard.hcl): name the directory", truncateTok(argv), srcOf(t))
 			return true
 		}
 	}

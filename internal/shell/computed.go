@@ -434,3 +434,23 @@ func unquoted(w *syntax.Word) bool {
 	}
 	return true
 }
+
+// mayBeSeveral reports whether a computed argument may expand to several
+// words: an unquoted expansion the hook cannot know, or "$@", "${a[@]}".
+func (a *analyzer) mayBeSeveral(t tok) bool {
+	if !t.dyn || t.kind == dynGlob || t.kind == dynInput || t.w == nil {
+		return false
+	}
+	if mayBeWords(t.w) {
+		return true
+	}
+	if !splitsWords(t.w) {
+		return false
+	}
+	for _, s := range a.shape(t.w) {
+		if s.kind == segAny {
+			return true
+		}
+	}
+	return false
+}

@@ -84,6 +84,13 @@ func (a *analyzer) terraform(c call) kind {
 	}
 	name := strings.ToLower(sub.s)
 	rest := argv[i+1:]
+	for _, t := range rest {
+		if a.mayBeOption(t, []string{"out", "generate-config-out", "state-out", "backup", "state"}) {
+			// terraform plan ${x--out=../planguard.hcl} (review hook42 H2).
+			a.refuse("`%s`: %s is computed at run time and may be -out=FILE or another flag whose file terraform writes: write the flags out", line, srcOf(t))
+			return kindOther
+		}
+	}
 	if q := a.tfWrites(chdir, rest); q != "" {
 		a.refuse("`%s` writes %s, which holds the gate's trust", line, q)
 		return kindOther
@@ -476,22 +483,47 @@ func (a *analyzer) tfWrites(chdir string, args []tok) string {
 // leading text is a start of one of them, or an unquoted expansion splits
 // it into more words. Globs are globOption's.
 func (a *analyzer) mayBeMigrateFlag(t tok) bool {
+	return a.mayBeOption(t, []string{"migrate-state", "force-copy"})
+}
+
+// mayBeOption reports whether a computed argument may be (or split into)
+// one of the flags named (-NAME, --NAME, -NAME=…): its known leading text
+// is a start of one, or it may be several words. Globs are globOption's.
+func (a *analyzer) mayBeOption(t tok, names []string) bool {
 	if !t.dyn || t.kind == dynGlob {
 		return false
 	}
-	if t.w == nil || splitsWords(t.w) {
+	if t.w == nil || splitsWords(t.w) || mayBeWords(t.w) {
 		return true
 	}
 	lead := ""
 	if sh := a.shape(t.w); len(sh) > 0 && sh[0].kind == segLit {
 		lead = sh[0].s
 	}
-	for _, f := range []string{"-migrate-state", "--migrate-state", "-force-copy", "--force-copy"} {
-		if strings.HasPrefix(f, lead) || strings.HasPrefix(lead, f) {
-			return true
+	for _, n := range names {
+		for _, f := range []string{"-" + n, "--" + n} {
+			if strings.HasPrefix(f, lead) || strings.HasPrefix(lead, f) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// mayBeWords reports whether a quoted word may still be several words:
+// "$@", "${a[@]}", "${!p@}".
+func mayBeWords(w *syntax.Word) bool {
+	found := false
+	syntax.Walk(w, func(n syntax.Node) bool {
+		if p, ok := n.(*syntax.ParamExp); ok && p.Param != nil {
+			idx, _ := p.Index.(*syntax.Word)
+			if p.Param.Value == "@" || idx != nil && printWord(idx) == "@" || p.Names == syntax.NamesPrefixWords {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // globOption refuses a glob among a Terraform-family program's arguments

@@ -1,0 +1,116 @@
+package shell
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Review hook42 (issue 17, hook round 42): a computed word that is several
+// words for a writer (H1) or terraform plan (H2), globs matching `..`
+// (H3), git under another name (H4), aliases and functions named like a
+// program the hook judges (M1).
+
+var h42Refused = []h32Case{
+	// H1
+	{cmd: "cp ${x-../e.json ../planguard.hcl}", victim: "policy"},
+	{cmd: "cp $(echo ../e.json ../planguard.hcl)", victim: "policy"},
+	{cmd: "set -- ../e.json ../planguard.hcl; cp \"$@\"", victim: "policy"},
+	{cmd: "a=(../e.json ../planguard.hcl); cp \"${a[@]}\"", victim: "policy"},
+	{cmd: "set -- if=../e.json of=terraform.tfstate; dd \"$@\"", victim: "statefile"},
+	{cmd: "set -- -o ../planguard.hcl ../e.json; sort \"$@\"", victim: "policy"},
+	// H2
+	{cmd: "@TF@ plan ${x--out=../planguard.hcl}"},
+	{cmd: "@TF@ plan $(echo -out=../allowed_signers)"},
+	{cmd: "set -- -out=terraform.tfstate; @TF@ plan \"$@\""},
+	// H3
+	{cmd: "shopt -u globskipdots"},
+	{cmd: "sh -c 'cp ../e.json .?/planguard.hcl'", victim: "policy"},
+	{cmd: "cp ../e.json .[.]/planguard.hcl"},
+	// H4
+	{cmd: "/lib64/ld-linux-x86-64.so.2 --argv0 git-clean /usr/bin/git status -f -d -x .", victim: "statefile"},
+	{cmd: "ln -sf /usr/bin/git ROOT/git-clean; ROOT/git-clean -f -d -x ..", victim: "statefile"},
+	{cmd: "git-archive --remote=. --exec='terraform destroy' HEAD"},
+	// M1
+	{cmd: "alias ls='cp ../e.json'"},
+	{cmd: "grep() { cp ../e.json \"$@\"; }"},
+}
+
+var h42Allowed = []string{
+	"cp a.txt b.txt",
+	"f=out.txt; cp a.txt \"$f\"",
+	"terraform plan -out=tfplan",
+	"terraform plan -var \"region=$R\"",
+	"ls .*",
+	"npx eslint src/*",
+	"git status",
+	"alias ll='ls -l'",
+	"build() { make all; }; build",
+}
+
+func TestHook42Refused(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, c := range h42Refused {
+		line := h37Line(c.cmd, "/work", h32Terraform())
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %q", line)
+		}
+	}
+}
+
+func TestHook42Allowed(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, cmd := range h42Allowed {
+		if r := Analyze(cmd, opts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
+		}
+	}
+}
+
+// TestHook42BashRuns runs the spellings with a victim in bash over a real
+// applied state (the git ones in a repository holding the world).
+func TestHook42BashRuns(t *testing.T) {
+	tf, bash, env, state := h32AppliedState(t)
+	git, gitErr := exec.LookPath("git")
+	ran := 0
+	for _, c := range h42Refused {
+		if c.victim == "" {
+			continue
+		}
+		if _, err := os.Stat("/lib64/ld-linux-x86-64.so.2"); err != nil && c.cmd[0] == '/' {
+			t.Logf("%s: no loader here, not run", c.cmd)
+			continue
+		}
+		root := h32World(t, state)
+		if gitErr == nil {
+			// git clean removes untracked files of a repository.
+			if out, err := exec.Command(git, "init", "-q", root).CombinedOutput(); err != nil {
+				t.Fatalf("git init: %v\n%s", err, out)
+			}
+		}
+		line := h37Line(c.cmd, root, tf)
+		if r := Analyze(line, h32Opts(root)); r.Allowed() {
+			t.Errorf("allowed, want refused: %q", line)
+		}
+		cmd := exec.Command(bash, "-c", line)
+		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
+		out, _ := cmd.CombinedOutput()
+		ran++
+		statePath := filepath.Join(root, "tf", "terraform.tfstate")
+		switch c.victim {
+		case "statefile":
+			if after, err := os.ReadFile(statePath); err == nil && json.Valid(after) {
+				t.Errorf("%q: bash left the state file a state: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		case "policy":
+			if after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl")); string(after) != "evil\n" {
+				t.Errorf("%q: bash left the policy as it was: the spelling is no attack\n%s", line, h32Tail(out))
+			}
+		}
+	}
+	if ran == 0 {
+		t.Fatal("no spelling ran")
+	}
+}

@@ -105,6 +105,12 @@ func (a *analyzer) run(c call) kind {
 	if c.fed {
 		a.fedFunction(cmd.s, c) // f <<< …: the body reads it
 	}
+	if strings.HasPrefix(path.Clean(cmd.s), "/proc/") {
+		// /proc/self/exe is the running shell, /proc/PID/exe any
+		// process's program (review hook43 H3).
+		a.refuse("`%s` runs a program named under /proc (the shell itself, or another process's binary), which the hook cannot tell", truncateTok(argv))
+		return kindOther
+	}
 	if stdinPath(cmd) {
 		// exec of /dev/fd/N, /dev/stdin: a file the line may fill.
 		a.refuse("`%s` runs code from %s, which the line fills: the hook cannot read it", truncateTok(argv), cmd.s)
@@ -224,6 +230,19 @@ func (a *analyzer) computedProgram(c call) kind {
 	}
 	if a.computedExtra(c) {
 		return kindOther
+	}
+	if cmd.kind == dynGlob && !evaluators[baseName(cmd.src)] {
+		// /usr/bin/gi[t] clean …: any program the pattern matches, git or
+		// the loader too (review hook43 H2).
+		a.refuse("`%s`: the program to run is a glob (%s), which may match any program: name it", quoteArgs(argv), cmd.src)
+		return kindOther
+	}
+	if cmd.w != nil && c.depth < maxDepth {
+		if b := staticBase(cmd.w); b != "" {
+			// ${HOME:0:0}rm, "$D"/git: the literal end names the program
+			// whatever the rest is (review hook43 L1).
+			a.run(c.inner(append([]tok{{s: b}}, argv[1:]...)))
+		}
 	}
 	a.wordsEval(argv) // it may be printf -v
 	if cmd.kind == dynGlob && evaluators[baseName(cmd.src)] {

@@ -675,17 +675,25 @@ func (a *analyzer) copiesTool(name string, argv []tok) {
 		named := false
 		switch {
 		case !t.dyn:
-			named = toolName(baseName(t.s)) != "" && (strings.Contains(t.s, "/") || name != "cat")
+			named = toolName(baseName(t.s)) != "" && (strings.Contains(t.s, "/") || name != "cat") ||
+				name != "cat" && strings.Contains(t.s, "/") && a.namedProgram(baseName(t.s))
 		case t.kind == dynGlob:
 			named = globNamesTool(t.src)
 		case t.w != nil:
 			named = a.looksUpTool(t.w)
 		}
 		if named {
-			a.refuse("`%s` copies or links a Terraform-family program to another name, which the hook could not recognise afterwards", quoteArgs(argv))
+			a.refuse("`%s` copies or links a program the hook judges by its name (a Terraform-family program, git, a shell, the loader…) to another name, which the hook could not recognise afterwards", quoteArgs(argv))
 			return
 		}
 	}
+}
+
+// namedProgram reports whether a program is one the hook judges by its
+// name, so that a copy or link of its binary under another name runs it
+// unjudged (ln -s /usr/bin/git /tmp/x; /tmp/x clean …: review hook43 M1).
+func (a *analyzer) namedProgram(b string) bool {
+	return b == "git" || strings.HasPrefix(b, "ld-linux") || strings.HasPrefix(b, "ld-musl") || b == "busybox" || a.wraps(b)
 }
 
 // globNamesTool reports whether a glob's last component may match a

@@ -214,6 +214,8 @@ var lineReadingVars = map[string]string{
 	"TEXTDOMAINDIR":   "bash replaces $\"…\" strings with their translation from a message catalog under it, a file the agent can write",
 	"INPUTRC":         "readline reads its key bindings from that file, and a binding may type any command into an interactive shell",
 	"CDPATH":          "cd and pushd look a relative name up in it first, where the hook resolves the name against the working directory (review hook39 H4)",
+	"BASH_CMDS":       "bash's command hash table: a name in it runs the program it holds (review hook43 H1)",
+	"BASH_ALIASES":    "bash's alias table: a name in it runs the command it holds",
 	"POSIXLY_CORRECT": "bash turns on POSIX mode, where an assignment before a special builtin stays and aliases expand (review hook40 H5)",
 }
 

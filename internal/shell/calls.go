@@ -105,7 +105,7 @@ func (a *analyzer) run(c call) kind {
 	if c.fed {
 		a.fedFunction(cmd.s, c) // f <<< …: the body reads it
 	}
-	if strings.HasPrefix(path.Clean(cmd.s), "/proc/") {
+	if procProgram(cmd.s) {
 		// /proc/self/exe is the running shell, /proc/PID/exe any
 		// process's program (review hook43 H3).
 		a.refuse("`%s` runs a program named under /proc (the shell itself, or another process's binary), which the hook cannot tell", truncateTok(argv))
@@ -941,6 +941,22 @@ func ownWords(p *program, name string, argv []tok) []tok {
 		return argv[:i+1]
 	}
 	return argv
+}
+
+// procProgram reports whether a program path may name a process's binary
+// through /proc: /proc/self/exe is the running shell, reached also by a
+// relative path, a cd, /dev/fd/../exe or PATH (review hook43 H3, hook44
+// H1).
+func procProgram(s string) bool {
+	if baseName(s) == "exe" || strings.Contains(s, "/dev/fd") || strings.Contains(s, "/dev/std") {
+		return true
+	}
+	for _, c := range strings.Split(s, "/") {
+		if c == "proc" {
+			return true
+		}
+	}
+	return false
 }
 
 // hasArgv0 reports whether the dynamic loader is given --argv0.

@@ -676,11 +676,11 @@ func (a *analyzer) copiesTool(name string, argv []tok) {
 		switch {
 		case !t.dyn:
 			named = toolName(baseName(t.s)) != "" && (strings.Contains(t.s, "/") || name != "cat") ||
-				name != "cat" && strings.Contains(t.s, "/") && a.namedProgram(baseName(t.s))
+				name != "cat" && strings.Contains(t.s, "/") && !strings.HasSuffix(t.s, "/") && (a.namedProgram(baseName(t.s)) || procProgram(t.s))
 		case t.kind == dynGlob:
-			named = globNamesTool(t.src)
+			named = globNamesTool(t.src) || name != "cat" && systemBinary(t.s)
 		case t.w != nil:
-			named = a.looksUpTool(t.w)
+			named = a.looksUpTool(t.w) || name != "cat" && systemBinary(t.s)
 		}
 		if named {
 			a.refuse("`%s` copies or links a program the hook judges by its name (a Terraform-family program, git, a shell, the loader…) to another name, which the hook could not recognise afterwards", quoteArgs(argv))
@@ -693,7 +693,22 @@ func (a *analyzer) copiesTool(name string, argv []tok) {
 // name, so that a copy or link of its binary under another name runs it
 // unjudged (ln -s /usr/bin/git /tmp/x; /tmp/x clean …: review hook43 M1).
 func (a *analyzer) namedProgram(b string) bool {
-	return b == "git" || strings.HasPrefix(b, "ld-linux") || strings.HasPrefix(b, "ld-musl") || b == "busybox" || a.wraps(b)
+	if b == "" || b == "." || b == ".." {
+		return false
+	}
+	return b == "git" || strings.HasPrefix(b, "git-") || strings.HasPrefix(b, "ld-linux") || strings.HasPrefix(b, "ld-musl") ||
+		b == "busybox" || b == "exe" || a.wraps(b) || lookup(b) != unknownProgram
+}
+
+// systemBinary reports whether a computed or globbed path starts in a
+// directory of installed programs (/usr/bin/gi[t], "/usr/lib/$x").
+func systemBinary(prefix string) bool {
+	for _, d := range []string{"/usr/", "/bin", "/sbin", "/lib", "/opt/", "/proc", "/snap/", "/nix/"} {
+		if strings.HasPrefix(prefix, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // globNamesTool reports whether a glob's last component may match a
@@ -724,8 +739,9 @@ func (a *analyzer) looksUpTool(w *syntax.Word) bool {
 		}
 		argv := a.words(ce.Args)
 		lookup := !argv[0].dyn && lookups[baseName(argv[0].s)]
-		for _, t := range argv {
-			if !t.dyn && toolName(baseName(t.s)) != "" || t.dyn && (lookup || t.kind == dynGlob && globNamesTool(t.src)) {
+		for i, t := range argv {
+			if !t.dyn && toolName(baseName(t.s)) != "" || t.dyn && (lookup || t.kind == dynGlob && globNamesTool(t.src)) ||
+				lookup && !t.dyn && i > 0 && !strings.HasPrefix(t.s, "-") && a.namedProgram(baseName(t.s)) {
 				found = true
 			}
 		}

@@ -561,5 +561,12 @@ func lookup(name string) *program {
 	if strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pypy") || strings.HasPrefix(name, "pwsh") || strings.HasPrefix(name, "powershell") {
 		return programs["python"]
 	}
+	// A versioned name with more after the version: perl5.36-x86_64-linux-gnu
+	// (Debian's launcher), ruby3.2-static (review hook44 H2).
+	if i := strings.IndexAny(name, "0123456789"); i > 0 {
+		if p, ok := programs[name[:i]]; ok && p.judge != nil && p.interp {
+			return p
+		}
+	}
 	return unknownProgram
 }

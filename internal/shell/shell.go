@@ -127,6 +127,12 @@ func Analyze(command string, opts Options) Result {
 	if opts.Cwd != "" {
 		a.vars["PWD"] = opts.Cwd // until the line changes directory (prepass)
 	}
+	if opts.Home != "" {
+		// $HOME is ~; the line cannot set HOME (refused). ${HOME:0:0} is
+		// then computed by the line, not taken from the environment
+		// (review hook44 L1).
+		a.vars["HOME"] = opts.Home
+	}
 	if strings.ContainsRune(command, 0) {
 		// A shell stops reading a command string at a NUL; the parser does not.
 		a.refuse("the command contains a NUL byte, where a shell and the hook's parser would read different commands")

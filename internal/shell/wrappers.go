@@ -3,6 +3,7 @@ package shell
 import (
 	"strings"
 
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -174,15 +175,19 @@ func staticBase(w *syntax.Word) string {
 		text := ""
 		switch p := flat[k].(type) {
 		case *syntax.Lit:
-			if strings.ContainsAny(p.Value, "*?[\\") {
+			if strings.ContainsAny(p.Value, "*?[") {
 				return ""
 			}
-			text = p.Value
+			text = shellUnescape(p.Value, quotedPart(w, p)) // ${x}r\m is rm (review hook44 L1)
 		case *syntax.SglQuoted:
-			if p.Dollar {
-				return ""
-			}
 			text = p.Value
+			if p.Dollar {
+				s, err := expand.Literal(nil, &syntax.Word{Parts: []syntax.WordPart{p}})
+				if err != nil {
+					return ""
+				}
+				text = s
+			}
 		default:
 			return suffix // "$X"terraform: the computed part may end with a slash
 		}
@@ -192,6 +197,21 @@ func staticBase(w *syntax.Word) string {
 		}
 	}
 	return ""
+}
+
+// quotedPart reports whether a literal part of w stands inside double
+// quotes.
+func quotedPart(w *syntax.Word, lit *syntax.Lit) bool {
+	for _, p := range w.Parts {
+		if dq, ok := p.(*syntax.DblQuoted); ok {
+			for _, q := range dq.Parts {
+				if q == syntax.WordPart(lit) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // execWrappers are programs the hook has no row for that run their

@@ -1,0 +1,96 @@
+package shell
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Review hook44 (issue 17, hook round 44): the shell reached through /proc
+// other ways (H1), versioned interpreter launchers (H2), more copies and
+// links of judged programs (M1), a computed program name's literal end
+// (L1).
+
+var h44Refused = []h32Case{
+	// H1
+	{cmd: "../../../../../../../../proc/self/exe -c '@TF@ destroy -auto-approve -input=false'", victim: "state"},
+	{cmd: "cd /proc && self/exe -c 'terraform destroy -auto-approve'"},
+	{cmd: "/dev/fd/../exe -c 'terraform destroy -auto-approve'"},
+	{cmd: "PATH=/proc/self exe -c 'terraform destroy -auto-approve'"},
+	// H2
+	{cmd: "perl5.36-x86_64-linux-gnu -e 'system(\"@TF@ destroy -auto-approve -input=false\")'", needs: "perl5.36-x86_64-linux-gnu", victim: "state"},
+	{cmd: "ruby3.1-static -e 'x'"},
+	// M1
+	{cmd: "cp \"$(command -v git)\" ROOT/x"},
+	{cmd: "ln -sf /usr/bin/gi[t] ROOT/x"},
+	{cmd: "ln -sf /usr/lib/git-core/git-clean ROOT/x"},
+	{cmd: "ln -sf /proc/self/exe ROOT/x"},
+	{cmd: "ln -sf /usr/bin/rm ROOT/x"},
+	// L1
+	{cmd: "${HOME:0:0}r\\m -rf ../tf"},
+	{cmd: "${HOME:0:0}$'git' clean -f -d -x .."},
+	{cmd: "r${HOME:0:0}m -rf ../tf"},
+	{cmd: "${X:0:0}r\\m -rf ../tf"},
+}
+
+var h44Allowed = []string{
+	"ls -l /usr/bin/perl5.36.0",
+	"ln -s ../shared/config.yaml config.yaml",
+	"cp ./build/app /tmp/app",
+	"echo \"$HOME\"",
+	"cd \"$HOME/src\" && ls",
+}
+
+func TestHook44Refused(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, c := range h44Refused {
+		line := h37Line(c.cmd, "/work", h32Terraform())
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %q", line)
+		}
+	}
+}
+
+func TestHook44Allowed(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, cmd := range h44Allowed {
+		if r := Analyze(cmd, opts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
+		}
+	}
+}
+
+// TestHook44BashRuns runs the spellings with a victim in bash over a real
+// applied state.
+func TestHook44BashRuns(t *testing.T) {
+	tf, bash, env, state := h32AppliedState(t)
+	ran := 0
+	for _, c := range h44Refused {
+		if c.victim == "" {
+			continue
+		}
+		if c.needs != "" {
+			if _, err := exec.LookPath(c.needs); err != nil {
+				t.Logf("%s: %s not found here, not run", c.cmd, c.needs)
+				continue
+			}
+		}
+		root := h32World(t, state)
+		line := h37Line(c.cmd, root, tf)
+		if r := Analyze(line, h32Opts(root)); r.Allowed() {
+			t.Errorf("allowed, want refused: %q", line)
+		}
+		cmd := exec.Command(bash, "-c", line)
+		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
+		out, _ := cmd.CombinedOutput()
+		ran++
+		after, err := os.ReadFile(filepath.Join(root, "tf", "terraform.tfstate"))
+		if err != nil || h32Resources(t, after) != 0 {
+			t.Errorf("%q: bash left the state's resource: the spelling is no attack\n%s", line, h32Tail(out))
+		}
+	}
+	if ran == 0 {
+		t.Fatal("no spelling ran")
+	}
+}

@@ -161,41 +161,70 @@ func TestHook36Allowed(t *testing.T) {
 // over a real Terraform state: the state is destroyed or the policy
 // overwritten, so each refusal stops a real attack.
 func TestHook36BashRuns(t *testing.T) {
-	tf, bash, env, state := h32AppliedState(t)
 	if _, err := exec.LookPath("iconv"); err != nil {
 		t.Fatal("iconv not found")
 	}
+	hookBashRuns(t, h36Refused, false, func(cmd, _, tf string) string { return h32Line(cmd, tf) })
+}
+
+// hookBashRuns runs each case that names a victim in bash, in a fresh world
+// over a real applied Terraform state (a git repository too, with
+// gitRepo), after checking that the hook refuses it; the victim must then
+// be hit, so each refusal stops a real attack: "state" (no resource left),
+// "statefile" (the file is gone or no longer a state) or "policy" (it
+// holds the evil file's text). line puts the binaries and the world in.
+func hookBashRuns(t *testing.T, cases []h32Case, gitRepo bool, line func(cmd, root, tf string) string) {
+	t.Helper()
+	tf, bash, env, state := h32AppliedState(t)
+	git := ""
+	if gitRepo {
+		var err error
+		if git, err = exec.LookPath("git"); err != nil {
+			t.Fatal("git not found")
+		}
+	}
 	ran := 0
-	for _, c := range h36Refused {
+	for _, c := range cases {
 		if c.victim == "" {
 			continue
 		}
-		root := h32World(t, state)
-		line := h32Line(c.cmd, tf)
-		if r := Analyze(line, h32Opts(root)); r.Allowed() {
-			t.Errorf("allowed, want refused: %s", line)
+		if c.needs != "" {
+			if _, err := exec.LookPath(c.needs); err != nil {
+				t.Logf("%s: %s not found here, not run", c.cmd, c.needs)
+				continue
+			}
 		}
-		cmd := exec.Command(bash, "-c", line)
+		root := h32World(t, state)
+		if git != "" {
+			if out, err := exec.Command(git, "init", "-q", root).CombinedOutput(); err != nil {
+				t.Fatalf("git init: %v\n%s", err, out)
+			}
+		}
+		l := line(c.cmd, root, tf)
+		if r := Analyze(l, h32Opts(root)); r.Allowed() {
+			t.Errorf("allowed, want refused: %q", l)
+		}
+		cmd := exec.Command(bash, "-c", l)
 		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
 		out, _ := cmd.CombinedOutput()
 		ran++
+		statePath := filepath.Join(root, "tf", "terraform.tfstate")
 		switch c.victim {
 		case "state":
-			after, err := os.ReadFile(filepath.Join(root, "tf", "terraform.tfstate"))
+			after, err := os.ReadFile(statePath)
 			if err != nil || h32Resources(t, after) != 0 {
-				t.Errorf("%s: bash left the state's resource: the spelling is no attack\n%s", line, h32Tail(out))
+				t.Errorf("%q: bash left the state's resource: the spelling is no attack\n%s", l, h32Tail(out))
 			}
 		case "statefile":
-			// Overwritten: no longer a state Terraform can read.
-			after, err := os.ReadFile(filepath.Join(root, "tf", "terraform.tfstate"))
-			if err != nil || json.Valid(after) {
-				t.Errorf("%s: bash left the state file a state: the spelling is no attack\n%s", line, h32Tail(out))
+			if after, err := os.ReadFile(statePath); err == nil && json.Valid(after) {
+				t.Errorf("%q: bash left the state file a state: the spelling is no attack\n%s", l, h32Tail(out))
 			}
 		case "policy":
-			after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl"))
-			if string(after) != "evil\n" {
-				t.Errorf("%s: bash left the policy as it was: the spelling is no attack\n%s", line, h32Tail(out))
+			if after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl")); string(after) != "evil\n" {
+				t.Errorf("%q: bash left the policy as it was: the spelling is no attack\n%s", l, h32Tail(out))
 			}
+		default:
+			t.Fatalf("%q: unknown victim %q", l, c.victim)
 		}
 	}
 	if ran == 0 {

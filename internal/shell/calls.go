@@ -120,6 +120,11 @@ func (a *analyzer) run(c call) kind {
 	if len(name) > 1 && name[0] == '=' {
 		name = name[1:] // zsh: =terraform is the path of terraform
 	}
+	if canon, ok := otherNames[name]; ok && c.depth < maxDepth {
+		// editor, pager, slogin, pdb3, sem: Debian's other names for
+		// programs the hook judges (review hook45 H1).
+		return a.run(c.inner(append(append([]tok{}, canon...), argv[1:]...)))
+	}
 	if sub, ok := strings.CutPrefix(name, "git-"); ok && sub != "" && c.depth < maxDepth {
 		// git-clean ARGS is git clean ARGS: git takes its command from
 		// its name (a link made in the line, ld.so --argv0: review
@@ -238,6 +243,10 @@ func (a *analyzer) computedProgram(c call) kind {
 		return kindOther
 	}
 	if cmd.w != nil && c.depth < maxDepth {
+		if known, ok := a.knownText(cmd.w); ok && known != "" {
+			// r${FOO:+}m is rm whatever FOO holds (review hook45 L1).
+			return a.run(c.inner(append([]tok{{s: known}}, argv[1:]...)))
+		}
 		if b := staticBase(cmd.w); b != "" {
 			// ${HOME:0:0}rm, "$D"/git: the literal end names the program
 			// whatever the rest is (review hook43 L1).
@@ -943,12 +952,27 @@ func ownWords(p *program, name string, argv []tok) []tok {
 	return argv
 }
 
+// otherNames are other names of programs the hook judges, as the program
+// and words it stands for.
+var otherNames = map[string][]tok{
+	"editor": {{s: "vim"}}, "sensible-editor": {{s: "vim"}}, "vim.basic": {{s: "vim"}}, "vim.tiny": {{s: "vim"}},
+	"vim.nox": {{s: "vim"}}, "vim.gtk3": {{s: "vim"}}, "nvim.appimage": {{s: "nvim"}},
+	"pager": {{s: "less"}}, "sensible-pager": {{s: "less"}}, "slogin": {{s: "ssh"}},
+	"pdb": {{s: "python3"}, {s: "-m"}, {s: "pdb"}}, "pdb3": {{s: "python3"}, {s: "-m"}, {s: "pdb"}},
+	"sem": {{s: "parallel"}, {s: "--semaphore"}}, "x-www-browser": {{s: "sensible-browser"}},
+}
+
 // procProgram reports whether a program path may name a process's binary
 // through /proc: /proc/self/exe is the running shell, reached also by a
 // relative path, a cd, /dev/fd/../exe or PATH (review hook43 H3, hook44
 // H1).
 func procProgram(s string) bool {
-	if baseName(s) == "exe" || strings.Contains(s, "/dev/fd") || strings.Contains(s, "/dev/std") {
+	switch b := baseName(s); {
+	case b == "exe", b == "stdin", b == "stdout", b == "stderr", isNumber(b):
+		// /dev/fd/3 after 3</bin/bash, PATH=/dev stdin (review hook45 H2).
+		return true
+	}
+	if c := path.Clean(s); strings.HasPrefix(c, "/dev/") || strings.Contains(s, "/dev/fd") || strings.Contains(s, "/dev/std") {
 		return true
 	}
 	for _, c := range strings.Split(s, "/") {

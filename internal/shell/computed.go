@@ -166,6 +166,12 @@ func (a *analyzer) paramShape(p *syntax.ParamExp, quoted bool, add func(segKind,
 		add(segNum, "") // ${#x}, ${#a[@]}
 		return
 	}
+	if p.Exp != nil && !p.Excl && p.Names == 0 && p.Index == nil && p.Slice == nil && p.Repl == nil &&
+		(p.Exp.Op == syntax.AlternateUnset || p.Exp.Op == syntax.AlternateUnsetOrNull) && (p.Exp.Word == nil || len(p.Exp.Word.Parts) == 0) {
+		// ${FOO:+}: empty whatever FOO holds (review hook45 L1).
+		add(segLit, "")
+		return
+	}
 	if p.Excl || p.Names != 0 || p.Index != nil || p.Width || p.Slice != nil || p.Repl != nil || p.Exp != nil {
 		add(segAny, "")
 		return
@@ -453,4 +459,17 @@ func (a *analyzer) mayBeSeveral(t tok) bool {
 		}
 	}
 	return false
+}
+
+// knownText is a word's text when every part of it is known (no number,
+// nothing the hook cannot know).
+func (a *analyzer) knownText(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, s := range a.shape(w) {
+		if s.kind != segLit {
+			return "", false
+		}
+		b.WriteString(s.s)
+	}
+	return b.String(), true
 }

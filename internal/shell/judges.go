@@ -676,7 +676,10 @@ func (a *analyzer) copiesTool(name string, argv []tok) {
 		switch {
 		case !t.dyn:
 			named = toolName(baseName(t.s)) != "" && (strings.Contains(t.s, "/") || name != "cat") ||
-				name != "cat" && strings.Contains(t.s, "/") && !strings.HasSuffix(t.s, "/") && (a.namedProgram(baseName(t.s)) || procProgram(t.s))
+				name != "cat" && strings.Contains(t.s, "/") && !strings.HasSuffix(t.s, "/") && (a.namedProgram(baseName(t.s)) || baseName(t.s) == "exe" || strings.Contains(t.s, "/proc/")) ||
+				name != "cat" && a.cwdUnknown && !strings.HasPrefix(t.s, "-") && a.namedProgram(t.s) // cd /usr/bin && cp git x
+		case name == "ln" || name == "link":
+			named = true // ln -s "$(printf %s /usr/bin/git)" x: a link to a computed path (review hook45 M1)
 		case t.kind == dynGlob:
 			named = globNamesTool(t.src) || name != "cat" && systemBinary(t.s)
 		case t.w != nil:

@@ -125,6 +125,19 @@ func (a *analyzer) run(c call) kind {
 		// programs the hook judges (review hook45 H1).
 		return a.run(c.inner(append(append([]tok{}, canon...), argv[1:]...)))
 	}
+	if launchers[name] {
+		for _, v := range launcherVars {
+			if _, set := a.vars[v]; set || a.unknown[v] || contains(c.assigns, v) || a.unknownEnv {
+				a.refuse("`%s` runs the command $%s names, with the line's arguments added, and the line sets %s: run the program itself", truncateTok(argv), v, v)
+				return kindOther
+			}
+		}
+		if as, ok := launcherAs[name]; ok && c.depth < maxDepth {
+			// The user's editor or pager, most likely vim or less: its
+			// arguments are judged as theirs.
+			return a.run(c.inner(append([]tok{{s: as}}, argv[1:]...)))
+		}
+	}
 	if sub, ok := strings.CutPrefix(name, "git-"); ok && sub != "" && c.depth < maxDepth {
 		// git-clean ARGS is git clean ARGS: git takes its command from
 		// its name (a link made in the line, ld.so --argv0: review
@@ -955,12 +968,23 @@ func ownWords(p *program, name string, argv []tok) []tok {
 // otherNames are other names of programs the hook judges, as the program
 // and words it stands for.
 var otherNames = map[string][]tok{
-	"editor": {{s: "vim"}}, "sensible-editor": {{s: "vim"}}, "vim.basic": {{s: "vim"}}, "vim.tiny": {{s: "vim"}},
+	"editor": {{s: "vim"}}, "vim.basic": {{s: "vim"}}, "vim.tiny": {{s: "vim"}},
 	"vim.nox": {{s: "vim"}}, "vim.gtk3": {{s: "vim"}}, "nvim.appimage": {{s: "nvim"}},
-	"pager": {{s: "less"}}, "sensible-pager": {{s: "less"}}, "slogin": {{s: "ssh"}},
+	"pager": {{s: "less"}}, "slogin": {{s: "ssh"}},
 	"pdb": {{s: "python3"}, {s: "-m"}, {s: "pdb"}}, "pdb3": {{s: "python3"}, {s: "-m"}, {s: "pdb"}},
-	"sem": {{s: "parallel"}, {s: "--semaphore"}}, "x-www-browser": {{s: "sensible-browser"}},
+	"sem": {{s: "parallel"}, {s: "--semaphore"}},
 }
+
+// launchers run the command an environment variable names, with the
+// line's arguments added (review hook46 H2).
+var launchers = map[string]bool{"sensible-editor": true, "sensible-pager": true, "sensible-browser": true, "xdg-open": true,
+	"open": true, "see": true, "edit": true, "run-mailcap": true, "x-www-browser": true, "www-browser": true, "select-editor": true}
+
+// launcherAs are the programs a launcher's arguments are judged for.
+var launcherAs = map[string]string{"sensible-editor": "vim", "edit": "vim", "select-editor": "vim", "sensible-pager": "less"}
+
+// launcherVars are the variables launchers read their command from.
+var launcherVars = []string{"VISUAL", "EDITOR", "SELECTED_EDITOR", "PAGER", "BROWSER", "MANPAGER", "GIT_EDITOR"}
 
 // procProgram reports whether a program path may name a process's binary
 // through /proc: /proc/self/exe is the running shell, reached also by a

@@ -166,9 +166,9 @@ func (a *analyzer) paramShape(p *syntax.ParamExp, quoted bool, add func(segKind,
 		add(segNum, "") // ${#x}, ${#a[@]}
 		return
 	}
-	if p.Exp != nil && !p.Excl && p.Names == 0 && p.Index == nil && p.Slice == nil && p.Repl == nil &&
-		(p.Exp.Op == syntax.AlternateUnset || p.Exp.Op == syntax.AlternateUnsetOrNull) && (p.Exp.Word == nil || len(p.Exp.Word.Parts) == 0) {
-		// ${FOO:+}: empty whatever FOO holds (review hook45 L1).
+	if alwaysEmpty(p) {
+		// ${FOO:+}, ${FOO:0:0}, ${FOO%%*}, ${FOO//*/}: empty whatever
+		// FOO holds (review hook45 L1, hook46 H1).
 		add(segLit, "")
 		return
 	}
@@ -472,4 +472,31 @@ func (a *analyzer) knownText(w *syntax.Word) (string, bool) {
 		b.WriteString(s.s)
 	}
 	return b.String(), true
+}
+
+// alwaysEmpty reports whether a parameter expansion is empty whatever the
+// parameter holds: an empty alternate value (${x:+}, ${x[0]+}), a slice of
+// length 0 (${x:0:0}, ${x::0}), the longest match of * removed (${x%%*},
+// ${x##*}), every match of * replaced by nothing (${x//*/}).
+func alwaysEmpty(p *syntax.ParamExp) bool {
+	empty := func(w *syntax.Word) bool { return w == nil || len(w.Parts) == 0 }
+	lit := func(w *syntax.Word, s string) bool { return w != nil && printWord(w) == s }
+	if p.Excl || p.Names != 0 || p.Length || p.Width {
+		return false
+	}
+	switch {
+	case p.Exp != nil && p.Slice == nil && p.Repl == nil:
+		switch p.Exp.Op {
+		case syntax.AlternateUnset, syntax.AlternateUnsetOrNull:
+			return empty(p.Exp.Word)
+		case syntax.RemLargeSuffix, syntax.RemLargePrefix:
+			return lit(p.Exp.Word, "*")
+		}
+	case p.Slice != nil && p.Exp == nil && p.Repl == nil:
+		l, ok := p.Slice.Length.(*syntax.Word)
+		return ok && lit(l, "0")
+	case p.Repl != nil && p.Exp == nil && p.Slice == nil:
+		return p.Repl.All && lit(p.Repl.Orig, "*") && empty(p.Repl.With)
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"path"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -676,7 +677,7 @@ func (a *analyzer) copiesTool(name string, argv []tok) {
 		switch {
 		case !t.dyn:
 			named = toolName(baseName(t.s)) != "" && (strings.Contains(t.s, "/") || name != "cat") ||
-				name != "cat" && strings.Contains(t.s, "/") && !strings.HasSuffix(t.s, "/") && (a.namedProgram(baseName(t.s)) || baseName(t.s) == "exe" || strings.Contains(t.s, "/proc/")) ||
+				name != "cat" && strings.Contains(t.s, "/") && !strings.HasSuffix(t.s, "/") && (a.namedProgram(baseName(t.s)) || baseName(t.s) == "exe" || strings.Contains(t.s, "/proc/") || name != "cp" && strings.HasPrefix(path.Clean(t.s), "/dev/")) ||
 				name != "cat" && a.cwdUnknown && !strings.HasPrefix(t.s, "-") && a.namedProgram(t.s) // cd /usr/bin && cp git x
 		case name == "ln" || name == "link":
 			named = true // ln -s "$(printf %s /usr/bin/git)" x: a link to a computed path (review hook45 M1)

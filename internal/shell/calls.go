@@ -125,17 +125,25 @@ func (a *analyzer) run(c call) kind {
 		// programs the hook judges (review hook45 H1).
 		return a.run(c.inner(append(append([]tok{}, canon...), argv[1:]...)))
 	}
-	if launchers[name] {
+	launcher := name
+	if (startsShell(name) || name == "." || name == "source") && len(argv) > 1 && !argv[1].dyn && launchers[baseName(argv[1].s)] {
+		launcher = baseName(argv[1].s) // sh /usr/bin/sensible-editor: the launcher script (review hook47 M1)
+	}
+	if launchers[launcher] {
 		for _, v := range launcherVars {
 			if _, set := a.vars[v]; set || a.unknown[v] || contains(c.assigns, v) || a.unknownEnv {
 				a.refuse("`%s` runs the command $%s names, with the line's arguments added, and the line sets %s: run the program itself", truncateTok(argv), v, v)
 				return kindOther
 			}
 		}
-		if as, ok := launcherAs[name]; ok && c.depth < maxDepth {
+		if as, ok := launcherAs[launcher]; ok && c.depth < maxDepth {
 			// The user's editor or pager, most likely vim or less: its
 			// arguments are judged as theirs.
-			return a.run(c.inner(append([]tok{{s: as}}, argv[1:]...)))
+			rest := argv[1:]
+			if launcher != name {
+				rest = argv[2:]
+			}
+			return a.run(c.inner(append([]tok{{s: as}}, rest...)))
 		}
 	}
 	if sub, ok := strings.CutPrefix(name, "git-"); ok && sub != "" && c.depth < maxDepth {

@@ -475,12 +475,11 @@ func (a *analyzer) knownText(w *syntax.Word) (string, bool) {
 }
 
 // alwaysEmpty reports whether a parameter expansion is empty whatever the
-// parameter holds: an empty alternate value (${x:+}, ${x[0]+}), a slice of
-// length 0 (${x:0:0}, ${x::0}), the longest match of * removed (${x%%*},
-// ${x##*}), every match of * replaced by nothing (${x//*/}).
+// parameter holds: an empty alternate value (${x:+}, ${x:+${y:0:0}}), a
+// slice of length 0 (${x:0:0}, ${x::00}, ${x:0:1-1}), a pattern that
+// matches the whole value removed (${x%%*}, ${x##?*}) or replaced by
+// nothing (${x/*/}, ${x//?/}, ${x/#*/}) (review hook46 H1, hook47 H1).
 func alwaysEmpty(p *syntax.ParamExp) bool {
-	empty := func(w *syntax.Word) bool { return w == nil || len(w.Parts) == 0 }
-	lit := func(w *syntax.Word, s string) bool { return w != nil && printWord(w) == s }
 	if p.Excl || p.Names != 0 || p.Length || p.Width {
 		return false
 	}
@@ -488,15 +487,53 @@ func alwaysEmpty(p *syntax.ParamExp) bool {
 	case p.Exp != nil && p.Slice == nil && p.Repl == nil:
 		switch p.Exp.Op {
 		case syntax.AlternateUnset, syntax.AlternateUnsetOrNull:
-			return empty(p.Exp.Word)
+			return emptyWord(p.Exp.Word)
 		case syntax.RemLargeSuffix, syntax.RemLargePrefix:
-			return lit(p.Exp.Word, "*")
+			return p.Exp.Word != nil && matchesAll(printWord(p.Exp.Word), false)
 		}
 	case p.Slice != nil && p.Exp == nil && p.Repl == nil:
-		l, ok := p.Slice.Length.(*syntax.Word)
-		return ok && lit(l, "0")
+		if p.Slice.Length == nil {
+			return false
+		}
+		n, err := expand.Arithm(&expand.Config{NoUnset: true}, p.Slice.Length) // a variable in it: an error
+		return err == nil && n == 0
 	case p.Repl != nil && p.Exp == nil && p.Slice == nil:
-		return p.Repl.All && lit(p.Repl.Orig, "*") && empty(p.Repl.With)
+		if !emptyWord(p.Repl.With) || p.Repl.Orig == nil {
+			return false
+		}
+		pat := strings.TrimLeft(printWord(p.Repl.Orig), "#%")
+		return matchesAll(pat, p.Repl.All)
 	}
 	return false
+}
+
+// emptyWord reports whether a word is empty whatever the line's values:
+// no parts, empty literals, always-empty expansions.
+func emptyWord(w *syntax.Word) bool {
+	if w == nil {
+		return true
+	}
+	for _, part := range w.Parts {
+		switch q := part.(type) {
+		case *syntax.Lit:
+			if q.Value != "" {
+				return false
+			}
+		case *syntax.ParamExp:
+			if !alwaysEmpty(q) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// matchesAll reports whether a glob pattern matches any whole value (only
+// stars, or a ? with stars), or, with each (a replacement of every match),
+// any single character.
+func matchesAll(pat string, each bool) bool {
+	rest := strings.Trim(pat, "*")
+	return rest == "" || rest == "?" || each && (pat == "?" || strings.Trim(pat, "?*") == "")
 }

@@ -677,7 +677,8 @@ func (a *analyzer) copiesTool(name string, argv []tok) {
 		switch {
 		case !t.dyn:
 			named = toolName(baseName(t.s)) != "" && (strings.Contains(t.s, "/") || name != "cat") ||
-				name != "cat" && strings.Contains(t.s, "/") && !strings.HasSuffix(t.s, "/") && (a.namedProgram(baseName(t.s)) || baseName(t.s) == "exe" || strings.Contains(t.s, "/proc/") || name != "cp" && strings.HasPrefix(path.Clean(t.s), "/dev/")) ||
+				name != "cat" && strings.Contains(t.s, "/") && !strings.HasSuffix(t.s, "/") && (a.namedProgram(baseName(t.s)) || baseName(t.s) == "exe" || strings.Contains(t.s, "/proc/")) ||
+				a.devLink(name, t.s) ||
 				name != "cat" && a.cwdUnknown && !strings.HasPrefix(t.s, "-") && a.namedProgram(t.s) // cd /usr/bin && cp git x
 		case name == "ln" || name == "link":
 			named = true // ln -s "$(printf %s /usr/bin/git)" x: a link to a computed path (review hook45 M1)
@@ -702,6 +703,25 @@ func (a *analyzer) namedProgram(b string) bool {
 	}
 	return b == "git" || strings.HasPrefix(b, "git-") || strings.HasPrefix(b, "ld-linux") || strings.HasPrefix(b, "ld-musl") ||
 		b == "busybox" || b == "exe" || a.wraps(b) || lookup(b) != unknownProgram
+}
+
+// devLink reports whether a copy or link source leads into /dev or /proc
+// (a link to /dev/stdin run as a program is the shell its redirection
+// opened: review hook46 H3, hook47 H3), also through a relative path or a
+// link to the directory itself; cp copies /dev/null and the like, only
+// a standard stream or descriptor counts for it.
+func (a *analyzer) devLink(name, s string) bool {
+	c := path.Clean(a.resolve(s))
+	if a.cwdUnknown && !path.IsAbs(s) {
+		c = path.Clean(s)
+	}
+	switch {
+	case c == "/dev" || c == "/proc" || strings.HasPrefix(c, "/proc/"):
+		return true
+	case strings.HasPrefix(c, "/dev/"):
+		return name != "cp" || strings.HasPrefix(c, "/dev/std") || strings.HasPrefix(c, "/dev/fd")
+	}
+	return strings.Contains(s, "/dev/") || strings.HasSuffix(s, "/dev") || strings.Contains(s, "proc/")
 }
 
 // systemBinary reports whether a computed or globbed path starts in a

@@ -158,9 +158,22 @@ func (a *analyzer) setting(what, key string, val tok, how string, depth int) {
 			a.refuse("`%s`: %s holds a command computed at run time", what, key)
 			return
 		}
+		if editorKeys[strings.ToLower(key)] {
+			if f := strings.Fields(val.s); len(f) > 0 && (lookup(baseName(f[0])).interp || startsShell(baseName(f[0]))) {
+				// GIT_EDITOR=sh git commit -e -m CODE: git runs the editor on
+				// a file the line's text fills (review hook47 H2).
+				a.refuse("`%s`: %s names %s, which runs the file it is given (git fills it from the line's -m text) as code", what, key, f[0])
+				return
+			}
+		}
 		a.script(val.s, depth+1)
 	}
 }
+
+// editorKeys are the settings and variables whose command git (or another
+// program) runs on a file it fills: an editor.
+var editorKeys = map[string]bool{"core.editor": true, "sequence.editor": true, "git_editor": true, "git_sequence_editor": true,
+	"editor": true, "visual": true, "selected_editor": true}
 
 // envSet judges an environment variable set in the line.
 func (a *analyzer) envSet(name string, val tok, depth int) {

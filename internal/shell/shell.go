@@ -1208,7 +1208,8 @@ func (a *analyzer) redirects(st *syntax.Stmt) {
 			a.refuse("`%s %s`: bash expands the braces of a redirection's target, and opens the one file they leave: write the file name out", r.Op, printWord(r.Word))
 		}
 		if (r.Op == syntax.RdrIn || r.Op == syntax.RdrInOut) && r.Word != nil {
-			if t := a.word(r.Word); !t.dyn && systemBinary(path.Clean(t.s)) && a.namedProgram(baseName(t.s)) || t.dyn && systemBinary(t.s) {
+			if t := a.word(r.Word); !t.dyn && strings.Contains(t.s, "/") && a.namedProgram(baseName(path.Clean(t.s))) ||
+				t.dyn && (systemBinary(t.s) || t.w != nil && a.looksUpTool(t.w) || t.w != nil && strings.Contains(printWord(t.w), "command -v")) {
 				// tee x < /usr/bin/git copies git under another name;
 				// 3</bin/bash then /dev/fd/3 runs the shell (review
 				// hook45 M1, H2).

@@ -125,9 +125,18 @@ func (a *analyzer) run(c call) kind {
 		// programs the hook judges (review hook45 H1).
 		return a.run(c.inner(append(append([]tok{}, canon...), argv[1:]...)))
 	}
-	launcher := name
-	if (startsShell(name) || name == "." || name == "source") && len(argv) > 1 && !argv[1].dyn && launchers[baseName(argv[1].s)] {
-		launcher = baseName(argv[1].s) // sh /usr/bin/sensible-editor: the launcher script (review hook47 M1)
+	launcher, launcherAt := name, 0
+	if startsShell(name) || name == "." || name == "source" {
+		// sh [-e|--|+x…] /usr/bin/sensible-editor: the launcher script
+		// (review hook47 M1, hook48 H4).
+		for i := 1; i < len(argv); i++ {
+			if t := argv[i]; !t.dyn && (strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.s, "+")) {
+				continue
+			} else if !t.dyn && launchers[baseName(t.s)] {
+				launcher, launcherAt = baseName(t.s), i
+			}
+			break
+		}
 	}
 	if launchers[launcher] {
 		for _, v := range launcherVars {
@@ -140,8 +149,8 @@ func (a *analyzer) run(c call) kind {
 			// The user's editor or pager, most likely vim or less: its
 			// arguments are judged as theirs.
 			rest := argv[1:]
-			if launcher != name {
-				rest = argv[2:]
+			if launcherAt > 0 {
+				rest = argv[launcherAt+1:]
 			}
 			return a.run(c.inner(append([]tok{{s: as}}, rest...)))
 		}

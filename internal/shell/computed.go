@@ -489,7 +489,7 @@ func alwaysEmpty(p *syntax.ParamExp) bool {
 		case syntax.AlternateUnset, syntax.AlternateUnsetOrNull:
 			return emptyWord(p.Exp.Word)
 		case syntax.RemLargeSuffix, syntax.RemLargePrefix:
-			return p.Exp.Word != nil && matchesAll(printWord(p.Exp.Word), false)
+			return p.Exp.Word != nil && matchesWhole(printWord(p.Exp.Word))
 		}
 	case p.Slice != nil && p.Exp == nil && p.Repl == nil:
 		if p.Slice.Length == nil {
@@ -501,8 +501,13 @@ func alwaysEmpty(p *syntax.ParamExp) bool {
 		if !emptyWord(p.Repl.With) || p.Repl.Orig == nil {
 			return false
 		}
-		pat := strings.TrimLeft(printWord(p.Repl.Orig), "#%")
-		return matchesAll(pat, p.Repl.All)
+		pat := printWord(p.Repl.Orig)
+		if p.Repl.All {
+			// ${x//?/}: every character removed; ${x//*/}: the whole value.
+			// (After //, a leading # or % is a literal character.)
+			return pat == "?" || matchesWhole(pat)
+		}
+		return matchesWhole(strings.TrimLeft(pat, "#%")) // ${x/*/}, ${x/#*/}
 	}
 	return false
 }
@@ -530,10 +535,11 @@ func emptyWord(w *syntax.Word) bool {
 	return true
 }
 
-// matchesAll reports whether a glob pattern matches any whole value (only
-// stars, or a ? with stars), or, with each (a replacement of every match),
-// any single character.
-func matchesAll(pat string, each bool) bool {
+// matchesWhole reports whether a glob pattern's longest match is any whole
+// value: only stars, or one ? with stars around it (?* matches every value
+// but the empty one, which is empty anyway). ${x%%?} removes one
+// character only (review hook48 H1).
+func matchesWhole(pat string) bool {
 	rest := strings.Trim(pat, "*")
-	return rest == "" || rest == "?" || each && (pat == "?" || strings.Trim(pat, "?*") == "")
+	return rest == "" || rest == "?" && strings.Contains(pat, "*")
 }

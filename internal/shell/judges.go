@@ -683,7 +683,7 @@ func (a *analyzer) copiesTool(name string, argv []tok) {
 		case name == "ln" || name == "link":
 			named = true // ln -s "$(printf %s /usr/bin/git)" x: a link to a computed path (review hook45 M1)
 		case t.kind == dynGlob:
-			named = globNamesTool(t.src) || name != "cat" && systemBinary(t.s)
+			named = globNamesTool(t.src) || name != "cat" && (systemBinary(t.s) || strings.HasPrefix(t.s, "/dev") || a.cwdUnknown)
 		case t.w != nil:
 			named = a.looksUpTool(t.w) || name != "cat" && systemBinary(t.s)
 		}
@@ -702,7 +702,7 @@ func (a *analyzer) namedProgram(b string) bool {
 		return false
 	}
 	return b == "git" || strings.HasPrefix(b, "git-") || strings.HasPrefix(b, "ld-linux") || strings.HasPrefix(b, "ld-musl") ||
-		b == "busybox" || b == "exe" || a.wraps(b) || lookup(b) != unknownProgram
+		b == "busybox" || b == "exe" || launchers[b] || a.wraps(b) || lookup(b) != unknownProgram
 }
 
 // devLink reports whether a copy or link source leads into /dev or /proc
@@ -713,6 +713,13 @@ func (a *analyzer) namedProgram(b string) bool {
 func (a *analyzer) devLink(name, s string) bool {
 	c := path.Clean(a.resolve(s))
 	if a.cwdUnknown && !path.IsAbs(s) {
+		// After a cd, dev/stdin may be /dev/stdin (cd / && ln -s dev/stdin
+		// s: review hook48 H3).
+		for _, comp := range strings.Split(s, "/") {
+			if comp == "dev" || comp == "proc" || comp == "fd" {
+				return true
+			}
+		}
 		c = path.Clean(s)
 	}
 	switch {

@@ -159,16 +159,21 @@ func (a *analyzer) setting(what, key string, val tok, how string, depth int) {
 			return
 		}
 		if editorKeys[strings.ToLower(key)] {
-			if f := strings.Fields(val.s); len(f) > 0 && (lookup(baseName(f[0])).interp || startsShell(baseName(f[0]))) {
+			if f := strings.Fields(val.s); len(f) != 1 || strings.ContainsAny(val.s, "\"'\\;&|<>$`()!{}") || !plainEditors[baseName(f[0])] {
 				// GIT_EDITOR=sh git commit -e -m CODE: git runs the editor on
 				// a file the line's text fills (review hook47 H2).
-				a.refuse("`%s`: %s names %s, which runs the file it is given (git fills it from the line's -m text) as code", what, key, f[0])
+				a.refuse("`%s`: %s is not one plain editor name (it names a shell, an interpreter, a program that runs others, or has more than one word), and git runs it on a file the line's -m text fills: set no editor, or a plain one (vim, nano)", what, key)
 				return
 			}
 		}
 		a.script(val.s, depth+1)
 	}
 }
+
+// plainEditors are the editors an editor setting may name: each edits the
+// file it is given and runs none of it.
+var plainEditors = map[string]bool{"vim": true, "vi": true, "nvim": true, "nano": true, "emacs": true, "micro": true,
+	"true": true, "cat": true, "code": true, "subl": true, "hx": true, "kak": true, "joe": true, "mcedit": true}
 
 // editorKeys are the settings and variables whose command git (or another
 // program) runs on a file it fills: an editor.

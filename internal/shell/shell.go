@@ -953,6 +953,19 @@ func (a *analyzer) word(w *syntax.Word) tok {
 	return tok{s: s}
 }
 
+// globNamesProgram reports whether a glob read on a descriptor may name a
+// shell's or another judged program's binary (B/ba?h after ln -s /bin B:
+// review hook48 H3).
+func (a *analyzer) globNamesProgram(prefix, src string) bool {
+	last := src[strings.LastIndex(src, "/")+1:]
+	for _, n := range []string{"bash", "sh", "dash", "zsh", "ksh", "git", "python3", "perl", "node", "env", "busybox"} {
+		if globMatch(last, n, true) {
+			return true
+		}
+	}
+	return systemBinary(prefix)
+}
+
 // ansiEscapeDiffers returns the first escape of a $'…' string's text that
 // the hook does not read as bash does, or "". Only the escapes mvdan's
 // expand.Format decodes as bash 5.2 does pass: \a \b \e \E \f \n \r \t \v
@@ -1208,7 +1221,8 @@ func (a *analyzer) redirects(st *syntax.Stmt) {
 			a.refuse("`%s %s`: bash expands the braces of a redirection's target, and opens the one file they leave: write the file name out", r.Op, printWord(r.Word))
 		}
 		if (r.Op == syntax.RdrIn || r.Op == syntax.RdrInOut) && r.Word != nil {
-			if t := a.word(r.Word); !t.dyn && strings.Contains(t.s, "/") && a.namedProgram(baseName(path.Clean(t.s))) ||
+			if t := a.word(r.Word); !t.dyn && (strings.Contains(t.s, "/") || a.cwdUnknown) && a.namedProgram(baseName(path.Clean(t.s))) ||
+				t.dyn && t.kind == dynGlob && t.w != nil && a.globNamesProgram(t.s, printWord(t.w)) ||
 				t.dyn && (systemBinary(t.s) || t.w != nil && a.looksUpTool(t.w) || t.w != nil && strings.Contains(printWord(t.w), "command -v")) {
 				// tee x < /usr/bin/git copies git under another name;
 				// 3</bin/bash then /dev/fd/3 runs the shell (review

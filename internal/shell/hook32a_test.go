@@ -252,9 +252,37 @@ func TestHook32aAllowed(t *testing.T) {
 // holding a real Terraform state, and checks that the state is destroyed
 // or the policy overwritten: the refusal stops a real attack.
 func TestHook32aBashRuns(t *testing.T) {
+	hookBashRuns(t, h32Refused, bashRuns{line: func(cmd, _, tf string) string { return h32Line(cmd, tf) }})
+}
+
+// bashRuns says how hookBashRuns builds each run: line puts the binaries
+// and the world's root into a spelling; prepare writes the files the
+// spellings read into a fresh world; gitRepo makes the world a git
+// repository (git clean removes untracked files).
+type bashRuns struct {
+	gitRepo bool
+	line    func(cmd, root, tf string) string
+	prepare func(t *testing.T, root, tf string)
+}
+
+// hookBashRuns runs each case that names a victim in bash, in a fresh world
+// over a real applied Terraform state, after checking that the hook refuses
+// it (a case's setup runs first, unjudged); the victim must then be hit,
+// so each refusal stops a real attack: "state" (no resource left),
+// "statefile" (the file is gone or no longer a state) or "policy" (it
+// holds the evil file's text).
+func hookBashRuns(t *testing.T, cases []h32Case, r bashRuns) {
+	t.Helper()
 	tf, bash, env, state := h32AppliedState(t)
+	git := ""
+	if r.gitRepo {
+		var err error
+		if git, err = exec.LookPath("git"); err != nil {
+			t.Fatal("git not found")
+		}
+	}
 	ran := 0
-	for _, c := range h32Refused {
+	for _, c := range cases {
 		if c.victim == "" {
 			continue
 		}
@@ -265,30 +293,47 @@ func TestHook32aBashRuns(t *testing.T) {
 			}
 		}
 		root := h32World(t, state)
-		line := h32Line(c.cmd, tf)
-		if r := Analyze(line, h32Opts(root)); r.Allowed() {
-			t.Errorf("allowed, want refused: %s", line)
+		if git != "" {
+			if out, err := exec.Command(git, "init", "-q", root).CombinedOutput(); err != nil {
+				t.Fatalf("git init: %v\n%s", err, out)
+			}
 		}
-		run := line
+		if r.prepare != nil {
+			r.prepare(t, root, tf)
+		}
+		l := r.line(c.cmd, root, tf)
+		if res := Analyze(l, h32Opts(root)); res.Allowed() {
+			t.Errorf("allowed, want refused: %q", l)
+		}
+		run := l
 		if c.setup != "" {
-			run = c.setup + "; " + line
+			run = c.setup + "; " + l
 		}
 		cmd := exec.Command(bash, "-c", run)
 		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
 		out, _ := cmd.CombinedOutput()
 		ran++
+		statePath := filepath.Join(root, "tf", "terraform.tfstate")
 		switch c.victim {
 		case "state":
-			after, err := os.ReadFile(filepath.Join(root, "tf", "terraform.tfstate"))
+			after, err := os.ReadFile(statePath)
 			if err != nil || h32Resources(t, after) != 0 {
-				t.Errorf("%s: bash left the state's resource: the spelling is no attack\n%s", run, h32Tail(out))
+				t.Errorf("%q: bash left the state's resource: the spelling is no attack\n%s", run, h32Tail(out))
+			}
+		case "statefile":
+			if after, err := os.ReadFile(statePath); err == nil && json.Valid(after) {
+				t.Errorf("%q: bash left the state file a state: the spelling is no attack\n%s", run, h32Tail(out))
 			}
 		case "policy":
-			after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl"))
-			if string(after) != "evil\n" {
-				t.Errorf("%s: bash left the policy as it was: the spelling is no attack\n%s", run, h32Tail(out))
+			if after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl")); string(after) != "evil\n" {
+				t.Errorf("%q: bash left the policy as it was: the spelling is no attack\n%s", run, h32Tail(out))
 			}
+		default:
+			t.Fatalf("%q: unknown victim %q", run, c.victim)
 		}
+	}
+	if ran == 0 {
+		t.Fatal("no spelling ran")
 	}
 	t.Logf("%d spellings run in bash", ran)
 }

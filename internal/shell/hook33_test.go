@@ -1,8 +1,6 @@
 package shell
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -161,43 +159,7 @@ func TestHook33Export(t *testing.T) {
 // real terraform) next to the policy: the state is destroyed or the
 // policy overwritten, so each refusal stops a real attack.
 func TestHook33BashRuns(t *testing.T) {
-	tf, bash, env, state := h32AppliedState(t)
-	ran := 0
-	for _, c := range h33Refused {
-		if c.victim == "" {
-			continue
-		}
-		if c.needs != "" {
-			if _, err := exec.LookPath(c.needs); err != nil {
-				t.Logf("%s: %s not found here, not run", c.cmd, c.needs)
-				continue
-			}
-		}
-		root := h32World(t, state)
+	hookBashRuns(t, h33Refused, bashRuns{line: h33Line, prepare: func(t *testing.T, root, tf string) {
 		h32Write(t, filepath.Join(root, "tf", "f.txt"), "a[$("+tf+" destroy -auto-approve -input=false)]\n")
-		line := h33Line(c.cmd, root, tf)
-		if r := Analyze(line, h32Opts(root)); r.Allowed() {
-			t.Errorf("allowed, want refused: %s", line)
-		}
-		cmd := exec.Command(bash, "-c", line)
-		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
-		out, _ := cmd.CombinedOutput()
-		ran++
-		switch c.victim {
-		case "state":
-			after, err := os.ReadFile(filepath.Join(root, "tf", "terraform.tfstate"))
-			if err != nil || h32Resources(t, after) != 0 {
-				t.Errorf("%s: bash left the state's resource: the spelling is no attack\n%s", line, h32Tail(out))
-			}
-		case "policy":
-			after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl"))
-			if string(after) != "evil\n" {
-				t.Errorf("%s: bash left the policy: the spelling is no attack\n%s", line, h32Tail(out))
-			}
-		}
-	}
-	if ran == 0 {
-		t.Fatal("no spelling ran")
-	}
-	t.Logf("%d spellings run in bash", ran)
+	}})
 }

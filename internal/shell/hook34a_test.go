@@ -2,8 +2,6 @@ package shell
 
 import (
 	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -157,7 +155,6 @@ func TestHook34aAllowed(t *testing.T) {
 }
 
 func TestHook34aBashRuns(t *testing.T) {
-	tf, bash, env, state := h32AppliedState(t)
 	// A listener that hands every connection the destroy command (F6).
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -170,48 +167,16 @@ func TestHook34aBashRuns(t *testing.T) {
 			if err != nil {
 				return
 			}
-			_, _ = conn.Write([]byte(tf + " destroy -auto-approve -input=false\n"))
+			_, _ = conn.Write([]byte(h32Terraform() + " destroy -auto-approve -input=false\n"))
 			_ = conn.Close()
 		}
 	}()
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	ran := 0
-	for _, c := range h34aRefused {
-		if c.victim == "" {
-			continue
-		}
-		if c.needs != "" {
-			if _, err := exec.LookPath(c.needs); err != nil {
-				t.Logf("%s: %s not found here, not run", c.cmd, c.needs)
-				continue
-			}
-		}
-		root := h32World(t, state)
-		h32Write(t, filepath.Join(root, "tf", "f.txt"), "a[$("+tf+" destroy -auto-approve -input=false)]\n")
-		h32Write(t, filepath.Join(root, "tf", "g.txt"), "($("+tf+" destroy -auto-approve -input=false))\n")
-		line := strings.ReplaceAll(h33Line(c.cmd, root, tf), "PORT", port)
-		if r := Analyze(line, h32Opts(root)); r.Allowed() {
-			t.Errorf("allowed, want refused: %s", line)
-		}
-		cmd := exec.Command(bash, "-c", line)
-		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
-		out, _ := cmd.CombinedOutput()
-		ran++
-		switch c.victim {
-		case "state":
-			after, err := os.ReadFile(filepath.Join(root, "tf", "terraform.tfstate"))
-			if err != nil || h32Resources(t, after) != 0 {
-				t.Errorf("%s: bash left the state's resource: the spelling is no attack\n%s", line, h32Tail(out))
-			}
-		case "policy":
-			after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl"))
-			if string(after) != "evil\n" {
-				t.Errorf("%s: bash left the policy: the spelling is no attack\n%s", line, h32Tail(out))
-			}
-		}
-	}
-	if ran == 0 {
-		t.Fatal("no spelling ran")
-	}
-	t.Logf("%d spellings run in bash", ran)
+	hookBashRuns(t, h34aRefused, bashRuns{
+		line: func(cmd, root, tf string) string { return strings.ReplaceAll(h33Line(cmd, root, tf), "PORT", port) },
+		prepare: func(t *testing.T, root, tf string) {
+			h32Write(t, filepath.Join(root, "tf", "f.txt"), "a[$("+tf+" destroy -auto-approve -input=false)]\n")
+			h32Write(t, filepath.Join(root, "tf", "g.txt"), "($("+tf+" destroy -auto-approve -input=false))\n")
+		},
+	})
 }

@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,72 +163,7 @@ func TestHook36BashRuns(t *testing.T) {
 	if _, err := exec.LookPath("iconv"); err != nil {
 		t.Fatal("iconv not found")
 	}
-	hookBashRuns(t, h36Refused, false, func(cmd, _, tf string) string { return h32Line(cmd, tf) })
-}
-
-// hookBashRuns runs each case that names a victim in bash, in a fresh world
-// over a real applied Terraform state (a git repository too, with
-// gitRepo), after checking that the hook refuses it; the victim must then
-// be hit, so each refusal stops a real attack: "state" (no resource left),
-// "statefile" (the file is gone or no longer a state) or "policy" (it
-// holds the evil file's text). line puts the binaries and the world in.
-func hookBashRuns(t *testing.T, cases []h32Case, gitRepo bool, line func(cmd, root, tf string) string) {
-	t.Helper()
-	tf, bash, env, state := h32AppliedState(t)
-	git := ""
-	if gitRepo {
-		var err error
-		if git, err = exec.LookPath("git"); err != nil {
-			t.Fatal("git not found")
-		}
-	}
-	ran := 0
-	for _, c := range cases {
-		if c.victim == "" {
-			continue
-		}
-		if c.needs != "" {
-			if _, err := exec.LookPath(c.needs); err != nil {
-				t.Logf("%s: %s not found here, not run", c.cmd, c.needs)
-				continue
-			}
-		}
-		root := h32World(t, state)
-		if git != "" {
-			if out, err := exec.Command(git, "init", "-q", root).CombinedOutput(); err != nil {
-				t.Fatalf("git init: %v\n%s", err, out)
-			}
-		}
-		l := line(c.cmd, root, tf)
-		if r := Analyze(l, h32Opts(root)); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", l)
-		}
-		cmd := exec.Command(bash, "-c", l)
-		cmd.Dir, cmd.Env = filepath.Join(root, "tf"), env
-		out, _ := cmd.CombinedOutput()
-		ran++
-		statePath := filepath.Join(root, "tf", "terraform.tfstate")
-		switch c.victim {
-		case "state":
-			after, err := os.ReadFile(statePath)
-			if err != nil || h32Resources(t, after) != 0 {
-				t.Errorf("%q: bash left the state's resource: the spelling is no attack\n%s", l, h32Tail(out))
-			}
-		case "statefile":
-			if after, err := os.ReadFile(statePath); err == nil && json.Valid(after) {
-				t.Errorf("%q: bash left the state file a state: the spelling is no attack\n%s", l, h32Tail(out))
-			}
-		case "policy":
-			if after, _ := os.ReadFile(filepath.Join(root, "planguard.hcl")); string(after) != "evil\n" {
-				t.Errorf("%q: bash left the policy as it was: the spelling is no attack\n%s", l, h32Tail(out))
-			}
-		default:
-			t.Fatalf("%q: unknown victim %q", l, c.victim)
-		}
-	}
-	if ran == 0 {
-		t.Fatal("no spelling ran")
-	}
+	hookBashRuns(t, h36Refused, bashRuns{line: func(cmd, _, tf string) string { return h32Line(cmd, tf) }})
 }
 
 // TestHook36TarRemoteShape checks the model tarRemote judges: for an

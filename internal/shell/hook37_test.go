@@ -92,5 +92,5 @@ func TestHook37Allowed(t *testing.T) {
 // TestHook37BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook37BashRuns(t *testing.T) {
-	hookBashRuns(t, h37Refused, false, h37Line)
+	hookBashRuns(t, h37Refused, bashRuns{line: h37Line})
 }

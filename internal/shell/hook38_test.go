@@ -64,5 +64,5 @@ func TestHook38Allowed(t *testing.T) {
 // TestHook38BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook38BashRuns(t *testing.T) {
-	hookBashRuns(t, h38Refused, false, h37Line)
+	hookBashRuns(t, h38Refused, bashRuns{line: h37Line})
 }

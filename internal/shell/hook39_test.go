@@ -70,5 +70,5 @@ func TestHook39Allowed(t *testing.T) {
 // TestHook39BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook39BashRuns(t *testing.T) {
-	hookBashRuns(t, h39Refused, false, h37Line)
+	hookBashRuns(t, h39Refused, bashRuns{line: h37Line})
 }

@@ -72,5 +72,5 @@ func TestHook40Allowed(t *testing.T) {
 // TestHook40BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook40BashRuns(t *testing.T) {
-	hookBashRuns(t, h40Refused, false, h37Line)
+	hookBashRuns(t, h40Refused, bashRuns{line: h37Line})
 }

@@ -52,5 +52,5 @@ func TestHook41Allowed(t *testing.T) {
 // TestHook41BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook41BashRuns(t *testing.T) {
-	hookBashRuns(t, h41Refused, false, h37Line)
+	hookBashRuns(t, h41Refused, bashRuns{line: h37Line})
 }

@@ -68,5 +68,5 @@ func TestHook42Allowed(t *testing.T) {
 // TestHook42BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook42BashRuns(t *testing.T) {
-	hookBashRuns(t, h42Refused, true, h37Line)
+	hookBashRuns(t, h42Refused, bashRuns{gitRepo: true, line: h37Line})
 }

@@ -64,5 +64,5 @@ func TestHook43Allowed(t *testing.T) {
 // TestHook43BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook43BashRuns(t *testing.T) {
-	hookBashRuns(t, h43Refused, true, h37Line)
+	hookBashRuns(t, h43Refused, bashRuns{gitRepo: true, line: h37Line})
 }

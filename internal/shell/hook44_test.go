@@ -61,5 +61,5 @@ func TestHook44Allowed(t *testing.T) {
 // TestHook44BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook44BashRuns(t *testing.T) {
-	hookBashRuns(t, h44Refused, false, h37Line)
+	hookBashRuns(t, h44Refused, bashRuns{line: h37Line})
 }

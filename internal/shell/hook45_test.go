@@ -61,5 +61,5 @@ func TestHook45Allowed(t *testing.T) {
 // TestHook45BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook45BashRuns(t *testing.T) {
-	hookBashRuns(t, h45Refused, false, h37Line)
+	hookBashRuns(t, h45Refused, bashRuns{line: h37Line})
 }

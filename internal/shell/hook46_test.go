@@ -57,5 +57,5 @@ func TestHook46Allowed(t *testing.T) {
 // TestHook46BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook46BashRuns(t *testing.T) {
-	hookBashRuns(t, h46Refused, false, h37Line)
+	hookBashRuns(t, h46Refused, bashRuns{line: h37Line})
 }

@@ -66,5 +66,5 @@ func TestHook47Allowed(t *testing.T) {
 // TestHook47BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook47BashRuns(t *testing.T) {
-	hookBashRuns(t, h47Refused, false, h37Line)
+	hookBashRuns(t, h47Refused, bashRuns{line: h37Line})
 }

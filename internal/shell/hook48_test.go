@@ -64,5 +64,5 @@ func TestHook48Allowed(t *testing.T) {
 // TestHook48BashRuns runs the spellings with a victim in bash over a real
 // applied state (hookBashRuns).
 func TestHook48BashRuns(t *testing.T) {
-	hookBashRuns(t, h48Refused, false, h37Line)
+	hookBashRuns(t, h48Refused, bashRuns{line: h37Line})
 }

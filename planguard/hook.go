@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/planguard/terraform-provider-planguard/internal/bashread"
 	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
 	"github.com/planguard/terraform-provider-planguard/internal/shell"
@@ -223,6 +224,11 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		StateUnder: stateUnder}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
+	}
+	// bash's own reading of the line is judged too, where a bash that can
+	// print it (5.2 and later) is installed (internal/bashread).
+	if br, ok := bashread.Find(e.getenv); ok {
+		opts.Reparse = br.Read
 	}
 	if proto.history {
 		if cc := shell.TerminalControl(ev.command); cc != "" {

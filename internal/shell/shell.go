@@ -82,6 +82,18 @@ type Options struct {
 	// directory now (a bare repository's): a file named config written
 	// there is git's configuration (gitconfig.go).
 	GitDir func(dir string) bool
+	// Reparse, when set, returns bash's own reading of a command line
+	// (package bashread: bash --pretty-print, which runs nothing). The
+	// line is judged on that text as well, and refused when bash cannot
+	// read it: a line the hook's parser reads otherwise than bash is then
+	// judged on bash's reading too.
+	Reparse func(line string) (string, error)
+	// bashText: the line is bash's reading already (not read again; the
+	// scripts inside it are).
+	bashText bool
+	// bashReads counts the texts read by Reparse for one line, over the
+	// fresh analyses of bash's readings too (shared).
+	bashReads *int
 }
 
 // PlanApply is a `terraform apply PLANFILE` (or tofu) that may run only if
@@ -144,12 +156,88 @@ func Analyze(command string, opts Options) Result {
 		a.refuse("the command is %d bytes, more than the %d the hook checks: write files with the agent's file tool and run shorter commands", len(command), MaxCommand)
 		return a.res
 	}
+	if opts.Reparse != nil && opts.bashReads == nil {
+		a.opts.bashReads = new(int)
+	}
 	a.script(command, 0)
 	a.judgeArith()
 	a.finishDeferred()
 	a.finish()
 	a.finishGit() // gitconfig.go
+	if opts.Reparse != nil && !opts.bashText && a.res.Allowed() {
+		a.asBashReadsIt(command)
+	}
 	return a.res
+}
+
+// maxBashReads bounds the scripts one line asks bash to read.
+const maxBashReads = 64
+
+// nestedAsBash judges bash's reading of a script inside the line on its
+// own, in a fresh analysis: the script's reading by the hook's parser was
+// judged in the line's context already; this one catches a script bash
+// reads otherwise than that parser.
+func (a *analyzer) nestedAsBash(src string) {
+	if !a.res.Allowed() {
+		return
+	}
+	*a.opts.bashReads++
+	if *a.opts.bashReads > maxBashReads {
+		a.refuse("the line holds more than %d scripts (bash -c, eval, here-documents into a shell), more than the hook asks bash to read: split it", maxBashReads)
+		return
+	}
+	text, err := a.opts.Reparse(src)
+	if err != nil {
+		a.refuse("the hook also asks bash how it reads the script `%s`, and bash's reading failed (%v): write it so that bash parses it", clipText(src), err)
+		return
+	}
+	o := a.opts
+	o.bashText = true
+	r := Analyze(text, o)
+	for _, why := range r.Refused {
+		a.refuse("bash reads the script `%s` as `%s`, and there %s", clipText(src), clipText(text), why)
+	}
+}
+
+func clipText(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// asBashReadsIt judges bash's own printing of the line (Options.Reparse):
+// every command there is judged as the line's own are, and a saved-plan
+// apply must be the same in both readings.
+func (a *analyzer) asBashReadsIt(command string) {
+	text, err := a.opts.Reparse(command)
+	if err != nil {
+		a.refuse("the hook also asks bash how it reads the line, and bash's reading failed (%v): write the line so that bash parses it", err)
+		return
+	}
+	o := a.opts
+	o.bashText = true
+	r := Analyze(text, o)
+	shown := clipText(text)
+	for _, why := range r.Refused {
+		a.refuse("bash reads the line as `%s`, and there %s", shown, why)
+	}
+	if r.Allowed() && !sameApplies(a.res.Applies, r.Applies) {
+		a.refuse("bash reads the line as `%s`, which applies another saved plan than the hook read", shown)
+	}
+}
+
+func sameApplies(x, y []PlanApply) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if x[i] != y[i] {
+			return false
+		}
+	}
+	return true
 }
 
 type kind int
@@ -339,6 +427,12 @@ func (a *analyzer) script(src string, depth int) {
 		a.refuse("the command has %v", err)
 		return
 	}
+	if depth > 0 && a.opts.Reparse != nil {
+		// A script inside the line (bash -c, eval, a here-document into a
+		// shell) is read by bash too, when it runs: judge bash's reading
+		// of it as well, apart (see asBashReadsIt).
+		defer a.nestedAsBash(src)
+	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(src), "")
 	if err != nil {
 		a.refuse("the command does not parse as a shell command (%v): the hook refuses what it cannot read", err)
@@ -360,6 +454,17 @@ func (a *analyzer) script(src string, depth int) {
 				// ${ cmd; } and ${|cmd;}: mksh's and bash 5.3's; bash 5.2
 				// reads the text otherwise (review hook41 H1).
 				hdocBad = "${ … } substitution"
+			}
+			if n.Backquotes && hdocBad == "" {
+				// bash gives a here-document opened inside backquotes no
+				// body: the lines after it are commands, which the
+				// parser reads as its body (review hook49 F1).
+				syntax.Walk(n, func(m syntax.Node) bool {
+					if r, ok := m.(*syntax.Redirect); ok && (r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc) {
+						hdocBad = "inside backquotes (bash gives it no body, and runs the lines after it)"
+					}
+					return hdocBad == ""
+				})
 			}
 		case *syntax.Redirect:
 			if (n.Op == syntax.Hdoc || n.Op == syntax.DashHdoc) && n.Word != nil && hdocBad == "" {

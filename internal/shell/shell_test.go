@@ -1,8 +1,11 @@
 package shell
 
 import (
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/planguard/terraform-provider-planguard/internal/bashread"
 )
 
 var testOpts = Options{
@@ -13,6 +16,12 @@ var testOpts = Options{
 	// The hook's own executable, and the policy's real path.
 	Planguard:     []string{"/opt/planguard/bin/planguard", "/opt/planguard/bin/pg-1.4"},
 	PolicyAliases: []string{"/srv/policy/planguard.hcl"},
+}
+
+func init() {
+	if r, ok := bashread.Find(os.Getenv); ok {
+		testOpts.Reparse = r.Read
+	}
 }
 
 // verdicts: "allow" (nothing refused, no plan to check), "refuse", or

@@ -255,7 +255,7 @@ func init() {
 // a variable a program reads commands or configuration from: HOME is
 // exported already, and `export NAME` exports any other.
 func (a *analyzer) computedSetting(name string) {
-	if lookupSetting(commandVars, name) != "" {
+	if lookupSetting(commandVars, name) != "" || unlistedGitVar(name) || name == "SHELL" {
 		a.refuse("`%s` is set to a value computed at run time: a program reads commands or configuration from what it names", name)
 	}
 	a.optionEnvComputed(name) // envopts.go

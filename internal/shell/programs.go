@@ -183,14 +183,21 @@ func init() {
 		prints: []string{"-p", "-P", "-u", "--pid", "--pgid", "--uid"}}, "ionice")
 	add(&program{runs: runsCommand, short: "ioe", closed: true, long: []string{"input", "output", "error"}, flags: []string{"help", "version"}}, "stdbuf")
 	add(&program{runs: runsCommand, short: "tw"}, "caffeinate")
-	add(&program{runs: runsCommand, short: "abeEIoOpPsSuUX", long: []string{"output", "trace", "signal", "attach", "user", "env",
-		"abbrev", "verbose", "raw", "read", "write", "fault", "inject", "status", "quiet", "silence", "decode-fds", "string-limit",
-		"columns", "trace-path", "summary-columns", "summary-sort-by", "const-print-style", "interruptible", "argv0", "kvm"},
+	// strace: closed, each long option's value as strace 6 reads it
+	// (tested by running it): --quiet, --decode-fds… take a value only
+	// when it is attached (review hook50 H4).
+	add(&program{runs: runsCommand, closed: true, short: "abeEIoOpPsSuUX", shortFlags: "AcCdDfFhiknqrtTvVwxyYzZ",
+		long: []string{"output", "trace", "signal", "attach", "user", "env",
+			"abbrev", "verbose", "raw", "read", "write", "fault", "inject", "status", "string-limit",
+			"columns", "trace-path", "summary-columns", "summary-sort-by", "const-print-style", "interruptible", "argv0", "kvm",
+			"detach-on", "decode-pids", "summary-syscall-overhead"},
+		optLong: []string{"absolute-timestamps", "quiet", "silence", "silent", "decode-fds", "daemonize", "relative-timestamps",
+			"timestamps", "syscall-times", "strings-in-hex", "stack-trace", "stack-traces", "tips", "secontext"},
 		// -o FILE writes the trace; -o '|CMD' and -o '!CMD' pipe it to a shell command line.
 		writes: true, dests: destNone, outs: []string{"o", "output"}, pipes: []string{"o", "output"},
 		flags: []string{"output-separately", "output-append-mode", "summary", "summary-only", "summary-wall-clock", "follow-forks",
-			"daemonize", "timestamps", "relative-timestamps", "syscall-times", "instruction-pointer", "stack-trace", "no-abbrev",
-			"successful-only", "failed-only", "seccomp-bpf", "decode-pids", "debug", "help", "version", "tips", "detach-on"}}, "strace")
+			"no-abbrev", "successful-only", "failed-only", "seccomp-bpf", "debug", "help", "version", "instruction-pointer",
+			"syscall-number"}}, "strace")
 	add(&program{runs: runsCommand, short: "aADeFlnopsuwx", long: []string{"output", "library", "align", "indent", "config"},
 		writes: true, dests: destNone, outs: []string{"o", "output"}}, "ltrace")
 	add(&program{runs: runsCommand, skip: 1, short: "sk", shortFlags: "fpv", closed: true, long: []string{"signal", "kill-after"},
@@ -232,15 +239,28 @@ func init() {
 	add(&program{runs: runsDashDash, sub: map[string]string{"exec": ""}}, "asdf")
 	// Wrappers that run a command line.
 	add(&program{runs: runsLine, kind: kindWrapper}, "eval")
-	add(&program{runs: runsLine, kind: kindWrapper, short: "nq", long: []string{"interval", "equexit"}, argv: []string{"x", "exec"}}, "watch")
-	add(&program{runs: runsLine, skip: 1, short: "bcDEeFIiJLlmOopQRSWw", keyed: []string{"o"}, keys: sshKeys, opaque: []string{"F", "I"},
+	// watch: closed; -d takes a value only when attached (-dn is -d=n:
+	// review hook50 H3).
+	add(&program{runs: runsLine, kind: kindWrapper, closed: true, short: "nq", long: []string{"interval", "equexit"},
+		opt: "d", optLong: []string{"differences"}, shortFlags: "bceghptwxv",
+		flags: []string{"beep", "color", "no-color", "errexit", "chgexit", "precise", "no-title", "no-wrap", "exec", "help", "version"},
+		argv:  []string{"x", "exec"}}, "watch")
+	add(&program{runs: runsLine, skip: 1, short: "BbcDEeFIiJLlmOoPpQRSWw", keyed: []string{"o"}, keys: sshKeys, opaque: []string{"F", "I"},
 		writes: true, dests: destNone, outs: []string{"E"}, stdinShell: []string{"N", "W", "O", "s"}, reenter: true}, "ssh")
 	// scp -O is a flag (the legacy protocol); -S and -D name programs it runs.
 	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"F"},
 		judge: (*analyzer).scp}, "scp")
 	// sftp -b FILE runs its `!command` lines.
-	add(&program{runs: runsArgs, short: "BcFiJlPRX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"b", "F"},
+	// sftp -s SUBSYSTEM takes a value (review hook50 H6).
+	add(&program{runs: runsArgs, short: "BcFiJlPRsX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"b", "F"},
 		judge: (*analyzer).sftp}, "sftp")
+	// apt's hooks (-o APT::Update::Pre-Invoke::=CMD, DPkg::Post-Invoke)
+	// and dpkg's (--post-invoke=CMD) run shell commands (review hook50 L1).
+	add(&program{runs: runsNothing, permute: true, short: "tah", long: []string{"target-release", "host-architecture"},
+		keyed: []string{"o", "option"}, keys: aptKeys, opaque: []string{"c", "config-file"}}, "apt-get", "apt", "apt-cache", "aptitude")
+	add(&program{runs: runsNothing, permute: true, long: []string{"admindir", "root", "instdir", "log", "status-fd", "path-exclude",
+		"path-include", "ignore-depends", "abort-after", "debug"},
+		code: []string{"pre-invoke", "post-invoke", "status-logger"}}, "dpkg")
 	add(&program{runs: runsFirst}, "trap")
 	// Builtins that keep a command to run later.
 	add(&program{short: "oAGWFCXPS", code: []string{"C"}, again: []string{"W"}, runs: runsNothing}, "compgen", "complete")

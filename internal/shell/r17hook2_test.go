@@ -45,6 +45,7 @@ var wrapperSamples = map[string]string{
 	"aqua":       "aqua exec -- CMD",
 	"nix":        "nix shell nixpkgs#hello --command CMD",
 	"nix-shell":  "nix-shell -p hello --run 'CMD'",
+	"dpkg":       "dpkg --log /tmp/x --post-invoke='CMD' --configure -a",
 	"asdf":       "asdf exec CMD",
 	"rsync":      "rsync -a -v -e 'CMD;:' a host:b",
 	"tar":        "tar -x -v -f x.tar --to-command='CMD;:'",

@@ -72,6 +72,12 @@ var gitSubcommands = map[string]*program{
 	"help":        {permute: true, runs: runsNothing},
 }
 
+// aptKeys are apt's configuration options (apt-get -o KEY=VALUE) that run
+// a command or load options or files that can: lower-cased glob patterns.
+var aptKeys = map[string]string{"*invoke*": settingRun, "*pre-install-pkgs*": settingRun,
+	"dpkg::options*": settingRefuse, "dir*": settingRefuse, "aptlistbugs*": settingRefuse, "*::cmd*": settingRefuse,
+	"binary::*": settingRefuse, "*::program*": settingRefuse, "*::hook*": settingRefuse}
+
 // sshKeys are the ssh_config options that run a local command.
 var sshKeys = map[string]string{
 	"proxycommand": settingRun, "localcommand": settingRun, "knownhostscommand": settingRun, "remotecommand": settingRun,
@@ -197,6 +203,15 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 	case lineReadingVars[name] != "":
 		a.refuse("`%s=%s`: %s", name, val, lineReadingVars[name])
 		return
+	case name == "SHELL":
+		// flock -c, script -c, su -m -c, runuser -m -c, make and others
+		// run their command text with $SHELL, which the hook reads as
+		// bash's (review hook50 H2: SHELL=/usr/bin/python3).
+		a.refuse("`SHELL=%s`: flock -c, script -c, su -m, make and other programs run their command text with $SHELL, which the hook reads as a bash script: leave SHELL as it is", val)
+		return
+	case unlistedGitVar(name):
+		a.refuse("`%s=%s`: git reads many GIT_ variables, and some run a command (GIT_TEST_FSMONITOR, GIT_DIFFTOOL_EXTCMD, GIT_TEST_MAINT_SCHEDULER: review hook50 H1); the hook allows only those it knows to run nothing (GIT_AUTHOR_NAME, GIT_COMMITTER_EMAIL, GIT_TERMINAL_PROMPT…)", name, val)
+		return
 	case strings.HasPrefix(name, "BASH_FUNC_"):
 		a.refuse("`%s=…`: bash imports a function from the environment, which may shadow echo, mktemp or any program the hook reads", name)
 		return
@@ -221,6 +236,27 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 		return
 	}
 	a.codeEnv(name, val) // inline.go
+}
+
+// plainGitVars are the GIT_ variables that run nothing and name no file
+// or directory git reads configuration or code from. Every other GIT_
+// variable a line sets is refused unless a table judges it (commandVars:
+// GIT_PAGER, GIT_EDITOR…; filevars.go: GIT_TRACE*, GIT_INDEX_FILE).
+var plainGitVars = map[string]bool{"GIT_AUTHOR_NAME": true, "GIT_AUTHOR_EMAIL": true, "GIT_AUTHOR_DATE": true,
+	"GIT_COMMITTER_NAME": true, "GIT_COMMITTER_EMAIL": true, "GIT_COMMITTER_DATE": true, "GIT_TERMINAL_PROMPT": true,
+	"GIT_MERGE_AUTOEDIT": true, "GIT_OPTIONAL_LOCKS": true, "GIT_FLUSH": true, "GIT_LITERAL_PATHSPECS": true,
+	"GIT_GLOB_PATHSPECS": true, "GIT_NOGLOB_PATHSPECS": true, "GIT_ICASE_PATHSPECS": true, "GIT_REFLOG_ACTION": true,
+	"GIT_SSL_NO_VERIFY": true, "GIT_CURL_VERBOSE": true, "GIT_REDACT_COOKIES": true, "GIT_ADVICE": true,
+	"GIT_HTTP_LOW_SPEED_LIMIT": true, "GIT_HTTP_LOW_SPEED_TIME": true, "GIT_HTTP_USER_AGENT": true,
+	"GIT_NO_REPLACE_OBJECTS": true, "GIT_PROGRESS_DELAY": true, "GIT_DEFAULT_HASH": true, "GIT_MERGE_VERBOSITY": true}
+
+// unlistedGitVar reports whether name is a GIT_ variable no table judges
+// and plainGitVars does not list.
+func unlistedGitVar(name string) bool {
+	if !strings.HasPrefix(name, "GIT_") || plainGitVars[name] || lookupSetting(commandVars, name) != "" {
+		return false
+	}
+	return !traceVar(name) && !traceSettings[name] && !writtenVars[name]
 }
 
 // lineReadingVars are the variables that change how bash reads the text
@@ -347,6 +383,19 @@ func (a *analyzer) git(c call) kind {
 	if i < len(args) && strings.EqualFold(args[i].s, "config") {
 		// git config [options] KEY VALUE, git config set KEY VALUE.
 		rest := args[i+1:]
+		for j, k := range rest {
+			// --rename-section turns a harmless key into one git runs
+			// (x.fsmonitor into core.fsmonitor, x.path into
+			// include.path: review hook50 H7); parse-options takes any
+			// unambiguous abbreviation (--ren), and git 2.46 spells it
+			// as a subcommand.
+			lk := strings.ToLower(k.s)
+			if (!k.dyn && (len(lk) >= 5 && strings.HasPrefix("--rename-section", strings.SplitN(lk, "=", 2)[0]) || j == 0 && lk == "rename-section")) ||
+				a.mayBeOption(k, []string{"rename-section"}) || j == 0 && k.dyn {
+				a.refuse("`%s`: git config renaming a section can turn keys git only stores into ones it runs (core.fsmonitor, include.path, alias.*): write the key you mean with `git config KEY VALUE`", line)
+				break
+			}
+		}
 		for j := 0; j+1 < len(rest); j++ {
 			k := rest[j]
 			if k.dyn || strings.HasPrefix(k.s, "-") {

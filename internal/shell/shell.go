@@ -442,7 +442,7 @@ func (a *analyzer) script(src string, depth int) {
 	// seen to take `''#` inside ( … ) for a comment where bash runs what
 	// follows: refuse any comment that does not start a word, rather than
 	// judge text the shell would run as a comment.
-	bad, translated, escape, hdocBad := false, false, "", ""
+	bad, translated, escape, hdocBad, misread := false, false, "", "", ""
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.SglQuoted:
@@ -476,6 +476,23 @@ func (a *analyzer) script(src string, depth int) {
 			if off := int(n.Hash.Offset()); off > 0 && off <= len(src) && !strings.ContainsRune(" \t\n;&|", rune(src[off-1])) {
 				bad = true
 			}
+			// bash ends a comment at the newline, a backslash before it
+			// too; the parser reads a backslash-newline there as a line
+			// continuation, and the next line as more of the comment or
+			// of the command before it (review hook49 F2).
+			if off := int(n.Hash.Offset()); off >= 0 && off < len(src) {
+				rest := src[off:]
+				if i := strings.IndexByte(rest, '\n'); i > 0 && strings.HasSuffix(strings.TrimSuffix(rest[:i], "\r"), "\\") {
+					misread = "a comment ending in a backslash: bash ends the comment at the newline and runs the next line, which the hook's parser reads as part of the line before; remove the backslash"
+				}
+			}
+		case *syntax.LetClause:
+			// bash reads let's words as any command's: an unquoted |, &,
+			// ;, < or > there is the shell's own operator, which the
+			// parser reads as arithmetic (review hook49 F5).
+			if from, to := int(n.Pos().Offset()), int(n.End().Offset()); from >= 0 && to <= len(src) && from < to && letOperator(src[from:to]) {
+				misread = "`let` with an unquoted |, &, ;, <, > or parenthesis: bash reads it as its pipe, list or redirection, where the hook's parser reads arithmetic; quote the expression (let 'x = a | b') or write (( … ))"
+			}
 		case *syntax.Word:
 			// The same spelling where the parser got it right: refuse it
 			// too, so that the verdict does not depend on where it stands.
@@ -499,6 +516,10 @@ func (a *analyzer) script(src string, depth int) {
 	}
 	if hdocBad != "" {
 		a.refuse("the command has a here-document %s, where bash and the hook's parser may end it at different lines (review hook40 H2, H3): quote the delimiter (<<'EOF'), and write no backslash at a line's end", hdocBad)
+		return
+	}
+	if misread != "" {
+		a.refuse("the command has %s", misread)
 		return
 	}
 	if escape != "" {
@@ -1126,17 +1147,108 @@ func hereDocDiffers(src string, r *syntax.Redirect) string {
 			}
 		}
 	}
-	if r.Hdoc == nil || quotedDelimiter(r.Word) {
+	delim, ok := bashDelimiter(r.Word)
+	if !ok {
+		return "whose delimiter the hook cannot read as bash does (write it as a plain word or in single quotes)"
+	}
+	if r.Hdoc == nil {
 		return ""
 	}
 	from, to := int(r.Hdoc.Pos().Offset()), int(r.Hdoc.End().Offset())
 	if from < 0 || to > len(src) || from > to {
 		return "the hook cannot place"
 	}
+	// bash ends the body at the first line that is the delimiter after
+	// quote removal; the parser compares lines with the delimiter as
+	// written, and parses an expansion in an unquoted body across lines
+	// (review hook49 F3, F4). A line of the parser's body that is bash's
+	// delimiter means bash ends the body earlier and runs what follows.
+	// The range ends with the delimiter line the parser matched: not body.
+	lines := strings.Split(strings.TrimSuffix(src[from:to], "\n"), "\n")
+	for _, line := range lines[:len(lines)-1] {
+		if r.Op == syntax.DashHdoc {
+			line = strings.TrimLeft(line, "\t")
+		}
+		if line == delim {
+			return fmt.Sprintf("whose body holds the line %q, where bash ends it and runs the lines after it", delim)
+		}
+	}
+	if quotedDelimiter(r.Word) {
+		return ""
+	}
 	if body := src[from:to]; strings.Contains(body, "\\\n") || strings.Contains(body, "\\\r\n") {
 		return "with a backslash at a line's end and an unquoted delimiter"
 	}
 	return ""
+}
+
+// letOperator reports whether a let clause's text holds |, &, ;, <, > or
+// a parenthesis outside quotes.
+func letOperator(text string) bool {
+	quote := byte(0)
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote == '\'':
+			if c == '\'' {
+				quote = 0
+			}
+		case c == '\\':
+			i++
+		case quote == '"':
+			if c == '"' {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case strings.IndexByte("|&;<>()", c) >= 0:
+			return true
+		}
+	}
+	return false
+}
+
+// bashDelimiter is a here-document's delimiter as bash compares it with
+// the body's lines: the word after quote removal, nothing expanded.
+// ok is false for a word with other parts than literal text and quotes.
+func bashDelimiter(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	unescape := func(s string, special string) {
+		for i := 0; i < len(s); i++ {
+			if s[i] == '\\' && i+1 < len(s) && (special == "" || strings.IndexByte(special, s[i+1]) >= 0) {
+				i++
+				if s[i] == '\n' {
+					continue // a line continuation
+				}
+			}
+			b.WriteByte(s[i])
+		}
+	}
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			unescape(p.Value, "")
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return "", false
+			}
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			if p.Dollar {
+				return "", false
+			}
+			for _, q := range p.Parts {
+				l, ok := q.(*syntax.Lit)
+				if !ok {
+					return "", false
+				}
+				unescape(l.Value, "$`\"\\\n")
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 // quoteEscapes returns w with each backslash escape outside quotes written

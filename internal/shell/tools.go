@@ -98,6 +98,27 @@ func (a *analyzer) terraform(c call) kind {
 	if tfHelpOnly(rest) {
 		return kindBenign // terraform destroy -help: prints the help, runs nothing
 	}
+	// init, init -upgrade and providers lock rewrite the dependency lock
+	// file of the directory they run in, which the policy's lock_file
+	// may name (review hook50 M1).
+	if name == "init" || name == "providers" && firstPositional(rest) != nil && strings.EqualFold(firstPositional(rest).s, "lock") {
+		lock := ".terraform.lock.hcl"
+		if chdir == "\x00" {
+			lock = "" // any directory: judged by name
+		} else if chdir != "" {
+			lock = chdir + "/" + lock
+		}
+		q := ""
+		if lock == "" {
+			q = a.mayName(".terraform.lock.hcl")
+		} else {
+			q = a.protected(lock)
+		}
+		if q != "" {
+			a.refuse("`%s` rewrites %s, the dependency lock file the policy pins (lock_file): a person updates it through review", line, q)
+			return kindOther
+		}
+	}
 	switch {
 	case name == "apply":
 		return a.tfApply(c, tool, line, chdir, rest)

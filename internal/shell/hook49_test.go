@@ -49,6 +49,11 @@ var h49Allowed = []string{
 	"let x=1+2",
 	"echo hi # a comment",
 	"# just a comment\necho hi",
+	// bash's reading holds the characters these stand for (an ESC, bash's
+	// doubled \x01 marker): the line as written holds none.
+	"printf $'\\e[1m%s\\e[0m\\n' bold",
+	"echo $'\\x01' $'\\x7f' $'\\u00e9'",
+	"IFS=$'\\n'; echo x",
 }
 
 func TestHook49Refused(t *testing.T) {

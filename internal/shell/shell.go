@@ -416,7 +416,10 @@ func (a *analyzer) script(src string, depth int) {
 	// parsed.
 	// Every script (the line, and each bash -c, eval or here-document in
 	// it): the same text wrapped in bash -c $'…' is refused alike.
-	if h := HiddenChar(src); h != "" {
+	// bash's reading (Options.bashText) holds the characters $'…' escapes
+	// stand for, decoded (an ESC for \e), and bash doubles its own
+	// marker \x01 there: the line as written was checked for them.
+	if h := HiddenChar(src); h != "" && !a.opts.bashText {
 		a.refuse("the command holds %s, which hides or reorders text for the person reading it (and bash reads some of them as its own markers): write it with printf or $'\\u…' escapes instead", h)
 		return
 	}

@@ -219,9 +219,11 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		return "", nil
 	}
 	self := hookExecutables()
-	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self, Resolve: resolveLinks,
-		UserHome: userHome, HistFile: e.getenv("HISTFILE"), GitDir: isGitDir, IsDir: isDir, HardLinked: hardLinked,
-		StateUnder: stateUnder}
+	// The file system lookups are remembered for the call: the line is
+	// judged in two readings (its own and bash's), which ask the same.
+	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self,
+		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
+		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder)}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -276,6 +278,19 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 		pg = self[0]
 	}
 	return hookRefuseApply(e, res.Applies[0], ev.cwd, policyAbs, tfBin, pg, cfg.runner), nil
+}
+
+// memo remembers f's answers, for one hook call.
+func memo[T any](f func(string) T) func(string) T {
+	seen := map[string]T{}
+	return func(k string) T {
+		if v, ok := seen[k]; ok {
+			return v
+		}
+		v := f(k)
+		seen[k] = v
+		return v
+	}
 }
 
 // hookExecutables are the spellings of the planguard the hook vouches for:

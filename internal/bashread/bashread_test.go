@@ -92,3 +92,18 @@ func TestReadBoundsOutput(t *testing.T) {
 		t.Errorf("Read of a long line with MaxOutput 100: %v, want a bound error", err)
 	}
 }
+
+// BenchmarkFindRead is what one hook call adds: find the bash (one
+// probe run) and read one ordinary line.
+func BenchmarkFindRead(b *testing.B) {
+	line := `git status && go test ./... 2>&1 | tail -n 20; grep -rn "terraform destroy" docs/`
+	for b.Loop() {
+		r, ok := Find(os.Getenv)
+		if !ok {
+			b.Skip("no bash with --pretty-print")
+		}
+		if _, err := r.Read(line); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

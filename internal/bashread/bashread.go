@@ -33,7 +33,14 @@ type Reader struct {
 	Env []string
 	// MaxOutput bounds what bash prints back (default 4 MiB).
 	MaxOutput int
+	// Deadline, when set, bounds all the readings of one hook call
+	// together (Find sets it Total from now): a line holds up to 64
+	// scripts, and an agent lets a call through when its hook times out.
+	Deadline time.Time
 }
+
+// Total is the time all of one call's readings may take together.
+const Total = 20 * time.Second
 
 // Find returns a Reader for the first candidate bash that has
 // --pretty-print, or ok=false when none does (no bash, or bash older than
@@ -49,7 +56,7 @@ func Find(getenv func(string) string) (Reader, bool) {
 		if st, err := os.Stat(c); err != nil || st.IsDir() {
 			continue
 		}
-		r := Reader{Bash: c, Env: env}
+		r := Reader{Bash: c, Env: env, Deadline: time.Now().Add(Total)}
 		if out, err := r.Read("true"); err == nil && strings.TrimSpace(out) == "true" {
 			return r, true
 		}
@@ -66,6 +73,13 @@ func (r Reader) Read(line string) (string, error) {
 	timeout := r.Timeout
 	if timeout <= 0 {
 		timeout = 5 * time.Second
+	}
+	if !r.Deadline.IsZero() {
+		left := time.Until(r.Deadline)
+		if left <= 0 {
+			return "", fmt.Errorf("bash's readings of this line took longer than %s in all", Total)
+		}
+		timeout = min(timeout, left)
 	}
 	max := r.MaxOutput
 	if max <= 0 {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func reader(t *testing.T) Reader {
@@ -105,5 +106,13 @@ func BenchmarkFindRead(b *testing.B) {
 		if _, err := r.Read(line); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestReadStopsAtTheDeadline(t *testing.T) {
+	r := reader(t)
+	r.Deadline = time.Now().Add(-time.Second)
+	if _, err := r.Read("echo hi"); err == nil || !strings.Contains(err.Error(), "in all") {
+		t.Errorf("Read after the deadline: %v, want an error", err)
 	}
 }

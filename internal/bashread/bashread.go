@@ -81,9 +81,9 @@ func (r Reader) Read(line string) (string, error) {
 		}
 		timeout = min(timeout, left)
 	}
-	max := r.MaxOutput
-	if max <= 0 {
-		max = 4 << 20
+	limit := r.MaxOutput
+	if limit <= 0 {
+		limit = 4 << 20
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -98,14 +98,14 @@ func (r Reader) Read(line string) (string, error) {
 	// the same either way.
 	cmd.Stdin = strings.NewReader(line + "\n")
 	var out, errb limited
-	out.max, errb.max = max, 64<<10
+	out.max, errb.max = limit, 64<<10
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		return "", fmt.Errorf("bash took longer than %s to read it", timeout)
 	}
 	if out.over {
-		return "", fmt.Errorf("bash printed more than %d bytes for it", max)
+		return "", fmt.Errorf("bash printed more than %d bytes for it", limit)
 	}
 	if msg := strings.TrimSpace(errb.String()); msg != "" || err != nil {
 		if msg == "" {

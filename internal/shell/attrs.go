@@ -28,7 +28,10 @@ import (
 
 // attrLetters are, for each declaration builtin, the option letters that
 // set such an attribute.
-var attrLetters = map[string]string{"declare": "inIr", "typeset": "inIr", "local": "inIr", "export": "", "readonly": "", "nameref": ""}
+// The case attributes (-l, -u, -c) change every value later stored in the
+// name, which the hook keeps as written (review hook51 H1: declare -l
+// o=-C; bash $o … runs bash -c).
+var attrLetters = map[string]string{"declare": "inIrluc", "typeset": "inIrluc", "local": "inIrluc", "export": "", "readonly": "", "nameref": ""}
 
 // declClause judges a declaration clause the parser recognised
 // (declare/typeset/local/export/readonly/nameref spelled plainly).
@@ -56,6 +59,7 @@ func (a *analyzer) declClause(d *syntax.DeclClause) {
 			if k, v, ok := strings.Cut(t.s, "="); ok && isName(strings.TrimSuffix(k, "+")) {
 				a.arrayValue(name, strings.TrimSuffix(k, "+"), tok{s: v, dyn: t.dyn, kind: t.kind}, arr)
 			}
+			a.declSubscript(name, t)
 		}
 		if as.Name != nil && as.Value != nil && as.Array == nil {
 			a.arrayValue(name, as.Name.Value, a.word(as.Value), arr)
@@ -100,6 +104,7 @@ func (a *analyzer) declare(c call) kind {
 		if strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.s, "+") {
 			continue
 		}
+		a.declSubscript(name, t)
 		if k, v, ok := strings.Cut(t.s, "="); ok && isName(strings.TrimSuffix(k, "+")) {
 			a.arrayValue(name, strings.TrimSuffix(k, "+"), tok{s: v, dyn: t.dyn, kind: t.kind}, arr)
 		} else if !t.dyn && isName(t.s) && arr {
@@ -112,6 +117,22 @@ func (a *analyzer) declare(c call) kind {
 		}
 	}
 	return kindOther
+}
+
+// declSubscript refuses a declaration word NAME[SUBSCRIPT]… whose
+// subscript is more than digits and names: declare, typeset and local
+// evaluate it as arithmetic, running the command substitutions it holds,
+// also when the word was quoted (review hook51 H4: declare 'a[$(…)]=1').
+func (a *analyzer) declSubscript(builtin string, t tok) {
+	k, _, _ := strings.Cut(t.s, "=")
+	i := strings.IndexByte(k, '[')
+	if i <= 0 || !isName(k[:i]) {
+		return
+	}
+	sub := strings.TrimSuffix(strings.TrimSuffix(k[i+1:], "+"), "]")
+	if t.dyn || strings.Trim(sub, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") != "" {
+		a.refuse("`%s %s`: %s evaluates the array subscript in the word as arithmetic, running the command substitutions it holds: write the subscript as a number", builtin, srcOf(t), builtin)
+	}
 }
 
 // markArray records a name the line makes an array.
@@ -137,6 +158,10 @@ func (a *analyzer) arrayValue(builtin, name string, val tok, arr bool) {
 		a.markArray(name)
 	}
 	switch {
+	case strings.HasPrefix(s, "(") && !strings.ContainsAny(s, "$`") && (arr || a.arrays[name]):
+		// declare -a o='(-c)': o is the array (-c), not the text the hook
+		// keeps (review hook51 H3).
+		a.refuse("`%s %s=%s`: bash parses a quoted or escaped value that starts with ( as an array assignment, whose elements the hook does not read: %s", builtin, name, val, arrayHint)
 	case strings.HasPrefix(s, "(") && strings.ContainsAny(s, "$`"):
 		a.refuse("`%s %s=%s`: bash parses a value that starts with ( as an array assignment and expands it again, running the command substitutions and backquotes it holds: %s", builtin, name, val, arrayHint)
 	case promptVars[name] && strings.HasPrefix(s, "(") && (arr || a.arrays[name]):
@@ -192,7 +217,7 @@ func (a *analyzer) declAttrs(name string, words []tok) {
 			// export $X, readonly handled above: X may be NAME=VALUE.
 			a.unknownEnv = true
 		case strings.HasPrefix(t.s, "-") && strings.ContainsAny(t.s[1:], letters) && letters != "":
-			a.refuse("`%s` sets an attribute (%s) that persists and makes every later assignment to the name evaluate its value as arithmetic or as another variable's name (running the command substitutions an array subscript holds), which the hook cannot follow: %s", line, t.s, attrHint)
+			a.refuse("`%s` sets an attribute (%s) that persists and makes every later assignment to the name evaluate its value as arithmetic or as another variable's name (running the command substitutions an array subscript holds), or change its case, which the hook cannot follow: %s", line, t.s, attrHint)
 			return
 		}
 	}

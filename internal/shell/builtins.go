@@ -123,6 +123,26 @@ func (a *analyzer) waitBuiltin(c call) kind {
 	return kindOther
 }
 
+// jobsBuiltin judges jobs: `jobs -x CMD ARGS` runs CMD through the shell
+// itself (a builtin too: eval, source, alias), after replacing job specs
+// in ARGS (review hook51 H2). Refused with -x in any spelling or a
+// computed word; the listing forms print only.
+func (a *analyzer) jobsBuiltin(c call) kind {
+	for _, t := range c.argv[1:] {
+		if t.s == "--" {
+			break
+		}
+		if t.dyn || strings.HasPrefix(t.s, "-") && strings.Contains(t.s, "x") {
+			a.refuse("`%s`: jobs -x runs a command (any builtin too, eval and source among them) the hook does not judge there: run the command itself", quoteArgs(c.argv))
+			return kindOther
+		}
+		if !strings.HasPrefix(t.s, "-") {
+			break
+		}
+	}
+	return kindBenign
+}
+
 // printf prints, or (-v NAME) sets a variable to a value the hook does not compute.
 func (a *analyzer) printf(c call) kind {
 	args := c.argv[1:]

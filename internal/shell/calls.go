@@ -527,8 +527,9 @@ func (p *program) options(args []tok) (opts []opt, sets []string, operands []tok
 					continue
 				}
 				if strings.Contains(p.opt, o.name) {
-					// An optional value: only the rest of this word.
-					if j < len(s)-1 {
+					// An optional value: only the rest of this word (which
+					// may be computed: sed -i"$S").
+					if j < len(s)-1 || t.dyn {
 						o.val = tok{s: s[j+1:], dyn: t.dyn}
 					}
 					opts = append(opts, o)

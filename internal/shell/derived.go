@@ -374,6 +374,21 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 		if !extract || hasFlag(args, "O", "to-stdout") {
 			return ""
 		}
+		// -P keeps absolute member names, which --transform can make of
+		// any name, wherever -C points; --one-top-level=DIR is resolved
+		// from the -C directory (review hook52 H3).
+		for _, t := range args {
+			if t.s == "--" {
+				break
+			}
+			abs := strings.HasPrefix(t.s, "--ab") && strings.HasPrefix("--absolute-names", t.s) ||
+				len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'P')
+			top := strings.HasPrefix(t.s, "--one") && strings.Contains(t.s, "=")
+			if abs || top || t.dyn && strings.HasPrefix(t.s, "-") {
+				a.refuse("`%s`: %s places what tar extracts outside the directory the hook judges (absolute member names, which --transform makes of any name; a top-level directory resolved from -C): extract without it into a directory of its own", truncateTok(argv), srcOf(t))
+				return ""
+			}
+		}
 		return a.tarDirs(args)
 	case "zip":
 		move := hasFlag(args, "", "move")

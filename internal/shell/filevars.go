@@ -39,6 +39,8 @@ var fileConfigVars = map[string]string{
 	// (output = ~/.bashrc).
 	"CURL_HOME": "curl reads its .curlrc there, whose options (output, config) name the files it writes",
 	"WGETRC":    "wget reads its settings there, whose options (output_document) name the files it writes",
+	// The system-wide file's place (review hook52 H6).
+	"SYSTEM_WGETRC": "wget reads its settings there, whose options (output_document) name the files it writes",
 	// OpenTofu's encryption configuration: an external key provider or
 	// method is a command tofu runs.
 	"TF_ENCRYPTION": "OpenTofu reads encryption configuration from it, whose external key providers and methods are commands it runs",
@@ -60,7 +62,7 @@ var traceSettings = map[string]bool{"GIT_TRACE_REDACT": true, "GIT_TRACE2_EVENT_
 // writtenVars are variables that name a file a program writes or appends
 // to (besides git's trace variables): the value is judged as a `>` target.
 var writtenVars = map[string]bool{
-	"GIT_INDEX_FILE": true, "TF_LOG_PATH": true, "SSLKEYLOGFILE": true, "LESSHISTFILE": true,
+	"GIT_INDEX_FILE": true, "TF_LOG_PATH": true, "TF_TEMP_LOG_PATH": true, "SSLKEYLOGFILE": true, "LESSHISTFILE": true,
 	"NODE_REPL_HISTORY": true, "PYTHON_HISTORY": true, "SQLITE_HISTORY": true, "MYSQL_HISTFILE": true,
 	"PSQL_HISTORY": true, "REDISCLI_HISTFILE": true,
 }

@@ -73,7 +73,9 @@ func (a *analyzer) shell(c call) kind {
 			a.refuse("`%s`: -c without a script", quoteArgs(argv))
 			return kindOther
 		}
+		a.posixNext = posixShell(argv[0].s)
 		a.scriptTok(rest[0], argv[0].s+" -c", depth)
+		a.posixNext = false
 		if len(rest) > 1 {
 			// Arguments become $0, $1…: a script that runs "$1" runs them.
 			if w, ok := namesRefused(rest[1:]); ok {
@@ -98,7 +100,18 @@ func (a *analyzer) shell(c call) kind {
 		a.looseArgs(argv) // a script may write the files it is given
 		return kindOther  // a script file: out of the hook's sight (see the guide)
 	}
-	return a.stdinScript(argv, st, depth, !c.fed)
+	a.posixNext = posixShell(argv[0].s)
+	k := a.stdinScript(argv, st, depth, !c.fed)
+	a.posixNext = false
+	return k
+}
+
+// posixShell reports whether a shell program reads scripts by the POSIX
+// grammar rather than bash's: sh (dash on Debian, bash in POSIX mode
+// elsewhere), dash, ash, ksh, mksh, yash, posh.
+func posixShell(prog string) bool {
+	n := strings.TrimSuffix(strings.ToLower(baseName(prog)), ".exe")
+	return n != "bash" && n != "rbash" && !strings.HasPrefix(n, "bash")
 }
 
 // stdinPath reports whether a script path is the shell's own stdin.
@@ -106,7 +119,7 @@ func stdinPath(t tok) bool {
 	if t.dyn {
 		return false
 	}
-	s := t.s
+	s := devCanonical(t.s)
 	if s == "/dev/stdin" {
 		return true
 	}
@@ -128,16 +141,47 @@ func otherFD(t tok) bool {
 	if netPath(t) {
 		return true // bash < /dev/tcp/HOST/PORT: a script from the network
 	}
-	if !stdinPath(t) || t.s == "/dev/stdin" {
+	if !stdinPath(t) {
 		return false
 	}
-	return t.s[strings.LastIndex(t.s, "/")+1:] != "0"
+	c := devCanonical(t.s)
+	return c != "/dev/stdin" && c[strings.LastIndex(c, "/")+1:] != "0"
+}
+
+// devCanonical is the path a script path may stand for among /dev/stdin,
+// /dev/fd/N and /proc/PID/fd/N, written any way the kernel
+// reads the same (review hook51 H6): cleaned (/dev/./stdin, //dev/stdin,
+// /dev/fd//3); a relative path, which a `..` or a cd may have placed
+// anywhere, is taken as under /dev or /proc when its last components
+// name stdin or a descriptor there (../../dev/stdin, stdin after cd
+// /dev, fd/3, self/fd/0).
+func devCanonical(s string) string {
+	c := path.Clean(s)
+	if path.IsAbs(c) {
+		return c
+	}
+	if i := strings.LastIndex(c, "../"); i >= 0 {
+		c = c[i+3:]
+	}
+	parts := strings.Split(c, "/")
+	n := len(parts)
+	switch {
+	case c == "stdin" || n >= 2 && parts[n-1] == "stdin" && parts[n-2] == "dev":
+		return "/dev/stdin"
+	case n >= 2 && parts[n-2] == "fd" && isNumber(parts[n-1]) && parts[n-1] != "":
+		return "/dev/fd/" + parts[n-1]
+	case n >= 1 && (parts[0] == "dev" || parts[0] == "proc"):
+		return "/" + c
+	}
+	return c
 }
 
 // netPath reports whether a redirection target is one of bash's network
 // sockets (/dev/tcp/HOST/PORT, /dev/udp/…): a script read from it is in
 // no file the hook can read, like `curl URL | bash` (review hook34 F6).
 func netPath(t tok) bool {
+	// bash matches these names as written (/dev//tcp/… is a file path,
+	// which does not exist), unlike /dev/stdin, which the kernel resolves.
 	return !t.dyn && (strings.HasPrefix(t.s, "/dev/tcp/") || strings.HasPrefix(t.s, "/dev/udp/"))
 }
 

@@ -303,6 +303,7 @@ func init() {
 	add(&program{judge: (*analyzer).history}, "history")
 	add(&program{judge: (*analyzer).read}, "read", "mapfile", "readarray", "getopts")
 	add(&program{judge: (*analyzer).waitBuiltin}, "wait")
+	add(&program{judge: (*analyzer).jobsBuiltin}, "jobs")
 	add(&program{judge: (*analyzer).printf}, "printf")
 	add(&program{judge: (*analyzer).declare}, "declare", "typeset", "local", "export", "readonly")
 	add(&program{judge: (*analyzer).git, writes: true, reader: true}, "git")
@@ -317,7 +318,9 @@ func init() {
 	// man -P/--pager and -H/--html run a program (the browser's value only attached).
 	add(&program{reader: true, runs: runsArgs, short: "CMmSsepLREr", opt: "HTX", optLong: []string{"html"},
 		long: []string{"config-file", "manpath", "systems", "sections", "extension", "preprocessor", "locale", "encoding", "prompt", "pager"},
-		code: []string{"P", "pager", "H", "html"}}, "man")
+		// -C FILE: man-db runs the programs its DEFINE lines name
+		// (review hook52 H2).
+		code: []string{"P", "pager", "H", "html"}, opaque: []string{"C", "config-file"}}, "man")
 	// Interpreters: code lists the options whose value is inline code
 	// (refused: interp.go), short the options that take a value.
 	// perl: -l[OCTAL] and -0[DIGITS] take only attached digits (-le is

@@ -93,7 +93,7 @@ var commandVars = map[string]string{
 	"GIT_PAGER": settingRun, "GIT_EDITOR": settingRun, "GIT_SEQUENCE_EDITOR": settingRun, "GIT_SSH_COMMAND": settingRun,
 	"GIT_SSH": settingRun, "GIT_EXTERNAL_DIFF": settingRun, "GIT_ASKPASS": settingRun, "SSH_ASKPASS": settingRun,
 	"GIT_PROXY_COMMAND": settingRun, "EDITOR": settingRun, "VISUAL": settingRun, "PAGER": settingRun, "MANPAGER": settingRun,
-	"LESSOPEN": settingRun, "LESSCLOSE": settingRun, "BROWSER": settingRun, "GIT_ALLOW_PROTOCOL": settingRefuse,
+	"LESSOPEN": settingRun, "LESSCLOSE": settingRun, "LESSGLOBALTAGS": settingRun, "BROWSER": settingRun, "GIT_ALLOW_PROTOCOL": settingRefuse,
 	"SUDO_EDITOR": settingRun, "SUDO_ASKPASS": settingRun,
 	// bat's pager; rg's and bat's configuration files hold options
 	// (--pre=PROG, --pager=CMD) that run programs (review hook17b F3, F8).
@@ -172,7 +172,11 @@ func (a *analyzer) setting(what, key string, val tok, how string, depth int) {
 				return
 			}
 		}
+		// git, ssh, less… run a setting's command with sh -c (dash on
+		// Debian): judged in the POSIX reading too.
+		a.posixNext = true
 		a.script(val.s, depth+1)
+		a.posixNext = false
 	}
 }
 
@@ -281,7 +285,9 @@ func (a *analyzer) gitSetting(what, key string, val tok, depth int) {
 		if val.dyn {
 			a.refuse("`%s`: a git alias with a value computed at run time", what)
 		} else if v, ok := strings.CutPrefix(val.s, "!"); ok {
+			a.posixNext = true // git runs a ! alias with sh -c
 			a.script(v, depth+1)
+			a.posixNext = false
 		}
 		return
 	}

@@ -94,6 +94,8 @@ type Options struct {
 	// bashReads counts the texts read by Reparse for one line, over the
 	// fresh analyses of bash's readings too (shared).
 	bashReads *int
+	// posix: the line is read with the POSIX grammar (a script sh runs).
+	posix bool
 }
 
 // PlanApply is a `terraform apply PLANFILE` (or tofu) that may run only if
@@ -168,6 +170,26 @@ func Analyze(command string, opts Options) Result {
 		a.asBashReadsIt(command)
 	}
 	return a.res
+}
+
+// posixReading judges a script a POSIX shell runs as that shell reads
+// it, apart (a fresh analysis, like nestedAsBash): one the POSIX grammar
+// does not parse is refused, since the shell runs the commands before the
+// point it stops at.
+func (a *analyzer) posixReading(src string) {
+	if !a.res.Allowed() {
+		return
+	}
+	if _, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(src), ""); err != nil {
+		a.refuse("a POSIX shell (sh, dash, ash, ksh) runs the script `%s`, and reads it otherwise than bash: its grammar does not parse it (%v); run it with bash -c, or write it in POSIX sh", clipText(src), err)
+		return
+	}
+	o := a.opts
+	o.posix, o.bashText = true, true
+	r := Analyze(src, o)
+	for _, why := range r.Refused {
+		a.refuse("a POSIX shell (sh, dash…) reads the script `%s` otherwise than bash, and there %s", clipText(src), why)
+	}
 }
 
 // maxBashReads bounds the scripts one line asks bash to read.
@@ -263,8 +285,10 @@ type analyzer struct {
 	fed map[*syntax.CallExpr]bool
 	// outer is the context of the call whose script is being judged
 	// (its directory, per-input runner and standard input).
-	outer   call
-	applies int // saved-plan applies allowed so far (terraform apply PLAN, planguard apply)
+	outer call
+	// posixNext: the next script judged is run by a POSIX shell.
+	posixNext bool
+	applies   int // saved-plan applies allowed so far (terraform apply PLAN, planguard apply)
 	// execStdin: an `exec` in the line redirects the shell's own standard
 	// input (exec <<<'…'), which every later command then reads.
 	execStdin bool
@@ -430,13 +454,26 @@ func (a *analyzer) script(src string, depth int) {
 		a.refuse("the command has %v", err)
 		return
 	}
+	if posix := a.posixNext; posix {
+		// A POSIX shell (sh is dash on Debian) runs this script: judge
+		// its POSIX reading too (review hook51 H5: dash reads `&>` as
+		// `&` then `>`, and has no $'…').
+		a.posixNext = false
+		if depth > 0 && !a.opts.posix {
+			defer a.posixReading(src)
+		}
+	}
 	if depth > 0 && a.opts.Reparse != nil {
 		// A script inside the line (bash -c, eval, a here-document into a
 		// shell) is read by bash too, when it runs: judge bash's reading
 		// of it as well, apart (see asBashReadsIt).
 		defer a.nestedAsBash(src)
 	}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(src), "")
+	lang := syntax.LangBash
+	if a.opts.posix && depth == 0 {
+		lang = syntax.LangPOSIX
+	}
+	f, err := syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(true)).Parse(strings.NewReader(src), "")
 	if err != nil {
 		a.refuse("the command does not parse as a shell command (%v): the hook refuses what it cannot read", err)
 		return
@@ -488,6 +525,19 @@ func (a *analyzer) script(src string, depth int) {
 				if i := strings.IndexByte(rest, '\n'); i > 0 && strings.HasSuffix(strings.TrimSuffix(rest[:i], "\r"), "\\") {
 					misread = "a comment ending in a backslash: bash ends the comment at the newline and runs the next line, which the hook's parser reads as part of the line before; remove the backslash"
 				}
+			}
+		case *syntax.ArrayElem:
+			// a=(['$(…)']=1): bash evaluates an indexed array's subscript
+			// as arithmetic after quote removal, running the command
+			// substitution the quoted text holds (review hook51 H4).
+			if n.Index != nil && misread == "" {
+				syntax.Walk(n.Index, func(m syntax.Node) bool {
+					switch m.(type) {
+					case *syntax.SglQuoted, *syntax.DblQuoted, *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ParamExp:
+						misread = "a quoted, expanded or substituted array subscript in a list (a=(['…']=v)): bash evaluates it as arithmetic, running the command substitutions its text holds; write the subscript as a number or a plain name"
+					}
+					return misread == ""
+				})
 			}
 		case *syntax.LetClause:
 			// bash reads let's words as any command's: an unquoted |, &,

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/bashread"
 )
@@ -20,6 +21,7 @@ var testOpts = Options{
 
 func init() {
 	if r, ok := bashread.Find(os.Getenv); ok {
+		r.Deadline = time.Time{} // one Reader for the whole test run, not one call
 		testOpts.Reparse = r.Read
 	}
 }

@@ -67,6 +67,10 @@ func (a *analyzer) writes(p *program, name string, argv []tok) {
 		return
 	}
 	if p.dests == destUnknown {
+		if p == programs["perl"] {
+			opts, ops := p.operands(argv[1:])
+			a.inPlaceBackups(argv, opts, ops)
+		}
 		a.writesLoose(argv)
 		return
 	}
@@ -120,6 +124,9 @@ func (a *analyzer) writes(p *program, name string, argv []tok) {
 		if !hasOpt(opts, "e", "expression", "f", "file") && len(ops) > 0 {
 			ops = ops[1:] // the script
 		}
+		if a.inPlaceBackups(argv, opts, ops) {
+			return
+		}
 		for _, t := range ops {
 			if a.writeDest(argv, t, false) {
 				return
@@ -128,6 +135,40 @@ func (a *analyzer) writes(p *program, name string, argv []tok) {
 	case destLast:
 		a.writesCopy(name, argv, opts, ops)
 	}
+}
+
+// inPlaceBackups judges the backups sed -i SUFFIX and perl -iEXT write
+// (review hook52 H5): FILE+SUFFIX, or, when the suffix holds a `*`, the
+// suffix with each `*` replaced by FILE's base name, which a `/` in it
+// places in another directory. A suffix with a `/`, or computed, is
+// refused; the other backups are judged as writes. It reports whether
+// it refused.
+func (a *analyzer) inPlaceBackups(argv []tok, opts []opt, files []tok) bool {
+	for _, o := range opts {
+		if o.name != "i" && o.name != "in-place" {
+			continue
+		}
+		if o.val.dyn || strings.Contains(o.val.s, "/") {
+			a.refuse("`%s`: the in-place backup suffix %s is computed or holds a `/`, which puts the backup of each file (the original, under a name made of the suffix) in another directory: use -i without a suffix, or a plain one (-i.bak)", truncateTok(argv), o.val)
+			return true
+		}
+		if o.val.s == "" {
+			continue
+		}
+		for _, f := range files {
+			if f.dyn {
+				continue // the file itself is judged as written
+			}
+			name := f.s + o.val.s
+			if strings.Contains(o.val.s, "*") {
+				name = path.Join(path.Dir(f.s), strings.ReplaceAll(o.val.s, "*", path.Base(f.s)))
+			}
+			if a.writeDest(argv, tok{s: name}, false) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // writesCopy judges cp, mv, ln, install, rsync and link: the destination

@@ -80,11 +80,9 @@ func (a *analyzer) hash(c call) kind {
 func (a *analyzer) read(c call) kind {
 	name, args := baseName(c.argv[0].s), c.argv[1:]
 	if (name == "mapfile" || name == "readarray") && hasCallback(args) {
-		if cb, ok := optValue(args, "C", ""); ok {
-			a.scriptTok(cb, name+" -C", c.depth)
-		} else {
-			a.refuse("`%s`: a mapfile callback the hook cannot read", quoteArgs(c.argv))
-		}
+		// bash runs the callback with the index and the line read
+		// appended: `-C eval` makes the data code (review hook53 F4).
+		a.refuse("`%s`: a mapfile callback runs with each line read as its arguments (`-C eval` runs the input), which the hook cannot see: read the lines, then run what you mean", quoteArgs(c.argv))
 	}
 	for i, t := range args {
 		if strings.HasPrefix(t.s, "-") {
@@ -141,6 +139,16 @@ func (a *analyzer) jobsBuiltin(c call) kind {
 		}
 	}
 	return kindBenign
+}
+
+// renameProg refuses rename in its every form, unless it only prints its
+// help or version: the names it writes are computed from its arguments.
+func (a *analyzer) renameProg(c call) kind {
+	if len(c.argv) == 2 && (c.argv[1].s == "--help" || c.argv[1].s == "--version" || c.argv[1].s == "-V") {
+		return kindBenign
+	}
+	a.refuse("`%s`: rename computes the new names from an expression or a substitution in the path (and rename.ul -s rewrites where a link points), names the hook does not compute: use mv with both names spelled out", quoteArgs(c.argv))
+	return kindOther
 }
 
 // printf prints, or (-v NAME) sets a variable to a value the hook does not compute.

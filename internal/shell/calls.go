@@ -672,6 +672,20 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			a.runsOnWritten(p, name, c, o)
 		case contains(p.filters, o.name):
 			a.filterProgram(c, o)
+		case contains(p.envs, o.name):
+			if k, v, ok := strings.Cut(o.val.s, "="); ok || o.val.dyn {
+				if o.val.dyn && !ok || !isName(k) {
+					a.refuse("`%s`: %s sets an environment variable the hook cannot read (%s)", truncateTok(c.argv), dashed(o.name), o.val)
+				} else {
+					a.envSet(k, tok{s: v, dyn: o.val.dyn}, c.depth)
+				}
+			}
+		case contains(p.envNames, o.name):
+			if o.val.dyn || !isName(o.val.s) {
+				a.refuse("`%s`: %s names a variable computed at run time", truncateTok(c.argv), dashed(o.name))
+			} else {
+				a.envSet(o.val.s, tok{s: "0", dyn: true}, c.depth)
+			}
 		case contains(p.keyed, o.name):
 			k, v, ok := strings.Cut(o.val.s, "=")
 			if !ok {

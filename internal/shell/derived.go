@@ -110,6 +110,39 @@ func (a *analyzer) derivedName(p string, suffixed bool) string {
 	return ""
 }
 
+// compressorNaming refuses the options with which a compressor names its
+// outputs otherwise than after its operands (review hook54 F2, F3, F9):
+// gzip/pigz -N (--name) restores the name stored in the archive, which
+// the archive's maker chose; xz --files and zstd --filelist take the
+// names from a file; zstd --output-dir-mirror/--output-dir-flat write
+// under a directory, mirrored from the operands' paths.
+func compressorNaming(argv []tok) string {
+	name := baseName(argv[0].s)
+	gz := name == "gzip" || name == "gunzip" || name == "pigz" || name == "unpigz"
+	xz := name == "xz" || name == "unxz" || name == "lzma" || name == "unlzma"
+	zst := strings.HasPrefix(name, "zstd") || name == "unzstd"
+	if !gz && !xz && !zst {
+		return ""
+	}
+	for _, t := range argv[1:] {
+		if t.s == "--" && !t.dyn {
+			break
+		}
+		long, _, _ := strings.Cut(t.s, "=")
+		switch {
+		case t.dyn && strings.HasPrefix(t.s, "-"):
+			return "an option computed at run time may name the outputs (-N, --files, --output-dir-mirror): write the options out"
+		case gz && (len(long) >= 4 && strings.HasPrefix("--name", long) || len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'N')):
+			return "-N (--name) names the output by the file name stored in the archive, which its maker chose (a protected file's name): decompress without -N"
+		case xz && len(long) >= 4 && strings.HasPrefix("--files0", long):
+			return "--files takes the file names from a file, which the hook cannot read: name the files"
+		case zst && (long == "--filelist" || strings.HasPrefix(long, "--output-dir")):
+			return long + " takes the file names from a file, or writes them under a directory mirrored from their paths: name the files, and write with -o"
+		}
+	}
+	return ""
+}
+
 // suffixValued are the decompressors that take a suffix of their own
 // (-S SUF, --suffix=SUF) to strip when naming the output, with the short
 // options of each that take a value.
@@ -261,6 +294,10 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 		return true
 	} else if q != "" {
 		return refuse(q)
+	}
+	if why := compressorNaming(argv); why != "" {
+		a.refuse("`%s`: %s", line, why)
+		return true
 	}
 	var dirs []string // protected files in directories the arguments name
 	for _, t := range argv[1:] {

@@ -342,6 +342,13 @@ func (a *analyzer) xargs(c call) kind {
 			if repl = o.val.s; repl == "" {
 				repl = "{}"
 			}
+		case "process-slot-var":
+			// Set for each command run, to a number (review hook54 F6).
+			if o.val.dyn || !isName(o.val.s) {
+				a.refuse("`%s`: --process-slot-var names a variable computed at run time", quoteArgs(c.argv))
+			} else {
+				a.envSet(o.val.s, tok{s: "0", dyn: true}, c.depth)
+			}
 		}
 	}
 	if name == "parallel" && repl == "" {

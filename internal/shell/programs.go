@@ -42,18 +42,24 @@ type program struct {
 	// sudoedit, which writes the files it is given).
 	becomes map[string]string
 
-	code   []string          // options whose value is a shell command line (flock -c CMD)
-	opaque []string          // options whose value runs code the hook cannot read: refused
-	again  []string          // options whose value the shell expands again, running its substitutions (compgen -W)
-	keyed  []string          // options whose value is a setting, KEY=VALUE or KEY VALUE (ssh -o)
-	keys   map[string]string // the settings that run a command (see settings.go)
-	chdir  []string          // options whose value is the directory the command runs in
-	moves  []string          // options (no value) that run the command elsewhere: sudo -i, su - (the home directory)
-	newDir bool              // the first skipped operand is where the command runs (chroot NEWROOT)
-	split  []string          // options whose value is split into words that start the command (env -S)
-	argv   []string          // options after which the operands are a program, not a line (watch -x)
-	then   []string          // words after which the rest is the command, like a `--` (nix shell P --command CMD)
-	prints []string          // options after which the program only prints (command -v)
+	code   []string // options whose value is a shell command line (flock -c CMD)
+	opaque []string // options whose value runs code the hook cannot read: refused
+	again  []string // options whose value the shell expands again, running its substitutions (compgen -W)
+	keyed  []string // options whose value is a setting, KEY=VALUE or KEY VALUE (ssh -o)
+	// envs: options whose value NAME=VALUE sets the environment of the
+	// command run (strace -E); envNames: options whose value is a NAME
+	// the program sets to a number (xargs --process-slot-var). Judged as
+	// the line's own assignments (review hook54 F5, F6).
+	envs     []string
+	envNames []string
+	keys     map[string]string // the settings that run a command (see settings.go)
+	chdir    []string          // options whose value is the directory the command runs in
+	moves    []string          // options (no value) that run the command elsewhere: sudo -i, su - (the home directory)
+	newDir   bool              // the first skipped operand is where the command runs (chroot NEWROOT)
+	split    []string          // options whose value is split into words that start the command (env -S)
+	argv     []string          // options after which the operands are a program, not a line (watch -x)
+	then     []string          // words after which the rest is the command, like a `--` (nix shell P --command CMD)
+	prints   []string          // options after which the program only prints (command -v)
 	// shellOpts: options that, without a command, start a shell reading
 	// standard input (sudo -s, sudo -i, doas -s): judged as `sh` fed it.
 	shellOpts []string
@@ -187,6 +193,7 @@ func init() {
 	// (tested by running it): --quiet, --decode-fds… take a value only
 	// when it is attached (review hook50 H4).
 	add(&program{runs: runsCommand, closed: true, short: "abeEIoOpPsSuUX", shortFlags: "AcCdDfFhiknqrtTvVwxyYzZ",
+		envs: []string{"E", "env"},
 		long: []string{"output", "trace", "signal", "attach", "user", "env",
 			"abbrev", "verbose", "raw", "read", "write", "fault", "inject", "status", "string-limit",
 			"columns", "trace-path", "summary-columns", "summary-sort-by", "const-print-style", "interruptible", "argv0", "kvm",
@@ -260,10 +267,14 @@ func init() {
 		keyed: []string{"o", "option"}, keys: aptKeys, opaque: []string{"c", "config-file"}}, "apt-get", "apt", "apt-cache", "aptitude")
 	add(&program{runs: runsNothing, permute: true, long: []string{"admindir", "root", "instdir", "log", "status-fd", "path-exclude",
 		"path-include", "ignore-depends", "abort-after", "debug"},
-		code: []string{"pre-invoke", "post-invoke", "status-logger"}}, "dpkg")
+		code: []string{"pre-invoke", "post-invoke", "status-logger"},
+		// --log=FILE: dpkg appends a line to it on every action (review hook54 F7).
+		writes: true, dests: destNone, outs: []string{"log"}}, "dpkg")
 	add(&program{runs: runsFirst}, "trap")
 	// Builtins that keep a command to run later.
-	add(&program{short: "oAGWFCXPS", code: []string{"C"}, again: []string{"W"}, runs: runsNothing}, "compgen", "complete")
+	// compgen/complete -C CMD: CMD runs with the word and its neighbours
+	// as arguments (-C eval runs them: review hook53 F4), refused.
+	add(&program{short: "oAGWFCXPS", opaque: []string{"C"}, again: []string{"W"}, runs: runsNothing}, "compgen", "complete")
 	// Builtins and programs that change how the shell reads later lines.
 	add(&program{judge: (*analyzer).bind}, "bind")
 	add(&program{judge: (*analyzer).stty}, "stty")
@@ -285,8 +296,9 @@ func init() {
 	// xargs: -e[EOF], -i[R], -l[N] take only an attached value; so do --eof, --replace.
 	// BSD xargs: -J REPLSTR, -R N, -S N take values too.
 	add(&program{judge: (*analyzer).xargs, short: "adEILnPsJRS", opt: "eil", optLong: []string{"eof", "replace"}, shortFlags: "0oprtx", closed: true,
-		long:  []string{"arg-file", "delimiter", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var"},
-		flags: []string{"null", "open-tty", "interactive", "no-run-if-empty", "show-limits", "verbose", "exit", "help", "version"}}, "xargs")
+		envNames: []string{"process-slot-var"},
+		long:     []string{"arg-file", "delimiter", "max-lines", "max-args", "max-procs", "max-chars", "process-slot-var"},
+		flags:    []string{"null", "open-tty", "interactive", "no-run-if-empty", "show-limits", "verbose", "exit", "help", "version"}}, "xargs")
 	add(&program{judge: (*analyzer).xargs, short: "adEIjPLnNSsCJW", opt: "eil", optLong: []string{"eof", "replace", "max-lines"},
 		long: []string{"arg-file", "delimiter", "max-args", "max-procs", "max-chars", "jobs", "colsep", "sshlogin", "sshloginfile",
 			"workdir", "wd", "basefile", "return", "tmpdir", "results", "joblog", "block", "timeout", "delay", "memfree", "load",
@@ -436,7 +448,10 @@ func init() {
 	// Removers of the package registries and desktops: every operand goes.
 	// rename FROM TO FILE… and perl's rename EXPR FILE…: every operand
 	// after the first is a file renamed (or, util-linux's TO, a name made).
-	add(&program{writes: true, dests: destAfterFirst}, "rename", "prename", "perl-rename", "file-rename", "rename.ul")
+	// rename builds each new name from an expression (perl's) or a
+	// substitution in the path (util-linux's: rename.ul X .claud ./Xe/…,
+	// -s rewrites a link's target): refused (review hook54 F1).
+	add(&program{judge: (*analyzer).renameProg}, "rename", "prename", "perl-rename", "file-rename", "rename.ul")
 	add(&program{writes: true, dests: destAll}, "rimraf", "trash", "trash-put", "gio-trash", "srm", "wipe")
 	add(&program{writes: true, dests: destAfterFirst, long: []string{"reference", "from"}}, "chmod", "chown", "chgrp")
 	add(&program{writes: true, dests: destNone, permute: true, short: "kotTS", outs: []string{"o", "output"}, filters: []string{"compress-program"},

@@ -93,7 +93,7 @@ var commandVars = map[string]string{
 	"GIT_PAGER": settingRun, "GIT_EDITOR": settingRun, "GIT_SEQUENCE_EDITOR": settingRun, "GIT_SSH_COMMAND": settingRun,
 	"GIT_SSH": settingRun, "GIT_EXTERNAL_DIFF": settingRun, "GIT_ASKPASS": settingRun, "SSH_ASKPASS": settingRun,
 	"GIT_PROXY_COMMAND": settingRun, "EDITOR": settingRun, "VISUAL": settingRun, "PAGER": settingRun, "MANPAGER": settingRun,
-	"LESSOPEN": settingRun, "LESSCLOSE": settingRun, "LESSGLOBALTAGS": settingRun, "BROWSER": settingRun, "GIT_ALLOW_PROTOCOL": settingRefuse,
+	"LESSOPEN": settingRun, "LESSCLOSE": settingRun, "LESSGLOBALTAGS": settingRun, "APT_CONFIG": settingRefuse, "BROWSER": settingRun, "GIT_ALLOW_PROTOCOL": settingRefuse,
 	"SUDO_EDITOR": settingRun, "SUDO_ASKPASS": settingRun,
 	// bat's pager; rg's and bat's configuration files hold options
 	// (--pre=PROG, --pager=CMD) that run programs (review hook17b F3, F8).

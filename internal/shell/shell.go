@@ -286,6 +286,8 @@ type analyzer struct {
 	// outer is the context of the call whose script is being judged
 	// (its directory, per-input runner and standard input).
 	outer call
+	// tmpdirSet: the line names TMPDIR (mktemp's directory).
+	tmpdirSet bool
 	// posixNext: the next script judged is run by a POSIX shell.
 	posixNext bool
 	applies   int // saved-plan applies allowed so far (terraform apply PLAN, planguard apply)
@@ -446,6 +448,9 @@ func (a *analyzer) script(src string, depth int) {
 	if h := HiddenChar(src); h != "" && !a.opts.bashText {
 		a.refuse("the command holds %s, which hides or reorders text for the person reading it (and bash reads some of them as its own markers): write it with printf or $'\\u…' escapes instead", h)
 		return
+	}
+	if strings.Contains(src, "TMPDIR") {
+		a.tmpdirSet = true // any spelling, before the line is judged (writes.go fresh)
 	}
 	if strings.Contains(src, "dotglob") || strings.Contains(src, "GLOBIGNORE") || strings.Contains(src, "BASHOPTS") {
 		a.dotglob = true // before the line is judged: a function defined earlier may glob after it
@@ -1020,6 +1025,10 @@ func (a *analyzer) wordsBraced(ws []*syntax.Word, braces bool) []tok {
 				continue
 			}
 		}
+		w = a.inlineGlobVars(w)
+		if a.opts.posix {
+			w = quoteBraces(w) // no brace expansion in dash (expand.Fields would)
+		}
 		if len(w.Parts) == 1 {
 			// Fast path: a plain word.
 			if l, ok := w.Parts[0].(*syntax.Lit); ok && !strings.ContainsAny(l.Value, "\\{~*?[") {
@@ -1094,8 +1103,16 @@ func (a *analyzer) braceWords(w *syntax.Word) (words []*syntax.Word, ok, tooMany
 	if groups == 0 {
 		return nil, false, false
 	}
+	if a.opts.posix {
+		// dash has no brace expansion: {,} stays a word (review hook53 F5).
+		return nil, false, false
+	}
 	cw := &syntax.Word{Parts: append([]syntax.WordPart(nil), w.Parts...)}
 	if !syntax.SplitBraces(cw) {
+		return nil, false, false
+	}
+	if why := braceMisread(cw); why != "" {
+		a.refuse("`%s`: %s", printWord(w), why)
 		return nil, false, false
 	}
 	var out []*syntax.Word
@@ -1112,8 +1129,150 @@ func (a *analyzer) braceWords(w *syntax.Word) (words []*syntax.Word, ok, tooMany
 		if !empty {
 			out = append(out, bw)
 		}
+		if l, ok := firstLit(bw); ok && len(l) > 1 && l[0] == '~' && strings.ContainsRune("+-0123456789", rune(l[1])) {
+			// {~,x}+/f is ~+/f: bash's tilde forms for the working and
+			// the previous directory and the stack (review hook53 F3).
+			a.refuse("`%s`: its brace expansion makes %s, a tilde form bash replaces with a directory ($PWD, $OLDPWD, the stack): write the path out", printWord(w), l[:2])
+		}
 	}
 	return out, true, false
+}
+
+// inlineGlobVars returns w with each unquoted $NAME whose value the line
+// assigned holds a glob character written as that value, unquoted: bash
+// globs an unquoted expansion's value (p='../plang*'; tee $p writes the
+// policy: review hook53 F1), and the glob is then judged as one written
+// out. A value with blanks or backslashes stays an expansion (a glob of
+// any name).
+func (a *analyzer) inlineGlobVars(w *syntax.Word) *syntax.Word {
+	var parts []syntax.WordPart
+	for i, p := range w.Parts {
+		pe, ok := p.(*syntax.ParamExp)
+		if !ok || pe.Param == nil || pe.Excl || pe.Length || pe.Width || pe.Index != nil || pe.Slice != nil || pe.Repl != nil || pe.Names != 0 || pe.Exp != nil {
+			continue
+		}
+		v, known := a.vars[pe.Param.Value]
+		if !known || a.unknown[pe.Param.Value] || !strings.ContainsAny(v, "*?[") || strings.ContainsAny(v, " \t\n\\") {
+			continue
+		}
+		if parts == nil {
+			parts = append([]syntax.WordPart(nil), w.Parts...)
+		}
+		parts[i] = &syntax.Lit{ValuePos: pe.Pos(), ValueEnd: pe.End(), Value: v}
+	}
+	if parts == nil {
+		return w
+	}
+	return &syntax.Word{Parts: parts}
+}
+
+// quoteBraces returns w with each unquoted `{` quoted, so that no brace
+// expansion happens: the POSIX reading, for dash, which has none (review
+// hook53 F5: sh -c 'env -u {,} terraform destroy' runs terraform).
+func quoteBraces(w *syntax.Word) *syntax.Word {
+	var parts []syntax.WordPart
+	changed := false
+	for _, p := range w.Parts {
+		l, ok := p.(*syntax.Lit)
+		if !ok || !strings.Contains(l.Value, "{") {
+			parts = append(parts, p)
+			continue
+		}
+		changed = true
+		for i, seg := range strings.Split(l.Value, "{") {
+			if i > 0 {
+				parts = append(parts, &syntax.SglQuoted{Left: l.Pos(), Right: l.Pos(), Value: "{"})
+			}
+			if seg != "" {
+				parts = append(parts, &syntax.Lit{ValuePos: l.Pos(), ValueEnd: l.End(), Value: seg})
+			}
+		}
+	}
+	if !changed {
+		return w
+	}
+	return &syntax.Word{Parts: parts}
+}
+
+// firstLit is the literal text a word starts with (its leading literal
+// parts, joined).
+func firstLit(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		l, ok := p.(*syntax.Lit)
+		if !ok {
+			break
+		}
+		b.WriteString(l.Value)
+	}
+	return b.String(), b.Len() > 0
+}
+
+// elemText is a brace alternative's literal text ("" for an empty one):
+// nested alternatives joined, any expansion as a NUL (not a name
+// character, not a `$`). (The printer panics on some split words.)
+func elemText(w *syntax.Word) string {
+	if w == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(p.Value)
+		case *syntax.BraceExp:
+			for _, e := range p.Elems {
+				b.WriteString(elemText(e))
+			}
+		default:
+			b.WriteByte(0)
+		}
+	}
+	return b.String()
+}
+
+// braceMisread reports a brace expansion bash performs on the word's text
+// before any other expansion, where the parser has already cut the word
+// into parts (review hook53 F2): an alternative that starts with a name
+// character right after an unbraced $name lengthens the name ($T{F,X} is
+// $TF and $TX), and an alternative holding a `$` or a backquote makes a
+// new expansion ({$,}{p@P} is ${p@P}).
+func braceMisread(w *syntax.Word) string {
+	for i, p := range w.Parts {
+		b, ok := p.(*syntax.BraceExp)
+		if !ok {
+			continue
+		}
+		for _, e := range b.Elems {
+			text := elemText(e)
+			if strings.ContainsAny(text, "$`") {
+				return "a brace alternative holds a $ or a backquote, which bash expands after the braces, making a new expansion: write the words out"
+			}
+			if i > 0 && text != "" && isNameByte(text[0]) {
+				if pe, ok := w.Parts[i-1].(*syntax.ParamExp); ok && pe.Short {
+					return "a brace group right after an unbraced $NAME: bash expands the braces first, so the name goes on into them ($T{F,X} is $TF and $TX); write ${NAME}"
+				}
+			}
+		}
+		if i+1 < len(w.Parts) {
+			if l, ok := w.Parts[i+1].(*syntax.Lit); ok && l.Value != "" && isNameByte(l.Value[0]) && i > 0 {
+				if pe, ok := w.Parts[i-1].(*syntax.ParamExp); ok && pe.Short {
+					for _, e := range b.Elems {
+						if elemText(e) == "" {
+							return "a brace group right after an unbraced $NAME: bash expands the braces first, so the name goes on into them; write ${NAME}"
+						}
+					}
+				}
+			}
+		}
+	}
+	// {$,}… before a literal: the first part a brace expansion with a
+	// `$` alternative is caught above.
+	return ""
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // word expands one word to a single token (no splitting; for assignments
@@ -1122,6 +1281,7 @@ func (a *analyzer) word(w *syntax.Word) tok {
 	if w == nil {
 		return tok{}
 	}
+	w = a.inlineGlobVars(w)
 	if k := a.dynKind(w); k != dynStatic {
 		return tok{s: a.prefix(w), dyn: true, kind: k, w: w}
 	}
@@ -1409,8 +1569,13 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 						up(dynOutside)
 					}
 				default:
-					if _, ok := a.vars[name]; !ok {
+					v, ok := a.vars[name]
+					if !ok {
 						up(dynOutside)
+					} else if !quoted && strings.ContainsAny(v, "*?[") {
+						// bash globs an unquoted expansion's value:
+						// p='../plang*'; tee $p (review hook53 F1).
+						up(dynGlob)
 					}
 				}
 			case *syntax.CmdSubst, *syntax.ProcSubst:

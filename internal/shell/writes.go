@@ -518,6 +518,12 @@ func (a *analyzer) isFresh(w *syntax.Word) bool {
 // literal path. A function or alias named mktemp is refused wherever
 // it is defined (redefinesRelied), readonly too (attrs.go).
 func (a *analyzer) fresh(w *syntax.Word) (empty string, ok bool) {
+	if a.tmpdirSet {
+		// mktemp makes its file in $TMPDIR, which the line sets (export
+		// TMPDIR=/etc/profile.d: review hook54 F4): not a fresh file in
+		// /tmp, so judged as any computed path.
+		return "", false
+	}
 	var parts []syntax.WordPart
 	for _, p := range w.Parts {
 		if dq, ok := p.(*syntax.DblQuoted); ok {

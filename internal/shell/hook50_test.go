@@ -29,7 +29,7 @@ var h50Refused = []h32Case{
 	{cmd: "export SHELL=/usr/bin/python3; flock /tmp/l -c 'import os'"},
 	{cmd: "env SHELL=/usr/bin/python3 flock /tmp/l -c 'import os'"},
 	// H3
-	{cmd: "TERM=xterm timeout 20 watch -g -dn @TF@ destroy -auto-approve -input=false", needs: "watch", victim: "state"},
+	{cmd: "TERM=xterm timeout 120 watch -g -dn @TF@ destroy -auto-approve -input=false", needs: "watch", victim: "state"},
 	{cmd: "watch -d1 terraform destroy -auto-approve"},
 	{cmd: "watch --differences=x terraform destroy -auto-approve"},
 	{cmd: "watch --frobnicate x terraform destroy"},

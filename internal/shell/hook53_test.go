@@ -15,6 +15,8 @@ var h53Refused = []h32Case{
 	{cmd: "p='@TF@?'; ${p%?} destroy -auto-approve -input=false"},
 	{cmd: "p=/usr/local/bin/terrafor?; $p destroy -auto-approve"},
 	{cmd: "p='../plang*'; cat ../e.json > $p", victim: "policy"},
+	{cmd: "shopt -s extglob; p='../@(planguard).hcl'; cat ../e.json | tee $p"},
+	{cmd: "p='../+(planguard).hcl'; rm $p"},
 	// F2
 	{cmd: "T=echo; TF=@TF@; $T{F,X} destroy -auto-approve -input=false", victim: "state"},
 	{cmd: "p='$(@TF@ destroy -auto-approve -input=false)'; echo {$,}{p@P}", victim: "state"},

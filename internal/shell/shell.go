@@ -1152,7 +1152,7 @@ func (a *analyzer) inlineGlobVars(w *syntax.Word) *syntax.Word {
 			continue
 		}
 		v, known := a.vars[pe.Param.Value]
-		if !known || a.unknown[pe.Param.Value] || !strings.ContainsAny(v, "*?[") || strings.ContainsAny(v, " \t\n\\") {
+		if !known || a.unknown[pe.Param.Value] || !strings.ContainsAny(v, "*?[") || extglobIn(v) || strings.ContainsAny(v, " \t\n\\") {
 			continue
 		}
 		if parts == nil {
@@ -1192,6 +1192,13 @@ func quoteBraces(w *syntax.Word) *syntax.Word {
 		return w
 	}
 	return &syntax.Word{Parts: parts}
+}
+
+// extglobIn reports whether a value holds an extended glob (@(…), +(…),
+// !(…)), which bash matches when extglob is on (an interactive shell's
+// default on Debian).
+func extglobIn(v string) bool {
+	return strings.Contains(v, "@(") || strings.Contains(v, "+(") || strings.Contains(v, "!(")
 }
 
 // firstLit is the literal text a word starts with (its leading literal
@@ -1572,7 +1579,7 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 					v, ok := a.vars[name]
 					if !ok {
 						up(dynOutside)
-					} else if !quoted && strings.ContainsAny(v, "*?[") {
+					} else if !quoted && (strings.ContainsAny(v, "*?[") || extglobIn(v)) {
 						// bash globs an unquoted expansion's value:
 						// p='../plang*'; tee $p (review hook53 F1).
 						up(dynGlob)

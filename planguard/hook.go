@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -163,6 +164,14 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	dirs := append(protectedDirs(policyAbs, home, cwds...), agentEnvDirs(e.getenv)...)
 	if !ev.isShell {
 		if agent == "gemini" {
+			// Gemini CLI 0.61 passes a file tool's path through
+			// decodeURIComponent before it writes (review hook55 F1:
+			// plangu%61rd.hcl is the policy).
+			for _, f := range ev.files {
+				if percentEscape.MatchString(f) {
+					return fmt.Sprintf("planguard: %s would write %s, a path with a %%XX escape, which Gemini CLI decodes before it writes (plangu%%61rd.hcl is planguard.hcl): the hook cannot tell which file is written. Write the path without %% escapes.", ev.tool, f), nil
+				}
+			}
 			if hit := geminiFileAlias(ev.tool, ev.files, realCwd, protected, dirs); hit != "" {
 				return fmt.Sprintf("planguard: %s would write %s: Gemini CLI drops a leading `@` from a file path, and looks a relative path that does not exist up in the whole workspace, so the write may reach that protected file (the policy, its trust files, the agent's hook settings, a file that runs later on its own). Write the file by its full path, without `@`.", ev.tool, hit), nil
 			}
@@ -279,6 +288,9 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	}
 	return hookRefuseApply(e, res.Applies[0], ev.cwd, policyAbs, tfBin, pg, cfg.runner), nil
 }
+
+// percentEscape is a %XX escape decodeURIComponent decodes.
+var percentEscape = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
 
 // memo remembers f's answers, for one hook call.
 func memo[T any](f func(string) T) func(string) T {

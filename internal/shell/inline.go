@@ -33,7 +33,13 @@ var perlModuleRe = regexp.MustCompile(`^-?[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z0-9_]+
 
 // codeModules are Python modules whose arguments are Python code or
 // debugger commands: timeit's statements, pdb's and IPython's -c, idle's -c.
-var codeModules = map[string]bool{"timeit": true, "pdb": true, "ipdb": true, "code": true, "IPython": true, "idlelib": true, "idlelib.idle": true}
+// Also the modules that run another module or a callable named in their
+// arguments (runpy, trace --module, cProfile/profile -m, unittest
+// code.interact — with arguments that name no test module of the
+// project's own), doctest), read code from standard input (asyncio's REPL)
+// or load pickles, which are code (review hook56 F1).
+var codeModules = map[string]bool{"timeit": true, "pdb": true, "ipdb": true, "code": true, "IPython": true, "idlelib": true, "idlelib.idle": true,
+	"runpy": true, "trace": true, "cProfile": true, "profile": true, "doctest": true, "asyncio": true, "pickle": true}
 
 // urlCode reports whether a module specifier is code in the line itself or
 // fetched (data:, http:, https:), not a file.
@@ -59,6 +65,16 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 			if o.val.dyn || codeModules[o.val.s] {
 				a.refuse("`%s`: python -m %s runs the code or commands its arguments hold: %s", line, o.val, inlineHint)
 				return true
+			}
+			if o.val.s == "unittest" {
+				// unittest NAME calls NAME when it is a callable: a
+				// standard module's (code.interact) runs what stdin holds.
+				for _, t := range rest {
+					if t.dyn || strings.Contains(t.s, ".") && !strings.HasPrefix(t.s, "-") && !strings.HasSuffix(t.s, ".py") && !strings.HasPrefix(t.s, "test") {
+						a.refuse("`%s`: python -m unittest calls what its arguments name (code.interact reads code from the input): name test files (tests/test_x.py) or use discover", line)
+						return true
+					}
+				}
 			}
 		}
 	}

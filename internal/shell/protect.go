@@ -294,6 +294,13 @@ func (a *analyzer) inProtectedDir(p string) string {
 	if a.climbs(p) {
 		return climbed(p)
 	}
+	if a.cdComputed && !a.gitArgs && !a.looseGlob && !path.IsAbs(p) && !strings.HasPrefix(p, "~") {
+		// cd $d, cd dir[s], cd -, pushd: the directory may be any one,
+		// a protected one too (.github/hooks: review hook55 F2). For the
+		// files a writer names and redirections; not for every argument
+		// of git or of a program read loosely.
+		return p + " (relative to a directory the line's cd computes, which may be " + a.opts.ProtectedDirs[0] + " or another protected directory; write with an absolute path)"
+	}
 	for _, d := range a.opts.ProtectedDirs {
 		ld := strings.ToLower(d)
 		for _, r := range a.paths(p) {

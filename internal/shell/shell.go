@@ -286,6 +286,9 @@ type analyzer struct {
 	// outer is the context of the call whose script is being judged
 	// (its directory, per-input runner and standard input).
 	outer call
+	// cdComputed: a cd, pushd or popd in the line goes to a directory
+	// the hook does not know (a variable, a glob, OLDPWD, the stack).
+	cdComputed bool
 	// tmpdirSet: the line names TMPDIR (mktemp's directory).
 	tmpdirSet bool
 	// posixNext: the next script judged is run by a POSIX shell.
@@ -668,6 +671,19 @@ func (a *analyzer) script(src string, depth int) {
 			if len(n.Args) > 0 {
 				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
 					a.cwdUnknown = true
+					ops := 0
+					for _, t := range a.words(n.Args[1:]) {
+						if t.s == "--" && !t.dyn || strings.HasPrefix(t.s, "-") && t.s != "-" && !t.dyn {
+							continue
+						}
+						ops++
+						if t.dyn || t.s == "-" || strings.HasPrefix(t.s, "+") || strings.HasPrefix(t.s, "~+") || strings.HasPrefix(t.s, "~-") {
+							a.cdComputed = true // a value, a glob, OLDPWD or the stack
+						}
+					}
+					if w != "cd" && ops == 0 {
+						a.cdComputed = true // pushd swaps, popd returns: the stack
+					}
 					for _, t := range a.words(n.Args[1:]) {
 						if d := a.inProtectedDir(t.s); !t.dyn && d != "" && !strings.HasPrefix(t.s, "-") {
 							a.refuse("`%s %s` enters %s, a directory whose files run later on their own (git hooks, an agent's settings): the hook refuses writes there, and cannot follow relative paths after the cd", w, t.s, d)

@@ -57,7 +57,6 @@ var transparent = []layer{
 	{false, func(c string, _ int) string { return "( " + c + "\n)" }},
 	{false, func(c string, _ int) string { return "{ " + c + "\n}" }},
 	{false, func(c string, _ int) string { return "bash -c " + quoted(c) }},
-	{false, func(c string, _ int) string { return "sh -c -- " + quoted(c) }},
 	{false, func(c string, _ int) string { return "eval " + quoted(c) }},
 	{false, func(c string, _ int) string { return "eval -- " + quoted(c) }},
 	{false, func(c string, _ int) string { return "true && " + c }},
@@ -77,7 +76,6 @@ var transparent = []layer{
 	{true, func(c string, _ int) string { return "command " + c }},
 	{true, func(c string, _ int) string { return "nohup -- " + c }},
 	{true, func(c string, _ int) string { return "stdbuf -oL " + c }},
-	{true, func(c string, _ int) string { return "prlimit --nofile=64 sh -c " + quoted(c) }},
 }
 
 // opaque layers hide what they run, or run it per input: anything behind
@@ -92,9 +90,13 @@ var opaque = []layer{
 	{false, func(c string, _ int) string { return "bash -c \"$CMD\" # " + quoted(c) }},
 }
 
-// perInput layers run what they wrap once per input: a refused command
-// stays refused, a harmless one may be refused too.
+// perInput layers run what they wrap once per input, or read it by
+// another grammar (sh is dash, which has no $'…' and reads &> otherwise:
+// the POSIX reading): a refused command stays refused, a harmless one may
+// be refused too.
 var perInput = []layer{
+	{false, func(c string, _ int) string { return "sh -c -- " + quoted(c) }},
+	{true, func(c string, _ int) string { return "prlimit --nofile=64 sh -c " + quoted(c) }},
 	{false, func(c string, _ int) string { return "parallel ::: " + quoted(c) }},
 	{true, func(c string, _ int) string { return "find . -maxdepth 0 -exec " + c + " \\;" }},
 	{true, func(c string, _ int) string { return "echo . | xargs " + c }},

@@ -344,13 +344,19 @@ func (a *analyzer) stty(c call) kind {
 // any text: a line the hook read as data. Only listing (fc -l) is allowed.
 func (a *analyzer) fc(c call) kind {
 	args := c.argv[1:]
+	list, runs := false, false
 	for _, t := range args {
 		if t.dyn || !strings.HasPrefix(t.s, "-") || t.s == "--" {
+			runs = runs || t.dyn
 			break
 		}
-		if strings.ContainsRune(t.s[1:], 'l') && !strings.ContainsAny(t.s[1:], "es") {
-			return kindBenign // fc -l, fc -lnr: lists
-		}
+		// Every option word counts: bash runs the -s form whenever -s is
+		// given, -l too (fc -l -s 'echo =': review hook56 F5).
+		list = list || strings.ContainsRune(t.s[1:], 'l')
+		runs = runs || strings.ContainsAny(t.s[1:], "es")
+	}
+	if list && !runs {
+		return kindBenign // fc -l, fc -lnr: lists
 	}
 	a.refuse("`%s` runs lines from the shell's history list (which `history -s` and `history -r` fill with any text), not what the hook read: write the command out in full", quoteArgs(c.argv))
 	return kindOther

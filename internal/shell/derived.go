@@ -117,6 +117,16 @@ func (a *analyzer) derivedName(p string, suffixed bool) string {
 // names from a file; zstd --output-dir-mirror/--output-dir-flat write
 // under a directory, mirrored from the operands' paths.
 func compressorNaming(argv []tok) string {
+	if n := baseName(argv[0].s); n == "gpg" || n == "gpg2" {
+		for _, t := range argv[1:] {
+			// gpg --decrypt-files writes FILE from FILE.gpg/.asc/.sig
+			// (review hook56 F9); --multifile likewise.
+			if l, _, _ := strings.Cut(t.s, "="); len(l) >= 6 && (strings.HasPrefix("--decrypt-files", l) && len(l) > len("--decrypt") || strings.HasPrefix("--multifile", l)) || t.dyn && strings.HasPrefix(t.s, "-") {
+				return "gpg --decrypt-files (--multifile) writes each FILE from FILE.gpg, FILE.asc or FILE.sig, a name the hook does not place: decrypt one file with -o OUT"
+			}
+		}
+		return ""
+	}
 	name := baseName(argv[0].s)
 	gz := name == "gzip" || name == "gunzip" || name == "pigz" || name == "unpigz"
 	xz := name == "xz" || name == "unxz" || name == "lzma" || name == "unlzma"

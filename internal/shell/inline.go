@@ -41,6 +41,23 @@ var perlModuleRe = regexp.MustCompile(`^-?[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z0-9_]+
 var codeModules = map[string]bool{"timeit": true, "pdb": true, "ipdb": true, "code": true, "IPython": true, "idlelib": true, "idlelib.idle": true,
 	"runpy": true, "trace": true, "cProfile": true, "profile": true, "doctest": true, "asyncio": true, "pickle": true}
 
+// warningImports reports whether a python warning filter
+// (action:message:category:module:line) names its category in a module,
+// which python imports to find it (review hook56 F6:
+// ignore::unittest.__main__.X runs unittest's main).
+func warningImports(v tok) bool {
+	if v.dyn {
+		return true
+	}
+	for _, f := range strings.Split(v.s, ",") {
+		parts := strings.Split(f, ":")
+		if len(parts) > 2 && strings.Contains(parts[2], ".") {
+			return true
+		}
+	}
+	return false
+}
+
 // urlCode reports whether a module specifier is code in the line itself or
 // fetched (data:, http:, https:), not a file.
 func urlCode(s string) bool {
@@ -61,6 +78,9 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 				a.refuse("`%s`: -%s %q is compiled as Perl code (`use %s;`): %s", line, o.name, o.val.s, o.val.s, inlineHint)
 				return true
 			}
+		case p == programs["python"] && o.name == "W" && warningImports(o.val):
+			a.refuse("`%s`: -W %s names a warning category in a module, which python imports (runs) at start-up: name a built-in category (ignore::DeprecationWarning)", line, o.val)
+			return true
 		case p == programs["python"] && o.name == "m":
 			if o.val.dyn || codeModules[o.val.s] {
 				a.refuse("`%s`: python -m %s runs the code or commands its arguments hold: %s", line, o.val, inlineHint)
@@ -84,7 +104,7 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 			t := args[i]
 			n, v, has := strings.Cut(t.s, "=")
 			switch n {
-			case "-r", "--require", "--import", "--loader", "--experimental-loader", "--experimental-default-type":
+			case "-r", "--require", "--import", "--loader", "--experimental-loader", "--experimental-default-type", "--test-reporter":
 			default:
 				continue
 			}
@@ -93,8 +113,10 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 				i++
 				val = args[i]
 			}
-			if val.dyn || urlCode(val.s) {
-				a.refuse("`%s`: %s %s loads code from the line itself or the network, which the hook cannot read: %s", line, n, val, inlineHint)
+			if val.dyn || urlCode(val.s) || stdinPath(val) || otherFD(val) {
+				// --test-reporter=data:… and -r /dev/stdin too (review
+				// hook56 F2).
+				a.refuse("`%s`: %s %s loads code from the line itself, its input or the network, which the hook cannot read: %s", line, n, val, inlineHint)
 				return true
 			}
 		}
@@ -153,10 +175,23 @@ func (a *analyzer) makeJudge(c call) kind {
 			case k == "SHELL" || k == ".SHELLFLAGS" || k == "MAKEFLAGS" || k == "MAKEFILES" || k == "GNUMAKEFLAGS":
 				a.refuse("`%s`: %s changes the shell make runs its recipes with, or the makefiles and flags it reads", line, k)
 				return kindOther
+			case makeShellText(v):
+				// make CC='terraform destroy;' x: make's built-in rules
+				// (and any recipe) put the value in a /bin/sh command line
+				// (review hook56 F3).
+				a.refuse("`%s`: the make variable %s holds shell syntax (%s), and make puts variables into the command lines its rules run with /bin/sh: give it a plain value (CC=clang, CFLAGS=-O2)", line, k, v)
+				return kindOther
 			}
 		}
 	}
 	return kindOther
+}
+
+// makeShellText reports whether a make variable's value holds text
+// /bin/sh reads as more than words: ; & | < > ( ) a newline, quotes or a
+// backslash.
+func makeShellText(v string) bool {
+	return strings.ContainsAny(v, ";&|<>()\n'\"\\")
 }
 
 // makeRuns notes a make the line runs (make, cmake --build) and refuses it
@@ -191,24 +226,41 @@ func makeExpands(val tok, local bool) bool {
 // make's MAKEFLAGS (--eval).
 func (a *analyzer) codeEnv(name string, val tok) {
 	switch name {
+	case "PYTHONWARNINGS":
+		if warningImports(val) {
+			a.refuse("`%s=%s`: a warning category in a module, which python imports (runs) at start-up", name, val)
+		}
 	case "PERL5DB":
 		a.refuse("`%s=…`: the Perl debugger runs the code it holds", name)
 	case "PERL5OPT":
 		ok := !val.dyn
 		for _, f := range strings.Fields(val.s) {
+			// perl reads a word without its dash as if it had one
+			// (MPOSIX;system… is -MPOSIX;…: review hook56 F8); -d runs
+			// the debugger.
+			f = "-" + strings.TrimPrefix(f, "-")
 			if strings.HasPrefix(f, "-M") || strings.HasPrefix(f, "-m") {
 				ok = ok && perlModuleRe.MatchString(f[2:])
+			}
+			if strings.HasPrefix(f, "-d") {
+				ok = false
 			}
 		}
 		if !ok {
 			a.refuse("`%s=%s`: perl compiles -M text as code: %s", name, val, inlineHint)
 		}
 	case "NODE_OPTIONS":
-		if val.dyn || strings.Contains(strings.ToLower(val.s), "data:") || strings.Contains(strings.ToLower(val.s), "http") {
+		// node strips quotes in NODE_OPTIONS itself (--import=da"ta:…:
+		// review hook56 F2): judged without them; a module read from
+		// standard input or a descriptor too.
+		unq := strings.ToLower(strings.NewReplacer(`"`, "", `'`, "", `\`, "").Replace(val.s))
+		if val.dyn || strings.Contains(unq, "data:") || strings.Contains(unq, "http") || strings.Contains(unq, "/dev/") || strings.Contains(unq, "/proc/") {
 			a.refuse("`%s=%s`: node loads modules it names from the line itself or the network: %s", name, val, inlineHint)
 		}
 	case "MAKEFLAGS", "GNUMAKEFLAGS", "MFLAGS":
-		if val.dyn || strings.Contains(val.s, "eval") || strings.Contains(val.s, "E") || strings.ContainsAny(val.s, "$`") {
+		// make takes any unambiguous abbreviation there (--ev=…: review
+		// hook56 F7).
+		if val.dyn || strings.Contains(val.s, "--ev") || strings.Contains(val.s, "E") || strings.ContainsAny(val.s, "$`") {
 			a.refuse("`%s=%s`: make reads Makefile code (--eval) from it", name, val)
 		}
 	}

@@ -435,7 +435,8 @@ func (a *analyzer) sshKeygen(c call) kind {
 			}
 			switch c {
 			case 'Y':
-				sign = sign || v.s == "sign" || v.dyn
+				// ssh-keygen takes any word starting with "sign" (review hook56 F4).
+				sign = sign || strings.HasPrefix(v.s, "sign") || v.dyn
 			case 'n':
 				ns, nsDyn = v.s, v.dyn
 			}

@@ -114,6 +114,45 @@ func posixShell(prog string) bool {
 	return n != "bash" && n != "rbash" && !strings.HasPrefix(n, "bash")
 }
 
+// stdinRedirect reports whether a redirection feeds descriptor 0.
+func stdinRedirect(r *syntax.Redirect) bool {
+	switch r.Op {
+	case syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc, syntax.RdrIn, syntax.DplIn, syntax.RdrInOut:
+		return r.N == nil || r.N.Value == "0"
+	}
+	return false
+}
+
+// stdinDesync refuses a script a shell reads from its standard input when
+// a line of it is not a whole command — a here-document or a quoted
+// newline — and the script may read its own input: bash reads such a
+// script a line at a time, so `read x` (or any program reading standard
+// input) consumes the script's next line, and the lines the hook read as
+// a here-document's body then run (review hook57 F3).
+func (a *analyzer) stdinDesync(argv []tok, text string) bool {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	if err != nil || len(f.Stmts) < 2 && !strings.Contains(text, "\n") {
+		return false
+	}
+	spans := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Redirect:
+			spans = spans || n.Op == syntax.Hdoc || n.Op == syntax.DashHdoc
+		case *syntax.Word:
+			if n.Pos().Line() != n.End().Line() {
+				spans = true
+			}
+		}
+		return !spans
+	})
+	if !spans {
+		return false
+	}
+	a.refuse("`%s`: the script it reads from its standard input has a here-document or a quoted newline, and bash reads such a script a line at a time, so a command in it that reads its input (read, cat) takes the script's next lines and the lines the hook read as text run: pass the script with -c, or write it to a file", quoteArgs(argv))
+	return true
+}
+
 // stdinPath reports whether a script path is the shell's own stdin.
 func stdinPath(t tok) bool {
 	if t.dyn {
@@ -166,6 +205,10 @@ func devCanonical(s string) string {
 	parts := strings.Split(c, "/")
 	n := len(parts)
 	switch {
+	case n == 1 && isNumber(c) && c != "":
+		// source 3, bash 0: found through PATH=/dev/fd:… or in the
+		// directory a cd went to (review hook57 F4).
+		return "/dev/fd/" + c
 	case c == "stdin" || n >= 2 && parts[n-1] == "stdin" && parts[n-2] == "dev":
 		return "/dev/stdin"
 	case n >= 2 && parts[n-2] == "fd" && isNumber(parts[n-1]) && parts[n-1] != "":
@@ -200,12 +243,27 @@ func isNumber(s string) bool {
 // bash -c bash) the shell is interactive, which the agent cannot type into.
 func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interactive bool) kind {
 	if st != nil {
+		// bash reads the last redirection of descriptor 0; one of another
+		// descriptor is not the script (review hook57 F2).
+		var in []*syntax.Redirect
 		for _, r := range st.Redirs {
+			if stdinRedirect(r) {
+				in = append(in, r)
+			}
+		}
+		if len(in) > 1 {
+			a.refuse("`%s`: standard input is redirected more than once, and bash reads the script from the last: give it one", quoteArgs(argv))
+			return kindOther
+		}
+		for _, r := range in {
 			switch r.Op {
 			case syntax.Hdoc, syntax.DashHdoc:
 				text, ok := hereDoc(r)
 				if !ok {
 					a.refuse("`%s`: a here-document with expansions (`$`, backquotes, backslashes) is rewritten by the shell before the script reads it, which the hook cannot follow: quote its delimiter (<<'EOF')", quoteArgs(argv))
+					return kindOther
+				}
+				if a.stdinDesync(argv, text) {
 					return kindOther
 				}
 				a.script(text, depth+1)
@@ -228,6 +286,9 @@ func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interacti
 		}
 		if from, ok := a.pipeFrom[st]; ok {
 			if text, ok := a.staticOutput(from); ok {
+				if a.stdinDesync(argv, text) {
+					return kindOther
+				}
 				a.script(text, depth+1)
 				return kindWrapper
 			}
@@ -312,7 +373,19 @@ func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 	case "cat":
 		if len(argv) == 1 {
 			a.pathRelied = append(a.pathRelied, "`cat` (its output piped into a shell)")
+			n := 0
 			for _, r := range st.Redirs {
+				if stdinRedirect(r) {
+					n++
+				}
+			}
+			if n > 1 {
+				return "", false // cat reads the last (review hook57 F2)
+			}
+			for _, r := range st.Redirs {
+				if !stdinRedirect(r) {
+					continue
+				}
 				switch r.Op {
 				case syntax.Hdoc, syntax.DashHdoc:
 					return hereDoc(r)

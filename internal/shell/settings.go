@@ -288,6 +288,11 @@ func (a *analyzer) gitSetting(what, key string, val tok, depth int) {
 			a.posixNext = true // git runs a ! alias with sh -c
 			a.script(v, depth+1)
 			a.posixNext = false
+		} else {
+			// A plain alias is git's own arguments, options included
+			// (-c core.fsmonitor=… status: review hook57 F5): judged as
+			// the git command line it makes.
+			a.script("git "+val.s, depth+1)
 		}
 		return
 	}

@@ -1585,7 +1585,11 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 				switch {
 				case a.unknown[name]:
 					up(dynLine)
-				case p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil || p.Repl != nil || p.Names != 0 || p.Exp != nil:
+				case p.Names != 0:
+					// ${!pre*}, ${!pre@}: the names of the variables the
+					// line set (terraform=1; ${!terraf*}: review hook57 F1).
+					up(dynLine)
+				case p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil || p.Repl != nil || p.Exp != nil:
 					if _, ok := a.vars[name]; ok {
 						up(dynLine)
 					} else {

@@ -932,6 +932,11 @@ func (a *analyzer) writesLoose(argv []tok) {
 		switch {
 		case !t.dyn:
 			p = a.protected(s)
+			if p == "" && len(s) > 2 && s[0] == '-' && s[1] != '-' && !gitRepoOpts[s[:2]] {
+				// -o.claude/settings.json, -f~/.bashrc: a short option's
+				// value attached (review hook58 F3, F4).
+				p = a.protected(s[2:])
+			}
 		case t.w != nil:
 			p = a.globNames(globPattern(t.w), false)
 		}

@@ -280,6 +280,12 @@ var lineReadingVars = map[string]string{
 // gitSetting judges a git configuration key and value.
 func (a *analyzer) gitSetting(what, key string, val tok, depth int) {
 	key = strings.ToLower(key)
+	if gitKeyMatch("http.cookiefile", key) || gitKeyMatch("http.*.cookiefile", key) || gitKeyMatch("format.outputdirectory", key) {
+		// git writes there: the cookie jar libcurl saves, the patches
+		// format-patch writes (review hook58 F1, F2).
+		a.refuse("`%s`: %s names a file or directory git writes (a cookie jar, patches), which may be a protected file or a directory whose files run later: write with an explicit output in the command (-o /tmp/…)", what, key)
+		return
+	}
 	how := lookupSetting(gitKeys, key)
 	if strings.HasPrefix(key, "alias.") {
 		if val.dyn {

@@ -515,11 +515,17 @@ func (a *analyzer) script(src string, depth int) {
 				})
 			}
 		case *syntax.Redirect:
+			if (n.Op == syntax.Hdoc || n.Op == syntax.DashHdoc) && n.Hdoc != nil && misread == "" && !quotedDelimiter(n.Word) && quotedParamSingles(n.Hdoc.Parts) {
+				misread = sqInDQParam
+			}
 			if (n.Op == syntax.Hdoc || n.Op == syntax.DashHdoc) && n.Word != nil && hdocBad == "" {
 				hdocBad = hereDocDiffers(src, n)
 			}
 		case *syntax.DblQuoted:
 			translated = translated || n.Dollar
+			if misread == "" && quotedParamSingles(n.Parts) {
+				misread = sqInDQParam
+			}
 		case *syntax.Comment:
 			if off := int(n.Hash.Offset()); off > 0 && off <= len(src) && !strings.ContainsRune(" \t\n;&|", rune(src[off-1])) {
 				bad = true
@@ -1416,6 +1422,38 @@ func hereDocDiffers(src string, r *syntax.Redirect) string {
 		return "with a backslash at a line's end and an unquoted delimiter"
 	}
 	return ""
+}
+
+// sqInDQParam says why quotedParamSingles refuses.
+const sqInDQParam = "single quotes in the word of a ${NAME-…}, ${NAME:+…}, ${NAME=…} inside double quotes or an unquoted here-document, which bash reads as plain characters, so a $(…) or backquotes between them run (review hook59 H1); the hook's parser reads them as quotes: drop the single quotes, or quote the word otherwise"
+
+// quotedParamSingles reports whether a ${NAME op WORD} among the parts of
+// a double-quoted word (or an unquoted here-document's body) has single
+// quotes in its WORD: there bash takes them as characters, not quotes.
+func quotedParamSingles(parts []syntax.WordPart) bool {
+	found := false
+	for _, p := range parts {
+		pe, ok := p.(*syntax.ParamExp)
+		if !ok || pe.Exp == nil || pe.Exp.Word == nil {
+			continue
+		}
+		switch pe.Exp.Op {
+		case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AlternateUnset, syntax.AlternateUnsetOrNull,
+			syntax.AssignUnset, syntax.AssignUnsetOrNull:
+		default:
+			continue // pattern operators (#, %): there bash does take them as quotes
+		}
+		syntax.Walk(pe.Exp.Word, func(n syntax.Node) bool {
+			if _, ok := n.(*syntax.SglQuoted); ok {
+				found = true
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // letOperator reports whether a let clause's text holds |, &, ;, <, > or

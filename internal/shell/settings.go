@@ -2,6 +2,7 @@ package shell
 
 import (
 	"path"
+	"regexp"
 	"strings"
 )
 
@@ -70,6 +71,50 @@ var gitSubcommands = map[string]*program{
 	"daemon":      {permute: true, code: []string{"access-hook"}, runs: runsNothing},
 	"web--browse": {permute: true, code: []string{"b", "browser"}, short: "t", runs: runsNothing},
 	"help":        {permute: true, runs: runsNothing},
+}
+
+// placeholder is a %X token a program replaces in a command it runs.
+var placeholder = regexp.MustCompile(`%[A-Za-z{]`)
+
+// maxFills bounds the words of the line tried in a placeholder.
+const maxFills = 128
+
+// placeholderFill judges a command with %X placeholders (ssh's %h, %r,
+// %n; less's and BROWSER's %s) as the program runs it: filled with a word
+// of the line (the host, the user, the file, the URL: review hook60 F1,
+// F2). Each word the line holds (split at blanks, quotes, operators, @, :
+// and =) is tried in every placeholder; the command is refused when one
+// filling is. It reports whether it refused.
+func (a *analyzer) placeholderFill(what, key, cmd string) bool {
+	seen := map[string]bool{}
+	var fills []string
+	add := func(w string) {
+		if w != "" && !seen[w] && len(fills) < maxFills {
+			seen[w] = true
+			fills = append(fills, w)
+		}
+	}
+	for _, w := range strings.FieldsFunc(a.line, func(r rune) bool { return strings.ContainsRune(" \t\n'\"`;|&<>()", r) }) {
+		add(w)
+		for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '@' || r == ':' || r == '=' }) {
+			add(part)
+		}
+	}
+	if len(seen) >= maxFills {
+		a.refuse("`%s`: %s holds a placeholder the program fills with a word of the line, and the line has more words than the hook tries there: spell the command out", what, key)
+		return true
+	}
+	o := a.opts
+	o.Reparse, o.bashText = nil, true
+	tmpl := strings.ReplaceAll(cmd, "%%", "\x00")
+	for _, w := range fills {
+		text := strings.ReplaceAll(placeholder.ReplaceAllLiteralString(tmpl, w), "\x00", "%")
+		if r := Analyze(text, o); !r.Allowed() {
+			a.refuse("`%s`: %s holds a placeholder the program fills with a word of the line before it runs the command, and filled with `%s` it is `%s`, where %s", what, key, w, clipText(text), r.Refused[0])
+			return true
+		}
+	}
+	return false
 }
 
 // aptKeys are apt's configuration options (apt-get -o KEY=VALUE) that run
@@ -162,6 +207,9 @@ func (a *analyzer) setting(what, key string, val tok, how string, depth int) {
 	case settingRun:
 		if val.dyn {
 			a.refuse("`%s`: %s holds a command computed at run time", what, key)
+			return
+		}
+		if placeholder.MatchString(strings.ReplaceAll(val.s, "%%", "")) && a.placeholderFill(what, key, val.s) {
 			return
 		}
 		if editorKeys[strings.ToLower(key)] {

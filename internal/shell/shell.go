@@ -161,6 +161,7 @@ func Analyze(command string, opts Options) Result {
 	if opts.Reparse != nil && opts.bashReads == nil {
 		a.opts.bashReads = new(int)
 	}
+	a.line = command
 	a.script(command, 0)
 	a.judgeArith()
 	a.finishDeferred()
@@ -289,6 +290,8 @@ type analyzer struct {
 	// cdComputed: a cd, pushd or popd in the line goes to a directory
 	// the hook does not know (a variable, a glob, OLDPWD, the stack).
 	cdComputed bool
+	// line is the command line judged (placeholderFill's words).
+	line string
 	// tmpdirSet: the line names TMPDIR (mktemp's directory).
 	tmpdirSet bool
 	// posixNext: the next script judged is run by a POSIX shell.

@@ -235,6 +235,9 @@ func (a *analyzer) run(c call) kind {
 	if p.writes {
 		a.writes(p, name, argv)
 	}
+	if name == "patch" || name == "git" && len(argv) > 1 && (argv[1].s == "apply" || argv[1].s == "am") {
+		a.inlinePatch(c)
+	}
 	a.derivedWrites(p, name, argv)
 	a.readsTool(p, name, argv)
 	return k
@@ -708,16 +711,25 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 				a.refuse("`%s -%s %s`: runs a command computed at run time", name, o.name, o.val)
 				return kindOther
 			}
-			if strings.ContainsAny(o.val.s, "\\$") {
+			if strings.ContainsAny(o.val.s, "\\$#\n\r\t\v\f") {
+				// env -S: a # ends the string only (the words after it
+				// still go to the program), a newline is a space (review
+				// hook62 H1: env -S '#' terraform destroy).
 				// env -S has escapes of its own (\_ is a space) and ${VAR}:
 				// the shell would read the text otherwise.
-				a.refuse("`%s -%s %q`: the string holds escapes or variables env splits differently from a shell", name, o.name, o.val.s)
+				a.refuse("`%s -%s %q`: the string holds escapes, variables, a # or a line break, which env reads otherwise than a shell (a # ends only the string; the words after it still run)", name, o.name, o.val.s)
 				return kindOther
 			}
 			a.script(o.val.s+" "+shellJoin(rest), c.depth+1)
 			return kindWrapper
 		case contains(p.code, o.name):
+			// A program's command option runs the text with /bin/sh
+			// (git's --exec, --upload-pack…; flock and script with $SHELL,
+			// /bin/sh when unset): judged in the POSIX reading too (review
+			// hook61 H2, M1).
+			a.posixNext = true
 			a.scriptTok(o.val, name+" -"+o.name, c.depth)
+			a.posixNext = false
 		}
 	}
 	if name == "tar" && (hasOpt(opts, "rsh-command") || hasOpt(opts, "rmt-command")) {
@@ -789,7 +801,12 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		a.generic(name, c)
 	case runsLine:
 		if len(rest) > 0 {
+			// watch runs its command with /bin/sh -c, ssh with the remote
+			// login shell: the POSIX reading too (review hook61 H3); eval
+			// is bash's own.
+			a.posixNext = name != "eval"
 			a.joined(rest, name, c.depth)
+			a.posixNext = false
 		} else if p.stdinShell != nil && !hasOpt(opts, p.stdinShell...) {
 			// ssh HOST <<<CMD: a shell there (maybe this machine) reads it.
 			a.asShell(c, tok{}, nil)

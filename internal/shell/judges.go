@@ -114,6 +114,96 @@ func posixShell(prog string) bool {
 	return n != "bash" && n != "rbash" && !strings.HasPrefix(n, "bash")
 }
 
+// inlinePatch judges the paths a patch given in the line itself names
+// (patch, git apply, git am fed a here-document, a here-string or a
+// static pipe: review hook62 L2): each file it creates, changes, renames
+// or copies is judged as a write, with and without its first component
+// (-p1). A patch read from a file stays in the accepted class.
+func (a *analyzer) inlinePatch(c call) {
+	text, ok := a.stdinText(c.st)
+	if !ok {
+		return
+	}
+	var paths []string
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimRight(line, "\r")
+		switch {
+		case strings.HasPrefix(line, "+++ "), strings.HasPrefix(line, "--- "), strings.HasPrefix(line, "*** "):
+			if f := strings.Fields(strings.SplitN(line[4:], "\t", 2)[0]); len(f) > 0 {
+				paths = append(paths, f[0])
+			}
+		case strings.HasPrefix(line, "diff --git "):
+			paths = append(paths, strings.Fields(line[len("diff --git "):])...)
+		case strings.HasPrefix(line, "rename to "), strings.HasPrefix(line, "copy to "):
+			paths = append(paths, strings.TrimSpace(line[strings.Index(line, " to ")+4:]))
+		}
+	}
+	dir := "" // patch -d DIR, --directory=DIR; git apply --directory=ROOT
+	for i, t := range c.argv[1:] {
+		switch {
+		case t.dyn && strings.HasPrefix(t.s, "-"):
+			a.refuse("`%s`: an option computed at run time may place the files the patch writes", truncateTok(c.argv))
+			return
+		case t.s == "-d" && i+2 < len(c.argv):
+			dir = c.argv[i+2].s
+		case strings.HasPrefix(t.s, "-d") && !strings.HasPrefix(t.s, "--"):
+			dir = t.s[2:]
+		case strings.HasPrefix(t.s, "--directory="):
+			dir = strings.TrimPrefix(t.s, "--directory=")
+		}
+	}
+	for _, p := range paths {
+		p = strings.Trim(p, `"`)
+		if p == "" || p == "/dev/null" {
+			continue
+		}
+		cands := []string{p}
+		if i := strings.IndexByte(p, '/'); i >= 0 {
+			cands = append(cands, p[i+1:])
+		}
+		if dir != "" {
+			for _, q := range cands {
+				cands = append(cands, strings.TrimSuffix(dir, "/")+"/"+q)
+			}
+		}
+		for _, q := range cands {
+			hit := a.protected(q)
+			if hit == "" && strings.Contains("/"+q+"/", "/.git/") {
+				hit = q
+			}
+			if hit != "" {
+				a.refuse("`%s`: the patch the line gives it names %s, which holds the gate's trust or runs later on its own: a person changes it through review", truncateTok(c.argv), hit)
+				return
+			}
+		}
+	}
+}
+
+// stdinText is the text a statement's standard input holds when the line
+// spells it out: a quoted here-document, a here-string, a static pipe.
+func (a *analyzer) stdinText(st *syntax.Stmt) (string, bool) {
+	if st == nil {
+		return "", false
+	}
+	for _, r := range st.Redirs {
+		if !stdinRedirect(r) {
+			continue
+		}
+		switch r.Op {
+		case syntax.Hdoc, syntax.DashHdoc:
+			return hereDoc(r)
+		case syntax.WordHdoc:
+			t := a.word(r.Word)
+			return t.s, !t.dyn
+		}
+		return "", false
+	}
+	if from, ok := a.pipeFrom[st]; ok {
+		return a.staticOutput(from)
+	}
+	return "", false
+}
+
 // stdinRedirect reports whether a redirection feeds descriptor 0.
 func stdinRedirect(r *syntax.Redirect) bool {
 	switch r.Op {

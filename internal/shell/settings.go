@@ -94,9 +94,19 @@ func (a *analyzer) placeholderFill(what, key, cmd string) bool {
 			fills = append(fills, w)
 		}
 	}
+	unquote := strings.NewReplacer("$'", "", `$"`, "", "'", "", `"`, "", `\`, "")
 	for _, w := range strings.FieldsFunc(a.line, func(r rune) bool { return strings.ContainsRune(" \t\n'\"`;|&<>()", r) }) {
 		add(w)
 		for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '@' || r == ':' || r == '=' }) {
+			add(part)
+		}
+	}
+	// The words as the program gets them, quotes removed (terra"form" is
+	// terraform: review hook61 H1).
+	for _, w := range strings.FieldsFunc(a.line, func(r rune) bool { return strings.ContainsRune(" \t\n;|&<>()", r) }) {
+		u := unquote.Replace(w)
+		add(u)
+		for _, part := range strings.FieldsFunc(u, func(r rune) bool { return r == '@' || r == ':' || r == '=' }) {
 			add(part)
 		}
 	}

@@ -236,11 +236,59 @@ func (a *analyzer) stdinDesync(argv []tok, text string) bool {
 		}
 		return !spans
 	})
-	if !spans {
+	if !spans || !readsOuterStdin(f) {
 		return false
 	}
 	a.refuse("`%s`: the script it reads from its standard input has a here-document or a quoted newline, and bash reads such a script a line at a time, so a command in it that reads its input (read, cat) takes the script's next lines and the lines the hook read as text run: pass the script with -c, or write it to a file", quoteArgs(argv))
 	return true
+}
+
+// stdinReaders are the commands that read lines of their standard input
+// as data, which in a script read from standard input are the script's
+// next lines: the builtins and the line and stream readers. (A program
+// that reads its input otherwise is not listed: a narrower rule than
+// "any command", which refused `bash <<'EOF'` scripts with a $(…) over
+// two lines.)
+var stdinReaders = map[string]bool{"read": true, "mapfile": true, "readarray": true, "cat": true, "head": true,
+	"tail": true, "dd": true, "line": true, "tee": true, "xargs": true, "bash": true, "sh": true, "dash": true,
+	"sed": true, "awk": true, "gawk": true, "mawk": true, "perl": true, "python3": true, "python": true}
+
+// readsOuterStdin reports whether a command of a script may read the
+// script's own standard input: a line or stream reader with no
+// standard-input redirection of its own, not on the right of a pipe (the
+// read builtins with any arguments, the others given none).
+func readsOuterStdin(f *syntax.File) bool {
+	piped := map[*syntax.Stmt]bool{}
+	found := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *syntax.BinaryCmd:
+			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
+				piped[n.Y] = true
+			}
+		case *syntax.Stmt:
+			if piped[n] {
+				return false // its input is the pipe, also for what it holds
+			}
+			for _, r := range n.Redirs {
+				if stdinRedirect(r) {
+					return false
+				}
+			}
+			if c, ok := n.Cmd.(*syntax.CallExpr); ok && len(c.Args) > 0 {
+				name := baseName(c.Args[0].Lit())
+				lineReader := name == "read" || name == "mapfile" || name == "readarray" || name == "line" || name == ""
+				if lineReader || stdinReaders[name] && len(c.Args) == 1 {
+					found = true
+				}
+			}
+		}
+		return true
+	})
+	return found
 }
 
 // stdinPath reports whether a script path is the shell's own stdin.

@@ -28,8 +28,11 @@ var h50Refused = []h32Case{
 	{cmd: "SHELL=/usr/bin/python3 script -qc 'import os' /dev/null"},
 	{cmd: "export SHELL=/usr/bin/python3; flock /tmp/l -c 'import os'"},
 	{cmd: "env SHELL=/usr/bin/python3 flock /tmp/l -c 'import os'"},
-	// H3
-	{cmd: "TERM=xterm timeout 120 watch -g -dn @TF@ destroy -auto-approve -input=false", needs: "watch", victim: "state"},
+	// H3. LINES and COLUMNS give watch a screen the whole destroy output fits
+	// on: with 24 lines watch stops reading once its screen is full and the
+	// closed pipe kills terraform mid-apply (SIGPIPE), which made the run flaky
+	// on a loaded CI machine.
+	{cmd: "TERM=xterm LINES=200 COLUMNS=200 timeout 120 watch -g -dn @TF@ destroy -auto-approve -input=false", needs: "watch", victim: "state"},
 	{cmd: "watch -d1 terraform destroy -auto-approve"},
 	{cmd: "watch --differences=x terraform destroy -auto-approve"},
 	{cmd: "watch --frobnicate x terraform destroy"},

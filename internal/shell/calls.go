@@ -720,7 +720,10 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 				a.refuse("`%s -%s %q`: the string holds escapes, variables, a # or a line break, which env reads otherwise than a shell (a # ends only the string; the words after it still run)", name, o.name, o.val.s)
 				return kindOther
 			}
-			a.script(o.val.s+" "+shellJoin(rest), c.depth+1)
+			// env puts the split words back among its own arguments and
+			// goes on reading options: judged as env given them (review
+			// hook63 H3: env -S-S 'terraform destroy' splits twice).
+			a.script("env "+o.val.s+" "+shellJoin(rest), c.depth+1)
 			return kindWrapper
 		case contains(p.code, o.name):
 			// A program's command option runs the text with /bin/sh

@@ -64,8 +64,6 @@ var transparent = []layer{
 	{false, func(c string, _ int) string { return "for i in 1; do\n" + c + "\ndone" }},
 	{false, func(c string, _ int) string { return "f() {\n" + c + "\n}\nf" }},
 	{false, func(c string, _ int) string { return "x=1; " + c }},
-	{false, func(c string, d int) string { return fmt.Sprintf("bash <<'EOF%d'\n%s\nEOF%d\n", d, c, d) }},
-	{false, func(c string, _ int) string { return "bash <<< " + quoted(c) }},
 	{false, func(c string, _ int) string { return "echo \"$( " + c + "\n)\"" }},
 	{false, func(c string, _ int) string { return "trap -- " + quoted(c) + " EXIT" }},
 	{true, func(c string, _ int) string { return "env " + c }},
@@ -92,9 +90,13 @@ var opaque = []layer{
 
 // perInput layers run what they wrap once per input, or read it by
 // another grammar (sh is dash, which has no $'…' and reads &> otherwise:
-// the POSIX reading): a refused command stays refused, a harmless one may
-// be refused too.
+// the POSIX reading), or from standard input (a script there with a
+// here-document or a word over two lines is refused when a command in it
+// may read that input): a refused command stays refused, a harmless one
+// may be refused too.
 var perInput = []layer{
+	{false, func(c string, d int) string { return fmt.Sprintf("bash <<'EOF%d'\n%s\nEOF%d\n", d, c, d) }},
+	{false, func(c string, _ int) string { return "bash <<< " + quoted(c) }},
 	{false, func(c string, _ int) string { return "sh -c -- " + quoted(c) }},
 	{true, func(c string, _ int) string { return "prlimit --nofile=64 sh -c " + quoted(c) }},
 	{false, func(c string, _ int) string { return "parallel ::: " + quoted(c) }},

@@ -1,8 +1,10 @@
 package shell
 
 import (
+	"fmt"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -157,7 +159,8 @@ func compressorNaming(argv []tok) string {
 // (-S SUF, --suffix=SUF) to strip when naming the output, with the short
 // options of each that take a value.
 var suffixValued = map[string]string{"gzip": "S", "gunzip": "S", "zcat": "S", "pigz": "bpS", "unpigz": "bpS",
-	"xz": "FCTMS", "unxz": "FCTMS", "lzma": "FCTMS", "unlzma": "FCTMS", "xzcat": "FCTMS", "lzcat": "FCTMS"}
+	"xz": "FCTMS", "unxz": "FCTMS", "lzma": "FCTMS", "unlzma": "FCTMS", "xzcat": "FCTMS", "lzcat": "FCTMS",
+	"brotli": "oqwSD", "unbrotli": "oqwSD"}
 
 // customSuffix returns a protected file that a decompressor given its own
 // suffix writes: gzip -d -S .x ../planguard.hcl.x writes ../planguard.hcl
@@ -229,6 +232,14 @@ func (a *analyzer) customSuffix(argv []tok) (q, why string) {
 					if q := a.protected(v[:len(v)-len(ls)]); q != "" {
 						return q, ""
 					}
+				}
+				// Compressing names the output FILE+SUFFIX (review hook64
+				// H3: gzip -S te terraform.tfsta writes terraform.tfstate).
+				if q := a.protected(v + suf.s); q != "" {
+					return q, ""
+				}
+				if StateFile(v+suf.s) && !StateFile(v) {
+					return "", "the compressor names its output " + v + suf.s + " (the file plus the suffix), which is a Terraform state file's name" + stateFileWhy
 				}
 			}
 		}
@@ -486,9 +497,13 @@ func (a *analyzer) derivedWrites(p *program, name string, argv []tok) {
 		}
 		var dsts []string
 		dir := ""
+		suffix := tok{s: "~"}
 		for _, o := range opts {
-			if o.name == "t" || o.name == "target-directory" {
+			switch o.name {
+			case "t", "target-directory":
 				dir = o.val.s
+			case "S", "suffix":
+				suffix = o.val
 			}
 		}
 		srcs := ops
@@ -504,35 +519,69 @@ func (a *analyzer) derivedWrites(p *program, name string, argv []tok) {
 				refuse(q)
 				return
 			}
-		}
-	case "csplit":
-		if v, ok := optValue(args, "f", "prefix"); ok {
-			if q := a.derivedName(v.s, true); q != "" || v.dyn {
-				if v.dyn {
-					a.refuse("`%s` writes files under a prefix computed at run time", line)
-					return
-				}
-				refuse(q)
+			// The backup DEST+SUFFIX may be a state file's name (review
+			// hook64 H3: cp -b -S te s.json terraform.tfsta).
+			if suffix.dyn || StateFile(d+suffix.s) {
+				a.refuse("`%s` renames the file it replaces to %s (the destination plus the backup suffix), which may be a Terraform state file's name%s", line, d+suffix.s, stateFileWhy)
+				return
 			}
+		}
+	case "csplit", "gcsplit":
+		opts, _ := p.operands(args)
+		prefix, format := tok{s: "xx"}, tok{s: "%02d"}
+		digits := 2
+		for _, o := range opts {
+			switch o.name {
+			case "f", "prefix":
+				prefix = o.val
+			case "b", "suffix-format":
+				format = o.val
+			case "n", "digits":
+				if n, err := strconv.Atoi(o.val.s); err == nil && n >= 0 && n < 10 {
+					digits = n
+				}
+			}
+		}
+		if prefix.dyn || format.dyn {
+			a.refuse("`%s` writes files under a prefix or suffix format computed at run time", line)
+			return
+		}
+		if q := a.derivedName(prefix.s, true); q != "" {
+			refuse(q)
+			return
+		}
+		if !hasOpt(opts, "b", "suffix-format") {
+			format.s = "%0" + strconv.Itoa(digits) + "d"
+		}
+		if name, ok := csplitNames(prefix.s, format.s); !ok {
+			a.refuse("`%s` names its pieces with the suffix format %q, which the hook does not read: use %%d, %%02d, %%x or %%o with plain text", line, format.s)
+		} else if name != "" {
+			a.refuse("`%s` writes the piece %s (its prefix and suffix format), which is a Terraform state file's name%s", line, name, stateFileWhy)
 		}
 	case "split", "gsplit":
-		var ops []tok
-		for i := 0; i < len(args); i++ {
-			t := args[i]
-			if strings.HasPrefix(t.s, "-") && len(t.s) > 1 {
-				if len(t.s) == 2 && strings.ContainsRune("abClnt", rune(t.s[1])) {
-					i++ // a valued option
-				}
-				continue
+		opts, ops := p.operands(args)
+		suffix := tok{}
+		for _, o := range opts {
+			if o.name == "additional-suffix" {
+				suffix = o.val
 			}
-			ops = append(ops, t)
 		}
-		if len(ops) >= 2 {
-			if ops[1].dyn {
-				a.refuse("`%s` writes files under a prefix computed at run time", line)
-			} else if q := a.derivedName(ops[1].s, true); q != "" {
-				refuse(q)
-			}
+		if len(ops) < 2 {
+			return
+		}
+		if ops[1].dyn || suffix.dyn {
+			a.refuse("`%s` writes files under a prefix or suffix computed at run time", line)
+			return
+		}
+		if q := a.derivedName(ops[1].s, true); q != "" {
+			refuse(q)
+			return
+		}
+		// PREFIX + generated letters or digits + --additional-suffix may
+		// spell a state file's name (review hook64 H3: split -a1
+		// --additional-suffix=te … terraform.tfst writes terraform.tfstate).
+		if name := splitStateName(ops[1].s, suffix.s); name != "" {
+			a.refuse("`%s` may write the piece %s (its prefix, generated letters and suffix), which is a Terraform state file's name%s", line, name, stateFileWhy)
 		}
 	case "rsync":
 		if a.rsyncWrites(p, argv) { // rsyncopts.go
@@ -1083,4 +1132,55 @@ func (a *analyzer) patchBackups(argv []tok) bool {
 		return true
 	}
 	return false
+}
+
+// splitStateName returns a name split may give a piece — prefix, letters
+// or digits it generates, suffix — that is a Terraform state file's: the
+// generated part is tried as each run of letters of "tfstate" (the only
+// way generated letters complete ".tfstate", which holds a dot they
+// cannot) and as a plain aa or 00.
+func splitStateName(prefix, suffix string) string {
+	const t = "tfstate"
+	mids := []string{"aa", "00"}
+	for i := 0; i < len(t); i++ {
+		for j := i + 1; j <= len(t); j++ {
+			mids = append(mids, t[i:j])
+		}
+	}
+	for _, m := range mids {
+		if StateFile(prefix + m + suffix) {
+			return prefix + m + suffix
+		}
+	}
+	return ""
+}
+
+// csplitSpec is the conversion in a csplit suffix format.
+var csplitSpec = regexp.MustCompile(`%[-+ #0']*[0-9]*(\.[0-9]*)?([diuoxX])`)
+
+// csplitNames returns a name csplit gives a piece (PREFIX+format(N) for N
+// below 1000) that is a Terraform state file's (review hook64 H3: -f
+// terraform.tfstat -b 'e%.0d' writes terraform.tfstate for piece 0); ok
+// is false when the format is not one conversion among plain text.
+func csplitNames(prefix, format string) (string, bool) {
+	rest := strings.ReplaceAll(format, "%%", "")
+	locs := csplitSpec.FindAllStringSubmatchIndex(rest, -1)
+	if len(locs) != 1 || strings.Count(csplitSpec.ReplaceAllString(rest, ""), "%") > 0 {
+		return "", false
+	}
+	// Go's fmt reads these conversions as C's printf does, but for %i, %u
+	// and the ' flag.
+	goFmt := csplitSpec.ReplaceAllStringFunc(format, func(m string) string {
+		m = strings.ReplaceAll(m, "'", "")
+		if c := m[len(m)-1]; c == 'i' || c == 'u' {
+			return m[:len(m)-1] + "d"
+		}
+		return m
+	})
+	for n := 0; n < 1000; n++ {
+		if name := prefix + fmt.Sprintf(goFmt, n); StateFile(name) {
+			return name, true
+		}
+	}
+	return "", true
 }

@@ -58,7 +58,9 @@ var h32Refused = []h32Case{
 	{cmd: "echo terraform destroy -auto-approve | xargs chrt -o 0", victim: "state"},
 	{cmd: "echo terraform destroy -auto-approve | xargs taskset -c 0", victim: "state"},
 	{cmd: "echo terraform destroy -auto-approve | xargs systemd-run --user --wait"}, // no bus here
-	{cmd: "echo terraform destroy -auto-approve | xargs valgrind -q", victim: "state"},
+	// Not run in bash: Go programs crash under valgrind now and then (the
+	// Go runtime is not supported there), which made the run flaky.
+	{cmd: "echo terraform destroy -auto-approve | xargs valgrind -q"},
 	{cmd: "echo TF destroy -auto-approve | xargs /lib64/ld-linux-x86-64.so.2", needs: "/lib64/ld-linux-x86-64.so.2", victim: "state"},
 	{cmd: "printf 'sh\\0-c\\0terraform destroy -auto-approve\\0' | xargs -0 env", victim: "state"},
 	{cmd: "printf -- '-c\\0terraform destroy -auto-approve\\0' | xargs -0 env sh", victim: "state"},
@@ -104,7 +106,7 @@ var h32Refused = []h32Case{
 	{cmd: "x=$(echo terraform destroy -auto-approve); nsenter $x", victim: "state"},
 	{cmd: "x=$(echo terraform destroy -auto-approve); nsenter -t 1 -m $x"},
 	{cmd: "x=$(echo terraform destroy -auto-approve); chrt -o 0 $x", victim: "state"},
-	{cmd: "x=$(echo terraform destroy -auto-approve); valgrind -q $x", victim: "state"},
+	{cmd: "x=$(echo terraform destroy -auto-approve); valgrind -q $x"}, // not run: as above
 	{cmd: "x=$(echo terraform destroy -auto-approve); setarch x86_64 -R $x", victim: "state"},
 	{cmd: "x=$(echo terraform destroy -auto-approve); setarch x86_64 -- $x", victim: "state"},
 	{cmd: "x=$(echo TF destroy -auto-approve); /lib64/ld-linux-x86-64.so.2 $x", needs: "/lib64/ld-linux-x86-64.so.2", victim: "state"},

@@ -2,6 +2,7 @@ package shell
 
 import (
 	"path"
+	"strconv"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -117,11 +118,20 @@ func posixShell(prog string) bool {
 // inlinePatch judges the paths a patch given in the line itself names
 // (patch, git apply, git am fed a here-document, a here-string or a
 // static pipe: review hook62 L2): each file it creates, changes, renames
-// or copies is judged as a write, with and without its first component
-// (-p1). A patch read from a file stays in the accepted class.
+// or copies is judged as a write, with any number of leading directories
+// stripped (-pN). A patch read from a file stays in the accepted class; one
+// printf or echo -e writes that the hook does not compute is refused
+// (review hook64 L1).
 func (a *analyzer) inlinePatch(c call) {
 	text, ok := a.stdinText(c.st)
 	if !ok {
+		if from, piped := a.pipeFrom[c.st]; piped {
+			if f, isCall := from.Cmd.(*syntax.CallExpr); isCall && len(f.Args) > 0 {
+				if n := baseName(f.Args[0].Lit()); n == "printf" || n == "echo" || n == "" {
+					a.refuse("`%s`: the patch piped to it is printed with escapes, a format or a value computed at run time, which the hook does not read for the files it names: give the patch in a quoted here-document (<<'EOF')", truncateTok(c.argv))
+				}
+			}
+		}
 		return
 	}
 	var paths []string
@@ -136,6 +146,8 @@ func (a *analyzer) inlinePatch(c call) {
 			paths = append(paths, strings.Fields(line[len("diff --git "):])...)
 		case strings.HasPrefix(line, "rename to "), strings.HasPrefix(line, "copy to "):
 			paths = append(paths, strings.TrimSpace(line[strings.Index(line, " to ")+4:]))
+		case strings.HasPrefix(line, "Index: "):
+			paths = append(paths, strings.TrimSpace(line[len("Index: "):]))
 		}
 	}
 	dir := "" // patch -d DIR, --directory=DIR; git apply --directory=ROOT
@@ -153,13 +165,26 @@ func (a *analyzer) inlinePatch(c call) {
 		}
 	}
 	for _, p := range paths {
-		p = strings.Trim(p, `"`)
+		if strings.ContainsAny(p, `"\`) {
+			// git and patch write a name with unusual characters quoted,
+			// with C escapes (\056 is a dot: review hook63 H4).
+			u, err := strconv.Unquote(p)
+			if err != nil {
+				a.refuse("`%s`: the patch the line gives it names %s, a quoted name the hook cannot read: write the patch to a file and apply that", truncateTok(c.argv), p)
+				return
+			}
+			p = u
+		}
 		if p == "" || p == "/dev/null" {
 			continue
 		}
+		// Every -pN: the name with any number of leading directories
+		// stripped (review hook63 H4: -p2 on x/y/.claude/settings.json).
 		cands := []string{p}
-		if i := strings.IndexByte(p, '/'); i >= 0 {
-			cands = append(cands, p[i+1:])
+		for i := 0; i < len(p); i++ {
+			if p[i] == '/' && i+1 < len(p) {
+				cands = append(cands, p[i+1:])
+			}
 		}
 		if dir != "" {
 			for _, q := range cands {
@@ -243,20 +268,22 @@ func (a *analyzer) stdinDesync(argv []tok, text string) bool {
 	return true
 }
 
-// stdinReaders are the commands that read lines of their standard input
-// as data, which in a script read from standard input are the script's
-// next lines: the builtins and the line and stream readers. (A program
-// that reads its input otherwise is not listed: a narrower rule than
-// "any command", which refused `bash <<'EOF'` scripts with a $(…) over
-// two lines.)
-var stdinReaders = map[string]bool{"read": true, "mapfile": true, "readarray": true, "cat": true, "head": true,
-	"tail": true, "dd": true, "line": true, "tee": true, "xargs": true, "bash": true, "sh": true, "dash": true,
-	"sed": true, "awk": true, "gawk": true, "mawk": true, "perl": true, "python3": true, "python": true}
+// stdinQuiet are the commands that never read their standard input: the
+// builtins that only set, test or print, and a few programs. In a script
+// a shell reads from its standard input any other command may read the
+// script's next lines as data — `head -c 8`, `dd bs=8 count=1`, any
+// program — so only these are left out (review hook63 H2: a rule that
+// counted only readers given no arguments let `head -c 8` through).
+var stdinQuiet = map[string]bool{"echo": true, "printf": true, ":": true, "true": true, "false": true,
+	"cd": true, "pushd": true, "popd": true, "dirs": true, "export": true, "set": true, "unset": true,
+	"shift": true, "shopt": true, "test": true, "[": true, "exit": true, "return": true, "break": true,
+	"continue": true, "umask": true, "local": true, "declare": true, "typeset": true, "readonly": true,
+	"let": true, "pwd": true, "mkdir": true, "touch": true, "ls": true, "sleep": true, "basename": true,
+	"dirname": true, "date": true}
 
 // readsOuterStdin reports whether a command of a script may read the
-// script's own standard input: a line or stream reader with no
-// standard-input redirection of its own, not on the right of a pipe (the
-// read builtins with any arguments, the others given none).
+// script's own standard input: any command but the stdinQuiet ones, with
+// no standard-input redirection of its own, not on the right of a pipe.
 func readsOuterStdin(f *syntax.File) bool {
 	piped := map[*syntax.Stmt]bool{}
 	found := false
@@ -278,12 +305,8 @@ func readsOuterStdin(f *syntax.File) bool {
 					return false
 				}
 			}
-			if c, ok := n.Cmd.(*syntax.CallExpr); ok && len(c.Args) > 0 {
-				name := baseName(c.Args[0].Lit())
-				lineReader := name == "read" || name == "mapfile" || name == "readarray" || name == "line" || name == ""
-				if lineReader || stdinReaders[name] && len(c.Args) == 1 {
-					found = true
-				}
+			if c, ok := n.Cmd.(*syntax.CallExpr); ok && len(c.Args) > 0 && !stdinQuiet[c.Args[0].Lit()] {
+				found = true
 			}
 		}
 		return true

@@ -286,6 +286,13 @@ func init() {
 	add(&program{runs: runsNothing}, "cd", "pushd", "popd", "dirs")
 	// Programs that only print or test.
 	add(&program{runs: runsNothing, kind: kindBenign}, "echo", "true", ":", "test", "[")
+	// split runs --filter's command with $SHELL for each piece; split and
+	// csplit name their outputs PREFIX+SUFFIX (derivedWrites).
+	add(&program{runs: runsNothing, permute: true, short: "abClnt", long: []string{"suffix-length", "additional-suffix", "bytes",
+		"line-bytes", "lines", "number", "separator", "filter"}, optLong: []string{"numeric-suffixes", "hex-suffixes"},
+		flags: []string{"elide-empty-files", "unbuffered", "verbose", "help", "version"}, code: []string{"filter"}}, "split", "gsplit")
+	add(&program{runs: runsNothing, permute: true, short: "bfn", long: []string{"suffix-format", "prefix", "digits"},
+		flags: []string{"keep-files", "suppress-matched", "quiet", "silent", "elide-empty-files", "help", "version"}}, "csplit", "gcsplit")
 	// Programs with a grammar of their own.
 	add(&program{judge: (*analyzer).terraform, guarded: true}, "terraform", "tofu", "opentofu")
 	add(&program{judge: (*analyzer).terragrunt, guarded: true}, "terragrunt")

@@ -62,6 +62,8 @@ var wrapperSamples = map[string]string{
 	"parallel":   "parallel -k -q -u -v -j 2 -e -i -l ::: 'CMD'",
 	"find":       "find . -maxdepth 1 -exec sh -c 'CMD' \\;",
 	"flock-c":    "flock /tmp/l -c 'CMD'",
+	"split":      "split -d -a 3 -l 10 --filter='CMD' main.tf part_",
+	"gsplit":     "gsplit -n 2 --fil 'CMD' main.tf",
 }
 
 // wrapperCmds are what each sample runs: CMD as a command, CMDARGS after

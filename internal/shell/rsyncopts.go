@@ -102,6 +102,10 @@ func (a *analyzer) rsyncWrites(p *program, argv []tok) bool {
 		a.refuse("`%s` writes %s, a backup named after the destination plus --suffix, which holds the gate's trust", line, q)
 		return true
 	}
+	if StateFile(dst.s+suffix.s) && !StateFile(dst.s) {
+		a.refuse("`%s` writes %s, a backup named after the destination plus --suffix, which is a Terraform state file's name%s", line, dst.s+suffix.s, stateFileWhy)
+		return true
+	}
 	if suffix.s != "~" && suffix.s != "" {
 		// A directory destination: its files plus the suffix, any name.
 		return a.writeDest(argv, *dst, true)

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"net/url"
 	"path"
 	"regexp"
 	"strings"
@@ -9,10 +10,14 @@ import (
 // Settings that make a program run a command: git configuration keys,
 // ssh options, environment variables. "run": the value is a command line,
 // judged as one; "refuse": the value names files or code the hook cannot
-// read. Keys are matched lower-cased, as globs (pager.* is any pager.CMD).
+// read; "token": the value is refused when it holds a %X token, which the
+// program expands and then fills into a command's placeholder (ssh's
+// Hostname=%hform makes %h terraform: review hook64 H1). Keys are matched
+// lower-cased, as globs (pager.* is any pager.CMD).
 const (
 	settingRun    = "run"
 	settingRefuse = "refuse"
+	settingToken  = "token"
 )
 
 // gitKeys are the configuration keys whose value git runs (through a
@@ -88,11 +93,23 @@ const maxFills = 128
 func (a *analyzer) placeholderFill(what, key, cmd string) bool {
 	seen := map[string]bool{}
 	var fills []string
-	add := func(w string) {
+	add1 := func(w string) {
 		if w != "" && !seen[w] && len(fills) < maxFills {
 			seen[w] = true
 			fills = append(fills, w)
 		}
+	}
+	// A word is tried as written, percent-decoded (ssh decodes the user of
+	// an ssh:// URI: review hook63 H1) and without the // of a URI.
+	add := func(w string) {
+		add1(w)
+		if strings.Contains(w, "%") {
+			if u, err := url.PathUnescape(w); err == nil {
+				add1(u)
+				add1(strings.TrimLeft(u, "/"))
+			}
+		}
+		add1(strings.TrimLeft(w, "/"))
 	}
 	unquote := strings.NewReplacer("$'", "", `$"`, "", "'", "", `"`, "", `\`, "")
 	for _, w := range strings.FieldsFunc(a.line, func(r rune) bool { return strings.ContainsRune(" \t\n'\"`;|&<>()", r) }) {
@@ -136,7 +153,7 @@ var aptKeys = map[string]string{"*invoke*": settingRun, "*pre-install-pkgs*": se
 // sshKeys are the ssh_config options that run a local command.
 var sshKeys = map[string]string{
 	"proxycommand": settingRun, "localcommand": settingRun, "knownhostscommand": settingRun, "remotecommand": settingRun,
-	"match": settingRefuse, "include": settingRefuse,
+	"match": settingRefuse, "include": settingRefuse, "hostname": settingToken, "user": settingToken,
 }
 
 // commandVars are environment variables whose value a program runs, or
@@ -214,10 +231,24 @@ func (a *analyzer) setting(what, key string, val tok, how string, depth int) {
 	switch how {
 	case settingRefuse:
 		a.refuse("`%s`: %s makes the program read configuration or code the hook cannot see", what, key)
+	case settingToken:
+		if val.dyn || strings.Contains(val.s, "%") {
+			a.refuse("`%s`: %s holds a %%X token (or a value computed at run time), which the program expands and fills into the commands it runs: spell the value out", what, key)
+		}
 	case settingRun:
 		if val.dyn {
 			a.refuse("`%s`: %s holds a command computed at run time", what, key)
 			return
+		}
+		if k := strings.ToUpper(key); k == "LESSOPEN" || k == "LESSCLOSE" {
+			// less reads a leading | (|| and |- too) as "pipe the
+			// command's output": not part of the command (Debian's own
+			// LESSOPEN='| /usr/bin/lesspipe %s', review hook64).
+			v := strings.TrimPrefix(strings.TrimPrefix(val.s, "|"), "|")
+			if v != val.s {
+				v = strings.TrimPrefix(v, "-")
+			}
+			val.s = v
 		}
 		if placeholder.MatchString(strings.ReplaceAll(val.s, "%%", "")) && a.placeholderFill(what, key, val.s) {
 			return

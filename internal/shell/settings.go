@@ -1,9 +1,9 @@
 package shell
 
 import (
-	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -103,11 +103,9 @@ func (a *analyzer) placeholderFill(what, key, cmd string) bool {
 	// an ssh:// URI: review hook63 H1) and without the // of a URI.
 	add := func(w string) {
 		add1(w)
-		if strings.Contains(w, "%") {
-			if u, err := url.PathUnescape(w); err == nil {
-				add1(u)
-				add1(strings.TrimLeft(u, "/"))
-			}
+		if u := percentDecode(w); u != w {
+			add1(u)
+			add1(strings.TrimLeft(u, "/"))
 		}
 		add1(strings.TrimLeft(w, "/"))
 	}
@@ -142,6 +140,18 @@ func (a *analyzer) placeholderFill(what, key, cmd string) bool {
 		}
 	}
 	return false
+}
+
+// percentHex is a %XX escape.
+var percentHex = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
+
+// percentDecode replaces each %XX escape with its byte, leaving any other
+// % as it is.
+func percentDecode(s string) string {
+	return percentHex.ReplaceAllStringFunc(s, func(m string) string {
+		b, _ := strconv.ParseUint(m[1:], 16, 8)
+		return string([]byte{byte(b)})
+	})
 }
 
 // aptKeys are apt's configuration options (apt-get -o KEY=VALUE) that run

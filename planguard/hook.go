@@ -536,7 +536,12 @@ var (
 	projectDirs = []string{".git/hooks", ".claude", ".gemini", ".cursor", ".github/hooks"}
 	homeDirs    = []string{".claude", ".gemini", ".cursor", ".copilot", ".config/git",
 		".bashrc.d", ".config/fish", ".config/direnv", ".vim", ".config/vim", ".config/nvim", ".local/share/nvim",
-		".emacs.d", ".config/emacs", ".oh-my-zsh/custom"}
+		".emacs.d", ".config/emacs", ".oh-my-zsh/custom",
+		// Terraform reads every *.tfrc there as CLI configuration besides
+		// ~/.terraformrc (provider_installation, dev_overrides) and takes
+		// providers from its plugins directory, as from the XDG data
+		// directories; OpenTofu likewise (review hook66 M1).
+		".terraform.d", ".local/share/terraform", ".config/opentofu", ".local/share/opentofu"}
 	// gitDirFiles are the files of a git directory that configure what
 	// git runs, listed as files too (base-name checks after a cd); the
 	// whole git directory is a protected directory.

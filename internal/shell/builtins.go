@@ -3,6 +3,8 @@ package shell
 import (
 	"path"
 	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // Judges for shell builtins that change what later words of the line
@@ -45,6 +47,12 @@ func (a *analyzer) redefinesRelied(name, how string) {
 	}
 }
 
+// bashReserved are bash's reserved words, and the other words it reads as
+// syntax where a command starts.
+var bashReserved = map[string]bool{"if": true, "then": true, "else": true, "elif": true, "fi": true, "case": true,
+	"esac": true, "for": true, "select": true, "while": true, "until": true, "do": true, "done": true, "in": true,
+	"function": true, "time": true, "{": true, "}": true, "!": true, "[[": true, "]]": true, "coproc": true}
+
 // alias records the aliases a line defines, to expand them where used.
 func (a *analyzer) alias(c call) kind {
 	for _, t := range c.argv[1:] {
@@ -54,6 +62,20 @@ func (a *analyzer) alias(c call) kind {
 				// alias too, where the hook reads it as written (review
 				// hook40 H6).
 				a.refuse("`alias %s=%q`: a value that ends with a blank makes bash expand the next word as an alias too: end the value without a blank", k, v)
+			}
+			if bashReserved[k] {
+				// bash expands an alias before it knows a keyword, so
+				// alias if='terraform destroy; if' runs where the hook
+				// reads an if statement (review hook65 H3).
+				a.refuse("`alias %s=…`: an alias named like a bash keyword runs where the hook reads the keyword: give it another name", k)
+			}
+			if f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(v), ""); err != nil || f == nil || strings.HasSuffix(v, "\\") {
+				// bash pastes the value into the line as written: a quote
+				// it leaves open takes in the text after the name
+				// (review hook65 H1: alias A="echo '").
+				a.refuse("`alias %s=%q`: the value is not a whole command on its own (an open quote, a trailing backslash), so bash reads it together with the text after the name: give the alias a value that parses alone", k, v)
+			} else {
+				a.script(v, c.depth+1) // judged as defined too: a later call may use it
 			}
 			a.aliases[k] = v
 			a.redefined[k] = true

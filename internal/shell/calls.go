@@ -689,6 +689,8 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			} else {
 				a.envSet(o.val.s, tok{s: "0", dyn: true}, c.depth)
 			}
+		case contains(p.jump, o.name):
+			a.setting(truncateTok(c.argv), "ProxyJump", o.val, settingJump, c.depth)
 		case contains(p.keyed, o.name):
 			k, v, ok := strings.Cut(o.val.s, "=")
 			if !ok {

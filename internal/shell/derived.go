@@ -460,6 +460,14 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 		}
 	case "unzip":
 		for _, t := range args {
+			if len(t.s) > 1 && t.s[0] == '-' && strings.ContainsRune(t.s[1:], ':') {
+				// -: keeps ../ in member names: they land anywhere, as
+				// tar -P's do (review hook66 L1).
+				a.refuse("`%s`: -: keeps the ../ of member names, which places what unzip extracts outside the directory the hook judges: extract without it", truncateTok(argv))
+				return ""
+			}
+		}
+		for _, t := range args {
 			if len(t.s) > 1 && t.s[0] == '-' && strings.ContainsAny(t.s[1:], "lptvcZz") {
 				return "" // lists, tests or prints
 			}

@@ -296,12 +296,20 @@ func readsOuterStdin(f *syntax.File) bool {
 			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
 				piped[n.Y] = true
 			}
+		case *syntax.Redirect:
+			// 3<&0, 3>&0: another descriptor on the script's input (review
+			// hook65 H2: read -u 3 x 3<&0).
+			if (n.Op == syntax.DplIn || n.Op == syntax.DplOut) && n.Word != nil && n.Word.Lit() == "0" {
+				found = true
+			}
+		case *syntax.ForClause:
+			found = found || n.Select // select reads a line of its input
 		case *syntax.Stmt:
 			if piped[n] {
 				return false // its input is the pipe, also for what it holds
 			}
 			for _, r := range n.Redirs {
-				if stdinRedirect(r) {
+				if ownInput(r) {
 					return false
 				}
 			}
@@ -312,6 +320,25 @@ func readsOuterStdin(f *syntax.File) bool {
 		return true
 	})
 	return found
+}
+
+// ownInput reports whether a redirection gives a command an input of its
+// own, not the script's: a here-document or here-string, or a file named
+// literally that is no descriptor (<&0, </dev/stdin, </dev/fd/0,
+// </proc/self/fd/0 are the script itself: review hook65 H2).
+func ownInput(r *syntax.Redirect) bool {
+	if !stdinRedirect(r) {
+		return false
+	}
+	switch r.Op {
+	case syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
+		return true
+	case syntax.RdrIn, syntax.RdrInOut:
+		lit := r.Word.Lit()
+		return lit != "" && !strings.Contains(lit, "dev") && !strings.Contains(lit, "proc") &&
+			!strings.Contains(lit, "stdin") && !strings.Contains(lit, "fd") && !isNumber(lit)
+	}
+	return false
 }
 
 // stdinPath reports whether a script path is the shell's own stdin.

@@ -46,6 +46,7 @@ type program struct {
 	opaque []string // options whose value runs code the hook cannot read: refused
 	again  []string // options whose value the shell expands again, running its substitutions (compgen -W)
 	keyed  []string // options whose value is a setting, KEY=VALUE or KEY VALUE (ssh -o)
+	jump   []string // options whose value is ssh's ProxyJump (ssh -J), which ssh puts into a command it runs
 	// envs: options whose value NAME=VALUE sets the environment of the
 	// command run (strace -E); envNames: options whose value is a NAME
 	// the program sets to a number (xargs --process-slot-var). Judged as
@@ -252,14 +253,14 @@ func init() {
 		opt: "d", optLong: []string{"differences"}, shortFlags: "bceghptwxv",
 		flags: []string{"beep", "color", "no-color", "errexit", "chgexit", "precise", "no-title", "no-wrap", "exec", "help", "version"},
 		argv:  []string{"x", "exec"}}, "watch")
-	add(&program{runs: runsLine, skip: 1, short: "BbcDEeFIiJLlmOoPpQRSWw", keyed: []string{"o"}, keys: sshKeys, opaque: []string{"F", "I"},
+	add(&program{runs: runsLine, skip: 1, short: "BbcDEeFIiJLlmOoPpQRSWw", keyed: []string{"o"}, keys: sshKeys, jump: []string{"J"}, opaque: []string{"F", "I"},
 		writes: true, dests: destNone, outs: []string{"E"}, stdinShell: []string{"N", "W", "O", "s"}, reenter: true}, "ssh")
 	// scp -O is a flag (the legacy protocol); -S and -D name programs it runs.
-	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"F"},
+	add(&program{runs: runsArgs, short: "cFiJlPX", keyed: []string{"o"}, keys: sshKeys, jump: []string{"J"}, code: []string{"S", "D"}, opaque: []string{"F"},
 		judge: (*analyzer).scp}, "scp")
 	// sftp -b FILE runs its `!command` lines.
 	// sftp -s SUBSYSTEM takes a value (review hook50 H6).
-	add(&program{runs: runsArgs, short: "BcFiJlPRsX", keyed: []string{"o"}, keys: sshKeys, code: []string{"S", "D"}, opaque: []string{"b", "F"},
+	add(&program{runs: runsArgs, short: "BcFiJlPRsX", keyed: []string{"o"}, keys: sshKeys, jump: []string{"J"}, code: []string{"S", "D"}, opaque: []string{"b", "F"},
 		judge: (*analyzer).sftp}, "sftp")
 	// apt's hooks (-o APT::Update::Pre-Invoke::=CMD, DPkg::Post-Invoke)
 	// and dpkg's (--post-invoke=CMD) run shell commands (review hook50 L1).

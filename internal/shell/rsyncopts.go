@@ -48,6 +48,14 @@ func (a *analyzer) rsyncWrites(p *program, argv []tok) bool {
 		d := ops[len(ops)-1]
 		dst = &d
 	}
+	for _, op := range ops {
+		// rsync runs `ssh HOST …`: a host that starts with a dash is an
+		// ssh option (review hook66 H2: '-oProxyCommand=…:x').
+		if host, ok := rsyncHost(op); ok && (host == "" || host[0] == '-' || strings.ContainsAny(host, " \t\n;|&$`'\"\\<>()*?")) {
+			a.refuse("`%s`: the remote host %q starts with a dash or holds shell characters, and rsync passes it to ssh, which reads a dash as an option (-oProxyCommand=…): name a plain host", line, host)
+			return true
+		}
+	}
 	remoteDst := false
 	if dst != nil && !dst.dyn {
 		_, remoteDst = remotePath(dst.s)
@@ -145,4 +153,29 @@ func (a *analyzer) rsyncDir(argv []tok, o opt, dst *tok) bool {
 		}
 	}
 	return false
+}
+
+// rsyncHost is the host of a remote rsync operand (HOST:PATH,
+// [USER@]HOST::MODULE, rsync://[USER@]HOST[:PORT]/…), without its user.
+func rsyncHost(op tok) (string, bool) {
+	if op.dyn {
+		return "", false
+	}
+	if _, remote := remotePath(op.s); !remote {
+		return "", false
+	}
+	s := op.s
+	if rest, ok := strings.CutPrefix(s, "rsync://"); ok {
+		s, _, _ = strings.Cut(rest, "/")
+	} else if rest, ok := strings.CutPrefix(s, "scp://"); ok {
+		s, _, _ = strings.Cut(rest, "/")
+	} else if rest, ok := strings.CutPrefix(s, "sftp://"); ok {
+		s, _, _ = strings.Cut(rest, "/")
+	} else {
+		s, _, _ = strings.Cut(s, ":")
+	}
+	if i := strings.LastIndex(s, "@"); i >= 0 {
+		s = s[i+1:]
+	}
+	return s, true
 }

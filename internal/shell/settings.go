@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"fmt"
 	"path"
 	"regexp"
 	"strconv"
@@ -18,6 +19,9 @@ const (
 	settingRun    = "run"
 	settingRefuse = "refuse"
 	settingToken  = "token"
+	// settingJump: ssh's ProxyJump (-J), whose hosts and users ssh pastes
+	// unquoted into a command it runs with $SHELL -c (review hook66 H1).
+	settingJump = "jump"
 )
 
 // gitKeys are the configuration keys whose value git runs (through a
@@ -142,6 +146,31 @@ func (a *analyzer) placeholderFill(what, key, cmd string) bool {
 	return false
 }
 
+// jumpHosts says what is wrong with a ProxyJump value ("" when each hop is
+// a plain [ssh://][user@]host[:port], or the value is none), read
+// percent-decoded as ssh reads an ssh:// hop.
+func jumpHosts(val tok) string {
+	if val.dyn {
+		return "is computed at run time"
+	}
+	v := percentDecode(val.s)
+	if strings.EqualFold(v, "none") {
+		return ""
+	}
+	for _, hop := range strings.Split(v, ",") {
+		hop = strings.TrimPrefix(hop, "ssh://")
+		if hop == "" || hop[0] == '-' || strings.Contains(hop, "@-") {
+			return fmt.Sprintf("names the hop %q, which starts with a dash (an option)", hop)
+		}
+		for _, r := range hop {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-+@:[]", r)) {
+				return fmt.Sprintf("names the hop %q, which holds %q, a character no host or user name has", hop, r)
+			}
+		}
+	}
+	return ""
+}
+
 // percentHex is a %XX escape.
 var percentHex = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
 
@@ -164,6 +193,7 @@ var aptKeys = map[string]string{"*invoke*": settingRun, "*pre-install-pkgs*": se
 var sshKeys = map[string]string{
 	"proxycommand": settingRun, "localcommand": settingRun, "knownhostscommand": settingRun, "remotecommand": settingRun,
 	"match": settingRefuse, "include": settingRefuse, "hostname": settingToken, "user": settingToken,
+	"proxyjump": settingJump,
 }
 
 // commandVars are environment variables whose value a program runs, or
@@ -241,6 +271,10 @@ func (a *analyzer) setting(what, key string, val tok, how string, depth int) {
 	switch how {
 	case settingRefuse:
 		a.refuse("`%s`: %s makes the program read configuration or code the hook cannot see", what, key)
+	case settingJump:
+		if why := jumpHosts(val); why != "" {
+			a.refuse("`%s`: %s %s, and ssh pastes its hosts and users into a command it runs with the shell: name plain hosts ([user@]host[:port], comma-separated)", what, key, why)
+		}
 	case settingToken:
 		if val.dyn || strings.Contains(val.s, "%") {
 			a.refuse("`%s`: %s holds a %%X token (or a value computed at run time), which the program expands and fills into the commands it runs: spell the value out", what, key)

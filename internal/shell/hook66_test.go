@@ -1,0 +1,63 @@
+package shell
+
+import "testing"
+
+// Review hook66 (on 8993b0b): ssh pastes a -J/ProxyJump hop unquoted into
+// a command it runs with the shell (H1); rsync passes a remote host that
+// starts with a dash to ssh as an option (H2); unzip -: keeps ../ in
+// member names (L1). M1 (~/.terraform.d) is tested through the hook
+// command (planguard/hook66_test.go).
+
+var h66Refused = []h32Case{
+	// H1
+	{cmd: "ssh -J 'x$(terraform${IFS}destroy${IFS}-auto-approve${IFS}-input=false)' y true", needs: "ssh", victim: "state"},
+	{cmd: "ssh -J 'ssh://u%24%28terraform%20destroy%20-auto-approve%20-input=false%29@h' y true", needs: "ssh", victim: "state"},
+	{cmd: "ssh -o ProxyJump='x$(terraform${IFS}destroy${IFS}-auto-approve)' y true"},
+	{cmd: "ssh -J 'u$(terraform${IFS}destroy${IFS}-auto-approve)@h' y true"},
+	{cmd: "scp -J 'x$(terraform${IFS}destroy${IFS}-auto-approve)' main.tf y:z"},
+	{cmd: "sftp -J 'x$(terraform${IFS}destroy${IFS}-auto-approve)' y"},
+	{cmd: "ssh -J -oProxyCommand=x y"},
+	{cmd: "ssh -J \"$J\" y"},
+	// H2
+	{cmd: "rsync --protocol=29 --rsync-path=-S -- main.tf '-oProxyCommand=terraform destroy -auto-approve -input=false:x'", needs: "rsync", victim: "state"},
+	{cmd: "rsync -- main.tf '-oProxyCommand=terraform destroy -auto-approve:x'"},
+	{cmd: "rsync -a -- 'u@-oProxyCommand=x:y' ."},
+	// L1
+	{cmd: "unzip -o -: /tmp/evil.zip -d /tmp/y"},
+	{cmd: "unzip -:o /tmp/evil.zip"},
+}
+
+var h66Allowed = []string{
+	"ssh -J bastion db.internal uptime",
+	"ssh -J deploy@bastion:2222,jump2 db.internal uptime",
+	"ssh -o ProxyJump=none host uptime",
+	"scp -J bastion main.tf db:/tmp/",
+	"rsync -av src/ deploy@db.internal:/srv/app/",
+	"rsync -av rsync://mirror.example.org/debian/ /tmp/m/",
+	"unzip -o /tmp/x.zip -d /tmp/y",
+}
+
+func TestHook66Refused(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, c := range h66Refused {
+		line := h37Line(c.cmd, "/work", h32Terraform())
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %q", line)
+		}
+	}
+}
+
+func TestHook66Allowed(t *testing.T) {
+	opts := h32Opts("/work")
+	for _, cmd := range h66Allowed {
+		if r := Analyze(cmd, opts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
+		}
+	}
+}
+
+// TestHook66BashRuns runs the spellings with a victim in bash over a real
+// applied state (hookBashRuns).
+func TestHook66BashRuns(t *testing.T) {
+	hookBashRuns(t, h66Refused, bashRuns{line: h37Line})
+}

@@ -53,6 +53,18 @@ var bashReserved = map[string]bool{"if": true, "then": true, "else": true, "elif
 	"esac": true, "for": true, "select": true, "while": true, "until": true, "do": true, "done": true, "in": true,
 	"function": true, "time": true, "{": true, "}": true, "!": true, "[[": true, "]]": true, "coproc": true}
 
+// hasComment reports whether a parsed script holds a comment.
+func hasComment(f *syntax.File) bool {
+	found := len(f.Last) > 0
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if _, ok := n.(*syntax.Comment); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
 // alias records the aliases a line defines, to expand them where used.
 func (a *analyzer) alias(c call) kind {
 	for _, t := range c.argv[1:] {
@@ -69,11 +81,13 @@ func (a *analyzer) alias(c call) kind {
 				// reads an if statement (review hook65 H3).
 				a.refuse("`alias %s=…`: an alias named like a bash keyword runs where the hook reads the keyword: give it another name", k)
 			}
-			if f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(v), ""); err != nil || f == nil || strings.HasSuffix(v, "\\") {
+			if f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(v), ""); err != nil || f == nil || strings.HasSuffix(v, "\\") || hasComment(f) {
 				// bash pastes the value into the line as written: a quote
 				// it leaves open takes in the text after the name
-				// (review hook65 H1: alias A="echo '").
-				a.refuse("`alias %s=%q`: the value is not a whole command on its own (an open quote, a trailing backslash), so bash reads it together with the text after the name: give the alias a value that parses alone", k, v)
+				// (review hook65 H1: alias A="echo '"), and so does a
+				// comment (review hook67 H2: alias a='echo X #' makes
+				// `a <<'E'` no here-document).
+				a.refuse("`alias %s=%q`: the value is not a whole command on its own (an open quote, a comment, a trailing backslash), so bash reads it together with the text after the name: give the alias a value that parses alone, without a comment", k, v)
 			} else {
 				a.script(v, c.depth+1) // judged as defined too: a later call may use it
 			}
@@ -170,6 +184,34 @@ func (a *analyzer) renameProg(c call) kind {
 		return kindBenign
 	}
 	a.refuse("`%s`: rename computes the new names from an expression or a substitution in the path (and rename.ul -s rewrites where a link points), names the hook does not compute: use mv with both names spelled out", quoteArgs(c.argv))
+	return kindOther
+}
+
+// dupLinker judges the programs that replace files of equal content with
+// links to one (hardlink, jdupes -L/-l/-B, fdupes -d, rdfind -make…):
+// after `cp terraform.tfstate x.json`, a write to x.json is one to the
+// state (review hook68 H4), which the hook cannot see when it judges the
+// line (the links are made as it runs). Listing and dry runs pass.
+func (a *analyzer) dupLinker(c call) kind {
+	name := baseName(c.argv[0].s)
+	links := name == "hardlink"
+	for _, t := range c.argv[1:] {
+		w := t.s
+		switch {
+		case t.dyn:
+			links = true
+		case name == "hardlink" && (w == "-n" || w == "--dry-run" || w == "-h" || w == "--help" || w == "-V" || w == "--version"):
+			return kindOther
+		case name == "rdfind" && (strings.HasPrefix(w, "-make") || strings.HasPrefix(w, "-delete")):
+			links = true
+		case name != "hardlink" && name != "rdfind" && (strings.HasPrefix(w, "--link") || w == "--dedupe" || w == "--delete" ||
+			len(w) > 1 && w[0] == '-' && w[1] != '-' && strings.ContainsAny(w[1:], "LlBdN")):
+			links = true
+		}
+	}
+	if links {
+		a.refuse("`%s`: %s replaces files of equal content with links to one, so that a later write to a copy changes the original (a state file, the policy), which the hook cannot follow: list duplicates without linking them", truncateTok(c.argv), name)
+	}
 	return kindOther
 }
 

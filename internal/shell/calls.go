@@ -696,6 +696,9 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			if !ok {
 				k, v, _ = strings.Cut(strings.TrimSpace(o.val.s), " ")
 			}
+			if len(p.jump) > 0 {
+				k, v = sshOption(o.val.s) // ssh, scp, sftp -o
+			}
 			how := lookupSetting(p.keys, strings.ToLower(strings.TrimSpace(k)))
 			if o.val.dyn && how == "" && !strings.Contains(o.val.s, "=") {
 				how = settingRefuse // the key itself is computed
@@ -1217,4 +1220,19 @@ func (a *analyzer) runsOnWritten(p *program, name string, c call, o opt) {
 	for _, d := range dsts {
 		a.run(c.inner([]tok{o.val, d}))
 	}
+}
+
+// sshOption splits an ssh -o value as OpenSSH's configuration reader does
+// (review hook68 H2): the keyword ends at the first blank or `=` and loses
+// its double quotes ("ProxyCommand"=…, `ProxyCommand CMD`, a tab); then
+// blanks, one `=` and blanks, and the rest is the value.
+func sshOption(s string) (key, val string) {
+	s = strings.TrimLeft(s, " \t")
+	i := strings.IndexAny(s, " \t=")
+	if i < 0 {
+		return strings.ReplaceAll(s, `"`, ""), ""
+	}
+	key, rest := strings.ReplaceAll(s[:i], `"`, ""), strings.TrimLeft(s[i:], " \t")
+	rest = strings.TrimPrefix(rest, "=")
+	return key, strings.TrimLeft(rest, " \t")
 }

@@ -71,6 +71,11 @@ var optionVars = map[string]optionVar{
 	// command), -o/-O a log file, -t/-T tags; `+` (an initial command) is
 	// refused in envSet.
 	"LESS": {prog: "less", ok: lessWord},
+	// go reads GOFLAGS as options of every build: -toolexec and -exec
+	// name programs it runs (review hook68 H1).
+	"GOFLAGS": {prog: "go", ok: wordRe(`-(mod=(mod|readonly|vendor)|modcacherw|trimpath|race|msan|asan|v|x|a|n|` +
+		`buildvcs=(true|false|auto)|tags=[A-Za-z0-9_,.]+|p=[0-9]+|count=[0-9]+|short|failfast|timeout=[0-9a-z.]+|cover|json|` +
+		`buildmode=[a-z-]+|ldflags=-[sw]+)`)},
 }
 
 func zipWord(w string) bool {

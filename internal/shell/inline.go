@@ -188,10 +188,11 @@ func (a *analyzer) makeJudge(c call) kind {
 }
 
 // makeShellText reports whether a make variable's value holds text
-// /bin/sh reads as more than words: ; & | < > ( ) a newline, quotes or a
-// backslash.
+// /bin/sh reads as more than words: ; & | < > ( ) a newline, quotes, a
+// backslash or a # (a comment that swallows the rest of the recipe line:
+// review hook68 H3, make CC='terraform destroy #' x.o).
 func makeShellText(v string) bool {
-	return strings.ContainsAny(v, ";&|<>()\n'\"\\")
+	return strings.ContainsAny(v, ";&|<>()\n'\"\\#")
 }
 
 // makeRuns notes a make the line runs (make, cmake --build) and refuses it
@@ -204,7 +205,7 @@ func (a *analyzer) makeRuns(line string) bool {
 	if a.makeVar == "" {
 		return false
 	}
-	a.refuse("`%s`: %s, set in this line, reaches make through the environment, and make expands it as Makefile text (running $(shell …) and backquotes where it is used, or reading the makefiles MAKEFILES names): give make literal values without `$` or backquotes", line, a.makeVar)
+	a.refuse("`%s`: %s, set in this line, reaches make through the environment, and make expands it as Makefile text (running $(shell …) and backquotes where it is used, or reading the makefiles MAKEFILES names) and puts it into the /bin/sh lines its rules run: give make literal values without `$`, backquotes or shell syntax (; & | # quotes)", line, a.makeVar)
 	return true
 }
 
@@ -216,6 +217,12 @@ func (a *analyzer) makeRuns(line string) bool {
 // before, which a lower-case name is taken not to be.
 func makeExpands(val tok, local bool) bool {
 	if strings.Contains(val.s, "$(") || strings.Contains(val.s, "${") || strings.Contains(val.s, "`") {
+		return true
+	}
+	if !local && makeShellText(val.s) {
+		// CC='terraform destroy;' make x.o: make's rules put an
+		// environment variable in their /bin/sh lines as a command-line
+		// one (review hook68 H3).
 		return true
 	}
 	return val.dyn && !local && (val.kind == dynLine || val.kind == dynOutput || val.kind == dynInput)

@@ -13,7 +13,7 @@ import (
 func (a *analyzer) shell(c call) kind {
 	argv, st, depth := c.argv, c.st, c.depth
 	args := argv[1:]
-	cflag, stdin := false, false
+	cflag, stdin, interactive := false, false, false
 	i := 0
 	for ; i < len(args); i++ {
 		t := args[i]
@@ -42,6 +42,9 @@ func (a *analyzer) shell(c call) kind {
 			if s[0] == '-' && strings.ContainsRune(s[1:], 's') {
 				stdin = true
 			}
+			if s[0] == '-' && strings.ContainsRune(s[1:], 'i') {
+				interactive = true
+			}
 			if s[0] == '-' && strings.ContainsRune(s[1:], 'k') || t.dyn {
 				a.refuse("`%s`: the shell's keyword option (-k) makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(argv))
 				return kindOther
@@ -65,7 +68,7 @@ func (a *analyzer) shell(c call) kind {
 		i = len(args) // an option's value was missing
 	}
 	rest := args[i:]
-	if n := baseName(argv[0].s); (n == "zsh" || n == "fish") && (cflag || stdin || len(rest) > 0 || c.fed) {
+	if n := baseName(argv[0].s); otherGrammar[n] && (cflag || stdin || len(rest) > 0 || c.fed) {
 		a.refuse("`%s`: the hook reads commands as bash (and POSIX sh) only, and %s reads them otherwise (zsh's glob qualifiers *(e:…:) and =(…) run code where bash sees a pattern or a word): run the commands in bash, or through the runner", quoteArgs(argv), n)
 		return kindOther
 	}
@@ -102,10 +105,17 @@ func (a *analyzer) shell(c call) kind {
 		return kindOther  // a script file: out of the hook's sight (see the guide)
 	}
 	a.posixNext = posixShell(argv[0].s)
+	// An interactive shell (-i) expands history in what it reads, also
+	// from a here-document or a pipe (review hook67 H1: `!:1-4`).
+	a.histNext = interactive
 	k := a.stdinScript(argv, st, depth, !c.fed)
-	a.posixNext = false
+	a.posixNext, a.histNext = false, false
 	return k
 }
+
+// otherGrammar are the shells whose grammar is neither bash's nor POSIX sh's.
+var otherGrammar = map[string]bool{"zsh": true, "fish": true, "tcsh": true, "csh": true, "rc": true, "es": true,
+	"elvish": true, "nu": true, "xonsh": true, "ysh": true}
 
 // posixShell reports whether a shell program reads scripts by the POSIX
 // grammar rather than bash's: sh (dash on Debian, bash in POSIX mode
@@ -430,6 +440,15 @@ func isNumber(s string) bool {
 // nothing feeding stdin (its statement's, or an enclosing one's: echo … |
 // bash -c bash) the shell is interactive, which the agent cannot type into.
 func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interactive bool) kind {
+	hist := a.histNext
+	a.histNext = false
+	history := func(text string) bool {
+		if d := HistoryDesignator(text); hist && d != "" {
+			a.refuse("`%s`: the shell is interactive (-i), so it replaces the history expansion `%s` in the script it reads with words of earlier lines, which the hook did not read there: run the script without -i, or write the command out", quoteArgs(argv), d)
+			return true
+		}
+		return false
+	}
 	if st != nil {
 		// bash reads the last redirection of descriptor 0; one of another
 		// descriptor is not the script (review hook57 F2).
@@ -451,13 +470,17 @@ func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interacti
 					a.refuse("`%s`: a here-document with expansions (`$`, backquotes, backslashes) is rewritten by the shell before the script reads it, which the hook cannot follow: quote its delimiter (<<'EOF')", quoteArgs(argv))
 					return kindOther
 				}
-				if a.stdinDesync(argv, text) {
+				if a.stdinDesync(argv, text) || history(text) {
 					return kindOther
 				}
 				a.script(text, depth+1)
 				return kindWrapper
 			case syntax.WordHdoc:
-				a.scriptTok(a.word(r.Word), argv[0].s+" <<<", depth)
+				t := a.word(r.Word)
+				if !t.dyn && history(t.s) {
+					return kindOther
+				}
+				a.scriptTok(t, argv[0].s+" <<<", depth)
 				return kindWrapper
 			case syntax.RdrIn:
 				t := a.word(r.Word)
@@ -474,7 +497,7 @@ func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interacti
 		}
 		if from, ok := a.pipeFrom[st]; ok {
 			if text, ok := a.staticOutput(from); ok {
-				if a.stdinDesync(argv, text) {
+				if a.stdinDesync(argv, text) || history(text) {
 					return kindOther
 				}
 				a.script(text, depth+1)
@@ -955,8 +978,50 @@ func (a *analyzer) container(c call) kind {
 	return kindOther
 }
 
-// goRun judges `go run PKG ARGS` when PKG is planguard.
+// goRun judges go: `go run PKG ARGS` when PKG is planguard; the options
+// that name a program go runs (-toolexec, -exec: judged as command lines,
+// as go splits them into words and runs them; -vettool: refused: review
+// hook68 H1); `go env -w`, which writes settings later builds read.
 func (a *analyzer) goRun(c call) kind {
+	if len(c.argv) >= 2 && c.argv[1].s == "env" {
+		a.goEnv(c)
+		return kindOther
+	}
+	line := truncateTok(c.argv)
+	args := c.argv[1:]
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		if t.s == "--" {
+			break
+		}
+		name, val, eq := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(t.s, "-"), "-"), "=")
+		if !strings.HasPrefix(t.s, "-") {
+			continue
+		}
+		switch name {
+		case "toolexec", "exec", "vettool", "overlay", "modfile", "pgo":
+		default:
+			continue
+		}
+		v := tok{s: val, dyn: t.dyn}
+		if !eq {
+			if i+1 >= len(args) {
+				continue
+			}
+			i++
+			v = args[i]
+		}
+		switch {
+		case name == "vettool":
+			a.refuse("`%s`: -vettool names a program go runs as the vet tool, which the hook cannot see: use go vet's own analyzers", line)
+		case name == "toolexec" || name == "exec":
+			if v.dyn {
+				a.refuse("`%s`: -%s names a command computed at run time, which go runs", line, name)
+				continue
+			}
+			a.script(v.s, c.depth+1)
+		}
+	}
 	if len(c.argv) < 2 || c.argv[1].s != "run" {
 		a.generic("go", c)
 		return kindOther
@@ -970,6 +1035,37 @@ func (a *analyzer) goRun(c call) kind {
 		a.run(call{argv: append([]tok{{s: "planguard"}}, rest[1:]...), depth: c.depth + 1})
 	}
 	return kindOther
+}
+
+// goEnvKeys are the go settings `go env -w` may write: where modules come
+// from and go, the build's target and switches. Others (CC, CXX, GOFLAGS
+// with -toolexec, GOENV, CGO_*FLAGS…) name programs or options later
+// builds run.
+var goEnvKeys = map[string]bool{"GOPROXY": true, "GOPRIVATE": true, "GONOPROXY": true, "GONOSUMDB": true, "GOSUMDB": true,
+	"GOINSECURE": true, "GOPATH": true, "GOBIN": true, "GOCACHE": true, "GOMODCACHE": true, "GO111MODULE": true, "GOOS": true,
+	"GOARCH": true, "GOAMD64": true, "GOARM": true, "GOARM64": true, "CGO_ENABLED": true, "GOWORK": true, "GOEXPERIMENT": true,
+	"GOTOOLCHAIN": true, "GODEBUG": true, "GOTELEMETRY": true, "GOVCS": true}
+
+// goEnv judges `go env`: printing is allowed (-json, -changed, names);
+// -w KEY=VALUE writes the user's go settings, which later go commands run
+// with: only goEnvKeys.
+func (a *analyzer) goEnv(c call) {
+	write := false
+	for _, t := range c.argv[2:] {
+		switch {
+		case t.s == "-w" || t.s == "--w":
+			write = true
+		case t.dyn && t.kind != dynGlob: // GOPRIVATE=github.com/acme/* is a glob matching nothing
+			a.refuse("`%s`: a word computed at run time", truncateTok(c.argv))
+			return
+		case write && strings.Contains(t.s, "="):
+			k, _, _ := strings.Cut(t.s, "=")
+			if !goEnvKeys[k] {
+				a.refuse("`%s`: go env -w %s writes a go setting later builds run with (a compiler, build flags, another settings file): set it for one command instead, where the hook reads it", truncateTok(c.argv), k)
+				return
+			}
+		}
+	}
 }
 
 func truncateTok(argv []tok) string {

@@ -299,7 +299,10 @@ func init() {
 	add(&program{judge: (*analyzer).terragrunt, guarded: true}, "terragrunt")
 	add(&program{judge: (*analyzer).planguard, guarded: true}, "planguard")
 	add(&program{judge: (*analyzer).sshKeygen}, "ssh-keygen")
-	add(&program{judge: (*analyzer).shell, guarded: true, interp: true}, "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish", "rbash")
+	add(&program{judge: (*analyzer).shell, guarded: true, interp: true}, "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "fish", "rbash",
+		// More shells (review hook68 L1): POSIX ones, read as sh; others,
+		// whose grammar the hook does not read, refused with a script.
+		"posh", "lksh", "oksh", "loksh", "osh", "hush", "ksh93", "tcsh", "csh", "rc", "es", "elvish", "nu", "xonsh", "ysh")
 	add(&program{judge: (*analyzer).source, short: "p"}, "source", ".")
 	// xargs: -e[EOF], -i[R], -l[N] take only an attached value; so do --eof, --replace.
 	// BSD xargs: -J REPLSTR, -R N, -S N take values too.
@@ -460,6 +463,7 @@ func init() {
 	// substitution in the path (util-linux's: rename.ul X .claud ./Xe/…,
 	// -s rewrites a link's target): refused (review hook54 F1).
 	add(&program{judge: (*analyzer).renameProg}, "rename", "prename", "perl-rename", "file-rename", "rename.ul")
+	add(&program{judge: (*analyzer).dupLinker}, "hardlink", "jdupes", "fdupes", "rdfind")
 	add(&program{writes: true, dests: destAll}, "rimraf", "trash", "trash-put", "gio-trash", "srm", "wipe")
 	add(&program{writes: true, dests: destAfterFirst, long: []string{"reference", "from"}}, "chmod", "chown", "chgrp")
 	add(&program{writes: true, dests: destNone, permute: true, short: "kotTS", outs: []string{"o", "output"}, filters: []string{"compress-program"},

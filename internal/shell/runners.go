@@ -266,6 +266,13 @@ func (a *analyzer) scriptProg(c call) kind {
 	k := a.walk(p, "script", c)
 	opts, _ := p.operands(c.argv[1:])
 	if !hasOpt(opts, "c", "command") {
+		if a.stdinFed(c) {
+			// The shell script starts reads a terminal: readline edits
+			// what it is fed (a tab completes a word) and history
+			// expansion rewrites it (review hook67 H1).
+			a.refuse("`%s`: script starts an interactive shell on a terminal, which reads what it is fed with line editing and history expansion (a tab completes a word, `!:1` repeats one), out of the hook's reading: run the commands with script -c '…'", truncateTok(c.argv))
+			return kindOther
+		}
 		a.asShell(c, tok{}, nil)
 	}
 	return k
@@ -339,4 +346,24 @@ func (a *analyzer) multiplexer(c call) kind {
 func (a *analyzer) terminalEmulator(c call) kind {
 	a.refuse("`%s` starts a terminal emulator, which runs a command line or a shell out of the hook's sight: run the command directly", truncateTok(c.argv))
 	return kindOther
+}
+
+// stdinFed reports whether the line feeds a call's standard input: a
+// redirection of its own, a pipe, or an enclosing statement's input.
+func (a *analyzer) stdinFed(c call) bool {
+	if c.fed {
+		return true
+	}
+	if c.st == nil {
+		return false
+	}
+	if _, ok := a.pipeFrom[c.st]; ok {
+		return true
+	}
+	for _, r := range c.st.Redirs {
+		if stdinRedirect(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -207,6 +207,9 @@ var commandVars = map[string]string{
 	"GIT_PROXY_COMMAND": settingRun, "EDITOR": settingRun, "VISUAL": settingRun, "PAGER": settingRun, "MANPAGER": settingRun,
 	"LESSOPEN": settingRun, "LESSCLOSE": settingRun, "LESSGLOBALTAGS": settingRun, "APT_CONFIG": settingRefuse, "BROWSER": settingRun, "GIT_ALLOW_PROTOCOL": settingRefuse,
 	"SUDO_EDITOR": settingRun, "SUDO_ASKPASS": settingRun,
+	// The C compilers go (cgo), make's built-in rules and configure run
+	// (review hook68 H1); GOENV names go's settings file.
+	"CC": settingRun, "CXX": settingRun, "GOENV": settingRefuse,
 	// bat's pager; rg's and bat's configuration files hold options
 	// (--pre=PROG, --pager=CMD) that run programs (review hook17b F3, F8).
 	"BAT_PAGER": settingRun, "RIPGREP_CONFIG_PATH": settingRefuse, "BAT_CONFIG_PATH": settingRefuse,

@@ -290,6 +290,9 @@ type analyzer struct {
 	// cdComputed: a cd, pushd or popd in the line goes to a directory
 	// the hook does not know (a variable, a glob, OLDPWD, the stack).
 	cdComputed bool
+	// histNext: the shell stdinScript judges next is interactive (-i),
+	// and expands history in the script it reads.
+	histNext bool
 	// line is the command line judged (placeholderFill's words).
 	line string
 	// tmpdirSet: the line names TMPDIR (mktemp's directory).

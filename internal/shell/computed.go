@@ -283,6 +283,9 @@ func (a *analyzer) substText(cs *syntax.CmdSubst) (string, bool) {
 			if t.dyn || i == 0 && strings.HasPrefix(t.s, "-") {
 				return "", false
 			}
+			if a.opts.posix && strings.ContainsRune(t.s, '\\') {
+				return "", false // dash's echo decodes \0NNN, \c… (review hook69 H3)
+			}
 			words = append(words, t.s)
 		}
 		return strings.TrimRight(strings.Join(words, " "), "\n"), true

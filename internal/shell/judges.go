@@ -249,8 +249,9 @@ func stdinRedirect(r *syntax.Redirect) bool {
 }
 
 // stdinDesync refuses a script a shell reads from its standard input when
-// a line of it is not a whole command — a here-document or a quoted
-// newline — and the script may read its own input: bash reads such a
+// a line of it is not a whole command — a here-document, a quoted
+// newline, a command or an assignment continued over lines — and the
+// script may read its own input: bash reads such a
 // script a line at a time, so `read x` (or any program reading standard
 // input) consumes the script's next line, and the lines the hook read as
 // a here-document's body then run (review hook57 F3).
@@ -265,6 +266,13 @@ func (a *analyzer) stdinDesync(argv []tok, text string) bool {
 		case *syntax.Redirect:
 			spans = spans || n.Op == syntax.Hdoc || n.Op == syntax.DashHdoc
 		case *syntax.Word:
+			if n.Pos().Line() != n.End().Line() {
+				spans = true
+			}
+		case *syntax.CallExpr, *syntax.Assign, *syntax.DeclClause, *syntax.TestClause, *syntax.ArithmCmd, *syntax.LetClause:
+			// A simple command or an assignment over lines: a backslash
+			// line continuation, an array's list (review hook69 H2: read
+			// x; a=( newline terraform destroy newline )).
 			if n.Pos().Line() != n.End().Line() {
 				spans = true
 			}

@@ -625,6 +625,7 @@ func (a *analyzer) script(src string, depth int) {
 		}
 		return true
 	})
+	aliasNames := map[string]bool{} // the aliases the script defines (review hook69 H1)
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.CoprocClause, *syntax.ProcSubst:
@@ -680,6 +681,13 @@ func (a *analyzer) script(src string, depth int) {
 				a.refuse("`%s` expands a value as a prompt, which runs the command substitutions in it", printWord(&syntax.Word{Parts: []syntax.WordPart{n}}))
 			}
 		case *syntax.CallExpr:
+			if len(n.Args) > 1 && n.Args[0].Lit() == "alias" {
+				for _, w := range n.Args[1:] {
+					if k, _, ok := strings.Cut(printWord(w), "="); ok {
+						aliasNames[strings.Trim(k, `'"`)] = true
+					}
+				}
+			}
 			if len(n.Args) > 0 {
 				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
 					a.cwdUnknown = true
@@ -715,6 +723,12 @@ func (a *analyzer) script(src string, depth int) {
 			if n.Name != nil {
 				a.redefined[n.Name.Value] = true
 				a.redefinesRelied(n.Name.Value, "a function")
+				if _, ok := a.aliases[n.Name.Value]; ok || aliasNames[n.Name.Value] {
+					// dash and an interactive bash expand an alias in a
+					// definition's name: alias t=echo; t() {…} defines
+					// echo (review hook69 H1).
+					a.refuse("the line defines a function `%s` and an alias of that name: dash and an interactive bash expand the alias in the definition, which then defines a function of another name: give the function its own name", n.Name.Value)
+				}
 			}
 		}
 		return true

@@ -73,9 +73,22 @@ var optionVars = map[string]optionVar{
 	"LESS": {prog: "less", ok: lessWord},
 	// go reads GOFLAGS as options of every build: -toolexec and -exec
 	// name programs it runs (review hook68 H1).
+	// cgo hands these to the C compiler unread: -wrapper, -B, -fplugin,
+	// -specs run programs (review hook70 H1). Optimisation, debug,
+	// warnings, defines, include and library paths pass.
+	"CGO_CFLAGS": {prog: "go (cgo)", ok: cgoFlagWord}, "CGO_CPPFLAGS": {prog: "go (cgo)", ok: cgoFlagWord},
+	"CGO_CXXFLAGS": {prog: "go (cgo)", ok: cgoFlagWord}, "CGO_FFLAGS": {prog: "go (cgo)", ok: cgoFlagWord},
+	"CGO_LDFLAGS": {prog: "go (cgo)", ok: cgoFlagWord},
 	"GOFLAGS": {prog: "go", ok: wordRe(`-(mod=(mod|readonly|vendor)|modcacherw|trimpath|race|msan|asan|v|x|a|n|` +
 		`buildvcs=(true|false|auto)|tags=[A-Za-z0-9_,.]+|p=[0-9]+|count=[0-9]+|short|failfast|timeout=[0-9a-z.]+|cover|json|` +
 		`buildmode=[a-z-]+|ldflags=-[sw]+)`)},
+}
+
+// cgoFlagWord: a C compiler flag that runs nothing and loads nothing.
+func cgoFlagWord(w string) bool {
+	return wordRe(`-O[0-3sgz]?`, `-g[0-3]?`, `-D[A-Za-z_][A-Za-z0-9_]*(=[A-Za-z0-9_.]*)?`, `-U[A-Za-z_][A-Za-z0-9_]*`,
+		`-[IL][A-Za-z0-9_./+-]+`, `-l[A-Za-z0-9_+.-]+`, `-W(all|extra|error|pedantic|no-[a-z0-9-]+|[a-z][a-z0-9-]*)`,
+		`-std=[a-z0-9+]+`, `-f(PIC|pic|PIE|pie|no-[a-z-]+|stack-protector(-strong|-all)?)`, `-m(64|32|arch=[a-z0-9-]+)`, `-pthread`)(w)
 }
 
 func zipWord(w string) bool {

@@ -67,8 +67,12 @@ var writtenVars = map[string]bool{
 	"PSQL_HISTORY": true, "REDISCLI_HISTFILE": true,
 }
 
-// writtenDirVars name a directory terraform writes files under.
-var writtenDirVars = map[string]bool{"TF_DATA_DIR": true, "TF_PLUGIN_CACHE_DIR": true}
+// writtenDirVars name a directory a program writes files under:
+// terraform's data and plugin cache; go's GOBIN (go install names the
+// binary after the module: GOBIN=.git/hooks writes pre-commit, review
+// hook70 H4), GOPATH (its bin), the module and build caches.
+var writtenDirVars = map[string]bool{"TF_DATA_DIR": true, "TF_PLUGIN_CACHE_DIR": true, "GOBIN": true, "GOPATH": true,
+	"GOMODCACHE": true, "GOCACHE": true}
 
 // writtenVar reports whether name names a file a program writes.
 func writtenVar(name string) bool {
@@ -115,13 +119,19 @@ func (a *analyzer) fileVar(name string, val tok) bool {
 		return true
 	case writtenDirVars[name]:
 		// terraform writes its working data (modules, providers, the
-		// backend's state) under it: a directory holding a protected
-		// file, or a protected directory, is refused.
+		// backend's state) under it, go its binaries and caches: a
+		// directory holding a protected file, or a protected directory,
+		// is refused (each of a GOPATH list).
 		if val.dyn {
-			a.refuse("`%s=%s`: terraform writes under the directory it names, a path computed at run time: name a literal path", name, val)
+			a.refuse("`%s=%s`: the program writes under the directory it names, a path computed at run time: name a literal path", name, val)
 			return true
 		}
-		return a.writeDest([]tok{{s: name + "=" + val.String()}}, val, true)
+		for _, d := range strings.Split(val.s, ":") {
+			if d != "" && a.writeDest([]tok{{s: name + "=" + val.String()}}, tok{s: d}, true) {
+				return true
+			}
+		}
+		return false
 	case !writtenVar(name):
 		return false
 	case traceVar(name) && !val.dyn && traceOff(val.s):

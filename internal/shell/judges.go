@@ -1007,7 +1007,7 @@ func (a *analyzer) goRun(c call) kind {
 			continue
 		}
 		switch name {
-		case "toolexec", "exec", "vettool", "overlay", "modfile", "pgo":
+		case "toolexec", "exec", "vettool", "overlay", "modfile", "pgo", "ldflags", "gccgoflags":
 		default:
 			continue
 		}
@@ -1022,6 +1022,10 @@ func (a *analyzer) goRun(c call) kind {
 		switch {
 		case name == "vettool":
 			a.refuse("`%s`: -vettool names a program go runs as the vet tool, which the hook cannot see: use go vet's own analyzers", line)
+		case name == "gccgoflags" || name == "ldflags" && (v.dyn || strings.Contains(v.s, "extld")):
+			// -extld names the linker go runs, -extldflags reach gcc
+			// (-wrapper runs any program): review hook70 H2.
+			a.refuse("`%s`: -%s passes flags to the external linker or gccgo (-extld, -extldflags: gcc's -wrapper runs a program), which the hook does not read: build without them", line, name)
 		case name == "toolexec" || name == "exec":
 			if v.dyn {
 				a.refuse("`%s`: -%s names a command computed at run time, which go runs", line, name)
@@ -1067,10 +1071,13 @@ func (a *analyzer) goEnv(c call) {
 			a.refuse("`%s`: a word computed at run time", truncateTok(c.argv))
 			return
 		case write && strings.Contains(t.s, "="):
-			k, _, _ := strings.Cut(t.s, "=")
+			k, v, _ := strings.Cut(t.s, "=")
 			if !goEnvKeys[k] {
 				a.refuse("`%s`: go env -w %s writes a go setting later builds run with (a compiler, build flags, another settings file): set it for one command instead, where the hook reads it", truncateTok(c.argv), k)
 				return
+			}
+			if writtenDirVars[k] && a.fileVar(k, tok{s: v}) {
+				return // GOBIN, GOPATH…: a directory go writes under
 			}
 		}
 	}

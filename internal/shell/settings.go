@@ -194,6 +194,9 @@ var sshKeys = map[string]string{
 	"proxycommand": settingRun, "localcommand": settingRun, "knownhostscommand": settingRun, "remotecommand": settingRun,
 	"match": settingRefuse, "include": settingRefuse, "hostname": settingToken, "user": settingToken,
 	"proxyjump": settingJump,
+	// ssh removes the file at a forwarded socket's path before it binds
+	// there (-L PATH:host:port): the state, the policy (review hook70 H3).
+	"streamlocalbindunlink": settingRefuse,
 }
 
 // commandVars are environment variables whose value a program runs, or

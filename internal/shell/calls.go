@@ -239,6 +239,13 @@ func (a *analyzer) run(c call) kind {
 		a.inlinePatch(c)
 	}
 	a.derivedWrites(p, name, argv)
+	if name == "dpkg" {
+		// dpkg -x is dpkg-deb -x, which the row of dpkg's hooks does not
+		// place (review hook70 L2).
+		if q := a.treeRemoval(argv); q != "" {
+			a.refuse("`%s` extracts into a directory that holds %s, which holds the gate's trust or Terraform's state: extract into a directory of its own", truncateTok(argv), q)
+		}
+	}
 	a.readsTool(p, name, argv)
 	return k
 }

@@ -458,6 +458,30 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 		if move {
 			return holdsAny(args)
 		}
+	case "python", "python3":
+		// python -m tarfile -e ARCHIVE [DIR], -m zipfile -e ARCHIVE DIR.
+		if len(args) >= 4 && args[0].s == "-m" && (args[1].s == "tarfile" || args[1].s == "zipfile") &&
+			(args[2].s == "-e" || args[2].s == "--extract") {
+			dir := tok{s: "."}
+			if len(args) >= 5 {
+				dir = args[4]
+			}
+			if dir.dyn {
+				a.refuse("`%s` extracts into a directory computed at run time, which may hold the policy or the state: name a directory of its own", truncateTok(argv))
+				return ""
+			}
+			return a.holds(dir.s)
+		}
+	case "dpkg-deb", "dpkg", "ar", "cpio", "7z", "7za", "7zr", "jar", "pax":
+		// Other extractors (review hook70 L2): into a directory that holds
+		// a protected file, as tar -x and unzip are judged.
+		if dir, ok := extractDir(name, args); ok {
+			if dir.dyn {
+				a.refuse("`%s` extracts into a directory computed at run time, which may hold the policy or the state: name a directory of its own", truncateTok(argv))
+				return ""
+			}
+			return a.holds(dir.s)
+		}
 	case "unzip":
 		for _, t := range args {
 			if len(t.s) > 1 && t.s[0] == '-' && strings.ContainsRune(t.s[1:], ':') {
@@ -482,6 +506,68 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 		return a.holds(dir)
 	}
 	return ""
+}
+
+// extractDir is the directory an extractor other than tar and unzip
+// writes into, when the line extracts: dpkg-deb/dpkg -x ARCHIVE DIR,
+// ar x (here, or --output DIR), cpio -i (here, or -D DIR), 7z x/e (here,
+// or -oDIR), jar x, pax -r.
+func extractDir(name string, args []tok) (tok, bool) {
+	here := tok{s: "."}
+	var ops []tok
+	for _, t := range args {
+		if !strings.HasPrefix(t.s, "-") || t.dyn {
+			ops = append(ops, t)
+		}
+	}
+	switch name {
+	case "dpkg-deb", "dpkg":
+		for _, t := range args {
+			switch t.s {
+			case "-x", "--extract", "-X", "--vextract", "-R", "--raw-extract":
+				if len(ops) >= 2 {
+					return ops[len(ops)-1], true
+				}
+				return here, true
+			}
+		}
+	case "ar":
+		if len(args) > 0 && strings.ContainsRune(strings.TrimPrefix(args[0].s, "-"), 'x') {
+			if v, ok := optValue(args, "", "output"); ok {
+				return v, true
+			}
+			return here, true
+		}
+	case "cpio":
+		for _, t := range args {
+			if t.s == "--extract" || len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'i') && !strings.ContainsRune(t.s, 't') {
+				if v, ok := optValue(args, "D", "directory"); ok {
+					return v, true
+				}
+				return here, true
+			}
+		}
+	case "7z", "7za", "7zr":
+		if len(ops) > 0 && (ops[0].s == "x" || ops[0].s == "e") {
+			for _, t := range args {
+				if strings.HasPrefix(t.s, "-o") {
+					return tok{s: t.s[2:], dyn: t.dyn}, true
+				}
+			}
+			return here, true
+		}
+	case "jar":
+		if len(args) > 0 && strings.ContainsRune(strings.TrimPrefix(args[0].s, "-"), 'x') {
+			return here, true
+		}
+	case "pax":
+		for _, t := range args {
+			if len(t.s) > 1 && t.s[0] == '-' && strings.ContainsRune(t.s, 'r') {
+				return here, true
+			}
+		}
+	}
+	return tok{}, false
 }
 
 // derivedWrites refuses what a known writer writes under a name derived

@@ -6,7 +6,7 @@ import "testing"
 // (H1: gcc's -wrapper runs a program); -ldflags with -extld/-extldflags and
 // -gccgoflags (H2); ssh's StreamLocalBindUnlink removes the file at a
 // forwarded socket's path (H3); GOBIN and go env -w GOBIN name where go
-// install writes (H4).
+// install writes (H4); extractors other than tar and unzip (L2).
 
 var h70Refused = []h32Case{
 	// H1
@@ -30,6 +30,17 @@ var h70Refused = []h32Case{
 	{cmd: "export GOBIN=/work/.git/hooks && go install -C /tmp/m2"},
 	{cmd: "go env -w GOBIN=/work/.git/hooks"},
 	{cmd: "GOBIN=\"$D\" go install ./..."},
+	// L2: extractors other than tar and unzip into the state's directory.
+	{cmd: "dpkg-deb -x /tmp/a.deb ."},
+	{cmd: "dpkg -x /tmp/a.deb ../"},
+	{cmd: "ar x /tmp/a.a"},
+	{cmd: "cpio -idm < /tmp/a.cpio"},
+	{cmd: "7z x /tmp/a.7z"},
+	{cmd: "jar xf /tmp/a.jar"},
+	{cmd: "pax -r < /tmp/a.pax"},
+	{cmd: "python3 -m tarfile -e /tmp/a.tar ."},
+	{cmd: "python3 -m zipfile -e /tmp/a.zip ."},
+	{cmd: "7z x /tmp/a.7z \"-o$D\""},
 }
 
 var h70Allowed = []string{
@@ -39,6 +50,12 @@ var h70Allowed = []string{
 	"GOBIN=/tmp/bin go install ./cmd/x",
 	"go env -w GOBIN=/tmp/bin",
 	"ssh -N -L 8080:localhost:80 host",
+	"dpkg-deb -x /tmp/a.deb /tmp/y",
+	"ar t /tmp/a.a",
+	"7z x /tmp/a.7z -o/tmp/y",
+	"7z l /tmp/a.7z",
+	"python3 -m tarfile -l /tmp/a.tar",
+	"cpio -it < /tmp/a.cpio",
 }
 
 func TestHook70Refused(t *testing.T) {

@@ -22,6 +22,9 @@ import (
 // binary's absolute path; setup runs in bash first; needs names a
 // program the bash run requires; victim is "state" (destroyed) or
 // "policy" (overwritten), or "" when the line is not run here.
+// h32Case is a spelling: setup runs first, unjudged; needs lists the
+// programs (and absolute paths of files) its run in bash needs, blank
+// separated; victim is what the run must hit (hookBashRuns).
 type h32Case struct {
 	cmd, setup, needs, victim string
 }
@@ -289,7 +292,16 @@ func hookBashRuns(t *testing.T, cases []h32Case, r bashRuns) {
 			continue
 		}
 		if c.needs != "" {
-			if _, err := exec.LookPath(c.needs); err != nil {
+			found := true
+			for _, n := range strings.Fields(c.needs) {
+				if strings.HasPrefix(n, "/") {
+					_, err := os.Stat(n) // a file the run reads
+					found = found && err == nil
+				} else if _, err := exec.LookPath(n); err != nil {
+					found = false
+				}
+			}
+			if !found {
 				t.Logf("%s: %s not found here, not run", c.cmd, c.needs)
 				continue
 			}

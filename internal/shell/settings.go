@@ -171,6 +171,26 @@ func jumpHosts(val tok) string {
 	return ""
 }
 
+// plainLocale reports whether a locale name keeps the hook's reading of
+// the line's bytes: empty, C, POSIX or a UTF-8 one (en_US.UTF-8,
+// C.utf8). Any other character set, or a computed name, may not.
+func plainLocale(val tok) bool {
+	if val.dyn {
+		return false
+	}
+	v := val.s
+	if at := strings.IndexByte(v, '@'); at >= 0 {
+		v = v[:at] // a modifier: de_DE.UTF-8@euro
+	}
+	switch strings.ToLower(v) {
+	case "", "c", "posix":
+		return true
+	}
+	_, cs, ok := strings.Cut(v, ".")
+	cs = strings.ToLower(strings.ReplaceAll(cs, "-", ""))
+	return ok && cs == "utf8"
+}
+
 // percentHex is a %XX escape.
 var percentHex = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
 
@@ -357,6 +377,17 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 		return
 	case strings.HasPrefix(name, "BASH_FUNC_"):
 		a.refuse("`%s=…`: bash imports a function from the environment, which may shadow echo, mktemp or any program the hook reads", name)
+		return
+	case name == "LOCPATH" || name == "GCONV_PATH" || name == "LOCALE_ARCHIVE" || name == "I18NPATH":
+		// glibc loads locales (and gconv modules: code) from there.
+		a.refuse("`%s=%s`: glibc loads locale definitions (and character set modules, which are code) from the directory it names, which the line may have written", name, val)
+		return
+	case (name == "LC_ALL" || name == "LC_CTYPE" || name == "LANG") && !plainLocale(val):
+		// A shell in a multibyte locale other than UTF-8 (GBK, Big5,
+		// SJIS) reads a byte after a lead byte as part of the character:
+		// `中"` ends a string where the hook's UTF-8 reading sees an
+		// escaped quote (review hook71 H1).
+		a.refuse("`%s=%s`: a shell reads the line's bytes in that locale's character set, and outside UTF-8 (GBK, Big5, SJIS…) a backslash or a quote can be part of a character the hook reads otherwise: use C, POSIX or a UTF-8 locale", name, val)
 		return
 	}
 	if a.fileVar(name, val) { // filevars.go

@@ -876,10 +876,16 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			whole("discards local changes")
 		}
 	case "stash":
-		if len(paths) > 0 && !paths[0].dyn && (paths[0].s == "push" || paths[0].s == "save") {
+		if len(paths) > 0 && (paths[0].dyn || paths[0].s == "drop" || paths[0].s == "clear") {
+			// git stash takes a staged state file out of the working tree;
+			// drop and clear lose it (review hook72 H2).
+			a.refuse("`%s` drops stashed changes for good, which may hold files the line staged (a state file): leave the stash, and a person drops it", line)
+			return
+		}
+		if len(paths) > 0 && (paths[0].s == "push" || paths[0].s == "save") {
 			paths = paths[1:]
 		} else if len(paths) > 0 {
-			return // stash list, show, pop, apply, drop…
+			return // stash list, show, pop, apply…
 		}
 		if flags["u"] || flags["include-untracked"] || flags["a"] || flags["all"] {
 			if len(paths) == 0 {
@@ -891,6 +897,36 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	case "reset":
 		if flags["hard"] || flags["merge"] || flags["keep"] {
 			whole("replaces files")
+		}
+	case "add":
+		// A state file is git-ignored; forced into the index, git stash
+		// takes it out of the working tree (review hook72 H2).
+		if flags["f"] || flags["force"] {
+			if len(paths) == 0 {
+				whole("force-adds ignored files (the state)")
+				return
+			}
+			check(paths)
+		}
+	case "update-index":
+		if flags["index-info"] || flags["stdin"] || flags["cacheinfo"] || flags["add"] {
+			a.refuse("`%s` stages paths the hook cannot read (from standard input, or by object), which may be the state: use git add with the paths", line)
+		}
+	case "sparse-checkout":
+		// Leaving the cone removes whole directories, ignored files in
+		// them included (review hook72 H3).
+		if len(paths) == 0 || paths[0].dyn || paths[0].s != "list" {
+			whole("removes the directories it leaves, with their ignored files (the state)")
+		}
+	case "worktree":
+		// worktree remove deletes the worktree's directory, ignored files
+		// included, as rm -rf does (review hook72 M1).
+		if len(paths) > 0 && (paths[0].dyn || paths[0].s == "remove") {
+			if len(paths) == 1 {
+				refuse("the protected files (a worktree computed at run time)")
+				return
+			}
+			check(paths[1:])
 		}
 	}
 }

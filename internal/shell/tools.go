@@ -60,6 +60,11 @@ func (a *analyzer) terraform(c call) kind {
 		if !strings.HasPrefix(t.s, "-") {
 			break
 		}
+		if f := strings.TrimLeft(t.s, "-"); f == "install-autocomplete" || f == "uninstall-autocomplete" {
+			// It writes the shells' startup files (review hook72 L1).
+			a.refuse("`%s` writes ~/.bashrc and ~/.zshrc, the shells' startup files: a person installs completion", line)
+			return kindOther
+		}
 		if v, ok := strings.CutPrefix(strings.TrimPrefix(t.s, "-"), "-chdir="); ok {
 			if t.dyn {
 				chdir = "\x00"
@@ -128,8 +133,29 @@ func (a *analyzer) terraform(c call) kind {
 		}
 		return kindOther
 	case name == "workspace":
-		if s := firstPositional(rest); s != nil && (s.dyn || strings.ToLower(s.s) == "delete") {
+		s := firstPositional(rest)
+		if s != nil && (s.dyn || strings.ToLower(s.s) == "delete") {
 			a.refuse("`%s` deletes a workspace and its state: %s", line, planOnly)
+			return kindOther
+		}
+		// workspace new -state=FILE copies FILE into the new workspace's
+		// state, and the workspace `..` has terraform.tfstate.d/../
+		// terraform.tfstate, the default state (review hook72 H1).
+		sub := true // the first positional word is the subcommand
+		for _, t := range rest {
+			f := strings.TrimLeft(t.s, "-")
+			if t.dyn || strings.HasPrefix(t.s, "-") && (f == "state" || strings.HasPrefix(f, "state=")) {
+				a.refuse("`%s`: -state copies a state file into the new workspace's state (the workspace `..` is the default state): %s", line, planOnly)
+				return kindOther
+			}
+			if !strings.HasPrefix(t.s, "-") && sub {
+				sub = false
+				continue
+			}
+			if !strings.HasPrefix(t.s, "-") && !plainWorkspace(t.s) {
+				a.refuse("`%s`: %q is not a plain workspace name (letters, digits, - and _): its state path is terraform.tfstate.d/NAME/terraform.tfstate, which `..` makes the default state", line, t.s)
+				return kindOther
+			}
 		}
 		return kindOther
 	case name == "init":
@@ -662,4 +688,15 @@ func tfHelpOnly(rest []tok) bool {
 		}
 	}
 	return false
+}
+
+// plainWorkspace reports whether a workspace name is letters, digits, -
+// and _ (not `.`, `..` or a path).
+func plainWorkspace(n string) bool {
+	for _, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return n != ""
 }

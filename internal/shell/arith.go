@@ -164,6 +164,12 @@ func (a *analyzer) arith(x syntax.ArithmExpr, where string) {
 					a.refuse("%s holds %s, text the hook does not evaluate as bash does", where, "$'…'")
 					return false
 				}
+				if strings.ContainsAny(sq.Value, "$`") {
+					// let a['$(…)']: bash removes the quotes, and the
+					// subscript's $(…) then runs (review hook73 H1).
+					a.refuse("%s holds quoted text with `$` or a backquote, which bash evaluates once the quotes are removed (a subscript's $(…) runs)", where)
+					return false
+				}
 				for _, name := range arithNames(sq.Value) {
 					a.arithUse(name, where, "`"+name+"`")
 				}

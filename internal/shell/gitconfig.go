@@ -251,11 +251,16 @@ func init() {
 	gitKeys["init.templatedir"] = settingRefuse
 }
 
+// computedReading are variables that change how bash or glibc read the
+// line (envSet judges their literal values): a computed value is refused.
+var computedReading = map[string]bool{"BASH_COMPAT": true, "LC_ALL": true, "LC_CTYPE": true, "LANG": true,
+	"LOCPATH": true, "GCONV_PATH": true, "LOCALE_ARCHIVE": true, "I18NPATH": true}
+
 // computedSetting refuses a computed value (read, printf -v, a loop) for
 // a variable a program reads commands or configuration from: HOME is
 // exported already, and `export NAME` exports any other.
 func (a *analyzer) computedSetting(name string) {
-	if lookupSetting(commandVars, name) != "" || unlistedGitVar(name) || name == "SHELL" {
+	if lookupSetting(commandVars, name) != "" || unlistedGitVar(name) || name == "SHELL" || computedReading[name] {
 		a.refuse("`%s` is set to a value computed at run time: a program reads commands or configuration from what it names", name)
 	}
 	a.optionEnvComputed(name) // envopts.go

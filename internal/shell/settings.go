@@ -171,6 +171,13 @@ func jumpHosts(val tok) string {
 	return ""
 }
 
+// compatAtLeast52 reports whether a BASH_COMPAT value is level 5.2 or
+// above (52, 5.2, 53…).
+func compatAtLeast52(v string) bool {
+	n, err := strconv.Atoi(strings.Replace(v, ".", "", 1))
+	return err == nil && n >= 52 && n < 100
+}
+
 // plainLocale reports whether a locale name keeps the hook's reading of
 // the line's bytes: empty, C, POSIX or a UTF-8 one (en_US.UTF-8,
 // C.utf8). Any other character set, or a computed name, may not.
@@ -377,6 +384,11 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 		return
 	case strings.HasPrefix(name, "BASH_FUNC_"):
 		a.refuse("`%s=…`: bash imports a function from the environment, which may shadow echo, mktemp or any program the hook reads", name)
+		return
+	case name == "BASH_COMPAT" && !(!val.dyn && (val.s == "" || compatAtLeast52(val.s))):
+		// At 5.1 and below bash evaluates arithmetic twice: a $(…) the
+		// first pass leaves as text runs on the second (review hook73 H2).
+		a.refuse("`BASH_COMPAT=%s`: at compatibility levels below 5.2 bash reads arithmetic and subscripts twice, running command substitutions the hook read as text: leave it unset", val)
 		return
 	case name == "LOCPATH" || name == "GCONV_PATH" || name == "LOCALE_ARCHIVE" || name == "I18NPATH":
 		// glibc loads locales (and gconv modules: code) from there.

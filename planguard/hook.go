@@ -232,7 +232,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	// judged in two readings (its own and bash's), which ask the same.
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
-		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder)}
+		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), LocalBackend: memo(localBackend)}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -663,6 +663,36 @@ const maxStateSearch = 50000
 // (.terraform, whose terraform.tfstate holds only the backend settings
 // `terraform init` writes again; node_modules; .git), and reports a
 // directory too large to search as one that may hold one.
+// localBackendDecl finds a "local" backend block in HCL (backend "local"
+// {, backend local {) or JSON ("backend": {"local": …).
+var localBackendDecl = regexp.MustCompile(`\bbackend\s*"?local"?\s*\{|"backend"\s*:\s*[\[{]\s*\{?\s*"local"`)
+
+// localBackend reports whether the Terraform configuration files of dir
+// (*.tf, *.tf.json, not read past 1 MiB each) declare a local backend;
+// a file it cannot read counts as one (fail closed).
+func localBackend(dir string) bool {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return false // no such directory: init fails there
+	}
+	for _, e := range ents {
+		n := strings.ToLower(e.Name())
+		if e.IsDir() || !strings.HasSuffix(n, ".tf") && !strings.HasSuffix(n, ".tf.json") {
+			continue
+		}
+		f, err := os.Open(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return true
+		}
+		b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+		f.Close()
+		if err != nil || localBackendDecl.Match(b) {
+			return true
+		}
+	}
+	return false
+}
+
 func stateUnder(p string) string {
 	fi, err := os.Stat(p)
 	if err != nil || !fi.IsDir() || skipStateSearch(filepath.Base(p)) {

@@ -472,6 +472,19 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 			}
 			return a.holds(dir.s)
 		}
+	case "gzip", "gunzip", "pigz", "unpigz", "zstd", "unzstd", "lz4", "brotli", "bzip2", "xz":
+		// -r compresses every file under a directory operand, renaming
+		// each (terraform.tfstate.gz): a removal of the tree, as rm -r
+		// (review hook74 H3).
+		recursive := false
+		for _, t := range args {
+			if t.s == "--recursive" || len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsAny(t.s, "rR") {
+				recursive = true
+			}
+		}
+		if recursive {
+			return holdsAny(args)
+		}
 	case "dpkg-deb", "dpkg", "ar", "cpio", "7z", "7za", "7zr", "jar", "pax":
 		// Other extractors (review hook70 L2): into a directory that holds
 		// a protected file, as tar -x and unzip are judged.
@@ -911,6 +924,15 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	case "update-index":
 		if flags["index-info"] || flags["stdin"] || flags["cacheinfo"] || flags["add"] {
 			a.refuse("`%s` stages paths the hook cannot read (from standard input, or by object), which may be the state: use git add with the paths", line)
+		}
+	case "mktree", "commit-tree", "fast-import":
+		// Trees and commits built from text the hook does not read as
+		// paths: a branch switched to then overwrites and removes a
+		// git-ignored state file (review hook74 H2).
+		a.refuse("`%s` builds trees or commits from names and hashes the hook does not read (a tree may hold terraform.tfstate, which a checkout then overwrites and removes): commit with git add and git commit", line)
+	case "read-tree":
+		if flags["u"] || flags["m"] || flags["reset"] {
+			whole("replaces files with a tree's")
 		}
 	case "sparse-checkout":
 		// Leaving the cone removes whole directories, ignored files in

@@ -82,6 +82,10 @@ type Options struct {
 	// directory now (a bare repository's): a file named config written
 	// there is git's configuration (gitconfig.go).
 	GitDir func(dir string) bool
+	// LocalBackend, when set, reports whether the configuration in an
+	// absolute directory declares a "local" backend: terraform init there
+	// may move the state onto itself and empty it (review hook74 H1).
+	LocalBackend func(dir string) bool
 	// Reparse, when set, returns bash's own reading of a command line
 	// (package bashread: bash --pretty-print, which runs nothing). The
 	// line is judged on that text as well, and refused when bash cannot

@@ -2,6 +2,7 @@ package shell
 
 import (
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -159,6 +160,10 @@ func (a *analyzer) terraform(c call) kind {
 		}
 		return kindOther
 	case name == "init":
+		if why := a.initBackend(chdir, rest); why != "" {
+			a.refuse("`%s`: %s", line, why)
+			return kindOther
+		}
 		input := true
 		for _, t := range rest {
 			if a.mayBeMigrateFlag(t) {
@@ -699,4 +704,44 @@ func plainWorkspace(n string) bool {
 		}
 	}
 	return n != ""
+}
+
+// localBackendText is a "local" backend block written out in a line (HCL,
+// escaped or JSON).
+var localBackendText = regexp.MustCompile(`backend[\s\\"':{\[]*local`)
+
+// initBackend says why terraform init (without -backend=false) is refused
+// for the backend it sets up: with a "local" backend whose path names the
+// state by another spelling (./terraform.tfstate), init takes the old and
+// new state for one, "migrates" it without asking and empties the file
+// (review hook74 H1). Refused when the directory's configuration declares
+// a local backend, when the line spells one out, or when the line writes
+// configuration and inits in one go (the hook reads the configuration of
+// a later call).
+func (a *analyzer) initBackend(chdir string, rest []tok) string {
+	for _, t := range rest {
+		if f := strings.TrimLeft(t.s, "-"); strings.HasPrefix(t.s, "-") && (f == "backend=false" || f == "backend=0") {
+			return ""
+		}
+	}
+	if localBackendText.MatchString(a.line) {
+		return "the line spells out a \"local\" backend, and init with a local backend whose path names the state another way (./terraform.tfstate) moves the state onto itself and empties it: a person sets up backends"
+	}
+	for p := range a.lineWritten {
+		if l := strings.ToLower(p); strings.HasSuffix(l, ".tf") || strings.HasSuffix(l, ".tf.json") {
+			return "the line writes Terraform configuration (" + p + ") and runs init, which sets up the backend that configuration declares (a local one can empty the state): write the configuration, then run init in another command"
+		}
+	}
+	if a.opts.LocalBackend != nil {
+		dir := a.opts.Cwd
+		if chdir == "\x00" {
+			return "init runs in a directory computed at run time, whose configuration may declare a local backend (init can then empty the state): name the directory"
+		} else if chdir != "" {
+			dir = a.resolve(chdir)
+		}
+		if a.opts.LocalBackend(dir) {
+			return "the configuration in " + dir + " declares a \"local\" backend, and init with a local backend whose path names the state another way (./terraform.tfstate) moves the state onto itself and empties it: a person runs init there (or use -backend=false)"
+		}
+	}
+	return ""
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/planguard/terraform-provider-planguard/internal/bashread"
 	"github.com/planguard/terraform-provider-planguard/internal/check"
 	"github.com/planguard/terraform-provider-planguard/internal/gate"
@@ -232,7 +234,8 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	// judged in two readings (its own and bash's), which ask the same.
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
-		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), LocalBackend: memo(localBackend)}
+		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), InitMigrates: memo(initMigrates),
+		Shell: e.getenv("SHELL")}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -663,31 +666,52 @@ const maxStateSearch = 50000
 // (.terraform, whose terraform.tfstate holds only the backend settings
 // `terraform init` writes again; node_modules; .git), and reports a
 // directory too large to search as one that may hold one.
-// localBackendDecl finds a "local" backend block in HCL (backend "local"
-// {, backend local {) or JSON ("backend": {"local": …).
-var localBackendDecl = regexp.MustCompile(`\bbackend\s*"?local"?\s*\{|"backend"\s*:\s*[\[{]\s*\{?\s*"local"`)
-
-// localBackend reports whether the Terraform configuration files of dir
-// (*.tf, *.tf.json, not read past 1 MiB each) declare a local backend;
-// a file it cannot read counts as one (fail closed).
-func localBackend(dir string) bool {
+// initMigrates reports whether terraform init in dir may move its local
+// state (shell.Options.InitMigrates): dir holds a non-empty
+// terraform.tfstate (or workspaces' states) and its configuration (*.tf,
+// *.tf.json, *.tofu, *.tofu.json, parsed as Terraform parses them) declares
+// a backend or cloud block. A file it cannot read or parse counts as
+// declaring one (fail closed).
+func initMigrates(dir string) bool {
+	fi, err := os.Stat(filepath.Join(dir, "terraform.tfstate"))
+	if _, derr := os.Stat(filepath.Join(dir, "terraform.tfstate.d")); (err != nil || fi.Size() == 0) && derr != nil {
+		return false // no local state to lose
+	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return false // no such directory: init fails there
+		return true
 	}
+	p := hclparse.NewParser()
 	for _, e := range ents {
 		n := strings.ToLower(e.Name())
-		if e.IsDir() || !strings.HasSuffix(n, ".tf") && !strings.HasSuffix(n, ".tf.json") {
+		json := strings.HasSuffix(n, ".tf.json") || strings.HasSuffix(n, ".tofu.json")
+		if e.IsDir() || !json && !strings.HasSuffix(n, ".tf") && !strings.HasSuffix(n, ".tofu") {
 			continue
 		}
-		f, err := os.Open(filepath.Join(dir, e.Name()))
-		if err != nil {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil || len(b) > 4<<20 {
 			return true
 		}
-		b, err := io.ReadAll(io.LimitReader(f, 1<<20))
-		f.Close()
-		if err != nil || localBackendDecl.Match(b) {
+		var f *hcl.File
+		var diags hcl.Diagnostics
+		if json {
+			f, diags = p.ParseJSON(b, e.Name())
+		} else {
+			f, diags = p.ParseHCL(b, e.Name())
+		}
+		if diags.HasErrors() || f == nil {
 			return true
+		}
+		top, _, diags := f.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "terraform"}}})
+		if diags.HasErrors() {
+			return true
+		}
+		for _, blk := range top.Blocks {
+			in, _, diags := blk.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+				{Type: "backend", LabelNames: []string{"type"}}, {Type: "cloud"}}})
+			if diags.HasErrors() || len(in.Blocks) > 0 {
+				return true
+			}
 		}
 	}
 	return false

@@ -223,6 +223,10 @@ func (a *analyzer) run(c call) kind {
 	if name == "cmake" && len(argv) > 1 && !argv[1].dyn && strings.HasPrefix(argv[1].s, "--build") {
 		a.makeRuns(truncateTok(argv)) // cmake --build runs make in the same environment (inline.go)
 	}
+	if why := a.viaShellVar(name, argv); why != "" {
+		a.refuse("`%s`: %s", truncateTok(argv), why)
+		return kindOther
+	}
 	var k kind
 	if p.judge != nil {
 		k = p.judge(a, c)
@@ -1242,4 +1246,55 @@ func sshOption(s string) (key, val string) {
 	key, rest := strings.ReplaceAll(s[:i], `"`, ""), strings.TrimLeft(s[i:], " \t")
 	rest = strings.TrimPrefix(rest, "=")
 	return key, strings.TrimLeft(rest, " \t")
+}
+
+// shellNotBash reports whether the SHELL the agent's commands inherit
+// (Options.Shell) is a shell whose grammar the hook does not read: zsh,
+// fish… (review hook75 H1).
+func (a *analyzer) shellNotBash() bool {
+	if a.opts.Shell == "" {
+		return false
+	}
+	switch baseName(a.opts.Shell) {
+	case "bash", "sh", "dash", "rbash", "ash":
+		return false
+	}
+	return true
+}
+
+// viaShellVar says why a program that hands command text to $SHELL is
+// refused when the inherited SHELL is not bash or sh: flock -c, script
+// -c, split --filter, entr -s, sudo -s, su/runuser keeping the
+// environment (-m, -p) — the hook reads the text as bash, SHELL runs it.
+func (a *analyzer) viaShellVar(name string, argv []tok) string {
+	if !a.shellNotBash() {
+		return ""
+	}
+	letters, longs := "", []string{}
+	switch name {
+	case "flock", "script":
+		letters, longs = "c", []string{"--command", "--c"}
+	case "split":
+		longs = []string{"--filter", "--fil", "--filt", "--filte"}
+	case "entr", "sudo":
+		letters, longs = "s", []string{"--shell"}
+	case "su", "runuser":
+		letters, longs = "mp", []string{"--preserve-environment"}
+	default:
+		return ""
+	}
+	for _, t := range argv[1:] {
+		if t.s == "--" {
+			break
+		}
+		for _, l := range longs {
+			if t.s == l || strings.HasPrefix(t.s, l+"=") {
+				return "the agent's SHELL is " + a.opts.Shell + ", and " + name + " runs its command text with $SHELL, whose grammar the hook does not read (it reads bash): run the command directly"
+			}
+		}
+		if len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsAny(t.s[1:], letters) && letters != "" {
+			return "the agent's SHELL is " + a.opts.Shell + ", and " + name + " runs its command text with $SHELL, whose grammar the hook does not read (it reads bash): run the command directly"
+		}
+	}
+	return ""
 }

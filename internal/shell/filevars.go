@@ -93,6 +93,9 @@ func traceOff(s string) bool {
 // startup file (refused), a program's configuration (refused), or a file
 // a program writes (judged as a write). It reports whether it refused.
 func (a *analyzer) fileVar(name string, val tok) bool {
+	// What the program writes there is not a file the line writes before
+	// a terraform init (initBackend).
+	defer func(w bool) { a.wrote = w }(a.wrote)
 	switch {
 	case name == "ENV" && a.envPrefix && !val.dyn && !strings.ContainsAny(val.s, "$`"):
 		// ENV is read only by an interactive sh, ksh or POSIX bash, which

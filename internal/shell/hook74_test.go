@@ -13,6 +13,10 @@ var h74Refused = []h32Case{
 	{cmd: "printf 'terraform {\\n  backend \"local\" {\\n    path = \"./terraform.tfstate\"\\n  }\\n}\\n' > backend.tf && @TF@ init -input=false", victim: "statefile"},
 	{cmd: "cat > backend.tf.json <<'E'\n{\"terraform\": {\"backend\": {\"local\": {\"path\": \"./terraform.tfstate\"}}}}\nE\nterraform init -input=false"},
 	{cmd: "echo 'terraform {}' > x.tf; terraform init"},
+	// hook76 H4: writes other than redirections, then init.
+	{cmd: "cp /tmp/x/backend.tf backend.tf && terraform init -input=false"},
+	{cmd: "tee b.tf < /tmp/x; terraform init -input=false"},
+	{cmd: "cp -r /tmp/cfg/. . && terraform init"},
 	// H2
 	{cmd: "printf '100644 blob 0123456789abcdef0123456789abcdef01234567\\tterraform.tfstate\\n' | git mktree"},
 	{cmd: "git commit-tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904 -p HEAD -m x"},
@@ -53,12 +57,15 @@ func TestHook74Allowed(t *testing.T) {
 	}
 }
 
-// TestHook74LocalBackend: the configuration of init's directory, as the
-// hook reads it (Options.LocalBackend), decides.
-func TestHook74LocalBackend(t *testing.T) {
+// TestHook74InitMigrates: the configuration of init's directory, as the
+// hook reads it (Options.InitMigrates), decides; a cd in the line is
+// followed (review hook76 H3).
+func TestHook74InitMigrates(t *testing.T) {
 	opts := h32Opts("/work")
-	opts.LocalBackend = func(dir string) bool { return dir == "/work/tf" }
-	for _, line := range []string{"terraform init -input=false", "tofu init", "terraform -chdir=. init -reconfigure", "terraform -chdir=\"$D\" init"} {
+	opts.InitMigrates = func(dir string) bool { return dir == "/work/tf" || dir == "/work/tf/sub" }
+	for _, line := range []string{"terraform init -input=false", "tofu init", "terraform -chdir=. init -reconfigure", "terraform -chdir=\"$D\" init",
+		"cd sub && terraform init -input=false", "cd /work/tf && terraform init", "pushd sub; terraform init", "env -C sub terraform init",
+		"cd \"$D\" && terraform init", "cd /tmp && cd /work/tf/sub && terraform init"} {
 		if r := Analyze(line, opts); r.Allowed() {
 			t.Errorf("allowed with a local backend: %q", line)
 		}

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"regexp"
 	"path"
 	"strconv"
 	"strings"
@@ -57,6 +58,13 @@ func (a *analyzer) shell(c call) kind {
 				}
 				if i < len(args) && lineOptions[args[i].s] != "" {
 					a.refuse("`%s`: -o %s: %s", quoteArgs(argv), args[i].s, lineOptions[args[i].s])
+					return kindOther
+				}
+				if strings.ContainsRune(s[1:], 'O') && i < len(args) && (args[i].dyn || !shoptAllowed[args[i].s]) {
+					// -O/+O NAME is shopt -s/-u NAME: judged as shopt is
+					// (review hook75 H5: -O compat44 makes bash evaluate
+					// arithmetic twice).
+					a.refuse("`%s`: %cO %s: an option the hook does not know to leave how bash reads the script unchanged", quoteArgs(argv), s[0], args[i].s)
 					return kindOther
 				}
 			}
@@ -677,6 +685,9 @@ func (a *analyzer) xargs(c call) kind {
 	if len(rest) == 0 {
 		return kindOther // xargs echo
 	}
+	if name == "parallel" && a.parallelShell(c.argv, opts, rest, values, c.depth) {
+		return kindOther
+	}
 	var cmd []tok
 	for _, t := range rest {
 		if repl != "" && strings.Contains(t.s, repl) {
@@ -704,6 +715,59 @@ func (a *analyzer) xargs(c call) kind {
 	c.st, c.each = nil, name
 	a.run(c)
 	return kindOther
+}
+
+// parallelShell judges what GNU parallel does with its command words
+// (review hook75 H3): it joins them with spaces and runs the text with a
+// shell (unless -q quotes them), so the joined text is judged as a script,
+// with each replacement string ({}, {.}, {1}…) as a plain word; a word
+// computed at run time may hold shell syntax; {= … =} is Perl code and
+// --limit a command. It reports whether it refused.
+func (a *analyzer) parallelShell(argv []tok, opts []opt, rest []tok, values []string, depth int) bool {
+	for _, t := range argv[1:] {
+		if strings.Contains(t.s, "{=") || t.s == "--limit" || strings.HasPrefix(t.s, "--limit=") {
+			a.refuse("`%s`: {= … =} is Perl code parallel runs, and --limit a command it runs, which the hook does not read", truncateTok(argv))
+			return true
+		}
+	}
+	if hasOpt(opts, "q", "quote") {
+		return false
+	}
+	repl := regexp.MustCompile(`\{[^{}]*\}`)
+	var words []string
+	for _, t := range rest {
+		if t.dyn {
+			a.refuse("`%s`: parallel joins its command words into a shell command line, and %s is computed at run time, which may hold shell syntax: use -q, or spell the command out", truncateTok(argv), srcOf(t))
+			return true
+		}
+		words = append(words, t.s)
+	}
+	// Each replacement string stands for each value the line spells out
+	// (quoted, as parallel quotes it), or for a value the hook cannot
+	// know.
+	fills := []string{"\"${PARALLEL_VALUE}\""}
+	if len(values) > 0 && len(values) <= 16 {
+		fills = nil
+		for _, v := range values {
+			q, err := syntax.Quote(v, syntax.LangBash)
+			if err != nil {
+				q = "\"${PARALLEL_VALUE}\""
+			}
+			fills = append(fills, q)
+		}
+	}
+	line := strings.Join(words, " ")
+	if !repl.MatchString(line) {
+		line += " {}" // the values are appended
+	}
+	before := len(a.res.Refused)
+	for _, f := range fills {
+		a.script(repl.ReplaceAllLiteralString(line, f), depth+1)
+		if len(a.res.Refused) > before {
+			return true
+		}
+	}
+	return false
 }
 
 // literalSource returns the values of parallel's one input source when

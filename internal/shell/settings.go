@@ -385,6 +385,12 @@ func (a *analyzer) envSet(name string, val tok, depth int) {
 	case strings.HasPrefix(name, "BASH_FUNC_"):
 		a.refuse("`%s=…`: bash imports a function from the environment, which may shadow echo, mktemp or any program the hook reads", name)
 		return
+	case name == "IFS" && strings.IndexFunc(val.s, func(r rune) bool { return r >= 0x80 }) >= 0:
+		// In the C locale bash splits at each byte of IFS, and a
+		// character of the line made of those bytes splits too (review
+		// hook75 H2: IFS=Âƃ splits evalÃterraform).
+		a.refuse("`IFS=%s`: a separator with characters beyond ASCII splits words byte by byte in some locales (C), where the hook splits by character: use ASCII separators", val)
+		return
 	case name == "BASH_COMPAT" && !(!val.dyn && (val.s == "" || compatAtLeast52(val.s))):
 		// At 5.1 and below bash evaluates arithmetic twice: a $(…) the
 		// first pass leaves as text runs on the second (review hook73 H2).

@@ -82,10 +82,17 @@ type Options struct {
 	// directory now (a bare repository's): a file named config written
 	// there is git's configuration (gitconfig.go).
 	GitDir func(dir string) bool
-	// LocalBackend, when set, reports whether the configuration in an
-	// absolute directory declares a "local" backend: terraform init there
-	// may move the state onto itself and empty it (review hook74 H1).
-	LocalBackend func(dir string) bool
+	// Shell is the SHELL the agent's commands inherit: programs that run
+	// command text with $SHELL (flock -c, sudo -s) are refused when it is
+	// not bash or sh, whose grammar the hook reads (review hook75 H1).
+	Shell string
+	// InitMigrates, when set, reports whether terraform init in an
+	// absolute directory may move its local state: the directory holds a
+	// non-empty local state and its configuration declares a backend or
+	// cloud block (or cannot be read). init then "migrates" a state it
+	// takes for equal without asking and empties the local file (review
+	// hook74 H1, hook76 H1, H2).
+	InitMigrates func(dir string) bool
 	// Reparse, when set, returns bash's own reading of a command line
 	// (package bashread: bash --pretty-print, which runs nothing). The
 	// line is judged on that text as well, and refused when bash cannot
@@ -166,6 +173,9 @@ func Analyze(command string, opts Options) Result {
 		a.opts.bashReads = new(int)
 	}
 	a.line = command
+	if a.shellNotBash() && shellVarUse.MatchString(command) {
+		a.refuse("the agent's SHELL is %s, and the line runs or passes $SHELL, whose grammar the hook does not read (it reads bash): name the shell (bash -c '…')", opts.Shell)
+	}
 	a.script(command, 0)
 	a.judgeArith()
 	a.finishDeferred()
@@ -294,6 +304,10 @@ type analyzer struct {
 	// cdComputed: a cd, pushd or popd in the line goes to a directory
 	// the hook does not know (a variable, a glob, OLDPWD, the stack).
 	cdComputed bool
+	// cdTargets are the literal directories the line's cd/pushd enter;
+	// wrote: the line has written a file before the call judged now.
+	cdTargets []string
+	wrote     bool
 	// histNext: the shell stdinScript judges next is interactive (-i),
 	// and expands history in the script it reads.
 	histNext bool
@@ -703,6 +717,8 @@ func (a *analyzer) script(src string, depth int) {
 						ops++
 						if t.dyn || t.s == "-" || strings.HasPrefix(t.s, "+") || strings.HasPrefix(t.s, "~+") || strings.HasPrefix(t.s, "~-") {
 							a.cdComputed = true // a value, a glob, OLDPWD or the stack
+						} else {
+							a.cdTargets = append(a.cdTargets, t.s)
 						}
 					}
 					if w != "cd" && ops == 0 {
@@ -1974,11 +1990,36 @@ func writesFile(st *syntax.Stmt) bool {
 	return false
 }
 
+// shellVarUse is a use of $SHELL in a line.
+var shellVarUse = regexp.MustCompile(`\$\{?[!#]?SHELL\b`)
+
 // subscriptRe finds text bash may take for an array subscript holding a
 // command substitution: in arithmetic ($((x)), [[ x -eq 1 ]], let), in
 // printf -v, read, test -v, declare -n, bash expands it, running the
 // command.
-var subscriptRe = regexp.MustCompile("\\[[^\\]]*(\\$\\(|`)")
+//
+// The brackets are counted as bash counts them: in `a[ [0]+$(…)]` the
+// substitution is inside the outer subscript (review hook75 H4).
+var subscriptRe = subscriptMatcher{}
+
+// subscriptMatcher reports whether a text holds `$(` or a backquote inside
+// brackets, nested ones counted.
+type subscriptMatcher struct{}
+
+func (subscriptMatcher) MatchString(s string) bool {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '[':
+			depth++
+		case s[i] == ']' && depth > 0:
+			depth--
+		case depth > 0 && (s[i] == '`' || s[i] == '$' && i+1 < len(s) && s[i+1] == '('):
+			return true
+		}
+	}
+	return false
+}
 
 // promptVars are the variables whose value bash runs or expands again:
 // PROMPT_COMMAND is a command line an interactive shell runs before each

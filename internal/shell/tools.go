@@ -160,7 +160,7 @@ func (a *analyzer) terraform(c call) kind {
 		}
 		return kindOther
 	case name == "init":
-		if why := a.initBackend(chdir, rest); why != "" {
+		if why := a.initBackend(c, chdir, rest); why != "" {
 			a.refuse("`%s`: %s", line, why)
 			return kindOther
 		}
@@ -710,15 +710,21 @@ func plainWorkspace(n string) bool {
 // escaped or JSON).
 var localBackendText = regexp.MustCompile(`backend[\s\\"':{\[]*local`)
 
+// configName is a Terraform or OpenTofu configuration file's name.
+var configName = regexp.MustCompile(`(?i)\.(tf|tofu)(\.json)?\b`)
+
 // initBackend says why terraform init (without -backend=false) is refused
-// for the backend it sets up: with a "local" backend whose path names the
-// state by another spelling (./terraform.tfstate), init takes the old and
-// new state for one, "migrates" it without asking and empties the file
-// (review hook74 H1). Refused when the directory's configuration declares
-// a local backend, when the line spells one out, or when the line writes
-// configuration and inits in one go (the hook reads the configuration of
-// a later call).
-func (a *analyzer) initBackend(chdir string, rest []tok) string {
+// for the backend it sets up. When the configuration declares a backend
+// (or cloud) block and a local state is there, init takes the two for one
+// when they are equal (a local backend whose path names the state another
+// way, an HTTP backend serving the state file), "migrates" without asking
+// and empties the local state (review hook74 H1, hook76 H1–H4). Refused:
+// where the directory's configuration declares one and a local state is
+// there (Options.InitMigrates, which parses the files), where the
+// directory is unknown (a computed cd, env -C), and where the line spells
+// a backend out, names configuration files or writes files before init
+// (the hook reads the configuration as it is before the line runs).
+func (a *analyzer) initBackend(c call, chdir string, rest []tok) string {
 	for _, t := range rest {
 		if f := strings.TrimLeft(t.s, "-"); strings.HasPrefix(t.s, "-") && (f == "backend=false" || f == "backend=0") {
 			return ""
@@ -727,20 +733,39 @@ func (a *analyzer) initBackend(chdir string, rest []tok) string {
 	if localBackendText.MatchString(a.line) {
 		return "the line spells out a \"local\" backend, and init with a local backend whose path names the state another way (./terraform.tfstate) moves the state onto itself and empties it: a person sets up backends"
 	}
-	for p := range a.lineWritten {
-		if l := strings.ToLower(p); strings.HasSuffix(l, ".tf") || strings.HasSuffix(l, ".tf.json") {
-			return "the line writes Terraform configuration (" + p + ") and runs init, which sets up the backend that configuration declares (a local one can empty the state): write the configuration, then run init in another command"
+	if configName.MatchString(a.line) || a.wrote {
+		return "the line writes files (or names Terraform configuration) and runs init, which sets up the backend the configuration declares as the line leaves it (init can empty a local state then): write the files, then run init in another command"
+	}
+	if a.opts.InitMigrates == nil {
+		return ""
+	}
+	if c.chdir != "" || chdir == "\x00" || a.cdComputed {
+		return "init runs in a directory the hook cannot place (" + strings.TrimSpace(c.chdir+" computed cd or -chdir") + "), whose configuration may move its local state: run init from that directory"
+	}
+	dirs := []string{a.opts.Cwd}
+	for _, t := range a.cdTargets {
+		if rest, ok := strings.CutPrefix(t, "~"); ok && (rest == "" || rest[0] == '/') {
+			t = a.opts.Home + rest
+		}
+		for _, d := range dirs {
+			if len(dirs) < 16 {
+				dirs = append(dirs, path.Join(d, t))
+			}
+		}
+		if path.IsAbs(t) {
+			dirs = append(dirs, path.Clean(t))
 		}
 	}
-	if a.opts.LocalBackend != nil {
-		dir := a.opts.Cwd
-		if chdir == "\x00" {
-			return "init runs in a directory computed at run time, whose configuration may declare a local backend (init can then empty the state): name the directory"
-		} else if chdir != "" {
-			dir = a.resolve(chdir)
+	for _, d := range dirs {
+		if chdir != "" {
+			if path.IsAbs(chdir) {
+				d = path.Clean(chdir)
+			} else {
+				d = path.Join(d, chdir)
+			}
 		}
-		if a.opts.LocalBackend(dir) {
-			return "the configuration in " + dir + " declares a \"local\" backend, and init with a local backend whose path names the state another way (./terraform.tfstate) moves the state onto itself and empties it: a person runs init there (or use -backend=false)"
+		if a.opts.InitMigrates(d) {
+			return "the configuration in " + d + " declares a backend, and a local state is there: init would move it (a backend that resolves to the same state is taken for equal, \"migrated\" without asking, and the local state emptied): a person runs init there (or use -backend=false)"
 		}
 	}
 	return ""

@@ -419,6 +419,9 @@ func (a *analyzer) linksProtected(argv []tok, targets []tok, link *tok, symbolic
 // writeDest refuses writing t when it may be a protected file (dirs: or a
 // directory holding one); it reports whether it refused.
 func (a *analyzer) writeDest(argv []tok, t tok, dirs bool) bool {
+	if t.s != "/dev/null" {
+		a.wrote = true // terraform init after it (initBackend)
+	}
 	if a.fdTarget(argv, t) {
 		return true
 	}

@@ -1,8 +1,8 @@
 package shell
 
 import (
-	"regexp"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 

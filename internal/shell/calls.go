@@ -1283,9 +1283,18 @@ func (a *analyzer) viaShellVar(name string, argv []tok) string {
 	default:
 		return ""
 	}
-	for _, t := range argv[1:] {
+	args := argv[1:]
+	for i := 0; i < len(args); i++ {
+		t := args[i]
 		if t.s == "--" {
 			break
+		}
+		if (name == "sudo" || name == "entr") && !strings.HasPrefix(t.s, "-") {
+			break // the command: its own options are not sudo's (sudo apt-get -s)
+		}
+		if name == "sudo" && len(t.s) == 2 && strings.ContainsRune("ugpChDrtTUR", rune(t.s[1])) {
+			i++ // -u USER: a value
+			continue
 		}
 		for _, l := range longs {
 			if t.s == l || strings.HasPrefix(t.s, l+"=") {

@@ -47,6 +47,7 @@ var h75ShellRefused = []string{
 	"script -qc 'echo hi' /dev/null",
 	"split --filter='cat' main.tf",
 	"sudo -s 'echo hi'",
+	"sudo -u bob -s 'echo hi'",
 	"su -m -c 'echo hi' u",
 	"$SHELL -c 'echo hi'",
 	"env \"${SHELL}\" -c 'echo hi'",
@@ -80,7 +81,7 @@ func TestHook75InheritedShell(t *testing.T) {
 				t.Errorf("SHELL=%s: allowed, want refused: %q", sh, line)
 			}
 		}
-		for _, line := range []string{"sudo apt-get install -y jq", "flock /tmp/l make", "su - u", "echo $SHELL_X"} {
+		for _, line := range []string{"sudo apt-get install -y jq", "sudo apt-get -s install jq", "sudo -u bob make", "flock /tmp/l make", "su - u", "echo $SHELL_X"} {
 			if r := Analyze(line, opts); !r.Allowed() {
 				t.Errorf("SHELL=%s: refused: %q\n%q", sh, line, r.Refused)
 			}

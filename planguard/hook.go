@@ -659,13 +659,6 @@ func agentEnvDirs(getenv func(string) string) []string {
 // maxStateSearch bounds the entries stateUnder reads.
 const maxStateSearch = 50000
 
-// stateUnder returns a Terraform state file (shell.StateFile) in the
-// directory p, searched breadth first without following symbolic links,
-// or "" when p is not a directory or holds none. It skips the
-// directories no state file is kept in by anything the hook allows
-// (.terraform, whose terraform.tfstate holds only the backend settings
-// `terraform init` writes again; node_modules; .git), and reports a
-// directory too large to search as one that may hold one.
 // initMigrates reports whether terraform init in dir may move its local
 // state (shell.Options.InitMigrates): dir holds a non-empty
 // terraform.tfstate (or workspaces' states) and its configuration (*.tf,
@@ -717,6 +710,13 @@ func initMigrates(dir string) bool {
 	return false
 }
 
+// stateUnder returns a Terraform state file (shell.StateFile) in the
+// directory p, searched breadth first without following symbolic links,
+// or "" when p is not a directory or holds none. It skips the
+// directories no state file is kept in by anything the hook allows
+// (.terraform, whose terraform.tfstate holds only the backend settings
+// `terraform init` writes again; node_modules; .git), and reports a
+// directory too large to search as one that may hold one.
 func stateUnder(p string) string {
 	fi, err := os.Stat(p)
 	if err != nil || !fi.IsDir() || skipStateSearch(filepath.Base(p)) {

@@ -234,7 +234,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	// judged in two readings (its own and bash's), which ask the same.
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
-		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), InitMigrates: memo(initMigrates),
+		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), InitMigrates: memo(initMigrates), LocalState: memo(localState),
 		Shell: e.getenv("SHELL")}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
@@ -659,6 +659,14 @@ func agentEnvDirs(getenv func(string) string) []string {
 // maxStateSearch bounds the entries stateUnder reads.
 const maxStateSearch = 50000
 
+// localState reports whether dir holds a non-empty terraform.tfstate or
+// workspaces' states (shell.Options.LocalState).
+func localState(dir string) bool {
+	fi, err := os.Stat(filepath.Join(dir, "terraform.tfstate"))
+	_, derr := os.Stat(filepath.Join(dir, "terraform.tfstate.d"))
+	return err == nil && fi.Size() > 0 || derr == nil
+}
+
 // initMigrates reports whether terraform init in dir may move its local
 // state (shell.Options.InitMigrates): dir holds a non-empty
 // terraform.tfstate (or workspaces' states) and its configuration (*.tf,
@@ -666,8 +674,7 @@ const maxStateSearch = 50000
 // a backend or cloud block. A file it cannot read or parse counts as
 // declaring one (fail closed).
 func initMigrates(dir string) bool {
-	fi, err := os.Stat(filepath.Join(dir, "terraform.tfstate"))
-	if _, derr := os.Stat(filepath.Join(dir, "terraform.tfstate.d")); (err != nil || fi.Size() == 0) && derr != nil {
+	if !localState(dir) {
 		return false // no local state to lose
 	}
 	ents, err := os.ReadDir(dir)

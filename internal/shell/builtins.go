@@ -20,6 +20,9 @@ func (a *analyzer) source(c call) kind {
 	if len(args) > 0 && stdinPath(args[0]) {
 		return a.stdinScript(c.argv, c.st, c.depth, false)
 	}
+	if len(args) > 0 && procScript(args[0]) {
+		a.refuse("`%s`: sources a script under /proc (%s), which may be its own standard input or another process's file: the hook cannot tell which", quoteArgs(c.argv), args[0].s)
+	}
 	return kindOther
 }
 

@@ -227,6 +227,11 @@ func (a *analyzer) run(c call) kind {
 		a.refuse("`%s`: %s", truncateTok(argv), why)
 		return kindOther
 	}
+	if shellWithoutCommand[name] && a.stdinFed(c) && noProgram(argv[1:]) {
+		// unshare, chroot /… with no program start a shell, which reads
+		// what the line feeds them (review hook78 H3).
+		return a.asShell(c, tok{}, nil)
+	}
 	var k kind
 	if p.judge != nil {
 		k = p.judge(a, c)
@@ -793,6 +798,11 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 			if len(p.shellOpts) > 0 && hasOpt(opts, p.shellOpts...) {
 				return a.asShell(c, tok{}, nil) // echo CMD | sudo -s
 			}
+			if shellWithoutCommand[name] && a.stdinFed(c) {
+				// unshare, chroot… with no program start $SHELL, which
+				// reads what the line feeds them (review hook78 H3).
+				return a.asShell(c, tok{}, nil)
+			}
 			return kindBenign // env, sudo -l: prints
 		}
 		if p.assigns && rest[0].dyn {
@@ -1233,6 +1243,26 @@ func (a *analyzer) runsOnWritten(p *program, name string, c call, o opt) {
 	}
 }
 
+// noProgram reports whether a wrapper's arguments name no program: only
+// options, numbers and the root directory (chroot /).
+func noProgram(args []tok) bool {
+	for _, t := range args {
+		if t.dyn {
+			return false
+		}
+		if !strings.HasPrefix(t.s, "-") && !isNumber(t.s) && t.s != "/" {
+			return false
+		}
+	}
+	return true
+}
+
+// shellWithoutCommand are the wrappers that, given no program, start a
+// shell (unshare, chroot: $SHELL or /bin/sh; fakeroot, firejail…).
+var shellWithoutCommand = map[string]bool{"unshare": true, "chroot": true, "fakeroot": true, "firejail": true,
+	"pkexec": true, "nsenter": true, "setpriv": true, "proot": true, "bwrap": true, "systemd-run": true,
+	"sudo": true, "doas": true, "su": true, "runuser": true, "sg": true, "newgrp": true, "machinectl": true}
+
 // sshOption splits an ssh -o value as OpenSSH's configuration reader does
 // (review hook68 H2): the keyword ends at the first blank or `=` and loses
 // its double quotes ("ProxyCommand"=…, `ProxyCommand CMD`, a tab); then
@@ -1280,6 +1310,16 @@ func (a *analyzer) viaShellVar(name string, argv []tok) string {
 		letters, longs = "s", []string{"--shell"}
 	case "su", "runuser":
 		letters, longs = "mp", []string{"--preserve-environment"}
+	case "ssh", "scp", "sftp":
+		// OpenSSH runs ProxyCommand, LocalCommand… with $SHELL (review
+		// hook78 H4).
+		for _, t := range argv[1:] {
+			l := strings.ToLower(t.s)
+			if t.dyn || strings.Contains(l, "command") {
+				return "the agent's SHELL is " + a.opts.Shell + ", and " + name + " runs its command settings (ProxyCommand, LocalCommand) with $SHELL, whose grammar the hook does not read (it reads bash): use ssh -J, or no command setting"
+			}
+		}
+		return ""
 	default:
 		return ""
 	}

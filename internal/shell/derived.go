@@ -485,6 +485,18 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 		if recursive {
 			return holdsAny(args)
 		}
+		// A glob that takes every name (*, ./*, ?*) compresses, and so
+		// renames, every file of its directory (review hook78 H5).
+		for _, t := range args {
+			if t.dyn && t.w != nil && t.kind == dynGlob {
+				pat := globPattern(t.w)
+				if last := path.Base(pat); strings.Trim(last, "*?") == "" {
+					if q := a.holds(path.Dir(pat)); q != "" {
+						return q
+					}
+				}
+			}
+		}
 	case "dpkg-deb", "dpkg", "ar", "cpio", "7z", "7za", "7zr", "jar", "pax":
 		// Other extractors (review hook70 L2): into a directory that holds
 		// a protected file, as tar -x and unzip are judged.
@@ -694,7 +706,7 @@ func (a *analyzer) derivedWrites(p *program, name string, argv []tok) {
 		if a.rsyncWrites(p, argv) { // rsyncopts.go
 			return
 		}
-		if !hasFlag(args, "", "remove-source-files") {
+		if !hasFlag(args, "", "remove-source-files") && !hasFlag(args, "", "remove-sent-files") { // its old name (review hook78 H5)
 			return
 		}
 		_, ops := p.operands(args)

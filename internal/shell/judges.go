@@ -50,6 +50,11 @@ func (a *analyzer) shell(c call) kind {
 				a.refuse("`%s`: the shell's keyword option (-k) makes NAME=VALUE among any command's arguments set its environment, which the hook does not follow", quoteArgs(argv))
 				return kindOther
 			}
+			if strings.Count(s[1:], "o")+strings.Count(s[1:], "O") > 1 {
+				// -oo A B: a value for each letter (review hook77 H4).
+				a.refuse("`%s`: %s takes a value for each o or O in it: give each option on its own", quoteArgs(argv), s)
+				return kindOther
+			}
 			if strings.ContainsAny(s[1:], "oO") {
 				i++ // -o OPTION
 				if s[0] == '-' && strings.ContainsRune(s[1:], 'o') && i < len(args) && (args[i].dyn || args[i].s == "keyword") {
@@ -103,6 +108,10 @@ func (a *analyzer) shell(c call) kind {
 	}
 	if len(rest) > 0 && otherFD(rest[0]) {
 		a.refuse("`%s`: reads a script from another file descriptor (%s), which the hook cannot see", quoteArgs(argv), rest[0].s)
+		return kindOther
+	}
+	if len(rest) > 0 && procScript(rest[0]) {
+		a.refuse("`%s`: reads a script under /proc (%s), which may be its own standard input or another process's file: the hook cannot tell which", quoteArgs(argv), rest[0].s)
 		return kindOther
 	}
 	if len(rest) > 0 && !stdin && !stdinPath(rest[0]) {
@@ -365,6 +374,19 @@ func ownInput(r *syntax.Redirect) bool {
 			!strings.Contains(lit, "stdin") && !strings.Contains(lit, "fd") && !isNumber(lit)
 	}
 	return false
+}
+
+// procScript reports whether a script path may lead through /proc to
+// the shell's standard input or another file the hook does not place:
+// /proc/self/root/dev/stdin, /proc/self/cwd/stdin (review hook77 H5), a
+// relative path after cd /proc.
+func procScript(t tok) bool {
+	if t.dyn || stdinPath(t) {
+		return false // stdinPath's are judged as standard input
+	}
+	s := t.s
+	return strings.Contains(s, "/proc/") || strings.HasPrefix(s, "proc/") || strings.HasPrefix(s, "self/") ||
+		strings.HasSuffix(s, "/stdin") || strings.Contains(s, "/fd/") || strings.HasPrefix(s, "fd/")
 }
 
 // stdinPath reports whether a script path is the shell's own stdin.
@@ -733,6 +755,14 @@ func (a *analyzer) parallelShell(argv []tok, opts []opt, rest []tok, values []st
 	if hasOpt(opts, "q", "quote") {
 		return false
 	}
+	for _, o := range opts {
+		if !parallelSafeOpts[o.name] {
+			// An option the hook does not know may take a value, and so
+			// move where the command starts (review hook77 H3: --ssh).
+			a.refuse("`%s`: %s is an option of parallel the hook does not know to leave its command where it reads it: use the common ones (-j, -k, -n, -N, --tag, --halt…), or -q", truncateTok(argv), dashed(o.name))
+			return true
+		}
+	}
 	repl := regexp.MustCompile(`\{[^{}]*\}`)
 	var words []string
 	for _, t := range rest {
@@ -744,8 +774,17 @@ func (a *analyzer) parallelShell(argv []tok, opts []opt, rest []tok, values []st
 	}
 	// Each replacement string stands for each value the line spells out
 	// (quoted, as parallel quotes it), or for a value the hook cannot
-	// know.
+	// know: then a quote in the words may cancel parallel's own around
+	// the value (review hook77 H1: "'{}'").
 	fills := []string{"\"${PARALLEL_VALUE}\""}
+	if len(values) == 0 || len(values) > 16 {
+		for _, w := range words {
+			if strings.ContainsAny(w, "'\"\\") {
+				a.refuse("`%s`: parallel puts each value, quoted, into its command line, and a quote or backslash in the command's words may cancel that quoting for values the hook cannot see: use -q, or spell the values out with :::", truncateTok(argv))
+				return true
+			}
+		}
+	}
 	if len(values) > 0 && len(values) <= 16 {
 		fills = nil
 		for _, v := range values {
@@ -769,6 +808,19 @@ func (a *analyzer) parallelShell(argv []tok, opts []opt, rest []tok, values []st
 	}
 	return false
 }
+
+// parallelSafeOpts are the options of GNU parallel the hook reads as the
+// row says (their values, if any, known): any other is refused in the
+// parallel command line rule, as it may take a value the row does not
+// list (--ssh CMD) or change the replacement strings (-I, --rpl).
+var parallelSafeOpts = map[string]bool{"j": true, "jobs": true, "k": true, "keep-order": true, "n": true, "max-args": true,
+	"N": true, "tag": true, "halt": true, "v": true, "verbose": true, "u": true, "ungroup": true, "line-buffer": true,
+	"group": true, "bar": true, "progress": true, "eta": true, "dry-run": true, "0": true, "null": true, "r": true,
+	"no-run-if-empty": true, "X": true, "m": true, "xargs": true, "timeout": true, "retries": true, "delay": true,
+	"d": true, "delimiter": true, "C": true, "colsep": true, "L": true, "max-lines": true, "P": true, "max-procs": true,
+	"joblog": true, "results": true, "memfree": true, "load": true, "nice": true, "s": true, "max-chars": true,
+	"silent": true, "will-cite": true, "a": true, "arg-file": true, "t": true, "p": true, "interactive": true, "q": true,
+	"quote": true, "E": true, "e": true, "eof": true}
 
 // literalSource returns the values of parallel's one input source when
 // the line spells them out (`::: a b`), or nil: values read from files

@@ -127,6 +127,7 @@ func (a *analyzer) globNames(pattern string, dirs bool) string {
 	if pattern == "" {
 		return ""
 	}
+	pattern = widenRanges(pattern)
 	if a.climbs(pattern) {
 		return climbed(pattern)
 	}
@@ -319,4 +320,39 @@ func (a *analyzer) inProtectedDir(p string) string {
 		}
 	}
 	return ""
+}
+
+// widenRanges makes each bracket expression of a glob that holds a
+// character beyond ASCII match any character: bash orders such a range
+// by the locale's collation (`[Ā-z]` holds `e` in en_US.UTF-8), where a
+// match by code point finds it empty (review hook77 H7).
+func widenRanges(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '\\' && i+1 < len(p) {
+			b.WriteString(p[i : i+2])
+			i++
+			continue
+		}
+		if c == '[' {
+			if j := strings.IndexByte(p[i+1:], ']'); j >= 0 {
+				if j == 0 { // []…]: the first ] is a member
+					if k := strings.IndexByte(p[i+2:], ']'); k >= 0 {
+						j = k + 1
+					}
+				}
+				expr := p[i : i+j+2]
+				if strings.IndexFunc(expr, func(r rune) bool { return r >= 0x80 }) >= 0 {
+					b.WriteByte('?')
+				} else {
+					b.WriteString(expr)
+				}
+				i += j + 1
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }

@@ -21,7 +21,7 @@ var rsyncFlags = []string{"backup", "partial", "compress", "checksum", "copy-lin
 	"del", "delete", "delete-before", "delete-during", "delete-delay", "delete-after", "delete-excluded", "daemon", "dry-run",
 	"archive", "recursive", "relative", "verbose", "quiet", "progress", "times", "perms", "owner", "group", "links",
 	"hard-links", "acls", "xattrs", "update", "inplace", "append", "append-verify", "whole-file", "one-file-system",
-	"existing", "ignore-existing", "remove-source-files", "force", "prune-empty-dirs", "numeric-ids", "itemize-changes",
+	"existing", "ignore-existing", "remove-source-files", "remove-sent-files", "force", "prune-empty-dirs", "numeric-ids", "itemize-changes",
 	"human-readable", "stats", "list-only", "mkpath", "sparse", "fuzzy", "cvs-exclude", "ignore-times", "size-only",
 	"omit-dir-times", "omit-link-times", "devices", "specials", "executability", "safe-links", "munge-links", "keep-dirlinks",
 	"no-implied-dirs", "from0", "protect-args", "secluded-args", "trust-sender", "old-args", "blocking-io", "ipv4", "ipv6",

@@ -93,6 +93,11 @@ type Options struct {
 	// takes for equal without asking and empties the local file (review
 	// hook74 H1, hook76 H1, H2).
 	InitMigrates func(dir string) bool
+	// LocalState, when set, reports whether an absolute directory holds
+	// a non-empty local Terraform state: init there must be the line's
+	// only command (but cd), since a write anywhere in the line may run
+	// before it, whatever the order of the text (review hook78 H1).
+	LocalState func(dir string) bool
 	// Reparse, when set, returns bash's own reading of a command line
 	// (package bashread: bash --pretty-print, which runs nothing). The
 	// line is judged on that text as well, and refused when bash cannot
@@ -308,6 +313,9 @@ type analyzer struct {
 	// wrote: the line has written a file before the call judged now.
 	cdTargets []string
 	wrote     bool
+	// calls counts the commands of the line and the scripts in it, cd,
+	// pushd and popd aside (initBackend).
+	calls int
 	// histNext: the shell stdinScript judges next is interactive (-i),
 	// and expands history in the script it reads.
 	histNext bool
@@ -2008,14 +2016,24 @@ type subscriptMatcher struct{}
 
 func (subscriptMatcher) MatchString(s string) bool {
 	depth := 0
+	var quote byte // inside a subscript, a quoted or escaped ] does not end it (review hook77 H6)
 	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
-		case s[i] == '[':
-			depth++
-		case s[i] == ']' && depth > 0:
-			depth--
-		case depth > 0 && (s[i] == '`' || s[i] == '$' && i+1 < len(s) && s[i+1] == '('):
+		case depth > 0 && (c == '`' || c == '$' && i+1 < len(s) && s[i+1] == '('):
 			return true
+		case depth > 0 && c == '\\':
+			i++
+		case depth > 0 && quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case depth > 0 && (c == '\'' || c == '"'):
+			quote = c
+		case c == '[':
+			depth++
+		case c == ']' && depth > 0:
+			depth--
 		}
 	}
 	return false

@@ -167,6 +167,8 @@ func (a *analyzer) prepass(f *syntax.File) {
 			if len(n.Args) > 0 {
 				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
 					a.computed("PWD")
+				} else {
+					a.calls++
 				}
 			}
 		}

@@ -757,12 +757,21 @@ func (a *analyzer) initBackend(c call, chdir string, rest []tok) string {
 		}
 	}
 	for _, d := range dirs {
+		if a.opts.Resolve != nil {
+			d = a.opts.Resolve(d) // cd l, l a link: -chdir=.. is from where it points (review hook78 H2)
+		}
 		if chdir != "" {
 			if path.IsAbs(chdir) {
 				d = path.Clean(chdir)
 			} else {
 				d = path.Join(d, chdir)
 			}
+			if a.opts.Resolve != nil {
+				d = a.opts.Resolve(d)
+			}
+		}
+		if a.calls > 1 && a.opts.LocalState != nil && a.opts.LocalState(d) {
+			return "a local state is in " + d + ", and init is not the line's only command: a write elsewhere in the line (a loop, a function, a trap, a pipe) may run before it and give the configuration a backend, which init then \"migrates\" by emptying the state: run init alone"
 		}
 		if a.opts.InitMigrates(d) {
 			return "the configuration in " + d + " declares a backend, and a local state is there: init would move it (a backend that resolves to the same state is taken for equal, \"migrated\" without asking, and the local state emptied): a person runs init there (or use -backend=false)"

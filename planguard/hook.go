@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -515,7 +516,7 @@ var (
 		".curlrc", ".config/.curlrc", ".wgetrc", ".config/wgetrc", ".aria2/aria2.conf", ".config/aria2/aria2.conf",
 		".lftprc", ".lftp/rc", ".config/lftp/rc", ".terraformrc", ".tofurc",
 		// Debuggers' startup commands (gdb's `shell CMD`).
-		".gdbinit", ".config/gdb/gdbinit", ".lldbinit"}
+		".gdbinit", ".config/gdb/gdbinit", ".lldbinit", ".parallelrc"}
 	// systemImplicit are the system-wide files that change how later
 	// commands run, whoever writes them (review hook30 F5): the shells'
 	// startup files, the environment every login reads, the dynamic
@@ -544,7 +545,10 @@ var (
 		// ~/.terraformrc (provider_installation, dev_overrides) and takes
 		// providers from its plugins directory, as from the XDG data
 		// directories; OpenTofu likewise (review hook66 M1).
-		".terraform.d", ".local/share/terraform", ".config/opentofu", ".local/share/opentofu"}
+		".terraform.d", ".local/share/terraform", ".config/opentofu", ".local/share/opentofu",
+		// GNU parallel puts the words of its config before every command
+		// (review hook79 L1).
+		".parallel"}
 	// gitDirFiles are the files of a git directory that configure what
 	// git runs, listed as files too (base-name checks after a cd); the
 	// whole git directory is a protected directory.
@@ -688,7 +692,22 @@ func initMigrates(dir string) bool {
 		if e.IsDir() || !json && !strings.HasSuffix(n, ".tf") && !strings.HasSuffix(n, ".tofu") {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		// Only a regular file is read: a FIFO gives each reader what its
+		// writer sends it (the hook one text, terraform another), and
+		// blocks the hook without a writer (review hook80 H1).
+		// Opened without blocking and checked on the open file, so that
+		// a swap after a check does not matter.
+		fh, err := os.OpenFile(filepath.Join(dir, e.Name()), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		if err != nil {
+			return true
+		}
+		fi, err := fh.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			fh.Close()
+			return true
+		}
+		b, err := io.ReadAll(io.LimitReader(fh, 4<<20+1))
+		fh.Close()
 		if err != nil || len(b) > 4<<20 {
 			return true
 		}

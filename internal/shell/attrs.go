@@ -132,6 +132,11 @@ func (a *analyzer) declSubscript(builtin string, t tok) {
 	sub := strings.TrimSuffix(strings.TrimSuffix(k[i+1:], "+"), "]")
 	if t.dyn || strings.Trim(sub, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") != "" {
 		a.refuse("`%s %s`: %s evaluates the array subscript in the word as arithmetic, running the command substitutions it holds: write the subscript as a number", builtin, srcOf(t), builtin)
+		return
+	}
+	if isName(sub) && a.unknown[sub] {
+		// typeset 'd[y]=1': y's value is evaluated too (review hook79 H3).
+		a.refuse("`%s %s`: %s's value is computed at run time, and %s evaluates the subscript as arithmetic, running the command substitutions a value like a[$(…)] holds", builtin, srcOf(t), sub, builtin)
 	}
 }
 

@@ -115,6 +115,8 @@ func lessWord(w string) bool {
 var optionRefused = map[string]string{
 	"PARALLEL":       "GNU parallel reads its options from it (--ssh, --results, --joblog run commands or write files)",
 	"PARALLEL_SHELL": "GNU parallel runs its commands with the shell it names",
+	"PARALLEL_HOME":  "GNU parallel reads its config there, whose words it puts before every command (review hook79 H5)",
+	"PARALLEL_CSH":   "GNU parallel runs its commands with the csh it names",
 	"MANOPT":         "man reads its options from it (-P PAGER, -H BROWSER, -C FILE run commands or read configuration)",
 	"MANROFFOPT":     "man passes it to groff as options (-U runs commands)",
 	"LD_PRELOAD":     "the dynamic loader runs the code of the libraries it names in every program",

@@ -130,6 +130,11 @@ func (a *analyzer) shell(c call) kind {
 	return k
 }
 
+// shellProgram reports whether a program name is a shell.
+func shellProgram(n string) bool {
+	return lookup(n) == programs["bash"]
+}
+
 // otherGrammar are the shells whose grammar is neither bash's nor POSIX sh's.
 var otherGrammar = map[string]bool{"zsh": true, "fish": true, "tcsh": true, "csh": true, "rc": true, "es": true,
 	"elvish": true, "nu": true, "xonsh": true, "ysh": true}
@@ -432,6 +437,12 @@ func otherFD(t tok) bool {
 // /dev, fd/3, self/fd/0).
 func devCanonical(s string) string {
 	c := path.Clean(s)
+	switch c {
+	case "/dev/stdout":
+		return "/dev/fd/1" // review hook79 H2
+	case "/dev/stderr":
+		return "/dev/fd/2"
+	}
 	if path.IsAbs(c) {
 		return c
 	}
@@ -447,6 +458,10 @@ func devCanonical(s string) string {
 		return "/dev/fd/" + c
 	case c == "stdin" || n >= 2 && parts[n-1] == "stdin" && parts[n-2] == "dev":
 		return "/dev/stdin"
+	case c == "stdout" || n >= 2 && parts[n-1] == "stdout" && parts[n-2] == "dev":
+		return "/dev/fd/1" // review hook79 H2
+	case c == "stderr" || n >= 2 && parts[n-1] == "stderr" && parts[n-2] == "dev":
+		return "/dev/fd/2"
 	case n >= 2 && parts[n-2] == "fd" && isNumber(parts[n-1]) && parts[n-1] != "":
 		return "/dev/fd/" + parts[n-1]
 	case n >= 1 && (parts[0] == "dev" || parts[0] == "proc"):
@@ -817,10 +832,10 @@ var parallelSafeOpts = map[string]bool{"j": true, "jobs": true, "k": true, "keep
 	"N": true, "tag": true, "halt": true, "v": true, "verbose": true, "u": true, "ungroup": true, "line-buffer": true,
 	"group": true, "bar": true, "progress": true, "eta": true, "dry-run": true, "0": true, "null": true, "r": true,
 	"no-run-if-empty": true, "X": true, "m": true, "xargs": true, "timeout": true, "retries": true, "delay": true,
-	"d": true, "delimiter": true, "C": true, "colsep": true, "L": true, "max-lines": true, "P": true, "max-procs": true,
-	"joblog": true, "results": true, "memfree": true, "load": true, "nice": true, "s": true, "max-chars": true,
+	"d": true, "delimiter": true, "C": true, "colsep": true, "L": true, "P": true, "max-procs": true,
+	"memfree": true, "load": true, "nice": true, "s": true, "max-chars": true,
 	"silent": true, "will-cite": true, "a": true, "arg-file": true, "t": true, "p": true, "interactive": true, "q": true,
-	"quote": true, "E": true, "e": true, "eof": true}
+	"quote": true} // not -e/--eof, -l/--max-lines (an optional value that takes the next word: review hook79 H1), --joblog, --results (files it writes: H4)
 
 // literalSource returns the values of parallel's one input source when
 // the line spells them out (`::: a b`), or nil: values read from files
@@ -1078,7 +1093,20 @@ func (a *analyzer) fdExec(argv []tok) {
 // container finds a Terraform-family program run in a container
 // (docker run hashicorp/terraform destroy, kubectl exec pod -- tofu apply).
 func (a *analyzer) container(c call) kind {
-	args := c.argv[1:]
+	args := append([]tok{}, c.argv[1:]...)
+	for i, t := range args {
+		// --entrypoint=PROG is --entrypoint PROG (review hook80 M1).
+		if v, ok := strings.CutPrefix(t.s, "--entrypoint="); ok && !t.dyn {
+			if toolName(baseName(v)) != "" || shellProgram(baseName(v)) {
+				a.refuse("`%s`: the container's entrypoint is %s, which runs Terraform or a shell the hook does not see into: run terraform plan on the host", truncateTok(c.argv), v)
+				return kindOther
+			}
+		}
+		if t.s == "--entrypoint" && i+1 < len(args) && shellProgram(baseName(args[i+1].s)) {
+			a.refuse("`%s`: the container's entrypoint is a shell, which runs commands the hook does not see into: run terraform plan on the host", truncateTok(c.argv))
+			return kindOther
+		}
+	}
 	for i, t := range args {
 		if t.dyn {
 			continue

@@ -772,6 +772,20 @@ func (a *analyzer) script(src string, depth int) {
 			a.redirects(n)
 		case *syntax.CallExpr:
 			a.callExpr(n, depth)
+		case *syntax.Assign:
+			// arr=([y]=1): an indexed array's list keys are arithmetic,
+			// and a name there is evaluated (its value may hold a[$(…)]:
+			// review hook79 H3).
+			if n.Array != nil && n.Name != nil {
+				for _, el := range n.Array.Elems {
+					if el.Index == nil {
+						continue
+					}
+					if w, ok := el.Index.(*syntax.Word); ok && a.unknown[w.Lit()] {
+						a.refuse("`%s=([%s]=…)`: %s's value is computed at run time, and bash evaluates a list key as arithmetic, running the command substitutions a value like a[$(…)] holds", n.Name.Value, w.Lit(), w.Lit())
+					}
+				}
+			}
 		case *syntax.DeclClause:
 			// export/declare/typeset change the environment a later
 			// apply runs in (export TF_CLI_ARGS_apply=-destroy).

@@ -288,6 +288,13 @@ func (a *analyzer) terragrunt(c call) kind {
 	if a.globOption(argv, line, "terragrunt") {
 		return kindOther
 	}
+	if a.opts.LocalState != nil && a.opts.LocalState(a.opts.Cwd) && !tgReadOnly(argv[1:]) {
+		// terragrunt may generate a backend (remote_state, generate) and
+		// run init on its own (plan included): with a local state here,
+		// init can empty it (review hook80 M2).
+		a.refuse("`%s`: a local Terraform state is here, and terragrunt may generate a backend and run init on its own, which can empty the state: run it where the state is remote, or a person runs it", line)
+		return kindOther
+	}
 	for _, t := range argv[1:] {
 		if t.dyn && !strings.HasPrefix(t.s, "-") {
 			a.refuse("`%s`: a terragrunt argument is computed at run time, so the hook cannot tell what it runs", line)
@@ -778,4 +785,16 @@ func (a *analyzer) initBackend(c call, chdir string, rest []tok) string {
 		}
 	}
 	return ""
+}
+
+// tgReadOnly reports whether terragrunt's arguments only print its version
+// or help, or format or render files.
+func tgReadOnly(args []tok) bool {
+	for _, t := range args {
+		switch t.s {
+		case "--version", "-version", "--help", "-help", "hclfmt", "render-json", "render", "info", "find", "list":
+			return true
+		}
+	}
+	return len(args) == 0
 }

@@ -1300,7 +1300,8 @@ func (a *analyzer) viaShellVar(name string, argv []tok) string {
 	if !a.shellNotBash() {
 		return ""
 	}
-	letters, longs := "", []string{}
+	var letters string
+	var longs []string
 	switch name {
 	case "flock", "script":
 		letters, longs = "c", []string{"--command", "--c"}

@@ -20,6 +20,7 @@ var h77Refused = []h32Case{
 	// H3
 	{cmd: "parallel -N0 --ssh echo @TF@ destroy -auto-approve -input=false ::: 1", needs: "parallel", victim: "state"},
 	{cmd: "parallel --arg-sep , echo , 1"},
+	{cmd: "parallel -q --ssh echo terraform destroy -auto-approve ::: 1"},
 	// H4
 	{cmd: "bash -oo errexit pipefail -c '@TF@ destroy -auto-approve -input=false'", victim: "state"},
 	{cmd: "sh -oo errexit nounset -c 'terraform destroy -auto-approve'"},

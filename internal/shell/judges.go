@@ -767,16 +767,17 @@ func (a *analyzer) parallelShell(argv []tok, opts []opt, rest []tok, values []st
 			return true
 		}
 	}
-	if hasOpt(opts, "q", "quote") {
-		return false
-	}
 	for _, o := range opts {
 		if !parallelSafeOpts[o.name] {
 			// An option the hook does not know may take a value, and so
-			// move where the command starts (review hook77 H3: --ssh).
-			a.refuse("`%s`: %s is an option of parallel the hook does not know to leave its command where it reads it: use the common ones (-j, -k, -n, -N, --tag, --halt…), or -q", truncateTok(argv), dashed(o.name))
+			// move where the command starts (review hook77 H3: --ssh),
+			// with -q too.
+			a.refuse("`%s`: %s is an option of parallel the hook does not know to leave its command where it reads it: use the common ones (-j, -k, -n, -N, --tag, --halt…)", truncateTok(argv), dashed(o.name))
 			return true
 		}
+	}
+	if hasOpt(opts, "q", "quote") {
+		return false
 	}
 	repl := regexp.MustCompile(`\{[^{}]*\}`)
 	var words []string

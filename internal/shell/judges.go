@@ -242,23 +242,34 @@ func (a *analyzer) stdinText(st *syntax.Stmt) (string, bool) {
 	if st == nil {
 		return "", false
 	}
+	if text, ok, redir := a.redirText(st); redir {
+		return text, ok
+	}
+	if from, ok := a.pipeFrom[st]; ok {
+		return a.staticOutput(from)
+	}
+	return "", false
+}
+
+// redirText is the text a statement's first standard-input redirection
+// feeds when the line spells it out (a quoted here-document, a
+// here-string); redir reports whether there is such a redirection.
+func (a *analyzer) redirText(st *syntax.Stmt) (text string, ok, redir bool) {
 	for _, r := range st.Redirs {
 		if !stdinRedirect(r) {
 			continue
 		}
 		switch r.Op {
 		case syntax.Hdoc, syntax.DashHdoc:
-			return hereDoc(r)
+			text, ok = hereDoc(r)
+			return text, ok, true
 		case syntax.WordHdoc:
 			t := a.word(r.Word)
-			return t.s, !t.dyn
+			return t.s, !t.dyn, true
 		}
-		return "", false
+		return "", false, true
 	}
-	if from, ok := a.pipeFrom[st]; ok {
-		return a.staticOutput(from)
-	}
-	return "", false
+	return "", false, false
 }
 
 // stdinRedirect reports whether a redirection feeds descriptor 0.
@@ -646,18 +657,8 @@ func (a *analyzer) staticOutput(st *syntax.Stmt) (string, bool) {
 			if n > 1 {
 				return "", false // cat reads the last (review hook57 F2)
 			}
-			for _, r := range st.Redirs {
-				if !stdinRedirect(r) {
-					continue
-				}
-				switch r.Op {
-				case syntax.Hdoc, syntax.DashHdoc:
-					return hereDoc(r)
-				case syntax.WordHdoc:
-					t := a.word(r.Word)
-					return t.s, !t.dyn
-				}
-			}
+			text, ok, _ := a.redirText(st) // n ≤ 1: the one redirection
+			return text, ok
 		}
 	}
 	return "", false

@@ -780,7 +780,7 @@ func (a *analyzer) parallelShell(argv []tok, opts []opt, rest []tok, values []st
 	if hasOpt(opts, "q", "quote") {
 		return false
 	}
-	repl := regexp.MustCompile(`\{[^{}]*\}`)
+	repl := parallelRepl
 	var words []string
 	for _, t := range rest {
 		if t.dyn {
@@ -825,6 +825,9 @@ func (a *analyzer) parallelShell(argv []tok, opts []opt, rest []tok, values []st
 	}
 	return false
 }
+
+// parallelRepl is a replacement string of GNU parallel ({}, {.}, {1}…).
+var parallelRepl = regexp.MustCompile(`\{[^{}]*\}`)
 
 // parallelSafeOpts are the options of GNU parallel the hook reads as the
 // row says (their values, if any, known): any other is refused in the

@@ -199,7 +199,9 @@ func h32AppliedState(t *testing.T) (tf, bash string, env []string, state []byte)
 	}
 	tmpl := t.TempDir()
 	h32Write(t, filepath.Join(tmpl, "main.tf"), h32Main)
-	env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "LC_ALL=C",
+	// SHELL is the agent's shell, bash: programs such as script and flock
+	// run $SHELL, and a CI job may have none set (then they run /bin/sh).
+	env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "LC_ALL=C", "SHELL="+bash,
 		"PATH="+filepath.Dir(tf)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	for _, args := range [][]string{{"init", "-input=false"}, {"apply", "-auto-approve", "-input=false"}} {
 		cmd := exec.Command(tf, args...)

@@ -272,6 +272,30 @@ type bashRuns struct {
 	prepare func(t *testing.T, root, tf string)
 }
 
+// hookRefused checks that every case's line (h37Line: @TF@ is this
+// machine's terraform, the project is /work/tf) is refused.
+func hookRefused(t *testing.T, cases []h32Case) {
+	t.Helper()
+	opts := h32Opts("/work")
+	for _, c := range cases {
+		line := h37Line(c.cmd, "/work", h32Terraform())
+		if r := Analyze(line, opts); r.Allowed() {
+			t.Errorf("allowed, want refused: %q", line)
+		}
+	}
+}
+
+// hookAllowed checks that every line is allowed in the same project.
+func hookAllowed(t *testing.T, lines []string) {
+	t.Helper()
+	opts := h32Opts("/work")
+	for _, line := range lines {
+		if r := Analyze(line, opts); !r.Allowed() {
+			t.Errorf("refused, want allowed: %q\n%q", line, r.Refused)
+		}
+	}
+}
+
 // hookBashRuns runs each case that names a victim in bash, in a fresh world
 // over a real applied Terraform state, after checking that the hook refuses
 // it (a case's setup runs first, unjudged); the victim must then be hit,

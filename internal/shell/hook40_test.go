@@ -51,22 +51,11 @@ var h40Allowed = []string{
 }
 
 func TestHook40Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h40Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h40Refused)
 }
 
 func TestHook40Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h40Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h40Allowed)
 }
 
 // TestHook40BashRuns runs the spellings with a victim in bash over a real

@@ -31,22 +31,11 @@ var h41Allowed = []string{
 }
 
 func TestHook41Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h41Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h41Refused)
 }
 
 func TestHook41Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h41Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h41Allowed)
 }
 
 // TestHook41BashRuns runs the spellings with a victim in bash over a real

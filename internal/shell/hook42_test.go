@@ -47,22 +47,11 @@ var h42Allowed = []string{
 }
 
 func TestHook42Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h42Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h42Refused)
 }
 
 func TestHook42Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h42Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h42Allowed)
 }
 
 // TestHook42BashRuns runs the spellings with a victim in bash over a real

@@ -43,22 +43,11 @@ var h43Allowed = []string{
 }
 
 func TestHook43Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h43Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h43Refused)
 }
 
 func TestHook43Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h43Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h43Allowed)
 }
 
 // TestHook43BashRuns runs the spellings with a victim in bash over a real

@@ -40,22 +40,11 @@ var h44Allowed = []string{
 }
 
 func TestHook44Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h44Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h44Refused)
 }
 
 func TestHook44Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h44Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h44Allowed)
 }
 
 // TestHook44BashRuns runs the spellings with a victim in bash over a real

@@ -40,22 +40,11 @@ var h45Allowed = []string{
 }
 
 func TestHook45Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h45Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h45Refused)
 }
 
 func TestHook45Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h45Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h45Allowed)
 }
 
 // TestHook45BashRuns runs the spellings with a victim in bash over a real

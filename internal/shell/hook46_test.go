@@ -36,22 +36,11 @@ var h46Allowed = []string{
 }
 
 func TestHook46Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h46Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h46Refused)
 }
 
 func TestHook46Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h46Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h46Allowed)
 }
 
 // TestHook46BashRuns runs the spellings with a victim in bash over a real

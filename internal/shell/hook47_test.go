@@ -45,22 +45,11 @@ var h47Allowed = []string{
 }
 
 func TestHook47Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h47Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h47Refused)
 }
 
 func TestHook47Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h47Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h47Allowed)
 }
 
 // TestHook47BashRuns runs the spellings with a victim in bash over a real

@@ -43,22 +43,11 @@ var h48Allowed = []string{
 }
 
 func TestHook48Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h48Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h48Refused)
 }
 
 func TestHook48Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h48Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h48Allowed)
 }
 
 // TestHook48BashRuns runs the spellings with a victim in bash over a real

@@ -57,13 +57,7 @@ var h49Allowed = []string{
 }
 
 func TestHook49Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h49Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h49Refused)
 }
 
 func TestHook49Allowed(t *testing.T) {

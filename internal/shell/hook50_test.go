@@ -78,22 +78,11 @@ var h50Allowed = []string{
 }
 
 func TestHook50Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h50Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h50Refused)
 }
 
 func TestHook50Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h50Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h50Allowed)
 }
 
 // TestHook50LockFile: the policy's lock_file in the directory init runs in

@@ -60,22 +60,11 @@ var h51Allowed = []string{
 }
 
 func TestHook51Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h51Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h51Refused)
 }
 
 func TestHook51Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h51Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h51Allowed)
 }
 
 // TestHook51BashRuns runs the spellings with a victim in bash over a real

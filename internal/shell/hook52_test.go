@@ -48,22 +48,11 @@ var h52Allowed = []string{
 }
 
 func TestHook52Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h52Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h52Refused)
 }
 
 func TestHook52Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h52Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h52Allowed)
 }
 
 // TestHook52BashRuns runs the spellings with a victim in bash over a real

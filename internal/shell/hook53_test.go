@@ -47,22 +47,11 @@ var h53Allowed = []string{
 }
 
 func TestHook53Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h53Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h53Refused)
 }
 
 func TestHook53Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h53Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h53Allowed)
 }
 
 // TestHook53BashRuns runs the spellings with a victim in bash over a real

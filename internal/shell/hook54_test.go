@@ -56,22 +56,11 @@ var h54Allowed = []string{
 }
 
 func TestHook54Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h54Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h54Refused)
 }
 
 func TestHook54Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h54Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h54Allowed)
 }
 
 // TestHook54BashRuns runs the spellings with a victim in bash over a real

@@ -58,22 +58,11 @@ var h56Allowed = []string{
 }
 
 func TestHook56Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h56Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h56Refused)
 }
 
 func TestHook56Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h56Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h56Allowed)
 }
 
 // TestHook56BashRuns runs the spellings with a victim in bash over a real

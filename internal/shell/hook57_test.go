@@ -41,22 +41,11 @@ var h57Allowed = []string{
 }
 
 func TestHook57Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h57Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h57Refused)
 }
 
 func TestHook57Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h57Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h57Allowed)
 }
 
 // TestHook57BashRuns runs the spellings with a victim in bash over a real

@@ -46,10 +46,5 @@ func TestHook58Refused(t *testing.T) {
 }
 
 func TestHook58Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h58Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h58Allowed)
 }

@@ -23,22 +23,11 @@ var h59Allowed = []string{
 }
 
 func TestHook59Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h59Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h59Refused)
 }
 
 func TestHook59Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h59Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h59Allowed)
 }
 
 // TestHook59BashRuns runs the spellings with a victim in bash over a real

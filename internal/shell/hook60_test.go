@@ -33,22 +33,11 @@ var h60Allowed = []string{
 }
 
 func TestHook60Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h60Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h60Refused)
 }
 
 func TestHook60Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h60Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h60Allowed)
 }
 
 // TestHook60BashRuns runs the spellings with a victim in bash over a real

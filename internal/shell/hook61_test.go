@@ -29,22 +29,11 @@ var h61Allowed = []string{
 }
 
 func TestHook61Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h61Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h61Refused)
 }
 
 func TestHook61Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h61Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h61Allowed)
 }
 
 // TestHook61BashRuns runs the spellings with a victim in bash over a real

@@ -37,12 +37,7 @@ func TestHook62Refused(t *testing.T) {
 }
 
 func TestHook62Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h62Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h62Allowed)
 }
 
 // TestHook62BashRuns runs the spellings with a victim in bash over a real

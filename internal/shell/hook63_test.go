@@ -89,12 +89,7 @@ func TestHook63Refused(t *testing.T) {
 }
 
 func TestHook63Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h63Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h63Allowed)
 }
 
 // TestHook63BashRuns runs the spellings with a victim in bash over a real

@@ -38,22 +38,11 @@ var h65Allowed = []string{
 }
 
 func TestHook65Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h65Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h65Refused)
 }
 
 func TestHook65Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h65Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h65Allowed)
 }
 
 // TestHook65BashRuns runs the spellings with a victim in bash over a real

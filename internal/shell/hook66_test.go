@@ -38,22 +38,11 @@ var h66Allowed = []string{
 }
 
 func TestHook66Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h66Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h66Refused)
 }
 
 func TestHook66Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h66Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h66Allowed)
 }
 
 // TestHook66BashRuns runs the spellings with a victim in bash over a real

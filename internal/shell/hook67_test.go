@@ -88,22 +88,11 @@ var h67Allowed = []string{
 }
 
 func TestHook67Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h67Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h67Refused)
 }
 
 func TestHook67Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h67Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h67Allowed)
 }
 
 // TestHook67BashRuns runs the spellings with a victim in bash over a real

@@ -33,22 +33,11 @@ var h69Allowed = []string{
 }
 
 func TestHook69Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h69Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h69Refused)
 }
 
 func TestHook69Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h69Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h69Allowed)
 }
 
 // TestHook69BashRuns runs the spellings with a victim in bash over a real

@@ -59,22 +59,11 @@ var h70Allowed = []string{
 }
 
 func TestHook70Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h70Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h70Refused)
 }
 
 func TestHook70Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h70Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h70Allowed)
 }
 
 // TestHook70BashRuns runs the spellings with a victim in bash over a real

@@ -27,22 +27,11 @@ var h71Allowed = []string{
 }
 
 func TestHook71Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h71Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h71Refused)
 }
 
 func TestHook71Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h71Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h71Allowed)
 }
 
 // TestHook71BashRuns runs the spelling in bash over a real applied state

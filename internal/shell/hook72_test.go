@@ -52,22 +52,11 @@ var h72Allowed = []string{
 }
 
 func TestHook72Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h72Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h72Refused)
 }
 
 func TestHook72Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h72Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h72Allowed)
 }
 
 // TestHook72BashRuns runs the spellings with a victim in bash over a real

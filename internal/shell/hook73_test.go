@@ -28,22 +28,11 @@ var h73Allowed = []string{
 }
 
 func TestHook73Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h73Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h73Refused)
 }
 
 func TestHook73Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h73Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h73Allowed)
 }
 
 // TestHook73BashRuns runs the spellings with a victim in bash over a real

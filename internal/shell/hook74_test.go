@@ -39,22 +39,11 @@ var h74Allowed = []string{
 }
 
 func TestHook74Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h74Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h74Refused)
 }
 
 func TestHook74Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h74Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h74Allowed)
 }
 
 // TestHook74InitMigrates: the configuration of init's directory, as the

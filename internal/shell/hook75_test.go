@@ -54,22 +54,11 @@ var h75ShellRefused = []string{
 }
 
 func TestHook75Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h75Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h75Refused)
 }
 
 func TestHook75Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h75Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h75Allowed)
 }
 
 func TestHook75InheritedShell(t *testing.T) {

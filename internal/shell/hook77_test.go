@@ -49,22 +49,11 @@ var h77Allowed = []string{
 }
 
 func TestHook77Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h77Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h77Refused)
 }
 
 func TestHook77Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h77Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h77Allowed)
 }
 
 // TestHook77BashRuns runs the spellings with a victim in bash over a real

@@ -30,22 +30,11 @@ var h78Allowed = []string{
 }
 
 func TestHook78Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h78Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h78Refused)
 }
 
 func TestHook78Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h78Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h78Allowed)
 }
 
 // TestHook78InitAlone: with a local state in init's directory, init must

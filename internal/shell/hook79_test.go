@@ -37,22 +37,11 @@ var h79Allowed = []string{
 }
 
 func TestHook79Refused(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, c := range h79Refused {
-		line := h37Line(c.cmd, "/work", h32Terraform())
-		if r := Analyze(line, opts); r.Allowed() {
-			t.Errorf("allowed, want refused: %q", line)
-		}
-	}
+	hookRefused(t, h79Refused)
 }
 
 func TestHook79Allowed(t *testing.T) {
-	opts := h32Opts("/work")
-	for _, cmd := range h79Allowed {
-		if r := Analyze(cmd, opts); !r.Allowed() {
-			t.Errorf("refused, want allowed: %q\n%q", cmd, r.Refused)
-		}
-	}
+	hookAllowed(t, h79Allowed)
 }
 
 // TestHook79BashRuns runs the spellings with a victim in bash over a real

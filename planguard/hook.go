@@ -529,7 +529,11 @@ var (
 	// changes what runs, later.
 	systemDirs = []string{"/etc/profile.d", "/etc/sudoers.d", "/etc/ld.so.conf.d", "/etc/zsh", "/etc/bash_completion.d",
 		"/etc/environment.d", "/etc/ssh/ssh_config.d", "/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly",
-		"/etc/cron.monthly", "/etc/apt/apt.conf.d"}
+		"/etc/cron.monthly", "/etc/apt/apt.conf.d",
+		// GNU parallel puts its system configuration's words before every
+		// command (--limit CMD: review hook81 M1); vim and gdb run the
+		// commands of their system startup files.
+		"/etc/parallel", "/etc/vim", "/etc/gdb"}
 	// gitHooks are the hook names git runs; listed as files too, so that
 	// a computed path ending in one is refused (shell's base-name checks).
 	gitHooks = []string{"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",

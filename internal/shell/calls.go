@@ -91,7 +91,7 @@ func (a *analyzer) run(c call) kind {
 	if v, ok := a.aliases[cmd.s]; ok && c.depth < maxDepth {
 		delete(a.aliases, cmd.s) // an alias does not expand inside itself
 		old := a.outer
-		a.outer = call{chdir: c.chdir, each: c.each, fed: c.fed, assigns: c.assigns} // b <<< …: its input
+		a.outer = call{chdir: c.chdir, dir: c.dir, each: c.each, fed: c.fed, assigns: c.assigns} // b <<< …: its input
 		a.script(v+" "+shellJoin(argv[1:]), c.depth+1)
 		a.outer = old
 		a.aliases[cmd.s] = v
@@ -213,7 +213,7 @@ func (a *analyzer) run(c call) kind {
 	// The scripts this call runs (bash -c, eval, a here-document) run in
 	// its directory, once per its input, on its standard input.
 	defer func(old call) { a.outer = old }(a.outer)
-	a.outer = call{chdir: c.chdir, each: c.each, fed: c.fed, assigns: c.assigns}
+	a.outer = call{chdir: c.chdir, dir: c.dir, each: c.each, fed: c.fed, assigns: c.assigns}
 	if c.chdir != "" {
 		// env -C DIR, sudo -D DIR, find -execdir: relative paths are
 		// read from another directory, which may be any one.
@@ -665,16 +665,26 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 	// Where the command runs, first: the code options run there too.
 	for _, o := range opts {
 		if contains(p.chdir, o.name) || contains(p.moves, o.name) {
-			c.chdir = name + " " + dashed(o.name)
+			// env -C DIR, sudo -D DIR, mise --cd DIR: the directory, from
+			// the one before (unknown after an unknown one, a chroot).
+			dir, known := "", c.chdir == "" || c.dir != ""
+			if v := o.val; (o.name == "C" || o.name == "chdir" || o.name == "D" || o.name == "cd") && name != "chpst" &&
+				!v.dyn && v.s != "" && !strings.HasPrefix(v.s, "~") && (known || path.IsAbs(v.s)) {
+				dir = path.Join(c.dir, v.s)
+				if path.IsAbs(v.s) {
+					dir = path.Clean(v.s)
+				}
+			}
+			c.chdir, c.dir = name+" "+dashed(o.name), dir
 		}
 	}
 	if contains(p.moves, "-") && len(rest) > 0 && rest[0].s == "-" && !rest[0].dyn {
-		c.chdir, rest = name+" -", rest[1:] // su - USER: a login shell, in USER's home
+		c.chdir, c.dir, rest = name+" -", "", rest[1:] // su - USER: a login shell, in USER's home
 	}
 	if p.newDir && len(rest) > 0 {
-		c.chdir = name + " " + rest[0].String()
+		c.chdir, c.dir = name+" "+rest[0].String(), ""
 	}
-	a.outer.chdir = c.chdir
+	a.outer.chdir, a.outer.dir = c.chdir, c.dir
 	line := false
 	for _, o := range opts {
 		switch {

@@ -132,7 +132,7 @@ func compressorNaming(argv []tok) string {
 	name := baseName(argv[0].s)
 	gz := name == "gzip" || name == "gunzip" || name == "pigz" || name == "unpigz"
 	xz := name == "xz" || name == "unxz" || name == "lzma" || name == "unlzma"
-	zst := strings.HasPrefix(name, "zstd") || name == "unzstd"
+	zst := strings.HasPrefix(name, "zstd") || name == "unzstd" || name == "pzstd"
 	if !gz && !xz && !zst {
 		return ""
 	}
@@ -398,6 +398,16 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 func (a *analyzer) treeRemoval(argv []tok) string {
 	name := baseName(argv[0].s)
 	args := argv[1:]
+	if c, ok := compressorAliases[name]; ok {
+		name = c // zstdmt -r --rm infra (review hook82 H2)
+	}
+	if strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pypy") {
+		name = "python" // python3.11, pypy3 (review hook82 H1)
+	}
+	computedDir := func() string {
+		a.refuse("`%s` extracts into, or clears, a directory computed at run time, which may hold the policy or the state: name a directory of its own", truncateTok(argv))
+		return ""
+	}
 	operand := func(t tok) bool { return !t.dyn && !strings.HasPrefix(t.s, "-") }
 	holdsAny := func(ts []tok) string {
 		for _, t := range ts {
@@ -458,21 +468,37 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 		if move {
 			return holdsAny(args)
 		}
-	case "python", "python3":
-		// python -m tarfile -e ARCHIVE [DIR], -m zipfile -e ARCHIVE DIR.
-		if len(args) >= 4 && args[0].s == "-m" && (args[1].s == "tarfile" || args[1].s == "zipfile") &&
-			(args[2].s == "-e" || args[2].s == "--extract") {
-			dir := tok{s: "."}
-			if len(args) >= 5 {
-				dir = args[4]
+	case "python":
+		// python -m tarfile -e ARCHIVE [DIR], -m zipfile -e ARCHIVE DIR,
+		// behind any interpreter option, as argparse reads them; -m venv
+		// --clear DIR empties DIR.
+		mod, rest, ok := pythonModule(args)
+		switch {
+		case !ok:
+		case mod.dyn:
+			return computedDir()
+		case mod.s == "tarfile" || mod.s == "zipfile":
+			dir, extract, unknown := argparseExtract(rest)
+			if unknown || dir.dyn {
+				return computedDir()
 			}
+			if extract {
+				return a.holds(dir.s)
+			}
+		case mod.s == "venv" || mod.s == "virtualenv":
+			return a.clears(mod.s, rest, computedDir)
+		}
+	case "virtualenv", "cargo":
+		return a.clears(name, args, computedDir)
+	case "go":
+		// go mod vendor -o DIR removes DIR whole first (review hook82 H3).
+		if dir, ok := goVendorDir(args); ok {
 			if dir.dyn {
-				a.refuse("`%s` extracts into a directory computed at run time, which may hold the policy or the state: name a directory of its own", truncateTok(argv))
-				return ""
+				return computedDir()
 			}
 			return a.holds(dir.s)
 		}
-	case "gzip", "gunzip", "pigz", "unpigz", "zstd", "unzstd", "lz4", "brotli", "bzip2", "xz":
+	case "gzip", "pigz", "zstd", "lz4", "brotli", "bzip2", "xz":
 		// -r compresses every file under a directory operand, renaming
 		// each (terraform.tfstate.gz): a removal of the tree, as rm -r
 		// (review hook74 H3).
@@ -497,7 +523,27 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 				}
 			}
 		}
-	case "dpkg-deb", "dpkg", "ar", "cpio", "7z", "7za", "7zr", "jar", "pax":
+	case "jar":
+		// jar --file F --extract, jar -f F -x: the operation anywhere
+		// (review hook82 H1), into . and any -C/--dir.
+		if dirs, extract := jarExtract(args); extract {
+			for _, d := range dirs {
+				if d.dyn {
+					return computedDir()
+				}
+				if q := a.holds(d.s); q != "" {
+					return q
+				}
+			}
+		}
+	case "ar":
+		if dir, extract := arExtract(args); extract {
+			if dir.dyn {
+				return computedDir()
+			}
+			return a.holds(dir.s)
+		}
+	case "dpkg-deb", "dpkg", "cpio", "7z", "7za", "7zr", "pax":
 		// Other extractors (review hook70 L2): into a directory that holds
 		// a protected file, as tar -x and unzip are judged.
 		if dir, ok := extractDir(name, args); ok {
@@ -534,9 +580,9 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 }
 
 // extractDir is the directory an extractor other than tar and unzip
-// writes into, when the line extracts: dpkg-deb/dpkg -x ARCHIVE DIR,
-// ar x (here, or --output DIR), cpio -i (here, or -D DIR), 7z x/e (here,
-// or -oDIR), jar x, pax -r.
+// writes into, when the line extracts: dpkg-deb/dpkg -x ARCHIVE DIR (-e:
+// the control members), cpio -i (here, or -D DIR), 7z x/e (here, or
+// -oDIR), pax -r. ar and jar: arExtract, jarExtract.
 func extractDir(name string, args []tok) (tok, bool) {
 	here := tok{s: "."}
 	var ops []tok
@@ -554,14 +600,13 @@ func extractDir(name string, args []tok) (tok, bool) {
 					return ops[len(ops)-1], true
 				}
 				return here, true
+			case "-e", "--control":
+				// The control members, into DIR (./DEBIAN by default).
+				if len(ops) >= 2 {
+					return ops[len(ops)-1], true
+				}
+				return tok{s: "DEBIAN"}, true
 			}
-		}
-	case "ar":
-		if len(args) > 0 && strings.ContainsRune(strings.TrimPrefix(args[0].s, "-"), 'x') {
-			if v, ok := optValue(args, "", "output"); ok {
-				return v, true
-			}
-			return here, true
 		}
 	case "cpio":
 		for _, t := range args {
@@ -579,10 +624,6 @@ func extractDir(name string, args []tok) (tok, bool) {
 					return tok{s: t.s[2:], dyn: t.dyn}, true
 				}
 			}
-			return here, true
-		}
-	case "jar":
-		if len(args) > 0 && strings.ContainsRune(strings.TrimPrefix(args[0].s, "-"), 'x') {
 			return here, true
 		}
 	case "pax":

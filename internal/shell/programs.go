@@ -132,6 +132,7 @@ type call struct {
 	st      *syntax.Stmt // its statement, when it has one of its own
 	depth   int
 	chdir   string // the wrapper that runs it in another directory (env -C, sudo -D, find -execdir)
+	dir     string // that directory, when the wrapper spells it out (env -C DIR)
 	each    string // the wrapper that runs it once per input (find -exec, xargs, parallel)
 	fed     bool   // its standard input is a pipe, a file or a here-document
 }

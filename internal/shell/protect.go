@@ -115,6 +115,45 @@ func (a *analyzer) holds(p string) string {
 				}
 			}
 		}
+		if a.cwdUnknown && !path.IsAbs(p) && !strings.HasPrefix(p, "~") {
+			return a.holdsAfterCd(p)
+		}
+	}
+	return ""
+}
+
+// holdsAfterCd returns a state a relative directory holds after the
+// line's cd (cd envs && rm -rf prod: found fixing review hook82) or under
+// a wrapper's directory (env -C envs rm -rf prod): p from each directory
+// cd may have entered; from a directory the hook does not know (a
+// computed cd, su -), p may be any directory of that name.
+func (a *analyzer) holdsAfterCd(p string) string {
+	if a.outer.chdir != "" && a.outer.dir == "" || a.cdComputed {
+		where := a.outer.chdir
+		if where == "" {
+			where = "a computed cd"
+		}
+		return p + " (relative to the directory " + where + " runs in, where the hook cannot look for a Terraform state: name the directory by its absolute path)"
+	}
+	if a.opts.StateUnder == nil || a.climbs(p) {
+		return ""
+	}
+	for _, d := range a.cdDirs() {
+		if dir := a.outer.dir; path.IsAbs(dir) {
+			d = dir
+		} else if dir != "" {
+			d = path.Join(d, dir)
+		}
+		r := path.Join(d, p)
+		if a.opts.Resolve != nil {
+			r = a.opts.Resolve(r)
+		}
+		if a.ancestorOfCwd(r) {
+			return r + " (the working directory or above it, where terraform keeps terraform.tfstate)" + stateFileWhy
+		}
+		if s := a.opts.StateUnder(r); s != "" {
+			return s + stateFileWhy
+		}
 	}
 	return ""
 }

@@ -1685,6 +1685,12 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 				switch {
 				case a.unknown[name]:
 					up(dynLine)
+				case contains(a.outer.assigns, name):
+					// X=VALUE bash -c '$X', env X=VALUE sh -c …: the
+					// script runs with the value the line gives X for
+					// it, not one from an earlier call (review hook81
+					// H1).
+					up(dynLine)
 				case p.Names != 0:
 					// ${!pre*}, ${!pre@}: the names of the variables the
 					// line set (terraform=1; ${!terraf*}: review hook57 F1).
@@ -1918,7 +1924,19 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	a.envPrefix = true
 	defer func() { a.envPrefix = false }()
 	special := len(c.Args) > 0 && specialBuiltins[printWord(c.Args[0])]
+	// A value is expanded with the names assigned before it in the prefix
+	// set (X=… Y=$X cmd); a command setting (GIT_PAGER=…) runs later with
+	// all of them (review hook81 H1).
+	all := append([]string{}, a.outer.assigns...)
 	for _, as := range c.Assigns {
+		if as.Name != nil {
+			all = append(all, as.Name.Value)
+		}
+	}
+	orig := a.outer.assigns
+	defer func() { a.outer.assigns = orig }()
+	for _, as := range c.Assigns {
+		a.outer.assigns = assigns
 		if as.Name != nil {
 			a.notePrefix(as) // deferred.go
 			if special {
@@ -1943,19 +1961,22 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 			if as.Value != nil {
 				// PS4='$(…)' bash -x, PROMPT_COMMAND=… bash -i: the prompt
 				// variables reach the program's environment.
-				a.evalText(as.Name.Value, a.word(as.Value))
-				a.envSet(as.Name.Value, a.word(as.Value), depth)
+				v := a.word(as.Value)
+				a.outer.assigns = all
+				a.evalText(as.Name.Value, v)
+				a.envSet(as.Name.Value, v, depth)
 			} else if as.Array != nil && promptVars[as.Name.Value] {
 				a.refuse("`%s=(…)` set for a command: the shell runs what a prompt variable holds", as.Name.Value)
 			}
 		}
 	}
 	a.envPrefix = false
+	a.outer.assigns = orig
 	argv := a.words(c.Args)
 	a.prefixIFS(c, argv)
 	st := a.stmts[c]
 	k := a.run(call{argv: argv, assigns: assigns, st: st, depth: depth,
-		chdir: a.outer.chdir, each: a.outer.each, fed: a.fed[c] || a.outer.fed || a.execStdin})
+		chdir: a.outer.chdir, dir: a.outer.dir, each: a.outer.each, fed: a.fed[c] || a.outer.fed || a.execStdin})
 	if k == kindBenign && st != nil && writesFile(st) {
 		k = kindOther
 	}

@@ -190,7 +190,7 @@ func (a *analyzer) fedFunction(name string, c call) {
 	a.fedFuncs[name] = true
 	defer delete(a.fedFuncs, name)
 	defer func(old call) { a.outer = old }(a.outer)
-	a.outer = call{chdir: c.chdir, each: c.each, fed: true, assigns: c.assigns}
+	a.outer = call{chdir: c.chdir, dir: c.dir, each: c.each, fed: true, assigns: c.assigns}
 	for _, body := range bodies { // defined more than once: each may be the one called
 		syntax.Walk(body, func(n syntax.Node) bool {
 			if ce, ok := n.(*syntax.CallExpr); ok {

@@ -749,21 +749,7 @@ func (a *analyzer) initBackend(c call, chdir string, rest []tok) string {
 	if c.chdir != "" || chdir == "\x00" || a.cdComputed {
 		return "init runs in a directory the hook cannot place (" + strings.TrimSpace(c.chdir+" computed cd or -chdir") + "), whose configuration may move its local state: run init from that directory"
 	}
-	dirs := []string{a.opts.Cwd}
-	for _, t := range a.cdTargets {
-		if rest, ok := strings.CutPrefix(t, "~"); ok && (rest == "" || rest[0] == '/') {
-			t = a.opts.Home + rest
-		}
-		for _, d := range dirs {
-			if len(dirs) < 16 {
-				dirs = append(dirs, path.Join(d, t))
-			}
-		}
-		if path.IsAbs(t) {
-			dirs = append(dirs, path.Clean(t))
-		}
-	}
-	for _, d := range dirs {
+	for _, d := range a.cdDirs() {
 		if a.opts.Resolve != nil {
 			d = a.opts.Resolve(d) // cd l, l a link: -chdir=.. is from where it points (review hook78 H2)
 		}
@@ -785,6 +771,27 @@ func (a *analyzer) initBackend(c call, chdir string, rest []tok) string {
 		}
 	}
 	return ""
+}
+
+// cdDirs are the directories a command of the line may run in after its
+// literal cd/pushd targets: the working directory, and each target
+// joined to each directory before it (cd envs && cd prod), bounded.
+func (a *analyzer) cdDirs() []string {
+	dirs := []string{a.opts.Cwd}
+	for _, t := range a.cdTargets {
+		if rest, ok := strings.CutPrefix(t, "~"); ok && (rest == "" || rest[0] == '/') {
+			t = a.opts.Home + rest
+		}
+		for _, d := range dirs {
+			if len(dirs) < 16 {
+				dirs = append(dirs, path.Join(d, t))
+			}
+		}
+		if path.IsAbs(t) {
+			dirs = append(dirs, path.Clean(t))
+		}
+	}
+	return dirs
 }
 
 // tgReadOnly reports whether terragrunt's arguments only print its version

@@ -88,9 +88,11 @@ func (a *analyzer) unknownRuns(name string, c call) {
 			// gzip -c /usr/local/bin/terraform: the binary as a file.
 			a.refuse("`%s` reads %s, a Terraform-family program's binary, and could copy it to a name the hook does not know", truncateTok(argv), t.s)
 			return
-		case a.wraps(t.s) && !(copier(name) && toolName(b) == "" && b != "planguard"):
+		case a.wraps(t.s) && !((copier(name) || pathOperands[name]) && toolName(b) == "" && b != "planguard"):
 			// cp a.txt st: a copier's operand is a file, not the terminal
-			// emulator st (review hook33); a Terraform-family name still is.
+			// emulator st (review hook33); so are mkdir's and chmod's
+			// (mkdir -p src/parallel: review hook81); a Terraform-family
+			// name still is.
 			if toolName(b) != "" {
 				for _, o := range argv[1:i] {
 					// systemd-run --setenv=TF_CLI_ARGS_init=-force-copy terraform init
@@ -381,6 +383,11 @@ func isAssignment(s string) bool {
 // copier reports whether name is a program that copies or links files to
 // the destinations its row places (cp, mv, ln, install, link): it runs
 // none of its operands.
+// pathOperands are programs whose operands are only paths, which they
+// never run: a word naming a program is a file or directory there.
+var pathOperands = map[string]bool{"mkdir": true, "rmdir": true, "rm": true, "unlink": true, "touch": true,
+	"chmod": true, "chown": true, "chgrp": true, "mkfifo": true, "truncate": true}
+
 func copier(name string) bool {
 	p := lookup(name)
 	return p != unknownProgram && p.copies && p.writes && p.dests != destUnknown

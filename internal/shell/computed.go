@@ -214,6 +214,7 @@ func (a *analyzer) paramShape(p *syntax.ParamExp, quoted bool, add func(segKind,
 		}
 		return
 	}
+	a.usedUnset(name)
 	add(segAny, "") // the environment's
 }
 

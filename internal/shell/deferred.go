@@ -63,6 +63,18 @@ func (a *analyzer) usedNumber(name string) {
 	a.deferredNums[name] = true
 }
 
+// usedUnset records that deferred code read name while the line had not
+// set it.
+func (a *analyzer) usedUnset(name string) {
+	if !a.deferred || !isName(name) || bashSets[name] {
+		return
+	}
+	if a.deferredUnset == nil {
+		a.deferredUnset = map[string]bool{}
+	}
+	a.deferredUnset[name] = true
+}
+
 // notePrefix records a prefix assignment (NAME=VALUE cmd) that gives NAME
 // another value than the line's static one: a function called so runs
 // its body with it (review hook39 H5).
@@ -96,6 +108,19 @@ func (a *analyzer) finishDeferred() {
 	sort.Strings(names)
 	for _, n := range names {
 		a.refuse("`$%s` is used in a loop, a function or a trap, which may run after the line gives `%s` another value (the hook judged it as %q): bash runs that code again, or later, with the new value; use a separate variable for each value", n, n, a.deferredUses[n])
+	}
+	// f() { $X; }; X=…; f and a loop that sets what it read before: the
+	// code runs with the value the line gives later (found fixing review
+	// hook81 H1).
+	var unset []string
+	for n := range a.deferredUnset {
+		if _, set := a.vars[n]; (set || a.unknown[n]) && !a.numberVar(n) || a.prefixSet[n] {
+			unset = append(unset, n) // not a count the loop keeps (i=$((i+1)))
+		}
+	}
+	sort.Strings(unset)
+	for _, n := range unset {
+		a.refuse("`$%s` is used in a loop, a function or a trap before the line sets `%s`: bash runs that code again, or later, with the value the line gives it; set it before the code", n, n)
 	}
 	var nums []string
 	for n := range a.deferredNums {

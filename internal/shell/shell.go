@@ -338,6 +338,10 @@ type analyzer struct {
 	deferred     bool
 	deferredUses map[string]string
 	deferredNums map[string]bool // read as numbers there (computed.go)
+	// deferredUnset: variables such code read while the line had not set
+	// them (the environment's), which a later assignment gives a value the
+	// code runs with (f() { $X; }; X=…; f).
+	deferredUnset map[string]bool
 	// prefixSet: names a command's prefix assignment gives another value
 	// (p=terraform f runs the function f with it): deferred.go.
 	prefixSet map[string]bool
@@ -1699,11 +1703,13 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 					if _, ok := a.vars[name]; ok {
 						up(dynLine)
 					} else {
+						a.usedUnset(name)
 						up(dynOutside)
 					}
 				default:
 					v, ok := a.vars[name]
 					if !ok {
+						a.usedUnset(name)
 						up(dynOutside)
 					} else if !quoted && (strings.ContainsAny(v, "*?[") || extglobIn(v)) {
 						// bash globs an unquoted expansion's value:

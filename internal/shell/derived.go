@@ -482,6 +482,10 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 			if unknown || dir.dyn {
 				return computedDir()
 			}
+			if extract && mod.s == "tarfile" && !tarFiltered(rest) {
+				a.refuse("`%s`: python's tarfile extracts member names with ../ or an absolute path where they point, outside the directory it is given, unless --filter data is given: add --filter data, or use tar -x", truncateTok(argv))
+				return ""
+			}
 			if extract {
 				return a.holds(dir.s)
 			}
@@ -611,6 +615,11 @@ func extractDir(name string, args []tok) (tok, bool) {
 	case "cpio":
 		for _, t := range args {
 			if t.s == "--extract" || len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'i') && !strings.ContainsRune(t.s, 't') {
+				if !hasFlag(args, "", "no-absolute-filenames") {
+					// GNU cpio writes absolute and ../ member names where
+					// they point: anywhere (review hook84 M2).
+					return tok{s: "/"}, true
+				}
 				if v, ok := optValue(args, "D", "directory"); ok {
 					return v, true
 				}
@@ -629,7 +638,7 @@ func extractDir(name string, args []tok) (tok, bool) {
 	case "pax":
 		for _, t := range args {
 			if len(t.s) > 1 && t.s[0] == '-' && strings.ContainsRune(t.s, 'r') {
-				return here, true
+				return tok{s: "/"}, true // pax -r keeps absolute and ../ names: anywhere
 			}
 		}
 	}

@@ -10,8 +10,9 @@ import "strings"
 
 // compressorAliases are the names Debian installs the compressors under,
 // each judged as the program it is (zstdmt is zstd -T0, lz4c the legacy
-// lz4).
-var compressorAliases = map[string]string{"zstdmt": "zstd", "pzstd": "zstd", "unzstd": "zstd",
+// lz4); gzexe and bzexe rewrite each file they are given in place
+// (review hook84 H4).
+var compressorAliases = map[string]string{"gzexe": "gzip", "bzexe": "bzip2", "zstdmt": "zstd", "pzstd": "zstd", "unzstd": "zstd",
 	"lz4c": "lz4", "unlz4": "lz4", "bunzip2": "bzip2", "pbzip2": "bzip2", "lbzip2": "bzip2",
 	"unxz": "xz", "lzma": "xz", "unlzma": "xz", "pixz": "xz", "pxz": "xz", "unbrotli": "brotli",
 	"lzip": "xz", "plzip": "xz", "lunzip": "xz", "lzop": "gzip", "unpigz": "pigz", "gunzip": "gzip"}
@@ -28,6 +29,10 @@ func pythonModule(args []tok) (mod tok, rest []tok, ok bool) {
 		}
 		s := t.s
 		switch {
+		case !strings.HasPrefix(s, "-") && (strings.HasSuffix(s, "/tarfile.py") || strings.HasSuffix(s, "/zipfile.py") || s == "tarfile.py" || s == "zipfile.py"):
+			// The standard library's module run as a script is its
+			// command line (review hook84 M1).
+			return tok{s: strings.TrimSuffix(baseName(s), ".py")}, args[i+1:], true
 		case s == "--" || s == "-" || !strings.HasPrefix(s, "-"):
 			return tok{}, nil, false // a script
 		case strings.HasPrefix(s, "--"):
@@ -119,6 +124,27 @@ func argparseExtract(args []tok) (dir tok, extract, unknown bool) {
 	return tok{s: "."}, true, false
 }
 
+// tarFiltered reports whether python -m tarfile's arguments give a
+// filter that keeps members inside the directory (--filter data or tar):
+// without one, Python before 3.14 extracts ../ and absolute member names
+// where they point (review hook84 M2).
+func tarFiltered(args []tok) bool {
+	for i, t := range args {
+		name, v, eq := strings.Cut(t.s, "=")
+		if t.dyn || len(name) < 4 || !strings.HasPrefix("--filter", name) {
+			continue
+		}
+		if !eq {
+			if i+1 >= len(args) || args[i+1].dyn {
+				return false
+			}
+			v = args[i+1].s
+		}
+		return v == "data" || v == "tar"
+	}
+	return false
+}
+
 // jarExtract reports whether jar extracts (x in its first word, -x in a
 // cluster, --extract anywhere) and the directories it may write: the
 // working directory and any -C/--dir value.
@@ -127,8 +153,8 @@ func jarExtract(args []tok) (dirs []tok, extract bool) {
 	for i, t := range args {
 		s := t.s
 		switch {
-		case t.dyn:
-			extract = true // a computed option may be -x
+		case t.dyn || strings.HasPrefix(s, "@"):
+			extract = true // a computed option, or a file of them (@FILE: review hook84 M3), may be -x
 		case i == 0 && !strings.HasPrefix(s, "-") && strings.ContainsRune(s, 'x'):
 			extract = true // jar xf a.jar
 		case strings.HasPrefix(s, "--"):
@@ -156,19 +182,22 @@ func jarExtract(args []tok) (dirs []tok, extract bool) {
 }
 
 // arExtract reports whether ar extracts, with its operation found behind
-// any of its options (--output DIR, --plugin P, --target BFD), and the
-// directory it writes (--output, or ".").
+// any of its options (--output DIR, --plugin P, --target BFD) and in any
+// dashed cluster before the archive (ar -v -x: review hook84 H3), and the
+// directory it writes (--output, or "."). An @FILE argument (the
+// arguments read from a file) may be x.
 func arExtract(args []tok) (dir tok, extract bool) {
 	dir = tok{s: "."}
+	op := false // a dashed operation came first (ar -t ARCHIVE)
 	for i := 0; i < len(args); i++ {
 		t := args[i]
 		s := t.s
 		switch {
-		case t.dyn:
+		case t.dyn || strings.HasPrefix(s, "@"):
 			return dir, true
 		case strings.HasPrefix(s, "--"):
 			name, v, eq := strings.Cut(s, "=")
-			if !eq && (name == "--output" || name == "--plugin" || name == "--target") && i+1 < len(args) {
+			if !eq && (name == "--output" || name == "--plugin" || name == "--target" || name == "--record-libdeps") && i+1 < len(args) {
 				v = args[i+1].s
 				if args[i+1].dyn {
 					return tok{s: v, dyn: true}, true
@@ -179,18 +208,42 @@ func arExtract(args []tok) (dir tok, extract bool) {
 				dir = tok{s: v}
 			}
 		case strings.HasPrefix(s, "-X"):
+		case strings.HasPrefix(s, "-"):
+			extract = extract || strings.ContainsRune(s, 'x') // -x, -v -x, -xo
+			op = op || strings.ContainsAny(s, "dmpqrstx")
 		default:
-			// The operation, with or without a dash (-x, xo, x).
-			return dir, strings.ContainsRune(strings.TrimPrefix(s, "-"), 'x')
+			// The first word without a dash: the operation when no dashed
+			// one came first (x, xo), else the archive.
+			if !op {
+				extract = strings.ContainsRune(s, 'x')
+			}
+			if extract {
+				for _, u := range args[i+1:] {
+					if o, v, ok := strings.Cut(u.s, "="); ok && o == "--output" {
+						dir = tok{s: v, dyn: u.dyn}
+					}
+				}
+				if v, ok := optValue(args[i+1:], "", "output"); ok {
+					dir = v
+				}
+			}
+			return dir, extract
 		}
 	}
-	return dir, false
+	return dir, extract
 }
 
 // goVendorDir returns the directory go mod vendor / go work vendor
-// removes whole before writing it again (-o DIR, vendor by default), and
-// whether go vendors at all.
+// removes whole before writing it again (-o DIR, vendor by default), from
+// go's -C directory (review hook84 H1), and whether go vendors at all.
 func goVendorDir(args []tok) (dir tok, ok bool) {
+	base := tok{}
+	if len(args) > 0 && (args[0].s == "-C" || args[0].s == "--C") && len(args) > 1 {
+		base, args = args[1], args[2:]
+	} else if len(args) > 0 && (strings.HasPrefix(args[0].s, "-C=") || strings.HasPrefix(args[0].s, "--C=")) {
+		_, v, _ := strings.Cut(args[0].s, "=")
+		base, args = tok{s: v, dyn: args[0].dyn}, args[1:]
+	}
 	if len(args) < 2 || args[1].s != "vendor" || args[0].s != "mod" && args[0].s != "work" {
 		return tok{}, false
 	}
@@ -208,6 +261,12 @@ func goVendorDir(args []tok) (dir tok, ok bool) {
 				i++
 			}
 		}
+	}
+	if base.dyn {
+		return base, true
+	}
+	if base.s != "" && !strings.HasPrefix(dir.s, "/") {
+		dir.s = base.s + "/" + dir.s
 	}
 	return dir, true
 }
@@ -235,10 +294,31 @@ func clearedDirs(name string, args []tok) (dirs []tok, computed bool) {
 			return ops, computed
 		}
 	case "cargo":
-		if len(args) == 0 || args[0].s != "clean" {
+		// The subcommand behind cargo's global options and a +toolchain
+		// (cargo -q clean, cargo +stable clean: review hook84 H2).
+		sub := -1
+		for i, t := range args {
+			if t.dyn {
+				return nil, true
+			}
+			if t.s == "clean" {
+				sub = i
+				break
+			}
+			if !strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "+") && (i == 0 || !cargoValued[args[i-1].s]) {
+				return nil, false // another subcommand
+			}
+		}
+		if sub < 0 {
 			return nil, false
 		}
-		for i := 1; i < len(args); i++ {
+		for _, t := range args {
+			if strings.Contains(t.s, "target-dir") && strings.HasPrefix(t.s, "build.") || strings.Contains(t.s, "target-dir=") && !strings.HasPrefix(t.s, "--target-dir") {
+				return nil, true // --config build.target-dir=DIR
+			}
+		}
+		dirs = append(dirs, tok{s: "target"})
+		for i := sub + 1; i < len(args); i++ {
 			n, v, eq := strings.Cut(args[i].s, "=")
 			if n != "--target-dir" {
 				continue
@@ -257,12 +337,24 @@ func clearedDirs(name string, args []tok) (dirs []tok, computed bool) {
 	return nil, false
 }
 
+// cargoValued are cargo's global options that take the next word.
+var cargoValued = map[string]bool{"--color": true, "--config": true, "-Z": true, "-C": true, "--manifest-path": true}
+
 // clears returns a protected file in a directory a program empties
 // (clearedDirs).
 func (a *analyzer) clears(name string, args []tok, computed func() string) string {
 	dirs, dyn := clearedDirs(name, args)
 	if dyn {
 		return computed()
+	}
+	if name == "cargo" && len(dirs) > 0 {
+		for _, n := range []string{"CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"} {
+			if _, set := a.vars[n]; set || a.unknown[n] || contains(a.outer.assigns, n) {
+				// CARGO_TARGET_DIR=. cargo clean (review hook84 H2).
+				a.refuse("`cargo clean` empties the directory %s names, which the line sets: give --target-dir a directory of its own", n)
+				return ""
+			}
+		}
 	}
 	for _, d := range dirs {
 		if q := a.holds(d.s); q != "" {

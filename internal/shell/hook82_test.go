@@ -72,7 +72,7 @@ var h82Parent = []h32Case{
 
 var h82Allowed = []string{
 	"python3 -m tarfile -l x.tar",
-	"python3 -m tarfile -e x.tar /tmp/out",
+	"python3 -m tarfile -e x.tar /tmp/out --filter data",
 	"python3 -B -m zipfile -e x.zip /tmp/out",
 	"python3 -m venv .venv",
 	"python3 -m venv --clear .venv",

@@ -138,12 +138,18 @@ func (a *analyzer) holdsAfterCd(p string) string {
 	if a.opts.StateUnder == nil || a.climbs(p) {
 		return ""
 	}
-	for _, d := range a.cdDirs() {
+	// The wrapper's directory before the line's cd (env -C a bash -c 'cd
+	// ../envs && …': review hook83 H3) or after it (cd a && env -C b …).
+	var bases []string
+	for _, d := range a.cdDirs(a.outer.dir) {
+		bases = append(bases, d)
 		if dir := a.outer.dir; path.IsAbs(dir) {
-			d = dir
+			bases = append(bases, dir)
 		} else if dir != "" {
-			d = path.Join(d, dir)
+			bases = append(bases, path.Join(d, dir))
 		}
+	}
+	for _, d := range bases {
 		r := path.Join(d, p)
 		if a.opts.Resolve != nil {
 			r = a.opts.Resolve(r)

@@ -1689,11 +1689,12 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 				switch {
 				case a.unknown[name]:
 					up(dynLine)
-				case contains(a.outer.assigns, name):
+				case contains(a.outer.assigns, name) || contains(a.outer.assigns, "*"):
 					// X=VALUE bash -c '$X', env X=VALUE sh -c …: the
 					// script runs with the value the line gives X for
 					// it, not one from an earlier call (review hook81
-					// H1).
+					// H1); "*": a wrapper set names the hook does not
+					// know (envdir DIR, bwrap --setenv: review hook83).
 					up(dynLine)
 				case p.Names != 0:
 					// ${!pre*}, ${!pre@}: the names of the variables the

@@ -749,7 +749,7 @@ func (a *analyzer) initBackend(c call, chdir string, rest []tok) string {
 	if c.chdir != "" || chdir == "\x00" || a.cdComputed {
 		return "init runs in a directory the hook cannot place (" + strings.TrimSpace(c.chdir+" computed cd or -chdir") + "), whose configuration may move its local state: run init from that directory"
 	}
-	for _, d := range a.cdDirs() {
+	for _, d := range a.cdDirs("") {
 		if a.opts.Resolve != nil {
 			d = a.opts.Resolve(d) // cd l, l a link: -chdir=.. is from where it points (review hook78 H2)
 		}
@@ -774,10 +774,16 @@ func (a *analyzer) initBackend(c call, chdir string, rest []tok) string {
 }
 
 // cdDirs are the directories a command of the line may run in after its
-// literal cd/pushd targets: the working directory, and each target
-// joined to each directory before it (cd envs && cd prod), bounded.
-func (a *analyzer) cdDirs() []string {
+// literal cd/pushd targets: the working directory (and a wrapper's
+// directory, from which a script it runs may cd), and each target joined
+// to each directory before it (cd envs && cd prod), bounded.
+func (a *analyzer) cdDirs(wrapper string) []string {
 	dirs := []string{a.opts.Cwd}
+	if path.IsAbs(wrapper) {
+		dirs = append(dirs, path.Clean(wrapper))
+	} else if wrapper != "" {
+		dirs = append(dirs, path.Join(a.opts.Cwd, wrapper)) // env -C DIR bash -c 'cd …'
+	}
 	for _, t := range a.cdTargets {
 		if rest, ok := strings.CutPrefix(t, "~"); ok && (rest == "" || rest[0] == '/') {
 			t = a.opts.Home + rest

@@ -73,7 +73,7 @@ func (a *analyzer) unknownRuns(name string, c call) {
 	}
 	if prog > 0 && !argv[prog].dyn {
 		if b := baseName(argv[prog].s); !a.wraps(argv[prog].s) && !(lookup(b).writes && lookup(b).dests != destUnknown) {
-			a.run(c.inner(argv[prog:]))
+			a.run(wrapperScope(name, argv[:prog], c.inner(argv[prog:])))
 		}
 	}
 	for i := 1; i < len(argv); i++ {
@@ -106,7 +106,12 @@ func (a *analyzer) unknownRuns(name string, c call) {
 				a.refuse("the line names more programs behind programs the hook does not know than it checks (%d words): split it into shorter commands", maxWrapped)
 				return
 			}
-			a.run(c.inner(argv[i:]))
+			a.run(wrapperScope(name, argv[:i], c.inner(argv[i:])))
+		case lookup(b).writes && wrapperScope(name, argv[:i], c).chdir != c.chdir:
+			// unshare -w .. rm -rf tf, start-stop-daemon --chdir ..
+			// --exec /bin/rm: the writer runs in a directory the hook
+			// does not place (review hook83 H2).
+			a.run(wrapperScope(name, argv[:i], c.inner(argv[i:])))
 		case lookup(b).writes && lookup(b).dests != destUnknown:
 			// aws-vault exec prod -- cp x ../planguard.hcl: the writer's
 			// destinations, as its own row places them.
@@ -383,6 +388,51 @@ func isAssignment(s string) bool {
 // copier reports whether name is a program that copies or links files to
 // the destinations its row places (cp, mv, ln, install, link): it runs
 // none of its operands.
+// wrapperScope is the call an unknown wrapper makes, given the wrapper's
+// own words before the program: a directory option (unshare --wd DIR,
+// nsenter -w, start-stop-daemon --chdir, srun -D, pnpm -C) runs it in a
+// directory the hook does not place, and an environment option (bwrap
+// --setenv X V, firejail --env=X=V, mpirun -x, envdir DIR) sets variables
+// the hook does not know for it (review hook83 H2, M1).
+func wrapperScope(name string, words []tok, c call) call {
+	if envWrappers[name] {
+		c.assigns = append(append([]string{}, c.assigns...), "*")
+	}
+	for _, t := range words[1:] {
+		if t.dyn || !strings.HasPrefix(t.s, "-") {
+			continue
+		}
+		long := strings.HasPrefix(t.s, "--")
+		opt, _, _ := strings.Cut(strings.TrimLeft(t.s, "-"), "=")
+		if !long && len(opt) > 1 {
+			opt = opt[:1] // -wDIR, -Cdir: the letter
+		}
+		switch {
+		case long && dirOptions[opt] || !long && strings.Contains("CwDd", opt) && opt != "":
+			c.chdir, c.dir = name+" "+t.s, ""
+		case long && envOptions[opt] || !long && strings.Contains("Eex", opt) && opt != "":
+			c.assigns = append(append([]string{}, c.assigns...), "*")
+		}
+	}
+	return c
+}
+
+// dirOptions are long options by which wrappers name the directory they
+// run a program in.
+var dirOptions = map[string]bool{"wd": true, "cwd": true, "chdir": true, "dir": true, "directory": true, "workdir": true,
+	"work-dir": true, "working-directory": true, "wdir": true, "cd": true, "root": true, "chroot": true, "rootfs": true,
+	"prefix": true, "pwd": true, "bind": true, "project": true}
+
+// envOptions are long options by which wrappers set the environment of
+// the program they run.
+var envOptions = map[string]bool{"setenv": true, "env": true, "env-file": true, "envfile": true, "environment": true,
+	"dotenv": true, "export": true, "preserve-env": true}
+
+// envWrappers set variables from files or directories (envdir DIR reads
+// one variable per file).
+var envWrappers = map[string]bool{"envdir": true, "envuidgid": true, "dotenv": true, "dotenvx": true, "env-cmd": true,
+	"with-env": true, "direnv": true, "sops": true, "chamber": true, "aws-vault": true, "op": true, "doppler": true}
+
 // pathOperands are programs whose operands are only paths, which they
 // never run: a word naming a program is a file or directory there.
 var pathOperands = map[string]bool{"mkdir": true, "rmdir": true, "rm": true, "unlink": true, "touch": true,

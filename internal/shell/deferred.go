@@ -66,7 +66,7 @@ func (a *analyzer) usedNumber(name string) {
 // usedUnset records that deferred code read name while the line had not
 // set it.
 func (a *analyzer) usedUnset(name string) {
-	if !a.deferred || !isName(name) || bashSets[name] {
+	if !a.deferred || a.valueOnly || !isName(name) || bashSets[name] {
 		return
 	}
 	if a.deferredUnset == nil {

@@ -14,6 +14,8 @@ var h81bRefused = []h32Case{
 	{cmd: "f() { ${X:-true}; }\nX='@TF@ destroy -auto-approve -input=false'\nf", victim: "state"},
 	{cmd: "trap '$X' EXIT; X='@TF@ destroy -auto-approve -input=false'", victim: "state"},
 	{cmd: "while [ -z \"$done\" ]; do $X; X='terraform destroy -auto-approve'; [ -n \"$n\" ] && done=1; n=1; done"},
+	{cmd: "for i in 1 2; do Y=\"$X\"; $Y; X='terraform destroy -auto-approve'; done"},
+	{cmd: "for i in 1 2; do Y=$X; $Y -auto-approve; X='terraform destroy'; done"},
 }
 
 var h81bAllowed = []string{
@@ -22,6 +24,8 @@ var h81bAllowed = []string{
 	"i=0; while [ $i -lt 3 ]; do i=$((i+1)); done",
 	"while read -r l; do echo \"$l\"; done < notes.txt",
 	"f() { echo \"$1\"; }; f a; f b",
+	"for d in */; do if [ -f \"$d/main.tf\" ]; then found=\"$found $d\"; fi; done; echo \"$found\"",
+	"for f in *.log; do total=\"$total$f,\"; done; echo \"$total\"",
 }
 
 func TestHook81bRefused(t *testing.T) {

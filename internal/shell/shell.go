@@ -342,6 +342,7 @@ type analyzer struct {
 	// them (the environment's), which a later assignment gives a value the
 	// code runs with (f() { $X; }; X=…; f).
 	deferredUnset map[string]bool
+	valueOnly     bool // a plain assignment's value is being read (valueWord)
 	// prefixSet: names a command's prefix assignment gives another value
 	// (p=terraform f runs the function f with it): deferred.go.
 	prefixSet map[string]bool
@@ -888,6 +889,16 @@ func (a *analyzer) forget(name string) {
 	a.unknown[name] = true
 }
 
+// valueWord is the value a plain assignment gives its variable. A
+// variable it reads that the line has not set yet is not recorded for
+// deferred code (found="$found $d" in a loop): what matters is where
+// the assigned variable is used, which is judged with it computed.
+func (a *analyzer) valueWord(w *syntax.Word) tok {
+	defer func(was bool) { a.valueOnly = was }(a.valueOnly)
+	a.valueOnly = true
+	return a.word(w)
+}
+
 func (a *analyzer) assign(as *syntax.Assign) {
 	if as != nil && as.Name == nil && as.Naked && as.Value != nil {
 		t := a.word(as.Value)
@@ -922,8 +933,9 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		}
 	}
 	if as.Value != nil {
-		a.evalText(name, a.word(as.Value))
-		a.envSet(name, a.word(as.Value), 0)
+		v := a.valueWord(as.Value)
+		a.evalText(name, v)
+		a.envSet(name, v, 0)
 	}
 	if as.Array != nil || as.Index != nil {
 		a.markArray(name)
@@ -963,7 +975,7 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		a.intVal[name] = true
 		return
 	}
-	t := a.word(as.Value)
+	t := a.valueWord(as.Value)
 	if !t.dyn && arithVars[name] {
 		// OPTIND=1: a number; anything else evaluates (specialvars.go).
 		a.arithVarStatic(name, t.s)

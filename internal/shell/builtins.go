@@ -128,6 +128,7 @@ func (a *analyzer) read(c call) kind {
 			if strings.HasSuffix(t.s, "a") && i+1 < len(args) {
 				a.setUnknown(args[i+1].s)
 				a.markArray(args[i+1].s) // read -ra x: an array (attrs.go)
+				a.elementSet(args[i+1].s)
 			}
 			continue
 		}
@@ -138,6 +139,8 @@ func (a *analyzer) read(c call) kind {
 			a.setUnknown(t.s)
 		} else if !t.dyn && arithVars[arithBase(t.s)] {
 			a.arithVarComputed(t.s) // read 'OPTIND[0]': OPTIND (review hook34 F5)
+		} else if !t.dyn {
+			a.elementSet(t.s)
 		}
 	}
 	a.setUnknown("REPLY")
@@ -222,11 +225,33 @@ func (a *analyzer) dupLinker(c call) kind {
 func (a *analyzer) printf(c call) kind {
 	args := c.argv[1:]
 	for i, t := range args {
-		if t.s == "-v" && i+1 < len(args) {
-			a.setUnknown(args[i+1].s)
+		target := ""
+		switch {
+		case t.dyn:
+		case t.s == "-v" && i+1 < len(args):
+			target = args[i+1].s
+		case strings.HasPrefix(t.s, "-v") && len(t.s) > 2:
+			target = t.s[2:] // printf -vX
+		}
+		if target != "" {
+			a.setUnknown(target)
+			a.elementSet(target)
+		}
+		if t.s == "--" || !t.dyn && !strings.HasPrefix(t.s, "-") {
+			break
 		}
 	}
 	return kindBenign
+}
+
+// elementSet records that a builtin (printf -v, read, declare) sets an
+// element of an array named NAME[SUB]: $NAME is ${NAME[0]}, so NAME is
+// computed from then on (review hook85 H2: printf -v 'X[0]' terraform).
+func (a *analyzer) elementSet(name string) {
+	if base := arithBase(name); base != name && isName(base) {
+		a.setUnknown(base)
+		a.markArray(base)
+	}
 }
 
 // unset judges unset: it empties a variable the hook judged by its value,

@@ -854,9 +854,11 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		if len(rest) > 0 {
 			if name == "trap" {
 				// The trap's code runs later, with the values the line
-				// leaves (deferred.go).
-				defer func(was bool) { a.deferred = was }(a.deferred)
-				a.deferred = true
+				// leaves (deferred.go), in this shell: a file mktemp made
+				// is still the one its variable names (trap 'rm -rf
+				// "$tmp"' EXIT: review hook85).
+				defer func(was bool, d int) { a.deferred, a.sameShellDepth = was, d }(a.deferred, a.sameShellDepth)
+				a.deferred, a.sameShellDepth = true, c.depth+1
 			}
 			a.scriptTok(rest[0], name, c.depth)
 		}

@@ -214,8 +214,7 @@ func (a *analyzer) paramShape(p *syntax.ParamExp, quoted bool, add func(segKind,
 		}
 		return
 	}
-	a.usedUnset(name)
-	add(segAny, "") // the environment's
+	add(segAny, "") // the environment's (or, in deferred code, maybe the line's: dynKind)
 }
 
 // numberVar reports whether the line assigns name only numbers it

@@ -1,7 +1,9 @@
 package shell
 
 import (
+	"regexp"
 	"sort"
+	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -63,17 +65,27 @@ func (a *analyzer) usedNumber(name string) {
 	a.deferredNums[name] = true
 }
 
-// usedUnset records that deferred code read name while the line had not
-// set it.
-func (a *analyzer) usedUnset(name string) {
-	if !a.deferred || a.valueOnly || !isName(name) || bashSets[name] {
-		return
+// setInLine reports whether the line may set name anywhere: its text
+// names it other than as an expansion ($name, ${name}), as an assignment,
+// a read or printf -v target, a loop variable, a declaration. Deferred
+// code (a function body, a loop, a trap) that reads such a name before
+// the walk reaches the assignment runs with the value the line gives it
+// (f() { $X; }; X=…; f: found fixing review hook81 H1; review hook83 H1,
+// hook85 H1), so it is read as computed by the line there.
+func (a *analyzer) setInLine(name string) bool {
+	if a.lineNames == nil {
+		a.lineNames = map[string]bool{}
+		for _, m := range lineNameRe.FindAllStringSubmatchIndex(a.line, -1) {
+			if i := m[2]; i > 0 && strings.ContainsRune("${!#", rune(a.line[i-1])) {
+				continue // an expansion, not a name being set
+			}
+			a.lineNames[a.line[m[2]:m[3]]] = true
+		}
 	}
-	if a.deferredUnset == nil {
-		a.deferredUnset = map[string]bool{}
-	}
-	a.deferredUnset[name] = true
+	return a.lineNames[name]
 }
+
+var lineNameRe = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)`)
 
 // notePrefix records a prefix assignment (NAME=VALUE cmd) that gives NAME
 // another value than the line's static one: a function called so runs
@@ -108,19 +120,6 @@ func (a *analyzer) finishDeferred() {
 	sort.Strings(names)
 	for _, n := range names {
 		a.refuse("`$%s` is used in a loop, a function or a trap, which may run after the line gives `%s` another value (the hook judged it as %q): bash runs that code again, or later, with the new value; use a separate variable for each value", n, n, a.deferredUses[n])
-	}
-	// f() { $X; }; X=…; f and a loop that sets what it read before: the
-	// code runs with the value the line gives later (found fixing review
-	// hook81 H1).
-	var unset []string
-	for n := range a.deferredUnset {
-		if _, set := a.vars[n]; (set || a.unknown[n]) && !a.numberVar(n) || a.prefixSet[n] {
-			unset = append(unset, n) // not a count the loop keeps (i=$((i+1)))
-		}
-	}
-	sort.Strings(unset)
-	for _, n := range unset {
-		a.refuse("`$%s` is used in a loop, a function or a trap before the line sets `%s`: bash runs that code again, or later, with the value the line gives it; set it before the code", n, n)
 	}
 	var nums []string
 	for n := range a.deferredNums {

@@ -130,7 +130,7 @@ func compressorNaming(argv []tok) string {
 		return ""
 	}
 	name := baseName(argv[0].s)
-	gz := name == "gzip" || name == "gunzip" || name == "pigz" || name == "unpigz"
+	gz := name == "gzip" || name == "gunzip" || name == "pigz" || name == "unpigz" || name == "uncompress"
 	xz := name == "xz" || name == "unxz" || name == "lzma" || name == "unlzma"
 	zst := strings.HasPrefix(name, "zstd") || name == "unzstd" || name == "pzstd"
 	if !gz && !xz && !zst {
@@ -158,7 +158,7 @@ func compressorNaming(argv []tok) string {
 // suffixValued are the decompressors that take a suffix of their own
 // (-S SUF, --suffix=SUF) to strip when naming the output, with the short
 // options of each that take a value.
-var suffixValued = map[string]string{"gzip": "S", "gunzip": "S", "zcat": "S", "pigz": "bpS", "unpigz": "bpS",
+var suffixValued = map[string]string{"gzip": "S", "gunzip": "S", "uncompress": "S", "zcat": "S", "pigz": "bpS", "unpigz": "bpS",
 	"xz": "FCTMS", "unxz": "FCTMS", "lzma": "FCTMS", "unlzma": "FCTMS", "xzcat": "FCTMS", "lzcat": "FCTMS",
 	"brotli": "oqwSD", "unbrotli": "oqwSD"}
 
@@ -398,12 +398,7 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 func (a *analyzer) treeRemoval(argv []tok) string {
 	name := baseName(argv[0].s)
 	args := argv[1:]
-	if c, ok := compressorAliases[name]; ok {
-		name = c // zstdmt -r --rm infra (review hook82 H2)
-	}
-	if strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pypy") {
-		name = "python" // python3.11, pypy3 (review hook82 H1)
-	}
+	name = treeName(name) // zstdmt, python3.11, x86_64-linux-gnu-ar (extract.go)
 	computedDir := func() string {
 		a.refuse("`%s` extracts into, or clears, a directory computed at run time, which may hold the policy or the state: name a directory of its own", truncateTok(argv))
 		return ""
@@ -525,6 +520,17 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 						return q
 					}
 				}
+			}
+		}
+	case "gpgtar":
+		// gpgtar --decrypt --directory DIR (without one it makes a new
+		// directory of its own).
+		if hasFlag(args, "d", "decrypt") {
+			if v, ok := optValue(args, "C", "directory"); ok {
+				if v.dyn {
+					return computedDir()
+				}
+				return a.holds(v.s)
 			}
 		}
 	case "jar":

@@ -1,6 +1,9 @@
 package shell
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Programs that extract an archive into a directory or clear one, read
 // as their own option parsers do (review hook82): python's -m modules
@@ -12,10 +15,41 @@ import "strings"
 // each judged as the program it is (zstdmt is zstd -T0, lz4c the legacy
 // lz4); gzexe and bzexe rewrite each file they are given in place
 // (review hook84 H4).
-var compressorAliases = map[string]string{"gzexe": "gzip", "bzexe": "bzip2", "zstdmt": "zstd", "pzstd": "zstd", "unzstd": "zstd",
+var compressorAliases = map[string]string{"gzexe": "gzip", "bzexe": "bzip2", "uncompress": "gzip", "zstdmt": "zstd", "pzstd": "zstd", "unzstd": "zstd",
 	"lz4c": "lz4", "unlz4": "lz4", "bunzip2": "bzip2", "pbzip2": "bzip2", "lbzip2": "bzip2",
 	"unxz": "xz", "lzma": "xz", "unlzma": "xz", "pixz": "xz", "pxz": "xz", "unbrotli": "brotli",
 	"lzip": "xz", "plzip": "xz", "lunzip": "xz", "lzop": "gzip", "unpigz": "pigz", "gunzip": "gzip"}
+
+// treeName is the program a name stands for in the extract, compress and
+// clear rules (treeRemoval): the compressors' other names, python3.11,
+// binutils' x86_64-linux-gnu-ar, gcc-ar, llvm-ar (review hook86 H3), Perl's
+// ptar (tar's options).
+func treeName(name string) string {
+	switch {
+	case compressorAliases[name] != "":
+		return compressorAliases[name]
+	case strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pypy"):
+		return "python"
+	case arNameRe.MatchString(name):
+		return "ar"
+	case name == "ptar":
+		return "tar"
+	}
+	return name
+}
+
+var arNameRe = regexp.MustCompile(`^([a-z0-9_.]+-)+ar(-[0-9.]+)?$`)
+
+// treeNames are the programs treeRemoval judges.
+var treeNames = map[string]bool{"tar": true, "gtar": true, "bsdtar": true, "zip": true, "unzip": true, "python": true,
+	"virtualenv": true, "cargo": true, "go": true, "gzip": true, "pigz": true, "zstd": true, "lz4": true, "brotli": true,
+	"bzip2": true, "xz": true, "jar": true, "ar": true, "dpkg-deb": true, "dpkg": true, "cpio": true, "7z": true,
+	"7za": true, "7zr": true, "pax": true, "gpgtar": true}
+
+// treeWriter reports whether a program name is one treeRemoval judges.
+func treeWriter(name string) bool {
+	return treeNames[treeName(name)]
+}
 
 // pythonModule returns the module python runs (-m MOD, -mMOD, behind
 // interpreter options and clusters: -Bm MOD) and the module's arguments.
@@ -128,7 +162,7 @@ func argparseExtract(args []tok) (dir tok, extract, unknown bool) {
 // filter that keeps members inside the directory (--filter data or tar):
 // without one, Python before 3.14 extracts ../ and absolute member names
 // where they point (review hook84 M2).
-func tarFiltered(args []tok) bool {
+func tarFiltered(args []tok) (filtered bool) {
 	for i, t := range args {
 		name, v, eq := strings.Cut(t.s, "=")
 		if t.dyn || len(name) < 4 || !strings.HasPrefix("--filter", name) {
@@ -140,9 +174,10 @@ func tarFiltered(args []tok) bool {
 			}
 			v = args[i+1].s
 		}
-		return v == "data" || v == "tar"
+		// argparse keeps the last --filter (review hook86 H6).
+		filtered = v == "data" || v == "tar"
 	}
-	return false
+	return filtered
 }
 
 // jarExtract reports whether jar extracts (x in its first word, -x in a
@@ -313,8 +348,11 @@ func clearedDirs(name string, args []tok) (dirs []tok, computed bool) {
 			return nil, false
 		}
 		for _, t := range args {
-			if strings.Contains(t.s, "target-dir") && strings.HasPrefix(t.s, "build.") || strings.Contains(t.s, "target-dir=") && !strings.HasPrefix(t.s, "--target-dir") {
-				return nil, true // --config build.target-dir=DIR
+			if t.s == "--config" || strings.HasPrefix(t.s, "--config=") {
+				// --config build.target-dir=DIR, in any TOML spelling
+				// ('"build".target-dir', "target\u002ddir": review
+				// hook86 H5).
+				return nil, true
 			}
 		}
 		dirs = append(dirs, tok{s: "target"})

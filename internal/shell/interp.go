@@ -91,7 +91,7 @@ func (a *analyzer) awk(c call) kind {
 	}
 	opts, _, rest := p.options(argv[1:])
 	var progs []tok
-	file := false
+	file, inplace := false, false
 	for _, o := range opts {
 		switch o.name {
 		case "d", "dump-variables", "o", "pretty-print", "p", "profile":
@@ -109,10 +109,25 @@ func (a *analyzer) awk(c call) kind {
 		}
 		if (o.name == "i" || o.name == "include") && (o.val.dyn || strings.Contains(o.val.s, "inplace")) {
 			a.looseArgs(c.argv) // gawk -i inplace rewrites its file operands
+			inplace = true
 		}
 	}
+	files := rest
 	if len(progs) == 0 && !file && len(rest) > 0 {
 		progs = append(progs, rest[0])
+		files = rest[1:]
+	}
+	if inplace {
+		// Its operands, globs too (./*), are written as sed -i's are
+		// (review hook86 H7).
+		for _, t := range files {
+			if !t.dyn && strings.Contains(t.s, "=") {
+				continue // VAR=VALUE operands assign
+			}
+			if a.writeDest(c.argv, t, false) {
+				return kindOther
+			}
+		}
 	}
 	for _, t := range progs {
 		switch {

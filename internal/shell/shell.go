@@ -338,11 +338,11 @@ type analyzer struct {
 	deferred     bool
 	deferredUses map[string]string
 	deferredNums map[string]bool // read as numbers there (computed.go)
-	// deferredUnset: variables such code read while the line had not set
-	// them (the environment's), which a later assignment gives a value the
-	// code runs with (f() { $X; }; X=…; f).
-	deferredUnset map[string]bool
-	valueOnly     bool // a plain assignment's value is being read (valueWord)
+	// lineNames: the names the line's text may set (setInLine).
+	lineNames map[string]bool
+	// sameShellDepth: the depth of a script the line's own shell runs
+	// (a trap's code), where its variables keep their values.
+	sameShellDepth int
 	// prefixSet: names a command's prefix assignment gives another value
 	// (p=terraform f runs the function f with it): deferred.go.
 	prefixSet map[string]bool
@@ -889,16 +889,6 @@ func (a *analyzer) forget(name string) {
 	a.unknown[name] = true
 }
 
-// valueWord is the value a plain assignment gives its variable. A
-// variable it reads that the line has not set yet is not recorded for
-// deferred code (found="$found $d" in a loop): what matters is where
-// the assigned variable is used, which is judged with it computed.
-func (a *analyzer) valueWord(w *syntax.Word) tok {
-	defer func(was bool) { a.valueOnly = was }(a.valueOnly)
-	a.valueOnly = true
-	return a.word(w)
-}
-
 func (a *analyzer) assign(as *syntax.Assign) {
 	if as != nil && as.Name == nil && as.Naked && as.Value != nil {
 		t := a.word(as.Value)
@@ -933,7 +923,7 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		}
 	}
 	if as.Value != nil {
-		v := a.valueWord(as.Value)
+		v := a.word(as.Value)
 		a.evalText(name, v)
 		a.envSet(name, v, 0)
 	}
@@ -975,7 +965,7 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		a.intVal[name] = true
 		return
 	}
-	t := a.valueWord(as.Value)
+	t := a.word(as.Value)
 	if !t.dyn && arithVars[name] {
 		// OPTIND=1: a number; anything else evaluates (specialvars.go).
 		a.arithVarStatic(name, t.s)
@@ -1018,6 +1008,8 @@ func (a *analyzer) declared(t tok) {
 	if !ok || !isName(k) {
 		if t.dyn {
 			a.unknownEnv = true
+		} else {
+			a.elementSet(k) // declare 'X[0]=…'
 		}
 		if ok && strings.Contains(k, "{") && strings.Contains(k, "}") {
 			// export {TAR_OPTIONS,X}=…: bash expands the braces into
@@ -1713,16 +1705,16 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 					// line set (terraform=1; ${!terraf*}: review hook57 F1).
 					up(dynLine)
 				case p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil || p.Repl != nil || p.Exp != nil:
-					if _, ok := a.vars[name]; ok {
+					if _, ok := a.vars[name]; ok || a.deferred && a.setInLine(name) {
 						up(dynLine)
 					} else {
-						a.usedUnset(name)
 						up(dynOutside)
 					}
 				default:
 					v, ok := a.vars[name]
-					if !ok {
-						a.usedUnset(name)
+					if !ok && a.deferred && a.setInLine(name) {
+						up(dynLine) // f() { $X; }; X=…; f (deferred.go)
+					} else if !ok {
 						up(dynOutside)
 					} else if !quoted && (strings.ContainsAny(v, "*?[") || extglobIn(v)) {
 						// bash globs an unquoted expansion's value:

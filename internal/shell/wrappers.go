@@ -107,6 +107,18 @@ func (a *analyzer) unknownRuns(name string, c call) {
 				return
 			}
 			a.run(wrapperScope(name, argv[:i], c.inner(argv[i:])))
+		case treeWriter(b):
+			// chrt -o 0 gzip -r ., valgrind -q unzip x.zip: a wrapper whose
+			// program the hook does not place; the extractor's, the
+			// compressor's or the clearer's own rules, from that word on
+			// (review hook86 H1).
+			s := wrapperScope(name, argv[:i], c)
+			func() {
+				defer func(o call, u bool) { a.outer, a.cwdUnknown = o, u }(a.outer, a.cwdUnknown)
+				a.outer.chdir, a.outer.dir = s.chdir, s.dir
+				a.cwdUnknown = a.cwdUnknown || s.chdir != ""
+				a.looseArgs(argv[i:])
+			}()
 		case lookup(b).writes && wrapperScope(name, argv[:i], c).chdir != c.chdir:
 			// unshare -w .. rm -rf tf, start-stop-daemon --chdir ..
 			// --exec /bin/rm: the writer runs in a directory the hook
@@ -398,30 +410,55 @@ func wrapperScope(name string, words []tok, c call) call {
 	if envWrappers[name] {
 		c.assigns = append(append([]string{}, c.assigns...), "*")
 	}
+	dirLetters, envLetters := "C"+wrapperDirLetters[name], "E"+wrapperEnvLetters[name]
 	for _, t := range words[1:] {
 		if t.dyn || !strings.HasPrefix(t.s, "-") {
 			continue
 		}
 		long := strings.HasPrefix(t.s, "--")
 		opt, _, _ := strings.Cut(strings.TrimLeft(t.s, "-"), "=")
-		if !long && len(opt) > 1 {
-			opt = opt[:1] // -wDIR, -Cdir: the letter
-		}
-		switch {
-		case long && dirOptions[opt] || !long && strings.Contains("CwDd", opt) && opt != "":
+		if long && optionPrefixOf(opt, dirOptions) || !long && strings.ContainsAny(opt, dirLetters) {
+			// A short cluster may hold the letter anywhere (unshare -fw
+			// DIR: review hook85 H3); a long option may be abbreviated
+			// (--chd DIR, --w=DIR: review hook86 H2).
 			c.chdir, c.dir = name+" "+t.s, ""
-		case long && envOptions[opt] || !long && strings.Contains("Eex", opt) && opt != "":
+		}
+		if long && optionPrefixOf(opt, envOptions) || !long && strings.ContainsAny(opt, envLetters) {
 			c.assigns = append(append([]string{}, c.assigns...), "*")
 		}
 	}
 	return c
 }
 
+// optionPrefixOf reports whether a long option's name (getopt takes any
+// unambiguous prefix) may stand for one of names.
+func optionPrefixOf(opt string, names map[string]bool) bool {
+	if opt == "" {
+		return false
+	}
+	for n := range names {
+		if strings.HasPrefix(n, opt) {
+			return true
+		}
+	}
+	return false
+}
+
+// wrapperDirLetters and wrapperEnvLetters are the short options by which
+// the wrappers the hook knows of name a directory (unshare -w DIR -R ROOT,
+// nsenter -w/-W/-r, start-stop-daemon -d/-r, srun -D) or set a variable
+// (mpirun -x NAME); -C and -E count for every wrapper.
+var (
+	wrapperDirLetters = map[string]string{"unshare": "wR", "nsenter": "wWr", "start-stop-daemon": "dr", "srun": "D",
+		"salloc": "D", "sbatch": "D", "proot": "wr", "chroot": "", "pnpm": "C", "bwrap": ""}
+	wrapperEnvLetters = map[string]string{"mpirun": "x", "mpiexec": "x", "orterun": "x"}
+)
+
 // dirOptions are long options by which wrappers name the directory they
 // run a program in.
 var dirOptions = map[string]bool{"wd": true, "cwd": true, "chdir": true, "dir": true, "directory": true, "workdir": true,
 	"work-dir": true, "working-directory": true, "wdir": true, "cd": true, "root": true, "chroot": true, "rootfs": true,
-	"prefix": true, "pwd": true, "bind": true, "project": true}
+	"pwd": true, "wdns": true}
 
 // envOptions are long options by which wrappers set the environment of
 // the program they run.

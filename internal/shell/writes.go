@@ -540,7 +540,7 @@ func (a *analyzer) fresh(w *syntax.Word) (empty string, ok bool) {
 	}
 	switch p := parts[0].(type) {
 	case *syntax.ParamExp:
-		if a.curDepth != 0 || p.Param == nil || !a.freshVars[p.Param.Value] || p.Excl || p.Length || p.Width ||
+		if a.curDepth != 0 && (a.sameShellDepth == 0 || a.curDepth != a.sameShellDepth) || p.Param == nil || !a.freshVars[p.Param.Value] || p.Excl || p.Length || p.Width ||
 			p.Index != nil || p.Slice != nil || p.Repl != nil || p.Names != 0 || p.Exp != nil {
 			return "", false
 		}

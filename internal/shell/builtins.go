@@ -123,13 +123,21 @@ func (a *analyzer) read(c call) kind {
 		// appended: `-C eval` makes the data code (review hook53 F4).
 		a.refuse("`%s`: a mapfile callback runs with each line read as its arguments (`-C eval` runs the input), which the hook cannot see: read the lines, then run what you mean", quoteArgs(c.argv))
 	}
-	for i, t := range args {
-		if strings.HasPrefix(t.s, "-") {
-			if strings.HasSuffix(t.s, "a") && i+1 < len(args) {
-				a.setUnknown(args[i+1].s)
-				a.markArray(args[i+1].s) // read -ra x: an array (attrs.go)
-				a.elementSet(args[i+1].s)
-			}
+	// The names it sets, its options read as bash's getopt does: in
+	// read -raP the array is P, in read -ar X it is r (review hook87 H2).
+	opts, operands := builtinOpts(args, map[string]string{"read": "adinNptu", "mapfile": "dnOsuCc", "readarray": "dnOsuCc"}[name])
+	for _, t := range opts['a'] {
+		if t.dyn {
+			a.unknownEnv = true
+			continue
+		}
+		a.setUnknown(t.s)
+		a.markArray(t.s) // read -ra x: an array (attrs.go)
+		a.elementSet(t.s)
+	}
+	for _, t := range operands {
+		if t.dyn {
+			a.unknownEnv = true // read "$n": a name computed at run time
 			continue
 		}
 		if isName(t.s) {

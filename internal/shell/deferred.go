@@ -87,6 +87,17 @@ func (a *analyzer) setInLine(name string) bool {
 
 var lineNameRe = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)`)
 
+// readUnset records that deferred code read name as the environment's.
+func (a *analyzer) readUnset(name string) {
+	if !a.deferred || !isName(name) || bashSets[name] {
+		return
+	}
+	if a.deferredUnset == nil {
+		a.deferredUnset = map[string]bool{}
+	}
+	a.deferredUnset[name] = true
+}
+
 // notePrefix records a prefix assignment (NAME=VALUE cmd) that gives NAME
 // another value than the line's static one: a function called so runs
 // its body with it (review hook39 H5).
@@ -120,6 +131,19 @@ func (a *analyzer) finishDeferred() {
 	sort.Strings(names)
 	for _, n := range names {
 		a.refuse("`$%s` is used in a loop, a function or a trap, which may run after the line gives `%s` another value (the hook judged it as %q): bash runs that code again, or later, with the new value; use a separate variable for each value", n, n, a.deferredUses[n])
+	}
+	// A name the text does not spell whole (declare X""Y=…, printf -v
+	// "${n}Y") that the walk found set after deferred code read it
+	// (review hook87 H1).
+	var unset []string
+	for n := range a.deferredUnset {
+		if _, set := a.vars[n]; set || a.unknown[n] || a.tainted[n] || a.prefixSet[n] || a.unknownEnv {
+			unset = append(unset, n)
+		}
+	}
+	sort.Strings(unset)
+	for _, n := range unset {
+		a.refuse("`$%s` is used in a loop, a function or a trap before the line sets `%s` (with a name it does not spell whole): bash runs that code with the value the line gives it; set it before the code, spelled out", n, n)
 	}
 	var nums []string
 	for n := range a.deferredNums {

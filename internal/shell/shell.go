@@ -107,6 +107,9 @@ type Options struct {
 	// bashText: the line is bash's reading already (not read again; the
 	// scripts inside it are).
 	bashText bool
+	// freshNames: variables that name a file or directory mktemp made, for
+	// bash's reading of a script the line's own shell runs (a trap's).
+	freshNames []string
 	// bashReads counts the texts read by Reparse for one line, over the
 	// fresh analyses of bash's readings too (shared).
 	bashReads *int
@@ -156,6 +159,9 @@ func Analyze(command string, opts Options) Result {
 		freshVars: map[string]bool{}, topAssign: map[*syntax.Assign]bool{}}
 	if opts.Cwd != "" {
 		a.vars["PWD"] = opts.Cwd // until the line changes directory (prepass)
+	}
+	for _, n := range opts.freshNames {
+		a.freshVars[n] = true
 	}
 	if opts.Home != "" {
 		// $HOME is ~; the line cannot set HOME (refused). ${HOME:0:0} is
@@ -234,7 +240,14 @@ func (a *analyzer) nestedAsBash(src string) {
 		return
 	}
 	o := a.opts
-	o.bashText = true
+	o.bashText, o.freshNames = true, nil
+	if a.sameShellDepth != 0 && a.curDepth == a.sameShellDepth && !a.tmpdirSet {
+		// trap 'rm -rf "$tmp"' EXIT: the line's shell runs it, where a
+		// mktemp directory's variable still names it (review hook87).
+		for n := range a.freshVars {
+			o.freshNames = append(o.freshNames, n)
+		}
+	}
 	r := Analyze(text, o)
 	for _, why := range r.Refused {
 		a.refuse("bash reads the script `%s` as `%s`, and there %s", clipText(src), clipText(text), why)
@@ -338,8 +351,12 @@ type analyzer struct {
 	deferred     bool
 	deferredUses map[string]string
 	deferredNums map[string]bool // read as numbers there (computed.go)
-	// lineNames: the names the line's text may set (setInLine).
-	lineNames map[string]bool
+	// lineNames: the names the line's text may set (setInLine);
+	// deferredUnset: names deferred code read as the environment's though
+	// the text does not spell them whole (X""Y), which the walk may find
+	// set later all the same (finishDeferred).
+	lineNames     map[string]bool
+	deferredUnset map[string]bool
 	// sameShellDepth: the depth of a script the line's own shell runs
 	// (a trap's code), where its variables keep their values.
 	sameShellDepth int
@@ -1708,6 +1725,7 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 					if _, ok := a.vars[name]; ok || a.deferred && a.setInLine(name) {
 						up(dynLine)
 					} else {
+						a.readUnset(name)
 						up(dynOutside)
 					}
 				default:
@@ -1715,6 +1733,7 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 					if !ok && a.deferred && a.setInLine(name) {
 						up(dynLine) // f() { $X; }; X=…; f (deferred.go)
 					} else if !ok {
+						a.readUnset(name)
 						up(dynOutside)
 					} else if !quoted && (strings.ContainsAny(v, "*?[") || extglobIn(v)) {
 						// bash globs an unquoted expansion's value:

@@ -516,7 +516,13 @@ var (
 		".curlrc", ".config/.curlrc", ".wgetrc", ".config/wgetrc", ".aria2/aria2.conf", ".config/aria2/aria2.conf",
 		".lftprc", ".lftp/rc", ".config/lftp/rc", ".terraformrc", ".tofurc",
 		// Debuggers' startup commands (gdb's `shell CMD`).
-		".gdbinit", ".config/gdb/gdbinit", ".lldbinit", ".parallelrc"}
+		".gdbinit", ".config/gdb/gdbinit", ".lldbinit", ".parallelrc",
+		// go's settings file (GOFLAGS=-toolexec=…, GOMODCACHE, which go
+		// clean -modcache removes whole, CC) and cargo's user
+		// configuration (build.target-dir, which cargo clean empties;
+		// target runners): the settings `go env -w` and cargo's options
+		// are refused for (review hook90 L1, L2).
+		".config/go/env", ".cargo/config", ".cargo/config.toml"}
 	// systemImplicit are the system-wide files that change how later
 	// commands run, whoever writes them (review hook30 F5): the shells'
 	// startup files, the environment every login reads, the dynamic

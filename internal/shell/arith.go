@@ -354,8 +354,9 @@ func (a *analyzer) arithUnknown(u arithUse) string {
 		return "bash itself sets `" + name + "` (to the last argument, a match, what a command read), text the hook cannot know"
 	}
 	if a.unknown[name] {
-		counted := a.numeric[name] && !a.redefined["wc"] || a.intVal[name]
-		if !a.staticLoop[name] && (a.tainted[name] || !counted) {
+		printed := a.numVars[name] && !a.numbersRedefined() // t=$(date +%s): once, a number
+		counted := a.numeric[name] && !a.redefined["wc"] || a.intVal[name] || printed
+		if !a.staticLoop[name] && (a.tainted[name] && !printed || !counted) {
 			return "this line computes `" + name + "` at run time"
 		}
 	}
@@ -387,6 +388,14 @@ func numericSubst(w *syntax.Word) bool {
 		return false
 	}
 	st := cs.Stmts[0]
+	for {
+		// … | wc -l: the output is wc's alone (review hook89 FR2).
+		b, ok := st.Cmd.(*syntax.BinaryCmd)
+		if !ok || b.Op != syntax.Pipe && b.Op != syntax.PipeAll || st.Negated || st.Background || st.Coprocess || len(st.Redirs) != 0 {
+			break
+		}
+		st = b.Y
+	}
 	call, ok := st.Cmd.(*syntax.CallExpr)
 	if !ok || st.Negated || st.Background || st.Coprocess || len(call.Assigns) != 0 || len(call.Args) < 2 {
 		return false
@@ -433,7 +442,8 @@ func hasSubst(w *syntax.Word) bool {
 // subscript in it (b[$(cmd)]) runs cmd. Only a count (numericSubst:
 // $(wc -l <FILE)) is allowed.
 func (a *analyzer) substArith(w *syntax.Word, where string) {
-	if !numericSubst(w) {
+	cs, ok := solePart(w).(*syntax.CmdSubst)
+	if !numericSubst(w) && !(ok && substNumber(cs) && !a.numbersRedefined()) {
 		a.refuse("%s evaluates the output of %s as arithmetic: an array subscript in it (b[$(…)]) runs its command substitution; compute the value first and test it with `[ … -eq … ]`, or count with $(wc -l <FILE)", where, printWord(w))
 	}
 }
@@ -814,4 +824,70 @@ func solePart(w *syntax.Word) syntax.WordPart {
 		part = dq.Parts[0]
 	}
 	return part
+}
+
+// arithAssignOps are the arithmetic operators that assign their left side.
+var arithAssignOps = map[syntax.BinAritOperator]bool{syntax.Assgn: true, syntax.AddAssgn: true, syntax.SubAssgn: true,
+	syntax.MulAssgn: true, syntax.QuoAssgn: true, syntax.RemAssgn: true, syntax.AndAssgn: true, syntax.OrAssgn: true,
+	syntax.XorAssgn: true, syntax.ShlAssgn: true, syntax.ShrAssgn: true}
+
+// arithTarget is the variable an arithmetic assignment sets: NAME, or
+// the array NAME[…] (IFS[0] is IFS), or "".
+func arithTarget(x syntax.ArithmExpr) string {
+	if n := arithWordName(x); n != "" {
+		return n
+	}
+	if w, ok := x.(*syntax.Word); ok && len(w.Parts) == 1 {
+		if pe, ok := w.Parts[0].(*syntax.ParamExp); ok && pe.Param != nil {
+			return pe.Param.Value
+		}
+	}
+	return ""
+}
+
+// arithSet records a variable an arithmetic assignment (((IFS=0)), let,
+// $((…)), a subscript or an offset) or a {NAME}> redirection sets: a
+// number the line computes. IFS, HOME, GIT_*, BASH_ENV and the other
+// variables whose computed values the hook refuses are judged as for
+// read NAME (review hook89 H1, H2: ((IFS=0)) splits at 0).
+func (a *analyzer) arithSet(name string) {
+	if name == "" {
+		return
+	}
+	a.forget(name)
+	a.intVal[name] = true
+}
+
+// letCall judges `let` run as a command (command let, builtin let): the
+// parser reads only a leading let as arithmetic, so each name its words
+// hold may be one it assigns.
+func (a *analyzer) letCall(c *syntax.CallExpr) {
+	i := 0
+	for i < len(c.Args) {
+		switch printWord(c.Args[i]) {
+		case "command", "builtin", "-p", "--":
+			i++
+			continue
+		}
+		break
+	}
+	if i >= len(c.Args) || printWord(c.Args[i]) != "let" {
+		return
+	}
+	for _, w := range c.Args[i+1:] {
+		t := a.word(w)
+		if t.dyn {
+			a.refuse("`let %s`: the expression is computed at run time and may assign any variable (IFS, HOME): spell it out", printWord(w))
+			continue
+		}
+		for _, name := range arithNames(t.s) {
+			a.arithSet(name)
+		}
+	}
+}
+
+// numbersRedefined reports whether the line defines a function or alias
+// named after a program whose output substNumber takes for a number.
+func (a *analyzer) numbersRedefined() bool {
+	return a.redefined["date"] || a.redefined["nproc"] || a.redefined["id"] || a.redefined["wc"]
 }

@@ -875,6 +875,12 @@ func toolPath(t tok) string {
 // -f/--discard-changes. A pathspec with a glob or magic (`*.json`, `:/`)
 // or computed at run time may match anything, and so does a path after
 // git -C, --git-dir or --work-tree.
+// gitRiskyLong are the long options gitWorktree's rules refuse on; an
+// abbreviation of one counts as it (the options that make a command
+// harmless, --dry-run and --cached, count only spelled out).
+var gitRiskyLong = []string{"all", "include-untracked", "force", "hard", "merge", "keep", "discard-changes",
+	"index-info", "stdin", "cacheinfo", "add", "reset", "delete", "expire"}
+
 func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	if len(args) == 0 || args[0].dyn || len(a.opts.Protected) == 0 {
 		return
@@ -900,6 +906,14 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		case strings.HasPrefix(t.s, "--") && !t.dyn:
 			n, _, _ := strings.Cut(t.s[2:], "=")
 			flags[n] = true
+			// git's parse-options takes any unambiguous prefix of a long
+			// option (git stash --al, git reset --ha: review hook90 H1):
+			// a prefix counts as each option below it may abbreviate.
+			for _, o := range gitRiskyLong {
+				if n != "" && strings.HasPrefix(o, n) {
+					flags[o] = true
+				}
+			}
 		case strings.HasPrefix(t.s, "-") && len(t.s) > 1 && !t.dyn:
 			for _, c := range t.s[1:] {
 				flags[string(c)] = true
@@ -1008,7 +1022,45 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		if len(paths) == 0 || paths[0].dyn || paths[0].s != "list" {
 			whole("removes the directories it leaves, with their ignored files (the state)")
 		}
+	case "update-ref", "reflog":
+		// Deleting the stash's ref or its reflog entries drops the stash
+		// as git stash drop does (review hook90 H2); update-ref --stdin
+		// reads refs the hook does not see.
+		stash := false
+		for _, t := range paths {
+			stash = stash || t.dyn || strings.Contains(strings.ToLower(t.s), "stash")
+		}
+		if sub == "reflog" && len(paths) > 0 && (paths[0].dyn || paths[0].s == "delete" || paths[0].s == "expire") ||
+			sub == "update-ref" && (flags["d"] || flags["delete"] || flags["stdin"] || stash) {
+			a.refuse("`%s` deletes or moves refs or their logs, which may drop stashed changes holding files the line staged (a state file): leave the stash and its log, and a person drops it", line)
+		}
+	case "submodule":
+		// deinit empties each submodule's directory, ignored files (a
+		// state) included (review hook90 H4).
+		var sp []tok
+		for _, t := range paths {
+			if t.dyn || !strings.HasPrefix(t.s, "-") {
+				sp = append(sp, t)
+			}
+		}
+		if len(sp) > 0 && (sp[0].dyn || sp[0].s == "deinit") {
+			if flags["all"] || len(sp) == 1 {
+				whole("empties the submodules' directories")
+				return
+			}
+			check(sp[1:])
+		}
 	case "worktree":
+		// worktree move takes the directory away as mv does; a later
+		// remove of the new name is not seen (review hook90 H3).
+		if len(paths) > 0 && paths[0].s == "move" {
+			if len(paths) < 2 {
+				refuse("the protected files (a worktree computed at run time)")
+				return
+			}
+			check(paths[1:2])
+			return
+		}
 		// worktree remove deletes the worktree's directory, ignored files
 		// included, as rm -rf does (review hook72 M1).
 		if len(paths) > 0 && (paths[0].dyn || paths[0].s == "remove") {

@@ -582,6 +582,11 @@ func (a *analyzer) git(c call) kind {
 		if row := gitSubcommands[strings.ToLower(args[i].s)]; row != nil {
 			sc := c.inner(args[i:])
 			sc.depth = c.depth // the same call, read by its subcommand's row
+			if strings.EqualFold(args[i].s, "submodule") {
+				// submodule foreach runs its command in each submodule's
+				// directory (review hook90 H5).
+				sc.chdir = "each submodule's directory"
+			}
 			a.walk(row, "git "+strings.ToLower(args[i].s), sc)
 		}
 	}

@@ -792,7 +792,22 @@ func (a *analyzer) script(src string, depth int) {
 		switch n := n.(type) {
 		case *syntax.Stmt:
 			a.redirects(n)
+			for _, r := range n.Redirs {
+				// {NAME}>file: bash assigns the descriptor's number.
+				if r.N != nil && strings.HasPrefix(r.N.Value, "{") && strings.HasSuffix(r.N.Value, "}") {
+					a.arithSet(strings.Trim(r.N.Value, "{}"))
+				}
+			}
+		case *syntax.BinaryArithm:
+			if arithAssignOps[n.Op] {
+				a.arithSet(arithTarget(n.X))
+			}
+		case *syntax.UnaryArithm:
+			if n.Op == syntax.Inc || n.Op == syntax.Dec {
+				a.arithSet(arithTarget(n.X))
+			}
 		case *syntax.CallExpr:
+			a.letCall(n)
 			a.callExpr(n, depth)
 		case *syntax.Assign:
 			// arr=([y]=1): an indexed array's list keys are arithmetic,

@@ -419,7 +419,7 @@ func (a *analyzer) linksProtected(argv []tok, targets []tok, link *tok, symbolic
 // writeDest refuses writing t when it may be a protected file (dirs: or a
 // directory holding one); it reports whether it refused.
 func (a *analyzer) writeDest(argv []tok, t tok, dirs bool) bool {
-	if t.s != "/dev/null" {
+	if t.s != "/dev/null" && !initCacheRemoval(argv, t) {
 		a.wrote = true // terraform init after it (initBackend)
 	}
 	if a.fdTarget(argv, t) {
@@ -698,4 +698,16 @@ func (a *analyzer) parentsLand(argv []tok, srcs []tok, dst tok, recursive bool) 
 			return
 		}
 	}
+}
+
+// initCacheRemoval reports whether a write is rm removing init's own
+// cache (.terraform, .terraform.lock.hcl): the configuration init reads
+// is as the hook read it (rm -rf .terraform && terraform init: review
+// hook90 FR).
+func initCacheRemoval(argv []tok, t tok) bool {
+	if len(argv) == 0 || argv[0].dyn || baseName(argv[0].s) != "rm" || t.dyn {
+		return false
+	}
+	b := path.Base(path.Clean(t.s))
+	return b == ".terraform" || b == ".terraform.lock.hcl"
 }

@@ -26,3 +26,28 @@ func TestHook90ToolConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestHook89UnrolledLoop: through the hook command (bash's own reading
+// on), a loop over spelled-out words is judged unrolled (review hook89
+// false refusal 3).
+func TestHook89UnrolledLoop(t *testing.T) {
+	w := newHookWorld(t)
+	for _, line := range []string{
+		`for f in a b c; do touch "$f.txt"; done`,
+		`for t in Unit E2E; do go test -run "Test$t" ./...; done`,
+	} {
+		code, out, _ := w.hook(t, "claude", shellEvent("claude", w.dir, line), nil)
+		if code != 0 || out != "" {
+			t.Errorf("refused, want allowed: %s\n%s", line, out)
+		}
+	}
+	for _, line := range []string{
+		`for f in notes ../planguard; do touch "$f.hcl"; done`,
+		`for f in a b; do cp x "$f"; done; for g in c ../planguard.hcl; do cp x "$g"; done`,
+	} {
+		code, out, _ := w.hook(t, "claude", shellEvent("claude", w.dir, line), nil)
+		if code == 0 && out == "" {
+			t.Errorf("allowed, want refused: %s", line)
+		}
+	}
+}

@@ -124,12 +124,23 @@ func (a *analyzer) declare(c call) kind {
 // evaluate it as arithmetic, running the command substitutions it holds,
 // also when the word was quoted (review hook51 H4: declare 'a[$(…)]=1').
 func (a *analyzer) declSubscript(builtin string, t tok) {
-	k, _, _ := strings.Cut(t.s, "=")
-	i := strings.IndexByte(k, '[')
-	if i <= 0 || !isName(k[:i]) {
+	i := strings.IndexByte(t.s, '[')
+	if i <= 0 || !isName(t.s[:i]) {
 		return
 	}
-	sub := strings.TrimSuffix(strings.TrimSuffix(k[i+1:], "+"), "]")
+	// The subscript ends at the matching ], not at the first = ('a[x=$(…)]=1',
+	// 'a[IFS=0]=1': review hook91 H1–H3).
+	sub, depth := t.s[i+1:], 0
+	for j := i; j < len(t.s); j++ {
+		if t.s[j] == '[' {
+			depth++
+		} else if t.s[j] == ']' {
+			if depth--; depth == 0 {
+				sub = t.s[i+1 : j]
+				break
+			}
+		}
+	}
 	if t.dyn || strings.Trim(sub, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") != "" {
 		a.refuse("`%s %s`: %s evaluates the array subscript in the word as arithmetic, running the command substitutions it holds: write the subscript as a number", builtin, srcOf(t), builtin)
 		return

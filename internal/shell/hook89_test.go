@@ -73,3 +73,45 @@ func TestHook89BashRuns(t *testing.T) {
 	hookBashRuns(t, h89Refused, bashRuns{line: h37Line})
 	hookBashRuns(t, h89Git, bashRuns{gitRepo: true, line: h37Line})
 }
+
+// TestHook89Unrolled: a loop over words the line spells out is judged
+// unrolled (review hook89 false refusal 3): its harmless forms pass, and
+// the unrolled line is refused where one of its values is.
+func TestHook89Unrolled(t *testing.T) {
+	hookAllowed(t, []string{
+		"for t in a b; do go test -run \"Test$t\" ./...; done",
+		"for pkg in ./internal/shell ./planguard; do go vet \"$pkg\"; done",
+		"for f in a b c; do touch \"$f.txt\"; done",
+		"for f in a b c; do rm -f \"${f}.log\"; done",
+		"for n in 1 2 3; do echo \"run $n\" >> out.txt; done > /dev/null",
+	})
+	hookRefused(t, []h32Case{
+		{cmd: "for f in a ../planguard; do cp e.json \"$f.hcl\"; done"},
+		{cmd: "for f in notes ../planguard; do touch \"$f.hcl\"; done"},
+		{cmd: "for p in echo @TF@; do $p destroy -auto-approve; done"},
+		{cmd: "for d in x ..; do rm -rf \"$d/planguard.hcl\"; done"},
+		{cmd: "for t in echo @TF@; do export t; bash -c '$t destroy -auto-approve'; done"},
+		{cmd: "for f in a b; do cp e.json \"$f\"; ln -s ../planguard.hcl a; done"},
+		{cmd: "for GIT_DIR in x ../y; do git status; done"},
+		{cmd: "set -a; for GIT_DIR in x; do git status; done"},
+		{cmd: "for p in echo terraform; do $p destroy; break; done"},
+		{cmd: "for f in a b; do touch \"${f%x}.hcl\"; done; cp e.json \"$f\""},
+	})
+	hookRefused(t, h89UnrolledRuns)
+}
+
+// h89UnrolledRuns are refused unrolled, and destroy in bash.
+var h89UnrolledRuns = []h32Case{
+	{cmd: "for p in echo @TF@; do $p destroy -auto-approve -input=false; done", victim: "state"},
+	{cmd: "IFS=.; for t in x @TF@.destroy; do $t -auto-approve -input=false; done", victim: "state"},
+	{cmd: "declare I\"\"FS=.; for t in @TF@.destroy; do $t -auto-approve -input=false; done", victim: "state"},
+	{cmd: "for d in . ..; do cd \"$d\"; done; rm -rf tf", victim: "statefile"},
+	{cmd: "for ab in echo; do read a\"\"b <<< @TF@; $ab destroy -auto-approve -input=false; done", victim: "state"},
+	{cmd: "n=a; for ab in echo; do printf -v \"${n}b\" @TF@; $ab destroy -auto-approve -input=false; done", victim: "state"},
+	{cmd: "for _ in echo; do true @TF@; $_ destroy -auto-approve -input=false; done", victim: "state"},
+	{cmd: "f() { a\\b=@TF@; }; for ab in echo; do f; $ab destroy -auto-approve -input=false; done"},
+}
+
+func TestHook89UnrolledBashRuns(t *testing.T) {
+	hookBashRuns(t, h89UnrolledRuns, bashRuns{line: h37Line})
+}

@@ -3,6 +3,8 @@ package shell
 import (
 	"regexp"
 	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // Code handed to a program in an option the interpreter rows do not list
@@ -146,6 +148,8 @@ func (a *analyzer) makeJudge(c call) kind {
 		}
 		s := t.s
 		switch {
+		case t.dyn && a.numberOption(t, "-j", "-l", "--jobs=", "--load-average="):
+			// make -j$(nproc): a number (review hook91 false refusal 1).
 		case t.dyn && strings.HasPrefix(s, "-"):
 			a.refuse("`%s`: a make option computed at run time may be --eval with Makefile code", line)
 			return kindOther
@@ -396,4 +400,43 @@ func (a *analyzer) inlineArgs(c call) kind {
 		a.refuse("`%s` reads %s code from its standard input, which the hook cannot read: %s", line, name, inlineHint)
 	}
 	return kindOther
+}
+
+// numberOption reports whether t is one of the options given, written
+// out, followed by nothing but a number the line computes: $(nproc) (and
+// the other substNumber programs) or a variable the line gives only
+// numbers, quoted or not.
+func (a *analyzer) numberOption(t tok, opts ...string) bool {
+	if t.w == nil || len(t.w.Parts) < 2 {
+		return false
+	}
+	l, ok := t.w.Parts[0].(*syntax.Lit)
+	if !ok {
+		return false
+	}
+	found := false
+	for _, o := range opts {
+		found = found || l.Value == o
+	}
+	if !found {
+		return false
+	}
+	var number func(p syntax.WordPart) bool
+	number = func(p syntax.WordPart) bool {
+		switch p := p.(type) {
+		case *syntax.CmdSubst:
+			return substNumber(p) && !a.numbersRedefined()
+		case *syntax.ParamExp:
+			return p.Param != nil && simpleParam(p) && a.numberVar(p.Param.Value)
+		case *syntax.DblQuoted:
+			return len(p.Parts) == 1 && number(p.Parts[0])
+		}
+		return false
+	}
+	for _, p := range t.w.Parts[1:] {
+		if !number(p) {
+			return false
+		}
+	}
+	return true
 }

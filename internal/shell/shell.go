@@ -115,6 +115,8 @@ type Options struct {
 	bashReads *int
 	// posix: the line is read with the POSIX grammar (a script sh runs).
 	posix bool
+	// unrolled: the line is one with a loop unrolled (unroll.go).
+	unrolled bool
 }
 
 // PlanApply is a `terraform apply PLANFILE` (or tofu) that may run only if
@@ -154,6 +156,17 @@ const maxDepth = 8
 // Analyze parses command as bash and judges every command it would run.
 // A line that does not parse is refused.
 func Analyze(command string, opts Options) Result {
+	a := analyze(command, opts)
+	if !a.res.Allowed() {
+		if r, ok := unrolledResult(command, opts, a.unknownEnv); ok {
+			return r // unroll.go
+		}
+	}
+	return a.res
+}
+
+// analyze is Analyze's judgement, with what it learnt of the line.
+func analyze(command string, opts Options) *analyzer {
 	a := &analyzer{opts: opts, vars: map[string]string{}, aliases: map[string]string{}, staticLoop: map[string]bool{},
 		numeric: map[string]bool{}, tainted: map[string]bool{}, redefined: map[string]bool{}, intVal: map[string]bool{},
 		freshVars: map[string]bool{}, topAssign: map[*syntax.Assign]bool{}}
@@ -172,13 +185,13 @@ func Analyze(command string, opts Options) Result {
 	if strings.ContainsRune(command, 0) {
 		// A shell stops reading a command string at a NUL; the parser does not.
 		a.refuse("the command contains a NUL byte, where a shell and the hook's parser would read different commands")
-		return a.res
+		return a
 	}
 	if len(command) > MaxCommand {
 		// Bounded work: an agent's hook gives up after a timeout, and some
 		// agents then let the call through.
 		a.refuse("the command is %d bytes, more than the %d the hook checks: write files with the agent's file tool and run shorter commands", len(command), MaxCommand)
-		return a.res
+		return a
 	}
 	if opts.Reparse != nil && opts.bashReads == nil {
 		a.opts.bashReads = new(int)
@@ -195,7 +208,7 @@ func Analyze(command string, opts Options) Result {
 	if opts.Reparse != nil && !opts.bashText && a.res.Allowed() {
 		a.asBashReadsIt(command)
 	}
-	return a.res
+	return a
 }
 
 // posixReading judges a script a POSIX shell runs as that shell reads

@@ -1,0 +1,243 @@
+package shell
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// A loop over words the line spells out (`for t in unit e2e; do go test
+// -run "Test$t" ./...; done`, `for f in a b; do touch "$f.txt"; done`) has a
+// variable the hook otherwise reads as computed, and refuses where the
+// variable names a file or an option. Such a line is judged again with
+// the loop unrolled: `t=unit; t_pgunroll0=unit; go test -run
+// "Test$t_pgunroll0" ./...; t=e2e; …`, the same commands in the same order,
+// each pass's uses of the variable renamed to one that pass alone sets
+// (review hook89 false refusal 3). Only a loop whose
+// variable the line uses nowhere else but as `$t`/`${t}` in the body, whose
+// body has no break or continue, over at most maxUnroll plain words, and
+// only when bash reads the line as the hook's printer writes it (the
+// rewritten text is the hook's parse printed back). The line is allowed
+// when the unrolled one is; otherwise the first judgement stands.
+
+// loopName is a loop variable the rule takes: lowercase, as scripts name
+// their own variables; not _, which bash sets to the last argument.
+var loopName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// maxUnroll bounds the words of an unrolled loop.
+const maxUnroll = 8
+
+// plainItem is a loop word unrolled: no quotes, expansions, globs,
+// braces, tildes or blanks.
+var plainItem = regexp.MustCompile(`^[A-Za-z0-9_.,+@%:=/-]+$`)
+
+// unrolled returns the line with its first loop over plain words unrolled
+// and the loop's variable, or "" when it has none the rule takes.
+func unrolled(src string, lang syntax.LangVariant) (string, string) {
+	f, err := syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(true)).Parse(strings.NewReader(src), "")
+	if err != nil {
+		return "", ""
+	}
+	var target *syntax.Stmt
+	inner := map[*syntax.ForClause]bool{} // loops inside loops and functions
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.ForClause, *syntax.WhileClause, *syntax.FuncDecl:
+			syntax.Walk(n, func(m syntax.Node) bool {
+				if fc, ok := m.(*syntax.ForClause); ok && fc != n {
+					inner[fc] = true
+				}
+				return true
+			})
+		case *syntax.Stmt:
+			if fc, ok := n.Cmd.(*syntax.ForClause); ok && target == nil && !inner[fc] && unrollable(src, f, fc) {
+				target = n
+			}
+		}
+		return true
+	})
+	if target == nil {
+		return "", ""
+	}
+	fc := target.Cmd.(*syntax.ForClause)
+	wi := fc.Loop.(*syntax.WordIter)
+	name := wi.Name.Value
+	block := &syntax.Block{}
+	assign := func(n, v string) {
+		block.Stmts = append(block.Stmts, &syntax.Stmt{Cmd: &syntax.CallExpr{Assigns: []*syntax.Assign{{
+			Name: &syntax.Lit{Value: n}, Value: &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: v}}}}}}})
+	}
+	for i, item := range wi.Items {
+		// The body with its uses renamed to a variable this pass alone
+		// sets, so that the hook reads each use as the value, split and
+		// globbed as bash does. The loop's own variable is not set: if
+		// the unrolled line sets it anyway (read a""b, printf -v
+		// "${n}b"), the body may read another value (unrolledResult).
+		v := item.Lit()
+		own := fmt.Sprintf("%s_pgunroll%d", name, i)
+		if strings.Contains(src, own) {
+			return "", ""
+		}
+		assign(own, v)
+		for _, st := range fc.Do {
+			c := cloneStmt(st, lang)
+			if c == nil {
+				return "", ""
+			}
+			rename(c, name, own)
+			block.Stmts = append(block.Stmts, c)
+		}
+	}
+	target.Cmd = block
+	var b bytes.Buffer
+	if err := syntax.NewPrinter().Print(&b, f); err != nil {
+		return "", ""
+	}
+	return b.String(), name
+}
+
+// unrollable reports whether the rule takes the loop fc of file f.
+func unrollable(src string, f *syntax.File, fc *syntax.ForClause) bool {
+	wi, ok := fc.Loop.(*syntax.WordIter)
+	if !ok || !wi.InPos.IsValid() || len(wi.Items) == 0 || len(wi.Items) > maxUnroll || fc.Select {
+		return false
+	}
+	for _, w := range wi.Items {
+		if l := w.Lit(); l == "" || !plainItem.MatchString(l) || l != printWord(w) {
+			return false
+		}
+	}
+	name := wi.Name.Value
+	if !loopName.MatchString(name) || strings.HasSuffix(name, "_proxy") {
+		return false // _ and bash's own variables (RANDOM, LINENO) are not what the loop sets
+	}
+	ok = true
+	uses := 0
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.ParamExp:
+			if n.Param != nil && n.Param.Value == name {
+				if !simpleParam(n) || !inside(fc.Do, n) {
+					ok = false
+				}
+				uses++
+			}
+		case *syntax.CallExpr:
+			if len(n.Args) > 0 && inside(fc.Do, n) {
+				switch n.Args[0].Lit() {
+				case "break", "continue":
+					ok = false
+				}
+			}
+		}
+		return ok
+	})
+	if !ok {
+		return false
+	}
+	// Every other mention of the name (export t, read t, t=…, '$t' in a
+	// script, ((t)), an fd variable {t}) makes the loop not taken: only
+	// the header and the uses counted above, and option letters (-t).
+	// Quotes are removed first: read a""b sets ab.
+	src = strings.NewReplacer(`"`, "", "'", "", `\`, "").Replace(src)
+	re := regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(name) + `($|[^A-Za-z0-9_])`)
+	mentions := 0
+	for i := 0; i < len(src); {
+		loc := re.FindStringSubmatchIndex(src[i:])
+		if loc == nil {
+			break
+		}
+		start := i + loc[3] // the name's first byte
+		if start == 0 || src[start-1] != '-' {
+			mentions++
+		}
+		i = start + len(name)
+	}
+	return mentions == uses+1
+}
+
+// simpleParam reports whether p is $NAME or ${NAME}: no index, length,
+// operator or indirection.
+func simpleParam(p *syntax.ParamExp) bool {
+	return !p.Excl && !p.Length && !p.Width && !p.IsSet && p.Index == nil && p.Slice == nil && p.Repl == nil &&
+		p.Names == 0 && p.Exp == nil && p.NestedParam == nil && len(p.Modifiers) == 0
+}
+
+// inside reports whether n lies within the statements stmts.
+func inside(stmts []*syntax.Stmt, n syntax.Node) bool {
+	for _, st := range stmts {
+		if n.Pos().Offset() >= st.Pos().Offset() && n.End().Offset() <= st.End().Offset() {
+			return true
+		}
+	}
+	return false
+}
+
+// cloneStmt copies a statement by printing and parsing it again.
+func cloneStmt(st *syntax.Stmt, lang syntax.LangVariant) *syntax.Stmt {
+	var b bytes.Buffer
+	if err := syntax.NewPrinter().Print(&b, st); err != nil {
+		return nil
+	}
+	f, err := syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(true)).Parse(&b, "")
+	if err != nil || len(f.Stmts) != 1 {
+		return nil
+	}
+	return f.Stmts[0]
+}
+
+// rename renames each $name and ${name} in st to $own.
+func rename(st *syntax.Stmt, name, own string) {
+	syntax.Walk(st, func(n syntax.Node) bool {
+		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil && pe.Param.Value == name {
+			pe.Param = &syntax.Lit{Value: own}
+		}
+		return true
+	})
+}
+
+// unrolledResult judges the line with a loop unrolled (see the top of
+// this file), when it was refused: the unrolled line's result if that
+// is allowed, or ok false. namesUnknown: the line sets variables by names
+// it computes (printf -v "${n}b"), which may be the loop's.
+func unrolledResult(command string, opts Options, namesUnknown bool) (Result, bool) {
+	if opts.unrolled || opts.bashText || namesUnknown {
+		return Result{}, false
+	}
+	lang := syntax.LangBash
+	if opts.posix {
+		lang = syntax.LangPOSIX
+	}
+	text, name := unrolled(command, lang)
+	if text == "" || len(text) > MaxCommand {
+		return Result{}, false
+	}
+	if opts.Reparse != nil {
+		// The rewrite is the hook's parse printed back: taken only when
+		// bash reads the line as it reads that printing.
+		f, err := syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(true)).Parse(strings.NewReader(command), "")
+		if err != nil {
+			return Result{}, false
+		}
+		var b bytes.Buffer
+		if syntax.NewPrinter().Print(&b, f) != nil {
+			return Result{}, false
+		}
+		orig, err1 := opts.Reparse(command)
+		printed, err2 := opts.Reparse(b.String())
+		if err1 != nil || err2 != nil || orig != printed {
+			return Result{}, false
+		}
+	}
+	o := opts
+	o.unrolled = true
+	u := analyze(text, o)
+	_, set := u.vars[name]
+	if set || u.unknown[name] || u.tainted[name] || u.prefixSet[name] || u.unknownEnv {
+		return Result{}, false
+	}
+	return u.res, u.res.Allowed()
+}

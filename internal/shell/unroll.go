@@ -62,8 +62,11 @@ func unrolled(src string, lang syntax.LangVariant) (string, string) {
 	if target == nil {
 		return "", ""
 	}
-	fc := target.Cmd.(*syntax.ForClause)
-	wi := fc.Loop.(*syntax.WordIter)
+	fc, _ := target.Cmd.(*syntax.ForClause)
+	wi, ok := fc.Loop.(*syntax.WordIter)
+	if !ok {
+		return "", ""
+	}
 	name := wi.Name.Value
 	block := &syntax.Block{}
 	assign := func(n, v string) {

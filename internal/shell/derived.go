@@ -881,6 +881,25 @@ func toolPath(t tok) string {
 var gitRiskyLong = []string{"all", "include-untracked", "force", "hard", "merge", "keep", "discard-changes",
 	"index-info", "stdin", "cacheinfo", "add", "reset", "delete", "expire"}
 
+// gitValueOptions are the options of gitWorktree's subcommands that take
+// the next word (or the rest of a short cluster) as their value, which is
+// then neither a path nor a flag (git clean -e -n: -n is the pattern).
+var gitValueOptions = map[string]struct {
+	short string
+	long  map[string]bool
+}{
+	"clean":    {"e", map[string]bool{"exclude": true}},
+	"stash":    {"m", map[string]bool{"message": true, "pathspec-from-file": true}},
+	"add":      {"", map[string]bool{"chmod": true, "pathspec-from-file": true}},
+	"checkout": {"bB", map[string]bool{"orphan": true, "conflict": true, "pathspec-from-file": true}},
+	"switch":   {"cC", map[string]bool{"create": true, "force-create": true, "orphan": true, "conflict": true}},
+	"restore":  {"s", map[string]bool{"source": true, "pathspec-from-file": true}},
+	"rm":       {"", map[string]bool{"pathspec-from-file": true}},
+	"reset":    {"", map[string]bool{"pathspec-from-file": true}},
+	"commit":   {"mFCcut", map[string]bool{"message": true, "file": true, "reuse-message": true, "reedit-message": true, "author": true, "date": true, "template": true, "fixup": true, "squash": true, "trailer": true, "cleanup": true}},
+	"worktree": {"b", map[string]bool{"reason": true}},
+}
+
 func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	if len(args) == 0 || args[0].dyn || len(a.opts.Protected) == 0 {
 		return
@@ -897,14 +916,23 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	var paths []tok
 	dashdash := false
 	flags := map[string]bool{}
+	vals := gitValueOptions[sub]
+	skip := false
 	for _, t := range rest {
+		if skip {
+			skip = false // an option's value (git clean -e PATTERN: review hook90 H2)
+			continue
+		}
 		switch {
 		case dashdash:
 			paths = append(paths, t)
 		case t.s == "--" && !t.dyn:
 			dashdash = true
 		case strings.HasPrefix(t.s, "--") && !t.dyn:
-			n, _, _ := strings.Cut(t.s[2:], "=")
+			n, _, hasVal := strings.Cut(t.s[2:], "=")
+			if !hasVal && n != "" && optionPrefixOf(n, vals.long) {
+				skip = true
+			}
 			flags[n] = true
 			// git's parse-options takes any unambiguous prefix of a long
 			// option (git stash --al, git reset --ha: review hook90 H1):
@@ -915,11 +943,29 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 				}
 			}
 		case strings.HasPrefix(t.s, "-") && len(t.s) > 1 && !t.dyn:
-			for _, c := range t.s[1:] {
+			for j, c := range t.s[1:] {
+				if strings.ContainsRune(vals.short, c) {
+					// -fdxe-n: the rest of the cluster is the value.
+					skip = j+2 == len(t.s)
+					break
+				}
 				flags[string(c)] = true
 			}
 		default:
 			paths = append(paths, t)
+		}
+	}
+	fromFile := false
+	for f := range flags {
+		fromFile = fromFile || len(f) > 1 && strings.HasPrefix("pathspec-from-file", f)
+	}
+	if fromFile {
+		switch sub {
+		case "rm", "restore", "checkout", "stash", "add", "reset", "clean", "mv":
+			// The paths come from a file or standard input the hook does
+			// not read (review hook92 M1).
+			a.refuse("`%s` takes its paths from a file or standard input, which the hook does not read (they may name the state or a directory holding it): name the paths on the command line", line)
+			return
 		}
 	}
 	refuse := func(q string) {
@@ -927,7 +973,9 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	}
 	check := func(ps []tok) bool {
 		for _, t := range ps {
-			if t.dyn || strings.ContainsAny(t.s, "*?[") || strings.HasPrefix(t.s, ":") {
+			// git's pathspecs are globs, \ escapes included ('terraform.tfstat\e':
+			// review hook92 H1).
+			if t.dyn || strings.ContainsAny(t.s, "*?[\\") || strings.HasPrefix(t.s, ":") {
 				refuse("the protected files (a pathspec computed at run time, a glob or pathspec magic may match them)")
 				return true
 			}
@@ -1007,6 +1055,11 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		if flags["index-info"] || flags["stdin"] || flags["cacheinfo"] || flags["add"] {
 			a.refuse("`%s` stages paths the hook cannot read (from standard input, or by object), which may be the state: use git add with the paths", line)
 		}
+	case "merge-index":
+		// git merge-index PROGRAM runs PROGRAM once per unmerged file,
+		// with blob names as its arguments: a shell then runs a file
+		// named by a hash (review hook92 H3).
+		a.refuse("`%s` runs a program once per unmerged file with arguments the hook cannot read: resolve conflicts with git merge or git checkout --ours/--theirs", line)
 	case "mktree", "commit-tree", "fast-import":
 		// Trees and commits built from text the hook does not read as
 		// paths: a branch switched to then overwrites and removes a

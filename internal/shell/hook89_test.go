@@ -103,8 +103,8 @@ func TestHook89Unrolled(t *testing.T) {
 // h89UnrolledRuns are refused unrolled, and destroy in bash.
 var h89UnrolledRuns = []h32Case{
 	{cmd: "for p in echo @TF@; do $p destroy -auto-approve -input=false; done", victim: "state"},
-	{cmd: "IFS=.; for t in x @TF@.destroy; do $t -auto-approve -input=false; done", victim: "state"},
-	{cmd: "declare I\"\"FS=.; for t in @TF@.destroy; do $t -auto-approve -input=false; done", victim: "state"},
+	{cmd: "IFS=%; for t in x @TF@%destroy; do $t -auto-approve -input=false; done", victim: "state"},
+	{cmd: "declare I\"\"FS=%; for t in @TF@%destroy; do $t -auto-approve -input=false; done", victim: "state"},
 	{cmd: "for d in . ..; do cd \"$d\"; done; rm -rf tf", victim: "statefile"},
 	{cmd: "for ab in echo; do read a\"\"b <<< @TF@; $ab destroy -auto-approve -input=false; done", victim: "state"},
 	{cmd: "n=a; for ab in echo; do printf -v \"${n}b\" @TF@; $ab destroy -auto-approve -input=false; done", victim: "state"},

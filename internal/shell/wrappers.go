@@ -412,11 +412,16 @@ func wrapperScope(name string, words []tok, c call) call {
 	}
 	dirLetters, envLetters := "C"+wrapperDirLetters[name], "E"+wrapperEnvLetters[name]
 	for _, t := range words[1:] {
+		if !t.dyn && t.s == "chdir" {
+			// cmake -E chdir DIR CMD (review hook92 H5).
+			c.chdir, c.dir = name+" chdir", ""
+		}
 		if t.dyn || !strings.HasPrefix(t.s, "-") {
 			continue
 		}
-		long := strings.HasPrefix(t.s, "--")
 		opt, _, _ := strings.Cut(strings.TrimLeft(t.s, "-"), "=")
+		// Open MPI reads -wdir DIR as --wdir (review hook92 H4).
+		long := strings.HasPrefix(t.s, "--") || singleDashLong[name] && len(opt) > 1
 		if long && optionPrefixOf(opt, dirOptions) || !long && strings.ContainsAny(opt, dirLetters) {
 			// A short cluster may hold the letter anywhere (unshare -fw
 			// DIR: review hook85 H3); a long option may be abbreviated
@@ -453,6 +458,9 @@ var (
 		"salloc": "D", "sbatch": "D", "proot": "wr", "chroot": "", "pnpm": "C", "bwrap": ""}
 	wrapperEnvLetters = map[string]string{"mpirun": "x", "mpiexec": "x", "orterun": "x"}
 )
+
+// singleDashLong are the wrappers that take long options after one dash.
+var singleDashLong = map[string]bool{"mpirun": true, "mpiexec": true, "orterun": true, "oshrun": true}
 
 // dirOptions are long options by which wrappers name the directory they
 // run a program in.

@@ -38,6 +38,11 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		same := func(how, wrapped string) {
 			w := Analyze(wrapped, testOpts)
+			if r.Allowed() && !w.Allowed() && how == "in bash -c" {
+				if text, _ := unrolled(cmd, syntax.LangBash); text != "" {
+					return // a loop unrolled in the line, not in a script inside it (unroll.go)
+				}
+			}
 			// The applies matter only when the line is allowed: the hook
 			// then runs the gate on each; a refused line runs nothing.
 			if w.Allowed() != r.Allowed() || r.Allowed() && !reflect.DeepEqual(w.Applies, r.Applies) {

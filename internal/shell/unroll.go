@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/planguard/terraform-provider-planguard/internal/nesting"
 )
 
 // A loop over words the line spells out (`for t in unit e2e; do go test
@@ -37,6 +39,9 @@ var plainItem = regexp.MustCompile(`^[A-Za-z0-9_.,+@%:=/-]+$`)
 // unrolled returns the line with its first loop over plain words unrolled
 // and the loop's variable, or "" when it has none the rule takes.
 func unrolled(src string, lang syntax.LangVariant) (string, string) {
+	if nesting.Shell(src) != nil || HiddenChar(src) != "" || strings.ContainsRune(src, 0) {
+		return "", "" // refused for that already; the parser may not even finish
+	}
 	f, err := syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(true)).Parse(strings.NewReader(src), "")
 	if err != nil {
 		return "", ""

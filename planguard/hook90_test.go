@@ -35,6 +35,7 @@ func TestHook89UnrolledLoop(t *testing.T) {
 	for _, line := range []string{
 		`for f in a b c; do touch "$f.txt"; done`,
 		`for t in Unit E2E; do go test -run "Test$t" ./...; done`,
+		`for t in Unit E2E; do go test -run "Test$t" ./...; done; echo ok`,
 	} {
 		code, out, _ := w.hook(t, "claude", shellEvent("claude", w.dir, line), nil)
 		if code != 0 || out != "" {

@@ -891,3 +891,19 @@ func (a *analyzer) letCall(c *syntax.CallExpr) {
 func (a *analyzer) numbersRedefined() bool {
 	return a.redefined["date"] || a.redefined["nproc"] || a.redefined["id"] || a.redefined["wc"]
 }
+
+// arithWrites reports whether an arithmetic expression assigns anything
+// (=, op=, ++, --), anywhere in it.
+func arithWrites(x syntax.ArithmExpr) bool {
+	writes := false
+	syntax.Walk(x, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.BinaryArithm:
+			writes = writes || arithAssignOps[n.Op]
+		case *syntax.UnaryArithm:
+			writes = writes || n.Op == syntax.Inc || n.Op == syntax.Dec
+		}
+		return !writes
+	})
+	return writes
+}

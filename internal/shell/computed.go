@@ -196,7 +196,7 @@ func (a *analyzer) paramShape(p *syntax.ParamExp, quoted bool, add func(segKind,
 			return
 		}
 	}
-	if v, ok := a.vars[name]; ok && !a.unknown[name] {
+	if v, ok := a.vars[name]; ok && !a.unknown[name] && !a.maybeUnset(name, p.Pos()) {
 		a.usedStatic(name) // a loop or function judged with it (deferred.go)
 		if !quoted && strings.ContainsAny(v, a.ifsChars()+"*?[") {
 			add(segAny, "") // split into words, or a glob
@@ -497,6 +497,9 @@ func alwaysEmpty(p *syntax.ParamExp) bool {
 	case p.Slice != nil && p.Exp == nil && p.Repl == nil:
 		if p.Slice.Length == nil {
 			return false
+		}
+		if arithWrites(p.Slice.Length) {
+			return false // ${x:1:IFS=0}: expand.Arithm would assign (review hook93 L2: a crash)
 		}
 		n, err := expand.Arithm(&expand.Config{NoUnset: true}, p.Slice.Length) // a variable in it: an error
 		return err == nil && n == 0

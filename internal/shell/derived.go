@@ -1006,8 +1006,42 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		if !flags["cached"] {
 			check(paths)
 		}
-	case "mv", "restore":
+	case "restore":
+		worktree := flags["W"]
+		for f := range flags {
+			worktree = worktree || len(f) > 1 && strings.HasPrefix("worktree", f)
+		}
+		if (flags["S"] || flags["staged"]) && !worktree {
+			return // the index only (git restore --staged .: review hook94 false refusal)
+		}
 		check(paths)
+	case "mv":
+		check(paths)
+	case "remote":
+		// git remote add --mirror=fetch E: git fetch --prune E then deletes
+		// every local ref E lacks, refs/stash too (review hook94 H1).
+		for f := range flags {
+			if len(f) > 1 && strings.HasPrefix("mirror", f) {
+				a.refuse("`%s` makes a mirror remote, whose fetch --prune deletes the local refs it lacks (the stash, which may hold a state file): add the remote without --mirror", line)
+				return
+			}
+		}
+	case "fetch", "pull", "push":
+		// A refspec writing the stash's ref, or a pattern that may match
+		// it, with --prune deletes it (git fetch -p . 'refs/none/*:refs/st*':
+		// review hook94 H1); git push . :refs/stash alike.
+		prune := flags["p"] && sub != "push" || flags["mirror"] || flags["d"] && sub == "push"
+		for f := range flags {
+			prune = prune || len(f) > 2 && (strings.HasPrefix("prune", f) || strings.HasPrefix("prune-tags", f) || strings.HasPrefix("delete", f))
+		}
+		for _, t := range paths {
+			l := strings.ToLower(t.s)
+			_, dst, mapped := strings.Cut(l, ":")
+			if t.dyn || strings.Contains(l, "stash") || mapped && strings.ContainsAny(dst, "*?[") || prune && mapped && !strings.HasPrefix(strings.TrimPrefix(dst, "+"), "refs/remotes/") {
+				a.refuse("`%s` may write or delete the stash's ref (refs/stash), which may hold files the line staged (a state file): fetch into refs/remotes/, and leave the stash to a person", line)
+				return
+			}
+		}
 	case "checkout":
 		if flags["f"] || flags["force"] {
 			whole("overwrites local changes")
@@ -1025,7 +1059,9 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			a.refuse("`%s` drops stashed changes for good, which may hold files the line staged (a state file): leave the stash, and a person drops it", line)
 			return
 		}
-		if len(paths) > 0 && (paths[0].s == "push" || paths[0].s == "save") {
+		if len(paths) > 0 && paths[0].s == "save" {
+			paths = nil // git stash save [-a] MESSAGE: no paths (review hook94 H2)
+		} else if len(paths) > 0 && paths[0].s == "push" {
 			paths = paths[1:]
 		} else if len(paths) > 0 {
 			return // stash list, show, pop, apply…

@@ -39,7 +39,7 @@ func FuzzAnalyze(f *testing.F) {
 		same := func(how, wrapped string) {
 			w := Analyze(wrapped, testOpts)
 			if r.Allowed() && !w.Allowed() && how == "in bash -c" {
-				if text, _ := unrolled(cmd, syntax.LangBash); text != "" {
+				if text, _ := unrolled(cmd, syntax.LangBash, false); text != "" {
 					return // a loop unrolled in the line, not in a script inside it (unroll.go)
 				}
 			}

@@ -156,4 +156,8 @@ func (a *analyzer) gitApplyUnsafe(line string, rest []tok) {
 func init() {
 	// core.worktree moves the work tree every git command writes into.
 	gitKeys["core.worktree"] = settingRefuse
+	// A remote's fetch refspec (or a mirror) decides which local refs git
+	// fetch --prune deletes, refs/stash among them (review hook94 H1).
+	gitKeys["remote.*.fetch"] = settingRefuse
+	gitKeys["remote.*.mirror"] = settingRefuse
 }

@@ -395,6 +395,10 @@ type analyzer struct {
 	// unknownEnv: the line sets environment variables whose names it
 	// computes (export $X, env "$X" cmd), which may be TF_CLI_ARGS.
 	unknownEnv bool
+	// condSpans, condSpan: the line's conditional code, and the span of
+	// the first assignment of a name made there (conditional.go).
+	condSpans [][2]syntax.Pos
+	condSpan  map[string][2]syntax.Pos
 	// makeVar is a variable the line sets whose value make would expand
 	// as Makefile text ($(shell …), backquotes, computed), or MAKEFILES:
 	// make imports the environment as variables (review hook34 F4).
@@ -796,6 +800,9 @@ func (a *analyzer) script(src string, depth int) {
 		}
 		return true
 	})
+	if depth == 0 && a.condSpans == nil {
+		a.condSpans = conditionalSpans(f) // conditional.go
+	}
 	spans, inherited := deferredSpans(f), a.deferred
 	defer func() { a.deferred = inherited }()
 	syntax.Walk(f, func(n syntax.Node) bool {
@@ -955,6 +962,9 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		delete(a.freshVars, name)
 	}
 	_, seen := a.vars[name]
+	if !seen && !a.unknown[name] {
+		a.condAssigned(name, as) // conditional.go
+	}
 	fresh := !seen && !a.unknown[name] && a.topAssign[as] && a.curDepth == 0 && a.mktempAssign(as)
 	if fresh {
 		defer func() { a.freshVars[name] = true }()
@@ -1760,7 +1770,9 @@ func (a *analyzer) dynKind(w *syntax.Word) int {
 					v, ok := a.vars[name]
 					if !ok && a.deferred && a.setInLine(name) {
 						up(dynLine) // f() { $X; }; X=…; f (deferred.go)
-					} else if !ok {
+					} else if !ok || a.maybeUnset(name, p.Pos()) {
+						// Not set, or set only by code that may not have
+						// run (conditional.go): the environment's.
 						a.readUnset(name)
 						up(dynOutside)
 					} else if !quoted && (strings.ContainsAny(v, "*?[") || extglobIn(v)) {

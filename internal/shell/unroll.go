@@ -38,7 +38,7 @@ var plainItem = regexp.MustCompile(`^[A-Za-z0-9_.,+@%:=/-]+$`)
 
 // unrolled returns the line with its first loop over plain words unrolled
 // and the loop's variable, or "" when it has none the rule takes.
-func unrolled(src string, lang syntax.LangVariant) (string, string) {
+func unrolled(src string, lang syntax.LangVariant, setVar bool) (string, string) {
 	if nesting.Shell(src) != nil || HiddenChar(src) != "" || strings.ContainsRune(src, 0) {
 		return "", "" // refused for that already; the parser may not even finish
 	}
@@ -89,6 +89,9 @@ func unrolled(src string, lang syntax.LangVariant) (string, string) {
 		if strings.Contains(src, own) {
 			return "", ""
 		}
+		if setVar {
+			assign(name, v)
+		}
 		assign(own, v)
 		for _, st := range fc.Do {
 			c := cloneStmt(st, lang)
@@ -134,16 +137,23 @@ func unrollable(src string, f *syntax.File, fc *syntax.ForClause) bool {
 				uses++
 			}
 		case *syntax.CallExpr:
-			if len(n.Args) > 0 && inside(fc.Do, n) {
-				switch n.Args[0].Lit() {
-				case "break", "continue":
-					ok = false
-				}
+			// A command name the hook reads only at run time may be
+			// break or continue ($x with x=break: review hook93 L1).
+			if len(n.Args) > 0 && n.Args[0].Lit() == "" && unquotedLit(n.Args[0]) == "" {
+				ok = false
 			}
 		}
 		return ok
 	})
 	if !ok {
+		return false
+	}
+	// break and continue, in the body or in a function, eval or alias it
+	// runs, spelled with quotes or backslashes (b""reak, \break): a pass
+	// that stops makes the passes after it not run, with their
+	// assignments (review hook93 L1).
+	bare := strings.NewReplacer(`"`, "", "'", "", `\`, "").Replace(src)
+	if strings.Contains(bare, "break") || strings.Contains(bare, "continue") {
 		return false
 	}
 	// Every other mention of the name (export t, read t, t=…, '$t' in a
@@ -219,8 +229,12 @@ func unrolledResult(command string, opts Options, namesUnknown bool) (Result, bo
 	if opts.posix {
 		lang = syntax.LangPOSIX
 	}
-	text, name := unrolled(command, lang)
+	text, name := unrolled(command, lang, false)
 	if text == "" || len(text) > MaxCommand {
+		return Result{}, false
+	}
+	exact, _ := unrolled(command, lang, true)
+	if exact == "" || len(exact) > MaxCommand {
 		return Result{}, false
 	}
 	if opts.Reparse != nil {
@@ -236,16 +250,67 @@ func unrolledResult(command string, opts Options, namesUnknown bool) (Result, bo
 		}
 		orig, err1 := opts.Reparse(command)
 		printed, err2 := opts.Reparse(b.String())
-		if err1 != nil || err2 != nil || orig != printed {
+		// Compared as the hook's printer writes each (bash prints a
+		// top-level `;` as it was written, the printer as a newline:
+		// review hook93 false refusal).
+		if err1 != nil || err2 != nil || reprint(orig, lang) == "" || reprint(orig, lang) != reprint(printed, lang) {
 			return Result{}, false
 		}
 	}
 	o := opts
 	o.unrolled = true
+	// First without the loop's variable set: if the line sets it anyway
+	// (read a""b, printf -v "${n}b"), a pass may read another value than
+	// the one the hook gave its uses.
 	u := analyze(text, o)
 	_, set := u.vars[name]
-	if set || u.unknown[name] || u.tainted[name] || u.prefixSet[name] || u.unknownEnv {
+	if set || u.unknown[name] || u.tainted[name] || u.prefixSet[name] || u.unknownEnv || !u.res.Allowed() {
 		return Result{}, false
 	}
-	return u.res, u.res.Allowed()
+	// Then with it set before each pass, as the loop sets it: a read the
+	// hook cannot see by name (eval "\$${x}q" after the loop: review
+	// hook93 H1) is judged with its values.
+	r := Analyze(exact, o)
+	return r, r.Allowed()
+}
+
+// reprint is a text parsed and printed again, or "".
+func reprint(src string, lang syntax.LangVariant) string {
+	f, err := syntax.NewParser(syntax.Variant(lang), syntax.KeepComments(true)).Parse(strings.NewReader(src), "")
+	if err != nil {
+		return ""
+	}
+	var b bytes.Buffer
+	if syntax.NewPrinter().Print(&b, f) != nil {
+		return ""
+	}
+	return b.String()
+}
+
+// unquotedLit is a word's text when it is literal but for quotes and
+// backslashes (b""reak), or "".
+func unquotedLit(w *syntax.Word) string {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return ""
+			}
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				l, ok := q.(*syntax.Lit)
+				if !ok {
+					return ""
+				}
+				b.WriteString(l.Value)
+			}
+		default:
+			return ""
+		}
+	}
+	return b.String()
 }

@@ -412,6 +412,10 @@ func wrapperScope(name string, words []tok, c call) call {
 	}
 	dirLetters, envLetters := "C"+wrapperDirLetters[name], "E"+wrapperEnvLetters[name]
 	for _, t := range words[1:] {
+		if !t.dyn && (strings.Contains(t.s, "WorkingDirectory=") || strings.Contains(t.s, "RootDirectory=")) {
+			// systemd-run -p WorkingDirectory=DIR (review hook94 M1).
+			c.chdir, c.dir = name+" "+t.s, ""
+		}
 		if !t.dyn && t.s == "chdir" {
 			// cmake -E chdir DIR CMD (review hook92 H5).
 			c.chdir, c.dir = name+" chdir", ""
@@ -461,6 +465,17 @@ var (
 
 // singleDashLong are the wrappers that take long options after one dash.
 var singleDashLong = map[string]bool{"mpirun": true, "mpiexec": true, "orterun": true, "oshrun": true}
+
+// mpiNames are the MPI launchers under Debian's alternatives' names
+// (mpirun.openmpi, mpiexec.hydra: review hook94 H3), read as mpirun.
+var mpiNames = []string{"mpirun.openmpi", "mpiexec.openmpi", "orterun.openmpi", "mpirun.mpich", "mpiexec.mpich",
+	"mpiexec.hydra", "mpirun.hydra", "oshrun.openmpi"}
+
+func init() {
+	for _, n := range mpiNames {
+		execWrappers[n], singleDashLong[n], wrapperEnvLetters[n] = 0, true, "x"
+	}
+}
 
 // dirOptions are long options by which wrappers name the directory they
 // run a program in.

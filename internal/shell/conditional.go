@@ -1,6 +1,10 @@
 package shell
 
-import "mvdan.cc/sh/v3/syntax"
+import (
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
 
 // A variable the line assigns only in code that may not run — after && or
 // ||, in an if or case branch, a loop's body, a function, a subshell, a
@@ -26,6 +30,13 @@ func conditionalSpans(f *syntax.File) [][2]syntax.Pos {
 			spans = append(spans, [2]syntax.Pos{stmts[0].Pos(), stmts[len(stmts)-1].End()})
 		}
 	}
+	var funcs []*syntax.FuncDecl
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if fd, ok := n.(*syntax.FuncDecl); ok {
+			funcs = append(funcs, fd)
+		}
+		return true
+	})
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.BinaryCmd:
@@ -55,22 +66,73 @@ func conditionalSpans(f *syntax.File) [][2]syntax.Pos {
 			if n.Background || n.Coprocess {
 				add(n)
 			}
+			switch c := n.Cmd.(type) {
+			case *syntax.DeclClause:
+				// A declaration with a redirection that may fail, local
+				// outside a function, an option bash does not take:
+				// bash assigns nothing (review hook95 H1).
+				if len(n.Redirs) > 0 || c.Variant != nil && c.Variant.Value == "local" && !inFunc(funcs, n) || !declOptionsKnown(c) {
+					add(n)
+				}
+			case *syntax.Block, *syntax.IfClause, *syntax.WhileClause, *syntax.ForClause, *syntax.CaseClause:
+				if len(n.Redirs) > 0 {
+					add(n) // { X=…; } </missing: the group does not run
+				}
+			}
 		}
 		return true
 	})
 	return spans
 }
 
+// inFunc reports whether n lies in one of the function bodies funcs.
+func inFunc(funcs []*syntax.FuncDecl, n syntax.Node) bool {
+	for _, f := range funcs {
+		if n.Pos().Offset() >= f.Pos().Offset() && n.End().Offset() <= f.End().Offset() {
+			return true
+		}
+	}
+	return false
+}
+
+// declOptionsKnown reports whether a declaration's options are all ones
+// bash takes (declare -Z X=… assigns nothing).
+func declOptionsKnown(d *syntax.DeclClause) bool {
+	for _, as := range d.Args {
+		if !as.Naked || as.Name != nil || as.Value == nil {
+			continue
+		}
+		o := printWord(as.Value)
+		if !strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "+") {
+			continue
+		}
+		if o == "--" {
+			continue
+		}
+		if strings.Trim(o[1:], "aAfFgilnprtuxI") != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // condAssigned records the first assignment of name when it lies in
-// conditional code of the line.
-func (a *analyzer) condAssigned(name string, as *syntax.Assign) {
-	if a.curDepth != 0 || as == nil {
+// conditional code of the line. One in a script inside the line (eval,
+// a trap, an alias, bash -c), or at no known place, counts as conditional
+// everywhere in the line: eval 'false && X=…', trap 'X=…' EXIT (review
+// hook95 H2).
+func (a *analyzer) condAssigned(name string, pos syntax.Pos) {
+	if a.condSpan == nil {
+		a.condSpan = map[string][2]syntax.Pos{}
+	}
+	if a.curDepth != 0 || !pos.IsValid() {
+		a.condSpan[name] = [2]syntax.Pos{}
 		return
 	}
 	var in [2]syntax.Pos
 	found := false
 	for _, s := range a.condSpans {
-		if as.Pos().Offset() >= s[0].Offset() && as.Pos().Offset() < s[1].Offset() {
+		if pos.Offset() >= s[0].Offset() && pos.Offset() < s[1].Offset() {
 			// The innermost: the latest start.
 			if !found || s[0].Offset() >= in[0].Offset() {
 				in, found = s, true
@@ -79,9 +141,6 @@ func (a *analyzer) condAssigned(name string, as *syntax.Assign) {
 	}
 	if !found {
 		return
-	}
-	if a.condSpan == nil {
-		a.condSpan = map[string][2]syntax.Pos{}
 	}
 	a.condSpan[name] = in
 }
@@ -92,6 +151,9 @@ func (a *analyzer) maybeUnset(name string, pos syntax.Pos) bool {
 	s, ok := a.condSpan[name]
 	if !ok || a.curDepth != 0 || !pos.IsValid() {
 		return false
+	}
+	if !s[0].IsValid() {
+		return true // assigned in a script inside the line
 	}
 	return pos.Offset() < s[0].Offset() || pos.Offset() >= s[1].Offset()
 }

@@ -963,7 +963,7 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	}
 	_, seen := a.vars[name]
 	if !seen && !a.unknown[name] {
-		a.condAssigned(name, as) // conditional.go
+		a.condAssigned(name, as.Pos()) // conditional.go
 	}
 	fresh := !seen && !a.unknown[name] && a.topAssign[as] && a.curDepth == 0 && a.mktempAssign(as)
 	if fresh {
@@ -1082,6 +1082,13 @@ func (a *analyzer) declared(t tok) {
 	if old, set := a.vars[k]; val.dyn || a.unknown[k] || set && old != v {
 		a.setUnknown(k)
 		return
+	} else if !set {
+		// builtin declare X=…, command export X=…: conditional.go.
+		var pos syntax.Pos
+		if t.w != nil {
+			pos = t.w.Pos()
+		}
+		a.condAssigned(k, pos)
 	}
 	a.vars[k] = v
 }

@@ -933,6 +933,21 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			if !hasVal && n != "" && optionPrefixOf(n, vals.long) {
 				skip = true
 			}
+			if m, ok := strings.CutPrefix(n, "no-"); ok {
+				// --no-dry-run, --no-cached undo an earlier -n, --cached
+				// (review hook96 H2).
+				for _, safe := range []string{"dry-run", "cached", "staged"} {
+					if strings.HasPrefix(safe, m) {
+						delete(flags, safe)
+					}
+				}
+				if strings.HasPrefix("dry-run", m) {
+					delete(flags, "n")
+				}
+				if strings.HasPrefix("staged", m) {
+					delete(flags, "S")
+				}
+			}
 			flags[n] = true
 			// git's parse-options takes any unambiguous prefix of a long
 			// option (git stash --al, git reset --ha: review hook90 H1):
@@ -1009,7 +1024,7 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	case "restore":
 		worktree := flags["W"]
 		for f := range flags {
-			worktree = worktree || len(f) > 1 && strings.HasPrefix("worktree", f)
+			worktree = worktree || strings.HasPrefix("worktree", f) // --w (review hook96 H4)
 		}
 		if (flags["S"] || flags["staged"]) && !worktree {
 			return // the index only (git restore --staged .: review hook94 false refusal)
@@ -1029,15 +1044,27 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	case "fetch", "pull", "push":
 		// A refspec writing the stash's ref, or a pattern that may match
 		// it, with --prune deletes it (git fetch -p . 'refs/none/*:refs/st*':
-		// review hook94 H1); git push . :refs/stash alike.
+		// review hook94 H1); git push . :refs/stash alike. A push writes
+		// the remote's refs: only a push to the repository itself (.)
+		// reaches the local stash (review hook96 false refusal).
 		prune := flags["p"] && sub != "push" || flags["mirror"] || flags["d"] && sub == "push"
 		for f := range flags {
 			prune = prune || len(f) > 2 && (strings.HasPrefix("prune", f) || strings.HasPrefix("prune-tags", f) || strings.HasPrefix("delete", f))
+			if sub != "push" && len(f) > 1 && strings.HasPrefix("stdin", f) {
+				// Refspecs from standard input (review hook96 H1).
+				a.refuse("`%s` reads refspecs from standard input, which the hook does not read (one may write or prune refs/stash): name them on the command line", line)
+				return
+			}
+		}
+		self := len(paths) > 0 && (paths[0].dyn || paths[0].s == "." || paths[0].s == "./")
+		if sub == "push" && !self {
+			break
 		}
 		for _, t := range paths {
 			l := strings.ToLower(t.s)
 			_, dst, mapped := strings.Cut(l, ":")
-			if t.dyn || strings.Contains(l, "stash") || mapped && strings.ContainsAny(dst, "*?[") || prune && mapped && !strings.HasPrefix(strings.TrimPrefix(dst, "+"), "refs/remotes/") {
+			stash := strings.Contains(dst, "stash") || sub == "push" && strings.Contains(l, "stash")
+			if t.dyn || stash || mapped && strings.ContainsAny(dst, "*?[") || prune && mapped && !strings.HasPrefix(strings.TrimPrefix(dst, "+"), "refs/remotes/") {
 				a.refuse("`%s` may write or delete the stash's ref (refs/stash), which may hold files the line staged (a state file): fetch into refs/remotes/, and leave the stash to a person", line)
 				return
 			}
@@ -1090,6 +1117,15 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	case "update-index":
 		if flags["index-info"] || flags["stdin"] || flags["cacheinfo"] || flags["add"] {
 			a.refuse("`%s` stages paths the hook cannot read (from standard input, or by object), which may be the state: use git add with the paths", line)
+		}
+	case "merge", "rebase", "cherry-pick", "revert", "am":
+		// --abort and --skip reset the work tree (reset --merge or
+		// --hard): a staged state file is removed (review hook96 H3).
+		for f := range flags {
+			if len(f) > 1 && (strings.HasPrefix("abort", f) || strings.HasPrefix("skip", f)) {
+				whole("resets files (" + f + ")")
+				return
+			}
 		}
 	case "merge-index":
 		// git merge-index PROGRAM runs PROGRAM once per unmerged file,

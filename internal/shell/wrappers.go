@@ -459,7 +459,7 @@ func optionPrefixOf(opt string, names map[string]bool) bool {
 // (mpirun -x NAME); -C and -E count for every wrapper.
 var (
 	wrapperDirLetters = map[string]string{"unshare": "wR", "nsenter": "wWr", "start-stop-daemon": "dr", "srun": "D",
-		"salloc": "D", "sbatch": "D", "proot": "wr", "chroot": "", "pnpm": "C", "bwrap": ""}
+		"salloc": "D", "sbatch": "D", "proot": "wr", "chroot": "", "pnpm": "C", "bwrap": "", "schroot": "d"}
 	wrapperEnvLetters = map[string]string{"mpirun": "x", "mpiexec": "x", "orterun": "x"}
 )
 
@@ -469,7 +469,7 @@ var singleDashLong = map[string]bool{"mpirun": true, "mpiexec": true, "orterun":
 // mpiNames are the MPI launchers under Debian's alternatives' names
 // (mpirun.openmpi, mpiexec.hydra: review hook94 H3), read as mpirun.
 var mpiNames = []string{"mpirun.openmpi", "mpiexec.openmpi", "orterun.openmpi", "mpirun.mpich", "mpiexec.mpich",
-	"mpiexec.hydra", "mpirun.hydra", "oshrun.openmpi"}
+	"mpiexec.hydra", "mpirun.hydra", "oshrun.openmpi", "shmemrun", "shmemrun.openmpi"}
 
 func init() {
 	for _, n := range mpiNames {
@@ -481,7 +481,10 @@ func init() {
 // run a program in.
 var dirOptions = map[string]bool{"wd": true, "cwd": true, "chdir": true, "dir": true, "directory": true, "workdir": true,
 	"work-dir": true, "working-directory": true, "wdir": true, "cd": true, "root": true, "chroot": true, "rootfs": true,
-	"pwd": true, "wdns": true}
+	"pwd": true, "wdns": true,
+	// MPICH's -gwdir, Open MPI's --set-cwd-to-session-dir, firejail's
+	// --private-cwd (review hook96 M1).
+	"gwdir": true, "set-cwd-to-session-dir": true, "private-cwd": true}
 
 // envOptions are long options by which wrappers set the environment of
 // the program they run.

@@ -18,12 +18,15 @@ import (
 // the loop unrolled: `t=unit; t_pgunroll0=unit; go test -run
 // "Test$t_pgunroll0" ./...; t=e2e; …`, the same commands in the same order,
 // each pass's uses of the variable renamed to one that pass alone sets
-// (review hook89 false refusal 3). Only a loop whose
-// variable the line uses nowhere else but as `$t`/`${t}` in the body, whose
-// body has no break or continue, over at most maxUnroll plain words, and
-// only when bash reads the line as the hook's printer writes it (the
-// rewritten text is the hook's parse printed back). The line is allowed
-// when the unrolled one is; otherwise the first judgement stands.
+// (review hook89 false refusal 3). Only a loop whose lowercase variable
+// the line uses nowhere else but as `$t`/`${t}` in the body, in a line that
+// spells no break or continue and runs no computed command name, over at
+// most maxUnroll plain words, and only when bash reads the line as the
+// hook's printer writes it (the rewritten text is the hook's parse
+// printed back). The unrolled line is judged twice — without the loop's
+// variable (the line must not set it otherwise) and with it set before
+// each pass, as the loop leaves it (review hook93 H1) — and the line is
+// allowed when both are; otherwise the first judgement stands.
 
 // loopName is a loop variable the rule takes: lowercase, as scripts name
 // their own variables; not _, which bash sets to the last argument.
@@ -81,9 +84,10 @@ func unrolled(src string, lang syntax.LangVariant, setVar bool) (string, string)
 	for i, item := range wi.Items {
 		// The body with its uses renamed to a variable this pass alone
 		// sets, so that the hook reads each use as the value, split and
-		// globbed as bash does. The loop's own variable is not set: if
-		// the unrolled line sets it anyway (read a""b, printf -v
-		// "${n}b"), the body may read another value (unrolledResult).
+		// globbed as bash does. The loop's own variable is set only with
+		// setVar: without it, a line that sets it anyway (read a""b,
+		// printf -v "${n}b") shows that the body may read another value
+		// (unrolledResult).
 		v := item.Lit()
 		own := fmt.Sprintf("%s_pgunroll%d", name, i)
 		if strings.Contains(src, own) {

@@ -868,13 +868,6 @@ func toolPath(t tok) string {
 	return ""
 }
 
-// gitWorktree refuses git subcommands that remove or replace files in the
-// working tree over paths that hold a protected file: clean (default: the
-// working directory), rm (not --cached), mv, checkout and restore of
-// paths, stash -u/-a, reset --hard/--merge/--keep, checkout -f, switch
-// -f/--discard-changes. A pathspec with a glob or magic (`*.json`, `:/`)
-// or computed at run time may match anything, and so does a path after
-// git -C, --git-dir or --work-tree.
 // gitRiskyLong are the long options gitWorktree's rules refuse on; an
 // abbreviation of one counts as it (the options that make a command
 // harmless, --dry-run and --cached, count only spelled out).
@@ -900,6 +893,13 @@ var gitValueOptions = map[string]struct {
 	"worktree": {"b", map[string]bool{"reason": true}},
 }
 
+// gitWorktree refuses git subcommands that remove or replace files in the
+// working tree over paths that hold a protected file: clean (default: the
+// working directory), rm (not --cached), mv, checkout and restore of
+// paths, stash -u/-a, reset --hard/--merge/--keep, checkout -f, switch
+// -f/--discard-changes. A pathspec with a glob or magic (`*.json`, `:/`)
+// or computed at run time may match anything, and so does a path after
+// git -C, --git-dir or --work-tree.
 func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	if len(args) == 0 || args[0].dyn || len(a.opts.Protected) == 0 {
 		return

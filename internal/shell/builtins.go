@@ -39,6 +39,13 @@ var relied = map[string]bool{"echo": true, "printf": true, "cat": true, "mktemp"
 // redefinesRelied refuses a definition (how: a function, an alias) of a
 // name in relied.
 func (a *analyzer) redefinesRelied(name, how string) {
+	if name == "command_not_found_handle" && how == "a function" {
+		// bash runs it in place of a program it does not find: a missing
+		// nproc or wc then prints what the function prints, which the hook
+		// read as a number (review hook97 M1).
+		a.refuse("the line defines `command_not_found_handle`, which bash runs in place of any program it does not find (whose output the hook may read: $(nproc), $(wc -l)): leave it undefined")
+		return
+	}
 	if relied[name] {
 		a.refuse("the line defines %s named `%s`, a program whose output the hook reads (echo … | bash, $(mktemp), $(wc -l)): give it another name", how, name)
 		return

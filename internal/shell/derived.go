@@ -620,7 +620,14 @@ func extractDir(name string, args []tok) (tok, bool) {
 		}
 	case "cpio":
 		for _, t := range args {
-			if t.s == "--extract" || len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'i') && !strings.ContainsRune(t.s, 't') {
+			long := strings.HasPrefix(t.s, "--") && len(t.s) > 4
+			if long && strings.HasPrefix("--pass-through", t.s) || len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'p') {
+				// cpio -p DIR copies each name standard input gives into
+				// DIR, ../ and absolute names too: anywhere (review hook98
+				// M1, M2).
+				return tok{s: "/"}, true
+			}
+			if long && strings.HasPrefix("--extract", t.s) || len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'i') && !strings.ContainsRune(t.s, 't') {
 				if !hasFlag(args, "", "no-absolute-filenames") {
 					// GNU cpio writes absolute and ../ member names where
 					// they point: anywhere (review hook84 M2).
@@ -1079,6 +1086,15 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		if flags["f"] || flags["force"] || flags["discard-changes"] {
 			whole("discards local changes")
 		}
+		for f := range flags {
+			if len(f) > 1 && strings.HasPrefix("orphan", f) {
+				// git switch --orphan removes every tracked file from the
+				// working tree: the policy, the agents' settings (review
+				// hook98 M3).
+				whole("removes every tracked file (--orphan)")
+				return
+			}
+		}
 	case "stash":
 		if len(paths) > 0 && (paths[0].dyn || paths[0].s == "drop" || paths[0].s == "clear") {
 			// git stash takes a staged state file out of the working tree;
@@ -1099,7 +1115,9 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 				return
 			}
 			check(paths)
+			return
 		}
+		a.gitStash(line, paths)
 	case "reset":
 		if flags["hard"] || flags["merge"] || flags["keep"] {
 			whole("replaces files")
@@ -1113,7 +1131,9 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 				return
 			}
 			check(paths)
+			return
 		}
+		a.gitAdd(line, flags, paths)
 	case "update-index":
 		if flags["index-info"] || flags["stdin"] || flags["cacheinfo"] || flags["add"] {
 			a.refuse("`%s` stages paths the hook cannot read (from standard input, or by object), which may be the state: use git add with the paths", line)
@@ -1251,8 +1271,15 @@ func isWordByte(c byte) bool {
 // awkRedirect reads a print statement's arguments up to its end (;, }, a
 // newline) and returns the target of a > or >> outside parentheses and
 // strings.
+//
+// A regex literal (/…/ where an operand starts: not after a name, a
+// number, a closing bracket or a string, where / divides) is read whole,
+// a " in it included (review hook99 H2: print /"/ > f). A string or
+// regex the program leaves open counts as a redirection the hook cannot
+// read (the target is then not a literal, and refused).
 func awkRedirect(s string) (string, bool) {
-	depth, inStr := 0, false
+	depth, inStr, inRe := 0, false, false
+	var prev byte // the last character outside blanks, strings and regexes
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -1262,9 +1289,24 @@ func awkRedirect(s string) (string, bool) {
 				i++
 			case '"':
 				inStr = false
+				prev = '"'
 			}
+			continue
+		case inRe:
+			switch c {
+			case '\\':
+				i++
+			case '/':
+				inRe = false
+				prev = '/'
+			}
+			continue
+		case c == ' ' || c == '\t':
+			continue
 		case c == '"':
 			inStr = true
+		case c == '/' && !(isWordByte(prev) || prev == ')' || prev == ']' || prev == '"' || prev == '/' || prev == '$' || prev == '.'):
+			inRe = true
 		case c == '(' || c == '[':
 			depth++
 		case c == ')' || c == ']':
@@ -1286,6 +1328,10 @@ func awkRedirect(s string) (string, bool) {
 			}
 			return strings.TrimSpace(rest[:end]), true
 		}
+		prev = c
+	}
+	if inStr || inRe {
+		return "(a string or regex left open: " + strings.TrimSpace(s) + ")", true
 	}
 	return "", false
 }

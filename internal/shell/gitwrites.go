@@ -161,3 +161,84 @@ func init() {
 	gitKeys["remote.*.fetch"] = settingRefuse
 	gitKeys["remote.*.mirror"] = settingRefuse
 }
+
+// gitStash judges a git stash that takes changes out of the working tree
+// (push, save, or none): what git has staged or tracks leaves the
+// directory, a Terraform state among it when the index holds one — added
+// by this line (after a .gitignore it rewrote stopped ignoring it), or
+// by an earlier call (review hook98 H1). paths: the stash's pathspecs
+// (none: the whole working tree).
+func (a *analyzer) gitStash(line string, paths []tok) {
+	a.gitStashed = true
+	// holds is asked of paths git reads, not of files the line writes.
+	defer func(was bool) { a.gitArgs = was }(a.gitArgs)
+	a.gitArgs = true
+	if a.gitAdded != "" {
+		a.refuse("`%s` stashes what the line stages with git add over %s, which may include a Terraform state (a .gitignore the line rewrites no longer ignores it): the state would leave the working tree; stash in a command of its own, without staging the state", line, a.gitAdded)
+		return
+	}
+	for _, t := range paths {
+		if t.dyn || strings.ContainsAny(t.s, "*?[\\") || strings.HasPrefix(t.s, ":") {
+			paths = nil // may match anything: the whole tree
+			break
+		}
+	}
+	if len(paths) > 0 {
+		held := false
+		for _, t := range paths {
+			held = held || a.holds(t.s) != ""
+		}
+		if !held {
+			return // only paths that hold no state or protected file
+		}
+	}
+	if a.opts.StagedState == nil {
+		return
+	}
+	if a.cwdUnknown || a.cdComputed {
+		a.refuse("`%s` runs in a repository the hook cannot place (after a computed cd, git -C, --git-dir or --work-tree), whose index may hold a Terraform state, which git stash takes out of the working tree: stash from the repository's own directory", line)
+		return
+	}
+	for _, d := range a.cdDirs("") {
+		if a.opts.StagedState(d) {
+			a.refuse("`%s` takes what git has staged or tracks out of the working tree, and the index of the repository at %s holds a Terraform state file (or cannot be read): the state would leave its directory; unstage it first (git rm --cached terraform.tfstate), or a person stashes", line, d)
+			return
+		}
+	}
+}
+
+// gitAdd records what a git add of the line stages that holds a state or
+// protected file, for a git stash in the same line (gitStash), and
+// refuses the add when a git stash came before it (a loop's next pass).
+func (a *analyzer) gitAdd(line string, flags map[string]bool, paths []tok) {
+	if flags["n"] || flags["dry-run"] {
+		return
+	}
+	defer func(was bool) { a.gitArgs = was }(a.gitArgs)
+	a.gitArgs = true
+	all := flags["A"] || flags["u"]
+	for f := range flags {
+		all = all || len(f) > 1 && (strings.HasPrefix("all", f) || strings.HasPrefix("update", f))
+	}
+	if len(paths) == 0 && all {
+		paths = []tok{{s: "."}} // the whole working tree
+	}
+	for _, t := range paths {
+		q := ""
+		if t.dyn || strings.ContainsAny(t.s, "*?[\\") || strings.HasPrefix(t.s, ":") {
+			q = t.s + " (a pathspec that may match the state)"
+		} else if h := a.holds(t.s); h != "" {
+			q = h
+		}
+		if q == "" {
+			continue
+		}
+		if a.gitStashed {
+			a.refuse("`%s` stages %s in a line that also runs git stash, which takes what is staged out of the working tree (a Terraform state among it): stage and stash in separate commands, without staging the state", line, q)
+			return
+		}
+		if a.gitAdded == "" {
+			a.gitAdded = q
+		}
+	}
+}

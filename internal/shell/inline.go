@@ -33,6 +33,23 @@ func init() {
 // plain words: anything else is Perl code (`-MPOSIX;system …`).
 var perlModuleRe = regexp.MustCompile(`^-?[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z0-9_]+)*(=[A-Za-z0-9_,:.-]*)?$`)
 
+// perlBackendOutput reports whether a -M/-m module with its import list
+// runs a compiler backend (O, B::…) given an output file: B::Xref's
+// -oFILE (-MO=Xref,-oterraform.tfstate,-r: review hook99 H3) and the
+// other backends' -o.
+func perlBackendOutput(spec string) bool {
+	name, list, _ := strings.Cut(strings.TrimPrefix(spec, "-"), "=")
+	if name != "O" && !strings.HasPrefix(name, "B::") {
+		return false
+	}
+	for _, item := range strings.Split(list, ",") {
+		if strings.HasPrefix(item, "-o") {
+			return true
+		}
+	}
+	return false
+}
+
 // codeModules are Python modules whose arguments are Python code or
 // debugger commands: timeit's statements, pdb's and IPython's -c, idle's -c.
 // Also the modules that run another module or a callable named in their
@@ -78,6 +95,10 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 		case p == programs["perl"] && (o.name == "M" || o.name == "m"):
 			if o.val.dyn || !perlModuleRe.MatchString(o.val.s) {
 				a.refuse("`%s`: -%s %q is compiled as Perl code (`use %s;`): %s", line, o.name, o.val.s, o.val.s, inlineHint)
+				return true
+			}
+			if perlBackendOutput(o.val.s) {
+				a.refuse("`%s`: -%s %s runs a compiler backend that writes its output to the file its -o option names (which may be the state or a protected file): print to standard output", line, o.name, o.val.s)
 				return true
 			}
 		case p == programs["python"] && o.name == "W" && warningImports(o.val):
@@ -153,6 +174,12 @@ func (a *analyzer) makeJudge(c call) kind {
 		case t.dyn && strings.HasPrefix(s, "-"):
 			a.refuse("`%s`: a make option computed at run time may be --eval with Makefile code", line)
 			return kindOther
+		case t.dyn && !strings.Contains(s, "="):
+			// make "$(cat v)" x.o: the word may be a variable, whatever
+			// its name (COMPILE.c=…), whose value make's recipes run
+			// (review hook99 H5).
+			a.refuse("`%s`: %s is computed at run time and may be a variable assignment (COMPILE.c=…) or an option, which make's recipes run: write make's arguments out", line, srcOf(t))
+			return kindOther
 		case s == "--eval" || strings.HasPrefix(s, "--eval="):
 			a.refuse("`%s`: --eval is Makefile code whose recipes run commands: %s", line, inlineHint)
 			return kindOther
@@ -169,9 +196,12 @@ func (a *analyzer) makeJudge(c call) kind {
 		case !strings.HasPrefix(s, "-"):
 			k, v, ok := strings.Cut(s, "=")
 			k = strings.TrimRight(k, ":+?!")
-			if !ok || !isName(k) && k != ".SHELLFLAGS" {
+			if !ok || k == "" && !t.dyn {
 				continue
 			}
+			// Any word with = is a variable to make, whatever its name:
+			// COMPILE.c, LINK.o are the ones its built-in rules start
+			// their recipes with (review hook99 H5).
 			switch {
 			case t.dyn || strings.ContainsAny(v, "$`"):
 				a.refuse("`%s`: the make variable %s holds an expansion, which make may run ($(shell …)) where it is used", line, k)
@@ -251,7 +281,7 @@ func (a *analyzer) codeEnv(name string, val tok) {
 			// the debugger.
 			f = "-" + strings.TrimPrefix(f, "-")
 			if strings.HasPrefix(f, "-M") || strings.HasPrefix(f, "-m") {
-				ok = ok && perlModuleRe.MatchString(f[2:])
+				ok = ok && perlModuleRe.MatchString(f[2:]) && !perlBackendOutput(f[2:])
 			}
 			if strings.HasPrefix(f, "-d") {
 				ok = false

@@ -279,10 +279,47 @@ func sedScript(s string) (runs bool, writes []string, ok bool) {
 		i += j
 		return strings.TrimSpace(v)
 	}
-	// delimited reads text up to an unescaped delimiter d.
-	delimited := func(d byte) bool {
+	// delimited reads text up to an unescaped delimiter d. In a regex
+	// (regex true), GNU sed reads a bracket expression whole: the
+	// delimiter inside it (s/[/]/X/), or inside its [:class:], [.sym.]
+	// or [=equiv=], does not end the regex, and a backslash there is a
+	// character (review hook99 H1: s/[/]/w x/e runs the pattern space).
+	delimited := func(d byte, regex bool) bool {
 		for ; i < len(s); i++ {
 			switch s[i] {
+			case '[':
+				if !regex || d == '[' {
+					if d == '[' {
+						i++
+						return true // s[b[X[: the delimiter first
+					}
+					break
+				}
+				j := i + 1
+				if j < len(s) && s[j] == '^' {
+					j++
+				}
+				if j < len(s) && s[j] == ']' {
+					j++ // a ] first is a character of the set
+				}
+				for j < len(s) && s[j] != ']' {
+					if s[j] == '[' && j+1 < len(s) && strings.IndexByte(":.=", s[j+1]) >= 0 {
+						end := strings.Index(s[j+2:], string(s[j+1])+"]")
+						if end < 0 {
+							return false
+						}
+						j += 2 + end + 2
+						continue
+					}
+					if s[j] == '\n' {
+						return false
+					}
+					j++
+				}
+				if j >= len(s) {
+					return false
+				}
+				i = j // the closing ]
 			case '\\':
 				i++
 			case d:
@@ -306,7 +343,7 @@ func sedScript(s string) (runs bool, writes []string, ok bool) {
 			i++
 		case i < len(s) && s[i] == '/':
 			i++
-			if !delimited('/') {
+			if !delimited('/', true) {
 				return false
 			}
 			for i < len(s) && (s[i] == 'I' || s[i] == 'M') {
@@ -315,7 +352,7 @@ func sedScript(s string) (runs bool, writes []string, ok bool) {
 		case i+1 < len(s) && s[i] == '\\':
 			d := s[i+1]
 			i += 2
-			if !delimited(d) {
+			if !delimited(d, true) {
 				return false
 			}
 		}
@@ -382,7 +419,7 @@ func sedScript(s string) (runs bool, writes []string, ok bool) {
 			i++
 			// Two parts: the pattern and the replacement (or y's two sets).
 			for part := 0; part < 2; part++ {
-				if !delimited(d) {
+				if !delimited(d, cmd == 's' && part == 0) {
 					return false, nil, false
 				}
 			}

@@ -98,6 +98,11 @@ type Options struct {
 	// only command (but cd), since a write anywhere in the line may run
 	// before it, whatever the order of the text (review hook78 H1).
 	LocalState func(dir string) bool
+	// StagedState, when set, reports whether the git index of the
+	// repository an absolute directory is in names a Terraform state file
+	// (or cannot be read): git stash then takes the state out of the
+	// working tree (review hook98 H1).
+	StagedState func(dir string) bool
 	// Reparse, when set, returns bash's own reading of a command line
 	// (package bashread: bash --pretty-print, which runs nothing). The
 	// line is judged on that text as well, and refused when bash cannot
@@ -455,6 +460,11 @@ type analyzer struct {
 	// (review hook17b F6).
 	gitCreates  bool
 	hooksWrites []string
+	// gitAdded: what a git add of the line covers that holds a state or
+	// protected file; gitStashed: the line runs git stash (review
+	// hook98 H1: the two together take a state out of the work tree).
+	gitAdded   string
+	gitStashed bool
 	// gitArgs, gitRepoArg: judging git's arguments, and one that names
 	// its repository (writesLoose).
 	gitArgs, gitRepoArg bool
@@ -1009,9 +1019,11 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		return
 	}
 	if numericSubst(as.Value) {
-		// n=$(wc -l <f): a count, safe in arithmetic (judgeArith).
+		// n=$(wc -l <f): a count, safe in arithmetic (judgeArith), as
+		// long as the wc that runs is the system's (review hook97 L1).
 		a.forget(name)
 		a.numeric[name] = true
+		a.pathRelied = append(a.pathRelied, "`wc` (its output read as a number)")
 		return
 	}
 	if arithValue(as.Value) {

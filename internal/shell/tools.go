@@ -183,6 +183,19 @@ func (a *analyzer) terraform(c call) kind {
 			a.refuse("`%s` reads its answers from standard input here, and a yes copies the state into another backend, overwriting it: run init with -input=false, on its own", line)
 		}
 		return kindOther
+	case name == "login" || name == "logout":
+		// They write the credentials file, ~/.terraform.d/credentials.tfrc.json
+		// (review hook98 M4), or run a credentials helper.
+		a.refuse("`%s` changes the stored credentials (~/.terraform.d/credentials.tfrc.json), which the hook protects: a person logs in and out", line)
+		return kindOther
+	case name == "providers" && firstPositional(rest) != nil && strings.EqualFold(firstPositional(rest).s, "mirror"):
+		// providers mirror DIR writes provider packages into DIR, which
+		// may be a protected directory or the implied local mirror
+		// (~/.terraform.d/plugins: review hook98 M4).
+		if q := a.tfMirrorDir(chdir, rest); q != "" {
+			a.refuse("`%s` writes provider packages into %s: mirror into a directory of its own", line, q)
+		}
+		return kindOther
 	case name == "show" || name == "version" || name == "validate":
 		return kindBenign
 	case safeSubcommands[name]:
@@ -810,4 +823,35 @@ func tgReadOnly(args []tok) bool {
 		}
 	}
 	return len(args) == 0
+}
+
+// tfMirrorDir is what providers mirror's target directory (the last
+// positional word) names that the hook protects, or why it cannot tell.
+func (a *analyzer) tfMirrorDir(chdir string, rest []tok) string {
+	var dir *tok
+	for i := range rest {
+		if !strings.HasPrefix(rest[i].s, "-") || rest[i].dyn {
+			dir = &rest[i]
+		}
+	}
+	if dir == nil || strings.EqualFold(dir.s, "mirror") {
+		return ""
+	}
+	if dir.dyn || chdir == "\x00" {
+		return "a directory computed at run time (which may be a protected one)"
+	}
+	p := dir.s
+	if rest, ok := strings.CutPrefix(p, "~"); ok && (rest == "" || rest[0] == '/') {
+		p = a.opts.Home + rest
+	}
+	if chdir != "" && !path.IsAbs(p) {
+		p = path.Join(chdir, p)
+	}
+	if q := a.holds(p); q != "" {
+		return q
+	}
+	if strings.Contains(strings.ToLower(path.Clean(p))+"/", "/.terraform.d/") || strings.HasPrefix(strings.ToLower(path.Clean(p)), ".terraform.d") {
+		return p + " (under .terraform.d, where Terraform looks for providers)"
+	}
+	return ""
 }

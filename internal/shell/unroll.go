@@ -20,7 +20,8 @@ import (
 // each pass's uses of the variable renamed to one that pass alone sets
 // (review hook89 false refusal 3). Only a loop whose lowercase variable
 // the line uses nowhere else but as `$t`/`${t}` in the body, in a line that
-// spells no break or continue and runs no computed command name, over at
+// spells no break or continue, runs no computed command name and no
+// builtin that runs its arguments (eval, command, builtin, trap…), over at
 // most maxUnroll plain words, and only when bash reads the line as the
 // hook's printer writes it (the rewritten text is the hook's parse
 // printed back). The unrolled line is judged twice — without the loop's
@@ -142,9 +143,16 @@ func unrollable(src string, f *syntax.File, fc *syntax.ForClause) bool {
 			}
 		case *syntax.CallExpr:
 			// A command name the hook reads only at run time may be
-			// break or continue ($x with x=break: review hook93 L1).
-			if len(n.Args) > 0 && n.Args[0].Lit() == "" && unquotedLit(n.Args[0]) == "" {
-				ok = false
+			// break or continue ($x with x=break: review hook93 L1), and
+			// so may a glob or brace form (continu[e] where a file of
+			// that name exists); a builtin that runs its arguments as a
+			// command in this shell may run them decoded or joined
+			// (eval $'\x63ontinue', command c$c: review hook97 H1-H5).
+			if len(n.Args) > 0 {
+				name := strings.ReplaceAll(unquotedLit(n.Args[0]), `\`, "")
+				if n.Args[0].Lit() == "" && name == "" || strings.ContainsAny(name, "*?[{") || unrollRunners[name] {
+					ok = false
+				}
 			}
 		}
 		return ok
@@ -180,6 +188,12 @@ func unrollable(src string, f *syntax.File, fc *syntax.ForClause) bool {
 	}
 	return mentions == uses+1
 }
+
+// unrollRunners are the builtins that run text given to them as code
+// in the current shell, where a break or continue stops the loop.
+var unrollRunners = map[string]bool{"eval": true, "builtin": true, "command": true, "source": true, ".": true,
+	"trap": true, "mapfile": true, "readarray": true, "alias": true, "enable": true, "fc": true, "complete": true,
+	"compgen": true, "bind": true}
 
 // simpleParam reports whether p is $NAME or ${NAME}: no index, length,
 // operator or indirection.

@@ -48,6 +48,35 @@ func (a *analyzer) wraps(s string) bool {
 		len(p.code)+len(p.opaque)+len(p.keyed)+len(p.split)+len(p.again)+len(p.argv) > 0
 }
 
+// optionProgram is a program an option word of a program the hook does
+// not know names in its value: --opt=PROGRAM (any program the hook
+// judges), or -xPROGRAM, a short option's attached value (a
+// Terraform-family program, planguard or a shell: the letters before it
+// cannot be told apart from a value otherwise).
+func (a *analyzer) optionProgram(s string) (string, bool) {
+	if !strings.HasPrefix(s, "-") {
+		return "", false
+	}
+	if strings.HasPrefix(s, "--") {
+		_, v, ok := strings.Cut(s, "=")
+		return v, ok && v != "" && a.wraps(v)
+	}
+	if strings.Contains(s, "=") {
+		return "", false
+	}
+	for k := 2; k < len(s); k++ {
+		if b := baseName(s[k:]); toolName(b) != "" || b == "planguard" || optionShells[b] {
+			return s[k:], true
+		}
+	}
+	return "", false
+}
+
+// optionShells are the shells optionProgram finds in a short option's
+// attached value.
+var optionShells = map[string]bool{"bash": true, "sh": true, "dash": true, "rbash": true, "ash": true, "zsh": true,
+	"ksh": true, "mksh": true, "busybox": true, "env": true}
+
 // unknownRuns judges a program the hook does not know (or one whose
 // operands it does not place: su, script, scp, docker exec…): the files
 // its arguments may name (looseArgs), a Terraform-family binary it reads,
@@ -83,6 +112,24 @@ func (a *analyzer) unknownRuns(name string, c call) {
 			continue
 		}
 		b := baseName(t.s)
+		if v, ok := a.optionProgram(t.s); ok && !a.wraps(t.s) {
+			// start-stop-daemon --startas=terraform, -aterraform: a
+			// program named bare in an option's value (review hook99 H4),
+			// judged as if it stood there with the words after it.
+			if a.wrapped += len(argv) - i; a.wrapped > maxWrapped {
+				a.refuse("the line names more programs behind programs the hook does not know than it checks (%d words): split it into shorter commands", maxWrapped)
+				return
+			}
+			inner := append([]tok{{s: v}}, argv[i+1:]...)
+			a.run(wrapperScope(name, argv[:i], c.inner(inner)))
+			if i+1 < len(argv) && argv[i+1].s == "--" && !argv[i+1].dyn {
+				// The wrapper may keep the -- for itself (start-stop-daemon
+				// passes what follows it).
+				inner = append([]tok{{s: v}}, argv[i+2:]...)
+				a.run(wrapperScope(name, argv[:i], c.inner(inner)))
+			}
+			continue
+		}
 		switch {
 		case toolPath(t) != "" && !inspectOnly[name] && !tfSubcommandFollows(argv[i+1:]):
 			// gzip -c /usr/local/bin/terraform: the binary as a file.

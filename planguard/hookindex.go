@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+
+	"github.com/planguard/terraform-provider-planguard/internal/shell"
+)
+
+// maxIndexSize bounds the git index stagedState reads.
+const maxIndexSize = 64 << 20
+
+// stagedState reports whether the git index of the repository dir is in
+// names a Terraform state file (shell.Options.StagedState): git stash takes
+// what is staged or tracked out of the working tree, a state among it
+// (review hook98 H1). An index that cannot be read or decoded (a split
+// index, an unknown extension, another hash) counts as naming one (fail
+// closed); no repository, or one with no index, names none.
+func stagedState(dir string) bool {
+	gitDir, ok := findGitDir(dir)
+	if !ok {
+		return true
+	}
+	if gitDir == "" {
+		return false
+	}
+	// Opened without blocking and checked on the open file (a FIFO would
+	// block the hook, or give it other bytes than git).
+	fh, err := os.OpenFile(filepath.Join(gitDir, "index"), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if os.IsNotExist(err) {
+		return false
+	}
+	if err != nil {
+		return true
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxIndexSize {
+		return true
+	}
+	var idx index.Index
+	if err := index.NewDecoder(bufio.NewReader(io.LimitReader(fh, maxIndexSize))).Decode(&idx); err != nil {
+		return true
+	}
+	for _, e := range idx.Entries {
+		if shell.StateFile(e.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// findGitDir returns the git directory of the repository dir is in: the
+// first .git upward (a directory, or a file `gitdir: PATH`, a worktree's
+// or a submodule's), or "" when there is none; ok false when a .git is
+// there but cannot be read.
+func findGitDir(dir string) (gitDir string, ok bool) {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		p := filepath.Join(d, ".git")
+		fi, err := os.Lstat(p)
+		switch {
+		case err == nil && fi.IsDir():
+			return p, true
+		case err == nil && fi.Mode().IsRegular():
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return "", false
+			}
+			g, found := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+			if !found {
+				return "", false
+			}
+			g = strings.TrimSpace(g)
+			if !filepath.IsAbs(g) {
+				g = filepath.Join(d, g)
+			}
+			return g, true
+		case err == nil:
+			// A link or another kind of file: follow it as git does.
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				return p, true
+			}
+			return "", false
+		case !os.IsNotExist(err):
+			return "", false
+		}
+		if d == filepath.Dir(d) {
+			return "", true
+		}
+	}
+}

@@ -205,27 +205,21 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 			if shell.Climbs(realCwd, f) {
 				return fmt.Sprintf("planguard: %s would write %s, a path with `..` after a directory name, which the kernel resolves through that directory (maybe a symbolic link to the policy, its allowed_signers or the agent's hook settings). Write the path without `..` after a directory name.", ev.tool, f), nil
 			}
-			p := f
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(realCwd, p)
-			}
-			if hit := isProtected(p, protected, dirs); hit != "" {
-				return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust or runs later on its own (the policy, its allowed_signers, revoked_keys or lock_file, the agent's hook settings and settings directory, a git hook or git config, a shell startup file, .envrc, .mcp.json). A person changes it through review; propose the change in a pull request instead.", ev.tool, hit), nil
-			}
-			// A symbolic link made earlier (tar x, ln -s in an accepted
-			// class) leads the file tool to the file it names, as the
-			// shell's writes are judged (review hook33 F4).
-			if target := resolveLinks(p); shell.StateFile(p) || shell.StateFile(target) {
-				if target != p && !shell.StateFile(p) {
-					f += " (a symbolic link to " + target + ")"
+			// A relative path from the real cwd (the kernel's reading) and
+			// from the cwd as the event gives it: the agents resolve a
+			// leading `..` against that text (Node's path.resolve) when the
+			// cwd is a symbolic link (review hook102 M1).
+			ps := []string{f}
+			if !filepath.IsAbs(f) {
+				ps = []string{filepath.Join(realCwd, f)}
+				if t := filepath.Join(ev.cwd, f); t != ps[0] {
+					ps = append(ps, t)
 				}
-				return fmt.Sprintf("planguard: %s would write %s, a Terraform state file: changing it by hand forgets or alters resources, the state change the policy guards. Use terraform state commands in the shell, which the gate judges.", ev.tool, f), nil
 			}
-			if hardLinked(p) || hardLinked(resolveLinks(p)) {
-				return fmt.Sprintf("planguard: %s would write %s, an existing file with more than one hard link: another of its names may be the policy, its allowed_signers, the agent's settings or a Terraform state file, which the write rewrites too. Remove the name first (`rm %s` in the shell) and write a new file.", ev.tool, f, f), nil
-			}
-			if hit := gitDirWrite(p); hit != "" {
-				return fmt.Sprintf("planguard: %s would write %s, in a git directory, whose files run later on their own: git reads its configuration and runs its hooks, which can run any command (an alias, core.pager, core.fsmonitor, a pre-commit hook). Set git configuration with `git config KEY VALUE` in the shell, where the hook reads it.", ev.tool, hit), nil
+			for _, p := range ps {
+				if msg := fileToolWrite(ev.tool, f, p, protected, dirs); msg != "" {
+					return msg, nil
+				}
 			}
 		}
 		return "", nil
@@ -866,7 +860,14 @@ func resolveLinks(abs string) string {
 				return abs
 			}
 			if !filepath.IsAbs(t) {
-				t = filepath.Join(filepath.Dir(p), t)
+				// Relative to the directory the link is in, as the kernel
+				// finds it: through the links on the way (p/q/d/m, d a
+				// link elsewhere: review hook102 H2), not as written.
+				dir := filepath.Dir(p)
+				if r, err := filepath.EvalSymlinks(dir); err == nil {
+					dir = r
+				}
+				t = filepath.Join(dir, t)
 			}
 			p = filepath.Clean(t)
 			continue
@@ -1078,6 +1079,32 @@ func geminiFileAlias(tool string, files []string, cwd string, protected, dirs []
 				return filepath.Join(d, g)
 			}
 		}
+	}
+	return ""
+}
+
+// fileToolWrite is the refusal of an agent's file tool (tool) writing f,
+// at the absolute path p, or "": a protected file, a Terraform state
+// (also through a symbolic link), a file with other hard links, a file
+// in a git directory.
+func fileToolWrite(tool, f, p string, protected, dirs []string) string {
+	if hit := isProtected(p, protected, dirs); hit != "" {
+		return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust or runs later on its own (the policy, its allowed_signers, revoked_keys or lock_file, the agent's hook settings and settings directory, a git hook or git config, a shell startup file, .envrc, .mcp.json). A person changes it through review; propose the change in a pull request instead.", tool, hit)
+	}
+	// A symbolic link made earlier (tar x, ln -s in an accepted class)
+	// leads the file tool to the file it names, as the shell's writes are
+	// judged (review hook33 F4).
+	if target := resolveLinks(p); shell.StateFile(p) || shell.StateFile(target) {
+		if target != p && !shell.StateFile(p) {
+			f += " (a symbolic link to " + target + ")"
+		}
+		return fmt.Sprintf("planguard: %s would write %s, a Terraform state file: changing it by hand forgets or alters resources, the state change the policy guards. Use terraform state commands in the shell, which the gate judges.", tool, f)
+	}
+	if hardLinked(p) || hardLinked(resolveLinks(p)) {
+		return fmt.Sprintf("planguard: %s would write %s, an existing file with more than one hard link: another of its names may be the policy, its allowed_signers, the agent's settings or a Terraform state file, which the write rewrites too. Remove the name first (`rm %s` in the shell) and write a new file.", tool, f, f)
+	}
+	if hit := gitDirWrite(p); hit != "" {
+		return fmt.Sprintf("planguard: %s would write %s, in a git directory, whose files run later on their own: git reads its configuration and runs its hooks, which can run any command (an alias, core.pager, core.fsmonitor, a pre-commit hook). Set git configuration with `git config KEY VALUE` in the shell, where the hook reads it.", tool, hit)
 	}
 	return ""
 }

@@ -65,6 +65,9 @@ func findGitDir(dir string) (gitDir string, ok bool) {
 		p := filepath.Join(d, ".git")
 		fi, err := os.Lstat(p)
 		switch {
+		case err == nil && fi.IsDir() && !gitDirValid(p):
+			// git passes over a .git that is no git directory (an empty
+			// one) and looks further up (review hook100 M2).
 		case err == nil && fi.IsDir():
 			return p, true
 		case err == nil && fi.Mode().IsRegular():
@@ -84,6 +87,9 @@ func findGitDir(dir string) (gitDir string, ok bool) {
 		case err == nil:
 			// A link or another kind of file: follow it as git does.
 			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				if !gitDirValid(p) {
+					break
+				}
 				return p, true
 			}
 			return "", false
@@ -94,4 +100,15 @@ func findGitDir(dir string) (gitDir string, ok bool) {
 			return "", true
 		}
 	}
+}
+
+// gitDirValid reports whether a directory looks like a git directory to
+// git (setup.c's is_git_directory): a HEAD, and objects and refs
+// directories or a commondir file naming where they are.
+func gitDirValid(p string) bool {
+	exists := func(n string) bool {
+		_, err := os.Stat(filepath.Join(p, n))
+		return err == nil
+	}
+	return exists("HEAD") && (exists("objects") && exists("refs") || exists("commondir"))
 }

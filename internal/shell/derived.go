@@ -912,6 +912,9 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		return
 	}
 	sub := strings.ToLower(args[0].s)
+	if sub == "stage" {
+		sub = "add" // git's other name for add (review hook100 H2)
+	}
 	rest := args[1:]
 	was := a.cwdUnknown
 	defer func() { a.cwdUnknown = was }()
@@ -922,6 +925,7 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	}
 	var paths []tok
 	dashdash := false
+	beforeDash := 0 // the paths before a --: a subcommand (stash list) may be the first
 	flags := map[string]bool{}
 	vals := gitValueOptions[sub]
 	skip := false
@@ -975,6 +979,7 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			}
 		default:
 			paths = append(paths, t)
+			beforeDash++
 		}
 	}
 	fromFile := false
@@ -1049,6 +1054,9 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			}
 		}
 	case "fetch", "pull", "push":
+		if sub == "pull" {
+			a.gitMovesTree(line) // a merge or rebase of what it fetched
+		}
 		// A refspec writing the stash's ref, or a pattern that may match
 		// it, with --prune deletes it (git fetch -p . 'refs/none/*:refs/st*':
 		// review hook94 H1); git push . :refs/stash alike. A push writes
@@ -1081,11 +1089,18 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			whole("overwrites local changes")
 			return
 		}
-		check(paths)
+		if check(paths) {
+			return
+		}
+		if !dashdash {
+			a.gitMovesTree(line) // a branch or commit checked out
+		}
 	case "switch":
 		if flags["f"] || flags["force"] || flags["discard-changes"] {
 			whole("discards local changes")
+			return
 		}
+		a.gitMovesTree(line)
 		for f := range flags {
 			if len(f) > 1 && strings.HasPrefix("orphan", f) {
 				// git switch --orphan removes every tracked file from the
@@ -1102,11 +1117,13 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			a.refuse("`%s` drops stashed changes for good, which may hold files the line staged (a state file): leave the stash, and a person drops it", line)
 			return
 		}
-		if len(paths) > 0 && paths[0].s == "save" {
+		// The subcommand is a word before any --: git stash -- . is a
+		// push of the pathspec . (review hook100 H1).
+		if beforeDash > 0 && paths[0].s == "save" {
 			paths = nil // git stash save [-a] MESSAGE: no paths (review hook94 H2)
-		} else if len(paths) > 0 && paths[0].s == "push" {
+		} else if beforeDash > 0 && paths[0].s == "push" {
 			paths = paths[1:]
-		} else if len(paths) > 0 {
+		} else if beforeDash > 0 {
 			return // stash list, show, pop, apply…
 		}
 		if flags["u"] || flags["include-untracked"] || flags["a"] || flags["all"] {
@@ -1125,6 +1142,11 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	case "add":
 		// A state file is git-ignored; forced into the index, git stash
 		// takes it out of the working tree (review hook72 H2).
+		for f := range flags {
+			if len(f) > 1 && strings.HasPrefix("force", f) {
+				flags["f"] = true // --fo, --forc
+			}
+		}
 		if flags["f"] || flags["force"] {
 			if len(paths) == 0 {
 				whole("force-adds ignored files (the state)")
@@ -1147,6 +1169,10 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 				return
 			}
 		}
+		// A commit that removes the state, made from what the line
+		// staged (git add -A && git commit && git revert HEAD: review
+		// hook100 H4), or a state the index tracks already.
+		a.gitMovesTree(line)
 	case "merge-index":
 		// git merge-index PROGRAM runs PROGRAM once per unmerged file,
 		// with blob names as its arguments: a shell then runs a file

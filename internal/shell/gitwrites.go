@@ -192,19 +192,42 @@ func (a *analyzer) gitStash(line string, paths []tok) {
 			return // only paths that hold no state or protected file
 		}
 	}
+	a.indexHoldsState(line)
+}
+
+// indexHoldsState refuses a git command that takes staged or tracked
+// files out of the working tree, or rewrites them from commits, when the
+// index of the repository it runs in names a Terraform state (staged by
+// an earlier call, or a repository that tracks its state): the state
+// leaves its directory or goes back to an older one.
+func (a *analyzer) indexHoldsState(line string) {
 	if a.opts.StagedState == nil {
 		return
 	}
 	if a.cwdUnknown || a.cdComputed {
-		a.refuse("`%s` runs in a repository the hook cannot place (after a computed cd, git -C, --git-dir or --work-tree), whose index may hold a Terraform state, which git stash takes out of the working tree: stash from the repository's own directory", line)
+		a.refuse("`%s` runs in a repository the hook cannot place (after a computed cd, git -C, --git-dir or --work-tree), whose index may hold a Terraform state, which the command would take out of the working tree or rewrite: run it from the repository's own directory", line)
 		return
 	}
 	for _, d := range a.cdDirs("") {
 		if a.opts.StagedState(d) {
-			a.refuse("`%s` takes what git has staged or tracks out of the working tree, and the index of the repository at %s holds a Terraform state file (or cannot be read): the state would leave its directory; unstage it first (git rm --cached terraform.tfstate), or a person stashes", line, d)
+			a.refuse("`%s` takes what git has staged or tracks out of the working tree (or rewrites it from commits), and the git index of the repository %s is in holds a Terraform state file (or cannot be read): the state would leave its directory or go back to an older one; unstage it first (git rm --cached terraform.tfstate), or a person runs this", line, d)
 			return
 		}
 	}
+}
+
+// gitMovesTree judges a git command that rewrites the working tree from
+// commits (a checkout or switch of a branch, merge, rebase, revert,
+// cherry-pick, am, pull): after a git add of the line over a directory
+// holding the state, a commit of it and one that removes it take it away
+// (git add -A && git commit -qm x && git revert --no-edit HEAD: review
+// hook100 H4, M1); a state the index holds already alike.
+func (a *analyzer) gitMovesTree(line string) {
+	if a.gitAdded != "" {
+		a.refuse("`%s` rewrites the working tree from commits in a line that stages %s with git add, which may include a Terraform state: a commit of it, then one without it, takes it away; stage, commit and move between commits in separate commands, without staging the state", line, a.gitAdded)
+		return
+	}
+	a.indexHoldsState(line)
 }
 
 // gitAdd records what a git add of the line stages that holds a state or
@@ -216,9 +239,17 @@ func (a *analyzer) gitAdd(line string, flags map[string]bool, paths []tok) {
 	}
 	defer func(was bool) { a.gitArgs = was }(a.gitArgs)
 	a.gitArgs = true
-	all := flags["A"] || flags["u"]
+	// -u/--update stages tracked files alone (a tracked state is what
+	// the index check finds); -i, -p and -e choose from what standard
+	// input or an editor says, untracked files too (review hook100 H3).
+	all := flags["A"] || flags["i"] || flags["p"] || flags["e"]
+	update := flags["u"]
 	for f := range flags {
-		all = all || len(f) > 1 && (strings.HasPrefix("all", f) || strings.HasPrefix("update", f))
+		all = all || len(f) > 0 && strings.HasPrefix("all", f) || len(f) > 1 && (strings.HasPrefix("interactive", f) || strings.HasPrefix("patch", f) || strings.HasPrefix("edit", f))
+		update = update || len(f) > 1 && strings.HasPrefix("update", f)
+	}
+	if update && !all {
+		return
 	}
 	if len(paths) == 0 && all {
 		paths = []tok{{s: "."}} // the whole working tree

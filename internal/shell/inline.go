@@ -163,11 +163,18 @@ func (a *analyzer) makeJudge(c call) kind {
 	if a.makeRuns(line) {
 		return kindOther
 	}
+	afterDash := false
 	for _, t := range args {
-		if t.s == "--" && !t.dyn {
-			break
+		if t.s == "--" && !t.dyn && !afterDash {
+			// GNU make reads NAME=VALUE words after -- as variables too
+			// (review hook100 H5); only options end there.
+			afterDash = true
+			continue
 		}
 		s := t.s
+		if afterDash && strings.HasPrefix(s, "-") && !t.dyn {
+			s = "./" + s // a target named like an option: no option
+		}
 		switch {
 		case t.dyn && a.numberOption(t, "-j", "-l", "--jobs=", "--load-average="):
 			// make -j$(nproc): a number (review hook91 false refusal 1).

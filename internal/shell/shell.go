@@ -343,6 +343,9 @@ type analyzer struct {
 	// cdTargets are the literal directories the line's cd/pushd enter;
 	// wrote: the line has written a file before the call judged now.
 	cdTargets []string
+	// lineLinks are the symbolic links the line's ln -s makes (absolute
+	// link path and target), followed by paths (writes.go).
+	lineLinks [][2]string
 	wrote     bool
 	// calls counts the commands of the line and the scripts in it, cd,
 	// pushd and popd aside (initBackend).
@@ -707,6 +710,20 @@ func (a *analyzer) script(src string, depth int) {
 			// A coprocess reads what the line writes to ${COPROC[1]}; a
 			// >(…) process substitution what the line writes to it.
 			var body syntax.Node
+			if cc, ok := n.(*syntax.CoprocClause); ok {
+				// coproc NAME makes NAME an array of two descriptor
+				// numbers, unset again when the coprocess ends (review
+				// hook101 H1): whatever the line assigns it, its value
+				// is bash's, anywhere in the line.
+				name := "COPROC"
+				if cc.Name != nil {
+					name = cc.Name.Lit()
+				}
+				if name != "" {
+					a.setUnknown(name)
+					a.setUnknown(name + "_PID")
+				}
+			}
 			if cc, ok := n.(*syntax.CoprocClause); ok && cc.Stmt != nil {
 				body = cc.Stmt
 			} else if ps, ok := n.(*syntax.ProcSubst); ok && ps.Op == syntax.CmdOut {
@@ -764,6 +781,9 @@ func (a *analyzer) script(src string, depth int) {
 				}
 			}
 			if len(n.Args) > 0 {
+				if baseName(printWord(n.Args[0])) == "ln" {
+					a.noteLineLink(a.words(n.Args[1:])) // writes.go
+				}
 				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
 					a.cwdUnknown = true
 					ops := 0
@@ -991,6 +1011,14 @@ func (a *analyzer) assign(as *syntax.Assign) {
 		v := a.word(as.Value)
 		a.evalText(name, v)
 		a.envSet(name, v, 0)
+	}
+	if bashFilled[name] && !arithVars[name] || name == "PWD" {
+		// bash sets these itself as the line runs ($_ after each
+		// command, OLDPWD and PWD on cd, BASH_REMATCH on =~) or ignores
+		// the assignment (FUNCNAME, BASH_SOURCE): the line's value is
+		// not the one a later read sees (review hook101 H2-H5).
+		a.setUnknown(name)
+		return
 	}
 	if as.Array != nil || as.Index != nil {
 		a.markArray(name)

@@ -656,13 +656,36 @@ func (a *analyzer) topAssigns(f *syntax.File) {
 // caller resolves them, at the time of the hook).
 func (a *analyzer) paths(p string) []string {
 	abs := a.resolve(p)
+	cands := []string{abs}
+	if !path.IsAbs(p) && !strings.HasPrefix(p, "~") && (len(a.cdTargets) > 0 || a.outer.dir != "") {
+		// After a literal cd (or under a wrapper's directory), a relative
+		// path names a file there too, through the links there (cd ../x
+		// && tee s, s a link to the state: review hook102 H1).
+		for _, d := range a.cdDirs(a.outer.dir) {
+			if j := path.Join(d, p); j != abs {
+				cands = append(cands, j)
+			}
+		}
+	}
+	for _, c := range cands {
+		for _, l := range a.lineLinks {
+			// Through a link the line makes (ln -s ../x d && echo > d/l:
+			// review hook102 H2), which does not exist yet.
+			if c == l[0] || strings.HasPrefix(c, l[0]+"/") {
+				cands = append(cands, path.Clean(l[1]+c[len(l[0]):]))
+			}
+		}
+	}
 	if a.opts.Resolve == nil {
-		return []string{abs}
+		return cands
 	}
-	if r := a.opts.Resolve(abs); r != "" && r != abs {
-		return []string{abs, path.Clean(r)}
+	out := append([]string{}, cands...)
+	for _, c := range cands {
+		if r := a.opts.Resolve(c); r != "" && r != c {
+			out = append(out, path.Clean(r))
+		}
 	}
-	return []string{abs}
+	return out
 }
 
 // parentsLand judges cp --parents: each source lands at DIR/SOURCE, the
@@ -710,4 +733,77 @@ func initCacheRemoval(argv []tok, t tok) bool {
 	}
 	b := path.Base(path.Clean(t.s))
 	return b == ".terraform" || b == ".terraform.lock.hcl"
+}
+
+// noteLineLink records the symbolic links an ln of the line makes, read
+// from its words before the line is judged (a write through the link may
+// come first in the text, and run after it in a loop): ln -s TARGET LINK,
+// ln -s TARGET (LINK is TARGET's name here), ln -s TARGET… DIR and -t DIR
+// (each TARGET's name in DIR). Links with computed words are judged by
+// linksProtected.
+func (a *analyzer) noteLineLink(args []tok) {
+	symbolic := false
+	dir := ""
+	var ops []tok
+	dashdash := false
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		switch {
+		case t.dyn:
+			return
+		case dashdash || !strings.HasPrefix(t.s, "-") || t.s == "-":
+			ops = append(ops, t)
+		case t.s == "--":
+			dashdash = true
+		case t.s == "--symbolic":
+			symbolic = true
+		case t.s == "-t" || t.s == "--target-directory":
+			if i+1 < len(args) {
+				dir = args[i+1].s
+				i++
+			}
+		case strings.HasPrefix(t.s, "--target-directory="):
+			dir = strings.TrimPrefix(t.s, "--target-directory=")
+		case !strings.HasPrefix(t.s, "--"):
+			symbolic = symbolic || strings.ContainsRune(t.s, 's')
+			if j := strings.IndexByte(t.s, 't'); j > 0 {
+				dir = t.s[j+1:]
+				if dir == "" && i+1 < len(args) {
+					dir = args[i+1].s
+					i++
+				}
+			}
+		}
+	}
+	if !symbolic || len(ops) == 0 {
+		return
+	}
+	var pairs [][2]string // target, link (as written)
+	switch {
+	case dir != "":
+		for _, t := range ops {
+			pairs = append(pairs, [2]string{t.s, path.Join(dir, path.Base(t.s))})
+		}
+	case len(ops) == 1:
+		pairs = append(pairs, [2]string{ops[0].s, path.Base(ops[0].s)})
+	default:
+		last := ops[len(ops)-1].s
+		for _, t := range ops[:len(ops)-1] {
+			if len(ops) == 2 {
+				pairs = append(pairs, [2]string{t.s, last}) // LINK, or DIR/NAME when LINK is a directory
+			}
+			pairs = append(pairs, [2]string{t.s, path.Join(last, path.Base(t.s))})
+		}
+	}
+	for _, p := range pairs {
+		if len(a.lineLinks) >= 16 {
+			return
+		}
+		link := a.resolve(p[1])
+		target := p[0]
+		if !path.IsAbs(target) {
+			target = path.Join(path.Dir(link), target)
+		}
+		a.lineLinks = append(a.lineLinks, [2]string{link, path.Clean(target)})
+	}
 }

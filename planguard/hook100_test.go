@@ -1,0 +1,67 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Review hook100 through the hook command: an empty .git directory, which
+// git passes over for the repository above it, hid that repository's
+// index, where an earlier call staged the state (M2); and the commands
+// that rewrite the working tree from commits (checkout, switch, revert,
+// pull…) refused while the index holds the state, as git stash is.
+func TestHook100IndexAbove(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	w := newHookWorld(t)
+	root := filepath.Dir(w.dir)
+	run := func(dir string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(git, append([]string{"-c", "user.email=a@b.c", "-c", "user.name=a"}, args...)...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	refused := func(line string) bool {
+		t.Helper()
+		code, out, _ := w.hook(t, "claude", shellEvent("claude", w.dir, line), nil)
+		return code != 0 || out != ""
+	}
+	state := filepath.Join(w.dir, "terraform.tfstate")
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte("resource \"terraform_data\" \"prod_db\" {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(state, []byte("{\"version\": 4, \"resources\": [{\"type\": \"terraform_data\"}]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(root, "init", "-q")
+	run(root, "add", "infra/main.tf")
+	run(root, "commit", "-qm", "init")
+	run(root, "add", "infra/terraform.tfstate")
+	if err := os.Mkdir(filepath.Join(w.dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"git stash", "git checkout -q HEAD~0", "git switch main", "git revert --no-edit HEAD", "git pull", "git merge feature", "git rebase main"} {
+		if !refused(line) {
+			t.Errorf("allowed with the state in the index of the repository above an empty .git: %s", line)
+		}
+	}
+	// The attack is real: git passes over the empty .git and stashes the
+	// state of the repository above.
+	run(w.dir, "stash", "-q")
+	if _, err := os.Stat(state); !os.IsNotExist(err) {
+		t.Fatalf("git stash in %s left the state (%v): the spelling is no attack", w.dir, err)
+	}
+	run(w.dir, "stash", "pop", "-q")
+	run(root, "rm", "-q", "--cached", "infra/terraform.tfstate")
+	for _, line := range []string{"git stash", "git checkout main", "git pull"} {
+		if refused(line) {
+			t.Errorf("refused once the state was unstaged: %s", line)
+		}
+	}
+}

@@ -230,7 +230,8 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
 		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState),
-		Shell: e.getenv("SHELL")}
+		Readlink: readlink,
+		Shell:    e.getenv("SHELL")}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -1107,4 +1108,11 @@ func fileToolWrite(tool, f, p string, protected, dirs []string) string {
 		return fmt.Sprintf("planguard: %s would write %s, in a git directory, whose files run later on their own: git reads its configuration and runs its hooks, which can run any command (an alias, core.pager, core.fsmonitor, a pre-commit hook). Set git configuration with `git config KEY VALUE` in the shell, where the hook reads it.", tool, hit)
 	}
 	return ""
+}
+
+// readlink is an absolute path's link target as written, when it is a
+// symbolic link (shell.Options.Readlink).
+func readlink(abs string) (string, bool) {
+	t, err := os.Readlink(abs)
+	return t, err == nil
 }

@@ -18,7 +18,8 @@ import (
 
 // compressSuffixes are the suffixes a decompressor strips from its input
 // to name its output.
-var compressSuffixes = []string{".gz", ".xz", ".bz2", ".zst", ".zstd", ".z", ".lz", ".lzma", ".lz4", ".br", ".bz", ".lzo", ".sz"}
+var compressSuffixes = []string{".gz", ".xz", ".bz2", ".zst", ".zstd", ".z", ".lz", ".lzma", ".lz4", ".br", ".bz", ".lzo", ".sz",
+	"-gz", "-z", "_z"} // GNU gzip's other suffixes (review hook105 H1)
 
 // ancestorOfCwd reports whether d is the working directory or above it.
 func (a *analyzer) ancestorOfCwd(d string) bool {
@@ -126,6 +127,15 @@ func compressorNaming(argv []tok) string {
 			if l, _, _ := strings.Cut(t.s, "="); len(l) >= 6 && (strings.HasPrefix("--decrypt-files", l) && len(l) > len("--decrypt") || strings.HasPrefix("--multifile", l)) || t.dyn && strings.HasPrefix(t.s, "-") {
 				return "gpg --decrypt-files (--multifile) writes each FILE from FILE.gpg, FILE.asc or FILE.sig, a name the hook does not place: decrypt one file with -o OUT"
 			}
+			// The name the encrypted file carries (review hook105 H3).
+			if l, _, _ := strings.Cut(t.s, "="); len(l) >= len("--use-e") && strings.HasPrefix("--use-embedded-filename", l) {
+				return "gpg --use-embedded-filename writes the file name stored in the encrypted file, which its maker chose (a protected file's name): decrypt with -o OUT"
+			}
+		}
+		if gpgDefaultWrites(argv[1:]) {
+			// gpg FILE.gpg with no command decrypts into FILE (review
+			// hook105 H2).
+			return "gpg given a file and no command decrypts FILE.gpg, FILE.asc or FILE.sig into FILE, a name the hook does not place: decrypt with -d -o OUT"
 		}
 		return ""
 	}
@@ -153,6 +163,52 @@ func compressorNaming(argv []tok) string {
 		}
 	}
 	return ""
+}
+
+// gpgCommands are gpg's long commands (any other long option is an
+// option); gpgShortCommands its one-letter ones.
+var gpgCommands = []string{"sign", "clear-sign", "clearsign", "detach-sign", "encrypt", "encrypt-files", "symmetric", "store",
+	"decrypt", "verify", "verify-files", "list-keys", "list-public-keys", "list-secret-keys", "list-signatures", "list-sigs",
+	"check-signatures", "check-sigs", "fingerprint", "list-packets", "import", "export", "export-secret-keys",
+	"export-ssh-key", "recv-keys", "receive-keys", "send-keys", "search-keys", "refresh-keys", "fetch-keys", "gen-key",
+	"full-generate-key", "full-gen-key", "generate-key", "quick-generate-key", "quick-gen-key", "edit-key", "sign-key",
+	"lsign-key", "delete-keys", "delete-secret-keys", "card-status", "card-edit", "change-pin", "dearmor", "dearmour",
+	"enarmor", "enarmour", "print-md", "print-mds", "gen-random", "gen-prime", "version", "help", "warranty", "dump-options",
+	"list-config", "gpgconf-list", "gpgconf-test", "update-trustdb", "check-trustdb", "export-ownertrust", "import-ownertrust",
+	"gen-revoke", "generate-revocation", "desig-revoke", "locate-keys", "locate-external-keys", "show-keys", "tofu-policy",
+	"quick-sign-key", "quick-lsign-key", "quick-add-uid", "quick-revoke-uid", "quick-set-expire", "quick-add-key",
+	"quick-revoke-sig", "quick-set-primary-uid", "passwd", "list-options"}
+
+// gpgDefaultWrites reports whether gpg's arguments give a file and no
+// command: gpg then guesses the operation from the file, and decrypting
+// writes FILE from FILE.gpg (.asc, .sig, .pgp) unless -o names the output.
+func gpgDefaultWrites(args []tok) bool {
+	operand := false
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		switch {
+		case t.s == "--":
+			operand = operand || i+1 < len(args)
+			i = len(args)
+		case strings.HasPrefix(t.s, "--"):
+			l, _, _ := strings.Cut(t.s[2:], "=")
+			if l == "output" || strings.HasPrefix("output", l) && len(l) >= 3 {
+				return false
+			}
+			for _, c := range gpgCommands {
+				if l == c || len(l) >= 4 && strings.HasPrefix(c, l) {
+					return false
+				}
+			}
+		case strings.HasPrefix(t.s, "-") && len(t.s) > 1:
+			if strings.ContainsAny(t.s[1:], "sbecdkKo") {
+				return false // a command, or -o OUT
+			}
+		default:
+			operand = true
+		}
+	}
+	return operand
 }
 
 // suffixValued are the decompressors that take a suffix of their own
@@ -273,6 +329,26 @@ func argValues(s string) (vals []string, attached []bool) {
 			vals, attached = append(vals, s[i+1:]), append(attached, true)
 		}
 	}
+	// Words inside the word: a list (gcc -Wl,-Map,FILE), a command and its
+	// argument (sqlite3 '.once FILE'), a SCHEME:PATH (convert TXT:FILE,
+	// socat CREATE:FILE): review hook105 H4, H5.
+	if strings.ContainsAny(s, " \t\n,:") {
+		fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == ',' })
+		for n, f := range fields {
+			if n >= 64 {
+				break
+			}
+			if f != s {
+				vals, attached = append(vals, f), append(attached, true)
+			}
+			if i := strings.IndexByte(f, ':'); i > 0 && i+1 < len(f) && schemeLike(f[:i]) {
+				vals, attached = append(vals, f[i+1:]), append(attached, true)
+			}
+			if i := strings.IndexByte(f, '='); i > 0 && i+1 < len(f) && f != s {
+				vals, attached = append(vals, f[i+1:]), append(attached, true)
+			}
+		}
+	}
 	// file:///p, --upload-file=file://localhost/p: the path it names.
 	for _, v := range vals {
 		for _, p := range fileURLPaths(v) {
@@ -280,6 +356,17 @@ func argValues(s string) (vals []string, attached []bool) {
 		}
 	}
 	return vals, attached
+}
+
+// schemeLike reports whether s may be a SCHEME of SCHEME:PATH: letters,
+// digits, +, - and . (TXT, CREATE, OPEN, file).
+func schemeLike(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) && s[i] != '+' && s[i] != '-' && s[i] != '.' && s[i] != '_' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // placesWrites are the programs whose judges place every file they write,
@@ -1172,6 +1259,16 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		// A commit that removes the state, made from what the line
 		// staged (git add -A && git commit && git revert HEAD: review
 		// hook100 H4), or a state the index tracks already.
+		a.gitMovesTree(line)
+	case "bisect", "filter-branch", "filter-repo":
+		// bisect checks out the commits it tries; filter-branch rewrites
+		// the branch and checks the result out (review hook103 H3, H4).
+		if sub == "bisect" && beforeDash > 0 {
+			switch paths[0].s {
+			case "log", "visualize", "view", "terms", "help":
+				return
+			}
+		}
 		a.gitMovesTree(line)
 	case "merge-index":
 		// git merge-index PROGRAM runs PROGRAM once per unmerged file,

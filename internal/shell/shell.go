@@ -98,6 +98,10 @@ type Options struct {
 	// only command (but cd), since a write anywhere in the line may run
 	// before it, whatever the order of the text (review hook78 H1).
 	LocalState func(dir string) bool
+	// Readlink, when set, returns the target of an absolute path that is
+	// a symbolic link now, as written in the link: an mv of it to another
+	// directory makes a relative target lead elsewhere (review hook103 H1).
+	Readlink func(abs string) (string, bool)
 	// StagedState, when set, reports whether the git index of the
 	// repository an absolute directory is in names a Terraform state file
 	// (or cannot be read): git stash then takes the state out of the
@@ -343,9 +347,9 @@ type analyzer struct {
 	// cdTargets are the literal directories the line's cd/pushd enter;
 	// wrote: the line has written a file before the call judged now.
 	cdTargets []string
-	// lineLinks are the symbolic links the line's ln -s makes (absolute
-	// link path and target), followed by paths (writes.go).
-	lineLinks [][2]string
+	// lineLinks are the symbolic links the line's ln -s makes, or mv
+	// moves, followed by paths (writes.go).
+	lineLinks []lineLink
 	wrote     bool
 	// calls counts the commands of the line and the scripts in it, cd,
 	// pushd and popd aside (initBackend).
@@ -781,8 +785,8 @@ func (a *analyzer) script(src string, depth int) {
 				}
 			}
 			if len(n.Args) > 0 {
-				if baseName(printWord(n.Args[0])) == "ln" {
-					a.noteLineLink(a.words(n.Args[1:])) // writes.go
+				if b := baseName(printWord(n.Args[0])); b == "ln" || b == "mv" {
+					a.noteLineLink(b, a.words(n.Args[1:])) // writes.go
 				}
 				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
 					a.cwdUnknown = true
@@ -2040,7 +2044,17 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	assigns := append([]string{}, a.outer.assigns...)
 	a.envPrefix = true
 	defer func() { a.envPrefix = false }()
-	special := len(c.Args) > 0 && specialBuiltins[printWord(c.Args[0])]
+	special := false
+	for i, w := range c.Args {
+		n := printWord(w)
+		// bash keeps a prefix assignment before declare -x/-r, typeset,
+		// export, readonly of the name too (X=terraform declare -x X:
+		// review hook103 H2), also behind builtin or command.
+		special = specialBuiltins[n] || n == "declare" || n == "typeset" || n == "local"
+		if i > 0 || n != "builtin" && n != "command" {
+			break
+		}
+	}
 	// A value is expanded with the names assigned before it in the prefix
 	// set (X=… Y=$X cmd); a command setting (GIT_PAGER=…) runs later with
 	// all of them (review hook81 H1).

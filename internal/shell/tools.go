@@ -54,17 +54,24 @@ func (a *analyzer) terraform(c call) kind {
 	if a.globOption(argv, line, tool) {
 		return kindOther
 	}
+	for _, t := range argv[1:] {
+		if t.s == "--" {
+			break
+		}
+		if f := strings.TrimLeft(t.s, "-"); strings.HasPrefix(t.s, "-") && (f == "install-autocomplete" || f == "uninstall-autocomplete") {
+			// It writes the shells' startup files (review hook72 L1),
+			// anywhere before -- (terraform version -install-autocomplete:
+			// review hook104 H1).
+			a.refuse("`%s` writes ~/.bashrc and ~/.zshrc, the shells' startup files: a person installs completion", line)
+			return kindOther
+		}
+	}
 	chdir := ""
 	i := 1
 	for ; i < len(argv); i++ {
 		t := argv[i]
 		if !strings.HasPrefix(t.s, "-") {
 			break
-		}
-		if f := strings.TrimLeft(t.s, "-"); f == "install-autocomplete" || f == "uninstall-autocomplete" {
-			// It writes the shells' startup files (review hook72 L1).
-			a.refuse("`%s` writes ~/.bashrc and ~/.zshrc, the shells' startup files: a person installs completion", line)
-			return kindOther
 		}
 		if v, ok := strings.CutPrefix(strings.TrimPrefix(t.s, "-"), "-chdir="); ok {
 			if t.dyn {

@@ -82,6 +82,7 @@ var optionShells = map[string]bool{"bash": true, "sh": true, "dash": true, "rbas
 // its arguments may name (looseArgs), a Terraform-family binary it reads,
 // and every argument that names a program the hook judges, from there on.
 func (a *analyzer) unknownRuns(name string, c call) {
+	a.commandStrings(name, c)
 	argv := c.argv
 	prog, _ := execProgram(name, argv)
 	if !lookup(name).writes {
@@ -551,4 +552,63 @@ var pathOperands = map[string]bool{"mkdir": true, "rmdir": true, "rm": true, "un
 func copier(name string) bool {
 	p := lookup(name)
 	return p != unknownProgram && p.copies && p.writes && p.dests != destUnknown
+}
+
+// commandStrings judges the arguments that programs which run command
+// lines through a shell take as text (review hook104 M1, M2): hyperfine's
+// commands and the values of its --prepare, --setup, --cleanup,
+// --conclude and --reference; entr -s's command; nodemon's --exec (-x);
+// watchexec's command. Every such word is judged as a script (a value of
+// another option judged so too only makes the rule stricter).
+func (a *analyzer) commandStrings(name string, c call) {
+	args := c.argv[1:]
+	judge := func(t tok) {
+		if t.dyn {
+			a.refuse("`%s`: %s is computed at run time, and %s runs it as a command line: write it out", truncateTok(c.argv), srcOf(t), name)
+			return
+		}
+		a.script(t.s, c.depth+1)
+	}
+	switch name {
+	case "hyperfine", "watchexec":
+		for i := 0; i < len(args); i++ {
+			t := args[i]
+			if !t.dyn && strings.HasPrefix(t.s, "-") && t.s != "-" {
+				if _, v, ok := strings.Cut(t.s, "="); ok {
+					judge(tok{s: v})
+				}
+				continue
+			}
+			judge(t)
+		}
+	case "entr":
+		shell := false
+		for _, t := range args {
+			if t.dyn || !strings.HasPrefix(t.s, "-") || t.s == "--" {
+				if shell && t.s != "--" {
+					judge(t)
+					return
+				}
+				if t.s != "--" {
+					return
+				}
+				continue
+			}
+			shell = shell || !strings.HasPrefix(t.s, "--") && strings.ContainsRune(t.s, 's')
+		}
+	case "nodemon":
+		for i := 0; i < len(args); i++ {
+			t := args[i]
+			l, v, ok := strings.Cut(t.s, "=")
+			if t.dyn || l != "--exec" && l != "-x" {
+				continue
+			}
+			if ok {
+				judge(tok{s: v})
+			} else if i+1 < len(args) {
+				judge(args[i+1])
+				i++
+			}
+		}
+	}
 }

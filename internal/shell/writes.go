@@ -671,8 +671,8 @@ func (a *analyzer) paths(p string) []string {
 		for _, l := range a.lineLinks {
 			// Through a link the line makes (ln -s ../x d && echo > d/l:
 			// review hook102 H2), which does not exist yet.
-			if c == l[0] || strings.HasPrefix(c, l[0]+"/") {
-				cands = append(cands, path.Clean(l[1]+c[len(l[0]):]))
+			if c == l.link || strings.HasPrefix(c, l.link+"/") {
+				cands = append(cands, path.Clean(l.target+c[len(l.link):]))
 			}
 		}
 	}
@@ -735,75 +735,130 @@ func initCacheRemoval(argv []tok, t tok) bool {
 	return b == ".terraform" || b == ".terraform.lock.hcl"
 }
 
-// noteLineLink records the symbolic links an ln of the line makes, read
-// from its words before the line is judged (a write through the link may
-// come first in the text, and run after it in a loop): ln -s TARGET LINK,
-// ln -s TARGET (LINK is TARGET's name here), ln -s TARGET… DIR and -t DIR
-// (each TARGET's name in DIR). Links with computed words are judged by
-// linksProtected.
-func (a *analyzer) noteLineLink(args []tok) {
-	symbolic := false
-	dir := ""
-	var ops []tok
+// lineLink is a symbolic link the line makes: its absolute path, where
+// it leads, and its target as written (relative targets lead elsewhere
+// once the link moves).
+type lineLink struct {
+	link, target, raw string
+}
+
+// linkArgs reads ln's or mv's words: the operands, the -t directory, -T,
+// and for ln whether it makes symbolic links. ok is false when a word is
+// computed.
+func linkArgs(args []tok) (ops []string, dir string, noTarget, symbolic, ok bool) {
 	dashdash := false
 	for i := 0; i < len(args); i++ {
 		t := args[i]
 		switch {
 		case t.dyn:
-			return
+			return nil, "", false, false, false
 		case dashdash || !strings.HasPrefix(t.s, "-") || t.s == "-":
-			ops = append(ops, t)
+			ops = append(ops, t.s)
 		case t.s == "--":
 			dashdash = true
-		case t.s == "--symbolic":
-			symbolic = true
-		case t.s == "-t" || t.s == "--target-directory":
-			if i+1 < len(args) {
-				dir = args[i+1].s
-				i++
-			}
-		case strings.HasPrefix(t.s, "--target-directory="):
-			dir = strings.TrimPrefix(t.s, "--target-directory=")
-		case !strings.HasPrefix(t.s, "--"):
-			symbolic = symbolic || strings.ContainsRune(t.s, 's')
-			if j := strings.IndexByte(t.s, 't'); j > 0 {
-				dir = t.s[j+1:]
-				if dir == "" && i+1 < len(args) {
+		case strings.HasPrefix(t.s, "--"):
+			l, v, hasV := strings.Cut(t.s[2:], "=")
+			switch {
+			case len(l) >= 2 && strings.HasPrefix("symbolic", l):
+				symbolic = true
+			case len(l) >= 3 && strings.HasPrefix("target-directory", l):
+				if hasV {
+					dir = v
+				} else if i+1 < len(args) {
 					dir = args[i+1].s
 					i++
+				}
+			case len(l) >= 3 && strings.HasPrefix("no-target-directory", l):
+				noTarget = true
+			case len(l) >= 2 && strings.HasPrefix("suffix", l) && !hasV:
+				i++ // --suffix SUFFIX
+			}
+		default:
+			for j := 1; j < len(t.s); j++ {
+				c := t.s[j]
+				switch c {
+				case 's':
+					symbolic = true
+				case 'T':
+					noTarget = true
+				case 't', 'S':
+					v := t.s[j+1:]
+					if v == "" && i+1 < len(args) {
+						v = args[i+1].s
+						i++
+					}
+					if c == 't' {
+						dir = v
+					}
+					j = len(t.s)
 				}
 			}
 		}
 	}
-	if !symbolic || len(ops) == 0 {
+	return ops, dir, noTarget, symbolic, true
+}
+
+// noteLineLink records the symbolic links an ln of the line makes, and
+// where an mv moves them (or an existing link: Options.Readlink), read from
+// the words before the line is judged: a write through the link may come
+// first in the text, and run after it in a loop. ln -s TARGET LINK, ln -s
+// TARGET (LINK is TARGET's name here), ln -s TARGET… DIR and -t DIR; mv
+// SRC DST, SRC… DIR, -t DIR, -T. A relative target leads elsewhere once
+// the link moves (mv x/y/u x/u: review hook103 H1). Links with computed
+// words are judged by linksProtected.
+func (a *analyzer) noteLineLink(prog string, args []tok) {
+	ops, dir, noTarget, symbolic, ok := linkArgs(args)
+	if !ok || len(ops) == 0 || prog == "ln" && !symbolic {
 		return
 	}
-	var pairs [][2]string // target, link (as written)
+	var pairs [][2]string // source (ln: target as written), destination
 	switch {
 	case dir != "":
-		for _, t := range ops {
-			pairs = append(pairs, [2]string{t.s, path.Join(dir, path.Base(t.s))})
+		for _, o := range ops {
+			pairs = append(pairs, [2]string{o, path.Join(dir, path.Base(o))})
 		}
 	case len(ops) == 1:
-		pairs = append(pairs, [2]string{ops[0].s, path.Base(ops[0].s)})
-	default:
-		last := ops[len(ops)-1].s
-		for _, t := range ops[:len(ops)-1] {
-			if len(ops) == 2 {
-				pairs = append(pairs, [2]string{t.s, last}) // LINK, or DIR/NAME when LINK is a directory
-			}
-			pairs = append(pairs, [2]string{t.s, path.Join(last, path.Base(t.s))})
-		}
-	}
-	for _, p := range pairs {
-		if len(a.lineLinks) >= 16 {
+		if prog == "mv" {
 			return
 		}
-		link := a.resolve(p[1])
-		target := p[0]
-		if !path.IsAbs(target) {
-			target = path.Join(path.Dir(link), target)
+		pairs = append(pairs, [2]string{ops[0], path.Base(ops[0])})
+	default:
+		last := ops[len(ops)-1]
+		for _, o := range ops[:len(ops)-1] {
+			if len(ops) == 2 {
+				pairs = append(pairs, [2]string{o, last}) // DST, or DIR/NAME when DST is a directory
+			}
+			if !noTarget {
+				pairs = append(pairs, [2]string{o, path.Join(last, path.Base(o))})
+			}
 		}
-		a.lineLinks = append(a.lineLinks, [2]string{link, path.Clean(target)})
+	}
+	add := func(link, raw string) {
+		if len(a.lineLinks) >= 32 {
+			return
+		}
+		target := raw
+		if !path.IsAbs(raw) {
+			target = path.Join(path.Dir(link), raw)
+		}
+		a.lineLinks = append(a.lineLinks, lineLink{link: link, target: path.Clean(target), raw: raw})
+	}
+	for _, p := range pairs {
+		dst := a.resolve(p[1])
+		if prog == "ln" {
+			add(dst, p[0])
+			continue
+		}
+		src := a.resolve(p[0])
+		for _, l := range append([]lineLink{}, a.lineLinks...) {
+			if l.link == src || strings.HasPrefix(l.link, src+"/") {
+				add(dst+l.link[len(src):], l.raw)
+			}
+		}
+		if a.opts.Readlink != nil {
+			if raw, ok := a.opts.Readlink(src); ok {
+				add(dst, raw)
+			}
+		}
 	}
 }

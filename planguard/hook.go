@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -230,8 +232,8 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
 		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState),
-		Readlink: readlink,
-		Shell:    e.getenv("SHELL")}
+		Readlink: readlink, LinksUnder: memoLinks(linksUnder),
+		Shell: e.getenv("SHELL")}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
 	}
@@ -494,7 +496,10 @@ var (
 	// above it (and ~/.env) into its own environment, which every later
 	// shell command inherits (review hook17b F11); direnv's dotenv and
 	// docker compose read it too.
-	projectImplicit = []string{".git/config", ".envrc", ".env", ".mcp.json", ".github/mcp.json"}
+	projectImplicit = []string{".git/config", ".envrc", ".env", ".mcp.json", ".github/mcp.json",
+		// npm reads a project's .npmrc (editor, script-shell: review
+		// hook108 H4).
+		".npmrc"}
 	// The home directory's: the shells' startup files (and what Debian's
 	// and Fedora's .bashrc source: .bash_aliases, .bashrc.d/), readline's,
 	// git's and ssh's configuration, direnv's direnvrc, the editors' startup
@@ -517,7 +522,12 @@ var (
 		// configuration (build.target-dir, which cargo clean empties;
 		// target runners): the settings `go env -w` and cargo's options
 		// are refused for (review hook90 L1, L2).
-		".config/go/env", ".cargo/config", ".cargo/config.toml"}
+		".config/go/env", ".cargo/config", ".cargo/config.toml",
+		// curl also reads $XDG_CONFIG_HOME/curlrc without the dot; gpg's
+		// options (output), npm's (editor), pip's (log), the AWS CLI's
+		// credential_process, kubectl's exec plugins (review hook108).
+		".config/curlrc", ".gnupg/gpg.conf", ".gnupg/options", ".npmrc", ".config/pip/pip.conf", ".pip/pip.conf",
+		".aws/config", ".aws/credentials", ".kube/config"}
 	// systemImplicit are the system-wide files that change how later
 	// commands run, whoever writes them (review hook30 F5): the shells'
 	// startup files, the environment every login reads, the dynamic
@@ -955,6 +965,13 @@ func (p *agentProtocol) parseEvent(raw []byte) (hookEvent, error) {
 			if err != nil {
 				return ev, err
 			}
+			if shell.Climbs("", d) || slices.Contains(strings.Split(filepath.ToSlash(d), "/"), "..") {
+				// Gemini CLI resolves dir_path as text (Node's path.resolve:
+				// l/.. is the cwd), the kernel through links (l/.. is the
+				// link target's parent): the hook cannot tell which
+				// directory the command runs in (review hook107 H1, H2).
+				return ev, fmt.Errorf("%s: %s is %q, a path with `..`, which the agent resolves as text and the kernel through symbolic links: name the directory without `..`", ev.tool, k, d)
+			}
 			ev.cwd = joinDir(ev.cwd, d)
 		}
 		for _, k := range p.staleDirKeys {
@@ -1115,4 +1132,53 @@ func fileToolWrite(tool, f, p string, protected, dirs []string) string {
 func readlink(abs string) (string, bool) {
 	t, err := os.Readlink(abs)
 	return t, err == nil
+}
+
+// maxLinkSearch bounds the entries linksUnder reads.
+const maxLinkSearch = 20000
+
+// linksUnder returns the symbolic links under dir (paths relative to it,
+// targets as written) for shell.Options.LinksUnder; ok false when dir
+// holds more entries than it reads. A dir that is no directory holds
+// none.
+func linksUnder(dir string) ([][2]string, bool) {
+	if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
+		return nil, true
+	}
+	var links [][2]string
+	n, unread := 0, false
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			unread = true // a directory it cannot read may hold links
+			return fs.SkipAll
+		}
+		if n++; n > maxLinkSearch {
+			return fs.SkipAll
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if t, err := os.Readlink(p); err == nil {
+				rel, _ := filepath.Rel(dir, p)
+				links = append(links, [2]string{filepath.ToSlash(rel), t})
+			}
+		}
+		return nil
+	})
+	return links, err == nil && !unread && n <= maxLinkSearch
+}
+
+// memoLinks remembers linksUnder's answers for the call.
+func memoLinks(f func(string) ([][2]string, bool)) func(string) ([][2]string, bool) {
+	type answer struct {
+		links [][2]string
+		ok    bool
+	}
+	seen := map[string]answer{}
+	return func(dir string) ([][2]string, bool) {
+		if a, ok := seen[dir]; ok {
+			return a.links, a.ok
+		}
+		l, ok := f(dir)
+		seen[dir] = answer{l, ok}
+		return l, ok
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -127,6 +128,11 @@ func compressorNaming(argv []tok) string {
 			if l, _, _ := strings.Cut(t.s, "="); len(l) >= 6 && (strings.HasPrefix("--decrypt-files", l) && len(l) > len("--decrypt") || strings.HasPrefix("--multifile", l)) || t.dyn && strings.HasPrefix(t.s, "-") {
 				return "gpg --decrypt-files (--multifile) writes each FILE from FILE.gpg, FILE.asc or FILE.sig, a name the hook does not place: decrypt one file with -o OUT"
 			}
+			// gpg's options from a file or another home's gpg.conf
+			// (output FILE: review hook108 H2).
+			if l, _, _ := strings.Cut(t.s, "="); len(l) >= len("--opt") && strings.HasPrefix("--options", l) || len(l) >= len("--hom") && strings.HasPrefix("--homedir", l) {
+				return "gpg --options/--homedir reads options from a file (output names the file gpg writes), which the hook does not read: give the options on the command line"
+			}
 			// The name the encrypted file carries (review hook105 H3).
 			if l, _, _ := strings.Cut(t.s, "="); len(l) >= len("--use-e") && strings.HasPrefix("--use-embedded-filename", l) {
 				return "gpg --use-embedded-filename writes the file name stored in the encrypted file, which its maker chose (a protected file's name): decrypt with -o OUT"
@@ -177,7 +183,7 @@ var gpgCommands = []string{"sign", "clear-sign", "clearsign", "detach-sign", "en
 	"list-config", "gpgconf-list", "gpgconf-test", "update-trustdb", "check-trustdb", "export-ownertrust", "import-ownertrust",
 	"gen-revoke", "generate-revocation", "desig-revoke", "locate-keys", "locate-external-keys", "show-keys", "tofu-policy",
 	"quick-sign-key", "quick-lsign-key", "quick-add-uid", "quick-revoke-uid", "quick-set-expire", "quick-add-key",
-	"quick-revoke-sig", "quick-set-primary-uid", "passwd", "list-options"}
+	"quick-revoke-sig", "quick-set-primary-uid", "passwd"}
 
 // gpgDefaultWrites reports whether gpg's arguments give a file and no
 // command: gpg then guesses the operation from the file, and decrypting
@@ -201,8 +207,18 @@ func gpgDefaultWrites(args []tok) bool {
 				}
 			}
 		case strings.HasPrefix(t.s, "-") && len(t.s) > 1:
-			if strings.ContainsAny(t.s[1:], "sbecdkKo") {
-				return false // a command, or -o OUT
+			for j := 1; j < len(t.s); j++ {
+				c := t.s[j]
+				if strings.IndexByte("sbecdkKo", c) >= 0 {
+					return false // a command, or -o OUT
+				}
+				if strings.IndexByte("rRuzfNg", c) >= 0 {
+					// -rbob: the rest is the value (review hook106 H7).
+					if j+1 == len(t.s) {
+						i++
+					}
+					break
+				}
 			}
 		default:
 			operand = true
@@ -214,8 +230,8 @@ func gpgDefaultWrites(args []tok) bool {
 // suffixValued are the decompressors that take a suffix of their own
 // (-S SUF, --suffix=SUF) to strip when naming the output, with the short
 // options of each that take a value.
-var suffixValued = map[string]string{"gzip": "S", "gunzip": "S", "uncompress": "S", "zcat": "S", "pigz": "bpS", "unpigz": "bpS",
-	"xz": "FCTMS", "unxz": "FCTMS", "lzma": "FCTMS", "unlzma": "FCTMS", "xzcat": "FCTMS", "lzcat": "FCTMS",
+var suffixValued = map[string]string{"gzip": "S", "gunzip": "S", "uncompress": "S", "pigz": "bpS", "unpigz": "bpS",
+	"xz": "FCTMS", "unxz": "FCTMS", "lzma": "FCTMS", "unlzma": "FCTMS",
 	"brotli": "oqwSD", "unbrotli": "oqwSD"}
 
 // customSuffix returns a protected file that a decompressor given its own
@@ -332,8 +348,11 @@ func argValues(s string) (vals []string, attached []bool) {
 	// Words inside the word: a list (gcc -Wl,-Map,FILE), a command and its
 	// argument (sqlite3 '.once FILE'), a SCHEME:PATH (convert TXT:FILE,
 	// socat CREATE:FILE): review hook105 H4, H5.
-	if strings.ContainsAny(s, " \t\n,:") {
-		fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == ',' })
+	if strings.ContainsAny(s, " \t\n\v\f\r,:'\"`;()") {
+		// Quotes and SQL punctuation end a name too (sqlite3 ".once
+		// 'FILE'", attach 'FILE' as p; vacuum into 'FILE': review hook106
+		// H5).
+		fields := strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",'\"`;()", r) })
 		for n, f := range fields {
 			if n >= 64 {
 				break
@@ -356,6 +375,27 @@ func argValues(s string) (vals []string, attached []bool) {
 		}
 	}
 	return vals, attached
+}
+
+// gitDiffOf reports whether a statement is git printing a diff of the
+// repository (git diff, show, format-patch --stdout, stash show), not
+// --no-index, which diffs any two files.
+func gitDiffOf(st *syntax.Stmt) bool {
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Args) < 2 || baseName(printWord(call.Args[0])) != "git" {
+		return false
+	}
+	sub := ""
+	for _, w := range call.Args[1:] {
+		s := printWord(w)
+		if s == "--no-index" || strings.ContainsAny(s, "$`") {
+			return false
+		}
+		if sub == "" && !strings.HasPrefix(s, "-") {
+			sub = s
+		}
+	}
+	return sub == "diff" || sub == "show" || sub == "format-patch" || sub == "stash"
 }
 
 // schemeLike reports whether s may be a SCHEME of SCHEME:PATH: letters,
@@ -1108,6 +1148,18 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		a.gitCheckoutIndex(line, rest) // gitwrites.go
 	case "apply":
 		a.gitApplyUnsafe(line, rest)
+		if a.gitFed != nil && (len(paths) == 0 || len(paths) == 1 && paths[0].s == "-") {
+			// A patch piped in, which the hook does not read: git's own
+			// diff of what the index or a commit holds (git add -A && git
+			// diff --cached | git apply -R removes what the line staged,
+			// the state among it: review hook106 H8) is judged as a move
+			// of the tree; any other program's output is refused.
+			if gitDiffOf(a.gitFed) {
+				a.gitMovesTree(line)
+			} else {
+				a.refuse("`%s` applies a patch piped in from a command the hook does not read the output of (it may name the state or a protected file): write the patch to a file and apply that by name", line)
+			}
+		}
 	case "clean":
 		if flags["n"] || flags["dry-run"] {
 			return

@@ -41,6 +41,18 @@ var fileConfigVars = map[string]string{
 	"WGETRC":    "wget reads its settings there, whose options (output_document) name the files it writes",
 	// The system-wide file's place (review hook52 H6).
 	"SYSTEM_WGETRC": "wget reads its settings there, whose options (output_document) name the files it writes",
+	// Configuration that names a file a program writes or a command it
+	// runs (review hook108 H2, M1, M2): gpg's home (gpg.conf's output),
+	// the AWS CLI's config (credential_process), kubectl's kubeconfig
+	// (an exec credential plugin), npm's and pip's configuration.
+	"GNUPGHOME":                   "gpg reads gpg.conf there, whose options (output) name the files it writes",
+	"AWS_CONFIG_FILE":             "the AWS CLI and SDKs run the credential_process the file names",
+	"AWS_SHARED_CREDENTIALS_FILE": "the AWS CLI and SDKs read credentials and settings (credential_process) from it",
+	"KUBECONFIG":                  "kubectl runs the exec credential plugin the kubeconfig names",
+	"NPM_CONFIG_USERCONFIG":       "npm reads its settings there (editor, script-shell: commands it runs)",
+	"NPM_CONFIG_GLOBALCONFIG":     "npm reads its settings there (editor, script-shell: commands it runs)",
+	"PIP_CONFIG_FILE":             "pip reads its settings there (log: a file it writes)",
+	"CURLOPT_CONFIG":              "curl reads its options from it",
 	// OpenTofu's encryption configuration: an external key provider or
 	// method is a command tofu runs.
 	"TF_ENCRYPTION": "OpenTofu reads encryption configuration from it, whose external key providers and methods are commands it runs",

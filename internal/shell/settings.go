@@ -575,7 +575,12 @@ func (a *analyzer) git(c call) kind {
 		a.refuse("`%s`: the git subcommand is computed at run time", line)
 		return kindOther
 	}
+	a.gitFed = nil
+	if from, piped := a.pipeFrom[c.st]; piped && c.st != nil {
+		a.gitFed = from
+	}
 	a.gitWorktree(line, args[:i], args[i:]) // derived.go
+	a.gitFed = nil
 	a.runsGit = true
 	if i < len(args) {
 		a.gitSubcommand(line, args[i], args[i+1:]) // gitconfig.go

@@ -102,6 +102,12 @@ type Options struct {
 	// a symbolic link now, as written in the link: an mv of it to another
 	// directory makes a relative target lead elsewhere (review hook103 H1).
 	Readlink func(abs string) (string, bool)
+	// LinksUnder, when set, returns the symbolic links under an absolute
+	// directory (their paths relative to it, and their targets as
+	// written), ok false when there are more than it reads: an mv or cp of
+	// the directory moves them, and a relative target leads elsewhere
+	// (review hook106 H1).
+	LinksUnder func(dir string) (links [][2]string, ok bool)
 	// StagedState, when set, reports whether the git index of the
 	// repository an absolute directory is in names a Terraform state file
 	// (or cannot be read): git stash then takes the state out of the
@@ -472,6 +478,8 @@ type analyzer struct {
 	// hook98 H1: the two together take a state out of the work tree).
 	gitAdded   string
 	gitStashed bool
+	// gitFed: the statement piped into the git command being judged.
+	gitFed *syntax.Stmt
 	// gitArgs, gitRepoArg: judging git's arguments, and one that names
 	// its repository (writesLoose).
 	gitArgs, gitRepoArg bool
@@ -785,8 +793,16 @@ func (a *analyzer) script(src string, depth int) {
 				}
 			}
 			if len(n.Args) > 0 {
-				if b := baseName(printWord(n.Args[0])); b == "ln" || b == "mv" {
-					a.noteLineLink(b, a.words(n.Args[1:])) // writes.go
+				for i, w := range n.Args {
+					// ln, link, mv, cp, also behind a program (command mv,
+					// env mv, timeout 5 mv: review hook106 H2).
+					if b := baseName(printWord(w)); b == "ln" || b == "mv" || b == "link" || b == "cp" {
+						a.noteLineLink(b, a.words(n.Args[i+1:])) // writes.go
+						break
+					}
+					if i >= 8 {
+						break
+					}
 				}
 				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
 					a.cwdUnknown = true

@@ -576,6 +576,10 @@ func (a *analyzer) commandStrings(name string, c call) {
 			if !t.dyn && strings.HasPrefix(t.s, "-") && t.s != "-" {
 				if _, v, ok := strings.Cut(t.s, "="); ok {
 					judge(tok{s: v})
+				} else if !strings.HasPrefix(t.s, "--") && len(t.s) > 2 {
+					// -p'cmd': a short option's attached value (review
+					// hook106 M1).
+					judge(tok{s: t.s[2:]})
 				}
 				continue
 			}
@@ -595,6 +599,21 @@ func (a *analyzer) commandStrings(name string, c call) {
 				continue
 			}
 			shell = shell || !strings.HasPrefix(t.s, "--") && strings.ContainsRune(t.s, 's')
+		}
+	case "sqlite3", "sqlite":
+		// Dot-commands write files (.once FILE, .output FILE, .backup
+		// FILE) and run commands; read from standard input, -init FILE or
+		// .read FILE they are not in the line's words (review hook108 H3).
+		if c.fed {
+			a.refuse("`%s` reads SQL and dot-commands from standard input (.once FILE and .output FILE write files), which the hook does not read: give the SQL as an argument", truncateTok(c.argv))
+			return
+		}
+		for _, t := range args {
+			f := strings.Fields(t.s)
+			if t.s == "-init" || t.s == "--init" || len(f) > 0 && strings.HasPrefix(f[0], ".read") {
+				a.refuse("`%s` reads SQL and dot-commands from a file (-init, .read), which the hook does not read: give the SQL as an argument", truncateTok(c.argv))
+				return
+			}
 		}
 	case "nodemon":
 		for i := 0; i < len(args); i++ {

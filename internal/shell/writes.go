@@ -808,8 +808,16 @@ func linkArgs(args []tok) (ops []string, dir string, noTarget, symbolic, ok bool
 // words are judged by linksProtected.
 func (a *analyzer) noteLineLink(prog string, args []tok) {
 	ops, dir, noTarget, symbolic, ok := linkArgs(args)
-	if !ok || len(ops) == 0 || prog == "ln" && !symbolic {
+	if !ok || len(ops) == 0 || prog == "cp" && !cpKeepsLinks(args) {
 		return
+	}
+	if prog == "link" || prog == "ln" && !symbolic {
+		// A hard link to a symbolic link is one more copy of it, at
+		// another depth (ln x/y/u x/u: review hook106 H3).
+		prog = "mv"
+	}
+	if prog == "cp" {
+		prog = "mv" // cp -P, -d, -a, -R copies links as links (review hook106 H4)
 	}
 	var pairs [][2]string // source (ln: target as written), destination
 	switch {
@@ -860,5 +868,36 @@ func (a *analyzer) noteLineLink(prog string, args []tok) {
 				add(dst, raw)
 			}
 		}
+		if a.opts.LinksUnder != nil {
+			// A directory moved with links in it (review hook106 H1).
+			links, ok := a.opts.LinksUnder(src)
+			if !ok {
+				a.refuse("`%s %s`: %s holds more entries than the hook reads for symbolic links (or ones it cannot read), whose relative targets lead elsewhere once moved: move a smaller directory", prog, p[0], p[0])
+				continue
+			}
+			for _, l := range links {
+				add(path.Join(dst, l[0]), l[1])
+			}
+		}
 	}
+}
+
+// cpKeepsLinks reports whether cp's words copy symbolic links as links:
+// -P, -d, -a, --no-dereference, --archive, or a recursive copy without -L.
+func cpKeepsLinks(args []tok) bool {
+	keep, deref := false, false
+	for _, t := range args {
+		switch {
+		case t.s == "--":
+			return keep && !deref
+		case strings.HasPrefix(t.s, "--"):
+			l, _, _ := strings.Cut(t.s[2:], "=")
+			keep = keep || len(l) >= 4 && (strings.HasPrefix("no-dereference", l) || strings.HasPrefix("archive", l) || strings.HasPrefix("recursive", l))
+			deref = deref || l == "dereference"
+		case strings.HasPrefix(t.s, "-") && len(t.s) > 1:
+			keep = keep || strings.ContainsAny(t.s[1:], "PdaRr")
+			deref = deref || strings.ContainsRune(t.s[1:], 'L')
+		}
+	}
+	return keep && !deref
 }

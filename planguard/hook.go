@@ -563,7 +563,10 @@ var (
 		".terraform.d", ".local/share/terraform", ".config/opentofu", ".local/share/opentofu",
 		// GNU parallel puts the words of its config before every command
 		// (review hook79 L1).
-		".parallel"}
+		".parallel",
+		// gpg reads gpg.conf-VERSION before gpg.conf (output: review
+		// hook109 H8).
+		".gnupg"}
 	// gitDirFiles are the files of a git directory that configure what
 	// git runs, listed as files too (base-name checks after a cd); the
 	// whole git directory is a protected directory.

@@ -19,6 +19,7 @@ func TestHook108ConfigFiles(t *testing.T) {
 		`printf '[default]\ncredential_process = x\n' > ~/.aws/config`,
 		`cp kc ~/.kube/config`,
 		`echo '[global]' > ~/.config/pip/pip.conf`,
+		`printf 'output ../planguard.hcl\n' > ~/.gnupg/gpg.conf-2`,
 	} {
 		code, out, _ := w.hook(t, "claude", shellEvent("claude", w.dir, line), nil)
 		if code == 0 && out == "" {

@@ -465,7 +465,9 @@ func (a *analyzer) inlineCodeFile(p *program, name string, argv []tok) bool {
 				default:
 					continue
 				}
-				if inline(v) {
+				if inline(v) || !v.dyn && a.lineWritten[a.resolve(v.s)] {
+					// <(…), or a file the line writes (printf … > mk; make
+					// -f mk: review hook111).
 					a.refuse("`%s`: %s reads code from %s, which the line fills: the hook cannot read it", truncateTok(argv), o, v)
 					return true
 				}

@@ -385,18 +385,31 @@ func gitDiffOf(st *syntax.Stmt) bool {
 	if !ok || len(call.Args) < 2 || baseName(printWord(call.Args[0])) != "git" {
 		return false
 	}
+	// Only a plain diff of the repository: any other option may print
+	// other text (git show --format=… prints a patch it is given, --no-index
+	// diffs any files, --src-prefix moves the paths: review hook109 H5), and
+	// REV:PATH is a file's content.
 	sub := ""
 	for _, w := range call.Args[1:] {
 		s := printWord(w)
-		if s == "--no-index" || strings.ContainsAny(s, "$`") {
+		switch {
+		case strings.ContainsAny(s, "$`:"):
+			return false
+		case sub == "" && !strings.HasPrefix(s, "-"):
+			sub = s
+		case sub == "" && s != "--no-pager":
+			return false
+		case strings.HasPrefix(s, "-") && !gitDiffFlags[s]:
 			return false
 		}
-		if sub == "" && !strings.HasPrefix(s, "-") {
-			sub = s
-		}
 	}
-	return sub == "diff" || sub == "show" || sub == "format-patch" || sub == "stash"
+	return sub == "diff" || sub == "show"
 }
+
+// gitDiffFlags are the options of git diff and git show that keep their
+// output a plain patch of the repository.
+var gitDiffFlags = map[string]bool{"--cached": true, "--staged": true, "-R": true, "--binary": true, "--full-index": true,
+	"-p": true, "--patch": true, "--": true, "--no-color": true, "--no-ext-diff": true, "--no-textconv": true}
 
 // schemeLike reports whether s may be a SCHEME of SCHEME:PATH: letters,
 // digits, +, - and . (TXT, CREATE, OPEN, file).

@@ -127,6 +127,15 @@ var optionRefused = map[string]string{
 	"DYLD_LIBRARY_PATH":     "the dynamic loader loads every program's libraries from the directories it names first",
 	"PYTHONSTARTUP":         "python runs the file it names before an interactive session",
 	"SIMPLE_BACKUP_SUFFIX":  "cp, mv, ln, install and patch name their backups FILE+SUFFIX after it (.hcl: a backup of planguard is planguard.hcl)",
+	// cargo's commands from the environment (review hook111 H7).
+	"RUSTC_WRAPPER":                       "cargo runs every rustc through the program it names",
+	"RUSTC_WORKSPACE_WRAPPER":             "cargo runs rustc through the program it names",
+	"CARGO_BUILD_RUSTC_WRAPPER":           "cargo runs every rustc through the program it names",
+	"CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER": "cargo runs rustc through the program it names",
+	"CARGO_BUILD_RUSTC":                   "cargo runs the program it names as rustc",
+	"RUSTC":                               "cargo runs the program it names as rustc",
+	"RUSTDOC":                             "cargo runs the program it names as rustdoc",
+	"CARGO_HOME":                          "cargo reads its configuration (runners, wrappers) there",
 }
 
 // settingVars are environment twins of settings files: npm takes every
@@ -186,6 +195,14 @@ func (a *analyzer) optionEnv(name string, val tok) bool {
 	}
 	if why := optionRefused[name]; why != "" {
 		return refuse(why)
+	}
+	if strings.HasPrefix(name, "CARGO_TARGET_") && (strings.HasSuffix(name, "_RUNNER") || strings.HasSuffix(name, "_LINKER") || strings.HasSuffix(name, "_RUSTFLAGS")) {
+		return refuse("cargo runs the program it names (a target runner or linker) for that target")
+	}
+	if name == "RUSTFLAGS" || name == "CARGO_ENCODED_RUSTFLAGS" || name == "CARGO_BUILD_RUSTFLAGS" || name == "RUSTDOCFLAGS" {
+		if l := strings.ToLower(val.s); val.dyn || strings.Contains(l, "link") || strings.Contains(l, "codegen-backend") || strings.Contains(l, "-z") || strings.Contains(l, "plugin") {
+			return refuse("rustc runs the linker or loads the code its flags name (-C linker=, -C link-arg=, -Z codegen-backend=)")
+		}
 	}
 	if strings.HasPrefix(name, "TF_CLI_ARGS") {
 		return refuse("terraform and tofu add its words to the arguments of every command (TF_CLI_ARGS_apply=-auto-approve), wherever they run (a Makefile, a script)")

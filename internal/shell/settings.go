@@ -186,13 +186,18 @@ func plainLocale(val tok) bool {
 		return false
 	}
 	v := val.s
+	switch v {
+	case "", "C", "POSIX":
+		// glibc's built-in locales are these exact names: C@x or c is
+		// loaded from the locale files, whatever character set they hold
+		// (a Big5 one made with localedef: review hook110 M1).
+		return true
+	}
 	if at := strings.IndexByte(v, '@'); at >= 0 {
 		v = v[:at] // a modifier: de_DE.UTF-8@euro
 	}
-	switch strings.ToLower(v) {
-	case "", "c", "posix":
-		return true
-	}
+	// A UTF-8 codeset in the name: glibc does not load a locale whose
+	// character set is another.
 	_, cs, ok := strings.Cut(v, ".")
 	cs = strings.ToLower(strings.ReplaceAll(cs, "-", ""))
 	return ok && cs == "utf8"

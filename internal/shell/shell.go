@@ -796,7 +796,7 @@ func (a *analyzer) script(src string, depth int) {
 				for i, w := range n.Args {
 					// ln, link, mv, cp, also behind a program (command mv,
 					// env mv, timeout 5 mv: review hook106 H2).
-					if b := baseName(printWord(w)); b == "ln" || b == "mv" || b == "link" || b == "cp" {
+					if b := baseName(bareName(w)); b == "ln" || b == "mv" || b == "link" || b == "cp" {
 						a.noteLineLink(b, a.words(n.Args[i+1:])) // writes.go
 						break
 					}
@@ -2062,7 +2062,7 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 	defer func() { a.envPrefix = false }()
 	special := false
 	for i, w := range c.Args {
-		n := printWord(w)
+		n := bareName(w) // \declare, 'export' (review hook109 H6)
 		// bash keeps a prefix assignment before declare -x/-r, typeset,
 		// export, readonly of the name too (X=terraform declare -x X:
 		// review hook103 H2), also behind builtin or command.
@@ -2315,4 +2315,13 @@ func StateFile(p string) bool {
 		}
 	}
 	return false
+}
+
+// bareName is a word as bash runs it when it is literal but for quotes
+// and backslashes ('mv', \declare), or the word as written.
+func bareName(w *syntax.Word) string {
+	if l := unquotedLit(w); l != "" {
+		return strings.ReplaceAll(l, `\`, "")
+	}
+	return printWord(w)
 }

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -573,6 +574,20 @@ func (a *analyzer) commandStrings(name string, c call) {
 	case "hyperfine", "watchexec":
 		for i := 0; i < len(args); i++ {
 			t := args[i]
+			if name == "hyperfine" && !t.dyn {
+				// The values of the options that take no command
+				// (hyperfine -r 3: review hook109 L2), and the parameters
+				// that fill {NAME} in the commands (-L x terraform,true
+				// '{x} destroy': review hook109 H9).
+				if n := hyperfineValues[t.s]; n > 0 {
+					if t.s == "-L" || t.s == "--parameter-list" || t.s == "-P" || t.s == "--parameter-scan" {
+						a.refuse("`%s`: %s fills the commands' {NAME} placeholders with its values, which the hook does not substitute: write each command out", truncateTok(c.argv), t.s)
+						return
+					}
+					i += n
+					continue
+				}
+			}
 			if !t.dyn && strings.HasPrefix(t.s, "-") && t.s != "-" {
 				if _, v, ok := strings.Cut(t.s, "="); ok {
 					judge(tok{s: v})
@@ -604,17 +619,35 @@ func (a *analyzer) commandStrings(name string, c call) {
 		// Dot-commands write files (.once FILE, .output FILE, .backup
 		// FILE) and run commands; read from standard input, -init FILE or
 		// .read FILE they are not in the line's words (review hook108 H3).
-		if c.fed {
-			a.refuse("`%s` reads SQL and dot-commands from standard input (.once FILE and .output FILE write files), which the hook does not read: give the SQL as an argument", truncateTok(c.argv))
+		if _, piped := a.pipeFrom[c.st]; piped || c.st != nil && hasHereDoc(c.st) {
+			a.refuse("`%s` reads SQL and dot-commands from standard input (.once FILE and .output FILE write files, .shell runs a command), which the hook does not read: give the SQL as an argument", truncateTok(c.argv))
 			return
 		}
 		for _, t := range args {
-			f := strings.Fields(t.s)
-			if t.s == "-init" || t.s == "--init" || len(f) > 0 && strings.HasPrefix(f[0], ".read") {
-				a.refuse("`%s` reads SQL and dot-commands from a file (-init, .read), which the hook does not read: give the SQL as an argument", truncateTok(c.argv))
+			f := strings.Fields(strings.TrimSpace(t.s))
+			l := strings.ToLower(t.s)
+			switch {
+			case t.dyn && !strings.HasPrefix(t.s, "-"):
+				a.refuse("`%s`: %s is computed at run time, and sqlite3 runs it as SQL or a dot-command (.shell, .once FILE): write it out", truncateTok(c.argv), srcOf(t))
+				return
+			case t.s == "-init" || t.s == "--init":
+				a.refuse("`%s` reads SQL and dot-commands from a file (-init), which the hook does not read: give the SQL as an argument", truncateTok(c.argv))
+				return
+			case len(f) > 0 && strings.HasPrefix(f[0], ".") && sqliteDotRisky(f[0]):
+				// Dot-commands that run commands or write files, whose
+				// arguments sqlite3 unquotes and unescapes itself (review
+				// hook109 H1-H3).
+				a.refuse("`%s`: the sqlite3 dot-command %s runs a command, writes a file or reads commands from one: use SQL, and shell redirections the hook reads", truncateTok(c.argv), f[0])
+				return
+			case sqliteRisky.MatchString(l):
+				// SQL that writes files, runs an editor or loads code
+				// (review hook109 H4).
+				a.refuse("`%s`: the SQL writes a file (writefile, ATTACH, VACUUM INTO), runs an editor (edit) or loads code (load_extension), with a name built at run time: use plain queries", truncateTok(c.argv))
 				return
 			}
 		}
+	case "npm", "npx", "pnpm", "yarn", "pip", "pip3", "cargo":
+		a.packageManagerFlags(name, c)
 	case "nodemon":
 		for i := 0; i < len(args); i++ {
 			t := args[i]
@@ -631,3 +664,108 @@ func (a *analyzer) commandStrings(name string, c call) {
 		}
 	}
 }
+
+// hyperfineValues are hyperfine's options with the number of values each
+// takes, other than commands.
+var hyperfineValues = map[string]int{"-r": 1, "--runs": 1, "-w": 1, "--warmup": 1, "-m": 1, "--min-runs": 1, "-M": 1,
+	"--max-runs": 1, "-n": 1, "--command-name": 1, "-u": 1, "--time-unit": 1, "--style": 1, "--sort": 1, "-D": 1,
+	"--parameter-step-size": 1, "--export-json": 1, "--export-csv": 1, "--export-markdown": 1, "--export-asciidoc": 1,
+	"--export-orgmode": 1, "--output": 1, "--input": 1, "-L": 2, "--parameter-list": 2, "-P": 3, "--parameter-scan": 3,
+	"-i": 0}
+
+// sqliteDotRisky reports whether a sqlite3 dot-command (or an unambiguous
+// prefix, as sqlite3 takes: .sh is .shell) runs a command, writes a file,
+// reads commands from one, or changes the directory.
+func sqliteDotRisky(cmd string) bool {
+	c := strings.ToLower(strings.TrimPrefix(cmd, "."))
+	for _, r := range []string{"shell", "system", "once", "output", "backup", "save", "excel", "log", "read",
+		"open", "clone", "archive", "ar", "trace", "testcase", "cd", "load", "restore", "iotrace"} {
+		if c == r || len(c) >= 2 && strings.HasPrefix(r, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// sqliteRisky finds SQL that writes a file, runs an editor or loads code.
+var sqliteRisky = regexp.MustCompile(`\b(writefile|load_extension|edit|fts3_tokenizer)\s*\(|\battach\b|\bvacuum\b`)
+
+// hasHereDoc reports whether a statement's standard input is a
+// here-document or here-string.
+func hasHereDoc(st *syntax.Stmt) bool {
+	for _, r := range st.Redirs {
+		if r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc || r.Op == syntax.WordHdoc {
+			return true
+		}
+	}
+	return false
+}
+
+// packageManagerFlags refuses the command-line twins of the settings the
+// hook refuses in the environment (npm --editor=CMD, --userconfig=FILE,
+// --node-options=…: review hook111 H1-H3), the subcommands that write the
+// tools' configuration or run its editor (npm config set/edit, pip config
+// set/edit: H4, H5), and cargo's --config KEY=VALUE (a target runner, a
+// rustc wrapper: H6).
+func (a *analyzer) packageManagerFlags(name string, c call) {
+	args := c.argv[1:]
+	line := truncateTok(c.argv)
+	prog := name
+	switch name {
+	case "npx", "pnpm":
+		prog = "npm"
+	case "pip3":
+		prog = "pip"
+	}
+	var words []string
+	for _, t := range args {
+		if t.dyn && strings.HasPrefix(t.s, "-") {
+			a.refuse("`%s`: an option computed at run time may set a command or a configuration file (--editor, --userconfig, --config): write the options out", line)
+			return
+		}
+		if t.s == "--" {
+			break
+		}
+		if strings.HasPrefix(t.s, "--") {
+			k, _, _ := strings.Cut(t.s[2:], "=")
+			k = strings.ToLower(strings.ReplaceAll(k, "_", "-"))
+			if name == "cargo" && (k == "config" || strings.HasPrefix("config", k) && len(k) >= 3) {
+				a.refuse("`%s`: --config sets cargo configuration (a target runner, a rustc wrapper, a linker: commands cargo runs), which the hook does not judge: use the project's configuration through review", line)
+				return
+			}
+			for _, s := range settingVars {
+				// A directory or file setting given on the command line
+				// (npm --prefix web, pip --target DIR, --log FILE) is a path
+				// the hook judges as one; the others run programs or read
+				// configuration.
+				if s.prog == prog && s.keys[k] && !pathSettings[k] {
+					a.refuse("`%s`: --%s sets %s's `%s` setting, which runs a program or names a file it writes or reads as configuration", line, k, prog, k)
+					return
+				}
+			}
+			continue
+		}
+		if !strings.HasPrefix(t.s, "-") {
+			words = append(words, t.s)
+		}
+	}
+	if len(words) >= 1 && (prog == "npm" || prog == "pip" || name == "yarn") {
+		sub, op := words[0], ""
+		if len(words) >= 2 {
+			op = words[1]
+		}
+		switch {
+		case sub == "config" || sub == "c" && prog == "npm":
+			if op != "get" && op != "list" && op != "ls" && op != "debug" && op != "fix" {
+				a.refuse("`%s` writes %s's configuration or opens it in the editor the configuration names (a command): a person changes it", line, prog)
+			}
+		case sub == "set" && prog == "npm":
+			a.refuse("`%s` writes npm's configuration (~/.npmrc): a person changes it", line)
+		}
+	}
+}
+
+// pathSettings are the npm and pip settings whose command-line values are
+// paths, judged where they are written (looseArgs).
+var pathSettings = map[string]bool{"prefix": true, "target": true, "root": true, "src": true, "logs-dir": true,
+	"log": true, "log-file": true, "report": true}

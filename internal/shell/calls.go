@@ -451,6 +451,11 @@ func (a *analyzer) inlineCodeFile(p *program, name string, argv []tok) bool {
 	case p == programs["bash"]:
 		key = "bash"
 	}
+	if key == "make" || key == "sed" || key == "awk" {
+		if a.codeFileWritten(key, argv) {
+			return true
+		}
+	}
 	if opts := codeFileOpts[key]; opts != nil {
 		for i, t := range argv[1:] {
 			for _, o := range opts {
@@ -1062,7 +1067,7 @@ func ownWords(p *program, name string, argv []tok) []tok {
 var otherNames = map[string][]tok{
 	"editor": {{s: "vim"}}, "vim.basic": {{s: "vim"}}, "vim.tiny": {{s: "vim"}},
 	"vim.nox": {{s: "vim"}}, "vim.gtk3": {{s: "vim"}}, "nvim.appimage": {{s: "nvim"}},
-	"pager": {{s: "less"}}, "slogin": {{s: "ssh"}},
+	"pager": {{s: "less"}}, "slogin": {{s: "ssh"}}, "gdbtui": {{s: "gdb"}}, "gdb-multiarch": {{s: "gdb"}},
 	"pdb": {{s: "python3"}, {s: "-m"}, {s: "pdb"}}, "pdb3": {{s: "python3"}, {s: "-m"}, {s: "pdb"}},
 	"sem": {{s: "parallel"}, {s: "--semaphore"}},
 }
@@ -1361,4 +1366,70 @@ func (a *analyzer) viaShellVar(name string, argv []tok) string {
 		}
 	}
 	return ""
+}
+
+// codeFileWritten refuses make, sed or awk reading as code a file the line
+// writes, however the option is spelled: in a cluster (sed -nf F, make
+// -sf F), gawk's -W e / -We F, or make's default makefile (review
+// hook112 H18-H20, M1).
+func (a *analyzer) codeFileWritten(key string, argv []tok) bool {
+	letters := map[string]string{"make": "f", "sed": "f", "awk": "fEi"}[key]
+	refuse := func(f string) bool {
+		a.refuse("`%s` reads code from %s, which the line writes: the hook cannot read it", truncateTok(argv), f)
+		return true
+	}
+	written := func(t tok) bool { return !t.dyn && a.lineWritten[a.resolve(t.s)] }
+	named := false
+	for i := 1; i < len(argv); i++ {
+		t := argv[i]
+		if t.dyn || !strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.s, "--") || len(t.s) < 2 {
+			continue
+		}
+		if key == "awk" && strings.HasPrefix(t.s, "-W") {
+			// gawk -W exec F, -We F, -Wexec=F, -W file F.
+			v := strings.TrimPrefix(t.s, "-W")
+			if v == "" && i+1 < len(argv) {
+				i++
+				v = argv[i].s
+			}
+			name, val, hasVal := strings.Cut(v, "=")
+			if name != "" && (strings.HasPrefix("exec", name) || strings.HasPrefix("file", name) || strings.HasPrefix("include", name)) {
+				named = true
+				if !hasVal && i+1 < len(argv) {
+					val = argv[i+1].s
+				}
+				if written(tok{s: val}) {
+					return refuse(val)
+				}
+			}
+			continue
+		}
+		for j := 1; j < len(t.s); j++ {
+			if strings.IndexByte(letters, t.s[j]) < 0 {
+				continue
+			}
+			named = named || t.s[j] == 'f'
+			v := tok{s: t.s[j+1:]}
+			if v.s == "" && i+1 < len(argv) {
+				v = argv[i+1]
+			}
+			if written(v) {
+				return refuse(v.s)
+			}
+			break
+		}
+	}
+	if key == "make" && !named {
+		for _, t := range argv[1:] {
+			if strings.HasPrefix(t.s, "--file") || strings.HasPrefix(t.s, "--makefile") || t.s == "-C" || strings.HasPrefix(t.s, "--directory") {
+				return false
+			}
+		}
+		for _, m := range []string{"GNUmakefile", "makefile", "Makefile"} {
+			if a.lineWritten[a.resolve(m)] {
+				return refuse(m)
+			}
+		}
+	}
+	return false
 }

@@ -127,6 +127,8 @@ var optionRefused = map[string]string{
 	"DYLD_LIBRARY_PATH":     "the dynamic loader loads every program's libraries from the directories it names first",
 	"PYTHONSTARTUP":         "python runs the file it names before an interactive session",
 	"SIMPLE_BACKUP_SUFFIX":  "cp, mv, ln, install and patch name their backups FILE+SUFFIX after it (.hcl: a backup of planguard is planguard.hcl)",
+	// valgrind's options (--log-file, --xml-file: review hook113 M10).
+	"VALGRIND_OPTS": "valgrind reads its options from it, and --log-file writes the file it names",
 	// cargo's commands from the environment (review hook111 H7).
 	"RUSTC_WRAPPER":                       "cargo runs every rustc through the program it names",
 	"RUSTC_WORKSPACE_WRAPPER":             "cargo runs rustc through the program it names",

@@ -77,6 +77,9 @@ var writtenVars = map[string]bool{
 	"GIT_INDEX_FILE": true, "TF_LOG_PATH": true, "TF_TEMP_LOG_PATH": true, "SSLKEYLOGFILE": true, "LESSHISTFILE": true,
 	"NODE_REPL_HISTORY": true, "PYTHON_HISTORY": true, "SQLITE_HISTORY": true, "MYSQL_HISTFILE": true,
 	"PSQL_HISTORY": true, "REDISCLI_HISTFILE": true,
+	// memusage's output, the X and ICE authority files xauth and iceauth
+	// rewrite (review hook113 M9, M11).
+	"MEMUSAGE_OUTPUT": true, "ICEAUTHORITY": true, "XAUTHORITY": true,
 }
 
 // writtenDirVars name a directory a program writes files under:

@@ -1274,8 +1274,15 @@ func (a *analyzer) namedProgram(b string) bool {
 		return false
 	}
 	return b == "git" || strings.HasPrefix(b, "git-") || strings.HasPrefix(b, "ld-linux") || strings.HasPrefix(b, "ld-musl") ||
-		b == "busybox" || b == "exe" || launchers[b] || a.wraps(b) || lookup(b) != unknownProgram
+		b == "busybox" || b == "exe" || launchers[b] || a.wraps(b) || lookup(b) != unknownProgram ||
+		judgedUnknown[b]
 }
+
+// judgedUnknown are programs the hook does not know as writers but judges
+// by name (commandStrings): a copy under another name runs unjudged
+// (review hook112 H14, H15).
+var judgedUnknown = map[string]bool{"sqlite3": true, "sqlite": true, "npm": true, "npx": true, "pnpm": true, "yarn": true,
+	"pip": true, "pip3": true, "cargo": true, "hyperfine": true, "entr": true, "nodemon": true, "watchexec": true}
 
 // devLink reports whether a copy or link source leads into /dev or /proc
 // (a link to /dev/stdin run as a program is the shell its redirection

@@ -615,37 +615,65 @@ func (a *analyzer) commandStrings(name string, c call) {
 			}
 			shell = shell || !strings.HasPrefix(t.s, "--") && strings.ContainsRune(t.s, 's')
 		}
-	case "sqlite3", "sqlite":
-		// Dot-commands write files (.once FILE, .output FILE, .backup
-		// FILE) and run commands; read from standard input, -init FILE or
-		// .read FILE they are not in the line's words (review hook108 H3).
-		if _, piped := a.pipeFrom[c.st]; piped || c.st != nil && hasHereDoc(c.st) {
-			a.refuse("`%s` reads SQL and dot-commands from standard input (.once FILE and .output FILE write files, .shell runs a command), which the hook does not read: give the SQL as an argument", truncateTok(c.argv))
-			return
-		}
+	case "scriptlive", "systemd-tmpfiles":
+		// scriptlive types its input log into a shell; systemd-tmpfiles
+		// creates, writes and removes what its rules name, read from
+		// files or standard input (review hook113 H1, H2).
+		a.refuse("`%s` runs a shell on the input it replays, or creates, writes and removes the paths its rules name, which the hook does not read: run the commands themselves", truncateTok(c.argv))
+	case "groff", "nroff", "troff", "pic", "eqn", "tbl", "grog", "soelim", "refer", "grn", "chem":
 		for _, t := range args {
-			f := strings.Fields(strings.TrimSpace(t.s))
-			l := strings.ToLower(t.s)
-			switch {
-			case t.dyn && !strings.HasPrefix(t.s, "-"):
-				a.refuse("`%s`: %s is computed at run time, and sqlite3 runs it as SQL or a dot-command (.shell, .once FILE): write it out", truncateTok(c.argv), srcOf(t))
-				return
-			case t.s == "-init" || t.s == "--init":
-				a.refuse("`%s` reads SQL and dot-commands from a file (-init), which the hook does not read: give the SQL as an argument", truncateTok(c.argv))
-				return
-			case len(f) > 0 && strings.HasPrefix(f[0], ".") && sqliteDotRisky(f[0]):
-				// Dot-commands that run commands or write files, whose
-				// arguments sqlite3 unquotes and unescapes itself (review
-				// hook109 H1-H3).
-				a.refuse("`%s`: the sqlite3 dot-command %s runs a command, writes a file or reads commands from one: use SQL, and shell redirections the hook reads", truncateTok(c.argv), f[0])
-				return
-			case sqliteRisky.MatchString(l):
-				// SQL that writes files, runs an editor or loads code
-				// (review hook109 H4).
-				a.refuse("`%s`: the SQL writes a file (writefile, ATTACH, VACUUM INTO), runs an editor (edit) or loads code (load_extension), with a name built at run time: use plain queries", truncateTok(c.argv))
+			if t.dyn || strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "--") && strings.ContainsRune(t.s, 'U') {
+				// Unsafe mode: .sy and pic's sh run commands (review
+				// hook113 H3, H4).
+				a.refuse("`%s`: -U (unsafe mode) runs the commands the document holds (.sy, sh): format without -U", truncateTok(c.argv))
 				return
 			}
 		}
+	case "ssh-copy-id":
+		for _, t := range args {
+			if t.dyn || t.s == "-o" || strings.HasPrefix(t.s, "-o") && len(t.s) > 2 {
+				// ssh options: ProxyCommand, LocalCommand run commands
+				// (review hook113 H6).
+				a.refuse("`%s`: -o passes options to ssh (ProxyCommand, LocalCommand run commands), which the hook judges on ssh only: run ssh-copy-id without -o", truncateTok(c.argv))
+				return
+			}
+		}
+	case "prove":
+		for i := 0; i < len(args); i++ {
+			t := args[i]
+			l, v, ok := strings.Cut(t.s, "=")
+			if t.dyn || l != "--exec" && l != "-e" {
+				continue
+			}
+			if !ok && i+1 < len(args) {
+				v = args[i+1].s
+				i++
+			}
+			judge(tok{s: v}) // the command it runs each test with (review hook113 M7)
+		}
+	case "memusage":
+		for _, t := range args {
+			if !strings.HasPrefix(t.s, "-") {
+				break
+			}
+			if t.dyn || strings.HasPrefix(t.s, "-d") || strings.HasPrefix(t.s, "-n") || strings.HasPrefix(t.s, "--data") ||
+				strings.HasPrefix(t.s, "--progname") || strings.HasPrefix(t.s, "-p") || strings.HasPrefix(t.s, "--png") {
+				// memusage evals these values in its shell (review hook113
+				// M8) and writes -p/-d files.
+				a.refuse("`%s`: memusage evaluates its -d/-n/-p values in a shell and writes the files they name: run it without them", truncateTok(c.argv))
+				return
+			}
+		}
+	case "pee":
+		for _, t := range args {
+			judge(t) // each argument runs with sh -c (moreutils)
+		}
+	case "mispipe":
+		for _, t := range args {
+			judge(t)
+		}
+	case "sqlite3", "sqlite":
+		a.sqliteArgs(c)
 	case "npm", "npx", "pnpm", "yarn", "pip", "pip3", "cargo":
 		a.packageManagerFlags(name, c)
 	case "nodemon":
@@ -673,32 +701,62 @@ var hyperfineValues = map[string]int{"-r": 1, "--runs": 1, "-w": 1, "--warmup": 
 	"--export-orgmode": 1, "--output": 1, "--input": 1, "-L": 2, "--parameter-list": 2, "-P": 3, "--parameter-scan": 3,
 	"-i": 0}
 
-// sqliteDotRisky reports whether a sqlite3 dot-command (or an unambiguous
-// prefix, as sqlite3 takes: .sh is .shell) runs a command, writes a file,
-// reads commands from one, or changes the directory.
-func sqliteDotRisky(cmd string) bool {
-	c := strings.ToLower(strings.TrimPrefix(cmd, "."))
-	for _, r := range []string{"shell", "system", "once", "output", "backup", "save", "excel", "log", "read",
-		"open", "clone", "archive", "ar", "trace", "testcase", "cd", "load", "restore", "iotrace"} {
-		if c == r || len(c) >= 2 && strings.HasPrefix(r, c) {
-			return true
+// sqliteDotSafe are the dot-commands that only print or set the output's
+// form, spelled out whole (sqlite3 app.db .tables).
+var sqliteDotSafe = regexp.MustCompile(`^\.(tables|schema|indexes|indices|databases|headers|mode|help|show|dbinfo|fullschema|stats|width|timer|changes|nullvalue|separator|explain)( [A-Za-z0-9_ %,-]*)?$`)
+
+// sqliteRisky finds SQL that writes a file, runs an editor or loads code,
+// by the names alone (quoted, bracketed or followed by a comment:
+// "writefile"(, [edit](, writefile/**/(: review hook112 H8-H10).
+var sqliteRisky = regexp.MustCompile(`\b(writefile|load_extension|edit|fts3_tokenizer|attach|vacuum)\b`)
+
+// sqliteArgs judges sqlite3's arguments: a dot-command of any kind (sqlite3
+// skips blanks after the dot, strips quotes and takes prefixes: .o, '.
+// shell', .'shell': review hook112 H1-H7) and SQL that writes files, runs
+// an editor or loads code are refused; without SQL in its arguments it
+// reads standard input, allowed only from a file the line does not write
+// (sqlite3 DB < schema.sql).
+func (a *analyzer) sqliteArgs(c call) {
+	line := truncateTok(c.argv)
+	args := c.argv[1:]
+	ops := 0
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		switch {
+		case t.dyn:
+			a.refuse("`%s`: %s is computed at run time, and sqlite3 runs it as SQL or a dot-command (.shell, .once FILE): write it out", line, srcOf(t))
+			return
+		case t.s == "-init" || t.s == "--init":
+			a.refuse("`%s` reads SQL and dot-commands from a file (-init), which the hook does not read: give the SQL as an argument", line)
+			return
+		case t.s == "-cmd" || t.s == "--cmd":
+			continue // its value is judged as the next argument
+		case strings.HasPrefix(t.s, "-"):
+			continue
+		}
+		if strings.HasPrefix(strings.TrimLeft(t.s, " \t\n\v\f\r"), ".") && (ops > 0 || i > 0 && (args[i-1].s == "-cmd" || args[i-1].s == "--cmd")) && !sqliteDotSafe.MatchString(t.s) {
+			a.refuse("`%s`: sqlite3 dot-commands (%s) run commands, write files and read them, and sqlite3 reads their names its own way: use SQL", line, strings.Fields(t.s + " x")[0])
+			return
+		}
+		if sqliteRisky.MatchString(strings.ToLower(t.s)) && ops > 0 {
+			a.refuse("`%s`: the SQL writes a file (writefile, ATTACH, VACUUM), runs an editor (edit) or loads code (load_extension): use plain queries", line)
+			return
+		}
+		ops++
+	}
+	if ops >= 2 {
+		return // DB and SQL: standard input is not read
+	}
+	if c.st != nil {
+		for _, r := range c.st.Redirs {
+			if r.Op == syntax.RdrIn && r.Word != nil {
+				if w := a.word(r.Word); !w.dyn && !a.lineWritten[a.resolve(w.s)] {
+					return // a file the agent wrote earlier: the accepted class
+				}
+			}
 		}
 	}
-	return false
-}
-
-// sqliteRisky finds SQL that writes a file, runs an editor or loads code.
-var sqliteRisky = regexp.MustCompile(`\b(writefile|load_extension|edit|fts3_tokenizer)\s*\(|\battach\b|\bvacuum\b`)
-
-// hasHereDoc reports whether a statement's standard input is a
-// here-document or here-string.
-func hasHereDoc(st *syntax.Stmt) bool {
-	for _, r := range st.Redirs {
-		if r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc || r.Op == syntax.WordHdoc {
-			return true
-		}
-	}
-	return false
+	a.refuse("`%s` reads SQL and dot-commands from standard input (.shell runs a command, .once FILE writes a file), which the hook does not read: give the SQL as an argument", line)
 }
 
 // packageManagerFlags refuses the command-line twins of the settings the
@@ -726,9 +784,21 @@ func (a *analyzer) packageManagerFlags(name string, c call) {
 		if t.s == "--" {
 			break
 		}
-		if strings.HasPrefix(t.s, "--") {
-			k, _, _ := strings.Cut(t.s[2:], "=")
+		if strings.HasPrefix(t.s, "--") || prog == "npm" && strings.HasPrefix(t.s, "-") && len(t.s) > 3 {
+			// npm also reads -name=value as --name=value, and takes a
+			// unique prefix of an option (--edit, --script-sh, --userconf:
+			// review hook112 H16).
+			k, _, _ := strings.Cut(strings.TrimLeft(t.s, "-"), "=")
 			k = strings.ToLower(strings.ReplaceAll(k, "_", "-"))
+			if prog == "npm" {
+				for _, s := range settingVars {
+					for key := range s.keys {
+						if s.prog == "npm" && len(k) >= 3 && strings.HasPrefix(key, k) && !pathSettings[key] {
+							k = key
+						}
+					}
+				}
+			}
 			if name == "cargo" && (k == "config" || strings.HasPrefix("config", k) && len(k) >= 3) {
 				a.refuse("`%s`: --config sets cargo configuration (a target runner, a rustc wrapper, a linker: commands cargo runs), which the hook does not judge: use the project's configuration through review", line)
 				return
@@ -755,7 +825,7 @@ func (a *analyzer) packageManagerFlags(name string, c call) {
 			op = words[1]
 		}
 		switch {
-		case sub == "config" || sub == "c" && prog == "npm":
+		case sub == "config" || prog == "npm" && sub != "" && strings.HasPrefix("config", sub):
 			if op != "get" && op != "list" && op != "ls" && op != "debug" && op != "fix" {
 				a.refuse("`%s` writes %s's configuration or opens it in the editor the configuration names (a command): a person changes it", line, prog)
 			}

@@ -499,7 +499,10 @@ var (
 	projectImplicit = []string{".git/config", ".envrc", ".env", ".mcp.json", ".github/mcp.json",
 		// npm reads a project's .npmrc (editor, script-shell: review
 		// hook108 H4).
-		".npmrc"}
+		".npmrc",
+		// prove reads its options (--exec) from .proverc (review hook114
+		// M1).
+		".proverc"}
 	// The home directory's: the shells' startup files (and what Debian's
 	// and Fedora's .bashrc source: .bash_aliases, .bashrc.d/), readline's,
 	// git's and ssh's configuration, direnv's direnvrc, the editors' startup
@@ -527,7 +530,7 @@ var (
 		// options (output), npm's (editor), pip's (log), the AWS CLI's
 		// credential_process, kubectl's exec plugins (review hook108).
 		".config/curlrc", ".gnupg/gpg.conf", ".gnupg/options", ".npmrc", ".config/pip/pip.conf", ".pip/pip.conf",
-		".aws/config", ".aws/credentials", ".kube/config"}
+		".aws/config", ".aws/credentials", ".kube/config", ".proverc"}
 	// systemImplicit are the system-wide files that change how later
 	// commands run, whoever writes them (review hook30 F5): the shells'
 	// startup files, the environment every login reads, the dynamic

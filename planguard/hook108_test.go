@@ -20,6 +20,7 @@ func TestHook108ConfigFiles(t *testing.T) {
 		`cp kc ~/.kube/config`,
 		`echo '[global]' > ~/.config/pip/pip.conf`,
 		`printf 'output ../planguard.hcl\n' > ~/.gnupg/gpg.conf-2`,
+		`printf -- '--exec x\n' > .proverc && prove e.tfvars`,
 	} {
 		code, out, _ := w.hook(t, "claude", shellEvent("claude", w.dir, line), nil)
 		if code == 0 && out == "" {

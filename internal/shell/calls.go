@@ -1420,14 +1420,33 @@ func (a *analyzer) codeFileWritten(key string, argv []tok) bool {
 		}
 	}
 	if key == "make" && !named {
-		for _, t := range argv[1:] {
-			if strings.HasPrefix(t.s, "--file") || strings.HasPrefix(t.s, "--makefile") || t.s == "-C" || strings.HasPrefix(t.s, "--directory") {
+		// The default makefile in the directory make runs in: after a cd,
+		// or -C DIR (review hook114 H7, H8).
+		dirs := []string{"."}
+		for i := 1; i < len(argv); i++ {
+			t := argv[i]
+			switch {
+			case strings.HasPrefix(t.s, "--file") || strings.HasPrefix(t.s, "--makefile"):
 				return false
+			case t.s == "-C" && i+1 < len(argv):
+				dirs = append(dirs, argv[i+1].s)
+			case strings.HasPrefix(t.s, "-C") && len(t.s) > 2:
+				dirs = append(dirs, t.s[2:])
+			case strings.HasPrefix(t.s, "--directory="):
+				dirs = append(dirs, strings.TrimPrefix(t.s, "--directory="))
 			}
 		}
-		for _, m := range []string{"GNUmakefile", "makefile", "Makefile"} {
-			if a.lineWritten[a.resolve(m)] {
-				return refuse(m)
+		for _, base := range a.cdDirs("") {
+			for _, d := range dirs {
+				for _, m := range []string{"GNUmakefile", "makefile", "Makefile"} {
+					p := path.Join(d, m)
+					if !path.IsAbs(p) {
+						p = path.Join(base, p)
+					}
+					if a.lineWritten[path.Clean(p)] {
+						return refuse(p)
+					}
+				}
 			}
 		}
 	}

@@ -1282,7 +1282,9 @@ func (a *analyzer) namedProgram(b string) bool {
 // by name (commandStrings): a copy under another name runs unjudged
 // (review hook112 H14, H15).
 var judgedUnknown = map[string]bool{"sqlite3": true, "sqlite": true, "npm": true, "npx": true, "pnpm": true, "yarn": true,
-	"pip": true, "pip3": true, "cargo": true, "hyperfine": true, "entr": true, "nodemon": true, "watchexec": true}
+	"pip": true, "pip3": true, "cargo": true, "hyperfine": true, "entr": true, "nodemon": true, "watchexec": true,
+	"groff": true, "troff": true, "nroff": true, "pic": true, "prove": true, "ssh-copy-id": true, "memusage": true,
+	"systemd-tmpfiles": true, "scriptlive": true, "pee": true, "mispipe": true, "gdbtui": true}
 
 // devLink reports whether a copy or link source leads into /dev or /proc
 // (a link to /dev/stdin run as a program is the shell its redirection

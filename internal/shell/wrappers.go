@@ -631,7 +631,7 @@ func (a *analyzer) commandStrings(name string, c call) {
 		}
 	case "ssh-copy-id":
 		for _, t := range args {
-			if t.dyn || t.s == "-o" || strings.HasPrefix(t.s, "-o") && len(t.s) > 2 {
+			if t.dyn || strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "--") && strings.ContainsRune(t.s, 'o') {
 				// ssh options: ProxyCommand, LocalCommand run commands
 				// (review hook113 H6).
 				a.refuse("`%s`: -o passes options to ssh (ProxyCommand, LocalCommand run commands), which the hook judges on ssh only: run ssh-copy-id without -o", truncateTok(c.argv))
@@ -642,7 +642,9 @@ func (a *analyzer) commandStrings(name string, c call) {
 		for i := 0; i < len(args); i++ {
 			t := args[i]
 			l, v, ok := strings.Cut(t.s, "=")
-			if t.dyn || l != "--exec" && l != "-e" {
+			exec := strings.HasPrefix(l, "--") && len(l) >= 5 && strings.HasPrefix("--exec", l) ||
+				!strings.HasPrefix(l, "--") && strings.HasPrefix(l, "-") && strings.ContainsRune(l, 'e') // -ve (review hook114 H14, H15)
+			if t.dyn || !exec {
 				continue
 			}
 			if !ok && i+1 < len(args) {
@@ -703,12 +705,12 @@ var hyperfineValues = map[string]int{"-r": 1, "--runs": 1, "-w": 1, "--warmup": 
 
 // sqliteDotSafe are the dot-commands that only print or set the output's
 // form, spelled out whole (sqlite3 app.db .tables).
-var sqliteDotSafe = regexp.MustCompile(`^\.(tables|schema|indexes|indices|databases|headers|mode|help|show|dbinfo|fullschema|stats|width|timer|changes|nullvalue|separator|explain)( [A-Za-z0-9_ %,-]*)?$`)
+var sqliteDotSafe = regexp.MustCompile(`^\.(tables|schema|indexes|indices|databases|headers|mode|help|show|dbinfo|fullschema|stats|width|timer|changes|nullvalue|separator|explain|dump|quit|exit)( [A-Za-z0-9_ %,-]*)?$`)
 
 // sqliteRisky finds SQL that writes a file, runs an editor or loads code,
 // by the names alone (quoted, bracketed or followed by a comment:
 // "writefile"(, [edit](, writefile/**/(: review hook112 H8-H10).
-var sqliteRisky = regexp.MustCompile(`\b(writefile|load_extension|edit|fts3_tokenizer|attach|vacuum)\b`)
+var sqliteRisky = regexp.MustCompile(`\b(writefile|load_extension|edit|fts3_tokenizer)\b\W*\(|\battach\b|\bvacuum\b`)
 
 // sqliteArgs judges sqlite3's arguments: a dot-command of any kind (sqlite3
 // skips blanks after the dot, strips quotes and takes prefixes: .o, '.
@@ -722,41 +724,79 @@ func (a *analyzer) sqliteArgs(c call) {
 	ops := 0
 	for i := 0; i < len(args); i++ {
 		t := args[i]
+		sql := ops > 0 // an operand after the database: SQL or a dot-command
 		switch {
 		case t.dyn:
 			a.refuse("`%s`: %s is computed at run time, and sqlite3 runs it as SQL or a dot-command (.shell, .once FILE): write it out", line, srcOf(t))
 			return
-		case t.s == "-init" || t.s == "--init":
-			a.refuse("`%s` reads SQL and dot-commands from a file (-init), which the hook does not read: give the SQL as an argument", line)
+		case t.s == "-init" || t.s == "--init" || sqliteArchive(t.s):
+			// -init reads commands from a file; -A (archive mode) extracts
+			// files (review hook114 H6).
+			a.refuse("`%s` reads SQL and dot-commands from a file (-init) or extracts files (-A): give the SQL as an argument", line)
 			return
 		case t.s == "-cmd" || t.s == "--cmd":
-			continue // its value is judged as the next argument
+			if i+1 < len(args) {
+				i++
+				t, sql = args[i], true // judged as SQL, wherever it stands (review hook114 H5)
+				if t.dyn {
+					a.refuse("`%s`: %s is computed at run time, and sqlite3 runs it as SQL or a dot-command: write it out", line, srcOf(t))
+					return
+				}
+			}
+		case sqliteValued[strings.TrimLeft(t.s, "-")] && strings.HasPrefix(t.s, "-"):
+			i++ // -separator , : the value is no operand (review hook114 H4)
+			continue
 		case strings.HasPrefix(t.s, "-"):
 			continue
 		}
-		if strings.HasPrefix(strings.TrimLeft(t.s, " \t\n\v\f\r"), ".") && (ops > 0 || i > 0 && (args[i-1].s == "-cmd" || args[i-1].s == "--cmd")) && !sqliteDotSafe.MatchString(t.s) {
+		if sql && strings.HasPrefix(strings.TrimLeft(t.s, " \t\n\v\f\r"), ".") && !sqliteDotSafe.MatchString(t.s) {
 			a.refuse("`%s`: sqlite3 dot-commands (%s) run commands, write files and read them, and sqlite3 reads their names its own way: use SQL", line, strings.Fields(t.s + " x")[0])
 			return
 		}
-		if sqliteRisky.MatchString(strings.ToLower(t.s)) && ops > 0 {
+		if sql && sqliteRisky.MatchString(strings.ToLower(t.s)) {
 			a.refuse("`%s`: the SQL writes a file (writefile, ATTACH, VACUUM), runs an editor (edit) or loads code (load_extension): use plain queries", line)
 			return
 		}
-		ops++
+		if args[i].s == t.s && (i == 0 || args[i-1].s != "-cmd" && args[i-1].s != "--cmd") {
+			ops++
+		}
 	}
 	if ops >= 2 {
 		return // DB and SQL: standard input is not read
 	}
-	if c.st != nil {
+	// Standard input is the last redirection of descriptor 0: allowed
+	// only as a file the line does not write, outside /dev and /proc
+	// (review hook114 H1-H3: < /dev/stdin, a here-string after it, 3<).
+	if _, piped := a.pipeFrom[c.st]; c.st != nil && !piped {
+		var last *syntax.Redirect
 		for _, r := range c.st.Redirs {
-			if r.Op == syntax.RdrIn && r.Word != nil {
-				if w := a.word(r.Word); !w.dyn && !a.lineWritten[a.resolve(w.s)] {
-					return // a file the agent wrote earlier: the accepted class
-				}
+			if r.N != nil && r.N.Value != "0" {
+				continue
+			}
+			switch r.Op {
+			case syntax.RdrIn, syntax.RdrInOut, syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc, syntax.DplIn:
+				last = r
+			}
+		}
+		if last != nil && last.Op == syntax.RdrIn && last.Word != nil {
+			if w := a.word(last.Word); !w.dyn && !a.lineWritten[a.resolve(w.s)] && !strings.HasPrefix(a.resolve(w.s), "/dev/") &&
+				!strings.HasPrefix(a.resolve(w.s), "/proc/") {
+				return // a file the agent wrote earlier: the accepted class
 			}
 		}
 	}
 	a.refuse("`%s` reads SQL and dot-commands from standard input (.shell runs a command, .once FILE writes a file), which the hook does not read: give the SQL as an argument", line)
+}
+
+// sqliteValued are sqlite3's options that take a value.
+var sqliteValued = map[string]bool{"separator": true, "nullvalue": true, "newline": true, "vfs": true, "maxsize": true,
+	"mmap": true, "lookaside": true, "pagecache": true, "heap": true, "escape": true}
+
+// sqliteArchive reports whether a sqlite3 option is archive mode (-A,
+// -Ax, --archive), which creates and extracts files.
+func sqliteArchive(s string) bool {
+	return strings.HasPrefix(s, "-A") || strings.HasPrefix(s, "--A") || strings.HasPrefix(strings.ToLower(s), "-archive") ||
+		strings.HasPrefix(strings.ToLower(s), "--archive")
 }
 
 // packageManagerFlags refuses the command-line twins of the settings the

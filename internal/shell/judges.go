@@ -1195,6 +1195,13 @@ func (a *analyzer) goRun(c call) kind {
 	if pkg == "." || strings.HasSuffix(pkg, "/planguard") || strings.Contains(pkg, "/planguard@") || rest[0].dyn {
 		a.run(call{argv: append([]tok{{s: "planguard"}}, rest[1:]...), depth: c.depth + 1})
 	}
+	// go run MODULE/terraform@VERSION destroy: Terraform (or OpenTofu, or
+	// any program the hook judges by name) built from source and run with
+	// the words after it (review hook115 H1).
+	bin, _, _ := strings.Cut(pkg, "@")
+	if b := path.Base(bin); !rest[0].dyn && bin != "." && (toolName(b) != "" || a.namedProgram(b)) && c.depth < maxDepth {
+		a.run(c.inner(append([]tok{{s: b}}, rest[1:]...)))
+	}
 	return kindOther
 }
 

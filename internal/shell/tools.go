@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -405,6 +406,13 @@ func (a *analyzer) planguardApply(c call, line string) kind {
 	}
 	if a.unknownEnv {
 		a.refuse("`%s`: the line sets environment variables whose names it computes (export $X), which planguard or terraform may read", line)
+		return kindOther
+	}
+	if w := a.applyWrapper(prog); w != "" {
+		// env -u PLANGUARD_AUTHOR, env -i, exec -c, sudo: the variables
+		// planguard reads (the change's author, the terraform it runs)
+		// unset or reset (review hook115 M1).
+		a.refuse("`%s` runs behind %s, which may unset or reset the environment planguard reads (PLANGUARD_AUTHOR, PLANGUARD_TERRAFORM): run planguard apply directly", line, w)
 		return kindOther
 	}
 	policy := "planguard.hcl"
@@ -859,6 +867,39 @@ func (a *analyzer) tfMirrorDir(chdir string, rest []tok) string {
 	}
 	if strings.Contains(strings.ToLower(path.Clean(p))+"/", "/.terraform.d/") || strings.HasPrefix(strings.ToLower(path.Clean(p)), ".terraform.d") {
 		return p + " (under .terraform.d, where Terraform looks for providers)"
+	}
+	return ""
+}
+
+// applyWrapper reports an env or exec in the line, at any depth, that
+// unsets or clears the environment of what it runs (env -u NAME, env -i,
+// env -, exec -c), or "": planguard apply behind one reads no
+// PLANGUARD_AUTHOR or PLANGUARD_TERRAFORM (review hook115 M1).
+func (a *analyzer) applyWrapper(string) string {
+	words := strings.FieldsFunc(a.line, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(`'"`+"`"+`;&|(){}\`, r)
+	})
+	for i, w := range words {
+		b := baseName(w)
+		if b != "env" && b != "exec" {
+			continue
+		}
+		for _, o := range words[i+1:] {
+			if !strings.HasPrefix(o, "-") {
+				if strings.Contains(o, "=") {
+					continue // env NAME=VALUE
+				}
+				break
+			}
+			long := strings.HasPrefix(o, "--")
+			switch {
+			case b == "env" && (o == "-" || long && (strings.HasPrefix(o, "--u") || strings.HasPrefix(o, "--i")) ||
+				!long && strings.ContainsAny(o[1:], "iu")):
+				return "env " + o
+			case b == "exec" && !long && strings.ContainsRune(o[1:], 'c'):
+				return "exec " + o
+			}
+		}
 	}
 	return ""
 }

@@ -678,6 +678,17 @@ func (a *analyzer) commandStrings(name string, c call) {
 		a.sqliteArgs(c)
 	case "npm", "npx", "pnpm", "yarn", "pip", "pip3", "cargo":
 		a.packageManagerFlags(name, c)
+		// npx -y cdktf-cli destroy, npm exec cdktf-cli -- deploy: CDK
+		// for Terraform runs terraform apply and destroy (review hook115
+		// H2).
+		for _, t := range args {
+			if b := strings.ToLower(t.s); strings.HasPrefix(b, "cdktf") || strings.HasPrefix(b, "@cdktf/") {
+				a.tfWrapperArgs(c)
+				break
+			}
+		}
+	case "cdktf", "tflocal", "tfenv", "terraspace":
+		a.tfWrapperArgs(c)
 	case "nodemon":
 		for i := 0; i < len(args); i++ {
 			t := args[i]
@@ -879,3 +890,21 @@ func (a *analyzer) packageManagerFlags(name string, c call) {
 // paths, judged where they are written (looseArgs).
 var pathSettings = map[string]bool{"prefix": true, "target": true, "root": true, "src": true, "logs-dir": true,
 	"log": true, "log-file": true, "report": true}
+
+// tfWrapperArgs refuses the subcommands of programs that run terraform
+// apply or destroy themselves (CDK for Terraform's deploy and destroy,
+// tflocal's and tfenv's terraform commands, terraspace up and down:
+// review hook115 H2): they apply without the gate.
+func (a *analyzer) tfWrapperArgs(c call) {
+	for _, t := range c.argv[1:] {
+		switch strings.ToLower(t.s) {
+		case "deploy", "destroy", "apply", "up", "down", "import", "taint", "untaint", "refresh", "exec", "state", "force-unlock", "workspace", "test":
+			a.refuse("`%s` runs terraform %s itself, which changes infrastructure or state without the gate: %s", truncateTok(c.argv), t.s, planOnly)
+			return
+		}
+		if t.dyn {
+			a.refuse("`%s`: %s is computed at run time and may be deploy or destroy, which run terraform itself: write the arguments out", truncateTok(c.argv), srcOf(t))
+			return
+		}
+	}
+}

@@ -644,15 +644,12 @@ func gitDirs(root string) []string {
 	out := []string{dot}
 	g := dot
 	if b, err := os.ReadFile(dot); err == nil {
-		gd, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+		gd, ok := gitdirFile(root, b) // hookindex.go
 		if !ok {
 			return out
 		}
-		g = strings.TrimSpace(gd)
-		if !filepath.IsAbs(g) {
-			g = filepath.Join(root, g)
-		}
-		out = append(out, filepath.Clean(g))
+		g = gd
+		out = append(out, g)
 	}
 	if c, err := os.ReadFile(filepath.Join(g, "commondir")); err == nil {
 		cd := strings.TrimSpace(string(c))

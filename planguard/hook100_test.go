@@ -13,20 +13,12 @@ import (
 // that rewrite the working tree from commits (checkout, switch, revert,
 // pull…) refused while the index holds the state, as git stash is.
 func TestHook100IndexAbove(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
+	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
 	}
 	w := newHookWorld(t)
 	root := filepath.Dir(w.dir)
-	run := func(dir string, args ...string) {
-		t.Helper()
-		cmd := exec.Command(git, append([]string{"-c", "user.email=a@b.c", "-c", "user.name=a"}, args...)...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	run := func(dir string, args ...string) { t.Helper(); gitRun(t, dir, args...) }
 	refused := func(line string) bool {
 		t.Helper()
 		code, out, _ := w.hook(t, "claude", shellEvent("claude", w.dir, line), nil)

@@ -50,19 +50,11 @@ func TestHook103MovedLink(t *testing.T) {
 }
 
 func TestHook103CommittedState(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
+	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
 	}
 	w := newHookWorld(t)
-	run := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command(git, append([]string{"-c", "user.email=a@b.c", "-c", "user.name=a"}, args...)...)
-		cmd.Dir = w.dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	run := func(args ...string) { t.Helper(); gitRun(t, w.dir, args...) }
 	if err := os.WriteFile(filepath.Join(w.dir, "terraform.tfstate"), []byte("{\"version\": 4}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -14,19 +14,11 @@ import (
 // index names a state file, or when the index cannot be decoded (a split
 // index), and allowed once the state is unstaged.
 func TestHook98StagedState(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
+	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
 	}
 	w := newHookWorld(t)
-	run := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command(git, append([]string{"-c", "user.email=a@b.c", "-c", "user.name=a"}, args...)...)
-		cmd.Dir = w.dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	run := func(args ...string) { t.Helper(); gitRun(t, w.dir, args...) }
 	refused := func(line string) bool {
 		t.Helper()
 		code, out, _ := w.hook(t, "claude", shellEvent("claude", w.dir, line), nil)
@@ -70,5 +62,16 @@ func TestHook98StagedState(t *testing.T) {
 	run("rm", "-q", "--cached", "terraform.tfstate")
 	if refused("git stash") {
 		t.Error("git stash refused once the state was unstaged")
+	}
+}
+
+// gitRun runs git in dir with a committer identity of its own, failing the
+// test on an error.
+func gitRun(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.email=a@b.c", "-c", "user.name=a"}, args...)...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 }

@@ -65,41 +65,44 @@ func findGitDir(dir string) (gitDir string, ok bool) {
 		p := filepath.Join(d, ".git")
 		fi, err := os.Lstat(p)
 		switch {
-		case err == nil && fi.IsDir() && !gitDirValid(p):
-			// git passes over a .git that is no git directory (an empty
-			// one) and looks further up (review hook100 M2).
-		case err == nil && fi.IsDir():
-			return p, true
-		case err == nil && fi.Mode().IsRegular():
+		case os.IsNotExist(err):
+		case err != nil:
+			return "", false
+		case fi.Mode().IsRegular():
 			b, err := os.ReadFile(p)
 			if err != nil {
 				return "", false
 			}
-			g, found := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
-			if !found {
+			return gitdirFile(d, b)
+		default:
+			// A directory, or a link followed as git does.
+			if st, err := os.Stat(p); err != nil || !st.IsDir() {
 				return "", false
 			}
-			g = strings.TrimSpace(g)
-			if !filepath.IsAbs(g) {
-				g = filepath.Join(d, g)
-			}
-			return g, true
-		case err == nil:
-			// A link or another kind of file: follow it as git does.
-			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-				if !gitDirValid(p) {
-					break
-				}
+			if gitDirValid(p) {
 				return p, true
 			}
-			return "", false
-		case !os.IsNotExist(err):
-			return "", false
+			// git passes over a .git that is no git directory (an empty
+			// one) and looks further up (review hook100 M2).
 		}
 		if d == filepath.Dir(d) {
 			return "", true
 		}
 	}
+}
+
+// gitdirFile is the git directory a .git file in root names ("gitdir:
+// PATH", relative to root), ok false when it names none.
+func gitdirFile(root string, b []byte) (string, bool) {
+	g, found := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+	if !found {
+		return "", false
+	}
+	g = strings.TrimSpace(g)
+	if !filepath.IsAbs(g) {
+		g = filepath.Join(root, g)
+	}
+	return filepath.Clean(g), true
 }
 
 // gitDirValid reports whether a directory looks like a git directory to

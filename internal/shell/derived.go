@@ -1142,7 +1142,7 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		for _, t := range ps {
 			// git's pathspecs are globs, \ escapes included ('terraform.tfstat\e':
 			// review hook92 H1).
-			if t.dyn || strings.ContainsAny(t.s, "*?[\\") || strings.HasPrefix(t.s, ":") {
+			if wildPathspec(t) {
 				refuse("the protected files (a pathspec computed at run time, a glob or pathspec magic may match them)")
 				return true
 			}

@@ -178,7 +178,7 @@ func (a *analyzer) gitStash(line string, paths []tok) {
 		return
 	}
 	for _, t := range paths {
-		if t.dyn || strings.ContainsAny(t.s, "*?[\\") || strings.HasPrefix(t.s, ":") {
+		if wildPathspec(t) {
 			paths = nil // may match anything: the whole tree
 			break
 		}
@@ -256,7 +256,7 @@ func (a *analyzer) gitAdd(line string, flags map[string]bool, paths []tok) {
 	}
 	for _, t := range paths {
 		q := ""
-		if t.dyn || strings.ContainsAny(t.s, "*?[\\") || strings.HasPrefix(t.s, ":") {
+		if wildPathspec(t) {
 			q = t.s + " (a pathspec that may match the state)"
 		} else if h := a.holds(t.s); h != "" {
 			q = h
@@ -272,4 +272,11 @@ func (a *analyzer) gitAdd(line string, flags map[string]bool, paths []tok) {
 			a.gitAdded = q
 		}
 	}
+}
+
+// wildPathspec reports whether a git pathspec may match any path: computed
+// at run time, a glob or a backslash escape (git's pathspecs are globs:
+// review hook92 H1), or pathspec magic (:/, :(glob)).
+func wildPathspec(t tok) bool {
+	return t.dyn || strings.ContainsAny(t.s, "*?[\\") || strings.HasPrefix(t.s, ":")
 }

@@ -563,13 +563,7 @@ func copier(name string) bool {
 // another option judged so too only makes the rule stricter).
 func (a *analyzer) commandStrings(name string, c call) {
 	args := c.argv[1:]
-	judge := func(t tok) {
-		if t.dyn {
-			a.refuse("`%s`: %s is computed at run time, and %s runs it as a command line: write it out", truncateTok(c.argv), srcOf(t), name)
-			return
-		}
-		a.script(t.s, c.depth+1)
-	}
+	judge := func(t tok) { a.scriptTok(t, name, c.depth) }
 	switch name {
 	case "hyperfine", "watchexec":
 		for i := 0; i < len(args); i++ {
@@ -666,13 +660,9 @@ func (a *analyzer) commandStrings(name string, c call) {
 				return
 			}
 		}
-	case "pee":
+	case "pee", "mispipe":
 		for _, t := range args {
 			judge(t) // each argument runs with sh -c (moreutils)
-		}
-	case "mispipe":
-		for _, t := range args {
-			judge(t)
 		}
 	case "sqlite3", "sqlite":
 		a.sqliteArgs(c)
@@ -736,6 +726,7 @@ func (a *analyzer) sqliteArgs(c call) {
 	for i := 0; i < len(args); i++ {
 		t := args[i]
 		sql := ops > 0 // an operand after the database: SQL or a dot-command
+		cmd := false   // -cmd's value, no operand
 		switch {
 		case t.dyn:
 			a.refuse("`%s`: %s is computed at run time, and sqlite3 runs it as SQL or a dot-command (.shell, .once FILE): write it out", line, srcOf(t))
@@ -748,7 +739,7 @@ func (a *analyzer) sqliteArgs(c call) {
 		case t.s == "-cmd" || t.s == "--cmd":
 			if i+1 < len(args) {
 				i++
-				t, sql = args[i], true // judged as SQL, wherever it stands (review hook114 H5)
+				t, sql, cmd = args[i], true, true // judged as SQL, wherever it stands (review hook114 H5)
 				if t.dyn {
 					a.refuse("`%s`: %s is computed at run time, and sqlite3 runs it as SQL or a dot-command: write it out", line, srcOf(t))
 					return
@@ -768,7 +759,7 @@ func (a *analyzer) sqliteArgs(c call) {
 			a.refuse("`%s`: the SQL writes a file (writefile, ATTACH, VACUUM), runs an editor (edit) or loads code (load_extension): use plain queries", line)
 			return
 		}
-		if args[i].s == t.s && (i == 0 || args[i-1].s != "-cmd" && args[i-1].s != "--cmd") {
+		if !cmd {
 			ops++
 		}
 	}
@@ -790,9 +781,10 @@ func (a *analyzer) sqliteArgs(c call) {
 			}
 		}
 		if last != nil && last.Op == syntax.RdrIn && last.Word != nil {
-			if w := a.word(last.Word); !w.dyn && !a.lineWritten[a.resolve(w.s)] && !strings.HasPrefix(a.resolve(w.s), "/dev/") &&
-				!strings.HasPrefix(a.resolve(w.s), "/proc/") {
-				return // a file the agent wrote earlier: the accepted class
+			if w := a.word(last.Word); !w.dyn {
+				if f := a.resolve(w.s); !a.lineWritten[f] && !strings.HasPrefix(f, "/dev/") && !strings.HasPrefix(f, "/proc/") {
+					return // a file the agent wrote earlier: the accepted class
+				}
 			}
 		}
 	}

@@ -171,10 +171,16 @@ func TestHookBypassR17hook4SudoAssignments(t *testing.T) {
 		"sudo GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0='terraform destroy -auto-approve;:' git status",
 		"sudo PATH=/tmp/evil:$PATH " + self + " apply --policy " + w.policy + " tfplan",
 		"sudo PLANGUARD_TERRAFORM=/tmp/evil " + self + " apply --policy " + w.policy + " tfplan",
+		// sudo's env_reset drops PLANGUARD_AUTHOR: the author's own
+		// signatures would count.
+		"sudo " + self + " apply --policy " + w.policy + " tfplan",
+		"doas " + self + " apply --policy " + w.policy + " tfplan",
+		"su -c '" + self + " apply --policy " + w.policy + " tfplan' root",
+		"setpriv --reset-env " + self + " apply --policy " + w.policy + " tfplan",
 	} {
 		w.denied(t, w.dir, cmd)
 	}
-	for _, cmd := range []string{"sudo terraform init -input=false", "sudo " + self + " apply --policy " + w.policy + " tfplan"} {
+	for _, cmd := range []string{"sudo terraform init -input=false", "nice -n 5 " + self + " apply --policy " + w.policy + " tfplan"} {
 		if code, out, errs := w.hook(t, "claude", shellEvent("claude", w.dir, cmd), nil); code != 0 || out != "" {
 			t.Errorf("refused, want allowed: %s\n%s%s", cmd, out, errs)
 		}

@@ -3,6 +3,7 @@ package shell
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -871,16 +872,32 @@ func (a *analyzer) tfMirrorDir(chdir string, rest []tok) string {
 	return ""
 }
 
+// envResetters are the programs that run a command as another user with an
+// environment of their own making (sudo's env_reset, su's, pkexec's):
+// PLANGUARD_AUTHOR does not reach what they run unless their configuration,
+// which the hook cannot read, keeps it.
+var envResetters = map[string]bool{"sudo": true, "doas": true, "su": true, "runuser": true, "pkexec": true,
+	"run0": true, "systemd-run": true, "machinectl": true, "ksu": true, "please": true, "login": true}
+
 // applyWrapper reports an env or exec in the line, at any depth, that
 // unsets or clears the environment of what it runs (env -u NAME, env -i,
-// env -, exec -c), or "": planguard apply behind one reads no
-// PLANGUARD_AUTHOR or PLANGUARD_TERRAFORM (review hook115 M1).
+// env -, exec -c), a program that resets it (envResetters, setpriv
+// --reset-env), or "": planguard apply behind one reads no
+// PLANGUARD_AUTHOR or PLANGUARD_TERRAFORM (review hook115 M1). The line is
+// read as words, so such a program anywhere in it counts: run planguard
+// apply in a call of its own.
 func (a *analyzer) applyWrapper(string) string {
 	words := strings.FieldsFunc(a.line, func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(`'"`+"`"+`;&|(){}\`, r)
 	})
 	for i, w := range words {
 		b := baseName(w)
+		if envResetters[b] {
+			return b
+		}
+		if b == "setpriv" && slices.ContainsFunc(words[i+1:], func(o string) bool { return strings.HasPrefix(o, "--reset-e") }) {
+			return "setpriv --reset-env"
+		}
 		if b != "env" && b != "exec" {
 			continue
 		}

@@ -2,6 +2,7 @@ package shell
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -833,13 +834,20 @@ func (a *analyzer) packageManagerFlags(name string, c call) {
 			// review hook112 H16).
 			k, _, _ := strings.Cut(strings.TrimLeft(t.s, "-"), "=")
 			k = strings.ToLower(strings.ReplaceAll(k, "_", "-"))
-			if prog == "npm" {
+			if prog == "npm" && len(k) >= 3 {
+				// Every setting k abbreviates is refused alike; the
+				// first in order names it in the message.
+				var full []string
 				for _, s := range settingVars {
 					for key := range s.keys {
-						if s.prog == "npm" && len(k) >= 3 && strings.HasPrefix(key, k) && !pathSettings[key] {
-							k = key
+						if s.prog == "npm" && strings.HasPrefix(key, k) && !pathSettings[key] {
+							full = append(full, key)
 						}
 					}
+				}
+				if len(full) > 0 && !slices.Contains(full, k) {
+					slices.Sort(full)
+					k = full[0]
 				}
 			}
 			if name == "cargo" && (k == "config" || strings.HasPrefix("config", k) && len(k) >= 3) {

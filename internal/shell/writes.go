@@ -811,13 +811,12 @@ func (a *analyzer) noteLineLink(prog string, args []tok) {
 	if !ok || len(ops) == 0 || prog == "cp" && !cpKeepsLinks(args) {
 		return
 	}
-	if prog == "link" || prog == "ln" && !symbolic {
-		// A hard link to a symbolic link is one more copy of it, at
-		// another depth (ln x/y/u x/u: review hook106 H3).
+	// A hard link to a symbolic link is one more copy of it, at another
+	// depth (ln x/y/u x/u: review hook106 H3); cp -P, -d, -a, -R copies
+	// links as links (review hook106 H4): both carry links as mv does.
+	name := prog
+	if prog == "link" || prog == "ln" && !symbolic || prog == "cp" {
 		prog = "mv"
-	}
-	if prog == "cp" {
-		prog = "mv" // cp -P, -d, -a, -R copies links as links (review hook106 H4)
 	}
 	var pairs [][2]string // source (ln: target as written), destination
 	switch {
@@ -872,7 +871,7 @@ func (a *analyzer) noteLineLink(prog string, args []tok) {
 			// A directory moved with links in it (review hook106 H1).
 			links, ok := a.opts.LinksUnder(src)
 			if !ok {
-				a.refuse("`%s %s`: %s holds more entries than the hook reads for symbolic links (or ones it cannot read), whose relative targets lead elsewhere once moved: move a smaller directory", prog, p[0], p[0])
+				a.refuse("`%s %s`: %s holds more entries than the hook reads for symbolic links (or ones it cannot read), whose relative targets lead elsewhere once moved or copied: name a smaller directory", name, p[0], p[0])
 				continue
 			}
 			for _, l := range links {

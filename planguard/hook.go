@@ -530,7 +530,11 @@ var (
 		// options (output), npm's (editor), pip's (log), the AWS CLI's
 		// credential_process, kubectl's exec plugins (review hook108).
 		".config/curlrc", ".gnupg/gpg.conf", ".gnupg/options", ".npmrc", ".config/pip/pip.conf", ".pip/pip.conf",
-		".aws/config", ".aws/credentials", ".kube/config", ".proverc"}
+		".aws/config", ".aws/credentials", ".kube/config", ".proverc",
+		// tmux's and screen's startup files: a server or session starts
+		// with their run-shell, if-shell, screen CMD (review hook116 M1,
+		// M2).
+		".tmux.conf", ".config/tmux/tmux.conf", ".screenrc"}
 	// systemImplicit are the system-wide files that change how later
 	// commands run, whoever writes them (review hook30 F5): the shells'
 	// startup files, the environment every login reads, the dynamic
@@ -538,7 +542,7 @@ var (
 	systemImplicit = []string{"/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/bash.bash_logout", "/etc/environment",
 		"/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/sudoers", "/etc/gitconfig", "/etc/zshenv", "/etc/zprofile", "/etc/zshrc",
 		"/etc/zlogin", "/etc/zlogout", "/etc/inputrc", "/etc/wgetrc", "/etc/ssh/ssh_config", "/etc/security/pam_env.conf",
-		"/etc/crontab", "/etc/rc.local"}
+		"/etc/crontab", "/etc/rc.local", "/etc/tmux.conf", "/etc/screenrc"}
 	// systemDirs are the system directories every file of which runs, or
 	// changes what runs, later.
 	systemDirs = []string{"/etc/profile.d", "/etc/sudoers.d", "/etc/ld.so.conf.d", "/etc/zsh", "/etc/bash_completion.d",

@@ -94,6 +94,13 @@ func (a *analyzer) arithmetic(f *syntax.File) {
 					}
 				}
 			}
+		case *syntax.Redirect:
+			if n.N != nil && strings.HasPrefix(n.N.Value, "{") && strings.Contains(n.N.Value, "[") {
+				// exec {a[x]}>FILE: bash evaluates the subscript as
+				// arithmetic, and x's value may hold $(…) (review hook118
+				// H2).
+				a.refuse("`%s`: a redirection's variable with a subscript, which bash evaluates as arithmetic (a value holding $(…) runs it): name a plain variable ({fd}>FILE)", n.N.Value)
+			}
 		case *syntax.LetClause:
 			for _, x := range n.Exprs {
 				a.arith(x, "`let`")
@@ -775,25 +782,80 @@ func arithWordName(x syntax.ArithmExpr) string {
 // assocArray reports whether name is, where the walk stands, an
 // associative array the line declared (declare -A, before it on every
 // path): its subscripts are strings, not arithmetic.
+//
+// Only a declaration that surely makes one counts (review hook118 H1):
+// declare or typeset (local fails outside a function, export has no -A),
+// with options from -Agilrtux (-p only prints), of a name with a lower-case
+// letter (bash's own arrays, PIPESTATUS, are indexed: the conversion
+// fails), which the line assigns nowhere else as a whole (a=(1) first: the
+// conversion fails), declares nowhere without -A (a local a in a function
+// hides it) and never unsets.
 func (a *analyzer) assocArray(name string) bool {
+	if strings.ToUpper(name) == name || len(a.arithStack) == 0 || !a.onlyAssoc(a.arithStack[0], name) {
+		return false
+	}
 	return dominated(a.arithStack, name, func(st *syntax.Stmt, name string) bool {
 		d, ok := st.Cmd.(*syntax.DeclClause)
 		if !ok || st.Background || st.Coprocess {
 			return false
 		}
-		assoc, named := false, false
-		for _, as := range d.Args {
-			if as.Naked && as.Name == nil && as.Value != nil {
-				if o := printWord(as.Value); strings.HasPrefix(o, "-") && strings.Contains(o, "A") {
-					assoc = true
+		return assocDecl(d, name)
+	})
+}
+
+// assocDecl reports whether a declaration surely makes name an
+// associative array (assocArray).
+func assocDecl(d *syntax.DeclClause, name string) bool {
+	if d.Variant.Value != "declare" && d.Variant.Value != "typeset" {
+		return false
+	}
+	assoc, named := false, false
+	for _, as := range d.Args {
+		if as.Naked && as.Name == nil && as.Value != nil {
+			o := printWord(as.Value)
+			if !strings.HasPrefix(o, "-") || strings.Trim(o[1:], "Agilrtux") != "" {
+				return false
+			}
+			assoc = assoc || strings.Contains(o, "A")
+		}
+		if as.Name != nil && as.Name.Value == name {
+			named = true
+		}
+	}
+	return assoc && named
+}
+
+// onlyAssoc reports whether the script declares name only as an
+// associative array: no other declaration of it, no unset, and no
+// assignment to it as a whole outside a declaration.
+func (a *analyzer) onlyAssoc(root syntax.Node, name string) bool {
+	ok := true
+	syntax.Walk(root, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.DeclClause:
+			for _, as := range n.Args {
+				if as.Name != nil && as.Name.Value == name && !assocDecl(n, name) {
+					ok = false
 				}
 			}
-			if as.Name != nil && as.Name.Value == name {
-				named = true
+			return true
+		case *syntax.CallExpr:
+			for _, as := range n.Assigns {
+				if as.Name != nil && as.Name.Value == name && as.Index == nil {
+					ok = false
+				}
+			}
+			if len(n.Args) > 0 && bareName(n.Args[0]) == "unset" {
+				for _, w := range n.Args[1:] {
+					if strings.Contains(printWord(w), name) {
+						ok = false
+					}
+				}
 			}
 		}
-		return assoc && named
+		return ok
 	})
+	return ok
 }
 
 // assocUse reports whether a name with a subscript (m[key]) names an

@@ -23,6 +23,16 @@ func (a *analyzer) source(c call) kind {
 	if len(args) > 0 && procScript(args[0]) {
 		a.refuse("`%s`: sources a script under /proc (%s), which may be its own standard input or another process's file: the hook cannot tell which", quoteArgs(c.argv), args[0].s)
 	}
+	if len(args) > 0 && !args[0].dyn {
+		// A script the line writes (bash looks a bare name up in PATH
+		// first: any file of that name counts).
+		for w := range a.lineWritten {
+			if w == a.resolve(args[0].s) || !strings.Contains(args[0].s, "/") && path.Base(w) == args[0].s {
+				a.refuse("`%s` sources %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and source it in a call of its own", quoteArgs(c.argv), args[0].s)
+				break
+			}
+		}
+	}
 	return kindOther
 }
 

@@ -99,7 +99,7 @@ func (a *analyzer) run(c call) kind {
 		// non-interactive shell not at all: the command as written runs
 		// (alias terraform=echo; terraform destroy). Judged as written too.
 	}
-	if a.lineMade(cmd, argv) {
+	if a.lineMade(cmd, argv, c.assigns) {
 		return kindOther
 	}
 	if c.fed {
@@ -694,6 +694,9 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 	a.outer.chdir, a.outer.dir = c.chdir, c.dir
 	line := false
 	for _, o := range opts {
+		if p == programs["env"] && (o.name == "u" || o.name == "unset") {
+			a.envTouched = append(a.envTouched, o.val.s) // read by finish, whatever its form ($'\x65nv' -u NAME)
+		}
 		switch {
 		case contains(p.prints, "-"+o.name) || contains(p.prints, "--"+o.name):
 			return kindBenign
@@ -709,6 +712,9 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		case contains(p.filters, o.name):
 			a.filterProgram(c, o)
 		case contains(p.envs, o.name):
+			if k, _, ok := strings.Cut(o.val.s, "="); !ok && !o.val.dyn {
+				a.envTouched = append(a.envTouched, k) // strace -E NAME unsets it (review hook117 H1)
+			}
 			if k, v, ok := strings.Cut(o.val.s, "="); ok || o.val.dyn {
 				if o.val.dyn && !ok || !isName(k) {
 					a.refuse("`%s`: %s sets an environment variable the hook cannot read (%s)", truncateTok(c.argv), dashed(o.name), o.val)
@@ -1373,15 +1379,63 @@ func (a *analyzer) viaShellVar(name string, argv []tok) string {
 // -sf F), gawk's -W e / -We F, or make's default makefile (review
 // hook112 H18-H20, M1).
 func (a *analyzer) codeFileWritten(key string, argv []tok) bool {
-	letters := map[string]string{"make": "f", "sed": "f", "awk": "fEi"}[key]
+	letters := map[string]string{"make": "f", "sed": "f", "awk": "fEil"}[key]
+	longs := map[string][]string{"make": {"file", "makefile"}, "sed": {"file"}, "awk": {"file", "include", "exec", "load"}}[key]
 	refuse := func(f string) bool {
 		a.refuse("`%s` reads code from %s, which the line writes: the hook cannot read it", truncateTok(argv), f)
 		return true
 	}
-	written := func(t tok) bool { return !t.dyn && a.lineWritten[a.resolve(t.s)] }
+	written := func(t tok) bool {
+		if t.dyn {
+			return false
+		}
+		if a.lineWritten[a.resolve(t.s)] {
+			return true
+		}
+		if key != "awk" {
+			return false
+		}
+		// gawk looks a bare name up in AWKPATH (default .:/usr/share/awk,
+		// or what the line sets, also as a prefix) and AWKLIBPATH, and
+		// tries NAME.awk and NAME.so (review hook117 H6): a bare name
+		// matches a file of that name the line writes anywhere.
+		if !strings.Contains(t.s, "/") {
+			for w := range a.lineWritten {
+				if b := path.Base(w); b == t.s || b == t.s+".awk" || b == t.s+".so" {
+					return true
+				}
+			}
+			return false
+		}
+		for _, suf := range []string{".awk", ".so"} {
+			if a.lineWritten[a.resolve(t.s+suf)] {
+				return true
+			}
+		}
+		return false
+	}
 	named := false
 	for i := 1; i < len(argv); i++ {
 		t := argv[i]
+		if !t.dyn && strings.HasPrefix(t.s, "--") && len(t.s) > 3 {
+			// --file=F, --include F and getopt's unique prefixes (--inc).
+			n, v, hasVal := strings.Cut(t.s[2:], "=")
+			for _, l := range longs {
+				if len(n) < 2 || !strings.HasPrefix(l, n) {
+					continue
+				}
+				named = named || l == "file" || l == "makefile"
+				val := tok{s: v}
+				if !hasVal && i+1 < len(argv) {
+					val = argv[i+1]
+				}
+				if written(val) {
+					return refuse(val.s)
+				}
+				break
+			}
+			continue
+		}
 		if t.dyn || !strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.s, "--") || len(t.s) < 2 {
 			continue
 		}

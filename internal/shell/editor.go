@@ -68,7 +68,10 @@ func (a *analyzer) editor(c call) kind {
 		case strings.HasPrefix(t.s, "+") && !vimPlusRe.MatchString(t.s):
 			a.refuse("`%s`: %s runs an ex command (`:!cmd` runs a shell): %s", line, t.s, editorHint)
 			return kindOther
-		case vimCommandOpts[t.s] || strings.HasPrefix(t.s, "--cmd=") || strings.HasPrefix(t.s, "-c") && len(t.s) > 2 && !strings.HasPrefix(t.s, "--"):
+		case vimCommandOpts[t.s] || strings.HasPrefix(t.s, "--cmd=") ||
+			// vim reads a word's letters one by one: -nc CMD is -n -c CMD,
+			// -Nu FILE, -nS FILE, -esc (review hook116 H5).
+			strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "--") && strings.ContainsAny(t.s[1:], "cSsuUlwWi"):
 			a.refuse("`%s`: %s runs ex commands or reads them from a file (`:!cmd` runs a shell): %s", line, t.s, editorHint)
 			return kindOther
 		}

@@ -114,6 +114,8 @@ func lessWord(w string) bool {
 // line the hook does not read word by word: refused whatever the value.
 var optionRefused = map[string]string{
 	"PARALLEL":       "GNU parallel reads its options from it (--ssh, --results, --joblog run commands or write files)",
+	"SCREENRC":       "screen reads its startup commands from the file it names (screen CMD, exec run programs: review hook116 M2)",
+	"SYSSCREENRC":    "screen reads its startup commands from the file it names (screen CMD, exec run programs: review hook116 M2)",
 	"PARALLEL_SHELL": "GNU parallel runs its commands with the shell it names",
 	"PARALLEL_HOME":  "GNU parallel reads its config there, whose words it puts before every command (review hook79 H5)",
 	"PARALLEL_CSH":   "GNU parallel runs its commands with the csh it names",
@@ -187,6 +189,13 @@ var jvmVars = map[string]bool{"JAVA_TOOL_OPTIONS": true, "_JAVA_OPTIONS": true, 
 var jvmDanger = []string{"onerror", "onoutofmemoryerror", "file=", "path=", "-xlog", "errorfile", "javaagent", "-agentlib",
 	"-agentpath", "@", "heapdump", "-xx:flags", "-xx:vmoptionsfile", "jfr", "-xshare", "sharedarchivefile"}
 
+// cargoHarmless are the CARGO_ variables an agent's command may set: the
+// output's form, jobs, the network, logging.
+var cargoHarmless = map[string]bool{"CARGO_TERM_COLOR": true, "CARGO_TERM_VERBOSE": true, "CARGO_TERM_QUIET": true,
+	"CARGO_TERM_PROGRESS_WHEN": true, "CARGO_TERM_PROGRESS_WIDTH": true, "CARGO_TERM_HYPERLINKS": true, "CARGO_TERM_UNICODE": true,
+	"CARGO_INCREMENTAL": true, "CARGO_NET_OFFLINE": true, "CARGO_NET_RETRY": true, "CARGO_BUILD_JOBS": true, "CARGO_LOG": true,
+	"CARGO_HTTP_TIMEOUT": true, "CARGO_HTTP_MULTIPLEXING": true, "CARGO_HTTP_DEBUG": true}
+
 // optionEnv judges an assignment of a variable a program reads as options
 // (optionVars, optionRefused, settingVars, NODE_OPTIONS writers, the JVM's
 // options, TF_CLI_ARGS); it reports whether it refused.
@@ -200,6 +209,18 @@ func (a *analyzer) optionEnv(name string, val tok) bool {
 	}
 	if strings.HasPrefix(name, "CARGO_TARGET_") && (strings.HasSuffix(name, "_RUNNER") || strings.HasSuffix(name, "_LINKER") || strings.HasSuffix(name, "_RUSTFLAGS")) {
 		return refuse("cargo runs the program it names (a target runner or linker) for that target")
+	}
+	if name == "RSYNC_RSH" && (val.dyn || !sshCommand(val.s)) {
+		// rsync runs its other side through it: env rsync --server runs
+		// here (review hook116 H2).
+		return refuse("rsync runs its other side through the program it names, which, other than ssh, runs it on this machine")
+	}
+	if strings.HasPrefix(name, "CARGO_") && !cargoHarmless[name] {
+		// Cargo reads every CARGO_KEY as its configuration's key: a
+		// rustdoc, a credential provider, a host linker, a target
+		// directory (review hook117 M4). Only the keys that change
+		// output, jobs and the network pass.
+		return refuse("cargo reads it as a configuration key (CARGO_BUILD_RUSTDOC, CARGO_REGISTRY_CREDENTIAL_PROVIDER run programs; CARGO_TARGET_DIR names where it writes: use --target-dir, which the hook judges)")
 	}
 	if name == "RUSTFLAGS" || name == "CARGO_ENCODED_RUSTFLAGS" || name == "CARGO_BUILD_RUSTFLAGS" || name == "RUSTDOCFLAGS" {
 		if l := strings.ToLower(val.s); val.dyn || strings.Contains(l, "link") || strings.Contains(l, "codegen-backend") || strings.Contains(l, "-z") || strings.Contains(l, "plugin") {

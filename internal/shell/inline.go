@@ -123,6 +123,15 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 	}
 	if p == programs["node"] || p == programs["deno"] || p == programs["bun"] {
 		args := argv[1:]
+		if cdktfNamed(args) {
+			// bun x cdktf-cli destroy, deno run npm:cdktf-cli destroy,
+			// node node_modules/cdktf-cli/…/cdktf destroy (review hook117
+			// H4, L1).
+			n := len(a.res.Refused)
+			if a.tfWrapperArgs(call{argv: argv}); len(a.res.Refused) > n {
+				return true
+			}
+		}
 		for i := 0; i < len(args); i++ {
 			t := args[i]
 			n, v, has := strings.Cut(t.s, "=")

@@ -44,6 +44,11 @@ func (a *analyzer) interpreter(c call) kind {
 			return kindOther
 		}
 	}
+	if len(rest) > 0 && !rest[0].dyn && a.lineWritten[a.resolve(rest[0].s)] {
+		// echo '…' > x.py; python3 x.py: the script is the line's own.
+		a.refuse("`%s` runs the script %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", truncateTok(c.argv), rest[0].s)
+		return kindOther
+	}
 	if (len(rest) == 0 || rest[0].s == "-" && !rest[0].dyn || stdinPath(rest[0])) && c.fed {
 		a.refuse("`%s` reads %s code from its standard input, which the hook cannot read: %s", truncateTok(c.argv), name, inlineHint)
 	}

@@ -117,6 +117,8 @@ func (a *analyzer) shell(c call) kind {
 	if len(rest) > 0 && !stdin && !stdinPath(rest[0]) {
 		if rest[0].dyn {
 			a.refuse("`%s`: runs a script whose name is computed at run time (process substitution, a variable), which the hook cannot see", quoteArgs(argv))
+		} else if a.lineWritten[a.resolve(rest[0].s)] {
+			a.refuse("`%s` runs the script %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", quoteArgs(argv), rest[0].s)
 		}
 		a.looseArgs(argv) // a script may write the files it is given
 		return kindOther  // a script file: out of the hook's sight (see the guide)
@@ -1187,7 +1189,7 @@ func (a *analyzer) goRun(c call) kind {
 		a.generic("go", c)
 		return kindOther
 	}
-	_, _, rest := programs["go"].options(c.argv[2:])
+	rest := goRunOperands(c.argv[2:])
 	if len(rest) == 0 {
 		return kindOther
 	}
@@ -1203,6 +1205,33 @@ func (a *analyzer) goRun(c call) kind {
 		a.run(c.inner(append([]tok{{s: b}}, rest[1:]...)))
 	}
 	return kindOther
+}
+
+// goValued are go build's flags that take a value (one dash or two; go's
+// flag package takes the next word when no `=` follows): -tags x
+// MODULE@V is no package named x (review hook117 M2).
+var goValued = map[string]bool{"C": true, "p": true, "asmflags": true, "buildmode": true, "compiler": true, "gccgoflags": true,
+	"gcflags": true, "installsuffix": true, "ldflags": true, "mod": true, "modfile": true, "overlay": true, "pgo": true, "pkgdir": true,
+	"tags": true, "toolexec": true, "covermode": true, "coverpkg": true, "exec": true, "o": true, "debug-actiongraph": true,
+	"debug-runtime-trace": true, "debug-trace": true}
+
+// goRunOperands returns go run's package and the program's arguments: the
+// words after go run's own flags, as go's flag package reads them.
+func goRunOperands(args []tok) []tok {
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		switch {
+		case t.s == "--":
+			return args[i+1:]
+		case t.dyn || !strings.HasPrefix(t.s, "-") || t.s == "-":
+			return args[i:]
+		}
+		name, _, eq := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(t.s, "-"), "-"), "=")
+		if goValued[name] && !eq {
+			i++
+		}
+	}
+	return nil
 }
 
 // goEnvKeys are the go settings `go env -w` may write: where modules come
@@ -1291,7 +1320,9 @@ func (a *analyzer) namedProgram(b string) bool {
 var judgedUnknown = map[string]bool{"sqlite3": true, "sqlite": true, "npm": true, "npx": true, "pnpm": true, "yarn": true,
 	"pip": true, "pip3": true, "cargo": true, "hyperfine": true, "entr": true, "nodemon": true, "watchexec": true,
 	"groff": true, "troff": true, "nroff": true, "pic": true, "prove": true, "ssh-copy-id": true, "memusage": true,
-	"systemd-tmpfiles": true, "scriptlive": true, "pee": true, "mispipe": true, "gdbtui": true}
+	"systemd-tmpfiles": true, "scriptlive": true, "pee": true, "mispipe": true, "gdbtui": true, "pnpx": true, "bunx": true,
+	"cdktf": true, "tflocal": true, "tfenv": true, "terraspace": true, "tofuenv": true, "tgenv": true, "tfmigrate": true,
+	"socat": true, "ncat": true, "nc": true, "netcat": true, "uudecode": true, "nuke": true}
 
 // devLink reports whether a copy or link source leads into /dev or /proc
 // (a link to /dev/stdin run as a program is the shell its redirection

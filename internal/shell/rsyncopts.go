@@ -56,9 +56,31 @@ func (a *analyzer) rsyncWrites(p *program, argv []tok) bool {
 			return true
 		}
 	}
+	for _, o := range opts {
+		// rsync runs `RSH HOST rsync --server …`: a remote shell other
+		// than ssh (env, nice, busybox) runs that server here, in the
+		// working directory, writing the "remote" path (review hook116
+		// H2).
+		if (o.name == "e" || o.name == "rsh") && (o.val.dyn || !sshCommand(o.val.s)) {
+			a.refuse("`%s`: %s %s runs rsync's other side through a program other than ssh, which may be this machine (env rsync --server writes the \"remote\" path here): use ssh", line, dashed(o.name), o.val)
+			return true
+		}
+	}
 	remoteDst := false
 	if dst != nil && !dst.dyn {
-		_, remoteDst = remotePath(dst.s)
+		var rp string
+		rp, remoteDst = remotePath(dst.s)
+		// The other host may be this one (ssh localhost, the machine's
+		// own name): its path, relative to the home directory, is judged
+		// as a local one, as ssh HOST CMD is judged as a local command.
+		if remoteDst && len(ops) >= 2 && (path.IsAbs(rp) || a.opts.Home != "") {
+			if !path.IsAbs(rp) {
+				rp = path.Join(a.opts.Home, strings.TrimPrefix(rp, "~/"))
+			}
+			if a.writeDest(argv, tok{s: rp}, true) {
+				return true
+			}
+		}
 	}
 	if len(ops) < 2 && !hasOpt(opts, "read-batch") {
 		dst = nil // rsync SRC lists it
@@ -119,6 +141,13 @@ func (a *analyzer) rsyncWrites(p *program, argv []tok) bool {
 		return a.writeDest(argv, *dst, true)
 	}
 	return false
+}
+
+// sshCommand reports whether a remote-shell command line runs ssh (ssh,
+// /usr/bin/ssh -p 2222).
+func sshCommand(s string) bool {
+	f := strings.Fields(s)
+	return len(f) > 0 && baseName(f[0]) == "ssh"
 }
 
 // rsyncDir judges a directory rsync writes into (or links from): an

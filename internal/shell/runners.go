@@ -281,7 +281,7 @@ func (a *analyzer) scriptProg(c call) kind {
 // tmuxReads are the tmux commands that list, capture or end sessions and
 // run nothing.
 var tmuxReads = map[string]bool{"ls": true, "list-sessions": true, "list-windows": true, "lsw": true, "list-panes": true, "lsp": true,
-	"list-clients": true, "lsc": true, "list-buffers": true, "lsb": true, "list-keys": true, "lsk": true, "list-commands": true, "lscm": true,
+	"list-clients": true, "lsc": true, "list-buffers": true, "lsb": true,
 	"capture-pane": true, "capturep": true, "has-session": true, "has": true, "kill-session": true, "kill-server": true,
 	"kill-window": true, "killw": true, "kill-pane": true, "killp": true, "show-buffer": true, "showb": true}
 
@@ -324,18 +324,38 @@ func (a *analyzer) multiplexer(c call) kind {
 		}
 		return kindOther
 	}
-	// screen: -X/-Q send a command to a session; -dm CMD… runs CMD.
-	for i, t := range args {
-		if strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "--") && strings.ContainsAny(t.s[1:], "XQ") {
-			return refuse()
-		}
-		if !strings.HasPrefix(t.s, "-") {
-			if i > 0 && (args[i-1].s == "-S" || args[i-1].s == "-c" || args[i-1].s == "-p" || args[i-1].s == "-T" ||
-				args[i-1].s == "-e" || args[i-1].s == "-h" || args[i-1].s == "-s" || strings.HasSuffix(args[i-1].s, "S")) {
-				continue // an option's value
-			}
+	// screen: -X/-Q send a command to a session; -dm CMD… runs CMD. Its
+	// options are read as screen reads them (review hook116 H3, H4): the
+	// letters of a word one by one, a valued letter (-S NAME, -dmS NAME,
+	// -e xy, -h N, -p W, -t T, -T TERM) taking the rest of the word or the
+	// next word; -c FILE (a configuration: commands), -s PROGRAM (the
+	// shell of new windows) and -Logfile FILE (writes any file) refused;
+	// -ls, -list and -wipe take no command.
+	for i := 0; i < len(args); i++ {
+		t := args[i].s
+		switch {
+		case t == "-ls" || t == "-list" || t == "-wipe":
+			return kindOther
+		case t == "-Logfile" || strings.HasPrefix(t, "-L") && len(t) > 2 && strings.ContainsAny(t[2:], "o"):
+			a.refuse("`%s`: -Logfile names the file screen writes the session's output to: leave it out", truncateTok(c.argv))
+			return kindOther
+		case !strings.HasPrefix(t, "-") || t == "-":
 			a.run(c.inner(args[i:]))
-			break
+			return kindOther
+		}
+		for j := 1; j < len(t); j++ {
+			switch l := t[j]; {
+			case strings.IndexByte("XQcs", l) >= 0:
+				return refuse()
+			case strings.IndexByte("eShptT", l) >= 0:
+				if j == len(t)-1 {
+					i++ // the value is the next word
+				}
+				j = len(t)
+			case strings.IndexByte("aAdDfilmnOqrRUvxL", l) < 0:
+				a.refuse("`%s`: -%c is no screen option the hook knows (it may take a value and move where the command starts): leave it out", truncateTok(c.argv), l)
+				return kindOther
+			}
 		}
 	}
 	return kindOther

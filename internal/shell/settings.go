@@ -363,6 +363,7 @@ var editorKeys = map[string]bool{"core.editor": true, "sequence.editor": true, "
 
 // envSet judges an environment variable set in the line.
 func (a *analyzer) envSet(name string, val tok, depth int) {
+	a.envTouched = append(a.envTouched, name)
 	if a.makeVar == "" && (name == "MAKEFILES" || makeExpands(val, a.bareAssign && strings.ToUpper(name) != name)) {
 		a.makeVar = name
 		if a.makeLine != "" {

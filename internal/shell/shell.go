@@ -452,6 +452,12 @@ type analyzer struct {
 	topAssign map[*syntax.Assign]bool
 	// unsets counts the unset calls (builtins.go): allowed only alone.
 	unsets int
+	// envTouched are the variables a program's options set or unset for
+	// what it runs (env NAME=V, env -u NAME, strace -E NAME[=V]…);
+	// pgApply is a planguard apply the line allows (finish: the two
+	// together are refused, in whatever order they stand).
+	envTouched []string
+	pgApply    string
 	// pathRelied: output the hook read from a program looked up on PATH
 	// (cat | bash, $(mktemp)), which a PATH set in the line may change.
 	pathRelied []string
@@ -508,6 +514,14 @@ func (a *analyzer) finish() {
 	for _, k := range a.kinds {
 		if k == kindOther {
 			others++
+		}
+	}
+	if a.pgApply != "" {
+		for _, n := range a.envTouched {
+			if pgApplyReads(n) {
+				a.refuse("`%s`: %s, set or unset by an option in this line, changes what planguard or terraform reads: run planguard apply directly", a.pgApply, n)
+				break
+			}
 		}
 	}
 	if applies > 0 && (others > 0 || applies > 1) {
@@ -2089,8 +2103,13 @@ func (a *analyzer) callExpr(c *syntax.CallExpr, depth int) {
 			if special {
 				// NAME=V : in POSIX mode (sh, dash, POSIXLY_CORRECT) the
 				// assignment stays: read as one that does (review hook40
-				// H5).
+				// H5) for the builtin itself. Bash outside POSIX mode drops
+				// it afterwards (p=echo :; $p terraform destroy runs
+				// terraform: review hook118 H3), so after the command the
+				// value is either: unknown.
 				a.assign(as)
+				name := as.Name.Value
+				defer a.setUnknown(name)
 			}
 			assigns = append(assigns, as.Name.Value)
 			if arithVars[as.Name.Value] {

@@ -204,8 +204,28 @@ func (a *analyzer) fedFunction(name string, c call) {
 // lineMade refuses running a program from a path the line itself writes
 // (cat < terraform > tf; chmod +x tf; ./tf destroy): the hook cannot know
 // what it is.
-func (a *analyzer) lineMade(cmd tok, argv []tok) bool {
-	if cmd.dyn || !strings.Contains(cmd.s, "/") || !a.lineWritten[a.resolve(cmd.s)] {
+//
+// A bare name is looked up in PATH: where the line sets PATH (d:$PATH ls,
+// d/ls written first: review hook118 M1), any file of that name the line
+// writes may be the one that runs.
+func (a *analyzer) lineMade(cmd tok, argv []tok, assigns []string) bool {
+	if cmd.dyn {
+		return false
+	}
+	if !strings.Contains(cmd.s, "/") {
+		_, set := a.vars["PATH"]
+		if !set && !a.unknown["PATH"] && !a.unknownEnv && !contains(assigns, "PATH") && !contains(a.envTouched, "PATH") {
+			return false
+		}
+		for w := range a.lineWritten {
+			if path.Base(w) == cmd.s {
+				a.refuse("`%s` runs %s from the PATH this line sets, and the line writes a file of that name (%s): the hook cannot tell what program it is", truncateTok(argv), cmd.s, w)
+				return true
+			}
+		}
+		return false
+	}
+	if !a.lineWritten[a.resolve(cmd.s)] {
 		return false
 	}
 	a.refuse("`%s` runs %s, a file this command line writes: the hook cannot tell what program it is", truncateTok(argv), cmd.s)

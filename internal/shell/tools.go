@@ -400,7 +400,7 @@ func (a *analyzer) planguardApply(c call, line string) kind {
 		return kindOther
 	}
 	for _, n := range append(append([]string{}, c.assigns...), a.assigned()...) {
-		if strings.HasPrefix(n, "PLANGUARD_") || strings.HasPrefix(n, "TF_") || envRefused(n) || strings.HasPrefix(n, "LD_") || strings.HasPrefix(n, "DYLD_") {
+		if pgApplyReads(n) {
 			a.refuse("`%s`: %s, set in this line, changes what planguard or terraform reads", line, n)
 			return kindOther
 		}
@@ -460,7 +460,14 @@ func (a *analyzer) planguardApply(c call, line string) kind {
 		return kindOther
 	}
 	a.applies++
+	a.pgApply = line
 	return kindPGApply
+}
+
+// pgApplyReads reports whether planguard apply, or the terraform it runs,
+// reads a variable: set or unset for it, the gate judges otherwise.
+func pgApplyReads(n string) bool {
+	return strings.HasPrefix(n, "PLANGUARD_") || strings.HasPrefix(n, "TF_") || envRefused(n) || strings.HasPrefix(n, "LD_") || strings.HasPrefix(n, "DYLD_")
 }
 
 // policyPaths are the absolute paths that name the hook's policy.
@@ -887,8 +894,11 @@ var envResetters = map[string]bool{"sudo": true, "doas": true, "su": true, "runu
 // read as words, so such a program anywhere in it counts: run planguard
 // apply in a call of its own.
 func (a *analyzer) applyWrapper(string) string {
-	words := strings.FieldsFunc(a.line, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(`'"`+"`"+`;&|(){}\`, r)
+	// Quotes and backslashes removed first: e''nv, en\v and "en"v are env
+	// (review hook117 H3).
+	unquoted := strings.NewReplacer(`'`, "", `"`, "", `\`, "").Replace(a.line)
+	words := strings.FieldsFunc(unquoted, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("`;&|(){}<>", r)
 	})
 	for i, w := range words {
 		b := baseName(w)

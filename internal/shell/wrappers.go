@@ -103,9 +103,24 @@ func (a *analyzer) unknownRuns(name string, c call) {
 	if a.execWrapperComputed(name, c) {
 		return
 	}
+	// A shell or interpreter a program the hook does not know starts may
+	// read what that program connects to its input (nc -e sh, a socket the
+	// line writes into: review hook116 H7): judged as fed. And the program
+	// may keep a `--` after it for itself (start-stop-daemon -x /bin/sh --
+	// -c CMD runs sh -c CMD: review hook116 H1): judged without it too.
+	inner := func(at int, args []tok) {
+		ic := wrapperScope(name, argv[:at], c.inner(args))
+		if b := baseName(args[0].s); !args[0].dyn && (shellProgram(b) || lookup(b).interp || startsShell(b)) {
+			ic.fed = true
+		}
+		a.run(ic)
+		if len(args) > 1 && args[1].s == "--" && !args[1].dyn {
+			a.run(wrapperScope(name, argv[:at], c.inner(append([]tok{args[0]}, args[2:]...))))
+		}
+	}
 	if prog > 0 && !argv[prog].dyn {
 		if b := baseName(argv[prog].s); !a.wraps(argv[prog].s) && !(lookup(b).writes && lookup(b).dests != destUnknown) {
-			a.run(wrapperScope(name, argv[:prog], c.inner(argv[prog:])))
+			inner(prog, argv[prog:])
 		}
 	}
 	for i := 1; i < len(argv); i++ {
@@ -123,14 +138,7 @@ func (a *analyzer) unknownRuns(name string, c call) {
 				a.refuse("the line names more programs behind programs the hook does not know than it checks (%d words): split it into shorter commands", maxWrapped)
 				return
 			}
-			inner := append([]tok{{s: v}}, argv[i+1:]...)
-			a.run(wrapperScope(name, argv[:i], c.inner(inner)))
-			if i+1 < len(argv) && argv[i+1].s == "--" && !argv[i+1].dyn {
-				// The wrapper may keep the -- for itself (start-stop-daemon
-				// passes what follows it).
-				inner = append([]tok{{s: v}}, argv[i+2:]...)
-				a.run(wrapperScope(name, argv[:i], c.inner(inner)))
-			}
+			inner(i, append([]tok{{s: v}}, argv[i+1:]...))
 			continue
 		}
 		switch {
@@ -156,7 +164,7 @@ func (a *analyzer) unknownRuns(name string, c call) {
 				a.refuse("the line names more programs behind programs the hook does not know than it checks (%d words): split it into shorter commands", maxWrapped)
 				return
 			}
-			a.run(wrapperScope(name, argv[:i], c.inner(argv[i:])))
+			inner(i, argv[i:])
 		case treeWriter(b):
 			// chrt -o 0 gzip -r ., valgrind -q unzip x.zip: a wrapper whose
 			// program the hook does not place; the extractor's, the
@@ -667,18 +675,68 @@ func (a *analyzer) commandStrings(name string, c call) {
 		}
 	case "sqlite3", "sqlite":
 		a.sqliteArgs(c)
-	case "npm", "npx", "pnpm", "yarn", "pip", "pip3", "cargo":
-		a.packageManagerFlags(name, c)
+	case "npm", "npx", "pnpm", "yarn", "pip", "pip3", "cargo", "pnpx", "bunx":
+		if name != "pnpx" && name != "bunx" {
+			a.packageManagerFlags(name, c)
+		}
+		if name == "npm" || name == "npx" || name == "pnpm" || name == "pnpx" {
+			a.npmCommandText(name, c)
+		}
 		// npx -y cdktf-cli destroy, npm exec cdktf-cli -- deploy: CDK
 		// for Terraform runs terraform apply and destroy (review hook115
-		// H2).
+		// H2; pnpx, bunx: hook117 H4).
+		if cdktfNamed(args) {
+			a.tfWrapperArgs(c)
+		}
+	case "socat":
 		for _, t := range args {
-			if b := strings.ToLower(t.s); strings.HasPrefix(b, "cdktf") || strings.HasPrefix(b, "@cdktf/") {
-				a.tfWrapperArgs(c)
-				break
+			if l := strings.ToLower(t.s); t.dyn || strings.Contains(l, "exec:") || strings.Contains(l, "system:") {
+				// EXEC:PROG, SYSTEM:CMD: a program whose input is the
+				// other address (a socket the line may write into:
+				// review hook116 H7).
+				a.refuse("`%s`: socat runs a program (EXEC:, SYSTEM:) that reads from the other address, out of the hook's sight: run the command directly", truncateTok(c.argv))
+				return
 			}
 		}
-	case "cdktf", "tflocal", "tfenv", "terraspace":
+	case "ncat", "nc", "netcat", "nc.traditional", "nc.openbsd":
+		for _, t := range args {
+			if t.dyn || t.s == "-c" || strings.HasPrefix(t.s, "--sh-exec") || strings.HasPrefix(t.s, "--lua-exec") {
+				a.refuse("`%s`: -c/--sh-exec runs a command line that reads from the connection, out of the hook's sight: run the command directly", truncateTok(c.argv))
+				return
+			}
+		}
+	case "uudecode":
+		// uudecode writes the file its input's begin line names, unless
+		// -o names one (review hook116 H6).
+		for i, t := range args {
+			if t.dyn {
+				a.refuse("`%s`: an argument computed at run time", truncateTok(c.argv))
+				return
+			}
+			if v, ok := strings.CutPrefix(t.s, "-o"); ok {
+				if v == "" && i+1 < len(args) {
+					a.writeDest(c.argv, args[i+1], false)
+				} else if v != "" {
+					a.writeDest(c.argv, tok{s: v}, false)
+				}
+				return
+			}
+			if strings.HasPrefix(t.s, "--output-file") {
+				_, v, ok := strings.Cut(t.s, "=")
+				if !ok && i+1 < len(args) {
+					v = args[i+1].s
+				}
+				a.writeDest(c.argv, tok{s: v}, false)
+				return
+			}
+		}
+		a.refuse("`%s` writes the file its input names (the begin line), which the hook does not read: give the output file with -o", truncateTok(c.argv))
+	case "nuke":
+		// BusyBox's nuke DIR… is rm -rf DIR… (review hook116 H8).
+		a.run(c.inner(append([]tok{{s: "rm"}, {s: "-rf"}, {s: "--"}}, args...)))
+	case "cdktf", "tflocal", "tfenv", "terraspace", "tofuenv", "tgenv", "tfmigrate":
+		// tofuenv and tgenv exec run tofu and terragrunt; tfmigrate apply
+		// runs terraform state mv and rm (review hook117 M3).
 		a.tfWrapperArgs(c)
 	case "nodemon":
 		for i := 0; i < len(args); i++ {
@@ -693,6 +751,60 @@ func (a *analyzer) commandStrings(name string, c call) {
 				judge(args[i+1])
 				i++
 			}
+		}
+	}
+}
+
+// cdktfNamed reports whether arguments name CDK for Terraform's CLI: the
+// package (cdktf-cli, @cdktf/…, deno's npm:cdktf-cli) or a path into it
+// (node node_modules/cdktf-cli/bundle/bin/cdktf: review hook117 H4, L1).
+func cdktfNamed(args []tok) bool {
+	for _, t := range args {
+		b := strings.TrimPrefix(strings.ToLower(t.s), "npm:")
+		if strings.HasPrefix(b, "cdktf") || strings.HasPrefix(b, "@cdktf/") || strings.Contains(b, "/cdktf") {
+			return true
+		}
+	}
+	return false
+}
+
+// npmCommandText judges the command text npm and pnpm run through a
+// shell: npm explore PKG -- WORDS… (joined with spaces, run with sh -c:
+// review hook117 M1), npx/npm exec -c/--call TEXT, pnpm dlx/exec -c
+// (--shell-mode: the words joined).
+func (a *analyzer) npmCommandText(name string, c call) {
+	args := c.argv[1:]
+	what := truncateTok(c.argv)
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		switch {
+		case t.dyn:
+			continue
+		case (name == "npm" || name == "npx") && (t.s == "-c" || t.s == "--call"):
+			if i+1 < len(args) {
+				a.scriptTok(args[i+1], what, c.depth)
+				i++
+			}
+		case (name == "npm" || name == "npx") && strings.HasPrefix(t.s, "--call="):
+			a.script(strings.TrimPrefix(t.s, "--call="), c.depth+1)
+		case (name == "pnpm" || name == "pnpx") && (t.s == "-c" || t.s == "--shell-mode"):
+			var words []tok
+			for _, w := range args[i+1:] {
+				if !w.dyn && strings.HasPrefix(w.s, "-") && len(words) == 0 {
+					continue
+				}
+				words = append(words, w)
+			}
+			a.joined(words, what, c.depth)
+			return
+		case name == "npm" && t.s == "explore":
+			for j := i + 1; j < len(args); j++ {
+				if !args[j].dyn && args[j].s == "--" {
+					a.joined(args[j+1:], what, c.depth)
+					return
+				}
+			}
+			return
 		}
 	}
 }
@@ -746,10 +858,17 @@ func (a *analyzer) sqliteArgs(c call) {
 					return
 				}
 			}
-		case sqliteValued[strings.TrimLeft(t.s, "-")] && strings.HasPrefix(t.s, "-"):
-			i++ // -separator , : the value is no operand (review hook114 H4)
-			continue
 		case strings.HasPrefix(t.s, "-"):
+			// -separator , : the value is no operand (review hook114
+			// H4); -lookaside and -pagecache take two (review hook117
+			// H5). An option not in sqlite3's list is refused: counting
+			// its values wrong makes SQL of a database name.
+			n, known := sqliteValues[strings.TrimLeft(t.s, "-")]
+			if !known {
+				a.refuse("`%s`: %s is no sqlite3 option the hook knows, so it cannot tell the database and the SQL apart: leave it out", line, t.s)
+				return
+			}
+			i += n
 			continue
 		}
 		if sql && strings.HasPrefix(strings.TrimLeft(t.s, " \t\n\v\f\r"), ".") && !sqliteDotSafe.MatchString(t.s) {
@@ -792,9 +911,16 @@ func (a *analyzer) sqliteArgs(c call) {
 	a.refuse("`%s` reads SQL and dot-commands from standard input (.shell runs a command, .once FILE writes a file), which the hook does not read: give the SQL as an argument", line)
 }
 
-// sqliteValued are sqlite3's options that take a value.
-var sqliteValued = map[string]bool{"separator": true, "nullvalue": true, "newline": true, "vfs": true, "maxsize": true,
-	"mmap": true, "lookaside": true, "pagecache": true, "heap": true, "escape": true}
+// sqliteValues are sqlite3's options (shell.c's main, one dash or two)
+// with the number of values each takes; -cmd, -init and -A are judged
+// apart.
+var sqliteValues = map[string]int{"separator": 1, "nullvalue": 1, "newline": 1, "vfs": 1, "maxsize": 1,
+	"mmap": 1, "lookaside": 2, "pagecache": 2, "heap": 1, "escape": 1, "nonce": 1, "threadsafe": 1, "sorterref": 1,
+	"append": 0, "ascii": 0, "bail": 0, "batch": 0, "box": 0, "column": 0, "csv": 0, "deserialize": 0, "echo": 0,
+	"header": 0, "noheader": 0, "help": 0, "html": 0, "interactive": 0, "json": 0, "line": 0, "list": 0,
+	"markdown": 0, "memtrace": 0, "pcachetrace": 0, "nofollow": 0, "quote": 0, "readonly": 0, "safe": 0,
+	"stats": 0, "table": 0, "tabs": 0, "version": 0, "zip": 0, "utf8": 0, "no-utf8": 0, "multiplex": 0,
+	"vfstrace": 0, "unsafe-testing": 0, "no-rowid-in-view": 0, "quiet": 0}
 
 // sqliteArchive reports whether a sqlite3 option is archive mode (-A,
 // -Ax, --archive), which creates and extracts files.

@@ -422,6 +422,11 @@ func (a *analyzer) writeDest(argv []tok, t tok, dirs bool) bool {
 	if t.s != "/dev/null" && !initCacheRemoval(argv, t) {
 		a.wrote = true // terraform init after it (initBackend)
 	}
+	if !t.dyn && !dirs && a.lineWritten != nil && t.s != "/dev/null" {
+		// A file a writer makes (tee d/x, cp, install) is one the line
+		// wrote, as a redirection's is: running it is refused (lineMade).
+		a.lineWritten[a.resolve(t.s)] = true
+	}
 	if a.fdTarget(argv, t) {
 		return true
 	}

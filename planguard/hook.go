@@ -177,11 +177,11 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 					return fmt.Sprintf("planguard: %s would write %s, a path with a %%XX escape, which Gemini CLI decodes before it writes (plangu%%61rd.hcl is planguard.hcl): the hook cannot tell which file is written. Write the path without %% escapes.", ev.tool, f), nil
 				}
 			}
-			if hit := geminiFileAlias(ev.tool, ev.files, realCwd, protected, dirs); hit != "" {
-				return fmt.Sprintf("planguard: %s would write %s: Gemini CLI drops a leading `@` from a file path, and looks a relative path that does not exist up in the whole workspace, so the write may reach that protected file (the policy, its trust files, the agent's hook settings, a file that runs later on its own). Write the file by its full path, without `@`.", ev.tool, hit), nil
+			if hit := geminiFileAlias(ev.tool, ev.files, realCwd); hit != "" {
+				return fmt.Sprintf("planguard: %s would write %s: Gemini CLI drops a leading `@` (and the slashes after it) from a file path, and looks a relative path that does not exist up in the whole workspace, so the edit may reach another file than the one named (the policy, its trust files, the agent's hook settings, a hard link to one of them). Name the file by its full path, without `@`.", ev.tool, hit), nil
 			}
 			for _, f := range ev.files {
-				if g := strings.TrimPrefix(f, "@"); g != f && g != "" {
+				for _, g := range geminiAtPaths(f) {
 					ev.files = append(ev.files, g)
 				}
 			}
@@ -1072,40 +1072,51 @@ func hookPlanPath(cwd string, ap shell.PlanApply) (string, string) {
 	return dir, planPath
 }
 
-// geminiFileAlias returns the protected file a Gemini CLI file tool's
-// path may reach other than as written (review hook17b F14), or "":
-// Gemini CLI 0.61 drops a leading `@` (resolveDefensiveToolPath), and its
-// replace tool looks a relative path that does not exist under the
-// directory up by a search of the workspace for a file whose path ends
-// with it (correctPath: settings.json → .gemini/settings.json).
-func geminiFileAlias(tool string, files []string, cwd string, protected, dirs []string) string {
+// geminiFileAlias returns the path a Gemini CLI replace names that Gemini
+// may resolve to another file (review hook17b F14), or "": Gemini CLI
+// 0.61 drops a leading `@` (resolveDefensiveToolPath), and its replace
+// tool looks a relative path that does not exist under the directory up
+// by a search of the workspace for a file whose path ends with it
+// (correctPath: settings.json → .gemini/settings.json, policy-copy.hcl →
+// docs/policy-copy.hcl, a hard link to the policy): any such path is
+// refused.
+func geminiFileAlias(tool string, files []string, cwd string) string {
 	if tool != "replace" {
 		return "" // the leading `@` is judged by the caller
 	}
 	for _, f := range files {
-		g := filepath.Clean(strings.TrimPrefix(f, "@"))
-		if g == "." || filepath.IsAbs(g) || strings.HasPrefix(g, "..") {
-			continue
-		}
-		if _, err := os.Lstat(filepath.Join(cwd, g)); err == nil {
-			continue // it exists where written: judged as written
-		}
-		suffix := strings.ToLower(string(filepath.Separator) + g)
-		for _, q := range protected {
-			if strings.HasSuffix(strings.ToLower(q), suffix) {
-				return q
+		for _, g := range append([]string{f}, geminiAtPaths(f)...) {
+			g = filepath.Clean(g)
+			if g == "." || filepath.IsAbs(g) || strings.HasPrefix(g, "..") {
+				continue
 			}
-		}
-		for _, d := range dirs {
-			if strings.HasSuffix(strings.ToLower(d), suffix) {
-				return d
+			if _, err := os.Lstat(filepath.Join(cwd, g)); err == nil {
+				continue // it exists where written: judged as written
 			}
-			if _, err := os.Lstat(filepath.Join(d, g)); err == nil {
-				return filepath.Join(d, g)
-			}
+			// Gemini looks the name up in the whole workspace and edits
+			// the one file it finds: a protected file's name, or any
+			// file, a hard link to the policy included (review hook120
+			// M1). A replace names a file that exists: refused.
+			return filepath.Join(cwd, g)
 		}
 	}
 	return ""
+}
+
+// geminiAtPaths are the other paths Gemini CLI writes for a file tool's
+// path that starts with `@`: without the `@`, and, for `@/` and `@\`,
+// without every `/` and `\` after it too, a path relative to the project
+// (resolveDefensiveToolPath: review hook120 H1).
+func geminiAtPaths(f string) []string {
+	g, ok := strings.CutPrefix(f, "@")
+	if !ok || g == "" {
+		return nil
+	}
+	out := []string{g}
+	if h := strings.TrimLeft(g, `/\`); h != g && h != "" {
+		out = append(out, h)
+	}
+	return out
 }
 
 // fileToolWrite is the refusal of an agent's file tool (tool) writing f,

@@ -23,6 +23,9 @@ func TestHook10bGeminiFileTools(t *testing.T) {
 	w := newHookWorld(t)
 	os.MkdirAll(filepath.Join(w.dir, ".gemini"), 0o755)
 	os.WriteFile(filepath.Join(w.dir, ".gemini", "settings.json"), []byte("{}\n"), 0o600)
+	// A replace names a file that exists (one that does not is looked up
+	// in the whole workspace: refused, review hook120 M1).
+	os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte("# a\n"), 0o600)
 	bare := filepath.Join(w.dir, "b")
 	os.MkdirAll(filepath.Join(bare, "objects"), 0o755)
 	os.MkdirAll(filepath.Join(bare, "hooks"), 0o755)

@@ -103,7 +103,10 @@ var agents = map[string]*agentProtocol{
 		typeTools:  []string{"write_bash"},
 		shellLike:  true, // powershell, write_powershell… on Windows
 		history:    true, // commands run in an interactive bash session
-		writeTools: map[string][]string{"edit": {"path"}, "create": {"path"}, "write": {"path"}, "str_replace_editor": {"path"}},
+		// str_replace and insert: the commands of str_replace_editor, named as
+		// tools in some versions (review hook120 L1).
+		writeTools: map[string][]string{"edit": {"path"}, "create": {"path"}, "write": {"path"}, "str_replace_editor": {"path"},
+			"str_replace": {"path"}, "insert": {"path"}},
 		// apply_patch: a freeform patch (GPT-family models), the patch as
 		// toolArgs or its input/patch key (review hook33 F3).
 		patchTools: []string{"apply_patch"},

@@ -75,3 +75,17 @@ func TestHook116Allowed(t *testing.T) {
 func TestHook116BashRuns(t *testing.T) {
 	hookBashRuns(t, h116Refused, bashRuns{line: h37Line})
 }
+
+// After hook116 H8: other removers of their operands that the rule for
+// unknown programs let name the working directory or the one above it.
+var h116bRefused = []h32Case{
+	{cmd: "rmtrash ."},
+	{cmd: "gio move .. /tmp/x"},
+	{cmd: "gio remove -f terraform.tfstate"},
+	{cmd: "kioclient5 move . /tmp"},
+}
+
+func TestHook116bRefused(t *testing.T) {
+	hookRefused(t, h116bRefused)
+	hookAllowed(t, []string{"gio list .", "gio info main.tf", "gio copy a.txt out/"})
+}

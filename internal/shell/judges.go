@@ -1322,7 +1322,7 @@ var judgedUnknown = map[string]bool{"sqlite3": true, "sqlite": true, "npm": true
 	"groff": true, "troff": true, "nroff": true, "pic": true, "prove": true, "ssh-copy-id": true, "memusage": true,
 	"systemd-tmpfiles": true, "scriptlive": true, "pee": true, "mispipe": true, "gdbtui": true, "pnpx": true, "bunx": true,
 	"cdktf": true, "tflocal": true, "tfenv": true, "terraspace": true, "tofuenv": true, "tgenv": true, "tfmigrate": true,
-	"socat": true, "ncat": true, "nc": true, "netcat": true, "uudecode": true, "nuke": true}
+	"socat": true, "ncat": true, "nc": true, "netcat": true, "uudecode": true, "nuke": true, "gio": true, "kioclient": true, "kioclient5": true, "kioclient6": true}
 
 // devLink reports whether a copy or link source leads into /dev or /proc
 // (a link to /dev/stdin run as a program is the shell its redirection

@@ -465,7 +465,7 @@ func init() {
 	// -s rewrites a link's target): refused (review hook54 F1).
 	add(&program{judge: (*analyzer).renameProg}, "rename", "prename", "perl-rename", "file-rename", "rename.ul")
 	add(&program{judge: (*analyzer).dupLinker}, "hardlink", "jdupes", "fdupes", "rdfind")
-	add(&program{writes: true, dests: destAll}, "rimraf", "trash", "trash-put", "gio-trash", "srm", "wipe")
+	add(&program{writes: true, dests: destAll}, "rimraf", "trash", "trash-put", "gio-trash", "srm", "wipe", "rmtrash")
 	add(&program{writes: true, dests: destAfterFirst, long: []string{"reference", "from"}}, "chmod", "chown", "chgrp")
 	add(&program{writes: true, dests: destNone, permute: true, short: "kotTS", outs: []string{"o", "output"}, filters: []string{"compress-program"},
 		long: []string{"key", "output", "field-separator", "temporary-directory", "buffer-size", "batch-size", "compress-program",

@@ -731,6 +731,21 @@ func (a *analyzer) commandStrings(name string, c call) {
 			}
 		}
 		a.refuse("`%s` writes the file its input names (the begin line), which the hook does not read: give the output file with -o", truncateTok(c.argv))
+	case "gio", "kioclient", "kioclient5", "kioclient6":
+		// gio move/remove/rename/trash/copy/save, kioclient move/remove/
+		// copy: their operands judged as a remover's (the working
+		// directory or one above it included, which the rule for unknown
+		// programs lets pass).
+		for i, t := range args {
+			if t.dyn || strings.HasPrefix(t.s, "-") {
+				continue
+			}
+			switch t.s {
+			case "move", "mv", "remove", "rm", "rename", "trash", "copy", "cp", "save", "set":
+				a.run(c.inner(append([]tok{{s: "trash"}}, args[i+1:]...)))
+			}
+			break
+		}
 	case "nuke":
 		// BusyBox's nuke DIR… is rm -rf DIR… (review hook116 H8).
 		a.run(c.inner(append([]tok{{s: "rm"}, {s: "-rf"}, {s: "--"}}, args...)))

@@ -82,7 +82,7 @@ func (a *analyzer) writes(p *program, name string, argv []tok) {
 	}
 	// Programs that remove, move or change whole directories.
 	dirs := name == "rm" || name == "mv" || name == "chmod" || name == "chown" || name == "chgrp" || name == "shred" || name == "unlink" ||
-		name == "rimraf" || strings.Contains(name, "rename") || name == "trash" || name == "trash-put" || name == "gio-trash" || name == "srm" || name == "wipe"
+		name == "rimraf" || strings.Contains(name, "rename") || name == "trash" || name == "trash-put" || name == "gio-trash" || name == "srm" || name == "wipe" || name == "rmtrash"
 	switch p.dests {
 	case destAll:
 		for _, t := range ops {

@@ -167,6 +167,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	// compares the configuration's providers with it.
 	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, cwds...)
 	dirs := append(protectedDirs(policyAbs, home, cwds...), agentEnvDirs(e.getenv)...)
+	dirs = append(dirs, pathDirs(e.getenv("PATH"), cwds)...)
 	if !ev.isShell {
 		if agent == "gemini" {
 			// Gemini CLI 0.61 passes a file tool's path through
@@ -181,9 +182,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 				return fmt.Sprintf("planguard: %s would write %s: Gemini CLI drops a leading `@` (and the slashes after it) from a file path, and looks a relative path that does not exist up in the whole workspace, so the edit may reach another file than the one named (the policy, its trust files, the agent's hook settings, a hard link to one of them). Name the file by its full path, without `@`.", ev.tool, hit), nil
 			}
 			for _, f := range ev.files {
-				for _, g := range geminiAtPaths(f) {
-					ev.files = append(ev.files, g)
-				}
+				ev.files = append(ev.files, geminiAtPaths(f)...)
 			}
 		}
 		// A path an agent may clean before it writes (review hook38 H4:
@@ -231,7 +230,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	// judged in two readings (its own and bash's), which ask the same.
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
-		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState),
+		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState), TreeState: memo(treeState),
 		Readlink: readlink, LinksUnder: memoLinks(linksUnder),
 		Shell: e.getenv("SHELL")}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
@@ -675,6 +674,49 @@ func agentEnvDirs(getenv func(string) string) []string {
 		if d := getenv(v); d != "" && filepath.IsAbs(d) {
 			out = append(out, filepath.Clean(d))
 			if r, err := filepath.EvalSymlinks(d); err == nil && r != filepath.Clean(d) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// pathDirs are the directories of the agent's PATH outside the project
+// (~/.local/bin, /usr/local/bin): a file written there runs in place of
+// the program of its name, in this call (ls after writing ~/.local/bin/ls:
+// review hook119 H8) and in every later one. A directory that holds the
+// event's directory, or lies inside its project (the git work tree it is
+// in, or the directory itself: node_modules/.bin), is left out: the
+// project's own files are judged as such.
+func pathDirs(path string, cwds []string) []string {
+	var roots []string
+	for _, c := range cwds {
+		roots = append(roots, c)
+		for d := c; ; d = filepath.Dir(d) {
+			if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+				roots = append(roots, d)
+				break
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	var out []string
+	for _, d := range filepath.SplitList(path) {
+		if !filepath.IsAbs(d) {
+			continue
+		}
+		d = filepath.Clean(d)
+		inside := false
+		for _, r := range roots {
+			if r == d || strings.HasPrefix(r, d+string(filepath.Separator)) || strings.HasPrefix(d, r+string(filepath.Separator)) || d == string(filepath.Separator) {
+				inside = true
+			}
+		}
+		if !inside {
+			out = append(out, d)
+			if r, err := filepath.EvalSymlinks(d); err == nil && r != d {
 				out = append(out, r)
 			}
 		}

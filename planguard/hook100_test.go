@@ -51,9 +51,23 @@ func TestHook100IndexAbove(t *testing.T) {
 	}
 	run(w.dir, "stash", "pop", "-q")
 	run(root, "rm", "-q", "--cached", "infra/terraform.tfstate")
-	for _, line := range []string{"git stash", "git checkout main", "git pull"} {
+	if line := "git stash"; refused(line) {
+		t.Errorf("refused once the state was unstaged: %s", line)
+	}
+	// A state in the working tree, tracked or not, still stops a move to
+	// another commit: git replaces or removes it when it is ignored
+	// (review hook121 H1, H2); without it, the moves pass.
+	for _, line := range []string{"git checkout main", "git pull"} {
+		if !refused(line) {
+			t.Errorf("allowed with a state file in the working tree: %s", line)
+		}
+	}
+	if err := os.Remove(state); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"git stash", "git checkout main", "git pull", "git checkout -b feature"} {
 		if refused(line) {
-			t.Errorf("refused once the state was unstaged: %s", line)
+			t.Errorf("refused with no state in the index or the working tree: %s", line)
 		}
 	}
 }

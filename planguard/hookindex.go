@@ -115,3 +115,27 @@ func gitDirValid(p string) bool {
 	}
 	return exists("HEAD") && (exists("objects") && exists("refs") || exists("commondir"))
 }
+
+// treeState reports whether the working tree of the git repository dir is
+// in holds a Terraform state file, git-ignored or not, or cannot be
+// searched (shell.Options.TreeState): a checkout of a commit tracking a
+// file at its path, or at a directory above it, replaces or removes it.
+// The work tree is the directory holding .git (a repository whose
+// .git is a file or outside is searched from there too).
+func treeState(dir string) bool {
+	gitDir, ok := findGitDir(dir)
+	if !ok {
+		return true
+	}
+	if gitDir == "" {
+		return false
+	}
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return stateUnder(d) != ""
+		}
+		if d == filepath.Dir(d) {
+			return true
+		}
+	}
+}

@@ -796,7 +796,9 @@ func (a *analyzer) assocArray(name string) bool {
 	}
 	return dominated(a.arithStack, name, func(st *syntax.Stmt, name string) bool {
 		d, ok := st.Cmd.(*syntax.DeclClause)
-		if !ok || st.Background || st.Coprocess {
+		if !ok || st.Background || st.Coprocess || st.Negated || len(st.Redirs) > 0 {
+			// declare -A a </nonexistent: the redirection fails and
+			// declare never runs (review hook119 H9).
 			return false
 		}
 		return assocDecl(d, name)

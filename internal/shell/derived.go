@@ -1168,7 +1168,7 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			// the state among it: review hook106 H8) is judged as a move
 			// of the tree; any other program's output is refused.
 			if gitDiffOf(a.gitFed) {
-				a.gitMovesTree(line)
+				a.gitMovesTree(line, false)
 			} else {
 				a.refuse("`%s` applies a patch piped in from a command the hook does not read the output of (it may name the state or a protected file): write the patch to a file and apply that by name", line)
 			}
@@ -1207,7 +1207,7 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		}
 	case "fetch", "pull", "push":
 		if sub == "pull" {
-			a.gitMovesTree(line) // a merge or rebase of what it fetched
+			a.gitMovesTree(line, true) // a merge or rebase of what it fetched
 		}
 		// A refspec writing the stash's ref, or a pattern that may match
 		// it, with --prune deletes it (git fetch -p . 'refs/none/*:refs/st*':
@@ -1245,14 +1245,14 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			return
 		}
 		if !dashdash {
-			a.gitMovesTree(line) // a branch or commit checked out
+			a.gitMovesTree(line, len(paths) > 0) // a branch or commit checked out
 		}
 	case "switch":
 		if flags["f"] || flags["force"] || flags["discard-changes"] {
 			whole("discards local changes")
 			return
 		}
-		a.gitMovesTree(line)
+		a.gitMovesTree(line, len(paths) > 0)
 		for f := range flags {
 			if len(f) > 1 && strings.HasPrefix("orphan", f) {
 				// git switch --orphan removes every tracked file from the
@@ -1324,7 +1324,7 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		// A commit that removes the state, made from what the line
 		// staged (git add -A && git commit && git revert HEAD: review
 		// hook100 H4), or a state the index tracks already.
-		a.gitMovesTree(line)
+		a.gitMovesTree(line, true)
 	case "bisect", "filter-branch", "filter-repo":
 		// bisect checks out the commits it tries; filter-branch rewrites
 		// the branch and checks the result out (review hook103 H3, H4).
@@ -1334,7 +1334,7 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 				return
 			}
 		}
-		a.gitMovesTree(line)
+		a.gitMovesTree(line, true)
 	case "merge-index":
 		// git merge-index PROGRAM runs PROGRAM once per unmerged file,
 		// with blob names as its arguments: a shell then runs a file
@@ -1345,6 +1345,32 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		// paths: a branch switched to then overwrites and removes a
 		// git-ignored state file (review hook74 H2).
 		a.refuse("`%s` builds trees or commits from names and hashes the hook does not read (a tree may hold terraform.tfstate, which a checkout then overwrites and removes): commit with git add and git commit", line)
+	case "hash-object":
+		// -t tree, -t commit: the same objects from raw bytes (review
+		// hook121 H1); only blobs pass.
+		for i, t := range rest {
+			v, isT := strings.CutPrefix(t.s, "-t")
+			if !isT && t.s == "--type" || strings.HasPrefix(t.s, "--type=") {
+				v, isT = strings.TrimPrefix(t.s, "--type="), true
+				if t.s == "--type" {
+					v = ""
+				}
+			}
+			if t.dyn || t.s == "--literally" {
+				a.refuse("`%s`: a computed argument or --literally may write a tree or commit object: hash blobs only", line)
+				return
+			}
+			if !isT {
+				continue
+			}
+			if v == "" && i+1 < len(rest) {
+				v = rest[i+1].s
+			}
+			if v != "blob" {
+				a.refuse("`%s` writes a %s object from bytes the hook does not read (a tree may hold terraform.tfstate, which a checkout then overwrites and removes): commit with git add and git commit", line, v)
+				return
+			}
+		}
 	case "read-tree":
 		if flags["u"] || flags["m"] || flags["reset"] {
 			whole("replaces files with a tree's")

@@ -210,7 +210,7 @@ func (a *analyzer) optionEnv(name string, val tok) bool {
 	if strings.HasPrefix(name, "CARGO_TARGET_") && (strings.HasSuffix(name, "_RUNNER") || strings.HasSuffix(name, "_LINKER") || strings.HasSuffix(name, "_RUSTFLAGS")) {
 		return refuse("cargo runs the program it names (a target runner or linker) for that target")
 	}
-	if name == "RSYNC_RSH" && (val.dyn || !sshCommand(val.s)) {
+	if name == "RSYNC_RSH" && (val.dyn || !sshCommand(val.s) || strings.ContainsAny(val.s, `\'"`)) {
 		// rsync runs its other side through it: env rsync --server runs
 		// here (review hook116 H2).
 		return refuse("rsync runs its other side through the program it names, which, other than ssh, runs it on this machine")

@@ -222,12 +222,28 @@ func (a *analyzer) indexHoldsState(line string) {
 // holding the state, a commit of it and one that removes it take it away
 // (git add -A && git commit -qm x && git revert --no-edit HEAD: review
 // hook100 H4, M1); a state the index holds already alike.
-func (a *analyzer) gitMovesTree(line string) {
+//
+// moves: the command names a commit to move the tree to (git checkout
+// -b NAME with no start point moves nothing); then a state file anywhere
+// in the working tree, ignored or not, counts too: git replaces or
+// removes an ignored file where the commit tracks a file at its path or
+// at a directory above it (a commit made with git hash-object -t tree, or
+// fetched from a scratch repository: review hook121 H1, H2).
+func (a *analyzer) gitMovesTree(line string, moves bool) {
 	if a.gitAdded != "" {
 		a.refuse("`%s` rewrites the working tree from commits in a line that stages %s with git add, which may include a Terraform state: a commit of it, then one without it, takes it away; stage, commit and move between commits in separate commands, without staging the state", line, a.gitAdded)
 		return
 	}
 	a.indexHoldsState(line)
+	if !moves || a.opts.TreeState == nil || !a.res.Allowed() {
+		return
+	}
+	for _, d := range a.cdDirs("") {
+		if a.opts.TreeState(d) {
+			a.refuse("`%s` rewrites the working tree from a commit, and the working tree of the repository %s is in holds a Terraform state file (git-ignored or not): a commit that tracks a file at its path, or at a directory above it, replaces or removes it; keep the state out of the working tree (a remote backend), or a person runs this", line, d)
+			return
+		}
+	}
 }
 
 // gitAdd records what a git add of the line stages that holds a state or

@@ -3,6 +3,7 @@ package shell
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -279,6 +280,10 @@ func stdinRedirect(r *syntax.Redirect) bool {
 	switch r.Op {
 	case syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc, syntax.RdrIn, syntax.DplIn, syntax.RdrInOut:
 		return r.N == nil || r.N.Value == "0"
+	case syntax.DplOut, syntax.RdrOut, syntax.AppOut, syntax.RdrClob:
+		// 0>&1 copies descriptor 1 (a socket opened read-write by
+		// >/dev/tcp/…) to standard input (review hook119 H4).
+		return r.N != nil && r.N.Value == "0"
 	}
 	return false
 }
@@ -554,9 +559,12 @@ func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interacti
 					a.refuse("`%s`: reads a script computed at run time", quoteArgs(argv))
 				} else if otherFD(t) {
 					a.refuse("`%s`: reads a script from another file descriptor (%s), which the hook cannot see", quoteArgs(argv), t.s)
+				} else if a.lineWritten[a.resolve(t.s)] {
+					// printf … > f; bash < f (review hook119 H1).
+					a.refuse("`%s` reads the script %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", quoteArgs(argv), t.s)
 				}
 				return kindOther // a script file
-			case syntax.DplIn, syntax.RdrInOut:
+			case syntax.DplIn, syntax.RdrInOut, syntax.DplOut, syntax.RdrOut, syntax.AppOut, syntax.RdrClob:
 				a.refuse("`%s`: reads a script from another file descriptor, which the hook cannot see", quoteArgs(argv))
 				return kindOther
 			}
@@ -1101,6 +1109,9 @@ func (a *analyzer) fdExec(argv []tok) {
 // (docker run hashicorp/terraform destroy, kubectl exec pod -- tofu apply).
 func (a *analyzer) container(c call) kind {
 	args := append([]tok{}, c.argv[1:]...)
+	if a.containerWrites(c) {
+		return kindOther
+	}
 	for i, t := range args {
 		// --entrypoint=PROG is --entrypoint PROG (review hook80 M1).
 		if v, ok := strings.CutPrefix(t.s, "--entrypoint="); ok && !t.dyn {
@@ -1135,6 +1146,100 @@ func (a *analyzer) container(c call) kind {
 	}
 	a.generic(baseName(c.argv[0].s), c) // docker exec c sh -c '…'
 	return kindOther
+}
+
+// containerWrites judges the host paths a container command writes (review
+// hook121 H3, M1): the source of a bind mount the container may write
+// (-v SRC:DST, --volume, --mount type=bind,src=SRC; not :ro, readonly), a
+// cp's local destination, a build's --output directory or file, all as
+// directories a writer fills (the working directory and the ones above it
+// hold the state and the policy); a compose file read from standard input
+// is refused. It reports whether it refused.
+func (a *analyzer) containerWrites(c call) bool {
+	args := c.argv[1:]
+	line := truncateTok(c.argv)
+	n := len(a.res.Refused)
+	dest := func(t tok) {
+		if t.dyn {
+			a.refuse("`%s`: a host path computed at run time (%s), which the container may write: write it out", line, srcOf(t))
+			return
+		}
+		a.writeDest(c.argv, t, true)
+	}
+	sub := ""
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		val := func(long, short string) (tok, bool) {
+			switch {
+			case t.s == long || short != "" && t.s == short:
+				if i+1 < len(args) {
+					i++
+					return args[i], true
+				}
+			case strings.HasPrefix(t.s, long+"="):
+				return tok{s: strings.TrimPrefix(t.s, long+"="), dyn: t.dyn}, true
+			case short != "" && strings.HasPrefix(t.s, short) && len(t.s) > len(short) && !strings.HasPrefix(t.s, "--"):
+				return tok{s: t.s[len(short):], dyn: t.dyn}, true
+			}
+			return tok{}, false
+		}
+		if v, ok := val("--volume", "-v"); ok {
+			parts := strings.Split(v.s, ":")
+			if len(parts) >= 2 && (strings.ContainsAny(parts[0], "/.~") || v.dyn) && !slices.Contains(strings.Split(parts[len(parts)-1], ","), "ro") {
+				dest(tok{s: parts[0], dyn: v.dyn})
+			}
+			continue
+		}
+		if v, ok := val("--mount", ""); ok {
+			kv := map[string]string{}
+			for _, f := range strings.Split(v.s, ",") {
+				k, x, _ := strings.Cut(f, "=")
+				kv[k] = x
+			}
+			_, ro := kv["readonly"]
+			_, ro2 := kv["ro"]
+			src := kv["src"] + kv["source"]
+			if (kv["type"] == "bind" || v.dyn) && !ro && !ro2 && kv["readonly"] != "false" {
+				dest(tok{s: src, dyn: v.dyn})
+			}
+			continue
+		}
+		if v, ok := val("--output", "-o"); ok && (sub == "build" || sub == "buildx") {
+			d := v.s
+			if strings.Contains(d, "=") {
+				d = ""
+				for _, f := range strings.Split(v.s, ",") {
+					if k, x, _ := strings.Cut(f, "="); k == "dest" {
+						d = x
+					}
+				}
+			}
+			if d != "" && d != "-" {
+				dest(tok{s: d, dyn: v.dyn})
+			}
+			continue
+		}
+		if (t.s == "-f" || t.s == "--file") && sub == "compose" && i+1 < len(args) && (args[i+1].s == "-" || stdinPath(args[i+1])) {
+			a.refuse("`%s` reads its compose file (volumes, commands) from standard input, which the hook does not read: write it to a file", line)
+			return true
+		}
+		if strings.HasPrefix(t.s, "-") || t.dyn {
+			continue
+		}
+		if sub == "" || sub == "buildx" && t.s == "build" {
+			sub = t.s
+			continue
+		}
+		if sub == "cp" {
+			// docker cp C:SRC DEST, kubectl cp NS/POD:SRC DEST: the last
+			// operand, when local.
+			last := args[len(args)-1]
+			if i == len(args)-1 && !strings.Contains(last.s, ":") && last.s != "-" {
+				dest(last)
+			}
+		}
+	}
+	return len(a.res.Refused) > n
 }
 
 // goRun judges go: `go run PKG ARGS` when PKG is planguard; the options
@@ -1322,7 +1427,7 @@ var judgedUnknown = map[string]bool{"sqlite3": true, "sqlite": true, "npm": true
 	"groff": true, "troff": true, "nroff": true, "pic": true, "prove": true, "ssh-copy-id": true, "memusage": true,
 	"systemd-tmpfiles": true, "scriptlive": true, "pee": true, "mispipe": true, "gdbtui": true, "pnpx": true, "bunx": true,
 	"cdktf": true, "tflocal": true, "tfenv": true, "terraspace": true, "tofuenv": true, "tgenv": true, "tfmigrate": true,
-	"socat": true, "ncat": true, "nc": true, "netcat": true, "uudecode": true, "nuke": true, "gio": true, "kioclient": true, "kioclient5": true, "kioclient6": true}
+	"socat": true, "ncat": true, "nc": true, "netcat": true, "uudecode": true, "nuke": true, "gio": true, "kioclient": true, "kioclient5": true, "kioclient6": true, "rclone": true}
 
 // devLink reports whether a copy or link source leads into /dev or /proc
 // (a link to /dev/stdin run as a program is the shell its redirection

@@ -135,6 +135,9 @@ type call struct {
 	dir     string // that directory, when the wrapper spells it out (env -C DIR)
 	each    string // the wrapper that runs it once per input (find -exec, xargs, parallel)
 	fed     bool   // its standard input is a pipe, a file or a here-document
+	// linked: its standard input is what a program the hook does not
+	// know connects to it (nc -e PROG: a socket), not a file the line names
+	linked bool
 }
 
 // inner is the call a wrapper makes: argv, in the same statement,

@@ -61,8 +61,11 @@ func (a *analyzer) rsyncWrites(p *program, argv []tok) bool {
 		// than ssh (env, nice, busybox) runs that server here, in the
 		// working directory, writing the "remote" path (review hook116
 		// H2).
-		if (o.name == "e" || o.name == "rsh") && (o.val.dyn || !sshCommand(o.val.s)) {
-			a.refuse("`%s`: %s %s runs rsync's other side through a program other than ssh, which may be this machine (env rsync --server writes the \"remote\" path here): use ssh", line, dashed(o.name), o.val)
+		if (o.name == "e" || o.name == "rsh") && (o.val.dyn || !sshCommand(o.val.s) || strings.ContainsAny(o.val.s, `\'"`)) {
+			// rsync splits the value its own way (a backslash is no
+			// escape, a doubled quote is a quote: review hook119 H6): only
+			// plain words are read as it reads them.
+			a.refuse("`%s`: %s %s runs rsync's other side through a program other than ssh, which may be this machine (env rsync --server writes the \"remote\" path here), or holds quotes or backslashes, which rsync splits otherwise than a shell: use plain ssh words", line, dashed(o.name), o.val)
 			return true
 		}
 	}

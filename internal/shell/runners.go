@@ -318,8 +318,11 @@ func (a *analyzer) multiplexer(c call) kind {
 			return refuse()
 		}
 		for _, t := range args[i+1:] {
-			if t.s == ";" || t.s == "\\;" {
-				return refuse() // another command follows
+			if strings.HasSuffix(t.s, ";") {
+				// another command follows: tmux ends one at any argument
+				// whose last character is `;` (-F 'x;': review hook119
+				// H3)
+				return refuse()
 			}
 		}
 		return kindOther
@@ -331,6 +334,13 @@ func (a *analyzer) multiplexer(c call) kind {
 	// next word; -c FILE (a configuration: commands), -s PROGRAM (the
 	// shell of new windows) and -Logfile FILE (writes any file) refused;
 	// -ls, -list and -wipe take no command.
+	for _, t := range args {
+		// -X and -Q wherever they stand (screen -r NAME -X stuff CMD:
+		// review hook119 H2).
+		if strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "--") && strings.ContainsAny(t.s[1:], "XQ") {
+			return refuse()
+		}
+	}
 	for i := 0; i < len(args); i++ {
 		t := args[i].s
 		switch {
@@ -352,6 +362,12 @@ func (a *analyzer) multiplexer(c call) kind {
 					i++ // the value is the next word
 				}
 				j = len(t)
+			case strings.IndexByte("rxdDR", l) >= 0 && j == len(t)-1 && i+1 < len(args) && !strings.HasPrefix(args[i+1].s, "-"):
+				// -r [SESSION], -x, -d, -D, -R: an optional session name
+				// after them (review hook119 H2), then more options and
+				// the command; the name is judged as a command too.
+				a.run(c.inner(args[i+1:]))
+				i++
 			case strings.IndexByte("aAdDfilmnOqrRUvxL", l) < 0:
 				a.refuse("`%s`: -%c is no screen option the hook knows (it may take a value and move where the command starts): leave it out", truncateTok(c.argv), l)
 				return kindOther

@@ -113,6 +113,12 @@ type Options struct {
 	// (or cannot be read): git stash then takes the state out of the
 	// working tree (review hook98 H1).
 	StagedState func(dir string) bool
+	// TreeState, when set, reports whether the working tree of the git
+	// repository an absolute directory is in holds a Terraform state file
+	// (ignored or untracked, or cannot be searched): a checkout of a
+	// commit that tracks a file at its path, or at a directory above it,
+	// replaces or removes it (review hook121 H1, H2).
+	TreeState func(dir string) bool
 	// Reparse, when set, returns bash's own reading of a command line
 	// (package bashread: bash --pretty-print, which runs nothing). The
 	// line is judged on that text as well, and refused when bash cannot

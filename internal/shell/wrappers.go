@@ -103,15 +103,19 @@ func (a *analyzer) unknownRuns(name string, c call) {
 	if a.execWrapperComputed(name, c) {
 		return
 	}
-	// A shell or interpreter a program the hook does not know starts may
-	// read what that program connects to its input (nc -e sh, a socket the
-	// line writes into: review hook116 H7): judged as fed. And the program
-	// may keep a `--` after it for itself (start-stop-daemon -x /bin/sh --
-	// -c CMD runs sh -c CMD: review hook116 H1): judged without it too.
+	// A program the hook does not know may connect what it starts to
+	// input the line feeds it (nc -e sh, -e vim -E, -e sqlite3: a socket
+	// the line writes into: review hook116 H7, hook119 H5): judged as fed,
+	// but for a Terraform-family program (whose fed input is a yes to a
+	// question, judged apart). And the program may keep a `--` after it
+	// for itself (start-stop-daemon -x /bin/sh -- -c CMD runs sh -c CMD:
+	// review hook116 H1): judged without it too.
 	inner := func(at int, args []tok) {
 		ic := wrapperScope(name, argv[:at], c.inner(args))
-		if b := baseName(args[0].s); !args[0].dyn && (shellProgram(b) || lookup(b).interp || startsShell(b)) {
-			ic.fed = true
+		if b := baseName(args[0].s); args[0].dyn || toolName(b) == "" && b != "ssh" {
+			// ssh's own input goes to the other host (nc %h %p in a
+			// ProxyCommand filled with `ssh` is no ssh reading a socket).
+			ic.fed, ic.linked = true, true
 		}
 		a.run(ic)
 		if len(args) > 1 && args[1].s == "--" && !args[1].dyn {
@@ -146,7 +150,7 @@ func (a *analyzer) unknownRuns(name string, c call) {
 			// gzip -c /usr/local/bin/terraform: the binary as a file.
 			a.refuse("`%s` reads %s, a Terraform-family program's binary, and could copy it to a name the hook does not know", truncateTok(argv), t.s)
 			return
-		case a.wraps(t.s) && !((copier(name) || pathOperands[name]) && toolName(b) == "" && b != "planguard"):
+		case (a.wraps(t.s) || judgedUnknown[b] && name != b) && !((copier(name) || pathOperands[name]) && toolName(b) == "" && b != "planguard"):
 			// cp a.txt st: a copier's operand is a file, not the terminal
 			// emulator st (review hook33); so are mkdir's and chmod's
 			// (mkdir -p src/parallel: review hook81); a Terraform-family
@@ -746,6 +750,66 @@ func (a *analyzer) commandStrings(name string, c call) {
 			}
 			break
 		}
+	case "proot", "bwrap", "firejail", "systemd-nspawn":
+		// Binds that show a host directory under another name: the
+		// wrapped command's writes there are not judged at the host path
+		// (proot -b ..:/w rm /w/planguard.hcl: review hook121 H4). The
+		// source of a writable bind is judged as a directory written.
+		for i := 0; i < len(args); i++ {
+			t := args[i]
+			var src tok
+			switch {
+			case name == "proot" && (t.s == "-b" || t.s == "--bind" || t.s == "-m" || t.s == "--mount" || t.s == "-r" || t.s == "--rootfs" || t.s == "-R"):
+				if i+1 < len(args) {
+					i++
+					src = args[i]
+				}
+			case name == "proot" && (strings.HasPrefix(t.s, "--bind=") || strings.HasPrefix(t.s, "--mount=") || strings.HasPrefix(t.s, "--rootfs=")):
+				_, v, _ := strings.Cut(t.s, "=")
+				src = tok{s: v, dyn: t.dyn}
+			case name == "bwrap" && (t.s == "--bind" || t.s == "--bind-try" || t.s == "--dev-bind" || t.s == "--dev-bind-try" || t.s == "--bind-fd"):
+				if i+2 < len(args) {
+					src = args[i+1]
+					i += 2
+				}
+			case name == "bwrap" && (t.s == "--ro-bind" || t.s == "--ro-bind-try" || t.s == "--symlink" || t.s == "--chmod"):
+				i += 2
+				continue
+			case name == "firejail" && strings.HasPrefix(t.s, "--bind="):
+				v := strings.TrimPrefix(t.s, "--bind=")
+				v, _, _ = strings.Cut(v, ",")
+				src = tok{s: v, dyn: t.dyn}
+			case name == "systemd-nspawn" && (strings.HasPrefix(t.s, "--bind=") || t.s == "--bind" || t.s == "-D" || strings.HasPrefix(t.s, "--directory")):
+				_, v, ok := strings.Cut(t.s, "=")
+				if !ok && i+1 < len(args) {
+					i++
+					v = args[i].s
+				}
+				v, _, _ = strings.Cut(strings.TrimPrefix(v, "+"), ":")
+				src = tok{s: v, dyn: t.dyn}
+			default:
+				continue
+			}
+			if name == "proot" {
+				src.s, _, _ = strings.Cut(src.s, ":")
+			}
+			if src.dyn {
+				a.refuse("`%s`: binds a host directory computed at run time (%s) under another name, where the hook does not follow the writes", truncateTok(c.argv), srcOf(src))
+				return
+			}
+			if src.s != "" && a.writeDest(c.argv, src, true) {
+				return
+			}
+		}
+	case "rclone":
+		for _, t := range args {
+			if l := strings.ToLower(t.s); t.dyn || strings.HasPrefix(l, ":") || strings.Contains(l, "ssh=") || strings.HasPrefix(l, "--sftp-ssh") {
+				// :local:PATH is this machine's file system, and an sftp
+				// remote's ssh= runs any program (review hook119 M1).
+				a.refuse("`%s`: an on-the-fly remote (:local:, :sftp,ssh=…) writes this machine's files or runs the program it names, which the hook does not judge: name local paths plainly, and remotes from rclone's configuration", truncateTok(c.argv))
+				return
+			}
+		}
 	case "nuke":
 		// BusyBox's nuke DIR… is rm -rf DIR… (review hook116 H8).
 		a.run(c.inner(append([]tok{{s: "rm"}, {s: "-rf"}, {s: "--"}}, args...)))
@@ -900,6 +964,12 @@ func (a *analyzer) sqliteArgs(c call) {
 	}
 	if ops >= 2 {
 		return // DB and SQL: standard input is not read
+	}
+	if c.linked {
+		// Behind a program that connects its input to something else
+		// (nc -e sqlite3: review hook119 H5).
+		a.refuse("`%s` reads SQL and dot-commands (.shell runs a command) from an input the line feeds it, which the hook does not read: give the SQL as an argument", line)
+		return
 	}
 	// Standard input is the last redirection of descriptor 0: allowed
 	// only as a file the line does not write, outside /dev and /proc

@@ -52,12 +52,20 @@ func TestHook121IgnoredStateCheckout(t *testing.T) {
 		"git switch wip",
 		"git merge wip",
 		"git pull " + scratch + " HEAD",
+		// review hook122 H1, H2: a checkout with a -- and no pathspec,
+		// and a stash (a commit) applied.
+		"git checkout -q wip --",
+		"git checkout -b z wip --",
+		"git stash apply",
+		"git stash pop stash@{0}",
+		"git stash branch b",
 	} {
 		if !refused(line) {
 			t.Errorf("allowed with a git-ignored state in the working tree: %s", line)
 		}
 	}
-	for _, line := range []string{"git checkout -b feature", "git switch -c f2", "git status", "echo x | git hash-object -w --stdin", "git diff | git apply -R"} {
+	for _, line := range []string{"git checkout -b feature", "git switch -c f2", "git status", "echo x | git hash-object -w --stdin", "git diff | git apply -R",
+		"git checkout -- main.tf", "git stash list", "git stash"} {
 		if refused(line) {
 			t.Errorf("refused, want allowed: %s", line)
 		}

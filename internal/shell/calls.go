@@ -843,6 +843,9 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 		}
 		return a.run(c.inner(rest))
 	case runsDashDash:
+		if name == "nix" {
+			a.nixRun(c, args)
+		}
 		for i, t := range args {
 			if (t.s == "--" || contains(p.then, t.s)) && !t.dyn {
 				return a.run(c.inner(args[i+1:]))
@@ -1505,4 +1508,36 @@ func (a *analyzer) codeFileWritten(key string, argv []tok) bool {
 		}
 	}
 	return false
+}
+
+// nixRun judges nix run INSTALLABLE [--] ARGS: the installable's program
+// (nixpkgs#opentofu is tofu, .#terraform terraform) with the words after
+// it (review hook124 M1).
+func (a *analyzer) nixRun(c call, args []tok) {
+	for i, t := range args {
+		if t.dyn || t.s != "run" {
+			continue
+		}
+		for j := i + 1; j < len(args); j++ {
+			u := args[j]
+			if u.dyn {
+				a.refuse("`%s`: the installable is computed at run time, and nix runs its program", truncateTok(c.argv))
+				return
+			}
+			if strings.HasPrefix(u.s, "-") {
+				continue
+			}
+			prog := u.s
+			if k := strings.LastIndex(prog, "#"); k >= 0 {
+				prog = prog[k+1:]
+			}
+			rest := args[j+1:]
+			if len(rest) > 0 && rest[0].s == "--" && !rest[0].dyn {
+				rest = rest[1:]
+			}
+			a.run(c.inner(append([]tok{{s: packageProgram(prog)}}, rest...)))
+			return
+		}
+		return
+	}
 }

@@ -1246,6 +1246,10 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		}
 		if !dashdash {
 			a.gitMovesTree(line, len(paths) > 0) // a branch or commit checked out
+		} else if beforeDash == len(paths) && beforeDash > 0 {
+			// git checkout wip --: no pathspec after the --, a branch
+			// checked out all the same (review hook122 H1).
+			a.gitMovesTree(line, true)
 		}
 	case "switch":
 		if flags["f"] || flags["force"] || flags["discard-changes"] {
@@ -1276,7 +1280,14 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		} else if beforeDash > 0 && paths[0].s == "push" {
 			paths = paths[1:]
 		} else if beforeDash > 0 {
-			return // stash list, show, pop, apply…
+			switch paths[0].s {
+			case "apply", "pop", "branch":
+				// A stash is a commit: one fetched or built with a file
+				// at the state's path writes over a git-ignored state
+				// (review hook122 H2).
+				a.gitMovesTree(line, true)
+			}
+			return // stash list, show…
 		}
 		if flags["u"] || flags["include-untracked"] || flags["a"] || flags["all"] {
 			if len(paths) == 0 {

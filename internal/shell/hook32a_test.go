@@ -325,6 +325,11 @@ func hookBashRuns(t *testing.T, cases []h32Case, r bashRuns) {
 					found = found && err == nil
 				} else if _, err := exec.LookPath(n); err != nil {
 					found = false
+				} else if n == "parallel" {
+					// moreutils installs a parallel of its own, which reads
+					// none of GNU parallel's options.
+					out, _ := exec.Command(n, "--version").CombinedOutput()
+					found = strings.Contains(string(out), "GNU parallel")
 				}
 			}
 			if !found {

@@ -231,6 +231,12 @@ func (a *analyzer) makeJudge(c call) kind {
 				// (review hook56 F3).
 				a.refuse("`%s`: the make variable %s holds shell syntax (%s), and make puts variables into the command lines its rules run with /bin/sh: give it a plain value (CC=clang, CFLAGS=-O2)", line, k, v)
 				return kindOther
+			default:
+				// make TEX='terraform destroy -auto-approve -backup'
+				// foo.dvi: the built-in rules start recipes with $(TEX),
+				// $(CC)… (review hook123 H1): the value is judged as the
+				// command line it may be.
+				a.script(v, c.depth+1)
 			}
 		}
 	}
@@ -268,6 +274,15 @@ func (a *analyzer) makeRuns(line string) bool {
 func makeExpands(val tok, local bool) bool {
 	if strings.Contains(val.s, "$(") || strings.Contains(val.s, "${") || strings.Contains(val.s, "`") {
 		return true
+	}
+	if f := strings.Fields(val.s); !local && len(f) > 1 {
+		// TEX='terraform destroy -auto-approve -backup' make foo.dvi: a
+		// command line a built-in rule starts a recipe with (review
+		// hook123 H1), when its first word is a program the hook judges
+		// by name or a writer.
+		if b := baseName(f[0]); toolName(b) != "" || shellProgram(b) || lookup(b).writes || lookup(b).interp || b == "planguard" {
+			return true
+		}
 	}
 	if !local && makeShellText(val.s) {
 		// CC='terraform destroy;' make x.o: make's rules put an

@@ -44,10 +44,25 @@ func (a *analyzer) interpreter(c call) kind {
 			return kindOther
 		}
 	}
-	if len(rest) > 0 && !rest[0].dyn && a.lineWritten[a.resolve(rest[0].s)] {
-		// echo '…' > x.py; python3 x.py: the script is the line's own.
+	if len(rest) > 0 && !rest[0].dyn && a.lineWritten[a.resolve(rest[0].s)] && !(p == programs["python"] && hasOpt(opts, "m")) {
+		// echo '…' > x.py; python3 x.py: the script is the line's own
+		// (after python -m MOD, the word is MOD's argument).
 		a.refuse("`%s` runs the script %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", truncateTok(c.argv), rest[0].s)
 		return kindOther
+	}
+	if exts := interpSources(name); len(exts) > 0 {
+		// python3 -m evil, node -r ./x.js, perl -I. -Mx, PYTHONPATH=. with
+		// a sitecustomize.py: the interpreter loads a module the line
+		// wrote by a name the hook does not resolve to the file (review
+		// hook123 H2).
+		for w := range a.lineWritten {
+			for _, e := range exts {
+				if strings.HasSuffix(strings.ToLower(w), e) {
+					a.refuse("`%s` runs in a line that writes %s, which %s may load as code (a module, a preload, a startup file): write it with the agent's file tool and run %s in a call of its own", truncateTok(c.argv), w, name, name)
+					return kindOther
+				}
+			}
+		}
 	}
 	if (len(rest) == 0 || rest[0].s == "-" && !rest[0].dyn || stdinPath(rest[0])) && c.fed {
 		a.refuse("`%s` reads %s code from its standard input, which the hook cannot read: %s", truncateTok(c.argv), name, inlineHint)
@@ -450,4 +465,25 @@ func sedScript(s string) (runs bool, writes []string, ok bool) {
 		}
 	}
 	return false, writes, true
+}
+
+// interpSources are the file name suffixes of the code an interpreter
+// loads as modules or preloads.
+func interpSources(name string) []string {
+	n := strings.ToLower(name)
+	switch {
+	case strings.HasPrefix(n, "python") || strings.HasPrefix(n, "pypy"):
+		return []string{".py", ".pth"}
+	case n == "node" || n == "nodejs" || n == "deno" || n == "bun":
+		return []string{".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"}
+	case strings.HasPrefix(n, "perl"):
+		return []string{".pm", ".pl"}
+	case strings.HasPrefix(n, "ruby"):
+		return []string{".rb"}
+	case strings.HasPrefix(n, "php"):
+		return []string{".php", ".ini"}
+	case strings.HasPrefix(n, "lua"):
+		return []string{".lua"}
+	}
+	return nil
 }

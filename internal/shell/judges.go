@@ -1183,9 +1183,25 @@ func (a *analyzer) containerWrites(c call) bool {
 			}
 			return tok{}, false
 		}
+		if !t.dyn && len(t.s) > 2 && t.s[0] == '-' && t.s[1] != '-' {
+			// -itv SRC:DST: flags, then -v and its value (review hook122
+			// H3).
+			if r := strings.TrimLeft(t.s[1:], "itdPq"); r != "" && r[0] == 'v' && len(r) < len(t.s)-1 {
+				t = tok{s: "-" + r}
+			}
+		}
+		if t.s == "--volumes-from" || strings.HasPrefix(t.s, "--volumes-from=") {
+			a.refuse("`%s`: --volumes-from mounts another container's volumes, binds of host directories among them, which the hook does not see: name the mounts", line)
+			return true
+		}
 		if v, ok := val("--volume", "-v"); ok {
 			parts := strings.Split(v.s, ":")
-			if len(parts) >= 2 && (strings.ContainsAny(parts[0], "/.~") || v.dyn) && !slices.Contains(strings.Split(parts[len(parts)-1], ","), "ro") {
+			opts := strings.Split(parts[len(parts)-1], ",")
+			ro := len(parts) >= 3 && slices.Contains(opts, "ro") && !slices.Contains(opts, "rw")
+			if len(parts) >= 2 && !ro {
+				// A named volume is judged too: it may be a bind made
+				// earlier (volume create --opt o=bind: review hook122 H5),
+				// so only names that hold no path pass.
 				dest(tok{s: parts[0], dyn: v.dyn})
 			}
 			continue
@@ -1196,15 +1212,18 @@ func (a *analyzer) containerWrites(c call) bool {
 				k, x, _ := strings.Cut(f, "=")
 				kv[k] = x
 			}
-			_, ro := kv["readonly"]
-			_, ro2 := kv["ro"]
+			roVal := func(k string) bool {
+				x, ok := kv[k]
+				return ok && (x == "" || x == "true" || x == "1")
+			}
 			src := kv["src"] + kv["source"]
-			if (kv["type"] == "bind" || v.dyn) && !ro && !ro2 && kv["readonly"] != "false" {
+			if (kv["type"] == "bind" || kv["type"] == "" || v.dyn) && !roVal("readonly") && !roVal("ro") {
+				// readonly=false is writable (review hook122 H4).
 				dest(tok{s: src, dyn: v.dyn})
 			}
 			continue
 		}
-		if v, ok := val("--output", "-o"); ok && (sub == "build" || sub == "buildx") {
+		if v, ok := val("--output", "-o"); ok && sub == "build" {
 			d := v.s
 			if strings.Contains(d, "=") {
 				d = ""
@@ -1219,16 +1238,39 @@ func (a *analyzer) containerWrites(c call) bool {
 			}
 			continue
 		}
-		if (t.s == "-f" || t.s == "--file") && sub == "compose" && i+1 < len(args) && (args[i+1].s == "-" || stdinPath(args[i+1])) {
-			a.refuse("`%s` reads its compose file (volumes, commands) from standard input, which the hook does not read: write it to a file", line)
+		if (sub == "compose" || sub == "stack" || sub == "kube" || sub == "play") && (t.s == "-" || t.dyn || stdinPath(t) || strings.HasSuffix(t.s, "=-") ||
+			t.s == "-f-" || t.s == "-c-" || strings.HasSuffix(t.s, "=/dev/stdin") || strings.Contains(t.s, "/dev/fd/") || strings.Contains(t.s, "/proc/")) {
+			// compose -f -, --file=-, -f-, stack deploy -c -, kube play -
+			// (review hook122 M1).
+			a.refuse("`%s` reads its compose or pod file (volumes, commands) from standard input or a pipe, which the hook does not read: write it to a file", line)
 			return true
+		}
+		if sub == "volume" && (t.s == "--opt" || t.s == "-o" || strings.HasPrefix(t.s, "--opt=")) {
+			// volume create --opt o=bind --opt device=DIR: a bind under a
+			// name (review hook122 H5).
+			o := strings.TrimPrefix(t.s, "--opt=")
+			if !strings.Contains(t.s, "=") && i+1 < len(args) {
+				i++
+				o = args[i].s
+			}
+			if d, ok := strings.CutPrefix(o, "device="); ok {
+				dest(tok{s: d, dyn: args[i].dyn})
+			}
+			continue
 		}
 		if strings.HasPrefix(t.s, "-") || t.dyn {
 			continue
 		}
-		if sub == "" || sub == "buildx" && t.s == "build" {
+		switch {
+		case t.s == "container" || t.s == "image" || t.s == "builder" || t.s == "buildx":
+			// podman container cp, docker image build: the subcommand is
+			// the next word (review hook122 H6).
+			continue
+		case sub == "" && (t.s == "cp" || t.s == "build" || t.s == "compose" || t.s == "volume" || t.s == "stack" || t.s == "kube" || t.s == "run" || t.s == "create"):
 			sub = t.s
 			continue
+		case sub == "":
+			continue // a global option's value, or another subcommand
 		}
 		if sub == "cp" {
 			// docker cp C:SRC DEST, kubectl cp NS/POD:SRC DEST: the last

@@ -584,8 +584,10 @@ func init() {
 var unknownProgram = &program{runs: runsArgs}
 
 // toolRe matches the names Terraform, OpenTofu and Terragrunt binaries go
-// by, with a version suffix (terraform1.8, tofu-1.6.2) and .exe.
-var toolRe = regexp.MustCompile(`^(terraform|tofu|opentofu|terragrunt)([-_.]?v?[0-9][0-9.]*)?(\.exe)?$`)
+// by, with a version suffix (terraform1.8, tofu-1.6.2) and .exe, and the
+// packages a runner fetches them as, with a version or tag
+// (npx @jahed/terraform@1.11.4, uvx terraform==1.0: review hook124 H1).
+var toolRe = regexp.MustCompile(`^(terraform|tofu|opentofu|terragrunt)([-_.]?v?[0-9][0-9.]*)?(\.exe)?(@[^/]*|==[^/]*|\[[^/]*\])?$`)
 
 // toolName is the Terraform-family program a base name runs
 // ("terraform", "tofu", "terragrunt"), or "".

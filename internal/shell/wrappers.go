@@ -111,6 +111,11 @@ func (a *analyzer) unknownRuns(name string, c call) {
 	// for itself (start-stop-daemon -x /bin/sh -- -c CMD runs sh -c CMD:
 	// review hook116 H1): judged without it too.
 	inner := func(at int, args []tok) {
+		if packageRunners[name] && !args[0].dyn {
+			// npx tflocal@1, uvx pkg==2.0: the package's program, without
+			// its version (review hook124 H1).
+			args = append([]tok{{s: packageProgram(args[0].s)}}, args[1:]...)
+		}
 		ic := wrapperScope(name, argv[:at], c.inner(args))
 		if b := baseName(args[0].s); args[0].dyn || toolName(b) == "" && b != "ssh" {
 			// ssh's own input goes to the other host (nc %h %p in a
@@ -321,6 +326,23 @@ var execWrappers = map[string]int{
 	// hyperfine runs each argument as a command line: no literal word
 	// makes a computed one an argument.
 	"hyperfine": 1 << 20,
+}
+
+// packageRunners fetch a package and run its program (npx PKG@VERSION).
+var packageRunners = map[string]bool{"npx": true, "bunx": true, "pnpx": true, "uvx": true, "pipx": true}
+
+// packageProgram is the program a package runner's package word runs:
+// its base name, without a version, a tag or extras (@jahed/terraform@1.11.4
+// is terraform, tflocal==0.1 is tflocal).
+func packageProgram(s string) string {
+	b := s
+	if i := strings.LastIndex(b, "/"); i >= 0 {
+		b = b[i+1:]
+	}
+	if i := strings.IndexAny(b, "@=[<>~!"); i > 0 {
+		b = b[:i]
+	}
+	return b
 }
 
 var runnerSubs = map[string]map[string]int{
@@ -750,7 +772,7 @@ func (a *analyzer) commandStrings(name string, c call) {
 			}
 			break
 		}
-	case "proot", "bwrap", "firejail", "systemd-nspawn":
+	case "proot", "bwrap", "firejail", "systemd-nspawn", "apptainer", "singularity", "nsjail":
 		// Binds that show a host directory under another name: the
 		// wrapped command's writes there are not judged at the host path
 		// (proot -b ..:/w rm /w/planguard.hcl: review hook121 H4). The
@@ -775,6 +797,21 @@ func (a *analyzer) commandStrings(name string, c call) {
 			case name == "bwrap" && (t.s == "--ro-bind" || t.s == "--ro-bind-try" || t.s == "--symlink" || t.s == "--chmod"):
 				i += 2
 				continue
+			case name == "bwrap" && (t.s == "--args" || t.s == "--overlay-src" || t.s == "--overlay" || t.s == "--tmp-overlay"):
+				// --args FD reads more options from a descriptor; an
+				// overlay's source shows a directory under another name
+				// (review hook122 H8, M4).
+				a.refuse("`%s`: %s takes options from a descriptor or shows a directory under another name, which the hook does not follow", truncateTok(c.argv), t.s)
+				return
+			case (name == "apptainer" || name == "singularity" || name == "nsjail") && (t.s == "-B" || t.s == "--bind" || strings.HasPrefix(t.s, "--bind=")):
+				v, ok := strings.CutPrefix(t.s, "--bind=")
+				if !ok && i+1 < len(args) {
+					i++
+					v = args[i].s
+				}
+				v, _, _ = strings.Cut(v, ":")
+				v, _, _ = strings.Cut(v, ",")
+				src = tok{s: v, dyn: t.dyn}
 			case name == "firejail" && strings.HasPrefix(t.s, "--bind="):
 				v := strings.TrimPrefix(t.s, "--bind=")
 				v, _, _ = strings.Cut(v, ",")
@@ -799,6 +836,29 @@ func (a *analyzer) commandStrings(name string, c call) {
 			}
 			if src.s != "" && a.writeDest(c.argv, src, true) {
 				return
+			}
+		}
+	case "docker-compose", "podman-compose":
+		for _, t := range args {
+			if t.s == "-" || t.dyn || stdinPath(t) || strings.HasSuffix(t.s, "=-") || t.s == "-f-" || strings.HasSuffix(t.s, "=/dev/stdin") {
+				a.refuse("`%s` reads its compose file (volumes, commands) from standard input, which the hook does not read: write it to a file", truncateTok(c.argv))
+				return
+			}
+		}
+	case "mount":
+		// mount --bind SRC DST shows SRC under another name, where the
+		// writes of what runs next are not judged at the host path
+		// (unshare -rm sh -c 'mount --bind .. /mnt && rm /mnt/…': review
+		// hook122 H7): every operand is judged as a directory written.
+		for _, t := range args {
+			if !strings.HasPrefix(t.s, "-") && a.writeDest(c.argv, t, true) {
+				return
+			}
+		}
+	case "flox":
+		for i, t := range args {
+			if (t.s == "-c" || t.s == "--command") && i+1 < len(args) {
+				a.scriptTok(args[i+1], "flox -c", c.depth) // review hook124 M2
 			}
 		}
 	case "rclone":

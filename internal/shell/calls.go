@@ -690,6 +690,12 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 	}
 	if p.newDir && len(rest) > 0 {
 		c.chdir, c.dir = name+" "+rest[0].String(), ""
+		if name == "chroot" && (rest[0].dyn || path.Clean(a.resolve(rest[0].s)) != "/") && a.writeDest(c.argv, rest[0], true) {
+			// chroot .. /bb rm /planguard.hcl: absolute paths inside are
+			// the new root's (review hook122 M3): a root holding a
+			// protected file is refused.
+			return kindOther
+		}
 	}
 	a.outer.chdir, a.outer.dir = c.chdir, c.dir
 	line := false
@@ -1524,12 +1530,21 @@ func (a *analyzer) nixRun(c call, args []tok) {
 				a.refuse("`%s`: the installable is computed at run time, and nix runs its program", truncateTok(c.argv))
 				return
 			}
+			if u.s == "--expr" || u.s == "--file" || u.s == "-f" || strings.HasPrefix(u.s, "--expr=") {
+				a.refuse("`%s`: nix run of an expression or file, whose program the hook cannot name: run the program by its installable", truncateTok(c.argv))
+				return
+			}
 			if strings.HasPrefix(u.s, "-") {
 				continue
 			}
 			prog := u.s
 			if k := strings.LastIndex(prog, "#"); k >= 0 {
 				prog = prog[k+1:]
+			}
+			// nixpkgs#terraform.out, #terraform^out: an output of the
+			// package (review hook125 M3).
+			if k := strings.IndexAny(prog, ".^"); k > 0 {
+				prog = prog[:k]
 			}
 			rest := args[j+1:]
 			if len(rest) > 0 && rest[0].s == "--" && !rest[0].dyn {

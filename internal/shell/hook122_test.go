@@ -7,7 +7,8 @@ import "testing"
 // volume made a bind (H5), cp and build behind container/image/builder or
 // a global option (H6), mount --bind inside unshare (H7), bwrap --args
 // (H8); compose files from standard input in other spellings, :ro,rw,
-// --volumes-from, apptainer -B, bwrap overlays (M1-M4). The git moves
+// --volumes-from, apptainer -B, bwrap overlays, chroot into a directory
+// holding a protected file (M1-M4). The git moves
 // (checkout wip --, stash apply/pop of a crafted stash: H1, H2) are tested
 // by the hook command with real git (planguard/hook121_test.go).
 var h122Refused = []h32Case{
@@ -34,6 +35,8 @@ var h122Refused = []h32Case{
 	{cmd: "docker run --volumes-from c alpine ls"},
 	{cmd: "apptainer exec -B ..:/w img rm /w/planguard.hcl"},
 	{cmd: "singularity exec --bind=.:/w img rm -r /w"},
+	{cmd: "singularity exec --bind .:/w img rm -r /w"},
+	{cmd: "chroot .. /bb truncate -s0 /planguard.hcl"},
 }
 
 var h122Allowed = []string{
@@ -44,6 +47,7 @@ var h122Allowed = []string{
 	"docker image ls",
 	"docker compose up -d",
 	"apptainer exec -B /tmp/data:/data img ls",
+	"chroot /srv/rootfs ls",
 }
 
 func TestHook122Refused(t *testing.T) {

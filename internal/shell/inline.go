@@ -123,6 +123,20 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 	}
 	if p == programs["node"] || p == programs["deno"] || p == programs["bun"] {
 		args := argv[1:]
+		for i, t := range args {
+			// deno run npm:@jahed/terraform@1 destroy, bun x terraform@1
+			// destroy: the package's program with the words after it
+			// (review hook125 M2).
+			pkg, npm := strings.CutPrefix(t.s, "npm:")
+			if !npm && !(p == programs["bun"] && i > 0 && args[i-1].s == "x" && !args[i-1].dyn) || t.dyn {
+				continue
+			}
+			if prog := packageProgram(pkg); toolName(prog) != "" || judgedUnknown[prog] {
+				n := len(a.res.Refused)
+				a.run(call{argv: append([]tok{{s: prog}}, args[i+1:]...), depth: 1})
+				return len(a.res.Refused) > n
+			}
+		}
 		if cdktfNamed(args) {
 			// bun x cdktf-cli destroy, deno run npm:cdktf-cli destroy,
 			// node node_modules/cdktf-cli/…/cdktf destroy (review hook117
@@ -231,12 +245,27 @@ func (a *analyzer) makeJudge(c call) kind {
 				// (review hook56 F3).
 				a.refuse("`%s`: the make variable %s holds shell syntax (%s), and make puts variables into the command lines its rules run with /bin/sh: give it a plain value (CC=clang, CFLAGS=-O2)", line, k, v)
 				return kindOther
+			case strings.HasSuffix(strings.TrimSuffix(strings.SplitN(s, "=", 2)[0], ":"), "!"):
+				// TEX!=CMD: make runs CMD with the shell and takes its
+				// output as the value (review hook125 H3).
+				a.refuse("`%s`: %s runs a shell command whose output becomes the variable, which a recipe may run: give a plain value", line, k)
+				return kindOther
+			case makeCommandWords(v):
+				// make YACC=terraform YFLAGS='destroy …' foo.c: the
+				// built-in rules join variables into one command (review
+				// hook125 H1, H2), so a value naming a program the hook
+				// judges by name, a wrapper or a writer is refused whole.
+				a.refuse("`%s`: the make variable %s names %s, and make's rules put variables together into the command lines they run: give it a plain value (CC=clang, CFLAGS=-O2)", line, k, v)
+				return kindOther
 			default:
 				// make TEX='terraform destroy -auto-approve -backup'
 				// foo.dvi: the built-in rules start recipes with $(TEX),
 				// $(CC)… (review hook123 H1): the value is judged as the
-				// command line it may be.
-				a.script(v, c.depth+1)
+				// command line it may be (a single word is a value or a
+				// program name, judged above: V=1).
+				if strings.ContainsAny(v, " \t") {
+					a.script(v, c.depth+1)
+				}
 			}
 		}
 	}
@@ -275,14 +304,12 @@ func makeExpands(val tok, local bool) bool {
 	if strings.Contains(val.s, "$(") || strings.Contains(val.s, "${") || strings.Contains(val.s, "`") {
 		return true
 	}
-	if f := strings.Fields(val.s); !local && len(f) > 1 {
+	if !local && makeCommandWords(val.s) {
 		// TEX='terraform destroy -auto-approve -backup' make foo.dvi: a
 		// command line a built-in rule starts a recipe with (review
-		// hook123 H1), when its first word is a program the hook judges
-		// by name or a writer.
-		if b := baseName(f[0]); toolName(b) != "" || shellProgram(b) || lookup(b).writes || lookup(b).interp || b == "planguard" {
-			return true
-		}
+		// hook123 H1), also behind a wrapper (TEX='env terraform …':
+		// review hook125 H4).
+		return true
 	}
 	if !local && makeShellText(val.s) {
 		// CC='terraform destroy;' make x.o: make's rules put an
@@ -291,6 +318,25 @@ func makeExpands(val tok, local bool) bool {
 		return true
 	}
 	return val.dyn && !local && (val.kind == dynLine || val.kind == dynOutput || val.kind == dynInput)
+}
+
+// makeCommandWords reports whether a make variable's value names, in any
+// of its words, a program the hook judges by name (Terraform's family, a
+// shell, planguard, git), a wrapper that runs its arguments, a writer or
+// an interpreter: make's rules put the value into their command lines.
+func makeCommandWords(v string) bool {
+	for _, w := range strings.Fields(v) {
+		b := baseName(w)
+		p := lookup(b)
+		if toolName(b) != "" || shellProgram(b) || b == "planguard" || b == "git" || p.writes || p.interp ||
+			p.runs == runsCommand || p.runs == runsLine || p.runs == runsFirst || p.runs == runsDashDash {
+			return true
+		}
+		if _, ok := execWrappers[b]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // codeEnv judges environment variables that hand a program code: perl's
@@ -459,6 +505,20 @@ func (a *analyzer) inlineArgs(c call) kind {
 	}
 	if c.fed {
 		a.refuse("`%s` reads %s code from its standard input, which the hook cannot read: %s", line, name, inlineHint)
+		return kindOther
+	}
+	for _, t := range c.argv[1:] {
+		// dc -f x.dc, gnuplot x.gp, Rscript x.R of a file the line wrote
+		// (review hook126 M1).
+		_, v, ok := strings.Cut(t.s, "=")
+		if !ok || !strings.HasPrefix(t.s, "-") {
+			v = t.s
+		}
+		if !t.dyn && v != "" && a.lineWritten[a.resolve(v)] {
+			// Whatever its name says: dc in.txt runs in.txt.
+			a.refuse("`%s` reads %s, which this command line writes, as %s code the hook cannot read: write it with the agent's file tool and run %s in a call of its own", line, v, name, name)
+			return kindOther
+		}
 	}
 	return kindOther
 }

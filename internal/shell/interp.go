@@ -50,6 +50,26 @@ func (a *analyzer) interpreter(c call) kind {
 		a.refuse("`%s` runs the script %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", truncateTok(c.argv), rest[0].s)
 		return kindOther
 	}
+	if len(a.lineWritten) > 0 && a.interpLoads(name, c) {
+		// node -r ./x.txt, NODE_OPTIONS=--require=./x.txt: node loads a
+		// file of any name as JavaScript (review hook125 H5); python,
+		// perl and ruby load only their own kinds (interpSources, below:
+		// .pyc, .zip, .pmc… H6, H7). The call's own output is no module.
+		own := map[string]bool{}
+		if c.st != nil {
+			for _, r := range c.st.Redirs {
+				if t := a.word(r.Word); r.Word != nil && !t.dyn {
+					own[a.resolve(t.s)] = true
+				}
+			}
+		}
+		for w := range a.lineWritten {
+			if w != "/dev/null" && !own[w] {
+				a.refuse("`%s` loads modules or preloads (an option or a path variable) in a line that writes %s, which it may load as code: write it with the agent's file tool and run %s in a call of its own", truncateTok(c.argv), w, name)
+				return kindOther
+			}
+		}
+	}
 	if exts := interpSources(name); len(exts) > 0 {
 		// python3 -m evil, node -r ./x.js, perl -I. -Mx, PYTHONPATH=. with
 		// a sitecustomize.py: the interpreter loads a module the line
@@ -108,6 +128,28 @@ func (a *analyzer) awk(c call) kind {
 	}
 	if a.inlineCodeFile(p, "awk", argv) {
 		return kindOther
+	}
+	for _, t := range argv[1:] {
+		if t.s == "--" {
+			break
+		}
+		// gawk takes a unique prefix of a long option: --dump=FILE is
+		// --dump-variables=FILE (review hook126 H2), which mawk's -W dump
+		// flag hid; -D/--debug reads debugger commands (eval runs awk
+		// code) from standard input or a file (H1).
+		n, v, hasV := strings.Cut(strings.TrimPrefix(t.s, "--"), "=")
+		switch {
+		case t.dyn && strings.HasPrefix(t.s, "-"):
+			a.refuse("`%s`: an awk option computed at run time", truncateTok(c.argv))
+			return kindOther
+		case strings.HasPrefix(t.s, "-D") && !strings.HasPrefix(t.s, "--") || strings.HasPrefix(t.s, "--") && len(n) >= 3 && strings.HasPrefix("debug", n):
+			a.refuse("`%s` runs gawk's debugger, which reads commands (eval runs awk code: system()) from its input or a file the hook does not read", truncateTok(c.argv))
+			return kindOther
+		case strings.HasPrefix(t.s, "--") && len(n) >= 2 && hasV && (strings.HasPrefix("dump-variables", n) || strings.HasPrefix("pretty-print", n) || strings.HasPrefix("profile", n)):
+			if a.writeDest(c.argv, tok{s: v}, false) {
+				return kindOther
+			}
+		}
 	}
 	opts, _, rest := p.options(argv[1:])
 	var progs []tok
@@ -473,17 +515,47 @@ func interpSources(name string) []string {
 	n := strings.ToLower(name)
 	switch {
 	case strings.HasPrefix(n, "python") || strings.HasPrefix(n, "pypy"):
-		return []string{".py", ".pth"}
+		return []string{".py", ".pth", ".pyc", ".zip", ".so", ".egg"}
 	case n == "node" || n == "nodejs" || n == "deno" || n == "bun":
-		return []string{".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"}
+		return []string{".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".node"}
 	case strings.HasPrefix(n, "perl"):
-		return []string{".pm", ".pl"}
+		return []string{".pm", ".pl", ".pmc", ".so"}
 	case strings.HasPrefix(n, "ruby"):
-		return []string{".rb"}
+		return []string{".rb", ".so"}
 	case strings.HasPrefix(n, "php"):
 		return []string{".php", ".ini"}
 	case strings.HasPrefix(n, "lua"):
 		return []string{".lua"}
 	}
 	return nil
+}
+
+// interpLoads reports whether a JavaScript runtime's call preloads files
+// by name (-r, --require, --import, --loader, --preload), or runs with
+// NODE_OPTIONS or NODE_PATH set in the line: node loads a file of any
+// name as code.
+func (a *analyzer) interpLoads(name string, c call) bool {
+	n := strings.ToLower(name)
+	if n != "node" && n != "nodejs" && n != "deno" && n != "bun" {
+		return false
+	}
+	opts := []string{"-r", "--require", "--import", "--loader", "--experimental-loader", "--preload"}
+	vars := []string{"NODE_OPTIONS", "NODE_PATH"}
+	for _, v := range vars {
+		if _, set := a.vars[v]; set || a.unknown[v] || contains(c.assigns, v) || contains(a.envTouched, v) {
+			return true
+		}
+	}
+	for _, t := range c.argv[1:] {
+		if t.s == "--" {
+			break
+		}
+		for _, o := range opts {
+			if t.s == o || strings.HasPrefix(t.s, o+"=") || len(o) == 2 && strings.HasPrefix(t.s, o) && !strings.HasPrefix(t.s, "--") ||
+				len(o) == 2 && strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "--") && strings.Contains(t.s[1:], o[1:]) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -1179,7 +1179,9 @@ func (a *analyzer) containerWrites(c call) bool {
 			case strings.HasPrefix(t.s, long+"="):
 				return tok{s: strings.TrimPrefix(t.s, long+"="), dyn: t.dyn}, true
 			case short != "" && strings.HasPrefix(t.s, short) && len(t.s) > len(short) && !strings.HasPrefix(t.s, "--"):
-				return tok{s: t.s[len(short):], dyn: t.dyn}, true
+				// -vSRC:DST, and -v=SRC:DST as the flag package reads it
+				// (review hook125 M1).
+				return tok{s: strings.TrimPrefix(t.s[len(short):], "="), dyn: t.dyn}, true
 			}
 			return tok{}, false
 		}
@@ -1210,6 +1212,12 @@ func (a *analyzer) containerWrites(c call) bool {
 			kv := map[string]string{}
 			for _, f := range strings.Split(v.s, ",") {
 				k, x, _ := strings.Cut(f, "=")
+				// "src=..": the CSV reading strips quotes (review hook125
+				// M1); volume-opt=device=DIR binds DIR under a volume.
+				k, x = strings.Trim(k, `"'`), strings.Trim(x, `"'`)
+				if k == "volume-opt" && strings.HasPrefix(x, "device=") {
+					dest(tok{s: strings.TrimPrefix(x, "device="), dyn: v.dyn})
+				}
 				kv[k] = x
 			}
 			roVal := func(k string) bool {
@@ -1217,10 +1225,14 @@ func (a *analyzer) containerWrites(c call) bool {
 				return ok && (x == "" || x == "true" || x == "1")
 			}
 			src := kv["src"] + kv["source"]
-			if (kv["type"] == "bind" || kv["type"] == "" || v.dyn) && !roVal("readonly") && !roVal("ro") {
+			if (kv["type"] == "bind" || kv["type"] == "" || v.dyn) && !roVal("readonly") && !roVal("ro") && (src != "" || v.dyn) {
 				// readonly=false is writable (review hook122 H4).
 				dest(tok{s: src, dyn: v.dyn})
 			}
+			continue
+		}
+		if v, ok := val("--rootfs", ""); ok {
+			dest(v) // podman run --rootfs DIR: DIR is the container's / (review hook125 M1)
 			continue
 		}
 		if v, ok := val("--output", "-o"); ok && sub == "build" {
@@ -1245,11 +1257,11 @@ func (a *analyzer) containerWrites(c call) bool {
 			a.refuse("`%s` reads its compose or pod file (volumes, commands) from standard input or a pipe, which the hook does not read: write it to a file", line)
 			return true
 		}
-		if sub == "volume" && (t.s == "--opt" || t.s == "-o" || strings.HasPrefix(t.s, "--opt=")) {
+		if sub == "volume" && (t.s == "--opt" || strings.HasPrefix(t.s, "-o") || strings.HasPrefix(t.s, "--opt=")) {
 			// volume create --opt o=bind --opt device=DIR: a bind under a
-			// name (review hook122 H5).
-			o := strings.TrimPrefix(t.s, "--opt=")
-			if !strings.Contains(t.s, "=") && i+1 < len(args) {
+			// name (review hook122 H5; -o=device=, -odevice=: hook125 M1).
+			o := strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(t.s, "--opt="), "-o"), "=")
+			if (t.s == "--opt" || t.s == "-o") && i+1 < len(args) {
 				i++
 				o = args[i].s
 			}

@@ -319,7 +319,7 @@ func init() {
 			"workdir", "wd", "basefile", "return", "tmpdir", "results", "joblog", "block", "timeout", "delay", "memfree", "load",
 			"nice", "retries", "halt", "tagstring", "tag-string", "profile", "env", "transferfile", "sql", "sqlandworker", "shebang-wrap"}}, "parallel")
 	add(&program{judge: (*analyzer).find}, "find", "fd", "fdfind")
-	add(&program{judge: (*analyzer).container}, "docker", "podman", "nerdctl", "kubectl", "oc")
+	add(&program{judge: (*analyzer).container}, "docker", "podman", "nerdctl", "kubectl", "oc", "finch", "buildah")
 	add(&program{judge: (*analyzer).goRun, short: "C", long: []string{"exec", "tags", "ldflags", "gcflags", "mod", "o", "p"}}, "go")
 	add(&program{judge: (*analyzer).alias}, "alias")
 	add(&program{judge: (*analyzer).hash}, "hash")
@@ -488,8 +488,10 @@ func init() {
 			"tape-length", "label", "format", "after-date", "newer", "newer-mtime", "suffix", "volno-file", "record-size", "level",
 			"listed-incremental", "mtime", "quoting-style", "exclude-tag", "exclude-tag-all", "exclude-tag-under", "exclude-ignore",
 			"exclude-ignore-recursive", "pax-option", "occurrence", "starting-file", "hole-detection", "xform"},
-		code:   []string{"to-command", "use-compress-program", "I"},
-		opaque: []string{"checkpoint-action", "info-script", "new-volume-script", "F"},
+		code: []string{"to-command", "use-compress-program", "I"},
+		// -M prompts for the next volume, and `!` there starts a shell that
+		// reads the rest of the input (review hook126 H4).
+		opaque: []string{"checkpoint-action", "info-script", "new-volume-script", "F", "M", "multi-volume"},
 		danger: []string{"remove-files", "extract", "get", "directory", "rsh-command", "rmt-command"},
 		flags: []string{"checkpoint", "to-stdout", "remove-files", "extract", "get", "create", "list", "append", "update", "diff",
 			"compare", "delete", "verbose", "gzip", "gunzip", "bzip2", "xz", "zstd", "lzma", "lzip", "lzop", "compress", "auto-compress",

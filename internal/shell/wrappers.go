@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -84,8 +85,26 @@ var optionShells = map[string]bool{"bash": true, "sh": true, "dash": true, "rbas
 // its arguments may name (looseArgs), a Terraform-family binary it reads,
 // and every argument that names a program the hook judges, from there on.
 func (a *analyzer) unknownRuns(name string, c call) {
-	a.commandStrings(name, c)
 	argv := c.argv
+	for _, t := range argv[1:] {
+		if lookup(name) != unknownProgram {
+			break // a writer's row judges its operands (mv x y > y)
+		}
+		// dc -f x.dc, gnuplot x.gp, Rscript x.R of a file the line wrote
+		// (review hook126 M1): a program the hook does not know may read
+		// it as code. Data files (plan.json, out.txt) pass.
+		_, v, ok := strings.Cut(t.s, "=")
+		if !ok || !strings.HasPrefix(t.s, "-") {
+			v = t.s
+		}
+		if !t.dyn && v != "" && a.lineWritten[a.resolve(v)] && !dataFile(v) {
+			a.refuse("`%s` reads %s, which this command line writes, and may run it as code (a script of its own language): write it with the agent's file tool and run the program in a call of its own", truncateTok(argv), v)
+			return
+		}
+	}
+	// After the check above: the files the program's own options write
+	// (uudecode -o out.bin) are recorded here.
+	a.commandStrings(name, c)
 	prog, _ := execProgram(name, argv)
 	if !lookup(name).writes {
 		// A writer's own row places what it writes. An exec wrapper's
@@ -805,25 +824,27 @@ func (a *analyzer) commandStrings(name string, c call) {
 				return
 			case (name == "apptainer" || name == "singularity" || name == "nsjail") && (t.s == "-B" || t.s == "--bind" || strings.HasPrefix(t.s, "--bind=")):
 				v, ok := strings.CutPrefix(t.s, "--bind=")
+				dyn := t.dyn
 				if !ok && i+1 < len(args) {
 					i++
-					v = args[i].s
+					v, dyn = args[i].s, args[i].dyn
 				}
 				v, _, _ = strings.Cut(v, ":")
 				v, _, _ = strings.Cut(v, ",")
-				src = tok{s: v, dyn: t.dyn}
+				src = tok{s: v, dyn: dyn}
 			case name == "firejail" && strings.HasPrefix(t.s, "--bind="):
 				v := strings.TrimPrefix(t.s, "--bind=")
 				v, _, _ = strings.Cut(v, ",")
 				src = tok{s: v, dyn: t.dyn}
 			case name == "systemd-nspawn" && (strings.HasPrefix(t.s, "--bind=") || t.s == "--bind" || t.s == "-D" || strings.HasPrefix(t.s, "--directory")):
 				_, v, ok := strings.Cut(t.s, "=")
+				dyn := t.dyn
 				if !ok && i+1 < len(args) {
 					i++
-					v = args[i].s
+					v, dyn = args[i].s, args[i].dyn
 				}
 				v, _, _ = strings.Cut(strings.TrimPrefix(v, "+"), ":")
-				src = tok{s: v, dyn: t.dyn}
+				src = tok{s: v, dyn: dyn}
 			default:
 				continue
 			}
@@ -835,6 +856,16 @@ func (a *analyzer) commandStrings(name string, c call) {
 				return
 			}
 			if src.s != "" && a.writeDest(c.argv, src, true) {
+				return
+			}
+		}
+	case "sdiff":
+		for _, t := range args {
+			if t.dyn || strings.HasPrefix(t.s, "-o") || strings.HasPrefix(t.s, "--output") || strings.HasPrefix(t.s, "--o") && len(t.s) > 3 && strings.HasPrefix("--output", t.s) {
+				// sdiff -o merges interactively: its `e` command starts ed
+				// on the rest of the input (`!` runs a shell: review
+				// hook126 H3).
+				a.refuse("`%s`: -o merges interactively, and its e command runs an editor (ed's ! runs a shell) on the input the line feeds: use diff", truncateTok(c.argv))
 				return
 			}
 		}
@@ -850,15 +881,44 @@ func (a *analyzer) commandStrings(name string, c call) {
 		// writes of what runs next are not judged at the host path
 		// (unshare -rm sh -c 'mount --bind .. /mnt && rm /mnt/…': review
 		// hook122 H7): every operand is judged as a directory written.
-		for _, t := range args {
+		for i, t := range args {
 			if !strings.HasPrefix(t.s, "-") && a.writeDest(c.argv, t, true) {
 				return
+			}
+			// -o upperdir=..,workdir=…: an overlay's directories (review
+			// hook125 H8).
+			v, ok := strings.CutPrefix(t.s, "-o")
+			if !ok {
+				v, ok = strings.CutPrefix(t.s, "--options=")
+			}
+			if t.s == "--options" || t.s == "-o" {
+				if i+1 >= len(args) {
+					continue
+				}
+				v, ok = args[i+1].s, true
+			}
+			if !ok {
+				continue
+			}
+			for _, f := range strings.Split(v, ",") {
+				k, d, _ := strings.Cut(f, "=")
+				if !strings.HasSuffix(k, "dir") {
+					continue
+				}
+				for _, p := range strings.Split(d, ":") {
+					if p != "" && a.writeDest(c.argv, tok{s: p, dyn: t.dyn}, true) {
+						return
+					}
+				}
 			}
 		}
 	case "flox":
 		for i, t := range args {
 			if (t.s == "-c" || t.s == "--command") && i+1 < len(args) {
 				a.scriptTok(args[i+1], "flox -c", c.depth) // review hook124 M2
+			}
+			if v, ok := strings.CutPrefix(t.s, "--command="); ok {
+				a.scriptTok(tok{s: v, dyn: t.dyn}, "flox --command", c.depth) // review hook125 M3
 			}
 		}
 	case "rclone":
@@ -892,6 +952,16 @@ func (a *analyzer) commandStrings(name string, c call) {
 			}
 		}
 	}
+}
+
+// dataFile reports whether a file name says it holds data, not code.
+func dataFile(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".json", ".txt", ".log", ".csv", ".tsv", ".xml", ".yaml", ".yml", ".md", ".html", ".out", ".tfplan", ".plan",
+		".tar", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".sql", ".db", ".sqlite", ".diff", ".patch":
+		return true
+	}
+	return false
 }
 
 // cdktfNamed reports whether arguments name CDK for Terraform's CLI: the

@@ -700,6 +700,12 @@ func (a *analyzer) walk(p *program, name string, c call) kind {
 	a.outer.chdir, a.outer.dir = c.chdir, c.dir
 	line := false
 	for _, o := range opts {
+		if name == "mv" && o.name == "exchange" {
+			// mv --exchange swaps two trees: the destination moves too,
+			// as a source does (review hook129 M2).
+			a.refuse("`%s`: --exchange swaps the source and the destination, so the destination (which may hold the state, the policy or the home directory) moves too: move files one way", truncateTok(c.argv))
+			return kindOther
+		}
 		if p == programs["env"] && (o.name == "u" || o.name == "unset") {
 			a.envTouched = append(a.envTouched, o.val.s) // read by finish, whatever its form ($'\x65nv' -u NAME)
 		}

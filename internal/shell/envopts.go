@@ -196,6 +196,12 @@ var cargoHarmless = map[string]bool{"CARGO_TERM_COLOR": true, "CARGO_TERM_VERBOS
 	"CARGO_INCREMENTAL": true, "CARGO_NET_OFFLINE": true, "CARGO_NET_RETRY": true, "CARGO_BUILD_JOBS": true, "CARGO_LOG": true,
 	"CARGO_HTTP_TIMEOUT": true, "CARGO_HTTP_MULTIPLEXING": true, "CARGO_HTTP_DEBUG": true}
 
+// localModule reports whether a node module specifier names a file (./x,
+// ../x, /x, file:…) rather than a package.
+func localModule(v string) bool {
+	return strings.HasPrefix(v, ".") || strings.HasPrefix(v, "/") || strings.HasPrefix(strings.ToLower(v), "file:") || strings.HasPrefix(v, "~")
+}
+
 // optionEnv judges an assignment of a variable a program reads as options
 // (optionVars, optionRefused, settingVars, NODE_OPTIONS writers, the JVM's
 // options, TF_CLI_ARGS); it reports whether it refused.
@@ -243,7 +249,26 @@ func (a *analyzer) optionEnv(name string, val tok) bool {
 		return false
 	}
 	if name == "NODE_OPTIONS" && !val.dyn {
-		for _, f := range strings.Fields(val.s) {
+		fs := strings.Fields(val.s)
+		for i, f := range fs {
+			// --require ./x.txt: every node program (npm, npx, any CLI
+			// written in node) preloads a file, of any name, as code
+			// (review hook128 H3); a package name (-r dotenv/config) passes.
+			if n, v, eq := strings.Cut(f, "="); n == "-r" || n == "--require" || n == "--import" || n == "--loader" || n == "--experimental-loader" || strings.HasPrefix(f, "-r") && len(f) > 2 && !strings.HasPrefix(f, "--") {
+				if !eq {
+					v = ""
+					if strings.HasPrefix(f, "-r") && len(f) > 2 && !strings.HasPrefix(f, "--") {
+						v = f[2:]
+					} else if i+1 < len(fs) {
+						v = fs[i+1]
+					}
+				}
+				if localModule(v) {
+					return refuse("node preloads the file " + v + " as code, in every program written in node that the line runs")
+				}
+			}
+		}
+		for _, f := range fs {
 			n := strings.ReplaceAll(strings.TrimLeft(strings.ToLower(f), "-"), "_", "-")
 			for _, w := range nodeWriters {
 				if strings.HasPrefix(n, w) {

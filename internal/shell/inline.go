@@ -250,7 +250,7 @@ func (a *analyzer) makeJudge(c call) kind {
 				// output as the value (review hook125 H3).
 				a.refuse("`%s`: %s runs a shell command whose output becomes the variable, which a recipe may run: give a plain value", line, k)
 				return kindOther
-			case makeCommandWords(v):
+			case makeCommandWords(v) && (len(strings.Fields(v)) > 1 || makeArgsGiven(args, t)):
 				// make YACC=terraform YFLAGS='destroy …' foo.c: the
 				// built-in rules join variables into one command (review
 				// hook125 H1, H2), so a value naming a program the hook
@@ -328,11 +328,28 @@ func makeCommandWords(v string) bool {
 	for _, w := range strings.Fields(v) {
 		b := baseName(w)
 		p := lookup(b)
-		if toolName(b) != "" || shellProgram(b) || b == "planguard" || b == "git" || p.writes || p.interp ||
+		if toolName(b) != "" || shellProgram(b) || b == "planguard" || b == "git" || p.writes || p.interp || p.judge != nil || judgedUnknown[b] ||
 			p.runs == runsCommand || p.runs == runsLine || p.runs == runsFirst || p.runs == runsDashDash {
 			return true
 		}
 		if _, ok := execWrappers[b]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// makeArgsGiven reports whether another make variable on the command line
+// than self holds arguments a built-in rule may put after a program one
+// names (YACC=find YFLAGS='./ -name … -delete': review hook128 H2): a
+// value with a blank or starting with a dash. PYTHON=python3 alone gives
+// the program nothing but the project's own recipe's words.
+func makeArgsGiven(args []tok, self tok) bool {
+	for _, t := range args {
+		if t.s == self.s || t.dyn || strings.HasPrefix(t.s, "-") {
+			continue
+		}
+		if _, v, ok := strings.Cut(t.s, "="); ok && (strings.ContainsAny(v, " \t") || strings.HasPrefix(v, "-")) {
 			return true
 		}
 	}

@@ -37,6 +37,12 @@ func (a *analyzer) interpreter(c call) kind {
 			a.refuse("`%s` runs inline %s code (%s) the hook cannot read: %s", truncateTok(c.argv), name, dashed(o.name), inlineHint)
 			return kindOther
 		}
+		if (o.name == "f" || o.name == "file") && !o.val.dyn && a.lineWritten[a.resolve(o.val.s)] {
+			// expect -f x.exp, php -f x.php of a file the line wrote
+			// (review hook128 H1, hook129 H2, M1).
+			a.refuse("`%s` runs the script %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", truncateTok(c.argv), o.val.s)
+			return kindOther
+		}
 	}
 	if p.sub != nil && len(rest) > 0 {
 		if _, ok := p.sub[rest[0].s]; ok {
@@ -536,23 +542,43 @@ func interpSources(name string) []string {
 // name as code.
 func (a *analyzer) interpLoads(name string, c call) bool {
 	n := strings.ToLower(name)
-	if n != "node" && n != "nodejs" && n != "deno" && n != "bun" {
+	var opts, vars []string
+	switch {
+	case n == "node" || n == "nodejs" || n == "deno" || n == "bun":
+		opts, vars = []string{"-r", "--require", "--import", "--loader", "--experimental-loader", "--preload"}, []string{"NODE_OPTIONS", "NODE_PATH"}
+	case strings.HasPrefix(n, "python") || strings.HasPrefix(n, "pypy"):
+		// A zip on PYTHONPATH is imported whatever its name (lib.dat:
+		// review hook128 H4).
+		vars = []string{"PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONUSERBASE"}
+	default:
 		return false
 	}
-	opts := []string{"-r", "--require", "--import", "--loader", "--experimental-loader", "--preload"}
-	vars := []string{"NODE_OPTIONS", "NODE_PATH"}
 	for _, v := range vars {
 		if _, set := a.vars[v]; set || a.unknown[v] || contains(c.assigns, v) || contains(a.envTouched, v) {
 			return true
 		}
 	}
-	for _, t := range c.argv[1:] {
+	for ti, t := range c.argv[1:] {
 		if t.s == "--" {
 			break
 		}
 		for _, o := range opts {
-			if t.s == o || strings.HasPrefix(t.s, o+"=") || len(o) == 2 && strings.HasPrefix(t.s, o) && !strings.HasPrefix(t.s, "--") ||
-				len(o) == 2 && strings.HasPrefix(t.s, "-") && !strings.HasPrefix(t.s, "--") && strings.Contains(t.s[1:], o[1:]) {
+			// The module: attached (--require=./x, -r./x) or the next
+			// word; a package name (-r dotenv/config) is no file the line
+			// wrote.
+			v, attached := "", false
+			switch {
+			case strings.HasPrefix(t.s, o+"="):
+				v, attached = strings.TrimPrefix(t.s, o+"="), true
+			case len(o) == 2 && strings.HasPrefix(t.s, o) && len(t.s) > 2 && !strings.HasPrefix(t.s, "--"):
+				v, attached = t.s[2:], true
+			case t.s != o:
+				continue
+			}
+			if !attached && ti+2 < len(c.argv) {
+				v = c.argv[ti+2].s
+			}
+			if t.dyn || v == "" || localModule(v) {
 				return true
 			}
 		}

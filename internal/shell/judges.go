@@ -1257,6 +1257,12 @@ func (a *analyzer) containerWrites(c call) bool {
 			a.refuse("`%s` reads its compose or pod file (volumes, commands) from standard input or a pipe, which the hook does not read: write it to a file", line)
 			return true
 		}
+		if (sub == "compose" || sub == "stack" || sub == "kube" || sub == "play") && !t.dyn && a.lineWritten[a.resolve(strings.TrimPrefix(strings.TrimPrefix(t.s, "--file="), "-f"))] {
+			// podman compose -f c.yml up of a file the line wrote (review
+			// hook128 M2).
+			a.refuse("`%s` reads a compose or pod file (volumes, commands) this command line writes, which the hook does not read: write it with the agent's file tool", line)
+			return true
+		}
 		if sub == "volume" && (t.s == "--opt" || strings.HasPrefix(t.s, "-o") || strings.HasPrefix(t.s, "--opt=")) {
 			// volume create --opt o=bind --opt device=DIR: a bind under a
 			// name (review hook122 H5; -o=device=, -odevice=: hook125 M1).

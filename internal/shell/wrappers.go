@@ -957,8 +957,11 @@ func (a *analyzer) commandStrings(name string, c call) {
 // dataFile reports whether a file name says it holds data, not code.
 func dataFile(name string) bool {
 	switch strings.ToLower(path.Ext(name)) {
-	case ".json", ".txt", ".log", ".csv", ".tsv", ".xml", ".yaml", ".yml", ".md", ".html", ".out", ".tfplan", ".plan",
-		".tar", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".sql", ".db", ".sqlite", ".diff", ".patch":
+	case ".json", ".txt", ".log", ".csv", ".tsv", ".xml", ".md", ".html", ".out", ".tfplan", ".plan",
+		".tar", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".diff", ".patch":
+		// Not .sql (psql -f runs \! commands: review hook128 M1), .yaml
+		// (compose and pod files run commands). A .zip on PYTHONPATH is
+		// judged by the interpreter's rule.
 		return true
 	}
 	return false

@@ -90,6 +90,7 @@ var h126Refused = []h32Case{
 var h126Allowed = []string{
 	"gawk --dump-variables=out.txt 'BEGIN{}'",
 	"awk '{print $1}' main.tf",
+	`awk -F"$d" '{print $2}' x`,
 	"sdiff a b",
 	"tar -czf a.tgz src",
 	"terraform show -json tfplan > plan.json && conftest test plan.json",

@@ -58,7 +58,8 @@ func (a *analyzer) interpreter(c call) kind {
 	}
 	if len(a.lineWritten) > 0 && a.interpLoads(name, c) {
 		// node -r ./x.txt, NODE_OPTIONS=--require=./x.txt: node loads a
-		// file of any name as JavaScript (review hook125 H5); python,
+		// file of any name as JavaScript (review hook125 H5), python a
+		// zip of any name on PYTHONPATH (hook128 H4); otherwise python,
 		// perl and ruby load only their own kinds (interpSources, below:
 		// .pyc, .zip, .pmc… H6, H7). The call's own output is no module.
 		own := map[string]bool{}
@@ -145,9 +146,8 @@ func (a *analyzer) awk(c call) kind {
 		// code) from standard input or a file (H1).
 		n, v, hasV := strings.Cut(strings.TrimPrefix(t.s, "--"), "=")
 		switch {
-		case t.dyn && strings.HasPrefix(t.s, "-"):
-			a.refuse("`%s`: an awk option computed at run time", truncateTok(c.argv))
-			return kindOther
+		case t.dyn:
+			continue // awk -F"$d": judged by the option table below
 		case strings.HasPrefix(t.s, "-D") && !strings.HasPrefix(t.s, "--") || strings.HasPrefix(t.s, "--") && len(n) >= 3 && strings.HasPrefix("debug", n):
 			a.refuse("`%s` runs gawk's debugger, which reads commands (eval runs awk code: system()) from its input or a file the hook does not read", truncateTok(c.argv))
 			return kindOther
@@ -536,10 +536,11 @@ func interpSources(name string) []string {
 	return nil
 }
 
-// interpLoads reports whether a JavaScript runtime's call preloads files
-// by name (-r, --require, --import, --loader, --preload), or runs with
-// NODE_OPTIONS or NODE_PATH set in the line: node loads a file of any
-// name as code.
+// interpLoads reports whether an interpreter's call may load a file of
+// any name as code: node, deno or bun preloading a file (-r, --require,
+// --import, --loader, --preload; a package name is none) or run with
+// NODE_OPTIONS or NODE_PATH set in the line, python with a module path
+// variable set in the line (a zip of any name on PYTHONPATH).
 func (a *analyzer) interpLoads(name string, c call) bool {
 	n := strings.ToLower(name)
 	var opts, vars []string

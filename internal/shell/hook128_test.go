@@ -51,3 +51,28 @@ func TestHook128Allowed(t *testing.T) {
 func TestHook128BashRuns(t *testing.T) {
 	hookBashRuns(t, h128Refused, bashRuns{line: h37Line})
 }
+
+// Review hook130 (on 3b064fd): a module path variable set in a line that
+// writes a module, which every python or perl program loads (pip, cpan:
+// H1); kubectl's --kubeconfig and docker's --config naming a configuration
+// whose plugins the client runs, and DOCKER_CONFIG (H2, H3).
+var h130Refused = []h32Case{
+	{cmd: `echo 'import os; os.system("@TF@ destroy -auto-approve")' > sitecustomize.py; PYTHONPATH=. pip --version`, needs: "pip", victim: "state"},
+	{cmd: `echo 'system("@TF@ destroy -auto-approve"); 1;' > X.pm; PERL5LIB=. PERL5OPT=-MX cpan -v`, needs: "cpan", victim: "state"},
+	{cmd: "echo x > u.pth; PYTHONUSERBASE=. aws --version"},
+	{cmd: "printf 'apiVersion: v1\\n' > kc; kubectl --kubeconfig=kc get pods"},
+	{cmd: "helm --kubeconfig kc list"},
+	{cmd: "docker --config ./d version"},
+	{cmd: "DOCKER_CONFIG=./d docker version"},
+}
+
+func TestHook130Refused(t *testing.T) {
+	hookRefused(t, h130Refused)
+	hookAllowed(t, []string{"PYTHONPATH=. pytest > log.txt", "kubectl get pods", "docker build --config x ."})
+}
+
+// TestHook130BashRuns runs the spellings in bash over a real applied state
+// (hookBashRuns): cpan comes with perl; pip where installed.
+func TestHook130BashRuns(t *testing.T) {
+	hookBashRuns(t, h130Refused, bashRuns{line: h37Line})
+}

@@ -1192,6 +1192,13 @@ func (a *analyzer) containerWrites(c call) bool {
 				t = tok{s: "-" + r}
 			}
 		}
+		if t.s == "--kubeconfig" || strings.HasPrefix(t.s, "--kubeconfig=") || sub == "" && (t.s == "--config" || strings.HasPrefix(t.s, "--config=")) {
+			// A kubeconfig's exec credential plugin, a docker config's
+			// cliPluginsExtraDirs: programs the client runs (review
+			// hook130 H2, H3), as KUBECONFIG and DOCKER_CONFIG name.
+			a.refuse("`%s`: %s names a client configuration, whose exec plugins or CLI plugins the client runs, which the hook does not read: use the configuration in place", line, t.s)
+			return true
+		}
 		if t.s == "--volumes-from" || strings.HasPrefix(t.s, "--volumes-from=") {
 			a.refuse("`%s`: --volumes-from mounts another container's volumes, binds of host directories among them, which the hook does not see: name the mounts", line)
 			return true

@@ -510,6 +510,24 @@ func (a *analyzer) refuse(format string, args ...any) {
 	a.res.Refused = append(a.res.Refused, msg)
 }
 
+// moduleVars are the variables that add to an interpreter's module path
+// or startup code for every program written in its language.
+var moduleVars = []string{"PYTHONPATH", "PYTHONUSERBASE", "PYTHONSTARTUP", "PYTHONHOME", "PERL5LIB", "PERLLIB", "PERL5OPT",
+	"RUBYLIB", "RUBYOPT", "NODE_PATH"}
+
+// moduleVarLang names the language a moduleVars variable serves.
+func moduleVarLang(n string) string {
+	switch {
+	case strings.HasPrefix(n, "PYTHON"):
+		return "python"
+	case strings.HasPrefix(n, "PERL"):
+		return "perl"
+	case strings.HasPrefix(n, "RUBY"):
+		return "ruby"
+	}
+	return "node"
+}
+
 // finish applies the rule that a saved-plan apply runs on its own: any
 // other command in the same line could change the directory, rewrite the
 // plan file after the hook checked it, or change what the apply reads.
@@ -520,6 +538,20 @@ func (a *analyzer) finish() {
 	for _, k := range a.kinds {
 		if k == kindOther {
 			others++
+		}
+	}
+	for _, n := range moduleVars {
+		// PYTHONPATH=. pip --version after writing sitecustomize.py,
+		// PERL5LIB=. cpan -v after writing a .pm: every python or perl
+		// program loads modules from the path (review hook130 H1).
+		if _, set := a.vars[n]; !set && !a.unknown[n] && !a.prefixSet[n] && !contains(a.envTouched, n) {
+			continue
+		}
+		for w := range a.lineWritten {
+			if w != "/dev/null" && !dataFile(w) {
+				a.refuse("`%s` is set in a line that writes %s, which any %s program the line runs may load as code from that path: write it with the agent's file tool, and set %s in a call of its own", n, w, moduleVarLang(n), n)
+				break
+			}
 		}
 	}
 	if a.pgApply != "" {

@@ -90,6 +90,12 @@ func (a *analyzer) unknownRuns(name string, c call) {
 		if lookup(name) != unknownProgram {
 			break // a writer's row judges its operands (mv x y > y)
 		}
+		if strings.HasPrefix(t.s, "--kubeconfig") {
+			// helm --kubeconfig FILE: its exec plugin runs (review hook130
+			// H2), as KUBECONFIG names.
+			a.refuse("`%s`: --kubeconfig names a kubeconfig, whose exec credential plugin the client runs, which the hook does not read: use the configuration in place", truncateTok(argv))
+			return
+		}
 		// dc -f x.dc, gnuplot x.gp, Rscript x.R of a file the line wrote
 		// (review hook126 M1): a program the hook does not know may read
 		// it as code. Data files (plan.json, out.txt) pass.

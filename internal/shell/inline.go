@@ -524,18 +524,10 @@ func (a *analyzer) inlineArgs(c call) kind {
 		a.refuse("`%s` reads %s code from its standard input, which the hook cannot read: %s", line, name, inlineHint)
 		return kindOther
 	}
-	for _, t := range c.argv[1:] {
-		// dc -f x.dc, gnuplot x.gp, Rscript x.R of a file the line wrote
-		// (review hook126 M1).
-		_, v, ok := strings.Cut(t.s, "=")
-		if !ok || !strings.HasPrefix(t.s, "-") {
-			v = t.s
-		}
-		if !t.dyn && v != "" && a.lineWritten[a.resolve(v)] {
-			// Whatever its name says: dc in.txt runs in.txt.
-			a.refuse("`%s` reads %s, which this command line writes, as %s code the hook cannot read: write it with the agent's file tool and run %s in a call of its own", line, v, name, name)
-			return kindOther
-		}
+	// dc -f x.dc, gnuplot x.gp, Rscript x.R of a file the line wrote,
+	// whatever its name says: dc in.txt runs in.txt (review hook126 M1).
+	if v := a.writtenOperand(c.argv[1:], nil); v != "" {
+		a.refuse("`%s` reads %s, which this command line writes, as %s code the hook cannot read: write it with the agent's file tool and run %s in a call of its own", line, v, name, name)
 	}
 	return kindOther
 }

@@ -37,10 +37,10 @@ func (a *analyzer) interpreter(c call) kind {
 			a.refuse("`%s` runs inline %s code (%s) the hook cannot read: %s", truncateTok(c.argv), name, dashed(o.name), inlineHint)
 			return kindOther
 		}
-		if (o.name == "f" || o.name == "file") && !o.val.dyn && a.lineWritten[a.resolve(o.val.s)] {
+		if (o.name == "f" || o.name == "file") && a.lineWrote(o.val) {
 			// expect -f x.exp, php -f x.php of a file the line wrote
 			// (review hook128 H1, hook129 H2, M1).
-			a.refuse("`%s` runs the script %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", truncateTok(c.argv), o.val.s)
+			a.writtenScript(truncateTok(c.argv), "runs the script", o.val.s)
 			return kindOther
 		}
 	}
@@ -50,10 +50,10 @@ func (a *analyzer) interpreter(c call) kind {
 			return kindOther
 		}
 	}
-	if len(rest) > 0 && !rest[0].dyn && a.lineWritten[a.resolve(rest[0].s)] && !(p == programs["python"] && hasOpt(opts, "m")) {
+	if len(rest) > 0 && a.lineWrote(rest[0]) && !(p == programs["python"] && hasOpt(opts, "m")) {
 		// echo '…' > x.py; python3 x.py: the script is the line's own
 		// (after python -m MOD, the word is MOD's argument).
-		a.refuse("`%s` runs the script %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", truncateTok(c.argv), rest[0].s)
+		a.writtenScript(truncateTok(c.argv), "runs the script", rest[0].s)
 		return kindOther
 	}
 	if len(a.lineWritten) > 0 && a.interpLoads(name, c) {

@@ -118,8 +118,8 @@ func (a *analyzer) shell(c call) kind {
 	if len(rest) > 0 && !stdin && !stdinPath(rest[0]) {
 		if rest[0].dyn {
 			a.refuse("`%s`: runs a script whose name is computed at run time (process substitution, a variable), which the hook cannot see", quoteArgs(argv))
-		} else if a.lineWritten[a.resolve(rest[0].s)] {
-			a.refuse("`%s` runs the script %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", quoteArgs(argv), rest[0].s)
+		} else if a.lineWrote(rest[0]) {
+			a.writtenScript(quoteArgs(argv), "runs the script", rest[0].s)
 		}
 		a.looseArgs(argv) // a script may write the files it is given
 		return kindOther  // a script file: out of the hook's sight (see the guide)
@@ -559,9 +559,9 @@ func (a *analyzer) stdinScript(argv []tok, st *syntax.Stmt, depth int, interacti
 					a.refuse("`%s`: reads a script computed at run time", quoteArgs(argv))
 				} else if otherFD(t) {
 					a.refuse("`%s`: reads a script from another file descriptor (%s), which the hook cannot see", quoteArgs(argv), t.s)
-				} else if a.lineWritten[a.resolve(t.s)] {
+				} else if a.lineWrote(t) {
 					// printf … > f; bash < f (review hook119 H1).
-					a.refuse("`%s` reads the script %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", quoteArgs(argv), t.s)
+					a.writtenScript(quoteArgs(argv), "reads the script", t.s)
 				}
 				return kindOther // a script file
 			case syntax.DplIn, syntax.RdrInOut, syntax.DplOut, syntax.RdrOut, syntax.AppOut, syntax.RdrClob:

@@ -177,7 +177,7 @@ func (a *analyzer) atJob(c call) kind {
 				}
 				if v.dyn {
 					a.refuse("`%s` runs the commands of a file computed at run time (%s) later", truncateTok(c.argv), srcOf(v))
-				} else if a.lineWritten[a.resolve(v.s)] {
+				} else if a.lineWrote(v) {
 					// echo '…' > f; at -f f now (review hook129 H1).
 					a.refuse("`%s` runs later the commands of %s, which this command line writes: the hook cannot read it", truncateTok(c.argv), v.s)
 				}

@@ -201,6 +201,35 @@ func (a *analyzer) fedFunction(name string, c call) {
 	}
 }
 
+// lineWrote reports whether a word names a file this line writes
+// (lineWritten).
+func (a *analyzer) lineWrote(t tok) bool {
+	return !t.dyn && a.lineWritten[a.resolve(t.s)]
+}
+
+// writtenOperand returns the first argument, or the value of an
+// --opt=VALUE argument, that names a file this line writes and that keep
+// accepts (nil: any), or "": dc -f x.dc, gnuplot x.gp of a file the line
+// wrote (review hook126 M1).
+func (a *analyzer) writtenOperand(args []tok, keep func(string) bool) string {
+	for _, t := range args {
+		_, v, ok := strings.Cut(t.s, "=")
+		if !ok || !strings.HasPrefix(t.s, "-") {
+			v = t.s
+		}
+		if v != "" && a.lineWrote(tok{s: v, dyn: t.dyn}) && (keep == nil || keep(v)) {
+			return v
+		}
+	}
+	return ""
+}
+
+// writtenScript refuses a program that runs (verb) a script this line
+// writes, which the hook cannot read.
+func (a *analyzer) writtenScript(line, verb, file string) {
+	a.refuse("`%s` %s %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", line, verb, file)
+}
+
 // lineMade refuses running a program from a path the line itself writes
 // (cat < terraform > tf; chmod +x tf; ./tf destroy): the hook cannot know
 // what it is.

@@ -86,24 +86,20 @@ var optionShells = map[string]bool{"bash": true, "sh": true, "dash": true, "rbas
 // and every argument that names a program the hook judges, from there on.
 func (a *analyzer) unknownRuns(name string, c call) {
 	argv := c.argv
-	for _, t := range argv[1:] {
-		if lookup(name) != unknownProgram {
-			break // a writer's row judges its operands (mv x y > y)
+	// A writer's row judges its operands (mv x y > y); a program with no
+	// row at all is judged here first.
+	if lookup(name) == unknownProgram {
+		for _, t := range argv[1:] {
+			if strings.HasPrefix(t.s, "--kubeconfig") {
+				// helm --kubeconfig FILE: its exec plugin runs (review
+				// hook130 H2), as KUBECONFIG names.
+				a.refuse("`%s`: --kubeconfig names a kubeconfig, whose exec credential plugin the client runs, which the hook does not read: use the configuration in place", truncateTok(argv))
+				return
+			}
 		}
-		if strings.HasPrefix(t.s, "--kubeconfig") {
-			// helm --kubeconfig FILE: its exec plugin runs (review hook130
-			// H2), as KUBECONFIG names.
-			a.refuse("`%s`: --kubeconfig names a kubeconfig, whose exec credential plugin the client runs, which the hook does not read: use the configuration in place", truncateTok(argv))
-			return
-		}
-		// dc -f x.dc, gnuplot x.gp, Rscript x.R of a file the line wrote
-		// (review hook126 M1): a program the hook does not know may read
-		// it as code. Data files (plan.json, out.txt) pass.
-		_, v, ok := strings.Cut(t.s, "=")
-		if !ok || !strings.HasPrefix(t.s, "-") {
-			v = t.s
-		}
-		if !t.dyn && v != "" && a.lineWritten[a.resolve(v)] && !dataFile(v) {
+		// It may read a file the line wrote as code (review hook126 M1);
+		// data files (plan.json, out.txt) pass.
+		if v := a.writtenOperand(argv[1:], func(v string) bool { return !dataFile(v) }); v != "" {
 			a.refuse("`%s` reads %s, which this command line writes, and may run it as code (a script of its own language): write it with the agent's file tool and run the program in a call of its own", truncateTok(argv), v)
 			return
 		}
@@ -805,6 +801,17 @@ func (a *analyzer) commandStrings(name string, c call) {
 		for i := 0; i < len(args); i++ {
 			t := args[i]
 			var src tok
+			// value: the option's value, after its `=` or the next word.
+			value := func() tok {
+				if _, v, ok := strings.Cut(t.s, "="); ok {
+					return tok{s: v, dyn: t.dyn}
+				}
+				if i+1 < len(args) {
+					i++
+					return args[i]
+				}
+				return tok{s: "", dyn: t.dyn}
+			}
 			switch {
 			case name == "proot" && (t.s == "-b" || t.s == "--bind" || t.s == "-m" || t.s == "--mount" || t.s == "-r" || t.s == "--rootfs" || t.s == "-R"):
 				if i+1 < len(args) {
@@ -829,28 +836,16 @@ func (a *analyzer) commandStrings(name string, c call) {
 				a.refuse("`%s`: %s takes options from a descriptor or shows a directory under another name, which the hook does not follow", truncateTok(c.argv), t.s)
 				return
 			case (name == "apptainer" || name == "singularity" || name == "nsjail") && (t.s == "-B" || t.s == "--bind" || strings.HasPrefix(t.s, "--bind=")):
-				v, ok := strings.CutPrefix(t.s, "--bind=")
-				dyn := t.dyn
-				if !ok && i+1 < len(args) {
-					i++
-					v, dyn = args[i].s, args[i].dyn
-				}
-				v, _, _ = strings.Cut(v, ":")
-				v, _, _ = strings.Cut(v, ",")
-				src = tok{s: v, dyn: dyn}
+				src = value()
+				src.s, _, _ = strings.Cut(src.s, ":")
+				src.s, _, _ = strings.Cut(src.s, ",")
 			case name == "firejail" && strings.HasPrefix(t.s, "--bind="):
 				v := strings.TrimPrefix(t.s, "--bind=")
 				v, _, _ = strings.Cut(v, ",")
 				src = tok{s: v, dyn: t.dyn}
 			case name == "systemd-nspawn" && (strings.HasPrefix(t.s, "--bind=") || t.s == "--bind" || t.s == "-D" || strings.HasPrefix(t.s, "--directory")):
-				_, v, ok := strings.Cut(t.s, "=")
-				dyn := t.dyn
-				if !ok && i+1 < len(args) {
-					i++
-					v, dyn = args[i].s, args[i].dyn
-				}
-				v, _, _ = strings.Cut(strings.TrimPrefix(v, "+"), ":")
-				src = tok{s: v, dyn: dyn}
+				src = value()
+				src.s, _, _ = strings.Cut(strings.TrimPrefix(src.s, "+"), ":")
 			default:
 				continue
 			}

@@ -115,6 +115,7 @@ func lessWord(w string) bool {
 var optionRefused = map[string]string{
 	"PARALLEL":       "GNU parallel reads its options from it (--ssh, --results, --joblog run commands or write files)",
 	"SCREENRC":       "screen reads its startup commands from the file it names (screen CMD, exec run programs: review hook116 M2)",
+	"COMPOSE_FILE":   "docker compose reads the compose files it names (binds of host directories, commands) in place of -f: name the file with -f",
 	"DOCKER_CONFIG":  "docker reads its config.json there, whose cliPluginsExtraDirs and credential helpers are programs it runs (review hook130 H3)",
 	"SYSSCREENRC":    "screen reads its startup commands from the file it names (screen CMD, exec run programs: review hook116 M2)",
 	"PARALLEL_SHELL": "GNU parallel runs its commands with the shell it names",

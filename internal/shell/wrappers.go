@@ -64,8 +64,9 @@ func (a *analyzer) optionProgram(s string) (string, bool) {
 		_, v, ok := strings.Cut(s, "=")
 		return v, ok && v != "" && a.wraps(v)
 	}
-	if strings.Contains(s, "=") {
-		return "", false
+	if _, v, ok := strings.Cut(s, "="); ok {
+		// mvn -Dexec.executable=terraform: a property's value.
+		return v, v != "" && a.wraps(v)
 	}
 	for k := 2; k < len(s); k++ {
 		if b := baseName(s[k:]); toolName(b) != "" || b == "planguard" || optionShells[b] {
@@ -166,6 +167,12 @@ func (a *analyzer) unknownRuns(name string, c call) {
 			// judged as if it stood there with the words after it.
 			if a.wrapped += len(argv) - i; a.wrapped > maxWrapped {
 				a.refuse("the line names more programs behind programs the hook does not know than it checks (%d words): split it into shorter commands", maxWrapped)
+				return
+			}
+			if !strings.HasPrefix(t.s, "--") && strings.Contains(t.s, "=") {
+				// mvn -Dexec.executable=terraform -Dexec.args=destroy: a
+				// property naming the program, its arguments in another.
+				a.refuse("`%s`: %s names %s in a property, whose arguments the program takes from properties the hook does not read: run %s in a call of its own", truncateTok(argv), t.s, v, v)
 				return
 			}
 			inner(i, append([]tok{{s: v}}, argv[i+1:]...))
@@ -568,6 +575,15 @@ var (
 	wrapperEnvLetters = map[string]string{"mpirun": "x", "mpiexec": "x", "orterun": "x"}
 )
 
+// rootWrapperValued are the options of unshare and nsenter that take the
+// next word as their value (short and long), besides the root's.
+var rootWrapperValued = map[string]map[string]bool{
+	"unshare": {"S": true, "G": true, "w": true, "setuid": true, "setgid": true, "wd": true, "propagation": true,
+		"setgroups": true, "map-user": true, "map-group": true, "map-users": true, "map-groups": true, "monotonic": true,
+		"boottime": true, "load-interp": true},
+	"nsenter": {"t": true, "S": true, "G": true, "target": true, "setuid": true, "setgid": true},
+}
+
 // singleDashLong are the wrappers that take long options after one dash.
 var singleDashLong = map[string]bool{"mpirun": true, "mpiexec": true, "orterun": true, "oshrun": true}
 
@@ -858,6 +874,138 @@ func (a *analyzer) commandStrings(name string, c call) {
 			}
 			if src.s != "" && a.writeDest(c.argv, src, true) {
 				return
+			}
+		}
+	case "ctr", "lxc", "incus", "minikube":
+		// Binds in other container tools: ctr run --mount
+		// type=bind,src=DIR; an lxc or incus disk device's source=DIR;
+		// minikube mount DIR:DST. The host directory is judged as one
+		// written, as a docker bind's is.
+		mount := false
+		for i, t := range args {
+			var src tok
+			switch {
+			case t.dyn && (name == "ctr" || mount):
+				a.refuse("`%s`: a mount computed at run time (%s), where the hook does not follow the writes", truncateTok(c.argv), srcOf(t))
+				return
+			case name == "minikube" && t.s == "mount":
+				mount = true
+				continue
+			case mount && !strings.HasPrefix(t.s, "-"):
+				src.s, _, _ = strings.Cut(t.s, ":")
+				mount = false
+			case name == "ctr" && (t.s == "--mount" && i+1 < len(args) || strings.HasPrefix(t.s, "--mount=")):
+				v := strings.TrimPrefix(t.s, "--mount=")
+				if t.s == "--mount" {
+					v = args[i+1].s
+					if args[i+1].dyn {
+						a.refuse("`%s`: a mount computed at run time (%s), where the hook does not follow the writes", truncateTok(c.argv), srcOf(args[i+1]))
+						return
+					}
+				}
+				for _, f := range strings.Split(v, ",") {
+					if k, x, _ := strings.Cut(f, "="); k == "src" || k == "source" {
+						src.s = x
+					}
+				}
+			case name != "ctr" && name != "minikube" && strings.Contains(t.s, "source="):
+				_, v, _ := strings.Cut(t.s, "source=")
+				src.s, _, _ = strings.Cut(v, ",")
+				src.dyn = t.dyn
+			}
+			if src.dyn {
+				a.refuse("`%s`: a mount computed at run time (%s), where the hook does not follow the writes", truncateTok(c.argv), srcOf(src))
+				return
+			}
+			if src.s != "" && a.writeDest(c.argv, src, true) {
+				return
+			}
+		}
+	case "unshare", "nsenter", "systemd-run":
+		// unshare -R DIR, nsenter --root=DIR: the program runs with DIR
+		// as its root, where absolute paths are DIR's (as chroot's are:
+		// review hook122 M3); systemd-run -p RootDirectory=DIR and
+		// BindPaths=SRC:DST likewise show SRC under another name. The
+		// root or source is judged as a directory written.
+		// Every word is read (a valued option's value is not told from
+		// the program here); a word computed at run time counts while the
+		// options last: up to the first plain word that is no value.
+		opts := true
+		for i := 0; i < len(args); i++ {
+			t := args[i]
+			if !t.dyn && t.s == "--" {
+				break
+			}
+			if !t.dyn && !strings.HasPrefix(t.s, "-") {
+				opts = false
+				continue
+			}
+			if !t.dyn && opts && i+1 < len(args) && !strings.Contains(t.s, "=") && rootWrapperValued[name][strings.TrimLeft(t.s, "-")] {
+				i++ // unshare -w DIR, nsenter -t PID: the value
+				continue
+			}
+			var srcs []tok
+			opt, val, hasVal := strings.Cut(strings.TrimLeft(t.s, "-"), "=")
+			long := strings.HasPrefix(t.s, "--")
+			next := func() tok {
+				if hasVal {
+					return tok{s: val, dyn: t.dyn}
+				}
+				if i+1 < len(args) {
+					i++
+					return args[i]
+				}
+				return tok{}
+			}
+			switch {
+			case t.dyn && !opts:
+				continue // the program's own arguments
+			case t.dyn && name != "systemd-run":
+				a.refuse("`%s`: an option computed at run time (%s) may name the root the program runs in, where the hook does not follow its paths", truncateTok(c.argv), srcOf(t))
+				return
+			case name != "systemd-run" && long && len(opt) >= 2 && strings.HasPrefix("root", opt):
+				srcs = append(srcs, next())
+			case name == "unshare" && !long && strings.Contains(opt, "R"):
+				if v := opt[strings.Index(opt, "R")+1:]; v != "" {
+					srcs = append(srcs, tok{s: v})
+				} else if i+1 < len(args) {
+					i++
+					srcs = append(srcs, args[i])
+				}
+			case name == "nsenter" && !long && strings.Contains(opt, "r"):
+				// -r takes its directory attached only (-r alone: the
+				// target's root).
+				if v := opt[strings.Index(opt, "r")+1:]; v != "" {
+					srcs = append(srcs, tok{s: v})
+				}
+			case name == "systemd-run" && (opt == "p" || long && len(opt) >= 2 && strings.HasPrefix("property", opt) || !long && strings.HasPrefix(opt, "p")):
+				var v tok
+				if !long && len(opt) > 1 {
+					v = tok{s: strings.TrimLeft(t.s, "-")[1:], dyn: t.dyn} // -pKEY=VALUE
+				} else {
+					v = next()
+				}
+				if v.dyn {
+					a.refuse("`%s`: a property computed at run time (%s) may bind a directory or set the root, where the hook does not follow the paths", truncateTok(c.argv), srcOf(v))
+					return
+				}
+				key, list, _ := strings.Cut(v.s, "=")
+				switch key {
+				case "RootDirectory", "BindPaths", "RootImage", "MountImages", "ExtensionDirectories", "ExtensionImages":
+					for _, f := range strings.Fields(list) {
+						f, _, _ = strings.Cut(strings.TrimLeft(f, "-+"), ":")
+						srcs = append(srcs, tok{s: f})
+					}
+				}
+			}
+			for _, src := range srcs {
+				if src.dyn {
+					a.refuse("`%s`: names a root or bind computed at run time (%s), where the hook does not follow the paths", truncateTok(c.argv), srcOf(src))
+					return
+				}
+				if src.s != "" && path.Clean(a.resolve(src.s)) != "/" && a.writeDest(c.argv, src, true) {
+					return
+				}
 			}
 		}
 	case "sdiff":

@@ -13,6 +13,11 @@ import (
 // source judges `source FILE` and `. FILE`: a script on stdin is read, a
 // computed one refused, a file is out of the hook's sight.
 func (a *analyzer) source(c call) kind {
+	// The script may assign any variable and change directory: the
+	// values the line gave before are not the ones after it (`P=echo;
+	// . /etc/default/dbus; $P terraform destroy`, the file holding
+	// `P=""`: review hook136 H1).
+	defer a.sourcedUnknown()
 	_, _, args := programs["source"].options(c.argv[1:])
 	if len(args) > 0 && args[0].dyn {
 		a.refuse("`%s`: sources a script whose name or contents are computed at run time", quoteArgs(c.argv))
@@ -34,6 +39,29 @@ func (a *analyzer) source(c call) kind {
 		}
 	}
 	return kindOther
+}
+
+// sourcedUnknown forgets what a sourced script may change: every static
+// value the line gave a variable (numbers included), and the working
+// directory.
+func (a *analyzer) sourcedUnknown() {
+	names := map[string]bool{}
+	for _, m := range []map[string]bool{a.numeric, a.intVal, a.numVars, a.staticLoop} {
+		for n := range m {
+			names[n] = true
+		}
+	}
+	for n := range a.vars {
+		// HOME is the hook's (the line cannot set it, a script it runs
+		// is the accepted class).
+		names[n] = n != "HOME"
+	}
+	for n, ok := range names {
+		if ok {
+			a.setUnknown(n)
+		}
+	}
+	a.cwdUnknown = true
 }
 
 // relied are the programs whose output or effect the hook reads as the

@@ -8,7 +8,22 @@ import "testing"
 // tools without a row of their own (ctr --mount, lxc/incus disk devices,
 // minikube mount), COMPOSE_FILE, and a program named in a property
 // (mvn -Dexec.executable=terraform, its arguments in -Dexec.args).
+//
+// Review hook133 (on a777077): init's -backend read as Go's flag package
+// reads it, the last one winning (H1). Review hook136: a sourced script
+// may assign any variable the line set before (H1).
 var h131Refused = []h32Case{
+	{cmd: `printf 'terraform {\n  backend "local" {\n    path = "./terraform.tfstate"\n  }\n}\n' > be.tf && @TF@ init -input=false -backend=false -backend=true`, victim: "statefile"},
+	{cmd: "echo > x.tf; @TF@ init -backend=false -backend"},
+	{cmd: "echo > x.tf; @TF@ init -backend=0 -backend=1"},
+	{cmd: "echo > x.tf; @TF@ init --backend=false -backend=true"},
+	{cmd: "echo > x.tf; @TF@ init -input=false -reconfigure -plugin-dir -backend=false"},
+	{cmd: "echo > x.tf; @TF@ init -backend=false -cloud=false"},
+	{cmd: "P=echo; . ./vars.env; $P @TF@ destroy -auto-approve", setup: "echo P= > vars.env", victim: "state"},
+	{cmd: "P=echo; builtin . ./vars.env; $P @TF@ destroy -auto-approve"},
+	{cmd: "P=echo; command source ./vars.env; $P @TF@ destroy -auto-approve"},
+	{cmd: "P=echo; source /dev/stdin < vars.env; $P @TF@ destroy -auto-approve", setup: "echo P= > vars.env", victim: "state"},
+	{cmd: "P=.bak; . ./vars.env; echo evil > ../planguard.hcl$P", setup: "echo P= > vars.env", victim: "policy"},
 	{cmd: "unshare -R .. /bb rm /tf/terraform.tfstate"},
 	{cmd: "unshare -fR.. /bb rm /tf/terraform.tfstate"},
 	{cmd: "unshare --root=.. /bb rm /tf/terraform.tfstate"},
@@ -30,6 +45,11 @@ var h131Refused = []h32Case{
 }
 
 var h131Allowed = []string{
+	"terraform init -backend=false",
+	"terraform init -input=false -backend=false -upgrade",
+	"echo > x.tf; terraform init -cloud=false",
+	"source venv/bin/activate && pip install -r requirements.txt",
+	"set -a; . ./.env; set +a; terraform plan -out tfplan",
 	"unshare -r grep -R x .",
 	"unshare -r id",
 	"nsenter -t 1 -m ls",
@@ -51,4 +71,11 @@ func TestHook131Refused(t *testing.T) {
 
 func TestHook131Allowed(t *testing.T) {
 	hookAllowed(t, h131Allowed)
+}
+
+// TestHook131BashRuns runs the spellings in bash over a real applied state
+// (hookBashRuns): terraform init empties the state it "migrates" to
+// itself; the sourced file sets P to nothing.
+func TestHook131BashRuns(t *testing.T) {
+	hookBashRuns(t, h131Refused, bashRuns{line: h37Line})
 }

@@ -756,6 +756,53 @@ var localBackendText = regexp.MustCompile(`backend[\s\\"':{\[]*local`)
 // configName is a Terraform or OpenTofu configuration file's name.
 var configName = regexp.MustCompile(`(?i)\.(tf|tofu)(\.json)?\b`)
 
+// initBoolFlags are init's flags (its own and the common ones) that take
+// no separate value: any other flag without `=` takes the next word.
+var initBoolFlags = map[string]bool{"backend": true, "cloud": true, "get": true, "force-copy": true, "lock": true,
+	"reconfigure": true, "migrate-state": true, "upgrade": true, "ignore-remote-version": true, "input": true,
+	"compact-warnings": true, "json": true, "no-color": true, "h": true, "help": true, "verify-plugins": true, "get-plugins": true}
+
+// initBackendOff reports whether init's arguments surely turn the backend
+// off, read as Go's flag package reads them: the last -backend (or its
+// alias -cloud, when -backend is not given) wins, a bare -backend is true,
+// a flag that takes a value takes the next word (-plugin-dir
+// -backend=false), and parsing ends at the first operand or `--` (review
+// hook133 H1: `-backend=false -backend=true` migrated the state). A word
+// computed at run time may be any flag.
+func initBackendOff(rest []tok) bool {
+	backend, cloud := "", ""
+	for i := 0; i < len(rest); i++ {
+		t := rest[i]
+		if t.dyn {
+			return false
+		}
+		if t.s == "--" || t.s == "-" || !strings.HasPrefix(t.s, "-") {
+			break
+		}
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(t.s, "-"), "-"), "=")
+		switch {
+		case name == "backend" || name == "cloud":
+			on := true
+			if hasVal {
+				b, err := strconv.ParseBool(val)
+				on = err != nil || b
+			}
+			v := strconv.FormatBool(on)
+			if name == "backend" {
+				backend = v
+			} else {
+				cloud = v
+			}
+		case !hasVal && !initBoolFlags[name]:
+			i++ // -plugin-dir DIR, -backend-config K=V, -var x=1
+		}
+	}
+	if backend != "" && cloud != "" {
+		return false // both: init refuses to run, the hook refuses too
+	}
+	return backend == "false" || backend == "" && cloud == "false"
+}
+
 // initBackend says why terraform init (without -backend=false) is refused
 // for the backend it sets up. When the configuration declares a backend
 // (or cloud) block and a local state is there, init takes the two for one
@@ -768,10 +815,8 @@ var configName = regexp.MustCompile(`(?i)\.(tf|tofu)(\.json)?\b`)
 // a backend out, names configuration files or writes files before init
 // (the hook reads the configuration as it is before the line runs).
 func (a *analyzer) initBackend(c call, chdir string, rest []tok) string {
-	for _, t := range rest {
-		if f := strings.TrimLeft(t.s, "-"); strings.HasPrefix(t.s, "-") && (f == "backend=false" || f == "backend=0") {
-			return ""
-		}
+	if initBackendOff(rest) {
+		return ""
 	}
 	if localBackendText.MatchString(a.line) {
 		return "the line spells out a \"local\" backend, and init with a local backend whose path names the state another way (./terraform.tfstate) moves the state onto itself and empties it: a person sets up backends"

@@ -165,8 +165,13 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	ev.cwd = filepath.Clean(ev.cwd)
 	// The policy's lock_file is trusted like allowed_signers: the gate
 	// compares the configuration's providers with it.
-	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, cwds...)
-	dirs := append(protectedDirs(policyAbs, home, cwds...), agentEnvDirs(e.getenv)...)
+	// The project the agent was started in stays protected when the
+	// event's cwd moves elsewhere (a cd into a directory added with
+	// --add-dir: review hook134 H2): the clients name it in the hook's
+	// environment, which the agent does not set.
+	roots := append(append([]string{}, cwds...), agentProjectDirs(e.getenv)...)
+	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, roots...)
+	dirs := append(protectedDirs(policyAbs, home, roots...), agentEnvDirs(e.getenv)...)
 	dirs = append(dirs, pathDirs(e.getenv("PATH"), cwds)...)
 	if !ev.isShell {
 		if agent == "gemini" {
@@ -501,7 +506,12 @@ var (
 		".npmrc",
 		// prove reads its options (--exec) from .proverc (review hook114
 		// M1).
-		".proverc"}
+		".proverc",
+		// Start-up files programs read from the working directory
+		// (review hook135 M1): R's .Rprofile and .Renviron, pdb's .pdbrc,
+		// octave's .octaverc, irb's .irbrc, gdb's and lldb's init files
+		// (when their safe paths allow), vim's and neovim's exrc files.
+		".Rprofile", ".Renviron", ".pdbrc", ".octaverc", ".irbrc", ".gdbinit", ".lldbinit", ".exrc", ".vimrc", ".nvimrc", ".nvim.lua"}
 	// The home directory's: the shells' startup files (and what Debian's
 	// and Fedora's .bashrc source: .bash_aliases, .bashrc.d/), readline's,
 	// git's and ssh's configuration, direnv's direnvrc, the editors' startup
@@ -550,7 +560,10 @@ var (
 		// GNU parallel puts its system configuration's words before every
 		// command (--limit CMD: review hook81 M1); vim and gdb run the
 		// commands of their system startup files.
-		"/etc/parallel", "/etc/vim", "/etc/gdb"}
+		"/etc/parallel", "/etc/vim", "/etc/gdb",
+		// The agents' managed (system) settings: hooks, MCP servers,
+		// disableAllHooks (review hook134 M1).
+		"/etc/claude-code", "/etc/gemini-cli", "/etc/copilot", "/etc/cursor"}
 	// gitHooks are the hook names git runs; listed as files too, so that
 	// a computed path ending in one is refused (shell's base-name checks).
 	gitHooks = []string{"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
@@ -558,7 +571,10 @@ var (
 		"pre-receive", "update", "proc-receive", "post-receive", "post-update", "reference-transaction",
 		"push-to-checkout", "pre-auto-gc", "post-rewrite", "sendemail-validate", "fsmonitor-watchman",
 		"p4-changelist", "p4-prepare-changelist", "p4-post-changelist", "p4-pre-submit", "post-index-change"}
-	projectDirs = []string{".git/hooks", ".claude", ".gemini", ".cursor", ".github/hooks"}
+	// Copilot CLI reads repository settings from .github/copilot
+	// (disableAllHooks turns every hook off) and loads extensions from
+	// .github/extensions (review hook134 H1).
+	projectDirs = []string{".git/hooks", ".claude", ".gemini", ".cursor", ".github/hooks", ".github/copilot", ".github/extensions"}
 	homeDirs    = []string{".claude", ".gemini", ".cursor", ".copilot", ".config/git",
 		".bashrc.d", ".config/fish", ".config/direnv", ".vim", ".config/vim", ".config/nvim", ".local/share/nvim",
 		".emacs.d", ".config/emacs", ".oh-my-zsh/custom",
@@ -671,6 +687,23 @@ func gitDirs(root string) []string {
 func agentEnvDirs(getenv func(string) string) []string {
 	var out []string
 	for _, v := range []string{"CLAUDE_CONFIG_DIR", "COPILOT_HOME"} {
+		if d := getenv(v); d != "" && filepath.IsAbs(d) {
+			out = append(out, filepath.Clean(d))
+			if r, err := filepath.EvalSymlinks(d); err == nil && r != filepath.Clean(d) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// agentProjectDirs are the project directories the agents' clients name
+// in their hooks' environment (Claude Code's CLAUDE_PROJECT_DIR, Gemini
+// CLI's GEMINI_PROJECT_DIR and its Claude twin, Cursor's
+// CURSOR_PROJECT_DIR), as given and after symbolic links.
+func agentProjectDirs(getenv func(string) string) []string {
+	var out []string
+	for _, v := range []string{"CLAUDE_PROJECT_DIR", "GEMINI_PROJECT_DIR", "CURSOR_PROJECT_DIR"} {
 		if d := getenv(v); d != "" && filepath.IsAbs(d) {
 			out = append(out, filepath.Clean(d))
 			if r, err := filepath.EvalSymlinks(d); err == nil && r != filepath.Clean(d) {

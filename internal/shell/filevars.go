@@ -21,6 +21,11 @@ import (
 // (fileVar), since only an interactive shell reads it.
 var startupVars = map[string]bool{"BASH_ENV": true, "ENV": true}
 
+// versionManagerVars name the version a version manager's shims run
+// (pyenv, rbenv, nodenv, goenv, asdf): a path there is refused.
+var versionManagerVars = map[string]bool{"PYENV_VERSION": true, "RBENV_VERSION": true, "NODENV_VERSION": true,
+	"GOENV_VERSION": true, "ASDF_PYTHON_VERSION": true, "ASDF_NODEJS_VERSION": true, "ASDF_RUBY_VERSION": true}
+
 // fileConfigVars are variables that name a file a program reads as its
 // configuration or code: refused when set in the line, whatever the value.
 var fileConfigVars = map[string]string{
@@ -53,6 +58,29 @@ var fileConfigVars = map[string]string{
 	"NPM_CONFIG_GLOBALCONFIG":     "npm reads its settings there (editor, script-shell: commands it runs)",
 	"PIP_CONFIG_FILE":             "pip reads its settings there (log: a file it writes)",
 	"CURLOPT_CONFIG":              "curl reads its options from it",
+	// Start-up files and hook directories named by a variable (review
+	// hook135 H4–H6): psql's rc (\! runs a shell), node's REPL module,
+	// the version managers' hook scripts and roots (their shims source
+	// or run what is there), irb's and R's profiles, mysql's option
+	// directory (a pager, init-command).
+	"PSQLRC":                    "psql runs the commands of the start-up file it names (\\! runs a shell)",
+	"NODE_REPL_EXTERNAL_MODULE": "node loads the module it names, of any file name, in place of its REPL",
+	"PYENV_HOOK_PATH":           "pyenv's shims source the hook scripts of the directories it names",
+	"PYENV_ROOT":                "pyenv's shims run the programs and plugins under the directory it names",
+	"RBENV_HOOK_PATH":           "rbenv's shims source the hook scripts of the directories it names",
+	"RBENV_ROOT":                "rbenv's shims run the programs and plugins under the directory it names",
+	"NODENV_HOOK_PATH":          "nodenv's shims source the hook scripts of the directories it names",
+	"NODENV_ROOT":               "nodenv's shims run the programs and plugins under the directory it names",
+	"GOENV_ROOT":                "goenv's shims run the programs under the directory it names",
+	"ASDF_DATA_DIR":             "asdf's shims run the plugins and programs under the directory it names",
+	"ASDF_DIR":                  "asdf's shims run the code under the directory it names",
+	"IRBRC":                     "irb runs the Ruby start-up file it names",
+	"R_PROFILE_USER":            "R runs the start-up file it names",
+	"R_PROFILE":                 "R runs the site start-up file it names",
+	"R_ENVIRON_USER":            "R reads its environment (R_PROFILE_USER: a start-up file) from the file it names",
+	"R_ENVIRON":                 "R reads its environment (R_PROFILE_USER: a start-up file) from the file it names",
+	"MYSQL_HOME":                "mysql reads my.cnf there, whose pager and init-command run",
+	"SQLITE_HISTORY":            "sqlite3 writes its history to the file it names",
 	// OpenTofu's encryption configuration: an external key provider or
 	// method is a command tofu runs.
 	"TF_ENCRYPTION": "OpenTofu reads encryption configuration from it, whose external key providers and methods are commands it runs",
@@ -129,6 +157,12 @@ func (a *analyzer) fileVar(name string, val tok) bool {
 	case fileConfigVars[name] != "":
 		a.refuse("`%s=%s`: %s, which the hook cannot read", name, val, fileConfigVars[name])
 		return true
+	case versionManagerVars[name] && (val.dyn || strings.ContainsAny(val.s, "/\\")):
+		// pyenv's shims run $PYENV_ROOT/versions/$PYENV_VERSION/bin/NAME:
+		// a version that is a path runs a file of any directory (review
+		// hook135 H7); a plain version (3.11.7) passes.
+		a.refuse("`%s=%s`: a version manager's shim runs the program of the version it names, and a path there names a program the hook does not read: name an installed version", name, val)
+		return true
 	case name == "LUA_INIT" || strings.HasPrefix(name, "LUA_INIT_"):
 		a.refuse("`%s=%s`: lua runs the code it holds (or the file after @) before the script: %s", name, val, inlineHint)
 		return true
@@ -193,7 +227,7 @@ func (a *analyzer) protectedBase(s string) bool {
 // fileVarComputed refuses a computed value (read, printf -v, a loop) for
 // the variables above.
 func (a *analyzer) fileVarComputed(name string) {
-	if startupVars[name] || fileConfigVars[name] != "" || writtenDirVars[name] || writtenVar(name) {
+	if startupVars[name] || fileConfigVars[name] != "" || versionManagerVars[name] || writtenDirVars[name] || writtenVar(name) {
 		a.refuse("`%s` is set to a value computed at run time: a program reads code or configuration from, or writes to, the file it names", name)
 	}
 }

@@ -334,11 +334,19 @@ func (a *analyzer) inProtectedDir(p string) string {
 	if g := a.gitDirComponent(p); g != "" {
 		return g // gitconfig.go
 	}
-	if p == "" || len(a.opts.ProtectedDirs) == 0 {
+	if p == "" || len(a.opts.ProtectedDirs) == 0 && len(a.opts.Protected) == 0 {
 		return ""
 	}
 	if a.climbs(p) {
 		return climbed(p)
+	}
+	for _, r := range a.paths(p) {
+		if w := a.implicitCode(r); w != "" {
+			return w
+		}
+	}
+	if len(a.opts.ProtectedDirs) == 0 {
+		return ""
 	}
 	if a.cdComputed && !a.gitArgs && !a.looseGlob && !path.IsAbs(p) && !strings.HasPrefix(p, "~") {
 		// cd $d, cd dir[s], cd -, pushd: the directory may be any one,
@@ -400,4 +408,42 @@ func widenRanges(p string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// homeData are the hidden directories of the home directory that hold
+// data only (caches), the ssh files that are keys and host lists, and the
+// history files (history -w writes $HISTFILE).
+var homeData = []string{".cache/", ".ssh/id_", ".ssh/known_hosts", ".bash_history", ".history", ".zsh_history",
+	".python_history", ".node_repl_history", ".lesshst", ".sqlite_history", ".psql_history", ".wget-hsts"}
+
+// implicitCode reports why an absolute path is a file some program loads
+// as code or settings without being told (review hook135): every hidden
+// file and directory of the home directory but the caches (start-up
+// files: ~/.sqliterc, ~/.psqlrc, ~/.gdbearlyinit, ~/.irbrc, ~/.my.cnf,
+// a user site directory's .pth), python's site directories anywhere
+// (site-packages, dist-packages: every python program loads their .pth
+// files and imports from there), a .pth or *customize.py anywhere, and
+// pip's pip.conf/pip.ini anywhere (a virtual environment's: its log
+// setting names a file pip writes). A list of names never ends: a tree
+// is protected instead.
+func (a *analyzer) implicitCode(r string) string {
+	base := path.Base(r)
+	switch {
+	case strings.HasSuffix(base, ".pth") || base == "sitecustomize.py" || base == "usercustomize.py":
+		return r + " (python runs the code of .pth files and *customize.py modules at every start; write code elsewhere)"
+	case base == "pip.conf" || base == "pip.ini":
+		return r + " (pip's settings: its log and target settings name files it writes)"
+	case strings.Contains(r+"/", "/site-packages/") || strings.Contains(r+"/", "/dist-packages/"):
+		return r + " (a python site directory: every python program loads its .pth files and imports from it; install packages with pip)"
+	}
+	if h := a.opts.Home; h != "" && h != "/" && strings.HasPrefix(r, h+"/.") {
+		rel := strings.TrimPrefix(r, h+"/")
+		for _, d := range homeData {
+			if strings.HasPrefix(rel, d) {
+				return ""
+			}
+		}
+		return r + " (a hidden file of the home directory: programs read their start-up files and settings there, and run what they name; a person changes them)"
+	}
+	return ""
 }

@@ -75,7 +75,8 @@ policy's lock_file first), initialised with 'terraform init -backend=false -get=
 (override files, terraform.d, .terraform, the lock file) is used; the state is the
 backend and workspace the plan records, which the policy's state block must pin: a
 policy without one is refused (exit 2), and so is an attestation whose check had none
-(state_pinned). Do not run 'terraform init' first.
+(state_pinned). Do not run 'terraform init' first. Under a file size limit (ulimit -f)
+it refuses to start: terraform could be stopped part way through writing the state.
 Exit status: 0 applied, 1 blocked (nothing applied), 2 error (nothing applied, or the
 apply failed).
 
@@ -112,6 +113,9 @@ TF_CLI_ARGS_apply words outside that list.`,
 	}
 	// Before anything else: no argument may change what is applied.
 	if err := checkApplyArgs(extra, e.getenv); err != nil {
+		return exitError, err
+	}
+	if err := fileSizeLimit(); err != nil {
 		return exitError, err
 	}
 	if a.path != "" {

@@ -686,7 +686,11 @@ func gitDirs(root string) []string {
 // runs with the agent's environment.
 func agentEnvDirs(getenv func(string) string) []string {
 	var out []string
-	for _, v := range []string{"CLAUDE_CONFIG_DIR", "COPILOT_HOME"} {
+	// XDG_CONFIG_HOME and XDG_DATA_HOME, when the agent's environment
+	// moves them out of the home directory: git, the editors, Terraform's
+	// plugins and Copilot's migration of $XDG_CONFIG_HOME/.copilot read
+	// there what ~/.config and ~/.local/share hold (review hook134 L1).
+	for _, v := range []string{"CLAUDE_CONFIG_DIR", "COPILOT_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"} {
 		if d := getenv(v); d != "" && filepath.IsAbs(d) {
 			out = append(out, filepath.Clean(d))
 			if r, err := filepath.EvalSymlinks(d); err == nil && r != filepath.Clean(d) {

@@ -59,6 +59,15 @@ func TestHook134FileTools(t *testing.T) {
 	if denied("claude", claudeWrite(other, filepath.Join(other, "notes.md")), map[string]string{"CLAUDE_PROJECT_DIR": w.dir}) {
 		t.Error("claude Write of other/notes.md: denied, want allowed")
 	}
+	// L1: XDG_CONFIG_HOME and XDG_DATA_HOME outside the home directory
+	// (git's config, Copilot's migrated .copilot, Terraform's plugins).
+	xdg := filepath.Join(filepath.Dir(w.dir), "xdg")
+	for _, p := range []string{"git/config", ".copilot/config.json", "terraform/plugins/x"} {
+		cmd := "mkdir -p " + filepath.Dir(filepath.Join(xdg, p)) + " && echo x > " + filepath.Join(xdg, p)
+		if !denied("claude", shellEvent("claude", w.dir, cmd), map[string]string{"XDG_CONFIG_HOME": xdg, "XDG_DATA_HOME": xdg}) {
+			t.Errorf("allowed with XDG_CONFIG_HOME=%s, want denied: %s", xdg, cmd)
+		}
+	}
 	// M1 and review hook135: managed settings, hidden home files, python
 	// site directories, pip.conf, start-up files of the working directory.
 	for _, cmd := range []string{

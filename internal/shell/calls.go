@@ -120,6 +120,9 @@ func (a *analyzer) run(c call) kind {
 	if len(name) > 1 && name[0] == '=' {
 		name = name[1:] // zsh: =terraform is the path of terraform
 	}
+	if a.runnerBinWritten(name, argv) {
+		return kindOther
+	}
 	if canon, ok := otherNames[name]; ok && c.depth < maxDepth {
 		// editor, pager, slogin, pdb3, sem: Debian's other names for
 		// programs the hook judges (review hook45 H1).
@@ -1491,18 +1494,51 @@ func (a *analyzer) codeFileWritten(key string, argv []tok) bool {
 	if key == "make" && !named {
 		// The default makefile in the directory make runs in: after a cd,
 		// or -C DIR (review hook114 H7, H8).
+		// -C in a cluster (-sCd, -wC d) and --directory's unique
+		// prefixes (--dir d) as make reads them (review hook131 H5); each
+		// -C is also taken relative to the ones before it (-C a -C b is
+		// a/b).
 		dirs := []string{"."}
+		cur := "."
+		addDir := func(d string) {
+			dirs = append(dirs, d)
+			if path.IsAbs(d) {
+				cur = d
+			} else {
+				cur = path.Join(cur, d)
+			}
+			dirs = append(dirs, cur)
+		}
 		for i := 1; i < len(argv); i++ {
 			t := argv[i]
-			switch {
-			case strings.HasPrefix(t.s, "--file") || strings.HasPrefix(t.s, "--makefile"):
-				return false
-			case t.s == "-C" && i+1 < len(argv):
-				dirs = append(dirs, argv[i+1].s)
-			case strings.HasPrefix(t.s, "-C") && len(t.s) > 2:
-				dirs = append(dirs, t.s[2:])
-			case strings.HasPrefix(t.s, "--directory="):
-				dirs = append(dirs, strings.TrimPrefix(t.s, "--directory="))
+			if t.s == "--" {
+				break
+			}
+			if n, v, hasVal := strings.Cut(strings.TrimPrefix(t.s, "--"), "="); strings.HasPrefix(t.s, "--") && len(n) >= 2 && strings.HasPrefix("directory", n) {
+				if !hasVal && i+1 < len(argv) {
+					i++
+					v = argv[i].s
+				}
+				addDir(v)
+				continue
+			}
+			if len(t.s) < 2 || t.s[0] != '-' || t.s[1] == '-' {
+				continue
+			}
+			for j := 1; j < len(t.s); j++ {
+				if t.s[j] != 'C' {
+					if strings.IndexByte("fIoW", t.s[j]) >= 0 {
+						break // the rest is another option's value
+					}
+					continue
+				}
+				v := t.s[j+1:]
+				if v == "" && i+1 < len(argv) {
+					i++
+					v = argv[i].s
+				}
+				addDir(v)
+				break
 			}
 		}
 		for _, base := range a.cdDirs("") {

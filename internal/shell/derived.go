@@ -1301,6 +1301,10 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	case "reset":
 		if flags["hard"] || flags["merge"] || flags["keep"] {
 			whole("replaces files")
+			return
+		}
+		if beforeDash > 0 {
+			a.gitIndexMove(line) // a commit (git reset -q other)
 		}
 	case "add":
 		// A state file is git-ignored; forced into the index, git stash
@@ -1385,7 +1389,9 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 	case "read-tree":
 		if flags["u"] || flags["m"] || flags["reset"] {
 			whole("replaces files with a tree's")
+			return
 		}
+		a.gitIndexMove(line)
 	case "sparse-checkout":
 		// Leaving the cone removes whole directories, ignored files in
 		// them included (review hook72 H3).

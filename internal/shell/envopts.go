@@ -133,6 +133,10 @@ var optionRefused = map[string]string{
 	"SIMPLE_BACKUP_SUFFIX":  "cp, mv, ln, install and patch name their backups FILE+SUFFIX after it (.hcl: a backup of planguard is planguard.hcl)",
 	// valgrind's options (--log-file, --xml-file: review hook113 M10).
 	"VALGRIND_OPTS": "valgrind reads its options from it, and --log-file writes the file it names",
+	// libmount's fstab and table of mounts: mount -a or mount DIR binds
+	// the sources its lines name (review hook131 H4).
+	"LIBMOUNT_FSTAB": "mount reads the file it names as its fstab, whose lines bind directories under other names: give mount its source and target",
+	"LIBMOUNT_MTAB":  "mount reads the file it names as its table of mounts: give mount its source and target",
 	// cargo's commands from the environment (review hook111 H7).
 	"RUSTC_WRAPPER":                       "cargo runs every rustc through the program it names",
 	"RUSTC_WORKSPACE_WRAPPER":             "cargo runs rustc through the program it names",

@@ -170,7 +170,7 @@ func (a *analyzer) gitSubcommand(line string, sub tok, rest []tok) {
 	if sub.dyn {
 		return // refused by the caller
 	}
-	if !gitBuiltins[sub.s] && !a.gitAliases[strings.ToLower(sub.s)] && !strings.HasPrefix(sub.s, "-") {
+	if _, defined := a.gitAliases[strings.ToLower(sub.s)]; !gitBuiltins[sub.s] && !defined && !strings.HasPrefix(sub.s, "-") {
 		a.refuse("`%s`: %s is not one of git's own commands, so git runs the alias of that name, whose command is in a configuration file the hook cannot read (or a git-%s program): run the git command the alias stands for", line, sub.s, sub.s)
 		return
 	}
@@ -199,13 +199,45 @@ func (a *analyzer) gitSubcommand(line string, sub tok, rest []tok) {
 }
 
 // gitAlias notes an alias the line defines (-c alias.NAME=…, git config
-// alias.NAME …), whose command the hook judged where it was set.
-func (a *analyzer) gitAlias(key string) {
+// alias.NAME …) and its value, whose command the hook judged where it was
+// set, and judges again with the arguments of each call (gitAliasCall).
+func (a *analyzer) gitAlias(key string, val tok) {
 	if name, ok := strings.CutPrefix(strings.ToLower(key), "alias."); ok {
 		if a.gitAliases == nil {
-			a.gitAliases = map[string]bool{}
+			a.gitAliases = map[string][]tok{}
 		}
-		a.gitAliases[name] = true
+		a.gitAliases[name] = append(a.gitAliases[name], val)
+	}
+}
+
+// gitAliasCall judges a call of an alias the line defines with the call's
+// arguments after the alias's value, as git runs it: git -c
+// alias.co=checkout co other is git checkout other, which moves the tree
+// (review hook131 H7); a ! alias is a shell command its arguments follow.
+// A value defined more than once is judged in each of its forms.
+func (a *analyzer) gitAliasCall(sub tok, rest []tok, depth int) {
+	name := strings.ToLower(sub.s)
+	vals, ok := a.gitAliases[name]
+	if !ok || sub.dyn || gitBuiltins[sub.s] {
+		return
+	}
+	delete(a.gitAliases, name) // git refuses an alias that expands to itself
+	defer func() { a.gitAliases[name] = vals }()
+	args := ""
+	if len(rest) > 0 {
+		args = " " + shellJoin(rest)
+	}
+	for _, v := range vals {
+		if v.dyn {
+			continue // refused where it is set
+		}
+		if body, bang := strings.CutPrefix(v.s, "!"); bang {
+			a.posixNext = true // git runs a ! alias with sh -c
+			a.script(body+args, depth+1)
+			a.posixNext = false
+			continue
+		}
+		a.script("git "+v.s+args, depth+1)
 	}
 }
 

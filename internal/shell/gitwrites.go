@@ -177,6 +177,10 @@ func (a *analyzer) gitStash(line string, paths []tok) {
 		a.refuse("`%s` stashes what the line stages with git add over %s, which may include a Terraform state (a .gitignore the line rewrites no longer ignores it): the state would leave the working tree; stash in a command of its own, without staging the state", line, a.gitAdded)
 		return
 	}
+	if a.gitIndexMoved != "" {
+		a.refuse("`%s` runs after `%s` in the same line, which points the index at another commit: the stash resets the working tree to it, and a terraform.tfstate it tracks replaces the state (or the state leaves the tree); run them in separate commands, and check `git status` between", line, a.gitIndexMoved)
+		return
+	}
 	for _, t := range paths {
 		if wildPathspec(t) {
 			paths = nil // may match anything: the whole tree
@@ -234,6 +238,10 @@ func (a *analyzer) gitMovesTree(line string, moves bool) {
 		a.refuse("`%s` rewrites the working tree from commits in a line that stages %s with git add, which may include a Terraform state: a commit of it, then one without it, takes it away; stage, commit and move between commits in separate commands, without staging the state", line, a.gitAdded)
 		return
 	}
+	if a.gitIndexMoved != "" {
+		a.refuse("`%s` rewrites the working tree in a line where `%s` points the index at another commit, whose terraform.tfstate may replace the state (or the state leaves the tree): run them in separate commands, and check `git status` between", line, a.gitIndexMoved)
+		return
+	}
 	a.indexHoldsState(line)
 	if !moves || a.opts.TreeState == nil || !a.res.Allowed() {
 		return
@@ -243,6 +251,22 @@ func (a *analyzer) gitMovesTree(line string, moves bool) {
 			a.refuse("`%s` rewrites the working tree from a commit, and the working tree of the repository %s is in holds a Terraform state file (git-ignored or not): a commit that tracks a file at its path, or at a directory above it, replaces or removes it; keep the state out of the working tree (a remote backend), or a person runs this", line, d)
 			return
 		}
+	}
+}
+
+// gitIndexMove records a git command that points the index (and HEAD) at
+// another commit without writing the working tree (git reset REV, git
+// read-tree REV): a git stash after it resets the tree to that commit,
+// whose terraform.tfstate replaces the git-ignored state, or takes the
+// state away (review hook131 H8). A stash before it (a loop's next pass)
+// is refused alike.
+func (a *analyzer) gitIndexMove(line string) {
+	if a.gitStashed {
+		a.refuse("`%s` points the index at another commit in a line that also runs git stash, which then resets the working tree to it (its terraform.tfstate replaces the state, or the state leaves the tree): run them in separate commands", line)
+		return
+	}
+	if a.gitIndexMoved == "" {
+		a.gitIndexMoved = line
 	}
 }
 

@@ -1216,25 +1216,43 @@ func (a *analyzer) containerWrites(c call) bool {
 			continue
 		}
 		if v, ok := val("--mount", ""); ok {
-			kv := map[string]string{}
+			// The fields in order, as the docker CLI reads them: keys and
+			// the type's value in any case (type=BIND), and the last
+			// ro/readonly (podman: rw) deciding (ro,readonly=false is
+			// writable: review hook131 M2, M3).
+			typ, ro := "", false
+			var srcs []string
 			for _, f := range strings.Split(v.s, ",") {
-				k, x, _ := strings.Cut(f, "=")
+				k, x, hasVal := strings.Cut(f, "=")
 				// "src=..": the CSV reading strips quotes (review hook125
 				// M1); volume-opt=device=DIR binds DIR under a volume.
-				k, x = strings.Trim(k, `"'`), strings.Trim(x, `"'`)
+				k, x = strings.ToLower(strings.Trim(k, `"' `)), strings.Trim(x, `"'`)
 				if k == "volume-opt" && strings.HasPrefix(x, "device=") {
 					dest(tok{s: strings.TrimPrefix(x, "device="), dyn: v.dyn})
 				}
-				kv[k] = x
+				switch k {
+				case "type":
+					typ = strings.ToLower(x)
+				case "src", "source":
+					srcs = append(srcs, x)
+				case "ro", "readonly", "rw", "readwrite":
+					// strconv.ParseBool's true; a bare key is true.
+					set := !hasVal || x == "1" || x == "t" || x == "T" || x == "true" || x == "TRUE" || x == "True"
+					ro = set == (k == "ro" || k == "readonly")
+				}
 			}
-			roVal := func(k string) bool {
-				x, ok := kv[k]
-				return ok && (x == "" || x == "true" || x == "1")
-			}
-			src := kv["src"] + kv["source"]
-			if (kv["type"] == "bind" || kv["type"] == "" || v.dyn) && !roVal("readonly") && !roVal("ro") && (src != "" || v.dyn) {
-				// readonly=false is writable (review hook122 H4).
-				dest(tok{s: src, dyn: v.dyn})
+			if typ != "tmpfs" && !ro || v.dyn {
+				// readonly=false is writable (review hook122 H4). A
+				// volume's name is judged too, as -v's is: it may be a
+				// bind made earlier.
+				if v.dyn {
+					dest(tok{s: v.s, dyn: true})
+				}
+				for _, src := range srcs {
+					if src != "" {
+						dest(tok{s: src})
+					}
+				}
 			}
 			continue
 		}
@@ -1242,18 +1260,35 @@ func (a *analyzer) containerWrites(c call) bool {
 			dest(v) // podman run --rootfs DIR: DIR is the container's / (review hook125 M1)
 			continue
 		}
-		if v, ok := val("--output", "-o"); ok && sub == "build" {
+		// output: a build's --output (or --cache-to) DIR, type=local,dest=DIR.
+		output := func(v tok) {
 			d := v.s
 			if strings.Contains(d, "=") {
 				d = ""
 				for _, f := range strings.Split(v.s, ",") {
-					if k, x, _ := strings.Cut(f, "="); k == "dest" {
+					if k, x, _ := strings.Cut(f, "="); strings.TrimSpace(strings.ToLower(k)) == "dest" {
 						d = x
 					}
 				}
 			}
-			if d != "" && d != "-" {
+			if d != "" && d != "-" || v.dyn {
 				dest(tok{s: d, dyn: v.dyn})
+			}
+		}
+		if v, ok := val("--output", "-o"); ok && sub == "build" {
+			output(v)
+			continue
+		}
+		if v, ok := val("--cache-to", ""); ok && (sub == "build" || sub == "bake") {
+			output(v) // type=local,dest=DIR writes DIR too
+			continue
+		}
+		if v, ok := val("--set", ""); ok && sub == "bake" {
+			// bake --set TARGET.output=type=local,dest=DIR, the
+			// cache-to's alike (review hook131 M4).
+			k, x, _ := strings.Cut(v.s, "=")
+			if _, field, _ := strings.Cut(strings.ToLower(k), "."); v.dyn || strings.HasPrefix(field, "output") || strings.HasPrefix(field, "cache-to") {
+				output(tok{s: x, dyn: v.dyn})
 			}
 			continue
 		}
@@ -1264,7 +1299,7 @@ func (a *analyzer) containerWrites(c call) bool {
 			a.refuse("`%s` reads its compose or pod file (volumes, commands) from standard input or a pipe, which the hook does not read: write it to a file", line)
 			return true
 		}
-		if (sub == "compose" || sub == "stack" || sub == "kube" || sub == "play") && !t.dyn && a.lineWritten[a.resolve(strings.TrimPrefix(strings.TrimPrefix(t.s, "--file="), "-f"))] {
+		if (sub == "compose" || sub == "stack" || sub == "kube" || sub == "play" || sub == "bake") && !t.dyn && a.lineWritten[a.resolve(strings.TrimPrefix(strings.TrimPrefix(t.s, "--file="), "-f"))] {
 			// podman compose -f c.yml up of a file the line wrote (review
 			// hook128 M2).
 			a.refuse("`%s` reads a compose or pod file (volumes, commands) this command line writes, which the hook does not read: write it with the agent's file tool", line)
@@ -1291,7 +1326,7 @@ func (a *analyzer) containerWrites(c call) bool {
 			// podman container cp, docker image build: the subcommand is
 			// the next word (review hook122 H6).
 			continue
-		case sub == "" && (t.s == "cp" || t.s == "build" || t.s == "compose" || t.s == "volume" || t.s == "stack" || t.s == "kube" || t.s == "run" || t.s == "create"):
+		case sub == "" && (t.s == "cp" || t.s == "build" || t.s == "bake" || t.s == "compose" || t.s == "volume" || t.s == "stack" || t.s == "kube" || t.s == "run" || t.s == "create"):
 			sub = t.s
 			continue
 		case sub == "":

@@ -544,7 +544,7 @@ func (a *analyzer) git(c call) kind {
 			i++
 			k, v, _ := strings.Cut(args[i].s, "=")
 			a.gitSetting(line, k, tok{s: v, dyn: args[i].dyn}, c.depth)
-			a.gitAlias(k)
+			a.gitAlias(k, tok{s: v, dyn: args[i].dyn})
 		case s == "--config-env" || strings.HasPrefix(s, "--config-env="):
 			kv, _ := strings.CutPrefix(s, "--config-env=")
 			if s == "--config-env" && i+1 < len(args) {
@@ -590,6 +590,7 @@ func (a *analyzer) git(c call) kind {
 	a.runsGit = true
 	if i < len(args) {
 		a.gitSubcommand(line, args[i], args[i+1:]) // gitconfig.go
+		a.gitAliasCall(args[i], args[i+1:], c.depth)
 		if row := gitSubcommands[strings.ToLower(args[i].s)]; row != nil {
 			sc := c.inner(args[i:])
 			sc.depth = c.depth // the same call, read by its subcommand's row
@@ -624,7 +625,7 @@ func (a *analyzer) git(c call) kind {
 			}
 			if kl := strings.ToLower(k.s); lookupSetting(gitKeys, kl) != "" {
 				a.gitSetting(line, k.s, rest[j+1], c.depth)
-				a.gitAlias(k.s)
+				a.gitAlias(k.s, rest[j+1])
 				j++
 			}
 		}

@@ -474,10 +474,10 @@ type analyzer struct {
 	fedFuncs    map[string]bool
 	lineWritten map[string]bool
 	// runsGit: the line runs git; gitAliases: the aliases it defines
-	// (-c alias.NAME=…); configWrites: files it writes named like a git
-	// directory's configuration (gitconfig.go).
+	// (-c alias.NAME=…) with their values; configWrites: files it
+	// writes named like a git directory's configuration (gitconfig.go).
 	runsGit      bool
-	gitAliases   map[string]bool
+	gitAliases   map[string][]tok
 	configWrites []string
 	headWrites   []string
 	// gitCreates: the line runs git init or clone (a new git directory,
@@ -490,6 +490,12 @@ type analyzer struct {
 	// hook98 H1: the two together take a state out of the work tree).
 	gitAdded   string
 	gitStashed bool
+
+	// gitIndexMoved: a git command of the line that points HEAD or the
+	// index at another commit and leaves the working tree as it is (git
+	// reset REV, read-tree REV: review hook131 H8); a later stash or move
+	// of the tree then writes that commit's files over the state.
+	gitIndexMoved string
 	// gitFed: the statement piped into the git command being judged.
 	gitFed *syntax.Stmt
 	// gitArgs, gitRepoArg: judging git's arguments, and one that names

@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -207,18 +208,28 @@ func (a *analyzer) lineWrote(t tok) bool {
 	return !t.dyn && a.lineWritten[a.resolve(t.s)]
 }
 
-// writtenOperand returns the first argument, or the value of an
-// --opt=VALUE argument, that names a file this line writes and that keep
-// accepts (nil: any), or "": dc -f x.dc, gnuplot x.gp of a file the line
-// wrote (review hook126 M1).
+// writtenOperand returns the first argument, the value of an
+// --opt=VALUE argument, or a short option's attached value (-fFILE, -nfFILE
+// in a cluster) that names a file this line writes and that keep accepts
+// (nil: any), or "": dc -f x.dc, gnuplot x.gp of a file the line wrote
+// (review hook126 M1), dc -fx.dc (review hook131 H6).
 func (a *analyzer) writtenOperand(args []tok, keep func(string) bool) string {
 	for _, t := range args {
-		_, v, ok := strings.Cut(t.s, "=")
-		if !ok || !strings.HasPrefix(t.s, "-") {
-			v = t.s
+		vals := []string{t.s}
+		if _, v, ok := strings.Cut(t.s, "="); ok && strings.HasPrefix(t.s, "-") {
+			vals = []string{v}
 		}
-		if v != "" && a.lineWrote(tok{s: v, dyn: t.dyn}) && (keep == nil || keep(v)) {
-			return v
+		if len(t.s) > 2 && t.s[0] == '-' && t.s[1] != '-' {
+			// Which letters before the value are flags is not known: every
+			// rest of the word may be the value.
+			for k := 2; k < len(t.s); k++ {
+				vals = append(vals, t.s[k:])
+			}
+		}
+		for _, v := range vals {
+			if v != "" && a.lineWrote(tok{s: v, dyn: t.dyn}) && (keep == nil || keep(v)) {
+				return v
+			}
 		}
 	}
 	return ""
@@ -228,6 +239,42 @@ func (a *analyzer) writtenOperand(args []tok, keep func(string) bool) string {
 // writes, which the hook cannot read.
 func (a *analyzer) writtenScript(line, verb, file string) {
 	a.refuse("`%s` %s %s, which this command line writes: the hook cannot read it; write it with the agent's file tool and run it in a call of its own", line, verb, file)
+}
+
+// binRunners are the package managers and runners that put a project
+// directory of programs first on the PATH of what they run: npx, npm exec
+// and npm's scripts ./node_modules/.bin, uv run and poetry run .venv/bin.
+var binRunners = map[string][]string{"npx": {"node_modules"}, "npm": {"node_modules"}, "pnpm": {"node_modules"},
+	"pnpx": {"node_modules"}, "yarn": {"node_modules"}, "yarnpkg": {"node_modules"}, "bun": {"node_modules"},
+	"bunx": {"node_modules"}, "uv": {".venv", "venv"}, "poetry": {".venv", "venv"}, "pipenv": {".venv", "venv"},
+	"hatch": {".venv", "venv"}, "pdm": {".venv", "venv"}, "rye": {".venv", "venv"}}
+
+// runnerBinWritten refuses a package runner (npx cowsay, npm exec, pnpm
+// exec, yarn, uv run) in a line that writes a file under the directory
+// it runs programs from (node_modules/.bin/cowsay, .venv/bin/foo): the
+// runner takes that file for the program (review hook131 H9). Any file
+// under node_modules (or .venv) counts: a package's own code is what its
+// .bin link runs.
+func (a *analyzer) runnerBinWritten(name string, argv []tok) bool {
+	segs := binRunners[name]
+	if len(segs) == 0 {
+		return false
+	}
+	var hit []string
+	for w := range a.lineWritten {
+		for _, part := range strings.Split(w, "/") {
+			if slices.Contains(segs, part) {
+				hit = append(hit, w)
+				break
+			}
+		}
+	}
+	if len(hit) == 0 {
+		return false
+	}
+	slices.Sort(hit)
+	a.refuse("`%s` runs programs from %s first, and this command line writes %s there: the hook cannot tell what program runs; write it with the agent's file tool, or install the package, and run %s in a call of its own", truncateTok(argv), segs[0], hit[0], name)
+	return true
 }
 
 // lineMade refuses running a program from a path the line itself writes

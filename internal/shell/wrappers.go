@@ -571,7 +571,7 @@ func optionPrefixOf(opt string, names map[string]bool) bool {
 // (mpirun -x NAME); -C and -E count for every wrapper.
 var (
 	wrapperDirLetters = map[string]string{"unshare": "wR", "nsenter": "wWr", "start-stop-daemon": "dr", "srun": "D",
-		"salloc": "D", "sbatch": "D", "proot": "wr", "chroot": "", "pnpm": "C", "bwrap": "", "schroot": "d"}
+		"salloc": "D", "sbatch": "D", "proot": "wrRS", "chroot": "", "pnpm": "C", "bwrap": "", "schroot": "d"}
 	wrapperEnvLetters = map[string]string{"mpirun": "x", "mpiexec": "x", "orterun": "x"}
 )
 
@@ -829,7 +829,9 @@ func (a *analyzer) commandStrings(name string, c call) {
 				return tok{s: "", dyn: t.dyn}
 			}
 			switch {
-			case name == "proot" && (t.s == "-b" || t.s == "--bind" || t.s == "-m" || t.s == "--mount" || t.s == "-r" || t.s == "--rootfs" || t.s == "-R"):
+			case name == "proot" && (t.s == "-b" || t.s == "--bind" || t.s == "-m" || t.s == "--mount" || t.s == "-r" || t.s == "--rootfs" || t.s == "-R" || t.s == "-S"):
+				// -S DIR is -0 -r DIR with binds, a root as -r and -R are
+				// (review hook131 H2).
 				if i+1 < len(args) {
 					i++
 					src = args[i]
@@ -837,7 +839,14 @@ func (a *analyzer) commandStrings(name string, c call) {
 			case name == "proot" && (strings.HasPrefix(t.s, "--bind=") || strings.HasPrefix(t.s, "--mount=") || strings.HasPrefix(t.s, "--rootfs=")):
 				_, v, _ := strings.Cut(t.s, "=")
 				src = tok{s: v, dyn: t.dyn}
-			case name == "bwrap" && (t.s == "--bind" || t.s == "--bind-try" || t.s == "--dev-bind" || t.s == "--dev-bind-try" || t.s == "--bind-fd"):
+			case name == "bwrap" && strings.HasPrefix(t.s, "--") && strings.HasSuffix(t.s, "-fd"):
+				// --bind-fd FD DEST binds the directory a descriptor holds
+				// (3<.. opened by a redirection), which the hook judged as
+				// a path named "3" (review hook131 H1); --ro-bind-fd and
+				// the other -fd options take descriptors alike.
+				a.refuse("`%s`: %s takes a file descriptor, which the hook does not follow to the file or directory it holds (--bind-fd 3 DEST … 3<.. binds the directory above under another name): bind directories by path (--bind SRC DEST), without descriptor options", truncateTok(c.argv), t.s)
+				return
+			case name == "bwrap" && (t.s == "--bind" || t.s == "--bind-try" || t.s == "--dev-bind" || t.s == "--dev-bind-try"):
 				if i+2 < len(args) {
 					src = args[i+1]
 					i += 2
@@ -1032,6 +1041,13 @@ func (a *analyzer) commandStrings(name string, c call) {
 		// hook122 H7): every operand is judged as a directory written.
 		for i, t := range args {
 			if !strings.HasPrefix(t.s, "-") && a.writeDest(c.argv, t, true) {
+				return
+			}
+			// --source=DIR, --target=DIR, --target-prefix=DIR, and
+			// getopt's unique prefixes of them (--sou=..): the value is
+			// an operand too (review hook131 H3).
+			if n, v, ok := strings.Cut(strings.TrimPrefix(t.s, "--"), "="); ok && strings.HasPrefix(t.s, "--") && len(n) >= 2 &&
+				(strings.HasPrefix("source", n) || strings.HasPrefix("target-prefix", n)) && a.writeDest(c.argv, tok{s: v, dyn: t.dyn}, true) {
 				return
 			}
 			// -o upperdir=..,workdir=…: an overlay's directories (review

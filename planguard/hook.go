@@ -223,7 +223,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 				}
 			}
 			for _, p := range ps {
-				if msg := fileToolWrite(ev.tool, f, p, protected, dirs); msg != "" {
+				if msg := fileToolWrite(ev.tool, f, p, home, protected, dirs); msg != "" {
 					return msg, nil
 				}
 			}
@@ -690,8 +690,17 @@ func agentEnvDirs(getenv func(string) string) []string {
 	// moves them out of the home directory: git, the editors, Terraform's
 	// plugins and Copilot's migration of $XDG_CONFIG_HOME/.copilot read
 	// there what ~/.config and ~/.local/share hold (review hook134 L1).
-	for _, v := range []string{"CLAUDE_CONFIG_DIR", "COPILOT_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"} {
-		if d := getenv(v); d != "" && filepath.IsAbs(d) {
+	// Gemini CLI's home (its .gemini there: settings, hooks, trusted
+	// folders) and the settings files it takes from its environment
+	// (review hook138 H2).
+	names := []string{"CLAUDE_CONFIG_DIR", "COPILOT_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "GEMINI_CLI_HOME",
+		"GEMINI_CLI_SYSTEM_SETTINGS_PATH", "GEMINI_CLI_SYSTEM_DEFAULTS_PATH", "GEMINI_CLI_TRUSTED_FOLDERS_PATH"}
+	for _, v := range names {
+		d := getenv(v)
+		if v == "GEMINI_CLI_HOME" && d != "" {
+			d = filepath.Join(d, ".gemini")
+		}
+		if d != "" && filepath.IsAbs(d) {
 			out = append(out, filepath.Clean(d))
 			if r, err := filepath.EvalSymlinks(d); err == nil && r != filepath.Clean(d) {
 				out = append(out, r)
@@ -1202,9 +1211,25 @@ func geminiAtPaths(f string) []string {
 // at the absolute path p, or "": a protected file, a Terraform state
 // (also through a symbolic link), a file with other hard links, a file
 // in a git directory.
-func fileToolWrite(tool, f, p string, protected, dirs []string) string {
+func fileToolWrite(tool, f, p, home string, protected, dirs []string) string {
 	if hit := isProtected(p, protected, dirs); hit != "" {
 		return fmt.Sprintf("planguard: %s would write %s, which holds the gate's trust or runs later on its own (the policy, its allowed_signers, revoked_keys or lock_file, the agent's hook settings and settings directory, a git hook or git config, a shell startup file, .envrc, .mcp.json). A person changes it through review; propose the change in a pull request instead.", tool, hit)
+	}
+	// The trees the shell's writes are refused for (the home directory's
+	// hidden files, python's site directories, .pth, pip.conf: review
+	// hook138 H1), at the path and where it leads.
+	for _, c := range []string{filepath.Clean(p), resolveLinks(p)} {
+		if c == "" {
+			continue
+		}
+		if home != "" {
+			if h, err := filepath.EvalSymlinks(home); err == nil && h != home && strings.HasPrefix(c, h+string(filepath.Separator)) {
+				c = filepath.Join(home, strings.TrimPrefix(c, h))
+			}
+		}
+		if why := shell.ImplicitCode(filepath.ToSlash(c), filepath.ToSlash(home)); why != "" {
+			return fmt.Sprintf("planguard: %s would write %s: %s. A person changes it; propose the change instead.", tool, f, why)
+		}
 	}
 	// A symbolic link made earlier (tar x, ln -s in an accepted class)
 	// leads the file tool to the file it names, as the shell's writes are

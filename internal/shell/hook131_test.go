@@ -19,6 +19,14 @@ var h131Refused = []h32Case{
 	{cmd: "echo > x.tf; @TF@ init --backend=false -backend=true"},
 	{cmd: "echo > x.tf; @TF@ init -input=false -reconfigure -plugin-dir -backend=false"},
 	{cmd: "echo > x.tf; @TF@ init -backend=false -cloud=false"},
+	// Review hook140 H1: -no-color and -compact-warnings are removed
+	// before the flags are parsed.
+	{cmd: "@TF@ plan -out -no-color terraform.tfstate", victim: "statefile"},
+	{cmd: "@TF@ plan -out -no-color ../planguard.hcl"},
+	{cmd: "@TF@ plan -out -compact-warnings terraform.tfstate"},
+	{cmd: "@TF@ plan -generate-config-out -no-color ~/.bash_profile"},
+	{cmd: `printf 'terraform {\n  backend "local" {\n    path = "./terraform.tfstate"\n  }\n}\n' > be.tf && @TF@ init -input=false -plugin-dir -no-color -backend=false`, victim: "statefile"},
+	{cmd: "@TF@ providers mirror -platform -no-color .."},
 	{cmd: "P=echo; . ./vars.env; $P @TF@ destroy -auto-approve", setup: "echo P= > vars.env", victim: "state"},
 	{cmd: "P=echo; builtin . ./vars.env; $P @TF@ destroy -auto-approve"},
 	{cmd: "P=echo; command source ./vars.env; $P @TF@ destroy -auto-approve"},
@@ -46,6 +54,8 @@ var h131Refused = []h32Case{
 
 var h131Allowed = []string{
 	"terraform init -backend=false",
+	"terraform init -no-color -backend=false",
+	"terraform plan -no-color -out tfplan",
 	"terraform init -input=false -backend=false -upgrade",
 	"echo > x.tf; terraform init -cloud=false",
 	"source venv/bin/activate && pip install -r requirements.txt",

@@ -427,6 +427,14 @@ var homeData = []string{".cache/", ".ssh/id_", ".ssh/known_hosts", ".bash_histor
 // setting names a file pip writes). A list of names never ends: a tree
 // is protected instead.
 func (a *analyzer) implicitCode(r string) string {
+	return ImplicitCode(r, a.opts.Home)
+}
+
+// ImplicitCode reports why an absolute, clean path is a file programs
+// load as code or settings without being told (see implicitCode), given
+// the home directory; "" when it is none. The agents' file tools are
+// judged by it as the shell's writes are (review hook138 H1).
+func ImplicitCode(r, home string) string {
 	base := path.Base(r)
 	switch {
 	case strings.HasSuffix(base, ".pth") || base == "sitecustomize.py" || base == "usercustomize.py":
@@ -436,7 +444,7 @@ func (a *analyzer) implicitCode(r string) string {
 	case strings.Contains(r+"/", "/site-packages/") || strings.Contains(r+"/", "/dist-packages/"):
 		return r + " (a python site directory: every python program loads its .pth files and imports from it; install packages with pip)"
 	}
-	if h := a.opts.Home; h != "" && h != "/" && strings.HasPrefix(r, h+"/.") {
+	if h := home; h != "" && h != "/" && strings.HasPrefix(r, h+"/.") {
 		rel := strings.TrimPrefix(r, h+"/")
 		for _, d := range homeData {
 			if strings.HasPrefix(rel, d) {

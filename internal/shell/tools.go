@@ -106,9 +106,15 @@ func (a *analyzer) terraform(c call) kind {
 			return kindOther
 		}
 	}
-	if q := a.tfWrites(chdir, rest); q != "" {
-		a.refuse("`%s` writes %s, which holds the gate's trust", line, q)
-		return kindOther
+	// Terraform and OpenTofu drop every -no-color word (and, for the
+	// commands with views, -compact-warnings) before their flag parser
+	// reads the rest: `plan -out -no-color terraform.tfstate` writes the
+	// state (review hook140 H1). The flags are judged both ways.
+	for _, r := range [][]tok{rest, tfViewless(rest)} {
+		if q := a.tfWrites(chdir, r); q != "" {
+			a.refuse("`%s` writes %s, which holds the gate's trust", line, q)
+			return kindOther
+		}
 	}
 	if tfHelpOnly(rest) {
 		return kindBenign // terraform destroy -help: prints the help, runs nothing
@@ -201,8 +207,11 @@ func (a *analyzer) terraform(c call) kind {
 		// providers mirror DIR writes provider packages into DIR, which
 		// may be a protected directory or the implied local mirror
 		// (~/.terraform.d/plugins: review hook98 M4).
-		if q := a.tfMirrorDir(chdir, rest); q != "" {
-			a.refuse("`%s` writes provider packages into %s: mirror into a directory of its own", line, q)
+		for _, r := range [][]tok{rest, tfViewless(rest)} {
+			if q := a.tfMirrorDir(chdir, r); q != "" {
+				a.refuse("`%s` writes provider packages into %s: mirror into a directory of its own", line, q)
+				break
+			}
 		}
 		return kindOther
 	case name == "show" || name == "version" || name == "validate":
@@ -354,6 +363,17 @@ func (a *analyzer) planguard(c call) kind {
 		return kindBenign
 	case "apply":
 		return a.planguardApply(c, line)
+	case "runner":
+		// runner serve applies what its own policy allows: one the agent
+		// wrote (plan_approvals = 0) would apply a delete the hook's
+		// policy protects (review hook140 H2). The operator starts the
+		// runner; plan, apply and show talk to it.
+		for _, t := range argv[2:] {
+			if t.dyn || strings.EqualFold(t.s, "serve") {
+				a.refuse("`%s` starts a runner, which applies what its own policy allows: the operator runs the runner (as another user, with the credentials); use `planguard runner plan` and `planguard runner apply` to talk to it", line)
+				return kindOther
+			}
+		}
 	case "hook":
 		// hook install rewrites the agent's hook settings (another policy).
 		for _, t := range argv[2:] {
@@ -756,6 +776,20 @@ var localBackendText = regexp.MustCompile(`backend[\s\\"':{\[]*local`)
 // configName is a Terraform or OpenTofu configuration file's name.
 var configName = regexp.MustCompile(`(?i)\.(tf|tofu)(\.json)?\b`)
 
+// tfViewless returns a subcommand's arguments without the words
+// Terraform and OpenTofu remove before parsing flags: every -no-color and
+// -compact-warnings (review hook140 H1).
+func tfViewless(rest []tok) []tok {
+	out := make([]tok, 0, len(rest))
+	for _, t := range rest {
+		if !t.dyn && (t.s == "-no-color" || t.s == "-compact-warnings") {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
 // initBoolFlags are init's flags (its own and the common ones) that take
 // no separate value: any other flag without `=` takes the next word.
 var initBoolFlags = map[string]bool{"backend": true, "cloud": true, "get": true, "force-copy": true, "lock": true,
@@ -815,7 +849,7 @@ func initBackendOff(rest []tok) bool {
 // a backend out, names configuration files or writes files before init
 // (the hook reads the configuration as it is before the line runs).
 func (a *analyzer) initBackend(c call, chdir string, rest []tok) string {
-	if initBackendOff(rest) {
+	if initBackendOff(rest) && initBackendOff(tfViewless(rest)) {
 		return ""
 	}
 	if localBackendText.MatchString(a.line) {

@@ -227,6 +227,9 @@ func (a *analyzer) run(c call) kind {
 		a.refuse("`%s`: %s", truncateTok(argv), why)
 		return kindOther
 	}
+	if a.launchesEditor(c, name) { // editor.go
+		return kindOther
+	}
 	if shellWithoutCommand[name] && a.stdinFed(c) && noProgram(argv[1:]) {
 		// unshare, chroot /… with no program start a shell, which reads
 		// what the line feeds them (review hook78 H3).

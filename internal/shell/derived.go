@@ -1603,6 +1603,47 @@ func (a *analyzer) sshKeygenWrites(argv []tok) {
 	}
 }
 
+// sshKeygenAsksFile reports whether ssh-keygen asks for its key file's
+// name on standard input: no -f, in a mode that writes the file it is
+// told (generating a key, -p, -c, and any mode the hook does not know to
+// only read or print: -l, -L, -y, -e, -i, -B, -F, -r, -D, -Y verify and
+// its kin).
+func sshKeygenAsksFile(argv []tok) bool {
+	const valued = "CDEFIJMNOPRVYZabfgjmnrstwz"
+	reads := false
+	for i := 1; i < len(argv); i++ {
+		t := argv[i]
+		if t.dyn {
+			return true // may be -f, or a mode that writes
+		}
+		if len(t.s) < 2 || t.s[0] != '-' || t.s[1] == '-' {
+			continue
+		}
+		for j := 1; j < len(t.s); j++ {
+			c := t.s[j]
+			if c == 'f' {
+				return false
+			}
+			if strings.IndexByte("lLyeiBFrD", c) >= 0 {
+				reads = true
+			}
+			if strings.IndexByte(valued, c) < 0 {
+				continue
+			}
+			v := t.s[j+1:]
+			if v == "" && i+1 < len(argv) {
+				i++
+				v = argv[i].s
+			}
+			if c == 'Y' && sshKeygenReads[v] {
+				reads = true
+			}
+			break
+		}
+	}
+	return !reads
+}
+
 // planguardWrites refuses the files planguard check (and verify…) writes:
 // --out FORMAT=FILE, --audit-log FILE, --attest FILE.
 func (a *analyzer) planguardWrites(argv []tok) {

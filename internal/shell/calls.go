@@ -230,6 +230,9 @@ func (a *analyzer) run(c call) kind {
 	if a.launchesEditor(c, name) { // editor.go
 		return kindOther
 	}
+	if (name == "valgrind" || name == "valgrind.bin") && a.valgrindEnvName(argv) { // wrappers.go
+		return kindOther
+	}
 	if a.mailx(c) { // downloads.go
 		return kindOther
 	}

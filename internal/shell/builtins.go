@@ -246,6 +246,19 @@ func (a *analyzer) renameProg(c call) kind {
 	return kindOther
 }
 
+// editRenamer refuses the renamers that take the new names from an
+// editor or from their standard input (vidir, qmv, imv, mmv: review
+// hook132 H4), unless they only print their help or version: the hook
+// sees neither the names nor what the editor, which may read keystrokes
+// from the line's standard input, runs.
+func (a *analyzer) editRenamer(c call) kind {
+	if len(c.argv) == 2 && (c.argv[1].s == "--help" || c.argv[1].s == "--version" || c.argv[1].s == "-h" || c.argv[1].s == "-V") {
+		return kindBenign
+	}
+	a.refuse("`%s`: %s renames, copies or removes files by names it takes from an editor, its standard input or a pattern (a line deleted in the editor removes the file), names the hook does not see: use mv, cp or rm with both names spelled out", quoteArgs(c.argv), baseName(c.argv[0].s))
+	return kindOther
+}
+
 // dupLinker judges the programs that replace files of equal content with
 // links to one (hardlink, jdupes -L/-l/-B, fdupes -d, rdfind -make…):
 // after `cp terraform.tfstate x.json`, a write to x.json is one to the

@@ -230,6 +230,15 @@ func (a *analyzer) run(c call) kind {
 		a.refuse("`%s`: %s", truncateTok(argv), why)
 		return kindOther
 	}
+	if a.launchesEditor(c, name) { // editor.go
+		return kindOther
+	}
+	if (name == "valgrind" || name == "valgrind.bin") && a.valgrindEnvName(argv) { // wrappers.go
+		return kindOther
+	}
+	if a.mailx(c) { // downloads.go
+		return kindOther
+	}
 	if shellWithoutCommand[name] && a.stdinFed(c) && noProgram(argv[1:]) {
 		// unshare, chroot /… with no program start a shell, which reads
 		// what the line feeds them (review hook78 H3).

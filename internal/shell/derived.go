@@ -239,11 +239,13 @@ var suffixValued = map[string]string{"gzip": "S", "gunzip": "S", "uncompress": "
 // (hook35 F3). The options are read anywhere before `--` (GNU getopt
 // permutes them), in clusters (-dfS.x) and as abbreviations (--suf=x).
 // why: the suffix is computed at run time (refused whatever it is).
+//
+// Any other program's --suffix=SUF (GNU's backup suffix: msgmerge -U
+// --backup=simple --suffix=e terraform.tfstat renames the old file to
+// terraform.tfstate, review hook132 M2) is read the same way, spelled out
+// in full only (its abbreviations are the program's own).
 func (a *analyzer) customSuffix(argv []tok) (q, why string) {
-	valued, ok := suffixValued[baseName(argv[0].s)]
-	if !ok {
-		return "", ""
-	}
+	valued, known := suffixValued[baseName(argv[0].s)]
 	var sufs []tok
 	args := argv[1:]
 	for i := 0; i < len(args); i++ {
@@ -260,7 +262,7 @@ func (a *analyzer) customSuffix(argv []tok) (q, why string) {
 			i = len(args)
 		case strings.HasPrefix(t.s, "--"):
 			name, val, eq := strings.Cut(t.s[2:], "=")
-			if len(name) < 2 || !strings.HasPrefix("suffix", name) {
+			if len(name) < 2 || !strings.HasPrefix("suffix", name) || !known && name != "suffix" {
 				continue
 			}
 			if eq {
@@ -268,7 +270,7 @@ func (a *analyzer) customSuffix(argv []tok) (q, why string) {
 			} else {
 				sufs = append(sufs, next())
 			}
-		case len(t.s) > 1 && t.s[0] == '-':
+		case len(t.s) > 1 && t.s[0] == '-' && known:
 			for k := 1; k < len(t.s); k++ {
 				if !strings.ContainsRune(valued, rune(t.s[k])) {
 					continue
@@ -287,6 +289,9 @@ func (a *analyzer) customSuffix(argv []tok) (q, why string) {
 		}
 	}
 	for _, suf := range sufs {
+		if suf.dyn && !known {
+			return "", "the program adds a suffix computed at run time (" + srcOf(suf) + ") to a file's name to name a backup or an output, which may then be the policy, its allowed_signers or the agent's settings: spell the suffix literally"
+		}
 		if suf.dyn {
 			return "", "the decompressor strips a suffix computed at run time (" + srcOf(suf) + ") from its input to name the output, which may then be the policy, its allowed_signers or the agent's settings: spell the suffix literally"
 		}
@@ -1607,6 +1612,47 @@ func (a *analyzer) sshKeygenWrites(argv []tok) {
 	if !reads {
 		a.looseArgs(argv)
 	}
+}
+
+// sshKeygenAsksFile reports whether ssh-keygen asks for its key file's
+// name on standard input: no -f, in a mode that writes the file it is
+// told (generating a key, -p, -c, and any mode the hook does not know to
+// only read or print: -l, -L, -y, -e, -i, -B, -F, -r, -D, -Y verify and
+// its kin).
+func sshKeygenAsksFile(argv []tok) bool {
+	const valued = "CDEFIJMNOPRVYZabfgjmnrstwz"
+	reads := false
+	for i := 1; i < len(argv); i++ {
+		t := argv[i]
+		if t.dyn {
+			return true // may be -f, or a mode that writes
+		}
+		if len(t.s) < 2 || t.s[0] != '-' || t.s[1] == '-' {
+			continue
+		}
+		for j := 1; j < len(t.s); j++ {
+			c := t.s[j]
+			if c == 'f' {
+				return false
+			}
+			if strings.IndexByte("lLyeiBFrD", c) >= 0 {
+				reads = true
+			}
+			if strings.IndexByte(valued, c) < 0 {
+				continue
+			}
+			v := t.s[j+1:]
+			if v == "" && i+1 < len(argv) {
+				i++
+				v = argv[i].s
+			}
+			if c == 'Y' && sshKeygenReads[v] {
+				reads = true
+			}
+			break
+		}
+	}
+	return !reads
 }
 
 // planguardWrites refuses the files planguard check (and verify…) writes:

@@ -736,6 +736,77 @@ func (a *analyzer) lftp(c call) kind {
 	return kindOther
 }
 
+// mailx refuses mail and mailx (programs the hook has no row for) fed standard input when they read it for
+// commands (review hook132 M1): reading a mailbox (-f [FILE], -u USER),
+// with no recipient, or told to read escapes (-I, -~, -#: `~!cmd`). Their
+// commands `!cmd` and `|cmd` run a shell, as ed's and sftp's do.
+func (a *analyzer) mailx(c call) bool {
+	if !c.fed || !mailPrograms[baseName(c.argv[0].s)] {
+		return false
+	}
+	// The valued letters of bsd-mailx, s-nail, heirloom mailx and GNU
+	// mailutils together: a value read as a recipient would hide that
+	// there is none.
+	const valued = "aAbBcCELMmOqrRSsTuXYjJ"
+	line := truncateTok(c.argv)
+	recipients, why := 0, ""
+	args := c.argv[1:]
+	for i := 0; i < len(args) && why == ""; i++ {
+		t := args[i]
+		switch {
+		case t.dyn:
+			if t.s == "" || strings.HasPrefix(t.s, "-") {
+				why = "a word computed at run time may be -f"
+			}
+		case t.s == "--":
+			for _, r := range args[i+1:] {
+				if !r.dyn {
+					recipients++
+				}
+			}
+			i = len(args)
+		case strings.HasPrefix(t.s, "--"):
+			n, _, eq := strings.Cut(t.s[2:], "=")
+			switch {
+			case n == "file" || n == "user" || n == "exec" || strings.HasPrefix(n, "interactive"):
+				why = "--" + n + " reads a mailbox or commands"
+			case !eq && !contains([]string{"subject", "append", "attach", "content-type", "return-address", "cc", "bcc", "encoding", "alternative"}, n):
+				why = "--" + n + " is an option the hook does not know, which may take the next word"
+			case !eq:
+				i++
+			}
+		case strings.HasPrefix(t.s, "-") && len(t.s) > 1:
+			for j := 1; j < len(t.s); j++ {
+				l := t.s[j]
+				if strings.IndexByte("fuI~#", l) >= 0 {
+					why = "-" + string(l) + " reads a mailbox or escapes"
+					break
+				}
+				if strings.IndexByte(valued, l) >= 0 {
+					if j+1 == len(t.s) {
+						i++
+					}
+					break
+				}
+			}
+		default:
+			recipients++
+		}
+	}
+	if why == "" && recipients == 0 {
+		why = "with no recipient it reads a mailbox"
+	}
+	if why != "" {
+		a.refuse("`%s` reads mail commands from its standard input here (%s; `!cmd` and `|cmd` run a shell), which the hook does not read: send mail as `echo BODY | mail -s SUBJECT ADDRESS`", line, why)
+		return true
+	}
+	return false
+}
+
+// mailPrograms are mail and mailx under their names on Debian.
+var mailPrograms = map[string]bool{"mail": true, "mailx": true, "bsd-mailx": true, "s-nail": true, "nail": true,
+	"heirloom-mailx": true, "mail.mailutils": true, "mailx.mailutils": true}
+
 // computedOptions refuses a downloader's computed operand that may be an
 // option (review hook36): one that does not start with literal text other
 // than a dash (`curl "$URL"` with URL=-K/tmp/x.cfg reads options that

@@ -159,6 +159,10 @@ func posixShell(prog string) bool {
 // (review hook64 L1).
 func (a *analyzer) inlinePatch(c call) {
 	text, ok := a.stdinText(c.st)
+	if !ok && baseName(c.argv[0].s) == "patch" {
+		a.patchUnread(c)
+		return
+	}
 	if !ok {
 		if from, piped := a.pipeFrom[c.st]; piped {
 			if f, isCall := from.Cmd.(*syntax.CallExpr); isCall && len(f.Args) > 0 {
@@ -236,6 +240,80 @@ func (a *analyzer) inlinePatch(c call) {
 				return
 			}
 		}
+	}
+}
+
+// patchUnread judges patch when the hook does not read the patch it
+// applies (review hook132 H3), as git apply is judged (review hook106):
+// one read from a file the line names (patch -p1 < fix.patch, -i FILE)
+// stays in the accepted class; one from a pipe (base64 -d | patch, but
+// git's own diff, judged as a move of the tree), a process substitution,
+// another descriptor, a here-document the hook does not compute, or the
+// standard input the line feeds a script or function it runs in, may name
+// the state or a protected file, and is refused.
+func (a *analyzer) patchUnread(c call) {
+	line := truncateTok(c.argv)
+	unread := func(from string) {
+		a.refuse("`%s` applies a patch from %s, whose text the hook does not read (it may name the state or a protected file): write the patch to a file and apply that by name (patch -p1 < fix.patch), or give it in a quoted here-document (<<'EOF')", line, from)
+	}
+	args := c.argv[1:]
+	for i, t := range args {
+		if t.w != nil && hasProcSubst(t.w) || stdinPath(t) || otherFD(t) {
+			unread(srcOf(t))
+			return
+		}
+		if t.s == "--" && !t.dyn {
+			break
+		}
+		// -i FILE, -iFILE, --input=FILE (and its abbreviations): the
+		// patch is read from that file, not from standard input.
+		n, v, eq := strings.Cut(t.s, "=")
+		switch {
+		case t.dyn:
+		case t.s == "-i" && i+1 < len(args):
+			if f := args[i+1]; !(f.w != nil && hasProcSubst(f.w)) && !stdinPath(f) && !otherFD(f) && f.s != "-" {
+				return
+			}
+		case strings.HasPrefix(t.s, "-i") && len(t.s) > 2:
+			if f := (tok{s: t.s[2:]}); !stdinPath(f) && !otherFD(f) && f.s != "-" {
+				return
+			}
+		case eq && len(n) >= 4 && strings.HasPrefix("--input", n) && v != "-" && !stdinPath(tok{s: v}) && !otherFD(tok{s: v}):
+			return
+		}
+	}
+	if c.st != nil {
+		var last *syntax.Redirect
+		for _, r := range c.st.Redirs {
+			if stdinRedirect(r) {
+				last = r // bash applies them in order: the last one feeds it
+			}
+		}
+		if last != nil {
+			switch last.Op {
+			case syntax.RdrIn:
+				t := a.word(last.Word)
+				if hasProcSubst(last.Word) || stdinPath(t) || otherFD(t) || t.dyn && t.kind != dynGlob {
+					unread(redirText(last))
+				}
+			case syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
+				unread("a here-document or here-string with text computed at run time")
+			default:
+				unread(redirText(last))
+			}
+			return
+		}
+		if from, piped := a.pipeFrom[c.st]; piped {
+			if gitDiffOf(from) {
+				a.gitMovesTree(line, false)
+			} else {
+				unread("a pipe")
+			}
+			return
+		}
+	}
+	if c.fed {
+		unread("the standard input the line feeds it")
 	}
 }
 

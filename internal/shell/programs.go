@@ -467,6 +467,9 @@ func init() {
 	// substitution in the path (util-linux's: rename.ul X .claud ./Xe/…,
 	// -s rewrites a link's target): refused (review hook54 F1).
 	add(&program{judge: (*analyzer).renameProg}, "rename", "prename", "perl-rename", "file-rename", "rename.ul")
+	// vidir and its kin (moreutils, renameutils, mmv) take the new names
+	// from the user's editor or their standard input (review hook132 H4).
+	add(&program{judge: (*analyzer).editRenamer}, "vidir", "edir", "vimv", "qmv", "qcp", "imv", "icp", "deurlname", "mmv", "mln")
 	add(&program{judge: (*analyzer).dupLinker}, "hardlink", "jdupes", "fdupes", "rdfind")
 	add(&program{writes: true, dests: destAll}, "rimraf", "trash", "trash-put", "gio-trash", "srm", "wipe", "rmtrash")
 	add(&program{writes: true, dests: destAfterFirst, long: []string{"reference", "from"}}, "chmod", "chown", "chgrp")

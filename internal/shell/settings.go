@@ -591,6 +591,7 @@ func (a *analyzer) git(c call) kind {
 	if i < len(args) {
 		a.gitSubcommand(line, args[i], args[i+1:]) // gitconfig.go
 		a.gitAliasCall(args[i], args[i+1:], c.depth)
+		a.gitEditor(c, line, args[i], args[i+1:]) // editor.go
 		if row := gitSubcommands[strings.ToLower(args[i].s)]; row != nil {
 			sc := c.inner(args[i:])
 			sc.depth = c.depth // the same call, read by its subcommand's row

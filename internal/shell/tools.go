@@ -540,6 +540,13 @@ func (a *analyzer) sshKeygen(c call) kind {
 	if sign && (nsDyn || ns == "planguard-approval" || strings.Contains(ns, "planguard")) {
 		a.refuse("`%s` signs in the planguard-approval namespace: an agent proposes approvals, a person signs them", quoteArgs(argv))
 	}
+	if c.fed && sshKeygenAsksFile(argv) {
+		// Without -f, ssh-keygen reads the key file's name from its
+		// standard input, then the answer to "Overwrite (y/n)?" (review
+		// hook132 H2: printf 'terraform.tfstate\ny\n' | ssh-keygen -N '').
+		a.refuse("`%s` reads the name of the key file it writes from its standard input, which the line feeds: name the file with -f (ssh-keygen -t ed25519 -f ~/.ssh/id_x -N '')", quoteArgs(argv))
+		return kindOther
+	}
 	a.sshKeygenWrites(argv)
 	return kindOther
 }

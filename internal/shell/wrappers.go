@@ -328,6 +328,24 @@ func quotedPart(w *syntax.Word, lit *syntax.Lit) bool {
 	return false
 }
 
+// valgrindEnvName refuses valgrind's %q{NAME} in an option (review
+// hook132 M3: F=terraform.tfstate valgrind --log-file=%q{F} true): valgrind
+// puts the value of the environment variable NAME into the file name it
+// writes (--log-file, --xml-file, a tool's --*-out-file), a value the hook
+// reads as data.
+func (a *analyzer) valgrindEnvName(argv []tok) bool {
+	for _, t := range argv[1:] {
+		if !strings.HasPrefix(t.s, "-") {
+			break // the program valgrind runs, and its arguments
+		}
+		if strings.Contains(t.s, "%q{") || t.dyn && strings.Contains(t.s, "%q") {
+			a.refuse("`%s`: %%q{NAME} in %s puts an environment variable's value into the name of the file valgrind writes, a value the hook reads as data: spell the file name out", truncateTok(argv), t.s)
+			return true
+		}
+	}
+	return false
+}
+
 // execWrappers are programs the hook has no row for that run their
 // arguments as a command (prlimit, setarch, unshare, systemd-run…), with
 // the number of operands they take before it (setarch ARCH CMD, chrt

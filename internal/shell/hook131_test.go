@@ -53,6 +53,14 @@ var h131Refused = []h32Case{
 }
 
 var h131Allowed = []string{
+	// The agents' way to commit (Claude Code's): a message computed by a
+	// here-document (a false refusal until now: "may write *").
+	"git commit -m \"$(cat <<'EOF'\nFix the thing\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nEOF\n)\"",
+	`git commit -am "$(date)"`,
+	`git commit -qm "$msg" && git push`,
+	`git commit --message="$msg"`,
+	`git tag -a v1 -m "$msg"`,
+	`git stash push -m "$msg"`,
 	"terraform init -backend=false",
 	"terraform init -no-color -backend=false",
 	"terraform plan -no-color -out tfplan",

@@ -1688,6 +1688,16 @@ func (a *analyzer) looksUpTool(w *syntax.Word) bool {
 // writesLoose refuses a protected file named anywhere in the arguments of
 // a program whose written files the table does not place (git checkout --,
 // tar, perl -i, curl -o, patch): literal paths and globs.
+//
+// gitMessageSubs take a message with -m (and commit an author, a date, a
+// trailer): the value is text, judged where it is computed, not a path.
+var (
+	gitMessageSubs = map[string]bool{"commit": true, "tag": true, "notes": true, "merge": true, "stash": true}
+	gitMessageOpts = map[string]bool{"-m": true, "--message": true, "--author": true, "--date": true, "--trailer": true}
+	// gitMessageCluster: flags without values, then m (git commit -qam).
+	gitMessageCluster = regexp.MustCompile(`^-[aqsvnezp]+m$`)
+)
+
 func (a *analyzer) writesLoose(argv []tok) {
 	if baseName(argv[0].s) == "patch" && a.patchBackups(argv) {
 		return
@@ -1701,7 +1711,29 @@ func (a *analyzer) writesLoose(argv []tok) {
 	// a write to a git directory (gitconfig.go).
 	defer func(was bool) { a.gitArgs = was }(a.gitArgs)
 	a.gitArgs = true
+	sub, skip := "", false
 	for i, t := range argv[1:] {
+		if skip {
+			// A message (git commit -m "$(cat <<'EOF' … EOF)", the
+			// agents' way to commit) is text, not a path.
+			skip = false
+			continue
+		}
+		if sub == "" && !t.dyn && gitMessageSubs[t.s] {
+			sub = t.s
+		} else if sub != "" {
+			lit := t.s
+			if t.dyn {
+				lit = strings.TrimLeft(t.src, `"'`) // -m"$x", --message="$x"
+			}
+			if !t.dyn && (gitMessageOpts[lit] || gitMessageCluster.MatchString(lit)) {
+				skip = true // -m TEXT, -am TEXT
+				continue
+			}
+			if k, _, ok := strings.Cut(lit, "="); ok && gitMessageOpts[k] || strings.HasPrefix(lit, "-m") && !strings.HasPrefix(lit, "--") {
+				continue // --message=…, -m… (git takes the rest of -mTEXT as the message)
+			}
+		}
 		s := t.s
 		k, v, ok := strings.Cut(s, "=")
 		if ok && strings.HasPrefix(k, "-") {

@@ -918,6 +918,12 @@ func (a *analyzer) arithSet(name string) {
 	if name == "" {
 		return
 	}
+	if a.sourced {
+		// A function of a sourced file may assign it anything before it
+		// is read again (review hook139 H2).
+		a.setUnknown(name)
+		return
+	}
 	a.forget(name)
 	a.intVal[name] = true
 }

@@ -23,7 +23,11 @@ func (a *analyzer) source(c call) kind {
 		a.refuse("`%s`: sources a script whose name or contents are computed at run time", quoteArgs(c.argv))
 	}
 	if len(args) > 0 && stdinPath(args[0]) {
-		return a.stdinScript(c.argv, c.st, c.depth, false)
+		k := a.stdinScript(c.argv, c.st, c.depth, false)
+		if k != kindWrapper {
+			a.sourced = true // source /dev/stdin < FILE: a file too
+		}
+		return k
 	}
 	if len(args) > 0 && procScript(args[0]) {
 		a.refuse("`%s`: sources a script under /proc (%s), which may be its own standard input or another process's file: the hook cannot tell which", quoteArgs(c.argv), args[0].s)
@@ -38,6 +42,12 @@ func (a *analyzer) source(c call) kind {
 			}
 		}
 	}
+	// Not only the values the line gave before: the file may define
+	// functions of any name (log_end_msg, ls) that assign any variable
+	// when a later command calls them, and make a name readonly, so
+	// that the line's later assignment to it fails (review hook139 H2,
+	// H3). Every later assignment is read as computed (analyzer.sourced).
+	a.sourced = true
 	return kindOther
 }
 

@@ -220,7 +220,7 @@ func (a *analyzer) run(c call) kind {
 	if c.chdir != "" {
 		// env -C DIR, sudo -D DIR, find -execdir: relative paths are
 		// read from another directory, which may be any one.
-		defer func(was bool) { a.cwdUnknown = was }(a.cwdUnknown)
+		defer func(was bool) { a.cwdUnknown = was || a.sourced }(a.cwdUnknown) // a file sourced there (review hook139 H2)
 		a.cwdUnknown = true
 	}
 	if name == "cmake" && len(argv) > 1 && !argv[1].dyn && strings.HasPrefix(argv[1].s, "--build") {

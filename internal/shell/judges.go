@@ -31,6 +31,11 @@ func (a *analyzer) shell(c call) kind {
 			if s == "--rcfile" || s == "--init-file" {
 				i++
 			}
+			if s == "--debugger" {
+				// extdebug, when bashdb is installed (review hook139 L1).
+				a.refuse("`%s`: --debugger turns on extdebug: %s", quoteArgs(argv), lineOptions["extdebug"])
+				return kindOther
+			}
 			if s == "--posix" {
 				a.refuse("`%s`: %s", quoteArgs(argv), lineOptions["posix"])
 				return kindOther

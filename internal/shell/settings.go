@@ -469,6 +469,11 @@ var lineReadingVars = map[string]string{
 	"BASH_CMDS":       "bash's command hash table: a name in it runs the program it holds (review hook43 H1)",
 	"BASH_ALIASES":    "bash's alias table: a name in it runs the command it holds",
 	"POSIXLY_CORRECT": "bash turns on POSIX mode, where an assignment before a special builtin stays and aliases expand (review hook40 H5)",
+	// An interactive shell (bash -i, the agents' kept-open sessions)
+	// expands history with these characters in place of ! and ^, where
+	// the hook looks for none (review hook139 H1: histchars=@, then
+	// `@:1-3` on a later line).
+	"histchars": "bash takes its history expansion characters from it, and an interactive shell then replaces words holding them with words of earlier lines, which the hook did not read there: leave it as it is",
 }
 
 // gitSetting judges a git configuration key and value.

@@ -438,6 +438,13 @@ type analyzer struct {
 	// cwdUnknown: the line changes directory (cd, pushd), so relative
 	// paths may name the protected files from elsewhere.
 	cwdUnknown bool
+	// sourced: the line has sourced a file the hook does not read
+	// (builtins.go source). From there to the end of the line no
+	// variable has a static value: any later command may be a function
+	// of that file that assigns any variable (review hook139 H2), and a
+	// readonly or nameref attribute it set makes a later assignment fail
+	// or go elsewhere (H3).
+	sourced bool
 	// dotglob: the line may make a glob match names with a leading dot
 	// (shopt -s dotglob, GLOBIGNORE, BASHOPTS in the environment).
 	dotglob bool
@@ -991,7 +998,7 @@ func (a *analyzer) script(src string, depth int) {
 				was := a.unknown[wi.Name.Value]
 				a.setUnknown(wi.Name.Value)
 				// for i in 1 2 3: numbers the line spells out, safe in $((i+1)).
-				static := !was && len(wi.Items) > 0
+				static := !was && !a.sourced && len(wi.Items) > 0
 				for _, t := range a.words(wi.Items) {
 					if t.dyn || subscriptRe.MatchString(t.s) || !arithSafeText(t.s) {
 						static = false
@@ -1064,6 +1071,14 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	case "BASH_CMDS", "BASH_ALIASES":
 		a.refuse("`%s=…` makes a name run another program or command, which the hook could not recognise afterwards", name)
 		return
+	case "histchars":
+		// Any value, empty included, and as an array (review hook139
+		// H1); `declare -p histchars`, `export histchars` set none.
+		if as.Naked && as.Value == nil && as.Array == nil {
+			break
+		}
+		a.refuse("`%s=…`: %s", name, lineReadingVars[name])
+		return
 	}
 	if a.freshVars[name] {
 		a.refuse("`%s`, which held a file mktemp made, is assigned again: the hook judged writes to it as writes to that file", name)
@@ -1073,7 +1088,7 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	if !seen && !a.unknown[name] {
 		a.condAssigned(name, as.Pos()) // conditional.go
 	}
-	fresh := !seen && !a.unknown[name] && a.topAssign[as] && a.curDepth == 0 && a.mktempAssign(as)
+	fresh := !seen && !a.unknown[name] && !a.sourced && a.topAssign[as] && a.curDepth == 0 && a.mktempAssign(as)
 	if fresh {
 		defer func() { a.freshVars[name] = true }()
 	}
@@ -1100,6 +1115,12 @@ func (a *analyzer) assign(as *syntax.Assign) {
 	}
 	if as.Array != nil || as.Index != nil {
 		a.markArray(name)
+	}
+	if a.sourced && !(as.Naked && as.Value == nil) {
+		// After a sourced file: a readonly from it keeps the old value, a
+		// function of it may assign another (review hook139 H2, H3).
+		a.setUnknown(name)
+		return
 	}
 	if as.Value == nil || as.Append || as.Index != nil || as.Array != nil {
 		if as.Value == nil && as.Array == nil && !as.Naked {
@@ -1197,7 +1218,7 @@ func (a *analyzer) declared(t tok) {
 	}
 	a.evalText(k, val)
 	a.envSet(k, val, 0)
-	if old, set := a.vars[k]; val.dyn || a.unknown[k] || set && old != v {
+	if old, set := a.vars[k]; val.dyn || a.unknown[k] || set && old != v || a.sourced {
 		a.setUnknown(k)
 		return
 	} else if !set {

@@ -511,7 +511,15 @@ var (
 		// (review hook135 M1): R's .Rprofile and .Renviron, pdb's .pdbrc,
 		// octave's .octaverc, irb's .irbrc, gdb's and lldb's init files
 		// (when their safe paths allow), vim's and neovim's exrc files.
-		".Rprofile", ".Renviron", ".pdbrc", ".octaverc", ".irbrc", ".gdbinit", ".lldbinit", ".exrc", ".vimrc", ".nvimrc", ".nvim.lua"}
+		".Rprofile", ".Renviron", ".pdbrc", ".octaverc", ".irbrc", ".gdbinit", ".lldbinit", ".exrc", ".vimrc", ".nvimrc", ".nvim.lua",
+		// Files the package managers and toolchains load from the
+		// project on every command (review hook137 H1, H2, H8): rustup's
+		// toolchain files (a path toolchain runs its programs), pnpm's
+		// .pnpmfile.cjs, yarn's yarnPath, corepack's .corepack.env, the
+		// version managers' files (a path version), bun's and mise's
+		// settings.
+		"rust-toolchain", "rust-toolchain.toml", ".pnpmfile.cjs", ".pnpmfile.mjs", ".yarnrc.yml", ".yarnrc",
+		".corepack.env", ".tool-versions", ".mise.toml", "mise.toml", ".mise.local.toml", "bunfig.toml"}
 	// The home directory's: the shells' startup files (and what Debian's
 	// and Fedora's .bashrc source: .bash_aliases, .bashrc.d/), readline's,
 	// git's and ssh's configuration, direnv's direnvrc, the editors' startup
@@ -563,7 +571,13 @@ var (
 		"/etc/parallel", "/etc/vim", "/etc/gdb",
 		// The agents' managed (system) settings: hooks, MCP servers,
 		// disableAllHooks (review hook134 M1).
-		"/etc/claude-code", "/etc/gemini-cli", "/etc/copilot", "/etc/cursor"}
+		"/etc/claude-code", "/etc/gemini-cli", "/etc/copilot", "/etc/cursor",
+		// The programs' own code, for an agent that runs as root
+		// (review hook137 H6): python's standard library, node's global
+		// modules, go's tools, git's helpers, bash's completions — every
+		// file there runs when its program starts. Package managers
+		// write there, the agent does not.
+		"/usr", "/opt", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/boot"}
 	// gitHooks are the hook names git runs; listed as files too, so that
 	// a computed path ending in one is refused (shell's base-name checks).
 	gitHooks = []string{"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
@@ -574,8 +588,12 @@ var (
 	// Copilot CLI reads repository settings from .github/copilot
 	// (disableAllHooks turns every hook off) and loads extensions from
 	// .github/extensions (review hook134 H1).
-	projectDirs = []string{".git/hooks", ".claude", ".gemini", ".cursor", ".github/hooks", ".github/copilot", ".github/extensions"}
-	homeDirs    = []string{".claude", ".gemini", ".cursor", ".copilot", ".config/git",
+	// Maven reads .mvn/jvm.config (JVM options: -XX:OnOutOfMemoryError
+	// runs a command), maven.config and extensions.xml (review hook137
+	// H8); mise reads .mise/ and .config/mise.
+	projectDirs = []string{".git/hooks", ".claude", ".gemini", ".cursor", ".github/hooks", ".github/copilot", ".github/extensions",
+		".mvn", ".mise", ".config/mise"}
+	homeDirs = []string{".claude", ".gemini", ".cursor", ".copilot", ".config/git",
 		".bashrc.d", ".config/fish", ".config/direnv", ".vim", ".config/vim", ".config/nvim", ".local/share/nvim",
 		".emacs.d", ".config/emacs", ".oh-my-zsh/custom",
 		// Terraform reads every *.tfrc there as CLI configuration besides

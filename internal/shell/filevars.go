@@ -23,7 +23,7 @@ var startupVars = map[string]bool{"BASH_ENV": true, "ENV": true}
 
 // versionManagerVars name the version a version manager's shims run
 // (pyenv, rbenv, nodenv, goenv, asdf): a path there is refused.
-var versionManagerVars = map[string]bool{"PYENV_VERSION": true, "RBENV_VERSION": true, "NODENV_VERSION": true,
+var versionManagerVars = map[string]bool{"PYENV_VERSION": true, "RBENV_VERSION": true, "NODENV_VERSION": true, "RUSTUP_TOOLCHAIN": true,
 	"GOENV_VERSION": true, "ASDF_PYTHON_VERSION": true, "ASDF_NODEJS_VERSION": true, "ASDF_RUBY_VERSION": true}
 
 // fileConfigVars are variables that name a file a program reads as its
@@ -81,6 +81,18 @@ var fileConfigVars = map[string]string{
 	"R_ENVIRON":                 "R reads its environment (R_PROFILE_USER: a start-up file) from the file it names",
 	"MYSQL_HOME":                "mysql reads my.cnf there, whose pager and init-command run",
 	"SQLITE_HISTORY":            "sqlite3 writes its history to the file it names",
+	// Programs' own code and caches moved by a variable (review hook137
+	// H1, H3, H4, H7, M1): rustup's home, corepack's package managers,
+	// the caches programs run from, python's bytecode cache (an
+	// unchecked .pyc runs in place of the module), go's root (its tools
+	// and go.env), psql's system configuration directory.
+	"RUSTUP_HOME":         "rustup runs the toolchains under the directory it names",
+	"COREPACK_HOME":       "corepack runs the package managers under the directory it names",
+	"XDG_CACHE_HOME":      "programs run code from their caches there (corepack's package managers, pre-commit's hooks)",
+	"PYTHONPYCACHEPREFIX": "python loads compiled modules from the tree it names in place of their sources",
+	"GOROOT":              "go runs its tools from the directory it names and reads its go.env (GOFLAGS, GOTOOLCHAIN)",
+	"PGSYSCONFDIR":        "psql reads its system start-up file there (\\! runs a shell)",
+	"MAVEN_ARGS":          "maven reads its options from it (-D properties name programs and extensions)",
 	// OpenTofu's encryption configuration: an external key provider or
 	// method is a command tofu runs.
 	"TF_ENCRYPTION": "OpenTofu reads encryption configuration from it, whose external key providers and methods are commands it runs",

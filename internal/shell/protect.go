@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -410,10 +411,12 @@ func widenRanges(p string) string {
 	return b.String()
 }
 
-// homeData are the hidden directories of the home directory that hold
-// data only (caches), the ssh files that are keys and host lists, and the
-// history files (history -w writes $HISTFILE).
-var homeData = []string{".cache/", ".ssh/id_", ".ssh/known_hosts", ".bash_history", ".history", ".zsh_history",
+// homeData are the hidden files of the home directory that hold data
+// only: the ssh files that are keys and host lists, and the history files
+// (history -w writes $HISTFILE). ~/.cache is no such directory: corepack
+// runs the package managers it keeps there, pre-commit its hooks (review
+// hook137 H3).
+var homeData = []string{".ssh/id_", ".ssh/known_hosts", ".bash_history", ".history", ".zsh_history",
 	".python_history", ".node_repl_history", ".lesshst", ".sqlite_history", ".psql_history", ".wget-hsts"}
 
 // implicitCode reports why an absolute path is a file some program loads
@@ -439,6 +442,8 @@ func ImplicitCode(r, home string) string {
 	switch {
 	case strings.HasSuffix(base, ".pth") || base == "sitecustomize.py" || base == "usercustomize.py":
 		return r + " (python runs the code of .pth files and *customize.py modules at every start; write code elsewhere)"
+	case strings.HasSuffix(base, ".pyc") || strings.Contains(r+"/", "/__pycache__/"):
+		return r + " (python runs a compiled module in place of its source, unchecked: write the source)"
 	case base == "pip.conf" || base == "pip.ini":
 		return r + " (pip's settings: its log and target settings name files it writes)"
 	case strings.Contains(r+"/", "/site-packages/") || strings.Contains(r+"/", "/dist-packages/"):
@@ -454,4 +459,36 @@ func ImplicitCode(r, home string) string {
 		return r + " (a hidden file of the home directory: programs read their start-up files and settings there, and run what they name; a person changes them)"
 	}
 	return ""
+}
+
+// systemCode are the system directories of the programs' own code,
+// protected from writes (planguard's systemDirs) but not from a cd: the
+// writes after it are judged where the cd goes.
+var systemCode = []string{"/usr", "/opt", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/boot"}
+
+// codeTree reports whether a directory is protected only as a tree of
+// code (the home directory's hidden files, a site directory, the system
+// directories above): entering it is no write.
+func (a *analyzer) codeTree(p string) bool {
+	for _, r := range a.paths(p) {
+		if g := a.gitDirComponent(r); g != "" {
+			return false
+		}
+		for _, d := range a.opts.ProtectedDirs {
+			if !slices.Contains(systemCode, d) && (strings.EqualFold(r, d) || strings.HasPrefix(strings.ToLower(r), strings.ToLower(d)+"/")) {
+				return false // an agent's settings directory, a git hook's
+			}
+		}
+	}
+	for _, r := range a.paths(p) {
+		if ImplicitCode(r, a.opts.Home) != "" {
+			return true
+		}
+		for _, d := range systemCode {
+			if r == d || strings.HasPrefix(r, d+"/") {
+				return true
+			}
+		}
+	}
+	return false
 }

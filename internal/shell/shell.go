@@ -887,7 +887,7 @@ func (a *analyzer) script(src string, depth int) {
 						a.cdComputed = true // pushd swaps, popd returns: the stack
 					}
 					for _, t := range a.words(n.Args[1:]) {
-						if d := a.inProtectedDir(t.s); !t.dyn && d != "" && !strings.HasPrefix(t.s, "-") {
+						if d := a.inProtectedDir(t.s); !t.dyn && d != "" && !strings.HasPrefix(t.s, "-") && !a.codeTree(t.s) {
 							a.refuse("`%s %s` enters %s, a directory whose files run later on their own (git hooks, an agent's settings): the hook refuses writes there, and cannot follow relative paths after the cd", w, t.s, d)
 						}
 					}

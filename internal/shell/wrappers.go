@@ -756,7 +756,12 @@ func (a *analyzer) commandStrings(name string, c call) {
 		}
 	case "sqlite3", "sqlite":
 		a.sqliteArgs(c)
+	case "rustup", "rustc", "rustdoc", "rustfmt", "cargo-clippy", "clippy-driver", "rust-analyzer", "rust-gdb", "rls":
+		a.rustToolchain(name, c)
 	case "npm", "npx", "pnpm", "yarn", "pip", "pip3", "cargo", "pnpx", "bunx":
+		if name == "cargo" {
+			a.rustToolchain(name, c)
+		}
 		if name != "pnpx" && name != "bunx" {
 			a.packageManagerFlags(name, c)
 		}
@@ -1433,5 +1438,40 @@ func (a *analyzer) tfWrapperArgs(c call) {
 			a.refuse("`%s`: %s is computed at run time and may be deploy or destroy, which run terraform itself: write the arguments out", truncateTok(c.argv), srcOf(t))
 			return
 		}
+	}
+}
+
+// rustToolchain refuses a rustup toolchain named by a path, which the
+// proxies (cargo, rustc…) run the programs of: `cargo +/tmp/tc`, `rustup
+// run /tmp/tc cargo`, and a toolchain linked or set as an override
+// (`rustup toolchain link NAME DIR`, `rustup override set DIR`: review
+// hook137 H1).
+func (a *analyzer) rustToolchain(name string, c call) {
+	args := c.argv[1:]
+	if len(args) > 0 && (args[0].dyn && strings.HasPrefix(args[0].src, "+") || !args[0].dyn && strings.HasPrefix(args[0].s, "+") && strings.ContainsAny(args[0].s, "/\\")) {
+		a.refuse("`%s`: the toolchain %s is computed or a path, whose programs the rustup proxy runs: name an installed toolchain (+stable, +nightly)", truncateTok(c.argv), srcOf(args[0]))
+		return
+	}
+	if name != "rustup" {
+		return
+	}
+	var ops []tok
+	for _, t := range args {
+		if t.dyn || !strings.HasPrefix(t.s, "-") {
+			ops = append(ops, t)
+		}
+	}
+	word := func(i int) string {
+		if i < len(ops) && !ops[i].dyn {
+			return ops[i].s
+		}
+		return ""
+	}
+	switch {
+	case word(0) == "toolchain" && word(1) == "link", word(0) == "override" && word(1) == "set",
+		word(0) == "set" && word(1) == "default-host":
+		a.refuse("`%s` makes a toolchain of a directory, whose programs the proxies (cargo, rustc) then run: a person installs toolchains", truncateTok(c.argv))
+	case word(0) == "run" && len(ops) > 1 && (ops[1].dyn || strings.ContainsAny(ops[1].s, "/\\")):
+		a.refuse("`%s`: the toolchain %s is computed or a path, whose programs rustup runs: name an installed toolchain", truncateTok(c.argv), srcOf(ops[1]))
 	}
 }

@@ -91,14 +91,16 @@ func TestHook134FileTools(t *testing.T) {
 		"mkdir -p /tmp/h/exec && echo 'terraform destroy' > /tmp/h/exec/x.bash; PYENV_HOOK_PATH=/tmp/h pip --version",
 		"PYENV_VERSION=../../../../tmp/v python3 -V",
 		"PYENV_ROOT=/tmp/p python3 -V",
-		// Review hook137 H3: ~/.cache holds programs too (corepack's).
-		"echo x > ~/.cache/planguard-notes",
+		// Review hook137 H3: the caches whose contents run.
+		"echo x > ~/.cache/node/corepack/v1/pnpm/9.0.0/x.cjs",
+		"echo x > ~/.cache/go-build/00/x",
 	} {
 		if !denied("claude", shellEvent("claude", w.dir, cmd), nil) {
 			t.Errorf("allowed, want denied: %s", cmd)
 		}
 	}
 	for _, cmd := range []string{
+		"echo x > ~/.cache/planguard-notes",
 		"ssh-keygen -t ed25519 -f ~/.ssh/id_test -N '' -q",
 		"history -w",
 		"echo x > ~/notes.txt",

@@ -93,6 +93,10 @@ var fileConfigVars = map[string]string{
 	"GOROOT":              "go runs its tools from the directory it names and reads its go.env (GOFLAGS, GOTOOLCHAIN)",
 	"PGSYSCONFDIR":        "psql reads its system start-up file there (\\! runs a shell)",
 	"MAVEN_ARGS":          "maven reads its options from it (-D properties name programs and extensions)",
+	// mail's start-up file: `set interactive` turns on the ~! escapes
+	// that run a shell (review hook141 H3), as -I does.
+	"MAILRC": "mail runs the start-up commands of the file it names (set interactive turns on ~! escapes)",
+	"NAILRC": "mail runs the start-up commands of the file it names (set interactive turns on ~! escapes)",
 	// OpenTofu's encryption configuration: an external key provider or
 	// method is a command tofu runs.
 	"TF_ENCRYPTION": "OpenTofu reads encryption configuration from it, whose external key providers and methods are commands it runs",
@@ -258,6 +262,11 @@ func (a *analyzer) interpModes(p *program, name string, argv []tok) bool {
 		switch {
 		case p == programs["python"] && o.name == "i":
 			why = "-i enters interactive mode after the script and runs the code its standard input holds"
+		case p == programs["perl"] && o.name == "F" && !perlSplitPattern(o.val):
+			// -F/PAT/ is pasted into the loop perl runs (split /PAT/): a
+			// delimiter inside ends the pattern and starts code, and
+			// @{[…]} interpolates code (review hook143 H1).
+			why = "-F's pattern, given between delimiters, is pasted into the code perl runs, where a delimiter or an interpolation inside it runs code"
 		case p == programs["perl"] && o.name == "d":
 			why = "-d starts the debugger, which runs the Perl expressions its standard input holds (-d:MOD loads a module)"
 		case p == programs["lua"] && o.name == "i":
@@ -341,4 +350,22 @@ func perlOptDebugger(val tok) bool {
 		}
 	}
 	return false
+}
+
+// perlSplitPattern reports whether perl's -F value is only a pattern: one
+// without a delimiter (perl quotes it), or one between / " or ' with no
+// delimiter, backslash, $ or @ inside.
+func perlSplitPattern(v tok) bool {
+	if v.dyn {
+		return false
+	}
+	s := v.s
+	if s == "" || !strings.ContainsRune(`/"'`, rune(s[0])) {
+		return true
+	}
+	d := s[0]
+	if len(s) < 2 || s[len(s)-1] != d {
+		return false
+	}
+	return !strings.ContainsAny(s[1:len(s)-1], string(d)+`\$@`)
 }

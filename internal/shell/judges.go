@@ -194,19 +194,59 @@ func (a *analyzer) inlinePatch(c call) {
 			paths = append(paths, strings.TrimSpace(line[len("Index: "):]))
 		}
 	}
-	dir := "" // patch -d DIR, --directory=DIR; git apply --directory=ROOT
-	for i, t := range c.argv[1:] {
+	// patch -d DIR (also in a cluster: -sd DIR, -fd..), --directory DIR
+	// and its prefixes (--dir ..); git apply --directory=ROOT (review
+	// hook141 H2: the value as the next word, abbreviated or clustered
+	// passed unread).
+	dir := ""
+	args := c.argv[1:]
+	gitApply := baseName(c.argv[0].s) == "git"
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		next := func() string {
+			if i+1 < len(args) {
+				i++
+				if args[i].dyn {
+					return "\x00"
+				}
+				return args[i].s
+			}
+			return ""
+		}
 		switch {
-		case t.dyn && strings.HasPrefix(t.s, "-"):
+		case t.dyn && (strings.HasPrefix(t.s, "-") || strings.HasPrefix(t.src, "-") || t.s == ""):
 			a.refuse("`%s`: an option computed at run time may place the files the patch writes", truncateTok(c.argv))
 			return
-		case t.s == "-d" && i+2 < len(c.argv):
-			dir = c.argv[i+2].s
-		case strings.HasPrefix(t.s, "-d") && !strings.HasPrefix(t.s, "--"):
-			dir = t.s[2:]
-		case strings.HasPrefix(t.s, "--directory="):
-			dir = strings.TrimPrefix(t.s, "--directory=")
+		case t.dyn || t.s == "--":
+		case strings.HasPrefix(t.s, "--"):
+			n, v, eq := strings.Cut(t.s[2:], "=")
+			if len(n) >= 3 && strings.HasPrefix("directory", n) {
+				if !eq {
+					v = next()
+				}
+				dir = v
+			}
+		case strings.HasPrefix(t.s, "-") && !gitApply:
+			// patch's short options that take a value: the rest of the
+			// cluster, or the next word.
+			for k := 1; k < len(t.s); k++ {
+				if strings.IndexByte("BDFgiopVxYzrd", t.s[k]) < 0 {
+					continue
+				}
+				v := t.s[k+1:]
+				if v == "" {
+					v = next()
+				}
+				if t.s[k] == 'd' {
+					dir = v
+				}
+				break
+			}
 		}
+	}
+	if dir == "\x00" {
+		a.refuse("`%s`: the directory the patch is applied in is computed at run time", truncateTok(c.argv))
+		return
 	}
 	for _, p := range paths {
 		if strings.ContainsAny(p, `"\`) {
@@ -1438,6 +1478,17 @@ func (a *analyzer) goRun(c call) kind {
 	}
 	line := truncateTok(c.argv)
 	args := c.argv[1:]
+	// go run/test/generate/build… of Go code the same line writes (cat >
+	// x.go <<'EOF' … EOF; go run x.go: review hook143 H2), as an
+	// interpreter's source is judged: the code runs (generate, run, test,
+	// init functions, cgo), and the hook does not read it.
+	for w := range a.lineWritten {
+		b := path.Base(w)
+		if ext := path.Ext(b); ext == ".go" || ext == ".s" || ext == ".c" || ext == ".syso" || b == "go.mod" || b == "go.work" {
+			a.refuse("`%s`: go builds and runs code this command line writes (%s), which the hook does not read: write it with the agent's file tool and run go in a call of its own", line, b)
+			return kindOther
+		}
+	}
 	for i := 0; i < len(args); i++ {
 		t := args[i]
 		if t.s == "--" {

@@ -412,11 +412,16 @@ func widenRanges(p string) string {
 }
 
 // homeData are the hidden files of the home directory that hold data
-// only: the ssh files that are keys and host lists, and the history files
-// (history -w writes $HISTFILE). ~/.cache is no such directory: corepack
-// runs the package managers it keeps there, pre-commit its hooks (review
-// hook137 H3).
-var homeData = []string{".ssh/id_", ".ssh/known_hosts", ".bash_history", ".history", ".zsh_history",
+// only: the caches (but homeCodeCaches), the ssh files that are keys and
+// host lists, and the history files (history -w writes $HISTFILE).
+//
+// homeCodeCaches are the caches under ~/.cache whose contents run:
+// corepack's package managers, pre-commit's hook environments (review
+// hook137 H3), go's build cache, pip's and uv's wheels, yarn's packages,
+// bazel's and deno's.
+var homeCodeCaches = []string{".cache/node", ".cache/pre-commit", ".cache/go-build", ".cache/pip", ".cache/uv",
+	".cache/yarn", ".cache/bazel", ".cache/deno", ".cache/pypoetry", ".cache/pnpm", ".cache/ms-playwright", ".cache/huggingface/modules"}
+var homeData = []string{".cache/", ".ssh/id_", ".ssh/known_hosts", ".bash_history", ".history", ".zsh_history",
 	".python_history", ".node_repl_history", ".lesshst", ".sqlite_history", ".psql_history", ".wget-hsts"}
 
 // implicitCode reports why an absolute path is a file some program loads
@@ -438,6 +443,9 @@ func (a *analyzer) implicitCode(r string) string {
 // the home directory; "" when it is none. The agents' file tools are
 // judged by it as the shell's writes are (review hook138 H1).
 func ImplicitCode(r, home string) string {
+	if d := AgentDir(r); d != "" {
+		return d
+	}
 	base := path.Base(r)
 	switch {
 	case strings.HasSuffix(base, ".pth") || base == "sitecustomize.py" || base == "usercustomize.py":
@@ -451,6 +459,11 @@ func ImplicitCode(r, home string) string {
 	}
 	if h := home; h != "" && h != "/" && strings.HasPrefix(r, h+"/.") {
 		rel := strings.TrimPrefix(r, h+"/")
+		for _, d := range homeCodeCaches {
+			if rel == d || strings.HasPrefix(rel, d+"/") {
+				return r + " (a cache whose programs and compiled code run later: corepack's package managers, pre-commit's hooks, go's build cache, pip's wheels)"
+			}
+		}
 		for _, d := range homeData {
 			if strings.HasPrefix(rel, d) {
 				return ""
@@ -471,7 +484,7 @@ var systemCode = []string{"/usr", "/opt", "/lib", "/lib64", "/lib32", "/bin", "/
 // directories above): entering it is no write.
 func (a *analyzer) codeTree(p string) bool {
 	for _, r := range a.paths(p) {
-		if g := a.gitDirComponent(r); g != "" {
+		if g := a.gitDirComponent(r); g != "" || AgentDir(r) != "" {
 			return false
 		}
 		for _, d := range a.opts.ProtectedDirs {
@@ -491,4 +504,33 @@ func (a *analyzer) codeTree(p string) bool {
 		}
 	}
 	return false
+}
+
+// agentComponents are the agents' settings directories, and
+// agentGitHubDirs the ones under .github: refused at any depth, as a .git
+// component is (review hook144: Claude Code finds skills, whose hooks
+// run commands, in a subdirectory's .claude/skills; Copilot CLI loads
+// custom agents, whose MCP servers start commands, from
+// .github/agents).
+var (
+	agentComponents = map[string]bool{".claude": true, ".gemini": true, ".cursor": true, ".copilot": true}
+	agentGitHubDirs = map[string]bool{"hooks": true, "copilot": true, "agents": true, "extensions": true, "skills": true,
+		"prompts": true, "instructions": true, "chatmodes": true}
+)
+
+// AgentDir reports why an absolute, clean path lies in an agent's
+// settings directory at any depth (.claude, .gemini, .cursor, .copilot,
+// .github/hooks, .github/copilot, .github/agents…) or is an MCP servers
+// file (.mcp.json, .github/mcp.json), or "".
+func AgentDir(r string) string {
+	comps := strings.Split(strings.ToLower(r), "/")
+	for i, c := range comps {
+		if agentComponents[c] || c == ".github" && i+1 < len(comps) && agentGitHubDirs[comps[i+1]] {
+			return r + " (an agent's settings directory, at any depth: skills, agents, hooks and MCP servers there run commands)"
+		}
+	}
+	if b := comps[len(comps)-1]; b == ".mcp.json" || b == "mcp.json" && len(comps) > 1 && comps[len(comps)-2] == ".github" {
+		return r + " (an MCP servers file: the agent starts the servers it lists)"
+	}
+	return ""
 }

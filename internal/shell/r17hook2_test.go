@@ -227,7 +227,7 @@ func TestR17hookHarmlessStillAllowed(t *testing.T) {
 		`t="$(mktemp)"; terraform show -no-color tfplan > "$t.txt"`,
 		"echo x > notes.md",
 		"cp main.tf main.tf.bak",
-		"cp x.json .claude/",
+		"cp x.json notes/",
 		"ln -s /tmp/notes.md notes.md",
 		"echo x 2>&1 >/dev/null",
 		"echo x >&2",

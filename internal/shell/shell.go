@@ -818,7 +818,7 @@ func (a *analyzer) script(src string, depth int) {
 				})
 			}
 		case *syntax.Stmt:
-			if c, ok := n.Cmd.(*syntax.CallExpr); ok && len(c.Args) == 1 && printWord(c.Args[0]) == "exec" && a.stdinOf(n) {
+			if c, ok := n.Cmd.(*syntax.CallExpr); ok && len(c.Args) > 0 && a.stdinOf(n) && mayExecRedirect(c) {
 				a.execStdin = true
 			}
 		}
@@ -2408,4 +2408,34 @@ func bareName(w *syntax.Word) string {
 		return strings.ReplaceAll(l, `\`, "")
 	}
 	return printWord(w)
+}
+
+// mayExecRedirect reports whether a call may be an `exec` with no
+// command, whose redirections then stay for every later command of the
+// shell: exec in any quoting (\exec, 'exec', ex\ec), behind command or
+// builtin, with its own options (exec --, exec -l, command -p exec), or a
+// command word computed at run time (review hook141 H1). An exec with a
+// command after its options replaces the shell: nothing runs after it.
+func mayExecRedirect(c *syntax.CallExpr) bool {
+	seenExec := false
+	for _, w := range c.Args {
+		lit := strings.ReplaceAll(unquotedLit(w), `\`, "")
+		switch {
+		case lit == "" && !seenExec:
+			return true // a computed word may be exec
+		case lit == "":
+			return false // exec "$prog": a command
+		case !seenExec && lit == "exec":
+			seenExec = true
+		case !seenExec && (lit == "command" || lit == "builtin"):
+		case strings.HasPrefix(lit, "-"):
+			// command -p, exec -l, exec -c, exec -- (exec -a NAME takes
+			// a value, and a command after it).
+		case seenExec:
+			return false // exec -a NAME …, exec CMD: a command
+		default:
+			return false
+		}
+	}
+	return seenExec
 }

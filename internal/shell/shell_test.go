@@ -617,7 +617,7 @@ var spellings = []struct{ cmd, want string }{
 	{"rm -rf *.egg-info", "allow"},
 	{"find . -name '*.pyc' -delete", "allow"},
 	{"cat .claude/settings.json", "allow"},
-	{"cp x.json .claude/", "allow"},
+	{"cp x.json .claude/", "refuse"}, // an agent settings directory at any depth (review hook144)
 	{"git add .", "allow"},
 	// Does not parse: refused.
 	{"terraform plan 'unterminated", "refuse"},

@@ -100,9 +100,31 @@ func (a *analyzer) unknownRuns(name string, c call) {
 		}
 		// It may read a file the line wrote as code (review hook126 M1);
 		// data files (plan.json, out.txt) pass.
-		if v := a.writtenOperand(argv[1:], func(v string) bool { return !dataFile(v) }); v != "" {
+		// A program that runs code from files reads any name as code
+		// (racket s.txt, cmake -P CMakeLists.txt: review hook143 H3).
+		runsCode := codeRunners[strings.ToLower(baseName(argv[0].s))]
+		if v := a.writtenOperand(argv[1:], func(v string) bool { return runsCode || !dataFile(v) }); v != "" {
 			a.refuse("`%s` reads %s, which this command line writes, and may run it as code (a script of its own language): write it with the agent's file tool and run the program in a call of its own", truncateTok(argv), v)
 			return
+		}
+		if files := buildFiles[strings.ToLower(baseName(argv[0].s))]; len(files) > 0 {
+			// mvn reads pom.xml unnamed, as make its Makefile.
+			for w := range a.lineWritten {
+				if slices.Contains(files, strings.ToLower(path.Base(w))) || strings.HasSuffix(w, ".cmake") {
+					a.refuse("`%s` reads its build file %s, which this command line writes, and runs what it says: write it with the agent's file tool and build in a call of its own", truncateTok(argv), path.Base(w))
+					return
+				}
+			}
+		}
+		if runsCode {
+			// Its code from standard input or a pipe: /dev/stdin, -,
+			// /dev/fd/N, <(…) (cmake -P /dev/stdin <<'EOF').
+			for _, t := range argv[1:] {
+				if strings.Contains(t.s, "/") && (stdinPath(t) || otherFD(t)) || t.w != nil && hasProcSubst(t.w) || !t.dyn && t.s == "-" && c.fed {
+					a.refuse("`%s` runs code, and reads it here from standard input or a pipe (%s), which the hook does not read: write the code to a file with the agent's file tool and run that", truncateTok(argv), srcOf(t))
+					return
+				}
+			}
 		}
 	}
 	// After the check above: the files the program's own options write
@@ -1143,7 +1165,37 @@ func (a *analyzer) commandStrings(name string, c call) {
 }
 
 // dataFile reports whether a file name says it holds data, not code.
+// codeRunners are programs the hook has no row for that run the code of
+// the files they are given, whatever the files' names: interpreters of
+// other languages and the build tools that read their build files as code.
+var codeRunners = map[string]bool{"cmake": true, "ctest": true, "cpack": true, "mvn": true, "ant": true, "gradle": true,
+	"jimsh": true, "tclsh": true, "wish": true, "expect": true, "racket": true, "sbcl": true, "clisp": true, "ecl": true,
+	"guile": true, "swipl": true, "gprolog": true, "ocaml": true, "groovy": true, "tcc": true, "escript": true,
+	"erl": true, "raku": true, "rakudo": true, "perl6": true, "julia": true, "octave": true, "R": true, "r": true, "Rscript": true,
+	"rscript": true, "scala": true, "kotlin": true, "kotlinc": true, "jshell": true, "java": true, "elixir": true, "iex": true,
+	"gforth": true, "pike": true, "newlisp": true, "picolisp": true, "chicken": true, "csi": true, "gosh": true, "chibi-scheme": true,
+	"scheme": true, "mit-scheme": true, "gst": true, "io": true, "falcon": true, "nim": true, "crystal": true, "v": true,
+	"zig": true, "dart": true, "swift": true, "runghc": true, "runhaskell": true, "ghci": true, "stack": true, "cabal": true,
+	"mono": true, "csharp": true, "dotnet": true, "pwsh": true, "powershell": true, "osascript": true, "qjs": true,
+	"rhino": true, "jjs": true, "nashorn": true, "ruby": true, "irb": true, "php": true, "lua": true, "luajit": true,
+	"tcl": true, "bc": true, "dc": true, "m4": true, "gnuplot": true, "maxima": true, "gp": true, "sage": true, "psql": true,
+	"mysql": true, "sqlite3": true, "duckdb": true, "gdb": true, "lldb": true, "make": true, "ninja": true, "meson": true,
+	"bazel": true, "buck": true, "scons": true, "rake": true, "just": true, "task": true, "earthly": true}
+
+// buildFiles are the files build tools read without being told (by
+// default, from the directory given or the working one).
+var buildFiles = map[string][]string{"cmake": {"cmakelists.txt"}, "ctest": {"ctesttestfile.cmake", "cmakelists.txt"},
+	"mvn": {"pom.xml", "extensions.xml", "maven.config", "jvm.config"}, "ant": {"build.xml"},
+	"gradle": {"build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "gradle.properties", "init.gradle"},
+	"meson":  {"meson.build", "meson_options.txt"}, "ninja": {"build.ninja"}, "bazel": {"build", "build.bazel", "workspace", "module.bazel", ".bazelrc"},
+	"rake": {"rakefile", "rakefile.rb"}, "just": {"justfile", ".justfile"}, "task": {"taskfile.yml", "taskfile.yaml"},
+	"scons": {"sconstruct", "sconscript"}, "earthly": {"earthfile"}}
+
 func dataFile(name string) bool {
+	switch b := strings.ToLower(path.Base(name)); {
+	case b == "cmakelists.txt" || b == "pom.xml" || b == "build.xml" || b == "ivy.xml" || strings.HasSuffix(b, ".cmake"):
+		return false // the build files cmake, maven and ant run (review hook143 H3)
+	}
 	switch strings.ToLower(path.Ext(name)) {
 	case ".json", ".txt", ".log", ".csv", ".tsv", ".xml", ".md", ".html", ".out", ".tfplan", ".plan",
 		".tar", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".diff", ".patch":

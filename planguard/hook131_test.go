@@ -51,6 +51,9 @@ func TestHook131AliasAndIndexMoves(t *testing.T) {
 		"git -c alias.sw=switch sw other",
 		"git reset -q other && git stash",
 		"git read-tree other && git stash",
+		// Review hook142: gh's and glab's checkouts are git's.
+		"gh pr checkout 42",
+		"glab mr checkout 3",
 	} {
 		if !refused(line) {
 			t.Errorf("allowed with a git-ignored state in the working tree: %s", line)

@@ -66,3 +66,25 @@ func TestHook141Allowed(t *testing.T) {
 func TestHook141BashRuns(t *testing.T) {
 	hookBashRuns(t, h141Refused, bashRuns{line: h37Line})
 }
+
+// Review hook142, false refusals: a path through a directory named dev
+// (envs/dev, the usual environments layout) given to cat or cp; gh, glab
+// and npm subcommands named like editors or wrappers (view, watch).
+func TestHook142Allowed(t *testing.T) {
+	hookAllowed(t, []string{
+		"cat envs/dev/terraform.tfvars",
+		"cp envs/staging/*.tf envs/dev/",
+		"cp envs/dev/main.tf envs/prod/",
+		"gh pr view 12",
+		"gh issue view 5 --comments",
+		"gh run watch 123",
+		"glab mr view 3",
+		"npm view react version",
+	})
+	hookRefused(t, []h32Case{
+		{cmd: "cp x/dev/stdin y"},
+		{cmd: "cat r/proc/self/exe"},
+		{cmd: "ln -s envs/dev x"},
+		{cmd: "gh x watch terraform destroy"},
+	})
+}

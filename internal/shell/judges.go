@@ -1688,7 +1688,26 @@ func (a *analyzer) devLink(name, s string) bool {
 	case strings.HasPrefix(c, "/dev/"):
 		return name != "cp" || strings.HasPrefix(c, "/dev/std") || strings.HasPrefix(c, "/dev/fd")
 	}
-	return strings.Contains(s, "/dev/") || strings.HasSuffix(s, "/dev") || strings.Contains(s, "proc/")
+	if name == "ln" || name == "link" || name == "cp" && strings.Contains(s, "..") {
+		return strings.Contains(s, "/dev/") || strings.HasSuffix(s, "/dev") || strings.Contains(s, "proc/")
+	}
+	// A relative path through a directory named dev or proc (a link to
+	// /dev or / the line may make) counts when it names a device of a
+	// stream or descriptor there: envs/dev/terraform.tfvars, the usual
+	// layout of environments, is a file (review hook142, a false
+	// refusal of cat and cp).
+	comps := strings.Split(s, "/")
+	for i, comp := range comps[:len(comps)-1] {
+		next := comps[i+1]
+		switch {
+		case comp == "dev" && (strings.HasPrefix(next, "std") || next == "fd" || next == "tcp" || next == "udp" ||
+			strings.HasPrefix(next, "tty") || next == "pts" || next == "console" || next == "ptmx"):
+			return true
+		case comp == "proc" && (next == "self" || next == "thread-self" || isNumber(next)):
+			return true
+		}
+	}
+	return false
 }
 
 // systemBinary reports whether a computed or globbed path starts in a

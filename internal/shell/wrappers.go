@@ -205,6 +205,10 @@ func (a *analyzer) unknownRuns(name string, c call) {
 			// gzip -c /usr/local/bin/terraform: the binary as a file.
 			a.refuse("`%s` reads %s, a Terraform-family program's binary, and could copy it to a name the hook does not know", truncateTok(argv), t.s)
 			return
+		case subcommandWord(name, t.s):
+			// gh pr view 12, npm view react, gh run watch: a subcommand
+			// of a command-line client, not the editor or wrapper of
+			// that name (review hook142 false refusals).
 		case (a.wraps(t.s) || judgedUnknown[b] && name != b) && !((copier(name) || pathOperands[name]) && toolName(b) == "" && b != "planguard"):
 			// cp a.txt st: a copier's operand is a file, not the terminal
 			// emulator st (review hook33); so are mkdir's and chmod's
@@ -776,6 +780,16 @@ func (a *analyzer) commandStrings(name string, c call) {
 		for _, t := range args {
 			judge(t) // each argument runs with sh -c (moreutils)
 		}
+	case "gh", "glab", "hub", "tea":
+		// gh pr checkout 42, glab mr checkout: git checkout of another
+		// commit, judged as git's moves of the tree are (review hook142:
+		// allowed while git checkout was refused).
+		for _, t := range args {
+			if !t.dyn && (t.s == "checkout" || t.s == "co") {
+				a.gitMovesTree(truncateTok(c.argv), true)
+				break
+			}
+		}
 	case "sqlite3", "sqlite":
 		a.sqliteArgs(c)
 	case "rustup", "rustc", "rustdoc", "rustfmt", "cargo-clippy", "clippy-driver", "rust-analyzer", "rust-gdb", "rls":
@@ -1165,6 +1179,17 @@ func (a *analyzer) commandStrings(name string, c call) {
 }
 
 // dataFile reports whether a file name says it holds data, not code.
+// subcommandClients are command-line clients whose subcommands share
+// names with editors and wrappers (gh pr view, gh run watch, npm view).
+var subcommandClients = map[string]bool{"gh": true, "glab": true, "hub": true, "tea": true, "npm": true, "pnpm": true,
+	"yarn": true, "az": true, "gcloud": true, "aws": true, "doctl": true, "heroku": true, "fly": true, "flyctl": true}
+
+// subcommandWord reports whether a word given to such a client is one of
+// those subcommands (view, watch), which run nothing of that name.
+func subcommandWord(client, w string) bool {
+	return subcommandClients[client] && (w == "view" || w == "watch")
+}
+
 // codeRunners are programs the hook has no row for that run the code of
 // the files they are given, whatever the files' names: interpreters of
 // other languages and the build tools that read their build files as code.

@@ -571,13 +571,14 @@ var (
 		"/etc/parallel", "/etc/vim", "/etc/gdb",
 		// The agents' managed (system) settings: hooks, MCP servers,
 		// disableAllHooks (review hook134 M1).
-		"/etc/claude-code", "/etc/gemini-cli", "/etc/copilot", "/etc/cursor",
-		// The programs' own code, for an agent that runs as root
-		// (review hook137 H6): python's standard library, node's global
-		// modules, go's tools, git's helpers, bash's completions — every
-		// file there runs when its program starts. Package managers
-		// write there, the agent does not.
-		"/usr", "/opt", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/boot"}
+		"/etc/claude-code", "/etc/gemini-cli", "/etc/copilot", "/etc/cursor"}
+	// systemCodeDirs are the programs' own code, for an agent that runs
+	// as root (review hook137 H6): python's standard library, node's
+	// global modules, go's tools, git's helpers, bash's completions —
+	// every file there runs when its program starts. Package managers
+	// write there, the agent does not. A project inside one (a
+	// container's /usr/src/app, /opt/app) stays the project's.
+	systemCodeDirs = []string{"/usr", "/opt", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/boot"}
 	// gitHooks are the hook names git runs; listed as files too, so that
 	// a computed path ending in one is refused (shell's base-name checks).
 	gitHooks = []string{"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
@@ -661,6 +662,9 @@ func protectedDirs(policy, home string, cwds ...string) []string {
 	}
 	if runtime.GOOS != "windows" {
 		dirs = append(dirs, systemDirs...)
+		for _, d := range systemCodeDirs {
+			dirs = append(dirs, outsideRoots(d, cwds, 0)...)
+		}
 	}
 	var out []string
 	for _, d := range dirs {
@@ -724,6 +728,37 @@ func agentEnvDirs(getenv func(string) string) []string {
 				out = append(out, r)
 			}
 		}
+	}
+	return out
+}
+
+// outsideRoots returns d when no root (the event's directories) lies in
+// it, or else the entries of d that are not a root, each judged the same
+// way: /usr with a project in /usr/src/app gives /usr/bin, /usr/lib…,
+// /usr/src's other entries, and not /usr/src/app. Bounded in depth.
+func outsideRoots(d string, roots []string, depth int) []string {
+	inside := false
+	for _, r := range roots {
+		if r == d {
+			return nil
+		}
+		if strings.HasPrefix(r, d+string(filepath.Separator)) {
+			inside = true
+		}
+	}
+	if !inside {
+		return []string{d}
+	}
+	if depth > 8 {
+		return nil
+	}
+	entries, err := os.ReadDir(d)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, outsideRoots(filepath.Join(d, e.Name()), roots, depth+1)...)
 	}
 	return out
 }

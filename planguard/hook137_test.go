@@ -56,3 +56,24 @@ func TestHook137ProjectAndSystemCode(t *testing.T) {
 		}
 	}
 }
+
+// A project inside a system code directory (a container's /usr/src/app)
+// stays writable; the rest of that directory stays protected.
+func TestHook137ProjectUnderSystemDir(t *testing.T) {
+	dirs := outsideRoots("/usr", []string{"/usr/src/app"}, 0)
+	for _, d := range dirs {
+		if d == "/usr" || d == "/usr/src" || d == "/usr/src/app" || strings.HasPrefix("/usr/src/app/", d+"/") {
+			t.Errorf("outsideRoots gave %s, which holds the project", d)
+		}
+	}
+	found := false
+	for _, d := range dirs {
+		found = found || d == "/usr/lib" || d == "/usr/bin"
+	}
+	if !found {
+		t.Errorf("outsideRoots left /usr/lib and /usr/bin out: %v", dirs)
+	}
+	if got := outsideRoots("/opt", []string{"/work/infra"}, 0); len(got) != 1 || got[0] != "/opt" {
+		t.Errorf("outsideRoots(/opt) with the project elsewhere = %v, want [/opt]", got)
+	}
+}

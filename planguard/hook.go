@@ -233,7 +233,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	self := hookExecutables()
 	// The file system lookups are remembered for the call: the line is
 	// judged in two readings (its own and bash's), which ask the same.
-	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, Policy: policyAbs, Planguard: self,
+	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, CodeDirs: codeDirs(roots), Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
 		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState), TreeState: memo(treeState),
 		Readlink: readlink, LinksUnder: memoLinks(linksUnder),
@@ -662,9 +662,6 @@ func protectedDirs(policy, home string, cwds ...string) []string {
 	}
 	if runtime.GOOS != "windows" {
 		dirs = append(dirs, systemDirs...)
-		for _, d := range systemCodeDirs {
-			dirs = append(dirs, outsideRoots(d, cwds, 0)...)
-		}
 	}
 	var out []string
 	for _, d := range dirs {
@@ -725,6 +722,25 @@ func agentEnvDirs(getenv func(string) string) []string {
 		if d != "" && filepath.IsAbs(d) {
 			out = append(out, filepath.Clean(d))
 			if r, err := filepath.EvalSymlinks(d); err == nil && r != filepath.Clean(d) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// codeDirs are the system code directories (systemCodeDirs) but the
+// branches holding the event's directories, as given and after symbolic
+// links (/lib is /usr/lib on a merged /usr): shell.Options.CodeDirs.
+func codeDirs(roots []string) []string {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	var out []string
+	for _, d := range systemCodeDirs {
+		for _, c := range outsideRoots(d, roots, 0) {
+			out = append(out, c)
+			if r, err := filepath.EvalSymlinks(c); err == nil && r != c {
 				out = append(out, r)
 			}
 		}

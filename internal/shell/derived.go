@@ -262,7 +262,7 @@ func (a *analyzer) customSuffix(argv []tok) (q, why string) {
 			i = len(args)
 		case strings.HasPrefix(t.s, "--"):
 			name, val, eq := strings.Cut(t.s[2:], "=")
-			if len(name) < 2 || !strings.HasPrefix("suffix", name) || !known && name != "suffix" {
+			if len(name) < 2 || !strings.HasPrefix("suffix", name) || !known && len(name) < 3 {
 				continue
 			}
 			if eq {

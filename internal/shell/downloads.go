@@ -768,7 +768,7 @@ func (a *analyzer) mailx(c call) bool {
 		case strings.HasPrefix(t.s, "--"):
 			n, _, eq := strings.Cut(t.s[2:], "=")
 			switch {
-			case n == "file" || n == "user" || n == "exec" || strings.HasPrefix(n, "interactive"):
+			case len(n) >= 2 && (strings.HasPrefix("file", n) || strings.HasPrefix("user", n) || strings.HasPrefix("exec", n) || strings.HasPrefix("interactive", n)):
 				why = "--" + n + " reads a mailbox or commands"
 			case !eq && !contains([]string{"subject", "append", "attach", "content-type", "return-address", "cc", "bcc", "encoding", "alternative"}, n):
 				why = "--" + n + " is an option the hook does not know, which may take the next word"
@@ -776,14 +776,20 @@ func (a *analyzer) mailx(c call) bool {
 				i++
 			}
 		case strings.HasPrefix(t.s, "-") && len(t.s) > 1:
+			// A letter takes a value in one mail and not in another (-E
+			// in mailutils, a flag in bsd-mailx): any of fuI~# in the
+			// cluster, or in the word a letter may take, counts (the
+			// day's review: mail -Ef MBOX, mail -E -f MBOX).
+			if strings.ContainsAny(t.s[1:], "fuI~#") {
+				why = "-" + t.s[1:] + " may read a mailbox or escapes"
+				break
+			}
 			for j := 1; j < len(t.s); j++ {
-				l := t.s[j]
-				if strings.IndexByte("fuI~#", l) >= 0 {
-					why = "-" + string(l) + " reads a mailbox or escapes"
-					break
-				}
-				if strings.IndexByte(valued, l) >= 0 {
-					if j+1 == len(t.s) {
+				if strings.IndexByte(valued, t.s[j]) >= 0 {
+					if j+1 == len(t.s) && i+1 < len(args) {
+						if n := args[i+1]; !n.dyn && strings.HasPrefix(n.s, "-") {
+							break // the next word is an option in the mail that takes no value here
+						}
 						i++
 					}
 					break

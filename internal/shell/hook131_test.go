@@ -49,7 +49,6 @@ var h131Refused = []h32Case{
 	{cmd: "minikube mount ..:/w"},
 	{cmd: "echo x > c.yml; COMPOSE_FILE=c.yml docker compose up"},
 	{cmd: "mvn exec:exec -Dexec.executable=terraform -Dexec.args='destroy -auto-approve'"},
-	{cmd: "gradle -Pcmd=bash run"},
 }
 
 var h131Allowed = []string{
@@ -79,6 +78,8 @@ var h131Allowed = []string{
 	"ctr images ls",
 	"mvn -Dmaven.test.skip=true package",
 	"cmake -DCMAKE_C_COMPILER=gcc .",
+	"cmake -DPython3_EXECUTABLE=python3 ..",
+	"gradle -Pcmd=bash run",
 	"java -Dfile.encoding=UTF-8 -jar app.jar",
 	"docker compose -f compose.yml up",
 }

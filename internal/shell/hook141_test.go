@@ -73,6 +73,7 @@ func TestHook141BashRuns(t *testing.T) {
 func TestHook142Allowed(t *testing.T) {
 	hookAllowed(t, []string{
 		"cat envs/dev/terraform.tfvars",
+		"cat envs/dev/stdout.log",
 		"cp envs/staging/*.tf envs/dev/",
 		"cp envs/dev/main.tf envs/prod/",
 		"gh pr view 12",
@@ -83,8 +84,41 @@ func TestHook142Allowed(t *testing.T) {
 	})
 	hookRefused(t, []h32Case{
 		{cmd: "cp x/dev/stdin y"},
+		{cmd: "cp r/dev/./stdin y"},
+		{cmd: "cp r/dev//stdin y"},
 		{cmd: "cat r/proc/self/exe"},
 		{cmd: "ln -s envs/dev x"},
 		{cmd: "gh x watch terraform destroy"},
+	})
+}
+
+// The code review of the day's diff (on 376c99c): standard input copied
+// from another descriptor with 0>&N counts as fed; patch reads the last
+// -i; unknown programs' --suffix abbreviations; mail's letters that take
+// a value in one mail and not another; git's message skipped only after
+// -m of commit/tag/notes/merge/stash push; hub judged as git.
+func TestHookDayReview(t *testing.T) {
+	hookRefused(t, []h32Case{
+		{cmd: `ssh-keygen -N "" 3<<<"$(printf "terraform.tfstate\ny\n")" 0>&3`},
+		{cmd: "git commit 3</tmp/keys 0>&3"},
+		{cmd: "exec 3<f; exec 0>&3; bash"},
+		{cmd: "cat evil.diff | patch -p0 -i fix.patch -i -"},
+		{cmd: "cat evil.diff | patch -p0 --input=fix.patch --input=/dev/stdin"},
+		{cmd: "msgmerge -U --backup=simple --suf=e terraform.tfstat x.pot"},
+		{cmd: `echo "!x" | mail -E -f /tmp/mbox`},
+		{cmd: "echo x | mail -Ef /tmp/mbox"},
+		{cmd: "git stash show -m --output=../planguard.hcl"},
+		{cmd: "git log --grep commit -m --output=../planguard.hcl"},
+		{cmd: "hub clean -fdx"},
+		{cmd: "hub reset --hard HEAD~1"},
+	})
+	hookAllowed(t, []string{
+		"patch -p1 -i fix.patch",
+		"patch -p1 --input fix.patch",
+		"echo body | mail -s subj user@example.com",
+		"git -C sub commit -m \"$x\"",
+		"hub pull-request -m x",
+		"hub status",
+		"rm -rf __pycache__",
 	})
 }

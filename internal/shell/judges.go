@@ -302,7 +302,12 @@ func (a *analyzer) patchUnread(c call) {
 		a.refuse("`%s` applies a patch from %s, whose text the hook does not read (it may name the state or a protected file): write the patch to a file and apply that by name (patch -p1 < fix.patch), or give it in a quoted here-document (<<'EOF')", line, from)
 	}
 	args := c.argv[1:]
-	for i, t := range args {
+	// -i FILE, -iFILE, --input=FILE, --input FILE (and abbreviations):
+	// the patch is read from the last one given, not from standard input
+	// (patch -i fix.patch -i - reads standard input: the day's review).
+	var input *tok
+	for i := 0; i < len(args); i++ {
+		t := args[i]
 		if t.w != nil && hasProcSubst(t.w) || stdinPath(t) || otherFD(t) {
 			unread(srcOf(t))
 			return
@@ -310,22 +315,28 @@ func (a *analyzer) patchUnread(c call) {
 		if t.s == "--" && !t.dyn {
 			break
 		}
-		// -i FILE, -iFILE, --input=FILE (and its abbreviations): the
-		// patch is read from that file, not from standard input.
 		n, v, eq := strings.Cut(t.s, "=")
 		switch {
 		case t.dyn:
-		case t.s == "-i" && i+1 < len(args):
-			if f := args[i+1]; !(f.w != nil && hasProcSubst(f.w)) && !stdinPath(f) && !otherFD(f) && f.s != "-" {
+			if strings.HasPrefix(t.src, "-") || strings.HasPrefix(t.src, `"-`) || t.s == "" {
+				unread(srcOf(t)) // a computed option may be -i -
 				return
 			}
+		case (t.s == "-i" || len(t.s) >= 4 && strings.HasPrefix("--input", t.s)) && i+1 < len(args):
+			i++
+			f := args[i]
+			input = &f
 		case strings.HasPrefix(t.s, "-i") && len(t.s) > 2:
-			if f := (tok{s: t.s[2:]}); !stdinPath(f) && !otherFD(f) && f.s != "-" {
-				return
-			}
-		case eq && len(n) >= 4 && strings.HasPrefix("--input", n) && v != "-" && !stdinPath(tok{s: v}) && !otherFD(tok{s: v}):
-			return
+			input = &tok{s: t.s[2:]}
+		case eq && len(n) >= 4 && strings.HasPrefix("--input", n):
+			input = &tok{s: v, dyn: t.dyn}
 		}
+	}
+	if input != nil {
+		if f := *input; f.dyn || f.w != nil && hasProcSubst(f.w) || stdinPath(f) || otherFD(f) || f.s == "-" {
+			unread(srcOf(f))
+		}
+		return
 	}
 	if c.st != nil {
 		var last *syntax.Redirect
@@ -1696,11 +1707,11 @@ func (a *analyzer) devLink(name, s string) bool {
 	// stream or descriptor there: envs/dev/terraform.tfvars, the usual
 	// layout of environments, is a file (review hook142, a false
 	// refusal of cat and cp).
-	comps := strings.Split(s, "/")
+	comps := strings.Split(path.Clean(s), "/")
 	for i, comp := range comps[:len(comps)-1] {
 		next := comps[i+1]
 		switch {
-		case comp == "dev" && (strings.HasPrefix(next, "std") || next == "fd" || next == "tcp" || next == "udp" ||
+		case comp == "dev" && (next == "stdin" || next == "stdout" || next == "stderr" || next == "fd" || next == "tcp" || next == "udp" ||
 			strings.HasPrefix(next, "tty") || next == "pts" || next == "console" || next == "ptmx"):
 			return true
 		case comp == "proc" && (next == "self" || next == "thread-self" || isNumber(next)):
@@ -1773,6 +1784,43 @@ var (
 	gitMessageCluster = regexp.MustCompile(`^-[aqsvnezp]+m$`)
 )
 
+// gitMessageSub returns the subcommand of a git command line (after git's
+// global options) when it is one whose -m takes a message (commit, tag,
+// notes, merge, stash push/save), or "": only there is the word after -m
+// text (git stash show -m --output=FILE, git log --grep commit -m: the
+// day's review found the word anywhere read as the subcommand).
+func gitMessageSub(args []tok) string {
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		if t.dyn {
+			return ""
+		}
+		switch {
+		case t.s == "-C" || t.s == "-c" || t.s == "--git-dir" || t.s == "--work-tree" || t.s == "--namespace" || t.s == "--config-env":
+			i++ // a global option's value
+		case strings.HasPrefix(t.s, "-"):
+		case gitMessageSubs[t.s]:
+			if t.s == "stash" {
+				for _, r := range args[i+1:] {
+					if r.dyn {
+						return ""
+					}
+					if !strings.HasPrefix(r.s, "-") {
+						if r.s == "push" || r.s == "save" {
+							return t.s
+						}
+						return ""
+					}
+				}
+			}
+			return t.s
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
 func (a *analyzer) writesLoose(argv []tok) {
 	if baseName(argv[0].s) == "patch" && a.patchBackups(argv) {
 		return
@@ -1786,17 +1834,16 @@ func (a *analyzer) writesLoose(argv []tok) {
 	// a write to a git directory (gitconfig.go).
 	defer func(was bool) { a.gitArgs = was }(a.gitArgs)
 	a.gitArgs = true
-	sub, skip := "", false
+	sub, skip := gitMessageSub(argv[1:]), false
 	for i, t := range argv[1:] {
-		if skip {
+		if skip && !(!t.dyn && strings.HasPrefix(t.s, "-")) {
 			// A message (git commit -m "$(cat <<'EOF' … EOF)", the
 			// agents' way to commit) is text, not a path.
 			skip = false
 			continue
 		}
-		if sub == "" && !t.dyn && gitMessageSubs[t.s] {
-			sub = t.s
-		} else if sub != "" {
+		skip = false
+		if sub != "" {
 			lit := t.s
 			if t.dyn {
 				lit = strings.TrimLeft(t.src, `"'`) // -m"$x", --message="$x"

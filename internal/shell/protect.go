@@ -345,6 +345,13 @@ func (a *analyzer) inProtectedDir(p string) string {
 		if w := a.implicitCode(r); w != "" {
 			return w
 		}
+		if !a.looseGlob {
+			for _, d := range a.opts.CodeDirs {
+				if r == d || strings.HasPrefix(r, d+"/") {
+					return r + " (the programs' own code: every file there runs when its program starts; package managers install there)"
+				}
+			}
+		}
 	}
 	if len(a.opts.ProtectedDirs) == 0 {
 		return ""
@@ -450,7 +457,7 @@ func ImplicitCode(r, home string) string {
 	switch {
 	case strings.HasSuffix(base, ".pth") || base == "sitecustomize.py" || base == "usercustomize.py":
 		return r + " (python runs the code of .pth files and *customize.py modules at every start; write code elsewhere)"
-	case strings.HasSuffix(base, ".pyc") || strings.Contains(r+"/", "/__pycache__/"):
+	case strings.HasSuffix(base, ".pyc") || strings.Contains(r, "/__pycache__/"):
 		return r + " (python runs a compiled module in place of its source, unchecked: write the source)"
 	case base == "pip.conf" || base == "pip.ini":
 		return r + " (pip's settings: its log and target settings name files it writes)"
@@ -497,7 +504,7 @@ func (a *analyzer) codeTree(p string) bool {
 		if ImplicitCode(r, a.opts.Home) != "" {
 			return true
 		}
-		for _, d := range systemCode {
+		for _, d := range append(systemCode, a.opts.CodeDirs...) {
 			if r == d || strings.HasPrefix(r, d+"/") {
 				return true
 			}

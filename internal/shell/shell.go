@@ -37,6 +37,11 @@ type Options struct {
 	// ProtectedDirs are absolute, clean directories no file of which the
 	// command may write (git hooks, the agents' settings directories).
 	ProtectedDirs []string
+	// CodeDirs are absolute, clean directories of the programs' own code
+	// (/usr, /opt… but a project inside them): a write there is refused,
+	// a cd into them and a path an unknown program is given there
+	// (gcc -I/usr/include, --prefix=/usr/local) pass.
+	CodeDirs []string
 	// Policy is the absolute path of the policy the hook enforces: a
 	// `planguard apply` in the command must use this one.
 	Policy string
@@ -2227,11 +2232,10 @@ func (a *analyzer) stdinOf(st *syntax.Stmt) bool {
 		return true
 	}
 	for _, r := range st.Redirs {
-		switch r.Op {
-		case syntax.RdrIn, syntax.RdrInOut, syntax.DplIn, syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
-			if r.N == nil || r.N.Value == "0" {
-				return true
-			}
+		// 0>&3 copies descriptor 3 onto standard input too (review of
+		// the day's diff: ssh-keygen … 3<<<… 0>&3).
+		if stdinRedirect(r) {
+			return true
 		}
 	}
 	return false

@@ -65,8 +65,11 @@ func (a *analyzer) optionProgram(s string) (string, bool) {
 		return v, ok && v != "" && a.wraps(v)
 	}
 	if _, v, ok := strings.Cut(s, "="); ok {
-		// mvn -Dexec.executable=terraform: a property's value.
-		return v, v != "" && a.wraps(v)
+		// mvn -Dexec.executable=terraform: a property's value naming a
+		// Terraform-family program or planguard (cmake
+		// -DPython3_EXECUTABLE=python3 is a path cmake records).
+		b := baseName(v)
+		return v, v != "" && (toolName(b) != "" || b == "planguard")
 	}
 	for k := 2; k < len(s); k++ {
 		if b := baseName(s[k:]); toolName(b) != "" || b == "planguard" || optionShells[b] {
@@ -780,15 +783,19 @@ func (a *analyzer) commandStrings(name string, c call) {
 		for _, t := range args {
 			judge(t) // each argument runs with sh -c (moreutils)
 		}
-	case "gh", "glab", "hub", "tea":
+	case "hub":
+		// hub passes every git subcommand to git: judged as git, but for
+		// hub's own commands.
+		if len(args) == 0 || args[0].dyn || !hubOwn[args[0].s] {
+			a.run(c.inner(append([]tok{{s: "git"}}, args...)))
+		}
+	case "gh", "glab", "tea":
 		// gh pr checkout 42, glab mr checkout: git checkout of another
 		// commit, judged as git's moves of the tree are (review hook142:
 		// allowed while git checkout was refused).
-		for _, t := range args {
-			if !t.dyn && (t.s == "checkout" || t.s == "co") {
-				a.gitMovesTree(truncateTok(c.argv), true)
-				break
-			}
+		if len(args) >= 2 && !args[0].dyn && !args[1].dyn && (args[0].s == "pr" || args[0].s == "mr" || args[0].s == "pulls") &&
+			(args[1].s == "checkout" || args[1].s == "co") {
+			a.gitMovesTree(truncateTok(c.argv), true)
 		}
 	case "sqlite3", "sqlite":
 		a.sqliteArgs(c)
@@ -1179,6 +1186,10 @@ func (a *analyzer) commandStrings(name string, c call) {
 }
 
 // dataFile reports whether a file name says it holds data, not code.
+// hubOwn are hub's own commands (the rest it passes to git).
+var hubOwn = map[string]bool{"pull-request": true, "browse": true, "compare": true, "create": true, "fork": true,
+	"ci-status": true, "issue": true, "release": true, "sync": true, "api": true, "pr": true, "gist": true, "delete": true}
+
 // subcommandClients are command-line clients whose subcommands share
 // names with editors and wrappers (gh pr view, gh run watch, npm view).
 var subcommandClients = map[string]bool{"gh": true, "glab": true, "hub": true, "tea": true, "npm": true, "pnpm": true,

@@ -719,12 +719,20 @@ func agentEnvDirs(getenv func(string) string) []string {
 		if v == "GEMINI_CLI_HOME" && d != "" {
 			d = filepath.Join(d, ".gemini")
 		}
-		if d != "" && filepath.IsAbs(d) {
-			out = append(out, filepath.Clean(d))
-			if r, err := filepath.EvalSymlinks(d); err == nil && r != filepath.Clean(d) {
-				out = append(out, r)
-			}
-		}
+		out = append(out, absDirForms(d)...)
+	}
+	return out
+}
+
+// absDirForms is a directory the environment names, as given and after
+// symbolic links; nothing for "" or a relative path.
+func absDirForms(d string) []string {
+	if d == "" || !filepath.IsAbs(d) {
+		return nil
+	}
+	out := []string{filepath.Clean(d)}
+	if r, err := filepath.EvalSymlinks(d); err == nil && r != out[0] {
+		out = append(out, r)
 	}
 	return out
 }
@@ -786,12 +794,7 @@ func outsideRoots(d string, roots []string, depth int) []string {
 func agentProjectDirs(getenv func(string) string) []string {
 	var out []string
 	for _, v := range []string{"CLAUDE_PROJECT_DIR", "GEMINI_PROJECT_DIR", "CURSOR_PROJECT_DIR"} {
-		if d := getenv(v); d != "" && filepath.IsAbs(d) {
-			out = append(out, filepath.Clean(d))
-			if r, err := filepath.EvalSymlinks(d); err == nil && r != filepath.Clean(d) {
-				out = append(out, r)
-			}
-		}
+		out = append(out, absDirForms(getenv(v))...)
 	}
 	return out
 }

@@ -1752,6 +1752,13 @@ var lookups = map[string]bool{"which": true, "whereis": true, "command": true, "
 // Terraform-family program's path: a word in it names one, or a lookup
 // in it names a program the hook cannot read.
 func (a *analyzer) looksUpTool(w *syntax.Word) bool {
+	return a.looksUpToolIn(w, false)
+}
+
+// looksUpToolIn is looksUpTool; with runs, a Terraform-family program run
+// as a command of w (< <(terraform state list)) gives its output, not its
+// binary, and does not count.
+func (a *analyzer) looksUpToolIn(w *syntax.Word, runs bool) bool {
 	found := false
 	syntax.Walk(w, func(n syntax.Node) bool {
 		ce, ok := n.(*syntax.CallExpr)
@@ -1761,6 +1768,9 @@ func (a *analyzer) looksUpTool(w *syntax.Word) bool {
 		argv := a.words(ce.Args)
 		lookup := !argv[0].dyn && lookups[baseName(argv[0].s)]
 		for i, t := range argv {
+			if runs && i == 0 && !t.dyn && !lookup {
+				continue
+			}
 			if !t.dyn && toolName(baseName(t.s)) != "" || t.dyn && (lookup || t.kind == dynGlob && globNamesTool(t.src)) ||
 				lookup && !t.dyn && i > 0 && !strings.HasPrefix(t.s, "-") && a.namedProgram(baseName(t.s)) {
 				found = true
@@ -1790,35 +1800,115 @@ var (
 // text (git stash show -m --output=FILE, git log --grep commit -m: the
 // day's review found the word anywhere read as the subcommand).
 func gitMessageSub(args []tok) string {
-	for i := 0; i < len(args); i++ {
-		t := args[i]
-		if t.dyn {
-			return ""
-		}
-		switch {
-		case t.s == "-C" || t.s == "-c" || t.s == "--git-dir" || t.s == "--work-tree" || t.s == "--namespace" || t.s == "--config-env":
-			i++ // a global option's value
-		case strings.HasPrefix(t.s, "-"):
-		case gitMessageSubs[t.s]:
-			if t.s == "stash" {
-				for _, r := range args[i+1:] {
-					if r.dyn {
-						return ""
-					}
-					if !strings.HasPrefix(r.s, "-") {
-						if r.s == "push" || r.s == "save" {
-							return t.s
-						}
-						return ""
-					}
-				}
+	i := gitSubAt(args)
+	if i < 0 || !gitMessageSubs[args[i].s] {
+		return ""
+	}
+	if args[i].s == "stash" {
+		for _, r := range args[i+1:] {
+			if r.dyn {
+				return ""
 			}
-			return t.s
-		default:
-			return ""
+			if !strings.HasPrefix(r.s, "-") {
+				if r.s == "push" || r.s == "save" {
+					return "stash"
+				}
+				return ""
+			}
 		}
 	}
-	return ""
+	return args[i].s
+}
+
+// gitSubAt returns the index in args (git's arguments) of the subcommand,
+// after git's global options, or -1 when there is none or a word before
+// it is computed.
+func gitSubAt(args []tok) int {
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		switch {
+		case t.dyn:
+			return -1
+		case t.s == "-c" || t.s == "--config-env" || gitGlobalValued[t.s]:
+			i++ // a global option's value
+		case strings.HasPrefix(t.s, "-"):
+		default:
+			return i
+		}
+	}
+	return -1
+}
+
+// gitPathReaders are subcommands that only read the paths they are given
+// after `--` (pathspecs: no option stands there): git log --
+// terraform.tfstate. gitOperandReaders have no option that writes a file
+// at all, so their every word is read (git check-ignore terraform.tfstate).
+var (
+	gitPathReaders = map[string]bool{"log": true, "diff": true, "show": true, "status": true, "blame": true,
+		"annotate": true, "ls-files": true, "ls-tree": true, "check-ignore": true, "check-attr": true, "grep": true,
+		"shortlog": true, "whatchanged": true, "diff-files": true, "diff-index": true, "diff-tree": true, "rev-list": true}
+	gitOperandReaders = map[string]bool{"status": true, "check-ignore": true, "check-attr": true, "ls-files": true}
+	// gitRmIndexOnly: git rm's options that write nothing in the working
+	// tree with --cached (-r, -f, -q, -n and clusters of them).
+	gitRmIndexOnly = regexp.MustCompile(`^(--cached|--quiet|--force|--dry-run|--ignore-unmatch|--sparse|-[rfqn]+)$`)
+)
+
+// gitReadsFrom returns the index in args (git's arguments) from which
+// every word is a path git only reads, or len(args) when there is none:
+// after `--` of a reading subcommand, every operand of one with no
+// writing option, and the paths of git rm --cached, which takes them out
+// of the index only (the guide's advice before a stash:
+// git rm --cached terraform.tfstate). Computed words end it.
+func gitReadsFrom(args []tok) int {
+	i := gitSubAt(args)
+	if i < 0 {
+		return len(args)
+	}
+	sub := args[i].s
+	if gitOperandReaders[sub] {
+		for _, t := range args[i+1:] {
+			if t.dyn {
+				return len(args)
+			}
+		}
+		return i + 1
+	}
+	if sub == "rm" {
+		cached := false
+		for j := i + 1; j < len(args); j++ {
+			t := args[j]
+			switch {
+			case t.dyn:
+				return len(args)
+			case t.s == "--":
+				if cached {
+					return i + 1
+				}
+				return len(args)
+			case strings.HasPrefix(t.s, "-"):
+				if !gitRmIndexOnly.MatchString(t.s) {
+					return len(args) // --no-cached, --cach, --pathspec-from-file…
+				}
+				cached = cached || t.s == "--cached"
+			}
+		}
+		if cached {
+			return i + 1
+		}
+		return len(args)
+	}
+	if !gitPathReaders[sub] {
+		return len(args)
+	}
+	for j := i + 1; j < len(args); j++ {
+		if args[j].dyn {
+			return len(args)
+		}
+		if args[j].s == "--" {
+			return j + 1
+		}
+	}
+	return len(args)
 }
 
 func (a *analyzer) writesLoose(argv []tok) {
@@ -1835,7 +1925,11 @@ func (a *analyzer) writesLoose(argv []tok) {
 	defer func(was bool) { a.gitArgs = was }(a.gitArgs)
 	a.gitArgs = true
 	sub, skip := gitMessageSub(argv[1:]), false
+	reads := gitReadsFrom(argv[1:])
 	for i, t := range argv[1:] {
+		if i >= reads {
+			break // paths git only reads: git log -- terraform.tfstate
+		}
 		if skip && !(!t.dyn && strings.HasPrefix(t.s, "-")) {
 			// A message (git commit -m "$(cat <<'EOF' … EOF)", the
 			// agents' way to commit) is text, not a path.
@@ -1931,4 +2025,14 @@ func (a *analyzer) zshWord(w *syntax.Word) {
 			return
 		}
 	}
+}
+
+// procSubstOnly reports whether w is one process substitution <(…): what
+// it opens is the output of the commands in it.
+func procSubstOnly(w *syntax.Word) bool {
+	if len(w.Parts) != 1 {
+		return false
+	}
+	ps, ok := w.Parts[0].(*syntax.ProcSubst)
+	return ok && ps.Op == syntax.CmdIn
 }

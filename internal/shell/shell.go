@@ -2012,7 +2012,7 @@ func (a *analyzer) redirects(st *syntax.Stmt) {
 		if (r.Op == syntax.RdrIn || r.Op == syntax.RdrInOut) && r.Word != nil {
 			if t := a.word(r.Word); !t.dyn && (strings.Contains(t.s, "/") || a.cwdUnknown) && a.namedProgram(baseName(path.Clean(t.s))) ||
 				t.dyn && t.kind == dynGlob && t.w != nil && a.globNamesProgram(t.s, printWord(t.w)) ||
-				t.dyn && (systemBinary(t.s) || t.w != nil && a.looksUpTool(t.w) || t.w != nil && strings.Contains(printWord(t.w), "command -v")) {
+				t.dyn && (systemBinary(t.s) || t.w != nil && a.looksUpToolIn(t.w, procSubstOnly(t.w)) || t.w != nil && strings.Contains(printWord(t.w), "command -v")) {
 				// tee x < /usr/bin/git copies git under another name;
 				// 3</bin/bash then /dev/fd/3 runs the shell (review
 				// hook45 M1, H2).

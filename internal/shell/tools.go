@@ -224,11 +224,18 @@ func (a *analyzer) terraform(c call) kind {
 		a.refuse("`%s` changes the Terraform state: %s", line, planOnly)
 	case name == "test":
 		a.refuse("`%s` creates and destroys real infrastructure: run it in CI", line)
+	case !sub.dyn && versionWord.MatchString(sub.s):
+		// asdf install terraform 1.8.5: the version after the name is no
+		// subcommand, and terraform given one prints an error.
+		return kindOther
 	default:
 		a.refuse("`%s`: `%s` is not a %s subcommand the hook knows to be read-only, so it is refused", line, sub.s, tool)
 	}
 	return kindOther
 }
+
+// versionWord is a version number (1.8.5, v1.11.4, 1.9.0-rc1).
+var versionWord = regexp.MustCompile(`^v?[0-9]+(\.[0-9]+)*(-[0-9A-Za-z.]+)?$`)
 
 // planOnly is the way forward the refusals name.
 const planOnly = "plan instead (`terraform plan -out tfplan`), check it (`planguard check tfplan`), and ask a person to approve what the gate blocks"

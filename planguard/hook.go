@@ -172,6 +172,11 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	roots := append(append([]string{}, cwds...), agentProjectDirs(e.getenv)...)
 	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, roots...)
 	dirs := append(protectedDirs(policyAbs, home, roots...), agentEnvDirs(e.getenv)...)
+	for _, r := range protectedRoots(policyAbs, roots) {
+		dirs = append(dirs, configuredHooks(e.getenv, r)...) // hookstates.go
+	}
+	states := backendStates(e.getenv, append(append([]string{}, roots...), filepath.Dir(policyAbs))...)
+	protected = append(protected, states...)
 	dirs = append(dirs, pathDirs(e.getenv("PATH"), cwds)...)
 	if !ev.isShell {
 		if agent == "gemini" {
@@ -233,7 +238,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	self := hookExecutables()
 	// The file system lookups are remembered for the call: the line is
 	// judged in two readings (its own and bash's), which ask the same.
-	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, ProtectedDirs: dirs, CodeDirs: codeDirs(roots), Policy: policyAbs, Planguard: self,
+	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, States: states, ProtectedDirs: dirs, CodeDirs: codeDirs(roots), Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
 		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState), TreeState: memo(treeState),
 		Readlink: readlink, LinksUnder: memoLinks(linksUnder),

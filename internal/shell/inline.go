@@ -104,6 +104,12 @@ func (a *analyzer) inlineOptions(p *program, name string, argv []tok) bool {
 		case p == programs["python"] && o.name == "W" && warningImports(o.val):
 			a.refuse("`%s`: -W %s names a warning category in a module, which python imports (runs) at start-up: name a built-in category (ignore::DeprecationWarning)", line, o.val)
 			return true
+		case p == programs["python"] && o.name == "X" && (o.val.dyn || strings.HasPrefix(strings.TrimSpace(o.val.s), "pycache_prefix")):
+			// -X pycache_prefix=DIR is PYTHONPYCACHEPREFIX: python loads
+			// compiled modules from DIR in place of the standard library's
+			// sources (review hook149 H2).
+			a.refuse("`%s`: -X %s makes python load compiled modules from the tree it names in place of their sources, code the hook cannot read: leave python's cache where it is", line, o.val)
+			return true
 		case p == programs["python"] && o.name == "m":
 			if o.val.dyn || codeModules[o.val.s] {
 				a.refuse("`%s`: python -m %s runs the code or commands its arguments hold: %s", line, o.val, inlineHint)

@@ -1662,7 +1662,7 @@ func (a *analyzer) namedProgram(b string) bool {
 		return false
 	}
 	return b == "git" || strings.HasPrefix(b, "git-") || strings.HasPrefix(b, "ld-linux") || strings.HasPrefix(b, "ld-musl") ||
-		b == "busybox" || b == "exe" || launchers[b] || a.wraps(b) || lookup(b) != unknownProgram ||
+		b == "busybox" || b == "exe" || launchers[b] || a.wraps(b) || lookup(b) != unknownProgram && proxyTools[b] == "" ||
 		judgedUnknown[b]
 }
 

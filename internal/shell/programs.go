@@ -197,8 +197,9 @@ func init() {
 	// strace: closed, each long option's value as strace 6 reads it
 	// (tested by running it): --quiet, --decode-fds… take a value only
 	// when it is attached (review hook50 H4).
+	// --argv0 NAME runs the program under another name (review hook149 M1).
 	add(&program{runs: runsCommand, closed: true, short: "abeEIoOpPsSuUX", shortFlags: "AcCdDfFhiknqrtTvVwxyYzZ",
-		envs: []string{"E", "env"},
+		envs: []string{"E", "env"}, opaque: []string{"argv0"},
 		long: []string{"output", "trace", "signal", "attach", "user", "env",
 			"abbrev", "verbose", "raw", "read", "write", "fault", "inject", "status", "string-limit",
 			"columns", "trace-path", "summary-columns", "summary-sort-by", "const-print-style", "interruptible", "argv0", "kvm",
@@ -217,7 +218,9 @@ func init() {
 	// taskset [-a] [-c] MASK|LIST CMD; with -p it changes a running process.
 	add(&program{runs: runsCommand, skip: 1, prints: []string{"-p", "--pid"}}, "taskset")
 	// chpst: -e DIR sets the environment from files the hook cannot read.
-	add(&program{runs: runsCommand, short: "uUbnlLmdofpct", chdir: []string{"C", "/"}, opaque: []string{"e"}}, "chpst")
+	// chpst -b NAME runs the program under the name NAME, as exec -a
+	// does (review hook149 H1).
+	add(&program{runs: runsCommand, short: "uUbnlLmdofpct", chdir: []string{"C", "/"}, opaque: []string{"e", "b"}}, "chpst")
 	add(&program{runs: runsCommand, skip: 1, newDir: true, closed: true, long: []string{"userspec", "groups"}, flags: []string{"skip-chdir", "help", "version"}}, "chroot")
 	add(&program{runs: runsCommand, skip: 1, short: "wE", long: []string{"timeout", "wait", "conflict-exit-code"},
 		code: []string{"c", "command"}, permute: true}, "flock")
@@ -591,8 +594,9 @@ var unknownProgram = &program{runs: runsArgs}
 // toolRe matches the names Terraform, OpenTofu and Terragrunt binaries go
 // by, with a version suffix (terraform1.8, tofu-1.6.2) and .exe, and the
 // packages a runner fetches them as, with a version or tag
-// (npx @jahed/terraform@1.11.4, uvx terraform==1.0: review hook124 H1).
-var toolRe = regexp.MustCompile(`^(terraform|tofu|opentofu|terragrunt)([-_.]?v?[0-9][0-9.]*)?(\.exe)?(@[^/]*|==[^/]*|\[[^/]*\])?$`)
+// (npx @jahed/terraform@1.11.4, uvx terraform==1.0: review hook124 H1),
+// and Nix's wrapped binaries (.terraform-wrapped: review hook146 L1).
+var toolRe = regexp.MustCompile(`^(terraform|tofu|opentofu|terragrunt|\.terraform-wrapped|\.tofu-wrapped)([-_.]?v?[0-9][0-9.]*)?(\.exe)?(@[^/]*|==[^/]*|\[[^/]*\])?$`)
 
 // toolName is the Terraform-family program a base name runs
 // ("terraform", "tofu", "terragrunt"), or "".
@@ -601,10 +605,27 @@ func toolName(base string) string {
 	if m == nil {
 		return ""
 	}
-	if m[1] == "opentofu" {
+	switch m[1] {
+	case "opentofu", ".tofu-wrapped":
 		return "tofu"
+	case ".terraform-wrapped":
+		return "terraform"
 	}
 	return m[1]
+}
+
+// proxyTools are tenv's proxies, judged as the program they run when they
+// are the command (tf runs terraform or tofu, whichever is installed: review
+// hook146 M1); as a word among another program's arguments they are too
+// common a word (tar tf, jar tf) to be read as one.
+var proxyTools = map[string]string{"tf": "terraform", "tf.exe": "terraform", "tg": "terragrunt", "tg.exe": "terragrunt"}
+
+// commandTool is toolName for a command's own name: tenv's proxies too.
+func commandTool(base string) string {
+	if t := toolName(base); t != "" {
+		return t
+	}
+	return proxyTools[base]
 }
 
 // lookup is the row for a program's base name.
@@ -612,7 +633,7 @@ func lookup(name string) *program {
 	if p, ok := programs[name]; ok {
 		return p
 	}
-	if t := toolName(name); t != "" {
+	if t := commandTool(name); t != "" {
 		return programs[t]
 	}
 	// Versioned names: perl5.36, ruby3.2, php8.2, lua5.4.

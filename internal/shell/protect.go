@@ -97,12 +97,12 @@ func (a *analyzer) holds(p string) string {
 		lq := strings.ToLower(q)
 		for _, r := range a.paths(p) {
 			if abs := strings.ToLower(r); abs == "/" || strings.HasPrefix(lq, abs+"/") {
-				return q
+				return q + a.stateWhy(q)
 			}
 		}
 		// After cd, a relative directory may be any one of that name.
 		if a.cwdUnknown && !path.IsAbs(p) && rel != "." && rel != ".." && strings.Contains(lq+"/", "/"+rel+"/") {
-			return q
+			return q + a.stateWhy(q)
 		}
 	}
 	if len(a.opts.Protected) > 0 && !a.gitRepoArg {

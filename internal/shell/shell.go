@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -34,6 +35,10 @@ type Options struct {
 	// Protected are absolute, clean paths of files the command must not
 	// write (the policy, its allowed_signers, the agent's hook settings).
 	Protected []string
+	// States are the Protected files that are Terraform states named
+	// otherwise than *.tfstate (a local backend's path = "state/prod.json"):
+	// refused with the state's reason.
+	States []string
 	// ProtectedDirs are absolute, clean directories no file of which the
 	// command may write (git hooks, the agents' settings directories).
 	ProtectedDirs []string
@@ -2086,15 +2091,24 @@ func (a *analyzer) protected(p string) string {
 		// EqualFold: macOS and Windows file systems ignore case.
 		for _, r := range a.paths(p) {
 			if strings.EqualFold(r, q) {
-				return q
+				return q + a.stateWhy(q)
 			}
 		}
 		// After cd, a relative path may name the file from anywhere.
 		if a.cwdUnknown && !path.IsAbs(p) && strings.EqualFold(path.Base(abs), path.Base(q)) {
-			return q
+			return q + a.stateWhy(q)
 		}
 	}
 	return a.inProtectedDir(p)
+}
+
+// stateWhy is stateFileWhy for a protected file that is a state named
+// otherwise (Options.States), or "".
+func (a *analyzer) stateWhy(q string) string {
+	if slices.Contains(a.opts.States, q) {
+		return stateFileWhy
+	}
+	return ""
 }
 
 // protectedDir returns a protected file that copying src into dir would

@@ -39,7 +39,7 @@ func envRefused(name string) bool {
 // terraform judges terraform/tofu ARGS.
 func (a *analyzer) terraform(c call) kind {
 	argv := c.argv
-	tool := toolName(baseName(strings.TrimPrefix(argv[0].s, "=")))
+	tool := commandTool(baseName(strings.TrimPrefix(argv[0].s, "=")))
 	line := quoteArgs(argv)
 	if a.unknownEnv {
 		a.refuse("`%s`: the line sets environment variables whose names it computes (export $X), which may add arguments to what %s runs (TF_CLI_ARGS)", line, tool)

@@ -212,6 +212,10 @@ func (a *analyzer) unknownRuns(name string, c call) {
 			// gh pr view 12, npm view react, gh run watch: a subcommand
 			// of a command-line client, not the editor or wrapper of
 			// that name (review hook142 false refusals).
+		case proxyTools[b] != "" && !tfSubcommandFollows(argv[i+1:]):
+			// tar tf x.tar, jar tf x.jar: tenv's proxy names are common
+			// words; one is the program only before a Terraform
+			// subcommand (x tf destroy).
 		case (a.wraps(t.s) || judgedUnknown[b] && name != b) && !((copier(name) || pathOperands[name]) && toolName(b) == "" && b != "planguard"):
 			// cp a.txt st: a copier's operand is a file, not the terminal
 			// emulator st (review hook33); so are mkdir's and chmod's

@@ -1320,6 +1320,12 @@ func fileToolWrite(tool, f, p, home string, protected, dirs []string) string {
 	if hardLinked(p) || hardLinked(resolveLinks(p)) {
 		return fmt.Sprintf("planguard: %s would write %s, an existing file with more than one hard link: another of its names may be the policy, its allowed_signers, the agent's settings or a Terraform state file, which the write rewrites too. Remove the name first (`rm %s` in the shell) and write a new file.", tool, f, f)
 	}
+	if c := filepath.ToSlash(filepath.Clean(p)); c == "/proc" || strings.HasPrefix(c, "/proc/") || c == "/dev/fd" || strings.HasPrefix(c, "/dev/fd/") ||
+		c == "/dev/stdin" || c == "/dev/stdout" || c == "/dev/stderr" {
+		// /proc/self/fd/N, /dev/fd/N: a descriptor the agent's process
+		// holds, which may be open on any file (review hook148 M1).
+		return fmt.Sprintf("planguard: %s would write %s, a descriptor of the agent's own process (or another process's files under /proc), which may be open on the policy, a settings file or a state: the hook cannot tell which file is written. Write files by their own paths.", tool, f)
+	}
 	if hit := gitDirWrite(p); hit != "" {
 		return fmt.Sprintf("planguard: %s would write %s, in a git directory, whose files run later on their own: git reads its configuration and runs its hooks, which can run any command (an alias, core.pager, core.fsmonitor, a pre-commit hook). Set git configuration with `git config KEY VALUE` in the shell, where the hook reads it.", tool, hit)
 	}

@@ -189,3 +189,23 @@ func TestHook148RecordedByTerraform(t *testing.T) {
 		t.Error("rm state/prod.json allowed, want denied")
 	}
 }
+
+// Review hook148 M1: the file tools writing a descriptor of the agent's own
+// process (/proc/self/fd/N, /dev/fd/N, /dev/stdout), which may be open on
+// any file, are refused as the shell's writes there are.
+func TestHook148FileToolDescriptors(t *testing.T) {
+	w := newHookWorld(t)
+	for _, p := range []string{"/proc/self/fd/3", "/dev/fd/3", "/dev/stdout", "/dev/stderr", "/proc/1/root/etc/x", "/dev/../proc/self/fd/1"} {
+		ev, _ := json.Marshal(map[string]any{"cwd": w.dir, "hook_event_name": "PreToolUse", "tool_name": "Write",
+			"tool_input": map[string]any{"file_path": p, "content": "x\n"}})
+		code, out, _ := w.hook(t, "claude", string(ev), nil)
+		if code == 0 && strings.TrimSpace(out) == "" {
+			t.Errorf("Write %s: allowed, want denied", p)
+		}
+	}
+	ev, _ := json.Marshal(map[string]any{"cwd": w.dir, "hook_event_name": "PreToolUse", "tool_name": "Write",
+		"tool_input": map[string]any{"file_path": filepath.Join(w.dir, "notes.md"), "content": "x\n"}})
+	if code, out, _ := w.hook(t, "claude", string(ev), nil); code != 0 || strings.TrimSpace(out) != "" {
+		t.Errorf("Write notes.md: denied, want allowed: %s", out)
+	}
+}

@@ -172,10 +172,20 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	roots := append(append([]string{}, cwds...), agentProjectDirs(e.getenv)...)
 	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, roots...)
 	dirs := append(protectedDirs(policyAbs, home, roots...), agentEnvDirs(e.getenv)...)
-	for _, r := range protectedRoots(policyAbs, roots) {
-		dirs = append(dirs, configuredHooks(e.getenv, r)...) // hookstates.go
+	// The hooks directories git's configuration names, and the states
+	// kept under other names (hookstates.go).
+	scan := scanProject(e.getenv, append(append([]string{}, roots...), filepath.Dir(policyAbs))...)
+	hooks := globalHooks(e.getenv, home)
+	for _, r := range append(protectedRoots(policyAbs, roots), scan.repos...) {
+		hooks = append(hooks, configuredHooks(e.getenv, r)...)
 	}
-	states := backendStates(e.getenv, append(append([]string{}, roots...), filepath.Dir(policyAbs))...)
+	for _, h := range hooks {
+		dirs = append(dirs, h)
+		if r, err := filepath.EvalSymlinks(h); err == nil && r != h {
+			dirs = append(dirs, r) // .githooks -> tools/hooks (review hook150 H1)
+		}
+	}
+	states := scan.states
 	protected = append(protected, states...)
 	dirs = append(dirs, pathDirs(e.getenv("PATH"), cwds)...)
 	if !ev.isShell {
@@ -240,7 +250,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	// judged in two readings (its own and bash's), which ask the same.
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, States: states, ProtectedDirs: dirs, CodeDirs: codeDirs(roots), Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
-		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState), TreeState: memo(treeState),
+		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), IsState: memo(stateContent), Glob: memo(globNow), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState), TreeState: memo(treeState),
 		Readlink: readlink, LinksUnder: memoLinks(linksUnder),
 		Shell: e.getenv("SHELL")}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
@@ -951,6 +961,9 @@ func stateUnder(p string) string {
 			if shell.StateFile(name) && !(filepath.Base(d) == ".terraform" && strings.EqualFold(name, "terraform.tfstate")) {
 				return full
 			}
+			if e.Type().IsRegular() && stateContent(full) {
+				return full // a state kept under another name (hookstates.go)
+			}
 			if e.IsDir() && !skipStateSearch(name) {
 				queue = append(queue, full)
 			}
@@ -1311,7 +1324,7 @@ func fileToolWrite(tool, f, p, home string, protected, dirs []string) string {
 	// A symbolic link made earlier (tar x, ln -s in an accepted class)
 	// leads the file tool to the file it names, as the shell's writes are
 	// judged (review hook33 F4).
-	if target := resolveLinks(p); shell.StateFile(p) || shell.StateFile(target) {
+	if target := resolveLinks(p); shell.StateFile(p) || shell.StateFile(target) || stateContent(p) {
 		if target != p && !shell.StateFile(p) {
 			f += " (a symbolic link to " + target + ")"
 		}

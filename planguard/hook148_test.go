@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -207,5 +208,102 @@ func TestHook148FileToolDescriptors(t *testing.T) {
 		"tool_input": map[string]any{"file_path": filepath.Join(w.dir, "notes.md"), "content": "x\n"}})
 	if code, out, _ := w.hook(t, "claude", string(ev), nil); code != 0 || strings.TrimSpace(out) != "" {
 		t.Errorf("Write notes.md: denied, want allowed: %s", out)
+	}
+}
+
+// Review hook150 (on 94f0071), the day's new protections attacked: the
+// hooks directory behind a symbolic link (H1), named by the user's git
+// configuration (H2) or by a repository below the event's directory (H3);
+// a renamed state hidden by padding the search (H4), behind a link (H5),
+// in a linked configuration directory (H6), or once nothing names it: a
+// state is known by its content too.
+func TestHook150HooksAndStates(t *testing.T) {
+	gitBin := ""
+	for _, b := range gitBins {
+		if _, err := os.Stat(b); err == nil {
+			gitBin = b
+			break
+		}
+	}
+	if gitBin == "" {
+		t.Skip("no git where the hook looks for it")
+	}
+	w := newHookWorld(t)
+	git := func(dir string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(gitBin, append([]string{"-C", dir}, args...)...)
+		cmd.Env = append(os.Environ(), "HOME="+w.home, "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	denied := func(cwd, cmd string) bool {
+		t.Helper()
+		code, out, _ := w.hook(t, "claude", shellEvent("claude", cwd, cmd), map[string]string{"GIT_CONFIG_NOSYSTEM": "1"})
+		return code != 0 || strings.TrimSpace(out) != ""
+	}
+	// H1: .githooks -> tools/hooks.
+	git(w.dir, "init", "-q")
+	os.MkdirAll(filepath.Join(w.dir, "tools", "hooks"), 0o755)
+	os.Symlink("tools/hooks", filepath.Join(w.dir, ".githooks"))
+	git(w.dir, "config", "core.hooksPath", ".githooks")
+	for _, cmd := range []string{"echo x > tools/hooks/pre-commit", "echo x > .githooks/pre-commit"} {
+		if !denied(w.dir, cmd) {
+			t.Errorf("H1: allowed, want denied: %s", cmd)
+		}
+	}
+	// H2: a global hooks path outside the home directory's hidden files.
+	global := filepath.Join(t.TempDir(), "global-hooks")
+	os.MkdirAll(global, 0o755)
+	os.WriteFile(filepath.Join(w.home, ".gitconfig"), []byte("[core]\n\thooksPath = "+global+"\n"), 0o600)
+	if !denied(w.dir, "echo x > "+filepath.Join(global, "pre-commit")) {
+		t.Error("H2: a write into the global hooks path: allowed, want denied")
+	}
+	os.Remove(filepath.Join(w.home, ".gitconfig"))
+	// H3: a repository below the event's directory.
+	sub := filepath.Join(w.dir, "svc")
+	os.MkdirAll(filepath.Join(sub, ".hooks"), 0o755)
+	git(sub, "init", "-q")
+	git(sub, "config", "core.hooksPath", ".hooks")
+	if !denied(w.dir, "echo x > svc/.hooks/pre-commit") {
+		t.Error("H3: a nested repository's hooks path: allowed, want denied")
+	}
+	// H4: padding the tree does not hide the event directory's own
+	// configuration; H5: the state behind a link; content: once nothing
+	// names it, the state is still a state.
+	proj := filepath.Join(w.dir, "envs")
+	data := filepath.Join(w.dir, "data")
+	os.MkdirAll(proj, 0o755)
+	os.MkdirAll(data, 0o755)
+	os.WriteFile(filepath.Join(proj, "main.tf"), []byte("terraform {\n  backend \"local\" {\n    path = \"state/prod.json\"\n  }\n}\n"), 0o600)
+	state := `{"version": 4, "terraform_version": "1.8.5", "serial": 3, "lineage": "x", "outputs": {}, "resources": []}`
+	os.WriteFile(filepath.Join(data, "prod.json"), []byte(state), 0o600)
+	os.Symlink("../data", filepath.Join(proj, "state"))
+	pad := filepath.Join(proj, "pad")
+	os.MkdirAll(pad, 0o755)
+	for i := 0; i < maxBackendSearch+10; i++ {
+		os.WriteFile(filepath.Join(pad, "f"+strconv.Itoa(i)), nil, 0o600)
+	}
+	for _, cmd := range []string{"rm state/prod.json", "rm ../data/prod.json", ": > ../data/prod.json", "rm -r ../data", "rm ../data/*.json", "mv ../data/prod.json /tmp/"} {
+		if !denied(proj, cmd) {
+			t.Errorf("H4/H5: allowed, want denied: %s", cmd)
+		}
+	}
+	os.Remove(filepath.Join(proj, "main.tf"))
+	for _, cmd := range []string{"rm ../data/prod.json", "rm ../data/*.json", "rm -rf ../data"} {
+		if !denied(proj, cmd) {
+			t.Errorf("content: allowed, want denied: %s", cmd)
+		}
+	}
+	for _, cmd := range []string{"cat ../data/prod.json", "rm -rf pad", "rm pad/f1"} {
+		if denied(proj, cmd) {
+			t.Errorf("denied, want allowed: %s", cmd)
+		}
+	}
+	// The backend record init keeps in .terraform is no state.
+	os.MkdirAll(filepath.Join(proj, ".terraform"), 0o755)
+	os.WriteFile(filepath.Join(proj, ".terraform", "terraform.tfstate"), []byte(`{"version":3,"serial":1,"lineage":"x","backend":{"type":"local"}}`), 0o600)
+	if denied(proj, "rm -rf .terraform") {
+		t.Error("rm -rf .terraform: denied, want allowed")
 	}
 }

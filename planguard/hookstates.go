@@ -21,20 +21,36 @@ import (
 // the hook runs before every tool call, so it looks at a bounded part of
 // the tree under the event's directories.
 const (
-	maxBackendSearch = 4000    // directory entries looked at per directory searched
+	maxBackendSearch = 20000   // directory entries looked at below each root
 	maxBackendDepth  = 4       // levels below it
 	maxBackendFile   = 1 << 20 // bytes of one configuration or backend file
 )
 
-// backendStates returns the local states the configurations under dirs
-// keep under a name that is not a state file's (shell.StateFile):
-// `backend "local" { path = "state/prod.json" }` in a configuration file,
-// or the backend settings terraform init recorded in .terraform (or in
-// the data directory TF_DATA_DIR names), and their .backup files (review
-// hook148 H2: `rm state/prod.json` lost the state). A configuration the
-// hook cannot parse names none: its terraform init fails the same way.
-func backendStates(getenv func(string) string, dirs ...string) []string {
-	var out []string
+// projectScan is what the hook finds under the event's directories (and
+// the project's and the policy's): the local states configurations keep
+// under a name that is not a state file's, and the git repositories below
+// them, whose hooks directory git is asked for.
+type projectScan struct {
+	states []string // with their .backup files, as found and after links
+	repos  []string // directories holding a .git below the roots
+}
+
+// maxScanRepos bounds the repositories below the roots git is asked about.
+const maxScanRepos = 16
+
+// scanProject searches each root (and the directories below it, bounded)
+// for the local states the configurations keep under a name that is not a
+// state file's (shell.StateFile): `backend "local" { path =
+// "state/prod.json" }` in a configuration file, or the backend settings
+// terraform init recorded in .terraform (or in the data directory
+// TF_DATA_DIR names), and their .backup files (review hook148 H2: `rm
+// state/prod.json` lost the state); and for the git repositories below the
+// roots (review hook150 H3). A configuration the hook cannot parse names
+// none: its terraform init fails the same way. A state is also known by
+// its content wherever it is (stateContent), which this search adds the
+// globs and a renamed state's links to.
+func scanProject(getenv func(string) string, roots ...string) projectScan {
+	var out projectScan
 	seen := map[string]bool{}
 	add := func(dir, p string) {
 		if p == "" || shell.StateFile(p) {
@@ -45,15 +61,21 @@ func backendStates(getenv func(string) string, dirs ...string) []string {
 		}
 		p = filepath.Clean(p)
 		for _, q := range []string{p, p + ".backup"} {
-			if !seen[q] {
-				seen[q] = true
-				out = append(out, q)
+			forms := []string{q}
+			if r := resolveLinks(q); r != "" && r != q {
+				forms = append(forms, r) // state -> ../data (review hook150 H5)
+			}
+			for _, f := range forms {
+				if !seen[f] {
+					seen[f] = true
+					out.states = append(out.states, f)
+				}
 			}
 		}
 	}
 	dataDir := getenv("TF_DATA_DIR")
-	done := map[string]bool{}
-	for _, root := range dirs {
+	done, repos := map[string]bool{}, map[string]bool{}
+	for _, root := range roots {
 		if done[root] {
 			continue
 		}
@@ -69,6 +91,10 @@ func backendStates(getenv func(string) string, dirs ...string) []string {
 			add(dir, recordedLocalPath(filepath.Join(dir, ".terraform", "terraform.tfstate")))
 			for _, e := range ents {
 				n := strings.ToLower(e.Name())
+				if n == ".git" && dir != root && !repos[dir] && len(out.repos) < maxScanRepos {
+					repos[dir] = true
+					out.repos = append(out.repos, dir)
+				}
 				if e.IsDir() || !(strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tofu") || strings.HasSuffix(n, ".tf.json") || strings.HasSuffix(n, ".tofu.json")) {
 					continue
 				}
@@ -80,30 +106,50 @@ func backendStates(getenv func(string) string, dirs ...string) []string {
 }
 
 // walkConfigDirs calls f for root and the directories below it, breadth
-// first to maxBackendDepth, without following symbolic links and without
-// entering .git, node_modules and .terraform (read by f itself).
+// first to maxBackendDepth, without entering .git, node_modules and
+// .terraform (read by f itself). Symbolic links to directories are
+// followed (infra -> ../tf: review hook150 H6), each real directory once.
+// root itself is always read whole; the bound on entries stops the descent
+// below it (padding a directory with files cannot hide root's own
+// configuration: review hook150 H4).
 func walkConfigDirs(root string, f func(dir string, ents []os.DirEntry)) {
 	type level struct {
 		dir   string
 		depth int
 	}
-	queue, seen := []level{{root, 0}}, 0
+	queue, seen, visited := []level{{root, 0}}, 0, map[string]bool{}
 	for len(queue) > 0 {
 		d := queue[0]
 		queue = queue[1:]
+		resolved, err := filepath.EvalSymlinks(d.dir)
+		if err != nil || visited[resolved] {
+			continue
+		}
+		visited[resolved] = true
 		ents, err := os.ReadDir(d.dir)
 		if err != nil {
 			continue
 		}
-		if seen += len(ents); seen > maxBackendSearch {
-			return
+		if d.depth > 0 {
+			if seen += len(ents); seen > maxBackendSearch {
+				return
+			}
 		}
 		f(d.dir, ents)
 		if d.depth >= maxBackendDepth {
 			continue
 		}
 		for _, e := range ents {
-			if n := e.Name(); e.IsDir() && n != ".git" && n != "node_modules" && n != ".terraform" {
+			n := e.Name()
+			if n == ".git" || n == "node_modules" || n == ".terraform" {
+				continue
+			}
+			isDir := e.IsDir()
+			if e.Type()&os.ModeSymlink != 0 {
+				fi, err := os.Stat(filepath.Join(d.dir, n))
+				isDir = err == nil && fi.IsDir()
+			}
+			if isDir {
 				queue = append(queue, level{filepath.Join(d.dir, n), d.depth + 1})
 			}
 		}
@@ -199,6 +245,42 @@ func configuredLocalPath(p string) string {
 // where a program the agent wrote could answer for it.
 var gitBins = []string{"/usr/bin/git", "/bin/git", "/usr/local/bin/git", "/opt/homebrew/bin/git"}
 
+// runGit runs git (from gitBins) with the configuration of the agent's
+// environment, which the hook runs with (tests give it apart from the
+// process's), and returns its output's one line, or "" when git is not
+// installed where the hook looks, fails, or prints more than one line.
+func runGit(getenv func(string) string, args ...string) string {
+	bin := ""
+	for _, b := range gitBins {
+		if fi, err := os.Stat(b); err == nil && fi.Mode().IsRegular() {
+			bin = b
+			break
+		}
+	}
+	if bin == "" {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = os.Environ()
+	for _, v := range []string{"HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "GIT_DIR", "GIT_COMMON_DIR", "GIT_CONFIG_PARAMETERS"} {
+		if x := getenv(v); x != "" {
+			cmd.Env = append(cmd.Env, v+"="+x)
+		}
+	}
+	cmd.Env = append(cmd.Env, "GIT_OPTIONAL_LOCKS=0")
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	line := strings.TrimSpace(string(out))
+	if strings.Contains(line, "\n") {
+		return ""
+	}
+	return line
+}
+
 // configuredHooks returns the hooks directory git uses for the
 // repository at root when its configuration moves it out of the git
 // directory (core.hooksPath: .githooks, husky's .husky/_), as git itself
@@ -210,34 +292,8 @@ func configuredHooks(getenv func(string) string, root string) []string {
 	if _, err := os.Lstat(filepath.Join(root, ".git")); err != nil {
 		return nil
 	}
-	bin := ""
-	for _, b := range gitBins {
-		if fi, err := os.Stat(b); err == nil && fi.Mode().IsRegular() {
-			bin = b
-			break
-		}
-	}
-	if bin == "" {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-C", root, "rev-parse", "--git-path", "hooks")
-	// git reads the configuration of the agent's environment, which the
-	// hook runs with (tests give it apart from the process's).
-	cmd.Env = os.Environ()
-	for _, v := range []string{"HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "GIT_DIR", "GIT_COMMON_DIR", "GIT_CONFIG_PARAMETERS"} {
-		if x := getenv(v); x != "" {
-			cmd.Env = append(cmd.Env, v+"="+x)
-		}
-	}
-	cmd.Env = append(cmd.Env, "GIT_OPTIONAL_LOCKS=0")
-	out, err := cmd.Output()
-	if err != nil {
-		return nil
-	}
-	p := strings.TrimSpace(string(out))
-	if p == "" || strings.Contains(p, "\n") {
+	p := runGit(getenv, "-C", root, "rev-parse", "--git-path", "hooks")
+	if p == "" {
 		return nil
 	}
 	if !filepath.IsAbs(p) {
@@ -249,9 +305,73 @@ func configuredHooks(getenv func(string) string, root string) []string {
 			return nil // the default, protected with the git directory
 		}
 	}
-	dirs := []string{p}
-	if filepath.Base(p) == "_" {
-		dirs = append(dirs, filepath.Dir(p))
+	return huskyParent(p)
+}
+
+// globalHooks returns the hooks directory the user's and the system's git
+// configuration name for every repository (a repository made later too:
+// git init /tmp/x && git -C /tmp/x commit: review hook150 H2), when it is
+// absolute or under the home directory; a relative one is each
+// repository's own, found by configuredHooks.
+func globalHooks(getenv func(string) string, home string) []string {
+	var out []string
+	for _, scope := range []string{"--global", "--system"} {
+		p := runGit(getenv, "config", scope, "--includes", "--get", "core.hooksPath")
+		switch {
+		case p == "":
+			continue
+		case p == "~" || strings.HasPrefix(p, "~/"):
+			if home == "" {
+				continue
+			}
+			p = filepath.Join(home, strings.TrimPrefix(p[1:], "/"))
+		case !filepath.IsAbs(p):
+			continue
+		}
+		out = append(out, huskyParent(filepath.Clean(p))...)
 	}
-	return dirs
+	return out
+}
+
+// huskyParent is the hooks directory p and, for husky's `_`, the
+// directory above, whose scripts its hooks run.
+func huskyParent(p string) []string {
+	if filepath.Base(p) == "_" {
+		return []string{p, filepath.Dir(p)}
+	}
+	return []string{p}
+}
+
+// stateContent reports whether p is a regular file that holds a Terraform
+// state whatever its name (shell.Options.IsState): JSON whose first
+// kilobyte names a "lineage" and a "serial", as every state version and
+// OpenTofu's encrypted states do. The backend record terraform init keeps
+// in .terraform/terraform.tfstate is no state (rm -rf .terraform passes).
+func stateContent(p string) bool {
+	if strings.EqualFold(filepath.Base(p), "terraform.tfstate") && filepath.Base(filepath.Dir(p)) == ".terraform" {
+		return false
+	}
+	fh, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return false
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() < 20 {
+		return false
+	}
+	b := make([]byte, 1024)
+	n, _ := io.ReadFull(fh, b)
+	head := strings.TrimLeft(string(b[:n]), " \t\r\n\ufeff")
+	return strings.HasPrefix(head, "{") && strings.Contains(head, `"lineage"`) && strings.Contains(head, `"serial"`)
+}
+
+// globNow is the paths an absolute pattern matches now
+// (shell.Options.Glob); none for a pattern Go's matcher does not read.
+func globNow(pattern string) []string {
+	m, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil
+	}
+	return m
 }

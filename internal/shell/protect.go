@@ -165,6 +165,36 @@ func (a *analyzer) holdsAfterCd(p string) string {
 	return ""
 }
 
+// maxGlobContent bounds the files a glob's matches are read for a state's
+// content (globContent).
+const maxGlobContent = 2000
+
+// globContent returns a file the glob matches now that is a Terraform
+// state by its content (Options.IsState; state/*.json of a state kept as
+// state/prod.json), or a directory it matches that holds one (dirs), from
+// the event's directory; "" also when the file system is not given or the
+// pattern is not one Go's matcher reads.
+func (a *analyzer) globContent(pattern string, dirs bool) string {
+	if a.opts.Glob == nil || a.opts.IsState == nil {
+		return ""
+	}
+	pat := strings.ReplaceAll(a.resolve(pattern), "[!", "[^")
+	for i, m := range a.opts.Glob(pat) {
+		if i >= maxGlobContent {
+			break
+		}
+		if a.opts.IsState(m) {
+			return m + " (its content is a Terraform state)" + stateFileWhy
+		}
+		if dirs && a.opts.StateUnder != nil {
+			if s := a.opts.StateUnder(m); s != "" {
+				return s + stateFileWhy
+			}
+		}
+	}
+	return ""
+}
+
 // globNames returns a protected file a glob (as a path pattern) may
 // match; dirs: or a directory above one. A pattern that may match a
 // Terraform state file's name (*.tfstat?, terraform.tfst*, *) returns
@@ -183,6 +213,9 @@ func (a *analyzer) globNames(pattern string, dirs bool) string {
 	a.noteConfigWrite(pattern, true)
 	if len(a.opts.Protected) > 0 && !a.gitRepoArg {
 		if q := a.globState(pattern); q != "" {
+			return q
+		}
+		if q := a.globContent(pattern, dirs); q != "" {
 			return q
 		}
 	}

@@ -39,6 +39,12 @@ type Options struct {
 	// otherwise than *.tfstate (a local backend's path = "state/prod.json"):
 	// refused with the state's reason.
 	States []string
+	// IsState reports whether an absolute path is a Terraform state by
+	// its content, whatever its name (nil: by name only).
+	IsState func(string) bool
+	// Glob returns the paths an absolute pattern (Go's path.Match syntax)
+	// matches now (nil: globs are judged by their text only).
+	Glob func(string) []string
 	// ProtectedDirs are absolute, clean directories no file of which the
 	// command may write (git hooks, the agents' settings directories).
 	ProtectedDirs []string
@@ -2083,6 +2089,13 @@ func (a *analyzer) protected(p string) string {
 		for _, r := range append([]string{p}, a.paths(p)...) {
 			if StateFile(r) {
 				return r + stateFileWhy
+			}
+		}
+		if a.opts.IsState != nil {
+			for _, r := range a.paths(p) {
+				if path.IsAbs(r) && a.opts.IsState(r) {
+					return r + " (its content is a Terraform state)" + stateFileWhy
+				}
 			}
 		}
 	}

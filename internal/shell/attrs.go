@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"fmt"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -151,12 +152,36 @@ func (a *analyzer) declSubscript(builtin string, t tok) {
 	}
 }
 
-// markArray records a name the line makes an array.
+// markArray records a name the line makes an array. A declaration of the
+// name judged before with a value bash would parse as an array assignment
+// is refused now: a loop or a function may run it after this (review
+// hook147: for … do declare x="$(…)"; x[1]=a; done).
 func (a *analyzer) markArray(name string) {
 	if a.arrays == nil {
 		a.arrays = map[string]bool{}
 	}
+	if why, ok := a.scalarDecls[name]; ok && !a.arrays[name] {
+		a.refuse("%s; the line also makes %s an array, which a loop or a function may do before the declaration runs", why, name)
+	}
 	a.arrays[name] = true
+}
+
+// bashArrays are the variables bash itself makes arrays (bash 5.2's
+// manual): a declaration of one of them with a value that starts with (
+// is an array assignment, whatever the line did before (review hook147
+// H1: declare DIRSTACK="$(…)"). BASH_ALIASES and BASH_CMDS are
+// associative; PIPESTATUS, BASH_REMATCH, MAPFILE and COPROC are made as
+// the line runs, the BASH_ARG* and FUNCNAME ones in functions or with
+// extdebug, COMP_WORDS and COMPREPLY for completion.
+var bashArrays = map[string]bool{"BASH_ALIASES": true, "BASH_ARGC": true, "BASH_ARGV": true, "BASH_CMDS": true,
+	"BASH_LINENO": true, "BASH_REMATCH": true, "BASH_SOURCE": true, "BASH_VERSINFO": true, "COMP_WORDS": true,
+	"COMPREPLY": true, "COPROC": true, "DIRSTACK": true, "FUNCNAME": true, "GROUPS": true, "MAPFILE": true,
+	"PIPESTATUS": true}
+
+// isArray reports whether a name may be an array when a declaration of
+// it runs: bash's own, or one the line makes an array before.
+func (a *analyzer) isArray(name string) bool {
+	return bashArrays[name] || a.arrays[name]
 }
 
 // arrayValue judges NAME=VALUE in a declaration (declare, typeset, local,
@@ -174,16 +199,24 @@ func (a *analyzer) arrayValue(builtin, name string, val tok, arr bool) {
 		a.markArray(name)
 	}
 	switch {
-	case strings.HasPrefix(s, "(") && !strings.ContainsAny(s, "$`") && (arr || a.arrays[name]):
+	case strings.HasPrefix(s, "(") && !strings.ContainsAny(s, "$`") && (arr || a.isArray(name)):
 		// declare -a o='(-c)': o is the array (-c), not the text the hook
 		// keeps (review hook51 H3).
 		a.refuse("`%s %s=%s`: bash parses a quoted or escaped value that starts with ( as an array assignment, whose elements the hook does not read: %s", builtin, name, val, arrayHint)
 	case strings.HasPrefix(s, "(") && strings.ContainsAny(s, "$`"):
 		a.refuse("`%s %s=%s`: bash parses a value that starts with ( as an array assignment and expands it again, running the command substitutions and backquotes it holds: %s", builtin, name, val, arrayHint)
-	case promptVars[name] && strings.HasPrefix(s, "(") && (arr || a.arrays[name]):
+	case promptVars[name] && strings.HasPrefix(s, "(") && (arr || a.isArray(name)):
 		a.refuse("`%s %s=%s`: bash parses the value as an array assignment, and the shell runs what a prompt variable's elements hold", builtin, name, val)
-	case val.dyn && (s == "" || strings.HasPrefix(s, "(")) && (arr || a.arrays[name]):
+	case val.dyn && (s == "" || strings.HasPrefix(s, "(")) && (arr || a.isArray(name)):
 		a.refuse("`%s %s=%s`: the value of an array declaration is computed at run time, and bash parses one that starts with ( as an array assignment and expands it again, running the command substitutions it holds: %s", builtin, name, srcOf(val), arrayHint)
+	case val.dyn && s == "" || strings.HasPrefix(s, "("):
+		// Not an array yet: refused if the line makes it one (markArray).
+		if a.scalarDecls == nil {
+			a.scalarDecls = map[string]string{}
+		}
+		if _, ok := a.scalarDecls[name]; !ok {
+			a.scalarDecls[name] = fmt.Sprintf("`%s %s=%s`: bash parses the value of an array's declaration that starts with ( (computed at run time, or quoted) as an array assignment and expands it again, running the command substitutions it holds: %s", builtin, name, srcOf(val), arrayHint)
+		}
 	}
 }
 

@@ -448,6 +448,10 @@ type analyzer struct {
 	// arrays are names the line makes arrays (x=(…), x[i]=…, declare -a x):
 	// a declaration of one re-parses a value starting with "(" (attrs.go).
 	arrays map[string]bool
+	// scalarDecls are the declarations of names not (yet) arrays whose
+	// value bash would parse as an array assignment in one: refused when
+	// the line makes the name an array after all (markArray).
+	scalarDecls map[string]string
 	// bareAssign: the assignments of a statement without a command, which
 	// reach make only for a name the environment already exports.
 	bareAssign bool
@@ -815,6 +819,7 @@ func (a *analyzer) script(src string, depth int) {
 				if name != "" {
 					a.setUnknown(name)
 					a.setUnknown(name + "_PID")
+					a.markArray(name) // declare x="$(…)" after coproc x (review hook147)
 				}
 			}
 			if cc, ok := n.(*syntax.CoprocClause); ok && cc.Stmt != nil {
@@ -861,6 +866,11 @@ func (a *analyzer) script(src string, depth int) {
 			if n.Exp != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) && n.Param != nil {
 				// ${NAME:=VALUE} assigns NAME (export it, and it is TF_CLI_ARGS_init).
 				a.setUnknown(n.Param.Value)
+				if n.Index != nil {
+					// ${x[1]=a}, ${x[1]:=a} make x an array, as x[1]=a
+					// does (review hook147 H2).
+					a.markArray(n.Param.Value)
+				}
 			}
 			if n.Exp != nil && n.Exp.Op == syntax.OtherParamOps && n.Exp.Word != nil && strings.Contains(printWord(n.Exp.Word), "P") {
 				a.refuse("`%s` expands a value as a prompt, which runs the command substitutions in it", printWord(&syntax.Word{Parts: []syntax.WordPart{n}}))
@@ -885,10 +895,25 @@ func (a *analyzer) script(src string, depth int) {
 						break
 					}
 				}
-				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
+				if w, args, ok := cdCall(n); ok {
+					// cd in any spelling, behind builtin or command, or a
+					// computed command word, which may be a cd (review
+					// hook147 H3).
 					a.cwdUnknown = true
+					var toks []tok
+					if w != "" {
+						toks = a.words(args)
+					} else {
+						// A computed word: its arguments as written, not
+						// judged here (the call is, with the values the
+						// line gives them).
+						for _, arg := range args {
+							s, ok := staticName(arg)
+							toks = append(toks, tok{s: s, dyn: !ok})
+						}
+					}
 					ops := 0
-					for _, t := range a.words(n.Args[1:]) {
+					for _, t := range toks {
 						if t.s == "--" && !t.dyn || strings.HasPrefix(t.s, "-") && t.s != "-" && !t.dyn {
 							continue
 						}
@@ -900,10 +925,15 @@ func (a *analyzer) script(src string, depth int) {
 						}
 					}
 					if w != "cd" && ops == 0 {
-						a.cdComputed = true // pushd swaps, popd returns: the stack
+						// pushd swaps, popd returns: the stack (a computed
+						// word may be either).
+						a.cdComputed = true
 					}
-					for _, t := range a.words(n.Args[1:]) {
-						if d := a.inProtectedDir(t.s); !t.dyn && d != "" && !strings.HasPrefix(t.s, "-") && !a.codeTree(t.s) {
+					if w != "pushd" && w != "popd" && ops == 0 {
+						a.cdTargets = append(a.cdTargets, "~") // cd alone: $HOME (found fixing review hook147)
+					}
+					for _, t := range toks {
+						if d := a.inProtectedDir(t.s); w != "" && !t.dyn && d != "" && !strings.HasPrefix(t.s, "-") && !a.codeTree(t.s) {
 							a.refuse("`%s %s` enters %s, a directory whose files run later on their own (git hooks, an agent's settings): the hook refuses writes there, and cannot follow relative paths after the cd", w, t.s, d)
 						}
 					}
@@ -2469,4 +2499,120 @@ func mayExecRedirect(c *syntax.CallExpr) bool {
 		}
 	}
 	return seenExec
+}
+
+// cdCall reports whether a call may be the shell's cd, pushd or popd,
+// which change the directory of every later command: the builtin's name
+// in any quoting (\cd, 'cd', "cd", $'cd', c\d), behind builtin or command
+// and their options (builtin cd, command -p cd), or a command word
+// computed at run time, which may be any of them (review hook147 H3).
+// name is the builtin, "" for a computed word; args are the words after
+// it.
+func cdCall(c *syntax.CallExpr) (name string, args []*syntax.Word, ok bool) {
+	wrapper := ""
+	for i, w := range c.Args {
+		s, static := staticName(w)
+		switch {
+		case !static:
+			return "", c.Args[i+1:], mayNameCd(w)
+		case s == "cd" || s == "pushd" || s == "popd":
+			return s, c.Args[i+1:], true
+		case s == "builtin" || s == "command":
+			wrapper = s
+		case wrapper == "command" && s != "--" && strings.HasPrefix(s, "-") && strings.ContainsAny(s, "vV"):
+			return "", nil, false // command -v cd only prints
+		case wrapper != "" && strings.HasPrefix(s, "-"):
+			// command -p cd, builtin -- cd
+		default:
+			return "", nil, false
+		}
+	}
+	return "", nil, false
+}
+
+// staticName is a word's text after quote removal when it is made of
+// literal text and quotes only, with no glob or brace expansion (which
+// may make any name: c? is cd where a file cd is).
+func staticName(w *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			if mayGlob(p.Value, printWord(w)) {
+				return "", false
+			}
+			b.WriteString(shellUnescape(p.Value, false))
+		case *syntax.SglQuoted:
+			if !p.Dollar {
+				b.WriteString(p.Value)
+				continue
+			}
+			s, err := expand.Literal(nil, &syntax.Word{Parts: []syntax.WordPart{p}})
+			if err != nil {
+				return "", false
+			}
+			b.WriteString(s)
+		case *syntax.DblQuoted:
+			if p.Dollar {
+				return "", false // $"…": a translation
+			}
+			for _, q := range p.Parts {
+				l, ok := q.(*syntax.Lit)
+				if !ok {
+					return "", false
+				}
+				b.WriteString(shellUnescape(l.Value, true))
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// mayGlob reports whether unquoted text of a word may be a glob or a
+// brace expansion: a * or ?, a [ with a ] after it in the word, braces
+// around a comma or "..". A lone [ or { is literal ([ -f x ]).
+func mayGlob(lit, word string) bool {
+	if strings.ContainsAny(lit, "*?") {
+		return true
+	}
+	if i := strings.IndexByte(lit, '['); i >= 0 {
+		j := strings.Index(word, lit)
+		if j < 0 || strings.Contains(word[j+i:], "]") {
+			return true
+		}
+	}
+	return strings.Contains(lit, "{") && (strings.Contains(word, ",") || strings.Contains(word, "..")) && strings.Contains(word, "}")
+}
+
+// mayNameCd reports whether a computed command word may expand to cd,
+// pushd or popd: not when literal text before any unquoted expansion
+// (which may split the word, or make a glob of it) holds a slash (bash
+// runs no builtin for a path) or a letter none of those names has
+// (python$V, "$D/x").
+func mayNameCd(w *syntax.Word) bool {
+	rules := func(s string) bool { return strings.Trim(s, "cdpusho") != "" } // a slash too
+	split := false
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			if !split && !mayGlob(p.Value, printWord(w)) && !strings.Contains(p.Value, "\\") && rules(p.Value) {
+				return false
+			}
+		case *syntax.SglQuoted:
+			if !split && !p.Dollar && rules(p.Value) {
+				return false
+			}
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				if l, ok := q.(*syntax.Lit); ok && !split && !strings.Contains(l.Value, "\\") && rules(l.Value) {
+					return false
+				}
+			}
+		default:
+			split = true
+		}
+	}
+	return true
 }

@@ -166,10 +166,12 @@ func (a *analyzer) prepass(f *syntax.File) {
 			}
 		case *syntax.CallExpr:
 			if len(n.Args) > 0 {
-				if w := printWord(n.Args[0]); w == "cd" || w == "pushd" || w == "popd" {
-					a.computed("PWD")
-				} else {
-					a.calls++
+				name, _, ok := cdCall(n)
+				if ok {
+					a.computed("PWD") // cd in any spelling, or a computed word (shell.go)
+				}
+				if name == "" {
+					a.calls++ // a computed word may be any program
 				}
 			}
 		}

@@ -69,7 +69,12 @@ var h147Refused = []h32Case{
 	{cmd: `c=cd; $c ..; cp e.json planguard.hcl`, victim: "policy"},
 	{cmd: `c=c; "${c}d" ..; cp e.json planguard.hcl`, victim: "policy"},
 	{cmd: `c=cd; builtin $c ..; cp e.json planguard.hcl`, victim: "policy"},
-	{cmd: `$c ..; cp e.json planguard.hcl`},
+	{cmd: `read c; $c ..; cp e.json planguard.hcl`},
+	{cmd: `c=$(echo cd); $c ..; cp e.json planguard.hcl`},
+	{cmd: `for c in cd; do $c ..; cp e.json planguard.hcl; done`},
+	{cmd: `set -- cd ..; "$@"; cp e.json planguard.hcl`},
+	{cmd: `f() { "$@"; cp e.json planguard.hcl; }; f cd ..`},
+	{cmd: `c=; ${c}cd ..; cp e.json planguard.hcl`},
 	{cmd: `c=cd; $c; echo x >> .bashrc`},
 	{cmd: `c=popd; $c; cp e.json planguard.hcl`},
 	// cd alone goes to $HOME.
@@ -102,6 +107,13 @@ var h147Refused = []h32Case{
 }
 
 var h147Allowed = []string{
+	// A command word from a variable the line binds to a literal is
+	// judged with that value; one the line does not bind comes from the
+	// environment (the accepted class of a variable exported earlier that
+	// names the program: $c ..; cp e.json planguard.hcl passes).
+	"cmd=ls; $cmd > out.txt",
+	"PY=python3; \"$PY\" x.py > out.txt",
+	"$c ..; cp e.json planguard.hcl",
 	"cd sub && ls",
 	"builtin cd sub && make",
 	"command cd sub && make test",

@@ -895,7 +895,7 @@ func (a *analyzer) script(src string, depth int) {
 						break
 					}
 				}
-				if w, args, ok := cdCall(n); ok {
+				if w, args, ok := cdCall(n, f); ok {
 					// cd in any spelling, behind builtin or command, or a
 					// computed command word, which may be a cd (review
 					// hook147 H3).
@@ -2508,13 +2508,13 @@ func mayExecRedirect(c *syntax.CallExpr) bool {
 // computed at run time, which may be any of them (review hook147 H3).
 // name is the builtin, "" for a computed word; args are the words after
 // it.
-func cdCall(c *syntax.CallExpr) (name string, args []*syntax.Word, ok bool) {
+func cdCall(c *syntax.CallExpr, f *syntax.File) (name string, args []*syntax.Word, ok bool) {
 	wrapper := ""
 	for i, w := range c.Args {
 		s, static := staticName(w)
 		switch {
 		case !static:
-			return "", c.Args[i+1:], mayNameCd(w)
+			return "", c.Args[i+1:], mayNameCd(w) && lineMayMakeCd(w, f)
 		case s == "cd" || s == "pushd" || s == "popd":
 			return s, c.Args[i+1:], true
 		case s == "builtin" || s == "command":
@@ -2591,6 +2591,84 @@ func mayGlob(lit, word string) bool {
 // (which may split the word, or make a glob of it) holds a slash (bash
 // runs no builtin for a path) or a letter none of those names has
 // (python$V, "$D/x").
+// lineMayMakeCd reports whether the line f may give the computed command
+// word w the value cd (or pushd, popd): a command substitution, an
+// operator, an indirection, or a variable the line binds otherwise than to
+// a literal that is none of them (read x, for x in, x=$(…)); $@ and $1…
+// where the line defines a function or calls set. A variable the line does
+// not bind comes from the environment — the accepted class of a variable
+// exported in an earlier call that names the program — and a literal
+// assignment is judged where the call is (cmd=ls; $cmd > out.txt).
+func lineMayMakeCd(w *syntax.Word, f *syntax.File) bool {
+	if f == nil {
+		return true
+	}
+	var parts []syntax.WordPart
+	for _, p := range w.Parts {
+		if dq, ok := p.(*syntax.DblQuoted); ok {
+			parts = append(parts, dq.Parts...)
+			continue
+		}
+		parts = append(parts, p)
+	}
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.Lit, *syntax.SglQuoted:
+		case *syntax.ParamExp:
+			if p.Param == nil || p.Exp != nil || p.Index != nil || p.Excl || p.Length || p.Width || p.Slice != nil || p.Repl != nil || p.Names != 0 {
+				return true
+			}
+			if lineBindsCd(p.Param.Value, f) {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// lineBindsCd reports whether the line f may bind the variable name to a
+// value other than a literal that is not cd, pushd or popd.
+func lineBindsCd(name string, f *syntax.File) bool {
+	special := name == "@" || name == "*" || name != "" && name[0] >= '0' && name[0] <= '9'
+	bound := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if bound {
+			return false
+		}
+		switch n := n.(type) {
+		case *syntax.FuncDecl:
+			bound = bound || special
+		case *syntax.Assign:
+			if n.Name != nil && n.Name.Value == name {
+				v := ""
+				ok := n.Value == nil
+				if n.Value != nil {
+					v, ok = staticName(n.Value)
+				}
+				// A value made of cd's and pushd's letters may join the
+				// word's other parts into one (c=c; "${c}d").
+				bound = !ok || n.Append || n.Index != nil || n.Array != nil || strings.Trim(v, "cdpusho") == ""
+			}
+		case *syntax.WordIter:
+			bound = n.Name != nil && n.Name.Value == name
+		case *syntax.ParamExp:
+			bound = n.Param != nil && n.Param.Value == name && n.Exp != nil &&
+				(n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull)
+		case *syntax.CallExpr:
+			for i, a := range n.Args {
+				l := a.Lit()
+				if l == name || special && i == 0 && l == "set" {
+					bound = true // read x, printf -v x, getopts o x, set -- cd ..
+				}
+			}
+		}
+		return !bound
+	})
+	return bound
+}
+
 func mayNameCd(w *syntax.Word) bool {
 	rules := func(s string) bool { return strings.Trim(s, "cdpusho") != "" } // a slash too
 	split := false

@@ -113,6 +113,12 @@ type Options struct {
 	// the directory moves them, and a relative target leads elsewhere
 	// (review hook106 H1).
 	LinksUnder func(dir string) (links [][2]string, ok bool)
+	// Worktrees, when set, returns the paths of the linked worktrees of
+	// the git repository an absolute directory is in (its git directory's
+	// worktrees/*/gitdir), ok false when they cannot be read: git worktree
+	// remove and move find the worktree they are given by the end of its
+	// path first, wherever it lies (review hook145 H3).
+	Worktrees func(dir string) (paths []string, ok bool)
 	// StagedState, when set, reports whether the git index of the
 	// repository an absolute directory is in names a Terraform state file
 	// (or cannot be read): git stash then takes the state out of the

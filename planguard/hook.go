@@ -251,7 +251,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, States: states, ProtectedDirs: dirs, CodeDirs: codeDirs(roots), Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
 		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), IsState: memo(stateContent), Glob: memo(globNow), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState), TreeState: memo(treeState),
-		Readlink: readlink, LinksUnder: memoLinks(linksUnder),
+		Readlink: readlink, LinksUnder: memoLinks(linksUnder), Worktrees: memoLinks(linkedWorktrees),
 		Shell: e.getenv("SHELL")}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {
 		opts.PolicyAliases = []string{resolved}
@@ -1384,14 +1384,15 @@ func linksUnder(dir string) ([][2]string, bool) {
 	return links, err == nil && !unread && n <= maxLinkSearch
 }
 
-// memoLinks remembers linksUnder's answers for the call.
-func memoLinks(f func(string) ([][2]string, bool)) func(string) ([][2]string, bool) {
+// memoLinks remembers linksUnder's (and linkedWorktrees') answers for the
+// call.
+func memoLinks[T any](f func(string) (T, bool)) func(string) (T, bool) {
 	type answer struct {
-		links [][2]string
+		links T
 		ok    bool
 	}
 	seen := map[string]answer{}
-	return func(dir string) ([][2]string, bool) {
+	return func(dir string) (T, bool) {
 		if a, ok := seen[dir]; ok {
 			return a.links, a.ok
 		}

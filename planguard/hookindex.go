@@ -139,3 +139,58 @@ func treeState(dir string) bool {
 		}
 	}
 }
+
+// linkedWorktrees returns the paths of the linked worktrees of the git
+// repository dir is in (shell.Options.Worktrees), as git's
+// get_linked_worktree reads them: each worktrees/ID/gitdir of the common
+// git directory names the worktree's .git file (a relative one from
+// worktrees/ID). ok is false when a git directory is there but cannot be
+// read.
+func linkedWorktrees(dir string) ([]string, bool) {
+	gitDir, ok := findGitDir(dir)
+	if !ok {
+		return nil, false
+	}
+	if gitDir == "" {
+		return nil, true
+	}
+	common := gitDir
+	switch b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); {
+	case err == nil:
+		c := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(gitDir, c)
+		}
+		common = filepath.Clean(c)
+	case !os.IsNotExist(err):
+		return nil, false
+	}
+	ents, err := os.ReadDir(filepath.Join(common, "worktrees"))
+	if os.IsNotExist(err) {
+		return nil, true
+	}
+	if err != nil {
+		return nil, false
+	}
+	var out []string
+	for _, e := range ents {
+		id := filepath.Join(common, "worktrees", e.Name())
+		b, err := os.ReadFile(filepath.Join(id, "gitdir"))
+		if os.IsNotExist(err) {
+			continue // git passes over it too
+		}
+		if err != nil {
+			return nil, false
+		}
+		p := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(id, p)
+		}
+		p = filepath.Clean(p)
+		if filepath.Base(p) == ".git" {
+			p = filepath.Dir(p)
+		}
+		out = append(out, filepath.ToSlash(p))
+	}
+	return out, true
+}

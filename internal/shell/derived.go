@@ -568,7 +568,10 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 	switch name {
 	case "tar", "gtar", "bsdtar":
 		if hasFlag(args, "", "remove-files") {
-			return holdsAny(args)
+			if q := holdsAny(args); q != "" {
+				return q
+			}
+			return a.tarRemoves(argv)
 		}
 		extract := hasFlag(args, "x", "extract") || hasFlag(args, "", "get")
 		if len(args) > 0 && operand(args[0]) && strings.ContainsRune(args[0].s, 'x') {
@@ -606,7 +609,29 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 			}
 		}
 		if move {
+			for _, t := range args {
+				// zip -@ (--names-stdin) reads the names from standard
+				// input, which the hook does not read (review hook145 H1).
+				l, _, _ := strings.Cut(t.s, "=")
+				names := len(l) >= 4 && strings.HasPrefix("--names-stdin", l) ||
+					len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.Contains(t.s, "@") && t.s[1] != 'i' && t.s[1] != 'x' // -i@LIST, -x@LIST: patterns
+				if t.dyn && strings.HasPrefix(t.s, "-") || names {
+					a.refuse("`%s`: zip -m deletes the files it adds, and %s takes their names from standard input (or is computed at run time), which the hook does not read: they may be the state or a protected file; name the files", truncateTok(argv), srcOf(t))
+					return ""
+				}
+			}
 			return holdsAny(args)
+		}
+	case "7z", "7za", "7zr":
+		if q, sdel := a.sevenZipDeletes(argv); sdel {
+			return q
+		}
+		if dir, ok := extractDir(name, args); ok {
+			if dir.dyn {
+				a.refuse("`%s` extracts into a directory computed at run time, which may hold the policy or the state: name a directory of its own", truncateTok(argv))
+				return ""
+			}
+			return a.intoDir(dir.s)
 		}
 	case "python":
 		// python -m tarfile -e ARCHIVE [DIR], -m zipfile -e ARCHIVE DIR,
@@ -627,7 +652,7 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 				return ""
 			}
 			if extract {
-				return a.holds(dir.s)
+				return a.intoDir(dir.s)
 			}
 		case mod.s == "venv" || mod.s == "virtualenv":
 			return a.clears(mod.s, rest, computedDir)
@@ -675,7 +700,7 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 				if v.dyn {
 					return computedDir()
 				}
-				return a.holds(v.s)
+				return a.intoDir(v.s)
 			}
 		}
 	case "jar":
@@ -686,7 +711,7 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 				if d.dyn {
 					return computedDir()
 				}
-				if q := a.holds(d.s); q != "" {
+				if q := a.intoDir(d.s); q != "" {
 					return q
 				}
 			}
@@ -696,9 +721,9 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 			if dir.dyn {
 				return computedDir()
 			}
-			return a.holds(dir.s)
+			return a.intoDir(dir.s)
 		}
-	case "dpkg-deb", "dpkg", "cpio", "7z", "7za", "7zr", "pax":
+	case "dpkg-deb", "dpkg", "cpio", "pax":
 		// Other extractors (review hook70 L2): into a directory that holds
 		// a protected file, as tar -x and unzip are judged.
 		if dir, ok := extractDir(name, args); ok {
@@ -706,7 +731,7 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 				a.refuse("`%s` extracts into a directory computed at run time, which may hold the policy or the state: name a directory of its own", truncateTok(argv))
 				return ""
 			}
-			return a.holds(dir.s)
+			return a.intoDir(dir.s)
 		}
 	case "unzip":
 		for _, t := range args {
@@ -729,7 +754,7 @@ func (a *analyzer) treeRemoval(argv []tok) string {
 			}
 			dir = v.s
 		}
-		return a.holds(dir)
+		return a.intoDir(dir)
 	}
 	return ""
 }
@@ -1439,7 +1464,9 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 				refuse("the protected files (a worktree computed at run time)")
 				return
 			}
-			check(paths[1:2])
+			if !check(paths[1:2]) {
+				a.worktreeBySuffix(line, global, paths[1:2], refuse)
+			}
 			return
 		}
 		// worktree remove deletes the worktree's directory, ignored files
@@ -1449,9 +1476,91 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 				refuse("the protected files (a worktree computed at run time)")
 				return
 			}
-			check(paths[1:])
+			if !check(paths[1:]) {
+				a.worktreeBySuffix(line, global, paths[1:], refuse)
+			}
 		}
 	}
+}
+
+// worktreeBySuffix judges the worktrees git worktree remove and move may
+// take: git finds the one it is given first by the end of its path (a
+// whole trailing part of a linked worktree's path: `git worktree remove
+// repo-wt` removes ../repo-wt, state included: review hook145 H3), and
+// only then as a path (check). Each linked worktree of the repository
+// (Options.Worktrees) whose path ends in an argument is judged as a
+// removed directory (from each directory the line may be in, and a literal
+// git -C); a repository the hook cannot place (a computed -C, --git-dir or
+// --work-tree, a cd it cannot follow) or whose worktrees it cannot read is
+// refused for a relative argument.
+func (a *analyzer) worktreeBySuffix(line string, global, args []tok, refuse func(string)) {
+	if a.opts.Worktrees == nil {
+		return
+	}
+	var rel []string
+	for _, t := range args {
+		if !t.dyn && t.s != "" && !path.IsAbs(t.s) {
+			rel = append(rel, t.s)
+		}
+	}
+	if len(rel) == 0 {
+		return // an absolute argument ends only the path it names
+	}
+	dirs := a.cdDirs(a.outer.dir)
+	unknown := a.cdComputed || a.outer.chdir != "" && a.outer.dir == ""
+	for i := 0; i < len(global); i++ {
+		t := global[i]
+		switch {
+		case t.s == "-C" && !t.dyn && i+1 < len(global) && !global[i+1].dyn:
+			c := global[i+1].s
+			i++
+			var next []string
+			for _, d := range dirs {
+				if path.IsAbs(c) {
+					next = append(next, path.Clean(c))
+				} else {
+					next = append(next, path.Join(d, c))
+				}
+			}
+			dirs = next
+		case t.dyn || strings.HasPrefix(t.s, "-C") || strings.HasPrefix(t.s, "--git-dir") || strings.HasPrefix(t.s, "--work-tree"):
+			unknown = true
+		}
+	}
+	if unknown {
+		refuse("the protected files (git finds the worktree it is given by the end of its path, in a repository the hook cannot place here: name the worktree by its absolute path)")
+		return
+	}
+	for _, d := range dirs {
+		wts, ok := a.opts.Worktrees(d)
+		if !ok {
+			refuse("the protected files (git finds the worktree it is given by the end of its path, and the worktrees of the repository " + d + " cannot be read: name the worktree by its absolute path)")
+			return
+		}
+		for _, w := range wts {
+			for _, s := range rel {
+				if !worktreeSuffix(w, s) {
+					continue
+				}
+				if q := a.holds(w); q != "" {
+					refuse(q + " (the worktree " + w + ", which git finds by the end of its path, " + s + ")")
+					return
+				}
+			}
+		}
+	}
+}
+
+// worktreeSuffix reports whether git's find_worktree_by_suffix takes the
+// worktree at path p for the argument s: s is the end of p, starting at a
+// directory boundary (compared without regard to case, as git does on a
+// file system that ignores it).
+func worktreeSuffix(p, s string) bool {
+	if len(s) > len(p) || !strings.EqualFold(p[len(p)-len(s):], s) {
+		return false
+	}
+	start := len(p) - len(s)
+	return start == 0 || p[start-1] == '/'
 }
 
 // findWrites refuses find's own output files (-fprint, -fprint0, -fprintf,
@@ -1728,8 +1837,8 @@ func (a *analyzer) tarDirs(args []tok) string {
 		}
 	}
 	dir, known := ".", true
-	if q := a.holds(dir); q != "" && len(vals) == 0 {
-		return q
+	if len(vals) == 0 {
+		return a.intoDir(dir)
 	}
 	for _, v := range vals {
 		switch {
@@ -1751,11 +1860,135 @@ func (a *analyzer) tarDirs(args []tok) string {
 		if a.climbs(dir) {
 			return climbed(dir)
 		}
-		if q := a.holds(dir); q != "" {
+		if q := a.intoDir(dir); q != "" {
 			return q
 		}
 	}
 	return ""
+}
+
+// tarOldStyle rewrites tar's first word in the traditional style (tar
+// cfC X.tar DIR: letters without a dash, each one that takes a value
+// taking the next word in turn) as dashed options.
+func tarOldStyle(args []tok) []tok {
+	if len(args) == 0 || args[0].dyn || args[0].s == "" || strings.HasPrefix(args[0].s, "-") {
+		return args
+	}
+	var out []tok
+	next := 1
+	for _, c := range args[0].s {
+		out = append(out, tok{s: "-" + string(c)})
+		if strings.ContainsRune(programs["tar"].short, c) && next < len(args) {
+			out = append(out, args[next])
+			next++
+		}
+	}
+	return append(out, args[next:]...)
+}
+
+// tarRemoves judges tar --remove-files, which deletes every name it
+// archives: each name from the directory the -C/--directory options before
+// it compose, in order, as tar reads it (tar -C.. --remove-files -cf X
+// allowed_signers deletes ../allowed_signers: review hook145 H2), a -C
+// computed at run time placing the names after it nowhere the hook can
+// judge; names read from a file or standard input (-T, --files-from),
+// which the hook does not read, are refused (review hook145 H1). It
+// returns a protected file removed, or "" (having refused, or not).
+func (a *analyzer) tarRemoves(argv []tok) string {
+	p := programs["tar"]
+	args := tarOldStyle(argv[1:])
+	line := truncateTok(argv)
+	dir, known, fresh := ".", true, false
+	judge := func(t tok) string {
+		switch {
+		case t.dyn && t.w != nil && t.kind == dynGlob:
+			if known && dir != "." {
+				return a.globNames(strings.TrimSuffix(dir, "/")+"/"+globPattern(t.w), true)
+			}
+		case t.dyn || path.IsAbs(t.s) || strings.HasPrefix(t.s, "~"):
+			// A computed name is judged as an argument (looseArgs); an
+			// absolute one as written (holdsAny).
+		case !known && fresh && !strings.Contains("/"+t.s+"/", "/../"):
+			// Under a directory mktemp made: new.
+		case !known:
+			return t.s + " (relative to a -C directory computed at run time, which the hook cannot place: name the directory)"
+		case dir != ".":
+			j := strings.TrimSuffix(dir, "/") + "/" + t.s
+			if a.climbs(j) {
+				return climbed(j)
+			}
+			return a.holds(j)
+		}
+		return ""
+	}
+	for rest := args; len(rest) > 0; {
+		opts, _, r := p.options(rest)
+		for _, o := range opts {
+			switch o.name {
+			case "T", "files-from":
+				a.refuse("`%s`: tar --remove-files deletes the files it archives, and %s takes their names from a file or standard input, which the hook does not read (they may be the state or a protected file): name the files", line, dashed(o.name))
+				return ""
+			case "C", "directory":
+				v := o.val
+				switch {
+				case v.dyn && v.w != nil && a.isFresh(v.w):
+					known, fresh = false, true
+				case v.dyn:
+					known, fresh = false, false
+				case path.IsAbs(v.s) || strings.HasPrefix(v.s, "~"):
+					dir, known = v.s, true
+				case known:
+					dir = strings.TrimSuffix(dir, "/") + "/" + v.s
+				case strings.Contains("/"+v.s+"/", "/../"):
+					fresh = false // above a directory mktemp made
+				}
+			}
+		}
+		if n := len(rest) - len(r); n > 0 && rest[n-1].s == "--" && !rest[n-1].dyn {
+			for _, t := range r {
+				if q := judge(t); q != "" {
+					return q
+				}
+			}
+			return ""
+		}
+		if len(r) == 0 {
+			break
+		}
+		if q := judge(r[0]); q != "" {
+			return q
+		}
+		rest = r[1:]
+	}
+	return ""
+}
+
+// sevenZipDeletes judges 7z's -sdel, which deletes the files it adds: the
+// names as holdsAny judges them, and refused when 7z reads them from a
+// list file (@LIST, -i@LIST) or matches them itself (a wildcard, -r, -i),
+// which the hook does not follow. sdel reports whether -sdel is given.
+func (a *analyzer) sevenZipDeletes(argv []tok) (q string, sdel bool) {
+	for _, t := range argv[1:] {
+		sdel = sdel || strings.EqualFold(t.s, "-sdel") || t.dyn && strings.HasPrefix(t.s, "-")
+	}
+	if !sdel {
+		return "", false
+	}
+	for _, t := range argv[1:] {
+		l := strings.ToLower(t.s)
+		if t.dyn || strings.HasPrefix(l, "@") || strings.HasPrefix(l, "-i") || strings.HasPrefix(l, "-r") && l != "-r-" || !strings.HasPrefix(l, "-") && strings.ContainsAny(l, "*?") {
+			a.refuse("`%s`: 7z -sdel deletes the files it adds, and %s names them through a list file, 7z's own wildcards or recursion, or is computed at run time, which the hook does not follow (they may be the state or a protected file): name the files", truncateTok(argv), srcOf(t))
+			return "", true
+		}
+	}
+	for _, t := range argv[1:] {
+		if !strings.HasPrefix(t.s, "-") {
+			if q := a.holds(t.s); q != "" {
+				return q, true
+			}
+		}
+	}
+	return "", true
 }
 
 // patchBackups judges the backups GNU patch makes (with -b, and by default

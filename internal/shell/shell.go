@@ -124,6 +124,12 @@ type Options struct {
 	// the directory moves them, and a relative target leads elsewhere
 	// (review hook106 H1).
 	LinksUnder func(dir string) (links [][2]string, ok bool)
+	// Worktrees, when set, returns the paths of the linked worktrees of
+	// the git repository an absolute directory is in (its git directory's
+	// worktrees/*/gitdir), ok false when they cannot be read: git worktree
+	// remove and move find the worktree they are given by the end of its
+	// path first, wherever it lies (review hook145 H3).
+	Worktrees func(dir string) (paths []string, ok bool)
 	// StagedState, when set, reports whether the git index of the
 	// repository an absolute directory is in names a Terraform state file
 	// (or cannot be read): git stash then takes the state out of the
@@ -895,7 +901,7 @@ func (a *analyzer) script(src string, depth int) {
 						break
 					}
 				}
-				if w, args, ok := cdCall(n, f); ok {
+				if w, args, ok := cdCall(n, f, depth > 0); ok {
 					// cd in any spelling, behind builtin or command, or a
 					// computed command word, which may be a cd (review
 					// hook147 H3).
@@ -2508,13 +2514,13 @@ func mayExecRedirect(c *syntax.CallExpr) bool {
 // computed at run time, which may be any of them (review hook147 H3).
 // name is the builtin, "" for a computed word; args are the words after
 // it.
-func cdCall(c *syntax.CallExpr, f *syntax.File) (name string, args []*syntax.Word, ok bool) {
+func cdCall(c *syntax.CallExpr, f *syntax.File, inner bool) (name string, args []*syntax.Word, ok bool) {
 	wrapper := ""
 	for i, w := range c.Args {
 		s, static := staticName(w)
 		switch {
 		case !static:
-			return "", c.Args[i+1:], mayNameCd(w) && lineMayMakeCd(w, f)
+			return "", c.Args[i+1:], mayNameCd(w) && lineMayMakeCd(w, f, inner) || lineMayMakeCd(w, f, inner) && i+1 < len(c.Args)
 		case s == "cd" || s == "pushd" || s == "popd":
 			return s, c.Args[i+1:], true
 		case s == "builtin" || s == "command":
@@ -2592,15 +2598,19 @@ func mayGlob(lit, word string) bool {
 // runs no builtin for a path) or a letter none of those names has
 // (python$V, "$D/x").
 // lineMayMakeCd reports whether the line f may give the computed command
-// word w the value cd (or pushd, popd): a command substitution, an
-// operator, an indirection, or a variable the line binds otherwise than to
-// a literal that is none of them (read x, for x in, x=$(…)); $@ and $1…
-// where the line defines a function or calls set. A variable the line does
-// not bind comes from the environment — the accepted class of a variable
-// exported in an earlier call that names the program — and a literal
-// assignment is judged where the call is (cmd=ls; $cmd > out.txt).
-func lineMayMakeCd(w *syntax.Word, f *syntax.File) bool {
-	if f == nil {
+// word w the value cd (or pushd, popd, or a word that runs its arguments in
+// this shell: builtin, command, eval…): a brace or glob, a command
+// substitution, an operator, an indirection, or a variable the line binds
+// otherwise than to a plain literal that is none of them (read x, for x in,
+// x=$(…), declare 'x=cd', v=' cd' split by IFS); $@ and $1… where the line
+// defines a function or calls set; any computed word of a script run
+// inside the line (eval, trap, bash -c: its variables come from around it,
+// review hook153). A variable the line does not bind comes from the
+// environment — the accepted class of a variable exported in an earlier
+// call that names the program — and a plain literal is judged where the
+// call is (cmd=ls; $cmd > out.txt).
+func lineMayMakeCd(w *syntax.Word, f *syntax.File, inner bool) bool {
+	if f == nil || inner {
 		return true
 	}
 	var parts []syntax.WordPart
@@ -2613,13 +2623,20 @@ func lineMayMakeCd(w *syntax.Word, f *syntax.File) bool {
 	}
 	for _, p := range parts {
 		switch p := p.(type) {
-		case *syntax.Lit, *syntax.SglQuoted:
+		case *syntax.Lit:
+			if strings.ContainsAny(p.Value, "{*?[") {
+				return true // {cd,}: brace expansion leaves cd
+			}
+		case *syntax.SglQuoted:
 		case *syntax.ParamExp:
 			if p.Param == nil || p.Exp != nil || p.Index != nil || p.Excl || p.Length || p.Width || p.Slice != nil || p.Repl != nil || p.Names != 0 {
 				return true
 			}
 			if lineBindsCd(p.Param.Value, f) {
 				return true
+			}
+			if len(parts) > 1 && lineSets(p.Param.Value, f) {
+				return true // buil$v with v=tin: the line's value joins the text
 			}
 		default:
 			return true
@@ -2628,11 +2645,32 @@ func lineMayMakeCd(w *syntax.Word, f *syntax.File) bool {
 	return false
 }
 
+// lineSets reports whether the line f assigns the variable name.
+func lineSets(name string, f *syntax.File) bool {
+	set := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if as, ok := n.(*syntax.Assign); ok && as.Name != nil && as.Name.Value == name {
+			set = true
+		}
+		return !set
+	})
+	return set
+}
+
+// plainCommandValue matches a literal value that is one word whatever IFS
+// holds (letters, digits, . / _ + -).
+var plainCommandValue = regexp.MustCompile(`^[A-Za-z0-9_./+-]+$`)
+
+// thisShellWords run their arguments (or change the directory) in the
+// shell itself: a computed word with one of these values may be a cd.
+var thisShellWords = map[string]bool{"cd": true, "pushd": true, "popd": true, "builtin": true, "command": true,
+	"eval": true, "exec": true, "source": true, ".": true, "trap": true, "enable": true}
+
 // lineBindsCd reports whether the line f may bind the variable name to a
-// value other than a literal that is not cd, pushd or popd.
+// value other than a plain literal that is none of thisShellWords.
 func lineBindsCd(name string, f *syntax.File) bool {
 	special := name == "@" || name == "*" || name != "" && name[0] >= '0' && name[0] <= '9'
-	bound := false
+	bound, ifs := false, false
 	syntax.Walk(f, func(n syntax.Node) bool {
 		if bound {
 			return false
@@ -2640,16 +2678,26 @@ func lineBindsCd(name string, f *syntax.File) bool {
 		switch n := n.(type) {
 		case *syntax.FuncDecl:
 			bound = bound || special
+		case *syntax.DeclClause:
+			for _, a := range n.Args {
+				if a.Name == nil {
+					bound = true // declare 'v=cd': a name the parser does not see
+				}
+			}
 		case *syntax.Assign:
+			if n.Name != nil && n.Name.Value == "IFS" {
+				ifs = true
+			}
 			if n.Name != nil && n.Name.Value == name {
 				v := ""
 				ok := n.Value == nil
 				if n.Value != nil {
 					v, ok = staticName(n.Value)
 				}
-				// A value made of cd's and pushd's letters may join the
-				// word's other parts into one (c=c; "${c}d").
-				bound = !ok || n.Append || n.Index != nil || n.Array != nil || strings.Trim(v, "cdpusho") == ""
+				// A value made of cd's letters may join the word's other
+				// parts into one (c=c; "${c}d"); one with blanks splits.
+				bound = !ok || n.Append || n.Index != nil || n.Array != nil || strings.Trim(v, "cdpusho") == "" ||
+					!plainCommandValue.MatchString(v) || thisShellWords[v]
 			}
 		case *syntax.WordIter:
 			bound = n.Name != nil && n.Name.Value == name
@@ -2658,15 +2706,16 @@ func lineBindsCd(name string, f *syntax.File) bool {
 				(n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull)
 		case *syntax.CallExpr:
 			for i, a := range n.Args {
-				l := a.Lit()
-				if l == name || special && i == 0 && l == "set" {
-					bound = true // read x, printf -v x, getopts o x, set -- cd ..
+				l, _ := staticName(a)
+				if l == name || strings.HasPrefix(l, name+"=") || special && i == 0 && l == "set" ||
+					i == 0 && (l == "eval" || l == "source" || l == ".") {
+					bound = true // read x, printf -v x, export 'x=cd', set -- cd .., eval "x=cd"
 				}
 			}
 		}
 		return !bound
 	})
-	return bound
+	return bound || ifs
 }
 
 func mayNameCd(w *syntax.Word) bool {

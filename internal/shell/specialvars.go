@@ -166,7 +166,7 @@ func (a *analyzer) prepass(f *syntax.File) {
 			}
 		case *syntax.CallExpr:
 			if len(n.Args) > 0 {
-				name, _, ok := cdCall(n, f)
+				name, _, ok := cdCall(n, f, a.curDepth > 0)
 				if ok {
 					a.computed("PWD") // cd in any spelling, or a computed word (shell.go)
 				}

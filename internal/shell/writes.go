@@ -233,6 +233,10 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 	if a.writeDest(argv, *dst, recursive) {
 		return
 	}
+	if q := a.copyThroughLinks(name, opts, srcs, *dst, recursive); q != "" {
+		a.refuse("`%s` may overwrite %s, which holds the gate's trust: the copy writes names taken from its sources, which the hook does not list; copy into a directory without such links, or name the files", truncateTok(argv), q)
+		return
+	}
 	if name == "cp" && hasOpt(opts, "parents") {
 		a.parentsLand(argv, srcs, *dst, recursive)
 		return
@@ -260,6 +264,43 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 		}
 	}
 	a.landsAfterCd(argv, srcs, *dst, recursive)
+}
+
+// copyThroughLinks returns a protected file a copy into the directory dst
+// writes through a symbolic link there (linkedInto): cp and scp copying
+// recursively, or a glob's files (the names the sources hold, which the
+// hook does not list), through a link to a file, unless -n or
+// --remove-destination keeps cp from opening an existing file; rsync -K
+// (--keep-dirlinks) writing into a linked directory (rsync replaces a
+// linked file).
+func (a *analyzer) copyThroughLinks(name string, opts []opt, srcs []tok, dst tok, recursive bool) string {
+	if dst.dyn {
+		return ""
+	}
+	switch name {
+	case "cp", "scp":
+		if hasOpt(opts, "n", "no-clobber", "remove-destination") {
+			return ""
+		}
+		for _, o := range opts {
+			if o.name == "update" && strings.HasPrefix(o.val.s, "none") && !o.val.dyn {
+				return "" // --update=none skips existing files, as -n
+			}
+		}
+		if recursive {
+			return a.linkedInto(dst.s, false, true)
+		}
+		for _, s := range srcs {
+			if s.dyn && s.w != nil && s.kind == dynGlob {
+				return a.linkedInto(dst.s, true, true)
+			}
+		}
+	case "rsync":
+		if hasOpt(opts, "K", "keep-dirlinks") {
+			return a.linkedInto(dst.s, false, false)
+		}
+	}
+	return ""
 }
 
 // landsAfterCd judges the sources a copy puts into a relative directory
@@ -328,6 +369,69 @@ func (a *analyzer) landsIn(src tok, dir string, dirDest bool) string {
 			}
 			if base == "" || globMatch(base, path.Base(q), true) {
 				return q
+			}
+		}
+	}
+	return ""
+}
+
+// intoDir returns a protected file that writing names the hook does not
+// see into the directory dir may change: dir holds one (holds), or a
+// symbolic link under it leads to one (linkedInto).
+func (a *analyzer) intoDir(dir string) string {
+	if q := a.holds(dir); q != "" {
+		return q
+	}
+	return a.linkedInto(dir, false, false)
+}
+
+// linkedInto returns a protected file (or a directory holding one, or a
+// Terraform state) that a symbolic link under dir leads to: one on disk
+// now (Options.LinksUnder) or one the line makes or moves there
+// (lineLinks). A copy whose names come from its sources (cp -r SRC/. DIR,
+// cp SRC/* DIR) opens an existing destination file through the link (GNU
+// cp writes through it, -P and -d notwithstanding: they concern the
+// sources), and an extractor (tar -x, unzip, cpio -i) or rsync -K writes
+// into a linked directory (review hook145 H4). direct: only the links
+// directly in dir (a copy that does not recurse); files: not the links to
+// a directory now (cp does not write into one: "cannot overwrite
+// non-directory").
+func (a *analyzer) linkedInto(dir string, direct, files bool) string {
+	if dir == "" || len(a.opts.Protected) == 0 {
+		return ""
+	}
+	why := func(link, target, q string) string {
+		return fmt.Sprintf("%s (through the symbolic link %s to %s, which a write of that name into %s follows)", q, link, target, dir)
+	}
+	leads := func(target string) string {
+		if files && a.isDir(target) {
+			return ""
+		}
+		return a.holds(target)
+	}
+	for _, r := range a.paths(dir) {
+		for _, l := range a.lineLinks {
+			if !strings.HasPrefix(l.link, r+"/") || direct && path.Dir(l.link) != r {
+				continue
+			}
+			if q := leads(l.target); q != "" {
+				return why(l.link, l.raw, q)
+			}
+		}
+		if a.opts.LinksUnder == nil {
+			continue
+		}
+		links, ok := a.opts.LinksUnder(r)
+		if !ok {
+			return r + " (it holds more entries than the hook reads for symbolic links, or ones it cannot read; a link there may lead to the policy or the state: write into a smaller or new directory)"
+		}
+		for _, l := range links {
+			if direct && strings.Contains(l[0], "/") {
+				continue
+			}
+			link := path.Join(r, l[0])
+			if q := leads(linkTarget(link, l[1])); q != "" {
+				return why(link, l[1], q)
 			}
 		}
 	}
@@ -845,31 +949,41 @@ func (a *analyzer) noteLineLink(prog string, args []tok) {
 			}
 		}
 	}
-	add := func(link, raw string) {
+	refused := false
+	add := func(link, raw, was string) {
 		if len(a.lineLinks) >= 32 {
 			return
 		}
-		target := raw
-		if !path.IsAbs(raw) {
-			target = path.Join(path.Dir(link), raw)
+		target := linkTarget(link, raw)
+		a.lineLinks = append(a.lineLinks, lineLink{link: link, target: target, raw: raw})
+		// A link carried to another depth, where its relative target
+		// leads to a protected file (or a directory holding one, or the
+		// state) that it did not lead to before: as ln -s to it, refused
+		// (review hook145 H4: a write whose names the hook does not see,
+		// a recursive copy into its directory, follows it).
+		if was == "" || target == was || refused {
+			return
 		}
-		a.lineLinks = append(a.lineLinks, lineLink{link: link, target: path.Clean(target), raw: raw})
+		if q := a.holds(target); q != "" {
+			refused = true
+			a.refuse("`%s %s` carries a symbolic link (to %s) to %s, where it leads to %s, which holds the gate's trust: a write through the link (a recursive copy into its directory) would change it", name, strings.Join(ops, " "), raw, link, q)
+		}
 	}
 	for _, p := range pairs {
 		dst := a.resolve(p[1])
 		if prog == "ln" {
-			add(dst, p[0])
+			add(dst, p[0], "")
 			continue
 		}
 		src := a.resolve(p[0])
 		for _, l := range append([]lineLink{}, a.lineLinks...) {
 			if l.link == src || strings.HasPrefix(l.link, src+"/") {
-				add(dst+l.link[len(src):], l.raw)
+				add(dst+l.link[len(src):], l.raw, l.target)
 			}
 		}
 		if a.opts.Readlink != nil {
 			if raw, ok := a.opts.Readlink(src); ok {
-				add(dst, raw)
+				add(dst, raw, linkTarget(src, raw))
 			}
 		}
 		if a.opts.LinksUnder != nil {
@@ -880,10 +994,19 @@ func (a *analyzer) noteLineLink(prog string, args []tok) {
 				continue
 			}
 			for _, l := range links {
-				add(path.Join(dst, l[0]), l[1])
+				add(path.Join(dst, l[0]), l[1], linkTarget(path.Join(src, l[0]), l[1]))
 			}
 		}
 	}
+}
+
+// linkTarget is where a symbolic link at the absolute path link, whose
+// target is written raw, leads (a relative target from its directory).
+func linkTarget(link, raw string) string {
+	if path.IsAbs(raw) {
+		return path.Clean(raw)
+	}
+	return path.Join(path.Dir(link), raw)
 }
 
 // cpKeepsLinks reports whether cp's words copy symbolic links as links:

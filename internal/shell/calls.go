@@ -230,6 +230,9 @@ func (a *analyzer) run(c call) kind {
 		a.refuse("`%s`: %s", truncateTok(argv), why)
 		return kindOther
 	}
+	if a.configInstaller(name, c) { // installers.go
+		return kindOther
+	}
 	if a.launchesEditor(c, name) { // editor.go
 		return kindOther
 	}

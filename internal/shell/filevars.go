@@ -97,6 +97,13 @@ var fileConfigVars = map[string]string{
 	// that run a shell (review hook141 H3), as -I does.
 	"MAILRC": "mail runs the start-up commands of the file it names (set interactive turns on ~! escapes)",
 	"NAILRC": "mail runs the start-up commands of the file it names (set interactive turns on ~! escapes)",
+	// pipx ensurepath and pnpm setup write these into the shell's
+	// start-up files as they are, `$(…)` included (review hook151 H2,
+	// H3), and put them on every later shell's PATH; pipx and pnpm run
+	// the programs there.
+	"PIPX_BIN_DIR": "pipx ensurepath writes it into the shell's start-up files (~/.bashrc), code and all, and pipx installs the programs every later shell finds there",
+	"PIPX_HOME":    "pipx runs its programs from the environments under the directory it names, and pipx ensurepath writes its place into the shell's start-up files",
+	"PNPM_HOME":    "pnpm setup writes it into the shell's start-up files (~/.bashrc), code and all, ahead of the system's programs on every later shell's PATH",
 	// OpenTofu's encryption configuration: an external key provider or
 	// method is a command tofu runs.
 	"TF_ENCRYPTION": "OpenTofu reads encryption configuration from it, whose external key providers and methods are commands it runs",

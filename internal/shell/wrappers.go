@@ -1195,9 +1195,11 @@ var hubOwn = map[string]bool{"pull-request": true, "browse": true, "compare": tr
 	"ci-status": true, "issue": true, "release": true, "sync": true, "api": true, "pr": true, "gist": true, "delete": true}
 
 // subcommandClients are command-line clients whose subcommands share
-// names with editors and wrappers (gh pr view, gh run watch, npm view).
+// names with editors and wrappers (gh pr view, gh run watch, npm view,
+// kubectl config view: review hook151, a false refusal).
 var subcommandClients = map[string]bool{"gh": true, "glab": true, "hub": true, "tea": true, "npm": true, "pnpm": true,
-	"yarn": true, "az": true, "gcloud": true, "aws": true, "doctl": true, "heroku": true, "fly": true, "flyctl": true}
+	"yarn": true, "az": true, "gcloud": true, "aws": true, "doctl": true, "heroku": true, "fly": true, "flyctl": true,
+	"kubectl": true, "oc": true}
 
 // subcommandWord reports whether a word given to such a client is one of
 // those subcommands (view, watch), which run nothing of that name.

@@ -181,8 +181,13 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 	}
 	var dst *tok
 	srcs := ops
+	// cp, mv, ln and install take the destination directory from
+	// -t/--target-directory; to rsync -t is --times, a flag, and to scp
+	// the remote side's sink mode (review hook151 H1: rsync -rt SRC ../
+	// went unjudged).
+	targets := contains(lookup(name).long, "target-directory")
 	for _, o := range opts {
-		if o.name == "t" || o.name == "target-directory" {
+		if targets && (o.name == "t" || o.name == "target-directory") {
 			v := o.val
 			dst = &v
 		}
@@ -242,7 +247,7 @@ func (a *analyzer) writesCopy(name string, argv []tok, opts []opt, ops []tok) {
 		return
 	}
 	// The sources land in dst when it is a directory.
-	dirDest := len(srcs) > 1 || hasOpt(opts, "t", "target-directory") || strings.HasSuffix(dst.s, "/") ||
+	dirDest := len(srcs) > 1 || targets && hasOpt(opts, "t", "target-directory") || strings.HasSuffix(dst.s, "/") ||
 		dst.s == "~" || path.Base(dst.s) == "." || path.Base(dst.s) == ".." || !dst.dyn && a.isDir(dst.s)
 	for _, s := range srcs {
 		q := ""

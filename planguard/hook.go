@@ -250,7 +250,7 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	// judged in two readings (its own and bash's), which ask the same.
 	opts := shell.Options{Cwd: realCwd, Home: home, Protected: protected, States: states, ProtectedDirs: dirs, CodeDirs: codeDirs(roots), Policy: policyAbs, Planguard: self,
 		Resolve: memo(resolveLinks), UserHome: memo(userHome), HistFile: e.getenv("HISTFILE"), GitDir: memo(isGitDir),
-		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), IsState: memo(stateContent), Glob: memo(globNow), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState), TreeState: memo(treeState),
+		IsDir: memo(isDir), HardLinked: memo(hardLinked), StateUnder: memo(stateUnder), IsState: memo(stateContent), Glob: memo(globNow), HeadState: memo(func(d string) bool { return headState(e.getenv, d) }), InitMigrates: memo(initMigrates), LocalState: memo(localState), StagedState: memo(stagedState), TreeState: memo(treeState),
 		Readlink: readlink, LinksUnder: memoLinks(linksUnder), Worktrees: memoLinks(linkedWorktrees),
 		Shell: e.getenv("SHELL")}
 	if resolved, err := filepath.EvalSymlinks(policyAbs); err == nil && resolved != policyAbs {

@@ -250,6 +250,19 @@ var gitBins = []string{"/usr/bin/git", "/bin/git", "/usr/local/bin/git", "/opt/h
 // process's), and returns its output's one line, or "" when git is not
 // installed where the hook looks, fails, or prints more than one line.
 func runGit(getenv func(string) string, args ...string) string {
+	out, err := gitOutput(getenv, args...)
+	if err != nil {
+		return ""
+	}
+	line := strings.TrimSpace(out)
+	if strings.Contains(line, "\n") {
+		return ""
+	}
+	return line
+}
+
+// gitOutput runs git as runGit describes and returns its standard output.
+func gitOutput(getenv func(string) string, args ...string) (string, error) {
 	bin := ""
 	for _, b := range gitBins {
 		if fi, err := os.Stat(b); err == nil && fi.Mode().IsRegular() {
@@ -258,7 +271,7 @@ func runGit(getenv func(string) string, args ...string) string {
 		}
 	}
 	if bin == "" {
-		return ""
+		return "", os.ErrNotExist
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -271,14 +284,16 @@ func runGit(getenv func(string) string, args ...string) string {
 	}
 	cmd.Env = append(cmd.Env, "GIT_OPTIONAL_LOCKS=0")
 	out, err := cmd.Output()
-	if err != nil {
+	return string(out), err
+}
+
+// runGitOut is runGit's whole output (bounded to 16 MiB), or "".
+func runGitOut(getenv func(string) string, args ...string) string {
+	out, _ := gitOutput(getenv, args...)
+	if len(out) > 16<<20 {
 		return ""
 	}
-	line := strings.TrimSpace(string(out))
-	if strings.Contains(line, "\n") {
-		return ""
-	}
-	return line
+	return out
 }
 
 // configuredHooks returns the hooks directory git uses for the
@@ -374,4 +389,42 @@ func globNow(pattern string) []string {
 		return nil
 	}
 	return m
+}
+
+// headState reports whether HEAD's commit in the git repository dir is in
+// tracks a path where a Terraform state lies in the working tree, by its
+// name or its content (shell.Options.HeadState): a git stash resets the
+// tracked files to HEAD and brings that commit's file back over the state
+// (a HEAD moved in an earlier call with git update-ref, symbolic-ref or
+// replace: review hook155 H2). A repository git cannot list (no commit
+// yet, git not where the hook looks) has no such path.
+func headState(getenv func(string) string, dir string) bool {
+	gitDir, ok := findGitDir(dir)
+	if !ok {
+		return true
+	}
+	if gitDir == "" {
+		return false
+	}
+	top := runGit(getenv, "-C", dir, "rev-parse", "--show-toplevel")
+	if top == "" {
+		return false
+	}
+	out := runGitOut(getenv, "-C", top, "ls-tree", "-r", "-z", "--name-only", "HEAD")
+	for _, name := range strings.Split(out, "\x00") {
+		if name == "" {
+			continue
+		}
+		p := filepath.Join(top, filepath.FromSlash(name))
+		if shell.StateFile(name) {
+			if _, err := os.Lstat(p); err == nil {
+				return true
+			}
+			continue
+		}
+		if stateContent(p) {
+			return true
+		}
+	}
+	return false
 }

@@ -1191,6 +1191,12 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		a.gitCheckoutIndex(line, rest) // gitwrites.go
 	case "apply":
 		a.gitApplyUnsafe(line, rest)
+		for f := range flags {
+			if len(f) > 2 && (strings.HasPrefix("cached", f) || strings.HasPrefix("index", f)) {
+				a.gitIndexMove(line) // the patch goes into the index (review hook155 H1)
+				break
+			}
+		}
 		if a.gitFed != nil && (len(paths) == 0 || len(paths) == 1 && paths[0].s == "-") {
 			// A patch piped in, which the hook does not read: git's own
 			// diff of what the index or a commit holds (git add -A && git
@@ -1221,7 +1227,15 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			worktree = worktree || strings.HasPrefix("worktree", f) // --w (review hook96 H4)
 		}
 		if (flags["S"] || flags["staged"]) && !worktree {
-			return // the index only (git restore --staged .: review hook94 false refusal)
+			// The index only (git restore --staged .: review hook94 false
+			// refusal); from another commit it is a move of the index for
+			// a stash after it (review hook155 H1).
+			for f := range flags {
+				if f == "s" || len(f) > 1 && strings.HasPrefix("source", f) {
+					a.gitIndexMove(line)
+				}
+			}
+			return
 		}
 		check(paths)
 	case "mv":
@@ -1428,7 +1442,25 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 		if len(paths) == 0 || paths[0].dyn || paths[0].s != "list" {
 			whole("removes the directories it leaves, with their ignored files (the state)")
 		}
+	case "symbolic-ref", "replace":
+		// HEAD pointed at another branch, an object replaced by another:
+		// a stash after it resets the tree to that commit (review hook155
+		// H2). symbolic-ref NAME alone and replace -l only print.
+		if sub == "symbolic-ref" && len(paths) < 2 && !flags["d"] && !flags["delete"] || sub == "replace" && (flags["l"] || flags["list"]) {
+			return
+		}
+		a.gitIndexMove(line)
+	case "branch":
+		for f := range flags {
+			if f == "f" || f == "C" || f == "M" || len(f) > 1 && strings.HasPrefix("force", f) {
+				a.gitIndexMove(line) // git branch -f NAME REV moves a branch HEAD may be on
+				break
+			}
+		}
 	case "update-ref", "reflog":
+		if sub == "update-ref" {
+			a.gitIndexMove(line) // git update-ref HEAD HEAD~1 (review hook155 H2)
+		}
 		// Deleting the stash's ref or its reflog entries drops the stash
 		// as git stash drop does (review hook90 H2); update-ref --stdin
 		// reads refs the hook does not see.

@@ -197,6 +197,20 @@ func (a *analyzer) gitStash(line string, paths []tok) {
 		}
 	}
 	a.indexHoldsState(line)
+	if !a.res.Allowed() || a.opts.HeadState == nil {
+		return
+	}
+	// A stash resets the tracked files to HEAD: a HEAD moved in an
+	// earlier call to a commit that tracks the state's path (git
+	// update-ref HEAD HEAD~1, symbolic-ref, replace) brings back that
+	// commit's state (review hook155 H2; moves in the same line are
+	// refused above).
+	for _, d := range a.cdDirs("") {
+		if a.opts.HeadState(d) {
+			a.refuse("`%s` resets the files git tracks to HEAD, and HEAD's commit in the repository %s is in tracks a Terraform state file that lies in the working tree (or git cannot tell): the stash brings that commit's state back in place of the current one; remove the state from HEAD's commit first (git rm --cached, then commit), or a person runs this", line, d)
+			return
+		}
+	}
 }
 
 // indexHoldsState refuses a git command that takes staged or tracked

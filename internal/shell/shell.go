@@ -42,6 +42,10 @@ type Options struct {
 	// IsState reports whether an absolute path is a Terraform state by
 	// its content, whatever its name (nil: by name only).
 	IsState func(string) bool
+	// HeadState reports whether HEAD's commit in the repository a
+	// directory is in tracks a path where a Terraform state lies in the
+	// working tree (nil: not asked).
+	HeadState func(string) bool
 	// Glob returns the paths an absolute pattern (Go's path.Match syntax)
 	// matches now (nil: globs are judged by their text only).
 	Glob func(string) []string

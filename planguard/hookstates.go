@@ -12,9 +12,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclparse"
+
 	"github.com/planguard/terraform-provider-planguard/internal/shell"
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 // Bounds of the search for local states named otherwise than *.tfstate:
@@ -231,11 +232,16 @@ func configuredLocalPath(p string) string {
 			if attrs == nil || attrs.Attributes["path"] == nil {
 				continue
 			}
-			var s string
-			if gohcl.DecodeExpression(attrs.Attributes["path"].Expr, nil, &s).HasErrors() {
+			// Only a literal is evaluated: a template of nested %{for}
+			// directives over literal lists has no references either, and
+			// would keep the hook busy past its time-out (review hook152).
+			v, err := tfsource.LiteralValue(attrs.Attributes["path"].Expr)
+			if err != nil {
 				continue
 			}
-			return s
+			if s, ok := tfsource.LiteralString(v); ok {
+				return s
+			}
 		}
 	}
 	return ""

@@ -110,7 +110,9 @@ configuration that needs a provider the policy's providers list does not allow.
 The env file (mode 0600), the policy and the files it names, the --cli-config and
 the plugin cache and mirror directories it names must belong to the runner or root
 and be writable by no one else; serve refuses them otherwise. SIGTERM or SIGINT stops accepting and waits for the requests in flight; a
-second one interrupts them. SIGHUP reads the env file again.`,
+second one interrupts them, and serve exits within two minutes. SIGHUP reads the env file
+again. At start, serve removes the plan directories an earlier run left in --state-dir
+(a crash, a kill); one runner at a time uses a state directory.`,
 		`  planguard runner serve --socket /run/planguard/runner.sock --socket-group agents \
     --policy /etc/planguard/planguard.hcl --env-file /etc/planguard/runner.env \
     --allow-uid "$(id -u agent)" --audit-log /var/log/planguard/runner.jsonl
@@ -185,6 +187,11 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	if err != nil {
 		return exitError, err
 	}
+	unlock, err := runner.LockStateDir(dir)
+	if err != nil {
+		return exitError, withHint(err, "one runner at a time uses a state directory")
+	}
+	defer unlock()
 	cfgFile := *cliConfig
 	if cfgFile == "" {
 		cfgFile = filepath.Join(dir, "runner.tfrc")
@@ -272,6 +279,11 @@ second one interrupts them. SIGHUP reads the env file again.`,
 	}
 	for _, w := range svc.StartupWarnings() {
 		log.Warn(w)
+	}
+	// Plan directories an earlier run left (a crash or a kill: its plan
+	// ids are forgotten) are removed, and logged (review hook152 L2).
+	if _, _, err := svc.RemoveLeftovers(); err != nil {
+		return exitError, err
 	}
 	if !runner.MemoryBounded {
 		log.Warn("this system has no /proc: --max-memory is not enforced; bound the runner's memory with the service manager (a cgroup)")

@@ -15,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/planguard/terraform-provider-planguard/internal/nesting"
+	"github.com/planguard/terraform-provider-planguard/internal/tfsource"
 )
 
 // Provider is one provider block of a lock file.
@@ -88,21 +89,21 @@ func decodeProvider(b *hcl.Block) (Provider, error) {
 	if diags.HasErrors() {
 		return p, diags
 	}
-	v, diags := content.Attributes["version"].Expr.Value(nil)
-	if diags.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.String || v.AsString() == "" {
+	v, err := tfsource.LiteralValue(content.Attributes["version"].Expr)
+	if err != nil || v.IsNull() || !v.IsKnown() || v.Type() != cty.String || v.AsString() == "" {
 		return p, fmt.Errorf("%s: provider %q: version must be a string", b.DefRange, p.Source)
 	}
 	p.Version = v.AsString()
 	if a, ok := content.Attributes["constraints"]; ok {
-		cv, diags := a.Expr.Value(nil)
-		if diags.HasErrors() || cv.IsNull() || !cv.IsKnown() || cv.Type() != cty.String {
+		cv, err := tfsource.LiteralValue(a.Expr)
+		if err != nil || cv.IsNull() || !cv.IsKnown() || cv.Type() != cty.String {
 			return p, fmt.Errorf("%s: provider %q: constraints must be a string", a.Range, p.Source)
 		}
 		p.Constraints = cv.AsString()
 	}
 	if a, ok := content.Attributes["hashes"]; ok {
-		hv, diags := a.Expr.Value(nil)
-		if diags.HasErrors() || hv.IsNull() || !hv.IsWhollyKnown() || !(hv.Type().IsTupleType() || hv.Type().IsListType()) {
+		hv, err := tfsource.LiteralValue(a.Expr)
+		if err != nil || hv.IsNull() || !hv.IsWhollyKnown() || !(hv.Type().IsTupleType() || hv.Type().IsListType()) {
 			return p, fmt.Errorf("%s: provider %q: hashes must be a list of strings", a.Range, p.Source)
 		}
 		for it := hv.ElementIterator(); it.Next(); {

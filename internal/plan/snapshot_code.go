@@ -391,8 +391,13 @@ func (s *codeScanner) topBlock(mod *scanModule, file string, b *scanBlock) {
 		addr = "var." + strings.Join(b.labels, ".")
 	case "provider":
 		ctx.inProvider = true
-		if a := b.attr("alias"); a != nil && a.literal != "" {
-			addr += "." + a.literal
+		if a := b.attr("alias"); a != nil {
+			if a.literal != "" {
+				addr += "." + a.literal
+			} else {
+				// Terraform evaluates it; only a literal is (nativeBody).
+				addr += ".(an alias that is not a literal string)"
+			}
 		}
 	case "locals":
 		for _, a := range b.attrs {
@@ -801,7 +806,10 @@ func nativeBody(body *hclsyntax.Body) *scanBlock {
 	for _, n := range names {
 		a := body.Attributes[n]
 		sa := scanAttr{name: n, exprs: []hclsyntax.Expression{a.Expr}}
-		if v, d := a.Expr.Value(nil); !d.HasErrors() {
+		// Only a literal is evaluated (tfsource.LiteralValue): a for
+		// expression with no references would be run in the gate's
+		// process, unbounded (review hook152 H1).
+		if v, err := tfsource.LiteralValue(a.Expr); err == nil {
 			sa.value = v
 			if v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
 				sa.literal = v.AsString()

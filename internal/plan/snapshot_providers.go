@@ -116,7 +116,7 @@ func nativeProviderDynamics(src []byte, filename string) ([]ProviderCommand, boo
 		}
 		name := b.Labels[0]
 		if a, ok := b.Body.Attributes["alias"]; ok {
-			if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+			if v, err := tfsource.LiteralValue(a.Expr); err == nil && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
 				name += "." + v.AsString()
 			}
 		}
@@ -199,9 +199,9 @@ func jsonProviderDynamics(src []byte, filename string) ([]ProviderCommand, error
 				out = append(out, ProviderCommand{Name: name, Provider: name, Setting: "dynamic", Unreadable: []string{dynamicSetting}})
 				continue
 			}
-			v, diags := attrs[k].Expr.Value(nil)
-			if diags.HasErrors() {
-				return nil, fmt.Errorf("provider %q: %s cannot be read: %s", name, k, diags.Error())
+			v, err := tfsource.LiteralValue(attrs[k].Expr)
+			if err != nil {
+				return nil, fmt.Errorf("provider %q: %s cannot be read: %w", name, k, err)
 			}
 			walk(v, k+".")
 		}

@@ -151,9 +151,9 @@ func literalBody(body hcl.Body) (cty.Value, error) {
 	attrs := map[string]cty.Value{}
 	if sb, ok := body.(*hclsyntax.Body); ok {
 		for name, a := range sb.Attributes {
-			v, diags := a.Expr.Value(nil)
-			if diags.HasErrors() {
-				return cty.NilVal, fmt.Errorf("%s is not a literal value: %s", name, diags.Error())
+			v, err := literalValue(a.Expr)
+			if err != nil {
+				return cty.NilVal, errLiteral(name, err)
 			}
 			attrs[name] = v
 		}
@@ -177,9 +177,9 @@ func literalBody(body hcl.Body) (cty.Value, error) {
 			return cty.NilVal, fmt.Errorf("%s", diags.Error())
 		}
 		for name, a := range as {
-			v, diags := a.Expr.Value(nil)
-			if diags.HasErrors() {
-				return cty.NilVal, fmt.Errorf("%s is not a literal value: %s", name, diags.Error())
+			v, err := literalValue(a.Expr)
+			if err != nil {
+				return cty.NilVal, errLiteral(name, err)
 			}
 			attrs[name] = v
 		}

@@ -119,9 +119,9 @@ func importTarget(e hcl.Expression) (string, string, bool) {
 	native, ok := e.(hclsyntax.Expression)
 	if !ok {
 		// JSON syntax: the address is a string.
-		v, diags := e.Value(nil)
+		v, err := literalValue(e)
 		s, isString := tfsource.LiteralString(v)
-		if diags.HasErrors() || !isString {
+		if err != nil || !isString {
 			return "", "", false
 		}
 		parsed, diags := hclsyntax.ParseExpression([]byte(s), "", hcl.InitialPos)

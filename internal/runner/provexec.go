@@ -144,6 +144,12 @@ func (c *Configuration) scanProviderCode() (*providerScan, error) {
 					scan.problems = append(scan.problems, fmt.Sprintf("%s: provider %q in an override file: Terraform merges it into the main file's provider block setting by setting, so neither block alone says what the provider is configured with; the runner refuses provider blocks in override files; write the provider block whole in a main file", f.Path, b.key))
 					continue
 				}
+				if a, ok := b.exprs["alias"].(map[string]any); ok {
+					if _, isString := a["constant_value"].(string); !isString {
+						scan.problems = append(scan.problems, fmt.Sprintf("%s: provider %q: its alias is not a literal string, so the runner cannot tell which provider configuration it is; write the alias as one literal string", prefix+f.Path, b.key))
+						continue
+					}
+				}
 				if rs := routeSettings(b.exprs); len(rs) > 0 {
 					scan.problems = append(scan.problems, routeProblem(prefix+f.Path, b.key, rs))
 				}
@@ -257,20 +263,33 @@ func nativeBody(body *hclsyntax.Body) (map[string]any, error) {
 // literal value and names no variable (a function call, say).
 const notLiteral = "(an expression that is not a literal value)"
 
+// objectKeysField, in an expression's plan JSON form, lists the object
+// keys written in an expression that has no constant value (objectKeys);
+// it is the runner's, not Terraform's.
+const objectKeysField = "planguard_object_keys"
+
 // exprForm is one expression in the plan JSON's form: constant_value when
-// it is a literal value (as Terraform writes it: an expression with no
-// references that evaluates without a context), and its references.
+// it is a literal value, and its references. Terraform writes a
+// constant_value for any expression with no references that evaluates
+// without a context; the runner evaluates only literals (literalValue:
+// a for expression with no references is not evaluated, review hook152),
+// so an expression with no references that is not a literal gets the
+// reference notLiteral instead, and the keys of the objects written in
+// it (objectKeysField) for the route check.
 func exprForm(e hcl.Expression) map[string]any {
 	m := map[string]any{}
 	var refs []any
 	for _, tr := range e.Variables() {
 		refs = append(refs, traversalText(tr))
 	}
-	v, diags := e.Value(nil)
+	v, err := literalValue(e)
 	switch {
-	case diags.HasErrors() || !v.IsWhollyKnown() || v.ContainsMarked():
+	case err != nil || v.ContainsMarked():
 		if len(refs) == 0 {
 			refs = append(refs, notLiteral)
+		}
+		if keys := objectKeys(e); len(keys) > 0 {
+			m[objectKeysField] = keys
 		}
 	case len(refs) == 0:
 		if c, ok := ctyGeneric(v); ok {
@@ -454,8 +473,10 @@ func templateValue(s string, refs *[]any) string {
 	for _, tr := range vars {
 		*refs = append(*refs, traversalText(tr))
 	}
-	v, diags := e.Value(nil)
-	if out, ok := tfsource.LiteralString(v); ok && !diags.HasErrors() && len(vars) == 0 {
+	// Only a template of literal text is evaluated (literalValue): a
+	// %{for} directive over literal lists has no references either.
+	v, err := literalValue(e)
+	if out, ok := tfsource.LiteralString(v); ok && err == nil && len(vars) == 0 {
 		return out
 	}
 	if len(vars) == 0 {

@@ -140,9 +140,12 @@ func moduleProviders(m *configModule, set map[string]bool) error {
 			if !ok {
 				return fmt.Errorf("%s: module %q has no source", b.DefRange, b.Labels[0])
 			}
-			v, diags := a.Expr.Value(nil)
+			v, err := literalValue(a.Expr)
+			if err != nil {
+				return fmt.Errorf("%s: module %q: source %w", a.Range, b.Labels[0], err)
+			}
 			s, ok := tfsource.LiteralString(v)
-			if diags.HasErrors() || !ok {
+			if !ok {
 				return fmt.Errorf("%s: module %q: source must be a literal string", a.Range, b.Labels[0])
 			}
 			if !strings.HasPrefix(s, "./") && !strings.HasPrefix(s, "../") {
@@ -187,9 +190,9 @@ func traversalRoot(a *hcl.Attribute) (string, error) {
 	tr, diags := hcl.AbsTraversalForExpr(expr)
 	if diags.HasErrors() {
 		// JSON syntax writes references as strings.
-		v, d := a.Expr.Value(nil)
+		v, err := literalValue(a.Expr)
 		s, ok := tfsource.LiteralString(v)
-		if d.HasErrors() || !ok {
+		if err != nil || !ok {
 			return "", fmt.Errorf("%s: provider must be a reference such as aws.west", a.Range)
 		}
 		name, _, _ := strings.Cut(s, ".")

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,7 +44,7 @@ func routeSettings(exprs map[string]any) []string {
 	var out []string
 	walkRoute(exprs, "", &out)
 	sort.Strings(out)
-	return out
+	return slices.Compact(out)
 }
 
 func walkRoute(m map[string]any, prefix string, out *[]string) {
@@ -66,6 +67,12 @@ func walkRoute(m map[string]any, prefix string, out *[]string) {
 			}
 		case map[string]any: // {constant_value, references}
 			walkConstant(t["constant_value"], path+".", out)
+			keys, _ := t[objectKeysField].([]string)
+			for _, k := range keys {
+				if RouteArgument(k) {
+					*out = append(*out, path+"."+k)
+				}
+			}
 		}
 	}
 }

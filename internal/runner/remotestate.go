@@ -135,12 +135,9 @@ func readRemoteState(rs *remoteStateBlock, body hcl.Body, isJSON bool) error {
 		if !ok {
 			return cty.NilVal, false, nil
 		}
-		v, diags := a.Expr.Value(nil)
-		if diags.HasErrors() {
-			return cty.NilVal, true, fmt.Errorf("%s is not a literal value", name)
-		}
-		if !v.IsWhollyKnown() {
-			return cty.NilVal, true, fmt.Errorf("%s is not a literal value", name)
+		v, err := literalValue(a.Expr)
+		if err != nil {
+			return cty.NilVal, true, errLiteral(name, err)
 		}
 		if isJSON && hasTemplate(v) {
 			// Terraform reads a JSON string as a template.

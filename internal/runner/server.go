@@ -48,7 +48,13 @@ type ServerConfig struct {
 	// PlanTimeout and ApplyTimeout bound one plan (init, plan, gate) and
 	// one apply; 0 means 30 minutes and 2 hours.
 	PlanTimeout, ApplyTimeout time.Duration
-	Logger                    hclog.Logger
+	// StopWait bounds, after Stop, the wait for the requests in flight:
+	// Terraform has its grace period (a minute) to stop, and the work
+	// around it checks its context between steps; one that still has not
+	// ended is left, and Serve returns (the process exits). 0 means two
+	// minutes.
+	StopWait time.Duration
+	Logger   hclog.Logger
 }
 
 // Server serves a Service on a Unix socket, one goroutine per connection,
@@ -92,6 +98,9 @@ func Listen(svc *Service, cfg ServerConfig) (*Server, error) {
 	}
 	if cfg.ApplyTimeout == 0 {
 		cfg.ApplyTimeout = DefaultApplyTimeout
+	}
+	if cfg.StopWait == 0 {
+		cfg.StopWait = 2 * time.Minute
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
@@ -139,7 +148,9 @@ func Listen(svc *Service, cfg ServerConfig) (*Server, error) {
 
 // Serve accepts connections until ctx ends, then stops accepting and waits
 // for the requests in flight to finish (an apply is never cut short by a
-// drain; Stop cuts it). It returns nil after a drain.
+// drain; Stop cuts it). It returns nil after a drain, and an error when
+// requests are still in flight StopWait after Stop (review hook152 M1: a
+// request that does not end must not keep the runner from stopping).
 func (s *Server) Serve(ctx context.Context) error {
 	s.cfg.Logger.Info("listening", "socket", s.cfg.Socket, "allow_uids", s.cfg.AllowUIDs)
 	go func() {
@@ -163,7 +174,21 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	_ = s.ln.Close()
 	s.cfg.Logger.Info("draining: waiting for requests in flight")
-	s.wg.Wait()
+	drained := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-s.hard.Done():
+		select {
+		case <-drained:
+		case <-time.After(s.cfg.StopWait):
+			s.cfg.Logger.Error("requests in flight did not end after they were interrupted; stopping without them", "waited", s.cfg.StopWait.String())
+			return fmt.Errorf("requests in flight did not end within %s of the interrupt", s.cfg.StopWait)
+		}
+	}
 	s.cfg.Logger.Info("drained")
 	return err
 }

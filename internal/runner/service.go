@@ -382,6 +382,12 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if err := Materialize(work, files, s.cfg.Limits); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused: %w", err))
 	}
+	// The checks before init run in the runner's process, which no signal
+	// interrupts: between them, a request whose client hung up, whose time
+	// ran out or whose runner is stopping ends there (review hook152 M1).
+	if err := stopped(ctx); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
 	uploaded, uploadedSum, err := saveUploaded(dir, files)
 	if err != nil {
 		return o.finish(ExitError, DecisionError, err)
@@ -407,6 +413,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	if err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
 	}
+	if err := stopped(ctx); err != nil {
+		return o.finish(ExitError, DecisionError, err)
+	}
 	used, err := conf.RequiredProviders()
 	if err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
@@ -417,6 +426,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	o.log.Debug("providers allowed", "providers", used)
 	if err := conf.CheckProviderCode(pol); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
+	if err := stopped(ctx); err != nil {
+		return o.finish(ExitError, DecisionError, err)
 	}
 	if err := conf.CheckTerraformBlocks(); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
@@ -448,6 +460,9 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 	}
 	if err := conf.CheckCredentialReads(pol); err != nil {
 		return o.finish(ExitError, DecisionRefused, fmt.Errorf("configuration refused before init: %w", err))
+	}
+	if err := stopped(ctx); err != nil {
+		return o.finish(ExitError, DecisionError, err)
 	}
 	if err := o.live.tf.Init(ctx, work, initOpts, o.out); err != nil {
 		return o.finish(ExitError, DecisionError, err)
@@ -513,6 +528,15 @@ func (s *Service) Plan(ctx context.Context, peer Peer, files []File, out io.Writ
 		return o.finish(ExitBlock, DecisionBlock, nil)
 	}
 	return o.finish(ExitAllow, DecisionAllow, nil)
+}
+
+// stopped is the error of a request whose context has ended (its client
+// hung up, its time ran out, the runner is stopping), or nil.
+func stopped(ctx context.Context) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("stopped before init: %w", context.Cause(ctx))
 }
 
 // maxSeen bounds the plan hashes a runner remembers (reserve): past it,

@@ -20,3 +20,6 @@ func killGroup(int) {}
 func interruptProcess(int) {}
 
 func ownerGID(os.FileInfo) (int, bool) { return 0, false }
+
+// LockStateDir locks nothing here: the runner serves on Linux and macOS.
+func LockStateDir(string) (func(), error) { return func() {}, nil }

@@ -3,8 +3,11 @@
 package runner
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 )
 
@@ -54,4 +57,27 @@ func ownerGID(fi os.FileInfo) (int, bool) {
 		return 0, false
 	}
 	return int(st.Gid), true
+}
+
+// stateLockName is the lock file of a state directory (LockStateDir).
+const stateLockName = "runner.lock"
+
+// LockStateDir takes the state directory dir for this process: one
+// runner at a time uses a state directory, so that one starting cannot
+// remove the plans of another (RemoveLeftovers). The lock is the
+// process's until release (or its end, a crash included: the kernel
+// drops it).
+func LockStateDir(dir string) (release func(), err error) {
+	f, err := os.OpenFile(filepath.Join(dir, stateLockName), os.O_RDWR|os.O_CREATE|syscallNoFollow, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock the state directory: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		_ = f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("another runner uses the state directory %s: give each runner its own --state-dir", dir)
+		}
+		return nil, fmt.Errorf("lock the state directory: %w", err)
+	}
+	return func() { _ = f.Close() }, nil
 }

@@ -86,17 +86,19 @@ func tfvarsJSON(src []byte, name string) error {
 	return nil
 }
 
-// literalExpr refuses an expression that is not a literal value: one that
-// references anything or does not evaluate without a context.
+// literalExpr refuses an expression that is not a literal value, from
+// its syntax, before evaluating anything (literalValue): a reference, a
+// function call, a for expression (a few kilobytes of nested ones over
+// literal lists have no references and evaluated to billions of
+// elements: review hook152 H1).
 func literalExpr(e hcl.Expression) error {
-	if len(e.Variables()) > 0 {
-		return fmt.Errorf("not a literal value (it refers to %s)", traversalText(e.Variables()[0]))
+	// As before: a reference is refused, in a JSON string too (a
+	// template to a reader that evaluates one).
+	if vars := e.Variables(); len(vars) > 0 {
+		return fmt.Errorf("not a literal value (it refers to %s)", traversalText(vars[0]))
 	}
-	v, diags := e.Value(nil)
-	if diags.HasErrors() || !v.IsWhollyKnown() {
-		return fmt.Errorf("not a literal value")
-	}
-	return nil
+	_, err := literalValue(e)
+	return err
 }
 
 // reservedNames are the names of what Terraform's local backend writes in

@@ -273,14 +273,17 @@ func literalString(e hcl.Expression) (string, bool) {
 
 // literalValue is the expression's value when it is a literal.
 func literalValue(e hcl.Expression) (cty.Value, bool) {
-	if !Literal(e, false) {
-		return cty.NilVal, false
-	}
-	v, diags := e.Value(nil)
-	if diags.HasErrors() || !v.IsWhollyKnown() {
+	v, err := LiteralValue(e)
+	if err != nil || (!isNative(e) && hasTemplate(v)) {
 		return cty.NilVal, false
 	}
 	return v, true
+}
+
+// isNative reports whether e is of the native syntax (not JSON).
+func isNative(e hcl.Expression) bool {
+	_, ok := e.(hclsyntax.Expression)
+	return ok
 }
 
 // Literal reports whether e is a literal: in the native syntax, literal

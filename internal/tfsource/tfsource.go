@@ -358,8 +358,8 @@ var requiredKeys = map[string]bool{"source": true, "version": true, "configurati
 func requiredSource(a *hcl.Attribute) (string, error) {
 	pairs, diags := hcl.ExprMap(a.Expr)
 	if diags.HasErrors() {
-		v, d := a.Expr.Value(nil)
-		if d.HasErrors() || !v.Type().Equals(cty.String) {
+		v, err := LiteralValue(a.Expr)
+		if err != nil || !v.Type().Equals(cty.String) {
 			return "", fmt.Errorf("%s: required_providers.%s: want { source = \"…\", version = \"…\" }", a.Range, a.Name)
 		}
 		return "", nil // a version constraint alone
@@ -367,9 +367,12 @@ func requiredSource(a *hcl.Attribute) (string, error) {
 	seen := map[string]bool{}
 	src := ""
 	for _, kv := range pairs {
-		k, d := kv.Key.Value(nil)
-		key, ok := LiteralString(k)
-		if d.HasErrors() || !ok {
+		k, err := LiteralValue(kv.Key)
+		key, ok := "", false
+		if err == nil {
+			key, ok = LiteralString(k)
+		}
+		if !ok {
 			if kw := hcl.ExprAsKeyword(kv.Key); kw != "" {
 				key = kw
 			} else {
@@ -386,9 +389,12 @@ func requiredSource(a *hcl.Attribute) (string, error) {
 		if key != "source" {
 			continue
 		}
-		v, d := kv.Value.Value(nil)
+		v, err := LiteralValue(kv.Value)
+		if err != nil {
+			return "", fmt.Errorf("%s: required_providers.%s.source %w", a.Range, a.Name, err)
+		}
 		s, ok := LiteralString(v)
-		if d.HasErrors() || !ok {
+		if !ok {
 			return "", fmt.Errorf("%s: required_providers.%s.source must be a literal string", a.Range, a.Name)
 		}
 		if s == "" {

@@ -1610,8 +1610,9 @@ func (a *analyzer) findWrites(argv []tok) {
 
 // awkWrites refuses an awk program that prints into a file whose name it
 // computes (print > f, with f from -v or built in the program): only a
-// literal "FILE" can be judged. In a print statement a > outside
-// parentheses redirects; a comparison needs them.
+// literal "FILE" can be judged, as awk decodes its escapes ("\057" is /:
+// review hook154 H2). In a print statement a > outside parentheses
+// redirects; a comparison needs them.
 func (a *analyzer) awkWrites(argv []tok, prog string) bool {
 	for i := 0; i < len(prog); i++ {
 		if !strings.HasPrefix(prog[i:], "print") || i > 0 && isWordByte(prog[i-1]) {
@@ -1624,16 +1625,30 @@ func (a *analyzer) awkWrites(argv []tok, prog string) bool {
 		if j < len(prog) && isWordByte(prog[j]) {
 			continue
 		}
-		target, ok := awkRedirect(prog[j:])
-		if !ok {
-			continue
+		for _, target := range awkRedirect(prog[j:]) {
+			if a.awkTarget(argv, target) {
+				return true
+			}
 		}
-		lit := awkLiteralTarget.FindStringSubmatch(target)
-		if lit == nil {
-			a.refuse("`%s`: the awk program prints into a file whose name it computes (%s), which may be the policy, its allowed_signers or the agent's settings: print to a literal \"FILE\", or to stdout", truncateTok(argv), target)
-			return true
-		}
-		if q := a.protected(lit[1]); q != "" {
+	}
+	return false
+}
+
+// awkTarget judges the target of an awk output redirection: a literal
+// "FILE" by the names awk decodes it to; anything else is computed.
+func (a *analyzer) awkTarget(argv []tok, target string) bool {
+	lit := awkLiteralTarget.FindStringSubmatch(target)
+	var names []string
+	ok := lit != nil
+	if ok {
+		names, ok = awkUnescape(lit[1])
+	}
+	if !ok {
+		a.refuse("`%s`: the awk program prints into a file whose name it computes (%s), which may be the policy, its allowed_signers or the agent's settings: print to a literal \"FILE\", or to stdout", truncateTok(argv), target)
+		return true
+	}
+	for _, n := range names {
+		if q := a.protected(n); q != "" {
 			a.refuse("`%s`: the awk program writes %s, which holds the gate's trust", truncateTok(argv), q)
 			return true
 		}
@@ -1641,80 +1656,326 @@ func (a *analyzer) awkWrites(argv []tok, prog string) bool {
 	return false
 }
 
+// awkUnescape decodes the text of an awk string literal as gawk and mawk
+// do (\\, \", \/, \a \b \f \n \r \t \v, up to three octal digits,
+// \x and up to two hex digits); an escape the two read apart (gawk drops
+// the backslash of \/ and \q, mawk keeps it) gives both names. ok is
+// false for a text the hook does not decode: a NUL, a backslash-newline,
+// \u (gawk 5.3), a backslash at the end.
+func awkUnescape(s string) (names []string, ok bool) {
+	var g, m strings.Builder // gawk's reading, mawk's
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			g.WriteByte(c)
+			m.WriteByte(c)
+			continue
+		}
+		i++
+		if i >= len(s) {
+			return nil, false
+		}
+		c = s[i]
+		var v int
+		switch c {
+		case '\\', '"':
+			v = int(c)
+		case 'a':
+			v = 7
+		case 'b':
+			v = 8
+		case 'f':
+			v = 12
+		case 'n':
+			v = 10
+		case 'r':
+			v = 13
+		case 't':
+			v = 9
+		case 'v':
+			v = 11
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			v = 0
+			k := 0
+			for ; k < 3 && i < len(s) && s[i] >= '0' && s[i] <= '7'; k++ {
+				v = v*8 + int(s[i]-'0')
+				i++
+			}
+			i--
+		case 'x':
+			v = 0
+			k := 0
+			for ; k < 2 && i+1 < len(s) && isHexByte(s[i+1]); k++ {
+				i++
+				v = v*16 + hexVal(s[i])
+			}
+			if k == 0 {
+				return nil, false
+			}
+		case '\n', '\r', 'u':
+			// gawk 5.3 reads \uXXXX as a character: not decoded here.
+			return nil, false
+		default:
+			g.WriteByte(c)
+			m.WriteByte('\\')
+			m.WriteByte(c)
+			continue
+		}
+		if v <= 0 || v > 255 {
+			return nil, false
+		}
+		g.WriteByte(byte(v))
+		m.WriteByte(byte(v))
+	}
+	names = append(names, g.String())
+	if m.String() != g.String() {
+		names = append(names, m.String())
+	}
+	return names, true
+}
+
+func isHexByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= 'a':
+		return int(c-'a') + 10
+	case c >= 'A':
+		return int(c-'A') + 10
+	}
+	return int(c - '0')
+}
+
 func isWordByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // awkRedirect reads a print statement's arguments up to its end (;, }, a
-// newline) and returns the target of a > or >> outside parentheses and
-// strings.
+// newline) and returns the targets of a > or >> outside parentheses,
+// strings and comments. awk continues the statement after a newline that
+// follows a comma, {, &&, ||, ? or : (gawk), after a comment ending such
+// a line, and at a backslash-newline (review hook154 H2).
 //
 // A regex literal (/…/ where an operand starts: not after a name, a
-// number, a closing bracket or a string, where / divides) is read whole,
-// a " in it included (review hook99 H2: print /"/ > f). A string or
-// regex the program leaves open counts as a redirection the hook cannot
-// read (the target is then not a literal, and refused).
-func awkRedirect(s string) (string, bool) {
-	depth, inStr, inRe := 0, false, false
-	var prev byte // the last character outside blanks, strings and regexes
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case inStr:
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inStr = false
-				prev = '"'
-			}
-			continue
-		case inRe:
-			switch c {
-			case '\\':
-				i++
-			case '/':
-				inRe = false
-				prev = '/'
-			}
-			continue
-		case c == ' ' || c == '\t':
-			continue
-		case c == '"':
-			inStr = true
-		case c == '/' && !(isWordByte(prev) || prev == ')' || prev == ']' || prev == '"' || prev == '/' || prev == '$' || prev == '.'):
-			inRe = true
-		case c == '(' || c == '[':
-			depth++
-		case c == ')' || c == ']':
-			depth--
-		case depth <= 0 && (c == ';' || c == '}' || c == '\n'):
-			return "", false
-		case depth <= 0 && c == '>':
-			rest := strings.TrimPrefix(s[i+1:], ">")
-			end := len(rest)
-			in := false
-			for k := 0; k < len(rest); k++ {
-				if rest[k] == '"' {
-					in = !in
-				}
-				if !in && (rest[k] == ';' || rest[k] == '}' || rest[k] == '\n') {
-					end = k
-					break
-				}
-			}
-			return strings.TrimSpace(rest[:end]), true
+// number, a closing bracket, a string, or a postfix ++ or -- (review
+// hook154 H5), where / divides) is read whole, a bracket expression and a
+// " in it included (review hook99 H2: print /"/ > f). Where awks may read
+// a / apart (after ++, --, in or getline; a / inside a bracket), the
+// statement is read both ways, so a > that either reading sees counts. A
+// string or regex the program leaves open, or a statement read too many
+// ways, counts as a redirection the hook cannot read (the target is then
+// not a literal, and refused).
+func awkRedirect(s string) []string {
+	var out []string
+	budget := 256
+	seen := map[[3]int]bool{}
+	unsure := func(why string) {
+		out = append(out, "("+why+": "+strings.TrimSpace(s)+")")
+	}
+	// scan reads from i; regexAt is a / read as a regex whatever comes
+	// before it; spec marks a second reading, which ends quietly where it
+	// makes no sense.
+	var scan func(i, depth int, prev, prev2 byte, regexAt int, spec bool)
+	fork := func(i, depth int, prev byte, regexAt int) {
+		k := [3]int{i, depth, regexAt}
+		if seen[k] {
+			return
 		}
-		prev = c
+		seen[k] = true
+		if budget--; budget < 0 {
+			unsure("a statement the hook cannot read")
+			return
+		}
+		scan(i, depth, prev, 0, regexAt, true)
 	}
-	if inStr || inRe {
-		return "(a string or regex left open: " + strings.TrimSpace(s) + ")", true
+	scan = func(i, depth int, prev, prev2 byte, regexAt int, spec bool) {
+		for ; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c == '\\' && i+1 < len(s) && s[i+1] == '\n':
+				i++ // a backslash-newline continues the statement
+				continue
+			case c == '\\' && i+2 < len(s) && s[i+1] == '\r' && s[i+2] == '\n':
+				i += 2
+				continue
+			case c == ' ' || c == '\t' || c == '\r':
+				continue
+			case c == '#':
+				// A comment, to the end of the line.
+				j := strings.IndexByte(s[i:], '\n')
+				if j < 0 {
+					return
+				}
+				i += j - 1
+				continue
+			case c == '"':
+				end := awkStringEnd(s, i+1)
+				if end < 0 {
+					if !spec {
+						unsure("a string left open")
+					}
+					return
+				}
+				i = end - 1
+				prev2, prev = prev, '"'
+				continue
+			case c == '/':
+				// awk's grammar decides: after an operand (a name, a
+				// number, a closing bracket, a string, a regex, $, a
+				// postfix ++ or --) the / divides, elsewhere it starts a
+				// regex. After ++ or -- or a keyword that takes an operand
+				// (in, getline), both are read (mawk reads a regex after
+				// i++).
+				word := awkWordBefore(s, i)
+				postfix := (prev == '+' || prev == '-') && prev2 == prev
+				keyword := word == "in" || word == "getline" || word == "print" || word == "printf" || word == "return"
+				divides := isWordByte(prev) || prev == ')' || prev == ']' || prev == '"' || prev == '/' || prev == '$' || prev == '.' || postfix
+				if i != regexAt && divides {
+					if postfix || keyword {
+						fork(i, depth, prev, i) // the regex reading
+					}
+					break // the division reading
+				}
+				end, naive := awkRegexEnd(s, i+1)
+				if end < 0 {
+					if !spec {
+						unsure("a regex left open")
+					}
+					return
+				}
+				if naive > 0 && naive != end {
+					// An awk that ends a regex at the first / whatever the
+					// brackets (/[/]/) reads on from there.
+					fork(naive, depth, '/', -1)
+				}
+				i = end - 1
+				prev2, prev = prev, '/'
+				continue
+			case c == '(' || c == '[':
+				depth++
+			case c == ')' || c == ']':
+				depth--
+			case c == '\n' && depth <= 0:
+				if prev == ',' || prev == '{' || prev == '?' || prev == ':' || (prev == '&' || prev == '|') && prev2 == prev {
+					continue // the statement goes on
+				}
+				return
+			case depth <= 0 && (c == ';' || c == '}'):
+				return
+			case depth <= 0 && c == '>':
+				rest := strings.TrimPrefix(s[i+1:], ">")
+				end := len(rest)
+				in := false
+			target:
+				for k := 0; k < len(rest); k++ {
+					switch {
+					case in && rest[k] == '\\':
+						k++
+					case rest[k] == '"':
+						in = !in
+					case !in && (rest[k] == ';' || rest[k] == '}' || rest[k] == '\n' || rest[k] == '#'):
+						end = k
+						break target
+					}
+				}
+				out = append(out, strings.TrimSpace(rest[:end]))
+				return
+			}
+			prev2, prev = prev, c
+		}
 	}
-	return "", false
+	scan(0, 0, 0, 0, -1, false)
+	return out
 }
 
-// awkLiteralTarget is a string literal target: "FILE".
-var awkLiteralTarget = regexp.MustCompile(`^"([^"\\]*)"$`)
+// awkWordBefore is the word that ends, blanks aside, just before s[i].
+func awkWordBefore(s string, i int) string {
+	j := i
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	k := j
+	for k > 0 && isWordByte(s[k-1]) {
+		k--
+	}
+	return s[k:j]
+}
+
+// awkStringEnd is the index after the " that closes the string starting
+// at i, or -1.
+func awkStringEnd(s string, i int) int {
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		case '\n':
+			return -1
+		}
+	}
+	return -1
+}
+
+// awkRegexEnd is the index after the / that closes the regex literal
+// starting at i, a bracket expression read whole (gawk and mawk: /[/]/),
+// or -1; naive is where the regex ends when a bracket is not one (the
+// first unescaped /).
+func awkRegexEnd(s string, i int) (end, naive int) {
+	naive = -1
+	for j := i; j < len(s); j++ {
+		if s[j] == '\\' {
+			j++
+			continue
+		}
+		if s[j] == '/' || s[j] == '\n' {
+			if s[j] == '/' {
+				naive = j + 1
+			}
+			break
+		}
+	}
+	for j := i; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '\n':
+			return -1, naive
+		case '/':
+			return j + 1, naive
+		case '[':
+			k := j + 1
+			if k < len(s) && s[k] == '^' {
+				k++
+			}
+			if k < len(s) && s[k] == ']' {
+				k++
+			}
+			for k < len(s) && s[k] != ']' && s[k] != '\n' {
+				if s[k] == '[' && k+1 < len(s) && strings.IndexByte(":.=", s[k+1]) >= 0 {
+					if e := strings.Index(s[k+2:], string(s[k+1])+"]"); e >= 0 {
+						k += 2 + e + 2
+						continue
+					}
+				}
+				if s[k] == '\\' {
+					k++
+				}
+				k++
+			}
+			if k >= len(s) || s[k] != ']' {
+				return -1, naive
+			}
+			j = k
+		}
+	}
+	return -1, naive
+}
+
+// awkLiteralTarget is a string literal target: "FILE", escapes included.
+var awkLiteralTarget = regexp.MustCompile(`^"((?:[^"\\]|\\.)*)"$`)
 
 // sshKeygenReads are ssh-keygen's modes that only read the -f file.
 var sshKeygenReads = map[string]bool{"verify": true, "find-principals": true, "check-novalidate": true, "match-principals": true}

@@ -1013,6 +1013,64 @@ func fileURLPaths(s string) []string {
 	return out
 }
 
+// remoteURLPaths are the paths on its host an upload into an sftp://,
+// scp://, ftp:// or ftps:// URL may write, percent-decoded as curl
+// decodes them, with and without a ?query or #fragment: sftp and scp
+// read /~/ as the home directory (home, this machine's: the host may be
+// this machine), ftp a path relative to the login directory (home too).
+// A path it cannot decode is "". It is nil for other URLs.
+func remoteURLPaths(s, home string) []string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return nil
+	}
+	scheme = strings.ToLower(scheme)
+	if scheme != "sftp" && scheme != "scp" && scheme != "ftp" && scheme != "ftps" {
+		return nil
+	}
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		return nil // no path: curl appends the source's name to the login directory
+	}
+	raw := rest[i:]
+	var out []string
+	add := func(p string) {
+		for _, q := range out {
+			if q == p {
+				return
+			}
+		}
+		out = append(out, p)
+	}
+	cands := []string{raw}
+	if j := strings.IndexAny(raw, "?#"); j >= 0 {
+		cands = append(cands, raw[:j])
+	}
+	for _, c := range cands {
+		d, err := url.PathUnescape(c)
+		if err != nil || strings.ContainsRune(d, 0) {
+			add("")
+			continue
+		}
+		add(d)
+		if home == "" {
+			continue
+		}
+		rel, ok := d, scheme == "ftp" || scheme == "ftps"
+		if !ok {
+			rel, ok = strings.CutPrefix(d, "/~/")
+		}
+		if ok {
+			p := path.Join(home, rel)
+			if rel == "" || strings.HasSuffix(rel, "/") {
+				p += "/" // a directory: curl appends the source's name
+			}
+			add(p)
+		}
+	}
+	return out
+}
+
 // fileURLArgs judges gsutil's and gcloud storage's file:// operands: the
 // arguments a protected file is named in, as URL or path (looseArgs,
 // every reading of the URL), and it returns argv with each such operand
@@ -1052,20 +1110,31 @@ func (a *analyzer) curlFileUploads(argv []tok, uploads, urls []tok, globoff bool
 		if u.dyn {
 			continue // a computed URL: judged by the argument rules
 		}
-		if len(u.s) < 5 || !strings.EqualFold(u.s[:5], "file:") {
-			continue
+		paths, remote := fileURLPaths(u.s), false
+		if len(paths) == 0 {
+			// sftp://, scp:// and ftp:// uploads write the URL's path on
+			// its host, which may be this machine, as scp HOST:PATH may
+			// (review hook154 H3).
+			if paths = remoteURLPaths(u.s, a.opts.Home); len(paths) == 0 {
+				continue
+			}
+			remote = true
 		}
 		if !globoff && strings.ContainsAny(u.s, "{[") {
-			a.refuse("`%s` uploads into a file:// URL with a curl URL glob ({…}, […]), which names files the hook does not compute (they may be the policy, its allowed_signers or the agent's settings): write the file with cp, or add -g", truncateTok(argv))
+			a.refuse("`%s` uploads into a file://, sftp://, scp:// or ftp:// URL with a curl URL glob ({…}, […]), which names files the hook does not compute (they may be the policy, its allowed_signers or the agent's settings): write the file with cp, or add -g", truncateTok(argv))
 			return true
 		}
-		for _, p := range fileURLPaths(u.s) {
+		for _, p := range paths {
+			if p == "" {
+				a.refuse("`%s` uploads into %s, whose path the hook cannot place (it may name the policy, its allowed_signers or the agent's settings)", truncateTok(argv), u.s)
+				return true
+			}
 			// curl removes dot segments as text (RFC 3986): a path ending
 			// in /. or /.. names a directory too, and curl appends the
 			// source's base name to it (review hook35 F4).
 			last := p[strings.LastIndex(p, "/")+1:]
 			if !strings.HasSuffix(p, "/") && last != "." && last != ".." {
-				if c := path.Clean(p); c != p && a.writeDest(argv, tok{s: c}, false) {
+				if c := path.Clean(p); (c != p || remote) && a.writeDest(argv, tok{s: c}, false) {
 					return true
 				}
 				continue
@@ -1073,7 +1142,7 @@ func (a *analyzer) curlFileUploads(argv []tok, uploads, urls []tok, globoff bool
 			for _, src := range uploads {
 				base := path.Base(src.s)
 				if src.dyn || src.s == "-" || src.s == "." || (!globoff && strings.ContainsAny(src.s, "{[")) {
-					a.refuse("`%s` uploads into a file:// directory URL (%s), where curl names the file after the upload's source, which the hook cannot read here: name the file in the URL", truncateTok(argv), u.s)
+					a.refuse("`%s` uploads into a directory URL (%s), where curl names the file after the upload's source, which the hook cannot read here: name the file in the URL", truncateTok(argv), u.s)
 					return true
 				}
 				if a.writeDest(argv, tok{s: path.Join(path.Clean(p), base)}, false) {

@@ -119,8 +119,9 @@ func (a *analyzer) unknownInterpOption(p *program, name string, argv []tok) bool
 	return false
 }
 
-// awkOutRe finds awk output redirections to a literal file name.
-var awkOutRe = regexp.MustCompile(`>>?\s*"([^"]*)"`)
+// awkOutRe finds awk output redirections to a literal file name, escapes
+// included (judged as awk decodes them: review hook154 H2).
+var awkOutRe = regexp.MustCompile(`>>?\s*"((?:[^"\\\n]|\\.)*)"`)
 
 // inlineHint is the way forward for refused inline code.
 const inlineHint = "write the code to a file and run the file, or do it in shell"
@@ -175,7 +176,11 @@ func (a *analyzer) awk(c call) kind {
 			a.refuse("`%s` loads a compiled extension, which the hook cannot read", truncateTok(c.argv))
 			return kindOther
 		}
-		if (o.name == "i" || o.name == "include") && (o.val.dyn || strings.Contains(o.val.s, "inplace")) {
+		// gawk's in-place mode is its library inplace.awk, loaded by -i or
+		// as a program file: -f, -E (also found along AWKPATH, .awk
+		// added: review hook154 H4).
+		if (o.name == "i" || o.name == "include") && (o.val.dyn || strings.Contains(o.val.s, "inplace")) ||
+			(o.name == "f" || o.name == "file" || o.name == "E" || o.name == "exec") && (o.val.dyn || awkInplaceFile(o.val.s)) {
 			a.looseArgs(c.argv) // gawk -i inplace rewrites its file operands
 			inplace = true
 		}
@@ -209,15 +214,23 @@ func (a *analyzer) awk(c call) kind {
 		if a.awkWrites(c.argv, t.s) {
 			return kindOther
 		}
-		// print > "FILE", printf >> "FILE": awk writes the file.
+		// print > "FILE", printf >> "FILE": awk writes the file. Read
+		// over the whole program, whatever the statement reader made of
+		// it: a name the hook cannot decode may be any file.
 		for _, m := range awkOutRe.FindAllStringSubmatch(t.s, -1) {
-			if q := a.protected(m[1]); q != "" {
-				a.refuse("`%s`: the awk program writes %s, which holds the gate's trust", truncateTok(c.argv), q)
+			if a.awkTarget(c.argv, `"`+m[1]+`"`) {
 				return kindOther
 			}
 		}
 	}
 	return kindOther
+}
+
+// awkInplaceFile reports whether a program file gawk loads may be its
+// in-place library: a base name inplace or inplace.awk.
+func awkInplaceFile(f string) bool {
+	b := baseName(f)
+	return b == "inplace" || b == "inplace.awk"
 }
 
 // awkW rewrites gawk's -W spelling of its long options (-W NAME[=VALUE],
@@ -462,7 +475,14 @@ func sedScript(s string) (runs bool, writes []string, ok bool) {
 				i++
 			}
 		case ':', 'b', 't', 'T', 'v':
-			for i < len(s) && s[i] != ';' && s[i] != '\n' {
+			// GNU sed 4.9 skips the blanks before a label (v's version)
+			// and ends it at a blank as well as at ;, a newline, } or #:
+			// `:a w FILE` and `bx e CMD` hold a command after the label
+			// (review hook154 H1).
+			for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+				i++
+			}
+			for i < len(s) && strings.IndexByte(" \t\n\r\v\f;}#", s[i]) < 0 {
 				i++
 			}
 		case 'a', 'i', 'c':

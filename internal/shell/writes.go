@@ -100,8 +100,24 @@ func (a *analyzer) writes(p *program, name string, argv []tok) {
 			}
 		}
 	case destSecond:
+		// uniq reads a +N operand as an obsolete option (skip N chars)
+		// unless _POSIX2_VERSION asks for POSIX 2001 exactly: the output is
+		// then a later operand (uniq +0 IN OUT: review hook154 H6). With a
+		// +N or a computed operand, every operand after the first may be
+		// the output.
 		if len(ops) > 1 {
-			a.writeDest(argv, ops[1], false)
+			outs := ops[1:2]
+			for _, t := range ops {
+				if t.dyn || strings.HasPrefix(t.s, "+") {
+					outs = ops[1:]
+					break
+				}
+			}
+			for _, t := range outs {
+				if a.writeDest(argv, t, false) {
+					return
+				}
+			}
 		}
 	case destOperands:
 		for _, t := range ops {

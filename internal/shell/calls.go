@@ -496,13 +496,31 @@ func (a *analyzer) inlineCodeFile(p *program, name string, argv []tok) bool {
 	}
 	if p.interp && p.judge != nil && key != "awk" && key != "sed" {
 		// The interpreter's script operand (python3 <(…), node /dev/fd/3).
-		_, _, rest := p.options(argv[1:])
+		opts, _, rest := p.options(argv[1:])
+		if len(rest) > 0 && p == programs["python"] && hasOpt(opts, "m") && a.moduleNumber(rest[0]) {
+			// python3 -m http.server 8000, -m pytest -n 4: the number is
+			// the module's argument, a file of that name in the working
+			// directory at most, not a descriptor (review hook156 F2).
+			return false
+		}
 		if len(rest) > 0 && (rest[0].dyn && rest[0].w != nil && hasProcSubst(rest[0].w) || otherFD(rest[0])) {
 			a.refuse("`%s` runs code from %s, which the line fills: the hook cannot read it", truncateTok(argv), rest[0])
 			return true
 		}
 	}
 	return false
+}
+
+// moduleNumber reports whether a word after python's -m MODULE is a bare
+// number naming no descriptor: devCanonical takes one for /dev/fd/N only
+// where a cd may have gone to /dev/fd, and this line has none, nor does
+// its working directory lie under /dev or /proc.
+func (a *analyzer) moduleNumber(t tok) bool {
+	if t.dyn || !isNumber(t.s) || a.cwdUnknown || a.cdComputed {
+		return false
+	}
+	c := path.Clean(a.opts.Cwd)
+	return c != "/dev" && c != "/proc" && !strings.HasPrefix(c, "/dev/") && !strings.HasPrefix(c, "/proc/")
 }
 
 func hasProcSubst(w *syntax.Word) bool {

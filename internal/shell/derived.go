@@ -465,6 +465,11 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 		a.refuse("`%s`: %s", line, why)
 		return true
 	}
+	// What the arguments write is judged without the words that name
+	// nothing written (tar --exclude=PAT, zip -x PAT…, jq's filter);
+	// treeRemoval below reads them all.
+	all := argv
+	argv = unwrittenWords(argv)
 	var dirs []string // protected files in directories the arguments name
 	for _, t := range argv[1:] {
 		if t.dyn {
@@ -531,10 +536,98 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 			}
 		}
 	}
-	if q := a.treeRemoval(argv); q != "" {
+	if q := a.treeRemoval(all); q != "" {
 		return refuse(q)
 	}
 	return false
+}
+
+// unwrittenWords returns argv without the words of an archiver or a JSON
+// query tool that name no file it writes or removes (review hook156 F6
+// and the jq/yq filter):
+//   - tar's --exclude=PATTERN (attached: a separate word may be -f's
+//     archive), unless --remove-files (or an abbreviation) removes what
+//     tar adds;
+//   - zip's -x/--exclude list, after an operand (a word that is no
+//     option's value), up to the next option, unless zip moves (-m,
+//     --move) what it adds: zip writes only its archive;
+//   - the filter, the first operand of jq (or yq) without -f/--from-file:
+//     jq writes no file, yq -i writes its file operands, never its filter.
+//
+// Only options certain to take a value are skipped with it: one read as
+// a flag leaves its value to be judged.
+func unwrittenWords(argv []tok) []tok {
+	if len(argv) < 2 || argv[0].dyn {
+		return argv
+	}
+	name := baseName(argv[0].s)
+	out := []tok{argv[0]}
+	args := argv[1:]
+	switch name {
+	case "tar", "gtar", "bsdtar":
+		for _, t := range args {
+			if !t.dyn && len(t.s) > 3 && strings.HasPrefix("--remove-files", t.s) {
+				return argv
+			}
+		}
+		for _, t := range args {
+			if !t.dyn && strings.HasPrefix(t.s, "--exclude=") {
+				continue
+			}
+			out = append(out, t)
+		}
+		return out
+	case "zip":
+		for _, t := range args {
+			if t.dyn || strings.HasPrefix(t.s, "--mo") || len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'm') {
+				return argv
+			}
+		}
+		list := false
+		for i, t := range args {
+			switch {
+			case (t.s == "-x" || t.s == "--exclude") && i > 0 && !strings.HasPrefix(args[i-1].s, "-"):
+				list = true
+			case strings.HasPrefix(t.s, "-"):
+				list = false
+			case list:
+				continue
+			}
+			out = append(out, t)
+		}
+		return out
+	case "jq", "yq":
+		valued := map[string]int{"--arg": 2, "--argjson": 2, "--slurpfile": 2, "--rawfile": 2, "--indent": 1, "-L": 1}
+		if name == "yq" {
+			valued = map[string]int{"-o": 1, "--output-format": 1, "-p": 1, "--input-format": 1}
+		}
+		filter := -1
+		for i := 0; i < len(args); i++ {
+			t := args[i]
+			switch {
+			case t.dyn:
+				return argv // a computed option may be -f
+			case t.s == "--":
+				if i+1 < len(args) && filter < 0 {
+					filter = i + 1
+				}
+				i = len(args)
+			case strings.HasPrefix(t.s, "--from-file") || len(t.s) > 3 && strings.HasPrefix("--from-file", t.s) || len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'f'):
+				return argv // the filter from a file: every operand a file
+			case valued[t.s] > 0:
+				i += valued[t.s]
+			case strings.HasPrefix(t.s, "-") && t.s != "-":
+			case filter < 0:
+				filter = i
+			}
+		}
+		if filter < 0 {
+			return argv
+		}
+		out = append(out, args[:filter]...)
+		return append(out, args[filter+1:]...)
+	}
+	return argv
 }
 
 // treeRemoval returns a protected file that an archiver removes or
@@ -1070,6 +1163,32 @@ var gitValueOptions = map[string]struct {
 	"worktree": {"b", map[string]bool{"reason": true}},
 }
 
+// newBranchAtHead reports whether a git checkout -b/-B or switch -c/-C
+// (short: the letters, long: the long names, any prefix git takes) makes
+// a branch whose start point is HEAD, spelled so: the working tree stays
+// as it is, as with no start point (review hook156 F7).
+func newBranchAtHead(short string, long []string, rest, paths []tok) bool {
+	if len(paths) != 1 || paths[0].dyn || paths[0].s != "HEAD" {
+		return false
+	}
+	for _, t := range rest {
+		switch {
+		case t.dyn || t.s == "--":
+			return false
+		case strings.HasPrefix(t.s, "--"):
+			n, _, _ := strings.Cut(t.s[2:], "=")
+			for _, l := range long {
+				if len(n) >= 2 && strings.HasPrefix(l, n) {
+					return true
+				}
+			}
+		case len(t.s) > 1 && t.s[0] == '-' && strings.ContainsAny(t.s[1:], short):
+			return true
+		}
+	}
+	return false
+}
+
 // gitWorktree refuses git subcommands that remove or replace files in the
 // working tree over paths that hold a protected file: clean (default: the
 // working directory), rm (not --cached), mv, checkout and restore of
@@ -1289,7 +1408,7 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			return
 		}
 		if !dashdash {
-			a.gitMovesTree(line, len(paths) > 0) // a branch or commit checked out
+			a.gitMovesTree(line, len(paths) > 0 && !newBranchAtHead("bB", nil, rest, paths)) // a branch or commit checked out
 		} else if beforeDash == len(paths) && beforeDash > 0 {
 			// git checkout wip --: no pathspec after the --, a branch
 			// checked out all the same (review hook122 H1).
@@ -1300,7 +1419,7 @@ func (a *analyzer) gitWorktree(line string, global, args []tok) {
 			whole("discards local changes")
 			return
 		}
-		a.gitMovesTree(line, len(paths) > 0)
+		a.gitMovesTree(line, len(paths) > 0 && !newBranchAtHead("cC", []string{"create", "force-create"}, rest, paths))
 		for f := range flags {
 			if len(f) > 1 && strings.HasPrefix("orphan", f) {
 				// git switch --orphan removes every tracked file from the

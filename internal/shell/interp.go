@@ -91,7 +91,7 @@ func (a *analyzer) interpreter(c call) kind {
 			}
 		}
 	}
-	if (len(rest) == 0 || rest[0].s == "-" && !rest[0].dyn || stdinPath(rest[0])) && c.fed {
+	if (len(rest) == 0 || rest[0].s == "-" && !rest[0].dyn || stdinPath(rest[0])) && c.fed && !versionOnly(p, opts) {
 		a.refuse("`%s` reads %s code from its standard input, which the hook cannot read: %s", truncateTok(c.argv), name, inlineHint)
 	}
 	return kindOther
@@ -602,6 +602,23 @@ func (a *analyzer) interpLoads(name string, c call) bool {
 			if t.dyn || v == "" || localModule(v) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// versionOnly reports whether an interpreter's options make it print its
+// version and exit, reading no code: python -V/--version, node
+// -v/--version, --version of the others (ruby -v runs on, verbose; perl
+// -v prints and exits). docker run IMAGE python -V is fed as any program
+// an unknown program starts is (review hook156 F11).
+func versionOnly(p *program, opts []opt) bool {
+	for _, o := range opts {
+		switch {
+		case o.name == "version",
+			o.name == "V" && p == programs["python"],
+			o.name == "v" && (p == programs["node"] || p == programs["perl"]):
+			return true
 		}
 	}
 	return false

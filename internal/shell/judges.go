@@ -1632,13 +1632,20 @@ func truncateTok(argv []tok) string {
 // name, which would run under a name the hook does not know: named
 // outright, matched by a glob, or looked up by a command substitution.
 func (a *analyzer) copiesTool(name string, argv []tok) {
-	for _, t := range argv[1:] {
+	link := a.lnLinkName(name, argv)
+	for i, t := range argv[1:] {
 		named := false
 		switch {
 		case !t.dyn:
+			dev := false
+			if i+1 == link {
+				dev = a.linkNameDev(argv, link)
+			} else {
+				dev = a.devLink(name, t.s)
+			}
 			named = toolName(baseName(t.s)) != "" && (strings.Contains(t.s, "/") || name != "cat") ||
 				name != "cat" && strings.Contains(t.s, "/") && !strings.HasSuffix(t.s, "/") && (a.namedProgram(baseName(t.s)) || baseName(t.s) == "exe" || strings.Contains(t.s, "/proc/")) ||
-				a.devLink(name, t.s) ||
+				dev ||
 				name != "cat" && a.cwdUnknown && !strings.HasPrefix(t.s, "-") && a.namedProgram(t.s) // cd /usr/bin && cp git x
 		case name == "ln" || name == "link":
 			named = true // ln -s "$(printf %s /usr/bin/git)" x: a link to a computed path (review hook45 M1)
@@ -1652,6 +1659,50 @@ func (a *analyzer) copiesTool(name string, argv []tok) {
 			return
 		}
 	}
+}
+
+// lnLinkName returns the index in argv of the link name ln or link makes
+// (its last operand, after at least one target, without -t), or -1.
+func (a *analyzer) lnLinkName(name string, argv []tok) int {
+	if name != "ln" && name != "link" {
+		return -1
+	}
+	opts, _, rest := lookup(name).options(argv[1:])
+	if len(rest) < 2 || hasOpt(opts, "t", "target-directory") {
+		return -1
+	}
+	for _, t := range rest {
+		if t.dyn {
+			return -1
+		}
+	}
+	return len(argv) - 1
+}
+
+// linkNameDev is devLink for the name of the link ln makes: a relative
+// name in the project (no `..`, no cd before it) is read component by
+// component, as cat's and cp's operands are (ln -s ../../shared/providers.tf
+// envs/dev/providers.tf: review hook156 F5), and each relative target is
+// read as the link resolves it, from the link's directory (ln -s stdin
+// envs/dev/x leads to envs/dev/stdin).
+func (a *analyzer) linkNameDev(argv []tok, link int) bool {
+	s := argv[link].s
+	if a.cwdUnknown || path.IsAbs(s) || strings.Contains(s, "..") || strings.HasPrefix(s, "~") {
+		return a.devLink(baseName(argv[0].s), s)
+	}
+	if a.devLink("cat", s) {
+		return true
+	}
+	dir := path.Dir(s)
+	for _, t := range argv[1:link] {
+		if t.dyn || strings.HasPrefix(t.s, "-") || path.IsAbs(t.s) {
+			continue // options; absolute targets are read as sources
+		}
+		if a.devLink("cat", path.Join(dir, t.s)) {
+			return true
+		}
+	}
+	return false
 }
 
 // namedProgram reports whether a program is one the hook judges by its

@@ -267,7 +267,12 @@ func (a *analyzer) globState(pattern string) string {
 	if strings.Contains(strings.ToLower(pattern), "tfstate") || StateFile(a.resolve(pattern)) {
 		return pattern + stateFileWhy
 	}
-	for _, c := range strings.Split(pattern, "/") {
+	comps := strings.Split(pattern, "/")
+	leaf := a.rmLeaf(comps)
+	for i, c := range comps {
+		if leaf && i < len(comps)-1 {
+			continue
+		}
 		if c == "" || c == "." || c == ".." || a.looseGlob && strings.Trim(c, "*?") == "" {
 			// A program the hook does not know, given a bare * (eslint
 			// src/*), is read as reading them: its table row says otherwise.
@@ -278,6 +283,28 @@ func (a *analyzer) globState(pattern string) string {
 		}
 	}
 	return ""
+}
+
+// rmLeaf reports whether rm's glob removes only what its literal last
+// component names, whatever its directories match (rm -f envs/*/tfplan,
+// rm -rf envs/*/.terraform: review hook156 F9): a name no state file
+// bears; for a recursive rm, .terraform alone (init's cache, which rm
+// -rf .terraform removes by name), since a directory a glob reaches may
+// be a workspaces' directory (terraform.tfstate.d), whose subdirectories
+// are the workspaces' states (rm -rf envs/*/prod).
+func (a *analyzer) rmLeaf(comps []string) bool {
+	if a.rmGlob == 0 || len(comps) < 2 {
+		return false
+	}
+	l := comps[len(comps)-1]
+	switch {
+	case l == "" || l == "." || l == ".." || strings.ContainsAny(l, "*?[\\"),
+		strings.Contains(strings.ToLower(l), "tfstate") || StateFile(l) || globStateName(l) != "":
+		return false
+	case a.rmGlob == 2:
+		return l == ".terraform"
+	}
+	return true
 }
 
 // globStarNames is globNames for a pattern with `**`, which bash's

@@ -481,6 +481,10 @@ type analyzer struct {
 	// looseGlob: a glob is an argument of a program the hook does not
 	// place (looseArgs), not of a known writer.
 	looseGlob bool
+	// rmGlob: the glob is an operand of rm (1; 2 when rm is recursive),
+	// whose literal last component alone names what it removes
+	// (globState).
+	rmGlob int
 	// stmtCtx maps a call to its statement and, when it is the right side
 	// of a pipe, the statement feeding it.
 	expCfg   *expand.Config

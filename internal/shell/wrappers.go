@@ -84,6 +84,11 @@ func (a *analyzer) optionProgram(s string) (string, bool) {
 var optionShells = map[string]bool{"bash": true, "sh": true, "dash": true, "rbash": true, "ash": true, "zsh": true,
 	"ksh": true, "mksh": true, "busybox": true, "env": true}
 
+// dataOnly are programs the hook does not know that start no other
+// program, whatever their arguments: a word of theirs that names one (tr
+// -d r, cut -d r, jq --arg env dev) is data.
+var dataOnly = map[string]bool{"tr": true, "cut": true, "paste": true, "column": true, "jq": true}
+
 // unknownRuns judges a program the hook does not know (or one whose
 // operands it does not place: su, script, scp, docker exec…): the files
 // its arguments may name (looseArgs), a Terraform-family binary it reads,
@@ -186,6 +191,16 @@ func (a *analyzer) unknownRuns(name string, c call) {
 			continue
 		}
 		b := baseName(t.s)
+		if dataOnly[name] || name == "sort" && (argv[i-1].s == "-t" || argv[i-1].s == "--field-separator") && !argv[i-1].dyn {
+			// tr -d '\r', cut -d r, sort -t r: a character, not the R
+			// interpreter (review hook156 F1); only a binary read as a
+			// file is judged.
+			if toolPath(t) != "" && !inspectOnly[name] && !tfSubcommandFollows(argv[i+1:]) {
+				a.refuse("`%s` reads %s, a Terraform-family program's binary, and could copy it to a name the hook does not know", truncateTok(argv), t.s)
+				return
+			}
+			continue
+		}
 		if v, ok := a.optionProgram(t.s); ok && !a.wraps(t.s) {
 			// start-stop-daemon --startas=terraform, -aterraform: a
 			// program named bare in an option's value (review hook99 H4),

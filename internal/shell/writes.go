@@ -541,6 +541,31 @@ func (a *analyzer) linksProtected(argv []tok, targets []tok, link *tok, symbolic
 	return false
 }
 
+// rmRecursive reports whether rm may remove directories with what they
+// hold: -r, -R, --recursive (any prefix), anywhere before a `--` (GNU rm
+// takes options after its operands), or an option computed at run time
+// (a glob that may expand to -r).
+func rmRecursive(argv []tok) bool {
+	for _, t := range argv[1:] {
+		switch {
+		case t.dyn && t.kind == dynGlob && t.w != nil && strings.Contains(globPattern(t.w), "/"):
+			// */tfplan: a path; an expansion starting with a dash
+			// (-r/tfplan) is no option rm takes, and fails.
+		case t.dyn && (strings.HasPrefix(t.s, "-") || t.s == ""):
+			return true
+		case t.s == "--":
+			return false
+		case strings.HasPrefix(t.s, "--"):
+			if len(t.s) > 3 && strings.HasPrefix("--recursive", t.s) {
+				return true
+			}
+		case strings.HasPrefix(t.s, "-") && strings.ContainsAny(t.s, "rR"):
+			return true
+		}
+	}
+	return false
+}
+
 // writeDest refuses writing t when it may be a protected file (dirs: or a
 // directory holding one); it reports whether it refused.
 func (a *analyzer) writeDest(argv []tok, t tok, dirs bool) bool {
@@ -582,6 +607,13 @@ func (a *analyzer) writeDest(argv []tok, t tok, dirs bool) bool {
 		}
 		return false
 	case t.w != nil && t.kind == dynGlob:
+		if len(argv) > 0 && !argv[0].dyn && baseName(argv[0].s) == "rm" {
+			defer func(was int) { a.rmGlob = was }(a.rmGlob)
+			a.rmGlob = 1
+			if rmRecursive(argv) {
+				a.rmGlob = 2
+			}
+		}
 		q = a.globNames(globPattern(t.w), dirs)
 	default:
 		a.refuse("`%s` writes a path computed at run time (%s), which may be the policy, its allowed_signers or the agent's settings: write to a literal path, or to a file `mktemp` made in this line", truncateTok(argv), srcOf(t))

@@ -544,15 +544,17 @@ func (a *analyzer) looseArgs(argv []tok) bool {
 
 // unwrittenWords returns argv without the words of an archiver or a JSON
 // query tool that name no file it writes or removes (review hook156 F6
-// and the jq/yq filter):
-//   - tar's --exclude=PATTERN (attached: a separate word may be -f's
-//     archive), unless --remove-files (or an abbreviation) removes what
-//     tar adds;
+// and the jq filter):
 //   - zip's -x/--exclude list, after an operand (a word that is no
 //     option's value), up to the next option, unless zip moves (-m,
 //     --move) what it adds: zip writes only its archive;
-//   - the filter, the first operand of jq (or yq) without -f/--from-file:
-//     jq writes no file, yq -i writes its file operands, never its filter.
+//   - the filter, the first operand of jq without -f/--from-file: jq
+//     writes no file.
+//
+// Not tar's --exclude=PATTERN: the word may be -f's archive, a path
+// through a directory named --exclude= (tar -cf --exclude=/../x: review
+// hook158 F1); not yq's filter: python yq reads -1 as the filter and
+// edits the next word in place (yq -yi -1 FILE: review hook158 F2).
 //
 // Only options certain to take a value are skipped with it: one read as
 // a flag leaves its value to be judged.
@@ -564,19 +566,6 @@ func unwrittenWords(argv []tok) []tok {
 	out := []tok{argv[0]}
 	args := argv[1:]
 	switch name {
-	case "tar", "gtar", "bsdtar":
-		for _, t := range args {
-			if !t.dyn && len(t.s) > 3 && strings.HasPrefix("--remove-files", t.s) {
-				return argv
-			}
-		}
-		for _, t := range args {
-			if !t.dyn && strings.HasPrefix(t.s, "--exclude=") {
-				continue
-			}
-			out = append(out, t)
-		}
-		return out
 	case "zip":
 		for _, t := range args {
 			if t.dyn || strings.HasPrefix(t.s, "--mo") || len(t.s) > 1 && t.s[0] == '-' && t.s[1] != '-' && strings.ContainsRune(t.s, 'm') {
@@ -596,11 +585,8 @@ func unwrittenWords(argv []tok) []tok {
 			out = append(out, t)
 		}
 		return out
-	case "jq", "yq":
+	case "jq":
 		valued := map[string]int{"--arg": 2, "--argjson": 2, "--slurpfile": 2, "--rawfile": 2, "--indent": 1, "-L": 1}
-		if name == "yq" {
-			valued = map[string]int{"-o": 1, "--output-format": 1, "-p": 1, "--input-format": 1}
-		}
 		filter := -1
 		for i := 0; i < len(args); i++ {
 			t := args[i]

@@ -173,7 +173,8 @@ func hookDecide(e *env, agent string, proto *agentProtocol, cfg hookConfig) (str
 	protected := protectedFiles(policyAbs, []string{pol.AllowedSignersPath, pol.RevokedKeysPath, pol.LockFilePath}, home, roots...)
 	dirs := append(protectedDirs(policyAbs, home, roots...), agentEnvDirs(e.getenv)...)
 	// The hooks directories git's configuration names, and the states
-	// kept under other names (hookstates.go).
+	// kept under other names (hookstates.go); git's runs share a budget.
+	gitDeadline.Store(time.Now().Add(gitBudget).UnixNano())
 	scan := scanProject(e.getenv, append(append([]string{}, roots...), filepath.Dir(policyAbs))...)
 	hooks := globalHooks(e.getenv, home)
 	for _, r := range append(protectedRoots(policyAbs, roots), scan.repos...) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/planguard/terraform-provider-planguard/internal/testbin"
 )
@@ -305,5 +306,31 @@ func TestHook150HooksAndStates(t *testing.T) {
 	os.WriteFile(filepath.Join(proj, ".terraform", "terraform.tfstate"), []byte(`{"version":3,"serial":1,"lineage":"x","backend":{"type":"local"}}`), 0o600)
 	if denied(proj, "rm -rf .terraform") {
 		t.Error("rm -rf .terraform: denied, want allowed")
+	}
+}
+
+// Review code157 H2: the agent writes the tree the renamed-state search
+// reads; many large configuration files naming a local backend must not
+// make every call outlast the agent's hook time-out (50 of them took 22 s
+// before the search had a budget).
+func TestHook157ScanBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 100 MiB")
+	}
+	w := newHookWorld(t)
+	pad := strings.Repeat("# "+strings.Repeat("x", 1000)+"\n", 1000)
+	for i := 0; i < 100; i++ {
+		src := "terraform {\n  backend \"local\" {\n    path = \"s" + strconv.Itoa(i) + ".json\"\n  }\n}\n" + pad
+		if err := os.WriteFile(filepath.Join(w.dir, "c"+strconv.Itoa(i)+".tf"), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	code, out, _ := w.hook(t, "claude", shellEvent("claude", w.dir, "ls"), nil)
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("one hook call took %s over 100 large configuration files", took)
+	}
+	if code != 0 || strings.TrimSpace(out) != "" {
+		t.Errorf("ls denied: %s", out)
 	}
 }

@@ -29,7 +29,7 @@ func TestConfiguredLocalPathDoesNotEvaluate(t *testing.T) {
 		}
 	}
 	done := make(chan string, 1)
-	go func() { done <- configuredLocalPath(filepath.Join(dir, "bomb.tf")) }()
+	go func() { p, _ := configuredLocalPath(filepath.Join(dir, "bomb.tf")); done <- p }()
 	select {
 	case got := <-done:
 		if got != "" {
@@ -38,7 +38,7 @@ func TestConfiguredLocalPathDoesNotEvaluate(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the hook evaluates the backend path")
 	}
-	if got := configuredLocalPath(filepath.Join(dir, "plain.tf")); got != "prod.json" {
+	if got, _ := configuredLocalPath(filepath.Join(dir, "plain.tf")); got != "prod.json" {
 		t.Errorf("plain: %q", got)
 	}
 }

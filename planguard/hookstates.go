@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -25,6 +26,10 @@ const (
 	maxBackendSearch = 20000   // directory entries looked at below each root
 	maxBackendDepth  = 4       // levels below it
 	maxBackendFile   = 1 << 20 // bytes of one configuration or backend file
+	// maxParsedConfigs and scanBudget bound the configuration files
+	// parsed (those naming a local backend) and the time of the search.
+	maxParsedConfigs = 64
+	scanBudget       = 300 * time.Millisecond
 )
 
 // projectScan is what the hook finds under the event's directories (and
@@ -75,7 +80,11 @@ func scanProject(getenv func(string) string, roots ...string) projectScan {
 		}
 	}
 	dataDir := getenv("TF_DATA_DIR")
-	done, repos := map[string]bool{}, map[string]bool{}
+	done, repos, visited := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	// The agent writes the tree: a bound on what is parsed and on the
+	// time spent keeps every call fast (review code157 H2: 50 large
+	// configuration files made each call take 22 s).
+	deadline, parsed := time.Now().Add(scanBudget), 0
 	for _, root := range roots {
 		if done[root] {
 			continue
@@ -88,7 +97,10 @@ func scanProject(getenv func(string) string, roots ...string) projectScan {
 			}
 			add(root, recordedLocalPath(filepath.Join(d, "terraform.tfstate")))
 		}
-		walkConfigDirs(root, func(dir string, ents []os.DirEntry) {
+		walkConfigDirs(root, visited, func(dir string, ents []os.DirEntry) {
+			if time.Now().After(deadline) {
+				return
+			}
 			add(dir, recordedLocalPath(filepath.Join(dir, ".terraform", "terraform.tfstate")))
 			for _, e := range ents {
 				n := strings.ToLower(e.Name())
@@ -99,7 +111,13 @@ func scanProject(getenv func(string) string, roots ...string) projectScan {
 				if e.IsDir() || !(strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tofu") || strings.HasSuffix(n, ".tf.json") || strings.HasSuffix(n, ".tofu.json")) {
 					continue
 				}
-				add(dir, configuredLocalPath(filepath.Join(dir, e.Name())))
+				if parsed >= maxParsedConfigs || time.Now().After(deadline) {
+					continue // the bound: the states' content still protects them
+				}
+				if p, read := configuredLocalPath(filepath.Join(dir, e.Name())); read {
+					parsed++
+					add(dir, p)
+				}
 			}
 		})
 	}
@@ -113,12 +131,12 @@ func scanProject(getenv func(string) string, roots ...string) projectScan {
 // root itself is always read whole; the bound on entries stops the descent
 // below it (padding a directory with files cannot hide root's own
 // configuration: review hook150 H4).
-func walkConfigDirs(root string, f func(dir string, ents []os.DirEntry)) {
+func walkConfigDirs(root string, visited map[string]bool, f func(dir string, ents []os.DirEntry)) {
 	type level struct {
 		dir   string
 		depth int
 	}
-	queue, seen, visited := []level{{root, 0}}, 0, map[string]bool{}
+	queue, seen := []level{{root, 0}}, 0
 	for len(queue) > 0 {
 		d := queue[0]
 		queue = queue[1:]
@@ -200,11 +218,17 @@ func recordedLocalPath(p string) string {
 
 // configuredLocalPath is the literal path of a `backend "local"` block in
 // the configuration file p, or "".
-func configuredLocalPath(p string) string {
+func configuredLocalPath(p string) (string, bool) {
 	b := readSmallRegular(p)
 	if b == nil || !strings.Contains(string(b), "local") || !strings.Contains(string(b), "backend") {
-		return ""
+		return "", false
 	}
+	return localPathIn(p, b), true
+}
+
+// localPathIn is the literal path of a `backend "local"` block in the
+// configuration file p holding b, or "".
+func localPathIn(p string, b []byte) string {
 	parser := hclparse.NewParser()
 	var f *hcl.File
 	if strings.HasSuffix(strings.ToLower(p), ".json") {
@@ -247,6 +271,15 @@ func configuredLocalPath(p string) string {
 	return ""
 }
 
+// gitDeadline (Unix nanoseconds; 0: none) bounds the time all of a hook
+// call's git runs take together (review code157 M3: a repository whose
+// configuration includes a FIFO held each run for its whole timeout);
+// hookDecide sets it. A git run past it answers nothing.
+var gitDeadline atomic.Int64
+
+// gitBudget is the time a hook call's git runs may take together.
+const gitBudget = 3 * time.Second
+
 // gitBins are where the hook looks for git: never the agent's PATH,
 // where a program the agent wrote could answer for it.
 var gitBins = []string{"/usr/bin/git", "/bin/git", "/usr/local/bin/git", "/opt/homebrew/bin/git"}
@@ -279,7 +312,15 @@ func gitOutput(getenv func(string) string, args ...string) (string, error) {
 	if bin == "" {
 		return "", os.ErrNotExist
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	timeout := 2 * time.Second
+	if d := gitDeadline.Load(); d != 0 {
+		left := time.Until(time.Unix(0, d))
+		if left <= 0 {
+			return "", context.DeadlineExceeded
+		}
+		timeout = min(timeout, left)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = os.Environ()
@@ -291,15 +332,6 @@ func gitOutput(getenv func(string) string, args ...string) (string, error) {
 	cmd.Env = append(cmd.Env, "GIT_OPTIONAL_LOCKS=0")
 	out, err := cmd.Output()
 	return string(out), err
-}
-
-// runGitOut is runGit's whole output (bounded to 16 MiB), or "".
-func runGitOut(getenv func(string) string, args ...string) string {
-	out, _ := gitOutput(getenv, args...)
-	if len(out) > 16<<20 {
-		return ""
-	}
-	return out
 }
 
 // configuredHooks returns the hooks directory git uses for the
@@ -414,9 +446,14 @@ func headState(getenv func(string) string, dir string) bool {
 	}
 	top := runGit(getenv, "-C", dir, "rev-parse", "--show-toplevel")
 	if top == "" {
-		return false
+		return true // a git directory git cannot read in time (or no git where the hook looks): it cannot tell
 	}
-	out := runGitOut(getenv, "-C", top, "ls-tree", "-r", "-z", "--name-only", "HEAD")
+	out, err := gitOutput(getenv, "-C", top, "ls-tree", "-r", "-z", "--name-only", "HEAD")
+	if err != nil || len(out) > 16<<20 {
+		// No commit yet lists nothing; a listing cut short or too long
+		// cannot tell (review code157 M5).
+		return runGit(getenv, "-C", top, "rev-parse", "--verify", "-q", "HEAD") != "" || err == nil
+	}
 	for _, name := range strings.Split(out, "\x00") {
 		if name == "" {
 			continue

@@ -53,6 +53,9 @@ var h156Refused = []h32Case{
 	{cmd: "tar -c -f --exclude=/../terraform.tfstate main.tf"},
 	{cmd: "yq -yi -1 terraform.tfstate"},
 	{cmd: "yq -yi -1 ../allowed_signers"},
+	// Review code157 H1: mikefarah's yq takes the expression as an option.
+	{cmd: `yq -i --expression='. = "x"' ../planguard.hcl`},
+	{cmd: `yq -i '--expression=. = "x"' ../allowed_signers`},
 	{cmd: "tar --exclude=.git -cf ../planguard.hcl ."},
 	{cmd: "tar -cf x.tar --remove-files --exclude=.git terraform.tfstate"},
 	{cmd: "tar --exclude=x --rem -cf a.tar terraform.tfstate"},

@@ -18,13 +18,7 @@ import (
 // .husky) was writable; git ran a pre-commit written there at the next
 // commit, which removed the state.
 func TestHook148ConfiguredHooksPath(t *testing.T) {
-	gitBin := ""
-	for _, b := range gitBins {
-		if _, err := os.Stat(b); err == nil {
-			gitBin = b
-			break
-		}
-	}
+	gitBin := gitBin()
 	if gitBin == "" {
 		t.Skip("no git where the hook looks for it")
 	}
@@ -219,13 +213,7 @@ func TestHook148FileToolDescriptors(t *testing.T) {
 // in a linked configuration directory (H6), or once nothing names it: a
 // state is known by its content too.
 func TestHook150HooksAndStates(t *testing.T) {
-	gitBin := ""
-	for _, b := range gitBins {
-		if _, err := os.Stat(b); err == nil {
-			gitBin = b
-			break
-		}
-	}
+	gitBin := gitBin()
 	if gitBin == "" {
 		t.Skip("no git where the hook looks for it")
 	}

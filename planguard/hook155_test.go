@@ -14,13 +14,7 @@ import (
 // over the git-ignored one. The hook asks git whether HEAD tracks a path
 // where a state lies (headState).
 func TestHook155HeadTracksState(t *testing.T) {
-	gitBin := ""
-	for _, b := range gitBins {
-		if _, err := os.Stat(b); err == nil {
-			gitBin = b
-			break
-		}
-	}
+	gitBin := gitBin()
 	if gitBin == "" {
 		t.Skip("no git where the hook looks for it")
 	}

@@ -300,15 +300,19 @@ func runGit(getenv func(string) string, args ...string) string {
 	return line
 }
 
-// gitOutput runs git as runGit describes and returns its standard output.
-func gitOutput(getenv func(string) string, args ...string) (string, error) {
-	bin := ""
+// gitBin is the first of gitBins installed, or "".
+func gitBin() string {
 	for _, b := range gitBins {
 		if fi, err := os.Stat(b); err == nil && fi.Mode().IsRegular() {
-			bin = b
-			break
+			return b
 		}
 	}
+	return ""
+}
+
+// gitOutput runs git as runGit describes and returns its standard output.
+func gitOutput(getenv func(string) string, args ...string) (string, error) {
+	bin := gitBin()
 	if bin == "" {
 		return "", os.ErrNotExist
 	}
